@@ -1,0 +1,38 @@
+# kitcut: the two quick-start commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+NEST    = $(VENV)/bin/nest
+
+.PHONY: setup demo test lint bench fuzz clean samples
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(NEST) info samples/tee.dxf
+	$(NEST) samples/tee.dxf --time 10 -o out/demo
+
+test: setup
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q
+
+lint: setup
+	$(PY) -m ruff check .
+
+samples: setup
+	$(PY) -m kitcut.samples.generate samples
+
+bench: setup
+	$(PY) -m bench
+
+fuzz: setup
+	$(PY) -m pytest -q tests -m fuzz
+
+clean:
+	rm -rf $(VENV) out build *.egg-info .pytest_cache

@@ -1,0 +1,1 @@
+"""The ``nest`` command line: a thin click layer over :mod:`kitcut.kits` and the formats."""

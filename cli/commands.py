@@ -1,0 +1,8 @@
+"""The list of ``nest`` subcommands; each lives in a module of its own."""
+
+from __future__ import annotations
+
+from kitcut.cli.info import info
+from kitcut.cli.run import run
+
+ALL = [run, info]

@@ -1,0 +1,83 @@
+"""Entry point of the ``nest`` command.
+
+``nest FILE [options]`` nests a pattern (the main job); ``nest`` alone nests a bundled sample;
+subcommands (``info``, ``export``, ...) do the rest. Errors a user can cause end in one line
+on stderr and exit status 2, never a traceback (set ``KITCUT_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from kitcut import __version__
+from kitcut.errors import KitcutError
+
+__all__ = ["cli", "main"]
+
+
+class DefaultGroup(click.Group):
+    """A group whose first argument may be a file instead of a subcommand.
+
+    ``nest tee.dxf --time 5`` runs the ``run`` command on ``tee.dxf``; ``nest`` with no
+    argument runs it on the bundled sample.
+    """
+
+    default_command = "run"
+
+    def parse_args(self, ctx, args):
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nest")
+def cli() -> None:
+    """kitcut: nest garment pattern pieces into markers and write cutting-room files.
+
+    \b
+    nest PATTERN.dxf [options]   nest a pattern (see `nest run --help`)
+    nest info PATTERN.dxf        list the pieces a file holds
+    """
+
+
+def _register() -> None:
+    from kitcut.cli import commands
+
+    for command in commands.ALL:
+        cli.add_command(command)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; turn kitcut errors into a message and an exit status."""
+    try:
+        cli.main(args=argv, prog_name="nest", standalone_mode=False)
+    except KitcutError as exc:
+        click.echo(f"nest: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("nest: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("nest: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so briefly, keep the traceback for debugging
+        if os.environ.get("KITCUT_DEBUG"):
+            raise
+        click.echo(
+            f"nest: internal error: {type(exc).__name__}: {exc} "
+            "(a bug in kitcut; rerun with KITCUT_DEBUG=1 for details)",
+            err=True,
+        )
+        sys.exit(1)

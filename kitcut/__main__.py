@@ -1,0 +1,3 @@
+from kitcut.cli.main import main
+
+main()

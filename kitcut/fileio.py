@@ -1,0 +1,63 @@
+"""Atomic file output: write to a temporary name beside the target, then rename.
+
+A reader of the folder sees either the old file, the complete new one, or nothing; never a
+partial file. ``-`` as a path means standard output.
+
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> atomic_write(d / "a.txt", "hello")
+>>> (d / "a.txt").read_text()
+'hello'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from kitcut.errors import ExportError
+
+__all__ = ["atomic_write", "atomic_open"]
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8"):
+    """Open a temporary file beside ``path`` and rename it onto ``path`` on success.
+
+    On an exception the temporary file is removed and the error re-raised; an ``OSError``
+    (full disk, read-only folder) becomes an :class:`ExportError` naming the file.
+    """
+    if str(path) == "-":
+        if "b" in mode:
+            yield sys.stdout.buffer
+        else:
+            yield sys.stdout
+        return
+    target = Path(path)
+    kw = {} if "b" in mode else {"encoding": encoding, "newline": ""}
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, mode, **kw) as fp:
+            yield fp
+            fp.flush()
+            os.fsync(fp.fileno())
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise ExportError(f"cannot write: {exc.strerror or exc}", file=str(target)) from exc
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8, or bytes) to ``path`` atomically."""
+    mode = "wb" if isinstance(data, bytes) else "w"
+    with atomic_open(path, mode) as fp:
+        fp.write(data)

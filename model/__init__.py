@@ -1,0 +1,33 @@
+"""The data model shared by every layer: patterns and their pieces, and placed markers."""
+
+from __future__ import annotations
+
+from kitcut.model.geometry import as_ring, ring_area, transform_points
+from kitcut.model.marker import Marker, Placement, Rules
+from kitcut.model.pattern import (
+    Drill,
+    ImportReport,
+    Line,
+    Notch,
+    Pattern,
+    Piece,
+    ReportEntry,
+    Source,
+)
+
+__all__ = [
+    "Drill",
+    "ImportReport",
+    "Line",
+    "Marker",
+    "Notch",
+    "Pattern",
+    "Piece",
+    "Placement",
+    "ReportEntry",
+    "Rules",
+    "Source",
+    "as_ring",
+    "ring_area",
+    "transform_points",
+]

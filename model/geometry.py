@@ -1,0 +1,67 @@
+"""Small geometry helpers on ``float64[n, 2]`` arrays, shared by readers, writers and kits.
+
+A *ring* is an ``(n, 2)`` array of distinct points, not closed (the first point is not
+repeated). The placement transform of a piece is::
+
+    placed = R(rotation_deg) @ M(mirrored) @ p + translation
+
+where ``M`` mirrors across the x axis (``y -> -y``) and ``R`` rotates counter-clockwise about
+the piece's origin. It is the only transform kitcut uses, from the nesting core to the writers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["as_ring", "ring_area", "transform_points", "rotation_matrix", "readonly"]
+
+
+def readonly(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+def as_ring(points, *, ccw: bool | None = True) -> np.ndarray:
+    """Return ``points`` as a read-only ``float64[n, 2]`` ring.
+
+    A repeated closing point is dropped. With ``ccw=True`` (``False``) the ring is returned
+    counter-clockwise (clockwise); ``None`` keeps the given order.
+
+    >>> as_ring([(0, 0), (0, 1), (1, 1), (1, 0), (0, 0)]).tolist()
+    [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]
+    """
+    a = np.array(points, dtype=np.float64).reshape(-1, 2)
+    if len(a) > 1 and np.array_equal(a[0], a[-1]):
+        a = a[:-1]
+    if ccw is not None and len(a) >= 3 and (ring_area(a) > 0) != ccw:
+        a = a[::-1].copy()
+    return readonly(np.ascontiguousarray(a))
+
+
+def ring_area(ring: np.ndarray) -> float:
+    """Signed area (shoelace), positive for counter-clockwise rings."""
+    x = ring[:, 0]
+    y = ring[:, 1]
+    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
+
+
+def rotation_matrix(rotation_deg: float) -> np.ndarray:
+    t = math.radians(rotation_deg)
+    c, s = math.cos(t), math.sin(t)
+    return np.array([[c, -s], [s, c]])
+
+
+def transform_points(
+    points: np.ndarray, rotation_deg: float = 0.0, mirrored: bool = False, translation=(0.0, 0.0)
+) -> np.ndarray:
+    """Apply the placement transform (see the module docstring) to ``points``.
+
+    >>> transform_points(np.array([[1.0, 2.0]]), 90, True, (10, 0)).round(9).tolist()
+    [[12.0, 1.0]]
+    """
+    p = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    if mirrored:
+        p = p * np.array([1.0, -1.0])
+    return p @ rotation_matrix(rotation_deg).T + np.asarray(translation, dtype=np.float64)

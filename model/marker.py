@@ -1,0 +1,93 @@
+"""A marker: pieces, the rules they were nested under, and where every copy lies.
+
+Marker coordinates: x runs along the roll (the marker length), y across the fabric width,
+origin at the start of the marker on one selvedge. Every placed outline lies within
+``margin <= y <= width - margin`` and ``x >= 0``; ``length`` is the largest x of any placed
+outline. Exports and kits read markers only; they never look into the nesting core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from kitcut.model.geometry import transform_points
+from kitcut.model.pattern import Line, Piece
+
+__all__ = ["NAP_MODES", "Rules", "Placement", "Marker"]
+
+#: Fabric nap modes: which rotations of the grain are allowed on the marker.
+NAP_MODES = ("one-way", "two-way", "quarter", "free")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The garment rules a marker is nested under (lengths in the marker's unit)."""
+
+    width: float
+    spacing: float = 0.0
+    margin: float = 0.0
+    nap: str = "two-way"
+    tilt_deg: float = 0.0
+    pairs: bool = True
+
+    @property
+    def usable_width(self) -> float:
+        return self.width - 2.0 * self.margin
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One placed copy: ``pieces[piece]``, its ``copy`` index, and its transform."""
+
+    piece: int
+    copy: int
+    rotation_deg: float
+    mirrored: bool
+    translation: tuple[float, float]
+
+    def apply(self, points: np.ndarray) -> np.ndarray:
+        """Map piece coordinates onto the marker."""
+        return transform_points(points, self.rotation_deg, self.mirrored, self.translation)
+
+    def apply_line(self, line: Line) -> np.ndarray:
+        return self.apply(line.points)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A nested marker (immutable): pieces, rules, placements and figures.
+
+    ``units`` is ``"mm"`` for markers of DXF patterns, else the instance's unit.
+    ``stats`` carries run figures (seed, time, iterations, compile time...).
+    """
+
+    pieces: tuple[Piece, ...]
+    rules: Rules
+    placements: tuple[Placement, ...]
+    length: float
+    units: str = "mm"
+    name: str | None = None
+    source: str | None = None
+    stats: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def width(self) -> float:
+        return self.rules.width
+
+    @property
+    def pieces_area(self) -> float:
+        return sum(self.pieces[p.piece].area for p in self.placements)
+
+    @property
+    def efficiency(self) -> float:
+        """Placed piece area over ``length × width`` (the full fabric width), 0..1."""
+        if self.length <= 0 or self.width <= 0:
+            return 0.0
+        return self.pieces_area / (self.length * self.width)
+
+    def placed_outline(self, placement: Placement) -> np.ndarray:
+        return placement.apply(self.pieces[placement.piece].outline)
+
+    def placed_outlines(self) -> list[np.ndarray]:
+        return [self.placed_outline(p) for p in self.placements]

@@ -1,0 +1,285 @@
+"""The pattern model: a :class:`Pattern` is a style with its :class:`Piece` objects.
+
+Everything is in millimetres (or, for pieces read from a unitless benchmark instance, in the
+instance's own unit; :attr:`Pattern.units` says which). Pieces are immutable: readers build
+them once, and later stages derive new objects with :func:`dataclasses.replace`.
+
+Coordinates are the piece's own (as drawn in the pattern CAD, after the INSERT transform);
+the placement transform of :mod:`kitcut.model.geometry` maps them onto the marker.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from kitcut.model.geometry import as_ring, readonly, ring_area
+
+__all__ = [
+    "Drill",
+    "ImportReport",
+    "Line",
+    "Notch",
+    "Pattern",
+    "Piece",
+    "ReportEntry",
+    "Source",
+    "NOTCH_KINDS",
+]
+
+#: Notch kinds: a knife slit, and the shaped notches of ASTM D6673 (layers 80-83) and V.
+NOTCH_KINDS = ("slit", "v", "t", "castle", "check", "u")
+
+
+@dataclass(frozen=True)
+class Notch:
+    """A notch on the cut line at ``(x, y)``.
+
+    ``angle_deg`` is the direction the notch cuts into the piece, counter-clockwise from +x;
+    ``depth`` and ``width`` in mm (``width`` 0 for a slit).
+    """
+
+    x: float
+    y: float
+    angle_deg: float
+    kind: str = "slit"
+    depth: float = 5.0
+    width: float = 0.0
+
+
+@dataclass(frozen=True)
+class Drill:
+    """A drill hole at ``(x, y)``; ``diameter`` in mm, ``None`` when the file gives none."""
+
+    x: float
+    y: float
+    diameter: float | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Line:
+    """An open polyline (grain line, fold line, internal line, sew line): ``float64[n, 2]``."""
+
+    points: np.ndarray
+    closed: bool = False
+
+    def __post_init__(self):
+        p = np.array(self.points, dtype=np.float64).reshape(-1, 2)
+        object.__setattr__(self, "points", readonly(p))
+
+    @property
+    def angle_deg(self) -> float:
+        """Direction from the first to the last point, degrees counter-clockwise from +x."""
+        d = self.points[-1] - self.points[0]
+        return math.degrees(math.atan2(d[1], d[0]))
+
+    @property
+    def length(self) -> float:
+        return float(np.linalg.norm(np.diff(self.points, axis=0), axis=1).sum())
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece came from: the file, the BLOCK name (if any) and the layer."""
+
+    file: str | None = None
+    block: str | None = None
+    layer: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Piece:
+    """One pattern piece.
+
+    ``outline`` is the cut line as a counter-clockwise ring (``float64[n, 2]``, not closed);
+    ``cutouts`` are inner rings that are cut too (clockwise). ``quantity`` is the number of
+    copies per garment (or per instance); ``flipped`` how many of them are mirrored, when the
+    file says (``Quantity: 1,1``), else ``None`` (then the pair rule of :meth:`copy_mirrors`
+    decides). ``folded`` is true when the piece was drawn as a half on a fold line; ``unfolded``
+    when the reader has already mirrored it into the full piece about ``fold_line``.
+
+    ``allowed_rotations`` overrides the nap rules of the marker for this piece (degrees, in the
+    piece's own frame); ``nap`` overrides the marker's nap mode for this piece.
+    """
+
+    name: str
+    outline: np.ndarray
+    size: str | None = None
+    quantity: int = 1
+    flipped: int | None = None
+    grain: Line | None = None
+    notches: tuple[Notch, ...] = ()
+    drills: tuple[Drill, ...] = ()
+    internal_lines: tuple[Line, ...] = ()
+    cutouts: tuple[np.ndarray, ...] = ()
+    sew_lines: tuple[Line, ...] = ()
+    fold_line: Line | None = None
+    folded: bool = False
+    unfolded: bool = False
+    category: str | None = None
+    material: str | None = None
+    annotations: tuple[str, ...] = ()
+    allowed_rotations: tuple[float, ...] | None = None
+    nap: str | None = None
+    source: Source = field(default_factory=Source)
+
+    def __post_init__(self):
+        object.__setattr__(self, "outline", as_ring(self.outline, ccw=True))
+        object.__setattr__(self, "cutouts", tuple(as_ring(c, ccw=False) for c in self.cutouts))
+
+    # -- derived values -------------------------------------------------------------------
+    @property
+    def label(self) -> str:
+        """``name`` with the size, as shown to users: ``Front (M)``."""
+        return f"{self.name} ({self.size})" if self.size else self.name
+
+    @property
+    def area(self) -> float:
+        """Area of the outline less its cut-outs (mm²)."""
+        return abs(ring_area(self.outline)) - sum(abs(ring_area(c)) for c in self.cutouts)
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """``(xmin, ymin, xmax, ymax)`` of the outline."""
+        lo = self.outline.min(axis=0)
+        hi = self.outline.max(axis=0)
+        return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
+
+    @property
+    def width(self) -> float:
+        b = self.bounds
+        return b[2] - b[0]
+
+    @property
+    def height(self) -> float:
+        b = self.bounds
+        return b[3] - b[1]
+
+    @property
+    def grain_angle_deg(self) -> float | None:
+        """Direction of the grain line, or ``None`` without one."""
+        return None if self.grain is None else self.grain.angle_deg
+
+    def copy_mirrors(self, *, pairs: bool = True) -> tuple[bool, ...]:
+        """Mirror flag of each copy to cut, in order.
+
+        With an explicit ``flipped`` count the file decides. Otherwise, when ``pairs`` is true
+        (single-ply cutting), an even quantity of an asymmetric piece is cut as left/right
+        pairs: every second copy mirrored. ``pairs=False`` suits face-to-face spreads.
+
+        >>> sq = Piece("Cuff", [(0, 0), (10, 0), (10, 5), (0, 5)], quantity=2)
+        >>> sq.copy_mirrors()
+        (False, False)
+        """
+        q = self.quantity
+        if self.flipped is not None:
+            f = min(self.flipped, q)
+            return (False,) * (q - f) + (True,) * f
+        if pairs and q >= 2 and q % 2 == 0 and not self.is_mirror_symmetric():
+            return (False, True) * (q // 2)
+        return (False,) * q
+
+    def is_mirror_symmetric(self, tolerance: float = 0.005) -> bool:
+        """True when a mirrored copy is congruent to the piece (a rotation of it).
+
+        Mirror symmetry is tested about the axes along and across the grain (or x and y
+        without a grain) through the centre of the bounding box; ``tolerance`` is the share of
+        the area that may differ.
+        """
+        from shapely.geometry import Polygon
+
+        poly = Polygon(self.outline).buffer(0)
+        if poly.is_empty or poly.area <= 0:
+            return True
+        angle = math.radians(self.grain_angle_deg or 0.0)
+        c = np.array(poly.centroid.coords[0])
+        for a in (angle, angle + math.pi / 2):
+            d = np.array([math.cos(a), math.sin(a)])
+            p = self.outline - c
+            along = p @ d
+            refl = 2 * np.outer(along, d) - p + c
+            other = Polygon(refl).buffer(0)
+            if poly.symmetric_difference(other).area <= tolerance * poly.area:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    """One line of an import report.
+
+    ``kind`` is ``"repair"`` (something was fixed), ``"skipped"`` (an entity not used) or
+    ``"warning"`` (something doubtful left as it is).
+    """
+
+    kind: str
+    message: str
+    piece: str | None = None
+    entity: str | None = None
+
+    def __str__(self) -> str:
+        where = f"piece '{self.piece}': " if self.piece else ""
+        what = f" [{self.entity}]" if self.entity else ""
+        return f"{self.kind}: {where}{self.message}{what}"
+
+
+@dataclass
+class ImportReport:
+    """Everything a reader repaired, skipped or found doubtful. Nothing is dropped silently."""
+
+    entries: list[ReportEntry] = field(default_factory=list)
+
+    def add(self, kind: str, message: str, *, piece: str | None = None, entity=None) -> None:
+        self.entries.append(ReportEntry(kind, message, piece, None if entity is None else str(entity)))
+
+    def repair(self, message: str, **kw) -> None:
+        self.add("repair", message, **kw)
+
+    def skip(self, message: str, **kw) -> None:
+        self.add("skipped", message, **kw)
+
+    def warn(self, message: str, **kw) -> None:
+        self.add("warning", message, **kw)
+
+    @property
+    def repairs(self) -> list[ReportEntry]:
+        return [e for e in self.entries if e.kind == "repair"]
+
+    @property
+    def skipped(self) -> list[ReportEntry]:
+        return [e for e in self.entries if e.kind == "skipped"]
+
+    @property
+    def warnings(self) -> list[ReportEntry]:
+        return [e for e in self.entries if e.kind == "warning"]
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A style and its pieces, as read from one file.
+
+    ``units`` is the unit of all coordinates: ``"mm"`` for DXF input, or the declared unit of
+    a benchmark instance (``"unit"`` when it has none). ``units_in`` is the unit the file was
+    written in and ``units_rule`` which rule decided it (``"$INSUNITS"``, ``"Units text"``,
+    ``"--units"``, ``"size check"``...). ``fabric_width`` is set by formats that carry one (the
+    strip height of a benchmark instance).
+    """
+
+    pieces: tuple[Piece, ...]
+    style: str | None = None
+    source: str | None = None
+    units: str = "mm"
+    units_in: str = "mm"
+    units_rule: str | None = None
+    fabric_width: float | None = None
+    report: ImportReport = field(default_factory=ImportReport, compare=False)
+
+    @property
+    def total_area(self) -> float:
+        """Sum of piece area × quantity."""
+        return sum(p.area * p.quantity for p in self.pieces)
+
+    @property
+    def copies(self) -> int:
+        return sum(p.quantity for p in self.pieces)

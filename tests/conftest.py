@@ -1,0 +1,21 @@
+"""Shared fixtures: where the repository's samples and the shared real data live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SHARED = ROOT.parent / "shared" / "data"
+DXF_DIR = SHARED / "dxf"
+ESICUP_DIR = SHARED / "esicup"
+
+
+def shared_file(*parts: str) -> Path:
+    """A file of ``../shared/data``; the test is skipped where it is absent (fresh machine)."""
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"shared data not present: {p}")
+    return p
