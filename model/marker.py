@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from kitcut.model.geometry import transform_points
 from kitcut.model.pattern import Line, Piece
 

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from kitcut.model.geometry import as_ring, readonly, ring_area
 
 __all__ = [

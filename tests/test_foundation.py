@@ -5,10 +5,10 @@ import sys
 
 import numpy as np
 import pytest
-from kitcut.model import Piece, transform_points
 
 from kitcut.errors import DXFFormatError, GeometryError, KitcutError
 from kitcut.fileio import atomic_write
+from kitcut.model import Piece, transform_points
 
 
 def test_error_message_names_file_and_piece():
