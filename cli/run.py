@@ -1,12 +1,174 @@
-"""``nest [FILE]``: the main job (stub)."""
+"""``nest [FILE]``: the main job. Read a pattern, nest it, write ``marker.json`` and a preview.
+
+Lengths (``--width``, ``--spacing``, ``--margin``) are millimetres for DXF patterns and the
+instance's own unit for benchmark JSON instances.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
 import click
+
+from kitcut.errors import InputError
+
+__all__ = ["run", "bundled_sample", "DEFAULT_WIDTH_MM"]
+
+#: Fabric width used for a DXF pattern when ``--width`` is not given.
+DEFAULT_WIDTH_MM = 1500.0
+
+
+def bundled_sample() -> Path:
+    """The sample nested by ``nest`` with no file."""
+    base = resources.files("kitcut.samples")
+    for name in ("tee.dxf", "shirts.json"):
+        p = Path(str(base / name))
+        if p.exists():
+            return p
+    raise InputError("no bundled sample found (run `make samples`)")
+
+
+class _Display:
+    """Live progress on a terminal (elapsed, length, efficiency), silent otherwise."""
+
+    def __init__(self, enabled: bool, units: str):
+        self.enabled = enabled
+        self.units = units
+        self.live = None
+        self.best = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.console import Console
+            from rich.live import Live
+
+            self.live = Live("", console=Console(stderr=True), refresh_per_second=8, transient=True)
+            self.live.__enter__()
+        return self
+
+    def __call__(self, p) -> None:
+        if not p.feasible:
+            return
+        if self.best is None or p.length < self.best:
+            self.best = p.length
+        if self.live is not None:
+            self.live.update(
+                f"[bold]nesting[/] {p.elapsed_s:6.1f} s  {p.phase:<12} length {self.best:,.1f} {self.units}"
+                f"  efficiency {100 * p.density:5.2f} %"
+            )
+
+    def __exit__(self, *exc):
+        if self.live is not None:
+            self.live.__exit__(*exc)
+        return False
 
 
 @click.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
-def run(file: str | None) -> None:
-    """Nest a pattern onto the fabric width."""
-    raise click.ClickException("not implemented yet")
+@click.option("-w", "--width", type=float,
+              help=f"Fabric width (default: the file's, else {DEFAULT_WIDTH_MM:g} mm).")
+@click.option("-t", "--time", "time_limit", type=float, default=10.0, show_default=True,
+              help="Search time (s).")
+@click.option("--seed", type=int, help="Random seed (default: drawn and reported).")
+@click.option("--workers", type=int, help="Parallel searches (default: all cores).")
+@click.option("--spacing", type=float, default=0.0, show_default=True, help="Minimum gap between pieces.")
+@click.option("--margin", type=float, default=0.0, show_default=True, help="Edge margin on each selvedge.")
+@click.option(
+    "--nap",
+    type=click.Choice(["one-way", "two-way", "quarter", "free"]),
+    default="two-way",
+    show_default=True,
+    help="Allowed grain directions on the fabric.",
+)
+@click.option("--tilt", type=float, default=0.0, show_default=True, help="Grain tilt tolerance (± degrees).")
+@click.option("--no-pairs", is_flag=True, help="Do not mirror left/right pairs (face-to-face spreads).")
+@click.option("--units", help="Units of a DXF that does not say (mm, cm, in...).")
+@click.option("--tolerance", type=float, default=0.1, show_default=True, help="Curve chord tolerance (mm).")
+@click.option("--keep-folded", is_flag=True, help="Nest fold pieces as halves (cut on a folded spread).")
+@click.option("--strict", is_flag=True, help="Treat every import repair as an error.")
+@click.option("--repair", is_flag=True, help="Repair self-intersecting outlines.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False),
+              help="Output folder (default: out/<name>).")
+@click.option("--resume", type=click.Path(dir_okay=False, exists=True), help="Warm start from a marker.json.")
+@click.option("--export", "export_all", is_flag=True,
+              help="Also write the cutting-room files (see `nest export`).")
+@click.option("--iterations", type=int, hidden=True,
+              help="Stop after N search iterations (reproducible runs).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_pairs, units, tolerance,
+        keep_folded, strict, repair, out_dir, resume, export_all, iterations, as_json, quiet) -> None:
+    """Nest the pieces of FILE (pattern DXF or benchmark JSON) onto the fabric width.
+
+    Writes OUT/marker.json and the preview OUT/marker.svg, and prints length, width,
+    efficiency and piece count. Without FILE, nests a bundled sample.
+    """
+    from kitcut.formats.export import write_file
+    from kitcut.formats.marker_json import read_marker, write_marker
+    from kitcut.formats.read import read_pattern
+    from kitcut.kits.marker import nest_pattern
+    from kitcut.model import Rules
+
+    path = Path(file) if file else bundled_sample()
+    if time_limit <= 0:
+        raise InputError(f"--time must be positive, got {time_limit:g}")
+    pattern = read_pattern(path, units=units, tolerance=tolerance, strict=strict,
+                           unfold=not keep_folded, repair=repair)
+    fabric = width if width is not None else (pattern.fabric_width or DEFAULT_WIDTH_MM)
+    rules = Rules(width=float(fabric), spacing=spacing, margin=margin, nap=nap, tilt_deg=tilt,
+                  pairs=not no_pairs)
+    warm = read_marker(resume) if resume else None
+    out = Path(out_dir) if out_dir else Path("out") / path.stem
+    show = not quiet and not as_json and sys.stderr.isatty() and not os.environ.get("CI")
+    with _Display(show, pattern.units) as display:
+        marker = nest_pattern(pattern, rules, time_limit=time_limit, seed=seed, workers=workers,
+                              progress=display, resume=warm, max_iterations=iterations, name=path.stem)
+    files = [write_marker(marker, out / "marker.json"), write_file(marker, out / "marker.svg")]
+    if export_all:
+        from kitcut.formats.export import export_marker
+
+        files += [f for f in export_marker(marker, out) if f not in files]
+    _report(marker, pattern, path, files, as_json)
+
+
+def _report(marker, pattern, path: Path, files: list[Path], as_json: bool) -> None:
+    s = marker.stats
+    u = marker.units
+    result = {
+        "file": str(path),
+        "units": u,
+        "length": round(marker.length, 3),
+        "width": marker.width,
+        "usable_width": marker.rules.usable_width,
+        "efficiency": round(marker.efficiency, 6),
+        "pieces": len(marker.placements),
+        "seed": s.get("seed"),
+        "search_s": s.get("search_s"),
+        "compile_s": s.get("compile_s"),
+        "time_to_first_s": s.get("time_to_first_s"),
+        "import_notes": len(pattern.report.entries),
+        "files": [str(f) for f in files],
+    }
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(f"{path.name}: {len(marker.placements)} pieces on {marker.width:g} {u} fabric")
+    click.echo(
+        f"length {marker.length:,.1f} {u}   width {marker.width:g} {u}   "
+        f"efficiency {100 * marker.efficiency:.2f} %   pieces {len(marker.placements)}"
+    )
+    click.echo("wrote " + ", ".join(str(f) for f in files))
+
+    def num(key: str) -> str:
+        v = s.get(key)
+        return "?" if v is None else f"{v:.2f} s"
+
+    click.echo(f"seed {s.get('seed')}   search {num('search_s')}   compile {num('compile_s')}   "
+               f"first marker {num('time_to_first_s')}")
+    if pattern.report.entries:
+        n = len(pattern.report.entries)
+        click.echo(f"note: the import made {n} remarks; see `nest info {path}`", err=True)

@@ -1,1 +1,1 @@
-"""kitcut.kits."""
+"""Production kits: nesting patterns into markers, orders, batches."""

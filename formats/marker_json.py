@@ -1,0 +1,231 @@
+"""``marker.json``: the versioned external form of a marker (instance plus solution).
+
+Kept apart from the internal classes so the file format can stay stable while the code
+changes. A marker file can be re-read, exported again and used as the warm start of a longer
+run. Layout (version 1)::
+
+    {
+      "format": "kitcut-marker", "version": 1,
+      "name": str | null, "source": str | null, "units": "mm" | "<instance unit>",
+      "instance": {
+        "rules": {"width", "spacing", "margin", "nap", "tilt_deg", "pairs"},
+        "pieces": [{"name", "size", "quantity", "flipped", "category", "material",
+                    "outline": [[x, y], ...], "cutouts": [[[x, y], ...]],
+                    "grain": [[x, y], [x, y]] | null, "fold_line": ... | null,
+                    "folded", "unfolded", "notches": [{"x", "y", "angle_deg", "kind", "depth",
+                    "width"}], "drills": [{"x", "y", "diameter"}], "internal_lines": [...],
+                    "sew_lines": [...], "annotations": [...], "allowed_rotations", "nap",
+                    "source": {"file", "block", "layer"}}]
+      },
+      "solution": {
+        "width", "usable_width", "length", "efficiency", "pieces_area",
+        "placements": [{"piece": index, "name", "size", "copy", "rotation_deg", "mirrored",
+                        "translation": [x, y], "outline": [[x, y], ...]}]
+      },
+      "stats": {...}
+    }
+
+Piece coordinates are the pieces' own; ``outline`` of a placement is the placed outline in
+marker coordinates (x along the roll, y across the width).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from kitcut.errors import InputError
+from kitcut.fileio import atomic_write
+from kitcut.model import Drill, Line, Marker, Notch, Piece, Placement, Rules, Source
+
+__all__ = ["FORMAT", "VERSION", "marker_to_dict", "marker_from_dict", "write_marker", "read_marker"]
+
+FORMAT = "kitcut-marker"
+VERSION = 1
+
+
+def _pts(a) -> list[list[float]]:
+    return [[round(float(x), 6), round(float(y), 6)] for x, y in np.asarray(a).reshape(-1, 2)]
+
+
+def _line(line: Line | None):
+    return None if line is None else _pts(line.points)
+
+
+def _piece_dict(p: Piece) -> dict:
+    return {
+        "name": p.name,
+        "size": p.size,
+        "quantity": p.quantity,
+        "flipped": p.flipped,
+        "category": p.category,
+        "material": p.material,
+        "outline": _pts(p.outline),
+        "cutouts": [_pts(c) for c in p.cutouts],
+        "grain": _line(p.grain),
+        "fold_line": _line(p.fold_line),
+        "folded": p.folded,
+        "unfolded": p.unfolded,
+        "notches": [
+            {"x": n.x, "y": n.y, "angle_deg": n.angle_deg, "kind": n.kind, "depth": n.depth, "width": n.width}
+            for n in p.notches
+        ],
+        "drills": [{"x": d.x, "y": d.y, "diameter": d.diameter} for d in p.drills],
+        "internal_lines": [_pts(ln.points) for ln in p.internal_lines],
+        "sew_lines": [_pts(ln.points) for ln in p.sew_lines],
+        "annotations": list(p.annotations),
+        "allowed_rotations": None if p.allowed_rotations is None else list(p.allowed_rotations),
+        "nap": p.nap,
+        "source": {"file": p.source.file, "block": p.source.block, "layer": p.source.layer},
+    }
+
+
+def _clean(value):
+    """JSON-safe stats: floats stay finite, unknown objects become strings."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, (bool, int, str)) or value is None:
+        return value
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return str(value)
+
+
+def marker_to_dict(marker: Marker) -> dict:
+    """The version-1 JSON object of ``marker``."""
+    r = marker.rules
+    placements = []
+    for pl in marker.placements:
+        piece = marker.pieces[pl.piece]
+        placements.append(
+            {
+                "piece": pl.piece,
+                "name": piece.name,
+                "size": piece.size,
+                "copy": pl.copy,
+                "rotation_deg": pl.rotation_deg,
+                "mirrored": pl.mirrored,
+                "translation": [float(pl.translation[0]), float(pl.translation[1])],
+                "outline": _pts(marker.placed_outline(pl)),
+            }
+        )
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "name": marker.name,
+        "source": marker.source,
+        "units": marker.units,
+        "instance": {
+            "rules": {
+                "width": r.width,
+                "spacing": r.spacing,
+                "margin": r.margin,
+                "nap": r.nap,
+                "tilt_deg": r.tilt_deg,
+                "pairs": r.pairs,
+            },
+            "pieces": [_piece_dict(p) for p in marker.pieces],
+        },
+        "solution": {
+            "width": r.width,
+            "usable_width": r.usable_width,
+            "length": marker.length,
+            "efficiency": marker.efficiency,
+            "pieces_area": marker.pieces_area,
+            "placements": placements,
+        },
+        "stats": _clean(marker.stats),
+    }
+
+
+def write_marker(marker: Marker, path) -> Path:
+    """Write ``marker`` as JSON to ``path`` atomically."""
+    atomic_write(path, json.dumps(marker_to_dict(marker), indent=1) + "\n")
+    return Path(path)
+
+
+def _line_from(points) -> Line | None:
+    return None if points is None else Line(np.asarray(points, dtype=float))
+
+
+def _piece_from(d: dict) -> Piece:
+    src = d.get("source") or {}
+    return Piece(
+        name=str(d["name"]),
+        outline=np.asarray(d["outline"], dtype=float),
+        size=d.get("size"),
+        quantity=int(d.get("quantity", 1)),
+        flipped=d.get("flipped"),
+        grain=_line_from(d.get("grain")),
+        notches=tuple(Notch(**n) for n in d.get("notches", [])),
+        drills=tuple(Drill(**x) for x in d.get("drills", [])),
+        internal_lines=tuple(Line(np.asarray(p, dtype=float)) for p in d.get("internal_lines", [])),
+        cutouts=tuple(np.asarray(c, dtype=float) for c in d.get("cutouts", [])),
+        sew_lines=tuple(Line(np.asarray(p, dtype=float)) for p in d.get("sew_lines", [])),
+        fold_line=_line_from(d.get("fold_line")),
+        folded=bool(d.get("folded", False)),
+        unfolded=bool(d.get("unfolded", False)),
+        category=d.get("category"),
+        material=d.get("material"),
+        annotations=tuple(d.get("annotations", [])),
+        allowed_rotations=None if d.get("allowed_rotations") is None else tuple(d["allowed_rotations"]),
+        nap=d.get("nap"),
+        source=Source(src.get("file"), src.get("block"), src.get("layer")),
+    )
+
+
+def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
+    """Rebuild a :class:`Marker` from its JSON object (raises :class:`InputError`)."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InputError("not a kitcut marker file (no \"format\": \"kitcut-marker\")", file=file)
+    if data.get("version") != VERSION:
+        raise InputError(f"marker file version {data.get('version')!r} is not supported (this kitcut reads "
+                         f"version {VERSION})", file=file)
+    try:
+        inst = data["instance"]
+        rules = Rules(**inst["rules"])
+        pieces = tuple(_piece_from(p) for p in inst["pieces"])
+        sol = data["solution"]
+        placements = []
+        for pl in sol["placements"]:
+            index = int(pl["piece"])
+            if not 0 <= index < len(pieces):
+                raise InputError(f"placement refers to piece {index}, the file has {len(pieces)}", file=file)
+            tx, ty = pl["translation"]
+            placements.append(
+                Placement(index, int(pl["copy"]), float(pl["rotation_deg"]), bool(pl["mirrored"]),
+                          (float(tx), float(ty)))
+            )
+        return Marker(
+            pieces=pieces,
+            rules=rules,
+            placements=tuple(placements),
+            length=float(sol["length"]),
+            units=data.get("units", "mm"),
+            name=data.get("name"),
+            source=data.get("source"),
+            stats=dict(data.get("stats") or {}),
+        )
+    except InputError:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"damaged marker file: {type(exc).__name__}: {exc}", file=file) from exc
+
+
+def read_marker(path) -> Marker:
+    """Read a ``marker.json`` written by :func:`write_marker`."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError("no such file", file=str(p)) from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read marker JSON: {exc}", file=str(p)) from exc
+    return marker_from_dict(data, file=str(p))
