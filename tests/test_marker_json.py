@@ -1,0 +1,70 @@
+"""marker.json: a marker survives the round trip and damaged files get clear errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from kitcut.errors import InputError
+from kitcut.formats.marker_json import marker_to_dict, read_marker, write_marker
+from kitcut.model import Drill, Line, Marker, Notch, Piece, Placement, Rules
+
+
+def small_marker() -> Marker:
+    a = Piece("Front", [(0, 0), (100, 0), (100, 50), (0, 50)], size="M", quantity=2, flipped=1,
+              grain=Line([(10, 25), (90, 25)]), notches=(Notch(50, 0, 90.0),), drills=(Drill(20, 20),),
+              internal_lines=(Line([(30, 10), (30, 40)]),), category="body")
+    b = Piece("Cuff", [(0, 0), (40, 0), (40, 20), (0, 20)], cutouts=[[(10, 5), (20, 5), (20, 15), (10, 15)]])
+    placements = (
+        Placement(0, 0, 0.0, False, (0.0, 0.0)),
+        Placement(0, 1, 0.0, True, (100.0, 50.0)),
+        Placement(1, 0, 90.0, False, (220.0, 0.0)),
+    )
+    return Marker((a, b), Rules(width=120.0, spacing=0.0), placements, length=220.0, name="t")
+
+
+def test_round_trip(tmp_path):
+    m = small_marker()
+    path = write_marker(m, tmp_path / "marker.json")
+    again = read_marker(path)
+    assert again.placements == m.placements
+    assert again.rules == m.rules
+    assert again.length == m.length
+    assert again.efficiency == pytest.approx(m.efficiency)
+    for p, q in zip(m.pieces, again.pieces, strict=True):
+        assert np.allclose(p.outline, q.outline)
+        assert p.notches == q.notches and p.drills == q.drills
+        assert len(p.cutouts) == len(q.cutouts)
+    data = json.loads(path.read_text())
+    assert data["format"] == "kitcut-marker" and data["version"] == 1
+    sol = data["solution"]
+    assert {"width", "length", "efficiency", "placements"} <= set(sol)
+    # the placed outline in the file is the transformed piece outline
+    pl = sol["placements"][1]
+    assert pl["mirrored"] is True and pl["copy"] == 1
+    expect = m.placed_outline(m.placements[1])
+    assert np.allclose(pl["outline"], expect)
+    # efficiency: (2 * 5000 + 800 - 100) / (220 * 120)
+    assert sol["efficiency"] == pytest.approx((2 * 5000 + 700) / (220 * 120))
+
+
+def test_damaged_files_are_clear_errors(tmp_path):
+    p = tmp_path / "m.json"
+    p.write_text("{not json")
+    with pytest.raises(InputError, match="cannot read marker JSON"):
+        read_marker(p)
+    p.write_text(json.dumps({"format": "other"}))
+    with pytest.raises(InputError, match="not a kitcut marker file"):
+        read_marker(p)
+    d = marker_to_dict(small_marker())
+    d["solution"]["placements"][0]["piece"] = 7
+    p.write_text(json.dumps(d))
+    with pytest.raises(InputError, match="placement refers to piece 7"):
+        read_marker(p)
+    d = marker_to_dict(small_marker())
+    d["version"] = 99
+    p.write_text(json.dumps(d))
+    with pytest.raises(InputError, match="version 99 is not supported"):
+        read_marker(p)
