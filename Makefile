@@ -16,9 +16,10 @@ setup: $(VENV)/.installed
 
 demo: setup
 	$(NEST) info samples/tee.dxf
-	$(NEST) samples/tee.dxf --time 10 -o out/demo
+	$(NEST) samples/tee.dxf --width 1500 --spacing 2 --time 10 --seed 1 -o out/demo --export
 
 test: setup
+	@bash .ci/system-deps
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q
 
