@@ -1,0 +1,183 @@
+"""Cutter and plotter profiles as data: ``devices.toml`` loaded into frozen dataclasses.
+
+A user file (``--device-file``) with the same layout adds devices or replaces bundled ones by
+name. Writers ask a :class:`Device` for the tool of a feature (:meth:`Device.tool_for`) and
+map marker mm to device units with :meth:`Device.to_device`.
+
+>>> d = get_device("hpgl-cutter")
+>>> d.tool_for("cutout").kind, d.tool_for("notch").kind
+('knife', 'notcher')
+>>> d.to_device([(1.0, 2.0)]).tolist()
+[[40, 80]]
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from kitcut.errors import InputError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = ["Tool", "Device", "PROTOCOLS", "FEATURE_ROLE", "load_devices", "get_device", "default_device"]
+
+PROTOCOLS = ("hpgl", "gerber-nc", "gcode")
+TOOL_KINDS = ("knife", "slit", "notcher", "punch", "pen")
+#: Which tool role draws each feature of :mod:`kitcut.formats.page`.
+FEATURE_ROLE = {"cut": "cut", "cutout": "cut", "notch": "notch", "drill": "drill", "internal": "pen",
+                "sew": "pen", "grain": "pen", "label": "pen"}
+#: The device each protocol uses when none is given.
+DEFAULTS = {"hpgl": "hpgl-cutter", "gerber-nc": "gerber", "gcode": "cnc-knife"}
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One tool: ``kind`` (knife/slit/notcher/punch/pen), number, speed mm/s, dwell s per hit."""
+
+    kind: str
+    number: int = 1
+    speed: float = 100.0
+    dwell: float = 0.0
+    on: str = ""
+    off: str = ""
+    force: int | None = None
+
+
+@dataclass(frozen=True)
+class Device:
+    """A cutter or plotter profile (see ``devices.toml`` for the meaning of every field)."""
+
+    name: str
+    protocol: str
+    description: str = ""
+    units_per_mm: float = 40.0
+    swap_xy: bool = False
+    flip_y: bool = False
+    origin: tuple[float, float] = (0.0, 0.0)
+    media_width: float | None = None
+    air_speed: float = 500.0
+    end_allowance: float = 0.0
+    bite: float = 0.0
+    window: float = 0.0
+    labels: bool = False
+    tools: tuple[tuple[str, Tool], ...] = ()
+
+    def tool_for(self, feature: str) -> Tool | None:
+        """The tool that handles ``feature`` (``cut``, ``cutout``, ``notch``...), or ``None``."""
+        role = FEATURE_ROLE.get(feature, feature)
+        for r, t in self.tools:
+            if r == role:
+                return t
+        return None
+
+    def to_device(self, points) -> np.ndarray:
+        """Marker mm -> integer device units (origin shift, swap, flip, scale, rounding)."""
+        p = np.asarray(points, dtype=float).reshape(-1, 2) + np.asarray(self.origin, dtype=float)
+        if self.flip_y:
+            p = np.column_stack([p[:, 0], (self.media_width or 0.0) - p[:, 1]])
+        if self.swap_xy:
+            p = p[:, ::-1]
+        return np.rint(p * self.units_per_mm).astype(np.int64)
+
+    def from_device(self, points) -> np.ndarray:
+        """Device units -> marker mm (the inverse of :meth:`to_device`, up to rounding)."""
+        p = np.asarray(points, dtype=float).reshape(-1, 2) / self.units_per_mm
+        if self.swap_xy:
+            p = p[:, ::-1]
+        if self.flip_y:
+            p = np.column_stack([p[:, 0], (self.media_width or 0.0) - p[:, 1]])
+        return p - np.asarray(self.origin, dtype=float)
+
+
+def _device(name: str, d: dict, where: str) -> Device:
+    def bad(msg: str) -> InputError:
+        return InputError(f"device '{name}': {msg}", file=where)
+
+    if not isinstance(d, dict):
+        raise bad("must be a table")
+    proto = d.get("protocol")
+    if proto not in PROTOCOLS:
+        raise bad(f"protocol must be one of {', '.join(PROTOCOLS)}, got {proto!r}")
+    tools = []
+    for role, t in sorted((d.get("tools") or {}).items()):
+        if role not in ("cut", "notch", "drill", "pen"):
+            raise bad(f"unknown tool role {role!r} (cut, notch, drill, pen)")
+        if not isinstance(t, dict) or t.get("kind") not in TOOL_KINDS:
+            raise bad(f"tool {role!r} needs kind = one of {', '.join(TOOL_KINDS)}")
+        try:
+            tools.append((role, Tool(**t)))
+        except TypeError as exc:
+            raise bad(f"tool {role!r}: {exc}") from None
+    known = set(Device.__dataclass_fields__) - {"name", "tools"}
+    extra = set(d) - known - {"tools"}
+    if extra:
+        raise bad(f"unknown setting(s): {', '.join(sorted(extra))}")
+    kw = {k: v for k, v in d.items() if k != "tools"}
+    if "origin" in kw:
+        kw["origin"] = tuple(float(v) for v in kw["origin"])
+    dev = Device(name=name, tools=tuple(tools), **kw)
+    if dev.units_per_mm <= 0:
+        raise bad("units_per_mm must be positive")
+    if dev.flip_y and not dev.media_width:
+        raise bad("flip_y needs media_width")
+    if dev.tool_for("cut") is None:
+        raise bad("a device needs a cut tool")
+    return dev
+
+
+def _load(text: str, where: str) -> dict[str, Device]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not a valid device TOML file: {exc}", file=where) from None
+    return {name: _device(name, d, where) for name, d in data.items()}
+
+
+def load_devices(device_file: str | Path | None = None) -> dict[str, Device]:
+    """The bundled devices, updated by the devices of ``device_file`` (same names replace)."""
+    text = resources.files("kitcut.formats").joinpath("devices.toml").read_text(encoding="utf-8")
+    devices = _load(text, "devices.toml")
+    if device_file is not None:
+        path = Path(device_file)
+        try:
+            user = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot read device file: {exc.strerror or exc}", file=str(path)) from None
+        devices.update(_load(user, str(path)))
+    return devices
+
+
+def default_device(protocol: str, device_file: str | Path | None = None) -> Device:
+    return load_devices(device_file)[DEFAULTS[protocol]]
+
+
+def get_device(device: str | Device | None, *, protocol: str | None = None,
+               device_file: str | Path | None = None) -> Device:
+    """Resolve a device name (or pass a :class:`Device` through).
+
+    With ``protocol``, a device of another protocol is replaced by that protocol's default, so a
+    single ``--device`` applies to the formats it speaks.
+    """
+    if isinstance(device, Device):
+        if protocol and device.protocol != protocol:
+            return default_device(protocol, device_file)
+        return device
+    devices = load_devices(device_file)
+    if device is None:
+        if protocol is None:
+            raise InputError("no device given")
+        return devices[DEFAULTS[protocol]]
+    if device not in devices:
+        raise InputError(f"unknown device {device!r}; known: {', '.join(sorted(devices))}")
+    dev = devices[device]
+    if protocol and dev.protocol != protocol:
+        return devices[DEFAULTS[protocol]]
+    return dev

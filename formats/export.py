@@ -1,0 +1,126 @@
+"""One entry point for every marker output: pick the writer by format or file extension.
+
+>>> sorted(FORMATS)[:4]
+['dxf', 'gcode', 'hpgl', 'nc']
+>>> format_for_path("out/marker.tiled.pdf")
+'tiled.pdf'
+
+Every writer renders a whole file (text or bytes) from a marker and a device; this module writes
+it atomically (``-`` = standard output). Output is deterministic: no dates, fixed number format.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kitcut.errors import ExportError, KitcutError
+from kitcut.fileio import atomic_write
+from kitcut.formats.devices import Device, get_device
+from kitcut.model import Marker
+
+__all__ = ["Format", "FORMATS", "DEFAULT_FORMATS", "write_file", "render", "export_marker", "format_for_path"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """An output format: ``writer`` is ``"module:function"`` taking ``(marker, device)``.
+
+    ``protocol`` is the device protocol the writer speaks (``None``: no device; ``"any"``: the
+    given device whatever its protocol, for reports).
+    """
+
+    name: str
+    writer: str
+    protocol: str | None
+    description: str
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("svg", "svg:render_preview", None, "screen preview (pieces, labels, grain, notches, frame)"),
+        Format("overview.svg", "svg:render_overview", None, "reduced-scale overview SVG"),
+        Format("plot.svg", "svg:render_full", None, "1:1 SVG of the marker"),
+        Format("plt", "hpgl:render", "hpgl", "HP-GL/1 cutter file (device tools per feature)"),
+        Format("hpgl", "hpgl:render", "hpgl", "HP-GL/1 cutter file (same as plt)"),
+        Format("pen.plt", "hpgl:render_pen_plot", "hpgl", "HP-GL/1 1:1 pen plot with labels"),
+        Format("dxf", "dxf_marker:render", None, "AAMA-style marker DXF (blocks + INSERTs)"),
+        Format("nc", "gerber_nc:render", "gerber-nc", "Gerber-style cutter NC"),
+        Format("gcode", "gcode:render", "gcode", "G-code for CNC knife/laser cutters"),
+        Format("pdf", "pdf:render_plot", None, "1:1 plot PDF on one long page"),
+        Format("tiled.pdf", "pdf_tiled:render_a4", None, "1:1 tiled PDF on A4 with overlaps"),
+        Format("tiled-a3.pdf", "pdf_tiled:render_a3", None, "1:1 tiled PDF on A3 with overlaps"),
+        Format("overview.pdf", "pdf:render_overview", None, "reduced-scale overview PDF"),
+        Format("print.pdf", "pdf_print:render", None, "digital textile print file (1:1, filled, marks)"),
+        Format("report.json", "report:render_json", "any", "marker report figures (JSON)"),
+        Format("report.pdf", "pdf_report:render", "any", "marker report (PDF)"),
+    )
+}
+#: What :func:`export_marker` writes when no formats are given.
+DEFAULT_FORMATS = ("plt", "dxf", "pdf", "svg", "report.json", "report.pdf")
+
+
+def format_for_path(path: str | Path) -> str:
+    """The format named by a file's extension (the longest match: ``x.tiled.pdf`` -> ``tiled.pdf``)."""
+    name = Path(path).name.lower()
+    best = None
+    for key in FORMATS:
+        if name.endswith("." + key) and (best is None or len(key) > len(best)):
+            best = key
+    if best is None:
+        raise ExportError(f"cannot tell the output format from the name; give one of {', '.join(FORMATS)}",
+                          file=str(path))
+    return best
+
+
+def _format(fmt: str) -> Format:
+    key = fmt.lower().lstrip(".")
+    if key not in FORMATS:
+        raise ExportError(f"unknown output format {fmt!r}; known: {', '.join(FORMATS)}")
+    return FORMATS[key]
+
+
+def render(marker: Marker, fmt: str, *, device: str | Device | None = None, device_file=None) -> str | bytes:
+    """The content of ``marker`` in format ``fmt`` (text or bytes)."""
+    f = _format(fmt)
+    if f.protocol == "any":  # reports: the given device whatever it speaks, else the HP-GL cutter
+        dev = get_device(device if device is not None else "hpgl-cutter", device_file=device_file)
+    elif f.protocol:
+        dev = get_device(device, protocol=f.protocol, device_file=device_file)
+    else:
+        dev = None
+    module, func = f.writer.split(":")
+    writer = getattr(importlib.import_module(f"kitcut.formats.{module}"), func)
+    try:
+        return writer(marker, dev)
+    except KitcutError:
+        raise
+    except (ValueError, TypeError, IndexError) as exc:  # malformed marker data
+        raise ExportError(f"cannot write {f.name}: {exc}", file=marker.name) from exc
+
+
+def write_file(marker: Marker, path: str | Path, fmt: str | None = None, *,
+               device: str | Device | None = None, device_file=None) -> Path:
+    """Write ``marker`` to ``path`` (format from the extension when ``fmt`` is None; ``-`` = stdout)."""
+    if fmt is None:
+        if str(path) == "-":
+            raise ExportError("writing to standard output needs an explicit format")
+        fmt = format_for_path(path)
+    data = render(marker, fmt, device=device, device_file=device_file)
+    atomic_write(path, data)
+    return Path(path)
+
+
+def export_marker(marker: Marker, out_dir: str | Path, formats: Sequence[str] | None = None, *,
+                  device: str | Device | None = None, stem: str = "marker", device_file=None) -> list[Path]:
+    """Write ``marker`` in each of ``formats`` to ``out_dir/<stem>.<format>``; return the paths."""
+    out = Path(out_dir)
+    paths = []
+    for fmt in formats or DEFAULT_FORMATS:
+        f = _format(fmt)
+        path = out / f"{stem}.{f.name}"
+        paths.append(write_file(marker, path, f.name, device=device, device_file=device_file))
+    return paths

@@ -1,0 +1,344 @@
+"""The shared drawing model of every marker writer: a :class:`Sheet` of placed pieces in mm.
+
+Writers (SVG, HPGL, DXF, Gerber NC, G-code, PDF) never look at the placement transform
+themselves: :func:`build_sheet` maps every feature of every placed piece onto the marker once
+(x along the roll, y across the width, millimetres) and the writers draw from that, each with
+its own page or device transform (:class:`Page` for print, ``Device`` for cutters).
+
+Feature names (``Stroke.feature``) follow the AAMA layers they come from::
+
+    cut (1)  cutout (11)  notch (4, 80-83)  drill (13)  internal (8)  sew (14)  grain (7)
+
+>>> import numpy as np
+>>> from kitcut.model import Marker, Piece, Placement, Rules
+>>> sq = Piece("Cuff", np.array([(0, 0), (100, 0), (100, 50), (0, 50)]), size="M")
+>>> m = Marker((sq,), Rules(width=200), (Placement(0, 0, 90, False, (60, 10)),), length=60)
+>>> s = build_sheet(m)
+>>> s.pieces[0].outline.round(6).tolist()
+[[60.0, 10.0], [60.0, 110.0], [10.0, 110.0], [10.0, 10.0]]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kitcut.errors import ExportError
+from kitcut.model import Marker, Piece, Placement
+
+__all__ = [
+    "MM_PER_UNIT",
+    "PT_PER_MM",
+    "PAPER_MM",
+    "Stroke",
+    "Hole",
+    "Text",
+    "PlacedPiece",
+    "Sheet",
+    "Page",
+    "build_sheet",
+    "notch_points",
+    "fill_colour",
+    "ring_length",
+    "fmt_num",
+]
+
+#: Millimetres per marker unit.
+MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, "inch": 25.4, "ft": 304.8}
+#: Exact PDF points per millimetre.
+PT_PER_MM = 72.0 / 25.4
+#: Paper sizes (portrait, mm).
+PAPER_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0), "letter": (215.9, 279.4), "tabloid": (279.4, 431.8)}
+
+
+def fmt_num(v: float, digits: int = 2) -> str:
+    """Fixed, deterministic float text without trailing zeros (``-0`` becomes ``0``).
+
+    >>> fmt_num(1.5), fmt_num(2.0), fmt_num(-0.0001)
+    ('1.5', '2', '0')
+    """
+    s = f"{v:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def ring_length(points: np.ndarray, closed: bool = True) -> float:
+    """Length of a polyline (closed: back to the first point)."""
+    p = np.asarray(points, dtype=float)
+    if len(p) < 2:
+        return 0.0
+    if closed:
+        p = np.vstack([p, p[:1]])
+    return float(np.linalg.norm(np.diff(p, axis=0), axis=1).sum())
+
+
+def fill_colour(key: str | None) -> tuple[int, int, int]:
+    """A light, deterministic colour for a category or size (same key, same colour)."""
+    h = hashlib.md5((key or "").encode("utf-8")).digest()
+    hue = h[0] / 255.0
+    # HSV with low saturation, high value -> pastel.
+    s, v = 0.35, 0.97
+    i = int(hue * 6) % 6
+    f = hue * 6 - int(hue * 6)
+    p, q, t = v * (1 - s), v * (1 - s * f), v * (1 - s * (1 - f))
+    r, g, b = [(v, t, p), (q, v, p), (p, v, t), (p, q, v), (t, p, v), (v, p, q)][i]
+    return int(r * 255), int(g * 255), int(b * 255)
+
+
+@dataclass(frozen=True, eq=False)
+class Stroke:
+    """A polyline of one feature in marker mm (``closed`` rings do not repeat the first point)."""
+
+    feature: str
+    points: np.ndarray
+    closed: bool = False
+
+    @property
+    def length(self) -> float:
+        return ring_length(self.points, self.closed)
+
+
+@dataclass(frozen=True)
+class Hole:
+    """A drill hole at ``(x, y)`` mm; ``diameter`` ``None`` when the pattern gives none."""
+
+    x: float
+    y: float
+    diameter: float | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """A label centred at ``(x, y)``, ``height`` mm, along ``angle_deg``."""
+
+    x: float
+    y: float
+    text: str
+    height: float
+    angle_deg: float = 0.0
+
+
+def notch_points(x: float, y: float, angle_deg: float, kind: str, depth: float, width: float) -> np.ndarray:
+    """The drawn shape of a notch (piece coordinates): a slit, a V or a three-sided slot.
+
+    The first point lies on the cut line; a slit goes ``depth`` into the piece along ``angle_deg``.
+    """
+    a = math.radians(angle_deg)
+    d = np.array([math.cos(a), math.sin(a)])
+    n = np.array([-d[1], d[0]])
+    p = np.array([x, y], dtype=float)
+    depth = depth if depth and depth > 0 else 5.0
+    if kind == "v" and width > 0:
+        return np.array([p - n * width / 2, p + d * depth, p + n * width / 2])
+    if kind in ("u", "castle") and width > 0:
+        return np.array([p - n * width / 2, p - n * width / 2 + d * depth, p + n * width / 2 + d * depth,
+                         p + n * width / 2])
+    return np.array([p, p + d * depth])
+
+
+@dataclass(frozen=True, eq=False)
+class PlacedPiece:
+    """Every feature of one placed copy, in marker mm."""
+
+    index: int
+    placement: Placement
+    piece: Piece
+    outline: np.ndarray
+    cutouts: tuple[np.ndarray, ...]
+    notches: tuple[Stroke, ...]
+    drills: tuple[Hole, ...]
+    internal: tuple[Stroke, ...]
+    sew: tuple[Stroke, ...]
+    grain: tuple[Stroke, ...]
+    label: Text
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        lo, hi = self.outline.min(axis=0), self.outline.max(axis=0)
+        return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
+
+    @property
+    def name(self) -> str:
+        return self.piece.label
+
+    @property
+    def cut_length(self) -> float:
+        """Knife length: outline and cut-outs (notch slits not included)."""
+        return ring_length(self.outline) + sum(ring_length(c) for c in self.cutouts)
+
+    def strokes(self) -> list[Stroke]:
+        """All strokes of the piece: cut-outs, notches, internal, sew, grain, then the outline."""
+        out = [Stroke("cutout", c, True) for c in self.cutouts]
+        out += list(self.notches) + list(self.internal) + list(self.sew) + list(self.grain)
+        out.append(Stroke("cut", self.outline, True))
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Sheet:
+    """A marker ready to draw: the strip ``length × width`` mm and its placed pieces."""
+
+    width: float
+    length: float
+    margin: float
+    efficiency: float
+    name: str | None
+    pieces: tuple[PlacedPiece, ...]
+    units: str = "mm"
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        head = f"{self.name} · " if self.name else ""
+        return (f"{head}length {self.length:,.1f} mm · width {self.width:,.1f} mm · "
+                f"efficiency {100 * self.efficiency:.1f} % · {len(self.pieces)} pieces")
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """``(xmin, ymin, xmax, ymax)`` of the strip and every piece."""
+        xs = [0.0, self.length]
+        ys = [0.0, self.width]
+        for p in self.pieces:
+            b = p.bounds
+            xs += [b[0], b[2]]
+            ys += [b[1], b[3]]
+        return min(xs), min(ys), max(xs), max(ys)
+
+
+def _arrow(line: np.ndarray, size: float) -> list[np.ndarray]:
+    """Head strokes of a double-headed arrow along ``line`` (first to last point)."""
+    heads = []
+    for tip, base in ((line[-1], line[-2]), (line[0], line[1])):
+        d = tip - base
+        n = float(np.hypot(*d))
+        if n <= 0:
+            continue
+        d = d / n
+        for s in (1, -1):
+            a = math.radians(25 * s)
+            r = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+            heads.append(np.array([tip - size * (r @ d), tip]))
+    return heads
+
+
+def _label_point(outline: np.ndarray) -> tuple[float, float]:
+    from shapely.geometry import Polygon
+    from shapely.ops import polylabel
+
+    poly = Polygon(outline)
+    if not poly.is_valid:
+        poly = poly.buffer(0)
+    if poly.is_empty:
+        c = outline.mean(axis=0)
+        return float(c[0]), float(c[1])
+    if poly.geom_type != "Polygon":
+        poly = max(poly.geoms, key=lambda g: g.area)
+    size = max(poly.bounds[2] - poly.bounds[0], poly.bounds[3] - poly.bounds[1])
+    pt = polylabel(poly, tolerance=max(size / 50.0, 0.5))
+    return float(pt.x), float(pt.y)
+
+
+def _place_piece(index: int, pl: Placement, piece: Piece, k: float) -> PlacedPiece:
+    def tf(a) -> np.ndarray:
+        return pl.apply(np.asarray(a, dtype=float)) * k
+
+    outline = tf(piece.outline)
+    lo, hi = outline.min(axis=0), outline.max(axis=0)
+    small = float(min(hi - lo))
+    notches = tuple(
+        Stroke("notch", tf(notch_points(n.x, n.y, n.angle_deg, n.kind, n.depth / k, n.width / k)))
+        for n in piece.notches
+    )
+    drills = tuple(
+        Hole(*(float(v) for v in tf([(d.x, d.y)])[0]), None if d.diameter is None else d.diameter * k)
+        for d in piece.drills
+    )
+    grain: tuple[Stroke, ...] = ()
+    angle = 0.0
+    if piece.grain is not None and len(piece.grain.points) >= 2:
+        g = tf(piece.grain.points)
+        if ring_length(g, False) > 0:
+            size = min(max(0.04 * ring_length(g, False), 4.0), 15.0)
+            grain = (Stroke("grain", g),) + tuple(Stroke("grain", h) for h in _arrow(g, size))
+            d = g[-1] - g[0]
+            angle = math.degrees(math.atan2(d[1], d[0]))
+            # keep text readable: never upside down
+            if angle > 90.0:
+                angle -= 180.0
+            elif angle <= -90.0:
+                angle += 180.0
+    lx, ly = _label_point(outline)
+    height = min(max(small / 8.0, 4.0), 30.0)
+    label = Text(lx, ly, piece.label, height, round(angle, 6))
+    return PlacedPiece(
+        index=index,
+        placement=pl,
+        piece=piece,
+        outline=outline,
+        cutouts=tuple(tf(c) for c in piece.cutouts),
+        notches=notches,
+        drills=drills,
+        internal=tuple(Stroke("internal", tf(ln.points), ln.closed) for ln in piece.internal_lines),
+        sew=tuple(Stroke("sew", tf(ln.points), ln.closed) for ln in piece.sew_lines),
+        grain=grain,
+        label=label,
+    )
+
+
+def build_sheet(marker: Marker) -> Sheet:
+    """Place every feature of every copy of ``marker`` in marker millimetres."""
+    units = (marker.units or "mm").lower()
+    k = MM_PER_UNIT.get(units, 1.0)  # unitless benchmark instances: drawn as mm
+    pieces = []
+    for i, pl in enumerate(marker.placements):
+        if not 0 <= pl.piece < len(marker.pieces):
+            raise ExportError(f"placement {i} refers to piece {pl.piece}, the marker has "
+                              f"{len(marker.pieces)}", file=marker.name)
+        pieces.append(_place_piece(i, pl, marker.pieces[pl.piece], k))
+    return Sheet(
+        width=float(marker.width) * k,
+        length=float(marker.length) * k,
+        margin=float(marker.rules.margin) * k,
+        efficiency=float(marker.efficiency),
+        name=marker.name,
+        pieces=tuple(pieces),
+        units=units,
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """A printed page: ``size`` (w, h) mm, ``margin`` mm, ``scale`` (1.0 = 1:1).
+
+    ``to_page`` maps marker mm to page mm with the marker's y axis pointing up the page
+    (selvedge y=0 at the bottom of the drawing), ``offset`` being the marker point drawn at
+    the page's lower-left printable corner.
+    """
+
+    size: tuple[float, float]
+    margin: float = 10.0
+    scale: float = 1.0
+    offset: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def printable(self) -> tuple[float, float]:
+        return self.size[0] - 2 * self.margin, self.size[1] - 2 * self.margin
+
+    def to_page(self, points: np.ndarray) -> np.ndarray:
+        """Marker mm -> page mm (origin top-left, y down, as PDF writers expect)."""
+        p = np.asarray(points, dtype=float).reshape(-1, 2)
+        x = self.margin + (p[:, 0] - self.offset[0]) * self.scale
+        y = self.size[1] - self.margin - (p[:, 1] - self.offset[1]) * self.scale
+        return np.column_stack([x, y])
+
+    @staticmethod
+    def fit(extent: tuple[float, float, float, float], size: tuple[float, float], margin: float = 10.0,
+            reserve_top: float = 0.0) -> Page:
+        """The page that shows ``extent`` as large as fits in ``size`` (less ``reserve_top``)."""
+        w = max(extent[2] - extent[0], 1e-9)
+        h = max(extent[3] - extent[1], 1e-9)
+        pw, ph = size[0] - 2 * margin, size[1] - 2 * margin - reserve_top
+        scale = min(pw / w, ph / h)
+        return Page(size, margin, scale, (extent[0], extent[1]))
