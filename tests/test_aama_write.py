@@ -1,0 +1,222 @@
+"""The AAMA DXF writer, checked by re-reading its files with ezdxf directly (not kitcut's reader)."""
+
+from __future__ import annotations
+
+import math
+
+import ezdxf
+import numpy as np
+import pytest
+from ezdxf import recover
+from shapely.geometry import Point, Polygon
+
+from kitcut.errors import UnitsError
+from kitcut.formats.aama_write import (
+    aama_bytes,
+    add_piece_block,
+    halve_piece,
+    new_aama_document,
+    unfold_piece,
+    write_aama,
+)
+from kitcut.model import Drill, Line, Notch, Pattern, Piece
+
+OUTLINE = [(0.0, 0.0), (300.125, 0.0), (310.5, 150.25), (280.0, 420.0), (12.345678, 400.0)]
+
+
+def _body() -> Piece:
+    return Piece(
+        "Front",
+        OUTLINE,
+        size="M",
+        quantity=2,
+        flipped=1,
+        grain=Line([(150, 50), (150, 350)]),
+        notches=(Notch(300.125, 0.0, 90.0, depth=4.0, width=0.0), Notch(150.0, 0.0, 90.0, "v", 5.5, 3.0)),
+        drills=(Drill(100.0, 200.0), Drill(200.0, 250.0, 3.5)),
+        internal_lines=(Line([(50, 380), (60, 300), (70, 380)]), Line([(40, 100), (200, 100)])),
+        cutouts=([(220, 200), (240, 200), (240, 220), (220, 220)],),
+        sew_lines=(Line([(10, 10), (290, 10), (290, 390), (20, 390)], closed=True),),
+        category="BODY",
+        annotations=("NM",),
+    )
+
+
+def _half() -> Piece:
+    return Piece(
+        "Back",
+        [(0, 0), (250, 0), (250, 600), (0, 650)],
+        size="M",
+        grain=Line([(125, 100), (125, 500)]),
+        notches=(Notch(250.0, 300.0, 180.0),),
+        drills=(Drill(60.0, 500.0),),
+        fold_line=Line([(0, 650), (0, 0)]),
+        folded=True,
+    )
+
+
+@pytest.fixture
+def written(tmp_path):
+    path = tmp_path / "p.dxf"
+    write_aama(Pattern((_body(), _half()), style="STYLE-1"), path, folded=True)
+    return path
+
+
+def _by_layer(entities, layer, kind=None):
+    return [e for e in entities if e.dxf.layer == layer and (kind is None or e.dxftype() == kind)]
+
+
+def _pts(polyline) -> list[tuple[float, float]]:
+    return [(v.dxf.location.x, v.dxf.location.y) for v in polyline.vertices]
+
+
+def _texts(entities):
+    return sorted(e.dxf.text for e in entities if e.dxftype() == "TEXT")
+
+
+def test_blocks_inserts_and_style_texts(written):
+    doc = ezdxf.readfile(written)
+    names = [b.name for b in doc.blocks if not b.name.startswith("*")]
+    assert names == ["Front_M", "Back_M"]
+    msp = doc.modelspace()
+    inserts = msp.query("INSERT")
+    assert [i.dxf.name for i in inserts] == ["Front_M", "Back_M"]
+    for i in inserts:
+        assert tuple(i.dxf.insert) == (0, 0, 0)
+        assert i.dxf.get("xscale", 1) == 1 and i.dxf.get("rotation", 0) == 0
+    assert sorted(t.dxf.text for t in msp.query("TEXT")) == ["Style Name: STYLE-1", "Units: METRIC"]
+
+
+def test_outline_texts_and_layers_exact(written):
+    doc = ezdxf.readfile(written)
+    ents = list(doc.blocks["Front_M"])
+    (cut,) = _by_layer(ents, "1", "POLYLINE")
+    assert cut.is_closed
+    pts = np.array(_pts(cut))
+    np.testing.assert_allclose(pts, _body().outline, atol=1e-6, rtol=0)
+    assert _texts(ents) == [
+        "Annotation: NM", "Category: BODY", "Piece Name: Front", "Quantity: 1,1", "Size: M",
+    ]
+    for t in (e for e in ents if e.dxftype() == "TEXT"):
+        assert t.dxf.layer == "1"
+        assert Polygon(_body().outline).contains(Point(t.dxf.insert.x, t.dxf.insert.y))
+    (grain,) = _by_layer(ents, "7", "LINE")
+    assert tuple(grain.dxf.start)[:2] == (150, 50) and tuple(grain.dxf.end)[:2] == (150, 350)
+    internal = _by_layer(ents, "8")
+    assert sorted(e.dxftype() for e in internal) == ["LINE", "POLYLINE"]
+    (cut_out,) = _by_layer(ents, "11", "POLYLINE")
+    assert cut_out.is_closed and len(list(cut_out.vertices)) == 4
+    (sew,) = _by_layer(ents, "14", "POLYLINE")
+    assert sew.is_closed
+    assert not _by_layer(ents, "6"), "a whole piece carries no fold line"
+
+
+def test_notches_and_drills(written):
+    ents = list(ezdxf.readfile(written).blocks["Front_M"])
+    notches = sorted(_by_layer(ents, "4", "POINT"), key=lambda e: e.dxf.location.x)
+    assert len(notches) == 2
+    slit, v = notches[1], notches[0]
+    assert tuple(slit.dxf.location) == (300.125, 0.0, -4.0)
+    assert slit.dxf.get("thickness", 0.0) == 0.0 and slit.dxf.angle == 90.0
+    assert tuple(v.dxf.location) == (150.0, 0.0, -5.5)
+    assert v.dxf.thickness == 3.0
+    drills = sorted(tuple(e.dxf.location) for e in _by_layer(ents, "13", "POINT"))
+    assert drills == [(100.0, 200.0, 0.0), (200.0, 250.0, 3.5)]
+
+
+def test_fold_piece_written_as_half_with_layer6(written):
+    ents = list(ezdxf.readfile(written).blocks["Back_M"])
+    (fold,) = _by_layer(ents, "6")
+    assert fold.dxftype() == "LINE"
+    assert tuple(fold.dxf.start)[:2] == (0, 650) and tuple(fold.dxf.end)[:2] == (0, 0)
+    (cut,) = _by_layer(ents, "1", "POLYLINE")
+    assert Polygon(_pts(cut)).area == pytest.approx(_half().area)
+    assert "Quantity: 1" in _texts(ents)
+
+
+def test_recover_audit_clean_and_accumark_shape(written):
+    doc, auditor = recover.readfile(written)
+    assert not auditor.errors and not auditor.fixes
+    raw = written.read_bytes()
+    assert raw.startswith(b"  0\nSECTION\n  2\nHEADER\n  0\nENDSEC\n")  # empty header: no $INSUNITS, no dates
+    assert b"$MODEL_SPACE" not in raw.upper() and b"$PAPER_SPACE" not in raw.upper()
+    assert raw.endswith(b"EOF\n")
+
+
+def test_deterministic(tmp_path):
+    pat = Pattern((_body(), _half()), style="S")
+    write_aama(pat, tmp_path / "a.dxf", folded=True)
+    write_aama(pat, tmp_path / "b.dxf", folded=True)
+    assert (tmp_path / "a.dxf").read_bytes() == (tmp_path / "b.dxf").read_bytes()
+
+
+def test_inches(tmp_path):
+    path = tmp_path / "in.dxf"
+    write_aama(Pattern((_body(),), style="S"), path, units="in")
+    doc = ezdxf.readfile(path)
+    assert "Units: ENGLISH" in [t.dxf.text for t in doc.modelspace().query("TEXT")]
+    ents = list(doc.blocks["Front_M"])
+    (cut,) = _by_layer(ents, "1", "POLYLINE")
+    pts = np.array(_pts(cut))
+    np.testing.assert_allclose(pts * 25.4, _body().outline, atol=1e-9, rtol=0)
+    z = sorted(e.dxf.location.z for e in _by_layer(ents, "4", "POINT"))
+    assert z == pytest.approx([-5.5 / 25.4, -4.0 / 25.4], abs=1e-12)
+    assert max(e.dxf.get("thickness", 0.0) for e in _by_layer(ents, "4")) == pytest.approx(3.0 / 25.4)
+
+
+def test_unknown_units_raise():
+    with pytest.raises(UnitsError):
+        new_aama_document("S", units="cm")
+
+
+def test_plain_quantity_and_reused_document():
+    doc = new_aama_document(None, units="mm")
+    piece = Piece("Cuff", [(0, 0), (250, 0), (250, 60), (0, 60)], quantity=4)
+    blk = add_piece_block(doc, piece, "CUFF")
+    assert _texts(blk) == ["Piece Name: Cuff", "Quantity: 4"]
+    assert [t.dxf.text for t in doc.modelspace().query("TEXT")] == ["Units: METRIC"]
+    assert b"BLOCK\n  8\n0\n  2\nCUFF\n" in aama_bytes(doc)
+
+
+def test_duplicate_block_names_get_suffix(tmp_path):
+    p = Piece("A b", [(0, 0), (10, 0), (10, 10)], size="M")
+    write_aama(Pattern((p, p)), tmp_path / "d.dxf")
+    names = [b.name for b in ezdxf.readfile(tmp_path / "d.dxf").blocks if not b.name.startswith("*")]
+    assert names == ["A_b_M", "A_b_M_2"]
+
+
+def test_halve_and_unfold_are_inverse():
+    full = Piece(
+        "Back",
+        [(-250, 0), (250, 0), (250, 600), (0, 650), (-250, 600)],
+        grain=Line([(-125, 100), (-125, 500)]),
+        notches=(Notch(250.0, 300.0, 180.0), Notch(-250.0, 300.0, 0.0)),
+        drills=(Drill(-60.0, 500.0), Drill(60.0, 500.0)),
+        fold_line=Line([(0, 650), (0, 0)]),
+    )
+    half = halve_piece(full)
+    assert half.folded and half.area == pytest.approx(full.area / 2)
+    assert half.bounds == (0.0, 0.0, 250.0, 650.0)
+    assert [(n.x, n.y) for n in half.notches] == [(250.0, 300.0)]
+    assert [(d.x, d.y) for d in half.drills] == [(60.0, 500.0)]
+    assert half.grain.points[:, 0].tolist() == [125.0, 125.0]  # mirrored onto the kept half
+    back = unfold_piece(half)
+    assert back.unfolded and not back.folded
+    assert Polygon(back.outline).symmetric_difference(Polygon(full.outline)).area < 1e-6
+    angles = sorted(round(n.angle_deg % 360, 6) for n in back.notches)
+    assert angles == [0.0, 180.0]
+    assert sorted((d.x, d.y) for d in back.drills) == [(-60.0, 500.0), (60.0, 500.0)]
+
+
+def test_whole_written_when_not_folded(tmp_path):
+    path = tmp_path / "w.dxf"
+    write_aama(Pattern((_half(),)), path, folded=False)
+    ents = list(ezdxf.readfile(path).blocks["Back_M"])
+    assert not _by_layer(ents, "6")
+    (cut,) = _by_layer(ents, "1", "POLYLINE")
+    poly = Polygon(_pts(cut))
+    assert poly.area == pytest.approx(2 * _half().area)
+    assert poly.bounds == (-250.0, 0.0, 250.0, 650.0)
+    notch_angles = sorted(round(e.dxf.angle % 360, 6) for e in _by_layer(ents, "4"))
+    assert notch_angles == [0.0, 180.0]
+    assert math.isclose(sum(1 for _ in _by_layer(ents, "13")), 2)
