@@ -1,0 +1,385 @@
+"""Build one cutting kit: an order's markers, cutter files, report, pick list, labels, manifest.
+
+Layout of ``KITS/<order id>/`` (a *single* kit)::
+
+    manifest.json            every other file with its SHA-256 and size (written last)
+    kit.json, kit.pdf        the kit report: metres, efficiency and pieces per fabric
+    picklist.csv, picklist.txt   the bundle list: every piece per garment, size and number
+    labels.pdf               one QR label per cut piece
+    workshop.txt             a short note for the partner sewing workshop
+    fabrics/<fabric>/marker.json + the cutter and print files of that fabric's marker
+
+A *combined* kit (``nest batch --combine``, see :mod:`kitcut.kits.combine`) has the same
+top-level files for the whole group, and the pick list, labels and workshop note of each order
+under ``orders/<order id>/``.
+
+The kit is built under ``KITS/.<id>.tmp-<pid>@<host>`` and renamed into place when complete,
+so ``KITS/<id>/`` is either absent or complete. Nothing is written outside ``KITS``: ids are
+checked by :func:`~kitcut.kits.order.check_order_id`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from kitcut import __version__
+from kitcut.errors import ExportError, KitcutError, OrderError
+from kitcut.fileio import atomic_write
+from kitcut.kits.labels import pdf_text, write_labels_pdf
+from kitcut.kits.manifest import is_complete, write_manifest
+from kitcut.kits.order import FabricPlan, Order, check_order_id, load_order, plan_order, slug
+from kitcut.kits.picklist import Cut, cuts_of, picklist_text, write_picklist_csv
+from kitcut.model import Marker
+
+__all__ = ["KitOptions", "KitResult", "build_kit", "assemble_kit", "kit_path", "temp_name",
+           "clean_stale", "pid_alive", "resolve"]
+
+
+@dataclass(frozen=True)
+class KitOptions:
+    """How kits are nested and exported (picklable: sent to worker processes and Dask).
+
+    ``nester``, ``reader`` and ``exporter`` are ``"module:function"`` names, so another
+    nesting engine or reader can be plugged in (tests use a fast shelf layout).
+    """
+
+    time_limit: float = 10.0
+    seed: int | None = None
+    workers: int | None = None
+    formats: tuple[str, ...] | None = None
+    allow_outside: bool = False
+    nester: str = "kitcut.kits.marker:nest_pattern"
+    reader: str | None = None
+    exporter: str | None = "kitcut.formats.export:export_marker"
+
+
+@dataclass
+class KitResult:
+    """What :func:`build_kit` did (plain data: JSON- and pickle-friendly)."""
+
+    kit: str
+    path: str
+    orders: list[str]
+    status: str  # "built", "exists" (a complete kit was already there)
+    fabrics: list[dict] = field(default_factory=list)
+    metres: float = 0.0
+    efficiency: float = 0.0
+    pieces: int = 0
+    seconds: float = 0.0
+    saved_metres: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def resolve(spec: str) -> Callable:
+    """The function named by ``"package.module:function"``."""
+    module, _, name = spec.partition(":")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise KitcutError(f"cannot load {spec!r}: {exc}") from exc
+
+
+def kit_path(root: str | os.PathLike, kit_id: str) -> Path:
+    """``root/kit_id`` after checking that the id is a plain, safe folder name."""
+    check_order_id(kit_id)
+    root = Path(root)
+    path = root / kit_id
+    if path.resolve().parent != root.resolve():
+        raise OrderError(f"kit id {kit_id!r} leads outside {root}")
+    return path
+
+
+_HOST = slug(socket.gethostname()).replace("@", "-") or "host"
+
+
+def temp_name(kit_id: str, kind: str = "tmp", pid: int | None = None) -> str:
+    return f".{kit_id}.{kind}-{os.getpid() if pid is None else pid}@{_HOST}"
+
+
+def _parse_temp(name: str) -> tuple[str, int, str] | None:
+    if not name.startswith("."):
+        return None
+    left, at, host = name.rpartition("@")
+    prefix, dash, pid = left.rpartition("-")
+    if not at or not dash or not pid.isdigit() or not prefix.endswith((".tmp", ".old")):
+        return None
+    return prefix[1:-4], int(pid), host
+
+
+def pid_alive(pid: int) -> bool:
+    """True when process ``pid`` runs on this machine (zombies count as dead)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def clean_stale(root: str | os.PathLike, kit_id: str | None = None) -> list[str]:
+    """Remove temporary kit folders of dead processes on this host; return their names."""
+    root = Path(root)
+    removed = []
+    if not root.is_dir():
+        return removed
+    for entry in root.iterdir():
+        parsed = _parse_temp(entry.name)
+        if parsed is None or not entry.is_dir():
+            continue
+        kid, pid, host = parsed
+        if (kit_id is None or kid == kit_id) and host == _HOST and not pid_alive(pid):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry.name)
+    return removed
+
+
+def _nest(plan: FabricPlan, options: KitOptions, name: str) -> Marker:
+    nester = resolve(options.nester)
+    return nester(plan.pattern, plan.rules, time_limit=options.time_limit, seed=options.seed,
+                  workers=options.workers, name=name)
+
+
+def _export(marker: Marker, folder: Path, options: KitOptions) -> None:
+    if options.exporter is None or options.formats == ():
+        return
+    exporter = resolve(options.exporter)
+    exporter(marker, folder, None if options.formats is None else list(options.formats), stem="marker")
+
+
+def fabric_summary(plan: FabricPlan, marker: Marker, folder: str) -> dict:
+    f = plan.fabric
+    return {
+        "name": f.name, "folder": folder, "width_mm": f.width_mm, "spacing_mm": f.spacing_mm,
+        "margin_mm": f.margin_mm, "nap": f.nap, "tilt_deg": f.tilt_deg,
+        "shrinkage_pct": list(f.shrinkage_pct),
+        "length_mm": round(marker.length, 2), "metres": round(marker.length / 1000.0, 4),
+        "efficiency": round(marker.efficiency, 5), "pieces": len(marker.placements),
+        "pieces_area_mm2": round(marker.pieces_area, 1), "seed": marker.stats.get("seed"),
+        "orders": sorted({k.order for k in plan.kit_pieces}),
+    }
+
+
+def _order_summary(order: Order, cuts: list[Cut]) -> dict:
+    return {
+        "id": order.id, "customer": order.customer, "due": order.due,
+        "garments": [{"name": g.name, "pattern": g.pattern.name, "sizes": dict(g.sizes)}
+                     for g in order.garments],
+        "garment_count": order.garment_count,
+        "pieces": sum(1 for c in cuts if c.order == order.id),
+    }
+
+
+def workshop_text(order: Order, cuts: list[Cut], fabrics: list[dict]) -> str:
+    """A short note for the partner sewing workshop."""
+    mine = [c for c in cuts if c.order == order.id]
+    lines = [f"Order {order.id} for {order.customer}" + (f", due {order.due}" if order.due else ""), ""]
+    for g in order.garments:
+        sizes = ", ".join(f"{n} x {s}" for s, n in g.sizes.items())
+        lines.append(f"- {g.name} ({g.pattern.name}): {sizes}")
+    bundles = len({(c.garment, c.size, c.garment_no) for c in mine})
+    used = sorted({c.fabric for c in mine})
+    lines += [
+        "",
+        f"{bundles} bundles, {len(mine)} cut pieces from {', '.join(used)}.",
+        "Every piece carries a label with a QR code: order / garment / size / garment no. / piece / copy.",
+        "One bundle = one garment; see picklist.txt for the pieces of each bundle.",
+    ]
+    if order.notes:
+        lines += ["", f"Notes: {order.notes}"]
+    metres = sum(f["metres"] for f in fabrics if order.id in f["orders"])
+    lines.append(f"Fabric cut for this kit: {metres:.2f} m.")
+    return "\n".join(lines) + "\n"
+
+
+def _report_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_auto_page_break(True, 15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 8, pdf_text(f"Kit {report['kit']}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    for o in report["orders"]:
+        due = f", due {o['due']}" if o["due"] else ""
+        pdf.cell(0, 5, pdf_text(f"Order {o['id']}: {o['customer']}{due}; {o['garment_count']} garments, "
+                                f"{o['pieces']} pieces"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 9)
+    cols = [("fabric", 45), ("width mm", 22), ("metres", 22), ("efficiency", 25), ("pieces", 20),
+            ("orders", 56)]
+    for name, w in cols:
+        pdf.cell(w, 6, name, border=1)
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 9)
+    for f in report["fabrics"]:
+        vals = [f["name"], f"{f['width_mm']:g}", f"{f['metres']:.3f}", f"{100 * f['efficiency']:.1f} %",
+                str(f["pieces"]), ", ".join(f["orders"])]
+        for (_, w), v in zip(cols, vals, strict=True):
+            pdf.cell(w, 6, pdf_text(v)[:40], border=1)
+        pdf.ln()
+    t = report["totals"]
+    pdf.ln(2)
+    pdf.cell(0, 5, pdf_text(f"Total {t['metres']:.3f} m of fabric, {t['pieces']} pieces, "
+                            f"efficiency {100 * t['efficiency']:.1f} %"), new_x="LMARGIN", new_y="NEXT")
+    if report.get("combined"):
+        c = report["combined"]
+        pdf.cell(0, 5, pdf_text(f"Combining saved {c['saved_metres']:.3f} m against separate markers "
+                                f"({c['separate_metres']:.3f} m)"), new_x="LMARGIN", new_y="NEXT")
+    for name, marker in markers:  # a small drawing of each marker
+        if marker.length <= 0:
+            continue
+        scale = min(180.0 / marker.length, 80.0 / marker.width)
+        h = marker.width * scale
+        if pdf.get_y() + h + 12 > 280:
+            pdf.add_page()
+        pdf.ln(3)
+        pdf.cell(0, 5, pdf_text(f"{name}: {marker.length / 1000:.3f} m"), new_x="LMARGIN", new_y="NEXT")
+        x0, y0 = 15.0, pdf.get_y()
+        pdf.set_draw_color(120, 120, 120)
+        pdf.rect(x0, y0, marker.length * scale, h)
+        pdf.set_draw_color(0, 0, 0)
+        for outline in marker.placed_outlines():
+            pts = [(x0 + float(x) * scale, y0 + h - float(y) * scale) for x, y in outline]
+            pdf.polygon(pts, style="D")
+        pdf.set_y(y0 + h + 2)
+    atomic_write(path, bytes(pdf.output()))
+
+
+def _write_order_docs(folder: Path, order: Order, cuts: list[Cut], fabrics: list[dict]) -> None:
+    mine = [c for c in cuts if c.order == order.id]
+    write_picklist_csv(mine, folder / "picklist.csv")
+    atomic_write(folder / "picklist.txt", picklist_text(mine, title=f"Bundle list of order {order.id}"))
+    write_labels_pdf(mine, folder / "labels.pdf", title=f"Labels of order {order.id}")
+    atomic_write(folder / "workshop.txt", workshop_text(order, cuts, fabrics))
+
+
+def publish(tmp: Path, final: Path, *, replace: bool) -> bool:
+    """Rename the finished ``tmp`` folder to ``final``; returns False if a complete kit was kept."""
+    if final.exists():
+        if is_complete(final) and not replace:
+            shutil.rmtree(tmp, ignore_errors=True)
+            return False
+        aside = final.parent / temp_name(final.name, "old")
+        os.rename(final, aside)
+        os.rename(tmp, final)
+        shutil.rmtree(aside, ignore_errors=True)
+        return True
+    os.rename(tmp, final)
+    return True
+
+
+def assemble_kit(
+    root: str | os.PathLike,
+    kit_id: str,
+    orders: list[Order],
+    plans: list[FabricPlan],
+    options: KitOptions,
+    *,
+    replace: bool = False,
+    combined: dict | None = None,
+    markers: dict[int, Marker] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> KitResult:
+    """Nest ``plans`` and write the kit folder ``root/kit_id`` (see the module docstring)."""
+    t0 = time.monotonic()
+    root = Path(root)
+    final = kit_path(root, kit_id)
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / temp_name(kit_id)
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    try:
+        tmp.mkdir()
+        nested: list[tuple[str, Marker]] = []
+        fabrics: list[dict] = []
+        cuts: list[Cut] = []
+        for i, plan in enumerate(plans):
+            folder = f"fabrics/{slug(plan.fabric.name)}"
+            if log:
+                log(f"{kit_id}: nesting {len(plan.pattern.pieces)} pieces on {plan.fabric.name}")
+            marker = (markers or {}).get(i) or _nest(plan, options, f"{kit_id} {plan.fabric.name}")
+            from kitcut.formats.marker_json import write_marker
+
+            write_marker(marker, tmp / folder / "marker.json")
+            try:
+                _export(marker, tmp / folder, options)
+            except KitcutError:
+                raise
+            except OSError as exc:
+                raise ExportError(f"cannot export the {plan.fabric.name} marker: {exc}",
+                                  file=str(folder)) from exc
+            nested.append((plan.fabric.name, marker))
+            fabrics.append(fabric_summary(plan, marker, folder))
+            cuts += cuts_of(plan, marker)
+        length_area = sum(m.length * m.width for _, m in nested)
+        report = {
+            "format": "kitcut-kit-report", "version": 1, "kit": kit_id, "kitcut": __version__,
+            "layout": "combined" if combined else "single",
+            "orders": [_order_summary(o, cuts) for o in orders],
+            "fabrics": fabrics,
+            "totals": {
+                "metres": round(sum(f["metres"] for f in fabrics), 4),
+                "pieces": len(cuts),
+                "efficiency": (round(sum(m.pieces_area for _, m in nested) / length_area, 5)
+                               if length_area else 0.0),
+            },
+            "combined": combined,
+            "options": {"time_limit": options.time_limit, "seed": options.seed},
+        }
+        atomic_write(tmp / "kit.json", json.dumps(report, indent=1) + "\n")
+        _report_pdf(report, nested, tmp / "kit.pdf")
+        if combined:
+            for o in orders:
+                _write_order_docs(tmp / "orders" / o.id, o, cuts, fabrics)
+            write_picklist_csv(cuts, tmp / "picklist.csv")
+            atomic_write(tmp / "picklist.txt", picklist_text(cuts, title=f"Bundle list of kit {kit_id}"))
+        else:
+            _write_order_docs(tmp, orders[0], cuts, fabrics)
+        write_manifest(tmp, kit=kit_id, orders=[o.id for o in orders])
+        built = publish(tmp, final, replace=replace)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return KitResult(kit=kit_id, path=str(final), orders=[o.id for o in orders],
+                     status="built" if built else "exists", fabrics=fabrics,
+                     metres=report["totals"]["metres"], efficiency=report["totals"]["efficiency"],
+                     pieces=len(cuts), seconds=round(time.monotonic() - t0, 2),
+                     saved_metres=combined["saved_metres"] if combined else None)
+
+
+def build_kit(
+    order_file: str | os.PathLike,
+    root: str | os.PathLike,
+    options: KitOptions | None = None,
+    *,
+    replace: bool = False,
+    log: Callable[[str], None] | None = None,
+) -> KitResult:
+    """Read, plan, nest and write the kit of one order file into ``root/<order id>/``.
+
+    With ``replace=False`` an existing complete kit is kept (status ``"exists"``).
+    """
+    options = options or KitOptions()
+    order = load_order(order_file, allow_outside=options.allow_outside)
+    final = kit_path(root, order.id)
+    if not replace and is_complete(final):
+        return KitResult(kit=order.id, path=str(final), orders=[order.id], status="exists")
+    reader = resolve(options.reader) if options.reader else None
+    plan = plan_order(order, reader=reader)
+    return assemble_kit(root, order.id, [order], list(plan.fabrics), options, replace=replace, log=log)

@@ -1,0 +1,95 @@
+"""Printable piece labels with QR codes (PDF, A4 sheets of 3 × 8 labels of 70 × 37 mm).
+
+Every cut piece gets one label: order, garment, size and garment number (the bundle), piece,
+copy, side and fabric, and a QR code holding :func:`qr_payload` (``kitcut:`` followed by the
+cut's code ``order/garment/size/garment_no/piece/copy``). The QR code is embedded as a
+one-pixel-per-module image, drawn 26 mm wide inside a white quiet zone.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+from kitcut.fileio import atomic_write
+from kitcut.kits.picklist import Cut, sort_cuts
+
+__all__ = ["qr_payload", "qr_matrix", "write_labels_pdf", "pdf_text", "LABEL_W_MM", "LABEL_H_MM", "COLUMNS",
+           "ROWS"]
+
+LABEL_W_MM = 70.0
+LABEL_H_MM = 297.0 / 8
+COLUMNS = 3
+ROWS = 8
+QR_MM = 26.0
+
+
+def qr_payload(cut: Cut) -> str:
+    """The text a label's QR code holds: ``kitcut:A-1042/tee/M/2/Front/1``."""
+    return "kitcut:" + cut.code
+
+
+def _qr(payload: str):
+    import segno
+
+    return segno.make(payload, error="m", micro=False)
+
+
+def qr_matrix(payload: str) -> list[list[int]]:
+    """The QR code of ``payload`` as rows of 0/1 modules (1 = dark), without quiet zone."""
+    return [list(row) for row in _qr(payload).matrix]
+
+
+def pdf_text(s: object) -> str:
+    """Text the PDF core fonts can show (Latin-1; other characters become ``?``)."""
+    return str(s).encode("latin-1", "replace").decode("latin-1")
+
+
+def _png(payload: str) -> io.BytesIO:
+    buf = io.BytesIO()
+    _qr(payload).save(buf, kind="png", scale=1, border=0)
+    buf.seek(0)
+    return buf
+
+
+def write_labels_pdf(cuts: list[Cut], path: str | os.PathLike, *, title: str = "") -> int:
+    """Write one label per cut (in bundle order) to ``path``; returns the number of pages."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_creator("kitcut")
+    pdf.set_title(pdf_text(title or "kitcut labels"))
+    ordered = sort_cuts(cuts)
+    for i, cut in enumerate(ordered):
+        slot = i % (COLUMNS * ROWS)
+        if slot == 0:
+            pdf.add_page()
+        col, row = slot % COLUMNS, slot // COLUMNS
+        x0, y0 = col * LABEL_W_MM, row * LABEL_H_MM
+        pdf.set_draw_color(200, 200, 200)
+        pdf.rect(x0 + 1, y0 + 1, LABEL_W_MM - 2, LABEL_H_MM - 2)
+        pad = (LABEL_H_MM - QR_MM) / 2
+        pdf.image(_png(qr_payload(cut)), x=x0 + pad, y=y0 + pad, w=QR_MM, h=QR_MM)
+        tx = x0 + QR_MM + 2 * pad
+        tw = LABEL_W_MM - (tx - x0) - 2
+        lines = [
+            ("B", 9, cut.order),
+            ("B", 9, f"{cut.garment} {cut.size} #{cut.garment_no}"),
+            ("", 8, cut.piece),
+            ("", 7, f"copy {cut.copy}/{cut.of} {cut.side}"),
+            ("", 7, cut.fabric),
+        ]
+        y = y0 + pad
+        for style, size, text in lines:
+            pdf.set_font("Helvetica", style, size)
+            s = pdf_text(text)
+            while len(s) > 1 and pdf.get_string_width(s) > tw:
+                s = s[:-1]
+            pdf.set_xy(tx, y)
+            pdf.cell(tw, size * 0.45, s)
+            y += size * 0.45 + 1.0
+    if not ordered:
+        pdf.add_page()
+    atomic_write(path, bytes(pdf.output()))
+    return pdf.pages_count

@@ -1,0 +1,544 @@
+"""Customer orders: the TOML order file, its validation, and the pieces each fabric cuts.
+
+An order names garments (a pattern file and the number of garments per size) and the fabrics
+they are cut from::
+
+    [order]
+    id = "A-1042"
+    customer = "Studio Nord"
+    due = "2026-12-05"                 # optional
+
+    [[garments]]
+    pattern = "tee.dxf"                # relative to the order file
+    sizes = { S = 2, M = 3, L = 1 }    # garments per size
+    # name = "tee"                     # optional, default: the pattern file's stem
+
+    [[fabrics]]
+    name = "jersey"
+    width_mm = 1500
+    spacing_mm = 2                     # optional: margin_mm, nap, tilt_deg, pairs,
+    shrinkage_pct = [3, 1]             #   shrinkage_pct = [x, y], categories = [...]
+
+:func:`load_order` checks the file (types, ranges, unknown fields, paths) and raises
+:class:`~kitcut.errors.OrderError` naming the file and the field. :func:`plan_order` reads the
+patterns and builds, per fabric, the :class:`FabricPlan`: the pieces to nest with their
+quantities for the whole order, and where each copy belongs (garment, size, garment number).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from kitcut.errors import KitcutError, OrderError
+from kitcut.model import Drill, Line, Notch, Pattern, Piece, Rules
+from kitcut.nesting.rules import NAP_MODES, check_nap
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = [
+    "Order",
+    "Garment",
+    "Fabric",
+    "KitPiece",
+    "FabricPlan",
+    "OrderPlan",
+    "load_order",
+    "read_order_id",
+    "check_order_id",
+    "plan_order",
+    "shrink_piece",
+    "slug",
+]
+
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def check_order_id(value, *, file: str | None = None) -> str:
+    """Return ``value`` if it is a safe order id (a folder name), else raise :class:`OrderError`.
+
+    Allowed: letters, digits, ``-``, ``_`` and ``.``, at most 100, starting with a letter or
+    digit (so never ``.``, ``..``, a hidden name, a path or an empty string).
+
+    >>> check_order_id("A-1042")
+    'A-1042'
+    """
+    if not isinstance(value, str):
+        raise OrderError(f"order.id must be a string, got {type(value).__name__}", file=file)
+    if not _ID_RE.match(value) or ".." in value:
+        raise OrderError(
+            f"order.id {value!r} is not allowed: use 1-100 letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit", file=file)
+    return value
+
+
+def slug(name: str) -> str:
+    """A safe folder name for a fabric or garment name: ``"Rib knit"`` -> ``"Rib-knit"``."""
+    s = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
+    return s[:60] or "fabric"
+
+
+@dataclass(frozen=True)
+class Garment:
+    """One ``[[garments]]`` line: a pattern and the number of garments per size."""
+
+    name: str
+    pattern: Path
+    sizes: dict[str, int]
+    units: str | None = None
+
+
+@dataclass(frozen=True)
+class Fabric:
+    """One ``[[fabrics]]`` line (lengths in mm).
+
+    ``shrinkage_pct = (x, y)``: the fabric shrinks by x % along the roll (marker length) and
+    y % across the width; pieces are enlarged by ``1 / (1 - pct/100)`` in their grain frame
+    (along the grain = along the roll) so that they are true to size after shrinking.
+    ``categories``: the piece categories cut from this fabric; ``None`` takes every piece.
+    """
+
+    name: str
+    width_mm: float
+    spacing_mm: float = 0.0
+    margin_mm: float = 0.0
+    nap: str = "two-way"
+    tilt_deg: float = 0.0
+    pairs: bool = True
+    shrinkage_pct: tuple[float, float] = (0.0, 0.0)
+    categories: tuple[str, ...] | None = None
+
+    @property
+    def rules(self) -> Rules:
+        return Rules(width=self.width_mm, spacing=self.spacing_mm, margin=self.margin_mm, nap=self.nap,
+                     tilt_deg=self.tilt_deg, pairs=self.pairs)
+
+    @property
+    def key(self) -> tuple:
+        """Orders whose fabrics share this key can be nested on one marker (``--combine``)."""
+        return (self.name.strip().lower(), self.width_mm, self.spacing_mm, self.margin_mm, self.nap,
+                self.tilt_deg, self.pairs)
+
+    def takes(self, category: str | None) -> bool:
+        if self.categories is None:
+            return True
+        return category is not None and category.strip().lower() in {c.lower() for c in self.categories}
+
+
+@dataclass(frozen=True)
+class Order:
+    """A validated order file."""
+
+    id: str
+    customer: str
+    garments: tuple[Garment, ...]
+    fabrics: tuple[Fabric, ...]
+    due: str | None = None
+    path: Path | None = None
+    notes: str | None = None
+
+    @property
+    def garment_count(self) -> int:
+        return sum(sum(g.sizes.values()) for g in self.garments)
+
+
+# -- parsing -------------------------------------------------------------------------------------
+
+_ORDER_KEYS = {"id", "customer", "due", "notes"}
+_GARMENT_KEYS = {"pattern", "sizes", "name", "units"}
+_FABRIC_KEYS = {"name", "width_mm", "spacing_mm", "margin_mm", "nap", "tilt_deg", "pairs",
+                "shrinkage_pct", "categories"}
+
+
+class _Checker:
+    def __init__(self, file: str):
+        self.file = file
+
+    def fail(self, field_name: str, message: str):
+        raise OrderError(f"{field_name}: {message}", file=self.file)
+
+    def table(self, data, name: str) -> dict:
+        if not isinstance(data, dict):
+            self.fail(name, f"must be a table, got {type(data).__name__}")
+        return data
+
+    def unknown(self, data: dict, allowed: set[str], where: str) -> None:
+        extra = sorted(set(data) - allowed)
+        if extra:
+            self.fail(f"{where}.{extra[0]}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
+
+    def string(self, data: dict, key: str, where: str, *, required: bool = True) -> str | None:
+        if key not in data:
+            if required:
+                self.fail(f"{where}.{key}", "missing")
+            return None
+        v = data[key]
+        if not isinstance(v, str) or not v.strip():
+            self.fail(f"{where}.{key}", f"must be a non-empty string, got {v!r}")
+        return v
+
+    def number(self, data: dict, key: str, where: str, *, default=None, positive=False, lo=None, hi=None):
+        if key not in data:
+            if default is None:
+                self.fail(f"{where}.{key}", "missing")
+            return float(default)
+        v = data[key]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            self.fail(f"{where}.{key}", f"must be a number, got {v!r}")
+        if positive and v <= 0:
+            self.fail(f"{where}.{key}", f"must be > 0, got {v!r}")
+        if lo is not None and v < lo:
+            self.fail(f"{where}.{key}", f"must be >= {lo:g}, got {v!r}")
+        if hi is not None and v > hi:
+            self.fail(f"{where}.{key}", f"must be <= {hi:g}, got {v!r}")
+        return float(v)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fp:
+            return tomllib.load(fp)
+    except FileNotFoundError as exc:
+        raise OrderError("no such order file", file=str(path)) from exc
+    except OSError as exc:
+        raise OrderError(f"cannot read order file: {exc.strerror or exc}", file=str(path)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise OrderError(f"not valid TOML: {exc}", file=str(path)) from exc
+
+
+def read_order_id(path: str | os.PathLike) -> str:
+    """The checked ``[order] id`` of an order file, without reading anything else."""
+    data = _read_toml(Path(path))
+    c = _Checker(str(path))
+    if "order" not in data:
+        c.fail("order", "missing [order] table")
+    order = c.table(data["order"], "order")
+    return check_order_id(c.string(order, "id", "order"), file=str(path))
+
+
+def _inside(path: Path, folder: Path, allow_outside: bool, c: _Checker, where: str) -> Path:
+    """``path`` (relative to ``folder``) resolved; it must stay inside ``folder``."""
+    raw = Path(path)
+    full = raw if raw.is_absolute() else folder / raw
+    if allow_outside:
+        return full
+    if raw.is_absolute() or ".." in raw.parts:
+        c.fail(where, f"{str(path)!r} leaves the order's folder (use a path inside it, "
+               "or allow outside files)")
+    real = full.resolve()
+    if not real.is_relative_to(folder.resolve()):
+        c.fail(where, f"{str(path)!r} leads outside the order's folder (a symlink?)")
+    return full
+
+
+def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) -> Garment:
+    where = f"garments[{i}]"
+    g = c.table(g, where)
+    c.unknown(g, _GARMENT_KEYS, where)
+    pattern = c.string(g, "pattern", where)
+    path = _inside(Path(pattern), folder, allow_outside, c, f"{where}.pattern")
+    if not path.is_file():
+        c.fail(f"{where}.pattern", f"pattern file {pattern!r} not found (looked for {path})")
+    if "sizes" not in g:
+        c.fail(f"{where}.sizes", "missing (e.g. sizes = { M = 2 })")
+    sizes = g["sizes"]
+    if not isinstance(sizes, dict) or not sizes:
+        c.fail(f"{where}.sizes", f"must be a non-empty table of size = count, got {sizes!r}")
+    out: dict[str, int] = {}
+    for size, n in sizes.items():
+        if isinstance(n, bool) or not isinstance(n, int):
+            c.fail(f"{where}.sizes.{size}", f"must be a whole number of garments, got {n!r}")
+        if n <= 0:
+            c.fail(f"{where}.sizes.{size}", f"must be > 0, got {n}")
+        out[str(size)] = n
+    name = c.string(g, "name", where, required=False) or path.stem
+    units = c.string(g, "units", where, required=False)
+    return Garment(name=name, pattern=path, sizes=out, units=units)
+
+
+def _parse_fabric(f, i: int, c: _Checker) -> Fabric:
+    where = f"fabrics[{i}]"
+    f = c.table(f, where)
+    c.unknown(f, _FABRIC_KEYS, where)
+    name = c.string(f, "name", where)
+    width = c.number(f, "width_mm", where, positive=True)
+    spacing = c.number(f, "spacing_mm", where, default=0.0, lo=0.0)
+    margin = c.number(f, "margin_mm", where, default=0.0, lo=0.0)
+    if width - 2 * margin <= 0:
+        c.fail(f"{where}.margin_mm", f"margins of {margin:g} mm leave no usable width on {width:g} mm")
+    nap = f.get("nap", "two-way")
+    if not isinstance(nap, str):
+        c.fail(f"{where}.nap", f"must be a string, got {nap!r}")
+    try:
+        nap = check_nap(nap)
+    except KitcutError:
+        c.fail(f"{where}.nap", f"unknown nap {nap!r}; use one of {', '.join(NAP_MODES)}")
+    tilt = c.number(f, "tilt_deg", where, default=0.0, lo=0.0, hi=45.0)
+    pairs = f.get("pairs", True)
+    if not isinstance(pairs, bool):
+        c.fail(f"{where}.pairs", f"must be true or false, got {pairs!r}")
+    shrink = f.get("shrinkage_pct", [0.0, 0.0])
+    if isinstance(shrink, (int, float)) and not isinstance(shrink, bool):
+        shrink = [shrink, shrink]
+    if not isinstance(shrink, list) or len(shrink) != 2:
+        c.fail(f"{where}.shrinkage_pct", f"must be [x, y] (percent along, across), got {shrink!r}")
+    sx = c.number({"x": shrink[0]}, "x", f"{where}.shrinkage_pct", lo=-20.0, hi=40.0)
+    sy = c.number({"y": shrink[1]}, "y", f"{where}.shrinkage_pct", lo=-20.0, hi=40.0)
+    cats = f.get("categories")
+    if cats is not None:
+        if not isinstance(cats, list) or not cats or not all(isinstance(x, str) and x.strip() for x in cats):
+            c.fail(f"{where}.categories", f"must be a non-empty list of category names, got {cats!r}")
+        cats = tuple(x.strip() for x in cats)
+    return Fabric(name=name.strip(), width_mm=width, spacing_mm=spacing, margin_mm=margin, nap=nap,
+                  tilt_deg=tilt, pairs=pairs, shrinkage_pct=(sx, sy), categories=cats)
+
+
+def load_order(path: str | os.PathLike, *, allow_outside: bool = False) -> Order:
+    """Read and check an order file (not yet its patterns: see :func:`plan_order`).
+
+    Pattern paths are relative to the order file and must stay inside its folder (no ``..``,
+    no absolute path, no symlink leading out) unless ``allow_outside`` is true.
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    c = _Checker(str(path))
+    c.unknown(data, {"order", "garments", "fabrics"}, "(top level)")
+    if "order" not in data:
+        c.fail("order", "missing [order] table")
+    head = c.table(data["order"], "order")
+    c.unknown(head, _ORDER_KEYS, "order")
+    oid = check_order_id(c.string(head, "id", "order"), file=str(path))
+    customer = c.string(head, "customer", "order")
+    due = head.get("due")
+    if due is not None:
+        due = str(due)
+        if not re.match(r"^\d{4}-\d{2}-\d{2}", due):
+            c.fail("order.due", f"must be a date YYYY-MM-DD, got {head['due']!r}")
+    notes = c.string(head, "notes", "order", required=False)
+    garments_raw = data.get("garments")
+    if not isinstance(garments_raw, list) or not garments_raw:
+        c.fail("garments", "missing: add at least one [[garments]] table")
+    fabrics_raw = data.get("fabrics")
+    if not isinstance(fabrics_raw, list) or not fabrics_raw:
+        c.fail("fabrics", "missing: add at least one [[fabrics]] table")
+    folder = path.parent
+    garments = [_parse_garment(g, i, folder, c, allow_outside) for i, g in enumerate(garments_raw)]
+    seen: dict[str, int] = {}
+    for i, g in enumerate(garments):  # make garment names unique: tee, tee-2
+        k = seen.get(g.name, 0) + 1
+        seen[g.name] = k
+        if k > 1:
+            garments[i] = replace(g, name=f"{g.name}-{k}")
+    fabrics = tuple(_parse_fabric(f, i, c) for i, f in enumerate(fabrics_raw))
+    slugs = [slug(f.name) for f in fabrics]
+    if len(set(slugs)) != len(slugs):
+        c.fail("fabrics", f"two fabrics have the same name ({', '.join(slugs)})")
+    return Order(id=oid, customer=customer, garments=tuple(garments), fabrics=fabrics, due=due,
+                 path=path, notes=notes)
+
+
+# -- planning: which pieces each fabric cuts -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KitPiece:
+    """Where the copies of one nested piece belong.
+
+    The nested piece (``FabricPlan.pattern.pieces[i]``) cuts ``per_garment`` copies for each
+    of ``garments`` garments: its first ``garments * unmirrored`` copies as drawn, then
+    ``garments * mirrored`` mirrored copies.
+    """
+
+    order: str
+    garment: str
+    size: str
+    piece: str
+    garments: int
+    unmirrored: int
+    mirrored: int
+    category: str | None = None
+
+    @property
+    def per_garment(self) -> int:
+        return self.unmirrored + self.mirrored
+
+    def copy_owner(self, copy: int) -> tuple[int, int, bool]:
+        """``(garment number from 1, copy within the garment from 1, mirrored)`` of a copy."""
+        u, m = self.unmirrored, self.mirrored
+        if copy < u * self.garments:
+            return copy // u + 1, copy % u + 1, False
+        k = copy - u * self.garments
+        return k // m + 1, u + k % m + 1, True
+
+
+@dataclass(frozen=True)
+class FabricPlan:
+    """The pieces one fabric cuts for one order (or several, when combined)."""
+
+    fabric: Fabric
+    pattern: Pattern
+    kit_pieces: tuple[KitPiece, ...]
+
+    @property
+    def rules(self) -> Rules:
+        return self.fabric.rules
+
+
+@dataclass(frozen=True)
+class OrderPlan:
+    order: Order
+    fabrics: tuple[FabricPlan, ...]
+    patterns: dict[str, Pattern] = field(default_factory=dict)
+
+
+def _affine(piece: Piece, fx: float, fy: float) -> Piece:
+    """``piece`` scaled by ``fx`` along its grain and ``fy`` across it."""
+    if fx == 1.0 and fy == 1.0:
+        return piece
+    g = math.radians(piece.grain_angle_deg or 0.0)
+    c, s = math.cos(g), math.sin(g)
+    rot = np.array([[c, -s], [s, c]])
+    m = rot @ np.diag([fx, fy]) @ rot.T
+
+    def pts(a):
+        return np.asarray(a, dtype=float).reshape(-1, 2) @ m.T
+
+    def line(ln: Line | None):
+        return None if ln is None else Line(pts(ln.points), ln.closed)
+
+    def notch(n: Notch) -> Notch:
+        x, y = pts([[n.x, n.y]])[0]
+        a = math.radians(n.angle_deg)
+        d = m @ np.array([math.cos(a), math.sin(a)])
+        return replace(n, x=float(x), y=float(y), angle_deg=math.degrees(math.atan2(d[1], d[0])))
+
+    def drill(d: Drill) -> Drill:
+        x, y = pts([[d.x, d.y]])[0]
+        return replace(d, x=float(x), y=float(y))
+
+    return replace(
+        piece,
+        outline=pts(piece.outline),
+        cutouts=tuple(pts(h) for h in piece.cutouts),
+        grain=line(piece.grain),
+        fold_line=line(piece.fold_line),
+        internal_lines=tuple(line(x) for x in piece.internal_lines),
+        sew_lines=tuple(line(x) for x in piece.sew_lines),
+        notches=tuple(notch(n) for n in piece.notches),
+        drills=tuple(drill(d) for d in piece.drills),
+    )
+
+
+def shrink_piece(piece: Piece, shrinkage_pct: tuple[float, float]) -> Piece:
+    """Enlarge ``piece`` for a fabric that shrinks by ``(x, y)`` percent.
+
+    x is along the grain (laid along the roll), y across it; the factor is ``1 / (1 - pct/100)``
+    so that the piece is true to size after the fabric has shrunk.
+
+    >>> p = shrink_piece(Piece("A", [(0, 0), (100, 0), (100, 50), (0, 50)]), (20, 0))
+    >>> p.width, p.height
+    (125.0, 50.0)
+    """
+    fx = 1.0 / (1.0 - shrinkage_pct[0] / 100.0)
+    fy = 1.0 / (1.0 - shrinkage_pct[1] / 100.0)
+    return _affine(piece, fx, fy)
+
+
+def _default_reader(path: Path, units: str | None) -> Pattern:
+    from kitcut.formats.read import read_pattern
+
+    return read_pattern(path, units=units)
+
+
+def _fabric_for(order: Order, piece: Piece) -> int | None:
+    cat = piece.category.strip() if piece.category and piece.category.strip() else None
+    if cat is not None:
+        for i, f in enumerate(order.fabrics):
+            if f.categories is not None and f.takes(cat):
+                return i
+    for i, f in enumerate(order.fabrics):
+        if f.categories is None:
+            return i
+    return None
+
+
+def plan_order(
+    order: Order, *, reader: Callable[[Path, str | None], Pattern] | None = None
+) -> OrderPlan:
+    """Read the order's patterns and build the pieces each fabric cuts.
+
+    A piece with a category goes to the first fabric listing that category, else to the first
+    fabric without a ``categories`` list (which takes everything); a piece without a category
+    goes to the first fabric without a list. Quantity per size = piece quantity × garments of
+    that size. Pieces without a size in a sized pattern are cut for every size.
+    """
+    read = reader or _default_reader
+    file = str(order.path) if order.path else None
+    per_fabric: list[list[tuple[Piece, KitPiece]]] = [[] for _ in order.fabrics]
+    patterns: dict[str, Pattern] = {}
+    for gi, g in enumerate(order.garments):
+        try:
+            pattern = read(g.pattern, g.units)
+        except KitcutError as exc:
+            raise OrderError(f"garments[{gi}].pattern: cannot read {g.pattern.name}: {exc}",
+                             file=file) from exc
+        patterns[g.name] = pattern
+        sizes = sorted({p.size for p in pattern.pieces if p.size}, key=_size_key)
+        for size in g.sizes:
+            if sizes and size not in sizes:
+                raise OrderError(f"garments[{gi}].sizes.{size}: {g.pattern.name} has no size {size!r} "
+                                 f"(it has {', '.join(sizes)})", file=file)
+        for size, n in g.sizes.items():
+            pieces = [p for p in pattern.pieces if not sizes or p.size in (size, None)]
+            for p in pieces:
+                if p.quantity <= 0:
+                    continue
+                fi = _fabric_for(order, p)
+                if fi is None:
+                    what = f"category {p.category!r}" if p.category else "no category"
+                    takes = ", ".join(f"{f.name} {list(f.categories or [])}" for f in order.fabrics)
+                    raise OrderError(f"garments[{gi}]: piece {p.name!r} of {g.pattern.name} has {what}, "
+                                     f"which no fabric takes (fabrics: {takes})", file=file)
+                fabric = order.fabrics[fi]
+                mirrors = p.copy_mirrors(pairs=fabric.pairs)
+                m = sum(mirrors)
+                u = len(mirrors) - m
+                kp = KitPiece(order=order.id, garment=g.name, size=size, piece=p.name, garments=n,
+                              unmirrored=u, mirrored=m, category=p.category)
+                scaled = shrink_piece(p, fabric.shrinkage_pct)
+                nested = replace(scaled, name=f"{order.id}/{g.name}/{p.name}", size=size,
+                                 quantity=(u + m) * n, flipped=m * n)
+                per_fabric[fi].append((nested, kp))
+    plans = []
+    for fabric, items in zip(order.fabrics, per_fabric, strict=True):
+        if not items:
+            continue  # a fabric no piece goes to: nothing to cut
+        pattern = Pattern(pieces=tuple(p for p, _ in items), style=f"{order.id} {fabric.name}",
+                          source=file, units="mm")
+        plans.append(FabricPlan(fabric=fabric, pattern=pattern, kit_pieces=tuple(k for _, k in items)))
+    if not plans:
+        raise OrderError("no piece to cut in this order", file=file)
+    return OrderPlan(order=order, fabrics=tuple(plans), patterns=patterns)
+
+
+_SIZE_ORDER = ["XXXS", "XXS", "XS", "S", "M", "L", "XL", "XXL", "2XL", "XXXL", "3XL", "4XL", "5XL"]
+
+
+def _size_key(s: str):
+    u = s.upper()
+    if u in _SIZE_ORDER:
+        return (0, _SIZE_ORDER.index(u), "")
+    try:
+        return (1, float(s), "")
+    except ValueError:
+        return (2, 0, s)

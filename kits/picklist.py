@@ -1,0 +1,107 @@
+"""Bundle (pick) lists: every cut piece of a kit, grouped per garment, size and garment number.
+
+A *bundle* is what the sewing workshop assembles into one garment: ``tee M #2`` holds every
+piece of the second size-M tee, from every fabric. :func:`cuts_of` maps the placements of a
+marker back to their order, garment, size and garment number (through the plan's
+:class:`~kitcut.kits.order.KitPiece`); :func:`write_picklist_csv` and :func:`picklist_text`
+write them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from itertools import groupby
+
+import numpy as np
+
+from kitcut.fileio import atomic_write
+from kitcut.kits.order import FabricPlan, _size_key
+from kitcut.model import Marker
+
+__all__ = ["Cut", "cuts_of", "sort_cuts", "write_picklist_csv", "picklist_text", "CSV_FIELDS"]
+
+CSV_FIELDS = ["order", "garment", "size", "garment_no", "bundle", "piece", "copy", "of", "side", "fabric",
+              "placement", "x_mm", "y_mm", "code"]
+
+
+@dataclass(frozen=True)
+class Cut:
+    """One cut piece: which garment it belongs to and where it lies on its marker."""
+
+    order: str
+    garment: str
+    size: str
+    garment_no: int
+    piece: str
+    copy: int
+    of: int
+    mirrored: bool
+    fabric: str
+    placement: int
+    x_mm: float
+    y_mm: float
+
+    @property
+    def bundle(self) -> str:
+        """``tee M #2``: the garment this piece is sewn into."""
+        return f"{self.garment} {self.size} #{self.garment_no}"
+
+    @property
+    def side(self) -> str:
+        return "mirrored" if self.mirrored else "as drawn"
+
+    @property
+    def code(self) -> str:
+        """The label's machine-readable code (also in its QR code)."""
+        return f"{self.order}/{self.garment}/{self.size}/{self.garment_no}/{self.piece}/{self.copy}"
+
+
+def cuts_of(plan: FabricPlan, marker: Marker) -> list[Cut]:
+    """The cuts of one fabric's marker, in placement order."""
+    out = []
+    for index, pl in enumerate(marker.placements):
+        kp = plan.kit_pieces[pl.piece]
+        garment_no, copy, mirrored = kp.copy_owner(pl.copy)
+        centre = np.asarray(marker.placed_outline(pl)).mean(axis=0)
+        out.append(Cut(order=kp.order, garment=kp.garment, size=kp.size, garment_no=garment_no,
+                       piece=kp.piece, copy=copy, of=kp.per_garment, mirrored=mirrored,
+                       fabric=plan.fabric.name, placement=index, x_mm=round(float(centre[0]), 1),
+                       y_mm=round(float(centre[1]), 1)))
+    return out
+
+
+def sort_cuts(cuts: list[Cut]) -> list[Cut]:
+    """Cuts in bundle order: order, garment, size, garment number, fabric, piece, copy."""
+    return sorted(cuts, key=lambda c: (c.order, c.garment, _size_key(c.size), c.garment_no, c.fabric,
+                                       c.piece, c.copy))
+
+
+def write_picklist_csv(cuts: list[Cut], path: str | os.PathLike) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_FIELDS)
+    for c in sort_cuts(cuts):
+        w.writerow([c.order, c.garment, c.size, c.garment_no, c.bundle, c.piece, c.copy, c.of, c.side,
+                    c.fabric, c.placement, f"{c.x_mm:.1f}", f"{c.y_mm:.1f}", c.code])
+    atomic_write(path, buf.getvalue())
+
+
+def picklist_text(cuts: list[Cut], *, title: str) -> str:
+    """A plain-text bundle list: one block per garment, its pieces with fabric and position."""
+    lines = [title, "=" * len(title), ""]
+    ordered = sort_cuts(cuts)
+    bundles = 0
+    for (order, garment, size, no), group in groupby(ordered, key=lambda c: (c.order, c.garment, c.size,
+                                                                              c.garment_no)):
+        group = list(group)
+        bundles += 1
+        lines.append(f"Bundle {order} {garment} {size} #{no}: {len(group)} pieces")
+        for c in group:
+            lines.append(f"  [ ] {c.piece:<24} {c.copy}/{c.of} {c.side:<9} {c.fabric:<14} "
+                         f"marker #{c.placement:<4} at {c.x_mm / 1000:7.3f} m")
+        lines.append("")
+    lines.append(f"{bundles} bundles, {len(cuts)} pieces")
+    return "\n".join(lines) + "\n"
