@@ -34,7 +34,7 @@ from ezdxf.addons import gerber_D6673
 from ezdxf.document import Drawing
 from ezdxf.layouts import BlockLayout
 
-from kitcut.errors import GeometryError, UnitsError
+from kitcut.errors import GeometryError, KitcutError, UnitsError
 from kitcut.fileio import atomic_write
 from kitcut.model import Drill, Line, Pattern, Piece
 
@@ -110,8 +110,9 @@ def _text_anchor(piece: Piece) -> tuple[float, float]:
 def add_piece_block(doc: Drawing, piece: Piece, name: str, *, units: str = "mm") -> BlockLayout:
     """Add one BLOCK ``name`` holding ``piece`` (in mm) drawn in ``units``; return the block.
 
-    The block is not inserted; :func:`write_aama` inserts each at 0,0. The fold line is written
-    as it is: pass a half piece (see :func:`halve_piece`) when you want it on the fold.
+    The block is not inserted; :func:`write_aama` inserts each at 0,0. The layer-6 fold line is
+    written only for a half piece (``folded``; see :func:`halve_piece`), so that a reader does
+    not unfold a whole piece a second time.
     """
     s = _scale(units)
     if len(piece.outline) < 3:
@@ -234,7 +235,10 @@ def halve_piece(piece: Piece) -> Piece:
     big = 10.0 * (float(np.ptp(piece.outline, axis=0).max()) + float(np.abs(piece.outline - a).max()) + 1.0)
     n = np.array([-d[1], d[0]])
     plane = Polygon([a - d * big, a + d * big, a + d * big + n * big, a - d * big + n * big])
-    half = Polygon(piece.outline).intersection(plane)
+    whole = Polygon(piece.outline)
+    if whole.distance(LineString(piece.fold_line.points)) > 1e-6:
+        raise GeometryError("the fold line does not touch the piece", piece=piece.label)
+    half = whole.intersection(plane)
     if half.geom_type != "Polygon" or half.is_empty:
         raise GeometryError("the fold line does not split the piece into one half", piece=piece.label)
     keep = lambda pts: bool((_side(pts, a, d) >= -1e-3).all())  # noqa: E731
@@ -306,5 +310,10 @@ def write_aama(pattern: Pattern, path, *, units: str = "mm", folded: bool = Fals
     With ``folded=True`` pieces that have a ``fold_line`` are written as their half plus the
     layer-6 line (full pieces are cut along it); otherwise every piece is written whole.
     """
-    save_aama_document(aama_document(pattern, units=units, folded=folded), path)
+    try:
+        doc = aama_document(pattern, units=units, folded=folded)
+    except KitcutError as exc:
+        exc.file = exc.file or str(path)
+        raise
+    save_aama_document(doc, path)
 

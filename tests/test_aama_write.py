@@ -10,7 +10,7 @@ import pytest
 from ezdxf import recover
 from shapely.geometry import Point, Polygon
 
-from kitcut.errors import UnitsError
+from kitcut.errors import GeometryError, UnitsError
 from kitcut.formats.aama_write import (
     aama_bytes,
     add_piece_block,
@@ -206,6 +206,13 @@ def test_halve_and_unfold_are_inverse():
     angles = sorted(round(n.angle_deg % 360, 6) for n in back.notches)
     assert angles == [0.0, 180.0]
     assert sorted((d.x, d.y) for d in back.drills) == [(-60.0, 500.0), (60.0, 500.0)]
+
+
+def test_fold_line_off_the_piece_is_an_error(tmp_path):
+    p = Piece("X", [(0, 0), (10, 0), (10, 10)], fold_line=Line([(20, 0), (20, 10)]))
+    with pytest.raises(GeometryError, match=r"w\.dxf: piece 'X': the fold line does not touch"):
+        write_aama(Pattern((p,)), tmp_path / "w.dxf", folded=True)
+    assert not (tmp_path / "w.dxf").exists()
 
 
 def test_whole_written_when_not_folded(tmp_path):
