@@ -74,7 +74,7 @@ def new_aama_document(style: str | None, units: str = "mm") -> Drawing:
     h = TEXT_HEIGHT_MM * UNIT_SCALE[units]
     lines = ([f"Style Name: {style}"] if style else []) + [f"Units: {_UNITS_TEXT[units]}"]
     for i, text in enumerate(lines):
-        msp.add_text(text, dxfattribs={"layer": "1", "height": h, "insert": (0.0, -1.5 * h * i)})
+        msp.add_text(text, dxfattribs={"layer": "1", "height": h, "insert": (0.0, 0.0 - 1.5 * h * i + 0.0)})
     return doc
 
 
@@ -130,8 +130,9 @@ def add_piece_block(doc: Drawing, piece: Piece, name: str, *, units: str = "mm")
     texts += [f"Annotation: {a}" for a in piece.annotations]
     ax, ay = _text_anchor(piece)
     h = TEXT_HEIGHT_MM * s
+    top = ay * s + 0.75 * h * (len(texts) - 1)  # the stack of texts centred on the anchor
     for i, text in enumerate(texts):
-        blk.add_text(text, dxfattribs={"layer": "1", "height": h, "insert": (ax * s, ay * s - 1.5 * h * i)})
+        blk.add_text(text, dxfattribs={"layer": "1", "height": h, "insert": (ax * s, top - 1.5 * h * i)})
     for n in piece.notches:
         blk.add_point(
             (n.x * s, n.y * s, -n.depth * s),

@@ -227,3 +227,28 @@ def test_whole_written_when_not_folded(tmp_path):
     notch_angles = sorted(round(e.dxf.angle % 360, 6) for e in _by_layer(ents, "4"))
     assert notch_angles == [0.0, 180.0]
     assert math.isclose(sum(1 for _ in _by_layer(ents, "13")), 2)
+
+
+GOLDEN_TAB = (
+    "  0|SECTION|  2|HEADER|  0|ENDSEC|  0|SECTION|  2|BLOCKS|"
+    "  0|BLOCK|  8|0|  2|Tab_M| 70|0| 10|0.0| 20|0.0| 30|0.0|  3|Tab_M|  1||"
+    "  0|POLYLINE|  8|1| 66|1| 10|0.0| 20|0.0| 30|0.0| 70|1|"
+    "  0|VERTEX|  8|1| 10|0.0| 20|0.0| 30|0.0| 70|0|"
+    "  0|VERTEX|  8|1| 10|40.0| 20|0.0| 30|0.0| 70|0|"
+    "  0|VERTEX|  8|1| 10|0.0| 20|30.0| 30|0.0| 70|0|  0|SEQEND|  8|1|"
+    "  0|TEXT|  8|1| 10|10.0| 20|22.5| 30|0.0| 40|5.0|  1|Piece Name: Tab|"
+    "  0|TEXT|  8|1| 10|10.0| 20|15.0| 30|0.0| 40|5.0|  1|Size: M|"
+    "  0|TEXT|  8|1| 10|10.0| 20|7.5| 30|0.0| 40|5.0|  1|Quantity: 1|"
+    "  0|POINT|  8|4| 10|20.0| 20|0.0| 30|-5.0| 50|90.0|"
+    "  0|ENDBLK|  8|0|  0|ENDSEC|  0|SECTION|  2|ENTITIES|"
+    "  0|TEXT|  8|1| 10|0.0| 20|0.0| 30|0.0| 40|5.0|  1|Style Name: S|"
+    "  0|TEXT|  8|1| 10|0.0| 20|-7.5| 30|0.0| 40|5.0|  1|Units: METRIC|"
+    "  0|INSERT|  8|1|  2|Tab_M| 10|0.0| 20|0.0| 30|0.0|  0|ENDSEC|  0|EOF|"
+)
+
+
+def test_golden_small_file(tmp_path):
+    """The whole file of a one-triangle pattern, tag by tag (a change here is a format change)."""
+    tab = Piece("Tab", [(0, 0), (40, 0), (0, 30)], size="M", notches=(Notch(20.0, 0.0, 90.0),))
+    write_aama(Pattern((tab,), style="S"), tmp_path / "tab.dxf")
+    assert (tmp_path / "tab.dxf").read_bytes().decode("ascii").replace("\n", "|") == GOLDEN_TAB
