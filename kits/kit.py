@@ -294,9 +294,14 @@ def assemble_kit(
     replace: bool = False,
     combined: dict | None = None,
     markers: dict[int, Marker] | None = None,
+    folders: list[str] | None = None,
     log: Callable[[str], None] | None = None,
 ) -> KitResult:
-    """Nest ``plans`` and write the kit folder ``root/kit_id`` (see the module docstring)."""
+    """Nest ``plans`` and write the kit folder ``root/kit_id`` (see the module docstring).
+
+    ``markers`` gives markers already nested (by plan index); ``folders`` the folder of each
+    plan's marker (default ``fabrics/<fabric>``); ``combined`` the savings of a combined kit.
+    """
     t0 = time.monotonic()
     root = Path(root)
     final = kit_path(root, kit_id)
@@ -310,7 +315,7 @@ def assemble_kit(
         fabrics: list[dict] = []
         cuts: list[Cut] = []
         for i, plan in enumerate(plans):
-            folder = f"fabrics/{slug(plan.fabric.name)}"
+            folder = folders[i] if folders else f"fabrics/{slug(plan.fabric.name)}"
             if log:
                 log(f"{kit_id}: nesting {len(plan.pattern.pieces)} pieces on {plan.fabric.name}")
             marker = (markers or {}).get(i) or _nest(plan, options, f"{kit_id} {plan.fabric.name}")

@@ -1,0 +1,412 @@
+"""Overnight batches: every order file of a folder becomes its kit.
+
+:func:`run_batch` reads ``ORDERS/*.toml`` and builds the missing kits into ``KITS``:
+
+- a kit already complete (its manifest verifies) is skipped, so a killed batch is simply run
+  again; temporary folders of dead processes are removed;
+- each order is *claimed* with an exclusive ``fcntl.flock`` on ``KITS/.locks/<id>.lock``
+  while it is built: a second batch on the same folder skips it (status ``busy``); the kernel
+  drops the lock when its process dies, so a killed batch leaves no stale claim;
+- a failing order is recorded (``KITS/batch.log``, ``KITS/batch-report.json``) and the others
+  go on; :attr:`BatchSummary.exit_code` is 2 when any failed;
+- ``until``: no new order is started after that time (the rest are ``deferred``);
+- ``workers > 1``: that many orders at once in worker processes, each nesting with one
+  worker; ``scheduler``: the orders are submitted to a Dask cluster
+  (:mod:`kitcut.kits.cluster`); ``combine``: orders sharing a fabric are nested together
+  (:mod:`kitcut.kits.combine`).
+
+Kits are built by the workers straight into ``KITS`` (a cluster needs it on a shared disk).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import fcntl
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from kitcut.errors import InputError, KitcutError
+from kitcut.fileio import atomic_write
+from kitcut.kits.kit import KitOptions, build_kit, clean_stale, kit_path
+from kitcut.kits.manifest import is_complete
+from kitcut.kits.order import read_order_id
+
+__all__ = ["BatchOptions", "Outcome", "BatchSummary", "Job", "run_batch", "run_order_job", "Claims",
+           "parse_until", "REPORT", "LOG"]
+
+REPORT = "batch-report.json"
+LOG = "batch.log"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    workers: int = 1
+    until: datetime | None = None
+    scheduler: str | None = None
+    combine: bool = False
+    kit: KitOptions = field(default_factory=KitOptions)
+
+
+@dataclass
+class Outcome:
+    """What happened to one order file: ``done``, ``skipped``, ``failed``, ``busy`` or ``deferred``."""
+
+    file: str
+    order: str | None
+    status: str
+    message: str = ""
+    kit: str | None = None
+    metres: float = 0.0
+    efficiency: float | None = None
+    seconds: float = 0.0
+    saved_metres: float | None = None
+
+
+@dataclass
+class BatchSummary:
+    outcomes: list[Outcome]
+    seconds: float
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def metres(self) -> float:
+        return round(sum(o.metres for o in self.outcomes if o.status == "done"), 4)
+
+    @property
+    def mean_efficiency(self) -> float | None:
+        kits = {o.kit: o.efficiency for o in self.outcomes if o.status == "done" and o.efficiency is not None}
+        return sum(kits.values()) / len(kits) if kits else None
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.count("failed") else 0
+
+    def to_dict(self) -> dict:
+        return {"done": self.count("done"), "skipped": self.count("skipped"), "failed": self.count("failed"),
+                "busy": self.count("busy"), "deferred": self.count("deferred"), "metres": self.metres,
+                "mean_efficiency": self.mean_efficiency, "seconds": round(self.seconds, 2)}
+
+    def text(self) -> str:
+        eff = self.mean_efficiency
+        eff_s = "-" if eff is None else f"{100 * eff:.1f} %"
+        counts = [f"{self.count(k)} {k}" for k in ("done", "skipped", "failed")]
+        counts += [f"{self.count(k)} {k}" for k in ("busy", "deferred") if self.count(k)]
+        return (f"orders: {', '.join(counts)}; fabric {self.metres:.2f} m; mean efficiency {eff_s}; "
+                f"{self.seconds:.1f} s")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One unit of work: a single order, or a group of orders to combine."""
+
+    kit: str
+    files: tuple[str, ...]
+    orders: tuple[str, ...]
+
+
+def parse_until(text: str, now: datetime | None = None) -> datetime:
+    """``"HH:MM"`` as the next such clock time (tomorrow if it has passed today)."""
+    now = now or datetime.now()
+    try:
+        hh, mm = text.strip().split(":")
+        t = now.replace(hour=int(hh), minute=int(mm), second=0, microsecond=0)
+    except ValueError as exc:
+        raise InputError(f"--until must be a clock time HH:MM, got {text!r}") from exc
+    if t <= now:
+        t += timedelta(days=1)
+    return t
+
+
+def run_order_job(order_file: str, root: str, options: KitOptions) -> dict:
+    """Build one order's kit (runs in a worker process or on a Dask worker); never raises."""
+    t0 = time.monotonic()
+    try:
+        r = build_kit(order_file, root, options)
+        return {**r.to_dict(), "status": "done" if r.status == "built" else "skipped"}
+    except KitcutError as exc:
+        return {"status": "failed", "message": str(exc), "seconds": round(time.monotonic() - t0, 2)}
+    except Exception as exc:  # a bug in kitcut: keep the batch going, say what it was
+        return {"status": "failed", "message": f"internal error: {type(exc).__name__}: {exc}",
+                "seconds": round(time.monotonic() - t0, 2)}
+
+
+class Claims:
+    """Exclusive claims on order ids (``fcntl.flock``; released by the kernel if we die)."""
+
+    def __init__(self, root: Path):
+        self.dir = root / ".locks"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.held: dict[str, int] = {}
+
+    def _one(self, oid: str) -> bool:
+        fd = os.open(self.dir / f"{oid}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self.held[oid] = fd
+        return True
+
+    def claim(self, ids) -> bool:
+        """Claim every id or none."""
+        got = []
+        for oid in sorted(ids):
+            if not self._one(oid):
+                self.release(got)
+                return False
+            got.append(oid)
+        return True
+
+    def release(self, ids) -> None:
+        for oid in ids:
+            fd = self.held.pop(oid, None)
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+
+
+class _Log:
+    def __init__(self, path: Path):
+        self.fp = open(path, "a", encoding="utf-8")
+
+    def __call__(self, message: str) -> None:
+        self.fp.write(f"{datetime.now().isoformat(timespec='seconds')} [{os.getpid()}] {message}\n")
+        self.fp.flush()
+
+    def close(self) -> None:
+        self.fp.close()
+
+
+def _write_report(root: Path, outcomes: list[Outcome], summary: dict | None) -> None:
+    """Merge this run's outcomes into ``KITS/batch-report.json`` (under a lock: batches may share it)."""
+    lock = root / ".locks" / "batch-report.lock"
+    with open(lock, "a+") as fp:
+        fcntl.flock(fp, fcntl.LOCK_EX)
+        try:
+            data = json.loads((root / REPORT).read_text(encoding="utf-8"))
+            if not isinstance(data.get("orders"), dict):
+                raise ValueError
+        except (OSError, ValueError, AttributeError):
+            data = {"format": "kitcut-batch-report", "version": 1, "orders": {}}
+        now = datetime.now().isoformat(timespec="seconds")
+        for o in outcomes:
+            data["orders"][o.file] = {**asdict(o), "time": now}
+        data["updated"] = now
+        if summary is not None:
+            data["last_run"] = summary
+        atomic_write(root / REPORT, json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+class _SerialExecutor:
+    def submit(self, fn, *args):
+        f: cf.Future = cf.Future()
+        try:
+            f.set_result(fn(*args))
+        except BaseException as exc:  # noqa: B036 - handed to the caller through the future
+            f.set_exception(exc)
+        return f
+
+    @staticmethod
+    def wait_first(futures):
+        return list(futures)
+
+    def shutdown(self):
+        pass
+
+
+class _PoolExecutor:
+    def __init__(self, workers: int):
+        ctx = multiprocessing.get_context("forkserver")
+        self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+    def submit(self, fn, *args):
+        return self.pool.submit(fn, *args)
+
+    @staticmethod
+    def wait_first(futures):
+        done, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
+        return list(done)
+
+    def shutdown(self):
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _jobs(
+    files: list[Path], root: Path, combine: bool, kit_opts: KitOptions
+) -> tuple[list[Job], list[Outcome]]:
+    outcomes: list[Outcome] = []
+    seen: dict[str, str] = {}
+    ready: list[tuple[Path, str]] = []
+    for f in files:
+        try:
+            oid = read_order_id(f)
+            kit_path(root, oid)
+        except KitcutError as exc:
+            outcomes.append(Outcome(file=f.name, order=None, status="failed", message=str(exc)))
+            continue
+        if oid in seen:
+            outcomes.append(Outcome(file=f.name, order=oid, status="failed",
+                                    message=f"{f}: order id {oid!r} is also used by {seen[oid]}"))
+            continue
+        seen[oid] = f.name
+        ready.append((f, oid))
+    done_ids = set()
+    if combine:
+        from kitcut.kits.combine import combined_orders
+
+        done_ids = combined_orders(root)
+    todo = []
+    for f, oid in ready:
+        if is_complete(root / oid) or oid in done_ids:
+            outcomes.append(Outcome(file=f.name, order=oid, status="skipped", message="kit already complete",
+                                    kit=oid if oid not in done_ids else None))
+        else:
+            todo.append((f, oid))
+    if combine and todo:
+        from kitcut.kits.combine import group_orders
+
+        groups, failed = group_orders([f for f, _ in todo], kit_opts)
+        outcomes += failed
+        return groups, outcomes
+    return [Job(kit=oid, files=(str(f),), orders=(oid,)) for f, oid in todo], outcomes
+
+
+def _outcomes_of(job: Job, result: dict) -> list[Outcome]:
+    status = result.get("status", "failed")
+    out = []
+    for file, oid in zip(job.files, job.orders, strict=True):
+        first = oid == job.orders[0]  # a combined kit's metres are counted once, on its first order
+        out.append(Outcome(file=Path(file).name, order=oid, status=status, message=result.get("message", ""),
+                           kit=result.get("kit"), metres=result.get("metres", 0.0) if first else 0.0,
+                           efficiency=result.get("efficiency"), seconds=result.get("seconds", 0.0),
+                           saved_metres=result.get("saved_metres")))
+    return out
+
+
+def run_batch(
+    orders_dir: str | os.PathLike,
+    root: str | os.PathLike,
+    options: BatchOptions | None = None,
+    *,
+    on_start: Callable[[int], None] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> BatchSummary:
+    """Build the kit of every order file in ``orders_dir`` into ``root`` (see the module docstring).
+
+    ``on_start(n)`` is called with the number of kits to build, ``on_outcome`` after each order.
+    """
+    t0 = time.monotonic()
+    options = options or BatchOptions()
+    orders_dir, root = Path(orders_dir), Path(root)
+    if not orders_dir.is_dir():
+        raise InputError("no such folder of orders", file=str(orders_dir))
+    if options.workers < 1:
+        raise InputError(f"--workers must be >= 1, got {options.workers}")
+    root.mkdir(parents=True, exist_ok=True)
+    kit_opts = options.kit
+    if options.workers > 1 or options.scheduler:
+        kit_opts = replace(kit_opts, workers=1)
+    log = _Log(root / LOG)
+    claims = Claims(root)
+    outcomes: list[Outcome] = []
+
+    def record(new: list[Outcome]) -> None:
+        outcomes.extend(new)
+        for o in new:
+            what = o.message if o.status in ("failed", "busy", "deferred", "skipped") else (
+                f"kit {o.kit}: {o.metres:.3f} m, efficiency {100 * (o.efficiency or 0):.1f} %, "
+                f"{o.seconds:.1f} s")
+            log(f"{o.file} ({o.order or '?'}): {o.status}: {what}")
+            if on_outcome:
+                on_outcome(o)
+        _write_report(root, new, None)
+
+    executor = None
+    try:
+        removed = clean_stale(root)
+        log(f"batch started: {orders_dir} -> {root} (workers {options.workers}"
+            f"{', scheduler ' + options.scheduler if options.scheduler else ''}"
+            f"{', combine' if options.combine else ''}"
+            f"{', until ' + str(options.until) if options.until else ''})")
+        if removed:
+            log(f"removed stale temporary folders: {', '.join(removed)}")
+        files = sorted(orders_dir.glob("*.toml"))
+        jobs, early = _jobs(files, root, options.combine, kit_opts)
+        record(early)
+        if on_start:
+            on_start(len(jobs))
+        if options.scheduler:
+            from kitcut.kits.cluster import DaskExecutor
+
+            executor = DaskExecutor(options.scheduler)
+            parallel = max(options.workers, executor.worker_count())
+        elif options.workers > 1 and len(jobs) > 1:
+            executor = _PoolExecutor(min(options.workers, len(jobs)))
+            parallel = options.workers
+        else:
+            executor = _SerialExecutor()
+            parallel = 1
+        from kitcut.kits.combine import run_group_job
+
+        queue = list(jobs)
+        pending: dict = {}
+        while queue or pending:
+            while queue and len(pending) < parallel:
+                job = queue.pop(0)
+                if options.until and datetime.now() >= options.until:
+                    record([Outcome(file=Path(f).name, order=o, status="deferred",
+                                    message=f"not started: past --until {options.until:%H:%M}")
+                            for j in [job, *queue] for f, o in zip(j.files, j.orders, strict=True)])
+                    queue.clear()
+                    break
+                if not claims.claim(job.orders):
+                    record([Outcome(file=Path(f).name, order=o, status="busy",
+                                    message="claimed by another batch") for f, o in zip(job.files, job.orders,
+                                                                                       strict=True)])
+                    continue
+                if len(job.orders) == 1 and is_complete(root / job.kit):
+                    claims.release(job.orders)
+                    record(_outcomes_of(job, {"status": "skipped", "message": "kit already complete",
+                                              "kit": job.kit}))
+                    continue
+                for oid in job.orders:
+                    clean_stale(root, oid)
+                clean_stale(root, job.kit)
+                log(f"start {job.kit} ({', '.join(job.orders)})")
+                if len(job.files) == 1 and job.kit == job.orders[0]:
+                    fut = executor.submit(run_order_job, job.files[0], str(root), kit_opts)
+                else:
+                    fut = executor.submit(run_group_job, list(job.files), str(root), kit_opts)
+                pending[fut] = job
+            if pending:
+                for fut in executor.wait_first(pending):
+                    job = pending.pop(fut)
+                    try:
+                        result = fut.result()
+                    except Exception as exc:  # a crashed worker process or cluster error
+                        result = {"status": "failed",
+                                  "message": f"worker failed: {type(exc).__name__}: {exc}"}
+                    claims.release(job.orders)
+                    record(_outcomes_of(job, result))
+        summary = BatchSummary(outcomes, time.monotonic() - t0)
+        log("batch finished: " + summary.text())
+        _write_report(root, [], summary.to_dict())
+        return summary
+    finally:
+        if executor is not None:
+            with contextlib.suppress(Exception):
+                executor.shutdown()
+        claims.release(list(claims.held))
+        log.close()

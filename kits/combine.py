@@ -1,0 +1,163 @@
+"""Combined kits (``nest batch --combine``): orders that share a fabric are nested on one marker.
+
+Two fabrics are the same when their :attr:`~kitcut.kits.order.Fabric.key` matches: name (case
+ignored), width, spacing, margin, nap, tilt and pair rule. Orders linked by shared fabrics
+(directly or through another order) form a *group*; each group of two or more orders becomes
+one combined kit ``KITS/combined-<hash>/`` (the hash is of the sorted order ids)::
+
+    manifest.json, kit.json, kit.pdf      the group's report, incl. what combining saved
+    picklist.csv, picklist.txt            every piece of every order of the group
+    fabrics/<fabric>/                     a shared fabric: one marker for all its orders
+    fabrics/<fabric>-<order id>/          a fabric only one order of the group uses
+    orders/<order id>/                    that order's picklist, labels.pdf, workshop.txt
+
+Piece names on combined markers carry the order id (``A-1042/tee/Front``), so cutter files
+and labels keep each order's pieces apart. To say what combining saved, each order's share of
+a shared fabric is also nested on its own with the same options; ``kit.json`` reports
+``combined.saved_metres`` = sum of the separate lengths - the combined length. An order in a
+complete combined kit is skipped by later batches, like an order with a complete single kit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+from kitcut.errors import KitcutError
+from kitcut.kits.kit import KitOptions, _nest, assemble_kit, resolve
+from kitcut.kits.manifest import is_complete, read_manifest
+from kitcut.kits.order import FabricPlan, Order, load_order, plan_order, slug
+from kitcut.model import Pattern
+
+__all__ = ["combined_id", "combined_orders", "group_orders", "merge_plans", "run_group_job", "build_combined"]
+
+PREFIX = "combined-"
+
+
+def combined_id(order_ids) -> str:
+    """``combined-<10 hex>``: the kit id of a group of orders (independent of their order)."""
+    return PREFIX + hashlib.sha1(",".join(sorted(order_ids)).encode()).hexdigest()[:10]
+
+
+def combined_orders(root) -> set[str]:
+    """Order ids that already have a complete combined kit under ``root``."""
+    out: set[str] = set()
+    root = Path(root)
+    if not root.is_dir():
+        return out
+    for d in root.glob(PREFIX + "*"):
+        if d.is_dir() and is_complete(d):
+            out.update((read_manifest(d) or {}).get("orders", []))
+    return out
+
+
+def group_orders(files: list[Path], options: KitOptions):
+    """Split order files into jobs: groups sharing a fabric, and single orders.
+
+    Orders are read and planned here so that one bad order fails alone, not its group.
+    Returns ``(jobs, failed outcomes)``.
+    """
+    from kitcut.kits.batch import Job, Outcome
+
+    reader = resolve(options.reader) if options.reader else None
+    good: list[tuple[Path, Order]] = []
+    failed = []
+    for f in files:
+        try:
+            order = load_order(f, allow_outside=options.allow_outside)
+            plan_order(order, reader=reader)
+        except KitcutError as exc:
+            failed.append(Outcome(file=f.name, order=None, status="failed", message=str(exc)))
+            continue
+        good.append((f, order))
+    parent = list(range(len(good)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_with: dict[tuple, int] = {}
+    for i, (_, order) in enumerate(good):
+        for fabric in order.fabrics:
+            j = first_with.setdefault(fabric.key, i)
+            parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(good)):
+        groups.setdefault(find(i), []).append(i)
+    jobs = []
+    for members in groups.values():
+        ids = tuple(good[i][1].id for i in members)
+        files_ = tuple(str(good[i][0]) for i in members)
+        kit = ids[0] if len(ids) == 1 else combined_id(ids)
+        jobs.append(Job(kit=kit, files=files_, orders=ids))
+    return jobs, failed
+
+
+def merge_plans(plans: list[FabricPlan]) -> FabricPlan:
+    """One plan cutting the pieces of every plan (all of one fabric key)."""
+    pieces = tuple(p for plan in plans for p in plan.pattern.pieces)
+    kps = tuple(k for plan in plans for k in plan.kit_pieces)
+    pattern = Pattern(pieces=pieces, style=f"combined {plans[0].fabric.name}", units="mm")
+    return FabricPlan(fabric=plans[0].fabric, pattern=pattern, kit_pieces=kps)
+
+
+def build_combined(files: list[str], root, options: KitOptions, *, log=None):
+    """Nest and write the combined kit of ``files`` (see the module docstring)."""
+    reader = resolve(options.reader) if options.reader else None
+    orders = [load_order(f, allow_outside=options.allow_outside) for f in files]
+    kit_id = combined_id([o.id for o in orders])
+    by_key: dict[tuple, list[FabricPlan]] = {}
+    for order in orders:
+        for plan in plan_order(order, reader=reader).fabrics:
+            by_key.setdefault(plan.fabric.key, []).append(plan)
+    plans: list[FabricPlan] = []
+    folders: list[str] = []
+    shared = []
+    for group in by_key.values():
+        name = slug(group[0].fabric.name)
+        folder = f"fabrics/{name}" if len(group) > 1 else f"fabrics/{name}-{group[0].kit_pieces[0].order}"
+        while folder in folders:
+            folder += "-2"
+        folders.append(folder)
+        if len(group) == 1:
+            plans.append(group[0])
+            continue
+        merged = merge_plans(group)
+        plans.append(merged)
+        separate = {}
+        for plan in group:  # what each order's share would take on its own
+            m = _nest(plan, options, f"{plan.kit_pieces[0].order} {plan.fabric.name} (separate)")
+            separate[plan.kit_pieces[0].order] = round(m.length / 1000.0, 4)
+        shared.append((len(plans) - 1, group[0].fabric.name, separate))
+    markers = {i: _nest(plans[i], options, f"{kit_id} {name}") for i, name, _ in shared}
+    fabrics_info = []
+    for i, name, separate in shared:
+        comb = round(markers[i].length / 1000.0, 4)
+        sep = round(sum(separate.values()), 4)
+        fabrics_info.append({"name": name, "folder": folders[i], "combined_metres": comb,
+                             "separate_metres": sep, "saved_metres": round(sep - comb, 4),
+                             "separate": separate})
+    combined = {
+        "orders": [o.id for o in orders],
+        "fabrics": fabrics_info,
+        "separate_metres": round(sum(f["separate_metres"] for f in fabrics_info), 4),
+        "saved_metres": round(sum(f["saved_metres"] for f in fabrics_info), 4),
+    }
+    return assemble_kit(root, kit_id, orders, plans, options, combined=combined, markers=markers,
+                        folders=folders, log=log)
+
+
+def run_group_job(files: list[str], root: str, options: KitOptions) -> dict:
+    """Build a combined kit (in a worker process or on a Dask worker); never raises."""
+    t0 = time.monotonic()
+    try:
+        r = build_combined(files, root, options)
+        return {**r.to_dict(), "status": "done" if r.status == "built" else "skipped"}
+    except KitcutError as exc:
+        return {"status": "failed", "message": str(exc), "seconds": round(time.monotonic() - t0, 2)}
+    except Exception as exc:  # a bug: keep the batch going
+        return {"status": "failed", "message": f"internal error: {type(exc).__name__}: {exc}",
+                "seconds": round(time.monotonic() - t0, 2)}
