@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kitcut.cli.info import info
+from kitcut.cli.kit import batch, kit
 from kitcut.cli.run import run
 
-ALL = [run, info]
+ALL = [run, info, kit, batch]

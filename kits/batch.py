@@ -346,7 +346,7 @@ def run_batch(
         jobs, early = _jobs(files, root, options.combine, kit_opts)
         record(early)
         if on_start:
-            on_start(len(jobs))
+            on_start(sum(len(j.orders) for j in jobs))
         if options.scheduler:
             from kitcut.kits.cluster import DaskExecutor
 

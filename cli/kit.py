@@ -1,0 +1,151 @@
+"""``nest kit ORDER.toml`` and ``nest batch ORDERS_DIR``: cutting kits from customer orders."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from kitcut.errors import InputError
+
+__all__ = ["kit", "batch"]
+
+
+def _formats(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    names = tuple(x.strip() for x in value.split(",") if x.strip())
+    if value.strip() in ("", "none"):
+        return ()
+    try:
+        from kitcut.formats.export import FORMATS
+    except ImportError:
+        return names
+    bad = [n for n in names if n not in FORMATS]
+    if bad:
+        raise InputError(f"--formats: unknown format {bad[0]!r}; use some of {', '.join(sorted(FORMATS))}")
+    return names
+
+
+def _kit_options(time_limit, seed, workers, formats, allow_outside, nester, reader):
+    from kitcut.kits.kit import KitOptions
+
+    if time_limit <= 0:
+        raise InputError(f"--time must be positive, got {time_limit:g}")
+    kw = {}
+    if nester:
+        kw["nester"] = nester
+    if reader:
+        kw["reader"] = reader
+    return KitOptions(time_limit=time_limit, seed=seed, workers=workers, formats=_formats(formats),
+                      allow_outside=allow_outside, **kw)
+
+
+def _common(f):
+    f = click.option("--reader", hidden=True, help="Pattern reader as module:function (testing).")(f)
+    f = click.option("--nester", hidden=True, help="Nesting function as module:function (testing).")(f)
+    f = click.option("--allow-outside", is_flag=True,
+                     help="Let order files name pattern files outside their own folder.")(f)
+    f = click.option("--formats", help="Cutter/print formats per marker, comma-separated "
+                     "(default: the exporter's; 'none' for none).")(f)
+    f = click.option("--seed", type=int, help="Random seed of every nesting.")(f)
+    f = click.option("-t", "--time", "time_limit", type=float, default=10.0, show_default=True,
+                     help="Search time per marker (s).")(f)
+    f = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="kits",
+                     show_default=True, help="Kits folder.")(f)
+    return f
+
+
+@click.command()
+@click.argument("order_file", type=click.Path(dir_okay=False))
+@_common
+@click.option("--workers", type=int, help="Parallel searches per marker (default: all cores).")
+@click.option("--keep", is_flag=True, help="Keep an existing complete kit instead of rebuilding it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, reader, workers, keep,
+        as_json) -> None:
+    """Build the cutting kit of ORDER_FILE into OUT/<order id>/.
+
+    Per fabric a marker and its cutter files, a kit report (JSON + PDF), a bundle list per
+    garment and size, QR piece labels, a note for the sewing workshop and manifest.json.
+    """
+    from kitcut.kits.kit import build_kit
+
+    opts = _kit_options(time_limit, seed, workers, formats, allow_outside, nester, reader)
+    result = build_kit(order_file, out_dir, opts, replace=not keep)
+    if as_json:
+        click.echo(json.dumps(result.to_dict()))
+        return
+    if result.status == "exists":
+        click.echo(f"kit {result.kit} is already complete in {result.path} (kept)")
+        return
+    click.echo(f"kit {result.kit}: {result.pieces} pieces, {result.metres:.3f} m of fabric, "
+               f"efficiency {100 * result.efficiency:.1f} %")
+    for f in result.fabrics:
+        click.echo(f"  {f['name']:<16} {f['width_mm']:g} mm wide: {f['metres']:.3f} m, "
+                   f"{100 * f['efficiency']:.1f} %, {f['pieces']} pieces")
+    click.echo(f"wrote {result.path}")
+
+
+@click.command()
+@click.argument("orders_dir", type=click.Path(file_okay=False))
+@_common
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Orders built at once (processes); each nesting then uses one core.")
+@click.option("--until", help="Start no new order after this clock time (HH:MM).")
+@click.option("--scheduler", help="Run the orders on this Dask scheduler (e.g. tcp://host:8786).")
+@click.option("--combine", is_flag=True, help="Nest orders that share a fabric on one marker.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def batch(orders_dir, out_dir, time_limit, seed, formats, allow_outside, nester, reader, workers, until,
+          scheduler, combine, quiet) -> None:
+    """Build the kit of every *.toml order in ORDERS_DIR into OUT.
+
+    Complete kits are skipped (run a killed batch again to finish it); failed orders are
+    reported in OUT/batch.log and OUT/batch-report.json and the exit status is 2.
+    """
+    from kitcut.kits.batch import BatchOptions, parse_until, run_batch
+
+    opts = _kit_options(time_limit, seed, None, formats, allow_outside, nester, reader)
+    bopts = BatchOptions(workers=workers, until=parse_until(until) if until else None, scheduler=scheduler,
+                         combine=combine, kit=opts)
+    show = not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+    failures = []
+
+    def note(o):
+        if o.status == "failed":
+            failures.append(o)
+
+    if show:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        progress = Progress(TextColumn("[bold]kits"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+        task = None
+
+        def on_start(n):
+            nonlocal task
+            task = progress.add_task("", total=n)
+
+        def on_outcome(o):
+            note(o)
+            if task is not None and o.status in ("done", "failed", "busy", "skipped"):
+                progress.update(task, advance=1 if o.order is not None else 0,
+                                description=f"{o.order or o.file}: {o.status}")
+
+        with progress:
+            summary = run_batch(orders_dir, out_dir, bopts, on_start=on_start, on_outcome=on_outcome)
+    else:
+        summary = run_batch(orders_dir, out_dir, bopts, on_outcome=note)
+    for o in failures:
+        click.echo(f"nest: failed: {o.message if o.file in o.message else o.file + ': ' + o.message}", err=True)
+    click.echo(summary.text())
+    saved = {o.kit: o.saved_metres for o in summary.outcomes if o.saved_metres is not None}
+    if saved:
+        click.echo(f"combining saved {sum(saved.values()):.2f} m of fabric")
+    log, report = os.path.join(out_dir, "batch.log"), os.path.join(out_dir, "batch-report.json")
+    click.echo(f"log: {log}, report: {report}")
+    if summary.exit_code:
+        sys.exit(summary.exit_code)
