@@ -140,7 +140,8 @@ def batch(orders_dir, out_dir, time_limit, seed, formats, allow_outside, nester,
     else:
         summary = run_batch(orders_dir, out_dir, bopts, on_outcome=note)
     for o in failures:
-        click.echo(f"nest: failed: {o.message if o.file in o.message else o.file + ': ' + o.message}", err=True)
+        msg = o.message if o.file in o.message else f"{o.file}: {o.message}"
+        click.echo(f"nest: failed: {msg}", err=True)
     click.echo(summary.text())
     saved = {o.kit: o.saved_metres for o in summary.outcomes if o.saved_metres is not None}
     if saved:
