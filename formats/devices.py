@@ -32,8 +32,16 @@ __all__ = ["Tool", "Device", "PROTOCOLS", "FEATURE_ROLE", "load_devices", "get_d
 PROTOCOLS = ("hpgl", "gerber-nc", "gcode")
 TOOL_KINDS = ("knife", "slit", "notcher", "punch", "pen")
 #: Which tool role draws each feature of :mod:`kitcut.formats.page`.
-FEATURE_ROLE = {"cut": "cut", "cutout": "cut", "notch": "notch", "drill": "drill", "internal": "pen",
-                "sew": "pen", "grain": "pen", "label": "pen"}
+FEATURE_ROLE = {
+    "cut": "cut",
+    "cutout": "cut",
+    "notch": "notch",
+    "drill": "drill",
+    "internal": "pen",
+    "sew": "pen",
+    "grain": "pen",
+    "label": "pen",
+}
 #: The device each protocol uses when none is given.
 DEFAULTS = {"hpgl": "hpgl-cutter", "gerber-nc": "gerber", "gcode": "cnc-knife"}
 
@@ -78,14 +86,18 @@ class Device:
                 return t
         return None
 
-    def to_device(self, points) -> np.ndarray:
-        """Marker mm -> integer device units (origin shift, swap, flip, scale, rounding)."""
+    def place(self, points) -> np.ndarray:
+        """Marker mm -> device axes in mm (origin shift, flip, swap; no scaling or rounding)."""
         p = np.asarray(points, dtype=float).reshape(-1, 2) + np.asarray(self.origin, dtype=float)
         if self.flip_y:
             p = np.column_stack([p[:, 0], (self.media_width or 0.0) - p[:, 1]])
         if self.swap_xy:
             p = p[:, ::-1]
-        return np.rint(p * self.units_per_mm).astype(np.int64)
+        return p
+
+    def to_device(self, points) -> np.ndarray:
+        """Marker mm -> integer device units (:meth:`place`, then scale and round)."""
+        return np.rint(self.place(points) * self.units_per_mm).astype(np.int64)
 
     def from_device(self, points) -> np.ndarray:
         """Device units -> marker mm (the inverse of :meth:`to_device`, up to rounding)."""
@@ -159,8 +171,9 @@ def default_device(protocol: str, device_file: str | Path | None = None) -> Devi
     return load_devices(device_file)[DEFAULTS[protocol]]
 
 
-def get_device(device: str | Device | None, *, protocol: str | None = None,
-               device_file: str | Path | None = None) -> Device:
+def get_device(
+    device: str | Device | None, *, protocol: str | None = None, device_file: str | Path | None = None
+) -> Device:
     """Resolve a device name (or pass a :class:`Device` through).
 
     With ``protocol``, a device of another protocol is replaced by that protocol's default, so a

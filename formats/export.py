@@ -71,8 +71,9 @@ def format_for_path(path: str | Path) -> str:
         if name.endswith("." + key) and (best is None or len(key) > len(best)):
             best = key
     if best is None:
-        raise ExportError(f"cannot tell the output format from the name; give one of {', '.join(FORMATS)}",
-                          file=str(path))
+        raise ExportError(
+            f"cannot tell the output format from the name; give one of {', '.join(FORMATS)}", file=str(path)
+        )
     return best
 
 
@@ -102,8 +103,14 @@ def render(marker: Marker, fmt: str, *, device: str | Device | None = None, devi
         raise ExportError(f"cannot write {f.name}: {exc}", file=marker.name) from exc
 
 
-def write_file(marker: Marker, path: str | Path, fmt: str | None = None, *,
-               device: str | Device | None = None, device_file=None) -> Path:
+def write_file(
+    marker: Marker,
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    device: str | Device | None = None,
+    device_file=None,
+) -> Path:
     """Write ``marker`` to ``path`` (format from the extension when ``fmt`` is None; ``-`` = stdout)."""
     if fmt is None:
         if str(path) == "-":
@@ -114,8 +121,15 @@ def write_file(marker: Marker, path: str | Path, fmt: str | None = None, *,
     return Path(path)
 
 
-def export_marker(marker: Marker, out_dir: str | Path, formats: Sequence[str] | None = None, *,
-                  device: str | Device | None = None, stem: str = "marker", device_file=None) -> list[Path]:
+def export_marker(
+    marker: Marker,
+    out_dir: str | Path,
+    formats: Sequence[str] | None = None,
+    *,
+    device: str | Device | None = None,
+    stem: str = "marker",
+    device_file=None,
+) -> list[Path]:
     """Write ``marker`` in each of ``formats`` to ``out_dir/<stem>.<format>``; return the paths."""
     out = Path(out_dir)
     paths = []

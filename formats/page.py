@@ -133,8 +133,14 @@ def notch_points(x: float, y: float, angle_deg: float, kind: str, depth: float, 
     if kind == "v" and width > 0:
         return np.array([p - n * width / 2, p + d * depth, p + n * width / 2])
     if kind in ("u", "castle") and width > 0:
-        return np.array([p - n * width / 2, p - n * width / 2 + d * depth, p + n * width / 2 + d * depth,
-                         p + n * width / 2])
+        return np.array(
+            [
+                p - n * width / 2,
+                p - n * width / 2 + d * depth,
+                p + n * width / 2 + d * depth,
+                p + n * width / 2,
+            ]
+        )
     return np.array([p, p + d * depth])
 
 
@@ -192,8 +198,10 @@ class Sheet:
     @property
     def title(self) -> str:
         head = f"{self.name} · " if self.name else ""
-        return (f"{head}length {self.length:,.1f} mm · width {self.width:,.1f} mm · "
-                f"efficiency {100 * self.efficiency:.1f} % · {len(self.pieces)} pieces")
+        return (
+            f"{head}length {self.length:,.1f} mm · width {self.width:,.1f} mm · "
+            f"efficiency {100 * self.efficiency:.1f} % · {len(self.pieces)} pieces"
+        )
 
     @property
     def extent(self) -> tuple[float, float, float, float]:
@@ -294,8 +302,10 @@ def build_sheet(marker: Marker) -> Sheet:
     pieces = []
     for i, pl in enumerate(marker.placements):
         if not 0 <= pl.piece < len(marker.pieces):
-            raise ExportError(f"placement {i} refers to piece {pl.piece}, the marker has "
-                              f"{len(marker.pieces)}", file=marker.name)
+            raise ExportError(
+                f"placement {i} refers to piece {pl.piece}, the marker has {len(marker.pieces)}",
+                file=marker.name,
+            )
         pieces.append(_place_piece(i, pl, marker.pieces[pl.piece], k))
     return Sheet(
         width=float(marker.width) * k,
@@ -334,8 +344,12 @@ class Page:
         return np.column_stack([x, y])
 
     @staticmethod
-    def fit(extent: tuple[float, float, float, float], size: tuple[float, float], margin: float = 10.0,
-            reserve_top: float = 0.0) -> Page:
+    def fit(
+        extent: tuple[float, float, float, float],
+        size: tuple[float, float],
+        margin: float = 10.0,
+        reserve_top: float = 0.0,
+    ) -> Page:
         """The page that shows ``extent`` as large as fits in ``size`` (less ``reserve_top``)."""
         w = max(extent[2] - extent[0], 1e-9)
         h = max(extent[3] - extent[1], 1e-9)

@@ -62,20 +62,45 @@ def to_svg(marker: Marker | Sheet, *, scale: str = "screen", title: bool = True,
         k = min(SCREEN_PX[0] / vb_w, SCREEN_PX[1] / vb_h)
         size = (fmt_num(vb_w * k, 1), fmt_num(vb_h * k, 1))
     dwg = svgwrite.Drawing(size=size, debug=False)
-    dwg.viewbox(float(fmt_num(vb_x, 3)), float(fmt_num(vb_y, 3)), float(fmt_num(vb_w, 3)),
-                float(fmt_num(vb_h, 3)))
+    dwg.viewbox(
+        float(fmt_num(vb_x, 3)), float(fmt_num(vb_y, 3)), float(fmt_num(vb_w, 3)), float(fmt_num(vb_h, 3))
+    )
     dwg.set_desc(title=sheet.name or "marker", desc=sheet.title)
     line = max(0.0008 * max(L, W), 0.3)
     # strip frame (fabric), usable band and the marker length
-    dwg.add(dwg.rect((0, 0), (fmt_num(L), fmt_num(W)), id="strip", fill="#f4f4f4", stroke="#555",
-                     stroke_width=fmt_num(line * 1.5, 3)))
+    dwg.add(
+        dwg.rect(
+            (0, 0),
+            (fmt_num(L), fmt_num(W)),
+            id="strip",
+            fill="#f4f4f4",
+            stroke="#555",
+            stroke_width=fmt_num(line * 1.5, 3),
+        )
+    )
     if sheet.margin > 0:
-        dwg.add(dwg.rect((0, fmt_num(sheet.margin)), (fmt_num(L), fmt_num(W - 2 * sheet.margin)),
-                         id="usable", fill="none", stroke="#aaa", stroke_width=fmt_num(line, 3),
-                         stroke_dasharray=f"{fmt_num(8 * line)},{fmt_num(6 * line)}"))
+        dwg.add(
+            dwg.rect(
+                (0, fmt_num(sheet.margin)),
+                (fmt_num(L), fmt_num(W - 2 * sheet.margin)),
+                id="usable",
+                fill="none",
+                stroke="#aaa",
+                stroke_width=fmt_num(line, 3),
+                stroke_dasharray=f"{fmt_num(8 * line)},{fmt_num(6 * line)}",
+            )
+        )
     if title:
-        dwg.add(dwg.text(sheet.title, insert=(0, fmt_num(-head * 0.3)), id="title",
-                         font_size=fmt_num(head * 0.5), font_family="sans-serif", fill="#222"))
+        dwg.add(
+            dwg.text(
+                sheet.title,
+                insert=(0, fmt_num(-head * 0.3)),
+                id="title",
+                font_size=fmt_num(head * 0.5),
+                font_family="sans-serif",
+                fill="#222",
+            )
+        )
     pieces = dwg.g(id="pieces", stroke="#000", stroke_width=fmt_num(line, 3), stroke_linejoin="round")
     for p in sheet.pieces:
         g = dwg.g(id=f"piece-{p.index}", **{"class": "piece"})
@@ -85,9 +110,15 @@ def to_svg(marker: Marker | Sheet, *, scale: str = "screen", title: bool = True,
         d = _path_d((p.outline, *p.cutouts), W)
         g.add(dwg.path(d=d, fill=paint, fill_rule="evenodd", **{"class": "cut"}))
         for s in p.internal + p.sew:
-            g.add(dwg.path(d=_pts(s.points, W), fill="none", stroke="#666",
-                               stroke_dasharray=f"{fmt_num(4 * line)},{fmt_num(3 * line)}",
-                               **{"class": s.feature}))
+            g.add(
+                dwg.path(
+                    d=_pts(s.points, W),
+                    fill="none",
+                    stroke="#666",
+                    stroke_dasharray=f"{fmt_num(4 * line)},{fmt_num(3 * line)}",
+                    **{"class": s.feature},
+                )
+            )
         for s in p.notches:
             g.add(dwg.path(d=_pts(s.points, W), fill="none", **{"class": "notch"}))
         for s in p.grain:
@@ -95,21 +126,38 @@ def to_svg(marker: Marker | Sheet, *, scale: str = "screen", title: bool = True,
         for h in p.drills:
             r = (h.diameter or 3.0) / 2.0
             g.add(dwg.circle((fmt_num(h.x), fmt_num(W - h.y)), fmt_num(r), fill="none", **{"class": "drill"}))
-            cross = (f"M{fmt_num(h.x - r)},{fmt_num(W - h.y)} h{fmt_num(2 * r)} "
-                     f"M{fmt_num(h.x)},{fmt_num(W - h.y - r)} v{fmt_num(2 * r)}")
+            cross = (
+                f"M{fmt_num(h.x - r)},{fmt_num(W - h.y)} h{fmt_num(2 * r)} "
+                f"M{fmt_num(h.x)},{fmt_num(W - h.y - r)} v{fmt_num(2 * r)}"
+            )
             g.add(dwg.path(d=cross, **{"class": "drill"}))
         t = p.label
-        text = dwg.text(t.text, insert=(fmt_num(t.x), fmt_num(W - t.y)), font_size=fmt_num(t.height),
-                        font_family="sans-serif", text_anchor="middle", dominant_baseline="middle",
-                        stroke="none", fill="#000", **{"class": "label"})
+        text = dwg.text(
+            t.text,
+            insert=(fmt_num(t.x), fmt_num(W - t.y)),
+            font_size=fmt_num(t.height),
+            font_family="sans-serif",
+            text_anchor="middle",
+            dominant_baseline="middle",
+            stroke="none",
+            fill="#000",
+            **{"class": "label"},
+        )
         if t.angle_deg:
             text.rotate(-t.angle_deg, center=(float(fmt_num(t.x)), float(fmt_num(W - t.y))))
         g.add(text)
         pieces.add(g)
     dwg.add(pieces)
     # marker end line with its length
-    dwg.add(dwg.line((fmt_num(L), fmt_num(-pad * 0.5)), (fmt_num(L), fmt_num(W + pad * 0.5)), id="end",
-                     stroke="#c00", stroke_width=fmt_num(line * 1.5, 3)))
+    dwg.add(
+        dwg.line(
+            (fmt_num(L), fmt_num(-pad * 0.5)),
+            (fmt_num(L), fmt_num(W + pad * 0.5)),
+            id="end",
+            stroke="#c00",
+            stroke_width=fmt_num(line * 1.5, 3),
+        )
+    )
     return dwg.tostring() + "\n"
 
 

@@ -24,45 +24,85 @@ def _arc(cx, cy, r, a0, a1, n):
 
 def tee_pieces() -> tuple[Piece, ...]:
     """Front, back, sleeve, cuff, pocket: realistic outlines with every feature kind."""
-    front = np.vstack([
-        [(0, 0), (500, 0), (500, 520)],
-        _arc(430, 520, 70, 0, 90, 9)[1:],           # shoulder curve
-        [(300, 640)],
-        _arc(250, 640, 50, 0, -180, 13)[1:-1],      # neckline
-        [(200, 640)],
-        _arc(70, 520, 70, 90, 180, 9),
-    ])
+    front = np.vstack(
+        [
+            [(0, 0), (500, 0), (500, 520)],
+            _arc(430, 520, 70, 0, 90, 9)[1:],  # shoulder curve
+            [(300, 640)],
+            _arc(250, 640, 50, 0, -180, 13)[1:-1],  # neckline
+            [(200, 640)],
+            _arc(70, 520, 70, 90, 180, 9),
+        ]
+    )
     front_p = Piece(
-        "Front", front, size="M", quantity=1, category="body",
+        "Front",
+        front,
+        size="M",
+        quantity=1,
+        category="body",
         grain=Line(np.array([(250, 80), (250, 480)])),
-        notches=(Notch(500, 260, 180.0, "slit", 6.0), Notch(0, 260, 0.0, "v", 6.0, 4.0),
-                 Notch(250, 0, 90.0, "slit", 5.0)),
+        notches=(
+            Notch(500, 260, 180.0, "slit", 6.0),
+            Notch(0, 260, 0.0, "v", 6.0, 4.0),
+            Notch(250, 0, 90.0, "slit", 5.0),
+        ),
         drills=(Drill(150, 300, 4.0), Drill(350, 300, None)),
         internal_lines=(Line(np.array([(100, 150), (400, 150)])),),
         sew_lines=(Line(np.array([(10, 10), (490, 10), (490, 510)])),),
         cutouts=(np.array([(220, 380), (280, 380), (280, 420), (220, 420)]),),
     )
     back = Piece(
-        "Back", np.vstack([[(0, 0), (500, 0), (500, 560), (330, 660)], _arc(250, 660, 80, 0, -180, 9)[1:-1],
-                           [(170, 660), (0, 560)]]),
-        size="M", category="body", grain=Line(np.array([(250, 60), (250, 500)])),
-        notches=(Notch(250, 0, 90.0),), drills=(Drill(250, 400, 3.0),),
+        "Back",
+        np.vstack(
+            [
+                [(0, 0), (500, 0), (500, 560), (330, 660)],
+                _arc(250, 660, 80, 0, -180, 9)[1:-1],
+                [(170, 660), (0, 560)],
+            ]
+        ),
+        size="M",
+        category="body",
+        grain=Line(np.array([(250, 60), (250, 500)])),
+        notches=(Notch(250, 0, 90.0),),
+        drills=(Drill(250, 400, 3.0),),
     )
     sleeve = Piece(
-        "Sleeve", np.vstack([[(0, 0), (380, 0)], _arc(190, 120, 230, 30, 150, 15)]),
-        size="M", quantity=2, category="sleeve", grain=Line(np.array([(190, 30), (190, 200)])),
+        "Sleeve",
+        np.vstack([[(0, 0), (380, 0)], _arc(190, 120, 230, 30, 150, 15)]),
+        size="M",
+        quantity=2,
+        category="sleeve",
+        grain=Line(np.array([(190, 30), (190, 200)])),
         notches=(Notch(190, 0, 90.0, "slit", 5.0), Notch(100, 0, 90.0, "t", 5.0)),
     )
-    cuff = Piece("Cuff", np.array([(0, 0), (300, 0), (300, 60), (0, 60)]), size="M", quantity=2,
-                 category="trim", grain=Line(np.array([(20, 30), (280, 30)])))
-    pocket = Piece("Pocket", np.array([(0, 30), (30, 0), (150, 0), (180, 30), (180, 170), (0, 170)]),
-                   size="S", category="trim", drills=(Drill(20, 150, 3.0), Drill(160, 150, 3.0)),
-                   grain=Line(np.array([(90, 20), (90, 150)])))
+    cuff = Piece(
+        "Cuff",
+        np.array([(0, 0), (300, 0), (300, 60), (0, 60)]),
+        size="M",
+        quantity=2,
+        category="trim",
+        grain=Line(np.array([(20, 30), (280, 30)])),
+    )
+    pocket = Piece(
+        "Pocket",
+        np.array([(0, 30), (30, 0), (150, 0), (180, 30), (180, 170), (0, 170)]),
+        size="S",
+        category="trim",
+        drills=(Drill(20, 150, 3.0), Drill(160, 150, 3.0)),
+        grain=Line(np.array([(90, 20), (90, 150)])),
+    )
     return front_p, back, sleeve, cuff, pocket
 
 
-def shelf_marker(pieces, items, *, width: float = 1500.0, margin: float = 10.0, gap: float = 8.0,
-                 name: str | None = "test marker") -> Marker:
+def shelf_marker(
+    pieces,
+    items,
+    *,
+    width: float = 1500.0,
+    margin: float = 10.0,
+    gap: float = 8.0,
+    name: str | None = "test marker",
+) -> Marker:
     """Lay ``items`` = [(piece index, copy, rotation, mirrored)] on shelves: no overlaps."""
     placements = []
     x = 0.0
@@ -80,8 +120,13 @@ def shelf_marker(pieces, items, *, width: float = 1500.0, margin: float = 10.0, 
         placements.append(Placement(idx, copy, float(rot), bool(mir), t))
         y += h + gap
         shelf_w = max(shelf_w, w)
-    m = Marker(tuple(pieces), Rules(width=width, margin=margin, spacing=gap), tuple(placements), length=0.0,
-               name=name)
+    m = Marker(
+        tuple(pieces),
+        Rules(width=width, margin=margin, spacing=gap),
+        tuple(placements),
+        length=0.0,
+        name=name,
+    )
     length = max(float(o[:, 0].max()) for o in m.placed_outlines())
     return Marker(m.pieces, m.rules, m.placements, length=length, name=name)
 
@@ -89,8 +134,15 @@ def shelf_marker(pieces, items, *, width: float = 1500.0, margin: float = 10.0, 
 def small_marker() -> Marker:
     """Seven placed copies of the tee kit (rotations 0/90/180, mirrored sleeve and cuff)."""
     pcs = tee_pieces()
-    items = [(0, 0, 0, False), (1, 0, 180, False), (2, 0, 90, False), (2, 1, 90, True),
-             (3, 0, 0, False), (3, 1, 0, True), (4, 0, 270, False)]
+    items = [
+        (0, 0, 0, False),
+        (1, 0, 180, False),
+        (2, 0, 90, False),
+        (2, 1, 90, True),
+        (3, 0, 0, False),
+        (3, 1, 0, True),
+        (4, 0, 270, False),
+    ]
     return shelf_marker(pcs, items)
 
 
@@ -111,9 +163,13 @@ def big_marker(n: int = 300, seed: int = 1) -> Marker:
 
 def tiny_marker() -> Marker:
     """Two small pieces, one notch and one drill: for golden files."""
-    sq = Piece("A", np.array([(0, 0), (40, 0), (40, 20), (0, 20)]), size="S",
-               grain=Line(np.array([(5, 10), (35, 10)])), notches=(Notch(20, 0, 90.0, "slit", 4.0),),
-               drills=(Drill(30, 10, 3.0),))
+    sq = Piece(
+        "A",
+        np.array([(0, 0), (40, 0), (40, 20), (0, 20)]),
+        size="S",
+        grain=Line(np.array([(5, 10), (35, 10)])),
+        notches=(Notch(20, 0, 90.0, "slit", 4.0),),
+        drills=(Drill(30, 10, 3.0),),
+    )
     tri = Piece("B", np.array([(0, 0), (30, 0), (0, 25)]), size="S")
-    return shelf_marker((sq, tri), [(0, 0, 0, False), (1, 0, 90, True)], width=100.0, margin=5.0,
-                        name="tiny")
+    return shelf_marker((sq, tri), [(0, 0, 0, False), (1, 0, 90, True)], width=100.0, margin=5.0, name="tiny")

@@ -1,0 +1,161 @@
+"""HP-GL/1 (``.plt``) cutter files and pen plots.
+
+Integer plotter units (``device.units_per_mm``, 40/mm by default), absolute ``PU``/``PD``,
+``SPn`` per tool as the device profile says (knife, notcher, punch, pen), ``VS`` speed in cm/s,
+``FS`` force only when the profile gives one, labels as ``LBtext`` + ETX. Features in the order
+of :mod:`kitcut.formats.cutorder` (inner features before the outline that frees the piece).
+
+>>> hpgl_text("Front (M) · 2")
+'Front (M) - 2'
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from kitcut.formats.cutorder import CutPlan, Op, plan_cuts
+from kitcut.formats.devices import Device, get_device
+from kitcut.formats.page import Sheet, build_sheet
+from kitcut.model import Marker
+
+__all__ = ["to_hpgl", "render", "render_pen_plot", "hpgl_text", "ETX"]
+
+ETX = "\x03"
+_PAIRS_PER_PD = 60
+
+
+def hpgl_text(text: str) -> str:
+    """Label text a plotter accepts: printable ASCII, no ``;`` or ETX."""
+    text = text.replace("·", "-").replace("×", "x")
+    return "".join(c if 32 <= ord(c) < 127 and c != ";" else "?" for c in text)
+
+
+def _xy(a: np.ndarray) -> str:
+    return ",".join(f"{int(x)},{int(y)}" for x, y in a)
+
+
+class _Writer:
+    def __init__(self, device: Device):
+        self.dev = device
+        self.out: list[str] = ["IN;"]
+        self.tool: int | None = None
+        self.pos: tuple[int, int] | None = None
+
+    def select(self, feature: str) -> bool:
+        tool = self.dev.tool_for(feature)
+        if tool is None:
+            return False
+        if tool.number != self.tool:
+            self.out.append(f"PU;SP{tool.number};")
+            if tool.kind in ("knife", "slit", "pen") and tool.speed:
+                self.out.append(f"VS{max(1, round(tool.speed / 10.0))};")
+            if tool.force is not None:
+                self.out.append(f"FS{tool.force};")
+            self.tool = tool.number
+        return True
+
+    def move(self, p) -> None:
+        q = (int(p[0]), int(p[1]))
+        if q != self.pos:
+            self.out.append(f"PU{q[0]},{q[1]};")
+            self.pos = q
+
+    def path(self, pts_mm: np.ndarray) -> None:
+        d = self.dev.to_device(pts_mm)
+        self.move(d[0])
+        rest = d[1:]
+        if len(rest) == 0:
+            self.out.append("PD;PU;")
+            return
+        for k in range(0, len(rest), _PAIRS_PER_PD):
+            self.out.append(f"PD{_xy(rest[k : k + _PAIRS_PER_PD])};")
+        self.out.append("PU;")
+        self.pos = (int(d[-1][0]), int(d[-1][1]))
+
+    def hit(self, p_mm) -> None:
+        """A plunge (notcher, punch) at one point."""
+        d = self.dev.to_device([p_mm])[0]
+        self.move(d)
+        self.out.append("PD;PU;")
+
+    def cross(self, x: float, y: float, r: float) -> None:
+        self.path(np.array([[x - r, y], [x + r, y]]))
+        self.path(np.array([[x, y - r], [x, y + r]]))
+
+    def label(self, op: Op) -> None:
+        text = hpgl_text(op.text or "")
+        if not text:
+            return
+        h = max(op.height, 1.0)
+        a = math.radians(op.angle_deg)
+        d = np.array([math.cos(a), math.sin(a)])
+        n = np.array([-d[1], d[0]])
+        if self.dev.swap_xy:
+            d, n = d[::-1], n[::-1]
+        centre = np.asarray(op.points[0], dtype=float)
+        length = len(text) * 0.75 * h  # character cell = 1.5 x the 0.5 h character width
+        start = centre - d * length / 2 - n * h / 2
+        p = self.dev.to_device([start])[0]
+        self.move(p)
+        self.out.append(f"DI{d[0]:.4f},{d[1]:.4f};SI{0.05 * h:.3f},{0.1 * h:.3f};LB{text}{ETX};")
+        self.pos = None  # the pen ends after the text
+
+    def op(self, op: Op) -> None:
+        if not self.select(op.feature):
+            return
+        tool = self.dev.tool_for(op.feature)
+        if op.feature == "label":
+            self.label(op)
+        elif op.feature == "drill":
+            if tool.kind == "pen":
+                self.cross(op.points[0][0], op.points[0][1], max(op.height, 3.0) / 2)
+            else:
+                self.hit(op.points[0])
+        elif len(op.points) == 1 or tool.kind in ("notcher", "punch"):
+            self.hit(op.points[0])
+        else:
+            self.path(op.points)
+
+    def text(self) -> str:
+        self.out.append("PU;SP0;")
+        return "\n".join(self.out) + "\n"
+
+
+def to_hpgl(
+    marker: Marker | Sheet,
+    device: Device | str | None = None,
+    *,
+    frame: bool = False,
+    plan: CutPlan | None = None,
+) -> str:
+    """The HP-GL/1 text of ``marker`` for ``device`` (``frame`` adds the strip outline and title)."""
+    dev = get_device(device, protocol="hpgl")
+    sheet = marker if isinstance(marker, Sheet) else build_sheet(marker)
+    plan = plan or plan_cuts(sheet, dev)
+    w = _Writer(dev)
+    if frame and dev.tool_for("pen") is not None:
+        w.select("pen")
+        L, W = sheet.length, sheet.width
+        w.path(np.array([[0, 0], [L, 0], [L, W], [0, W], [0, 0]], dtype=float))
+        if dev.labels:
+            h = min(max(sheet.margin * 0.5, 2.0), 6.0)
+            title = Op("label", np.array([[0.0, 0.0]]), text=sheet.title, height=h)
+            n = len(hpgl_text(sheet.title))
+            # left-aligned along the first selvedge, inside the frame
+            centre = np.array([[min(n * 0.75 * h / 2 + 5.0, L / 2), h + 1.0]])
+            w.label(Op("label", centre, text=title.text, height=h))
+    for op in plan.ops():
+        w.op(op)
+    return w.text()
+
+
+def render(marker: Marker, device: Device | None = None) -> str:
+    """``marker.plt``: the cutter file for ``device`` (default ``hpgl-cutter``)."""
+    return to_hpgl(marker, device)
+
+
+def render_pen_plot(marker: Marker, device: Device | None = None) -> str:
+    """``marker.pen.plt``: a 1:1 pen plot (every feature drawn, labels, strip frame)."""
+    return to_hpgl(marker, get_device("pen-plotter"), frame=True)

@@ -1,0 +1,209 @@
+"""Cutter files read back: HP-GL by hp2xx, Gerber NC and G-code by their replaying readers."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import ezdxf
+import numpy as np
+import pytest
+from export_checks import match_rings, max_gap
+from marker_factory import big_marker, small_marker, tiny_marker
+
+from kitcut.errors import InputError
+from kitcut.formats.cutorder import plan_cuts
+from kitcut.formats.devices import get_device, load_devices
+from kitcut.formats.export import render, write_file
+from kitcut.formats.gcode import read_gcode
+from kitcut.formats.gerber_nc import MAX_KNIFE_BLOCK_MM, read_nc
+from kitcut.formats.page import build_sheet
+
+GOLDEN = Path(__file__).parent / "golden"
+needs_hp2xx = pytest.mark.skipif(shutil.which("hp2xx") is None, reason="hp2xx not installed")
+
+
+@pytest.fixture(scope="module")
+def marker():
+    return small_marker()
+
+
+def _hp2xx(path: Path, tmp: Path) -> tuple[str, Path]:
+    out = tmp / (path.name + ".dxf")
+    r = subprocess.run(
+        ["hp2xx", "-m", "dxf", "-t", "-f", str(out), str(path)],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    return r.stdout + r.stderr, out
+
+
+def _range(log: str) -> tuple[float, ...]:
+    m = re.search(r"Coordinate range: \((-?[\d.]+), (-?[\d.]+)\) \.\.\. \((-?[\d.]+), (-?[\d.]+)\)", log)
+    assert m, log
+    return tuple(float(v) for v in m.groups())
+
+
+@needs_hp2xx
+def test_hpgl_read_by_hp2xx(tmp_path, marker):
+    path = write_file(marker, tmp_path / "marker.plt")
+    log, dxf = _hp2xx(path, tmp_path)
+    assert "HPGL command(s) ignored: 0" in log and "Unexpected event(s):  0" in log
+    outlines = marker.placed_outlines()
+    lo = np.min([o.min(axis=0) for o in outlines], axis=0)
+    hi = np.max([o.max(axis=0) for o in outlines], axis=0)
+    assert _range(log) == pytest.approx((*np.rint(lo * 40), *np.rint(hi * 40)), abs=0.5)
+    # hp2xx's own DXF (true size, shifted to its range origin) holds every outline vertex
+    lines = ezdxf.readfile(dxf).modelspace().query("LINE")
+    ends = np.array(
+        [(e.dxf.start.x, e.dxf.start.y) for e in lines] + [(e.dxf.end.x, e.dxf.end.y) for e in lines]
+    )
+    for o in outlines:
+        d = np.hypot(*(ends[None, :, :] - (o - lo)[:, None, :]).transpose(2, 0, 1))
+        assert d.min(axis=1).max() <= 0.02
+
+
+@needs_hp2xx
+def test_pen_plot_extent_is_the_marker(tmp_path, marker):
+    path = write_file(marker, tmp_path / "marker.pen.plt")
+    log, _ = _hp2xx(path, tmp_path)
+    assert "HPGL command(s) ignored: 0" in log
+    assert _range(log) == pytest.approx((0, 0, 40 * marker.length, 40 * marker.width), abs=0.5)
+    text = path.read_text()
+    assert text.count("LB") == len(marker.placements) + 1 and text.count("\x03") == text.count("LB")
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("KITCUT_UPDATE_GOLDEN"):
+        path.write_text(text, newline="")
+    assert path.exists(), f"{path} missing: run with KITCUT_UPDATE_GOLDEN=1"
+    assert text == path.read_bytes().decode(), f"{name} differs from the golden file"
+
+
+def test_golden_tiny_files():
+    m = tiny_marker()
+    _golden("tiny.plt", render(m, "plt"))
+    _golden("tiny.nc", render(m, "nc"))
+    assert render(m, "plt") == render(m, "plt")
+
+
+def test_tiny_hpgl_by_hand():
+    """The tiny marker's first piece: pen, punch, notcher, then the knife round the outline."""
+    text = render(tiny_marker(), "plt")
+    blocks = text.split("\n")
+    assert blocks[0] == "IN;" and blocks[-2] == "PU;SP0;"
+    knife = [i for i, b in enumerate(blocks) if b == "PU;SP1;"]
+    punch = blocks.index("PU;SP3;")
+    notcher = blocks.index("PU;SP2;")
+    assert punch < knife[0] and notcher < knife[0]
+    # piece A (40 x 20 at x=0, y=5): the drill at (30, 15) mm, the notch at (20, 5) mm
+    assert blocks[punch + 1 : punch + 3] == ["PU1200,600;", "PD;PU;"]
+    assert blocks[notcher + 1 : notcher + 3] == ["PU800,200;", "PD;PU;"]
+    assert "PD1600,200,1600,1000,0,1000,0,200;" in blocks or "PD0,1000,0,200,1600,200,1600,1000;" in blocks
+
+
+def _nc_expected(marker):
+    return [marker.placed_outline(p) for p in marker.placements]
+
+
+def test_nc_replay_matches_outlines(marker):
+    text = render(marker, "nc")
+    assert text.startswith("H1*N1*") and text.endswith("M15*M0*") and "\n" not in text
+    prog = read_nc(text)
+    assert [p.number for p in prog.pieces] == list(range(1, len(marker.placements) + 1))
+    outlines = _nc_expected(marker)
+    # the last knife path of every N block frees a piece: it is a placed outline (0.254 mm grid)
+    hits = match_rings([p.cuts[-1] for p in prog.pieces], outlines, 0.254)
+    assert sorted(hits) == list(range(len(outlines)))
+    for nc_piece, i in zip(prog.pieces, hits, strict=True):
+        pl = marker.placements[i]
+        piece = marker.pieces[pl.piece]
+        assert len(nc_piece.drills) == len(piece.drills)
+        assert len(nc_piece.cuts) == 1 + len(piece.notches) + len(piece.cutouts)
+        placed_drills = pl.apply(np.array([(d.x, d.y) for d in piece.drills]).reshape(-1, 2))
+        for d in nc_piece.drills:
+            assert np.hypot(*(placed_drills - d).T).min() <= 0.2
+        # notch slits start on the cut line
+        for cut in nc_piece.cuts[:-1]:
+            if len(cut) == 2:
+                assert max_gap(cut[:1], outlines[i]) <= 0.254
+    assert prog.max_block_knife_mm <= MAX_KNIFE_BLOCK_MM
+
+
+def test_nc_long_lines_split_and_bites():
+    m = big_marker(60)
+    dev = get_device("gerber-conveyor")
+    text = render(m, "nc", device=dev)
+    prog = read_nc(text)
+    plan = plan_cuts(build_sheet(m), dev)
+    assert len(prog.bites_mm) == len(plan.bites) > 3
+    assert all(0 < b <= dev.bite + 0.254 for b in prog.bites_mm)
+    start = np.concatenate([[0.0], np.cumsum(plan.bites)])
+    for job in plan.jobs:
+        x0, _, x1, _ = job.piece.bounds
+        assert start[job.bite] - 1e-6 <= x0 and x1 <= start[job.bite] + dev.window + 1e-6
+    assert [p.bite for p in prog.pieces] == [j.bite for j in plan.jobs]
+    assert prog.max_block_knife_mm <= MAX_KNIFE_BLOCK_MM
+
+
+def test_nc_reader_rejects_damage():
+    with pytest.raises(InputError, match="H1"):
+        read_nc("N1*M0*")
+    with pytest.raises(InputError, match="M0"):
+        read_nc("H1*N1*X0Y0*")
+    with pytest.raises(InputError, match="unknown code M77"):
+        read_nc("H1*N1*M77*M0*")
+
+
+@pytest.mark.parametrize("device", ["cnc-knife", "laser"])
+def test_gcode_replay_matches_outlines(marker, device):
+    text = render(marker, "gcode", device=device)
+    assert text.splitlines()[1:3] == ["G21", "G90"] and text.rstrip().endswith("M2")
+    prog = read_gcode(text, device)
+    assert len(prog.pieces) == len(marker.placements)
+    dev = get_device(device)
+    knife = dev.tool_for("cut").number
+    outlines = _nc_expected(marker)
+    last = [[p for p in paths if p.tool == knife][-1].points for paths in prog.pieces]
+    hits = match_rings(last, outlines, 0.001)
+    assert sorted(hits) == list(range(len(outlines)))
+    assert len(prog.hits) == sum(len(marker.pieces[p.piece].drills) for p in marker.placements)
+    assert f"F{dev.tool_for('cut').speed * 60:g}" in text
+
+
+def test_cut_order_inner_first_and_shorter_air():
+    m = big_marker(80)
+    sheet = build_sheet(m)
+    plan = plan_cuts(sheet, get_device("hpgl-cutter"))
+    assert sorted(j.piece.index for j in plan.jobs) == list(range(len(m.placements)))
+    for job in plan.jobs:
+        kinds = [op.feature for op in job.ops]
+        assert kinds[-1] == "cut" and "cut" not in kinds[:-1]
+        assert np.allclose(job.ops[-1].points[0], job.ops[-1].points[-1])
+    assert plan.air_mm < 0.5 * plan.air_unordered_mm
+
+
+def test_device_file_overrides(tmp_path):
+    f = tmp_path / "mine.toml"
+    f.write_text(
+        '[shop-cutter]\nprotocol = "hpgl"\nunits_per_mm = 40.0\nflip_y = true\nmedia_width = 1600.0\n'
+        'tools.cut = { kind = "knife", number = 5, speed = 100.0, force = 80 }\n'
+    )
+    devs = load_devices(f)
+    assert "hpgl-cutter" in devs and devs["shop-cutter"].tool_for("cut").number == 5
+    text = render(tiny_marker(), "plt", device="shop-cutter", device_file=f)
+    assert "SP5;" in text and "FS80;" in text and "SP3;" not in text
+    # flip_y: y measured from the far edge of the 1600 mm media
+    assert "PU0,63800;" in text or "PU0,63000;" in text or "63800" in text
+    f.write_text('[bad]\nprotocol = "hpgl"\nspeeed = 3\ntools.cut = { kind = "knife" }\n')
+    with pytest.raises(InputError, match="unknown setting"):
+        load_devices(f)
+    with pytest.raises(InputError, match="unknown device 'nope'"):
+        render(tiny_marker(), "plt", device="nope")

@@ -1,0 +1,48 @@
+"""Marker DXF read back by ezdxf's recover: audit clean, every copy an INSERT at its placement."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ezdxf import recover
+from marker_factory import small_marker
+
+from kitcut.formats.export import write_file
+
+
+@pytest.fixture(scope="module")
+def marker():
+    return small_marker()
+
+
+def test_dxf_marker_reads_back(tmp_path, marker):
+    path = write_file(marker, tmp_path / "marker.dxf")
+    doc, auditor = recover.readfile(path)
+    assert not auditor.has_errors and not auditor.fixes
+    msp = doc.modelspace()
+    inserts = msp.query("INSERT")
+    assert len(inserts) == len(marker.placements)
+    for pl, ins in zip(marker.placements, inserts, strict=True):
+        piece = marker.pieces[pl.piece]
+        assert ins.dxf.rotation == pytest.approx(pl.rotation_deg % 360 if pl.rotation_deg else 0.0)
+        assert ins.dxf.yscale == (-1.0 if pl.mirrored else 1.0)
+        ents = list(ins.virtual_entities())
+        outlines = [e for e in ents if e.dxftype() == "POLYLINE" and e.dxf.layer == "1"]
+        assert len(outlines) == 1
+        got = np.array([(p.x, p.y) for p in outlines[0].points_in_wcs()])
+        assert np.abs(got - marker.placed_outline(pl)).max() <= 0.05
+        cutouts = [e for e in ents if e.dxftype() == "POLYLINE" and e.dxf.layer == "11"]
+        assert len(cutouts) == len(piece.cutouts)
+        for e, c in zip(cutouts, piece.cutouts, strict=True):
+            pts = np.array([(p.x, p.y) for p in e.points_in_wcs()])
+            assert np.abs(pts - pl.apply(c)).max() <= 0.05
+        notches = [e for e in ents if e.dxftype() == "POINT" and e.dxf.layer == "4"]
+        drills = [e for e in ents if e.dxftype() == "POINT" and e.dxf.layer == "13"]
+        assert len(notches) == len(piece.notches) and len(drills) == len(piece.drills)
+        for e, d in zip(drills, piece.drills, strict=True):
+            assert np.hypot(*(np.array(e.dxf.location)[:2] - pl.apply(np.array([(d.x, d.y)]))[0])) <= 0.05
+        texts = {e.dxf.text for e in ents if e.dxftype() == "TEXT"}
+        assert f"Piece Name: {piece.name}" in texts and f"Size: {piece.size}" in texts
+    figures = {e.dxf.text for e in msp.query("TEXT[layer=='MARKER']")}
+    assert f"Efficiency: {100 * marker.efficiency:.2f}%" in figures
+    assert write_file(marker, tmp_path / "again.dxf").read_bytes() == path.read_bytes()
