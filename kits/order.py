@@ -74,10 +74,10 @@ def check_order_id(value, *, file: str | None = None) -> str:
     'A-1042'
     """
     if not isinstance(value, str):
-        raise OrderError(f"order.id must be a string, got {type(value).__name__}", file=file)
+        raise OrderError(f"order.id: must be a string, got {type(value).__name__}", file=file)
     if not _ID_RE.match(value) or ".." in value:
         raise OrderError(
-            f"order.id {value!r} is not allowed: use 1-100 letters, digits, '-', '_' or '.', "
+            f"order.id: {value!r} is not allowed: use 1-100 letters, digits, '-', '_' or '.', "
             "starting with a letter or digit", file=file)
     return value
 

@@ -1,0 +1,193 @@
+"""Order files: parsing, validation messages, fabric routing, quantities, shrinkage, path safety."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_kits_fakes import read_fake_pattern, write_fake_tee
+
+from kitcut.errors import OrderError
+from kitcut.kits.order import check_order_id, load_order, plan_order, read_order_id, shrink_piece
+from kitcut.model import Drill, Line, Notch, Piece
+
+GOOD = """
+[order]
+id = "A-1"
+customer = "Studio"
+due = "2026-12-05"
+
+[[garments]]
+pattern = "tee.dxf"
+sizes = { S = 2, M = 3, L = 1 }
+
+[[fabrics]]
+name = "jersey"
+width_mm = 1500
+spacing_mm = 2
+margin_mm = 5
+
+[[fabrics]]
+name = "rib"
+width_mm = 600
+categories = ["RIB"]
+"""
+
+
+@pytest.fixture
+def folder(tmp_path):
+    write_fake_tee(tmp_path / "tee.dxf")
+    return tmp_path
+
+
+def write(folder: Path, text: str, name: str = "order.toml") -> Path:
+    p = folder / name
+    p.write_text(text)
+    return p
+
+
+def test_good_order_and_plan(folder):
+    order = load_order(write(folder, GOOD))
+    assert order.id == "A-1" and order.customer == "Studio" and order.due == "2026-12-05"
+    assert order.garment_count == 6
+    assert [f.name for f in order.fabrics] == ["jersey", "rib"]
+    assert order.fabrics[0].rules.usable_width == 1490
+    plan = plan_order(order, reader=read_fake_pattern)
+    jersey, rib = plan.fabrics
+    # jersey: Front, Back, Sleeve per size; rib (category, case-insensitive): Neckband per size
+    assert {k.piece for k in jersey.kit_pieces} == {"Front", "Back", "Sleeve"}
+    assert {k.piece for k in rib.kit_pieces} == {"Neckband"}
+    qty = {(p.size, p.name): p.quantity for p in jersey.pattern.pieces}
+    assert qty[("S", "A-1/tee/Front")] == 2 and qty[("M", "A-1/tee/Sleeve")] == 6
+    assert qty[("L", "A-1/tee/Back")] == 1
+    # the sleeve pair: half of the copies mirrored, one left and one right per garment
+    sleeve_m = next(p for p in jersey.pattern.pieces if p.size == "M" and p.name.endswith("Sleeve"))
+    assert sleeve_m.copy_mirrors() == (False,) * 3 + (True,) * 3
+    kp = next(k for k in jersey.kit_pieces if k.size == "M" and k.piece == "Sleeve")
+    owners = [kp.copy_owner(c) for c in range(6)]
+    assert owners == [(1, 1, False), (2, 1, False), (3, 1, False), (1, 2, True), (2, 2, True), (3, 2, True)]
+    assert sum(p.quantity for p in rib.pattern.pieces) == 6
+
+
+def test_single_asymmetric_piece_is_not_paired_across_garments(folder):
+    # one asymmetric piece per garment, two garments: both as drawn (not a left/right pair)
+    text = GOOD.replace("sizes = { S = 2, M = 3, L = 1 }", "sizes = { M = 2 }")
+    plan = plan_order(load_order(write(folder, text)), reader=read_fake_pattern)
+    front = next(p for p in plan.fabrics[0].pattern.pieces if p.name.endswith("Front"))
+    assert front.copy_mirrors() == (False, False)
+
+
+@pytest.mark.parametrize(
+    "change, field, words",
+    [
+        (('id = "A-1"', ""), "order.id", "missing"),
+        (('id = "A-1"', "id = 5"), "order.id", "string"),
+        (('id = "A-1"', 'id = "../x"'), "order.id", "not allowed"),
+        (('id = "A-1"', 'id = "/abs"'), "order.id", "not allowed"),
+        (('id = "A-1"', 'id = "a/b"'), "order.id", "not allowed"),
+        (('id = "A-1"', 'id = ""'), "order.id", "non-empty"),
+        (('id = "A-1"', 'id = "a\\u0000b"'), "order.id", "not allowed"),
+        (('customer = "Studio"', ""), "order.customer", "missing"),
+        (('due = "2026-12-05"', 'due = "soon"'), "order.due", "date"),
+        (("width_mm = 1500", "width_mm = -1500"), "fabrics[0].width_mm", "> 0"),
+        (("width_mm = 1500", "width_mm = 0"), "fabrics[0].width_mm", "> 0"),
+        (("width_mm = 1500", 'width_mm = "wide"'), "fabrics[0].width_mm", "number"),
+        (("width_mm = 1500", ""), "fabrics[0].width_mm", "missing"),
+        (("spacing_mm = 2", "spacing_mm = -2"), "fabrics[0].spacing_mm", ">= 0"),
+        (("margin_mm = 5", "margin_mm = 800"), "fabrics[0].margin_mm", "no usable width"),
+        (("spacing_mm = 2", 'nap = "sideways"'), "fabrics[0].nap", "unknown nap"),
+        (("spacing_mm = 2", "shrinkage_pct = [1]"), "fabrics[0].shrinkage_pct", "[x, y]"),
+        (("spacing_mm = 2", "shrinkage_pct = [80, 0]"), "fabrics[0].shrinkage_pct.x", "<= 40"),
+        (("spacing_mm = 2", "widht_mm = 3"), "fabrics[0].widht_mm", "unknown field"),
+        (('categories = ["RIB"]', "categories = []"), "fabrics[1].categories", "non-empty list"),
+        (("sizes = { S = 2, M = 3, L = 1 }", "sizes = { S = 0 }"), "garments[0].sizes.S", "> 0"),
+        (("sizes = { S = 2, M = 3, L = 1 }", "sizes = { S = 1.5 }"), "garments[0].sizes.S", "whole number"),
+        (("sizes = { S = 2, M = 3, L = 1 }", "sizes = {}"), "garments[0].sizes", "non-empty"),
+        (("sizes = { S = 2, M = 3, L = 1 }", ""), "garments[0].sizes", "missing"),
+        (('pattern = "tee.dxf"', 'pattern = "nope.dxf"'), "garments[0].pattern", "not found"),
+        (('pattern = "tee.dxf"', 'pattern = "../tee.dxf"'), "garments[0].pattern", "leaves the order"),
+        (('pattern = "tee.dxf"', 'pattern = "/etc/passwd"'), "garments[0].pattern", "leaves the order"),
+    ],
+)
+def test_bad_orders_name_file_and_field(folder, change, field, words):
+    old, new = change
+    assert old in GOOD
+    path = write(folder, GOOD.replace(old, new, 1))
+    with pytest.raises(OrderError) as info:
+        load_order(path)
+    msg = str(info.value)
+    assert msg.startswith(str(path) + ": "), msg
+    assert field + ":" in msg and words in msg, msg
+
+
+def test_not_toml_and_missing_tables(folder):
+    with pytest.raises(OrderError, match="not valid TOML"):
+        load_order(write(folder, "[order\nid="))
+    with pytest.raises(OrderError, match="garments: missing"):
+        load_order(write(folder, '[order]\nid = "x"\ncustomer = "c"\n[[fabrics]]\nname="a"\nwidth_mm=1\n'))
+    with pytest.raises(OrderError, match="no such order file"):
+        load_order(folder / "absent.toml")
+
+
+def test_unknown_size_lists_the_sizes_it_has(folder):
+    order = load_order(write(folder, GOOD.replace("S = 2,", "XXL = 2,")))
+    want = r"garments\[0\]\.sizes\.XXL: tee\.dxf has no size 'XXL' \(it has S, M, L\)"
+    with pytest.raises(OrderError, match=want):
+        plan_order(order, reader=read_fake_pattern)
+
+
+def test_category_no_fabric_takes(folder):
+    text = GOOD.replace('categories = ["RIB"]', 'categories = ["lining"]')
+    text = text.replace('name = "jersey"\n', 'name = "jersey"\ncategories = ["body"]\n')
+    order = load_order(write(folder, text))
+    with pytest.raises(OrderError, match="piece 'Front' of tee.dxf has no category, which no fabric takes"):
+        plan_order(order, reader=read_fake_pattern)
+
+
+def test_symlink_leading_out_is_rejected_unless_allowed(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    write_fake_tee(outside / "tee.dxf")
+    inner = tmp_path / "orders"
+    inner.mkdir()
+    os.symlink(outside / "tee.dxf", inner / "tee.dxf")
+    path = write(inner, GOOD)
+    with pytest.raises(OrderError, match="leads outside the order's folder"):
+        load_order(path)
+    assert load_order(path, allow_outside=True).garments[0].pattern == inner / "tee.dxf"
+    path2 = write(inner, GOOD.replace('"tee.dxf"', '"../outside/tee.dxf"'), "o2.toml")
+    got = load_order(path2, allow_outside=True).garments[0].pattern
+    assert got.resolve() == (outside / "tee.dxf").resolve()
+
+
+def test_read_order_id_and_check(folder):
+    assert read_order_id(write(folder, GOOD)) == "A-1"
+    for bad in ["..", ".", ".hidden", "a/b", "a\\b", "", "x" * 101, "a\x00b", "a b", "a..b"]:
+        with pytest.raises(OrderError):
+            check_order_id(bad)
+    assert check_order_id("A_1.2-b") == "A_1.2-b"
+
+
+def test_shrinkage_scales_along_and_across_the_grain():
+    # grain along y of the piece: x shrinkage (along the roll) stretches the piece's y
+    p = Piece("P", [(0, 0), (100, 0), (100, 200), (0, 200)], grain=Line(np.array([[50.0, 0], [50, 100]])),
+              notches=(Notch(100, 100, 180.0),), drills=(Drill(50, 100),))
+    s = shrink_piece(p, (20.0, 0.0))  # factor 1/(1-0.2) = 1.25 along the grain
+    assert s.width == pytest.approx(100) and s.height == pytest.approx(250)
+    assert (s.drills[0].x, s.drills[0].y) == pytest.approx((50, 125))
+    assert (s.notches[0].x, s.notches[0].y, s.notches[0].angle_deg) == pytest.approx((100, 125, 180))
+    assert s.grain.points[-1].tolist() == pytest.approx([50, 125])
+    s2 = shrink_piece(p, (0.0, 50.0 / 3))  # across the grain: x of the piece, factor 1.2
+    assert s2.width == pytest.approx(120) and s2.height == pytest.approx(200)
+    assert shrink_piece(p, (0.0, 0.0)) is p
+
+
+def test_shrinkage_applies_in_the_plan(folder):
+    text = GOOD.replace("margin_mm = 5", "margin_mm = 5\nshrinkage_pct = [20, 0]")
+    plan = plan_order(load_order(write(folder, text)), reader=read_fake_pattern)
+    front = next(p for p in plan.fabrics[0].pattern.pieces if p.name.endswith("Front") and p.size == "M")
+    assert front.width == pytest.approx(625) and front.height == pytest.approx(420)  # grain along x
+    neck = next(p for p in plan.fabrics[1].pattern.pieces if p.size == "M")
+    assert neck.width == pytest.approx(420)  # the rib has no shrinkage
