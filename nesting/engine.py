@@ -1,0 +1,124 @@
+"""The collision engine: the mutable state of a marker and every query the search needs.
+
+It owns the placements (kind and translation of each piece), the stand-in bounding boxes, the
+pairwise overlap matrix and the guided-local-search weights, and hides the kernels behind a
+small API: place / move / remove, query the best position of a piece, shrink the strip,
+snapshot and restore. The search (:mod:`kitcut.nesting.search`) uses only this API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kitcut.nesting import kernels_move as km
+from kitcut.nesting.instance import Compiled
+
+__all__ = ["Engine", "Snapshot"]
+
+_EMPTY = np.array([np.inf, np.inf, -np.inf, -np.inf])
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    kinds: np.ndarray
+    pos: np.ndarray
+    length: float
+
+
+class Engine:
+    """Placements of the pieces of ``data`` on a strip of current length ``length``."""
+
+    def __init__(self, data: Compiled, *, n_global: int = 48, n_local: int = 24, min_rel: float = 2e-4):
+        self.data = data
+        n = data.n
+        self.n = n
+        self.kinds = data.pk0.copy()
+        self.pos = np.zeros((n, 2))
+        self.wb = np.tile(_EMPTY, (n, 1))
+        self.W = np.ones((n, n))
+        self.O = np.zeros((n, n))
+        self.length = 0.0
+        self.n_global = n_global
+        self.n_local = n_local
+        self.min_rel = min_rel
+        self._shapes = data.shapes()
+
+    # -------------------------------------------------------------- placement
+    def place_bottom_left(self, i: int, rng: np.random.Generator, samples: int, limit: float) -> float:
+        """Put piece i at a free place, leftmost of ``samples`` tries; return its right end."""
+        d = self.data
+        V, voff, P, poff, sbb, obb, diam, pen = self._shapes
+        U = rng.random((samples, 3))
+        return km.place_bottom_left(
+            i, U, limit, d.ymin, d.ymax, d.pk0[i], d.pk1[i], self.min_rel,
+            self.kinds, self.pos, self.wb, self.W, V, voff, P, poff, sbb, obb, diam, pen,
+        )
+
+    def set(self, i: int, kind: int, x: float, y: float) -> None:
+        sbb = self.data.sbb
+        self.kinds[i] = kind
+        self.pos[i] = (x, y)
+        self.wb[i] = (x + sbb[kind, 0], y + sbb[kind, 1], x + sbb[kind, 2], y + sbb[kind, 3])
+
+    def remove(self, i: int) -> None:
+        self.wb[i] = _EMPTY
+
+    def right_ends(self) -> np.ndarray:
+        """Right end (max x of the original outline) of every piece."""
+        return self.pos[:, 0] + self.data.obb[self.kinds, 2]
+
+    def used_length(self) -> float:
+        return float(self.right_ends().max()) if self.n else 0.0
+
+    # -------------------------------------------------------------- overlap
+    def refresh(self) -> float:
+        """Recompute every pair's overlap; return the total."""
+        V, voff, P, poff, sbb, obb, diam, pen = self._shapes
+        return km.all_overlaps(self.O, self.kinds, self.pos, self.wb, V, voff, P, poff, sbb, diam, pen)
+
+    def total_overlap(self) -> float:
+        return float(self.O.sum()) / 2.0
+
+    def colliding(self) -> np.ndarray:
+        return np.flatnonzero((self.O > 0.0).any(axis=1))
+
+    def reset_weights(self) -> None:
+        self.W.fill(1.0)
+
+    def update_weights(self, m_low: float = 1.2, m_high: float = 2.0, decay: float = 0.95) -> None:
+        km.update_weights(self.O, self.W, m_low, m_high, decay)
+
+    def sweep(self, order: np.ndarray, rng: np.random.Generator) -> int:
+        """Move each still-colliding piece of ``order`` to its best sampled position."""
+        d = self.data
+        V, voff, P, poff, sbb, obb, diam, pen = self._shapes
+        U = rng.random((len(order), self.n_global + self.n_local, 3))
+        return km.sweep(
+            np.ascontiguousarray(order, dtype=np.int64), U, self.n_global, self.length, d.ymin, d.ymax,
+            d.pk0, d.pk1, self.min_rel,
+            self.kinds, self.pos, self.wb, self.W, self.O, V, voff, P, poff, sbb, obb, diam, pen,
+        )
+
+    # -------------------------------------------------------------- strip
+    def shrink_to(self, length: float) -> None:
+        """Set the strip length; pieces sticking out slide left inside it (may overlap)."""
+        self.length = float(length)
+        obb = self.data.obb
+        for i in range(self.n):
+            k = self.kinds[i]
+            over = self.pos[i, 0] + obb[k, 2] - self.length
+            if over > 0:
+                self.set(i, k, max(-obb[k, 0], self.pos[i, 0] - over), self.pos[i, 1])
+        self.refresh()
+
+    # -------------------------------------------------------------- snapshots
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self.kinds.copy(), self.pos.copy(), self.length)
+
+    def restore(self, snap: Snapshot) -> None:
+        self.length = snap.length
+        for i in range(self.n):
+            self.set(i, int(snap.kinds[i]), float(snap.pos[i, 0]), float(snap.pos[i, 1]))
+        self.refresh()

@@ -1,0 +1,162 @@
+"""An :class:`~kitcut.nesting.types.Instance` compiled into flat arrays for the kernels.
+
+Each (item, orientation) pair is a *kind*: its stand-in vertices and poles already rotated and
+mirrored, the bounding box of its stand-in and of its original outline. Pieces (one per
+demanded copy) refer to the range of kinds of their item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from shapely.geometry import Polygon
+
+from kitcut.errors import InfeasibleError
+from kitcut.model.geometry import ring_area, transform_points
+from kitcut.nesting.standins import poles, standin
+from kitcut.nesting.types import Instance
+
+__all__ = ["Compiled", "compile_instance", "FREE_ROTATION_STEP"]
+
+FREE_ROTATION_STEP = 10.0
+
+
+@dataclass
+class Compiled:
+    """Arrays of an instance (see :mod:`kitcut.nesting.kernels_move` for their layout)."""
+
+    instance: Instance
+    ymin: float
+    ymax: float
+    piece_item: np.ndarray
+    piece_copy: np.ndarray
+    pk0: np.ndarray
+    pk1: np.ndarray
+    kind_item: np.ndarray
+    kind_rot: np.ndarray
+    kind_mir: np.ndarray
+    V: np.ndarray
+    voff: np.ndarray
+    P: np.ndarray
+    poff: np.ndarray
+    sbb: np.ndarray
+    obb: np.ndarray
+    diam: np.ndarray
+    pen: np.ndarray
+    item_area: np.ndarray
+    total_area: float
+
+    @property
+    def n(self) -> int:
+        return len(self.piece_item)
+
+    def shapes(self):
+        """The shape arrays in kernel argument order (V, voff, P, poff, sbb, obb, diam, pen)."""
+        return self.V, self.voff, self.P, self.poff, self.sbb, self.obb, self.diam, self.pen
+
+
+def _orientations(item) -> list[tuple[float, bool]]:
+    if item.free_rotation:
+        flags = sorted({bool(m) for _, m in item.orientations}) or [False]
+        steps = int(round(360.0 / FREE_ROTATION_STEP))
+        return [(i * FREE_ROTATION_STEP, f) for f in flags for i in range(steps)]
+    out: list[tuple[float, bool]] = []
+    for r, m in item.orientations:
+        o = (float(r), bool(m))
+        if o not in out:
+            out.append(o)
+    return out
+
+
+def compile_instance(instance: Instance) -> Compiled:
+    """Stand-ins, poles and bboxes of every allowed orientation; raises InfeasibleError."""
+    width = float(instance.width)
+    margin = float(instance.margin)
+    spacing = float(instance.spacing)
+    ymin, ymax = margin, width - margin
+    usable = ymax - ymin
+    if usable <= 0:
+        raise InfeasibleError(f"the margins leave no usable width (width {width:g}, margin {margin:g})")
+    scale = width
+    for it in instance.items:
+        s = np.asarray(it.shape, dtype=np.float64)
+        scale = max(scale, float(np.ptp(s[:, 0])), float(np.ptp(s[:, 1])))
+    eps = 2e-7 * scale
+    kind_item, kind_rot, kind_mir = [], [], []
+    verts, pls, sbb, obb, diam, pen = [], [], [], [], [], []
+    item_k = []
+    item_area = []
+    for idx, it in enumerate(instance.items):
+        shape = np.asarray(it.shape, dtype=np.float64).reshape(-1, 2)
+        if len(shape) > 1 and np.array_equal(shape[0], shape[-1]):
+            shape = shape[:-1]
+        item_area.append(abs(ring_area(shape)))
+        orients = _orientations(it)
+        if not orients:
+            raise InfeasibleError("no allowed orientation", piece=it.id)
+        si = standin(shape, spacing / 2.0 + eps, name=it.id)
+        pi = poles(si)
+        k_start = len(kind_item)
+        need = np.inf
+        for rot, mir in orients:
+            o = transform_points(shape, rot, mir)
+            lo = o.min(axis=0)
+            hi = o.max(axis=0)
+            need = min(need, float(hi[1] - lo[1]))
+            if hi[1] - lo[1] > usable + 1e-9 * scale:
+                continue
+            s = np.ascontiguousarray(transform_points(si, rot, mir))
+            if mir:
+                s = np.ascontiguousarray(s[::-1])  # keep ccw
+            c = transform_points(pi[:, :2], rot, mir)
+            kind_item.append(idx)
+            kind_rot.append(rot)
+            kind_mir.append(mir)
+            verts.append(s)
+            pls.append(np.column_stack([c, pi[:, 2]]))
+            sbb.append([*s.min(axis=0), *s.max(axis=0)])
+            obb.append([*lo, *hi])
+            ext = s.max(axis=0) - s.min(axis=0)
+            diam.append(float(np.hypot(*ext)))
+            pen.append(float(np.sqrt(Polygon(s).convex_hull.area)))
+        if len(kind_item) == k_start:
+            raise InfeasibleError(
+                f"does not fit the usable width in any allowed orientation (needs {need:g}, has {usable:g})",
+                piece=it.id,
+            )
+        item_k.append((k_start, len(kind_item)))
+    piece_item, piece_copy = [], []
+    for idx, it in enumerate(instance.items):
+        for c in range(int(it.demand)):
+            piece_item.append(idx)
+            piece_copy.append(c)
+    piece_item_a = np.array(piece_item, dtype=np.int64)
+    ik = np.array(item_k, dtype=np.int64).reshape(-1, 2)
+    voff = np.zeros(len(verts) + 1, dtype=np.int64)
+    voff[1:] = np.cumsum([len(v) for v in verts])
+    poff = np.zeros(len(pls) + 1, dtype=np.int64)
+    poff[1:] = np.cumsum([len(p) for p in pls])
+    area = np.array(item_area)
+    return Compiled(
+        instance=instance,
+        ymin=ymin,
+        ymax=ymax,
+        piece_item=piece_item_a,
+        piece_copy=np.array(piece_copy, dtype=np.int64),
+        pk0=np.ascontiguousarray(ik[piece_item_a, 0]) if len(piece_item_a) else np.zeros(0, np.int64),
+        pk1=np.ascontiguousarray(ik[piece_item_a, 1]) if len(piece_item_a) else np.zeros(0, np.int64),
+        kind_item=np.array(kind_item, dtype=np.int64),
+        kind_rot=np.array(kind_rot, dtype=np.float64),
+        kind_mir=np.array(kind_mir, dtype=np.bool_),
+        V=np.ascontiguousarray(np.vstack(verts)),
+        voff=voff,
+        P=np.ascontiguousarray(np.vstack(pls)),
+        poff=poff,
+        sbb=np.ascontiguousarray(np.array(sbb, dtype=np.float64)),
+        obb=np.ascontiguousarray(np.array(obb, dtype=np.float64)),
+        diam=np.array(diam, dtype=np.float64),
+        pen=np.array(pen, dtype=np.float64),
+        item_area=area,
+        total_area=float(area[piece_item_a].sum()) if len(piece_item_a) else 0.0,
+    )

@@ -1,0 +1,20 @@
+"""The JIT policy of the nesting core, in one place.
+
+Every kernel is compiled with :data:`njit` (``cache=True``, no fastmath, no parallel): the
+geometric predicates must be exact IEEE arithmetic. The cache lives next to the sources; numba
+checks only the defining file of each function, so after editing ``kernels_geom.py`` delete
+``nesting/__pycache__/*.nbi`` to force the dependants in ``kernels_move.py`` to recompile.
+"""
+
+from __future__ import annotations
+
+import numba
+
+__all__ = ["njit"]
+
+_OPTIONS = {"cache": True, "nogil": True, "fastmath": False, "error_model": "numpy"}
+
+
+def njit(fn):
+    """Compile ``fn`` with the core's options."""
+    return numba.njit(**_OPTIONS)(fn)

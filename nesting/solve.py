@@ -1,0 +1,200 @@
+"""``solve``: the nesting core's entry point, with a portfolio of worker processes.
+
+Each worker (a forked process) runs an independent :class:`~kitcut.nesting.search.Search`
+seeded from ``SeedSequence(seed).spawn(workers)``; the calling process relays every new best
+length to ``progress`` and returns the shortest marker (ties: lowest worker). With a fixed
+``seed``, ``workers`` and ``max_iterations`` (and a time limit that is not reached first) the
+result is identical run to run; a run stopped by the time limit depends on the machine's speed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from kitcut.errors import NestingError
+from kitcut.model.geometry import transform_points
+from kitcut.nesting.engine import Engine, Snapshot
+from kitcut.nesting.instance import Compiled, compile_instance
+from kitcut.nesting.search import Search
+from kitcut.nesting.types import Instance, Item, Placed, Progress, Solution
+
+__all__ = ["solve", "warmup"]
+
+_WARM = False
+
+
+def warmup() -> float:
+    """Compile (or load from the cache) every kernel on a tiny instance; return the seconds."""
+    global _WARM
+    t = time.monotonic()
+    sq = np.array([[0.0, 0.0], [2.0, 0.0], [2.0, 1.0], [0.0, 1.0]])
+    tri = np.array([[0.0, 0.0], [2.0, 0.0], [1.0, 1.5]])
+    inst = Instance(
+        items=(
+            Item("sq", sq, 3, ((0.0, False), (90.0, False))),
+            Item("tri", tri, 2, ((0.0, False), (0.0, True))),
+        ),
+        width=3.0,
+        name="warmup",
+    )
+    data = compile_instance(inst)
+    eng = Engine(data)
+    Search(eng, np.random.default_rng(0), deadline=time.monotonic() + 5.0, max_iterations=3).run()
+    _WARM = True
+    return time.monotonic() - t
+
+
+def _initial_snapshot(data: Compiled, initial: Solution) -> Snapshot | None:
+    """The kinds and translations of a previous solution, or None if it does not match."""
+    pairs = zip(data.piece_item, data.piece_copy, strict=True)
+    where = {(int(i), int(c)): p for p, (i, c) in enumerate(pairs)}
+    kinds = data.pk0.copy()
+    pos = np.zeros((data.n, 2))
+    seen = set()
+    for pl in initial.placements:
+        p = where.get((int(pl.item), int(pl.copy)))
+        if p is None:
+            return None
+        k0, k1 = int(data.pk0[p]), int(data.pk1[p])
+        rots = data.kind_rot[k0:k1]
+        mirs = data.kind_mir[k0:k1]
+        diff = np.abs((rots - pl.rotation_deg + 180.0) % 360.0 - 180.0)
+        diff[mirs != bool(pl.mirrored)] = np.inf
+        j = int(np.argmin(diff))
+        if not diff[j] < 1e-6:
+            return None
+        kinds[p] = k0 + j
+        pos[p] = pl.translation
+        seen.add(p)
+    if len(seen) != data.n:
+        return None
+    length = float(np.max(pos[:, 0] + data.obb[kinds, 2]))
+    return Snapshot(kinds, pos, length)
+
+
+def _run_search(data: Compiled, seed_seq, deadline: float, max_iterations, initial, report):
+    rng = np.random.default_rng(seed_seq)
+    eng = Engine(data)
+    search = Search(eng, rng, deadline=deadline, max_iterations=max_iterations, report=report)
+    best = search.run(initial)
+    return best, search.iterations, search.time_to_first
+
+
+def _worker(wid, data, seed_seq, deadline, max_iterations, initial, q):
+    try:
+        def report(phase, length, feasible):
+            q.put(("progress", wid, phase, length))
+
+        best, iters, ttf = _run_search(data, seed_seq, deadline, max_iterations, initial, report)
+        q.put(("result", wid, best.kinds, best.pos, best.length, iters, ttf))
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent
+        q.put(("error", wid, repr(exc)))
+
+
+def _solution(data: Compiled, best: Snapshot, stats: dict) -> Solution:
+    inst = data.instance
+    placements = []
+    length = 0.0
+    for p in range(data.n):
+        item = int(data.piece_item[p])
+        k = int(best.kinds[p])
+        rot, mir = float(data.kind_rot[k]), bool(data.kind_mir[k])
+        t = (float(best.pos[p, 0]), float(best.pos[p, 1]))
+        placements.append(Placed(item, int(data.piece_copy[p]), rot, mir, t))
+        shape = np.asarray(inst.items[item].shape, dtype=np.float64)
+        length = max(length, float(transform_points(shape, rot, mir, t)[:, 0].max()))
+    density = data.total_area / (length * inst.width) if length > 0 else 0.0
+    return Solution(placements=tuple(placements), length=length, density=density, stats=stats)
+
+
+def solve(
+    instance: Instance,
+    *,
+    time_limit: float = 10.0,
+    seed: int | None = None,
+    workers: int | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    initial: Solution | None = None,
+    max_iterations: int | None = None,
+) -> Solution:
+    """Nest every demanded copy of the items of ``instance`` on the shortest strip found.
+
+    Raises :class:`~kitcut.errors.InfeasibleError` naming an item that fits the usable width
+    in no allowed orientation. ``stats`` holds seed, workers, iterations, time_to_first_s,
+    compile_s and search_s.
+    """
+    t0 = time.monotonic()
+    compile_s = 0.0 if _WARM else warmup()
+    data = compile_instance(instance)
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy % (2**63))
+    workers = max(1, int(workers or os.cpu_count() or 1))
+    seeds = np.random.SeedSequence(int(seed)).spawn(workers)
+    deadline = t0 + max(0.05, float(time_limit) - 0.05)
+    snap = _initial_snapshot(data, initial) if initial is not None else None
+    best_len = [np.inf]
+
+    def relay(phase, length, feasible=True):
+        if progress is not None and length < best_len[0]:
+            best_len[0] = length
+            dens = data.total_area / (length * instance.width) if length > 0 else 0.0
+            progress(Progress(time.monotonic() - t0, float(length), float(dens), phase, True))
+
+    t_search = time.monotonic()
+    if data.n == 0:
+        return Solution((), 0.0, 0.0, {"seed": seed, "workers": workers, "iterations": 0})
+    results = {}
+    if workers == 1:
+        best, iters, ttf = _run_search(data, seeds[0], deadline, max_iterations, snap, relay)
+        results[0] = (best, iters, ttf)
+    else:
+        ctx = mp.get_context("fork")
+        q = ctx.Queue()
+        procs = [ctx.Process(target=_worker, args=(w, data, seeds[w], deadline, max_iterations, snap, q),
+                             daemon=True) for w in range(workers)]
+        for p in procs:
+            p.start()
+        errors = []
+        try:
+            while len(results) + len(errors) < workers:
+                try:
+                    msg = q.get(timeout=0.2)
+                except queue.Empty:
+                    if not any(p.is_alive() for p in procs) and q.empty():
+                        break
+                    continue
+                if msg[0] == "progress":
+                    relay(msg[2], msg[3])
+                elif msg[0] == "result":
+                    _, w, kinds, pos, length, iters, ttf = msg
+                    results[w] = (Snapshot(kinds, pos, length), iters, ttf)
+                else:
+                    errors.append(msg[2])
+        finally:
+            for p in procs:
+                p.join(timeout=2.0)
+                if p.is_alive():
+                    p.terminate()
+        if not results:
+            raise NestingError(f"every nesting worker failed: {'; '.join(errors) or 'no result'}")
+    w_best = min(results, key=lambda w: (results[w][0].length, w))
+    best = results[w_best][0]
+    stats = {
+        "seed": int(seed),
+        "workers": workers,
+        "best_worker": int(w_best),
+        "iterations": int(sum(r[1] for r in results.values())),
+        "time_to_first_s": float(min(r[2] for r in results.values() if r[2] is not None)),
+        "compile_s": float(compile_s),
+        "search_s": float(time.monotonic() - t_search),
+    }
+    sol = _solution(data, best, stats)
+    if progress is not None:
+        progress(Progress(time.monotonic() - t0, sol.length, sol.density, "done", True))
+    return sol

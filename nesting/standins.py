@@ -1,0 +1,92 @@
+"""Conservative stand-ins of the pieces: inflated (never shrunk) outlines and their poles.
+
+The search nests stand-ins, the writers use the originals. A stand-in contains the original
+outline offset by ``spacing / 2 + eps`` (mitred offset, optionally simplified after a further
+offset, always checked to contain the offset original), so two stand-ins that do not overlap
+keep their originals ``spacing`` apart. Poles are disjoint inscribed circles of the stand-in,
+largest first: the overlap proxy of the search measures how deep they penetrate each other.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from shapely.geometry import Point, Polygon
+
+from kitcut.errors import GeometryError
+from kitcut.model.geometry import as_ring
+
+__all__ = ["MAX_VERTICES", "standin", "poles"]
+
+MAX_VERTICES = 48
+
+
+def _polygon(ring: np.ndarray, name: str) -> Polygon:
+    poly = Polygon(ring)
+    if not poly.is_valid:
+        fixed = shapely.make_valid(poly)
+        parts = [g for g in getattr(fixed, "geoms", [fixed]) if isinstance(g, Polygon)]
+        if not parts:
+            raise GeometryError("outline has no area", piece=name)
+        poly = max(parts, key=lambda g: g.area)
+    if poly.area <= 0:
+        raise GeometryError("outline has no area", piece=name)
+    return poly
+
+
+def _exterior(geom) -> Polygon:
+    if geom.geom_type == "MultiPolygon":
+        geom = max(geom.geoms, key=lambda g: g.area)
+    return Polygon(geom.exterior)
+
+
+def standin(ring: np.ndarray, offset: float, *, name: str = "") -> np.ndarray:
+    """The ccw stand-in ring of ``ring`` inflated by ``offset`` (> 0), at most ~MAX_VERTICES."""
+    if offset <= 0:
+        raise ValueError("a stand-in must be inflated by a positive offset")
+    poly = _polygon(np.asarray(ring, dtype=np.float64), name)
+    target = _exterior(poly.buffer(offset, join_style="mitre", mitre_limit=2.0))
+    best = target
+    if len(target.exterior.coords) - 1 > MAX_VERTICES:
+        minx, miny, maxx, maxy = poly.bounds
+        diam = float(np.hypot(maxx - minx, maxy - miny))
+        for rel in (0.001, 0.002, 0.004, 0.008):
+            tol = rel * diam
+            cand = _exterior(target.buffer(tol, join_style="mitre", mitre_limit=2.0)).simplify(tol)
+            if cand.is_valid and cand.contains(target):
+                best = cand
+                if len(cand.exterior.coords) - 1 <= MAX_VERTICES:
+                    break
+    out = as_ring(np.asarray(best.exterior.coords), ccw=True)
+    return np.ascontiguousarray(out)
+
+
+def poles(ring: np.ndarray, *, max_poles: int = 16, coverage: float = 0.93) -> np.ndarray:
+    """Disjoint inscribed circles ``float64[m, 3]`` (cx, cy, r) of ``ring``, largest first."""
+    poly = Polygon(ring)
+    minx, miny, maxx, maxy = poly.bounds
+    diam = float(np.hypot(maxx - minx, maxy - miny))
+    rest = poly
+    out: list[tuple[float, float, float]] = []
+    covered = 0.0
+    while len(out) < max_poles and not rest.is_empty:
+        parts = [g for g in getattr(rest, "geoms", [rest]) if g.geom_type == "Polygon" and g.area > 0]
+        if not parts:
+            break
+        parts.sort(key=lambda g: -g.area)
+        best = None
+        for g in parts[:4]:
+            line = shapely.maximum_inscribed_circle(g, tolerance=diam * 0.002)
+            (cx, cy), _ = line.coords
+            r = line.length
+            if best is None or r > best[2]:
+                best = (cx, cy, r)
+        if best is None or best[2] <= 0 or (out and best[2] < 0.02 * diam):
+            break
+        out.append(best)
+        disk = Point(best[0], best[1]).buffer(best[2], quad_segs=16)
+        covered += disk.area
+        rest = rest.difference(disk)
+        if covered >= coverage * poly.area:
+            break
+    return np.ascontiguousarray(np.array(out, dtype=np.float64).reshape(-1, 3))

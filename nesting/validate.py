@@ -1,0 +1,120 @@
+"""The independent check of a marker, in shapely only (it shares no code with the kernels).
+
+Checked on the ORIGINAL outlines under the placement transform: every demanded copy placed
+exactly once, each orientation allowed, inside the usable width and right of x = 0, no overlap
+(penetration deeper than ``tol``) or, with spacing, distance >= spacing - tol, and the reported
+length and density.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import shapely
+from shapely.geometry import Polygon
+
+from kitcut.errors import ValidationError
+from kitcut.nesting.types import Instance, Solution
+
+__all__ = ["validate"]
+
+
+def _placed(shape: np.ndarray, rot: float, mirrored: bool, t) -> np.ndarray:
+    p = np.asarray(shape, dtype=np.float64).reshape(-1, 2).copy()
+    if mirrored:
+        p[:, 1] = -p[:, 1]
+    a = math.radians(rot)
+    c, s = math.cos(a), math.sin(a)
+    x = c * p[:, 0] - s * p[:, 1] + float(t[0])
+    y = s * p[:, 0] + c * p[:, 1] + float(t[1])
+    return np.column_stack([x, y])
+
+
+def _allowed(item, rot: float, mirrored: bool) -> bool:
+    if item.free_rotation:
+        flags = {bool(m) for _, m in item.orientations}
+        return not flags or bool(mirrored) in flags
+    for r, m in item.orientations:
+        d = abs((float(r) - float(rot) + 180.0) % 360.0 - 180.0)
+        if d <= 1e-6 and bool(m) == bool(mirrored):
+            return True
+    return False
+
+
+def validate(instance: Instance, solution: Solution, *, tol: float = 1e-6) -> None:
+    """Raise :class:`~kitcut.errors.ValidationError` listing every violation of ``solution``."""
+    problems: list[str] = []
+    items = instance.items
+    seen: dict[tuple[int, int], int] = {}
+    polys: list[Polygon] = []
+    names: list[str] = []
+    ymin = instance.margin - tol
+    ymax = instance.width - instance.margin + tol
+    max_x = -math.inf
+    for n, pl in enumerate(solution.placements):
+        if not 0 <= pl.item < len(items):
+            problems.append(f"placement {n}: unknown item {pl.item}")
+            continue
+        item = items[pl.item]
+        name = f"{item.id!r} copy {pl.copy}"
+        if not 0 <= pl.copy < item.demand:
+            problems.append(f"{name}: copy index out of 0..{item.demand - 1}")
+        key = (pl.item, pl.copy)
+        if key in seen:
+            problems.append(f"{name}: placed twice")
+        seen[key] = n
+        if not _allowed(item, pl.rotation_deg, pl.mirrored):
+            problems.append(
+                f"{name}: orientation ({pl.rotation_deg:g} deg, mirrored={pl.mirrored}) not allowed"
+            )
+        pts = _placed(item.shape, pl.rotation_deg, pl.mirrored, pl.translation)
+        if not np.all(np.isfinite(pts)):
+            problems.append(f"{name}: non-finite coordinates")
+            continue
+        lo = pts.min(axis=0)
+        hi = pts.max(axis=0)
+        if lo[1] < ymin or hi[1] > ymax:
+            problems.append(f"{name}: outside the usable width (y {lo[1]:.6g}..{hi[1]:.6g})")
+        if lo[0] < -tol:
+            problems.append(f"{name}: left of x = 0 (x {lo[0]:.6g})")
+        max_x = max(max_x, float(hi[0]))
+        polys.append(Polygon(pts))
+        names.append(name)
+    for i, item in enumerate(items):
+        for c in range(item.demand):
+            if (i, c) not in seen:
+                problems.append(f"{item.id!r} copy {c}: not placed")
+    if polys:
+        if abs(max_x - solution.length) > tol * max(1.0, abs(max_x)):
+            problems.append(f"length {solution.length:.9g} is not the max x of the pieces ({max_x:.9g})")
+        area = sum(p.area for p in polys)
+        if solution.length > 0:
+            dens = area / (solution.length * instance.width)
+            if abs(dens - solution.density) > 1e-6:
+                problems.append(f"density {solution.density:.6f} should be {dens:.6f}")
+    problems.extend(_pair_problems(polys, names, float(instance.spacing), tol))
+    if problems:
+        head = f"marker fails validation ({len(problems)} problem{'s' if len(problems) > 1 else ''}): "
+        raise ValidationError(head + "; ".join(problems[:50]) + (" ..." if len(problems) > 50 else ""))
+
+
+def _pair_problems(polys: list[Polygon], names: list[str], spacing: float, tol: float) -> list[str]:
+    out: list[str] = []
+    if len(polys) < 2:
+        return out
+    tree = shapely.STRtree(polys)
+    reach = max(spacing, 0.0)
+    shrunk = [p.buffer(-tol) if spacing <= 0 else None for p in polys]
+    for i, p in enumerate(polys):
+        for j in tree.query(p.buffer(reach) if reach > 0 else p):
+            j = int(j)
+            if j <= i:
+                continue
+            if spacing > 0:
+                d = p.distance(polys[j])
+                if d < spacing - tol:
+                    out.append(f"{names[i]} and {names[j]} are {d:.6g} apart (spacing {spacing:g})")
+            elif shrunk[i].intersects(polys[j]) and shrunk[i].intersection(polys[j]).area > tol * tol:
+                out.append(f"{names[i]} and {names[j]} overlap")
+    return out
