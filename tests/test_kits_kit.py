@@ -1,0 +1,192 @@
+"""One kit: layout, manifest, pick list, labels (QR read back), report, safety of ids."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from test_kits_fakes import FAKE_NESTER, FAKE_READER, read_fake_pattern, write_fake_tee
+
+from kitcut.errors import OrderError
+from kitcut.kits.kit import KitOptions, build_kit, clean_stale, kit_path, temp_name
+from kitcut.kits.labels import qr_matrix
+from kitcut.kits.manifest import is_complete, verify_manifest
+from kitcut.kits.order import load_order, plan_order
+
+ORDERS = Path(__file__).parent / "data" / "orders"
+OPTS = KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER, formats=("svg",))
+
+
+@pytest.fixture
+def orders(tmp_path):
+    d = tmp_path / "orders"
+    d.mkdir()
+    for f in ORDERS.glob("*.toml"):
+        shutil.copy(f, d)
+    write_fake_tee(d / "tee.dxf")
+    return d
+
+
+def test_kit_layout_and_manifest(orders, tmp_path):
+    kits = tmp_path / "KITS"
+    r = build_kit(orders / "A-1001.toml", kits, OPTS)
+    kit = kits / "A-1001"
+    assert r.status == "built" and Path(r.path) == kit
+    files = sorted(p.relative_to(kit).as_posix() for p in kit.rglob("*") if p.is_file())
+    assert files == sorted([
+        "manifest.json", "kit.json", "kit.pdf", "picklist.csv", "picklist.txt", "labels.pdf", "workshop.txt",
+        "fabrics/jersey/marker.json", "fabrics/jersey/marker.svg",
+        "fabrics/rib/marker.json", "fabrics/rib/marker.svg",
+    ])
+    assert verify_manifest(kit) == [] and is_complete(kit)
+    man = json.loads((kit / "manifest.json").read_text())
+    assert man["orders"] == ["A-1001"] and len(man["files"]) == len(files) - 1
+    assert [p.name for p in kits.iterdir()] == ["A-1001"]  # no temporary folder left
+    # tampering is detected: a changed byte, a missing file, an extra file
+    (kit / "workshop.txt").write_text((kit / "workshop.txt").read_text() + "x")
+    assert any("workshop.txt" in p for p in verify_manifest(kit))
+    assert not is_complete(kit)
+
+
+def test_manifest_detects_missing_and_extra(orders, tmp_path):
+    kit = Path(build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS).path)
+    (kit / "extra.txt").write_text("?")
+    assert verify_manifest(kit) == ["extra.txt: not in the manifest"]
+    os.unlink(kit / "extra.txt")
+    os.unlink(kit / "labels.pdf")
+    assert verify_manifest(kit) == ["labels.pdf: missing"]
+
+
+def test_picklist_matches_the_order(orders, tmp_path):
+    kit = Path(build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS).path)
+    rows = list(csv.DictReader((kit / "picklist.csv").open()))
+    # A-1001: S=1, M=2, L=1 tees; each tee: Front, Back, 2 Sleeves (jersey), Neckband (rib)
+    bundles = Counter(r["bundle"] for r in rows)
+    assert bundles == {"tee S #1": 5, "tee M #1": 5, "tee M #2": 5, "tee L #1": 5}
+    per = Counter((r["bundle"], r["piece"], r["side"]) for r in rows)
+    assert per[("tee M #2", "Sleeve", "as drawn")] == 1 and per[("tee M #2", "Sleeve", "mirrored")] == 1
+    assert {r["fabric"] for r in rows if r["piece"] == "Neckband"} == {"rib"}
+    assert len({r["code"] for r in rows}) == len(rows) == 20
+    # every row points at its placement on the marker, and the marker piece is the right one
+    for fabric in ("jersey", "rib"):
+        m = json.loads((kit / "fabrics" / fabric / "marker.json").read_text())
+        placed = m["solution"]["placements"]
+        mine = [r for r in rows if r["fabric"] == fabric]
+        assert sorted(int(r["placement"]) for r in mine) == list(range(len(placed)))
+        for r in mine:
+            pl = placed[int(r["placement"])]
+            assert pl["name"] == f"A-1001/tee/{r['piece']}" and pl["size"] == r["size"]
+            assert pl["mirrored"] == (r["side"] == "mirrored")
+            xs = [p[0] for p in pl["outline"]]
+            assert min(xs) <= float(r["x_mm"]) <= max(xs)
+    text = (kit / "picklist.txt").read_text()
+    assert "Bundle A-1001 tee M #2: 5 pieces" in text and text.rstrip().endswith("4 bundles, 20 pieces")
+
+
+def test_labels_pdf_text_and_qr_codes(orders, tmp_path):
+    from pypdf import PdfReader
+
+    kit = Path(build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS).path)
+    rows = list(csv.DictReader((kit / "picklist.csv").open()))
+    reader = PdfReader(kit / "labels.pdf")
+    assert len(reader.pages) == 1  # 20 labels, 24 per sheet
+    text = reader.pages[0].extract_text()
+    assert text.count("A-1001") == 20 and "tee M #2" in text and "copy 2/2 mirrored" in text
+    images = reader.pages[0].images
+    assert len(images) == 20
+    # the labels are in pick-list order; each QR image is the code of its row, module for module
+    for row, img in zip(rows, images, strict=True):
+        want = qr_matrix("kitcut:" + row["code"])
+        pic = img.image.convert("L")
+        assert pic.size == (len(want), len(want))
+        n = pic.size[0]
+        got = [[1 if pic.getpixel((x, y)) < 128 else 0 for x in range(n)] for y in range(n)]
+        assert got == want, row["code"]
+
+
+def test_kit_report_agrees_with_markers(orders, tmp_path):
+    r = build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS)
+    kit = Path(r.path)
+    report = json.loads((kit / "kit.json").read_text())
+    total = 0.0
+    for f in report["fabrics"]:
+        m = json.loads((kit / f["folder"] / "marker.json").read_text())
+        assert f["metres"] == pytest.approx(m["solution"]["length"] / 1000, abs=1e-4)
+        assert f["efficiency"] == pytest.approx(m["solution"]["efficiency"], abs=1e-5)
+        assert f["pieces"] == len(m["solution"]["placements"])
+        total += f["metres"]
+    assert report["totals"]["metres"] == pytest.approx(total, abs=1e-4) == r.metres
+    assert report["totals"]["pieces"] == 20 and report["orders"][0]["garment_count"] == 4
+    from pypdf import PdfReader
+
+    pdf_text = PdfReader(kit / "kit.pdf").pages[0].extract_text()
+    assert "Kit A-1001" in pdf_text and "jersey" in pdf_text
+    assert f"{report['fabrics'][0]['metres']:.3f}" in pdf_text
+    work = (kit / "workshop.txt").read_text()
+    assert "Order A-1001 for Studio Nord, due 2026-12-05" in work and "4 bundles, 20 cut pieces" in work
+
+
+def test_shrinkage_lengthens_the_pieces_in_the_kit(orders, tmp_path):
+    r = build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS)
+    m = json.loads((Path(r.path) / "fabrics/jersey/marker.json").read_text())
+    front_m = next(p for p in m["instance"]["pieces"] if p["name"].endswith("Front") and p["size"] == "M")
+    xs = [p[0] for p in front_m["outline"]]
+    ys = [p[1] for p in front_m["outline"]]
+    assert max(xs) - min(xs) == pytest.approx(500 / 0.98, abs=1e-3)  # 2 % along the roll
+    assert max(ys) - min(ys) == pytest.approx(420 / 0.99, abs=1e-3)  # 1 % across
+
+
+def test_existing_kit_is_kept_or_replaced(orders, tmp_path):
+    kits = tmp_path / "K"
+    build_kit(orders / "A-1001.toml", kits, OPTS)
+    stamp = (kits / "A-1001" / "manifest.json").stat().st_mtime_ns
+    assert build_kit(orders / "A-1001.toml", kits, OPTS).status == "exists"
+    assert (kits / "A-1001" / "manifest.json").stat().st_mtime_ns == stamp
+    assert build_kit(orders / "A-1001.toml", kits, OPTS, replace=True).status == "built"
+    assert is_complete(kits / "A-1001") and sorted(p.name for p in kits.iterdir()) == ["A-1001"]
+
+
+def test_failed_build_leaves_nothing(orders, tmp_path):
+    kits = tmp_path / "K"
+    bad = KitOptions(time_limit=1, nester="test_kits_fakes:no_such_nester", reader=FAKE_READER, formats=())
+    with pytest.raises(Exception, match="no_such_nester"):
+        build_kit(orders / "A-1001.toml", kits, bad)
+    assert list(kits.iterdir()) == []
+
+
+@pytest.mark.parametrize("bad_id", ["../x", "/abs", "a/b", "..", ".hidden", "a\x00b", ""])
+def test_ids_cannot_leave_the_kits_folder(orders, tmp_path, bad_id):
+    kits = tmp_path / "deep" / "K"
+    with pytest.raises(OrderError):
+        kit_path(kits, bad_id)
+    text = (orders / "A-1001.toml").read_text().replace('id = "A-1001"', f"id = {json.dumps(bad_id)}")
+    (orders / "evil.toml").write_text(text)
+    with pytest.raises(OrderError, match="order.id"):
+        build_kit(orders / "evil.toml", kits, OPTS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orders"]  # nothing written anywhere
+    assert sorted(p.name for p in orders.iterdir()) == sorted([f.name for f in ORDERS.glob("*.toml")]
+                                                              + ["evil.toml", "tee.dxf"])
+
+
+def test_clean_stale_removes_only_dead_temp_folders(tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / temp_name("A-1", pid=dead.pid)).mkdir()
+    (tmp_path / temp_name("A-2")).mkdir()  # ours: alive
+    (tmp_path / "A-3").mkdir()
+    assert clean_stale(tmp_path) == [temp_name("A-1", pid=dead.pid)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([temp_name("A-2"), "A-3"])
+
+
+def test_plan_names_carry_order_and_garment(orders):
+    plan = plan_order(load_order(orders / "A-1002.toml"), reader=read_fake_pattern)
+    names = {p.name for f in plan.fabrics for p in f.pattern.pieces}
+    assert names == {"A-1002/tee/Front", "A-1002/tee/Back", "A-1002/tee/Sleeve", "A-1002/tee/Neckband"}
