@@ -1,0 +1,196 @@
+"""PDF layouts of a marker with fpdf2: the 1:1 plot and the overview, plus the shared drawing.
+
+Units are millimetres (fpdf2 ``unit="mm"``: 1 mm = 72/25.4 pt exactly). :func:`draw_sheet`
+draws any part of a marker on a page through a :class:`~kitcut.formats.page.Page` transform;
+the tiled, print and report PDFs reuse it. Output is deterministic: a fixed creation date.
+
+The 1:1 plot is one page as long as the marker (fpdf2 has no page-size limit; Acrobat shows at
+most 5080 mm = 200 in per side, other viewers and plotter RIPs take longer pages).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from fpdf import FPDF
+
+from kitcut.formats.page import PAPER_MM, PT_PER_MM, Page, PlacedPiece, Sheet, build_sheet, fill_colour
+from kitcut.model import Marker
+
+__all__ = [
+    "new_pdf",
+    "pdf_bytes",
+    "pdf_text",
+    "draw_sheet",
+    "draw_piece",
+    "render_plot",
+    "render_overview",
+    "FIXED_DATE",
+    "scale_bar",
+]
+
+FIXED_DATE = _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+def pdf_text(text: str) -> str:
+    """Text the core PDF fonts can show (Latin-1; anything else becomes ``?``)."""
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def new_pdf(title: str | None = None) -> FPDF:
+    pdf = FPDF(unit="mm")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    pdf.set_creation_date(FIXED_DATE)
+    pdf.set_creator("kitcut")
+    if title:
+        pdf.set_title(pdf_text(title))
+    pdf.set_font("helvetica", size=10)
+    return pdf
+
+
+def pdf_bytes(pdf: FPDF) -> bytes:
+    return bytes(pdf.output())
+
+
+def _pts(page: Page, points) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y in page.to_page(points)]
+
+
+def _font_pt(height_mm: float) -> float:
+    return height_mm * PT_PER_MM
+
+
+def draw_piece(
+    pdf: FPDF,
+    p: PlacedPiece,
+    page: Page,
+    *,
+    fill: tuple[int, int, int] | None = None,
+    line_mm: float = 0.3,
+    labels: bool = True,
+) -> None:
+    """One placed piece: outline (and fill), cut-outs, sew/internal lines, notches, drills, grain, label."""
+    pdf.set_line_width(line_mm)
+    pdf.set_draw_color(0)
+    if fill is not None:
+        pdf.set_fill_color(*fill)
+        pdf.polygon(_pts(page, p.outline), style="DF")
+        pdf.set_fill_color(255)
+        for c in p.cutouts:
+            pdf.polygon(_pts(page, c), style="DF")
+    else:
+        pdf.polygon(_pts(page, p.outline), style="D")
+        for c in p.cutouts:
+            pdf.polygon(_pts(page, c), style="D")
+    pdf.set_draw_color(110)
+    pdf.set_line_width(line_mm * 0.6)
+    for s in (*p.sew, *p.internal):
+        if s.feature == "sew":
+            pdf.set_dash_pattern(2.0, 1.5)
+        pdf.polyline(_pts(page, s.points), polygon=s.closed)
+        pdf.set_dash_pattern()
+    pdf.set_draw_color(0)
+    pdf.set_line_width(line_mm)
+    for s in p.notches:
+        pdf.polyline(_pts(page, s.points))
+    for h in p.drills:
+        r = (h.diameter or 3.0) / 2.0 * page.scale
+        ((x, y),) = _pts(page, [(h.x, h.y)])
+        pdf.line(x - r * 1.6, y, x + r * 1.6, y)
+        pdf.line(x, y - r * 1.6, x, y + r * 1.6)
+        pdf.circle(x, y, r, style="D")
+    pdf.set_draw_color(26, 79, 156)
+    for s in p.grain:
+        pdf.polyline(_pts(page, s.points))
+    pdf.set_draw_color(0)
+    if labels:
+        t = p.label
+        h = t.height * page.scale
+        if h >= 0.8:
+            ((x, y),) = _pts(page, [(t.x, t.y)])
+            pdf.set_font("helvetica", size=_font_pt(h))
+            text = pdf_text(t.text)
+            w = pdf.get_string_width(text)
+            with pdf.rotation(t.angle_deg, x, y):
+                pdf.text(x - w / 2, y + h * 0.35, text)
+
+
+def draw_sheet(
+    pdf: FPDF,
+    sheet: Sheet,
+    page: Page,
+    *,
+    fill: bool = False,
+    line_mm: float = 0.3,
+    window: tuple[float, float, float, float] | None = None,
+    frame: bool = True,
+) -> None:
+    """Draw ``sheet`` through ``page``; with ``window`` (marker mm) only the pieces that touch it."""
+    if frame:
+        pdf.set_line_width(line_mm * 1.5)
+        pdf.set_draw_color(80)
+        pdf.polygon(_pts(page, [(0, 0), (sheet.length, 0), (sheet.length, sheet.width), (0, sheet.width)]))
+        if sheet.margin > 0:
+            pdf.set_draw_color(170)
+            pdf.set_line_width(line_mm * 0.5)
+            pdf.set_dash_pattern(3, 2)
+            for y in (sheet.margin, sheet.width - sheet.margin):
+                pdf.polyline(_pts(page, [(0, y), (sheet.length, y)]))
+            pdf.set_dash_pattern()
+    for p in sheet.pieces:
+        if window is not None:
+            b = p.bounds
+            if b[2] < window[0] or b[0] > window[2] or b[3] < window[1] or b[1] > window[3]:
+                continue
+        colour = fill_colour(p.piece.category or p.piece.size or p.piece.name) if fill else None
+        draw_piece(pdf, p, page, fill=colour, line_mm=line_mm)
+
+
+def _title(pdf: FPDF, x: float, y: float, lines: list[str], size_mm: float) -> None:
+    pdf.set_font("helvetica", size=_font_pt(size_mm))
+    pdf.set_text_color(0)
+    for i, line in enumerate(lines):
+        pdf.text(x, y + i * size_mm * 1.4, pdf_text(line))
+
+
+def _figures(sheet: Sheet) -> list[str]:
+    return [
+        f"Marker {sheet.name or ''}".rstrip(),
+        f"length {sheet.length:,.1f} mm   width {sheet.width:,.1f} mm   "
+        f"efficiency {100 * sheet.efficiency:.1f} %   {len(sheet.pieces)} pieces",
+    ]
+
+
+def render_plot(marker: Marker | Sheet, device=None) -> bytes:
+    """``marker.pdf``: the marker at 1:1 on one page, with its frame and figures."""
+    sheet = marker if isinstance(marker, Sheet) else build_sheet(marker)
+    margin, head = 15.0, 20.0
+    size = (sheet.length + 2 * margin, sheet.width + 2 * margin + head)
+    pdf = new_pdf(sheet.name or "marker")
+    pdf.add_page(format=size)
+    page = Page(size, margin, 1.0, (0.0, 0.0))
+    _title(pdf, margin, margin, _figures(sheet), 5.0)
+    draw_sheet(pdf, sheet, page)
+    return pdf_bytes(pdf)
+
+
+def render_overview(marker: Marker | Sheet, device=None, *, paper: str = "a4") -> bytes:
+    """``marker.overview.pdf``: the marker reduced to fit a landscape page, filled, with figures."""
+    sheet = marker if isinstance(marker, Sheet) else build_sheet(marker)
+    w, h = PAPER_MM[paper]
+    size = (h, w)  # landscape
+    pdf = new_pdf(sheet.name or "marker")
+    pdf.add_page(format=size)
+    page = Page.fit(sheet.extent, size, margin=12.0, reserve_top=18.0)
+    _title(pdf, 12.0, 12.0, [*_figures(sheet), f"scale 1:{1 / page.scale:,.1f}"], 4.0)
+    draw_sheet(pdf, sheet, page, fill=True, line_mm=0.15)
+    return pdf_bytes(pdf)
+
+
+def scale_bar(pdf: FPDF, page: Page, x_mm: float, y_mm: float, length_mm: float) -> None:
+    """A bar ``length_mm`` of marker long, drawn at page position (``x_mm``, ``y_mm``)."""
+    pdf.set_line_width(0.4)
+    pdf.line(x_mm, y_mm, x_mm + length_mm * page.scale, y_mm)
+    for x in (x_mm, x_mm + length_mm * page.scale):
+        pdf.line(x, y_mm - 1.5, x, y_mm + 1.5)

@@ -1,0 +1,134 @@
+"""Tiled 1:1 PDF: the marker cut into A4/A3 pages that are taped together.
+
+Page 1 is the assembly map (the marker reduced, with the page grid labelled "row r, col c") and
+a 100 mm test square ("print at 100 %, no fit-to-page"). Each tile page shows its part of the
+marker at exactly 1:1 inside a printable window; neighbouring tiles overlap by ``overlap`` mm,
+marked by dashed lines, with alignment crosses at the corners of the overlap. Rows run across
+the fabric width (row 1 at the far selvedge, as drawn), columns along the length.
+"""
+
+from __future__ import annotations
+
+import math
+
+from fpdf import FPDF
+
+from kitcut.formats.page import PAPER_MM, Page, Sheet, build_sheet
+from kitcut.formats.pdf import _pts, draw_sheet, new_pdf, pdf_bytes, pdf_text
+from kitcut.model import Marker
+
+__all__ = ["tile_grid", "to_tiled_pdf", "render_a4", "render_a3", "TEST_SQUARE_MM"]
+
+TEST_SQUARE_MM = 100.0
+MARGIN = 10.0  # unprintable border every printer leaves
+FOOT = 8.0  # room for the page label
+
+
+def tile_grid(sheet: Sheet, paper: str = "a4", overlap: float = 10.0, pad: float = 10.0):
+    """Tiles as ``(row, col, window)``, window = (x0, y0, x1, y1) in marker mm, and the step."""
+    pw, ph = PAPER_MM[paper]
+    win_w, win_h = pw - 2 * MARGIN, ph - 2 * MARGIN - FOOT
+    step_x, step_y = win_w - overlap, win_h - overlap
+    x0, y0, x1, y1 = sheet.extent
+    x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+    cols = max(1, math.ceil((x1 - x0 - overlap) / step_x))
+    rows = max(1, math.ceil((y1 - y0 - overlap) / step_y))
+    tiles = []
+    for r in range(rows):
+        for c in range(cols):
+            top = y1 - r * step_y  # row 1 at the top of the drawing (largest y)
+            tiles.append((r + 1, c + 1, (x0 + c * step_x, top - win_h, x0 + c * step_x + win_w, top)))
+    return tiles, (win_w, win_h), (rows, cols)
+
+
+def _cross(pdf: FPDF, x: float, y: float, s: float = 4.0) -> None:
+    pdf.line(x - s, y, x + s, y)
+    pdf.line(x, y - s, x, y + s)
+    pdf.circle(x, y, s * 0.5, style="D")
+
+
+def _cover(pdf: FPDF, sheet: Sheet, tiles, grid, paper: str, overlap: float) -> None:
+    pw, ph = PAPER_MM[paper]
+    pdf.add_page(format=(pw, ph))
+    pdf.set_font("helvetica", size=11)
+    lines = [
+        f"Tiled marker {sheet.name or ''} on {paper.upper()}: {grid[0]} rows x {grid[1]} columns, "
+        f"{len(tiles)} pages",
+        f"length {sheet.length:,.1f} mm, width {sheet.width:,.1f} mm, overlap {overlap:g} mm",
+        "Print at 100 % (no fit-to-page); the square must measure 100 mm.",
+    ]
+    for i, line in enumerate(lines):
+        pdf.text(MARGIN, MARGIN + 5 + 5 * i, pdf_text(line))
+    # the test square, filled so it can be measured
+    sq_x, sq_y = MARGIN, ph - MARGIN - TEST_SQUARE_MM
+    pdf.set_fill_color(0)
+    pdf.rect(sq_x, sq_y, TEST_SQUARE_MM, TEST_SQUARE_MM, style="F")
+    pdf.set_font("helvetica", size=9)
+    pdf.text(sq_x + TEST_SQUARE_MM + 4, sq_y + 5, "100 mm test square")
+    # assembly map above the square
+    map_box = (pw, ph - TEST_SQUARE_MM - MARGIN - 8)
+    xs = [t[2][0] for t in tiles] + [t[2][2] for t in tiles]
+    ys = [t[2][1] for t in tiles] + [t[2][3] for t in tiles]
+    extent = (min(xs), min(ys), max(xs), max(ys))
+    page = Page.fit(extent, map_box, margin=MARGIN, reserve_top=20.0)
+    draw_sheet(pdf, sheet, page, line_mm=0.1)
+    pdf.set_draw_color(200, 0, 0)
+    pdf.set_line_width(0.2)
+    pdf.set_font("helvetica", size=6)
+    pdf.set_text_color(200, 0, 0)
+    for r, c, w in tiles:
+        pts = _pts(page, [(w[0], w[3]), (w[2], w[1])])
+        (ax, ay), (bx, by) = pts
+        pdf.rect(ax, ay, bx - ax, by - ay)
+        pdf.text(ax + 1, ay + 3, f"r{r} c{c}")
+    pdf.set_text_color(0)
+    pdf.set_draw_color(0)
+
+
+def to_tiled_pdf(marker: Marker | Sheet, paper: str = "a4", overlap: float = 10.0) -> bytes:
+    """The tiled PDF of ``marker`` on ``paper`` (``a4``, ``a3``, ``letter``, ``tabloid``)."""
+    sheet = marker if isinstance(marker, Sheet) else build_sheet(marker)
+    tiles, (win_w, win_h), grid = tile_grid(sheet, paper, overlap)
+    pw, ph = PAPER_MM[paper]
+    pdf = new_pdf(f"{sheet.name or 'marker'} tiled {paper.upper()}")
+    _cover(pdf, sheet, tiles, grid, paper, overlap)
+    for r, c, w in tiles:
+        pdf.add_page(format=(pw, ph))
+        # window (marker mm) -> page: lower-left of the window at (MARGIN, MARGIN + win_h) on the page
+        page = Page((pw, ph - FOOT), MARGIN, 1.0, (w[0], w[1]))
+        with pdf.rect_clip(MARGIN, MARGIN, win_w, win_h):
+            draw_sheet(pdf, sheet, page, window=w)
+        pdf.set_line_width(0.1)
+        pdf.set_draw_color(150)
+        pdf.rect(MARGIN, MARGIN, win_w, win_h)
+        pdf.set_dash_pattern(1.5, 1.5)
+        if c < grid[1]:
+            pdf.line(MARGIN + win_w - overlap, MARGIN, MARGIN + win_w - overlap, MARGIN + win_h)
+        if r < grid[0]:
+            pdf.line(MARGIN, MARGIN + win_h - overlap, MARGIN + win_w, MARGIN + win_h - overlap)
+        pdf.set_dash_pattern()
+        pdf.set_draw_color(0)
+        # alignment crosses at the corners of the overlap bands (they coincide on neighbours)
+        for x in (MARGIN + overlap / 2, MARGIN + win_w - overlap / 2):
+            for y in (MARGIN + overlap / 2, MARGIN + win_h - overlap / 2):
+                _cross(pdf, x, y, 3.0)
+        pdf.set_font("helvetica", size=9)
+        pdf.text(
+            MARGIN,
+            ph - MARGIN - 2,
+            pdf_text(
+                f"row {r}, col {c}   ({grid[0]} x {grid[1]}; "
+                f"{sheet.name or 'marker'}; 1:1, overlap {overlap:g} mm)"
+            ),
+        )
+    return pdf_bytes(pdf)
+
+
+def render_a4(marker: Marker, device=None) -> bytes:
+    """``marker.tiled.pdf``: A4 tiles."""
+    return to_tiled_pdf(marker, "a4")
+
+
+def render_a3(marker: Marker, device=None) -> bytes:
+    """``marker.tiled-a3.pdf``: A3 tiles."""
+    return to_tiled_pdf(marker, "a3")

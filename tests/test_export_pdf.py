@@ -1,0 +1,103 @@
+"""PDF layouts read back by pdfinfo / pdftoppm: page sizes at 1:1 and a 100 mm test square."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from marker_factory import small_marker
+
+from kitcut.formats.export import write_file
+from kitcut.formats.page import build_sheet
+from kitcut.formats.pdf_tiled import tile_grid
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None or shutil.which("pdfinfo") is None, reason="poppler-utils not installed"
+)
+PT = 72.0 / 25.4
+
+
+@pytest.fixture(scope="module")
+def marker():
+    return small_marker()
+
+
+def _info(path) -> tuple[int, list[tuple[float, float]]]:
+    out = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "9999", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", out).group(1))
+    sizes = [(float(a), float(b)) for a, b in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", out)]
+    return pages, sizes
+
+
+def _gray(path, page: int, dpi: int, tmp_path) -> np.ndarray:
+    stem = tmp_path / f"p{page}"
+    subprocess.run(
+        ["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), str(path), str(stem)],
+        check=True,
+        capture_output=True,
+    )
+    pgm = next(tmp_path.glob(f"p{page}*.pgm"))
+    data = pgm.read_bytes()
+    m = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    w, h = int(m.group(1)), int(m.group(2))
+    return np.frombuffer(data[m.end() :], dtype=np.uint8)[: w * h].reshape(h, w)
+
+
+def _longest_run(mask: np.ndarray) -> tuple[int, int]:
+    """``(start, stop)`` of the longest run of True in ``mask``."""
+    best, start = (0, 0), None
+    for i, v in enumerate([*mask, False]):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            if i - start > best[1] - best[0]:
+                best = (start, i)
+            start = None
+    return best
+
+
+def test_plot_pdf_is_one_page_at_full_size(tmp_path, marker):
+    path = write_file(marker, tmp_path / "marker.pdf")
+    pages, sizes = _info(path)
+    assert pages == 1
+    w, h = sizes[0]
+    assert w / PT == pytest.approx(marker.length + 30.0, abs=0.05)
+    assert h / PT == pytest.approx(marker.width + 50.0, abs=0.05)
+    # the strip frame is drawn at 1:1: dark pixels span the marker length at 10 dpi
+    img = _gray(path, 1, 10, tmp_path)
+    cols = np.where((img < 160).any(axis=0))[0]
+    assert (cols[-1] - cols[0]) / 10 * 25.4 == pytest.approx(marker.length, abs=2 * 25.4 / 10 + 1)
+    assert write_file(marker, tmp_path / "again.pdf").read_bytes() == path.read_bytes()
+
+
+@pytest.mark.parametrize("fmt,paper", [("tiled.pdf", (210, 297)), ("tiled-a3.pdf", (297, 420))])
+def test_tiled_pdf_pages_and_test_square(tmp_path, marker, fmt, paper):
+    path = write_file(marker, tmp_path / f"marker.{fmt}")
+    tiles, _, grid = tile_grid(build_sheet(marker), "a4" if paper[0] == 210 else "a3")
+    pages, sizes = _info(path)
+    assert pages == 1 + len(tiles) == 1 + grid[0] * grid[1]
+    for w, h in sizes:
+        assert (w / PT, h / PT) == pytest.approx(paper, abs=0.05)
+    # the 100 mm square on page 1, rendered at 100 dpi, measures 100 mm (393.7 px)
+    dpi = 100
+    img = _gray(path, 1, dpi, tmp_path)
+    dark = img < 64
+    rows = _longest_run(dark.sum(axis=1) > 300)
+    cols = _longest_run(dark[rows[0] : rows[1]].mean(axis=0) > 0.9)
+    assert (rows[1] - rows[0]) / dpi * 25.4 == pytest.approx(100.0, abs=0.6)
+    assert (cols[1] - cols[0]) / dpi * 25.4 == pytest.approx(100.0, abs=0.6)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "row 1, col 1" in text and f"row {grid[0]}, col {grid[1]}" in text
+
+
+def test_overview_fits_a4_landscape(tmp_path, marker):
+    path = write_file(marker, tmp_path / "marker.overview.pdf")
+    pages, sizes = _info(path)
+    assert pages == 1 and (sizes[0][0] / PT, sizes[0][1] / PT) == pytest.approx((297, 210), abs=0.05)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert f"length {marker.length:,.1f} mm" in text and f"efficiency {100 * marker.efficiency:.1f} %" in text
