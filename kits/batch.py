@@ -36,7 +36,7 @@ from kitcut.errors import InputError, KitcutError
 from kitcut.fileio import atomic_write
 from kitcut.kits.kit import KitOptions, build_kit, clean_stale, kit_path
 from kitcut.kits.manifest import is_complete
-from kitcut.kits.order import read_order_id
+from kitcut.kits.order import load_order, read_order_id
 
 __all__ = ["BatchOptions", "Outcome", "BatchSummary", "Job", "run_batch", "run_order_job", "Claims",
            "parse_until", "REPORT", "LOG"]
@@ -251,10 +251,14 @@ def _jobs(
     ready: list[tuple[Path, str]] = []
     for f in files:
         try:
-            oid = read_order_id(f)
+            oid = load_order(f, allow_outside=kit_opts.allow_outside).id  # cheap: no pattern read
             kit_path(root, oid)
         except KitcutError as exc:
-            outcomes.append(Outcome(file=f.name, order=None, status="failed", message=str(exc)))
+            try:
+                known = read_order_id(f)
+            except KitcutError:
+                known = None
+            outcomes.append(Outcome(file=f.name, order=known, status="failed", message=str(exc)))
             continue
         if oid in seen:
             outcomes.append(Outcome(file=f.name, order=oid, status="failed",

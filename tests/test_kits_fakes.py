@@ -19,6 +19,7 @@ from kitcut.model import Line, Marker, Pattern, Piece, Placement, transform_poin
 
 FAKE_READER = "test_kits_fakes:read_fake_pattern"
 FAKE_NESTER = "test_kits_fakes:shelf_nest"
+SLEEPY_NESTER = "test_kits_fakes:sleepy_shelf_nest"
 
 
 def tee_pieces(size: str, k: float) -> list[dict]:
@@ -83,6 +84,14 @@ def shelf_nest(pattern: Pattern, rules, *, time_limit=1.0, seed=None, workers=No
     length = max(float(o[:, 0].max()) for o in m.placed_outlines())
     return Marker(pieces=m.pieces, rules=rules, placements=m.placements, length=length, name=name,
                   source=pattern.source, stats=m.stats)
+
+
+def sleepy_shelf_nest(pattern: Pattern, rules, *, time_limit=1.0, **kw) -> Marker:
+    """:func:`shelf_nest` that takes its whole time limit, like a real search."""
+    import time
+
+    time.sleep(time_limit)
+    return shelf_nest(pattern, rules, time_limit=time_limit, **kw)
 
 
 # -- the fakes checked -----------------------------------------------------------------------------

@@ -1,0 +1,196 @@
+"""Batches: good and bad orders, reruns, kill -9 in the middle, two batches at once, --until."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from test_kits_fakes import FAKE_NESTER, FAKE_READER, SLEEPY_NESTER, write_fake_tee
+
+from kitcut.cli.main import main
+from kitcut.kits.batch import BatchOptions, parse_until, run_batch
+from kitcut.kits.kit import KitOptions
+from kitcut.kits.manifest import is_complete, verify_manifest
+
+TESTS = Path(__file__).parent
+ORDERS = TESTS / "data" / "orders"
+OPTS = KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER, formats=("svg",))
+
+
+@pytest.fixture
+def orders(tmp_path):
+    d = tmp_path / "orders"
+    d.mkdir()
+    for f in ORDERS.glob("*.toml"):
+        shutil.copy(f, d)
+    write_fake_tee(d / "tee.dxf")
+    return d
+
+
+def many_orders(folder: Path, n: int) -> list[str]:
+    folder.mkdir()
+    write_fake_tee(folder / "tee.dxf")
+    text = (ORDERS / "A-1001.toml").read_text()
+    ids = [f"C-{i:03d}" for i in range(n)]
+    for oid in ids:
+        (folder / f"{oid}.toml").write_text(text.replace('id = "A-1001"', f'id = "{oid}"'))
+    return ids
+
+
+def kit_dirs(kits: Path) -> list[str]:
+    return sorted(p.name for p in kits.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def hidden_dirs(kits: Path) -> list[str]:
+    return sorted(p.name for p in kits.iterdir()
+                  if p.is_dir() and p.name.startswith(".") and p.name != ".locks")
+
+
+def nest_cli(args, capsys) -> tuple[int, str, str]:
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_batch_with_good_and_bad_orders(orders, tmp_path, capsys):
+    kits = tmp_path / "KITS"
+    args = ["batch", str(orders), "-o", str(kits), "--time", "1", "--formats", "svg", "--nester", FAKE_NESTER,
+            "--reader", FAKE_READER]
+    code, out, err = nest_cli(args, capsys)
+    assert code == 2
+    assert "orders: 2 done, 0 skipped, 3 failed" in out
+    assert "B-2002-unknown-size.toml: garments[0].sizes.XXL: tee.dxf has no size 'XXL' (it has S, M, L)" \
+        in err
+    assert "B-2001-missing-pattern.toml: garments[0].pattern: pattern file 'no-such-pattern.dxf' " \
+        "not found" in err
+    assert "B-2003-bad-values.toml: fabrics[0].width_mm: must be > 0, got -1500" in err
+    assert kit_dirs(kits) == ["A-1001", "A-1002"] and hidden_dirs(kits) == []
+    assert all(verify_manifest(kits / k) == [] for k in kit_dirs(kits))
+    report = json.loads((kits / "batch-report.json").read_text())
+    status = {f: r["status"] for f, r in report["orders"].items()}
+    assert status == {"A-1001.toml": "done", "A-1002.toml": "done", "B-2001-missing-pattern.toml": "failed",
+                      "B-2002-unknown-size.toml": "failed", "B-2003-bad-values.toml": "failed"}
+    assert report["last_run"]["done"] == 2 and report["last_run"]["failed"] == 3
+    done_metres = sum(r["metres"] for r in report["orders"].values())
+    assert report["last_run"]["metres"] == pytest.approx(done_metres, abs=1e-3) and done_metres > 1
+    log = (kits / "batch.log").read_text()
+    assert "B-2003-bad-values.toml (B-2003): failed: " in log
+    assert "A-1002.toml (A-1002): done: kit A-1002" in log
+    # a rerun skips the complete kits, and still reports the bad orders
+    code, out, _ = nest_cli(args, capsys)
+    assert code == 2 and "orders: 0 done, 2 skipped, 3 failed" in out
+    # without the bad orders the batch succeeds
+    for f in orders.glob("B-*.toml"):
+        f.unlink()
+    code, out, _ = nest_cli(args, capsys)
+    assert code == 0 and "orders: 0 done, 2 skipped, 0 failed" in out
+
+
+def test_damaged_kit_is_rebuilt(orders, tmp_path):
+    kits = tmp_path / "KITS"
+    for f in orders.glob("B-*.toml"):
+        f.unlink()
+    run_batch(orders, kits, BatchOptions(kit=OPTS))
+    (kits / "A-1002" / "labels.pdf").write_bytes(b"damaged")
+    s = run_batch(orders, kits, BatchOptions(kit=OPTS))
+    assert {o.order: o.status for o in s.outcomes} == {"A-1001": "skipped", "A-1002": "done"}
+    assert is_complete(kits / "A-1002") and hidden_dirs(kits) == []
+
+
+def test_ids_and_paths_cannot_escape(orders, tmp_path):
+    kits = tmp_path / "area" / "KITS"
+    base = (orders / "A-1001.toml").read_text()
+    (orders / "evil1.toml").write_text(base.replace('id = "A-1001"', 'id = "../escaped"'))
+    (orders / "evil2.toml").write_text(base.replace('id = "A-1001"', 'id = "/tmp/escaped"'))
+    base = base.replace('id = "A-1001"', 'id = "{id}"')
+    (orders / "evil3.toml").write_text(base.replace("{id}", "E-3").replace('"tee.dxf"', '"../x.dxf"'))
+    os.symlink("/etc/hostname", orders / "link.dxf")
+    (orders / "evil4.toml").write_text(base.replace("{id}", "E-4").replace('"tee.dxf"', '"link.dxf"'))
+    s = run_batch(orders, kits, BatchOptions(kit=OPTS))
+    failed = {o.file: o.message for o in s.outcomes if o.status == "failed"}
+    assert "order.id: '../escaped' is not allowed" in failed["evil1.toml"]
+    assert "order.id: '/tmp/escaped' is not allowed" in failed["evil2.toml"]
+    assert "leaves the order's folder" in failed["evil3.toml"]
+    assert "leads outside the order's folder" in failed["evil4.toml"]
+    assert kit_dirs(kits) == ["A-1001", "A-1002"]
+    assert sorted(p.name for p in (tmp_path / "area").iterdir()) == ["KITS"]
+    assert not Path("/tmp/escaped").exists() and not (tmp_path / "area" / "escaped").exists()
+
+
+def test_until_defers_new_orders(orders, tmp_path):
+    kits = tmp_path / "KITS"
+    s = run_batch(orders, kits, BatchOptions(kit=OPTS, until=datetime.now() - timedelta(seconds=1)))
+    # bad values and missing files are found before any start; an unknown size only when built
+    assert s.count("deferred") == 3 and s.count("done") == 0 and s.count("failed") == 2 and s.exit_code == 2
+    assert kit_dirs(kits) == []
+    now = datetime(2026, 11, 29, 22, 30)
+    assert parse_until("06:00", now) == datetime(2026, 11, 30, 6, 0)
+    assert parse_until("23:15", now) == datetime(2026, 11, 29, 23, 15)
+
+
+def test_worker_processes(tmp_path):
+    ids = many_orders(tmp_path / "orders", 4)
+    kits = tmp_path / "KITS"
+    s = run_batch(tmp_path / "orders", kits, BatchOptions(workers=2, kit=OPTS))
+    assert s.count("done") == 4 and s.exit_code == 0
+    assert kit_dirs(kits) == ids and all(is_complete(kits / i) for i in ids) and hidden_dirs(kits) == []
+
+
+def _batch_proc(orders: Path, kits: Path, time_s: float) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(TESTS) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    cmd = [sys.executable, "-m", "kitcut", "batch", str(orders), "-o", str(kits), "--time", str(time_s),
+           "--formats", "svg", "--nester", SLEEPY_NESTER, "--reader", FAKE_READER]
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_kill_9_in_the_middle_then_rerun(tmp_path):
+    ids = many_orders(tmp_path / "orders", 6)
+    kits = tmp_path / "KITS"
+    proc = _batch_proc(tmp_path / "orders", kits, 0.25)
+    deadline = time.monotonic() + 30
+    # wait until one kit is complete and the next is being built (a temporary folder exists)
+    while time.monotonic() < deadline:
+        if kits.is_dir() and kit_dirs(kits) and hidden_dirs(kits):
+            break
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    built = kit_dirs(kits)
+    assert 1 <= len(built) < 6
+    assert all(is_complete(kits / k) for k in built)  # no half kit is ever visible
+    assert hidden_dirs(kits), "the kill should have left a temporary folder behind"
+    proc = _batch_proc(tmp_path / "orders", kits, 0.05)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert f"{6 - len(built)} done, {len(built)} skipped, 0 failed" in out
+    assert kit_dirs(kits) == ids and hidden_dirs(kits) == []
+    assert all(verify_manifest(kits / i) == [] for i in ids)
+    assert "removed stale temporary folders" in (kits / "batch.log").read_text()
+
+
+def test_two_batches_on_one_folder(tmp_path):
+    ids = many_orders(tmp_path / "orders", 6)
+    kits = tmp_path / "KITS"
+    procs = [_batch_proc(tmp_path / "orders", kits, 0.15) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    done = 0
+    for out, _ in outs:
+        line = next(x for x in out.splitlines() if x.startswith("orders: "))
+        done += int(line.split()[1])
+    assert done == 6  # every kit built exactly once
+    assert kit_dirs(kits) == ids and hidden_dirs(kits) == []
+    assert all(verify_manifest(kits / i) == [] for i in ids)
