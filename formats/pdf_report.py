@@ -1,0 +1,74 @@
+"""The marker report as a one-page A4 PDF: the figures of :func:`marker_report` and an overview."""
+
+from __future__ import annotations
+
+from kitcut.formats.devices import Device
+from kitcut.formats.page import PAPER_MM, Page, build_sheet
+from kitcut.formats.pdf import draw_sheet, new_pdf, pdf_bytes, pdf_text
+from kitcut.formats.report import marker_report
+from kitcut.model import Marker
+
+__all__ = ["report_rows", "render"]
+
+
+def _mm(v: float) -> str:
+    return f"{v:,.1f} mm"
+
+
+def report_rows(rep: dict) -> list[tuple[str, str]]:
+    """The report as (label, value) rows, in print order."""
+    t = rep["cutting_time_s"]
+    rows = [
+        ("Marker", rep["name"] or "-"),
+        ("Length", _mm(rep["length_mm"])),
+        ("Width (usable)", f"{_mm(rep['width_mm'])} ({_mm(rep['usable_width_mm'])})"),
+        ("Efficiency", f"{100 * rep['efficiency']:.1f} %"),
+        (
+            "Fabric per ply",
+            f"{_mm(rep['fabric_length_mm'])} incl. 2 x {_mm(rep['end_allowance_mm'])} ends, "
+            f"{rep['fabric_area_m2']:.3f} m2",
+        ),
+        ("Pieces", f"{rep['pieces']} ({rep['pieces_area_m2']:.3f} m2)"),
+        ("Pieces per size", ", ".join(f"{k}: {v}" for k, v in rep["pieces_per_size"].items())),
+        ("Pieces per category", ", ".join(f"{k}: {v}" for k, v in rep["pieces_per_category"].items())),
+        ("Total cut length", _mm(rep["cut_length_mm"])),
+        ("Notches / drill holes", f"{rep['notch_count']} / {rep['drill_count']}"),
+        ("Pen (marking) length", _mm(rep["pen_length_mm"])),
+        (
+            "Air moves (ordered / unordered)",
+            f"{_mm(rep['air_move_mm'])} / {_mm(rep['air_move_unordered_mm'])}",
+        ),
+        ("Device", f"{rep['device']}" + (f", {rep['bites']} bites" if rep["bites"] else "")),
+        (
+            "Estimated cutting time",
+            f"{t['total'] / 60:.1f} min (knife {t['knife']:.0f} s, notches {t['notches']:.0f} s, "
+            f"drills {t['drills']:.0f} s, pen {t['pen']:.0f} s, air {t['air']:.0f} s)",
+        ),
+    ]
+    return rows
+
+
+def render(marker: Marker, device: Device | None = None) -> bytes:
+    """``marker.report.pdf``."""
+    sheet = build_sheet(marker)
+    rep = marker_report(marker, device, sheet=sheet)
+    w, h = PAPER_MM["a4"]
+    pdf = new_pdf(f"Marker report {marker.name or ''}".strip())
+    pdf.add_page(format=(w, h))
+    pdf.set_font("helvetica", "B", 14)
+    pdf.text(15, 20, pdf_text(f"Marker report: {marker.name or 'marker'}"))
+    y = 30.0
+    for label, value in report_rows(rep):
+        pdf.set_font("helvetica", "B", 9)
+        pdf.text(15, y, pdf_text(label))
+        pdf.set_font("helvetica", "", 9)
+        pdf.set_xy(75, y - 3.2)
+        pdf.multi_cell(w - 90, 4.2, pdf_text(value))
+        y = max(y + 6.0, pdf.get_y() + 2.5)
+    box_top = y + 4
+    page = Page.fit(sheet.extent, (w, h - box_top), margin=15.0)
+    page = Page((w, h), 15.0, page.scale, page.offset)
+    draw_sheet(pdf, sheet, page, fill=True, line_mm=0.15)
+    pdf.set_font("helvetica", "", 8)
+    pdf.text(15, h - 8, pdf_text(f"overview at 1:{1 / page.scale:,.0f}"))
+    return pdf_bytes(pdf)

@@ -1,0 +1,104 @@
+"""The marker report: figures for the cutting room as a dict (written as JSON).
+
+Lengths in mm, areas in m², times in seconds. Cut and pen lengths, hit counts and air moves are
+measured on the cut plan the device would run (:mod:`kitcut.formats.cutorder`), so the report
+and the cutter file agree; the time is that plan at the device's speeds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from kitcut.formats.cutorder import plan_cuts
+from kitcut.formats.devices import Device, get_device
+from kitcut.formats.page import MM_PER_UNIT, Sheet, build_sheet
+from kitcut.model import Marker
+
+__all__ = ["marker_report", "render_json", "REPORT_FORMAT", "BITE_SECONDS"]
+
+REPORT_FORMAT = "kitcut-marker-report"
+#: Time a conveyor takes for one bite (advance and settle).
+BITE_SECONDS = 6.0
+
+
+def _r(v: float, nd: int = 1) -> float:
+    return round(float(v), nd)
+
+
+def marker_report(
+    marker: Marker,
+    device: Device | str | None = None,
+    *,
+    end_allowance: float | None = None,
+    sheet: Sheet | None = None,
+) -> dict:
+    """Figures of ``marker`` cut on ``device`` (default ``hpgl-cutter``)."""
+    dev = device if isinstance(device, Device) else get_device(device or "hpgl-cutter")
+    sheet = sheet or build_sheet(marker)
+    allowance = dev.end_allowance if end_allowance is None else float(end_allowance)
+    plan = plan_cuts(sheet, dev)
+    lengths: Counter[str] = Counter()
+    hits: Counter[str] = Counter()
+    for op in plan.ops():
+        tool = dev.tool_for(op.feature)
+        role = "knife" if op.feature in ("cut", "cutout") else op.feature
+        if op.feature == "label":
+            hits["label"] += 1
+        elif op.feature == "drill" or len(op.points) == 1 or (tool and tool.kind in ("notcher", "punch")):
+            hits[role] += 1
+        else:
+            lengths["pen" if tool and tool.kind == "pen" else role] += op.length
+    time: dict[str, float] = {}
+
+    def speed(feature: str) -> float:
+        t = dev.tool_for(feature)
+        return t.speed if t and t.speed > 0 else 100.0
+
+    def dwell(feature: str) -> float:
+        t = dev.tool_for(feature)
+        return t.dwell if t else 0.0
+
+    time["knife"] = lengths["knife"] / speed("cut")
+    time["notches"] = lengths["notch"] / speed("notch") + hits["notch"] * dwell("notch")
+    time["drills"] = hits["drill"] * dwell("drill")
+    time["pen"] = lengths["pen"] / speed("pen")
+    time["air"] = plan.air_mm / dev.air_speed
+    time["bites"] = len(plan.bites) * BITE_SECONDS
+    total = sum(time.values())
+    pieces = [p.piece for p in sheet.pieces]
+    fabric_len = sheet.length + 2 * allowance
+    k = MM_PER_UNIT.get(sheet.units, 1.0)
+    return {
+        "format": REPORT_FORMAT,
+        "version": 1,
+        "name": marker.name,
+        "units": "mm",
+        "length_mm": _r(sheet.length),
+        "width_mm": _r(sheet.width),
+        "usable_width_mm": _r(sheet.width - 2 * sheet.margin),
+        "efficiency": round(sheet.efficiency, 4),
+        "end_allowance_mm": _r(allowance),
+        "fabric_length_mm": _r(fabric_len),
+        "fabric_area_m2": round(fabric_len * sheet.width / 1e6, 3),
+        "pieces_area_m2": round(sum(p.area for p in pieces) * k * k / 1e6, 3),
+        "pieces": len(pieces),
+        "pieces_per_size": dict(sorted(Counter(p.size or "-" for p in pieces).items())),
+        "pieces_per_category": dict(sorted(Counter(p.category or "-" for p in pieces).items())),
+        "cut_length_mm": _r(sum(p.cut_length for p in sheet.pieces)),
+        "notch_count": sum(len(p.notches) for p in sheet.pieces),
+        "drill_count": sum(len(p.drills) for p in sheet.pieces),
+        "device": dev.name,
+        "knife_length_mm": _r(lengths["knife"]),
+        "notch_cut_length_mm": _r(lengths["notch"]),
+        "pen_length_mm": _r(lengths["pen"]),
+        "air_move_mm": _r(plan.air_mm),
+        "air_move_unordered_mm": _r(plan.air_unordered_mm),
+        "bites": len(plan.bites),
+        "cutting_time_s": {k: _r(v) for k, v in time.items()} | {"total": _r(total)},
+    }
+
+
+def render_json(marker: Marker, device: Device | None = None) -> str:
+    """``marker.report.json``."""
+    return json.dumps(marker_report(marker, device), indent=1, ensure_ascii=False) + "\n"

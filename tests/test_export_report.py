@@ -1,0 +1,80 @@
+"""Marker report (JSON and PDF), the print PDF, and export_marker's default set."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from marker_factory import small_marker, tiny_marker
+
+from kitcut.formats.export import DEFAULT_FORMATS, FORMATS, export_marker, render, write_file
+from kitcut.formats.gerber_nc import read_nc
+from kitcut.formats.page import build_sheet, ring_length
+from kitcut.formats.pdf_print import EDGE, registration_marks
+from kitcut.formats.report import marker_report
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+PT = 72.0 / 25.4
+
+
+@pytest.fixture(scope="module")
+def marker():
+    return small_marker()
+
+
+def test_report_figures(marker):
+    rep = marker_report(marker, "gerber")
+    assert rep["length_mm"] == pytest.approx(marker.length, abs=0.05)
+    assert rep["efficiency"] == pytest.approx(marker.efficiency, abs=1e-4)
+    assert rep["fabric_length_mm"] == pytest.approx(marker.length + 2 * 20.0, abs=0.05)
+    assert rep["pieces"] == 7 and rep["pieces_per_size"] == {"M": 6, "S": 1}
+    expect_cut = sum(
+        ring_length(o) + sum(ring_length(p.apply(c)) for c in marker.pieces[p.piece].cutouts)
+        for o, p in zip(marker.placed_outlines(), marker.placements, strict=True)
+    )
+    assert rep["cut_length_mm"] == pytest.approx(expect_cut, abs=0.1)
+    assert rep["notch_count"] == 8 and rep["drill_count"] == 5
+    # the NC file knife-down length = outlines + cut-outs + notch slits
+    prog = read_nc(render(marker, "nc"))
+    assert prog.knife_mm == pytest.approx(rep["knife_length_mm"] + rep["notch_cut_length_mm"], rel=2e-3)
+    t = rep["cutting_time_s"]
+    assert t["knife"] == pytest.approx(rep["knife_length_mm"] / 300.0, abs=0.1)
+    assert t["drills"] == pytest.approx(5 * 0.5, abs=0.05)
+    assert t["total"] == pytest.approx(sum(v for k, v in t.items() if k != "total"), abs=0.2)
+    assert rep["air_move_mm"] <= rep["air_move_unordered_mm"]
+
+
+def test_report_json_written_and_deterministic(tmp_path, marker):
+    a = write_file(marker, tmp_path / "m.report.json")
+    data = json.loads(a.read_text())
+    assert data["format"] == "kitcut-marker-report" and data["device"] == "hpgl-cutter"
+    assert write_file(marker, tmp_path / "n.report.json").read_bytes() == a.read_bytes()
+    g = json.loads(write_file(marker, tmp_path / "g.report.json", device="cnc-knife").read_text())
+    assert g["device"] == "cnc-knife" and g["cutting_time_s"]["knife"] > data["cutting_time_s"]["knife"]
+
+
+@needs_poppler
+def test_report_and_print_pdf(tmp_path, marker):
+    path = write_file(marker, tmp_path / "m.report.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    assert f"{marker.length:,.1f} mm" in text and "Estimated cutting time" in text
+    path = write_file(marker, tmp_path / "m.print.pdf")
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    w, h = (float(v) for v in info.split("Page size:")[1].split("pts")[0].split(" x "))
+    assert (w / PT, h / PT) == pytest.approx((marker.length + 2 * EDGE, marker.width + 2 * EDGE), abs=0.05)
+    marks = registration_marks(build_sheet(marker))
+    ys = {y for _, y in marks}
+    assert ys == {-EDGE / 2, marker.width + EDGE / 2}
+    assert np.diff(sorted({x for x, _ in marks})).max() <= 500.0
+
+
+def test_export_marker_default_set(tmp_path):
+    paths = export_marker(tiny_marker(), tmp_path / "out")
+    assert [p.name for p in paths] == [f"marker.{f}" for f in DEFAULT_FORMATS]
+    assert all(p.stat().st_size > 0 for p in paths)
+    assert not list((tmp_path / "out").glob(".*.tmp"))
+    every = export_marker(tiny_marker(), tmp_path / "all", list(FORMATS), stem="t")
+    assert len(every) == len(FORMATS)
