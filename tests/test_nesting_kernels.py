@@ -1,0 +1,138 @@
+"""The nesting kernels against slow shapely references (tests/naive.py)."""
+
+from __future__ import annotations
+
+import naive
+import numpy as np
+import pytest
+from shapely.geometry import Point, Polygon
+
+from kitcut.nesting import Instance, Item
+from kitcut.nesting.engine import Engine
+from kitcut.nesting.instance import compile_instance
+from kitcut.nesting.kernels_geom import point_in_ring, pole_overlap, rings_collide, segments_intersect
+from kitcut.nesting.standins import poles, standin
+
+SQ = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+# a U with a notch 0.2 wide (x in 0.4..0.6) and 0.8 deep
+U_SHAPE = np.array([[0, 0], [1, 0], [1, 1], [0.6, 1], [0.6, 0.2], [0.4, 0.2], [0.4, 1], [0, 1]], float)
+
+
+def test_segments_random_and_edge_cases():
+    rng = np.random.default_rng(1)
+    for _ in range(400):
+        a, b, c, d = rng.integers(0, 4, (4, 2)).astype(float)  # small grid: many touching/collinear
+        if (a == b).all() or (c == d).all():
+            continue  # shapely has no degenerate segments
+        assert segments_intersect(a, b, c, d) == naive.segments_intersect(a, b, c, d), (a, b, c, d)
+    assert segments_intersect((0, 0), (2, 0), (1, 0), (3, 0))  # collinear overlap
+    assert not segments_intersect((0, 0), (1, 0), (2, 0), (3, 0))  # collinear apart
+    assert segments_intersect((0, 0), (1, 0), (1, 0), (1, 5))  # endpoint touch
+    assert not segments_intersect((0, 0), (1, 0), (0, 1), (1, 1))  # parallel
+
+
+def test_point_in_ring_matches_shapely():
+    rng = np.random.default_rng(2)
+    for _ in range(40):
+        ring = naive.random_polygon(rng)
+        for p in rng.uniform(-1.1, 1.1, (25, 2)):
+            if Polygon(ring).exterior.distance(Point(p)) < 1e-9:
+                continue
+            assert point_in_ring(p, ring) == naive.point_in_ring(p, ring)
+
+
+def test_rings_collide_random_polygons():
+    rng = np.random.default_rng(3)
+    hits = 0
+    for _ in range(600):
+        a = naive.random_polygon(rng, n=int(rng.integers(3, 14)))
+        b = naive.random_polygon(rng, n=int(rng.integers(3, 14)), radius=rng.uniform(0.2, 1.5))
+        off = rng.uniform(-2.0, 2.0, 2)
+        got = rings_collide(a, b, (0.0, 0.0), off)
+        assert got == naive.rings_collide(a, b, (0.0, 0.0), off)
+        hits += got
+    assert 100 < hits < 500  # both answers are exercised
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "off", "expected"),
+    [
+        (SQ, SQ, (1.0, 0.0), True),  # touching edges (closed sets: touching counts)
+        (SQ, SQ, (0.5, 0.0), True),  # collinear bottom and top edges, half overlap
+        (SQ, SQ, (0.75, 0.0), True),  # the case where no vertex lies strictly inside
+        (SQ, SQ, (0.0, 0.0), True),  # identical
+        (SQ, SQ, (1.0 + 1e-9, 0.0), False),  # a hair apart
+        (SQ, SQ, (1.0, 1.0), True),  # corner to corner
+        (SQ * 3 - 1, SQ * 0.5, (0.2, 0.3), True),  # one inside the other, boundaries apart
+        (SQ * 0.5, SQ * 3 - 1, (0.0, 0.0), True),  # the other way round
+        # a thin bar in the notch, then one too wide, then one too deep
+        (U_SHAPE, np.array([[0.45, 0.3], [0.55, 0.3], [0.55, 1.5], [0.45, 1.5]]), (0, 0), False),
+        (U_SHAPE, np.array([[0.35, 0.3], [0.65, 0.3], [0.65, 1.5], [0.35, 1.5]]), (0, 0), True),
+        (U_SHAPE, np.array([[0.45, 0.1], [0.55, 0.1], [0.55, 1.5], [0.45, 1.5]]), (0, 0), True),
+    ],
+)
+def test_rings_collide_edge_cases(a, b, off, expected):
+    assert rings_collide(a, b, (0.0, 0.0), off) is expected
+    assert naive.rings_collide(a, b, (0.0, 0.0), off) is expected
+
+
+def test_pole_overlap_matches_reference():
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        pa = np.column_stack([rng.uniform(-1, 1, (5, 2)), rng.uniform(0.05, 0.5, 5)])
+        pb = np.column_stack([rng.uniform(-1, 1, (7, 2)), rng.uniform(0.05, 0.5, 7)])
+        eps = float(rng.uniform(0.001, 0.05))
+        assert pole_overlap(pa, pb, eps) == pytest.approx(naive.pole_overlap(pa, pb, eps), rel=1e-12)
+    # deeper penetration, larger proxy
+    one = np.array([[0.0, 0.0, 1.0]])
+    assert pole_overlap(one, one + [0.5, 0, 0], 0.01) > pole_overlap(one, one + [1.5, 0, 0], 0.01)
+
+
+def test_wrappers_reject_bad_input():
+    with pytest.raises(ValueError, match="float64"):
+        rings_collide(SQ.astype(np.float32), SQ)
+    with pytest.raises(ValueError, match="shape"):
+        rings_collide(SQ[:2], SQ)
+    with pytest.raises(ValueError, match="eps"):
+        pole_overlap(np.zeros((1, 3)), np.zeros((1, 3)), 0.0)
+
+
+@pytest.mark.parametrize("offset", [1e-6, 0.25])
+def test_standins_inflate_never_shrink(offset):
+    rng = np.random.default_rng(5)
+    t = np.linspace(0, 2 * np.pi, 400, endpoint=False)
+    curvy = np.column_stack([np.cos(t) * (1 + 0.2 * np.sin(5 * t)), 0.6 * np.sin(t)])  # needs simplifying
+    for ring in [naive.random_polygon(rng) for _ in range(10)] + [U_SHAPE, curvy]:
+        s = standin(ring, offset)
+        assert Polygon(s).is_valid
+        assert Polygon(s).contains(Polygon(ring).buffer(offset * 0.999, quad_segs=32))
+        assert len(s) <= 60
+        pl = poles(s)
+        assert len(pl) >= 1
+        for i, (x, y, r) in enumerate(pl):
+            assert Polygon(s).buffer(1e-9 * (1 + r)).contains(Point(x, y).buffer(r * 0.999))
+            for x2, y2, r2 in pl[i + 1 :]:
+                assert np.hypot(x - x2, y - y2) >= (r + r2) * 0.98  # disjoint up to the tolerance of the circle search
+
+
+def test_engine_overlap_matrix_matches_shapely():
+    """The engine's overlap of two pieces is > 0 exactly when their stand-ins intersect."""
+    rng = np.random.default_rng(6)
+    items = tuple(
+        Item(f"p{i}", naive.random_polygon(rng, n=8, radius=1.0), 2, ((0.0, False), (90.0, True)))
+        for i in range(5)
+    )
+    data = compile_instance(Instance(items, width=10.0, spacing=0.1))
+    eng = Engine(data)
+    for _ in range(5):
+        for i in range(eng.n):
+            k = int(rng.integers(data.pk0[i], data.pk1[i]))
+            eng.set(i, k, *rng.uniform(0, 4, 2))
+        eng.refresh()
+        rings = [data.V[data.voff[k] : data.voff[k + 1]] for k in eng.kinds]
+        polys = [Polygon(r + eng.pos[i]) for i, r in enumerate(rings)]
+        for i in range(eng.n):
+            for j in range(eng.n):
+                if i != j:
+                    assert (eng.O[i, j] > 0) == polys[i].intersects(polys[j])
+        assert eng.total_overlap() == pytest.approx(eng.O.sum() / 2)
