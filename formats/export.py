@@ -132,9 +132,9 @@ def export_marker(
 ) -> list[Path]:
     """Write ``marker`` in each of ``formats`` to ``out_dir/<stem>.<format>``; return the paths."""
     out = Path(out_dir)
+    chosen = [_format(fmt) for fmt in (formats or DEFAULT_FORMATS)]  # every name checked before writing
     paths = []
-    for fmt in formats or DEFAULT_FORMATS:
-        f = _format(fmt)
+    for f in chosen:
         path = out / f"{stem}.{f.name}"
         paths.append(write_file(marker, path, f.name, device=device, device_file=device_file))
     return paths

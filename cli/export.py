@@ -1,0 +1,81 @@
+"""``nest export MARKER.json -o DIR``: write the cutting-room files of a nested marker.
+
+Formats are named as file endings (``plt``, ``nc``, ``gcode``, ``dxf``, ``pdf``, ``tiled.pdf``,
+``svg``, ``report.json``...); ``nest export --list`` shows them and the known devices. Output is
+deterministic and written atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+__all__ = ["export"]
+
+
+def _list(device_file) -> None:
+    from kitcut.formats.devices import load_devices
+    from kitcut.formats.export import DEFAULT_FORMATS, FORMATS
+
+    click.echo("formats (* = default set):")
+    for name, f in FORMATS.items():
+        mark = "*" if name in DEFAULT_FORMATS else " "
+        click.echo(f" {mark} {name:<14} {f.description}")
+    click.echo("devices:")
+    for name, d in sorted(load_devices(device_file).items()):
+        click.echo(f"   {name:<16} {d.protocol:<10} {d.description}")
+
+
+@click.command()
+@click.argument("marker_file", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Output folder (default: the marker file's folder).",
+)
+@click.option(
+    "-f",
+    "--formats",
+    "formats",
+    help="Comma-separated formats (default: plt,dxf,pdf,svg,report.json,report.pdf; `all` for every format).",
+)
+@click.option("-d", "--device", help="Cutter/plotter profile for the formats it speaks (see --list).")
+@click.option(
+    "--device-file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="TOML file with more devices (same layout as the bundled devices.toml).",
+)
+@click.option("--stem", default="marker", show_default=True, help="Output file name stem.")
+@click.option("--list", "list_only", is_flag=True, help="List formats and devices, then exit.")
+def export(marker_file, out_dir, formats, device, device_file, stem, list_only) -> None:
+    """Write the cutter, plotter and print files of MARKER_FILE (a marker.json)."""
+    from kitcut.errors import InputError
+
+    if list_only:
+        _list(device_file)
+        return
+    if not marker_file:
+        raise InputError("give a marker.json to export (or --list)")
+    from kitcut.formats.export import FORMATS, export_marker
+    from kitcut.formats.marker_json import read_marker
+
+    marker = read_marker(marker_file)
+    if formats is None:
+        chosen = None
+    elif formats.strip().lower() == "all":
+        chosen = list(FORMATS)
+    else:
+        chosen = [f.strip() for f in formats.split(",") if f.strip()]
+        if not chosen:
+            raise InputError("--formats is empty")
+    if device is not None:
+        from kitcut.formats.devices import get_device
+
+        get_device(device, device_file=device_file)  # unknown names fail before anything is written
+    out = Path(out_dir) if out_dir else Path(marker_file).resolve().parent
+    paths = export_marker(marker, out, chosen, device=device, stem=stem, device_file=device_file)
+    for p in paths:
+        click.echo(str(p))
