@@ -143,14 +143,25 @@ def test_esicup_copies(name):
     assert ours.read_bytes() == shared_file("esicup", f"{name}.json").read_bytes()
 
 
-def test_round_trip_through_the_reader():
+@pytest.mark.parametrize("garment", list(GARMENTS))
+def test_round_trip_through_the_reader(garment):
     read = pytest.importorskip("kitcut.formats.read")
-    pat = read.read_pattern(SAMPLES / "tee.dxf")
-    ours = pattern("tee").pieces
+    pat = read.read_pattern(SAMPLES / f"{garment}.dxf")
+    ours = pattern(garment).pieces
+    assert pat.units == "mm" and pat.style == GARMENTS[garment][2]
     assert len(pat.pieces) == len(ours)
     for got, want in zip(pat.pieces, ours, strict=True):
-        assert (got.name, got.size, got.quantity) == (want.name, want.size, want.quantity)
-        factor = 2.0 if want.folded else 1.0
-        assert got.area == pytest.approx(factor * want.area, rel=0.005)
-        assert len(got.notches) >= len(want.notches)
+        assert (got.name, got.size, got.quantity, got.flipped) == (
+            want.name, want.size, want.quantity, want.flipped
+        )
         assert got.grain is not None
+        np.testing.assert_allclose(got.grain.points, want.grain.points, atol=1e-6)
+        if want.folded:  # unfolded by the reader: twice the half, notches mirrored
+            assert got.area == pytest.approx(2 * want.area, rel=0.005)
+            assert len(want.notches) <= len(got.notches) <= 2 * len(want.notches)
+            continue
+        diff = Polygon(got.outline).symmetric_difference(Polygon(want.outline)).area
+        assert diff < 1e-6 * want.area
+        for a, b in ((got.notches, want.notches), (got.drills, want.drills)):
+            xy = [sorted((x.x, x.y) for x in items) for items in (a, b)]
+            np.testing.assert_allclose(*xy, atol=1e-6)
