@@ -67,6 +67,7 @@ class Outcome:
     efficiency: float | None = None
     seconds: float = 0.0
     saved_metres: float | None = None
+    builder: str | None = None  # host:pid of the process that built the kit
 
 
 @dataclass
@@ -295,7 +296,7 @@ def _outcomes_of(job: Job, result: dict) -> list[Outcome]:
         out.append(Outcome(file=Path(file).name, order=oid, status=status, message=result.get("message", ""),
                            kit=result.get("kit"), metres=result.get("metres", 0.0) if first else 0.0,
                            efficiency=result.get("efficiency"), seconds=result.get("seconds", 0.0),
-                           saved_metres=result.get("saved_metres")))
+                           saved_metres=result.get("saved_metres"), builder=result.get("builder")))
     return out
 
 
@@ -331,7 +332,7 @@ def run_batch(
         for o in new:
             what = o.message if o.status in ("failed", "busy", "deferred", "skipped") else (
                 f"kit {o.kit}: {o.metres:.3f} m, efficiency {100 * (o.efficiency or 0):.1f} %, "
-                f"{o.seconds:.1f} s")
+                f"{o.seconds:.1f} s, built by {o.builder}")
             log(f"{o.file} ({o.order or '?'}): {o.status}: {what}")
             if on_outcome:
                 on_outcome(o)

@@ -10,6 +10,8 @@ need kitcut installed (the same version).
 
 from __future__ import annotations
 
+import time
+
 from kitcut.errors import InputError
 
 __all__ = ["DaskExecutor", "import_distributed"]
@@ -47,9 +49,14 @@ class DaskExecutor:
     def submit(self, fn, *args):
         return self.client.submit(fn, *args, pure=False)
 
-    def wait_first(self, futures):
-        done, _ = self._distributed.wait(list(futures), return_when="FIRST_COMPLETED")
-        return list(done)
+    @staticmethod
+    def wait_first(futures, poll_s: float = 0.05):
+        """The finished futures, once at least one is (``distributed.wait`` needs a default client)."""
+        while True:
+            done = [f for f in futures if f.done()]
+            if done:
+                return done
+            time.sleep(poll_s)
 
     def shutdown(self) -> None:
         self.client.close()

@@ -75,6 +75,7 @@ class KitResult:
     pieces: int = 0
     seconds: float = 0.0
     saved_metres: float | None = None
+    builder: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     def to_dict(self) -> dict:
         return asdict(self)
