@@ -43,6 +43,7 @@ class Search:
         self.report = report or (lambda phase, length, feasible: None)
         self.explore_share = explore_share
         self.iterations = 0
+        self.moves = 0
         self.best: Snapshot | None = None
         self.best_length = np.inf
         self.time_to_first = None
@@ -104,7 +105,7 @@ class Search:
             while stale < patience and not self.done():
                 order = e.colliding()
                 self.rng.shuffle(order)
-                e.sweep(order, self.rng)
+                self.moves += e.sweep(order, self.rng)
                 self.iterations += 1
                 total = e.total_overlap()
                 if total == 0.0:

@@ -83,7 +83,7 @@ def _run_search(data: Compiled, seed_seq, deadline: float, max_iterations, initi
     eng = Engine(data)
     search = Search(eng, rng, deadline=deadline, max_iterations=max_iterations, report=report)
     best = search.run(initial)
-    return best, search.iterations, search.time_to_first
+    return best, (search.iterations, search.moves), search.time_to_first
 
 
 def _worker(wid, data, seed_seq, deadline, max_iterations, initial, q):
@@ -148,7 +148,7 @@ def solve(
 
     t_search = time.monotonic()
     if data.n == 0:
-        return Solution((), 0.0, 0.0, {"seed": seed, "workers": workers, "iterations": 0})
+        return Solution((), 0.0, 0.0, {"seed": seed, "workers": workers, "iterations": 0, "moves": 0})
     results = {}
     if workers == 1:
         best, iters, ttf = _run_search(data, seeds[0], deadline, max_iterations, snap, relay)
@@ -189,8 +189,9 @@ def solve(
         "seed": int(seed),
         "workers": workers,
         "best_worker": int(w_best),
-        "iterations": int(sum(r[1] for r in results.values())),
-        "time_to_first_s": float(min(r[2] for r in results.values() if r[2] is not None)),
+        "iterations": int(sum(r[1][0] for r in results.values())),
+        "moves": int(sum(r[1][1] for r in results.values())),
+        "time_to_first_s": float(t_search - t0) + float(min(r[2] or 0.0 for r in results.values())),
         "compile_s": float(compile_s),
         "search_s": float(time.monotonic() - t_search),
     }
