@@ -1,12 +1,73 @@
-"""``nest info FILE``: what a pattern file holds (stub, replaced by the import work)."""
+"""``nest info FILE``: what a pattern file holds: pieces, totals, and every import remark."""
 
 from __future__ import annotations
 
+import json
+import sys
+
 import click
+
+__all__ = ["info"]
 
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-def info(file: str) -> None:
-    """List the pieces of a pattern file."""
-    raise click.ClickException("not implemented yet")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.option("--units", help="Units of a DXF that does not say (mm, cm, m, in, ft, metric, english).")
+@click.option("--tolerance", type=float, default=0.1, show_default=True,
+              help="Curve chord tolerance and largest cut-line gap closed (mm).")
+@click.option("--strict", is_flag=True, help="Treat every import repair as an error.")
+@click.option("--keep-folded", is_flag=True, help="Keep fold pieces as halves (do not unfold).")
+@click.option("--repair", is_flag=True, help="Repair self-intersecting outlines.")
+def info(file: str, as_json: bool, units: str | None, tolerance: float, strict: bool, keep_folded: bool,
+         repair: bool) -> None:
+    """List the pieces of a pattern FILE (DXF or benchmark JSON) and every import remark."""
+    from kitcut.formats.read import read_pattern
+    from kitcut.formats.summary import pattern_summary
+
+    pattern = read_pattern(file, units=units, tolerance=tolerance, strict=strict, unfold=not keep_folded,
+                           repair=repair)
+    data = pattern_summary(pattern)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    _table(data)
+
+
+def _fmt_qty(p: dict) -> str:
+    q = str(p["quantity"])
+    return f"{q} ({p['flipped']} flipped)" if p["flipped"] else q
+
+
+def _table(data: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    unit = "mm" if data["units"] == "mm" else data["units"]
+    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160, highlight=False,
+                      soft_wrap=False)
+    title = f"{data['file']}: {data['style'] or 'no style name'}"
+    console.print(title, markup=False)
+    rule = f" ({data['units_rule']})" if data["units_rule"] else ""
+    console.print(f"drawn in {data['units_in']}{rule}; shown in {unit}"
+                  + (f"; fabric width {data['fabric_width']:g} {unit}" if data["fabric_width"] else ""),
+                  markup=False)
+    t = Table(show_edge=False, pad_edge=False, header_style="bold")
+    for col, just in (("piece", "left"), ("size", "left"), ("qty", "right"), (f"area {unit}²", "right"),
+                      (f"w × h {unit}", "right"), ("grain", "center"), ("notch", "right"),
+                      ("drill", "right"), ("cut-out", "right"), ("int.", "right"), ("fold", "left")):
+        t.add_column(col, justify=just, no_wrap=True)
+    for p in data["pieces"]:
+        fold = ("unfolded" if p["unfolded"] else "half") if p["folded"] else ""
+        t.add_row(p["name"], p["size"] or "", _fmt_qty(p), f"{p['area_mm2']:,.0f}",
+                  f"{p['width_mm']:.1f} × {p['height_mm']:.1f}", "yes" if p["has_grain"] else "no",
+                  str(p["notches"]), str(p["drills"]), str(p["cutouts"]), str(p["internal_lines"]), fold)
+    console.print(t)
+    console.print(f"{data['piece_count']} pieces, {data['copies']} copies, total area "
+                  f"{data['total_area_mm2']:,.0f} {unit}² (area × quantity)", markup=False)
+    notes = data["warnings"]
+    if notes:
+        console.print(f"\n{len(notes)} import remark(s): {data['repairs']} repair(s), {data['skipped']} "
+                      f"skipped, {len(notes) - data['repairs'] - data['skipped']} warning(s)", markup=False)
+        for w in notes:
+            console.print(f"  {w}", markup=False)

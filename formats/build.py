@@ -1,0 +1,311 @@
+"""From the raw parts of one piece (as read from a file) to a checked :class:`Piece` in mm.
+
+Readers fill a :class:`RawPiece` (coordinates in drawing units, already placed by the INSERT
+transform); :func:`build_piece` scales to millimetres, chains the cut line, checks and repairs
+it, reads the notches, drills, grain, internal and sew lines, cut-outs, and unfolds a piece
+drawn on a fold line. Every repair and doubt goes to the report.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kitcut.formats.chains import Chain, Segment, chain_segments, dedupe
+from kitcut.formats.outline import (
+    Fixer,
+    check_ring,
+    inward_angle,
+    reflect,
+    reflect_angle,
+    remove_spikes,
+    unfold_ring,
+)
+from kitcut.model import Drill, Line, Notch, Piece, Source
+from kitcut.model.geometry import ring_area
+
+__all__ = [
+    "RawPiece", "RawNotch", "build_piece", "chain_rings", "gap_error", "NOTCH_LAYER_KINDS",
+    "DEFAULT_NOTCH_DEPTH",
+]
+
+#: ASTM D6673 notch layers and their kinds (layer 4 is a slit, or a V when it has a width).
+NOTCH_LAYER_KINDS = {"80": "t", "81": "castle", "82": "check", "83": "u"}
+#: Notch depth (mm) when the file gives none.
+DEFAULT_NOTCH_DEPTH = 5.0
+#: Exactly joined: gaps below this (mm) are not repairs.
+EXACT_MM = 1e-3
+
+
+@dataclass
+class RawNotch:
+    """A notch as read: a POINT (``z`` depth, ``width``, ``angle`` or ``None``) or a short LINE."""
+
+    x: float
+    y: float
+    z: float = 0.0
+    width: float = 0.0
+    angle: float | None = None
+    kind: str = "slit"
+    line: np.ndarray | None = None
+    source: str = ""
+
+
+@dataclass
+class RawPiece:
+    """The parts of one piece in drawing units (placed), before checks."""
+
+    key: str
+    block: str | None = None
+    layer: str | None = None
+    texts: dict = field(default_factory=dict)
+    annotations: list = field(default_factory=list)
+    boundary: list = field(default_factory=list)  # (points, closed, source)
+    cutouts: list = field(default_factory=list)  # (points, closed, source)
+    internal: list = field(default_factory=list)  # (points, closed, source)
+    sew: list = field(default_factory=list)  # (points, closed, source)
+    fold: list = field(default_factory=list)  # (points, source)
+    grain: list = field(default_factory=list)  # (points, source)
+    notches: list = field(default_factory=list)  # RawNotch
+    drills: list = field(default_factory=list)  # (x, y, z, source)
+    nm_points: list = field(default_factory=list)  # (x, y) of NM ("not mirrored") marks
+    mirrored_insert: bool = False
+    inserts: tuple | None = None  # (count, mirrored) when the block is inserted more than once
+    quantity: int | None = None
+    flipped: int | None = None
+
+    @property
+    def name(self) -> str:
+        return self.texts.get("name") or self.key
+
+
+def chain_rings(parts: list, tol: float, fixer: Fixer, piece: str, what: str) -> tuple[list, list[Chain]]:
+    """Closed rings (mm) of ``parts`` (``(points, closed, source)`` in mm): closed entities as
+    they are, open ones chained within ``tol``. Returns ``(rings, open_chains)``; every gap
+    closed above :data:`EXACT_MM` is reported as a repair."""
+    rings = []
+    segs = []
+    for pts, closed, src in parts:
+        pts = dedupe(np.asarray(pts, dtype=np.float64), 0.0)
+        if closed:
+            if len(pts) > 1 and np.array_equal(pts[0], pts[-1]):
+                pts = pts[:-1]
+            rings.append(pts)
+        elif len(pts) < 2 or np.linalg.norm(np.diff(pts, axis=0), axis=1).sum() <= EXACT_MM:
+            fixer.report.skip(f"zero-length piece of the {what} ignored", piece=piece, entity=src)
+        else:
+            segs.append(Segment(pts, src))
+    open_chains = []
+    for ch in chain_segments(segs, tol):
+        if ch.closed:
+            for gap, x, y in ch.joins:
+                if gap > EXACT_MM:
+                    fixer.repair(f"closed a gap of {gap:.3f} mm in the {what} at ({x:.1f}, {y:.1f}) "
+                                 f"(tolerance {tol:g} mm)", piece=piece)
+            rings.append(ch.points)
+        else:
+            open_chains.append(ch)
+    return rings, open_chains
+
+
+def gap_error(chains: list[Chain], fixer: Fixer, piece: str, tol: float, what: str):
+    """The error for a cut line that does not close: the largest gap and where it is."""
+    if len(chains) == 1:
+        p, q = chains[0].points[0], chains[0].points[-1]
+        gap = float(np.linalg.norm(p - q))
+        where = (p + q) / 2
+    else:
+        joined = chain_segments([Segment(c.points) for c in chains], math.inf)
+        joins = [j for c in joined for j in c.joins]
+        gap, x, y = max(joins) if joins else (math.inf, 0.0, 0.0)
+        where = np.array([x, y])
+    return fixer.error(
+        f"{what} is open: a gap of {gap:.3f} mm at ({where[0]:.1f}, {where[1]:.1f}) is larger than the "
+        f"tolerance {tol:g} mm ({sum(len(c.sources) for c in chains)} piece(s) of line do not close)",
+        piece=piece)
+
+
+def _line(pts, closed: bool = False) -> Line:
+    return Line(dedupe(np.asarray(pts, dtype=np.float64), 0.0), closed)
+
+
+def _notch(n: RawNotch, s: float, outline: np.ndarray) -> Notch:
+    if n.line is not None:
+        pts = n.line * s
+        # the end on the cut line is the notch position; it cuts towards the other end
+        from shapely.geometry import LinearRing, Point
+
+        ring = LinearRing(outline)
+        d0 = ring.distance(Point(pts[0]))
+        d1 = ring.distance(Point(pts[-1]))
+        a, b = (pts[0], pts[-1]) if d0 <= d1 else (pts[-1], pts[0])
+        depth = float(np.linalg.norm(b - a))
+        angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
+        return Notch(float(a[0]), float(a[1]), angle % 360.0, n.kind, depth or DEFAULT_NOTCH_DEPTH, 0.0)
+    x, y = n.x * s, n.y * s
+    angle = inward_angle(outline, x, y) if n.angle is None else n.angle
+    depth = abs(n.z) * s or DEFAULT_NOTCH_DEPTH
+    width = abs(n.width) * s
+    kind = n.kind if n.kind != "slit" or width == 0 else "v"
+    return Notch(float(x), float(y), float(angle) % 360.0, kind, float(depth), float(width))
+
+
+def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer: Fixer, file: str) -> Piece:
+    """Check and assemble one piece (see the module docstring); ``scale`` is mm per drawing unit."""
+    name = raw.name
+    label = f"{name} ({raw.texts['size']})" if raw.texts.get("size") else name
+    s = scale
+    boundary = [(np.asarray(p) * s, c, src) for p, c, src in raw.boundary]
+    rings, open_chains = chain_rings(boundary, tol, fixer, label, "cut line")
+    if not rings:
+        if open_chains:
+            raise gap_error(open_chains, fixer, label, tol, "cut line")
+        raise fixer.error("no closed outline (the cut line is empty)", piece=label)
+    rings.sort(key=lambda r: -abs(ring_area(r)) if len(r) >= 3 else 0.0)
+    ring0, spikes = remove_spikes(rings[0], max(tol, 0.05))
+    slits = []
+    for kind, x, y, ang, size in spikes:
+        if kind == "outward":
+            fixer.repair(f"removed an outward spike ({size:.2f} mm) from the cut line at ({x:.1f}, {y:.1f})",
+                         piece=label)
+        elif kind == "backtrack":
+            fixer.repair(f"removed a {size:.3f} mm backtrack from the cut line at ({x:.1f}, {y:.1f}) "
+                         f"(tolerance {tol:g} mm)", piece=label)
+        else:
+            slits.append(Notch(x, y, ang, "slit", size, 0.0))
+    if slits:
+        fixer.report.warn(f"{len(slits)} slit(s) drawn into the cut line read as slit notches", piece=label)
+    outline = check_ring(ring0, fixer, piece=label)
+    for ch in open_chains:
+        fixer.report.warn(f"open piece of the cut line ({ch.length:.1f} mm) not part of the outline; "
+                          "not used", piece=label, entity=", ".join(ch.sources))
+    cut_parts = [(np.asarray(p) * s, c, src) for p, c, src in raw.cutouts]
+    extra = rings[1:]
+    from shapely.geometry import Polygon
+
+    outer = Polygon(outline)
+    cut_rings, cut_open = chain_rings(cut_parts, tol, fixer, label, "cut-out")
+    for r in extra:
+        if len(r) >= 3 and outer.contains(Polygon(r).representative_point()):
+            fixer.report.warn("a second closed loop on the cut line lies inside the outline: taken as a "
+                              "cut-out", piece=label)
+            cut_rings.append(r)
+        else:
+            fixer.report.skip("a second closed loop on the cut line lies outside the outline; not used",
+                              piece=label)
+    for ch in cut_open:
+        fixer.report.warn(f"cut-out is open (gap {ch.end_gap:.3f} mm > tolerance {tol:g} mm); not used",
+                          piece=label, entity=", ".join(ch.sources))
+    cutouts = []
+    for r in cut_rings:
+        r = check_ring(r, fixer, piece=label, what="cut-out")
+        if not outer.contains(Polygon(r)):
+            fixer.report.warn("cut-out is not inside the outline; not used", piece=label)
+            continue
+        cutouts.append(r)
+
+    grain = None
+    for k, (pts, src) in enumerate(raw.grain):
+        pts = np.asarray(pts) * s
+        if k == 0 and len(pts) >= 2 and np.linalg.norm(pts[-1] - pts[0]) > 0:
+            grain = Line(np.array([pts[0], pts[-1]]))
+        else:
+            fixer.report.skip("extra or empty grain line; not used", piece=label, entity=src)
+    fold = None
+    for k, (pts, src) in enumerate(raw.fold):
+        pts = np.asarray(pts) * s
+        if k == 0 and len(pts) >= 2 and np.linalg.norm(pts[-1] - pts[0]) > 0:
+            fold = Line(np.array([pts[0], pts[-1]]))
+        else:
+            fixer.report.skip("extra or empty mirror line; not used", piece=label, entity=src)
+    internal = [_line(np.asarray(p) * s, c) for p, c, _ in raw.internal if len(p) >= 2]
+    sew = [_line(np.asarray(p) * s, c) for p, c, _ in raw.sew if len(p) >= 2]
+    notches = [_notch(n, s, outline) for n in raw.notches]
+    near = max(tol, 1.0)
+    notches += [n for n in slits if all(math.hypot(n.x - o.x, n.y - o.y) > near for o in notches)]
+    drills = [Drill(float(x * s), float(y * s), (abs(z) * s) or None) for x, y, z, _ in raw.drills]
+
+    folded = fold is not None
+    unfolded = False
+    if folded and unfold:
+        a, b = fold.points[0], fold.points[-1]
+        full = unfold_ring(outline, a, b, max(tol, 0.05))
+        if full is None:
+            fixer.report.warn("mirror line does not lie along the outline; the piece is kept as drawn "
+                              "(a half on the fold)", piece=label)
+        else:
+            outline = check_ring(full, fixer, piece=label, what="unfolded outline")
+            unfolded = True
+            notches, drills, internal, sew, cutouts = _mirror_parts(
+                a, b, tol, notches, drills, internal, sew, cutouts,
+                [np.asarray(p) * s for p in raw.nm_points], fixer, label)
+    return Piece(
+        name=name,
+        outline=outline,
+        size=raw.texts.get("size") or None,
+        quantity=raw.quantity if raw.quantity is not None else 1,
+        flipped=raw.flipped,
+        grain=grain,
+        notches=tuple(notches),
+        drills=tuple(drills),
+        internal_lines=tuple(internal),
+        cutouts=tuple(cutouts),
+        sew_lines=tuple(sew),
+        fold_line=fold,
+        folded=folded,
+        unfolded=unfolded,
+        category=raw.texts.get("category") or None,
+        material=raw.texts.get("material") or None,
+        annotations=tuple(raw.annotations),
+        source=Source(file=file, block=raw.block, layer=raw.layer),
+    )
+
+
+def _dist_to_line(p, a, b) -> float:
+    d = (b - a) / np.linalg.norm(b - a)
+    r = np.asarray(p) - a
+    return abs(r[0] * d[1] - r[1] * d[0])
+
+
+def _mirror_parts(a, b, tol, notches, drills, internal, sew, cutouts, nm_points, fixer, label):
+    """Notches, drills, internal and sew lines and cut-outs of both halves. Features on the fold
+    line are not doubled; internal lines nearest to an ``NM`` mark are not mirrored."""
+    on = max(tol, 0.5)
+    from dataclasses import replace
+
+    out_n = list(notches)
+    for n in notches:
+        if _dist_to_line((n.x, n.y), a, b) > on:
+            (x, y), = reflect(np.array([[n.x, n.y]]), a, b)
+            out_n.append(replace(n, x=float(x), y=float(y), angle_deg=reflect_angle(n.angle_deg, a, b)))
+    out_d = list(drills)
+    for d in drills:
+        if _dist_to_line((d.x, d.y), a, b) > on:
+            (x, y), = reflect(np.array([[d.x, d.y]]), a, b)
+            out_d.append(Drill(float(x), float(y), d.diameter))
+    keep = set()
+    if nm_points and internal:
+        from shapely.geometry import LineString, Point
+
+        geoms = [LineString(ln.points) for ln in internal]
+        for p in nm_points:
+            keep.add(int(np.argmin([g.distance(Point(p)) for g in geoms])))
+    out_i = list(internal)
+    for k, ln in enumerate(internal):
+        if k in keep:
+            continue
+        if max(_dist_to_line(p, a, b) for p in ln.points) <= on:
+            continue  # lies on the fold line
+        out_i.append(Line(reflect(ln.points, a, b)[::-1], ln.closed))
+    out_s = list(sew) + [Line(reflect(ln.points, a, b)[::-1], ln.closed) for ln in sew]
+    out_c = list(cutouts)
+    for c in cutouts:
+        if min(_dist_to_line(p, a, b) for p in c) <= on:
+            fixer.report.warn("a cut-out touches the mirror line; not mirrored", piece=label)
+            continue
+        out_c.append(reflect(c, a, b))
+    if keep:
+        fixer.report.warn(f"{len(keep)} internal line(s) marked NM kept on one half only", piece=label)
+    return out_n, out_d, out_i, out_s, out_c

@@ -1,0 +1,176 @@
+"""Curve entities to point arrays, and chaining open pieces of a cut line into closed rings.
+
+Real AAMA exports lay the cut line as several open POLYLINEs head to tail (with zero-length
+stubs at the joints); general CAD writes LINE/ARC/SPLINE segments in any order and direction.
+:func:`chain_segments` joins them end to end within a gap tolerance and says where it had to
+close a gap; it never takes just the first polyline.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["CURVE_TYPES", "entity_points", "Segment", "Chain", "chain_segments", "dedupe", "describe"]
+
+#: Entity types that carry a curve kitcut can read.
+CURVE_TYPES = frozenset({"LINE", "POLYLINE", "LWPOLYLINE", "ARC", "CIRCLE", "ELLIPSE", "SPLINE"})
+
+#: Points closer than this (drawing units, relative to the tolerance) count as the same point.
+EXACT = 1e-6
+
+
+def describe(e, block: str | None = None) -> str:
+    """``"LINE #1F2 on layer 8 in block FRONT_M"``: how reports name an entity."""
+    handle = e.dxf.get("handle", None)
+    s = f"{e.dxftype()}{' #' + handle if handle else ''} on layer {e.dxf.get('layer', '0')}"
+    return s + (f" in block {block}" if block else "")
+
+
+def _path_points(e, flat_tol: float) -> np.ndarray:
+    from ezdxf import path
+
+    p = path.make_path(e)
+    pts = np.array([(v.x, v.y) for v in p.flattening(distance=max(flat_tol, 1e-9), segments=8)])
+    return pts.reshape(-1, 2)
+
+
+def entity_points(e, flat_tol: float) -> tuple[np.ndarray, bool] | None:
+    """``(points float64[n, 2], closed)`` of a curve entity in its block's coordinates.
+
+    Curves (arcs, bulges, splines, ellipses) are flattened to the chord tolerance
+    ``flat_tol`` (drawing units). ``None`` for entities that are not 2D curves.
+    """
+    t = e.dxftype()
+    try:
+        if t == "LINE":
+            s, f = e.dxf.start, e.dxf.end
+            return np.array([[s.x, s.y], [f.x, f.y]]), False
+        if t == "POLYLINE":
+            if not (e.is_2d_polyline or e.is_3d_polyline):
+                return None
+            verts = list(e.vertices)
+            ext = e.dxf.get("extrusion", None)
+            if any(v.dxf.get("bulge", 0.0) for v in verts) or (ext is not None and ext.z < 0):
+                pts = _path_points(e, flat_tol)
+            else:
+                pts = np.array([(v.dxf.location.x, v.dxf.location.y) for v in verts]).reshape(-1, 2)
+            return pts, bool(e.is_closed)
+        if t == "LWPOLYLINE":
+            raw = e.get_points("xyb")
+            ext = e.dxf.get("extrusion", None)
+            if any(b for _, _, b in raw) or (ext is not None and ext.z < 0):
+                pts = _path_points(e, flat_tol)
+            else:
+                pts = np.array([(x, y) for x, y, _ in raw]).reshape(-1, 2)
+            return pts, bool(e.closed)
+        if t in ("ARC", "CIRCLE", "ELLIPSE", "SPLINE"):
+            pts = _path_points(e, flat_tol)
+            closed = t == "CIRCLE" or (len(pts) > 2 and bool(np.allclose(pts[0], pts[-1])))
+            if t == "SPLINE" and e.closed:
+                closed = True
+            return pts, closed
+    except (ValueError, ZeroDivisionError, TypeError, AttributeError):
+        return np.zeros((0, 2)), False
+    return None
+
+
+def dedupe(pts: np.ndarray, eps: float = 0.0) -> np.ndarray:
+    """Drop consecutive repeated points (within ``eps``)."""
+    if len(pts) < 2:
+        return pts
+    d = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+    keep = np.concatenate(([True], d > eps))
+    return pts[keep]
+
+
+@dataclass
+class Segment:
+    """An open piece of a line: its points and the entity it came from."""
+
+    points: np.ndarray
+    source: str = ""
+
+
+@dataclass
+class Chain:
+    """Segments joined end to end. ``joins`` are ``(gap, x, y)`` of every joint (and of the
+    closing joint when ``closed``)."""
+
+    points: np.ndarray
+    closed: bool
+    sources: list[str] = field(default_factory=list)
+    joins: list[tuple[float, float, float]] = field(default_factory=list)
+
+    @property
+    def end_gap(self) -> float:
+        return float(np.linalg.norm(self.points[-1] - self.points[0]))
+
+    @property
+    def length(self) -> float:
+        return float(np.linalg.norm(np.diff(self.points, axis=0), axis=1).sum())
+
+
+def _nearest(ends: np.ndarray, used: np.ndarray, p: np.ndarray) -> tuple[int, float]:
+    d = np.hypot(ends[:, 0] - p[0], ends[:, 1] - p[1])
+    d[np.repeat(used, 2)] = np.inf
+    k = int(np.argmin(d))
+    return k, float(d[k])
+
+
+def chain_segments(segments: list[Segment], tol: float) -> list[Chain]:
+    """Join open segments end to end (either direction) where ends lie within ``tol``.
+
+    A chain closes when its ends meet within ``tol`` and no unused segment starts nearer.
+    Returns closed and open chains; the caller decides what an open chain means.
+    """
+    segs = [s for s in segments if len(s.points) >= 2]
+    if not segs:
+        return []
+    ends = np.array([[s.points[0], s.points[-1]] for s in segs]).reshape(-1, 2)
+    used = np.zeros(len(segs), dtype=bool)
+    chains: list[Chain] = []
+    for first in range(len(segs)):
+        if used[first]:
+            continue
+        used[first] = True
+        parts = [segs[first].points]
+        sources = [segs[first].source]
+        joins: list[tuple[float, float, float]] = []
+        head, tail = segs[first].points[0], segs[first].points[-1]
+        closed = False
+        for side in ("tail", "head"):
+            while True:
+                here = tail if side == "tail" else head
+                other = head if side == "tail" else tail
+                gap_close = float(np.hypot(*(here - other)))
+                npts = sum(len(p) for p in parts)
+                k, d = _nearest(ends, used, here) if not used.all() else (-1, math.inf)
+                if npts >= 3 and gap_close <= tol and gap_close <= d:
+                    joins.append((gap_close, *((here + other) / 2)))
+                    closed = True
+                    break
+                if d > tol:
+                    break
+                i, at_start = divmod(k, 2)
+                pts = segs[i].points
+                used[i] = True
+                sources.append(segs[i].source)
+                joins.append((d, *((here + ends[k]) / 2)))
+                if side == "tail":
+                    pts = pts if at_start == 0 else pts[::-1]
+                    parts.append(pts[1:] if d <= EXACT * max(tol, 1.0) else pts)
+                    tail = pts[-1]
+                else:
+                    pts = pts[::-1] if at_start == 0 else pts
+                    parts.insert(0, pts[:-1] if d <= EXACT * max(tol, 1.0) else pts)
+                    head = pts[0]
+            if closed:
+                break
+        pts = np.concatenate(parts)
+        if closed and len(pts) > 1 and np.hypot(*(pts[0] - pts[-1])) <= EXACT * max(tol, 1.0):
+            pts = pts[:-1]
+        chains.append(Chain(pts, closed, sources, joins))
+    return chains

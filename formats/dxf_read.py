@@ -1,0 +1,212 @@
+"""Read a pattern DXF (AAMA / ASTM D6673 or plain CAD) into a :class:`~kitcut.model.Pattern`.
+
+:func:`read_dxf` opens the file (``ezdxf.readfile``, falling back to ``ezdxf.recover`` for
+damaged files such as CLO's), tells AAMA block files from plain drawings, decides the units
+(see :mod:`kitcut.formats.units`), and builds every piece in millimetres.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from kitcut.errors import DXFFormatError, InputError, KitcutError
+from kitcut.formats import aama, plain_dxf
+from kitcut.formats.build import RawPiece, build_piece
+from kitcut.formats.outline import Fixer
+from kitcut.formats.texts import parse_quantity
+from kitcut.formats.units import MM_PER_UNIT, insunits_name, normalize_units, size_check, units_text_name
+from kitcut.model import ImportReport, Pattern
+
+__all__ = ["read_dxf", "open_dxf", "looks_like_dxf", "resolve_units", "assign_quantities"]
+
+
+def looks_like_dxf(head: bytes) -> bool:
+    """True when ``head`` (the first bytes of a file) starts like an ASCII or binary DXF."""
+    if head.startswith(b"AutoCAD Binary DXF"):
+        return True
+    text = head.lstrip(b"\xef\xbb\xbf").decode("latin-1")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return len(lines) >= 2 and lines[0] in ("0", "999") and (lines[0] == "999" or lines[1] == "SECTION")
+
+
+def _check_complete(path: Path, size: int, file: str) -> None:
+    with open(path, "rb") as fp:
+        fp.seek(max(0, size - 256))
+        tail = fp.read()
+    if tail.startswith(b"AutoCAD Binary DXF"):
+        return
+    lines = [ln.strip() for ln in tail.decode("latin-1").splitlines() if ln.strip()]
+    if not lines or lines[-1].upper() != "EOF":
+        raise DXFFormatError("truncated DXF: the file ends without the EOF marker "
+                             f"(last line {lines[-1][:40]!r} )" if lines else "truncated DXF", file=file)
+
+
+def open_dxf(path, report: ImportReport, *, file: str):
+    """The ezdxf document of ``path``; :class:`DXFFormatError` for files that are not DXF,
+    are truncated, or are too damaged to recover."""
+    import ezdxf
+    from ezdxf import recover
+
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        with open(p, "rb") as fp:
+            head = fp.read(512)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
+    if size == 0:
+        raise DXFFormatError("empty file (0 bytes), not a DXF", file=file)
+    if not looks_like_dxf(head):
+        raise DXFFormatError("not a DXF file (it does not start with a DXF section)", file=file)
+    _check_complete(p, size, file)
+    try:
+        return ezdxf.readfile(str(p))
+    except Exception:  # noqa: BLE001 - any strict-reader failure: try the recovering reader
+        pass
+    try:
+        doc, auditor = recover.readfile(str(p))
+    except Exception as exc:  # noqa: BLE001
+        raise DXFFormatError(f"not a readable DXF ({type(exc).__name__}: {exc})", file=file) from None
+    n = len(auditor.fixes)
+    report.warn(f"damaged DXF read by the recovering reader ({n} fix(es), {len(auditor.errors)} error(s))")
+    for fix in auditor.fixes[:20]:
+        report.warn(f"recovered: {fix.message}")
+    return doc
+
+
+def resolve_units(user: str | None, header_code, units_text: str | None, *, file: str,
+                  report: ImportReport) -> tuple[str | None, str | None]:
+    """``(unit, rule)`` from the user option, ``$INSUNITS`` and the ``Units:`` text, or
+    ``(None, None)`` when none of them decides (then the size check runs)."""
+    declared = []
+    hdr = insunits_name(header_code, file=file) if header_code not in (None, 0) else None
+    if hdr:
+        declared.append((hdr, "$INSUNITS"))
+    if units_text:
+        declared.append((units_text_name(units_text, file=file), "Units text"))
+    if user:
+        unit = normalize_units(user, file=file)
+        for u, rule in declared:
+            if u != unit:
+                report.warn(f"--units {unit} overrides the file's {rule} ({u})")
+        return unit, "--units"
+    if len(declared) == 2 and declared[0][0] != declared[1][0]:
+        report.warn(f"$INSUNITS says {declared[0][0]} but the Units text says {declared[1][0]}: "
+                    "$INSUNITS used")
+    return declared[0] if declared else (None, None)
+
+
+def assign_quantities(raws: list[RawPiece], report: ImportReport) -> None:
+    """Quantity, Category and Fabric texts: parsed, and shared between the sizes of a piece.
+
+    AccuMark writes them in the sample-size block only; the other sizes of the same piece name
+    take them (reported). ``a,b`` is ``a`` as drawn plus ``b`` mirrored."""
+    by_name: dict[str, list[RawPiece]] = defaultdict(list)
+    for r in raws:
+        by_name[r.name].append(r)
+    missing = []
+    for name, group in by_name.items():
+        for key in ("quantity", "category", "material"):
+            donors = [r for r in group if r.texts.get(key)]
+            takers = [r for r in group if not r.texts.get(key)]
+            if donors and takers:
+                for r in takers:
+                    r.texts[key] = donors[0].texts[key]
+                if key == "quantity":
+                    report.warn(f"Quantity text only in {len(donors)} of {len(group)} sizes "
+                                f"(size {donors[0].texts.get('size', '?')}): used for the other sizes",
+                                piece=name)
+        zero = False
+        for r in group:
+            q = r.texts.get("quantity")
+            if q:
+                try:
+                    r.quantity, r.flipped = parse_quantity(q)
+                except ValueError:
+                    report.warn(f"unreadable Quantity text {q!r}: 1 assumed", piece=name)
+                    r.quantity, r.flipped = 1, None
+            elif r.inserts:
+                r.quantity = r.inserts[0]
+                r.flipped = r.inserts[1] or None
+            else:
+                r.quantity, r.flipped = 1, None
+                if name not in missing:
+                    missing.append(name)
+            zero = zero or r.quantity == 0
+        if zero:
+            report.warn("Quantity 0: the file says this piece is not cut; kept with quantity 0", piece=name)
+    if missing:
+        shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+        report.warn(f"no Quantity text: quantity 1 assumed for {shown}")
+
+
+def _extent(raws: list[RawPiece]) -> float:
+    best = 0.0
+    for r in raws:
+        pts = [np.asarray(p) for p, _, _ in r.boundary if len(p)]
+        if pts:
+            a = np.concatenate(pts)
+            best = max(best, float((a.max(axis=0) - a.min(axis=0)).max()))
+    return best
+
+
+def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
+             unfold: bool = True, repair: bool = False) -> Pattern:
+    """Read a pattern DXF; see :func:`kitcut.formats.read.read_pattern` for the options."""
+    file = os.fspath(path)
+    if not tolerance > 0:
+        raise InputError(f"--tolerance must be positive, got {tolerance:g}", file=file)
+    report = ImportReport()
+    doc = open_dxf(path, report, file=file)
+    msp = doc.modelspace()
+    if len(msp) == 0:
+        raise DXFFormatError("empty drawing: model space has no entities", file=file)
+    fixer = Fixer(file, report, strict=strict, allow_repair=repair)
+    skips = aama.SkipLog()
+    header_code = doc.header.get("$INSUNITS", None)
+    try:
+        if aama.is_aama(doc):
+            style = aama.style_texts(doc, report, skips)
+            unit, rule = resolve_units(units, header_code, style.get("units"), file=file, report=report)
+            flat = tolerance / (MM_PER_UNIT[unit] if unit else 25.4)
+            raws = aama.collect_aama(doc, flat_tol=flat, report=report, skips=skips, file=file)
+            if not raws:
+                raise DXFFormatError("no piece blocks found", file=file)
+            if unit is None:
+                ext = _extent(raws)
+                unit, rule = size_check(ext, file=file), "size check"
+                report.warn(f"no units declared: {unit} guessed from the piece sizes (largest piece "
+                            f"{ext:.4g} drawing units); give --units if this is wrong")
+            kind = "AAMA"
+        else:
+            unit, rule = resolve_units(units, header_code, None, file=file, report=report)
+            raws, style, unit, rule = plain_dxf.collect_plain(
+                doc, unit=unit, rule=rule, tolerance=tolerance, fixer=fixer, skips=skips, file=file)
+            kind = "plain"
+        scale = MM_PER_UNIT[unit]
+        assign_quantities(raws, report)
+        pieces = []
+        for r in raws:
+            s = scale if kind == "AAMA" else 1.0  # plain pieces are already in mm
+            pieces.append(build_piece(r, s, tol=tolerance, unfold=unfold, fixer=fixer, file=file))
+    except KitcutError as exc:
+        if exc.file is None:
+            exc.file = file
+        raise
+    finally:
+        skips.flush(report)
+    if not pieces:
+        raise DXFFormatError("no pieces found", file=file)
+    return Pattern(
+        pieces=tuple(pieces),
+        style=style.get("style") or None,
+        source=file,
+        units="mm",
+        units_in=unit,
+        units_rule=rule,
+        report=report,
+    )

@@ -1,0 +1,99 @@
+"""jagua-rs / sparrow strip-packing instances (JSON): the ESICUP benchmark sets.
+
+An instance has ``strip_height`` (the fabric width) and ``items``, each with a ``demand``, a
+``shape`` (``simple_polygon``: one ring, first point repeated last; or ``polygon`` with an
+``outer`` ring and ``inner`` holes) and ``allowed_orientations`` in degrees (absent = free
+rotation). Coordinates stay in the instance's own unit (``Pattern.units = "unit"``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import numpy as np
+
+from kitcut.errors import GeometryError, InputError
+from kitcut.formats.outline import Fixer, check_ring
+from kitcut.model import ImportReport, Pattern, Piece, Source
+
+__all__ = ["read_jagua", "looks_like_jagua"]
+
+
+def looks_like_jagua(data) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("items"), list)
+
+
+def _ring(obj, where: str, file: str, piece: str) -> np.ndarray:
+    try:
+        a = np.asarray(obj, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise GeometryError(f"{where}: points are not numbers", file=file, piece=piece) from None
+    if a.ndim != 2 or a.shape[1] != 2 or not np.isfinite(a).all():
+        raise GeometryError(f"{where}: expected a list of [x, y] pairs", file=file, piece=piece)
+    return a
+
+
+def read_jagua(path, *, tolerance: float = 0.1, strict: bool = False, repair: bool = False) -> Pattern:
+    """Read a jagua-rs JSON instance into a :class:`Pattern` (``units="unit"``).
+
+    Each item becomes a piece named ``item <id>`` with ``quantity = demand``; items without
+    ``allowed_orientations`` rotate freely (``nap="free"``, ``allowed_rotations=None``).
+    """
+    file = os.fspath(path)
+    try:
+        with open(path, encoding="utf-8") as fp:
+            data = json.load(fp)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"not a valid JSON instance ({exc})", file=file) from None
+    if not looks_like_jagua(data):
+        raise InputError("not a jagua-rs instance: no 'items' list", file=file)
+    if not data["items"]:
+        raise InputError("the instance has no items", file=file)
+    report = ImportReport()
+    fixer = Fixer(file, report, strict=strict, allow_repair=repair)
+    width = data.get("strip_height")
+    if width is not None and not (isinstance(width, (int, float)) and width > 0):
+        raise InputError(f"strip_height must be a positive number, got {width!r}", file=file)
+    pieces = []
+    for k, item in enumerate(data["items"]):
+        ident = item.get("id", k) if isinstance(item, dict) else k
+        name = f"item {ident}"
+        if not isinstance(item, dict) or "shape" not in item:
+            raise GeometryError("item has no shape", file=file, piece=name)
+        demand = item.get("demand", 1)
+        if not isinstance(demand, int) or demand < 0:
+            raise InputError(f"demand must be a non-negative integer, got {demand!r}", file=file)
+        shape = item["shape"]
+        kind = shape.get("type")
+        holes = []
+        if kind == "simple_polygon":
+            outer = _ring(shape.get("data"), "shape", file, name)
+        elif kind == "polygon":
+            d = shape.get("data") or {}
+            outer = _ring(d.get("outer"), "outer ring", file, name)
+            holes = [_ring(h, "inner ring", file, name) for h in d.get("inner", [])]
+        else:
+            raise GeometryError(f"unsupported shape type {kind!r} (simple_polygon or polygon)",
+                                file=file, piece=name)
+        outer = check_ring(outer, fixer, piece=name)
+        holes = [check_ring(h, fixer, piece=name, what="hole") for h in holes]
+        rot = item.get("allowed_orientations")
+        if rot is None:
+            allowed, nap = None, "free"
+        else:
+            allowed = tuple(float(r) % 360.0 for r in rot)
+            if not allowed or not all(math.isfinite(r) for r in allowed):
+                raise InputError("allowed_orientations must be a non-empty list of degrees", file=file)
+            nap = None
+        if demand == 0:
+            report.warn("demand 0: the item is not placed; kept with quantity 0", piece=name)
+        pieces.append(Piece(
+            name=name, outline=outer, cutouts=tuple(holes), quantity=demand, allowed_rotations=allowed,
+            nap=nap, source=Source(file=file, block=None, layer=None)))
+    return Pattern(
+        pieces=tuple(pieces), style=data.get("name"), source=file, units="unit", units_in="unit",
+        units_rule="instance", fabric_width=None if width is None else float(width), report=report)

@@ -1,0 +1,209 @@
+"""Checking, repairing and unfolding piece outlines (millimetres, ``float64[n, 2]`` rings).
+
+Every repair goes through :class:`Fixer`, which records it in the import report, or raises
+when ``strict`` forbids repairs. Errors name the file, the piece and the problem.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from kitcut.errors import GeometryError
+from kitcut.model import ImportReport
+from kitcut.model.geometry import ring_area
+
+__all__ = [
+    "Fixer", "check_ring", "reflect", "reflect_angle", "unfold_ring", "inward_angle", "remove_spikes",
+    "MIN_AREA_MM2",
+]
+
+#: Outlines smaller than this (mm²) are degenerate.
+MIN_AREA_MM2 = 1.0
+
+
+@dataclass
+class Fixer:
+    """Records repairs in ``report``; with ``strict`` every repair is an error instead."""
+
+    file: str
+    report: ImportReport
+    strict: bool = False
+    allow_repair: bool = False
+
+    def repair(self, message: str, *, piece: str | None = None, entity=None) -> None:
+        if self.strict:
+            raise GeometryError(f"{message} (a repair, not allowed with --strict)", file=self.file,
+                                piece=piece)
+        self.report.repair(message, piece=piece, entity=entity)
+
+    def error(self, message: str, *, piece: str | None = None) -> GeometryError:
+        return GeometryError(message, file=self.file, piece=piece)
+
+
+def _dedupe_ring(ring: np.ndarray, eps: float) -> np.ndarray:
+    if len(ring) < 2:
+        return ring
+    d = np.linalg.norm(ring - np.roll(ring, 1, axis=0), axis=1)
+    keep = d > eps
+    if not keep.any():
+        return ring[:1]
+    return ring[keep]
+
+
+def check_ring(ring: np.ndarray, fixer: Fixer, *, piece: str, what: str = "outline") -> np.ndarray:
+    """Return a valid simple ring or raise: degenerate (zero area) and self-intersecting rings
+    are errors; with ``fixer.allow_repair`` a self-intersecting ring is made valid (the largest
+    part kept) and the repair reported."""
+    ring = _dedupe_ring(np.asarray(ring, dtype=np.float64), 1e-6)
+    area = abs(ring_area(ring)) if len(ring) >= 3 else 0.0
+    if len(ring) < 3 or area < MIN_AREA_MM2:
+        raise fixer.error(f"degenerate {what}: zero area ({len(ring)} distinct points, "
+                          f"area {area:.3g} mm²)", piece=piece)
+    import shapely
+    from shapely.geometry import Polygon
+    from shapely.validation import explain_validity
+
+    poly = Polygon(ring)
+    if poly.is_valid:
+        return ring
+    why = _why(explain_validity(poly))
+    if not fixer.allow_repair:
+        raise fixer.error(f"self-intersecting {what} ({why}); rerun with --repair to fix it", piece=piece)
+    fixed = shapely.make_valid(poly)
+    polys = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type == "Polygon" and g.area > 0]
+    if not polys:
+        raise fixer.error(f"self-intersecting {what} ({why}) cannot be repaired", piece=piece)
+    best = max(polys, key=lambda g: g.area)
+    fixer.repair(f"self-intersecting {what} repaired ({why}): area {area:.1f} -> {best.area:.1f} mm², "
+                 f"{len(polys) - 1} sliver(s) dropped", piece=piece)
+    return np.asarray(best.exterior.coords, dtype=np.float64)[:-1]
+
+
+def _why(text: str) -> str:
+    """``"Self-intersection[1.5 2.25]"`` -> ``"self-intersection at (1.5, 2.2)"``."""
+    import re
+
+    m = re.match(r"\s*([A-Za-z ]+?)\s*\[\s*([-+\d.eE]+)\s+([-+\d.eE]+)\s*\]", text)
+    if not m:
+        return text
+    return f"{m.group(1).lower()} at ({float(m.group(2)):.1f}, {float(m.group(3)):.1f})"
+
+
+def reflect(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Mirror ``points`` about the line through ``a`` and ``b``."""
+    d = (b - a) / np.linalg.norm(b - a)
+    p = np.asarray(points, dtype=np.float64).reshape(-1, 2) - a
+    along = p @ d
+    return 2.0 * np.outer(along, d) - p + a
+
+
+def reflect_angle(angle_deg: float, a: np.ndarray, b: np.ndarray) -> float:
+    """Direction ``angle_deg`` mirrored about the direction of ``a -> b``."""
+    t = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
+    return (2.0 * t - angle_deg) % 360.0
+
+
+def unfold_ring(ring: np.ndarray, a: np.ndarray, b: np.ndarray, tol: float) -> np.ndarray | None:
+    """The full ring of a half drawn on the fold line ``a -> b`` (``None`` when the half does
+    not lie along the line: fewer than two vertices on it, or on it in more than one run)."""
+    d = (b - a) / np.linalg.norm(b - a)
+    rel = ring - a
+    dist = np.abs(rel[:, 0] * d[1] - rel[:, 1] * d[0])
+    on = dist <= max(tol, 1e-6)
+    n = len(ring)
+    if on.sum() < 2 or on.all():
+        return None
+    # the vertices off the line must form one cyclic run
+    start = int(np.argmax(on & ~np.roll(on, -1)))  # last on-line vertex before an off run
+    idx = (start + np.arange(n)) % n
+    seq = on[idx]
+    off_run = np.flatnonzero(~seq)
+    if len(off_run) == 0 or off_run[-1] - off_run[0] + 1 != len(off_run):
+        return None
+    path = ring[idx[: off_run[-1] + 2]]  # from the on-line vertex A through the off run to B
+    # snap the two ends onto the line so the halves meet exactly
+    for k in (0, -1):
+        path[k] = a + ((path[k] - a) @ d) * d
+    mirrored = reflect(path[1:-1], a, b)[::-1]
+    return np.concatenate([path, mirrored])
+
+
+def inward_angle(ring: np.ndarray, x: float, y: float) -> float:
+    """Direction (degrees) from ``(x, y)`` into a CCW ring at the nearest edge: the edge's
+    inward normal."""
+    p = np.array([x, y])
+    a = ring
+    b = np.roll(ring, -1, axis=0)
+    ab = b - a
+    L2 = np.maximum((ab**2).sum(axis=1), 1e-300)
+    t = np.clip(((p - a) * ab).sum(axis=1) / L2, 0.0, 1.0)
+    proj = a + ab * t[:, None]
+    k = int(np.argmin(((proj - p) ** 2).sum(axis=1)))
+    e = ab[k]
+    if ring_area(ring) < 0:
+        e = -e
+    return math.degrees(math.atan2(e[0], -e[1]))  # left normal of a CCW edge points inside
+
+
+def remove_spikes(ring: np.ndarray, tol: float) -> tuple[np.ndarray, list]:
+    """Take out the zero-width spikes and tiny backtracks of a cut line.
+
+    AccuMark and Optitex draw slit notches into the cut line: out to a tip and straight back.
+    Exports also hold tiny overshoots (a vertex a hair beyond the next, then back). Returns the
+    ring without them and, for each, ``(kind, x, y, angle_deg, size)``: ``"slit"`` (base point,
+    direction to the tip, depth) for inward spikes, ``"outward"`` for outward ones, and
+    ``"backtrack"`` (the dropped vertex, its overshoot) for overshoots below ``tol``.
+    """
+    a = np.asarray(ring, dtype=np.float64)
+    found = []
+    while len(a) > 3:
+        prev = np.roll(a, 1, axis=0)
+        nxt = np.roll(a, -1, axis=0)
+        v1 = a - prev
+        v2 = nxt - a
+        L1 = np.hypot(v1[:, 0], v1[:, 1])
+        L2 = np.hypot(v2[:, 0], v2[:, 1])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cos = (v1 * v2).sum(axis=1) / (L1 * L2)
+        base = np.hypot(*(nxt - prev).T)
+        short = np.minimum(L1, L2)
+        rev = cos < -0.995
+        spike = rev & (base <= np.maximum(tol, 0.05 * short))
+        back = rev & ~spike & (short <= tol)
+        cand = np.flatnonzero(spike | back)
+        if len(cand) == 0:
+            break
+        i = int(cand[0])
+        n = len(a)
+        a = a.copy()
+        if back[i]:
+            found.append(("backtrack", a[i].copy(), a[i].copy(), float(short[i])))
+            a = np.delete(a, i, axis=0)
+            continue
+        m = (prev[i] + nxt[i]) / 2
+        found.append(("slit", m, a[i].copy(), 0.0))
+        a[(i - 1) % n] = m
+        a = np.delete(a, [i, (i + 1) % n], axis=0)
+    out = []
+    for kind, m, tip, size in found:
+        if kind == "backtrack":
+            out.append((kind, float(m[0]), float(m[1]), 0.0, size))
+            continue
+        d = tip - m
+        depth = float(np.hypot(*d))
+        inward = _inside(a, m + 0.5 * d) if depth > 0 else True
+        angle = math.degrees(math.atan2(d[1], d[0])) % 360.0
+        out.append(("slit" if inward else "outward", float(m[0]), float(m[1]), angle, depth))
+    return a, out
+
+
+def _inside(ring: np.ndarray, p: np.ndarray) -> bool:
+    x, y = ring[:, 0], ring[:, 1]
+    xn, yn = np.roll(x, -1), np.roll(y, -1)
+    cond = (y > p[1]) != (yn > p[1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xc = x + (p[1] - y) * (xn - x) / (yn - y)
+    return bool(np.count_nonzero(cond & (p[0] < xc)) % 2)

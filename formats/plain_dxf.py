@@ -1,0 +1,333 @@
+"""Plain pattern DXF from general CAD: no piece blocks, outlines drawn in model space.
+
+Optitex's plain export (one layer per size, closed POLYLINE cut and sew lines, a grain LINE,
+``KEY: value`` texts inside each piece, centimetres undeclared) and cutter drawings (nctools:
+LINE/ARC/SPLINE/CIRCLE) are read the same way, layer by layer:
+
+* closed LWPOLYLINE/POLYLINE/SPLINE/CIRCLE/ELLIPSE are rings; open LINE/ARC/SPLINE/polyline
+  segments are chained end to end within the tolerance into rings;
+* rings are nested: an outermost ring is a piece; a ring inside it is its sew line when it is
+  on the same layer and covers at least half of it, else a cut-out; a ring inside a cut-out is
+  a piece again;
+* open lines inside a piece: short ones starting on the cut line are notches, lines on a layer
+  named like grain are the grain, others internal lines (a piece without a grain layer whose
+  only free straight line is that line takes it for its grain, reported);
+* texts inside a piece are its ``Piece Name:``/``Size:``/``Quantity:``... texts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from kitcut.formats.build import RawNotch, RawPiece, chain_rings, gap_error
+from kitcut.formats.chains import CURVE_TYPES, describe, entity_points
+from kitcut.formats.outline import Fixer
+from kitcut.formats.texts import entity_text, parse_text
+from kitcut.formats.units import MM_PER_UNIT, size_check
+from kitcut.model import ImportReport
+from kitcut.model.geometry import ring_area
+
+__all__ = ["collect_plain", "GRAIN_LAYER"]
+
+#: Layer names taken for grain lines.
+GRAIN_LAYER = re.compile(r"grain|grainline|fadenlauf|droit[ -]?fil|grano|draadrichting", re.I)
+_DRILL_LAYER = re.compile(r"drill|hole|bohr|perc", re.I)
+#: A notch drawn as a line is at most this long (mm).
+NOTCH_MAX_MM = 20.0
+#: A sew line stays within this distance (mm) of its cut line.
+SEAM_MAX_MM = 30.0
+
+
+def _entities(doc, skips, report):
+    """Model-space entities with INSERTs exploded (nested up to 4 levels)."""
+    out = []
+
+    def walk(ents, depth):
+        for e in ents:
+            if e.dxftype() == "INSERT":
+                if depth >= 4:
+                    report.skip("INSERT nested too deep; not used", entity=describe(e))
+                    continue
+                try:
+                    walk(list(e.virtual_entities()), depth + 1)
+                except Exception as exc:  # noqa: BLE001 - a broken block reference
+                    report.skip(f"INSERT could not be exploded ({exc})", entity=describe(e))
+                continue
+            out.append(e)
+
+    walk(list(doc.modelspace()), 0)
+    return out
+
+
+def _contains(poly_prepared, pts: np.ndarray) -> np.ndarray:
+    import shapely
+
+    return shapely.contains_xy(poly_prepared, pts[:, 0], pts[:, 1])
+
+
+def _sample(pts: np.ndarray, n: int = 40) -> np.ndarray:
+    if len(pts) <= n:
+        return pts
+    return pts[np.linspace(0, len(pts) - 1, n).astype(int)]
+
+
+def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips, final: bool):
+    """Classify curves (drawing units) into raw pieces in mm (see the module docstring)."""
+    import shapely
+    from shapely.geometry import LinearRing, Point, Polygon
+
+    layers: dict[str, list] = {}
+    for pts, closed, layer, src in curves:
+        layers.setdefault(layer, []).append((pts * scale, closed, src))
+    rings = []  # (area, ring, layer)
+    opens = []  # (chain, layer)
+    for layer, parts in layers.items():
+        rs, ch = chain_rings(parts, tol, fixer, None, f"lines of layer {layer}")
+        rings += [(abs(ring_area(r)), r, layer) for r in rs if len(r) >= 3]
+        opens += [(c, layer) for c in ch]
+    rings.sort(key=lambda t: -t[0])
+    polys = []
+    for _, r, _ in rings:
+        p = Polygon(r)
+        if not p.is_valid:
+            p = p.buffer(0)
+        shapely.prepare(p)
+        polys.append(p)
+    role = []  # "piece" | "sew" | "cut"
+    parent = []
+    for i, (area, r, layer) in enumerate(rings):
+        smp = _sample(r)
+        par = -1
+        for same in (True, False):  # the smallest containing ring, on the same layer first
+            for j in range(i - 1, -1, -1):
+                if role[j] == "sew" or rings[j][0] <= area or (rings[j][2] == layer) != same:
+                    continue
+                if not same and area >= 0.5 * rings[j][0]:
+                    continue  # another layer: graded sizes overlap; only small rings are cut-outs
+                if _contains(polys[j], smp).mean() >= 0.9:
+                    par = j
+                    break
+            if par >= 0:
+                break
+        parent.append(par)
+        if par < 0 or role[par] == "cut":
+            role.append("piece")
+        elif rings[par][2] == layer and _parallel(r, rings[par][1], area / rings[par][0]):
+            role.append("sew")
+        else:
+            role.append("cut")
+    raws: dict[int, RawPiece] = {}
+    per_layer: dict[str, int] = {}
+    for i, (_, _, layer) in enumerate(rings):
+        if role[i] == "piece":
+            per_layer[layer] = per_layer.get(layer, 0) + 1
+    seen: dict[str, int] = {}
+    for i, (_, r, layer) in enumerate(rings):
+        if role[i] != "piece":
+            continue
+        seen[layer] = seen.get(layer, 0) + 1
+        key = layer if per_layer[layer] == 1 else f"{layer}#{seen[layer]}"
+        raws[i] = RawPiece(key=key, layer=layer, boundary=[(r, True, f"layer {layer}")])
+    for i, (_, r, layer) in enumerate(rings):
+        if role[i] == "sew":
+            raws[parent[i]].sew.append((r, True, f"layer {layer}"))
+        elif role[i] == "cut":
+            raws[parent[i]].cutouts.append((r, True, f"layer {layer}"))
+    piece_ids = sorted(raws)
+
+    grown: dict = {}
+
+    def owner(pts: np.ndarray, layer: str) -> int | None:
+        best = None
+        if len(pts) > 1:  # lines drawn from edge to edge: test the middles of their segments too
+            pts = np.concatenate([pts, (pts[1:] + pts[:-1]) / 2])
+        smp = _sample(pts, 60)
+        for i in reversed(piece_ids):  # smallest first
+            if i not in grown:
+                grown[i] = polys[i].buffer(max(tol, 0.01))
+                shapely.prepare(grown[i])
+            if shapely.intersects_xy(grown[i], smp[:, 0], smp[:, 1]).mean() >= 0.9:
+                if rings[i][2] == layer:
+                    return i
+                best = best if best is not None else i
+        return best
+
+    def nearest(p: np.ndarray, layer: str) -> int | None:
+        same = [i for i in piece_ids if rings[i][2] == layer]
+        if not same:
+            return None
+        return min(same, key=lambda i: polys[i].distance(Point(p)))
+
+    free_lines: dict[int, list] = {}
+    for ch, layer in opens:
+        pts = ch.points
+        src = ", ".join(ch.sources)
+        i = owner(pts, layer)
+        if i is None:
+            L = ch.length
+            if final and len(pts) >= 3 and ch.end_gap <= 0.25 * L:
+                raise gap_error([ch], fixer, f"outline on layer {layer}", tol, "cut line")
+            if final:
+                fixer.report.skip("open line outside every piece; not used", entity=src)
+            continue
+        raw = raws[i]
+        ring = LinearRing(rings[i][1])
+        d_ends = [ring.distance(Point(pts[0])), ring.distance(Point(pts[-1]))]
+        straight = len(pts) == 2 or _is_straight(pts)
+        near = max(2 * tol, 0.5)
+        if straight and min(d_ends) <= near and ch.length <= NOTCH_MAX_MM:
+            raw.notches.append(RawNotch(float(pts[0][0]), float(pts[0][1]), line=pts[[0, -1]], source=src))
+        elif GRAIN_LAYER.search(layer):
+            raw.grain.append((pts, src))
+        else:
+            raw.internal.append((pts, False, src))
+            ends = pts[[0, -1]]
+            on_sew = any(LinearRing(p).distance(Point(q)) <= near for p, _, _ in raw.sew for q in ends)
+            if straight and min(d_ends) > near and not on_sew:
+                free_lines.setdefault(i, []).append(len(raw.internal) - 1)
+    guessed = 0
+    for i, idx in free_lines.items():
+        raw = raws[i]
+        if not raw.grain and len(idx) == 1:
+            pts, _, src = raw.internal.pop(idx[0])
+            raw.grain.append((pts, src))
+            guessed += 1
+    if guessed and final:
+        fixer.report.warn(f"{guessed} piece(s) without a grain layer: the only free straight line inside "
+                          "each was taken for its grain line")
+    style: dict = {}
+    for (x, y), txt, layer, e in texts:
+        kv = parse_text(txt)
+        p = np.array([[x * scale, y * scale]])
+        i = owner(p, layer)
+        if i is None and kv and kv[0] not in ("style", "units"):
+            i = nearest(p[0], layer)
+        if i is not None and kv and kv[0] == "annotation":
+            if kv[1]:
+                raws[i].annotations.append(kv[1])
+        elif i is not None and kv and kv[0] not in ("style", "units"):
+            raws[i].texts.setdefault(kv[0], kv[1])
+        elif kv and kv[0] in ("style", "units"):
+            style.setdefault(kv[0], kv[1])
+        elif final:
+            skips.add("texts kitcut does not use", e, None)
+    for (x, y, z), layer, e in points:
+        p = np.array([[x * scale, y * scale]])
+        i = owner(p, layer)
+        if final and i is not None and _DRILL_LAYER.search(layer):
+            raws[i].drills.append((float(p[0, 0]), float(p[0, 1]), abs(z) * scale, describe(e)))
+        elif final:
+            skips.add("points kitcut does not use", e, None)
+    return [raws[i] for i in piece_ids], style
+
+
+def _parallel(inner: np.ndarray, outer: np.ndarray, area_ratio: float) -> bool:
+    """True when ``inner`` runs along ``outer`` like a sew line: it covers half the area, or it
+    stays within :data:`SEAM_MAX_MM` of the cut line and spans most of the piece."""
+    if area_ratio >= 0.5:
+        return True
+    import shapely
+    from shapely.geometry import LinearRing
+
+    far = float(shapely.distance(LinearRing(outer), shapely.points(_sample(inner, 200))).max())
+    span_in = (inner.max(axis=0) - inner.min(axis=0)).max()
+    span_out = (outer.max(axis=0) - outer.min(axis=0)).max()
+    return far <= SEAM_MAX_MM and span_in >= 0.8 * span_out
+
+
+def _is_straight(pts: np.ndarray, rel: float = 1e-3) -> bool:
+    a, b = pts[0], pts[-1]
+    L = float(np.linalg.norm(b - a))
+    if L == 0:
+        return False
+    d = (b - a) / L
+    r = pts - a
+    return float(np.abs(r[:, 0] * d[1] - r[:, 1] * d[0]).max()) <= rel * L
+
+
+_AREA = re.compile(r"([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(sq\.?\s*m|m2|m²|sq\.?\s*cm|cm2|sq\.?\s*mm|mm2|"
+                   r"sq\.?\s*in|in2|sq\.?\s*ft|ft2)", re.I)
+_AREA_MM2 = {"m": 1e6, "cm": 100.0, "mm": 1.0, "in": 645.16, "ft": 92903.04}
+
+
+def _area_text_mm2(value: str) -> float | None:
+    m = _AREA.search(value or "")
+    if not m:
+        return None
+    unit = re.sub(r"[^a-z]", "", m.group(2).lower()).replace("sq", "").rstrip("2")
+    return float(m.group(1)) * _AREA_MM2.get(unit, math.nan)
+
+
+def _units_from_area(raws: list[RawPiece], scale: float) -> str | None:
+    """The unit under which the pieces' ``Area:`` texts match their drawn areas (within 3 %)."""
+    votes = []
+    for r in raws:
+        mm2 = _area_text_mm2(r.texts.get("area", ""))
+        if not mm2 or not r.boundary:
+            continue
+        rings = [r.boundary[0][0]] + [p for p, _, _ in r.sew]
+        for ring in rings:  # the area may be the cut or the net (sewn) area
+            drawn = abs(ring_area(ring)) / scale**2  # in drawing units²
+            if drawn <= 0:
+                continue
+            s = math.sqrt(mm2 / drawn)
+            hit = [unit for unit, f in MM_PER_UNIT.items() if abs(s / f - 1.0) <= 0.03]
+            if hit:
+                votes += hit
+                break
+    if votes and all(v == votes[0] for v in votes):
+        return votes[0]
+    return None
+
+
+def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, fixer: Fixer, skips,
+                  file: str):
+    """``(raw pieces in mm, style texts, unit, rule)`` of a plain DXF."""
+    report = fixer.report
+    curves, texts, points = [], [], []
+    flat = tolerance / (MM_PER_UNIT[unit] if unit else 25.4)
+    for e in _entities(doc, skips, report):
+        t = e.dxftype()
+        layer = e.dxf.get("layer", "0")
+        if t in ("TEXT", "MTEXT", "ATTRIB"):
+            ins = e.dxf.get("insert", None)
+            if ins is None:
+                skips.add("texts kitcut does not use", e, None)
+                continue
+            texts.append(((ins.x, ins.y), entity_text(e) or "", layer, e))
+        elif t == "POINT":
+            loc = e.dxf.location
+            points.append(((loc.x, loc.y, loc.z), layer, e))
+        elif t in CURVE_TYPES:
+            got = entity_points(e, flat)
+            if got is None or len(got[0]) == 0:
+                report.skip("curve kitcut cannot read; not used", entity=describe(e))
+                continue
+            curves.append((got[0], got[1], layer, describe(e)))
+        else:
+            skips.add("entity types kitcut does not use", e, None)
+    if not curves:
+        raise fixer.error("no closed outline: the drawing has no lines or curves")
+    if unit is None:
+        scratch = Fixer(file, ImportReport(), strict=False, allow_repair=False)
+        raws, style = _pieces(curves, texts, points, 25.4, tolerance, scratch, skips, final=False)
+        unit = _units_from_area(raws, 25.4)
+        rule = "Area text" if unit else None
+        if unit is None and style.get("units"):
+            from kitcut.formats.units import units_text_name
+
+            unit, rule = units_text_name(style["units"], file=file), "Units text"
+        if unit is None:
+            if not raws:
+                raise fixer.error("no closed outline found (and no units declared)")
+            ext = max(float(np.ptp(r.boundary[0][0], axis=0).max()) for r in raws)
+            unit, rule = size_check(ext / 25.4, file=file), "size check"
+            report.warn(f"no units declared: {unit} guessed from the piece sizes (largest piece "
+                        f"{ext / 25.4:.4g} drawing units); give --units if this is wrong")
+    raws, style = _pieces(curves, texts, points, MM_PER_UNIT[unit], tolerance, fixer, skips, final=True)
+    if not raws:
+        raise fixer.error(f"no closed outline: {len(curves)} line(s) but none closes into a piece")
+    return raws, style, unit, rule

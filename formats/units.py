@@ -1,0 +1,83 @@
+"""Drawing units of pattern files: names, scales to millimetres, and the rules that decide them.
+
+The rules, in order (the first that decides wins; ``Pattern.units_rule`` names it):
+
+1. ``--units`` (the user's ``units=`` option) overrides everything; a contradiction with the
+   file is reported as a warning;
+2. ``$INSUNITS`` in the DXF header (0 = unitless decides nothing);
+3. the AAMA ``Units:`` text (``ENGLISH`` = inch, ``METRIC`` = mm);
+4. an Optitex ``Area: 0.3392 sq.m`` text compared with the drawn area of its piece;
+5. a plausibility check on piece sizes (``size check``).
+"""
+
+from __future__ import annotations
+
+from kitcut.errors import UnitsError
+
+__all__ = ["MM_PER_UNIT", "normalize_units", "insunits_name", "units_text_name", "size_check"]
+
+#: Millimetres per drawing unit.
+MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, "ft": 304.8}
+
+_ALIASES = {
+    "mm": "mm", "millimetre": "mm", "millimeter": "mm", "millimetres": "mm", "millimeters": "mm",
+    "metric": "mm",
+    "cm": "cm", "centimetre": "cm", "centimeter": "cm", "centimetres": "cm", "centimeters": "cm",
+    "m": "m", "metre": "m", "meter": "m", "metres": "m", "meters": "m",
+    "in": "in", "inch": "in", "inches": "in", '"': "in", "english": "in", "imperial": "in",
+    "ft": "ft", "foot": "ft", "feet": "ft",
+}
+
+#: ``$INSUNITS`` codes kitcut understands (0 = unitless: no decision).
+_INSUNITS = {1: "in", 2: "ft", 4: "mm", 5: "cm", 6: "m"}
+
+
+def normalize_units(name: str, *, file: str | None = None) -> str:
+    """``"METRIC"`` -> ``"mm"``, ``"inch"`` -> ``"in"``...; :class:`UnitsError` when unknown.
+
+    >>> normalize_units("English"), normalize_units(" cm ")
+    ('in', 'cm')
+    """
+    key = str(name).strip().lower()
+    if key not in _ALIASES:
+        known = ", ".join(sorted(set(MM_PER_UNIT) | {"metric", "english"}))
+        raise UnitsError(f"unknown units '{name}' (use one of {known})", file=file)
+    return _ALIASES[key]
+
+
+def insunits_name(code, *, file: str | None = None) -> str | None:
+    """The unit of a ``$INSUNITS`` code, ``None`` for 0/absent (unitless)."""
+    if code in (None, 0):
+        return None
+    try:
+        return _INSUNITS[int(code)]
+    except (KeyError, ValueError, TypeError):
+        raise UnitsError(f"unsupported $INSUNITS value {code} (kitcut reads in, ft, mm, cm, m; "
+                         "give --units to override)", file=file) from None
+
+
+def units_text_name(value: str, *, file: str | None = None) -> str:
+    """The unit of an AAMA ``Units:`` text value (``ENGLISH``, ``METRIC``, ``MM``...)."""
+    try:
+        return normalize_units(value.split()[0] if value.split() else value, file=file)
+    except UnitsError:
+        raise UnitsError(f"unknown units text 'Units: {value}' (give --units)", file=file) from None
+
+
+#: Largest piece extent (mm) that garment and cutter pieces plausibly have.
+PLAUSIBLE_MM = (100.0, 5000.0)
+
+
+def size_check(largest_extent: float, *, file: str | None = None) -> str:
+    """The first of mm, cm, in under which the largest piece is of plausible size.
+
+    >>> size_check(650.0), size_check(65.0), size_check(5.0)
+    ('mm', 'cm', 'in')
+    """
+    lo, hi = PLAUSIBLE_MM
+    for unit in ("mm", "cm", "in"):
+        if lo <= largest_extent * MM_PER_UNIT[unit] <= hi:
+            return unit
+    raise UnitsError(
+        f"unknown units: the file declares none and its largest piece ({largest_extent:.4g} drawing "
+        "units) is implausible in mm, cm and inches; give --units", file=file)
