@@ -110,8 +110,12 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
     orders = [load_order(f, allow_outside=options.allow_outside) for f in files]
     kit_id = combined_id([o.id for o in orders])
     by_key: dict[tuple, list[FabricPlan]] = {}
+    notes = []
     for order in orders:
-        for plan in plan_order(order, reader=reader).fabrics:
+        order_plan = plan_order(order, reader=reader)
+        notes += [f"order {order.id}, fabric {n!r}: no piece is cut from it"
+                  for n in order_plan.unused_fabrics]
+        for plan in order_plan.fabrics:
             by_key.setdefault(plan.fabric.key, []).append(plan)
     plans: list[FabricPlan] = []
     folders: list[str] = []
@@ -147,7 +151,7 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
         "saved_metres": round(sum(f["saved_metres"] for f in fabrics_info), 4),
     }
     return assemble_kit(root, kit_id, orders, plans, options, combined=combined, markers=markers,
-                        folders=folders, log=log)
+                        folders=folders, notes=notes, log=log)
 
 
 def run_group_job(files: list[str], root: str, options: KitOptions) -> dict:

@@ -238,6 +238,8 @@ def _report_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -> 
     pdf.ln(2)
     pdf.cell(0, 5, pdf_text(f"Total {t['metres']:.3f} m of fabric, {t['pieces']} pieces, "
                             f"efficiency {100 * t['efficiency']:.1f} %"), new_x="LMARGIN", new_y="NEXT")
+    for note in report.get("notes", []):
+        pdf.cell(0, 5, pdf_text(f"Note: {note}"), new_x="LMARGIN", new_y="NEXT")
     if report.get("combined"):
         c = report["combined"]
         pdf.cell(0, 5, pdf_text(f"Combining saved {c['saved_metres']:.3f} m against separate markers "
@@ -294,6 +296,7 @@ def assemble_kit(
     *,
     replace: bool = False,
     combined: dict | None = None,
+    notes: list[str] | None = None,
     markers: dict[int, Marker] | None = None,
     folders: list[str] | None = None,
     log: Callable[[str], None] | None = None,
@@ -346,6 +349,7 @@ def assemble_kit(
                                if length_area else 0.0),
             },
             "combined": combined,
+            "notes": list(notes or []),
             "options": {"time_limit": options.time_limit, "seed": options.seed},
         }
         atomic_write(tmp / "kit.json", json.dumps(report, indent=1) + "\n")
@@ -388,4 +392,6 @@ def build_kit(
         return KitResult(kit=order.id, path=str(final), orders=[order.id], status="exists")
     reader = resolve(options.reader) if options.reader else None
     plan = plan_order(order, reader=reader)
-    return assemble_kit(root, order.id, [order], list(plan.fabrics), options, replace=replace, log=log)
+    notes = [f"fabric {name!r}: no piece of this order is cut from it" for name in plan.unused_fabrics]
+    return assemble_kit(root, order.id, [order], list(plan.fabrics), options, replace=replace, notes=notes,
+                        log=log)

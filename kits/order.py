@@ -399,6 +399,7 @@ class OrderPlan:
     order: Order
     fabrics: tuple[FabricPlan, ...]
     patterns: dict[str, Pattern] = field(default_factory=dict)
+    unused_fabrics: tuple[str, ...] = ()  # fabrics of the order that no piece goes to
 
 
 def _affine(piece: Piece, fx: float, fy: float) -> Piece:
@@ -520,15 +521,17 @@ def plan_order(
                                  quantity=(u + m) * n, flipped=m * n)
                 per_fabric[fi].append((nested, kp))
     plans = []
+    unused = []
     for fabric, items in zip(order.fabrics, per_fabric, strict=True):
         if not items:
-            continue  # a fabric no piece goes to: nothing to cut
+            unused.append(fabric.name)  # a fabric no piece goes to: nothing to cut (reported)
+            continue
         pattern = Pattern(pieces=tuple(p for p, _ in items), style=f"{order.id} {fabric.name}",
                           source=file, units="mm")
         plans.append(FabricPlan(fabric=fabric, pattern=pattern, kit_pieces=tuple(k for _, k in items)))
     if not plans:
         raise OrderError("no piece to cut in this order", file=file)
-    return OrderPlan(order=order, fabrics=tuple(plans), patterns=patterns)
+    return OrderPlan(order=order, fabrics=tuple(plans), patterns=patterns, unused_fabrics=tuple(unused))
 
 
 _SIZE_ORDER = ["XXXS", "XXS", "XS", "S", "M", "L", "XL", "XXL", "2XL", "XXXL", "3XL", "4XL", "5XL"]

@@ -32,7 +32,7 @@ margin_mm = 5
 [[fabrics]]
 name = "rib"
 width_mm = 600
-categories = ["RIB"]
+categories = ["trim"]
 """
 
 
@@ -101,7 +101,7 @@ def test_single_asymmetric_piece_is_not_paired_across_garments(folder):
         (("spacing_mm = 2", "shrinkage_pct = [1]"), "fabrics[0].shrinkage_pct", "[x, y]"),
         (("spacing_mm = 2", "shrinkage_pct = [80, 0]"), "fabrics[0].shrinkage_pct.x", "<= 40"),
         (("spacing_mm = 2", "widht_mm = 3"), "fabrics[0].widht_mm", "unknown field"),
-        (('categories = ["RIB"]', "categories = []"), "fabrics[1].categories", "non-empty list"),
+        (('categories = ["trim"]', "categories = []"), "fabrics[1].categories", "non-empty list"),
         (("sizes = { S = 2, M = 3, L = 1 }", "sizes = { S = 0 }"), "garments[0].sizes.S", "> 0"),
         (("sizes = { S = 2, M = 3, L = 1 }", "sizes = { S = 1.5 }"), "garments[0].sizes.S", "whole number"),
         (("sizes = { S = 2, M = 3, L = 1 }", "sizes = {}"), "garments[0].sizes", "non-empty"),
@@ -139,7 +139,7 @@ def test_unknown_size_lists_the_sizes_it_has(folder):
 
 
 def test_category_no_fabric_takes(folder):
-    text = GOOD.replace('categories = ["RIB"]', 'categories = ["lining"]')
+    text = GOOD.replace('categories = ["trim"]', 'categories = ["lining"]')
     text = text.replace('name = "jersey"\n', 'name = "jersey"\ncategories = ["body"]\n')
     order = load_order(write(folder, text))
     with pytest.raises(OrderError, match="piece 'Front' of tee.dxf has no category, which no fabric takes"):
