@@ -12,6 +12,7 @@ that lie wholly inside its window, and ordered within the bite.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -273,7 +274,19 @@ def _tour(
 
 
 def plan_cuts(sheet: Sheet, device: Device, *, optimise: bool = True) -> CutPlan:
-    """The cut plan of ``sheet`` on ``device`` (``optimise=False``: placement order, first vertices)."""
+    """The cut plan of ``sheet`` on ``device`` (``optimise=False``: placement order, first vertices).
+
+    Plans are cached per (sheet, device), so the cutter file and the report share one.
+    """
+    return _cached_plan(sheet, device, optimise)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_plan(sheet: Sheet, device: Device, optimise: bool) -> CutPlan:
+    return _plan(sheet, device, optimise=optimise)
+
+
+def _plan(sheet: Sheet, device: Device, *, optimise: bool = True) -> CutPlan:
     pieces = list(sheet.pieces)
     origin = np.zeros(2)
     plain, _ = _tour(pieces, device, origin, optimise=False)

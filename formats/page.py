@@ -20,6 +20,7 @@ Feature names (``Stroke.feature``) follow the AAMA layers they come from::
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -160,7 +161,7 @@ class PlacedPiece:
     grain: tuple[Stroke, ...]
     label: Text
 
-    @property
+    @functools.cached_property
     def bounds(self) -> tuple[float, float, float, float]:
         lo, hi = self.outline.min(axis=0), self.outline.max(axis=0)
         return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
@@ -202,6 +203,19 @@ class Sheet:
             f"{head}length {self.length:,.1f} mm · width {self.width:,.1f} mm · "
             f"efficiency {100 * self.efficiency:.1f} % · {len(self.pieces)} pieces"
         )
+
+    @functools.cached_property
+    def boxes(self) -> np.ndarray:
+        """``float64[n, 4]``: the bounds of every piece."""
+        return np.array([p.bounds for p in self.pieces], dtype=float).reshape(-1, 4)
+
+    def pieces_in(self, window: tuple[float, float, float, float]) -> list[PlacedPiece]:
+        """The pieces whose bounding box touches ``window`` (x0, y0, x1, y1)."""
+        b = self.boxes
+        hit = (
+            (b[:, 2] >= window[0]) & (b[:, 0] <= window[2]) & (b[:, 3] >= window[1]) & (b[:, 1] <= window[3])
+        )
+        return [self.pieces[i] for i in np.nonzero(hit)[0]]
 
     @property
     def extent(self) -> tuple[float, float, float, float]:
@@ -296,7 +310,23 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float) -> PlacedPie
 
 
 def build_sheet(marker: Marker) -> Sheet:
-    """Place every feature of every copy of ``marker`` in marker millimetres."""
+    """Place every feature of every copy of ``marker`` in marker millimetres.
+
+    The last few results are cached (markers are immutable), so writing many formats of one
+    marker places its pieces once.
+    """
+    try:
+        return _cached_sheet(marker)
+    except TypeError:  # an unhashable marker (e.g. numpy translations): no cache
+        return _build_sheet(marker)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_sheet(marker: Marker) -> Sheet:
+    return _build_sheet(marker)
+
+
+def _build_sheet(marker: Marker) -> Sheet:
     units = (marker.units or "mm").lower()
     k = MM_PER_UNIT.get(units, 1.0)  # unitless benchmark instances: drawn as mm
     pieces = []

@@ -138,11 +138,7 @@ def draw_sheet(
             for y in (sheet.margin, sheet.width - sheet.margin):
                 pdf.polyline(_pts(page, [(0, y), (sheet.length, y)]))
             pdf.set_dash_pattern()
-    for p in sheet.pieces:
-        if window is not None:
-            b = p.bounds
-            if b[2] < window[0] or b[0] > window[2] or b[3] < window[1] or b[1] > window[3]:
-                continue
+    for p in sheet.pieces if window is None else sheet.pieces_in(window):
         colour = fill_colour(p.piece.category or p.piece.size or p.piece.name) if fill else None
         draw_piece(pdf, p, page, fill=colour, line_mm=line_mm)
 
