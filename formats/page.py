@@ -292,7 +292,13 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float) -> PlacedPie
             elif angle <= -90.0:
                 angle += 180.0
     lx, ly = _label_point(outline)
-    height = min(max(small / 8.0, 4.0), 30.0)
+    # text as large as the piece allows: about 0.75 h per character along the text (the stroke
+    # font of plotters; proportional fonts are narrower), and at most 70 % of the piece's extent
+    t = math.radians(angle)
+    along = outline @ np.array([math.cos(t), math.sin(t)])
+    across = outline @ np.array([-math.sin(t), math.cos(t)])
+    fit = 0.7 * float(np.ptp(along)) / (0.75 * max(len(piece.label), 1))
+    height = max(min(small / 8.0, 30.0, fit, 0.3 * float(np.ptp(across))), 1.0)
     label = Text(lx, ly, piece.label, height, round(angle, 6))
     return PlacedPiece(
         index=index,
