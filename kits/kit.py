@@ -59,6 +59,7 @@ class KitOptions:
     nester: str = "kitcut.kits.marker:nest_pattern"
     reader: str | None = None
     exporter: str | None = "kitcut.formats.export:export_marker"
+    max_iterations: int | None = None  # stop each search after this many iterations (reproducible runs)
 
 
 @dataclass
@@ -151,8 +152,9 @@ def clean_stale(root: str | os.PathLike, kit_id: str | None = None) -> list[str]
 
 def _nest(plan: FabricPlan, options: KitOptions, name: str) -> Marker:
     nester = resolve(options.nester)
+    extra = {} if options.max_iterations is None else {"max_iterations": options.max_iterations}
     return nester(plan.pattern, plan.rules, time_limit=options.time_limit, seed=options.seed,
-                  workers=options.workers, name=name)
+                  workers=options.workers, name=name, **extra)
 
 
 def _export(marker: Marker, folder: Path, options: KitOptions) -> None:

@@ -1,0 +1,129 @@
+"""Combined kits: orders sharing a fabric on one marker, each order's pieces kept apart."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from shapely.geometry import Polygon
+from test_kits_fakes import FAKE_NESTER, FAKE_READER, write_fake_tee
+
+from kitcut.kits.batch import BatchOptions, run_batch
+from kitcut.kits.combine import combined_id
+from kitcut.kits.kit import KitOptions, build_kit
+from kitcut.kits.manifest import is_complete, read_manifest
+
+TESTS = Path(__file__).parent
+ORDERS = TESTS / "data" / "orders"
+SAMPLES = TESTS.parent / "samples"
+OPTS = KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER, formats=("svg",))
+
+
+@pytest.fixture
+def orders(tmp_path):
+    d = tmp_path / "orders"
+    d.mkdir()
+    for f in ORDERS.glob("*.toml"):
+        shutil.copy(f, d)
+    write_fake_tee(d / "tee.dxf")
+    return d
+
+
+def test_combined_kit_layout_and_savings(orders, tmp_path):
+    kits = tmp_path / "KITS"
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    status = {o.file: o.status for o in s.outcomes}
+    assert status["A-1001.toml"] == status["A-1002.toml"] == "done"
+    assert [status[f] for f in sorted(status) if f.startswith("B-")] == ["failed"] * 3  # they fail alone
+    kid = combined_id(["A-1002", "A-1001"])
+    kit = kits / kid
+    assert sorted(p.name for p in kits.iterdir() if not p.name.startswith(".")) == [
+        "batch-report.json", "batch.log", kid]
+    assert is_complete(kit) and read_manifest(kit)["orders"] == ["A-1001", "A-1002"]
+    for oid in ("A-1001", "A-1002"):
+        assert sorted(p.name for p in (kit / "orders" / oid).iterdir()) == [
+            "labels.pdf", "picklist.csv", "picklist.txt", "workshop.txt"]
+    report = json.loads((kit / "kit.json").read_text())
+    assert report["layout"] == "combined"
+    comb = report["combined"]
+    assert [f["folder"] for f in comb["fabrics"]] == ["fabrics/jersey", "fabrics/rib"]
+    # the separate figures are what each order's own kit takes
+    for oid in ("A-1001", "A-1002"):
+        alone = build_kit(orders / f"{oid}.toml", tmp_path / "alone", OPTS)
+        for f in comb["fabrics"]:
+            own = next(x for x in alone.fabrics if x["name"] == f["name"])
+            assert f["separate"][oid] == pytest.approx(own["metres"], abs=1e-4)
+    for f in comb["fabrics"]:
+        m = json.loads((kit / f["folder"] / "marker.json").read_text())
+        assert f["combined_metres"] == pytest.approx(m["solution"]["length"] / 1000, abs=1e-4)
+        assert f["saved_metres"] == pytest.approx(f["separate_metres"] - f["combined_metres"], abs=1e-3)
+        # piece names on the shared marker carry the order id
+        assert {p["name"].split("/")[0] for p in m["instance"]["pieces"]} == {"A-1001", "A-1002"}
+    assert comb["saved_metres"] > 0.1  # the shelf layout shares the last column
+    # each order's pick list and labels hold only its own pieces, all of them
+    rows = {oid: list(csv.DictReader((kit / "orders" / oid / "picklist.csv").open()))
+            for oid in ("A-1001", "A-1002")}
+    assert {r["order"] for r in rows["A-1001"]} == {"A-1001"} and len(rows["A-1001"]) == 20
+    assert {r["order"] for r in rows["A-1002"]} == {"A-1002"} and len(rows["A-1002"]) == 15
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(kit / "orders" / "A-1002" / "labels.pdf").pages)
+    assert text.count("A-1002") == 15 and "A-1001" not in text
+    all_rows = list(csv.DictReader((kit / "picklist.csv").open()))
+    assert len(all_rows) == 35
+    # a rerun skips both orders: they are in a complete combined kit
+    again = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    assert {o.file: o.status for o in again.outcomes if o.file.startswith("A-")} == {
+        "A-1001.toml": "skipped", "A-1002.toml": "skipped"}
+
+
+def test_orders_on_different_fabrics_are_not_combined(orders, tmp_path):
+    text = (orders / "A-1002.toml").read_text().replace("width_mm = 1500", "width_mm = 1800")
+    text = text.replace('name = "rib"', 'name = "rib2"')
+    (orders / "A-1002.toml").write_text(text)
+    kits = tmp_path / "KITS"
+    run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    assert sorted(p.name for p in kits.iterdir() if p.is_dir() and not p.name.startswith(".")) == [
+        "A-1001", "A-1002"]
+
+
+def _real_available() -> bool:
+    try:
+        from kitcut.formats.read import read_pattern  # noqa: F401
+        from kitcut.kits.marker import nest_pattern  # noqa: F401
+    except ImportError:
+        return False
+    return (SAMPLES / "tee.dxf").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _real_available(), reason="the DXF reader or nesting core is not there yet")
+def test_combining_two_small_tee_orders_saves_fabric(tmp_path):
+    """End to end with the real reader, nesting core and exporters on the bundled tee."""
+    orders = tmp_path / "orders"
+    orders.mkdir()
+    shutil.copy(SAMPLES / "tee.dxf", orders)
+    for oid, size in (("T-1", "M"), ("T-2", "S")):
+        (orders / f"{oid}.toml").write_text(
+            f'[order]\nid = "{oid}"\ncustomer = "Shop"\n[[garments]]\npattern = "tee.dxf"\n'
+            f'sizes = {{ {size} = 1 }}\n[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\nspacing_mm = 2\n')
+    kits = tmp_path / "KITS"
+    opts = KitOptions(time_limit=1, seed=1, workers=1, formats=("svg", "plt"))
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=opts))
+    assert s.count("done") == 2 and s.exit_code == 0, [o.message for o in s.outcomes]
+    kit = kits / combined_id(["T-1", "T-2"])
+    assert is_complete(kit)
+    report = json.loads((kit / "kit.json").read_text())
+    saved = report["combined"]["saved_metres"]
+    assert saved > 0, report["combined"]
+    m = json.loads((kit / "fabrics" / "jersey" / "marker.json").read_text())
+    polys = [Polygon(p["outline"]) for p in m["solution"]["placements"]]
+    assert len(polys) == 10  # 2 tees: front, back, 2 sleeves, neckband
+    for i, a in enumerate(polys):  # an independent check of the combined marker
+        assert a.bounds[1] >= -1e-6 and a.bounds[3] <= 1500 + 1e-6
+        for b in polys[i + 1:]:
+            assert a.distance(b) >= 2 - 1e-3
+    assert (kit / "fabrics" / "jersey" / "marker.plt").read_text().startswith("IN")
