@@ -190,3 +190,44 @@ def test_plan_names_carry_order_and_garment(orders):
     plan = plan_order(load_order(orders / "A-1002.toml"), reader=read_fake_pattern)
     names = {p.name for f in plan.fabrics for p in f.pattern.pieces}
     assert names == {"A-1002/tee/Front", "A-1002/tee/Back", "A-1002/tee/Sleeve", "A-1002/tee/Neckband"}
+
+
+def _real_available() -> bool:
+    try:
+        from kitcut.formats.read import read_pattern  # noqa: F401
+        from kitcut.kits.marker import nest_pattern  # noqa: F401
+    except ImportError:
+        return False
+    return (Path(__file__).parent.parent / "samples" / "tee.dxf").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _real_available(), reason="the DXF reader or nesting core is not there yet")
+def test_real_kit_of_the_tee_sample(tmp_path, capsys):
+    """The whole chain on the bundled tee: reader, nesting core, exporters, through the CLI."""
+    from kitcut.cli.main import main
+
+    orders = tmp_path / "orders"
+    orders.mkdir()
+    shutil.copy(ORDERS / "A-1001.toml", orders)
+    shutil.copy(Path(__file__).parent.parent / "samples" / "tee.dxf", orders)
+    kits = tmp_path / "KITS"
+    main(["kit", str(orders / "A-1001.toml"), "-o", str(kits), "--time", "1", "--seed", "3",
+          "--workers", "1"])
+    out = capsys.readouterr().out
+    assert "kit A-1001: 20 pieces" in out
+    kit = kits / "A-1001"
+    assert verify_manifest(kit) == []
+    report = json.loads((kit / "kit.json").read_text())
+    by_name = {f["name"]: f for f in report["fabrics"]}
+    assert set(by_name) == {"jersey", "rib"}  # the neckbands (category TRIM) go to the rib
+    assert by_name["rib"]["pieces"] == 4 and by_name["jersey"]["pieces"] == 16
+    for f in report["fabrics"]:
+        m = json.loads((kit / f["folder"] / "marker.json").read_text())
+        assert f["metres"] == pytest.approx(m["solution"]["length"] / 1000, abs=1e-4)
+        assert 0.3 < f["efficiency"] <= 1
+        exported = {p.name for p in (kit / f["folder"]).iterdir()}
+        assert {"marker.json", "marker.plt", "marker.svg"} <= exported
+    rows = list(csv.DictReader((kit / "picklist.csv").open()))
+    assert Counter(r["bundle"] for r in rows) == {"tee S #1": 5, "tee M #1": 5, "tee M #2": 5, "tee L #1": 5}
+    assert Counter(r["side"] for r in rows if r["piece"] == "Sleeve") == {"as drawn": 4, "mirrored": 4}
