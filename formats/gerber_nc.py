@@ -4,7 +4,8 @@ Blocks end with ``*`` (no line breaks); ``H1*`` first, ``N<k>*`` before each pie
 order, ``M14``/``M15`` knife down/up, ``M43`` drill at the current point, ``M69Z<n>`` a conveyor
 bite of ``n`` hundredths of an inch, ``M15*M0*`` at the end. Coordinates are absolute, in
 hundredths of an inch (``X123456`` = 1234.56 in), sign only when negative, one move per block;
-no block moves the knife more than 60 inches (longer lines are split).
+no block moves the knife more than 60 inches (longer lines are split); a piece denser than
+:data:`MAX_POINTS_PER_PIECE` points is simplified within at most 0.1 mm.
 
 Coordinates stay in marker terms across bites (the controller subtracts the conveyor advance);
 this is the kitcut convention, stated here because controllers differ.
@@ -32,6 +33,27 @@ __all__ = ["MAX_KNIFE_BLOCK_MM", "to_nc", "render", "read_nc", "NCProgram", "NCP
 MM_PER_UNIT = 0.254
 #: Longest knife-down motion of one block (60 inches).
 MAX_KNIFE_BLOCK_MM = 60 * 25.4
+#: Most points a controller takes per piece; denser pieces are simplified within ``SIMPLIFY_MM``.
+MAX_POINTS_PER_PIECE = 1500
+SIMPLIFY_MM = (0.02, 0.05, 0.1)
+
+
+def _thin(paths: list[np.ndarray], limit: int) -> list[np.ndarray]:
+    """Douglas-Peucker the paths (ends kept) with the smallest tolerance that meets ``limit``."""
+    from shapely import simplify
+    from shapely.geometry import LineString
+
+    if sum(len(p) for p in paths) <= limit:
+        return paths
+    out = paths
+    for tol in SIMPLIFY_MM:
+        out = [
+            np.asarray(simplify(LineString(p), tol, preserve_topology=False).coords) if len(p) > 2 else p
+            for p in paths
+        ]
+        if sum(len(p) for p in out) <= limit:
+            break
+    return out
 
 
 def nc_number(mm: float) -> str:
@@ -99,14 +121,20 @@ def to_nc(marker: Marker | Sheet, device: Device | str | None = None, *, plan: C
             bite += 1
         w.up()
         w.blocks.append(f"N{k}")
+        actions = []
         for op in job.ops:
             tool = dev.tool_for(op.feature)
             if tool is None or op.feature == "label":
                 continue
-            if op.feature == "drill" or len(op.points) == 1 or tool.kind in ("punch", "notcher"):
-                w.drill(op.points[0])
+            hit = op.feature == "drill" or len(op.points) == 1 or tool.kind in ("punch", "notcher")
+            actions.append((hit, op.points))
+        paths = _thin([p for hit, p in actions if not hit], MAX_POINTS_PER_PIECE)
+        it = iter(paths)
+        for hit, pts in actions:
+            if hit:
+                w.drill(pts[0])
             else:
-                w.cut(op.points)
+                w.cut(next(it))
     return w.text()
 
 

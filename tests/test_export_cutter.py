@@ -207,3 +207,27 @@ def test_device_file_overrides(tmp_path):
         load_devices(f)
     with pytest.raises(InputError, match="unknown device 'nope'"):
         render(tiny_marker(), "plt", device="nope")
+
+
+def test_nc_dense_piece_is_thinned_within_tolerance():
+    from marker_factory import shelf_marker
+
+    from kitcut.formats.gerber_nc import MAX_POINTS_PER_PIECE
+    from kitcut.model import Piece
+
+    t = np.linspace(0, 2 * np.pi, 4000, endpoint=False)
+    disc = Piece("Disc", np.column_stack([300 * np.cos(t), 300 * np.sin(t)]))
+    m = shelf_marker((disc,), [(0, 0, 0, False)], width=700.0)
+    prog = read_nc(render(m, "nc"))
+    cut = prog.pieces[0].cuts[-1]
+    assert len(cut) <= MAX_POINTS_PER_PIECE
+    assert max_gap(cut, m.placed_outline(m.placements[0])) <= 0.254
+    assert max_gap(m.placed_outline(m.placements[0]), cut) <= 0.1 + 0.254
+
+
+def test_knife_only_hpgl_cuts_notches_as_slits():
+    m = tiny_marker()
+    text = render(m, "plt", device="hpgl-knife")
+    assert "SP1;" in text and "SP2" not in text and "SP3" not in text and "LB" not in text
+    # the notch (20, 0) -> (20, 4) of piece A at (0, 5): a knife slit from the cut line inward
+    assert "PU800,200;\nPD800,360;" in text
