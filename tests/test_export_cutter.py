@@ -200,8 +200,8 @@ def test_device_file_overrides(tmp_path):
     assert "hpgl-cutter" in devs and devs["shop-cutter"].tool_for("cut").number == 5
     text = render(tiny_marker(), "plt", device="shop-cutter", device_file=f)
     assert "SP5;" in text and "FS80;" in text and "SP3;" not in text
-    # flip_y: y measured from the far edge of the 1600 mm media
-    assert "PU0,63800;" in text or "PU0,63000;" in text or "63800" in text
+    # flip_y: y measured from the far edge of the 1600 mm media (piece A spans y 5..25 mm)
+    assert "0,63800" in text and "1600,63000" in text and "1600,1000" not in text
     f.write_text('[bad]\nprotocol = "hpgl"\nspeeed = 3\ntools.cut = { kind = "knife" }\n')
     with pytest.raises(InputError, match="unknown setting"):
         load_devices(f)
@@ -231,3 +231,36 @@ def test_knife_only_hpgl_cuts_notches_as_slits():
     assert "SP1;" in text and "SP2" not in text and "SP3" not in text and "LB" not in text
     # the notch (20, 0) -> (20, 4) of piece A at (0, 5): a knife slit from the cut line inward
     assert "PU800,200;\nPD800,360;" in text
+
+
+def test_two_opt_improves_nearest_neighbour():
+    from kitcut.formats.cutorder import order_points, two_opt
+
+    rng = np.random.default_rng(3)
+    pts = rng.uniform(0, 1000, size=(120, 2))
+
+    def tour(order):
+        p = np.vstack([[0.0, 0.0], pts[order]])
+        return float(np.hypot(*np.diff(p, axis=0).T).sum())
+
+    nn = order_points(pts, (0.0, 0.0))
+    better = two_opt(pts, nn, (0.0, 0.0))
+    assert sorted(better) == list(range(len(pts)))
+    assert tour(better) < 0.97 * tour(nn)
+
+
+def test_bad_placement_is_an_export_error():
+    from kitcut.errors import ExportError
+    from kitcut.model import Marker, Placement
+
+    m = tiny_marker()
+    bad = Marker(
+        m.pieces, m.rules, (*m.placements, Placement(7, 0, 0.0, False, (0.0, 0.0))), m.length, name="bad"
+    )
+    with pytest.raises(ExportError, match="placement 2 refers to piece 7"):
+        render(bad, "nc")
+
+
+def test_write_to_stdout(capsys):
+    write_file(tiny_marker(), "-", "nc")
+    assert capsys.readouterr().out == (GOLDEN / "tiny.nc").read_text()
