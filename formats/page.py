@@ -197,10 +197,16 @@ class Sheet:
     meta: dict = field(default_factory=dict)
 
     @property
+    def unit(self) -> str:
+        """``mm``, or the instance's own unit when the marker's unit is not a length unit."""
+        return "mm" if self.units in MM_PER_UNIT else self.units
+
+    @property
     def title(self) -> str:
         head = f"{self.name} · " if self.name else ""
+        u = self.unit
         return (
-            f"{head}length {self.length:,.1f} mm · width {self.width:,.1f} mm · "
+            f"{head}length {self.length:,.1f} {u} · width {self.width:,.1f} {u} · "
             f"efficiency {100 * self.efficiency:.1f} % · {len(self.pieces)} pieces"
         )
 

@@ -153,7 +153,7 @@ def _title(pdf: FPDF, x: float, y: float, lines: list[str], size_mm: float) -> N
 def _figures(sheet: Sheet) -> list[str]:
     return [
         f"Marker {sheet.name or ''}".rstrip(),
-        f"length {sheet.length:,.1f} mm   width {sheet.width:,.1f} mm   "
+        f"length {sheet.length:,.1f} {sheet.unit}   width {sheet.width:,.1f} {sheet.unit}   "
         f"efficiency {100 * sheet.efficiency:.1f} %   {len(sheet.pieces)} pieces",
     ]
 
