@@ -54,7 +54,8 @@ def _cover(pdf: FPDF, sheet: Sheet, tiles, grid, paper: str, overlap: float) -> 
     lines = [
         f"Tiled marker {sheet.name or ''} on {paper.upper()}: {grid[0]} rows x {grid[1]} columns, "
         f"{len(tiles)} pages",
-        f"length {sheet.length:,.1f} {sheet.unit}, width {sheet.width:,.1f} {sheet.unit}, overlap {overlap:g} mm",
+        f"length {sheet.length:,.1f} {sheet.unit}, width {sheet.width:,.1f} {sheet.unit}, "
+        f"overlap {overlap:g} mm",
         "Print at 100 % (no fit-to-page); the square must measure 100 mm.",
     ]
     for i, line in enumerate(lines):
