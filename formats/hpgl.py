@@ -90,14 +90,14 @@ class _Writer:
             return
         h = max(op.height, 1.0)
         a = math.radians(op.angle_deg)
-        d = np.array([math.cos(a), math.sin(a)])
+        # work in device axes (after swap/flip) so the text reads upright on the device
+        centre = self.dev.place([op.points[0]])[0]
+        ahead = self.dev.place([np.asarray(op.points[0]) + np.array([math.cos(a), math.sin(a)])])[0]
+        d = (ahead - centre) / max(float(np.hypot(*(ahead - centre))), 1e-12)
         n = np.array([-d[1], d[0]])
-        if self.dev.swap_xy:
-            d, n = d[::-1], n[::-1]
-        centre = np.asarray(op.points[0], dtype=float)
         length = len(text) * 0.75 * h  # character cell = 1.5 x the 0.5 h character width
         start = centre - d * length / 2 - n * h / 2
-        p = self.dev.to_device([start])[0]
+        p = np.rint(start * self.dev.units_per_mm).astype(np.int64)
         self.move(p)
         self.out.append(f"DI{d[0]:.4f},{d[1]:.4f};SI{0.05 * h:.3f},{0.1 * h:.3f};LB{text}{ETX};")
         self.pos = None  # the pen ends after the text

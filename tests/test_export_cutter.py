@@ -264,3 +264,20 @@ def test_bad_placement_is_an_export_error():
 def test_write_to_stdout(capsys):
     write_file(tiny_marker(), "-", "nc")
     assert capsys.readouterr().out == (GOLDEN / "tiny.nc").read_text()
+
+
+@needs_hp2xx
+def test_swapped_axes_device_by_hp2xx(tmp_path, marker):
+    f = tmp_path / "dev.toml"
+    f.write_text(
+        '[swapped]\nprotocol = "hpgl"\nswap_xy = true\nlabels = true\n'
+        'tools.cut = { kind = "knife", number = 1 }\ntools.pen = { kind = "pen", number = 2 }\n'
+    )
+    path = write_file(marker, tmp_path / "m.plt", device="swapped", device_file=f)
+    log, _ = _hp2xx(path, tmp_path)
+    assert "HPGL command(s) ignored: 0" in log
+    outlines = marker.placed_outlines()
+    lo = np.min([o.min(axis=0) for o in outlines], axis=0)
+    hi = np.max([o.max(axis=0) for o in outlines], axis=0)
+    # device x runs across the fabric (marker y), device y along the roll
+    assert _range(log) == pytest.approx((lo[1] * 40, lo[0] * 40, hi[1] * 40, hi[0] * 40), abs=0.5)
