@@ -22,7 +22,7 @@ from kitcut.errors import ExportError
 from kitcut.formats.devices import Device
 from kitcut.formats.page import PlacedPiece, Sheet
 
-__all__ = ["Op", "PieceJob", "CutPlan", "plan_cuts", "order_points", "two_opt", "path_air"]
+__all__ = ["Op", "PieceJob", "CutPlan", "plan_cuts", "order_points", "two_opt", "path_air", "with_overcut"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,7 +145,7 @@ def _ring_from(ring: np.ndarray, pos, *, corner: bool) -> np.ndarray:
     return np.vstack([r, r[:1]])
 
 
-def _nearest_first(items: list, cur, *, optimise: bool) -> tuple[list[Op], np.ndarray]:
+def _nearest_first(items: list, cur, *, optimise: bool, overcut: float = 0.0) -> tuple[list[Op], np.ndarray]:
     """Ops from ``items`` (``("op", Op)``, ``("ring", (feature, ring))``, ``("line", Stroke)``),
     each next one the nearest to the tool, rings started and lines entered at their near end."""
     out: list[Op] = []
@@ -165,7 +165,8 @@ def _nearest_first(items: list, cur, *, optimise: bool) -> tuple[list[Op], np.nd
         if kind == "op":
             op = v
         elif kind == "ring":
-            op = Op(v[0], _ring_from(v[1], cur, corner=False) if optimise else np.vstack([v[1], v[1][:1]]))
+            ring = _ring_from(v[1], cur, corner=False) if optimise else np.vstack([v[1], v[1][:1]])
+            op = Op(v[0], with_overcut(ring, overcut))
         else:
             pts = v.points
             if optimise and _d(cur, pts[-1]) < _d(cur, pts[0]):
@@ -176,6 +177,26 @@ def _nearest_first(items: list, cur, *, optimise: bool) -> tuple[list[Op], np.nd
         out.append(op)
         cur = op.end
     return out, cur
+
+
+def with_overcut(ring: np.ndarray, overcut: float) -> np.ndarray:
+    """A closed ring (first point repeated last) continued ``overcut`` mm along its start.
+
+    >>> with_overcut(np.array([[0.0, 0], [10, 0], [10, 10], [0, 0]]), 4.0).tolist()[-1]
+    [4.0, 0.0]
+    """
+    if overcut <= 0:
+        return ring
+    extra = [ring[-1]]
+    left = overcut
+    for a, b in zip(ring[:-1], ring[1:], strict=True):
+        seg = float(np.hypot(*(b - a)))
+        if seg >= left:
+            extra.append(a + (b - a) * (left / seg) if seg > 0 else b)
+            break
+        extra.append(b)
+        left -= seg
+    return np.vstack([ring, np.array(extra[1:])])
 
 
 def _piece_ops(p: PlacedPiece, device: Device, pos, *, optimise: bool) -> list[Op]:
@@ -208,10 +229,10 @@ def _piece_ops(p: PlacedPiece, device: Device, pos, *, optimise: bool) -> list[O
         )
     groups.append([("ring", ("cutout", c)) for c in p.cutouts])
     for group in groups:
-        ops, cur = _nearest_first(group, cur, optimise=optimise)
+        ops, cur = _nearest_first(group, cur, optimise=optimise, overcut=device.overcut)
         out += ops
     ring = _ring_from(p.outline, cur, corner=True) if optimise else np.vstack([p.outline, p.outline[:1]])
-    out.append(Op("cut", ring))
+    out.append(Op("cut", with_overcut(ring, device.overcut)))
     return out
 
 

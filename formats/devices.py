@@ -76,6 +76,7 @@ class Device:
     bite: float = 0.0
     window: float = 0.0
     labels: bool = False
+    overcut: float = 0.0
     tools: tuple[tuple[str, Tool], ...] = ()
 
     def tool_for(self, feature: str) -> Tool | None:

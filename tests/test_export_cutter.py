@@ -281,3 +281,15 @@ def test_swapped_axes_device_by_hp2xx(tmp_path, marker):
     hi = np.max([o.max(axis=0) for o in outlines], axis=0)
     # device x runs across the fabric (marker y), device y along the roll
     assert _range(log) == pytest.approx((lo[1] * 40, lo[0] * 40, hi[1] * 40, hi[0] * 40), abs=0.5)
+
+
+def test_overcut_runs_past_the_start():
+    dev = get_device("cnc-knife")
+    assert dev.overcut == 1.0
+    prog = read_gcode(render(tiny_marker(), "gcode", device=dev), dev)
+    cut = [p for p in prog.pieces[0] if p.tool == dev.tool_for("cut").number][-1].points
+    # closed, then 1 mm further along the first edge, still on the outline
+    back = int(np.argmin(np.hypot(*(cut[1:] - cut[0]).T))) + 1
+    assert np.allclose(cut[back], cut[0]) and back == len(cut) - 2
+    assert np.hypot(*(cut[-1] - cut[0])) == pytest.approx(1.0, abs=1e-3)
+    assert max_gap(cut[-1:], tiny_marker().placed_outline(tiny_marker().placements[0])) <= 1e-3
