@@ -71,10 +71,23 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
     Per fabric a marker and its cutter files, a kit report (JSON + PDF), a bundle list per
     garment and size, QR piece labels, a note for the sewing workshop and manifest.json.
     """
-    from kitcut.kits.kit import build_kit
+    from pathlib import Path
+
+    from kitcut.kits.batch import Claims
+    from kitcut.kits.kit import build_kit, kit_path
+    from kitcut.kits.order import load_order
 
     opts = _kit_options(time_limit, seed, workers, formats, allow_outside, nester, reader)
-    result = build_kit(order_file, out_dir, opts, replace=not keep)
+    oid = load_order(order_file, allow_outside=allow_outside).id
+    kit_path(out_dir, oid)
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    claims = Claims(Path(out_dir))
+    if not claims.claim([oid]):
+        raise InputError(f"order {oid} is being built by another process (a batch?) in {out_dir}")
+    try:
+        result = build_kit(order_file, out_dir, opts, replace=not keep)
+    finally:
+        claims.release([oid])
     if as_json:
         click.echo(json.dumps(result.to_dict()))
         return
