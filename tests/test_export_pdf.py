@@ -101,3 +101,26 @@ def test_overview_fits_a4_landscape(tmp_path, marker):
     assert pages == 1 and (sizes[0][0] / PT, sizes[0][1] / PT) == pytest.approx((297, 210), abs=0.05)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
     assert f"length {marker.length:,.1f} mm" in text and f"efficiency {100 * marker.efficiency:.1f} %" in text
+
+
+def test_tile_shows_the_marker_at_1to1_in_place(tmp_path, marker):
+    """The bottom-left tile: the strip's corner (0, 0) lies where the tile window says, at 1:1."""
+    from kitcut.formats.pdf_tiled import MARGIN
+
+    path = write_file(marker, tmp_path / "marker.tiled.pdf")
+    tiles, (win_w, win_h), (rows, cols) = tile_grid(build_sheet(marker), "a4")
+    index = next(i for i, (r, c, _) in enumerate(tiles) if r == rows and c == 1)
+    w = tiles[index][2]
+    x_mm = MARGIN + (0.0 - w[0])  # page position of the marker origin (from the top-left corner)
+    y_mm = MARGIN + win_h - (0.0 - w[1])
+    dpi = 100
+    img = _gray(path, index + 2, dpi, tmp_path)  # page 1 is the assembly map
+    px = lambda mm: int(round(mm / 25.4 * dpi))  # noqa: E731
+    # the selvedge (y = 0) is a horizontal frame line running right from the corner ...
+    band = img[px(y_mm) - 6 : px(y_mm) + 7, px(x_mm) + 20 : px(x_mm) + 120]
+    row = int(np.argmin(band.mean(axis=1))) + px(y_mm) - 6
+    assert abs(row - px(y_mm)) <= 1 and band.min() < 160
+    # ... and the marker start (x = 0) a vertical one running up from it
+    band = img[px(y_mm) - 120 : px(y_mm) - 20, px(x_mm) - 6 : px(x_mm) + 7]
+    col = int(np.argmin(band.mean(axis=0))) + px(x_mm) - 6
+    assert abs(col - px(x_mm)) <= 1 and band.min() < 160
