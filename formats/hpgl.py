@@ -141,11 +141,10 @@ def to_hpgl(
         w.path(np.array([[0, 0], [L, 0], [L, W], [0, W], [0, 0]], dtype=float))
         if dev.labels:
             h = min(max(sheet.margin * 0.5, 2.0), 6.0)
-            title = Op("label", np.array([[0.0, 0.0]]), text=sheet.title, height=h)
             n = len(hpgl_text(sheet.title))
             # left-aligned along the first selvedge, inside the frame
             centre = np.array([[min(n * 0.75 * h / 2 + 5.0, L / 2), h + 1.0]])
-            w.label(Op("label", centre, text=title.text, height=h))
+            w.label(Op("label", centre, text=sheet.title, height=h))
     for op in plan.ops():
         w.op(op)
     return w.text()
