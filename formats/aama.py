@@ -2,12 +2,13 @@
 
 :func:`collect_aama` walks the INSERTs of model space and sorts the entities of each block by
 AAMA layer into a :class:`~kitcut.formats.build.RawPiece` (drawing units, INSERT transform
-applied: position, rotation, scale, mirroring). Layer use:
+applied: position, rotation, scale, mirroring). It works on the light entities of
+:mod:`kitcut.formats.dxf_fast` (from the fast reader or converted from ezdxf). Layer use:
 
 1 cut line (or 84, the denser ASTM copy, when present) and piece texts · 4 notches (and ASTM
 80-83) · 6 mirror line · 7 grain · 8 internal lines · 11 cut-outs · 13 drills · 14 sew line ·
 15 annotations. Turn/curve points (2, 3), the grade reference (5, never the grain), grade rule
-labels and the ASTM copies (85-87) are reported as skipped, grouped.
+labels and the ASTM copies (85-87) are reported as skipped, grouped by kind.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from collections import defaultdict
 import numpy as np
 
 from kitcut.formats.build import NOTCH_LAYER_KINDS, RawNotch, RawPiece
-from kitcut.formats.chains import CURVE_TYPES, describe, entity_points
-from kitcut.formats.texts import entity_text, parse_text
+from kitcut.formats.dxf_fast import DxfData, Ent
+from kitcut.formats.texts import parse_text
 from kitcut.model import ImportReport
 
 __all__ = ["is_aama", "collect_aama", "SkipLog", "style_texts"]
@@ -41,15 +42,20 @@ _KNOWN_SKIPS = {
 
 
 class SkipLog:
-    """Skipped entities of known, harmless kinds, grouped into one report entry per kind."""
+    """Skipped entities of known, harmless kinds, grouped into one report entry per kind
+    (with the count, the blocks and the first handles)."""
 
     def __init__(self):
         self.groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         self.blocks: dict[tuple[str, str, str], set] = defaultdict(set)
 
     def add(self, reason: str, e, block: str | None) -> None:
-        key = (reason, e.dxftype(), e.dxf.get("layer", "0"))
-        self.groups[key].append(e.dxf.get("handle", "?"))
+        if isinstance(e, Ent):
+            typ, layer, handle = e.type, e.layer, e.handle
+        else:
+            typ, layer, handle = e.dxftype(), e.dxf.get("layer", "0"), e.dxf.get("handle", "")
+        key = (reason, typ, layer)
+        self.groups[key].append(handle or "?")
         if block:
             self.blocks[key].add(block)
 
@@ -59,124 +65,105 @@ class SkipLog:
             where = f" in {nb} block(s)" if nb else ""
             shown = ", ".join(handles[:8]) + (f" and {len(handles) - 8} more" if len(handles) > 8 else "")
             report.skip(f"{reason}: {len(handles)} {typ} on layer {layer}{where}", entity=f"handles {shown}")
+        self.groups.clear()
+        self.blocks.clear()
 
 
-def _inserts(doc):
-    return [e for e in doc.modelspace() if e.dxftype() == "INSERT"]
+def _has_cut_line(ents: list) -> bool:
+    return any(e.is_curve and e.layer in ("1", "84") for e in ents)
 
 
-def _has_cut_line(block) -> bool:
-    return any(e.dxf.get("layer", "") in ("1", "84") and e.dxftype() in CURVE_TYPES for e in block)
+def is_aama(data: DxfData) -> bool:
+    """True when model space INSERTs blocks that carry a layer-1 (or 84) cut line."""
+    return any(e.type == "INSERT" and _has_cut_line(data.blocks.get(e.name, ())) for e in data.msp)
 
 
-def is_aama(doc) -> bool:
-    """True when model space INSERTs blocks that carry a layer-1 (or 84) cut line, or when no
-    INSERT exists but blocks do."""
-    for ins in _inserts(doc):
-        blk = doc.blocks.get(ins.dxf.name)
-        if blk is not None and _has_cut_line(blk):
-            return True
-    return False
-
-
-def style_texts(doc, report: ImportReport, skips: SkipLog) -> dict:
+def style_texts(data: DxfData, report: ImportReport, skips: SkipLog) -> dict:
     """The style texts of model space (``Style Name``, ``Units``...); other loose model-space
     entities are reported as skipped."""
     found: dict = {}
-    for e in doc.modelspace():
-        t = e.dxftype()
-        if t == "INSERT":
+    for e in data.msp:
+        if e.type == "INSERT":
             continue
-        if t in _TEXT_TYPES:
-            kv = parse_text(entity_text(e) or "")
+        if e.type in _TEXT_TYPES:
+            kv = parse_text(e.text)
             if kv:
                 found.setdefault(kv[0], kv[1])
-                continue
-            skips.add("style texts kitcut does not use", e, None)
+            else:
+                skips.add("style texts kitcut does not use", e, None)
             continue
-        report.skip("entity in model space outside any piece block; not used", entity=describe(e))
+        report.skip("entity in model space outside any piece block; not used", entity=e.describe())
     return found
 
 
-def _matrix(ins) -> tuple[np.ndarray, np.ndarray, bool]:
-    m = np.array(list(ins.matrix44().rows()), dtype=np.float64)
-    A = m[:2, :2]
-    t = m[3, :2]
-    return A, t, bool(np.linalg.det(A) < 0)
-
-
-def collect_aama(doc, *, flat_tol: float, report: ImportReport, skips: SkipLog, file: str) -> list[RawPiece]:
-    """The raw pieces of every INSERT (one per block; repeated INSERTs counted, reported)."""
+def collect_aama(data: DxfData, *, report: ImportReport, skips: SkipLog) -> list[RawPiece]:
+    """The raw pieces of every INSERT: one per block; repeated INSERTs are counted (reported)."""
     by_block: dict[str, list] = defaultdict(list)
-    for ins in _inserts(doc):
-        blk = doc.blocks.get(ins.dxf.name)
-        if blk is None:
-            report.skip(f"INSERT of a missing block '{ins.dxf.name}'", entity=describe(ins))
+    for ins in data.msp:
+        if ins.type != "INSERT":
             continue
-        if not _has_cut_line(blk):
-            report.skip(f"INSERT of block '{ins.dxf.name}' that has no cut line (layer 1)",
-                        entity=describe(ins))
-            continue
-        by_block[ins.dxf.name].append(ins)
-    inserted = set(by_block)
-    for blk in doc.blocks:
-        if blk.name.startswith("*") or blk.name.startswith("$") or blk.name in inserted:
-            continue
-        if _has_cut_line(blk):
-            report.skip(f"block '{blk.name}' has a cut line but is not inserted in model space; not used")
+        ents = data.blocks.get(ins.name)
+        if ents is None:
+            report.skip(f"INSERT of a missing block '{ins.name}'", entity=ins.describe())
+        elif not _has_cut_line(ents):
+            report.skip(f"INSERT of block '{ins.name}' that has no cut line (layer 1)", entity=ins.describe())
+        else:
+            by_block[ins.name].append(ins)
+    for name, ents in data.blocks.items():
+        if name not in by_block and not name.startswith(("*", "$")) and _has_cut_line(ents):
+            report.skip(f"block '{name}' has a cut line but is not inserted in model space; not used")
     raws = []
     for name, inserts in by_block.items():
-        raw = _collect_block(doc.blocks[name], inserts[0], flat_tol, skips)
+        raw = _collect_block(name, data.blocks[name], inserts[0], skips)
         if len(inserts) > 1:
-            _, _, m0 = _matrix(inserts[0])
-            flips = sum(1 for i in inserts if _matrix(i)[2] != m0)
+            m0 = np.linalg.det(inserts[0].A) < 0
+            flips = sum(1 for i in inserts if (np.linalg.det(i.A) < 0) != m0)
             raw.inserts = (len(inserts), flips)
             report.warn(f"block '{name}' is inserted {len(inserts)} times ({flips} mirrored): one piece is "
                         "read from the first INSERT; without a Quantity text the INSERTs count as copies",
-                        piece=raw.name, entity=", ".join(describe(i) for i in inserts[1:4]))
+                        piece=raw.name, entity=", ".join(i.describe() for i in inserts[1:4]))
         raws.append(raw)
     return raws
 
 
-def _collect_block(block, ins, flat_tol: float, skips: SkipLog) -> RawPiece:
-    A, t, mirrored = _matrix(ins)
-    bname = block.name
-    # scale of lengths along z (notch depth) follows the mean in-plane scale
-    lin = math.sqrt(abs(np.linalg.det(A))) or 1.0
+def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece:
+    A, t = ins.A, ins.t
+    mirrored = bool(np.linalg.det(A) < 0)
+    lin = math.sqrt(abs(np.linalg.det(A))) or 1.0  # lengths along z (notch depth) scale with the mean
 
     def tr(pts: np.ndarray) -> np.ndarray:
         return pts @ A + t
+
+    def tr_xy(x: float, y: float) -> tuple[float, float]:
+        p = np.array([x, y]) @ A + t
+        return float(p[0]), float(p[1])
 
     def tr_angle(deg: float) -> float:
         v = np.array([math.cos(math.radians(deg)), math.sin(math.radians(deg))]) @ A
         return math.degrees(math.atan2(v[1], v[0]))
 
     raw = RawPiece(key=bname, block=bname, layer="1", mirrored_insert=mirrored)
-    ents = list(block)
-    has84 = any(e.dxf.get("layer", "") == "84" and e.dxftype() in CURVE_TYPES for e in ents)
+    has84 = any(e.is_curve and e.layer == "84" for e in ents)
     boundary_layer = "84" if has84 else "1"
-    texts = list(ents)
-    for att in getattr(ins, "attribs", []):
-        texts.append(att)
-    for e in texts:
-        typ = e.dxftype()
-        layer = e.dxf.get("layer", "0")
+    for e in [*ents, *ins.attribs]:
+        typ, layer = e.type, e.layer
         if typ in _TEXT_TYPES:
-            txt = entity_text(e) or ""
+            txt = e.text
+            if typ != "TEXT" and ":" not in txt and e.tag:
+                txt = f"{e.tag.replace('_', ' ')}: {txt}"
             kv = parse_text(txt)
             if typ == "ATTDEF" and txt.lower().replace(" ", "").startswith("link:"):
                 skips.add("ASTM notch dependency attributes (Link)", e, bname)
             elif kv and kv[0] == "annotation":
                 if kv[1]:
                     raw.annotations.append(kv[1])
-            elif kv and layer in ("1", "0") or (kv and typ == "ATTRIB"):
+            elif kv and (layer in ("1", "0") or typ == "ATTRIB"):
                 raw.texts.setdefault(kv[0], kv[1])
             elif _GRADE_RULE.match(txt):
                 skips.add("grade rule labels (# n)", e, bname)
             elif txt.strip().upper() == "NM" and layer in ("8", "85"):
                 if layer == "8":
-                    p = tr(np.array([[e.dxf.insert.x, e.dxf.insert.y]]))[0]
-                    raw.nm_points.append(p)
+                    raw.nm_points.append(tr_xy(e.x, e.y))
                 skips.add("NM marks (not mirrored) on internal lines", e, bname)
             elif layer == "15" and txt.strip():
                 raw.annotations.append(txt.strip())
@@ -188,35 +175,28 @@ def _collect_block(block, ins, flat_tol: float, skips: SkipLog) -> RawPiece:
         if layer in _KNOWN_SKIPS:
             skips.add(_KNOWN_SKIPS[layer], e, bname)
             continue
-        if layer == "1" and has84 and typ in CURVE_TYPES:
+        if layer == "1" and has84 and e.is_curve:
             skips.add("layer-1 cut line superseded by the denser ASTM layer 84", e, bname)
             continue
-        src = describe(e, bname)
+        src = e.describe(bname)
         if typ == "POINT":
-            loc = e.dxf.location
-            x, y = tr(np.array([[loc.x, loc.y]]))[0]
+            x, y = tr_xy(e.x, e.y)
             if layer == "4" or layer in NOTCH_LAYER_KINDS:
-                ang = e.dxf.get("angle", None)
                 raw.notches.append(RawNotch(
-                    float(x), float(y), z=abs(loc.z) * lin, width=abs(e.dxf.get("thickness", 0.0)) * lin,
-                    angle=None if ang is None else tr_angle(float(ang)),
+                    x, y, z=abs(e.z) * lin, width=abs(e.thickness) * lin,
+                    angle=None if e.angle is None else tr_angle(e.angle),
                     kind=NOTCH_LAYER_KINDS.get(layer, "slit"), source=src))
             elif layer == "13":
-                raw.drills.append((float(x), float(y), abs(loc.z) * lin, src))
+                raw.drills.append((x, y, abs(e.z) * lin, src))
             else:
                 skips.add("points kitcut does not use", e, bname)
             continue
-        if typ not in CURVE_TYPES:
+        if not e.is_curve:
             skips.add("entity types kitcut does not use in a piece block", e, bname)
             continue
-        got = entity_points(e, flat_tol)
-        if got is None:
-            skips.add("entity types kitcut does not use in a piece block", e, bname)
-            continue
-        pts, closed = got
-        pts = tr(pts) if len(pts) else pts
+        pts = tr(e.points) if len(e.points) else e.points
         if layer == boundary_layer:
-            raw.boundary.append((pts, closed, src))
+            raw.boundary.append((pts, e.closed, src))
         elif layer == "4" or layer in NOTCH_LAYER_KINDS:
             if len(pts) >= 2:
                 raw.notches.append(RawNotch(float(pts[0][0]), float(pts[0][1]), line=pts[[0, -1]],
@@ -226,15 +206,14 @@ def _collect_block(block, ins, flat_tol: float, skips: SkipLog) -> RawPiece:
         elif layer == "7":
             raw.grain.append((pts, src))
         elif layer == "8":
-            raw.internal.append((pts, closed, src))
+            raw.internal.append((pts, e.closed, src))
         elif layer == "11":
-            raw.cutouts.append((pts, closed, src))
+            raw.cutouts.append((pts, e.closed, src))
         elif layer == "14":
-            raw.sew.append((pts, closed, src))
-        elif layer == "13" and e.dxftype() == "CIRCLE":
-            c = e.dxf.center
-            x, y = tr(np.array([[c.x, c.y]]))[0]
-            raw.drills.append((float(x), float(y), 2 * e.dxf.radius * lin, src))
+            raw.sew.append((pts, e.closed, src))
+        elif layer == "13" and e.closed and len(pts) >= 3:  # a drill drawn as a circle
+            c = pts.mean(axis=0)
+            raw.drills.append((float(c[0]), float(c[1]), float(np.ptp(pts, axis=0).max()), src))
         else:
             skips.add("lines on layers kitcut does not use", e, bname)
     return raw

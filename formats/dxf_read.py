@@ -16,6 +16,7 @@ import numpy as np
 from kitcut.errors import DXFFormatError, InputError, KitcutError
 from kitcut.formats import aama, plain_dxf
 from kitcut.formats.build import RawPiece, build_piece
+from kitcut.formats.dxf_fast import DxfData, from_ezdxf_doc, from_ezdxf_entity, parse_fast
 from kitcut.formats.outline import Fixer
 from kitcut.formats.texts import parse_quantity
 from kitcut.formats.units import MM_PER_UNIT, insunits_name, normalize_units, size_check, units_text_name
@@ -33,49 +34,56 @@ def looks_like_dxf(head: bytes) -> bool:
     return len(lines) >= 2 and lines[0] in ("0", "999") and (lines[0] == "999" or lines[1] == "SECTION")
 
 
-def _check_complete(path: Path, size: int, file: str) -> None:
-    with open(path, "rb") as fp:
-        fp.seek(max(0, size - 256))
-        tail = fp.read()
-    if tail.startswith(b"AutoCAD Binary DXF"):
-        return
-    lines = [ln.strip() for ln in tail.decode("latin-1").splitlines() if ln.strip()]
-    if not lines or lines[-1].upper() != "EOF":
-        raise DXFFormatError("truncated DXF: the file ends without the EOF marker "
-                             f"(last line {lines[-1][:40]!r} )" if lines else "truncated DXF", file=file)
+def _read_bytes(path, file: str) -> bytes:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
+    if not data:
+        raise DXFFormatError("empty file (0 bytes), not a DXF", file=file)
+    if not looks_like_dxf(data[:512]):
+        raise DXFFormatError("not a DXF file (it does not start with a DXF section)", file=file)
+    tail = data[-256:]
+    if not data.startswith(b"AutoCAD Binary DXF"):
+        lines = [ln.strip() for ln in tail.decode("latin-1").splitlines() if ln.strip()]
+        if not lines or lines[-1].upper() != "EOF":
+            last = lines[-1][:40] if lines else ""
+            raise DXFFormatError(f"truncated DXF: the file ends without the EOF marker (last line {last!r})",
+                                 file=file)
+    return data
 
 
 def open_dxf(path, report: ImportReport, *, file: str):
-    """The ezdxf document of ``path``; :class:`DXFFormatError` for files that are not DXF,
-    are truncated, or are too damaged to recover."""
+    """The ezdxf document of ``path`` (strict reader first, then the recovering one);
+    :class:`DXFFormatError` when the file cannot be read."""
     import ezdxf
     from ezdxf import recover
 
-    p = Path(path)
     try:
-        size = p.stat().st_size
-        with open(p, "rb") as fp:
-            head = fp.read(512)
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
-    if size == 0:
-        raise DXFFormatError("empty file (0 bytes), not a DXF", file=file)
-    if not looks_like_dxf(head):
-        raise DXFFormatError("not a DXF file (it does not start with a DXF section)", file=file)
-    _check_complete(p, size, file)
-    try:
-        return ezdxf.readfile(str(p))
+        return ezdxf.readfile(str(path))
     except Exception:  # noqa: BLE001 - any strict-reader failure: try the recovering reader
         pass
     try:
-        doc, auditor = recover.readfile(str(p))
+        doc, auditor = recover.readfile(str(path))
     except Exception as exc:  # noqa: BLE001
         raise DXFFormatError(f"not a readable DXF ({type(exc).__name__}: {exc})", file=file) from None
-    n = len(auditor.fixes)
-    report.warn(f"damaged DXF read by the recovering reader ({n} fix(es), {len(auditor.errors)} error(s))")
+    report.warn(f"damaged DXF read by the recovering reader ({len(auditor.fixes)} fix(es), "
+                f"{len(auditor.errors)} error(s))")
     for fix in auditor.fixes[:20]:
         report.warn(f"recovered: {fix.message}")
     return doc
+
+
+def _ezdxf_is_aama(doc) -> bool:
+    from kitcut.formats.chains import CURVE_TYPES
+
+    for ins in doc.modelspace().query("INSERT"):
+        blk = doc.blocks.get(ins.dxf.name)
+        if blk is not None and any(e.dxf.get("layer", "") in ("1", "84") and e.dxftype() in CURVE_TYPES
+                                   for e in blk):
+            return True
+    return False
 
 
 def resolve_units(user: str | None, header_code, units_text: str | None, *, file: str,
@@ -155,25 +163,43 @@ def _extent(raws: list[RawPiece]) -> float:
 
 
 def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
-             unfold: bool = True, repair: bool = False) -> Pattern:
-    """Read a pattern DXF; see :func:`kitcut.formats.read.read_pattern` for the options."""
+             unfold: bool = True, repair: bool = False, fast: bool = True) -> Pattern:
+    """Read a pattern DXF; see :func:`kitcut.formats.read.read_pattern` for the options.
+
+    ``fast=False`` reads AAMA files with ezdxf instead of the fast reader (for comparisons)."""
     file = os.fspath(path)
     if not tolerance > 0:
         raise InputError(f"--tolerance must be positive, got {tolerance:g}", file=file)
     report = ImportReport()
-    doc = open_dxf(path, report, file=file)
-    msp = doc.modelspace()
-    if len(msp) == 0:
-        raise DXFFormatError("empty drawing: model space has no entities", file=file)
+    raw_bytes = _read_bytes(path, file)
+    data = None
+    if fast:
+        try:
+            data = parse_fast(raw_bytes)
+        except Exception:  # noqa: BLE001 - anything odd: the full reader decides
+            data = None
+    del raw_bytes
+    doc = None
+    if data is None or not aama.is_aama(data):
+        if data is not None and not data.msp:
+            raise DXFFormatError("empty drawing: model space has no entities", file=file)
+        doc = open_dxf(path, report, file=file)
+        if len(doc.modelspace()) == 0:
+            raise DXFFormatError("empty drawing: model space has no entities", file=file)
+        data = None
     fixer = Fixer(file, report, strict=strict, allow_repair=repair)
     skips = aama.SkipLog()
-    header_code = doc.header.get("$INSUNITS", None)
     try:
-        if aama.is_aama(doc):
-            style = aama.style_texts(doc, report, skips)
-            unit, rule = resolve_units(units, header_code, style.get("units"), file=file, report=report)
-            flat = tolerance / (MM_PER_UNIT[unit] if unit else 25.4)
-            raws = aama.collect_aama(doc, flat_tol=flat, report=report, skips=skips, file=file)
+        if data is None and _ezdxf_is_aama(doc):
+            msp = DxfData([from_ezdxf_entity(e, 1.0) for e in doc.modelspace().query("TEXT MTEXT")], {})
+            pre = aama.style_texts(msp, ImportReport(), aama.SkipLog())
+            unit, _ = resolve_units(units, doc.header.get("$INSUNITS", None), pre.get("units"), file=file,
+                                    report=ImportReport())
+            data = from_ezdxf_doc(doc, tolerance / (MM_PER_UNIT[unit] if unit else 25.4))
+        if data is not None:
+            style = aama.style_texts(data, report, skips)
+            unit, rule = resolve_units(units, data.insunits, style.get("units"), file=file, report=report)
+            raws = aama.collect_aama(data, report=report, skips=skips)
             if not raws:
                 raise DXFFormatError("no piece blocks found", file=file)
             if unit is None:
@@ -181,18 +207,15 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                 unit, rule = size_check(ext, file=file), "size check"
                 report.warn(f"no units declared: {unit} guessed from the piece sizes (largest piece "
                             f"{ext:.4g} drawing units); give --units if this is wrong")
-            kind = "AAMA"
+            scale = MM_PER_UNIT[unit]
         else:
-            unit, rule = resolve_units(units, header_code, None, file=file, report=report)
+            hdr = doc.header.get("$INSUNITS", None)
+            unit, rule = resolve_units(units, hdr, None, file=file, report=report)
             raws, style, unit, rule = plain_dxf.collect_plain(
                 doc, unit=unit, rule=rule, tolerance=tolerance, fixer=fixer, skips=skips, file=file)
-            kind = "plain"
-        scale = MM_PER_UNIT[unit]
+            scale = 1.0  # plain pieces are already in mm
         assign_quantities(raws, report)
-        pieces = []
-        for r in raws:
-            s = scale if kind == "AAMA" else 1.0  # plain pieces are already in mm
-            pieces.append(build_piece(r, s, tol=tolerance, unfold=unfold, fixer=fixer, file=file))
+        pieces = [build_piece(r, scale, tol=tolerance, unfold=unfold, fixer=fixer, file=file) for r in raws]
     except KitcutError as exc:
         if exc.file is None:
             exc.file = file
