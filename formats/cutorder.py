@@ -1,7 +1,8 @@
 """Cut order: which tool does what, in which order, with short air moves.
 
-Within a piece the inner features come first (drills, notches, cut-outs, drawn lines, label) and
-the outline that frees the piece last, started at a sharp corner near the tool. Pieces are
+Within a piece the inner features come first, tool by tool (pen lines and label, drills,
+notches, cut-outs; each group nearest-first), and the outline that frees the piece last,
+started at a sharp corner near the tool and run on by the device's ``overcut``. Pieces are
 ordered by nearest neighbour from the marker origin and improved by 2-opt; on a conveyor
 cutter (``device.bite > 0``) pieces are grouped into bites first, each bite holding the pieces
 that lie wholly inside its window, and ordered within the bite.
