@@ -61,16 +61,16 @@ def group_orders(files: list[Path], options: KitOptions):
     from kitcut.kits.batch import Job, Outcome
 
     reader = resolve(options.reader) if options.reader else None
-    good: list[tuple[Path, Order]] = []
+    good: list[tuple[Path, Order, list]] = []
     failed = []
     for f in files:
         try:
             order = load_order(f, allow_outside=options.allow_outside)
-            plan_order(order, reader=reader)
+            used = [plan.fabric.key for plan in plan_order(order, reader=reader).fabrics]
         except KitcutError as exc:
             failed.append(Outcome(file=f.name, order=None, status="failed", message=str(exc)))
             continue
-        good.append((f, order))
+        good.append((f, order, used))
     parent = list(range(len(good)))
 
     def find(i: int) -> int:
@@ -80,9 +80,9 @@ def group_orders(files: list[Path], options: KitOptions):
         return i
 
     first_with: dict[tuple, int] = {}
-    for i, (_, order) in enumerate(good):
-        for fabric in order.fabrics:
-            j = first_with.setdefault(fabric.key, i)
+    for i, (_, _, used) in enumerate(good):  # only fabrics that pieces go to link orders
+        for key in used:
+            j = first_with.setdefault(key, i)
             parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
     for i in range(len(good)):

@@ -33,6 +33,7 @@ from pathlib import Path
 from kitcut import __version__
 from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.fileio import atomic_write
+from kitcut.formats.marker_json import write_marker
 from kitcut.kits.labels import pdf_text, write_labels_pdf
 from kitcut.kits.manifest import is_complete, write_manifest
 from kitcut.kits.order import FabricPlan, Order, check_order_id, load_order, plan_order, slug
@@ -325,8 +326,6 @@ def assemble_kit(
             if log:
                 log(f"{kit_id}: nesting {len(plan.pattern.pieces)} pieces on {plan.fabric.name}")
             marker = (markers or {}).get(i) or _nest(plan, options, f"{kit_id} {plan.fabric.name}")
-            from kitcut.formats.marker_json import write_marker
-
             write_marker(marker, tmp / folder / "marker.json")
             try:
                 _export(marker, tmp / folder, options)
