@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from kitcut.errors import DXFFormatError, GeometryError, KitcutError
-from kitcut.fileio import atomic_write
+from kitcut.errors import DXFFormatError, ExportError, GeometryError, KitcutError
+from kitcut.fileio import atomic_open, atomic_write
 from kitcut.model import Piece, transform_points
 
 
@@ -44,6 +45,28 @@ def test_atomic_write_leaves_no_partial(tmp_path):
     atomic_write(target, "abc")
     assert target.read_text() == "abc"
     assert [p.name for p in target.parent.iterdir()] == ["f.txt"]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_atomic_write_failure_leaves_nothing(tmp_path):
+    target = tmp_path / "f.txt"
+    with pytest.raises(RuntimeError), atomic_open(target) as fp:
+        fp.write("partial")
+        raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_readonly_folder_is_export_error(tmp_path):
+    if os.geteuid() == 0:
+        target = tmp_path / "missing-parent-is-a-file" / "f.txt"
+        (tmp_path / "missing-parent-is-a-file").write_text("")
+    else:
+        tmp_path.chmod(0o500)
+        target = tmp_path / "f.txt"
+    with pytest.raises(ExportError, match="cannot write"):
+        atomic_write(target, "x")
 
 
 def test_cli_version_runs():
