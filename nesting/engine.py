@@ -30,7 +30,7 @@ class Snapshot:
 class Engine:
     """Placements of the pieces of ``data`` on a strip of current length ``length``."""
 
-    def __init__(self, data: Compiled, *, n_global: int = 48, n_local: int = 24, min_rel: float = 2e-4):
+    def __init__(self, data: Compiled, *, n_global: int = 48, n_local: int = 24, min_rel: float = 5e-4):
         self.data = data
         n = data.n
         self.n = n

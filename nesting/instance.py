@@ -20,6 +20,7 @@ from kitcut.nesting.types import Instance
 __all__ = ["Compiled", "compile_instance", "FREE_ROTATION_STEP"]
 
 FREE_ROTATION_STEP = 10.0
+MAX_POLES = 16
 
 
 @dataclass
@@ -96,7 +97,7 @@ def compile_instance(instance: Instance) -> Compiled:
         if not orients:
             raise InfeasibleError("no allowed orientation", piece=it.id)
         si = standin(shape, spacing / 2.0 + eps, name=it.id)
-        pi = poles(si)
+        pi = poles(si, max_poles=MAX_POLES)
         k_start = len(kind_item)
         need = np.inf
         for rot, mir in orients:

@@ -113,7 +113,10 @@ def _collide(v, sa, ea, xa, ya, sb, eb, xb, yb, lox, loy, hix, hiy):
 
 @njit
 def _proxy(p, sa, ea, xa, ya, sb, eb, xb, yb, eps):
-    """Overlap proxy of two sets of poles: summed penetration depths, decaying when apart."""
+    """Overlap proxy of two sets of poles: summed penetration depths, decaying when apart.
+
+    Pairs further apart than twice their radii (plus 4 eps) are skipped.
+    """
     tot = 0.0
     for i in range(sa, ea):
         cx = p[i, 0] + xa
@@ -121,7 +124,13 @@ def _proxy(p, sa, ea, xa, ya, sb, eb, xb, yb, eps):
         ra = p[i, 2]
         for j in range(sb, eb):
             rb = p[j, 2]
-            d = math.hypot(p[j, 0] + xb - cx, p[j, 1] + yb - cy)
+            dx = p[j, 0] + xb - cx
+            dy = p[j, 1] + yb - cy
+            d2 = dx * dx + dy * dy
+            reach = 2.0 * (ra + rb) + 4.0 * eps
+            if d2 > reach * reach:
+                continue  # far apart: the decayed term is negligible
+            d = math.sqrt(d2)
             pd = ra + rb - d
             if pd >= eps:
                 val = pd

@@ -120,64 +120,117 @@ def _clamp(v, lo, hi):
 
 
 @njit
-def _descend(i, k, x, y, c, L, ymin, ymax, min_rel, kinds, pos, wb, W, V, voff, P, poff, sbb, obb, diam, pen):
-    """Coordinate descent on the weighted overlap from (x, y), step halving on failure."""
+def _descend(i, k, x, y, c, step0, step_min, axis, L, ymin, ymax,
+             kinds, pos, wb, W, V, voff, P, poff, sbb, obb, diam, pen):
+    """Coordinate descent from (x, y): two candidates along an axis, step x1.1 / x0.5.
+
+    Axes cycle (x, y, diagonal, anti-diagonal) after every failure. Stops at zero overlap or
+    when both steps are below ``step_min``.
+    """
     xlo, xhi, ylo, yhi = _ranges(k, L, ymin, ymax, obb)
-    sx = 0.25 * (sbb[k, 2] - sbb[k, 0])
-    sy = 0.25 * (sbb[k, 3] - sbb[k, 1])
-    mx = sx * min_rel
-    my = sy * min_rel
-    while c > 0.0 and (sx > mx or sy > my):
+    sx = step0
+    sy = step0
+    while c > 0.0 and (sx >= step_min or sy >= step_min):
+        if axis == 0:
+            dx1, dy1 = sx, 0.0
+        elif axis == 1:
+            dx1, dy1 = 0.0, sy
+        elif axis == 2:
+            dx1, dy1 = sx, sy
+        else:
+            dx1, dy1 = -sx, sy
         best = c
         bx = x
         by = y
-        for d in range(4):
-            if d == 0:
-                nx, ny = _clamp(x + sx, xlo, xhi), y
-            elif d == 1:
-                nx, ny = _clamp(x - sx, xlo, xhi), y
-            elif d == 2:
-                nx, ny = x, _clamp(y + sy, ylo, yhi)
-            else:
-                nx, ny = x, _clamp(y - sy, ylo, yhi)
+        for sgn in (1.0, -1.0):
+            nx = _clamp(x + sgn * dx1, xlo, xhi)
+            ny = _clamp(y + sgn * dy1, ylo, yhi)
             if nx == x and ny == y:
                 continue
             cc = _eval(i, k, nx, ny, best, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen)
-            if cc < best:
+            if cc < best or (cc == best and bx == x and by == y):
                 best = cc
                 bx = nx
                 by = ny
-        if best < c:
-            if bx != x:
-                sx *= 1.5
-            else:
-                sy *= 1.5
-            x = bx
-            y = by
-            c = best
+        improved = best < c
+        x = bx
+        y = by
+        c = best
+        m = 1.1 if improved else 0.5
+        if axis == 0:
+            sx *= m
+        elif axis == 1:
+            sy *= m
         else:
-            sx *= 0.5
-            sy *= 0.5
+            sx *= math.sqrt(m)
+            sy *= math.sqrt(m)
+        if not improved:
+            axis = (axis + 1) % 4
     return x, y, c
+
+
+@njit
+def _keep(bk, bx, by, bc, k, x, y, c, unique):
+    """Insert candidate (k, x, y, c) into the sorted best lists unless a near twin is better."""
+    m = bc.shape[0]
+    if c >= bc[m - 1]:
+        return
+    for t in range(m):
+        if bk[t] == k and abs(bx[t] - x) < unique and abs(by[t] - y) < unique:
+            if c < bc[t]:
+                bc[t] = c
+                bx[t] = x
+                by[t] = y
+                # restore order
+                while t > 0 and bc[t] < bc[t - 1]:
+                    bk[t], bk[t - 1] = bk[t - 1], bk[t]
+                    bx[t], bx[t - 1] = bx[t - 1], bx[t]
+                    by[t], by[t - 1] = by[t - 1], by[t]
+                    bc[t], bc[t - 1] = bc[t - 1], bc[t]
+                    t -= 1
+            return
+    t = m - 1
+    bk[t], bx[t], by[t], bc[t] = k, x, y, c
+    while t > 0 and bc[t] < bc[t - 1]:
+        bk[t], bk[t - 1] = bk[t - 1], bk[t]
+        bx[t], bx[t - 1] = bx[t - 1], bx[t]
+        by[t], by[t - 1] = by[t - 1], by[t]
+        bc[t], bc[t - 1] = bc[t - 1], bc[t]
+        t -= 1
 
 
 @njit
 def best_position(i, U, n_global, L, ymin, ymax, k0, k1, min_rel,
                   kinds, pos, wb, W, V, voff, P, poff, sbb, obb, diam, pen):
-    """Best of sampled positions for piece i (global + around its position), then refined."""
+    """Best position of piece i: its current one, samples around it and over the whole strip.
+
+    The three best distinct candidates get a coarse coordinate descent, the best of them a
+    fine one. ``min_rel`` is the final step relative to the piece's smaller bbox side.
+    """
+    n_best = 3
+    bk = np.empty(n_best, dtype=np.int64)
+    bx = np.empty(n_best)
+    by = np.empty(n_best)
+    bc = np.full(n_best, np.inf)
     kc = kinds[i]
     cx = pos[i, 0]
     cy = pos[i, 1]
+    dim = min(sbb[kc, 2] - sbb[kc, 0], sbb[kc, 3] - sbb[kc, 1])
+    unique = 0.05 * dim
     c0 = _eval(i, kc, cx, cy, np.inf, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen)
-    # best global and best local candidate, each refined
-    bg_k, bg_x, bg_y, bg_c = kc, cx, cy, np.inf
-    bl_k, bl_x, bl_y, bl_c = kc, cx, cy, c0
+    _keep(bk, bx, by, bc, kc, cx, cy, c0, unique)
     nk = k1 - k0
+    wx = sbb[kc, 2] - sbb[kc, 0]
+    wy = sbb[kc, 3] - sbb[kc, 1]
     for s in range(U.shape[0]):
-        u0 = U[s, 0]
+        if bc[0] == 0.0:
+            break
         is_global = s < n_global
-        if is_global or u0 < 0.5:
-            k = k0 + min(int(U[s, 0] * nk), nk - 1) if is_global else k0 + min(int(2.0 * u0 * nk), nk - 1)
+        u0 = U[s, 0]
+        if is_global:
+            k = k0 + min(int(u0 * nk), nk - 1)
+        elif u0 < 0.5:
+            k = k0 + min(int(2.0 * u0 * nk), nk - 1)
         else:
             k = kc
         xlo, xhi, ylo, yhi = _ranges(k, L, ymin, ymax, obb)
@@ -187,27 +240,33 @@ def best_position(i, U, n_global, L, ymin, ymax, k0, k1, min_rel,
             x = xlo + U[s, 1] * (xhi - xlo)
             y = ylo + U[s, 2] * (yhi - ylo)
         else:
-            x = _clamp(cx + (U[s, 1] - 0.5) * (sbb[k, 2] - sbb[k, 0]), xlo, xhi)
-            y = _clamp(cy + (U[s, 2] - 0.5) * (sbb[k, 3] - sbb[k, 1]), ylo, yhi)
-        if is_global:
-            c = _eval(i, k, x, y, bg_c, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen)
-            if c < bg_c:
-                bg_k, bg_x, bg_y, bg_c = k, x, y, c
-        else:
-            c = _eval(i, k, x, y, bl_c, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen)
-            if c < bl_c:
-                bl_k, bl_x, bl_y, bl_c = k, x, y, c
-        if c == 0.0:
-            break
-    if bg_c < np.inf and bg_c > 0.0:
-        bg_x, bg_y, bg_c = _descend(i, bg_k, bg_x, bg_y, bg_c, L, ymin, ymax, min_rel,
-                                    kinds, pos, wb, W, V, voff, P, poff, sbb, obb, diam, pen)
-    if bl_c > 0.0:
-        bl_x, bl_y, bl_c = _descend(i, bl_k, bl_x, bl_y, bl_c, L, ymin, ymax, min_rel,
-                                    kinds, pos, wb, W, V, voff, P, poff, sbb, obb, diam, pen)
-    if bg_c < bl_c:
-        return bg_k, bg_x, bg_y, bg_c
-    return bl_k, bl_x, bl_y, bl_c
+            x = _clamp(cx + (U[s, 1] - 0.5) * wx, xlo, xhi)
+            y = _clamp(cy + (U[s, 2] - 0.5) * wy, ylo, yhi)
+        c = _eval(i, k, x, y, bc[n_best - 1], kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen)
+        _keep(bk, bx, by, bc, k, x, y, c, unique)
+    if bc[0] == 0.0:
+        return bk[0], bx[0], by[0], 0.0
+    for t in range(n_best):
+        if bc[t] == np.inf:
+            continue
+        k = bk[t]
+        d = min(sbb[k, 2] - sbb[k, 0], sbb[k, 3] - sbb[k, 1])
+        x, y, c = _descend(i, k, bx[t], by[t], bc[t], 0.25 * d, 0.02 * d, t % 4, L, ymin, ymax,
+                           kinds, pos, wb, W, V, voff, P, poff, sbb, obb, diam, pen)
+        bx[t] = x
+        by[t] = y
+        bc[t] = c
+    t = 0
+    for u in range(1, n_best):
+        if bc[u] < bc[t]:
+            t = u
+    k = bk[t]
+    if bc[t] == 0.0:
+        return k, bx[t], by[t], 0.0
+    d = min(sbb[k, 2] - sbb[k, 0], sbb[k, 3] - sbb[k, 1])
+    x, y, c = _descend(i, k, bx[t], by[t], bc[t], 0.01 * d, min_rel * d, 0, L, ymin, ymax,
+                       kinds, pos, wb, W, V, voff, P, poff, sbb, obb, diam, pen)
+    return k, x, y, c
 
 
 @njit

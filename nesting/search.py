@@ -1,12 +1,15 @@
 """The optimiser: shrink the strip, then remove the overlap by guided local search.
 
-Sparrow-like (Gardeyn & Vanden Berghe; after Egeblad 2007 and Imamichi 2009): from a feasible
-marker of length L the strip is cut to L * (1 - r) by removing a slice at a random position
-(pieces right of it slide left), then the overlap is driven to zero by moving one colliding
-piece at a time to the best of sampled positions, the overlap of each pair being weighted by a
-guided-local-search weight that grows while the pair keeps overlapping. Zero overlap (exact
-test) gives a new best marker; if the overlap resists, the best marker is restored and the
-shrink ratio lowered. The last part of the time compresses with small ratios.
+Sparrow-like (Gardeyn & Vanden Berghe 2025; after Egeblad 2007 and Imamichi 2009). From a
+feasible marker the strip is cut by a slice at a random position (pieces right of it slide
+left); the overlap is then driven to zero by moving one colliding piece at a time to the best
+of sampled positions, each pair's overlap weighted by a guided-local-search weight that grows
+while the pair keeps overlapping.
+
+*Exploration* (most of the time) shrinks from the current feasible marker; when separation
+fails it keeps the strip and restarts from one of the least infeasible markers of a pool,
+disrupted by swapping two large pieces. *Compression* (the rest) shrinks the best marker by
+ratios decaying with time and restores it on failure.
 """
 
 from __future__ import annotations
@@ -19,7 +22,21 @@ import numpy as np
 from kitcut.nesting.construct import bottom_left, order_by_area
 from kitcut.nesting.engine import Engine, Snapshot
 
-__all__ = ["Search"]
+__all__ = ["Search", "SearchConfig"]
+
+
+class SearchConfig:
+    """Tuning knobs (plain attributes, defaults tuned on the ESICUP apparel sets)."""
+
+    explore_share = 0.8
+    first_ratio = 0.01  # exploration shrink while every separation succeeds
+    explore_ratio = 0.002  # exploration shrink after the first failure
+    explore_patience = 60
+    explore_strikes = 3
+    compress_ratios = (0.001, 0.00005)  # linear decay over the compression phase
+    compress_patience = 30
+    compress_strikes = 3
+    pool_size = 8
 
 
 class Search:
@@ -33,7 +50,7 @@ class Search:
         deadline: float,
         max_iterations: int | None = None,
         report: Callable[[str, float, bool], None] | None = None,
-        explore_share: float = 0.8,
+        config: SearchConfig | None = None,
     ):
         self.e = engine
         self.rng = rng
@@ -41,12 +58,17 @@ class Search:
         self.start = time.monotonic()
         self.max_iterations = max_iterations
         self.report = report or (lambda phase, length, feasible: None)
-        self.explore_share = explore_share
+        self.cfg = config or SearchConfig()
         self.iterations = 0
         self.moves = 0
         self.best: Snapshot | None = None
         self.best_length = np.inf
         self.time_to_first = None
+        d = engine.data
+        hull = d.pen[d.pk0] ** 2
+        cut = np.sort(hull)[::-1]
+        acc = np.cumsum(cut)
+        self._large = np.flatnonzero(hull >= cut[min(np.searchsorted(acc, 0.75 * acc[-1]), len(cut) - 1)])
 
     # ------------------------------------------------------------ budget
     def done(self) -> bool:
@@ -54,14 +76,17 @@ class Search:
             return True
         return time.monotonic() >= self.deadline
 
-    def _record(self, phase: str) -> None:
+    def _record(self, phase: str) -> bool:
         used = self.e.used_length()
+        if used >= self.best_length:
+            return False
         snap = self.e.snapshot()
         self.best = Snapshot(snap.kinds, snap.pos, used)
         self.best_length = used
         if self.time_to_first is None:
             self.time_to_first = time.monotonic() - self.start
         self.report(phase, used, True)
+        return True
 
     # ------------------------------------------------------------ pieces of the search
     def construct(self, initial: Snapshot | None = None) -> None:
@@ -74,33 +99,55 @@ class Search:
         bottom_left(e, self.rng, order=order_by_area(e))
         self._record("construct")
 
-    def shrink(self, ratio: float) -> None:
-        """Restore the best marker and cut a slice of ``ratio`` of its length at a random x."""
+    def cut(self, length: float) -> None:
+        """Cut the strip at a random x down to ``length``: pieces right of the cut slide left."""
         e = self.e
-        e.restore(self.best)
-        length = self.best_length
-        new = length * (1.0 - ratio)
-        delta = length - new
-        cut = self.rng.random() * length
+        delta = e.length - length
+        at = self.rng.random() * e.length
         obb = e.data.obb
         for i in range(e.n):
             k = e.kinds[i]
-            centre = e.pos[i, 0] + 0.5 * (obb[k, 0] + obb[k, 2])
-            if centre > cut:
+            if e.pos[i, 0] + 0.5 * (obb[k, 0] + obb[k, 2]) > at:
                 e.set(i, int(k), max(-obb[k, 0], e.pos[i, 0] - delta), float(e.pos[i, 1]))
-        e.shrink_to(new)
+        e.shrink_to(length)
+        e.reset_weights()
+
+    def disrupt(self) -> None:
+        """Swap two large pieces (of different items if possible)."""
+        e = self.e
+        d = e.data
+        a = int(self.rng.choice(self._large))
+        others = self._large[d.piece_item[self._large] != d.piece_item[a]]
+        if len(others) == 0:
+            others = np.delete(np.arange(e.n), a)
+        if len(others) == 0:
+            return
+        b = int(self.rng.choice(others))
+        for p, q in ((a, b), (b, a)):
+            k = self._closest_kind(p, int(e.kinds[q]))
+            xlo, xhi = -d.obb[k, 0], e.length - d.obb[k, 2]
+            ylo, yhi = d.ymin - d.obb[k, 1], d.ymax - d.obb[k, 3]
+            x = float(np.clip(e.pos[q, 0], xlo, max(xlo, xhi)))
+            e.set(p, k, x, float(np.clip(e.pos[q, 1], ylo, yhi)))
+        e.refresh()
+
+    def _closest_kind(self, p: int, like: int) -> int:
+        d = self.e.data
+        k0, k1 = int(d.pk0[p]), int(d.pk1[p])
+        diff = np.abs((d.kind_rot[k0:k1] - d.kind_rot[like] + 180.0) % 360.0 - 180.0)
+        return k0 + int(np.argmin(diff))
 
     def separate(self, *, strikes: int, patience: int) -> bool:
-        """Drive the overlap to zero; True on success (the engine then holds a feasible marker)."""
+        """Drive the overlap to zero; True on success, else the engine holds the least overlap."""
         e = self.e
         total = e.total_overlap()
         if total == 0.0:
             return True
-        e.reset_weights()
         best_total = total
         best_snap = e.snapshot()
-        for _ in range(strikes):
-            improved = False
+        n_strikes = 0
+        while n_strikes < strikes and not self.done():
+            start_total = e.total_overlap()
             stale = 0
             while stale < patience and not self.done():
                 order = e.colliding()
@@ -110,34 +157,60 @@ class Search:
                 total = e.total_overlap()
                 if total == 0.0:
                     return True
-                if total < best_total * 0.99:
+                if total < best_total:
+                    if total < 0.98 * best_total:
+                        stale = 0
                     best_total = total
                     best_snap = e.snapshot()
-                    stale = 0
-                    improved = True
                 else:
                     stale += 1
                 e.update_weights()
-            if self.done() or not improved:
-                break
+            n_strikes = n_strikes + 1 if best_total >= 0.98 * start_total else 0
             e.restore(best_snap)
         return False
 
     # ------------------------------------------------------------ the run
+    def explore(self, until: float) -> None:
+        cfg = self.cfg
+        e = self.e
+        e.restore(self.best)
+        e.length = self.best_length
+        ratio = cfg.first_ratio
+        pool: list[tuple[float, Snapshot]] = []
+        self.cut(self.best_length * (1.0 - ratio))
+        while not self.done() and time.monotonic() < until:
+            if self.separate(strikes=cfg.explore_strikes, patience=cfg.explore_patience):
+                self._record("explore")
+                pool.clear()
+                self.cut(min(e.length, e.used_length()) * (1.0 - ratio))
+                continue
+            ratio = cfg.explore_ratio
+            pool.append((e.total_overlap(), e.snapshot()))
+            pool.sort(key=lambda t: t[0])
+            del pool[cfg.pool_size :]
+            pick = min(int(abs(self.rng.normal(0.0, 0.25)) * len(pool)), len(pool) - 1)
+            e.restore(pool[pick][1])
+            self.disrupt()
+
+    def compress(self) -> None:
+        cfg = self.cfg
+        e = self.e
+        t0 = time.monotonic()
+        span = max(1e-9, self.deadline - t0)
+        hi, lo = cfg.compress_ratios
+        while not self.done():
+            frac = min(1.0, (time.monotonic() - t0) / span)
+            ratio = hi + (lo - hi) * frac
+            e.restore(self.best)
+            e.length = self.best_length
+            self.cut(self.best_length * (1.0 - ratio))
+            if self.separate(strikes=cfg.compress_strikes, patience=cfg.compress_patience):
+                self._record("compress")
+
     def run(self, initial: Snapshot | None = None) -> Snapshot:
         self.construct(initial)
-        total = self.deadline - self.start
-        explore_end = self.start + self.explore_share * total
-        ratio = 0.04
-        while not self.done() and time.monotonic() < explore_end:
-            self.shrink(ratio)
-            if self.separate(strikes=3, patience=40):
-                self._record("explore")
-            else:
-                ratio = max(ratio * 0.6, 0.003)
-        while not self.done():
-            self.shrink(float(self.rng.uniform(0.0005, 0.005)))
-            if self.separate(strikes=2, patience=20):
-                self._record("compress")
+        span = self.deadline - self.start
+        self.explore(self.start + self.cfg.explore_share * span)
+        self.compress()
         self.e.restore(self.best)
         return self.best

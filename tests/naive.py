@@ -24,7 +24,10 @@ def pole_overlap(poles_a, poles_b, eps: float) -> float:
     tot = 0.0
     for ax, ay, ra in poles_a:
         for bx, by, rb in poles_b:
-            pd = ra + rb - math.dist((ax, ay), (bx, by))
+            d = math.dist((ax, ay), (bx, by))
+            if d > 2 * (ra + rb) + 4 * eps:
+                continue
+            pd = ra + rb - d
             val = pd if pd >= eps else eps * eps / (2 * eps - pd)
             tot += val * min(ra, rb)
     return tot
