@@ -227,10 +227,29 @@ class _SerialExecutor:
         pass
 
 
+def _watch_parent(parent: int, poll_s: float = 0.5) -> None:
+    """Pool worker initializer: end this worker when the batch process is gone (``kill -9``).
+
+    Orphaned pool workers would otherwise wait for work forever; one killed in the middle of a
+    kit leaves a temporary folder that the next batch removes.
+    """
+    import threading
+
+    from kitcut.kits.kit import pid_alive
+
+    def watch():
+        while pid_alive(parent):
+            time.sleep(poll_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kitcut-parent-watch", daemon=True).start()
+
+
 class _PoolExecutor:
     def __init__(self, workers: int):
         ctx = multiprocessing.get_context("forkserver")
-        self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_watch_parent,
+                                           initargs=(os.getpid(),))
 
     def submit(self, fn, *args):
         return self.pool.submit(fn, *args)

@@ -148,10 +148,10 @@ def test_worker_processes(tmp_path):
     assert kit_dirs(kits) == ids and all(is_complete(kits / i) for i in ids) and hidden_dirs(kits) == []
 
 
-def _batch_proc(orders: Path, kits: Path, time_s: float) -> subprocess.Popen:
+def _batch_proc(orders: Path, kits: Path, time_s: float, workers: int = 1) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(TESTS) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     cmd = [sys.executable, "-m", "kitcut", "batch", str(orders), "-o", str(kits), "--time", str(time_s),
-           "--formats", "svg", "--nester", SLEEPY_NESTER, "--reader", FAKE_READER]
+           "--formats", "svg", "--nester", SLEEPY_NESTER, "--reader", FAKE_READER, "--workers", str(workers)]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -179,6 +179,31 @@ def test_kill_9_in_the_middle_then_rerun(tmp_path):
     assert kit_dirs(kits) == ids and hidden_dirs(kits) == []
     assert all(verify_manifest(kits / i) == [] for i in ids)
     assert "removed stale temporary folders" in (kits / "batch.log").read_text()
+
+
+def test_kill_9_with_worker_processes_leaves_no_orphans(tmp_path):
+    ids = many_orders(tmp_path / "orders", 4)
+    kits = tmp_path / "KITS"
+    proc = _batch_proc(tmp_path / "orders", kits, 1.5, workers=2)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (kits.is_dir() and len(hidden_dirs(kits)) == 2):
+        time.sleep(0.02)
+    builders = [int(name.rpartition("@")[0].rpartition("-")[2]) for name in hidden_dirs(kits)]
+    assert len(builders) == 2 and proc.pid not in builders  # two worker processes were building
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    from kitcut.kits.kit import pid_alive
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(pid_alive(b) for b in builders):
+        time.sleep(0.05)
+    assert not any(pid_alive(b) for b in builders), "orphaned workers kept running"
+    assert kit_dirs(kits) == []
+    proc = _batch_proc(tmp_path / "orders", kits, 0.05, workers=2)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert kit_dirs(kits) == ids and hidden_dirs(kits) == []
+    assert all(verify_manifest(kits / i) == [] for i in ids)
 
 
 def test_two_batches_on_one_folder(tmp_path):
