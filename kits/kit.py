@@ -20,6 +20,7 @@ checked by :func:`~kitcut.kits.order.check_order_id`.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import json
 import os
@@ -276,18 +277,32 @@ def _write_order_docs(folder: Path, order: Order, cuts: list[Cut], fabrics: list
 
 
 def publish(tmp: Path, final: Path, *, replace: bool) -> bool:
-    """Rename the finished ``tmp`` folder to ``final``; returns False if a complete kit was kept."""
-    if final.exists():
-        if is_complete(final) and not replace:
-            shutil.rmtree(tmp, ignore_errors=True)
-            return False
-        aside = final.parent / temp_name(final.name, "old")
-        os.rename(final, aside)
-        os.rename(tmp, final)
-        shutil.rmtree(aside, ignore_errors=True)
-        return True
-    os.rename(tmp, final)
-    return True
+    """Rename the finished ``tmp`` folder to ``final``; returns False if a complete kit was kept.
+
+    An old incomplete (or, with ``replace``, complete) ``final`` is first renamed aside and then
+    removed. Another process publishing the same kit at the same moment is tolerated.
+    """
+    for _ in range(5):
+        aside = None
+        if final.exists():
+            if not replace and is_complete(final):
+                shutil.rmtree(tmp, ignore_errors=True)
+                return False
+            aside = final.parent / temp_name(final.name, "old")
+            try:
+                os.rename(final, aside)
+            except FileNotFoundError:
+                continue
+        try:
+            os.rename(tmp, final)
+            return True
+        except OSError as exc:
+            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise ExportError(f"cannot publish the kit: {exc.strerror or exc}", file=str(final)) from exc
+        finally:
+            if aside is not None:
+                shutil.rmtree(aside, ignore_errors=True)
+    raise ExportError("cannot publish the kit: the folder keeps changing", file=str(final))
 
 
 def assemble_kit(
