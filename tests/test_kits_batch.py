@@ -171,14 +171,16 @@ def test_kill_9_in_the_middle_then_rerun(tmp_path):
     built = kit_dirs(kits)
     assert 1 <= len(built) < 6
     assert all(is_complete(kits / k) for k in built)  # no half kit is ever visible
-    assert hidden_dirs(kits), "the kill should have left a temporary folder behind"
+    left_behind = hidden_dirs(kits)  # almost always the kit being built when killed
     proc = _batch_proc(tmp_path / "orders", kits, 0.05)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert f"{6 - len(built)} done, {len(built)} skipped, 0 failed" in out
     assert kit_dirs(kits) == ids and hidden_dirs(kits) == []
     assert all(verify_manifest(kits / i) == [] for i in ids)
-    assert "removed stale temporary folders" in (kits / "batch.log").read_text()
+    if left_behind:
+        log = (kits / "batch.log").read_text()
+        assert f"removed stale temporary folders: {', '.join(left_behind)}" in log
 
 
 def test_kill_9_with_worker_processes_leaves_no_orphans(tmp_path):
