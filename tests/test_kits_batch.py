@@ -221,3 +221,25 @@ def test_two_batches_on_one_folder(tmp_path):
     assert done == 6  # every kit built exactly once
     assert kit_dirs(kits) == ids and hidden_dirs(kits) == []
     assert all(verify_manifest(kits / i) == [] for i in ids)
+
+
+def test_claimed_order_is_busy_for_kit_and_batch(orders, tmp_path, capsys):
+    from kitcut.kits.batch import Claims
+
+    kits = tmp_path / "KITS"
+    kits.mkdir()
+    holder = Claims(kits)  # another batch is building A-1001
+    assert holder.claim(["A-1001"])
+    try:
+        code, _, err = nest_cli(["kit", str(orders / "A-1001.toml"), "-o", str(kits), "--formats", "svg",
+                                 "--nester", FAKE_NESTER, "--reader", FAKE_READER], capsys)
+        assert code == 2 and "order A-1001 is being built by another process" in err
+        s = run_batch(orders, kits, BatchOptions(kit=OPTS))
+        status = {o.order: o.status for o in s.outcomes if o.order in ("A-1001", "A-1002")}
+        assert status == {"A-1001": "busy", "A-1002": "done"}
+    finally:
+        holder.release(["A-1001"])
+    assert kit_dirs(kits) == ["A-1002"]
+    code, _, err = nest_cli(["kit", str(orders / "A-1001.toml"), "-o", str(kits), "--formats", "nope"],
+                            capsys)
+    assert code == 2 and "--formats: unknown format 'nope'" in err
