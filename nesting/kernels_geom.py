@@ -112,12 +112,15 @@ def _collide(v, sa, ea, xa, ya, sb, eb, xb, yb, lox, loy, hix, hiy):
 
 
 @njit
-def _proxy(p, sa, ea, xa, ya, sb, eb, xb, yb, eps):
-    """Overlap proxy of two sets of poles: summed penetration depths, decaying when apart.
+def _proxy_deep(p, sa, ea, xa, ya, sb, eb, xb, yb, eps):
+    """Overlap proxy of two sets of poles and whether two poles overlap (the shapes then do).
 
-    Pairs further apart than twice their radii (plus 4 eps) are skipped.
+    The proxy sums the penetration depth of every pair of poles (times the smaller radius),
+    decaying smoothly when they are apart; pairs further apart than twice their radii (plus
+    4 eps) are skipped.
     """
     tot = 0.0
+    deep = False
     for i in range(sa, ea):
         cx = p[i, 0] + xa
         cy = p[i, 1] + ya
@@ -129,15 +132,23 @@ def _proxy(p, sa, ea, xa, ya, sb, eb, xb, yb, eps):
             d2 = dx * dx + dy * dy
             reach = 2.0 * (ra + rb) + 4.0 * eps
             if d2 > reach * reach:
-                continue  # far apart: the decayed term is negligible
+                continue
             d = math.sqrt(d2)
             pd = ra + rb - d
+            if pd > 0.0:
+                deep = True
             if pd >= eps:
                 val = pd
             else:
                 val = eps * eps / (2.0 * eps - pd)
             tot += val * min(ra, rb)
-    return tot
+    return tot, deep
+
+
+@njit
+def _proxy(p, sa, ea, xa, ya, sb, eb, xb, yb, eps):
+    """The overlap proxy alone (see :func:`_proxy_deep`)."""
+    return _proxy_deep(p, sa, ea, xa, ya, sb, eb, xb, yb, eps)[0]
 
 
 # ---------------------------------------------------------------- public checked wrappers

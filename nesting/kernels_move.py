@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from kitcut.nesting.jit import njit
-from kitcut.nesting.kernels_geom import _collide, _proxy
+from kitcut.nesting.kernels_geom import _collide, _proxy_deep
 
 
 @njit
@@ -28,10 +28,12 @@ def _pair_q(V, voff, P, poff, sbb, diam, pen, ka, xa, ya, kb, xb, yb):
     hiy = min(ya + sbb[ka, 3], yb + sbb[kb, 3])
     if lox > hix or loy > hiy:
         return 0.0
-    if not _collide(V, voff[ka], voff[ka + 1], xa, ya, voff[kb], voff[kb + 1], xb, yb, lox, loy, hix, hiy):
-        return 0.0
     eps = 0.01 * max(diam[ka], diam[kb])
-    pr = _proxy(P, poff[ka], poff[ka + 1], xa, ya, poff[kb], poff[kb + 1], xb, yb, eps)
+    pr, deep = _proxy_deep(P, poff[ka], poff[ka + 1], xa, ya, poff[kb], poff[kb + 1], xb, yb, eps)
+    # overlapping poles (inscribed circles) prove the collision; else the exact test decides
+    if not deep and not _collide(V, voff[ka], voff[ka + 1], xa, ya, voff[kb], voff[kb + 1], xb, yb,
+                                 lox, loy, hix, hiy):
+        return 0.0
     return math.sqrt(pr + eps * eps) * math.sqrt(pen[ka] * pen[kb])
 
 

@@ -184,7 +184,13 @@ class Search:
                 pool.clear()
                 self.cut(min(e.length, e.used_length()) * (1.0 - ratio))
                 continue
-            ratio = cfg.explore_ratio
+            if ratio > cfg.explore_ratio:
+                # the big first steps overshot: retry from the best marker with the small step
+                ratio = cfg.explore_ratio
+                e.restore(self.best)
+                e.length = self.best_length
+                self.cut(self.best_length * (1.0 - ratio))
+                continue
             pool.append((e.total_overlap(), e.snapshot()))
             pool.sort(key=lambda t: t[0])
             del pool[cfg.pool_size :]
