@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -52,6 +53,7 @@ class BatchOptions:
     scheduler: str | None = None
     combine: bool = False
     kit: KitOptions = field(default_factory=KitOptions)
+    isolate: bool = True  # build each kit in a worker process (a crash fails one order, not the batch)
 
 
 @dataclass
@@ -246,13 +248,24 @@ def _watch_parent(parent: int, poll_s: float = 0.5) -> None:
 
 
 class _PoolExecutor:
+    """Worker processes (forkserver: they inherit no open claim); a broken pool is replaced."""
+
     def __init__(self, workers: int):
+        self.workers = workers
+        self.pool = self._new()
+
+    def _new(self) -> cf.ProcessPoolExecutor:
         ctx = multiprocessing.get_context("forkserver")
-        self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_watch_parent,
-                                           initargs=(os.getpid(),))
+        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_watch_parent,
+                                      initargs=(os.getpid(),))
 
     def submit(self, fn, *args):
-        return self.pool.submit(fn, *args)
+        try:
+            return self.pool.submit(fn, *args)
+        except BrokenProcessPool:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new()
+            return self.pool.submit(fn, *args)
 
     @staticmethod
     def wait_first(futures):
@@ -376,8 +389,8 @@ def run_batch(
 
             executor = DaskExecutor(options.scheduler)
             parallel = max(options.workers, executor.worker_count())
-        elif options.workers > 1 and len(jobs) > 1:
-            executor = _PoolExecutor(min(options.workers, len(jobs)))
+        elif options.isolate or options.workers > 1:
+            executor = _PoolExecutor(max(1, min(options.workers, len(jobs))))
             parallel = options.workers
         else:
             executor = _SerialExecutor()
@@ -385,15 +398,20 @@ def run_batch(
         from kitcut.kits.combine import run_group_job
 
         queue = list(jobs)
+        retry: list[Job] = []  # jobs whose worker process died: run again, each alone
+        alone = False
         pending: dict = {}
-        while queue or pending:
+        while queue or pending or retry:
+            if not queue and not pending:
+                queue, retry, alone, parallel = retry, [], True, 1
             while queue and len(pending) < parallel:
                 job = queue.pop(0)
                 if options.until and datetime.now() >= options.until:
                     record([Outcome(file=Path(f).name, order=o, status="deferred",
                                     message=f"not started: past --until {options.until:%H:%M}")
-                            for j in [job, *queue] for f, o in zip(j.files, j.orders, strict=True)])
+                            for j in [job, *queue, *retry] for f, o in zip(j.files, j.orders, strict=True)])
                     queue.clear()
+                    retry.clear()
                     break
                 if not claims.claim(job.orders):
                     record([Outcome(file=Path(f).name, order=o, status="busy",
@@ -408,7 +426,8 @@ def run_batch(
                 for oid in job.orders:
                     clean_stale(root, oid)
                 clean_stale(root, job.kit)
-                log(f"start {job.kit} ({', '.join(job.orders)})")
+                note = " alone, after a worker crash" if alone else ""
+                log(f"start {job.kit} ({', '.join(job.orders)}){note}")
                 if len(job.files) == 1 and job.kit == job.orders[0]:
                     fut = executor.submit(run_order_job, job.files[0], str(root), kit_opts)
                 else:
@@ -417,13 +436,23 @@ def run_batch(
             if pending:
                 for fut in executor.wait_first(pending):
                     job = pending.pop(fut)
+                    claims.release(job.orders)
                     try:
                         result = fut.result()
-                    except Exception as exc:  # a crashed worker process or cluster error
+                    except BrokenProcessPool:
+                        if not alone:  # this job or one running beside it crashed its process
+                            log(f"{job.kit}: a worker process died; will retry it alone")
+                            retry.append(job)
+                            continue
+                        result = {"status": "failed", "message": "the worker process building it died "
+                                  "(a crash, e.g. in the nesting core, or out of memory)"}
+                    except Exception as exc:  # a cluster error, a worker lost
                         result = {"status": "failed",
                                   "message": f"worker failed: {type(exc).__name__}: {exc}"}
-                    claims.release(job.orders)
                     record(_outcomes_of(job, result))
+        removed = clean_stale(root)  # left by crashed workers
+        if removed:
+            log(f"removed temporary folders of crashed workers: {', '.join(removed)}")
         summary = BatchSummary(outcomes, time.monotonic() - t0)
         log("batch finished: " + summary.text())
         _write_report(root, [], summary.to_dict())

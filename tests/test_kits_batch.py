@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_kits_fakes import FAKE_NESTER, FAKE_READER, SLEEPY_NESTER, write_fake_tee
+from test_kits_fakes import CRASHING_NESTER, FAKE_NESTER, FAKE_READER, SLEEPY_NESTER, write_fake_tee
 
 from kitcut.cli.main import main
 from kitcut.kits.batch import BatchOptions, parse_until, run_batch
@@ -243,3 +243,19 @@ def test_claimed_order_is_busy_for_kit_and_batch(orders, tmp_path, capsys):
     code, _, err = nest_cli(["kit", str(orders / "A-1001.toml"), "-o", str(kits), "--formats", "nope"],
                             capsys)
     assert code == 2 and "--formats: unknown format 'nope'" in err
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_crashing_order_fails_alone(orders, tmp_path, workers):
+    for f in orders.glob("B-*.toml"):
+        f.unlink()
+    text = (orders / "A-1001.toml").read_text().replace('id = "A-1001"', 'id = "CRASH-1"')
+    (orders / "CRASH-1.toml").write_text(text)
+    kits = tmp_path / "KITS"
+    opts = KitOptions(time_limit=1, nester=CRASHING_NESTER, reader=FAKE_READER, formats=("svg",))
+    s = run_batch(orders, kits, BatchOptions(workers=workers, kit=opts))
+    status = {o.order: o.status for o in s.outcomes}
+    assert status == {"A-1001": "done", "A-1002": "done", "CRASH-1": "failed"}
+    crash = next(o for o in s.outcomes if o.order == "CRASH-1")
+    assert "the worker process building it died" in crash.message and s.exit_code == 2
+    assert kit_dirs(kits) == ["A-1001", "A-1002"] and hidden_dirs(kits) == []

@@ -20,6 +20,7 @@ from kitcut.model import Line, Marker, Pattern, Piece, Placement, transform_poin
 FAKE_READER = "test_kits_fakes:read_fake_pattern"
 FAKE_NESTER = "test_kits_fakes:shelf_nest"
 SLEEPY_NESTER = "test_kits_fakes:sleepy_shelf_nest"
+CRASHING_NESTER = "test_kits_fakes:crashing_shelf_nest"
 
 
 def tee_pieces(size: str, k: float) -> list[dict]:
@@ -92,6 +93,16 @@ def sleepy_shelf_nest(pattern: Pattern, rules, *, time_limit=1.0, **kw) -> Marke
 
     time.sleep(time_limit)
     return shelf_nest(pattern, rules, time_limit=time_limit, **kw)
+
+
+def crashing_shelf_nest(pattern: Pattern, rules, **kw) -> Marker:
+    """:func:`shelf_nest`, except that it crashes its process (SIGSEGV) for orders named CRASH-*."""
+    import os
+    import signal
+
+    if any(p.name.startswith("CRASH") for p in pattern.pieces):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return shelf_nest(pattern, rules, **kw)
 
 
 # -- the fakes checked -----------------------------------------------------------------------------
