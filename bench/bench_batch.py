@@ -1,14 +1,15 @@
 """Batch throughput: orders per hour at a given time per marker, for 1, 2 and all workers.
 
-``python -m bench batch`` builds N small tee orders (jersey body + rib trim: two markers per
-order, every default export format) with ``nest batch`` semantics into a temporary folder,
+``python -m bench batch`` builds N small tee orders (one jersey marker per order, every default
+export format) with ``nest batch`` semantics into a temporary folder,
 once per worker count, and prints a table. Settings (environment):
 ``KITCUT_BENCH_ORDERS`` (default 6), ``KITCUT_BENCH_TIME`` (search seconds per marker, default 2).
 
 With one worker the orders run one after another and each search may use every core; with N
 workers N orders run at once, each search on one core. The search time per marker is fixed, so
-throughput is bounded by ``3600 / (markers per order × time)`` per worker, plus the fixed cost
-(reading, exports, labels, report) that this benchmark also measures.
+throughput is bounded by ``3600 / time`` orders per hour per worker, less the fixed cost
+(reading, exports, labels, report, worker start) that this benchmark also measures. Failed
+orders are counted, not hidden.
 """
 
 from __future__ import annotations
@@ -33,12 +34,6 @@ sizes = {{ {sizes} }}
 name = "jersey"
 width_mm = 1500
 spacing_mm = 2
-
-[[fabrics]]
-name = "rib"
-width_mm = 600
-spacing_mm = 2
-categories = ["TRIM"]
 """
 
 SIZES = ["M = 1", "S = 1, L = 1", "M = 2", "L = 1", "S = 2", "M = 1, L = 1"]
@@ -62,10 +57,8 @@ def run(n_orders: int, time_s: float, workers: int, tmp: Path) -> dict:
     s = run_batch(orders, kits, BatchOptions(workers=workers, kit=KitOptions(time_limit=time_s, seed=1)))
     wall = time.perf_counter() - t0
     failed = [o.message for o in s.outcomes if o.status == "failed"]
-    if failed:
-        raise RuntimeError(f"bench orders failed: {failed[0]}")
     done = s.count("done")
-    return {"workers": workers, "done": done, "wall": wall, "per_hour": 3600 * done / wall,
+    return {"workers": workers, "done": done, "failed": failed, "wall": wall, "per_hour": 3600 * done / wall,
             "metres": s.metres, "eff": s.mean_efficiency or 0.0}
 
 
@@ -74,19 +67,22 @@ def main() -> int:
     t = float(os.environ.get("KITCUT_BENCH_TIME", "2"))
     cores = os.cpu_count() or 1
     counts = sorted({1, 2, cores})
-    print(f"{n} tee orders (2 markers each, default exports), {t:g} s per marker, {cores} cores\n")
+    failures: list[str] = []
+    print(f"{n} tee orders (1 marker each, default exports), {t:g} s per marker, {cores} cores\n")
     with tempfile.TemporaryDirectory() as tmp:
         run(1, min(t, 0.5), 1, Path(tmp) / "warm")  # imports and JIT warm-up
-        print(f"{'workers':>7} {'orders':>7} {'wall s':>8} {'orders/h':>9} {'s/order':>8} {'metres':>8} "
-              f"{'eff %':>6}")
+        print(f"{'workers':>7} {'done':>5} {'failed':>6} {'wall s':>8} {'orders/h':>9} {'s/order':>8} "
+              f"{'metres':>8} {'eff %':>6}")
         for w in counts:
             r = run(n, t, w, Path(tmp))
             per = r["wall"] / max(r["done"], 1)
-            print(f"{w:>7} {r['done']:>7} {r['wall']:8.1f} {r['per_hour']:9.0f} {per:8.2f} "
-                  f"{r['metres']:8.2f} {100 * r['eff']:6.1f}")
-    bound = 3600 / (2 * t)
-    print(f"\nsearch-time bound per worker: {bound:.0f} orders/h (2 markers x {t:g} s)")
-    return 0
+            print(f"{w:>7} {r['done']:>5} {len(r['failed']):>6} {r['wall']:8.1f} {r['per_hour']:9.0f} "
+                  f"{per:8.2f} {r['metres']:8.2f} {100 * r['eff']:6.1f}")
+            failures += r["failed"]
+    print(f"\nsearch-time bound per worker: {3600 / t:.0f} orders/h (1 marker x {t:g} s)")
+    for msg in sorted(set(failures)):
+        print(f"failed: {msg}")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
