@@ -233,7 +233,8 @@ def _report_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -> 
     pdf.ln()
     pdf.set_font("Helvetica", "", 9)
     for f in report["fabrics"]:
-        vals = [f["name"], f"{f['width_mm']:g}", f"{f['metres']:.3f}", f"{100 * f['efficiency']:.1f} %",
+        metres = f"{f['length_mm'] / 1000:.3f}"
+        vals = [f["name"], f"{f['width_mm']:g}", metres, f"{100 * f['efficiency']:.1f} %",
                 str(f["pieces"]), ", ".join(f["orders"])]
         for (_, w), v in zip(cols, vals, strict=True):
             pdf.cell(w, 6, pdf_text(v)[:40], border=1)

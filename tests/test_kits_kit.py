@@ -126,7 +126,7 @@ def test_kit_report_agrees_with_markers(orders, tmp_path):
 
     pdf_text = PdfReader(kit / "kit.pdf").pages[0].extract_text()
     assert "Kit A-1001" in pdf_text and "jersey" in pdf_text
-    assert f"{report['fabrics'][0]['metres']:.3f}" in pdf_text
+    assert f"{report['fabrics'][0]['length_mm'] / 1000:.3f}" in pdf_text
     work = (kit / "workshop.txt").read_text()
     assert "Order A-1001 for Studio Nord, due 2026-12-05" in work and "4 bundles, 20 cut pieces" in work
 
