@@ -123,7 +123,9 @@ def tee(size: str) -> list[Piece]:
     return [
         _tee_body("Front", size, g, back=False),
         _tee_body("Back", size, g, back=True),
-        _sleeve(size, width=470 + 20 * g, cap=140 + 5 * g, length=450 + 10 * g, hem=330 + 15 * g, crown_shift=8),
+        _sleeve(
+            size, width=470 + 20 * g, cap=140 + 5 * g, length=450 + 10 * g, hem=330 + 15 * g, crown_shift=8
+        ),
         _strip("Neckband", size, nb, 60, (nb * 0.2, nb * 0.5, nb * 0.8)),
     ]
 
@@ -236,7 +238,8 @@ def _shirt_front(size, g) -> Piece:
     buttons = [(ext, cfn[1] - 70 - 100 * k) for k in range(6)]
     return _piece(
         "Front", size, b, quantity=2, flipped=1, grain=grain((w / 2, 150), (w / 2, under[1] - 40)),
-        internal_lines=(line(cfn, (ext, 10)),), drills=[*buttons, (95, pocket_top - 15), (205, pocket_top - 15)],
+        internal_lines=(line(cfn, (ext, 10)),),
+        drills=[*buttons, (95, pocket_top - 15), (205, pocket_top - 15)],
         category="BODY",
     )
 
@@ -270,7 +273,8 @@ def _yoke(size, g) -> Piece:
     b.notch(bottom, 30)
     b.notch(arm, 35)
     return _piece(
-        "Yoke", size, b, quantity=2, fold=((0, 100), (0, 0)), grain=grain((60, 40), (200, 40)), category="BODY"
+        "Yoke", size, b, quantity=2, fold=((0, 100), (0, 0)), grain=grain((60, 40), (200, 40)),
+        category="BODY",
     )
 
 
@@ -300,7 +304,8 @@ def _collar(size, g) -> Piece:
     b.to((0, 0))
     b.notch(neck, 90)
     return _piece(
-        "Collar", size, b, quantity=2, fold=((0, 58), (0, 0)), grain=grain((40, 25), (160, 25)), category="TRIM"
+        "Collar", size, b, quantity=2, fold=((0, 58), (0, 0)), grain=grain((40, 25), (160, 25)),
+        category="TRIM",
     )
 
 
