@@ -27,7 +27,8 @@ from pathlib import Path
 from kitcut.errors import KitcutError
 from kitcut.kits.kit import KitOptions, _nest, assemble_kit, resolve
 from kitcut.kits.manifest import is_complete, read_manifest
-from kitcut.kits.order import FabricPlan, Order, load_order, plan_order, slug
+from kitcut.kits.order import Order, load_order, slug
+from kitcut.kits.plan import FabricPlan, plan_order
 from kitcut.model import Pattern
 
 __all__ = ["combined_id", "combined_orders", "group_orders", "merge_plans", "run_group_job", "build_combined"]

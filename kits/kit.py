@@ -37,8 +37,9 @@ from kitcut.fileio import atomic_write
 from kitcut.formats.marker_json import write_marker
 from kitcut.kits.labels import pdf_text, write_labels_pdf
 from kitcut.kits.manifest import is_complete, write_manifest
-from kitcut.kits.order import FabricPlan, Order, check_order_id, load_order, plan_order, slug
+from kitcut.kits.order import Order, check_order_id, load_order, slug
 from kitcut.kits.picklist import Cut, cuts_of, picklist_text, write_picklist_csv
+from kitcut.kits.plan import FabricPlan, plan_order
 from kitcut.model import Marker
 
 __all__ = ["KitOptions", "KitResult", "build_kit", "assemble_kit", "kit_path", "temp_name",

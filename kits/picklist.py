@@ -18,7 +18,7 @@ from itertools import groupby
 import numpy as np
 
 from kitcut.fileio import atomic_write
-from kitcut.kits.order import FabricPlan, _size_key
+from kitcut.kits.plan import FabricPlan, size_key
 from kitcut.model import Marker
 
 __all__ = ["Cut", "cuts_of", "sort_cuts", "write_picklist_csv", "picklist_text", "CSV_FIELDS"]
@@ -75,7 +75,7 @@ def cuts_of(plan: FabricPlan, marker: Marker) -> list[Cut]:
 
 def sort_cuts(cuts: list[Cut]) -> list[Cut]:
     """Cuts in bundle order: order, garment, size, garment number, fabric, piece, copy."""
-    return sorted(cuts, key=lambda c: (c.order, c.garment, _size_key(c.size), c.garment_no, c.fabric,
+    return sorted(cuts, key=lambda c: (c.order, c.garment, size_key(c.size), c.garment_no, c.fabric,
                                        c.piece, c.copy))
 
 

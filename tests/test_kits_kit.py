@@ -16,7 +16,8 @@ from kitcut.errors import OrderError
 from kitcut.kits.kit import KitOptions, build_kit, clean_stale, kit_path, temp_name
 from kitcut.kits.labels import qr_matrix
 from kitcut.kits.manifest import is_complete, verify_manifest
-from kitcut.kits.order import load_order, plan_order
+from kitcut.kits.order import load_order
+from kitcut.kits.plan import plan_order
 
 ORDERS = Path(__file__).parent / "data" / "orders"
 OPTS = KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER, formats=("svg",))

@@ -10,7 +10,8 @@ import pytest
 from test_kits_fakes import read_fake_pattern, write_fake_tee
 
 from kitcut.errors import OrderError
-from kitcut.kits.order import check_order_id, load_order, plan_order, read_order_id, shrink_piece
+from kitcut.kits.order import check_order_id, load_order, read_order_id
+from kitcut.kits.plan import plan_order, shrink_piece
 from kitcut.model import Drill, Line, Notch, Piece
 
 GOOD = """

@@ -1,0 +1,220 @@
+"""Order plans: the pieces each fabric of an order cuts, and where every cut copy belongs.
+
+:func:`plan_order` reads an order's patterns and builds, per fabric, a :class:`FabricPlan`: a
+pattern of the pieces to nest (quantities for the whole order, shrinkage applied, names
+``<order>/<garment>/<piece>``) and, for each of them, a :class:`KitPiece` saying which garment,
+size and garment number each copy is sewn into.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from kitcut.errors import KitcutError, OrderError
+from kitcut.kits.order import Fabric, Order
+from kitcut.model import Drill, Line, Notch, Pattern, Piece, Rules
+
+__all__ = ["KitPiece", "FabricPlan", "OrderPlan", "plan_order", "shrink_piece", "size_key"]
+
+
+@dataclass(frozen=True)
+class KitPiece:
+    """Where the copies of one nested piece belong.
+
+    The nested piece (``FabricPlan.pattern.pieces[i]``) cuts ``per_garment`` copies for each
+    of ``garments`` garments: its first ``garments * unmirrored`` copies as drawn, then
+    ``garments * mirrored`` mirrored copies.
+    """
+
+    order: str
+    garment: str
+    size: str
+    piece: str
+    garments: int
+    unmirrored: int
+    mirrored: int
+    category: str | None = None
+
+    @property
+    def per_garment(self) -> int:
+        return self.unmirrored + self.mirrored
+
+    def copy_owner(self, copy: int) -> tuple[int, int, bool]:
+        """``(garment number from 1, copy within the garment from 1, mirrored)`` of a copy."""
+        u, m = self.unmirrored, self.mirrored
+        if copy < u * self.garments:
+            return copy // u + 1, copy % u + 1, False
+        k = copy - u * self.garments
+        return k // m + 1, u + k % m + 1, True
+
+
+@dataclass(frozen=True)
+class FabricPlan:
+    """The pieces one fabric cuts for one order (or several, when combined)."""
+
+    fabric: Fabric
+    pattern: Pattern
+    kit_pieces: tuple[KitPiece, ...]
+
+    @property
+    def rules(self) -> Rules:
+        return self.fabric.rules
+
+
+@dataclass(frozen=True)
+class OrderPlan:
+    order: Order
+    fabrics: tuple[FabricPlan, ...]
+    patterns: dict[str, Pattern] = field(default_factory=dict)
+    unused_fabrics: tuple[str, ...] = ()  # fabrics of the order that no piece goes to
+
+
+def _affine(piece: Piece, fx: float, fy: float) -> Piece:
+    """``piece`` scaled by ``fx`` along its grain and ``fy`` across it."""
+    if fx == 1.0 and fy == 1.0:
+        return piece
+    g = math.radians(piece.grain_angle_deg or 0.0)
+    c, s = math.cos(g), math.sin(g)
+    rot = np.array([[c, -s], [s, c]])
+    m = rot @ np.diag([fx, fy]) @ rot.T
+
+    def pts(a):
+        return np.asarray(a, dtype=float).reshape(-1, 2) @ m.T
+
+    def line(ln: Line | None):
+        return None if ln is None else Line(pts(ln.points), ln.closed)
+
+    def notch(n: Notch) -> Notch:
+        x, y = pts([[n.x, n.y]])[0]
+        a = math.radians(n.angle_deg)
+        d = m @ np.array([math.cos(a), math.sin(a)])
+        return replace(n, x=float(x), y=float(y), angle_deg=math.degrees(math.atan2(d[1], d[0])))
+
+    def drill(d: Drill) -> Drill:
+        x, y = pts([[d.x, d.y]])[0]
+        return replace(d, x=float(x), y=float(y))
+
+    return replace(
+        piece,
+        outline=pts(piece.outline),
+        cutouts=tuple(pts(h) for h in piece.cutouts),
+        grain=line(piece.grain),
+        fold_line=line(piece.fold_line),
+        internal_lines=tuple(line(x) for x in piece.internal_lines),
+        sew_lines=tuple(line(x) for x in piece.sew_lines),
+        notches=tuple(notch(n) for n in piece.notches),
+        drills=tuple(drill(d) for d in piece.drills),
+    )
+
+
+def shrink_piece(piece: Piece, shrinkage_pct: tuple[float, float]) -> Piece:
+    """Enlarge ``piece`` for a fabric that shrinks by ``(x, y)`` percent.
+
+    x is along the grain (laid along the roll), y across it; the factor is ``1 / (1 - pct/100)``
+    so that the piece is true to size after the fabric has shrunk.
+
+    >>> p = shrink_piece(Piece("A", [(0, 0), (100, 0), (100, 50), (0, 50)]), (20, 0))
+    >>> p.width, p.height
+    (125.0, 50.0)
+    """
+    fx = 1.0 / (1.0 - shrinkage_pct[0] / 100.0)
+    fy = 1.0 / (1.0 - shrinkage_pct[1] / 100.0)
+    return _affine(piece, fx, fy)
+
+
+def _default_reader(path: Path, units: str | None) -> Pattern:
+    from kitcut.formats.read import read_pattern
+
+    return read_pattern(path, units=units)
+
+
+def _fabric_for(order: Order, piece: Piece) -> int | None:
+    cat = piece.category.strip() if piece.category and piece.category.strip() else None
+    if cat is not None:
+        for i, f in enumerate(order.fabrics):
+            if f.categories is not None and f.takes(cat):
+                return i
+    for i, f in enumerate(order.fabrics):
+        if f.categories is None:
+            return i
+    return None
+
+
+def plan_order(
+    order: Order, *, reader: Callable[[Path, str | None], Pattern] | None = None
+) -> OrderPlan:
+    """Read the order's patterns and build the pieces each fabric cuts.
+
+    A piece with a category goes to the first fabric listing that category, else to the first
+    fabric without a ``categories`` list (which takes everything); a piece without a category
+    goes to the first fabric without a list. Quantity per size = piece quantity × garments of
+    that size. Pieces without a size in a sized pattern are cut for every size.
+    """
+    read = reader or _default_reader
+    file = str(order.path) if order.path else None
+    per_fabric: list[list[tuple[Piece, KitPiece]]] = [[] for _ in order.fabrics]
+    patterns: dict[str, Pattern] = {}
+    for gi, g in enumerate(order.garments):
+        try:
+            pattern = read(g.pattern, g.units)
+        except KitcutError as exc:
+            raise OrderError(f"garments[{gi}].pattern: cannot read {g.pattern.name}: {exc}",
+                             file=file) from exc
+        patterns[g.name] = pattern
+        sizes = sorted({p.size for p in pattern.pieces if p.size}, key=size_key)
+        for size in g.sizes:
+            if sizes and size not in sizes:
+                raise OrderError(f"garments[{gi}].sizes.{size}: {g.pattern.name} has no size {size!r} "
+                                 f"(it has {', '.join(sizes)})", file=file)
+        for size, n in g.sizes.items():
+            pieces = [p for p in pattern.pieces if not sizes or p.size in (size, None)]
+            for p in pieces:
+                if p.quantity <= 0:
+                    continue
+                fi = _fabric_for(order, p)
+                if fi is None:
+                    what = f"category {p.category!r}" if p.category else "no category"
+                    takes = ", ".join(f"{f.name} {list(f.categories or [])}" for f in order.fabrics)
+                    raise OrderError(f"garments[{gi}]: piece {p.name!r} of {g.pattern.name} has {what}, "
+                                     f"which no fabric takes (fabrics: {takes})", file=file)
+                fabric = order.fabrics[fi]
+                mirrors = p.copy_mirrors(pairs=fabric.pairs)
+                m = sum(mirrors)
+                u = len(mirrors) - m
+                kp = KitPiece(order=order.id, garment=g.name, size=size, piece=p.name, garments=n,
+                              unmirrored=u, mirrored=m, category=p.category)
+                scaled = shrink_piece(p, fabric.shrinkage_pct)
+                nested = replace(scaled, name=f"{order.id}/{g.name}/{p.name}", size=size,
+                                 quantity=(u + m) * n, flipped=m * n)
+                per_fabric[fi].append((nested, kp))
+    plans = []
+    unused = []
+    for fabric, items in zip(order.fabrics, per_fabric, strict=True):
+        if not items:
+            unused.append(fabric.name)  # a fabric no piece goes to: nothing to cut (reported)
+            continue
+        pattern = Pattern(pieces=tuple(p for p, _ in items), style=f"{order.id} {fabric.name}",
+                          source=file, units="mm")
+        plans.append(FabricPlan(fabric=fabric, pattern=pattern, kit_pieces=tuple(k for _, k in items)))
+    if not plans:
+        raise OrderError("no piece to cut in this order", file=file)
+    return OrderPlan(order=order, fabrics=tuple(plans), patterns=patterns, unused_fabrics=tuple(unused))
+
+
+_SIZE_ORDER = ["XXXS", "XXS", "XS", "S", "M", "L", "XL", "XXL", "2XL", "XXXL", "3XL", "4XL", "5XL"]
+
+
+def size_key(s: str):
+    """Sort key of size names: XS < S < M < L < XL ..., then numbers, then the rest."""
+    u = s.upper()
+    if u in _SIZE_ORDER:
+        return (0, _SIZE_ORDER.index(u), "")
+    try:
+        return (1, float(s), "")
+    except ValueError:
+        return (2, 0, s)
