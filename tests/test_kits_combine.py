@@ -127,3 +127,21 @@ def test_combining_two_small_tee_orders_saves_fabric(tmp_path):
         for b in polys[i + 1:]:
             assert a.distance(b) >= 2 - 1e-3
     assert (kit / "fabrics" / "jersey" / "marker.plt").read_text().startswith("IN")
+
+
+def test_a_fabric_only_one_order_uses_gets_its_own_marker(orders, tmp_path):
+    text = (orders / "A-1002.toml").read_text()
+    text += '\n[[fabrics]]\nname = "lining"\nwidth_mm = 1400\ncategories = ["sleeve"]\n'
+    (orders / "A-1002.toml").write_text(text)
+    kits = tmp_path / "KITS"
+    run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    kit = kits / combined_id(["A-1001", "A-1002"])
+    report = json.loads((kit / "kit.json").read_text())
+    folders = {f["folder"]: f for f in report["fabrics"]}
+    assert sorted(folders) == ["fabrics/jersey", "fabrics/lining-A-1002", "fabrics/rib"]
+    assert folders["fabrics/lining-A-1002"]["orders"] == ["A-1002"]
+    assert folders["fabrics/lining-A-1002"]["pieces"] == 6  # A-1002: 3 tees x 2 sleeves
+    assert folders["fabrics/jersey"]["pieces"] == 16 + 6  # A-1001: 4 tees x 4; A-1002: fronts, backs
+    assert [f["name"] for f in report["combined"]["fabrics"]] == ["jersey", "rib"]  # what was shared
+    rows = list(csv.DictReader((kit / "orders" / "A-1002" / "picklist.csv").open()))
+    assert {r["fabric"] for r in rows if r["piece"] == "Sleeve"} == {"lining"}

@@ -31,7 +31,7 @@ def tee_pieces(size: str, k: float) -> list[dict]:
                                                                   [0, 420 * k]], "grain": [[0, 0], [100, 0]]},
         {"name": "Back", "size": size, "quantity": 1, "outline": [[0, 0], [520 * k, 0], [520 * k, 420 * k],
                                                                  [0, 420 * k]]},
-        {"name": "Sleeve", "size": size, "quantity": 2, "outline": sleeve},
+        {"name": "Sleeve", "size": size, "quantity": 2, "category": "SLEEVE", "outline": sleeve},
         {"name": "Neckband", "size": size, "quantity": 1, "category": "TRIM",
          "outline": [[0, 0], [420 * k, 0], [420 * k, 40], [0, 40]]},
     ]

@@ -232,3 +232,16 @@ def test_real_kit_of_the_tee_sample(tmp_path, capsys):
     rows = list(csv.DictReader((kit / "picklist.csv").open()))
     assert Counter(r["bundle"] for r in rows) == {"tee S #1": 5, "tee M #1": 5, "tee M #2": 5, "tee L #1": 5}
     assert Counter(r["side"] for r in rows if r["piece"] == "Sleeve") == {"as drawn": 4, "mirrored": 4}
+
+
+def test_labels_fill_several_sheets(tmp_path):
+    from pypdf import PdfReader
+
+    from kitcut.kits.labels import write_labels_pdf
+    from kitcut.kits.picklist import Cut
+
+    cuts = [Cut("Ö-1", "tee", "M", g, "Front", 1, 1, False, "jersey", g, 0.0, 0.0) for g in range(1, 31)]
+    assert write_labels_pdf(cuts, tmp_path / "l.pdf") == 2
+    pages = PdfReader(tmp_path / "l.pdf").pages
+    assert [len(p.images) for p in pages] == [24, 6]
+    assert "tee M #30" in pages[1].extract_text() and "\u00d6-1" in pages[0].extract_text()
