@@ -299,16 +299,15 @@ def _jobs(
             continue
         seen[oid] = f.name
         ready.append((f, oid))
-    done_ids = set()
-    if combine:
-        from kitcut.kits.combine import combined_orders
+    from kitcut.kits.combine import combined_orders
 
-        done_ids = combined_orders(root)
+    done_ids = combined_orders(root)  # orders cut in a combined kit: never cut them again
     todo = []
     for f, oid in ready:
         if is_complete(root / oid) or oid in done_ids:
-            outcomes.append(Outcome(file=f.name, order=oid, status="skipped", message="kit already complete",
-                                    kit=oid if oid not in done_ids else None))
+            kit = done_ids.get(oid, oid)
+            outcomes.append(Outcome(file=f.name, order=oid, status="skipped", kit=kit,
+                                    message="kit already complete" if kit == oid else f"cut in kit {kit}"))
         else:
             todo.append((f, oid))
     if combine and todo:

@@ -41,15 +41,16 @@ def combined_id(order_ids) -> str:
     return PREFIX + hashlib.sha1(",".join(sorted(order_ids)).encode()).hexdigest()[:10]
 
 
-def combined_orders(root) -> set[str]:
-    """Order ids that already have a complete combined kit under ``root``."""
-    out: set[str] = set()
+def combined_orders(root) -> dict[str, str]:
+    """``{order id: combined kit id}`` of the complete combined kits under ``root``."""
+    out: dict[str, str] = {}
     root = Path(root)
     if not root.is_dir():
         return out
-    for d in root.glob(PREFIX + "*"):
+    for d in sorted(root.glob(PREFIX + "*")):
         if d.is_dir() and is_complete(d):
-            out.update((read_manifest(d) or {}).get("orders", []))
+            for oid in (read_manifest(d) or {}).get("orders", []):
+                out[str(oid)] = d.name
     return out
 
 

@@ -74,10 +74,12 @@ def test_combined_kit_layout_and_savings(orders, tmp_path):
     assert text.count("A-1002") == 15 and "A-1001" not in text
     all_rows = list(csv.DictReader((kit / "picklist.csv").open()))
     assert len(all_rows) == 35
-    # a rerun skips both orders: they are in a complete combined kit
-    again = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
-    assert {o.file: o.status for o in again.outcomes if o.file.startswith("A-")} == {
-        "A-1001.toml": "skipped", "A-1002.toml": "skipped"}
+    # a rerun skips both orders: they are in a complete combined kit (with or without --combine)
+    for combine in (True, False):
+        again = run_batch(orders, kits, BatchOptions(combine=combine, kit=OPTS))
+        assert {o.file: o.status for o in again.outcomes if o.file.startswith("A-")} == {
+            "A-1001.toml": "skipped", "A-1002.toml": "skipped"}
+    assert not (kits / "A-1001").exists()
 
 
 def test_orders_on_different_fabrics_are_not_combined(orders, tmp_path):
