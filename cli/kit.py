@@ -85,6 +85,12 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
     if not claims.claim([oid]):
         raise InputError(f"order {oid} is being built by another process (a batch?) in {out_dir}")
     try:
+        from kitcut.kits.combine import combined_orders
+
+        other = combined_orders(out_dir).get(oid)
+        if other:
+            click.echo(f"nest: note: order {oid} is also in the combined kit {other}; do not cut it twice",
+                       err=True)
         result = build_kit(order_file, out_dir, opts, replace=not keep)
     finally:
         claims.release([oid])
