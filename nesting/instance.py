@@ -8,6 +8,7 @@ demanded copy) refer to the range of kinds of their item.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from shapely.geometry import Polygon
@@ -57,6 +58,17 @@ class Compiled:
         return self.V, self.voff, self.P, self.poff, self.sbb, self.obb, self.diam, self.pen
 
 
+@lru_cache(maxsize=4096)
+def _standin_and_poles(ring: bytes, n: int, offset: float, max_poles: int, name: str):
+    """Stand-in and poles of a ring, memoised: re-solving a pattern skips the shapely work."""
+    shape = np.frombuffer(ring, dtype=np.float64).reshape(n, 2)
+    si = standin(shape, offset, name=name)
+    si.setflags(write=False)
+    pi = poles(si, max_poles=max_poles)
+    pi.setflags(write=False)
+    return si, pi
+
+
 def _orientations(item) -> list[tuple[float, bool]]:
     if item.free_rotation:
         flags = sorted({bool(m) for _, m in item.orientations}) or [False]
@@ -96,8 +108,7 @@ def compile_instance(instance: Instance) -> Compiled:
         orients = _orientations(it)
         if not orients:
             raise InfeasibleError("no allowed orientation", piece=it.id)
-        si = standin(shape, spacing / 2.0 + eps, name=it.id)
-        pi = poles(si, max_poles=MAX_POLES)
+        si, pi = _standin_and_poles(shape.tobytes(), len(shape), spacing / 2.0 + eps, MAX_POLES, it.id)
         k_start = len(kind_item)
         need = np.inf
         for rot, mir in orients:

@@ -75,8 +75,8 @@ def poles(ring: np.ndarray, *, max_poles: int = 16, coverage: float = 0.93) -> n
             break
         parts.sort(key=lambda g: -g.area)
         best = None
-        for g in parts[:4]:
-            line = shapely.maximum_inscribed_circle(g, tolerance=diam * 0.002)
+        for g in parts[:2]:
+            line = shapely.maximum_inscribed_circle(g, tolerance=diam * 0.01)
             (cx, cy), _ = line.coords
             r = line.length
             if best is None or r > best[2]:
