@@ -148,14 +148,26 @@ def batch(orders_dir, out_dir, time_limit, seed, formats, allow_outside, nester,
             nonlocal task
             task = progress.add_task("", total=n)
 
+        running: dict[str, str] = {}
+
+        def describe(last: str) -> str:
+            now = ", ".join(running.values())
+            return f"{last}{'  building ' + now if now else ''}"
+
+        def on_begin(job):
+            running[job.kit] = job.kit if len(job.orders) == 1 else f"{job.kit} ({', '.join(job.orders)})"
+            if task is not None:
+                progress.update(task, description=describe(""))
+
         def on_outcome(o):
             note(o)
-            if task is not None and o.status in ("done", "failed", "busy", "skipped"):
-                progress.update(task, advance=1 if o.order is not None else 0,
-                                description=f"{o.order or o.file}: {o.status}")
+            running.pop(o.kit or "", None)
+            if task is not None and o.order is not None and o.status != "deferred":
+                progress.update(task, advance=1, description=describe(f"{o.order}: {o.status}"))
 
         with progress:
-            summary = run_batch(orders_dir, out_dir, bopts, on_start=on_start, on_outcome=on_outcome)
+            summary = run_batch(orders_dir, out_dir, bopts, on_start=on_start, on_outcome=on_outcome,
+                                on_begin=on_begin)
     else:
         summary = run_batch(orders_dir, out_dir, bopts, on_outcome=note)
     for o in failures:

@@ -325,7 +325,8 @@ def _outcomes_of(job: Job, result: dict) -> list[Outcome]:
     for file, oid in zip(job.files, job.orders, strict=True):
         first = oid == job.orders[0]  # a combined kit's metres are counted once, on its first order
         out.append(Outcome(file=Path(file).name, order=oid, status=status, message=result.get("message", ""),
-                           kit=result.get("kit"), metres=result.get("metres", 0.0) if first else 0.0,
+                           kit=result.get("kit") or job.kit,
+                           metres=result.get("metres", 0.0) if first else 0.0,
                            efficiency=result.get("efficiency"), seconds=result.get("seconds", 0.0),
                            saved_metres=result.get("saved_metres"), builder=result.get("builder")))
     return out
@@ -338,10 +339,12 @@ def run_batch(
     *,
     on_start: Callable[[int], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    on_begin: Callable[[Job], None] | None = None,
 ) -> BatchSummary:
     """Build the kit of every order file in ``orders_dir`` into ``root`` (see the module docstring).
 
-    ``on_start(n)`` is called with the number of kits to build, ``on_outcome`` after each order.
+    ``on_start(n)`` is called with the number of orders to build, ``on_begin(job)`` when a kit
+    is started and ``on_outcome`` after each order.
     """
     t0 = time.monotonic()
     options = options or BatchOptions()
@@ -427,6 +430,8 @@ def run_batch(
                 clean_stale(root, job.kit)
                 note = " alone, after a worker crash" if alone else ""
                 log(f"start {job.kit} ({', '.join(job.orders)}){note}")
+                if on_begin:
+                    on_begin(job)
                 if len(job.files) == 1 and job.kit == job.orders[0]:
                     fut = executor.submit(run_order_job, job.files[0], str(root), kit_opts)
                 else:
