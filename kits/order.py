@@ -308,12 +308,13 @@ def load_order(path: str | os.PathLike, *, allow_outside: bool = False) -> Order
         if not re.match(r"^\d{4}-\d{2}-\d{2}", due):
             c.fail("order.due", f"must be a date YYYY-MM-DD, got {head['due']!r}")
     notes = c.string(head, "notes", "order", required=False)
-    garments_raw = data.get("garments")
-    if not isinstance(garments_raw, list) or not garments_raw:
-        c.fail("garments", "missing: add at least one [[garments]] table")
-    fabrics_raw = data.get("fabrics")
-    if not isinstance(fabrics_raw, list) or not fabrics_raw:
-        c.fail("fabrics", "missing: add at least one [[fabrics]] table")
+    for key in ("garments", "fabrics"):
+        if key not in data:
+            c.fail(key, f"missing: add at least one [[{key}]] table")
+        if not isinstance(data[key], list) or not data[key]:
+            got = type(data[key]).__name__
+            c.fail(key, f"must be one or more [[{key}]] tables (double brackets), got {got}")
+    garments_raw, fabrics_raw = data["garments"], data["fabrics"]
     folder = path.parent
     garments = [_parse_garment(g, i, folder, c, allow_outside) for i, g in enumerate(garments_raw)]
     seen: dict[str, int] = {}

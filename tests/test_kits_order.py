@@ -128,6 +128,8 @@ def test_not_toml_and_missing_tables(folder):
         load_order(write(folder, "[order\nid="))
     with pytest.raises(OrderError, match="garments: missing"):
         load_order(write(folder, '[order]\nid = "x"\ncustomer = "c"\n[[fabrics]]\nname="a"\nwidth_mm=1\n'))
+    with pytest.raises(OrderError, match=r"fabrics: must be one or more \[\[fabrics\]\] tables \(double"):
+        load_order(write(folder, GOOD.replace("[[fabrics]]", "[fabrics]", 1).split("[[fabrics]]")[0]))
     with pytest.raises(OrderError, match="no such order file"):
         load_order(folder / "absent.toml")
 
