@@ -9,7 +9,7 @@ NEST    = $(VENV)/bin/nest
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m pip install --quiet -e '.[test,bench,cluster]'
 	touch $@
 
 setup: $(VENV)/.installed

@@ -57,7 +57,9 @@ _register()
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; turn kitcut errors into a message and an exit status."""
     try:
-        cli.main(args=argv, prog_name="nest", standalone_mode=False)
+        rc = cli.main(args=argv, prog_name="nest", standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except KitcutError as exc:
         click.echo(f"nest: error: {exc}", err=True)
         sys.exit(exc.exit_code)
