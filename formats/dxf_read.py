@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kitcut.errors import DXFFormatError, InputError, KitcutError
+from kitcut.errors import DXFFormatError, InputError, KitcutError, UnitsError
 from kitcut.formats import aama, plain_dxf
 from kitcut.formats.build import RawPiece, build_piece
 from kitcut.formats.dxf_fast import DxfData, from_ezdxf_doc, from_ezdxf_entity, parse_fast
@@ -91,11 +91,15 @@ def resolve_units(user: str | None, header_code, units_text: str | None, *, file
     """``(unit, rule)`` from the user option, ``$INSUNITS`` and the ``Units:`` text, or
     ``(None, None)`` when none of them decides (then the size check runs)."""
     declared = []
-    hdr = insunits_name(header_code, file=file) if header_code not in (None, 0) else None
-    if hdr:
-        declared.append((hdr, "$INSUNITS"))
-    if units_text:
-        declared.append((units_text_name(units_text, file=file), "Units text"))
+    try:
+        hdr = insunits_name(header_code, file=file) if header_code not in (None, 0) else None
+        if hdr:
+            declared.append((hdr, "$INSUNITS"))
+        if units_text:
+            declared.append((units_text_name(units_text, file=file), "Units text"))
+    except UnitsError:
+        if not user:
+            raise
     if user:
         unit = normalize_units(user, file=file)
         for u, rule in declared:

@@ -57,18 +57,19 @@ def check_ring(ring: np.ndarray, fixer: Fixer, *, piece: str, what: str = "outli
     """Return a valid simple ring or raise: degenerate (zero area) and self-intersecting rings
     are errors; with ``fixer.allow_repair`` a self-intersecting ring is made valid (the largest
     part kept) and the repair reported."""
-    ring = _dedupe_ring(np.asarray(ring, dtype=np.float64), 1e-6)
-    area = abs(ring_area(ring)) if len(ring) >= 3 else 0.0
-    if len(ring) < 3 or area < MIN_AREA_MM2:
-        raise fixer.error(f"degenerate {what}: zero area ({len(ring)} distinct points, "
-                          f"area {area:.3g} mm²)", piece=piece)
     import shapely
     from shapely.geometry import Polygon
     from shapely.validation import explain_validity
 
-    poly = Polygon(ring)
-    if poly.is_valid:
+    ring = _dedupe_ring(np.asarray(ring, dtype=np.float64), 1e-6)
+    area = abs(ring_area(ring)) if len(ring) >= 3 else 0.0
+    poly = Polygon(ring) if len(ring) >= 3 else None
+    if poly is not None and poly.is_valid and area >= MIN_AREA_MM2:
         return ring
+    covered = shapely.make_valid(poly).area if poly is not None else 0.0
+    if len(ring) < 3 or max(area, covered) < MIN_AREA_MM2:
+        raise fixer.error(f"degenerate {what}: zero area ({len(ring)} distinct points, "
+                          f"area {area:.3g} mm²)", piece=piece)
     why = _why(explain_validity(poly))
     if not fixer.allow_repair:
         raise fixer.error(f"self-intersecting {what} ({why}); rerun with --repair to fix it", piece=piece)
@@ -86,7 +87,7 @@ def _why(text: str) -> str:
     """``"Self-intersection[1.5 2.25]"`` -> ``"self-intersection at (1.5, 2.2)"``."""
     import re
 
-    m = re.match(r"\s*([A-Za-z ]+?)\s*\[\s*([-+\d.eE]+)\s+([-+\d.eE]+)\s*\]", text)
+    m = re.match(r"\s*([A-Za-z -]+?)\s*\[\s*([-+\d.eE]+)\s+([-+\d.eE]+)\s*\]", text)
     if not m:
         return text
     return f"{m.group(1).lower()} at ({float(m.group(2)):.1f}, {float(m.group(3)):.1f})"

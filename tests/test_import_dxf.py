@@ -1,0 +1,315 @@
+"""Pattern DXF import on small hand-made files: chains, gaps, INSERT transforms, folds,
+quantities, units rules, plain CAD drawings. Each file is written with ezdxf in the test."""
+
+from __future__ import annotations
+
+import math
+
+import ezdxf
+import numpy as np
+import pytest
+from shapely.geometry import Polygon
+
+from kitcut.errors import GeometryError, UnitsError
+from kitcut.formats.dxf_read import read_dxf
+from kitcut.formats.read import read_pattern
+
+RECT = [(0, 0), (100, 0), (100, 50), (0, 50)]
+
+
+def aama_doc(units: str | None = "METRIC", style: str = "TEST"):
+    """A new R12 drawing with the AAMA style texts in model space."""
+    doc = ezdxf.new("R12")
+    msp = doc.modelspace()
+    msp.add_text(f"Style Name: {style}", dxfattribs={"layer": "1"})
+    if units:
+        msp.add_text(f"Units: {units}", dxfattribs={"layer": "1"})
+    return doc
+
+
+def add_piece(doc, name: str, segments, *, closed: bool = False, texts=(), insert=(0.0, 0.0), rotation=0.0,
+              xscale=1.0, yscale=1.0, extra=None, inserts: int = 1):
+    """A piece block (layer-1 polylines ``segments`` and piece texts) inserted in model space."""
+    blk = doc.blocks.new(name)
+    for seg in segments:
+        blk.add_polyline2d([tuple(map(float, p)) for p in seg], close=closed, dxfattribs={"layer": "1"})
+    for t in texts:
+        blk.add_text(t, dxfattribs={"layer": "1"})
+    if extra:
+        extra(blk)
+    for _ in range(inserts):
+        doc.modelspace().add_blockref(name, insert, dxfattribs={"rotation": rotation, "xscale": xscale,
+                                                                "yscale": yscale})
+    return blk
+
+
+def save(doc, tmp_path, name="p.dxf"):
+    path = tmp_path / name
+    doc.saveas(path)
+    return path
+
+
+def rect_chain(gap=0.0, stub=True):
+    """RECT as four open polylines, shuffled and partly reversed, with a zero-length stub."""
+    segs = [[(100, 0), (100, 50)], [(0, 0), (100, 0)], [(0, 50 - gap), (0, 0)][::-1], [(100, 50), (0, 50)]]
+    segs[2] = [(0, 0), (0, 50 - gap)][::-1]
+    if stub:
+        segs.insert(1, [(100, 0), (100, 0)])
+    return segs
+
+
+def both(path, **kw):
+    """Read with the fast reader and with ezdxf: the results must agree."""
+    a = read_dxf(path, **kw)
+    b = read_dxf(path, fast=False, **kw)
+    assert [p.area for p in a.pieces] == pytest.approx([p.area for p in b.pieces])
+    assert [len(p.notches) for p in a.pieces] == [len(p.notches) for p in b.pieces]
+    return a
+
+
+# -- chains and gaps ------------------------------------------------------------------------------
+
+def test_chain_with_stub_joins_into_one_ring(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "CUFF_M", rect_chain(), texts=["Piece Name: Cuff", "Size: M", "Quantity: 2"])
+    pat = both(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert (p.name, p.size, p.quantity, p.flipped) == ("Cuff", "M", 2, None)
+    assert p.area == pytest.approx(5000.0)
+    assert sorted(map(tuple, p.outline.tolist())) == sorted(map(tuple, np.array(RECT, float).tolist()))
+    assert any("zero-length piece of the cut line" in str(e) for e in pat.report.skipped)
+    assert not pat.report.repairs
+
+
+def test_gap_below_tolerance_is_closed_and_reported(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "CUFF_M", rect_chain(gap=0.05, stub=False), texts=["Piece Name: Cuff"])
+    path = save(doc, tmp_path)
+    pat = read_pattern(path)
+    assert pat.pieces[0].area == pytest.approx(5000.0)  # the gap is bridged along the edge
+    (rep,) = pat.report.repairs
+    assert "closed a gap of 0.050 mm in the cut line at (0.0, 50.0)" in rep.message
+    with pytest.raises(GeometryError, match=r"closed a gap of 0\.050 mm .*not allowed with --strict"):
+        read_pattern(path, strict=True)
+
+
+def test_gap_above_tolerance_is_an_error_naming_size_and_place(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "CUFF_M", rect_chain(gap=0.5, stub=False), texts=["Piece Name: Cuff", "Size: M"])
+    path = save(doc, tmp_path)
+    with pytest.raises(GeometryError) as exc:
+        read_pattern(path)
+    msg = str(exc.value)
+    assert str(path) in msg and "piece 'Cuff (M)'" in msg
+    assert "cut line is open: a gap of 0.500 mm at (0.0, 49.8) is larger than the tolerance 0.1 mm" in msg
+    assert read_pattern(path, tolerance=1.0).pieces[0].area == pytest.approx(5000.0)
+
+
+# -- INSERT transforms ------------------------------------------------------------------------------
+
+L_SHAPE = [(0, 0), (60, 0), (60, 20), (20, 20), (20, 40), (0, 40)]
+
+
+def _l_extra(blk):
+    blk.add_line((5, 5), (5, 35), dxfattribs={"layer": "7"})
+    blk.add_line((0, 0), (60, 0), dxfattribs={"layer": "5"})  # grade reference: never the grain
+    blk.add_point((30, 0, -4.0), dxfattribs={"layer": "4", "thickness": 0.0, "angle": 90.0})
+    blk.add_point((10, 10, 0.0), dxfattribs={"layer": "13"})
+
+
+@pytest.mark.parametrize("rotation,xs,ys", [(0, 1, 1), (90, 1, 1), (30, 2, 2), (0, -1, 1), (45, -1, 1.5)])
+def test_insert_transform_applies_to_outline_notches_grain_drills(tmp_path, rotation, xs, ys):
+    doc = aama_doc()
+    ins = (250.0, -40.0)
+    add_piece(doc, "L_M", [L_SHAPE], closed=True, texts=["Piece Name: L"], insert=ins, rotation=rotation,
+              xscale=xs, yscale=ys, extra=_l_extra)
+    (p,) = both(save(doc, tmp_path)).pieces
+    t = math.radians(rotation)
+    R = np.array([[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]])
+
+    def tr(pts):
+        return (np.asarray(pts, float) * [xs, ys]) @ R.T + ins
+
+    expect = tr(L_SHAPE)
+    assert Polygon(p.outline).symmetric_difference(Polygon(expect)).area < 1e-6
+    assert p.area == pytest.approx(Polygon(L_SHAPE).area * abs(xs * ys))
+    (n,) = p.notches
+    assert (n.x, n.y) == pytest.approx(tuple(tr([(30, 0)])[0]))
+    d = tr([(0, 1)])[0] - tr([(0, 0)])[0]
+    assert n.angle_deg == pytest.approx(math.degrees(math.atan2(d[1], d[0])) % 360)
+    assert n.depth == pytest.approx(4.0 * math.sqrt(abs(xs * ys)))
+    assert np.allclose(p.grain.points, tr([(5, 5), (5, 35)]))
+    (dr,) = p.drills
+    assert (dr.x, dr.y) == pytest.approx(tuple(tr([(10, 10)])[0]))
+
+
+def test_block_inserted_twice_is_one_piece_counted_twice(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "CUFF_M", [RECT], closed=True, texts=["Piece Name: Cuff"], inserts=2)
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.quantity == 2 and p.flipped is None
+    assert any("inserted 2 times" in e.message for e in pat.report.warnings)
+
+
+# -- quantities ---------------------------------------------------------------------------------------
+
+def test_quantity_texts_pairs_plain_zero_and_sizes(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "SL_36", [RECT], closed=True, texts=["PIECE NAME:Sleeve", "SIZE: 36", "QUANTITY: 1,1",
+                                                         "CATEGORY: SLEEVE", "Fabric: 1"])
+    add_piece(doc, "SL_38", [[(0, 0), (110, 0), (110, 50), (0, 50)]], closed=True,
+              texts=["Piece Name: Sleeve", "Size Name: 38"])
+    add_piece(doc, "PK_36", [RECT], closed=True, texts=["Piece Name:Pocket", "Size: 36", "Quantity: 2"])
+    add_piece(doc, "LB_36", [RECT], closed=True, texts=["Piece Name: Label", "Size: 36", "Quantity: 0,0"])
+    pat = read_pattern(save(doc, tmp_path))
+    got = {(p.name, p.size): (p.quantity, p.flipped, p.category, p.material) for p in pat.pieces}
+    assert got == {("Sleeve", "36"): (2, 1, "SLEEVE", "1"), ("Sleeve", "38"): (2, 1, "SLEEVE", "1"),
+                   ("Pocket", "36"): (2, None, None, None), ("Label", "36"): (0, 0, None, None)}
+    msgs = [str(e) for e in pat.report.warnings]
+    assert "warning: piece 'Label': Quantity 0: the file says this piece is not cut; kept with quantity 0" in msgs
+    assert any("piece 'Sleeve': Quantity text only in 1 of 2 sizes (size 36)" in m for m in msgs)
+    assert pat.pieces[0].copy_mirrors() == (False, True)
+
+
+# -- folds -------------------------------------------------------------------------------------------
+
+def _fold_extra(blk):
+    blk.add_line((0, 0), (0, 50), dxfattribs={"layer": "6"})
+    blk.add_point((100, 25, -5.0), dxfattribs={"layer": "4"})
+    blk.add_point((0, 50, -5.0), dxfattribs={"layer": "4"})  # on the fold line: not doubled
+    blk.add_point((50, 25, 0.0), dxfattribs={"layer": "13"})
+    blk.add_line((20, 10), (40, 10), dxfattribs={"layer": "8"})
+    blk.add_line((70, 0), (70, 50), dxfattribs={"layer": "7"})
+
+
+def test_fold_piece_is_unfolded_with_its_features(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "BK_M", rect_chain(stub=False), texts=["Piece Name: Back"], extra=_fold_extra)
+    path = save(doc, tmp_path)
+    (p,) = both(path).pieces
+    assert p.folded and p.unfolded
+    assert p.area == pytest.approx(10000.0)
+    assert p.bounds == pytest.approx((-100.0, 0.0, 100.0, 50.0))
+    assert sorted((round(n.x, 6), round(n.y, 6)) for n in p.notches) == [(-100, 25), (0, 50), (100, 25)]
+    mirrored = [n for n in p.notches if n.x < 0][0]
+    assert mirrored.angle_deg == pytest.approx(0.0)  # the inward normal, mirrored: now points +x
+    assert sorted((d.x, d.y) for d in p.drills) == [(-50, 25), (50, 25)]
+    assert len(p.internal_lines) == 2 and p.grain is not None
+    (h,) = read_pattern(path, unfold=False).pieces
+    assert h.folded and not h.unfolded and h.area == pytest.approx(5000.0)
+    assert len(h.notches) == 2 and len(h.drills) == 1
+
+
+def test_mirror_line_off_the_outline_keeps_the_half(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "BK_M", [RECT], closed=True, texts=["Piece Name: Back"],
+              extra=lambda b: b.add_line((50, 0), (50, 50), dxfattribs={"layer": "6"}))
+    pat = read_pattern(save(doc, tmp_path))
+    assert pat.pieces[0].folded and not pat.pieces[0].unfolded and pat.pieces[0].area == 5000
+    assert any("mirror line does not lie along the outline" in e.message for e in pat.report.warnings)
+
+
+def test_slit_drawn_into_the_cut_line_becomes_a_notch(tmp_path):
+    doc = aama_doc()
+    ring = [(0, 0), (100, 0), (100, 25), (90, 25), (100, 25), (100, 50), (0, 50)]
+    add_piece(doc, "A_M", [ring], closed=True, texts=["Piece Name: A"])
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.area == pytest.approx(5000.0) and Polygon(p.outline).is_valid
+    assert [90.0, 25.0] not in p.outline.tolist()
+    (n,) = p.notches
+    assert (n.x, n.y, n.angle_deg, n.depth, n.kind) == pytest.approx((100, 25, 180, 10, "slit"))
+
+
+# -- units -------------------------------------------------------------------------------------------
+
+def test_units_text_english_is_inches(tmp_path):
+    doc = aama_doc("ENGLISH")
+    add_piece(doc, "A_M", [[(0, 0), (10, 0), (10, 5), (0, 5)]], closed=True, texts=["Piece Name: A"])
+    pat = read_pattern(save(doc, tmp_path))
+    assert (pat.units_in, pat.units_rule) == ("in", "Units text")
+    assert pat.pieces[0].area == pytest.approx(50 * 25.4**2)
+
+
+def test_insunits_header_decides_and_user_option_overrides(tmp_path):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 5  # cm
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (30, 0), (30, 20), (0, 20)], close=True, dxfattribs={"layer": "front"})
+    path = save(doc, tmp_path)
+    pat = read_pattern(path)
+    assert (pat.units_in, pat.units_rule) == ("cm", "$INSUNITS")
+    assert pat.pieces[0].area == pytest.approx(600 * 100)
+    over = read_pattern(path, units="mm")
+    assert (over.units_in, over.units_rule) == ("mm", "--units")
+    assert over.pieces[0].area == pytest.approx(600)
+    assert any("--units mm overrides the file's $INSUNITS (cm)" in e.message for e in over.report.warnings)
+
+
+@pytest.mark.parametrize("size,unit", [(500.0, "mm"), (50.0, "cm"), (5.0, "in")])
+def test_size_check_decides_when_nothing_is_declared(tmp_path, size, unit):
+    doc = aama_doc(units=None)
+    add_piece(doc, "A_M", [[(0, 0), (size, 0), (size, size / 2), (0, size / 2)]], closed=True)
+    pat = read_pattern(save(doc, tmp_path))
+    assert (pat.units_in, pat.units_rule) == (unit, "size check")
+    assert any(f"no units declared: {unit} guessed" in e.message for e in pat.report.warnings)
+
+
+def test_no_rule_decides_is_an_error(tmp_path):
+    doc = aama_doc(units=None)
+    add_piece(doc, "A_M", [[(0, 0), (0.5, 0), (0.5, 0.2), (0, 0.2)]], closed=True)
+    with pytest.raises(UnitsError, match="unknown units: the file declares none"):
+        read_pattern(save(doc, tmp_path))
+
+
+def test_bad_units_texts_and_options(tmp_path):
+    doc = aama_doc(units="FURLONGS")
+    add_piece(doc, "A_M", [RECT], closed=True)
+    path = save(doc, tmp_path)
+    with pytest.raises(UnitsError, match=r"unknown units text 'Units: FURLONGS'"):
+        read_pattern(path)
+    assert read_pattern(path, units="metric").units_in == "mm"
+    with pytest.raises(UnitsError, match=r"unknown units 'parsec'"):
+        read_pattern(path, units="parsec")
+
+
+# -- plain CAD drawings -------------------------------------------------------------------------------
+
+def test_plain_lines_and_arcs_chain_into_a_piece_with_a_hole_grain_and_notch(tmp_path):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    a = {"layer": "deel 1"}
+    # a 200 x 100 rectangle with rounded right end (a half circle of radius 50), drawn shuffled
+    msp.add_arc((200, 50), 50, -90, 90, dxfattribs=a)
+    msp.add_line((0, 100), (0, 0), dxfattribs=a)
+    msp.add_line((200, 100), (0, 100), dxfattribs=a)
+    msp.add_line((0, 0), (200, 0), dxfattribs=a)
+    msp.add_circle((60, 50), 15, dxfattribs=a)
+    msp.add_line((100, 20), (100, 80), dxfattribs={"layer": "GRAIN"})
+    msp.add_line((0, 50), (6, 50), dxfattribs=a)  # a notch cut in from the edge
+    msp.add_text("Piece Name: Tab", dxfattribs={"layer": "deel 1", "insert": (150, 50)})
+    pat = read_pattern(save(doc, tmp_path), tolerance=0.01)
+    (p,) = pat.pieces
+    assert p.name == "Tab" and pat.units_in == "mm" and pat.units_rule == "$INSUNITS"
+    expect = 200 * 100 + math.pi * 50**2 / 2 - math.pi * 15**2
+    assert p.area == pytest.approx(expect, rel=2e-4)
+    assert len(p.cutouts) == 1 and p.grain is not None and p.grain.angle_deg == pytest.approx(90)
+    (n,) = p.notches
+    assert (n.x, n.y, n.angle_deg, n.depth) == pytest.approx((0, 50, 0, 6))
+
+
+def test_plain_self_intersecting_outline_needs_repair(tmp_path):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    doc.modelspace().add_lwpolyline([(0, 0), (100, 50), (100, 0), (0, 50)], close=True)
+    path = save(doc, tmp_path)
+    with pytest.raises(GeometryError, match=r"self-intersecting outline \(self-intersection at \(50\.0, 25\.0\)\); "
+                       r"rerun with --repair to fix it"):
+        read_pattern(path)
+    pat = read_pattern(path, repair=True)
+    assert pat.pieces[0].area == pytest.approx(1250.0)
+    assert "self-intersecting outline repaired" in pat.report.repairs[0].message
+    with pytest.raises(GeometryError, match="not allowed with --strict"):
+        read_pattern(path, repair=True, strict=True)

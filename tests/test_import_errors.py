@@ -1,0 +1,161 @@
+"""Bad pattern files through the CLI: one line naming file, piece and problem; exit status 2."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+import ezdxf
+import pytest
+from test_import_dxf import RECT, add_piece, aama_doc, rect_chain, save
+
+from kitcut.cli.main import main
+
+
+def nest(*args: str) -> tuple[int, str, str]:
+    """Run ``nest ARGS`` in-process: (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return code, out.getvalue(), err.getvalue()
+
+
+def fails(path, *opts: str) -> str:
+    code, out, err = nest("info", str(path), *opts)
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in err and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"nest: error: {path}: ")
+    return lines[0]
+
+
+def test_missing_file(tmp_path):
+    assert fails(tmp_path / "nope.dxf").endswith("nope.dxf: file not found")
+
+
+def test_not_a_dxf(tmp_path):
+    p = tmp_path / "notes.dxf"
+    p.write_text("hello, this is not a drawing\n")
+    assert fails(p).endswith("not a DXF file (it does not start with a DXF section)")
+
+
+def test_empty_file(tmp_path):
+    p = tmp_path / "empty.dxf"
+    p.write_bytes(b"")
+    assert fails(p).endswith("empty file (0 bytes), not a DXF")
+
+
+def test_truncated_file(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "A_M", [RECT], closed=True)
+    whole = save(doc, tmp_path, "whole.dxf").read_bytes()
+    p = tmp_path / "cut.dxf"
+    p.write_bytes(whole[: len(whole) // 2])
+    assert "truncated DXF: the file ends without the EOF marker" in fails(p)
+
+
+def test_garbage_inside_a_dxf(tmp_path):
+    p = tmp_path / "bad.dxf"
+    p.write_text("0\nSECTION\n2\nENTITIES\n0\nLINE\n8\n0\n10\nnot-a-number\n0\nENDSEC\n0\nEOF\n")
+    msg = fails(p)
+    assert "not a readable DXF" in msg or "no closed outline" in msg or "empty drawing" in msg
+
+
+def test_empty_drawing(tmp_path):
+    p = save(ezdxf.new("R12"), tmp_path, "blank.dxf")
+    assert fails(p).endswith("empty drawing: model space has no entities")
+
+
+def test_no_closed_outline(tmp_path):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    doc.modelspace().add_line((0, 0), (100, 0))
+    p = save(doc, tmp_path)
+    assert fails(p).endswith("no closed outline: 1 line(s) but none closes into a piece")
+
+
+def test_outline_open_by_a_gap(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "CUFF_M", rect_chain(gap=2.0, stub=False), texts=["Piece Name: Cuff", "Size: M"])
+    p = save(doc, tmp_path)
+    assert fails(p).endswith("piece 'Cuff (M)': cut line is open: a gap of 2.000 mm at (0.0, 49.0) is larger "
+                             "than the tolerance 0.1 mm (4 piece(s) of line do not close)")
+    code, out, _ = nest("info", str(p), "--tolerance", "2.5", "--json")
+    assert code == 0
+    assert any("closed a gap of 2.000 mm" in w for w in json.loads(out)["warnings"])
+
+
+def test_plain_outline_open_by_a_gap(tmp_path):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for a, b in [((0, 0), (100, 0)), ((100, 0), (100, 50)), ((100, 50), (0, 50)), ((0, 50), (0, 3))]:
+        msp.add_line(a, b, dxfattribs={"layer": "front"})
+    p = save(doc, tmp_path)
+    assert "cut line is open: a gap of 3.000 mm at (0.0, 1.5)" in fails(p)
+
+
+def test_self_intersecting_outline_and_repair(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "BOW_M", [[(0, 0), (100, 50), (100, 0), (0, 50)]], closed=True, texts=["Piece Name: Bow"])
+    p = save(doc, tmp_path)
+    assert fails(p).endswith("piece 'Bow': self-intersecting outline (self-intersection at (50.0, 25.0)); "
+                             "rerun with --repair to fix it")
+    code, out, _ = nest("info", str(p), "--repair", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["pieces"][0]["area_mm2"] == pytest.approx(1250.0)
+    assert any(w.startswith("repair: piece 'Bow': self-intersecting outline repaired") for w in data["warnings"])
+    assert fails(p, "--repair", "--strict").endswith("(a repair, not allowed with --strict)")
+
+
+def test_zero_area_piece(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "FLAT_M", [[(0, 0), (50, 0), (100, 0)]], closed=True, texts=["Piece Name: Flat"])
+    assert fails(save(doc, tmp_path)).endswith(
+        "piece 'Flat': degenerate outline: zero area (3 distinct points, area 0 mm²)")
+
+
+def test_unknown_units(tmp_path):
+    doc = aama_doc(units=None)
+    add_piece(doc, "A_M", [[(0, 0), (0.5, 0), (0.5, 0.2), (0, 0.2)]], closed=True)
+    p = save(doc, tmp_path)
+    assert "unknown units: the file declares none and its largest piece (0.5 drawing units) is implausible" \
+        in fails(p)
+    assert fails(p, "--units", "parsec").endswith(
+        "unknown units 'parsec' (use one of cm, english, ft, in, m, metric, mm)")
+    code, out, _ = nest("info", str(p), "--units", "m", "--json")
+    assert code == 0 and json.loads(out)["units_rule"] == "--units"
+
+
+def test_strict_turns_a_closed_gap_into_an_error(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "CUFF_M", rect_chain(gap=0.05, stub=False), texts=["Piece Name: Cuff"])
+    p = save(doc, tmp_path)
+    assert nest("info", str(p))[0] == 0
+    assert fails(p, "--strict").endswith(
+        "piece 'Cuff': closed a gap of 0.050 mm in the cut line at (0.0, 50.0) (tolerance 0.1 mm) "
+        "(a repair, not allowed with --strict)")
+
+
+def test_bad_json_instances(tmp_path):
+    p = tmp_path / "x.json"
+    p.write_text("{not json")
+    assert "not a valid JSON instance" in fails(p)
+    p.write_text(json.dumps({"name": "x"}))
+    assert fails(p).endswith("not a jagua-rs instance: no 'items' list")
+    p.write_text(json.dumps({"items": [{"id": 3, "demand": 1, "shape": {"type": "simple_polygon",
+                                                                         "data": [[0, 0], [1, 0], [2, 0]]}}]}))
+    assert fails(p).endswith("piece 'item 3': degenerate outline: zero area (3 distinct points, area 0 mm²)")
+
+
+def test_bad_tolerance(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "A_M", [RECT], closed=True)
+    assert fails(save(doc, tmp_path), "--tolerance", "0").endswith("--tolerance must be positive, got 0")
