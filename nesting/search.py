@@ -51,6 +51,7 @@ class Search:
         max_iterations: int | None = None,
         report: Callable[[str, float, bool], None] | None = None,
         config: SearchConfig | None = None,
+        exchange=None,
     ):
         self.e = engine
         self.rng = rng
@@ -59,6 +60,7 @@ class Search:
         self.max_iterations = max_iterations
         self.report = report or (lambda phase, length, feasible: None)
         self.cfg = config or SearchConfig()
+        self.exchange = exchange
         self.iterations = 0
         self.moves = 0
         self.best: Snapshot | None = None
@@ -86,6 +88,8 @@ class Search:
         if self.time_to_first is None:
             self.time_to_first = time.monotonic() - self.start
         self.report(phase, used, True)
+        if self.exchange is not None:
+            self.exchange.publish(self.best)
         return True
 
     # ------------------------------------------------------------ pieces of the search
@@ -201,6 +205,10 @@ class Search:
     def compress(self) -> None:
         cfg = self.cfg
         e = self.e
+        other = self.exchange.fetch() if self.exchange is not None else None
+        if other is not None and other.length < self.best_length:
+            self.best = other
+            self.best_length = other.length
         t0 = time.monotonic()
         span = max(1e-9, self.deadline - t0)
         hi, lo = cfg.compress_ratios

@@ -2,7 +2,9 @@
 
 Each worker (a forked process) runs an independent :class:`~kitcut.nesting.search.Search`
 seeded from ``SeedSequence(seed).spawn(workers)``; the calling process relays every new best
-length to ``progress`` and returns the shortest marker (ties: lowest worker). With a fixed
+length to ``progress`` and returns the shortest marker (ties: lowest worker). In a run bounded
+by time only, the workers share their best markers (:mod:`kitcut.nesting.exchange`) and all
+compress the best one. With a fixed
 ``seed``, ``workers`` and ``max_iterations`` (and a time limit that is not reached first) the
 result is identical run to run; a run stopped by the time limit depends on the machine's speed.
 """
@@ -20,6 +22,7 @@ import numpy as np
 from kitcut.errors import NestingError
 from kitcut.model.geometry import transform_points
 from kitcut.nesting.engine import Engine, Snapshot
+from kitcut.nesting.exchange import Exchange
 from kitcut.nesting.instance import Compiled, compile_instance
 from kitcut.nesting.search import Search
 from kitcut.nesting.types import Instance, Item, Placed, Progress, Solution
@@ -78,20 +81,21 @@ def _initial_snapshot(data: Compiled, initial: Solution) -> Snapshot | None:
     return Snapshot(kinds, pos, length)
 
 
-def _run_search(data: Compiled, seed_seq, deadline: float, max_iterations, initial, report):
+def _run_search(data: Compiled, seed_seq, deadline: float, max_iterations, initial, report, exchange=None):
     rng = np.random.default_rng(seed_seq)
     eng = Engine(data)
-    search = Search(eng, rng, deadline=deadline, max_iterations=max_iterations, report=report)
+    search = Search(eng, rng, deadline=deadline, max_iterations=max_iterations, report=report,
+                    exchange=exchange)
     best = search.run(initial)
     return best, (search.iterations, search.moves), search.time_to_first
 
 
-def _worker(wid, data, seed_seq, deadline, max_iterations, initial, q):
+def _worker(wid, data, seed_seq, deadline, max_iterations, initial, q, exchange):
     try:
         def report(phase, length, feasible):
             q.put(("progress", wid, phase, length))
 
-        best, iters, ttf = _run_search(data, seed_seq, deadline, max_iterations, initial, report)
+        best, iters, ttf = _run_search(data, seed_seq, deadline, max_iterations, initial, report, exchange)
         q.put(("result", wid, best.kinds, best.pos, best.length, iters, ttf))
     except BaseException as exc:  # noqa: BLE001 - handed to the parent
         q.put(("error", wid, repr(exc)))
@@ -156,8 +160,12 @@ def solve(
     else:
         ctx = mp.get_context("fork")
         q = ctx.Queue()
-        procs = [ctx.Process(target=_worker, args=(w, data, seeds[w], deadline, max_iterations, snap, q),
-                             daemon=True) for w in range(workers)]
+        exchange = Exchange(ctx, data.n) if max_iterations is None else None
+        procs = [
+            ctx.Process(target=_worker, args=(w, data, seeds[w], deadline, max_iterations, snap, q, exchange),
+                        daemon=True)
+            for w in range(workers)
+        ]
         for p in procs:
             p.start()
         errors = []
