@@ -24,19 +24,21 @@ MAX_VERTICES = 48
 def _polygon(ring: np.ndarray, name: str) -> Polygon:
     poly = Polygon(ring)
     if not poly.is_valid:
+        # a self-touching or self-crossing outline: cover every part of it
         fixed = shapely.make_valid(poly)
-        parts = [g for g in getattr(fixed, "geoms", [fixed]) if isinstance(g, Polygon)]
+        parts = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in ("Polygon", "MultiPolygon")]
         if not parts:
             raise GeometryError("outline has no area", piece=name)
-        poly = max(parts, key=lambda g: g.area)
+        poly = shapely.unary_union(parts)
     if poly.area <= 0:
         raise GeometryError("outline has no area", piece=name)
     return poly
 
 
 def _exterior(geom) -> Polygon:
+    """The outer ring of ``geom`` as a polygon; several parts are covered by their convex hull."""
     if geom.geom_type == "MultiPolygon":
-        geom = max(geom.geoms, key=lambda g: g.area)
+        geom = geom.convex_hull
     return Polygon(geom.exterior)
 
 

@@ -79,7 +79,10 @@ def validate(instance: Instance, solution: Solution, *, tol: float = 1e-6) -> No
         if lo[0] < -tol:
             problems.append(f"{name}: left of x = 0 (x {lo[0]:.6g})")
         max_x = max(max_x, float(hi[0]))
-        polys.append(Polygon(pts))
+        poly = Polygon(pts)
+        if not poly.is_valid:
+            poly = shapely.make_valid(poly)
+        polys.append(poly)
         names.append(name)
     for i, item in enumerate(items):
         for c in range(item.demand):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import naive
 import numpy as np
 import pytest
+import shapely
 from shapely.geometry import Point, Polygon
 
 from kitcut.nesting import Instance, Item
@@ -112,7 +113,8 @@ def test_standins_inflate_never_shrink(offset):
         for i, (x, y, r) in enumerate(pl):
             assert Polygon(s).buffer(1e-9 * (1 + r)).contains(Point(x, y).buffer(r * 0.999))
             for x2, y2, r2 in pl[i + 1 :]:
-                assert np.hypot(x - x2, y - y2) >= (r + r2) * 0.98  # disjoint up to the tolerance of the circle search
+                # disjoint up to the tolerance of the circle search
+                assert np.hypot(x - x2, y - y2) >= (r + r2) * 0.98
 
 
 def test_engine_overlap_matrix_matches_shapely():
@@ -136,3 +138,10 @@ def test_engine_overlap_matrix_matches_shapely():
                 if i != j:
                     assert (eng.O[i, j] > 0) == polys[i].intersects(polys[j])
         assert eng.total_overlap() == pytest.approx(eng.O.sum() / 2)
+
+
+def test_standin_of_a_self_crossing_outline_covers_it():
+    bowtie = np.array([[0, 0], [2, 2], [2, 0], [0, 2]], dtype=float)  # two triangles meeting at (1, 1)
+    s = Polygon(standin(bowtie, 0.01))
+    assert s.is_valid
+    assert s.contains(shapely.make_valid(Polygon(bowtie)))

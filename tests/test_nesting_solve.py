@@ -127,6 +127,8 @@ def test_fixed_seed_and_iterations_are_deterministic():
     assert runs[0].length == runs[1].length
     other = solve(inst, time_limit=120.0, seed=12, workers=1, max_iterations=40)
     assert other.placements != runs[0].placements
+    two = [solve(inst, time_limit=120.0, seed=11, workers=2, max_iterations=25) for _ in range(2)]
+    assert two[0].placements == two[1].placements and two[0].stats["workers"] == 2
 
 
 def test_warm_start_never_gets_worse():
