@@ -21,7 +21,7 @@ from kitcut.nesting.types import Instance
 __all__ = ["Compiled", "compile_instance", "FREE_ROTATION_STEP"]
 
 FREE_ROTATION_STEP = 10.0
-MAX_POLES = 16
+MAX_POLES = 10
 
 
 @dataclass
