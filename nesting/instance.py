@@ -20,7 +20,7 @@ from kitcut.nesting.types import Instance
 
 __all__ = ["Compiled", "compile_instance", "FREE_ROTATION_STEP"]
 
-FREE_ROTATION_STEP = 10.0
+FREE_ROTATION_STEP = 5.0
 MAX_POLES = 10
 
 

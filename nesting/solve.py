@@ -139,6 +139,8 @@ def solve(
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**63))
     workers = max(1, int(workers or os.cpu_count() or 1))
+    if "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
+        workers = 1  # processes cannot fork here (e.g. inside a daemon): one search in this process
     seeds = np.random.SeedSequence(int(seed)).spawn(workers)
     deadline = t0 + max(0.05, float(time_limit) - 0.05)
     snap = _initial_snapshot(data, initial) if initial is not None else None
