@@ -67,7 +67,7 @@ def _table(data: dict) -> None:
                   f"{data['total_area_mm2']:,.0f} {unit}² (area × quantity)", markup=False)
     notes = data["warnings"]
     if notes:
-        console.print(f"\n{len(notes)} import remark(s): {data['repairs']} repair(s), {data['skipped']} "
-                      f"skipped, {len(notes) - data['repairs'] - data['skipped']} warning(s)", markup=False)
+        click.echo(f"\n{len(notes)} import remark(s): {data['repairs']} repair(s), {data['skipped']} "
+                   f"skipped, {len(notes) - data['repairs'] - data['skipped']} warning(s)")
         for w in notes:
-            console.print(f"  {w}", markup=False)
+            click.echo(f"  {w}")

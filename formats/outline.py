@@ -78,8 +78,10 @@ def check_ring(ring: np.ndarray, fixer: Fixer, *, piece: str, what: str = "outli
     if not polys:
         raise fixer.error(f"self-intersecting {what} ({why}) cannot be repaired", piece=piece)
     best = max(polys, key=lambda g: g.area)
-    fixer.repair(f"self-intersecting {what} repaired ({why}): area {area:.1f} -> {best.area:.1f} mm², "
-                 f"{len(polys) - 1} sliver(s) dropped", piece=piece)
+    dropped = sum(g.area for g in polys) - best.area
+    fixer.repair(f"self-intersecting {what} repaired ({why}): the largest part kept, area {area:.1f} -> "
+                 f"{best.area:.1f} mm², {len(polys) - 1} other part(s) of {dropped:.1f} mm² dropped",
+                 piece=piece)
     return np.asarray(best.exterior.coords, dtype=np.float64)[:-1]
 
 
@@ -110,10 +112,13 @@ def reflect_angle(angle_deg: float, a: np.ndarray, b: np.ndarray) -> float:
 def unfold_ring(ring: np.ndarray, a: np.ndarray, b: np.ndarray, tol: float) -> np.ndarray | None:
     """The full ring of a half drawn on the fold line ``a -> b`` (``None`` when the half does
     not lie along the line: fewer than two vertices on it, or on it in more than one run)."""
-    d = (b - a) / np.linalg.norm(b - a)
+    L = float(np.linalg.norm(b - a))
+    d = (b - a) / L
     rel = ring - a
     dist = np.abs(rel[:, 0] * d[1] - rel[:, 1] * d[0])
-    on = dist <= max(tol, 1e-6)
+    along = rel @ d
+    eps = max(tol, 1e-6)
+    on = (dist <= eps) & (along >= -eps) & (along <= L + eps)
     n = len(ring)
     if on.sum() < 2 or on.all():
         return None

@@ -167,7 +167,8 @@ def test_quantity_texts_pairs_plain_zero_and_sizes(tmp_path):
     assert got == {("Sleeve", "36"): (2, 1, "SLEEVE", "1"), ("Sleeve", "38"): (2, 1, "SLEEVE", "1"),
                    ("Pocket", "36"): (2, None, None, None), ("Label", "36"): (0, 0, None, None)}
     msgs = [str(e) for e in pat.report.warnings]
-    assert "warning: piece 'Label': Quantity 0: the file says this piece is not cut; kept with quantity 0" in msgs
+    assert ("warning: piece 'Label': Quantity 0: the file says this piece is not cut; kept with quantity 0"
+            in msgs)
     assert any("piece 'Sleeve': Quantity text only in 1 of 2 sizes (size 36)" in m for m in msgs)
     assert pat.pieces[0].copy_mirrors() == (False, True)
 
@@ -305,8 +306,8 @@ def test_plain_self_intersecting_outline_needs_repair(tmp_path):
     doc.header["$INSUNITS"] = 4
     doc.modelspace().add_lwpolyline([(0, 0), (100, 50), (100, 0), (0, 50)], close=True)
     path = save(doc, tmp_path)
-    with pytest.raises(GeometryError, match=r"self-intersecting outline \(self-intersection at \(50\.0, 25\.0\)\); "
-                       r"rerun with --repair to fix it"):
+    with pytest.raises(GeometryError, match=r"self-intersecting outline \(self-intersection at "
+                       r"\(50\.0, 25\.0\)\); rerun with --repair to fix it"):
         read_pattern(path)
     pat = read_pattern(path, repair=True)
     assert pat.pieces[0].area == pytest.approx(1250.0)

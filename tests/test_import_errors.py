@@ -8,7 +8,7 @@ import json
 
 import ezdxf
 import pytest
-from test_import_dxf import RECT, add_piece, aama_doc, rect_chain, save
+from test_import_dxf import RECT, aama_doc, add_piece, rect_chain, save
 
 from kitcut.cli.main import main
 
@@ -111,7 +111,8 @@ def test_self_intersecting_outline_and_repair(tmp_path):
     assert code == 0
     data = json.loads(out)
     assert data["pieces"][0]["area_mm2"] == pytest.approx(1250.0)
-    assert any(w.startswith("repair: piece 'Bow': self-intersecting outline repaired") for w in data["warnings"])
+    assert any(w.startswith("repair: piece 'Bow': self-intersecting outline repaired")
+               for w in data["warnings"])
     assert fails(p, "--repair", "--strict").endswith("(a repair, not allowed with --strict)")
 
 
@@ -150,8 +151,8 @@ def test_bad_json_instances(tmp_path):
     assert "not a valid JSON instance" in fails(p)
     p.write_text(json.dumps({"name": "x"}))
     assert fails(p).endswith("not a jagua-rs instance: no 'items' list")
-    p.write_text(json.dumps({"items": [{"id": 3, "demand": 1, "shape": {"type": "simple_polygon",
-                                                                         "data": [[0, 0], [1, 0], [2, 0]]}}]}))
+    flat = {"type": "simple_polygon", "data": [[0, 0], [1, 0], [2, 0]]}
+    p.write_text(json.dumps({"items": [{"id": 3, "demand": 1, "shape": flat}]}))
     assert fails(p).endswith("piece 'item 3': degenerate outline: zero area (3 distinct points, area 0 mm²)")
 
 

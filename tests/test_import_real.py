@@ -1,0 +1,278 @@
+"""``nest info`` on the real pattern files of ../shared/data (skipped where absent), checked
+against values computed independently here: raw entities read with ezdxf, outlines
+polygonized with shapely; benchmark instances by the shoelace formula. Plus the import time
+of a generated 500-piece AAMA file."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import Counter, defaultdict
+
+import ezdxf
+import numpy as np
+import pytest
+import shapely
+from conftest import DXF_DIR, shared_file
+from shapely.geometry import LineString, Point, Polygon
+from shapely.ops import polygonize
+from test_import_errors import nest
+
+from kitcut.formats.dxf_read import read_dxf
+
+AAMA_FILES = [
+    "DEEP_ARMHOLE_RACER.DXF", "GLX4802S19_AAMA.DXF", "GLX4802S19_ASTM.DXF", "GMH1004F15-2.DXF",
+    "GMH1006F18_AAMA.DXF", "GMH1006F18_ASTM.DXF", "GMX1016S18_AAMA.DXF", "MEN_CLASSIC_TEE.DXF",
+    "ORILEGWB_AAMA.DXF", "WM_SLIM_TANK.DXF", "annotation.DXF", "clo-box.dxf", "clo-pattern.dxf",
+    "drill-holes.DXF", "mirrored.DXF", "simple.DXF",
+]
+#: Files whose outlines cross themselves somewhere: they need --repair.
+NEEDS_REPAIR = {"DEEP_ARMHOLE_RACER.DXF"}
+
+
+def info_json(path, *opts) -> dict:
+    code, out, err = nest("info", str(path), "--json", *opts)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def _independent_aama(path):
+    """Per block: (area mm² of the full piece, size text, quantity text) from the raw file."""
+    doc = ezdxf.readfile(str(path))
+    msp = doc.modelspace()
+    texts = [e.dxf.text for e in msp.query("TEXT")]
+    units = [t.split(":", 1)[1].strip().upper() for t in texts if t.upper().startswith("UNITS:")]
+    scale = 25.4 if units and units[0] == "ENGLISH" else 1.0
+    out = {}
+    for ins in msp.query("INSERT"):
+        blk = doc.blocks[ins.dxf.name]
+        lay = "84" if any(e.dxf.layer == "84" for e in blk.query("POLYLINE")) else "1"
+        lines = []
+        for e in blk.query("POLYLINE"):
+            pts = [tuple(v.dxf.location)[:2] for v in e.vertices]
+            if e.dxf.layer == lay and len(pts) > 1:
+                lines.append(LineString(pts + pts[:1] if e.is_closed else pts))
+        faces = list(polygonize(shapely.unary_union(lines)))
+        poly = max(faces, key=lambda f: f.area)
+        area = poly.area
+        folds = [e for e in blk.query("LINE") if e.dxf.layer == "6"]
+        if folds:
+            a, b = folds[0].dxf.start, folds[0].dxf.end
+            if all(poly.exterior.distance(Point(p.x, p.y)) < 0.01 for p in (a, b)):
+                area *= 2
+        size = [t.dxf.text.split(":", 1)[1].strip() for t in blk.query("TEXT")
+                if t.dxf.text.upper().replace(" ", "").startswith("SIZE:")]
+        out[ins.dxf.name] = (area * scale**2, size[0] if size else None)
+    return out, ("in" if scale != 1 else "mm")
+
+
+@pytest.mark.parametrize("name", AAMA_FILES)
+def test_aama_files_match_an_independent_reading(name):
+    path = shared_file("dxf", name)
+    opts = ("--repair",) if name in NEEDS_REPAIR else ()
+    data = info_json(path, *opts)
+    expect, unit = _independent_aama(path)
+    assert data["units_in"] == unit
+    assert data["units_rule"] == "Units text"
+    assert data["piece_count"] == len(expect) == len(data["pieces"])
+    repaired = {w.split("'")[1] for w in data["warnings"] if w.startswith("repair: piece '")
+                and "self-intersecting outline repaired" in w}
+    assert bool(repaired) == (name in NEEDS_REPAIR)
+    for p in data["pieces"]:
+        area, size = expect[p["block"]]
+        label = f"{p['name']} ({p['size']})" if p["size"] else p["name"]
+        if label not in repaired:  # a repaired outline keeps its largest part only
+            assert p["area_mm2"] == pytest.approx(area, rel=2e-3), p["block"]
+        assert p["size"] == size
+        assert p["has_grain"]
+    total = sum(p["area_mm2"] * p["quantity"] for p in data["pieces"])
+    assert data["total_area_mm2"] == pytest.approx(total)
+    assert data["copies"] == sum(p["quantity"] for p in data["pieces"])
+
+
+def test_a_self_intersecting_real_piece_is_an_error_without_repair():
+    path = shared_file("dxf", "DEEP_ARMHOLE_RACER.DXF")
+    code, out, err = nest("info", str(path))
+    assert code == 2 and out == ""
+    assert err.startswith(f"nest: error: {path}: piece 'DEEP ARMHOLE RACE FR (50)': self-intersecting "
+                          "outline (self-intersection at (671.8, 565.2)); rerun with --repair to fix it")
+
+
+def test_astm_quantities_folds_and_drills():
+    glx = {(p["name"], p["size"]): p for p in info_json(shared_file("dxf", "GLX4802S19_ASTM.DXF"))["pieces"]}
+    assert (glx[("GLX4802SLS", "36")]["quantity"], glx[("GLX4802SLS", "36")]["flipped"]) == (2, 1)
+    assert (glx[("GLX4802SLS", "26")]["quantity"], glx[("GLX4802SLS", "26")]["flipped"]) == (2, 1)
+    aama = {(p["name"], p["size"]): p for p in info_json(shared_file("dxf", "GLX4802S19_AAMA.DXF"))["pieces"]}
+    assert (aama[("GLX4802SLS", "36")]["quantity"], aama[("GLX4802SLS", "36")]["flipped"]) == (2, None)
+    ann = info_json(shared_file("dxf", "annotation.DXF"))
+    assert {p["quantity"] for p in ann["pieces"]} == {0} and ann["total_area_mm2"] == 0
+    assert any("Quantity 0: the file says this piece is not cut" in w for w in ann["warnings"])
+    tank = info_json(shared_file("dxf", "WM_SLIM_TANK.DXF"))
+    assert all(p["folded"] for p in tank["pieces"])
+    half = info_json(shared_file("dxf", "WM_SLIM_TANK.DXF"), "--keep-folded")
+    for full, h in zip(tank["pieces"], half["pieces"], strict=True):
+        assert h["area_mm2"] == pytest.approx(full["area_mm2"], rel=1e-6)  # area of the full piece
+        assert full["height_mm"] == pytest.approx(2 * h["height_mm"], rel=1e-4)
+    drills = info_json(shared_file("dxf", "GMX1016S18_AAMA.DXF"))
+    raw = ezdxf.readfile(str(shared_file("dxf", "GMX1016S18_AAMA.DXF")))
+    n13 = sum(1 for b in raw.blocks for e in b if e.dxftype() == "POINT" and e.dxf.layer == "13")
+    assert n13 == 15
+    # drills of fold pieces are mirrored too (unless on the fold line), so at least as many
+    assert sum(p["drills"] for p in drills["pieces"]) >= n13
+
+
+def test_fast_reader_agrees_with_ezdxf_on_a_real_file():
+    path = shared_file("dxf", "GMH1006F18_ASTM.DXF")
+    a, b = read_dxf(path), read_dxf(path, fast=False)
+    assert [(p.label, round(p.area, 6), len(p.notches)) for p in a.pieces] == \
+        [(p.label, round(p.area, 6), len(p.notches)) for p in b.pieces]
+    # (ezdxf invents handles for the ATTDEFs AccuMark writes without one: compare the messages)
+    assert [(e.kind, e.message) for e in a.report.entries] == [(e.kind, e.message) for e in b.report.entries]
+
+
+def test_optitex_plain_export_is_cm_confirmed_by_area_texts():
+    path = shared_file("dxf", "optitex25_basic-tee_plain-dxf_cm.dxf")
+    data = info_json(path)
+    assert (data["units_in"], data["units_rule"]) == ("cm", "Area text")
+    assert data["piece_count"] == 32
+    assert Counter(p["name"] for p in data["pieces"]) == {"Back": 8, "Front": 8, "Right Sleeve": 8,
+                                                          "Neck Binding": 8}
+    assert len({p["size"] for p in data["pieces"]}) == 8
+    assert all(p["has_grain"] for p in data["pieces"])
+    # independent: per layer, the union of the closed polylines is the union of the cut lines
+    doc = ezdxf.readfile(str(path))
+    by_layer = defaultdict(list)
+    for e in doc.modelspace().query("POLYLINE"):
+        by_layer[e.dxf.layer].append(Polygon([tuple(v.dxf.location)[:2] for v in e.vertices]).buffer(0))
+    expect = sum(shapely.unary_union(ps).area for ps in by_layer.values()) * 100
+    assert sum(p["area_mm2"] for p in data["pieces"]) == pytest.approx(expect, rel=1e-3)
+    small_front = [p for p in data["pieces"] if (p["name"], p["size"]) == ("Front", "Small")][0]
+    assert small_front["quantity"] == 1
+
+
+def _flat_faces(path, tol=0.01):
+    from ezdxf import path as ezpath
+
+    doc = ezdxf.readfile(str(path))
+    by_layer = defaultdict(list)
+    for e in doc.modelspace():
+        if e.dxftype() in ("LINE", "ARC", "CIRCLE", "SPLINE", "LWPOLYLINE"):
+            pts = [(v.x, v.y) for v in ezpath.make_path(e).flattening(tol)]
+            by_layer[e.dxf.layer].append(LineString(pts))
+    return {k: shapely.unary_union(list(polygonize(shapely.set_precision(shapely.unary_union(v), 1e-4))))
+            for k, v in by_layer.items()}
+
+
+def test_nctools_cutter_drawings():
+    sirex = shared_file("dxf", "nctools_snijtest-sirex_cutter.dxf")
+    data = info_json(sirex)
+    assert (data["units_in"], data["units_rule"]) == ("mm", "size check")
+    (p,) = data["pieces"]
+    faces = _flat_faces(sirex)
+    hole = faces["deel 2"].area
+    assert hole == pytest.approx(math.pi * 15**2, rel=1e-3)
+    assert p["cutouts"] == 1
+    assert p["area_mm2"] == pytest.approx(faces["deel 1"].area - hole, rel=1e-3)
+    lapjes = shared_file("dxf", "nctools_lapjes_cutter-splines.dxf")
+    data = info_json(lapjes)
+    assert (data["units_in"], data["units_rule"]) == ("mm", "$INSUNITS")
+    faces = _flat_faces(lapjes)
+    expect = sum(g.area for k, g in faces.items() if k.startswith("deel"))
+    assert data["piece_count"] == sum(len(getattr(g, "geoms", [g])) for k, g in faces.items()
+                                      if k.startswith("deel"))
+    assert data["total_area_mm2"] == pytest.approx(expect, rel=1e-3)
+
+
+@pytest.mark.parametrize("name", ["shirts", "trousers", "swim"])
+def test_esicup_instances(name):
+    path = shared_file("esicup", f"{name}.json")
+    raw = json.loads(path.read_text())
+    data = info_json(path)
+    assert data["units"] == "unit" and data["fabric_width"] == raw["strip_height"]
+    assert data["piece_count"] == len(raw["items"])
+    assert data["copies"] == sum(i["demand"] for i in raw["items"])
+
+    def shoelace(pts):
+        a = np.asarray(pts, float)
+        x, y = a[:, 0], a[:, 1]
+        return abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2
+
+    expect = sum(shoelace(i["shape"]["data"]) * i["demand"] for i in raw["items"])
+    assert data["total_area_mm2"] == pytest.approx(expect, rel=1e-9)
+    for p, item in zip(data["pieces"], raw["items"], strict=True):
+        assert p["quantity"] == item["demand"]
+        assert p["allowed_rotations"] == item.get("allowed_orientations")
+
+
+def test_free_rotation_instance():
+    from kitcut.formats.read import read_pattern
+
+    pat = read_pattern(shared_file("esicup", "swim_c.json"))
+    assert all(p.nap == "free" and p.allowed_rotations is None for p in pat.pieces)
+
+
+# -- performance ----------------------------------------------------------------------------------
+
+def write_aama_text(path, n=500, verts=100, chain=10):
+    """An AccuMark-like R12 file written as text: n piece blocks, each a chain of ``chain``
+    polylines (``verts`` vertices in all), grain and grade lines, notches, an internal line."""
+    t = np.linspace(0, 2 * math.pi, verts, endpoint=False)
+    out = ["0\nSECTION\n2\nHEADER\n0\nENDSEC\n0\nSECTION\n2\nBLOCKS\n"]
+    handle = 0x100
+
+    def h():
+        nonlocal handle
+        handle += 1
+        return f"{handle:X}"
+
+    for k in range(n):
+        r = 100 + k % 50
+        ring = np.c_[2 * r * np.cos(t), r * np.sin(t) + 0.1 * r * np.sin(5 * t)]
+        out.append(f"0\nBLOCK\n8\n1\n2\nP{k}_M\n70\n0\n10\n0.0\n20\n0.0\n30\n0.0\n3\nP{k}_M\n")
+        for idx in np.array_split(np.arange(verts), chain):
+            out.append(f"0\nPOLYLINE\n5\n{h()}\n8\n1\n66\n1\n10\n0.0\n20\n0.0\n30\n0.0\n")
+            for j in [*idx, (idx[-1] + 1) % verts]:
+                x, y = ring[j]
+                out.append(f"0\nVERTEX\n5\n{h()}\n8\n1\n10\n{x:.4f}\n20\n{y:.4f}\n30\n0.0\n")
+            out.append(f"0\nSEQEND\n5\n{h()}\n8\n1\n")
+        for text in (f"Piece Name: P{k}", "Size: M", "Quantity: 1,1"):
+            out.append(f"0\nTEXT\n5\n{h()}\n8\n1\n10\n0.0\n20\n0.0\n30\n0.0\n40\n1.0\n1\n{text}\n")
+        for layer in ("7", "5"):
+            out.append(f"0\nLINE\n5\n{h()}\n8\n{layer}\n10\n{-r}\n20\n0.0\n30\n0.0\n11\n{r}\n21\n0.0\n31\n0.0\n")
+        for q in range(4):
+            x, y = ring[q * verts // 4]
+            out.append(f"0\nPOINT\n5\n{h()}\n8\n4\n10\n{x:.4f}\n20\n{y:.4f}\n30\n-4.0\n")
+        out.append(f"0\nENDBLK\n5\n{h()}\n8\n1\n")
+    out.append("0\nENDSEC\n0\nSECTION\n2\nENTITIES\n")
+    out.append(f"0\nTEXT\n5\n{h()}\n8\n1\n10\n0.0\n20\n0.0\n30\n0.0\n40\n1.0\n1\nUnits: METRIC\n")
+    for k in range(n):
+        out.append(f"0\nINSERT\n5\n{h()}\n8\n1\n2\nP{k}_M\n10\n0.0\n20\n0.0\n30\n0.0\n")
+    out.append("0\nENDSEC\n0\nEOF\n")
+    path.write_text("".join(out))
+    return path
+
+
+def test_500_piece_file_imports_in_under_3_s(tmp_path):
+    path = write_aama_text(tmp_path / "p500.dxf")
+    best = math.inf
+    for _ in range(2):
+        t0 = time.perf_counter()
+        pat = read_dxf(path)
+        best = min(best, time.perf_counter() - t0)
+    assert len(pat.pieces) == 500 and pat.copies == 1000
+    assert all(len(p.notches) == 4 and p.grain is not None for p in pat.pieces)
+    r = 100
+    ring = Polygon(np.c_[2 * r * np.cos(np.linspace(0, 2 * math.pi, 100, endpoint=False)),
+                         r * np.sin(np.linspace(0, 2 * math.pi, 100, endpoint=False))
+                         + 0.1 * r * np.sin(5 * np.linspace(0, 2 * math.pi, 100, endpoint=False))])
+    assert pat.pieces[0].area == pytest.approx(ring.area, rel=1e-6)
+    assert best < 3.0, f"500-piece import took {best:.2f} s"
+
+
+def test_every_shared_dxf_is_covered():
+    if not DXF_DIR.exists():
+        pytest.skip("shared data not present")
+    covered = set(AAMA_FILES) | {"optitex25_basic-tee_plain-dxf_cm.dxf", "nctools_lapjes_cutter-splines.dxf",
+                                 "nctools_snijtest-sirex_cutter.dxf"}
+    assert {p.name for p in DXF_DIR.iterdir() if p.suffix.lower() == ".dxf"} <= covered
