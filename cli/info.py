@@ -34,6 +34,9 @@ def info(file: str, as_json: bool, units: str | None, tolerance: float, strict: 
     _table(data)
 
 
+_UNIT_NAMES = {"in": "inches", "ft": "feet", "mm": "mm", "cm": "cm", "m": "metres"}
+
+
 def _fmt_qty(p: dict) -> str:
     q = str(p["quantity"])
     return f"{q} ({p['flipped']} flipped)" if p["flipped"] else q
@@ -49,7 +52,7 @@ def _table(data: dict) -> None:
     title = f"{data['file']}: {data['style'] or 'no style name'}"
     console.print(title, markup=False)
     rule = f" ({data['units_rule']})" if data["units_rule"] else ""
-    console.print(f"drawn in {data['units_in']}{rule}; shown in {unit}"
+    console.print(f"drawn in {_UNIT_NAMES.get(data['units_in'], data['units_in'])}{rule}; shown in {unit}"
                   + (f"; fabric width {data['fabric_width']:g} {unit}" if data["fabric_width"] else ""),
                   markup=False)
     t = Table(show_edge=False, pad_edge=False, header_style="bold")

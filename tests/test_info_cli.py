@@ -64,7 +64,7 @@ def test_table_without_a_terminal(style):
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0] == f"{style}: TEE 1"
-    assert lines[1] == "drawn in mm (Units text); shown in mm"
+    assert lines[1] == "drawn in mm (Units text); shown in mm"  # inches would read "drawn in inches"
     head = lines[2]
     for col in ("piece", "size", "qty", "area mm²", "w × h mm", "grain", "notch", "drill", "cut-out", "fold"):
         assert col in head
