@@ -55,7 +55,7 @@ class SkipLog:
         else:
             typ, layer, handle = e.dxftype(), e.dxf.get("layer", "0"), e.dxf.get("handle", "")
         key = (reason, typ, layer)
-        self.groups[key].append(handle or "?")
+        self.groups[key].append(handle)
         if block:
             self.blocks[key].add(block)
 
@@ -63,8 +63,13 @@ class SkipLog:
         for (reason, typ, layer), handles in sorted(self.groups.items()):
             nb = len(self.blocks[(reason, typ, layer)])
             where = f" in {nb} block(s)" if nb else ""
-            shown = ", ".join(handles[:8]) + (f" and {len(handles) - 8} more" if len(handles) > 8 else "")
-            report.skip(f"{reason}: {len(handles)} {typ} on layer {layer}{where}", entity=f"handles {shown}")
+            known = [h for h in handles if h]
+            if known:
+                more = f" and {len(known) - 8} more" if len(known) > 8 else ""
+                shown = "handles " + ", ".join(known[:8]) + more
+            else:
+                shown = "the file gives no handles"
+            report.skip(f"{reason}: {len(handles)} {typ} on layer {layer}{where}", entity=shown)
         self.groups.clear()
         self.blocks.clear()
 
@@ -145,7 +150,7 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
     raw = RawPiece(key=bname, block=bname, layer="1", mirrored_insert=mirrored)
     has84 = any(e.is_curve and e.layer == "84" for e in ents)
     boundary_layer = "84" if has84 else "1"
-    for e in [*ents, *ins.attribs]:
+    for e in [*ins.attribs, *ents]:  # the INSERT's ATTRIB values before the block's ATTDEF defaults
         typ, layer = e.type, e.layer
         if typ in _TEXT_TYPES:
             txt = e.text
@@ -158,7 +163,8 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
                 if kv[1]:
                     raw.annotations.append(kv[1])
             elif kv and (layer in ("1", "0") or typ == "ATTRIB"):
-                raw.texts.setdefault(kv[0], kv[1])
+                if kv[1]:
+                    raw.texts.setdefault(kv[0], kv[1])
             elif _GRADE_RULE.match(txt):
                 skips.add("grade rule labels (# n)", e, bname)
             elif txt.strip().upper() == "NM" and layer in ("8", "85"):

@@ -18,6 +18,7 @@ from kitcut.formats.outline import (
     Fixer,
     check_ring,
     inward_angle,
+    nearest_on_ring,
     reflect,
     reflect_angle,
     remove_spikes,
@@ -35,6 +36,8 @@ __all__ = [
 NOTCH_LAYER_KINDS = {"80": "t", "81": "castle", "82": "check", "83": "u"}
 #: Notch depth (mm) when the file gives none.
 DEFAULT_NOTCH_DEPTH = 5.0
+#: Notch points this close to the cut line (mm) are moved onto it.
+SNAP_NOTCH_MM = 2.0
 #: Exactly joined: gaps below this (mm) are not repairs.
 EXACT_MM = 1e-3
 
@@ -131,7 +134,7 @@ def _line(pts, closed: bool = False) -> Line:
     return Line(dedupe(np.asarray(pts, dtype=np.float64), 0.0), closed)
 
 
-def _notch(n: RawNotch, s: float, outline: np.ndarray) -> Notch:
+def _notch(n: RawNotch, s: float, outline: np.ndarray, reversed_angles: list, moved: list) -> Notch:
     if n.line is not None:
         pts = n.line * s
         # the end on the cut line is the notch position; it cuts towards the other end
@@ -145,11 +148,28 @@ def _notch(n: RawNotch, s: float, outline: np.ndarray) -> Notch:
         angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
         return Notch(float(a[0]), float(a[1]), angle % 360.0, n.kind, depth or DEFAULT_NOTCH_DEPTH, 0.0)
     x, y = n.x * s, n.y * s
-    angle = inward_angle(outline, x, y) if n.angle is None else n.angle
+    q = nearest_on_ring(outline, x, y)
+    off = math.hypot(q[0] - x, q[1] - y)
+    if 1e-3 < off <= SNAP_NOTCH_MM:
+        moved.append(off)
+        x, y = q
+    inward = inward_angle(outline, x, y)
+    angle = inward if n.angle is None else n.angle
+    if n.angle is not None and _points_out(outline, x, y, angle):  # CLO gives some pointing out
+        angle = angle + 180.0 if not _points_out(outline, x, y, angle + 180.0) else inward
+        reversed_angles.append((x, y))
     depth = abs(n.z) * s or DEFAULT_NOTCH_DEPTH
     width = abs(n.width) * s
     kind = n.kind if n.kind != "slit" or width == 0 else "v"
     return Notch(float(x), float(y), float(angle) % 360.0, kind, float(depth), float(width))
+
+
+def _points_out(outline: np.ndarray, x: float, y: float, angle: float, step: float = 0.5) -> bool:
+    """True when a notch at ``(x, y)`` cutting along ``angle`` does not enter the piece."""
+    from kitcut.formats.outline import point_inside
+
+    d = np.array([math.cos(math.radians(angle)), math.sin(math.radians(angle))]) * step
+    return not point_inside(outline, np.array([x, y]) + d)
 
 
 def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer: Fixer, file: str) -> Piece:
@@ -222,7 +242,15 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
             fixer.report.skip("extra or empty mirror line; not used", piece=label, entity=src)
     internal = [_line(np.asarray(p) * s, c) for p, c, _ in raw.internal if len(p) >= 2]
     sew = [_line(np.asarray(p) * s, c) for p, c, _ in raw.sew if len(p) >= 2]
-    notches = [_notch(n, s, outline) for n in raw.notches]
+    flips: list = []
+    moved: list = []
+    notches = [_notch(n, s, outline, flips, moved) for n in raw.notches]
+    if moved:
+        fixer.report.warn(f"{len(moved)} notch(es) moved onto the cut line (up to {max(moved):.3f} mm)",
+                          piece=label)
+    if flips:
+        fixer.report.warn(f"{len(flips)} notch direction(s) pointed out of the piece; reversed (or, at a "
+                          "corner, set to the inward bisector)", piece=label)
     near = max(tol, 1.0)
     notches += [n for n in slits if all(math.hypot(n.x - o.x, n.y - o.y) > near for o in notches)]
     drills = [Drill(float(x * s), float(y * s), (abs(z) * s) or None) for x, y, z, _ in raw.drills]

@@ -17,7 +17,7 @@ from kitcut.model.geometry import ring_area
 
 __all__ = [
     "Fixer", "check_ring", "reflect", "reflect_angle", "unfold_ring", "inward_angle", "remove_spikes",
-    "MIN_AREA_MM2",
+    "MIN_AREA_MM2", "point_inside", "nearest_on_ring",
 ]
 
 #: Outlines smaller than this (mm²) are degenerate.
@@ -137,6 +137,18 @@ def unfold_ring(ring: np.ndarray, a: np.ndarray, b: np.ndarray, tol: float) -> n
     return np.concatenate([path, mirrored])
 
 
+def nearest_on_ring(ring: np.ndarray, x: float, y: float) -> tuple[float, float]:
+    """The point of the ring's boundary nearest to ``(x, y)``."""
+    p = np.array([x, y])
+    a = ring
+    ab = np.roll(ring, -1, axis=0) - a
+    L2 = np.maximum((ab**2).sum(axis=1), 1e-300)
+    t = np.clip(((p - a) * ab).sum(axis=1) / L2, 0.0, 1.0)
+    proj = a + ab * t[:, None]
+    k = int(np.argmin(((proj - p) ** 2).sum(axis=1)))
+    return float(proj[k, 0]), float(proj[k, 1])
+
+
 def inward_angle(ring: np.ndarray, x: float, y: float) -> float:
     """Direction (degrees) from ``(x, y)`` into a CCW ring at the nearest edge: the edge's
     inward normal."""
@@ -147,11 +159,13 @@ def inward_angle(ring: np.ndarray, x: float, y: float) -> float:
     L2 = np.maximum((ab**2).sum(axis=1), 1e-300)
     t = np.clip(((p - a) * ab).sum(axis=1) / L2, 0.0, 1.0)
     proj = a + ab * t[:, None]
-    k = int(np.argmin(((proj - p) ** 2).sum(axis=1)))
-    e = ab[k]
+    d = np.sqrt(((proj - p) ** 2).sum(axis=1))
+    near = d <= d.min() + 1e-6  # at a corner: both edges, and the bisector of their normals
+    e = ab[near] / np.sqrt(L2[near])[:, None]
     if ring_area(ring) < 0:
         e = -e
-    return math.degrees(math.atan2(e[0], -e[1]))  # left normal of a CCW edge points inside
+    n = np.c_[-e[:, 1], e[:, 0]].sum(axis=0)  # left normals of CCW edges point inside
+    return math.degrees(math.atan2(n[1], n[0]))
 
 
 def remove_spikes(ring: np.ndarray, tol: float) -> tuple[np.ndarray, list]:
@@ -200,13 +214,13 @@ def remove_spikes(ring: np.ndarray, tol: float) -> tuple[np.ndarray, list]:
             continue
         d = tip - m
         depth = float(np.hypot(*d))
-        inward = _inside(a, m + 0.5 * d) if depth > 0 else True
+        inward = point_inside(a, m + 0.5 * d) if depth > 0 else True
         angle = math.degrees(math.atan2(d[1], d[0])) % 360.0
         out.append(("slit" if inward else "outward", float(m[0]), float(m[1]), angle, depth))
     return a, out
 
 
-def _inside(ring: np.ndarray, p: np.ndarray) -> bool:
+def point_inside(ring: np.ndarray, p: np.ndarray) -> bool:
     x, y = ring[:, 0], ring[:, 1]
     xn, yn = np.roll(x, -1), np.roll(y, -1)
     cond = (y > p[1]) != (yn > p[1])

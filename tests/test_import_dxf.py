@@ -314,3 +314,48 @@ def test_plain_self_intersecting_outline_needs_repair(tmp_path):
     assert "self-intersecting outline repaired" in pat.report.repairs[0].message
     with pytest.raises(GeometryError, match="not allowed with --strict"):
         read_pattern(path, repair=True, strict=True)
+
+
+# -- layers, notch kinds and text forms ----------------------------------------------------------------
+
+def test_astm_layer_84_is_preferred_and_notch_layers_give_kinds(tmp_path):
+    doc = aama_doc()
+
+    def extra(b):
+        # the denser ASTM copy of the cut line: a bump on the top edge that layer 1 lacks
+        b.add_polyline2d([(0, 0), (100, 0), (100, 50), (60, 50), (50, 55), (40, 50), (0, 50)], close=True,
+                         dxfattribs={"layer": "84"})
+        for layer, x in (("80", 10), ("81", 30), ("82", 50), ("83", 70)):
+            b.add_point((x, 0, -3.0), dxfattribs={"layer": layer, "thickness": 2.0})
+        b.add_line((100, 20), (94, 20), dxfattribs={"layer": "4"})  # a Seamly2D notch: a short LINE
+        b.add_point((0, 25, 0.0), dxfattribs={"layer": "4", "angle": 180.0})  # points out: reversed
+        b.add_line((10, 40), (90, 40), dxfattribs={"layer": "14"})
+        b.add_polyline2d([(20, 20), (30, 20), (30, 30), (20, 30)], close=True, dxfattribs={"layer": "11"})
+
+    add_piece(doc, "A_M", [RECT], closed=True, texts=["Piece Name: A"], extra=extra)
+    pat = both(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.area == pytest.approx(5000 + 50 - 100)  # the bump of layer 84, less the cut-out
+    kinds = sorted((n.kind, round(n.x), round(n.y), round(n.angle_deg), n.depth, n.width) for n in p.notches)
+    assert kinds == [("castle", 30, 0, 90, 3.0, 2.0), ("check", 50, 0, 90, 3.0, 2.0),
+                     ("slit", 0, 25, 0, 5.0, 0.0), ("slit", 100, 20, 180, 6.0, 0.0),
+                     ("t", 10, 0, 90, 3.0, 2.0), ("u", 70, 0, 90, 3.0, 2.0)]
+    assert len(p.sew_lines) == 1 and len(p.cutouts) == 1
+    notes = [str(e) for e in pat.report.entries]
+    assert any("layer-1 cut line superseded by the denser ASTM layer 84: 1 POLYLINE" in m for m in notes)
+    assert any("1 notch direction(s) pointed out of the piece; reversed" in m for m in notes)
+
+
+def test_attrib_and_mtext_texts(tmp_path):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 0  # unitless: the Units text decides
+    doc.modelspace().add_mtext("UNITS: METRIC", dxfattribs={"layer": "1"})
+    blk = doc.blocks.new("B1")
+    blk.add_lwpolyline(RECT, close=True, dxfattribs={"layer": "1"})
+    blk.add_attdef("PIECE_NAME", (0, 0), dxfattribs={"layer": "1"})
+    ref = doc.modelspace().add_blockref("B1", (0, 0))
+    ref.add_attrib("PIECE_NAME", "Yoke", (0, 0))
+    ref.add_attrib("QUANTITY", "1,1", (0, 0))
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert (p.name, p.quantity, p.flipped, pat.units_rule) == ("Yoke", 2, 1, "Units text")

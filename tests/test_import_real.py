@@ -276,3 +276,20 @@ def test_every_shared_dxf_is_covered():
     covered = set(AAMA_FILES) | {"optitex25_basic-tee_plain-dxf_cm.dxf", "nctools_lapjes_cutter-splines.dxf",
                                  "nctools_snijtest-sirex_cutter.dxf"}
     assert {p.name for p in DXF_DIR.iterdir() if p.suffix.lower() == ".dxf"} <= covered
+
+
+@pytest.mark.parametrize("name", ["clo-pattern.dxf", "GMH1006F18_ASTM.DXF", "WM_SLIM_TANK.DXF",
+                                  "optitex25_basic-tee_plain-dxf_cm.dxf"])
+def test_real_notches_sit_on_the_cut_line_and_cut_inwards(name):
+    from kitcut.formats.read import read_pattern
+
+    pat = read_pattern(shared_file("dxf", name))
+    count = 0
+    for p in pat.pieces:
+        poly = Polygon(p.outline)
+        for n in p.notches:
+            count += 1
+            assert poly.exterior.distance(Point(n.x, n.y)) < 0.5, (p.label, n)
+            a = math.radians(n.angle_deg)
+            assert poly.contains(Point(n.x + math.cos(a), n.y + math.sin(a))), (p.label, n)
+    assert count > 0
