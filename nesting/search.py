@@ -37,6 +37,7 @@ class SearchConfig:
     compress_patience = 30
     compress_strikes = 3
     pool_size = 8
+    restart_every = 4  # failed separations at one length before the best marker is cut afresh
 
 
 class Search:
@@ -181,11 +182,13 @@ class Search:
         e.length = self.best_length
         ratio = cfg.first_ratio
         pool: list[tuple[float, Snapshot]] = []
+        failures = 0
         self.cut(self.best_length * (1.0 - ratio))
         while not self.done() and time.monotonic() < until:
             if self.separate(strikes=cfg.explore_strikes, patience=cfg.explore_patience):
                 self._record("explore")
                 pool.clear()
+                failures = 0
                 self.cut(min(e.length, e.used_length()) * (1.0 - ratio))
                 continue
             if ratio > cfg.explore_ratio:
@@ -198,6 +201,14 @@ class Search:
             pool.append((e.total_overlap(), e.snapshot()))
             pool.sort(key=lambda t: t[0])
             del pool[cfg.pool_size :]
+            failures += 1
+            if cfg.restart_every and failures % cfg.restart_every == 0:
+                # stuck at this length: cut the best marker again, elsewhere
+                target = e.length
+                e.restore(self.best)
+                e.length = self.best_length
+                self.cut(target)
+                continue
             pick = min(int(abs(self.rng.normal(0.0, 0.25)) * len(pool)), len(pool) - 1)
             e.restore(pool[pick][1])
             self.disrupt()
