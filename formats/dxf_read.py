@@ -166,6 +166,12 @@ def _extent(raws: list[RawPiece]) -> float:
     return best
 
 
+def _unused_blocks(data: DxfData) -> str:
+    n = sum(1 for name, ents in data.blocks.items()
+            if not name.startswith(("*", "$")) and any(e.is_curve and e.layer in ("1", "84") for e in ents))
+    return f" ({n} piece block(s) are defined but never inserted)" if n else ""
+
+
 def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
              unfold: bool = True, repair: bool = False, fast: bool = True) -> Pattern:
     """Read a pattern DXF; see :func:`kitcut.formats.read.read_pattern` for the options.
@@ -186,10 +192,12 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
     doc = None
     if data is None or not aama.is_aama(data):
         if data is not None and not data.msp:
-            raise DXFFormatError("empty drawing: model space has no entities", file=file)
+            hint = _unused_blocks(data)
+            raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
         doc = open_dxf(path, report, file=file)
         if len(doc.modelspace()) == 0:
-            raise DXFFormatError("empty drawing: model space has no entities", file=file)
+            hint = _unused_blocks(from_ezdxf_doc(doc, 1.0)) if len(doc.blocks) > 2 else ""
+            raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
         data = None
     fixer = Fixer(file, report, strict=strict, allow_repair=repair)
     skips = aama.SkipLog()

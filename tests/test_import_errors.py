@@ -160,3 +160,13 @@ def test_bad_tolerance(tmp_path):
     doc = aama_doc()
     add_piece(doc, "A_M", [RECT], closed=True)
     assert fails(save(doc, tmp_path), "--tolerance", "0").endswith("--tolerance must be positive, got 0")
+
+
+def test_blocks_never_inserted(tmp_path):
+    doc = aama_doc()
+    doc.modelspace().delete_all_entities()
+    blk = doc.blocks.new("A_M")
+    blk.add_polyline2d(RECT, close=True, dxfattribs={"layer": "1"})
+    p = save(doc, tmp_path)
+    assert fails(p).endswith("empty drawing: model space has no entities (1 piece block(s) are defined but "
+                             "never inserted)")
