@@ -47,7 +47,7 @@ def _table(data: dict) -> None:
     from rich.table import Table
 
     unit = "mm" if data["units"] == "mm" else data["units"]
-    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160, highlight=False,
+    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 250, highlight=False,
                       soft_wrap=False)
     title = f"{data['file']}: {data['style'] or 'no style name'}"
     console.print(title, markup=False)
