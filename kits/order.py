@@ -197,6 +197,8 @@ def _read_toml(path: Path) -> dict:
         raise OrderError(f"cannot read order file: {exc.strerror or exc}", file=str(path)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise OrderError(f"not valid TOML: {exc}", file=str(path)) from exc
+    except UnicodeDecodeError as exc:  # tomllib decodes the bytes itself and lets this through
+        raise OrderError(f"not valid TOML: not UTF-8 text (byte {exc.start})", file=str(path)) from None
 
 
 def read_order_id(path: str | os.PathLike) -> str:

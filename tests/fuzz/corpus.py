@@ -1,0 +1,26 @@
+"""The fuzz corpus: bundled samples, the shared real DXF files (when present), order files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["ROOT", "dxf_corpus", "order_corpus"]
+
+ROOT = Path(__file__).resolve().parents[2]
+_SHARED_DXF = ROOT.parent / "shared" / "data" / "dxf"
+_MAX_BYTES = 800_000  # keep single runs short
+
+
+def dxf_corpus(shared: bool = True) -> list[Path]:
+    """Sample DXF files, then the real ones of ``../shared/data/dxf`` (skipped when absent)."""
+    files = sorted((ROOT / "samples").glob("*.dxf"))
+    if shared and _SHARED_DXF.is_dir():
+        files += sorted(p for p in _SHARED_DXF.iterdir()
+                        if p.suffix.lower() == ".dxf" and p.stat().st_size <= _MAX_BYTES)
+    return files
+
+
+def order_corpus() -> list[Path]:
+    """The good order files of tests/data/orders (their patterns are found beside them)."""
+    d = ROOT / "tests" / "data" / "orders"
+    return sorted(p for p in d.glob("A-*.toml"))

@@ -1,0 +1,45 @@
+"""Fuzz findings, kept: every input in tests/fuzz/regressions/ ends in a result or a clear error.
+
+Each file there once crashed or hung kitcut (its name says how it was made). ``*.toml`` are
+order files (loaded and planned beside a copy of the bundled samples), ``*.dxf`` patterns
+(``nest info`` and a short ``nest`` run).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fuzz.runner import check_outcome, run_cli, run_order
+
+REG = Path(__file__).parent / "fuzz" / "regressions"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+ORDERS = sorted(REG.glob("*.toml"))
+DXFS = sorted(REG.glob("*.dxf"))
+
+
+@pytest.mark.parametrize("path", ORDERS, ids=[p.name for p in ORDERS])
+def test_order_regression(path, tmp_path):
+    shutil.copy(SAMPLES / "tee.dxf", tmp_path / "tee.dxf")
+    order = tmp_path / path.name
+    order.write_bytes(path.read_bytes())
+    o = run_order(order, timeout=60)
+    check_outcome(o)
+    assert o.code == 2 and str(order) in o.stderr  # a clear error naming the file
+
+
+def test_order_not_utf8_names_the_byte(tmp_path):
+    order = tmp_path / "o.toml"
+    order.write_bytes(b'[order]\nid = "A\xe5"\n')
+    o = run_order(order)
+    assert o.code == 2 and "not UTF-8" in o.stderr and "byte 15" in o.stderr, o.stderr
+
+
+@pytest.mark.parametrize("path", DXFS, ids=[p.name for p in DXFS])
+def test_dxf_regression(path, tmp_path):
+    o = run_cli(["info", str(path), "--json"], timeout=60)
+    check_outcome(o)
+    o = run_cli(["run", str(path), "-q", "-t", "1", "--workers", "1", "--seed", "1", "--iterations", "100",
+                 "-o", str(tmp_path / "out")], timeout=90)
+    check_outcome(o)
