@@ -13,7 +13,8 @@ import sys
 import click
 
 from kitcut import __version__
-from kitcut.errors import KitcutError
+from kitcut.errors import InputError, KitcutError
+from kitcut.limits import limits_in_env
 
 __all__ = ["cli", "main"]
 
@@ -41,6 +42,7 @@ def cli() -> None:
     \b
     nest PATTERN.dxf [options]   nest a pattern (see `nest run --help`)
     nest info PATTERN.dxf        list the pieces a file holds
+    --limit NAME=VALUE           raise a resource limit (e.g. max_pieces=10000; see kitcut.limits)
     """
 
 
@@ -54,10 +56,33 @@ def _register() -> None:
 _register()
 
 
+def _take_limits(argv: list[str]) -> tuple[list[str], dict]:
+    """Take ``--limit NAME=VALUE`` (any command, repeatable) out of ``argv``; see kitcut.limits."""
+    from kitcut.limits import parse_assignment
+
+    rest, limits = [], {}
+    it = iter(argv)
+    for a in it:
+        if a == "--limit":
+            value = next(it, None)
+            if value is None:
+                raise InputError("--limit needs NAME=VALUE (e.g. --limit max_pieces=10000)")
+            name, v = parse_assignment(value)
+            limits[name] = v
+        elif a.startswith("--limit="):
+            name, v = parse_assignment(a[len("--limit="):])
+            limits[name] = v
+        else:
+            rest.append(a)
+    return rest, limits
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; turn kitcut errors into a message and an exit status."""
     try:
-        rc = cli.main(args=argv, prog_name="nest", standalone_mode=False)
+        argv, limits = _take_limits(sys.argv[1:] if argv is None else list(argv))
+        with limits_in_env(limits):  # the environment reaches worker processes too
+            rc = cli.main(args=argv, prog_name="nest", standalone_mode=False)
         if isinstance(rc, int) and rc:
             sys.exit(rc)
     except KitcutError as exc:

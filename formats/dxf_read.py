@@ -20,6 +20,9 @@ from kitcut.formats.dxf_fast import DxfData, from_ezdxf_doc, from_ezdxf_entity, 
 from kitcut.formats.outline import Fixer
 from kitcut.formats.texts import parse_quantity
 from kitcut.formats.units import MM_PER_UNIT, insunits_name, normalize_units, size_check, units_text_name
+from kitcut.limits import check as check_limit
+from kitcut.limits import current as current_limits
+from kitcut.limits import simplify_ring
 from kitcut.model import ImportReport, Pattern
 
 __all__ = ["read_dxf", "open_dxf", "looks_like_dxf", "resolve_units", "assign_quantities"]
@@ -172,6 +175,35 @@ def _unused_blocks(data: DxfData) -> str:
     return f" ({n} piece block(s) are defined but never inserted)" if n else ""
 
 
+def _check_vertices(raws: list[RawPiece], file: str) -> None:
+    """Vertex caps on the cut lines as drawn (before any work on them): per piece and in all."""
+    total = 0
+    for r in raws:
+        n = sum(len(p) for p, _, _ in r.boundary)
+        check_limit("max_outline_vertices", n, file=file, piece=r.name, what="cut-line vertices")
+        total += n
+    check_limit("max_vertices", total, file=file, what="cut-line vertices of all pieces")
+
+
+def _simplify(piece, tolerance: float, fixer: Fixer):
+    """An outline over ``max_piece_vertices`` simplified within ``tolerance`` (a repair)."""
+    from dataclasses import replace
+
+    cap = current_limits().max_piece_vertices
+    got = simplify_ring(piece.outline, tolerance, cap)
+    if got is None:
+        if cap and len(piece.outline) > cap:
+            fixer.report.warn(f"outline has {len(piece.outline):,} vertices (over max_piece_vertices = "
+                              f"{cap:,}) and cannot be simplified within {tolerance:g} mm: kept as drawn",
+                              piece=piece.label)
+        return piece
+    pts, dev = got
+    fixer.repair(f"outline of {len(piece.outline):,} vertices simplified to {len(pts):,} (largest change "
+                 f"{dev:.3f} mm <= tolerance {tolerance:g} mm; limit max_piece_vertices = {cap:,})",
+                 piece=piece.label)
+    return replace(piece, outline=pts)
+
+
 def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
              unfold: bool = True, repair: bool = False, fast: bool = True) -> Pattern:
     """Read a pattern DXF; see :func:`kitcut.formats.read.read_pattern` for the options.
@@ -199,6 +231,12 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             hint = _unused_blocks(from_ezdxf_doc(doc, 1.0)) if len(doc.blocks) > 2 else ""
             raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
         data = None
+    if data is not None:
+        ents = [*data.msp, *(e for b in data.blocks.values() for e in b)]
+        check_limit("max_entities", len(ents) + sum(len(e.points) for e in ents if e.points is not None),
+                    file=file, what="DXF entities")
+    else:
+        check_limit("max_entities", len(doc.entitydb), file=file, what="DXF entities")
     fixer = Fixer(file, report, strict=strict, allow_repair=repair)
     skips = aama.SkipLog()
     try:
@@ -226,8 +264,10 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             raws, style, unit, rule = plain_dxf.collect_plain(
                 doc, unit=unit, rule=rule, tolerance=tolerance, fixer=fixer, skips=skips, file=file)
             scale = 1.0  # plain pieces are already in mm
+        _check_vertices(raws, file)
         assign_quantities(raws, report)
         pieces = [build_piece(r, scale, tol=tolerance, unfold=unfold, fixer=fixer, file=file) for r in raws]
+        pieces = [_simplify(p, tolerance, fixer) for p in pieces]
     except KitcutError as exc:
         if exc.file is None:
             exc.file = file

@@ -10,9 +10,10 @@ import os
 from pathlib import Path
 
 from kitcut.errors import InputError
+from kitcut.limits import check as check_limit
 from kitcut.model import Pattern
 
-__all__ = ["read_pattern", "sniff"]
+__all__ = ["read_pattern", "sniff", "check_quantities"]
 
 
 def sniff(path) -> str:
@@ -42,14 +43,27 @@ def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, stri
     Every repair, skipped entity and doubt is in ``pattern.report``.
     """
     kind = sniff(path)
+    check_limit("max_file_mb", Path(path).stat().st_size / 2**20, file=os.fspath(path), what="file size")
     if kind == "json":
         from kitcut.formats.jagua import read_jagua
 
+        pattern = read_jagua(path, tolerance=tolerance, strict=strict, repair=repair)
         if units not in (None, "unit"):
-            pattern = read_jagua(path, tolerance=tolerance, strict=strict, repair=repair)
             pattern.report.warn(f"--units {units} ignored: a benchmark instance keeps its own unit")
-            return pattern
-        return read_jagua(path, tolerance=tolerance, strict=strict, repair=repair)
-    from kitcut.formats.dxf_read import read_dxf
+    else:
+        from kitcut.formats.dxf_read import read_dxf
 
-    return read_dxf(path, units=units, tolerance=tolerance, strict=strict, unfold=unfold, repair=repair)
+        pattern = read_dxf(path, units=units, tolerance=tolerance, strict=strict, unfold=unfold,
+                           repair=repair)
+    check_quantities(pattern)
+    return pattern
+
+
+def check_quantities(pattern: Pattern) -> None:
+    """:class:`~kitcut.limits.LimitError` when a piece's quantity, or the copies of the whole
+    pattern, exceed ``max_pieces`` (no marker could hold them)."""
+    for p in pattern.pieces:
+        check_limit("max_pieces", p.quantity, file=pattern.source, piece=p.label,
+                    what="quantity")
+    check_limit("max_pieces", sum(p.quantity for p in pattern.pieces), file=pattern.source,
+                what="copies of all pieces")

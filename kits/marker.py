@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kitcut.errors import RulesError
+from kitcut.limits import check as check_limit
 from kitcut.model import Marker, Pattern, Placement, Rules
 from kitcut.nesting import Instance, Item, Placed, Progress, Solution, solve, validate
 from kitcut.nesting.rules import allowed_orientations, check_nap
@@ -44,6 +45,8 @@ def build_instance(pattern: Pattern, rules: Rules) -> tuple[Instance, tuple[Item
             f"the edge margins ({rules.margin:g} on each selvedge) leave no usable width "
             f"on a fabric of {rules.width:g}"
         )
+    check_limit("max_pieces", sum(max(p.quantity, 0) for p in pattern.pieces), file=pattern.source,
+                what="pieces in one marker")
     items: list[Item] = []
     sources: list[ItemSource] = []
     for index, piece in enumerate(pattern.pieces):

@@ -17,6 +17,7 @@ import numpy as np
 
 from kitcut.errors import KitcutError, OrderError
 from kitcut.kits.order import Fabric, Order
+from kitcut.limits import check as check_limit
 from kitcut.model import Drill, Line, Notch, Pattern, Piece, Rules
 
 __all__ = ["KitPiece", "FabricPlan", "OrderPlan", "plan_order", "shrink_piece", "size_key"]
@@ -183,6 +184,8 @@ def plan_order(
                     raise OrderError(f"garments[{gi}]: piece {p.name!r} of {g.pattern.name} has {what}, "
                                      f"which no fabric takes (fabrics: {takes})", file=file)
                 fabric = order.fabrics[fi]
+                check_limit("max_pieces", p.quantity * n, file=file, piece=p.name,
+                            what=f"garments[{gi}].sizes.{size}: {n} garments x quantity {p.quantity}")
                 mirrors = p.copy_mirrors(pairs=fabric.pairs)
                 m = sum(mirrors)
                 u = len(mirrors) - m

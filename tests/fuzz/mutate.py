@@ -224,8 +224,9 @@ def xref_block(data: bytes, rng: random.Random) -> bytes:
     return _inject(data, blocks, _insert("XREF1", 0.0, 0.0, layer=rng.choice(["0", "1"])))
 
 
-def big_polyline(data: bytes, rng: random.Random, n: int | None = None) -> bytes:
-    """A piece block whose outline has ``n`` vertices (a dense circle with zero-width spikes)."""
+def big_polyline(data: bytes, rng: random.Random, n: int | None = None, spikes: bool = True) -> bytes:
+    """A piece block whose outline has ``n`` vertices: a circle of radius 200 centred at
+    (5000, 0), with a 30 mm zero-width spike at every 97th vertex when ``spikes``."""
     import math
 
     n = n or rng.choice([20_000, 200_000])
@@ -233,7 +234,7 @@ def big_polyline(data: bytes, rng: random.Random, n: int | None = None) -> bytes
             ("70", "1")]
     for k in range(n):
         a = 2 * math.pi * k / n
-        r = 200.0 + (30.0 if k % 97 == 0 else 0.0)  # spikes one vertex wide
+        r = 200.0 + (30.0 if spikes and k % 97 == 0 else 0.0)  # spikes one vertex wide
         body += [("0", "VERTEX"), ("8", "1"), ("10", f"{r * math.cos(a):.6f}"),
                  ("20", f"{r * math.sin(a):.6f}"), ("30", "0.0")]
     body += [("0", "SEQEND"), ("8", "1"), ("0", "TEXT"), ("8", "1"), ("10", "0.0"), ("20", "0.0"),
