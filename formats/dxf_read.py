@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kitcut.errors import DXFFormatError, InputError, KitcutError, UnitsError
+from kitcut.errors import DXFFormatError, GeometryError, InputError, KitcutError, UnitsError
 from kitcut.formats import aama, plain_dxf
 from kitcut.formats.build import RawPiece, build_piece
 from kitcut.formats.dxf_fast import DxfData, from_ezdxf_doc, from_ezdxf_entity, parse_fast
@@ -185,6 +185,33 @@ def _check_vertices(raws: list[RawPiece], file: str) -> None:
     check_limit("max_vertices", total, file=file, what="cut-line vertices of all pieces")
 
 
+#: Coordinates beyond this (mm) are not a garment: rejected like NaN and infinity.
+MAX_COORD_MM = 1e9
+
+
+def _check_coordinates(raws: list[RawPiece], scale: float, file: str) -> None:
+    """:class:`GeometryError` naming the piece when a coordinate is NaN, infinite or beyond
+    ±1e9 mm (after scaling), before any geometry is built from it."""
+    for r in raws:
+        parts = [("cut line", p) for p, _, _ in r.boundary] + [("cut-out", p) for p, _, _ in r.cutouts]
+        parts += [("internal line", p) for p, _, _ in r.internal] + [("sew line", p) for p, _, _ in r.sew]
+        parts += [("fold line", p) for p, _ in r.fold] + [("grain line", p) for p, _ in r.grain]
+        parts += [("notch", [(n.x, n.y)]) for n in r.notches]
+        parts += [("notch", n.line) for n in r.notches if n.line is not None]
+        parts += [("drill hole", [(d[0], d[1])]) for d in r.drills]
+        for what, pts in parts:
+            a = np.asarray(pts, dtype=np.float64)
+            if a.size == 0:
+                continue
+            with np.errstate(all="ignore"):
+                bad = ~(np.abs(a * scale) <= MAX_COORD_MM)
+            if bad.any():
+                v = a[bad][0]
+                raise GeometryError(f"{what} has a coordinate that is not a usable number ({float(v):g} "
+                                    f"drawing units; NaN, infinite or beyond ±{MAX_COORD_MM:g} mm)",
+                                    file=file, piece=r.name)
+
+
 def _simplify(piece, tolerance: float, fixer: Fixer):
     """An outline over ``max_piece_vertices`` simplified within ``tolerance`` (a repair)."""
     from dataclasses import replace
@@ -265,6 +292,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                 doc, unit=unit, rule=rule, tolerance=tolerance, fixer=fixer, skips=skips, file=file)
             scale = 1.0  # plain pieces are already in mm
         _check_vertices(raws, file)
+        _check_coordinates(raws, scale, file)
         assign_quantities(raws, report)
         pieces = [build_piece(r, scale, tol=tolerance, unfold=unfold, fixer=fixer, file=file) for r in raws]
         pieces = [_simplify(p, tolerance, fixer) for p in pieces]

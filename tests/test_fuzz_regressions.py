@@ -43,3 +43,17 @@ def test_dxf_regression(path, tmp_path):
     o = run_cli(["run", str(path), "-q", "-t", "1", "--workers", "1", "--seed", "1", "--iterations", "100",
                  "-o", str(tmp_path / "out")], timeout=90)
     check_outcome(o)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e300", "1e10"])
+def test_unusable_coordinates_name_the_piece(value, tmp_path):
+    lines = (SAMPLES / "tee.dxf").read_bytes().decode("latin-1").splitlines()
+    # the first VERTEX x of the first piece block
+    i = next(k for k in range(len(lines) - 1) if lines[k].strip() == "VERTEX")
+    j = next(k for k in range(i, len(lines)) if lines[k].strip() == "10")
+    lines[j + 1] = value
+    p = tmp_path / "bad.dxf"
+    p.write_text("\n".join(lines) + "\n", encoding="latin-1")
+    o = run_cli(["info", str(p)])
+    assert check_outcome(o) == "error"
+    assert "cut line has a coordinate that is not a usable number" in o.stderr and "piece 'Front'" in o.stderr
