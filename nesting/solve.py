@@ -130,8 +130,13 @@ def solve(
     """Nest every demanded copy of the items of ``instance`` on the shortest strip found.
 
     Raises :class:`~kitcut.errors.InfeasibleError` naming an item that fits the usable width
-    in no allowed orientation. ``stats`` holds seed, workers, iterations, time_to_first_s,
-    compile_s and search_s.
+    in no allowed orientation. ``time_limit`` is wall time including the kernels' loading;
+    ``max_iterations`` bounds the separation sweeps of each worker. ``initial`` (a solution
+    of the same instance) warm-starts every worker. ``stats`` holds seed, workers,
+    best_worker, iterations, moves, time_to_first_s, compile_s and search_s.
+
+    Reproducible: same ``seed``, ``workers`` and ``max_iterations`` (reached before the time
+    limit) give the same placements; a run stopped by the time limit is not.
     """
     t0 = time.monotonic()
     compile_s = 0.0 if _WARM else warmup()
