@@ -99,6 +99,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("nest: interrupted", err=True)
         sys.exit(130)
+    except OSError as exc:  # the file system refused (read-only or full folder, no permission)
+        if os.environ.get("KITCUT_DEBUG"):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"nest: error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(2)
     except Exception as exc:  # a bug: say so briefly, keep the traceback for debugging
         if os.environ.get("KITCUT_DEBUG"):
             raise

@@ -1,0 +1,212 @@
+"""Nothing lost on faults: a full disk or a read-only folder while writing exports or a kit
+gives a clear error and leaves no partial file (old files intact, no temporary left).
+
+Faults are injected into :mod:`kitcut.fileio` (ENOSPC at write or fsync, EROFS at create);
+where this process may mount a tmpfs (root in a container), the same runs on a real 64 KiB
+file system that is full, and on a read-only one.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from fuzz.runner import check_outcome, run_cli
+from marker_factory import small_marker
+from test_kits_fakes import FAKE_NESTER, FAKE_READER, write_fake_tee
+
+import kitcut.fileio as fileio
+from kitcut.errors import ExportError
+from kitcut.formats.export import export_marker
+from kitcut.formats.marker_json import write_marker
+from kitcut.kits.kit import KitOptions, build_kit
+from kitcut.kits.manifest import verify_manifest
+
+ORDERS = Path(__file__).parent / "data" / "orders"
+OPTS = KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER, formats=("svg", "dxf", "plt"))
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+class _Failing:
+    """A file object whose writes fail with ``err`` once ``budget`` bytes are written."""
+
+    def __init__(self, fp, budget: int, err: int):
+        self._fp, self._left, self._err = fp, budget, err
+
+    def write(self, data):
+        if len(data) > self._left:
+            raise OSError(self._err, os.strerror(self._err))
+        self._left -= len(data)
+        return self._fp.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self._fp, name)
+
+    def __enter__(self):
+        self._fp.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._fp.__exit__(*exc)
+
+
+def inject_write_fault(monkeypatch, *, after_files: int = 0, budget: int = 100, err: int = errno.ENOSPC):
+    """Files opened by kitcut.fileio fail to write after ``after_files`` good files."""
+    real = os.fdopen
+    count = {"n": 0}
+
+    def fdopen(fd, *a, **kw):
+        fp = real(fd, *a, **kw)
+        count["n"] += 1
+        return _Failing(fp, budget, err) if count["n"] > after_files else fp
+
+    monkeypatch.setattr(fileio.os, "fdopen", fdopen)
+    return count
+
+
+def no_temp_left(folder: Path) -> None:
+    left = [p.name for p in folder.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".kit-")]
+    assert not left, f"temporary files left: {left}"
+
+
+@pytest.fixture(scope="module")
+def marker():
+    return small_marker()
+
+
+@pytest.mark.parametrize("after", [0, 2])
+def test_export_with_a_full_disk(marker, tmp_path, monkeypatch, after):
+    out = tmp_path / "out"
+    export_marker(marker, out, ["svg", "dxf", "plt", "pdf"])
+    before = files(out)
+    inject_write_fault(monkeypatch, after_files=after)
+    with pytest.raises(ExportError, match="cannot write: No space left on device") as ei:
+        export_marker(marker, out, ["svg", "dxf", "plt", "pdf"])
+    assert str(out) in str(ei.value)
+    assert files(out) == before  # every old file intact, none half-written
+    no_temp_left(out)
+
+
+def test_export_fsync_failure_and_read_only_folder(marker, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+
+    def fsync(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(fileio.os, "fsync", fsync)
+        with pytest.raises(ExportError, match="No space left"):
+            export_marker(marker, out, ["svg"])
+    assert not out.exists() or files(out) == {}
+    no_temp_left(tmp_path)
+
+    def mkstemp(*a, **kw):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(fileio.tempfile, "mkstemp", mkstemp)
+    with pytest.raises(ExportError, match="Read-only file system"):
+        export_marker(marker, out, ["svg"])
+
+
+def test_cli_export_full_disk_is_one_clear_line(marker, tmp_path, monkeypatch):
+    mj = tmp_path / "m" / "marker.json"
+    write_marker(marker, mj)
+    inject_write_fault(monkeypatch)
+    o = run_cli(["export", str(mj), "-o", str(tmp_path / "out"), "-f", "svg,plt"])
+    assert check_outcome(o) == "error"
+    assert o.stderr.count("\n") == 1 and "No space left on device" in o.stderr and "marker.svg" in o.stderr
+    assert not (tmp_path / "out").exists() or files(tmp_path / "out") == {}
+
+
+@pytest.fixture
+def orders(tmp_path):
+    d = tmp_path / "orders"
+    d.mkdir()
+    shutil.copy(ORDERS / "A-1001.toml", d)
+    write_fake_tee(d / "tee.dxf")
+    return d
+
+
+@pytest.mark.parametrize("after", [0, 1, 3, 6, 9])
+def test_kit_with_a_full_disk_leaves_no_kit(orders, tmp_path, monkeypatch, after):
+    kits = tmp_path / "kits"
+    with monkeypatch.context() as m:
+        inject_write_fault(m, after_files=after, budget=50)
+        with pytest.raises(ExportError, match="No space left"):
+            build_kit(orders / "A-1001.toml", kits, OPTS)
+    assert [p.name for p in kits.iterdir()] == []  # no kit, no temporary folder
+    r = build_kit(orders / "A-1001.toml", kits, OPTS)  # disk freed: the rerun builds it completely
+    assert r.status == "built" and verify_manifest(kits / "A-1001") == []
+
+
+def test_kit_rebuild_failure_keeps_the_old_kit(orders, tmp_path, monkeypatch):
+    kits = tmp_path / "kits"
+    build_kit(orders / "A-1001.toml", kits, OPTS)
+    old = files(kits / "A-1001")
+    inject_write_fault(monkeypatch, after_files=4)
+    with pytest.raises(ExportError):
+        build_kit(orders / "A-1001.toml", kits, OPTS, replace=True)
+    assert files(kits / "A-1001") == old
+    assert [p.name for p in kits.iterdir()] == ["A-1001"]
+
+
+# --- a real small file system (needs the right to mount: skipped elsewhere) ---------------------
+
+@pytest.fixture
+def tiny_fs(tmp_path):
+    def mount(opts: str) -> Path:
+        d = tmp_path / f"fs-{opts.replace(',', '-')}"
+        d.mkdir()
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(d)], capture_output=True)
+        if r.returncode:
+            pytest.skip("cannot mount a tmpfs here (not root?)")
+        mounted.append(d)
+        return d
+
+    mounted: list[Path] = []
+    yield mount
+    for d in mounted:
+        subprocess.run(["umount", str(d)], capture_output=True)
+
+
+def test_real_full_disk(marker, tiny_fs):
+    fs = tiny_fs("size=64k")
+    (fs / "filler").write_bytes(b"x" * (64 * 1024 - 4096))
+    out = fs / "out"
+    with pytest.raises(ExportError, match="No space left on device"):
+        export_marker(marker, out, ["pdf", "svg", "dxf"])
+    names = sorted(p.name for p in out.iterdir()) if out.exists() else []
+    assert all(not n.startswith(".") for n in names)  # no temporary file left
+    for n in names:  # what was written is complete: it matches a normal export
+        assert (out / n).stat().st_size > 0
+    (fs / "filler").unlink()
+    assert len(export_marker(marker, out, ["svg"])) == 1
+
+
+def test_real_read_only_folder(marker, tiny_fs, orders):
+    fs = tiny_fs("size=64k,ro")
+    with pytest.raises(ExportError, match="Read-only file system"):
+        export_marker(marker, fs / "out", ["svg"])
+    o = run_cli(["kit", str(orders / "A-1001.toml"), "-o", str(fs / "kits"), "-t", "1", "--workers", "1",
+                 "--formats", "none"])
+    assert check_outcome(o) == "error" and "Read-only file system" in o.stderr and "kits" in o.stderr
+    o = run_cli(["batch", str(orders), "-o", str(fs / "kits"), "-t", "1", "--formats", "none"])
+    assert check_outcome(o) == "error" and "Read-only file system" in o.stderr
+    assert list(fs.iterdir()) == []
+
+
+def test_output_folder_that_cannot_be_made_is_a_clear_error(orders, tmp_path):
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder")
+    for argv in (["kit", str(orders / "A-1001.toml")], ["batch", str(orders)]):
+        o = run_cli([*argv, "-o", str(blocker / "kits"), "-t", "1", "--formats", "none"])
+        assert check_outcome(o) == "error" and "Not a directory" in o.stderr and "afile" in o.stderr
+    assert blocker.read_text() == "not a folder"
