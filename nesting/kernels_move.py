@@ -18,6 +18,9 @@ import numpy as np
 from kitcut.nesting.jit import njit
 from kitcut.nesting.kernels_geom import _collide, _proxy_deep
 
+_W_MAX = 1e9  # cap of the guided-local-search weights (they grow geometrically)
+_BIG = 1e300  # finite stand-in for an infinite cost
+
 
 @njit
 def _pair_q(V, voff, P, poff, sbb, diam, pen, ka, xa, ya, kb, xb, yb):
@@ -210,17 +213,18 @@ def best_position(i, U, n_global, L, ymin, ymax, k0, k1, min_rel,
     fine one. ``min_rel`` is the final step relative to the piece's smaller bbox side.
     """
     n_best = 3
-    bk = np.empty(n_best, dtype=np.int64)
-    bx = np.empty(n_best)
-    by = np.empty(n_best)
-    bc = np.full(n_best, np.inf)
     kc = kinds[i]
     cx = pos[i, 0]
     cy = pos[i, 1]
+    # every slot starts as the current placement: never an uninitialised kind
+    bk = np.full(n_best, kc, dtype=np.int64)
+    bx = np.full(n_best, cx)
+    by = np.full(n_best, cy)
+    bc = np.full(n_best, np.inf)
     dim = min(sbb[kc, 2] - sbb[kc, 0], sbb[kc, 3] - sbb[kc, 1])
     unique = 0.05 * dim
     c0 = _eval(i, kc, cx, cy, np.inf, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen)
-    _keep(bk, bx, by, bc, kc, cx, cy, c0, unique)
+    bc[0] = min(c0, _BIG)
     nk = k1 - k0
     wx = sbb[kc, 2] - sbb[kc, 0]
     wy = sbb[kc, 3] - sbb[kc, 1]
@@ -290,6 +294,8 @@ def sweep(order, U, n_global, L, ymin, ymax, pk0, pk1, min_rel,
             continue
         k, x, y, c = best_position(i, U[m], n_global, L, ymin, ymax, pk0[i], pk1[i], min_rel,
                                    kinds, pos, wb, W, V, voff, P, poff, sbb, obb, diam, pen)
+        if k < pk0[i] or k >= pk1[i] or not (math.isfinite(x) and math.isfinite(y)):
+            continue  # defensive: never write a foreign kind or a non-finite position
         _set_piece(i, k, x, y, kinds, pos, wb, sbb)
         _update_row(i, O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen)
         moves += 1
@@ -308,7 +314,7 @@ def update_weights(O, W, m_low, m_high, decay):
     for i in range(n):
         for j in range(i + 1, n):
             if O[i, j] > 0.0:
-                w = W[i, j] * (m_low + (m_high - m_low) * O[i, j] / omax)
+                w = min(W[i, j] * (m_low + (m_high - m_low) * O[i, j] / omax), _W_MAX)
             else:
                 w = max(1.0, W[i, j] * decay)
             W[i, j] = w

@@ -13,7 +13,13 @@ from conftest import shared_file
 from shapely.geometry import Polygon
 
 from kitcut.errors import InfeasibleError, ValidationError
-from kitcut.nesting import Instance, Item, Placed, Progress, Solution, solve, validate
+from kitcut.nesting import Instance, Item, Placed, Progress, Solution, solve, validate, warmup
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _kernels_loaded():
+    """Compile (cold cache) or load the kernels once, outside the short time limits below."""
+    warmup()
 
 
 def esicup(name: str, **kw) -> Instance:
@@ -164,3 +170,26 @@ def test_validate_catches_broken_markers():
     with pytest.raises(ValidationError, match="apart"):
         validate(spaced, sol)
     assert isinstance(pl[0], Placed)
+
+
+def test_narrow_band_long_separation_stays_sane():
+    """Regression: a piece that can never leave the overlap made the GLS weights overflow to inf,
+    the candidate list kept an uninitialised kind and the kernel wrote out of bounds (segfault)."""
+    big = np.array([[0, 0], [300, 0], [300, 300], [0, 300]], dtype=float)
+    small = big * (40 / 300)
+    inst = Instance((Item("Big", big, 1), Item("Small", small, 6)), width=320.0)
+    for seed in (1, 3):
+        sol = solve(inst, time_limit=1.5, seed=seed, workers=1)
+        validate(inst, sol)
+        independent_check(inst, sol)
+        assert sol.length == pytest.approx(340.0, abs=0.05)
+
+
+def test_gls_weights_are_capped():
+    from kitcut.nesting import kernels_move as km
+
+    O = np.array([[0.0, 1.0], [1.0, 0.0]])
+    W = np.full((2, 2), 1e300)
+    for _ in range(5):
+        km.update_weights(O, W, 1.2, 2.0, 0.95)
+    assert np.isfinite(W).all() and W[0, 1] <= 1e9
