@@ -33,6 +33,11 @@ def _path_points(e, flat_tol: float) -> np.ndarray:
     from ezdxf import path
 
     p = path.make_path(e)
+    ctrl = np.array([(v.x, v.y) for v in p.control_vertices()], dtype=np.float64).reshape(-1, 2)
+    if not (np.abs(ctrl) <= 1e9).all():
+        # NaN, infinite or absurd control points: flattening would never end; returned as they
+        # are, the reader rejects them with the piece's name
+        return ctrl
     pts = np.array([(v.x, v.y) for v in p.flattening(distance=max(flat_tol, 1e-9), segments=8)])
     return pts.reshape(-1, 2)
 
