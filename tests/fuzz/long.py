@@ -1,9 +1,11 @@
 """The long fuzz run: ``python -m tests.fuzz.long --minutes 10``.
 
 Mutates every corpus file (samples, real DXF files, order files) with every mutator and random
-seeds, runs ``nest info`` (DXF), ``nest FILE`` with a short search (a fraction of the DXF
-inputs) or order loading and planning (``load_order`` + ``plan_order``) in-process, and classifies each
-run (see :mod:`tests.fuzz.runner`). Failing inputs are saved to ``tests/fuzz/findings/`` with
+seeds, and runs ``nest info`` (DXF), ``nest FILE`` with a short search (every 8th DXF input)
+or order loading and planning (``load_order`` + ``plan_order``; every 10th input). Each run
+happens in a child process that is replaced when it hangs or dies (:mod:`tests.fuzz.pool`),
+so a segfault or a hang inside C code is recorded, not fatal; outcomes are classified by
+:func:`tests.fuzz.runner.classify`. Failing inputs are saved to ``tests/fuzz/findings/`` with
 the command line; a summary (inputs per mutator, ok / clear error / crash / hang) is printed
 and written as JSON with ``--json``. Exit status 1 when any crash or hang was found.
 """
@@ -22,7 +24,8 @@ from pathlib import Path
 
 from .corpus import ROOT, dxf_corpus, order_corpus
 from .mutate import DXF_MUTATORS, ORDER_MUTATORS, mutate
-from .runner import classify, run_cli, run_order
+from .pool import SafeRunner
+from .runner import classify
 
 FINDINGS = Path(__file__).parent / "findings"
 
@@ -34,11 +37,11 @@ def dxf_argv(path: Path, out: Path, nest: bool) -> list[str]:
     return ["info", str(path), "--json"]
 
 
-def one_dxf(src: Path, name: str, seed: int, work: Path, nest: bool, timeout: float):
+def one_dxf(runner: SafeRunner, src: Path, name: str, seed: int, work: Path, nest: bool, timeout: float):
     data = mutate(src.read_bytes(), name, seed)
     path = work / f"{src.stem}.{name}.{seed}{src.suffix}"
     path.write_bytes(data)
-    o = run_cli(dxf_argv(path, work / "out", nest), timeout=timeout)
+    o = runner.cli(dxf_argv(path, work / "out", nest), timeout=timeout)
     return o, path
 
 
@@ -52,12 +55,12 @@ def order_folder(work: Path) -> Path:
     return folder
 
 
-def one_order(src: Path, name: str, seed: int, work: Path, timeout: float):
+def one_order(runner: SafeRunner, src: Path, name: str, seed: int, work: Path, timeout: float):
     data = mutate(src.read_bytes(), name, seed, ORDER_MUTATORS)
     path = order_folder(work) / f"fuzz-{name}-{seed}.toml"
     path.write_bytes(data)
     try:
-        o = run_order(path, timeout=timeout)
+        o = runner.order(path, timeout=timeout)
     finally:
         path.unlink()
     return o, data
@@ -77,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     bad = []
     end = time.monotonic() + 60 * args.minutes
     n = 0
-    with tempfile.TemporaryDirectory(prefix="kitcut-fuzz-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="kitcut-fuzz-") as tmp, SafeRunner() as runner:
         work = Path(tmp)
         while time.monotonic() < end:
             n += 1
@@ -85,13 +88,13 @@ def main(argv: list[str] | None = None) -> int:
             if orders and n % 10 == 0:
                 src = rng.choice(orders)
                 name = rng.choice(sorted(ORDER_MUTATORS))
-                o, data = one_order(src, name, seed, work, args.timeout)
+                o, data = one_order(runner, src, name, seed, work, args.timeout)
                 key = f"order:{name}"
             else:
                 src = rng.choice(dxfs)
                 name = rng.choice(sorted(DXF_MUTATORS))
                 nest = n % args.nest_every == 0
-                o, path = one_dxf(src, name, seed, work, nest, args.timeout)
+                o, path = one_dxf(runner, src, name, seed, work, nest, args.timeout)
                 key = f"{'nest' if nest else 'info'}:{name}"
                 data = path.read_bytes()
                 path.unlink()
