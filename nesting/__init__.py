@@ -11,7 +11,7 @@ spacing; results are checked on the original outlines by :func:`validate` (shape
     validate(inst, sol)                            # raises ValidationError on any violation
 
 Layout: ``types`` (public data), ``instance`` (arrays per item orientation), ``standins``
-(inflated outlines and poles), ``kernels_geom`` / ``kernels_move`` (numba), ``engine``
+(inflated outlines and poles), ``kernels`` (numba), ``engine``
 (collision engine), ``construct`` (bottom-left fill), ``search`` (optimiser), ``exchange``
 (workers' shared best), ``solve``, ``validate``, ``rules`` (garment orientation rules).
 """

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kitcut.nesting import kernels_move as km
+from kitcut.nesting import kernels as km
 from kitcut.nesting.instance import Compiled
 
 __all__ = ["Engine", "Snapshot"]

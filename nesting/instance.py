@@ -26,7 +26,7 @@ MAX_POLES = 10
 
 @dataclass
 class Compiled:
-    """Arrays of an instance (see :mod:`kitcut.nesting.kernels_move` for their layout)."""
+    """Arrays of an instance (see :mod:`kitcut.nesting.kernels` for their layout)."""
 
     instance: Instance
     ymin: float

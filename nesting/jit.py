@@ -2,8 +2,8 @@
 
 Every kernel is compiled with :data:`njit` (``cache=True``, no fastmath, no parallel): the
 geometric predicates must be exact IEEE arithmetic. The cache lives next to the sources; numba
-checks only the defining file of each function, so after editing ``kernels_geom.py`` delete
-``nesting/__pycache__/*.nbi`` to force the dependants in ``kernels_move.py`` to recompile.
+checks only the defining file of each function, which is why every kernel and everything it
+calls stays in ``kernels.py``.
 """
 
 from __future__ import annotations

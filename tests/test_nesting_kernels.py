@@ -11,7 +11,7 @@ from shapely.geometry import Point, Polygon
 from kitcut.nesting import Instance, Item
 from kitcut.nesting.engine import Engine
 from kitcut.nesting.instance import compile_instance
-from kitcut.nesting.kernels_geom import point_in_ring, pole_overlap, rings_collide, segments_intersect
+from kitcut.nesting.kernels import point_in_ring, pole_overlap, rings_collide, segments_intersect
 from kitcut.nesting.standins import poles, standin
 
 SQ = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])

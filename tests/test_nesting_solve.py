@@ -186,7 +186,7 @@ def test_narrow_band_long_separation_stays_sane():
 
 
 def test_gls_weights_are_capped():
-    from kitcut.nesting import kernels_move as km
+    from kitcut.nesting import kernels as km
 
     O = np.array([[0.0, 1.0], [1.0, 0.0]])
     W = np.full((2, 2), 1e300)
