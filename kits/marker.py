@@ -68,7 +68,8 @@ def build_instance(pattern: Pattern, rules: Rules) -> tuple[Instance, tuple[Item
                     id=piece.label + (" [mirrored]" if flag else ""),
                     shape=piece.outline,
                     demand=len(copies),
-                    orientations=() if orients is None else orients,
+                    # free rotation: any angle, but a mirrored copy stays mirrored
+                    orientations=((0.0, flag),) if orients is None else orients,
                     free_rotation=orients is None,
                     holes=piece.cutouts,
                 )

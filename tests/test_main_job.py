@@ -1,0 +1,111 @@
+"""The main job end to end: ``nest PATTERN`` writes a marker that an independent checker accepts
+under every garment rule, and the CLI reports what it wrote."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from checker import check_marker
+from conftest import SAMPLES
+
+from kitcut.formats.read import read_pattern
+from kitcut.kits.marker import build_instance
+from kitcut.model import Pattern, Piece, Rules
+
+
+def nest(*args: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "kitcut", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+def run_json(tmp_path, *args: str) -> tuple[dict, dict]:
+    out = tmp_path / "out"
+    r = nest(*args, "-o", str(out), "--json", "--seed", "1", "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    marker = json.loads((out / "marker.json").read_text())
+    return result, marker
+
+
+@pytest.mark.parametrize("sample", ["tee.dxf", "trousers.dxf", "shirt.dxf"])
+def test_samples_nest_into_valid_markers(tmp_path, sample):
+    result, marker = run_json(tmp_path, str(SAMPLES / sample), "--time", "2", "--spacing", "2")
+    assert check_marker(marker, nap="two-way") == []
+    pattern = read_pattern(SAMPLES / sample)
+    assert result["pieces"] == pattern.copies == len(marker["solution"]["placements"])
+    assert result["length"] == pytest.approx(marker["solution"]["length"], abs=1e-3)
+    assert 0.6 < result["efficiency"] < 1.0
+    assert (tmp_path / "out" / "marker.svg").stat().st_size > 1000
+
+
+def test_rules_are_kept_on_the_output(tmp_path):
+    result, marker = run_json(
+        tmp_path, str(SAMPLES / "tee.dxf"), "--time", "2", "--nap", "one-way", "--tilt", "2",
+        "--spacing", "3", "--margin", "10", "--width", "1400",
+    )
+    rules = marker["instance"]["rules"]
+    assert (rules["width"], rules["spacing"], rules["margin"], rules["nap"]) == (1400, 3, 10, "one-way")
+    assert check_marker(marker, nap="one-way", tilt=2.0) == []
+    assert result["usable_width"] == 1380
+
+
+def test_left_right_pairs_are_mirrored_unless_face_to_face(tmp_path):
+    _, marker = run_json(tmp_path, str(SAMPLES / "tee.dxf"), "--time", "1")
+    pieces = marker["instance"]["pieces"]
+    sleeves = [p for p in marker["solution"]["placements"] if pieces[p["piece"]]["name"] == "Sleeve"]
+    assert len(sleeves) == 6 and sum(p["mirrored"] for p in sleeves) == 3
+    _, marker = run_json(tmp_path, str(SAMPLES / "tee.dxf"), "--time", "1", "--no-pairs")
+    # the file says `Quantity: 1,1`: an explicit flip is kept even face to face
+    assert sum(p["mirrored"] for p in marker["solution"]["placements"]) == 3
+
+
+def test_fold_pieces_are_nested_whole_unless_kept_folded(tmp_path):
+    _, whole = run_json(tmp_path, str(SAMPLES / "tee.dxf"), "--time", "1")
+    _, half = run_json(tmp_path, str(SAMPLES / "tee.dxf"), "--time", "1", "--keep-folded")
+    area = {p["name"] + p["size"]: Piece("x", p["outline"]).area for p in whole["instance"]["pieces"]}
+    area_half = {p["name"] + p["size"]: Piece("x", p["outline"]).area for p in half["instance"]["pieces"]}
+    assert area["FrontM"] == pytest.approx(2 * area_half["FrontM"], rel=1e-6)
+    assert area["SleeveM"] == pytest.approx(area_half["SleeveM"], rel=1e-9)
+
+
+def test_fixed_seed_and_iterations_are_reproducible(tmp_path):
+    args = (str(SAMPLES / "shirts.json"), "--time", "60", "--iterations", "30")
+    _, a = run_json(tmp_path / "a", *args)
+    _, b = run_json(tmp_path / "b", *args)
+    assert a["solution"]["placements"] == b["solution"]["placements"]
+
+
+def test_too_wide_piece_is_a_clear_error(tmp_path):
+    r = nest(str(SAMPLES / "tee.dxf"), "--width", "300", "--time", "1", "-o", str(tmp_path / "o"))
+    assert r.returncode == 2
+    assert "does not fit the usable width" in r.stderr and "piece '" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not (tmp_path / "o" / "marker.json").exists()
+
+
+def test_resume_never_gets_worse(tmp_path):
+    _, first = run_json(tmp_path / "a", str(SAMPLES / "shirts.json"), "--time", "1")
+    marker = tmp_path / "a" / "out" / "marker.json"
+    _, again = run_json(tmp_path / "b", str(SAMPLES / "shirts.json"), "--time", "1", "--resume", str(marker))
+    assert again["solution"]["length"] <= first["solution"]["length"] + 1e-9
+    assert check_marker(again) == []
+
+
+def test_free_nap_keeps_mirrored_copies_mirrored():
+    sleeve = Piece("Sleeve", [(0, 0), (100, 0), (80, 60), (0, 40)], quantity=2)
+    inst, sources = build_instance(Pattern((sleeve,)), Rules(width=500, nap="free"))
+    assert [s.mirrored for s in sources] == [False, True]
+    assert all(it.free_rotation for it in inst.items)
+    assert inst.items[1].orientations == ((0.0, True),)
+    assert np.allclose(inst.items[0].shape, sleeve.outline)
+
+
+def test_no_file_nests_the_bundled_sample(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "kitcut", "--time", "1", "--json", "-o", str(tmp_path)],
+                       capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["file"].endswith("tee.dxf")
