@@ -67,8 +67,13 @@ def check_order_id(value, *, file: str | None = None) -> str:
 
 def slug(name: str) -> str:
     """A safe folder name for a fabric or garment name: ``"Rib knit"`` -> ``"Rib-knit"``."""
-    s = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
-    return s[:60] or "fabric"
+    s = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[:60].rstrip("-.")
+    if s.split(".")[0].upper() in _RESERVED:  # names Windows cannot hold (a kit copied to a share)
+        s = "_" + s
+    return s or "fabric"
+
+
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 
 
 @dataclass(frozen=True)
@@ -213,6 +218,8 @@ def read_order_id(path: str | os.PathLike) -> str:
 
 def _inside(path: Path, folder: Path, allow_outside: bool, c: _Checker, where: str) -> Path:
     """``path`` (relative to ``folder``) resolved; it must stay inside ``folder``."""
+    if "\x00" in str(path) or not str(path).strip():
+        c.fail(where, f"{str(path)!r} is not a file name")
     raw = Path(path)
     full = raw if raw.is_absolute() else folder / raw
     if allow_outside:
