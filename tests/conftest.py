@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,16 @@ def shared_file(*parts: str) -> Path:
     if not p.exists():
         pytest.skip(f"shared data not present: {p}")
     return p
+
+
+@pytest.fixture
+def orders(tmp_path):
+    """A folder with the test orders of ``tests/data/orders`` and a fake tee pattern beside them."""
+    from test_kits_fakes import write_fake_tee
+
+    d = tmp_path / "orders"
+    d.mkdir()
+    for f in (ROOT / "tests" / "data" / "orders").glob("*.toml"):
+        shutil.copy(f, d)
+    write_fake_tee(d / "tee.dxf")
+    return d

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,16 +22,6 @@ from kitcut.kits.manifest import is_complete, verify_manifest
 TESTS = Path(__file__).parent
 ORDERS = TESTS / "data" / "orders"
 OPTS = KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER, formats=("svg",))
-
-
-@pytest.fixture
-def orders(tmp_path):
-    d = tmp_path / "orders"
-    d.mkdir()
-    for f in ORDERS.glob("*.toml"):
-        shutil.copy(f, d)
-    write_fake_tee(d / "tee.dxf")
-    return d
 
 
 def many_orders(folder: Path, n: int) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from shapely.geometry import Polygon
-from test_kits_fakes import FAKE_NESTER, FAKE_READER, write_fake_tee
+from test_kits_fakes import FAKE_NESTER, FAKE_READER
 
 from kitcut.kits.batch import BatchOptions, run_batch
 from kitcut.kits.combine import combined_id
@@ -20,16 +20,6 @@ TESTS = Path(__file__).parent
 ORDERS = TESTS / "data" / "orders"
 SAMPLES = TESTS.parent / "samples"
 OPTS = KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER, formats=("svg",))
-
-
-@pytest.fixture
-def orders(tmp_path):
-    d = tmp_path / "orders"
-    d.mkdir()
-    for f in ORDERS.glob("*.toml"):
-        shutil.copy(f, d)
-    write_fake_tee(d / "tee.dxf")
-    return d
 
 
 def test_combined_kit_layout_and_savings(orders, tmp_path):

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from test_kits_fakes import FAKE_NESTER, FAKE_READER, read_fake_pattern, write_fake_tee
+from test_kits_fakes import FAKE_NESTER, FAKE_READER, read_fake_pattern
 
 from kitcut.errors import OrderError
 from kitcut.kits.kit import KitOptions, build_kit, clean_stale, kit_path, temp_name
@@ -21,16 +21,6 @@ from kitcut.kits.plan import plan_order
 
 ORDERS = Path(__file__).parent / "data" / "orders"
 OPTS = KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER, formats=("svg",))
-
-
-@pytest.fixture
-def orders(tmp_path):
-    d = tmp_path / "orders"
-    d.mkdir()
-    for f in ORDERS.glob("*.toml"):
-        shutil.copy(f, d)
-    write_fake_tee(d / "tee.dxf")
-    return d
 
 
 def test_kit_layout_and_manifest(orders, tmp_path):
