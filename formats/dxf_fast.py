@@ -237,6 +237,8 @@ def from_ezdxf_entity(e, flat_tol: float) -> Ent:
     from kitcut.formats.texts import entity_text
 
     t = e.dxftype()
+    if not e.dxf.is_supported("layer"):  # a type ezdxf does not know (e.g. a damaged name): no geometry
+        return Ent(t)
     ent = Ent(t, e.dxf.get("layer", "0"), e.dxf.get("handle", "") or "")
     if t in CURVE_TYPES:
         got = entity_points(e, flat_tol)

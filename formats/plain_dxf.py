@@ -81,6 +81,9 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
 
     layers: dict[str, list] = {}
     for pts, closed, layer, src in curves:
+        if not (np.abs(pts * scale) <= 1e9).all():
+            raise fixer.error(f"{src} has a coordinate that is not a usable number (NaN, infinite or beyond "
+                              "±1e9 mm)")
         layers.setdefault(layer, []).append((pts * scale, closed, src))
     rings = []  # (area, ring, layer)
     opens = []  # (chain, layer)
