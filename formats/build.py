@@ -172,6 +172,18 @@ def _points_out(outline: np.ndarray, x: float, y: float, angle: float, step: flo
     return not point_inside(outline, np.array([x, y]) + d)
 
 
+
+def _first_line(entries, scale: float, what: str, fixer, label: str) -> Line | None:
+    """The first non-empty line of ``entries`` as a straight line; the others are reported."""
+    line = None
+    for k, (pts, src) in enumerate(entries):
+        pts = np.asarray(pts) * scale
+        if k == 0 and len(pts) >= 2 and np.linalg.norm(pts[-1] - pts[0]) > 0:
+            line = Line(np.array([pts[0], pts[-1]]))
+        else:
+            fixer.report.skip(f"extra or empty {what} line; not used", piece=label, entity=src)
+    return line
+
 def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer: Fixer, file: str) -> Piece:
     """Check and assemble one piece (see the module docstring); ``scale`` is mm per drawing unit."""
     name = raw.name
@@ -226,20 +238,8 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
             continue
         cutouts.append(r)
 
-    grain = None
-    for k, (pts, src) in enumerate(raw.grain):
-        pts = np.asarray(pts) * s
-        if k == 0 and len(pts) >= 2 and np.linalg.norm(pts[-1] - pts[0]) > 0:
-            grain = Line(np.array([pts[0], pts[-1]]))
-        else:
-            fixer.report.skip("extra or empty grain line; not used", piece=label, entity=src)
-    fold = None
-    for k, (pts, src) in enumerate(raw.fold):
-        pts = np.asarray(pts) * s
-        if k == 0 and len(pts) >= 2 and np.linalg.norm(pts[-1] - pts[0]) > 0:
-            fold = Line(np.array([pts[0], pts[-1]]))
-        else:
-            fixer.report.skip("extra or empty mirror line; not used", piece=label, entity=src)
+    grain = _first_line(raw.grain, s, "grain", fixer, label)
+    fold = _first_line(raw.fold, s, "mirror", fixer, label)
     internal = [_line(np.asarray(p) * s, c) for p, c, _ in raw.internal if len(p) >= 2]
     sew = [_line(np.asarray(p) * s, c) for p, c, _ in raw.sew if len(p) >= 2]
     flips: list = []
