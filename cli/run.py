@@ -122,7 +122,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     rules = Rules(width=float(fabric), spacing=spacing, margin=margin, nap=nap, tilt_deg=tilt,
                   pairs=not no_pairs)
     warm = read_marker(resume) if resume else None
-    out = Path(out_dir) if out_dir else Path("out") / path.stem
+    out = Path(out_dir) if out_dir else Path("out") / (path.stem.strip(".") or "pattern")  # never out/..
     show = not quiet and not as_json and sys.stderr.isatty() and not os.environ.get("CI")
     with _Display(show, pattern.units) as display:
         marker = nest_pattern(pattern, rules, time_limit=time_limit, seed=seed, workers=workers,

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SAMPLES
 from fuzz.runner import check_outcome, run_cli, run_order
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_kits_fakes import FAKE_NESTER, FAKE_READER, write_fake_tee
 
 from kitcut.errors import OrderError
 from kitcut.kits.kit import KitOptions, build_kit
-from kitcut.kits.order import load_order
+from kitcut.kits.order import load_order, slug
 
 ORDER = """[order]
 id = "S-1"
@@ -171,3 +173,21 @@ def test_order_ids_and_output_options(folder, tmp_path):
         o = run_order(p)
         assert check_outcome(o) == "error" and "order.id" in o.stderr
     shutil.rmtree(folder)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(st.text(max_size=300))
+def test_slug_is_always_a_portable_folder_name(name):
+    s = slug(name)
+    _portable(Path(s))
+    assert s == s.strip(" .-") and len(s) <= 61 and re.fullmatch(r"[A-Za-z0-9._-]+", s)
+
+
+def test_default_output_folder_of_a_dotted_file_name(tmp_path, monkeypatch):
+    src = tmp_path / "...dxf"
+    shutil.copy(SAMPLES / "tee.dxf", src)
+    monkeypatch.chdir(tmp_path)
+    o = run_cli(["run", str(src), "-q", "-t", "1", "--workers", "1", "--iterations", "20"])
+    assert check_outcome(o) == "ok", o.stderr
+    assert (tmp_path / "out" / "pattern" / "marker.json").is_file()
+    assert not (tmp_path / "marker.json").exists()
