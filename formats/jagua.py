@@ -49,6 +49,8 @@ def read_jagua(path, *, tolerance: float = 0.1, strict: bool = False, repair: bo
         raise InputError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"not a valid JSON instance ({exc})", file=file) from None
+    except RecursionError:
+        raise InputError("not a valid JSON instance (nested too deeply)", file=file) from None
     if not looks_like_jagua(data):
         raise InputError("not a jagua-rs instance: no 'items' list", file=file)
     if not data["items"]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kitcut.errors import InputError
+from kitcut.errors import GeometryError, InputError
 from kitcut.limits import check as check_limit
 from kitcut.model import Pattern
 
-__all__ = ["read_pattern", "sniff", "check_quantities"]
+__all__ = ["read_pattern", "sniff", "check_quantities", "check_coordinates"]
 
 
 def sniff(path) -> str:
@@ -56,7 +56,20 @@ def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, stri
         pattern = read_dxf(path, units=units, tolerance=tolerance, strict=strict, unfold=unfold,
                            repair=repair)
     check_quantities(pattern)
+    check_coordinates(pattern)
     return pattern
+
+
+def check_coordinates(pattern: Pattern, limit: float = 1e9) -> None:
+    """:class:`~kitcut.errors.GeometryError` naming the piece when an outline or cut-out has a
+    coordinate that is NaN, infinite or beyond ``±limit`` (whatever the format)."""
+    import numpy as np
+
+    for p in pattern.pieces:
+        for ring in (p.outline, *p.cutouts):
+            if not (np.abs(ring) <= limit).all():
+                raise GeometryError(f"outline has a coordinate that is not a usable number (NaN, infinite or "
+                                    f"beyond ±{limit:g})", file=pattern.source, piece=p.label)
 
 
 def check_quantities(pattern: Pattern) -> None:

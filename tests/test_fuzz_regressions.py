@@ -57,3 +57,19 @@ def test_unusable_coordinates_name_the_piece(value, tmp_path):
     o = run_cli(["info", str(p)])
     assert check_outcome(o) == "error"
     assert "cut line has a coordinate that is not a usable number" in o.stderr and "piece 'Front'" in o.stderr
+
+
+JSONS = sorted(REG.glob("*.json"))
+
+
+@pytest.mark.parametrize("path", JSONS, ids=[p.name for p in JSONS])
+def test_json_regression(path):
+    o = run_cli(["info", str(path)], timeout=60)
+    assert check_outcome(o) == "error"
+
+
+def test_deeply_nested_json_is_a_clear_error(tmp_path):
+    p = tmp_path / "deep.json"
+    p.write_text("[" * 100_000 + "]" * 100_000)
+    o = run_cli(["info", str(p)])
+    assert check_outcome(o) == "error" and "nested too deeply" in o.stderr
