@@ -14,7 +14,7 @@ import os
 
 import numpy as np
 
-from kitcut.errors import GeometryError, InputError
+from kitcut.errors import GeometryError, InputError, KitcutError
 from kitcut.formats.outline import Fixer, check_ring
 from kitcut.model import ImportReport, Pattern, Piece, Source
 
@@ -66,36 +66,42 @@ def read_jagua(path, *, tolerance: float = 0.1, strict: bool = False, repair: bo
         name = f"item {ident}"
         if not isinstance(item, dict) or "shape" not in item:
             raise GeometryError("item has no shape", file=file, piece=name)
-        demand = item.get("demand", 1)
-        if not isinstance(demand, int) or demand < 0:
-            raise InputError(f"demand must be a non-negative integer, got {demand!r}", file=file)
-        shape = item["shape"]
-        kind = shape.get("type")
-        holes = []
-        if kind == "simple_polygon":
-            outer = _ring(shape.get("data"), "shape", file, name)
-        elif kind == "polygon":
-            d = shape.get("data") or {}
-            outer = _ring(d.get("outer"), "outer ring", file, name)
-            holes = [_ring(h, "inner ring", file, name) for h in d.get("inner", [])]
-        else:
-            raise GeometryError(f"unsupported shape type {kind!r} (simple_polygon or polygon)",
-                                file=file, piece=name)
-        outer = check_ring(outer, fixer, piece=name)
-        holes = [check_ring(h, fixer, piece=name, what="hole") for h in holes]
-        rot = item.get("allowed_orientations")
-        if rot is None:
-            allowed, nap = None, "free"
-        else:
-            allowed = tuple(float(r) % 360.0 for r in rot)
-            if not allowed or not all(math.isfinite(r) for r in allowed):
-                raise InputError("allowed_orientations must be a non-empty list of degrees", file=file)
-            nap = None
-        if demand == 0:
-            report.warn("demand 0: the item is not placed; kept with quantity 0", piece=name)
-        pieces.append(Piece(
-            name=name, outline=outer, cutouts=tuple(holes), quantity=demand, allowed_rotations=allowed,
-            nap=nap, source=Source(file=file, block=None, layer=None)))
+        try:
+            demand = item.get("demand", 1)
+            if not isinstance(demand, int) or demand < 0:
+                raise InputError(f"demand must be a non-negative integer, got {demand!r}", file=file)
+            shape = item["shape"]
+            kind = shape.get("type")
+            holes = []
+            if kind == "simple_polygon":
+                outer = _ring(shape.get("data"), "shape", file, name)
+            elif kind == "polygon":
+                d = shape.get("data") or {}
+                outer = _ring(d.get("outer"), "outer ring", file, name)
+                holes = [_ring(h, "inner ring", file, name) for h in d.get("inner", [])]
+            else:
+                raise GeometryError(f"unsupported shape type {kind!r} (simple_polygon or polygon)",
+                                    file=file, piece=name)
+            outer = check_ring(outer, fixer, piece=name)
+            holes = [check_ring(h, fixer, piece=name, what="hole") for h in holes]
+            rot = item.get("allowed_orientations")
+            if rot is None:
+                allowed, nap = None, "free"
+            else:
+                allowed = tuple(float(r) % 360.0 for r in rot)
+                if not allowed or not all(math.isfinite(r) for r in allowed):
+                    raise InputError("allowed_orientations must be a non-empty list of degrees", file=file)
+                nap = None
+            if demand == 0:
+                report.warn("demand 0: the item is not placed; kept with quantity 0", piece=name)
+            pieces.append(Piece(
+                name=name, outline=outer, cutouts=tuple(holes), quantity=demand, allowed_rotations=allowed,
+                nap=nap, source=Source(file=file, block=None, layer=None)))
+        except KitcutError:
+            raise
+        except (TypeError, ValueError, OverflowError, AttributeError) as exc:  # odd JSON types / values
+            raise GeometryError(f"malformed item ({type(exc).__name__}: {exc})", file=file,
+                                piece=name) from None
     return Pattern(
         pieces=tuple(pieces), style=data.get("name"), source=file, units="unit", units_in="unit",
         units_rule="instance", fabric_width=None if width is None else float(width), report=report)

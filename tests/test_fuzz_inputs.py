@@ -15,8 +15,8 @@ import shutil
 
 import pytest
 from conftest import SAMPLES
-from fuzz.corpus import dxf_corpus, order_corpus
-from fuzz.mutate import DXF_MUTATORS, ORDER_MUTATORS, mutate
+from fuzz.corpus import dxf_corpus, json_corpus, order_corpus
+from fuzz.mutate import DXF_MUTATORS, JSON_MUTATORS, ORDER_MUTATORS, mutate
 from fuzz.pool import SafeRunner
 from fuzz.runner import check_outcome
 from hypothesis import HealthCheck, given, settings
@@ -109,3 +109,16 @@ def test_huge_texts(runner, work):
         p = work / f"huge{seed}.dxf"
         p.write_bytes(mutate(TEE.read_bytes(), "huge_text", seed))
         check_outcome(runner.cli(["info", str(p)], timeout=60))
+
+
+JSONS = json_corpus()
+
+
+@pytest.mark.skipif(not JSONS, reason="shared benchmark instances not present")
+@settings(CI, max_examples=15)
+@given(src=st.sampled_from(JSONS or [TEE]), name=st.sampled_from(sorted(JSON_MUTATORS)),
+       seed=st.integers(0, 2**31))
+def test_mutated_benchmark_instance(runner, work, src, name, seed):
+    p = work / "inst.json"
+    p.write_bytes(mutate(src.read_bytes(), name, seed, JSON_MUTATORS))
+    check_outcome(runner.cli(["info", str(p), "--json"], timeout=30))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ROOT", "dxf_corpus", "order_corpus"]
+__all__ = ["ROOT", "dxf_corpus", "order_corpus", "json_corpus"]
 
 ROOT = Path(__file__).resolve().parents[2]
 _SHARED_DXF = ROOT.parent / "shared" / "data" / "dxf"
@@ -24,3 +24,11 @@ def order_corpus() -> list[Path]:
     """The good order files of tests/data/orders (their patterns are found beside them)."""
     d = ROOT / "tests" / "data" / "orders"
     return sorted(p for p in d.glob("A-*.toml"))
+
+
+def json_corpus() -> list[Path]:
+    """Small benchmark instances of ``../shared/data/esicup`` (empty when absent)."""
+    d = ROOT.parent / "shared" / "data" / "esicup"
+    if not d.is_dir():
+        return []
+    return sorted(p for p in d.glob("*.json") if p.stat().st_size <= 60_000)

@@ -2,7 +2,8 @@
 
 Mutates every corpus file (samples, real DXF files, order files) with every mutator and random
 seeds, and runs ``nest info`` (DXF), ``nest FILE`` with a short search (every 8th DXF input)
-or order loading and planning (``load_order`` + ``plan_order``; every 10th input). Each run
+or order loading and planning (``load_order`` + ``plan_order``; every 10th input), and
+benchmark JSON instances (every 10th input). Each run
 happens in a child process that is replaced when it hangs or dies (:mod:`tests.fuzz.pool`),
 so a segfault or a hang inside C code is recorded, not fatal; outcomes are classified by
 :func:`tests.fuzz.runner.classify`. Failing inputs are saved to ``tests/fuzz/findings/`` with
@@ -22,8 +23,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .corpus import ROOT, dxf_corpus, order_corpus
-from .mutate import DXF_MUTATORS, ORDER_MUTATORS, mutate
+from .corpus import ROOT, dxf_corpus, json_corpus, order_corpus
+from .mutate import DXF_MUTATORS, JSON_MUTATORS, ORDER_MUTATORS, mutate
 from .pool import SafeRunner
 from .runner import classify
 
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="write the summary here")
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
-    dxfs, orders = dxf_corpus(), order_corpus()
+    dxfs, orders, jsons = dxf_corpus(), order_corpus(), json_corpus()
     counts: dict[str, Counter] = defaultdict(Counter)
     bad = []
     end = time.monotonic() + 60 * args.minutes
@@ -85,7 +86,19 @@ def main(argv: list[str] | None = None) -> int:
         while time.monotonic() < end:
             n += 1
             seed = rng.randrange(2**31)
-            if orders and n % 10 == 0:
+            if jsons and n % 10 == 5:
+                src = rng.choice(jsons)
+                name = rng.choice(sorted(JSON_MUTATORS))
+                path = work / f"{src.stem}.{name}.{seed}.json"
+                data = mutate(src.read_bytes(), name, seed, JSON_MUTATORS)
+                path.write_bytes(data)
+                nest = n % 20 == 5
+                o = runner.cli(["run", str(path), "-q", "-t", "1", "--workers", "1", "--seed", "1",
+                                "--iterations", "100", "-o", str(work / "out")] if nest else
+                               ["info", str(path), "--json"], timeout=args.timeout)
+                path.unlink()
+                key = f"json-{'nest' if nest else 'info'}:{name}"
+            elif orders and n % 10 == 0:
                 src = rng.choice(orders)
                 name = rng.choice(sorted(ORDER_MUTATORS))
                 o, data = one_order(runner, src, name, seed, work, args.timeout)

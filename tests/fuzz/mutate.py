@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import re
 
-__all__ = ["DXF_MUTATORS", "ORDER_MUTATORS", "mutate", "tags", "untags",
+__all__ = ["DXF_MUTATORS", "ORDER_MUTATORS", "JSON_MUTATORS", "mutate", "tags", "untags",
            "insert_cycle", "deep_nesting", "xref_block", "big_polyline"]
 
 _EOL = "\r\n"
@@ -300,3 +300,34 @@ def mutate(data: bytes, name: str, seed: int, table: dict | None = None) -> byte
     """Apply mutator ``name`` with ``random.Random(seed)``."""
     table = DXF_MUTATORS if table is None else table
     return table[name](data, random.Random(seed))
+
+
+# --- benchmark instances (JSON) ----------------------------------------------------------------
+
+_JSON_BAD = ["NaN", "Infinity", "-Infinity", "1e300", "-1", "0", "1e9", "1.5", '"x"', "null", "[]", "{}",
+             "true", "9" * 400, "[[0,0]]", '[[0,0],[1,0],[0,1],[1,1]]']
+
+
+def json_numbers(data: bytes, rng: random.Random) -> bytes:
+    """Replace some numbers of a JSON file with hostile values (NaN, huge, negative, wrong type)."""
+    text = data.decode("utf-8", errors="replace")
+    spots = [m.span() for m in re.finditer(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", text)]
+    if not spots:
+        return byte_flip(data, rng)
+    for a, b in sorted(rng.sample(spots, min(len(spots), rng.choice([1, 3, 20]))), reverse=True):
+        text = text[:a] + rng.choice(_JSON_BAD) + text[b:]
+    return text.encode()
+
+
+def json_keys(data: bytes, rng: random.Random) -> bytes:
+    """Rename or drop keys (``demand``, ``shape``, ``strip_height`` ...)."""
+    text = data.decode("utf-8", errors="replace")
+    keys = sorted(set(re.findall(r'"([a-z_]+)"\s*:', text)))
+    if not keys:
+        return byte_flip(data, rng)
+    k = rng.choice(keys)
+    new = rng.choice(['"x"', f'"{k.upper()}"', f'"{k}_"'])
+    return text.replace(f'"{k}"', new, rng.choice([1, -1])).encode()
+
+
+JSON_MUTATORS = {f.__name__: f for f in (json_numbers, json_keys, byte_flip, truncate, duplicate_tags)}
