@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                 (FINDINGS / (stem + src.suffix)).write_bytes(data)
                 (FINDINGS / (stem + ".txt")).write_text(
                     f"source {src}\nmutator {name} seed {seed}\nargv {o.argv}\nkind {kind} exit {o.code} "
-                    f"{o.seconds:.1f}s\n{o.stderr[-3000:]}\n{o.crash[-5000:]}\n")
+                    f"{o.seconds:.1f}s\n{o.stderr[-3000:]}\n{o.crash[-5000:]}\n", errors="replace")
                 bad.append(stem)
                 print(f"FOUND {kind}: {stem}: {o.stderr.strip()[-300:]} {o.crash[-300:]}", flush=True)
     total = Counter()
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
                "findings": bad}
     print(json.dumps(summary, indent=1))
     if args.json:
-        Path(args.json).write_text(json.dumps(summary, indent=1) + "\n")
+        Path(args.json).write_text(json.dumps(summary, indent=1) + "\n", errors="replace")
     return 1 if bad else 0
 
 
