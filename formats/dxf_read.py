@@ -57,6 +57,14 @@ def _read_bytes(path, file: str) -> bytes:
     return data
 
 
+def _has_modelspace(doc) -> bool:
+    try:
+        doc.modelspace()
+    except Exception:  # noqa: BLE001 - a damaged layout table (e.g. a renamed *MODEL_SPACE)
+        return False
+    return True
+
+
 def open_dxf(path, report: ImportReport, *, file: str):
     """The ezdxf document of ``path`` (strict reader first, then the recovering one);
     :class:`DXFFormatError` when the file cannot be read."""
@@ -64,13 +72,17 @@ def open_dxf(path, report: ImportReport, *, file: str):
     from ezdxf import recover
 
     try:
-        return ezdxf.readfile(str(path))
+        doc = ezdxf.readfile(str(path))
+        if _has_modelspace(doc):
+            return doc
     except Exception:  # noqa: BLE001 - any strict-reader failure: try the recovering reader
         pass
     try:
         doc, auditor = recover.readfile(str(path))
     except Exception as exc:  # noqa: BLE001
         raise DXFFormatError(f"not a readable DXF ({type(exc).__name__}: {exc})", file=file) from None
+    if not _has_modelspace(doc):
+        raise DXFFormatError("not a readable DXF (no model space layout)", file=file)
     report.warn(f"damaged DXF read by the recovering reader ({len(auditor.fixes)} fix(es), "
                 f"{len(auditor.errors)} error(s))")
     for fix in auditor.fixes[:20]:

@@ -73,3 +73,20 @@ def test_deeply_nested_json_is_a_clear_error(tmp_path):
     p.write_text("[" * 100_000 + "]" * 100_000)
     o = run_cli(["info", str(p)])
     assert check_outcome(o) == "error" and "nested too deeply" in o.stderr
+
+
+#: Findings too big to keep as files: rebuilt from (shared file, mutator, seed).
+GENERATED = [
+    ("nctools_snijtest-sirex_cutter.dxf", "huge_text", 798282029),  # a renamed model space: KeyError
+]
+
+
+@pytest.mark.parametrize("name, mutator, seed", GENERATED, ids=[f"{m}-{s}" for _, m, s in GENERATED])
+def test_generated_regression(name, mutator, seed, tmp_path):
+    from conftest import shared_file
+    from fuzz.mutate import mutate
+
+    p = tmp_path / name
+    p.write_bytes(mutate(shared_file("dxf", name).read_bytes(), mutator, seed))
+    o = run_cli(["info", str(p)], timeout=60)
+    assert check_outcome(o) == "error" and "not a readable DXF" in o.stderr, o.stderr
