@@ -41,7 +41,7 @@ class Limits:
     #: Most cut-line vertices over all pieces of one pattern, as drawn.
     max_vertices: int = 2_000_000
     #: Most cut-line vertices of one piece, as drawn (more is rejected before any work on it).
-    max_outline_vertices: int = 50_000
+    max_outline_vertices: int = 20_000
     #: Outlines with more vertices are simplified within the chord tolerance (reported as a repair).
     max_piece_vertices: int = 5_000
     #: Most pieces (copies) in one marker.
