@@ -33,7 +33,7 @@ bench: setup
 	$(PY) -m bench
 
 fuzz: setup
-	$(PY) -m pytest -q tests -m fuzz
+	$(PY) -m tests.fuzz.long --minutes 10 --json out/fuzz.json
 
 clean:
 	rm -rf $(VENV) out build *.egg-info .pytest_cache
