@@ -33,6 +33,7 @@ bench: setup
 	$(PY) -m bench
 
 fuzz: setup
+	mkdir -p out
 	$(PY) -m tests.fuzz.long --minutes 10 --json out/fuzz.json
 
 clean:
