@@ -130,7 +130,8 @@ def solve(
     """Nest every demanded copy of the items of ``instance`` on the shortest strip found.
 
     Raises :class:`~kitcut.errors.InfeasibleError` naming an item that fits the usable width
-    in no allowed orientation. ``time_limit`` is wall time including the kernels' loading;
+    in no allowed orientation. ``time_limit`` is wall time, not counting a first compilation
+    of the kernels (reported apart as ``compile_s``; later runs load them from the cache);
     ``max_iterations`` bounds the separation sweeps of each worker. ``initial`` (a solution
     of the same instance) warm-starts every worker. ``stats`` holds seed, workers,
     best_worker, iterations, moves, time_to_first_s (after loading the kernels), compile_s
@@ -148,7 +149,7 @@ def solve(
     if "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
         workers = 1  # processes cannot fork here (e.g. inside a daemon): one search in this process
     seeds = np.random.SeedSequence(int(seed)).spawn(workers)
-    deadline = t0 + max(0.05, float(time_limit) - 0.05)
+    deadline = t0 + compile_s + max(0.05, float(time_limit) - 0.05)
     snap = _initial_snapshot(data, initial) if initial is not None else None
     best_len = [np.inf]
 
