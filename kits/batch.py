@@ -35,7 +35,7 @@ from pathlib import Path
 
 from kitcut.errors import InputError, KitcutError
 from kitcut.fileio import atomic_write
-from kitcut.kits.kit import KitOptions, build_kit, clean_stale, kit_path
+from kitcut.kits.kit import KitOptions, build_kit, clean_stale, guarded_job, kit_path
 from kitcut.kits.manifest import is_complete
 from kitcut.kits.order import load_order, read_order_id
 
@@ -131,15 +131,7 @@ def parse_until(text: str, now: datetime | None = None) -> datetime:
 
 def run_order_job(order_file: str, root: str, options: KitOptions) -> dict:
     """Build one order's kit (runs in a worker process or on a Dask worker); never raises."""
-    t0 = time.monotonic()
-    try:
-        r = build_kit(order_file, root, options)
-        return {**r.to_dict(), "status": "done" if r.status == "built" else "skipped"}
-    except KitcutError as exc:
-        return {"status": "failed", "message": str(exc), "seconds": round(time.monotonic() - t0, 2)}
-    except Exception as exc:  # a bug in kitcut: keep the batch going, say what it was
-        return {"status": "failed", "message": f"internal error: {type(exc).__name__}: {exc}",
-                "seconds": round(time.monotonic() - t0, 2)}
+    return guarded_job(build_kit, order_file, root, options)
 
 
 class Claims:

@@ -21,11 +21,10 @@ complete combined kit is skipped by later batches, like an order with a complete
 from __future__ import annotations
 
 import hashlib
-import time
 from pathlib import Path
 
 from kitcut.errors import KitcutError
-from kitcut.kits.kit import KitOptions, _nest, assemble_kit, resolve
+from kitcut.kits.kit import KitOptions, _nest, assemble_kit, guarded_job, resolve
 from kitcut.kits.manifest import is_complete, read_manifest
 from kitcut.kits.order import Order, load_order, slug
 from kitcut.kits.plan import FabricPlan, plan_order
@@ -158,12 +157,4 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
 
 def run_group_job(files: list[str], root: str, options: KitOptions) -> dict:
     """Build a combined kit (in a worker process or on a Dask worker); never raises."""
-    t0 = time.monotonic()
-    try:
-        r = build_combined(files, root, options)
-        return {**r.to_dict(), "status": "done" if r.status == "built" else "skipped"}
-    except KitcutError as exc:
-        return {"status": "failed", "message": str(exc), "seconds": round(time.monotonic() - t0, 2)}
-    except Exception as exc:  # a bug: keep the batch going
-        return {"status": "failed", "message": f"internal error: {type(exc).__name__}: {exc}",
-                "seconds": round(time.monotonic() - t0, 2)}
+    return guarded_job(build_combined, files, root, options)

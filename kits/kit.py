@@ -413,3 +413,20 @@ def build_kit(
     notes = [f"fabric {name!r}: no piece of this order is cut from it" for name in plan.unused_fabrics]
     return assemble_kit(root, order.id, [order], list(plan.fabrics), options, replace=replace, notes=notes,
                         log=log)
+
+
+def guarded_job(build: Callable, *args) -> dict:
+    """Run ``build(*args)`` (a kit builder) for a batch: its result as a dict, never an exception.
+
+    A kitcut error fails the job with its message; any other exception is a bug, reported as
+    an internal error, and the batch goes on.
+    """
+    t0 = time.monotonic()
+    try:
+        r = build(*args)
+        return {**r.to_dict(), "status": "done" if r.status == "built" else "skipped"}
+    except KitcutError as exc:
+        return {"status": "failed", "message": str(exc), "seconds": round(time.monotonic() - t0, 2)}
+    except Exception as exc:  # a bug in kitcut: keep the batch going, say what it was
+        return {"status": "failed", "message": f"internal error: {type(exc).__name__}: {exc}",
+                "seconds": round(time.monotonic() - t0, 2)}
