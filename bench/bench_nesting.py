@@ -102,9 +102,10 @@ def spyrrow_tol(inst: Instance) -> float:
     return 1e-4 * inst.width
 
 
-def comparison(names, seconds: float, seeds: int, workers: int) -> list[str]:
+def comparison(names, seconds: float, seeds: int, workers: int, first_seed: int = 1) -> list[str]:
     lines = [
-        f"### kitcut vs spyrrow, {seconds:g} s wall, {workers} cores, {seeds} seed(s)",
+        f"### kitcut vs spyrrow, {seconds:g} s wall, {workers} cores, "
+        f"seeds {first_seed}..{first_seed + seeds - 1}",
         "",
         "| instance | kitcut length | kitcut density | spyrrow length | spyrrow density | ratio | "
         "first feasible (s) | kitcut valid | spyrrow valid |",
@@ -113,12 +114,12 @@ def comparison(names, seconds: float, seeds: int, workers: int) -> list[str]:
     ratios = []
     for name in names:
         inst = load(name)
-        for s in range(seeds):
-            k = solve(inst, time_limit=seconds, seed=s + 1, workers=workers)
-            sp, _ = run_spyrrow(inst, seconds, workers, s + 1)
+        for s in range(first_seed, first_seed + seeds):
+            k = solve(inst, time_limit=seconds, seed=s, workers=workers)
+            sp, _ = run_spyrrow(inst, seconds, workers, s)
             ratio = k.length / sp.length
             ratios.append((name, ratio))
-            row = (f"| {name}{'' if seeds == 1 else f' #{s + 1}'} | {k.length:.2f} | {k.density:.3f} | "
+            row = (f"| {name}{'' if seeds == 1 else f' #{s}'} | {k.length:.2f} | {k.density:.3f} | "
                    f"{sp.length:.2f} | {sp.density:.3f} | {ratio:.4f} | {k.stats['time_to_first_s']:.2f} | "
                    f"{is_valid(inst, k)} | {is_valid(inst, sp, spyrrow_tol(inst))} |")
             print(row, file=sys.stderr, flush=True)
@@ -165,7 +166,8 @@ def scaling(sizes=(50, 100, 200, 400, 800), seconds: float = 4.0) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.bench_nesting", description=__doc__.splitlines()[0])
     ap.add_argument("--time", type=float, default=60.0, help="wall seconds per solver and run")
-    ap.add_argument("--seeds", type=int, default=1)
+    ap.add_argument("--seeds", type=int, default=1, help="runs per instance")
+    ap.add_argument("--first-seed", type=int, default=1, help="seeds used: first-seed, first-seed + 1, ...")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--instances", nargs="*", default=list(APPAREL + SAMPLES))
     ap.add_argument("--no-scaling", action="store_true")
@@ -174,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ESICUP data not found at {ESICUP}: skipped")
         return 0
     out = ["# Nesting benchmark", "", f"warm-up (compile or load kernels): {warmup():.2f} s", ""]
-    out += comparison(args.instances, args.time, args.seeds, args.workers)
+    out += comparison(args.instances, args.time, args.seeds, args.workers, args.first_seed)
     if not args.no_scaling:
         out += scaling()
     out += ["", f"Command: `.venv/bin/python -m bench.bench_nesting {' '.join(sys.argv[1:])}`".rstrip(), ""]
