@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -33,33 +34,41 @@ def bundled_sample() -> Path:
 
 
 class _Display:
-    """Live progress on a terminal (elapsed, length, efficiency), silent otherwise."""
+    """Live progress on a terminal (elapsed, phase, best length, efficiency), silent otherwise.
 
-    def __init__(self, enabled: bool, units: str):
+    The core calls it on every improvement; the line itself is redrawn 8 times a second so the
+    clock keeps running between improvements.
+    """
+
+    def __init__(self, enabled: bool, units: str, time_limit: float):
         self.enabled = enabled
         self.units = units
+        self.time_limit = time_limit
         self.live = None
-        self.best = None
+        self.last = None
+        self.start = time.monotonic()
+
+    def __rich__(self) -> str:
+        elapsed = time.monotonic() - self.start
+        head = f"[bold]nesting[/] {elapsed:6.1f} / {self.time_limit:g} s"
+        p = self.last
+        if p is None:
+            return head + "  reading and preparing pieces"
+        return (f"{head}  {p.phase:<10} length {p.length:,.1f} {self.units}"
+                f"  efficiency {100 * p.density:5.2f} %")
 
     def __enter__(self):
         if self.enabled:
             from rich.console import Console
             from rich.live import Live
 
-            self.live = Live("", console=Console(stderr=True), refresh_per_second=8, transient=True)
+            self.live = Live(self, console=Console(stderr=True), refresh_per_second=8, transient=True)
             self.live.__enter__()
         return self
 
     def __call__(self, p) -> None:
-        if not p.feasible:
-            return
-        if self.best is None or p.length < self.best:
-            self.best = p.length
-        if self.live is not None:
-            self.live.update(
-                f"[bold]nesting[/] {p.elapsed_s:6.1f} s  {p.phase:<12} length {self.best:,.1f} {self.units}"
-                f"  efficiency {100 * p.density:5.2f} %"
-            )
+        if p.feasible and (self.last is None or p.length <= self.last.length):
+            self.last = p
 
     def __exit__(self, *exc):
         if self.live is not None:
@@ -124,7 +133,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     warm = read_marker(resume) if resume else None
     out = Path(out_dir) if out_dir else Path("out") / (path.stem.strip(".") or "pattern")  # never out/..
     show = not quiet and not as_json and sys.stderr.isatty() and not os.environ.get("CI")
-    with _Display(show, pattern.units) as display:
+    with _Display(show, pattern.units, time_limit) as display:
         marker = nest_pattern(pattern, rules, time_limit=time_limit, seed=seed, workers=workers,
                               progress=display, resume=warm, max_iterations=iterations, name=path.stem)
     files = [write_marker(marker, out / "marker.json"), write_file(marker, out / "marker.svg")]

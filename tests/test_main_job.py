@@ -109,3 +109,15 @@ def test_no_file_nests_the_bundled_sample(tmp_path):
                        capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["file"].endswith("tee.dxf")
+
+
+def test_progress_line_shows_clock_phase_length_and_efficiency():
+    from kitcut.cli.run import _Display
+    from kitcut.nesting import Progress
+
+    d = _Display(False, "mm", 30)
+    assert "reading and preparing pieces" in d.__rich__()
+    d(Progress(1.0, 2500.0, 0.81, "explore", True))
+    d(Progress(1.5, 2600.0, 0.78, "explore", True))  # not better: ignored
+    line = d.__rich__()
+    assert "/ 30 s" in line and "explore" in line and "2,500.0 mm" in line and "81.00 %" in line
