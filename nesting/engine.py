@@ -102,15 +102,39 @@ class Engine:
         )
 
     # -------------------------------------------------------------- strip
+    def fits(self, kind: int, length: float | None = None) -> bool:
+        """A piece of ``kind`` fits a strip of ``length`` (default: the current one)."""
+        obb = self.data.obb
+        L = self.length if length is None else length
+        return bool(obb[kind, 2] - obb[kind, 0] <= L)
+
+    def closest_kind(self, i: int, like: int, length: float | None = None) -> int:
+        """The kind of piece i closest to kind ``like`` (rotation, then mirroring) that fits
+        the strip; the shortest kind when none fits."""
+        d = self.data
+        k0, k1 = int(d.pk0[i]), int(d.pk1[i])
+        rot = (d.kind_rot[k0:k1] - d.kind_rot[like] + 180.0) % 360.0 - 180.0
+        cost = np.abs(rot) + 1000.0 * (d.kind_mir[k0:k1] != d.kind_mir[like])
+        ext = d.obb[k0:k1, 2] - d.obb[k0:k1, 0]
+        L = self.length if length is None else length
+        cost = np.where(ext <= L, cost, 1e9 + ext)
+        return k0 + int(np.argmin(cost))
+
     def shrink_to(self, length: float) -> None:
-        """Set the strip length; pieces sticking out slide left inside it (may overlap)."""
+        """Set the strip length; pieces sticking out slide left inside it (may overlap).
+
+        A piece longer than the new strip in its orientation turns to the closest orientation
+        that fits (the search never cuts the strip below :attr:`Compiled.min_length`).
+        """
         self.length = float(length)
         obb = self.data.obb
         for i in range(self.n):
-            k = self.kinds[i]
-            over = self.pos[i, 0] + obb[k, 2] - self.length
-            if over > 0:
-                self.set(i, k, max(-obb[k, 0], self.pos[i, 0] - over), self.pos[i, 1])
+            k = int(self.kinds[i])
+            if not self.fits(k):
+                k = self.closest_kind(i, k)
+            x = max(-obb[k, 0], min(self.pos[i, 0], self.length - obb[k, 2]))
+            y = max(self.data.ymin - obb[k, 1], min(self.pos[i, 1], self.data.ymax - obb[k, 3]))
+            self.set(i, k, x, y)
         self.refresh()
 
     # -------------------------------------------------------------- snapshots

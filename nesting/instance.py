@@ -3,10 +3,22 @@
 Each (item, orientation) pair is a *kind*: its stand-in vertices and poles already rotated and
 mirrored, the bounding box of its stand-in and of its original outline. Pieces (one per
 demanded copy) refer to the range of kinds of their item.
+
+**Where a piece is drawn does not matter.** Every item is moved into a frame of its own
+before anything is computed: its outline less a reference point ``item_ref`` (the lower left
+corner of its bounding box), snapped to a fine grid (:func:`frame_grid`, about 2e-11 of the
+instance's scale: 3e-8 mm on 1500 mm fabric). The kernels only ever see these normalised
+shapes, so a piece drawn about x = 0, at 10^5 mm or anywhere else compiles to the same arrays
+(bit for bit, but for a coordinate that a translation's rounding pushes across a grid line),
+and the search makes the same moves. The snapping moves no point by more than half a grid
+step, far below the validator's tolerance and the stand-ins' inflation.
+:meth:`Compiled.translation` and :meth:`Compiled.position` convert between the kernels'
+positions and the placement translations of the drawn outlines.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,10 +60,23 @@ class Compiled:
     pen: np.ndarray
     item_area: np.ndarray
     total_area: float
+    item_ref: np.ndarray
+    kind_ref: np.ndarray
+    min_length: float
 
     @property
     def n(self) -> int:
         return len(self.piece_item)
+
+    def translation(self, kind: int, pos) -> tuple[float, float]:
+        """The placement translation of the drawn outline of a piece of ``kind`` at ``pos``."""
+        r = self.kind_ref[kind]
+        return float(pos[0]) - float(r[0]), float(pos[1]) - float(r[1])
+
+    def position(self, kind: int, translation) -> tuple[float, float]:
+        """The kernels' position of a piece of ``kind`` placed with ``translation``."""
+        r = self.kind_ref[kind]
+        return float(translation[0]) + float(r[0]), float(translation[1]) + float(r[1])
 
     def shapes(self):
         """The shape arrays in kernel argument order (V, voff, P, poff, sbb, obb, diam, pen)."""
@@ -67,6 +92,18 @@ def _standin_and_poles(ring: bytes, n: int, offset: float, max_poles: int, name:
     pi = poles(si, max_poles=max_poles)
     pi.setflags(write=False)
     return si, pi
+
+
+def frame_grid(scale: float) -> float:
+    """The snapping step of normalised shapes: a power of two, 2^-36 to 2^-35 of ``scale``."""
+    return math.ldexp(1.0, math.frexp(max(float(scale), 1e-300))[1] - 36)
+
+
+def _normalised(shape: np.ndarray, grid: float) -> tuple[np.ndarray, np.ndarray]:
+    """``shape`` in its own frame (less its bbox's lower left corner, snapped) and that corner."""
+    ref = shape.min(axis=0)
+    local = np.round((shape - ref) / grid) * grid
+    return np.ascontiguousarray(local), ref
 
 
 def _orientations(item) -> list[tuple[float, bool]]:
@@ -93,17 +130,24 @@ def compile_instance(instance: Instance) -> Compiled:
         raise InfeasibleError(f"the margins leave no usable width (width {width:g}, margin {margin:g})")
     scale = width
     for it in instance.items:
-        s = np.asarray(it.shape, dtype=np.float64)
+        s = np.asarray(it.shape, dtype=np.float64).reshape(-1, 2)
+        if len(s) == 0 or not np.all(np.isfinite(s)):
+            raise InfeasibleError("outline has no finite coordinates", piece=it.id)
         scale = max(scale, float(np.ptp(s[:, 0])), float(np.ptp(s[:, 1])))
     eps = 2e-7 * scale
+    grid = frame_grid(scale)
     kind_item, kind_rot, kind_mir = [], [], []
-    verts, pls, sbb, obb, diam, pen = [], [], [], [], [], []
+    verts, pls, sbb, obb, diam, pen, kref = [], [], [], [], [], [], []
     item_k = []
     item_area = []
+    item_ref = []
+    min_length = 0.0
     for idx, it in enumerate(instance.items):
-        shape = np.asarray(it.shape, dtype=np.float64).reshape(-1, 2)
-        if len(shape) > 1 and np.array_equal(shape[0], shape[-1]):
-            shape = shape[:-1]
+        drawn = np.asarray(it.shape, dtype=np.float64).reshape(-1, 2)
+        if len(drawn) > 1 and np.array_equal(drawn[0], drawn[-1]):
+            drawn = drawn[:-1]
+        shape, ref = _normalised(drawn, grid)
+        item_ref.append(ref)
         item_area.append(abs(ring_area(shape)))
         orients = _orientations(it)
         if not orients:
@@ -111,6 +155,7 @@ def compile_instance(instance: Instance) -> Compiled:
         si, pi = _standin_and_poles(shape.tobytes(), len(shape), spacing / 2.0 + eps, MAX_POLES, it.id)
         k_start = len(kind_item)
         need = np.inf
+        shortest = np.inf
         for rot, mir in orients:
             o = transform_points(shape, rot, mir)
             lo = o.min(axis=0)
@@ -118,6 +163,7 @@ def compile_instance(instance: Instance) -> Compiled:
             need = min(need, float(hi[1] - lo[1]))
             if hi[1] - lo[1] > usable + 1e-9 * scale:
                 continue
+            shortest = min(shortest, float(hi[0] - lo[0]))
             s = np.ascontiguousarray(transform_points(si, rot, mir))
             if mir:
                 s = np.ascontiguousarray(s[::-1])  # keep ccw
@@ -132,11 +178,14 @@ def compile_instance(instance: Instance) -> Compiled:
             ext = s.max(axis=0) - s.min(axis=0)
             diam.append(float(np.hypot(*ext)))
             pen.append(float(np.sqrt(Polygon(s).convex_hull.area)))
+            kref.append(transform_points(ref, rot, mir)[0])
         if len(kind_item) == k_start:
             raise InfeasibleError(
                 f"does not fit the usable width in any allowed orientation (needs {need:g}, has {usable:g})",
                 piece=it.id,
             )
+        if it.demand > 0:
+            min_length = max(min_length, shortest)
         item_k.append((k_start, len(kind_item)))
     piece_item, piece_copy = [], []
     for idx, it in enumerate(instance.items):
@@ -171,4 +220,7 @@ def compile_instance(instance: Instance) -> Compiled:
         pen=np.array(pen, dtype=np.float64),
         item_area=area,
         total_area=float(area[piece_item_a].sum()) if len(piece_item_a) else 0.0,
+        item_ref=np.array(item_ref, dtype=np.float64).reshape(-1, 2),
+        kind_ref=np.array(kref, dtype=np.float64).reshape(-1, 2),
+        min_length=float(min_length),
     )

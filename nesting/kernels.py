@@ -315,10 +315,12 @@ def _ranges(k, L, ymin, ymax, obb):
 
 @njit
 def _clamp(v, lo, hi):
-    if v < lo:
-        return lo
+    """``v`` within [lo, hi]; ``lo`` wins when the range is empty (a piece longer than the
+    strip sticks out on the right, never left of x = 0 or below the selvedge margin)."""
     if v > hi:
-        return hi
+        v = hi
+    if v < lo:
+        v = lo
     return v
 
 

@@ -68,13 +68,22 @@ class Search:
         self.best_length = np.inf
         self.time_to_first = None
         d = engine.data
+        #: no marker is shorter than its longest piece, nor than its area over the usable width
+        usable = d.ymax - d.ymin
+        self.lower_bound = max(float(d.min_length), float(d.total_area) / usable if usable > 0 else 0.0)
         hull = d.pen[d.pk0] ** 2
         cut = np.sort(hull)[::-1]
         acc = np.cumsum(cut)
         self._large = np.flatnonzero(hull >= cut[min(np.searchsorted(acc, 0.75 * acc[-1]), len(cut) - 1)])
 
     # ------------------------------------------------------------ budget
+    def optimal(self) -> bool:
+        """The best marker is as short as a marker can be (its longest piece's length)."""
+        return self.best_length <= self.lower_bound * (1.0 + 1e-12)
+
     def done(self) -> bool:
+        if self.optimal():
+            return True
         if self.max_iterations is not None and self.iterations >= self.max_iterations:
             return True
         return time.monotonic() >= self.deadline
@@ -107,6 +116,7 @@ class Search:
     def cut(self, length: float) -> None:
         """Cut the strip at a random x down to ``length``: pieces right of the cut slide left."""
         e = self.e
+        length = max(float(length), self.lower_bound)
         delta = e.length - length
         at = self.rng.random() * e.length
         obb = e.data.obb
@@ -129,18 +139,12 @@ class Search:
             return
         b = int(self.rng.choice(others))
         for p, q in ((a, b), (b, a)):
-            k = self._closest_kind(p, int(e.kinds[q]))
+            k = e.closest_kind(p, int(e.kinds[q]))
             xlo, xhi = -d.obb[k, 0], e.length - d.obb[k, 2]
             ylo, yhi = d.ymin - d.obb[k, 1], d.ymax - d.obb[k, 3]
             x = float(np.clip(e.pos[q, 0], xlo, max(xlo, xhi)))
             e.set(p, k, x, float(np.clip(e.pos[q, 1], ylo, yhi)))
         e.refresh()
-
-    def _closest_kind(self, p: int, like: int) -> int:
-        d = self.e.data
-        k0, k1 = int(d.pk0[p]), int(d.pk1[p])
-        diff = np.abs((d.kind_rot[k0:k1] - d.kind_rot[like] + 180.0) % 360.0 - 180.0)
-        return k0 + int(np.argmin(diff))
 
     def separate(self, *, strikes: int, patience: int) -> bool:
         """Drive the overlap to zero; True on success, else the engine holds the least overlap."""

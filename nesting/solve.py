@@ -73,7 +73,7 @@ def _initial_snapshot(data: Compiled, initial: Solution) -> Snapshot | None:
         if not diff[j] < 1e-6:
             return None
         kinds[p] = k0 + j
-        pos[p] = pl.translation
+        pos[p] = data.position(k0 + j, pl.translation)
         seen.add(p)
     if len(seen) != data.n:
         return None
@@ -109,7 +109,7 @@ def _solution(data: Compiled, best: Snapshot, stats: dict) -> Solution:
         item = int(data.piece_item[p])
         k = int(best.kinds[p])
         rot, mir = float(data.kind_rot[k]), bool(data.kind_mir[k])
-        t = (float(best.pos[p, 0]), float(best.pos[p, 1]))
+        t = data.translation(k, best.pos[p])
         placements.append(Placed(item, int(data.piece_copy[p]), rot, mir, t))
         shape = np.asarray(inst.items[item].shape, dtype=np.float64)
         length = max(length, float(transform_points(shape, rot, mir, t)[:, 0].max()))
