@@ -16,22 +16,46 @@ from kitcut.model import ImportReport
 from kitcut.model.geometry import ring_area
 
 __all__ = [
-    "Fixer", "check_ring", "reflect", "reflect_angle", "unfold_ring", "inward_angle", "remove_spikes",
-    "MIN_AREA_MM2", "point_inside", "nearest_on_ring",
+    "Fixer", "LoopRule", "check_ring", "reflect", "reflect_angle", "unfold_ring", "inward_angle",
+    "remove_spikes", "MIN_AREA_MM2", "point_inside", "nearest_on_ring",
 ]
 
 #: Outlines smaller than this (mm²) are degenerate.
 MIN_AREA_MM2 = 1.0
 
 
+@dataclass(frozen=True)
+class LoopRule:
+    """Which loops of a self-intersecting outline are hairlines, removed by default.
+
+    CAD exports hold tiny loops where a cut line overshoots a corner and crosses itself (a
+    real AccuMark export: loops of 6.7 to 233 mm² on a 211,000 mm² piece). A loop is a
+    hairline when its area is at most ``max_mm2`` AND at most ``max_pct`` percent of the
+    piece's area; an outline whose every loop is a hairline is repaired (the loops cut away,
+    reported with the area changed). A larger loop stays an error, unless ``--repair``.
+    ``nest --max-loop-mm2 / --max-loop-pct`` set them; 0 turns the hairline repair off.
+    """
+
+    max_mm2: float = 500.0
+    max_pct: float = 0.5
+
+    def is_hairline(self, loop_mm2: float, piece_mm2: float) -> bool:
+        return loop_mm2 <= self.max_mm2 and loop_mm2 <= self.max_pct / 100.0 * piece_mm2
+
+
 @dataclass
 class Fixer:
-    """Records repairs in ``report``; with ``strict`` every repair is an error instead."""
+    """Records repairs in ``report``; with ``strict`` every repair is an error instead.
+
+    ``allow_repair`` (``--repair``) repairs every self-intersecting outline; without it only
+    hairline loops (``loops``) are.
+    """
 
     file: str
     report: ImportReport
     strict: bool = False
     allow_repair: bool = False
+    loops: LoopRule = LoopRule()
 
     def repair(self, message: str, *, piece: str | None = None, entity=None) -> None:
         if self.strict:
@@ -54,9 +78,13 @@ def _dedupe_ring(ring: np.ndarray, eps: float) -> np.ndarray:
 
 
 def check_ring(ring: np.ndarray, fixer: Fixer, *, piece: str, what: str = "outline") -> np.ndarray:
-    """Return a valid simple ring or raise: degenerate (zero area) and self-intersecting rings
-    are errors; with ``fixer.allow_repair`` a self-intersecting ring is made valid (the largest
-    part kept) and the repair reported."""
+    """Return a valid simple ring or raise.
+
+    Degenerate (zero area) rings are errors. A self-intersecting ring is made valid and its
+    largest part kept (the other parts, and loops folded inside it, are cut away) when every
+    such loop is a hairline (:class:`LoopRule`) or ``fixer.allow_repair`` is set; the repair is
+    reported with the area changed. Otherwise it is an error naming the place and the loops.
+    """
     import shapely
     from shapely.geometry import Polygon
     from shapely.validation import explain_validity
@@ -71,18 +99,27 @@ def check_ring(ring: np.ndarray, fixer: Fixer, *, piece: str, what: str = "outli
         raise fixer.error(f"degenerate {what}: zero area ({len(ring)} distinct points, "
                           f"area {area:.3g} mm²)", piece=piece)
     why = _why(explain_validity(poly))
-    if not fixer.allow_repair:
-        raise fixer.error(f"self-intersecting {what} ({why}); rerun with --repair to fix it", piece=piece)
     fixed = shapely.make_valid(poly)
     polys = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type == "Polygon" and g.area > 0]
     if not polys:
         raise fixer.error(f"self-intersecting {what} ({why}) cannot be repaired", piece=piece)
     best = max(polys, key=lambda g: g.area)
-    dropped = sum(g.area for g in polys) - best.area
-    fixer.repair(f"self-intersecting {what} repaired ({why}): the largest part kept, area {area:.1f} -> "
-                 f"{best.area:.1f} mm², {len(polys) - 1} other part(s) of {dropped:.1f} mm² dropped",
-                 piece=piece)
-    return np.asarray(best.exterior.coords, dtype=np.float64)[:-1]
+    kept = Polygon(best.exterior)
+    loops = sorted([g.area for g in polys if g is not best] + [Polygon(h).area for h in best.interiors],
+                   reverse=True)
+    shown = ", ".join(f"{a:.1f}" for a in loops[:5]) + (" ..." if len(loops) > 5 else "")
+    hairline = bool(loops) and all(fixer.loops.is_hairline(a, kept.area) for a in loops)
+    if not hairline and not fixer.allow_repair:
+        rule = fixer.loops
+        raise fixer.error(
+            f"self-intersecting {what} ({why}): loop(s) of {shown} mm² on a piece of {kept.area:.0f} mm², "
+            f"more than hairlines (at most {rule.max_mm2:g} mm² and {rule.max_pct:g} % of the piece); "
+            f"fix it in the CAD, or rerun with --repair to keep its largest part", piece=piece)
+    after = float(kept.area)
+    kind = "hairline loop(s)" if hairline else "loop(s)"
+    fixer.repair(f"self-intersecting {what} repaired ({why}): {kind} of {shown} mm² removed, "
+                 f"area {area:.1f} -> {after:.1f} mm² ({after - area:+.1f} mm²)", piece=piece)
+    return np.asarray(kept.exterior.coords, dtype=np.float64)[:-1]
 
 
 def _why(text: str) -> str:

@@ -105,8 +105,10 @@ def test_self_intersecting_outline_and_repair(tmp_path):
     doc = aama_doc()
     add_piece(doc, "BOW_M", [[(0, 0), (100, 50), (100, 0), (0, 50)]], closed=True, texts=["Piece Name: Bow"])
     p = save(doc, tmp_path)
-    assert fails(p).endswith("piece 'Bow': self-intersecting outline (self-intersection at (50.0, 25.0)); "
-                             "rerun with --repair to fix it")
+    assert fails(p).endswith("piece 'Bow': self-intersecting outline (self-intersection at (50.0, 25.0)): "
+                             "loop(s) of 1250.0 mm² on a piece of 1250 mm², more than hairlines (at most "
+                             "500 mm² and 0.5 % of the piece); fix it in the CAD, or rerun with --repair "
+                             "to keep its largest part")
     code, out, _ = nest("info", str(p), "--repair", "--json")
     assert code == 0
     data = json.loads(out)
