@@ -7,26 +7,20 @@ import sys
 
 import click
 
+from kitcut.cli.options import import_options, load
+
 __all__ = ["info"]
 
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-@click.option("--units", help="Units of a DXF that does not say (mm, cm, m, in, ft, metric, english).")
-@click.option("--tolerance", type=float, default=0.1, show_default=True,
-              help="Curve chord tolerance and largest cut-line gap closed (mm).")
-@click.option("--strict", is_flag=True, help="Treat every import repair as an error.")
-@click.option("--keep-folded", is_flag=True, help="Keep fold pieces as halves (do not unfold).")
-@click.option("--repair", is_flag=True, help="Repair self-intersecting outlines.")
-def info(file: str, as_json: bool, units: str | None, tolerance: float, strict: bool, keep_folded: bool,
-         repair: bool) -> None:
+@import_options
+def info(file: str, as_json: bool, **options) -> None:
     """List the pieces of a pattern FILE (DXF or benchmark JSON) and every import remark."""
-    from kitcut.formats.read import read_pattern
     from kitcut.formats.summary import pattern_summary
 
-    pattern = read_pattern(file, units=units, tolerance=tolerance, strict=strict, unfold=not keep_folded,
-                           repair=repair)
+    pattern = load(file, **options)
     data = pattern_summary(pattern)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))

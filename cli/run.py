@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from kitcut.cli.options import import_options, load
 from kitcut.errors import InputError
 
 __all__ = ["run", "bundled_sample", "DEFAULT_WIDTH_MM"]
@@ -95,11 +96,7 @@ class _Display:
 )
 @click.option("--tilt", type=float, default=0.0, show_default=True, help="Grain tilt tolerance (± degrees).")
 @click.option("--no-pairs", is_flag=True, help="Do not mirror left/right pairs (face-to-face spreads).")
-@click.option("--units", help="Units of a DXF that does not say (mm, cm, in...).")
-@click.option("--tolerance", type=float, default=0.1, show_default=True, help="Curve chord tolerance (mm).")
-@click.option("--keep-folded", is_flag=True, help="Nest fold pieces as halves (cut on a folded spread).")
-@click.option("--strict", is_flag=True, help="Treat every import repair as an error.")
-@click.option("--repair", is_flag=True, help="Repair self-intersecting outlines.")
+@import_options
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False),
               help="Output folder (default: out/<name>).")
 @click.option("--resume", type=click.Path(dir_okay=False, exists=True), help="Warm start from a marker.json.")
@@ -109,8 +106,8 @@ class _Display:
               help="Stop after N search iterations (reproducible runs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
-def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_pairs, units, tolerance,
-        keep_folded, strict, repair, out_dir, resume, export_all, iterations, as_json, quiet) -> None:
+def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_pairs, out_dir, resume,
+        export_all, iterations, as_json, quiet, **options) -> None:
     """Nest the pieces of FILE (pattern DXF or benchmark JSON) onto the fabric width.
 
     Writes OUT/marker.json and the preview OUT/marker.svg, and prints length, width,
@@ -118,15 +115,13 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     """
     from kitcut.formats.export import write_file
     from kitcut.formats.marker_json import read_marker, write_marker
-    from kitcut.formats.read import read_pattern
     from kitcut.kits.marker import nest_pattern
     from kitcut.model import Rules
 
     path = Path(file) if file else bundled_sample()
     if time_limit <= 0:
         raise InputError(f"--time must be positive, got {time_limit:g}")
-    pattern = read_pattern(path, units=units, tolerance=tolerance, strict=strict,
-                           unfold=not keep_folded, repair=repair)
+    pattern = load(path, pairs=not no_pairs, **options)
     fabric = width if width is not None else (pattern.fabric_width or DEFAULT_WIDTH_MM)
     rules = Rules(width=float(fabric), spacing=spacing, margin=margin, nap=nap, tilt_deg=tilt,
                   pairs=not no_pairs)

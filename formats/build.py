@@ -78,6 +78,7 @@ class RawPiece:
     inserts: tuple | None = None  # (count, mirrored) when the block is inserted more than once
     quantity: int | None = None
     flipped: int | None = None
+    quantity_rule: str = "file"
 
     @property
     def name(self) -> str:
@@ -274,6 +275,7 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
         outline=outline,
         size=raw.texts.get("size") or None,
         quantity=raw.quantity if raw.quantity is not None else 1,
+        quantity_rule=raw.quantity_rule if raw.quantity is not None else "assumed",
         flipped=raw.flipped,
         grain=grain,
         notches=tuple(notches),

@@ -17,12 +17,13 @@ from kitcut.errors import DXFFormatError, GeometryError, InputError, KitcutError
 from kitcut.formats import aama, plain_dxf
 from kitcut.formats.build import RawPiece, build_piece
 from kitcut.formats.dxf_fast import DxfData, from_ezdxf_doc, from_ezdxf_entity, parse_fast
-from kitcut.formats.outline import Fixer
+from kitcut.formats.outline import Fixer, LoopRule
+from kitcut.formats.sizes import keep_sizes, select_sizes
 from kitcut.formats.texts import parse_quantity
 from kitcut.formats.units import MM_PER_UNIT, insunits_name, normalize_units, size_check, units_text_name
+from kitcut.limits import LimitError, simplify_ring
 from kitcut.limits import check as check_limit
 from kitcut.limits import current as current_limits
-from kitcut.limits import simplify_ring
 from kitcut.model import ImportReport, Pattern
 
 __all__ = ["read_dxf", "open_dxf", "looks_like_dxf", "resolve_units", "assign_quantities"]
@@ -156,11 +157,14 @@ def assign_quantities(raws: list[RawPiece], report: ImportReport) -> None:
                 except ValueError:
                     report.warn(f"unreadable Quantity text {q!r}: 1 assumed", piece=name)
                     r.quantity, r.flipped = 1, None
+                    r.quantity_rule = "assumed"
             elif r.inserts:
                 r.quantity = r.inserts[0]
                 r.flipped = r.inserts[1] or None
+                r.quantity_rule = "blocks"
             else:
                 r.quantity, r.flipped = 1, None
+                r.quantity_rule = "assumed"
                 if name not in missing:
                     missing.append(name)
             zero = zero or r.quantity == 0
@@ -187,41 +191,55 @@ def _unused_blocks(data: DxfData) -> str:
     return f" ({n} piece block(s) are defined but never inserted)" if n else ""
 
 
-def _check_vertices(raws: list[RawPiece], file: str) -> None:
-    """Vertex caps on the cut lines as drawn (before any work on them): per piece and in all."""
-    total = 0
-    for r in raws:
-        n = sum(len(p) for p, _, _ in r.boundary)
-        check_limit("max_outline_vertices", n, file=file, piece=r.name, what="cut-line vertices")
-        total += n
+def _label(r: RawPiece) -> str:
+    return f"{r.name} ({r.texts['size']})" if r.texts.get("size") else r.name
+
+
+def _check_total_vertices(raws: list[RawPiece], file: str) -> None:
+    """The vertex cap on the cut lines of all pieces as drawn (before any work on them)."""
+    total = sum(len(p) for r in raws for p, _, _ in r.boundary)
     check_limit("max_vertices", total, file=file, what="cut-line vertices of all pieces")
+
+
+def _check_vertices(r: RawPiece, file: str) -> None:
+    """The vertex cap on one piece's cut line as drawn (before any work on it)."""
+    n = sum(len(p) for p, _, _ in r.boundary)
+    check_limit("max_outline_vertices", n, file=file, piece=_label(r), what="cut-line vertices")
+
+
+def _sizes_of(raws: list[RawPiece]) -> tuple[str, ...]:
+    out: list[str] = []
+    for r in raws:
+        s = r.texts.get("size") or None
+        if s and s not in out:
+            out.append(s)
+    return tuple(out)
 
 
 #: Coordinates beyond this (mm) are not a garment: rejected like NaN and infinity.
 MAX_COORD_MM = 1e9
 
 
-def _check_coordinates(raws: list[RawPiece], scale: float, file: str) -> None:
+def _check_coordinates(r: RawPiece, scale: float, file: str) -> None:
     """:class:`GeometryError` naming the piece when a coordinate is NaN, infinite or beyond
     ±1e9 mm (after scaling), before any geometry is built from it."""
-    for r in raws:
-        parts = [("cut line", p) for p, _, _ in r.boundary] + [("cut-out", p) for p, _, _ in r.cutouts]
-        parts += [("internal line", p) for p, _, _ in r.internal] + [("sew line", p) for p, _, _ in r.sew]
-        parts += [("fold line", p) for p, _ in r.fold] + [("grain line", p) for p, _ in r.grain]
-        parts += [("notch", [(n.x, n.y)]) for n in r.notches]
-        parts += [("notch", n.line) for n in r.notches if n.line is not None]
-        parts += [("drill hole", [(d[0], d[1])]) for d in r.drills]
-        for what, pts in parts:
-            a = np.asarray(pts, dtype=np.float64)
-            if a.size == 0:
-                continue
-            with np.errstate(all="ignore"):
-                bad = ~(np.abs(a * scale) <= MAX_COORD_MM)
-            if bad.any():
-                v = a[bad][0]
-                raise GeometryError(f"{what} has a coordinate that is not a usable number ({float(v):g} "
-                                    f"drawing units; NaN, infinite or beyond ±{MAX_COORD_MM:g} mm)",
-                                    file=file, piece=r.name)
+    parts = [("cut line", p) for p, _, _ in r.boundary] + [("cut-out", p) for p, _, _ in r.cutouts]
+    parts += [("internal line", p) for p, _, _ in r.internal] + [("sew line", p) for p, _, _ in r.sew]
+    parts += [("fold line", p) for p, _ in r.fold] + [("grain line", p) for p, _ in r.grain]
+    parts += [("notch", [(n.x, n.y)]) for n in r.notches]
+    parts += [("notch", n.line) for n in r.notches if n.line is not None]
+    parts += [("drill hole", [(d[0], d[1])]) for d in r.drills]
+    for what, pts in parts:
+        a = np.asarray(pts, dtype=np.float64)
+        if a.size == 0:
+            continue
+        with np.errstate(all="ignore"):
+            bad = ~(np.abs(a * scale) <= MAX_COORD_MM)
+        if bad.any():
+            v = a[bad][0]
+            raise GeometryError(f"{what} has a coordinate that is not a usable number ({float(v):g} "
+                                f"drawing units; NaN, infinite or beyond ±{MAX_COORD_MM:g} mm)",
+                                file=file, piece=_label(r))
 
 
 def _simplify(piece, tolerance: float, fixer: Fixer):
@@ -244,7 +262,8 @@ def _simplify(piece, tolerance: float, fixer: Fixer):
 
 
 def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
-             unfold: bool = True, repair: bool = False, fast: bool = True) -> Pattern:
+             unfold: bool = True, repair: bool = False, fast: bool = True, sizes=None,
+             loops: LoopRule | None = None) -> Pattern:
     """Read a pattern DXF; see :func:`kitcut.formats.read.read_pattern` for the options.
 
     ``fast=False`` reads AAMA files with ezdxf instead of the fast reader (for comparisons)."""
@@ -276,7 +295,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                     file=file, what="DXF entities")
     else:
         check_limit("max_entities", len(doc.entitydb), file=file, what="DXF entities")
-    fixer = Fixer(file, report, strict=strict, allow_repair=repair)
+    fixer = Fixer(file, report, strict=strict, allow_repair=repair, loops=loops or LoopRule())
     skips = aama.SkipLog()
     try:
         if data is None and _ezdxf_is_aama(doc):
@@ -303,11 +322,24 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             raws, style, unit, rule = plain_dxf.collect_plain(
                 doc, unit=unit, rule=rule, tolerance=tolerance, fixer=fixer, skips=skips, file=file)
             scale = 1.0  # plain pieces are already in mm
-        _check_vertices(raws, file)
-        _check_coordinates(raws, scale, file)
+        _check_total_vertices(raws, file)
         assign_quantities(raws, report)
-        pieces = [build_piece(r, scale, tol=tolerance, unfold=unfold, fixer=fixer, file=file) for r in raws]
-        pieces = [_simplify(p, tolerance, fixer) for p in pieces]
+        all_sizes = _sizes_of(raws)
+        wanted = select_sizes(all_sizes, sizes, file=file)
+        pieces = []
+        defects = []
+        for r in raws:
+            size = r.texts.get("size") or None
+            try:
+                _check_vertices(r, file)
+                _check_coordinates(r, scale, file)
+                piece = build_piece(r, scale, tol=tolerance, unfold=unfold, fixer=fixer, file=file)
+                piece = _simplify(piece, tolerance, fixer)
+            except (GeometryError, LimitError) as exc:
+                defects.append((size, exc))
+                continue
+            pieces.append(piece)
+        pieces = keep_sizes(pieces, defects, wanted, all_sizes, report)
     except KitcutError as exc:
         if exc.file is None:
             exc.file = file
@@ -317,6 +349,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
     if not pieces:
         raise DXFFormatError("no pieces found", file=file)
     return Pattern(
+        sizes=all_sizes,
         pieces=tuple(pieces),
         style=style.get("style") or None,
         source=file,

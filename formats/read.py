@@ -33,14 +33,17 @@ def sniff(path) -> str:
 
 
 def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
-                 unfold: bool = True, repair: bool = False) -> Pattern:
+                 unfold: bool = True, repair: bool = False, sizes=None, loops=None) -> Pattern:
     """Read a pattern file: AAMA / ASTM D6673 DXF, plain DXF, or a jagua-rs JSON instance.
 
     ``units`` overrides the drawing units of a DXF ("mm", "cm", "m", "in", "ft", "metric",
     "english"); ``tolerance`` (mm) is the chord tolerance for curves and the largest gap closed
     in a cut line; ``strict`` makes every repair an error; ``unfold=False`` keeps fold pieces as
-    halves (``folded=True``); ``repair`` fixes self-intersecting outlines (else an error).
-    Every repair, skipped entity and doubt is in ``pattern.report``.
+    halves (``folded=True``); ``repair`` fixes every self-intersecting outline, ``loops`` (a
+    :class:`~kitcut.formats.outline.LoopRule`) says which tiny loops are repaired without it.
+    ``sizes`` (names) reads only those sizes (and pieces without a size): a piece of another
+    size that cannot be used is a warning, not an error; ``pattern.sizes`` still lists every
+    size of the file. Every repair, skipped entity and doubt is in ``pattern.report``.
     """
     kind = sniff(path)
     check_limit("max_file_mb", Path(path).stat().st_size / 2**20, file=os.fspath(path), what="file size")
@@ -48,13 +51,15 @@ def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, stri
         from kitcut.formats.jagua import read_jagua
 
         pattern = read_jagua(path, tolerance=tolerance, strict=strict, repair=repair)
+        if sizes is not None:
+            pattern.report.warn("--sizes ignored: a benchmark instance has no sizes")
         if units not in (None, "unit"):
             pattern.report.warn(f"--units {units} ignored: a benchmark instance keeps its own unit")
     else:
         from kitcut.formats.dxf_read import read_dxf
 
         pattern = read_dxf(path, units=units, tolerance=tolerance, strict=strict, unfold=unfold,
-                           repair=repair)
+                           repair=repair, sizes=sizes, loops=loops)
     check_quantities(pattern)
     check_coordinates(pattern)
     return pattern

@@ -76,7 +76,9 @@ def build_instance(pattern: Pattern, rules: Rules) -> tuple[Instance, tuple[Item
             )
             sources.append(ItemSource(index, flag, copies))
     if not items:
-        raise RulesError("no piece to nest (every quantity is 0)", file=pattern.source)
+        raise RulesError("no piece to nest: every piece has quantity 0 (the file says it is not cut); give "
+                         "quantities with --quantity NAME=N, or --quantity '*=1' for one of each",
+                         file=pattern.source)
     instance = Instance(
         items=tuple(items),
         width=float(rules.width),

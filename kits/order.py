@@ -12,6 +12,7 @@ they are cut from::
     pattern = "tee.dxf"                # relative to the order file
     sizes = { S = 2, M = 3, L = 1 }    # garments per size
     # name = "tee"                     # optional, default: the pattern file's stem
+    # quantities = { Collar = 1, "*" = 1 }   # optional: pieces per garment (see kits.quantities)
 
     [[fabrics]]
     name = "jersey"
@@ -30,7 +31,7 @@ import math
 import os
 import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kitcut.errors import KitcutError, OrderError
@@ -84,6 +85,9 @@ class Garment:
     pattern: Path
     sizes: dict[str, int]
     units: str | None = None
+    #: quantity overrides (see :mod:`kitcut.kits.quantities`): name, category or ``*`` ->
+    #: ``(quantity, flipped)``
+    quantities: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,7 @@ class Order:
 # -- parsing -------------------------------------------------------------------------------------
 
 _ORDER_KEYS = {"id", "customer", "due", "notes"}
-_GARMENT_KEYS = {"pattern", "sizes", "name", "units"}
+_GARMENT_KEYS = {"pattern", "sizes", "name", "units", "quantities"}
 _FABRIC_KEYS = {"name", "width_mm", "spacing_mm", "margin_mm", "nap", "tilt_deg", "pairs",
                 "shrinkage_pct", "categories"}
 
@@ -255,7 +259,16 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
         out[str(size)] = n
     name = c.string(g, "name", where, required=False) or path.stem
     units = c.string(g, "units", where, required=False)
-    return Garment(name=name, pattern=path, sizes=out, units=units)
+    quantities = {}
+    if "quantities" in g:
+        from kitcut.kits.quantities import parse_quantities
+
+        q = c.table(g["quantities"], f"{where}.quantities")
+        try:
+            quantities = parse_quantities(q, what=f"{where}.quantities")
+        except KitcutError as exc:
+            c.fail(exc.message.split(": ", 1)[0], exc.message.split(": ", 1)[1])
+    return Garment(name=name, pattern=path, sizes=out, units=units, quantities=quantities)
 
 
 def _parse_fabric(f, i: int, c: _Checker) -> Fabric:

@@ -16,9 +16,12 @@ from pathlib import Path
 import numpy as np
 
 from kitcut.errors import KitcutError, OrderError
+from kitcut.formats.sizes import UnknownSizeError, size_key
 from kitcut.kits.order import Fabric, Order
+from kitcut.kits.quantities import apply_quantities
 from kitcut.limits import check as check_limit
-from kitcut.model import Drill, Line, Notch, Pattern, Piece, Rules
+from kitcut.model import Pattern, Piece, Rules
+from kitcut.model.affine import affine_piece
 
 __all__ = ["KitPiece", "FabricPlan", "OrderPlan", "plan_order", "shrink_piece", "size_key"]
 
@@ -82,35 +85,7 @@ def _affine(piece: Piece, fx: float, fy: float) -> Piece:
     g = math.radians(piece.grain_angle_deg or 0.0)
     c, s = math.cos(g), math.sin(g)
     rot = np.array([[c, -s], [s, c]])
-    m = rot @ np.diag([fx, fy]) @ rot.T
-
-    def pts(a):
-        return np.asarray(a, dtype=float).reshape(-1, 2) @ m.T
-
-    def line(ln: Line | None):
-        return None if ln is None else Line(pts(ln.points), ln.closed)
-
-    def notch(n: Notch) -> Notch:
-        x, y = pts([[n.x, n.y]])[0]
-        a = math.radians(n.angle_deg)
-        d = m @ np.array([math.cos(a), math.sin(a)])
-        return replace(n, x=float(x), y=float(y), angle_deg=math.degrees(math.atan2(d[1], d[0])))
-
-    def drill(d: Drill) -> Drill:
-        x, y = pts([[d.x, d.y]])[0]
-        return replace(d, x=float(x), y=float(y))
-
-    return replace(
-        piece,
-        outline=pts(piece.outline),
-        cutouts=tuple(pts(h) for h in piece.cutouts),
-        grain=line(piece.grain),
-        fold_line=line(piece.fold_line),
-        internal_lines=tuple(line(x) for x in piece.internal_lines),
-        sew_lines=tuple(line(x) for x in piece.sew_lines),
-        notches=tuple(notch(n) for n in piece.notches),
-        drills=tuple(drill(d) for d in piece.drills),
-    )
+    return affine_piece(piece, rot @ np.diag([fx, fy]) @ rot.T)
 
 
 def shrink_piece(piece: Piece, shrinkage_pct: tuple[float, float]) -> Piece:
@@ -128,10 +103,34 @@ def shrink_piece(piece: Piece, shrinkage_pct: tuple[float, float]) -> Piece:
     return _affine(piece, fx, fy)
 
 
-def _default_reader(path: Path, units: str | None) -> Pattern:
+def _default_reader(path: Path, units: str | None, sizes=None) -> Pattern:
     from kitcut.formats.read import read_pattern
 
-    return read_pattern(path, units=units)
+    return read_pattern(path, units=units, sizes=sizes)
+
+
+def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[str, int]]:
+    """The pattern of garment ``g`` (only its sizes, when the reader can say) and its garments
+    per size under the file's own size names (``m`` for a file's ``M`` is that size)."""
+    if reader is None:
+        try:
+            pattern = _default_reader(g.pattern, g.units, sizes=list(g.sizes))
+        except UnknownSizeError as exc:
+            raise OrderError(f"garments[{gi}].sizes.{exc.size}: {g.pattern.name} has no size {exc.size!r} "
+                             f"(it has {', '.join(exc.available)})", file=file) from None
+    else:
+        pattern = reader(g.pattern, g.units)
+    have = pattern.size_names
+    wanted: dict[str, int] = {}
+    for size, n in g.sizes.items():
+        if have and size not in have:
+            folded = [s for s in have if s.casefold() == size.casefold()]
+            if len(folded) != 1:
+                raise OrderError(f"garments[{gi}].sizes.{size}: {g.pattern.name} has no size {size!r} "
+                                 f"(it has {', '.join(sorted(have, key=size_key))})", file=file)
+            size = folded[0]
+        wanted[size] = wanted.get(size, 0) + n
+    return pattern, wanted
 
 
 def _fabric_for(order: Order, piece: Piece) -> int | None:
@@ -156,23 +155,21 @@ def plan_order(
     goes to the first fabric without a list. Quantity per size = piece quantity × garments of
     that size. Pieces without a size in a sized pattern are cut for every size.
     """
-    read = reader or _default_reader
     file = str(order.path) if order.path else None
     per_fabric: list[list[tuple[Piece, KitPiece]]] = [[] for _ in order.fabrics]
     patterns: dict[str, Pattern] = {}
     for gi, g in enumerate(order.garments):
         try:
-            pattern = read(g.pattern, g.units)
+            pattern, wanted = _read_garment(g, reader, gi, file)
+            pattern = apply_quantities(pattern, g.quantities, what=f"garments[{gi}].quantities")
+        except OrderError:
+            raise
         except KitcutError as exc:
             raise OrderError(f"garments[{gi}].pattern: cannot read {g.pattern.name}: {exc}",
                              file=file) from exc
         patterns[g.name] = pattern
-        sizes = sorted({p.size for p in pattern.pieces if p.size}, key=size_key)
-        for size in g.sizes:
-            if sizes and size not in sizes:
-                raise OrderError(f"garments[{gi}].sizes.{size}: {g.pattern.name} has no size {size!r} "
-                                 f"(it has {', '.join(sizes)})", file=file)
-        for size, n in g.sizes.items():
+        sizes = pattern.size_names
+        for size, n in wanted.items():
             pieces = [p for p in pattern.pieces if not sizes or p.size in (size, None)]
             for p in pieces:
                 if p.quantity <= 0:
@@ -205,19 +202,7 @@ def plan_order(
                           source=file, units="mm")
         plans.append(FabricPlan(fabric=fabric, pattern=pattern, kit_pieces=tuple(k for _, k in items)))
     if not plans:
-        raise OrderError("no piece to cut in this order", file=file)
+        raise OrderError("no piece to cut in this order: every piece of its patterns has quantity 0 (the "
+                         "file says it is not cut); give quantities per garment, e.g. quantities = { "
+                         "\"*\" = 1 }", file=file)
     return OrderPlan(order=order, fabrics=tuple(plans), patterns=patterns, unused_fabrics=tuple(unused))
-
-
-_SIZE_ORDER = ["XXXS", "XXS", "XS", "S", "M", "L", "XL", "XXL", "2XL", "XXXL", "3XL", "4XL", "5XL"]
-
-
-def size_key(s: str):
-    """Sort key of size names: XS < S < M < L < XL ..., then numbers, then the rest."""
-    u = s.upper()
-    if u in _SIZE_ORDER:
-        return (0, _SIZE_ORDER.index(u), "")
-    try:
-        return (1, float(s), "")
-    except ValueError:
-        return (2, 0, s)

@@ -102,6 +102,7 @@ class Piece:
 
     ``allowed_rotations`` overrides the nap rules of the marker for this piece (degrees, in the
     piece's own frame); ``nap`` overrides the marker's nap mode for this piece.
+    ``quantity_rule`` says where the quantity comes from (see the field).
     """
 
     name: str
@@ -124,6 +125,10 @@ class Piece:
     allowed_rotations: tuple[float, ...] | None = None
     nap: str | None = None
     source: Source = field(default_factory=Source)
+    #: where ``quantity`` comes from: ``"file"`` (a Quantity text, or a benchmark's demand),
+    #: ``"blocks"`` (the piece block inserted that many times), ``"assumed"`` (the file says
+    #: nothing: 1), ``"option"`` (set by ``--quantity`` or an order)
+    quantity_rule: str = "file"
 
     def __post_init__(self):
         object.__setattr__(self, "outline", as_ring(self.outline, ccw=True))
@@ -275,6 +280,19 @@ class Pattern:
     units_rule: str | None = None
     fabric_width: float | None = None
     report: ImportReport = field(default_factory=ImportReport, compare=False)
+    #: every size the file holds, in file order, also those not read (not cut in this job)
+    sizes: tuple[str, ...] = ()
+
+    @property
+    def size_names(self) -> tuple[str, ...]:
+        """The sizes of the file (:attr:`sizes`), else those of the pieces, in file order."""
+        if self.sizes:
+            return self.sizes
+        out: list[str] = []
+        for p in self.pieces:
+            if p.size and p.size not in out:
+                out.append(p.size)
+        return tuple(out)
 
     @property
     def total_area(self) -> float:

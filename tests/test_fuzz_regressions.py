@@ -7,6 +7,7 @@ order files (loaded and planned beside a copy of the bundled samples), ``*.dxf``
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -56,7 +57,16 @@ def test_unusable_coordinates_name_the_piece(value, tmp_path):
     p.write_text("\n".join(lines) + "\n", encoding="latin-1")
     o = run_cli(["info", str(p)])
     assert check_outcome(o) == "error"
-    assert "cut line has a coordinate that is not a usable number" in o.stderr and "piece 'Front'" in o.stderr
+    assert "cut line has a coordinate that is not a usable number" in o.stderr
+    assert "piece 'Front (S)'" in o.stderr
+    assert "(to cut the other sizes, leave size(s) S out: --sizes M,L)" in o.stderr
+    # the other sizes are still cut: the defect of size S is a remark of a job that cuts M
+    o = run_cli(["info", str(p), "--sizes", "M", "--json"])
+    assert check_outcome(o) == "ok"
+    data = json.loads(o.stdout)
+    assert {q["size"] for q in data["pieces"]} == {"M"}
+    assert any("piece 'Front (S)': not usable, but size S is not cut in this job: cut line has a coordinate"
+               in w for w in data["warnings"])
 
 
 JSONS = sorted(REG.glob("*.json"))

@@ -1,0 +1,53 @@
+"""Options shared by the commands that read a pattern (``nest``, ``nest info``).
+
+:func:`import_options` adds the import options (units, tolerance, strict, repair and the
+hairline-loop rule, fold pieces) and the job options (``--sizes``, ``--quantity``) to a click
+command; :func:`load` reads the pattern with them.
+"""
+
+from __future__ import annotations
+
+import click
+
+__all__ = ["import_options", "load"]
+
+_OPTIONS = [
+    click.option("--units", help="Units of a DXF that does not say (mm, cm, m, in, ft, metric, english)."),
+    click.option("--tolerance", type=float, default=0.1, show_default=True,
+                 help="Curve chord tolerance and largest cut-line gap closed (mm)."),
+    click.option("--strict", is_flag=True, help="Treat every import repair as an error."),
+    click.option("--repair", is_flag=True,
+                 help="Repair every self-intersecting outline (keep its largest part)."),
+    click.option("--max-loop-mm2", type=click.FloatRange(min=0), default=500.0, show_default=True,
+                 help="Largest self-intersection loop (mm²) removed without --repair (0: none)."),
+    click.option("--max-loop-pct", type=click.FloatRange(min=0, max=100), default=0.5, show_default=True,
+                 help="... and at most this share of the piece's area (%)."),
+    click.option("--keep-folded", is_flag=True, help="Keep fold pieces as halves (cut on a folded spread)."),
+    click.option("--sizes", "sizes_text", metavar="M,L|S=2,M=3",
+                 help="Sizes to cut: one garment each (M,L) or garments per size (S=2,M=3). "
+                      "Default: every size once."),
+    click.option("--quantity", "quantity_texts", multiple=True, metavar="NAME=N",
+                 help="Pieces per garment: NAME is a piece name or category (whatever the file says), "
+                      "or * for pieces whose file says 0 or nothing; N or a,b (a as drawn, b mirrored). "
+                      "Repeatable."),
+]
+
+
+def import_options(fn):
+    """Decorate a click command with the import and job options (see the module docstring)."""
+    for opt in reversed(_OPTIONS):
+        fn = opt(fn)
+    return fn
+
+
+def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, keep_folded, sizes_text,
+         quantity_texts, pairs: bool = True):
+    """The pattern of ``file`` as the import and job options ask."""
+    from kitcut.formats.outline import LoopRule
+    from kitcut.kits.quantities import load_pattern, parse_quantities, parse_sizes
+
+    return load_pattern(
+        file, sizes=parse_sizes(sizes_text), quantities=parse_quantities(quantity_texts), pairs=pairs,
+        units=units, tolerance=tolerance, strict=strict, unfold=not keep_folded, repair=repair,
+        loops=LoopRule(max_loop_mm2, max_loop_pct),
+    )

@@ -1,0 +1,201 @@
+"""How many of each piece a job cuts: garments per size and quantity overrides.
+
+The everyday job of an on-demand workshop is one garment of one size; a pattern file holds
+every size and says how many of each piece one garment needs (its ``Quantity:`` texts). This
+module turns a file and a request into the pieces to nest:
+
+- :func:`parse_sizes` reads ``--sizes M,L`` (one garment each) or ``--sizes S=2,M=3,L=1``
+  (garments per size);
+- :func:`parse_quantities` reads ``--quantity NAME=N`` options (``N`` or ``a,b``: ``a`` as
+  drawn plus ``b`` mirrored), and :func:`apply_quantities` applies them: a piece name or
+  a category sets the quantity of those pieces whatever the file says; ``*`` gives a
+  quantity to every other piece whose file says 0 or nothing (real exports such as AccuMark's
+  ``Quantity: 0,0`` on every piece). Every change is a remark in the import report;
+- :func:`for_garments` multiplies each piece by the garments of its size, keeping each
+  garment's left/right pairs (a ``Quantity: 1`` collar in two garments is two collars as
+  drawn, never a mirrored pair).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from kitcut.errors import InputError
+from kitcut.formats.texts import parse_quantity
+from kitcut.limits import check as check_limit
+from kitcut.model import Pattern
+
+__all__ = ["parse_sizes", "parse_quantities", "apply_quantities", "for_garments", "load_pattern",
+           "DEFAULT_KEY"]
+
+#: The key of the default quantity (pieces whose file says 0 or nothing).
+DEFAULT_KEY = "*"
+
+
+def parse_sizes(text: str | None, *, what: str = "--sizes") -> dict[str, int] | None:
+    """``{size: garments}`` of ``"M,L"`` or ``"S=2,M=3"``; ``None`` for ``None``.
+
+    >>> parse_sizes("S=2, M=3,L")
+    {'S': 2, 'M': 3, 'L': 1}
+    """
+    if text is None:
+        return None
+    out: dict[str, int] = {}
+    for part in str(text).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        name, eq, n = part.partition("=")
+        name = name.strip()
+        if not name:
+            raise InputError(f"{what}: {part!r} has no size name (write e.g. M,L or S=2,M=3)")
+        count = 1
+        if eq:
+            try:
+                count = int(n.strip())
+            except ValueError:
+                raise InputError(f"{what}: {part!r}: the number of garments must be a whole number") from None
+            if count <= 0:
+                raise InputError(f"{what}: {part!r}: the number of garments must be at least 1")
+        if name in out:
+            raise InputError(f"{what}: size {name!r} is given twice")
+        out[name] = count
+    if not out:
+        raise InputError(f"{what}: no size given (write e.g. M,L or S=2,M=3)")
+    return out
+
+
+def parse_quantities(values: Iterable[str] | Mapping, *,
+                     what: str = "--quantity") -> dict[str, tuple[int, int | None]]:
+    """``{name: (quantity, flipped)}`` of ``["Front=2", "TRIM=1,1", "*=1"]`` (or of a mapping
+    ``{"Front": 2, "TRIM": "1,1"}`` from an order file).
+
+    >>> parse_quantities(["Sleeve=1,1", "*=1"])
+    {'Sleeve': (2, 1), '*': (1, None)}
+    """
+    items = values.items() if isinstance(values, Mapping) else (_split(v, what) for v in values)
+    out: dict[str, tuple[int, int | None]] = {}
+    for key, value in items:
+        key = str(key).strip()
+        if not key:
+            raise InputError(f"{what}: a piece name, category or * is needed before '='")
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise InputError(f"{what}.{key}: a whole number or 'a,b' is needed, got {value!r}")
+        try:
+            q = parse_quantity(str(value))
+        except ValueError:
+            raise InputError(f"{what}.{key}: {value!r} is not a quantity (a whole number >= 0, or a,b: "
+                             "a as drawn plus b mirrored)") from None
+        if key.casefold() in (k.casefold() for k in out):
+            raise InputError(f"{what}: {key!r} is given twice")
+        out[key] = q
+    return out
+
+
+def _split(text: str, what: str) -> tuple[str, str]:
+    key, eq, value = str(text).rpartition("=")
+    if not eq:
+        raise InputError(f"{what}: {text!r}: write NAME=N, CATEGORY=N or *=N (a,b for a as drawn and b "
+                         "mirrored)")
+    return key, value
+
+
+def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]] | None, *,
+                     what: str = "--quantity") -> Pattern:
+    """``pattern`` with the quantities of ``spec`` (see the module docstring), each change reported.
+
+    A key that names no piece and no category is an error listing the names and categories.
+    """
+    if not spec:
+        return pattern
+    names = {p.name.casefold(): p.name for p in pattern.pieces}
+    cats = {p.category.strip().casefold(): p.category.strip() for p in pattern.pieces
+            if p.category and p.category.strip()}
+    default = None
+    by_name: dict[str, tuple[int, int | None]] = {}
+    by_cat: dict[str, tuple[int, int | None]] = {}
+    for key, q in spec.items():
+        k = key.strip().casefold()
+        if key.strip() == DEFAULT_KEY:
+            default = q
+        elif k in names:
+            by_name[k] = q
+        elif k in cats:
+            by_cat[k] = q
+        else:
+            known = sorted(names.values())
+            shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
+            cat_text = f"; categories: {', '.join(sorted(cats.values()))}" if cats else ""
+            raise InputError(f"{what}: {key!r} is no piece name or category of this pattern (pieces: "
+                             f"{shown}{cat_text})", file=pattern.source)
+    report = pattern.report
+    pieces = []
+    changed: dict[tuple[str, str], list[str]] = {}
+    for p in pattern.pieces:
+        q = by_name.get(p.name.casefold())
+        how = "named"
+        if q is None and p.category:
+            q = by_cat.get(p.category.strip().casefold())
+            how = f"category {p.category.strip()}"
+        if q is None and default is not None and (p.quantity == 0 or p.quantity_rule == "assumed"):
+            q = default
+            how = "* (the file says " + ("0" if p.quantity == 0 else "nothing") + ")"
+        if q is None:
+            pieces.append(p)
+            continue
+        quantity, flipped = q
+        check_limit("max_pieces", quantity, file=pattern.source, piece=p.label, what=f"{what} quantity")
+        if (quantity, flipped) != (p.quantity, p.flipped):
+            text = f"{quantity}" if flipped is None else f"{quantity - flipped},{flipped}"
+            changed.setdefault((p.name, f"{text} by {what} {how}"), []).append(p.size or "")
+        pieces.append(replace(p, quantity=quantity, flipped=flipped, quantity_rule="option"))
+    for (name, text), sizes in changed.items():
+        in_sizes = f" (sizes {', '.join(s for s in sizes if s)})" if any(sizes) else ""
+        report.warn(f"quantity set to {text}{in_sizes}", piece=name)
+    return replace(pattern, pieces=tuple(pieces))
+
+
+def for_garments(pattern: Pattern, garments: Mapping[str, int] | None, *, pairs: bool = True) -> Pattern:
+    """``pattern`` cut for ``{size: garments}``: each piece of a size that many times its
+    quantity (a piece without a size: for every garment), mirrored copies per garment kept.
+
+    ``None`` leaves the pattern as it is (every piece once its quantity).
+    """
+    if garments is None:
+        return pattern
+    total = sum(garments.values())
+    pieces = []
+    for p in pattern.pieces:
+        n = total if p.size is None or not pattern.size_names else garments.get(p.size, 0)
+        if n <= 0 or p.quantity <= 0:
+            continue
+        mirrors = p.copy_mirrors(pairs=pairs)
+        m = sum(mirrors)
+        check_limit("max_pieces", len(mirrors) * n, file=pattern.source, piece=p.label,
+                    what=f"{n} garments x quantity {len(mirrors)}")
+        pieces.append(replace(p, quantity=len(mirrors) * n, flipped=m * n))
+    return replace(pattern, pieces=tuple(pieces))
+
+
+def load_pattern(path, *, sizes: Mapping[str, int] | None = None,
+                 quantities: Mapping[str, tuple[int, int | None]] | None = None, pairs: bool = True,
+                 quantity_what: str = "--quantity", **read_options) -> Pattern:
+    """Read ``path`` for a job: only the ``sizes`` it cuts (``{size: garments}``, ``None``: every
+    size once), with the ``quantities`` overrides applied, each piece multiplied by its garments.
+
+    ``read_options`` go to :func:`~kitcut.formats.read.read_pattern` (units, tolerance, strict,
+    unfold, repair, loops).
+    """
+    from kitcut.formats.read import read_pattern
+    from kitcut.formats.sizes import select_sizes
+
+    pattern = read_pattern(path, sizes=None if sizes is None else list(sizes), **read_options)
+    pattern = apply_quantities(pattern, quantities, what=quantity_what)
+    if sizes is None:
+        return pattern
+    garments: dict[str, int] = {}
+    for name, n in sizes.items():
+        (canon,) = select_sizes(pattern.size_names, [name], file=pattern.source)
+        garments[canon] = garments.get(canon, 0) + n
+    return for_garments(pattern, garments, pairs=pairs)
