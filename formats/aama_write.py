@@ -191,7 +191,7 @@ def _reflect_angle(angle_deg: float, d: np.ndarray) -> float:
 
 def unfold_piece(piece: Piece) -> Piece:
     """Mirror a half piece (``folded``, with a ``fold_line``) into the full piece."""
-    if piece.fold_line is None:
+    if piece.fold_line is None or piece.unfolded:
         return piece
     from shapely.geometry import Polygon
 
@@ -227,8 +227,10 @@ def unfold_piece(piece: Piece) -> Piece:
 
 
 def halve_piece(piece: Piece) -> Piece:
-    """Cut a full, mirror-symmetric piece along its ``fold_line``; keep the half on its left."""
-    if piece.fold_line is None or piece.folded:
+    """Cut a full, mirror-symmetric piece along its ``fold_line``; keep the half on its left.
+
+    A full piece is one drawn whole or one a reader unfolded (``unfolded``)."""
+    if piece.fold_line is None or (piece.folded and not piece.unfolded):
         return piece
     from shapely.geometry import LineString, Polygon
 

@@ -56,7 +56,7 @@ def check_marker(data: dict, *, tol: float = 1e-3, nap: str | None = None, tilt:
             allowed = NAP_DIRECTIONS.get(nap)
             if allowed is not None:
                 off = min(min(abs(ang - a), 360 - abs(ang - a)) for a in allowed)
-                if off > tilt + 1e-6:
+                if off > tilt + 1e-4:  # marker.json rounds coordinates: a short grain line turns a hair
                     problems.append(f"placement {k} ({piece['name']}): grain at {ang:.2f} deg, nap {nap}")
         polys.append(Polygon(pts))
     # every demanded copy exactly once
