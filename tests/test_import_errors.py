@@ -172,3 +172,55 @@ def test_blocks_never_inserted(tmp_path):
     p = save(doc, tmp_path)
     assert fails(p).endswith("empty drawing: model space has no entities (1 piece block(s) are defined but "
                              "never inserted)")
+
+
+def _corner_loop(w: float, h: float, over: float) -> list[tuple[float, float]]:
+    """A w x h rectangle whose cut line overshoots its top right corner and crosses itself
+    there: a triangular loop of over²/2 outside the piece (as CAD exports at a corner)."""
+    return [(0, 0), (w, 0), (w, h + over), (w + over, h), (0, h)]
+
+
+def test_hairline_loops_are_repaired_by_default_in_every_size(tmp_path):
+    doc = aama_doc()
+    for size, k in (("S", 0.9), ("M", 1.0), ("L", 1.1)):  # a 211,000 mm² piece has a 12.5 mm² loop
+        add_piece(doc, f"BODY_{size}", [_corner_loop(460 * k, 460 * k, 5.0)], closed=True,
+                  texts=["Piece Name: Body", f"Size: {size}"])
+    p = save(doc, tmp_path)
+    code, out, err = nest("info", str(p), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    repairs = [w for w in data["warnings"] if w.startswith("repair:")]
+    assert len(repairs) == 3 and all("hairline loop(s) of 12.5 mm² removed" in w for w in repairs)
+    assert ("repair: piece 'Body (M)': self-intersecting outline repaired (self-intersection at "
+            "(460.0, 460.0)): hairline loop(s) of 12.5 mm² removed, area 211587.5 -> 211600.0 mm² "
+            "(+12.5 mm²)") in repairs
+    assert [p["area_mm2"] for p in data["pieces"]] == pytest.approx([414.0**2, 460.0**2, 506.0**2])
+    # the threshold is adjustable: a loop above it is an error naming piece, size and point
+    msg = fails(p, "--max-loop-mm2", "10")
+    assert ("piece 'Body (S)': self-intersecting outline (self-intersection at (414.0, 414.0)): loop(s) of "
+            "12.5 mm² on a piece of 171396 mm², more than hairlines (at most 10 mm² and 0.5 % of the "
+            "piece)") in msg
+    assert "(to cut the other sizes" not in msg and "2 more piece(s) cannot be used either" in msg
+    assert "hairline loop(s)" in fails(p, "--strict") and "not allowed with --strict" in fails(p, "--strict")
+    code, out, _ = nest("info", str(p), "--max-loop-mm2", "10", "--repair", "--json")
+    assert code == 0 and len([w for w in json.loads(out)["warnings"] if "12.5 mm² removed" in w]) == 3
+
+
+def test_a_loop_larger_than_a_hairline_is_an_error(tmp_path):
+    doc = aama_doc()
+    # 60 mm overshoot: a 1,800 mm² loop on a 40,000 mm² piece (4.5 %)
+    for size, w, over in (("M", 200, 60.0), ("L", 220, 2.0)):
+        add_piece(doc, f"YOKE_{size}", [_corner_loop(w, 200, over)], closed=True,
+                  texts=["Piece Name: Yoke", f"Size: {size}"])
+    p = save(doc, tmp_path)
+    msg = fails(p)
+    assert msg.endswith("piece 'Yoke (M)': self-intersecting outline (self-intersection at (200.0, 200.0)): "
+                        "loop(s) of 1800.0 mm² on a piece of 40000 mm², more than hairlines (at most 500 mm² "
+                        "and 0.5 % of the piece); fix it in the CAD, or rerun with --repair to keep its "
+                        "largest part (to cut the other sizes, leave size(s) M out: --sizes L)")
+    code, out, err = nest("info", str(p), "--sizes", "L", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert [(q["name"], q["size"]) for q in data["pieces"]] == [("Yoke", "L")]
+    assert any("piece 'Yoke (M)': not usable, but size M is not cut in this job" in w
+               for w in data["warnings"])

@@ -105,7 +105,7 @@ def _fold_on_y_axis(piece, side: str, dy: float):
     p = move_piece(piece, translation=(-x0, -y0))
     p = move_piece(p, rotation_deg=90.0 - ang)  # fold along +y through the origin
     p = move_piece(p, translation=(0.0, dy))
-    (fx0, fy0), (fx1, fy1) = p.fold_line.points[0], p.fold_line.points[-1]
+    fy0, fy1 = p.fold_line.points[0][1], p.fold_line.points[-1][1]
     up = Line(np.array([[0.0, min(fy0, fy1)], [0.0, max(fy0, fy1)]]))
     fold = up if side == "left" else Line(up.points[::-1])
     return dataclasses.replace(p, fold_line=fold)
@@ -179,3 +179,19 @@ def test_real_one_garment_anywhere(name):
     far = moved(one, [(7.25e4 * (-1) ** k, -3.5e4) for k in range(len(one.pieces))])
     b = nest(far, iterations=8)
     assert b.length == pytest.approx(a.length, abs=1e-6)
+
+
+def test_resume_from_a_marker_of_a_translated_drawing(tmp_path):
+    from kitcut.formats.marker_json import read_marker, write_marker
+
+    far = moved(TEE, [(-5.5e4, 8.25e4)] * len(TEE.pieces))
+    first = nest(far, iterations=6)
+    write_marker(first, tmp_path / "marker.json")
+    warm = read_marker(tmp_path / "marker.json")
+    phases = []
+    again = nest_pattern(far, RULES, time_limit=60.0, seed=2, workers=1, max_iterations=6, resume=warm,
+                         progress=lambda p: phases.append(p.phase))
+    assert phases[0] == "warm start"  # the marker's placements were taken, not thrown away
+    assert check_marker(marker_to_dict(again), nap="two-way") == []
+    assert again.length <= first.length + 1e-6
+    assert again.stats.get("iterations", 0) <= 6

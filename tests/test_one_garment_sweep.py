@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 
 import pytest
 from checker import check_marker
@@ -35,6 +35,7 @@ from kitcut.model import Rules
 
 RULES = Rules(width=1500.0, spacing=2.0)
 ONE_OF_EACH = {"*": (1, None)}
+SKIP = pytest.mark.skip(reason=f"shared data not present: {DXF_DIR}")
 
 #: (file, size) -> what the refusal must say. Nothing else may be refused.
 REFUSED = {
@@ -54,15 +55,16 @@ def real_files() -> list[str]:
     return sorted(p.name for p in DXF_DIR.iterdir() if p.suffix.lower() == ".dxf")
 
 
-@lru_cache(maxsize=None)
+@cache
 def sizes_of(name: str) -> tuple[str | None, ...]:
     sizes = read_pattern(DXF_DIR / name, repair=True).size_names  # --repair: list every size
     return tuple(sorted_sizes(sizes)) if sizes else (None,)
 
 
 def jobs() -> list:
-    out = [pytest.param(name, size, id=f"{name}-{size}") for name in real_files() for size in sizes_of(name)]
-    return out or [pytest.param(None, None, marks=pytest.mark.skip(reason=f"shared data not present: {DXF_DIR}"))]
+    out = [pytest.param(name, size, id=f"{name}-{size}")
+           for name in real_files() for size in sizes_of(name)]
+    return out or [pytest.param(None, None, marks=SKIP)]
 
 
 def one_garment(name: str, size: str | None):
@@ -94,7 +96,7 @@ def kit_jobs() -> list:
         sizes = sizes_of(name)
         for size in dict.fromkeys((sizes[0], sizes[-1])):
             out.append(pytest.param(name, size, id=f"{name}-{size}"))
-    return out or [pytest.param(None, None, marks=pytest.mark.skip(reason=f"shared data not present: {DXF_DIR}"))]
+    return out or [pytest.param(None, None, marks=SKIP)]
 
 
 ORDER = """[order]
@@ -143,7 +145,8 @@ def test_smallest_and_largest_size_as_a_one_order_kit(tmp_path, name, size):
 
 
 def _nest_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kitcut", *args], capture_output=True, text=True, timeout=300)
+    cmd = [sys.executable, "-m", "kitcut", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
 
 def test_the_command_line_one_garment_job(tmp_path):

@@ -1,0 +1,174 @@
+"""Sizes and quantities of a job: ``--sizes``, ``--quantity`` and order ``quantities``.
+
+Checked on the bundled tee (sizes S, M, L; a front and a back cut on the fold, a pair of
+sleeves ``Quantity: 1,1``, a neckband) and on an AAMA file written here whose pieces say
+``Quantity: 0,0`` or nothing, as real AccuMark exports do.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import SAMPLES
+
+from kitcut.errors import InputError, OrderError
+from kitcut.formats.aama_write import write_aama
+from kitcut.formats.read import read_pattern
+from kitcut.kits.order import load_order
+from kitcut.kits.plan import plan_order
+from kitcut.kits.quantities import apply_quantities, for_garments, load_pattern, parse_quantities, parse_sizes
+from kitcut.model import Pattern, Piece
+
+TEE = SAMPLES / "tee.dxf"
+
+
+def nest(*args: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "kitcut", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+def test_parse_sizes():
+    assert parse_sizes("M") == {"M": 1}
+    assert parse_sizes("S=2, M=3,L") == {"S": 2, "M": 3, "L": 1}
+    assert parse_sizes(None) is None
+    for bad, why in [("", "no size given"), ("M=0", "at least 1"), ("M=x", "whole number"),
+                     ("=2", "no size name"), ("M,M", "given twice"), ("M=-1", "at least 1")]:
+        with pytest.raises(InputError, match=why):
+            parse_sizes(bad)
+
+
+def test_parse_quantities():
+    assert parse_quantities(["Front=2", "TRIM=1,1", "*=1"]) == {"Front": (2, None), "TRIM": (2, 1),
+                                                                "*": (1, None)}
+    assert parse_quantities({"Collar": 1, "Sleeve": "1,1"}) == {"Collar": (1, None), "Sleeve": (2, 1)}
+    assert parse_quantities(["Back piece=1"]) == {"Back piece": (1, None)}  # spaces in names
+    for bad, why in [(["Front"], "write NAME=N"), (["Front=-1"], "not a quantity"), (["=1"], "a piece name"),
+                     (["Front=1", "front=2"], "given twice"), (["Front=1,2,3"], "not a quantity")]:
+        with pytest.raises(InputError, match=why):
+            parse_quantities(bad)
+    with pytest.raises(InputError, match="whole number or 'a,b'"):
+        parse_quantities({"Front": 1.5})
+
+
+def test_sizes_select_and_multiply_keeping_pairs():
+    pat = load_pattern(TEE, sizes={"m": 2, "L": 1})  # size names match ignoring case
+    got = sorted((p.name, p.size, p.quantity, p.flipped) for p in pat.pieces)
+    assert got == [("Back", "L", 1, 0), ("Back", "M", 2, 0), ("Front", "L", 1, 0), ("Front", "M", 2, 0),
+                   ("Neckband", "L", 1, 0), ("Neckband", "M", 2, 0), ("Sleeve", "L", 2, 1),
+                   ("Sleeve", "M", 4, 2)]
+    assert pat.sizes == ("S", "M", "L")  # every size of the file is still known
+    with pytest.raises(InputError, match=r"--sizes: no size 'XL' in this pattern \(it has S, M, L\)"):
+        load_pattern(TEE, sizes={"XL": 1})
+
+
+def test_one_piece_per_garment_stays_unmirrored_in_several_garments():
+    # a single collar in two garments is two collars as drawn, never a left/right pair
+    collar = Piece("Collar", [(0, 0), (300, 0), (250, 80), (0, 60)], size="M", quantity=1)
+    pat = for_garments(Pattern((collar,), sizes=("M",)), {"M": 2})
+    assert pat.pieces[0].copy_mirrors() == (False, False)
+    pair = Piece("Pocket", [(0, 0), (100, 0), (90, 120), (0, 100)], size="M", quantity=2)
+    got = for_garments(Pattern((pair,), sizes=("M",)), {"M": 3}, pairs=True).pieces[0]
+    assert (got.quantity, got.flipped) == (6, 3)
+    got = for_garments(Pattern((pair,), sizes=("M",)), {"M": 3}, pairs=False).pieces[0]
+    assert (got.quantity, got.flipped) == (6, 0)
+
+
+@pytest.fixture
+def zero_file(tmp_path):
+    """An AAMA file whose pieces say Quantity 0 (front), nothing (back) or 1,1 (sleeve)."""
+    pieces = []
+    for size, k in (("S", 0.9), ("M", 1.0)):
+        pieces += [
+            Piece("Front", [(0, 0), (500 * k, 0), (500 * k, 700 * k), (0, 700 * k)], size=size, quantity=0,
+                  category="BODY"),
+            Piece("Back", [(0, 0), (520 * k, 0), (520 * k, 700 * k), (0, 700 * k)], size=size, quantity=1,
+                  category="BODY"),
+            Piece("Sleeve", [(0, 0), (450 * k, 0), (400 * k, 300 * k), (40 * k, 320 * k)], size=size,
+                  quantity=2, flipped=1),
+        ]
+    path = tmp_path / "zero.dxf"
+    write_aama(Pattern(tuple(pieces), style="Z"), path)
+    lines = path.read_text(encoding="ascii").split("\n")
+    assert "Quantity: 1" in lines and "Quantity: 0" in lines
+    # the back: no Quantity text at all (the text becomes a comment); the front: AccuMark's 0,0
+    lines = ["Comment: back" if ln == "Quantity: 1" else "Quantity: 0,0" if ln == "Quantity: 0" else ln
+             for ln in lines]
+    path.write_text("\n".join(lines), encoding="ascii")
+    return path
+
+
+def test_quantity_rules_on_a_file_that_says_0_or_nothing(zero_file):
+    pat = read_pattern(zero_file)
+    rules = {(p.name, p.size): (p.quantity, p.quantity_rule) for p in pat.pieces}
+    assert rules[("Front", "M")] == (0, "file") and rules[("Back", "M")] == (1, "assumed")
+    assert rules[("Sleeve", "M")] == (2, "file")
+    # '*' fills in 0 and nothing, never a quantity the file gives
+    got = apply_quantities(pat, {"*": (2, None)})
+    q = {(p.name, p.size): (p.quantity, p.flipped, p.quantity_rule) for p in got.pieces}
+    assert q[("Front", "M")] == (2, None, "option") and q[("Back", "S")] == (2, None, "option")
+    assert q[("Sleeve", "M")] == (2, 1, "file")
+    notes = [str(e) for e in got.report.entries if "quantity set to" in e.message]
+    said = "warning: piece '{}': quantity set to 2 by --quantity * (the file says {}) (sizes S, M)"
+    assert said.format("Front", "0") in notes and said.format("Back", "nothing") in notes
+    # a name or a category sets whatever the file says; the name wins over the category
+    got = apply_quantities(pat, {"body": (1, None), "Back": (3, None), "SLEEVE": (2, 1)})
+    q = {(p.name, p.size): (p.quantity, p.flipped) for p in got.pieces}
+    assert q[("Front", "S")] == (1, None) and q[("Back", "S")] == (3, None) and q[("Sleeve", "S")] == (2, 1)
+    with pytest.raises(InputError, match=r"'Collar' is no piece name or category of this pattern \(pieces: "
+                                         r"Back, Front, Sleeve; categories: BODY\)"):
+        apply_quantities(pat, {"Collar": (1, None)})
+
+
+def test_quantities_on_the_command_line(zero_file, tmp_path):
+    r = nest("info", str(zero_file), "--sizes", "M", "--quantity", "*=1", "--quantity", "Sleeve=1,1",
+             "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert sorted((p["name"], p["quantity"], p["flipped"]) for p in data["pieces"]) == [
+        ("Back", 1, 0), ("Front", 1, 0), ("Sleeve", 2, 1)]
+    r = nest(str(zero_file), "--sizes", "S=2", "--quantity", "*=1", "--time", "1", "--workers", "1",
+             "--seed", "1", "-o", str(tmp_path / "out"), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["pieces"] == 2 * 4
+    r = nest("info", str(zero_file), "--quantity", "Front")
+    assert r.returncode == 2 and "--quantity: 'Front': write NAME=N" in r.stderr
+
+
+ORDER = """[order]
+id = "Q-1"
+customer = "walk-in"
+
+[[garments]]
+pattern = "zero.dxf"
+sizes = {{ M = 2 }}
+{quantities}
+
+[[fabrics]]
+name = "main"
+width_mm = 1500
+"""
+
+
+def test_quantities_in_an_order(zero_file):
+    folder = zero_file.parent
+    path = folder / "q.toml"
+    path.write_text(ORDER.format(quantities='quantities = { "*" = 1, SLEEVE = "1,1" }'))
+    order = load_order(path)
+    assert order.garments[0].quantities == {"*": (1, None), "SLEEVE": (2, 1)}
+    plan = plan_order(order)
+    got = sorted((p.name.rpartition("/")[2], p.quantity, p.flipped) for p in plan.fabrics[0].pattern.pieces)
+    assert got == [("Back", 2, 0), ("Front", 2, 0), ("Sleeve", 4, 2)]
+    path.write_text(ORDER.format(quantities="quantities = { Front = -1 }"))
+    with pytest.raises(OrderError, match=r"garments\[0\]\.quantities\.Front: -1 is not a quantity"):
+        load_order(path)
+    # without quantities the front (Quantity 0,0) is not cut, the back (no text: 1 assumed) is
+    path.write_text(ORDER.format(quantities=""))
+    names = {p.name.rpartition("/")[2] for p in plan_order(load_order(path)).fabrics[0].pattern.pieces}
+    assert names == {"Back", "Sleeve"}
+    path.write_text(ORDER.format(quantities='quantities = { Back = 0, Sleeve = 0 }'))
+    with pytest.raises(OrderError, match=r"no piece to cut in this order: every piece of its patterns has "
+                                         r"quantity 0 .*quantities = \{ \"\*\" = 1 \}"):
+        plan_order(load_order(path))
