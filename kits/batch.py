@@ -15,7 +15,9 @@
   (:mod:`kitcut.kits.cluster`); ``combine``: orders sharing a fabric are nested together
   (:mod:`kitcut.kits.combine`).
 
-Kits are built by the workers straight into ``KITS`` (a cluster needs it on a shared disk).
+Kits are built by the workers straight into ``KITS`` (a cluster needs it on a shared disk). With a
+scheduler, relative paths are made absolute here, before anything is sent: a Dask worker has a
+working folder of its own.
 """
 
 from __future__ import annotations
@@ -341,6 +343,10 @@ def run_batch(
     t0 = time.monotonic()
     options = options or BatchOptions()
     orders_dir, root = Path(orders_dir), Path(root)
+    if options.scheduler:  # workers resolve relative paths in their own working folder
+        from kitcut.kits.worker_view import absolute
+
+        orders_dir, root = absolute(orders_dir), absolute(root)
     if not orders_dir.is_dir():
         raise InputError("no such folder of orders", file=str(orders_dir))
     if options.workers < 1:

@@ -83,3 +83,18 @@ def test_missing_dask_is_a_clear_error(tmp_path, monkeypatch):
     opts = KitOptions(nester=FAKE_NESTER, reader=FAKE_READER)
     with pytest.raises(InputError, match=r"pip install 'kitcut\[cluster\]'"):
         run_batch(orders, tmp_path / "KITS", BatchOptions(scheduler="tcp://127.0.0.1:9", kit=opts))
+
+
+# --- what a worker must see, checked without a cluster ------------------------------------------
+
+
+def test_relative_paths_are_made_absolute_for_the_workers(tmp_path, monkeypatch):
+    from kitcut.kits.worker_view import absolute
+
+    real = tmp_path.resolve() / "real"
+    (real / "sub").mkdir(parents=True)
+    os.symlink(real, tmp_path / "link")
+    monkeypatch.chdir(tmp_path / "link" / "sub")  # the working folder, as the kernel has it: real/sub
+    assert absolute("KITS") == real / "sub" / "KITS"
+    assert absolute("../orders") == real / "orders"
+    assert absolute("/proc/self/cwd/KITS") == Path("/proc/self/cwd/KITS")  # absolute: kept as typed
