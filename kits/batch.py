@@ -387,8 +387,14 @@ def run_batch(
         if options.scheduler:
             from kitcut.kits.cluster import DaskExecutor
 
-            executor = DaskExecutor(options.scheduler)
+            executor = DaskExecutor(options.scheduler, root)
             parallel = max(options.workers, executor.worker_count())
+            problem = executor.check_workers()
+            if problem:  # nothing is sent to a cluster whose workers cannot reach the kits
+                log(f"not sent to the cluster: {problem}")
+                record([Outcome(file=Path(f).name, order=o, status="failed", message=problem)
+                        for j in jobs for f, o in zip(j.files, j.orders, strict=True)])
+                jobs = []
         elif options.isolate or options.workers > 1:
             executor = _PoolExecutor(max(1, min(options.workers, len(jobs))))
             parallel = options.workers

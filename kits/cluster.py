@@ -4,17 +4,31 @@ Dask is an optional extra (``pip install 'kitcut[cluster]'``), imported only her
 when a scheduler is given. Each order (or combined group) is one task running
 :func:`kitcut.kits.batch.run_order_job` on a worker; the batch process keeps the claims, the
 log and the report. Workers write the kits straight into the kits folder, so it must be on a
-disk every worker sees at the same path (the same machine, or a shared file system). Workers
-need kitcut installed (the same version).
+disk every worker sees at the same path (the same machine, or a shared file system), and so
+must the order and pattern files. Workers need kitcut installed (the same version).
+
+The batch sends absolute paths only, and checks what the workers see
+(:mod:`kitcut.kits.worker_view`): every worker before the first order, each job on its worker.
+
+Tasks are never retried for an exception (``retries=0``): a job reports its own errors as a
+result, so an exception means a worker that cannot run kitcut.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
 import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
 
-from kitcut.errors import InputError
+from kitcut.errors import InputError, KitcutError
+from kitcut.kits.order import load_order
+from kitcut.kits.worker_view import check_worker, job_problem, write_probe
 
-__all__ = ["DaskExecutor", "import_distributed"]
+__all__ = ["DaskExecutor", "import_distributed", "cluster_job"]
 
 
 def import_distributed():
@@ -29,16 +43,39 @@ def import_distributed():
     return distributed
 
 
-class DaskExecutor:
-    """A small submit/wait interface over a ``distributed.Client`` connected to ``address``."""
+def _one_line(exc: BaseException) -> str:
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
 
-    def __init__(self, address: str, *, timeout: float = 20.0):
+
+def cluster_job(job: Callable, files, root: str, options, probe: str, paths: list[tuple[str, str]]) -> dict:
+    """The task run on a worker: ``job(files, root, options)`` if the worker sees the kits folder
+    (``probe`` in it) and ``paths``; else a failed result naming the worker and the path."""
+    problem = job_problem(root, probe, paths)
+    if problem is not None:
+        return {"status": "failed", "message": problem, "builder": f"{socket.gethostname()}:{os.getpid()}"}
+    return job(files, root, options)
+
+
+class DaskExecutor:
+    """A small submit/wait interface over a ``distributed.Client`` connected to ``address``.
+
+    ``root`` is the batch's kits folder, an absolute path; the executor writes the batch's
+    probe file into it (removed by :meth:`shutdown`).
+    """
+
+    def __init__(self, address: str, root: Path, *, timeout: float = 20.0):
         distributed = import_distributed()
         self._distributed = distributed
+        self.root = str(root)
         try:
             self.client = distributed.Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+        try:
+            self.probe = write_probe(root)
+        except BaseException:
+            self.client.close()
+            raise
 
     def worker_count(self) -> int:
         try:
@@ -46,8 +83,46 @@ class DaskExecutor:
         except Exception:  # the count only sizes the queue
             return 1
 
-    def submit(self, fn, *args):
-        return self.client.submit(fn, *args, pure=False)
+    def check_workers(self) -> str | None:
+        """The first problem of a worker with the kits folder (one line), or ``None``.
+
+        Every connected worker must see the batch's kits folder at its path and write into
+        it; a worker that cannot even run the check (no kitcut there) is named too.
+        """
+        try:
+            results = self.client.run(check_worker, self.root, self.probe.name, on_error="return")
+        except Exception as exc:  # the scheduler went away, a comm broke
+            return f"cannot ask the Dask workers what they see: {type(exc).__name__}: {exc}"
+        problems = []
+        for address, r in sorted(results.items()):
+            if isinstance(r, BaseException):
+                problems.append(f"worker {address} cannot run kitcut: {_one_line(r)} "
+                                "(every worker needs the same kitcut installed)")
+            elif r:
+                problems.append(str(r))
+        if not problems:
+            return None
+        more = len(problems) - 1
+        return problems[0] + (f" (and {more} other worker{'s' if more > 1 else ''})" if more else "")
+
+    @staticmethod
+    def _paths(files: list[str], allow_outside: bool) -> list[tuple[str, str]]:
+        """The order files and their patterns, as the batch process sees them."""
+        paths = []
+        for f in files:
+            paths.append(("order file", f))
+            with contextlib.suppress(KitcutError):  # a bad order fails on the worker with its message
+                paths += [("pattern file", str(g.pattern))
+                          for g in load_order(f, allow_outside=allow_outside).garments]
+        return paths
+
+    def submit(self, fn, files, root: str, options):
+        """Run ``fn(files, root, options)`` on a worker (:func:`cluster_job`); ``files`` is one
+        order file or a list of them (a combined group)."""
+        listed = [files] if isinstance(files, str) else list(files)
+        key = f"kitcut-{Path(listed[0]).stem}-{uuid.uuid4().hex[:12]}"
+        return self.client.submit(cluster_job, fn, files, root, options, self.probe.name,
+                                  self._paths(listed, options.allow_outside), key=key, pure=False, retries=0)
 
     @staticmethod
     def wait_first(futures, poll_s: float = 0.05):
@@ -59,4 +134,8 @@ class DaskExecutor:
             time.sleep(poll_s)
 
     def shutdown(self) -> None:
-        self.client.close()
+        try:
+            self.client.close()
+        finally:
+            with contextlib.suppress(OSError):
+                self.probe.unlink()
