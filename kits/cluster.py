@@ -10,13 +10,20 @@ must the order and pattern files. Workers need kitcut installed (the same versio
 The batch sends absolute paths only, and checks what the workers see
 (:mod:`kitcut.kits.worker_view`): every worker before the first order, each job on its worker.
 
-Tasks are never retried for an exception (``retries=0``): a job reports its own errors as a
-result, so an exception means a worker that cannot run kitcut.
+A worker that dies while building a kit (killed, out of memory, a crash) loses its task; the
+scheduler runs it again on another worker, up to its ``distributed.scheduler.allowed-failures``
+setting (3 by default), then gives the task up with ``KilledWorker``: that order fails. The
+scheduler also runs a task again when the worker holding its result dies before the batch has
+fetched it: that run finds the kit complete and reports it built (:func:`cluster_job`), so a
+kit is never built twice. Tasks are never retried for an exception (``retries=0``): a job
+reports its own errors as a result, so an exception means a worker that cannot run kitcut.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import contextlib
+import json
 import os
 import socket
 import time
@@ -26,7 +33,7 @@ from pathlib import Path
 
 from kitcut.errors import InputError, KitcutError
 from kitcut.kits.order import load_order
-from kitcut.kits.worker_view import check_worker, job_problem, write_probe
+from kitcut.kits.worker_view import check_worker, clean_worker_host, job_problem, write_probe
 
 __all__ = ["DaskExecutor", "import_distributed", "cluster_job"]
 
@@ -47,13 +54,32 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(f"{type(exc).__name__}: {exc}".split())
 
 
+def _built_before(root: str, result: dict) -> dict:
+    """The result of a task that found its kit complete: an earlier run of the same task built it.
+
+    The batch sends only kits that are not complete, and holds their claims, so nothing else
+    built it: the worker of the earlier run died before the batch had its result.
+    """
+    try:
+        report = json.loads((Path(root) / result["kit"] / "kit.json").read_text(encoding="utf-8"))
+        totals = report["totals"]
+        done = {"status": "done", "metres": float(totals["metres"]),
+                "efficiency": float(totals["efficiency"]), "pieces": int(totals["pieces"]),
+                "saved_metres": (report.get("combined") or {}).get("saved_metres"), "builder": None}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {**result, "message": "kit already complete"}
+    return {**result, **done, "message": "built by an earlier run of this task, whose Dask worker was lost "
+            "before it returned (this run found the kit complete)"}
+
+
 def cluster_job(job: Callable, files, root: str, options, probe: str, paths: list[tuple[str, str]]) -> dict:
     """The task run on a worker: ``job(files, root, options)`` if the worker sees the kits folder
     (``probe`` in it) and ``paths``; else a failed result naming the worker and the path."""
     problem = job_problem(root, probe, paths)
     if problem is not None:
         return {"status": "failed", "message": problem, "builder": f"{socket.gethostname()}:{os.getpid()}"}
-    return job(files, root, options)
+    result = job(files, root, options)
+    return _built_before(root, result) if result.get("status") == "skipped" else result
 
 
 class DaskExecutor:
@@ -105,6 +131,14 @@ class DaskExecutor:
         more = len(problems) - 1
         return problems[0] + (f" (and {more} other worker{'s' if more > 1 else ''})" if more else "")
 
+    def clean_workers(self) -> list[str]:
+        """Temporary kit folders of dead processes removed by the workers, each on its own host."""
+        try:
+            results = self.client.run(clean_worker_host, self.root, self.probe.name, on_error="return")
+        except Exception:  # tidying only: the next batch tries again
+            return []
+        return sorted({name for r in results.values() if isinstance(r, list) for name in r})
+
     @staticmethod
     def _paths(files: list[str], allow_outside: bool) -> list[tuple[str, str]]:
         """The order files and their patterns, as the batch process sees them."""
@@ -132,6 +166,20 @@ class DaskExecutor:
             if done:
                 return done
             time.sleep(poll_s)
+
+    def failure(self, exc: BaseException) -> str:
+        """One line saying why a job's task failed (the job itself never raises)."""
+        if isinstance(exc, self._distributed.KilledWorker):
+            n = exc.allowed_failures
+            last = getattr(exc.last_worker, "address", exc.last_worker)
+            times = "once" if n == 0 else f"{n + 1} times"
+            return (f"the Dask workers building it died {times} (killed, out of memory, or a crash, "
+                    f"e.g. in the nesting core); the scheduler gave it up after {n} "
+                    f"{'retry' if n == 1 else 'retries'} (distributed.scheduler.allowed-failures); "
+                    f"the last worker was {last}")
+        if isinstance(exc, cf.CancelledError):
+            return "the Dask scheduler cancelled it (was the scheduler restarted or lost?)"
+        return f"worker failed: {_one_line(exc)}"
 
     def shutdown(self) -> None:
         try:

@@ -30,7 +30,7 @@ from pathlib import Path
 from kitcut.fileio import atomic_write
 
 __all__ = ["absolute", "write_probe", "kits_problem", "files_problem", "worker_label", "check_worker",
-           "job_problem", "SAME_PATH", "WRITABLE"]
+           "job_problem", "clean_worker_host", "SAME_PATH", "WRITABLE"]
 
 SAME_PATH = "(every worker must see it at the same path)"
 WRITABLE = "(every worker must be able to write into it)"
@@ -135,3 +135,16 @@ def job_problem(root: str, probe: str, paths: list[tuple[str, str]]) -> str | No
     """
     problem = kits_problem(root, probe) or files_problem(paths)
     return None if problem is None else f"{worker_label()} {problem}"
+
+
+def clean_worker_host(root: str, probe: str, dask_worker=None) -> list[str]:
+    """Run on every worker: remove temporary kit folders of dead processes of its host.
+
+    The batch process can only tell whether processes of its own host are alive. Nothing is
+    touched unless the worker sees the batch's own kits folder.
+    """
+    from kitcut.kits.kit import clean_stale
+
+    if kits_problem(root, probe) is not None:
+        return []
+    return clean_stale(root)

@@ -148,6 +148,30 @@ def test_a_job_on_a_worker_that_cannot_see_a_pattern_builds_nothing(orders, tmp_
     assert sorted(p.name for p in kits.iterdir()) == [".locks"]
 
 
+def test_a_job_run_again_finds_its_kit_complete(orders, tmp_path):
+    """What the scheduler does when a worker holding a job's result dies: the job runs again."""
+    from kitcut.kits.batch import run_order_job
+    from kitcut.kits.cluster import cluster_job
+    from kitcut.kits.worker_view import write_probe
+
+    kits = tmp_path / "KITS"
+    probe = write_probe(kits).name
+    order = str(orders / "A-1001.toml")
+    paths = [("order file", order), ("pattern file", str(orders / "tee.dxf"))]
+    opts = KitOptions(time_limit=0.1, nester=FAKE_NESTER, reader=FAKE_READER, formats=("svg",))
+    first = cluster_job(run_order_job, order, str(kits), opts, probe, paths)
+    assert first["status"] == "done" and first["builder"] and first["metres"] > 0
+    manifest = (kits / "A-1001" / "manifest.json").read_bytes()
+    again = cluster_job(run_order_job, order, str(kits), opts, probe, paths)
+    assert again["status"] == "done" and again["builder"] is None
+    assert (again["metres"], again["efficiency"], again["pieces"]) == (
+        first["metres"], first["efficiency"], first["pieces"])
+    assert again["message"].startswith("built by an earlier run of this task")
+    assert (kits / "A-1001" / "manifest.json").read_bytes() == manifest  # not built a second time
+    assert verify_manifest(kits / "A-1001") == []
+    assert sorted(p.name for p in kits.iterdir()) == [".locks", "A-1001"]
+
+
 def test_probe_files_of_dead_batches_are_removed(tmp_path):
     from kitcut.kits.kit import _HOST
     from kitcut.kits.worker_view import write_probe

@@ -3,7 +3,7 @@
 The workers run in working folders of their own, as on a real cluster: relative paths typed by
 the user must still reach them; a worker that sees another kits folder (or none) at the batch's
 path, or cannot see a pattern file, fails the orders with one line naming the worker and the
-path.
+path; a worker killed in the middle of an order has the order built again elsewhere, once.
 
 A worker with another view of the file system is started in a mount namespace of its own
 (``unshare``) where tmpfs mounts hide folders of the test; where namespaces are not allowed,
@@ -16,21 +16,29 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("distributed", reason="needs Dask distributed: pip install 'kitcut[cluster]'")
 
-from dask_procs import DaskProcesses, worker_env  # noqa: E402
-from test_kits_fakes import FAKE_NESTER, FAKE_READER, write_fake_tee  # noqa: E402
+from dask_procs import DaskProcesses, task_states, worker_env  # noqa: E402
+from test_kits_fakes import (  # noqa: E402
+    ANNOUNCING_NESTER,
+    CRASHING_NESTER,
+    FAKE_NESTER,
+    FAKE_READER,
+    write_fake_tee,
+)
 
 from kitcut.kits.batch import BatchOptions, run_batch  # noqa: E402
 from kitcut.kits.kit import KitOptions  # noqa: E402
-from kitcut.kits.manifest import verify_manifest  # noqa: E402
+from kitcut.kits.manifest import is_complete, verify_manifest  # noqa: E402
 
 TESTS = Path(__file__).resolve().parent
 ORDERS = TESTS / "data" / "orders"
@@ -127,6 +135,125 @@ def test_relative_paths_as_users_type_them(cluster, tmp_path, monkeypatch):
     combined = kit_dirs(site / "KITS2")
     assert len(combined) == 1 and combined[0].startswith("combined-")
     assert verify_manifest(site / "KITS2" / combined[0]) == []
+
+
+def test_a_worker_killed_mid_order(cluster, tmp_path):
+    procs, client, started = cluster
+    pids = procs.wait_for_workers(client, 2)
+    for f in started.iterdir():
+        f.unlink()
+    site = tmp_path / "site"
+    ids = ["K-1", "K-2", "K-3"]
+    write_orders(site / "orders", ids)
+    kits = site / "KITS"
+    cmd = [sys.executable, "-m", "kitcut", "batch", "orders", "-o", "KITS", "--scheduler", procs.address,
+           "--time", "0.8", "--formats", "svg", "--nester", ANNOUNCING_NESTER, "--reader", FAKE_READER]
+    batch = subprocess.Popen(cmd, cwd=site, env=worker_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(started.iterdir()):  # a worker has begun to nest an order
+            assert batch.poll() is None and time.monotonic() < deadline, batch.communicate()
+            time.sleep(0.02)
+        first = next(started.iterdir()).name  # "<kit> <fabric> <pid>.started"
+        kit, fabric, pid = first.removesuffix(".started").split(" ")
+        pid_n = int(pid)
+        assert pid_n in pids.values()  # a Dask worker process, not the batch
+        temp = [p.name for p in kits.iterdir() if p.name.startswith(f".{kit}.tmp-{pid}@")]
+        assert len(temp) == 1  # the kit it was building, half done
+        os.kill(pid_n, signal.SIGKILL)
+        out, err = batch.communicate(timeout=120)
+    finally:
+        if batch.poll() is None:
+            batch.kill()
+            batch.wait()
+    assert batch.returncode == 0, err
+    assert "orders: 3 done, 0 skipped, 0 failed" in out
+    # the kit appears once and complete; the dead worker's temporary folder is gone
+    assert kit_dirs(kits) == ids and hidden_dirs(kits) == []
+    assert all(verify_manifest(kits / i) == [] for i in ids)
+    log = (kits / "batch.log").read_text()
+    assert f"removed temporary folders of crashed workers: {temp[0]}" in log
+    # it was built again by another worker process; every other nesting ran exactly once
+    report = report_of(kits)
+    assert sorted(report) == [f"{i}.toml" for i in ids]
+    assert {r["status"] for r in report.values()} == {"done"}
+    assert report[f"{kit}.toml"]["builder"].rpartition(":")[2] != pid
+    starts: dict[tuple[str, str], list[str]] = {}
+    for f in started.iterdir():
+        k, fab, p = f.name.removesuffix(".started").split(" ")
+        starts.setdefault((k, fab), []).append(p)
+    assert len(starts[(kit, fabric)]) == 2 and pid in starts[(kit, fabric)]
+    assert all(len(v) == 1 for key, v in starts.items() if key != (kit, fabric)), starts
+    assert sorted(starts) == sorted((i, f) for i in ids for f in ("jersey", "rib"))
+    for i in ids:  # one outcome per order in the log
+        assert log.count(f"{i}.toml ({i}): done") == 1
+
+
+def test_a_worker_lost_after_building_a_kit(cluster, tmp_path):
+    """The scheduler runs a task again when the worker holding its result dies before the batch
+    has fetched it: that run finds the kit complete, and the order is reported done, once."""
+    procs, client, started = cluster
+    pids = procs.wait_for_workers(client, 2)
+    for f in started.iterdir():
+        f.unlink()
+    site = tmp_path / "site"
+    write_orders(site / "orders", ["L-1"])
+    kits = site / "KITS"
+    cmd = [sys.executable, "-m", "kitcut", "batch", "orders", "-o", "KITS", "--scheduler", procs.address,
+           "--time", "0.3", "--formats", "svg", "--nester", ANNOUNCING_NESTER, "--reader", FAKE_READER]
+    batch = subprocess.Popen(cmd, cwd=site, env=worker_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(started.iterdir()):
+            assert batch.poll() is None and time.monotonic() < deadline, batch.communicate()
+            time.sleep(0.02)
+        os.kill(batch.pid, signal.SIGSTOP)  # the batch cannot fetch the result now
+        try:
+            holder = None
+            while holder is None:  # the kit is published and its result waits on the worker
+                assert time.monotonic() < deadline, client.run_on_scheduler(task_states)
+                states = client.run_on_scheduler(task_states)
+                holder = next((w[0] for k, (st, w) in states.items() if k.startswith("kitcut-L-1-")
+                               and st == "memory" and w), None)
+                time.sleep(0.02)
+            assert is_complete(kits / "L-1")
+            os.kill(pids[holder], signal.SIGKILL)
+        finally:
+            os.kill(batch.pid, signal.SIGCONT)
+        out, err = batch.communicate(timeout=120)
+    finally:
+        if batch.poll() is None:
+            batch.kill()
+            batch.wait()
+    assert batch.returncode == 0, err
+    assert "orders: 1 done, 0 skipped, 0 failed" in out
+    assert kit_dirs(kits) == ["L-1"] and hidden_dirs(kits) == [] and verify_manifest(kits / "L-1") == []
+    order = report_of(kits)["L-1.toml"]
+    totals = json.loads((kits / "L-1" / "kit.json").read_text())["totals"]
+    assert order["status"] == "done" and order["metres"] == totals["metres"] > 0
+    assert order["message"].startswith("built by an earlier run of this task, whose Dask worker was lost")
+    assert sorted(f.name.split(" ")[1] for f in started.iterdir()) == ["jersey", "rib"]  # nested once
+
+
+def test_an_order_that_kills_every_worker_fails_alone(cluster, tmp_path):
+    procs, client, _ = cluster
+    procs.wait_for_workers(client, 2)
+    orders = tmp_path / "orders"
+    write_orders(orders, ["A-1001", "CRASH-1"])
+    kits = tmp_path / "KITS"
+    opts = KitOptions(time_limit=0.1, nester=CRASHING_NESTER, reader=FAKE_READER, formats=("svg",))
+    s = run_batch(orders, kits, BatchOptions(scheduler=procs.address, kit=opts))
+    assert {o.order: o.status for o in s.outcomes} == {"A-1001": "done", "CRASH-1": "failed"}
+    crash = next(o for o in s.outcomes if o.order == "CRASH-1")
+    assert crash.message.startswith("the Dask workers building it died 2 times (killed, out of memory, "
+                                    "or a crash"), crash.message
+    assert "gave it up after 1 retry (distributed.scheduler.allowed-failures)" in crash.message
+    assert "\n" not in crash.message and s.exit_code == 2
+    assert kit_dirs(kits) == ["A-1001"] and hidden_dirs(kits) == []  # both dead workers' folders removed
+    assert report_of(kits)["CRASH-1.toml"]["message"] == crash.message
+    assert f"CRASH-1.toml (CRASH-1): failed: {crash.message}" in (kits / "batch.log").read_text()
 
 
 # --- a worker that sees another file system -----------------------------------------------------
