@@ -15,7 +15,9 @@
   (:mod:`kitcut.kits.cluster`); ``combine``: orders sharing a fabric are nested together
   (:mod:`kitcut.kits.combine`).
 
-Kits are built by the workers straight into ``KITS`` (a cluster needs it on a shared disk).
+Kits are built by the workers straight into ``KITS`` (a cluster needs it on a shared disk). With a
+scheduler, relative paths are made absolute here, before anything is sent: a Dask worker has a
+working folder of its own.
 """
 
 from __future__ import annotations
@@ -217,6 +219,10 @@ class _SerialExecutor:
     def wait_first(futures):
         return list(futures)
 
+    @staticmethod
+    def failure(exc: BaseException) -> str:
+        return f"worker failed: {type(exc).__name__}: {exc}"
+
     def shutdown(self):
         pass
 
@@ -263,6 +269,8 @@ class _PoolExecutor:
     def wait_first(futures):
         done, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
         return list(done)
+
+    failure = _SerialExecutor.failure
 
     def shutdown(self):
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -341,6 +349,10 @@ def run_batch(
     t0 = time.monotonic()
     options = options or BatchOptions()
     orders_dir, root = Path(orders_dir), Path(root)
+    if options.scheduler:  # workers resolve relative paths in their own working folder
+        from kitcut.kits.worker_view import absolute
+
+        orders_dir, root = absolute(orders_dir), absolute(root)
     if not orders_dir.is_dir():
         raise InputError("no such folder of orders", file=str(orders_dir))
     if options.workers < 1:
@@ -358,7 +370,7 @@ def run_batch(
         for o in new:
             what = o.message if o.status in ("failed", "busy", "deferred", "skipped") else (
                 f"kit {o.kit}: {o.metres:.3f} m, efficiency {100 * (o.efficiency or 0):.1f} %, "
-                f"{o.seconds:.1f} s, built by {o.builder}")
+                f"{o.seconds:.1f} s, " + (f"built by {o.builder}" if o.builder else o.message))
             log(f"{o.file} ({o.order or '?'}): {o.status}: {what}")
             if on_outcome:
                 on_outcome(o)
@@ -381,8 +393,18 @@ def run_batch(
         if options.scheduler:
             from kitcut.kits.cluster import DaskExecutor
 
-            executor = DaskExecutor(options.scheduler)
+            executor = DaskExecutor(options.scheduler, root)
             parallel = max(options.workers, executor.worker_count())
+            problem = executor.check_workers()
+            if problem:  # nothing is sent to a cluster whose workers cannot reach the kits
+                log(f"not sent to the cluster: {problem}")
+                record([Outcome(file=Path(f).name, order=o, status="failed", message=problem)
+                        for j in jobs for f, o in zip(j.files, j.orders, strict=True)])
+                jobs = []
+            else:
+                removed = executor.clean_workers()
+                if removed:
+                    log(f"removed stale temporary folders (by the workers): {', '.join(removed)}")
         elif options.isolate or options.workers > 1:
             executor = _PoolExecutor(max(1, min(options.workers, len(jobs))))
             parallel = options.workers
@@ -442,11 +464,12 @@ def run_batch(
                             continue
                         result = {"status": "failed", "message": "the worker process building it died "
                                   "(a crash, e.g. in the nesting core, or out of memory)"}
-                    except Exception as exc:  # a cluster error, a worker lost
-                        result = {"status": "failed",
-                                  "message": f"worker failed: {type(exc).__name__}: {exc}"}
+                    except Exception as exc:  # a cluster error, a task given up after its workers died
+                        result = {"status": "failed", "message": executor.failure(exc)}
                     record(_outcomes_of(job, result))
         removed = clean_stale(root)  # left by crashed workers
+        if options.scheduler and jobs:
+            removed += executor.clean_workers()  # on the workers' hosts too
         if removed:
             log(f"removed temporary folders of crashed workers: {', '.join(removed)}")
         summary = BatchSummary(outcomes, time.monotonic() - t0)

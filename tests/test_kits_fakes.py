@@ -21,6 +21,7 @@ FAKE_READER = "test_kits_fakes:read_fake_pattern"
 FAKE_NESTER = "test_kits_fakes:shelf_nest"
 SLEEPY_NESTER = "test_kits_fakes:sleepy_shelf_nest"
 CRASHING_NESTER = "test_kits_fakes:crashing_shelf_nest"
+ANNOUNCING_NESTER = "test_kits_fakes:announcing_shelf_nest"
 
 
 def tee_pieces(size: str, k: float) -> list[dict]:
@@ -93,6 +94,17 @@ def sleepy_shelf_nest(pattern: Pattern, rules, *, time_limit=1.0, **kw) -> Marke
 
     time.sleep(time_limit)
     return shelf_nest(pattern, rules, time_limit=time_limit, **kw)
+
+
+def announcing_shelf_nest(pattern: Pattern, rules, *, time_limit=1.0, name=None, **kw) -> Marker:
+    """:func:`sleepy_shelf_nest` that first leaves a file ``<name> <pid>.started`` in the folder
+    ``$KITCUT_FAKE_STARTED`` (when set), so a test knows which process is nesting what."""
+    import os
+
+    folder = os.environ.get("KITCUT_FAKE_STARTED")
+    if folder:
+        Path(folder, f"{name} {os.getpid()}.started").write_text("")
+    return sleepy_shelf_nest(pattern, rules, time_limit=time_limit, name=name, **kw)
 
 
 def crashing_shelf_nest(pattern: Pattern, rules, **kw) -> Marker:
