@@ -7,7 +7,20 @@ import sys
 
 import click
 
-__all__ = ["info"]
+__all__ = ["info", "encoding_option"]
+
+
+def encoding_option(ctx, param, value: str | None) -> str | None:
+    """Click callback of ``--encoding``: the codec name, or a usage error naming the option."""
+    if value is None:
+        return None
+    from kitcut.errors import InputError
+    from kitcut.formats.encoding import check_encoding
+
+    try:
+        return check_encoding(value)
+    except InputError as exc:
+        raise click.BadParameter(exc.message.split(": ", 1)[-1], ctx=ctx, param=param) from None
 
 
 @click.command()
@@ -19,14 +32,17 @@ __all__ = ["info"]
 @click.option("--strict", is_flag=True, help="Treat every import repair as an error.")
 @click.option("--keep-folded", is_flag=True, help="Keep fold pieces as halves (do not unfold).")
 @click.option("--repair", is_flag=True, help="Repair self-intersecting outlines.")
+@click.option("--encoding", callback=encoding_option, metavar="NAME",
+              help="Text encoding of the DXF's names (gbk, big5, cp932, utf-8, cp1252...; "
+                   "default: declared, else detected).")
 def info(file: str, as_json: bool, units: str | None, tolerance: float, strict: bool, keep_folded: bool,
-         repair: bool) -> None:
+         repair: bool, encoding: str | None) -> None:
     """List the pieces of a pattern FILE (DXF or benchmark JSON) and every import remark."""
     from kitcut.formats.read import read_pattern
     from kitcut.formats.summary import pattern_summary
 
     pattern = read_pattern(file, units=units, tolerance=tolerance, strict=strict, unfold=not keep_folded,
-                           repair=repair)
+                           repair=repair, encoding=encoding)
     data = pattern_summary(pattern)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
@@ -35,6 +51,18 @@ def info(file: str, as_json: bool, units: str | None, tolerance: float, strict: 
 
 
 _UNIT_NAMES = {"in": "inches", "ft": "feet", "mm": "mm", "cm": "cm", "m": "metres"}
+
+
+def _encoding_line(data: dict) -> str:
+    how = {"declared": "declared", "detected": "detected", "forced": "--encoding", "ascii": "plain ASCII",
+           "fallback": "no encoding fits: fallback"}.get(data["encoding_rule"], data["encoding_rule"])
+    if data["encoding_rule"] == "declared" and data["encoding_declared"]:
+        how += f" {data['encoding_declared']}"
+    if data["encoding_confidence"] is not None:
+        how += f", confidence {data['encoding_confidence']:.2f}"
+    if data["encoding_declared"] and data["encoding_rule"] not in ("declared", "ascii"):
+        how += f"; the file declares {data['encoding_declared']}"
+    return f"{data['encoding']} ({how})"
 
 
 def _fmt_qty(p: dict) -> str:
@@ -68,6 +96,8 @@ def _table(data: dict) -> None:
     console.print(t)
     console.print(f"{data['piece_count']} pieces, {data['copies']} copies, total area "
                   f"{data['total_area_mm2']:,.0f} {unit}² (area × quantity)", markup=False)
+    if data["encoding"]:
+        console.print(f"texts decoded as {_encoding_line(data)}", markup=False)
     notes = data["warnings"]
     if notes:
         click.echo(f"\n{len(notes)} import remark(s): {data['repairs']} repair(s), {data['skipped']} "

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from kitcut.cli.info import encoding_option
 from kitcut.errors import InputError
 
 __all__ = ["run", "bundled_sample", "DEFAULT_WIDTH_MM"]
@@ -100,6 +101,8 @@ class _Display:
 @click.option("--keep-folded", is_flag=True, help="Nest fold pieces as halves (cut on a folded spread).")
 @click.option("--strict", is_flag=True, help="Treat every import repair as an error.")
 @click.option("--repair", is_flag=True, help="Repair self-intersecting outlines.")
+@click.option("--encoding", callback=encoding_option, metavar="NAME",
+              help="Text encoding of the DXF's names (gbk, big5, cp932, utf-8, cp1252...).")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False),
               help="Output folder (default: out/<name>).")
 @click.option("--resume", type=click.Path(dir_okay=False, exists=True), help="Warm start from a marker.json.")
@@ -110,7 +113,8 @@ class _Display:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_pairs, units, tolerance,
-        keep_folded, strict, repair, out_dir, resume, export_all, iterations, as_json, quiet) -> None:
+        keep_folded, strict, repair, encoding, out_dir, resume, export_all, iterations, as_json,
+        quiet) -> None:
     """Nest the pieces of FILE (pattern DXF or benchmark JSON) onto the fabric width.
 
     Writes OUT/marker.json and the preview OUT/marker.svg, and prints length, width,
@@ -126,7 +130,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     if time_limit <= 0:
         raise InputError(f"--time must be positive, got {time_limit:g}")
     pattern = read_pattern(path, units=units, tolerance=tolerance, strict=strict,
-                           unfold=not keep_folded, repair=repair)
+                           unfold=not keep_folded, repair=repair, encoding=encoding)
     fabric = width if width is not None else (pattern.fabric_width or DEFAULT_WIDTH_MM)
     rules = Rules(width=float(fabric), spacing=spacing, margin=margin, nap=nap, tilt_deg=tilt,
                   pairs=not no_pairs)
@@ -160,6 +164,8 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool) -> No
         "compile_s": s.get("compile_s"),
         "time_to_first_s": s.get("time_to_first_s"),
         "import_notes": len(pattern.report.entries),
+        "encoding": pattern.encoding.name if pattern.encoding else None,
+        "encoding_rule": pattern.encoding.rule if pattern.encoding else None,
         "files": [str(f) for f in files],
     }
     if as_json:

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from kitcut.errors import GeometryError, InputError
+from kitcut.formats.encoding import check_encoding
 from kitcut.limits import check as check_limit
 from kitcut.model import Pattern
 
@@ -33,14 +34,17 @@ def sniff(path) -> str:
 
 
 def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
-                 unfold: bool = True, repair: bool = False) -> Pattern:
+                 unfold: bool = True, repair: bool = False, encoding: str | None = None) -> Pattern:
     """Read a pattern file: AAMA / ASTM D6673 DXF, plain DXF, or a jagua-rs JSON instance.
 
     ``units`` overrides the drawing units of a DXF ("mm", "cm", "m", "in", "ft", "metric",
     "english"); ``tolerance`` (mm) is the chord tolerance for curves and the largest gap closed
     in a cut line; ``strict`` makes every repair an error; ``unfold=False`` keeps fold pieces as
-    halves (``folded=True``); ``repair`` fixes self-intersecting outlines (else an error).
-    Every repair, skipped entity and doubt is in ``pattern.report``.
+    halves (``folded=True``); ``repair`` fixes self-intersecting outlines (else an error);
+    ``encoding`` forces the text encoding of a DXF ("gbk", "big5", "cp932", "utf-8",
+    "cp1252"...; default: declared or detected, see :mod:`kitcut.formats.encoding`).
+    Every repair, skipped entity and doubt is in ``pattern.report``; ``pattern.encoding``
+    says how the texts were decoded.
     """
     kind = sniff(path)
     check_limit("max_file_mb", Path(path).stat().st_size / 2**20, file=os.fspath(path), what="file size")
@@ -50,11 +54,14 @@ def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, stri
         pattern = read_jagua(path, tolerance=tolerance, strict=strict, repair=repair)
         if units not in (None, "unit"):
             pattern.report.warn(f"--units {units} ignored: a benchmark instance keeps its own unit")
+        if encoding:
+            check_encoding(encoding)
+            pattern.report.warn(f"--encoding {encoding} ignored: a benchmark instance is JSON, always UTF-8")
     else:
         from kitcut.formats.dxf_read import read_dxf
 
         pattern = read_dxf(path, units=units, tolerance=tolerance, strict=strict, unfold=unfold,
-                           repair=repair)
+                           repair=repair, encoding=encoding)
     check_quantities(pattern)
     check_coordinates(pattern)
     return pattern
