@@ -12,6 +12,7 @@ they are cut from::
     pattern = "tee.dxf"                # relative to the order file
     sizes = { S = 2, M = 3, L = 1 }    # garments per size
     # name = "tee"                     # optional, default: the pattern file's stem
+    # encoding = "gbk"                 # optional: text encoding of the pattern's names
 
     [[fabrics]]
     name = "jersey"
@@ -34,6 +35,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kitcut.errors import KitcutError, OrderError
+from kitcut.formats.encoding import check_encoding
 from kitcut.model import Rules
 from kitcut.nesting.rules import NAP_MODES, check_nap
 
@@ -84,6 +86,7 @@ class Garment:
     pattern: Path
     sizes: dict[str, int]
     units: str | None = None
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ class Order:
 # -- parsing -------------------------------------------------------------------------------------
 
 _ORDER_KEYS = {"id", "customer", "due", "notes"}
-_GARMENT_KEYS = {"pattern", "sizes", "name", "units"}
+_GARMENT_KEYS = {"pattern", "sizes", "name", "units", "encoding"}
 _FABRIC_KEYS = {"name", "width_mm", "spacing_mm", "margin_mm", "nap", "tilt_deg", "pairs",
                 "shrinkage_pct", "categories"}
 
@@ -255,7 +258,13 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
         out[str(size)] = n
     name = c.string(g, "name", where, required=False) or path.stem
     units = c.string(g, "units", where, required=False)
-    return Garment(name=name, pattern=path, sizes=out, units=units)
+    encoding = c.string(g, "encoding", where, required=False)
+    if encoding is not None:
+        try:
+            encoding = check_encoding(encoding, what=f"{where}.encoding")
+        except KitcutError as exc:
+            raise OrderError(exc.message, file=c.file) from None
+    return Garment(name=name, pattern=path, sizes=out, units=units, encoding=encoding)
 
 
 def _parse_fabric(f, i: int, c: _Checker) -> Fabric:

@@ -128,10 +128,10 @@ def shrink_piece(piece: Piece, shrinkage_pct: tuple[float, float]) -> Piece:
     return _affine(piece, fx, fy)
 
 
-def _default_reader(path: Path, units: str | None) -> Pattern:
+def _default_reader(path: Path, units: str | None, *, encoding: str | None = None) -> Pattern:
     from kitcut.formats.read import read_pattern
 
-    return read_pattern(path, units=units)
+    return read_pattern(path, units=units, encoding=encoding)
 
 
 def _fabric_for(order: Order, piece: Piece) -> int | None:
@@ -155,6 +155,10 @@ def plan_order(
     fabric without a ``categories`` list (which takes everything); a piece without a category
     goes to the first fabric without a list. Quantity per size = piece quantity × garments of
     that size. Pieces without a size in a sized pattern are cut for every size.
+
+    ``reader(path, units)`` reads a pattern; a garment's ``encoding`` is passed to it as the
+    keyword ``encoding`` (only when the order gives one, so plugged-in readers without that
+    keyword still serve orders that do not).
     """
     read = reader or _default_reader
     file = str(order.path) if order.path else None
@@ -162,7 +166,7 @@ def plan_order(
     patterns: dict[str, Pattern] = {}
     for gi, g in enumerate(order.garments):
         try:
-            pattern = read(g.pattern, g.units)
+            pattern = read(g.pattern, g.units, **({"encoding": g.encoding} if g.encoding else {}))
         except KitcutError as exc:
             raise OrderError(f"garments[{gi}].pattern: cannot read {g.pattern.name}: {exc}",
                              file=file) from exc
