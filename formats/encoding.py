@@ -45,8 +45,7 @@ MIN_SURE_BYTES = 3
 #: At most this much text is given to the detector (all of it is still checked to decode).
 _SAMPLE_BYTES = 256 * 1024
 
-_CODEPAGE = re.compile(rb"(?m)^[ \t]*9[ \t]*\r?\n[ \t]*\$DWGCODEPAGE[ \t]*\r?\n[ \t]*3[ \t]*\r?\n([^\r\n]*)")
-_ACADVER = re.compile(rb"(?m)^[ \t]*9[ \t]*\r?\n[ \t]*\$ACADVER[ \t]*\r?\n[ \t]*1[ \t]*\r?\n([^\r\n]*)")
+_VALUE = re.compile(rb"[ \t]*\r?\n[ \t]*(\d+)[ \t]*\r?\n([^\r\n]*)")
 _EXTRA_CODEPAGES = {"UTF8": "utf-8", "UTF-8": "utf-8", "ANSI_65001": "utf-8", "GB2312": "gbk",
                     "BIG5": "cp950", "KSC5601": "cp949", "JOHAB": "johab", "DOS932": "cp932",
                     "ISO8859-1": "latin-1"}
@@ -154,15 +153,24 @@ def _text_lines(data: bytes) -> list[bytes]:
     return [ln for ln in data.splitlines() if not ln.isascii()]
 
 
+def _header(data: bytes, name: bytes, code: bytes) -> bytes | None:
+    """The value of header variable ``name`` (group ``code``), ``None`` when absent."""
+    at = data.find(name)
+    if at < 0:
+        return None
+    m = _VALUE.match(data, at + len(name))
+    return m.group(2).strip() if m and m.group(1) == code else None
+
+
 def _declared(data: bytes) -> tuple[str | None, str | None]:
     """``(what the file declares, its codec)``: UTF-8 for R2007+, else ``$DWGCODEPAGE``."""
-    ver = _ACADVER.search(data)
-    if ver and ver.group(1).strip().upper() >= b"AC1021":
-        return f"UTF-8 (DXF {ver.group(1).strip().decode('ascii', 'replace')})", "utf-8"
-    cp = _CODEPAGE.search(data)
+    ver = _header(data, b"$ACADVER", b"1")
+    if ver and ver.upper() >= b"AC1021":
+        return f"UTF-8 (DXF {ver.decode('ascii', 'replace')})", "utf-8"
+    cp = _header(data, b"$DWGCODEPAGE", b"3")
     if not cp:
         return None, None
-    value = cp.group(1).strip().decode("latin-1")
+    value = cp.decode("latin-1")
     return value, codepage_codec(value)
 
 
