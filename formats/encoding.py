@@ -45,6 +45,7 @@ MIN_SURE_BYTES = 3
 #: At most this much text is given to the detector (all of it is still checked to decode).
 _SAMPLE_BYTES = 256 * 1024
 
+_HIGH = bytes(range(128, 256))
 _VALUE = re.compile(rb"[ \t]*\r?\n[ \t]*(\d+)[ \t]*\r?\n([^\r\n]*)")
 _EXTRA_CODEPAGES = {"UTF8": "utf-8", "UTF-8": "utf-8", "ANSI_65001": "utf-8", "GB2312": "gbk",
                     "BIG5": "cp950", "KSC5601": "cp949", "JOHAB": "johab", "DOS932": "cp932",
@@ -202,7 +203,7 @@ def _detect(lines: list[bytes]) -> tuple[str, float, tuple[str, ...]] | None:
     of it are equally plausible, and among those a multibyte reading beats cp1252 (GBK read as
     cp1252 is the classic ``Ç°Æ¬`` mojibake, which a short text does not show as mess), then
     the more coherent one, then the order of :data:`CANDIDATES`. Confidence is one minus the
-    winner's mess, divided by the number of plausible readings that differ from it.
+    winner's mess, divided by the number of different texts the plausible readings give.
     """
     sample = _sample(lines)
     rated = []
@@ -215,8 +216,7 @@ def _detect(lines: list[bytes]) -> tuple[str, float, tuple[str, ...]] | None:
     if not rated:
         return None
     low = min(r[0] for r in rated)
-    plausible = sorted(r for r in rated if r[0] <= low + _TIE)
-    plausible.sort(key=lambda r: (r[1], r[2], r[3]))
+    plausible = sorted((r for r in rated if r[0] <= low + _TIE), key=lambda r: (r[1], r[2], r[3]))
     chosen = plausible[0]
     readings = {chosen[4]: sample.decode(chosen[4])}
     for r in plausible[1:]:
@@ -240,7 +240,7 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
         return None
     report = report if report is not None else ImportReport()
     lines = _text_lines(data)
-    nbytes = sum(sum(1 for b in ln if b > 127) for ln in lines)
+    nbytes = sum(len(ln) - len(ln.translate(None, _HIGH)) for ln in lines)
     declared, declared_codec = _declared(data)
     base = {"declared": declared, "lines": len(lines), "nonascii_bytes": nbytes}
     if forced:
@@ -273,14 +273,20 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
     codec, confidence, others = found
     name = _narrow(codec, lines)
     sure = not others and nbytes >= MIN_SURE_BYTES
+    first = _differing(lines, codec, others[0]) if others else lines[0]
     msg = (f"text encoding: {why}; {name} detected (confidence {confidence:.2f}) from {nbytes} non-ASCII "
-           f"byte(s) in {len(lines)} text line(s), e.g. {_shown(lines[0], codec)}")
+           f"byte(s) in {len(lines)} text line(s), e.g. {_shown(first, codec)}")
     if not sure:
-        alts = ", ".join(f"{_narrow(c, lines)} {_shown(lines[0], c)}" for c in others)
+        alts = ", ".join(f"{_narrow(c, lines)} {_shown(_differing(lines, codec, c), c)}" for c in others)
         msg += ("; unsure: " + (f"the texts also read as {alts}" if alts else "too little text to be sure"))
     report.warn(msg + ("; give --encoding NAME if names look wrong" if sure else
                        "; give --encoding NAME to choose"))
     return TextDecision(codec, name, "detected", confidence, alternatives=others, **base)
+
+
+def _differing(lines: list[bytes], a: str, b: str) -> bytes:
+    """The first line that ``a`` and ``b`` read differently (the sample a remark shows)."""
+    return next((ln for ln in lines if ln.decode(a, "replace") != ln.decode(b, "replace")), lines[0])
 
 
 def _first_bad(lines: list[bytes], codec: str) -> bytes:

@@ -241,7 +241,7 @@ def test_detection_is_right_or_says_it_is_unsure(case):
     right = got == [f"Piece Name: {n}" for n in picked]
     if not right:
         assert "unsure" in note, (picked, codec, note)
-        first = next(ln for ln in lines if not ln.isascii())
-        assert first.decode(codec)[:20] in note, note  # the true reading is offered
+        # the true reading is offered
+        assert any(ln.decode(codec)[:20] in note for ln in lines if not ln.isascii()), note
     if sum(b > 127 for ln in lines for b in ln) >= 32:
         assert right, (picked, codec, note)
