@@ -31,6 +31,18 @@ def info(file: str, as_json: bool, **options) -> None:
 _UNIT_NAMES = {"in": "inches", "ft": "feet", "mm": "mm", "cm": "cm", "m": "metres"}
 
 
+def _encoding_line(data: dict) -> str:
+    how = {"declared": "declared", "detected": "detected", "forced": "--encoding", "ascii": "plain ASCII",
+           "fallback": "no encoding fits: fallback"}.get(data["encoding_rule"], data["encoding_rule"])
+    if data["encoding_rule"] == "declared" and data["encoding_declared"]:
+        how += f" {data['encoding_declared']}"
+    if data["encoding_confidence"] is not None:
+        how += f", confidence {data['encoding_confidence']:.2f}"
+    if data["encoding_declared"] and data["encoding_rule"] not in ("declared", "ascii"):
+        how += f"; the file declares {data['encoding_declared']}"
+    return f"{data['encoding']} ({how})"
+
+
 def _fmt_qty(p: dict) -> str:
     q = str(p["quantity"])
     return f"{q} ({p['flipped']} flipped)" if p["flipped"] else q
@@ -62,6 +74,8 @@ def _table(data: dict) -> None:
     console.print(t)
     console.print(f"{data['piece_count']} pieces, {data['copies']} copies, total area "
                   f"{data['total_area_mm2']:,.0f} {unit}² (area × quantity)", markup=False)
+    if data["encoding"]:
+        console.print(f"texts decoded as {_encoding_line(data)}", markup=False)
     notes = data["warnings"]
     if notes:
         click.echo(f"\n{len(notes)} import remark(s): {data['repairs']} repair(s), {data['skipped']} "

@@ -1,7 +1,7 @@
 """Options shared by the commands that read a pattern (``nest``, ``nest info``).
 
 :func:`import_options` adds the import options (units, tolerance, strict, repair and the
-hairline-loop rule, fold pieces) and the job options (``--sizes``, ``--quantity``) to a click
+hairline-loop rule, fold pieces, text encoding) and the job options (``--sizes``, ``--quantity``) to a click
 command; :func:`load` reads the pattern with them.
 """
 
@@ -9,7 +9,21 @@ from __future__ import annotations
 
 import click
 
-__all__ = ["import_options", "load"]
+__all__ = ["import_options", "load", "encoding_option"]
+
+
+def encoding_option(ctx, param, value: str | None) -> str | None:
+    """Click callback of ``--encoding``: the codec name, or a usage error naming the option."""
+    if value is None:
+        return None
+    from kitcut.errors import InputError
+    from kitcut.formats.encoding import check_encoding
+
+    try:
+        return check_encoding(value)
+    except InputError as exc:
+        raise click.BadParameter(exc.message.split(": ", 1)[-1], ctx=ctx, param=param) from None
+
 
 _OPTIONS = [
     click.option("--units", help="Units of a DXF that does not say (mm, cm, m, in, ft, metric, english)."),
@@ -23,6 +37,9 @@ _OPTIONS = [
     click.option("--max-loop-pct", type=click.FloatRange(min=0, max=100), default=0.5, show_default=True,
                  help="... and at most this share of the piece's area (%)."),
     click.option("--keep-folded", is_flag=True, help="Keep fold pieces as halves (cut on a folded spread)."),
+    click.option("--encoding", callback=encoding_option, metavar="NAME",
+                 help="Text encoding of the DXF's names (gbk, big5, cp932, utf-8, cp1252...; "
+                      "default: declared, else detected)."),
     click.option("--sizes", "sizes_text", metavar="M,L|S=2,M=3",
                  help="Sizes to cut: one garment each (M,L) or garments per size (S=2,M=3). "
                       "Default: every size once."),
@@ -40,8 +57,8 @@ def import_options(fn):
     return fn
 
 
-def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, keep_folded, sizes_text,
-         quantity_texts, pairs: bool = True):
+def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, keep_folded, encoding,
+         sizes_text, quantity_texts, pairs: bool = True):
     """The pattern of ``file`` as the import and job options ask."""
     from kitcut.formats.outline import LoopRule
     from kitcut.kits.quantities import load_pattern, parse_quantities, parse_sizes
@@ -49,5 +66,5 @@ def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, 
     return load_pattern(
         file, sizes=parse_sizes(sizes_text), quantities=parse_quantities(quantity_texts), pairs=pairs,
         units=units, tolerance=tolerance, strict=strict, unfold=not keep_folded, repair=repair,
-        loops=LoopRule(max_loop_mm2, max_loop_pct),
+        loops=LoopRule(max_loop_mm2, max_loop_pct), encoding=encoding,
     )

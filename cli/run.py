@@ -155,6 +155,8 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool) -> No
         "compile_s": s.get("compile_s"),
         "time_to_first_s": s.get("time_to_first_s"),
         "import_notes": len(pattern.report.entries),
+        "encoding": pattern.encoding.name if pattern.encoding else None,
+        "encoding_rule": pattern.encoding.rule if pattern.encoding else None,
         "files": [str(f) for f in files],
     }
     if as_json:

@@ -36,6 +36,7 @@ from ezdxf.layouts import BlockLayout
 
 from kitcut.errors import GeometryError, KitcutError, UnitsError
 from kitcut.fileio import atomic_write
+from kitcut.formats.texts import escape
 from kitcut.model import Drill, Line, Pattern, Piece
 
 __all__ = [
@@ -156,9 +157,12 @@ def add_piece_block(doc: Drawing, piece: Piece, name: str, *, units: str = "mm")
 
 
 def block_name(piece: Piece) -> str:
-    """The AccuMark-style block name ``<piece>_<size>``, restricted to R12-safe characters."""
+    """The AccuMark-style block name ``<piece>_<size>``, restricted to R12-safe characters
+    (other scripts transliterated: ``前片_M`` -> ``QianPian_M``)."""
+    from anyascii import anyascii
+
     raw = piece.name if piece.size is None else f"{piece.name}_{piece.size}"
-    return re.sub(r"[^A-Za-z0-9_\-$]", "_", raw) or "PIECE"
+    return re.sub(r"[^A-Za-z0-9_\-$]", "_", anyascii(raw)) or "PIECE"
 
 
 # -- fold lines -----------------------------------------------------------------------------
@@ -299,7 +303,7 @@ def aama_bytes(doc: Drawing) -> bytes:
     """Serialise an R12 drawing as AccuMark reads it: empty header, no layout blocks."""
     stream = io.StringIO()
     gerber_D6673.export_stream(doc, stream)
-    return stream.getvalue().encode("ascii", errors="dxfreplace")
+    return escape(stream.getvalue()).encode("ascii")  # non-ASCII texts as \U+XXXX, as R12 carries them
 
 
 def save_aama_document(doc: Drawing, path: str | os.PathLike) -> None:

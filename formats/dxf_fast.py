@@ -11,9 +11,12 @@ Both paths give the same :class:`Ent` objects, so the AAMA reader has one code p
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from kitcut.formats.texts import dxf_text, unescape
 
 __all__ = ["Ent", "DxfData", "parse_fast", "from_ezdxf_entity", "from_ezdxf_doc", "insert_matrix"]
 
@@ -90,17 +93,38 @@ def _strings(codes, vals, owner, code) -> dict:
     return {int(owner[i]): vals[i] for i in idx}
 
 
-def parse_fast(data: bytes) -> DxfData | None:
-    """Parse an ASCII DXF of the AAMA subset; ``None`` when the file needs the full reader."""
-    if data.startswith(b"AutoCAD Binary DXF"):
-        return None
+def _utf8_else_cp1252(s: str) -> str:
+    raw = s.encode("latin-1")
     try:
-        text = data.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    lines = text.splitlines()
+        return raw.decode("cp1252", errors="replace")
+
+
+def _lines(data: bytes) -> list[str]:
+    """The lines of the file, byte for byte (Latin-1), split only at CR/LF."""
+    text = data.decode("latin-1")
+    lines = text.split("\n") if "\n" in text else text.split("\r")
+    if "\r" in text:
+        lines = [ln.rstrip("\r") for ln in lines]
+    while lines and not lines[-1]:
+        lines.pop()
     if len(lines) % 2:
         lines = lines[:-1]
+    return lines
+
+
+def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfData | None:
+    """Parse an ASCII DXF of the AAMA subset; ``None`` when the file needs the full reader.
+
+    Lines are read byte for byte; ``decode`` turns a string value (a Latin-1 reading of its
+    bytes) into its text (see :meth:`kitcut.formats.encoding.TextDecision.decode_value`;
+    default: UTF-8, else cp1252). DXF escapes in texts are then resolved
+    (:func:`kitcut.formats.texts.dxf_text`)."""
+    if data.startswith(b"AutoCAD Binary DXF"):
+        return None
+    decode = decode or _utf8_else_cp1252
+    lines = _lines(data)
     try:
         codes = np.array(lines[0::2]).astype(np.int64)
     except ValueError:
@@ -128,10 +152,10 @@ def parse_fast(data: bytes) -> DxfData | None:
         FL = _column(codes, vals, owner, n, 70, 0.0)
     except ValueError:
         return None
-    layers = _strings(codes, vals, owner, 8)
+    layers = {k: decode(v) for k, v in _strings(codes, vals, owner, 8).items()}
     handles = _strings(codes, vals, owner, 5)
-    names = _strings(codes, vals, owner, 2)
-    texts = _strings(codes, vals, owner, 1)
+    names = {k: unescape(decode(v)) for k, v in _strings(codes, vals, owner, 2).items()}
+    texts = {k: dxf_text(decode(v)) for k, v in _strings(codes, vals, owner, 1).items()}
     tags = names  # ATTRIB/ATTDEF tag is group 2 as well
     insunits = None
     hdr = np.flatnonzero(codes == 9)
@@ -255,10 +279,10 @@ def from_ezdxf_entity(e, flat_tol: float) -> Ent:
         ins = e.dxf.get("insert", None)
         if ins is not None:
             ent.x, ent.y, ent.z = ins.x, ins.y, ins.z
-        ent.text = entity_text(e) if t == "MTEXT" else (e.dxf.get("text", "") or "")
-        ent.tag = e.dxf.get("tag", "") if t in ("ATTRIB", "ATTDEF") else ""
+        ent.text = entity_text(e) if t == "MTEXT" else dxf_text(e.dxf.get("text", "") or "")
+        ent.tag = unescape(e.dxf.get("tag", "") or "") if t in ("ATTRIB", "ATTDEF") else ""
     elif t == "INSERT":
-        ent.name = e.dxf.name
+        ent.name = unescape(e.dxf.name)
         m = np.array(list(e.matrix44().rows()), dtype=np.float64)
         ent.A, ent.t = m[:2, :2].copy(), m[3, :2].copy()
         ent.attribs = [from_ezdxf_entity(a, flat_tol) for a in getattr(e, "attribs", [])]
@@ -272,5 +296,5 @@ def from_ezdxf_doc(doc, flat_tol: float) -> DxfData:
     for blk in doc.blocks:
         if blk.name.startswith("*"):
             continue
-        blocks[blk.name] = [from_ezdxf_entity(e, flat_tol) for e in blk]
+        blocks[unescape(blk.name)] = [from_ezdxf_entity(e, flat_tol) for e in blk]
     return DxfData(msp=msp, blocks=blocks, insunits=doc.header.get("$INSUNITS", None), fast=False)

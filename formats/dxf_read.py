@@ -17,6 +17,7 @@ from kitcut.errors import DXFFormatError, GeometryError, InputError, KitcutError
 from kitcut.formats import aama, plain_dxf
 from kitcut.formats.build import RawPiece, build_piece
 from kitcut.formats.dxf_fast import DxfData, from_ezdxf_doc, from_ezdxf_entity, parse_fast
+from kitcut.formats.encoding import TextDecision, decide_encoding, transcode
 from kitcut.formats.outline import Fixer, LoopRule
 from kitcut.formats.sizes import keep_sizes, select_sizes
 from kitcut.formats.texts import parse_quantity
@@ -66,20 +67,32 @@ def _has_modelspace(doc) -> bool:
     return True
 
 
-def open_dxf(path, report: ImportReport, *, file: str):
+def open_dxf(path, report: ImportReport, *, file: str, text: TextDecision | None = None,
+             data: bytes | None = None):
     """The ezdxf document of ``path`` (strict reader first, then the recovering one);
-    :class:`DXFFormatError` when the file cannot be read."""
+    :class:`DXFFormatError` when the file cannot be read.
+
+    ``text`` is the encoding decided for the file's texts (:mod:`kitcut.formats.encoding`):
+    the strict reader decodes with it; the recovering reader, which takes no encoding, reads
+    ``data`` with its texts rewritten as ``\\U+XXXX`` escapes."""
+    import io
+
     import ezdxf
     from ezdxf import recover
 
+    codec = text.codec if text is not None and text.rule != "ascii" else None
     try:
-        doc = ezdxf.readfile(str(path))
+        doc = ezdxf.readfile(str(path), encoding=codec, errors="replace")
         if _has_modelspace(doc):
             return doc
     except Exception:  # noqa: BLE001 - any strict-reader failure: try the recovering reader
         pass
     try:
-        doc, auditor = recover.readfile(str(path))
+        if codec is not None:
+            raw = data if data is not None else Path(path).read_bytes()
+            doc, auditor = recover.read(io.BytesIO(transcode(raw, text)), errors="replace")
+        else:
+            doc, auditor = recover.readfile(str(path), errors="replace")
     except Exception as exc:  # noqa: BLE001
         raise DXFFormatError(f"not a readable DXF ({type(exc).__name__}: {exc})", file=file) from None
     if not _has_modelspace(doc):
@@ -263,7 +276,7 @@ def _simplify(piece, tolerance: float, fixer: Fixer):
 
 def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
              unfold: bool = True, repair: bool = False, fast: bool = True, sizes=None,
-             loops: LoopRule | None = None) -> Pattern:
+             loops: LoopRule | None = None, encoding: str | None = None) -> Pattern:
     """Read a pattern DXF; see :func:`kitcut.formats.read.read_pattern` for the options.
 
     ``fast=False`` reads AAMA files with ezdxf instead of the fast reader (for comparisons)."""
@@ -272,23 +285,28 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
         raise InputError(f"--tolerance must be positive, got {tolerance:g}", file=file)
     report = ImportReport()
     raw_bytes = _read_bytes(path, file)
+    try:
+        text = decide_encoding(raw_bytes, encoding, report=report)
+    except KitcutError as exc:
+        exc.file = exc.file or file
+        raise
     data = None
     if fast:
         try:
-            data = parse_fast(raw_bytes)
+            data = parse_fast(raw_bytes, text.decode_value if text else None)
         except Exception:  # noqa: BLE001 - anything odd: the full reader decides
             data = None
-    del raw_bytes
     doc = None
     if data is None or not aama.is_aama(data):
         if data is not None and not data.msp:
             hint = _unused_blocks(data)
             raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
-        doc = open_dxf(path, report, file=file)
+        doc = open_dxf(path, report, file=file, text=text, data=raw_bytes)
         if len(doc.modelspace()) == 0:
             hint = _unused_blocks(from_ezdxf_doc(doc, 1.0)) if len(doc.blocks) > 2 else ""
             raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
         data = None
+    del raw_bytes
     if data is not None:
         ents = [*data.msp, *(e for b in data.blocks.values() for e in b)]
         check_limit("max_entities", len(ents) + sum(len(e.points) for e in ents if e.points is not None),
@@ -357,4 +375,5 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
         units_in=unit,
         units_rule=rule,
         report=report,
+        encoding=text.encoding if text else None,
     )

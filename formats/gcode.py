@@ -29,7 +29,16 @@ def gnum(v: float) -> str:
 
 
 def _comment(text: str) -> str:
-    return "".join(c if 32 <= ord(c) < 127 and c not in "()" else "_" for c in text)
+    """``text`` safe inside a ``( )`` comment: printable ASCII without parentheses (other
+    scripts transliterated first, ``前片`` -> ``QianPian``; ``;`` too, which some controllers
+    read as the start of a comment).
+
+    >>> _comment("前片 (M); X1")
+    'QianPian _M__ X1'
+    """
+    from anyascii import anyascii
+
+    return "".join(c if 32 <= ord(c) < 127 and c not in "();" else "_" for c in anyascii(text))
 
 
 def to_gcode(

@@ -5,8 +5,8 @@ Integer plotter units (``device.units_per_mm``, 40/mm by default), absolute ``PU
 ``FS`` force only when the profile gives one, labels as ``LBtext`` + ETX. Features in the order
 of :mod:`kitcut.formats.cutorder` (inner features before the outline that frees the piece).
 
->>> hpgl_text("Front (M) · 2")
-'Front (M) - 2'
+>>> hpgl_text("Front (M) · 2"), hpgl_text("前片 (M)")
+('Front (M) - 2', 'QianPian (M)')
 """
 
 from __future__ import annotations
@@ -27,8 +27,12 @@ _PAIRS_PER_PD = 60
 
 
 def hpgl_text(text: str) -> str:
-    """Label text a plotter accepts: printable ASCII, no ``;`` or ETX."""
-    text = text.replace("·", "-").replace("×", "x")
+    """Label text a plotter accepts: printable ASCII, no ``;`` or ETX. Other scripts are
+    transliterated (anyascii: ``前片`` -> ``QianPian``) before anything else is made inert, so a
+    transliteration can never bring in a command character (``；`` becomes ``;``, then ``?``)."""
+    from anyascii import anyascii
+
+    text = anyascii(text.replace("·", "-").replace("×", "x"))
     return "".join(c if 32 <= ord(c) < 127 and c != ";" else "?" for c in text)
 
 

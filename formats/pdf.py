@@ -15,6 +15,7 @@ import datetime as _dt
 from fpdf import FPDF
 
 from kitcut.formats.page import PAPER_MM, PT_PER_MM, Page, PlacedPiece, Sheet, build_sheet, fill_colour
+from kitcut.formats.pdf_fonts import font_note, use_font
 from kitcut.model import Marker
 
 __all__ = [
@@ -33,7 +34,8 @@ FIXED_DATE = _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
 
 
 def pdf_text(text: str) -> str:
-    """Text the core PDF fonts can show (Latin-1; anything else becomes ``?``)."""
+    """Text the core PDF fonts can show (Latin-1; anything else becomes ``?``). Writers draw
+    names with :func:`kitcut.formats.pdf_fonts.use_font` instead, which keeps every script."""
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
@@ -44,12 +46,22 @@ def new_pdf(title: str | None = None) -> FPDF:
     pdf.set_creation_date(FIXED_DATE)
     pdf.set_creator("kitcut")
     if title:
-        pdf.set_title(pdf_text(title))
+        pdf.set_title(title)  # PDF metadata is Unicode whatever the fonts
     pdf.set_font("helvetica", size=10)
     return pdf
 
 
 def pdf_bytes(pdf: FPDF) -> bytes:
+    """The finished PDF; a note at the top of page 1 when names had to be transliterated."""
+    note = font_note(pdf)
+    if note and pdf.pages_count:
+        page = pdf.page
+        pdf.page = 1
+        pdf.set_font("helvetica", size=7)
+        pdf.set_text_color(200, 0, 0)
+        pdf.text(3, 4, note)
+        pdf.set_text_color(0)
+        pdf.page = page
     return bytes(pdf.output())
 
 
@@ -109,8 +121,7 @@ def draw_piece(
         h = t.height * page.scale
         if h >= 0.8:
             ((x, y),) = _pts(page, [(t.x, t.y)])
-            pdf.set_font("helvetica", size=_font_pt(h))
-            text = pdf_text(t.text)
+            text = use_font(pdf, t.text, size=_font_pt(h))
             w = pdf.get_string_width(text)
             with pdf.rotation(t.angle_deg, x, y):
                 pdf.text(x - w / 2, y + h * 0.35, text)
@@ -144,10 +155,9 @@ def draw_sheet(
 
 
 def _title(pdf: FPDF, x: float, y: float, lines: list[str], size_mm: float) -> None:
-    pdf.set_font("helvetica", size=_font_pt(size_mm))
     pdf.set_text_color(0)
     for i, line in enumerate(lines):
-        pdf.text(x, y + i * size_mm * 1.4, pdf_text(line))
+        pdf.text(x, y + i * size_mm * 1.4, use_font(pdf, line, size=_font_pt(size_mm)))
 
 
 def _figures(sheet: Sheet) -> list[str]:

@@ -14,7 +14,8 @@ import numpy as np
 from shapely.geometry import Polygon
 
 from kitcut.formats.page import Page, Sheet, build_sheet, fill_colour
-from kitcut.formats.pdf import _pts, new_pdf, pdf_bytes, pdf_text
+from kitcut.formats.pdf import _pts, new_pdf, pdf_bytes
+from kitcut.formats.pdf_fonts import use_font
 from kitcut.model import Marker
 
 __all__ = ["BLEED", "MARK_STEP", "EDGE", "registration_marks", "to_print_pdf", "render"]
@@ -57,9 +58,8 @@ def to_print_pdf(marker: Marker | Sheet, *, bleed: float = BLEED, scale: float =
             pdf.polygon(_pts(page, c), style="D")
         t = p.label
         ((x, y),) = _pts(page, [(t.x, t.y)])
-        pdf.set_font("helvetica", size=t.height * scale * 72 / 25.4 * 0.6)
         pdf.set_text_color(60)
-        text = pdf_text(t.text)
+        text = use_font(pdf, t.text, size=t.height * scale * 72 / 25.4 * 0.6)
         with pdf.rotation(t.angle_deg, x, y):
             pdf.text(x - pdf.get_string_width(text) / 2, y, text)
     pdf.set_draw_color(0)
@@ -70,12 +70,11 @@ def to_print_pdf(marker: Marker | Sheet, *, bleed: float = BLEED, scale: float =
         pdf.circle(x, y, r, style="D")
         pdf.line(x - 1.6 * r, y, x + 1.6 * r, y)
         pdf.line(x, y - 1.6 * r, x, y + 1.6 * r)
-    pdf.set_font("helvetica", size=8)
     pdf.set_text_color(0)
     pdf.text(
         EDGE * scale + 10,
         size[1] - 3,
-        pdf_text(f"{sheet.title} - print 1:1, scale {scale:g}, bleed {bleed:g} mm"),
+        use_font(pdf, f"{sheet.title} - print 1:1, scale {scale:g}, bleed {bleed:g} mm", size=8),
     )
     return pdf_bytes(pdf)
 

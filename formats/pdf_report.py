@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from kitcut.formats.devices import Device
 from kitcut.formats.page import PAPER_MM, Page, build_sheet
-from kitcut.formats.pdf import draw_sheet, new_pdf, pdf_bytes, pdf_text
+from kitcut.formats.pdf import draw_sheet, new_pdf, pdf_bytes
+from kitcut.formats.pdf_fonts import use_font
 from kitcut.formats.report import marker_report
 from kitcut.model import Marker
 
@@ -55,20 +56,17 @@ def render(marker: Marker, device: Device | None = None) -> bytes:
     w, h = PAPER_MM["a4"]
     pdf = new_pdf(f"Marker report {marker.name or ''}".strip())
     pdf.add_page(format=(w, h))
-    pdf.set_font("helvetica", "B", 14)
-    pdf.text(15, 20, pdf_text(f"Marker report: {marker.name or 'marker'}"))
+    pdf.text(15, 20, use_font(pdf, f"Marker report: {marker.name or 'marker'}", "B", 14))
     y = 30.0
     for label, value in report_rows(rep):
-        pdf.set_font("helvetica", "B", 9)
-        pdf.text(15, y, pdf_text(label))
-        pdf.set_font("helvetica", "", 9)
+        pdf.text(15, y, use_font(pdf, label, "B", 9))
+        text = use_font(pdf, value, "", 9)
         pdf.set_xy(75, y - 3.2)
-        pdf.multi_cell(w - 90, 4.2, pdf_text(value))
+        pdf.multi_cell(w - 90, 4.2, text)
         y = max(y + 6.0, pdf.get_y() + 2.5)
     box_top = y + 4
     page = Page.fit(sheet.extent, (w, h - box_top), margin=15.0)
     page = Page((w, h), 15.0, page.scale, page.offset)
     draw_sheet(pdf, sheet, page, fill=True, line_mm=0.15)
-    pdf.set_font("helvetica", "", 8)
-    pdf.text(15, h - 8, pdf_text(f"overview at 1:{1 / page.scale:,.0f}"))
+    pdf.text(15, h - 8, use_font(pdf, f"overview at 1:{1 / page.scale:,.0f}", "", 8))
     return pdf_bytes(pdf)

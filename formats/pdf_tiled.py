@@ -14,7 +14,8 @@ import math
 from fpdf import FPDF
 
 from kitcut.formats.page import PAPER_MM, Page, Sheet, build_sheet
-from kitcut.formats.pdf import _pts, draw_sheet, new_pdf, pdf_bytes, pdf_text
+from kitcut.formats.pdf import _pts, draw_sheet, new_pdf, pdf_bytes
+from kitcut.formats.pdf_fonts import use_font
 from kitcut.model import Marker
 
 __all__ = ["tile_grid", "to_tiled_pdf", "render_a4", "render_a3", "TEST_SQUARE_MM"]
@@ -50,7 +51,6 @@ def _cross(pdf: FPDF, x: float, y: float, s: float = 4.0) -> None:
 def _cover(pdf: FPDF, sheet: Sheet, tiles, grid, paper: str, overlap: float) -> None:
     pw, ph = PAPER_MM[paper]
     pdf.add_page(format=(pw, ph))
-    pdf.set_font("helvetica", size=11)
     lines = [
         f"Tiled marker {sheet.name or ''} on {paper.upper()}: {grid[0]} rows x {grid[1]} columns, "
         f"{len(tiles)} pages",
@@ -59,7 +59,7 @@ def _cover(pdf: FPDF, sheet: Sheet, tiles, grid, paper: str, overlap: float) -> 
         "Print at 100 % (no fit-to-page); the square must measure 100 mm.",
     ]
     for i, line in enumerate(lines):
-        pdf.text(MARGIN, MARGIN + 5 + 5 * i, pdf_text(line))
+        pdf.text(MARGIN, MARGIN + 5 + 5 * i, use_font(pdf, line, size=11))
     # the test square, filled so it can be measured
     sq_x, sq_y = MARGIN, ph - MARGIN - TEST_SQUARE_MM
     pdf.set_fill_color(0)
@@ -113,15 +113,9 @@ def to_tiled_pdf(marker: Marker | Sheet, paper: str = "a4", overlap: float = 10.
         for x in (MARGIN + overlap / 2, MARGIN + win_w - overlap / 2):
             for y in (MARGIN + overlap / 2, MARGIN + win_h - overlap / 2):
                 _cross(pdf, x, y, 3.0)
-        pdf.set_font("helvetica", size=9)
-        pdf.text(
-            MARGIN,
-            ph - MARGIN - 2,
-            pdf_text(
-                f"row {r}, col {c}   ({grid[0]} x {grid[1]}; "
-                f"{sheet.name or 'marker'}; 1:1, overlap {overlap:g} mm)"
-            ),
-        )
+        label = (f"row {r}, col {c}   ({grid[0]} x {grid[1]}; {sheet.name or 'marker'}; 1:1, "
+                 f"overlap {overlap:g} mm)")
+        pdf.text(MARGIN, ph - MARGIN - 2, use_font(pdf, label, size=9))
     return pdf_bytes(pdf)
 
 

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from kitcut.errors import GeometryError, InputError
+from kitcut.formats.encoding import check_encoding
 from kitcut.limits import check as check_limit
 from kitcut.model import Pattern
 
@@ -33,7 +34,8 @@ def sniff(path) -> str:
 
 
 def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
-                 unfold: bool = True, repair: bool = False, sizes=None, loops=None) -> Pattern:
+                 unfold: bool = True, repair: bool = False, sizes=None, loops=None,
+                 encoding: str | None = None) -> Pattern:
     """Read a pattern file: AAMA / ASTM D6673 DXF, plain DXF, or a jagua-rs JSON instance.
 
     ``units`` overrides the drawing units of a DXF ("mm", "cm", "m", "in", "ft", "metric",
@@ -43,7 +45,10 @@ def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, stri
     :class:`~kitcut.formats.outline.LoopRule`) says which tiny loops are repaired without it.
     ``sizes`` (names) reads only those sizes (and pieces without a size): a piece of another
     size that cannot be used is a warning, not an error; ``pattern.sizes`` still lists every
-    size of the file. Every repair, skipped entity and doubt is in ``pattern.report``.
+    size of the file. ``encoding`` forces the text encoding of a DXF ("gbk", "big5", "cp932",
+    "utf-8", "cp1252"...; default: declared or detected, see :mod:`kitcut.formats.encoding`).
+    Every repair, skipped entity and doubt is in ``pattern.report``; ``pattern.encoding``
+    says how the texts were decoded.
     """
     kind = sniff(path)
     check_limit("max_file_mb", Path(path).stat().st_size / 2**20, file=os.fspath(path), what="file size")
@@ -55,11 +60,14 @@ def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, stri
             pattern.report.warn("--sizes ignored: a benchmark instance has no sizes")
         if units not in (None, "unit"):
             pattern.report.warn(f"--units {units} ignored: a benchmark instance keeps its own unit")
+        if encoding:
+            check_encoding(encoding)
+            pattern.report.warn(f"--encoding {encoding} ignored: a benchmark instance is JSON, always UTF-8")
     else:
         from kitcut.formats.dxf_read import read_dxf
 
         pattern = read_dxf(path, units=units, tolerance=tolerance, strict=strict, unfold=unfold,
-                           repair=repair, sizes=sizes, loops=loops)
+                           repair=repair, sizes=sizes, loops=loops, encoding=encoding)
     check_quantities(pattern)
     check_coordinates(pattern)
     return pattern

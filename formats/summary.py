@@ -54,11 +54,16 @@ def pattern_summary(pattern: Pattern) -> dict:
     """
     pieces = [piece_summary(p) for p in pattern.pieces]
     total = sum(_full_area(p) * p.quantity for p in pattern.pieces)
+    enc = pattern.encoding
     return {
         "file": pattern.source,
         "units": pattern.units,
         "units_in": pattern.units_in,
         "units_rule": pattern.units_rule,
+        "encoding": enc.name if enc else None,
+        "encoding_rule": enc.rule if enc else None,
+        "encoding_confidence": enc.confidence if enc else None,
+        "encoding_declared": enc.declared if enc else None,
         "style": pattern.style,
         "sizes": list(pattern.size_names),
         "fabric_width": pattern.fabric_width,

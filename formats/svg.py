@@ -12,6 +12,8 @@ marks; the strip frame carries width, length and efficiency.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import svgwrite
 
@@ -27,6 +29,20 @@ SCREEN_PX = (1600.0, 900.0)
 def svg_y(y: float, *, width: float) -> float:
     """Marker y (up) -> SVG y (down) inside a strip of ``width``."""
     return width - y
+
+
+#: Characters XML 1.0 cannot hold (control characters but tab and line ends, lone surrogates,
+#: U+FFFE/U+FFFF): a name carrying one would make the whole file unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` as XML can hold it (any script is fine; forbidden characters become U+FFFD).
+
+    >>> xml_text("前片\x1b") == "前片\ufffd"
+    True
+    """
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def _pts(points: np.ndarray, width: float) -> str:
@@ -65,7 +81,7 @@ def to_svg(marker: Marker | Sheet, *, scale: str = "screen", title: bool = True,
     dwg.viewbox(
         float(fmt_num(vb_x, 3)), float(fmt_num(vb_y, 3)), float(fmt_num(vb_w, 3)), float(fmt_num(vb_h, 3))
     )
-    dwg.set_desc(title=sheet.name or "marker", desc=sheet.title)
+    dwg.set_desc(title=xml_text(sheet.name or "marker"), desc=xml_text(sheet.title))
     line = max(0.0008 * max(L, W), 0.3)
     # strip frame (fabric), usable band and the marker length
     dwg.add(
@@ -93,7 +109,7 @@ def to_svg(marker: Marker | Sheet, *, scale: str = "screen", title: bool = True,
     if title:
         dwg.add(
             dwg.text(
-                sheet.title,
+                xml_text(sheet.title),
                 insert=(0, fmt_num(-head * 0.3)),
                 id="title",
                 font_size=fmt_num(head * 0.5),
@@ -104,7 +120,8 @@ def to_svg(marker: Marker | Sheet, *, scale: str = "screen", title: bool = True,
     pieces = dwg.g(id="pieces", stroke="#000", stroke_width=fmt_num(line, 3), stroke_linejoin="round")
     for p in sheet.pieces:
         g = dwg.g(id=f"piece-{p.index}", **{"class": "piece"})
-        g.set_desc(title=f"{p.name} copy {p.placement.copy}" + (" mirrored" if p.placement.mirrored else ""))
+        side = " mirrored" if p.placement.mirrored else ""
+        g.set_desc(title=xml_text(f"{p.name} copy {p.placement.copy}{side}"))
         colour = fill_colour(p.piece.category or p.piece.size or p.piece.name) if fill else None
         paint = svgwrite.rgb(*colour) if colour else "none"
         d = _path_d((p.outline, *p.cutouts), W)
@@ -133,7 +150,7 @@ def to_svg(marker: Marker | Sheet, *, scale: str = "screen", title: bool = True,
             g.add(dwg.path(d=cross, **{"class": "drill"}))
         t = p.label
         text = dwg.text(
-            t.text,
+            xml_text(t.text),
             insert=(fmt_num(t.x), fmt_num(W - t.y)),
             font_size=fmt_num(t.height),
             font_family="sans-serif",

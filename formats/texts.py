@@ -2,13 +2,17 @@
 
 Keys match case-insensitively with spaces optional: ``Piece Name: X`` (AccuMark),
 ``PIECE NAME: X`` (CLO), ``Piece Name:X`` and ``Size Name:`` (Seamline) all mean the same.
+
+Text values arrive with DXF's own escapes, the same in every reader (see :func:`dxf_text`):
+``\\U+XXXX`` Unicode characters (how R12 files and ezdxf's writer store anything beyond the
+code page), ``\\M+cXXXX`` multibyte characters, and the ``%%`` codes of TEXT entities.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["KEYS", "parse_text", "parse_quantity", "entity_text"]
+__all__ = ["KEYS", "parse_text", "parse_quantity", "entity_text", "dxf_text", "unescape", "escape"]
 
 #: Normalised key (lower case, no spaces) -> field name.
 KEYS = {
@@ -62,16 +66,78 @@ def parse_quantity(value: str) -> tuple[int, int | None]:
     return nums[0] + nums[1], nums[1]
 
 
+_UNICODE = re.compile(r"\\U\+(00(?:0[1-9A-Fa-f]|10)[0-9A-Fa-f]{4}|[0-9A-Fa-f]{4})")
+_PERCENT = re.compile(r"%%([cdpCDP%]|[kouKOU])")
+_PERCENT_CHARS = {"c": "\u00d8", "d": "\u00b0", "p": "\u00b1", "%": "%"}
+
+
+def _surrogates(s: str) -> str:
+    """Pairs of UTF-16 surrogates joined into one character; a lone surrogate becomes U+FFFD."""
+    if not any("\ud800" <= c <= "\udfff" for c in s):
+        return s
+    return s.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def escape(s: str) -> str:
+    """``s`` in plain ASCII: every other character as a ``\\U+XXXX`` escape (beyond the BMP
+    as a UTF-16 surrogate pair), the way DXF R12 carries any character whatever its code page.
+
+    >>> escape("Ärmel 前")
+    '\\\\U+00c4rmel \\\\U+524d'
+    """
+    if s.isascii():
+        return s
+    out = []
+    for c in s:
+        if c.isascii():
+            out.append(c)
+            continue
+        units = c.encode("utf-16-be", "surrogatepass")
+        out += [f"\\U+{int.from_bytes(units[i:i + 2], 'big'):04x}" for i in range(0, len(units), 2)]
+    return "".join(out)
+
+
+def unescape(s: str) -> str:
+    """``\\U+XXXX`` (and ezdxf's 8-digit ``\\U+0001XXXX`` beyond the BMP) and ``\\M+cXXXX``
+    escapes replaced by their characters, as ezdxf's recovering reader does for every text.
+
+    >>> unescape("Piece Name: \\\\U+524d\\\\U+7247")
+    'Piece Name: 前片'
+    """
+    if "\\" not in s:
+        return s
+    out = _UNICODE.sub(lambda m: chr(int(m.group(1), 16)), s)
+    if "\\M+" in out:
+        from ezdxf import decode_mif_to_unicode
+
+        out = decode_mif_to_unicode(out)
+    return _surrogates(out)
+
+
+def dxf_text(s: str) -> str:
+    """The text a TEXT, ATTRIB or ATTDEF value shows: :func:`unescape`, then the ``%%`` codes
+    as ezdxf's ``plain_text`` reads them (``%%c`` Ø, ``%%d`` °, ``%%p`` ±, ``%%%`` %; the
+    underline/overline/strike toggles ``%%u``, ``%%o``, ``%%k`` dropped).
+
+    >>> dxf_text("Hem %%c50 %%uTop%%u 100%%%")
+    'Hem Ø50 Top 100%'
+    """
+    s = unescape(s)
+    if "%%" not in s:
+        return s
+    return _PERCENT.sub(lambda m: _PERCENT_CHARS.get(m.group(1).lower(), ""), s)
+
+
 def entity_text(e) -> str | None:
     """The plain text of a TEXT, MTEXT, ATTRIB or ATTDEF entity (ATTRIB ``tag`` used as key
-    when the value has no key of its own)."""
+    when the value has no key of its own), escapes resolved (:func:`dxf_text`)."""
     t = e.dxftype()
     if t == "MTEXT":
-        return e.plain_text()
+        return unescape(e.plain_text())
     if t in ("TEXT", "ATTRIB", "ATTDEF"):
-        text = e.dxf.get("text", "") or ""
+        text = dxf_text(e.dxf.get("text", "") or "")
         if t != "TEXT" and ":" not in text:
-            tag = e.dxf.get("tag", "") or ""
+            tag = unescape(e.dxf.get("tag", "") or "")
             return f"{tag.replace('_', ' ')}: {text}" if tag else text
         return text
     return None

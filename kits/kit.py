@@ -35,7 +35,8 @@ from kitcut import __version__
 from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.fileio import atomic_write
 from kitcut.formats.marker_json import write_marker
-from kitcut.kits.labels import pdf_text, write_labels_pdf
+from kitcut.formats.pdf_fonts import font_note, use_font
+from kitcut.kits.labels import write_labels_pdf
 from kitcut.kits.manifest import is_complete, write_manifest
 from kitcut.kits.order import Order, check_order_id, load_order, slug
 from kitcut.kits.picklist import Cut, cuts_of, picklist_text, write_picklist_csv
@@ -215,16 +216,16 @@ def workshop_text(order: Order, cuts: list[Cut], fabrics: list[dict]) -> str:
 def _report_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -> None:
     from fpdf import FPDF
 
+    def line(text: str, style: str = "", size: float = 9, h: float = 5) -> None:
+        pdf.cell(0, h, use_font(pdf, text, style, size), new_x="LMARGIN", new_y="NEXT")
+
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_auto_page_break(True, 15)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, pdf_text(f"Kit {report['kit']}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
+    line(f"Kit {report['kit']}", "B", 14, 8)
     for o in report["orders"]:
         due = f", due {o['due']}" if o["due"] else ""
-        pdf.cell(0, 5, pdf_text(f"Order {o['id']}: {o['customer']}{due}; {o['garment_count']} garments, "
-                                f"{o['pieces']} pieces"), new_x="LMARGIN", new_y="NEXT")
+        line(f"Order {o['id']}: {o['customer']}{due}; {o['garment_count']} garments, {o['pieces']} pieces")
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 9)
     cols = [("fabric", 45), ("width mm", 22), ("metres", 22), ("efficiency", 25), ("pieces", 20),
@@ -232,24 +233,23 @@ def _report_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -> 
     for name, w in cols:
         pdf.cell(w, 6, name, border=1)
     pdf.ln()
-    pdf.set_font("Helvetica", "", 9)
     for f in report["fabrics"]:
         metres = f"{f['length_mm'] / 1000:.3f}"
         vals = [f["name"], f"{f['width_mm']:g}", metres, f"{100 * f['efficiency']:.1f} %",
                 str(f["pieces"]), ", ".join(f["orders"])]
         for (_, w), v in zip(cols, vals, strict=True):
-            pdf.cell(w, 6, pdf_text(v)[:40], border=1)
+            pdf.cell(w, 6, use_font(pdf, v[:40], "", 9), border=1)
         pdf.ln()
     t = report["totals"]
     pdf.ln(2)
-    pdf.cell(0, 5, pdf_text(f"Total {t['metres']:.3f} m of fabric, {t['pieces']} pieces, "
-                            f"efficiency {100 * t['efficiency']:.1f} %"), new_x="LMARGIN", new_y="NEXT")
+    line(f"Total {t['metres']:.3f} m of fabric, {t['pieces']} pieces, "
+         f"efficiency {100 * t['efficiency']:.1f} %")
     for note in report.get("notes", []):
-        pdf.cell(0, 5, pdf_text(f"Note: {note}"), new_x="LMARGIN", new_y="NEXT")
+        line(f"Note: {note}")
     if report.get("combined"):
         c = report["combined"]
-        pdf.cell(0, 5, pdf_text(f"Combining saved {c['saved_metres']:.3f} m against separate markers "
-                                f"({c['separate_metres']:.3f} m)"), new_x="LMARGIN", new_y="NEXT")
+        line(f"Combining saved {c['saved_metres']:.3f} m against separate markers "
+             f"({c['separate_metres']:.3f} m)")
     for name, marker in markers:  # a small drawing of each marker
         if marker.length <= 0:
             continue
@@ -258,7 +258,7 @@ def _report_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -> 
         if pdf.get_y() + h + 12 > 280:
             pdf.add_page()
         pdf.ln(3)
-        pdf.cell(0, 5, pdf_text(f"{name}: {marker.length / 1000:.3f} m"), new_x="LMARGIN", new_y="NEXT")
+        line(f"{name}: {marker.length / 1000:.3f} m")
         x0, y0 = 15.0, pdf.get_y()
         pdf.set_draw_color(120, 120, 120)
         pdf.rect(x0, y0, marker.length * scale, h)
@@ -267,6 +267,11 @@ def _report_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -> 
             pts = [(x0 + float(x) * scale, y0 + h - float(y) * scale) for x, y in outline]
             pdf.polygon(pts, style="D")
         pdf.set_y(y0 + h + 2)
+    font = font_note(pdf)
+    if font:
+        pdf.set_text_color(200, 0, 0)
+        pdf.multi_cell(0, 4, font, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0)
     atomic_write(path, bytes(pdf.output()))
 
 

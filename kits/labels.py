@@ -12,6 +12,7 @@ import io
 import os
 
 from kitcut.fileio import atomic_write
+from kitcut.formats.pdf_fonts import font_note, use_font
 from kitcut.kits.picklist import Cut, sort_cuts
 
 __all__ = ["qr_payload", "qr_matrix", "write_labels_pdf", "pdf_text", "LABEL_W_MM", "LABEL_H_MM", "COLUMNS",
@@ -41,7 +42,8 @@ def qr_matrix(payload: str) -> list[list[int]]:
 
 
 def pdf_text(s: object) -> str:
-    """Text the PDF core fonts can show (Latin-1; other characters become ``?``)."""
+    """Text the PDF core fonts can show (Latin-1; other characters become ``?``). Labels draw
+    their texts with :func:`kitcut.formats.pdf_fonts.use_font`, which keeps every script."""
     return str(s).encode("latin-1", "replace").decode("latin-1")
 
 
@@ -59,7 +61,7 @@ def write_labels_pdf(cuts: list[Cut], path: str | os.PathLike, *, title: str = "
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_creator("kitcut")
-    pdf.set_title(pdf_text(title or "kitcut labels"))
+    pdf.set_title(title or "kitcut labels")  # PDF metadata is Unicode whatever the fonts
     ordered = sort_cuts(cuts)
     for i, cut in enumerate(ordered):
         slot = i % (COLUMNS * ROWS)
@@ -82,8 +84,7 @@ def write_labels_pdf(cuts: list[Cut], path: str | os.PathLike, *, title: str = "
         ]
         y = y0 + pad
         for style, size, text in lines:
-            pdf.set_font("Helvetica", style, size)
-            s = pdf_text(text)
+            s = use_font(pdf, text, style, size)
             while len(s) > 1 and pdf.get_string_width(s) > tw:
                 s = s[:-1]
             pdf.set_xy(tx, y)
@@ -91,5 +92,12 @@ def write_labels_pdf(cuts: list[Cut], path: str | os.PathLike, *, title: str = "
             y += size * 0.45 + 1.0
     if not ordered:
         pdf.add_page()
+    note = font_note(pdf)
+    if note:  # on a page of its own: the label sheets are full to their edges
+        pdf.add_page()
+        pdf.set_font("Helvetica", "", 11)
+        pdf.set_text_color(200, 0, 0)
+        pdf.set_xy(15, 20)
+        pdf.multi_cell(180, 6, note)
     atomic_write(path, bytes(pdf.output()))
     return pdf.pages_count

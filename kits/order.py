@@ -13,6 +13,7 @@ they are cut from::
     sizes = { S = 2, M = 3, L = 1 }    # garments per size
     # name = "tee"                     # optional, default: the pattern file's stem
     # quantities = { Collar = 1, "*" = 1 }   # optional: pieces per garment (see kits.quantities)
+    # encoding = "gbk"                 # optional: text encoding of the pattern's names
 
     [[fabrics]]
     name = "jersey"
@@ -35,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kitcut.errors import KitcutError, OrderError
+from kitcut.formats.encoding import check_encoding
 from kitcut.model import Rules
 from kitcut.nesting.rules import NAP_MODES, check_nap
 
@@ -88,6 +90,7 @@ class Garment:
     #: quantity overrides (see :mod:`kitcut.kits.quantities`): name, category or ``*`` ->
     #: ``(quantity, flipped)``
     quantities: dict = field(default_factory=dict)
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ class Order:
 # -- parsing -------------------------------------------------------------------------------------
 
 _ORDER_KEYS = {"id", "customer", "due", "notes"}
-_GARMENT_KEYS = {"pattern", "sizes", "name", "units", "quantities"}
+_GARMENT_KEYS = {"pattern", "sizes", "name", "units", "quantities", "encoding"}
 _FABRIC_KEYS = {"name", "width_mm", "spacing_mm", "margin_mm", "nap", "tilt_deg", "pairs",
                 "shrinkage_pct", "categories"}
 
@@ -268,7 +271,13 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
             quantities = parse_quantities(q, what=f"{where}.quantities")
         except KitcutError as exc:
             c.fail(exc.message.split(": ", 1)[0], exc.message.split(": ", 1)[1])
-    return Garment(name=name, pattern=path, sizes=out, units=units, quantities=quantities)
+    encoding = c.string(g, "encoding", where, required=False)
+    if encoding is not None:
+        try:
+            encoding = check_encoding(encoding, what=f"{where}.encoding")
+        except KitcutError as exc:
+            raise OrderError(exc.message, file=c.file) from None
+    return Garment(name=name, pattern=path, sizes=out, units=units, quantities=quantities, encoding=encoding)
 
 
 def _parse_fabric(f, i: int, c: _Checker) -> Fabric:

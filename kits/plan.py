@@ -103,10 +103,10 @@ def shrink_piece(piece: Piece, shrinkage_pct: tuple[float, float]) -> Piece:
     return _affine(piece, fx, fy)
 
 
-def _default_reader(path: Path, units: str | None, sizes=None) -> Pattern:
+def _default_reader(path: Path, units: str | None, sizes=None, *, encoding: str | None = None) -> Pattern:
     from kitcut.formats.read import read_pattern
 
-    return read_pattern(path, units=units, sizes=sizes)
+    return read_pattern(path, units=units, sizes=sizes, encoding=encoding)
 
 
 def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[str, int]]:
@@ -114,12 +114,12 @@ def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[s
     per size under the file's own size names (``m`` for a file's ``M`` is that size)."""
     if reader is None:
         try:
-            pattern = _default_reader(g.pattern, g.units, sizes=list(g.sizes))
+            pattern = _default_reader(g.pattern, g.units, sizes=list(g.sizes), encoding=g.encoding)
         except UnknownSizeError as exc:
             raise OrderError(f"garments[{gi}].sizes.{exc.size}: {g.pattern.name} has no size {exc.size!r} "
                              f"(it has {', '.join(exc.available)})", file=file) from None
     else:
-        pattern = reader(g.pattern, g.units)
+        pattern = reader(g.pattern, g.units, **({"encoding": g.encoding} if g.encoding else {}))
     have = pattern.size_names
     wanted: dict[str, int] = {}
     for size, n in g.sizes.items():
@@ -154,6 +154,10 @@ def plan_order(
     fabric without a ``categories`` list (which takes everything); a piece without a category
     goes to the first fabric without a list. Quantity per size = piece quantity × garments of
     that size. Pieces without a size in a sized pattern are cut for every size.
+
+    ``reader(path, units)`` reads a pattern; a garment's ``encoding`` is passed to it as the
+    keyword ``encoding`` (only when the order gives one, so plugged-in readers without that
+    keyword still serve orders that do not).
     """
     file = str(order.path) if order.path else None
     per_fabric: list[list[tuple[Piece, KitPiece]]] = [[] for _ in order.fabrics]

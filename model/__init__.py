@@ -13,6 +13,7 @@ from kitcut.model.pattern import (
     Piece,
     ReportEntry,
     Source,
+    TextEncoding,
 )
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "ReportEntry",
     "Rules",
     "Source",
+    "TextEncoding",
     "as_ring",
     "ring_area",
     "transform_points",

@@ -26,6 +26,7 @@ __all__ = [
     "Piece",
     "ReportEntry",
     "Source",
+    "TextEncoding",
     "NOTCH_KINDS",
 ]
 
@@ -262,6 +263,24 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
+class TextEncoding:
+    """How the texts of a pattern file were decoded.
+
+    ``name`` is the encoding (a Python codec name: ``"gbk"``, ``"big5"``, ``"cp932"``,
+    ``"utf-8"``, ``"cp1252"``; ``"ascii"`` when every text is plain ASCII); ``rule`` says what
+    decided it: ``"declared"`` (the file's ``$DWGCODEPAGE``, or UTF-8 for DXF R2007 and later),
+    ``"detected"`` (a charset detector on all its texts; ``confidence`` 0..1), ``"forced"``
+    (``--encoding`` or an order's ``encoding``), ``"ascii"`` or ``"fallback"`` (nothing fitted).
+    ``declared`` is what the file declares (e.g. ``"ANSI_936"``), ``None`` when nothing.
+    """
+
+    name: str
+    rule: str
+    confidence: float | None = None
+    declared: str | None = None
+
+
+@dataclass(frozen=True)
 class Pattern:
     """A style and its pieces, as read from one file.
 
@@ -269,7 +288,8 @@ class Pattern:
     a benchmark instance (``"unit"`` when it has none). ``units_in`` is the unit the file was
     written in and ``units_rule`` which rule decided it (``"$INSUNITS"``, ``"Units text"``,
     ``"--units"``, ``"size check"``...). ``fabric_width`` is set by formats that carry one (the
-    strip height of a benchmark instance).
+    strip height of a benchmark instance). ``encoding`` says how a DXF's texts were decoded
+    (``None`` for formats that are always UTF-8, such as benchmark JSON).
     """
 
     pieces: tuple[Piece, ...]
@@ -293,6 +313,7 @@ class Pattern:
             if p.size and p.size not in out:
                 out.append(p.size)
         return tuple(out)
+    encoding: TextEncoding | None = None
 
     @property
     def total_area(self) -> float:

@@ -14,7 +14,7 @@ import numpy as np
 from kitcut.model import Drill, Line, Marker, Notch, Piece, Placement, Rules
 from kitcut.model.geometry import transform_points
 
-__all__ = ["tee_pieces", "small_marker", "shelf_marker", "big_marker", "tiny_marker"]
+__all__ = ["tee_pieces", "small_marker", "shelf_marker", "big_marker", "tiny_marker", "rect_piece_marker"]
 
 
 def _arc(cx, cy, r, a0, a1, n):
@@ -173,3 +173,13 @@ def tiny_marker() -> Marker:
     )
     tri = Piece("B", np.array([(0, 0), (30, 0), (0, 25)]), size="S")
     return shelf_marker((sq, tri), [(0, 0, 0, False), (1, 0, 90, True)], width=100.0, margin=5.0, name="tiny")
+
+
+def rect_piece_marker(names, *, name: str | None = "test marker", size: str = "M") -> Marker:
+    """One 300 x 160 mm piece with a grain line per name, side by side: for text tests."""
+    pieces = tuple(
+        Piece(n, np.array([(0, 0), (300, 0), (300, 160), (0, 160)]), size=size,
+              grain=Line(np.array([(20, 80), (280, 80)])))
+        for n in names
+    )
+    return shelf_marker(pieces, [(i, 0, 0, False) for i in range(len(pieces))], name=name)

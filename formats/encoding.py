@@ -1,0 +1,312 @@
+"""Which text encoding a pattern DXF uses, decided once from all its texts.
+
+DXF R12-R2004 files store texts in the code page that the header variable ``$DWGCODEPAGE``
+names (``ANSI_1252``, ``ANSI_936`` ...); R2007 and later are UTF-8. Many garment CAD write
+neither: ET CAD, the most used garment CAD in China, writes GBK names with no header at all.
+:func:`decide_encoding` looks at the file's bytes once and chooses, in this order:
+
+1. ``forced``: the user's ``--encoding`` (or an order's ``encoding``), checked by
+   :func:`check_encoding`;
+2. ``ascii``: no text has a byte above 127 (then no choice is needed);
+3. ``declared``: UTF-8 for R2007 and later, else ``$DWGCODEPAGE``, unless a text does not
+   decode with it (then 4, reported);
+4. ``detected``: charset-normalizer rates every candidate of :data:`CANDIDATES` on all the
+   non-ASCII text lines of the file together (short names alone are too little for a detector);
+5. ``fallback``: nothing decodes them: cp1252, undecodable bytes shown as U+FFFD (reported).
+
+Both readers use the decision: the fast reader decodes each text value with
+:meth:`TextDecision.decode_value`, ezdxf gets :attr:`TextDecision.codec` (or, for its
+recovering reader, which takes no encoding, :func:`transcode` output).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from kitcut.errors import InputError
+from kitcut.model import ImportReport, TextEncoding
+
+__all__ = ["CANDIDATES", "TextDecision", "check_encoding", "codepage_codec", "decide_encoding", "transcode"]
+
+#: Encodings the detector chooses from: UTF-8, Chinese (simplified: GBK/GB18030; traditional:
+#: Big5/cp950), Japanese (Shift-JIS/cp932) and Western European Windows (cp1252), in the order
+#: that breaks a tie between equally good readings (see :func:`_detect`).
+CANDIDATES = ("utf_8", "cp932", "gb18030", "cp950", "cp1252")
+#: Each candidate is reported by the narrowest common name that reads the texts the same.
+_NARROW = {"gb18030": ("gbk",), "cp950": ("big5",), "cp932": ("shift_jis",)}
+_SINGLE_BYTE = {"cp1252"}
+#: Readings whose mess (charset-normalizer's chaos ratio) is within this of the best one are
+#: equally plausible: the choice among them is reported as unsure.
+_TIE = 0.1
+#: Fewer non-ASCII bytes than this (one or two accented letters) never make a sure detection.
+MIN_SURE_BYTES = 3
+#: At most this much text is given to the detector (all of it is still checked to decode).
+_SAMPLE_BYTES = 256 * 1024
+
+_HIGH = bytes(range(128, 256))
+_VALUE = re.compile(rb"[ \t]*\r?\n[ \t]*(\d+)[ \t]*\r?\n([^\r\n]*)")
+_EXTRA_CODEPAGES = {"UTF8": "utf-8", "UTF-8": "utf-8", "ANSI_65001": "utf-8", "GB2312": "gbk",
+                    "BIG5": "cp950", "KSC5601": "cp949", "JOHAB": "johab", "DOS932": "cp932",
+                    "ISO8859-1": "latin-1"}
+
+
+def check_encoding(name: str, *, what: str = "--encoding") -> str:
+    """The Python codec name of ``name`` when it can decode DXF text, else :class:`InputError`
+    naming ``what``. DXF keeps its structure in ASCII, so only ASCII-compatible encodings fit.
+
+    >>> check_encoding("GBK"), check_encoding("Shift-JIS"), check_encoding("utf8")
+    ('gbk', 'shift_jis', 'utf-8')
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(f"{what}: must name a text encoding (e.g. gbk, big5, cp932, utf-8, cp1252)")
+    try:
+        info = codecs.lookup(name.strip())
+    except LookupError:
+        raise InputError(f"{what}: unknown text encoding {name!r} (e.g. gbk, big5, cp932, utf-8, "
+                         "cp1252)") from None
+    probe = bytes(range(32, 127)) + b"\r\n"
+    try:
+        text = probe.decode("ascii")
+        fits = probe.decode(info.name) == text and text.encode(info.name) == probe
+    except (LookupError, UnicodeError, TypeError):
+        fits = False
+    if not fits:
+        raise InputError(f"{what}: {name!r} cannot be the encoding of a DXF file (its structure is "
+                         "ASCII; use e.g. gbk, big5, cp932, utf-8, cp1252)")
+    return info.name
+
+
+def codepage_codec(value: str) -> str | None:
+    """The codec of a ``$DWGCODEPAGE`` value, ``None`` when unknown.
+
+    >>> codepage_codec("ANSI_936"), codepage_codec("ansi_950"), codepage_codec("ANSI_1252")
+    ('gbk', 'cp950', 'cp1252')
+    """
+    from ezdxf.tools.codepage import codepage_to_encoding
+
+    v = value.strip().upper()
+    if v.startswith("ANSI_") and v[5:] in codepage_to_encoding:
+        return codepage_to_encoding[v[5:]]
+    return _EXTRA_CODEPAGES.get(v)
+
+
+def _bad_lines(lines: list[bytes], codec: str) -> int:
+    n = 0
+    for line in lines:
+        try:
+            line.decode(codec)
+        except UnicodeDecodeError:
+            n += 1
+    return n
+
+
+def _narrow(codec: str, lines: list[bytes]) -> str:
+    """The narrowest common name for ``codec`` that reads ``lines`` the same (gb18030 -> gbk)."""
+    for name in _NARROW.get(codec, ()):
+        try:
+            if all(ln.decode(name) == ln.decode(codec) for ln in lines):
+                return name
+        except UnicodeDecodeError:
+            pass
+    return codecs.lookup(codec).name
+
+
+def _shown(line: bytes, codec: str, limit: int = 24) -> str:
+    """A short, printable sample of ``line`` read as ``codec`` (for remarks)."""
+    text = line.decode(codec, "replace").strip()
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return repr(text[:limit] + ("..." if len(text) > limit else ""))
+
+
+@dataclass(frozen=True)
+class TextDecision:
+    """The encoding chosen for a file's texts (see the module docstring)."""
+
+    codec: str
+    name: str
+    rule: str
+    confidence: float | None = None
+    declared: str | None = None
+    lines: int = 0
+    nonascii_bytes: int = 0
+    undecodable: int = 0
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def encoding(self) -> TextEncoding:
+        return TextEncoding(self.name, self.rule, self.confidence, self.declared)
+
+    def decode_value(self, s: str) -> str:
+        """A text value read as Latin-1 (byte for byte) decoded with :attr:`codec`."""
+        if s.isascii():
+            return s
+        return s.encode("latin-1").decode(self.codec, "replace")
+
+    def decode(self, raw: bytes) -> str:
+        return raw.decode(self.codec, "replace")
+
+
+def _text_lines(data: bytes) -> list[bytes]:
+    if data.isascii():
+        return []
+    return [ln for ln in data.splitlines() if not ln.isascii()]
+
+
+def _header(data: bytes, name: bytes, code: bytes) -> bytes | None:
+    """The value of header variable ``name`` (group ``code``), ``None`` when absent."""
+    at = data.find(name)
+    if at < 0:
+        return None
+    m = _VALUE.match(data, at + len(name))
+    return m.group(2).strip() if m and m.group(1) == code else None
+
+
+def _declared(data: bytes) -> tuple[str | None, str | None]:
+    """``(what the file declares, its codec)``: UTF-8 for R2007+, else ``$DWGCODEPAGE``."""
+    ver = _header(data, b"$ACADVER", b"1")
+    if ver and ver.upper() >= b"AC1021":
+        return f"UTF-8 (DXF {ver.decode('ascii', 'replace')})", "utf-8"
+    cp = _header(data, b"$DWGCODEPAGE", b"3")
+    if not cp:
+        return None, None
+    value = cp.decode("latin-1")
+    return value, codepage_codec(value)
+
+
+def _rate(sample: bytes, codec: str):
+    from charset_normalizer import from_bytes
+
+    return from_bytes(sample, cp_isolation=[codec]).best()
+
+
+def _sample(lines: list[bytes]) -> bytes:
+    """What the detector reads: the distinct non-ASCII text lines (a name repeated in every
+    size adds nothing), up to :data:`_SAMPLE_BYTES`."""
+    seen: dict[bytes, None] = {}
+    size = 0
+    for ln in lines:
+        if ln not in seen:
+            seen[ln] = None
+            size += len(ln) + 1
+            if size >= _SAMPLE_BYTES:
+                break
+    return b"\n".join(seen)
+
+
+def _detect(lines: list[bytes]) -> tuple[str, float, tuple[str, ...]] | None:
+    """``(codec, confidence, other plausible readings)`` or ``None`` when no candidate fits.
+
+    Each candidate that decodes every line is rated by charset-normalizer (mess and language
+    coherence) on the lines joined. The least messy reading wins; readings within :data:`_TIE`
+    of it are equally plausible, and among those a multibyte reading beats cp1252 (GBK read as
+    cp1252 is the classic ``Ç°Æ¬`` mojibake, which a short text does not show as mess), then
+    the more coherent one, then the order of :data:`CANDIDATES`. Confidence is one minus the
+    winner's mess, divided by the number of different texts the plausible readings give.
+    """
+    sample = _sample(lines)
+    rated = []
+    for order, codec in enumerate(CANDIDATES):
+        if _bad_lines(lines, codec):
+            continue
+        best = _rate(sample, codec)
+        if best is not None:
+            rated.append((best.chaos, codec in _SINGLE_BYTE, -best.coherence, order, codec))
+    if not rated:
+        return None
+    low = min(r[0] for r in rated)
+    plausible = sorted((r for r in rated if r[0] <= low + _TIE), key=lambda r: (r[1], r[2], r[3]))
+    chosen = plausible[0]
+    readings = {chosen[4]: sample.decode(chosen[4])}
+    for r in plausible[1:]:
+        text = sample.decode(r[4])
+        if text not in readings.values():
+            readings[r[4]] = text
+    confidence = round((1.0 - chosen[0]) / len(readings), 2)
+    return chosen[4], confidence, tuple(c for c in readings if c != chosen[4])
+
+
+def decide_encoding(data: bytes, forced: str | None = None, *,
+                    report: ImportReport | None = None) -> TextDecision | None:
+    """The encoding of a DXF file's texts (``None`` for binary DXF, whose reader decides).
+
+    Remarks go to ``report``: always when detection was needed, and when a declaration or a
+    forced encoding does not fit the bytes.
+    """
+    if data.startswith(b"AutoCAD Binary DXF"):
+        if forced and report is not None:
+            report.warn(f"--encoding {forced} ignored: a binary DXF is decoded by its own rules")
+        return None
+    report = report if report is not None else ImportReport()
+    lines = _text_lines(data)
+    nbytes = sum(len(ln) - len(ln.translate(None, _HIGH)) for ln in lines)
+    declared, declared_codec = _declared(data)
+    base = {"declared": declared, "lines": len(lines), "nonascii_bytes": nbytes}
+    if forced:
+        codec = check_encoding(forced)
+        bad = _bad_lines(lines, codec)
+        if bad:
+            report.warn(f"--encoding {codec}: {bad} of {len(lines)} text line(s) have bytes that are not "
+                        f"{codec}, shown as U+FFFD (first: {_shown(_first_bad(lines, codec), codec)})")
+        if declared_codec and lines and declared_codec != codec:
+            report.warn(f"--encoding {codec} overrides the file's declared {declared} ({declared_codec})")
+        return TextDecision(codec, codec, "forced", undecodable=bad, **base)
+    if not lines:
+        return TextDecision("ascii", "ascii", "ascii", **base)
+    why = "the file declares no code page"
+    if declared_codec:
+        bad = _bad_lines(lines, declared_codec)
+        if not bad:
+            return TextDecision(declared_codec, _narrow(declared_codec, lines), "declared", **base)
+        why = (f"the declared {declared} ({declared_codec}) does not decode {bad} of {len(lines)} text "
+               f"line(s) (first: {_shown(_first_bad(lines, declared_codec), declared_codec)})")
+    elif declared:
+        why = f"the declared code page {declared!r} is not one kitcut knows"
+    found = _detect(lines)
+    if found is None:
+        bad = _bad_lines(lines, "cp1252")
+        report.warn(f"text encoding: {why}, and none of {', '.join(CANDIDATES)} decodes all its texts: "
+                    f"cp1252 used, {bad} text line(s) with bytes shown as U+FFFD; give --encoding NAME "
+                    "if names look wrong")
+        return TextDecision("cp1252", "cp1252", "fallback", 0.0, undecodable=bad, **base)
+    codec, confidence, others = found
+    name = _narrow(codec, lines)
+    sure = not others and nbytes >= MIN_SURE_BYTES
+    first = _differing(lines, codec, others[0]) if others else lines[0]
+    msg = (f"text encoding: {why}; {name} detected (confidence {confidence:.2f}) from {nbytes} non-ASCII "
+           f"byte(s) in {len(lines)} text line(s), e.g. {_shown(first, codec)}")
+    if not sure:
+        alts = ", ".join(f"{_narrow(c, lines)} {_shown(_differing(lines, codec, c), c)}" for c in others)
+        msg += ("; unsure: " + (f"the texts also read as {alts}" if alts else "too little text to be sure"))
+    report.warn(msg + ("; give --encoding NAME if names look wrong" if sure else
+                       "; give --encoding NAME to choose"))
+    return TextDecision(codec, name, "detected", confidence, alternatives=others, **base)
+
+
+def _differing(lines: list[bytes], a: str, b: str) -> bytes:
+    """The first line that ``a`` and ``b`` read differently (the sample a remark shows)."""
+    return next((ln for ln in lines if ln.decode(a, "replace") != ln.decode(b, "replace")), lines[0])
+
+
+def _first_bad(lines: list[bytes], codec: str) -> bytes:
+    for ln in lines:
+        try:
+            ln.decode(codec)
+        except UnicodeDecodeError:
+            return ln
+    return b""
+
+
+def transcode(data: bytes, decision: TextDecision | None) -> bytes:
+    """``data`` with every non-ASCII text line decoded by ``decision`` and written back as
+    ASCII with ``\\U+XXXX`` escapes: readable by a reader that takes no encoding (ezdxf's
+    recovering reader decodes the escapes whatever code page the header names)."""
+    if decision is None or data.isascii():
+        return data
+    from kitcut.formats.texts import escape
+
+    out = []
+    for line in data.splitlines(keepends=True):
+        out.append(line if line.isascii() else escape(decision.decode(line)).encode("ascii"))
+    return b"".join(out)

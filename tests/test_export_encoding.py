@@ -1,0 +1,215 @@
+"""Names in Chinese and Japanese through every output: SVG (parsed back as XML), the PDFs (text
+extracted by pypdf), labels and kit reports, and the cutter files, where they must arrive as
+inert printable ASCII. Orders carry a per-garment ``encoding``."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from encoded_dxf import aama_file
+from fuzz.runner import check_outcome, run_cli
+from marker_factory import rect_piece_marker
+from pypdf import PdfReader
+from test_kits_fakes import FAKE_NESTER, FAKE_READER
+
+from kitcut.errors import OrderError
+from kitcut.formats import pdf_fonts
+from kitcut.formats.export import write_file
+from kitcut.kits.kit import KitOptions, build_kit
+from kitcut.kits.order import load_order
+from kitcut.kits.plan import plan_order
+
+NAMES = ["前片", "後片", "前身頃", "Ärmel"]
+HOSTILE = "袖；PU0,0；\x1bE（x）"  # full-width ; and ( ) transliterate to command characters
+
+needs_font = pytest.mark.skipif(pdf_fonts.cjk_font() is None,
+                                reason="no font with CJK glyphs (apt-get install fonts-wqy-microhei)")
+
+
+@pytest.fixture(scope="module")
+def marker():
+    return rect_piece_marker([*NAMES, HOSTILE], name="款式 A")
+
+
+def _pdf_text(path) -> str:
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_svg_keeps_the_names(marker, tmp_path):
+    path = write_file(marker, tmp_path / "m.svg")
+    root = ET.parse(path).getroot()  # an XML parser reads it back (UTF-8)
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    labels = [t.text for t in root.iterfind(".//svg:text[@class='label']", ns)]
+    shown = HOSTILE.replace("\x1b", "\ufffd")  # XML cannot hold ESC: shown as U+FFFD, the file stays valid
+    assert sorted(labels) == sorted(f"{n} (M)" for n in [*NAMES, shown])
+    assert root.find("svg:title", ns).text == "款式 A"
+
+
+@needs_font
+@pytest.mark.parametrize("fmt", ["pdf", "print.pdf", "tiled.pdf"])
+def test_pdfs_show_the_names(marker, tmp_path, fmt):
+    path = write_file(marker, tmp_path / f"m.{fmt}")
+    text = _pdf_text(path)
+    for n in NAMES:
+        assert f"{n} (M)" in text, (fmt, text[:300])
+    assert "款式 A" in text or fmt == "print.pdf"
+
+
+@needs_font
+def test_report_pdf_title(marker, tmp_path):
+    text = _pdf_text(write_file(marker, tmp_path / "m.report.pdf"))
+    assert "Marker report: 款式 A" in text
+
+
+def test_latin_pdfs_embed_no_font(tmp_path):
+    """The CJK font is added only when a text needs it: a Latin-1 marker PDF stays small."""
+    m = rect_piece_marker(["Front", "Ärmel"], name="tee")
+    data = write_file(m, tmp_path / "m.pdf").read_bytes()
+    assert b"/FontFile2" not in data and b"FontFile" not in data
+    if pdf_fonts.cjk_font() is not None:
+        cjk = write_file(rect_piece_marker(["前片"], name="tee"), tmp_path / "c.pdf").read_bytes()
+        assert b"/FontFile2" in cjk and len(cjk) < len(data) + 40_000  # a subset of the glyphs used
+
+
+def test_without_a_cjk_font_names_are_transliterated_with_a_note(marker, tmp_path, monkeypatch):
+    monkeypatch.setenv(pdf_fonts.ENV, str(tmp_path / "no-such-font.ttf"))
+    assert pdf_fonts.cjk_font() is None
+    pdf_fonts._warn_once.cache_clear()
+    with pytest.warns(UserWarning, match="no font with CJK glyphs"):
+        text = _pdf_text(write_file(marker, tmp_path / "m.pdf"))
+    assert "QianPian (M)" in text and "HouPian (M)" in text
+    assert "Ärmel (M)" in text and "Armel (M)" not in text  # Latin-1 needs no other font
+    assert "no font with CJK glyphs found" in text  # the visible note
+
+
+def test_a_font_fpdf2_cannot_read_is_not_used(tmp_path, monkeypatch):
+    bad = tmp_path / "broken.ttf"
+    bad.write_bytes(b"not a font")
+    monkeypatch.setenv(pdf_fonts.ENV, str(bad))
+    assert pdf_fonts.cjk_font() is None
+
+
+def test_cutter_files_carry_inert_ascii(marker, tmp_path):
+    for fmt in ("plt", "pen.plt", "nc", "gcode"):
+        data = write_file(marker, tmp_path / f"m.{fmt}").read_bytes()
+        assert data.isascii() and b"\x1b" not in data, fmt
+    pen = (tmp_path / "m.pen.plt").read_text()
+    labels = re.findall(r"LB([^\x03]*)\x03", pen)
+    assert {"QianPian (M)", "HouPian (M)", "QianShenQing (M)", "Armel (M)"} <= set(labels)
+    for lb in labels:
+        assert all(32 <= ord(c) < 127 for c in lb) and ";" not in lb, lb
+    assert any(lb.startswith("Xiu?PU0,0?") for lb in labels), labels
+    commands = re.sub(r"LB[^\x03]*\x03", "LB", pen)
+    assert "Xiu" not in commands and "PD99" not in commands  # nothing of the name outside its label
+    for line in (tmp_path / "m.gcode").read_text().splitlines():
+        assert all(32 <= ord(c) < 127 for c in line) and ";" not in line, line
+        if "(" in line:
+            assert line.count("(") == 1 and line.endswith(")"), line
+    assert "(piece 1: QianPian _M_)" in (tmp_path / "m.gcode").read_text()
+    nc = (tmp_path / "m.nc").read_text()
+    assert re.fullmatch(r"[A-Z0-9\-*]+", nc), nc[:200]  # Gerber NC writes no labels at all
+
+
+def test_marker_dxf_keeps_the_names(marker, tmp_path):
+    from ezdxf import recover
+
+    path = write_file(marker, tmp_path / "m.dxf")
+    assert path.read_bytes().isascii()  # R12: every other character as a \U+ escape
+    doc, _ = recover.readfile(path)  # the recovering reader decodes the escapes
+    texts = {e.dxf.text for b in doc.blocks for e in b if e.dxftype() == "TEXT"}
+    assert {f"Piece Name: {n}" for n in NAMES} <= texts
+    assert {b.name for b in doc.blocks if not b.name.startswith("*")} >= {"QianPian_M", "HouPian_M"}
+
+
+# -- orders and kits ------------------------------------------------------------------------------
+
+ORDER = """[order]
+id = "C-1"
+customer = "上海制衣"
+[[garments]]
+pattern = "etcad.dxf"
+sizes = {{ M = 1 }}
+{encoding}
+[[fabrics]]
+name = "平纹"
+width_mm = 1500
+"""
+
+
+def _order(folder: Path, encoding_line: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    aama_file(folder / "etcad.dxf", ["前片", "后片"], "gbk", header=False)  # two names: too short to detect
+    path = folder / "c.toml"
+    path.write_text(ORDER.format(encoding=encoding_line), encoding="utf-8")
+    return path
+
+
+def test_order_encoding_reaches_the_reader(tmp_path):
+    plan = plan_order(load_order(_order(tmp_path / "o", 'encoding = "GBK"')))
+    pattern = plan.patterns["etcad"]
+    assert [p.name for p in pattern.pieces] == ["前片", "后片"]
+    assert (pattern.encoding.name, pattern.encoding.rule) == ("gbk", "forced")
+    assert [p.name for p in plan.fabrics[0].pattern.pieces] == ["C-1/etcad/前片", "C-1/etcad/后片"]
+
+
+@pytest.mark.parametrize("line, words", [
+    ('encoding = "klingon"', "garments[0].encoding: unknown text encoding"),
+    ('encoding = "utf-16"', "garments[0].encoding: 'utf-16' cannot be"),
+    ("encoding = 936", "garments[0].encoding: must be a non-empty string"),
+])
+def test_order_encoding_is_checked(tmp_path, line, words):
+    with pytest.raises(OrderError, match=re.escape(words)) as exc:
+        load_order(_order(tmp_path / "o", line))
+    assert "c.toml" in str(exc.value)
+
+
+def _kit(tmp_path) -> Path:
+    folder = tmp_path / "o"
+    folder.mkdir()
+    (folder / "p.json").write_text(json.dumps({"style": "上衣", "pieces": [
+        {"name": n, "size": "M", "quantity": 1, "outline": [[0, 0], [300, 0], [300, 200], [0, 200]]}
+        for n in ("前片", "後片")]}), encoding="utf-8")
+    order = folder / "c.toml"
+    order.write_text(ORDER.format(encoding="").replace("etcad.dxf", "p.json"), encoding="utf-8")
+    opts = KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER, formats=())
+    return Path(build_kit(order, tmp_path / "K", opts).path)
+
+
+@needs_font
+def test_kit_labels_and_report_show_the_names(tmp_path):
+    kit = _kit(tmp_path)
+    labels = PdfReader(kit / "labels.pdf")
+    assert len(labels.pages) == 1  # two labels, no note page
+    text = labels.pages[0].extract_text()
+    assert "前片" in text and "後片" in text and "平纹" in text
+    report = _pdf_text(kit / "kit.pdf")
+    assert "上海制衣" in report and "平纹" in report
+
+
+def test_kit_without_a_cjk_font_keeps_every_label(tmp_path, monkeypatch):
+    monkeypatch.setenv(pdf_fonts.ENV, str(tmp_path / "missing.ttc"))
+    kit = _kit(tmp_path)
+    labels = PdfReader(kit / "labels.pdf")
+    assert len(labels.pages) == 2  # the labels, then the note on a page of its own
+    first = labels.pages[0].extract_text()
+    assert "QianPian" in first and "HouPian" in first and "PingWen" in first
+    assert "no font with CJK glyphs found" in labels.pages[1].extract_text()
+    report = _pdf_text(kit / "kit.pdf")
+    assert "ShangHaiZhiYi" in report and "no font with CJK glyphs found" in report
+
+
+def test_run_reports_the_encoding(tmp_path):
+    path = aama_file(tmp_path / "g.dxf", ["前片", "后片"], "gbk", header=False)
+    o = run_cli(["run", str(path), "-q", "-t", "1", "--workers", "1", "--seed", "1", "--iterations", "20",
+                 "--encoding", "gbk", "--json", "-o", str(tmp_path / "out")], timeout=90)
+    assert check_outcome(o) == "ok", o.stderr
+    res = json.loads(o.stdout)
+    assert (res["encoding"], res["encoding_rule"]) == ("gbk", "forced")
+    m = json.loads((tmp_path / "out" / "marker.json").read_text(encoding="utf-8"))
+    assert {p["name"] for p in m["instance"]["pieces"]} == {"前片", "后片"}
+    o = run_cli(["run", str(path), "-q", "--encoding", "nope"])
+    assert o.code == 2 and "'--encoding'" in o.stderr
