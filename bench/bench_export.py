@@ -24,11 +24,11 @@ def _factory():
 
 
 def main() -> int:
-    from kitcut.formats import cutorder
-    from kitcut.formats.cutorder import plan_cuts
-    from kitcut.formats.devices import get_device
-    from kitcut.formats.export import DEFAULT_FORMATS, FORMATS, write_file
-    from kitcut.formats.page import build_sheet
+    from kitcut.formats.layout.page import build_sheet
+    from kitcut.formats.writing import cutorder
+    from kitcut.formats.writing.cutorder import plan_cuts
+    from kitcut.formats.writing.devices import get_device
+    from kitcut.formats.writing.export import DEFAULT_FORMATS, FORMATS, write_file
     from kitcut.model import Marker
 
     mf = _factory()

@@ -2,7 +2,7 @@
 
 Writes AAMA files of 50, 100, 200 and 500 pieces (the bundled tee, trousers and shirt
 repeated in more and more graded sizes, fold pieces as halves) into a temporary folder and
-times :func:`kitcut.formats.read.read_pattern` on each, best of three. The aim is < 3 s for
+times :func:`kitcut.formats.reading.read.read_pattern` on each, best of three. The aim is < 3 s for
 500 pieces.
 """
 
@@ -15,7 +15,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from kitcut.formats.aama_write import write_aama
+from kitcut.formats.writing.aama_write import write_aama
 from kitcut.model import Drill, Line, Notch, Pattern, Piece
 from kitcut.samples.generate import pattern
 
@@ -58,7 +58,7 @@ def graded_pattern(n: int) -> Pattern:
 
 def main() -> int:
     try:
-        read = importlib.import_module("kitcut.formats.read")
+        read = importlib.import_module("kitcut.formats.reading.read")
     except ImportError as exc:
         print(f"skipped: the pattern reader is not available yet ({exc})")
         return 0

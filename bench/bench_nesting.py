@@ -54,7 +54,7 @@ def load(name: str, demand_factor: float = 1.0) -> Instance:
 
 def load_sample(name: str) -> Instance:
     """A bundled DXF sample as the core sees it (1500 mm, no spacing, two-way nap, pairs)."""
-    from kitcut.formats.read import read_pattern
+    from kitcut.formats.reading.read import read_pattern
     from kitcut.kits.marker import build_instance
     from kitcut.model import Rules
 

@@ -15,8 +15,8 @@ __all__ = ["export"]
 
 
 def _list(device_file) -> None:
-    from kitcut.formats.devices import load_devices
-    from kitcut.formats.export import DEFAULT_FORMATS, FORMATS
+    from kitcut.formats.writing.devices import load_devices
+    from kitcut.formats.writing.export import DEFAULT_FORMATS, FORMATS
 
     click.echo("formats (* = default set):")
     for name, f in FORMATS.items():
@@ -59,8 +59,8 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
         return
     if not marker_file:
         raise InputError("give a marker.json to export (or --list)")
-    from kitcut.formats.export import FORMATS, export_marker
     from kitcut.formats.marker_json import read_marker
+    from kitcut.formats.writing.export import FORMATS, export_marker
 
     marker = read_marker(marker_file)
     if formats is None:
@@ -72,7 +72,7 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
         if not chosen:
             raise InputError("--formats is empty")
     if device is not None:
-        from kitcut.formats.devices import get_device
+        from kitcut.formats.writing.devices import get_device
 
         get_device(device, device_file=device_file)  # unknown names fail before anything is written
     out = Path(out_dir) if out_dir else Path(marker_file).resolve().parent

@@ -18,7 +18,7 @@ __all__ = ["info"]
 @import_options
 def info(file: str, as_json: bool, **options) -> None:
     """List the pieces of a pattern FILE (DXF or benchmark JSON) and every import remark."""
-    from kitcut.formats.summary import pattern_summary
+    from kitcut.formats.reading.summary import pattern_summary
 
     pattern = load(file, **options)
     data = pattern_summary(pattern)

@@ -20,7 +20,7 @@ def _formats(value: str | None) -> tuple[str, ...] | None:
     if value.strip() in ("", "none"):
         return ()
     try:
-        from kitcut.formats.export import FORMATS
+        from kitcut.formats.writing.export import FORMATS
     except ImportError:
         return names
     bad = [n for n in names if n not in FORMATS]

@@ -17,7 +17,7 @@ def encoding_option(ctx, param, value: str | None) -> str | None:
     if value is None:
         return None
     from kitcut.errors import InputError
-    from kitcut.formats.encoding import check_encoding
+    from kitcut.formats.reading.encoding import check_encoding
 
     try:
         return check_encoding(value)
@@ -60,7 +60,7 @@ def import_options(fn):
 def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, keep_folded, encoding,
          sizes_text, quantity_texts, pairs: bool = True):
     """The pattern of ``file`` as the import and job options ask."""
-    from kitcut.formats.outline import LoopRule
+    from kitcut.formats.reading.outline import LoopRule
     from kitcut.kits.quantities import load_pattern, parse_quantities, parse_sizes
 
     return load_pattern(

@@ -113,8 +113,8 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     Writes OUT/marker.json and the preview OUT/marker.svg, and prints length, width,
     efficiency and piece count. Without FILE, nests a bundled sample.
     """
-    from kitcut.formats.export import write_file
     from kitcut.formats.marker_json import read_marker, write_marker
+    from kitcut.formats.writing.export import write_file
     from kitcut.kits.marker import nest_pattern
     from kitcut.model import Rules
 
@@ -133,7 +133,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
                               progress=display, resume=warm, max_iterations=iterations, name=path.stem)
     files = [write_marker(marker, out / "marker.json"), write_file(marker, out / "marker.svg")]
     if export_all:
-        from kitcut.formats.export import export_marker
+        from kitcut.formats.writing.export import export_marker
 
         files += [f for f in export_marker(marker, out) if f not in files]
     _report(marker, pattern, path, files, as_json)

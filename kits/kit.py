@@ -34,8 +34,8 @@ from pathlib import Path
 from kitcut import __version__
 from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.fileio import atomic_write
+from kitcut.formats.layout.pdf_fonts import font_note, use_font
 from kitcut.formats.marker_json import write_marker
-from kitcut.formats.pdf_fonts import font_note, use_font
 from kitcut.kits.labels import write_labels_pdf
 from kitcut.kits.manifest import is_complete, write_manifest
 from kitcut.kits.order import Order, check_order_id, load_order, slug
@@ -62,7 +62,7 @@ class KitOptions:
     allow_outside: bool = False
     nester: str = "kitcut.kits.marker:nest_pattern"
     reader: str | None = None
-    exporter: str | None = "kitcut.formats.export:export_marker"
+    exporter: str | None = "kitcut.formats.writing.export:export_marker"
     max_iterations: int | None = None  # stop each search after this many iterations (reproducible runs)
 
 

@@ -12,7 +12,7 @@ import io
 import os
 
 from kitcut.fileio import atomic_write
-from kitcut.formats.pdf_fonts import font_note, use_font
+from kitcut.formats.layout.pdf_fonts import font_note, use_font
 from kitcut.kits.picklist import Cut, sort_cuts
 
 __all__ = ["qr_payload", "qr_matrix", "write_labels_pdf", "pdf_text", "LABEL_W_MM", "LABEL_H_MM", "COLUMNS",
@@ -43,7 +43,7 @@ def qr_matrix(payload: str) -> list[list[int]]:
 
 def pdf_text(s: object) -> str:
     """Text the PDF core fonts can show (Latin-1; other characters become ``?``). Labels draw
-    their texts with :func:`kitcut.formats.pdf_fonts.use_font`, which keeps every script."""
+    their texts with :func:`kitcut.formats.layout.pdf_fonts.use_font`, which keeps every script."""
     return str(s).encode("latin-1", "replace").decode("latin-1")
 
 

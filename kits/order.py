@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kitcut.errors import KitcutError, OrderError
-from kitcut.formats.encoding import check_encoding
+from kitcut.formats.reading.encoding import check_encoding
 from kitcut.model import Rules
 from kitcut.nesting.rules import NAP_MODES, check_nap
 

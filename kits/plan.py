@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from kitcut.errors import KitcutError, OrderError
-from kitcut.formats.sizes import UnknownSizeError, size_key
+from kitcut.formats.reading.sizes import UnknownSizeError, size_key
 from kitcut.kits.order import Fabric, Order
 from kitcut.kits.quantities import apply_quantities
 from kitcut.limits import check as check_limit
@@ -104,7 +104,7 @@ def shrink_piece(piece: Piece, shrinkage_pct: tuple[float, float]) -> Piece:
 
 
 def _default_reader(path: Path, units: str | None, sizes=None, *, encoding: str | None = None) -> Pattern:
-    from kitcut.formats.read import read_pattern
+    from kitcut.formats.reading.read import read_pattern
 
     return read_pattern(path, units=units, sizes=sizes, encoding=encoding)
 

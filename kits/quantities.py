@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from kitcut.errors import InputError
-from kitcut.formats.texts import parse_quantity
+from kitcut.formats.reading.texts import parse_quantity
 from kitcut.limits import check as check_limit
 from kitcut.model import Pattern
 
@@ -184,11 +184,11 @@ def load_pattern(path, *, sizes: Mapping[str, int] | None = None,
     """Read ``path`` for a job: only the ``sizes`` it cuts (``{size: garments}``, ``None``: every
     size once), with the ``quantities`` overrides applied, each piece multiplied by its garments.
 
-    ``read_options`` go to :func:`~kitcut.formats.read.read_pattern` (units, tolerance, strict,
+    ``read_options`` go to :func:`~kitcut.formats.reading.read.read_pattern` (units, tolerance, strict,
     unfold, repair, loops).
     """
-    from kitcut.formats.read import read_pattern
-    from kitcut.formats.sizes import select_sizes
+    from kitcut.formats.reading.read import read_pattern
+    from kitcut.formats.reading.sizes import select_sizes
 
     pattern = read_pattern(path, sizes=None if sizes is None else list(sizes), **read_options)
     pattern = apply_quantities(pattern, quantities, what=quantity_what)

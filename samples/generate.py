@@ -1,7 +1,7 @@
 """Write the bundled sample patterns: ``python -m kitcut.samples.generate [FOLDER]``.
 
 The T-shirt, trousers and shirt of :mod:`kitcut.samples.garments` are written as AAMA DXF
-(millimetres, ``Units: METRIC``) with :func:`kitcut.formats.aama_write.write_aama`, pieces on
+(millimetres, ``Units: METRIC``) with :func:`kitcut.formats.writing.aama_write.write_aama`, pieces on
 the fold as halves with a layer-6 fold line. The output is deterministic: running it again
 reproduces the committed files byte for byte.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kitcut.formats.aama_write import write_aama
+from kitcut.formats.writing.aama_write import write_aama
 from kitcut.model import Pattern, Piece
 from kitcut.samples.garments import GARMENTS
 

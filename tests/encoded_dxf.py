@@ -15,7 +15,7 @@ import re
 import ezdxf
 import numpy as np
 
-from kitcut.formats.aama_write import aama_bytes, aama_document
+from kitcut.formats.writing.aama_write import aama_bytes, aama_document
 from kitcut.model import Pattern, Piece
 
 __all__ = ["rect", "aama_file", "plain_file", "raw_bytes"]

@@ -11,7 +11,7 @@ from ezdxf import recover
 from shapely.geometry import Point, Polygon
 
 from kitcut.errors import GeometryError, UnitsError
-from kitcut.formats.aama_write import (
+from kitcut.formats.writing.aama_write import (
     aama_bytes,
     add_piece_block,
     halve_piece,

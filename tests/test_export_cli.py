@@ -6,9 +6,9 @@ import pytest
 from marker_factory import small_marker
 
 from kitcut.cli.main import main
-from kitcut.formats.export import DEFAULT_FORMATS
-from kitcut.formats.gerber_nc import read_nc
 from kitcut.formats.marker_json import write_marker
+from kitcut.formats.writing.export import DEFAULT_FORMATS
+from kitcut.formats.writing.gerber_nc import read_nc
 
 
 @pytest.fixture()

@@ -15,12 +15,12 @@ from export_checks import match_rings, max_gap
 from marker_factory import big_marker, small_marker, tiny_marker
 
 from kitcut.errors import InputError
-from kitcut.formats.cutorder import plan_cuts
-from kitcut.formats.devices import get_device, load_devices
-from kitcut.formats.export import render, write_file
-from kitcut.formats.gcode import read_gcode
-from kitcut.formats.gerber_nc import MAX_KNIFE_BLOCK_MM, read_nc
-from kitcut.formats.page import build_sheet
+from kitcut.formats.layout.page import build_sheet
+from kitcut.formats.writing.cutorder import plan_cuts
+from kitcut.formats.writing.devices import get_device, load_devices
+from kitcut.formats.writing.export import render, write_file
+from kitcut.formats.writing.gcode import read_gcode
+from kitcut.formats.writing.gerber_nc import MAX_KNIFE_BLOCK_MM, read_nc
 
 GOLDEN = Path(__file__).parent / "golden"
 needs_hp2xx = pytest.mark.skipif(shutil.which("hp2xx") is None, reason="hp2xx not installed")
@@ -212,7 +212,7 @@ def test_device_file_overrides(tmp_path):
 def test_nc_dense_piece_is_thinned_within_tolerance():
     from marker_factory import shelf_marker
 
-    from kitcut.formats.gerber_nc import MAX_POINTS_PER_PIECE
+    from kitcut.formats.writing.gerber_nc import MAX_POINTS_PER_PIECE
     from kitcut.model import Piece
 
     t = np.linspace(0, 2 * np.pi, 4000, endpoint=False)
@@ -234,7 +234,7 @@ def test_knife_only_hpgl_cuts_notches_as_slits():
 
 
 def test_two_opt_improves_nearest_neighbour():
-    from kitcut.formats.cutorder import order_points, two_opt
+    from kitcut.formats.writing.cutorder import order_points, two_opt
 
     rng = np.random.default_rng(3)
     pts = rng.uniform(0, 1000, size=(120, 2))

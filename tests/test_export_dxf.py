@@ -7,7 +7,7 @@ import pytest
 from ezdxf import recover
 from marker_factory import small_marker
 
-from kitcut.formats.export import write_file
+from kitcut.formats.writing.export import write_file
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from test_kits_fakes import FAKE_NESTER, FAKE_READER
 
 from kitcut.errors import OrderError
-from kitcut.formats import pdf_fonts
-from kitcut.formats.export import write_file
+from kitcut.formats.layout import pdf_fonts
+from kitcut.formats.writing.export import write_file
 from kitcut.kits.kit import KitOptions, build_kit
 from kitcut.kits.order import load_order
 from kitcut.kits.plan import plan_order

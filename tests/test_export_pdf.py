@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from marker_factory import small_marker
 
-from kitcut.formats.export import write_file
-from kitcut.formats.page import build_sheet
-from kitcut.formats.pdf_tiled import tile_grid
+from kitcut.formats.layout.page import build_sheet
+from kitcut.formats.layout.pdf_tiled import tile_grid
+from kitcut.formats.writing.export import write_file
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftoppm") is None or shutil.which("pdfinfo") is None, reason="poppler-utils not installed"
@@ -105,7 +105,7 @@ def test_overview_fits_a4_landscape(tmp_path, marker):
 
 def test_tile_shows_the_marker_at_1to1_in_place(tmp_path, marker):
     """The bottom-left tile: the strip's corner (0, 0) lies where the tile window says, at 1:1."""
-    from kitcut.formats.pdf_tiled import MARGIN
+    from kitcut.formats.layout.pdf_tiled import MARGIN
 
     path = write_file(marker, tmp_path / "marker.tiled.pdf")
     tiles, (win_w, win_h), (rows, cols) = tile_grid(build_sheet(marker), "a4")

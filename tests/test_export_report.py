@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from marker_factory import small_marker, tiny_marker
 
-from kitcut.formats.export import DEFAULT_FORMATS, FORMATS, export_marker, render, write_file
-from kitcut.formats.gerber_nc import read_nc
-from kitcut.formats.page import build_sheet, ring_length
-from kitcut.formats.pdf_print import EDGE, registration_marks
-from kitcut.formats.report import marker_report
+from kitcut.formats.layout.page import build_sheet, ring_length
+from kitcut.formats.layout.pdf_print import EDGE, registration_marks
+from kitcut.formats.writing.export import DEFAULT_FORMATS, FORMATS, export_marker, render, write_file
+from kitcut.formats.writing.gerber_nc import read_nc
+from kitcut.formats.writing.report import marker_report
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 PT = 72.0 / 25.4

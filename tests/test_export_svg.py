@@ -10,7 +10,7 @@ import pytest
 from marker_factory import small_marker
 
 from kitcut.errors import ExportError
-from kitcut.formats.export import format_for_path, write_file
+from kitcut.formats.writing.export import format_for_path, write_file
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

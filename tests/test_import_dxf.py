@@ -11,8 +11,8 @@ import pytest
 from shapely.geometry import Polygon
 
 from kitcut.errors import GeometryError, UnitsError
-from kitcut.formats.dxf_read import read_dxf
-from kitcut.formats.read import read_pattern
+from kitcut.formats.reading.dxf_read import read_dxf
+from kitcut.formats.reading.read import read_pattern
 
 RECT = [(0, 0), (100, 0), (100, 50), (0, 50)]
 

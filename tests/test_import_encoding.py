@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from test_import_errors import nest
 
 from kitcut.errors import InputError
-from kitcut.formats.dxf_read import read_dxf
-from kitcut.formats.encoding import check_encoding, decide_encoding
+from kitcut.formats.reading.dxf_read import read_dxf
+from kitcut.formats.reading.encoding import check_encoding, decide_encoding
 
 #: A garment's piece names in each script, and the encodings that write them.
 GARMENTS = {

@@ -18,7 +18,7 @@ from shapely.geometry import LineString, Point, Polygon
 from shapely.ops import polygonize
 from test_import_errors import nest
 
-from kitcut.formats.dxf_read import read_dxf
+from kitcut.formats.reading.dxf_read import read_dxf
 
 AAMA_FILES = [
     "DEEP_ARMHOLE_RACER.DXF", "GLX4802S19_AAMA.DXF", "GLX4802S19_ASTM.DXF", "GMH1004F15-2.DXF",
@@ -232,7 +232,7 @@ def test_esicup_instances(name):
 
 
 def test_free_rotation_instance():
-    from kitcut.formats.read import read_pattern
+    from kitcut.formats.reading.read import read_pattern
 
     pat = read_pattern(shared_file("esicup", "swim_c.json"))
     assert all(p.nap == "free" and p.allowed_rotations is None for p in pat.pieces)
@@ -303,7 +303,7 @@ def test_every_shared_dxf_is_covered():
 @pytest.mark.parametrize("name", ["clo-pattern.dxf", "GMH1006F18_ASTM.DXF", "WM_SLIM_TANK.DXF",
                                   "optitex25_basic-tee_plain-dxf_cm.dxf"])
 def test_real_notches_sit_on_the_cut_line_and_cut_inwards(name):
-    from kitcut.formats.read import read_pattern
+    from kitcut.formats.reading.read import read_pattern
 
     pat = read_pattern(shared_file("dxf", name))
     count = 0

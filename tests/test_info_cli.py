@@ -8,8 +8,8 @@ import pytest
 from test_import_dxf import RECT, aama_doc, add_piece, rect_chain, save
 from test_import_errors import nest
 
-from kitcut.formats.read import read_pattern
-from kitcut.formats.summary import pattern_summary
+from kitcut.formats.reading.read import read_pattern
+from kitcut.formats.reading.summary import pattern_summary
 
 KEYS = {"name", "size", "quantity", "flipped", "area_mm2", "width_mm", "height_mm", "has_grain", "notches",
         "drills", "cutouts", "internal_lines", "folded", "category", "block"}

@@ -84,7 +84,7 @@ def test_orders_on_different_fabrics_are_not_combined(orders, tmp_path):
 
 def _real_available() -> bool:
     try:
-        from kitcut.formats.read import read_pattern  # noqa: F401
+        from kitcut.formats.reading.read import read_pattern  # noqa: F401
         from kitcut.kits.marker import nest_pattern  # noqa: F401
     except ImportError:
         return False

@@ -185,7 +185,7 @@ def test_plan_names_carry_order_and_garment(orders):
 
 def _real_available() -> bool:
     try:
-        from kitcut.formats.read import read_pattern  # noqa: F401
+        from kitcut.formats.reading.read import read_pattern  # noqa: F401
         from kitcut.kits.marker import nest_pattern  # noqa: F401
     except ImportError:
         return False

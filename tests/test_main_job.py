@@ -12,7 +12,7 @@ import pytest
 from checker import check_marker
 from conftest import SAMPLES
 
-from kitcut.formats.read import read_pattern
+from kitcut.formats.reading.read import read_pattern
 from kitcut.kits.marker import build_instance
 from kitcut.model import Pattern, Piece, Rules
 

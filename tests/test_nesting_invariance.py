@@ -24,9 +24,9 @@ from conftest import SAMPLES, shared_file
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kitcut.formats.aama_write import aama_bytes, aama_document
 from kitcut.formats.marker_json import marker_to_dict
-from kitcut.formats.read import read_pattern
+from kitcut.formats.reading.read import read_pattern
+from kitcut.formats.writing.aama_write import aama_bytes, aama_document
 from kitcut.kits.marker import nest_pattern
 from kitcut.kits.quantities import load_pattern
 from kitcut.model import Line, Pattern, Rules

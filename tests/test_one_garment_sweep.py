@@ -25,8 +25,8 @@ from conftest import DXF_DIR
 
 from kitcut.errors import KitcutError
 from kitcut.formats.marker_json import marker_to_dict
-from kitcut.formats.read import read_pattern
-from kitcut.formats.sizes import sorted_sizes
+from kitcut.formats.reading.read import read_pattern
+from kitcut.formats.reading.sizes import sorted_sizes
 from kitcut.kits.kit import KitOptions, build_kit
 from kitcut.kits.manifest import verify_manifest
 from kitcut.kits.marker import nest_pattern

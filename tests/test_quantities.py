@@ -15,8 +15,8 @@ import pytest
 from conftest import SAMPLES
 
 from kitcut.errors import InputError, OrderError
-from kitcut.formats.aama_write import write_aama
-from kitcut.formats.read import read_pattern
+from kitcut.formats.reading.read import read_pattern
+from kitcut.formats.writing.aama_write import write_aama
 from kitcut.kits.order import load_order
 from kitcut.kits.plan import plan_order
 from kitcut.kits.quantities import apply_quantities, for_garments, load_pattern, parse_quantities, parse_sizes

@@ -21,8 +21,8 @@ from test_kits_fakes import FAKE_NESTER, FAKE_READER, write_fake_tee
 
 import kitcut.fileio as fileio
 from kitcut.errors import ExportError
-from kitcut.formats.export import export_marker
 from kitcut.formats.marker_json import write_marker
+from kitcut.formats.writing.export import export_marker
 from kitcut.kits.kit import KitOptions, build_kit
 from kitcut.kits.manifest import verify_manifest
 

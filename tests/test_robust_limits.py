@@ -15,7 +15,7 @@ from fuzz.runner import check_outcome, run_cli, run_order
 from shapely.geometry import Polygon
 
 from kitcut.errors import GeometryError, InputError
-from kitcut.formats.read import read_pattern
+from kitcut.formats.reading.read import read_pattern
 from kitcut.kits.marker import build_instance
 from kitcut.limits import ENV, LimitError, Limits, current, override, parse_assignment
 from kitcut.model import Pattern, Piece, Rules

@@ -17,7 +17,7 @@ from shapely import STRtree
 from shapely.geometry import Polygon
 
 from kitcut.errors import InfeasibleError, KitcutError
-from kitcut.formats.read import read_pattern
+from kitcut.formats.reading.read import read_pattern
 from kitcut.kits.marker import nest_pattern
 from kitcut.model import Line, Pattern, Piece, Rules
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import SAMPLES, shared_file
 from shapely.geometry import LineString, Point, Polygon
 
-from kitcut.formats.aama_write import unfold_piece
+from kitcut.formats.writing.aama_write import unfold_piece
 from kitcut.samples.garments import GARMENTS
 from kitcut.samples.generate import generate, pattern
 
@@ -145,7 +145,7 @@ def test_esicup_copies(name):
 
 @pytest.mark.parametrize("garment", list(GARMENTS))
 def test_round_trip_through_the_reader(garment):
-    read = pytest.importorskip("kitcut.formats.read")
+    read = pytest.importorskip("kitcut.formats.reading.read")
     pat = read.read_pattern(SAMPLES / f"{garment}.dxf")
     ours = pattern(garment).pieces
     assert pat.units == "mm" and pat.style == GARMENTS[garment][2]

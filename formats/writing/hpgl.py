@@ -3,7 +3,7 @@
 Integer plotter units (``device.units_per_mm``, 40/mm by default), absolute ``PU``/``PD``,
 ``SPn`` per tool as the device profile says (knife, notcher, punch, pen), ``VS`` speed in cm/s,
 ``FS`` force only when the profile gives one, labels as ``LBtext`` + ETX. Features in the order
-of :mod:`kitcut.formats.cutorder` (inner features before the outline that frees the piece).
+of :mod:`kitcut.formats.writing.cutorder` (inner features before the outline that frees the piece).
 
 >>> hpgl_text("Front (M) · 2"), hpgl_text("前片 (M)")
 ('Front (M) - 2', 'QianPian (M)')
@@ -15,9 +15,9 @@ import math
 
 import numpy as np
 
-from kitcut.formats.cutorder import CutPlan, Op, plan_cuts
-from kitcut.formats.devices import Device, get_device
-from kitcut.formats.page import Sheet, build_sheet
+from kitcut.formats.layout.page import Sheet, build_sheet
+from kitcut.formats.writing.cutorder import CutPlan, Op, plan_cuts
+from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
 
 __all__ = ["to_hpgl", "render", "render_pen_plot", "hpgl_text", "ETX"]

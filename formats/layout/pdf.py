@@ -1,7 +1,7 @@
 """PDF layouts of a marker with fpdf2: the 1:1 plot and the overview, plus the shared drawing.
 
 Units are millimetres (fpdf2 ``unit="mm"``: 1 mm = 72/25.4 pt exactly). :func:`draw_sheet`
-draws any part of a marker on a page through a :class:`~kitcut.formats.page.Page` transform;
+draws any part of a marker on a page through a :class:`~kitcut.formats.layout.page.Page` transform;
 the tiled, print and report PDFs reuse it. Output is deterministic: a fixed creation date.
 
 The 1:1 plot is one page as long as the marker (fpdf2 has no page-size limit; Acrobat shows at
@@ -14,8 +14,8 @@ import datetime as _dt
 
 from fpdf import FPDF
 
-from kitcut.formats.page import PAPER_MM, PT_PER_MM, Page, PlacedPiece, Sheet, build_sheet, fill_colour
-from kitcut.formats.pdf_fonts import font_note, use_font
+from kitcut.formats.layout.page import PAPER_MM, PT_PER_MM, Page, PlacedPiece, Sheet, build_sheet, fill_colour
+from kitcut.formats.layout.pdf_fonts import font_note, use_font
 from kitcut.model import Marker
 
 __all__ = [
@@ -35,7 +35,7 @@ FIXED_DATE = _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
 
 def pdf_text(text: str) -> str:
     """Text the core PDF fonts can show (Latin-1; anything else becomes ``?``). Writers draw
-    names with :func:`kitcut.formats.pdf_fonts.use_font` instead, which keeps every script."""
+    names with :func:`kitcut.formats.layout.pdf_fonts.use_font` instead, which keeps every script."""
     return text.encode("latin-1", "replace").decode("latin-1")
 
 

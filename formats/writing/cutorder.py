@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from kitcut.errors import ExportError
-from kitcut.formats.devices import Device
-from kitcut.formats.page import PlacedPiece, Sheet
+from kitcut.formats.layout.page import PlacedPiece, Sheet
+from kitcut.formats.writing.devices import Device
 
 __all__ = ["Op", "PieceJob", "CutPlan", "plan_cuts", "order_points", "two_opt", "path_air", "with_overcut"]
 

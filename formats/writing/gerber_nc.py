@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kitcut.errors import InputError
-from kitcut.formats.cutorder import CutPlan, plan_cuts
-from kitcut.formats.devices import Device, get_device
-from kitcut.formats.page import Sheet, build_sheet
+from kitcut.formats.layout.page import Sheet, build_sheet
+from kitcut.formats.writing.cutorder import CutPlan, plan_cuts
+from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
 
 __all__ = ["MAX_KNIFE_BLOCK_MM", "to_nc", "render", "read_nc", "NCProgram", "NCPiece", "nc_number"]

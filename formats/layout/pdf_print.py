@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 from shapely.geometry import Polygon
 
-from kitcut.formats.page import Page, Sheet, build_sheet, fill_colour
-from kitcut.formats.pdf import _pts, new_pdf, pdf_bytes
-from kitcut.formats.pdf_fonts import use_font
+from kitcut.formats.layout.page import Page, Sheet, build_sheet, fill_colour
+from kitcut.formats.layout.pdf import _pts, new_pdf, pdf_bytes
+from kitcut.formats.layout.pdf_fonts import use_font
 from kitcut.model import Marker
 
 __all__ = ["BLEED", "MARK_STEP", "EDGE", "registration_marks", "to_print_pdf", "render"]

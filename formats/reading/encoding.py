@@ -304,7 +304,7 @@ def transcode(data: bytes, decision: TextDecision | None) -> bytes:
     recovering reader decodes the escapes whatever code page the header names)."""
     if decision is None or data.isascii():
         return data
-    from kitcut.formats.texts import escape
+    from kitcut.formats.reading.texts import escape
 
     out = []
     for line in data.splitlines(keepends=True):

@@ -1,6 +1,6 @@
 """One entry point for every pattern format kitcut reads.
 
->>> from kitcut.formats.read import read_pattern  # doctest: +SKIP
+>>> from kitcut.formats.reading.read import read_pattern  # doctest: +SKIP
 >>> pattern = read_pattern("tee.dxf", units="cm")  # doctest: +SKIP
 """
 
@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from kitcut.errors import GeometryError, InputError
-from kitcut.formats.encoding import check_encoding
+from kitcut.formats.reading.encoding import check_encoding
 from kitcut.limits import check as check_limit
 from kitcut.model import Pattern
 
@@ -42,18 +42,18 @@ def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, stri
     "english"); ``tolerance`` (mm) is the chord tolerance for curves and the largest gap closed
     in a cut line; ``strict`` makes every repair an error; ``unfold=False`` keeps fold pieces as
     halves (``folded=True``); ``repair`` fixes every self-intersecting outline, ``loops`` (a
-    :class:`~kitcut.formats.outline.LoopRule`) says which tiny loops are repaired without it.
+    :class:`~kitcut.formats.reading.outline.LoopRule`) says which tiny loops are repaired without it.
     ``sizes`` (names) reads only those sizes (and pieces without a size): a piece of another
     size that cannot be used is a warning, not an error; ``pattern.sizes`` still lists every
     size of the file. ``encoding`` forces the text encoding of a DXF ("gbk", "big5", "cp932",
-    "utf-8", "cp1252"...; default: declared or detected, see :mod:`kitcut.formats.encoding`).
+    "utf-8", "cp1252"...; default: declared or detected, see :mod:`kitcut.formats.reading.encoding`).
     Every repair, skipped entity and doubt is in ``pattern.report``; ``pattern.encoding``
     says how the texts were decoded.
     """
     kind = sniff(path)
     check_limit("max_file_mb", Path(path).stat().st_size / 2**20, file=os.fspath(path), what="file size")
     if kind == "json":
-        from kitcut.formats.jagua import read_jagua
+        from kitcut.formats.reading.jagua import read_jagua
 
         pattern = read_jagua(path, tolerance=tolerance, strict=strict, repair=repair)
         if sizes is not None:
@@ -64,7 +64,7 @@ def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, stri
             check_encoding(encoding)
             pattern.report.warn(f"--encoding {encoding} ignored: a benchmark instance is JSON, always UTF-8")
     else:
-        from kitcut.formats.dxf_read import read_dxf
+        from kitcut.formats.reading.dxf_read import read_dxf
 
         pattern = read_dxf(path, units=units, tolerance=tolerance, strict=strict, unfold=unfold,
                            repair=repair, sizes=sizes, loops=loops, encoding=encoding)

@@ -5,7 +5,7 @@ The viewBox is in marker millimetres; the marker's y axis points up the picture 
 Pieces are filled lightly by category/size and carry their label, grain arrow, notches and drill
 marks; the strip frame carries width, length and efficiency.
 
->>> from kitcut.formats.svg import svg_y
+>>> from kitcut.formats.writing.svg import svg_y
 >>> svg_y(0.0, width=1500.0)
 1500.0
 """
@@ -17,7 +17,7 @@ import re
 import numpy as np
 import svgwrite
 
-from kitcut.formats.page import Sheet, build_sheet, fill_colour, fmt_num
+from kitcut.formats.layout.page import Sheet, build_sheet, fill_colour, fmt_num
 from kitcut.model import Marker
 
 __all__ = ["to_svg", "svg_y", "SCREEN_PX", "render_preview", "render_overview", "render_full"]

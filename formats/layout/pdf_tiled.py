@@ -13,9 +13,9 @@ import math
 
 from fpdf import FPDF
 
-from kitcut.formats.page import PAPER_MM, Page, Sheet, build_sheet
-from kitcut.formats.pdf import _pts, draw_sheet, new_pdf, pdf_bytes
-from kitcut.formats.pdf_fonts import use_font
+from kitcut.formats.layout.page import PAPER_MM, Page, Sheet, build_sheet
+from kitcut.formats.layout.pdf import _pts, draw_sheet, new_pdf, pdf_bytes
+from kitcut.formats.layout.pdf_fonts import use_font
 from kitcut.model import Marker
 
 __all__ = ["tile_grid", "to_tiled_pdf", "render_a4", "render_a3", "TEST_SQUARE_MM"]

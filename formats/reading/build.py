@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kitcut.formats.chains import Chain, Segment, chain_segments, dedupe
-from kitcut.formats.outline import (
+from kitcut.formats.reading.chains import Chain, Segment, chain_segments, dedupe
+from kitcut.formats.reading.outline import (
     Fixer,
     check_ring,
     inward_angle,
@@ -167,7 +167,7 @@ def _notch(n: RawNotch, s: float, outline: np.ndarray, reversed_angles: list, mo
 
 def _points_out(outline: np.ndarray, x: float, y: float, angle: float, step: float = 0.5) -> bool:
     """True when a notch at ``(x, y)`` cutting along ``angle`` does not enter the piece."""
-    from kitcut.formats.outline import point_inside
+    from kitcut.formats.reading.outline import point_inside
 
     d = np.array([math.cos(math.radians(angle)), math.sin(math.radians(angle))]) * step
     return not point_inside(outline, np.array([x, y]) + d)

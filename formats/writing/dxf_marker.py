@@ -1,6 +1,6 @@
 """AAMA-style marker DXF: each piece a BLOCK, each placed copy an INSERT at its placement.
 
-Blocks come from :func:`kitcut.formats.aama_write.add_piece_block` (layers 1/4/7/8/11/13/14,
+Blocks come from :func:`kitcut.formats.writing.aama_write.add_piece_block` (layers 1/4/7/8/11/13/14,
 piece texts), so the marker carries the same pieces a pattern file does. An INSERT maps the
 block exactly as the placement does: ``yscale = -1`` for a mirrored copy (mirror first),
 ``rotation`` in degrees counter-clockwise, ``insert`` = the translation. The strip frame and
@@ -14,8 +14,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from kitcut.formats.aama_write import aama_bytes, add_piece_block, block_name, new_aama_document
-from kitcut.formats.page import MM_PER_UNIT, fmt_num
+from kitcut.formats.layout.page import MM_PER_UNIT, fmt_num
+from kitcut.formats.writing.aama_write import aama_bytes, add_piece_block, block_name, new_aama_document
 from kitcut.model import Drill, Line, Marker, Notch, Piece
 
 __all__ = ["marker_document", "to_dxf", "render", "MARKER_LAYER"]

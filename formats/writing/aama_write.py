@@ -36,7 +36,7 @@ from ezdxf.layouts import BlockLayout
 
 from kitcut.errors import GeometryError, KitcutError, UnitsError
 from kitcut.fileio import atomic_write
-from kitcut.formats.texts import escape
+from kitcut.formats.reading.texts import escape
 from kitcut.model import Drill, Line, Pattern, Piece
 
 __all__ = [

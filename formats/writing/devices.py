@@ -31,7 +31,7 @@ __all__ = ["Tool", "Device", "PROTOCOLS", "FEATURE_ROLE", "load_devices", "get_d
 
 PROTOCOLS = ("hpgl", "gerber-nc", "gcode")
 TOOL_KINDS = ("knife", "slit", "notcher", "punch", "pen")
-#: Which tool role draws each feature of :mod:`kitcut.formats.page`.
+#: Which tool role draws each feature of :mod:`kitcut.formats.layout.page`.
 FEATURE_ROLE = {
     "cut": "cut",
     "cutout": "cut",
@@ -156,7 +156,7 @@ def _load(text: str, where: str) -> dict[str, Device]:
 
 def load_devices(device_file: str | Path | None = None) -> dict[str, Device]:
     """The bundled devices, updated by the devices of ``device_file`` (same names replace)."""
-    text = resources.files("kitcut.formats").joinpath("devices.toml").read_text(encoding="utf-8")
+    text = resources.files("kitcut.formats.writing").joinpath("devices.toml").read_text(encoding="utf-8")
     devices = _load(text, "devices.toml")
     if device_file is not None:
         path = Path(device_file)

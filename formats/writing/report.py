@@ -1,7 +1,7 @@
 """The marker report: figures for the cutting room as a dict (written as JSON).
 
 Lengths in mm, areas in m², times in seconds. Cut and pen lengths, hit counts and air moves are
-measured on the cut plan the device would run (:mod:`kitcut.formats.cutorder`), so the report
+measured on the cut plan the device would run (:mod:`kitcut.formats.writing.cutorder`), so the report
 and the cutter file agree; the time is that plan at the device's speeds.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from kitcut.formats.cutorder import plan_cuts
-from kitcut.formats.devices import Device, get_device
-from kitcut.formats.page import MM_PER_UNIT, Sheet, build_sheet
+from kitcut.formats.layout.page import MM_PER_UNIT, Sheet, build_sheet
+from kitcut.formats.writing.cutorder import plan_cuts
+from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
 
 __all__ = ["marker_report", "render_json", "REPORT_FORMAT", "BITE_SECONDS"]

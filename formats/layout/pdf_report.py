@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from kitcut.formats.devices import Device
-from kitcut.formats.page import PAPER_MM, Page, build_sheet
-from kitcut.formats.pdf import draw_sheet, new_pdf, pdf_bytes
-from kitcut.formats.pdf_fonts import use_font
-from kitcut.formats.report import marker_report
+from kitcut.formats.layout.page import PAPER_MM, Page, build_sheet
+from kitcut.formats.layout.pdf import draw_sheet, new_pdf, pdf_bytes
+from kitcut.formats.layout.pdf_fonts import use_font
+from kitcut.formats.writing.devices import Device
+from kitcut.formats.writing.report import marker_report
 from kitcut.model import Marker
 
 __all__ = ["report_rows", "render"]

@@ -1,9 +1,9 @@
 """AAMA / ASTM D6673 pattern DXF: one BLOCK per piece (and size) placed by an INSERT.
 
 :func:`collect_aama` walks the INSERTs of model space and sorts the entities of each block by
-AAMA layer into a :class:`~kitcut.formats.build.RawPiece` (drawing units, INSERT transform
+AAMA layer into a :class:`~kitcut.formats.reading.build.RawPiece` (drawing units, INSERT transform
 applied: position, rotation, scale, mirroring). It works on the light entities of
-:mod:`kitcut.formats.dxf_fast` (from the fast reader or converted from ezdxf). Layer use:
+:mod:`kitcut.formats.reading.dxf_fast` (from the fast reader or converted from ezdxf). Layer use:
 
 1 cut line (or 84, the denser ASTM copy, when present) and piece texts · 4 notches (and ASTM
 80-83) · 6 mirror line · 7 grain · 8 internal lines · 11 cut-outs · 13 drills · 14 sew line ·
@@ -19,9 +19,9 @@ from collections import defaultdict
 
 import numpy as np
 
-from kitcut.formats.build import NOTCH_LAYER_KINDS, RawNotch, RawPiece
-from kitcut.formats.dxf_fast import DxfData, Ent
-from kitcut.formats.texts import parse_text
+from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, RawNotch, RawPiece
+from kitcut.formats.reading.dxf_fast import DxfData, Ent
+from kitcut.formats.reading.texts import parse_text
 from kitcut.model import ImportReport
 
 __all__ = ["is_aama", "collect_aama", "SkipLog", "style_texts"]

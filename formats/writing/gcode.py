@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kitcut.errors import InputError
-from kitcut.formats.cutorder import CutPlan, plan_cuts
-from kitcut.formats.devices import Device, get_device
-from kitcut.formats.page import Sheet, build_sheet, fmt_num
+from kitcut.formats.layout.page import Sheet, build_sheet, fmt_num
+from kitcut.formats.writing.cutorder import CutPlan, plan_cuts
+from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
 
 __all__ = ["to_gcode", "render", "read_gcode", "GPath", "GProgram", "gnum"]

@@ -2,7 +2,7 @@
 
 :func:`read_dxf` opens the file (``ezdxf.readfile``, falling back to ``ezdxf.recover`` for
 damaged files such as CLO's), tells AAMA block files from plain drawings, decides the units
-(see :mod:`kitcut.formats.units`), and builds every piece in millimetres.
+(see :mod:`kitcut.formats.reading.units`), and builds every piece in millimetres.
 """
 
 from __future__ import annotations
@@ -14,14 +14,20 @@ from pathlib import Path
 import numpy as np
 
 from kitcut.errors import DXFFormatError, GeometryError, InputError, KitcutError, UnitsError
-from kitcut.formats import aama, plain_dxf
-from kitcut.formats.build import RawPiece, build_piece
-from kitcut.formats.dxf_fast import DxfData, from_ezdxf_doc, from_ezdxf_entity, parse_fast
-from kitcut.formats.encoding import TextDecision, decide_encoding, transcode
-from kitcut.formats.outline import Fixer, LoopRule
-from kitcut.formats.sizes import keep_sizes, select_sizes
-from kitcut.formats.texts import parse_quantity
-from kitcut.formats.units import MM_PER_UNIT, insunits_name, normalize_units, size_check, units_text_name
+from kitcut.formats.reading import aama, plain_dxf
+from kitcut.formats.reading.build import RawPiece, build_piece
+from kitcut.formats.reading.dxf_fast import DxfData, from_ezdxf_doc, from_ezdxf_entity, parse_fast
+from kitcut.formats.reading.encoding import TextDecision, decide_encoding, transcode
+from kitcut.formats.reading.outline import Fixer, LoopRule
+from kitcut.formats.reading.sizes import keep_sizes, select_sizes
+from kitcut.formats.reading.texts import parse_quantity
+from kitcut.formats.reading.units import (
+    MM_PER_UNIT,
+    insunits_name,
+    normalize_units,
+    size_check,
+    units_text_name,
+)
 from kitcut.limits import LimitError, simplify_ring
 from kitcut.limits import check as check_limit
 from kitcut.limits import current as current_limits
@@ -72,7 +78,7 @@ def open_dxf(path, report: ImportReport, *, file: str, text: TextDecision | None
     """The ezdxf document of ``path`` (strict reader first, then the recovering one);
     :class:`DXFFormatError` when the file cannot be read.
 
-    ``text`` is the encoding decided for the file's texts (:mod:`kitcut.formats.encoding`):
+    ``text`` is the encoding decided for the file's texts (:mod:`kitcut.formats.reading.encoding`):
     the strict reader decodes with it; the recovering reader, which takes no encoding, reads
     ``data`` with its texts rewritten as ``\\U+XXXX`` escapes."""
     import io
@@ -105,7 +111,7 @@ def open_dxf(path, report: ImportReport, *, file: str, text: TextDecision | None
 
 
 def _ezdxf_is_aama(doc) -> bool:
-    from kitcut.formats.chains import CURVE_TYPES
+    from kitcut.formats.reading.chains import CURVE_TYPES
 
     for ins in doc.modelspace().query("INSERT"):
         blk = doc.blocks.get(ins.dxf.name)
@@ -277,7 +283,7 @@ def _simplify(piece, tolerance: float, fixer: Fixer):
 def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
              unfold: bool = True, repair: bool = False, fast: bool = True, sizes=None,
              loops: LoopRule | None = None, encoding: str | None = None) -> Pattern:
-    """Read a pattern DXF; see :func:`kitcut.formats.read.read_pattern` for the options.
+    """Read a pattern DXF; see :func:`kitcut.formats.reading.read.read_pattern` for the options.
 
     ``fast=False`` reads AAMA files with ezdxf instead of the fast reader (for comparisons)."""
     file = os.fspath(path)

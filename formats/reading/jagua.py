@@ -15,7 +15,7 @@ import os
 import numpy as np
 
 from kitcut.errors import GeometryError, InputError, KitcutError
-from kitcut.formats.outline import Fixer, check_ring
+from kitcut.formats.reading.outline import Fixer, check_ring
 from kitcut.model import ImportReport, Pattern, Piece, Source
 
 __all__ = ["read_jagua", "looks_like_jagua"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kitcut.formats.texts import dxf_text, unescape
+from kitcut.formats.reading.texts import dxf_text, unescape
 
 __all__ = ["Ent", "DxfData", "parse_fast", "from_ezdxf_entity", "from_ezdxf_doc", "insert_matrix"]
 
@@ -118,9 +118,9 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
     """Parse an ASCII DXF of the AAMA subset; ``None`` when the file needs the full reader.
 
     Lines are read byte for byte; ``decode`` turns a string value (a Latin-1 reading of its
-    bytes) into its text (see :meth:`kitcut.formats.encoding.TextDecision.decode_value`;
+    bytes) into its text (see :meth:`kitcut.formats.reading.encoding.TextDecision.decode_value`;
     default: UTF-8, else cp1252). DXF escapes in texts are then resolved
-    (:func:`kitcut.formats.texts.dxf_text`)."""
+    (:func:`kitcut.formats.reading.texts.dxf_text`)."""
     if data.startswith(b"AutoCAD Binary DXF"):
         return None
     decode = decode or _utf8_else_cp1252
@@ -257,8 +257,8 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
 
 def from_ezdxf_entity(e, flat_tol: float) -> Ent:
     """An :class:`Ent` of an ezdxf entity (curves flattened to ``flat_tol`` drawing units)."""
-    from kitcut.formats.chains import CURVE_TYPES, entity_points
-    from kitcut.formats.texts import entity_text
+    from kitcut.formats.reading.chains import CURVE_TYPES, entity_points
+    from kitcut.formats.reading.texts import entity_text
 
     t = e.dxftype()
     if not e.dxf.is_supported("layer"):  # a type ezdxf does not know (e.g. a damaged name): no geometry

@@ -22,11 +22,11 @@ import re
 
 import numpy as np
 
-from kitcut.formats.build import RawNotch, RawPiece, chain_rings, gap_error
-from kitcut.formats.chains import CURVE_TYPES, describe, entity_points
-from kitcut.formats.outline import Fixer
-from kitcut.formats.texts import entity_text, parse_text
-from kitcut.formats.units import MM_PER_UNIT, size_check
+from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error
+from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points
+from kitcut.formats.reading.outline import Fixer
+from kitcut.formats.reading.texts import entity_text, parse_text
+from kitcut.formats.reading.units import MM_PER_UNIT, size_check
 from kitcut.model import ImportReport
 from kitcut.model.geometry import ring_area
 
@@ -320,7 +320,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         unit = _units_from_area(raws, 25.4)
         rule = "Area text" if unit else None
         if unit is None and style.get("units"):
-            from kitcut.formats.units import units_text_name
+            from kitcut.formats.reading.units import units_text_name
 
             unit, rule = units_text_name(style["units"], file=file), "Units text"
         if unit is None:

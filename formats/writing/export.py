@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kitcut.errors import ExportError, KitcutError
 from kitcut.fileio import atomic_write
-from kitcut.formats.devices import Device, get_device
+from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
 
 __all__ = ["Format", "FORMATS", "DEFAULT_FORMATS", "write_file", "render", "export_marker", "format_for_path"]
@@ -26,7 +26,8 @@ __all__ = ["Format", "FORMATS", "DEFAULT_FORMATS", "write_file", "render", "expo
 
 @dataclass(frozen=True)
 class Format:
-    """An output format: ``writer`` is ``"module:function"`` taking ``(marker, device)``.
+    """An output format: ``writer`` is ``"module:function"`` (the module under
+    :mod:`kitcut.formats`, e.g. ``"writing.svg:render_preview"``) taking ``(marker, device)``.
 
     ``protocol`` is the device protocol the writer speaks (``None``: no device; ``"any"``: the
     given device whatever its protocol, for reports).
@@ -41,22 +42,22 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("svg", "svg:render_preview", None, "screen preview (pieces, labels, grain, notches, frame)"),
-        Format("overview.svg", "svg:render_overview", None, "reduced-scale overview SVG"),
-        Format("plot.svg", "svg:render_full", None, "1:1 SVG of the marker"),
-        Format("plt", "hpgl:render", "hpgl", "HP-GL/1 cutter file (device tools per feature)"),
-        Format("hpgl", "hpgl:render", "hpgl", "HP-GL/1 cutter file (same as plt)"),
-        Format("pen.plt", "hpgl:render_pen_plot", "hpgl", "HP-GL/1 1:1 pen plot with labels"),
-        Format("dxf", "dxf_marker:render", None, "AAMA-style marker DXF (blocks + INSERTs)"),
-        Format("nc", "gerber_nc:render", "gerber-nc", "Gerber-style cutter NC"),
-        Format("gcode", "gcode:render", "gcode", "G-code for CNC knife/laser cutters"),
-        Format("pdf", "pdf:render_plot", None, "1:1 plot PDF on one long page"),
-        Format("tiled.pdf", "pdf_tiled:render_a4", None, "1:1 tiled PDF on A4 with overlaps"),
-        Format("tiled-a3.pdf", "pdf_tiled:render_a3", None, "1:1 tiled PDF on A3 with overlaps"),
-        Format("overview.pdf", "pdf:render_overview", None, "reduced-scale overview PDF"),
-        Format("print.pdf", "pdf_print:render", None, "digital textile print file (1:1, filled, marks)"),
-        Format("report.json", "report:render_json", "any", "marker report figures (JSON)"),
-        Format("report.pdf", "pdf_report:render", "any", "marker report (PDF)"),
+        Format("svg", "writing.svg:render_preview", None, "screen preview (pieces, labels, grain, notches)"),
+        Format("overview.svg", "writing.svg:render_overview", None, "reduced-scale overview SVG"),
+        Format("plot.svg", "writing.svg:render_full", None, "1:1 SVG of the marker"),
+        Format("plt", "writing.hpgl:render", "hpgl", "HP-GL/1 cutter file (device tools per feature)"),
+        Format("hpgl", "writing.hpgl:render", "hpgl", "HP-GL/1 cutter file (same as plt)"),
+        Format("pen.plt", "writing.hpgl:render_pen_plot", "hpgl", "HP-GL/1 1:1 pen plot with labels"),
+        Format("dxf", "writing.dxf_marker:render", None, "AAMA-style marker DXF (blocks + INSERTs)"),
+        Format("nc", "writing.gerber_nc:render", "gerber-nc", "Gerber-style cutter NC"),
+        Format("gcode", "writing.gcode:render", "gcode", "G-code for CNC knife/laser cutters"),
+        Format("pdf", "layout.pdf:render_plot", None, "1:1 plot PDF on one long page"),
+        Format("tiled.pdf", "layout.pdf_tiled:render_a4", None, "1:1 tiled PDF on A4 with overlaps"),
+        Format("tiled-a3.pdf", "layout.pdf_tiled:render_a3", None, "1:1 tiled PDF on A3 with overlaps"),
+        Format("overview.pdf", "layout.pdf:render_overview", None, "reduced-scale overview PDF"),
+        Format("print.pdf", "layout.pdf_print:render", None, "textile print file (1:1, filled, marks)"),
+        Format("report.json", "writing.report:render_json", "any", "marker report figures (JSON)"),
+        Format("report.pdf", "layout.pdf_report:render", "any", "marker report (PDF)"),
     )
 }
 #: What :func:`export_marker` writes when no formats are given.
