@@ -19,7 +19,8 @@ Layout: ``types`` (public data), ``instance`` (arrays per item orientation), ``s
 from __future__ import annotations
 
 from kitcut.nesting.solve import solve, warmup
-from kitcut.nesting.types import Instance, Item, Placed, Progress, Solution
+from kitcut.nesting.types import Instance, Item, Match, Placed, Progress, Solution, Zone
 from kitcut.nesting.validate import validate
 
-__all__ = ["Item", "Instance", "Placed", "Solution", "Progress", "solve", "validate", "warmup"]
+__all__ = ["Item", "Instance", "Match", "Zone", "Placed", "Solution", "Progress", "solve", "validate",
+           "warmup"]

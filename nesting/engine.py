@@ -14,6 +14,7 @@ import numpy as np
 
 from kitcut.nesting import kernels as km
 from kitcut.nesting.instance import Compiled
+from kitcut.nesting.lattice import snap_down, snap_near
 
 __all__ = ["Engine", "Snapshot"]
 
@@ -34,9 +35,14 @@ class Engine:
         self.data = data
         n = data.n
         self.n = n
+        #: the movable pieces are 0..m-1; m..n-1 are the zones, fixed where they lie
+        self.m = data.m
         self.kinds = data.pk0.copy()
         self.pos = np.zeros((n, 2))
         self.wb = np.tile(_EMPTY, (n, 1))
+        for z in range(n - self.m):
+            i = self.m + z
+            self.set(i, int(data.pk0[i]), float(data.zone_pos[z, 0]), float(data.zone_pos[z, 1]))
         self.W = np.ones((n, n))
         self.O = np.zeros((n, n))
         self.length = 0.0
@@ -49,11 +55,11 @@ class Engine:
     def place_bottom_left(self, i: int, rng: np.random.Generator, samples: int, limit: float) -> float:
         """Put piece i at a free place, leftmost of ``samples`` tries; return its right end."""
         d = self.data
-        V, voff, P, poff, sbb, obb, diam, pen = self._shapes
+        V, voff, P, poff, sbb, obb, lat, diam, pen, zm = self._shapes
         U = rng.random((samples, 3))
         return km.place_bottom_left(
             i, U, limit, d.ymin, d.ymax, d.pk0[i], d.pk1[i], self.min_rel,
-            self.kinds, self.pos, self.wb, self.W, V, voff, P, poff, sbb, obb, diam, pen,
+            self.kinds, self.pos, self.wb, self.W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm,
         )
 
     def set(self, i: int, kind: int, x: float, y: float) -> None:
@@ -66,23 +72,25 @@ class Engine:
         self.wb[i] = _EMPTY
 
     def right_ends(self) -> np.ndarray:
-        """Right end (max x of the original outline) of every piece."""
-        return self.pos[:, 0] + self.data.obb[self.kinds, 2]
+        """Right end (max x of the original outline) of every movable piece."""
+        m = self.m
+        return self.pos[:m, 0] + self.data.obb[self.kinds[:m], 2]
 
     def used_length(self) -> float:
-        return float(self.right_ends().max()) if self.n else 0.0
+        return float(self.right_ends().max()) if self.m else 0.0
 
     # -------------------------------------------------------------- overlap
     def refresh(self) -> float:
         """Recompute every pair's overlap; return the total."""
-        V, voff, P, poff, sbb, obb, diam, pen = self._shapes
-        return km.all_overlaps(self.O, self.kinds, self.pos, self.wb, V, voff, P, poff, sbb, diam, pen)
+        V, voff, P, poff, sbb, obb, lat, diam, pen, zm = self._shapes
+        return km.all_overlaps(self.O, self.kinds, self.pos, self.wb, V, voff, P, poff, sbb, diam, pen, zm)
 
     def total_overlap(self) -> float:
         return float(self.O.sum()) / 2.0
 
     def colliding(self) -> np.ndarray:
-        return np.flatnonzero((self.O > 0.0).any(axis=1))
+        """The movable pieces that overlap something (a zone never moves)."""
+        return np.flatnonzero((self.O[: self.m] > 0.0).any(axis=1))
 
     def reset_weights(self) -> None:
         self.W.fill(1.0)
@@ -93,20 +101,21 @@ class Engine:
     def sweep(self, order: np.ndarray, rng: np.random.Generator) -> int:
         """Move each still-colliding piece of ``order`` to its best sampled position."""
         d = self.data
-        V, voff, P, poff, sbb, obb, diam, pen = self._shapes
+        V, voff, P, poff, sbb, obb, lat, diam, pen, zm = self._shapes
         U = rng.random((len(order), self.n_global + self.n_local, 3))
         return km.sweep(
             np.ascontiguousarray(order, dtype=np.int64), U, self.n_global, self.length, d.ymin, d.ymax,
             d.pk0, d.pk1, self.min_rel,
-            self.kinds, self.pos, self.wb, self.W, self.O, V, voff, P, poff, sbb, obb, diam, pen,
+            self.kinds, self.pos, self.wb, self.W, self.O, V, voff, P, poff, sbb, obb, lat, diam, pen, zm,
         )
 
     # -------------------------------------------------------------- strip
     def fits(self, kind: int, length: float | None = None) -> bool:
-        """A piece of ``kind`` fits a strip of ``length`` (default: the current one)."""
-        obb = self.data.obb
+        """A piece of ``kind`` fits a strip of ``length`` (default: the current one): placed at
+        its lowest x (on the repeat for a matched piece), it ends within the strip."""
+        d = self.data
         L = self.length if length is None else length
-        return bool(obb[kind, 2] - obb[kind, 0] <= L)
+        return bool(d.lat[kind, 0] + d.obb[kind, 2] <= L)
 
     def closest_kind(self, i: int, like: int, length: float | None = None) -> int:
         """The kind of piece i closest to kind ``like`` (rotation, then mirroring) that fits
@@ -115,7 +124,7 @@ class Engine:
         k0, k1 = int(d.pk0[i]), int(d.pk1[i])
         rot = (d.kind_rot[k0:k1] - d.kind_rot[like] + 180.0) % 360.0 - 180.0
         cost = np.abs(rot) + 1000.0 * (d.kind_mir[k0:k1] != d.kind_mir[like])
-        ext = d.obb[k0:k1, 2] - d.obb[k0:k1, 0]
+        ext = d.lat[k0:k1, 0] + d.obb[k0:k1, 2]
         L = self.length if length is None else length
         cost = np.where(ext <= L, cost, 1e9 + ext)
         return k0 + int(np.argmin(cost))
@@ -128,14 +137,29 @@ class Engine:
         """
         self.length = float(length)
         obb = self.data.obb
-        for i in range(self.n):
+        for i in range(self.m):
             k = int(self.kinds[i])
-            if not self.fits(k):
+            changed = not self.fits(k)
+            if changed:
                 k = self.closest_kind(i, k)
-            x = max(-obb[k, 0], min(self.pos[i, 0], self.length - obb[k, 2]))
-            y = max(self.data.ymin - obb[k, 1], min(self.pos[i, 1], self.data.ymax - obb[k, 3]))
+            x, y = self.pos[i]
+            if changed or x + obb[k, 2] > self.length:
+                x = self.inside(k, min(x, self.length - obb[k, 2]), y)[0]
+            if changed:
+                y = self.inside(k, x, y)[1]
             self.set(i, k, x, y)
         self.refresh()
+
+    def inside(self, kind: int, x: float, y: float, *, down: bool = True) -> tuple[float, float]:
+        """``(x, y)`` moved into the strip for ``kind``, on the repeat for a matched kind: x to
+        the lattice point at or left of it (``down``) or the nearest one, y to the nearest."""
+        lat, obb = self.data.lat[kind], self.data.obb[kind]
+        hi = self.length - obb[2]
+        if down:
+            x = snap_down(min(x, hi), lat[0], lat[3], lat[4])
+        else:
+            x = snap_near(x, lat[0], hi, lat[3], lat[4])
+        return x, snap_near(y, lat[1], lat[2], lat[5], lat[6])
 
     # -------------------------------------------------------------- snapshots
     def snapshot(self) -> Snapshot:

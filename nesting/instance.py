@@ -27,6 +27,7 @@ from shapely.geometry import Polygon
 
 from kitcut.errors import InfeasibleError
 from kitcut.model.geometry import ring_area, transform_points
+from kitcut.nesting.lattice import kind_lattice
 from kitcut.nesting.standins import poles, standin
 from kitcut.nesting.types import Instance
 
@@ -63,9 +64,14 @@ class Compiled:
     item_ref: np.ndarray
     kind_ref: np.ndarray
     min_length: float
+    lat: np.ndarray
+    zm: np.ndarray
+    m: int
+    zone_pos: np.ndarray
 
     @property
     def n(self) -> int:
+        """Pieces of the engine: the ``m`` demanded copies, then one fixed piece per zone."""
         return len(self.piece_item)
 
     def translation(self, kind: int, pos) -> tuple[float, float]:
@@ -79,8 +85,9 @@ class Compiled:
         return float(translation[0]) + float(r[0]), float(translation[1]) + float(r[1])
 
     def shapes(self):
-        """The shape arrays in kernel argument order (V, voff, P, poff, sbb, obb, diam, pen)."""
-        return self.V, self.voff, self.P, self.poff, self.sbb, self.obb, self.diam, self.pen
+        """The shape arrays in kernel argument order (V, voff, P, poff, sbb, obb, lat, diam, pen, zm)."""
+        return (self.V, self.voff, self.P, self.poff, self.sbb, self.obb, self.lat, self.diam, self.pen,
+                self.zm)
 
 
 @lru_cache(maxsize=4096)
@@ -137,7 +144,8 @@ def compile_instance(instance: Instance) -> Compiled:
     eps = 2e-7 * scale
     grid = frame_grid(scale)
     kind_item, kind_rot, kind_mir = [], [], []
-    verts, pls, sbb, obb, diam, pen, kref = [], [], [], [], [], [], []
+    verts, pls, sbb, obb, diam, pen, kref, lat = [], [], [], [], [], [], [], []
+    zone_bit, avoid = _zone_bits(instance)
     item_k = []
     item_area = []
     item_ref = []
@@ -156,6 +164,10 @@ def compile_instance(instance: Instance) -> Compiled:
         k_start = len(kind_item)
         need = np.inf
         shortest = np.inf
+        off_repeat = False
+        if it.match is not None and it.free_rotation:
+            raise InfeasibleError("a piece matched to the repeat needs fixed orientations (not free "
+                                  "rotation)", piece=it.id)
         for rot, mir in orients:
             o = transform_points(shape, rot, mir)
             lo = o.min(axis=0)
@@ -163,7 +175,12 @@ def compile_instance(instance: Instance) -> Compiled:
             need = min(need, float(hi[1] - lo[1]))
             if hi[1] - lo[1] > usable + 1e-9 * scale:
                 continue
-            shortest = min(shortest, float(hi[0] - lo[0]))
+            row = kind_lattice([*lo, *hi], ymin, ymax, instance.repeat, instance.phase, it.match, ref,
+                               rot, mir)
+            if row is None:
+                off_repeat = True
+                continue
+            shortest = min(shortest, float(row[0] + hi[0]))
             s = np.ascontiguousarray(transform_points(si, rot, mir))
             if mir:
                 s = np.ascontiguousarray(s[::-1])  # keep ccw
@@ -179,6 +196,11 @@ def compile_instance(instance: Instance) -> Compiled:
             diam.append(float(np.hypot(*ext)))
             pen.append(float(np.sqrt(Polygon(s).convex_hull.area)))
             kref.append(transform_points(ref, rot, mir)[0])
+            lat.append(row)
+        if len(kind_item) == k_start and off_repeat:
+            raise InfeasibleError(
+                f"its match point cannot fall on the repeat ({instance.repeat[1]:g} mm across) with the "
+                f"piece inside the usable width ({usable:g}) in any allowed orientation", piece=it.id)
         if len(kind_item) == k_start:
             raise InfeasibleError(
                 f"does not fit the usable width in any allowed orientation (needs {need:g}, has {usable:g})",
@@ -187,13 +209,40 @@ def compile_instance(instance: Instance) -> Compiled:
         if it.demand > 0:
             min_length = max(min_length, shortest)
         item_k.append((k_start, len(kind_item)))
+    zm = [[0, avoid.get(i, 0)] for i in kind_item]
     piece_item, piece_copy = [], []
     for idx, it in enumerate(instance.items):
         for c in range(int(it.demand)):
             piece_item.append(idx)
             piece_copy.append(c)
+    m = len(piece_item)
+    zone_k, zone_pos = [], []
+    for z, zone in enumerate(instance.zones):  # fixed pieces after the demanded copies
+        ring = np.asarray(zone.shape, dtype=np.float64).reshape(-1, 2)
+        shape, ref = _normalised(ring, grid)
+        si, pi = _standin_and_poles(shape.tobytes(), len(shape), spacing / 2.0 + eps, MAX_POLES,
+                                    zone.name or f"zone {z + 1}")
+        zone_k.append(len(kind_item))
+        kind_item.append(-1 - z)
+        kind_rot.append(0.0)
+        kind_mir.append(False)
+        verts.append(np.ascontiguousarray(si))
+        pls.append(np.ascontiguousarray(pi))
+        sbb.append([*si.min(axis=0), *si.max(axis=0)])
+        obb.append([*shape.min(axis=0), *shape.max(axis=0)])
+        ext = si.max(axis=0) - si.min(axis=0)
+        diam.append(float(np.hypot(*ext)))
+        pen.append(float(np.sqrt(Polygon(si).convex_hull.area)))
+        kref.append(np.zeros(2))
+        zone_pos.append(ref)  # the zone lies where it is drawn: its frame's corner
+        lat.append([float(ref[0]), float(ref[1]), float(ref[1]), 0.0, 0.0, 0.0, 0.0])
+        zm.append([zone_bit[z], 0])
+        piece_item.append(-1 - z)
+        piece_copy.append(0)
     piece_item_a = np.array(piece_item, dtype=np.int64)
     ik = np.array(item_k, dtype=np.int64).reshape(-1, 2)
+    pk0 = [int(ik[i, 0]) for i in piece_item_a[:m]] + zone_k
+    pk1 = [int(ik[i, 1]) for i in piece_item_a[:m]] + [k + 1 for k in zone_k]
     voff = np.zeros(len(verts) + 1, dtype=np.int64)
     voff[1:] = np.cumsum([len(v) for v in verts])
     poff = np.zeros(len(pls) + 1, dtype=np.int64)
@@ -205,8 +254,8 @@ def compile_instance(instance: Instance) -> Compiled:
         ymax=ymax,
         piece_item=piece_item_a,
         piece_copy=np.array(piece_copy, dtype=np.int64),
-        pk0=np.ascontiguousarray(ik[piece_item_a, 0]) if len(piece_item_a) else np.zeros(0, np.int64),
-        pk1=np.ascontiguousarray(ik[piece_item_a, 1]) if len(piece_item_a) else np.zeros(0, np.int64),
+        pk0=np.array(pk0, dtype=np.int64),
+        pk1=np.array(pk1, dtype=np.int64),
         kind_item=np.array(kind_item, dtype=np.int64),
         kind_rot=np.array(kind_rot, dtype=np.float64),
         kind_mir=np.array(kind_mir, dtype=np.bool_),
@@ -219,8 +268,30 @@ def compile_instance(instance: Instance) -> Compiled:
         diam=np.array(diam, dtype=np.float64),
         pen=np.array(pen, dtype=np.float64),
         item_area=area,
-        total_area=float(area[piece_item_a].sum()) if len(piece_item_a) else 0.0,
+        total_area=float(area[piece_item_a[:m]].sum()) if m else 0.0,
         item_ref=np.array(item_ref, dtype=np.float64).reshape(-1, 2),
         kind_ref=np.array(kref, dtype=np.float64).reshape(-1, 2),
         min_length=float(min_length),
+        lat=np.ascontiguousarray(np.array(lat, dtype=np.float64).reshape(-1, 7)),
+        zm=np.ascontiguousarray(np.array(zm, dtype=np.int64).reshape(-1, 2)),
+        m=m,
+        zone_pos=np.array(zone_pos, dtype=np.float64).reshape(-1, 2),
     )
+
+
+def _zone_bits(instance: Instance) -> tuple[list[int], dict[int, int]]:
+    """A bit per zone (zones that let the same items through share one) and, per item, the
+    bits of the zones it must avoid."""
+    classes: dict[frozenset, int] = {}
+    bits = []
+    for zone in instance.zones:
+        key = frozenset(int(i) for i in zone.allowed)
+        if key not in classes:
+            if len(classes) >= 62:
+                raise InfeasibleError("more than 62 kinds of zones (zones that let different pieces through)")
+            classes[key] = 1 << len(classes)
+        bits.append(classes[key])
+    avoid: dict[int, int] = {}
+    for idx in range(len(instance.items)):
+        avoid[idx] = sum(bit for key, bit in classes.items() if idx not in key)
+    return bits, avoid

@@ -221,8 +221,17 @@ _BIG = 1e300  # finite stand-in for an infinite cost
 
 
 @njit
-def _pair_q(V, voff, P, poff, sbb, diam, pen, ka, xa, ya, kb, xb, yb):
-    """Quantified overlap of two placed shapes: 0 when apart, > 0 when they collide."""
+def _pair_q(V, voff, P, poff, sbb, diam, pen, zm, ka, xa, ya, kb, xb, yb):
+    """Quantified overlap of two placed shapes: 0 when apart, > 0 when they collide.
+
+    A zone (``zm[k, 0]``: its bit) collides only with kinds that must avoid it (``zm[k, 1]``:
+    the bits of the zones a kind avoids); two zones never collide.
+    """
+    za = zm[ka, 0]
+    zb = zm[kb, 0]
+    if za != 0 or zb != 0:
+        if (za & zm[kb, 1]) == 0 and (zb & zm[ka, 1]) == 0:
+            return 0.0
     lox = max(xa + sbb[ka, 0], xb + sbb[kb, 0])
     loy = max(ya + sbb[ka, 1], yb + sbb[kb, 1])
     hix = min(xa + sbb[ka, 2], xb + sbb[kb, 2])
@@ -239,7 +248,7 @@ def _pair_q(V, voff, P, poff, sbb, diam, pen, ka, xa, ya, kb, xb, yb):
 
 
 @njit
-def _eval(i, k, x, y, ub, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen):
+def _eval(i, k, x, y, ub, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, zm):
     """Weighted overlap of piece i moved to (k, x, y) with all others; stops once above ub."""
     bx0 = x + sbb[k, 0]
     by0 = y + sbb[k, 1]
@@ -249,7 +258,7 @@ def _eval(i, k, x, y, ub, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen):
     for j in range(kinds.shape[0]):
         if j == i or wb[j, 0] > bx1 or wb[j, 2] < bx0 or wb[j, 1] > by1 or wb[j, 3] < by0:
             continue
-        q = _pair_q(V, voff, P, poff, sbb, diam, pen, k, x, y, kinds[j], pos[j, 0], pos[j, 1])
+        q = _pair_q(V, voff, P, poff, sbb, diam, pen, zm, k, x, y, kinds[j], pos[j, 0], pos[j, 1])
         if q > 0.0:
             cost += W[i, j] * q
             if cost > ub:
@@ -269,7 +278,7 @@ def _set_piece(i, k, x, y, kinds, pos, wb, sbb):
 
 
 @njit
-def _update_row(i, O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen):
+def _update_row(i, O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen, zm):
     """Recompute O[i, :] and O[:, i]; return the row sum."""
     tot = 0.0
     ki = kinds[i]
@@ -278,7 +287,7 @@ def _update_row(i, O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen):
         if j != i and not (
             wb[j, 0] > wb[i, 2] or wb[j, 2] < wb[i, 0] or wb[j, 1] > wb[i, 3] or wb[j, 3] < wb[i, 1]
         ):
-            q = _pair_q(V, voff, P, poff, sbb, diam, pen,
+            q = _pair_q(V, voff, P, poff, sbb, diam, pen, zm,
                         ki, pos[i, 0], pos[i, 1], kinds[j], pos[j, 0], pos[j, 1])
         O[i, j] = q
         O[j, i] = q
@@ -287,7 +296,7 @@ def _update_row(i, O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen):
 
 
 @njit
-def all_overlaps(O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen):
+def all_overlaps(O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen, zm):
     """Recompute the whole overlap matrix; return its upper-triangle sum."""
     n = kinds.shape[0]
     tot = 0.0
@@ -296,7 +305,7 @@ def all_overlaps(O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen):
         for j in range(i + 1, n):
             q = 0.0
             if not (wb[j, 0] > wb[i, 2] or wb[j, 2] < wb[i, 0] or wb[j, 1] > wb[i, 3] or wb[j, 3] < wb[i, 1]):
-                q = _pair_q(V, voff, P, poff, sbb, diam, pen,
+                q = _pair_q(V, voff, P, poff, sbb, diam, pen, zm,
                             kinds[i], pos[i, 0], pos[i, 1], kinds[j], pos[j, 0], pos[j, 1])
             O[i, j] = q
             O[j, i] = q
@@ -305,12 +314,47 @@ def all_overlaps(O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen):
 
 
 @njit
-def _ranges(k, L, ymin, ymax, obb):
-    xlo = -obb[k, 0]
-    xhi = L - obb[k, 2]
-    ylo = ymin - obb[k, 1]
-    yhi = ymax - obb[k, 3]
-    return xlo, xhi, ylo, yhi
+def _ranges(k, L, lat, obb):
+    """Positions of kind k on a strip of length L: x in [xlo, xhi], y in [ylo, yhi].
+
+    ``lat[k]`` = (x0, y0, y1, ax, rx, ay, ry): the lowest x, the y range (already on the
+    repeat for a matched kind) and the repeat lattice ``a + j * r`` of each axis (r = 0: free).
+    """
+    return lat[k, 0], L - obb[k, 2], lat[k, 1], lat[k, 2]
+
+
+@njit
+def _snap(v, lo, hi, a, r):
+    """``v`` in [lo, hi], on the lattice ``a + j * r`` when r > 0 (nearest point inside; lo is
+    a lattice point). On an empty range lo wins."""
+    v = _clamp(v, lo, hi)
+    if r <= 0.0:
+        return v
+    s = a + math.floor((v - a) / r + 0.5) * r
+    if s > hi:
+        s -= r
+    if s < lo:
+        s = lo
+    return s
+
+
+@njit
+def _snap_up(v, lo, a, r):
+    """The lowest lattice point >= max(v, lo) (``v`` itself when r = 0)."""
+    v = max(v, lo)
+    if r <= 0.0:
+        return v
+    s = a + math.ceil((v - a) / r - 1e-9) * r
+    return max(s, lo)
+
+
+@njit
+def _lstep(d, r):
+    """A move of ``d`` along an axis on the lattice of step r: a whole number of steps, at least one."""
+    if r <= 0.0 or d == 0.0:
+        return d
+    n = max(1.0, math.floor(abs(d) / r + 0.5))
+    return n * r if d > 0.0 else -n * r
 
 
 @njit
@@ -326,13 +370,14 @@ def _clamp(v, lo, hi):
 
 @njit
 def _descend(i, k, x, y, c, step0, step_min, axis, L, ymin, ymax,
-             kinds, pos, wb, W, V, voff, P, poff, sbb, obb, diam, pen):
+             kinds, pos, wb, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm):
     """Coordinate descent from (x, y): two candidates along an axis, step x1.1 / x0.5.
 
     Axes cycle (x, y, diagonal, anti-diagonal) after every failure. Stops at zero overlap or
     when both steps are below ``step_min``.
     """
-    xlo, xhi, ylo, yhi = _ranges(k, L, ymin, ymax, obb)
+    xlo, xhi, ylo, yhi = _ranges(k, L, lat, obb)
+    ax, rx, ay, ry = lat[k, 3], lat[k, 4], lat[k, 5], lat[k, 6]
     sx = step0
     sy = step0
     while c > 0.0 and (sx >= step_min or sy >= step_min):
@@ -348,11 +393,11 @@ def _descend(i, k, x, y, c, step0, step_min, axis, L, ymin, ymax,
         bx = x
         by = y
         for sgn in (1.0, -1.0):
-            nx = _clamp(x + sgn * dx1, xlo, xhi)
-            ny = _clamp(y + sgn * dy1, ylo, yhi)
+            nx = _snap(x + sgn * _lstep(dx1, rx), xlo, xhi, ax, rx)
+            ny = _snap(y + sgn * _lstep(dy1, ry), ylo, yhi, ay, ry)
             if nx == x and ny == y:
                 continue
-            cc = _eval(i, k, nx, ny, best, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen)
+            cc = _eval(i, k, nx, ny, best, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, zm)
             if cc < best or (cc == best and bx == x and by == y):
                 best = cc
                 bx = nx
@@ -406,7 +451,7 @@ def _keep(bk, bx, by, bc, k, x, y, c, unique):
 
 @njit
 def best_position(i, U, n_global, L, ymin, ymax, k0, k1, min_rel,
-                  kinds, pos, wb, W, V, voff, P, poff, sbb, obb, diam, pen):
+                  kinds, pos, wb, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm):
     """Best position of piece i: its current one, samples around it and over the whole strip.
 
     The three best distinct candidates get a coarse coordinate descent, the best of them a
@@ -423,7 +468,7 @@ def best_position(i, U, n_global, L, ymin, ymax, k0, k1, min_rel,
     bc = np.full(n_best, np.inf)
     dim = min(sbb[kc, 2] - sbb[kc, 0], sbb[kc, 3] - sbb[kc, 1])
     unique = 0.05 * dim
-    c0 = _eval(i, kc, cx, cy, np.inf, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen)
+    c0 = _eval(i, kc, cx, cy, np.inf, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, zm)
     bc[0] = min(c0, _BIG)
     nk = k1 - k0
     wx = sbb[kc, 2] - sbb[kc, 0]
@@ -439,16 +484,18 @@ def best_position(i, U, n_global, L, ymin, ymax, k0, k1, min_rel,
             k = k0 + min(int(2.0 * u0 * nk), nk - 1)
         else:
             k = kc
-        xlo, xhi, ylo, yhi = _ranges(k, L, ymin, ymax, obb)
+        xlo, xhi, ylo, yhi = _ranges(k, L, lat, obb)
         if xhi < xlo or yhi < ylo:
             continue
         if is_global:
             x = xlo + U[s, 1] * (xhi - xlo)
             y = ylo + U[s, 2] * (yhi - ylo)
         else:
-            x = _clamp(cx + (U[s, 1] - 0.5) * wx, xlo, xhi)
-            y = _clamp(cy + (U[s, 2] - 0.5) * wy, ylo, yhi)
-        c = _eval(i, k, x, y, bc[n_best - 1], kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen)
+            x = cx + (U[s, 1] - 0.5) * wx
+            y = cy + (U[s, 2] - 0.5) * wy
+        x = _snap(x, xlo, xhi, lat[k, 3], lat[k, 4])
+        y = _snap(y, ylo, yhi, lat[k, 5], lat[k, 6])
+        c = _eval(i, k, x, y, bc[n_best - 1], kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, zm)
         _keep(bk, bx, by, bc, k, x, y, c, unique)
     if bc[0] == 0.0:
         return bk[0], bx[0], by[0], 0.0
@@ -458,7 +505,7 @@ def best_position(i, U, n_global, L, ymin, ymax, k0, k1, min_rel,
         k = bk[t]
         d = min(sbb[k, 2] - sbb[k, 0], sbb[k, 3] - sbb[k, 1])
         x, y, c = _descend(i, k, bx[t], by[t], bc[t], 0.25 * d, 0.02 * d, t % 4, L, ymin, ymax,
-                           kinds, pos, wb, W, V, voff, P, poff, sbb, obb, diam, pen)
+                           kinds, pos, wb, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm)
         bx[t] = x
         by[t] = y
         bc[t] = c
@@ -471,13 +518,13 @@ def best_position(i, U, n_global, L, ymin, ymax, k0, k1, min_rel,
         return k, bx[t], by[t], 0.0
     d = min(sbb[k, 2] - sbb[k, 0], sbb[k, 3] - sbb[k, 1])
     x, y, c = _descend(i, k, bx[t], by[t], bc[t], 0.01 * d, min_rel * d, 0, L, ymin, ymax,
-                       kinds, pos, wb, W, V, voff, P, poff, sbb, obb, diam, pen)
+                       kinds, pos, wb, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm)
     return k, x, y, c
 
 
 @njit
 def sweep(order, U, n_global, L, ymin, ymax, pk0, pk1, min_rel,
-          kinds, pos, wb, W, O, V, voff, P, poff, sbb, obb, diam, pen):
+          kinds, pos, wb, W, O, V, voff, P, poff, sbb, obb, lat, diam, pen, zm):
     """Move every still-colliding piece of ``order`` to its best sampled position.
 
     ``U[m]`` holds the samples of the m-th piece of ``order``. Returns the number of moves.
@@ -493,11 +540,11 @@ def sweep(order, U, n_global, L, ymin, ymax, pk0, pk1, min_rel,
         if not colliding:
             continue
         k, x, y, c = best_position(i, U[m], n_global, L, ymin, ymax, pk0[i], pk1[i], min_rel,
-                                   kinds, pos, wb, W, V, voff, P, poff, sbb, obb, diam, pen)
+                                   kinds, pos, wb, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm)
         if k < pk0[i] or k >= pk1[i] or not (math.isfinite(x) and math.isfinite(y)):
             continue  # defensive: never write a foreign kind or a non-finite position
         _set_piece(i, k, x, y, kinds, pos, wb, sbb)
-        _update_row(i, O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen)
+        _update_row(i, O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen, zm)
         moves += 1
     return moves
 
@@ -523,7 +570,7 @@ def update_weights(O, W, m_low, m_high, decay):
 
 @njit
 def place_bottom_left(i, U, L, ymin, ymax, k0, k1, min_rel,
-                      kinds, pos, wb, W, V, voff, P, poff, sbb, obb, diam, pen):
+                      kinds, pos, wb, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm):
     """A feasible position for piece i among the active pieces, leftmost of the samples.
 
     Pieces with an empty ``wb`` are ignored. Candidates x range over [0, right end of the
@@ -533,40 +580,53 @@ def place_bottom_left(i, U, L, ymin, ymax, k0, k1, min_rel,
     right = 0.0
     n = kinds.shape[0]
     for j in range(n):
-        if j != i and wb[j, 2] > right and wb[j, 2] < np.inf:
+        if j != i and wb[j, 2] > right and wb[j, 2] < np.inf and zm[kinds[j], 0] == 0:
             right = wb[j, 2]
     nk = k1 - k0
     best_f = np.inf
     bk, bx, by = k0, 0.0, 0.0
     for s in range(U.shape[0]):
         k = k0 + min(int(U[s, 0] * nk), nk - 1)
-        xlo, xhi, ylo, yhi = _ranges(k, L, ymin, ymax, obb)
+        xlo, xhi, ylo, yhi = _ranges(k, L, lat, obb)
         if yhi < ylo or xhi < xlo:
             continue
         xhi = min(xhi, right)
         if xhi < xlo:
             xhi = xlo
-        x = xlo + U[s, 1] * (xhi - xlo)
-        y = ylo + U[s, 2] * (yhi - ylo)
+        x = _snap(xlo + U[s, 1] * (xhi - xlo), xlo, xhi, lat[k, 3], lat[k, 4])
+        y = _snap(ylo + U[s, 2] * (yhi - ylo), ylo, yhi, lat[k, 5], lat[k, 6])
         f = x + obb[k, 2] + 1e-9 * y
         if f >= best_f:
             continue
-        if _eval(i, k, x, y, 0.0, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen) == 0.0:
+        if _eval(i, k, x, y, 0.0, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, zm) == 0.0:
             best_f = f
             bk, bx, by = k, x, y
     if best_f == np.inf:
         # right of everything, in the orientation of smallest length
         for k in range(k0, k1):
-            xlo, xhi, ylo, yhi = _ranges(k, L, ymin, ymax, obb)
+            xlo, xhi, ylo, yhi = _ranges(k, L, lat, obb)
             if yhi < ylo:
                 continue
-            x = max(xlo, right - sbb[k, 0] + 1e-9 * (1.0 + abs(right)))
+            x = _snap_up(right - sbb[k, 0] + 1e-9 * (1.0 + abs(right)), xlo, lat[k, 3], lat[k, 4])
             f = x + obb[k, 2]
             if f < best_f:
                 best_f = f
                 bk, bx, by = k, x, ylo
     k = bk
-    xlo, xhi, ylo, yhi = _ranges(k, L, ymin, ymax, obb)
+    xlo, xhi, ylo, yhi = _ranges(k, L, lat, obb)
+    ax, rx, ay, ry = lat[k, 3], lat[k, 4], lat[k, 5], lat[k, 6]
+    # right of every piece may still lie on a zone: step right past the zones in the way
+    for _ in range(n):
+        if _eval(i, k, bx, by, 0.0, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, zm) == 0.0:
+            break
+        past = -np.inf
+        for j in range(n):
+            if j != i and zm[kinds[j], 0] != 0 and wb[j, 0] <= bx + sbb[k, 2] and wb[j, 2] >= bx + sbb[k, 0] \
+                    and wb[j, 1] <= by + sbb[k, 3] and wb[j, 3] >= by + sbb[k, 1]:
+                past = max(past, wb[j, 2])
+        if past == -np.inf:
+            break
+        bx = _snap_up(past - sbb[k, 0] + 1e-9 * (1.0 + abs(past)), xlo, ax, rx)
     sx = 0.25 * (sbb[k, 2] - sbb[k, 0])
     sy = 0.25 * (sbb[k, 3] - sbb[k, 1])
     mx = sx * min_rel
@@ -574,12 +634,12 @@ def place_bottom_left(i, U, L, ymin, ymax, k0, k1, min_rel,
         moved = False
         for d in range(2):
             if d == 0:
-                nx, ny = max(bx - sx, xlo), by
+                nx, ny = _snap(bx - _lstep(sx, rx), xlo, max(xlo, bx), ax, rx), by
             else:
-                nx, ny = bx, max(by - sy, ylo)
+                nx, ny = bx, _snap(by - _lstep(sy, ry), ylo, max(ylo, by), ay, ry)
             if nx == bx and ny == by:
                 continue
-            if _eval(i, k, nx, ny, 0.0, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen) == 0.0:
+            if _eval(i, k, nx, ny, 0.0, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, zm) == 0.0:
                 bx, by = nx, ny
                 moved = True
         if not moved:

@@ -21,6 +21,7 @@ import numpy as np
 
 from kitcut.nesting.construct import bottom_left, order_by_area
 from kitcut.nesting.engine import Engine, Snapshot
+from kitcut.nesting.lattice import snap_down
 
 __all__ = ["Search", "SearchConfig"]
 
@@ -71,7 +72,7 @@ class Search:
         #: no marker is shorter than its longest piece, nor than its area over the usable width
         usable = d.ymax - d.ymin
         self.lower_bound = max(float(d.min_length), float(d.total_area) / usable if usable > 0 else 0.0)
-        hull = d.pen[d.pk0] ** 2
+        hull = d.pen[d.pk0[: d.m]] ** 2
         cut = np.sort(hull)[::-1]
         acc = np.cumsum(cut)
         self._large = np.flatnonzero(hull >= cut[min(np.searchsorted(acc, 0.75 * acc[-1]), len(cut) - 1)])
@@ -120,10 +121,11 @@ class Search:
         delta = e.length - length
         at = self.rng.random() * e.length
         obb = e.data.obb
-        for i in range(e.n):
-            k = e.kinds[i]
+        for i in range(e.m):
+            k = int(e.kinds[i])
             if e.pos[i, 0] + 0.5 * (obb[k, 0] + obb[k, 2]) > at:
-                e.set(i, int(k), max(-obb[k, 0], e.pos[i, 0] - delta), float(e.pos[i, 1]))
+                x = snap_down(e.pos[i, 0] - delta, *e.data.lat[k, [0, 3, 4]])
+                e.set(i, k, x, float(e.pos[i, 1]))
         e.shrink_to(length)
         e.reset_weights()
 
@@ -134,16 +136,13 @@ class Search:
         a = int(self.rng.choice(self._large))
         others = self._large[d.piece_item[self._large] != d.piece_item[a]]
         if len(others) == 0:
-            others = np.delete(np.arange(e.n), a)
+            others = np.delete(np.arange(e.m), a)
         if len(others) == 0:
             return
         b = int(self.rng.choice(others))
         for p, q in ((a, b), (b, a)):
             k = e.closest_kind(p, int(e.kinds[q]))
-            xlo, xhi = -d.obb[k, 0], e.length - d.obb[k, 2]
-            ylo, yhi = d.ymin - d.obb[k, 1], d.ymax - d.obb[k, 3]
-            x = float(np.clip(e.pos[q, 0], xlo, max(xlo, xhi)))
-            e.set(p, k, x, float(np.clip(e.pos[q, 1], ylo, yhi)))
+            e.set(p, k, *e.inside(k, float(e.pos[q, 0]), float(e.pos[q, 1]), down=False))
         e.refresh()
 
     def separate(self, *, strikes: int, patience: int) -> bool:

@@ -24,6 +24,7 @@ from kitcut.model.geometry import transform_points
 from kitcut.nesting.engine import Engine, Snapshot
 from kitcut.nesting.exchange import Exchange
 from kitcut.nesting.instance import Compiled, compile_instance
+from kitcut.nesting.lattice import on_lattice
 from kitcut.nesting.search import Search
 from kitcut.nesting.types import Instance, Item, Placed, Progress, Solution
 
@@ -55,10 +56,11 @@ def warmup() -> float:
 
 def _initial_snapshot(data: Compiled, initial: Solution) -> Snapshot | None:
     """The kinds and translations of a previous solution, or None if it does not match."""
-    pairs = zip(data.piece_item, data.piece_copy, strict=True)
+    pairs = zip(data.piece_item[: data.m], data.piece_copy[: data.m], strict=True)
     where = {(int(i), int(c)): p for p, (i, c) in enumerate(pairs)}
     kinds = data.pk0.copy()
     pos = np.zeros((data.n, 2))
+    pos[data.m:] = data.zone_pos
     seen = set()
     for pl in initial.placements:
         p = where.get((int(pl.item), int(pl.copy)))
@@ -74,10 +76,14 @@ def _initial_snapshot(data: Compiled, initial: Solution) -> Snapshot | None:
             return None
         kinds[p] = k0 + j
         pos[p] = data.position(k0 + j, pl.translation)
+        lat = data.lat[k0 + j]
+        if (lat[4] > 0 and not on_lattice(pos[p, 0], lat[3], lat[4])) or (
+                lat[6] > 0 and not on_lattice(pos[p, 1], lat[5], lat[6])):
+            return None  # a marker nested without this repeat: start afresh
         seen.add(p)
-    if len(seen) != data.n:
+    if len(seen) != data.m:
         return None
-    length = float(np.max(pos[:, 0] + data.obb[kinds, 2]))
+    length = float(np.max(pos[: data.m, 0] + data.obb[kinds[: data.m], 2]))
     return Snapshot(kinds, pos, length)
 
 
@@ -105,7 +111,7 @@ def _solution(data: Compiled, best: Snapshot, stats: dict) -> Solution:
     inst = data.instance
     placements = []
     length = 0.0
-    for p in range(data.n):
+    for p in range(data.m):
         item = int(data.piece_item[p])
         k = int(best.kinds[p])
         rot, mir = float(data.kind_rot[k]), bool(data.kind_mir[k])
@@ -160,7 +166,7 @@ def solve(
             progress(Progress(time.monotonic() - t0, float(length), float(dens), phase, True))
 
     t_search = time.monotonic()
-    if data.n == 0:
+    if data.m == 0:
         return Solution((), 0.0, 0.0, {"seed": seed, "workers": workers, "iterations": 0, "moves": 0})
     results = {}
     if workers == 1:

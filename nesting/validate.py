@@ -3,7 +3,8 @@
 Checked on the ORIGINAL outlines under the placement transform: every demanded copy placed
 exactly once, each orientation allowed, inside the usable width and right of x = 0, no overlap
 (penetration deeper than ``tol``) or, with spacing, distance >= spacing - tol, and the reported
-length and density.
+length and density. On a fabric with a repeat, every match point on its line of the repeat
+(within :data:`MATCH_TOL_MM`); every zone clear of the pieces it does not allow (spacing kept).
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from shapely.geometry import Polygon
 from kitcut.errors import ValidationError
 from kitcut.nesting.types import Instance, Solution
 
-__all__ = ["validate"]
+__all__ = ["validate", "MATCH_TOL_MM"]
+
+#: How far a placed match point may lie from its line of the repeat.
+MATCH_TOL_MM = 0.01
 
 
 def _placed(shape: np.ndarray, rot: float, mirrored: bool, t) -> np.ndarray:
@@ -97,6 +101,8 @@ def validate(instance: Instance, solution: Solution, *, tol: float = 1e-6) -> No
             if abs(dens - solution.density) > 1e-6:
                 problems.append(f"density {solution.density:.6f} should be {dens:.6f}")
     problems.extend(_pair_problems(polys, names, float(instance.spacing), tol))
+    problems.extend(_match_problems(instance, solution))
+    problems.extend(_zone_problems(instance, solution, polys, names, tol))
     if problems:
         head = f"marker fails validation ({len(problems)} problem{'s' if len(problems) > 1 else ''}): "
         raise ValidationError(head + "; ".join(problems[:50]) + (" ..." if len(problems) > 50 else ""))
@@ -120,4 +126,58 @@ def _pair_problems(polys: list[Polygon], names: list[str], spacing: float, tol: 
                     out.append(f"{names[i]} and {names[j]} are {d:.6g} apart (spacing {spacing:g})")
             elif shrunk[i].intersects(polys[j]) and shrunk[i].intersection(polys[j]).area > tol * tol:
                 out.append(f"{names[i]} and {names[j]} overlap")
+    return out
+
+
+def _off_line(v: float, a: float, r: float) -> float:
+    """Distance from v to the nearest of the lines a + j * r."""
+    d = (v - a) / r
+    return abs(d - math.floor(d + 0.5)) * r
+
+
+def _match_problems(instance: Instance, solution: Solution) -> list[str]:
+    out: list[str] = []
+    rx, ry = (float(v) for v in instance.repeat)
+    px, py = (float(v) for v in instance.phase)
+    for pl in solution.placements:
+        if not 0 <= pl.item < len(instance.items):
+            continue
+        item = instance.items[pl.item]
+        m = item.match
+        if m is None:
+            continue
+        ox, oy = (float(v) for v in m.offset)
+        for axis, point, r, a in ((0, m.x_point, rx, px + ox), (1, m.y_point, ry, py + oy)):
+            if point is None or r <= 0:
+                continue
+            pt = np.asarray([point], dtype=np.float64)
+            where = _placed(pt, pl.rotation_deg, pl.mirrored, pl.translation)
+            w = float(where[0, axis])
+            off = _off_line(w, a, r)
+            if off > MATCH_TOL_MM:
+                out.append(f"{item.id!r} copy {pl.copy}: match point at {'xy'[axis]} = {w:.3f} is {off:.3f} "
+                           f"off the repeat ({r:g} from {a:g})")
+    return out
+
+
+def _zone_problems(instance: Instance, solution: Solution, polys, names, tol: float) -> list[str]:
+    out: list[str] = []
+    if not instance.zones or not polys:
+        return out
+    items = [pl.item for pl in solution.placements if 0 <= pl.item < len(instance.items)]
+    spacing = float(instance.spacing)
+    for z, zone in enumerate(instance.zones):
+        area = Polygon(np.asarray(zone.shape, dtype=np.float64))
+        if not area.is_valid:
+            area = shapely.make_valid(area)
+        label = zone.name or f"zone {z + 1}"
+        for poly, name, item in zip(polys, names, items, strict=False):
+            if item in zone.allowed:
+                continue
+            if spacing > 0:
+                d = area.distance(poly)
+                if d < spacing - tol:
+                    out.append(f"{name} is {d:.6g} from {label} (spacing {spacing:g})")
+            elif area.intersects(poly) and area.intersection(poly).area > tol * tol:
+                out.append(f"{name} lies on {label}")
     return out
