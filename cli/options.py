@@ -43,6 +43,9 @@ _OPTIONS = [
     click.option("--sizes", "sizes_text", metavar="M,L|S=2,M=3",
                  help="Sizes to cut: one garment each (M,L) or garments per size (S=2,M=3). "
                       "Default: every size once."),
+    click.option("--match", "match_file", type=click.Path(dir_okay=False, exists=True),
+                 help="Match points of the pieces on a patterned fabric (default: PATTERN.match.toml "
+                      "beside the pattern, if there is one)."),
     click.option("--quantity", "quantity_texts", multiple=True, metavar="NAME=N",
                  help="Pieces per garment: NAME is a piece name or category (whatever the file says), "
                       "or * for pieces whose file says 0 or nothing; N or a,b (a as drawn, b mirrored). "
@@ -58,13 +61,84 @@ def import_options(fn):
 
 
 def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, keep_folded, encoding,
-         sizes_text, quantity_texts, pairs: bool = True):
+         sizes_text, quantity_texts, match_file=None, pairs: bool = True):
     """The pattern of ``file`` as the import and job options ask."""
     from kitcut.formats.reading.outline import LoopRule
     from kitcut.kits.quantities import load_pattern, parse_quantities, parse_sizes
 
     return load_pattern(
         file, sizes=parse_sizes(sizes_text), quantities=parse_quantities(quantity_texts), pairs=pairs,
+        match=match_file,
         units=units, tolerance=tolerance, strict=strict, unfold=not keep_folded, repair=repair,
         loops=LoopRule(max_loop_mm2, max_loop_pct), encoding=encoding,
     )
+
+
+def _pair(text: str | None, what: str) -> tuple[float, float] | None:
+    from kitcut.errors import InputError
+
+    if text is None:
+        return None
+    parts = [p.strip() for p in str(text).split(",")]
+    try:
+        a, b = (float(p) for p in parts)
+    except ValueError:
+        raise InputError(f"{what}: write two numbers in mm, X,Y (e.g. 40,40 or 0,25), got {text!r}") from None
+    if not (abs(a) < 1e6 and abs(b) < 1e6):
+        raise InputError(f"{what}: {text!r} is out of range")
+    return a, b
+
+
+def _zone(text: str, k: int):
+    from kitcut.errors import InputError
+    from kitcut.model import FabricZone, rect_ring
+
+    box, _, cats = str(text).partition(":")
+    parts = [p.strip() for p in box.split(",")]
+    try:
+        x0, y0, x1, y1 = (float(p) for p in parts)
+    except ValueError:
+        raise InputError(f"--zone: write X0,Y0,X1,Y1 in marker mm, optionally :CATEGORY,... (the "
+                         f"categories that may lie on it), got {text!r}") from None
+    if x0 == x1 or y0 == y1:
+        raise InputError(f"--zone: {text!r} has no area")
+    allow = tuple(c.strip() for c in cats.split(",") if c.strip())
+    return FabricZone(rect_ring(x0, y0, x1, y1), f"zone {k}", allow)
+
+
+_FABRIC_OPTIONS = [
+    click.option("--repeat", "repeat_text", metavar="RX,RY",
+                 help="Fabric repeat in mm: along the roll, across it (stripes: one of them 0). "
+                      "Matched pieces sit on it."),
+    click.option("--phase", "phase_text", metavar="PX,PY",
+                 help="Where the repeat's first dominant line lies: from the marker's start, from the "
+                      "selvedge (mm, default 0,0)."),
+    click.option("--asymmetric", is_flag=True,
+                 help="The design looks different turned by 180°: every piece goes one way."),
+    click.option("--zone", "zone_texts", multiple=True, metavar="X0,Y0,X1,Y1[:CAT,...]",
+                 help="A region of the roll no piece may lie on (marker mm), but the categories listed. "
+                      "Repeatable."),
+]
+
+
+def fabric_options(fn):
+    """Decorate a click command with the patterned-fabric and roll options."""
+    for opt in reversed(_FABRIC_OPTIONS):
+        fn = opt(fn)
+    return fn
+
+
+def fabric(repeat_text, phase_text, asymmetric, zone_texts) -> dict:
+    """The ``repeat`` and ``zones`` keywords of :class:`~kitcut.model.Rules` from the options."""
+    from kitcut.errors import InputError
+    from kitcut.model import Repeat
+
+    rep = _pair(repeat_text, "--repeat")
+    phase = _pair(phase_text, "--phase") or (0.0, 0.0)
+    if rep is not None and (rep[0] < 0 or rep[1] < 0 or rep == (0.0, 0.0)):
+        raise InputError(f"--repeat: {repeat_text!r}: both >= 0 and not both 0 (stripes: one of them 0)")
+    if rep is None and (phase_text is not None or asymmetric):
+        raise InputError("--phase and --asymmetric describe a repeat: give --repeat RX,RY too")
+    repeat = Repeat() if rep is None else Repeat(rep[0], rep[1], phase, not asymmetric)
+    zones = tuple(_zone(t, k + 1) for k, t in enumerate(zone_texts))
+    return {"repeat": repeat, "zones": zones}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from kitcut.cli.options import import_options, load
+from kitcut.cli.options import fabric, fabric_options, import_options, load
 from kitcut.errors import InputError
 
 __all__ = ["run", "bundled_sample", "DEFAULT_WIDTH_MM"]
@@ -96,6 +96,7 @@ class _Display:
 )
 @click.option("--tilt", type=float, default=0.0, show_default=True, help="Grain tilt tolerance (± degrees).")
 @click.option("--no-pairs", is_flag=True, help="Do not mirror left/right pairs (face-to-face spreads).")
+@fabric_options
 @import_options
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False),
               help="Output folder (default: out/<name>).")
@@ -106,8 +107,8 @@ class _Display:
               help="Stop after N search iterations (reproducible runs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
-def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_pairs, out_dir, resume,
-        export_all, iterations, as_json, quiet, **options) -> None:
+def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_pairs, repeat_text, phase_text,
+        asymmetric, zone_texts, out_dir, resume, export_all, iterations, as_json, quiet, **options) -> None:
     """Nest the pieces of FILE (pattern DXF or benchmark JSON) onto the fabric width.
 
     Writes OUT/marker.json and the preview OUT/marker.svg, and prints length, width,
@@ -121,10 +122,11 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     path = Path(file) if file else bundled_sample()
     if time_limit <= 0:
         raise InputError(f"--time must be positive, got {time_limit:g}")
+    cloth = fabric(repeat_text, phase_text, asymmetric, zone_texts)
     pattern = load(path, pairs=not no_pairs, **options)
-    fabric = width if width is not None else (pattern.fabric_width or DEFAULT_WIDTH_MM)
-    rules = Rules(width=float(fabric), spacing=spacing, margin=margin, nap=nap, tilt_deg=tilt,
-                  pairs=not no_pairs)
+    fabric_width = width if width is not None else (pattern.fabric_width or DEFAULT_WIDTH_MM)
+    rules = Rules(width=float(fabric_width), spacing=spacing, margin=margin, nap=nap, tilt_deg=tilt,
+                  pairs=not no_pairs, **cloth)
     warm = read_marker(resume) if resume else None
     out = Path(out_dir) if out_dir else Path("out") / (path.stem.strip(".") or "pattern")  # never out/..
     show = not quiet and not as_json and sys.stderr.isatty() and not os.environ.get("CI")
@@ -157,6 +159,7 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool) -> No
         "import_notes": len(pattern.report.entries),
         "encoding": pattern.encoding.name if pattern.encoding else None,
         "encoding_rule": pattern.encoding.rule if pattern.encoding else None,
+        "matching": s.get("matching"),
         "files": [str(f) for f in files],
     }
     if as_json:
@@ -168,6 +171,11 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool) -> No
         f"efficiency {100 * marker.efficiency:.2f} %   pieces {len(marker.placements)}"
     )
     click.echo("wrote " + ", ".join(str(f) for f in files))
+    match = s.get("matching")
+    if match:
+        cost = f", {match['cost_pct']:+.1f} % length against plain fabric" if "cost_pct" in match else ""
+        rx, ry = match["repeat_mm"]
+        click.echo(f"repeat {rx:g} x {ry:g} mm: {len(match['matched'])} matched piece(s){cost}")
 
     def num(key: str) -> str:
         v = s.get(key)

@@ -8,14 +8,17 @@ run. Layout (version 1)::
       "format": "kitcut-marker", "version": 1,
       "name": str | null, "source": str | null, "units": "mm" | "<instance unit>",
       "instance": {
-        "rules": {"width", "spacing", "margin", "nap", "tilt_deg", "pairs"},
+        "rules": {"width", "spacing", "margin", "nap", "tilt_deg", "pairs",
+                  "repeat": {"x_mm", "y_mm", "phase": [x, y], "symmetric"}   (patterned fabric only),
+                  "zones": [{"name", "shape": [[x, y], ...], "allow": [category, ...]}] (if any)},
         "pieces": [{"name", "size", "quantity", "flipped", "category", "material",
                     "outline": [[x, y], ...], "cutouts": [[[x, y], ...]],
                     "grain": [[x, y], [x, y]] | null, "fold_line": ... | null,
                     "folded", "unfolded", "notches": [{"x", "y", "angle_deg", "kind", "depth",
                     "width"}], "drills": [{"x", "y", "diameter"}], "internal_lines": [...],
                     "sew_lines": [...], "annotations": [...], "allowed_rotations", "nap",
-                    "source": {"file", "block", "layer"}}]
+                    "source": {"file", "block", "layer"},
+                    "match": {"x_point", "y_point", "offset", "source"} (matched pieces only)}]
       },
       "solution": {
         "width", "usable_width", "length", "efficiency", "pieces_area",
@@ -26,7 +29,8 @@ run. Layout (version 1)::
     }
 
 Piece coordinates are the pieces' own; ``outline`` of a placement is the placed outline in
-marker coordinates (x along the roll, y across the width).
+marker coordinates (x along the roll, y across the width). The optional keys (repeat, zones,
+match) are written only when used, so a plain marker's file is as it always was.
 """
 
 from __future__ import annotations
@@ -39,7 +43,19 @@ import numpy as np
 
 from kitcut.errors import InputError
 from kitcut.fileio import atomic_write
-from kitcut.model import Drill, Line, Marker, Notch, Piece, Placement, Rules, Source
+from kitcut.model import (
+    Drill,
+    FabricZone,
+    Line,
+    Marker,
+    MatchPoint,
+    Notch,
+    Piece,
+    Placement,
+    Repeat,
+    Rules,
+    Source,
+)
 
 __all__ = ["FORMAT", "VERSION", "marker_to_dict", "marker_from_dict", "write_marker", "read_marker"]
 
@@ -80,6 +96,10 @@ def _piece_dict(p: Piece) -> dict:
         "allowed_rotations": None if p.allowed_rotations is None else list(p.allowed_rotations),
         "nap": p.nap,
         "source": {"file": p.source.file, "block": p.source.block, "layer": p.source.layer},
+        **({} if p.match is None else {"match": {
+            "x_point": None if p.match.x_point is None else list(p.match.x_point),
+            "y_point": None if p.match.y_point is None else list(p.match.y_point),
+            "offset": list(p.match.offset), "source": p.match.source}}),
     }
 
 
@@ -130,6 +150,7 @@ def marker_to_dict(marker: Marker) -> dict:
                 "nap": r.nap,
                 "tilt_deg": r.tilt_deg,
                 "pairs": r.pairs,
+                **_fabric_dict(r),
             },
             "pieces": [_piece_dict(p) for p in marker.pieces],
         },
@@ -143,6 +164,39 @@ def marker_to_dict(marker: Marker) -> dict:
         },
         "stats": _clean(marker.stats),
     }
+
+
+def _fabric_dict(r: Rules) -> dict:
+    out: dict = {}
+    if r.repeat.active:
+        out["repeat"] = {"x_mm": r.repeat.x_mm, "y_mm": r.repeat.y_mm, "phase": list(r.repeat.phase),
+                         "symmetric": r.repeat.symmetric}
+    if r.zones:
+        out["zones"] = [{"name": z.name, "shape": _pts(z.shape), "allow": list(z.allow)} for z in r.zones]
+    return out
+
+
+def _rules_from(d: dict) -> Rules:
+    d = dict(d)
+    rep = d.pop("repeat", None)
+    zones = d.pop("zones", None) or []
+    repeat = Repeat() if rep is None else Repeat(float(rep["x_mm"]), float(rep["y_mm"]),
+                                                  tuple(float(v) for v in rep.get("phase", (0, 0))),
+                                                  bool(rep.get("symmetric", True)))
+    fz = tuple(FabricZone(np.asarray(z["shape"], dtype=float), str(z.get("name", "")),
+                          tuple(str(a) for a in z.get("allow", []))) for z in zones)
+    return Rules(**d, repeat=repeat, zones=fz)
+
+
+def _match_from(d) -> MatchPoint | None:
+    if not d:
+        return None
+
+    def pt(v):
+        return None if v is None else (float(v[0]), float(v[1]))
+
+    return MatchPoint(pt(d.get("x_point")), pt(d.get("y_point")),
+                      tuple(float(v) for v in d.get("offset", (0.0, 0.0))), str(d.get("source", "")))
 
 
 def write_marker(marker: Marker, path) -> Path:
@@ -178,6 +232,7 @@ def _piece_from(d: dict) -> Piece:
         allowed_rotations=None if d.get("allowed_rotations") is None else tuple(d["allowed_rotations"]),
         nap=d.get("nap"),
         source=Source(src.get("file"), src.get("block"), src.get("layer")),
+        match=_match_from(d.get("match")),
     )
 
 
@@ -190,7 +245,7 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
                          f"version {VERSION})", file=file)
     try:
         inst = data["instance"]
-        rules = Rules(**inst["rules"])
+        rules = _rules_from(inst["rules"])
         pieces = tuple(_piece_from(p) for p in inst["pieces"])
         sol = data["solution"]
         placements = []

@@ -9,11 +9,12 @@ the search, checks the result with the independent validator and returns a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kitcut.errors import RulesError
+from kitcut.kits.matching import core_zones, item_match
 from kitcut.limits import check as check_limit
-from kitcut.model import Marker, Pattern, Placement, Rules
+from kitcut.model import Marker, Pattern, Placement, Repeat, Rules
 from kitcut.nesting import Instance, Item, Placed, Progress, Solution, solve, validate
 from kitcut.nesting.rules import allowed_orientations, check_nap
 
@@ -47,11 +48,17 @@ def build_instance(pattern: Pattern, rules: Rules) -> tuple[Instance, tuple[Item
         )
     check_limit("max_pieces", sum(max(p.quantity, 0) for p in pattern.pieces), file=pattern.source,
                 what="pieces in one marker")
+    repeat = rules.repeat
+    if repeat.active and not repeat.symmetric:
+        nap = "one-way"  # an asymmetric design turned by 180° is another design
     items: list[Item] = []
     sources: list[ItemSource] = []
     for index, piece in enumerate(pattern.pieces):
         mirrors = piece.copy_mirrors(pairs=rules.pairs)
         mode = check_nap(piece.nap, piece=piece.label) if piece.nap else nap
+        match = item_match(piece, repeat)
+        if match is not None:  # the grain along the roll, no tilt: the lines of the design run on
+            mode = "two-way" if repeat.symmetric else "one-way"
         for flag in (False, True):
             copies = tuple(k for k, m in enumerate(mirrors) if m == flag)
             if not copies:
@@ -59,9 +66,9 @@ def build_instance(pattern: Pattern, rules: Rules) -> tuple[Instance, tuple[Item
             orients = allowed_orientations(
                 piece.grain_angle_deg,
                 mode,
-                tilt_deg=rules.tilt_deg,
+                tilt_deg=0.0 if match is not None else rules.tilt_deg,
                 mirrored=flag,
-                override=piece.allowed_rotations,
+                override=None if match is not None else piece.allowed_rotations,
             )
             items.append(
                 Item(
@@ -72,6 +79,7 @@ def build_instance(pattern: Pattern, rules: Rules) -> tuple[Instance, tuple[Item
                     orientations=((0.0, flag),) if orients is None else orients,
                     free_rotation=orients is None,
                     holes=piece.cutouts,
+                    match=match,
                 )
             )
             sources.append(ItemSource(index, flag, copies))
@@ -85,6 +93,9 @@ def build_instance(pattern: Pattern, rules: Rules) -> tuple[Instance, tuple[Item
         margin=float(rules.margin),
         spacing=float(rules.spacing),
         name=pattern.style or "",
+        repeat=(float(repeat.x_mm), float(repeat.y_mm)),
+        phase=(float(repeat.phase[0]), float(repeat.phase[1])),
+        zones=core_zones(rules.zones, [pattern.pieces[s.piece] for s in sources]),
     )
     return instance, tuple(sources)
 
@@ -140,12 +151,17 @@ def nest_pattern(
     resume: Marker | None = None,
     max_iterations: int | None = None,
     name: str | None = None,
+    matching_reference: float = 0.2,
 ) -> Marker:
     """Nest every copy of every piece of ``pattern`` and return the checked marker.
 
     Raises :class:`~kitcut.errors.InfeasibleError` naming a piece that fits no allowed
     orientation, and :class:`~kitcut.errors.ValidationError` (a bug) if the core returned a
     marker that the independent validator rejects.
+
+    On a fabric with a repeat and matched pieces, ``matching_reference`` (a share of the time
+    or iteration budget) also nests the pattern as on plain fabric, to report what matching
+    costs (``stats["matching"]``).
     """
     instance, sources = build_instance(pattern, rules)
     initial = None
@@ -153,6 +169,16 @@ def nest_pattern(
         initial = solution_from_marker(resume, sources)
         if len(initial.placements) != sum(it.demand for it in instance.items):
             initial = None  # a marker of another pattern or rules: start afresh
+    matched = [pattern.pieces[src.piece].label
+               for src, it in zip(sources, instance.items, strict=True) if it.match]
+    reference = None
+    share = matching_reference if matched else 0.0
+    if share > 0:
+        plain = replace(rules, repeat=Repeat())
+        ref_inst, _ = build_instance(pattern, plain)
+        reference = solve(ref_inst, time_limit=max(0.1, share * time_limit), seed=seed, workers=workers,
+                          max_iterations=max_iterations)
+        time_limit = max(0.1, (1.0 - share) * time_limit)
     solution = solve(
         instance,
         time_limit=time_limit,
@@ -163,4 +189,16 @@ def nest_pattern(
         max_iterations=max_iterations,
     )
     validate(instance, solution)
-    return marker_from_solution(pattern, rules, sources, solution, name)
+    marker = marker_from_solution(pattern, rules, sources, solution, name)
+    if rules.repeat.active:
+        info = {
+            "repeat_mm": [rules.repeat.x_mm, rules.repeat.y_mm],
+            "phase_mm": list(rules.repeat.phase),
+            "symmetric": rules.repeat.symmetric,
+            "matched": sorted(set(matched)),
+        }
+        if reference is not None:
+            info["plain_length"] = float(reference.length)
+            info["cost_pct"] = 100.0 * (float(solution.length) / float(reference.length) - 1.0)
+        marker = replace(marker, stats={**marker.stats, "matching": info})
+    return marker

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from kitcut.errors import KitcutError, OrderError
 from kitcut.formats.reading.encoding import check_encoding
-from kitcut.model import Rules
+from kitcut.model import FabricZone, Repeat, Rules
 from kitcut.nesting.rules import NAP_MODES, check_nap
 
 if sys.version_info >= (3, 11):
@@ -91,6 +91,8 @@ class Garment:
     #: ``(quantity, flipped)``
     quantities: dict = field(default_factory=dict)
     encoding: str | None = None
+    #: the match file of the pattern (``match = "x.match.toml"``; default: PATTERN.match.toml beside it)
+    match: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -112,17 +114,21 @@ class Fabric:
     pairs: bool = True
     shrinkage_pct: tuple[float, float] = (0.0, 0.0)
     categories: tuple[str, ...] | None = None
+    #: the design's repeat (stripes, checks) and the zones of the roll (see kitcut.model.fabric)
+    repeat: Repeat = Repeat()
+    zones: tuple[FabricZone, ...] = ()
 
     @property
     def rules(self) -> Rules:
         return Rules(width=self.width_mm, spacing=self.spacing_mm, margin=self.margin_mm, nap=self.nap,
-                     tilt_deg=self.tilt_deg, pairs=self.pairs)
+                     tilt_deg=self.tilt_deg, pairs=self.pairs, repeat=self.repeat, zones=self.zones)
 
     @property
     def key(self) -> tuple:
         """Orders whose fabrics share this key can be nested on one marker (``--combine``)."""
+        zones = tuple((z.shape.tobytes(), z.allow) for z in self.zones)
         return (self.name.strip().lower(), self.width_mm, self.spacing_mm, self.margin_mm, self.nap,
-                self.tilt_deg, self.pairs)
+                self.tilt_deg, self.pairs, self.repeat, zones)
 
     def takes(self, category: str | None) -> bool:
         if self.categories is None:
@@ -150,9 +156,9 @@ class Order:
 # -- parsing -------------------------------------------------------------------------------------
 
 _ORDER_KEYS = {"id", "customer", "due", "notes"}
-_GARMENT_KEYS = {"pattern", "sizes", "name", "units", "quantities", "encoding"}
+_GARMENT_KEYS = {"pattern", "sizes", "name", "units", "quantities", "encoding", "match"}
 _FABRIC_KEYS = {"name", "width_mm", "spacing_mm", "margin_mm", "nap", "tilt_deg", "pairs",
-                "shrinkage_pct", "categories"}
+                "shrinkage_pct", "categories", "repeat_mm", "repeat_phase_mm", "symmetric", "zones"}
 
 
 class _Checker:
@@ -277,7 +283,14 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
             encoding = check_encoding(encoding, what=f"{where}.encoding")
         except KitcutError as exc:
             raise OrderError(exc.message, file=c.file) from None
-    return Garment(name=name, pattern=path, sizes=out, units=units, quantities=quantities, encoding=encoding)
+    match = None
+    if "match" in g:
+        text = c.string(g, "match", where)
+        match = _inside(Path(text), folder, allow_outside, c, f"{where}.match")
+        if not match.is_file():
+            c.fail(f"{where}.match", f"match file {text!r} not found (looked for {match})")
+    return Garment(name=name, pattern=path, sizes=out, units=units, quantities=quantities, encoding=encoding,
+                   match=match)
 
 
 def _parse_fabric(f, i: int, c: _Checker) -> Fabric:
@@ -313,8 +326,12 @@ def _parse_fabric(f, i: int, c: _Checker) -> Fabric:
         if not isinstance(cats, list) or not cats or not all(isinstance(x, str) and x.strip() for x in cats):
             c.fail(f"{where}.categories", f"must be a non-empty list of category names, got {cats!r}")
         cats = tuple(x.strip() for x in cats)
+    from kitcut.kits.matching import fabric_design
+
+    repeat, zones = fabric_design(f, where, c.fail)
     return Fabric(name=name.strip(), width_mm=width, spacing_mm=spacing, margin_mm=margin, nap=nap,
-                  tilt_deg=tilt, pairs=pairs, shrinkage_pct=(sx, sy), categories=cats)
+                  tilt_deg=tilt, pairs=pairs, shrinkage_pct=(sx, sy), categories=cats, repeat=repeat,
+                  zones=zones)
 
 
 def load_order(path: str | os.PathLike, *, allow_outside: bool = False) -> Order:

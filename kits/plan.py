@@ -17,6 +17,7 @@ import numpy as np
 
 from kitcut.errors import KitcutError, OrderError
 from kitcut.formats.reading.sizes import UnknownSizeError, size_key
+from kitcut.kits.matching import apply_match_file, find_match_file
 from kitcut.kits.order import Fabric, Order
 from kitcut.kits.quantities import apply_quantities
 from kitcut.limits import check as check_limit
@@ -166,6 +167,9 @@ def plan_order(
         try:
             pattern, wanted = _read_garment(g, reader, gi, file)
             pattern = apply_quantities(pattern, g.quantities, what=f"garments[{gi}].quantities")
+            match_file = g.match or find_match_file(g.pattern)
+            if match_file is not None:
+                pattern = apply_match_file(pattern, match_file)
         except OrderError:
             raise
         except KitcutError as exc:

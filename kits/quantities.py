@@ -180,18 +180,24 @@ def for_garments(pattern: Pattern, garments: Mapping[str, int] | None, *, pairs:
 
 def load_pattern(path, *, sizes: Mapping[str, int] | None = None,
                  quantities: Mapping[str, tuple[int, int | None]] | None = None, pairs: bool = True,
-                 quantity_what: str = "--quantity", **read_options) -> Pattern:
+                 quantity_what: str = "--quantity", match=None, **read_options) -> Pattern:
     """Read ``path`` for a job: only the ``sizes`` it cuts (``{size: garments}``, ``None``: every
     size once), with the ``quantities`` overrides applied, each piece multiplied by its garments.
 
-    ``read_options`` go to :func:`~kitcut.formats.reading.read.read_pattern` (units, tolerance, strict,
-    unfold, repair, loops).
+    ``match`` is a match file (see :mod:`kitcut.kits.matching`); ``None`` takes
+    ``PATTERN.match.toml`` beside the pattern if there is one, ``False`` none.
+    ``read_options`` go to :func:`~kitcut.formats.reading.read.read_pattern` (units, tolerance,
+    strict, unfold, repair, loops, encoding).
     """
     from kitcut.formats.reading.read import read_pattern
     from kitcut.formats.reading.sizes import select_sizes
+    from kitcut.kits.matching import apply_match_file, find_match_file
 
     pattern = read_pattern(path, sizes=None if sizes is None else list(sizes), **read_options)
     pattern = apply_quantities(pattern, quantities, what=quantity_what)
+    match_file = find_match_file(path) if match is None else (match or None)
+    if match_file is not None:
+        pattern = apply_match_file(pattern, match_file)
     if sizes is None:
         return pattern
     garments: dict[str, int] = {}

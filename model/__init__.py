@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kitcut.model.fabric import FabricZone, MatchPoint, Repeat, rect_ring
 from kitcut.model.geometry import as_ring, ring_area, transform_points
 from kitcut.model.marker import Marker, Placement, Rules
 from kitcut.model.pattern import (
@@ -18,7 +19,11 @@ from kitcut.model.pattern import (
 
 __all__ = [
     "Drill",
+    "FabricZone",
     "ImportReport",
+    "MatchPoint",
+    "Repeat",
+    "rect_ring",
     "Line",
     "Marker",
     "Notch",

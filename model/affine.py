@@ -43,6 +43,9 @@ def affine_piece(piece: Piece, matrix, translation=(0.0, 0.0)) -> Piece:
         d = m @ np.array([math.cos(a), math.sin(a)])
         return replace(n, x=float(x), y=float(y), angle_deg=math.degrees(math.atan2(d[1], d[0])) % 360.0)
 
+    def point(p):
+        return None if p is None else tuple(float(v) for v in pts([p])[0])
+
     def drill(d: Drill) -> Drill:
         x, y = pts([[d.x, d.y]])[0]
         return replace(d, x=float(x), y=float(y))
@@ -57,6 +60,11 @@ def affine_piece(piece: Piece, matrix, translation=(0.0, 0.0)) -> Piece:
         sew_lines=tuple(line(x) for x in piece.sew_lines),
         notches=tuple(notch(n) for n in piece.notches),
         drills=tuple(drill(d) for d in piece.drills),
+        match=None if piece.match is None else replace(
+            piece.match,
+            x_point=point(piece.match.x_point),
+            y_point=point(piece.match.y_point),
+        ),
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kitcut.model.fabric import FabricZone, Repeat
 from kitcut.model.geometry import transform_points
 from kitcut.model.pattern import Line, Piece
 
@@ -31,6 +32,10 @@ class Rules:
     nap: str = "two-way"
     tilt_deg: float = 0.0
     pairs: bool = True
+    #: the fabric's repeat (stripes, checks); matched pieces sit on it
+    repeat: Repeat = Repeat()
+    #: regions of the roll kept clear of pieces (flaws, splices, roll ends)
+    zones: tuple[FabricZone, ...] = ()
 
     @property
     def usable_width(self) -> float:

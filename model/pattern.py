@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kitcut.model.fabric import MatchPoint
 from kitcut.model.geometry import as_ring, readonly, ring_area
 
 __all__ = [
@@ -130,6 +131,8 @@ class Piece:
     #: ``"blocks"`` (the piece block inserted that many times), ``"assumed"`` (the file says
     #: nothing: 1), ``"option"`` (set by ``--quantity`` or an order)
     quantity_rule: str = "file"
+    #: where the piece meets the fabric's repeat (stripes, checks), or None: free
+    match: MatchPoint | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "outline", as_ring(self.outline, ccw=True))

@@ -81,9 +81,44 @@ def check_marker(data: dict, *, tol: float = 1e-3, nap: str | None = None, tilt:
                     problems.append(f"placements {i} and {j}: {d:.4f} apart, spacing is {spacing}")
             elif a.intersection(b).area > 1e-6 * min(a.area, b.area):
                 problems.append(f"placements {i} and {j} overlap by {a.intersection(b).area:.6f}")
+    problems += _design_problems(data, polys, tol)
     holes = sum(Polygon(c).area for pl in sol["placements"] for c in pieces[pl["piece"]]["cutouts"])
     area = sum(p.area for p in polys) - holes
     expected = area / (sol["length"] * width) if sol["length"] > 0 else 0.0
     if abs(expected - sol["efficiency"]) > 1e-6:
         problems.append("efficiency does not match the placed area")
     return problems
+
+
+def _design_problems(data: dict, polys: list, tol: float) -> list[str]:
+    """Match points on the repeat's lines (0.01 mm) and zones kept clear (spacing), from the file."""
+    out: list[str] = []
+    rules = data["instance"]["rules"]
+    pieces = data["instance"]["pieces"]
+    placements = data["solution"]["placements"]
+    rep = rules.get("repeat")
+    if rep:
+        r = (rep["x_mm"], rep["y_mm"])
+        for k, pl in enumerate(placements):
+            match = pieces[pl["piece"]].get("match")
+            if not match:
+                continue
+            for axis, key in ((0, "x_point"), (1, "y_point")):
+                if match.get(key) is None or r[axis] <= 0:
+                    continue
+                w = placed([match[key]], pl["rotation_deg"], pl["mirrored"], pl["translation"])[0, axis]
+                a = rep["phase"][axis] + match.get("offset", [0, 0])[axis]
+                j = round((w - a) / r[axis])
+                if abs(w - (a + j * r[axis])) > 0.01:
+                    out.append(f"placement {k}: match point {'xy'[axis]} = {w:.3f} is off the repeat")
+    for z in rules.get("zones", []):
+        area = Polygon(z["shape"])
+        allow = {a.casefold() for a in z.get("allow", [])}
+        for k, (pl, poly) in enumerate(zip(placements, polys, strict=True)):
+            cat = (pieces[pl["piece"]].get("category") or "").casefold()
+            if cat and cat in allow:
+                continue
+            if area.distance(poly) < rules["spacing"] - tol or (
+                    rules["spacing"] <= 0 and area.intersection(poly).area > 1e-6):
+                out.append(f"placement {k} lies on zone {z['name']!r}")
+    return out

@@ -31,7 +31,8 @@ def placed(shape, pl: Placed) -> np.ndarray:
     if pl.mirrored:
         p = p * [1.0, -1.0]
     a = math.radians(pl.rotation_deg)
-    return p @ np.array([[math.cos(a), math.sin(a)], [-math.sin(a), math.cos(a)]]) + np.asarray(pl.translation)
+    rot = np.array([[math.cos(a), math.sin(a)], [-math.sin(a), math.cos(a)]])
+    return p @ rot + np.asarray(pl.translation)
 
 
 def off_repeat(v: float, a: float, r: float) -> float:
@@ -69,8 +70,10 @@ def check_instance(items, **kw) -> Instance:
 def test_matched_pieces_sit_on_the_repeat_wherever_they_are_drawn(rx, ry, px, py, dx, dy):
     shift = np.array([dx, dy])
     items = [
-        Item("body", RECT + shift, 3, TWO_WAY, match=Match(x_point=(40 + dx, 60 + dy), y_point=(40 + dx, 60 + dy))),
-        Item("yoke", TRI, 4, ((0.0, False), (0.0, True)), match=Match(y_point=(100.0, 20.0), offset=(0.0, 7.5))),
+        Item("body", RECT + shift, 3, TWO_WAY,
+             match=Match(x_point=(40 + dx, 60 + dy), y_point=(40 + dx, 60 + dy))),
+        Item("yoke", TRI, 4, ((0.0, False), (0.0, True)),
+             match=Match(y_point=(100.0, 20.0), offset=(0.0, 7.5))),
         Item("tab", RECT * 0.3, 5, TWO_WAY),
     ]
     inst = check_instance(items, repeat=(rx, ry), phase=(px, py))

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kitcut.errors import ExportError
+from kitcut.formats.layout.design import Design, design_of
 from kitcut.model import Marker, Piece, Placement
 
 __all__ = [
@@ -195,6 +196,8 @@ class Sheet:
     pieces: tuple[PlacedPiece, ...]
     units: str = "mm"
     meta: dict = field(default_factory=dict)
+    #: the repeat's lines, the zones and the match points, drawn under the pieces
+    design: Design = field(default_factory=Design)
 
     @property
     def unit(self) -> str:
@@ -357,6 +360,7 @@ def _build_sheet(marker: Marker) -> Sheet:
         name=marker.name,
         pieces=tuple(pieces),
         units=units,
+        design=design_of(marker, k),
     )
 
 

@@ -127,6 +127,34 @@ def draw_piece(
                 pdf.text(x - w / 2, y + h * 0.35, text)
 
 
+def draw_design(pdf: FPDF, sheet: Sheet, page: Page, *, line_mm: float = 0.3, marks: bool = False) -> None:
+    """The repeat's lines and the zones (under the pieces), or the match points (``marks``, over them)."""
+    d = sheet.design
+    if marks:
+        pdf.set_draw_color(200, 30, 30)
+        pdf.set_line_width(line_mm)
+        r = max(1.5, 0.004 * max(sheet.length, sheet.width)) * page.scale
+        for mx, my in d.marks:
+            ((x, y),) = _pts(page, [(mx, my)])
+            pdf.line(x - r, y - r, x + r, y + r)
+            pdf.line(x - r, y + r, x + r, y - r)
+        pdf.set_draw_color(0)
+        return
+    for ring, _name, allow in d.zones:
+        pdf.set_fill_color(*((252, 226, 200) if allow else (246, 200, 200)))
+        pdf.set_draw_color(190, 60, 60)
+        pdf.set_line_width(line_mm * 0.6)
+        pdf.polygon(_pts(page, ring), style="DF")
+    pdf.set_draw_color(120, 160, 215)
+    pdf.set_line_width(line_mm * 0.4)
+    for x in d.xs:
+        pdf.polyline(_pts(page, [(x, 0), (x, sheet.width)]))
+    for y in d.ys:
+        pdf.polyline(_pts(page, [(0, y), (sheet.length, y)]))
+    pdf.set_draw_color(0)
+    pdf.set_fill_color(255)
+
+
 def draw_sheet(
     pdf: FPDF,
     sheet: Sheet,
@@ -149,9 +177,11 @@ def draw_sheet(
             for y in (sheet.margin, sheet.width - sheet.margin):
                 pdf.polyline(_pts(page, [(0, y), (sheet.length, y)]))
             pdf.set_dash_pattern()
+    draw_design(pdf, sheet, page, line_mm=line_mm)
     for p in sheet.pieces if window is None else sheet.pieces_in(window):
         colour = fill_colour(p.piece.category or p.piece.size or p.piece.name) if fill else None
         draw_piece(pdf, p, page, fill=colour, line_mm=line_mm)
+    draw_design(pdf, sheet, page, line_mm=line_mm, marks=True)
 
 
 def _title(pdf: FPDF, x: float, y: float, lines: list[str], size_mm: float) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 from shapely.geometry import Polygon
 
 from kitcut.formats.layout.page import Page, Sheet, build_sheet, fill_colour
-from kitcut.formats.layout.pdf import _pts, new_pdf, pdf_bytes
+from kitcut.formats.layout.pdf import _pts, draw_design, new_pdf, pdf_bytes
 from kitcut.formats.layout.pdf_fonts import use_font
 from kitcut.model import Marker
 
@@ -39,6 +39,7 @@ def to_print_pdf(marker: Marker | Sheet, *, bleed: float = BLEED, scale: float =
     pdf = new_pdf(f"{sheet.name or 'marker'} print")
     pdf.add_page(format=size)
     page = Page(size, EDGE * scale, scale, (0.0, 0.0))
+    draw_design(pdf, sheet, page, line_mm=0.2)
     for p in sheet.pieces:
         colour = fill_colour(p.piece.category or p.piece.size or p.piece.name)
         poly = Polygon(p.outline).buffer(bleed, join_style="mitre", mitre_limit=2.0)
@@ -62,6 +63,7 @@ def to_print_pdf(marker: Marker | Sheet, *, bleed: float = BLEED, scale: float =
         text = use_font(pdf, t.text, size=t.height * scale * 72 / 25.4 * 0.6)
         with pdf.rotation(t.angle_deg, x, y):
             pdf.text(x - pdf.get_string_width(text) / 2, y, text)
+    draw_design(pdf, sheet, page, line_mm=0.2, marks=True)
     pdf.set_draw_color(0)
     pdf.set_line_width(0.3)
     r = 4.0 * scale

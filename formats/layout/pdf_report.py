@@ -46,6 +46,20 @@ def report_rows(rep: dict) -> list[tuple[str, str]]:
             f"drills {t['drills']:.0f} s, pen {t['pen']:.0f} s, air {t['air']:.0f} s)",
         ),
     ]
+    m = rep.get("matching")
+    if m:
+        cost = "-"
+        if m["cost_pct"] is not None:
+            cost = f"{m['cost_pct']:+.1f} % against plain fabric ({_mm(m['plain_length_mm'])})"
+        (rx, ry), (px, py) = m["repeat_mm"], m["phase_mm"]
+        way = "" if m["symmetric"] else ", one way"
+        rows.append(("Repeat (along, across)", f"{rx:g} x {ry:g} mm, phase {px:g}, {py:g}{way}"))
+        rows.append(("Matched pieces", ", ".join(m["matched_pieces"]) or "none"))
+        rows.append(("Matching cost", cost))
+    for z in rep.get("zones", []):
+        x0, y0, x1, y1 = z["bounds_mm"]
+        allows = f", allows {', '.join(z['allow'])}" if z["allow"] else ""
+        rows.append((f"Zone {z['name']}", f"x {x0:g}-{x1:g}, y {y0:g}-{y1:g} mm{allows}"))
     return rows
 
 

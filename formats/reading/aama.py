@@ -32,8 +32,6 @@ _KNOWN_SKIPS = {
     "2": "turn points (layer 2)",
     "3": "curve points (layer 3)",
     "5": "grade reference line (layer 5, never taken for the grain)",
-    "9": "stripe reference (layer 9)",
-    "10": "plaid reference (layer 10)",
     "12": "cutter instruction (layer 12)",
     "85": "ASTM quality-validation copy of layer 8 (layer 85)",
     "86": "ASTM quality-validation copy of layer 11 (layer 86)",
@@ -217,6 +215,8 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
             raw.cutouts.append((pts, e.closed, src))
         elif layer == "14":
             raw.sew.append((pts, e.closed, src))
+        elif layer in ("9", "10") and len(pts) >= 2:  # stripe / plaid reference lines: match points
+            raw.repeat_lines.append((pts, layer, src))
         elif layer == "13" and e.closed and len(pts) >= 3:  # a drill drawn as a circle
             c = pts.mean(axis=0)
             raw.drills.append((float(c[0]), float(c[1]), float(np.ptp(pts, axis=0).max()), src))

@@ -74,6 +74,7 @@ class RawPiece:
     notches: list = field(default_factory=list)  # RawNotch
     drills: list = field(default_factory=list)  # (x, y, z, source)
     nm_points: list = field(default_factory=list)  # (x, y) of NM ("not mirrored") marks
+    repeat_lines: list = field(default_factory=list)  # (points, layer "9"/"10", source): match points
     mirrored_insert: bool = False
     inserts: tuple | None = None  # (count, mirrored) when the block is inserted more than once
     quantity: int | None = None
@@ -270,8 +271,10 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
             notches, drills, internal, sew, cutouts = _mirror_parts(
                 a, b, tol, notches, drills, internal, sew, cutouts,
                 [np.asarray(p) * s for p in raw.nm_points], fixer, label)
+    match = repeat_match(raw.repeat_lines, s, grain, fixer, label)
     return Piece(
         name=name,
+        match=match,
         outline=outline,
         size=raw.texts.get("size") or None,
         quantity=raw.quantity if raw.quantity is not None else 1,
@@ -291,6 +294,47 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
         annotations=tuple(raw.annotations),
         source=Source(file=file, block=raw.block, layer=raw.layer),
     )
+
+
+#: A reference line within this angle (degrees) of the grain, or of its normal, says which axis it fixes.
+REPEAT_LINE_SLACK_DEG = 10.0
+
+
+def repeat_match(lines, scale: float, grain, fixer, label: str):
+    """The match point of a piece from its stripe (AAMA layer 9) and plaid (layer 10) reference
+    lines: a line along the grain lies on a line of the repeat across the piece (its first point
+    fixes y), a line across the grain fixes x. One line per axis; the others are reported."""
+    from kitcut.model import MatchPoint
+
+    if not lines:
+        return None
+    g = math.radians(grain.angle_deg if grain is not None else 0.0)
+    points: dict[str, tuple[float, float]] = {}
+    for pts, layer, src in lines:
+        p = np.asarray(pts, dtype=np.float64) * scale
+        d = p[-1] - p[0]
+        if float(np.hypot(*d)) <= 0:
+            fixer.report.skip(f"zero-length reference line (layer {layer}); not used", piece=label,
+                              entity=src)
+            continue
+        a = math.atan2(d[1], d[0]) - g
+        along, across = abs(math.sin(a)), abs(math.cos(a))
+        slack = math.sin(math.radians(REPEAT_LINE_SLACK_DEG))
+        axis = "y" if along <= slack else "x" if across <= slack else None
+        if axis is None:
+            fixer.report.skip(f"reference line (layer {layer}) neither along nor across the grain; not used",
+                              piece=label, entity=src)
+        elif axis in points:
+            fixer.report.skip(f"a second reference line for the {axis} axis (layer {layer}); the first is "
+                              "used", piece=label, entity=src)
+        else:
+            points[axis] = (float(p[0, 0]), float(p[0, 1]))
+    if not points:
+        return None
+    kinds = "stripe" if all(layer == "9" for _, layer, _ in lines) else "plaid"
+    fixer.report.warn(f"{kinds} reference line(s) read as a match point on the {''.join(sorted(points))} "
+                      "axis (used on fabric with a repeat)", piece=label)
+    return MatchPoint(x_point=points.get("x"), y_point=points.get("y"), source=f"layer {lines[0][1]}")
 
 
 def _dist_to_line(p, a, b) -> float:

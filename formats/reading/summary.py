@@ -41,6 +41,7 @@ def piece_summary(p: Piece) -> dict:
         "block": p.source.block,
         "layer": p.source.layer,
         "allowed_rotations": None if p.allowed_rotations is None else list(p.allowed_rotations),
+        "match": None if p.match is None else p.match.axes,
     }
 
 

@@ -96,7 +96,29 @@ def marker_report(
         "air_move_unordered_mm": _r(plan.air_unordered_mm),
         "bites": len(plan.bites),
         "cutting_time_s": {k: _r(v) for k, v in time.items()} | {"total": _r(total)},
+        **_fabric_report(marker),
     }
+
+
+def _fabric_report(marker: Marker) -> dict:
+    """Matching and zones, only on a patterned fabric or a roll with zones."""
+    out: dict = {}
+    rep = marker.rules.repeat
+    if rep.active:
+        info = marker.stats.get("matching") or {}
+        matched = sorted({marker.pieces[pl.piece].label for pl in marker.placements
+                          if marker.pieces[pl.piece].match is not None})
+        out["matching"] = {
+            "repeat_mm": [rep.x_mm, rep.y_mm], "phase_mm": list(rep.phase), "symmetric": rep.symmetric,
+            "matched_pieces": matched,
+            "plain_length_mm": None if info.get("plain_length") is None else _r(info["plain_length"]),
+            "cost_pct": None if info.get("cost_pct") is None else round(float(info["cost_pct"]), 2),
+        }
+    if marker.rules.zones:
+        out["zones"] = [{"name": z.name, "allow": list(z.allow),
+                         "bounds_mm": [_r(float(v)) for v in (*z.shape.min(axis=0), *z.shape.max(axis=0))]}
+                        for z in marker.rules.zones]
+    return out
 
 
 def render_json(marker: Marker, device: Device | None = None) -> str:

@@ -117,6 +117,7 @@ def to_svg(marker: Marker | Sheet, *, scale: str = "screen", title: bool = True,
                 fill="#222",
             )
         )
+    _design(dwg, sheet, line)
     pieces = dwg.g(id="pieces", stroke="#000", stroke_width=fmt_num(line, 3), stroke_linejoin="round")
     for p in sheet.pieces:
         g = dwg.g(id=f"piece-{p.index}", **{"class": "piece"})
@@ -165,6 +166,7 @@ def to_svg(marker: Marker | Sheet, *, scale: str = "screen", title: bool = True,
         g.add(text)
         pieces.add(g)
     dwg.add(pieces)
+    _marks(dwg, sheet, line)
     # marker end line with its length
     dwg.add(
         dwg.line(
@@ -176,6 +178,36 @@ def to_svg(marker: Marker | Sheet, *, scale: str = "screen", title: bool = True,
         )
     )
     return dwg.tostring() + "\n"
+
+
+def _design(dwg, sheet: Sheet, line: float) -> None:
+    """Zones and the repeat's lines, under the pieces (nothing on a plain fabric)."""
+    d, W, L = sheet.design, sheet.width, sheet.length
+    if d.zones:
+        g = dwg.g(id="zones", stroke="#be3c3c", stroke_width=fmt_num(line, 3))
+        for ring, name, allow in d.zones:
+            z = dwg.path(d=_path_d((ring,), W), fill="#fce2c8" if allow else "#f6c8c8", **{"class": "zone"})
+            z.set_desc(title=xml_text(name + (f" (allows {', '.join(allow)})" if allow else "")))
+            g.add(z)
+        dwg.add(g)
+    if d.xs or d.ys:
+        g = dwg.g(id="repeat", stroke="#78a0d7", stroke_width=fmt_num(line * 0.5, 3), fill="none")
+        path = " ".join(f"M{fmt_num(x)},0 V{fmt_num(W)}" for x in d.xs)
+        path += " " + " ".join(f"M0,{fmt_num(W - y)} H{fmt_num(L)}" for y in d.ys)
+        g.add(dwg.path(d=path.strip(), **{"class": "repeat"}))
+        dwg.add(g)
+
+
+def _marks(dwg, sheet: Sheet, line: float) -> None:
+    """A small cross on every match point, over the pieces."""
+    d, W = sheet.design, sheet.width
+    if not d.marks:
+        return
+    r = max(1.5, 0.004 * max(sheet.length, W))
+    a, b = fmt_num(2 * r), fmt_num(-2 * r)
+    path = " ".join(f"M{fmt_num(x - r)},{fmt_num(W - y - r)} l{a},{a} "
+                    f"M{fmt_num(x - r)},{fmt_num(W - y + r)} l{a},{b}" for x, y in d.marks)
+    dwg.add(dwg.path(d=path, id="match", stroke="#c81e1e", stroke_width=fmt_num(line * 1.2, 3), fill="none"))
 
 
 def render_preview(marker: Marker, device=None) -> str:

@@ -1,0 +1,86 @@
+"""Patterned fabric and the roll: the repeat of stripes and checks, match points on pieces,
+and zones of the roll a piece must avoid.
+
+Marker coordinates as everywhere: x along the roll from the marker's start, y across the width
+from one selvedge, millimetres.
+
+- :class:`Repeat`: the fabric's design repeats every ``x_mm`` along the roll and ``y_mm``
+  across it (stripes: one of them 0; checks: both). ``phase`` is where the first dominant line
+  lies (x from the marker's start, y from the selvedge). An asymmetric design
+  (``symmetric=False``) looks different turned by 180°: every piece then goes one way.
+- :class:`MatchPoint`: where a piece meets the repeat: a point of the piece (its own drawing
+  coordinates) whose placed x (``x_point``) and/or y (``y_point``) must fall on a line of the
+  repeat, ``offset`` from the dominant lines (e.g. half a check to centre the check on the
+  centre front). In the piece's terms x is along its grain, y across it.
+- :class:`FabricZone`: a region of the roll (a ring in marker coordinates: a flaw, a splice,
+  the roll's first metre) no piece may lie on, except those of the categories it ``allow``\\ s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kitcut.model.geometry import as_ring
+
+__all__ = ["Repeat", "MatchPoint", "FabricZone", "rect_ring"]
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A fabric's repeat (see the module docstring); all zero: a plain fabric."""
+
+    x_mm: float = 0.0
+    y_mm: float = 0.0
+    phase: tuple[float, float] = (0.0, 0.0)
+    symmetric: bool = True
+
+    @property
+    def active(self) -> bool:
+        return self.x_mm > 0 or self.y_mm > 0
+
+    @property
+    def kind(self) -> str:
+        """``"plain"``, ``"stripes"`` (across the roll: lines along x repeating in y, or along
+        the roll) or ``"checks"``."""
+        if self.x_mm > 0 and self.y_mm > 0:
+            return "checks"
+        return "stripes" if self.active else "plain"
+
+
+@dataclass(frozen=True)
+class MatchPoint:
+    """Where a piece meets the repeat (see the module docstring)."""
+
+    x_point: tuple[float, float] | None = None
+    y_point: tuple[float, float] | None = None
+    offset: tuple[float, float] = (0.0, 0.0)
+    source: str = ""
+
+    @property
+    def axes(self) -> str:
+        return ("x" if self.x_point is not None else "") + ("y" if self.y_point is not None else "")
+
+
+@dataclass(frozen=True, eq=False)
+class FabricZone:
+    """A region of the roll kept clear of pieces, but for the categories in ``allow``."""
+
+    shape: np.ndarray
+    name: str = ""
+    allow: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "shape", as_ring(self.shape, ccw=True))
+
+    def allows(self, category: str | None) -> bool:
+        c = (category or "").strip().casefold()
+        return bool(c) and c in {a.strip().casefold() for a in self.allow}
+
+
+def rect_ring(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    """The ring of the rectangle between two corners."""
+    xa, xb = sorted((float(x0), float(x1)))
+    ya, yb = sorted((float(y0), float(y1)))
+    return np.array([[xa, ya], [xb, ya], [xb, yb], [xa, yb]])

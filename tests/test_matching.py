@@ -1,0 +1,203 @@
+"""Patterned fabric end to end: match points from AAMA reference lines and match files, the
+``nest`` options, orders and kits with repeats and zones, and what the drawings show.
+
+Every marker is checked by the independent checker of ``tests/checker.py`` (which reads the
+repeat, the match points and the zones from ``marker.json`` itself).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from checker import check_marker
+from conftest import SAMPLES
+from test_import_dxf import aama_doc, add_piece, save
+
+from kitcut.errors import InputError, OrderError
+from kitcut.formats.reading.read import read_pattern
+from kitcut.kits.kit import KitOptions, build_kit
+from kitcut.kits.manifest import verify_manifest
+from kitcut.kits.matching import apply_match_file
+from kitcut.kits.order import load_order
+from kitcut.kits.quantities import load_pattern
+
+TEE = SAMPLES / "tee.dxf"
+MATCH = """
+[[match]]
+piece = "Front"
+point = "notch 1"
+
+[[match]]
+piece = "Sleeve"
+point = "notch 2"
+to = { piece = "Back", point = "notch 1" }
+axes = "y"
+"""
+
+
+def nest(*args: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "kitcut", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def tee(tmp_path):
+    """The bundled tee with its match file beside it (found by the pattern's name)."""
+    path = tmp_path / "tee.dxf"
+    shutil.copy(TEE, path)
+    (tmp_path / "tee.match.toml").write_text(MATCH, encoding="utf-8")
+    return path
+
+
+def run(tmp_path, *args: str) -> dict:
+    out = tmp_path / "out"
+    r = nest(*args, "--time", "3", "--seed", "1", "--workers", "1", "--spacing", "2", "-o", str(out),
+             "--json")
+    assert r.returncode == 0, r.stderr
+    marker = json.loads((out / "marker.json").read_text(encoding="utf-8"))
+    assert check_marker(marker) == []
+    return {"result": json.loads(r.stdout), "marker": marker, "out": out}
+
+
+def test_match_file_points_and_links(tee):
+    pat = load_pattern(tee, sizes={"M": 1})
+    m = {p.name: p.match for p in pat.pieces}
+    front = next(p for p in pat.pieces if p.name == "Front")
+    assert m["Front"].axes == "xy" and m["Front"].x_point == (front.notches[0].x, front.notches[0].y)
+    back = next(p for p in pat.pieces if p.name == "Back")
+    assert m["Back"].axes == "y" and m["Back"].y_point == (back.notches[0].x, back.notches[0].y)
+    assert m["Sleeve"].axes == "y" and m["Neckband"] is None
+    assert any("tee.match.toml: match points for 3 piece(s)" in e.message for e in pat.report.entries)
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ('[[match]]\npiece = "Collar"\npoint = "notch 1"\n', r"match\[0\]\.piece: no piece 'Collar'"),
+    ('[[match]]\npiece = "Front"\npoint = "notch 99"\n', r"match\[0\]\.point: piece 'Front \(M\)' has 4 "
+                                                           r"notch\(es\), no notch 99"),
+    ('[[match]]\npiece = "Front"\npoint = "corner"\n', r"is not 'notch N', 'drill N' or \[x, y\]"),
+    ('[[match]]\npiece = "Front"\npoint = [1, 2]\naxes = "z"\n', r"match\[0\]\.axes: 'z' is not x, y or xy"),
+    ('[[match]]\npiece = "Front"\npoint = [1, 2]\ncolour = 3\n', r"match\[0\]\.colour: unknown field"),
+    ('[[match]]\npiece = "Front"\npoint = "notch 1"\n'
+     '[[match]]\npiece = "Front"\npoint = "notch 2"\naxes = "y"\n',
+     r"contradictory match points for piece 'Front \(M\)' on the y axis: notch 1 \(match\[0\]\) and notch 2"),
+    ("[[match]\n", "not valid TOML"),
+])
+def test_bad_match_files_are_clear_errors(tmp_path, text, why):
+    f = tmp_path / "bad.match.toml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=why):
+        apply_match_file(read_pattern(TEE, sizes=["M"]), f)
+    r = nest(str(TEE), "--sizes", "M", "--repeat", "40,40", "--match", str(f), "--time", "1")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.startswith(f"nest: error: {f}")
+
+
+def test_stripe_and_plaid_reference_lines_are_match_points(tmp_path):
+    doc = aama_doc()
+
+    def lines(blk):
+        blk.add_line((0, 0), (300, 0), dxfattribs={"layer": "7"})  # grain along x
+        blk.add_polyline2d([(20, 150), (280, 150)], dxfattribs={"layer": "9"})  # a stripe: fixes y
+        blk.add_polyline2d([(120, 10), (120, 190)], dxfattribs={"layer": "10"})  # a plaid line: fixes x
+        blk.add_polyline2d([(10, 10), (60, 60)], dxfattribs={"layer": "10"})  # oblique: not used
+
+    add_piece(doc, "YOKE_M", [[(0, 0), (300, 0), (300, 200), (0, 200)]], closed=True,
+              texts=["Piece Name: Yoke", "Size: M"], extra=lines)
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.match.y_point == (20.0, 150.0) and p.match.x_point == (120.0, 10.0)
+    notes = [str(e) for e in pat.report.entries]
+    assert any("neither along nor across the grain" in n for n in notes)
+    assert any("plaid reference line(s) read as a match point on the xy axis" in n for n in notes)
+
+
+def test_stripes_only(tmp_path, tee):
+    got = run(tmp_path, str(tee), "--sizes", "M", "--repeat", "0,25", "--phase", "0,7")
+    rules = got["marker"]["instance"]["rules"]
+    assert rules["repeat"] == {"x_mm": 0.0, "y_mm": 25.0, "phase": [0.0, 7.0], "symmetric": True}
+    m = got["result"]["matching"]
+    assert m["matched"] == ["Back (M)", "Front (M)", "Sleeve (M)"] and "cost_pct" in m
+
+
+def test_an_asymmetric_check_forbids_the_half_turn(tmp_path, tee):
+    got = run(tmp_path, str(tee), "--sizes", "M=2", "--repeat", "40,40", "--asymmetric")
+    pieces = got["marker"]["instance"]["pieces"]
+    for pl in got["marker"]["solution"]["placements"]:
+        g = np.asarray(pieces[pl["piece"]]["grain"], dtype=float)
+        d = g[-1] - g[0]
+        if pl["mirrored"]:
+            d = d * [1, -1]
+        a = math.radians(pl["rotation_deg"])
+        world = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]]) @ d
+        assert world[0] > 0 and abs(world[1]) < 1e-6 * abs(world[0])  # every grain along +x
+
+
+def test_zones_from_the_command_line(tmp_path, tee):
+    got = run(tmp_path, str(tee), "--sizes", "M", "--zone", "0,0,1000,1500",
+              "--zone", "1200,300,1400,600:TRIM")
+    xs = [min(p[0] for p in pl["outline"]) for pl in got["marker"]["solution"]["placements"]]
+    assert min(xs) >= 1002.0 - 1e-3  # the first metre is kept clear, spacing included
+    svg = ET.parse(got["out"] / "marker.svg").getroot()
+    zones = [e for e in svg.iter() if e.get("class") == "zone"]
+    assert len(zones) == 2
+
+
+def test_a_match_that_cannot_be_met_is_a_clear_error(tmp_path, tee):
+    # one stripe line every 5 m across 1.5 m fabric, far from both selvedges: no place for the front
+    r = nest(str(tee), "--sizes", "M", "--repeat", "0,5000", "--phase", "0,-2000", "--time", "1")
+    assert r.returncode == 2
+    assert "piece 'Front (M)': its match point cannot fall on the repeat" in r.stderr
+    r = nest(str(tee), "--sizes", "M", "--repeat", "0,0", "--time", "1")
+    assert r.returncode == 2 and "--repeat: '0,0': both >= 0 and not both 0" in r.stderr
+
+
+ORDER = """[order]
+id = "PLAID-1"
+customer = "mill"
+
+[[garments]]
+pattern = "tee.dxf"
+sizes = {{ M = 1, L = 1 }}
+
+[[fabrics]]
+name = "plaid"
+width_mm = 1500
+spacing_mm = 2
+repeat_mm = [50, 50]
+repeat_phase_mm = [10, 10]
+zones = [ {{ name = "flaw", rect = [900, 700, 1000, 800], allow = ["TRIM"] }}, {zones} ]
+"""
+
+
+def test_an_order_on_plaid_with_a_flaw_builds_a_matched_kit(tmp_path, tee):
+    order = tmp_path / "plaid.toml"
+    order.write_text(ORDER.format(zones='{ name = "splice", polygon = [[1800, 0], [1810, 0], [1810, 1500], '
+                                        '[1800, 1500]] }'), encoding="utf-8")
+    kits = tmp_path / "KITS"
+    res = build_kit(order, kits, KitOptions(time_limit=3, seed=1, workers=1, formats=("svg", "report.json")))
+    kit = kits / "PLAID-1"
+    assert res.status == "built" and verify_manifest(kit) == []
+    (marker,) = kit.glob("fabrics/*/marker.json")
+    data = json.loads(marker.read_text(encoding="utf-8"))
+    assert check_marker(data) == []
+    assert [z["name"] for z in data["instance"]["rules"]["zones"]] == ["flaw", "splice"]
+    report = json.loads((marker.parent / "marker.report.json").read_text(encoding="utf-8"))
+    assert report["matching"]["repeat_mm"] == [50.0, 50.0] and len(report["matching"]["matched_pieces"]) == 6
+
+
+@pytest.mark.parametrize(("zones", "why"), [
+    ('{ rect = [1, 2, 3] }', r"fabrics\[0\]\.zones\[1\]: a rectangle"),
+    ('{ rect = [0, 0, 10, 10], polygon = [[0, 0], [1, 0], [1, 1]] }', r"give rect = .* or polygon"),
+    ('{ rect = [0, 0, 10, 10], allow = "TRIM" }', r"zones\[1\]\.allow: must be a list"),
+])
+def test_bad_fabric_zones_name_the_field(tmp_path, tee, zones, why):
+    order = tmp_path / "plaid.toml"
+    order.write_text(ORDER.format(zones=zones), encoding="utf-8")
+    with pytest.raises(OrderError, match=why):
+        load_order(order)
