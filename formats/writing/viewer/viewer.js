@@ -87,15 +87,15 @@
     fit.addEventListener("click", function () { self.fit(); });
     this.rulerBtn = el("button", {type: "button", "class": "kv-ruler-btn", "aria-pressed": "false", text: "ruler"});
     this.rulerBtn.addEventListener("click", function () { self.setRuler(!self.rulerOn); });
-    this.rulerOut = el("span", {"class": "kv-ruler"});
+    this.rulerOut = el("div", {"class": "kv-ruler", "aria-live": "polite"});
     this.keys = el("div", {"class": "kv-legend"});
     var bar = el("div", {"class": "kv-bar"}, [fit, this.rulerBtn,
       el("label", {}, [document.createTextNode("colour by "), this.modeSel]),
-      el("span", {"class": "kv-layers"}, layerBoxes), this.search, this.count, this.rulerOut]);
+      el("span", {"class": "kv-layers"}, layerBoxes), this.search, this.count]);
     this.base = el("canvas", {"class": "kv-base"});
     this.over = el("canvas", {"class": "kv-over", tabindex: "0", "aria-label": "marker drawing"});
     this.info = el("div", {"class": "kv-info", hidden: ""});
-    this.wrap = el("div", {"class": "kv-canvas"}, [this.base, this.over, this.info]);
+    this.wrap = el("div", {"class": "kv-canvas"}, [this.base, this.over, this.info, this.rulerOut]);
     [this.stats, bar, this.keys, this.wrap].forEach(function (e) { self.root.appendChild(e); });
     this.legend();
     this.events();
@@ -352,6 +352,7 @@
 
   Viewer.prototype.setRuler = function (on) {
     this.rulerOn = on; this.rulerBtn.setAttribute("aria-pressed", String(on));
+    if (on) { this.hover = -1; this.show(); }
     this.root.classList.toggle("kv-measuring", on);
     if (!on) { this.ruler = null; this.rulerOut.textContent = ""; }
     this.draw();
@@ -408,7 +409,7 @@
         if (start.moved) { self.tx = start.tx + dx; self.ty = start.ty + dy; self.moved = true; self.draw(); }
         return;
       }
-      if (e.pointerType === "mouse") {
+      if (e.pointerType === "mouse" && !self.rulerOn) {  /* measuring: no piece facts in the way */
         var t0 = performance.now(), m = self.toMarker(p[0], p[1]), i = self.hit(m[0], m[1]);
         if (i !== self.hover) { self.hover = i; self.show(); self.draw(); }
         self.timings.hover = performance.now() - t0;
