@@ -123,11 +123,11 @@ def client_point(driver, viewer: int, x: float, y: float) -> tuple[int, int]:
 
 
 def hover(driver, viewer: int, x: float, y: float) -> None:
-    """Move the mouse over marker point ``(x, y)`` of a viewer."""
+    """Move the mouse over marker point ``(x, y)`` of a viewer (at once: no 250 ms glide)."""
     from selenium.webdriver.common.actions.action_builder import ActionBuilder
 
     px, py = client_point(driver, viewer, x, y)
-    actions = ActionBuilder(driver)
+    actions = ActionBuilder(driver, duration=0)
     actions.pointer_action.move_to_location(px, py)
     actions.perform()
 
@@ -135,7 +135,7 @@ def hover(driver, viewer: int, x: float, y: float) -> None:
 def mouse_away(driver) -> None:
     from selenium.webdriver.common.actions.action_builder import ActionBuilder
 
-    actions = ActionBuilder(driver)
+    actions = ActionBuilder(driver, duration=0)
     actions.pointer_action.move_to_location(1, 1)
     actions.perform()
 
