@@ -188,14 +188,16 @@ def test_phone_layout_and_tap(page, pages):
     marker, path = pages["small"]
     page.set_window_size(390, 844)
     open_page(page, path)
-    assert page.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    width = page.execute_script("return window.innerWidth")
+    assert width <= 500  # a phone's width (headless Chromium may keep a window at least 500 px wide)
+    assert page.execute_script("return document.documentElement.scrollWidth") <= width  # no sideways scroll
     canvas = page.find_element("css selector", ".kv-canvas").rect
-    assert canvas["width"] >= 380 and canvas["height"] > 350
+    assert canvas["width"] >= width - 12 and canvas["height"] > 350
     tap(page, 0, *inner_point(marker, 1))
     info = info_fields(page)
     assert (info["name"], info["piece_index"]) == ("Back", "1")
     box = page.find_element("css selector", ".kv-info").rect
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # the facts fit on the screen
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width  # the facts fit on the screen
     tap(page, 0, *inner_point(marker, 1))  # a second tap lets go
     assert info_fields(page) == {}
     assert console_errors(page) == []

@@ -314,6 +314,7 @@
     sw.style.background = this.colourOf(i, true);
     info.appendChild(el("div", {"class": "kv-info-head"}, [sw, document.createTextNode(p.n + (p.s ? " (" + p.s + ")" : ""))]));
     info.appendChild(table);
+    info.classList.toggle("kv-info-right", this.pointerX !== undefined && this.pointerX < this.cssW / 2);
     info.hidden = false; info.setAttribute("data-piece", String(i));
     self.timings.info = performance.now() - t0;
   };
@@ -396,6 +397,7 @@
     });
     cv.addEventListener("pointermove", function (e) {
       var p = pos(e);
+      self.pointerX = p[0];  /* the facts go to the other side of the drawing */
       if (pts[e.pointerId]) pts[e.pointerId] = p;
       var ids = Object.keys(pts);
       if (pinch && ids.length === 2) {
