@@ -40,7 +40,8 @@ def _list(device_file) -> None:
     "-f",
     "--formats",
     "formats",
-    help="Comma-separated formats (default: plt,dxf,pdf,svg,report.json,report.pdf; `all` for every format).",
+    help="Comma-separated formats (default: plt,dxf,pdf,svg,html,report.json,report.pdf; `all` for every "
+    "format).",
 )
 @click.option("-d", "--device", help="Cutter/plotter profile for the formats it speaks (see --list).")
 @click.option(

@@ -1,4 +1,5 @@
-"""``nest [FILE]``: the main job. Read a pattern, nest it, write ``marker.json`` and a preview.
+"""``nest [FILE]``: the main job. Read a pattern, nest it, write ``marker.json`` and two previews
+(``marker.svg``, and ``marker.html`` to explore in a browser).
 
 Lengths (``--width``, ``--spacing``, ``--margin``) are millimetres for DXF patterns and the
 instance's own unit for benchmark JSON instances.
@@ -111,7 +112,8 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
         asymmetric, zone_texts, out_dir, resume, export_all, iterations, as_json, quiet, **options) -> None:
     """Nest the pieces of FILE (pattern DXF or benchmark JSON) onto the fabric width.
 
-    Writes OUT/marker.json and the preview OUT/marker.svg, and prints length, width,
+    Writes OUT/marker.json, the preview OUT/marker.svg and the interactive page OUT/marker.html
+    (open it in a browser), and prints length, width,
     efficiency and piece count. Without FILE, nests a bundled sample.
     """
     from kitcut.formats.marker_json import read_marker, write_marker
@@ -133,7 +135,8 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     with _Display(show, pattern.units, time_limit) as display:
         marker = nest_pattern(pattern, rules, time_limit=time_limit, seed=seed, workers=workers,
                               progress=display, resume=warm, max_iterations=iterations, name=path.stem)
-    files = [write_marker(marker, out / "marker.json"), write_file(marker, out / "marker.svg")]
+    files = [write_marker(marker, out / "marker.json"), write_file(marker, out / "marker.svg"),
+             write_file(marker, out / "marker.html")]
     if export_all:
         from kitcut.formats.writing.export import export_marker
 

@@ -9,6 +9,9 @@
   drops the lock when its process dies, so a killed batch leaves no stale claim;
 - a failing order is recorded (``KITS/batch.log``, ``KITS/batch-report.json``) and the others
   go on; :attr:`BatchSummary.exit_code` is 2 when any failed;
+- at the end ``KITS/index.html`` is rewritten (atomically): every order of the run with its
+  status, failed orders first, metres, efficiency, time and a link to its kit page
+  (:mod:`kitcut.kits.pages`);
 - ``until``: no new order is started after that time (the rest are ``deferred``);
 - ``workers > 1``: that many orders at once in worker processes, each nesting with one
   worker; ``scheduler``: the orders are submitted to a Dask cluster
@@ -475,6 +478,9 @@ def run_batch(
         summary = BatchSummary(outcomes, time.monotonic() - t0)
         log("batch finished: " + summary.text())
         _write_report(root, [], summary.to_dict())
+        from kitcut.kits.pages import write_batch_index
+
+        write_batch_index(root, outcomes, summary.to_dict())  # the morning's page: KITS/index.html
         return summary
     finally:
         if executor is not None:

@@ -7,7 +7,9 @@ Layout of ``KITS/<order id>/`` (a *single* kit)::
     picklist.csv, picklist.txt   the bundle list: every piece per garment, size and number
     labels.pdf               one QR label per cut piece
     workshop.txt             a short note for the partner sewing workshop
+    kit.html                 the kit's page: its markers to look at, the pick list, its files
     fabrics/<fabric>/marker.json + the cutter and print files of that fabric's marker
+                             (``marker.html`` there shows each piece's order, garment and bundle)
 
 A *combined* kit (``nest batch --combine``, see :mod:`kitcut.kits.combine`) has the same
 top-level files for the whole group, and the pick list, labels and workshop note of each order
@@ -39,12 +41,16 @@ from kitcut.formats.marker_json import write_marker
 from kitcut.kits.labels import write_labels_pdf
 from kitcut.kits.manifest import is_complete, write_manifest
 from kitcut.kits.order import Order, check_order_id, load_order, slug
+from kitcut.kits.pages import cut_info, write_kit_page
 from kitcut.kits.picklist import Cut, cuts_of, picklist_text, write_picklist_csv
 from kitcut.kits.plan import FabricPlan, plan_order
 from kitcut.model import Marker
 
 __all__ = ["KitOptions", "KitResult", "build_kit", "assemble_kit", "kit_path", "temp_name",
            "clean_stale", "pid_alive", "resolve"]
+
+
+_EXPORTER = "kitcut.formats.writing.export:export_marker"
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ class KitOptions:
     allow_outside: bool = False
     nester: str = "kitcut.kits.marker:nest_pattern"
     reader: str | None = None
-    exporter: str | None = "kitcut.formats.writing.export:export_marker"
+    exporter: str | None = _EXPORTER
     max_iterations: int | None = None  # stop each search after this many iterations (reproducible runs)
 
 
@@ -161,11 +167,22 @@ def _nest(plan: FabricPlan, options: KitOptions, name: str) -> Marker:
                   workers=options.workers, name=name, **extra)
 
 
-def _export(marker: Marker, folder: Path, options: KitOptions) -> None:
+def _export(marker: Marker, folder: Path, options: KitOptions, cuts: list[Cut]) -> None:
     if options.exporter is None or options.formats == ():
         return
+    formats = None if options.formats is None else list(options.formats)
+    if options.exporter == _EXPORTER:  # the kit's marker.html also shows each piece's order and bundle
+        from kitcut.formats.writing.export import DEFAULT_FORMATS
+        from kitcut.formats.writing.html import write_marker_html
+
+        formats = list(DEFAULT_FORMATS) if formats is None else formats
+        if "html" in formats:
+            write_marker_html(marker, folder / "marker.html", cut_info(cuts))
+            formats = [f for f in formats if f != "html"]
+        if not formats:
+            return
     exporter = resolve(options.exporter)
-    exporter(marker, folder, None if options.formats is None else list(options.formats), stem="marker")
+    exporter(marker, folder, formats, stem="marker")
 
 
 def fabric_summary(plan: FabricPlan, marker: Marker, folder: str) -> dict:
@@ -343,14 +360,16 @@ def assemble_kit(
         nested: list[tuple[str, Marker]] = []
         fabrics: list[dict] = []
         cuts: list[Cut] = []
+        views: list[tuple[dict, Marker, list[Cut]]] = []
         for i, plan in enumerate(plans):
             folder = folders[i] if folders else f"fabrics/{slug(plan.fabric.name)}"
             if log:
                 log(f"{kit_id}: nesting {len(plan.pattern.pieces)} pieces on {plan.fabric.name}")
             marker = (markers or {}).get(i) or _nest(plan, options, f"{kit_id} {plan.fabric.name}")
             write_marker(marker, tmp / folder / "marker.json")
+            mine = cuts_of(plan, marker)
             try:
-                _export(marker, tmp / folder, options)
+                _export(marker, tmp / folder, options, mine)
             except KitcutError:
                 raise
             except OSError as exc:
@@ -358,7 +377,8 @@ def assemble_kit(
                                   file=str(folder)) from exc
             nested.append((plan.fabric.name, marker))
             fabrics.append(fabric_summary(plan, marker, folder))
-            cuts += cuts_of(plan, marker)
+            views.append((fabrics[-1], marker, mine))
+            cuts += mine
         length_area = sum(m.length * m.width for _, m in nested)
         report = {
             "format": "kitcut-kit-report", "version": 1, "kit": kit_id, "kitcut": __version__,
@@ -384,6 +404,7 @@ def assemble_kit(
             atomic_write(tmp / "picklist.txt", picklist_text(cuts, title=f"Bundle list of kit {kit_id}"))
         else:
             _write_order_docs(tmp, orders[0], cuts, fabrics)
+        write_kit_page(tmp, report, views)  # shows the manifest entries of every file written so far
         write_manifest(tmp, kit=kit_id, orders=[o.id for o in orders])
         built = publish(tmp, final, replace=replace)
     finally:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from kitcut.fileio import atomic_write
 
-__all__ = ["MANIFEST", "FORMAT", "file_entry", "write_manifest", "read_manifest", "verify_manifest",
-           "is_complete"]
+__all__ = ["MANIFEST", "FORMAT", "file_entry", "file_entries", "write_manifest", "read_manifest",
+           "verify_manifest", "is_complete"]
 
 MANIFEST = "manifest.json"
 FORMAT = "kitcut-kit-manifest"
@@ -50,13 +50,19 @@ def _files(root: Path) -> list[Path]:
     return out
 
 
+def file_entries(root: str | os.PathLike) -> list[dict]:
+    """The manifest entries (``path``, ``size``, ``sha256``) of every file under ``root`` but the manifest."""
+    root = Path(root)
+    return [file_entry(root, p) for p in _files(root)]
+
+
 def write_manifest(
     root: str | os.PathLike, *, kit: str, orders: list[str], extra: dict | None = None
 ) -> Path:
     """List every file under ``root`` in ``root/manifest.json`` (written last, atomically)."""
     root = Path(root)
     data = {"format": FORMAT, "version": 1, "kit": kit, "orders": list(orders), **(extra or {}),
-            "files": [file_entry(root, p) for p in _files(root)]}
+            "files": file_entries(root)}
     path = root / MANIFEST
     atomic_write(path, json.dumps(data, indent=1) + "\n")
     return path

@@ -31,7 +31,7 @@ def test_combined_kit_layout_and_savings(orders, tmp_path):
     kid = combined_id(["A-1002", "A-1001"])
     kit = kits / kid
     assert sorted(p.name for p in kits.iterdir() if not p.name.startswith(".")) == [
-        "batch-report.json", "batch.log", kid]
+        "batch-report.json", "batch.log", kid, "index.html"]
     assert is_complete(kit) and read_manifest(kit)["orders"] == ["A-1001", "A-1002"]
     for oid in ("A-1001", "A-1002"):
         assert sorted(p.name for p in (kit / "orders" / oid).iterdir()) == [

@@ -30,8 +30,8 @@ def test_kit_layout_and_manifest(orders, tmp_path):
     assert r.status == "built" and Path(r.path) == kit
     files = sorted(p.relative_to(kit).as_posix() for p in kit.rglob("*") if p.is_file())
     assert files == sorted([
-        "manifest.json", "kit.json", "kit.pdf", "picklist.csv", "picklist.txt", "labels.pdf", "workshop.txt",
-        "fabrics/jersey/marker.json", "fabrics/jersey/marker.svg",
+        "manifest.json", "kit.json", "kit.pdf", "kit.html", "picklist.csv", "picklist.txt", "labels.pdf",
+        "workshop.txt", "fabrics/jersey/marker.json", "fabrics/jersey/marker.svg",
         "fabrics/rib/marker.json", "fabrics/rib/marker.svg",
     ])
     assert verify_manifest(kit) == [] and is_complete(kit)

@@ -40,6 +40,8 @@ def test_samples_nest_into_valid_markers(tmp_path, sample):
     assert result["length"] == pytest.approx(marker["solution"]["length"], abs=1e-3)
     assert 0.6 < result["efficiency"] < 1.0
     assert (tmp_path / "out" / "marker.svg").stat().st_size > 1000
+    assert str(tmp_path / "out" / "marker.html") in result["files"]  # the interactive page beside it
+    assert '"format":"kitcut-marker-view"' in (tmp_path / "out" / "marker.html").read_text()
 
 
 def test_rules_are_kept_on_the_output(tmp_path):

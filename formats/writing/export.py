@@ -43,6 +43,7 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("svg", "writing.svg:render_preview", None, "screen preview (pieces, labels, grain, notches)"),
+        Format("html", "writing.html:render", None, "interactive marker page (zoom, hover, search, ruler)"),
         Format("overview.svg", "writing.svg:render_overview", None, "reduced-scale overview SVG"),
         Format("plot.svg", "writing.svg:render_full", None, "1:1 SVG of the marker"),
         Format("plt", "writing.hpgl:render", "hpgl", "HP-GL/1 cutter file (device tools per feature)"),
@@ -61,7 +62,7 @@ FORMATS: dict[str, Format] = {
     )
 }
 #: What :func:`export_marker` writes when no formats are given.
-DEFAULT_FORMATS = ("plt", "dxf", "pdf", "svg", "report.json", "report.pdf")
+DEFAULT_FORMATS = ("plt", "dxf", "pdf", "svg", "html", "report.json", "report.pdf")
 
 
 def format_for_path(path: str | Path) -> str:
