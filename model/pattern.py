@@ -130,6 +130,8 @@ class Piece:
     #: ``"blocks"`` (the piece block inserted that many times), ``"assumed"`` (the file says
     #: nothing: 1), ``"option"`` (set by ``--quantity`` or an order)
     quantity_rule: str = "file"
+    #: made by grading the sample size with a grade rule table (``.RUL``), not drawn in the file
+    graded: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "outline", as_ring(self.outline, ccw=True))
@@ -314,6 +316,12 @@ class Pattern:
                 out.append(p.size)
         return tuple(out)
     encoding: TextEncoding | None = None
+    #: sizes made by grading (:attr:`sizes` holds them too), in size order
+    graded_sizes: tuple[str, ...] = ()
+    #: the grade rule table (``.RUL``) the graded sizes come from, and how it was found
+    #: (``"--rules"``, ``"beside the pattern"``); ``None`` without one
+    rules_file: str | None = None
+    rules_rule: str | None = None
 
     @property
     def total_area(self) -> float:
