@@ -41,7 +41,7 @@ from kitcut.formats.reading.units import MM_PER_UNIT
 from kitcut.formats.writing.rul_write import rul_text
 from kitcut.model import ImportReport
 
-__all__ = ["GradeCheck", "check_export"]
+__all__ = ["GradeCheck", "check_export", "write_base_pair"]
 
 _LABEL = re.compile(r"^\s*#\s*\d+\s*$")
 
@@ -70,6 +70,9 @@ class GradeCheck:
     notches: float = 0.0
     drills: float = 0.0
     where: dict = field(default_factory=dict)  # measure -> where its largest deviation is
+    numbering: dict = field(default_factory=dict)  # (piece, rule in the file) -> rule in the .RUL
+    bases: dict = field(default_factory=dict)  # sample-size block -> piece name
+    sample: str = ""
     notes: list = field(default_factory=list)
     rul: str = ""
 
@@ -193,8 +196,17 @@ def check_export(path, *, tolerance: float = 0.1) -> GradeCheck:
             deltas[free] = table
             number[(name, rule)] = free
             free += 1
-    bases = {name: replace(b, marks=[replace(m, rule=number[(name, m.rule)]) for m in b.marks
-                                     if (name, m.rule) in number])
+    for name, b in bases.items():  # a rule no drawn size shows (its line differs): it does not move
+        for m in b.marks:
+            if (name, m.rule) not in number:
+                res.notes.append(f"{name}: rule {m.rule} at ({m.x:g}, {m.y:g}) not seen in the other sizes: "
+                                 "offsets 0")
+                number[(name, m.rule)] = m.rule if m.rule not in deltas else free
+                deltas.setdefault(number[(name, m.rule)], np.zeros((len(sizes), 2)))
+                free += number[(name, m.rule)] == free
+    res.numbering, res.sample = dict(number), sample
+    res.bases = {b.block: name for name, b in bases.items()}
+    bases = {name: replace(b, marks=[replace(m, rule=number[(name, m.rule)]) for m in b.marks])
              for name, b in bases.items()}
     # 3. written as a .RUL and read back
     derived = GradeRules(tuple(sizes), sample, deltas, table=style.get("style"))
@@ -260,3 +272,55 @@ def _compare(res: GradeCheck, data, name, size, base, g, cad, b1, o1, scale, bet
     if len(g.drills) == len(cad.drills):
         for a, b in zip(g.drills, cad.drills, strict=True):
             worst("drills", float(np.hypot(a[0] - b[0], a[1] - b[1])) * scale, "drill")
+
+
+def write_base_pair(path, folder, check: GradeCheck | None = None) -> tuple[Path, Path]:
+    """Write the sample size of the all-size export ``path`` as a base-size pattern: a copy of the
+    file inserting only the sample-size blocks, their labels renumbered as in the derived table,
+    and that table beside it (``<stem>-base.dxf`` and ``<stem>-base.rul`` in ``folder``): the
+    pair a CAD exports for exchange. Returns their paths."""
+    import ezdxf
+
+    path = Path(path)
+    check = check or check_export(path)
+    doc = ezdxf.readfile(str(path))
+    msp = doc.modelspace()
+    for e in list(msp.query("INSERT")):
+        if e.dxf.name not in check.bases:
+            msp.delete_entity(e)
+    for block, name in check.bases.items():
+        for e in doc.blocks.get(block):
+            if e.dxftype() in ("TEXT", "ATTRIB", "ATTDEF") and _LABEL.match(e.dxf.get("text", "") or ""):
+                rule = int(e.dxf.text.strip().lstrip("#"))
+                e.dxf.text = f"# {check.numbering.get((name, rule), rule)}"
+    folder = Path(folder)
+    dxf, rul = folder / f"{path.stem}-base.dxf", folder / f"{path.stem}-base.rul"
+    doc.saveas(dxf)
+    rul.write_text(check.rul, encoding="utf-8")
+    return dxf, rul
+
+
+def compare_reads(original, base_dxf, *, skip: set | None = None) -> tuple[float, float, str]:
+    """Read the all-size export and the base-size pair (:func:`write_base_pair`) with kitcut's
+    reader and compare the outlines of every graded piece with the drawn one: ``(largest
+    Hausdorff distance mm, largest area difference %, where)``. ``skip``: ``(piece, size)``
+    pairs not to compare (sizes the CAD drew turned)."""
+    import shapely
+    from shapely.geometry import Polygon
+
+    from kitcut.formats.reading.read import read_pattern
+
+    drawn = read_pattern(original, rules=False, repair=True)
+    graded = read_pattern(base_dxf)
+    have = {(p.name, p.size): p for p in drawn.pieces}
+    worst_h, worst_a, where = 0.0, 0.0, ""
+    for p in graded.pieces:
+        q = have.get((p.name, p.size))
+        if not p.graded or q is None or (p.name, p.size) in (skip or set()):
+            continue
+        h = float(shapely.hausdorff_distance(Polygon(p.outline), Polygon(q.outline)))
+        a = abs(p.area - q.area) / q.area * 100.0
+        if h > worst_h:
+            worst_h, where = h, f"{p.name} in size {p.size}"
+        worst_a = max(worst_a, a)
+    return worst_h, worst_a, where
