@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {f.name} | {res.units} | {res.pieces} × {res.sizes} | {res.rules} ({res.renumbered}) | "
                   f"{res.grade_points:.3f} ({res.grade_point_count}) | {res.between_median:.2f} / "
                   f"{res.between_p95:.2f} / {res.between:.2f} | {_fmt(res.between_vertex)} | "
-                  f"{res.internal_ruled:.2f} | {res.internal_free:.1f} | {res.notches:.2f} | {res.drills:.1f} | "
+                  f"{res.internal_ruled:.2f} | {res.internal_free:.1f} | {res.notches:.2f} | "
+                  f"{res.drills:.1f} | "
                   f"{hd:.2f} / {area:.2f} % | {time.perf_counter() - t0:.1f} |", flush=True)
             notes += [f"{f.name}: {n}" for n in res.notes if "not compared" in n or "offsets 0" in n]
     for n in notes:
