@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from kitcut.errors import GradeRuleError, KitcutError
+from kitcut.errors import GeometryError, GradeRuleError, KitcutError
 from kitcut.formats.reading.build import RawPiece
 from kitcut.formats.reading.grading import grade_raw, plan_grading, rule_offsets
 from kitcut.formats.reading.rul import GradeRules, find_rules, read_rul
@@ -137,8 +137,10 @@ def realize(r: RawPiece, report: ImportReport, file: str) -> RawPiece:
                 report.warn(f"grade rules applied along the grade reference line (layer 5), turned by "
                             f"{turned:.1f}° from the drawing's x axis", piece=r.name)
         D = rule_offsets(cache["plan"], table, size, scale)
+        graded = grade_raw(base, cache["plan"], D, size)
     except KitcutError as exc:
         raise GradeRuleError(exc.message, file=file, piece=label) from None
-    graded = grade_raw(base, cache["plan"], D, size)
+    except (ValueError, ArithmeticError, IndexError) as exc:  # geometry no grade can be made of
+        raise GeometryError(f"cannot be graded: {type(exc).__name__}: {exc}", file=file, piece=label) from None
     graded.quantity, graded.flipped, graded.quantity_rule = r.quantity, r.flipped, r.quantity_rule
     return graded

@@ -4,7 +4,8 @@ A pattern exported for exchange is a *pair*: the DXF holds the sample (base) siz
 number at each grade point (``# n`` texts, see :mod:`kitcut.formats.reading.aama`), and the
 ``.RUL`` text file says how far the point of rule ``n`` lies from its sample-size place in every
 other size. What the files look like (facts from public writers and readers of the format; the
-real exports in ``../shared/data/dxf`` carry the ``# n`` labels, see ``formats/README.md``)::
+real exports in ``../shared/data/dxf`` carry the ``# n`` labels; the README's "Grading" section
+has what they hold and how kitcut's grading compares with their own sizes)::
 
     ASTM/D13Proposal 1 Version: D 6673-04        <- a version line; also "ANSI/AAMA VERSION:
     AUTHOR: GERBER TECHNOLOGY                       1.0.0" (OptiTex), "version ANSI/AAMA-292-B"
