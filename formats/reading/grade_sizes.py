@@ -141,6 +141,7 @@ def realize(r: RawPiece, report: ImportReport, file: str) -> RawPiece:
     except KitcutError as exc:
         raise GradeRuleError(exc.message, file=file, piece=label) from None
     except (ValueError, ArithmeticError, IndexError) as exc:  # geometry no grade can be made of
-        raise GeometryError(f"cannot be graded: {type(exc).__name__}: {exc}", file=file, piece=label) from None
+        raise GeometryError(f"cannot be graded: {type(exc).__name__}: {exc}", file=file,
+                            piece=label) from None
     graded.quantity, graded.flipped, graded.quantity_rule = r.quantity, r.flipped, r.quantity_rule
     return graded
