@@ -255,3 +255,42 @@ def test_order_rules_field(tmp_path):
     # no table: the file has its sample size only
     with pytest.raises(OrderError, match=r"sizes\.S: tee-base\.dxf has no size 'S' \(it has M\)"):
         plan_order(load_order(_order(tmp_path)))
+
+
+def test_label_forms_insert_transform_and_stray_labels(tmp_path):
+    """Labels as TEXT on layers 2/3 after the line, ASTM-style on the cut line's layer, an ATTDEF
+    grade rule attribute and a ``Grade Rule: n`` text; the piece placed by a turned INSERT; a
+    label at no vertex is reported, not dropped."""
+    from test_import_dxf import aama_doc, add_piece, rect_chain, save
+
+    from kitcut.formats.reading.dxf_read import read_dxf
+
+    def labels(blk):
+        blk.add_point((0, 0), dxfattribs={"layer": "2"})
+        blk.add_text("# 1", dxfattribs={"layer": "2", "insert": (0, 0)})
+        blk.add_attdef("GRADE_RULE", (100, 0), "2", dxfattribs={"layer": "2"})
+        blk.add_text("Grade Rule: 3", dxfattribs={"layer": "3", "insert": (100, 50)})
+        blk.add_text("# 4", dxfattribs={"layer": "1", "insert": (0, 50)})
+        blk.add_text("# 9", dxfattribs={"layer": "2", "insert": (50, 25)})
+
+    doc = aama_doc()
+    add_piece(doc, "BOX_M", rect_chain(), texts=["Piece Name: Box", "Size: M"], extra=labels,
+              insert=(500.0, 0.0), rotation=90.0)
+    path = save(doc, tmp_path, "box.dxf")
+    (tmp_path / "box.rul").write_text(rul_text_of(_table()))
+    for fast in (True, False):
+        pat = read_dxf(path, fast=fast)
+        assert pat.sizes == ("S", "M", "L") and pat.graded_sizes == ("S", "L")
+        big = next(p for p in pat.pieces if p.size == "L")
+        block = np.array([(0, 0), (100, 0), (100, 50), (0, 50)], float)
+        grown = block + np.array([_affine(*p) for p in block])  # 120 x 60 from (-10, -5)
+        want = grown @ np.array([[0.0, 1.0], [-1.0, 0.0]]) + (500, 0)  # turned by the INSERT
+        assert shapely.hausdorff_distance(Polygon(big.outline), Polygon(want)) < 1e-9
+        stray = [e for e in pat.report.entries if "at no vertex" in e.message]
+        assert len(stray) == 1 and "1 TEXT on layer 2" in stray[0].message
+
+
+def rul_text_of(table: GradeRules) -> str:
+    from kitcut.formats.writing.rul_write import rul_text
+
+    return rul_text(table)
