@@ -103,7 +103,8 @@ class Piece:
 
     ``allowed_rotations`` overrides the nap rules of the marker for this piece (degrees, in the
     piece's own frame); ``nap`` overrides the marker's nap mode for this piece.
-    ``quantity_rule`` says where the quantity comes from (see the field).
+    ``quantity_rule`` says where the quantity comes from (see the field). ``graded`` is true
+    for a piece made by grading the sample size with a grade rule table (not drawn in the file).
     """
 
     name: str
