@@ -61,16 +61,23 @@ def _table(data: dict) -> None:
     console.print(f"drawn in {_UNIT_NAMES.get(data['units_in'], data['units_in'])}{rule}; shown in {unit}"
                   + (f"; fabric width {data['fabric_width']:g} {unit}" if data["fabric_width"] else ""),
                   markup=False)
+    if data["rules"]:
+        graded = ", ".join(data["graded_sizes"]) or "none (every size is drawn)"
+        console.print(f"grade rules {data['rules']} ({data['rules_rule']}): graded sizes {graded}",
+                      markup=False)
+    graded_col = bool(data["graded_sizes"])
     t = Table(show_edge=False, pad_edge=False, header_style="bold")
     for col, just in (("piece", "left"), ("size", "left"), ("qty", "right"), (f"area {unit}²", "right"),
                       (f"w × h {unit}", "right"), ("grain", "center"), ("notch", "right"),
-                      ("drill", "right"), ("cut-out", "right"), ("int.", "right"), ("fold", "left")):
+                      ("drill", "right"), ("cut-out", "right"), ("int.", "right"), ("fold", "left"),
+                      *((("graded", "center"),) if graded_col else ())):
         t.add_column(col, justify=just, no_wrap=True)
     for p in data["pieces"]:
         fold = ("unfolded" if p["unfolded"] else "half") if p["folded"] else ""
         t.add_row(p["name"], p["size"] or "", _fmt_qty(p), f"{p['area_mm2']:,.0f}",
                   f"{p['width_mm']:.1f} × {p['height_mm']:.1f}", "yes" if p["has_grain"] else "no",
-                  str(p["notches"]), str(p["drills"]), str(p["cutouts"]), str(p["internal_lines"]), fold)
+                  str(p["notches"]), str(p["drills"]), str(p["cutouts"]), str(p["internal_lines"]), fold,
+                  *(("yes" if p["graded"] else "",) if graded_col else ()))
     console.print(t)
     console.print(f"{data['piece_count']} pieces, {data['copies']} copies, total area "
                   f"{data['total_area_mm2']:,.0f} {unit}² (area × quantity)", markup=False)

@@ -1,8 +1,8 @@
 """Options shared by the commands that read a pattern (``nest``, ``nest info``).
 
 :func:`import_options` adds the import options (units, tolerance, strict, repair and the
-hairline-loop rule, fold pieces, text encoding) and the job options (``--sizes``, ``--quantity``) to a click
-command; :func:`load` reads the pattern with them.
+hairline-loop rule, fold pieces, text encoding, grade rules) and the job options (``--sizes``, ``--quantity``)
+to a click command; :func:`load` reads the pattern with them.
 """
 
 from __future__ import annotations
@@ -40,6 +40,11 @@ _OPTIONS = [
     click.option("--encoding", callback=encoding_option, metavar="NAME",
                  help="Text encoding of the DXF's names (gbk, big5, cp932, utf-8, cp1252...; "
                       "default: declared, else detected)."),
+    click.option("--rules", "rules_file", type=click.Path(dir_okay=False), metavar="FILE",
+                 help="Grade rule table (.RUL) of an AAMA/ASTM pattern: the sizes it lists that the DXF "
+                      "does not draw are graded from the sample size. Default: a .rul beside the pattern "
+                      "with the same name, if any."),
+    click.option("--no-rules", is_flag=True, help="Do not look for a .rul beside the pattern."),
     click.option("--sizes", "sizes_text", metavar="M,L|S=2,M=3",
                  help="Sizes to cut: one garment each (M,L) or garments per size (S=2,M=3). "
                       "Default: every size once."),
@@ -61,16 +66,21 @@ def import_options(fn):
 
 
 def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, keep_folded, encoding,
-         sizes_text, quantity_texts, match_file=None, pairs: bool = True):
+         sizes_text, quantity_texts, match_file=None, rules_file=None, no_rules=False,
+         pairs: bool = True):
     """The pattern of ``file`` as the import and job options ask."""
+    from kitcut.errors import InputError
     from kitcut.formats.reading.outline import LoopRule
     from kitcut.kits.quantities import load_pattern, parse_quantities, parse_sizes
 
+    if rules_file and no_rules:
+        raise InputError("--rules and --no-rules contradict each other: give one")
     return load_pattern(
         file, sizes=parse_sizes(sizes_text), quantities=parse_quantities(quantity_texts), pairs=pairs,
         match=match_file,
         units=units, tolerance=tolerance, strict=strict, unfold=not keep_folded, repair=repair,
         loops=LoopRule(max_loop_mm2, max_loop_pct), encoding=encoding,
+        rules=False if no_rules else (rules_file or None),
     )
 
 

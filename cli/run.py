@@ -163,12 +163,17 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool) -> No
         "encoding": pattern.encoding.name if pattern.encoding else None,
         "encoding_rule": pattern.encoding.rule if pattern.encoding else None,
         "matching": s.get("matching"),
+        "graded_sizes": list(pattern.graded_sizes),
+        "rules": pattern.rules_file,
         "files": [str(f) for f in files],
     }
     if as_json:
         click.echo(json.dumps(result))
         return
     click.echo(f"{path.name}: {len(marker.placements)} pieces on {marker.width:g} {u} fabric")
+    cut_graded = [s for s in pattern.size_names if any(p.graded and p.size == s for p in pattern.pieces)]
+    if cut_graded:
+        click.echo(f"graded from {Path(pattern.rules_file).name}: sizes {', '.join(cut_graded)}")
     click.echo(
         f"length {marker.length:,.1f} {u}   width {marker.width:g} {u}   "
         f"efficiency {100 * marker.efficiency:.2f} %   pieces {len(marker.placements)}"

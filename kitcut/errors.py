@@ -19,6 +19,7 @@ __all__ = [
     "GeometryError",
     "UnitsError",
     "RulesError",
+    "GradeRuleError",
     "NestingError",
     "InfeasibleError",
     "ValidationError",
@@ -62,6 +63,11 @@ class GeometryError(InputError):
 
 class UnitsError(InputError):
     """The drawing units cannot be determined or are unknown."""
+
+
+class GradeRuleError(InputError):
+    """A grade rule table (``.RUL``) that cannot be read or used: the message names the rule and
+    line, or the piece and the rule it lacks."""
 
 
 class RulesError(InputError):

@@ -146,8 +146,10 @@ class DaskExecutor:
         for f in files:
             paths.append(("order file", f))
             with contextlib.suppress(KitcutError):  # a bad order fails on the worker with its message
-                paths += [("pattern file", str(g.pattern))
-                          for g in load_order(f, allow_outside=allow_outside).garments]
+                for g in load_order(f, allow_outside=allow_outside).garments:
+                    paths.append(("pattern file", str(g.pattern)))
+                    if g.rules is not None:
+                        paths.append(("grade rule file", str(g.rules)))
         return paths
 
     def submit(self, fn, files, root: str, options):

@@ -198,10 +198,13 @@ def fabric_summary(plan: FabricPlan, marker: Marker, folder: str) -> dict:
     }
 
 
-def _order_summary(order: Order, cuts: list[Cut]) -> dict:
+def _order_summary(order: Order, cuts: list[Cut], graded: set | None = None) -> dict:
+    graded = graded or set()
     return {
         "id": order.id, "customer": order.customer, "due": order.due,
-        "garments": [{"name": g.name, "pattern": g.pattern.name, "sizes": dict(g.sizes)}
+        "garments": [{"name": g.name, "pattern": g.pattern.name, "sizes": dict(g.sizes),
+                      "rules": g.rules.name if g.rules else None,
+                      "graded_sizes": [s for s in g.sizes if (order.id, g.name, s) in graded]}
                      for g in order.garments],
         "garment_count": order.garment_count,
         "pieces": sum(1 for c in cuts if c.order == order.id),
@@ -380,10 +383,11 @@ def assemble_kit(
             views.append((fabrics[-1], marker, mine))
             cuts += mine
         length_area = sum(m.length * m.width for _, m in nested)
+        graded = {(k.order, k.garment, k.size) for plan in plans for k in plan.kit_pieces if k.graded}
         report = {
             "format": "kitcut-kit-report", "version": 1, "kit": kit_id, "kitcut": __version__,
             "layout": "combined" if combined else "single",
-            "orders": [_order_summary(o, cuts) for o in orders],
+            "orders": [_order_summary(o, cuts, graded) for o in orders],
             "fabrics": fabrics,
             "totals": {
                 "metres": round(sum(f["metres"] for f in fabrics), 4),

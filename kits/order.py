@@ -14,6 +14,7 @@ they are cut from::
     # name = "tee"                     # optional, default: the pattern file's stem
     # quantities = { Collar = 1, "*" = 1 }   # optional: pieces per garment (see kits.quantities)
     # encoding = "gbk"                 # optional: text encoding of the pattern's names
+    # rules = "tee.rul"                # optional: grade rule table (default: a .rul beside the pattern)
 
     [[fabrics]]
     name = "jersey"
@@ -93,6 +94,9 @@ class Garment:
     encoding: str | None = None
     #: the match file of the pattern (``match = "x.match.toml"``; default: PATTERN.match.toml beside it)
     match: Path | None = None
+    #: the grade rule table (``.RUL``) of the pattern: the order's ``rules``, else the ``.rul``
+    #: beside the pattern (same stem, any case), else ``None``
+    rules: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,7 @@ class Order:
 # -- parsing -------------------------------------------------------------------------------------
 
 _ORDER_KEYS = {"id", "customer", "due", "notes"}
-_GARMENT_KEYS = {"pattern", "sizes", "name", "units", "quantities", "encoding", "match"}
+_GARMENT_KEYS = {"pattern", "sizes", "name", "units", "quantities", "encoding", "match", "rules"}
 _FABRIC_KEYS = {"name", "width_mm", "spacing_mm", "margin_mm", "nap", "tilt_deg", "pairs",
                 "shrinkage_pct", "categories", "repeat_mm", "repeat_phase_mm", "symmetric", "zones"}
 
@@ -289,8 +293,32 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
         match = _inside(Path(text), folder, allow_outside, c, f"{where}.match")
         if not match.is_file():
             c.fail(f"{where}.match", f"match file {text!r} not found (looked for {match})")
+    rules = _garment_rules(g, path, folder, c, allow_outside, where)
     return Garment(name=name, pattern=path, sizes=out, units=units, quantities=quantities, encoding=encoding,
-                   match=match)
+                   match=match, rules=rules)
+
+
+def _garment_rules(g: dict, pattern: Path, folder: Path, c: _Checker, allow_outside: bool,
+                   where: str) -> Path | None:
+    """The garment's grade rule table: ``rules`` (inside the order's folder, like ``pattern``),
+    else the ``.rul`` beside the pattern, which must stay inside the folder too."""
+    from kitcut.errors import GradeRuleError
+    from kitcut.formats.reading.rul import find_rules
+
+    given = c.string(g, "rules", where, required=False)
+    if given is not None:
+        path = _inside(Path(given), folder, allow_outside, c, f"{where}.rules")
+        if not path.is_file():
+            c.fail(f"{where}.rules", f"grade rule file {given!r} not found (looked for {path})")
+        return path
+    try:
+        found = find_rules(pattern)
+    except GradeRuleError as exc:
+        c.fail(f"{where}.rules", exc.message + " (name one with rules = \"...\")")
+    if found is None:
+        return None
+    rel = found.relative_to(folder) if found.is_relative_to(folder) else found
+    return _inside(rel, folder, allow_outside, c, f"{where}.rules (found beside the pattern)")
 
 
 def _parse_fabric(f, i: int, c: _Checker) -> Fabric:

@@ -44,6 +44,7 @@ class KitPiece:
     unmirrored: int
     mirrored: int
     category: str | None = None
+    graded: bool = False  # the piece's size was graded from the sample size (a .RUL)
 
     @property
     def per_garment(self) -> int:
@@ -104,10 +105,11 @@ def shrink_piece(piece: Piece, shrinkage_pct: tuple[float, float]) -> Piece:
     return _affine(piece, fx, fy)
 
 
-def _default_reader(path: Path, units: str | None, sizes=None, *, encoding: str | None = None) -> Pattern:
+def _default_reader(path: Path, units: str | None, sizes=None, *, encoding: str | None = None,
+                    rules=False) -> Pattern:
     from kitcut.formats.reading.read import read_pattern
 
-    return read_pattern(path, units=units, sizes=sizes, encoding=encoding)
+    return read_pattern(path, units=units, sizes=sizes, encoding=encoding, rules=rules)
 
 
 def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[str, int]]:
@@ -115,12 +117,15 @@ def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[s
     per size under the file's own size names (``m`` for a file's ``M`` is that size)."""
     if reader is None:
         try:
-            pattern = _default_reader(g.pattern, g.units, sizes=list(g.sizes), encoding=g.encoding)
+            pattern = _default_reader(g.pattern, g.units, sizes=list(g.sizes), encoding=g.encoding,
+                                      rules=g.rules or False)
         except UnknownSizeError as exc:
             raise OrderError(f"garments[{gi}].sizes.{exc.size}: {g.pattern.name} has no size {exc.size!r} "
                              f"(it has {', '.join(exc.available)})", file=file) from None
     else:
-        pattern = reader(g.pattern, g.units, **({"encoding": g.encoding} if g.encoding else {}))
+        extra = {**({"encoding": g.encoding} if g.encoding else {}),
+                 **({"rules": g.rules} if g.rules else {})}
+        pattern = reader(g.pattern, g.units, **extra)
     have = pattern.size_names
     wanted: dict[str, int] = {}
     for size, n in g.sizes.items():
@@ -156,9 +161,9 @@ def plan_order(
     goes to the first fabric without a list. Quantity per size = piece quantity × garments of
     that size. Pieces without a size in a sized pattern are cut for every size.
 
-    ``reader(path, units)`` reads a pattern; a garment's ``encoding`` is passed to it as the
-    keyword ``encoding`` (only when the order gives one, so plugged-in readers without that
-    keyword still serve orders that do not).
+    ``reader(path, units)`` reads a pattern; a garment's ``encoding`` and grade rule table are
+    passed to it as the keywords ``encoding`` and ``rules`` (only when the order has them, so
+    plugged-in readers without those keywords still serve orders that do not).
     """
     file = str(order.path) if order.path else None
     per_fabric: list[list[tuple[Piece, KitPiece]]] = [[] for _ in order.fabrics]
@@ -195,7 +200,7 @@ def plan_order(
                 m = sum(mirrors)
                 u = len(mirrors) - m
                 kp = KitPiece(order=order.id, garment=g.name, size=size, piece=p.name, garments=n,
-                              unmirrored=u, mirrored=m, category=p.category)
+                              unmirrored=u, mirrored=m, category=p.category, graded=p.graded)
                 scaled = shrink_piece(p, fabric.shrinkage_pct)
                 nested = replace(scaled, name=f"{order.id}/{g.name}/{p.name}", size=size,
                                  quantity=(u + m) * n, flipped=m * n)

@@ -104,7 +104,8 @@ class Piece:
 
     ``allowed_rotations`` overrides the nap rules of the marker for this piece (degrees, in the
     piece's own frame); ``nap`` overrides the marker's nap mode for this piece.
-    ``quantity_rule`` says where the quantity comes from (see the field).
+    ``quantity_rule`` says where the quantity comes from (see the field). ``graded`` is true
+    for a piece made by grading the sample size with a grade rule table (not drawn in the file).
     """
 
     name: str
@@ -133,6 +134,8 @@ class Piece:
     quantity_rule: str = "file"
     #: where the piece meets the fabric's repeat (stripes, checks), or None: free
     match: MatchPoint | None = None
+    #: made by grading the sample size with a grade rule table (``.RUL``), not drawn in the file
+    graded: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "outline", as_ring(self.outline, ccw=True))
@@ -317,6 +320,12 @@ class Pattern:
                 out.append(p.size)
         return tuple(out)
     encoding: TextEncoding | None = None
+    #: sizes made by grading (:attr:`sizes` holds them too), in size order
+    graded_sizes: tuple[str, ...] = ()
+    #: the grade rule table (``.RUL``) the graded sizes come from, and how it was found
+    #: (``"--rules"``, ``"beside the pattern"``); ``None`` without one
+    rules_file: str | None = None
+    rules_rule: str | None = None
 
     @property
     def total_area(self) -> float:

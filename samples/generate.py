@@ -2,8 +2,10 @@
 
 The T-shirt, trousers and shirt of :mod:`kitcut.samples.garments` are written as AAMA DXF
 (millimetres, ``Units: METRIC``) with :func:`kitcut.formats.writing.aama_write.write_aama`, pieces on
-the fold as halves with a layer-6 fold line. The output is deterministic: running it again
-reproduces the committed files byte for byte.
+the fold as halves with a layer-6 fold line; and each as the pair CAD exchanges, the middle
+size with grade rule labels plus its ``.RUL`` grade rule table
+(:func:`kitcut.formats.writing.graded_write.write_graded`). The output is deterministic: running
+it again reproduces the committed files byte for byte.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sys
 from pathlib import Path
 
 from kitcut.formats.writing.aama_write import write_aama
+from kitcut.formats.writing.graded_write import write_graded
 from kitcut.model import Pattern, Piece
 from kitcut.samples.garments import GARMENTS
 
@@ -28,12 +31,18 @@ def pattern(garment: str) -> Pattern:
 
 
 def generate(folder: str | Path) -> list[Path]:
-    """Write ``<garment>.dxf`` for every sample garment into ``folder``; return the paths."""
+    """Write ``<garment>.dxf`` (every size) for every sample garment into ``folder``, then each
+    garment's exchange pair ``<garment>-base.dxf`` (the middle size with grade rule labels) and
+    ``<garment>-base.rul`` (its grade rule table); return the paths."""
     out = []
     for garment in GARMENTS:
         path = Path(folder) / f"{garment}.dxf"
         write_aama(pattern(garment), path, units="mm", folded=True)
         out.append(path)
+    for garment in GARMENTS:
+        base = Path(folder) / f"{garment}-base.dxf"
+        write_graded(pattern(garment), base, units="mm", folded=True)
+        out += [base, base.with_suffix(".rul")]
     return out
 
 

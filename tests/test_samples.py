@@ -25,7 +25,9 @@ ALL_PIECES = [(g, p) for g in GARMENTS for p in pattern(g).pieces]
 
 def test_committed_samples_regenerate_byte_identically(tmp_path):
     paths = generate(tmp_path)
-    assert [p.name for p in paths] == ["tee.dxf", "trousers.dxf", "shirt.dxf"]
+    assert [p.name for p in paths] == ["tee.dxf", "trousers.dxf", "shirt.dxf", "tee-base.dxf", "tee-base.rul",
+                                       "trousers-base.dxf", "trousers-base.rul", "shirt-base.dxf",
+                                       "shirt-base.rul"]
     for p in paths:
         committed = SAMPLES / p.name
         assert committed.exists(), f"{committed} missing: run `make samples`"

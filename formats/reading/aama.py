@@ -7,8 +7,20 @@ applied: position, rotation, scale, mirroring). It works on the light entities o
 
 1 cut line (or 84, the denser ASTM copy, when present) and piece texts · 4 notches (and ASTM
 80-83) · 6 mirror line · 7 grain · 8 internal lines · 11 cut-outs · 13 drills · 14 sew line ·
-15 annotations. Turn/curve points (2, 3), the grade reference (5, never the grain), grade rule
-labels and the ASTM copies (85-87) are reported as skipped, grouped by kind.
+15 annotations. Grade rule labels (``# n`` texts at grade points) are kept as
+:class:`~kitcut.formats.reading.build.GradeMark` for grading (see below); the turn and curve point
+markers (2, 3), the grade reference line (5: it orients the grade rules, never the grain) and
+the ASTM copies (85-87) are reported as skipped, grouped by kind.
+
+Grade points (facts from 13 real AccuMark 10 exports in ``../shared/data/dxf``): every label
+sits exactly at a vertex of a line, with a layer-2 (turn) or layer-3 (curve) POINT at the same
+place. AAMA files put the label on the POINT's layer (2 or 3) right after the line it grades,
+so the line is the last one drawn before it that passes through the label (a cut-line vertex
+and the end of an internal line at the same place can carry different rules, or one none);
+ASTM D6673 files put it on the layer of the line it grades (1 cut line, also found on the
+denser layer 84; 8 internal lines; 5 the grade reference line, which lies on the grain line).
+A label may also be an ATTRIB/ATTDEF or a ``Grade Rule: n`` text. Unlabelled vertices are
+intermediate points: graded between their neighbours.
 """
 
 from __future__ import annotations
@@ -19,7 +31,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, RawNotch, RawPiece
+from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, GradeMark, RawNotch, RawPiece
 from kitcut.formats.reading.dxf_fast import DxfData, Ent
 from kitcut.formats.reading.texts import parse_text
 from kitcut.model import ImportReport
@@ -27,11 +39,18 @@ from kitcut.model import ImportReport
 __all__ = ["is_aama", "collect_aama", "SkipLog", "style_texts"]
 
 _TEXT_TYPES = ("TEXT", "MTEXT", "ATTDEF", "ATTRIB")
-_GRADE_RULE = re.compile(r"^\s*#\s*\d+\s*$")
+_GRADE_RULE = re.compile(r"^\s*#\s*(\d+)\s*$")
+_RULE_TEXT = re.compile(r"^\s*(?:grade\s*)?rule\s*(?:number|no\.?)?\s*[:#=]?\s*(\d+)\s*$", re.I)
+#: Grade point labels farther than this (drawing units) from every vertex grade nothing.
+MARK_TOL = 1e-3
+#: The line each layer's label grades (ASTM puts the label on the line's own layer).
+_MARK_LAYER_KIND = {"1": "boundary", "84": "boundary", "8": "internal", "85": "internal", "11": "cutouts",
+                    "86": "cutouts", "14": "sew", "87": "sew", "6": "fold", "7": "grain", "5": "grain",
+                    "4": "notch", "80": "notch", "81": "notch", "82": "notch", "83": "notch", "13": "drill"}
 _KNOWN_SKIPS = {
-    "2": "turn points (layer 2)",
-    "3": "curve points (layer 3)",
-    "5": "grade reference line (layer 5, never taken for the grain)",
+    "2": "turn points (layer 2; grade point markers, their # n labels are read)",
+    "3": "curve points (layer 3; grade point markers, their # n labels are read)",
+    "5": "grade reference line (layer 5: orients the grade rules, never taken for the grain)",
     "12": "cutter instruction (layer 12)",
     "85": "ASTM quality-validation copy of layer 8 (layer 85)",
     "86": "ASTM quality-validation copy of layer 11 (layer 86)",
@@ -145,9 +164,12 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
         v = np.array([math.cos(math.radians(deg)), math.sin(math.radians(deg))]) @ A
         return math.degrees(math.atan2(v[1], v[0]))
 
-    raw = RawPiece(key=bname, block=bname, layer="1", mirrored_insert=mirrored)
+    raw = RawPiece(key=bname, block=bname, layer="1", mirrored_insert=mirrored,
+                   insert_A=np.array(A, dtype=float))
     has84 = any(e.is_curve and e.layer == "84" for e in ents)
     boundary_layer = "84" if has84 else "1"
+    elements: list = []  # (kind, index or None, points) of every line and point, in drawing order
+    labels: list = []  # (x, y, rule, layer, elements drawn before it, entity)
     for e in [*ins.attribs, *ents]:  # the INSERT's ATTRIB values before the block's ATTDEF defaults
         typ, layer = e.type, e.layer
         if typ in _TEXT_TYPES:
@@ -155,7 +177,10 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
             if typ != "TEXT" and ":" not in txt and e.tag:
                 txt = f"{e.tag.replace('_', ' ')}: {txt}"
             kv = parse_text(txt)
-            if typ == "ATTDEF" and txt.lower().replace(" ", "").startswith("link:"):
+            rule = _rule_number(txt)
+            if rule is not None:
+                labels.append((*tr_xy(e.x, e.y), rule, layer, len(elements), e))
+            elif typ == "ATTDEF" and txt.lower().replace(" ", "").startswith("link:"):
                 skips.add("ASTM notch dependency attributes (Link)", e, bname)
             elif kv and kv[0] == "annotation":
                 if kv[1]:
@@ -163,8 +188,6 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
             elif kv and (layer in ("1", "0") or typ == "ATTRIB"):
                 if kv[1]:
                     raw.texts.setdefault(kv[0], kv[1])
-            elif _GRADE_RULE.match(txt):
-                skips.add("grade rule labels (# n)", e, bname)
             elif txt.strip().upper() == "NM" and layer in ("8", "85"):
                 if layer == "8":
                     raw.nm_points.append(tr_xy(e.x, e.y))
@@ -177,20 +200,28 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
                 skips.add("texts kitcut does not use", e, bname)
             continue
         if layer in _KNOWN_SKIPS:
+            if layer == "5" and e.is_curve and len(e.points) >= 2:
+                if raw.grade_ref is None:
+                    raw.grade_ref = np.asarray(e.points, dtype=float)[[0, -1]]
+                elements.append(("grain", None, tr(e.points)))
             skips.add(_KNOWN_SKIPS[layer], e, bname)
             continue
         if layer == "1" and has84 and e.is_curve:
+            if len(e.points):
+                elements.append(("boundary", None, tr(e.points)))
             skips.add("layer-1 cut line superseded by the denser ASTM layer 84", e, bname)
             continue
         src = e.describe(bname)
         if typ == "POINT":
             x, y = tr_xy(e.x, e.y)
             if layer == "4" or layer in NOTCH_LAYER_KINDS:
+                elements.append(("notch", len(raw.notches), np.array([[x, y]])))
                 raw.notches.append(RawNotch(
                     x, y, z=abs(e.z) * lin, width=abs(e.thickness) * lin,
                     angle=None if e.angle is None else tr_angle(e.angle),
                     kind=NOTCH_LAYER_KINDS.get(layer, "slit"), source=src))
             elif layer == "13":
+                elements.append(("drill", len(raw.drills), np.array([[x, y]])))
                 raw.drills.append((x, y, abs(e.z) * lin, src))
             else:
                 skips.add("points kitcut does not use", e, bname)
@@ -200,26 +231,70 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
             continue
         pts = tr(e.points) if len(e.points) else e.points
         if layer == boundary_layer:
+            elements.append(("boundary", None, pts))
             raw.boundary.append((pts, e.closed, src))
         elif layer == "4" or layer in NOTCH_LAYER_KINDS:
             if len(pts) >= 2:
+                elements.append(("notch", len(raw.notches), pts[[0, -1]]))
                 raw.notches.append(RawNotch(float(pts[0][0]), float(pts[0][1]), line=pts[[0, -1]],
                                             kind=NOTCH_LAYER_KINDS.get(layer, "slit"), source=src))
-        elif layer == "6":
-            raw.fold.append((pts, src))
-        elif layer == "7":
-            raw.grain.append((pts, src))
-        elif layer == "8":
-            raw.internal.append((pts, e.closed, src))
-        elif layer == "11":
-            raw.cutouts.append((pts, e.closed, src))
-        elif layer == "14":
-            raw.sew.append((pts, e.closed, src))
+        elif layer in _LINE_LISTS:
+            kind, attr, with_closed = _LINE_LISTS[layer]
+            items = getattr(raw, attr)
+            elements.append((kind, len(items), pts))
+            items.append((pts, e.closed, src) if with_closed else (pts, src))
         elif layer in ("9", "10") and len(pts) >= 2:  # stripe / plaid reference lines: match points
             raw.repeat_lines.append((pts, layer, src))
         elif layer == "13" and e.closed and len(pts) >= 3:  # a drill drawn as a circle
             c = pts.mean(axis=0)
+            elements.append(("drill", len(raw.drills), c.reshape(1, 2)))
             raw.drills.append((float(c[0]), float(c[1]), float(np.ptp(pts, axis=0).max()), src))
         else:
             skips.add("lines on layers kitcut does not use", e, bname)
+    if labels:
+        _resolve_marks(raw, elements, labels, skips, bname)
     return raw
+
+
+#: layer -> (mark kind, RawPiece list, entries carry ``closed``)
+_LINE_LISTS = {"6": ("fold", "fold", False), "7": ("grain", "grain", False),
+               "8": ("internal", "internal", True), "11": ("cutouts", "cutouts", True),
+               "14": ("sew", "sew", True)}
+
+
+def _rule_number(text: str) -> int | None:
+    """The rule of a grade point label: ``# 12``, ``Grade Rule: 12``, ``RULE: 12``; else ``None``."""
+    m = _GRADE_RULE.match(text or "") or _RULE_TEXT.match(text or "")
+    return int(m.group(1)) if m else None
+
+
+def _near(pts: np.ndarray, x: float, y: float) -> bool:
+    p = np.asarray(pts, dtype=float).reshape(-1, 2)
+    return bool(len(p)) and float(np.min(np.abs(p[:, 0] - x) + np.abs(p[:, 1] - y))) <= 2 * MARK_TOL
+
+
+def _resolve_marks(raw: RawPiece, elements: list, labels: list, skips: SkipLog, bname: str) -> None:
+    """Turn the labels of a block into :class:`GradeMark`: which line each grades (see the module
+    docstring); a label at no vertex is reported as skipped."""
+    for x, y, rule, layer, before, e in labels:
+        kind = _MARK_LAYER_KIND.get(layer)
+        if kind is None or not any(k == kind and _near(p, x, y) for k, _, p in elements):
+            order = [*reversed(elements[:before]), *elements[before:]]
+            order.sort(key=lambda el: el[0] in ("notch", "drill"))  # lines first, then points
+            kind = next((k for k, _, p in order if _near(p, x, y)), None)
+        if kind is None:
+            skips.add("grade rule labels (# n) at no vertex of the piece's lines", e, bname)
+            continue
+        src = e.describe(bname)
+        if kind == "boundary":
+            if not any(m.kind == "boundary" and m.rule == rule and _near([(m.x, m.y)], x, y)
+                       for m in raw.marks):
+                raw.marks.append(GradeMark("boundary", None, x, y, rule, src))
+            continue
+        # the line it follows (or, failing that, the next one) among those through the label
+        order = [*reversed(elements[:before]), *elements[before:]]
+        hit = next((i for k, i, p in order if k == kind and i is not None and _near(p, x, y)), None)
+        if hit is None:  # e.g. a label on the grade reference line where no grain line lies
+            skips.add(f"grade rule labels (# n) on a {kind} line kitcut does not keep", e, bname)
+        else:
+            raw.marks.append(GradeMark(kind, hit, x, y, rule, src))

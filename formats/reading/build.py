@@ -28,7 +28,7 @@ from kitcut.model import Drill, Line, Notch, Piece, Source
 from kitcut.model.geometry import ring_area
 
 __all__ = [
-    "RawPiece", "RawNotch", "build_piece", "chain_rings", "gap_error", "NOTCH_LAYER_KINDS",
+    "RawPiece", "RawNotch", "GradeMark", "build_piece", "chain_rings", "gap_error", "NOTCH_LAYER_KINDS",
     "DEFAULT_NOTCH_DEPTH",
 ]
 
@@ -57,6 +57,21 @@ class RawNotch:
 
 
 @dataclass
+class GradeMark:
+    """A grade rule number at a point of one of a piece's lines (drawing units, placed).
+
+    ``kind`` names the line: ``boundary`` (the cut line, every part of it), ``internal``,
+    ``cutouts``, ``sew`` (``index`` says which), ``grain``, ``fold``, ``notch``, ``drill``."""
+
+    kind: str
+    index: int | None
+    x: float
+    y: float
+    rule: int
+    source: str = ""
+
+
+@dataclass
 class RawPiece:
     """The parts of one piece in drawing units (placed), before checks."""
 
@@ -80,6 +95,12 @@ class RawPiece:
     quantity: int | None = None
     flipped: int | None = None
     quantity_rule: str = "file"
+    #: grade rule numbers at grade points (``# n`` labels), see :mod:`kitcut.formats.reading.grading`
+    marks: list = field(default_factory=list)  # GradeMark
+    grade_ref: np.ndarray | None = None  # the layer-5 grade reference line, block coordinates
+    insert_A: np.ndarray | None = None  # the INSERT's linear part (row vectors: p @ A)
+    graded: bool = False  # made by grading the sample size (not drawn in the file)
+    pending: tuple | None = None  # a graded size not yet made (see grade_sizes.realize)
 
     @property
     def name(self) -> str:
@@ -293,6 +314,7 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
         material=raw.texts.get("material") or None,
         annotations=tuple(raw.annotations),
         source=Source(file=file, block=raw.block, layer=raw.layer),
+        graded=raw.graded,
     )
 
 

@@ -13,11 +13,18 @@ from pathlib import Path
 
 import numpy as np
 
-from kitcut.errors import DXFFormatError, GeometryError, InputError, KitcutError, UnitsError
+from kitcut.errors import DXFFormatError, GeometryError, GradeRuleError, InputError, KitcutError, UnitsError
 from kitcut.formats.reading import aama, plain_dxf
 from kitcut.formats.reading.build import RawPiece, build_piece
 from kitcut.formats.reading.dxf_fast import DxfData, from_ezdxf_doc, from_ezdxf_entity, parse_fast
 from kitcut.formats.reading.encoding import TextDecision, decide_encoding, transcode
+from kitcut.formats.reading.grade_sizes import (
+    expand_sizes,
+    load_rules,
+    realize,
+    report_unused_marks,
+    resolve_rules,
+)
 from kitcut.formats.reading.outline import Fixer, LoopRule
 from kitcut.formats.reading.sizes import keep_sizes, select_sizes
 from kitcut.formats.reading.texts import parse_quantity
@@ -282,11 +289,14 @@ def _simplify(piece, tolerance: float, fixer: Fixer):
 
 def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
              unfold: bool = True, repair: bool = False, fast: bool = True, sizes=None,
-             loops: LoopRule | None = None, encoding: str | None = None) -> Pattern:
+             loops: LoopRule | None = None, encoding: str | None = None, rules=None) -> Pattern:
     """Read a pattern DXF; see :func:`kitcut.formats.reading.read.read_pattern` for the options.
 
     ``fast=False`` reads AAMA files with ezdxf instead of the fast reader (for comparisons)."""
     file = os.fspath(path)
+    rules_path, rules_rule = resolve_rules(path, rules)
+    graded_sizes: tuple = ()
+    all_sizes = None
     if not tolerance > 0:
         raise InputError(f"--tolerance must be positive, got {tolerance:g}", file=file)
     report = ImportReport()
@@ -340,7 +350,18 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                 report.warn(f"no units declared: {unit} guessed from the piece sizes (largest piece "
                             f"{ext:.4g} drawing units); give --units if this is wrong")
             scale = MM_PER_UNIT[unit]
+            if rules_path is not None:
+                table = load_rules(rules_path, style=style, unit=unit)
+                raws, all_sizes, graded_sizes = expand_sizes(
+                    raws, table, scale=scale, chain_tol=tolerance / scale, report=report, style=style,
+                    file=file)
+            else:
+                report_unused_marks(raws, report, "no grade rule table (.RUL) beside the pattern; give one "
+                                                  "with --rules FILE to grade the other sizes")
         else:
+            if rules_path is not None:
+                report.warn(f"grade rule table {rules_path} not used: a plain DXF has no grade points")
+                rules_path = rules_rule = None
             hdr = doc.header.get("$INSUNITS", None)
             unit, rule = resolve_units(units, hdr, None, file=file, report=report)
             raws, style, unit, rule = plain_dxf.collect_plain(
@@ -348,18 +369,20 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             scale = 1.0  # plain pieces are already in mm
         _check_total_vertices(raws, file)
         assign_quantities(raws, report)
-        all_sizes = _sizes_of(raws)
+        if all_sizes is None:
+            all_sizes = _sizes_of(raws)
         wanted = select_sizes(all_sizes, sizes, file=file)
         pieces = []
         defects = []
         for r in raws:
             size = r.texts.get("size") or None
             try:
+                r = realize(r, report, file)
                 _check_vertices(r, file)
                 _check_coordinates(r, scale, file)
                 piece = build_piece(r, scale, tol=tolerance, unfold=unfold, fixer=fixer, file=file)
                 piece = _simplify(piece, tolerance, fixer)
-            except (GeometryError, LimitError) as exc:
+            except (GeometryError, LimitError, GradeRuleError) as exc:
                 defects.append((size, exc))
                 continue
             pieces.append(piece)
@@ -382,4 +405,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
         units_rule=rule,
         report=report,
         encoding=text.encoding if text else None,
+        graded_sizes=graded_sizes,
+        rules_file=None if rules_path is None else os.fspath(rules_path),
+        rules_rule=rules_rule,
     )

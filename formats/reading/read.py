@@ -35,7 +35,7 @@ def sniff(path) -> str:
 
 def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
                  unfold: bool = True, repair: bool = False, sizes=None, loops=None,
-                 encoding: str | None = None) -> Pattern:
+                 encoding: str | None = None, rules=None) -> Pattern:
     """Read a pattern file: AAMA / ASTM D6673 DXF, plain DXF, or a jagua-rs JSON instance.
 
     ``units`` overrides the drawing units of a DXF ("mm", "cm", "m", "in", "ft", "metric",
@@ -47,6 +47,11 @@ def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, stri
     size that cannot be used is a warning, not an error; ``pattern.sizes`` still lists every
     size of the file. ``encoding`` forces the text encoding of a DXF ("gbk", "big5", "cp932",
     "utf-8", "cp1252"...; default: declared or detected, see :mod:`kitcut.formats.reading.encoding`).
+    ``rules`` is the grade rule table (``.RUL``) of an AAMA/ASTM pattern: a path, ``None`` (a
+    ``.rul`` beside the pattern with the same stem, any case, if there is one) or ``False``
+    (none); the sizes of the table that the file does not draw are graded from its sample size
+    (``pattern.sizes`` is the table's size list, ``pattern.graded_sizes`` the graded ones, each
+    graded piece ``graded=True``; see :mod:`kitcut.formats.reading.grading`).
     Every repair, skipped entity and doubt is in ``pattern.report``; ``pattern.encoding``
     says how the texts were decoded.
     """
@@ -63,11 +68,13 @@ def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, stri
         if encoding:
             check_encoding(encoding)
             pattern.report.warn(f"--encoding {encoding} ignored: a benchmark instance is JSON, always UTF-8")
+        if rules not in (None, False):
+            pattern.report.warn(f"--rules {rules} ignored: a benchmark instance has no grade points")
     else:
         from kitcut.formats.reading.dxf_read import read_dxf
 
         pattern = read_dxf(path, units=units, tolerance=tolerance, strict=strict, unfold=unfold,
-                           repair=repair, sizes=sizes, loops=loops, encoding=encoding)
+                           repair=repair, sizes=sizes, loops=loops, encoding=encoding, rules=rules)
     check_quantities(pattern)
     check_coordinates(pattern)
     return pattern

@@ -42,6 +42,7 @@ def piece_summary(p: Piece) -> dict:
         "layer": p.source.layer,
         "allowed_rotations": None if p.allowed_rotations is None else list(p.allowed_rotations),
         "match": None if p.match is None else p.match.axes,
+        "graded": p.graded,
     }
 
 
@@ -67,6 +68,9 @@ def pattern_summary(pattern: Pattern) -> dict:
         "encoding_declared": enc.declared if enc else None,
         "style": pattern.style,
         "sizes": list(pattern.size_names),
+        "graded_sizes": list(pattern.graded_sizes),
+        "rules": pattern.rules_file,
+        "rules_rule": pattern.rules_rule,
         "fabric_width": pattern.fabric_width,
         "pieces": pieces,
         "total_area_mm2": round(total, 3),

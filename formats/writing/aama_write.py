@@ -50,12 +50,14 @@ __all__ = [
     "block_name",
     "halve_piece",
     "unfold_piece",
+    "as_written",
 ]
 
 #: Factor from millimetres to each unit the writer supports.
 UNIT_SCALE = {"mm": 1.0, "in": 1.0 / 25.4}
 _UNITS_TEXT = {"mm": "METRIC", "in": "ENGLISH"}
 TEXT_HEIGHT_MM = 5.0
+LABEL_HEIGHT_MM = 2.0
 _FOLD_TOL = 1e-6
 
 
@@ -66,14 +68,18 @@ def _scale(units: str) -> float:
         raise UnitsError(f"cannot write units {units!r}; use 'mm' or 'in'") from None
 
 
-def new_aama_document(style: str | None, units: str = "mm") -> Drawing:
-    """A new R12 drawing with the model-space style texts (``Style Name``, ``Units``)."""
+def new_aama_document(style: str | None, units: str = "mm", *, sample_size: str | None = None,
+                      rule_table: str | None = None) -> Drawing:
+    """A new R12 drawing with the model-space style texts (``Style Name``, ``Units``, and for a
+    graded pattern ``Sample Size`` and ``Grade Rule Table``)."""
     _scale(units)
     # ezdxf.new("R12") without its $INSUNITS setter (R12 cannot carry it; ezdxf warns)
     doc = Drawing.new(ezdxf.const.DXF12)
     msp = doc.modelspace()
     h = TEXT_HEIGHT_MM * UNIT_SCALE[units]
     lines = ([f"Style Name: {style}"] if style else []) + [f"Units: {_UNITS_TEXT[units]}"]
+    lines += [f"Sample Size: {sample_size}"] if sample_size else []
+    lines += [f"Grade Rule Table: {rule_table}"] if rule_table else []
     for i, text in enumerate(lines):
         msp.add_text(text, dxfattribs={"layer": "1", "height": h, "insert": (0.0, 0.0 - 1.5 * h * i + 0.0)})
     return doc
@@ -108,18 +114,46 @@ def _text_anchor(piece: Piece) -> tuple[float, float]:
     return float(p.x), float(p.y)
 
 
-def add_piece_block(doc: Drawing, piece: Piece, name: str, *, units: str = "mm") -> BlockLayout:
+def _labels(blk: BlockLayout, points, marks: dict | None, s: float, closed: bool) -> None:
+    """Grade rule labels as AccuMark's AAMA files carry them: at each graded point a POINT on
+    layer 2 (turn point) or 3 (curve point) and a ``# n`` TEXT on the same layer, right after
+    the line they grade."""
+    if not marks:
+        return
+    from kitcut.formats.writing.grade_derive import turn_points
+
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    turns = turn_points(pts, closed)
+    h = LABEL_HEIGHT_MM * s
+    for i in sorted(marks):
+        x, y = _xy(pts[i], s)[0]
+        layer = "2" if i in turns else "3"
+        blk.add_point((x, y), dxfattribs={"layer": layer})
+        blk.add_text(f"# {marks[i]}", dxfattribs={"layer": layer, "height": h, "insert": (x, y)})
+
+
+def _label_at(blk: BlockLayout, x: float, y: float, rule: int | None, layer: str, s: float) -> None:
+    if rule is not None:  # a notch or drill's own rule: on its own layer (ASTM style)
+        blk.add_text(f"# {rule}", dxfattribs={"layer": layer, "height": LABEL_HEIGHT_MM * s,
+                                                "insert": (x * s, y * s)})
+
+
+def add_piece_block(doc: Drawing, piece: Piece, name: str, *, units: str = "mm", grades=None) -> BlockLayout:
     """Add one BLOCK ``name`` holding ``piece`` (in mm) drawn in ``units``; return the block.
 
     The block is not inserted; :func:`write_aama` inserts each at 0,0. The layer-6 fold line is
     written only for a half piece (``folded``; see :func:`halve_piece`), so that a reader does
-    not unfold a whole piece a second time.
+    not unfold a whole piece a second time. ``grades`` (a
+    :class:`~kitcut.formats.writing.grade_derive.PieceGrades`) adds the grade rule labels of a
+    sample-size piece.
     """
     s = _scale(units)
     if len(piece.outline) < 3:
         raise GeometryError("outline has fewer than 3 points", piece=piece.label)
     blk = doc.blocks.new(name=name)
     blk.add_polyline2d(_xy(piece.outline, s), close=True, dxfattribs={"layer": "1"})
+    g = grades
+    _labels(blk, piece.outline, g and g.outline, s, True)
     texts = [f"Piece Name: {piece.name}"]
     if piece.size is not None:
         texts.append(f"Size: {piece.size}")
@@ -134,25 +168,32 @@ def add_piece_block(doc: Drawing, piece: Piece, name: str, *, units: str = "mm")
     top = ay * s + 0.75 * h * (len(texts) - 1)  # the stack of texts centred on the anchor
     for i, text in enumerate(texts):
         blk.add_text(text, dxfattribs={"layer": "1", "height": h, "insert": (ax * s, top - 1.5 * h * i)})
-    for n in piece.notches:
+    for k, n in enumerate(piece.notches):
         blk.add_point(
             (n.x * s, n.y * s, -n.depth * s),
             dxfattribs={"layer": "4", "thickness": n.width * s, "angle": float(n.angle_deg)},
         )
+        _label_at(blk, n.x, n.y, g.notches[k] if g else None, "4", s)
     if piece.fold_line is not None and piece.folded:
         _add_line(blk, piece.fold_line, "6", s)
+        _labels(blk, piece.fold_line.points, g and g.fold, s, False)
     if piece.grain is not None:
-        g = piece.grain.points
-        blk.add_line(_xy(g[0], s)[0], _xy(g[-1], s)[0], dxfattribs={"layer": "7"})
-    for line in piece.internal_lines:
+        gp = piece.grain.points
+        blk.add_line(_xy(gp[0], s)[0], _xy(gp[-1], s)[0], dxfattribs={"layer": "7"})
+        _labels(blk, gp[[0, -1]], g and g.grain, s, False)
+    for k, line in enumerate(piece.internal_lines):
         _add_line(blk, line, "8", s)
-    for ring in piece.cutouts:
+        _labels(blk, line.points, g and g.internal[k], s, line.closed)
+    for k, ring in enumerate(piece.cutouts):
         blk.add_polyline2d(_xy(ring, s), close=True, dxfattribs={"layer": "11"})
-    for d in piece.drills:
+        _labels(blk, ring, g and g.cutouts[k], s, True)
+    for k, d in enumerate(piece.drills):
         z = 0.0 if d.diameter is None else d.diameter * s
         blk.add_point((d.x * s, d.y * s, z), dxfattribs={"layer": "13"})
-    for line in piece.sew_lines:
+        _label_at(blk, d.x, d.y, g.drills[k] if g else None, "13", s)
+    for k, line in enumerate(piece.sew_lines):
         _add_line(blk, line, "14", s)
+        _labels(blk, line.points, g and g.sew[k], s, line.closed)
     return blk
 
 
@@ -280,21 +321,33 @@ def halve_piece(piece: Piece) -> Piece:
 
 
 # -- documents and files --------------------------------------------------------------------
-def aama_document(pattern: Pattern, *, units: str = "mm", folded: bool = False) -> Drawing:
-    """Build the drawing :func:`write_aama` writes (one block per piece, inserted at 0,0)."""
-    doc = new_aama_document(pattern.style, units)
+def as_written(piece: Piece, folded: bool = False) -> Piece:
+    """``piece`` as :func:`aama_document` draws it: a fold piece as its half with the fold line
+    (``folded``) or whole without it."""
+    if piece.fold_line is not None:
+        piece = halve_piece(piece) if folded else unfold_piece(piece) if piece.folded else piece
+    if not (folded and piece.folded):
+        piece = replace(piece, fold_line=None)
+    return piece
+
+
+def aama_document(pattern: Pattern, *, units: str = "mm", folded: bool = False, grades: dict | None = None,
+                  sample_size: str | None = None, rule_table: str | None = None) -> Drawing:
+    """Build the drawing :func:`write_aama` writes (one block per piece, inserted at 0,0).
+
+    ``grades`` maps the index of a piece in ``pattern.pieces`` to its grade rule labels
+    (:class:`~kitcut.formats.writing.grade_derive.PieceGrades`, for pieces as :func:`as_written`
+    draws them); ``sample_size`` and ``rule_table`` add those style texts."""
+    doc = new_aama_document(pattern.style, units, sample_size=sample_size, rule_table=rule_table)
     msp = doc.modelspace()
     used: set[str] = set()
-    for piece in pattern.pieces:
-        if piece.fold_line is not None:
-            piece = halve_piece(piece) if folded else unfold_piece(piece) if piece.folded else piece
-        if not (folded and piece.folded):
-            piece = replace(piece, fold_line=None)
+    for i, piece in enumerate(pattern.pieces):
+        piece = as_written(piece, folded)
         name, k = block_name(piece), 2
         while name.upper() in used:
             name, k = f"{block_name(piece)}_{k}", k + 1
         used.add(name.upper())
-        add_piece_block(doc, piece, name, units=units)
+        add_piece_block(doc, piece, name, units=units, grades=(grades or {}).get(i))
         msp.add_blockref(name, (0.0, 0.0), dxfattribs={"layer": "1"})
     return doc
 

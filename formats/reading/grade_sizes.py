@@ -1,0 +1,147 @@
+"""Which sizes of a pattern are drawn and which are graded from its sample size.
+
+A pattern DXF read with a grade rule table (:mod:`kitcut.formats.reading.rul`) holds every size
+of the table: a size drawn in the file is read as drawn; every other size of the table is
+graded from the piece's sample-size block (:mod:`kitcut.formats.reading.grading`). The sizes are
+the table's SIZE LIST (then any size drawn in the file that the table lacks). A graded piece is
+made only when the reader builds it (:func:`realize`), so a defect of a graded size that a job
+does not cut is a warning, as for drawn sizes.
+
+Where the table comes from (:func:`resolve_rules`): ``--rules FILE`` (or an order's ``rules``),
+else a ``.rul`` beside the pattern with the same stem (any case), else none.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+from kitcut.errors import GeometryError, GradeRuleError, KitcutError
+from kitcut.formats.reading.build import RawPiece
+from kitcut.formats.reading.grading import grade_raw, plan_grading, rule_offsets
+from kitcut.formats.reading.rul import GradeRules, find_rules, read_rul
+from kitcut.model import ImportReport
+
+__all__ = ["resolve_rules", "expand_sizes", "realize", "report_unused_marks"]
+
+
+def resolve_rules(pattern_path, rules) -> tuple[Path | None, str | None]:
+    """``(path, rule)`` of the grade rule table for ``pattern_path``: ``rules`` a path (given:
+    ``"--rules"``), ``None`` (look beside the pattern: ``"beside the pattern"``) or ``False``
+    (none)."""
+    if rules is False:
+        return None, None
+    if rules not in (None, True, ""):
+        return Path(rules), "--rules"
+    found = find_rules(pattern_path)
+    return (found, "beside the pattern") if found is not None else (None, None)
+
+
+def load_rules(path: Path, *, style: dict, unit: str) -> GradeRules:
+    """Read the table, with the DXF's ``Sample Size:`` text and units as fallbacks."""
+    return read_rul(path, sample=style.get("sample_size"), units=unit)
+
+
+def report_unused_marks(raws: list[RawPiece], report: ImportReport, why: str) -> None:
+    """One skipped entry for the grade rule labels of ``raws`` that grade nothing."""
+    used = [r for r in raws if r.marks]
+    if used:
+        n = sum(len(r.marks) for r in used)
+        blocks = ", ".join(sorted({r.block or r.key for r in used})[:6]) + (" ..." if len(used) > 6 else "")
+        report.skip(f"grade rule labels (# n): {n} in {len(used)} block(s) not used: {why}", entity=blocks)
+
+
+def _size_of(r: RawPiece) -> str | None:
+    return r.texts.get("size") or None
+
+
+def expand_sizes(raws: list[RawPiece], table: GradeRules, *, scale: float, chain_tol: float,
+                 report: ImportReport, style: dict, file: str) -> tuple[list[RawPiece], tuple, tuple]:
+    """The pieces of every size: ``(raws, sizes, graded_sizes)``. Graded sizes are placeholders
+    that :func:`realize` turns into graded pieces."""
+    sample = table.sample
+    said = style.get("sample_size")
+    if said and said.strip().casefold() != sample.casefold():
+        report.warn(f"the pattern says Sample Size: {said.strip()}, the grade rule table {sample}: the "
+                    f"table's sample size {sample} is graded from")
+    for note in table.notes:
+        report.warn(f"grade rule table {Path(table.file).name if table.file else ''}: {note}")
+    groups: dict[str, list[RawPiece]] = defaultdict(list)
+    for r in raws:
+        groups[r.name].append(r)
+    drawn_sizes = [s for s in dict.fromkeys(_size_of(r) for r in raws) if s]
+    extra = [s for s in drawn_sizes if s not in table.sizes and
+             not any(s.casefold() == t.casefold() for t in table.sizes)]
+    sizes = (*table.sizes, *extra)
+    rank = {s.casefold(): i for i, s in enumerate(sizes)}
+    if extra:
+        report.warn(f"size(s) {', '.join(extra)} drawn in the file are not in the grade rule table (it has "
+                    f"{' '.join(table.sizes)}): read as drawn, not graded")
+    out: list[RawPiece] = []
+    graded: set[str] = set()
+    unused: list[RawPiece] = []
+    bases = 0
+    for name, group in groups.items():
+        base = next((r for r in group if (_size_of(r) or "").casefold() == sample.casefold()), None)
+        if base is None:
+            unsized = [r for r in group if _size_of(r) is None]
+            if len(unsized) == 1 and (unsized[0].marks or len(group) == 1):
+                base = unsized[0]
+                base.texts["size"] = sample
+        if base is None:
+            if any(_size_of(r) for r in group):
+                have = ", ".join(s for s in dict.fromkeys(_size_of(r) for r in group) if s)
+                report.warn(f"no block of the sample size {sample} (drawn: {have}): the other sizes are not "
+                            "graded", piece=name)
+            unused += [r for r in group if r.marks]
+            out += sorted(group, key=lambda r: rank.get((_size_of(r) or "").casefold(), -1))
+            continue
+        bases += 1
+        unused += [r for r in group if r is not base and r.marks]
+        have = {(_size_of(r) or "").casefold() for r in group}
+        if not base.marks:
+            report.warn(f"no grade rule labels (# n) in its sample size {sample}: the same in every size",
+                        piece=name)
+        cache: dict = {}
+        for size in table.sizes:
+            if size.casefold() in have:
+                continue
+            texts = dict(base.texts)
+            texts["size"] = size
+            out.append(replace(base, key=f"{base.key}@{size}", texts=texts, graded=True,
+                               pending=(base, table, scale, chain_tol, cache)))
+            graded.add(size)
+        out += group
+    if not bases:
+        have = ", ".join(drawn_sizes) or "no size texts"
+        raise GradeRuleError(f"the grade rule table's sample size {sample} is not a size of the pattern "
+                             f"({have}): nothing to grade from", file=table.file)
+    report_unused_marks(unused, report, "only the sample size's labels grade (these sizes are drawn)")
+    out.sort(key=lambda r: (list(groups).index(r.name), rank.get((_size_of(r) or "").casefold(), -1)))
+    return out, sizes, tuple(s for s in sizes if s in graded)
+
+
+def realize(r: RawPiece, report: ImportReport, file: str) -> RawPiece:
+    """The graded raw piece of a placeholder made by :func:`expand_sizes` (others as they are)."""
+    if r.pending is None:
+        return r
+    base, table, scale, chain_tol, cache = r.pending
+    size = r.texts["size"]
+    label = f"{r.name} ({size})"
+    try:
+        if "plan" not in cache:
+            cache["plan"] = plan_grading(base, chain_tol=chain_tol)
+            turned = cache["plan"].turned_deg
+            if abs((turned + 180.0) % 360.0 - 180.0) > 1e-6:
+                report.warn(f"grade rules applied along the grade reference line (layer 5), turned by "
+                            f"{turned:.1f}° from the drawing's x axis", piece=r.name)
+        D = rule_offsets(cache["plan"], table, size, scale)
+        graded = grade_raw(base, cache["plan"], D, size)
+    except KitcutError as exc:
+        raise GradeRuleError(exc.message, file=file, piece=label) from None
+    except (ValueError, ArithmeticError, IndexError) as exc:  # geometry no grade can be made of
+        raise GeometryError(f"cannot be graded: {type(exc).__name__}: {exc}", file=file,
+                            piece=label) from None
+    graded.quantity, graded.flipped, graded.quantity_rule = r.quantity, r.flipped, r.quantity_rule
+    return graded

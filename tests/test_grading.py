@@ -1,0 +1,296 @@
+"""Grading: interpolation against hand-computed cases, round trips through the writer (base
+size + .RUL read back to the drawn sizes), nest info / nest with graded sizes, orders and kits."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import numpy as np
+import pytest
+import shapely
+from conftest import SAMPLES
+from shapely.geometry import Polygon
+from test_import_errors import nest
+from test_kits_fakes import FAKE_NESTER
+
+from kitcut.errors import GradeRuleError, OrderError
+from kitcut.formats.reading.build import GradeMark, RawPiece
+from kitcut.formats.reading.grading import (
+    arc_weights,
+    grade_frame,
+    grade_raw,
+    mean_value_weights,
+    plan_grading,
+    rule_offsets,
+)
+from kitcut.formats.reading.read import read_pattern
+from kitcut.formats.reading.rul import GradeRules
+from kitcut.formats.writing.graded_write import write_graded
+from kitcut.kits.kit import KitOptions, build_kit
+from kitcut.kits.order import load_order
+from kitcut.kits.plan import plan_order
+from kitcut.samples.generate import pattern
+
+# offsets of size L: those of the affine grade d(x, y) = (0.2 x - 10, 0.2 y - 5) at the corners
+CORNERS = {1: (0, 0), 2: (100, 0), 3: (100, 50), 4: (0, 50)}
+
+
+def _affine(x, y):
+    return np.array([0.2 * x - 10, 0.2 * y - 5])
+
+
+def _table(extra: dict | None = None) -> GradeRules:
+    deltas = {r: np.array([-_affine(*p), [0, 0], _affine(*p)]) for r, p in CORNERS.items()}
+    return GradeRules(("S", "M", "L"), "M", {**deltas, **(extra or {})})
+
+
+def _raw() -> RawPiece:
+    ring = [(0, 0), (30, 0), (100, 0), (100, 50), (25, 50), (0, 50), (0, 20)]
+    line = np.array([(20, 10), (25, 20), (30, 30)], float)
+    raw = RawPiece(key="Box", texts={"name": "Box", "size": "M"}, drills=[(40.0, 20.0, 0.0, "d")],
+                   boundary=[(np.array(ring, float), True, "b")], internal=[(line, False, "i")])
+    raw.marks = [GradeMark("boundary", None, *p, r) for r, p in CORNERS.items()]
+    raw.marks.append(GradeMark("internal", 0, 20, 10, 5))
+    return raw
+
+
+def test_hand_computed_grade():
+    raw = _raw()
+    table = _table({5: np.array([[-3, -3], [0, 0], [3, 3]], float)})
+    plan = plan_grading(raw, chain_tol=0.1)
+    g = grade_raw(raw, plan, rule_offsets(plan, table, "L", 1.0), "L")
+    ring = g.boundary[0][0] - raw.boundary[0][0]
+    # grade points move by their rule
+    np.testing.assert_allclose(ring[[0, 2, 3, 5]], [_affine(*CORNERS[r]) for r in (1, 2, 3, 4)], atol=1e-12)
+    # (30, 0): 30 of the 100 mm from rule 1 to rule 2 -> 0.7 * (-10, -5) + 0.3 * (10, -5)
+    np.testing.assert_allclose(ring[1], [-4.0, -5.0], atol=1e-12)
+    # (25, 50): 75 of 100 mm from rule 3 (100, 50) to rule 4 (0, 50) -> 0.25 * (10, 5) + 0.75 * (-10, 5)
+    np.testing.assert_allclose(ring[4], [-5.0, 5.0], atol=1e-12)
+    # (0, 20), across the closing edge: 30 of 50 mm from rule 4 to rule 1 -> 0.4 * (-10, 5) + 0.6 * (-10, -5)
+    np.testing.assert_allclose(ring[6], [-10.0, -1.0], atol=1e-12)
+    # a drill without a rule: mean value interpolation of the cut line, exact for this affine grade
+    assert g.drills[0][:2] == pytest.approx((40 - 2.0, 20 - 1.0), abs=1e-9)
+    # internal line: its own rule at (20, 10), the free end (30, 30) inside: (0.2*30-10, 0.2*30-5) = (-4, 1),
+    # the middle point halfway along the line between them: ((3, 3) + (-4, 1)) / 2
+    np.testing.assert_allclose(g.internal[0][0] - raw.internal[0][0], [[3, 3], [-0.5, 2], [-4, 1]], atol=1e-9)
+    assert g.graded and g.texts["size"] == "L" and g.texts["name"] == "Box"
+    # the sample size does not move; S moves the other way
+    s = grade_raw(raw, plan, rule_offsets(plan, table, "S", 1.0), "S")
+    np.testing.assert_allclose(s.boundary[0][0] - raw.boundary[0][0], -ring, atol=1e-12)
+
+
+def test_interpolation_is_by_arc_length_not_by_the_chord():
+    # A (0, 0) -> V (0, 30) -> B (40, 30): V is 30 of the 70 mm from A to B along the line
+    # (the chord projection would say 0.36)
+    pts = np.array([(0, 0), (0, 30), (40, 30), (40, 0)], float)
+    w = arc_weights(pts, {0: np.array([0.0, 0.0]), 2: np.array([7.0, 0.0]), 3: np.array([0.0, 0.0])}, True)
+    assert w[1] == pytest.approx([3.0, 0.0])
+    # open line: before the first / after the last grade point the nearest one's offset
+    w = arc_weights(pts, {1: np.array([1.0]), 2: np.array([5.0])}, False)
+    assert w[:, 0].tolist() == [1.0, 1.0, 5.0, 5.0]
+
+
+def test_mean_value_weights_reproduce_affine_maps():
+    ring = np.array([(0, 0), (100, 0), (120, 60), (50, 30), (0, 70)], float)  # not convex
+    rng = np.random.default_rng(3)
+    A, t = rng.normal(size=(2, 2)), rng.normal(size=2)
+    for p in [(20, 20), (60, 10), (10, 50), (100, 30)]:
+        w = mean_value_weights(ring, p)
+        assert w.sum() == pytest.approx(1.0)
+        np.testing.assert_allclose(w @ (ring @ A + t), np.asarray(p) @ A + t, atol=1e-9)
+    assert mean_value_weights(ring, (50, 0)).tolist() == pytest.approx([0.5, 0.5, 0, 0, 0])  # on an edge
+
+
+def test_grade_reference_line_turns_the_rules():
+    raw = _raw()
+    raw.grade_ref = np.array([(0, 0), (0, 10)], float)  # the grade x axis points along +y
+    M, turned = grade_frame(raw)
+    assert turned == pytest.approx(90.0)
+    np.testing.assert_allclose(np.array([5.0, 0.0]) @ M, [0.0, 5.0], atol=1e-12)
+    raw.insert_A = np.array([[-1.0, 0.0], [0.0, 1.0]])  # an INSERT mirrored in x
+    M, _ = grade_frame(raw)
+    np.testing.assert_allclose(np.array([5.0, 0.0]) @ M, [0.0, 5.0], atol=1e-12)
+    np.testing.assert_allclose(np.array([0.0, 5.0]) @ M, [5.0, 0.0], atol=1e-12)
+
+
+def test_a_rule_the_table_lacks_is_named():
+    raw = _raw()
+    plan = plan_grading(raw, chain_tol=0.1)
+    with pytest.raises(GradeRuleError, match=r"grade rule\(s\) 5 of this piece are not in the grade rule"):
+        rule_offsets(plan, _table(), "L", 1.0)
+
+
+def _same_pieces(got, want, tol: float = 0.05) -> int:
+    """Every piece of ``got`` against the piece of the same name and size of ``want``."""
+    have = {(p.name, p.size): p for p in want.pieces}
+    graded = 0
+    for p in got.pieces:
+        q = have[(p.name, p.size)]
+        graded += p.graded
+        assert shapely.hausdorff_distance(Polygon(p.outline), Polygon(q.outline)) <= tol, p.label
+        assert (p.folded, p.unfolded, p.quantity, p.flipped) == (q.folded, q.unfolded, q.quantity, q.flipped)
+        for a, b in ((p.notches, q.notches), (p.drills, q.drills)):
+            xy = [np.array(sorted((n.x, n.y) for n in items)).reshape(-1, 2) for items in (a, b)]
+            np.testing.assert_allclose(*xy, atol=tol, err_msg=p.label)
+        assert len(p.internal_lines) == len(q.internal_lines), p.label
+        for a, b in zip(p.internal_lines, q.internal_lines, strict=True):
+            np.testing.assert_allclose(a.points, b.points, atol=tol, err_msg=p.label)
+        np.testing.assert_allclose(p.grain.points, q.grain.points, atol=tol, err_msg=p.label)
+    return graded
+
+
+@pytest.mark.parametrize("garment", ["tee", "trousers", "shirt"])
+def test_bundled_base_size_and_rul_read_back_to_the_drawn_sizes(garment):
+    got = read_pattern(SAMPLES / f"{garment}-base.dxf")  # the .rul beside it is found
+    want = read_pattern(SAMPLES / f"{garment}.dxf")
+    assert got.sizes == want.sizes and got.rules_rule == "beside the pattern"
+    assert got.graded_sizes == tuple(s for s in want.sizes if s != want.sizes[1])
+    assert len(got.pieces) == len(want.pieces)
+    assert _same_pieces(got, want) == 2 * len(want.pieces) // 3
+    assert not [e for e in got.report.entries if "grade rule labels" in e.message]  # every label used
+
+
+def test_inch_round_trip_and_all_sizes_file(tmp_path):
+    pat = pattern("trousers")
+    graded = write_graded(pat, tmp_path / "trs.dxf", units="in", folded=True, sample="42")
+    assert graded.rules.sample == "42" and (tmp_path / "trs.rul").read_text().count("UNITS: ENGLISH") == 1
+    got = read_pattern(tmp_path / "trs.dxf")
+    assert got.units_in == "in" and got.graded_sizes == ("38", "40")
+    _same_pieces(got, read_pattern(SAMPLES / "trousers.dxf"))
+    # every size drawn, the labels in the sample-size blocks: nothing to grade, every label used
+    write_graded(pat, tmp_path / "all.dxf", folded=True, all_sizes=True)
+    every = read_pattern(tmp_path / "all.dxf")
+    assert every.graded_sizes == () and every.rules_file.endswith("all.rul") and len(every.pieces) == 12
+    assert not [e for e in every.report.entries if "grade rule labels" in e.message]
+    plain = read_pattern(tmp_path / "all.dxf", rules=False)
+    assert plain.rules_file is None and any("grade rule labels (# n)" in e.message and "not used" in e.message
+                                            for e in plain.report.entries)
+
+
+def test_nest_info_lists_graded_sizes(tmp_path):
+    code, out, err = nest("info", str(SAMPLES / "tee-base.dxf"), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["sizes"] == ["S", "M", "L"] and data["graded_sizes"] == ["S", "L"]
+    assert data["rules"].endswith("tee-base.rul") and data["rules_rule"] == "beside the pattern"
+    assert {(p["size"], p["graded"]) for p in data["pieces"]} == {("S", True), ("M", False), ("L", True)}
+    code, out, _ = nest("info", str(SAMPLES / "tee-base.dxf"), "--sizes", "L")
+    assert code == 0 and "graded sizes S, L" in out and "graded" in out.splitlines()[3]
+    assert [ln.split()[2] for ln in out.splitlines() if ln.startswith("Front")] == ["L"]
+    # a table given with --rules, with other sizes: the pattern has the table's sizes
+    shutil.copy(SAMPLES / "tee-base.dxf", tmp_path / "tee.dxf")
+    text = (SAMPLES / "tee-base.rul").read_text().replace("SIZE LIST: S M L", "SIZE LIST: XS M XXL")
+    (tmp_path / "other.rul").write_text(text)
+    code, out, err = nest("info", str(tmp_path / "tee.dxf"), "--rules", str(tmp_path / "other.rul"), "--json")
+    data = json.loads(out)
+    assert data["sizes"] == ["XS", "M", "XXL"] and data["rules_rule"] == "--rules"
+
+
+def test_nest_cuts_graded_sizes(tmp_path):
+    code, out, err = nest(str(SAMPLES / "tee-base.dxf"), "--sizes", "S,L", "--time", "2", "--iterations",
+                          "20", "--workers", "1", "--seed", "1", "--json", "-o", str(tmp_path))
+    assert code == 0, err
+    assert json.loads(out)["graded_sizes"] == ["S", "L"]
+    placed = json.loads((tmp_path / "marker.json").read_text())["solution"]["placements"]
+    sizes = sorted(p["size"] for p in placed)
+    assert sizes == ["L"] * 5 + ["S"] * 5  # Front, Back, two sleeves, neckband each
+
+
+ORDER = """[order]
+id = "G-1"
+customer = "Grading test"
+
+[[garments]]
+pattern = "tee-base.dxf"
+sizes = {{ S = 1, L = 2 }}
+{extra}
+
+[[fabrics]]
+name = "jersey"
+width_mm = 1500
+"""
+
+
+def _order(tmp_path, extra: str = "", sizes=None):
+    d = tmp_path / "orders"
+    d.mkdir(exist_ok=True)
+    shutil.copy(SAMPLES / "tee-base.dxf", d / "tee-base.dxf")
+    text = ORDER.format(extra=extra)
+    if sizes:
+        text = text.replace("{ S = 1, L = 2 }", sizes)
+    (d / "G-1.toml").write_text(text)
+    return d / "G-1.toml"
+
+
+def test_an_order_of_graded_sizes_builds_a_kit(tmp_path):
+    order_file = _order(tmp_path)
+    shutil.copy(SAMPLES / "tee-base.rul", order_file.parent / "tee-base.rul")  # found beside the pattern
+    assert load_order(order_file).garments[0].rules.name == "tee-base.rul"
+    kits = tmp_path / "kits"
+    build_kit(order_file, kits, KitOptions(time_limit=1, nester=FAKE_NESTER, formats=("svg",)))
+    report = json.loads((kits / "G-1" / "kit.json").read_text())
+    g = report["orders"][0]["garments"][0]
+    assert g["rules"] == "tee-base.rul" and g["graded_sizes"] == ["S", "L"]
+    rows = list(csv.DictReader((kits / "G-1" / "picklist.csv").open()))
+    assert sorted({r["bundle"] for r in rows}) == ["tee-base L #1", "tee-base L #2", "tee-base S #1"]
+    assert len(rows) == 15
+
+
+def test_order_rules_field(tmp_path):
+    order_file = _order(tmp_path, 'rules = "grading/tee.rul"')
+    (order_file.parent / "grading").mkdir()
+    shutil.copy(SAMPLES / "tee-base.rul", order_file.parent / "grading" / "tee.rul")
+    plan = plan_order(load_order(order_file))
+    assert plan.patterns["tee-base"].graded_sizes == ("S", "L")
+    assert {k.size for f in plan.fabrics for k in f.kit_pieces if k.graded} == {"S", "L"}
+    with pytest.raises(OrderError, match=r"garments\[0\]\.rules: '\.\./x\.rul' leaves the order's folder"):
+        load_order(_order(tmp_path, 'rules = "../x.rul"'))
+    with pytest.raises(OrderError, match=r"garments\[0\]\.rules: grade rule file 'nope\.rul' not found"):
+        load_order(_order(tmp_path, 'rules = "nope.rul"'))
+    with pytest.raises(OrderError, match=r"garments\[0\]\.sizes\.XL: tee-base\.dxf has no size 'XL' "
+                                         r"\(it has S, M, L\)"):
+        plan_order(load_order(_order(tmp_path, 'rules = "grading/tee.rul"', sizes="{ XL = 1 }")))
+    # no table: the file has its sample size only
+    with pytest.raises(OrderError, match=r"sizes\.S: tee-base\.dxf has no size 'S' \(it has M\)"):
+        plan_order(load_order(_order(tmp_path)))
+
+
+def test_label_forms_insert_transform_and_stray_labels(tmp_path):
+    """Labels as TEXT on layers 2/3 after the line, ASTM-style on the cut line's layer, an ATTDEF
+    grade rule attribute and a ``Grade Rule: n`` text; the piece placed by a turned INSERT; a
+    label at no vertex is reported, not dropped."""
+    from test_import_dxf import aama_doc, add_piece, rect_chain, save
+
+    from kitcut.formats.reading.dxf_read import read_dxf
+
+    def labels(blk):
+        blk.add_point((0, 0), dxfattribs={"layer": "2"})
+        blk.add_text("# 1", dxfattribs={"layer": "2", "insert": (0, 0)})
+        blk.add_attdef("GRADE_RULE", (100, 0), "2", dxfattribs={"layer": "2"})
+        blk.add_text("Grade Rule: 3", dxfattribs={"layer": "3", "insert": (100, 50)})
+        blk.add_text("# 4", dxfattribs={"layer": "1", "insert": (0, 50)})
+        blk.add_text("# 9", dxfattribs={"layer": "2", "insert": (50, 25)})
+
+    doc = aama_doc()
+    add_piece(doc, "BOX_M", rect_chain(), texts=["Piece Name: Box", "Size: M"], extra=labels,
+              insert=(500.0, 0.0), rotation=90.0)
+    path = save(doc, tmp_path, "box.dxf")
+    (tmp_path / "box.rul").write_text(rul_text_of(_table()))
+    for fast in (True, False):
+        pat = read_dxf(path, fast=fast)
+        assert pat.sizes == ("S", "M", "L") and pat.graded_sizes == ("S", "L")
+        big = next(p for p in pat.pieces if p.size == "L")
+        block = np.array([(0, 0), (100, 0), (100, 50), (0, 50)], float)
+        grown = block + np.array([_affine(*p) for p in block])  # 120 x 60 from (-10, -5)
+        want = grown @ np.array([[0.0, 1.0], [-1.0, 0.0]]) + (500, 0)  # turned by the INSERT
+        assert shapely.hausdorff_distance(Polygon(big.outline), Polygon(want)) < 1e-9
+        stray = [e for e in pat.report.entries if "at no vertex" in e.message]
+        assert len(stray) == 1 and "1 TEXT on layer 2" in stray[0].message
+
+
+def rul_text_of(table: GradeRules) -> str:
+    from kitcut.formats.writing.rul_write import rul_text
+
+    return rul_text(table)
