@@ -40,11 +40,21 @@ class Engine:
         self.kinds = data.pk0.copy()
         self.pos = np.zeros((n, 2))
         self.wb = np.tile(_EMPTY, (n, 1))
+        #: the x index: slots of the pieces sorted by the left end of their box (row 0) and the
+        #: slot of each piece (row 1); rebuilt lazily after moves made from Python
+        self.xi = np.zeros((2, n), dtype=np.int64)
+        self.xi[0] = self.xi[1] = np.arange(n)
+        self._dirty = True
+        #: no two boxes can touch unless their left ends are within the widest box
+        self.maxw = float((data.sbb[:, 2] - data.sbb[:, 0]).max()) if len(data.sbb) else 0.0
         for z in range(n - self.m):
             i = self.m + z
             self.set(i, int(data.pk0[i]), float(data.zone_pos[z, 0]), float(data.zone_pos[z, 1]))
         self.W = np.ones((n, n))
         self.O = np.zeros((n, n))
+        self.rs = np.zeros(n)  # overlap row sums
+        self.rc = np.zeros(n, dtype=np.int64)  # overlapping pairs per piece
+        self.wh = np.zeros(n, dtype=np.int64)  # weights above 1 per piece
         self.length = 0.0
         self.n_global = n_global
         self.n_local = n_local
@@ -57,19 +67,29 @@ class Engine:
         d = self.data
         V, voff, P, poff, sbb, obb, lat, diam, pen, zm = self._shapes
         U = rng.random((samples, 3))
+        self._sync()
         return km.place_bottom_left(
             i, U, limit, d.ymin, d.ymax, d.pk0[i], d.pk1[i], self.min_rel,
-            self.kinds, self.pos, self.wb, self.W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm,
+            self.kinds, self.pos, self.wb, self.xi, self.maxw, self.W, V, voff, P, poff, sbb, obb, lat, diam,
+            pen, zm,
         )
+
+    def _sync(self) -> None:
+        """Rebuild the x index if pieces were moved from Python since the last kernel call."""
+        if self._dirty:
+            km.index_build(self.wb, self.xi)
+            self._dirty = False
 
     def set(self, i: int, kind: int, x: float, y: float) -> None:
         sbb = self.data.sbb
         self.kinds[i] = kind
         self.pos[i] = (x, y)
         self.wb[i] = (x + sbb[kind, 0], y + sbb[kind, 1], x + sbb[kind, 2], y + sbb[kind, 3])
+        self._dirty = True
 
     def remove(self, i: int) -> None:
         self.wb[i] = _EMPTY
+        self._dirty = True
 
     def right_ends(self) -> np.ndarray:
         """Right end (max x of the original outline) of every movable piece."""
@@ -83,30 +103,37 @@ class Engine:
     def refresh(self) -> float:
         """Recompute every pair's overlap; return the total."""
         V, voff, P, poff, sbb, obb, lat, diam, pen, zm = self._shapes
-        return km.all_overlaps(self.O, self.kinds, self.pos, self.wb, V, voff, P, poff, sbb, diam, pen, zm)
+        self._sync()
+        return km.all_overlaps(self.O, self.rs, self.rc, self.kinds, self.pos, self.wb, self.xi, V, voff, P,
+                               poff, sbb, diam, pen, zm)
 
     def total_overlap(self) -> float:
-        return float(self.O.sum()) / 2.0
+        """The sum of every pair's overlap: exactly 0.0 when no pair overlaps."""
+        if not self.rc.any():
+            return 0.0
+        return float(self.rs.sum()) / 2.0
 
     def colliding(self) -> np.ndarray:
         """The movable pieces that overlap something (a zone never moves)."""
-        return np.flatnonzero((self.O[: self.m] > 0.0).any(axis=1))
+        return np.flatnonzero(self.rc[: self.m] > 0)
 
     def reset_weights(self) -> None:
-        self.W.fill(1.0)
+        km.reset_weights(self.W, self.wh)
 
     def update_weights(self, m_low: float = 1.2, m_high: float = 2.0, decay: float = 0.95) -> None:
-        km.update_weights(self.O, self.W, m_low, m_high, decay)
+        km.update_weights(self.O, self.W, self.rc, self.wh, m_low, m_high, decay)
 
     def sweep(self, order: np.ndarray, rng: np.random.Generator) -> int:
         """Move each still-colliding piece of ``order`` to its best sampled position."""
         d = self.data
         V, voff, P, poff, sbb, obb, lat, diam, pen, zm = self._shapes
         U = rng.random((len(order), self.n_global + self.n_local, 3))
+        self._sync()
         return km.sweep(
             np.ascontiguousarray(order, dtype=np.int64), U, self.n_global, self.length, d.ymin, d.ymax,
             d.pk0, d.pk1, self.min_rel,
-            self.kinds, self.pos, self.wb, self.W, self.O, V, voff, P, poff, sbb, obb, lat, diam, pen, zm,
+            self.kinds, self.pos, self.wb, self.xi, self.maxw, self.W, self.O, self.rs, self.rc, V, voff, P,
+            poff, sbb, obb, lat, diam, pen, zm,
         )
 
     # -------------------------------------------------------------- strip

@@ -248,15 +248,37 @@ def _pair_q(V, voff, P, poff, sbb, diam, pen, zm, ka, xa, ya, kb, xb, yb):
 
 
 @njit
-def _eval(i, k, x, y, ub, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, zm):
-    """Weighted overlap of piece i moved to (k, x, y) with all others; stops once above ub."""
+def _first_at(wb, xi, v):
+    """The first slot of the x index whose piece's box starts at or right of v (binary search)."""
+    lo = 0
+    hi = xi.shape[1]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if wb[xi[0, mid], 0] < v:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit
+def _eval(i, k, x, y, ub, kinds, pos, wb, xi, maxw, W, V, voff, P, poff, sbb, diam, pen, zm):
+    """Weighted overlap of piece i moved to (k, x, y) with all others; stops once above ub.
+
+    Only the pieces whose box starts within [bx0 - maxw, bx1] can touch: the x index (pieces
+    sorted by the left end of their box) gives them by a binary search.
+    """
     bx0 = x + sbb[k, 0]
     by0 = y + sbb[k, 1]
     bx1 = x + sbb[k, 2]
     by1 = y + sbb[k, 3]
     cost = 0.0
-    for j in range(kinds.shape[0]):
-        if j == i or wb[j, 0] > bx1 or wb[j, 2] < bx0 or wb[j, 1] > by1 or wb[j, 3] < by0:
+    n = kinds.shape[0]
+    for t in range(_first_at(wb, xi, bx0 - maxw), n):
+        j = xi[0, t]
+        if wb[j, 0] > bx1:
+            break
+        if j == i or wb[j, 2] < bx0 or wb[j, 1] > by1 or wb[j, 3] < by0:
             continue
         q = _pair_q(V, voff, P, poff, sbb, diam, pen, zm, k, x, y, kinds[j], pos[j, 0], pos[j, 1])
         if q > 0.0:
@@ -267,7 +289,8 @@ def _eval(i, k, x, y, ub, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, z
 
 
 @njit
-def _set_piece(i, k, x, y, kinds, pos, wb, sbb):
+def _set_piece(i, k, x, y, kinds, pos, wb, xi, sbb):
+    """Put piece i (kind k) at (x, y) and keep the x index sorted (a shift of the slots between)."""
     kinds[i] = k
     pos[i, 0] = x
     pos[i, 1] = y
@@ -275,12 +298,50 @@ def _set_piece(i, k, x, y, kinds, pos, wb, sbb):
     wb[i, 1] = y + sbb[k, 1]
     wb[i, 2] = x + sbb[k, 2]
     wb[i, 3] = y + sbb[k, 3]
+    key = wb[i, 0]
+    t = xi[1, i]
+    n = xi.shape[1]
+    while t > 0 and wb[xi[0, t - 1], 0] > key:
+        j = xi[0, t - 1]
+        xi[0, t] = j
+        xi[1, j] = t
+        t -= 1
+    while t < n - 1 and wb[xi[0, t + 1], 0] < key:
+        j = xi[0, t + 1]
+        xi[0, t] = j
+        xi[1, j] = t
+        t += 1
+    xi[0, t] = i
+    xi[1, i] = t
 
 
 @njit
-def _update_row(i, O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen, zm):
-    """Recompute O[i, :] and O[:, i]; return the row sum."""
-    tot = 0.0
+def index_build(wb, xi):
+    """The x index of every piece: slots sorted by the left end of the box (inactive last)."""
+    order = np.argsort(wb[:, 0], kind="mergesort")
+    for t in range(order.shape[0]):
+        xi[0, t] = order[t]
+        xi[1, order[t]] = t
+
+
+@njit
+def _put_pair(O, rs, rc, i, j, q):
+    """Set the overlap of pair (i, j), keeping the row sums ``rs`` and counts ``rc``."""
+    old = O[i, j]
+    if old == q:
+        return
+    O[i, j] = q
+    O[j, i] = q
+    rs[i] += q - old
+    rs[j] += q - old
+    d = (1 if q > 0.0 else 0) - (1 if old > 0.0 else 0)
+    rc[i] += d
+    rc[j] += d
+
+
+@njit
+def _update_row(i, O, rs, rc, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen, zm):
+    """Recompute O[i, :] and O[:, i] (with the row sums and counts); return the row sum."""
     ki = kinds[i]
     for j in range(kinds.shape[0]):
         q = 0.0
@@ -289,27 +350,42 @@ def _update_row(i, O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen, zm):
         ):
             q = _pair_q(V, voff, P, poff, sbb, diam, pen, zm,
                         ki, pos[i, 0], pos[i, 1], kinds[j], pos[j, 0], pos[j, 1])
-        O[i, j] = q
-        O[j, i] = q
-        tot += q
+        _put_pair(O, rs, rc, i, j, q)
+    tot = 0.0
+    for j in range(kinds.shape[0]):
+        tot += O[i, j]
+    rs[i] = tot  # exact for this row: no drift from the running sums
     return tot
 
 
 @njit
-def all_overlaps(O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen, zm):
-    """Recompute the whole overlap matrix; return its upper-triangle sum."""
+def all_overlaps(O, rs, rc, kinds, pos, wb, xi, V, voff, P, poff, sbb, diam, pen, zm):
+    """Recompute every pair's overlap (pairs found through the x index, which must be sorted);
+    return the total (each pair once)."""
     n = kinds.shape[0]
+    for i in range(n):  # clear the rows that hold overlaps
+        if rc[i] > 0:
+            for j in range(n):
+                O[i, j] = 0.0
+                O[j, i] = 0.0
+        rs[i] = 0.0
+        rc[i] = 0
     tot = 0.0
-    for i in range(n):
-        O[i, i] = 0.0
-        for j in range(i + 1, n):
-            q = 0.0
-            if not (wb[j, 0] > wb[i, 2] or wb[j, 2] < wb[i, 0] or wb[j, 1] > wb[i, 3] or wb[j, 3] < wb[i, 1]):
-                q = _pair_q(V, voff, P, poff, sbb, diam, pen, zm,
-                            kinds[i], pos[i, 0], pos[i, 1], kinds[j], pos[j, 0], pos[j, 1])
-            O[i, j] = q
-            O[j, i] = q
-            tot += q
+    for t in range(n):
+        i = xi[0, t]
+        if wb[i, 0] == np.inf:
+            break
+        for u in range(t + 1, n):
+            j = xi[0, u]
+            if wb[j, 0] > wb[i, 2]:
+                break
+            if wb[j, 2] < wb[i, 0] or wb[j, 1] > wb[i, 3] or wb[j, 3] < wb[i, 1]:
+                continue
+            q = _pair_q(V, voff, P, poff, sbb, diam, pen, zm,
+                        kinds[i], pos[i, 0], pos[i, 1], kinds[j], pos[j, 0], pos[j, 1])
+            if q > 0.0:
+                _put_pair(O, rs, rc, i, j, q)
+                tot += q
     return tot
 
 
@@ -370,7 +446,7 @@ def _clamp(v, lo, hi):
 
 @njit
 def _descend(i, k, x, y, c, step0, step_min, axis, L, ymin, ymax,
-             kinds, pos, wb, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm):
+             kinds, pos, wb, xi, maxw, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm):
     """Coordinate descent from (x, y): two candidates along an axis, step x1.1 / x0.5.
 
     Axes cycle (x, y, diagonal, anti-diagonal) after every failure. Stops at zero overlap or
@@ -397,7 +473,7 @@ def _descend(i, k, x, y, c, step0, step_min, axis, L, ymin, ymax,
             ny = _snap(y + sgn * _lstep(dy1, ry), ylo, yhi, ay, ry)
             if nx == x and ny == y:
                 continue
-            cc = _eval(i, k, nx, ny, best, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, zm)
+            cc = _eval(i, k, nx, ny, best, kinds, pos, wb, xi, maxw, W, V, voff, P, poff, sbb, diam, pen, zm)
             if cc < best or (cc == best and bx == x and by == y):
                 best = cc
                 bx = nx
@@ -451,7 +527,7 @@ def _keep(bk, bx, by, bc, k, x, y, c, unique):
 
 @njit
 def best_position(i, U, n_global, L, ymin, ymax, k0, k1, min_rel,
-                  kinds, pos, wb, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm):
+                  kinds, pos, wb, xi, maxw, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm):
     """Best position of piece i: its current one, samples around it and over the whole strip.
 
     The three best distinct candidates get a coarse coordinate descent, the best of them a
@@ -468,7 +544,7 @@ def best_position(i, U, n_global, L, ymin, ymax, k0, k1, min_rel,
     bc = np.full(n_best, np.inf)
     dim = min(sbb[kc, 2] - sbb[kc, 0], sbb[kc, 3] - sbb[kc, 1])
     unique = 0.05 * dim
-    c0 = _eval(i, kc, cx, cy, np.inf, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, zm)
+    c0 = _eval(i, kc, cx, cy, np.inf, kinds, pos, wb, xi, maxw, W, V, voff, P, poff, sbb, diam, pen, zm)
     bc[0] = min(c0, _BIG)
     nk = k1 - k0
     wx = sbb[kc, 2] - sbb[kc, 0]
@@ -495,7 +571,8 @@ def best_position(i, U, n_global, L, ymin, ymax, k0, k1, min_rel,
             y = cy + (U[s, 2] - 0.5) * wy
         x = _snap(x, xlo, xhi, lat[k, 3], lat[k, 4])
         y = _snap(y, ylo, yhi, lat[k, 5], lat[k, 6])
-        c = _eval(i, k, x, y, bc[n_best - 1], kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, zm)
+        c = _eval(i, k, x, y, bc[n_best - 1], kinds, pos, wb, xi, maxw, W, V, voff, P, poff, sbb, diam, pen,
+                  zm)
         _keep(bk, bx, by, bc, k, x, y, c, unique)
     if bc[0] == 0.0:
         return bk[0], bx[0], by[0], 0.0
@@ -505,7 +582,7 @@ def best_position(i, U, n_global, L, ymin, ymax, k0, k1, min_rel,
         k = bk[t]
         d = min(sbb[k, 2] - sbb[k, 0], sbb[k, 3] - sbb[k, 1])
         x, y, c = _descend(i, k, bx[t], by[t], bc[t], 0.25 * d, 0.02 * d, t % 4, L, ymin, ymax,
-                           kinds, pos, wb, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm)
+                           kinds, pos, wb, xi, maxw, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm)
         bx[t] = x
         by[t] = y
         bc[t] = c
@@ -518,13 +595,13 @@ def best_position(i, U, n_global, L, ymin, ymax, k0, k1, min_rel,
         return k, bx[t], by[t], 0.0
     d = min(sbb[k, 2] - sbb[k, 0], sbb[k, 3] - sbb[k, 1])
     x, y, c = _descend(i, k, bx[t], by[t], bc[t], 0.01 * d, min_rel * d, 0, L, ymin, ymax,
-                       kinds, pos, wb, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm)
+                       kinds, pos, wb, xi, maxw, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm)
     return k, x, y, c
 
 
 @njit
 def sweep(order, U, n_global, L, ymin, ymax, pk0, pk1, min_rel,
-          kinds, pos, wb, W, O, V, voff, P, poff, sbb, obb, lat, diam, pen, zm):
+          kinds, pos, wb, xi, maxw, W, O, rs, rc, V, voff, P, poff, sbb, obb, lat, diam, pen, zm):
     """Move every still-colliding piece of ``order`` to its best sampled position.
 
     ``U[m]`` holds the samples of the m-th piece of ``order``. Returns the number of moves.
@@ -532,45 +609,71 @@ def sweep(order, U, n_global, L, ymin, ymax, pk0, pk1, min_rel,
     moves = 0
     for m in range(order.shape[0]):
         i = order[m]
-        colliding = False
-        for j in range(kinds.shape[0]):
-            if O[i, j] > 0.0:
-                colliding = True
-                break
-        if not colliding:
+        if rc[i] == 0:
             continue
-        k, x, y, c = best_position(i, U[m], n_global, L, ymin, ymax, pk0[i], pk1[i], min_rel,
-                                   kinds, pos, wb, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm)
+        k, x, y, c = best_position(i, U[m], n_global, L, ymin, ymax, pk0[i], pk1[i], min_rel, kinds, pos, wb,
+                                   xi, maxw, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm)
         if k < pk0[i] or k >= pk1[i] or not (math.isfinite(x) and math.isfinite(y)):
             continue  # defensive: never write a foreign kind or a non-finite position
-        _set_piece(i, k, x, y, kinds, pos, wb, sbb)
-        _update_row(i, O, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen, zm)
+        _set_piece(i, k, x, y, kinds, pos, wb, xi, sbb)
+        _update_row(i, O, rs, rc, kinds, pos, wb, V, voff, P, poff, sbb, diam, pen, zm)
         moves += 1
     return moves
 
 
 @njit
-def update_weights(O, W, m_low, m_high, decay):
-    """Guided local search: weights of overlapping pairs grow, the others decay towards 1."""
+def update_weights(O, W, rc, wh, m_low, m_high, decay):
+    """Guided local search: weights of overlapping pairs grow, the others decay towards 1.
+
+    Only rows that overlap (``rc``) or hold a weight above 1 (``wh``: how many) are visited,
+    so the work follows the pieces in play, not the square of their number.
+    """
     n = O.shape[0]
     omax = 0.0
     for i in range(n):
-        for j in range(i + 1, n):
-            if O[i, j] > omax:
-                omax = O[i, j]
+        if rc[i] > 0:
+            for j in range(n):
+                if O[i, j] > omax:
+                    omax = O[i, j]
     for i in range(n):
+        if rc[i] == 0 and wh[i] == 0:
+            continue
         for j in range(i + 1, n):
-            if O[i, j] > 0.0:
-                w = min(W[i, j] * (m_low + (m_high - m_low) * O[i, j] / omax), _W_MAX)
+            o = O[i, j]
+            w0 = W[i, j]
+            if o > 0.0:
+                w = min(w0 * (m_low + (m_high - m_low) * o / omax), _W_MAX)
+            elif w0 > 1.0:
+                w = max(1.0, w0 * decay)
             else:
-                w = max(1.0, W[i, j] * decay)
+                continue
+            if w0 <= 1.0 and w > 1.0:
+                wh[i] += 1
+                wh[j] += 1
+            elif w0 > 1.0 and w <= 1.0:
+                wh[i] -= 1
+                wh[j] -= 1
             W[i, j] = w
             W[j, i] = w
 
 
 @njit
+def reset_weights(W, wh):
+    """Every weight back to 1 (only the rows that hold one above 1 are visited)."""
+    n = W.shape[0]
+    for i in range(n):
+        if wh[i] == 0:
+            continue
+        for j in range(n):
+            W[i, j] = 1.0
+            W[j, i] = 1.0
+    for i in range(n):
+        wh[i] = 0
+
+
+@njit
 def place_bottom_left(i, U, L, ymin, ymax, k0, k1, min_rel,
-                      kinds, pos, wb, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm):
+                      kinds, pos, wb, xi, maxw, W, V, voff, P, poff, sbb, obb, lat, diam, pen, zm):
     """A feasible position for piece i among the active pieces, leftmost of the samples.
 
     Pieces with an empty ``wb`` are ignored. Candidates x range over [0, right end of the
@@ -598,7 +701,7 @@ def place_bottom_left(i, U, L, ymin, ymax, k0, k1, min_rel,
         f = x + obb[k, 2] + 1e-9 * y
         if f >= best_f:
             continue
-        if _eval(i, k, x, y, 0.0, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, zm) == 0.0:
+        if _eval(i, k, x, y, 0.0, kinds, pos, wb, xi, maxw, W, V, voff, P, poff, sbb, diam, pen, zm) == 0.0:
             best_f = f
             bk, bx, by = k, x, y
     if best_f == np.inf:
@@ -617,7 +720,7 @@ def place_bottom_left(i, U, L, ymin, ymax, k0, k1, min_rel,
     ax, rx, ay, ry = lat[k, 3], lat[k, 4], lat[k, 5], lat[k, 6]
     # right of every piece may still lie on a zone: step right past the zones in the way
     for _ in range(n):
-        if _eval(i, k, bx, by, 0.0, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, zm) == 0.0:
+        if _eval(i, k, bx, by, 0.0, kinds, pos, wb, xi, maxw, W, V, voff, P, poff, sbb, diam, pen, zm) == 0.0:
             break
         past = -np.inf
         for j in range(n):
@@ -639,11 +742,12 @@ def place_bottom_left(i, U, L, ymin, ymax, k0, k1, min_rel,
                 nx, ny = bx, _snap(by - _lstep(sy, ry), ylo, max(ylo, by), ay, ry)
             if nx == bx and ny == by:
                 continue
-            if _eval(i, k, nx, ny, 0.0, kinds, pos, wb, W, V, voff, P, poff, sbb, diam, pen, zm) == 0.0:
+            c = _eval(i, k, nx, ny, 0.0, kinds, pos, wb, xi, maxw, W, V, voff, P, poff, sbb, diam, pen, zm)
+            if c == 0.0:
                 bx, by = nx, ny
                 moved = True
         if not moved:
             sx *= 0.5
             sy *= 0.5
-    _set_piece(i, k, bx, by, kinds, pos, wb, sbb)
+    _set_piece(i, k, bx, by, kinds, pos, wb, xi, sbb)
     return bx + obb[k, 2]

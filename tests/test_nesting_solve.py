@@ -190,6 +190,8 @@ def test_gls_weights_are_capped():
 
     O = np.array([[0.0, 1.0], [1.0, 0.0]])
     W = np.full((2, 2), 1e300)
+    rc = np.array([1, 1], dtype=np.int64)
+    wh = np.array([1, 1], dtype=np.int64)
     for _ in range(5):
-        km.update_weights(O, W, 1.2, 2.0, 0.95)
+        km.update_weights(O, W, rc, wh, 1.2, 2.0, 0.95)
     assert np.isfinite(W).all() and W[0, 1] <= 1e9
