@@ -39,6 +39,10 @@ RESULTS = Path(__file__).resolve().parent / "results" / "nesting.md"
 def load(name: str, demand_factor: float = 1.0) -> Instance:
     if name in SAMPLES:
         return load_sample(name)
+    if name.lower().endswith(".dxf"):
+        from bench.garments import load_real
+
+        return load_real(name)
     d = json.loads((ESICUP / f"{name}.json").read_text())
     items = tuple(
         Item(
@@ -74,7 +78,8 @@ def run_spyrrow(inst: Instance, seconds: float, workers: int, seed: int) -> tupl
     ]
     sp = spyrrow.StripPackingInstance(inst.name, inst.width, items)
     cfg = spyrrow.StripPackingConfig(total_computation_time=int(round(seconds)), num_workers=workers,
-                                     seed=seed, early_termination=False)
+                                     seed=seed, early_termination=False,
+                                     min_items_separation=float(inst.spacing) or None)
     t = time.monotonic()
     sol = sp.solve(cfg)
     elapsed = time.monotonic() - t
@@ -102,9 +107,10 @@ def spyrrow_tol(inst: Instance) -> float:
     return 1e-4 * inst.width
 
 
-def comparison(names, seconds: float, seeds: int, workers: int, first_seed: int = 1) -> list[str]:
+def comparison(names, seconds: float, seeds: int, workers: int, first_seed: int = 1,
+               title: str = "kitcut vs spyrrow") -> list[str]:
     lines = [
-        f"### kitcut vs spyrrow, {seconds:g} s wall, {workers} cores, "
+        f"### {title}, {seconds:g} s wall, {workers} cores, "
         f"seeds {first_seed}..{first_seed + seeds - 1}",
         "",
         "| instance | kitcut length | kitcut density | spyrrow length | spyrrow density | ratio | "
@@ -128,10 +134,15 @@ def comparison(names, seconds: float, seeds: int, workers: int, first_seed: int 
         return math.exp(sum(math.log(r) for r in rs) / len(rs)) if rs else float("nan")
 
     apparel = [r for n, r in ratios if n in APPAREL]
+    per = {}
+    for n, r in ratios:
+        per.setdefault(n, []).append(r)
+    worst = max(((gmean(v), n) for n, v in per.items()), default=(float("nan"), "-"))
     lines += [
         "",
         f"Geometric-mean length ratio kitcut/spyrrow: **{gmean(apparel):.4f}** on the ESICUP apparel "
-        f"instances ({len(apparel)} runs), {gmean([r for _, r in ratios]):.4f} on all {len(ratios)} runs",
+        f"instances ({len(apparel)} runs), {gmean([r for _, r in ratios]):.4f} on all {len(ratios)} runs; "
+        f"worst instance mean {worst[0]:.4f} ({worst[1]})",
         "",
         "Valid: `kitcut.nesting.validate` (shapely) at tol 1e-6 for kitcut, 1e-4 x width for spyrrow "
         "(float32). First feasible: kitcut's time to its first complete marker.",
@@ -140,13 +151,30 @@ def comparison(names, seconds: float, seeds: int, workers: int, first_seed: int 
     return lines
 
 
-def scaling(sizes=(50, 100, 200, 400, 800), seconds: float = 4.0) -> list[str]:
+def long_runs(names=("shirts", "trousers", "swim"), seconds: float = 600.0, workers: int = 2) -> list[str]:
+    """One long run per instance against the best-known lengths of records.json."""
+    records = json.loads((ESICUP / "records.json").read_text())["instances"]
+    lines = [f"### Long runs: {seconds:g} s, one seed, {workers} cores, against the best-known lengths", "",
+             "| instance | kitcut length | best known | gap | sparrow 1200 s mean | valid |",
+             "|---|---|---|---|---|---|"]
+    for name in names:
+        inst = load(name)
+        k = solve(inst, time_limit=seconds, seed=1, workers=workers)
+        rec = records[name]
+        gap = k.length / rec["best_known_length"] - 1.0
+        lines.append(f"| {name} | {k.length:.3f} | {rec['best_known_length']:.3f} | {gap:+.2%} | "
+                     f"{rec.get('sparrow_1200s_mean_length', float('nan')):.3f} | {is_valid(inst, k)} |")
+        print(lines[-1], file=sys.stderr, flush=True)
+    return lines
+
+
+def scaling(sizes=(50, 100, 200, 400, 800, 1200, 2000), seconds: float = 8.0) -> list[str]:
     lines = [
         "### Scaling (shirts items replicated, 1 worker, "
         f"{seconds:g} s each)",
         "",
-        "| pieces | first feasible (s) | iterations | moves | ms / iteration | us / move |",
-        "|---|---|---|---|---|---|",
+        "| pieces | first feasible (s) | iterations | moves | ms / iteration | us / move | density |",
+        "|---|---|---|---|---|---|---|",
     ]
     base = load("shirts")
     total = sum(it.demand for it in base.items)
@@ -157,7 +185,8 @@ def scaling(sizes=(50, 100, 200, 400, 800), seconds: float = 4.0) -> list[str]:
         search = max(1e-9, st["search_s"] - st["time_to_first_s"])
         lines.append(
             f"| {len(sol.placements)} | {st['time_to_first_s']:.2f} | {st['iterations']} | {st['moves']} | "
-            f"{1e3 * search / max(1, st['iterations']):.2f} | {1e6 * search / max(1, st['moves']):.0f} |"
+            f"{1e3 * search / max(1, st['iterations']):.2f} | {1e6 * search / max(1, st['moves']):.0f} | "
+            f"{sol.density:.3f} |"
         )
         print(lines[-1], file=sys.stderr, flush=True)
     return lines
@@ -171,12 +200,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--instances", nargs="*", default=list(APPAREL + SAMPLES))
     ap.add_argument("--no-scaling", action="store_true")
+    ap.add_argument("--no-esicup", action="store_true", help="skip the ESICUP/sample comparison")
+    ap.add_argument("--real", nargs="*", type=float, metavar="SECONDS",
+                    help="also the real garment markers (every size, one garment each) at these times")
+    ap.add_argument("--long", type=float, metavar="SECONDS", help="also long runs on shirts, trousers, swim")
     args, _ = ap.parse_known_args(sys.argv[1:] if argv is None else argv)
     if not ESICUP.exists():
         print(f"ESICUP data not found at {ESICUP}: skipped")
         return 0
     out = ["# Nesting benchmark", "", f"warm-up (compile or load kernels): {warmup():.2f} s", ""]
-    out += comparison(args.instances, args.time, args.seeds, args.workers, args.first_seed)
+    if not args.no_esicup:
+        out += comparison(args.instances, args.time, args.seeds, args.workers, args.first_seed)
+    if args.real is not None:
+        from bench.garments import real_names
+
+        for t in args.real or [args.time]:
+            out += [""] + comparison(real_names(), t, args.seeds, args.workers, args.first_seed,
+                                     title="Real garment markers (every size, 1500 mm, 2 mm spacing), "
+                                           "kitcut vs spyrrow")
+    if args.long:
+        out += [""] + long_runs(seconds=args.long, workers=args.workers)
     if not args.no_scaling:
         out += scaling()
     out += ["", f"Command: `.venv/bin/python -m bench.bench_nesting {' '.join(sys.argv[1:])}`".rstrip(), ""]

@@ -66,7 +66,14 @@ def check_order_id(value, *, file: str | None = None) -> str:
         raise OrderError(
             f"order.id: {value!r} is not allowed: use 1-100 letters, digits, '-', '_' or '.', "
             "starting with a letter or digit", file=file)
+    if value.casefold() in BATCH_FILES:
+        raise OrderError(f"order.id: {value!r} is the name of a file every batch writes into the kits "
+                         f"folder ({', '.join(sorted(BATCH_FILES))}): choose another id", file=file)
     return value
+
+
+#: files a batch writes beside the kits: no kit folder may take their name
+BATCH_FILES = frozenset({"index.html", "batch.log", "batch-report.json"})
 
 
 def slug(name: str) -> str:

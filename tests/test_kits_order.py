@@ -171,6 +171,9 @@ def test_read_order_id_and_check(folder):
         with pytest.raises(OrderError):
             check_order_id(bad)
     assert check_order_id("A_1.2-b") == "A_1.2-b"
+    for taken in ["index.html", "INDEX.HTML", "batch.log", "batch-report.json"]:  # a batch writes these
+        with pytest.raises(OrderError, match="is the name of a file every batch writes"):
+            check_order_id(taken)
 
 
 def test_shrinkage_scales_along_and_across_the_grain():
