@@ -73,7 +73,7 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
     """
     from pathlib import Path
 
-    from kitcut.kits.batch import Claims
+    from kitcut.kits.claims import Claims
     from kitcut.kits.kit import build_kit, kit_path
     from kitcut.kits.order import load_order
 

@@ -25,11 +25,9 @@ working folder of its own.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import contextlib
 import fcntl
 import json
-import multiprocessing
 import os
 import time
 from collections.abc import Callable
@@ -40,6 +38,8 @@ from pathlib import Path
 
 from kitcut.errors import InputError, KitcutError
 from kitcut.fileio import atomic_write
+from kitcut.kits.claims import Claims
+from kitcut.kits.executors import PoolExecutor, SerialExecutor
 from kitcut.kits.kit import KitOptions, build_kit, clean_stale, guarded_job, kit_path
 from kitcut.kits.manifest import is_complete
 from kitcut.kits.order import load_order, read_order_id
@@ -139,44 +139,6 @@ def run_order_job(order_file: str, root: str, options: KitOptions) -> dict:
     return guarded_job(build_kit, order_file, root, options)
 
 
-class Claims:
-    """Exclusive claims on order ids (``fcntl.flock``; released by the kernel if we die)."""
-
-    def __init__(self, root: Path):
-        self.dir = root / ".locks"
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.held: dict[str, int] = {}
-
-    def _one(self, oid: str) -> bool:
-        fd = os.open(self.dir / f"{oid}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            return False
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        self.held[oid] = fd
-        return True
-
-    def claim(self, ids) -> bool:
-        """Claim every id or none."""
-        got = []
-        for oid in sorted(ids):
-            if not self._one(oid):
-                self.release(got)
-                return False
-            got.append(oid)
-        return True
-
-    def release(self, ids) -> None:
-        for oid in ids:
-            fd = self.held.pop(oid, None)
-            if fd is not None:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-                os.close(fd)
-
-
 class _Log:
     def __init__(self, path: Path):
         self.fp = open(path, "a", encoding="utf-8")
@@ -207,76 +169,6 @@ def _write_report(root: Path, outcomes: list[Outcome], summary: dict | None) -> 
         if summary is not None:
             data["last_run"] = summary
         atomic_write(root / REPORT, json.dumps(data, indent=1, sort_keys=True) + "\n")
-
-
-class _SerialExecutor:
-    def submit(self, fn, *args):
-        f: cf.Future = cf.Future()
-        try:
-            f.set_result(fn(*args))
-        except BaseException as exc:  # noqa: B036 - handed to the caller through the future
-            f.set_exception(exc)
-        return f
-
-    @staticmethod
-    def wait_first(futures):
-        return list(futures)
-
-    @staticmethod
-    def failure(exc: BaseException) -> str:
-        return f"worker failed: {type(exc).__name__}: {exc}"
-
-    def shutdown(self):
-        pass
-
-
-def _watch_parent(parent: int, poll_s: float = 0.5) -> None:
-    """Pool worker initializer: end this worker when the batch process is gone (``kill -9``).
-
-    Orphaned pool workers would otherwise wait for work forever; one killed in the middle of a
-    kit leaves a temporary folder that the next batch removes.
-    """
-    import threading
-
-    from kitcut.kits.kit import pid_alive
-
-    def watch():
-        while pid_alive(parent):
-            time.sleep(poll_s)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="kitcut-parent-watch", daemon=True).start()
-
-
-class _PoolExecutor:
-    """Worker processes (forkserver: they inherit no open claim); a broken pool is replaced."""
-
-    def __init__(self, workers: int):
-        self.workers = workers
-        self.pool = self._new()
-
-    def _new(self) -> cf.ProcessPoolExecutor:
-        ctx = multiprocessing.get_context("forkserver")
-        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_watch_parent,
-                                      initargs=(os.getpid(),))
-
-    def submit(self, fn, *args):
-        try:
-            return self.pool.submit(fn, *args)
-        except BrokenProcessPool:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = self._new()
-            return self.pool.submit(fn, *args)
-
-    @staticmethod
-    def wait_first(futures):
-        done, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
-        return list(done)
-
-    failure = _SerialExecutor.failure
-
-    def shutdown(self):
-        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _jobs(
@@ -409,10 +301,10 @@ def run_batch(
                 if removed:
                     log(f"removed stale temporary folders (by the workers): {', '.join(removed)}")
         elif options.isolate or options.workers > 1:
-            executor = _PoolExecutor(max(1, min(options.workers, len(jobs))))
+            executor = PoolExecutor(max(1, min(options.workers, len(jobs))))
             parallel = options.workers
         else:
-            executor = _SerialExecutor()
+            executor = SerialExecutor()
             parallel = 1
         from kitcut.kits.combine import run_group_job
 

@@ -22,7 +22,6 @@ checked by :func:`~kitcut.kits.order.check_order_id`.
 
 from __future__ import annotations
 
-import errno
 import importlib
 import json
 import os
@@ -44,6 +43,8 @@ from kitcut.kits.order import Order, check_order_id, load_order, slug
 from kitcut.kits.pages import cut_info, write_kit_page
 from kitcut.kits.picklist import Cut, cuts_of, picklist_text, write_picklist_csv
 from kitcut.kits.plan import FabricPlan, plan_order
+from kitcut.kits.staging import HOST as _HOST  # noqa: F401 - kept for the modules that use it
+from kitcut.kits.staging import clean_stale, pid_alive, publish, temp_name
 from kitcut.model import Marker
 
 __all__ = ["KitOptions", "KitResult", "build_kit", "assemble_kit", "kit_path", "temp_name",
@@ -109,55 +110,6 @@ def kit_path(root: str | os.PathLike, kit_id: str) -> Path:
     if path.resolve().parent != root.resolve():
         raise OrderError(f"kit id {kit_id!r} leads outside {root}")
     return path
-
-
-_HOST = slug(socket.gethostname()).replace("@", "-") or "host"
-
-
-def temp_name(kit_id: str, kind: str = "tmp", pid: int | None = None) -> str:
-    return f".{kit_id}.{kind}-{os.getpid() if pid is None else pid}@{_HOST}"
-
-
-def _parse_temp(name: str) -> tuple[str, int, str] | None:
-    if not name.startswith("."):
-        return None
-    left, at, host = name.rpartition("@")
-    prefix, dash, pid = left.rpartition("-")
-    if not at or not dash or not pid.isdigit() or not prefix.endswith((".tmp", ".old")):
-        return None
-    return prefix[1:-4], int(pid), host
-
-
-def pid_alive(pid: int) -> bool:
-    """True when process ``pid`` runs on this machine (zombies count as dead)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rpartition(")")[2].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def clean_stale(root: str | os.PathLike, kit_id: str | None = None) -> list[str]:
-    """Remove temporary kit folders of dead processes on this host; return their names."""
-    root = Path(root)
-    removed = []
-    if not root.is_dir():
-        return removed
-    for entry in root.iterdir():
-        parsed = _parse_temp(entry.name)
-        if parsed is None or not entry.is_dir():
-            continue
-        kid, pid, host = parsed
-        if (kit_id is None or kid == kit_id) and host == _HOST and not pid_alive(pid):
-            shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry.name)
-    return removed
 
 
 def _nest(plan: FabricPlan, options: KitOptions, name: str) -> Marker:
@@ -301,35 +253,6 @@ def _write_order_docs(folder: Path, order: Order, cuts: list[Cut], fabrics: list
     atomic_write(folder / "picklist.txt", picklist_text(mine, title=f"Bundle list of order {order.id}"))
     write_labels_pdf(mine, folder / "labels.pdf", title=f"Labels of order {order.id}")
     atomic_write(folder / "workshop.txt", workshop_text(order, cuts, fabrics))
-
-
-def publish(tmp: Path, final: Path, *, replace: bool) -> bool:
-    """Rename the finished ``tmp`` folder to ``final``; returns False if a complete kit was kept.
-
-    An old incomplete (or, with ``replace``, complete) ``final`` is first renamed aside and then
-    removed. Another process publishing the same kit at the same moment is tolerated.
-    """
-    for _ in range(5):
-        aside = None
-        if final.exists():
-            if not replace and is_complete(final):
-                shutil.rmtree(tmp, ignore_errors=True)
-                return False
-            aside = final.parent / temp_name(final.name, "old")
-            try:
-                os.rename(final, aside)
-            except FileNotFoundError:
-                continue
-        try:
-            os.rename(tmp, final)
-            return True
-        except OSError as exc:
-            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
-                raise ExportError(f"cannot publish the kit: {exc.strerror or exc}", file=str(final)) from exc
-        finally:
-            if aside is not None:
-                shutil.rmtree(aside, ignore_errors=True)
-    raise ExportError("cannot publish the kit: the folder keeps changing", file=str(final))
 
 
 def assemble_kit(

@@ -53,7 +53,8 @@ def write_probe(root: Path) -> Path:
     Its name is ``probe-<random>-<pid>@<host>``; probe files that batches killed on this host
     left behind are removed first.
     """
-    from kitcut.kits.kit import _HOST, pid_alive
+    from kitcut.kits.staging import HOST as _HOST
+    from kitcut.kits.staging import pid_alive
 
     locks = root / ".locks"
     for old in locks.glob("probe-*"):
