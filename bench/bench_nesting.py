@@ -173,18 +173,26 @@ def scaling(sizes=(50, 100, 200, 400, 800, 1200, 2000), seconds: float = 8.0) ->
         "### Scaling (shirts items replicated, 1 worker, "
         f"{seconds:g} s each)",
         "",
-        "| pieces | first feasible (s) | iterations | moves | ms / iteration | us / move | density |",
-        "|---|---|---|---|---|---|---|",
+        "| pieces | first feasible (s) | density then | iterations | moves | ms / iteration | us / move "
+        "| density |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     base = load("shirts")
     total = sum(it.demand for it in base.items)
     for n in sizes:
         inst = load("shirts", demand_factor=n / total)
-        sol = solve(inst, time_limit=seconds, seed=1, workers=1)
+        first: list[float] = []
+
+        def heard(p, first=first):
+            if not first:
+                first.append(p.density)
+
+        sol = solve(inst, time_limit=seconds, seed=1, workers=1, progress=heard)
         st = sol.stats
         search = max(1e-9, st["search_s"] - st["time_to_first_s"])
         lines.append(
-            f"| {len(sol.placements)} | {st['time_to_first_s']:.2f} | {st['iterations']} | {st['moves']} | "
+            f"| {len(sol.placements)} | {st['time_to_first_s']:.2f} | {(first or [float('nan')])[0]:.3f} | "
+            f"{st['iterations']} | {st['moves']} | "
             f"{1e3 * search / max(1, st['iterations']):.2f} | {1e6 * search / max(1, st['moves']):.0f} | "
             f"{sol.density:.3f} |"
         )

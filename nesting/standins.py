@@ -18,7 +18,7 @@ from kitcut.model.geometry import as_ring
 
 __all__ = ["MAX_VERTICES", "standin", "poles"]
 
-MAX_VERTICES = 48
+MAX_VERTICES = 64
 
 
 def _polygon(ring: np.ndarray, name: str) -> Polygon:
@@ -52,7 +52,7 @@ def standin(ring: np.ndarray, offset: float, *, name: str = "") -> np.ndarray:
     if len(target.exterior.coords) - 1 > MAX_VERTICES:
         minx, miny, maxx, maxy = poly.bounds
         diam = float(np.hypot(maxx - minx, maxy - miny))
-        for rel in (0.001, 0.002, 0.004, 0.008):
+        for rel in (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.004, 0.008):
             tol = rel * diam
             cand = _exterior(target.buffer(tol, join_style="mitre", mitre_limit=2.0)).simplify(tol)
             if cand.is_valid and cand.contains(target):
