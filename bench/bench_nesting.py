@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.long:
         out += [""] + long_runs(seconds=args.long, workers=args.workers)
     if not args.no_scaling:
-        out += scaling()
+        out += [""] + scaling()
     out += ["", f"Command: `.venv/bin/python -m bench.bench_nesting {' '.join(sys.argv[1:])}`".rstrip(), ""]
     text = "\n".join(out)
     print(text)
