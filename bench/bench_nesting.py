@@ -1,7 +1,10 @@
 """Nesting benchmark: kitcut against sparrow (spyrrow) on the ESICUP apparel instances.
 
     .venv/bin/python -m bench.bench_nesting [--time 60] [--seeds 1] [--instances shirts swim ...]
-        [--workers N] [--no-scaling]
+        [--workers N] [--no-scaling] [--no-esicup] [--real 60 10] [--long 600]
+
+``--real`` adds the real garment markers (``bench/garments.py``) at the given times, ``--long``
+the long runs against the best-known lengths; the scaling table comes last.
 
 Instances are the ESICUP apparel sets and the bundled samples (``tee``, ``trousers``, ``shirt``:
 the DXF patterns on 1500 mm fabric, two-way nap, pairs mirrored; spyrrow gets the mirrored
