@@ -193,4 +193,5 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool) -> No
                f"first marker {num('time_to_first_s')}")
     if pattern.report.entries:
         n = len(pattern.report.entries)
-        click.echo(f"note: the import made {n} remarks; see `nest info {path}`", err=True)
+        remarks = "1 remark" if n == 1 else f"{n} remarks"
+        click.echo(f"note: the import made {remarks}; see `nest info {path}`", err=True)

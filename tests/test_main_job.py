@@ -123,3 +123,12 @@ def test_progress_line_shows_clock_phase_length_and_efficiency():
     d(Progress(1.5, 2600.0, 0.78, "explore", True))  # not better: ignored
     line = d.__rich__()
     assert "/ 30 s" in line and "explore" in line and "2,500.0 mm" in line and "81.00 %" in line
+
+
+
+def test_the_import_remarks_are_counted_in_words(tmp_path):
+    # the tee's one remark: the match file found beside it
+    r = nest(str(SAMPLES / "tee.dxf"), "--sizes", "M", "--time", "0.5", "--workers", "1", "--seed", "1",
+             "-o", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    assert "note: the import made 1 remark; see `nest info" in r.stderr
