@@ -195,3 +195,37 @@ def test_gls_weights_are_capped():
     for _ in range(5):
         km.update_weights(O, W, rc, wh, 1.2, 2.0, 0.95)
     assert np.isfinite(W).all() and W[0, 1] <= 1e9
+
+
+def test_warmup_compiles_every_kernel_the_search_uses(tmp_path):
+    """On a fresh install the first search must not compile inside its time budget.
+
+    A fresh numba cache (``NUMBA_CACHE_DIR``): ``warmup()`` compiles and caches; a search that
+    follows (in forked workers, as ``nest`` runs it) must find every kernel in the cache.
+    """
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import glob, sys\n"
+        "from kitcut.nesting import solve, warmup\n"
+        "from kitcut.formats.reading.read import read_pattern\n"
+        "from kitcut.kits.marker import build_instance\n"
+        "from kitcut.model import Rules\n"
+        "def cached(): return sorted(glob.glob(sys.argv[1] + '/**/*.nbi', recursive=True))\n"
+        "warmup()\n"
+        "before = cached()\n"
+        "inst, _ = build_instance(read_pattern(sys.argv[2]), Rules(width=1500.0, spacing=2.0))\n"
+        "solve(inst, time_limit=2.0, seed=1, workers=2)\n"
+        "print(len(before), sorted(set(cached()) - set(before)))\n"
+    )
+    from conftest import SAMPLES
+
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+    r = subprocess.run([sys.executable, "-c", code, str(tmp_path), str(SAMPLES / "tee.dxf")],
+                       capture_output=True, text=True, timeout=600, env=env)
+    assert r.returncode == 0, r.stderr
+    n_before, new = r.stdout.split(" ", 1)
+    assert int(n_before) > 10
+    assert new.strip() == "[]", f"compiled during the search: {new}"
