@@ -125,7 +125,6 @@ def test_progress_line_shows_clock_phase_length_and_efficiency():
     assert "/ 30 s" in line and "explore" in line and "2,500.0 mm" in line and "81.00 %" in line
 
 
-
 def test_the_import_remarks_are_counted_in_words(tmp_path):
     # the tee's one remark: the match file found beside it
     r = nest(str(SAMPLES / "tee.dxf"), "--sizes", "M", "--time", "0.5", "--workers", "1", "--seed", "1",

@@ -5,11 +5,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
+import subprocess
+import sys
 
 import naive
 import numpy as np
 import pytest
-from conftest import shared_file
+from conftest import SAMPLES, shared_file
 from shapely.geometry import Polygon
 
 from kitcut.errors import InfeasibleError, ValidationError
@@ -203,10 +206,6 @@ def test_warmup_compiles_every_kernel_the_search_uses(tmp_path):
     A fresh numba cache (``NUMBA_CACHE_DIR``): ``warmup()`` compiles and caches; a search that
     follows (in forked workers, as ``nest`` runs it) must find every kernel in the cache.
     """
-    import os
-    import subprocess
-    import sys
-
     code = (
         "import glob, sys\n"
         "from kitcut.nesting import solve, warmup\n"
@@ -220,8 +219,6 @@ def test_warmup_compiles_every_kernel_the_search_uses(tmp_path):
         "solve(inst, time_limit=2.0, seed=1, workers=2)\n"
         "print(len(before), sorted(set(cached()) - set(before)))\n"
     )
-    from conftest import SAMPLES
-
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
     r = subprocess.run([sys.executable, "-c", code, str(tmp_path), str(SAMPLES / "tee.dxf")],
                        capture_output=True, text=True, timeout=600, env=env)
