@@ -7,11 +7,13 @@ import report. Readers build every piece, collect the defects with their size, a
 :func:`keep_sizes` with the sizes the job asked for (:func:`select_sizes`).
 
 Size names are matched as written in the file; a name that matches no size exactly but one
-size ignoring case (``m`` for ``M``) is taken as that size.
+size ignoring case (``m`` for ``M``), or one size that stands for the same letter size (``M``
+for ``Medium``, ``XXL`` for ``2XL``), is taken as that size.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from kitcut.errors import InputError, KitcutError
@@ -19,7 +21,43 @@ from kitcut.model import ImportReport, Piece
 
 __all__ = ["select_sizes", "keep_sizes", "size_key", "sorted_sizes", "UnknownSizeError"]
 
-_SIZE_ORDER = ["XXXS", "XXS", "XS", "S", "M", "L", "XL", "XXL", "2XL", "XXXL", "3XL", "4XL", "5XL"]
+#: words CADs write for letter sizes, as the letters they stand for
+_WORDS = (("EXTRA", "X"), ("SMALL", "S"), ("MEDIUM", "M"), ("LARGE", "L"))
+_LETTER = re.compile(r"(?:(\d+)X|(X*))(XS|S|M|L|XL)")
+
+
+def _letter_rank(s: str) -> float | None:
+    """M = 0, L = 1, XL = 2, ... S = -1, XS = -2, ...; a range (S/M) the mean of its ends.
+
+    Words count as their letters (``Small``, ``X-Large``, ``Extra Large``), ``2XL`` as
+    ``XXL``, and a bare ``2X`` / ``3X`` (plus sizes) as ``2XL`` / ``3XL``; None for any other
+    name.
+    """
+    u = re.sub(r"^SIZE\s*", "", s.strip().upper())
+    parts = [q for q in re.split(r"\s*[/|]\s*|\s+-\s+|(?<=[SML])-(?=[0-9XSML])", u) if q]
+    if not parts or len(parts) > 2:
+        return None
+    ranks = []
+    for q in parts:
+        for word, letter in _WORDS:
+            q = q.replace(word, letter)
+        q = re.sub(r"[\s\-_.]", "", q)
+        plus = re.fullmatch(r"(\d+)X", q)  # 1X, 2X, 3X: plus sizes, as XL, 2XL, 3XL
+        if plus:
+            q = plus.group(1) + "XL"
+        m = _LETTER.fullmatch(q)
+        if not m:
+            return None
+        n = int(m.group(1)) if m.group(1) else len(m.group(2))
+        tail = m.group(3)
+        if tail == "XS":
+            n, tail = n + 1, "S"
+        elif tail == "XL":
+            n, tail = n + 1, "L"
+        if n and tail == "M":
+            return None
+        ranks.append(0.0 if tail == "M" else (n + 1.0) * (1 if tail == "L" else -1))
+    return sum(ranks) / len(ranks)
 
 
 class UnknownSizeError(InputError):
@@ -35,16 +73,22 @@ class UnknownSizeError(InputError):
 def size_key(s: str):
     """Sort key of size names: XS < S < M < L < XL ..., then numbers, then the rest.
 
+    Letter sizes sort by what they stand for, however written (``Small``, ``X-Large``,
+    ``2XL``, ``S/M``); numeric sizes by their numbers (``34R`` < ``36S``, ``30x32`` <
+    ``32x30``); anything else by name, after both.
+
     >>> sorted(["L", "38", "S", "XL", "M", "36"], key=size_key)
     ['S', 'M', 'L', 'XL', '36', '38']
+    >>> sorted(["XL", "Large", "Small", "XS", "Medium", "2XL", "S/M"], key=size_key)
+    ['XS', 'Small', 'S/M', 'Medium', 'Large', 'XL', '2XL']
     """
-    u = s.upper()
-    if u in _SIZE_ORDER:
-        return (0, _SIZE_ORDER.index(u), "")
-    try:
-        return (1, float(s), "")
-    except ValueError:
-        return (2, 0, s)
+    rank = _letter_rank(s)
+    if rank is not None:
+        return (0, (rank,), s)
+    nums = re.findall(r"\d+(?:[.,]\d+)?", s)
+    if nums and re.match(r"^\D{0,4}\d", s.strip()):
+        return (1, tuple(float(n.replace(",", ".")) for n in nums), s)
+    return (2, (), s)
 
 
 def sorted_sizes(sizes: Iterable[str]) -> list[str]:
@@ -74,6 +118,8 @@ def select_sizes(available: Iterable[str], wanted: Iterable[str] | None, *, file
             hit = w
         else:
             folded = [s for s in have if s.casefold() == w.casefold()]
+            if not folded and _letter_rank(w) is not None:  # M for Medium, XL for X-Large
+                folded = [s for s in have if _letter_rank(s) == _letter_rank(w)]
             if len(folded) != 1:
                 raise UnknownSizeError(w, tuple(sorted_sizes(have)), what=what, file=file)
             hit = folded[0]

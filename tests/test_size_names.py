@@ -1,0 +1,69 @@
+"""Size names as CADs write them: order (``size_key``) and ``--sizes`` matching.
+
+Optitex writes ``Small``, ``Medium``, ``Large`` beside ``XS``, ``XL`` and ``2XL``; other
+exports write ``X-Large``, ``S/M``, ``2X`` (plus sizes), suit sizes (``38R``) or waist x
+inseam (``30x32``). Sizes must come out in garment order wherever they are listed.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from conftest import shared_file
+
+from kitcut.formats.reading.read import read_pattern
+from kitcut.formats.reading.sizes import UnknownSizeError, select_sizes, size_key, sorted_sizes
+
+#: each inner list holds names of one letter size, the lists in garment order
+LETTER_SIZES = [
+    ["XXXS", "3XS"], ["XXS", "2XS"], ["XS", "X-Small", "Extra Small"], ["S", "Small", "small"],
+    ["S/M", "S-M"], ["M", "Medium", "MEDIUM", "Size M"], ["M/L"], ["L", "Large"],
+    ["XL", "X-Large", "Extra Large", "1X"], ["XXL", "2XL", "2X", "XX-Large"], ["XXXL", "3XL", "3X"],
+    ["4XL", "4X"], ["5XL"],
+]
+
+
+def test_letter_sizes_sort_by_what_they_stand_for_however_written():
+    rng = random.Random(5)
+    for _ in range(50):
+        names = [rng.choice(group) for group in LETTER_SIZES]
+        shuffled = names[:]
+        rng.shuffle(shuffled)
+        assert sorted(shuffled, key=size_key) == names
+
+
+def test_letters_then_numbers_then_the_rest():
+    names = ["One Size", "38", "XL", "36", "Small", "10.5", "34R", "30x32", "32x30", "30x34", "2T"]
+    assert sorted_sizes(names) == ["Small", "XL", "2T", "10.5", "30x32", "30x34", "32x30", "34R", "36",
+                                   "38", "One Size"]
+
+
+def test_names_that_only_look_like_letters_are_not_letter_sizes():
+    # not a letter size: sorted by name after the numbers, never mistaken for M or L
+    assert [size_key(s)[0] for s in ("XM", "LM", "X", "MM", "SML")] == [2] * 5
+
+
+@pytest.mark.parametrize(("asked", "taken"), [("M", "Medium"), ("m", "Medium"), ("XXL", "2XL"),
+                                              ("Large", "Large"), ("x-large", "XL")])
+def test_sizes_option_takes_the_letter_for_the_word(asked, taken):
+    have = ["XS", "Small", "Medium", "Large", "XL", "2XL"]
+    assert select_sizes(have, [asked]) == (taken,)
+
+
+def test_an_ambiguous_or_unknown_letter_is_an_error_listing_sizes_in_order():
+    with pytest.raises(UnknownSizeError) as err:
+        select_sizes(["Medium", "M", "Small"], ["med"])
+    assert "(it has Small, M, Medium)" in str(err.value)
+    with pytest.raises(UnknownSizeError, match=r"no size 'XL'.*\(it has Small, Medium\)"):
+        select_sizes(["Medium", "Small"], ["XL"])
+
+
+def test_real_optitex_sizes_in_garment_order_and_m_selects_medium():
+    path = shared_file("dxf", "optitex25_basic-tee_plain-dxf_cm.dxf")
+    pattern = read_pattern(path)
+    sizes = sorted_sizes(p.size for p in pattern.pieces)
+    assert sizes == ["XS", "Small", "Medium", "Large", "XL", "2XL", "3XL", "4XL"]
+    one = read_pattern(path, sizes=("M",))
+    assert {p.size for p in one.pieces} == {"Medium"}
+    assert sorted(p.name for p in one.pieces) == ["Back", "Front", "Neck Binding", "Right Sleeve"]
