@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from kitcut.errors import KitcutError, OrderError
-from kitcut.formats.reading.sizes import UnknownSizeError, size_key
+from kitcut.formats.reading.sizes import UnknownSizeError, select_sizes, size_key
 from kitcut.kits.matching import apply_match_file, find_match_file
 from kitcut.kits.order import Fabric, Order
 from kitcut.kits.quantities import apply_quantities
@@ -114,7 +114,8 @@ def _default_reader(path: Path, units: str | None, sizes=None, *, encoding: str 
 
 def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[str, int]]:
     """The pattern of garment ``g`` (only its sizes, when the reader can say) and its garments
-    per size under the file's own size names (``m`` for a file's ``M`` is that size)."""
+    per size under the file's own size names (``m`` for a file's ``M``, ``M`` for its
+    ``Medium``: see :func:`~kitcut.formats.reading.sizes.select_sizes`)."""
     if reader is None:
         try:
             pattern = _default_reader(g.pattern, g.units, sizes=list(g.sizes), encoding=g.encoding,
@@ -130,11 +131,11 @@ def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[s
     wanted: dict[str, int] = {}
     for size, n in g.sizes.items():
         if have and size not in have:
-            folded = [s for s in have if s.casefold() == size.casefold()]
-            if len(folded) != 1:
+            try:
+                (size,) = select_sizes(have, [size])
+            except UnknownSizeError:
                 raise OrderError(f"garments[{gi}].sizes.{size}: {g.pattern.name} has no size {size!r} "
-                                 f"(it has {', '.join(sorted(have, key=size_key))})", file=file)
-            size = folded[0]
+                                 f"(it has {', '.join(sorted(have, key=size_key))})", file=file) from None
         wanted[size] = wanted.get(size, 0) + n
     return pattern, wanted
 

@@ -12,8 +12,11 @@ import random
 import pytest
 from conftest import shared_file
 
+from kitcut.errors import OrderError
 from kitcut.formats.reading.read import read_pattern
 from kitcut.formats.reading.sizes import UnknownSizeError, select_sizes, size_key, sorted_sizes
+from kitcut.kits.order import load_order
+from kitcut.kits.plan import plan_order
 
 #: each inner list holds names of one letter size, the lists in garment order
 LETTER_SIZES = [
@@ -67,3 +70,23 @@ def test_real_optitex_sizes_in_garment_order_and_m_selects_medium():
     one = read_pattern(path, sizes=("M",))
     assert {p.size for p in one.pieces} == {"Medium"}
     assert sorted(p.name for p in one.pieces) == ["Back", "Front", "Neck Binding", "Right Sleeve"]
+
+
+def test_an_order_names_sizes_as_the_cli_does(tmp_path):
+    """``sizes = { M = 1, "x-large" = 2 }`` in an order takes the real file's Medium and XL."""
+    src = shared_file("dxf", "optitex25_basic-tee_plain-dxf_cm.dxf")
+    (tmp_path / "tee.dxf").write_bytes(src.read_bytes())
+    (tmp_path / "order.toml").write_text(
+        '[order]\nid = "W-1"\ncustomer = "c"\n\n[[garments]]\npattern = "tee.dxf"\n'
+        'sizes = { M = 1, "x-large" = 2 }\nquantities = { "*" = 1 }\n\n'
+        '[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\n')
+    plan = plan_order(load_order(tmp_path / "order.toml"))
+    (jersey,) = plan.fabrics
+    garments = {}
+    for kp in jersey.kit_pieces:
+        garments[kp.size] = garments.get(kp.size, 0) + kp.garments
+    assert garments == {"Medium": 4, "XL": 8}  # four pieces a garment: back, front, sleeve, binding
+    bad = tmp_path / "bad.toml"
+    bad.write_text((tmp_path / "order.toml").read_text().replace("M = 1", "XXXL5 = 1"))
+    with pytest.raises(OrderError, match=r"has no size 'XXXL5' \(it has XS, Small, Medium, Large, XL, 2XL"):
+        plan_order(load_order(bad))
