@@ -63,28 +63,39 @@ def standin(ring: np.ndarray, offset: float, *, name: str = "") -> np.ndarray:
     return np.ascontiguousarray(out)
 
 
-def poles(ring: np.ndarray, *, max_poles: int = 16, coverage: float = 0.93) -> np.ndarray:
-    """Disjoint inscribed circles ``float64[m, 3]`` (cx, cy, r) of ``ring``, largest first."""
+def poles(ring: np.ndarray, *, max_poles: int = 10, coverage: float = 0.93, most: int = 24,
+          enough: float = 0.8) -> np.ndarray:
+    """Disjoint inscribed circles ``float64[m, 3]`` (cx, cy, r) of ``ring``, largest first.
+
+    Circles are added, largest first, until they cover ``coverage`` of the area, or there
+    are ``max_poles`` of them covering ``enough`` of it, or ``most`` of them. A circle smaller
+    than 2 % of the diameter of the ring (or, for a long narrow piece, than half its first
+    circle) is too small to steer the search and ends the list: a binding or waistband 30
+    times as long as it is wide gets a row of equal circles along its length.
+    """
     poly = Polygon(ring)
     minx, miny, maxx, maxy = poly.bounds
     diam = float(np.hypot(maxx - minx, maxy - miny))
     rest = poly
     out: list[tuple[float, float, float]] = []
     covered = 0.0
-    while len(out) < max_poles and not rest.is_empty:
+    smallest = 0.0
+    while len(out) < most and not (len(out) >= max_poles and covered >= enough * poly.area):
         parts = [g for g in getattr(rest, "geoms", [rest]) if g.geom_type == "Polygon" and g.area > 0]
         if not parts:
             break
         parts.sort(key=lambda g: -g.area)
         best = None
         for g in parts[:2]:
-            line = shapely.maximum_inscribed_circle(g, tolerance=diam * 0.01)
+            line = shapely.maximum_inscribed_circle(g, tolerance=diam * 0.002)
             (cx, cy), _ = line.coords
             r = line.length
             if best is None or r > best[2]:
                 best = (cx, cy, r)
-        if best is None or best[2] <= 0 or (out and best[2] < 0.02 * diam):
+        if best is None or best[2] <= 0 or best[2] < smallest:
             break
+        if not out:
+            smallest = min(0.02 * diam, 0.5 * best[2])
         out.append(best)
         disk = Point(best[0], best[1]).buffer(best[2], quad_segs=16)
         covered += disk.area

@@ -120,6 +120,44 @@ def test_standins_inflate_never_shrink(offset):
                 assert np.hypot(x - x2, y - y2) >= (r + r2) * 0.98
 
 
+@pytest.mark.parametrize(("aspect", "share"), [(10, 0.6), (30, 0.5), (60, 0.3)])
+def test_long_narrow_pieces_get_a_row_of_poles(aspect, share):
+    """A binding or waistband (straight, or bent like a neckband) is covered along its length.
+
+    Poles smaller than 2 % of the diameter used to be dropped, so a strip more than 25 times as
+    long as it is wide got one circle at its middle: the overlap proxy could not tell how deep
+    another piece lay in its ends. (24 poles at most: a strip 60 times as long as it is wide is
+    covered to a third.)
+    """
+    width = 20.0
+    straight = np.array([[0, 0], [aspect * width, 0], [aspect * width, width], [0, width]], dtype=float)
+    t = np.linspace(0.0, np.pi, 90)
+    rad = aspect * width / np.pi  # a half ring of the same length
+    bent = np.vstack([np.column_stack([np.cos(t), np.sin(t)]) * (rad + width / 2),
+                      np.column_stack([np.cos(t[::-1]), np.sin(t[::-1])]) * (rad - width / 2)])
+    for ring in (straight, bent):
+        pl = poles(ring)
+        disks = shapely.union_all([Point(x, y).buffer(r, quad_segs=16) for x, y, r in pl])
+        assert disks.area >= share * Polygon(ring).area, (aspect, len(pl))
+        for i, (x, y, r) in enumerate(pl):
+            assert Polygon(ring).buffer(1e-9 * (1 + r)).contains(Point(x, y).buffer(r * 0.999))
+            for x2, y2, r2 in pl[i + 1:]:
+                assert np.hypot(x - x2, y - y2) >= (r + r2) * 0.98
+
+
+def test_poles_stop_at_their_limits():
+    """At most 10 poles once they cover 80 % of a piece, never more than 24."""
+    rng = np.random.default_rng(8)
+    for ring in [naive.random_polygon(rng, n=12) for _ in range(10)]:
+        pl = poles(ring)
+        assert 1 <= len(pl) <= 24
+        if len(pl) > 10:  # the first ten covered less than 80 %
+            first = sum(np.pi * r * r for _, _, r in pl[:10])
+            assert first < 0.8 * Polygon(ring).area
+    strip = np.array([[0, 0], [4000.0, 0], [4000.0, 10.0], [0, 10.0]])
+    assert len(poles(strip)) == 24
+
+
 def test_engine_overlap_matrix_matches_shapely():
     """The engine's overlap of two pieces is > 0 exactly when their stand-ins intersect."""
     rng = np.random.default_rng(6)
