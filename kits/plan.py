@@ -116,13 +116,16 @@ def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[s
     """The pattern of garment ``g`` (only its sizes, when the reader can say) and its garments
     per size under the file's own size names (``m`` for a file's ``M``, ``M`` for its
     ``Medium``: see :func:`~kitcut.formats.reading.sizes.select_sizes`)."""
+    def no_size(exc: UnknownSizeError) -> OrderError:
+        return OrderError(f"garments[{gi}].sizes.{exc.size}: {g.pattern.name} has no size {exc.size!r} "
+                          f"(it has {', '.join(exc.available)})", file=file)
+
     if reader is None:
         try:
             pattern = _default_reader(g.pattern, g.units, sizes=list(g.sizes), encoding=g.encoding,
                                       rules=g.rules or False)
         except UnknownSizeError as exc:
-            raise OrderError(f"garments[{gi}].sizes.{exc.size}: {g.pattern.name} has no size {exc.size!r} "
-                             f"(it has {', '.join(exc.available)})", file=file) from None
+            raise no_size(exc) from None
     else:
         extra = {**({"encoding": g.encoding} if g.encoding else {}),
                  **({"rules": g.rules} if g.rules else {})}
@@ -130,12 +133,11 @@ def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[s
     have = pattern.size_names
     wanted: dict[str, int] = {}
     for size, n in g.sizes.items():
-        if have and size not in have:
+        if have:
             try:
                 (size,) = select_sizes(have, [size])
-            except UnknownSizeError:
-                raise OrderError(f"garments[{gi}].sizes.{size}: {g.pattern.name} has no size {size!r} "
-                                 f"(it has {', '.join(sorted(have, key=size_key))})", file=file) from None
+            except UnknownSizeError as exc:
+                raise no_size(exc) from None
         wanted[size] = wanted.get(size, 0) + n
     return pattern, wanted
 

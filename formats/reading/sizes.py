@@ -118,8 +118,9 @@ def select_sizes(available: Iterable[str], wanted: Iterable[str] | None, *, file
             hit = w
         else:
             folded = [s for s in have if s.casefold() == w.casefold()]
-            if not folded and _letter_rank(w) is not None:  # M for Medium, XL for X-Large
-                folded = [s for s in have if _letter_rank(s) == _letter_rank(w)]
+            rank = _letter_rank(w)
+            if not folded and rank is not None:  # M for Medium, XL for X-Large
+                folded = [s for s in have if _letter_rank(s) == rank]
             if len(folded) != 1:
                 raise UnknownSizeError(w, tuple(sorted_sizes(have)), what=what, file=file)
             hit = folded[0]
