@@ -360,3 +360,68 @@ def test_attrib_and_mtext_texts(tmp_path):
     pat = read_pattern(save(doc, tmp_path))
     (p,) = pat.pieces
     assert (p.name, p.quantity, p.flipped, pat.units_rule) == ("Yoke", 2, 1, "Units text")
+
+
+# -- where texts stand ----------------------------------------------------------------------------
+SQUARES = {"LEFT": (0.0, 0.0), "RIGHT": (500.0, 0.0), "TOP": (0.0, 500.0)}
+
+
+@pytest.mark.parametrize("extrusion", [(0, 0, 1), (0, 0, -1), (0.6, 0.0, 0.8), (0.0, -0.28, -0.96)])
+def test_texts_in_any_extrusion_name_the_piece_they_stand_in(tmp_path, extrusion):
+    """TEXT and ATTRIB keep their insertion point in the entity's own (OCS) coordinates; a text
+    turned over (extrusion -Z, as some CADs mirror) stands where its OCS point maps in the world,
+    not at the raw numbers. MTEXT is in world coordinates whatever its extrusion."""
+    from ezdxf.math import OCS, Vec3
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    ocs = OCS(extrusion)
+    for k, (name, (x0, y0)) in enumerate(SQUARES.items()):
+        msp.add_lwpolyline([(x0, y0), (x0 + 300, y0), (x0 + 300, y0 + 300), (x0, y0 + 300)], close=True)
+        mid = Vec3(x0 + 150, y0 + 150, 0)
+        if k == 2:  # MTEXT: world coordinates
+            msp.add_mtext(f"Piece Name: {name}", dxfattribs={"insert": mid, "extrusion": extrusion})
+        else:
+            msp.add_text(f"Piece Name: {name}", dxfattribs={"insert": ocs.from_wcs(mid), "extrusion": extrusion,
+                                                            "height": 10})
+    pat = read_pattern(save(doc, tmp_path))
+    got = {p.name: tuple(np.round(np.asarray(p.outline).min(axis=0))) for p in pat.pieces}
+    assert got == {n: xy for n, xy in SQUARES.items()}
+    assert not [w for w in pat.report.warnings if "second" in w.message]
+
+
+def test_text_point_of_a_turned_over_text_in_the_aama_reader():
+    """The AAMA reader places grade-rule labels by their text points: a turned-over TEXT, ATTRIB
+    or ATTDEF gives its world point, the same as an upright one."""
+    from ezdxf.math import OCS, Vec3
+
+    from kitcut.formats.reading.dxf_fast import from_ezdxf_entity
+
+    doc = ezdxf.new("R2010")
+    blk = doc.blocks.new("B")
+    ocs = OCS((0, 0, -1))
+    p = Vec3(120.0, 35.0, 0.0)
+    t = blk.add_text("# 7", dxfattribs={"insert": ocs.from_wcs(p), "extrusion": (0, 0, -1)})
+    a = blk.add_attdef("PIECE_NAME", ocs.from_wcs(p), dxfattribs={"extrusion": (0, 0, -1)})
+    up = blk.add_text("# 8", dxfattribs={"insert": p})
+    for e in (t, a, up):
+        ent = from_ezdxf_entity(e, 0.1)
+        assert (ent.x, ent.y) == pytest.approx((120.0, 35.0))
+
+
+def test_second_name_text_keeps_the_one_inside_and_says_so(tmp_path):
+    """A name text outside every piece goes to the nearest piece, but never displaces the name
+    written inside it; the one not used is reported, naming the piece and both texts."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_text("Piece Name: OUTER", dxfattribs={"insert": (-80, 20), "height": 10})  # first in the file
+    msp.add_lwpolyline(RECT, close=True)
+    msp.add_text("Piece Name: INNER", dxfattribs={"insert": (40, 20), "height": 10})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.name == "INNER"
+    (w,) = [w for w in pat.report.warnings if "second 'name' text" in w.message]
+    assert "'INNER' kept" in w.message and "'OUTER' not used" in w.message
+    assert w.piece == "INNER" and "TEXT" in (w.entity or "")

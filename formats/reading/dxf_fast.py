@@ -258,7 +258,7 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
 def from_ezdxf_entity(e, flat_tol: float) -> Ent:
     """An :class:`Ent` of an ezdxf entity (curves flattened to ``flat_tol`` drawing units)."""
     from kitcut.formats.reading.chains import CURVE_TYPES, entity_points
-    from kitcut.formats.reading.texts import entity_text
+    from kitcut.formats.reading.texts import entity_text, text_insert
 
     t = e.dxftype()
     if not e.dxf.is_supported("layer"):  # a type ezdxf does not know (e.g. a damaged name): no geometry
@@ -276,9 +276,9 @@ def from_ezdxf_entity(e, flat_tol: float) -> Ent:
         a = e.dxf.get("angle", None)
         ent.angle = None if a is None else float(a)
     elif t in ("TEXT", "MTEXT", "ATTRIB", "ATTDEF"):
-        ins = e.dxf.get("insert", None)
+        ins = text_insert(e)
         if ins is not None:
-            ent.x, ent.y, ent.z = ins.x, ins.y, ins.z
+            ent.x, ent.y, ent.z = ins
         ent.text = entity_text(e) if t == "MTEXT" else dxf_text(e.dxf.get("text", "") or "")
         ent.tag = unescape(e.dxf.get("tag", "") or "") if t in ("ATTRIB", "ATTDEF") else ""
     elif t == "INSERT":

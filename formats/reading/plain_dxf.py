@@ -25,7 +25,7 @@ import numpy as np
 from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points
 from kitcut.formats.reading.outline import Fixer
-from kitcut.formats.reading.texts import entity_text, parse_text
+from kitcut.formats.reading.texts import entity_text, parse_text, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
 from kitcut.model import ImportReport
 from kitcut.model.geometry import ring_area
@@ -202,17 +202,27 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         fixer.report.warn(f"{guessed} piece(s) without a grain layer: the only free straight line inside "
                           "each was taken for its grain line")
     style: dict = {}
+    placed = []  # (piece or None, inside, key-value, entity): texts inside a piece before loose ones
     for (x, y), txt, layer, e in texts:
         kv = parse_text(txt)
         p = np.array([[x * scale, y * scale]])
         i = owner(p, layer)
+        inside = i is not None
         if i is None and kv and kv[0] not in ("style", "units"):
             i = nearest(p[0], layer)
+        placed.append((i, inside, kv, e))
+    placed.sort(key=lambda t: not t[1])
+    for i, inside, kv, e in placed:
         if i is not None and kv and kv[0] == "annotation":
             if kv[1]:
                 raws[i].annotations.append(kv[1])
         elif i is not None and kv and kv[0] not in ("style", "units"):
-            raws[i].texts.setdefault(kv[0], kv[1])
+            have = raws[i].texts.setdefault(kv[0], kv[1])
+            if have != kv[1] and final:
+                where = "inside it" if inside else "outside every piece, nearest to it"
+                fixer.report.warn(f"a second '{kv[0]}' text for one piece ({where}): '{have}' kept, "
+                                  f"'{kv[1]}' not used", piece=raws[i].texts.get("name") or raws[i].key,
+                                  entity=describe(e))
         elif kv and kv[0] in ("style", "units"):
             style.setdefault(kv[0], kv[1])
         elif final:
@@ -296,11 +306,11 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         t = e.dxftype()
         layer = e.dxf.get("layer", "0")
         if t in ("TEXT", "MTEXT", "ATTRIB"):
-            ins = e.dxf.get("insert", None)
+            ins = text_insert(e)
             if ins is None:
                 skips.add("texts kitcut does not use", e, None)
                 continue
-            texts.append(((ins.x, ins.y), entity_text(e) or "", layer, e))
+            texts.append((ins[:2], entity_text(e) or "", layer, e))
         elif t == "POINT":
             loc = e.dxf.location
             points.append(((loc.x, loc.y, loc.z), layer, e))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["KEYS", "parse_text", "parse_quantity", "entity_text", "dxf_text", "unescape", "escape"]
+__all__ = ["KEYS", "parse_text", "parse_quantity", "entity_text", "text_insert", "dxf_text", "unescape", "escape"]
 
 #: Normalised key (lower case, no spaces) -> field name.
 KEYS = {
@@ -141,3 +141,20 @@ def entity_text(e) -> str | None:
             return f"{tag.replace('_', ' ')}: {text}" if tag else text
         return text
     return None
+
+
+def text_insert(e) -> tuple[float, float, float] | None:
+    """Where a TEXT, MTEXT, ATTRIB or ATTDEF entity stands, in world coordinates.
+
+    TEXT, ATTRIB and ATTDEF store their insertion point in the entity's own coordinate
+    system: a text whose extrusion is not +Z (a drawing mirrored by turning it over, as some
+    CADs do) has its x, or more, turned round. MTEXT stores world coordinates.
+    """
+    ins = e.dxf.get("insert", None)
+    if ins is None:
+        return None
+    if e.dxftype() != "MTEXT":
+        ext = e.dxf.get("extrusion", None)
+        if ext is not None and (abs(ext[0]) > 1e-12 or abs(ext[1]) > 1e-12 or ext[2] <= 0):
+            ins = e.ocs().to_wcs(ins)
+    return float(ins[0]), float(ins[1]), float(ins[2])
