@@ -383,8 +383,8 @@ def test_texts_in_any_extrusion_name_the_piece_they_stand_in(tmp_path, extrusion
         if k == 2:  # MTEXT: world coordinates
             msp.add_mtext(f"Piece Name: {name}", dxfattribs={"insert": mid, "extrusion": extrusion})
         else:
-            msp.add_text(f"Piece Name: {name}", dxfattribs={"insert": ocs.from_wcs(mid), "extrusion": extrusion,
-                                                            "height": 10})
+            attribs = {"insert": ocs.from_wcs(mid), "extrusion": extrusion, "height": 10}
+            msp.add_text(f"Piece Name: {name}", dxfattribs=attribs)
     pat = read_pattern(save(doc, tmp_path))
     got = {p.name: tuple(np.round(np.asarray(p.outline).min(axis=0))) for p in pat.pieces}
     assert got == {n: xy for n, xy in SQUARES.items()}

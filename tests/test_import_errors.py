@@ -60,6 +60,60 @@ def test_truncated_file(tmp_path):
     assert "truncated DXF: the file ends without the EOF marker" in fails(p)
 
 
+def _aama_and_plain(tmp_path) -> dict:
+    """The bytes of a two-piece AAMA file (fast reader) and of a plain R2010 drawing (ezdxf)."""
+    doc = aama_doc()
+    add_piece(doc, "A_M", [RECT], closed=True, texts=["Piece Name: A", "Size: M"])
+    add_piece(doc, "B_M", [[(0, 0), (60, 0), (60, 40), (0, 40)]], closed=True,
+              texts=["Piece Name: B", "Size: M"])
+    plain = ezdxf.new("R2010")
+    plain.header["$INSUNITS"] = 4
+    plain.modelspace().add_lwpolyline(RECT, close=True)
+    plain.modelspace().add_text("Piece Name: P", dxfattribs={"insert": (20, 20)})
+    return {"aama": save(doc, tmp_path, "a.dxf").read_bytes(),
+            "plain": save(plain, tmp_path, "p.dxf").read_bytes()}
+
+
+def _pieces(path) -> list:
+    from kitcut.formats.reading.read import read_pattern
+
+    pat = read_pattern(path)
+    return [(p.name, round(p.area, 6)) for p in pat.pieces], [w.message for w in pat.report.warnings]
+
+
+@pytest.mark.parametrize("tail", [b"\x00" * 700, b"\x1a", b"\r\n\x1a\x00\x00", b"\n\n  \n"])
+@pytest.mark.parametrize("kind", ["aama", "plain"])
+def test_padding_after_eof_is_ignored_and_reported(tmp_path, kind, tail):
+    """NUL padding (block-wise copies) and the DOS end-of-file mark Ctrl-Z after ``EOF``: the file
+    reads as it would without them; only real padding (not blank lines) is reported."""
+    whole = _aama_and_plain(tmp_path)[kind]
+    clean, _ = _pieces(tmp_path / ("a.dxf" if kind == "aama" else "p.dxf"))
+    padded = tmp_path / "padded.dxf"
+    padded.write_bytes(whole + tail)
+    got, warnings = _pieces(padded)
+    assert got == clean and len(got) == (2 if kind == "aama" else 1)
+    said = [w for w in warnings if "padding after the EOF marker" in w]
+    assert len(said) == (0 if tail.strip() == b"" else 1)
+
+
+@pytest.mark.parametrize("kind", ["aama", "plain"])
+def test_missing_eof_after_a_complete_section_is_read_and_reported(tmp_path, kind):
+    whole = _aama_and_plain(tmp_path)[kind]
+    clean, _ = _pieces(tmp_path / ("a.dxf" if kind == "aama" else "p.dxf"))
+    body = whole.rstrip()
+    assert body.endswith(b"EOF")
+    cut = tmp_path / "no-eof.dxf"
+    cut.write_bytes(body[: -len(b"EOF")].rstrip()[: -1].rstrip() + b"\n")  # the last "0" and "EOF" gone
+    assert cut.read_bytes().rstrip().endswith(b"ENDSEC")
+    got, warnings = _pieces(cut)
+    assert got == clean
+    assert any("without the EOF marker" in w for w in warnings)
+    # cut inside the last section: still refused
+    inside = tmp_path / "inside.dxf"
+    inside.write_bytes(body[: body.rindex(b"ENDSEC")].rstrip() + b"\n")
+    assert "truncated DXF" in fails(inside)
+
+
 def test_garbage_inside_a_dxf(tmp_path):
     p = tmp_path / "bad.dxf"
     p.write_text("0\nSECTION\n2\nENTITIES\n0\nLINE\n8\n0\n10\nnot-a-number\n0\nENDSEC\n0\nEOF\n")

@@ -52,7 +52,17 @@ def looks_like_dxf(head: bytes) -> bool:
     return len(lines) >= 2 and lines[0] in ("0", "999") and (lines[0] == "999" or lines[1] == "SECTION")
 
 
-def _read_bytes(path, file: str) -> bytes:
+#: bytes some systems leave after the last line: NUL padding, the DOS end-of-file mark (Ctrl-Z)
+_PADDING = b"\x00\x1a \t\r\n"
+
+
+def _read_bytes(path, file: str, report: ImportReport) -> tuple[bytes, bool]:
+    """``(data, mended)``: the file's bytes, checked to be a whole DXF.
+
+    A file padded after its ``EOF`` (NUL bytes, Ctrl-Z) is read without the padding, and one
+    that ends right after a complete section but lacks the ``EOF`` line is read as if it were
+    there; both are reported, and ``mended`` says the bytes differ from the file's. A file that
+    stops inside a section is refused as truncated."""
     p = Path(path)
     try:
         data = p.read_bytes()
@@ -62,14 +72,24 @@ def _read_bytes(path, file: str) -> bytes:
         raise DXFFormatError("empty file (0 bytes), not a DXF", file=file)
     if not looks_like_dxf(data[:512]):
         raise DXFFormatError("not a DXF file (it does not start with a DXF section)", file=file)
-    tail = data[-256:]
-    if not data.startswith(b"AutoCAD Binary DXF"):
-        lines = [ln.strip() for ln in tail.decode("latin-1").splitlines() if ln.strip()]
-        if not lines or lines[-1].upper() != "EOF":
-            last = lines[-1][:40] if lines else ""
-            raise DXFFormatError(f"truncated DXF: the file ends without the EOF marker (last line {last!r})",
-                                 file=file)
-    return data
+    if data.startswith(b"AutoCAD Binary DXF"):
+        return data, False
+    body = data.rstrip(_PADDING)
+    lines = [ln.strip() for ln in body[-256:].decode("latin-1").splitlines() if ln.strip()]
+    last = lines[-1].upper() if lines else ""
+    if last == "EOF":
+        if len(body) == len(data.rstrip(b" \t\r\n")):
+            return data, False
+        report.warn(f"{len(data) - len(body)} byte(s) of padding after the EOF marker (NUL or Ctrl-Z): "
+                    "ignored")
+        return body + b"\n", True
+    if last == "ENDSEC" and len(lines) >= 2 and lines[-2] == "0":
+        report.warn("the file ends after a complete section but without the EOF marker: read as if it "
+                    "were there; check that every piece is listed")
+        return body + b"\n0\nEOF\n", True
+    tail = lines[-1][:40] if lines else ""
+    raise DXFFormatError(f"truncated DXF: the file ends without the EOF marker (last line {tail!r})",
+                         file=file)
 
 
 def _has_modelspace(doc) -> bool:
@@ -81,21 +101,29 @@ def _has_modelspace(doc) -> bool:
 
 
 def open_dxf(path, report: ImportReport, *, file: str, text: TextDecision | None = None,
-             data: bytes | None = None):
+             data: bytes | None = None, mended: bool = False):
     """The ezdxf document of ``path`` (strict reader first, then the recovering one);
     :class:`DXFFormatError` when the file cannot be read.
 
     ``text`` is the encoding decided for the file's texts (:mod:`kitcut.formats.reading.encoding`):
     the strict reader decodes with it; the recovering reader, which takes no encoding, reads
-    ``data`` with its texts rewritten as ``\\U+XXXX`` escapes."""
+    ``data`` with its texts rewritten as ``\\U+XXXX`` escapes. ``mended``: ``data`` differs
+    from the file (see :func:`_read_bytes`) and is what both readers read."""
     import io
+    import tempfile
 
     import ezdxf
     from ezdxf import recover
 
     codec = text.codec if text is not None and text.rule != "ascii" else None
     try:
-        doc = ezdxf.readfile(str(path), encoding=codec, errors="replace")
+        if mended:
+            with tempfile.TemporaryDirectory(prefix="kitcut-") as tmp:
+                copy = Path(tmp) / "mended.dxf"
+                copy.write_bytes(data)
+                doc = ezdxf.readfile(str(copy), encoding=codec, errors="replace")
+        else:
+            doc = ezdxf.readfile(str(path), encoding=codec, errors="replace")
         if _has_modelspace(doc):
             return doc
     except Exception:  # noqa: BLE001 - any strict-reader failure: try the recovering reader
@@ -104,6 +132,8 @@ def open_dxf(path, report: ImportReport, *, file: str, text: TextDecision | None
         if codec is not None:
             raw = data if data is not None else Path(path).read_bytes()
             doc, auditor = recover.read(io.BytesIO(transcode(raw, text)), errors="replace")
+        elif mended:
+            doc, auditor = recover.read(io.BytesIO(data), errors="replace")
         else:
             doc, auditor = recover.readfile(str(path), errors="replace")
     except Exception as exc:  # noqa: BLE001
@@ -300,7 +330,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
     if not tolerance > 0:
         raise InputError(f"--tolerance must be positive, got {tolerance:g}", file=file)
     report = ImportReport()
-    raw_bytes = _read_bytes(path, file)
+    raw_bytes, mended = _read_bytes(path, file, report)
     try:
         text = decide_encoding(raw_bytes, encoding, report=report)
     except KitcutError as exc:
@@ -317,7 +347,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
         if data is not None and not data.msp:
             hint = _unused_blocks(data)
             raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
-        doc = open_dxf(path, report, file=file, text=text, data=raw_bytes)
+        doc = open_dxf(path, report, file=file, text=text, data=raw_bytes, mended=mended)
         if len(doc.modelspace()) == 0:
             hint = _unused_blocks(from_ezdxf_doc(doc, 1.0)) if len(doc.blocks) > 2 else ""
             raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["KEYS", "parse_text", "parse_quantity", "entity_text", "text_insert", "dxf_text", "unescape", "escape"]
+__all__ = [
+    "KEYS", "parse_text", "parse_quantity", "entity_text", "text_insert", "dxf_text", "unescape", "escape",
+]
 
 #: Normalised key (lower case, no spaces) -> field name.
 KEYS = {
