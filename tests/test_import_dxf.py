@@ -425,3 +425,25 @@ def test_second_name_text_keeps_the_one_inside_and_says_so(tmp_path):
     (w,) = [w for w in pat.report.warnings if "second 'name' text" in w.message]
     assert "'INNER' kept" in w.message and "'OUTER' not used" in w.message
     assert w.piece == "INNER" and "TEXT" in (w.entity or "")
+
+
+def test_minsert_grid_places_every_copy(tmp_path):
+    """A MINSERT (a block placed as a grid of rows x columns) is every copy of the grid: a plain
+    drawing gets a piece per cell, an AAMA piece block counts each cell as an INSERT."""
+    plain = ezdxf.new("R2010")
+    plain.header["$INSUNITS"] = 4
+    blk = plain.blocks.new("SQ")
+    blk.add_lwpolyline([(0, 0), (100, 0), (100, 100), (0, 100)], close=True)
+    blk.add_text("Piece Name: SQ", dxfattribs={"insert": (50, 50)})
+    plain.modelspace().add_blockref("SQ", (0, 0)).grid(size=(2, 3), spacing=(200, 250))
+    pat = read_pattern(save(plain, tmp_path, "plain.dxf"))
+    corners = sorted(tuple(np.round(np.asarray(p.outline).min(axis=0))) for p in pat.pieces)
+    assert [p.name for p in pat.pieces] == ["SQ"] * 6
+    assert corners == sorted((c * 250.0, r * 200.0) for r in range(2) for c in range(3))
+
+    doc = aama_doc()
+    add_piece(doc, "A_M", [RECT], closed=True, texts=["Piece Name: A", "Size: M"], inserts=0)
+    add_piece(doc, "B_M", [RECT], closed=True, texts=["Piece Name: B", "Size: M"])
+    doc.modelspace().add_blockref("A_M", (0, 0)).grid(size=(1, 3), spacing=(0, 200))
+    pat = both(save(doc, tmp_path, "aama.dxf"))
+    assert sorted((p.name, p.quantity) for p in pat.pieces) == [("A", 3), ("B", 1)]

@@ -150,6 +150,7 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
         B42 = _column(codes, vals, owner, n, 42, 0.0)
         EXZ = _column(codes, vals, owner, n, 230, 1.0)
         FL = _column(codes, vals, owner, n, 70, 0.0)
+        ROWS = _column(codes, vals, owner, n, 71, 0.0)  # MINSERT rows (70: its columns)
     except ValueError:
         return None
     layers = {k: decode(v) for k, v in _strings(codes, vals, owner, 8).items()}
@@ -230,6 +231,8 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
             target.append(Ent(typ, layer, handle, x=X[k], y=Y[k], z=Z[k], text=texts.get(k, ""),
                               tag=tags.get(k, "").strip() if typ != "TEXT" else ""))
         elif typ == "INSERT":
+            if FL[k] > 1 or ROWS[k] > 1:
+                return None  # a MINSERT (a grid of copies): ezdxf places each one
             name = names.get(k, "").strip()
             rot = 0.0 if math.isnan(ANG[k]) else ANG[k]
             ent = Ent("INSERT", layer, handle, name=name)
@@ -291,7 +294,12 @@ def from_ezdxf_entity(e, flat_tol: float) -> Ent:
 
 def from_ezdxf_doc(doc, flat_tol: float) -> DxfData:
     """Convert a whole ezdxf document (model space and named blocks)."""
-    msp = [from_ezdxf_entity(e, flat_tol) for e in doc.modelspace()]
+    msp = []
+    for e in doc.modelspace():
+        if e.dxftype() == "INSERT" and e.mcount > 1:
+            msp += [from_ezdxf_entity(one, flat_tol) for one in e.multi_insert()]  # a MINSERT's copies
+        else:
+            msp.append(from_ezdxf_entity(e, flat_tol))
     blocks = {}
     for blk in doc.blocks:
         if blk.name.startswith("*"):

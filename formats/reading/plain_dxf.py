@@ -52,7 +52,9 @@ def _entities(doc, skips, report):
                     report.skip("INSERT nested too deep; not used", entity=describe(e))
                     continue
                 try:
-                    walk(list(e.virtual_entities()), depth + 1)
+                    # a MINSERT (rows x columns of the block) places every one of its copies
+                    for one in (e.multi_insert() if e.mcount > 1 else (e,)):
+                        walk(list(one.virtual_entities()), depth + 1)
                 except Exception as exc:  # noqa: BLE001 - a broken block reference
                     report.skip(f"INSERT could not be exploded ({exc})", entity=describe(e))
                 continue
