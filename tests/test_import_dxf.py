@@ -447,3 +447,78 @@ def test_minsert_grid_places_every_copy(tmp_path):
     doc.modelspace().add_blockref("A_M", (0, 0)).grid(size=(1, 3), spacing=(0, 200))
     pat = both(save(doc, tmp_path, "aama.dxf"))
     assert sorted((p.name, p.quantity) for p in pat.pieces) == [("A", 3), ("B", 1)]
+
+
+# -- an outline drawn twice -------------------------------------------------------------------------
+TWIN_PIECE = [(0, 0), (300, 0), (300, 200), (150, 260), (0, 200)]
+
+
+def test_same_ring_ignores_start_direction_and_vertices_only():
+    from kitcut.formats.reading.outline import same_ring
+
+    a = np.array(TWIN_PIECE, float)
+    b = np.roll(a, 2, axis=0)[::-1]  # another start, the other way round
+    ends = zip(a, np.roll(a, -1, axis=0), strict=True)
+    dense = np.concatenate([np.linspace(p, q, 5, endpoint=False) for p, q in ends])
+    assert same_ring(a, b, 0.2) and same_ring(a, dense, 0.2)
+    assert not same_ring(a, a + (0.5, 0.0), 0.2)  # half a millimetre off: two lines
+    graded = (a - a.mean(axis=0)) * 1.01 + a.mean(axis=0)  # the next size up
+    assert not same_ring(a, graded, 0.2)
+
+
+@pytest.mark.parametrize("how", ["same layer", "as lines", "plot layer", "reversed"])
+def test_plain_outline_drawn_twice_is_one_piece(tmp_path, how):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(TWIN_PIECE, close=True, dxfattribs={"layer": "CUT"})
+    if how == "same layer":
+        msp.add_lwpolyline(TWIN_PIECE, close=True, dxfattribs={"layer": "CUT"})
+    elif how == "as lines":
+        for p, q in zip(TWIN_PIECE, TWIN_PIECE[1:] + TWIN_PIECE[:1], strict=True):
+            msp.add_line(p, q, dxfattribs={"layer": "CUT"})
+    elif how == "plot layer":
+        msp.add_lwpolyline(TWIN_PIECE, close=True, dxfattribs={"layer": "PLOT"})
+    else:
+        msp.add_lwpolyline((TWIN_PIECE[2:] + TWIN_PIECE[:2])[::-1], close=True, dxfattribs={"layer": "CUT"})
+    msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (100, 100), "layer": "CUT"})
+    msp.add_line((150, 0), (150, 6), dxfattribs={"layer": "CUT"})  # a notch
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.name == "FRONT" and p.area == pytest.approx(Polygon(TWIN_PIECE).area)
+    assert len(p.notches) == 1
+    (w,) = [w for w in pat.report.warnings if "read as one piece" in w.message]
+    assert w.piece == "FRONT"
+
+
+def test_plain_stacked_sizes_drawn_alike_stay_apart(tmp_path):
+    """A stacked graded nest draws an ungraded piece once per size at the same place, each with
+    its own Size text: those are pieces of their own, not one outline drawn twice."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for size in ("S", "M", "L"):
+        msp.add_lwpolyline(TWIN_PIECE, close=True, dxfattribs={"layer": size})
+        msp.add_text("Piece Name: POCKET", dxfattribs={"insert": (100, 100), "layer": size})
+        msp.add_text(f"Size: {size}", dxfattribs={"insert": (100, 60), "layer": size})
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted(p.size for p in pat.pieces) == ["L", "M", "S"]
+    assert not [w for w in pat.report.warnings if "read as one piece" in w.message]
+
+
+def test_aama_cut_line_and_cut_out_drawn_twice(tmp_path):
+    hole = [(40, 20), (60, 20), (60, 30), (40, 30)]
+
+    def holes(blk):
+        for _ in range(2):
+            blk.add_polyline2d(hole, close=True, dxfattribs={"layer": "1"})
+
+    doc = aama_doc()
+    add_piece(doc, "A_M", [RECT, RECT[1:] + RECT[:1]], closed=True, texts=["Piece Name: A", "Size: M"],
+              extra=holes)
+    pat = both(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.area == pytest.approx(100 * 50 - 20 * 10)
+    said = [w.message for w in pat.report.warnings]
+    assert "the cut line is drawn twice: the second copy is not used" in said
+    assert "a cut-out traces the outline or another cut-out again: not used" in said

@@ -22,6 +22,8 @@ from kitcut.formats.reading.outline import (
     reflect,
     reflect_angle,
     remove_spikes,
+    same_ring,
+    twin_tolerance,
     unfold_ring,
 )
 from kitcut.model import Drill, Line, Notch, Piece, Source
@@ -242,7 +244,11 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
 
     outer = Polygon(outline)
     cut_rings, cut_open = chain_rings(cut_parts, tol, fixer, label, "cut-out")
+    twin = twin_tolerance(tol)
     for r in extra:
+        if same_ring(r, outline, twin):
+            fixer.report.warn("the cut line is drawn twice: the second copy is not used", piece=label)
+            continue
         if len(r) >= 3 and outer.contains(Polygon(r).representative_point()):
             fixer.report.warn("a second closed loop on the cut line lies inside the outline: taken as a "
                               "cut-out", piece=label)
@@ -255,6 +261,9 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
                           piece=label, entity=", ".join(ch.sources))
     cutouts = []
     for r in cut_rings:
+        if same_ring(r, outline, twin) or any(same_ring(r, c, twin) for c in cutouts):
+            fixer.report.warn("a cut-out traces the outline or another cut-out again: not used", piece=label)
+            continue
         r = check_ring(r, fixer, piece=label, what="cut-out")
         if not outer.contains(Polygon(r)):
             fixer.report.warn("cut-out is not inside the outline; not used", piece=label)

@@ -17,7 +17,7 @@ from kitcut.model.geometry import ring_area
 
 __all__ = [
     "Fixer", "LoopRule", "check_ring", "reflect", "reflect_angle", "unfold_ring", "inward_angle",
-    "remove_spikes", "MIN_AREA_MM2", "point_inside", "nearest_on_ring",
+    "remove_spikes", "MIN_AREA_MM2", "point_inside", "nearest_on_ring", "same_ring", "twin_tolerance",
 ]
 
 #: Outlines smaller than this (mm²) are degenerate.
@@ -264,3 +264,25 @@ def point_inside(ring: np.ndarray, p: np.ndarray) -> bool:
     with np.errstate(divide="ignore", invalid="ignore"):
         xc = x + (p[1] - y) * (xn - x) / (yn - y)
     return bool(np.count_nonzero(cond & (p[0] < xc)) % 2)
+
+
+def twin_tolerance(tol: float) -> float:
+    """How far apart (mm) two closed lines may run and still be one line drawn twice."""
+    return max(2.0 * tol, 0.05)
+
+
+def same_ring(a: np.ndarray, b: np.ndarray, tol: float) -> bool:
+    """True when rings ``a`` and ``b`` trace the same closed line within ``tol`` (mm), whatever
+    their start, direction or vertices: an outline drawn twice (once more on another layer, or
+    as a polyline and again as lines)."""
+    if len(a) < 3 or len(b) < 3:
+        return False
+    if np.abs(a.min(axis=0) - b.min(axis=0)).max() > tol or np.abs(a.max(axis=0) - b.max(axis=0)).max() > tol:
+        return False
+    aa, ab = abs(ring_area(a)), abs(ring_area(b))
+    if abs(aa - ab) > 0.01 * max(aa, ab) + 4.0 * tol * tol:
+        return False
+    import shapely
+    from shapely.geometry import LinearRing
+
+    return bool(shapely.hausdorff_distance(LinearRing(a), LinearRing(b), densify=0.25) <= tol)

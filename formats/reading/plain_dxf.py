@@ -24,7 +24,7 @@ import numpy as np
 
 from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points
-from kitcut.formats.reading.outline import Fixer
+from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
 from kitcut.formats.reading.texts import entity_text, parse_text, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
 from kitcut.model import ImportReport
@@ -236,7 +236,46 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             raws[i].drills.append((float(p[0, 0]), float(p[0, 1]), abs(z) * scale, describe(e)))
         elif final:
             skips.add("points kitcut does not use", e, None)
-    return [raws[i] for i in piece_ids], style
+    kept = _merge_twins(raws, piece_ids, rings, tol, fixer.report if final else None)
+    return [raws[i] for i in kept], style
+
+
+_TWIN_FIELDS = ("annotations", "cutouts", "internal", "sew", "fold", "grain", "notches", "drills")
+
+
+def _merge_twins(raws: dict, ids: list, rings: list, tol: float, report) -> list:
+    """The pieces of ``ids`` with every outline drawn twice read once.
+
+    Two pieces whose outlines coincide are one piece drawn twice (once more on a plot layer, or
+    as a polyline and again as lines) unless their texts disagree: a stacked graded nest draws
+    an ungraded piece once per size, each with its own ``Size:``. The copy's texts, lines,
+    notches and drills join the piece; ``report`` (when given) says so."""
+    close = twin_tolerance(tol)
+    area = {i: rings[i][0] for i in ids}
+    kept: list = []
+    for i in ids:  # by area, largest first: a twin has (nearly) the same area
+        twin = None
+        for k in reversed(kept):
+            if area[k] > 1.01 * area[i] + 1e-9:
+                break
+            a, b = raws[k].texts, raws[i].texts
+            agree = all(a[key] == b[key] for key in a.keys() & b.keys())
+            if agree and same_ring(rings[i][1], rings[k][1], close):
+                twin = k
+                break
+        if twin is None:
+            kept.append(i)
+            continue
+        into, copy = raws[twin], raws[i]
+        for key, value in copy.texts.items():
+            into.texts.setdefault(key, value)
+        for name in _TWIN_FIELDS:
+            getattr(into, name).extend(getattr(copy, name))
+        if report is not None:
+            where = (f"again on layer {copy.layer}" if copy.layer != into.layer
+                     else f"twice on layer {into.layer}")
+            report.warn(f"outline drawn {where}: read as one piece", piece=into.texts.get("name") or into.key)
+    return kept
 
 
 def _parallel(inner: np.ndarray, outer: np.ndarray, area_ratio: float) -> bool:
