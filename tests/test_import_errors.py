@@ -278,3 +278,11 @@ def test_a_loop_larger_than_a_hairline_is_an_error(tmp_path):
     assert [(q["name"], q["size"]) for q in data["pieces"]] == [("Yoke", "L")]
     assert any("piece 'Yoke (M)': not usable, but size M is not cut in this job" in w
                for w in data["warnings"])
+
+
+def test_drawing_in_paper_space_says_where_it_is(tmp_path):
+    doc = ezdxf.new("R2010")
+    doc.layout("Layout1").add_lwpolyline(RECT, close=True)
+    msg = fails(save(doc, tmp_path, "paper.dxf"))
+    assert msg.endswith("empty drawing: model space has no entities (the drawing is in paper space: "
+                        "'Layout1' (1 entities); kitcut reads model space, move it there in the CAD)")

@@ -247,6 +247,15 @@ def _unused_blocks(data: DxfData) -> str:
     return f" ({n} piece block(s) are defined but never inserted)" if n else ""
 
 
+def _paper_space(doc) -> str:
+    """A hint naming the paper space layouts that hold the drawing, if any."""
+    held = [(lay.name, len(lay)) for lay in doc.layouts if not lay.is_modelspace and len(lay)]
+    if not held:
+        return ""
+    where = ", ".join(f"'{name}' ({n} entities)" for name, n in held[:3])
+    return f" (the drawing is in paper space: {where}; kitcut reads model space, move it there in the CAD)"
+
+
 def _label(r: RawPiece) -> str:
     return f"{r.name} ({r.texts['size']})" if r.texts.get("size") else r.name
 
@@ -349,7 +358,9 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
         doc = open_dxf(path, report, file=file, text=text, data=raw_bytes, mended=mended)
         if len(doc.modelspace()) == 0:
-            hint = _unused_blocks(from_ezdxf_doc(doc, 1.0)) if len(doc.blocks) > 2 else ""
+            hint = _paper_space(doc)
+            if not hint and len(doc.blocks) > 2:
+                hint = _unused_blocks(from_ezdxf_doc(doc, 1.0))
             raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
         data = None
     del raw_bytes
