@@ -217,16 +217,22 @@ class _Checker:
 
 
 def _read_toml(path: Path) -> dict:
+    """The TOML of an order file: UTF-8, with or without a byte-order mark (as Windows editors
+    save it); a file saved as UTF-16 with its mark is read too."""
     try:
-        with open(path, "rb") as fp:
-            return tomllib.load(fp)
+        data = path.read_bytes()
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            data = data.decode("utf-16").encode("utf-8")
+        return tomllib.loads(data.decode("utf-8"))
     except FileNotFoundError as exc:
         raise OrderError("no such order file", file=str(path)) from exc
     except OSError as exc:
         raise OrderError(f"cannot read order file: {exc.strerror or exc}", file=str(path)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise OrderError(f"not valid TOML: {exc}", file=str(path)) from exc
-    except UnicodeDecodeError as exc:  # tomllib decodes the bytes itself and lets this through
+    except UnicodeDecodeError as exc:  # neither UTF-8 nor UTF-16 with its mark
         raise OrderError(f"not valid TOML: not UTF-8 text (byte {exc.start})", file=str(path)) from None
 
 

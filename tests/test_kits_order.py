@@ -134,6 +134,28 @@ def test_not_toml_and_missing_tables(folder):
         load_order(folder / "absent.toml")
 
 
+@pytest.mark.parametrize("encode", [
+    lambda t: t.encode("utf-8"),
+    lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"),  # UTF-8 with a byte-order mark (Windows editors)
+    lambda t: t.replace("\n", "\r\n").encode("utf-8"),
+    lambda t: t.encode("utf-16"),  # "Unicode" in Notepad: UTF-16 with its mark
+], ids=["utf-8", "utf-8-bom", "crlf", "utf-16"])
+def test_order_saved_by_any_editor_reads_the_same(folder, encode):
+    text = GOOD.replace('customer = "Studio"', 'customer = "Atelier Ünal 工房"')
+    p = folder / "order.toml"
+    p.write_bytes(encode(text))
+    order = load_order(p)
+    assert (order.id, order.customer, order.garment_count) == ("A-1", "Atelier Ünal 工房", 6)
+    assert read_order_id(p) == "A-1"
+
+
+def test_order_in_a_legacy_code_page_is_refused_clearly(folder):
+    p = folder / "order.toml"
+    p.write_bytes(GOOD.replace('customer = "Studio"', 'customer = "Atelier Ünal"').encode("cp1252"))
+    with pytest.raises(OrderError, match=r"not valid TOML: not UTF-8 text \(byte \d+\)"):
+        load_order(p)
+
+
 def test_unknown_size_lists_the_sizes_it_has(folder):
     order = load_order(write(folder, GOOD.replace("S = 2,", "XXL = 2,")))
     want = r"garments\[0\]\.sizes\.XXL: tee\.dxf has no size 'XXL' \(it has S, M, L\)"
