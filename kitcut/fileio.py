@@ -1,4 +1,5 @@
-"""Atomic file output: write to a temporary name beside the target, then rename.
+"""Atomic file output (write to a temporary name beside the target, then rename), and reading
+the small text files people write by hand (orders, match files, device files).
 
 A reader of the folder sees either the old file, the complete new one, or nothing; never a
 partial file. ``-`` as a path means standard output.
@@ -20,7 +21,19 @@ from pathlib import Path
 
 from kitcut.errors import ExportError
 
-__all__ = ["atomic_write", "atomic_open"]
+__all__ = ["atomic_write", "atomic_open", "read_user_text"]
+
+
+def read_user_text(path: str | os.PathLike) -> str:
+    """The text of a hand-written file: UTF-8 with or without the byte-order mark Windows
+    editors write, or UTF-16 with its mark. ``OSError`` as ``open`` raises it;
+    ``UnicodeDecodeError`` for any other encoding."""
+    data = Path(path).read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    return data.decode("utf-8")
 
 
 @contextlib.contextmanager

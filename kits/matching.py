@@ -32,6 +32,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kitcut.errors import InputError
+from kitcut.fileio import read_user_text
 from kitcut.model import MatchPoint, Pattern, Piece, Repeat
 from kitcut.model.fabric import FabricZone
 from kitcut.nesting import Match, Zone
@@ -86,7 +87,7 @@ def read_match_file(path) -> list[dict]:
     """The checked entries of a match file (errors name the file and the entry)."""
     file = str(path)
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = tomllib.loads(read_user_text(path))
     except FileNotFoundError:
         raise InputError("match file not found", file=file) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kitcut.errors import KitcutError, OrderError
+from kitcut.fileio import read_user_text
 from kitcut.formats.reading.encoding import check_encoding
 from kitcut.model import FabricZone, Repeat, Rules
 from kitcut.nesting.rules import NAP_MODES, check_nap
@@ -217,15 +218,9 @@ class _Checker:
 
 
 def _read_toml(path: Path) -> dict:
-    """The TOML of an order file: UTF-8, with or without a byte-order mark (as Windows editors
-    save it); a file saved as UTF-16 with its mark is read too."""
+    """The TOML of an order file (UTF-8 or UTF-16 with its mark: :func:`read_user_text`)."""
     try:
-        data = path.read_bytes()
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            data = data.decode("utf-16").encode("utf-8")
-        return tomllib.loads(data.decode("utf-8"))
+        return tomllib.loads(read_user_text(path))
     except FileNotFoundError as exc:
         raise OrderError("no such order file", file=str(path)) from exc
     except OSError as exc:

@@ -209,6 +209,20 @@ def test_device_file_overrides(tmp_path):
         render(tiny_marker(), "plt", device="nope")
 
 
+def test_device_file_from_any_editor(tmp_path):
+    """A device file saved with a byte-order mark or as UTF-16 reads as UTF-8 does; one in a
+    legacy code page is a clear error, not a traceback."""
+    text = ('# Schneidplotter für Halle 2\n[shop-cutter]\nprotocol = "hpgl"\nunits_per_mm = 40.0\n'
+            'tools.cut = { kind = "knife", number = 5 }\n')
+    f = tmp_path / "mine.toml"
+    for data in (b"\xef\xbb\xbf" + text.encode("utf-8"), text.encode("utf-16")):
+        f.write_bytes(data)
+        assert load_devices(f)["shop-cutter"].tool_for("cut").number == 5
+    f.write_bytes(text.encode("cp1252"))
+    with pytest.raises(InputError, match=r"cannot read device file: not UTF-8 text \(byte \d+\)"):
+        load_devices(f)
+
+
 def test_nc_dense_piece_is_thinned_within_tolerance():
     from marker_factory import shelf_marker
 

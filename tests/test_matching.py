@@ -77,6 +77,13 @@ def test_match_file_points_and_links(tee):
     assert any("tee.match.toml: match points for 3 piece(s)" in e.message for e in pat.report.entries)
 
 
+def test_match_file_with_a_byte_order_mark(tmp_path):
+    f = tmp_path / "bom.match.toml"
+    f.write_bytes(b"\xef\xbb\xbf" + b'[[match]]\npiece = "Front"\npoint = "notch 1"\n')
+    pat = apply_match_file(read_pattern(TEE, sizes=["M"]), f)
+    assert next(p for p in pat.pieces if p.name == "Front").match is not None
+
+
 @pytest.mark.parametrize(("text", "why"), [
     ('[[match]]\npiece = "Collar"\npoint = "notch 1"\n', r"match\[0\]\.piece: no piece 'Collar'"),
     ('[[match]]\npiece = "Front"\npoint = "notch 99"\n', r"match\[0\]\.point: piece 'Front \(M\)' has 4 "

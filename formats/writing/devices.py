@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from kitcut.errors import InputError
+from kitcut.fileio import read_user_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -161,9 +162,12 @@ def load_devices(device_file: str | Path | None = None) -> dict[str, Device]:
     if device_file is not None:
         path = Path(device_file)
         try:
-            user = path.read_text(encoding="utf-8")
+            user = read_user_text(path)
         except OSError as exc:
             raise InputError(f"cannot read device file: {exc.strerror or exc}", file=str(path)) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"cannot read device file: not UTF-8 text (byte {exc.start})",
+                             file=str(path)) from None
         devices.update(_load(user, str(path)))
     return devices
 
