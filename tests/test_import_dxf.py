@@ -522,3 +522,33 @@ def test_aama_cut_line_and_cut_out_drawn_twice(tmp_path):
     said = [w.message for w in pat.report.warnings]
     assert "the cut line is drawn twice: the second copy is not used" in said
     assert "a cut-out traces the outline or another cut-out again: not used" in said
+
+
+def test_fills_only_drawing_reads_the_fill_boundaries(tmp_path):
+    """Some drawing programs export pieces as filled shapes (HATCH) with no outline: when a
+    drawing has no lines at all, the fill boundaries are the outlines (reported); a hole in a
+    fill is a cut-out. With lines present, fills are skipped as before."""
+    import math
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    front = msp.add_hatch(dxfattribs={"layer": "FRONT"})
+    front.paths.add_polyline_path([(0, 0), (300, 0), (300, 200), (0, 200)], is_closed=True)
+    front.paths.add_polyline_path([(100, 50), (150, 50), (150, 100), (100, 100)], is_closed=True)
+    back = msp.add_hatch(dxfattribs={"layer": "BACK"})
+    edges = back.paths.add_edge_path()
+    edges.add_line((500, 0), (800, 0))
+    edges.add_arc((650, 0), 150, 0, 180)
+    msp.add_text("Piece Name: Front", dxfattribs={"insert": (30, 30), "layer": "FRONT"})
+    pat = read_pattern(save(doc, tmp_path, "fills.dxf"))
+    got = {p.name: p for p in pat.pieces}
+    assert set(got) == {"Front", "BACK"}
+    assert got["Front"].area == pytest.approx(300 * 200 - 50 * 50) and len(got["Front"].cutouts) == 1
+    assert got["BACK"].area == pytest.approx(math.pi * 150**2 / 2, rel=2e-3)
+    assert any("only fills" in w.message for w in pat.report.warnings)
+
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True, dxfattribs={"layer": "FRONT"})
+    pat = read_pattern(save(doc, tmp_path, "lines.dxf"))
+    assert [p.name for p in pat.pieces] == ["Front"] and len(pat.pieces[0].cutouts) == 0
+    assert not any("only fills" in w.message for w in pat.report.warnings)

@@ -337,11 +337,30 @@ def _units_from_area(raws: list[RawPiece], scale: float) -> str | None:
     return None
 
 
+def _fill_boundaries(fills: list, flat: float) -> list:
+    """Closed boundary paths of HATCH entities, as curves (drawing units, world coordinates)."""
+    from ezdxf import path
+
+    curves = []
+    for e in fills:
+        try:
+            paths = list(path.from_hatch(e))
+        except Exception:  # noqa: BLE001 - a damaged fill: no outline from it
+            continue
+        for p in paths:
+            ctrl = np.array([(v.x, v.y) for v in p.control_vertices()], dtype=np.float64).reshape(-1, 2)
+            if len(ctrl) < 3 or not (np.abs(ctrl) <= 1e9).all():
+                continue
+            pts = np.array([(v.x, v.y) for v in p.flattening(distance=max(flat, 1e-9), segments=8)])
+            curves.append((pts.reshape(-1, 2), True, e.dxf.get("layer", "0"), describe(e)))
+    return curves
+
+
 def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, fixer: Fixer, skips,
                   file: str):
     """``(raw pieces in mm, style texts, unit, rule)`` of a plain DXF."""
     report = fixer.report
-    curves, texts, points = [], [], []
+    curves, texts, points, fills = [], [], [], []
     flat = tolerance / (MM_PER_UNIT[unit] if unit else 25.4)
     for e in _entities(doc, skips, report):
         t = e.dxftype()
@@ -361,7 +380,17 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
                 report.skip("curve kitcut cannot read; not used", entity=describe(e))
                 continue
             curves.append((got[0], got[1], layer, describe(e)))
+        elif t == "HATCH":
+            fills.append(e)
         else:
+            skips.add("entity types kitcut does not use", e, None)
+    if not curves and fills:
+        curves = _fill_boundaries(fills, flat)
+        if curves:
+            report.warn(f"the drawing has no lines, only fills: the boundaries of {len(fills)} HATCH "
+                        "entities are read as the outlines")
+    else:
+        for e in fills:
             skips.add("entity types kitcut does not use", e, None)
     if not curves:
         raise fixer.error("no closed outline: the drawing has no lines or curves")
