@@ -491,18 +491,26 @@ def test_plain_outline_drawn_twice_is_one_piece(tmp_path, how):
     assert w.piece == "FRONT"
 
 
-def test_plain_stacked_sizes_drawn_alike_stay_apart(tmp_path):
-    """A stacked graded nest draws an ungraded piece once per size at the same place, each with
-    its own Size text: those are pieces of their own, not one outline drawn twice."""
+@pytest.mark.parametrize("texts", [True, False])
+def test_plain_stacked_sizes_drawn_alike_stay_apart(tmp_path, texts):
+    """A stacked graded nest draws an ungraded piece once per size at the same place, on the
+    layers that also hold the graded pieces, with or without its own Size text: those are
+    pieces of their own, not one outline drawn twice."""
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
-    for size in ("S", "M", "L"):
+    for k, size in enumerate(("S", "M", "L")):
         msp.add_lwpolyline(TWIN_PIECE, close=True, dxfattribs={"layer": size})
-        msp.add_text("Piece Name: POCKET", dxfattribs={"insert": (100, 100), "layer": size})
-        msp.add_text(f"Size: {size}", dxfattribs={"insert": (100, 60), "layer": size})
+        w = 400 + 20 * k  # a graded front
+        front = [(0, 400), (w, 400), (w, 400 + w), (0, 400 + w)]
+        msp.add_lwpolyline(front, close=True, dxfattribs={"layer": size})
+        if texts:
+            msp.add_text("Piece Name: POCKET", dxfattribs={"insert": (100, 100), "layer": size})
+            msp.add_text(f"Size: {size}", dxfattribs={"insert": (100, 60), "layer": size})
     pat = read_pattern(save(doc, tmp_path))
-    assert sorted(p.size for p in pat.pieces) == ["L", "M", "S"]
+    assert len(pat.pieces) == 6
+    if texts:
+        assert sorted(p.size for p in pat.pieces if p.name == "POCKET") == ["L", "M", "S"]
     assert not [w for w in pat.report.warnings if "read as one piece" in w.message]
 
 
@@ -552,3 +560,18 @@ def test_fills_only_drawing_reads_the_fill_boundaries(tmp_path):
     pat = read_pattern(save(doc, tmp_path, "lines.dxf"))
     assert [p.name for p in pat.pieces] == ["Front"] and len(pat.pieces[0].cutouts) == 0
     assert not any("only fills" in w.message for w in pat.report.warnings)
+
+
+def test_plot_layer_copying_several_outlines_is_read_once(tmp_path):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    back = [(600 + x, y) for x, y in TWIN_PIECE[::-1]]
+    for layer in ("CUT", "PLOT"):
+        msp.add_lwpolyline(TWIN_PIECE, close=True, dxfattribs={"layer": layer})
+        msp.add_lwpolyline(back, close=True, dxfattribs={"layer": layer})
+    msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (100, 100), "layer": "CUT"})
+    msp.add_text("Piece Name: BACK", dxfattribs={"insert": (700, 100), "layer": "CUT"})
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted(p.name for p in pat.pieces) == ["BACK", "FRONT"]
+    assert len([w for w in pat.report.warnings if "again on layer" in w.message]) == 2

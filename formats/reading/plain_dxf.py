@@ -246,21 +246,44 @@ _TWIN_FIELDS = ("annotations", "cutouts", "internal", "sew", "fold", "grain", "n
 def _merge_twins(raws: dict, ids: list, rings: list, tol: float, report) -> list:
     """The pieces of ``ids`` with every outline drawn twice read once.
 
-    Two pieces whose outlines coincide are one piece drawn twice (once more on a plot layer, or
-    as a polyline and again as lines) unless their texts disagree: a stacked graded nest draws
-    an ungraded piece once per size, each with its own ``Size:``. The copy's texts, lines,
-    notches and drills join the piece; ``report`` (when given) says so."""
+    Two pieces whose outlines coincide are one piece drawn twice when their texts agree and
+    they lie on one layer (a polyline drawn again, or again as lines), or when one of their
+    layers is a mere copy (every piece on it coincides with one on another layer: a plot or
+    pen layer). A stacked graded nest draws an ungraded piece once per size, on layers that
+    also hold the graded pieces, often with its own ``Size:``: those stay apart. The copy's
+    texts, lines, notches and drills join the piece; ``report`` (when given) says so."""
     close = twin_tolerance(tol)
     area = {i: rings[i][0] for i in ids}
+
+    def agree(i: int, k: int) -> bool:
+        a, b = raws[k].texts, raws[i].texts
+        return all(a[key] == b[key] for key in a.keys() & b.keys())
+
+    def near(t: int):
+        """The pieces of ``ids`` around position t whose areas are within 1 % of its own."""
+        i = ids[t]
+        for step in (-1, 1):
+            u = t + step
+            while 0 <= u < len(ids) and abs(area[ids[u]] - area[i]) <= 0.01 * area[i] + 1e-9:
+                yield ids[u]
+                u += step
+
+    # pieces with a coinciding outline on another layer, and the layers made only of such copies
+    elsewhere = {i: any(raws[j].layer != raws[i].layer and same_ring(rings[i][1], rings[j][1], close)
+                        for j in near(t)) for t, i in enumerate(ids)}
+    copy_layer: dict = {}
+    for i in ids:
+        copy_layer[raws[i].layer] = copy_layer.get(raws[i].layer, True) and elsewhere[i]
     kept: list = []
     for i in ids:  # by area, largest first: a twin has (nearly) the same area
         twin = None
         for k in reversed(kept):
             if area[k] > 1.01 * area[i] + 1e-9:
                 break
-            a, b = raws[k].texts, raws[i].texts
-            agree = all(a[key] == b[key] for key in a.keys() & b.keys())
-            if agree and same_ring(rings[i][1], rings[k][1], close):
+            layers = (raws[k].layer, raws[i].layer)
+            if layers[0] != layers[1] and not (copy_layer[layers[0]] or copy_layer[layers[1]]):
+                continue
+            if agree(i, k) and same_ring(rings[i][1], rings[k][1], close):
                 twin = k
                 break
         if twin is None:
