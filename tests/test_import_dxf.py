@@ -575,3 +575,19 @@ def test_plot_layer_copying_several_outlines_is_read_once(tmp_path):
     pat = read_pattern(save(doc, tmp_path))
     assert sorted(p.name for p in pat.pieces) == ["BACK", "FRONT"]
     assert len([w for w in pat.report.warnings if "again on layer" in w.message]) == 2
+
+
+def test_pieces_on_hidden_layers_are_read_and_reported(tmp_path):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    doc.layers.add("Old").off()
+    doc.layers.add("FROZ").freeze()
+    msp = doc.modelspace()
+    for k, layer in enumerate(("CUT", "OLD", "FROZ")):  # entity layer names in any case
+        x = 500.0 * k
+        msp.add_lwpolyline([(x, 0), (x + 300, 0), (x + 300, 200), (x, 200)], close=True,
+                           dxfattribs={"layer": layer})
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted(p.name for p in pat.pieces) == ["CUT", "FROZ", "OLD"]
+    (w,) = [w for w in pat.report.warnings if "turned off or frozen" in w.message]
+    assert w.message.startswith("2 piece(s) lie on layers turned off or frozen in the drawing (FROZ, OLD)")

@@ -436,4 +436,24 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     raws, style = _pieces(curves, texts, points, MM_PER_UNIT[unit], tolerance, fixer, skips, final=True)
     if not raws:
         raise fixer.error(f"no closed outline: {len(curves)} line(s) but none closes into a piece")
+    _report_hidden(doc, raws, report)
     return raws, style, unit, rule
+
+
+def _report_hidden(doc, raws: list, report) -> None:
+    """Say which pieces lie on layers the drawing has turned off or frozen: they are read (the
+    file holds them), but whoever hid the layer may not want them cut."""
+    hidden = set()
+    for layer in doc.layers:
+        try:
+            if layer.is_off() or layer.is_frozen():
+                hidden.add(layer.dxf.name.casefold())
+        except Exception:  # noqa: BLE001 - a damaged layer entry: take it as shown
+            continue
+    hid = [r for r in raws if (r.layer or "").casefold() in hidden]
+    names = [r.texts.get("name") or r.key for r in hid]
+    if names:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        layers = ", ".join(sorted({r.layer for r in hid}))
+        report.warn(f"{len(names)} piece(s) lie on layers turned off or frozen in the drawing ({layers}): "
+                    f"read all the same: {shown}; check they belong to the job")
