@@ -253,39 +253,32 @@ def _merge_twins(raws: dict, ids: list, rings: list, tol: float, report) -> list
     also hold the graded pieces, often with its own ``Size:``: those stay apart. The copy's
     texts, lines, notches and drills join the piece; ``report`` (when given) says so."""
     close = twin_tolerance(tol)
-    area = {i: rings[i][0] for i in ids}
+    # the coinciding outlines of each piece, found once: ``ids`` run by area, largest first,
+    # and only a piece within 1 % of another's area can coincide with it
+    twins: dict = {i: [] for i in ids}
+    for t, i in enumerate(ids):
+        for u in range(t + 1, len(ids)):
+            j = ids[u]
+            if rings[i][0] - rings[j][0] > 0.01 * rings[i][0] + 1e-9:
+                break
+            if same_ring(rings[i][1], rings[j][1], close):
+                twins[i].append(j)
+                twins[j].append(i)
+    # the layers made only of copies of outlines on other layers
+    copy_layer: dict = {}
+    for i in ids:
+        elsewhere = any(raws[j].layer != raws[i].layer for j in twins[i])
+        copy_layer[raws[i].layer] = copy_layer.get(raws[i].layer, True) and elsewhere
 
-    def agree(i: int, k: int) -> bool:
+    def merges(i: int, k: int) -> bool:
+        if raws[k].layer != raws[i].layer and not (copy_layer[raws[k].layer] or copy_layer[raws[i].layer]):
+            return False
         a, b = raws[k].texts, raws[i].texts
         return all(a[key] == b[key] for key in a.keys() & b.keys())
 
-    def near(t: int):
-        """The pieces of ``ids`` around position t whose areas are within 1 % of its own."""
-        i = ids[t]
-        for step in (-1, 1):
-            u = t + step
-            while 0 <= u < len(ids) and abs(area[ids[u]] - area[i]) <= 0.01 * area[i] + 1e-9:
-                yield ids[u]
-                u += step
-
-    # pieces with a coinciding outline on another layer, and the layers made only of such copies
-    elsewhere = {i: any(raws[j].layer != raws[i].layer and same_ring(rings[i][1], rings[j][1], close)
-                        for j in near(t)) for t, i in enumerate(ids)}
-    copy_layer: dict = {}
-    for i in ids:
-        copy_layer[raws[i].layer] = copy_layer.get(raws[i].layer, True) and elsewhere[i]
     kept: list = []
-    for i in ids:  # by area, largest first: a twin has (nearly) the same area
-        twin = None
-        for k in reversed(kept):
-            if area[k] > 1.01 * area[i] + 1e-9:
-                break
-            layers = (raws[k].layer, raws[i].layer)
-            if layers[0] != layers[1] and not (copy_layer[layers[0]] or copy_layer[layers[1]]):
-                continue
-            if agree(i, k) and same_ring(rings[i][1], rings[k][1], close):
-                twin = k
-                break
+    for i in ids:  # a copy joins the nearest earlier piece it merges with
+        twin = next((k for k in sorted(twins[i], reverse=True) if k < i and k in kept and merges(i, k)), None)
         if twin is None:
             kept.append(i)
             continue
