@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["CURVE_TYPES", "entity_points", "Segment", "Chain", "chain_segments", "dedupe", "describe"]
+__all__ = ["CURVE_TYPES", "entity_points", "flatten_path", "Segment", "Chain", "chain_segments", "dedupe",
+           "describe"]
 
 #: Entity types that carry a curve kitcut can read.
 CURVE_TYPES = frozenset({"LINE", "POLYLINE", "LWPOLYLINE", "ARC", "CIRCLE", "ELLIPSE", "SPLINE"})
@@ -29,17 +30,26 @@ def describe(e, block: str | None = None) -> str:
     return s + (f" in block {block}" if block else "")
 
 
+def flatten_path(p, flat_tol: float) -> np.ndarray | None:
+    """The points of an ezdxf path flattened to the chord tolerance ``flat_tol``; ``None`` when
+    a control point is NaN, infinite or absurd (beyond ±1e9), where flattening would never end."""
+    ctrl = np.array([(v.x, v.y) for v in p.control_vertices()], dtype=np.float64).reshape(-1, 2)
+    if not (np.abs(ctrl) <= 1e9).all():
+        return None
+    pts = [(v.x, v.y) for v in p.flattening(distance=max(flat_tol, 1e-9), segments=8)]
+    return np.array(pts, dtype=np.float64).reshape(-1, 2)
+
+
 def _path_points(e, flat_tol: float) -> np.ndarray:
     from ezdxf import path
 
     p = path.make_path(e)
-    ctrl = np.array([(v.x, v.y) for v in p.control_vertices()], dtype=np.float64).reshape(-1, 2)
-    if not (np.abs(ctrl) <= 1e9).all():
-        # NaN, infinite or absurd control points: flattening would never end; returned as they
-        # are, the reader rejects them with the piece's name
-        return ctrl
-    pts = np.array([(v.x, v.y) for v in p.flattening(distance=max(flat_tol, 1e-9), segments=8)])
-    return pts.reshape(-1, 2)
+    pts = flatten_path(p, flat_tol)
+    if pts is None:
+        # returned as they are, the absurd control points make the reader reject the curve
+        # with the piece's name
+        return np.array([(v.x, v.y) for v in p.control_vertices()], dtype=np.float64).reshape(-1, 2)
+    return pts
 
 
 def entity_points(e, flat_tol: float) -> tuple[np.ndarray, bool] | None:

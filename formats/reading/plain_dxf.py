@@ -23,7 +23,7 @@ import re
 import numpy as np
 
 from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error
-from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points
+from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
 from kitcut.formats.reading.texts import entity_text, parse_text, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
@@ -364,11 +364,9 @@ def _fill_boundaries(fills: list, flat: float) -> list:
         except Exception:  # noqa: BLE001 - a damaged fill: no outline from it
             continue
         for p in paths:
-            ctrl = np.array([(v.x, v.y) for v in p.control_vertices()], dtype=np.float64).reshape(-1, 2)
-            if len(ctrl) < 3 or not (np.abs(ctrl) <= 1e9).all():
-                continue
-            pts = np.array([(v.x, v.y) for v in p.flattening(distance=max(flat, 1e-9), segments=8)])
-            curves.append((pts.reshape(-1, 2), True, e.dxf.get("layer", "0"), describe(e)))
+            pts = flatten_path(p, flat)
+            if pts is not None and len(pts) >= 3:
+                curves.append((pts, True, e.dxf.get("layer", "0"), describe(e)))
     return curves
 
 
