@@ -132,7 +132,8 @@ def collect_aama(data: DxfData, *, report: ImportReport, skips: SkipLog) -> list
         else:
             by_block[ins.name].append(ins)
     for name, ents in data.blocks.items():
-        if name not in by_block and not name.startswith(("*", "$")) and _has_cut_line(ents):
+        if name not in by_block and name not in data.nested and not name.startswith(("*", "$")) \
+                and _has_cut_line(ents):
             report.skip(f"block '{name}' has a cut line but is not inserted in model space; not used")
     raws = []
     for name, inserts in by_block.items():

@@ -18,7 +18,8 @@ import numpy as np
 
 from kitcut.formats.reading.texts import dxf_text, unescape
 
-__all__ = ["Ent", "DxfData", "parse_fast", "from_ezdxf_entity", "from_ezdxf_doc", "insert_matrix"]
+__all__ = ["Ent", "DxfData", "parse_fast", "from_ezdxf_entity", "from_ezdxf_doc", "insert_matrix",
+           "insert_copies"]
 
 #: Entity types the fast reader understands; any other type sends the file to ezdxf.
 FAST_TYPES = frozenset({
@@ -70,6 +71,8 @@ class DxfData:
     blocks: dict
     insunits: int | None = None
     fast: bool = True
+    #: blocks whose entities were put into the blocks inserting them (:mod:`~kitcut.formats.reading.blocks`)
+    nested: set = field(default_factory=set)
 
 
 def insert_matrix(x, y, sx, sy, rot_deg, base=(0.0, 0.0)) -> tuple[np.ndarray, np.ndarray]:
@@ -148,11 +151,15 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
         S41 = _column(codes, vals, owner, n, 41, 1.0)
         S42 = _column(codes, vals, owner, n, 42, 1.0)  # INSERT y scale; VERTEX bulge
         B42 = _column(codes, vals, owner, n, 42, 0.0)
+        EXX = _column(codes, vals, owner, n, 210, 0.0)
+        EXY = _column(codes, vals, owner, n, 220, 0.0)
         EXZ = _column(codes, vals, owner, n, 230, 1.0)
         FL = _column(codes, vals, owner, n, 70, 0.0)
         ROWS = _column(codes, vals, owner, n, 71, 0.0)  # MINSERT rows (70: its columns)
     except ValueError:
         return None
+    # an entity in its own coordinate system (turned over or tilted): ezdxf maps it to the world
+    turned = (EXZ < 0) | (EXX != 0) | (EXY != 0)
     layers = {k: decode(v) for k, v in _strings(codes, vals, owner, 8).items()}
     handles = _strings(codes, vals, owner, 5)
     names = {k: unescape(decode(v)) for k, v in _strings(codes, vals, owner, 2).items()}
@@ -209,7 +216,7 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
             e_end = e_start
             while e_end < n and types[e_end] == "VERTEX":
                 e_end += 1
-            if e_end >= n or types[e_end] != "SEQEND" or flags & (16 | 64) or EXZ[k] < 0:
+            if e_end >= n or types[e_end] != "SEQEND" or flags & (16 | 64) or turned[k]:
                 return None
             if np.any(B42[e_start:e_end] != 0):
                 return None  # arcs in polylines: leave them to ezdxf's flattening
@@ -219,7 +226,7 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
             continue
         if typ in ("VERTEX", "SEQEND"):
             return None  # outside a POLYLINE: let ezdxf judge
-        if EXZ[k] < 0:
+        if turned[k]:
             return None
         if typ == "LINE":
             target.append(Ent("LINE", layer, handle, points=np.array([[X[k], Y[k]], [X2[k], Y2[k]]])))
@@ -251,7 +258,7 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
                 k = j
                 continue
         k += 1
-    for ent in msp:
+    for ent in [*msp, *(e for ents in blocks.values() for e in ents)]:
         if ent.type == "INSERT":
             sx, sy, rot = ent.A
             ent.A, ent.t = insert_matrix(ent.x, ent.y, sx, sy, rot, bases.get(ent.name, (0.0, 0.0)))
@@ -292,17 +299,14 @@ def from_ezdxf_entity(e, flat_tol: float) -> Ent:
     return ent
 
 
+def insert_copies(e) -> tuple:
+    """The entities an ezdxf entity stands for: each copy of a MINSERT grid, else itself."""
+    return tuple(e.multi_insert()) if e.dxftype() == "INSERT" and e.mcount > 1 else (e,)
+
+
 def from_ezdxf_doc(doc, flat_tol: float) -> DxfData:
-    """Convert a whole ezdxf document (model space and named blocks)."""
-    msp = []
-    for e in doc.modelspace():
-        if e.dxftype() == "INSERT" and e.mcount > 1:
-            msp += [from_ezdxf_entity(one, flat_tol) for one in e.multi_insert()]  # a MINSERT's copies
-        else:
-            msp.append(from_ezdxf_entity(e, flat_tol))
-    blocks = {}
-    for blk in doc.blocks:
-        if blk.name.startswith("*"):
-            continue
-        blocks[unescape(blk.name)] = [from_ezdxf_entity(e, flat_tol) for e in blk]
+    """Convert a whole ezdxf document (model space and named blocks; MINSERT grids as copies)."""
+    msp = [from_ezdxf_entity(one, flat_tol) for e in doc.modelspace() for one in insert_copies(e)]
+    blocks = {unescape(blk.name): [from_ezdxf_entity(one, flat_tol) for e in blk for one in insert_copies(e)]
+              for blk in doc.blocks if not blk.name.startswith("*")}
     return DxfData(msp=msp, blocks=blocks, insunits=doc.header.get("$INSUNITS", None), fast=False)

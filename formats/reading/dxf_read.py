@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from kitcut.errors import DXFFormatError, GeometryError, GradeRuleError, InputError, KitcutError, UnitsError
-from kitcut.formats.reading import aama, plain_dxf
+from kitcut.formats.reading import aama, blocks, plain_dxf
 from kitcut.formats.reading.build import RawPiece, build_piece
 from kitcut.formats.reading.dxf_fast import DxfData, from_ezdxf_doc, from_ezdxf_entity, parse_fast
 from kitcut.formats.reading.encoding import TextDecision, decide_encoding, transcode
@@ -148,14 +148,38 @@ def open_dxf(path, report: ImportReport, *, file: str, text: TextDecision | None
 
 
 def _ezdxf_is_aama(doc) -> bool:
+    """Model space inserts a block with a cut line (layer 1 or 84) of its own or in a block it
+    inserts."""
     from kitcut.formats.reading.chains import CURVE_TYPES
 
-    for ins in doc.modelspace().query("INSERT"):
-        blk = doc.blocks.get(ins.dxf.name)
-        if blk is not None and any(e.dxf.get("layer", "") in ("1", "84") and e.dxftype() in CURVE_TYPES
-                                   for e in blk):
-            return True
-    return False
+    direct = {blk.name for blk in doc.blocks
+              if any(e.dxf.get("layer", "") in ("1", "84") and e.dxftype() in CURVE_TYPES for e in blk)}
+    if not direct:
+        return False
+    cut = blocks.reaching(direct, blocks.ezdxf_refs(doc)[1])
+    return any(ins.dxf.get("name", "") in cut for ins in doc.modelspace().query("INSERT"))
+
+
+_EXPLODED = "DXF entities once the block references (INSERT) are exploded"
+
+
+def _check_entities(data: DxfData | None, doc, file: str) -> None:
+    """The ``max_entities`` limit on the entities of the file (``data`` read by the fast reader
+    or ``doc`` by ezdxf), and on the copies the AAMA reader makes of blocks nested in blocks."""
+    if doc is not None:
+        check_limit("max_entities", len(doc.entitydb), file=file, what="DXF entities")
+    if data is not None:
+        ents = [*data.msp, *(e for b in data.blocks.values() for e in b)]
+        if doc is None:
+            check_limit("max_entities", len(ents) + sum(len(e.points) for e in ents if e.points is not None),
+                        file=file, what="DXF entities")
+        check_limit("max_entities", blocks.nested_count(data), file=file, what=_EXPLODED)
+
+
+def _check_exploded(doc, file: str) -> None:
+    """The ``max_entities`` limit on the entities of a plain drawing once every INSERT is exploded."""
+    top, refs = blocks.ezdxf_refs(doc)
+    check_limit("max_entities", blocks.expanded_count(top, refs), file=file, what=_EXPLODED)
 
 
 def resolve_units(user: str | None, header_code, units_text: str | None, *, file: str,
@@ -351,6 +375,10 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             data = parse_fast(raw_bytes, text.decode_value if text else None)
         except Exception:  # noqa: BLE001 - anything odd: the full reader decides
             data = None
+    nested = aama.SkipLog()  # what exploding nested blocks left out: reported if the file is AAMA
+    if data is not None:
+        _check_entities(data, None, file)
+        data.nested = blocks.explode_nested(data, nested)
     doc = None
     if data is None or not aama.is_aama(data):
         if data is not None and not data.msp:
@@ -364,14 +392,10 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
         data = None
     del raw_bytes
-    if data is not None:
-        ents = [*data.msp, *(e for b in data.blocks.values() for e in b)]
-        check_limit("max_entities", len(ents) + sum(len(e.points) for e in ents if e.points is not None),
-                    file=file, what="DXF entities")
-    else:
-        check_limit("max_entities", len(doc.entitydb), file=file, what="DXF entities")
+    if data is None:
+        _check_entities(None, doc, file)
     fixer = Fixer(file, report, strict=strict, allow_repair=repair, loops=loops or LoopRule())
-    skips = aama.SkipLog()
+    skips = nested if data is not None else aama.SkipLog()
     try:
         if data is None and _ezdxf_is_aama(doc):
             msp = DxfData([from_ezdxf_entity(e, 1.0) for e in doc.modelspace().query("TEXT MTEXT")], {})
@@ -379,6 +403,8 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             unit, _ = resolve_units(units, doc.header.get("$INSUNITS", None), pre.get("units"), file=file,
                                     report=ImportReport())
             data = from_ezdxf_doc(doc, tolerance / (MM_PER_UNIT[unit] if unit else 25.4))
+            _check_entities(data, doc, file)
+            data.nested = blocks.explode_nested(data, skips)
         if data is not None:
             style = aama.style_texts(data, report, skips)
             unit, rule = resolve_units(units, data.insunits, style.get("units"), file=file, report=report)
@@ -403,6 +429,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             if rules_path is not None:
                 report.warn(f"grade rule table {rules_path} not used: a plain DXF has no grade points")
                 rules_path = rules_rule = None
+            _check_exploded(doc, file)
             hdr = doc.header.get("$INSUNITS", None)
             unit, rule = resolve_units(units, hdr, None, file=file, report=report)
             raws, style, unit, rule = plain_dxf.collect_plain(

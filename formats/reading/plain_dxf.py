@@ -22,8 +22,10 @@ import re
 
 import numpy as np
 
+from kitcut.formats.reading.blocks import MAX_DEPTH
 from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
+from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
 from kitcut.formats.reading.texts import entity_text, parse_text, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
@@ -35,6 +37,7 @@ __all__ = ["collect_plain", "GRAIN_LAYER"]
 #: Layer names taken for grain lines.
 GRAIN_LAYER = re.compile(r"grain|grainline|fadenlauf|droit[ -]?fil|grano|draadrichting", re.I)
 _DRILL_LAYER = re.compile(r"drill|hole|bohr|perc", re.I)
+_TOO_DEEP = "INSERT nested too deep; not used"
 #: A notch drawn as a line is at most this long (mm).
 NOTCH_MAX_MM = 20.0
 #: A sew line stays within this distance (mm) of its cut line.
@@ -42,18 +45,18 @@ SEAM_MAX_MM = 30.0
 
 
 def _entities(doc, skips, report):
-    """Model-space entities with INSERTs exploded (nested up to 4 levels)."""
+    """Model-space entities with INSERTs exploded (nested up to :data:`MAX_DEPTH` levels; the
+    caller has checked how many entities that makes, see :func:`blocks.expanded_count`)."""
     out = []
 
     def walk(ents, depth):
         for e in ents:
             if e.dxftype() == "INSERT":
-                if depth >= 4:
-                    report.skip("INSERT nested too deep; not used", entity=describe(e))
+                if depth >= MAX_DEPTH:
+                    skips.add(_TOO_DEEP, e, None)
                     continue
                 try:
-                    # a MINSERT (rows x columns of the block) places every one of its copies
-                    for one in (e.multi_insert() if e.mcount > 1 else (e,)):
+                    for one in insert_copies(e):  # each copy of a MINSERT grid
                         walk(list(one.virtual_entities()), depth + 1)
                 except Exception as exc:  # noqa: BLE001 - a broken block reference
                     report.skip(f"INSERT could not be exploded ({exc})", entity=describe(e))
@@ -407,7 +410,9 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         for e in fills:
             skips.add("entity types kitcut does not use", e, None)
     if not curves:
-        raise fixer.error("no closed outline: the drawing has no lines or curves")
+        deep = sum(len(h) for (reason, _, _), h in skips.groups.items() if reason == _TOO_DEEP)
+        hint = f" ({deep:,} block references nested over {MAX_DEPTH} levels deep were not read)" if deep else ""
+        raise fixer.error("no closed outline: the drawing has no lines or curves" + hint)
     if unit is None:
         scratch = Fixer(file, ImportReport(), strict=False, allow_repair=False)
         raws, style = _pieces(curves, texts, points, 25.4, tolerance, scratch, skips, final=False)
