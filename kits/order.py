@@ -258,14 +258,49 @@ def _inside(path: Path, folder: Path, allow_outside: bool, c: _Checker, where: s
     return full
 
 
+def _any_case(root: Path, rel: Path) -> Path | None:
+    """``root / rel`` with each missing part of ``rel`` matched to the one entry of its folder
+    that differs only in case (as Windows and macOS find files); ``None`` when none or several
+    do."""
+    cur = root
+    for part in rel.parts:
+        nxt = cur / part
+        if not nxt.exists():
+            try:
+                hits = [e.name for e in os.scandir(cur) if e.name.casefold() == part.casefold()]
+            except OSError:
+                return None
+            if len(hits) != 1:
+                return None
+            nxt = cur / hits[0]
+        cur = nxt
+    return cur
+
+
+def _locate(text: str, folder: Path, allow_outside: bool, c: _Checker, where: str, what: str) -> Path:
+    """The file an order names: ``text`` relative to ``folder`` (and inside it, see
+    :func:`_inside`). An order written on Windows finds its files as it would there:
+    backslashes separate folders, and a name that differs only in case finds the one file it
+    can mean."""
+    path = _inside(Path(text), folder, allow_outside, c, where)
+    if path.is_file():
+        return path
+    given = Path(text.replace("\\", "/"))
+    full = _inside(given, folder, allow_outside, c, where)
+    root = Path(given.anchor) if given.is_absolute() else folder
+    found = full if full.is_file() else _any_case(root, full.relative_to(root))
+    if found is None or not found.is_file():
+        c.fail(where, f"{what} {text!r} not found (looked for {path})")
+    return _inside(found if given.is_absolute() else found.relative_to(folder), folder, allow_outside, c,
+                   where)
+
+
 def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) -> Garment:
     where = f"garments[{i}]"
     g = c.table(g, where)
     c.unknown(g, _GARMENT_KEYS, where)
     pattern = c.string(g, "pattern", where)
-    path = _inside(Path(pattern), folder, allow_outside, c, f"{where}.pattern")
-    if not path.is_file():
-        c.fail(f"{where}.pattern", f"pattern file {pattern!r} not found (looked for {path})")
+    path = _locate(pattern, folder, allow_outside, c, f"{where}.pattern", "pattern file")
     if "sizes" not in g:
         c.fail(f"{where}.sizes", "missing (e.g. sizes = { M = 2 })")
     sizes = g["sizes"]
@@ -298,9 +333,7 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
     match = None
     if "match" in g:
         text = c.string(g, "match", where)
-        match = _inside(Path(text), folder, allow_outside, c, f"{where}.match")
-        if not match.is_file():
-            c.fail(f"{where}.match", f"match file {text!r} not found (looked for {match})")
+        match = _locate(text, folder, allow_outside, c, f"{where}.match", "match file")
     rules = _garment_rules(g, path, folder, c, allow_outside, where)
     return Garment(name=name, pattern=path, sizes=out, units=units, quantities=quantities, encoding=encoding,
                    match=match, rules=rules)
@@ -315,10 +348,7 @@ def _garment_rules(g: dict, pattern: Path, folder: Path, c: _Checker, allow_outs
 
     given = c.string(g, "rules", where, required=False)
     if given is not None:
-        path = _inside(Path(given), folder, allow_outside, c, f"{where}.rules")
-        if not path.is_file():
-            c.fail(f"{where}.rules", f"grade rule file {given!r} not found (looked for {path})")
-        return path
+        return _locate(given, folder, allow_outside, c, f"{where}.rules", "grade rule file")
     try:
         found = find_rules(pattern)
     except GradeRuleError as exc:

@@ -187,6 +187,23 @@ def test_symlink_leading_out_is_rejected_unless_allowed(tmp_path):
     assert got.resolve() == (outside / "tee.dxf").resolve()
 
 
+def test_order_written_on_windows_finds_its_files(tmp_path):
+    """Backslashes separate folders and a name that differs only in case finds its file, as on
+    Windows; a backslash path may not leave the folder either, and two files that differ only
+    in case are not guessed between."""
+    sub = tmp_path / "Patterns"
+    sub.mkdir()
+    write_fake_tee(sub / "Tee.dxf")
+    for given in ["'Patterns\\Tee.dxf'", '"Patterns\\\\Tee.dxf"', '"patterns/TEE.DXF"', "'PATTERNS\\tee.Dxf'"]:
+        order = load_order(write(tmp_path, GOOD.replace('"tee.dxf"', given)))
+        assert order.garments[0].pattern == sub / "Tee.dxf", given
+    with pytest.raises(OrderError, match="leaves the order's folder"):
+        load_order(write(tmp_path, GOOD.replace('"tee.dxf"', "'..\\Patterns\\Tee.dxf'")))
+    write_fake_tee(sub / "TEE.dxf")
+    with pytest.raises(OrderError, match=r"garments\[0\]\.pattern: pattern file 'patterns/tee.DXF' not found"):
+        load_order(write(tmp_path, GOOD.replace('"tee.dxf"', '"patterns/tee.DXF"')))
+
+
 def test_read_order_id_and_check(folder):
     assert read_order_id(write(folder, GOOD)) == "A-1"
     for bad in ["..", ".", ".hidden", "a/b", "a\\b", "", "x" * 101, "a\x00b", "a b", "a..b"]:
