@@ -216,6 +216,42 @@ def fan_out(data: bytes, rng: random.Random) -> bytes:
     return _inject(data, blocks, _insert(f"FAN{levels - 1}"))
 
 
+def nest_block(data: bytes, rng: random.Random) -> bytes:
+    """Some piece blocks drawn as an INSERT of an inner block holding everything they held (the
+    inner block moved by (dx, dy) and the INSERT moving it back, or both turned by 180 degrees)."""
+    t = tags(data)
+    starts = [i for i in range(len(t) - 1) if t[i] == ("0", "BLOCK")]
+    if not starts:
+        return data
+    out = list(t)
+    inner_blocks = []
+    for k, s in enumerate(sorted(rng.sample(starts, min(len(starts), rng.randint(1, 3))), reverse=True)):
+        head_end = s + 1
+        while head_end < len(t) and t[head_end][0] != "0":
+            head_end += 1
+        end = next((i for i in range(head_end, len(t)) if t[i] == ("0", "ENDBLK")), None)
+        if end is None:
+            continue
+        name = f"INNER{k}"
+        body = t[head_end:end]
+        if rng.random() < 0.5:  # the inner block at base (0, 0), inserted turned twice by 180 degrees
+            ins = [("0", "INSERT"), ("8", "0"), ("2", name), ("10", "0.0"), ("20", "0.0"), ("30", "0.0"),
+                   ("50", "180.0")]
+            inner_blocks += _block(name, [("0", "INSERT"), ("8", "0"), ("2", name + "R"), ("10", "0.0"),
+                                          ("20", "0.0"), ("30", "0.0"), ("50", "180.0")])
+            inner_blocks += _block(name + "R", body)
+        else:  # the inner block's base point at (dx, dy): the INSERT at (dx, dy) puts it back
+            dx, dy = rng.uniform(-500, 500), rng.uniform(-500, 500)
+            ins = _insert(name, dx, dy)
+            blk = _block(name, body)
+            blk[4], blk[5] = ("10", repr(dx)), ("20", repr(dy))  # the base point
+            inner_blocks += blk
+        out[head_end:end] = ins
+    b = next(i for i in range(len(out)) if out[i][0] == "2" and out[i][1].strip() == "BLOCKS")
+    out[b + 1: b + 1] = inner_blocks
+    return untags(out)
+
+
 def xref_block(data: bytes, rng: random.Random) -> bytes:
     """An external reference block (flag 4) pointing at a path outside the folder."""
     target = rng.choice(["/etc/passwd", "../../../etc/shadow", "C:\\secret.dxf", "\\\\server\\share\\x.dxf",
@@ -246,7 +282,7 @@ DXF_MUTATORS = {
     f.__name__: f
     for f in (byte_flip, byte_garbage, truncate, truncate_keep_eof, bad_numbers, all_coords, swap_codes,
               retype, delete_tags, duplicate_tags, huge_text, odd_texts, insert_cycle, deep_nesting, fan_out,
-              xref_block)
+              xref_block, nest_block)
 }
 
 
