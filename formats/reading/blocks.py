@@ -159,30 +159,3 @@ def explode_nested(data: DxfData, skips) -> set[str]:
     flattened = {name: flat(name, 1, (name,)) for name in _inserted(data)}
     data.blocks.update(flattened)
     return used
-    done: dict[str, list] = {}
-
-    def flat(name: str, level: int, path: tuple[str, ...]) -> list:
-        if name in done:
-            return done[name]
-        out = []
-        for e in data.blocks[name]:
-            if e.type != "INSERT":
-                out.append(e)
-                continue
-            if e.name not in data.blocks:
-                skips.add(f"INSERT of a missing block '{e.name}' inside a block; not used", e, name)
-            elif e.name in path:
-                skips.add(f"block '{e.name}' inserts itself; the repeated INSERT is not used", e, name)
-            elif level >= MAX_DEPTH:
-                skips.add("INSERT nested too deep; not used", e, name)
-            else:
-                used.add(e.name)
-                out += [_moved(inner, e.A, e.t) for inner in flat(e.name, level + 1, (*path, e.name))]
-                out += e.attribs
-        if len(path) == 1:
-            done[name] = out  # a block read from the top is the same whoever inserts it
-        return out
-
-    flattened = {name: flat(name, 1, (name,)) for name in data.blocks}
-    data.blocks.update(flattened)
-    return used
