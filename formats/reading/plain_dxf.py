@@ -411,8 +411,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
             skips.add("entity types kitcut does not use", e, None)
     if not curves:
         deep = sum(len(h) for (reason, _, _), h in skips.groups.items() if reason == _TOO_DEEP)
-        hint = f" ({deep:,} block references nested over {MAX_DEPTH} levels deep were not read)" if deep else ""
-        raise fixer.error("no closed outline: the drawing has no lines or curves" + hint)
+        hint = f" ({deep:,} block references nested over {MAX_DEPTH} levels deep were not read)"
+        raise fixer.error("no closed outline: the drawing has no lines or curves" + (hint if deep else ""))
     if unit is None:
         scratch = Fixer(file, ImportReport(), strict=False, allow_repair=False)
         raws, style = _pieces(curves, texts, points, 25.4, tolerance, scratch, skips, final=False)
