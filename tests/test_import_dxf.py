@@ -591,3 +591,31 @@ def test_pieces_on_hidden_layers_are_read_and_reported(tmp_path):
     assert sorted(p.name for p in pat.pieces) == ["CUT", "FROZ", "OLD"]
     (w,) = [w for w in pat.report.warnings if "turned off or frozen" in w.message]
     assert w.message.startswith("2 piece(s) lie on layers turned off or frozen in the drawing (FROZ, OLD)")
+
+
+def test_label_of_several_lines_gives_every_field(tmp_path):
+    """One MTEXT holding the whole label (``Piece Name``, ``Size``, ``Quantity``... one per
+    paragraph, with formatting codes) sets each field, in a plain drawing and in an AAMA block;
+    a line without a key continues the field before it."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(RECT, close=True)
+    msp.add_lwpolyline([(x + 200, y) for x, y in RECT], close=True)
+    msp.add_mtext("Piece Name: FRONT\\PSize: M\\PQuantity: 1,1\\PAnnotation: cut on fold\\Pkeep nap",
+                  dxfattribs={"insert": (10, 40), "char_height": 5})
+    msp.add_mtext("{\\fArial|b1;PIECE NAME: BACK}\\PSIZE: M\\PQUANTITY: 2",
+                  dxfattribs={"insert": (210, 40), "char_height": 5})
+    pat = read_pattern(save(doc, tmp_path, "plain.dxf"))
+    got = sorted((p.name, p.size, p.quantity, p.flipped, p.annotations) for p in pat.pieces)
+    assert got == [("BACK", "M", 2, None, ()), ("FRONT", "M", 2, 1, ("cut on fold\nkeep nap",))]
+    assert not pat.report.warnings
+
+    doc = ezdxf.new("R2010")
+    doc.modelspace().add_text("Units: METRIC", dxfattribs={"layer": "1"})
+    blk = doc.blocks.new("CUFF_M")
+    blk.add_lwpolyline(RECT, close=True, dxfattribs={"layer": "1"})
+    blk.add_mtext("Piece Name: Cuff\\PSize: M\\PQuantity: 4", dxfattribs={"layer": "1", "insert": (10, 40)})
+    doc.modelspace().add_blockref("CUFF_M", (0, 0))
+    (p,) = read_dxf(save(doc, tmp_path, "aama.dxf")).pieces
+    assert (p.name, p.size, p.quantity) == ("Cuff", "M", 4)

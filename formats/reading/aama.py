@@ -33,7 +33,7 @@ import numpy as np
 
 from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, GradeMark, RawNotch, RawPiece
 from kitcut.formats.reading.dxf_fast import DxfData, Ent
-from kitcut.formats.reading.texts import parse_text
+from kitcut.formats.reading.texts import parse_texts
 from kitcut.model import ImportReport
 
 __all__ = ["is_aama", "collect_aama", "SkipLog", "style_texts"]
@@ -108,10 +108,10 @@ def style_texts(data: DxfData, report: ImportReport, skips: SkipLog) -> dict:
         if e.type == "INSERT":
             continue
         if e.type in _TEXT_TYPES:
-            kv = parse_text(e.text)
-            if kv:
-                found.setdefault(kv[0], kv[1])
-            else:
+            kvs = parse_texts(e.text)
+            for key, value in kvs:
+                found.setdefault(key, value)
+            if not kvs:
                 skips.add("style texts kitcut does not use", e, None)
             continue
         report.skip("entity in model space outside any piece block; not used", entity=e.describe())
@@ -177,9 +177,16 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
             txt = e.text
             if typ != "TEXT" and ":" not in txt and e.tag:
                 txt = f"{e.tag.replace('_', ' ')}: {txt}"
-            kv = parse_text(txt)
+            kvs = parse_texts(txt)
+            kv = kvs[0] if kvs else None
             rule = _rule_number(txt)
-            if rule is not None:
+            if len(kvs) > 1 and (layer in ("1", "0") or typ == "ATTRIB"):  # one label of several lines
+                for key, value in kvs:
+                    if key == "annotation":
+                        raw.annotations.append(value)
+                    elif value:
+                        raw.texts.setdefault(key, value)
+            elif rule is not None:
                 labels.append((*tr_xy(e.x, e.y), rule, layer, len(elements), e))
             elif typ == "ATTDEF" and txt.lower().replace(" ", "").startswith("link:"):
                 skips.add("ASTM notch dependency attributes (Link)", e, bname)

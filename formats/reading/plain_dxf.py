@@ -27,7 +27,7 @@ from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_er
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
-from kitcut.formats.reading.texts import entity_text, parse_text, text_insert
+from kitcut.formats.reading.texts import entity_text, parse_texts, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
 from kitcut.model import ImportReport
 from kitcut.model.geometry import ring_area
@@ -209,13 +209,13 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
     style: dict = {}
     placed = []  # (piece or None, inside, key-value, entity): texts inside a piece before loose ones
     for (x, y), txt, layer, e in texts:
-        kv = parse_text(txt)
+        kvs = parse_texts(txt)  # an MTEXT label may hold several lines, each a field
         p = np.array([[x * scale, y * scale]])
         i = owner(p, layer)
         inside = i is not None
-        if i is None and kv and kv[0] not in ("style", "units"):
+        if i is None and any(k not in ("style", "units") for k, _ in kvs):
             i = nearest(p[0], layer)
-        placed.append((i, inside, kv, e))
+        placed += [(i, inside, kv, e) for kv in kvs] or [(i, inside, None, e)]
     placed.sort(key=lambda t: not t[1])
     for i, inside, kv, e in placed:
         if i is not None and kv and kv[0] == "annotation":

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 __all__ = [
-    "KEYS", "parse_text", "parse_quantity", "entity_text", "text_insert", "dxf_text", "unescape", "escape",
+    "KEYS", "parse_text", "parse_texts", "parse_quantity", "entity_text", "text_insert", "dxf_text",
+    "unescape", "escape",
 ]
 
 #: Normalised key (lower case, no spaces) -> field name.
@@ -49,6 +50,30 @@ def parse_text(text: str) -> tuple[str, str] | None:
     key = re.sub(r"[\s_]+", "", m.group(1)).lower()
     field = KEYS.get(key)
     return None if field is None else (field, m.group(2))
+
+
+def parse_texts(text: str) -> list[tuple[str, str]]:
+    """Every ``(field, value)`` of a text that may hold several lines (an MTEXT label such as
+    ``Piece Name: Front\\PSize: M\\PQuantity: 2``): each line that starts with a known key
+    begins a field, and the lines after it, up to the next key, continue its value.
+
+    >>> parse_texts("Piece Name: Front\\nSize: M\\nQuantity: 2")
+    [('name', 'Front'), ('size', 'M'), ('quantity', '2')]
+    >>> parse_texts("Annotation: cut on fold\\nkeep nap"), parse_texts("# 3\\nfront")
+    ([('annotation', 'cut on fold\\nkeep nap')], [])
+    """
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(lines) == 1:
+        kv = parse_text(lines[0])
+        return [kv] if kv else []
+    out: list[list[str]] = []
+    for line in lines:
+        kv = parse_text(line)
+        if kv:
+            out.append([kv[0], kv[1]])
+        elif out and line.strip():
+            out[-1][1] = f"{out[-1][1]}\n{line.strip()}" if out[-1][1] else line.strip()
+    return [(k, v) for k, v in out]
 
 
 def parse_quantity(value: str) -> tuple[int, int | None]:
