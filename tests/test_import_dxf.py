@@ -619,3 +619,27 @@ def test_label_of_several_lines_gives_every_field(tmp_path):
     doc.modelspace().add_blockref("CUFF_M", (0, 0))
     (p,) = read_dxf(save(doc, tmp_path, "aama.dxf")).pieces
     assert (p.name, p.size, p.quantity) == ("Cuff", "M", 4)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("2", (2, None)), ("1,1", (2, 1)), ("2 pcs", (2, None)), ("2 Stk.", (2, None)), ("x2", (2, None)),
+    ("2X", (2, None)), ("1+1", (2, 1)), ("4 (2 pairs)", (4, None)), ("2.0", (2, None)),
+    ("2.5", None), ("1/1", None), ("two", None),
+])
+def test_quantity_texts_as_pattern_makers_write_them(tmp_path, text, want):
+    """A count with a unit, times, a remark in brackets or ``a+b`` is read; anything else (a
+    fraction of a piece included) is reported and 1 assumed, never truncated silently."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(RECT, close=True)
+    msp.add_text("Piece Name: Cuff", dxfattribs={"insert": (10, 30)})
+    msp.add_text(f"Quantity: {text}", dxfattribs={"insert": (10, 10)})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    if want is None:
+        assert (p.quantity, p.flipped) == (1, None)
+        assert [w.message for w in pat.report.warnings] == [f"unreadable Quantity text {text!r}: 1 assumed"]
+    else:
+        assert (p.quantity, p.flipped) == want
+        assert not pat.report.warnings

@@ -27,7 +27,7 @@ from kitcut.formats.reading.grade_sizes import (
 )
 from kitcut.formats.reading.outline import Fixer, LoopRule
 from kitcut.formats.reading.sizes import keep_sizes, select_sizes
-from kitcut.formats.reading.texts import parse_quantity
+from kitcut.formats.reading.texts import parse_quantity_text
 from kitcut.formats.reading.units import (
     MM_PER_UNIT,
     insunits_name,
@@ -233,7 +233,7 @@ def assign_quantities(raws: list[RawPiece], report: ImportReport) -> None:
             q = r.texts.get("quantity")
             if q:
                 try:
-                    r.quantity, r.flipped = parse_quantity(q)
+                    r.quantity, r.flipped = parse_quantity_text(q)
                 except ValueError:
                     report.warn(f"unreadable Quantity text {q!r}: 1 assumed", piece=name)
                     r.quantity, r.flipped = 1, None

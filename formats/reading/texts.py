@@ -10,11 +10,12 @@ code page), ``\\M+cXXXX`` multibyte characters, and the ``%%`` codes of TEXT ent
 
 from __future__ import annotations
 
+import math
 import re
 
 __all__ = [
-    "KEYS", "parse_text", "parse_texts", "parse_quantity", "entity_text", "text_insert", "dxf_text",
-    "unescape", "escape",
+    "KEYS", "parse_text", "parse_texts", "parse_quantity", "parse_quantity_text", "entity_text",
+    "text_insert", "dxf_text", "unescape", "escape",
 ]
 
 #: Normalised key (lower case, no spaces) -> field name.
@@ -85,12 +86,32 @@ def parse_quantity(value: str) -> tuple[int, int | None]:
     ((2, 1), (2, None), (0, 0))
     """
     parts = [p.strip() for p in value.replace(";", ",").split(",")]
-    nums = [int(float(p)) for p in parts if p]
+    whole = [float(p) for p in parts if p]
+    if not all(math.isfinite(n) and n.is_integer() for n in whole):
+        raise ValueError(value)  # 2.5 pieces: not a count
+    nums = [int(n) for n in whole]
     if not nums or len(nums) > 2 or any(n < 0 for n in nums):
         raise ValueError(value)
     if len(nums) == 1:
         return nums[0], None
     return nums[0] + nums[1], nums[1]
+
+
+_QTY_REMARK = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_QTY_UNIT = re.compile(r"(?<=\d)\s*(?:pcs|pc|pieces|piece|stk|st|pz|pzs|uds?)\b\.?", re.I)
+_QTY_TIMES = re.compile(r"^\s*[x\u00d7]\s*(?=\d)|(?<=\d)\s*[x\u00d7]\s*$", re.I)
+
+
+def parse_quantity_text(value: str) -> tuple[int, int | None]:
+    """:func:`parse_quantity` of a ``Quantity:`` text as pattern makers write it: a count with
+    a unit (``2 pcs``, ``2 Stk.``), times (``x2``, ``2X``), a remark in brackets
+    (``2 (1L 1R)``), ``a+b`` for ``a,b``; ``ValueError`` when still unreadable.
+
+    >>> [parse_quantity_text(v) for v in ("2 pcs", "x2", "2X", "1+1", "4 (2 pairs)")]
+    [(2, None), (2, None), (2, None), (2, 1), (4, None)]
+    """
+    v = _QTY_TIMES.sub("", _QTY_UNIT.sub("", _QTY_REMARK.sub(" ", value)))
+    return parse_quantity(v.replace("+", ","))
 
 
 _UNICODE = re.compile(r"\\U\+(00(?:0[1-9A-Fa-f]|10)[0-9A-Fa-f]{4}|[0-9A-Fa-f]{4})")
