@@ -643,3 +643,22 @@ def test_quantity_texts_as_pattern_makers_write_them(tmp_path, text, want):
     else:
         assert (p.quantity, p.flipped) == want
         assert not pat.report.warnings
+
+
+def test_plain_pieces_labelled_by_block_attributes(tmp_path):
+    """Pieces drawn as one block, each INSERT labelled by its attribute values (PIECE_NAME,
+    QUANTITY, SIZE): every piece takes its own; an attribute left empty is no value."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    blk = doc.blocks.new("PIECE")
+    blk.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    for k, tag in enumerate(("PIECE_NAME", "QUANTITY", "SIZE")):
+        blk.add_attdef(tag, (50, 150 - 40 * k), dxfattribs={"height": 10})
+    msp = doc.modelspace()
+    for i, (name, qty) in enumerate([("FRONT", "2"), ("BACK", ""), ("YOKE", "1,1")]):
+        ref = msp.add_blockref("PIECE", (i * 400, 0), dxfattribs={"rotation": 90 * i})
+        ref.add_auto_attribs({"PIECE_NAME": name, "QUANTITY": qty, "SIZE": "M"})
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((p.name, p.size, p.quantity, p.flipped) for p in pat.pieces)
+    assert got == [("BACK", "M", 1, None), ("FRONT", "M", 2, None), ("YOKE", "M", 2, 1)]
+    assert [w.message for w in pat.report.warnings] == ["no Quantity text: quantity 1 assumed for BACK"]

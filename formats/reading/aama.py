@@ -33,7 +33,7 @@ import numpy as np
 
 from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, GradeMark, RawNotch, RawPiece
 from kitcut.formats.reading.dxf_fast import DxfData, Ent
-from kitcut.formats.reading.texts import parse_texts
+from kitcut.formats.reading.texts import parse_texts, tagged
 from kitcut.model import ImportReport
 
 __all__ = ["is_aama", "collect_aama", "SkipLog", "style_texts"]
@@ -174,9 +174,7 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
     for e in [*ins.attribs, *ents]:  # the INSERT's ATTRIB values before the block's ATTDEF defaults
         typ, layer = e.type, e.layer
         if typ in _TEXT_TYPES:
-            txt = e.text
-            if typ != "TEXT" and ":" not in txt and e.tag:
-                txt = f"{e.tag.replace('_', ' ')}: {txt}"
+            txt = e.text if typ == "TEXT" else tagged(e.text, e.tag)
             kvs = parse_texts(txt)
             kv = kvs[0] if kvs else None
             rule = _rule_number(txt)

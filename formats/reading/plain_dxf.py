@@ -27,7 +27,7 @@ from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_er
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
-from kitcut.formats.reading.texts import entity_text, parse_texts, text_insert
+from kitcut.formats.reading.texts import entity_text, parse_texts, tagged, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
 from kitcut.model import ImportReport
 from kitcut.model.geometry import ring_area
@@ -58,6 +58,7 @@ def _entities(doc, skips, report):
                 try:
                     for one in insert_copies(e):  # each copy of a MINSERT grid
                         walk(list(one.virtual_entities()), depth + 1)
+                        out.extend(one.attribs)  # its attribute values (a piece's name...)
                 except Exception as exc:  # noqa: BLE001 - a broken block reference
                     report.skip(f"INSERT could not be exploded ({exc})", entity=describe(e))
                 continue
@@ -209,7 +210,7 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
     style: dict = {}
     placed = []  # (piece or None, inside, key-value, entity): texts inside a piece before loose ones
     for (x, y), txt, layer, e in texts:
-        kvs = parse_texts(txt)  # an MTEXT label may hold several lines, each a field
+        kvs = [(k, v) for k, v in parse_texts(txt) if v]  # an MTEXT label may hold several fields
         p = np.array([[x * scale, y * scale]])
         i = owner(p, layer)
         inside = i is not None
@@ -387,7 +388,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
             if ins is None:
                 skips.add("texts kitcut does not use", e, None)
                 continue
-            texts.append((ins[:2], entity_text(e) or "", layer, e))
+            txt = entity_text(e) or ""
+            texts.append((ins[:2], tagged(txt, e.dxf.get("tag", "")) if t == "ATTRIB" else txt, layer, e))
         elif t == "POINT":
             loc = e.dxf.location
             points.append(((loc.x, loc.y, loc.z), layer, e))

@@ -15,7 +15,7 @@ import re
 
 __all__ = [
     "KEYS", "parse_text", "parse_texts", "parse_quantity", "parse_quantity_text", "entity_text",
-    "text_insert", "dxf_text", "unescape", "escape",
+    "text_insert", "dxf_text", "unescape", "escape", "tagged",
 ]
 
 #: Normalised key (lower case, no spaces) -> field name.
@@ -51,6 +51,18 @@ def parse_text(text: str) -> tuple[str, str] | None:
     key = re.sub(r"[\s_]+", "", m.group(1)).lower()
     field = KEYS.get(key)
     return None if field is None else (field, m.group(2))
+
+
+def tagged(text: str, tag: str) -> str:
+    """The text of a block attribute as a ``KEY: value`` text: its tag is the key unless the
+    value carries its own (``PIECE_NAME`` = ``Front`` is ``PIECE NAME: Front``).
+
+    >>> tagged("Front", "PIECE_NAME"), tagged("Size: M", "LABEL"), tagged("Front", "")
+    ('PIECE NAME: Front', 'Size: M', 'Front')
+    """
+    if not tag or ":" in text:
+        return text
+    return f"{tag.replace('_', ' ')}: {text}"
 
 
 def parse_texts(text: str) -> list[tuple[str, str]]:
