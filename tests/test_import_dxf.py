@@ -662,3 +662,59 @@ def test_plain_pieces_labelled_by_block_attributes(tmp_path):
     got = sorted((p.name, p.size, p.quantity, p.flipped) for p in pat.pieces)
     assert got == [("BACK", "M", 1, None), ("FRONT", "M", 2, None), ("YOKE", "M", 2, 1)]
     assert [w.message for w in pat.report.warnings] == ["no Quantity text: quantity 1 assumed for BACK"]
+
+
+def _frame_doc(frame_layer="0", names=True, frame=((-50, -50), (1500, -50), (1500, 800), (-50, 800))):
+    """A plain drawing: FRONT (with a 40 mm hole) and BACK inside a closed frame."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(frame, close=True, dxfattribs={"layer": frame_layer})
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_lwpolyline([(200, 50), (240, 50), (240, 90), (200, 90)], close=True)
+    msp.add_lwpolyline([(400, 0), (700, 0), (700, 500), (400, 500)], close=True)
+    if names:
+        msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (50, 100)})
+        msp.add_text("Piece Name: BACK", dxfattribs={"insert": (450, 100)})
+    msp.add_text("Style 42, sheet 1/1", dxfattribs={"insert": (1000, 700)})
+    return doc
+
+
+@pytest.mark.parametrize("how", ["rectangle", "frame layer", "named pieces"])
+def test_drawing_frame_around_the_pieces_is_not_a_piece(tmp_path, how):
+    """A border or fabric rectangle drawn around the pieces was one huge piece with every real
+    piece a cut-out. It is a frame when the rings in it carry names of their own, when its layer
+    is named like a frame, or when it is a rectangle around pieces covering a quarter of it or
+    more; the pieces in it keep their own cut-outs, and the frame is reported."""
+    if how == "rectangle":  # no names at all, as in a cutter drawing
+        doc = _frame_doc(names=False, frame=((-50, -50), (900, -50), (900, 600), (-50, 600)))
+    elif how == "frame layer":
+        doc = _frame_doc("Rahmen", frame=((-50, -50), (1500, -50), (1500, 900), (800, 800), (-50, 900)))
+    else:
+        doc = _frame_doc(frame=((-50, -50), (1500, -50), (1500, 900), (800, 800), (-50, 900)))
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((round(p.area), len(p.cutouts)) for p in pat.pieces)
+    assert got == [(60000 - 1600, 1), (150000, 0)]
+    if how != "rectangle":
+        assert sorted(p.name for p in pat.pieces) == ["BACK", "FRONT"]
+    (w,) = [w.message for w in pat.report.warnings if "frame" in w.message]
+    assert "drawn around 2 piece(s)" in w and "taken for a drawing frame, not cut" in w
+
+
+def test_panel_with_holes_is_not_a_frame(tmp_path):
+    """A rectangular panel with two small slots (and no texts), and a named rectangle holding
+    named-less holes, stay pieces with their cut-outs."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (400, 0), (400, 300), (0, 300)], close=True)
+    for x in (60, 260):
+        msp.add_lwpolyline([(x, 220), (x + 80, 220), (x + 80, 250), (x, 250)], close=True)
+    msp.add_lwpolyline([(500, 0), (900, 0), (900, 300), (500, 300)], close=True)
+    msp.add_text("Piece Name: BAG", dxfattribs={"insert": (520, 20)})
+    for x in (520, 720):
+        msp.add_lwpolyline([(x, 60), (x + 160, 60), (x + 160, 200), (x, 200)], close=True)
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted((round(p.area), len(p.cutouts)) for p in pat.pieces) == [
+        (120000 - 2 * 22400, 2), (120000 - 2 * 2400, 2)]
+    assert not [w for w in pat.report.warnings if "frame" in w.message]

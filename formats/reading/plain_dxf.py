@@ -26,6 +26,7 @@ from kitcut.formats.reading.blocks import MAX_DEPTH
 from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
+from kitcut.formats.reading.frames import find_frames
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
 from kitcut.formats.reading.texts import entity_text, parse_texts, tagged, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
@@ -105,29 +106,18 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             p = p.buffer(0)
         shapely.prepare(p)
         polys.append(p)
-    role = []  # "piece" | "sew" | "cut"
-    parent = []
-    for i, (area, r, layer) in enumerate(rings):
-        smp = _sample(r)
-        par = -1
-        for same in (True, False):  # the smallest containing ring, on the same layer first
-            for j in range(i - 1, -1, -1):
-                if role[j] == "sew" or rings[j][0] <= area or (rings[j][2] == layer) != same:
-                    continue
-                if not same and area >= 0.5 * rings[j][0]:
-                    continue  # another layer: graded sizes overlap; only small rings are cut-outs
-                if _contains(polys[j], smp).mean() >= 0.9:
-                    par = j
-                    break
-            if par >= 0:
-                break
-        parent.append(par)
-        if par < 0 or role[par] == "cut":
-            role.append("piece")
-        elif rings[par][2] == layer and _parallel(r, rings[par][1], area / rings[par][0]):
-            role.append("sew")
-        else:
-            role.append("cut")
+    role, parent = _roles(rings, polys, set())
+    names, spots = _text_points(texts, scale)
+    frames: set[int] = set()
+    while found := find_frames(rings, polys, role, parent, names, spots) - frames:
+        frames |= found  # the rings inside a frame are pieces: nest them again without it
+        role, parent = _roles(rings, polys, frames)
+    if final:
+        for i in sorted(frames):
+            n = sum(1 for j, r in enumerate(role) if r == "piece" and rings[j][0] < rings[i][0]
+                    and _contains(polys[i], _sample(rings[j][1], 8)).mean() >= 0.9)
+            fixer.report.warn(f"closed outline on layer {rings[i][2]} drawn around {n} piece(s), with no "
+                              "name of its own: taken for a drawing frame, not cut")
     raws: dict[int, RawPiece] = {}
     per_layer: dict[str, int] = {}
     for i, (_, _, layer) in enumerate(rings):
@@ -296,6 +286,49 @@ def _merge_twins(raws: dict, ids: list, rings: list, tol: float, report) -> list
                      else f"twice on layer {into.layer}")
             report.warn(f"outline drawn {where}: read as one piece", piece=into.texts.get("name") or into.key)
     return kept
+
+
+def _roles(rings: list, polys: list, frames: set[int]) -> tuple[list[str], list[int]]:
+    """The role of each ring ("piece", "sew", "cut", or "frame" for those in ``frames``) and
+    the ring it lies in (-1 for none): the smallest containing ring, on the same layer first;
+    a ring in a piece is its sew line (same layer, parallel) or a cut-out, one in a cut-out
+    a piece again."""
+    role: list[str] = []
+    parent: list[int] = []
+    for i, (area, r, layer) in enumerate(rings):
+        if i in frames:
+            role.append("frame")
+            parent.append(-1)
+            continue
+        smp = _sample(r)
+        par = -1
+        for same in (True, False):
+            for j in range(i - 1, -1, -1):
+                if role[j] in ("sew", "frame") or rings[j][0] <= area or (rings[j][2] == layer) != same:
+                    continue
+                if not same and area >= 0.5 * rings[j][0]:
+                    continue  # another layer: graded sizes overlap; only small rings are cut-outs
+                if _contains(polys[j], smp).mean() >= 0.9:
+                    par = j
+                    break
+            if par >= 0:
+                break
+        parent.append(par)
+        if par < 0 or role[par] == "cut":
+            role.append("piece")
+        elif rings[par][2] == layer and _parallel(r, rings[par][1], area / rings[par][0]):
+            role.append("sew")
+        else:
+            role.append("cut")
+    return role, parent
+
+
+def _text_points(texts: list, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """The points (mm) of the name texts and of every text."""
+    spots = [(x * scale, y * scale) for (x, y), *_ in texts]
+    names = [(x * scale, y * scale) for (x, y), txt, *_ in texts
+             if any(k == "name" for k, _ in parse_texts(txt))]
+    return np.array(names, dtype=float).reshape(-1, 2), np.array(spots, dtype=float).reshape(-1, 2)
 
 
 def _parallel(inner: np.ndarray, outer: np.ndarray, area_ratio: float) -> bool:

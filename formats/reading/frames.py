@@ -1,0 +1,70 @@
+"""Drawing frames in plain DXF: a closed outline drawn around the pieces that is not a piece.
+
+General CAD draws a border or title frame around a sheet, and cutting-room drawings the fabric
+rectangle around a marker. Read by nesting alone, such an outline is one huge piece with every
+real piece as a cut-out. An outermost outline is taken for a frame when
+
+* a ring inside it carries a ``Piece Name`` of its own while the outline has none (a cut-out
+  never has a name), or
+* its layer is named like a frame (``frame``, ``border``, ``Rahmen``, ``cadre``...) and it has
+  no name of its own, or
+* it is a rectangle with no text of its own around two or more rings that together cover a
+  quarter of it or more (the holes of a real panel are small: buttonholes, handle slots).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+__all__ = ["FRAME_LAYER", "find_frames"]
+
+#: Layer names taken for frames, borders and sheets.
+FRAME_LAYER = re.compile(r"frame|border|rahmen|cadre|marco|titl|sheet|selv[ae]g", re.I)
+
+#: Rings inside a rectangle covering this share of it make it a frame.
+COVER = 0.25
+
+
+def _inside(poly, pts: np.ndarray) -> np.ndarray:
+    import shapely
+
+    if not len(pts):
+        return np.zeros(0, dtype=bool)
+    return shapely.contains_xy(poly, pts[:, 0], pts[:, 1])
+
+
+def _rectangle(poly) -> bool:
+    return abs(poly.minimum_rotated_rectangle.area - poly.area) <= 1e-3 * poly.area
+
+
+def find_frames(rings: list, polys: list, role: list, parent: list, names: np.ndarray,
+                texts: np.ndarray) -> set[int]:
+    """The rings (indices into ``rings``: ``(area, ring, layer)``, with their prepared
+    ``polys``) that are frames, among those ``role`` calls pieces; ``parent`` is the ring each
+    ring lies in. ``names`` are the points (mm) of name texts, ``texts`` of every text."""
+    kids: dict[int, list[int]] = {}
+    for j, (par, r) in enumerate(zip(parent, role, strict=True)):
+        if par >= 0 and r == "cut":
+            kids.setdefault(par, []).append(j)
+    out = set()
+    for i, inner in kids.items():
+        if role[i] != "piece":
+            continue
+        area, _, layer = rings[i]
+        in_kid_names = np.zeros(len(names), dtype=bool)
+        in_kid_texts = np.zeros(len(texts), dtype=bool)
+        for j in inner:
+            in_kid_names |= _inside(polys[j], names)
+            in_kid_texts |= _inside(polys[j], texts)
+        own_name = (_inside(polys[i], names) & ~in_kid_names).any()
+        own_text = (_inside(polys[i], texts) & ~in_kid_texts).any()
+        if own_name:
+            continue
+        if in_kid_names.any() or FRAME_LAYER.search(layer):
+            out.add(i)
+        elif (len(inner) >= 2 and not own_text and sum(rings[j][0] for j in inner) >= COVER * area
+              and _rectangle(polys[i])):
+            out.add(i)
+    return out
