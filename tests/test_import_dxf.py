@@ -718,3 +718,33 @@ def test_panel_with_holes_is_not_a_frame(tmp_path):
     assert sorted((round(p.area), len(p.cutouts)) for p in pat.pieces) == [
         (120000 - 2 * 22400, 2), (120000 - 2 * 2400, 2)]
     assert not [w for w in pat.report.warnings if "frame" in w.message]
+
+
+@pytest.mark.parametrize("sew_layer", ["SEW", "Stitch line", "Nahtlinie", "14"])
+def test_sew_line_on_its_own_layer_is_not_a_second_piece(tmp_path, sew_layer):
+    """Cut line on one layer, sew line 10 mm inside on a layer named for it: one piece with its
+    sew line (it was a second piece, cut as well). A graded smaller size on a size layer, and a
+    large ring on a sew layer that does not run along the cut line, stay pieces."""
+    from shapely.geometry import Polygon as P
+
+    outer = [(0, 0), (300, 0), (320, 200), (0, 220)]
+    inner = list(P(outer).buffer(-10, join_style="mitre").exterior.coords)[:-1]
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(outer, close=True, dxfattribs={"layer": "CUT"})
+    msp.add_lwpolyline(inner, close=True, dxfattribs={"layer": sew_layer})
+    msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (50, 100), "layer": "CUT"})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.name == "FRONT" and p.area == pytest.approx(P(outer).area) and len(p.sew_lines) == 1
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(outer, close=True, dxfattribs={"layer": "M"})
+    msp.add_lwpolyline([(x * 0.95, y * 0.95) for x, y in outer], close=True, dxfattribs={"layer": "S"})
+    off = [(10, 10), (230, 10), (230, 190), (10, 190)]  # 61 % of the piece, 70 mm off its right edge
+    msp.add_lwpolyline(off, close=True, dxfattribs={"layer": sew_layer})
+    pat = read_pattern(save(doc, tmp_path, "graded.dxf"))
+    assert len(pat.pieces) == 3 and not any(p.sew_lines for p in pat.pieces)

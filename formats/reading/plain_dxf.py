@@ -37,6 +37,8 @@ __all__ = ["collect_plain", "GRAIN_LAYER"]
 
 #: Layer names taken for grain lines.
 GRAIN_LAYER = re.compile(r"grain|grainline|fadenlauf|droit[ -]?fil|grano|draadrichting", re.I)
+#: Layer names taken for sew lines (a ring on such a layer inside a piece is its sew line).
+SEW_LAYER = re.compile(r"sew|seam|stitch|naht|couture|costura|cucitura|naad|缝|縫|^14$", re.I)
 _DRILL_LAYER = re.compile(r"drill|hole|bohr|perc", re.I)
 _TOO_DEEP = "INSERT nested too deep; not used"
 #: A notch drawn as a line is at most this long (mm).
@@ -290,9 +292,11 @@ def _merge_twins(raws: dict, ids: list, rings: list, tol: float, report) -> list
 
 def _roles(rings: list, polys: list, frames: set[int]) -> tuple[list[str], list[int]]:
     """The role of each ring ("piece", "sew", "cut", or "frame" for those in ``frames``) and
-    the ring it lies in (-1 for none): the smallest containing ring, on the same layer first;
-    a ring in a piece is its sew line (same layer, parallel) or a cut-out, one in a cut-out
-    a piece again."""
+    the ring it lies in (-1 for none): the smallest containing ring, on the same layer first.
+    A ring in a piece is its sew line when it runs along the cut line on the same layer, or on
+    a sew layer (:data:`SEW_LAYER`); else a cut-out. A ring in a cut-out is a piece again. On
+    another layer, a ring covering half of a piece is not its cut-out: graded sizes drawn on
+    their own layers overlap."""
     role: list[str] = []
     parent: list[int] = []
     for i, (area, r, layer) in enumerate(rings):
@@ -301,13 +305,15 @@ def _roles(rings: list, polys: list, frames: set[int]) -> tuple[list[str], list[
             parent.append(-1)
             continue
         smp = _sample(r)
+        sew_layer = bool(SEW_LAYER.search(layer))
         par = -1
         for same in (True, False):
             for j in range(i - 1, -1, -1):
                 if role[j] in ("sew", "frame") or rings[j][0] <= area or (rings[j][2] == layer) != same:
                     continue
-                if not same and area >= 0.5 * rings[j][0]:
-                    continue  # another layer: graded sizes overlap; only small rings are cut-outs
+                if not same and area >= 0.5 * rings[j][0] and not (
+                        sew_layer and _parallel(r, rings[j][1], 0.0)):
+                    continue
                 if _contains(polys[j], smp).mean() >= 0.9:
                     par = j
                     break
@@ -318,6 +324,8 @@ def _roles(rings: list, polys: list, frames: set[int]) -> tuple[list[str], list[
             role.append("piece")
         elif rings[par][2] == layer and _parallel(r, rings[par][1], area / rings[par][0]):
             role.append("sew")
+        elif sew_layer and _parallel(r, rings[par][1], 0.0):
+            role.append("sew")  # all along the cut line, not merely half its area
         else:
             role.append("cut")
     return role, parent
