@@ -748,3 +748,16 @@ def test_sew_line_on_its_own_layer_is_not_a_second_piece(tmp_path, sew_layer):
     msp.add_lwpolyline(off, close=True, dxfattribs={"layer": sew_layer})
     pat = read_pattern(save(doc, tmp_path, "graded.dxf"))
     assert len(pat.pieces) == 3 and not any(p.sew_lines for p in pat.pieces)
+
+
+@pytest.mark.parametrize("name_key, qty_key", [
+    ("Piece Name", "Quantity"), ("Piece", "Qty"), ("Part", "Copies"), ("PART_NAME", "Cut Quantity"),
+    ("Pattern piece", "Pcs")])
+def test_label_keys_other_cads_write(tmp_path, name_key, qty_key):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(RECT, close=True)
+    msp.add_mtext(f"{name_key}: Cuff\\P{qty_key}: 3", dxfattribs={"insert": (10, 40)})
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert (p.name, p.quantity) == ("Cuff", 3)
