@@ -761,3 +761,18 @@ def test_label_keys_other_cads_write(tmp_path, name_key, qty_key):
     msp.add_mtext(f"{name_key}: Cuff\\P{qty_key}: 3", dxfattribs={"insert": (10, 40)})
     (p,) = read_pattern(save(doc, tmp_path)).pieces
     assert (p.name, p.quantity) == ("Cuff", 3)
+
+
+def test_circles_on_a_drill_layer_are_drill_marks(tmp_path):
+    """A drill mark drawn as a small circle on a drill layer is a drill hole at its centre
+    (its diameter kept), not a cut-out; a circle on another layer is still cut out."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_circle((150, 60), 3, dxfattribs={"layer": "DRILL"})
+    msp.add_circle((-150, 40), 2, dxfattribs={"layer": "Bohrung", "extrusion": (0, 0, -1)})  # turned over
+    msp.add_circle((60, 150), 20)
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert sorted((d.x, d.y, d.diameter) for d in p.drills) == [(150.0, 40.0, 4.0), (150.0, 60.0, 6.0)]
+    assert len(p.cutouts) == 1

@@ -40,6 +40,8 @@ GRAIN_LAYER = re.compile(r"grain|grainline|fadenlauf|droit[ -]?fil|grano|draadri
 #: Layer names taken for sew lines (a ring on such a layer inside a piece is its sew line).
 SEW_LAYER = re.compile(r"sew|seam|stitch|naht|couture|costura|cucitura|naad|缝|縫|^14$", re.I)
 _DRILL_LAYER = re.compile(r"drill|hole|bohr|perc", re.I)
+#: Layers whose circles are drill marks (the drill's hole), not cut-outs.
+_DRILL_MARK = re.compile(r"drill|bohr|perc", re.I)
 _TOO_DEEP = "INSERT nested too deep; not used"
 #: A notch drawn as a line is at most this long (mm).
 NOTCH_MAX_MM = 20.0
@@ -434,6 +436,9 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         elif t == "POINT":
             loc = e.dxf.location
             points.append(((loc.x, loc.y, loc.z), layer, e))
+        elif t == "CIRCLE" and _DRILL_MARK.search(layer):
+            c = e.ocs().to_wcs(e.dxf.center)  # a drill mark drawn as its hole: its centre and diameter
+            points.append(((c.x, c.y, 2.0 * float(e.dxf.radius)), layer, e))
         elif t in CURVE_TYPES:
             got = entity_points(e, flat)
             if got is None or len(got[0]) == 0:
