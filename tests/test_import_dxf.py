@@ -776,3 +776,29 @@ def test_circles_on_a_drill_layer_are_drill_marks(tmp_path):
     (p,) = read_pattern(save(doc, tmp_path)).pieces
     assert sorted((d.x, d.y, d.diameter) for d in p.drills) == [(150.0, 40.0, 4.0), (150.0, 60.0, 6.0)]
     assert len(p.cutouts) == 1
+
+
+def test_v_and_t_notches_drawn_as_lines(tmp_path):
+    """A V notch drawn as two short lines (or one polyline) from the cut line to a tip is one V
+    notch at the middle of its mouth, cutting to the tip; a slit with a short bar across its
+    inner end is a T notch. Neither becomes an internal line or the grain line."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_line((100, 0), (100, 6))  # a slit
+    msp.add_line((197, 0), (200, 6))  # a V of two lines
+    msp.add_line((203, 0), (200, 6))
+    msp.add_lwpolyline([(300, 97), (294, 100), (300, 103)])  # a V as one polyline
+    msp.add_line((0, 100), (6, 100))  # a T: slit and bar
+    msp.add_line((6, 97), (6, 103))
+    msp.add_line((150, 50), (150, 150))  # the grain line
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    got = sorted((round(n.x, 6), round(n.y, 6), round(n.angle_deg, 6) % 360, n.kind, round(n.depth, 6),
+                  round(n.width, 6)) for n in p.notches)
+    assert got == [(0.0, 100.0, 0.0, "t", 6.0, 0.0), (100.0, 0.0, 90.0, "slit", 6.0, 0.0),
+                   (200.0, 0.0, 90.0, "v", 6.0, 6.0), (300.0, 100.0, 180.0, "v", 6.0, 6.0)]
+    assert not p.internal_lines
+    assert p.grain is not None
+    assert np.allclose(sorted(map(tuple, p.grain.points.tolist())), [(150, 50), (150, 150)])

@@ -9,7 +9,9 @@ LINE/ARC/SPLINE/CIRCLE) are read the same way, layer by layer:
 * rings are nested: an outermost ring is a piece; a ring inside it is its sew line when it is
   on the same layer and covers at least half of it, else a cut-out; a ring inside a cut-out is
   a piece again;
-* open lines inside a piece: short ones starting on the cut line are notches, lines on a layer
+* open lines inside a piece: short ones starting on the cut line are notches (a slit; a V when
+  the line goes in and back out to the cut line; a T when a short bar crosses a slit's inner
+  end), lines on a layer
   named like grain are the grain, others internal lines (a piece without a grain layer whose
   only free straight line is that line takes it for its grain, reported);
 * texts inside a piece are its ``Piece Name:``/``Size:``/``Quantity:``... texts.
@@ -165,6 +167,17 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         return min(same, key=lambda i: polys[i].distance(Point(p)))
 
     free_lines: dict[int, list] = {}
+    bars = []  # short free straight lines: the bar of a T notch, or an internal line
+    near = max(2 * tol, 0.5)
+
+    def internal(i: int, pts: np.ndarray, src: str, free: bool) -> None:
+        raw = raws[i]
+        raw.internal.append((pts, False, src))
+        ends = pts[[0, -1]]
+        on_sew = any(LinearRing(p).distance(Point(q)) <= near for p, _, _ in raw.sew for q in ends)
+        if free and not on_sew:  # straight and clear of the cut line: maybe the grain line
+            free_lines.setdefault(i, []).append(len(raw.internal) - 1)
+
     for ch, layer in opens:
         pts = ch.points
         src = ", ".join(ch.sources)
@@ -180,17 +193,23 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         ring = LinearRing(rings[i][1])
         d_ends = [ring.distance(Point(pts[0])), ring.distance(Point(pts[-1]))]
         straight = len(pts) == 2 or _is_straight(pts)
-        near = max(2 * tol, 0.5)
         if straight and min(d_ends) <= near and ch.length <= NOTCH_MAX_MM:
             raw.notches.append(RawNotch(float(pts[0][0]), float(pts[0][1]), line=pts[[0, -1]], source=src))
+        elif not straight and max(d_ends) <= near and np.ptp(pts, axis=0).max() <= NOTCH_MAX_MM:
+            raw.notches.append(_v_notch(pts, src))
         elif GRAIN_LAYER.search(layer):
             raw.grain.append((pts, src))
+        elif straight and min(d_ends) > near and ch.length <= NOTCH_MAX_MM:
+            bars.append((i, pts, src))
         else:
-            raw.internal.append((pts, False, src))
-            ends = pts[[0, -1]]
-            on_sew = any(LinearRing(p).distance(Point(q)) <= near for p, _, _ in raw.sew for q in ends)
-            if straight and min(d_ends) > near and not on_sew:
-                free_lines.setdefault(i, []).append(len(raw.internal) - 1)
+            internal(i, pts, src, straight and min(d_ends) > near)
+    for i, pts, src in bars:
+        t = _t_notch(raws[i].notches, rings[i][1], 0.5 * (pts[0] + pts[-1]), near)
+        if t is not None:
+            t.kind = "t"
+            t.source += f", {src}"
+        else:
+            internal(i, pts, src, True)
     guessed = 0
     for i, idx in free_lines.items():
         raw = raws[i]
@@ -353,6 +372,32 @@ def _parallel(inner: np.ndarray, outer: np.ndarray, area_ratio: float) -> bool:
     span_in = (inner.max(axis=0) - inner.min(axis=0)).max()
     span_out = (outer.max(axis=0) - outer.min(axis=0)).max()
     return far <= SEAM_MAX_MM and span_in >= 0.8 * span_out
+
+
+def _v_notch(pts: np.ndarray, src: str) -> RawNotch:
+    """The V notch drawn as a short open line from the cut line in and back out to it: at the
+    middle of its mouth, cutting towards its tip, as deep and wide as drawn."""
+    a, b = pts[0], pts[-1]
+    mid = 0.5 * (a + b)
+    tip = pts[int(np.argmax(np.linalg.norm(pts - mid, axis=1)))]
+    depth = float(np.linalg.norm(tip - mid))
+    angle = math.degrees(math.atan2(tip[1] - mid[1], tip[0] - mid[0]))
+    return RawNotch(float(mid[0]), float(mid[1]), z=depth, width=float(np.linalg.norm(b - a)), angle=angle,
+                    kind="v", source=src)
+
+
+def _t_notch(notches: list, ring: np.ndarray, bar_mid: np.ndarray, near: float) -> RawNotch | None:
+    """The slit notch whose inner end the middle of a short bar meets (a T notch), or None."""
+    from shapely.geometry import LinearRing, Point
+
+    edge = LinearRing(ring)
+    for n in notches:
+        if n.line is None or n.kind != "slit":
+            continue
+        inner = max(n.line, key=lambda q: edge.distance(Point(q)))
+        if float(np.linalg.norm(inner - bar_mid)) <= near:
+            return n
+    return None
 
 
 def _is_straight(pts: np.ndarray, rel: float = 1e-3) -> bool:
