@@ -802,3 +802,41 @@ def test_v_and_t_notches_drawn_as_lines(tmp_path):
     assert not p.internal_lines
     assert p.grain is not None
     assert np.allclose(sorted(map(tuple, p.grain.points.tolist())), [(150, 50), (150, 150)])
+
+
+@pytest.mark.parametrize("layer", ["0", "GRAIN"])
+@pytest.mark.parametrize("style", ["legs", "polyline"])
+def test_grain_line_drawn_with_arrowheads(tmp_path, layer, style):
+    """A grain line with arrowheads (four short legs, or one polyline through them) runs along
+    its shaft: it was the chord from the first to the last point (4.4 degrees off here), or
+    no grain at all with the legs read as internal lines. A corner mark (an L) is no arrow."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 400), (0, 400)], close=True)
+    at = {"layer": layer}
+    if style == "legs":
+        msp.add_line((150, 50), (150, 350), dxfattribs=at)
+        for a, b in [((150, 350), (140, 330)), ((150, 350), (160, 330)), ((150, 50), (140, 70)),
+                     ((150, 50), (160, 70))]:
+            msp.add_line(a, b, dxfattribs=at)
+    else:
+        msp.add_lwpolyline([(140, 70), (150, 50), (160, 70), (150, 50), (150, 350), (140, 330), (150, 350),
+                            (160, 330)], dxfattribs=at)
+    msp.add_line((30, 300), (30, 380), dxfattribs={"layer": "MARKS"})  # an L: not an arrow
+    msp.add_line((30, 380), (45, 380), dxfattribs={"layer": "MARKS"})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.grain is not None
+    assert np.allclose(sorted(map(tuple, p.grain.points.tolist())), [(150, 50), (150, 350)])
+    assert len(p.internal_lines) == 1 and len(p.internal_lines[0].points) == 3  # the L, whole
+
+
+def test_aama_grain_polyline_with_arrowheads(tmp_path):
+    doc = aama_doc()
+    arrow = [(40, 15), (50, 10), (40, 5), (50, 10), (10, 10), (20, 15), (10, 10), (20, 5)]
+    add_piece(doc, "A_M", [RECT], closed=True, texts=["Piece Name: A"],
+              extra=lambda b: b.add_polyline2d(arrow, dxfattribs={"layer": "7"}))
+    (p,) = both(save(doc, tmp_path)).pieces
+    assert p.grain is not None and abs(p.grain.angle_deg) % 180 == pytest.approx(0.0)
+    assert np.allclose(sorted(map(tuple, p.grain.points.tolist())), [(10, 10), (50, 10)])

@@ -199,12 +199,16 @@ def _points_out(outline: np.ndarray, x: float, y: float, angle: float, step: flo
 
 
 def _first_line(entries, scale: float, what: str, fixer, label: str) -> Line | None:
-    """The first non-empty line of ``entries`` as a straight line; the others are reported."""
+    """The first non-empty line of ``entries`` as a straight line (the shaft of one drawn with
+    arrowheads); the others are reported."""
+    from kitcut.formats.reading.marks import arrowed
+
     line = None
     for k, (pts, src) in enumerate(entries):
         pts = np.asarray(pts) * scale
         if k == 0 and len(pts) >= 2 and np.linalg.norm(pts[-1] - pts[0]) > 0:
-            line = Line(np.array([pts[0], pts[-1]]))
+            sh = arrowed(pts) if len(pts) > 2 else None
+            line = Line(sh if sh is not None else np.array([pts[0], pts[-1]]))
         else:
             fixer.report.skip(f"extra or empty {what} line; not used", piece=label, entity=src)
     return line

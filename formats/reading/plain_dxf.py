@@ -29,6 +29,7 @@ from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_er
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.frames import find_frames
+from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
 from kitcut.formats.reading.texts import entity_text, parse_texts, tagged, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
@@ -178,6 +179,7 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         if free and not on_sew:  # straight and clear of the cut line: maybe the grain line
             free_lines.setdefault(i, []).append(len(raw.internal) - 1)
 
+    lines = []  # (piece, chain points, source, layer, straight, ends on the cut line)
     for ch, layer in opens:
         pts = ch.points
         src = ", ".join(ch.sources)
@@ -189,22 +191,39 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             if final:
                 fixer.report.skip("open line outside every piece; not used", entity=src)
             continue
-        raw = raws[i]
         ring = LinearRing(rings[i][1])
         d_ends = [ring.distance(Point(pts[0])), ring.distance(Point(pts[-1]))]
-        straight = len(pts) == 2 or _is_straight(pts)
-        if straight and min(d_ends) <= near and ch.length <= NOTCH_MAX_MM:
+        straight = len(pts) == 2 or is_straight(pts)
+        if not straight and min(d_ends) > near and (sh := arrowed(pts)) is not None:
+            pts, straight = sh, True  # a line drawn with its arrowheads: its shaft
+        lines.append((i, pts, src, layer, straight, d_ends))
+    # the ends of long straight lines, where the legs of separately drawn arrowheads start
+    shafts: dict[int, list] = {}
+    for i, pts, _, _, straight, d_ends in lines:
+        length = float(np.linalg.norm(pts[-1] - pts[0]))
+        if straight and min(d_ends) > near and length > 0:
+            shafts.setdefault(i, []).extend([[*pts[0], *pts[-1], length], [*pts[-1], *pts[0], length]])
+    heads = 0
+    for i, pts, src, layer, straight, d_ends in lines:
+        raw = raws[i]
+        length = float(np.sum(np.linalg.norm(np.diff(pts, axis=0), axis=1)))
+        if straight and min(d_ends) <= near and length <= NOTCH_MAX_MM:
             raw.notches.append(RawNotch(float(pts[0][0]), float(pts[0][1]), line=pts[[0, -1]], source=src))
         elif not straight and max(d_ends) <= near and np.ptp(pts, axis=0).max() <= NOTCH_MAX_MM:
-            raw.notches.append(_v_notch(pts, src))
+            raw.notches.append(v_notch(pts, src))
+        elif straight and min(d_ends) > near and is_arrowhead(pts, np.array(shafts.get(i, [])), near):
+            heads += 1  # an arrowhead's leg: the line it ends is what counts
         elif GRAIN_LAYER.search(layer):
             raw.grain.append((pts, src))
-        elif straight and min(d_ends) > near and ch.length <= NOTCH_MAX_MM:
+        elif straight and min(d_ends) > near and length <= NOTCH_MAX_MM:
             bars.append((i, pts, src))
         else:
             internal(i, pts, src, straight and min(d_ends) > near)
+    if heads and final:
+        fixer.report.skip(f"{heads} arrowhead leg(s) drawn as separate lines at the ends of straight lines; "
+                          "not used")
     for i, pts, src in bars:
-        t = _t_notch(raws[i].notches, rings[i][1], 0.5 * (pts[0] + pts[-1]), near)
+        t = t_notch(raws[i].notches, rings[i][1], 0.5 * (pts[0] + pts[-1]), near)
         if t is not None:
             t.kind = "t"
             t.source += f", {src}"
@@ -372,42 +391,6 @@ def _parallel(inner: np.ndarray, outer: np.ndarray, area_ratio: float) -> bool:
     span_in = (inner.max(axis=0) - inner.min(axis=0)).max()
     span_out = (outer.max(axis=0) - outer.min(axis=0)).max()
     return far <= SEAM_MAX_MM and span_in >= 0.8 * span_out
-
-
-def _v_notch(pts: np.ndarray, src: str) -> RawNotch:
-    """The V notch drawn as a short open line from the cut line in and back out to it: at the
-    middle of its mouth, cutting towards its tip, as deep and wide as drawn."""
-    a, b = pts[0], pts[-1]
-    mid = 0.5 * (a + b)
-    tip = pts[int(np.argmax(np.linalg.norm(pts - mid, axis=1)))]
-    depth = float(np.linalg.norm(tip - mid))
-    angle = math.degrees(math.atan2(tip[1] - mid[1], tip[0] - mid[0]))
-    return RawNotch(float(mid[0]), float(mid[1]), z=depth, width=float(np.linalg.norm(b - a)), angle=angle,
-                    kind="v", source=src)
-
-
-def _t_notch(notches: list, ring: np.ndarray, bar_mid: np.ndarray, near: float) -> RawNotch | None:
-    """The slit notch whose inner end the middle of a short bar meets (a T notch), or None."""
-    from shapely.geometry import LinearRing, Point
-
-    edge = LinearRing(ring)
-    for n in notches:
-        if n.line is None or n.kind != "slit":
-            continue
-        inner = max(n.line, key=lambda q: edge.distance(Point(q)))
-        if float(np.linalg.norm(inner - bar_mid)) <= near:
-            return n
-    return None
-
-
-def _is_straight(pts: np.ndarray, rel: float = 1e-3) -> bool:
-    a, b = pts[0], pts[-1]
-    L = float(np.linalg.norm(b - a))
-    if L == 0:
-        return False
-    d = (b - a) / L
-    r = pts - a
-    return float(np.abs(r[:, 0] * d[1] - r[:, 1] * d[0]).max()) <= rel * L
 
 
 _AREA = re.compile(r"([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(sq\.?\s*m|m2|m²|sq\.?\s*cm|cm2|sq\.?\s*mm|mm2|"
