@@ -840,3 +840,21 @@ def test_aama_grain_polyline_with_arrowheads(tmp_path):
     (p,) = both(save(doc, tmp_path)).pieces
     assert p.grain is not None and abs(p.grain.angle_deg) % 180 == pytest.approx(0.0)
     assert np.allclose(sorted(map(tuple, p.grain.points.tolist())), [(10, 10), (50, 10)])
+
+
+def test_title_block_in_the_frame_is_not_a_piece(tmp_path):
+    """A title block (a rectangle with texts, in the frame's corner) goes with the frame; an
+    unnamed piece without texts laid against the frame (a cutter drawing's selvedge) stays."""
+    doc = _frame_doc()
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(1100, -50), (1500, -50), (1500, 100), (1100, 100)], close=True)
+    msp.add_line((1100, 25), (1500, 25))
+    msp.add_text("Title: STYLE 42", dxfattribs={"insert": (1120, 60)})
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted(p.name for p in pat.pieces) == ["BACK", "FRONT"]
+    assert any("a title block" in w.message for w in pat.report.warnings)
+
+    doc = _frame_doc(names=False, frame=((-50, -50), (900, -50), (900, 600), (-50, 600)))
+    doc.modelspace().add_lwpolyline([(750, -50), (900, -50), (900, 300), (750, 300)], close=True)
+    pat = read_pattern(save(doc, tmp_path, "selvedge.dxf"))
+    assert sorted(round(p.area) for p in pat.pieces) == [52500, 60000 - 1600, 150000]

@@ -10,6 +10,11 @@ real piece as a cut-out. An outermost outline is taken for a frame when
   no name of its own, or
 * it is a rectangle with no text of its own around two or more rings that together cover a
   quarter of it or more (the holes of a real panel are small: buttonholes, handle slots).
+
+A rectangle without a name but with texts in it, that runs along a frame for a tenth of its
+length or more (a title block in the frame's corner), belongs to the frame too. An unnamed piece
+without texts that touches the frame (a piece laid on the selvedge of a cutter drawing) stays
+a piece.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import re
 
 import numpy as np
 
-__all__ = ["FRAME_LAYER", "find_frames"]
+__all__ = ["FRAME_LAYER", "find_frames", "frame_parts"]
 
 #: Layer names taken for frames, borders and sheets.
 FRAME_LAYER = re.compile(r"frame|border|rahmen|cadre|marco|titl|sheet|selv[ae]g", re.I)
@@ -67,4 +72,28 @@ def find_frames(rings: list, polys: list, role: list, parent: list, names: np.nd
         elif (len(inner) >= 2 and not own_text and sum(rings[j][0] for j in inner) >= COVER * area
               and _rectangle(polys[i])):
             out.add(i)
+    return out
+
+
+def frame_parts(rings: list, polys: list, role: list, frames: set[int], names: np.ndarray,
+                texts: np.ndarray, near: float) -> set[int]:
+    """The rectangles called pieces by ``role`` that hold texts but no name text and run along
+    a frame in ``frames`` for a tenth of their outline or more: title blocks."""
+    import shapely
+    from shapely.geometry import LinearRing
+
+    if not frames:
+        return set()
+    edges = [LinearRing(rings[f][1]) for f in frames]
+    out = set()
+    for i, r in enumerate(role):
+        if r != "piece" or _inside(polys[i], names).any() or not _inside(polys[i], texts).any() \
+                or not _rectangle(polys[i]):
+            continue
+        ring = LinearRing(rings[i][1])
+        pts = np.asarray(shapely.segmentize(ring, max(ring.length / 400, 1e-9)).coords)
+        for edge in edges:
+            if (shapely.distance(edge, shapely.points(pts)) <= near).mean() >= 0.1:
+                out.add(i)
+                break
     return out

@@ -28,7 +28,7 @@ from kitcut.formats.reading.blocks import MAX_DEPTH
 from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
-from kitcut.formats.reading.frames import find_frames
+from kitcut.formats.reading.frames import find_frames, frame_parts
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
 from kitcut.formats.reading.texts import entity_text, parse_texts, tagged, text_insert
@@ -119,7 +119,12 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
     while found := find_frames(rings, polys, role, parent, names, spots) - frames:
         frames |= found  # the rings inside a frame are pieces: nest them again without it
         role, parent = _roles(rings, polys, frames)
+    if parts := frame_parts(rings, polys, role, frames, names, spots, max(2 * tol, 0.5)):
+        role, parent = _roles(rings, polys, frames | parts)
     if final:
+        for i in sorted(parts):
+            fixer.report.warn(f"closed outline on layer {rings[i][2]} along the drawing frame, with no name: "
+                              "taken for part of the frame (a title block), not cut")
         for i in sorted(frames):
             n = sum(1 for j, r in enumerate(role) if r == "piece" and rings[j][0] < rings[i][0]
                     and _contains(polys[i], _sample(rings[j][1], 8)).mean() >= 0.9)
