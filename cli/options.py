@@ -9,7 +9,36 @@ from __future__ import annotations
 
 import click
 
-__all__ = ["import_options", "load", "encoding_option"]
+__all__ = ["import_options", "load", "encoding_option", "LENGTH"]
+
+
+class _Length(click.ParamType):
+    """A length: a number (millimetres for a pattern), or a number with its unit, converted to
+    millimetres: ``1500``, ``150cm``, ``1.5 m``, ``60in``, ``60"``, ``5ft``."""
+
+    name = "length"
+
+    def convert(self, value, param, ctx):
+        import re
+
+        from kitcut.errors import KitcutError
+        from kitcut.formats.reading.units import MM_PER_UNIT, normalize_units
+
+        if isinstance(value, (int, float)):
+            return float(value)
+        m = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z\"]*)", str(value).strip())
+        try:
+            unit = normalize_units(m.group(2)) if m and m.group(2) else None
+        except KitcutError:
+            m = None
+        if not m:
+            self.fail(f"{value!r} is not a length (a number in mm, or with a unit: 150cm, 1.5m, 60in)", param,
+                      ctx)
+        return float(m.group(1)) * (MM_PER_UNIT[unit] if unit else 1.0)
+
+
+#: Click type of the length options (``--width``, ``--spacing``, ``--margin``).
+LENGTH = _Length()
 
 
 def encoding_option(ctx, param, value: str | None) -> str | None:

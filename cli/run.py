@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from kitcut.cli.options import fabric, fabric_options, import_options, load
+from kitcut.cli.options import LENGTH, fabric, fabric_options, import_options, load
 from kitcut.errors import InputError
 
 __all__ = ["run", "bundled_sample", "DEFAULT_WIDTH_MM"]
@@ -80,14 +80,15 @@ class _Display:
 
 @click.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
-@click.option("-w", "--width", type=float,
-              help=f"Fabric width (default: the file's, else {DEFAULT_WIDTH_MM:g} mm).")
+@click.option("-w", "--width", type=LENGTH,
+              help=f"Fabric width: mm, or with a unit (150cm, 60in; default: the file's, else "
+                   f"{DEFAULT_WIDTH_MM:g} mm).")
 @click.option("-t", "--time", "time_limit", type=float, default=10.0, show_default=True,
               help="Search time (s).")
 @click.option("--seed", type=int, help="Random seed (default: drawn and reported).")
 @click.option("--workers", type=int, help="Parallel searches (default: all cores).")
-@click.option("--spacing", type=float, default=0.0, show_default=True, help="Minimum gap between pieces.")
-@click.option("--margin", type=float, default=0.0, show_default=True, help="Edge margin on each selvedge.")
+@click.option("--spacing", type=LENGTH, default=0.0, show_default=True, help="Minimum gap between pieces.")
+@click.option("--margin", type=LENGTH, default=0.0, show_default=True, help="Edge margin on each selvedge.")
 @click.option(
     "--nap",
     type=click.Choice(["one-way", "two-way", "quarter", "free"]),

@@ -55,6 +55,18 @@ def test_rules_are_kept_on_the_output(tmp_path):
     assert result["usable_width"] == 1380
 
 
+def test_lengths_may_carry_their_unit(tmp_path):
+    """``--width 60in`` is 1524 mm (fabric widths are sold in inches too), ``--spacing 0.3cm``
+    3 mm; an unknown unit is a usage error naming the option."""
+    _, marker = run_json(tmp_path, str(SAMPLES / "tee.dxf"), "--sizes", "M", "--time", "1", "--width", "60in",
+                         "--spacing", "0.3cm", "--margin", "1 cm")
+    rules = marker["instance"]["rules"]
+    assert (rules["width"], rules["spacing"], rules["margin"]) == (1524, 3, 10)
+    assert check_marker(marker) == []
+    r = nest(str(SAMPLES / "tee.dxf"), "--width", "60 furlong", "-o", str(tmp_path / "x"))
+    assert r.returncode == 2 and "'--width': '60 furlong' is not a length" in r.stderr
+
+
 def test_left_right_pairs_are_mirrored_unless_face_to_face(tmp_path):
     _, marker = run_json(tmp_path, str(SAMPLES / "tee.dxf"), "--time", "1")
     pieces = marker["instance"]["pieces"]
