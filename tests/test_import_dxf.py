@@ -858,3 +858,27 @@ def test_title_block_in_the_frame_is_not_a_piece(tmp_path):
     doc.modelspace().add_lwpolyline([(750, -50), (900, -50), (900, 300), (750, 300)], close=True)
     pat = read_pattern(save(doc, tmp_path, "selvedge.dxf"))
     assert sorted(round(p.area) for p in pat.pieces) == [52500, 60000 - 1600, 150000]
+
+
+@pytest.mark.parametrize("insunits, text, side, want", [
+    (6, "METRIC", 100, "mm"),  # ezdxf's default $INSUNITS (metres) under an AAMA mm pattern
+    (4, "ENGLISH", 10, "in"),  # a template's mm under an inch pattern: the inches are plausible
+    (1, "METRIC", 150, "mm"),  # both plausible (150 mm, 3.8 m): the Units text, which the CAD wrote
+])
+def test_insunits_and_units_text_disagree(tmp_path, insunits, text, side, want):
+    """When $INSUNITS and the Units text disagree, the unit under which the pieces are of
+    garment size wins, else the Units text; the warning says which and why."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = insunits
+    doc.modelspace().add_text(f"Units: {text}", dxfattribs={"layer": "1"})
+    blk = doc.blocks.new("A_M")
+    rect = [(0, 0), (side, 0), (side, side / 2), (0, side / 2)]
+    blk.add_lwpolyline(rect, close=True, dxfattribs={"layer": "1"})
+    blk.add_text("Piece Name: A", dxfattribs={"layer": "1"})
+    doc.modelspace().add_blockref("A_M", (0, 0))
+    pat = read_dxf(save(doc, tmp_path))
+    assert pat.units_in == want
+    mm = {"mm": 1.0, "in": 25.4}[want]
+    assert pat.pieces[0].area == pytest.approx(side * side / 2 * mm * mm)
+    (w,) = [w.message for w in pat.report.warnings if "$INSUNITS says" in w.message]
+    assert f"{want} used" in w

@@ -30,6 +30,7 @@ from kitcut.formats.reading.sizes import keep_sizes, select_sizes
 from kitcut.formats.reading.texts import parse_quantity_text
 from kitcut.formats.reading.units import (
     MM_PER_UNIT,
+    PLAUSIBLE_MM,
     insunits_name,
     normalize_units,
     size_check,
@@ -183,9 +184,14 @@ def _check_exploded(doc, file: str) -> None:
 
 
 def resolve_units(user: str | None, header_code, units_text: str | None, *, file: str,
-                  report: ImportReport) -> tuple[str | None, str | None]:
+                  report: ImportReport, extent=None) -> tuple[str | None, str | None]:
     """``(unit, rule)`` from the user option, ``$INSUNITS`` and the ``Units:`` text, or
-    ``(None, None)`` when none of them decides (then the size check runs)."""
+    ``(None, None)`` when none of them decides (then the size check runs).
+
+    When ``$INSUNITS`` and the ``Units:`` text disagree, the one under which the largest piece
+    (``extent()``, drawing units) is of plausible size wins; else the ``Units:`` text, which
+    the pattern CAD writes on purpose (many writers leave ``$INSUNITS`` at a default, ezdxf's
+    is metres)."""
     declared = []
     try:
         hdr = insunits_name(header_code, file=file) if header_code not in (None, 0) else None
@@ -203,8 +209,15 @@ def resolve_units(user: str | None, header_code, units_text: str | None, *, file
                 report.warn(f"--units {unit} overrides the file's {rule} ({u})")
         return unit, "--units"
     if len(declared) == 2 and declared[0][0] != declared[1][0]:
-        report.warn(f"$INSUNITS says {declared[0][0]} but the Units text says {declared[1][0]}: "
-                    "$INSUNITS used")
+        (hdr, _), (txt, _) = declared
+        size = extent() if extent is not None else None
+        lo, hi = PLAUSIBLE_MM
+        fits = [u for u in (txt, hdr) if size is not None and lo <= size * MM_PER_UNIT[u] <= hi]
+        pick = fits[0] if fits else txt
+        why = f"the largest piece ({size:.4g} drawing units) is of plausible size in {pick}" if fits else \
+            "the Units text is written by the pattern CAD"
+        report.warn(f"$INSUNITS says {hdr} but the Units text says {txt}: {pick} used ({why})")
+        return pick, ("$INSUNITS" if pick == hdr else "Units text")
     return declared[0] if declared else (None, None)
 
 
@@ -407,10 +420,11 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             data.nested = blocks.explode_nested(data, skips)
         if data is not None:
             style = aama.style_texts(data, report, skips)
-            unit, rule = resolve_units(units, data.insunits, style.get("units"), file=file, report=report)
             raws = aama.collect_aama(data, report=report, skips=skips)
             if not raws:
                 raise DXFFormatError("no piece blocks found", file=file)
+            unit, rule = resolve_units(units, data.insunits, style.get("units"), file=file, report=report,
+                                       extent=lambda: _extent(raws))
             if unit is None:
                 ext = _extent(raws)
                 unit, rule = size_check(ext, file=file), "size check"

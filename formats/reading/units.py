@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from kitcut.errors import UnitsError
 
-__all__ = ["MM_PER_UNIT", "normalize_units", "insunits_name", "units_text_name", "size_check"]
+__all__ = ["MM_PER_UNIT", "PLAUSIBLE_MM", "normalize_units", "insunits_name", "units_text_name", "size_check"]
 
 #: Millimetres per drawing unit.
 MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, "ft": 304.8}
