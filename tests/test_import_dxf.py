@@ -882,3 +882,19 @@ def test_insunits_and_units_text_disagree(tmp_path, insunits, text, side, want):
     assert pat.pieces[0].area == pytest.approx(side * side / 2 * mm * mm)
     (w,) = [w.message for w in pat.report.warnings if "$INSUNITS says" in w.message]
     assert f"{want} used" in w
+
+
+@pytest.mark.parametrize("insunits, want", [(6, "mm"), (1, "mm"), (4, "mm"), (5, "cm")])
+def test_header_unit_that_makes_pieces_absurd_is_not_believed(tmp_path, insunits, want):
+    """A plain drawing of a 300 x 200 piece whose $INSUNITS says metres (ezdxf's default) or
+    inches (a template's) would be 300 m or 7.6 m long: the size check decides, and says so;
+    --units still overrides. A header that gives a plausible size is kept (cm: 3 m)."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = insunits
+    doc.modelspace().add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    path = save(doc, tmp_path)
+    pat = read_pattern(path)
+    assert pat.units_in == want
+    assert pat.units_rule == ("size check" if insunits in (6, 1) else "$INSUNITS")
+    assert any("give --units" in w.message for w in pat.report.warnings) == (insunits in (6, 1))
+    assert read_pattern(path, units="m").units_in == "m"

@@ -24,6 +24,7 @@ import re
 
 import numpy as np
 
+from kitcut.errors import UnitsError
 from kitcut.formats.reading.blocks import MAX_DEPTH
 from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
@@ -494,6 +495,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         deep = sum(len(h) for (reason, _, _), h in skips.groups.items() if reason == _TOO_DEEP)
         hint = f" ({deep:,} block references nested over {MAX_DEPTH} levels deep were not read)"
         raise fixer.error("no closed outline: the drawing has no lines or curves" + (hint if deep else ""))
+    if rule == "$INSUNITS":
+        unit, rule = _sane_header_unit(curves, unit, report, file)
     if unit is None:
         scratch = Fixer(file, ImportReport(), strict=False, allow_repair=False)
         raws, style = _pieces(curves, texts, points, 25.4, tolerance, scratch, skips, final=False)
@@ -515,6 +518,31 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         raise fixer.error(f"no closed outline: {len(curves)} line(s) but none closes into a piece")
     _report_hidden(doc, raws, report)
     return raws, style, unit, rule
+
+
+#: A drawing whose largest closed outline is outside this size (mm) under its ``$INSUNITS`` has
+#: a wrong header (a template's or a library's default), not such pieces.
+ABSURD_MM = (5.0, 6_000.0)
+
+
+def _sane_header_unit(curves: list, unit: str, report, file: str) -> tuple[str, str]:
+    """``$INSUNITS``'s unit, unless it makes the largest closed outline absurd
+    (:data:`ABSURD_MM`) and the size check finds a unit under which it is of garment size."""
+    sizes = [float(np.ptp(pts, axis=0).max()) for pts, closed, _, _ in curves if closed and len(pts) > 1]
+    if not sizes:
+        return unit, "$INSUNITS"
+    ext = max(sizes)
+    lo, hi = ABSURD_MM
+    if lo <= ext * MM_PER_UNIT[unit] <= hi:
+        return unit, "$INSUNITS"
+    try:
+        guess = size_check(ext, file=file)
+    except UnitsError:  # no plausible unit either: keep the header's
+        return unit, "$INSUNITS"
+    size = ext * MM_PER_UNIT[unit] / 1000
+    report.warn(f"$INSUNITS says {unit}, which makes the largest outline {size:.4g} m long: {guess} used "
+                f"(size check); give --units {unit} if the header is right")
+    return guess, "size check"
 
 
 def _report_hidden(doc, raws: list, report) -> None:
