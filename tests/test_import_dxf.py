@@ -93,16 +93,31 @@ def test_gap_below_tolerance_is_closed_and_reported(tmp_path):
         read_pattern(path, strict=True)
 
 
-def test_gap_above_tolerance_is_an_error_naming_size_and_place(tmp_path):
+def test_gap_above_tolerance_is_closed_up_to_a_millimetre(tmp_path):
+    """Exports leave a few tenths of a millimetre between the parts of a cut line: a 0.5 mm gap
+    (over the 0.1 mm tolerance) is closed and reported (an error with --strict)."""
     doc = aama_doc()
     add_piece(doc, "CUFF_M", rect_chain(gap=0.5, stub=False), texts=["Piece Name: Cuff", "Size: M"])
+    path = save(doc, tmp_path)
+    pat = read_pattern(path)
+    assert pat.pieces[0].area == pytest.approx(5000.0, abs=0.02)
+    (rep,) = pat.report.repairs
+    assert "closed a gap of 0.500 mm in the cut line at (0.0, 49.8): over the tolerance 0.1 mm" in rep.message
+    with pytest.raises(GeometryError, match="not allowed with --strict"):
+        read_pattern(path, strict=True)
+
+
+def test_gap_above_a_millimetre_is_an_error_naming_size_and_place(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "CUFF_M", rect_chain(gap=1.5, stub=False), texts=["Piece Name: Cuff", "Size: M"])
     path = save(doc, tmp_path)
     with pytest.raises(GeometryError) as exc:
         read_pattern(path)
     msg = str(exc.value)
     assert str(path) in msg and "piece 'Cuff (M)'" in msg
-    assert "cut line is open: a gap of 0.500 mm at (0.0, 49.8) is larger than the tolerance 0.1 mm" in msg
-    assert read_pattern(path, tolerance=1.0).pieces[0].area == pytest.approx(5000.0)
+    assert "cut line is open: a gap of 1.500 mm at (0.0, 49.2) is larger than the tolerance 0.1 mm" in msg
+    assert "close this one in the pattern CAD" in msg
+    assert read_pattern(path, tolerance=2.0).pieces[0].area == pytest.approx(5000.0)
 
 
 # -- INSERT transforms ------------------------------------------------------------------------------
@@ -898,3 +913,23 @@ def test_header_unit_that_makes_pieces_absurd_is_not_believed(tmp_path, insunits
     assert pat.units_rule == ("size check" if insunits in (6, 1) else "$INSUNITS")
     assert any("give --units" in w.message for w in pat.report.warnings) == (insunits in (6, 1))
     assert read_pattern(path, units="m").units_in == "m"
+
+
+def test_plain_outline_with_sub_millimetre_gaps(tmp_path):
+    """A plain outline whose lines leave 0.4 mm gaps closes (reported); a pocket mark inside a
+    piece with the same gaps stays open lines, never a cut-out."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    def gappy_rect(x0, y0, x1, y1):
+        for a, b in [((x0, y0), (x1, y0)), ((x1, y0 + 0.4), (x1, y1)), ((x1, y1), (x0, y1)),
+                     ((x0, y1), (x0, y0 + 0.4))]:
+            msp.add_line(a, b)
+
+    gappy_rect(0, 0, 300, 200)
+    gappy_rect(50, 50, 150, 150)
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.area == pytest.approx(60000.0, abs=0.2) and not p.cutouts
+    assert len(p.internal_lines) >= 1
+    assert sum("over the tolerance 0.1 mm" in r.message for r in pat.report.repairs) == 2

@@ -40,6 +40,9 @@ NOTCH_LAYER_KINDS = {"80": "t", "81": "castle", "82": "check", "83": "u"}
 DEFAULT_NOTCH_DEPTH = 5.0
 #: Notch points this close to the cut line (mm) are moved onto it.
 SNAP_NOTCH_MM = 2.0
+#: Gaps in a cut line up to this (mm) are closed even over the tolerance (reported): exports of
+#: many CADs leave a few tenths of a millimetre between the parts of an outline.
+GAP_CLOSE_MM = 1.0
 #: Exactly joined: gaps below this (mm) are not repairs.
 EXACT_MM = 1e-3
 
@@ -138,6 +141,26 @@ def chain_rings(parts: list, tol: float, fixer: Fixer, piece: str, what: str) ->
     return rings, open_chains
 
 
+def close_gaps(chains: list[Chain], tol: float) -> list[Chain]:
+    """Chains of a cut line left open by ``tol`` chained again with gaps up to
+    :data:`GAP_CLOSE_MM` (sloppy exports). Use it only on lines known to be cut lines, and
+    report each closed one with :func:`report_gaps`."""
+    if not chains or tol >= GAP_CLOSE_MM:
+        return chains
+    out = chain_segments([Segment(c.points, ", ".join(c.sources)) for c in chains], GAP_CLOSE_MM)
+    return [c if len(c.points) >= 3 else Chain(c.points, False, c.sources, c.joins) for c in out]
+
+
+def report_gaps(ch: Chain, tol: float, fixer: Fixer, piece: str | None, what: str) -> None:
+    """Report every gap closed in ``ch`` (its closing one included) as a repair."""
+    for gap, x, y in ch.joins:
+        if gap > EXACT_MM:
+            over = (f": over the tolerance {tol:g} mm, but a cut line's gaps up to {GAP_CLOSE_MM:g} "
+                    "mm are closed") if gap > tol else f" (tolerance {tol:g} mm)"
+            fixer.repair(f"closed a gap of {gap:.3f} mm in the {what} at ({x:.1f}, {y:.1f}){over}",
+                         piece=piece)
+
+
 def gap_error(chains: list[Chain], fixer: Fixer, piece: str, tol: float, what: str):
     """The error for a cut line that does not close: the largest gap and where it is."""
     if len(chains) == 1:
@@ -151,7 +174,8 @@ def gap_error(chains: list[Chain], fixer: Fixer, piece: str, tol: float, what: s
         where = np.array([x, y])
     return fixer.error(
         f"{what} is open: a gap of {gap:.3f} mm at ({where[0]:.1f}, {where[1]:.1f}) is larger than the "
-        f"tolerance {tol:g} mm ({sum(len(c.sources) for c in chains)} piece(s) of line do not close)",
+        f"tolerance {tol:g} mm ({sum(len(c.sources) for c in chains)} piece(s) of line do not close; gaps up "
+        f"to {max(tol, GAP_CLOSE_MM):g} mm are closed: close this one in the pattern CAD)",
         piece=piece)
 
 
@@ -220,6 +244,11 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
     s = scale
     boundary = [(np.asarray(p) * s, c, src) for p, c, src in raw.boundary]
     rings, open_chains = chain_rings(boundary, tol, fixer, label, "cut line")
+    if not rings:
+        closed = [c for c in close_gaps(open_chains, tol) if c.closed]
+        for c in closed:
+            report_gaps(c, tol, fixer, label, "cut line")
+        rings = [c.points for c in closed]
     if not rings:
         if open_chains:
             raise gap_error(open_chains, fixer, label, tol, "cut line")

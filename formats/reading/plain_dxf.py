@@ -26,8 +26,16 @@ import numpy as np
 
 from kitcut.errors import UnitsError
 from kitcut.formats.reading.blocks import MAX_DEPTH
-from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error
-from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
+from kitcut.formats.reading.build import (
+    GAP_CLOSE_MM,
+    RawNotch,
+    RawPiece,
+    chain_rings,
+    close_gaps,
+    gap_error,
+    report_gaps,
+)
+from kitcut.formats.reading.chains import CURVE_TYPES, Chain, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.frames import find_frames, frame_parts
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
@@ -106,6 +114,7 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         rs, ch = chain_rings(parts, tol, fixer, None, f"lines of layer {layer}")
         rings += [(abs(ring_area(r)), r, layer) for r in rs if len(r) >= 3]
         opens += [(c, layer) for c in ch]
+    rings, opens = _close_outline_gaps(rings, opens, tol, fixer)
     rings.sort(key=lambda t: -t[0])
     polys = []
     for _, r, _ in rings:
@@ -334,6 +343,45 @@ def _merge_twins(raws: dict, ids: list, rings: list, tol: float, report) -> list
                      else f"twice on layer {into.layer}")
             report.warn(f"outline drawn {where}: read as one piece", piece=into.texts.get("name") or into.key)
     return kept
+
+
+def _close_outline_gaps(rings: list, opens: list, tol: float, fixer: Fixer) -> tuple[list, list]:
+    """Open lines outside every ring that close with gaps up to
+    :data:`~kitcut.formats.reading.build.GAP_CLOSE_MM` are outlines (reported), when no other
+    ring holds them: lines inside a piece stay open (a pocket mark must never become a cut-out)."""
+    import shapely
+    from shapely.geometry import Polygon
+
+    if not opens or tol >= GAP_CLOSE_MM:
+        return rings, opens
+
+    def union(rs):
+        return shapely.union_all([Polygon(r).buffer(0) for r in rs]) if rs else None
+
+    outer = union([r for _, r, _ in rings])
+    kept, candidates = [], []
+    by_layer: dict[str, list] = {}
+    for ch, layer in opens:
+        pts = _sample(ch.points, 20)
+        if outer is not None and shapely.intersects_xy(outer, pts[:, 0], pts[:, 1]).any():
+            kept.append((ch, layer))
+        else:
+            by_layer.setdefault(layer, []).append(ch)
+    for layer, chains in by_layer.items():
+        for ch in close_gaps(chains, tol):
+            (candidates if ch.closed else kept).append((ch, layer))
+    candidates.sort(key=lambda t: -abs(ring_area(t[0].points)))
+    taken: list = []
+    for ch, layer in candidates:
+        inside = union([r for _, r, _ in rings] + [c.points for c, _ in taken])
+        pts = _sample(ch.points, 20)
+        if inside is not None and shapely.intersects_xy(inside, pts[:, 0], pts[:, 1]).mean() >= 0.9:
+            kept.append((Chain(ch.points, False, ch.sources, ch.joins[:-1]), layer))  # inside a piece
+        else:
+            taken.append((ch, layer))
+    for ch, layer in taken:
+        report_gaps(ch, tol, fixer, None, f"lines of layer {layer}")
+    return rings + [(abs(ring_area(c.points)), c.points, layer) for c, layer in taken], kept
 
 
 def _roles(rings: list, polys: list, frames: set[int]) -> tuple[list[str], list[int]]:
