@@ -183,3 +183,16 @@ def test_drawing_only_in_blocks_nested_too_deep_says_so(tmp_path):
     doc.modelspace().add_blockref(_fan(doc, 2, 4, _square()), (0.0, 0.0))
     with pytest.raises(GeometryError, match=r"no lines or curves \(16 block references nested over 4 levels"):
         read_pattern(save(doc, tmp_path))
+
+
+def test_drawing_of_solids_says_what_it_holds(tmp_path):
+    from kitcut.errors import GeometryError
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    for _ in range(3):
+        mesh = doc.modelspace().add_mesh()
+        mesh.vertices = [(0, 0, 0), (100, 0, 0), (100, 100, 0)]
+        mesh.faces = [(0, 1, 2)]
+    with pytest.raises(GeometryError, match=r"no lines or curves \(it holds 3 MESH; explode the regions"):
+        read_pattern(save(doc, tmp_path))

@@ -540,9 +540,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         for e in fills:
             skips.add("entity types kitcut does not use", e, None)
     if not curves:
-        deep = sum(len(h) for (reason, _, _), h in skips.groups.items() if reason == _TOO_DEEP)
-        hint = f" ({deep:,} block references nested over {MAX_DEPTH} levels deep were not read)"
-        raise fixer.error("no closed outline: the drawing has no lines or curves" + (hint if deep else ""))
+        raise fixer.error("no closed outline: the drawing has no lines or curves" + _why_no_curves(skips))
     if rule == "$INSUNITS":
         unit, rule = _sane_header_unit(curves, unit, report, file)
     if unit is None:
@@ -566,6 +564,32 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         raise fixer.error(f"no closed outline: {len(curves)} line(s) but none closes into a piece")
     _report_hidden(doc, raws, report)
     return raws, style, unit, rule
+
+
+#: Entity types that hold outlines kitcut cannot read, and what to do about them.
+_SOLIDS = {"REGION": "explode", "3DSOLID": "explode", "BODY": "explode", "SURFACE": "explode",
+           "MESH": "explode", "POLYFACE": "explode", "ACAD_PROXY_ENTITY": "explode", "IMAGE": "trace",
+           "OLE2FRAME": "trace", "WIPEOUT": "explode"}
+
+
+def _why_no_curves(skips) -> str:
+    """What a drawing without lines holds instead, as a hint for the error."""
+    deep = sum(len(h) for (reason, _, _), h in skips.groups.items() if reason == _TOO_DEEP)
+    found: dict[str, int] = {}
+    for (reason, typ, _), handles in skips.groups.items():
+        if reason == "entity types kitcut does not use":
+            found[typ] = found.get(typ, 0) + len(handles)
+    parts = [f"{n:,} {t}" for t, n in sorted(found.items(), key=lambda kv: -kv[1])[:5]]
+    hints = []
+    if parts:
+        hints.append("it holds " + ", ".join(parts))
+    if any(t in _SOLIDS and _SOLIDS[t] == "explode" for t in found):
+        hints.append("explode the regions or solids into polylines in the CAD and export again")
+    elif any(t in _SOLIDS for t in found):
+        hints.append("a picture is not a pattern: trace it into polylines")
+    if deep:
+        hints.append(f"{deep:,} block references nested over {MAX_DEPTH} levels deep were not read")
+    return f" ({'; '.join(hints)})" if hints else ""
 
 
 #: A drawing whose largest closed outline is outside this size (mm) under its ``$INSUNITS`` has
