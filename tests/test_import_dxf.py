@@ -933,3 +933,56 @@ def test_plain_outline_with_sub_millimetre_gaps(tmp_path):
     assert p.area == pytest.approx(60000.0, abs=0.2) and not p.cutouts
     assert len(p.internal_lines) >= 1
     assert sum("over the tolerance 0.1 mm" in r.message for r in pat.report.repairs) == 2
+
+
+NEST_BASE = np.array([(0, 0), (300, 0), (320, 200), (150, 260), (0, 220)], float)
+
+
+@pytest.mark.parametrize("origin", ["corner", "centre"])
+def test_graded_nest_on_one_layer_is_one_piece_per_size(tmp_path, origin):
+    """Sizes S, M, L drawn one inside the other on one layer (graded from a common corner, so
+    they share two edges, or from the centre, so the smaller ones run inside the larger) with
+    one Size text each: three pieces, the largest outline the largest size, the name and
+    quantity shared, each size with its own notch, drill and grain line."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    c = NEST_BASE.mean(axis=0) if origin == "centre" else np.zeros(2)
+    for k, size in enumerate(["M", "S", "L"]):  # drawn in any order
+        f = {"S": 1.0, "M": 1.04, "L": 1.08}[size]
+        msp.add_lwpolyline(((NEST_BASE - c) * f + c).tolist(), close=True)
+        x0 = (100 - c[0]) * f + c[0]
+        y0 = (0 - c[1]) * f + c[1]
+        msp.add_line((x0, y0), (x0, y0 + 5))
+        msp.add_point((x0, y0 + 40), dxfattribs={"layer": "DRILL"})
+        msp.add_line(*(((np.array(q) - c) * f + c).tolist() for q in ((200, 60), (200, 180))),
+                     dxfattribs={"layer": "GRAIN"})
+        msp.add_text(f"Size: {size}", dxfattribs={"insert": (140, 100 + 12 * k)})
+    msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (140, 150)})
+    msp.add_text("Quantity: 2", dxfattribs={"insert": (140, 170)})
+    pat = read_pattern(save(doc, tmp_path))
+    got = {p.size: p for p in pat.pieces}
+    assert sorted(got) == ["L", "M", "S"] and all(p.name == "FRONT" and p.quantity == 2 for p in pat.pieces)
+    base = Polygon(NEST_BASE).area
+    for size, f in (("S", 1.0), ("M", 1.04), ("L", 1.08)):
+        p = got[size]
+        assert p.area == pytest.approx(base * f * f)
+        x0, y0 = (np.array([100, 0]) - c) * f + c
+        assert [(round(n.x, 6), round(n.y, 6)) for n in p.notches] == [(round(x0, 6), round(y0, 6))]
+        assert len(p.drills) == 1 and p.drills[0].x == pytest.approx(x0)
+        want = sorted(map(tuple, ((np.array([(200, 60), (200, 180)]) - c) * f + c).tolist()))
+        assert np.allclose(sorted(map(tuple, p.grain.points.tolist())), want)
+    assert any("read as a graded nest" in w.message for w in pat.report.warnings)
+    assert not any("second 'size'" in w.message for w in pat.report.warnings)
+
+
+def test_piece_with_its_sew_line_and_one_size_is_no_nest(tmp_path):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(NEST_BASE.tolist(), close=True)
+    sew = list(Polygon(NEST_BASE).buffer(-10, join_style="mitre").exterior.coords)[:-1]
+    msp.add_lwpolyline(sew, close=True)
+    msp.add_text("Size: M", dxfattribs={"insert": (140, 100)})
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert p.size == "M" and len(p.sew_lines) == 1

@@ -39,6 +39,7 @@ from kitcut.formats.reading.chains import CURVE_TYPES, Chain, describe, entity_p
 from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.frames import find_frames, frame_parts
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
+from kitcut.formats.reading.nests import Nest, find_nests, share_ties
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
 from kitcut.formats.reading.texts import entity_text, parse_texts, tagged, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
@@ -140,6 +141,18 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
                     and _contains(polys[i], _sample(rings[j][1], 8)).mean() >= 0.9)
             fixer.report.warn(f"closed outline on layer {rings[i][2]} drawn around {n} piece(s), with no "
                               "name of its own: taken for a drawing frame, not cut")
+    sizes_at = [((x * scale, y * scale), v) for (x, y), txt, _, _ in texts for k, v in parse_texts(txt)
+                if k == "size" and v]
+    nest_of: dict[int, Nest] = {}
+    for nest in find_nests(rings, polys, role, parent, sizes_at):
+        for k in nest.rings:
+            role[k], parent[k] = "piece", -1
+            nest_of[k] = nest
+        if final:
+            layer = rings[nest.rings[0]][2]
+            fixer.report.warn(f"{len(nest.rings)} outlines on layer {layer} drawn one inside the other, with "
+                              f"the sizes {', '.join(reversed(nest.sizes))}: read as a graded nest, one "
+                              "piece per size (the largest outline the largest size)")
     raws: dict[int, RawPiece] = {}
     per_layer: dict[str, int] = {}
     for i, (_, _, layer) in enumerate(rings):
@@ -161,8 +174,19 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
 
     grown: dict = {}
 
-    def owner(pts: np.ndarray, layer: str) -> int | None:
+    edges = {k: LinearRing(rings[k][1]) for k in nest_of}
+
+    def owners(pts: np.ndarray, layer: str) -> list[int]:
+        """The piece a mark belongs to (see :func:`owner`), or in a graded nest each size whose
+        outline runs nearest to it."""
+        i = owner(pts, layer, nested=False)
+        if i in nest_of:
+            return nest_of[i].nearest(pts[0], edges, max(tol, 0.01))
+        return [] if i is None else [i]
+
+    def owner(pts: np.ndarray, layer: str, nested: bool = True) -> int | None:
         best = None
+        first = pts[0]
         if len(pts) > 1:  # lines drawn from edge to edge: test the middles of their segments too
             pts = np.concatenate([pts, (pts[1:] + pts[:-1]) / 2])
         smp = _sample(pts, 60)
@@ -171,6 +195,8 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
                 grown[i] = polys[i].buffer(max(tol, 0.01))
                 shapely.prepare(grown[i])
             if shapely.intersects_xy(grown[i], smp[:, 0], smp[:, 1]).mean() >= 0.9:
+                if i in nest_of:  # a graded nest: the size whose outline runs nearest
+                    return nest_of[i].nearest(first, edges, max(tol, 0.01))[0] if nested else i
                 if rings[i][2] == layer:
                     return i
                 best = best if best is not None else i
@@ -195,23 +221,26 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             free_lines.setdefault(i, []).append(len(raw.internal) - 1)
 
     lines = []  # (piece, chain points, source, layer, straight, ends on the cut line)
-    for ch, layer in opens:
+    owned = share_ties([owners(ch.points, layer) for ch, layer in opens], [ch.points[0] for ch, _ in opens],
+                       nest_of, rings)
+    for (ch, layer), found in zip(opens, owned, strict=True):
         pts = ch.points
         src = ", ".join(ch.sources)
-        i = owner(pts, layer)
-        if i is None:
+        if not found:
             L = ch.length
             if final and len(pts) >= 3 and ch.end_gap <= 0.25 * L:
                 raise gap_error([ch], fixer, f"outline on layer {layer}", tol, "cut line")
             if final:
                 fixer.report.skip("open line outside every piece; not used", entity=src)
             continue
-        ring = LinearRing(rings[i][1])
-        d_ends = [ring.distance(Point(pts[0])), ring.distance(Point(pts[-1]))]
-        straight = len(pts) == 2 or is_straight(pts)
-        if not straight and min(d_ends) > near and (sh := arrowed(pts)) is not None:
-            pts, straight = sh, True  # a line drawn with its arrowheads: its shaft
-        lines.append((i, pts, src, layer, straight, d_ends))
+        for i in found:
+            ring = LinearRing(rings[i][1])
+            d_ends = [ring.distance(Point(pts[0])), ring.distance(Point(pts[-1]))]
+            straight = len(pts) == 2 or is_straight(pts)
+            line = pts
+            if not straight and min(d_ends) > near and (sh := arrowed(pts)) is not None:
+                line, straight = sh, True  # a line drawn with its arrowheads: its shaft
+            lines.append((i, line, src, layer, straight, d_ends))
     # the ends of long straight lines, where the legs of separately drawn arrowheads start
     shafts: dict[int, list] = {}
     for i, pts, _, _, straight, d_ends in lines:
@@ -263,6 +292,11 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         inside = i is not None
         if i is None and any(k not in ("style", "units") for k, _ in kvs):
             i = nearest(p[0], layer)
+        if i in nest_of:  # a size text names its outline; the other texts go to every size
+            nest = nest_of[i]
+            placed += [(nest.ring_of.get(v, i) if k == "size" else j, inside, (k, v), e) for k, v in kvs
+                       for j in (nest.rings if k != "size" else [i])] or [(i, inside, None, e)]
+            continue
         placed += [(i, inside, kv, e) for kv in kvs] or [(i, inside, None, e)]
     placed.sort(key=lambda t: not t[1])
     for i, inside, kv, e in placed:
@@ -280,11 +314,13 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             style.setdefault(kv[0], kv[1])
         elif final:
             skips.add("texts kitcut does not use", e, None)
-    for (x, y, z), layer, e in points:
-        p = np.array([[x * scale, y * scale]])
-        i = owner(p, layer)
-        if final and i is not None and _DRILL_LAYER.search(layer):
-            raws[i].drills.append((float(p[0, 0]), float(p[0, 1]), abs(z) * scale, describe(e)))
+    spots_mm = [np.array([[x * scale, y * scale]]) for (x, y, _), _, _ in points]
+    owned = share_ties([owners(p, layer) for p, (_, layer, _) in zip(spots_mm, points, strict=True)],
+                       [p[0] for p in spots_mm], nest_of, rings)
+    for ((_, _, z), layer, e), p, found in zip(points, spots_mm, owned, strict=True):
+        if final and found and _DRILL_LAYER.search(layer):
+            for i in found:
+                raws[i].drills.append((float(p[0, 0]), float(p[0, 1]), abs(z) * scale, describe(e)))
         elif final:
             skips.add("points kitcut does not use", e, None)
     kept = _merge_twins(raws, piece_ids, rings, tol, fixer.report if final else None)
