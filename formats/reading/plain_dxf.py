@@ -26,21 +26,14 @@ import numpy as np
 
 from kitcut.errors import UnitsError
 from kitcut.formats.reading.blocks import MAX_DEPTH
-from kitcut.formats.reading.build import (
-    GAP_CLOSE_MM,
-    RawNotch,
-    RawPiece,
-    chain_rings,
-    close_gaps,
-    gap_error,
-    report_gaps,
-)
-from kitcut.formats.reading.chains import CURVE_TYPES, Chain, describe, entity_points, flatten_path
+from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error
+from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.frames import find_frames, frame_parts
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
 from kitcut.formats.reading.nests import Nest, find_nests, share_ties
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
+from kitcut.formats.reading.plain_rings import close_outline_gaps, contains, roles, sample, text_points
 from kitcut.formats.reading.texts import entity_text, parse_texts, tagged, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
 from kitcut.model import ImportReport
@@ -50,16 +43,12 @@ __all__ = ["collect_plain", "GRAIN_LAYER"]
 
 #: Layer names taken for grain lines.
 GRAIN_LAYER = re.compile(r"grain|grainline|fadenlauf|droit[ -]?fil|grano|draadrichting", re.I)
-#: Layer names taken for sew lines (a ring on such a layer inside a piece is its sew line).
-SEW_LAYER = re.compile(r"sew|seam|stitch|naht|couture|costura|cucitura|naad|缝|縫|^14$", re.I)
 _DRILL_LAYER = re.compile(r"drill|hole|bohr|perc", re.I)
 #: Layers whose circles are drill marks (the drill's hole), not cut-outs.
 _DRILL_MARK = re.compile(r"drill|bohr|perc", re.I)
 _TOO_DEEP = "INSERT nested too deep; not used"
 #: A notch drawn as a line is at most this long (mm).
 NOTCH_MAX_MM = 20.0
-#: A sew line stays within this distance (mm) of its cut line.
-SEAM_MAX_MM = 30.0
 
 
 def _entities(doc, skips, report):
@@ -86,18 +75,6 @@ def _entities(doc, skips, report):
     return out
 
 
-def _contains(poly_prepared, pts: np.ndarray) -> np.ndarray:
-    import shapely
-
-    return shapely.contains_xy(poly_prepared, pts[:, 0], pts[:, 1])
-
-
-def _sample(pts: np.ndarray, n: int = 40) -> np.ndarray:
-    if len(pts) <= n:
-        return pts
-    return pts[np.linspace(0, len(pts) - 1, n).astype(int)]
-
-
 def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips, final: bool):
     """Classify curves (drawing units) into raw pieces in mm (see the module docstring)."""
     import shapely
@@ -115,7 +92,7 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         rs, ch = chain_rings(parts, tol, fixer, None, f"lines of layer {layer}")
         rings += [(abs(ring_area(r)), r, layer) for r in rs if len(r) >= 3]
         opens += [(c, layer) for c in ch]
-    rings, opens = _close_outline_gaps(rings, opens, tol, fixer)
+    rings, opens = close_outline_gaps(rings, opens, tol, fixer)
     rings.sort(key=lambda t: -t[0])
     polys = []
     for _, r, _ in rings:
@@ -124,21 +101,21 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             p = p.buffer(0)
         shapely.prepare(p)
         polys.append(p)
-    role, parent = _roles(rings, polys, set())
-    names, spots = _text_points(texts, scale)
+    role, parent = roles(rings, polys, set())
+    names, spots = text_points(texts, scale)
     frames: set[int] = set()
     while found := find_frames(rings, polys, role, parent, names, spots) - frames:
         frames |= found  # the rings inside a frame are pieces: nest them again without it
-        role, parent = _roles(rings, polys, frames)
+        role, parent = roles(rings, polys, frames)
     if parts := frame_parts(rings, polys, role, frames, names, spots, max(2 * tol, 0.5)):
-        role, parent = _roles(rings, polys, frames | parts)
+        role, parent = roles(rings, polys, frames | parts)
     if final:
         for i in sorted(parts):
             fixer.report.warn(f"closed outline on layer {rings[i][2]} along the drawing frame, with no name: "
                               "taken for part of the frame (a title block), not cut")
         for i in sorted(frames):
             n = sum(1 for j, r in enumerate(role) if r == "piece" and rings[j][0] < rings[i][0]
-                    and _contains(polys[i], _sample(rings[j][1], 8)).mean() >= 0.9)
+                    and contains(polys[i], sample(rings[j][1], 8)).mean() >= 0.9)
             fixer.report.warn(f"closed outline on layer {rings[i][2]} drawn around {n} piece(s), with no "
                               "name of its own: taken for a drawing frame, not cut")
     sizes_at = [((x * scale, y * scale), v) for (x, y), txt, _, _ in texts for k, v in parse_texts(txt)
@@ -173,30 +150,27 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
     piece_ids = sorted(raws)
 
     grown: dict = {}
-
     edges = {k: LinearRing(rings[k][1]) for k in nest_of}
 
     def owners(pts: np.ndarray, layer: str) -> list[int]:
-        """The piece a mark belongs to (see :func:`owner`), or in a graded nest each size whose
-        outline runs nearest to it."""
-        i = owner(pts, layer, nested=False)
+        """The piece a mark belongs to (:func:`owner`), or in a graded nest the sizes that may
+        own it (:meth:`Nest.nearest`)."""
+        i = owner(pts, layer)
         if i in nest_of:
             return nest_of[i].nearest(pts[0], edges, max(tol, 0.01))
         return [] if i is None else [i]
 
-    def owner(pts: np.ndarray, layer: str, nested: bool = True) -> int | None:
+    def owner(pts: np.ndarray, layer: str) -> int | None:
+        """The smallest piece holding ``pts``, on ``layer`` if one does."""
         best = None
-        first = pts[0]
         if len(pts) > 1:  # lines drawn from edge to edge: test the middles of their segments too
             pts = np.concatenate([pts, (pts[1:] + pts[:-1]) / 2])
-        smp = _sample(pts, 60)
+        smp = sample(pts, 60)
         for i in reversed(piece_ids):  # smallest first
             if i not in grown:
                 grown[i] = polys[i].buffer(max(tol, 0.01))
                 shapely.prepare(grown[i])
             if shapely.intersects_xy(grown[i], smp[:, 0], smp[:, 1]).mean() >= 0.9:
-                if i in nest_of:  # a graded nest: the size whose outline runs nearest
-                    return nest_of[i].nearest(first, edges, max(tol, 0.01))[0] if nested else i
                 if rings[i][2] == layer:
                     return i
                 best = best if best is not None else i
@@ -379,108 +353,6 @@ def _merge_twins(raws: dict, ids: list, rings: list, tol: float, report) -> list
                      else f"twice on layer {into.layer}")
             report.warn(f"outline drawn {where}: read as one piece", piece=into.texts.get("name") or into.key)
     return kept
-
-
-def _close_outline_gaps(rings: list, opens: list, tol: float, fixer: Fixer) -> tuple[list, list]:
-    """Open lines outside every ring that close with gaps up to
-    :data:`~kitcut.formats.reading.build.GAP_CLOSE_MM` are outlines (reported), when no other
-    ring holds them: lines inside a piece stay open (a pocket mark must never become a cut-out)."""
-    import shapely
-    from shapely.geometry import Polygon
-
-    if not opens or tol >= GAP_CLOSE_MM:
-        return rings, opens
-
-    def union(rs):
-        return shapely.union_all([Polygon(r).buffer(0) for r in rs]) if rs else None
-
-    outer = union([r for _, r, _ in rings])
-    kept, candidates = [], []
-    by_layer: dict[str, list] = {}
-    for ch, layer in opens:
-        pts = _sample(ch.points, 20)
-        if outer is not None and shapely.intersects_xy(outer, pts[:, 0], pts[:, 1]).any():
-            kept.append((ch, layer))
-        else:
-            by_layer.setdefault(layer, []).append(ch)
-    for layer, chains in by_layer.items():
-        for ch in close_gaps(chains, tol):
-            (candidates if ch.closed else kept).append((ch, layer))
-    candidates.sort(key=lambda t: -abs(ring_area(t[0].points)))
-    taken: list = []
-    for ch, layer in candidates:
-        inside = union([r for _, r, _ in rings] + [c.points for c, _ in taken])
-        pts = _sample(ch.points, 20)
-        if inside is not None and shapely.intersects_xy(inside, pts[:, 0], pts[:, 1]).mean() >= 0.9:
-            kept.append((Chain(ch.points, False, ch.sources, ch.joins[:-1]), layer))  # inside a piece
-        else:
-            taken.append((ch, layer))
-    for ch, layer in taken:
-        report_gaps(ch, tol, fixer, None, f"lines of layer {layer}")
-    return rings + [(abs(ring_area(c.points)), c.points, layer) for c, layer in taken], kept
-
-
-def _roles(rings: list, polys: list, frames: set[int]) -> tuple[list[str], list[int]]:
-    """The role of each ring ("piece", "sew", "cut", or "frame" for those in ``frames``) and
-    the ring it lies in (-1 for none): the smallest containing ring, on the same layer first.
-    A ring in a piece is its sew line when it runs along the cut line on the same layer, or on
-    a sew layer (:data:`SEW_LAYER`); else a cut-out. A ring in a cut-out is a piece again. On
-    another layer, a ring covering half of a piece is not its cut-out: graded sizes drawn on
-    their own layers overlap."""
-    role: list[str] = []
-    parent: list[int] = []
-    for i, (area, r, layer) in enumerate(rings):
-        if i in frames:
-            role.append("frame")
-            parent.append(-1)
-            continue
-        smp = _sample(r)
-        sew_layer = bool(SEW_LAYER.search(layer))
-        par = -1
-        for same in (True, False):
-            for j in range(i - 1, -1, -1):
-                if role[j] in ("sew", "frame") or rings[j][0] <= area or (rings[j][2] == layer) != same:
-                    continue
-                if not same and area >= 0.5 * rings[j][0] and not (
-                        sew_layer and _parallel(r, rings[j][1], 0.0)):
-                    continue
-                if _contains(polys[j], smp).mean() >= 0.9:
-                    par = j
-                    break
-            if par >= 0:
-                break
-        parent.append(par)
-        if par < 0 or role[par] == "cut":
-            role.append("piece")
-        elif rings[par][2] == layer and _parallel(r, rings[par][1], area / rings[par][0]):
-            role.append("sew")
-        elif sew_layer and _parallel(r, rings[par][1], 0.0):
-            role.append("sew")  # all along the cut line, not merely half its area
-        else:
-            role.append("cut")
-    return role, parent
-
-
-def _text_points(texts: list, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """The points (mm) of the name texts and of every text."""
-    spots = [(x * scale, y * scale) for (x, y), *_ in texts]
-    names = [(x * scale, y * scale) for (x, y), txt, *_ in texts
-             if any(k == "name" for k, _ in parse_texts(txt))]
-    return np.array(names, dtype=float).reshape(-1, 2), np.array(spots, dtype=float).reshape(-1, 2)
-
-
-def _parallel(inner: np.ndarray, outer: np.ndarray, area_ratio: float) -> bool:
-    """True when ``inner`` runs along ``outer`` like a sew line: it covers half the area, or it
-    stays within :data:`SEAM_MAX_MM` of the cut line and spans most of the piece."""
-    if area_ratio >= 0.5:
-        return True
-    import shapely
-    from shapely.geometry import LinearRing
-
-    far = float(shapely.distance(LinearRing(outer), shapely.points(_sample(inner, 200))).max())
-    span_in = (inner.max(axis=0) - inner.min(axis=0)).max()
-    span_out = (outer.max(axis=0) - outer.min(axis=0)).max()
-    return far <= SEAM_MAX_MM and span_in >= 0.8 * span_out
 
 
 _AREA = re.compile(r"([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(sq\.?\s*m|m2|m²|sq\.?\s*cm|cm2|sq\.?\s*mm|mm2|"

@@ -1,0 +1,142 @@
+"""Which closed rings of a plain drawing are pieces, sew lines, cut-outs or neither.
+
+Rings are nested by containment: an outermost ring is a piece; a ring inside it is its sew
+line when it runs along the cut line (on the same layer, or on a layer named for sew lines),
+else a cut-out; a ring inside a cut-out is a piece again. On another layer, a ring covering
+half of a piece is not its cut-out: graded sizes drawn on their own layers overlap. Open lines
+outside every ring that close with sub-millimetre gaps are outlines too.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from kitcut.formats.reading.build import GAP_CLOSE_MM, close_gaps, report_gaps
+from kitcut.formats.reading.chains import Chain
+from kitcut.formats.reading.outline import Fixer
+from kitcut.formats.reading.texts import parse_texts
+from kitcut.model.geometry import ring_area
+
+__all__ = ["SEW_LAYER", "SEAM_MAX_MM", "close_outline_gaps", "roles", "text_points", "parallel", "contains",
+           "sample"]
+
+#: Layer names taken for sew lines (a ring on such a layer inside a piece is its sew line).
+SEW_LAYER = re.compile(r"sew|seam|stitch|naht|couture|costura|cucitura|naad|缝|縫|^14$", re.I)
+#: A sew line stays within this distance (mm) of its cut line.
+SEAM_MAX_MM = 30.0
+
+
+def contains(poly_prepared, pts: np.ndarray) -> np.ndarray:
+    import shapely
+
+    return shapely.contains_xy(poly_prepared, pts[:, 0], pts[:, 1])
+
+
+def sample(pts: np.ndarray, n: int = 40) -> np.ndarray:
+    if len(pts) <= n:
+        return pts
+    return pts[np.linspace(0, len(pts) - 1, n).astype(int)]
+
+
+def close_outline_gaps(rings: list, opens: list, tol: float, fixer: Fixer) -> tuple[list, list]:
+    """Open lines outside every ring that close with gaps up to
+    :data:`~kitcut.formats.reading.build.GAP_CLOSE_MM` are outlines (reported), when no other
+    ring holds them: lines inside a piece stay open (a pocket mark must never become a cut-out)."""
+    import shapely
+    from shapely.geometry import Polygon
+
+    if not opens or tol >= GAP_CLOSE_MM:
+        return rings, opens
+
+    def union(rs):
+        return shapely.union_all([Polygon(r).buffer(0) for r in rs]) if rs else None
+
+    outer = union([r for _, r, _ in rings])
+    kept, candidates = [], []
+    by_layer: dict[str, list] = {}
+    for ch, layer in opens:
+        pts = sample(ch.points, 20)
+        if outer is not None and shapely.intersects_xy(outer, pts[:, 0], pts[:, 1]).any():
+            kept.append((ch, layer))
+        else:
+            by_layer.setdefault(layer, []).append(ch)
+    for layer, chains in by_layer.items():
+        for ch in close_gaps(chains, tol):
+            (candidates if ch.closed else kept).append((ch, layer))
+    candidates.sort(key=lambda t: -abs(ring_area(t[0].points)))
+    taken: list = []
+    for ch, layer in candidates:
+        inside = union([r for _, r, _ in rings] + [c.points for c, _ in taken])
+        pts = sample(ch.points, 20)
+        if inside is not None and shapely.intersects_xy(inside, pts[:, 0], pts[:, 1]).mean() >= 0.9:
+            kept.append((Chain(ch.points, False, ch.sources, ch.joins[:-1]), layer))  # inside a piece
+        else:
+            taken.append((ch, layer))
+    for ch, layer in taken:
+        report_gaps(ch, tol, fixer, None, f"lines of layer {layer}")
+    return rings + [(abs(ring_area(c.points)), c.points, layer) for c, layer in taken], kept
+
+
+def roles(rings: list, polys: list, frames: set[int]) -> tuple[list[str], list[int]]:
+    """The role of each ring ("piece", "sew", "cut", or "frame" for those in ``frames``) and
+    the ring it lies in (-1 for none): the smallest containing ring, on the same layer first.
+    A ring in a piece is its sew line when it runs along the cut line on the same layer, or on
+    a sew layer (:data:`SEW_LAYER`); else a cut-out. A ring in a cut-out is a piece again. On
+    another layer, a ring covering half of a piece is not its cut-out: graded sizes drawn on
+    their own layers overlap."""
+    role: list[str] = []
+    parent: list[int] = []
+    for i, (area, r, layer) in enumerate(rings):
+        if i in frames:
+            role.append("frame")
+            parent.append(-1)
+            continue
+        smp = sample(r)
+        sew_layer = bool(SEW_LAYER.search(layer))
+        par = -1
+        for same in (True, False):
+            for j in range(i - 1, -1, -1):
+                if role[j] in ("sew", "frame") or rings[j][0] <= area or (rings[j][2] == layer) != same:
+                    continue
+                if not same and area >= 0.5 * rings[j][0] and not (
+                        sew_layer and parallel(r, rings[j][1], 0.0)):
+                    continue
+                if contains(polys[j], smp).mean() >= 0.9:
+                    par = j
+                    break
+            if par >= 0:
+                break
+        parent.append(par)
+        if par < 0 or role[par] == "cut":
+            role.append("piece")
+        elif rings[par][2] == layer and parallel(r, rings[par][1], area / rings[par][0]):
+            role.append("sew")
+        elif sew_layer and parallel(r, rings[par][1], 0.0):
+            role.append("sew")  # all along the cut line, not merely half its area
+        else:
+            role.append("cut")
+    return role, parent
+
+
+def text_points(texts: list, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """The points (mm) of the name texts and of every text."""
+    spots = [(x * scale, y * scale) for (x, y), *_ in texts]
+    names = [(x * scale, y * scale) for (x, y), txt, *_ in texts
+             if any(k == "name" for k, _ in parse_texts(txt))]
+    return np.array(names, dtype=float).reshape(-1, 2), np.array(spots, dtype=float).reshape(-1, 2)
+
+
+def parallel(inner: np.ndarray, outer: np.ndarray, area_ratio: float) -> bool:
+    """True when ``inner`` runs along ``outer`` like a sew line: it covers half the area, or it
+    stays within :data:`SEAM_MAX_MM` of the cut line and spans most of the piece."""
+    if area_ratio >= 0.5:
+        return True
+    import shapely
+    from shapely.geometry import LinearRing
+
+    far = float(shapely.distance(LinearRing(outer), shapely.points(sample(inner, 200))).max())
+    span_in = (inner.max(axis=0) - inner.min(axis=0)).max()
+    span_out = (outer.max(axis=0) - outer.min(axis=0)).max()
+    return far <= SEAM_MAX_MM and span_in >= 0.8 * span_out
