@@ -986,3 +986,18 @@ def test_piece_with_its_sew_line_and_one_size_is_no_nest(tmp_path):
     msp.add_text("Size: M", dxfattribs={"insert": (140, 100)})
     (p,) = read_pattern(save(doc, tmp_path)).pieces
     assert p.size == "M" and len(p.sew_lines) == 1
+
+
+def test_graded_nest_mark_that_does_not_divide_is_reported(tmp_path):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    c = NEST_BASE.mean(axis=0)
+    for k, (size, f) in enumerate((("S", 1.0), ("M", 1.05))):
+        msp.add_lwpolyline(((NEST_BASE - c) * f + c).tolist(), close=True)
+        msp.add_text(f"Size: {size}", dxfattribs={"insert": (140, 100 + 12 * k)})
+    msp.add_point((150, 60), dxfattribs={"layer": "DRILL"})  # one drill for two sizes
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted((p.size, len(p.drills)) for p in pat.pieces) == [("M", 1), ("S", 1)]
+    assert any("1 point(s) of a graded nest could belong to several sizes" in w.message
+               for w in pat.report.warnings)

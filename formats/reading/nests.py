@@ -20,7 +20,7 @@ import numpy as np
 
 from kitcut.formats.reading.sizes import sorted_sizes
 
-__all__ = ["Nest", "find_nests", "share_ties"]
+__all__ = ["Nest", "find_nests", "share_ties", "undivided"]
 
 
 class Nest:
@@ -74,14 +74,23 @@ def share_ties(found: list[list[int]], where: list, nest_of: dict, rings: list) 
         nest = nest_of[next(iter(rs))]
         ref = nest.centre(rings)
         rel = {k: np.asarray(where[k], dtype=float).reshape(2) - ref for k in ks}
-        by_angle = sorted(ks, key=lambda k: float(np.arctan2(rel[k][1], rel[k][0])))
+        ang = {k: float(np.arctan2(rel[k][1], rel[k][0])) for k in ks}
+        by_angle = sorted(ks, key=ang.get)
+        steps = np.diff([ang[k] for k in by_angle] + [ang[by_angle[0]] + 2 * np.pi])
+        start = (int(np.argmax(steps)) + 1) % len(by_angle)  # begin after the widest empty sector
+        by_angle = by_angle[start:] + by_angle[:start]
         small_first = [i for i in reversed(nest.rings) if i in rs]
         n = len(rs)
-        for start in range(0, len(by_angle), n):
-            group = sorted(by_angle[start:start + n], key=lambda k: float(np.hypot(*rel[k])))
+        for g in range(0, len(by_angle), n):
+            group = sorted(by_angle[g:g + n], key=lambda k: float(np.hypot(*rel[k])))
             for size_rank, k in enumerate(group):
                 found[k] = [small_first[size_rank]]
     return found
+
+
+def undivided(found: list[list[int]]) -> int:
+    """How many marks :func:`share_ties` left with several sizes."""
+    return sum(1 for rs in found if len(rs) > 1)
 
 
 def find_nests(rings: list, polys: list, role: list, parent: list, sizes_at: list) -> list[Nest]:

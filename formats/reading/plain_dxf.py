@@ -31,7 +31,7 @@ from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, 
 from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.frames import find_frames, frame_parts
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
-from kitcut.formats.reading.nests import Nest, find_nests, share_ties
+from kitcut.formats.reading.nests import Nest, find_nests, share_ties, undivided
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
 from kitcut.formats.reading.plain_rings import close_outline_gaps, contains, roles, sample, text_points
 from kitcut.formats.reading.texts import entity_text, parse_texts, tagged, text_insert
@@ -197,6 +197,9 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
     lines = []  # (piece, chain points, source, layer, straight, ends on the cut line)
     owned = share_ties([owners(ch.points, layer) for ch, layer in opens], [ch.points[0] for ch, _ in opens],
                        nest_of, rings)
+    if final and (n := undivided(owned)):
+        fixer.report.warn(f"{n} line(s) of a graded nest could belong to several sizes and do not divide "
+                          "among them: each such size has them")
     for (ch, layer), found in zip(opens, owned, strict=True):
         pts = ch.points
         src = ", ".join(ch.sources)
@@ -291,6 +294,9 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
     spots_mm = [np.array([[x * scale, y * scale]]) for (x, y, _), _, _ in points]
     owned = share_ties([owners(p, layer) for p, (_, layer, _) in zip(spots_mm, points, strict=True)],
                        [p[0] for p in spots_mm], nest_of, rings)
+    if final and (n := undivided(owned)):
+        fixer.report.warn(f"{n} point(s) of a graded nest could belong to several sizes and do not divide "
+                          "among them: each such size has them")
     for ((_, _, z), layer, e), p, found in zip(points, spots_mm, owned, strict=True):
         if final and found and _DRILL_LAYER.search(layer):
             for i in found:
