@@ -19,6 +19,7 @@ __all__ = ["is_straight", "v_notch", "t_notch", "shaft", "arrowed", "is_arrowhea
 
 
 def is_straight(pts: np.ndarray, rel: float = 1e-3) -> bool:
+    """Every point of the polyline lies within ``rel`` of its chord's length from the chord."""
     a, b = pts[0], pts[-1]
     L = float(np.linalg.norm(b - a))
     if L == 0:
