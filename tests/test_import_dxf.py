@@ -1001,3 +1001,19 @@ def test_graded_nest_mark_that_does_not_divide_is_reported(tmp_path):
     assert sorted((p.size, len(p.drills)) for p in pat.pieces) == [("M", 1), ("S", 1)]
     assert any("1 point(s) of a graded nest could belong to several sizes" in w.message
                for w in pat.report.warnings)
+
+
+def test_label_in_the_hole_of_a_ring_shaped_piece_is_the_piece_s(tmp_path):
+    """A circle skirt labelled at its centroid, which lies in its waist hole: the skirt with its
+    waist cut out, named by that label; no frame."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_circle((0, 0), 600)
+    msp.add_circle((0, 0), 110)
+    msp.add_text("Piece Name: SKIRT", dxfattribs={"insert": (-40, 0)})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.name == "SKIRT" and len(p.cutouts) == 1
+    assert p.area == pytest.approx(math.pi * (600**2 - 110**2), rel=1e-3)
+    assert not [w for w in pat.report.warnings if "frame" in w.message]

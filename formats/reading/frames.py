@@ -4,8 +4,9 @@ General CAD draws a border or title frame around a sheet, and cutting-room drawi
 rectangle around a marker. Read by nesting alone, such an outline is one huge piece with every
 real piece as a cut-out. An outermost outline is taken for a frame when
 
-* a ring inside it carries a ``Piece Name`` of its own while the outline has none (a cut-out
-  never has a name), or
+* two or more rings inside it carry a ``Piece Name`` of their own while the outline has none
+  (a single name in the hole of a ring-shaped piece, where a CAD puts the label at the
+  centroid, is the piece's: a circle skirt's waist, a brim), or
 * its layer is named like a frame (``frame``, ``border``, ``Rahmen``, ``cadre``...) and it has
   no name of its own, or
 * it is a rectangle with no text of its own around two or more rings that together cover a
@@ -60,14 +61,17 @@ def find_frames(rings: list, polys: list, role: list, parent: list, names: np.nd
         area, _, layer = rings[i]
         in_kid_names = np.zeros(len(names), dtype=bool)
         in_kid_texts = np.zeros(len(texts), dtype=bool)
+        named_kids = 0
         for j in inner:
-            in_kid_names |= _inside(polys[j], names)
+            hit = _inside(polys[j], names)
+            named_kids += bool(hit.any())
+            in_kid_names |= hit
             in_kid_texts |= _inside(polys[j], texts)
         own_name = (_inside(polys[i], names) & ~in_kid_names).any()
         own_text = (_inside(polys[i], texts) & ~in_kid_texts).any()
         if own_name:
             continue
-        if in_kid_names.any() or FRAME_LAYER.search(layer):
+        if named_kids >= 2 or FRAME_LAYER.search(layer):
             out.add(i)
         elif (len(inner) >= 2 and not own_text and sum(rings[j][0] for j in inner) >= COVER * area
               and _rectangle(polys[i])):
