@@ -1017,3 +1017,24 @@ def test_label_in_the_hole_of_a_ring_shaped_piece_is_the_piece_s(tmp_path):
     assert p.name == "SKIRT" and len(p.cutouts) == 1
     assert p.area == pytest.approx(math.pi * (600**2 - 110**2), rel=1e-3)
     assert not [w for w in pat.report.warnings if "frame" in w.message]
+
+
+def test_spline_fit_polyline_reads_its_fit_points_not_its_control_frame(tmp_path):
+    """A POLYLINE smoothed into a spline (PEDIT) keeps its control frame as vertices flagged 16:
+    they are not on the curve. The outline is the fit points, in both readers and in plain DXF
+    (the frame made a self-intersecting outline of five times the area)."""
+    def spline_fit(layout, layer):
+        pl = layout.add_polyline2d(RECT, close=True, dxfattribs={"layer": layer, "flags": 1 | 4})
+        for v in pl.vertices:
+            v.dxf.flags = 8  # fitted
+        for xy in [(-50, -50), (150, -50), (150, 100), (-50, 100)]:
+            pl.append_vertex(xy, dxfattribs={"flags": 16})  # the control frame
+
+    doc = aama_doc()
+    add_piece(doc, "A_M", [], texts=["Piece Name: A"], extra=lambda b: spline_fit(b, "1"))
+    (p,) = both(save(doc, tmp_path, "aama.dxf")).pieces
+    assert p.area == pytest.approx(5000.0)
+    doc = ezdxf.new("R12")
+    spline_fit(doc.modelspace(), "0")
+    (p,) = read_pattern(save(doc, tmp_path, "plain.dxf"), units="mm").pieces
+    assert p.area == pytest.approx(5000.0)

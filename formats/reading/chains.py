@@ -68,7 +68,13 @@ def entity_points(e, flat_tol: float) -> tuple[np.ndarray, bool] | None:
                 return None
             verts = list(e.vertices)
             ext = e.dxf.get("extrusion", None)
-            if any(v.dxf.get("bulge", 0.0) for v in verts) or (ext is not None and ext.z < 0):
+            if any(v.dxf.get("flags", 0) & 16 for v in verts):
+                # a spline-fit polyline: its fit points are the curve, its control frame is not
+                fit = [v.dxf.location for v in verts if not v.dxf.get("flags", 0) & 16]
+                if ext is not None and e.is_2d_polyline:
+                    fit = list(e.ocs().points_to_wcs(fit))
+                pts = np.array([(p.x, p.y) for p in fit]).reshape(-1, 2)
+            elif any(v.dxf.get("bulge", 0.0) for v in verts) or (ext is not None and ext.z < 0):
                 pts = _path_points(e, flat_tol)
             else:
                 pts = np.array([(v.dxf.location.x, v.dxf.location.y) for v in verts]).reshape(-1, 2)

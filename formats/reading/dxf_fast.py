@@ -220,7 +220,8 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
                 return None
             if np.any(B42[e_start:e_end] != 0):
                 return None  # arcs in polylines: leave them to ezdxf's flattening
-            pts = np.column_stack([X[e_start:e_end], Y[e_start:e_end]])
+            on_curve = (FL[e_start:e_end].astype(np.int64) & 16) == 0  # not a spline's control frame
+            pts = np.column_stack([X[e_start:e_end], Y[e_start:e_end]])[on_curve]
             target.append(Ent("POLYLINE", layer, handle, points=pts, closed=bool(flags & 1)))
             k = e_end + 1
             continue
