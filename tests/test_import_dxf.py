@@ -1038,3 +1038,31 @@ def test_spline_fit_polyline_reads_its_fit_points_not_its_control_frame(tmp_path
     spline_fit(doc.modelspace(), "0")
     (p,) = read_pattern(save(doc, tmp_path, "plain.dxf"), units="mm").pieces
     assert p.area == pytest.approx(5000.0)
+
+
+def test_centred_text_stands_at_its_alignment_point(tmp_path):
+    """A centred TEXT whose writer left the insertion point at the origin names the piece its
+    alignment point is in (it named the piece nearest the origin, and the other was unnamed);
+    the AAMA readers place grade-rule labels the same way."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_lwpolyline([(400, 0), (700, 0), (700, 200), (400, 200)], close=True)
+    for x, name in ((150, "LEFT"), (550, "RIGHT")):
+        t = msp.add_text(f"Piece Name: {name}")
+        t.dxf.halign, t.dxf.valign, t.dxf.align_point, t.dxf.insert = 1, 2, (x, 100), (0, 0)
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((p.name, float(p.outline[:, 0].min())) for p in pat.pieces)
+    assert got == [("LEFT", 0.0), ("RIGHT", 400.0)]
+
+    from kitcut.formats.reading.dxf_fast import from_ezdxf_entity, parse_fast
+
+    doc = aama_doc()
+    blk = add_piece(doc, "A_M", [RECT], closed=True, texts=["Piece Name: A"])
+    t = blk.add_text("# 5", dxfattribs={"layer": "1"})
+    t.dxf.halign, t.dxf.align_point, t.dxf.insert = 2, (100, 50), (0, 0)
+    fast = parse_fast(save(doc, tmp_path, "aama.dxf").read_bytes())
+    label = next(e for e in fast.blocks["A_M"] if e.text == "# 5")
+    slow = from_ezdxf_entity(t, 0.1)
+    assert (label.x, label.y) == (100.0, 50.0) == (slow.x, slow.y)

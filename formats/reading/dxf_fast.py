@@ -156,6 +156,11 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
         EXZ = _column(codes, vals, owner, n, 230, 1.0)
         FL = _column(codes, vals, owner, n, 70, 0.0)
         ROWS = _column(codes, vals, owner, n, 71, 0.0)  # MINSERT rows (70: its columns)
+        AX = _column(codes, vals, owner, n, 11)  # a text's alignment point (NaN: none)
+        AY = _column(codes, vals, owner, n, 21)
+        H72 = _column(codes, vals, owner, n, 72, 0.0)  # a text's horizontal alignment
+        V73 = _column(codes, vals, owner, n, 73, 0.0)  # a TEXT's vertical alignment
+        V74 = _column(codes, vals, owner, n, 74, 0.0)  # an ATTRIB's or ATTDEF's vertical alignment
     except ValueError:
         return None
     # an entity in its own coordinate system (turned over or tilted): ezdxf maps it to the world
@@ -236,7 +241,8 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
             target.append(Ent("POINT", layer, handle, x=X[k], y=Y[k], z=Z[k], thickness=TH[k],
                               angle=None if math.isnan(ang) else float(ang)))
         elif typ in ("TEXT", "ATTDEF", "ATTRIB"):
-            target.append(Ent(typ, layer, handle, x=X[k], y=Y[k], z=Z[k], text=texts.get(k, ""),
+            x, y = _text_point(k, X, Y, AX, AY, H72, V73 if typ == "TEXT" else V74)
+            target.append(Ent(typ, layer, handle, x=x, y=y, z=Z[k], text=texts.get(k, ""),
                               tag=tags.get(k, "").strip() if typ != "TEXT" else ""))
         elif typ == "INSERT":
             if FL[k] > 1 or ROWS[k] > 1:
@@ -250,9 +256,9 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
             if k + 1 < n and types[k + 1] == "ATTRIB":
                 j = k + 1
                 while j < n and types[j] == "ATTRIB":
+                    x, y = _text_point(j, X, Y, AX, AY, H72, V74)
                     ent.attribs.append(Ent("ATTRIB", layers.get(j, "0").strip(), handles.get(j, "").strip(),
-                                           x=X[j], y=Y[j], text=texts.get(j, ""),
-                                           tag=tags.get(j, "").strip()))
+                                           x=x, y=y, text=texts.get(j, ""), tag=tags.get(j, "").strip()))
                     j += 1
                 if j < n and types[j] == "SEQEND":
                     j += 1
@@ -264,6 +270,17 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
             sx, sy, rot = ent.A
             ent.A, ent.t = insert_matrix(ent.x, ent.y, sx, sy, rot, bases.get(ent.name, (0.0, 0.0)))
     return DxfData(msp=msp, blocks=blocks, insunits=insunits, fast=True)
+
+
+def _text_point(k, X, Y, AX, AY, H, V) -> tuple[float, float]:
+    """Where text ``k`` stands: its insertion point when left-aligned, else its alignment point
+    (midway between the two for an aligned or fitted text), as ezdxf places it."""
+    h, v = int(H[k]), int(V[k])
+    if (h == 0 and v == 0) or np.isnan(AX[k]):
+        return float(X[k]), float(Y[k])
+    if v == 0 and h in (3, 5):
+        return float((X[k] + AX[k]) / 2), float((Y[k] + AY[k]) / 2)
+    return float(AX[k]), float(AY[k])
 
 
 def from_ezdxf_entity(e, flat_tol: float) -> Ent:

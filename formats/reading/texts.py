@@ -213,13 +213,22 @@ def entity_text(e) -> str | None:
 def text_insert(e) -> tuple[float, float, float] | None:
     """Where a TEXT, MTEXT, ATTRIB or ATTDEF entity stands, in world coordinates.
 
-    TEXT, ATTRIB and ATTDEF store their insertion point in the entity's own coordinate
-    system: a text whose extrusion is not +Z (a drawing mirrored by turning it over, as some
+    A centred or right-aligned TEXT stands at its alignment point (an aligned or fitted one
+    midway between its two points). TEXT, ATTRIB and ATTDEF store their points in the entity's
+    own coordinate system: a text whose extrusion is not +Z (a drawing mirrored by turning it over, as some
     CADs do) has its x, or more, turned round. MTEXT stores world coordinates.
     """
     ins = e.dxf.get("insert", None)
     if ins is None:
         return None
+    if e.dxftype() != "MTEXT" and hasattr(e, "get_placement"):
+        # a centred or right-aligned text stands at its alignment point; many writers leave the
+        # insertion point at the origin then (AutoCAD recomputes it, others do not)
+        try:
+            align, p1, p2 = e.get_placement()
+            ins = p1 if p2 is None else (p1 + p2) / 2
+        except (ValueError, TypeError, AttributeError):
+            pass
     if e.dxftype() != "MTEXT":
         ext = e.dxf.get("extrusion", None)
         if ext is not None and (abs(ext[0]) > 1e-12 or abs(ext[1]) > 1e-12 or ext[2] <= 0):
