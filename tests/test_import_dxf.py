@@ -1066,3 +1066,29 @@ def test_centred_text_stands_at_its_alignment_point(tmp_path):
     label = next(e for e in fast.blocks["A_M"] if e.text == "# 5")
     slow = from_ezdxf_entity(t, 0.1)
     assert (label.x, label.y) == (100.0, 50.0) == (slow.x, slow.y)
+
+
+def test_plain_piece_drawn_as_a_block_takes_the_block_name(tmp_path):
+    """A piece drawn as a block reference with no name text takes the block's name (it was
+    '0#1'); a name text wins; a block drawing two pieces, or an anonymous one, names neither."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    square = [(0, 0), (300, 0), (300, 200), (0, 200)]
+    for i, name in enumerate(["FRONT", "BACK"]):
+        blk = doc.blocks.new(name)
+        blk.add_lwpolyline(square, close=True)
+        blk.add_lwpolyline([(100, 50), (140, 50), (140, 90), (100, 90)], close=True)  # a hole
+        msp.add_blockref(name, (i * 400, 0))
+    named = doc.blocks.new("B3")
+    named.add_lwpolyline(square, close=True)
+    named.add_text("Piece Name: YOKE", dxfattribs={"insert": (20, 20)})
+    msp.add_blockref("B3", (800, 0))
+    pair = doc.blocks.new("PAIR")
+    pair.add_lwpolyline(square, close=True)
+    pair.add_lwpolyline([(x + 350, y) for x, y in square], close=True)
+    msp.add_blockref("PAIR", (0, 400))
+    pat = read_pattern(save(doc, tmp_path))
+    names = sorted(p.name for p in pat.pieces)
+    assert names == ["0#4", "0#5", "BACK", "FRONT", "YOKE"]  # the pair's pieces keep their keys
+    assert all(len(p.cutouts) == 1 for p in pat.pieces if p.name in ("FRONT", "BACK"))

@@ -109,7 +109,8 @@ class RawPiece:
 
     @property
     def name(self) -> str:
-        return self.texts.get("name") or self.key
+        """The name text, else the name of the block that draws the piece, else its key."""
+        return self.texts.get("name") or self.texts.get("block") or self.key
 
 
 def chain_rings(parts: list, tol: float, fixer: Fixer, piece: str, what: str) -> tuple[list, list[Chain]]:

@@ -51,12 +51,16 @@ _TOO_DEEP = "INSERT nested too deep; not used"
 NOTCH_MAX_MM = 20.0
 
 
-def _entities(doc, skips, report):
+def _entities(doc, skips, report) -> list[tuple]:
     """Model-space entities with INSERTs exploded (nested up to :data:`MAX_DEPTH` levels; the
-    caller has checked how many entities that makes, see :func:`blocks.expanded_count`)."""
-    out = []
+    caller has checked how many entities that makes, see :func:`blocks.expanded_count`), each
+    as ``(entity, block)``: ``block`` is ``(name, copy number)`` of the block reference that
+    drew it (the innermost), or ``None`` for an entity of model space."""
+    out: list[tuple] = []
+    copies = 0
 
-    def walk(ents, depth):
+    def walk(ents, depth, block):
+        nonlocal copies
         for e in ents:
             if e.dxftype() == "INSERT":
                 if depth >= MAX_DEPTH:
@@ -64,15 +68,38 @@ def _entities(doc, skips, report):
                     continue
                 try:
                     for one in insert_copies(e):  # each copy of a MINSERT grid
-                        walk(list(one.virtual_entities()), depth + 1)
-                        out.extend(one.attribs)  # its attribute values (a piece's name...)
+                        copies += 1
+                        here = (one.dxf.get("name", ""), copies)
+                        walk(list(one.virtual_entities()), depth + 1, here)
+                        out.extend((a, here) for a in one.attribs)  # its attribute values (a name...)
                 except Exception as exc:  # noqa: BLE001 - a broken block reference
                     report.skip(f"INSERT could not be exploded ({exc})", entity=describe(e))
                 continue
-            out.append(e)
+            out.append((e, block))
 
-    walk(list(doc.modelspace()), 0)
+    walk(list(doc.modelspace()), 0, None)
     return out
+
+
+def _block_names(closed: dict, texts: list) -> list:
+    """Texts ``Block: NAME`` naming the piece a block reference draws, when the block draws one
+    piece (one outermost closed outline; anonymous blocks ``*U..`` have no name to give): a
+    piece without a name text of its own takes it (:attr:`RawPiece.name`)."""
+    from shapely.geometry import Polygon
+
+    out = []
+    for (name, _), curves in closed.items():
+        if not name or name.startswith("*"):
+            continue
+        polys = [(Polygon(pts).buffer(0), layer, e) for pts, layer, e in curves if len(pts) >= 3]
+        polys = [t for t in polys if not t[0].is_empty]
+        outer = [t for t in polys if not any(o is not t and o[0].area > t[0].area and o[0].covers(t[0])
+                                             for o in polys)]
+        if len(outer) == 1:
+            poly, layer, e = outer[0]
+            p = poly.representative_point()
+            out.append(((p.x, p.y), f"Block: {name}", layer, e))
+    return texts + out
 
 
 def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips, final: bool):
@@ -419,7 +446,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     report = fixer.report
     curves, texts, points, fills = [], [], [], []
     flat = tolerance / (MM_PER_UNIT[unit] if unit else 25.4)
-    for e in _entities(doc, skips, report):
+    closed_in: dict = {}  # block reference -> its closed curves (points, layer, entity)
+    for e, block in _entities(doc, skips, report):
         t = e.dxftype()
         layer = e.dxf.get("layer", "0")
         if t in ("TEXT", "MTEXT", "ATTRIB"):
@@ -441,10 +469,13 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
                 report.skip("curve kitcut cannot read; not used", entity=describe(e))
                 continue
             curves.append((got[0], got[1], layer, describe(e)))
+            if block is not None and got[1]:
+                closed_in.setdefault(block, []).append((got[0], layer, e))
         elif t == "HATCH":
             fills.append(e)
         else:
             skips.add("entity types kitcut does not use", e, None)
+    texts = _block_names(closed_in, texts)
     if not curves and fills:
         curves = _fill_boundaries(fills, flat)
         if curves:

@@ -41,6 +41,7 @@ KEYS = {
     "annotation": "annotation",
     "area": "area",
     "samplesize": "sample_size",
+    "block": "block",  # the block that draws a plain piece: its name when it has no other
 }
 
 _KEY_VALUE = re.compile(r"^\s*([A-Za-z][A-Za-z _]*?)\s*:\s*(.*?)\s*$", re.S)
