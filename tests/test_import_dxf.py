@@ -1092,3 +1092,24 @@ def test_plain_piece_drawn_as_a_block_takes_the_block_name(tmp_path):
     names = sorted(p.name for p in pat.pieces)
     assert names == ["0#4", "0#5", "BACK", "FRONT", "YOKE"]  # the pair's pieces keep their keys
     assert all(len(p.cutouts) == 1 for p in pat.pieces if p.name in ("FRONT", "BACK"))
+
+
+@pytest.mark.parametrize("layer", ["FOLD", "Mirror line", "Stoffbruch", "pliure", "6"])
+def test_plain_half_piece_on_a_fold_layer_is_unfolded(tmp_path, layer):
+    """A back drawn as a half with its fold line on a fold layer along the cut line: unfolded
+    into the whole back (it was nested as the half, and half the back was missing from the kit);
+    --keep-folded keeps the half. A line on such a layer inside the piece stays a line."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    half = [(0, 0), (150, 0), (170, 300), (0, 320)]
+    msp.add_lwpolyline(half, close=True)
+    msp.add_line((0, 0), (0, 320), dxfattribs={"layer": layer})
+    msp.add_line((80, 40), (80, 280), dxfattribs={"layer": layer})  # not along the cut line
+    msp.add_text("Piece Name: BACK", dxfattribs={"insert": (40, 100)})
+    path = save(doc, tmp_path)
+    (p,) = read_pattern(path).pieces
+    assert p.folded and p.unfolded and p.area == pytest.approx(2 * Polygon(half).area)
+    assert np.allclose(sorted(map(tuple, p.fold_line.points.tolist())), [(0, 0), (0, 320)])
+    (q,) = read_pattern(path, unfold=False).pieces
+    assert q.folded and not q.unfolded and q.area == pytest.approx(Polygon(half).area)

@@ -43,6 +43,9 @@ __all__ = ["collect_plain", "GRAIN_LAYER"]
 
 #: Layer names taken for grain lines.
 GRAIN_LAYER = re.compile(r"grain|grainline|fadenlauf|droit[ -]?fil|grano|draadrichting", re.I)
+#: Layer names taken for fold (mirror) lines: a straight line along the cut line on such a layer
+#: makes the piece a half, cut on the fold (unfolded for an open spread).
+FOLD_LAYER = re.compile(r"fold|mirror|bruch|pliure|doblez|piega|vouw|dobra|对折|^6$", re.I)
 _DRILL_LAYER = re.compile(r"drill|hole|bohr|perc", re.I)
 #: Layers whose circles are drill marks (the drill's hole), not cut-outs.
 _DRILL_MARK = re.compile(r"drill|bohr|perc", re.I)
@@ -263,6 +266,9 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             heads += 1  # an arrowhead's leg: the line it ends is what counts
         elif GRAIN_LAYER.search(layer):
             raw.grain.append((pts, src))
+        elif straight and FOLD_LAYER.search(layer) and max(d_ends) <= near and \
+                LinearRing(rings[i][1]).distance(Point(0.5 * (pts[0] + pts[-1]))) <= near:
+            raw.fold.append((pts, src))  # a fold (mirror) line along the cut line: a half piece
         elif straight and min(d_ends) > near and length <= NOTCH_MAX_MM:
             bars.append((i, pts, src))
         else:
