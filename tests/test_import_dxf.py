@@ -1113,3 +1113,18 @@ def test_plain_half_piece_on_a_fold_layer_is_unfolded(tmp_path, layer):
     assert np.allclose(sorted(map(tuple, p.fold_line.points.tolist())), [(0, 0), (0, 320)])
     (q,) = read_pattern(path, unfold=False).pieces
     assert q.folded and not q.unfolded and q.area == pytest.approx(Polygon(half).area)
+
+
+@pytest.mark.parametrize("label, want", [
+    ("Cut 2", (2, None)), ("CUT 1 PAIR", (2, 1)), ("cut 2 pairs", (4, 2)), ("Cut 1 on fold", (1, None)),
+    ("Cut here", (1, None))])
+def test_cut_n_labels_give_the_quantity(tmp_path, label, want):
+    """``Cut 2``, ``CUT 1 PAIR`` (one as drawn and one mirrored) on a piece give its quantity
+    when it has no Quantity text; other texts starting with Cut say nothing."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(RECT, close=True)
+    msp.add_mtext(f"Piece Name: Cuff\\P{label}", dxfattribs={"insert": (10, 40)})
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert (p.quantity, p.flipped) == want

@@ -55,10 +55,28 @@ def parse_text(text: str) -> tuple[str, str] | None:
     """
     m = _KEY_VALUE.match(text or "")
     if not m:
-        return None
+        return _cut_text(text or "")
     key = re.sub(r"[\s_]+", "", m.group(1)).lower()
     field = KEYS.get(key)
     return None if field is None else (field, m.group(2))
+
+
+_CUT = re.compile(r"^\s*cut\s*(?:x\s*)?(\d+)\s*(pairs?|pr\.?)?"
+                  r"(?:\s+(?:on\s+fold|self|fabric|lining|pcs?|pieces?)\b.*)?\s*$", re.I)
+
+
+def _cut_text(text: str) -> tuple[str, str] | None:
+    """The quantity of a ``Cut N`` label as pattern makers write it on the piece: ``Cut 2``,
+    ``CUT 1 PAIR`` (one as drawn, one mirrored), ``Cut 2 pairs``, ``Cut 1 on fold``.
+
+    >>> _cut_text("Cut 2"), _cut_text("CUT 1 PAIR"), _cut_text("cut 2 pairs"), _cut_text("Cut here")
+    (('quantity', '2'), ('quantity', '1,1'), ('quantity', '2,2'), None)
+    """
+    m = _CUT.match(text)
+    if not m:
+        return None
+    n = m.group(1)
+    return ("quantity", f"{n},{n}") if m.group(2) else ("quantity", n)
 
 
 def tagged(text: str, tag: str) -> str:
