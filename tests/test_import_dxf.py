@@ -1128,3 +1128,12 @@ def test_cut_n_labels_give_the_quantity(tmp_path, label, want):
     msp.add_mtext(f"Piece Name: Cuff\\P{label}", dxfattribs={"insert": (10, 40)})
     (p,) = read_pattern(save(doc, tmp_path)).pieces
     assert (p.quantity, p.flipped) == want
+
+
+@pytest.mark.parametrize("layer, is_grain", [("GRAIN", True), ("Fadenlauf", True), ("droit-fil", True),
+                                             ("linea de hilo", True), ("Linha do fio", True), ("纱向", True),
+                                             ("profile", False)])
+def test_grain_layer_names_in_the_languages_of_pattern_cad(layer, is_grain):
+    from kitcut.formats.reading.plain_dxf import GRAIN_LAYER
+
+    assert bool(GRAIN_LAYER.search(layer)) == is_grain

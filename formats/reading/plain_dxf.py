@@ -42,7 +42,8 @@ from kitcut.model.geometry import ring_area
 __all__ = ["collect_plain", "GRAIN_LAYER"]
 
 #: Layer names taken for grain lines.
-GRAIN_LAYER = re.compile(r"grain|grainline|fadenlauf|droit[ -]?fil|grano|draadrichting", re.I)
+GRAIN_LAYER = re.compile(r"grain|fadenlauf|droit[ -]?fil|grano|draadrichting|\bhilo\b|\bfio\b|"
+                         r"纱向|布纹|地の目", re.I)
 #: Layer names taken for fold (mirror) lines: a straight line along the cut line on such a layer
 #: makes the piece a half, cut on the fold (unfolded for an open spread).
 FOLD_LAYER = re.compile(r"fold|mirror|bruch|pliure|doblez|piega|vouw|dobra|对折|^6$", re.I)
