@@ -113,15 +113,16 @@ def find_nests(rings: list, polys: list, role: list, parent: list, sizes_at: lis
         return k
 
     order = sorted(live, key=lambda k: -rings[k][0])
+    box = {k: polys[k].bounds for k in live}
     for a_pos, a in enumerate(order):
-        box = polys[a].bounds
+        ba = box[a]
         for b in order[a_pos + 1:]:
             if rings[b][0] < 0.5 * rings[a][0]:
                 break
+            bb = box[b]
+            if bb[0] < ba[0] - 1 or bb[1] < ba[1] - 1 or bb[2] > ba[2] + 1 or bb[3] > ba[3] + 1:
+                continue  # not within the larger outline's box
             if rings[b][2] != rings[a][2] or root(a) == root(b):
-                continue
-            bb = polys[b].bounds
-            if bb[0] < box[0] - 1 or bb[1] < box[1] - 1 or bb[2] > box[2] + 1 or bb[3] > box[3] + 1:
                 continue
             if shapely.intersection(polys[a], polys[b]).area >= 0.98 * rings[b][0]:
                 group[root(b)] = root(a)

@@ -191,15 +191,24 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             return nest_of[i].nearest(pts[0], edges, max(tol, 0.01))
         return [] if i is None else [i]
 
+    pad = max(tol, 0.01)
+    ids_arr = np.array(piece_ids, dtype=np.int64)
+    boxes = np.array([np.r_[rings[i][1].min(axis=0) - pad, rings[i][1].max(axis=0) + pad] for i in piece_ids])
+
     def owner(pts: np.ndarray, layer: str) -> int | None:
         """The smallest piece holding ``pts``, on ``layer`` if one does."""
         best = None
         if len(pts) > 1:  # lines drawn from edge to edge: test the middles of their segments too
             pts = np.concatenate([pts, (pts[1:] + pts[:-1]) / 2])
         smp = sample(pts, 60)
-        for i in reversed(piece_ids):  # smallest first
+        if not len(ids_arr):
+            return None
+        # only pieces whose box holds 90 % of the samples can hold them
+        inb = ((smp[None, :, 0] >= boxes[:, None, 0]) & (smp[None, :, 1] >= boxes[:, None, 1])
+               & (smp[None, :, 0] <= boxes[:, None, 2]) & (smp[None, :, 1] <= boxes[:, None, 3])).mean(axis=1)
+        for i in reversed(ids_arr[inb >= 0.9].tolist()):  # smallest first
             if i not in grown:
-                grown[i] = polys[i].buffer(max(tol, 0.01))
+                grown[i] = polys[i].buffer(pad)
                 shapely.prepare(grown[i])
             if shapely.intersects_xy(grown[i], smp[:, 0], smp[:, 1]).mean() >= 0.9:
                 if rings[i][2] == layer:
@@ -357,11 +366,14 @@ def _merge_twins(raws: dict, ids: list, rings: list, tol: float, report) -> list
     # the coinciding outlines of each piece, found once: ``ids`` run by area, largest first,
     # and only a piece within 1 % of another's area can coincide with it
     twins: dict = {i: [] for i in ids}
+    boxes = {i: np.r_[rings[i][1].min(axis=0), rings[i][1].max(axis=0)] for i in ids}
     for t, i in enumerate(ids):
         for u in range(t + 1, len(ids)):
             j = ids[u]
             if rings[i][0] - rings[j][0] > 0.01 * rings[i][0] + 1e-9:
                 break
+            if np.abs(boxes[i] - boxes[j]).max() > 2 * close:  # coinciding outlines have one box
+                continue
             if same_ring(rings[i][1], rings[j][1], close):
                 twins[i].append(j)
                 twins[j].append(i)
