@@ -1,0 +1,205 @@
+"""Piece labels, quantities and units as CADs write them: several fields in one MTEXT, block
+attributes, other keys and quantity forms, centred texts, block names, and $INSUNITS that
+disagrees with the Units text or with the size of the pieces. Files are written with ezdxf."""
+
+from __future__ import annotations
+
+import ezdxf
+import pytest
+from test_import_dxf import RECT, aama_doc, add_piece, save
+
+from kitcut.formats.reading.dxf_read import read_dxf
+from kitcut.formats.reading.read import read_pattern
+
+
+def test_label_of_several_lines_gives_every_field(tmp_path):
+    """One MTEXT holding the whole label (``Piece Name``, ``Size``, ``Quantity``... one per
+    paragraph, with formatting codes) sets each field, in a plain drawing and in an AAMA block;
+    a line without a key continues the field before it."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(RECT, close=True)
+    msp.add_lwpolyline([(x + 200, y) for x, y in RECT], close=True)
+    msp.add_mtext("Piece Name: FRONT\\PSize: M\\PQuantity: 1,1\\PAnnotation: cut on fold\\Pkeep nap",
+                  dxfattribs={"insert": (10, 40), "char_height": 5})
+    msp.add_mtext("{\\fArial|b1;PIECE NAME: BACK}\\PSIZE: M\\PQUANTITY: 2",
+                  dxfattribs={"insert": (210, 40), "char_height": 5})
+    pat = read_pattern(save(doc, tmp_path, "plain.dxf"))
+    got = sorted((p.name, p.size, p.quantity, p.flipped, p.annotations) for p in pat.pieces)
+    assert got == [("BACK", "M", 2, None, ()), ("FRONT", "M", 2, 1, ("cut on fold\nkeep nap",))]
+    assert not pat.report.warnings
+
+    doc = ezdxf.new("R2010")
+    doc.modelspace().add_text("Units: METRIC", dxfattribs={"layer": "1"})
+    blk = doc.blocks.new("CUFF_M")
+    blk.add_lwpolyline(RECT, close=True, dxfattribs={"layer": "1"})
+    blk.add_mtext("Piece Name: Cuff\\PSize: M\\PQuantity: 4", dxfattribs={"layer": "1", "insert": (10, 40)})
+    doc.modelspace().add_blockref("CUFF_M", (0, 0))
+    (p,) = read_dxf(save(doc, tmp_path, "aama.dxf")).pieces
+    assert (p.name, p.size, p.quantity) == ("Cuff", "M", 4)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("2", (2, None)), ("1,1", (2, 1)), ("2 pcs", (2, None)), ("2 Stk.", (2, None)), ("x2", (2, None)),
+    ("2X", (2, None)), ("1+1", (2, 1)), ("4 (2 pairs)", (4, None)), ("2.0", (2, None)),
+    ("2.5", None), ("1/1", None), ("two", None),
+])
+def test_quantity_texts_as_pattern_makers_write_them(tmp_path, text, want):
+    """A count with a unit, times, a remark in brackets or ``a+b`` is read; anything else (a
+    fraction of a piece included) is reported and 1 assumed, never truncated silently."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(RECT, close=True)
+    msp.add_text("Piece Name: Cuff", dxfattribs={"insert": (10, 30)})
+    msp.add_text(f"Quantity: {text}", dxfattribs={"insert": (10, 10)})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    if want is None:
+        assert (p.quantity, p.flipped) == (1, None)
+        assert [w.message for w in pat.report.warnings] == [f"unreadable Quantity text {text!r}: 1 assumed"]
+    else:
+        assert (p.quantity, p.flipped) == want
+        assert not pat.report.warnings
+
+
+def test_plain_pieces_labelled_by_block_attributes(tmp_path):
+    """Pieces drawn as one block, each INSERT labelled by its attribute values (PIECE_NAME,
+    QUANTITY, SIZE): every piece takes its own; an attribute left empty is no value."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    blk = doc.blocks.new("PIECE")
+    blk.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    for k, tag in enumerate(("PIECE_NAME", "QUANTITY", "SIZE")):
+        blk.add_attdef(tag, (50, 150 - 40 * k), dxfattribs={"height": 10})
+    msp = doc.modelspace()
+    for i, (name, qty) in enumerate([("FRONT", "2"), ("BACK", ""), ("YOKE", "1,1")]):
+        ref = msp.add_blockref("PIECE", (i * 400, 0), dxfattribs={"rotation": 90 * i})
+        ref.add_auto_attribs({"PIECE_NAME": name, "QUANTITY": qty, "SIZE": "M"})
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((p.name, p.size, p.quantity, p.flipped) for p in pat.pieces)
+    assert got == [("BACK", "M", 1, None), ("FRONT", "M", 2, None), ("YOKE", "M", 2, 1)]
+    assert [w.message for w in pat.report.warnings] == ["no Quantity text: quantity 1 assumed for BACK"]
+
+
+@pytest.mark.parametrize("name_key, qty_key", [
+    ("Piece Name", "Quantity"), ("Piece", "Qty"), ("Part", "Copies"), ("PART_NAME", "Cut Quantity"),
+    ("Pattern piece", "Pcs")])
+def test_label_keys_other_cads_write(tmp_path, name_key, qty_key):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(RECT, close=True)
+    msp.add_mtext(f"{name_key}: Cuff\\P{qty_key}: 3", dxfattribs={"insert": (10, 40)})
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert (p.name, p.quantity) == ("Cuff", 3)
+
+
+@pytest.mark.parametrize("insunits, text, side, want", [
+    (6, "METRIC", 100, "mm"),  # ezdxf's default $INSUNITS (metres) under an AAMA mm pattern
+    (4, "ENGLISH", 10, "in"),  # a template's mm under an inch pattern: the inches are plausible
+    (1, "METRIC", 150, "mm"),  # both plausible (150 mm, 3.8 m): the Units text, which the CAD wrote
+])
+def test_insunits_and_units_text_disagree(tmp_path, insunits, text, side, want):
+    """When $INSUNITS and the Units text disagree, the unit under which the pieces are of
+    garment size wins, else the Units text; the warning says which and why."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = insunits
+    doc.modelspace().add_text(f"Units: {text}", dxfattribs={"layer": "1"})
+    blk = doc.blocks.new("A_M")
+    rect = [(0, 0), (side, 0), (side, side / 2), (0, side / 2)]
+    blk.add_lwpolyline(rect, close=True, dxfattribs={"layer": "1"})
+    blk.add_text("Piece Name: A", dxfattribs={"layer": "1"})
+    doc.modelspace().add_blockref("A_M", (0, 0))
+    pat = read_dxf(save(doc, tmp_path))
+    assert pat.units_in == want
+    mm = {"mm": 1.0, "in": 25.4}[want]
+    assert pat.pieces[0].area == pytest.approx(side * side / 2 * mm * mm)
+    (w,) = [w.message for w in pat.report.warnings if "$INSUNITS says" in w.message]
+    assert f"{want} used" in w
+
+
+@pytest.mark.parametrize("insunits, want", [(6, "mm"), (1, "mm"), (4, "mm"), (5, "cm")])
+def test_header_unit_that_makes_pieces_absurd_is_not_believed(tmp_path, insunits, want):
+    """A plain drawing of a 300 x 200 piece whose $INSUNITS says metres (ezdxf's default) or
+    inches (a template's) would be 300 m or 7.6 m long: the size check decides, and says so;
+    --units still overrides. A header that gives a plausible size is kept (cm: 3 m)."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = insunits
+    doc.modelspace().add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    path = save(doc, tmp_path)
+    pat = read_pattern(path)
+    assert pat.units_in == want
+    assert pat.units_rule == ("size check" if insunits in (6, 1) else "$INSUNITS")
+    assert any("give --units" in w.message for w in pat.report.warnings) == (insunits in (6, 1))
+    assert read_pattern(path, units="m").units_in == "m"
+
+
+def test_centred_text_stands_at_its_alignment_point(tmp_path):
+    """A centred TEXT whose writer left the insertion point at the origin names the piece its
+    alignment point is in (it named the piece nearest the origin, and the other was unnamed);
+    the AAMA readers place grade-rule labels the same way."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_lwpolyline([(400, 0), (700, 0), (700, 200), (400, 200)], close=True)
+    for x, name in ((150, "LEFT"), (550, "RIGHT")):
+        t = msp.add_text(f"Piece Name: {name}")
+        t.dxf.halign, t.dxf.valign, t.dxf.align_point, t.dxf.insert = 1, 2, (x, 100), (0, 0)
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((p.name, float(p.outline[:, 0].min())) for p in pat.pieces)
+    assert got == [("LEFT", 0.0), ("RIGHT", 400.0)]
+
+    from kitcut.formats.reading.dxf_fast import from_ezdxf_entity, parse_fast
+
+    doc = aama_doc()
+    blk = add_piece(doc, "A_M", [RECT], closed=True, texts=["Piece Name: A"])
+    t = blk.add_text("# 5", dxfattribs={"layer": "1"})
+    t.dxf.halign, t.dxf.align_point, t.dxf.insert = 2, (100, 50), (0, 0)
+    fast = parse_fast(save(doc, tmp_path, "aama.dxf").read_bytes())
+    label = next(e for e in fast.blocks["A_M"] if e.text == "# 5")
+    slow = from_ezdxf_entity(t, 0.1)
+    assert (label.x, label.y) == (100.0, 50.0) == (slow.x, slow.y)
+
+
+def test_plain_piece_drawn_as_a_block_takes_the_block_name(tmp_path):
+    """A piece drawn as a block reference with no name text takes the block's name (it was
+    '0#1'); a name text wins; a block drawing two pieces, or an anonymous one, names neither."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    square = [(0, 0), (300, 0), (300, 200), (0, 200)]
+    for i, name in enumerate(["FRONT", "BACK"]):
+        blk = doc.blocks.new(name)
+        blk.add_lwpolyline(square, close=True)
+        blk.add_lwpolyline([(100, 50), (140, 50), (140, 90), (100, 90)], close=True)  # a hole
+        msp.add_blockref(name, (i * 400, 0))
+    named = doc.blocks.new("B3")
+    named.add_lwpolyline(square, close=True)
+    named.add_text("Piece Name: YOKE", dxfattribs={"insert": (20, 20)})
+    msp.add_blockref("B3", (800, 0))
+    pair = doc.blocks.new("PAIR")
+    pair.add_lwpolyline(square, close=True)
+    pair.add_lwpolyline([(x + 350, y) for x, y in square], close=True)
+    msp.add_blockref("PAIR", (0, 400))
+    pat = read_pattern(save(doc, tmp_path))
+    names = sorted(p.name for p in pat.pieces)
+    assert names == ["0#4", "0#5", "BACK", "FRONT", "YOKE"]  # the pair's pieces keep their keys
+    assert all(len(p.cutouts) == 1 for p in pat.pieces if p.name in ("FRONT", "BACK"))
+
+
+@pytest.mark.parametrize("label, want", [
+    ("Cut 2", (2, None)), ("CUT 1 PAIR", (2, 1)), ("cut 2 pairs", (4, 2)), ("Cut 1 on fold", (1, None)),
+    ("Cut here", (1, None))])
+def test_cut_n_labels_give_the_quantity(tmp_path, label, want):
+    """``Cut 2``, ``CUT 1 PAIR`` (one as drawn and one mirrored) on a piece give its quantity
+    when it has no Quantity text; other texts starting with Cut say nothing."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(RECT, close=True)
+    msp.add_mtext(f"Piece Name: Cuff\\P{label}", dxfattribs={"insert": (10, 40)})
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert (p.quantity, p.flipped) == want

@@ -1,0 +1,353 @@
+"""What the lines of a plain DXF mean: frames and title blocks, sew lines on their own layer,
+drill circles, V and T notches, arrowed grain lines, fold lines, sub-millimetre gaps, graded
+nests on one layer, spline-fit polylines. Files are written with ezdxf."""
+
+from __future__ import annotations
+
+import math
+
+import ezdxf
+import numpy as np
+import pytest
+from shapely.geometry import Polygon
+from test_import_dxf import RECT, aama_doc, add_piece, both, save
+
+from kitcut.formats.reading.read import read_pattern
+
+
+def _frame_doc(frame_layer="0", names=True, frame=((-50, -50), (1500, -50), (1500, 800), (-50, 800))):
+    """A plain drawing: FRONT (with a 40 mm hole) and BACK inside a closed frame."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(frame, close=True, dxfattribs={"layer": frame_layer})
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_lwpolyline([(200, 50), (240, 50), (240, 90), (200, 90)], close=True)
+    msp.add_lwpolyline([(400, 0), (700, 0), (700, 500), (400, 500)], close=True)
+    if names:
+        msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (50, 100)})
+        msp.add_text("Piece Name: BACK", dxfattribs={"insert": (450, 100)})
+    msp.add_text("Style 42, sheet 1/1", dxfattribs={"insert": (1000, 700)})
+    return doc
+
+
+@pytest.mark.parametrize("how", ["rectangle", "frame layer", "named pieces"])
+def test_drawing_frame_around_the_pieces_is_not_a_piece(tmp_path, how):
+    """A border or fabric rectangle drawn around the pieces was one huge piece with every real
+    piece a cut-out. It is a frame when the rings in it carry names of their own, when its layer
+    is named like a frame, or when it is a rectangle around pieces covering a quarter of it or
+    more; the pieces in it keep their own cut-outs, and the frame is reported."""
+    if how == "rectangle":  # no names at all, as in a cutter drawing
+        doc = _frame_doc(names=False, frame=((-50, -50), (900, -50), (900, 600), (-50, 600)))
+    elif how == "frame layer":
+        doc = _frame_doc("Rahmen", frame=((-50, -50), (1500, -50), (1500, 900), (800, 800), (-50, 900)))
+    else:
+        doc = _frame_doc(frame=((-50, -50), (1500, -50), (1500, 900), (800, 800), (-50, 900)))
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((round(p.area), len(p.cutouts)) for p in pat.pieces)
+    assert got == [(60000 - 1600, 1), (150000, 0)]
+    if how != "rectangle":
+        assert sorted(p.name for p in pat.pieces) == ["BACK", "FRONT"]
+    (w,) = [w.message for w in pat.report.warnings if "frame" in w.message]
+    assert "drawn around 2 piece(s)" in w and "taken for a drawing frame, not cut" in w
+
+
+def test_panel_with_holes_is_not_a_frame(tmp_path):
+    """A rectangular panel with two small slots (and no texts), and a named rectangle holding
+    named-less holes, stay pieces with their cut-outs."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (400, 0), (400, 300), (0, 300)], close=True)
+    for x in (60, 260):
+        msp.add_lwpolyline([(x, 220), (x + 80, 220), (x + 80, 250), (x, 250)], close=True)
+    msp.add_lwpolyline([(500, 0), (900, 0), (900, 300), (500, 300)], close=True)
+    msp.add_text("Piece Name: BAG", dxfattribs={"insert": (520, 20)})
+    for x in (520, 720):
+        msp.add_lwpolyline([(x, 60), (x + 160, 60), (x + 160, 200), (x, 200)], close=True)
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted((round(p.area), len(p.cutouts)) for p in pat.pieces) == [
+        (120000 - 2 * 22400, 2), (120000 - 2 * 2400, 2)]
+    assert not [w for w in pat.report.warnings if "frame" in w.message]
+
+
+@pytest.mark.parametrize("sew_layer", ["SEW", "Stitch line", "Nahtlinie", "14"])
+def test_sew_line_on_its_own_layer_is_not_a_second_piece(tmp_path, sew_layer):
+    """Cut line on one layer, sew line 10 mm inside on a layer named for it: one piece with its
+    sew line (it was a second piece, cut as well). A graded smaller size on a size layer, and a
+    large ring on a sew layer that does not run along the cut line, stay pieces."""
+    from shapely.geometry import Polygon as P
+
+    outer = [(0, 0), (300, 0), (320, 200), (0, 220)]
+    inner = list(P(outer).buffer(-10, join_style="mitre").exterior.coords)[:-1]
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(outer, close=True, dxfattribs={"layer": "CUT"})
+    msp.add_lwpolyline(inner, close=True, dxfattribs={"layer": sew_layer})
+    msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (50, 100), "layer": "CUT"})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.name == "FRONT" and p.area == pytest.approx(P(outer).area) and len(p.sew_lines) == 1
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(outer, close=True, dxfattribs={"layer": "M"})
+    msp.add_lwpolyline([(x * 0.95, y * 0.95) for x, y in outer], close=True, dxfattribs={"layer": "S"})
+    off = [(10, 10), (230, 10), (230, 190), (10, 190)]  # 61 % of the piece, 70 mm off its right edge
+    msp.add_lwpolyline(off, close=True, dxfattribs={"layer": sew_layer})
+    pat = read_pattern(save(doc, tmp_path, "graded.dxf"))
+    assert len(pat.pieces) == 3 and not any(p.sew_lines for p in pat.pieces)
+
+
+def test_circles_on_a_drill_layer_are_drill_marks(tmp_path):
+    """A drill mark drawn as a small circle on a drill layer is a drill hole at its centre
+    (its diameter kept), not a cut-out; a circle on another layer is still cut out."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_circle((150, 60), 3, dxfattribs={"layer": "DRILL"})
+    msp.add_circle((-150, 40), 2, dxfattribs={"layer": "Bohrung", "extrusion": (0, 0, -1)})  # turned over
+    msp.add_circle((60, 150), 20)
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert sorted((d.x, d.y, d.diameter) for d in p.drills) == [(150.0, 40.0, 4.0), (150.0, 60.0, 6.0)]
+    assert len(p.cutouts) == 1
+
+
+def test_v_and_t_notches_drawn_as_lines(tmp_path):
+    """A V notch drawn as two short lines (or one polyline) from the cut line to a tip is one V
+    notch at the middle of its mouth, cutting to the tip; a slit with a short bar across its
+    inner end is a T notch. Neither becomes an internal line or the grain line."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_line((100, 0), (100, 6))  # a slit
+    msp.add_line((197, 0), (200, 6))  # a V of two lines
+    msp.add_line((203, 0), (200, 6))
+    msp.add_lwpolyline([(300, 97), (294, 100), (300, 103)])  # a V as one polyline
+    msp.add_line((0, 100), (6, 100))  # a T: slit and bar
+    msp.add_line((6, 97), (6, 103))
+    msp.add_line((150, 50), (150, 150))  # the grain line
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    got = sorted((round(n.x, 6), round(n.y, 6), round(n.angle_deg, 6) % 360, n.kind, round(n.depth, 6),
+                  round(n.width, 6)) for n in p.notches)
+    assert got == [(0.0, 100.0, 0.0, "t", 6.0, 0.0), (100.0, 0.0, 90.0, "slit", 6.0, 0.0),
+                   (200.0, 0.0, 90.0, "v", 6.0, 6.0), (300.0, 100.0, 180.0, "v", 6.0, 6.0)]
+    assert not p.internal_lines
+    assert p.grain is not None
+    assert np.allclose(sorted(map(tuple, p.grain.points.tolist())), [(150, 50), (150, 150)])
+
+
+@pytest.mark.parametrize("layer", ["0", "GRAIN"])
+@pytest.mark.parametrize("style", ["legs", "polyline"])
+def test_grain_line_drawn_with_arrowheads(tmp_path, layer, style):
+    """A grain line with arrowheads (four short legs, or one polyline through them) runs along
+    its shaft: it was the chord from the first to the last point (4.4 degrees off here), or
+    no grain at all with the legs read as internal lines. A corner mark (an L) is no arrow."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 400), (0, 400)], close=True)
+    at = {"layer": layer}
+    if style == "legs":
+        msp.add_line((150, 50), (150, 350), dxfattribs=at)
+        for a, b in [((150, 350), (140, 330)), ((150, 350), (160, 330)), ((150, 50), (140, 70)),
+                     ((150, 50), (160, 70))]:
+            msp.add_line(a, b, dxfattribs=at)
+    else:
+        msp.add_lwpolyline([(140, 70), (150, 50), (160, 70), (150, 50), (150, 350), (140, 330), (150, 350),
+                            (160, 330)], dxfattribs=at)
+    msp.add_line((30, 300), (30, 380), dxfattribs={"layer": "MARKS"})  # an L: not an arrow
+    msp.add_line((30, 380), (45, 380), dxfattribs={"layer": "MARKS"})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.grain is not None
+    assert np.allclose(sorted(map(tuple, p.grain.points.tolist())), [(150, 50), (150, 350)])
+    assert len(p.internal_lines) == 1 and len(p.internal_lines[0].points) == 3  # the L, whole
+
+
+def test_aama_grain_polyline_with_arrowheads(tmp_path):
+    doc = aama_doc()
+    arrow = [(40, 15), (50, 10), (40, 5), (50, 10), (10, 10), (20, 15), (10, 10), (20, 5)]
+    add_piece(doc, "A_M", [RECT], closed=True, texts=["Piece Name: A"],
+              extra=lambda b: b.add_polyline2d(arrow, dxfattribs={"layer": "7"}))
+    (p,) = both(save(doc, tmp_path)).pieces
+    assert p.grain is not None and abs(p.grain.angle_deg) % 180 == pytest.approx(0.0)
+    assert np.allclose(sorted(map(tuple, p.grain.points.tolist())), [(10, 10), (50, 10)])
+
+
+def test_title_block_in_the_frame_is_not_a_piece(tmp_path):
+    """A title block (a rectangle with texts, in the frame's corner) goes with the frame; an
+    unnamed piece without texts laid against the frame (a cutter drawing's selvedge) stays."""
+    doc = _frame_doc()
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(1100, -50), (1500, -50), (1500, 100), (1100, 100)], close=True)
+    msp.add_line((1100, 25), (1500, 25))
+    msp.add_text("Title: STYLE 42", dxfattribs={"insert": (1120, 60)})
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted(p.name for p in pat.pieces) == ["BACK", "FRONT"]
+    assert any("a title block" in w.message for w in pat.report.warnings)
+
+    doc = _frame_doc(names=False, frame=((-50, -50), (900, -50), (900, 600), (-50, 600)))
+    doc.modelspace().add_lwpolyline([(750, -50), (900, -50), (900, 300), (750, 300)], close=True)
+    pat = read_pattern(save(doc, tmp_path, "selvedge.dxf"))
+    assert sorted(round(p.area) for p in pat.pieces) == [52500, 60000 - 1600, 150000]
+
+
+def test_plain_outline_with_sub_millimetre_gaps(tmp_path):
+    """A plain outline whose lines leave 0.4 mm gaps closes (reported); a pocket mark inside a
+    piece with the same gaps stays open lines, never a cut-out."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    def gappy_rect(x0, y0, x1, y1):
+        for a, b in [((x0, y0), (x1, y0)), ((x1, y0 + 0.4), (x1, y1)), ((x1, y1), (x0, y1)),
+                     ((x0, y1), (x0, y0 + 0.4))]:
+            msp.add_line(a, b)
+
+    gappy_rect(0, 0, 300, 200)
+    gappy_rect(50, 50, 150, 150)
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.area == pytest.approx(60000.0, abs=0.2) and not p.cutouts
+    assert len(p.internal_lines) >= 1
+    assert sum("over the tolerance 0.1 mm" in r.message for r in pat.report.repairs) == 2
+
+
+NEST_BASE = np.array([(0, 0), (300, 0), (320, 200), (150, 260), (0, 220)], float)
+
+
+@pytest.mark.parametrize("origin", ["corner", "centre"])
+def test_graded_nest_on_one_layer_is_one_piece_per_size(tmp_path, origin):
+    """Sizes S, M, L drawn one inside the other on one layer (graded from a common corner, so
+    they share two edges, or from the centre, so the smaller ones run inside the larger) with
+    one Size text each: three pieces, the largest outline the largest size, the name and
+    quantity shared, each size with its own notch, drill and grain line."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    c = NEST_BASE.mean(axis=0) if origin == "centre" else np.zeros(2)
+    for k, size in enumerate(["M", "S", "L"]):  # drawn in any order
+        f = {"S": 1.0, "M": 1.04, "L": 1.08}[size]
+        msp.add_lwpolyline(((NEST_BASE - c) * f + c).tolist(), close=True)
+        x0 = (100 - c[0]) * f + c[0]
+        y0 = (0 - c[1]) * f + c[1]
+        msp.add_line((x0, y0), (x0, y0 + 5))
+        msp.add_point((x0, y0 + 40), dxfattribs={"layer": "DRILL"})
+        msp.add_line(*(((np.array(q) - c) * f + c).tolist() for q in ((200, 60), (200, 180))),
+                     dxfattribs={"layer": "GRAIN"})
+        msp.add_text(f"Size: {size}", dxfattribs={"insert": (140, 100 + 12 * k)})
+    msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (140, 150)})
+    msp.add_text("Quantity: 2", dxfattribs={"insert": (140, 170)})
+    pat = read_pattern(save(doc, tmp_path))
+    got = {p.size: p for p in pat.pieces}
+    assert sorted(got) == ["L", "M", "S"] and all(p.name == "FRONT" and p.quantity == 2 for p in pat.pieces)
+    base = Polygon(NEST_BASE).area
+    for size, f in (("S", 1.0), ("M", 1.04), ("L", 1.08)):
+        p = got[size]
+        assert p.area == pytest.approx(base * f * f)
+        x0, y0 = (np.array([100, 0]) - c) * f + c
+        assert [(round(n.x, 6), round(n.y, 6)) for n in p.notches] == [(round(x0, 6), round(y0, 6))]
+        assert len(p.drills) == 1 and p.drills[0].x == pytest.approx(x0)
+        want = sorted(map(tuple, ((np.array([(200, 60), (200, 180)]) - c) * f + c).tolist()))
+        assert np.allclose(sorted(map(tuple, p.grain.points.tolist())), want)
+    assert any("read as a graded nest" in w.message for w in pat.report.warnings)
+    assert not any("second 'size'" in w.message for w in pat.report.warnings)
+
+
+def test_piece_with_its_sew_line_and_one_size_is_no_nest(tmp_path):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(NEST_BASE.tolist(), close=True)
+    sew = list(Polygon(NEST_BASE).buffer(-10, join_style="mitre").exterior.coords)[:-1]
+    msp.add_lwpolyline(sew, close=True)
+    msp.add_text("Size: M", dxfattribs={"insert": (140, 100)})
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert p.size == "M" and len(p.sew_lines) == 1
+
+
+def test_graded_nest_mark_that_does_not_divide_is_reported(tmp_path):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    c = NEST_BASE.mean(axis=0)
+    for k, (size, f) in enumerate((("S", 1.0), ("M", 1.05))):
+        msp.add_lwpolyline(((NEST_BASE - c) * f + c).tolist(), close=True)
+        msp.add_text(f"Size: {size}", dxfattribs={"insert": (140, 100 + 12 * k)})
+    msp.add_point((150, 60), dxfattribs={"layer": "DRILL"})  # one drill for two sizes
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted((p.size, len(p.drills)) for p in pat.pieces) == [("M", 1), ("S", 1)]
+    assert any("1 point(s) of a graded nest could belong to several sizes" in w.message
+               for w in pat.report.warnings)
+
+
+def test_label_in_the_hole_of_a_ring_shaped_piece_is_the_piece_s(tmp_path):
+    """A circle skirt labelled at its centroid, which lies in its waist hole: the skirt with its
+    waist cut out, named by that label; no frame."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_circle((0, 0), 600)
+    msp.add_circle((0, 0), 110)
+    msp.add_text("Piece Name: SKIRT", dxfattribs={"insert": (-40, 0)})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.name == "SKIRT" and len(p.cutouts) == 1
+    assert p.area == pytest.approx(math.pi * (600**2 - 110**2), rel=1e-3)
+    assert not [w for w in pat.report.warnings if "frame" in w.message]
+
+
+def test_spline_fit_polyline_reads_its_fit_points_not_its_control_frame(tmp_path):
+    """A POLYLINE smoothed into a spline (PEDIT) keeps its control frame as vertices flagged 16:
+    they are not on the curve. The outline is the fit points, in both readers and in plain DXF
+    (the frame made a self-intersecting outline of five times the area)."""
+    def spline_fit(layout, layer):
+        pl = layout.add_polyline2d(RECT, close=True, dxfattribs={"layer": layer, "flags": 1 | 4})
+        for v in pl.vertices:
+            v.dxf.flags = 8  # fitted
+        for xy in [(-50, -50), (150, -50), (150, 100), (-50, 100)]:
+            pl.append_vertex(xy, dxfattribs={"flags": 16})  # the control frame
+
+    doc = aama_doc()
+    add_piece(doc, "A_M", [], texts=["Piece Name: A"], extra=lambda b: spline_fit(b, "1"))
+    (p,) = both(save(doc, tmp_path, "aama.dxf")).pieces
+    assert p.area == pytest.approx(5000.0)
+    doc = ezdxf.new("R12")
+    spline_fit(doc.modelspace(), "0")
+    (p,) = read_pattern(save(doc, tmp_path, "plain.dxf"), units="mm").pieces
+    assert p.area == pytest.approx(5000.0)
+
+
+@pytest.mark.parametrize("layer", ["FOLD", "Mirror line", "Stoffbruch", "pliure", "6"])
+def test_plain_half_piece_on_a_fold_layer_is_unfolded(tmp_path, layer):
+    """A back drawn as a half with its fold line on a fold layer along the cut line: unfolded
+    into the whole back (it was nested as the half, and half the back was missing from the kit);
+    --keep-folded keeps the half. A line on such a layer inside the piece stays a line."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    half = [(0, 0), (150, 0), (170, 300), (0, 320)]
+    msp.add_lwpolyline(half, close=True)
+    msp.add_line((0, 0), (0, 320), dxfattribs={"layer": layer})
+    msp.add_line((80, 40), (80, 280), dxfattribs={"layer": layer})  # not along the cut line
+    msp.add_text("Piece Name: BACK", dxfattribs={"insert": (40, 100)})
+    path = save(doc, tmp_path)
+    (p,) = read_pattern(path).pieces
+    assert p.folded and p.unfolded and p.area == pytest.approx(2 * Polygon(half).area)
+    assert np.allclose(sorted(map(tuple, p.fold_line.points.tolist())), [(0, 0), (0, 320)])
+    (q,) = read_pattern(path, unfold=False).pieces
+    assert q.folded and not q.unfolded and q.area == pytest.approx(Polygon(half).area)
+
+
+@pytest.mark.parametrize("layer, is_grain", [("GRAIN", True), ("Fadenlauf", True), ("droit-fil", True),
+                                             ("linea de hilo", True), ("Linha do fio", True), ("纱向", True),
+                                             ("profile", False)])
+def test_grain_layer_names_in_the_languages_of_pattern_cad(layer, is_grain):
+    from kitcut.formats.reading.plain_dxf import GRAIN_LAYER
+
+    assert bool(GRAIN_LAYER.search(layer)) == is_grain
