@@ -351,3 +351,42 @@ def test_grain_layer_names_in_the_languages_of_pattern_cad(layer, is_grain):
     from kitcut.formats.reading.plain_dxf import GRAIN_LAYER
 
     assert bool(GRAIN_LAYER.search(layer)) == is_grain
+
+
+def test_aama_drawing_with_its_blocks_exploded(tmp_path):
+    """An AAMA pattern whose blocks were exploded in a CAD is a plain drawing on the AAMA layers:
+    the grain line on layer 7, a notch as a POINT on layer 4 (its angle kept), a drill as a POINT
+    on layer 13 are read as such (they were an internal line and two points not used)."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True, dxfattribs={"layer": "1"})
+    msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (50, 100), "layer": "1"})
+    msp.add_line((150, 30), (150, 170), dxfattribs={"layer": "7"})
+    msp.add_line((40, 30), (40, 170), dxfattribs={"layer": "8"})
+    msp.add_point((100, 0, -6.0), dxfattribs={"layer": "4", "angle": 90.0})
+    msp.add_point((200, 100, 0), dxfattribs={"layer": "13"})
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert np.allclose(sorted(map(tuple, p.grain.points.tolist())), [(150, 30), (150, 170)])
+    assert len(p.internal_lines) == 1
+    (n,) = p.notches
+    assert (n.x, n.y, n.angle_deg, n.depth) == (100.0, 0.0, 90.0, 6.0)
+    assert [(d.x, d.y) for d in p.drills] == [(200.0, 100.0)]
+
+
+def test_numbered_size_layers_are_not_aama_mark_layers(tmp_path):
+    """Optitex numbers its size layers (1..8): a line on layer 7 beside a piece of layer 7 is that
+    size's internal line, not a grain line; a point on layer 4 beside a piece of layer 4 is no
+    notch. The AAMA meanings hold only on numbered layers without pieces."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for k, layer in enumerate(("4", "7")):
+        x = 400 * k
+        at = {"layer": layer}
+        msp.add_lwpolyline([(x, 0), (x + 300, 0), (x + 300, 200), (x, 200)], close=True, dxfattribs=at)
+        msp.add_line((x + 150, 30), (x + 150, 170), dxfattribs={"layer": layer})
+        msp.add_line((x + 40, 30), (x + 40, 170), dxfattribs={"layer": layer})
+        msp.add_point((x + 100, 0, 0), dxfattribs={"layer": layer})
+    pat = read_pattern(save(doc, tmp_path))
+    assert all(p.grain is None and len(p.internal_lines) == 2 and not p.notches for p in pat.pieces)

@@ -26,7 +26,7 @@ import numpy as np
 
 from kitcut.errors import UnitsError
 from kitcut.formats.reading.blocks import MAX_DEPTH
-from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error
+from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, RawNotch, RawPiece, chain_rings, gap_error
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.frames import find_frames, frame_parts
@@ -43,11 +43,11 @@ __all__ = ["collect_plain", "GRAIN_LAYER"]
 
 #: Layer names taken for grain lines.
 GRAIN_LAYER = re.compile(r"grain|fadenlauf|droit[ -]?fil|grano|draadrichting|\bhilo\b|\bfio\b|"
-                         r"纱向|布纹|地の目", re.I)
+                         r"纱向|布纹|地の目|^7$", re.I)
 #: Layer names taken for fold (mirror) lines: a straight line along the cut line on such a layer
 #: makes the piece a half, cut on the fold (unfolded for an open spread).
 FOLD_LAYER = re.compile(r"fold|mirror|bruch|pliure|doblez|piega|vouw|dobra|对折|^6$", re.I)
-_DRILL_LAYER = re.compile(r"drill|hole|bohr|perc", re.I)
+_DRILL_LAYER = re.compile(r"drill|hole|bohr|perc|^13$", re.I)
 #: Layers whose circles are drill marks (the drill's hole), not cut-outs.
 _DRILL_MARK = re.compile(r"drill|bohr|perc", re.I)
 _TOO_DEEP = "INSERT nested too deep; not used"
@@ -222,6 +222,13 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             return None
         return min(same, key=lambda i: polys[i].distance(Point(p)))
 
+    # AAMA's layer numbers (7 grain, 6 fold, 13 drills, 4 notches) name marks in a drawing whose
+    # blocks were exploded; a numbered layer that holds pieces is a size layer (Optitex: 1..8)
+    piece_layers = {rings[i][2] for i in piece_ids}
+
+    def marks_layer(layer: str, names) -> bool:
+        return bool(names.search(layer)) and not (layer.isdigit() and layer in piece_layers)
+
     free_lines: dict[int, list] = {}
     bars = []  # short free straight lines: the bar of a T notch, or an internal line
     near = max(2 * tol, 0.5)
@@ -274,9 +281,9 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             raw.notches.append(v_notch(pts, src))
         elif straight and min(d_ends) > near and is_arrowhead(pts, np.array(shafts.get(i, [])), near):
             heads += 1  # an arrowhead's leg: the line it ends is what counts
-        elif GRAIN_LAYER.search(layer):
+        elif marks_layer(layer, GRAIN_LAYER):
             raw.grain.append((pts, src))
-        elif straight and FOLD_LAYER.search(layer) and max(d_ends) <= near and \
+        elif straight and marks_layer(layer, FOLD_LAYER) and max(d_ends) <= near and \
                 LinearRing(rings[i][1]).distance(Point(0.5 * (pts[0] + pts[-1]))) <= near:
             raw.fold.append((pts, src))  # a fold (mirror) line along the cut line: a half piece
         elif straight and min(d_ends) > near and length <= NOTCH_MAX_MM:
@@ -341,9 +348,19 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         fixer.report.warn(f"{n} point(s) of a graded nest could belong to several sizes and do not divide "
                           "among them: each such size has them")
     for ((_, _, z), layer, e), p, found in zip(points, spots_mm, owned, strict=True):
-        if final and found and _DRILL_LAYER.search(layer):
+        if final and found and marks_layer(layer, _DRILL_LAYER):
             for i in found:
                 raws[i].drills.append((float(p[0, 0]), float(p[0, 1]), abs(z) * scale, describe(e)))
+        elif final and found and (layer == "4" or layer in NOTCH_LAYER_KINDS) and layer not in piece_layers:
+            # a notch as a POINT on the AAMA notch layers (an AAMA drawing whose blocks were
+            # exploded): its depth in z, its width in the thickness, its direction in the angle
+            angle = e.dxf.get("angle", None)
+            for i in found:
+                raws[i].notches.append(RawNotch(
+                    float(p[0, 0]), float(p[0, 1]), z=abs(z) * scale,
+                    width=abs(float(e.dxf.get("thickness", 0.0) or 0.0)) * scale,
+                    angle=None if angle is None else float(angle), kind=NOTCH_LAYER_KINDS.get(layer, "slit"),
+                    source=describe(e)))
         elif final:
             skips.add("points kitcut does not use", e, None)
     kept = _merge_twins(raws, piece_ids, rings, tol, fixer.report if final else None)
