@@ -203,3 +203,19 @@ def test_cut_n_labels_give_the_quantity(tmp_path, label, want):
     msp.add_mtext(f"Piece Name: Cuff\\P{label}", dxfattribs={"insert": (10, 40)})
     (p,) = read_pattern(save(doc, tmp_path)).pieces
     assert (p.quantity, p.flipped) == want
+
+
+def test_labels_beside_the_pieces_on_a_text_layer(tmp_path):
+    """Names written just below their pieces, on a layer of texts only, name them (they were not
+    used: the pieces were CUT#1, CUT#2); a legend far from every piece names none."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for x, name in ((0, "LEFT"), (400, "RIGHT")):
+        rect = [(x, 0), (x + 300, 0), (x + 300, 200), (x, 200)]
+        msp.add_lwpolyline(rect, close=True, dxfattribs={"layer": "CUT"})
+        msp.add_text(f"Piece Name: {name}", dxfattribs={"insert": (x + 100, -30), "layer": "TEXT"})
+    msp.add_text("Piece Name: LEGEND", dxfattribs={"insert": (2000, 2000), "layer": "TEXT"})
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((p.name, float(p.outline[:, 0].min())) for p in pat.pieces)
+    assert got == [("LEFT", 0.0), ("RIGHT", 400.0)]

@@ -182,6 +182,7 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
 
     grown: dict = {}
     edges = {k: LinearRing(rings[k][1]) for k in nest_of}
+    piece_layers = {rings[i][2] for i in piece_ids}
 
     def owners(pts: np.ndarray, layer: str) -> list[int]:
         """The piece a mark belongs to (:func:`owner`), or in a graded nest the sizes that may
@@ -217,14 +218,20 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         return best
 
     def nearest(p: np.ndarray, layer: str) -> int | None:
+        """The piece a label outside every piece belongs to: the nearest on its layer; on a
+        layer of texts only, the nearest piece if the label is close to it (a quarter of the
+        piece's length, at least 25 mm: a label written beside the piece, not a legend)."""
         same = [i for i in piece_ids if rings[i][2] == layer]
-        if not same:
+        if same:
+            return min(same, key=lambda i: polys[i].distance(Point(p)))
+        if not piece_ids:
             return None
-        return min(same, key=lambda i: polys[i].distance(Point(p)))
+        i = min(piece_ids, key=lambda i: polys[i].distance(Point(p)))
+        side = float(np.ptp(rings[i][1], axis=0).max())
+        return i if polys[i].distance(Point(p)) <= max(25.0, 0.25 * side) else None
 
     # AAMA's layer numbers (7 grain, 6 fold, 13 drills, 4 notches) name marks in a drawing whose
     # blocks were exploded; a numbered layer that holds pieces is a size layer (Optitex: 1..8)
-    piece_layers = {rings[i][2] for i in piece_ids}
 
     def marks_layer(layer: str, names) -> bool:
         return bool(names.search(layer)) and not (layer.isdigit() and layer in piece_layers)
