@@ -219,3 +219,19 @@ def test_labels_beside_the_pieces_on_a_text_layer(tmp_path):
     pat = read_pattern(save(doc, tmp_path))
     got = sorted((p.name, float(p.outline[:, 0].min())) for p in pat.pieces)
     assert got == [("LEFT", 0.0), ("RIGHT", 400.0)]
+
+
+def test_piece_labelled_by_its_name_alone(tmp_path):
+    """A piece whose only label is its bare name ("FRONT", no "Piece Name:") is named by it; a
+    "Cut 2" beside it is its quantity; two bare texts, or a number, name nothing."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for i, labels in enumerate([["FRONT"], ["Back yoke", "Cut 2"], ["SLEEVE", "M"], ["12345"]]):
+        x = i * 400
+        msp.add_lwpolyline([(x, 0), (x + 300, 0), (x + 300, 200), (x, 200)], close=True)
+        for k, t in enumerate(labels):
+            msp.add_text(t, dxfattribs={"insert": (x + 50, 100 - 20 * k)})
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((float(p.outline[:, 0].min()), p.name, p.quantity) for p in pat.pieces)
+    assert got == [(0.0, "FRONT", 1), (400.0, "Back yoke", 2), (800.0, "0#3", 1), (1200.0, "0#4", 1)]

@@ -51,6 +51,8 @@ _DRILL_LAYER = re.compile(r"drill|hole|bohr|perc|^13$", re.I)
 #: Layers whose circles are drill marks (the drill's hole), not cut-outs.
 _DRILL_MARK = re.compile(r"drill|bohr|perc", re.I)
 _TOO_DEEP = "INSERT nested too deep; not used"
+#: A text alone inside a piece that can be its name: letters first, no more than 40 characters.
+_BARE_NAME = re.compile(r"^[^\W\d_][\w .\-/()&+#']{0,39}$")
 #: A notch drawn as a line is at most this long (mm).
 NOTCH_MAX_MM = 20.0
 
@@ -319,11 +321,15 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
                           "each was taken for its grain line")
     style: dict = {}
     placed = []  # (piece or None, inside, key-value, entity): texts inside a piece before loose ones
+    bare: dict[int, list] = {}  # piece -> (text, entity) of the texts inside it with no key
     for (x, y), txt, layer, e in texts:
         kvs = [(k, v) for k, v in parse_texts(txt) if v]  # an MTEXT label may hold several fields
         p = np.array([[x * scale, y * scale]])
         i = owner(p, layer)
         inside = i is not None
+        if inside and not kvs and i not in nest_of and _BARE_NAME.match(txt.strip()):
+            bare.setdefault(i, []).append((txt.strip(), e))
+            continue
         if i is None and any(k not in ("style", "units") for k, _ in kvs):
             i = nearest(p[0], layer)
         if i in nest_of:  # a size text names its outline; the other texts go to every size
@@ -348,6 +354,12 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             style.setdefault(kv[0], kv[1])
         elif final:
             skips.add("texts kitcut does not use", e, None)
+    for i, found in bare.items():
+        if len(found) == 1 and "name" not in raws[i].texts and "block" not in raws[i].texts:
+            raws[i].texts["name"] = found[0][0]  # a piece labelled by its name alone
+        elif final:
+            for _, e in found:
+                skips.add("texts kitcut does not use", e, None)
     spots_mm = [np.array([[x * scale, y * scale]]) for (x, y, _), _, _ in points]
     owned = share_ties([owners(p, layer) for p, (_, layer, _) in zip(spots_mm, points, strict=True)],
                        [p[0] for p in spots_mm], nest_of, rings)
