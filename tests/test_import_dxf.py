@@ -481,7 +481,7 @@ def test_same_ring_ignores_start_direction_and_vertices_only():
     assert not same_ring(a, graded, 0.2)
 
 
-@pytest.mark.parametrize("how", ["same layer", "as lines", "plot layer", "reversed"])
+@pytest.mark.parametrize("how", ["same layer", "as lines", "plot layer", "reversed", "0.4 mm off"])
 def test_plain_outline_drawn_twice_is_one_piece(tmp_path, how):
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4
@@ -494,6 +494,9 @@ def test_plain_outline_drawn_twice_is_one_piece(tmp_path, how):
             msp.add_line(p, q, dxfattribs={"layer": "CUT"})
     elif how == "plot layer":
         msp.add_lwpolyline(TWIN_PIECE, close=True, dxfattribs={"layer": "PLOT"})
+    elif how == "0.4 mm off":  # redrawn by hand: it was a second piece, cut as well
+        off = [(x + 0.4, y - 0.3) for x, y in TWIN_PIECE]
+        msp.add_lwpolyline(off, close=True, dxfattribs={"layer": "CUT"})
     else:
         msp.add_lwpolyline((TWIN_PIECE[2:] + TWIN_PIECE[:2])[::-1], close=True, dxfattribs={"layer": "CUT"})
     msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (100, 100), "layer": "CUT"})

@@ -267,8 +267,10 @@ def point_inside(ring: np.ndarray, p: np.ndarray) -> bool:
 
 
 def twin_tolerance(tol: float) -> float:
-    """How far apart (mm) two closed lines may run and still be one line drawn twice."""
-    return max(2.0 * tol, 0.05)
+    """How far apart (mm) two closed lines may run and still be one line drawn twice: a line
+    redrawn by hand or by another tool wanders by tenths of a millimetre (a second piece would
+    be cut), while graded sizes part by millimetres."""
+    return max(2.0 * tol, 1.0)
 
 
 def same_ring(a: np.ndarray, b: np.ndarray, tol: float) -> bool:
