@@ -390,3 +390,19 @@ def test_numbered_size_layers_are_not_aama_mark_layers(tmp_path):
         msp.add_point((x + 100, 0, 0), dxfattribs={"layer": layer})
     pat = read_pattern(save(doc, tmp_path))
     assert all(p.grain is None and len(p.internal_lines) == 2 and not p.notches for p in pat.pieces)
+
+
+def test_outline_drawn_on_two_layers_is_one_outline(tmp_path):
+    """A cut line whose lines were drawn partly on another layer was "no closed outline"; it is
+    one outline, on the layer most of it is on, and reported."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    pts = [(0, 0), (300, 0), (300, 200), (0, 200)]
+    for k, (p, q) in enumerate(zip(pts, pts[1:] + pts[:1], strict=True)):
+        msp.add_line(p, q, dxfattribs={"layer": "CUT" if k != 2 else "0"})
+    msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (50, 100), "layer": "CUT"})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.name == "FRONT" and p.area == pytest.approx(60000.0)
+    assert any("drawn on layers 0 and CUT read as one" in r.message for r in pat.report.repairs)

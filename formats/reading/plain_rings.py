@@ -10,11 +10,12 @@ outside every ring that close with sub-millimetre gaps are outlines too.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 
 from kitcut.formats.reading.build import GAP_CLOSE_MM, close_gaps, report_gaps
-from kitcut.formats.reading.chains import Chain
+from kitcut.formats.reading.chains import Chain, Segment, chain_segments
 from kitcut.formats.reading.outline import Fixer
 from kitcut.formats.reading.texts import parse_texts
 from kitcut.model.geometry import ring_area
@@ -41,20 +42,21 @@ def sample(pts: np.ndarray, n: int = 40) -> np.ndarray:
 
 
 def close_outline_gaps(rings: list, opens: list, tol: float, fixer: Fixer) -> tuple[list, list]:
-    """Open lines outside every ring that close with gaps up to
-    :data:`~kitcut.formats.reading.build.GAP_CLOSE_MM` are outlines (reported), when no other
-    ring holds them: lines inside a piece stay open (a pocket mark must never become a cut-out)."""
+    """Open lines outside every ring that close into an outline are outlines (reported): with
+    gaps up to :data:`~kitcut.formats.reading.build.GAP_CLOSE_MM`, and across layers when its
+    parts were drawn on several. Lines inside a ring stay open (a pocket mark must never become
+    a cut-out), and so does a closing ring that lies inside another."""
     import shapely
     from shapely.geometry import Polygon
 
-    if not opens or tol >= GAP_CLOSE_MM:
+    if not opens:
         return rings, opens
 
     def union(rs):
         return shapely.union_all([Polygon(r).buffer(0) for r in rs]) if rs else None
 
     outer = union([r for _, r, _ in rings])
-    kept, candidates = [], []
+    kept, candidates, rest = [], [], []
     by_layer: dict[str, list] = {}
     for ch, layer in opens:
         pts = sample(ch.points, 20)
@@ -64,19 +66,33 @@ def close_outline_gaps(rings: list, opens: list, tol: float, fixer: Fixer) -> tu
             by_layer.setdefault(layer, []).append(ch)
     for layer, chains in by_layer.items():
         for ch in close_gaps(chains, tol):
-            (candidates if ch.closed else kept).append((ch, layer))
+            (candidates if ch.closed else rest).append((ch, layer, None))
+    if len({layer for _, layer, _ in rest}) > 1:  # one outline drawn on several layers
+        layer_of = {", ".join(ch.sources): layer for ch, layer, _ in rest}
+        segs = [Segment(ch.points, ", ".join(ch.sources)) for ch, _, _ in rest]
+        rest = []
+        for ch in chain_segments(segs, max(tol, GAP_CLOSE_MM)):
+            layers = [layer_of[src] for src in ch.sources]
+            main = Counter(layers).most_common(1)[0][0]
+            if ch.closed and len(ch.points) >= 3 and len(set(layers)) > 1:
+                candidates.append((ch, main, sorted(set(layers))))
+            else:
+                rest.append((Chain(ch.points, False, ch.sources, ch.joins), main, None))
+    kept += [(ch, layer) for ch, layer, _ in rest]
     candidates.sort(key=lambda t: -abs(ring_area(t[0].points)))
     taken: list = []
-    for ch, layer in candidates:
-        inside = union([r for _, r, _ in rings] + [c.points for c, _ in taken])
+    for ch, layer, layers in candidates:
+        inside = union([r for _, r, _ in rings] + [c.points for c, _, _ in taken])
         pts = sample(ch.points, 20)
         if inside is not None and shapely.intersects_xy(inside, pts[:, 0], pts[:, 1]).mean() >= 0.9:
             kept.append((Chain(ch.points, False, ch.sources, ch.joins[:-1]), layer))  # inside a piece
         else:
-            taken.append((ch, layer))
-    for ch, layer in taken:
+            taken.append((ch, layer, layers))
+    for ch, layer, layers in taken:
         report_gaps(ch, tol, fixer, None, f"lines of layer {layer}")
-    return rings + [(abs(ring_area(c.points)), c.points, layer) for c, layer in taken], kept
+        if layers:
+            fixer.repair(f"an outline drawn on layers {' and '.join(layers)} read as one (on layer {layer})")
+    return rings + [(abs(ring_area(c.points)), c.points, layer) for c, layer, _ in taken], kept
 
 
 def roles(rings: list, polys: list, frames: set[int]) -> tuple[list[str], list[int]]:
