@@ -235,3 +235,18 @@ def test_piece_labelled_by_its_name_alone(tmp_path):
     pat = read_pattern(save(doc, tmp_path))
     got = sorted((float(p.outline[:, 0].min()), p.name, p.quantity) for p in pat.pieces)
     assert got == [(0.0, "FRONT", 1), (400.0, "Back yoke", 2), (800.0, "0#3", 1), (1200.0, "0#4", 1)]
+
+
+@pytest.mark.parametrize("measurement, want", [(0, "in"), (1, "cm"), (None, "cm")])
+def test_imperial_drawing_without_units_is_read_in_inches(tmp_path, measurement, want):
+    """A 30 × 20 piece with no units declared is 30 cm or 30 in: a drawing that says it is
+    imperial ($MEASUREMENT 0) is read in inches, any other in centimetres (reported)."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 0
+    if measurement is None:
+        del doc.header["$MEASUREMENT"]
+    else:
+        doc.header["$MEASUREMENT"] = measurement
+    doc.modelspace().add_lwpolyline([(0, 0), (30, 0), (30, 20), (0, 20)], close=True)
+    pat = read_pattern(save(doc, tmp_path))
+    assert (pat.units_in, pat.units_rule) == (want, "size check")

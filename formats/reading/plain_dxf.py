@@ -556,7 +556,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
             if not raws:
                 raise fixer.error("no closed outline found (and no units declared)")
             ext = max(float(np.ptp(r.boundary[0][0], axis=0).max()) for r in raws)
-            unit, rule = size_check(ext / 25.4, file=file), "size check"
+            imperial = doc.header.get("$MEASUREMENT", None) == 0
+            unit, rule = size_check(ext / 25.4, file=file, imperial=imperial), "size check"
             report.warn(f"no units declared: {unit} guessed from the piece sizes (largest piece "
                         f"{ext / 25.4:.4g} drawing units); give --units if this is wrong")
     raws, style = _pieces(curves, texts, points, MM_PER_UNIT[unit], tolerance, fixer, skips, final=True)

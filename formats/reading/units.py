@@ -68,16 +68,20 @@ def units_text_name(value: str, *, file: str | None = None) -> str:
 PLAUSIBLE_MM = (100.0, 5000.0)
 
 
-def size_check(largest_extent: float, *, file: str | None = None) -> str:
-    """The first of mm, cm, in under which the largest piece is of plausible size.
+def size_check(largest_extent: float, *, file: str | None = None, imperial: bool = False) -> str:
+    """The first of mm, cm, in under which the largest piece is of plausible size; between
+    centimetres and inches (a piece of 30 units is 30 cm or 30 in), inches for a drawing that
+    says it is ``imperial`` (``$MEASUREMENT`` 0: not reliable enough to decide alone).
 
-    >>> size_check(650.0), size_check(65.0), size_check(5.0)
-    ('mm', 'cm', 'in')
+    >>> size_check(650.0), size_check(65.0), size_check(5.0), size_check(30.0, imperial=True)
+    ('mm', 'cm', 'in', 'in')
     """
     lo, hi = PLAUSIBLE_MM
-    for unit in ("mm", "cm", "in"):
-        if lo <= largest_extent * MM_PER_UNIT[unit] <= hi:
-            return unit
+    fits = [u for u in ("mm", "cm", "in") if lo <= largest_extent * MM_PER_UNIT[u] <= hi]
+    if fits[:1] == ["cm"] and "in" in fits and imperial:
+        return "in"
+    for unit in fits:
+        return unit
     raise UnitsError(
         f"unknown units: the file declares none and its largest piece ({largest_extent:.4g} drawing "
         "units) is implausible in mm, cm and inches; give --units", file=file)
