@@ -83,16 +83,21 @@ def test_plain_pieces_labelled_by_block_attributes(tmp_path):
     assert [w.message for w in pat.report.warnings] == ["no Quantity text: quantity 1 assumed for BACK"]
 
 
+def _labelled_rect(tmp_path, mtext: str):
+    """The one piece of a plain drawing: RECT labelled by one MTEXT."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    doc.modelspace().add_lwpolyline(RECT, close=True)
+    doc.modelspace().add_mtext(mtext, dxfattribs={"insert": (10, 40)})
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    return p
+
+
 @pytest.mark.parametrize("name_key, qty_key", [
     ("Piece Name", "Quantity"), ("Piece", "Qty"), ("Part", "Copies"), ("PART_NAME", "Cut Quantity"),
     ("Pattern piece", "Pcs")])
 def test_label_keys_other_cads_write(tmp_path, name_key, qty_key):
-    doc = ezdxf.new("R2010")
-    doc.header["$INSUNITS"] = 4
-    msp = doc.modelspace()
-    msp.add_lwpolyline(RECT, close=True)
-    msp.add_mtext(f"{name_key}: Cuff\\P{qty_key}: 3", dxfattribs={"insert": (10, 40)})
-    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    p = _labelled_rect(tmp_path, f"{name_key}: Cuff\\P{qty_key}: 3")
     assert (p.name, p.quantity) == ("Cuff", 3)
 
 
@@ -196,12 +201,7 @@ def test_plain_piece_drawn_as_a_block_takes_the_block_name(tmp_path):
 def test_cut_n_labels_give_the_quantity(tmp_path, label, want):
     """``Cut 2``, ``CUT 1 PAIR`` (one as drawn and one mirrored) on a piece give its quantity
     when it has no Quantity text; other texts starting with Cut say nothing."""
-    doc = ezdxf.new("R2010")
-    doc.header["$INSUNITS"] = 4
-    msp = doc.modelspace()
-    msp.add_lwpolyline(RECT, close=True)
-    msp.add_mtext(f"Piece Name: Cuff\\P{label}", dxfattribs={"insert": (10, 40)})
-    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    p = _labelled_rect(tmp_path, f"Piece Name: Cuff\\P{label}")
     assert (p.quantity, p.flipped) == want
 
 
