@@ -11,6 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
+import ezdxf
 import pytest
 from fuzz.runner import check_outcome, run_cli, run_order
 
@@ -100,3 +101,29 @@ def test_generated_regression(name, mutator, seed, tmp_path):
     p.write_bytes(mutate(shared_file("dxf", name).read_bytes(), mutator, seed))
     o = run_cli(["info", str(p)], timeout=60)
     assert check_outcome(o) == "error" and "not a readable DXF" in o.stderr, o.stderr
+
+
+@pytest.mark.parametrize("kind", ["aama", "plain"])
+def test_entity_of_a_damaged_type_is_skipped(kind, tmp_path):
+    """An entity whose type name is damaged (``TEXT`` -> ``TEæXT``: ezdxf keeps it, with no layer)
+    is skipped and reported, in a piece block of an AAMA file (read by ezdxf then) and in a plain
+    drawing; it was an internal error (found by ``make fuzz``: drill-holes.DXF, byte garbage)."""
+    if kind == "aama":
+        data = (SAMPLES / "tee.dxf").read_bytes()
+        data = data.replace(b"\nTEXT\n", "\nTE\u00e6XT\n".encode("latin-1"), 1)
+    else:
+        doc = ezdxf.new("R2010")
+        doc.header["$INSUNITS"] = 4
+        doc.modelspace().add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+        doc.modelspace().add_line((10, 10), (20, 20))
+        doc.saveas(tmp_path / "src.dxf")
+        data = (tmp_path / "src.dxf").read_bytes()
+        data = data.replace(b"\nLINE\r\n", "\nLIN\u00e6E\r\n".encode("latin-1"))
+        data = data.replace(b"\nLINE\n", "\nLIN\u00e6E\n".encode("latin-1"))
+    assert "\u00e6".encode("latin-1") in data
+    path = tmp_path / "damaged.dxf"
+    path.write_bytes(data)
+    o = run_cli(["info", str(path), "--json"], timeout=60)
+    assert check_outcome(o) == "ok", o.stderr
+    info = json.loads(o.stdout)
+    assert info["pieces"] and any("\u00e6" in s for s in info["warnings"]), info["warnings"]

@@ -153,8 +153,8 @@ def _ezdxf_is_aama(doc) -> bool:
     inserts."""
     from kitcut.formats.reading.chains import CURVE_TYPES
 
-    direct = {blk.name for blk in doc.blocks
-              if any(e.dxf.get("layer", "") in ("1", "84") and e.dxftype() in CURVE_TYPES for e in blk)}
+    direct = {blk.name for blk in doc.blocks  # the type first: a damaged entity has no layer
+              if any(e.dxftype() in CURVE_TYPES and e.dxf.get("layer", "") in ("1", "84") for e in blk)}
     if not direct:
         return False
     cut = blocks.reaching(direct, blocks.ezdxf_refs(doc)[1])

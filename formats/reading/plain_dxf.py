@@ -504,6 +504,11 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     closed_in: dict = {}  # block reference -> its closed curves (points, layer, entity)
     for e, block in _entities(doc, skips, report):
         t = e.dxftype()
+        if not e.dxf.is_supported("layer"):  # a type ezdxf does not know (e.g. a damaged name)
+            handle = e.dxf.get("handle", None) if e.dxf.is_supported("handle") else None
+            report.skip(f"entity of a type kitcut does not know ({t!r}); not used",
+                        entity=f"{t}{' #' + handle if handle else ''}")
+            continue
         layer = e.dxf.get("layer", "0")
         if t in ("TEXT", "MTEXT", "ATTRIB"):
             ins = text_insert(e)
