@@ -30,9 +30,9 @@ from kitcut.formats.reading.sizes import keep_sizes, select_sizes
 from kitcut.formats.reading.texts import parse_quantity_text
 from kitcut.formats.reading.units import (
     MM_PER_UNIT,
-    PLAUSIBLE_MM,
     insunits_name,
     normalize_units,
+    plausible,
     size_check,
     units_text_name,
 )
@@ -165,16 +165,20 @@ _EXPLODED = "DXF entities once the block references (INSERT) are exploded"
 
 
 def _check_entities(data: DxfData | None, doc, file: str) -> None:
-    """The ``max_entities`` limit on the entities of the file (``data`` read by the fast reader
-    or ``doc`` by ezdxf), and on the copies the AAMA reader makes of blocks nested in blocks."""
-    if doc is not None:
-        check_limit("max_entities", len(doc.entitydb), file=file, what="DXF entities")
+    """The ``max_entities`` limit on the entities of the file, read by the fast reader (``data``,
+    every polyline vertex counted) or by ezdxf (``doc``)."""
     if data is not None:
         ents = [*data.msp, *(e for b in data.blocks.values() for e in b)]
-        if doc is None:
-            check_limit("max_entities", len(ents) + sum(len(e.points) for e in ents if e.points is not None),
-                        file=file, what="DXF entities")
-        check_limit("max_entities", blocks.nested_count(data), file=file, what=_EXPLODED)
+        count = len(ents) + sum(len(e.points) for e in ents if e.points is not None)
+    else:
+        count = len(doc.entitydb)
+    check_limit("max_entities", count, file=file, what="DXF entities")
+
+
+def _check_nested(data: DxfData, file: str) -> None:
+    """The ``max_entities`` limit on the copies the AAMA reader makes of blocks nested in blocks
+    (checked before :func:`blocks.explode_nested` makes them)."""
+    check_limit("max_entities", blocks.nested_count(data), file=file, what=_EXPLODED)
 
 
 def _check_exploded(doc, file: str) -> None:
@@ -211,8 +215,7 @@ def resolve_units(user: str | None, header_code, units_text: str | None, *, file
     if len(declared) == 2 and declared[0][0] != declared[1][0]:
         (hdr, _), (txt, _) = declared
         size = extent() if extent is not None else None
-        lo, hi = PLAUSIBLE_MM
-        fits = [u for u in (txt, hdr) if size is not None and lo <= size * MM_PER_UNIT[u] <= hi]
+        fits = [u for u in (txt, hdr) if size is not None and plausible(size, u)]
         pick = fits[0] if fits else txt
         why = f"the largest piece ({size:.4g} drawing units) is of plausible size in {pick}" if fits else \
             "the Units text is written by the pattern CAD"
@@ -391,6 +394,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
     nested = aama.SkipLog()  # what exploding nested blocks left out: reported if the file is AAMA
     if data is not None:
         _check_entities(data, None, file)
+        _check_nested(data, file)
         data.nested = blocks.explode_nested(data, nested)
     doc = None
     if data is None or not aama.is_aama(data):
@@ -416,7 +420,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             unit, _ = resolve_units(units, doc.header.get("$INSUNITS", None), pre.get("units"), file=file,
                                     report=ImportReport())
             data = from_ezdxf_doc(doc, tolerance / (MM_PER_UNIT[unit] if unit else 25.4))
-            _check_entities(data, doc, file)
+            _check_nested(data, file)
             data.nested = blocks.explode_nested(data, skips)
         if data is not None:
             style = aama.style_texts(data, report, skips)

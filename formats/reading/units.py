@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from kitcut.errors import UnitsError
 
-__all__ = ["MM_PER_UNIT", "PLAUSIBLE_MM", "normalize_units", "insunits_name", "units_text_name", "size_check"]
+__all__ = ["MM_PER_UNIT", "PLAUSIBLE_MM", "plausible", "normalize_units", "insunits_name", "units_text_name",
+           "size_check"]
 
 #: Millimetres per drawing unit.
 MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, "ft": 304.8}
@@ -68,6 +69,13 @@ def units_text_name(value: str, *, file: str | None = None) -> str:
 PLAUSIBLE_MM = (100.0, 5000.0)
 
 
+def plausible(largest_extent: float, unit: str) -> bool:
+    """The largest piece, ``largest_extent`` drawing units long, is of garment size in ``unit``
+    (:data:`PLAUSIBLE_MM`)."""
+    lo, hi = PLAUSIBLE_MM
+    return lo <= largest_extent * MM_PER_UNIT[unit] <= hi
+
+
 def size_check(largest_extent: float, *, file: str | None = None, imperial: bool = False) -> str:
     """The first of mm, cm, in under which the largest piece is of plausible size; between
     centimetres and inches (a piece of 30 units is 30 cm or 30 in), inches for a drawing that
@@ -76,12 +84,11 @@ def size_check(largest_extent: float, *, file: str | None = None, imperial: bool
     >>> size_check(650.0), size_check(65.0), size_check(5.0), size_check(30.0, imperial=True)
     ('mm', 'cm', 'in', 'in')
     """
-    lo, hi = PLAUSIBLE_MM
-    fits = [u for u in ("mm", "cm", "in") if lo <= largest_extent * MM_PER_UNIT[u] <= hi]
+    fits = [u for u in ("mm", "cm", "in") if plausible(largest_extent, u)]
     if fits[:1] == ["cm"] and "in" in fits and imperial:
         return "in"
-    for unit in fits:
-        return unit
+    if fits:
+        return fits[0]
     raise UnitsError(
         f"unknown units: the file declares none and its largest piece ({largest_extent:.4g} drawing "
         "units) is implausible in mm, cm and inches; give --units", file=file)
