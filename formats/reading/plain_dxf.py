@@ -33,7 +33,7 @@ from kitcut.formats.reading.frames import find_frames, frame_parts
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
 from kitcut.formats.reading.nests import Nest, find_nests, share_ties, undivided
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
-from kitcut.formats.reading.plain_rings import close_outline_gaps, contains, roles, sample, text_points
+from kitcut.formats.reading.plain_rings import close_outline_gaps, contains, roles, sample
 from kitcut.formats.reading.texts import entity_text, parse_texts, tagged, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
 from kitcut.model import ImportReport
@@ -135,7 +135,9 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         shapely.prepare(p)
         polys.append(p)
     role, parent = roles(rings, polys, set())
-    names, spots = text_points(texts, scale)
+    fields = [parse_texts(txt) for _, txt, _, _ in texts]  # the KEY: value fields of each text
+    spots = np.array([(x * scale, y * scale) for (x, y), *_ in texts], dtype=float).reshape(-1, 2)
+    names = spots[[any(k == "name" for k, _ in f) for f in fields]]
     frames: set[int] = set()
     while found := find_frames(rings, polys, role, parent, names, spots) - frames:
         frames |= found  # the rings inside a frame are pieces: nest them again without it
@@ -151,8 +153,7 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
                     and contains(polys[i], sample(rings[j][1], 8)).mean() >= 0.9)
             fixer.report.warn(f"closed outline on layer {rings[i][2]} drawn around {n} piece(s), with no "
                               "name of its own: taken for a drawing frame, not cut")
-    sizes_at = [((x * scale, y * scale), v) for (x, y), txt, _, _ in texts for k, v in parse_texts(txt)
-                if k == "size" and v]
+    sizes_at = [(tuple(p), v) for p, f in zip(spots, fields, strict=True) for k, v in f if k == "size" and v]
     nest_of: dict[int, Nest] = {}
     for nest in find_nests(rings, polys, role, parent, sizes_at):
         for k in nest.rings:
@@ -183,7 +184,7 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
     piece_ids = sorted(raws)
 
     grown: dict = {}
-    edges = {k: LinearRing(rings[k][1]) for k in nest_of}
+    edges = {i: LinearRing(rings[i][1]) for i in piece_ids}  # the cut line of each piece
     piece_layers = {rings[i][2] for i in piece_ids}
 
     def owners(pts: np.ndarray, layer: str) -> list[int]:
@@ -266,11 +267,10 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             if final:
                 fixer.report.skip("open line outside every piece; not used", entity=src)
             continue
+        drawn_straight = len(pts) == 2 or is_straight(pts)
         for i in found:
-            ring = LinearRing(rings[i][1])
-            d_ends = [ring.distance(Point(pts[0])), ring.distance(Point(pts[-1]))]
-            straight = len(pts) == 2 or is_straight(pts)
-            line = pts
+            d_ends = [edges[i].distance(Point(pts[0])), edges[i].distance(Point(pts[-1]))]
+            line, straight = pts, drawn_straight
             if not straight and min(d_ends) > near and (sh := arrowed(pts)) is not None:
                 line, straight = sh, True  # a line drawn with its arrowheads: its shaft
             lines.append((i, line, src, layer, straight, d_ends))
@@ -293,7 +293,7 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         elif marks_layer(layer, GRAIN_LAYER):
             raw.grain.append((pts, src))
         elif straight and marks_layer(layer, FOLD_LAYER) and max(d_ends) <= near and \
-                LinearRing(rings[i][1]).distance(Point(0.5 * (pts[0] + pts[-1]))) <= near:
+                edges[i].distance(Point(0.5 * (pts[0] + pts[-1]))) <= near:
             raw.fold.append((pts, src))  # a fold (mirror) line along the cut line: a half piece
         elif straight and min(d_ends) > near and length <= NOTCH_MAX_MM:
             bars.append((i, pts, src))
@@ -322,9 +322,8 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
     style: dict = {}
     placed = []  # (piece or None, inside, key-value, entity): texts inside a piece before loose ones
     bare: dict[int, list] = {}  # piece -> (text, entity) of the texts inside it with no key
-    for (x, y), txt, layer, e in texts:
-        kvs = [(k, v) for k, v in parse_texts(txt) if v]  # an MTEXT label may hold several fields
-        p = np.array([[x * scale, y * scale]])
+    for (_, txt, layer, e), f, p in zip(texts, fields, spots[:, None, :], strict=True):
+        kvs = [(k, v) for k, v in f if v]  # an MTEXT label may hold several fields
         i = owner(p, layer)
         inside = i is not None
         if inside and not kvs and i not in nest_of and _BARE_NAME.match(txt.strip()):
@@ -332,12 +331,16 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             continue
         if i is None and any(k not in ("style", "units") for k, _ in kvs):
             i = nearest(p[0], layer)
-        if i in nest_of:  # a size text names its outline; the other texts go to every size
-            nest = nest_of[i]
-            placed += [(nest.ring_of.get(v, i) if k == "size" else j, inside, (k, v), e) for k, v in kvs
-                       for j in (nest.rings if k != "size" else [i])] or [(i, inside, None, e)]
-            continue
-        placed += [(i, inside, kv, e) for kv in kvs] or [(i, inside, None, e)]
+        for k, v in kvs:
+            if i not in nest_of:
+                at = [i]
+            elif k == "size":  # in a graded nest a size text names its outline...
+                at = [nest_of[i].ring_of.get(v, i)]
+            else:  # ... and the other texts go to every size
+                at = nest_of[i].rings
+            placed += [(j, inside, (k, v), e) for j in at]
+        if not kvs:
+            placed.append((i, inside, None, e))
     placed.sort(key=lambda t: not t[1])
     for i, inside, kv, e in placed:
         if i is not None and kv and kv[0] == "annotation":

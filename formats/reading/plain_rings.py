@@ -17,10 +17,9 @@ import numpy as np
 from kitcut.formats.reading.build import GAP_CLOSE_MM, close_gaps, report_gaps
 from kitcut.formats.reading.chains import Chain, Segment, chain_segments
 from kitcut.formats.reading.outline import Fixer
-from kitcut.formats.reading.texts import parse_texts
 from kitcut.model.geometry import ring_area
 
-__all__ = ["SEW_LAYER", "SEAM_MAX_MM", "close_outline_gaps", "roles", "text_points", "parallel", "contains",
+__all__ = ["SEW_LAYER", "SEAM_MAX_MM", "close_outline_gaps", "roles", "parallel", "contains",
            "sample"]
 
 #: Layer names taken for sew lines (a ring on such a layer inside a piece is its sew line).
@@ -134,14 +133,6 @@ def roles(rings: list, polys: list, frames: set[int]) -> tuple[list[str], list[i
         else:
             role.append("cut")
     return role, parent
-
-
-def text_points(texts: list, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """The points (mm) of the name texts and of every text."""
-    spots = [(x * scale, y * scale) for (x, y), *_ in texts]
-    names = [(x * scale, y * scale) for (x, y), txt, *_ in texts
-             if any(k == "name" for k, _ in parse_texts(txt))]
-    return np.array(names, dtype=float).reshape(-1, 2), np.array(spots, dtype=float).reshape(-1, 2)
 
 
 def parallel(inner: np.ndarray, outer: np.ndarray, area_ratio: float) -> bool:
