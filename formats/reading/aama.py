@@ -31,7 +31,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, GradeMark, RawNotch, RawPiece
+from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, GradeMark, RawNotch, RawPiece, point_notch
 from kitcut.formats.reading.dxf_fast import DxfData, Ent
 from kitcut.formats.reading.texts import parse_texts, tagged
 from kitcut.model import ImportReport
@@ -222,10 +222,8 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
             x, y = tr_xy(e.x, e.y)
             if layer == "4" or layer in NOTCH_LAYER_KINDS:
                 elements.append(("notch", len(raw.notches), np.array([[x, y]])))
-                raw.notches.append(RawNotch(
-                    x, y, z=abs(e.z) * lin, width=abs(e.thickness) * lin,
-                    angle=None if e.angle is None else tr_angle(e.angle),
-                    kind=NOTCH_LAYER_KINDS.get(layer, "slit"), source=src))
+                raw.notches.append(point_notch(x, y, e.z * lin, e.thickness * lin,
+                                               None if e.angle is None else tr_angle(e.angle), layer, src))
             elif layer == "13":
                 elements.append(("drill", len(raw.drills), np.array([[x, y]])))
                 raw.drills.append((x, y, abs(e.z) * lin, src))

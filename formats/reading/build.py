@@ -30,8 +30,8 @@ from kitcut.model import Drill, Line, Notch, Piece, Source
 from kitcut.model.geometry import ring_area
 
 __all__ = [
-    "RawPiece", "RawNotch", "GradeMark", "build_piece", "chain_rings", "gap_error", "NOTCH_LAYER_KINDS",
-    "DEFAULT_NOTCH_DEPTH",
+    "RawPiece", "RawNotch", "point_notch", "GradeMark", "build_piece", "chain_rings", "gap_error",
+    "NOTCH_LAYER_KINDS", "DEFAULT_NOTCH_DEPTH",
 ]
 
 #: ASTM D6673 notch layers and their kinds (layer 4 is a slit, or a V when it has a width).
@@ -59,6 +59,14 @@ class RawNotch:
     kind: str = "slit"
     line: np.ndarray | None = None
     source: str = ""
+
+
+def point_notch(x: float, y: float, z: float, thickness: float, angle: float | None, layer: str,
+                source: str) -> RawNotch:
+    """The notch an AAMA POINT stands for on notch layer ``layer`` (4, or 80–83 for the shaped
+    kinds): its depth in ``z``, its width in the ``thickness``, its direction in the angle."""
+    return RawNotch(x, y, z=abs(z), width=abs(thickness), angle=angle,
+                    kind=NOTCH_LAYER_KINDS.get(layer, "slit"), source=source)
 
 
 @dataclass

@@ -26,7 +26,14 @@ import numpy as np
 
 from kitcut.errors import UnitsError
 from kitcut.formats.reading.blocks import MAX_DEPTH
-from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, RawNotch, RawPiece, chain_rings, gap_error
+from kitcut.formats.reading.build import (
+    NOTCH_LAYER_KINDS,
+    RawNotch,
+    RawPiece,
+    chain_rings,
+    gap_error,
+    point_notch,
+)
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.frames import find_frames, frame_parts
@@ -377,12 +384,11 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             # a notch as a POINT on the AAMA notch layers (an AAMA drawing whose blocks were
             # exploded): its depth in z, its width in the thickness, its direction in the angle
             angle = e.dxf.get("angle", None)
+            angle = None if angle is None else float(angle)
+            width = float(e.dxf.get("thickness", 0.0) or 0.0) * scale
             for i in found:
-                raws[i].notches.append(RawNotch(
-                    float(p[0, 0]), float(p[0, 1]), z=abs(z) * scale,
-                    width=abs(float(e.dxf.get("thickness", 0.0) or 0.0)) * scale,
-                    angle=None if angle is None else float(angle), kind=NOTCH_LAYER_KINDS.get(layer, "slit"),
-                    source=describe(e)))
+                raws[i].notches.append(point_notch(float(p[0, 0]), float(p[0, 1]), z * scale, width, angle,
+                                                   layer, describe(e)))
         elif final:
             skips.add("points kitcut does not use", e, None)
     kept = _merge_twins(raws, piece_ids, rings, tol, fixer.report if final else None)
