@@ -53,6 +53,18 @@ def encoding_option(ctx, param, value: str | None) -> str | None:
     except InputError as exc:
         raise click.BadParameter(exc.message.split(": ", 1)[-1], ctx=ctx, param=param) from None
 
+def layer_option(ctx, param, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Click callback of ``--layer``: the NAME=ROLE texts, checked (a usage error naming them)."""
+    from kitcut.errors import InputError
+    from kitcut.formats.reading.layer_roles import LayerRoles
+
+    try:
+        LayerRoles.parse(value)
+    except InputError as exc:
+        message = exc.message.removeprefix("--layer").lstrip(": ")
+        raise click.BadParameter(message, ctx=ctx, param=param) from None
+    return value
+
 
 _OPTIONS = [
     click.option("--units", help="Units of a DXF that does not say (mm, cm, m, in, ft, metric, english)."),
@@ -80,6 +92,11 @@ _OPTIONS = [
     click.option("--match", "match_file", type=click.Path(dir_okay=False, exists=True),
                  help="Match points of the pieces on a patterned fabric (default: PATTERN.match.toml "
                       "beside the pattern, if there is one)."),
+    click.option("--layer", "layer_texts", multiple=True, metavar="NAME=ROLE", callback=layer_option,
+                 help="What a layer of a plain DXF holds, before kitcut's guess from its name: cut, "
+                      "internal, sew, grain, fold, notch, drill, frame or ignore. NAME may hold wildcards "
+                      "(DIM*). "
+                      "Repeatable."),
     click.option("--quantity", "quantity_texts", multiple=True, metavar="NAME=N",
                  help="Pieces per garment: NAME is a piece name or category (whatever the file says), "
                       "or * for pieces whose file says 0 or nothing; N or a,b (a as drawn, b mirrored). "
@@ -96,9 +113,10 @@ def import_options(fn):
 
 def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, keep_folded, encoding,
          sizes_text, quantity_texts, match_file=None, rules_file=None, no_rules=False,
-         pairs: bool = True):
+         layer_texts=(), pairs: bool = True):
     """The pattern of ``file`` as the import and job options ask."""
     from kitcut.errors import InputError
+    from kitcut.formats.reading.layer_roles import LayerRoles
     from kitcut.formats.reading.outline import LoopRule
     from kitcut.kits.quantities import load_pattern, parse_quantities, parse_sizes
 
@@ -109,7 +127,7 @@ def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, 
         match=match_file,
         units=units, tolerance=tolerance, strict=strict, unfold=not keep_folded, repair=repair,
         loops=LoopRule(max_loop_mm2, max_loop_pct), encoding=encoding,
-        rules=False if no_rules else (rules_file or None),
+        rules=False if no_rules else (rules_file or None), layers=LayerRoles.parse(layer_texts),
     )
 
 

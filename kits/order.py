@@ -15,6 +15,7 @@ they are cut from::
     # quantities = { Collar = 1, "*" = 1 }   # optional: pieces per garment (see kits.quantities)
     # encoding = "gbk"                 # optional: text encoding of the pattern's names
     # rules = "tee.rul"                # optional: grade rule table (default: a .rul beside the pattern)
+    # layers = { L23 = "grain", "DIM*" = "ignore" }   # optional: what layers of a plain DXF hold
 
     [[fabrics]]
     name = "jersey"
@@ -105,6 +106,9 @@ class Garment:
     #: the grade rule table (``.RUL``) of the pattern: the order's ``rules``, else the ``.rul``
     #: beside the pattern (same stem, any case), else ``None``
     rules: Path | None = None
+    #: what layers of a plain DXF hold, ``(name pattern, role)`` in the file's order (see
+    #: :mod:`kitcut.formats.reading.layer_roles`)
+    layers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,7 @@ class Order:
 # -- parsing -------------------------------------------------------------------------------------
 
 _ORDER_KEYS = {"id", "customer", "due", "notes"}
-_GARMENT_KEYS = {"pattern", "sizes", "name", "units", "quantities", "encoding", "match", "rules"}
+_GARMENT_KEYS = {"pattern", "sizes", "name", "units", "quantities", "encoding", "match", "rules", "layers"}
 _FABRIC_KEYS = {"name", "width_mm", "spacing_mm", "margin_mm", "nap", "tilt_deg", "pairs",
                 "shrinkage_pct", "categories", "repeat_mm", "repeat_phase_mm", "symmetric", "zones"}
 
@@ -335,8 +339,21 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
         text = c.string(g, "match", where)
         match = _locate(text, folder, allow_outside, c, f"{where}.match", "match file")
     rules = _garment_rules(g, path, folder, c, allow_outside, where)
+    layers: tuple[tuple[str, str], ...] = ()
+    if "layers" in g:
+        from kitcut.formats.reading.layer_roles import LayerRoles
+
+        table = c.table(g["layers"], f"{where}.layers")
+        for name, role in table.items():
+            if not isinstance(role, str):
+                c.fail(f"{where}.layers.{name}", f"must be a role name (e.g. \"grain\"), got {role!r}")
+        try:
+            LayerRoles(table, where=f"{where}.layers")
+        except KitcutError as exc:
+            raise OrderError(exc.message, file=c.file) from None
+        layers = tuple((str(k), str(v)) for k, v in table.items())
     return Garment(name=name, pattern=path, sizes=out, units=units, quantities=quantities, encoding=encoding,
-                   match=match, rules=rules)
+                   match=match, rules=rules, layers=layers)
 
 
 def _garment_rules(g: dict, pattern: Path, folder: Path, c: _Checker, allow_outside: bool,

@@ -106,10 +106,10 @@ def shrink_piece(piece: Piece, shrinkage_pct: tuple[float, float]) -> Piece:
 
 
 def _default_reader(path: Path, units: str | None, sizes=None, *, encoding: str | None = None,
-                    rules=False) -> Pattern:
+                    rules=False, layers=None) -> Pattern:
     from kitcut.formats.reading.read import read_pattern
 
-    return read_pattern(path, units=units, sizes=sizes, encoding=encoding, rules=rules)
+    return read_pattern(path, units=units, sizes=sizes, encoding=encoding, rules=rules, layers=layers)
 
 
 def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[str, int]]:
@@ -121,14 +121,18 @@ def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[s
                           f"(it has {', '.join(exc.available)})", file=file)
 
     if reader is None:
+        from kitcut.formats.reading.layer_roles import LayerRoles
+
+        layers = LayerRoles(g.layers, where=f"garments[{gi}].layers") if g.layers else None
         try:
             pattern = _default_reader(g.pattern, g.units, sizes=list(g.sizes), encoding=g.encoding,
-                                      rules=g.rules or False)
+                                      rules=g.rules or False, layers=layers)
         except UnknownSizeError as exc:
             raise no_size(exc) from None
     else:
         extra = {**({"encoding": g.encoding} if g.encoding else {}),
-                 **({"rules": g.rules} if g.rules else {})}
+                 **({"rules": g.rules} if g.rules else {}),
+                 **({"layers": g.layers} if g.layers else {})}
         pattern = reader(g.pattern, g.units, **extra)
     have = pattern.size_names
     wanted: dict[str, int] = {}

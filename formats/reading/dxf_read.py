@@ -368,7 +368,7 @@ def _simplify(piece, tolerance: float, fixer: Fixer):
 
 def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
              unfold: bool = True, repair: bool = False, fast: bool = True, sizes=None,
-             loops: LoopRule | None = None, encoding: str | None = None, rules=None) -> Pattern:
+             loops: LoopRule | None = None, encoding: str | None = None, rules=None, layers=None) -> Pattern:
     """Read a pattern DXF; see :func:`kitcut.formats.reading.read.read_pattern` for the options.
 
     ``fast=False`` reads AAMA files with ezdxf instead of the fast reader (for comparisons)."""
@@ -424,6 +424,8 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             data.nested = blocks.explode_nested(data, skips)
         if data is not None:
             style = aama.style_texts(data, report, skips)
+            if layers:
+                report.warn(f"{layers.where} not used: an AAMA/ASTM pattern's layers are the standard's")
             raws = aama.collect_aama(data, report=report, skips=skips)
             if not raws:
                 raise DXFFormatError("no piece blocks found", file=file)
@@ -451,7 +453,8 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             hdr = doc.header.get("$INSUNITS", None)
             unit, rule = resolve_units(units, hdr, None, file=file, report=report)
             raws, style, unit, rule = plain_dxf.collect_plain(
-                doc, unit=unit, rule=rule, tolerance=tolerance, fixer=fixer, skips=skips, file=file)
+                doc, unit=unit, rule=rule, tolerance=tolerance, fixer=fixer, skips=skips, file=file,
+                layers=layers)
             scale = 1.0  # plain pieces are already in mm
         _check_total_vertices(raws, file)
         assign_quantities(raws, report)

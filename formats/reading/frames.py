@@ -46,10 +46,12 @@ def _rectangle(poly) -> bool:
 
 
 def find_frames(rings: list, polys: list, role: list, parent: list, names: np.ndarray,
-                texts: np.ndarray) -> set[int]:
+                texts: np.ndarray, is_frame=None) -> set[int]:
     """The rings (indices into ``rings``: ``(area, ring, layer)``, with their prepared
     ``polys``) that are frames, among those ``role`` calls pieces; ``parent`` is the ring each
-    ring lies in. ``names`` are the points (mm) of name texts, ``texts`` of every text."""
+    ring lies in. ``names`` are the points (mm) of name texts, ``texts`` of every text;
+    ``is_frame(layer)`` tells a frame layer (default: by its name, :data:`FRAME_LAYER`)."""
+    is_frame = is_frame or (lambda layer: bool(FRAME_LAYER.search(layer)))
     kids: dict[int, list[int]] = {}
     for j, (par, r) in enumerate(zip(parent, role, strict=True)):
         if par >= 0 and r == "cut":
@@ -71,7 +73,7 @@ def find_frames(rings: list, polys: list, role: list, parent: list, names: np.nd
         own_text = (_inside(polys[i], texts) & ~in_kid_texts).any()
         if own_name:
             continue
-        if named_kids >= 2 or FRAME_LAYER.search(layer):
+        if named_kids >= 2 or is_frame(layer):
             out.add(i)
         elif (len(inner) >= 2 and not own_text and sum(rings[j][0] for j in inner) >= COVER * area
               and _rectangle(polys[i])):

@@ -34,13 +34,14 @@ from kitcut.formats.reading.build import (
     gap_error,
     point_notch,
 )
-from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
+from kitcut.formats.reading.chains import CURVE_TYPES, Chain, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
-from kitcut.formats.reading.frames import find_frames, frame_parts
+from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
+from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
 from kitcut.formats.reading.nests import Nest, find_nests, share_ties, undivided
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
-from kitcut.formats.reading.plain_rings import close_outline_gaps, contains, roles, sample
+from kitcut.formats.reading.plain_rings import SEW_LAYER, close_outline_gaps, contains, roles, sample
 from kitcut.formats.reading.texts import entity_text, parse_texts, tagged, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
 from kitcut.model import ImportReport
@@ -115,8 +116,15 @@ def _block_names(closed: dict, texts: list) -> list:
     return texts + out
 
 
-def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips, final: bool):
-    """Classify curves (drawing units) into raw pieces in mm (see the module docstring)."""
+#: Roles of a layer whose closed lines are marks on a piece, never pieces or cut-outs.
+_MARK_ROLES = ("internal", "grain", "fold", "notch")
+
+
+def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips, final: bool,
+            layer_roles: LayerRoles):
+    """Classify curves (drawing units) into raw pieces in mm (see the module docstring); the
+    roles the user gave layers (:mod:`~kitcut.formats.reading.layer_roles`) go before their
+    names."""
     import shapely
     from shapely.geometry import LinearRing, Point, Polygon
 
@@ -128,11 +136,18 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         layers.setdefault(layer, []).append((pts * scale, closed, src))
     rings = []  # (area, ring, layer)
     opens = []  # (chain, layer)
+    marks = []  # the lines of layers the user said hold marks: never joined to a cut line
     for layer, parts in layers.items():
         rs, ch = chain_rings(parts, tol, fixer, None, f"lines of layer {layer}")
+        if layer_roles.role(layer) in _MARK_ROLES:
+            marks += [(Chain(np.vstack([r, r[:1]]), False, [f"closed line on layer {layer}"]), layer)
+                      for r in rs if len(r) >= 2]
+            marks += [(c, layer) for c in ch]
+            continue
         rings += [(abs(ring_area(r)), r, layer) for r in rs if len(r) >= 3]
         opens += [(c, layer) for c in ch]
     rings, opens = close_outline_gaps(rings, opens, tol, fixer)
+    opens += marks
     rings.sort(key=lambda t: -t[0])
     polys = []
     for _, r, _ in rings:
@@ -141,16 +156,22 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             p = p.buffer(0)
         shapely.prepare(p)
         polys.append(p)
-    role, parent = roles(rings, polys, set())
+    def is_sew(layer: str) -> bool:
+        return layer_roles.means(layer, "sew", bool(SEW_LAYER.search(layer)))
+
+    def is_frame(layer: str) -> bool:
+        return layer_roles.means(layer, "frame", bool(FRAME_LAYER.search(layer)))
+
+    role, parent = roles(rings, polys, set(), is_sew)
     fields = [parse_texts(txt) for _, txt, _, _ in texts]  # the KEY: value fields of each text
     spots = np.array([(x * scale, y * scale) for (x, y), *_ in texts], dtype=float).reshape(-1, 2)
     names = spots[[any(k == "name" for k, _ in f) for f in fields]]
     frames: set[int] = set()
-    while found := find_frames(rings, polys, role, parent, names, spots) - frames:
+    while found := find_frames(rings, polys, role, parent, names, spots, is_frame) - frames:
         frames |= found  # the rings inside a frame are pieces: nest them again without it
-        role, parent = roles(rings, polys, frames)
+        role, parent = roles(rings, polys, frames, is_sew)
     if parts := frame_parts(rings, polys, role, frames, names, spots, max(2 * tol, 0.5)):
-        role, parent = roles(rings, polys, frames | parts)
+        role, parent = roles(rings, polys, frames | parts, is_sew)
     if final:
         for i in sorted(parts):
             fixer.report.warn(f"closed outline on layer {rings[i][2]} along the drawing frame, with no name: "
@@ -243,8 +264,9 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
     # AAMA's layer numbers (7 grain, 6 fold, 13 drills, 4 notches) name marks in a drawing whose
     # blocks were exploded; a numbered layer that holds pieces is a size layer (Optitex: 1..8)
 
-    def marks_layer(layer: str, names) -> bool:
-        return bool(names.search(layer)) and not (layer.isdigit() and layer in piece_layers)
+    def marks_layer(layer: str, names, role: str) -> bool:
+        guess = bool(names.search(layer)) and not (layer.isdigit() and layer in piece_layers)
+        return layer_roles.means(layer, role, guess)
 
     free_lines: dict[int, list] = {}
     bars = []  # short free straight lines: the bar of a T notch, or an internal line
@@ -297,25 +319,25 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
             raw.notches.append(v_notch(pts, src))
         elif straight and min(d_ends) > near and is_arrowhead(pts, np.array(shafts.get(i, [])), near):
             heads += 1  # an arrowhead's leg: the line it ends is what counts
-        elif marks_layer(layer, GRAIN_LAYER):
+        elif marks_layer(layer, GRAIN_LAYER, "grain"):
             raw.grain.append((pts, src))
-        elif straight and marks_layer(layer, FOLD_LAYER) and max(d_ends) <= near and \
+        elif straight and marks_layer(layer, FOLD_LAYER, "fold") and max(d_ends) <= near and \
                 edges[i].distance(Point(0.5 * (pts[0] + pts[-1]))) <= near:
             raw.fold.append((pts, src))  # a fold (mirror) line along the cut line: a half piece
         elif straight and min(d_ends) > near and length <= NOTCH_MAX_MM:
-            bars.append((i, pts, src))
-        else:
-            internal(i, pts, src, straight and min(d_ends) > near)
+            bars.append((i, pts, src, layer))
+        else:  # a free straight line may be the grain, unless the user said what its layer holds
+            internal(i, pts, src, straight and min(d_ends) > near and layer_roles.role(layer) is None)
     if heads and final:
         fixer.report.skip(f"{heads} arrowhead leg(s) drawn as separate lines at the ends of straight lines; "
                           "not used")
-    for i, pts, src in bars:
+    for i, pts, src, layer in bars:
         t = t_notch(raws[i].notches, rings[i][1], 0.5 * (pts[0] + pts[-1]), near)
         if t is not None:
             t.kind = "t"
             t.source += f", {src}"
         else:
-            internal(i, pts, src, True)
+            internal(i, pts, src, layer_roles.role(layer) is None)
     guessed = 0
     for i, idx in free_lines.items():
         raw = raws[i]
@@ -377,10 +399,11 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         fixer.report.warn(f"{n} point(s) of a graded nest could belong to several sizes and do not divide "
                           "among them: each such size has them")
     for ((_, _, z), layer, e), p, found in zip(points, spots_mm, owned, strict=True):
-        if final and found and marks_layer(layer, _DRILL_LAYER):
+        if final and found and marks_layer(layer, _DRILL_LAYER, "drill"):
             for i in found:
                 raws[i].drills.append((float(p[0, 0]), float(p[0, 1]), abs(z) * scale, describe(e)))
-        elif final and found and (layer == "4" or layer in NOTCH_LAYER_KINDS) and layer not in piece_layers:
+        elif final and found and layer_roles.means(
+                layer, "notch", (layer == "4" or layer in NOTCH_LAYER_KINDS) and layer not in piece_layers):
             # a notch as a POINT on the AAMA notch layers (an AAMA drawing whose blocks were
             # exploded): its depth in z, its width in the thickness, its direction in the angle
             angle = e.dxf.get("angle", None)
@@ -505,9 +528,12 @@ def _fill_boundaries(fills: list, flat: float) -> list:
 
 
 def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, fixer: Fixer, skips,
-                  file: str):
-    """``(raw pieces in mm, style texts, unit, rule)`` of a plain DXF."""
+                  file: str, layers: LayerRoles | None = None):
+    """``(raw pieces in mm, style texts, unit, rule)`` of a plain DXF; ``layers``: the roles the
+    user gave layers (:mod:`~kitcut.formats.reading.layer_roles`)."""
     report = fixer.report
+    layers = layers if layers is not None else LayerRoles()
+    dropped: dict[tuple[str, str], int] = {}  # (layer, role) -> entities not read
     curves, texts, points, fills = [], [], [], []
     flat = tolerance / (MM_PER_UNIT[unit] if unit else 25.4)
     closed_in: dict = {}  # block reference -> its closed curves (points, layer, entity)
@@ -519,6 +545,10 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
                         entity=f"{t}{' #' + handle if handle else ''}")
             continue
         layer = e.dxf.get("layer", "0")
+        given = layers.role(layer)
+        if given == "ignore" or (given == "frame" and t not in ("TEXT", "MTEXT", "ATTRIB")):
+            dropped[layer, given] = dropped.get((layer, given), 0) + 1
+            continue
         if t in ("TEXT", "MTEXT", "ATTRIB"):
             ins = text_insert(e)
             if ins is None:
@@ -529,7 +559,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         elif t == "POINT":
             loc = e.dxf.location
             points.append(((loc.x, loc.y, loc.z), layer, e))
-        elif t == "CIRCLE" and _DRILL_MARK.search(layer):
+        elif t == "CIRCLE" and layers.means(layer, "drill", bool(_DRILL_MARK.search(layer))):
             c = e.ocs().to_wcs(e.dxf.center)  # a drill mark drawn as its hole: its centre and diameter
             points.append(((c.x, c.y, 2.0 * float(e.dxf.radius)), layer, e))
         elif t in CURVE_TYPES:
@@ -544,6 +574,12 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
             fills.append(e)
         else:
             skips.add("entity types kitcut does not use", e, None)
+    for (layer, given), n in sorted(dropped.items()):
+        what = "a drawing frame, not cut" if given == "frame" else "ignored"
+        report.warn(f"{n} entit{'y' if n == 1 else 'ies'} of layer {layer} not read: {what} "
+                    f"({layers.where})")
+    for name in layers.unmatched():
+        report.warn(f"{layers.where} {name}: no layer of the drawing is named so; not used")
     texts = _block_names(closed_in, texts)
     if not curves and fills:
         curves = _fill_boundaries(fills, flat)
@@ -559,7 +595,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         unit, rule = _sane_header_unit(curves, unit, report, file)
     if unit is None:
         scratch = Fixer(file, ImportReport(), strict=False, allow_repair=False)
-        raws, style = _pieces(curves, texts, points, 25.4, tolerance, scratch, skips, final=False)
+        raws, style = _pieces(curves, texts, points, 25.4, tolerance, scratch, skips, final=False,
+                              layer_roles=layers)
         unit = _units_from_area(raws, 25.4)
         rule = "Area text" if unit else None
         if unit is None and style.get("units"):
@@ -574,7 +611,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
             unit, rule = size_check(ext / 25.4, file=file, imperial=imperial), "size check"
             report.warn(f"no units declared: {unit} guessed from the piece sizes (largest piece "
                         f"{ext / 25.4:.4g} drawing units); give --units if this is wrong")
-    raws, style = _pieces(curves, texts, points, MM_PER_UNIT[unit], tolerance, fixer, skips, final=True)
+    raws, style = _pieces(curves, texts, points, MM_PER_UNIT[unit], tolerance, fixer, skips, final=True,
+                          layer_roles=layers)
     if not raws:
         raise fixer.error(f"no closed outline: {len(curves)} line(s) but none closes into a piece")
     _report_hidden(doc, raws, report)

@@ -35,7 +35,7 @@ def sniff(path) -> str:
 
 def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
                  unfold: bool = True, repair: bool = False, sizes=None, loops=None,
-                 encoding: str | None = None, rules=None) -> Pattern:
+                 encoding: str | None = None, rules=None, layers=None) -> Pattern:
     """Read a pattern file: AAMA / ASTM D6673 DXF, plain DXF, or a jagua-rs JSON instance.
 
     ``units`` overrides the drawing units of a DXF ("mm", "cm", "m", "in", "ft", "metric",
@@ -52,6 +52,9 @@ def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, stri
     (none); the sizes of the table that the file does not draw are graded from its sample size
     (``pattern.sizes`` is the table's size list, ``pattern.graded_sizes`` the graded ones, each
     graded piece ``graded=True``; see :mod:`kitcut.formats.reading.grading`).
+    ``layers`` (a :class:`~kitcut.formats.reading.layer_roles.LayerRoles`) says what layers of a
+    plain DXF hold (cut lines, marks, grain, fold, sew, notches, drills, a frame, or nothing to
+    read), before the reader's guess from their names.
     Every repair, skipped entity and doubt is in ``pattern.report``; ``pattern.encoding``
     says how the texts were decoded.
     """
@@ -70,11 +73,14 @@ def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, stri
             pattern.report.warn(f"--encoding {encoding} ignored: a benchmark instance is JSON, always UTF-8")
         if rules not in (None, False):
             pattern.report.warn(f"--rules {rules} ignored: a benchmark instance has no grade points")
+        if layers:
+            pattern.report.warn(f"{layers.where} ignored: a benchmark instance has no layers")
     else:
         from kitcut.formats.reading.dxf_read import read_dxf
 
         pattern = read_dxf(path, units=units, tolerance=tolerance, strict=strict, unfold=unfold,
-                           repair=repair, sizes=sizes, loops=loops, encoding=encoding, rules=rules)
+                           repair=repair, sizes=sizes, loops=loops, encoding=encoding, rules=rules,
+                           layers=layers)
     check_quantities(pattern)
     check_coordinates(pattern)
     return pattern

@@ -1,0 +1,162 @@
+"""What the user says the layers of a plain DXF hold (``--layer NAME=ROLE``, ``layers`` in
+orders), against what the reader guesses from names it knows. Files are written with ezdxf."""
+
+from __future__ import annotations
+
+import ezdxf
+import numpy as np
+import pytest
+from test_import_dxf import RECT, aama_doc, add_piece, save
+from test_import_errors import nest
+
+from kitcut.errors import InputError, OrderError
+from kitcut.formats.reading.layer_roles import LayerRoles
+from kitcut.formats.reading.read import read_pattern
+from kitcut.kits.order import load_order
+from kitcut.kits.plan import plan_order
+
+POCKET = [(100, 200), (250, 200), (250, 350), (100, 350)]
+
+
+def _odd_doc():
+    """FRONT 400 x 600 on layer L1 from a CAD with numbered layers: a pocket placement
+    rectangle on L5, a vertical grain line on L23, a diagonal construction line on L24, two
+    drill circles on L13, a notch POINT on N, and a dimension line outside on DIM_1."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    m = doc.modelspace()
+    m.add_lwpolyline([(0, 0), (400, 0), (400, 600), (0, 600)], close=True, dxfattribs={"layer": "L1"})
+    m.add_lwpolyline(POCKET, close=True, dxfattribs={"layer": "L5"})
+    m.add_line((300, 100), (300, 500), dxfattribs={"layer": "L23"})
+    m.add_line((50, 450), (150, 550), dxfattribs={"layer": "L24"})
+    for x in (80, 320):
+        m.add_circle((x, 100), 3, dxfattribs={"layer": "L13"})
+    m.add_point((0, 300), dxfattribs={"layer": "N"})
+    m.add_line((-50, -50), (500, -50), dxfattribs={"layer": "DIM_1"})
+    m.add_text("Piece Name: FRONT", dxfattribs={"layer": "L1", "insert": (150, 450), "height": 10})
+    return doc
+
+
+MAPPED = {"l5": "internal", "L23": "grain", "L13": "drill", "n": "notch", "DIM*": "ignore"}
+
+
+def test_layer_roles_say_what_numbered_layers_hold(tmp_path):
+    """Read by shape alone, the pocket placement and the drills were cut out, the grain line
+    was lost among two free lines and the notch point unused; with the roles given, each is
+    what the user said, and the ignored layer is reported once, not as a skipped line."""
+    path = save(_odd_doc(), tmp_path)
+    (before,) = read_pattern(path).pieces
+    assert len(before.cutouts) == 3 and before.grain is None and not before.drills and not before.notches
+    assert round(before.area) == 240000 - 150 * 150 - 2 * round(np.pi * 9)
+
+    pat = read_pattern(path, layers=LayerRoles(MAPPED))
+    (p,) = pat.pieces
+    assert p.name == "FRONT" and p.cutouts == () and round(p.area) == 240000
+    assert p.grain is not None and abs(abs(p.grain.angle_deg) - 90.0) < 1e-9
+    assert sorted((d.x, d.y) for d in p.drills) == [(80.0, 100.0), (320.0, 100.0)]
+    assert [(n.x, n.y) for n in p.notches] == [(0.0, 300.0)]
+    # the pocket placement is drawn: a closed internal line through its four corners
+    lines = sorted(p.internal_lines, key=lambda ln: len(ln.points))
+    assert len(lines) == 2
+    ring = lines[1].points
+    assert {tuple(q) for q in ring} == {tuple(map(float, q)) for q in POCKET}
+    assert np.allclose(ring[0], ring[-1])
+    messages = [str(r) for r in pat.report.skipped + pat.report.warnings]
+    assert not any("DIM_1" in m and "outside every piece" in m for m in messages)
+    assert any("1 entity of layer DIM_1 not read: ignored (--layer)" in m for m in messages)
+
+
+def test_a_role_beats_the_name_the_reader_knows(tmp_path):
+    """A cut layer named like a frame (``BORDER``) is cut when the user says so; a layer named
+    like grain holding internal lines is not the grain; a frame layer given by the user is not
+    cut, whatever its shape."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    m = doc.modelspace()
+    for x0, y0, x1, y1 in ((0, 0, 800, 600), (100, 100, 300, 300), (400, 100, 700, 300)):
+        m.add_lwpolyline([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], close=True, dxfattribs={"layer": "BORDER"})
+    m.add_line((450, 400), (750, 500), dxfattribs={"layer": "GRAIN"})
+    guessed = read_pattern(save(doc, tmp_path, "a.dxf"))  # BORDER: a frame by its name
+    assert sorted(round(p.area) for p in guessed.pieces) == [40000, 60000]
+    m.add_lwpolyline([(-100, -100), (900, -100), (900, 700), (-100, 700)], close=True,
+                     dxfattribs={"layer": "TB"})
+    path = save(doc, tmp_path, "b.dxf")
+
+    pat = read_pattern(path, layers=LayerRoles({"border": "cut", "grain": "internal", "TB": "frame"}))
+    (p,) = pat.pieces
+    assert round(p.area) == 480000 - 40000 - 60000 and len(p.cutouts) == 2
+    assert p.grain is None
+    assert any(len(ln.points) == 2 and np.allclose(ln.points, [(450, 400), (750, 500)])
+               for ln in p.internal_lines)
+    assert any("1 entity of layer TB not read: a drawing frame, not cut (--layer)" in str(w)
+               for w in pat.report.warnings)
+
+
+def test_unknown_roles_and_unmatched_names_are_told():
+    with pytest.raises(InputError, match=r"--layer L5: unknown layer role 'pockets'; the roles are cut, "):
+        LayerRoles.parse(["L5=pockets"])
+    with pytest.raises(InputError, match=r"--layer: write NAME=ROLE .* got 'L5'"):
+        LayerRoles.parse(["L5"])
+    with pytest.raises(InputError, match="a layer name is empty"):
+        LayerRoles.parse(["=grain"])
+    roles = LayerRoles.parse(["A=B=grain", "x*=Grain Line", "y=skip"])
+    assert roles.role("a=b") == "grain" and roles.role("X7") == "grain" and roles.role("Y") == "ignore"
+    assert roles.role("z") is None and roles.means("z", "grain", True) and not roles.means("y", "grain", True)
+    assert LayerRoles.parse(["q=cut"]).unmatched() == ["q"]
+
+
+def test_command_line_layer_option(tmp_path):
+    path = save(_odd_doc(), tmp_path)
+    args = [a for k, v in MAPPED.items() for a in ("--layer", f"{k}={v}")]
+    code, out, err = nest("info", str(path), *args, "--layer", "NOPE=sew")
+    assert code == 0, (out, err)
+    row = next(ln for ln in out.splitlines() if ln.startswith("FRONT"))
+    assert "240,000" in row
+    assert "--layer NOPE: no layer of the drawing is named so; not used" in out + err
+    code, out, err = nest("info", str(path), "--layer", "L5=pocket")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "Invalid value for '--layer': L5: unknown layer role 'pocket'; the roles are cut, internal" in err
+
+
+def test_layer_roles_on_an_aama_file_are_reported_unused(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "FRONT", [RECT], closed=True, texts=["Piece Name: FRONT"])
+    pat = read_pattern(save(doc, tmp_path), layers=LayerRoles({"1": "ignore"}))
+    assert pat.pieces
+    assert any("--layer not used: an AAMA/ASTM pattern's layers are the standard's" in str(w)
+               for w in pat.report.warnings)
+
+
+ORDER = """
+[order]
+id = "L-1"
+customer = "Studio"
+
+[[garments]]
+pattern = "front.dxf"
+sizes = { ONE = 1 }
+LAYERS
+
+[[fabrics]]
+name = "jersey"
+width_mm = 1500
+"""
+
+
+def test_order_layers(tmp_path):
+    save(_odd_doc(), tmp_path, "front.dxf")
+    table = "layers = { " + ", ".join(f'"{k}" = "{v}"' for k, v in MAPPED.items()) + " }"
+    (tmp_path / "o.toml").write_text(ORDER.replace("LAYERS", table))
+    order = load_order(tmp_path / "o.toml")
+    assert order.garments[0].layers[0] == ("l5", "internal")
+    (fab,) = plan_order(order).fabrics
+    (p,) = fab.pattern.pieces
+    assert round(p.area) == 240000 and p.cutouts == () and len(p.drills) == 2
+
+    for bad, words in (('layers = { L5 = "pocket" }', "garments[0].layers L5: unknown layer role 'pocket'"),
+                       ("layers = { L5 = 3 }", "garments[0].layers.L5: must be a role name"),
+                       ('layers = "L5=internal"', "garments[0].layers: must be a table")):
+        (tmp_path / "o.toml").write_text(ORDER.replace("LAYERS", bad))
+        with pytest.raises(OrderError) as info:
+            load_order(tmp_path / "o.toml")
+        assert words in str(info.value), str(info.value)
