@@ -78,6 +78,24 @@ class _Display:
         return False
 
 
+def _info_command(path: Path, options: dict) -> str:
+    """The ``nest info`` command that shows the remarks of reading ``path`` with ``options``."""
+    import shlex
+
+    words = ["nest", "info", str(path)]
+    for key in ("units", "encoding"):
+        if options.get(key):
+            words += [f"--{key}", str(options[key])]
+    for text in options.get("layer_texts") or ():
+        words += ["--layer", text]
+    if options.get("rules_file"):
+        words += ["--rules", str(options["rules_file"])]
+    for key in ("keep_folded", "no_rules", "repair", "strict"):
+        if options.get(key):
+            words.append("--" + key.replace("_", "-"))
+    return shlex.join(words)
+
+
 @click.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("-w", "--width", type=LENGTH,
@@ -142,10 +160,10 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
         from kitcut.formats.writing.export import export_marker
 
         files += [f for f in export_marker(marker, out) if f not in files]
-    _report(marker, pattern, path, files, as_json)
+    _report(marker, pattern, path, files, as_json, _info_command(path, options))
 
 
-def _report(marker, pattern, path: Path, files: list[Path], as_json: bool) -> None:
+def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info: str) -> None:
     s = marker.stats
     u = marker.units
     result = {
@@ -195,4 +213,4 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool) -> No
     if pattern.report.entries:
         n = len(pattern.report.entries)
         remarks = "1 remark" if n == 1 else f"{n} remarks"
-        click.echo(f"note: the import made {remarks}; see `nest info {path}`", err=True)
+        click.echo(f"note: the import made {remarks}; see `{info}`", err=True)

@@ -160,3 +160,14 @@ def test_order_layers(tmp_path):
         with pytest.raises(OrderError) as info:
             load_order(tmp_path / "o.toml")
         assert words in str(info.value), str(info.value)
+
+
+def test_main_job_hint_repeats_the_import_options(tmp_path):
+    """``nest FILE --layer ...`` points to the ``nest info`` command that shows its remarks with
+    the same import options (without them the remarks would be another reading's)."""
+    path = save(_odd_doc(), tmp_path)
+    code, out, err = nest(str(path), "--layer", "L5=internal", "--layer", "DIM*=ignore", "--units", "mm",
+                          "--time", "5", "--iterations", "3", "--workers", "1", "-o", str(tmp_path / "out"))
+    assert code == 0, (out, err)
+    assert f"see `nest info {path} --units mm --layer L5=internal --layer 'DIM*=ignore'`" in err
+    assert "length 400.0 mm" in out
