@@ -45,6 +45,38 @@ def test_not_a_dxf(tmp_path):
     assert fails(p).endswith("not a DXF file (it does not start with a DXF section)")
 
 
+@pytest.mark.parametrize("name, head, words", [
+    ("tee.dwg", b"AC1032\x00\x00\x00\x00\x00\x01\x03",
+     "a DWG drawing (AutoCAD 2018 format), not a DXF: save it as DXF"),
+    ("tee.dxf", b"AC1015\x00\x00\x00\x00\x00", "a DWG drawing (AutoCAD 2000 format)"),
+    ("tee.zip", b"PK\x03\x04\x14\x00",
+     "a ZIP archive (a pattern export, a CLO .zprj?), not a DXF: unpack it"),
+    ("tee.pdf", b"%PDF-1.7\n", "a PDF document, not a DXF"),
+    ("scan.dxf", b"\x89PNG\r\n\x1a\n", "an image, not a DXF: kitcut needs the pattern as vectors"),
+    ("tee.val", b'<?xml version="1.0" encoding="UTF-8"?>\n<pattern>\n', "a Valentina/Seamly2D file (XML)"),
+    ("tee.svg", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">',
+     "an SVG drawing, not a DXF"),
+    ("u16.dxf", "  0\r\nSECTION\r\n".encode("utf-16"), "a DXF saved as UTF-16 text"),
+])
+def test_other_files_say_what_they_are(tmp_path, name, head, words):
+    """A DWG, an archive, a PDF, an image, a Valentina pattern... given for a DXF: the error
+    says what the file is and how to get the DXF."""
+    p = tmp_path / name
+    p.write_bytes(head + bytes(range(256)) * 4)
+    assert words in fails(p)
+
+
+def test_a_cutter_file_is_not_a_pattern(tmp_path):
+    """kitcut's own HPGL cutter file, given back to it, is told for what it is."""
+    from marker_factory import small_marker
+
+    from kitcut.formats.writing.export import write_file
+
+    p = write_file(small_marker(), tmp_path / "marker.plt")
+    assert "an HPGL plot file (a plotter or cutter file, a marker already made), not a pattern DXF" \
+        in fails(p)
+
+
 def test_empty_file(tmp_path):
     p = tmp_path / "empty.dxf"
     p.write_bytes(b"")

@@ -25,6 +25,7 @@ from kitcut.formats.reading.grade_sizes import (
     report_unused_marks,
     resolve_rules,
 )
+from kitcut.formats.reading.other_files import describe_other
 from kitcut.formats.reading.outline import Fixer, LoopRule
 from kitcut.formats.reading.sizes import keep_sizes, select_sizes
 from kitcut.formats.reading.texts import parse_quantity_text
@@ -72,7 +73,8 @@ def _read_bytes(path, file: str, report: ImportReport) -> tuple[bytes, bool]:
     if not data:
         raise DXFFormatError("empty file (0 bytes), not a DXF", file=file)
     if not looks_like_dxf(data[:512]):
-        raise DXFFormatError("not a DXF file (it does not start with a DXF section)", file=file)
+        other = describe_other(data[:512])
+        raise DXFFormatError(other or "not a DXF file (it does not start with a DXF section)", file=file)
     if data.startswith(b"AutoCAD Binary DXF"):
         return data, False
     body = data.rstrip(_PADDING)
