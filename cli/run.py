@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from kitcut.cli.options import LENGTH, fabric, fabric_options, import_options, load
-from kitcut.errors import InputError
+from kitcut.errors import InputError, KitcutError
 
 __all__ = ["run", "bundled_sample", "DEFAULT_WIDTH_MM"]
 
@@ -151,9 +151,13 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     warm = read_marker(resume) if resume else None
     out = Path(out_dir) if out_dir else Path("out") / (path.stem.strip(".") or "pattern")  # never out/..
     show = not quiet and not as_json and sys.stderr.isatty() and not os.environ.get("CI")
-    with _Display(show, pattern.units, time_limit) as display:
-        marker = nest_pattern(pattern, rules, time_limit=time_limit, seed=seed, workers=workers,
-                              progress=display, resume=warm, max_iterations=iterations, name=path.stem)
+    try:
+        with _Display(show, pattern.units, time_limit) as display:
+            marker = nest_pattern(pattern, rules, time_limit=time_limit, seed=seed, workers=workers,
+                                  progress=display, resume=warm, max_iterations=iterations, name=path.stem)
+    except KitcutError as exc:
+        exc.file = exc.file or str(path)  # a piece wider than the fabric is this file's piece
+        raise
     files = [write_marker(marker, out / "marker.json"), write_file(marker, out / "marker.svg"),
              write_file(marker, out / "marker.html")]
     if export_all:

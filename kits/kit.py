@@ -113,10 +113,17 @@ def kit_path(root: str | os.PathLike, kit_id: str) -> Path:
 
 
 def _nest(plan: FabricPlan, options: KitOptions, name: str) -> Marker:
+    """The marker of ``plan``; an error says which fabric it is about (a piece wider than it)."""
     nester = resolve(options.nester)
     extra = {} if options.max_iterations is None else {"max_iterations": options.max_iterations}
-    return nester(plan.pattern, plan.rules, time_limit=options.time_limit, seed=options.seed,
-                  workers=options.workers, name=name, **extra)
+    try:
+        return nester(plan.pattern, plan.rules, time_limit=options.time_limit, seed=options.seed,
+                      workers=options.workers, name=name, **extra)
+    except KitcutError as exc:
+        rules = plan.rules
+        exc.message = (f"fabric {plan.fabric.name!r} ({rules.width:g} mm wide, {rules.usable_width:g} mm "
+                       f"usable, nap {rules.nap}): {exc.message}")
+        raise
 
 
 def _export(marker: Marker, folder: Path, options: KitOptions, cuts: list[Cut]) -> None:
@@ -364,8 +371,13 @@ def build_kit(
     reader = resolve(options.reader) if options.reader else None
     plan = plan_order(order, reader=reader)
     notes = [f"fabric {name!r}: no piece of this order is cut from it" for name in plan.unused_fabrics]
-    return assemble_kit(root, order.id, [order], list(plan.fabrics), options, replace=replace, notes=notes,
-                        log=log)
+    try:
+        return assemble_kit(root, order.id, [order], list(plan.fabrics), options, replace=replace,
+                            notes=notes, log=log)
+    except KitcutError as exc:
+        if exc.file is None:  # an error of the nesting or the writers: it is this order's
+            exc.file = os.fspath(order_file)
+        raise
 
 
 def guarded_job(build: Callable, *args) -> dict:

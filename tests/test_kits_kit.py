@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from test_kits_fakes import FAKE_NESTER, FAKE_READER, read_fake_pattern
 
-from kitcut.errors import OrderError
+from kitcut.errors import KitcutError, OrderError
 from kitcut.kits.kit import KitOptions, build_kit, clean_stale, kit_path, temp_name
 from kitcut.kits.labels import qr_matrix
 from kitcut.kits.manifest import is_complete, verify_manifest
@@ -235,3 +235,18 @@ def test_labels_fill_several_sheets(tmp_path):
     pages = PdfReader(tmp_path / "l.pdf").pages
     assert [len(p.images) for p in pages] == [24, 6]
     assert "tee M #30" in pages[1].extract_text() and "\u00d6-1" in pages[0].extract_text()
+
+
+def test_a_piece_wider_than_the_fabric_names_order_fabric_and_piece(orders, tmp_path):
+    """The nesting's refusal says which order file, which fabric (its width, usable width and
+    nap) and which piece; no kit folder is left."""
+    text = (orders / "A-1001.toml").read_text().replace("width_mm = 600", "width_mm = 30")
+    (orders / "narrow.toml").write_text(text)
+    kits = tmp_path / "K"
+    real = KitOptions(time_limit=1, reader=FAKE_READER, formats=())
+    with pytest.raises(KitcutError) as info:
+        build_kit(orders / "narrow.toml", kits, real)
+    msg = str(info.value)
+    assert msg.startswith(f"{orders / 'narrow.toml'}: piece 'A-1001/tee/"), msg
+    assert "fabric 'rib' (30 mm wide, 30 mm usable, nap two-way): does not fit the usable width" in msg
+    assert not kits.exists() or list(kits.iterdir()) == []

@@ -97,6 +97,7 @@ def test_too_wide_piece_is_a_clear_error(tmp_path):
     r = nest(str(SAMPLES / "tee.dxf"), "--width", "300", "--time", "1", "-o", str(tmp_path / "o"))
     assert r.returncode == 2
     assert "does not fit the usable width" in r.stderr and "piece '" in r.stderr
+    assert r.stderr.startswith(f"nest: error: {SAMPLES / 'tee.dxf'}: piece '")  # the file too
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "o" / "marker.json").exists()
 
