@@ -15,8 +15,11 @@ __all__ = ["info"]
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.option("--layers", "show_layers", is_flag=True,
+              help="Also list the layers of a plain DXF: what each holds and the role it was read with "
+                   "(the names to give --layer).")
 @import_options
-def info(file: str, as_json: bool, **options) -> None:
+def info(file: str, as_json: bool, show_layers: bool, **options) -> None:
     """List the pieces of a pattern FILE (DXF or benchmark JSON) and every import remark."""
     from kitcut.formats.reading.summary import pattern_summary
 
@@ -26,6 +29,32 @@ def info(file: str, as_json: bool, **options) -> None:
         click.echo(json.dumps(data, ensure_ascii=False))
         return
     _table(data)
+    if show_layers:
+        _layers(data)
+
+
+def _layers(data: dict) -> None:
+    """The layers table of ``nest info --layers``."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 250, highlight=False,
+                      soft_wrap=False)
+    if not data["layers"]:
+        console.print("\nlayers: none listed (an AAMA/ASTM file's layers are the standard's; a benchmark "
+                      "instance has none)", markup=False)
+        return
+    t = Table(show_edge=False, pad_edge=False, header_style="bold", title_justify="left")
+    for col, just in (("layer", "left"), ("pieces", "right"), ("read as", "left"), ("entities", "left")):
+        t.add_column(col, justify=just, no_wrap=True)
+    for row in data["layers"]:
+        role = row["role"] or "by shape"
+        if row["by"]:
+            role += f" ({'its name' if row['by'] == 'name' else row['by']})"
+        kinds = ", ".join(f"{n} {k}" for k, n in row["entities"].items())
+        t.add_row(row["name"], str(row["pieces"] or ""), role, kinds)
+    console.print()
+    console.print(t)
 
 
 _UNIT_NAMES = {"in": "inches", "ft": "feet", "mm": "mm", "cm": "cm", "m": "metres"}

@@ -242,6 +242,9 @@ class ImportReport:
     """Everything a reader repaired, skipped or found doubtful. Nothing is dropped silently."""
 
     entries: list[ReportEntry] = field(default_factory=list)
+    #: what each layer of a plain DXF held and how it was read: layer name -> ``{"entities":
+    #: {type: count}, "pieces": n, "role": role or None, "by": "--layer" | "name" | None}``
+    layers: dict[str, dict] = field(default_factory=dict)
 
     def add(self, kind: str, message: str, *, piece: str | None = None, entity=None) -> None:
         self.entries.append(ReportEntry(kind, message, piece, None if entity is None else str(entity)))

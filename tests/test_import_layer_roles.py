@@ -3,6 +3,8 @@ orders), against what the reader guesses from names it knows. Files are written 
 
 from __future__ import annotations
 
+import json
+
 import ezdxf
 import numpy as np
 import pytest
@@ -171,3 +173,26 @@ def test_main_job_hint_repeats_the_import_options(tmp_path):
     assert code == 0, (out, err)
     assert f"see `nest info {path} --units mm --layer L5=internal --layer 'DIM*=ignore'`" in err
     assert "length 400.0 mm" in out
+
+
+def test_info_lists_the_layers_and_how_each_was_read(tmp_path):
+    """``nest info --layers`` shows the names to give ``--layer``: each layer's entities, its
+    pieces and the role it was read with (given, from its name, or by shape)."""
+    doc = _odd_doc()
+    doc.modelspace().add_line((320, 150), (320, 450), dxfattribs={"layer": "Grainline"})
+    path = save(doc, tmp_path)
+    code, out, err = nest("info", str(path), "--layers", "--layer", "L5=internal", "--json")
+    assert code == 0, err
+    rows = {r["name"]: r for r in json.loads(out)["layers"]}
+    assert sorted(rows) == ["DIM_1", "Grainline", "L1", "L13", "L23", "L24", "L5", "N"]
+    assert rows["L1"] == {"name": "L1", "entities": {"LWPOLYLINE": 1, "TEXT": 1}, "pieces": 1, "role": None,
+                          "by": None}
+    assert (rows["L5"]["role"], rows["L5"]["by"]) == ("internal", "--layer")
+    assert (rows["Grainline"]["role"], rows["Grainline"]["by"]) == ("grain", "name")
+    assert rows["L13"]["entities"] == {"CIRCLE": 2} and rows["L13"]["role"] is None
+    code, out, err = nest("info", str(path), "--layers", "--layer", "L5=internal")
+    assert code == 0, err
+    table = out[out.index("layer "):]
+    assert any(ln.startswith("L5 ") and "internal (--layer)" in ln and "1 LWPOLYLINE" in ln
+               for ln in table.splitlines())
+    assert any(ln.startswith("Grainline ") and "grain (its name)" in ln for ln in table.splitlines())

@@ -534,6 +534,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     report = fixer.report
     layers = layers if layers is not None else LayerRoles()
     dropped: dict[tuple[str, str], int] = {}  # (layer, role) -> entities not read
+    held: dict[str, dict[str, int]] = {}  # layer -> entity type -> count
     curves, texts, points, fills = [], [], [], []
     flat = tolerance / (MM_PER_UNIT[unit] if unit else 25.4)
     closed_in: dict = {}  # block reference -> its closed curves (points, layer, entity)
@@ -545,6 +546,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
                         entity=f"{t}{' #' + handle if handle else ''}")
             continue
         layer = e.dxf.get("layer", "0")
+        kinds = held.setdefault(layer, {})
+        kinds[t] = kinds.get(t, 0) + 1
         given = layers.role(layer)
         if given == "ignore" or (given == "frame" and t not in ("TEXT", "MTEXT", "ATTRIB")):
             dropped[layer, given] = dropped.get((layer, given), 0) + 1
@@ -616,7 +619,32 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     if not raws:
         raise fixer.error(f"no closed outline: {len(curves)} line(s) but none closes into a piece")
     _report_hidden(doc, raws, report)
+    _record_layers(held, raws, layers, report)
     return raws, style, unit, rule
+
+
+def _name_role(layer: str) -> str | None:
+    """The role the reader gives ``layer`` from its name alone (None: by what it holds)."""
+    for role, rx in (("sew", SEW_LAYER), ("grain", GRAIN_LAYER), ("fold", FOLD_LAYER),
+                     ("drill", _DRILL_LAYER), ("frame", FRAME_LAYER)):
+        if rx.search(layer):
+            return role
+    return "notch" if layer == "4" or layer in NOTCH_LAYER_KINDS else None
+
+
+def _record_layers(held: dict, raws: list, layers: LayerRoles, report) -> None:
+    """``report.layers``: each layer's entities, pieces and role (``nest info --layers``)."""
+    pieces: dict[str, int] = {}
+    for r in raws:
+        pieces[r.layer] = pieces.get(r.layer, 0) + 1
+    for name in sorted(held, key=str.casefold):
+        given = layers.role(name)
+        guess = None if given else _name_role(name)
+        if guess and name.isdigit() and pieces.get(name):
+            guess = None  # a numbered layer holding pieces is a size layer, not AAMA's mark layer
+        by = layers.where if given else ("name" if guess else None)
+        report.layers[name] = {"entities": dict(sorted(held[name].items())), "pieces": pieces.get(name, 0),
+                               "role": given or guess, "by": by}
 
 
 #: Entity types that hold outlines kitcut cannot read, and what to do about them.

@@ -79,4 +79,5 @@ def pattern_summary(pattern: Pattern) -> dict:
         "repairs": len(pattern.report.repairs),
         "skipped": len(pattern.report.skipped),
         "warnings": [str(e) for e in pattern.report.entries],
+        "layers": [{"name": k, **v} for k, v in pattern.report.layers.items()],
     }
