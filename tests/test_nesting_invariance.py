@@ -97,6 +97,21 @@ def test_turned_and_mirrored_drawings_nest_into_valid_markers(turns, mirrors, of
     assert max(p.width for p in TEE.pieces) - 1e-6 <= marker.length <= 2.5 * base_length()
 
 
+@settings(max_examples=6, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(angles=st.lists(st.floats(0.0, 360.0, allow_nan=False), min_size=len(TEE.pieces),
+                       max_size=len(TEE.pieces)),
+       offsets=st.lists(st.tuples(OFFSET, OFFSET), min_size=len(TEE.pieces), max_size=len(TEE.pieces)))
+def test_pieces_drawn_at_any_angle_nest_with_their_grain_along_the_roll(angles, offsets):
+    """A CAD may draw each piece turned by any angle (its grain line with it): the marker
+    lays every grain along the roll (the checker's test) and is as short as a one-garment
+    marker of the pieces drawn straight, give or take the search."""
+    pieces = tuple(move_piece(p, rotation_deg=a, translation=t)
+                   for p, a, t in zip(TEE.pieces, angles, offsets, strict=True))
+    marker = nest(dataclasses.replace(TEE, pieces=pieces))
+    assert max(p.width for p in TEE.pieces) - 1e-6 <= marker.length <= 1.1 * base_length()
+
+
 def _fold_on_y_axis(piece, side: str, dy: float):
     """The full piece moved so that its fold line is x = 0; ``side`` keeps the left or the right
     half when written folded (the writer keeps the half on the left of the fold's direction)."""
