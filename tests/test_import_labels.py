@@ -250,3 +250,39 @@ def test_imperial_drawing_without_units_is_read_in_inches(tmp_path, measurement,
     doc.modelspace().add_lwpolyline([(0, 0), (30, 0), (30, 20), (0, 20)], close=True)
     pat = read_pattern(save(doc, tmp_path))
     assert (pat.units_in, pat.units_rule) == (want, "size check")
+
+
+HALF = [(0, 0), (100, 0), (100, 50), (30, 50)]  # half a front: not symmetric
+
+
+@pytest.mark.parametrize("fold", [False, True])
+def test_on_fold_label_without_a_fold_line_is_reported(tmp_path, fold):
+    """``Cut 1 on fold`` (Valentina/Seamly2D write the label so) gives the quantity and keeps the
+    label; a piece so labelled with no fold line may be a half, nested as drawn: reported, in
+    AAMA and plain files. With its fold line it is unfolded and nothing is said; a symmetric
+    piece (drawn whole) is not reported."""
+    doc = aama_doc()
+    extra = (lambda b: b.add_line((100, 0), (100, 50), dxfattribs={"layer": "6"})) if fold else None
+    add_piece(doc, "Front", [HALF], closed=True, texts=["A", "Front", "Cut 1 on fold", "Jersey"], extra=extra)
+    add_piece(doc, "Yoke", [RECT], closed=True, texts=["Yoke", "Cut 1 on fold"], insert=(0, 200))
+    pat = read_pattern(save(doc, tmp_path, "aama.dxf"))
+    p, yoke = sorted(pat.pieces, key=lambda q: q.name)
+    assert (p.name, p.quantity, p.annotations, p.unfolded) == ("Front", 1, ("Cut 1 on fold",), fold)
+    assert (yoke.name, yoke.annotations, yoke.unfolded) == ("Yoke", ("Cut 1 on fold",), False)
+    warned = [str(w) for w in pat.report.warnings if "no fold line is drawn" in str(w)]
+    assert warned == ([] if fold else [
+        "warning: piece 'Front': labelled 'Cut 1 on fold' but no fold line is drawn: nested as drawn; if it "
+        "is a half, draw its fold line (AAMA layer 6, or a layer named FOLD) or cut it on a folded spread"])
+
+    plain = ezdxf.new("R2010")
+    plain.header["$INSUNITS"] = 4
+    msp = plain.modelspace()
+    msp.add_lwpolyline(HALF, close=True)
+    msp.add_text("Piece Name: BACK", dxfattribs={"insert": (40, 30), "height": 4})
+    msp.add_text("PLACE ON FOLD", dxfattribs={"insert": (40, 10), "height": 4})
+    if fold:
+        msp.add_line((100, 0), (100, 50), dxfattribs={"layer": "FOLD"})
+    pat = read_pattern(save(plain, tmp_path, "plain.dxf"))
+    (p,) = pat.pieces
+    assert (p.name, p.annotations, p.unfolded) == ("BACK", ("PLACE ON FOLD",), fold)
+    assert any("labelled 'PLACE ON FOLD' but no fold line" in str(w) for w in pat.report.warnings) != fold

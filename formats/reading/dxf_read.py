@@ -28,7 +28,7 @@ from kitcut.formats.reading.grade_sizes import (
 from kitcut.formats.reading.other_files import describe_other
 from kitcut.formats.reading.outline import Fixer, LoopRule
 from kitcut.formats.reading.sizes import keep_sizes, select_sizes
-from kitcut.formats.reading.texts import parse_quantity_text
+from kitcut.formats.reading.texts import ON_FOLD, parse_quantity_text
 from kitcut.formats.reading.units import (
     MM_PER_UNIT,
     insunits_name,
@@ -368,6 +368,43 @@ def _simplify(piece, tolerance: float, fixer: Fixer):
     return replace(piece, outline=pts)
 
 
+def _mirror_symmetric(piece, rel: float = 0.01) -> bool:
+    """The outline is its own mirror image (within ``rel`` of its area) about an axis through its
+    centroid: across or along its grain, or its drawing's x or y axis."""
+    import math
+
+    from shapely import affinity
+    from shapely.geometry import Polygon
+
+    poly = Polygon(piece.outline)
+    if not poly.is_valid or poly.area <= 0:
+        return False
+    c = poly.centroid
+    angles = {0.0, 90.0}
+    if piece.grain is not None:
+        angles |= {piece.grain.angle_deg % 180.0, (piece.grain.angle_deg + 90.0) % 180.0}
+    for a in angles:
+        t = math.radians(2.0 * a)  # reflection about the line through c at angle a
+        m = [math.cos(t), math.sin(t), math.sin(t), -math.cos(t), 0.0, 0.0]
+        img = affinity.translate(affinity.affine_transform(affinity.translate(poly, -c.x, -c.y), m), c.x, c.y)
+        if poly.symmetric_difference(img).area <= rel * poly.area:
+            return True
+    return False
+
+
+def _check_fold_labels(pieces, report: ImportReport) -> None:
+    """A piece labelled as cut on the fold (``Cut 1 on fold``, ``PLACE ON FOLD``) that has no
+    fold line may be a half: nesting it as drawn would leave half the piece out of the kit."""
+    for p in pieces:
+        if p.folded or p.unfolded:
+            continue
+        label = next((a for a in p.annotations if ON_FOLD.search(a)), None)
+        if label is not None and not _mirror_symmetric(p):  # a symmetric piece is drawn whole
+            report.warn(f"labelled {label!r} but no fold line is drawn: nested as drawn; if it is a half, "
+                        "draw its fold line (AAMA layer 6, or a layer named FOLD) or cut it on a folded "
+                        "spread", piece=p.label)
+
+
 def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
              unfold: bool = True, repair: bool = False, fast: bool = True, sizes=None,
              loops: LoopRule | None = None, encoding: str | None = None, rules=None, layers=None) -> Pattern:
@@ -478,6 +515,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                 continue
             pieces.append(piece)
         pieces = keep_sizes(pieces, defects, wanted, all_sizes, report)
+        _check_fold_labels(pieces, report)
     except KitcutError as exc:
         if exc.file is None:
             exc.file = file

@@ -55,7 +55,7 @@ def parse_text(text: str) -> tuple[str, str] | None:
     """
     m = _KEY_VALUE.match(text or "")
     if not m:
-        return _cut_text(text or "")
+        return _cut_text(text or "") or _fold_label(text or "")
     key = re.sub(r"[\s_]+", "", m.group(1)).lower()
     field = KEYS.get(key)
     return None if field is None else (field, m.group(2))
@@ -63,6 +63,18 @@ def parse_text(text: str) -> tuple[str, str] | None:
 
 _CUT = re.compile(r"^\s*cut\s*(?:x\s*)?(\d+)\s*(pairs?|pr\.?)?"
                   r"(?:\s+(?:on\s+fold|self|fabric|lining|pcs?|pieces?)\b.*)?\s*$", re.I)
+
+
+#: A label saying the piece is cut on the fold (drawn as a half, or full with the fold marked).
+ON_FOLD = re.compile(r"\bon\s+(?:the\s+)?fold\b|\bfold\s*line\b|\bim\s+(?:stoff)?bruch\b|\bau\s+pli\b|"
+                     r"\bal\s+doblez\b|\bsul\s+piego\b|\bop\s+de\s+vouw\b|对折|連裁|わ裁", re.I)
+
+
+def _fold_label(text: str) -> tuple[str, str] | None:
+    """A short label such as ``PLACE ON FOLD`` or ``Cut on fold``: an annotation of the piece
+    (read, printed on its label, and checked against the piece: see ``ON_FOLD``)."""
+    t = text.strip()
+    return ("annotation", t) if len(t) <= 40 and ON_FOLD.search(t) else None
 
 
 def _cut_text(text: str) -> tuple[str, str] | None:
@@ -104,12 +116,16 @@ def parse_texts(text: str) -> list[tuple[str, str]]:
     lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if len(lines) == 1:
         kv = parse_text(lines[0])
+        if kv and kv[0] == "quantity" and ON_FOLD.search(lines[0]) and not _KEY_VALUE.match(lines[0]):
+            return [kv, ("annotation", lines[0].strip())]  # ``Cut 1 on fold``: its count, and the fold
         return [kv] if kv else []
     out: list[list[str]] = []
     for line in lines:
         kv = parse_text(line)
         if kv:
             out.append([kv[0], kv[1]])
+            if kv[0] == "quantity" and ON_FOLD.search(line) and not _KEY_VALUE.match(line):
+                out.append(["annotation", line.strip()])
         elif out and line.strip():
             out[-1][1] = f"{out[-1][1]}\n{line.strip()}" if out[-1][1] else line.strip()
     return [(k, v) for k, v in out]
