@@ -57,6 +57,9 @@ def test_not_a_dxf(tmp_path):
     ("tee.svg", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">',
      "an SVG drawing, not a DXF"),
     ("u16.dxf", "  0\r\nSECTION\r\n".encode("utf-16"), "a DXF saved as UTF-16 text"),
+    ("m.plt", b"\x1b.(\x1b.I81;;17:\x1b.N;19:IN;SP1;PU0,0;", "an HPGL plot file"),
+    ("notes.dxf", b"IN THE BEGINNING was a pattern\n",
+     "not a DXF file (it does not start with a DXF section)"),
 ])
 def test_other_files_say_what_they_are(tmp_path, name, head, words):
     """A DWG, an archive, a PDF, an image, a Valentina pattern... given for a DXF: the error

@@ -17,7 +17,10 @@ _DWG_RELEASES = {"AC1.40": "1.40", "AC1.50": "2.05", "AC1009": "R11/R12", "AC101
                  "AC1032": "2018"}
 
 _EXPORT = "export the pattern as DXF (AAMA/ASTM, or plain) from the pattern CAD"
-_HPGL = re.compile(rb"^(\x1b\.\S*)?\s*(IN|DF|PU|PD|SP|PA|SC|IP)[\s;\d,-]", re.I)
+#: HPGL's first command: IN; or DF; or a pen command with its number
+_HPGL = re.compile(rb"^(?:(?:IN|DF)\s*;|(?:PU|PD|PA|SP|SC|IP)\s*-?\d)", re.I)
+#: an HP device-control escape before it (``ESC.(``, ``ESC.I81;;17:``)
+_ESCAPE = re.compile(rb"\x1b\.[A-Za-z()@]?[\d;]*:?")
 
 
 def describe_other(head: bytes) -> str | None:
@@ -52,7 +55,7 @@ def describe_other(head: bytes) -> str | None:
         if b"<svg" in low:
             return "an SVG drawing, not a DXF: " + _EXPORT
         return "an XML or HTML file, not a DXF: " + _EXPORT
-    if _HPGL.match(stripped[:40]):
+    if _HPGL.match(_ESCAPE.sub(b"", stripped[:80]).lstrip(b" ;:\r\n")):
         return ("an HPGL plot file (a plotter or cutter file, a marker already made), not a pattern DXF: "
                 + _EXPORT)
     return None
