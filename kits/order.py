@@ -16,6 +16,9 @@ they are cut from::
     # encoding = "gbk"                 # optional: text encoding of the pattern's names
     # rules = "tee.rul"                # optional: grade rule table (default: a .rul beside the pattern)
     # layers = { L23 = "grain", "DIM*" = "ignore" }   # optional: what layers of a plain DXF hold
+    # repair = true                    # optional: as --repair, --keep-folded, --tolerance
+    # keep_folded = true
+    # tolerance_mm = 0.2
 
     [[fabrics]]
     name = "jersey"
@@ -109,6 +112,10 @@ class Garment:
     #: what layers of a plain DXF hold, ``(name pattern, role)`` in the file's order (see
     #: :mod:`kitcut.formats.reading.layer_roles`)
     layers: tuple[tuple[str, str], ...] = ()
+    #: import options as on the command line: ``--repair``, ``--keep-folded``, ``--tolerance``
+    repair: bool = False
+    keep_folded: bool = False
+    tolerance_mm: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -172,7 +179,8 @@ class Order:
 # -- parsing -------------------------------------------------------------------------------------
 
 _ORDER_KEYS = {"id", "customer", "due", "notes"}
-_GARMENT_KEYS = {"pattern", "sizes", "name", "units", "quantities", "encoding", "match", "rules", "layers"}
+_GARMENT_KEYS = {"pattern", "sizes", "name", "units", "quantities", "encoding", "match", "rules", "layers",
+                 "repair", "keep_folded", "tolerance_mm"}
 _FABRIC_KEYS = {"name", "width_mm", "spacing_mm", "margin_mm", "nap", "tilt_deg", "pairs",
                 "shrinkage_pct", "categories", "repeat_mm", "repeat_phase_mm", "symmetric", "zones"}
 
@@ -352,8 +360,14 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
         except KitcutError as exc:
             raise OrderError(exc.message, file=c.file) from None
         layers = tuple((str(k), str(v)) for k, v in table.items())
+    flags = {}
+    for key in ("repair", "keep_folded"):
+        flags[key] = g.get(key, False)
+        if not isinstance(flags[key], bool):
+            c.fail(f"{where}.{key}", f"must be true or false, got {flags[key]!r}")
+    tolerance = c.number(g, "tolerance_mm", where, default=0.1, positive=True, hi=10.0)
     return Garment(name=name, pattern=path, sizes=out, units=units, quantities=quantities, encoding=encoding,
-                   match=match, rules=rules, layers=layers)
+                   match=match, rules=rules, layers=layers, tolerance_mm=tolerance, **flags)
 
 
 def _garment_rules(g: dict, pattern: Path, folder: Path, c: _Checker, allow_outside: bool,

@@ -106,10 +106,12 @@ def shrink_piece(piece: Piece, shrinkage_pct: tuple[float, float]) -> Piece:
 
 
 def _default_reader(path: Path, units: str | None, sizes=None, *, encoding: str | None = None,
-                    rules=False, layers=None) -> Pattern:
+                    rules=False, layers=None, repair: bool = False, keep_folded: bool = False,
+                    tolerance_mm: float = 0.1) -> Pattern:
     from kitcut.formats.reading.read import read_pattern
 
-    return read_pattern(path, units=units, sizes=sizes, encoding=encoding, rules=rules, layers=layers)
+    return read_pattern(path, units=units, sizes=sizes, encoding=encoding, rules=rules, layers=layers,
+                        repair=repair, unfold=not keep_folded, tolerance=tolerance_mm)
 
 
 def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[str, int]]:
@@ -126,13 +128,16 @@ def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[s
         layers = LayerRoles(g.layers, where=f"garments[{gi}].layers") if g.layers else None
         try:
             pattern = _default_reader(g.pattern, g.units, sizes=list(g.sizes), encoding=g.encoding,
-                                      rules=g.rules or False, layers=layers)
+                                      rules=g.rules or False, layers=layers, repair=g.repair,
+                                      keep_folded=g.keep_folded, tolerance_mm=g.tolerance_mm)
         except UnknownSizeError as exc:
             raise no_size(exc) from None
     else:
         extra = {**({"encoding": g.encoding} if g.encoding else {}),
                  **({"rules": g.rules} if g.rules else {}),
-                 **({"layers": g.layers} if g.layers else {})}
+                 **({"layers": g.layers} if g.layers else {}),
+                 **{k: v for k, v in (("repair", g.repair), ("keep_folded", g.keep_folded)) if v},
+                 **({"tolerance_mm": g.tolerance_mm} if g.tolerance_mm != 0.1 else {})}
         pattern = reader(g.pattern, g.units, **extra)
     have = pattern.size_names
     wanted: dict[str, int] = {}

@@ -1,5 +1,7 @@
-"""What the user says the layers of a plain DXF hold (``--layer NAME=ROLE``, ``layers`` in
-orders), against what the reader guesses from names it knows. Files are written with ezdxf."""
+"""What the user tells the reader: what the layers of a plain DXF hold (``--layer NAME=ROLE``,
+``layers`` in orders) against what the reader guesses from names it knows, and the import
+options of an order's garment (``repair``, ``keep_folded``, ``tolerance_mm``) as on the command
+line. Files are written with ezdxf."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import pytest
 from test_import_dxf import RECT, aama_doc, add_piece, save
 from test_import_errors import nest
 
-from kitcut.errors import InputError, OrderError
+from kitcut.errors import InputError, KitcutError, OrderError
 from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.read import read_pattern
 from kitcut.kits.order import load_order
@@ -196,3 +198,39 @@ def test_info_lists_the_layers_and_how_each_was_read(tmp_path):
     assert any(ln.startswith("L5 ") and "internal (--layer)" in ln and "1 LWPOLYLINE" in ln
                for ln in table.splitlines())
     assert any(ln.startswith("Grainline ") and "grain (its name)" in ln for ln in table.splitlines())
+
+
+def test_order_import_options_as_on_the_command_line(tmp_path):
+    """A garment of an order takes the import options of the command line a nightly batch
+    cannot be given: ``repair`` (a bow-tie outline: refused without it), ``keep_folded`` (a fold
+    piece stays a half) and ``tolerance_mm``."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    doc.modelspace().add_lwpolyline([(0, 0), (100, 50), (100, 0), (0, 50)], close=True)
+    save(doc, tmp_path, "front.dxf")
+    (tmp_path / "o.toml").write_text(ORDER.replace("LAYERS", ""))
+    with pytest.raises(KitcutError, match="rerun with --repair"):
+        plan_order(load_order(tmp_path / "o.toml"))
+    (tmp_path / "o.toml").write_text(ORDER.replace("LAYERS", "repair = true\ntolerance_mm = 0.25"))
+    order = load_order(tmp_path / "o.toml")
+    assert (order.garments[0].repair, order.garments[0].tolerance_mm) == (True, 0.25)
+    (fab,) = plan_order(order).fabrics
+    assert round(fab.pattern.pieces[0].area) == 1250
+
+    half = aama_doc()
+    add_piece(half, "BK_M", [[(0, 0), (100, 0), (100, 50), (0, 50), (0, 0)]], texts=["Piece Name: Back"],
+              extra=lambda b: b.add_line((0, 0), (0, 50), dxfattribs={"layer": "6"}))
+    save(half, tmp_path, "front.dxf")
+    for keep, area in ((False, 10000), (True, 5000)):
+        (tmp_path / "o.toml").write_text(ORDER.replace("LAYERS", f"keep_folded = {str(keep).lower()}"))
+        (fab,) = plan_order(load_order(tmp_path / "o.toml")).fabrics
+        (p,) = fab.pattern.pieces
+        assert (round(p.area), p.folded, p.unfolded) == (area, True, not keep)
+
+    for bad, words in (("repair = 1", "garments[0].repair: must be true or false"),
+                       ('keep_folded = "yes"', "garments[0].keep_folded: must be true or false"),
+                       ("tolerance_mm = 0", "garments[0].tolerance_mm: must be > 0")):
+        (tmp_path / "o.toml").write_text(ORDER.replace("LAYERS", bad))
+        with pytest.raises(OrderError) as info:
+            load_order(tmp_path / "o.toml")
+        assert words in str(info.value), str(info.value)
