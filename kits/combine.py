@@ -24,7 +24,7 @@ import hashlib
 from pathlib import Path
 
 from kitcut.errors import KitcutError
-from kitcut.kits.kit import KitOptions, _nest, assemble_kit, guarded_job, resolve
+from kitcut.kits.kit import KitOptions, _nest, assemble_kit, guarded_job, import_remarks, resolve
 from kitcut.kits.manifest import is_complete, read_manifest
 from kitcut.kits.order import Order, load_order, slug
 from kitcut.kits.plan import FabricPlan, plan_order
@@ -112,8 +112,10 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
     kit_id = combined_id([o.id for o in orders])
     by_key: dict[tuple, list[FabricPlan]] = {}
     notes = []
+    remarks: list[dict] = []
     for order in orders:
         order_plan = plan_order(order, reader=reader)
+        remarks += import_remarks(order_plan)
         notes += [f"order {order.id}, fabric {n!r}: no piece is cut from it"
                   for n in order_plan.unused_fabrics]
         for plan in order_plan.fabrics:
@@ -152,7 +154,7 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
         "saved_metres": round(sum(f["saved_metres"] for f in fabrics_info), 4),
     }
     return assemble_kit(root, kit_id, orders, plans, options, combined=combined, markers=markers,
-                        folders=folders, notes=notes, log=log)
+                        folders=folders, notes=notes, log=log, remarks=remarks)
 
 
 def run_group_job(files: list[str], root: str, options: KitOptions) -> dict:

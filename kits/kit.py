@@ -112,6 +112,21 @@ def kit_path(root: str | os.PathLike, kit_id: str) -> Path:
     return path
 
 
+def import_remarks(plan) -> list[dict]:
+    """What reading each garment's pattern repaired, skipped or doubted (an
+    :class:`~kitcut.kits.plan.OrderPlan`): for the kit report, where an unattended batch's
+    assumptions (a quantity assumed, a frame not cut, a half labelled on fold) are seen."""
+    out = []
+    for garment, pattern in plan.patterns.items():
+        report = pattern.report
+        if not report.entries:
+            continue
+        out.append({"order": plan.order.id, "garment": garment, "pattern": pattern.source,
+                    "repairs": len(report.repairs), "warnings": len(report.warnings),
+                    "skipped": len(report.skipped), "remarks": [str(e) for e in report.entries]})
+    return out
+
+
 def _nest(plan: FabricPlan, options: KitOptions, name: str) -> Marker:
     """The marker of ``plan``; an error says which fabric it is about (a piece wider than it)."""
     nester = resolve(options.nester)
@@ -192,6 +207,26 @@ def workshop_text(order: Order, cuts: list[Cut], fabrics: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _remarks_pdf(remarks: list[dict], pdf, most: int = 12) -> None:
+    """The import remarks in the kit report: per pattern its counts, then its repairs and
+    warnings (the first ``most``; every one is in kit.json)."""
+    if not remarks:
+        return
+    pdf.ln(2)
+    pdf.cell(0, 6, use_font(pdf, "Import remarks (check before cutting)", "B", 10), new_x="LMARGIN",
+             new_y="NEXT")
+    for r in remarks:
+        head = (f"{r['order']} / {r['garment']} ({Path(r['pattern'] or '').name}): {r['repairs']} repair(s), "
+                f"{r['warnings']} warning(s), {r['skipped']} skipped")
+        pdf.multi_cell(0, 4.5, use_font(pdf, head, "B", 8), new_x="LMARGIN", new_y="NEXT")
+        shown = [m for m in r["remarks"] if not m.startswith("skipped:")]
+        for m in shown[:most]:
+            pdf.multi_cell(0, 4, use_font(pdf, f"  {m[:300]}", "", 7.5), new_x="LMARGIN", new_y="NEXT")
+        if len(shown) > most:
+            pdf.multi_cell(0, 4, use_font(pdf, f"  ... and {len(shown) - most} more: see kit.json", "", 7.5),
+                           new_x="LMARGIN", new_y="NEXT")
+
+
 def _report_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -> None:
     from fpdf import FPDF
 
@@ -225,6 +260,7 @@ def _report_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -> 
          f"efficiency {100 * t['efficiency']:.1f} %")
     for note in report.get("notes", []):
         line(f"Note: {note}")
+    _remarks_pdf(report.get("import_remarks") or [], pdf)
     if report.get("combined"):
         c = report["combined"]
         line(f"Combining saved {c['saved_metres']:.3f} m against separate markers "
@@ -275,11 +311,13 @@ def assemble_kit(
     markers: dict[int, Marker] | None = None,
     folders: list[str] | None = None,
     log: Callable[[str], None] | None = None,
+    remarks: list[dict] | None = None,
 ) -> KitResult:
     """Nest ``plans`` and write the kit folder ``root/kit_id`` (see the module docstring).
 
     ``markers`` gives markers already nested (by plan index); ``folders`` the folder of each
-    plan's marker (default ``fabrics/<fabric>``); ``combined`` the savings of a combined kit.
+    plan's marker (default ``fabrics/<fabric>``); ``combined`` the savings of a combined kit;
+    ``remarks`` the import remarks of the patterns (:func:`import_remarks`).
     """
     t0 = time.monotonic()
     root = Path(root)
@@ -327,6 +365,7 @@ def assemble_kit(
             },
             "combined": combined,
             "notes": list(notes or []),
+            "import_remarks": list(remarks or []),
             "options": {"time_limit": options.time_limit, "seed": options.seed},
         }
         atomic_write(tmp / "kit.json", json.dumps(report, indent=1) + "\n")
@@ -373,7 +412,7 @@ def build_kit(
     notes = [f"fabric {name!r}: no piece of this order is cut from it" for name in plan.unused_fabrics]
     try:
         return assemble_kit(root, order.id, [order], list(plan.fabrics), options, replace=replace,
-                            notes=notes, log=log)
+                            notes=notes, log=log, remarks=import_remarks(plan))
     except KitcutError as exc:
         if exc.file is None:  # an error of the nesting or the writers: it is this order's
             exc.file = os.fspath(order_file)

@@ -250,3 +250,30 @@ def test_a_piece_wider_than_the_fabric_names_order_fabric_and_piece(orders, tmp_
     assert msg.startswith(f"{orders / 'narrow.toml'}: piece 'A-1001/tee/"), msg
     assert "fabric 'rib' (30 mm wide, 30 mm usable, nap two-way): does not fit the usable width" in msg
     assert not kits.exists() or list(kits.iterdir()) == []
+
+
+def test_import_remarks_reach_the_kit_report(tmp_path):
+    """An unattended batch's assumptions are in the kit: what reading each pattern repaired,
+    assumed or skipped is in kit.json and, repairs and warnings, in kit.pdf."""
+    import ezdxf
+    from pypdf import PdfReader
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_text("Piece Name: Pocket", dxfattribs={"insert": (20, 100), "height": 5})
+    msp.add_point((900, 900))  # outside every piece: skipped
+    doc.saveas(tmp_path / "pocket.dxf")
+    (tmp_path / "o.toml").write_text('[order]\nid = "R-1"\ncustomer = "c"\n[[garments]]\n'
+                                     'pattern = "pocket.dxf"\nsizes = { ONE = 1 }\n[[fabrics]]\n'
+                                     'name = "jersey"\nwidth_mm = 1500\n')
+    build_kit(tmp_path / "o.toml", tmp_path / "K", KitOptions(time_limit=1, formats=()))
+    report = json.loads((tmp_path / "K" / "R-1" / "kit.json").read_text())
+    (r,) = report["import_remarks"]
+    assert (r["order"], r["garment"], r["warnings"], r["skipped"]) == ("R-1", "pocket", 1, 1)
+    assert r["remarks"][0] == "warning: no Quantity text: quantity 1 assumed for Pocket"
+    text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "K" / "R-1" / "kit.pdf").pages)
+    assert "Import remarks (check before cutting)" in text
+    assert "R-1 / pocket (pocket.dxf): 0 repair(s), 1 warning(s), 1 skipped" in text
+    assert "no Quantity text: quantity 1 assumed for Pocket" in text
