@@ -106,6 +106,9 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
         click.echo(f"  {f['name']:<16} {f['width_mm']:g} mm wide: {f['metres']:.3f} m, "
                    f"{100 * f['efficiency']:.1f} %, {f['pieces']} pieces")
     click.echo(f"wrote {result.path}")
+    if result.remarks:
+        click.echo(f"note: reading the patterns made {result.remarks} remark(s) (repairs, warnings): see "
+                   f"{Path(result.path) / 'kit.pdf'}", err=True)
 
 
 @click.command()

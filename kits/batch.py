@@ -75,6 +75,7 @@ class Outcome:
     seconds: float = 0.0
     saved_metres: float | None = None
     builder: str | None = None  # host:pid of the process that built the kit
+    remarks: int = 0  # repairs and warnings reading the patterns (in the kit's report)
 
 
 @dataclass
@@ -223,7 +224,8 @@ def _outcomes_of(job: Job, result: dict) -> list[Outcome]:
                            kit=result.get("kit") or job.kit,
                            metres=result.get("metres", 0.0) if first else 0.0,
                            efficiency=result.get("efficiency"), seconds=result.get("seconds", 0.0),
-                           saved_metres=result.get("saved_metres"), builder=result.get("builder")))
+                           saved_metres=result.get("saved_metres"), builder=result.get("builder"),
+                           remarks=result.get("remarks", 0)))
     return out
 
 
@@ -265,7 +267,8 @@ def run_batch(
         for o in new:
             what = o.message if o.status in ("failed", "busy", "deferred", "skipped") else (
                 f"kit {o.kit}: {o.metres:.3f} m, efficiency {100 * (o.efficiency or 0):.1f} %, "
-                f"{o.seconds:.1f} s, " + (f"built by {o.builder}" if o.builder else o.message))
+                f"{o.seconds:.1f} s, " + (f"built by {o.builder}" if o.builder else o.message)
+                + (f"; {o.remarks} import remark(s): see kit.pdf" if o.remarks else ""))
             log(f"{o.file} ({o.order or '?'}): {o.status}: {what}")
             if on_outcome:
                 on_outcome(o)

@@ -88,6 +88,8 @@ class KitResult:
     seconds: float = 0.0
     saved_metres: float | None = None
     builder: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    #: repairs and warnings made reading the patterns (listed in kit.json and kit.pdf)
+    remarks: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -387,7 +389,8 @@ def assemble_kit(
                      status="built" if built else "exists", fabrics=fabrics,
                      metres=report["totals"]["metres"], efficiency=report["totals"]["efficiency"],
                      pieces=len(cuts), seconds=round(time.monotonic() - t0, 2),
-                     saved_metres=combined["saved_metres"] if combined else None)
+                     saved_metres=combined["saved_metres"] if combined else None,
+                     remarks=sum(r["repairs"] + r["warnings"] for r in remarks or []))
 
 
 def build_kit(

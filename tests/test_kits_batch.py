@@ -248,3 +248,28 @@ def test_a_crashing_order_fails_alone(orders, tmp_path, workers):
     crash = next(o for o in s.outcomes if o.order == "CRASH-1")
     assert "the worker process building it died" in crash.message and s.exit_code == 2
     assert kit_dirs(kits) == ["A-1001", "A-1002"] and hidden_dirs(kits) == []
+
+
+def test_batch_log_and_report_count_the_import_remarks(tmp_path):
+    """The morning's log says which kits were built on assumptions (a quantity assumed...), and
+    the batch report counts them: the details are in each kit's report."""
+    import ezdxf
+
+    from kitcut.kits.batch import BatchOptions, run_batch
+    from kitcut.kits.kit import KitOptions
+
+    orders = tmp_path / "orders"
+    orders.mkdir()
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    doc.modelspace().add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    doc.saveas(orders / "pocket.dxf")
+    (orders / "R-1.toml").write_text('[order]\nid = "R-1"\ncustomer = "c"\n[[garments]]\n'
+                                     'pattern = "pocket.dxf"\nsizes = { ONE = 1 }\n[[fabrics]]\n'
+                                     'name = "jersey"\nwidth_mm = 1500\n')
+    kits = tmp_path / "KITS"
+    run_batch(orders, kits, BatchOptions(isolate=False, kit=KitOptions(time_limit=1, formats=())))
+    log = (kits / "batch.log").read_text()
+    assert "R-1.toml (R-1): done: kit R-1" in log and "; 1 import remark(s): see kit.pdf" in log
+    report = json.loads((kits / "batch-report.json").read_text())
+    assert report["orders"]["R-1.toml"]["remarks"] == 1

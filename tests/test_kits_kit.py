@@ -268,7 +268,8 @@ def test_import_remarks_reach_the_kit_report(tmp_path):
     (tmp_path / "o.toml").write_text('[order]\nid = "R-1"\ncustomer = "c"\n[[garments]]\n'
                                      'pattern = "pocket.dxf"\nsizes = { ONE = 1 }\n[[fabrics]]\n'
                                      'name = "jersey"\nwidth_mm = 1500\n')
-    build_kit(tmp_path / "o.toml", tmp_path / "K", KitOptions(time_limit=1, formats=()))
+    result = build_kit(tmp_path / "o.toml", tmp_path / "K", KitOptions(time_limit=1, formats=()))
+    assert result.remarks == 1  # the warning; a skipped entity is not a remark to check
     report = json.loads((tmp_path / "K" / "R-1" / "kit.json").read_text())
     (r,) = report["import_remarks"]
     assert (r["order"], r["garment"], r["warnings"], r["skipped"]) == ("R-1", "pocket", 1, 1)
