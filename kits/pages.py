@@ -88,7 +88,9 @@ def write_batch_index(root: str | os.PathLike, outcomes: list, summary: dict, *,
                 per_fabric[name] = per_fabric.get(name, 0.0) + metres
         kit = o.kit if report is not None else None
         link = f"{kit}/{KIT_PAGE}" if kit and (root / kit / KIT_PAGE).is_file() else None
-        rows.append({"file": o.file, "order": o.order, "status": o.status, "message": o.message, "kit": kit,
+        remarks = getattr(o, "remarks", 0)
+        message = o.message or (f"{remarks} import remark(s): see kit.pdf" if remarks else "")
+        rows.append({"file": o.file, "order": o.order, "status": o.status, "message": message, "kit": kit,
                      "link": link, "fabrics": fabrics, "metres": o.metres, "efficiency": o.efficiency,
                      "seconds": o.seconds})
     totals = {**summary, "fabrics": {k: round(v, 4) for k, v in per_fabric.items()}}

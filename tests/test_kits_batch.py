@@ -273,3 +273,4 @@ def test_batch_log_and_report_count_the_import_remarks(tmp_path):
     assert "R-1.toml (R-1): done: kit R-1" in log and "; 1 import remark(s): see kit.pdf" in log
     report = json.loads((kits / "batch-report.json").read_text())
     assert report["orders"]["R-1.toml"]["remarks"] == 1
+    assert "1 import remark(s): see kit.pdf" in (kits / "index.html").read_text()  # the morning's page
