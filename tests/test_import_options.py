@@ -234,3 +234,13 @@ def test_order_import_options_as_on_the_command_line(tmp_path):
         with pytest.raises(OrderError) as info:
             load_order(tmp_path / "o.toml")
         assert words in str(info.value), str(info.value)
+
+
+def test_a_mark_layer_outside_every_piece_is_skipped_not_an_open_cut_line(tmp_path):
+    """Lines of a layer given a mark role that lie outside every piece are reported unused; a
+    closed one is not taken for a cut line left open (it used to be 'a gap of 0.000 mm')."""
+    path = save(_odd_doc(), tmp_path)
+    pat = read_pattern(path, layers=LayerRoles({"L1": "internal"}))
+    assert sorted(p.name for p in pat.pieces) == ["L13#1", "L13#2", "L5"]  # what is left to cut
+    assert any("line on layer L1 (internal, --layer) outside every piece; not used" in str(e)
+               for e in pat.report.skipped)

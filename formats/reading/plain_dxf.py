@@ -291,6 +291,11 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         src = ", ".join(ch.sources)
         if not found:
             L = ch.length
+            if layer_roles.role(layer) in _MARK_ROLES:  # the user said these are marks, not cut lines
+                if final:
+                    fixer.report.skip(f"line on layer {layer} ({layer_roles.role(layer)}, "
+                                      f"{layer_roles.where}) outside every piece; not used", entity=src)
+                continue
             if final and len(pts) >= 3 and ch.end_gap <= 0.25 * L:
                 raise gap_error([ch], fixer, f"outline on layer {layer}", tol, "cut line")
             if final:
