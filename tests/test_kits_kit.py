@@ -278,3 +278,6 @@ def test_import_remarks_reach_the_kit_report(tmp_path):
     assert "Import remarks (check before cutting)" in text
     assert "R-1 / pocket (pocket.dxf): 0 repair(s), 1 warning(s), 1 skipped" in text
     assert "no Quantity text: quantity 1 assumed for Pocket" in text
+    page = (tmp_path / "K" / "R-1" / "kit.html").read_text()
+    assert '<h2 id="import-remarks">Import remarks</h2>' in page
+    assert "<li>warning: no Quantity text: quantity 1 assumed for Pocket</li>" in page

@@ -82,6 +82,15 @@ def kit_page(report: dict, markers: Sequence[dict], picklist: Sequence[dict], fi
                    f"markers ({c['separate_metres']:.3f} m).</p>")
     for note in report.get("notes") or []:
         out.append(f'<p class="muted">Note: {h(note)}</p>')
+    remarks = report.get("import_remarks") or []
+    if remarks:
+        out.append('<h2 id="import-remarks">Import remarks</h2><p class="muted">What reading the patterns '
+                   "repaired, assumed or left out: check before cutting.</p>")
+        for r in remarks:
+            items = "".join(f"<li>{h(m)}</li>" for m in r["remarks"] if not m.startswith("skipped:"))
+            out.append(f'<p><b>{h(r["order"])} / {h(r["garment"])}</b> ({h(r["pattern"] or "")}): '
+                       f'{r["repairs"]} repair(s), {r["warnings"]} warning(s), {r["skipped"]} skipped '
+                       f"(every one in kit.json)</p>" + (f"<ul>{items}</ul>" if items else ""))
     rows = []
     for m in markers:
         f = m["fabric"]
