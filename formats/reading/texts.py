@@ -114,17 +114,12 @@ def parse_texts(text: str) -> list[tuple[str, str]]:
     ([('annotation', 'cut on fold\\nkeep nap')], [])
     """
     lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if len(lines) == 1:
-        kv = parse_text(lines[0])
-        if kv and kv[0] == "quantity" and ON_FOLD.search(lines[0]) and not _KEY_VALUE.match(lines[0]):
-            return [kv, ("annotation", lines[0].strip())]  # ``Cut 1 on fold``: its count, and the fold
-        return [kv] if kv else []
     out: list[list[str]] = []
     for line in lines:
         kv = parse_text(line)
         if kv:
             out.append([kv[0], kv[1]])
-            if kv[0] == "quantity" and ON_FOLD.search(line) and not _KEY_VALUE.match(line):
+            if _CUT.match(line) and ON_FOLD.search(line):  # ``Cut 1 on fold``: its count, and the fold
                 out.append(["annotation", line.strip()])
         elif out and line.strip():
             out[-1][1] = f"{out[-1][1]}\n{line.strip()}" if out[-1][1] else line.strip()
