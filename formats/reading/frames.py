@@ -46,12 +46,12 @@ def _rectangle(poly) -> bool:
 
 
 def find_frames(rings: list, polys: list, role: list, parent: list, names: np.ndarray,
-                texts: np.ndarray, is_frame=None) -> set[int]:
+                texts: np.ndarray, is_frame) -> set[int]:
     """The rings (indices into ``rings``: ``(area, ring, layer)``, with their prepared
     ``polys``) that are frames, among those ``role`` calls pieces; ``parent`` is the ring each
     ring lies in. ``names`` are the points (mm) of name texts, ``texts`` of every text;
-    ``is_frame(layer)`` tells a frame layer (default: by its name, :data:`FRAME_LAYER`)."""
-    is_frame = is_frame or (lambda layer: bool(FRAME_LAYER.search(layer)))
+    ``is_frame(layer)`` tells a frame layer (by its name, :data:`FRAME_LAYER`, unless the user
+    gave the layer a role)."""
     kids: dict[int, list[int]] = {}
     for j, (par, r) in enumerate(zip(parent, role, strict=True)):
         if par >= 0 and r == "cut":

@@ -59,6 +59,8 @@ _DRILL_LAYER = re.compile(r"drill|hole|bohr|perc|^13$", re.I)
 #: Layers whose circles are drill marks (the drill's hole), not cut-outs.
 _DRILL_MARK = re.compile(r"drill|bohr|perc", re.I)
 _TOO_DEEP = "INSERT nested too deep; not used"
+#: AAMA's notch layers (4, and 80-83 for the shaped kinds) in a drawing whose blocks were exploded.
+_NOTCH_LAYER = re.compile("^(?:4|" + "|".join(NOTCH_LAYER_KINDS) + ")$")
 #: A text alone inside a piece that can be its name: letters first, no more than 40 characters.
 _BARE_NAME = re.compile(r"^[^\W\d_][\w .\-/()&+#']{0,39}$")
 #: A notch drawn as a line is at most this long (mm).
@@ -261,12 +263,8 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         side = float(np.ptp(rings[i][1], axis=0).max())
         return i if polys[i].distance(Point(p)) <= max(25.0, 0.25 * side) else None
 
-    # AAMA's layer numbers (7 grain, 6 fold, 13 drills, 4 notches) name marks in a drawing whose
-    # blocks were exploded; a numbered layer that holds pieces is a size layer (Optitex: 1..8)
-
     def marks_layer(layer: str, names, role: str) -> bool:
-        guess = bool(names.search(layer)) and not (layer.isdigit() and layer in piece_layers)
-        return layer_roles.means(layer, role, guess)
+        return layer_roles.means(layer, role, _named(layer, names, piece_layers))
 
     free_lines: dict[int, list] = {}
     bars = []  # short free straight lines: the bar of a T notch, or an internal line
@@ -407,8 +405,7 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         if final and found and marks_layer(layer, _DRILL_LAYER, "drill"):
             for i in found:
                 raws[i].drills.append((float(p[0, 0]), float(p[0, 1]), abs(z) * scale, describe(e)))
-        elif final and found and layer_roles.means(
-                layer, "notch", (layer == "4" or layer in NOTCH_LAYER_KINDS) and layer not in piece_layers):
+        elif final and found and marks_layer(layer, _NOTCH_LAYER, "notch"):
             # a notch as a POINT on the AAMA notch layers (an AAMA drawing whose blocks were
             # exploded): its depth in z, its width in the thickness, its direction in the angle
             angle = e.dxf.get("angle", None)
@@ -628,13 +625,20 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     return raws, style, unit, rule
 
 
-def _name_role(layer: str) -> str | None:
+def _named(layer: str, names: re.Pattern, piece_layers) -> bool:
+    """``layer`` is named for the marks of ``names``. AAMA's layer numbers (7 grain, 6 fold,
+    13 drills, 4 notches) name marks in a drawing whose blocks were exploded; a numbered layer
+    that holds pieces is a size layer (Optitex numbers its sizes 1..8)."""
+    return bool(names.search(layer)) and not (layer.isdigit() and layer in piece_layers)
+
+
+def _name_role(layer: str, piece_layers) -> str | None:
     """The role the reader gives ``layer`` from its name alone (None: by what it holds)."""
     for role, rx in (("sew", SEW_LAYER), ("grain", GRAIN_LAYER), ("fold", FOLD_LAYER),
-                     ("drill", _DRILL_LAYER), ("frame", FRAME_LAYER)):
-        if rx.search(layer):
+                     ("drill", _DRILL_LAYER), ("frame", FRAME_LAYER), ("notch", _NOTCH_LAYER)):
+        if _named(layer, rx, piece_layers):
             return role
-    return "notch" if layer == "4" or layer in NOTCH_LAYER_KINDS else None
+    return None
 
 
 def _record_layers(held: dict, raws: list, layers: LayerRoles, report) -> None:
@@ -644,9 +648,7 @@ def _record_layers(held: dict, raws: list, layers: LayerRoles, report) -> None:
         pieces[r.layer] = pieces.get(r.layer, 0) + 1
     for name in sorted(held, key=str.casefold):
         given = layers.role(name)
-        guess = None if given else _name_role(name)
-        if guess and name.isdigit() and pieces.get(name):
-            guess = None  # a numbered layer holding pieces is a size layer, not AAMA's mark layer
+        guess = None if given else _name_role(name, pieces)
         by = layers.where if given else ("name" if guess else None)
         report.layers[name] = {"entities": dict(sorted(held[name].items())), "pieces": pieces.get(name, 0),
                                "role": given or guess, "by": by}

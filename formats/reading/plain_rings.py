@@ -94,14 +94,14 @@ def close_outline_gaps(rings: list, opens: list, tol: float, fixer: Fixer) -> tu
     return rings + [(abs(ring_area(c.points)), c.points, layer) for c, layer, _ in taken], kept
 
 
-def roles(rings: list, polys: list, frames: set[int], is_sew=None) -> tuple[list[str], list[int]]:
+def roles(rings: list, polys: list, frames: set[int], is_sew) -> tuple[list[str], list[int]]:
     """The role of each ring ("piece", "sew", "cut", or "frame" for those in ``frames``) and
     the ring it lies in (-1 for none): the smallest containing ring, on the same layer first.
     A ring in a piece is its sew line when it runs along the cut line on the same layer, or on
     a sew layer (:data:`SEW_LAYER`); else a cut-out. A ring in a cut-out is a piece again. On
     another layer, a ring covering half of a piece is not its cut-out: graded sizes drawn on
-    their own layers overlap. ``is_sew(layer)`` tells a sew layer (default: by its name)."""
-    is_sew = is_sew or (lambda layer: bool(SEW_LAYER.search(layer)))
+    their own layers overlap. ``is_sew(layer)`` tells a sew layer (by its name,
+    :data:`SEW_LAYER`, unless the user gave the layer a role)."""
     role: list[str] = []
     parent: list[int] = []
     for i, (area, r, layer) in enumerate(rings):
