@@ -113,9 +113,10 @@ class Garment:
     #: :mod:`kitcut.formats.reading.layer_roles`)
     layers: tuple[tuple[str, str], ...] = ()
     #: import options as on the command line: ``--repair``, ``--keep-folded``, ``--tolerance``
+    #: (``None``: not given, the reader's default)
     repair: bool = False
     keep_folded: bool = False
-    tolerance_mm: float = 0.1
+    tolerance_mm: float | None = None
 
 
 @dataclass(frozen=True)
@@ -365,7 +366,7 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
         flags[key] = g.get(key, False)
         if not isinstance(flags[key], bool):
             c.fail(f"{where}.{key}", f"must be true or false, got {flags[key]!r}")
-    tolerance = c.number(g, "tolerance_mm", where, default=0.1, positive=True, hi=10.0)
+    tolerance = c.number(g, "tolerance_mm", where, positive=True, hi=10.0) if "tolerance_mm" in g else None
     return Garment(name=name, pattern=path, sizes=out, units=units, quantities=quantities, encoding=encoding,
                    match=match, rules=rules, layers=layers, tolerance_mm=tolerance, **flags)
 

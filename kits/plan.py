@@ -107,11 +107,12 @@ def shrink_piece(piece: Piece, shrinkage_pct: tuple[float, float]) -> Piece:
 
 def _default_reader(path: Path, units: str | None, sizes=None, *, encoding: str | None = None,
                     rules=False, layers=None, repair: bool = False, keep_folded: bool = False,
-                    tolerance_mm: float = 0.1) -> Pattern:
+                    tolerance_mm: float | None = None) -> Pattern:
     from kitcut.formats.reading.read import read_pattern
 
+    extra = {} if tolerance_mm is None else {"tolerance": tolerance_mm}
     return read_pattern(path, units=units, sizes=sizes, encoding=encoding, rules=rules, layers=layers,
-                        repair=repair, unfold=not keep_folded, tolerance=tolerance_mm)
+                        repair=repair, unfold=not keep_folded, **extra)
 
 
 def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[str, int]]:
@@ -137,7 +138,7 @@ def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[s
                  **({"rules": g.rules} if g.rules else {}),
                  **({"layers": g.layers} if g.layers else {}),
                  **{k: v for k, v in (("repair", g.repair), ("keep_folded", g.keep_folded)) if v},
-                 **({"tolerance_mm": g.tolerance_mm} if g.tolerance_mm != 0.1 else {})}
+                 **({"tolerance_mm": g.tolerance_mm} if g.tolerance_mm is not None else {})}
         pattern = reader(g.pattern, g.units, **extra)
     have = pattern.size_names
     wanted: dict[str, int] = {}
