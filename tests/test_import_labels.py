@@ -286,3 +286,42 @@ def test_on_fold_label_without_a_fold_line_is_reported(tmp_path, fold):
     (p,) = pat.pieces
     assert (p.name, p.annotations, p.unfolded) == ("BACK", ("PLACE ON FOLD",), fold)
     assert any("labelled 'PLACE ON FOLD' but no fold line" in str(w) for w in pat.report.warnings) != fold
+
+
+def test_pieces_of_one_size_sharing_a_name_are_told_apart(tmp_path):
+    """Two different pieces labelled ``Pocket`` in one size are two pieces for the cutting room:
+    the one drawn further right is ``Pocket#2`` (reported), and neither takes the other's
+    Quantity text as the sizes of one name do. Over two sizes the names pair up size by size; an
+    AAMA file whose blocks repeat a name is told apart the same way, past a name in use, and a
+    copy of a piece (turned) keeps its name. Nothing is dropped."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for size, dy in (("S", 0), ("M", 300)):
+        for i, (name, qty, w) in enumerate((("Front", None, 100), ("Pocket", "2", 40), ("Pocket", None, 60))):
+            x = 200 * i
+            msp.add_lwpolyline([(x, dy), (x + w, dy), (x + w, dy + 50), (x, dy + 50)], close=True)
+            msp.add_text(f"Piece Name: {name}", dxfattribs={"insert": (x + 2, dy + 30), "height": 3})
+            msp.add_text(f"Size: {size}", dxfattribs={"insert": (x + 2, dy + 20), "height": 3})
+            if qty:
+                msp.add_text(f"Quantity: {qty}", dxfattribs={"insert": (x + 2, dy + 10), "height": 3})
+    pat = read_pattern(save(doc, tmp_path, "plain.dxf"))
+    got = sorted((p.size, p.name, p.quantity, round(p.area)) for p in pat.pieces)
+    assert got == [("M", "Front", 1, 5000), ("M", "Pocket", 2, 2000), ("M", "Pocket#2", 1, 3000),
+                   ("S", "Front", 1, 5000), ("S", "Pocket", 2, 2000), ("S", "Pocket#2", 1, 3000)]
+    told = sorted(str(w) for w in pat.report.warnings if "have this name" in str(w))
+    assert told == [
+        f"warning: piece 'Pocket': 2 different pieces of size {s} have this name: told apart as Pocket, "
+        "Pocket#2 (name them apart in the CAD)" for s in ("M", "S")]
+    assert not any("Quantity text only in" in str(w) for w in pat.report.warnings)
+
+    doc = aama_doc()
+    add_piece(doc, "A1", [RECT], closed=True, texts=["Piece Name: Cuff", "Quantity: 2"])
+    add_piece(doc, "A2", [[(x * 2, y) for x, y in RECT]], closed=True, texts=["Piece Name: Cuff"],
+              insert=(0, 200))
+    add_piece(doc, "A3", [RECT], closed=True, texts=["Piece Name: Cuff#2"], insert=(0, 400))
+    add_piece(doc, "A4", [RECT], closed=True, texts=["Piece Name: Cuff", "Quantity: 1"], insert=(500, 0),
+              rotation=90)
+    pat = read_pattern(save(doc, tmp_path, "aama.dxf"))
+    got = sorted((p.name, p.quantity, round(p.area)) for p in pat.pieces)
+    assert got == [("Cuff", 1, 5000), ("Cuff", 2, 5000), ("Cuff#2", 1, 5000), ("Cuff#3", 1, 10000)]

@@ -7,6 +7,7 @@ damaged files such as CLO's), tells AAMA block files from plain drawings, decide
 
 from __future__ import annotations
 
+import math
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -42,7 +43,7 @@ from kitcut.limits import check as check_limit
 from kitcut.limits import current as current_limits
 from kitcut.model import ImportReport, Pattern
 
-__all__ = ["read_dxf", "open_dxf", "looks_like_dxf", "resolve_units", "assign_quantities"]
+__all__ = ["read_dxf", "open_dxf", "looks_like_dxf", "resolve_units", "distinct_names", "assign_quantities"]
 
 
 def looks_like_dxf(head: bytes) -> bool:
@@ -224,6 +225,80 @@ def resolve_units(user: str | None, header_code, units_text: str | None, *, file
         report.warn(f"$INSUNITS says {hdr} but the Units text says {txt}: {pick} used ({why})")
         return pick, ("$INSUNITS" if pick == hdr else "Units text")
     return declared[0] if declared else (None, None)
+
+
+def distinct_names(raws: list[RawPiece], report: ImportReport) -> None:
+    """Different pieces of one size sharing a name are told apart, from left to right as drawn,
+    as ``NAME``, ``NAME#2``, ... (reported).
+
+    The pieces of a size are what the cutting room sorts by name, and the other sizes of a name
+    take its Quantity text (:func:`assign_quantities`): two different pockets both labelled
+    ``Pocket`` would be one piece to both. Copies of one outline (a block inserted twice, a
+    piece drawn again turned or mirrored) are the same piece and keep the name."""
+    groups: dict[tuple[str, str], list[RawPiece]] = defaultdict(list)
+    for r in raws:
+        groups[(r.name, r.texts.get("size") or "")].append(r)
+    taken = defaultdict(set)  # size -> names in use
+    for name, size in groups:
+        taken[size].add(name)
+    for (name, size), group in list(groups.items()):
+        if len(group) < 2:
+            continue
+        kinds: list[tuple[tuple[float, float], list[RawPiece]]] = []
+        for r in sorted(group, key=_leftmost):
+            sig = _shape(r)
+            same = next((k for k in kinds if _alike(k[0], sig)), None)
+            if same is None:
+                kinds.append((sig, [r]))
+            else:
+                same[1].append(r)
+        if len(kinds) < 2:
+            continue
+        given = [name]
+        k = 1
+        for _, rs in kinds[1:]:
+            k += 1
+            while f"{name}#{k}" in taken[size]:
+                k += 1
+            for r in rs:
+                r.texts["name"] = f"{name}#{k}"
+            taken[size].add(f"{name}#{k}")
+            given.append(f"{name}#{k}")
+        where = f" of size {size}" if size else ""
+        report.warn(f"{len(kinds)} different pieces{where} have this name: told apart as "
+                    f"{', '.join(given)} (name them apart in the CAD)", piece=name)
+
+
+def _parts(r: RawPiece) -> list[np.ndarray]:
+    return [np.asarray(part[0], dtype=float)[:, :2] for part in r.boundary if len(part[0])]
+
+
+def _leftmost(r: RawPiece) -> tuple[float, float]:
+    parts = _parts(r)
+    if not parts:
+        return (math.inf, math.inf)
+    lo = np.concatenate(parts).min(axis=0)
+    return (float(lo[0]), float(lo[1]))
+
+
+def _shape(r: RawPiece) -> tuple[float, float]:
+    """(convex hull area, length of the cut line) of a raw outline: the same for its copies
+    moved, turned or mirrored, whatever order its parts are drawn in."""
+    from shapely.geometry import MultiPoint
+
+    parts = [(np.asarray(pts, dtype=float)[:, :2], closed) for pts, closed, _ in r.boundary if len(pts)]
+    if not parts:
+        return (0.0, 0.0)
+    hull = MultiPoint(np.concatenate([arr for arr, _ in parts])).convex_hull.area
+    length = 0.0
+    for arr, closed in parts:
+        ring = np.vstack([arr, arr[:1]]) if closed else arr
+        length += float(np.hypot(*np.diff(ring, axis=0).T).sum())
+    return (hull, length)
+
+
+def _alike(a: tuple[float, float], b: tuple[float, float], rel: float = 0.01) -> bool:
+    return all(abs(x - y) <= rel * max(abs(x), abs(y), 1e-9) for x, y in zip(a, b, strict=True))
 
 
 def assign_quantities(raws: list[RawPiece], report: ImportReport) -> None:
@@ -496,6 +571,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                 layers=layers)
             scale = 1.0  # plain pieces are already in mm
         _check_total_vertices(raws, file)
+        distinct_names(raws, report)
         assign_quantities(raws, report)
         if all_sizes is None:
             all_sizes = _sizes_of(raws)
