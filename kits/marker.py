@@ -84,9 +84,12 @@ def build_instance(pattern: Pattern, rules: Rules) -> tuple[Instance, tuple[Item
             )
             sources.append(ItemSource(index, flag, copies))
     if not items:
-        raise RulesError("no piece to nest: every piece has quantity 0 (the file says it is not cut); give "
-                         "quantities with --quantity NAME=N, or --quantity '*=1' for one of each",
-                         file=pattern.source)
+        given = sum(p.quantity_rule == "option" for p in pattern.pieces)
+        why = "the file says it is not cut" if not given else (
+            "as the quantities given say" if given == len(pattern.pieces) else
+            f"{given} by the quantities given, {len(pattern.pieces) - given} by the file")
+        raise RulesError(f"no piece to nest: every piece has quantity 0 ({why}); give quantities with "
+                         "--quantity NAME=N, or --quantity '*=1' for one of each", file=pattern.source)
     instance = Instance(
         items=tuple(items),
         width=float(rules.width),

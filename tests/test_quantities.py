@@ -135,6 +135,19 @@ def test_quantities_on_the_command_line(zero_file, tmp_path):
     assert json.loads(r.stdout)["pieces"] == 2 * 4
     r = nest("info", str(zero_file), "--quantity", "Front")
     assert r.returncode == 2 and "--quantity: 'Front': write NAME=N" in r.stderr
+    # nothing left to cut: says whether the file or the quantities given made it so
+    cases = ((["--quantity", "Back=0", "--quantity", "Sleeve=0"], "4 by the quantities given, 2 by the file"),
+             (["--quantity", "*=0", "--quantity", "Sleeve=0"], "as the quantities given say"))
+    for args, why in cases:
+        r = nest(str(zero_file), *args, "--time", "1", "--workers", "1", "-o", str(tmp_path / "none"))
+        assert r.returncode == 2 and r.stderr.strip() == (
+            f"nest: error: {zero_file}: no piece to nest: every piece has quantity 0 ({why}); give "
+            "quantities with --quantity NAME=N, or --quantity '*=1' for one of each")
+        assert not (tmp_path / "none").exists()
+    write_aama(Pattern((Piece("Lining", [(0, 0), (300, 0), (300, 200), (0, 200)], quantity=0),), style="Z"),
+               tmp_path / "lining.dxf")
+    r = nest(str(tmp_path / "lining.dxf"), "--time", "1", "--workers", "1", "-o", str(tmp_path / "none"))
+    assert r.returncode == 2 and "every piece has quantity 0 (the file says it is not cut)" in r.stderr
 
 
 ORDER = """[order]
