@@ -348,7 +348,7 @@ def test_plain_half_piece_on_a_fold_layer_is_unfolded(tmp_path, layer):
                                              ("linea de hilo", True), ("Linha do fio", True), ("纱向", True),
                                              ("profile", False)])
 def test_grain_layer_names_in_the_languages_of_pattern_cad(layer, is_grain):
-    from kitcut.formats.reading.plain_dxf import GRAIN_LAYER
+    from kitcut.formats.reading.layer_names import GRAIN_LAYER
 
     assert bool(GRAIN_LAYER.search(layer)) == is_grain
 

@@ -7,9 +7,7 @@ damaged files such as CLO's), tells AAMA block files from plain drawings, decide
 
 from __future__ import annotations
 
-import math
 import os
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +24,17 @@ from kitcut.formats.reading.grade_sizes import (
     report_unused_marks,
     resolve_rules,
 )
+from kitcut.formats.reading.labels import assign_quantities, distinct_names
 from kitcut.formats.reading.other_files import describe_other
 from kitcut.formats.reading.outline import Fixer, LoopRule
+from kitcut.formats.reading.piece_checks import (
+    check_coordinates,
+    check_fold_labels,
+    check_total_vertices,
+    check_vertices,
+    simplify,
+)
 from kitcut.formats.reading.sizes import keep_sizes, select_sizes
-from kitcut.formats.reading.texts import ON_FOLD, parse_quantity_text
 from kitcut.formats.reading.units import (
     MM_PER_UNIT,
     insunits_name,
@@ -38,12 +43,11 @@ from kitcut.formats.reading.units import (
     size_check,
     units_text_name,
 )
-from kitcut.limits import LimitError, simplify_ring
+from kitcut.limits import LimitError
 from kitcut.limits import check as check_limit
-from kitcut.limits import current as current_limits
 from kitcut.model import ImportReport, Pattern
 
-__all__ = ["read_dxf", "open_dxf", "looks_like_dxf", "resolve_units", "distinct_names", "assign_quantities"]
+__all__ = ["read_dxf", "open_dxf", "looks_like_dxf", "resolve_units"]
 
 
 def looks_like_dxf(head: bytes) -> bool:
@@ -227,127 +231,6 @@ def resolve_units(user: str | None, header_code, units_text: str | None, *, file
     return declared[0] if declared else (None, None)
 
 
-def distinct_names(raws: list[RawPiece], report: ImportReport) -> None:
-    """Different pieces of one size sharing a name are told apart, from left to right as drawn,
-    as ``NAME``, ``NAME#2``, ... (reported).
-
-    The pieces of a size are what the cutting room sorts by name, and the other sizes of a name
-    take its Quantity text (:func:`assign_quantities`): two different pockets both labelled
-    ``Pocket`` would be one piece to both. Copies of one outline (a block inserted twice, a
-    piece drawn again turned or mirrored) are the same piece and keep the name."""
-    groups: dict[tuple[str, str], list[RawPiece]] = defaultdict(list)
-    for r in raws:
-        groups[(r.name, r.texts.get("size") or "")].append(r)
-    taken = defaultdict(set)  # size -> names in use
-    for name, size in groups:
-        taken[size].add(name)
-    for (name, size), group in list(groups.items()):
-        if len(group) < 2:
-            continue
-        kinds: list[tuple[tuple[float, float], list[RawPiece]]] = []
-        for r in sorted(group, key=_leftmost):
-            sig = _shape(r)
-            same = next((k for k in kinds if _alike(k[0], sig)), None)
-            if same is None:
-                kinds.append((sig, [r]))
-            else:
-                same[1].append(r)
-        if len(kinds) < 2:
-            continue
-        given = [name]
-        k = 1
-        for _, rs in kinds[1:]:
-            k += 1
-            while f"{name}#{k}" in taken[size]:
-                k += 1
-            for r in rs:
-                r.texts["name"] = f"{name}#{k}"
-            taken[size].add(f"{name}#{k}")
-            given.append(f"{name}#{k}")
-        where = f" of size {size}" if size else ""
-        report.warn(f"{len(kinds)} different pieces{where} have this name: told apart as "
-                    f"{', '.join(given)} (name them apart in the CAD)", piece=name)
-
-
-def _parts(r: RawPiece) -> list[np.ndarray]:
-    return [np.asarray(part[0], dtype=float)[:, :2] for part in r.boundary if len(part[0])]
-
-
-def _leftmost(r: RawPiece) -> tuple[float, float]:
-    parts = _parts(r)
-    if not parts:
-        return (math.inf, math.inf)
-    lo = np.concatenate(parts).min(axis=0)
-    return (float(lo[0]), float(lo[1]))
-
-
-def _shape(r: RawPiece) -> tuple[float, float]:
-    """(convex hull area, length of the cut line) of a raw outline: the same for its copies
-    moved, turned or mirrored, whatever order its parts are drawn in."""
-    from shapely.geometry import MultiPoint
-
-    parts = [(np.asarray(pts, dtype=float)[:, :2], closed) for pts, closed, _ in r.boundary if len(pts)]
-    if not parts:
-        return (0.0, 0.0)
-    hull = MultiPoint(np.concatenate([arr for arr, _ in parts])).convex_hull.area
-    length = 0.0
-    for arr, closed in parts:
-        ring = np.vstack([arr, arr[:1]]) if closed else arr
-        length += float(np.hypot(*np.diff(ring, axis=0).T).sum())
-    return (hull, length)
-
-
-def _alike(a: tuple[float, float], b: tuple[float, float], rel: float = 0.01) -> bool:
-    return all(abs(x - y) <= rel * max(abs(x), abs(y), 1e-9) for x, y in zip(a, b, strict=True))
-
-
-def assign_quantities(raws: list[RawPiece], report: ImportReport) -> None:
-    """Quantity, Category and Fabric texts: parsed, and shared between the sizes of a piece.
-
-    AccuMark writes them in the sample-size block only; the other sizes of the same piece name
-    take them (reported). ``a,b`` is ``a`` as drawn plus ``b`` mirrored."""
-    by_name: dict[str, list[RawPiece]] = defaultdict(list)
-    for r in raws:
-        by_name[r.name].append(r)
-    missing = []
-    for name, group in by_name.items():
-        for key in ("quantity", "category", "material"):
-            donors = [r for r in group if r.texts.get(key)]
-            takers = [r for r in group if not r.texts.get(key)]
-            if donors and takers:
-                for r in takers:
-                    r.texts[key] = donors[0].texts[key]
-                if key == "quantity":
-                    report.warn(f"Quantity text only in {len(donors)} of {len(group)} sizes "
-                                f"(size {donors[0].texts.get('size', '?')}): used for the other sizes",
-                                piece=name)
-        zero = False
-        for r in group:
-            q = r.texts.get("quantity")
-            if q:
-                try:
-                    r.quantity, r.flipped = parse_quantity_text(q)
-                except ValueError:
-                    report.warn(f"unreadable Quantity text {q!r}: 1 assumed", piece=name)
-                    r.quantity, r.flipped = 1, None
-                    r.quantity_rule = "assumed"
-            elif r.inserts:
-                r.quantity = r.inserts[0]
-                r.flipped = r.inserts[1] or None
-                r.quantity_rule = "blocks"
-            else:
-                r.quantity, r.flipped = 1, None
-                r.quantity_rule = "assumed"
-                if name not in missing:
-                    missing.append(name)
-            zero = zero or r.quantity == 0
-        if zero:
-            report.warn("Quantity 0: the file says this piece is not cut; kept with quantity 0", piece=name)
-    if missing:
-        shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
-        report.warn(f"no Quantity text: quantity 1 assumed for {shown}")
-
-
 def _extent(raws: list[RawPiece]) -> float:
     best = 0.0
     for r in raws:
@@ -373,22 +256,6 @@ def _paper_space(doc) -> str:
     return f" (the drawing is in paper space: {where}; kitcut reads model space, move it there in the CAD)"
 
 
-def _label(r: RawPiece) -> str:
-    return f"{r.name} ({r.texts['size']})" if r.texts.get("size") else r.name
-
-
-def _check_total_vertices(raws: list[RawPiece], file: str) -> None:
-    """The vertex cap on the cut lines of all pieces as drawn (before any work on them)."""
-    total = sum(len(p) for r in raws for p, _, _ in r.boundary)
-    check_limit("max_vertices", total, file=file, what="cut-line vertices of all pieces")
-
-
-def _check_vertices(r: RawPiece, file: str) -> None:
-    """The vertex cap on one piece's cut line as drawn (before any work on it)."""
-    n = sum(len(p) for p, _, _ in r.boundary)
-    check_limit("max_outline_vertices", n, file=file, piece=_label(r), what="cut-line vertices")
-
-
 def _sizes_of(raws: list[RawPiece]) -> tuple[str, ...]:
     out: list[str] = []
     for r in raws:
@@ -396,88 +263,6 @@ def _sizes_of(raws: list[RawPiece]) -> tuple[str, ...]:
         if s and s not in out:
             out.append(s)
     return tuple(out)
-
-
-#: Coordinates beyond this (mm) are not a garment: rejected like NaN and infinity.
-MAX_COORD_MM = 1e9
-
-
-def _check_coordinates(r: RawPiece, scale: float, file: str) -> None:
-    """:class:`GeometryError` naming the piece when a coordinate is NaN, infinite or beyond
-    ±1e9 mm (after scaling), before any geometry is built from it."""
-    parts = [("cut line", p) for p, _, _ in r.boundary] + [("cut-out", p) for p, _, _ in r.cutouts]
-    parts += [("internal line", p) for p, _, _ in r.internal] + [("sew line", p) for p, _, _ in r.sew]
-    parts += [("fold line", p) for p, _ in r.fold] + [("grain line", p) for p, _ in r.grain]
-    parts += [("notch", [(n.x, n.y)]) for n in r.notches]
-    parts += [("notch", n.line) for n in r.notches if n.line is not None]
-    parts += [("drill hole", [(d[0], d[1])]) for d in r.drills]
-    for what, pts in parts:
-        a = np.asarray(pts, dtype=np.float64)
-        if a.size == 0:
-            continue
-        with np.errstate(all="ignore"):
-            bad = ~(np.abs(a * scale) <= MAX_COORD_MM)
-        if bad.any():
-            v = a[bad][0]
-            raise GeometryError(f"{what} has a coordinate that is not a usable number ({float(v):g} "
-                                f"drawing units; NaN, infinite or beyond ±{MAX_COORD_MM:g} mm)",
-                                file=file, piece=_label(r))
-
-
-def _simplify(piece, tolerance: float, fixer: Fixer):
-    """An outline over ``max_piece_vertices`` simplified within ``tolerance`` (a repair)."""
-    from dataclasses import replace
-
-    cap = current_limits().max_piece_vertices
-    got = simplify_ring(piece.outline, tolerance, cap)
-    if got is None:
-        if cap and len(piece.outline) > cap:
-            fixer.report.warn(f"outline has {len(piece.outline):,} vertices (over max_piece_vertices = "
-                              f"{cap:,}) and cannot be simplified within {tolerance:g} mm: kept as drawn",
-                              piece=piece.label)
-        return piece
-    pts, dev = got
-    fixer.repair(f"outline of {len(piece.outline):,} vertices simplified to {len(pts):,} (largest change "
-                 f"{dev:.3f} mm <= tolerance {tolerance:g} mm; limit max_piece_vertices = {cap:,})",
-                 piece=piece.label)
-    return replace(piece, outline=pts)
-
-
-def _mirror_symmetric(piece, rel: float = 0.01) -> bool:
-    """The outline is its own mirror image (within ``rel`` of its area) about an axis through its
-    centroid: across or along its grain, or its drawing's x or y axis."""
-    import math
-
-    from shapely import affinity
-    from shapely.geometry import Polygon
-
-    poly = Polygon(piece.outline)
-    if not poly.is_valid or poly.area <= 0:
-        return False
-    c = poly.centroid
-    angles = {0.0, 90.0}
-    if piece.grain is not None:
-        angles |= {piece.grain.angle_deg % 180.0, (piece.grain.angle_deg + 90.0) % 180.0}
-    for a in angles:
-        t = math.radians(2.0 * a)  # reflection about the line through c at angle a
-        m = [math.cos(t), math.sin(t), math.sin(t), -math.cos(t), 0.0, 0.0]
-        img = affinity.translate(affinity.affine_transform(affinity.translate(poly, -c.x, -c.y), m), c.x, c.y)
-        if poly.symmetric_difference(img).area <= rel * poly.area:
-            return True
-    return False
-
-
-def _check_fold_labels(pieces, report: ImportReport) -> None:
-    """A piece labelled as cut on the fold (``Cut 1 on fold``, ``PLACE ON FOLD``) that has no
-    fold line may be a half: nesting it as drawn would leave half the piece out of the kit."""
-    for p in pieces:
-        if p.folded or p.unfolded:
-            continue
-        label = next((a for a in p.annotations if ON_FOLD.search(a)), None)
-        if label is not None and not _mirror_symmetric(p):  # a symmetric piece is drawn whole
-            report.warn(f"labelled {label!r} but no fold line is drawn: nested as drawn; if it is a half, "
-                        "draw its fold line (AAMA layer 6, or a layer named FOLD) or cut it on a folded "
-                        "spread", piece=p.label)
 
 
 def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
@@ -570,7 +355,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                 doc, unit=unit, rule=rule, tolerance=tolerance, fixer=fixer, skips=skips, file=file,
                 layers=layers)
             scale = 1.0  # plain pieces are already in mm
-        _check_total_vertices(raws, file)
+        check_total_vertices(raws, file)
         distinct_names(raws, report)
         assign_quantities(raws, report)
         if all_sizes is None:
@@ -582,16 +367,16 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             size = r.texts.get("size") or None
             try:
                 r = realize(r, report, file)
-                _check_vertices(r, file)
-                _check_coordinates(r, scale, file)
+                check_vertices(r, file)
+                check_coordinates(r, scale, file)
                 piece = build_piece(r, scale, tol=tolerance, unfold=unfold, fixer=fixer, file=file)
-                piece = _simplify(piece, tolerance, fixer)
+                piece = simplify(piece, tolerance, fixer)
             except (GeometryError, LimitError, GradeRuleError) as exc:
                 defects.append((size, exc))
                 continue
             pieces.append(piece)
         pieces = keep_sizes(pieces, defects, wanted, all_sizes, report)
-        _check_fold_labels(pieces, report)
+        check_fold_labels(pieces, report)
     except KitcutError as exc:
         if exc.file is None:
             exc.file = file

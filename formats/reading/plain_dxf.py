@@ -19,15 +19,12 @@ LINE/ARC/SPLINE/CIRCLE) are read the same way, layer by layer:
 
 from __future__ import annotations
 
-import math
 import re
 
 import numpy as np
 
-from kitcut.errors import UnitsError
 from kitcut.formats.reading.blocks import MAX_DEPTH
 from kitcut.formats.reading.build import (
-    NOTCH_LAYER_KINDS,
     RawNotch,
     RawPiece,
     chain_rings,
@@ -37,30 +34,29 @@ from kitcut.formats.reading.build import (
 from kitcut.formats.reading.chains import CURVE_TYPES, Chain, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
+from kitcut.formats.reading.layer_names import (
+    DRILL_LAYER,
+    DRILL_MARK,
+    FOLD_LAYER,
+    GRAIN_LAYER,
+    NOTCH_LAYER,
+    named,
+    record_layers,
+)
 from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
 from kitcut.formats.reading.nests import Nest, find_nests, share_ties, undivided
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
 from kitcut.formats.reading.plain_rings import SEW_LAYER, close_outline_gaps, contains, roles, sample
+from kitcut.formats.reading.plain_units import sane_header_unit, units_from_area
 from kitcut.formats.reading.texts import entity_text, parse_texts, tagged, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
 from kitcut.model import ImportReport
 from kitcut.model.geometry import ring_area
 
-__all__ = ["collect_plain", "GRAIN_LAYER"]
+__all__ = ["collect_plain"]
 
-#: Layer names taken for grain lines.
-GRAIN_LAYER = re.compile(r"grain|fadenlauf|droit[ -]?fil|grano|draadrichting|\bhilo\b|\bfio\b|"
-                         r"纱向|布纹|地の目|^7$", re.I)
-#: Layer names taken for fold (mirror) lines: a straight line along the cut line on such a layer
-#: makes the piece a half, cut on the fold (unfolded for an open spread).
-FOLD_LAYER = re.compile(r"fold|mirror|bruch|pliure|doblez|piega|vouw|dobra|对折|^6$", re.I)
-_DRILL_LAYER = re.compile(r"drill|hole|bohr|perc|^13$", re.I)
-#: Layers whose circles are drill marks (the drill's hole), not cut-outs.
-_DRILL_MARK = re.compile(r"drill|bohr|perc", re.I)
 _TOO_DEEP = "INSERT nested too deep; not used"
-#: AAMA's notch layers (4, and 80-83 for the shaped kinds) in a drawing whose blocks were exploded.
-_NOTCH_LAYER = re.compile("^(?:4|" + "|".join(NOTCH_LAYER_KINDS) + ")$")
 #: A text alone inside a piece that can be its name: letters first, no more than 40 characters.
 _BARE_NAME = re.compile(r"^[^\W\d_][\w .\-/()&+#']{0,39}$")
 #: A notch drawn as a line is at most this long (mm).
@@ -264,7 +260,7 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         return i if polys[i].distance(Point(p)) <= max(25.0, 0.25 * side) else None
 
     def marks_layer(layer: str, names, role: str) -> bool:
-        return layer_roles.means(layer, role, _named(layer, names, piece_layers))
+        return layer_roles.means(layer, role, named(layer, names, piece_layers))
 
     free_lines: dict[int, list] = {}
     bars = []  # short free straight lines: the bar of a T notch, or an internal line
@@ -402,10 +398,10 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
         fixer.report.warn(f"{n} point(s) of a graded nest could belong to several sizes and do not divide "
                           "among them: each such size has them")
     for ((_, _, z), layer, e), p, found in zip(points, spots_mm, owned, strict=True):
-        if final and found and marks_layer(layer, _DRILL_LAYER, "drill"):
+        if final and found and marks_layer(layer, DRILL_LAYER, "drill"):
             for i in found:
                 raws[i].drills.append((float(p[0, 0]), float(p[0, 1]), abs(z) * scale, describe(e)))
-        elif final and found and marks_layer(layer, _NOTCH_LAYER, "notch"):
+        elif final and found and marks_layer(layer, NOTCH_LAYER, "notch"):
             # a notch as a POINT on the AAMA notch layers (an AAMA drawing whose blocks were
             # exploded): its depth in z, its width in the thickness, its direction in the angle
             angle = e.dxf.get("angle", None)
@@ -477,41 +473,6 @@ def _merge_twins(raws: dict, ids: list, rings: list, tol: float, report) -> list
     return kept
 
 
-_AREA = re.compile(r"([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(sq\.?\s*m|m2|m²|sq\.?\s*cm|cm2|sq\.?\s*mm|mm2|"
-                   r"sq\.?\s*in|in2|sq\.?\s*ft|ft2)", re.I)
-_AREA_MM2 = {"m": 1e6, "cm": 100.0, "mm": 1.0, "in": 645.16, "ft": 92903.04}
-
-
-def _area_text_mm2(value: str) -> float | None:
-    m = _AREA.search(value or "")
-    if not m:
-        return None
-    unit = re.sub(r"[^a-z]", "", m.group(2).lower()).replace("sq", "").rstrip("2")
-    return float(m.group(1)) * _AREA_MM2.get(unit, math.nan)
-
-
-def _units_from_area(raws: list[RawPiece], scale: float) -> str | None:
-    """The unit under which the pieces' ``Area:`` texts match their drawn areas (within 3 %)."""
-    votes = []
-    for r in raws:
-        mm2 = _area_text_mm2(r.texts.get("area", ""))
-        if not mm2 or not r.boundary:
-            continue
-        rings = [r.boundary[0][0]] + [p for p, _, _ in r.sew]
-        for ring in rings:  # the area may be the cut or the net (sewn) area
-            drawn = abs(ring_area(ring)) / scale**2  # in drawing units²
-            if drawn <= 0:
-                continue
-            s = math.sqrt(mm2 / drawn)
-            hit = [unit for unit, f in MM_PER_UNIT.items() if abs(s / f - 1.0) <= 0.03]
-            if hit:
-                votes += hit
-                break
-    if votes and all(v == votes[0] for v in votes):
-        return votes[0]
-    return None
-
-
 def _fill_boundaries(fills: list, flat: float) -> list:
     """Closed boundary paths of HATCH entities, as curves (drawing units, world coordinates)."""
     from ezdxf import path
@@ -564,7 +525,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         elif t == "POINT":
             loc = e.dxf.location
             points.append(((loc.x, loc.y, loc.z), layer, e))
-        elif t == "CIRCLE" and layers.means(layer, "drill", bool(_DRILL_MARK.search(layer))):
+        elif t == "CIRCLE" and layers.means(layer, "drill", bool(DRILL_MARK.search(layer))):
             c = e.ocs().to_wcs(e.dxf.center)  # a drill mark drawn as its hole: its centre and diameter
             points.append(((c.x, c.y, 2.0 * float(e.dxf.radius)), layer, e))
         elif t in CURVE_TYPES:
@@ -597,12 +558,12 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     if not curves:
         raise fixer.error("no closed outline: the drawing has no lines or curves" + _why_no_curves(skips))
     if rule == "$INSUNITS":
-        unit, rule = _sane_header_unit(curves, unit, report, file)
+        unit, rule = sane_header_unit(curves, unit, report, file)
     if unit is None:
         scratch = Fixer(file, ImportReport(), strict=False, allow_repair=False)
         raws, style = _pieces(curves, texts, points, 25.4, tolerance, scratch, skips, final=False,
                               layer_roles=layers)
-        unit = _units_from_area(raws, 25.4)
+        unit = units_from_area(raws, 25.4)
         rule = "Area text" if unit else None
         if unit is None and style.get("units"):
             from kitcut.formats.reading.units import units_text_name
@@ -621,37 +582,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     if not raws:
         raise fixer.error(f"no closed outline: {len(curves)} line(s) but none closes into a piece")
     _report_hidden(doc, raws, report)
-    _record_layers(held, raws, layers, report)
+    record_layers(held, raws, layers, report)
     return raws, style, unit, rule
-
-
-def _named(layer: str, names: re.Pattern, piece_layers) -> bool:
-    """``layer`` is named for the marks of ``names``. AAMA's layer numbers (7 grain, 6 fold,
-    13 drills, 4 notches) name marks in a drawing whose blocks were exploded; a numbered layer
-    that holds pieces is a size layer (Optitex numbers its sizes 1..8)."""
-    return bool(names.search(layer)) and not (layer.isdigit() and layer in piece_layers)
-
-
-def _name_role(layer: str, piece_layers) -> str | None:
-    """The role the reader gives ``layer`` from its name alone (None: by what it holds)."""
-    for role, rx in (("sew", SEW_LAYER), ("grain", GRAIN_LAYER), ("fold", FOLD_LAYER),
-                     ("drill", _DRILL_LAYER), ("frame", FRAME_LAYER), ("notch", _NOTCH_LAYER)):
-        if _named(layer, rx, piece_layers):
-            return role
-    return None
-
-
-def _record_layers(held: dict, raws: list, layers: LayerRoles, report) -> None:
-    """``report.layers``: each layer's entities, pieces and role (``nest info --layers``)."""
-    pieces: dict[str, int] = {}
-    for r in raws:
-        pieces[r.layer] = pieces.get(r.layer, 0) + 1
-    for name in sorted(held, key=str.casefold):
-        given = layers.role(name)
-        guess = None if given else _name_role(name, pieces)
-        by = layers.where if given else ("name" if guess else None)
-        report.layers[name] = {"entities": dict(sorted(held[name].items())), "pieces": pieces.get(name, 0),
-                               "role": given or guess, "by": by}
 
 
 #: Entity types that hold outlines kitcut cannot read, and what to do about them.
@@ -678,31 +610,6 @@ def _why_no_curves(skips) -> str:
     if deep:
         hints.append(f"{deep:,} block references nested over {MAX_DEPTH} levels deep were not read")
     return f" ({'; '.join(hints)})" if hints else ""
-
-
-#: A drawing whose largest closed outline is outside this size (mm) under its ``$INSUNITS`` has
-#: a wrong header (a template's or a library's default), not such pieces.
-ABSURD_MM = (5.0, 6_000.0)
-
-
-def _sane_header_unit(curves: list, unit: str, report, file: str) -> tuple[str, str]:
-    """``$INSUNITS``'s unit, unless it makes the largest closed outline absurd
-    (:data:`ABSURD_MM`) and the size check finds a unit under which it is of garment size."""
-    sizes = [float(np.ptp(pts, axis=0).max()) for pts, closed, _, _ in curves if closed and len(pts) > 1]
-    if not sizes:
-        return unit, "$INSUNITS"
-    ext = max(sizes)
-    lo, hi = ABSURD_MM
-    if lo <= ext * MM_PER_UNIT[unit] <= hi:
-        return unit, "$INSUNITS"
-    try:
-        guess = size_check(ext, file=file)
-    except UnitsError:  # no plausible unit either: keep the header's
-        return unit, "$INSUNITS"
-    size = ext * MM_PER_UNIT[unit] / 1000
-    report.warn(f"$INSUNITS says {unit}, which makes the largest outline {size:.4g} m long: {guess} used "
-                f"(size check); give --units {unit} if the header is right")
-    return guess, "size check"
 
 
 def _report_hidden(doc, raws: list, report) -> None:

@@ -1,0 +1,77 @@
+"""The units of a plain DXF told from what it draws: the ``Area:`` texts of its pieces against
+their drawn areas, and a ``$INSUNITS`` header that makes the largest outline absurd (a
+template's default)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from kitcut.errors import UnitsError
+from kitcut.formats.reading.build import RawPiece
+from kitcut.formats.reading.units import MM_PER_UNIT, size_check
+from kitcut.model.geometry import ring_area
+
+__all__ = ["ABSURD_MM", "area_text_mm2", "units_from_area", "sane_header_unit"]
+
+
+_AREA = re.compile(r"([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(sq\.?\s*m|m2|m²|sq\.?\s*cm|cm2|sq\.?\s*mm|mm2|"
+                   r"sq\.?\s*in|in2|sq\.?\s*ft|ft2)", re.I)
+_AREA_MM2 = {"m": 1e6, "cm": 100.0, "mm": 1.0, "in": 645.16, "ft": 92903.04}
+
+
+def area_text_mm2(value: str) -> float | None:
+    m = _AREA.search(value or "")
+    if not m:
+        return None
+    unit = re.sub(r"[^a-z]", "", m.group(2).lower()).replace("sq", "").rstrip("2")
+    return float(m.group(1)) * _AREA_MM2.get(unit, math.nan)
+
+
+def units_from_area(raws: list[RawPiece], scale: float) -> str | None:
+    """The unit under which the pieces' ``Area:`` texts match their drawn areas (within 3 %)."""
+    votes = []
+    for r in raws:
+        mm2 = area_text_mm2(r.texts.get("area", ""))
+        if not mm2 or not r.boundary:
+            continue
+        rings = [r.boundary[0][0]] + [p for p, _, _ in r.sew]
+        for ring in rings:  # the area may be the cut or the net (sewn) area
+            drawn = abs(ring_area(ring)) / scale**2  # in drawing units²
+            if drawn <= 0:
+                continue
+            s = math.sqrt(mm2 / drawn)
+            hit = [unit for unit, f in MM_PER_UNIT.items() if abs(s / f - 1.0) <= 0.03]
+            if hit:
+                votes += hit
+                break
+    if votes and all(v == votes[0] for v in votes):
+        return votes[0]
+    return None
+
+
+#: A drawing whose largest closed outline is outside this size (mm) under its ``$INSUNITS`` has
+#: a wrong header (a template's or a library's default), not such pieces.
+ABSURD_MM = (5.0, 6_000.0)
+
+
+def sane_header_unit(curves: list, unit: str, report, file: str) -> tuple[str, str]:
+    """``$INSUNITS``'s unit, unless it makes the largest closed outline absurd
+    (:data:`ABSURD_MM`) and the size check finds a unit under which it is of garment size."""
+    sizes = [float(np.ptp(pts, axis=0).max()) for pts, closed, _, _ in curves if closed and len(pts) > 1]
+    if not sizes:
+        return unit, "$INSUNITS"
+    ext = max(sizes)
+    lo, hi = ABSURD_MM
+    if lo <= ext * MM_PER_UNIT[unit] <= hi:
+        return unit, "$INSUNITS"
+    try:
+        guess = size_check(ext, file=file)
+    except UnitsError:  # no plausible unit either: keep the header's
+        return unit, "$INSUNITS"
+    size = ext * MM_PER_UNIT[unit] / 1000
+    report.warn(f"$INSUNITS says {unit}, which makes the largest outline {size:.4g} m long: {guess} used "
+                f"(size check); give --units {unit} if the header is right")
+    return guess, "size check"
