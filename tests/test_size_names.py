@@ -42,6 +42,19 @@ def test_letters_then_numbers_then_the_rest():
                                    "38", "One Size"]
 
 
+def test_childrens_sizes_sort_by_age():
+    """Months, toddler and year sizes sort by the age they stand for, among plain numbers (US
+    children's sizes are years); a suit's 40L or 38S is not an age."""
+    names = ["NB", "0-3M", "3M", "3-6 mos", "6M", "9M", "12M", "12-18M", "18M", "2T", "3T", "4", "5Y",
+             "6 yrs", "8 ans", "10", "12J"]
+    rng = random.Random(3)
+    for _ in range(20):
+        shuffled = names[:]
+        rng.shuffle(shuffled)
+        assert sorted_sizes(shuffled) == names
+    assert sorted_sizes(["40L", "38S", "44M", "40R", "4T"]) == ["4T", "38S", "40L", "40R", "44M"]
+
+
 def test_names_that_only_look_like_letters_are_not_letter_sizes():
     # not a letter size: sorted by name after the numbers, never mistaken for M or L
     assert [size_key(s)[0] for s in ("XM", "LM", "X", "MM", "SML")] == [2] * 5

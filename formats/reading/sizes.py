@@ -70,12 +70,36 @@ class UnknownSizeError(InputError):
         self.available = available
 
 
+#: children's sizes by age: ``3M``, ``6-12 mos``, ``2T``, ``4Y``, ``6 yrs``, ``8 ans``, ``10 J``
+_AGE = re.compile(r"^(\d+(?:[.,]5)?)(?:\s*-\s*(\d+(?:[.,]5)?))?\s*(M|MO|MOS|MONTHS?|T|Y|YRS?|YEARS?|J|ANS)$")
+#: the largest number a suffix can mean as an age (a suit's 40L is no age)
+_AGE_MAX = {"M": 36, "T": 6, "Y": 18, "J": 18, "A": 18}
+
+
+def _age_years(s: str) -> float | None:
+    """The age in years a children's size stands for (``NB`` / ``Newborn`` 0, ``6M`` 0.5,
+    ``12-18M`` 1.25, ``2T`` 2, ``10Y`` 10); None for any other name."""
+    u = s.strip().upper()
+    if u in ("NB", "NEWBORN", "PREEMIE", "0M"):
+        return 0.0
+    m = _AGE.fullmatch(u)
+    if not m:
+        return None
+    unit = m.group(3)[0]
+    ends = [float(v.replace(",", ".")) for v in m.group(1, 2) if v is not None]
+    if max(ends) > _AGE_MAX[unit]:
+        return None
+    years = sum(ends) / len(ends)
+    return years / 12.0 if unit == "M" else years
+
+
 def size_key(s: str):
     """Sort key of size names: XS < S < M < L < XL ..., then numbers, then the rest.
 
     Letter sizes sort by what they stand for, however written (``Small``, ``X-Large``,
     ``2XL``, ``S/M``); numeric sizes by their numbers (``34R`` < ``36S``, ``30x32`` <
-    ``32x30``); anything else by name, after both.
+    ``32x30``); children's sizes by the age they stand for among the numbers (``6M`` < ``18M`` <
+    ``2T`` < ``3`` < ``4Y``); anything else by name, after both.
 
     >>> sorted(["L", "38", "S", "XL", "M", "36"], key=size_key)
     ['S', 'M', 'L', 'XL', '36', '38']
@@ -85,6 +109,9 @@ def size_key(s: str):
     rank = _letter_rank(s)
     if rank is not None:
         return (0, (rank,), s)
+    age = _age_years(s)
+    if age is not None:
+        return (1, (age,), s)
     nums = re.findall(r"\d+(?:[.,]\d+)?", s)
     if nums and re.match(r"^\D{0,4}\d", s.strip()):
         return (1, tuple(float(n.replace(",", ".")) for n in nums), s)
