@@ -51,7 +51,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["Order", "Garment", "Fabric", "load_order", "read_order_id", "check_order_id", "slug"]
+__all__ = ["Order", "Garment", "Fabric", "ONE_SIZE", "load_order", "read_order_id", "check_order_id", "slug"]
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
@@ -92,6 +92,10 @@ def slug(name: str) -> str:
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 
 
+#: The size name of the garments of a pattern without sizes (``count = N``).
+ONE_SIZE = "one size"
+
+
 @dataclass(frozen=True)
 class Garment:
     """One ``[[garments]]`` line: a pattern and the number of garments per size."""
@@ -117,6 +121,9 @@ class Garment:
     repair: bool = False
     keep_folded: bool = False
     tolerance_mm: float | None = None
+    #: ``count = N`` instead of ``sizes``: N garments of a pattern without sizes (``sizes`` is
+    #: then ``{ONE_SIZE: N}``)
+    one_size: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,8 +187,8 @@ class Order:
 # -- parsing -------------------------------------------------------------------------------------
 
 _ORDER_KEYS = {"id", "customer", "due", "notes"}
-_GARMENT_KEYS = {"pattern", "sizes", "name", "units", "quantities", "encoding", "match", "rules", "layers",
-                 "repair", "keep_folded", "tolerance_mm"}
+_GARMENT_KEYS = {"pattern", "sizes", "count", "name", "units", "quantities", "encoding", "match", "rules",
+                 "layers", "repair", "keep_folded", "tolerance_mm"}
 _FABRIC_KEYS = {"name", "width_mm", "spacing_mm", "margin_mm", "nap", "tilt_deg", "pairs",
                 "shrinkage_pct", "categories", "repeat_mm", "repeat_phase_mm", "symmetric", "zones"}
 
@@ -314,9 +321,18 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
     c.unknown(g, _GARMENT_KEYS, where)
     pattern = c.string(g, "pattern", where)
     path = _locate(pattern, folder, allow_outside, c, f"{where}.pattern", "pattern file")
-    if "sizes" not in g:
-        c.fail(f"{where}.sizes", "missing (e.g. sizes = { M = 2 })")
-    sizes = g["sizes"]
+    if "sizes" in g and "count" in g:
+        c.fail(f"{where}.count", "give sizes (garments per size) or count (garments of a pattern "
+                                 "without sizes), not both")
+    if "count" in g:
+        n = g["count"]
+        if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
+            c.fail(f"{where}.count", f"must be a whole number of garments > 0, got {n!r}")
+        sizes = {ONE_SIZE: n}
+    elif "sizes" not in g:
+        c.fail(f"{where}.sizes", "missing (e.g. sizes = { M = 2 }; count = 2 for a pattern without sizes)")
+    else:
+        sizes = g["sizes"]
     if not isinstance(sizes, dict) or not sizes:
         c.fail(f"{where}.sizes", f"must be a non-empty table of size = count, got {sizes!r}")
     out: dict[str, int] = {}
@@ -368,7 +384,8 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
             c.fail(f"{where}.{key}", f"must be true or false, got {flags[key]!r}")
     tolerance = c.number(g, "tolerance_mm", where, positive=True, hi=10.0) if "tolerance_mm" in g else None
     return Garment(name=name, pattern=path, sizes=out, units=units, quantities=quantities, encoding=encoding,
-                   match=match, rules=rules, layers=layers, tolerance_mm=tolerance, **flags)
+                   match=match, rules=rules, layers=layers, tolerance_mm=tolerance, one_size="count" in g,
+                   **flags)
 
 
 def _garment_rules(g: dict, pattern: Path, folder: Path, c: _Checker, allow_outside: bool,

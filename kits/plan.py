@@ -128,9 +128,9 @@ def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[s
 
         layers = LayerRoles(g.layers, where=f"garments[{gi}].layers") if g.layers else None
         try:
-            pattern = _default_reader(g.pattern, g.units, sizes=list(g.sizes), encoding=g.encoding,
-                                      rules=g.rules or False, layers=layers, repair=g.repair,
-                                      keep_folded=g.keep_folded, tolerance_mm=g.tolerance_mm)
+            pattern = _default_reader(g.pattern, g.units, sizes=None if g.one_size else list(g.sizes),
+                                      encoding=g.encoding, rules=g.rules or False, layers=layers,
+                                      repair=g.repair, keep_folded=g.keep_folded, tolerance_mm=g.tolerance_mm)
         except UnknownSizeError as exc:
             raise no_size(exc) from None
     else:
@@ -141,6 +141,10 @@ def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[s
                  **({"tolerance_mm": g.tolerance_mm} if g.tolerance_mm is not None else {})}
         pattern = reader(g.pattern, g.units, **extra)
     have = pattern.size_names
+    if g.one_size and have:
+        n = sum(g.sizes.values())
+        raise OrderError(f"garments[{gi}].count: {g.pattern.name} has sizes ({', '.join(have)}): give the "
+                         f"garments per size instead (e.g. sizes = {{ {have[0]} = {n} }})", file=file)
     wanted: dict[str, int] = {}
     for size, n in g.sizes.items():
         if have:

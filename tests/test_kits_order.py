@@ -107,6 +107,10 @@ def test_single_asymmetric_piece_is_not_paired_across_garments(folder):
         (("sizes = { S = 2, M = 3, L = 1 }", "sizes = { S = 1.5 }"), "garments[0].sizes.S", "whole number"),
         (("sizes = { S = 2, M = 3, L = 1 }", "sizes = {}"), "garments[0].sizes", "non-empty"),
         (("sizes = { S = 2, M = 3, L = 1 }", ""), "garments[0].sizes", "missing"),
+        (("sizes = { S = 2, M = 3, L = 1 }", "sizes = { S = 2 }\ncount = 2"), "garments[0].count",
+         "not both"),
+        (("sizes = { S = 2, M = 3, L = 1 }", "count = 0"), "garments[0].count", "> 0"),
+        (("sizes = { S = 2, M = 3, L = 1 }", "count = true"), "garments[0].count", "whole number"),
         (('pattern = "tee.dxf"', 'pattern = "nope.dxf"'), "garments[0].pattern", "not found"),
         (('pattern = "tee.dxf"', 'pattern = "../tee.dxf"'), "garments[0].pattern", "leaves the order"),
         (('pattern = "tee.dxf"', 'pattern = "/etc/passwd"'), "garments[0].pattern", "leaves the order"),
@@ -160,6 +164,34 @@ def test_unknown_size_lists_the_sizes_it_has(folder):
     order = load_order(write(folder, GOOD.replace("S = 2,", "XXL = 2,")))
     want = r"garments\[0\]\.sizes\.XXL: tee\.dxf has no size 'XXL' \(it has S, M, L\)"
     with pytest.raises(OrderError, match=want):
+        plan_order(order, reader=read_fake_pattern)
+
+
+def test_count_orders_a_pattern_without_sizes(folder):
+    """``count = N`` orders N garments of a pattern without sizes (a cutter drawing, a one-size
+    accessory): every piece N times its quantity; on a pattern with sizes it is an error saying
+    to give the garments per size."""
+    import ezdxf
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for x, (name, qty) in enumerate((("Bag body", 2), ("Strap", 1))):
+        x0 = 400 * x
+        msp.add_lwpolyline([(x0, 0), (x0 + 300, 0), (x0 + 300, 200), (x0, 200)], close=True)
+        msp.add_text(f"Piece Name: {name}", dxfattribs={"insert": (400 * x + 10, 100), "height": 5})
+        msp.add_text(f"Quantity: {qty}", dxfattribs={"insert": (400 * x + 10, 50), "height": 5})
+    doc.saveas(folder / "tote.dxf")
+    text = GOOD.replace('pattern = "tee.dxf"', 'pattern = "tote.dxf"').replace(
+        "sizes = { S = 2, M = 3, L = 1 }", "count = 3")
+    order = load_order(write(folder, text))
+    assert order.garment_count == 3
+    plan = plan_order(order)
+    got = sorted((p.name, p.size, p.quantity) for p in plan.fabrics[0].pattern.pieces)
+    assert got == [("A-1/tote/Bag body", "one size", 6), ("A-1/tote/Strap", "one size", 3)]
+    order = load_order(write(folder, GOOD.replace("sizes = { S = 2, M = 3, L = 1 }", "count = 2")))
+    with pytest.raises(OrderError, match=r"garments\[0\]\.count: tee\.dxf has sizes \(S, M, L\): give the "
+                                         r"garments per size instead \(e\.g\. sizes = \{ S = 2 \}\)"):
         plan_order(order, reader=read_fake_pattern)
 
 
