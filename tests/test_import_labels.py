@@ -75,7 +75,7 @@ def test_plain_pieces_labelled_by_block_attributes(tmp_path):
         blk.add_attdef(tag, (50, 150 - 40 * k), dxfattribs={"height": 10})
     msp = doc.modelspace()
     for i, (name, qty) in enumerate([("FRONT", "2"), ("BACK", ""), ("YOKE", "1,1")]):
-        ref = msp.add_blockref("PIECE", (i * 400, 0), dxfattribs={"rotation": 90 * i})
+        ref = msp.add_blockref("PIECE", (i * 600, 0), dxfattribs={"rotation": 90 * i})
         ref.add_auto_attribs({"PIECE_NAME": name, "QUANTITY": qty, "SIZE": "M"})
     pat = read_pattern(save(doc, tmp_path))
     got = sorted((p.name, p.size, p.quantity, p.flipped) for p in pat.pieces)

@@ -406,3 +406,29 @@ def test_outline_drawn_on_two_layers_is_one_outline(tmp_path):
     (p,) = pat.pieces
     assert p.name == "FRONT" and p.area == pytest.approx(60000.0)
     assert any("drawn on layers 0 and CUT read as one" in r.message for r in pat.report.repairs)
+
+
+def test_cut_out_touching_the_cut_line_and_pieces_drawn_across_each_other(tmp_path):
+    """A cut-out with a corner on the cut line is the piece's cut-out (it was a second piece
+    drawn over the first, for its corner is not strictly inside); a piece drawn against another
+    (one edge in common) stays a piece of its own. A ring drawn across the cut line is read as
+    a piece of its own and reported, as it may be a cut-out misdrawn; sizes drawn over each
+    other on one layer are not."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_lwpolyline([(150, 0), (200, 50), (100, 50)], close=True)  # a corner on the cut line
+    msp.add_lwpolyline([(300, 0), (400, 0), (400, 200), (300, 200)], close=True)  # against it
+    msp.add_lwpolyline([(0, 300), (300, 300), (300, 500), (0, 500)], close=True)
+    msp.add_lwpolyline([(250, 350), (350, 350), (350, 400), (250, 400)], close=True)  # across it
+    # two sizes drawn over each other
+    for y, w, size, at in ((700, 100, "S", (5, 705)), (720, 120, "M", (110, 760))):
+        msp.add_lwpolyline([(0, y), (w, y), (w, y + 50), (0, y + 50)], close=True)
+        msp.add_text(f"Size: {size}", dxfattribs={"insert": at, "height": 3})
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((round(p.area), len(p.cutouts), p.size or "") for p in pat.pieces)
+    assert got == [(5000, 0, ""), (5000, 0, "S"), (6000, 0, "M"), (20000, 0, ""), (57500, 1, ""),
+                   (60000, 0, "")]
+    over = [str(w) for w in pat.report.warnings if "drawn over each other" in str(w)]
+    assert len(over) == 1 and "(2,500 mm² in common)" in over[0], over

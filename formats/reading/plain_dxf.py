@@ -582,8 +582,37 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     if not raws:
         raise fixer.error(f"no closed outline: {len(curves)} line(s) but none closes into a piece")
     _report_hidden(doc, raws, report)
+    _report_overlaps(raws, report)
     record_layers(held, raws, layers, report)
     return raws, style, unit, rule
+
+
+def _report_overlaps(raws: list, report) -> None:
+    """Say which pieces of one layer and size are drawn over each other (more than 1 % of the
+    smaller in common, neither inside the other): a cut-out drawn across the cut line, or a
+    piece drawn twice apart, each read as a piece of its own and nested apart. Sizes drawn
+    over each other (a graded nest, a layer per size) differ in size and are not reported."""
+    import shapely
+    from shapely.geometry import Polygon
+
+    polys = [Polygon(r.boundary[0][0]) for r in raws]
+    polys = [p if p.is_valid else p.buffer(0) for p in polys]
+    tree = shapely.STRtree(polys)
+    found = []
+    for i, j in zip(*tree.query(polys, predicate="intersects"), strict=True):
+        a, b = raws[i], raws[j]
+        if i >= j or a.layer != b.layer or (a.texts.get("size") or "") != (b.texts.get("size") or ""):
+            continue
+        common = polys[i].intersection(polys[j]).area
+        small = min(polys[i].area, polys[j].area)
+        if common > 0.01 * small and common < 0.99 * small:
+            found.append((a.texts.get("name") or a.key, b.texts.get("name") or b.key, common, a.layer))
+    for na, nb, common, layer in found[:10]:
+        report.warn(f"pieces {na} and {nb} are drawn over each other on layer {layer} ({common:,.0f} mm² in "
+                    "common): each is read as a piece and nested apart; if one is a cut-out or a mark drawn "
+                    "across the cut line, fix the drawing")
+    if len(found) > 10:
+        report.warn(f"{len(found) - 10} more pairs of pieces drawn over each other")
 
 
 #: Entity types that hold outlines kitcut cannot read, and what to do about them.
