@@ -325,3 +325,21 @@ def test_pieces_of_one_size_sharing_a_name_are_told_apart(tmp_path):
     pat = read_pattern(save(doc, tmp_path, "aama.dxf"))
     got = sorted((p.name, p.quantity, round(p.area)) for p in pat.pieces)
     assert got == [("Cuff", 1, 5000), ("Cuff", 2, 5000), ("Cuff#2", 1, 5000), ("Cuff#3", 1, 10000)]
+
+
+def test_two_pieces_of_one_name_in_a_sample_size_are_both_graded(tmp_path):
+    """The bundled shirt's base size with its cuff renamed ``Collar`` (two different pieces of
+    one name in the sample size): both are graded into every size of the .RUL, the second as
+    ``Collar#2``. Before, grading took a name's pieces for its sizes and graded the first only:
+    the other collar was missing from sizes S and L."""
+    from conftest import SAMPLES
+
+    text = (SAMPLES / "shirt-base.dxf").read_bytes().replace(b"Piece Name: Cuff", b"Piece Name: Collar")
+    (tmp_path / "shirt.dxf").write_bytes(text)
+    (tmp_path / "shirt.rul").write_bytes((SAMPLES / "shirt-base.rul").read_bytes())
+    pat = read_pattern(tmp_path / "shirt.dxf")
+    base = read_pattern(SAMPLES / "shirt-base.dxf")
+    assert len(pat.pieces) == len(base.pieces)
+    named = {"Cuff": "Collar", "Collar": "Collar#2"}
+    want = sorted((named.get(p.name, p.name), p.size, round(p.area)) for p in base.pieces)
+    assert sorted((p.name, p.size, round(p.area)) for p in pat.pieces) == want

@@ -328,6 +328,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             raws = aama.collect_aama(data, report=report, skips=skips)
             if not raws:
                 raise DXFFormatError("no piece blocks found", file=file)
+            distinct_names(raws, report)  # before grading, which takes a name's pieces for its sizes
             unit, rule = resolve_units(units, data.insunits, style.get("units"), file=file, report=report,
                                        extent=lambda: _extent(raws))
             if unit is None:
@@ -354,9 +355,9 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             raws, style, unit, rule = plain_dxf.collect_plain(
                 doc, unit=unit, rule=rule, tolerance=tolerance, fixer=fixer, skips=skips, file=file,
                 layers=layers)
+            distinct_names(raws, report)
             scale = 1.0  # plain pieces are already in mm
         check_total_vertices(raws, file)
-        distinct_names(raws, report)
         assign_quantities(raws, report)
         if all_sizes is None:
             all_sizes = _sizes_of(raws)
