@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ezdxf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_import_dxf import RECT, aama_doc, add_piece, save
 
 from kitcut.formats.reading.dxf_read import read_dxf
@@ -343,3 +345,35 @@ def test_two_pieces_of_one_name_in_a_sample_size_are_both_graded(tmp_path):
     named = {"Cuff": "Collar", "Collar": "Collar#2"}
     want = sorted((named.get(p.name, p.name), p.size, round(p.area)) for p in base.pieces)
     assert sorted((p.name, p.size, round(p.area)) for p in pat.pieces) == want
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.tuples(st.sampled_from(["Pocket", "Cuff", "pocket", None]),
+                          st.sampled_from(["S", "M", None]), st.integers(1, 3), st.integers(0, 3)),
+                min_size=1, max_size=8))
+def test_any_labels_keep_every_piece_and_name_each_apart(tmp_path_factory, drawn):
+    """Any drawing of outlines (a few shapes, turned or not) under any labels, names repeated
+    or missing, sized or not: every outline is a piece, each keeps its label as the start of
+    its name, and within a size two pieces share a name only when they are copies of one shape."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for i, (name, size, shape, turn) in enumerate(drawn):
+        w, h = 60 + 40 * shape, 50
+        pts = [(0, 0), (w, 0), (w, h), (0, h)] if turn % 2 == 0 else [(0, 0), (h, 0), (h, w), (0, w)]
+        x0 = 300 * i
+        msp.add_lwpolyline([(x0 + x, y) for x, y in pts], close=True)
+        if name:
+            msp.add_text(f"Piece Name: {name}", dxfattribs={"insert": (x0 + 5, 30), "height": 3})
+        if size:
+            msp.add_text(f"Size: {size}", dxfattribs={"insert": (x0 + 5, 10), "height": 3})
+    pat = read_pattern(save(doc, tmp_path_factory.mktemp("labels")))
+    assert len(pat.pieces) == len(drawn)
+    by_x = sorted(pat.pieces, key=lambda p: min(x for x, _ in p.outline))
+    for p, (name, _, _, _) in zip(by_x, drawn, strict=True):
+        if name:
+            assert p.name == name or p.name.startswith(f"{name}#"), (p.name, name)
+    for a in pat.pieces:
+        for b in pat.pieces:
+            if a is not b and a.name == b.name and (a.size or "") == (b.size or ""):
+                assert abs(a.area - b.area) < 1e-6 * a.area, (a.name, a.size, a.area, b.area)
