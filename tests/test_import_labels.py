@@ -45,10 +45,12 @@ def test_label_of_several_lines_gives_every_field(tmp_path):
 @pytest.mark.parametrize("text, want", [
     ("2", (2, None)), ("1,1", (2, 1)), ("2 pcs", (2, None)), ("2 Stk.", (2, None)), ("x2", (2, None)),
     ("2X", (2, None)), ("1+1", (2, 1)), ("4 (2 pairs)", (4, None)), ("2.0", (2, None)),
+    ("1 on fold", (1, None)), ("2 im Bruch", (2, None)), ("1,1 on the fold", (2, 1)),
     ("2.5", None), ("1/1", None), ("two", None),
 ])
 def test_quantity_texts_as_pattern_makers_write_them(tmp_path, text, want):
-    """A count with a unit, times, a remark in brackets or ``a+b`` is read; anything else (a
+    """A count with a unit, times, a remark in brackets or ``a+b`` is read, and so is a count
+    followed by the words for cutting on the fold (kept as the piece's label); anything else (a
     fraction of a piece included) is reported and 1 assumed, never truncated silently."""
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4
@@ -64,6 +66,7 @@ def test_quantity_texts_as_pattern_makers_write_them(tmp_path, text, want):
     else:
         assert (p.quantity, p.flipped) == want
         assert not pat.report.warnings
+        assert p.annotations == (tuple(w for w in ("on fold", "im Bruch", "on the fold") if w in text)[:1])
 
 
 def test_plain_pieces_labelled_by_block_attributes(tmp_path):

@@ -14,7 +14,7 @@ from collections import defaultdict
 import numpy as np
 
 from kitcut.formats.reading.build import RawPiece
-from kitcut.formats.reading.texts import parse_quantity_text
+from kitcut.formats.reading.texts import ON_FOLD, parse_quantity_text
 from kitcut.model import ImportReport
 
 __all__ = ["distinct_names", "assign_quantities"]
@@ -118,8 +118,12 @@ def assign_quantities(raws: list[RawPiece], report: ImportReport) -> None:
         for r in group:
             q = r.texts.get("quantity")
             if q:
+                fold = ON_FOLD.search(q)
+                if fold:  # "Quantity: 1 on fold": the count, and the fold words kept as a label
+                    if not any(ON_FOLD.search(a) for a in r.annotations):
+                        r.annotations.append(fold.group(0))
                 try:
-                    r.quantity, r.flipped = parse_quantity_text(q)
+                    r.quantity, r.flipped = parse_quantity_text(ON_FOLD.sub(" ", q) if fold else q)
                 except ValueError:
                     report.warn(f"unreadable Quantity text {q!r}: 1 assumed", piece=name)
                     r.quantity, r.flipped = 1, None
