@@ -62,15 +62,16 @@ def distinct_names(raws: list[RawPiece], report: ImportReport) -> None:
                     f"{', '.join(given)} (name them apart in the CAD)", piece=name)
 
 
-def _parts(r: RawPiece) -> list[np.ndarray]:
-    return [np.asarray(part[0], dtype=float)[:, :2] for part in r.boundary if len(part[0])]
+def _parts(r: RawPiece) -> list[tuple[np.ndarray, bool]]:
+    """The parts of a raw cut line: (points, closed)."""
+    return [(np.asarray(pts, dtype=float)[:, :2], closed) for pts, closed, _ in r.boundary if len(pts)]
 
 
 def _leftmost(r: RawPiece) -> tuple[float, float]:
     parts = _parts(r)
     if not parts:
         return (math.inf, math.inf)
-    lo = np.concatenate(parts).min(axis=0)
+    lo = np.concatenate([arr for arr, _ in parts]).min(axis=0)
     return (float(lo[0]), float(lo[1]))
 
 
@@ -79,7 +80,7 @@ def _shape(r: RawPiece) -> tuple[float, float]:
     moved, turned or mirrored, whatever order its parts are drawn in."""
     from shapely.geometry import MultiPoint
 
-    parts = [(np.asarray(pts, dtype=float)[:, :2], closed) for pts, closed, _ in r.boundary if len(pts)]
+    parts = _parts(r)
     if not parts:
         return (0.0, 0.0)
     hull = MultiPoint(np.concatenate([arr for arr, _ in parts])).convex_hull.area
