@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from importlib import resources
 from pathlib import Path
@@ -33,6 +35,36 @@ def bundled_sample() -> Path:
         if p.exists():
             return p
     raise InputError("no bundled sample found (run `make samples`)")
+
+
+class _CtrlC:
+    """While the search runs, a first Ctrl-C stops it and keeps the best marker found (written as
+    usual); a second one aborts. Worker processes inherit the handler, so the terminal's signal
+    to the whole process group stops nobody but the search."""
+
+    def __init__(self):
+        self.hit = False
+        self.old = None
+        self.pid = os.getpid()
+
+    def __enter__(self):
+        self.pid = os.getpid()
+        if threading.current_thread() is threading.main_thread():
+            self.old = signal.signal(signal.SIGINT, self._on_signal)
+        return self
+
+    def _on_signal(self, signum, frame) -> None:
+        if self.hit and os.getpid() == self.pid:
+            raise KeyboardInterrupt
+        self.hit = True
+
+    def __call__(self) -> bool:
+        return self.hit
+
+    def __exit__(self, *exc):
+        if self.old is not None:
+            signal.signal(signal.SIGINT, self.old)
+        return False
 
 
 class _Display:
@@ -152,9 +184,10 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     out = Path(out_dir) if out_dir else Path("out") / (path.stem.strip(".") or "pattern")  # never out/..
     show = not quiet and not as_json and sys.stderr.isatty() and not os.environ.get("CI")
     try:
-        with _Display(show, pattern.units, time_limit) as display:
+        with _Display(show, pattern.units, time_limit) as display, _CtrlC() as ctrl_c:
             marker = nest_pattern(pattern, rules, time_limit=time_limit, seed=seed, workers=workers,
-                                  progress=display, resume=warm, max_iterations=iterations, name=path.stem)
+                                  progress=display, resume=warm, max_iterations=iterations, name=path.stem,
+                                  stop=ctrl_c)
     except KitcutError as exc:
         exc.file = exc.file or str(path)  # a piece wider than the fabric is this file's piece
         raise
@@ -188,6 +221,7 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
         "matching": s.get("matching"),
         "graded_sizes": list(pattern.graded_sizes),
         "rules": pattern.rules_file,
+        "stopped": bool(s.get("stopped")),
         "files": [str(f) for f in files],
     }
     if as_json:
@@ -214,6 +248,9 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
 
     click.echo(f"seed {s.get('seed')}   search {num('search_s')}   compile {num('compile_s')}   "
                f"first marker {num('time_to_first_s')}")
+    if s.get("stopped"):
+        click.echo(f"stopped by Ctrl-C after {num('search_s')} of search: the best marker found is written",
+                   err=True)
     if pattern.report.entries:
         n = len(pattern.report.entries)
         remarks = "1 remark" if n == 1 else f"{n} remarks"

@@ -155,6 +155,7 @@ def nest_pattern(
     max_iterations: int | None = None,
     name: str | None = None,
     matching_reference: float = 0.2,
+    stop: Callable[[], bool] | None = None,
 ) -> Marker:
     """Nest every copy of every piece of ``pattern`` and return the checked marker.
 
@@ -164,7 +165,8 @@ def nest_pattern(
 
     On a fabric with a repeat and matched pieces, ``matching_reference`` (a share of the time
     or iteration budget) also nests the pattern as on plain fabric, to report what matching
-    costs (``stats["matching"]``).
+    costs (``stats["matching"]``). ``stop()`` returning true ends the search early, keeping the
+    best marker found (``stats["stopped"]``).
     """
     instance, sources = build_instance(pattern, rules)
     initial = None
@@ -180,7 +182,7 @@ def nest_pattern(
         plain = replace(rules, repeat=Repeat())
         ref_inst, _ = build_instance(pattern, plain)
         reference = solve(ref_inst, time_limit=max(0.1, share * time_limit), seed=seed, workers=workers,
-                          max_iterations=max_iterations)
+                          max_iterations=max_iterations, stop=stop)
         time_limit = max(0.1, (1.0 - share) * time_limit)
     solution = solve(
         instance,
@@ -190,6 +192,7 @@ def nest_pattern(
         progress=progress,
         initial=initial,
         max_iterations=max_iterations,
+        stop=stop,
     )
     validate(instance, solution)
     marker = marker_from_solution(pattern, rules, sources, solution, name)

@@ -42,7 +42,8 @@ class SearchConfig:
 
 
 class Search:
-    """One search run on ``engine``; ``report(phase, length, feasible)`` hears of every best."""
+    """One search run on ``engine``; ``report(phase, length, feasible)`` hears of every best, and
+    ``stop()`` returning true ends the run early (with the best marker found)."""
 
     def __init__(
         self,
@@ -54,8 +55,10 @@ class Search:
         report: Callable[[str, float, bool], None] | None = None,
         config: SearchConfig | None = None,
         exchange=None,
+        stop: Callable[[], bool] | None = None,
     ):
         self.e = engine
+        self.stop = stop
         self.rng = rng
         self.deadline = deadline
         self.start = time.monotonic()
@@ -84,6 +87,8 @@ class Search:
 
     def done(self) -> bool:
         if self.optimal():
+            return True
+        if self.stop is not None and self.stop():
             return True
         if self.max_iterations is not None and self.iterations >= self.max_iterations:
             return True

@@ -95,21 +95,23 @@ def _initial_snapshot(data: Compiled, initial: Solution) -> Snapshot | None:
     return Snapshot(kinds, pos, length)
 
 
-def _run_search(data: Compiled, seed_seq, deadline: float, max_iterations, initial, report, exchange=None):
+def _run_search(data: Compiled, seed_seq, deadline: float, max_iterations, initial, report, exchange=None,
+                stop=None):
     rng = np.random.default_rng(seed_seq)
     eng = Engine(data)
     search = Search(eng, rng, deadline=deadline, max_iterations=max_iterations, report=report,
-                    exchange=exchange)
+                    exchange=exchange, stop=stop)
     best = search.run(initial)
     return best, (search.iterations, search.moves), search.time_to_first
 
 
-def _worker(wid, data, seed_seq, deadline, max_iterations, initial, q, exchange):
+def _worker(wid, data, seed_seq, deadline, max_iterations, initial, q, exchange, halt):
     try:
         def report(phase, length, feasible):
             q.put(("progress", wid, phase, length))
 
-        best, iters, ttf = _run_search(data, seed_seq, deadline, max_iterations, initial, report, exchange)
+        best, iters, ttf = _run_search(data, seed_seq, deadline, max_iterations, initial, report, exchange,
+                                       halt.is_set)
         q.put(("result", wid, best.kinds, best.pos, best.length, iters, ttf))
     except BaseException as exc:  # noqa: BLE001 - handed to the parent
         q.put(("error", wid, repr(exc)))
@@ -140,6 +142,7 @@ def solve(
     progress: Callable[[Progress], None] | None = None,
     initial: Solution | None = None,
     max_iterations: int | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Solution:
     """Nest every demanded copy of the items of ``instance`` on the shortest strip found.
 
@@ -153,6 +156,9 @@ def solve(
 
     Reproducible: same ``seed``, ``workers`` and ``max_iterations`` (reached before the time
     limit) give the same placements; a run stopped by the time limit is not.
+
+    ``stop()``, asked a few times a second, ends the search early when it returns true (a user's
+    Ctrl-C): the best marker found so far is returned, with ``stats["stopped"]`` true.
     """
     t0 = time.monotonic()
     compile_s = 0.0 if _WARM else warmup()
@@ -177,16 +183,24 @@ def solve(
     if data.m == 0:
         return Solution((), 0.0, 0.0, {"seed": seed, "workers": workers, "iterations": 0, "moves": 0})
     results = {}
+    stopped = [False]
+
+    def asked() -> bool:
+        stopped[0] = stopped[0] or bool(stop is not None and stop())
+        return stopped[0]
+
     if workers == 1:
-        best, iters, ttf = _run_search(data, seeds[0], deadline, max_iterations, snap, relay)
+        best, iters, ttf = _run_search(data, seeds[0], deadline, max_iterations, snap, relay,
+                                       stop=asked if stop is not None else None)
         results[0] = (best, iters, ttf)
     else:
         ctx = mp.get_context("fork")
         q = ctx.Queue()
         exchange = Exchange(ctx, data.n) if max_iterations is None else None
+        halt = ctx.Event()
         procs = [
-            ctx.Process(target=_worker, args=(w, data, seeds[w], deadline, max_iterations, snap, q, exchange),
-                        daemon=True)
+            ctx.Process(target=_worker, daemon=True,
+                        args=(w, data, seeds[w], deadline, max_iterations, snap, q, exchange, halt))
             for w in range(workers)
         ]
         for p in procs:
@@ -194,6 +208,8 @@ def solve(
         errors = []
         try:
             while len(results) + len(errors) < workers:
+                if not halt.is_set() and asked():
+                    halt.set()
                 try:
                     msg = q.get(timeout=0.2)
                 except queue.Empty:
@@ -226,6 +242,7 @@ def solve(
         "time_to_first_s": float(t_search - t0 - compile_s) + first,
         "compile_s": float(compile_s),
         "search_s": float(time.monotonic() - t_search),
+        "stopped": bool(stopped[0]),
     }
     sol = _solution(data, best, stats)
     if progress is not None:

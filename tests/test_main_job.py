@@ -4,6 +4,7 @@ under every garment rule, and the CLI reports what it wrote."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -144,3 +145,69 @@ def test_the_import_remarks_are_counted_in_words(tmp_path):
              "-o", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
     assert "note: the import made 1 remark; see `nest info" in r.stderr
+
+
+def _on_a_terminal(args: list[str]):
+    """``nest ARGS`` with its standard error on a pseudo-terminal (its live progress shown, as a
+    pattern maker sees it), in a process group of its own; returns (process, terminal fd)."""
+    import pty
+
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    main, side = pty.openpty()
+    p = subprocess.Popen([sys.executable, "-m", "kitcut", *args], stdout=subprocess.PIPE, stderr=side,
+                         text=True, start_new_session=True, env=env)
+    os.close(side)
+    return p, main
+
+
+def _wait_for(fd: int, word: bytes, timeout: float = 90.0) -> bytes:
+    """Read the terminal until ``word`` shows; what it showed."""
+    import select
+    import time
+
+    seen, end = b"", time.monotonic() + timeout
+    while word not in seen:
+        assert time.monotonic() < end, seen[-500:]
+        if select.select([fd], [], [], 1.0)[0]:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:  # the terminal closed: the process ended
+                raise AssertionError(seen[-500:]) from None
+    return seen
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_stops_the_search_and_writes_the_best_marker(tmp_path, workers):
+    """A pattern maker who stops a long search with Ctrl-C gets the best marker found so far,
+    written and valid (one search, or two worker processes that get the terminal's signal too)."""
+    import signal
+
+    args = [str(SAMPLES / "shirt.dxf"), "--time", "120", "--workers", workers, "--seed", "1"]
+    p, fd = _on_a_terminal([*args, "-o", str(tmp_path / "out")])
+    _wait_for(fd, b"efficiency")  # the live line shows a marker found
+    os.killpg(p.pid, signal.SIGINT)  # as a terminal does: to the whole process group
+    said = _wait_for(fd, b"the best marker found is written")
+    out, _ = p.communicate(timeout=100)
+    os.close(fd)
+    assert p.returncode == 0 and b"stopped by Ctrl-C after" in said
+    assert "marker.json" in out
+    marker = json.loads((tmp_path / "out" / "marker.json").read_text())
+    assert check_marker(marker, nap="two-way") == []
+    assert len(marker["solution"]["placements"]) == read_pattern(SAMPLES / "shirt.dxf").copies
+
+
+def test_a_second_ctrl_c_aborts():
+    """The first Ctrl-C only asks the search to stop; a second one (a stop that takes too long,
+    e.g. while the kernels compile) aborts as Ctrl-C always did; the handler is put back after."""
+    import signal
+
+    from kitcut.cli.run import _CtrlC
+
+    before = signal.getsignal(signal.SIGINT)
+    with _CtrlC() as stop:
+        assert not stop()
+        os.kill(os.getpid(), signal.SIGINT)
+        assert stop()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is before
