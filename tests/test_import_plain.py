@@ -432,3 +432,20 @@ def test_cut_out_touching_the_cut_line_and_pieces_drawn_across_each_other(tmp_pa
                    (60000, 0, "")]
     over = [str(w) for w in pat.report.warnings if "drawn over each other" in str(w)]
     assert len(over) == 1 and "(2,500 mm² in common)" in over[0], over
+
+
+def test_entities_invisible_in_the_drawing_are_not_read(tmp_path):
+    """An outline or a line flagged invisible (construction geometry the CAD does not show) is
+    not a piece nor a mark: skipped and reported, as the pattern maker never saw it."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_lwpolyline([(400, 0), (700, 0), (700, 200), (400, 200)], close=True, dxfattribs={"invisible": 1})
+    msp.add_line((0, 100), (300, 100), dxfattribs={"invisible": 1})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert (round(p.area), len(p.internal_lines)) == (60000, 0)
+    skipped = sorted(e.message for e in pat.report.skipped)
+    why = "entities invisible in the drawing (the CAD does not show them); not read"
+    assert skipped == [f"{why}: 1 LINE on layer 0", f"{why}: 1 LWPOLYLINE on layer 0"]

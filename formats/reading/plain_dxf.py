@@ -508,6 +508,9 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
             report.skip(f"entity of a type kitcut does not know ({t!r}); not used",
                         entity=f"{t}{' #' + handle if handle else ''}")
             continue
+        if e.dxf.get("invisible", 0):  # construction lines the CAD itself does not show
+            skips.add("entities invisible in the drawing (the CAD does not show them); not read", e, None)
+            continue
         layer = e.dxf.get("layer", "0")
         kinds = held.setdefault(layer, {})
         kinds[t] = kinds.get(t, 0) + 1
