@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from kitcut.cells import ljust
 from kitcut.errors import InputError
 
 __all__ = ["kit", "batch"]
@@ -103,7 +104,7 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
     click.echo(f"kit {result.kit}: {result.pieces} pieces, {result.metres:.3f} m of fabric, "
                f"efficiency {100 * result.efficiency:.1f} %")
     for f in result.fabrics:
-        click.echo(f"  {f['name']:<16} {f['width_mm']:g} mm wide: {f['metres']:.3f} m, "
+        click.echo(f"  {ljust(f['name'], 16)} {f['width_mm']:g} mm wide: {f['metres']:.3f} m, "
                    f"{100 * f['efficiency']:.1f} %, {f['pieces']} pieces")
     click.echo(f"wrote {result.path}")
     if result.remarks:

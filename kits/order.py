@@ -82,8 +82,12 @@ BATCH_FILES = frozenset({"index.html", "batch.log", "batch-report.json"})
 
 
 def slug(name: str) -> str:
-    """A safe folder name for a fabric or garment name: ``"Rib knit"`` -> ``"Rib-knit"``."""
-    s = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[:60].rstrip("-.")
+    """A safe folder name for a fabric or garment name, in ASCII letters as it sounds:
+    ``"Rib knit"`` -> ``"Rib-knit"``, ``"Jersey weiß"`` -> ``"Jersey-weiss"``, ``"里布"`` ->
+    ``"LiBu"`` (two fabrics named in Chinese were both ``fabric``)."""
+    from anyascii import anyascii
+
+    s = re.sub(r"[^A-Za-z0-9._-]+", "-", anyascii(name)).strip("-.")[:60].rstrip("-.")
     if s.split(".")[0].upper() in _RESERVED:  # names Windows cannot hold (a kit copied to a share)
         s = "_" + s
     return s or "fabric"

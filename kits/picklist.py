@@ -17,6 +17,7 @@ from itertools import groupby
 
 import numpy as np
 
+from kitcut.cells import ljust
 from kitcut.fileio import atomic_write
 from kitcut.kits.plan import FabricPlan, size_key
 from kitcut.model import Marker
@@ -100,7 +101,7 @@ def picklist_text(cuts: list[Cut], *, title: str) -> str:
         bundles += 1
         lines.append(f"Bundle {order} {garment} {size} #{no}: {len(group)} pieces")
         for c in group:
-            lines.append(f"  [ ] {c.piece:<24} {c.copy}/{c.of} {c.side:<9} {c.fabric:<14} "
+            lines.append(f"  [ ] {ljust(c.piece, 24)} {c.copy}/{c.of} {c.side:<9} {ljust(c.fabric, 14)} "
                          f"marker #{c.placement:<4} at {c.x_mm / 1000:7.3f} m")
         lines.append("")
     lines.append(f"{bundles} bundles, {len(cuts)} pieces")

@@ -269,3 +269,23 @@ def test_shrinkage_applies_in_the_plan(folder):
     assert front.width == pytest.approx(625) and front.height == pytest.approx(420)  # grain along x
     neck = next(p for p in plan.fabrics[1].pattern.pieces if p.size == "M")
     assert neck.width == pytest.approx(420)  # the rib has no shrinkage
+
+
+def test_fabrics_named_in_any_script_get_folders_of_their_own(folder):
+    """Fabric names in Chinese, German or Russian give their folders in ASCII as they sound:
+    ``面布`` and ``里布`` (face fabric and lining) were both ``fabric``, and the order was refused
+    as naming two fabrics alike. The bundle list keeps its columns under names two cells wide."""
+    from rich.cells import cell_len
+
+    from kitcut.kits.order import slug
+    from kitcut.kits.picklist import Cut, picklist_text
+
+    assert [slug(n) for n in ("面布", "里布", "Jersey weiß", "Хлопок", "Coton écru", "★")] == [
+        "MianBu", "LiBu", "Jersey-weiss", "Khlopok", "Coton-ecru", "fabric"]
+    text = GOOD.replace('name = "jersey"', 'name = "面布"').replace('name = "rib"', 'name = "里布"')
+    order = load_order(write(folder, text))
+    assert [slug(f.name) for f in order.fabrics] == ["MianBu", "LiBu"]
+    cuts = [Cut("A-1", "tee", "M", 1, piece, 1, 1, False, fabric, 0, 10.0, 0.0)
+            for piece, fabric in (("前片", "面布"), ("Front", "jersey"), ("领子 Collar", "里布"))]
+    rows = [ln for ln in picklist_text(cuts, title="t").splitlines() if ln.startswith("  [ ]")]
+    assert len({cell_len(ln.split(" marker")[0]) for ln in rows}) == 1, rows
