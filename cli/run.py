@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from kitcut.cli.options import LENGTH, fabric, fabric_options, import_options, load
-from kitcut.errors import InputError, KitcutError
+from kitcut.errors import InfeasibleError, InputError, KitcutError
 
 __all__ = ["run", "bundled_sample", "DEFAULT_WIDTH_MM"]
 
@@ -190,6 +190,8 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
                                   stop=ctrl_c)
     except KitcutError as exc:
         exc.file = exc.file or str(path)  # a piece wider than the fabric is this file's piece
+        if isinstance(exc, InfeasibleError):
+            exc.message += _units_hint(pattern, rules.usable_width)
         raise
     files = [write_marker(marker, out / "marker.json"), write_file(marker, out / "marker.svg"),
              write_file(marker, out / "marker.html")]
@@ -198,6 +200,23 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
 
         files += [f for f in export_marker(marker, out) if f not in files]
     _report(marker, pattern, path, files, as_json, _info_command(path, options))
+
+
+def _units_hint(pattern, usable: float) -> str:
+    """When a piece is over 1.5 times as wide as the fabric in every direction, the units the file
+    was read in are the likely fault (a template's ``$INSUNITS``): say them, and how to change."""
+    import numpy as np
+
+    def narrowest(p) -> float:
+        pts = np.asarray(p.outline, dtype=float)
+        return float(min(np.ptp(pts[:, 0]), np.ptp(pts[:, 1])))
+
+    if pattern.units_rule == "--units" or not pattern.pieces or not pattern.units_in:
+        return ""
+    if max(narrowest(p) for p in pattern.pieces) <= 1.5 * usable:
+        return ""
+    return (f"; the file was read in {pattern.units_in} ({pattern.units_rule}): if it is drawn in other "
+            "units, give --units")
 
 
 def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info: str) -> None:

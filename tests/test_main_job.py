@@ -101,6 +101,26 @@ def test_too_wide_piece_is_a_clear_error(tmp_path):
     assert r.stderr.startswith(f"nest: error: {SAMPLES / 'tee.dxf'}: piece '")  # the file too
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "o" / "marker.json").exists()
+    assert "read in" not in r.stderr  # a plausible piece on narrow fabric: no word of units
+
+
+def test_piece_far_wider_than_the_fabric_names_the_units_read(tmp_path):
+    """A drawing in mm under a template's ``$INSUNITS`` of cm is ten times too large: a piece
+    wider than the fabric by far makes the error say which units the file was read in, and how
+    to give others; with --units mm it nests."""
+    import ezdxf
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 5  # cm
+    doc.modelspace().add_lwpolyline([(0, 0), (300, 0), (300, 500), (0, 500)], close=True)
+    doc.saveas(tmp_path / "p.dxf")
+    r = nest(str(tmp_path / "p.dxf"), "--width", "1500", "--time", "1", "-o", str(tmp_path / "o"))
+    assert r.returncode == 2
+    assert r.stderr.strip().endswith("(needs 5000, has 1500); the file was read in cm ($INSUNITS): if it is "
+                                     "drawn in other units, give --units")
+    r = nest(str(tmp_path / "p.dxf"), "--width", "1500", "--time", "1", "--units", "mm",
+             "-o", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stderr
 
 
 def test_resume_never_gets_worse(tmp_path):
