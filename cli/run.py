@@ -203,15 +203,16 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
 
 
 def _units_hint(pattern, usable: float) -> str:
-    """When a piece is over 1.5 times as wide as the fabric in every direction, the units the file
-    was read in are the likely fault (a template's ``$INSUNITS``): say them, and how to change."""
+    """When a piece is over 1.5 times as wide as the fabric in every direction and the units came
+    from the drawing's header (often a template's) or a guess, not from the pattern CAD's Units
+    text nor the user, those units are the likely fault: say them, and how to change them."""
     import numpy as np
 
     def narrowest(p) -> float:
         pts = np.asarray(p.outline, dtype=float)
         return float(min(np.ptp(pts[:, 0]), np.ptp(pts[:, 1])))
 
-    if pattern.units_rule == "--units" or not pattern.pieces or not pattern.units_in:
+    if pattern.units_rule not in ("$INSUNITS", "size check") or not pattern.pieces or not pattern.units_in:
         return ""
     if max(narrowest(p) for p in pattern.pieces) <= 1.5 * usable:
         return ""
