@@ -56,8 +56,11 @@ class Cut:
 
     @property
     def code(self) -> str:
-        """The label's machine-readable code (also in its QR code)."""
-        return f"{self.order}/{self.garment}/{self.size}/{self.garment_no}/{self.piece}/{self.copy}"
+        """The label's machine-readable code (also in its QR code): its fields joined by ``/``,
+        a ``/`` or ``%`` inside a field written ``%2F`` / ``%25`` (sizes such as ``S/M`` or
+        ``38/40`` and piece names such as ``Front/Back`` would split it wrongly)."""
+        fields = (self.order, self.garment, self.size, self.garment_no, self.piece, self.copy)
+        return "/".join(str(f).replace("%", "%25").replace("/", "%2F") for f in fields)
 
 
 def cuts_of(plan: FabricPlan, marker: Marker) -> list[Cut]:

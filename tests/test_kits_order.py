@@ -289,3 +289,17 @@ def test_fabrics_named_in_any_script_get_folders_of_their_own(folder):
             for piece, fabric in (("前片", "面布"), ("Front", "jersey"), ("领子 Collar", "里布"))]
     rows = [ln for ln in picklist_text(cuts, title="t").splitlines() if ln.startswith("  [ ]")]
     assert len({cell_len(ln.split(" marker")[0]) for ln in rows}) == 1, rows
+
+
+def test_label_code_splits_into_its_six_fields_whatever_the_names():
+    """The label's code joins order, garment, size, number, piece and copy by ``/``; a size
+    ``S/M`` or a piece ``Front/Back`` is written with ``%2F`` (``%`` as ``%25``), so splitting
+    on ``/`` and decoding gives every field back."""
+    from urllib.parse import unquote
+
+    from kitcut.kits.picklist import Cut
+
+    for size, piece in (("M", "Front"), ("S/M", "Front/Back"), ("38/40", "50% Pocket"), ("M", "a%2Fb")):
+        code = Cut("A-1", "tee", size, 2, piece, 1, 2, False, "jersey", 0, 0.0, 0.0).code
+        assert [unquote(f) for f in code.split("/")] == ["A-1", "tee", size, "2", piece, "1"], code
+    assert Cut("A-1", "tee", "M", 2, "Front", 1, 2, False, "j", 0, 0.0, 0.0).code == "A-1/tee/M/2/Front/1"
