@@ -206,15 +206,9 @@ def _units_hint(pattern, usable: float) -> str:
     """When a piece is over 1.5 times as wide as the fabric in every direction and the units came
     from the drawing's header (often a template's) or a guess, not from the pattern CAD's Units
     text nor the user, those units are the likely fault: say them, and how to change them."""
-    import numpy as np
-
-    def narrowest(p) -> float:
-        pts = np.asarray(p.outline, dtype=float)
-        return float(min(np.ptp(pts[:, 0]), np.ptp(pts[:, 1])))
-
     if pattern.units_rule not in ("$INSUNITS", "size check") or not pattern.pieces or not pattern.units_in:
         return ""
-    if max(narrowest(p) for p in pattern.pieces) <= 1.5 * usable:
+    if max(min(p.width, p.height) for p in pattern.pieces) <= 1.5 * usable:
         return ""
     return (f"; the file was read in {pattern.units_in} ({pattern.units_rule}): if it is drawn in other "
             "units, give --units")
