@@ -47,7 +47,7 @@ from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
 from kitcut.formats.reading.nests import Nest, find_nests, share_ties, undivided
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
-from kitcut.formats.reading.plain_rings import SEW_LAYER, close_outline_gaps, contains, roles, sample
+from kitcut.formats.reading.plain_rings import SEW_LAYER, close_outline_gaps, lies_in, roles, sample
 from kitcut.formats.reading.plain_units import sane_header_unit, units_from_area
 from kitcut.formats.reading.texts import entity_text, parse_texts, tagged, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
@@ -176,7 +176,7 @@ def _pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips
                               "taken for part of the frame (a title block), not cut")
         for i in sorted(frames):
             n = sum(1 for j, r in enumerate(role) if r == "piece" and rings[j][0] < rings[i][0]
-                    and contains(polys[i], sample(rings[j][1], 8)).mean() >= 0.9)
+                    and lies_in(polys[i], sample(rings[j][1], 8), polys[j]))
             fixer.report.warn(f"closed outline on layer {rings[i][2]} drawn around {n} piece(s), with no "
                               "name of its own: taken for a drawing frame, not cut")
     sizes_at = [(tuple(p), v) for p, f in zip(spots, fields, strict=True) for k, v in f if k == "size" and v]

@@ -19,8 +19,7 @@ from kitcut.formats.reading.chains import Chain, Segment, chain_segments
 from kitcut.formats.reading.outline import Fixer
 from kitcut.model.geometry import ring_area
 
-__all__ = ["SEW_LAYER", "SEAM_MAX_MM", "close_outline_gaps", "roles", "parallel", "contains",
-           "sample"]
+__all__ = ["SEW_LAYER", "SEAM_MAX_MM", "close_outline_gaps", "roles", "parallel", "lies_in", "sample"]
 
 #: Layer names taken for sew lines (a ring on such a layer inside a piece is its sew line).
 SEW_LAYER = re.compile(r"sew|seam|stitch|naht|couture|costura|cucitura|naad|缝|縫|^14$", re.I)
@@ -28,13 +27,7 @@ SEW_LAYER = re.compile(r"sew|seam|stitch|naht|couture|costura|cucitura|naad|缝|
 SEAM_MAX_MM = 30.0
 
 
-def contains(poly_prepared, pts: np.ndarray) -> np.ndarray:
-    import shapely
-
-    return shapely.contains_xy(poly_prepared, pts[:, 0], pts[:, 1])
-
-
-def inside(poly_prepared, pts: np.ndarray, inner) -> bool:
+def lies_in(poly_prepared, pts: np.ndarray, inner) -> bool:
     """A ring (its points ``pts``, its polygon ``inner``) lies in ``poly_prepared``: nine in ten of
     its points inside or on its boundary (a cut-out may touch the cut line at a corner), and a
     point inside the ring inside it too (a piece drawn against another shares an edge only)."""
@@ -133,7 +126,7 @@ def roles(rings: list, polys: list, frames: set[int], is_sew) -> tuple[list[str]
                 if not same and area >= 0.5 * rings[j][0] and not (
                         sew_layer and parallel(r, rings[j][1], 0.0)):
                     continue
-                if inside(polys[j], smp, polys[i]):
+                if lies_in(polys[j], smp, polys[i]):
                     par = j
                     break
             if par >= 0:
