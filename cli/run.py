@@ -45,7 +45,7 @@ class _CtrlC:
     def __init__(self):
         self.hit = False
         self.old = None
-        self.pid = os.getpid()
+        self.pid = None  # the process that entered: its second Ctrl-C aborts, a worker's never
 
     def __enter__(self):
         self.pid = os.getpid()
