@@ -80,7 +80,7 @@ def _age_years(s: str) -> float | None:
     """The age in years a children's size stands for (``NB`` / ``Newborn`` 0, ``6M`` 0.5,
     ``12-18M`` 1.25, ``2T`` 2, ``10Y`` 10); None for any other name."""
     u = s.strip().upper()
-    if u in ("NB", "NEWBORN", "PREEMIE", "0M"):
+    if u in ("NB", "NEWBORN", "PREEMIE"):
         return 0.0
     m = _AGE.fullmatch(u)
     if not m:
