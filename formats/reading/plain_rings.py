@@ -4,7 +4,8 @@ Rings are nested by containment: an outermost ring is a piece; a ring inside it 
 line when it runs along the cut line (on the same layer, or on a layer named for sew lines),
 else a cut-out; a ring inside a cut-out is a piece again. On another layer, a ring covering
 half of a piece is not its cut-out: graded sizes drawn on their own layers overlap. Open lines
-outside every ring that close with sub-millimetre gaps are outlines too.
+outside every ring that close with sub-millimetre gaps are outlines too. An outline drawn twice
+is read once (:func:`merge_twins`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import numpy as np
 
 from kitcut.formats.reading.build import GAP_CLOSE_MM, close_gaps, report_gaps
 from kitcut.formats.reading.chains import Chain, Segment, chain_segments
-from kitcut.formats.reading.outline import Fixer
+from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
 from kitcut.model.geometry import ring_area
 
-__all__ = ["SEW_LAYER", "SEAM_MAX_MM", "close_outline_gaps", "roles", "parallel", "lies_in", "sample"]
+__all__ = ["SEW_LAYER", "SEAM_MAX_MM", "close_outline_gaps", "roles", "parallel", "lies_in", "sample",
+           "merge_twins"]
 
 #: Layer names taken for sew lines (a ring on such a layer inside a piece is its sew line).
 SEW_LAYER = re.compile(r"sew|seam|stitch|naht|couture|costura|cucitura|naad|缝|縫|^14$", re.I)
@@ -155,3 +157,60 @@ def parallel(inner: np.ndarray, outer: np.ndarray, area_ratio: float) -> bool:
     span_in = (inner.max(axis=0) - inner.min(axis=0)).max()
     span_out = (outer.max(axis=0) - outer.min(axis=0)).max()
     return far <= SEAM_MAX_MM and span_in >= 0.8 * span_out
+
+
+_TWIN_FIELDS = ("annotations", "cutouts", "internal", "sew", "fold", "grain", "notches", "drills")
+
+
+def merge_twins(raws: dict, ids: list, rings: list, tol: float, report) -> list:
+    """The pieces of ``ids`` with every outline drawn twice read once.
+
+    Two pieces whose outlines coincide are one piece drawn twice when their texts agree and
+    they lie on one layer (a polyline drawn again, or again as lines), or when one of their
+    layers is a mere copy (every piece on it coincides with one on another layer: a plot or
+    pen layer). A stacked graded nest draws an ungraded piece once per size, on layers that
+    also hold the graded pieces, often with its own ``Size:``: those stay apart. The copy's
+    texts, lines, notches and drills join the piece; ``report`` (when given) says so."""
+    close = twin_tolerance(tol)
+    # the coinciding outlines of each piece, found once: ``ids`` run by area, largest first,
+    # and only a piece within 1 % of another's area can coincide with it
+    twins: dict = {i: [] for i in ids}
+    boxes = {i: np.r_[rings[i][1].min(axis=0), rings[i][1].max(axis=0)] for i in ids}
+    for t, i in enumerate(ids):
+        for u in range(t + 1, len(ids)):
+            j = ids[u]
+            if rings[i][0] - rings[j][0] > 0.01 * rings[i][0] + 1e-9:
+                break
+            if np.abs(boxes[i] - boxes[j]).max() > 2 * close:  # coinciding outlines have one box
+                continue
+            if same_ring(rings[i][1], rings[j][1], close):
+                twins[i].append(j)
+                twins[j].append(i)
+    # the layers made only of copies of outlines on other layers
+    copy_layer: dict = {}
+    for i in ids:
+        elsewhere = any(raws[j].layer != raws[i].layer for j in twins[i])
+        copy_layer[raws[i].layer] = copy_layer.get(raws[i].layer, True) and elsewhere
+
+    def merges(i: int, k: int) -> bool:
+        if raws[k].layer != raws[i].layer and not (copy_layer[raws[k].layer] or copy_layer[raws[i].layer]):
+            return False
+        a, b = raws[k].texts, raws[i].texts
+        return all(a[key] == b[key] for key in a.keys() & b.keys())
+
+    kept: list = []
+    for i in ids:  # a copy joins the nearest earlier piece it merges with
+        twin = next((k for k in sorted(twins[i], reverse=True) if k < i and k in kept and merges(i, k)), None)
+        if twin is None:
+            kept.append(i)
+            continue
+        into, copy = raws[twin], raws[i]
+        for key, value in copy.texts.items():
+            into.texts.setdefault(key, value)
+        for name in _TWIN_FIELDS:
+            getattr(into, name).extend(getattr(copy, name))
+        if report is not None:
+            where = (f"again on layer {copy.layer}" if copy.layer != into.layer
+                     else f"twice on layer {into.layer}")
+            report.warn(f"outline drawn {where}: read as one piece", piece=into.texts.get("name") or into.key)
+    return kept

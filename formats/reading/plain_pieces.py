@@ -1,0 +1,413 @@
+"""The pieces of a plain DXF from its curves, texts and points (see :mod:`.plain_dxf`).
+
+:func:`sort_pieces` takes what the drawing holds, in drawing units, and gives raw pieces in mm:
+
+1. the curves of each layer are chained into rings and open lines; the rings are nested into
+   pieces, sew lines and cut-outs, drawing frames and graded nests are found;
+2. each open line goes to the piece that holds it (its notch, grain, fold or internal line);
+3. each text to the piece that holds it, or the nearest (its name, size, quantity...);
+4. each point to the piece that holds it (a drill or a notch);
+5. an outline drawn twice is read once.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import shapely
+from shapely.geometry import LinearRing, Point, Polygon
+
+from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error, point_notch
+from kitcut.formats.reading.chains import Chain, describe
+from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
+from kitcut.formats.reading.layer_names import DRILL_LAYER, FOLD_LAYER, GRAIN_LAYER, NOTCH_LAYER, named
+from kitcut.formats.reading.layer_roles import LayerRoles
+from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
+from kitcut.formats.reading.nests import Nest, find_nests, share_ties, undivided
+from kitcut.formats.reading.outline import Fixer
+from kitcut.formats.reading.plain_rings import (
+    SEW_LAYER,
+    close_outline_gaps,
+    lies_in,
+    merge_twins,
+    roles,
+    sample,
+)
+from kitcut.formats.reading.texts import parse_texts
+from kitcut.model.geometry import ring_area
+
+__all__ = ["NOTCH_MAX_MM", "sort_pieces"]
+
+#: A text alone inside a piece that can be its name: letters first, no more than 40 characters.
+_BARE_NAME = re.compile(r"^[^\W\d_][\w .\-/()&+#']{0,39}$")
+#: A notch drawn as a line is at most this long (mm).
+NOTCH_MAX_MM = 20.0
+#: Roles of a layer whose closed lines are marks on a piece, never pieces or cut-outs.
+_MARK_ROLES = ("internal", "grain", "fold", "notch")
+
+
+def sort_pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips, final: bool,
+                layer_roles: LayerRoles) -> tuple[list[RawPiece], dict]:
+    """``(raw pieces in mm, style texts)`` of the curves, texts and points of a drawing
+    (drawing units; see the module docstring). The roles the user gave layers
+    (:mod:`~kitcut.formats.reading.layer_roles`) go before their names; ``final`` false is a
+    trial run (to guess the units): it reports nothing."""
+    return _Sorter(scale, tol, fixer, skips, final, layer_roles).run(curves, texts, points)
+
+
+class _Sorter:
+    """One pass over a drawing: the rings and their roles, then the lines, texts and points
+    that belong to each piece."""
+
+    def __init__(self, scale, tol, fixer, skips, final, layer_roles):
+        self.scale = scale
+        self.tol = tol
+        self.fixer = fixer
+        self.skips = skips
+        self.final = final
+        self.layer_roles = layer_roles
+        self.near = max(2 * tol, 0.5)  # an end this close to a line is on it
+        self.pad = max(tol, 0.01)
+
+    def run(self, curves, texts, points):
+        opens = self._rings(curves)
+        self.fields = [parse_texts(txt) for _, txt, _, _ in texts]  # the KEY: value fields of each text
+        self.spots = np.array([(x * self.scale, y * self.scale) for (x, y), *_ in texts],
+                              dtype=float).reshape(-1, 2)
+        self._roles()
+        self._start_pieces()
+        self._lines(opens)
+        style = self._texts(texts)
+        self._points(points)
+        kept = merge_twins(self.raws, self.piece_ids, self.rings, self.tol,
+                            self.fixer.report if self.final else None)
+        return [self.raws[i] for i in kept], style
+
+    # ------------------------------------------------------------ rings
+    def _rings(self, curves) -> list:
+        """Chain the curves of each layer into rings (kept largest first) and open lines
+        (returned, the lines of mark layers last)."""
+        fixer = self.fixer
+        layers: dict[str, list] = {}
+        for pts, closed, layer, src in curves:
+            if not (np.abs(pts * self.scale) <= 1e9).all():
+                raise fixer.error(f"{src} has a coordinate that is not a usable number (NaN, infinite "
+                                  "or beyond ±1e9 mm)")
+            layers.setdefault(layer, []).append((pts * self.scale, closed, src))
+        rings = []  # (area, ring, layer)
+        opens = []  # (chain, layer)
+        marks = []  # the lines of layers the user said hold marks: never joined to a cut line
+        for layer, parts in layers.items():
+            rs, ch = chain_rings(parts, self.tol, fixer, None, f"lines of layer {layer}")
+            if self.layer_roles.role(layer) in _MARK_ROLES:
+                marks += [(Chain(np.vstack([r, r[:1]]), False, [f"closed line on layer {layer}"]), layer)
+                          for r in rs if len(r) >= 2]
+                marks += [(c, layer) for c in ch]
+                continue
+            rings += [(abs(ring_area(r)), r, layer) for r in rs if len(r) >= 3]
+            opens += [(c, layer) for c in ch]
+        rings, opens = close_outline_gaps(rings, opens, self.tol, fixer)
+        rings.sort(key=lambda t: -t[0])
+        polys = []
+        for _, r, _ in rings:
+            p = Polygon(r)
+            if not p.is_valid:
+                p = p.buffer(0)
+            shapely.prepare(p)
+            polys.append(p)
+        self.rings, self.polys = rings, polys
+        return opens + marks
+
+    def _roles(self) -> None:
+        """The role of each ring (piece, sew line, cut-out...) and its parent, with drawing
+        frames and their title blocks left out and graded nests read as one piece per size."""
+        rings, polys, fixer = self.rings, self.polys, self.fixer
+        lr = self.layer_roles
+
+        def is_sew(layer: str) -> bool:
+            return lr.means(layer, "sew", bool(SEW_LAYER.search(layer)))
+
+        def is_frame(layer: str) -> bool:
+            return lr.means(layer, "frame", bool(FRAME_LAYER.search(layer)))
+
+        role, parent = roles(rings, polys, set(), is_sew)
+        spots = self.spots
+        names = spots[[any(k == "name" for k, _ in f) for f in self.fields]]
+        frames: set[int] = set()
+        while found := find_frames(rings, polys, role, parent, names, spots, is_frame) - frames:
+            frames |= found  # the rings inside a frame are pieces: nest them again without it
+            role, parent = roles(rings, polys, frames, is_sew)
+        if parts := frame_parts(rings, polys, role, frames, names, spots, max(2 * self.tol, 0.5)):
+            role, parent = roles(rings, polys, frames | parts, is_sew)
+        if self.final:
+            for i in sorted(parts):
+                fixer.report.warn(f"closed outline on layer {rings[i][2]} along the drawing frame, with no "
+                                  "name: taken for part of the frame (a title block), not cut")
+            for i in sorted(frames):
+                n = sum(1 for j, r in enumerate(role) if r == "piece" and rings[j][0] < rings[i][0]
+                        and lies_in(polys[i], sample(rings[j][1], 8), polys[j]))
+                fixer.report.warn(f"closed outline on layer {rings[i][2]} drawn around {n} piece(s), with no "
+                                  "name of its own: taken for a drawing frame, not cut")
+        sizes_at = [(tuple(p), v) for p, f in zip(spots, self.fields, strict=True) for k, v in f
+                    if k == "size" and v]
+        nest_of: dict[int, Nest] = {}
+        for nest in find_nests(rings, polys, role, parent, sizes_at):
+            for k in nest.rings:
+                role[k], parent[k] = "piece", -1
+                nest_of[k] = nest
+            if self.final:
+                layer = rings[nest.rings[0]][2]
+                fixer.report.warn(f"{len(nest.rings)} outlines on layer {layer} drawn one inside the other, "
+                                  f"with the sizes {', '.join(reversed(nest.sizes))}: read as a graded nest, "
+                                  "one piece per size (the largest outline the largest size)")
+        self.role, self.parent, self.nest_of = role, parent, nest_of
+
+    def _start_pieces(self) -> None:
+        """A raw piece for each piece ring (keyed by its layer), with its sew lines and cut-outs."""
+        rings, role = self.rings, self.role
+        raws: dict[int, RawPiece] = {}
+        per_layer: dict[str, int] = {}
+        for i, (_, _, layer) in enumerate(rings):
+            if role[i] == "piece":
+                per_layer[layer] = per_layer.get(layer, 0) + 1
+        seen: dict[str, int] = {}
+        for i, (_, r, layer) in enumerate(rings):
+            if role[i] != "piece":
+                continue
+            seen[layer] = seen.get(layer, 0) + 1
+            key = layer if per_layer[layer] == 1 else f"{layer}#{seen[layer]}"
+            raws[i] = RawPiece(key=key, layer=layer, boundary=[(r, True, f"layer {layer}")])
+        for i, (_, r, layer) in enumerate(rings):
+            if role[i] == "sew":
+                raws[self.parent[i]].sew.append((r, True, f"layer {layer}"))
+            elif role[i] == "cut":
+                raws[self.parent[i]].cutouts.append((r, True, f"layer {layer}"))
+        self.raws = raws
+        self.piece_ids = sorted(raws)
+        self.edges = {i: LinearRing(rings[i][1]) for i in self.piece_ids}  # the cut line of each piece
+        self.piece_layers = {rings[i][2] for i in self.piece_ids}
+        self.grown: dict = {}
+        self.ids_arr = np.array(self.piece_ids, dtype=np.int64)
+        pad = self.pad
+        self.boxes = np.array([np.r_[rings[i][1].min(axis=0) - pad, rings[i][1].max(axis=0) + pad]
+                               for i in self.piece_ids])
+
+    # ------------------------------------------------------------ who holds what
+    def owners(self, pts: np.ndarray, layer: str) -> list[int]:
+        """The piece a mark belongs to (:meth:`owner`), or in a graded nest the sizes that may
+        own it (:meth:`Nest.nearest`)."""
+        i = self.owner(pts, layer)
+        if i in self.nest_of:
+            return self.nest_of[i].nearest(pts[0], self.edges, max(self.tol, 0.01))
+        return [] if i is None else [i]
+
+    def owner(self, pts: np.ndarray, layer: str) -> int | None:
+        """The smallest piece holding ``pts``, on ``layer`` if one does."""
+        best = None
+        if len(pts) > 1:  # lines drawn from edge to edge: test the middles of their segments too
+            pts = np.concatenate([pts, (pts[1:] + pts[:-1]) / 2])
+        smp = sample(pts, 60)
+        if not len(self.ids_arr):
+            return None
+        boxes = self.boxes
+        # only pieces whose box holds 90 % of the samples can hold them
+        inb = ((smp[None, :, 0] >= boxes[:, None, 0]) & (smp[None, :, 1] >= boxes[:, None, 1])
+               & (smp[None, :, 0] <= boxes[:, None, 2]) & (smp[None, :, 1] <= boxes[:, None, 3])).mean(axis=1)
+        for i in reversed(self.ids_arr[inb >= 0.9].tolist()):  # smallest first
+            if i not in self.grown:
+                self.grown[i] = self.polys[i].buffer(self.pad)
+                shapely.prepare(self.grown[i])
+            if shapely.intersects_xy(self.grown[i], smp[:, 0], smp[:, 1]).mean() >= 0.9:
+                if self.rings[i][2] == layer:
+                    return i
+                best = best if best is not None else i
+        return best
+
+    def nearest(self, p: np.ndarray, layer: str) -> int | None:
+        """The piece a label outside every piece belongs to: the nearest on its layer; on a
+        layer of texts only, the nearest piece if the label is close to it (a quarter of the
+        piece's length, at least 25 mm: a label written beside the piece, not a legend)."""
+        polys = self.polys
+        same = [i for i in self.piece_ids if self.rings[i][2] == layer]
+        if same:
+            return min(same, key=lambda i: polys[i].distance(Point(p)))
+        if not self.piece_ids:
+            return None
+        i = min(self.piece_ids, key=lambda i: polys[i].distance(Point(p)))
+        side = float(np.ptp(self.rings[i][1], axis=0).max())
+        return i if polys[i].distance(Point(p)) <= max(25.0, 0.25 * side) else None
+
+    def _marks_layer(self, layer: str, names, role: str) -> bool:
+        return self.layer_roles.means(layer, role, named(layer, names, self.piece_layers))
+
+    # ------------------------------------------------------------ lines
+    def _lines(self, opens: list) -> None:
+        """Each open line to the piece that holds it: a notch, the grain, a fold, an internal
+        line; the ones outside every piece are reported (or are a broken cut line)."""
+        fixer, final, raws, near = self.fixer, self.final, self.raws, self.near
+        lines = []  # (piece, chain points, source, layer, straight, distances of the ends to the cut line)
+        owned = share_ties([self.owners(ch.points, layer) for ch, layer in opens],
+                           [ch.points[0] for ch, _ in opens], self.nest_of, self.rings)
+        if final and (n := undivided(owned)):
+            fixer.report.warn(f"{n} line(s) of a graded nest could belong to several sizes and do not divide "
+                              "among them: each such size has them")
+        for (ch, layer), found in zip(opens, owned, strict=True):
+            pts = ch.points
+            src = ", ".join(ch.sources)
+            if not found:
+                self._outside(ch, layer, src)
+                continue
+            drawn_straight = len(pts) == 2 or is_straight(pts)
+            for i in found:
+                d_ends = [self.edges[i].distance(Point(pts[0])), self.edges[i].distance(Point(pts[-1]))]
+                line, straight = pts, drawn_straight
+                if not straight and min(d_ends) > near and (sh := arrowed(pts)) is not None:
+                    line, straight = sh, True  # a line drawn with its arrowheads: its shaft
+                lines.append((i, line, src, layer, straight, d_ends))
+        # the ends of long straight lines, where the legs of separately drawn arrowheads start
+        shafts: dict[int, list] = {}
+        for i, pts, _, _, straight, d_ends in lines:
+            length = float(np.linalg.norm(pts[-1] - pts[0]))
+            if straight and min(d_ends) > near and length > 0:
+                shafts.setdefault(i, []).extend([[*pts[0], *pts[-1], length], [*pts[-1], *pts[0], length]])
+        self.free_lines: dict[int, list] = {}
+        bars = []  # short free straight lines: the bar of a T notch, or an internal line
+        heads = 0
+        lr = self.layer_roles
+        for i, pts, src, layer, straight, d_ends in lines:
+            raw = raws[i]
+            length = float(np.sum(np.linalg.norm(np.diff(pts, axis=0), axis=1)))
+            if straight and min(d_ends) <= near and length <= NOTCH_MAX_MM:
+                raw.notches.append(RawNotch(float(pts[0][0]), float(pts[0][1]), line=pts[[0, -1]],
+                                            source=src))
+            elif not straight and max(d_ends) <= near and np.ptp(pts, axis=0).max() <= NOTCH_MAX_MM:
+                raw.notches.append(v_notch(pts, src))
+            elif straight and min(d_ends) > near and is_arrowhead(pts, np.array(shafts.get(i, [])), near):
+                heads += 1  # an arrowhead's leg: the line it ends is what counts
+            elif self._marks_layer(layer, GRAIN_LAYER, "grain"):
+                raw.grain.append((pts, src))
+            elif straight and self._marks_layer(layer, FOLD_LAYER, "fold") and max(d_ends) <= near and \
+                    self.edges[i].distance(Point(0.5 * (pts[0] + pts[-1]))) <= near:
+                raw.fold.append((pts, src))  # a fold (mirror) line along the cut line: a half piece
+            elif straight and min(d_ends) > near and length <= NOTCH_MAX_MM:
+                bars.append((i, pts, src, layer))
+            else:  # a free straight line may be the grain, unless the user said what its layer holds
+                self._internal(i, pts, src, straight and min(d_ends) > near and lr.role(layer) is None)
+        if heads and final:
+            fixer.report.skip(f"{heads} arrowhead leg(s) drawn as separate lines at the ends of straight "
+                              "lines; not used")
+        for i, pts, src, layer in bars:
+            t = t_notch(raws[i].notches, self.rings[i][1], 0.5 * (pts[0] + pts[-1]), near)
+            if t is not None:
+                t.kind = "t"
+                t.source += f", {src}"
+            else:
+                self._internal(i, pts, src, lr.role(layer) is None)
+        guessed = 0
+        for i, idx in self.free_lines.items():
+            raw = raws[i]
+            if not raw.grain and len(idx) == 1:
+                pts, _, src = raw.internal.pop(idx[0])
+                raw.grain.append((pts, src))
+                guessed += 1
+        if guessed and final:
+            fixer.report.warn(f"{guessed} piece(s) without a grain layer: the only free straight line inside "
+                              "each was taken for its grain line")
+
+    def _outside(self, ch: Chain, layer: str, src: str) -> None:
+        """An open line outside every piece: not used, or a cut line that does not close."""
+        if self.layer_roles.role(layer) in _MARK_ROLES:  # the user said these are marks, not cut lines
+            if self.final:
+                self.fixer.report.skip(f"line on layer {layer} ({self.layer_roles.role(layer)}, "
+                                       f"{self.layer_roles.where}) outside every piece; not used", entity=src)
+            return
+        if self.final and len(ch.points) >= 3 and ch.end_gap <= 0.25 * ch.length:
+            raise gap_error([ch], self.fixer, f"outline on layer {layer}", self.tol, "cut line")
+        if self.final:
+            self.fixer.report.skip("open line outside every piece; not used", entity=src)
+
+    def _internal(self, i: int, pts: np.ndarray, src: str, free: bool) -> None:
+        raw = self.raws[i]
+        raw.internal.append((pts, False, src))
+        ends = pts[[0, -1]]
+        on_sew = any(LinearRing(p).distance(Point(q)) <= self.near for p, _, _ in raw.sew for q in ends)
+        if free and not on_sew:  # straight and clear of the cut line: maybe the grain line
+            self.free_lines.setdefault(i, []).append(len(raw.internal) - 1)
+
+    # ------------------------------------------------------------ texts
+    def _texts(self, texts: list) -> dict:
+        """Each text's ``KEY: value`` fields to the piece that holds it (or, outside every
+        piece, the nearest); a lone name inside a piece names it. Returns the style texts."""
+        fixer, final, raws, nest_of = self.fixer, self.final, self.raws, self.nest_of
+        style: dict = {}
+        placed = []  # (piece or None, inside, key-value, entity): texts inside a piece before loose ones
+        bare: dict[int, list] = {}  # piece -> (text, entity) of the texts inside it with no key
+        for (_, txt, layer, e), f, p in zip(texts, self.fields, self.spots[:, None, :], strict=True):
+            kvs = [(k, v) for k, v in f if v]  # an MTEXT label may hold several fields
+            i = self.owner(p, layer)
+            inside = i is not None
+            if inside and not kvs and i not in nest_of and _BARE_NAME.match(txt.strip()):
+                bare.setdefault(i, []).append((txt.strip(), e))
+                continue
+            if i is None and any(k not in ("style", "units") for k, _ in kvs):
+                i = self.nearest(p[0], layer)
+            for k, v in kvs:
+                if i not in nest_of:
+                    at = [i]
+                elif k == "size":  # in a graded nest a size text names its outline...
+                    at = [nest_of[i].ring_of.get(v, i)]
+                else:  # ... and the other texts go to every size
+                    at = nest_of[i].rings
+                placed += [(j, inside, (k, v), e) for j in at]
+            if not kvs:
+                placed.append((i, inside, None, e))
+        placed.sort(key=lambda t: not t[1])
+        for i, inside, kv, e in placed:
+            if i is not None and kv and kv[0] == "annotation":
+                if kv[1]:
+                    raws[i].annotations.append(kv[1])
+            elif i is not None and kv and kv[0] not in ("style", "units"):
+                have = raws[i].texts.setdefault(kv[0], kv[1])
+                if have != kv[1] and final:
+                    where = "inside it" if inside else "outside every piece, nearest to it"
+                    fixer.report.warn(f"a second '{kv[0]}' text for one piece ({where}): '{have}' kept, "
+                                      f"'{kv[1]}' not used", piece=raws[i].texts.get("name") or raws[i].key,
+                                      entity=describe(e))
+            elif kv and kv[0] in ("style", "units"):
+                style.setdefault(kv[0], kv[1])
+            elif final:
+                self.skips.add("texts kitcut does not use", e, None)
+        for i, found in bare.items():
+            if len(found) == 1 and "name" not in raws[i].texts and "block" not in raws[i].texts:
+                raws[i].texts["name"] = found[0][0]  # a piece labelled by its name alone
+            elif final:
+                for _, e in found:
+                    self.skips.add("texts kitcut does not use", e, None)
+        return style
+
+    # ------------------------------------------------------------ points
+    def _points(self, points: list) -> None:
+        """Each point to the piece that holds it: a drill, or a notch on an AAMA notch layer."""
+        final, scale, raws = self.final, self.scale, self.raws
+        spots_mm = [np.array([[x * scale, y * scale]]) for (x, y, _), _, _ in points]
+        owned = share_ties([self.owners(p, layer) for p, (_, layer, _) in zip(spots_mm, points, strict=True)],
+                           [p[0] for p in spots_mm], self.nest_of, self.rings)
+        if final and (n := undivided(owned)):
+            self.fixer.report.warn(f"{n} point(s) of a graded nest could belong to several sizes and do not "
+                                   "divide among them: each such size has them")
+        for ((_, _, z), layer, e), p, found in zip(points, spots_mm, owned, strict=True):
+            if final and found and self._marks_layer(layer, DRILL_LAYER, "drill"):
+                for i in found:
+                    raws[i].drills.append((float(p[0, 0]), float(p[0, 1]), abs(z) * scale, describe(e)))
+            elif final and found and self._marks_layer(layer, NOTCH_LAYER, "notch"):
+                # a notch as a POINT on the AAMA notch layers (an AAMA drawing whose blocks were
+                # exploded): its depth in z, its width in the thickness, its direction in the angle
+                angle = e.dxf.get("angle", None)
+                angle = None if angle is None else float(angle)
+                width = float(e.dxf.get("thickness", 0.0) or 0.0) * scale
+                for i in found:
+                    raws[i].notches.append(point_notch(float(p[0, 0]), float(p[0, 1]), z * scale, width,
+                                                       angle, layer, describe(e)))
+            elif final:
+                self.skips.add("points kitcut does not use", e, None)
