@@ -1,6 +1,6 @@
 """What the lines of a plain DXF mean: frames and title blocks, sew lines on their own layer,
 drill circles, V and T notches, arrowed grain lines, fold lines, sub-millimetre gaps, graded
-nests on one layer, spline-fit polylines. Files are written with ezdxf."""
+nests on one layer, spline-fit polylines, periodic and degree-1 splines. Files are written with ezdxf."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from shapely.geometry import Polygon
 from test_import_dxf import RECT, aama_doc, add_piece, both, save
 
+from kitcut.errors import GeometryError
 from kitcut.formats.reading.read import read_pattern
 
 
@@ -323,6 +324,64 @@ def test_spline_fit_polyline_reads_its_fit_points_not_its_control_frame(tmp_path
     assert p.area == pytest.approx(5000.0)
 
 
+def _spline_exact(ctrl, degree, knots):
+    """The outline of a spline evaluated densely over its defined span (knot ``degree`` to
+    knot ``len(ctrl)``): the reference the reader is checked against."""
+    from ezdxf.math import BSpline
+
+    s = BSpline(ctrl, order=degree + 1, knots=knots)
+    t = np.linspace(knots[degree], knots[len(ctrl)], 4001)
+    return Polygon([(v.x, v.y) for v in s.points(t)])
+
+
+def test_periodic_spline_is_read_over_its_defined_span(tmp_path):
+    """A closed spline as LibreCAD writes it: its first ``degree`` control points repeated at
+    the end and a uniform unclamped knot vector. The curve is defined from knot ``degree`` on;
+    flattened over the whole knot vector it ran off into a self-intersecting outline twice its
+    area and was refused. An open unclamped spline closed by a LINE was an open line outside
+    every piece, and its piece was lost."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    ring = [(0, 0), (200, -50), (350, 50), (300, 250), (100, 300), (-50, 150)]
+    wrapped = ring + ring[:3]
+    knots = list(range(len(wrapped) + 4))
+    sp = msp.add_spline(degree=3, dxfattribs={"flags": 1 | 2 | 8})
+    sp.control_points, sp.knots = wrapped, knots
+    msp.add_text("Piece Name: LOOP", dxfattribs={"insert": (100, 100)})
+    arc = [(1000, 0), (1100, 120), (1300, 150), (1500, 40), (1600, 0)]
+    kn = [0, 1, 2, 3, 4, 5, 6, 7, 8]
+    sp = msp.add_spline(degree=3)
+    sp.control_points, sp.knots = arc, kn
+    s = sp.construction_tool()
+    a, b = s.point(kn[3]), s.point(kn[5])
+    msp.add_line((b.x, b.y), (a.x, a.y))
+    msp.add_text("Piece Name: ARCH", dxfattribs={"insert": (1300, 60)})
+    pat = read_pattern(save(doc, tmp_path))
+    got = {p.name: p for p in pat.pieces}
+    assert sorted(got) == ["ARCH", "LOOP"]
+    loop = _spline_exact(wrapped, 3, knots)
+    arch = Polygon(list(_spline_exact(arc, 3, kn).exterior.coords))
+    for name, want in (("LOOP", loop), ("ARCH", arch)):
+        have = Polygon(got[name].outline)
+        assert have.area == pytest.approx(want.area, rel=2e-3)
+        assert have.symmetric_difference(want).area < 3e-3 * want.area
+    assert not pat.report.skipped
+
+
+def test_degree_one_spline_keeps_its_corners(tmp_path):
+    """A spline of degree 1 (a polyline stored as a SPLINE) is its control polygon: a 200 x 100
+    rectangle came out 205.7 x 102.7 mm, rounded through its corners."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    sp = doc.modelspace().add_spline(degree=1, dxfattribs={"flags": 1})
+    sp.control_points = [(0, 0), (200, 0), (200, 100), (0, 100), (0, 0)]
+    sp.knots = [0, 0, 1, 2, 3, 4, 4]
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert p.area == pytest.approx(20000.0, rel=1e-9)
+    assert np.ptp(p.outline, axis=0) == pytest.approx([200.0, 100.0], abs=1e-9)
+
+
 @pytest.mark.parametrize("layer", ["FOLD", "Mirror line", "Stoffbruch", "pliure", "6"])
 def test_plain_half_piece_on_a_fold_layer_is_unfolded(tmp_path, layer):
     """A back drawn as a half with its fold line on a fold layer along the cut line: unfolded
@@ -449,3 +508,15 @@ def test_entities_invisible_in_the_drawing_are_not_read(tmp_path):
     skipped = sorted(e.message for e in pat.report.skipped)
     why = "entities invisible in the drawing (the CAD does not show them); not read"
     assert skipped == [f"{why}: 1 LINE on layer 0", f"{why}: 1 LWPOLYLINE on layer 0"]
+
+
+def test_a_drawing_of_unreadable_curves_says_so(tmp_path):
+    """A drawing whose only curve is a SPLINE with a broken knot vector (5 control points of
+    degree 3 need 9 knots; it has 7) was said to have "no lines or curves"."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    sp = doc.modelspace().add_spline(degree=3, dxfattribs={"flags": 1})
+    sp.control_points = [(0, 0), (200, 0), (200, 100), (0, 100), (0, 0)]
+    sp.knots = [0, 0, 1, 2, 3, 4, 4]
+    with pytest.raises(GeometryError, match=r"1 curve\(s\) cannot be read .*SPLINE #\w+ on layer 0"):
+        read_pattern(save(doc, tmp_path))

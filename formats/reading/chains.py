@@ -52,6 +52,54 @@ def _path_points(e, flat_tol: float) -> np.ndarray:
     return pts
 
 
+def _spline_points(e, flat_tol: float) -> np.ndarray:
+    """A SPLINE flattened to the chord tolerance over the span where it is defined.
+
+    A spline is defined from knot ``degree`` to knot ``count`` (its control points' count);
+    on a clamped knot vector that is the whole of it, but a periodic spline (unclamped knots,
+    its control points wrapped, as LibreCAD writes a closed one) runs past both ends of that
+    span into curves that are not drawn, and ezdxf flattens the whole knot vector. A spline
+    of degree 1 is its control polygon: flattened at its knots, its corners stay corners."""
+    s = e.construction_tool()
+    ctrl = np.array([(v.x, v.y) for v in s.control_points], dtype=np.float64).reshape(-1, 2)
+    if not (np.abs(ctrl) <= 1e9).all():
+        return ctrl  # absurd: the reader rejects the curve with the piece's name
+    knots = np.asarray(s.knots(), dtype=np.float64)
+    lo, hi = knots[s.order - 1], knots[s.count]
+    ts = np.unique(np.r_[lo, knots[(knots > lo) & (knots < hi)], hi])
+    point = s.evaluator.point
+    tol = max(flat_tol, 1e-9)
+
+    def at(t: float) -> np.ndarray:
+        v = point(t)
+        return np.array((v.x, v.y))
+
+    def off_chord(m, a, b) -> float:
+        d = b - a
+        n = math.hypot(d[0], d[1])
+        return math.hypot(*(m - a)) if n == 0.0 else abs(d[0] * (m[1] - a[1]) - d[1] * (m[0] - a[0])) / n
+
+    out = [at(ts[0])]
+
+    def subdivide(a, b, t0: float, t1: float, depth: int) -> None:
+        tm = 0.5 * (t0 + t1)
+        m = at(tm)
+        if depth < 16 and off_chord(m, a, b) > tol:
+            subdivide(a, m, t0, tm, depth + 1)
+            subdivide(m, b, tm, t1, depth + 1)
+        else:
+            out.append(b)
+
+    for t0, t1 in zip(ts[:-1], ts[1:], strict=True):
+        steps = np.linspace(t0, t1, 5 if s.degree > 1 else 2)  # 4 chords a span at least (of a curve)
+        a = out[-1]
+        for u0, u1 in zip(steps[:-1], steps[1:], strict=True):
+            b = at(u1)
+            subdivide(a, b, u0, u1, 0)
+            a = b
+    return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
 def entity_points(e, flat_tol: float) -> tuple[np.ndarray, bool] | None:
     """``(points float64[n, 2], closed)`` of a curve entity in its block's coordinates.
 
@@ -88,7 +136,7 @@ def entity_points(e, flat_tol: float) -> tuple[np.ndarray, bool] | None:
                 pts = np.array([(x, y) for x, y, _ in raw]).reshape(-1, 2)
             return pts, bool(e.closed)
         if t in ("ARC", "CIRCLE", "ELLIPSE", "SPLINE"):
-            pts = _path_points(e, flat_tol)
+            pts = _spline_points(e, flat_tol) if t == "SPLINE" else _path_points(e, flat_tol)
             closed = t == "CIRCLE" or (len(pts) > 2 and bool(np.allclose(pts[0], pts[-1])))
             if t == "SPLINE" and e.closed:
                 closed = True

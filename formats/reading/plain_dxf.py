@@ -117,6 +117,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     curves, texts, points, fills = [], [], [], []
     flat = tolerance / (MM_PER_UNIT[unit] if unit else 25.4)
     closed_in: dict = {}  # block reference -> its closed curves (points, layer, entity)
+    unreadable: list[str] = []  # curves kitcut cannot read
     for e, block in _entities(doc, skips, report):
         t = e.dxftype()
         if not e.dxf.is_supported("layer"):  # a type ezdxf does not know (e.g. a damaged name)
@@ -151,6 +152,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
             got = entity_points(e, flat)
             if got is None or len(got[0]) == 0:
                 report.skip("curve kitcut cannot read; not used", entity=describe(e))
+                unreadable.append(describe(e))
                 continue
             curves.append((got[0], got[1], layer, describe(e)))
             if block is not None and got[1]:
@@ -174,6 +176,9 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     else:
         for e in fills:
             skips.add("entity types kitcut does not use", e, None)
+    if not curves and unreadable:
+        raise fixer.error(f"no closed outline: the drawing's {len(unreadable)} curve(s) cannot be read (a "
+                          f"damaged definition, e.g. {unreadable[0]})")
     if not curves:
         raise fixer.error("no closed outline: the drawing has no lines or curves" + _why_no_curves(skips))
     if rule == "$INSUNITS":
