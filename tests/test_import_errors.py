@@ -8,6 +8,7 @@ import json
 
 import ezdxf
 import pytest
+from shapely.geometry import Polygon
 from test_import_dxf import RECT, aama_doc, add_piece, rect_chain, save
 
 from kitcut.cli.main import main
@@ -314,6 +315,49 @@ def test_a_loop_larger_than_a_hairline_is_an_error(tmp_path):
     assert [(q["name"], q["size"]) for q in data["pieces"]] == [("Yoke", "L")]
     assert any("piece 'Yoke (M)': not usable, but size M is not cut in this job" in w
                for w in data["warnings"])
+
+
+@pytest.mark.parametrize("over", [0.3, 0.8, 30.0])
+def test_a_cut_line_run_past_its_corner_and_back_is_trimmed(tmp_path, over):
+    """A LINE drawn too long past a corner, the next one started at the true corner (the gap
+    closed): the cut line runs out and back along itself, a zero-width excursion. It was refused
+    as a self-intersecting outline with "loop(s) of  mm²" (no loop named); it is trimmed and
+    reported, the piece exactly as meant. Also as one polyline going out and back (30 mm)."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    if over < 1.0:
+        corners = [(0, 0), (200 + over, 0), (200, 0), (200, 100), (0, 100), (0, 0)]
+        for a, b in zip(corners[:-1], corners[1:], strict=True):
+            if a != (200 + over, 0):
+                msp.add_line(a, b)
+    else:
+        msp.add_lwpolyline([(0, 0), (200 + over, 0), (200, 0), (200, 100), (0, 100)], close=True)
+    msp.add_text("Piece Name: YOKE", dxfattribs={"insert": (50, 50)})
+    code, out, err = nest("info", str(save(doc, tmp_path, "over.dxf")), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    (p,) = data["pieces"]
+    assert p["area_mm2"] == pytest.approx(20000.0, rel=1e-9)
+    assert [w for w in data["warnings"] if "past a corner" in w] == [
+        f"repair: piece 'YOKE': the cut line runs {over:.2f} mm past a corner and back along itself at "
+        f"({200 + over:.1f}, 0.0): the zero-width overshoot is removed"]
+
+
+def test_a_zero_width_spur_alone_is_repaired_not_refused():
+    """A self-intersecting ring whose only fault is a spur of no width (make_valid finds no loop
+    to remove) was an error listing no loop ("loop(s) of  mm²")."""
+    import numpy as np
+
+    from kitcut.formats.reading.outline import Fixer, check_ring
+    from kitcut.model import ImportReport
+
+    fixer = Fixer("f.dxf", ImportReport(), strict=False, allow_repair=False)
+    ring = np.array([(0, 0), (100, 0), (100, 40), (130, 40), (100, 40), (100, 100), (0, 100)], dtype=float)
+    out = check_ring(ring, fixer, piece="P")
+    assert Polygon(out).equals(Polygon([(0, 0), (100, 0), (100, 100), (0, 100)]))
+    (w,) = fixer.report.entries
+    assert "zero-width spur(s) removed, area 10000.0 -> 10000.0 mm²" in w.message
 
 
 def test_drawing_in_paper_space_says_where_it_is(tmp_path):

@@ -269,9 +269,12 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
         if kind == "outward":
             fixer.repair(f"removed an outward spike ({size:.2f} mm) from the cut line at ({x:.1f}, {y:.1f})",
                          piece=label)
-        elif kind == "backtrack":
+        elif kind == "backtrack" and size <= max(tol, 0.05):
             fixer.repair(f"removed a {size:.3f} mm backtrack from the cut line at ({x:.1f}, {y:.1f}) "
                          f"(tolerance {tol:g} mm)", piece=label)
+        elif kind == "backtrack":
+            fixer.repair(f"the cut line runs {size:.2f} mm past a corner and back along itself at ({x:.1f}, "
+                         f"{y:.1f}): the zero-width overshoot is removed", piece=label)
         else:
             slits.append(Notch(x, y, ang, "slit", size, 0.0))
     if slits:

@@ -108,7 +108,11 @@ def check_ring(ring: np.ndarray, fixer: Fixer, *, piece: str, what: str = "outli
     loops = sorted([g.area for g in polys if g is not best] + [Polygon(h).area for h in best.interiors],
                    reverse=True)
     shown = ", ".join(f"{a:.1f}" for a in loops[:5]) + (" ..." if len(loops) > 5 else "")
-    hairline = bool(loops) and all(fixer.loops.is_hairline(a, kept.area) for a in loops)
+    if not loops:  # nothing but zero-width spurs sticking out of the outline: nothing to cut there
+        fixer.repair(f"self-intersecting {what} repaired ({why}): zero-width spur(s) removed, area "
+                     f"{area:.1f} -> {float(kept.area):.1f} mm²", piece=piece)
+        return np.asarray(kept.exterior.coords, dtype=np.float64)[:-1]
+    hairline = all(fixer.loops.is_hairline(a, kept.area) for a in loops)
     if not hairline and not fixer.allow_repair:
         rule = fixer.loops
         raise fixer.error(
@@ -209,10 +213,12 @@ def remove_spikes(ring: np.ndarray, tol: float) -> tuple[np.ndarray, list]:
     """Take out the zero-width spikes and tiny backtracks of a cut line.
 
     AccuMark and Optitex draw slit notches into the cut line: out to a tip and straight back.
-    Exports also hold tiny overshoots (a vertex a hair beyond the next, then back). Returns the
-    ring without them and, for each, ``(kind, x, y, angle_deg, size)``: ``"slit"`` (base point,
-    direction to the tip, depth) for inward spikes, ``"outward"`` for outward ones, and
-    ``"backtrack"`` (the dropped vertex, its overshoot) for overshoots below ``tol``.
+    Exports also hold overshoots: a line run past the corner and back along itself (a hair
+    beyond, or a LINE drawn too long and the next one started at the true corner), a zero-width
+    excursion. Returns the ring without them and, for each, ``(kind, x, y, angle_deg, size)``:
+    ``"slit"`` (base point, direction to the tip, depth) for inward spikes, ``"outward"`` for
+    outward ones, and ``"backtrack"`` (the dropped vertex, its overshoot) for a turn back whose
+    excursion is no wider than ``tol``, however long.
     """
     a = np.asarray(ring, dtype=np.float64)
     found = []
@@ -227,9 +233,11 @@ def remove_spikes(ring: np.ndarray, tol: float) -> tuple[np.ndarray, list]:
             cos = (v1 * v2).sum(axis=1) / (L1 * L2)
         base = np.hypot(*(nxt - prev).T)
         short = np.minimum(L1, L2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            wide = np.abs(v1[:, 0] * v2[:, 1] - v1[:, 1] * v2[:, 0]) / np.maximum(L1, L2)
         rev = cos < -0.995
         spike = rev & (base <= np.maximum(tol, 0.05 * short))
-        back = rev & ~spike & (short <= tol)
+        back = rev & ~spike & ((short <= tol) | (wide <= tol))
         cand = np.flatnonzero(spike | back)
         if len(cand) == 0:
             break
