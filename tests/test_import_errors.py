@@ -344,6 +344,26 @@ def test_a_cut_line_run_past_its_corner_and_back_is_trimmed(tmp_path, over):
         f"({200 + over:.1f}, 0.0): the zero-width overshoot is removed"]
 
 
+def test_a_drawing_that_closes_nowhere_says_where_it_comes_nearest(tmp_path):
+    """A rectangle of four LINEs with 1.5 mm gaps at every corner (over the 1 mm a cut line's
+    gaps are closed) was "4 line(s) but none closes into a piece": the error says where the
+    nearest loose ends are and the tolerance that would close them, which does."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for a, b in (((0, 0), (200, 0)), ((200, 1.5), (200, 100)), ((198.5, 100), (0, 100)),
+                 ((0, 98.5), (0, 1.6))):
+        msp.add_line(a, b)
+    p = save(doc, tmp_path, "gaps.dxf")
+    assert fails(p).endswith(
+        "no closed outline: 4 line(s) but none closes into a piece (the nearest loose ends, at (200.0, 0.0) "
+        "and (200.0, 1.5), are 1.50 mm apart, and cut lines close gaps up to 1 mm: join them in the CAD, or "
+        "give --tolerance 1.6 if that gap is meant to close)")
+    code, out, err = nest("info", str(p), "--tolerance", "1.6", "--json")
+    assert code == 0, err
+    assert len(json.loads(out)["pieces"]) == 1
+
+
 def test_a_zero_width_spur_alone_is_repaired_not_refused():
     """A self-intersecting ring whose only fault is a spur of no width (make_valid finds no loop
     to remove) was an error listing no loop ("loop(s) of  mm²")."""

@@ -19,9 +19,12 @@ LINE/ARC/SPLINE/CIRCLE) are read the same way, layer by layer:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from kitcut.formats.reading.blocks import MAX_DEPTH
+from kitcut.formats.reading.build import GAP_CLOSE_MM
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.layer_names import DRILL_MARK, record_layers
@@ -204,11 +207,43 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     raws, style = sort_pieces(curves, texts, points, MM_PER_UNIT[unit], tolerance, fixer, skips, final=True,
                           layer_roles=layers)
     if not raws:
-        raise fixer.error(f"no closed outline: {len(curves)} line(s) but none closes into a piece")
+        raise fixer.error(f"no closed outline: {len(curves)} line(s) but none closes into a piece"
+                          + _loose_ends(curves, MM_PER_UNIT[unit], tolerance))
     _report_hidden(doc, raws, report)
     _report_overlaps(raws, report)
     record_layers(held, raws, layers, report)
     return raws, style, unit, rule
+
+
+def _loose_ends(curves: list, scale: float, tol: float) -> str:
+    """Where the lines of a drawing that closes nowhere come nearest to closing: the two
+    nearest ends of different lines that meet no other end, as a hint for the error."""
+    ends, owner = [], []
+    for k, (pts, closed, _, _) in enumerate(curves):
+        if not closed and len(pts) >= 2:
+            ends += [pts[0] * scale, pts[-1] * scale]
+            owner += [k, k]
+    if not 2 <= len(ends) <= 20000:
+        return ""
+    e = np.asarray(ends, dtype=np.float64)
+    own = np.asarray(owner)
+    best = None
+    for i in range(len(e)):
+        d = np.hypot(*(e - e[i]).T)
+        d[own == own[i]] = np.inf
+        if d.min() <= tol:  # this end meets another: not loose
+            continue
+        d[d <= tol] = np.inf
+        j = int(np.argmin(d))
+        if np.isfinite(d[j]) and (best is None or d[j] < best[0]):
+            best = (float(d[j]), e[i], e[j])
+    if best is None:
+        return ""
+    gap, a, b = best
+    wider = math.ceil(gap * 10 + 1e-9) / 10
+    return (f" (the nearest loose ends, at ({a[0]:.1f}, {a[1]:.1f}) and ({b[0]:.1f}, {b[1]:.1f}), are "
+            f"{gap:.2f} mm apart, and cut lines close gaps up to {max(tol, GAP_CLOSE_MM):g} mm: join them in "
+            f"the CAD, or give --tolerance {wider:g} if that gap is meant to close)")
 
 
 def _report_overlaps(raws: list, report) -> None:
