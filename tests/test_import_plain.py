@@ -117,6 +117,29 @@ def test_circles_on_a_drill_layer_are_drill_marks(tmp_path):
     assert len(p.cutouts) == 1
 
 
+@pytest.mark.parametrize("layer", ["13", "Perforation", "Perforación"])
+def test_circles_on_aama_drill_layer_13_and_perforation_layers_are_drills(tmp_path, layer):
+    """``nest info --layers`` said layer 13 (AAMA's drill holes, in a drawing whose blocks were
+    exploded) holds drills, but its circles were cut out of the piece. A numbered layer that
+    holds outlines is a size layer: its circles stay cut-outs."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_circle((150, 60), 2, dxfattribs={"layer": layer})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert [(d.x, d.y, d.diameter) for d in p.drills] == [(150.0, 60.0, 4.0)] and not p.cutouts
+    assert pat.report.layers[layer]["role"] == "drill"
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    doc.modelspace().add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True,
+                                    dxfattribs={"layer": "13"})
+    doc.modelspace().add_circle((150, 60), 20, dxfattribs={"layer": "13"})
+    (p,) = read_pattern(save(doc, tmp_path, "sizes.dxf")).pieces
+    assert not p.drills and len(p.cutouts) == 1
+
+
 def test_v_and_t_notches_drawn_as_lines(tmp_path):
     """A V notch drawn as two short lines (or one polyline) from the cut line to a tip is one V
     notch at the middle of its mouth, cutting to the tip; a slit with a short bar across its

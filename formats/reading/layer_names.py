@@ -21,9 +21,10 @@ GRAIN_LAYER = re.compile(r"grain|fadenlauf|droit[ -]?fil|grano|draadrichting|\bh
 #: Layer names taken for fold (mirror) lines: a straight line along the cut line on such a layer
 #: makes the piece a half, cut on the fold (unfolded for an open spread).
 FOLD_LAYER = re.compile(r"fold|mirror|bruch|pliure|doblez|piega|vouw|dobra|对折|^6$", re.I)
-DRILL_LAYER = re.compile(r"drill|hole|bohr|perc|^13$", re.I)
-#: Layers whose circles are drill marks (the drill's hole), not cut-outs.
-DRILL_MARK = re.compile(r"drill|bohr|perc", re.I)
+DRILL_LAYER = re.compile(r"drill|hole|bohr|perc|perfor|^13$", re.I)
+#: Layers whose circles are drill marks (the drill's hole), not cut-outs (AAMA's 13 unless it
+#: holds pieces: a size layer).
+DRILL_MARK = re.compile(r"drill|bohr|perc|perfor|^13$", re.I)
 
 #: AAMA's notch layers (4, and 80-83 for the shaped kinds) in a drawing whose blocks were exploded.
 NOTCH_LAYER = re.compile("^(?:4|" + "|".join(NOTCH_LAYER_KINDS) + ")$")

@@ -121,6 +121,22 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     flat = tolerance / (MM_PER_UNIT[unit] if unit else 25.4)
     closed_in: dict = {}  # block reference -> its closed curves (points, layer, entity)
     unreadable: list[str] = []  # curves kitcut cannot read
+    numbered: list = []  # circles on a numbered drill layer: drills, unless the layer holds pieces
+
+    def drill(e, layer: str) -> None:
+        c = e.ocs().to_wcs(e.dxf.center)  # a drill mark drawn as its hole: its centre and diameter
+        points.append(((c.x, c.y, 2.0 * float(e.dxf.radius)), layer, e))
+
+    def curve(e, block, layer: str) -> None:
+        got = entity_points(e, flat)
+        if got is None or len(got[0]) == 0:
+            report.skip("curve kitcut cannot read; not used", entity=describe(e))
+            unreadable.append(describe(e))
+            return
+        curves.append((got[0], got[1], layer, describe(e)))
+        if block is not None and got[1]:
+            closed_in.setdefault(block, []).append((got[0], layer, e))
+
     for e, block in _entities(doc, skips, report):
         t = e.dxftype()
         if not e.dxf.is_supported("layer"):  # a type ezdxf does not know (e.g. a damaged name)
@@ -149,21 +165,21 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
             loc = e.dxf.location
             points.append(((loc.x, loc.y, loc.z), layer, e))
         elif t == "CIRCLE" and layers.means(layer, "drill", bool(DRILL_MARK.search(layer))):
-            c = e.ocs().to_wcs(e.dxf.center)  # a drill mark drawn as its hole: its centre and diameter
-            points.append(((c.x, c.y, 2.0 * float(e.dxf.radius)), layer, e))
-        elif t in CURVE_TYPES:
-            got = entity_points(e, flat)
-            if got is None or len(got[0]) == 0:
-                report.skip("curve kitcut cannot read; not used", entity=describe(e))
-                unreadable.append(describe(e))
+            if layer.isdigit() and layers.role(layer) is None:
+                numbered.append((e, block, layer))  # AAMA's drill layer 13, unless it holds pieces
                 continue
-            curves.append((got[0], got[1], layer, describe(e)))
-            if block is not None and got[1]:
-                closed_in.setdefault(block, []).append((got[0], layer, e))
+            drill(e, layer)
+        elif t in CURVE_TYPES:
+            curve(e, block, layer)
         elif t == "HATCH":
             fills.append(e)
         else:
             skips.add("entity types kitcut does not use", e, None)
+    for e, block, layer in numbered:
+        if any(t in CURVE_TYPES and t != "CIRCLE" for t in held[layer]):
+            curve(e, block, layer)  # a numbered layer that holds outlines: a size layer
+        else:
+            drill(e, layer)
     for (layer, given), n in sorted(dropped.items()):
         what = "a drawing frame, not cut" if given == "frame" else "ignored"
         report.warn(f"{n} entit{'y' if n == 1 else 'ies'} of layer {layer} not read: {what} "
