@@ -315,3 +315,28 @@ def test_real_notches_sit_on_the_cut_line_and_cut_inwards(name):
             a = math.radians(n.angle_deg)
             assert poly.contains(Point(n.x + math.cos(a), n.y + math.sin(a))), (p.label, n)
     assert count > 0
+
+
+@pytest.mark.parametrize("name", sorted(set(AAMA_FILES) | {"optitex25_basic-tee_plain-dxf_cm.dxf",
+                                                           "nctools_lapjes_cutter-splines.dxf"}))
+def test_every_mark_of_a_real_piece_lies_on_it(name):
+    """What a pen or a drill marks on a piece lies on the piece: internal and sew lines within
+    half a millimetre of the outline, drills inside it. Real AAMA exports draw reference and
+    dimension lines beside a piece on its internal-line layer (MEN_CLASSIC_TEE: 207 lines wholly
+    beside a piece, 128 across its cut line), which a plotter drew over the next piece and off
+    the fabric; they are left out, and a line crossing the cut line keeps its part on the piece."""
+    from kitcut.formats.reading.read import read_pattern
+
+    pat = read_pattern(shared_file("dxf", name), repair=name in NEEDS_REPAIR)
+    lines = 0
+    for p in pat.pieces:
+        grown = Polygon(p.outline).buffer(0.5 + 1e-6)
+        for ln in (*p.internal_lines, *p.sew_lines):
+            lines += 1
+            assert grown.covers(LineString(ln.points)), (p.label, ln.points[:3])
+        for d in p.drills:
+            assert Polygon(p.outline).contains(Point(d.x, d.y)), (p.label, d)
+    left_out = sum(int(e.message.split()[0]) for e in pat.report.entries
+                   if "drawn outside the piece" in e.message)
+    if name == "MEN_CLASSIC_TEE.DXF":
+        assert lines > 900 and left_out == 207

@@ -17,6 +17,7 @@ from kitcut.formats.reading.chains import Chain, Segment, chain_segments, dedupe
 from kitcut.formats.reading.outline import (
     Fixer,
     check_ring,
+    clip_lines,
     inward_angle,
     nearest_on_ring,
     reflect,
@@ -346,6 +347,13 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
             notches, drills, internal, sew, cutouts = _mirror_parts(
                 a, b, tol, notches, drills, internal, sew, cutouts,
                 [np.asarray(p) * s for p in raw.nm_points], fixer, label)
+    internal, outside, clipped = clip_lines(internal, outline, max(tol, 0.5))
+    if outside:
+        fixer.report.skip(f"{outside} internal line(s) drawn outside the piece (beside it, not on it); not "
+                          "drawn", piece=label)
+    if clipped:
+        fixer.report.warn(f"{clipped} internal line(s) drawn across the cut line: only their part on the "
+                          "piece is drawn", piece=label)
     match = repeat_match(raw.repeat_lines, s, grain, fixer, label)
     return Piece(
         name=name,

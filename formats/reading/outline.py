@@ -18,6 +18,7 @@ from kitcut.model.geometry import ring_area
 __all__ = [
     "Fixer", "LoopRule", "check_ring", "reflect", "reflect_angle", "unfold_ring", "inward_angle",
     "remove_spikes", "MIN_AREA_MM2", "point_inside", "nearest_on_ring", "same_ring", "twin_tolerance",
+    "clip_lines",
 ]
 
 #: Outlines smaller than this (mm²) are degenerate.
@@ -263,6 +264,39 @@ def remove_spikes(ring: np.ndarray, tol: float) -> tuple[np.ndarray, list]:
         angle = math.degrees(math.atan2(d[1], d[0])) % 360.0
         out.append(("slit" if inward else "outward", float(m[0]), float(m[1]), angle, depth))
     return a, out
+
+
+def clip_lines(lines: list, outline: np.ndarray, slack: float) -> tuple[list, int, int]:
+    """The lines drawn on a piece cut to its outline: ``(lines, outside, clipped)``.
+
+    A pen draws a piece's internal lines where the piece lies: a line drawn past the cut line
+    (a dimension or reference line beside the piece, a placement line run long) would be drawn
+    over the next piece, or off the fabric. A line within ``slack`` of the outline stays as it
+    is; one crossing the cut line keeps its parts inside (``clipped`` counts them); one with
+    nothing inside is left out (``outside``)."""
+    from shapely.geometry import LineString, Polygon
+
+    from kitcut.model import Line
+
+    poly = Polygon(outline)
+    grown = poly.buffer(slack)
+    kept: list = []
+    outside = clipped = 0
+    for ln in lines:
+        pts = np.asarray(ln.points)
+        geom = LineString(np.vstack([pts, pts[:1]]) if ln.closed else pts) if len(pts) >= 2 else None
+        if geom is None or geom.length == 0 or grown.covers(geom):
+            kept.append(ln)
+            continue
+        inside = geom.intersection(poly)
+        parts = [g for g in getattr(inside, "geoms", [inside])
+                 if g.geom_type == "LineString" and g.length > slack]
+        if not parts:
+            outside += 1
+            continue
+        clipped += 1
+        kept += [Line(np.asarray(g.coords, dtype=np.float64), False) for g in parts]
+    return kept, outside, clipped
 
 
 def point_inside(ring: np.ndarray, p: np.ndarray) -> bool:
