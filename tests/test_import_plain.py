@@ -543,3 +543,23 @@ def test_a_drawing_of_unreadable_curves_says_so(tmp_path):
     sp.knots = [0, 0, 1, 2, 3, 4, 4]
     with pytest.raises(GeometryError, match=r"1 curve\(s\) cannot be read .*SPLINE #\w+ on layer 0"):
         read_pattern(save(doc, tmp_path))
+
+
+def test_mtext_labels_wrapped_names_notes_and_hard_spaces(tmp_path):
+    """An MTEXT label's line without a key: a wrapped name went into the name with a line break
+    (``Front⏎Left side``, and the marker DXF showed ``FrontLeft side``); a note after the size
+    became part of the size (``M⏎interlining``: ``--sizes M`` found no size M). A wrapped name is
+    joined by a space, a note after a one-word field is an annotation, and ``\\~`` (MTEXT's
+    non-breaking space) is a space, not the two characters."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    labels = [r"Piece Name: Front\PLeft side", r"Piece Name: Cuff\~Left",
+              r"Piece Name: Yoke\PSize: M\Pinterlining"]
+    for i, label in enumerate(labels):
+        x = i * 300
+        msp.add_lwpolyline([(x, 0), (x + 250, 0), (x + 250, 150), (x, 150)], close=True)
+        msp.add_mtext(label, dxfattribs={"char_height": 5}).set_location((x + 20, 100))
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((p.name, p.size, p.annotations) for p in pat.pieces)
+    assert got == [("Cuff Left", None, ()), ("Front Left side", None, ()), ("Yoke", "M", ("interlining",))]

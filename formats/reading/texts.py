@@ -106,12 +106,16 @@ def tagged(text: str, tag: str) -> str:
 def parse_texts(text: str) -> list[tuple[str, str]]:
     """Every ``(field, value)`` of a text that may hold several lines (an MTEXT label such as
     ``Piece Name: Front\\PSize: M\\PQuantity: 2``): each line that starts with a known key
-    begins a field, and the lines after it, up to the next key, continue its value.
+    begins a field. A line without a key continues a name (a long name wrapped: joined by a
+    space) or an annotation; after a one-word field (a size, a quantity...) it is a note of its
+    own, kept as an annotation.
 
     >>> parse_texts("Piece Name: Front\\nSize: M\\nQuantity: 2")
     [('name', 'Front'), ('size', 'M'), ('quantity', '2')]
     >>> parse_texts("Annotation: cut on fold\\nkeep nap"), parse_texts("# 3\\nfront")
     ([('annotation', 'cut on fold\\nkeep nap')], [])
+    >>> parse_texts("Piece Name: Front\\nLeft side\\nSize: M\\ninterlining")
+    [('name', 'Front Left side'), ('size', 'M'), ('annotation', 'interlining')]
     """
     lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[list[str]] = []
@@ -122,8 +126,17 @@ def parse_texts(text: str) -> list[tuple[str, str]]:
             if _CUT.match(line) and ON_FOLD.search(line):  # ``Cut 1 on fold``: its count, and the fold
                 out.append(["annotation", line.strip()])
         elif out and line.strip():
-            out[-1][1] = f"{out[-1][1]}\n{line.strip()}" if out[-1][1] else line.strip()
+            key, value = out[-1]
+            if key not in _CONTINUED:
+                out.append(["annotation", line.strip()])
+            else:
+                join = " " if key == "name" else "\n"
+                out[-1][1] = f"{value}{join}{line.strip()}" if value else line.strip()
     return [(k, v) for k, v in out]
+
+
+#: Fields whose value may run over several lines of a label.
+_CONTINUED = ("name", "annotation", "material", "category")
 
 
 def parse_quantity(value: str) -> tuple[int, int | None]:
@@ -230,7 +243,10 @@ def entity_text(e) -> str | None:
     when the value has no key of its own), escapes resolved (:func:`dxf_text`)."""
     t = e.dxftype()
     if t == "MTEXT":
-        return unescape(e.plain_text())
+        try:  # the full parser reads every formatting code (``\\~`` a non-breaking space...)
+            return unescape(e.plain_text(fast=False))
+        except Exception:  # noqa: BLE001 - a malformed MTEXT: the fast reading of it
+            return unescape(e.plain_text())
     if t in ("TEXT", "ATTRIB", "ATTDEF"):
         text = dxf_text(e.dxf.get("text", "") or "")
         if t != "TEXT" and ":" not in text:
