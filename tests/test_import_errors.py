@@ -150,6 +150,63 @@ def test_missing_eof_after_a_complete_section_is_read_and_reported(tmp_path, kin
     assert "truncated DXF" in fails(inside)
 
 
+@pytest.mark.parametrize("kind", ["aama", "plain"])
+def test_what_a_file_holds_around_its_drawing(tmp_path, kind):
+    """Faults of the file around a whole drawing, each read as the drawing and reported:
+    - a note after ``EOF`` (or a second drawing appended) was "truncated DXF: the file ends
+      without the EOF marker" (it has one);
+    - every line ending in blanks (``SECTION  ``) was "empty drawing: model space has no entities";
+    - old Mac line ends (CR alone) lost the R2010 file's declared UTF-8 (its texts were guessed).
+    A truncated binary DXF says so, not "Invalid group code"."""
+    data = _aama_and_plain(tmp_path)[kind]
+    clean, _ = _pieces(tmp_path / ("a.dxf" if kind == "aama" else "p.dxf"))
+    cases = {
+        "note": (data.rstrip() + b"\nThis file was exported by FooCAD 3.1\n",
+                 "after the EOF marker (starting 'This file was exported by FooCAD 3.1'): ignored"),
+        "twice": (data + data, "after the EOF marker (starting '0 SECTION 2 HEADER"),
+        "blanks": (data.replace(b"\n", b"  \n"), "the file's lines end in blanks"),
+        "cr": (data.replace(b"\r\n", b"\n").replace(b"\n", b"\r"), None),
+    }
+    for name, (content, said) in cases.items():
+        p = tmp_path / f"{name}.dxf"
+        p.write_bytes(content)
+        got, warnings = _pieces(p)
+        assert got == clean, name
+        if said:
+            assert [w for w in warnings if said in w], (name, warnings)
+        else:
+            assert not [w for w in warnings if "encoding" in w], (name, warnings)
+    if kind == "plain":
+        doc = ezdxf.readfile(tmp_path / "p.dxf")
+        doc.saveas(tmp_path / "bin.dxf", fmt="bin")
+        whole = (tmp_path / "bin.dxf").read_bytes()
+        (tmp_path / "cut.dxf").write_bytes(whole[: len(whole) * 9 // 10])
+        assert fails(tmp_path / "cut.dxf").endswith(
+            "truncated binary DXF: the file ends without the EOF marker (cut short in copying or saving?)")
+        doc.modelspace().query("TEXT")[0].dxf.text = "Piece Name: Ärmel"
+        doc.saveas(tmp_path / "utf8.dxf")
+        cr = tmp_path / "cr-utf8.dxf"
+        cr.write_bytes((tmp_path / "utf8.dxf").read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+        got, warnings = _pieces(cr)
+        assert got[0][0] == "Ärmel" and not [w for w in warnings if "encoding" in w], warnings
+
+
+def test_a_file_of_entities_alone_declares_no_units(tmp_path):
+    """An R12 file of an ENTITIES section alone (no HEADER, as some cutting-room CAD writes) was
+    told "$INSUNITS says m, which makes the largest outline 300 m long": ezdxf's default header,
+    not the file's. It declares no units: they are guessed from the piece sizes, as for a header
+    without $INSUNITS."""
+    p = tmp_path / "entities.dxf"
+    p.write_text("0\nSECTION\n2\nENTITIES\n0\nPOLYLINE\n8\n0\n66\n1\n70\n1\n"
+                 + "".join(f"0\nVERTEX\n8\n0\n10\n{x}\n20\n{y}\n" for x, y in RECT)
+                 + "0\nSEQEND\n0\nENDSEC\n0\nEOF\n")
+    code, out, err = nest("info", str(p), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert not [w for w in data["warnings"] if "$INSUNITS" in w]
+    assert [w for w in data["warnings"] if w.startswith("warning: no units declared: mm guessed")]
+
+
 def test_garbage_inside_a_dxf(tmp_path):
     p = tmp_path / "bad.dxf"
     p.write_text("0\nSECTION\n2\nENTITIES\n0\nLINE\n8\n0\n10\nnot-a-number\n0\nENDSEC\n0\nEOF\n")

@@ -8,6 +8,7 @@ damaged files such as CLO's), tells AAMA block files from plain drawings, decide
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,13 @@ def looks_like_dxf(head: bytes) -> bool:
     return len(lines) >= 2 and lines[0] in ("0", "999") and (lines[0] == "999" or lines[1] == "SECTION")
 
 
+#: A file whose lines end in blanks: the first section's name padded.
+_PADDED = re.compile(rb"(?:\A|[\r\n])[ \t]*0[ \t]*(?:\r\n|\r|\n)[ \t]*SECTION[ \t]+(?:\r\n|\r|\n)")
+_TRAILING = re.compile(rb"[ \t]+(\r\n|\r|\n)")
+#: The start of the HEADER section (group code 2, then HEADER).
+_HEADER = re.compile(rb"(?:\A|[\r\n])[ \t]*2[ \t]*(?:\r\n|\r|\n)[ \t]*HEADER[ \t]*(?:[\r\n]|\Z)")
+#: The end of a DXF: group code 0, then EOF (anything after it is not part of the drawing).
+_EOF_LINE = re.compile(rb"(?:\A|[\r\n])[ \t]*0[ \t]*(?:\r\n|\r|\n)[ \t]*EOF[ \t]*(?=[\r\n]|\Z)")
 #: bytes some systems leave after the last line: NUL padding, the DOS end-of-file mark (Ctrl-Z)
 _PADDING = b"\x00\x1a \t\r\n"
 
@@ -68,8 +76,9 @@ def _read_bytes(path, file: str, report: ImportReport) -> tuple[bytes, bool]:
 
     A file padded after its ``EOF`` (NUL bytes, Ctrl-Z) is read without the padding, and one
     that ends right after a complete section but lacks the ``EOF`` line is read as if it were
-    there; both are reported, and ``mended`` says the bytes differ from the file's. A file that
-    stops inside a section is refused as truncated."""
+    there; text after the EOF marker is left out; a file whose every line ends in blanks is read
+    without them. Each is reported, and ``mended`` says the bytes differ from the file's. A file
+    that stops inside a section is refused as truncated."""
     p = Path(path)
     try:
         data = p.read_bytes()
@@ -81,8 +90,28 @@ def _read_bytes(path, file: str, report: ImportReport) -> tuple[bytes, bool]:
         other = describe_other(data[:512])
         raise DXFFormatError(other or "not a DXF file (it does not start with a DXF section)", file=file)
     if data.startswith(b"AutoCAD Binary DXF"):
+        if not data.rstrip(b"\x00\x1a").endswith(b"EOF"):
+            raise DXFFormatError("truncated binary DXF: the file ends without the EOF marker (cut short in "
+                                 "copying or saving?)", file=file)
         return data, False
+    padded = _PADDED.search(data[:4096]) is not None
+    if padded:  # ``SECTION  ``: ezdxf knows no such name, and read nothing
+        data = _TRAILING.sub(rb"\1", data)
+        report.warn("the file's lines end in blanks (the names of its sections and entities padded): read "
+                    "without them")
+    data, mended = _whole(data, file, report)
+    return data, mended or padded
+
+
+def _whole(data: bytes, file: str, report: ImportReport) -> tuple[bytes, bool]:
+    """``(data, mended)``: a text DXF's bytes ending at its EOF marker (see :func:`_read_bytes`)."""
     body = data.rstrip(_PADDING)
+    if (m := _EOF_LINE.search(body)) is not None and body[m.end():].strip(_PADDING):
+        rest = body[m.end():].strip(_PADDING)  # a note, or a second drawing, after the first EOF
+        shown = " ".join(rest[:80].decode("latin-1").split())[:40]
+        report.warn(f"{len(data) - m.end()} byte(s) after the EOF marker (starting {shown!r}): ignored; the "
+                    "drawing ends at EOF")
+        return body[:m.end()] + b"\n", True
     lines = [ln.strip() for ln in body[-256:].decode("latin-1").splitlines() if ln.strip()]
     last = lines[-1].upper() if lines else ""
     if last == "EOF":
@@ -98,6 +127,11 @@ def _read_bytes(path, file: str, report: ImportReport) -> tuple[bytes, bool]:
     tail = lines[-1][:40] if lines else ""
     raise DXFFormatError(f"truncated DXF: the file ends without the EOF marker (last line {tail!r})",
                          file=file)
+
+
+def _insunits(doc, has_header: bool):
+    """``$INSUNITS`` as the file declares it: ``None`` for a file without a HEADER section."""
+    return doc.header.get("$INSUNITS", None) if has_header else None
 
 
 def _has_modelspace(doc) -> bool:
@@ -279,6 +313,8 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
         raise InputError(f"--tolerance must be positive, got {tolerance:g}", file=file)
     report = ImportReport()
     raw_bytes, mended = _read_bytes(path, file, report)
+    # a file of entities alone (no HEADER section) declares no units; ezdxf gives it default ones
+    has_header = raw_bytes.startswith(b"AutoCAD Binary DXF") or _HEADER.search(raw_bytes) is not None
     try:
         text = decide_encoding(raw_bytes, encoding, report=report)
     except KitcutError as exc:
@@ -316,7 +352,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
         if data is None and _ezdxf_is_aama(doc):
             msp = DxfData([from_ezdxf_entity(e, 1.0) for e in doc.modelspace().query("TEXT MTEXT")], {})
             pre = aama.style_texts(msp, ImportReport(), aama.SkipLog())
-            unit, _ = resolve_units(units, doc.header.get("$INSUNITS", None), pre.get("units"), file=file,
+            unit, _ = resolve_units(units, _insunits(doc, has_header), pre.get("units"), file=file,
                                     report=ImportReport())
             data = from_ezdxf_doc(doc, tolerance / (MM_PER_UNIT[unit] if unit else 25.4))
             _check_nested(data, file)
@@ -350,7 +386,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                 report.warn(f"grade rule table {rules_path} not used: a plain DXF has no grade points")
                 rules_path = rules_rule = None
             _check_exploded(doc, file)
-            hdr = doc.header.get("$INSUNITS", None)
+            hdr = _insunits(doc, has_header)
             unit, rule = resolve_units(units, hdr, None, file=file, report=report)
             raws, style, unit, rule = plain_dxf.collect_plain(
                 doc, unit=unit, rule=rule, tolerance=tolerance, fixer=fixer, skips=skips, file=file,

@@ -46,7 +46,7 @@ MIN_SURE_BYTES = 3
 _SAMPLE_BYTES = 256 * 1024
 
 _HIGH = bytes(range(128, 256))
-_VALUE = re.compile(rb"[ \t]*\r?\n[ \t]*(\d+)[ \t]*\r?\n([^\r\n]*)")
+_VALUE = re.compile(rb"[ \t]*(?:\r\n|\r|\n)[ \t]*(\d+)[ \t]*(?:\r\n|\r|\n)([^\r\n]*)")  # any line ends
 _EXTRA_CODEPAGES = {"UTF8": "utf-8", "UTF-8": "utf-8", "ANSI_65001": "utf-8", "GB2312": "gbk",
                     "BIG5": "cp950", "KSC5601": "cp949", "JOHAB": "johab", "DOS932": "cp932",
                     "ISO8859-1": "latin-1"}
