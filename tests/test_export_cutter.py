@@ -307,3 +307,38 @@ def test_overcut_runs_past_the_start():
     assert np.allclose(cut[back], cut[0]) and back == len(cut) - 2
     assert np.hypot(*(cut[-1] - cut[0])) == pytest.approx(1.0, abs=1e-3)
     assert max_gap(cut[-1:], tiny_marker().placed_outline(tiny_marker().placements[0])) <= 1e-3
+
+
+def test_grain_lines_are_drawn_on_their_piece():
+    """A pen draws the grain where the piece lies. CLO draws a 180 mm grain on a 20 mm strap and
+    some exports draw it beside the piece: drawn as it was, the pen crossed the next piece. The
+    part on the piece is drawn when it holds half the line; else a grain of the same direction
+    through the piece's middle. Its direction (and so its arrow and label angle) is kept."""
+    from marker_factory import shelf_marker
+    from shapely.geometry import LineString, Polygon
+
+    from kitcut.model import Line, Piece
+
+    strap = Piece("Strap", np.array([(0, 0), (20, 0), (20, 300), (0, 300)]), size="M",
+                  grain=Line(np.array([(10, 60), (10, 240)])))  # inside: drawn as it is
+    long = Piece("Tab", np.array([(0, 0), (120, 0), (120, 20), (0, 20)]), size="M",
+                 grain=Line(np.array([(-30, 10), (150, 10)])))  # 180 mm on a 120 mm tab
+    beside = Piece("Yoke", np.array([(0, 0), (200, 0), (200, 100), (0, 100)]), size="M",
+                   grain=Line(np.array([(190, -40), (10, -40)])))  # 40 mm below it, pointing -x
+    m = shelf_marker((strap, long, beside), [(0, 0, 0, False), (1, 0, 90, False), (2, 0, 0, False)],
+                     width=400.0, name="grain")
+    sheet = build_sheet(m)
+    by = {p.piece.name: p for p in sheet.pieces}
+    for name, p in by.items():
+        (shaft,) = [s.points for s in p.grain[:1]]
+        poly = Polygon(p.outline)
+        assert poly.buffer(1e-6).covers(LineString(shaft)), name
+        drawn = np.asarray(m.pieces[[q.name for q in m.pieces].index(name)].grain.points)
+        ends = p.placement.apply(drawn[[0, -1]])
+        want = ends[1] - ends[0]
+        got = shaft[-1] - shaft[0]
+        cross = abs(float(got[0] * want[1] - got[1] * want[0]))
+        assert float(got @ want) > 0 and cross < 1e-6 * float(np.hypot(*got) * np.hypot(*want)), name
+    assert np.ptp(by["Strap"].grain[0].points, axis=0).max() == pytest.approx(180.0)
+    assert np.ptp(by["Tab"].grain[0].points, axis=0).max() == pytest.approx(120.0)
+    assert np.ptp(by["Yoke"].grain[0].points, axis=0).max() == pytest.approx(120.0)  # 0.6 of its 200 mm

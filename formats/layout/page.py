@@ -271,6 +271,41 @@ def _label_point(outline: np.ndarray) -> tuple[float, float]:
     return float(pt.x), float(pt.y)
 
 
+def _grain_on_piece(g: np.ndarray, outline: np.ndarray) -> np.ndarray:
+    """The grain line as a pen draws it: on the piece. CAD draws it past a small piece (CLO: a
+    180 mm grain on a 20 mm strap) or beside one; drawn as it is, the pen crosses the next piece.
+    Its longest part on the piece is kept when that holds half of it (or of the piece's extent
+    that way); else it is drawn, in its own direction, through the piece's middle (its centroid,
+    or where its label goes when the centroid is off the piece)."""
+    from shapely.geometry import LineString, Polygon
+
+    poly = Polygon(outline)
+    if not poly.is_valid:
+        poly = poly.buffer(0)
+    line = LineString(g)
+    if poly.is_empty or poly.buffer(0.5).covers(line):
+        return g
+    d = (g[-1] - g[0]) / float(np.hypot(*(g[-1] - g[0])))
+    extent = float(np.ptp(outline @ d))
+
+    def longest(geom):
+        parts = [p for p in getattr(geom, "geoms", [geom]) if p.geom_type == "LineString" and p.length > 0]
+        return max(parts, key=lambda p: p.length) if parts else None
+
+    def along(part) -> np.ndarray:  # in the grain's own direction (its arrow says which way)
+        a = np.asarray(part.coords, dtype=float)
+        return a if float((a[-1] - a[0]) @ d) >= 0 else a[::-1]
+
+    best = longest(line.intersection(poly))
+    if best is not None and best.length >= 0.5 * min(line.length, extent):
+        return along(best)
+    mid = poly.centroid
+    c = np.array((mid.x, mid.y)) if poly.contains(mid) else np.array(_label_point(outline))
+    half = 0.5 * min(line.length, 0.6 * extent)
+    best = longest(LineString([c - half * d, c + half * d]).intersection(poly))
+    return g if best is None else along(best)
+
+
 def _place_piece(index: int, pl: Placement, piece: Piece, k: float) -> PlacedPiece:
     def tf(a) -> np.ndarray:
         return pl.apply(np.asarray(a, dtype=float)) * k
@@ -291,6 +326,7 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float) -> PlacedPie
     if piece.grain is not None and len(piece.grain.points) >= 2:
         g = tf(piece.grain.points)
         if ring_length(g, False) > 0:
+            g = _grain_on_piece(g, outline)
             size = min(max(0.04 * ring_length(g, False), 4.0), 15.0)
             grain = (Stroke("grain", g),) + tuple(Stroke("grain", h) for h in _arrow(g, size))
             d = g[-1] - g[0]
