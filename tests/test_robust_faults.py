@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from fuzz.runner import check_outcome, run_cli
-from marker_factory import small_marker
+from marker_factory import small_marker, valid_small_marker
 from test_kits_fakes import FAKE_NESTER, FAKE_READER, write_fake_tee
 
 import kitcut.fileio as fileio
@@ -118,7 +118,7 @@ def test_export_fsync_failure_and_read_only_folder(marker, tmp_path, monkeypatch
 
 def test_cli_export_full_disk_is_one_clear_line(marker, tmp_path, monkeypatch):
     mj = tmp_path / "m" / "marker.json"
-    write_marker(marker, mj)
+    write_marker(valid_small_marker(), mj)
     inject_write_fault(monkeypatch)
     o = run_cli(["export", str(mj), "-o", str(tmp_path / "out"), "-f", "svg,plt"])
     assert check_outcome(o) == "error"
