@@ -58,8 +58,8 @@ from kitcut.model import (
     Source,
 )
 
-__all__ = ["FORMAT", "VERSION", "UNITS", "marker_to_dict", "marker_from_dict", "write_marker", "read_marker",
-           "read_marker_data"]
+__all__ = ["FORMAT", "VERSION", "UNITS", "marker_to_dict", "marker_from_dict", "marker_text", "write_marker",
+           "read_marker", "read_marker_data"]
 
 FORMAT = "kitcut-marker"
 VERSION = 1
@@ -208,9 +208,14 @@ def _match_from(d) -> MatchPoint | None:
                       tuple(float(v) for v in d.get("offset", (0.0, 0.0))), str(d.get("source", "")))
 
 
+def marker_text(marker: Marker) -> str:
+    """The text of ``marker``'s file."""
+    return json.dumps(marker_to_dict(marker), indent=1) + "\n"
+
+
 def write_marker(marker: Marker, path) -> Path:
     """Write ``marker`` as JSON to ``path`` atomically."""
-    atomic_write(path, json.dumps(marker_to_dict(marker), indent=1) + "\n")
+    atomic_write(path, marker_text(marker))
     return Path(path)
 
 
