@@ -54,7 +54,7 @@ def _list(device_file) -> None:
 @click.option("--list", "list_only", is_flag=True, help="List formats and devices, then exit.")
 def export(marker_file, out_dir, formats, device, device_file, stem, list_only) -> None:
     """Write the cutter, plotter and print files of MARKER_FILE (a marker.json)."""
-    from kitcut.errors import InputError
+    from kitcut.errors import InputError, KitcutError
 
     if list_only:
         _list(device_file)
@@ -80,6 +80,10 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
 
         get_device(device, device_file=device_file)  # unknown names fail before anything is written
     out = Path(out_dir) if out_dir else Path(marker_file).resolve().parent
-    paths = export_marker(marker, out, chosen, device=device, stem=stem, device_file=device_file)
+    try:
+        paths = export_marker(marker, out, chosen, device=device, stem=stem, device_file=device_file)
+    except KitcutError as exc:
+        exc.file = exc.file or marker_file  # a device too narrow for this marker, a page limit...
+        raise
     for p in paths:
         click.echo(str(p))

@@ -133,7 +133,7 @@ def shelf_marker(
     return Marker(m.pieces, m.rules, m.placements, length=length, name=name)
 
 
-def small_marker() -> Marker:
+def small_marker(width: float = 1500.0) -> Marker:
     """Seven placed copies of the tee kit (rotations 0/90/180, mirrored sleeve and cuff)."""
     pcs = tee_pieces()
     items = [
@@ -145,7 +145,7 @@ def small_marker() -> Marker:
         (3, 1, 0, True),
         (4, 0, 270, False),
     ]
-    return shelf_marker(pcs, items)
+    return shelf_marker(pcs, items, width=width)
 
 
 def valid_small_marker() -> Marker:

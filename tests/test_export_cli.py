@@ -42,7 +42,7 @@ def test_export_formats_and_device(tmp_path, marker_file):
                 "-o",
                 str(out),
                 "--formats",
-                "nc,gcode",
+                "nc,plt",
                 "--device",
                 "gerber-conveyor",
                 "--stem",
@@ -51,7 +51,7 @@ def test_export_formats_and_device(tmp_path, marker_file):
         )
         == 0
     )
-    assert sorted(p.name for p in out.iterdir()) == ["cut.gcode", "cut.nc"]
+    assert sorted(p.name for p in out.iterdir()) == ["cut.nc", "cut.plt"]  # plt: the default HP-GL cutter
     prog = read_nc((out / "cut.nc").read_text())
     assert len(prog.pieces) == 7
     first = (out / "cut.nc").read_bytes()
