@@ -91,10 +91,11 @@ class FileSet:
     then, and put back if a rename fails). Used as a context manager: leaving the block normally
     commits, an exception discards the temporary files and leaves every old file as it was.
 
+    >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> with FileSet() as fs:
-    ...     fs.add(d / "a.txt", "A")
-    ...     fs.add(d / "b.txt", b"B")
+    ...     _ = fs.add(d / "a.txt", "A")
+    ...     _ = fs.add(d / "b.txt", b"B")
     >>> sorted(p.name for p in d.iterdir())
     ['a.txt', 'b.txt']
 
