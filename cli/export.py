@@ -1,8 +1,9 @@
 """``nest export MARKER.json -o DIR``: write the cutting-room files of a nested marker.
 
 Formats are named as file endings (``plt``, ``nc``, ``gcode``, ``dxf``, ``pdf``, ``tiled.pdf``,
-``svg``, ``report.json``...); ``nest export --list`` shows them and the known devices. Output is
-deterministic and written atomically.
+``svg``, ``report.json``...); ``nest export --list`` shows them and the known devices. The marker
+is checked first by the validator that checks every nested marker (a hand-edited file may not
+be a valid marker). Output is deterministic and written atomically, all files as one set.
 """
 
 from __future__ import annotations
@@ -53,17 +54,19 @@ def _list(device_file) -> None:
 @click.option("--list", "list_only", is_flag=True, help="List formats and devices, then exit.")
 def export(marker_file, out_dir, formats, device, device_file, stem, list_only) -> None:
     """Write the cutter, plotter and print files of MARKER_FILE (a marker.json)."""
-    from kitcut.errors import InputError
+    from kitcut.errors import InputError, KitcutError
 
     if list_only:
         _list(device_file)
         return
     if not marker_file:
         raise InputError("give a marker.json to export (or --list)")
-    from kitcut.formats.marker_json import read_marker
+    from kitcut.formats.marker_json import read_marker_data
     from kitcut.formats.writing.export import FORMATS, export_marker
+    from kitcut.kits.marker_check import check_marker
 
-    marker = read_marker(marker_file)
+    marker, data = read_marker_data(marker_file)
+    check_marker(marker, file=marker_file, stored=data.get("solution"))  # a hand edit is checked as a nest
     if formats is None:
         chosen = None
     elif formats.strip().lower() == "all":
@@ -77,6 +80,10 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
 
         get_device(device, device_file=device_file)  # unknown names fail before anything is written
     out = Path(out_dir) if out_dir else Path(marker_file).resolve().parent
-    paths = export_marker(marker, out, chosen, device=device, stem=stem, device_file=device_file)
+    try:
+        paths = export_marker(marker, out, chosen, device=device, stem=stem, device_file=device_file)
+    except KitcutError as exc:
+        exc.file = exc.file or marker_file  # a device too narrow for this marker, a page limit...
+        raise
     for p in paths:
         click.echo(str(p))

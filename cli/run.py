@@ -167,8 +167,8 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     (open it in a browser), and prints length, width,
     efficiency and piece count. Without FILE, nests a bundled sample.
     """
-    from kitcut.formats.marker_json import read_marker, write_marker
-    from kitcut.formats.writing.export import write_file
+    from kitcut.formats.marker_json import marker_text, read_marker
+    from kitcut.formats.writing.export import DEFAULT_FORMATS, export_marker, export_names
     from kitcut.kits.marker import nest_pattern
     from kitcut.model import Rules
 
@@ -193,13 +193,12 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
         if isinstance(exc, InfeasibleError):
             exc.message += _units_hint(pattern, rules.usable_width)
         raise
-    files = [write_marker(marker, out / "marker.json"), write_file(marker, out / "marker.svg"),
-             write_file(marker, out / "marker.html")]
-    if export_all:
-        from kitcut.formats.writing.export import export_marker
-
-        files += [f for f in export_marker(marker, out) if f not in files]
-    _report(marker, pattern, path, files, as_json, _info_command(path, options))
+    formats = ["svg", "html", *(DEFAULT_FORMATS if export_all else ())]
+    written = {"marker.json", *(f"marker.{f}" for f in formats)}
+    # files an earlier `--export` or `nest export` wrote here are of another marker now
+    stale = [n for n in export_names("marker") if n not in written and (out / n).is_file()]
+    files = export_marker(marker, out, formats, extra={"marker.json": marker_text(marker)}, remove=stale)
+    _report(marker, pattern, path, files, as_json, _info_command(path, options), [out / n for n in stale])
 
 
 def _units_hint(pattern, usable: float) -> str:
@@ -214,7 +213,8 @@ def _units_hint(pattern, usable: float) -> str:
             "units, give --units")
 
 
-def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info: str) -> None:
+def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info: str,
+            removed: list[Path]) -> None:
     s = marker.stats
     u = marker.units
     result = {
@@ -237,6 +237,7 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
         "rules": pattern.rules_file,
         "stopped": bool(s.get("stopped")),
         "files": [str(f) for f in files],
+        "removed": [str(f) for f in removed],
     }
     if as_json:
         click.echo(json.dumps(result))
@@ -250,6 +251,11 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
         f"efficiency {100 * marker.efficiency:.2f} %   pieces {len(marker.placements)}"
     )
     click.echo("wrote " + ", ".join(str(f) for f in files))
+    if removed:
+        n = len(removed)
+        what = f"{n} files of an earlier export of this marker that no longer match" if n > 1 else \
+            "1 file of an earlier export of this marker that no longer matches"
+        click.echo(f"removed {what} it: " + ", ".join(str(f) for f in removed))
     match = s.get("matching")
     if match:
         cost = f", {match['cost_pct']:+.1f} % length against plain fabric" if "cost_pct" in match else ""

@@ -43,6 +43,7 @@ import numpy as np
 
 from kitcut.errors import InputError
 from kitcut.fileio import atomic_write
+from kitcut.formats.reading.units import MM_PER_UNIT
 from kitcut.model import (
     Drill,
     FabricZone,
@@ -57,10 +58,13 @@ from kitcut.model import (
     Source,
 )
 
-__all__ = ["FORMAT", "VERSION", "marker_to_dict", "marker_from_dict", "write_marker", "read_marker"]
+__all__ = ["FORMAT", "VERSION", "UNITS", "marker_to_dict", "marker_from_dict", "marker_text", "write_marker",
+           "read_marker", "read_marker_data"]
 
 FORMAT = "kitcut-marker"
 VERSION = 1
+#: The values of ``units``: lengths in a length unit, or a benchmark instance's own ``"unit"``.
+UNITS = (*MM_PER_UNIT, "unit")
 
 
 def _pts(a) -> list[list[float]]:
@@ -178,6 +182,11 @@ def _fabric_dict(r: Rules) -> dict:
 
 def _rules_from(d: dict) -> Rules:
     d = dict(d)
+    for key in ("width", "spacing", "margin", "tilt_deg"):
+        if key in d and (isinstance(d[key], bool) or not isinstance(d[key], (int, float))):
+            raise ValueError(f"instance.rules.{key} is not a number: {d[key]!r}")
+    if not isinstance(d.get("nap", ""), str) or not isinstance(d.get("pairs", True), bool):
+        raise ValueError("instance.rules: nap must be a string and pairs true or false")
     rep = d.pop("repeat", None)
     zones = d.pop("zones", None) or []
     repeat = Repeat() if rep is None else Repeat(float(rep["x_mm"]), float(rep["y_mm"]),
@@ -199,9 +208,14 @@ def _match_from(d) -> MatchPoint | None:
                       tuple(float(v) for v in d.get("offset", (0.0, 0.0))), str(d.get("source", "")))
 
 
+def marker_text(marker: Marker) -> str:
+    """The text of ``marker``'s file."""
+    return json.dumps(marker_to_dict(marker), indent=1) + "\n"
+
+
 def write_marker(marker: Marker, path) -> Path:
     """Write ``marker`` as JSON to ``path`` atomically."""
-    atomic_write(path, json.dumps(marker_to_dict(marker), indent=1) + "\n")
+    atomic_write(path, marker_text(marker))
     return Path(path)
 
 
@@ -243,11 +257,22 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
     if data.get("version") != VERSION:
         raise InputError(f"marker file version {data.get('version')!r} is not supported (this kitcut reads "
                          f"version {VERSION})", file=file)
+    units = data.get("units", "mm")
+    if units not in UNITS:
+        raise InputError(f"\"units\": unknown unit {units!r}; one of {', '.join(UNITS)}", file=file)
+    for key in ("instance", "solution"):
+        bad = _non_finite(data.get(key), key)
+        if bad:
+            raise InputError(f"{bad[0]}: not a finite number ({bad[1]!r})", file=file)
     try:
         inst = data["instance"]
         rules = _rules_from(inst["rules"])
         pieces = tuple(_piece_from(p) for p in inst["pieces"])
         sol = data["solution"]
+        for key, want in (("width", rules.width), ("usable_width", rules.usable_width)):
+            if key in sol and not _same(sol[key], want):
+                raise InputError(f"solution.{key} {sol[key]!r} is not the {key.replace('_', ' ')} of "
+                                 f"instance.rules ({want:g})", file=file)
         placements = []
         for pl in sol["placements"]:
             index = int(pl["piece"])
@@ -263,7 +288,7 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
             rules=rules,
             placements=tuple(placements),
             length=float(sol["length"]),
-            units=data.get("units", "mm"),
+            units=units,
             name=data.get("name"),
             source=data.get("source"),
             stats=dict(data.get("stats") or {}),
@@ -274,13 +299,41 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
         raise InputError(f"damaged marker file: {type(exc).__name__}: {exc}", file=file) from exc
 
 
-def read_marker(path) -> Marker:
-    """Read a ``marker.json`` written by :func:`write_marker`."""
+def _non_finite(value, path: str):
+    """``(path, value)`` of the first number in ``value`` that is NaN or infinite, else ``None``."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (path, value)
+    if isinstance(value, dict):
+        items = ((f"{path}.{k}", v) for k, v in value.items())
+    elif isinstance(value, list):
+        items = ((f"{path}[{i}]", v) for i, v in enumerate(value))
+    else:
+        return None
+    for where, v in items:
+        bad = _non_finite(v, where)
+        if bad:
+            return bad
+    return None
+
+
+def _same(value, want: float) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isclose(
+        float(value), float(want), rel_tol=1e-9, abs_tol=1e-9)
+
+
+def read_marker_data(path) -> tuple[Marker, dict]:
+    """Read a ``marker.json``: the marker and the file's JSON object (for checks of what the
+    file states twice, see :func:`kitcut.kits.marker_check.check_marker`)."""
     p = Path(path)
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise InputError("no such file", file=str(p)) from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputError(f"cannot read marker JSON: {exc}", file=str(p)) from exc
-    return marker_from_dict(data, file=str(p))
+    return marker_from_dict(data, file=str(p)), data
+
+
+def read_marker(path) -> Marker:
+    """Read a ``marker.json`` written by :func:`write_marker`."""
+    return read_marker_data(path)[0]

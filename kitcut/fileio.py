@@ -2,7 +2,8 @@
 the small text files people write by hand (orders, match files, device files).
 
 A reader of the folder sees either the old file, the complete new one, or nothing; never a
-partial file. ``-`` as a path means standard output.
+partial file. ``-`` as a path means standard output. :class:`FileSet` does the same for a set of
+files: all of them new, or (on any failure) all of them as they were.
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -15,13 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 from kitcut.errors import ExportError
 
-__all__ = ["atomic_write", "atomic_open", "read_user_text"]
+__all__ = ["atomic_write", "atomic_open", "read_user_text", "FileSet"]
 
 
 def read_user_text(path: str | os.PathLike) -> str:
@@ -81,3 +83,140 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
     mode = "wb" if isinstance(data, bytes) else "w"
     with atomic_open(path, mode) as fp:
         fp.write(data)
+
+
+class FileSet:
+    """Write several files as one: each goes to a temporary name beside its target, and only
+    when every one is written are they renamed into place (old files kept as hard links until
+    then, and put back if a rename fails). Used as a context manager: leaving the block normally
+    commits, an exception discards the temporary files and leaves every old file as it was.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> with FileSet() as fs:
+    ...     _ = fs.add(d / "a.txt", "A")
+    ...     _ = fs.add(d / "b.txt", b"B")
+    >>> sorted(p.name for p in d.iterdir())
+    ['a.txt', 'b.txt']
+
+    ``remove(path)`` deletes a file once the new set is in place (a file that no longer
+    belongs with it). A folder created for the set is removed again if the set is discarded.
+    """
+
+    def __init__(self):
+        self._temps: list[tuple[str, Path]] = []
+        self._remove: list[Path] = []
+        self._made: list[Path] = []
+
+    def __enter__(self):
+        return self
+
+    def add(self, path: str | os.PathLike, data: str | bytes) -> Path:
+        """Write ``data`` (text as UTF-8, or bytes) to a temporary file beside ``path``."""
+        target = Path(path)
+        if target.is_dir():
+            raise ExportError("cannot write: a folder has this name", file=str(target))
+        tmp = None
+        try:
+            self._mkdir(target.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.fchmod(fd, 0o666 & ~_umask())
+            with os.fdopen(fd, "wb") as fp:
+                fp.write(data.encode("utf-8") if isinstance(data, str) else data)
+                fp.flush()
+                os.fsync(fp.fileno())
+            self._temps.append((tmp, target))
+            tmp = None
+        except OSError as exc:
+            raise ExportError(f"cannot write: {exc.strerror or exc}", file=str(target)) from exc
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+        return target
+
+    def remove(self, path: str | os.PathLike) -> None:
+        """Delete ``path`` when the set is committed."""
+        self._remove.append(Path(path))
+
+    def _mkdir(self, folder: Path) -> None:
+        missing = [p for p in (folder, *folder.parents) if not p.exists()]
+        folder.mkdir(parents=True, exist_ok=True)
+        self._made += [p for p in missing if p not in self._made]
+
+    def discard(self) -> None:
+        """Remove the temporary files (and the folders made for them, if empty)."""
+        for tmp, _ in self._temps:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self._temps = []
+        for folder in self._made:  # deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        self._made = []
+
+    def commit(self) -> None:
+        """Rename every temporary file onto its target; on a failure put the old files back."""
+        backups: list[tuple[Path, str | None]] = []
+        target = None
+        try:
+            for _, target in self._temps:
+                backups.append((target, _backup(target)))
+            for n, (tmp, target) in enumerate(self._temps):
+                try:
+                    os.replace(tmp, target)
+                except OSError:
+                    _restore(backups[:n])
+                    raise
+        except OSError as exc:
+            _drop(backups)
+            self.discard()
+            raise ExportError(f"cannot write: {exc.strerror or exc}", file=str(target)) from exc
+        _drop(backups)
+        self._temps = []
+        self._made = []
+        for path in self._remove:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise ExportError(f"cannot remove: {exc.strerror or exc}", file=str(path)) from exc
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.commit()
+        else:
+            self.discard()
+        return False
+
+
+def _restore(backups) -> None:
+    """Put the old files of ``backups`` back (a target that had none is removed)."""
+    for target, old in backups:
+        with contextlib.suppress(OSError):
+            if old is None:
+                os.unlink(target)
+            else:
+                os.replace(old, target)
+
+
+def _drop(backups) -> None:
+    for _, old in backups:
+        if old is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(old)
+
+
+def _backup(target: Path) -> str | None:
+    """A hard link to ``target`` under a temporary name (``None`` when there is no old file)."""
+    if not target.exists():
+        return None
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
+    os.close(fd)
+    os.unlink(name)
+    try:
+        os.link(target, name)
+    except OSError:  # a file system without hard links: a copy
+        shutil.copy2(target, name)
+    return name

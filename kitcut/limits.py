@@ -3,7 +3,8 @@
 :class:`Limits` holds the caps with their defaults; :func:`current` gives the ones in force:
 the defaults, overridden by environment variables ``KITCUT_MAX_FILE_MB``,
 ``KITCUT_MAX_ENTITIES``, ``KITCUT_MAX_VERTICES``, ``KITCUT_MAX_OUTLINE_VERTICES``,
-``KITCUT_MAX_PIECE_VERTICES`` and ``KITCUT_MAX_PIECES`` (read on every call), or by
+``KITCUT_MAX_PIECE_VERTICES``, ``KITCUT_MAX_PIECES`` and ``KITCUT_MAX_TILED_PAGES`` (read on every
+call), or by
 :func:`override` (a context manager, used by the CLI's ``--limit NAME=VALUE`` and by tests).
 A cap that is hit raises :class:`LimitError` naming the file, the limit and how to raise it.
 
@@ -27,7 +28,7 @@ __all__ = ["Limits", "LimitError", "current", "override", "check", "parse_assign
 
 
 class LimitError(InputError):
-    """An input exceeds a resource limit (file size, entities, vertices, pieces)."""
+    """An input exceeds a resource limit (file size, entities, vertices, pieces, pages)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Limits:
     max_piece_vertices: int = 5_000
     #: Most pieces (copies) in one marker.
     max_pieces: int = 5_000
+    #: Most pages of a tiled print (``tiled.pdf``: a 45 m marker 1.5 m wide takes about 1,500 A4).
+    max_tiled_pages: int = 10_000
 
 
 #: The environment variable of each limit.

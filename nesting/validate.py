@@ -10,6 +10,7 @@ length and density. On a fabric with a repeat, every match point on its line of 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import shapely
@@ -35,19 +36,30 @@ def _placed(shape: np.ndarray, rot: float, mirrored: bool, t) -> np.ndarray:
     return np.column_stack([x, y])
 
 
-def _allowed(item, rot: float, mirrored: bool) -> bool:
+def _allowed(item, rot: float, mirrored: bool, angle_tol: float) -> bool:
     if item.free_rotation:
         flags = {bool(m) for _, m in item.orientations}
         return not flags or bool(mirrored) in flags
     for r, m in item.orientations:
         d = abs((float(r) - float(rot) + 180.0) % 360.0 - 180.0)
-        if d <= 1e-6 and bool(m) == bool(mirrored):
+        if d <= angle_tol and bool(m) == bool(mirrored):
             return True
     return False
 
 
-def validate(instance: Instance, solution: Solution, *, tol: float = 1e-6) -> None:
-    """Raise :class:`~kitcut.errors.ValidationError` listing every violation of ``solution``."""
+def validate(instance: Instance, solution: Solution, *, tol: float = 1e-6, angle_tol_deg: float = 1e-6,
+             label: Callable[[int | None, int, int], str] | None = None) -> None:
+    """Raise :class:`~kitcut.errors.ValidationError` listing every violation of ``solution``.
+
+    ``angle_tol_deg``: how far a rotation may be from an allowed one (a marker read from a file
+    has its grain lines rounded, so the allowed angles move a little).
+
+    ``label(n, item, copy)`` names a copy in the messages (``n``: its index in
+    ``solution.placements``, ``None`` for a copy not placed); default ``'<item id>' copy <copy>``.
+    """
+    if label is None:
+        def label(n, i, c):
+            return f"{instance.items[i].id!r} copy {c}"
     problems: list[str] = []
     items = instance.items
     seen: dict[tuple[int, int], int] = {}
@@ -61,14 +73,14 @@ def validate(instance: Instance, solution: Solution, *, tol: float = 1e-6) -> No
             problems.append(f"placement {n}: unknown item {pl.item}")
             continue
         item = items[pl.item]
-        name = f"{item.id!r} copy {pl.copy}"
+        name = label(n, pl.item, pl.copy)
         if not 0 <= pl.copy < item.demand:
             problems.append(f"{name}: copy index out of 0..{item.demand - 1}")
         key = (pl.item, pl.copy)
         if key in seen:
             problems.append(f"{name}: placed twice")
         seen[key] = n
-        if not _allowed(item, pl.rotation_deg, pl.mirrored):
+        if not _allowed(item, pl.rotation_deg, pl.mirrored, angle_tol_deg):
             problems.append(
                 f"{name}: orientation ({pl.rotation_deg:g} deg, mirrored={pl.mirrored}) not allowed"
             )
@@ -91,7 +103,7 @@ def validate(instance: Instance, solution: Solution, *, tol: float = 1e-6) -> No
     for i, item in enumerate(items):
         for c in range(item.demand):
             if (i, c) not in seen:
-                problems.append(f"{item.id!r} copy {c}: not placed")
+                problems.append(f"{label(None, i, c)}: not placed")
     if polys:
         if abs(max_x - solution.length) > tol * max(1.0, abs(max_x)):
             problems.append(f"length {solution.length:.9g} is not the max x of the pieces ({max_x:.9g})")
@@ -101,7 +113,7 @@ def validate(instance: Instance, solution: Solution, *, tol: float = 1e-6) -> No
             if abs(dens - solution.density) > 1e-6:
                 problems.append(f"density {solution.density:.6f} should be {dens:.6f}")
     problems.extend(_pair_problems(polys, names, float(instance.spacing), tol))
-    problems.extend(_match_problems(instance, solution))
+    problems.extend(_match_problems(instance, solution, label))
     problems.extend(_zone_problems(instance, solution, polys, names, tol))
     if problems:
         head = f"marker fails validation ({len(problems)} problem{'s' if len(problems) > 1 else ''}): "
@@ -122,7 +134,9 @@ def _pair_problems(polys: list[Polygon], names: list[str], spacing: float, tol: 
                 continue
             if spacing > 0:
                 d = p.distance(polys[j])
-                if d < spacing - tol:
+                if d <= 0 and p.intersection(polys[j]).area > tol * tol:
+                    out.append(f"{names[i]} and {names[j]} overlap")
+                elif d < spacing - tol:
                     out.append(f"{names[i]} and {names[j]} are {d:.6g} apart (spacing {spacing:g})")
             elif shrunk[i].intersects(polys[j]) and shrunk[i].intersection(polys[j]).area > tol * tol:
                 out.append(f"{names[i]} and {names[j]} overlap")
@@ -135,11 +149,11 @@ def _off_line(v: float, a: float, r: float) -> float:
     return abs(d - math.floor(d + 0.5)) * r
 
 
-def _match_problems(instance: Instance, solution: Solution) -> list[str]:
+def _match_problems(instance: Instance, solution: Solution, label) -> list[str]:
     out: list[str] = []
     rx, ry = (float(v) for v in instance.repeat)
     px, py = (float(v) for v in instance.phase)
-    for pl in solution.placements:
+    for n, pl in enumerate(solution.placements):
         if not 0 <= pl.item < len(instance.items):
             continue
         item = instance.items[pl.item]
@@ -155,8 +169,8 @@ def _match_problems(instance: Instance, solution: Solution) -> list[str]:
             w = float(where[0, axis])
             off = _off_line(w, a, r)
             if off > MATCH_TOL_MM:
-                out.append(f"{item.id!r} copy {pl.copy}: match point at {'xy'[axis]} = {w:.3f} is {off:.3f} "
-                           f"off the repeat ({r:g} from {a:g})")
+                out.append(f"{label(n, pl.item, pl.copy)}: match point at {'xy'[axis]} = {w:.3f} is "
+                           f"{off:.3f} off the repeat ({r:g} from {a:g})")
     return out
 
 

@@ -8,13 +8,15 @@ list of (piece, rotation, mirrored) on shelves across the width so nothing overl
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
 from kitcut.model import Drill, Line, Marker, Notch, Piece, Placement, Rules
 from kitcut.model.geometry import transform_points
 
-__all__ = ["tee_pieces", "small_marker", "shelf_marker", "big_marker", "tiny_marker", "rect_piece_marker"]
+__all__ = ["tee_pieces", "small_marker", "shelf_marker", "big_marker", "tiny_marker", "rect_piece_marker",
+           "valid_small_marker"]
 
 
 def _arc(cx, cy, r, a0, a1, n):
@@ -131,7 +133,7 @@ def shelf_marker(
     return Marker(m.pieces, m.rules, m.placements, length=length, name=name)
 
 
-def small_marker() -> Marker:
+def small_marker(width: float = 1500.0) -> Marker:
     """Seven placed copies of the tee kit (rotations 0/90/180, mirrored sleeve and cuff)."""
     pcs = tee_pieces()
     items = [
@@ -143,7 +145,18 @@ def small_marker() -> Marker:
         (3, 1, 0, True),
         (4, 0, 270, False),
     ]
-    return shelf_marker(pcs, items)
+    return shelf_marker(pcs, items, width=width)
+
+
+def valid_small_marker() -> Marker:
+    """:func:`small_marker` as ``nest export`` accepts it: its pieces allow the rotations it uses
+    (their grain lines alone would not) and say which copy is mirrored, so the marker passes the
+    validator."""
+    m = small_marker()
+    mirrored = {pl.piece for pl in m.placements if pl.mirrored}
+    pieces = tuple(replace(p, allowed_rotations=(0.0, 90.0, 180.0, 270.0),
+                           flipped=1 if i in mirrored else None) for i, p in enumerate(m.pieces))
+    return replace(m, pieces=pieces)
 
 
 def big_marker(n: int = 300, seed: int = 1) -> Marker:

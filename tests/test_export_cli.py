@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from marker_factory import small_marker
+from marker_factory import valid_small_marker
 
 from kitcut.cli.main import main
 from kitcut.formats.marker_json import write_marker
@@ -13,7 +15,7 @@ from kitcut.formats.writing.gerber_nc import read_nc
 
 @pytest.fixture()
 def marker_file(tmp_path):
-    return write_marker(small_marker(), tmp_path / "marker.json")
+    return write_marker(valid_small_marker(), tmp_path / "marker.json")
 
 
 def _run(argv) -> int:
@@ -40,7 +42,7 @@ def test_export_formats_and_device(tmp_path, marker_file):
                 "-o",
                 str(out),
                 "--formats",
-                "nc,gcode",
+                "nc,plt",
                 "--device",
                 "gerber-conveyor",
                 "--stem",
@@ -49,7 +51,7 @@ def test_export_formats_and_device(tmp_path, marker_file):
         )
         == 0
     )
-    assert sorted(p.name for p in out.iterdir()) == ["cut.gcode", "cut.nc"]
+    assert sorted(p.name for p in out.iterdir()) == ["cut.nc", "cut.plt"]  # plt: the default HP-GL cutter
     prog = read_nc((out / "cut.nc").read_text())
     assert len(prog.pieces) == 7
     first = (out / "cut.nc").read_bytes()
@@ -80,3 +82,79 @@ def test_export_list(capsys):
     assert _run(["export", "--list"]) == 0
     out = capsys.readouterr().out
     assert "tiled.pdf" in out and "gerber-conveyor" in out
+
+
+def _edited(tmp_path, edit):
+    data = json.loads(write_marker(valid_small_marker(), tmp_path / "good.json").read_text())
+    edit(data)
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def _move(n, dx, dy):
+    def edit(d):
+        pl = d["solution"]["placements"][n]
+        pl["translation"] = [pl["translation"][0] + dx, pl["translation"][1] + dy]
+        pl["outline"] = [[x + dx, y + dy] for x, y in pl["outline"]]
+    return edit
+
+
+def _onto(n, m):
+    def edit(d):
+        a, b = d["solution"]["placements"][n], d["solution"]["placements"][m]
+        dx, dy = a["translation"][0] - b["translation"][0], a["translation"][1] - b["translation"][1]
+        _move(m, dx, dy)(d)
+    return edit
+
+
+def _set(key, value, n=None):
+    def edit(d):
+        (d["solution"] if n is None else d["solution"]["placements"][n])[key] = value
+    return edit
+
+
+@pytest.mark.parametrize("edit, problems", [
+    (_onto(3, 5), ["placement 2 (Sleeve (M) copy 0) and placement 5 (Cuff (M) copy 1) overlap",
+                   "placement 3 (Sleeve (M) copy 1) and placement 5 (Cuff (M) copy 1) overlap"]),
+    (_move(2, 0, 3000), ["placement 2 (Sleeve (M) copy 0): outside the usable width (y 3010..3408.37)"]),
+    (lambda d: d["solution"]["placements"].append(d["solution"]["placements"][6]),
+     ["placement 7 (Pocket (S) copy 0): placed twice",
+      "placement 6 (Pocket (S) copy 0) and placement 7 (Pocket (S) copy 0) overlap",
+      "efficiency 0.710531 is not what the pieces give (0.733608)"]),
+    (lambda d: d["solution"]["placements"].pop(4),
+     ["Cuff (M) copy 0: not placed", "efficiency 0.710531 is not what the pieces give (0.696545)"]),
+    (_set("copy", 5, 4), ["placement 4 (Cuff (M) copy 5): no such copy, the piece has 2 copies (0..1)",
+                          "Cuff (M) copy 0: not placed"]),
+    (_set("length", 500), ["length 500 is not the max x of the pieces (858)",
+                           "efficiency 0.710531 is not what the pieces give (1.219272)"]),
+    (_set("rotation_deg", 45, 6),
+     ["placement 6 (Pocket (S) copy 0): orientation (45 deg, mirrored=False) not allowed",
+      "placement 1 (Back (M) copy 0) and placement 6 (Pocket (S) copy 0) overlap",
+      "placement 6 (Pocket (S) copy 0): the stored outline is not the piece under the placement's rotation, "
+      "mirroring and translation (edit one, not the other)"]),
+    (lambda d: d["solution"]["placements"][0].update(outline=[[x + 1, y] for x, y in d["solution"][
+        "placements"][0]["outline"]]), ["placement 0 (Front (M) copy 0): the stored outline is not the "
+                                         "piece under the placement's rotation, mirroring and translation "
+                                         "(edit one, not the other)"]),
+    (_set("efficiency", 5), ["efficiency 5 is not what the pieces give (0.710531)"]),
+])
+def test_export_refuses_a_hand_edited_invalid_marker(tmp_path, capsys, edit, problems):
+    """Before, `nest export` turned a marker.json edited into overlapping, outside, duplicated,
+    missing, out-of-range, wrongly turned or wrongly measured placements into cutter files with
+    exit 0 (the report said an efficiency of 411 %). Now the validator that checks every nested
+    marker checks it first: exit 2, one line naming the file and each placement, no file written."""
+    path = _edited(tmp_path, edit)
+    assert _run(["export", str(path), "-o", str(tmp_path / "out"), "-f", "plt,dxf,pdf,report.json"]) == 2
+    err = capsys.readouterr().err
+    n = len(problems)
+    assert err == (f"nest: error: {path}: not a valid marker ({n} problem{'s' if n > 1 else ''}): "
+                   + "; ".join(problems) + "\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_accepts_the_marker_a_nest_wrote(tmp_path):
+    """A marker as written (rounded to 6 decimals) passes the check that refuses edited ones."""
+    path = write_marker(valid_small_marker(), tmp_path / "marker.json")
+    assert _run(["export", str(path), "-o", str(tmp_path / "out"), "-f", "plt"]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["marker.plt"]

@@ -18,7 +18,7 @@ from kitcut.errors import InputError
 from kitcut.formats.layout.page import build_sheet
 from kitcut.formats.writing.cutorder import plan_cuts
 from kitcut.formats.writing.devices import get_device, load_devices
-from kitcut.formats.writing.export import render, write_file
+from kitcut.formats.writing.export import export_marker, render, write_file
 from kitcut.formats.writing.gcode import read_gcode
 from kitcut.formats.writing.gerber_nc import MAX_KNIFE_BLOCK_MM, read_nc
 
@@ -163,7 +163,8 @@ def test_nc_reader_rejects_damage():
 
 
 @pytest.mark.parametrize("device", ["cnc-knife", "laser"])
-def test_gcode_replay_matches_outlines(marker, device):
+def test_gcode_replay_matches_outlines(device):
+    marker = small_marker(width=get_device(device).media_width)  # the table's width
     text = render(marker, "gcode", device=device)
     assert text.splitlines()[1:3] == ["G21", "G90"] and text.rstrip().endswith("M2")
     prog = read_gcode(text, device)
@@ -342,3 +343,43 @@ def test_grain_lines_are_drawn_on_their_piece():
     assert np.ptp(by["Strap"].grain[0].points, axis=0).max() == pytest.approx(180.0)
     assert np.ptp(by["Tab"].grain[0].points, axis=0).max() == pytest.approx(120.0)
     assert np.ptp(by["Yoke"].grain[0].points, axis=0).max() == pytest.approx(120.0)  # 0.6 of its 200 mm
+
+
+NARROW = '''
+[my-flip]
+protocol = "hpgl"
+media_width = 1300.0
+flip_y = true
+tools.cut = { kind = "knife", number = 1 }
+
+[narrow-conveyor]
+protocol = "gerber-nc"
+units_per_mm = 3.937007874015748
+media_width = 1300.0
+bite = 500.0
+window = 700.0
+tools.cut = { kind = "knife", number = 1 }
+'''
+
+
+@pytest.mark.parametrize("fmt, device, drawn", [
+    ("gcode", "cnc-knife", "1308.0 mm across it (y 10.0 to 1318.0 mm"),
+    ("plt", "my-flip", "1308.0 mm across it (y 10.0 to 1318.0 mm"),
+    ("nc", "narrow-conveyor", "1308.0 mm across it (y 10.0 to 1318.0 mm"),
+])
+def test_marker_wider_than_the_device_media_is_refused(tmp_path, fmt, device, drawn):
+    """Before, a 1500 mm marker went to a 1300 mm table silently: G-code with Y up to 1318, or on
+    a device measuring y from the far selvedge (flip_y) y from -18; a conveyor bites along the roll
+    only, so its width is checked too. Now it is an error naming the device, its media width,
+    the marker's width and the width the file draws, before any file is written."""
+    f = tmp_path / "dev.toml"
+    f.write_text(NARROW)
+    m = small_marker()
+    with pytest.raises(InputError) as ei:
+        export_marker(m, tmp_path / "out", [fmt], device=device, device_file=f)
+    assert str(ei.value) == (
+        f"device '{device}' takes media 1300 mm wide, but this marker is 1500 mm wide and its file draws "
+        f"{drawn}, pieces and every line the device draws); use a device with wider media or nest "
+        "on narrower fabric")
+    assert not (tmp_path / "out").exists()
+    assert export_marker(small_marker(width=1300.0), tmp_path / "ok", [fmt], device=device, device_file=f)

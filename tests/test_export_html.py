@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 import pytest
-from marker_factory import rect_piece_marker, shelf_marker, small_marker, tee_pieces
+from marker_factory import rect_piece_marker, shelf_marker, small_marker, tee_pieces, valid_small_marker
 
 from kitcut.cli.main import main
 from kitcut.formats.layout.page import build_sheet
@@ -125,7 +125,7 @@ def test_a_marker_of_1000_pieces_stays_small():
 
 def test_html_is_an_export_format(tmp_path, marker, capsys):
     assert "html" in FORMATS and "html" in DEFAULT_FORMATS
-    src = write_marker(marker, tmp_path / "marker.json")
+    src = write_marker(valid_small_marker(), tmp_path / "marker.json")
     main(["export", str(src), "-f", "html", "-o", str(tmp_path / "o")])
     assert embedded((tmp_path / "o" / "marker.html").read_text())["marker-data"]["pieces"]
     main(["export", "--list"])

@@ -231,3 +231,26 @@ def test_a_second_ctrl_c_aborts():
         with pytest.raises(KeyboardInterrupt):
             os.kill(os.getpid(), signal.SIGINT)
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_rerun_removes_the_cutter_files_of_the_earlier_marker(tmp_path):
+    """Before, `nest ... -o DIR` without --export after a run with --export rewrote marker.json, svg
+    and html but left marker.plt, dxf, pdf and the reports of the earlier 15-piece marker beside the
+    new 5-piece one, without a word. Now the export files of the stem that this run does not write
+    are removed, and said; other files (and a folder with an export's name) stay."""
+    out = tmp_path / "twice"
+    base = (str(SAMPLES / "tee.dxf"), "-o", str(out), "--time", "1", "--workers", "1", "--iterations", "20")
+    assert nest(*base, "--export", "--seed", "1").returncode == 0
+    (out / "notes.txt").write_text("mine")
+    (out / "other.plt").write_text("mine")
+    (out / "marker.nc").mkdir()
+    r = nest(*base, "--sizes", "S", "--seed", "2")
+    assert r.returncode == 0, r.stderr
+    gone = ["marker.plt", "marker.dxf", "marker.pdf", "marker.report.json", "marker.report.pdf"]
+    line = ("removed 5 files of an earlier export of this marker that no longer match it: "
+            + ", ".join(str(out / n) for n in gone))
+    assert line in r.stdout.splitlines()
+    assert sorted(p.name for p in out.iterdir()) == ["marker.html", "marker.json", "marker.nc", "marker.svg",
+                                                     "notes.txt", "other.plt"]
+    result = json.loads(nest(*base, "--sizes", "S", "--seed", "2", "--json").stdout)
+    assert result["removed"] == []

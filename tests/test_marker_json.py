@@ -68,3 +68,27 @@ def test_damaged_files_are_clear_errors(tmp_path):
     p.write_text(json.dumps(d))
     with pytest.raises(InputError, match="version 99 is not supported"):
         read_marker(p)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d.update(units="furlong"),
+     '"units": unknown unit \'furlong\'; one of mm, cm, m, in, ft, unit'),
+    (lambda d: d["solution"]["placements"][0]["translation"].__setitem__(0, float("nan")),
+     "solution.placements[0].translation[0]: not a finite number (nan)"),
+    (lambda d: d["instance"]["pieces"][1]["outline"][2].__setitem__(1, float("inf")),
+     "instance.pieces[1].outline[2][1]: not a finite number (inf)"),
+    (lambda d: d["instance"]["rules"].update(width="120"), "instance.rules.width is not a number: '120'"),
+    (lambda d: d["solution"].update(width=100),
+     "solution.width 100 is not the width of instance.rules (120)"),
+])
+def test_bad_units_and_numbers_name_the_field(tmp_path, edit, message):
+    """Before, ``"units": "furlong"`` was read as millimetres, a NaN translation ended in "internal
+    error: GEOSException", a width given as a string in a TypeError later, and a solution width
+    other than the rules' was ignored."""
+    d = marker_to_dict(small_marker())
+    edit(d)
+    p = tmp_path / "m.json"
+    p.write_text(json.dumps(d))
+    with pytest.raises(InputError) as ei:
+        read_marker(p)
+    assert str(ei.value).removeprefix(f"{p}: ").removeprefix("damaged marker file: ValueError: ") == message

@@ -12,11 +12,12 @@ import errno
 import os
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fuzz.runner import check_outcome, run_cli
-from marker_factory import small_marker
+from marker_factory import small_marker, valid_small_marker
 from test_kits_fakes import FAKE_NESTER, FAKE_READER, write_fake_tee
 
 import kitcut.fileio as fileio
@@ -118,12 +119,71 @@ def test_export_fsync_failure_and_read_only_folder(marker, tmp_path, monkeypatch
 
 def test_cli_export_full_disk_is_one_clear_line(marker, tmp_path, monkeypatch):
     mj = tmp_path / "m" / "marker.json"
-    write_marker(marker, mj)
+    write_marker(valid_small_marker(), mj)
     inject_write_fault(monkeypatch)
     o = run_cli(["export", str(mj), "-o", str(tmp_path / "out"), "-f", "svg,plt"])
     assert check_outcome(o) == "error"
     assert o.stderr.count("\n") == 1 and "No space left on device" in o.stderr and "marker.svg" in o.stderr
     assert not (tmp_path / "out").exists() or files(tmp_path / "out") == {}
+
+
+FOUR = ["plt", "dxf", "pdf", "report.json"]
+
+
+def other_marker():
+    """small_marker with every piece 100 mm further along: each exported file differs."""
+    m = small_marker()
+    moved = tuple(replace(p, translation=(p.translation[0] + 100, p.translation[1])) for p in m.placements)
+    return replace(m, placements=moved, length=m.length + 100)
+
+
+def test_failed_export_keeps_the_old_set_whole(marker, tmp_path):
+    """Before, when one file of an export could not be written (here a folder has its name), the
+    files written before it were already the new marker's and the others the old one's: a cutter
+    file and a report of two different markers side by side. Now the set is written under
+    temporary names and renamed only when all are written: every old file stays as it was."""
+    out = tmp_path / "mix"
+    export_marker(marker, out, FOUR)
+    (out / "marker.pdf").unlink()
+    (out / "marker.pdf").mkdir()
+    before = files(out)
+    with pytest.raises(ExportError) as ei:
+        export_marker(other_marker(), out, FOUR)
+    assert str(ei.value) == f"{out / 'marker.pdf'}: cannot write: a folder has this name"
+    assert files(out) == before and (out / "marker.pdf").is_dir()
+    no_temp_left(out)
+
+
+@pytest.mark.parametrize("after", [1, 3])
+def test_failed_export_into_a_fresh_folder_leaves_nothing(marker, tmp_path, monkeypatch, after):
+    """Before, a full disk at the 2nd or 4th file left the first files of the set in a new folder."""
+    inject_write_fault(monkeypatch, after_files=after)
+    with pytest.raises(ExportError, match="No space left on device"):
+        export_marker(marker, tmp_path / "new" / "out", FOUR)
+    assert list(tmp_path.iterdir()) == []  # not even the folders made for it
+
+
+def test_failed_rename_puts_the_old_files_back(marker, tmp_path, monkeypatch):
+    """A rename that fails once others are done (an I/O error) puts the old files back and
+    removes the new ones that had no old file."""
+    out = tmp_path / "out"
+    export_marker(marker, out, ["plt", "dxf"])
+    before = files(out)
+    real = os.replace
+    calls = []
+
+    def replace_(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:
+            raise OSError(errno.EIO, "Input/output error")
+        return real(src, dst)
+
+    monkeypatch.setattr(fileio.os, "replace", replace_)
+    with pytest.raises(ExportError, match="cannot write: Input/output error"):
+        export_marker(other_marker(), out, ["plt", "dxf", "pdf", "svg"])
+    assert files(out) == before
+    no_temp_left(out)
+    assert not [p for p in out.iterdir() if p.name.endswith(".old")]
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ raise it; huge outlines are simplified within the chord tolerance or rejected, q
 
 from __future__ import annotations
 
+import json
 import random
 import time
 
@@ -12,9 +13,11 @@ import shapely
 from conftest import SAMPLES  # noqa: I001
 from fuzz.mutate import big_polyline
 from fuzz.runner import check_outcome, run_cli, run_order
+from marker_factory import rect_piece_marker
 from shapely.geometry import Polygon
 
 from kitcut.errors import GeometryError, InputError
+from kitcut.formats.marker_json import write_marker
 from kitcut.formats.reading.read import read_pattern
 from kitcut.kits.marker import build_instance
 from kitcut.limits import ENV, LimitError, Limits, current, override, parse_assignment
@@ -180,3 +183,28 @@ def test_million_vertex_outline_is_rejected_fast(tmp_path):
     assert check_outcome(o) == "error"
     assert "1,000,000 exceeds the limit max_outline_vertices" in o.stderr and "piece 'BIG'" in o.stderr
     assert time.monotonic() - t0 < 30
+
+
+def test_tiled_print_of_a_huge_marker_is_refused_before_drawing(tmp_path):
+    """Before, `nest export` of a marker 10^9 mm wide as tiled.pdf built a list of millions of
+    tiles and drew them until memory ran out. Now the page count is checked first against
+    max_tiled_pages (raised with --limit), a clear error naming the file, and no file is written."""
+    wide = tmp_path / "wide.json"
+    write_marker(rect_piece_marker(["A"]), wide)
+    data = json.loads(wide.read_text())
+    data["instance"]["rules"]["width"] = data["solution"]["width"] = 1e9
+    data["solution"]["usable_width"] = 1e9 - 20
+    data["solution"]["efficiency"] = 300 * 160 / (data["solution"]["length"] * 1e9)
+    wide.write_text(json.dumps(data))
+    o = run_cli(["export", str(wide), "-o", str(tmp_path / "out"), "-f", "tiled.pdf"])
+    assert check_outcome(o) == "error"
+    assert o.stderr == (
+        f"nest: error: {wide}: pages of the tiled A4 print (3,861,004 rows x 2 columns and the map): "
+        "7,722,009 exceeds the limit max_tiled_pages = 10,000 (raise it with KITCUT_MAX_TILED_PAGES=N or "
+        "--limit max_tiled_pages=N; 0 = no limit)\n")
+    assert not (tmp_path / "out").exists()
+    small = ["export", str(wide.with_name("small.json")), "-o", str(tmp_path / "ok"), "-f", "tiled.pdf"]
+    write_marker(rect_piece_marker(["A"]), wide.with_name("small.json"))
+    o = run_cli([*small, "--limit", "max_tiled_pages=12"])  # 6 rows x 2 columns and the map
+    assert check_outcome(o) == "error" and "13 exceeds the limit max_tiled_pages = 12" in o.stderr
+    assert check_outcome(run_cli([*small, "--limit", "max_tiled_pages=13"])) == "ok"

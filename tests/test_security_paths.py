@@ -129,7 +129,7 @@ def test_hostile_piece_names_stay_text(tmp_path):
     src.write_text("\n".join(lines) + "\n", encoding="latin-1")
     out = tmp_path / "out"
     o = run_cli(["run", str(src), "-q", "-t", "1", "--workers", "1", "--seed", "1", "--iterations", "50",
-                 "-o", str(out)])
+                 "-o", str(out), "--width", "1200"])  # G-code's default table is 1300 mm wide
     assert check_outcome(o) == "ok", o.stderr
     o = run_cli(["export", str(out / "marker.json"), "-f", "plt,pen.plt,gcode,nc,dxf,svg,report.json"])
     assert check_outcome(o) == "ok", o.stderr

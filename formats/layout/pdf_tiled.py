@@ -16,6 +16,7 @@ from fpdf import FPDF
 from kitcut.formats.layout.page import PAPER_MM, Page, Sheet, build_sheet
 from kitcut.formats.layout.pdf import _pts, draw_sheet, new_pdf, pdf_bytes
 from kitcut.formats.layout.pdf_fonts import use_font
+from kitcut.limits import check as check_limit
 from kitcut.model import Marker
 
 __all__ = ["tile_grid", "to_tiled_pdf", "render_a4", "render_a3", "TEST_SQUARE_MM"]
@@ -26,7 +27,10 @@ FOOT = 8.0  # room for the page label
 
 
 def tile_grid(sheet: Sheet, paper: str = "a4", overlap: float = 10.0, pad: float = 10.0):
-    """Tiles as ``(row, col, window)``, window = (x0, y0, x1, y1) in marker mm, and the step."""
+    """Tiles as ``(row, col, window)``, window = (x0, y0, x1, y1) in marker mm, and the step.
+
+    More pages than the limit ``max_tiled_pages`` (with the map) is a
+    :class:`~kitcut.limits.LimitError`, raised before any tile is made."""
     pw, ph = PAPER_MM[paper]
     win_w, win_h = pw - 2 * MARGIN, ph - 2 * MARGIN - FOOT
     step_x, step_y = win_w - overlap, win_h - overlap
@@ -34,6 +38,8 @@ def tile_grid(sheet: Sheet, paper: str = "a4", overlap: float = 10.0, pad: float
     x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
     cols = max(1, math.ceil((x1 - x0 - overlap) / step_x))
     rows = max(1, math.ceil((y1 - y0 - overlap) / step_y))
+    what = f"pages of the tiled {paper.upper()} print ({rows:,} rows x {cols:,} columns and the map)"
+    check_limit("max_tiled_pages", 1 + rows * cols, what=what)
     tiles = []
     for r in range(rows):
         for c in range(cols):

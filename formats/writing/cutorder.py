@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kitcut.errors import ExportError
+from kitcut.errors import ExportError, InputError
 from kitcut.formats.layout.page import PlacedPiece, Sheet
 from kitcut.formats.writing.devices import Device
 
-__all__ = ["Op", "PieceJob", "CutPlan", "plan_cuts", "order_points", "two_opt", "path_air", "with_overcut"]
+__all__ = ["Op", "PieceJob", "CutPlan", "plan_cuts", "order_points", "two_opt", "path_air", "with_overcut",
+           "check_media_width"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -327,3 +328,28 @@ def _plan(sheet: Sheet, device: Device, *, optimise: bool = True) -> CutPlan:
         jobs += [PieceJob(j.piece, j.ops, k) for j in part]
     air = path_air((op for j in jobs for op in j.ops), origin)
     return CutPlan(tuple(jobs), tuple(advances), air, air_plain)
+
+
+def check_media_width(plan: CutPlan, device: Device, sheet: Sheet, extra=None, *,
+                      labels: bool = True) -> None:
+    """Raise :class:`InputError` when what a file for ``device`` draws (every op of ``plan`` the
+    device has a tool for, ``labels`` included or not, and ``extra`` points, e.g. a frame) spans
+    more of the marker's width than the device's ``media_width``. A conveyor bites along the
+    roll only: the width is never tiled. Devices without a media width are not checked.
+    """
+    if not device.media_width:
+        return
+    parts = [op.points for op in plan.ops() if device.tool_for(op.feature) is not None
+             and (labels or op.feature != "label")]
+    if extra is not None:
+        parts.append(np.asarray(extra, dtype=float).reshape(-1, 2))
+    if not parts:
+        return
+    y = np.concatenate([np.asarray(p, dtype=float).reshape(-1, 2)[:, 1] for p in parts])
+    lo, hi = float(y.min()) + 0.0, float(y.max()) + 0.0  # no "-0.0"
+    if hi - lo > device.media_width + 0.01:
+        raise InputError(
+            f"device '{device.name}' takes media {device.media_width:g} mm wide, but this marker is "
+            f"{sheet.width:g} mm wide and its file draws {hi - lo:.1f} mm across it (y {lo:.1f} to {hi:.1f} "
+            "mm, pieces and every line the device draws); use a device with wider media or nest on narrower "
+            "fabric")

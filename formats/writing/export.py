@@ -6,7 +6,8 @@
 'tiled.pdf'
 
 Every writer renders a whole file (text or bytes) from a marker and a device; this module writes
-it atomically (``-`` = standard output). Output is deterministic: no dates, fixed number format.
+it atomically (``-`` = standard output). :func:`export_marker` writes its files as one set: all new,
+or on any failure all as they were. Output is deterministic: no dates, fixed number format.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kitcut.errors import ExportError, KitcutError
-from kitcut.fileio import atomic_write
+from kitcut.fileio import FileSet, atomic_write
 from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
 
-__all__ = ["Format", "FORMATS", "DEFAULT_FORMATS", "write_file", "render", "export_marker", "format_for_path"]
+__all__ = ["Format", "FORMATS", "DEFAULT_FORMATS", "write_file", "render", "export_marker", "format_for_path",
+           "export_names"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,11 @@ def write_file(
     return Path(path)
 
 
+def export_names(stem: str = "marker") -> list[str]:
+    """The file names the exporters write for ``stem`` (every format), in format order."""
+    return [f"{stem}.{name}" for name in FORMATS]
+
+
 def export_marker(
     marker: Marker,
     out_dir: str | Path,
@@ -131,12 +138,26 @@ def export_marker(
     device: str | Device | None = None,
     stem: str = "marker",
     device_file=None,
+    extra: dict[str, str | bytes] | None = None,
+    remove: Sequence[str] = (),
 ) -> list[Path]:
-    """Write ``marker`` in each of ``formats`` to ``out_dir/<stem>.<format>``; return the paths."""
+    """Write ``marker`` in each of ``formats`` to ``out_dir/<stem>.<format>``; return the paths.
+
+    The files are one set: each is rendered and written under a temporary name, and only when
+    all are written are they renamed into place, so a failure leaves every old file as it was
+    and none of the new ones. ``extra`` adds files of other content to the set (name -> data,
+    first in the returned paths); the files named in ``remove`` are deleted once the set is in place.
+    """
     out = Path(out_dir)
     chosen = [_format(fmt) for fmt in (formats or DEFAULT_FORMATS)]  # every name checked before writing
     paths = []
-    for f in chosen:
-        path = out / f"{stem}.{f.name}"
-        paths.append(write_file(marker, path, f.name, device=device, device_file=device_file))
+    with FileSet() as files:
+        for name, data in (extra or {}).items():
+            paths.append(files.add(out / name, data))
+        for f in chosen:
+            path = out / f"{stem}.{f.name}"
+            if path not in paths:
+                paths.append(files.add(path, render(marker, f.name, device=device, device_file=device_file)))
+        for name in remove:
+            files.remove(out / name)
     return paths

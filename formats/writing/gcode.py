@@ -17,7 +17,7 @@ import numpy as np
 
 from kitcut.errors import InputError
 from kitcut.formats.layout.page import Sheet, build_sheet, fmt_num
-from kitcut.formats.writing.cutorder import CutPlan, plan_cuts
+from kitcut.formats.writing.cutorder import CutPlan, check_media_width, plan_cuts
 from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
 
@@ -48,6 +48,7 @@ def to_gcode(
     dev = get_device(device, protocol="gcode")
     sheet = marker if isinstance(marker, Sheet) else build_sheet(marker)
     plan = plan or plan_cuts(sheet, dev)
+    check_media_width(plan, dev, sheet, labels=False)
     out = [f"(kitcut marker: {_comment(sheet.name or 'marker')}, device {dev.name})", "G21", "G90"]
     tool_no = None
     pos = None

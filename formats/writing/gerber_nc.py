@@ -24,7 +24,7 @@ import numpy as np
 
 from kitcut.errors import InputError
 from kitcut.formats.layout.page import Sheet, build_sheet
-from kitcut.formats.writing.cutorder import CutPlan, plan_cuts
+from kitcut.formats.writing.cutorder import CutPlan, check_media_width, plan_cuts
 from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
 
@@ -112,6 +112,7 @@ def to_nc(marker: Marker | Sheet, device: Device | str | None = None, *, plan: C
     dev = get_device(device, protocol="gerber-nc")
     sheet = marker if isinstance(marker, Sheet) else build_sheet(marker)
     plan = plan or plan_cuts(sheet, dev)
+    check_media_width(plan, dev, sheet, labels=False)
     w = _Writer(dev)
     bite = 0
     for k, job in enumerate(plan.jobs, start=1):

@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from kitcut.formats.layout.page import Sheet, build_sheet
-from kitcut.formats.writing.cutorder import CutPlan, Op, plan_cuts
+from kitcut.formats.writing.cutorder import CutPlan, Op, check_media_width, plan_cuts
 from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
 
@@ -138,10 +138,12 @@ def to_hpgl(
     dev = get_device(device, protocol="hpgl")
     sheet = marker if isinstance(marker, Sheet) else build_sheet(marker)
     plan = plan or plan_cuts(sheet, dev)
+    L, W = sheet.length, sheet.width
+    drawn_frame = frame and dev.tool_for("pen") is not None
+    check_media_width(plan, dev, sheet, [[0, 0], [0, W]] if drawn_frame else None)
     w = _Writer(dev)
-    if frame and dev.tool_for("pen") is not None:
+    if drawn_frame:
         w.select("pen")
-        L, W = sheet.length, sheet.width
         w.path(np.array([[0, 0], [L, 0], [L, W], [0, W], [0, 0]], dtype=float))
         if dev.labels:
             h = min(max(sheet.margin * 0.5, 2.0), 6.0)
