@@ -123,10 +123,11 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def batch(orders_dir, out_dir, time_limit, seed, formats, allow_outside, nester, reader, workers, until,
           scheduler, combine, quiet) -> None:
-    """Build the kit of every *.toml order in ORDERS_DIR into OUT.
+    """Build the kit of every *.toml order in ORDERS_DIR (.TOML too) into OUT.
 
-    Complete kits are skipped (run a killed batch again to finish it); failed orders are
-    reported in OUT/batch.log and OUT/batch-report.json and the exit status is 2.
+    Complete kits of unchanged orders are skipped (run a killed batch again to finish it);
+    failed orders are reported in OUT/batch.log and OUT/batch-report.json and the exit status
+    is 2, as for a folder without orders.
     """
     from kitcut.kits.batch import BatchOptions, parse_until, run_batch
     from kitcut.kits.inputs import REBUILT

@@ -1,6 +1,7 @@
 """Overnight batches: every order file of a folder becomes its kit.
 
-:func:`run_batch` reads ``ORDERS/*.toml`` and builds the missing kits into ``KITS``:
+:func:`run_batch` reads ``ORDERS/*.toml`` (the extension in any case: ``A-7.TOML``) and builds the
+missing kits into ``KITS``; a folder without an order file is an error:
 
 - a kit already complete (its manifest verifies) and built from the order and pattern files as
   they are now (:mod:`kitcut.kits.inputs`) is skipped, so a killed batch is simply run again;
@@ -48,7 +49,7 @@ from kitcut.kits.manifest import is_complete
 from kitcut.kits.order import Order, load_order, read_order_id
 
 __all__ = ["BatchOptions", "Outcome", "BatchSummary", "Job", "run_batch", "run_order_job", "Claims",
-           "parse_until", "REPORT", "LOG"]
+           "parse_until", "order_files", "REPORT", "LOG"]
 
 REPORT = "batch-report.json"
 LOG = "batch.log"
@@ -138,6 +139,19 @@ def parse_until(text: str, now: datetime | None = None) -> datetime:
     if t <= now:
         t += timedelta(days=1)
     return t
+
+
+def order_files(orders_dir: Path) -> list[Path]:
+    """The order files of a folder: ``*.toml`` with the extension in any case (Windows editors
+    write ``A-7.TOML``), sorted; none is an :class:`~kitcut.errors.InputError`."""
+    try:
+        files = sorted(p for p in orders_dir.iterdir() if p.suffix.lower() == ".toml")
+    except OSError as exc:
+        raise InputError(f"cannot list the folder of orders: {exc.strerror or exc}",
+                         file=str(orders_dir)) from exc
+    if not files:
+        raise InputError(f"no *.toml order in {orders_dir}")
+    return files
 
 
 def run_order_job(order_file: str, root: str, options: KitOptions) -> dict:
@@ -271,6 +285,7 @@ def run_batch(
         raise InputError("no such folder of orders", file=str(orders_dir))
     if options.workers < 1:
         raise InputError(f"--workers must be >= 1, got {options.workers}")
+    files = order_files(orders_dir)
     root.mkdir(parents=True, exist_ok=True)
     kit_opts = options.kit
     if options.workers > 1 or options.scheduler:
@@ -301,7 +316,6 @@ def run_batch(
             f"{', until ' + str(options.until) if options.until else ''})")
         if removed:
             log(f"removed stale temporary folders: {', '.join(removed)}")
-        files = sorted(orders_dir.glob("*.toml"))
         jobs, early = _jobs(files, root, options.combine, kit_opts)
         record(early)
         if on_start:

@@ -154,6 +154,28 @@ def test_a_kit_that_records_no_inputs_is_kept(orders, tmp_path):
         "A-1002": ("skipped", "kit already complete")}
 
 
+def test_order_files_in_capitals_and_a_folder_without_orders(orders, tmp_path, capsys):
+    """Before, ``ORDER-7.TOML`` (as Windows editors write it) was passed over without a word
+    ("0 done ... 0 failed", exit 0) while ``nest kit`` built it, and a folder without any order
+    also exited 0 in silence. Now the extension is matched in any case, and a folder without an
+    order is an error (exit 2) that leaves no kits folder behind."""
+    for f in orders.glob("*.toml"):
+        f.unlink()
+    (orders / "ORDER-7.TOML").write_text((ORDERS / "A-1001.toml").read_text())
+    (orders / "notes.toml.txt").write_text("not an order")
+    kits = tmp_path / "KITS"
+    args = ["--time", "1", "--formats", "svg", "--nester", FAKE_NESTER, "--reader", FAKE_READER]
+    code, out, err = nest_cli(["batch", str(orders), "-o", str(kits), *args], capsys)
+    assert code == 0 and "orders: 1 done, 0 skipped, 0 failed" in out and err == ""
+    assert kit_dirs(kits) == ["A-1001"]
+    assert list(json.loads((kits / "batch-report.json").read_text())["orders"]) == ["ORDER-7.TOML"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = nest_cli(["batch", str(empty), "-o", str(tmp_path / "K2"), *args], capsys)
+    assert (code, out) == (2, "") and err == f"nest: error: no *.toml order in {empty}\n"
+    assert not (tmp_path / "K2").exists()
+
+
 def test_ids_and_paths_cannot_escape(orders, tmp_path):
     kits = tmp_path / "area" / "KITS"
     base = (orders / "A-1001.toml").read_text()
