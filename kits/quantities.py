@@ -190,7 +190,7 @@ def load_pattern(path, *, sizes: Mapping[str, int] | None = None,
     strict, unfold, repair, loops, encoding).
     """
     from kitcut.formats.reading.read import read_pattern
-    from kitcut.formats.reading.sizes import select_sizes
+    from kitcut.formats.reading.sizes import UnknownSizeError, garments_per_size
     from kitcut.kits.matching import apply_match_file, find_match_file
 
     pattern = read_pattern(path, sizes=None if sizes is None else list(sizes), **read_options)
@@ -200,8 +200,9 @@ def load_pattern(path, *, sizes: Mapping[str, int] | None = None,
         pattern = apply_match_file(pattern, match_file)
     if sizes is None:
         return pattern
-    garments: dict[str, int] = {}
-    for name, n in sizes.items():
-        (canon,) = select_sizes(pattern.size_names, [name], file=pattern.source)
-        garments[canon] = garments.get(canon, 0) + n
+    try:
+        garments = garments_per_size(pattern.size_names, sizes, pattern=pattern.source)
+    except UnknownSizeError as exc:
+        exc.file = pattern.source
+        raise
     return for_garments(pattern, garments, pairs=pairs)
