@@ -155,6 +155,21 @@ def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[s
     return pattern, wanted
 
 
+def _garment_options(pattern: Pattern, g, gi: int, file: str | None) -> Pattern:
+    """``pattern`` (read) with the garment's ``quantities`` and match file applied; an error is
+    the order's, named by its field (the pattern file itself was read)."""
+    try:
+        pattern = apply_quantities(pattern, g.quantities, what=f"garments[{gi}].quantities",
+                                   of=g.pattern.name)
+    except KitcutError as exc:
+        raise OrderError(exc.message, file=file, piece=exc.piece) from exc
+    try:
+        match_file = g.match or find_match_file(g.pattern)
+        return pattern if match_file is None else apply_match_file(pattern, match_file)
+    except KitcutError as exc:
+        raise OrderError(f"garments[{gi}].match: {exc}", file=file) from exc
+
+
 def _fabric_for(order: Order, piece: Piece) -> int | None:
     cat = piece.category.strip() if piece.category and piece.category.strip() else None
     if cat is not None:
@@ -187,15 +202,12 @@ def plan_order(
     for gi, g in enumerate(order.garments):
         try:
             pattern, wanted = _read_garment(g, reader, gi, file)
-            pattern = apply_quantities(pattern, g.quantities, what=f"garments[{gi}].quantities")
-            match_file = g.match or find_match_file(g.pattern)
-            if match_file is not None:
-                pattern = apply_match_file(pattern, match_file)
         except OrderError:
             raise
         except KitcutError as exc:
             raise OrderError(f"garments[{gi}].pattern: cannot read {g.pattern.name}: {exc}",
                              file=file) from exc
+        pattern = _garment_options(pattern, g, gi, file)
         patterns[g.name] = pattern
         sizes = pattern.size_names
         for size, n in wanted.items():

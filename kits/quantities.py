@@ -102,10 +102,11 @@ def _split(text: str, what: str) -> tuple[str, str]:
 
 
 def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]] | None, *,
-                     what: str = "--quantity") -> Pattern:
+                     what: str = "--quantity", of: str = "this pattern") -> Pattern:
     """``pattern`` with the quantities of ``spec`` (see the module docstring), each change reported.
 
-    A key that names no piece and no category is an error listing the names and categories.
+    A key that names no piece and no category is an error listing the names and categories
+    (``of``: how the message names the pattern).
     """
     if not spec:
         return pattern
@@ -127,7 +128,7 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
             known = sorted(names.values())
             shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
             cat_text = f"; categories: {', '.join(sorted(cats.values()))}" if cats else ""
-            raise InputError(f"{what}: {key!r} is no piece name or category of this pattern (pieces: "
+            raise InputError(f"{what}: {key!r} is no piece name or category of {of} (pieces: "
                              f"{shown}{cat_text})", file=pattern.source)
     report = pattern.report
     pieces = []
