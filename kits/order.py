@@ -37,6 +37,7 @@ import math
 import os
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -282,16 +283,22 @@ def _inside(path: Path, folder: Path, allow_outside: bool, c: _Checker, where: s
     return full
 
 
+def _fold(name: str) -> str:
+    """``name`` as Windows and macOS compare file names: without case, and composed characters
+    equal to decomposed ones (``ü`` typed as ``u`` + ``◌̈``, as macOS writes names: NFD)."""
+    return unicodedata.normalize("NFC", name.casefold())
+
+
 def _any_case(root: Path, rel: Path) -> Path | None:
     """``root / rel`` with each missing part of ``rel`` matched to the one entry of its folder
-    that differs only in case (as Windows and macOS find files); ``None`` when none or several
-    do."""
+    that differs only in case or Unicode normalization (NFC/NFD), as Windows and macOS find
+    files; ``None`` when none or several do."""
     cur = root
     for part in rel.parts:
         nxt = cur / part
         if not nxt.exists():
             try:
-                hits = [e.name for e in os.scandir(cur) if e.name.casefold() == part.casefold()]
+                hits = [e.name for e in os.scandir(cur) if _fold(e.name) == _fold(part)]
             except OSError:
                 return None
             if len(hits) != 1:

@@ -237,6 +237,22 @@ def test_order_written_on_windows_finds_its_files(tmp_path):
         load_order(write(tmp_path, GOOD.replace('"tee.dxf"', '"patterns/tee.DXF"')))
 
 
+def test_a_path_typed_decomposed_finds_its_composed_folder(tmp_path):
+    """Before, ``sub dir/Muster ü/tee.dxf`` typed in decomposed Unicode (NFD, as macOS writes
+    names) was "not found" beside the folder written composed (NFC), and the other way round:
+    names now match under Unicode normalization, as they already did ignoring case."""
+    import unicodedata
+
+    for written, typed in (("NFC", "NFD"), ("NFD", "NFC")):
+        base = tmp_path / written
+        sub = base / "sub dir" / unicodedata.normalize(written, "Muster ü")
+        sub.mkdir(parents=True)
+        write_fake_tee(sub / "tee.dxf")
+        given = unicodedata.normalize(typed, '"sub dir/Muster Ü/TEE.dxf"')
+        order = load_order(write(base, GOOD.replace('"tee.dxf"', given)))
+        assert order.garments[0].pattern == sub / "tee.dxf", written
+
+
 def test_read_order_id_and_check(folder):
     assert read_order_id(write(folder, GOOD)) == "A-1"
     for bad in ["..", ".", ".hidden", "a/b", "a\\b", "", "x" * 101, "a\x00b", "a b", "a..b"]:
