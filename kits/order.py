@@ -460,6 +460,28 @@ def _parse_fabric(f, i: int, c: _Checker) -> Fabric:
                   zones=zones)
 
 
+def _distinct_folders(fabrics: tuple[Fabric, ...], c: _Checker) -> None:
+    """Each fabric's marker folder (``fabrics/<slug of its name>``) must be its own, also on a
+    file system that ignores case (a kit copied to a Windows share)."""
+    groups: dict[str, list[int]] = {}
+    for i, f in enumerate(fabrics):
+        groups.setdefault(slug(f.name).casefold(), []).append(i)
+    same = next((g for g in groups.values() if len(g) > 1), None)
+    if same is None:
+        return
+    names = {fabrics[i].name for i in same}
+    where = f"fabrics[{same[1]}].name"
+    if len(names) == 1:
+        each = " and ".join(f"fabrics[{i}]" for i in same)
+        c.fail(where, f"{fabrics[same[0]].name!r} is the name of {each}: give each fabric a name of its own")
+    typed = [f"{fabrics[i].name!r} (fabrics[{i}])" for i in same]
+    folders = {slug(fabrics[i].name) for i in same}
+    folder = slug(fabrics[same[0]].name)
+    case = "" if len(folders) == 1 else " (folder names are compared without case, as Windows and macOS do)"
+    c.fail(where, f"{', '.join(typed[:-1])} and {typed[-1]} give the same folder fabrics/{folder}{case}: "
+           "give the fabrics names that differ in more than case, accents or punctuation")
+
+
 def load_order(path: str | os.PathLike, *, allow_outside: bool = False) -> Order:
     """Read and check an order file (not yet its patterns: see :func:`plan_order`).
 
@@ -498,8 +520,6 @@ def load_order(path: str | os.PathLike, *, allow_outside: bool = False) -> Order
         if k > 1:
             garments[i] = replace(g, name=f"{g.name}-{k}")
     fabrics = tuple(_parse_fabric(f, i, c) for i, f in enumerate(fabrics_raw))
-    slugs = [slug(f.name) for f in fabrics]
-    if len(set(slugs)) != len(slugs):
-        c.fail("fabrics", f"two fabrics have the same name ({', '.join(slugs)})")
+    _distinct_folders(fabrics, c)
     return Order(id=oid, customer=customer, garments=tuple(garments), fabrics=fabrics, due=due,
                  path=path, notes=notes)

@@ -253,6 +253,26 @@ def test_a_path_typed_decomposed_finds_its_composed_folder(tmp_path):
         assert order.garments[0].pattern == sub / "tee.dxf", written
 
 
+def test_fabrics_giving_one_folder_are_named_as_typed(folder):
+    """Before, two fabrics whose names give one marker folder were refused with the folder names
+    ("two fabrics have the same name (Jersey-weiss, Jersey-weiss)"), not the names typed; names
+    giving folders that differ only in case (one folder on Windows) were let through."""
+    text = GOOD.replace('name = "jersey"', 'name = "Jersey weiß"')
+    text = text.replace('name = "rib"', 'name = "jersey-weiss"')
+    path = write(folder, text)
+    with pytest.raises(OrderError) as err:
+        load_order(path)
+    assert str(err.value) == (
+        f"{path}: fabrics[1].name: 'Jersey weiß' (fabrics[0]) and 'jersey-weiss' (fabrics[1]) give the same "
+        "folder fabrics/Jersey-weiss (folder names are compared without case, as Windows and macOS do): give "
+        "the fabrics names that differ in more than case, accents or punctuation")
+    path = write(folder, GOOD.replace('name = "rib"', 'name = "jersey"'))
+    with pytest.raises(OrderError) as err:
+        load_order(path)
+    assert str(err.value) == (f"{path}: fabrics[1].name: 'jersey' is the name of fabrics[0] and fabrics[1]: "
+                              "give each fabric a name of its own")
+
+
 def test_read_order_id_and_check(folder):
     assert read_order_id(write(folder, GOOD)) == "A-1"
     for bad in ["..", ".", ".hidden", "a/b", "a\\b", "", "x" * 101, "a\x00b", "a b", "a..b"]:
