@@ -274,13 +274,36 @@ def _inside(path: Path, folder: Path, allow_outside: bool, c: _Checker, where: s
     full = raw if raw.is_absolute() else folder / raw
     if allow_outside:
         return full
-    if raw.is_absolute() or ".." in raw.parts:
-        c.fail(where, f"{str(path)!r} leaves the order's folder (use a path inside it, "
-               "or allow outside files)")
+    if raw.is_absolute():
+        c.fail(where, f"{str(path)!r} is an absolute path: it leaves the order's folder (name the file "
+               f"relative to the order file, or give {ALLOW_OUTSIDE})")
+    if ".." in raw.parts:
+        c.fail(where, f"{str(path)!r} leaves the order's folder (use a path inside it, or give "
+               f"{ALLOW_OUTSIDE})")
     real = full.resolve()
     if not real.is_relative_to(folder.resolve()):
-        c.fail(where, f"{str(path)!r} leads outside the order's folder (a symlink?)")
+        c.fail(where, f"{str(path)!r} leads outside the order's folder (a symlink?; give {ALLOW_OUTSIDE} "
+               "to allow it)")
     return full
+
+
+#: the option of ``nest kit`` and ``nest batch`` that lets orders name files outside their folder
+ALLOW_OUTSIDE = "--allow-outside"
+#: a Windows path with a drive: ``C:\Users\x\tee.dxf``, ``d:/patterns/tee.dxf``
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def _windows_drive(text: str, allow_outside: bool, c: _Checker, where: str) -> None:
+    """A path such as ``C:\\Users\\x\\tee.dxf`` is absolute where it was written: outside the
+    order's folder, and no file this machine can open."""
+    if not _WINDOWS_DRIVE.match(text):
+        return
+    shown = f"'{text}'" if text.isprintable() and "'" not in text else repr(text)  # backslashes as typed
+    if allow_outside:
+        c.fail(where, f"{shown} is a Windows path on drive {text[:2]}, which this machine cannot open: "
+               "name the file relative to the order file")
+    c.fail(where, f"{shown} is an absolute (Windows) path: it leaves the order's folder (name the file "
+           f"relative to the order file, or give {ALLOW_OUTSIDE})")
 
 
 def _fold(name: str) -> str:
@@ -313,6 +336,7 @@ def _locate(text: str, folder: Path, allow_outside: bool, c: _Checker, where: st
     :func:`_inside`). An order written on Windows finds its files as it would there:
     backslashes separate folders, and a name that differs only in case finds the one file it
     can mean."""
+    _windows_drive(text, allow_outside, c, where)
     path = _inside(Path(text), folder, allow_outside, c, where)
     if path.is_file():
         return path

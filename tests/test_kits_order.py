@@ -273,6 +273,27 @@ def test_fabrics_giving_one_folder_are_named_as_typed(folder):
                               "give each fabric a name of its own")
 
 
+@pytest.mark.parametrize("given, allowed, message", [
+    ("'C:\\Users\\x\\tee.dxf'", False, "'C:\\Users\\x\\tee.dxf' is an absolute (Windows) path: it leaves the "
+     "order's folder (name the file relative to the order file, or give --allow-outside)"),
+    ('"d:/patterns/tee.dxf"', False, "'d:/patterns/tee.dxf' is an absolute (Windows) path: it leaves the "
+     "order's folder (name the file relative to the order file, or give --allow-outside)"),
+    ("'C:\\Users\\x\\tee.dxf'", True, "'C:\\Users\\x\\tee.dxf' is a Windows path on drive C:, which this "
+     "machine cannot open: name the file relative to the order file"),
+    ('"/srv/patterns/tee.dxf"', False, "'/srv/patterns/tee.dxf' is an absolute path: it leaves the order's "
+     "folder (name the file relative to the order file, or give --allow-outside)"),
+    ('"../tee.dxf"', False, "'../tee.dxf' leaves the order's folder (use a path inside it, or give "
+     "--allow-outside)"),
+])
+def test_absolute_and_outside_paths_name_the_option(folder, given, allowed, message):
+    """Before, ``'C:\\Users\\x\\tee.dxf'`` was "not found (looked for ...)", as if a relative name,
+    and a path leaving the folder said "or allow outside files" without naming the option."""
+    path = write(folder, GOOD.replace('"tee.dxf"', given))
+    with pytest.raises(OrderError) as err:
+        load_order(path, allow_outside=allowed)
+    assert str(err.value) == f"{path}: garments[0].pattern: {message}"
+
+
 def test_read_order_id_and_check(folder):
     assert read_order_id(write(folder, GOOD)) == "A-1"
     for bad in ["..", ".", ".hidden", "a/b", "a\\b", "", "x" * 101, "a\x00b", "a b", "a..b"]:
