@@ -123,22 +123,27 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def batch(orders_dir, out_dir, time_limit, seed, formats, allow_outside, nester, reader, workers, until,
           scheduler, combine, quiet) -> None:
-    """Build the kit of every *.toml order in ORDERS_DIR into OUT.
+    """Build the kit of every *.toml order in ORDERS_DIR (.TOML too) into OUT.
 
-    Complete kits are skipped (run a killed batch again to finish it); failed orders are
-    reported in OUT/batch.log and OUT/batch-report.json and the exit status is 2.
+    Complete kits of unchanged orders are skipped (run a killed batch again to finish it);
+    failed orders are reported in OUT/batch.log and OUT/batch-report.json and the exit status
+    is 2, as for a folder without orders.
     """
     from kitcut.kits.batch import BatchOptions, parse_until, run_batch
+    from kitcut.kits.inputs import REBUILT
 
     opts = _kit_options(time_limit, seed, None, formats, allow_outside, nester, reader)
     bopts = BatchOptions(workers=workers, until=parse_until(until) if until else None, scheduler=scheduler,
                          combine=combine, kit=opts)
     show = not quiet and sys.stderr.isatty() and not os.environ.get("CI")
     failures = []
+    rebuilt = []
 
     def note(o):
         if o.status == "failed":
             failures.append(o)
+        elif o.status == "done" and o.message.startswith(REBUILT):
+            rebuilt.append(o)
 
     if show:
         from rich.console import Console
@@ -174,6 +179,8 @@ def batch(orders_dir, out_dir, time_limit, seed, formats, allow_outside, nester,
                                 on_begin=on_begin)
     else:
         summary = run_batch(orders_dir, out_dir, bopts, on_outcome=note)
+    for o in rebuilt:
+        click.echo(f"nest: note: {o.file} ({o.order}): {o.message}", err=True)
     for o in failures:
         msg = o.message if o.file in o.message else f"{o.file}: {o.message}"
         click.echo(f"nest: failed: {msg}", err=True)

@@ -1,9 +1,12 @@
 """Overnight batches: every order file of a folder becomes its kit.
 
-:func:`run_batch` reads ``ORDERS/*.toml`` and builds the missing kits into ``KITS``:
+:func:`run_batch` reads ``ORDERS/*.toml`` (the extension in any case: ``A-7.TOML``) and builds the
+missing kits into ``KITS``; a folder without an order file is an error:
 
-- a kit already complete (its manifest verifies) is skipped, so a killed batch is simply run
-  again; temporary folders of dead processes are removed;
+- a kit already complete (its manifest verifies) and built from the order and pattern files as
+  they are now (:mod:`kitcut.kits.inputs`) is skipped, so a killed batch is simply run again;
+  a complete kit whose order or patterns changed is rebuilt, saying so; temporary folders of
+  dead processes are removed;
 - each order is *claimed* with an exclusive ``fcntl.flock`` on ``KITS/.locks/<id>.lock``
   while it is built: a second batch on the same folder skips it (status ``busy``); the kernel
   drops the lock when its process dies, so a killed batch leaves no stale claim;
@@ -40,12 +43,13 @@ from kitcut.errors import InputError, KitcutError
 from kitcut.fileio import atomic_write
 from kitcut.kits.claims import Claims
 from kitcut.kits.executors import PoolExecutor, SerialExecutor
+from kitcut.kits.inputs import kit_inputs, kit_state
 from kitcut.kits.kit import KitOptions, build_kit, clean_stale, guarded_job, kit_path
 from kitcut.kits.manifest import is_complete
-from kitcut.kits.order import load_order, read_order_id
+from kitcut.kits.order import Order, load_order, read_order_id
 
 __all__ = ["BatchOptions", "Outcome", "BatchSummary", "Job", "run_batch", "run_order_job", "Claims",
-           "parse_until", "REPORT", "LOG"]
+           "parse_until", "order_files", "REPORT", "LOG"]
 
 REPORT = "batch-report.json"
 LOG = "batch.log"
@@ -120,6 +124,8 @@ class Job:
     kit: str
     files: tuple[str, ...]
     orders: tuple[str, ...]
+    #: why a complete kit of the order is built again (its order or pattern changed), else empty
+    note: str = ""
 
 
 def parse_until(text: str, now: datetime | None = None) -> datetime:
@@ -133,6 +139,19 @@ def parse_until(text: str, now: datetime | None = None) -> datetime:
     if t <= now:
         t += timedelta(days=1)
     return t
+
+
+def order_files(orders_dir: Path) -> list[Path]:
+    """The order files of a folder: ``*.toml`` with the extension in any case (Windows editors
+    write ``A-7.TOML``), sorted; none is an :class:`~kitcut.errors.InputError`."""
+    try:
+        files = sorted(p for p in orders_dir.iterdir() if p.suffix.lower() == ".toml")
+    except OSError as exc:
+        raise InputError(f"cannot list the folder of orders: {exc.strerror or exc}",
+                         file=str(orders_dir)) from exc
+    if not files:
+        raise InputError(f"no *.toml order in {orders_dir}")
+    return files
 
 
 def run_order_job(order_file: str, root: str, options: KitOptions) -> dict:
@@ -177,11 +196,11 @@ def _jobs(
 ) -> tuple[list[Job], list[Outcome]]:
     outcomes: list[Outcome] = []
     seen: dict[str, str] = {}
-    ready: list[tuple[Path, str]] = []
+    ready: list[tuple[Path, Order]] = []
     for f in files:
         try:
-            oid = load_order(f, allow_outside=kit_opts.allow_outside).id  # cheap: no pattern read
-            kit_path(root, oid)
+            order = load_order(f, allow_outside=kit_opts.allow_outside)  # cheap: no pattern read
+            kit_path(root, order.id)
         except KitcutError as exc:
             try:
                 known = read_order_id(f)
@@ -189,38 +208,50 @@ def _jobs(
                 known = None
             outcomes.append(Outcome(file=f.name, order=known, status="failed", message=str(exc)))
             continue
+        oid = order.id
         if oid in seen:
             outcomes.append(Outcome(file=f.name, order=oid, status="failed",
                                     message=f"{f}: order id {oid!r} is also used by {seen[oid]}"))
             continue
         seen[oid] = f.name
-        ready.append((f, oid))
+        ready.append((f, order))
     from kitcut.kits.combine import combined_orders
 
     done_ids = combined_orders(root)  # orders cut in a combined kit: never cut them again
-    todo = []
-    for f, oid in ready:
-        if is_complete(root / oid) or oid in done_ids:
-            kit = done_ids.get(oid, oid)
-            outcomes.append(Outcome(file=f.name, order=oid, status="skipped", kit=kit,
-                                    message="kit already complete" if kit == oid else f"cut in kit {kit}"))
-        else:
-            todo.append((f, oid))
+    todo: list[tuple[Path, str, str]] = []
+    for f, order in ready:
+        oid = order.id
+        if oid in done_ids:
+            outcomes.append(Outcome(file=f.name, order=oid, status="skipped", kit=done_ids[oid],
+                                    message=f"cut in kit {done_ids[oid]}"))
+            continue
+        why = ""
+        if is_complete(root / oid):  # kept only if built from the order and patterns as they are now
+            try:
+                current, why = kit_state(root / oid, kit_inputs(order, kit_opts.formats))
+            except KitcutError as exc:
+                outcomes.append(Outcome(file=f.name, order=oid, status="failed", message=str(exc)))
+                continue
+            if current:
+                outcomes.append(Outcome(file=f.name, order=oid, status="skipped", kit=oid, message=why))
+                continue
+        todo.append((f, oid, why))
     if combine and todo:
         from kitcut.kits.combine import group_orders
 
-        groups, failed = group_orders([f for f, _ in todo], kit_opts)
+        groups, failed = group_orders([f for f, _, _ in todo], kit_opts)
         outcomes += failed
         return groups, outcomes
-    return [Job(kit=oid, files=(str(f),), orders=(oid,)) for f, oid in todo], outcomes
+    return [Job(kit=oid, files=(str(f),), orders=(oid,), note=why) for f, oid, why in todo], outcomes
 
 
 def _outcomes_of(job: Job, result: dict) -> list[Outcome]:
     status = result.get("status", "failed")
+    message = job.note if status == "done" and job.note else result.get("message", "")
     out = []
     for file, oid in zip(job.files, job.orders, strict=True):
         first = oid == job.orders[0]  # a combined kit's metres are counted once, on its first order
-        out.append(Outcome(file=Path(file).name, order=oid, status=status, message=result.get("message", ""),
+        out.append(Outcome(file=Path(file).name, order=oid, status=status, message=message,
                            kit=result.get("kit") or job.kit,
                            metres=result.get("metres", 0.0) if first else 0.0,
                            efficiency=result.get("efficiency"), seconds=result.get("seconds", 0.0),
@@ -254,6 +285,7 @@ def run_batch(
         raise InputError("no such folder of orders", file=str(orders_dir))
     if options.workers < 1:
         raise InputError(f"--workers must be >= 1, got {options.workers}")
+    files = order_files(orders_dir)
     root.mkdir(parents=True, exist_ok=True)
     kit_opts = options.kit
     if options.workers > 1 or options.scheduler:
@@ -268,6 +300,7 @@ def run_batch(
             what = o.message if o.status in ("failed", "busy", "deferred", "skipped") else (
                 f"kit {o.kit}: {o.metres:.3f} m, efficiency {100 * (o.efficiency or 0):.1f} %, "
                 f"{o.seconds:.1f} s, " + (f"built by {o.builder}" if o.builder else o.message)
+                + (f"; {o.message}" if o.builder and o.message else "")
                 + (f"; {o.remarks} import remark(s): see kit.pdf" if o.remarks else ""))
             log(f"{o.file} ({o.order or '?'}): {o.status}: {what}")
             if on_outcome:
@@ -283,7 +316,6 @@ def run_batch(
             f"{', until ' + str(options.until) if options.until else ''})")
         if removed:
             log(f"removed stale temporary folders: {', '.join(removed)}")
-        files = sorted(orders_dir.glob("*.toml"))
         jobs, early = _jobs(files, root, options.combine, kit_opts)
         record(early)
         if on_start:
@@ -332,7 +364,7 @@ def run_batch(
                                     message="claimed by another batch") for f, o in zip(job.files, job.orders,
                                                                                        strict=True)])
                     continue
-                if len(job.orders) == 1 and is_complete(root / job.kit):
+                if len(job.orders) == 1 and not job.note and is_complete(root / job.kit):
                     claims.release(job.orders)
                     record(_outcomes_of(job, {"status": "skipped", "message": "kit already complete",
                                               "kit": job.kit}))

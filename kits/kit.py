@@ -37,6 +37,7 @@ from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.fileio import atomic_write
 from kitcut.formats.layout.pdf_fonts import font_note, use_font
 from kitcut.formats.marker_json import write_marker
+from kitcut.kits.inputs import kit_inputs, kit_state
 from kitcut.kits.labels import write_labels_pdf
 from kitcut.kits.manifest import is_complete, write_manifest
 from kitcut.kits.order import Order, check_order_id, load_order, slug
@@ -314,12 +315,14 @@ def assemble_kit(
     folders: list[str] | None = None,
     log: Callable[[str], None] | None = None,
     remarks: list[dict] | None = None,
+    inputs: dict | None = None,
 ) -> KitResult:
     """Nest ``plans`` and write the kit folder ``root/kit_id`` (see the module docstring).
 
     ``markers`` gives markers already nested (by plan index); ``folders`` the folder of each
     plan's marker (default ``fabrics/<fabric>``); ``combined`` the savings of a combined kit;
-    ``remarks`` the import remarks of the patterns (:func:`import_remarks`).
+    ``remarks`` the import remarks of the patterns (:func:`import_remarks`); ``inputs`` what the
+    kit is built from (:func:`~kitcut.kits.inputs.kit_inputs`), recorded in its manifest.
     """
     t0 = time.monotonic()
     root = Path(root)
@@ -380,7 +383,8 @@ def assemble_kit(
         else:
             _write_order_docs(tmp, orders[0], cuts, fabrics)
         write_kit_page(tmp, report, views)  # shows the manifest entries of every file written so far
-        write_manifest(tmp, kit=kit_id, orders=[o.id for o in orders])
+        write_manifest(tmp, kit=kit_id, orders=[o.id for o in orders],
+                       extra=None if inputs is None else {"inputs": inputs})
         built = publish(tmp, final, replace=replace)
     finally:
         if tmp.exists():
@@ -403,19 +407,25 @@ def build_kit(
 ) -> KitResult:
     """Read, plan, nest and write the kit of one order file into ``root/<order id>/``.
 
-    With ``replace=False`` an existing complete kit is kept (status ``"exists"``).
+    With ``replace=False`` an existing complete kit built from the same order, pattern files and
+    formats is kept (status ``"exists"``); one whose inputs changed is rebuilt (see
+    :mod:`kitcut.kits.inputs`).
     """
     options = options or KitOptions()
     order = load_order(order_file, allow_outside=options.allow_outside)
     final = kit_path(root, order.id)
-    if not replace and is_complete(final):
-        return KitResult(kit=order.id, path=str(final), orders=[order.id], status="exists")
+    inputs = kit_inputs(order, options.formats)
+    if not replace:
+        current, _ = kit_state(final, inputs)
+        if current:
+            return KitResult(kit=order.id, path=str(final), orders=[order.id], status="exists")
+        replace = is_complete(final)  # a complete kit of other inputs: replace it
     reader = resolve(options.reader) if options.reader else None
     plan = plan_order(order, reader=reader)
     notes = [f"fabric {name!r}: no piece of this order is cut from it" for name in plan.unused_fabrics]
     try:
         return assemble_kit(root, order.id, [order], list(plan.fabrics), options, replace=replace,
-                            notes=notes, log=log, remarks=import_remarks(plan))
+                            notes=notes, log=log, remarks=import_remarks(plan), inputs=inputs)
     except KitcutError as exc:
         if exc.file is None:  # an error of the nesting or the writers: it is this order's
             exc.file = os.fspath(order_file)

@@ -37,6 +37,7 @@ import math
 import os
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -273,25 +274,54 @@ def _inside(path: Path, folder: Path, allow_outside: bool, c: _Checker, where: s
     full = raw if raw.is_absolute() else folder / raw
     if allow_outside:
         return full
-    if raw.is_absolute() or ".." in raw.parts:
-        c.fail(where, f"{str(path)!r} leaves the order's folder (use a path inside it, "
-               "or allow outside files)")
+    if raw.is_absolute():
+        c.fail(where, f"{str(path)!r} is an absolute path: it leaves the order's folder (name the file "
+               f"relative to the order file, or give {ALLOW_OUTSIDE})")
+    if ".." in raw.parts:
+        c.fail(where, f"{str(path)!r} leaves the order's folder (use a path inside it, or give "
+               f"{ALLOW_OUTSIDE})")
     real = full.resolve()
     if not real.is_relative_to(folder.resolve()):
-        c.fail(where, f"{str(path)!r} leads outside the order's folder (a symlink?)")
+        c.fail(where, f"{str(path)!r} leads outside the order's folder (a symlink?; give {ALLOW_OUTSIDE} "
+               "to allow it)")
     return full
+
+
+#: the option of ``nest kit`` and ``nest batch`` that lets orders name files outside their folder
+ALLOW_OUTSIDE = "--allow-outside"
+#: a Windows path with a drive: ``C:\Users\x\tee.dxf``, ``d:/patterns/tee.dxf``
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def _windows_drive(text: str, allow_outside: bool, c: _Checker, where: str) -> None:
+    """A path such as ``C:\\Users\\x\\tee.dxf`` is absolute where it was written: outside the
+    order's folder, and no file this machine can open."""
+    if not _WINDOWS_DRIVE.match(text):
+        return
+    shown = f"'{text}'" if text.isprintable() and "'" not in text else repr(text)  # backslashes as typed
+    if allow_outside:
+        c.fail(where, f"{shown} is a Windows path on drive {text[:2]}, which this machine cannot open: "
+               "name the file relative to the order file")
+    c.fail(where, f"{shown} is an absolute (Windows) path: it leaves the order's folder (name the file "
+           f"relative to the order file, or give {ALLOW_OUTSIDE})")
+
+
+def _fold(name: str) -> str:
+    """``name`` as Windows and macOS compare file names: without case, and composed characters
+    equal to decomposed ones (``ü`` typed as ``u`` + ``◌̈``, as macOS writes names: NFD)."""
+    return unicodedata.normalize("NFC", name.casefold())
 
 
 def _any_case(root: Path, rel: Path) -> Path | None:
     """``root / rel`` with each missing part of ``rel`` matched to the one entry of its folder
-    that differs only in case (as Windows and macOS find files); ``None`` when none or several
-    do."""
+    that differs only in case or Unicode normalization (NFC/NFD), as Windows and macOS find
+    files; ``None`` when none or several do."""
     cur = root
     for part in rel.parts:
         nxt = cur / part
         if not nxt.exists():
             try:
-                hits = [e.name for e in os.scandir(cur) if e.name.casefold() == part.casefold()]
+                hits = [e.name for e in os.scandir(cur) if _fold(e.name) == _fold(part)]
             except OSError:
                 return None
             if len(hits) != 1:
@@ -306,6 +336,7 @@ def _locate(text: str, folder: Path, allow_outside: bool, c: _Checker, where: st
     :func:`_inside`). An order written on Windows finds its files as it would there:
     backslashes separate folders, and a name that differs only in case finds the one file it
     can mean."""
+    _windows_drive(text, allow_outside, c, where)
     path = _inside(Path(text), folder, allow_outside, c, where)
     if path.is_file():
         return path
@@ -453,6 +484,28 @@ def _parse_fabric(f, i: int, c: _Checker) -> Fabric:
                   zones=zones)
 
 
+def _distinct_folders(fabrics: tuple[Fabric, ...], c: _Checker) -> None:
+    """Each fabric's marker folder (``fabrics/<slug of its name>``) must be its own, also on a
+    file system that ignores case (a kit copied to a Windows share)."""
+    groups: dict[str, list[int]] = {}
+    for i, f in enumerate(fabrics):
+        groups.setdefault(slug(f.name).casefold(), []).append(i)
+    same = next((g for g in groups.values() if len(g) > 1), None)
+    if same is None:
+        return
+    names = {fabrics[i].name for i in same}
+    where = f"fabrics[{same[1]}].name"
+    if len(names) == 1:
+        each = " and ".join(f"fabrics[{i}]" for i in same)
+        c.fail(where, f"{fabrics[same[0]].name!r} is the name of {each}: give each fabric a name of its own")
+    typed = [f"{fabrics[i].name!r} (fabrics[{i}])" for i in same]
+    folders = {slug(fabrics[i].name) for i in same}
+    folder = slug(fabrics[same[0]].name)
+    case = "" if len(folders) == 1 else " (folder names are compared without case, as Windows and macOS do)"
+    c.fail(where, f"{', '.join(typed[:-1])} and {typed[-1]} give the same folder fabrics/{folder}{case}: "
+           "give the fabrics names that differ in more than case, accents or punctuation")
+
+
 def load_order(path: str | os.PathLike, *, allow_outside: bool = False) -> Order:
     """Read and check an order file (not yet its patterns: see :func:`plan_order`).
 
@@ -491,8 +544,6 @@ def load_order(path: str | os.PathLike, *, allow_outside: bool = False) -> Order
         if k > 1:
             garments[i] = replace(g, name=f"{g.name}-{k}")
     fabrics = tuple(_parse_fabric(f, i, c) for i, f in enumerate(fabrics_raw))
-    slugs = [slug(f.name) for f in fabrics]
-    if len(set(slugs)) != len(slugs):
-        c.fail("fabrics", f"two fabrics have the same name ({', '.join(slugs)})")
+    _distinct_folders(fabrics, c)
     return Order(id=oid, customer=customer, garments=tuple(garments), fabrics=fabrics, due=due,
                  path=path, notes=notes)

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from kitcut.errors import KitcutError, OrderError
-from kitcut.formats.reading.sizes import UnknownSizeError, select_sizes, size_key
+from kitcut.formats.reading.sizes import UnknownSizeError, garments_per_size, size_key
 from kitcut.kits.matching import apply_match_file, find_match_file
 from kitcut.kits.order import Fabric, Order
 from kitcut.kits.quantities import apply_quantities
@@ -118,7 +118,8 @@ def _default_reader(path: Path, units: str | None, sizes=None, *, encoding: str 
 def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[str, int]]:
     """The pattern of garment ``g`` (only its sizes, when the reader can say) and its garments
     per size under the file's own size names (``m`` for a file's ``M``, ``M`` for its
-    ``Medium``: see :func:`~kitcut.formats.reading.sizes.select_sizes`)."""
+    ``Medium``: see :func:`~kitcut.formats.reading.sizes.select_sizes`); two names of one size are
+    an error."""
     def no_size(exc: UnknownSizeError) -> OrderError:
         return OrderError(f"garments[{gi}].sizes.{exc.size}: {g.pattern.name} has no size {exc.size!r} "
                           f"(it has {', '.join(exc.available)})", file=file)
@@ -145,15 +146,28 @@ def _read_garment(g, reader, gi: int, file: str | None) -> tuple[Pattern, dict[s
         n = sum(g.sizes.values())
         raise OrderError(f"garments[{gi}].count: {g.pattern.name} has sizes ({', '.join(have)}): give the "
                          f"garments per size instead (e.g. sizes = {{ {have[0]} = {n} }})", file=file)
-    wanted: dict[str, int] = {}
-    for size, n in g.sizes.items():
-        if have:
-            try:
-                (size,) = select_sizes(have, [size])
-            except UnknownSizeError as exc:
-                raise no_size(exc) from None
-        wanted[size] = wanted.get(size, 0) + n
+    try:  # m and M, or M and Medium, naming one size: an error, not added up
+        wanted = garments_per_size(have, g.sizes, pattern=g.pattern.name, what=f"garments[{gi}].sizes")
+    except UnknownSizeError as exc:
+        raise no_size(exc) from None
+    except KitcutError as exc:
+        raise OrderError(exc.message, file=file) from None
     return pattern, wanted
+
+
+def _garment_options(pattern: Pattern, g, gi: int, file: str | None) -> Pattern:
+    """``pattern`` (read) with the garment's ``quantities`` and match file applied; an error is
+    the order's, named by its field (the pattern file itself was read)."""
+    try:
+        pattern = apply_quantities(pattern, g.quantities, what=f"garments[{gi}].quantities",
+                                   of=g.pattern.name)
+    except KitcutError as exc:
+        raise OrderError(exc.message, file=file, piece=exc.piece) from exc
+    try:
+        match_file = g.match or find_match_file(g.pattern)
+        return pattern if match_file is None else apply_match_file(pattern, match_file)
+    except KitcutError as exc:
+        raise OrderError(f"garments[{gi}].match: {exc}", file=file) from exc
 
 
 def _fabric_for(order: Order, piece: Piece) -> int | None:
@@ -188,15 +202,12 @@ def plan_order(
     for gi, g in enumerate(order.garments):
         try:
             pattern, wanted = _read_garment(g, reader, gi, file)
-            pattern = apply_quantities(pattern, g.quantities, what=f"garments[{gi}].quantities")
-            match_file = g.match or find_match_file(g.pattern)
-            if match_file is not None:
-                pattern = apply_match_file(pattern, match_file)
         except OrderError:
             raise
         except KitcutError as exc:
             raise OrderError(f"garments[{gi}].pattern: cannot read {g.pattern.name}: {exc}",
                              file=file) from exc
+        pattern = _garment_options(pattern, g, gi, file)
         patterns[g.name] = pattern
         sizes = pattern.size_names
         for size, n in wanted.items():

@@ -102,10 +102,11 @@ def _split(text: str, what: str) -> tuple[str, str]:
 
 
 def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]] | None, *,
-                     what: str = "--quantity") -> Pattern:
+                     what: str = "--quantity", of: str = "this pattern") -> Pattern:
     """``pattern`` with the quantities of ``spec`` (see the module docstring), each change reported.
 
-    A key that names no piece and no category is an error listing the names and categories.
+    A key that names no piece and no category is an error listing the names and categories
+    (``of``: how the message names the pattern).
     """
     if not spec:
         return pattern
@@ -127,7 +128,7 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
             known = sorted(names.values())
             shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
             cat_text = f"; categories: {', '.join(sorted(cats.values()))}" if cats else ""
-            raise InputError(f"{what}: {key!r} is no piece name or category of this pattern (pieces: "
+            raise InputError(f"{what}: {key!r} is no piece name or category of {of} (pieces: "
                              f"{shown}{cat_text})", file=pattern.source)
     report = pattern.report
     pieces = []
@@ -190,7 +191,7 @@ def load_pattern(path, *, sizes: Mapping[str, int] | None = None,
     strict, unfold, repair, loops, encoding).
     """
     from kitcut.formats.reading.read import read_pattern
-    from kitcut.formats.reading.sizes import select_sizes
+    from kitcut.formats.reading.sizes import UnknownSizeError, garments_per_size
     from kitcut.kits.matching import apply_match_file, find_match_file
 
     pattern = read_pattern(path, sizes=None if sizes is None else list(sizes), **read_options)
@@ -200,8 +201,9 @@ def load_pattern(path, *, sizes: Mapping[str, int] | None = None,
         pattern = apply_match_file(pattern, match_file)
     if sizes is None:
         return pattern
-    garments: dict[str, int] = {}
-    for name, n in sizes.items():
-        (canon,) = select_sizes(pattern.size_names, [name], file=pattern.source)
-        garments[canon] = garments.get(canon, 0) + n
+    try:
+        garments = garments_per_size(pattern.size_names, sizes, pattern=pattern.source)
+    except UnknownSizeError as exc:
+        exc.file = pattern.source
+        raise
     return for_garments(pattern, garments, pairs=pairs)

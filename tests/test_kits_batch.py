@@ -98,6 +98,84 @@ def test_damaged_kit_is_rebuilt(orders, tmp_path):
     assert is_complete(kits / "A-1002") and hidden_dirs(kits) == []
 
 
+def test_a_kit_whose_order_or_pattern_changed_is_rebuilt(orders, tmp_path, capsys):
+    """Before, a rerun skipped every complete kit ("kit already complete"), also when its order
+    had been edited since: the kit of the old order stayed, to be cut. A kit now records what it
+    was built from; a changed order or pattern file (or other --formats) rebuilds it, saying so."""
+    for f in orders.glob("B-*.toml"):
+        f.unlink()
+    kits = tmp_path / "KITS"
+    args = ["batch", str(orders), "-o", str(kits), "--time", "1", "--formats", "svg", "--nester", FAKE_NESTER,
+            "--reader", FAKE_READER]
+    assert nest_cli(args, capsys)[0] == 0
+    order = orders / "A-1001.toml"
+    order.write_text(order.read_text().replace("sizes = { S = 1, M = 2, L = 1 }", "sizes = { S = 3 }"))
+    code, out, err = nest_cli(args, capsys)
+    assert code == 0 and "orders: 1 done, 1 skipped, 0 failed" in out
+    assert err == "nest: note: A-1001.toml (A-1001): rebuilt: the order or its pattern changed since the " \
+        "kit was built\n"
+    report = json.loads((kits / "A-1001" / "kit.json").read_text())
+    assert report["orders"][0]["garments"][0]["sizes"] == {"S": 3}
+    log = (kits / "batch.log").read_text()
+    assert "A-1001.toml (A-1001): done: kit A-1001: " in log
+    assert "; rebuilt: the order or its pattern changed since the kit was built" in log
+    code, out, err = nest_cli(args, capsys)  # unchanged: skipped
+    assert code == 0 and "orders: 0 done, 2 skipped, 0 failed" in out and err == ""
+    write_fake_tee(orders / "tee.dxf")  # the same pattern written again: still the same bytes
+    assert nest_cli(args, capsys)[1].startswith("orders: 0 done, 2 skipped")
+    tee = orders / "tee.dxf"
+    tee.write_text(tee.read_text().replace('"quantity": 2', '"quantity": 1'))
+    code, out, err = nest_cli(args, capsys)  # the pattern changed: both kits
+    assert code == 0 and "orders: 2 done, 0 skipped, 0 failed" in out
+    assert err.count("rebuilt: the order or its pattern changed since the kit was built") == 2
+    code, out, err = nest_cli([a if a != "svg" else "svg,dxf" for a in args], capsys)  # other formats
+    assert code == 0 and "orders: 2 done, 0 skipped" in out
+    assert "A-1002.toml (A-1002): rebuilt: it was built with svg, now dxf,svg (--formats)" in err
+    assert kit_dirs(kits) == ["A-1001", "A-1002"] and hidden_dirs(kits) == []
+    assert all(is_complete(kits / k) for k in kit_dirs(kits))
+
+
+def test_a_kit_that_records_no_inputs_is_kept(orders, tmp_path):
+    """A kit written before kits recorded their inputs is kept by a rerun, and says why it was
+    not compared (it is not known to differ)."""
+    from kitcut.kits.manifest import read_manifest, write_manifest
+
+    for f in orders.glob("B-*.toml"):
+        f.unlink()
+    kits = tmp_path / "KITS"
+    run_batch(orders, kits, BatchOptions(kit=OPTS))
+    old = read_manifest(kits / "A-1001")
+    assert set(old["inputs"]) == {"sha256", "formats"} and old["inputs"]["formats"] == ["svg"]
+    write_manifest(kits / "A-1001", kit="A-1001", orders=["A-1001"])  # as an older kitcut wrote it
+    s = run_batch(orders, kits, BatchOptions(kit=OPTS))
+    assert {o.order: (o.status, o.message) for o in s.outcomes} == {
+        "A-1001": ("skipped",
+                   "kit already complete (it does not record what it was built from: not compared)"),
+        "A-1002": ("skipped", "kit already complete")}
+
+
+def test_order_files_in_capitals_and_a_folder_without_orders(orders, tmp_path, capsys):
+    """Before, ``ORDER-7.TOML`` (as Windows editors write it) was passed over without a word
+    ("0 done ... 0 failed", exit 0) while ``nest kit`` built it, and a folder without any order
+    also exited 0 in silence. Now the extension is matched in any case, and a folder without an
+    order is an error (exit 2) that leaves no kits folder behind."""
+    for f in orders.glob("*.toml"):
+        f.unlink()
+    (orders / "ORDER-7.TOML").write_text((ORDERS / "A-1001.toml").read_text())
+    (orders / "notes.toml.txt").write_text("not an order")
+    kits = tmp_path / "KITS"
+    args = ["--time", "1", "--formats", "svg", "--nester", FAKE_NESTER, "--reader", FAKE_READER]
+    code, out, err = nest_cli(["batch", str(orders), "-o", str(kits), *args], capsys)
+    assert code == 0 and "orders: 1 done, 0 skipped, 0 failed" in out and err == ""
+    assert kit_dirs(kits) == ["A-1001"]
+    assert list(json.loads((kits / "batch-report.json").read_text())["orders"]) == ["ORDER-7.TOML"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = nest_cli(["batch", str(empty), "-o", str(tmp_path / "K2"), *args], capsys)
+    assert (code, out) == (2, "") and err == f"nest: error: no *.toml order in {empty}\n"
+    assert not (tmp_path / "K2").exists()
+
+
 def test_ids_and_paths_cannot_escape(orders, tmp_path):
     kits = tmp_path / "area" / "KITS"
     base = (orders / "A-1001.toml").read_text()

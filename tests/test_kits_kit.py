@@ -142,6 +142,22 @@ def test_existing_kit_is_kept_or_replaced(orders, tmp_path):
     assert is_complete(kits / "A-1001") and sorted(p.name for p in kits.iterdir()) == ["A-1001"]
 
 
+def test_keep_does_not_keep_a_kit_of_an_edited_order(orders, tmp_path):
+    """Before, ``build_kit(replace=False)`` (``nest kit --keep``, and every batch) kept any
+    complete kit, also one built from an older version of the order: now only a kit built from
+    the order and pattern files as they are is kept."""
+    kits = tmp_path / "K"
+    build_kit(orders / "A-1001.toml", kits, OPTS)
+    order = orders / "A-1001.toml"
+    order.write_text(order.read_text().replace("sizes = { S = 1, M = 2, L = 1 }", "sizes = { L = 2 }"))
+    r = build_kit(order, kits, OPTS)
+    assert r.status == "built"
+    report = json.loads((kits / "A-1001" / "kit.json").read_text())
+    assert report["orders"][0]["garments"][0]["sizes"] == {"L": 2}
+    assert build_kit(order, kits, OPTS).status == "exists"
+    assert sorted(p.name for p in kits.iterdir()) == ["A-1001"]
+
+
 def test_failed_build_leaves_nothing(orders, tmp_path):
     kits = tmp_path / "K"
     bad = KitOptions(time_limit=1, nester="test_kits_fakes:no_such_nester", reader=FAKE_READER, formats=())

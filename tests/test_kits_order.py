@@ -237,6 +237,63 @@ def test_order_written_on_windows_finds_its_files(tmp_path):
         load_order(write(tmp_path, GOOD.replace('"tee.dxf"', '"patterns/tee.DXF"')))
 
 
+def test_a_path_typed_decomposed_finds_its_composed_folder(tmp_path):
+    """Before, ``sub dir/Muster ü/tee.dxf`` typed in decomposed Unicode (NFD, as macOS writes
+    names) was "not found" beside the folder written composed (NFC), and the other way round:
+    names now match under Unicode normalization, as they already did ignoring case."""
+    import unicodedata
+
+    for written, typed in (("NFC", "NFD"), ("NFD", "NFC")):
+        base = tmp_path / written
+        sub = base / "sub dir" / unicodedata.normalize(written, "Muster ü")
+        sub.mkdir(parents=True)
+        write_fake_tee(sub / "tee.dxf")
+        given = unicodedata.normalize(typed, '"sub dir/Muster Ü/TEE.dxf"')
+        order = load_order(write(base, GOOD.replace('"tee.dxf"', given)))
+        assert order.garments[0].pattern == sub / "tee.dxf", written
+
+
+def test_fabrics_giving_one_folder_are_named_as_typed(folder):
+    """Before, two fabrics whose names give one marker folder were refused with the folder names
+    ("two fabrics have the same name (Jersey-weiss, Jersey-weiss)"), not the names typed; names
+    giving folders that differ only in case (one folder on Windows) were let through."""
+    text = GOOD.replace('name = "jersey"', 'name = "Jersey weiß"')
+    text = text.replace('name = "rib"', 'name = "jersey-weiss"')
+    path = write(folder, text)
+    with pytest.raises(OrderError) as err:
+        load_order(path)
+    assert str(err.value) == (
+        f"{path}: fabrics[1].name: 'Jersey weiß' (fabrics[0]) and 'jersey-weiss' (fabrics[1]) give the same "
+        "folder fabrics/Jersey-weiss (folder names are compared without case, as Windows and macOS do): give "
+        "the fabrics names that differ in more than case, accents or punctuation")
+    path = write(folder, GOOD.replace('name = "rib"', 'name = "jersey"'))
+    with pytest.raises(OrderError) as err:
+        load_order(path)
+    assert str(err.value) == (f"{path}: fabrics[1].name: 'jersey' is the name of fabrics[0] and fabrics[1]: "
+                              "give each fabric a name of its own")
+
+
+@pytest.mark.parametrize("given, allowed, message", [
+    ("'C:\\Users\\x\\tee.dxf'", False, "'C:\\Users\\x\\tee.dxf' is an absolute (Windows) path: it leaves the "
+     "order's folder (name the file relative to the order file, or give --allow-outside)"),
+    ('"d:/patterns/tee.dxf"', False, "'d:/patterns/tee.dxf' is an absolute (Windows) path: it leaves the "
+     "order's folder (name the file relative to the order file, or give --allow-outside)"),
+    ("'C:\\Users\\x\\tee.dxf'", True, "'C:\\Users\\x\\tee.dxf' is a Windows path on drive C:, which this "
+     "machine cannot open: name the file relative to the order file"),
+    ('"/srv/patterns/tee.dxf"', False, "'/srv/patterns/tee.dxf' is an absolute path: it leaves the order's "
+     "folder (name the file relative to the order file, or give --allow-outside)"),
+    ('"../tee.dxf"', False, "'../tee.dxf' leaves the order's folder (use a path inside it, or give "
+     "--allow-outside)"),
+])
+def test_absolute_and_outside_paths_name_the_option(folder, given, allowed, message):
+    """Before, ``'C:\\Users\\x\\tee.dxf'`` was "not found (looked for ...)", as if a relative name,
+    and a path leaving the folder said "or allow outside files" without naming the option."""
+    path = write(folder, GOOD.replace('"tee.dxf"', given))
+    with pytest.raises(OrderError) as err:
+        load_order(path, allow_outside=allowed)
+    assert str(err.value) == f"{path}: garments[0].pattern: {message}"
+
+
 def test_read_order_id_and_check(folder):
     assert read_order_id(write(folder, GOOD)) == "A-1"
     for bad in ["..", ".", ".hidden", "a/b", "a\\b", "", "x" * 101, "a\x00b", "a b", "a..b"]:

@@ -185,3 +185,50 @@ def test_quantities_in_an_order(zero_file):
     with pytest.raises(OrderError, match=r"no piece to cut in this order: every piece of its patterns has "
                                          r"quantity 0 .*quantities = \{ \"\*\" = 1 \}"):
         plan_order(load_order(path))
+
+
+def test_two_names_of_one_size_are_an_error_not_added_up(tmp_path):
+    """Before, sizes differing only in case were added up in silence: ``sizes = { m = 1, M = 2 }``
+    cut 3 x M while workshop.txt said "1 x m, 2 x M", and ``--sizes m,M`` cut 2 x M (where
+    ``--sizes M,M`` was an error). Two names that the reader matches to one size of the
+    pattern are now an error naming both, in orders as on the command line."""
+    with pytest.raises(InputError) as err:
+        load_pattern(TEE, sizes={"m": 1, "M": 2})
+    assert str(err.value) == "--sizes: sizes m and M are the same size M of tee.dxf: give it once"
+    r = nest("info", str(TEE), "--sizes", "M,l,L")
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == "nest: error: --sizes: sizes l and L are the same size L of tee.dxf: give it once\n"
+    (tmp_path / "tee.dxf").write_bytes(TEE.read_bytes())
+    order = tmp_path / "t25.toml"
+    order.write_text('[order]\nid = "T25"\ncustomer = "c"\n[[garments]]\npattern = "tee.dxf"\n'
+                     'sizes = { S = 1, m = 1, M = 2 }\n[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\n')
+    with pytest.raises(OrderError) as err:
+        plan_order(load_order(order))
+    assert str(err.value) == (f"{order}: garments[0].sizes: sizes m and M are the same size M of tee.dxf: "
+                              "give it once")
+    order.write_text(order.read_text().replace("m = 1, ", ""))  # one name each: as before
+    (jersey,) = plan_order(load_order(order)).fabrics
+    assert {(k.size, k.garments) for k in jersey.kit_pieces} == {("S", 1), ("M", 2)}
+
+
+def test_an_order_error_in_quantities_or_the_match_file_does_not_blame_the_pattern(tmp_path):
+    """Before, an unknown piece in an order's ``quantities`` (or a bad match file beside the
+    pattern) read ``garments[0].pattern: cannot read tee.dxf: tee.dxf: garments[0].quantities:
+    'Colar' is no piece ... of this pattern``, as if the pattern file could not be read. The
+    message now names the order's field and the pattern by name."""
+    (tmp_path / "tee.dxf").write_bytes(TEE.read_bytes())
+    order = tmp_path / "t08.toml"
+    order.write_text('[order]\nid = "T08"\ncustomer = "c"\n[[garments]]\npattern = "tee.dxf"\n'
+                     'sizes = { M = 1 }\nquantities = { Colar = 2 }\n[[fabrics]]\nname = "jersey"\n'
+                     'width_mm = 1500\n')
+    with pytest.raises(OrderError) as err:
+        plan_order(load_order(order))
+    assert str(err.value) == (f"{order}: garments[0].quantities: 'Colar' is no piece name or category "
+                              "of tee.dxf (pieces: Back, Front, Neckband, Sleeve; categories: BODY, SLEEVE, "
+                              "TRIM)")
+    order.write_text(order.read_text().replace("Colar", "Neckband"))
+    (tmp_path / "tee.match.toml").write_text('[[match]]\npiece = "Collar"\npoint = "notch 1"\n')
+    with pytest.raises(OrderError) as err:
+        plan_order(load_order(order))
+    assert str(err.value).startswith(f"{order}: garments[0].match: {tmp_path / 'tee.match.toml'}: "
+                                     "match[0].piece: no piece 'Collar'")

@@ -14,12 +14,13 @@ for ``Medium``, ``XXL`` for ``2XL``), is taken as that size.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from kitcut.errors import InputError, KitcutError
 from kitcut.model import ImportReport, Piece
 
-__all__ = ["select_sizes", "keep_sizes", "size_key", "sorted_sizes", "UnknownSizeError"]
+__all__ = ["select_sizes", "garments_per_size", "keep_sizes", "size_key", "sorted_sizes", "UnknownSizeError"]
 
 #: words CADs write for letter sizes, as the letters they stand for
 _WORDS = (("EXTRA", "X"), ("SMALL", "S"), ("MEDIUM", "M"), ("LARGE", "L"))
@@ -154,6 +155,29 @@ def select_sizes(available: Iterable[str], wanted: Iterable[str] | None, *, file
         if hit not in out:
             out.append(hit)
     return tuple(out)
+
+
+def garments_per_size(available: Iterable[str], wanted: Mapping[str, int], *, pattern: str | None,
+                      file: str | None = None, what: str = "--sizes") -> dict[str, int]:
+    """``{size of the pattern: garments}`` of ``wanted`` (``{size as given: garments}``), each
+    name matched as :func:`select_sizes` matches it. Two names of one size (``m`` and ``M``,
+    ``M`` and ``Medium``) are an :class:`~kitcut.errors.InputError` naming both, not added up.
+
+    >>> garments_per_size(["S", "M"], {"m": 2, "S": 1}, pattern="tee.dxf")
+    {'M': 2, 'S': 1}
+    """
+    have = list(available)
+    named: dict[str, str] = {}
+    out: dict[str, int] = {}
+    for name, n in wanted.items():
+        (size,) = select_sizes(have, [name], file=file, what=what)
+        if size in named:
+            of = f" of {Path(pattern).name}" if pattern else ""
+            raise InputError(f"{what}: sizes {named[size]} and {name} are the same size {size}{of}: "
+                             "give it once", file=file)
+        named[size] = str(name).strip()
+        out[size] = n
+    return out
 
 
 def keep_sizes(pieces: list[Piece], defects: list[tuple[str | None, KitcutError]],

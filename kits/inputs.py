@@ -1,0 +1,86 @@
+"""What a kit was built from, so that a batch rebuilds a kit whose order or patterns changed.
+
+A kit's ``manifest.json`` records its *inputs*::
+
+    "inputs": {"sha256": "...", "formats": ["plt", "dxf"]}
+
+``sha256`` is a hash over the bytes of the order file and of every file it names or finds
+(each garment's pattern, its grade rule table and its match file); ``formats`` the cutter and
+print formats asked for, sorted (``null``: the exporter's default). The search time and seed are not
+part of it: a kit is not rebuilt because a later batch searches longer.
+
+:func:`kit_state` compares a complete kit with the inputs it would be built from now: a kit whose
+inputs differ is rebuilt, saying why. A kit written before kits recorded their inputs is kept
+(its inputs are unknown, not known to differ).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from kitcut.errors import OrderError
+from kitcut.kits.manifest import is_complete, read_manifest
+from kitcut.kits.order import Order
+
+__all__ = ["kit_inputs", "kit_state", "CHANGED", "REBUILT"]
+
+#: how every reason to rebuild a complete kit starts
+REBUILT = "rebuilt: "
+#: why a complete kit is rebuilt when its order file or one of its pattern files changed
+CHANGED = REBUILT + "the order or its pattern changed since the kit was built"
+
+
+def _files(order: Order) -> list[tuple[str, Path]]:
+    """Every file the kit of ``order`` is built from, with the order field that names it."""
+    from kitcut.kits.matching import find_match_file
+
+    out = [("order", Path(order.path))] if order.path is not None else []
+    for i, g in enumerate(order.garments):
+        out.append((f"garments[{i}].pattern", g.pattern))
+        if g.rules is not None:
+            out.append((f"garments[{i}].rules", g.rules))
+        match = g.match or find_match_file(g.pattern)
+        if match is not None:
+            out.append((f"garments[{i}].match", Path(match)))
+    return out
+
+
+def kit_inputs(order: Order, formats: tuple[str, ...] | None) -> dict:
+    """The inputs of the kit of ``order`` (see the module docstring); an unreadable file is an
+    :class:`~kitcut.errors.OrderError` naming the order's field."""
+    h = hashlib.sha256()
+    for where, path in _files(order):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise OrderError(f"{where}: cannot read {path.name}: {exc.strerror or exc}",
+                             file=None if order.path is None else os.fspath(order.path)) from exc
+        h.update(f"{where}\0{len(data)}\0".encode())
+        h.update(data)
+    return {"sha256": h.hexdigest(), "formats": None if formats is None else sorted(set(formats))}
+
+
+def _formats_text(formats) -> str:
+    return "the default formats" if formats is None else (",".join(formats) or "none")
+
+
+def kit_state(folder: str | os.PathLike, inputs: dict) -> tuple[bool, str]:
+    """``(current, why)`` for the kit folder ``folder`` against ``inputs`` (:func:`kit_inputs`).
+
+    ``current`` is true when the kit is complete and was built from ``inputs`` (or records no
+    inputs: an older kit); ``why`` says so, or why the kit is rebuilt (empty for a kit that is
+    missing, damaged or half built: it is simply built).
+    """
+    if not is_complete(folder):
+        return False, ""
+    built = (read_manifest(folder) or {}).get("inputs")
+    if not isinstance(built, dict):
+        return True, "kit already complete (it does not record what it was built from: not compared)"
+    if built.get("sha256") != inputs["sha256"]:
+        return False, CHANGED
+    if built.get("formats") != inputs["formats"]:
+        return False, (f"{REBUILT}it was built with {_formats_text(built.get('formats'))}, "
+                       f"now {_formats_text(inputs['formats'])} (--formats)")
+    return True, "kit already complete"
