@@ -80,10 +80,17 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
 
         get_device(device, device_file=device_file)  # unknown names fail before anything is written
     out = Path(out_dir) if out_dir else Path(marker_file).resolve().parent
+    # "all" without a device: the formats whose own device is too narrow for this marker are
+    # left out (said so); a format or device asked for by name must fit
+    skipped: list | None = [] if formats is not None and formats.strip().lower() == "all" and device is None \
+        else None
     try:
-        paths = export_marker(marker, out, chosen, device=device, stem=stem, device_file=device_file)
+        paths = export_marker(marker, out, chosen, device=device, stem=stem, device_file=device_file,
+                              skipped=skipped)
     except KitcutError as exc:
         exc.file = exc.file or marker_file  # a device too narrow for this marker, a page limit...
         raise
     for p in paths:
         click.echo(str(p))
+    for fmt, why in skipped or ():
+        click.echo(f"nest: note: {stem}.{fmt} not written: {why}", err=True)

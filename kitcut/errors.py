@@ -94,3 +94,7 @@ class ExportError(KitcutError, OSError):
 
 class OrderError(InputError):
     """An order file is invalid."""
+
+
+class MediaError(InputError):
+    """A marker is wider than a cutter's or plotter's media."""

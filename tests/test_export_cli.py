@@ -158,3 +158,19 @@ def test_export_accepts_the_marker_a_nest_wrote(tmp_path):
     path = write_marker(valid_small_marker(), tmp_path / "marker.json")
     assert _run(["export", str(path), "-o", str(tmp_path / "out"), "-f", "plt"]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["marker.plt"]
+
+
+def test_export_all_leaves_out_a_format_whose_device_is_too_narrow(tmp_path, marker_file, capsys):
+    """``-f all`` asks for every format, each on its own default device: the G-code table
+    (cnc-knife, 1300 mm) is narrower than this marker's pieces (1308 mm across), so its file is
+    left out with a note, the rest written; asked for by name, it is an error (nothing written)."""
+    from kitcut.formats.writing.export import FORMATS
+
+    out = tmp_path / "all"
+    assert _run(["export", str(marker_file), "-o", str(out), "-f", "all"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"marker.{f}" for f in FORMATS if f != "gcode")
+    err = capsys.readouterr().err
+    assert "nest: note: marker.gcode not written: device 'cnc-knife' takes media 1300 mm wide" in err
+    assert _run(["export", str(marker_file), "-o", str(tmp_path / "g"), "-f", "gcode"]) == 2
+    assert not (tmp_path / "g").exists()
+    assert _run(["export", str(marker_file), "-o", str(tmp_path / "l"), "-f", "gcode", "-d", "laser"]) == 0

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kitcut.errors import ExportError, InputError
+from kitcut.errors import ExportError, MediaError
 from kitcut.formats.layout.page import PlacedPiece, Sheet
 from kitcut.formats.writing.devices import Device
 
@@ -332,7 +332,7 @@ def _plan(sheet: Sheet, device: Device, *, optimise: bool = True) -> CutPlan:
 
 def check_media_width(plan: CutPlan, device: Device, sheet: Sheet, extra=None, *,
                       labels: bool = True) -> None:
-    """Raise :class:`InputError` when what a file for ``device`` draws (every op of ``plan`` the
+    """Raise :class:`MediaError` when what a file for ``device`` draws (every op of ``plan`` the
     device has a tool for, ``labels`` included or not, and ``extra`` points, e.g. a frame) spans
     more of the marker's width than the device's ``media_width``. A conveyor bites along the
     roll only: the width is never tiled. Devices without a media width are not checked.
@@ -348,7 +348,7 @@ def check_media_width(plan: CutPlan, device: Device, sheet: Sheet, extra=None, *
     y = np.concatenate([np.asarray(p, dtype=float).reshape(-1, 2)[:, 1] for p in parts])
     lo, hi = float(y.min()) + 0.0, float(y.max()) + 0.0  # no "-0.0"
     if hi - lo > device.media_width + 0.01:
-        raise InputError(
+        raise MediaError(
             f"device '{device.name}' takes media {device.media_width:g} mm wide, but this marker is "
             f"{sheet.width:g} mm wide and its file draws {hi - lo:.1f} mm across it (y {lo:.1f} to {hi:.1f} "
             "mm, pieces and every line the device draws); use a device with wider media or nest on narrower "

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kitcut.errors import ExportError, KitcutError
+from kitcut.errors import ExportError, KitcutError, MediaError
 from kitcut.fileio import FileSet, atomic_write
 from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
@@ -140,6 +140,7 @@ def export_marker(
     device_file=None,
     extra: dict[str, str | bytes] | None = None,
     remove: Sequence[str] = (),
+    skipped: list | None = None,
 ) -> list[Path]:
     """Write ``marker`` in each of ``formats`` to ``out_dir/<stem>.<format>``; return the paths.
 
@@ -147,6 +148,8 @@ def export_marker(
     all are written are they renamed into place, so a failure leaves every old file as it was
     and none of the new ones. ``extra`` adds files of other content to the set (name -> data,
     first in the returned paths); the files named in ``remove`` are deleted once the set is in place.
+    With ``skipped`` (a list), a format whose device's media is narrower than the marker is left
+    out, ``(format, reason)`` added to it, instead of failing the set.
     """
     out = Path(out_dir)
     chosen = [_format(fmt) for fmt in (formats or DEFAULT_FORMATS)]  # every name checked before writing
@@ -156,8 +159,16 @@ def export_marker(
             paths.append(files.add(out / name, data))
         for f in chosen:
             path = out / f"{stem}.{f.name}"
-            if path not in paths:
-                paths.append(files.add(path, render(marker, f.name, device=device, device_file=device_file)))
+            if path in paths:
+                continue
+            try:
+                data = render(marker, f.name, device=device, device_file=device_file)
+            except MediaError as exc:
+                if skipped is None:
+                    raise
+                skipped.append((f.name, exc.message))
+                continue
+            paths.append(files.add(path, data))
         for name in remove:
             files.remove(out / name)
     return paths
