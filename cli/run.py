@@ -197,8 +197,13 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     written = {"marker.json", *(f"marker.{f}" for f in formats)}
     # files an earlier `--export` or `nest export` wrote here are of another marker now
     stale = [n for n in export_names("marker") if n not in written and (out / n).is_file()]
-    files = export_marker(marker, out, formats, extra={"marker.json": marker_text(marker)}, remove=stale)
-    _report(marker, pattern, path, files, as_json, _info_command(path, options), [out / n for n in stale])
+    had = {n for n in export_names("marker") if (out / n).is_file()}
+    skipped: list = []  # a default device too narrow for this fabric: its file left out, not the run's
+    files = export_marker(marker, out, formats, extra={"marker.json": marker_text(marker)}, remove=stale,
+                          skipped=skipped, replace_all=True)
+    stale += [f"marker.{fmt}" for fmt, _ in skipped if f"marker.{fmt}" in had]
+    _report(marker, pattern, path, files, as_json, _info_command(path, options), [out / n for n in stale],
+            skipped)
 
 
 def _units_hint(pattern, usable: float) -> str:
@@ -214,7 +219,7 @@ def _units_hint(pattern, usable: float) -> str:
 
 
 def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info: str,
-            removed: list[Path]) -> None:
+            removed: list[Path], skipped: list) -> None:
     s = marker.stats
     u = marker.units
     result = {
@@ -238,6 +243,7 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
         "stopped": bool(s.get("stopped")),
         "files": [str(f) for f in files],
         "removed": [str(f) for f in removed],
+        "not_written": {f"marker.{fmt}": why for fmt, why in skipped},
     }
     if as_json:
         click.echo(json.dumps(result))
@@ -256,6 +262,8 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
         what = f"{n} files of an earlier export of this marker that no longer match" if n > 1 else \
             "1 file of an earlier export of this marker that no longer matches"
         click.echo(f"removed {what} it: " + ", ".join(str(f) for f in removed))
+    for fmt, why in skipped:
+        click.echo(f"nest: note: marker.{fmt} not written: {why}", err=True)
     match = s.get("matching")
     if match:
         cost = f", {match['cost_pct']:+.1f} % length against plain fabric" if "cost_pct" in match else ""

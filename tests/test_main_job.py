@@ -254,3 +254,26 @@ def test_rerun_removes_the_cutter_files_of_the_earlier_marker(tmp_path):
                                                      "notes.txt", "other.plt"]
     result = json.loads(nest(*base, "--sizes", "S", "--seed", "2", "--json").stdout)
     assert result["removed"] == []
+
+
+def test_export_on_fabric_wider_than_the_default_cutter_writes_the_rest(tmp_path):
+    """`nest PATTERN --width 2000 --export`: the default HP-GL cutter takes 1800 mm media. The
+    export refused the whole set, and the run's marker (the search the pattern maker waited for)
+    was lost with it: nothing was written. The cutter file is left out with a note naming the
+    device, an old one of an earlier marker removed; every other file is written."""
+    out = tmp_path / "wide"
+    base = (str(SAMPLES / "tee.dxf"), "-o", str(out), "--time", "1", "--workers", "1", "--iterations", "20",
+            "--seed", "1", "--quantity", "*=6", "--export")
+    assert nest(*base, "--width", "1500").returncode == 0
+    assert (out / "marker.plt").is_file()
+    r = nest(*base, "--width", "2000", "--json")
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert result["width"] == 2000.0
+    assert sorted(p.name for p in out.iterdir()) == ["marker.dxf", "marker.html", "marker.json", "marker.pdf",
+                                                     "marker.report.json", "marker.report.pdf", "marker.svg"]
+    assert result["removed"] == [str(out / "marker.plt")]
+    assert list(result["not_written"]) == ["marker.plt"]
+    assert "device 'hpgl-cutter' takes media 1800 mm wide" in result["not_written"]["marker.plt"]
+    r = nest(*base, "--width", "2000")
+    assert r.returncode == 0 and "nest: note: marker.plt not written: device 'hpgl-cutter'" in r.stderr

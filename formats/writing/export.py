@@ -141,6 +141,7 @@ def export_marker(
     extra: dict[str, str | bytes] | None = None,
     remove: Sequence[str] = (),
     skipped: list | None = None,
+    replace_all: bool = False,
 ) -> list[Path]:
     """Write ``marker`` in each of ``formats`` to ``out_dir/<stem>.<format>``; return the paths.
 
@@ -149,7 +150,8 @@ def export_marker(
     and none of the new ones. ``extra`` adds files of other content to the set (name -> data,
     first in the returned paths); the files named in ``remove`` are deleted once the set is in place.
     With ``skipped`` (a list), a format whose device's media is narrower than the marker is left
-    out, ``(format, reason)`` added to it, instead of failing the set.
+    out, ``(format, reason)`` added to it, instead of failing the set; with ``replace_all`` (the
+    set replaces the folder's marker) an old file of a format left out is deleted with the set.
     """
     out = Path(out_dir)
     chosen = [_format(fmt) for fmt in (formats or DEFAULT_FORMATS)]  # every name checked before writing
@@ -167,6 +169,8 @@ def export_marker(
                 if skipped is None:
                     raise
                 skipped.append((f.name, exc.message))
+                if replace_all and path.is_file():
+                    files.remove(path)
                 continue
             paths.append(files.add(path, data))
         for name in remove:
