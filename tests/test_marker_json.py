@@ -68,3 +68,27 @@ def test_damaged_files_are_clear_errors(tmp_path):
     p.write_text(json.dumps(d))
     with pytest.raises(InputError, match="version 99 is not supported"):
         read_marker(p)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("translation", [float("nan"), 0.0], "solution.placements[1].translation: nan is not a finite number"),
+    ("translation", [0.0, float("inf")], "solution.placements[1].translation: inf is not a finite number"),
+    ("rotation_deg", float("nan"), "solution.placements[1].rotation_deg: nan is not a finite number"),
+])
+def test_a_coordinate_that_is_not_finite_is_a_clear_error(tmp_path, field, value, message):
+    """A NaN or infinite number in a placement (``json`` reads ``NaN`` and ``Infinity``) used to
+    pass the reader: ``nest --resume`` then ended in exit 3 (a marker failing validation) and
+    ``nest export`` in an internal GEOS error. Now the reader names the file and the field."""
+    d = marker_to_dict(small_marker())
+    d["solution"]["placements"][1][field] = value
+    p = tmp_path / "m.json"
+    p.write_text(json.dumps(d))
+    with pytest.raises(InputError) as err:
+        read_marker(p)
+    assert str(err.value) == f"{p}: {message} (a damaged marker file)"
+    d = marker_to_dict(small_marker())
+    d["solution"]["length"] = float("nan")
+    p.write_text(json.dumps(d))
+    with pytest.raises(InputError) as err:
+        read_marker(p)
+    assert str(err.value) == f"{p}: solution.length: nan is not a finite number (a damaged marker file)"
