@@ -187,7 +187,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
         with _Display(show, pattern.units, time_limit) as display, _CtrlC() as ctrl_c:
             marker = nest_pattern(pattern, rules, time_limit=time_limit, seed=seed, workers=workers,
                                   progress=display, resume=warm, max_iterations=iterations, name=path.stem,
-                                  stop=ctrl_c)
+                                  stop=ctrl_c, resume_file=resume)
     except KitcutError as exc:
         exc.file = exc.file or str(path)  # a piece wider than the fabric is this file's piece
         if isinstance(exc, InfeasibleError):
@@ -199,7 +199,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
         from kitcut.formats.writing.export import export_marker
 
         files += [f for f in export_marker(marker, out) if f not in files]
-    _report(marker, pattern, path, files, as_json, _info_command(path, options))
+    _report(marker, pattern, path, files, as_json, _info_command(path, options), resume)
 
 
 def _units_hint(pattern, usable: float) -> str:
@@ -214,7 +214,24 @@ def _units_hint(pattern, usable: float) -> str:
             "units, give --units")
 
 
-def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info: str) -> None:
+def _resume_note(warm: dict, resume: str) -> str:
+    """What a warm start from ``resume`` kept, moved, added and left out (``stats["resume"]``)."""
+    text = f"note: --resume {resume}: {warm['kept'] + warm['moved']} placement(s) taken"
+    if warm["moved"]:
+        text += (f", {warm['moved']} of them moved into the usable width or turned to an allowed "
+                 "orientation")
+    if warm["placed"]:
+        text += f"; {warm['placed']} piece(s) it lacks placed anew"
+    if warm["dropped"]:
+        text += (f"; {warm['dropped']} placement(s) left out (of pieces or copies this job does not cut, "
+                 "or repeated)")
+    if not warm["warm_start"]:
+        text += "; its overlap could not be removed, so the search started afresh"
+    return text
+
+
+def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info: str,
+            resume: str | None = None) -> None:
     s = marker.stats
     u = marker.units
     result = {
@@ -236,6 +253,7 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
         "graded_sizes": list(pattern.graded_sizes),
         "rules": pattern.rules_file,
         "stopped": bool(s.get("stopped")),
+        "resume": s.get("resume"),
         "files": [str(f) for f in files],
     }
     if as_json:
@@ -262,6 +280,8 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
 
     click.echo(f"seed {s.get('seed')}   search {num('search_s')}   compile {num('compile_s')}   "
                f"first marker {num('time_to_first_s')}")
+    if s.get("resume"):
+        click.echo(_resume_note(s["resume"], resume), err=True)
     if s.get("stopped"):
         click.echo(f"stopped by Ctrl-C after {num('search_s')} of search: the best marker found is written",
                    err=True)

@@ -131,6 +131,63 @@ def test_resume_never_gets_worse(tmp_path):
     assert check_marker(again) == []
 
 
+def _outside(marker: dict, width: float, margin: float) -> int:
+    """Placements of ``marker`` (a marker.json object) that leave ``margin..width - margin``."""
+    ys = [np.asarray(pl["outline"])[:, 1] for pl in marker["solution"]["placements"]]
+    return sum(bool(y.min() < margin - 1e-6 or y.max() > width - margin + 1e-6) for y in ys)
+
+
+def test_resume_after_a_change_of_width_or_margin_is_a_valid_marker(tmp_path):
+    """``nest --resume`` of a marker nested on wider fabric (``--width 1200`` or ``--margin 10``
+    after 1500 mm) ended in "marker fails validation ... outside the usable width", exit 3 and
+    nothing written: the placements outside the new width were taken as they were. They are now
+    moved into it, the run ends in a valid marker, and a note says how many were moved."""
+    tee = str(SAMPLES / "tee.dxf")
+    _, first = run_json(tmp_path / "a", tee, "--time", "60", "--iterations", "5")
+    marker = tmp_path / "a" / "out" / "marker.json"
+    assert _outside(first, 1200, 0) > 0 and _outside(first, 1500, 10) > 0
+    short = ("--time", "60", "--iterations", "5")
+    result, again = run_json(tmp_path / "b", tee, *short, "--resume", str(marker), "--width", "1200")
+    assert check_marker(again, nap="two-way") == []
+    assert (again["solution"]["width"], len(again["solution"]["placements"])) == (1200, 15)
+    assert {k: v for k, v in result["resume"].items() if k != "warm_start"} == {
+        "kept": 15 - _outside(first, 1200, 0), "moved": _outside(first, 1200, 0), "placed": 0, "dropped": 0}
+    out = tmp_path / "c"
+    r = nest(tee, *short, "--seed", "1", "--workers", "1", "--resume", str(marker), "--margin", "10",
+             "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert check_marker(json.loads((out / "marker.json").read_text()), nap="two-way") == []
+    moved = _outside(first, 1500, 10)
+    notes = [line for line in r.stderr.splitlines() if line.startswith("note: --resume")]
+    assert len(notes) == 1 and notes[0].startswith(
+        f"note: --resume {marker}: 15 placement(s) taken, {moved} of them moved into the usable width "
+        "or turned to an allowed orientation"), r.stderr
+
+
+def test_resume_from_a_marker_of_another_pattern_is_a_clear_error(tmp_path):
+    """A marker of another pattern given to ``--resume`` was silently ignored (the search started
+    afresh); a damaged one (a NaN coordinate) ended in exit 3. Both are now one line naming the
+    marker file and what is wrong, exit 2, and nothing is written."""
+    _, _ = run_json(tmp_path / "a", str(SAMPLES / "shirts.json"), "--time", "60", "--iterations", "2")
+    marker = tmp_path / "a" / "out" / "marker.json"
+    r = nest(str(SAMPLES / "tee.dxf"), "--time", "1", "--workers", "1", "--resume", str(marker),
+             "-o", str(tmp_path / "b"))
+    assert r.returncode == 2
+    n = len(json.loads(marker.read_text())["solution"]["placements"])
+    assert r.stderr.startswith(f"nest: error: {marker}: --resume: none of the marker's {n} placements is "
+                               "of a piece of this job (the same name, size and outline): a marker of "
+                               "another pattern? Its pieces: ")
+    assert len(r.stderr.splitlines()) == 1 and not (tmp_path / "b").exists()
+    data = json.loads(marker.read_text())
+    data["solution"]["placements"][2]["translation"][1] = float("nan")
+    marker.write_text(json.dumps(data))
+    r = nest(str(SAMPLES / "shirts.json"), "--time", "1", "--workers", "1", "--resume", str(marker),
+             "-o", str(tmp_path / "b"))
+    assert (r.returncode, r.stderr) == (2, f"nest: error: {marker}: solution.placements[2].translation: "
+                                           "nan is not a finite number (a damaged marker file)\n")
+    assert not (tmp_path / "b").exists()
+
+
 def test_free_nap_keeps_mirrored_copies_mirrored():
     sleeve = Piece("Sleeve", [(0, 0), (100, 0), (80, 60), (0, 40)], quantity=2)
     inst, sources = build_instance(Pattern((sleeve,)), Rules(width=500, nap="free"))
