@@ -9,6 +9,7 @@ import sys
 import click
 
 from kitcut.cells import ljust
+from kitcut.cli.options import SEED
 from kitcut.errors import InputError
 
 __all__ = ["kit", "batch"]
@@ -51,7 +52,7 @@ def _common(f):
                      help="Let order files name pattern files outside their own folder.")(f)
     f = click.option("--formats", help="Cutter/print formats per marker, comma-separated "
                      "(default: the exporter's; 'none' for none).")(f)
-    f = click.option("--seed", type=int, help="Random seed of every nesting.")(f)
+    f = click.option("--seed", type=SEED, help="Random seed of every nesting (0 or more).")(f)
     f = click.option("-t", "--time", "time_limit", type=float, default=10.0, show_default=True,
                      help="Search time per marker (s).")(f)
     f = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="kits",

@@ -2,14 +2,19 @@
 
 :func:`import_options` adds the import options (units, tolerance, strict, repair and the
 hairline-loop rule, fold pieces, text encoding, grade rules) and the job options (``--sizes``, ``--quantity``)
-to a click command; :func:`load` reads the pattern with them.
+to a click command; :func:`load` reads the pattern with them. The click types of lengths
+(``LENGTH``) and of the options every nesting command takes (``SEED``) are here too, so a bad
+value is the same usage error (exit 2) wherever it is given.
 """
 
 from __future__ import annotations
 
 import click
 
-__all__ = ["import_options", "load", "encoding_option", "LENGTH"]
+__all__ = ["import_options", "load", "encoding_option", "LENGTH", "SEED"]
+
+#: Click type of ``--seed``: any whole number from 0 (numpy seeds are non-negative).
+SEED = click.IntRange(min=0)
 
 
 class _Length(click.ParamType):

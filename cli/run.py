@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from kitcut.cli.options import LENGTH, fabric, fabric_options, import_options, load
+from kitcut.cli.options import LENGTH, SEED, fabric, fabric_options, import_options, load
 from kitcut.errors import InfeasibleError, InputError, KitcutError
 
 __all__ = ["run", "bundled_sample", "DEFAULT_WIDTH_MM"]
@@ -135,7 +135,7 @@ def _info_command(path: Path, options: dict) -> str:
                    f"{DEFAULT_WIDTH_MM:g} mm).")
 @click.option("-t", "--time", "time_limit", type=float, default=10.0, show_default=True,
               help="Search time (s).")
-@click.option("--seed", type=int, help="Random seed (default: drawn and reported).")
+@click.option("--seed", type=SEED, help="Random seed, 0 or more (default: drawn and reported).")
 @click.option("--workers", type=int, help="Parallel searches (default: all cores).")
 @click.option("--spacing", type=LENGTH, default=0.0, show_default=True, help="Minimum gap between pieces.")
 @click.option("--margin", type=LENGTH, default=0.0, show_default=True, help="Edge margin on each selvedge.")

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from checker import check_marker
 from conftest import SAMPLES
+from test_kits_fakes import FAKE_READER
 
 from kitcut.formats.reading.read import read_pattern
 from kitcut.kits.marker import build_instance
@@ -186,6 +187,33 @@ def test_resume_from_a_marker_of_another_pattern_is_a_clear_error(tmp_path):
     assert (r.returncode, r.stderr) == (2, f"nest: error: {marker}: solution.placements[2].translation: "
                                            "nan is not a finite number (a damaged marker file)\n")
     assert not (tmp_path / "b").exists()
+
+
+def _in_process(argv: list[str]) -> int:
+    """``nest ARGV`` in this process (for errors found before anything is nested): its exit status."""
+    from kitcut.cli.main import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+        raise SystemExit(0)
+    return exc.value.code or 0
+
+
+@pytest.mark.parametrize("command", ["run", "kit", "batch"])
+def test_a_negative_seed_is_an_option_error(tmp_path, capsys, orders, command):
+    """``--seed -1`` ended in "internal error: ValueError: expected non-negative integer" (exit 1)
+    in ``nest``, ``nest kit`` and every order of ``nest batch``: numpy seeds are non-negative.
+    Now the option says so before anything runs (exit 2, nothing written)."""
+    for bad in orders.glob("B-*.toml"):
+        bad.unlink()
+    target = {"run": SAMPLES / "tee.dxf", "kit": orders / "A-1001.toml", "batch": orders}[command]
+    argv = [command, str(target), "--seed", "-1", "-o", str(tmp_path / "out"), "--time", "1"]
+    if command != "run":  # the kit's patterns read by the fake reader, nested by kitcut
+        argv += ["--formats", "none", "--reader", FAKE_READER]
+    assert _in_process(argv) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == "Error: Invalid value for '--seed': -1 is not in the range x>=0."
+    assert not (tmp_path / "out").exists()
 
 
 def test_free_nap_keeps_mirrored_copies_mirrored():
