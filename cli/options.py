@@ -2,19 +2,43 @@
 
 :func:`import_options` adds the import options (units, tolerance, strict, repair and the
 hairline-loop rule, fold pieces, text encoding, grade rules) and the job options (``--sizes``, ``--quantity``)
-to a click command; :func:`load` reads the pattern with them. The click types of lengths
-(``LENGTH``) and of the options every nesting command takes (``SEED``) are here too, so a bad
-value is the same usage error (exit 2) wherever it is given.
+to a click command; :func:`load` reads the pattern with them. The click types of the search
+options every nesting command takes (``SEED``, ``TIME``, ``WORKERS``) and of lengths (``LENGTH``)
+are here too, so a bad value is the same usage error (exit 2) wherever it is given.
 """
 
 from __future__ import annotations
 
+import math
+
 import click
 
-__all__ = ["import_options", "load", "encoding_option", "LENGTH", "SEED"]
+__all__ = ["import_options", "load", "encoding_option", "LENGTH", "SEED", "TIME", "WORKERS", "MAX_TIME_S",
+           "MAX_WORKERS"]
+
+#: Longest search time an option accepts (s): a day; Ctrl-C ends any search early.
+MAX_TIME_S = 86400.0
+#: Most parallel searches (or orders built at once) an option accepts.
+MAX_WORKERS = 1024
+
+
+class _Finite(click.FloatRange):
+    """A :class:`click.FloatRange` that refuses NaN (which passes its comparisons) and infinity."""
+
+    def convert(self, value, param, ctx):
+        rv = super().convert(value, param, ctx)
+        if not math.isfinite(rv):
+            lo, hi = ("<" if self.min_open else "<="), ("<" if self.max_open else "<=")
+            self.fail(f"{value!r} is not a number in the range {self.min}{lo}x{hi}{self.max}.", param, ctx)
+        return rv
+
 
 #: Click type of ``--seed``: any whole number from 0 (numpy seeds are non-negative).
 SEED = click.IntRange(min=0)
+#: Click type of ``--time``: seconds, more than 0 and at most :data:`MAX_TIME_S`.
+TIME = _Finite(min=0.0, max=MAX_TIME_S, min_open=True)
+#: Click type of ``--workers``: 1 to :data:`MAX_WORKERS`.
+WORKERS = click.IntRange(min=1, max=MAX_WORKERS)
 
 
 class _Length(click.ParamType):
@@ -57,6 +81,7 @@ def encoding_option(ctx, param, value: str | None) -> str | None:
         return check_encoding(value)
     except InputError as exc:
         raise click.BadParameter(exc.message.split(": ", 1)[-1], ctx=ctx, param=param) from None
+
 
 def layer_option(ctx, param, value: tuple[str, ...]) -> tuple[str, ...]:
     """Click callback of ``--layer``: the NAME=ROLE texts, checked (a usage error naming them)."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from kitcut.cli.options import LENGTH, SEED, fabric, fabric_options, import_options, load
+from kitcut.cli.options import LENGTH, SEED, TIME, WORKERS, fabric, fabric_options, import_options, load
 from kitcut.errors import InfeasibleError, InputError, KitcutError
 
 __all__ = ["run", "bundled_sample", "DEFAULT_WIDTH_MM"]
@@ -133,10 +133,10 @@ def _info_command(path: Path, options: dict) -> str:
 @click.option("-w", "--width", type=LENGTH,
               help=f"Fabric width: mm, or with a unit (150cm, 60in; default: the file's, else "
                    f"{DEFAULT_WIDTH_MM:g} mm).")
-@click.option("-t", "--time", "time_limit", type=float, default=10.0, show_default=True,
+@click.option("-t", "--time", "time_limit", type=TIME, default=10.0, show_default=True,
               help="Search time (s).")
-@click.option("--seed", type=SEED, help="Random seed, 0 or more (default: drawn and reported).")
-@click.option("--workers", type=int, help="Parallel searches (default: all cores).")
+@click.option("--seed", type=SEED, help="Random seed (default: drawn and reported).")
+@click.option("--workers", type=WORKERS, help="Parallel searches (default: all cores).")
 @click.option("--spacing", type=LENGTH, default=0.0, show_default=True, help="Minimum gap between pieces.")
 @click.option("--margin", type=LENGTH, default=0.0, show_default=True, help="Edge margin on each selvedge.")
 @click.option(
@@ -173,8 +173,6 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     from kitcut.model import Rules
 
     path = Path(file) if file else bundled_sample()
-    if time_limit <= 0:
-        raise InputError(f"--time must be positive, got {time_limit:g}")
     cloth = fabric(repeat_text, phase_text, asymmetric, zone_texts)
     pattern = load(path, pairs=not no_pairs, **options)
     fabric_width = width if width is not None else (pattern.fabric_width or DEFAULT_WIDTH_MM)

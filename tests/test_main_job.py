@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from checker import check_marker
 from conftest import SAMPLES
-from test_kits_fakes import FAKE_READER
+from test_kits_fakes import FAKE_NESTER, FAKE_READER
 
 from kitcut.formats.reading.read import read_pattern
 from kitcut.kits.marker import build_instance
@@ -213,6 +213,29 @@ def test_a_negative_seed_is_an_option_error(tmp_path, capsys, orders, command):
     assert _in_process(argv) == 2
     err = capsys.readouterr().err
     assert err.splitlines()[-1] == "Error: Invalid value for '--seed': -1 is not in the range x>=0."
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["run", "kit", "batch"])
+@pytest.mark.parametrize(("option", "value", "error"), [
+    ("--time", "nan", "'-t' / '--time': 'nan' is not a number in the range 0.0<x<=86400.0."),
+    ("--time", "inf", "'-t' / '--time': inf is not in the range 0.0<x<=86400.0."),
+    ("--time", "0", "'-t' / '--time': 0.0 is not in the range 0.0<x<=86400.0."),
+    ("--workers", "0", "'--workers': 0 is not in the range 1<=x<=1024."),
+    ("--workers", "-3", "'--workers': -3 is not in the range 1<=x<=1024."),
+])
+def test_time_and_workers_out_of_range_are_option_errors(tmp_path, capsys, orders, command, option, value,
+                                                         error):
+    """``--time nan`` was taken (a search of 0 s), ``--time inf`` searched until killed, and
+    ``--workers 0`` or ``-3`` were taken by ``nest`` and ``nest kit`` (``nest batch`` refused 0
+    only later, as an input error). Each is now an option error naming the option and its range,
+    exit 2, before anything is read or written."""
+    target = {"run": SAMPLES / "tee.dxf", "kit": orders / "A-1001.toml", "batch": orders}[command]
+    argv = [command, str(target), option, value, "-o", str(tmp_path / "out")]
+    if command != "run":
+        argv += ["--formats", "none", "--reader", FAKE_READER, "--nester", FAKE_NESTER]
+    assert _in_process(argv) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"Error: Invalid value for {error}"
     assert not (tmp_path / "out").exists()
 
 
