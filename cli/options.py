@@ -3,8 +3,9 @@
 :func:`import_options` adds the import options (units, tolerance, strict, repair and the
 hairline-loop rule, fold pieces, text encoding, grade rules) and the job options (``--sizes``, ``--quantity``)
 to a click command; :func:`load` reads the pattern with them. The click types of the search
-options every nesting command takes (``SEED``, ``TIME``, ``WORKERS``) and of lengths (``LENGTH``)
-are here too, so a bad value is the same usage error (exit 2) wherever it is given.
+options every nesting command takes (``SEED``, ``TIME``, ``WORKERS``), of lengths (``LENGTH``)
+and the check of a fabric width (:func:`check_width`) are here too, so a bad value is the same
+usage error (exit 2) wherever it is given.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ import math
 
 import click
 
-__all__ = ["import_options", "load", "encoding_option", "LENGTH", "SEED", "TIME", "WORKERS", "MAX_TIME_S",
-           "MAX_WORKERS"]
+__all__ = ["import_options", "load", "encoding_option", "check_width", "LENGTH", "SEED",
+           "TIME", "WORKERS", "MAX_TIME_S", "MAX_WIDTH_MM", "MAX_WORKERS"]
 
 #: Longest search time an option accepts (s): a day; Ctrl-C ends any search early.
 MAX_TIME_S = 86400.0
 #: Most parallel searches (or orders built at once) an option accepts.
 MAX_WORKERS = 1024
+#: Widest fabric (mm) for a pattern drawn in millimetres: rolls and cutting tables are a few metres.
+MAX_WIDTH_MM = 10000.0
 
 
 class _Finite(click.FloatRange):
@@ -63,7 +66,10 @@ class _Length(click.ParamType):
         if not m:
             self.fail(f"{value!r} is not a length (a number in mm, or with a unit: 150cm, 1.5m, 60in)", param,
                       ctx)
-        return float(m.group(1)) * (MM_PER_UNIT[unit] if unit else 1.0)
+        mm = float(m.group(1)) * (MM_PER_UNIT[unit] if unit else 1.0)
+        if not math.isfinite(mm):
+            self.fail(f"{value!r} is not a finite length", param, ctx)
+        return mm
 
 
 #: Click type of the length options (``--width``, ``--spacing``, ``--margin``).
@@ -81,6 +87,15 @@ def encoding_option(ctx, param, value: str | None) -> str | None:
         return check_encoding(value)
     except InputError as exc:
         raise click.BadParameter(exc.message.split(": ", 1)[-1], ctx=ctx, param=param) from None
+
+
+def check_width(width: float | None, units: str) -> None:
+    """A usage error naming ``--width`` when it is wider than :data:`MAX_WIDTH_MM` for a pattern in
+    millimetres (a benchmark instance's width is in its own unit: any finite width goes)."""
+    if width is not None and units == "mm" and width > MAX_WIDTH_MM:
+        raise click.BadParameter(
+            f"{width:g} mm is wider than any fabric roll or cutting table: at most {MAX_WIDTH_MM:g} mm "
+            f"({MAX_WIDTH_MM / 1000:g} m)", param_hint="'-w' / '--width'")
 
 
 def layer_option(ctx, param, value: tuple[str, ...]) -> tuple[str, ...]:

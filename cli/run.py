@@ -18,7 +18,17 @@ from pathlib import Path
 
 import click
 
-from kitcut.cli.options import LENGTH, SEED, TIME, WORKERS, fabric, fabric_options, import_options, load
+from kitcut.cli.options import (
+    LENGTH,
+    SEED,
+    TIME,
+    WORKERS,
+    check_width,
+    fabric,
+    fabric_options,
+    import_options,
+    load,
+)
 from kitcut.errors import InfeasibleError, InputError, KitcutError
 
 __all__ = ["run", "bundled_sample", "DEFAULT_WIDTH_MM"]
@@ -175,6 +185,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     path = Path(file) if file else bundled_sample()
     cloth = fabric(repeat_text, phase_text, asymmetric, zone_texts)
     pattern = load(path, pairs=not no_pairs, **options)
+    check_width(width, pattern.units)
     fabric_width = width if width is not None else (pattern.fabric_width or DEFAULT_WIDTH_MM)
     rules = Rules(width=float(fabric_width), spacing=spacing, margin=margin, nap=nap, tilt_deg=tilt,
                   pairs=not no_pairs, **cloth)

@@ -239,6 +239,32 @@ def test_time_and_workers_out_of_range_are_option_errors(tmp_path, capsys, order
     assert not (tmp_path / "out").exists()
 
 
+_TOO_WIDE = "mm is wider than any fabric roll or cutting table: at most 10000 mm (10 m)"
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("--width", "1e9"), f"'-w' / '--width': 1e+09 {_TOO_WIDE}"),
+    (("--width", "10.5m"), f"'-w' / '--width': 10500 {_TOO_WIDE}"),
+    (("--width", "1e400"), "'-w' / '--width': '1e400' is not a finite length"),
+    (("--margin", "1e999"), "'--margin': '1e999' is not a finite length"),
+])
+def test_a_width_no_fabric_has_is_an_option_error(tmp_path, capsys, args, error):
+    """``--width 1e9`` nested the tee on a kilometre-wide fabric (efficiency 0.00 %), and a length
+    beyond a float (``1e400``) became infinity. A width in mm is now at most 10 m and every
+    length finite: an option error naming the option and the bound, exit 2, nothing written."""
+    assert _in_process(["run", str(SAMPLES / "tee.dxf"), *args, "-o", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"Error: Invalid value for {error}"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_benchmark_instance_takes_any_width_in_its_own_unit(tmp_path):
+    """The 10 m bound is for patterns in mm: a benchmark instance's width is in its own unit."""
+    result, marker = run_json(tmp_path, str(SAMPLES / "swim.json"), "--width", "12000", "--time", "60",
+                              "--iterations", "1")
+    assert (result["width"], result["units"]) == (12000, "unit")
+    assert check_marker(marker) == []
+
+
 def test_free_nap_keeps_mirrored_copies_mirrored():
     sleeve = Piece("Sleeve", [(0, 0), (100, 0), (80, 60), (0, 40)], quantity=2)
     inst, sources = build_instance(Pattern((sleeve,)), Rules(width=500, nap="free"))
