@@ -4,8 +4,8 @@
 hairline-loop rule, fold pieces, text encoding, grade rules) and the job options (``--sizes``, ``--quantity``)
 to a click command; :func:`load` reads the pattern with them. The click types of the search
 options every nesting command takes (``SEED``, ``TIME``, ``WORKERS``), of lengths (``LENGTH``)
-and the check of a fabric width (:func:`check_width`) are here too, so a bad value is the same
-usage error (exit 2) wherever it is given.
+and the check of a fabric width (:func:`check_width`) and of a file name stem (:func:`stem_option`)
+are here too, so a bad value is the same usage error (exit 2) wherever it is given.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import math
 
 import click
 
-__all__ = ["import_options", "load", "encoding_option", "check_width", "LENGTH", "SEED",
+__all__ = ["import_options", "load", "encoding_option", "stem_option", "check_width", "LENGTH", "SEED",
            "TIME", "WORKERS", "MAX_TIME_S", "MAX_WIDTH_MM", "MAX_WORKERS"]
 
 #: Longest search time an option accepts (s): a day; Ctrl-C ends any search early.
@@ -96,6 +96,23 @@ def check_width(width: float | None, units: str) -> None:
         raise click.BadParameter(
             f"{width:g} mm is wider than any fabric roll or cutting table: at most {MAX_WIDTH_MM:g} mm "
             f"({MAX_WIDTH_MM / 1000:g} m)", param_hint="'-w' / '--width'")
+
+
+def stem_option(ctx, param, value: str) -> str:
+    """Click callback of ``--stem``: a plain file name stem, or a usage error naming the option.
+
+    The files are written as ``<out>/<stem>.<format>``: a stem with a path separator or ``..``
+    would write outside the output folder, an empty or dotted one a hidden file.
+    """
+    bad = ("is empty" if not value else
+           "holds a path separator (/ or \\)" if "/" in value or "\\" in value else
+           "holds '..'" if ".." in value else
+           "starts with a dot (a hidden file)" if value.startswith(".") else
+           "holds a control character" if any(ord(c) < 32 or ord(c) == 127 for c in value) else None)
+    if bad:
+        raise click.BadParameter(f"{value!r} {bad}: give a file name without folder, such as marker or "
+                                 "order-42", ctx=ctx, param=param)
+    return value
 
 
 def layer_option(ctx, param, value: tuple[str, ...]) -> tuple[str, ...]:
