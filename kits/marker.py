@@ -141,14 +141,17 @@ def _same_piece(a: Piece, b: Piece) -> bool:
 def _piece_map(marker: Marker, pieces: Sequence[Piece]) -> dict[int, int]:
     """For each piece of ``marker``, the index of the same piece in ``pieces`` (the one at the same
     index if it is the same, else the first such one not taken); pieces with none are left out."""
+    by_name: dict[tuple, list[int]] = {}
+    for j, q in enumerate(pieces):
+        by_name.setdefault((q.name, q.size), []).append(j)
     found: dict[int, int] = {}
+    taken: set[int] = set()
     for i, piece in enumerate(marker.pieces):
-        same = [j for j, q in enumerate(pieces) if _same_piece(piece, q)]
-        free = [j for j in same if j not in found.values()]
-        if i in same:
-            found[i] = i
-        elif free:
-            found[i] = free[0]
+        free = [j for j in by_name.get((piece.name, piece.size), ())
+                if j not in taken and _same_piece(piece, pieces[j])]
+        if free:
+            found[i] = i if i in free else free[0]
+            taken.add(found[i])
     return found
 
 
