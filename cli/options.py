@@ -3,9 +3,10 @@
 :func:`import_options` adds the import options (units, tolerance, strict, repair and the
 hairline-loop rule, fold pieces, text encoding, grade rules) and the job options (``--sizes``, ``--quantity``)
 to a click command; :func:`load` reads the pattern with them. The click types of the search
-options every nesting command takes (``SEED``, ``TIME``, ``WORKERS``), of lengths (``LENGTH``)
-and the check of a fabric width (:func:`check_width`) and of a file name stem (:func:`stem_option`)
-are here too, so a bad value is the same usage error (exit 2) wherever it is given.
+options every nesting command takes (``SEED``, ``TIME``, ``WORKERS``), of ``--tilt`` (``TILT``)
+and of lengths (``LENGTH``), and the checks of a fabric width (:func:`check_width`) and of a file
+name stem (:func:`stem_option`) are here too, so a bad value is the same usage error (exit 2)
+wherever it is given.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import math
 import click
 
 __all__ = ["import_options", "load", "encoding_option", "stem_option", "check_width", "LENGTH", "SEED",
-           "TIME", "WORKERS", "MAX_TIME_S", "MAX_WIDTH_MM", "MAX_WORKERS"]
+           "TILT", "TIME", "WORKERS", "MAX_TIME_S", "MAX_WIDTH_MM", "MAX_WORKERS"]
 
 #: Longest search time an option accepts (s): a day; Ctrl-C ends any search early.
 MAX_TIME_S = 86400.0
@@ -42,6 +43,8 @@ SEED = click.IntRange(min=0)
 TIME = _Finite(min=0.0, max=MAX_TIME_S, min_open=True)
 #: Click type of ``--workers``: 1 to :data:`MAX_WORKERS`.
 WORKERS = click.IntRange(min=1, max=MAX_WORKERS)
+#: Click type of ``--tilt``: degrees, 0 to 45 (as ``tilt_deg`` of an order's fabric).
+TILT = _Finite(min=0.0, max=45.0)
 
 
 class _Length(click.ParamType):

@@ -21,6 +21,7 @@ import click
 from kitcut.cli.options import (
     LENGTH,
     SEED,
+    TILT,
     TIME,
     WORKERS,
     check_width,
@@ -156,7 +157,7 @@ def _info_command(path: Path, options: dict) -> str:
     show_default=True,
     help="Allowed grain directions on the fabric.",
 )
-@click.option("--tilt", type=float, default=0.0, show_default=True, help="Grain tilt tolerance (± degrees).")
+@click.option("--tilt", type=TILT, default=0.0, show_default=True, help="Grain tilt tolerance (± degrees).")
 @click.option("--no-pairs", is_flag=True, help="Do not mirror left/right pairs (face-to-face spreads).")
 @fabric_options
 @import_options

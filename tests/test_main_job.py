@@ -247,11 +247,14 @@ _TOO_WIDE = "mm is wider than any fabric roll or cutting table: at most 10000 mm
     (("--width", "10.5m"), f"'-w' / '--width': 10500 {_TOO_WIDE}"),
     (("--width", "1e400"), "'-w' / '--width': '1e400' is not a finite length"),
     (("--margin", "1e999"), "'--margin': '1e999' is not a finite length"),
+    (("--tilt", "nan"), "'--tilt': 'nan' is not a number in the range 0.0<=x<=45.0."),
+    (("--tilt", "1e9"), "'--tilt': 1000000000.0 is not in the range 0.0<=x<=45.0."),
 ])
-def test_a_width_no_fabric_has_is_an_option_error(tmp_path, capsys, args, error):
-    """``--width 1e9`` nested the tee on a kilometre-wide fabric (efficiency 0.00 %), and a length
-    beyond a float (``1e400``) became infinity. A width in mm is now at most 10 m and every
-    length finite: an option error naming the option and the bound, exit 2, nothing written."""
+def test_a_width_or_tilt_no_fabric_has_is_an_option_error(tmp_path, capsys, args, error):
+    """``--width 1e9`` nested the tee on a kilometre-wide fabric (efficiency 0.00 %), a length
+    beyond a float (``1e400``) became infinity, and ``--tilt nan`` or ``1e9`` were taken. A width
+    in mm is now at most 10 m, every length finite and the tilt 0 to 45 degrees (as in orders):
+    an option error naming the option and the bound, exit 2, nothing written."""
     assert _in_process(["run", str(SAMPLES / "tee.dxf"), *args, "-o", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == f"Error: Invalid value for {error}"
     assert not (tmp_path / "out").exists()
