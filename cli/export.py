@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from kitcut.cli.options import stem_option
+
 __all__ = ["export"]
 
 
@@ -50,7 +52,8 @@ def _list(device_file) -> None:
     type=click.Path(dir_okay=False, exists=True),
     help="TOML file with more devices (same layout as the bundled devices.toml).",
 )
-@click.option("--stem", default="marker", show_default=True, help="Output file name stem.")
+@click.option("--stem", default="marker", show_default=True, callback=stem_option,
+              help="Output file name stem (a plain name: no folder, not hidden).")
 @click.option("--list", "list_only", is_flag=True, help="List formats and devices, then exit.")
 def export(marker_file, out_dir, formats, device, device_file, stem, list_only) -> None:
     """Write the cutter, plotter and print files of MARKER_FILE (a marker.json)."""

@@ -9,6 +9,7 @@ import sys
 import click
 
 from kitcut.cells import ljust
+from kitcut.cli.options import SEED, TIME, WORKERS
 from kitcut.errors import InputError
 
 __all__ = ["kit", "batch"]
@@ -51,8 +52,8 @@ def _common(f):
                      help="Let order files name pattern files outside their own folder.")(f)
     f = click.option("--formats", help="Cutter/print formats per marker, comma-separated "
                      "(default: the exporter's; 'none' for none).")(f)
-    f = click.option("--seed", type=int, help="Random seed of every nesting.")(f)
-    f = click.option("-t", "--time", "time_limit", type=float, default=10.0, show_default=True,
+    f = click.option("--seed", type=SEED, help="Random seed of every nesting.")(f)
+    f = click.option("-t", "--time", "time_limit", type=TIME, default=10.0, show_default=True,
                      help="Search time per marker (s).")(f)
     f = click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="kits",
                      show_default=True, help="Kits folder.")(f)
@@ -62,7 +63,7 @@ def _common(f):
 @click.command()
 @click.argument("order_file", type=click.Path(dir_okay=False))
 @_common
-@click.option("--workers", type=int, help="Parallel searches per marker (default: all cores).")
+@click.option("--workers", type=WORKERS, help="Parallel searches per marker (default: all cores).")
 @click.option("--keep", is_flag=True, help="Keep an existing complete kit instead of rebuilding it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, reader, workers, keep,
@@ -115,7 +116,7 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
 @click.command()
 @click.argument("orders_dir", type=click.Path(file_okay=False))
 @_common
-@click.option("--workers", type=int, default=1, show_default=True,
+@click.option("--workers", type=WORKERS, default=1, show_default=True,
               help="Orders built at once (processes); each nesting then uses one core.")
 @click.option("--until", help="Start no new order after this clock time (HH:MM).")
 @click.option("--scheduler", help="Run the orders on this Dask scheduler (e.g. tcp://host:8786).")

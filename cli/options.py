@@ -2,14 +2,49 @@
 
 :func:`import_options` adds the import options (units, tolerance, strict, repair and the
 hairline-loop rule, fold pieces, text encoding, grade rules) and the job options (``--sizes``, ``--quantity``)
-to a click command; :func:`load` reads the pattern with them.
+to a click command; :func:`load` reads the pattern with them. The click types of the search
+options every nesting command takes (``SEED``, ``TIME``, ``WORKERS``), of ``--tilt`` (``TILT``)
+and of lengths (``LENGTH``), and the checks of a fabric width (:func:`check_width`) and of a file
+name stem (:func:`stem_option`) are here too, so a bad value is the same usage error (exit 2)
+wherever it is given.
 """
 
 from __future__ import annotations
 
+import math
+
 import click
 
-__all__ = ["import_options", "load", "encoding_option", "LENGTH"]
+__all__ = ["import_options", "load", "encoding_option", "stem_option", "check_width", "LENGTH", "SEED",
+           "TILT", "TIME", "WORKERS", "MAX_TIME_S", "MAX_WIDTH_MM", "MAX_WORKERS"]
+
+#: Longest search time an option accepts (s): a day; Ctrl-C ends any search early.
+MAX_TIME_S = 86400.0
+#: Most parallel searches (or orders built at once) an option accepts.
+MAX_WORKERS = 1024
+#: Widest fabric (mm) for a pattern drawn in millimetres: rolls and cutting tables are a few metres.
+MAX_WIDTH_MM = 10000.0
+
+
+class _Finite(click.FloatRange):
+    """A :class:`click.FloatRange` that refuses NaN (which passes its comparisons) and infinity."""
+
+    def convert(self, value, param, ctx):
+        rv = super().convert(value, param, ctx)
+        if not math.isfinite(rv):
+            lo, hi = ("<" if self.min_open else "<="), ("<" if self.max_open else "<=")
+            self.fail(f"{value!r} is not a number in the range {self.min}{lo}x{hi}{self.max}.", param, ctx)
+        return rv
+
+
+#: Click type of ``--seed``: any whole number from 0 (numpy seeds are non-negative).
+SEED = click.IntRange(min=0)
+#: Click type of ``--time``: seconds, more than 0 and at most :data:`MAX_TIME_S`.
+TIME = _Finite(min=0.0, max=MAX_TIME_S, min_open=True)
+#: Click type of ``--workers``: 1 to :data:`MAX_WORKERS`.
+WORKERS = click.IntRange(min=1, max=MAX_WORKERS)
+#: Click type of ``--tilt``: degrees, 0 to 45 (as ``tilt_deg`` of an order's fabric).
+TILT = _Finite(min=0.0, max=45.0)
 
 
 class _Length(click.ParamType):
@@ -34,7 +69,10 @@ class _Length(click.ParamType):
         if not m:
             self.fail(f"{value!r} is not a length (a number in mm, or with a unit: 150cm, 1.5m, 60in)", param,
                       ctx)
-        return float(m.group(1)) * (MM_PER_UNIT[unit] if unit else 1.0)
+        mm = float(m.group(1)) * (MM_PER_UNIT[unit] if unit else 1.0)
+        if not math.isfinite(mm):
+            self.fail(f"{value!r} is not a finite length", param, ctx)
+        return mm
 
 
 #: Click type of the length options (``--width``, ``--spacing``, ``--margin``).
@@ -52,6 +90,33 @@ def encoding_option(ctx, param, value: str | None) -> str | None:
         return check_encoding(value)
     except InputError as exc:
         raise click.BadParameter(exc.message.split(": ", 1)[-1], ctx=ctx, param=param) from None
+
+
+def check_width(width: float | None, units: str) -> None:
+    """A usage error naming ``--width`` when it is wider than :data:`MAX_WIDTH_MM` for a pattern in
+    millimetres (a benchmark instance's width is in its own unit: any finite width goes)."""
+    if width is not None and units == "mm" and width > MAX_WIDTH_MM:
+        raise click.BadParameter(
+            f"{width:g} mm is wider than any fabric roll or cutting table: at most {MAX_WIDTH_MM:g} mm "
+            f"({MAX_WIDTH_MM / 1000:g} m)", param_hint="'-w' / '--width'")
+
+
+def stem_option(ctx, param, value: str) -> str:
+    """Click callback of ``--stem``: a plain file name stem, or a usage error naming the option.
+
+    The files are written as ``<out>/<stem>.<format>``: a stem with a path separator or ``..``
+    would write outside the output folder, an empty or dotted one a hidden file.
+    """
+    bad = ("is empty" if not value else
+           "holds a path separator (/ or \\)" if "/" in value or "\\" in value else
+           "holds '..'" if ".." in value else
+           "starts with a dot (a hidden file)" if value.startswith(".") else
+           "holds a control character" if any(ord(c) < 32 or ord(c) == 127 for c in value) else None)
+    if bad:
+        raise click.BadParameter(f"{value!r} {bad}: give a file name without folder, such as marker or "
+                                 "order-42", ctx=ctx, param=param)
+    return value
+
 
 def layer_option(ctx, param, value: tuple[str, ...]) -> tuple[str, ...]:
     """Click callback of ``--layer``: the NAME=ROLE texts, checked (a usage error naming them)."""

@@ -18,7 +18,18 @@ from pathlib import Path
 
 import click
 
-from kitcut.cli.options import LENGTH, fabric, fabric_options, import_options, load
+from kitcut.cli.options import (
+    LENGTH,
+    SEED,
+    TILT,
+    TIME,
+    WORKERS,
+    check_width,
+    fabric,
+    fabric_options,
+    import_options,
+    load,
+)
 from kitcut.errors import InfeasibleError, InputError, KitcutError
 
 __all__ = ["run", "bundled_sample", "DEFAULT_WIDTH_MM"]
@@ -133,10 +144,10 @@ def _info_command(path: Path, options: dict) -> str:
 @click.option("-w", "--width", type=LENGTH,
               help=f"Fabric width: mm, or with a unit (150cm, 60in; default: the file's, else "
                    f"{DEFAULT_WIDTH_MM:g} mm).")
-@click.option("-t", "--time", "time_limit", type=float, default=10.0, show_default=True,
+@click.option("-t", "--time", "time_limit", type=TIME, default=10.0, show_default=True,
               help="Search time (s).")
-@click.option("--seed", type=int, help="Random seed (default: drawn and reported).")
-@click.option("--workers", type=int, help="Parallel searches (default: all cores).")
+@click.option("--seed", type=SEED, help="Random seed (default: drawn and reported).")
+@click.option("--workers", type=WORKERS, help="Parallel searches (default: all cores).")
 @click.option("--spacing", type=LENGTH, default=0.0, show_default=True, help="Minimum gap between pieces.")
 @click.option("--margin", type=LENGTH, default=0.0, show_default=True, help="Edge margin on each selvedge.")
 @click.option(
@@ -146,7 +157,7 @@ def _info_command(path: Path, options: dict) -> str:
     show_default=True,
     help="Allowed grain directions on the fabric.",
 )
-@click.option("--tilt", type=float, default=0.0, show_default=True, help="Grain tilt tolerance (± degrees).")
+@click.option("--tilt", type=TILT, default=0.0, show_default=True, help="Grain tilt tolerance (± degrees).")
 @click.option("--no-pairs", is_flag=True, help="Do not mirror left/right pairs (face-to-face spreads).")
 @fabric_options
 @import_options
@@ -173,10 +184,9 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     from kitcut.model import Rules
 
     path = Path(file) if file else bundled_sample()
-    if time_limit <= 0:
-        raise InputError(f"--time must be positive, got {time_limit:g}")
     cloth = fabric(repeat_text, phase_text, asymmetric, zone_texts)
     pattern = load(path, pairs=not no_pairs, **options)
+    check_width(width, pattern.units)
     fabric_width = width if width is not None else (pattern.fabric_width or DEFAULT_WIDTH_MM)
     rules = Rules(width=float(fabric_width), spacing=spacing, margin=margin, nap=nap, tilt_deg=tilt,
                   pairs=not no_pairs, **cloth)
@@ -187,7 +197,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
         with _Display(show, pattern.units, time_limit) as display, _CtrlC() as ctrl_c:
             marker = nest_pattern(pattern, rules, time_limit=time_limit, seed=seed, workers=workers,
                                   progress=display, resume=warm, max_iterations=iterations, name=path.stem,
-                                  stop=ctrl_c)
+                                  stop=ctrl_c, resume_file=resume)
     except KitcutError as exc:
         exc.file = exc.file or str(path)  # a piece wider than the fabric is this file's piece
         if isinstance(exc, InfeasibleError):
@@ -203,7 +213,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
                           skipped=skipped, replace_all=True)
     stale += [f"marker.{fmt}" for fmt, _ in skipped if f"marker.{fmt}" in had]
     _report(marker, pattern, path, files, as_json, _info_command(path, options), [out / n for n in stale],
-            skipped)
+            skipped, resume)
 
 
 def _units_hint(pattern, usable: float) -> str:
@@ -218,8 +228,24 @@ def _units_hint(pattern, usable: float) -> str:
             "units, give --units")
 
 
+def _resume_note(warm: dict, resume: str) -> str:
+    """What a warm start from ``resume`` kept, moved, added and left out (``stats["resume"]``)."""
+    text = f"note: --resume {resume}: {warm['kept'] + warm['moved']} placement(s) taken"
+    if warm["moved"]:
+        text += (f", {warm['moved']} of them moved into the usable width or turned to an allowed "
+                 "orientation")
+    if warm["placed"]:
+        text += f"; {warm['placed']} piece(s) it lacks placed anew"
+    if warm["dropped"]:
+        text += (f"; {warm['dropped']} placement(s) left out (of pieces or copies this job does not cut, "
+                 "or repeated)")
+    if not warm["warm_start"]:
+        text += "; its overlap could not be removed, so the search started afresh"
+    return text
+
+
 def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info: str,
-            removed: list[Path], skipped: list) -> None:
+            removed: list[Path], skipped: list, resume: str | None = None) -> None:
     s = marker.stats
     u = marker.units
     result = {
@@ -241,6 +267,7 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
         "graded_sizes": list(pattern.graded_sizes),
         "rules": pattern.rules_file,
         "stopped": bool(s.get("stopped")),
+        "resume": s.get("resume"),
         "files": [str(f) for f in files],
         "removed": [str(f) for f in removed],
         "not_written": {f"marker.{fmt}": why for fmt, why in skipped},
@@ -276,6 +303,8 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
 
     click.echo(f"seed {s.get('seed')}   search {num('search_s')}   compile {num('compile_s')}   "
                f"first marker {num('time_to_first_s')}")
+    if s.get("resume"):
+        click.echo(_resume_note(s["resume"], resume), err=True)
     if s.get("stopped"):
         click.echo(f"stopped by Ctrl-C after {num('search_s')} of search: the best marker found is written",
                    err=True)

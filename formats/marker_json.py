@@ -274,20 +274,19 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
                 raise InputError(f"solution.{key} {sol[key]!r} is not the {key.replace('_', ' ')} of "
                                  f"instance.rules ({want:g})", file=file)
         placements = []
-        for pl in sol["placements"]:
+        for n, pl in enumerate(sol["placements"]):
             index = int(pl["piece"])
             if not 0 <= index < len(pieces):
                 raise InputError(f"placement refers to piece {index}, the file has {len(pieces)}", file=file)
-            tx, ty = pl["translation"]
-            placements.append(
-                Placement(index, int(pl["copy"]), float(pl["rotation_deg"]), bool(pl["mirrored"]),
-                          (float(tx), float(ty)))
-            )
+            where = f"solution.placements[{n}]"
+            tx, ty = (_finite(v, f"{where}.translation", file) for v in pl["translation"])
+            rotation = _finite(pl["rotation_deg"], f"{where}.rotation_deg", file)
+            placements.append(Placement(index, int(pl["copy"]), rotation, bool(pl["mirrored"]), (tx, ty)))
         return Marker(
             pieces=pieces,
             rules=rules,
             placements=tuple(placements),
-            length=float(sol["length"]),
+            length=_finite(sol["length"], "solution.length", file),
             units=units,
             name=data.get("name"),
             source=data.get("source"),
@@ -297,6 +296,14 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
         raise
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"damaged marker file: {type(exc).__name__}: {exc}", file=file) from exc
+
+
+def _finite(value, field: str, file: str | None) -> float:
+    """``value`` as a finite float, else an :class:`InputError` naming ``field``."""
+    v = float(value)
+    if not math.isfinite(v):
+        raise InputError(f"{field}: {value!r} is not a finite number (a damaged marker file)", file=file)
+    return v
 
 
 def _non_finite(value, path: str):

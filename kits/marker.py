@@ -8,13 +8,15 @@ the search, checks the result with the independent validator and returns a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from kitcut.errors import RulesError
+import numpy as np
+
+from kitcut.errors import InputError, RulesError
 from kitcut.kits.matching import core_zones, item_match
 from kitcut.limits import check as check_limit
-from kitcut.model import Marker, Pattern, Placement, Repeat, Rules
+from kitcut.model import Marker, Pattern, Piece, Placement, Repeat, Rules
 from kitcut.nesting import Instance, Item, Placed, Progress, Solution, solve, validate
 from kitcut.nesting.rules import allowed_orientations, check_nap
 
@@ -129,18 +131,67 @@ def marker_from_solution(
     )
 
 
-def solution_from_marker(marker: Marker, sources: tuple[ItemSource, ...]) -> Solution:
-    """The core's view of a marker's placements (for a warm start with ``--resume``)."""
+def _same_piece(a: Piece, b: Piece) -> bool:
+    """``a`` and ``b`` are one piece: name, size and outline (within the marker file's rounding)."""
+    oa, ob = np.asarray(a.outline, dtype=float), np.asarray(b.outline, dtype=float)
+    return (a.name, a.size) == (b.name, b.size) and oa.shape == ob.shape and bool(
+        np.allclose(oa, ob, rtol=0.0, atol=1e-5 * (1.0 + float(np.abs(oa).max(initial=0.0)))))
+
+
+def _piece_map(marker: Marker, pieces: Sequence[Piece]) -> dict[int, int]:
+    """For each piece of ``marker``, the index of the same piece in ``pieces`` (the one at the same
+    index if it is the same, else the first such one not taken); pieces with none are left out."""
+    by_name: dict[tuple, list[int]] = {}
+    for j, q in enumerate(pieces):
+        by_name.setdefault((q.name, q.size), []).append(j)
+    found: dict[int, int] = {}
+    taken: set[int] = set()
+    for i, piece in enumerate(marker.pieces):
+        free = [j for j in by_name.get((piece.name, piece.size), ())
+                if j not in taken and _same_piece(piece, pieces[j])]
+        if free:
+            found[i] = i if i in free else free[0]
+            taken.add(found[i])
+    return found
+
+
+def solution_from_marker(marker: Marker, sources: tuple[ItemSource, ...],
+                         pieces: Sequence[Piece] | None = None) -> Solution:
+    """The core's view of a marker's placements (for a warm start with ``--resume``).
+
+    With ``pieces`` (the job's), each placement goes to the job's piece of the same name, size and
+    outline, wherever it is in the list; without, to the piece of its index. Placements of
+    pieces or copies the job does not cut are left out.
+    """
+    index = _piece_map(marker, pieces) if pieces is not None else {i: i for i in range(len(marker.pieces))}
     where = {(s.piece, c): (i, k) for i, s in enumerate(sources) for k, c in enumerate(s.copies)}
     placed = []
     for p in marker.placements:
-        key = (p.piece, p.copy)
+        key = (index.get(p.piece), p.copy)
         if key not in where:
             continue
         item, copy = where[key]
         placed.append(Placed(item, copy, p.rotation_deg, p.mirrored, tuple(p.translation)))
     density = marker.efficiency
     return Solution(placements=tuple(placed), length=marker.length, density=density, stats={})
+
+
+def _warm_start(resume: Marker, pattern: Pattern, sources: tuple[ItemSource, ...],
+                resume_file: str | None) -> tuple[Solution, int]:
+    """The warm start of ``resume`` for this job and the number of its placements left out; an
+    :class:`~kitcut.errors.InputError` naming ``resume_file`` when none is of a piece of the job."""
+    initial = solution_from_marker(resume, sources, pattern.pieces)
+    if not initial.placements:
+        theirs = ", ".join(dict.fromkeys(p.label for p in resume.pieces)) or "none"
+        raise InputError(
+            f"--resume: none of the marker's {len(resume.placements)} placements is of a piece of this "
+            f"job (the same name, size and outline): a marker of another pattern? Its pieces: "
+            f"{_shorten(theirs)}", file=resume_file)
+    return initial, len(resume.placements) - len(initial.placements)
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3].rstrip(", ") + "..."
 
 
 def nest_pattern(
@@ -156,6 +207,7 @@ def nest_pattern(
     name: str | None = None,
     matching_reference: float = 0.2,
     stop: Callable[[], bool] | None = None,
+    resume_file: str | None = None,
 ) -> Marker:
     """Nest every copy of every piece of ``pattern`` and return the checked marker.
 
@@ -167,13 +219,19 @@ def nest_pattern(
     or iteration budget) also nests the pattern as on plain fabric, to report what matching
     costs (``stats["matching"]``). ``stop()`` returning true ends the search early, keeping the
     best marker found (``stats["stopped"]``).
+
+    ``resume`` (an earlier marker, read from ``resume_file``) is a warm start: its placements
+    of the job's pieces (the same name, size and outline) are taken, those outside the usable
+    width or in an orientation the rules no longer allow are moved, copies it lacks are placed
+    anew and placements of pieces the job does not cut are left out; ``stats["resume"]`` counts
+    them (``kept``, ``moved``, ``placed``, ``dropped``, and ``warm_start``: false when the
+    search had to start afresh). A marker with no placement of the job's pieces is an
+    :class:`~kitcut.errors.InputError` naming ``resume_file``.
     """
     instance, sources = build_instance(pattern, rules)
-    initial = None
+    initial, left_out = None, 0
     if resume is not None:
-        initial = solution_from_marker(resume, sources)
-        if len(initial.placements) != sum(it.demand for it in instance.items):
-            initial = None  # a marker of another pattern or rules: start afresh
+        initial, left_out = _warm_start(resume, pattern, sources, resume_file)
     matched = [pattern.pieces[src.piece].label
                for src, it in zip(sources, instance.items, strict=True) if it.match]
     reference = None
@@ -196,6 +254,10 @@ def nest_pattern(
     )
     validate(instance, solution)
     marker = marker_from_solution(pattern, rules, sources, solution, name)
+    if "resume" in marker.stats:  # the core counts what it dropped of what it was given
+        warm = marker.stats["resume"]
+        warm = {**warm, "dropped": warm["dropped"] + left_out}
+        marker = replace(marker, stats={**marker.stats, "resume": warm})
     if rules.repeat.active:
         info = {
             "repeat_mm": [rules.repeat.x_mm, rules.repeat.y_mm],

@@ -12,7 +12,8 @@ spacing; results are checked on the original outlines by :func:`validate` (shape
 
 Layout: ``types`` (public data), ``instance`` (arrays per item orientation), ``standins``
 (inflated outlines and poles), ``kernels`` (numba), ``engine``
-(collision engine), ``construct`` (bottom-left fill), ``search`` (optimiser), ``exchange``
+(collision engine), ``construct`` (bottom-left fill), ``warm`` (an earlier solution fitted as the
+first marker), ``search`` (optimiser), ``exchange``
 (workers' shared best), ``solve``, ``validate``, ``rules`` (garment orientation rules).
 """
 

@@ -71,6 +71,7 @@ class Search:
         self.best: Snapshot | None = None
         self.best_length = np.inf
         self.time_to_first = None
+        self.warm_started = False  # the first marker is the warm start given to run()
         d = engine.data
         #: no marker is shorter than its longest piece, nor than its area over the usable width
         usable = d.ymax - d.ymin
@@ -115,6 +116,7 @@ class Search:
             e.restore(initial)
             if e.total_overlap() == 0.0 or self.separate(strikes=3, patience=30):
                 self._record("warm start")
+                self.warm_started = True
                 return
         bottom_left(e, self.rng, order=order_by_area(e))
         self._record("construct")

@@ -24,9 +24,9 @@ from kitcut.model.geometry import transform_points
 from kitcut.nesting.engine import Engine, Snapshot
 from kitcut.nesting.exchange import Exchange
 from kitcut.nesting.instance import Compiled, compile_instance
-from kitcut.nesting.lattice import on_lattice
 from kitcut.nesting.search import Search
 from kitcut.nesting.types import Instance, Item, Placed, Progress, Solution
+from kitcut.nesting.warm import warm_snapshot
 
 __all__ = ["solve", "warmup"]
 
@@ -62,39 +62,6 @@ def warmup() -> float:
     return time.monotonic() - t
 
 
-def _initial_snapshot(data: Compiled, initial: Solution) -> Snapshot | None:
-    """The kinds and translations of a previous solution, or None if it does not match."""
-    pairs = zip(data.piece_item[: data.m], data.piece_copy[: data.m], strict=True)
-    where = {(int(i), int(c)): p for p, (i, c) in enumerate(pairs)}
-    kinds = data.pk0.copy()
-    pos = np.zeros((data.n, 2))
-    pos[data.m:] = data.zone_pos
-    seen = set()
-    for pl in initial.placements:
-        p = where.get((int(pl.item), int(pl.copy)))
-        if p is None:
-            return None
-        k0, k1 = int(data.pk0[p]), int(data.pk1[p])
-        rots = data.kind_rot[k0:k1]
-        mirs = data.kind_mir[k0:k1]
-        diff = np.abs((rots - pl.rotation_deg + 180.0) % 360.0 - 180.0)
-        diff[mirs != bool(pl.mirrored)] = np.inf
-        j = int(np.argmin(diff))
-        if not diff[j] < 1e-6:
-            return None
-        kinds[p] = k0 + j
-        pos[p] = data.position(k0 + j, pl.translation)
-        lat = data.lat[k0 + j]
-        if (lat[4] > 0 and not on_lattice(pos[p, 0], lat[3], lat[4])) or (
-                lat[6] > 0 and not on_lattice(pos[p, 1], lat[5], lat[6])):
-            return None  # a marker nested without this repeat: start afresh
-        seen.add(p)
-    if len(seen) != data.m:
-        return None
-    length = float(np.max(pos[: data.m, 0] + data.obb[kinds[: data.m], 2]))
-    return Snapshot(kinds, pos, length)
-
-
 def _run_search(data: Compiled, seed_seq, deadline: float, max_iterations, initial, report, exchange=None,
                 stop=None):
     rng = np.random.default_rng(seed_seq)
@@ -102,7 +69,7 @@ def _run_search(data: Compiled, seed_seq, deadline: float, max_iterations, initi
     search = Search(eng, rng, deadline=deadline, max_iterations=max_iterations, report=report,
                     exchange=exchange, stop=stop)
     best = search.run(initial)
-    return best, (search.iterations, search.moves), search.time_to_first
+    return best, (search.iterations, search.moves, search.warm_started), search.time_to_first
 
 
 def _worker(wid, data, seed_seq, deadline, max_iterations, initial, q, exchange, halt):
@@ -149,10 +116,13 @@ def solve(
     Raises :class:`~kitcut.errors.InfeasibleError` naming an item that fits the usable width
     in no allowed orientation. ``time_limit`` is wall time, not counting a first compilation
     of the kernels (reported apart as ``compile_s``; later runs load them from the cache);
-    ``max_iterations`` bounds the separation sweeps of each worker. ``initial`` (a solution
-    of the same instance) warm-starts every worker. ``stats`` holds seed, workers,
-    best_worker, iterations, moves, time_to_first_s (after loading the kernels), compile_s
-    (first call in a process only) and search_s.
+    ``max_iterations`` bounds the separation sweeps of each worker. ``initial`` (a solution,
+    possibly under other rules or of other copies) warm-starts every worker: what had to be
+    changed for it to fit is counted in ``stats["resume"]`` (see
+    :func:`~kitcut.nesting.warm.warm_snapshot`; ``warm_start``: the best marker grew from it,
+    false when its overlap could not be removed and the search started afresh). ``stats`` holds
+    seed, workers, best_worker, iterations, moves, time_to_first_s (after loading the kernels),
+    compile_s (first call in a process only) and search_s.
 
     Reproducible: same ``seed``, ``workers`` and ``max_iterations`` (reached before the time
     limit) give the same placements; a run stopped by the time limit is not.
@@ -170,7 +140,8 @@ def solve(
         workers = 1  # processes cannot fork here (e.g. inside a daemon): one search in this process
     seeds = np.random.SeedSequence(int(seed)).spawn(workers)
     deadline = t0 + compile_s + max(0.05, float(time_limit) - 0.05)
-    snap = _initial_snapshot(data, initial) if initial is not None else None
+    snap, warm = warm_snapshot(data, initial, np.random.default_rng(int(seed))) if initial is not None \
+        else (None, None)
     best_len = [np.inf]
 
     def relay(phase, length, feasible=True):
@@ -244,6 +215,8 @@ def solve(
         "search_s": float(time.monotonic() - t_search),
         "stopped": bool(stopped[0]),
     }
+    if warm is not None:
+        stats["resume"] = {**warm, "warm_start": bool(results[w_best][1][2])}
     sol = _solution(data, best, stats)
     if progress is not None:
         progress(Progress(time.monotonic() - t0, sol.length, sol.density, "done", True))

@@ -78,6 +78,28 @@ def test_export_errors_are_one_line(tmp_path, marker_file, capsys):
     assert "not a kitcut marker file" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("stem", "why"), [
+    ("../evil", "holds a path separator (/ or \\)"),
+    ("sub/cut", "holds a path separator (/ or \\)"),
+    ("..\\evil", "holds a path separator (/ or \\)"),
+    ("..", "holds '..'"),
+    ("", "is empty"),
+    (".cut", "starts with a dot (a hidden file)"),
+    ("cut\n", "holds a control character"),
+])
+def test_a_stem_that_is_not_a_plain_file_name_is_an_option_error(tmp_path, marker_file, capsys, stem, why):
+    """``--stem ../evil`` wrote ``evil.svg`` beside the output folder, and ``--stem ''`` a hidden
+    ``.svg`` in it. A stem is now a plain file name: anything else is an option error (exit 2)
+    and nothing is written, inside the output folder or out of it."""
+    out = tmp_path / "a" / "out"
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    assert _run(["export", str(marker_file), "-o", str(out), "-f", "svg", "--stem", stem]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"Error: Invalid value for '--stem': {stem!r} {why}: give a file name without folder, such as marker "
+        "or order-42")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
 def test_export_list(capsys):
     assert _run(["export", "--list"]) == 0
     out = capsys.readouterr().out

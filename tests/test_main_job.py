@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from checker import check_marker
 from conftest import SAMPLES
+from test_kits_fakes import FAKE_NESTER, FAKE_READER
 
 from kitcut.formats.reading.read import read_pattern
 from kitcut.kits.marker import build_instance
@@ -129,6 +130,142 @@ def test_resume_never_gets_worse(tmp_path):
     _, again = run_json(tmp_path / "b", str(SAMPLES / "shirts.json"), "--time", "1", "--resume", str(marker))
     assert again["solution"]["length"] <= first["solution"]["length"] + 1e-9
     assert check_marker(again) == []
+
+
+def _outside(marker: dict, width: float, margin: float) -> int:
+    """Placements of ``marker`` (a marker.json object) that leave ``margin..width - margin``."""
+    ys = [np.asarray(pl["outline"])[:, 1] for pl in marker["solution"]["placements"]]
+    return sum(bool(y.min() < margin - 1e-6 or y.max() > width - margin + 1e-6) for y in ys)
+
+
+def test_resume_after_a_change_of_width_or_margin_is_a_valid_marker(tmp_path):
+    """``nest --resume`` of a marker nested on wider fabric (``--width 1200`` or ``--margin 10``
+    after 1500 mm) ended in "marker fails validation ... outside the usable width", exit 3 and
+    nothing written: the placements outside the new width were taken as they were. They are now
+    moved into it, the run ends in a valid marker, and a note says how many were moved."""
+    tee = str(SAMPLES / "tee.dxf")
+    _, first = run_json(tmp_path / "a", tee, "--time", "60", "--iterations", "5")
+    marker = tmp_path / "a" / "out" / "marker.json"
+    assert _outside(first, 1200, 0) > 0 and _outside(first, 1500, 10) > 0
+    short = ("--time", "60", "--iterations", "5")
+    result, again = run_json(tmp_path / "b", tee, *short, "--resume", str(marker), "--width", "1200")
+    assert check_marker(again, nap="two-way") == []
+    assert (again["solution"]["width"], len(again["solution"]["placements"])) == (1200, 15)
+    assert {k: v for k, v in result["resume"].items() if k != "warm_start"} == {
+        "kept": 15 - _outside(first, 1200, 0), "moved": _outside(first, 1200, 0), "placed": 0, "dropped": 0}
+    out = tmp_path / "c"
+    r = nest(tee, *short, "--seed", "1", "--workers", "1", "--resume", str(marker), "--margin", "10",
+             "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert check_marker(json.loads((out / "marker.json").read_text()), nap="two-way") == []
+    moved = _outside(first, 1500, 10)
+    notes = [line for line in r.stderr.splitlines() if line.startswith("note: --resume")]
+    assert len(notes) == 1 and notes[0].startswith(
+        f"note: --resume {marker}: 15 placement(s) taken, {moved} of them moved into the usable width "
+        "or turned to an allowed orientation"), r.stderr
+
+
+def test_resume_from_a_marker_of_another_pattern_is_a_clear_error(tmp_path):
+    """A marker of another pattern given to ``--resume`` was silently ignored (the search started
+    afresh); a damaged one (a NaN coordinate) ended in exit 3. Both are now one line naming the
+    marker file and what is wrong, exit 2, and nothing is written."""
+    _, _ = run_json(tmp_path / "a", str(SAMPLES / "shirts.json"), "--time", "60", "--iterations", "2")
+    marker = tmp_path / "a" / "out" / "marker.json"
+    r = nest(str(SAMPLES / "tee.dxf"), "--time", "1", "--workers", "1", "--resume", str(marker),
+             "-o", str(tmp_path / "b"))
+    assert r.returncode == 2
+    n = len(json.loads(marker.read_text())["solution"]["placements"])
+    assert r.stderr.startswith(f"nest: error: {marker}: --resume: none of the marker's {n} placements is "
+                               "of a piece of this job (the same name, size and outline): a marker of "
+                               "another pattern? Its pieces: ")
+    assert len(r.stderr.splitlines()) == 1 and not (tmp_path / "b").exists()
+    data = json.loads(marker.read_text())
+    data["solution"]["placements"][2]["translation"][1] = float("nan")
+    marker.write_text(json.dumps(data))
+    r = nest(str(SAMPLES / "shirts.json"), "--time", "1", "--workers", "1", "--resume", str(marker),
+             "-o", str(tmp_path / "b"))
+    assert (r.returncode, r.stderr) == (2, f"nest: error: {marker}: solution.placements[2].translation[1]: "
+                                           "not a finite number (nan)\n")
+    assert not (tmp_path / "b").exists()
+
+
+def _in_process(argv: list[str]) -> int:
+    """``nest ARGV`` in this process (for errors found before anything is nested): its exit status."""
+    from kitcut.cli.main import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+        raise SystemExit(0)
+    return exc.value.code or 0
+
+
+@pytest.mark.parametrize("command", ["run", "kit", "batch"])
+def test_a_negative_seed_is_an_option_error(tmp_path, capsys, orders, command):
+    """``--seed -1`` ended in "internal error: ValueError: expected non-negative integer" (exit 1)
+    in ``nest``, ``nest kit`` and every order of ``nest batch``: numpy seeds are non-negative.
+    Now the option says so before anything runs (exit 2, nothing written)."""
+    for bad in orders.glob("B-*.toml"):
+        bad.unlink()
+    target = {"run": SAMPLES / "tee.dxf", "kit": orders / "A-1001.toml", "batch": orders}[command]
+    argv = [command, str(target), "--seed", "-1", "-o", str(tmp_path / "out"), "--time", "1"]
+    if command != "run":  # the kit's patterns read by the fake reader, nested by kitcut
+        argv += ["--formats", "none", "--reader", FAKE_READER]
+    assert _in_process(argv) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == "Error: Invalid value for '--seed': -1 is not in the range x>=0."
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["run", "kit", "batch"])
+@pytest.mark.parametrize(("option", "value", "error"), [
+    ("--time", "nan", "'-t' / '--time': 'nan' is not a number in the range 0.0<x<=86400.0."),
+    ("--time", "inf", "'-t' / '--time': inf is not in the range 0.0<x<=86400.0."),
+    ("--time", "0", "'-t' / '--time': 0.0 is not in the range 0.0<x<=86400.0."),
+    ("--workers", "0", "'--workers': 0 is not in the range 1<=x<=1024."),
+    ("--workers", "-3", "'--workers': -3 is not in the range 1<=x<=1024."),
+])
+def test_time_and_workers_out_of_range_are_option_errors(tmp_path, capsys, orders, command, option, value,
+                                                         error):
+    """``--time nan`` was taken (a search of 0 s), ``--time inf`` searched until killed, and
+    ``--workers 0`` or ``-3`` were taken by ``nest`` and ``nest kit`` (``nest batch`` refused 0
+    only later, as an input error). Each is now an option error naming the option and its range,
+    exit 2, before anything is read or written."""
+    target = {"run": SAMPLES / "tee.dxf", "kit": orders / "A-1001.toml", "batch": orders}[command]
+    argv = [command, str(target), option, value, "-o", str(tmp_path / "out")]
+    if command != "run":
+        argv += ["--formats", "none", "--reader", FAKE_READER, "--nester", FAKE_NESTER]
+    assert _in_process(argv) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"Error: Invalid value for {error}"
+    assert not (tmp_path / "out").exists()
+
+
+_TOO_WIDE = "mm is wider than any fabric roll or cutting table: at most 10000 mm (10 m)"
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("--width", "1e9"), f"'-w' / '--width': 1e+09 {_TOO_WIDE}"),
+    (("--width", "10.5m"), f"'-w' / '--width': 10500 {_TOO_WIDE}"),
+    (("--width", "1e400"), "'-w' / '--width': '1e400' is not a finite length"),
+    (("--margin", "1e999"), "'--margin': '1e999' is not a finite length"),
+    (("--tilt", "nan"), "'--tilt': 'nan' is not a number in the range 0.0<=x<=45.0."),
+    (("--tilt", "1e9"), "'--tilt': 1000000000.0 is not in the range 0.0<=x<=45.0."),
+])
+def test_a_width_or_tilt_no_fabric_has_is_an_option_error(tmp_path, capsys, args, error):
+    """``--width 1e9`` nested the tee on a kilometre-wide fabric (efficiency 0.00 %), a length
+    beyond a float (``1e400``) became infinity, and ``--tilt nan`` or ``1e9`` were taken. A width
+    in mm is now at most 10 m, every length finite and the tilt 0 to 45 degrees (as in orders):
+    an option error naming the option and the bound, exit 2, nothing written."""
+    assert _in_process(["run", str(SAMPLES / "tee.dxf"), *args, "-o", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"Error: Invalid value for {error}"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_benchmark_instance_takes_any_width_in_its_own_unit(tmp_path):
+    """The 10 m bound is for patterns in mm: a benchmark instance's width is in its own unit."""
+    result, marker = run_json(tmp_path, str(SAMPLES / "swim.json"), "--width", "12000", "--time", "60",
+                              "--iterations", "1")
+    assert (result["width"], result["units"]) == (12000, "unit")
+    assert check_marker(marker) == []
 
 
 def test_free_nap_keeps_mirrored_copies_mirrored():

@@ -92,3 +92,27 @@ def test_bad_units_and_numbers_name_the_field(tmp_path, edit, message):
     with pytest.raises(InputError) as ei:
         read_marker(p)
     assert str(ei.value).removeprefix(f"{p}: ").removeprefix("damaged marker file: ValueError: ") == message
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("translation", [float("nan"), 0.0], "solution.placements[1].translation[0]: not a finite number (nan)"),
+    ("translation", [0.0, float("inf")], "solution.placements[1].translation[1]: not a finite number (inf)"),
+    ("rotation_deg", float("nan"), "solution.placements[1].rotation_deg: not a finite number (nan)"),
+])
+def test_a_coordinate_that_is_not_finite_is_a_clear_error(tmp_path, field, value, message):
+    """A NaN or infinite number in a placement (``json`` reads ``NaN`` and ``Infinity``) used to
+    pass the reader: ``nest --resume`` then ended in exit 3 (a marker failing validation) and
+    ``nest export`` in an internal GEOS error. Now the reader names the file and the field."""
+    d = marker_to_dict(small_marker())
+    d["solution"]["placements"][1][field] = value
+    p = tmp_path / "m.json"
+    p.write_text(json.dumps(d))
+    with pytest.raises(InputError) as err:
+        read_marker(p)
+    assert str(err.value) == f"{p}: {message}"
+    d = marker_to_dict(small_marker())
+    d["solution"]["length"] = float("nan")
+    p.write_text(json.dumps(d))
+    with pytest.raises(InputError) as err:
+        read_marker(p)
+    assert str(err.value) == f"{p}: solution.length: not a finite number (nan)"

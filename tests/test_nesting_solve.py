@@ -148,6 +148,52 @@ def test_warm_start_never_gets_worse():
     assert again.length <= first.length + 1e-9
 
 
+def _rects() -> Instance:
+    a = np.array([[0.0, 0.0], [40.0, 0.0], [40.0, 20.0], [0.0, 20.0]])
+    b = np.array([[0.0, 0.0], [30.0, 0.0], [30.0, 10.0], [0.0, 10.0]])
+    turns = ((0.0, False), (180.0, False))
+    return Instance((Item("A", a, 2, turns), Item("B", b, 2, turns)), width=100.0, margin=5.0)
+
+
+def test_a_warm_start_outside_the_usable_width_is_moved_into_it():
+    """A marker nested on a wider fabric (or with smaller margins) used as the warm start: its
+    placements lie partly outside the usable width but overlap nothing, so the search took
+    them as its first marker and the validator rejected the result (``ValidationError``,
+    exit 3 from ``nest --resume``). They are now moved into the strip and counted."""
+    inst = _rects()
+    wide = (Placed(0, 0, 0.0, False, (0.0, 0.0)), Placed(0, 1, 0.0, False, (50.0, 5.0)),
+            Placed(1, 0, 180.0, False, (130.0, 104.0)), Placed(1, 1, 0.0, False, (200.0, 40.0)))
+    sol = solve(inst, time_limit=60.0, seed=1, workers=1, max_iterations=5,
+                initial=Solution(wide, 230.0, 0.0))
+    validate(inst, sol)
+    independent_check(inst, sol)
+    assert sol.stats["resume"] == {"kept": 2, "moved": 2, "placed": 0, "dropped": 0, "warm_start": True}
+
+
+def test_a_warm_start_of_other_copies_and_orientations_is_fitted():
+    """A warm start that lacked a copy, held copies the instance does not demand, a repeated or
+    damaged placement or an orientation no longer allowed was thrown away whole (the search
+    started afresh, silently). Now what can be used is used, the rest is placed anew or left
+    out, and ``stats["resume"]`` counts each."""
+    inst = _rects()
+    given = (Placed(0, 0, 0.0, False, (5.0, 5.0)),  # kept
+             Placed(0, 0, 0.0, False, (60.0, 5.0)),  # the same copy again: left out
+             Placed(0, 1, 0.0, False, (math.nan, 5.0)),  # damaged: left out, placed anew
+             Placed(1, 0, 45.0, False, (80.0, 30.0)),  # 45° is not allowed: turned
+             Placed(1, 1, 0.0, True, (120.0, 30.0)),  # mirrored is not allowed: turned
+             Placed(1, 2, 0.0, False, (150.0, 30.0)),  # a third copy of B: left out
+             Placed(7, 0, 0.0, False, (0.0, 60.0)))  # no such item: left out
+    sol = solve(inst, time_limit=60.0, seed=1, workers=1, max_iterations=5,
+                initial=Solution(given, 180.0, 0.0))
+    validate(inst, sol)
+    independent_check(inst, sol)
+    assert sol.stats["resume"] == {"kept": 1, "moved": 2, "placed": 1, "dropped": 4, "warm_start": True}
+    nothing = solve(inst, time_limit=60.0, seed=1, workers=1, max_iterations=5,
+                    initial=Solution(given[-1:], 10.0, 0.0))
+    validate(inst, nothing)
+    assert nothing.stats["resume"] == {"kept": 0, "moved": 0, "placed": 0, "dropped": 1, "warm_start": False}
+
+
 def test_validate_catches_broken_markers():
     inst = esicup("shirts")
     sol = solve(inst, time_limit=1.0, seed=1, workers=1)
