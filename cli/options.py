@@ -15,15 +15,16 @@ import math
 
 import click
 
-__all__ = ["import_options", "load", "encoding_option", "stem_option", "check_width", "LENGTH", "SEED",
-           "TILT", "TIME", "WORKERS", "MAX_TIME_S", "MAX_WIDTH_MM", "MAX_WORKERS"]
+from kitcut.model.marker import MAX_SPACING_MM, MAX_WIDTH_MM
+
+__all__ = ["import_options", "load", "encoding_option", "stem_option", "check_width", "check_spacing",
+           "LENGTH", "SEED", "TILT", "TIME", "WORKERS", "MAX_TIME_S", "MAX_WIDTH_MM", "MAX_SPACING_MM",
+           "MAX_WORKERS"]
 
 #: Longest search time an option accepts (s): a day; Ctrl-C ends any search early.
 MAX_TIME_S = 86400.0
 #: Most parallel searches (or orders built at once) an option accepts.
 MAX_WORKERS = 1024
-#: Widest fabric (mm) for a pattern drawn in millimetres: rolls and cutting tables are a few metres.
-MAX_WIDTH_MM = 10000.0
 
 
 class _Finite(click.FloatRange):
@@ -99,6 +100,15 @@ def check_width(width: float | None, units: str) -> None:
         raise click.BadParameter(
             f"{width:g} mm is wider than any fabric roll or cutting table: at most {MAX_WIDTH_MM:g} mm "
             f"({MAX_WIDTH_MM / 1000:g} m)", param_hint="'-w' / '--width'")
+
+
+def check_spacing(spacing: float, units: str) -> None:
+    """A usage error naming ``--spacing`` when it is wider than :data:`MAX_SPACING_MM` for a
+    pattern in millimetres (a benchmark instance's spacing is in its own unit)."""
+    if units == "mm" and spacing > MAX_SPACING_MM:
+        raise click.BadParameter(
+            f"{spacing:g} mm between pieces: at most {MAX_SPACING_MM:g} mm (cutting needs a few; is the unit "
+            "right?)", param_hint="'--spacing'")
 
 
 def stem_option(ctx, param, value: str) -> str:

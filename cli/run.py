@@ -24,6 +24,7 @@ from kitcut.cli.options import (
     TILT,
     TIME,
     WORKERS,
+    check_spacing,
     check_width,
     fabric,
     fabric_options,
@@ -187,6 +188,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     cloth = fabric(repeat_text, phase_text, asymmetric, zone_texts)
     pattern = load(path, pairs=not no_pairs, **options)
     check_width(width, pattern.units)
+    check_spacing(spacing, pattern.units)
     fabric_width = width if width is not None else (pattern.fabric_width or DEFAULT_WIDTH_MM)
     rules = Rules(width=float(fabric_width), spacing=spacing, margin=margin, nap=nap, tilt_deg=tilt,
                   pairs=not no_pairs, **cloth)

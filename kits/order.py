@@ -45,6 +45,7 @@ from kitcut.errors import KitcutError, OrderError
 from kitcut.fileio import read_user_text
 from kitcut.formats.reading.encoding import check_encoding
 from kitcut.model import FabricZone, Repeat, Rules
+from kitcut.model.marker import MAX_SPACING_MM, MAX_WIDTH_MM
 from kitcut.nesting.rules import NAP_MODES, check_nap
 
 if sys.version_info >= (3, 11):
@@ -448,8 +449,8 @@ def _parse_fabric(f, i: int, c: _Checker) -> Fabric:
     f = c.table(f, where)
     c.unknown(f, _FABRIC_KEYS, where)
     name = c.string(f, "name", where)
-    width = c.number(f, "width_mm", where, positive=True)
-    spacing = c.number(f, "spacing_mm", where, default=0.0, lo=0.0)
+    width = c.number(f, "width_mm", where, positive=True, hi=MAX_WIDTH_MM)
+    spacing = c.number(f, "spacing_mm", where, default=0.0, lo=0.0, hi=MAX_SPACING_MM)
     margin = c.number(f, "margin_mm", where, default=0.0, lo=0.0)
     if width - 2 * margin <= 0:
         c.fail(f"{where}.margin_mm", f"margins of {margin:g} mm leave no usable width on {width:g} mm")

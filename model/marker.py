@@ -16,7 +16,12 @@ from kitcut.model.fabric import FabricZone, Repeat
 from kitcut.model.geometry import transform_points
 from kitcut.model.pattern import Line, Piece
 
-__all__ = ["NAP_MODES", "Rules", "Placement", "Marker"]
+__all__ = ["NAP_MODES", "MAX_WIDTH_MM", "MAX_SPACING_MM", "Rules", "Placement", "Marker"]
+
+#: Widest fabric (mm) a pattern in millimetres is nested on: rolls and cutting tables are a few metres.
+MAX_WIDTH_MM = 10000.0
+#: Widest gap (mm) between pieces: cutting needs a few millimetres; more is a slip of the unit.
+MAX_SPACING_MM = 100.0
 
 #: Fabric nap modes: which rotations of the grain are allowed on the marker.
 NAP_MODES = ("one-way", "two-way", "quarter", "free")

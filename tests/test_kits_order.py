@@ -97,6 +97,8 @@ def test_single_asymmetric_piece_is_not_paired_across_garments(folder):
         (("width_mm = 1500", 'width_mm = "wide"'), "fabrics[0].width_mm", "number"),
         (("width_mm = 1500", ""), "fabrics[0].width_mm", "missing"),
         (("spacing_mm = 2", "spacing_mm = -2"), "fabrics[0].spacing_mm", ">= 0"),
+        (("spacing_mm = 2", "spacing_mm = 1e9"), "fabrics[0].spacing_mm", "<= 100"),
+        (("width_mm = 1500", "width_mm = 1e9"), "fabrics[0].width_mm", "<= 10000"),
         (("margin_mm = 5", "margin_mm = 800"), "fabrics[0].margin_mm", "no usable width"),
         (("spacing_mm = 2", 'nap = "sideways"'), "fabrics[0].nap", "unknown nap"),
         (("spacing_mm = 2", "shrinkage_pct = [1]"), "fabrics[0].shrinkage_pct", "[x, y]"),

@@ -240,6 +240,7 @@ def test_time_and_workers_out_of_range_are_option_errors(tmp_path, capsys, order
 
 
 _TOO_WIDE = "mm is wider than any fabric roll or cutting table: at most 10000 mm (10 m)"
+_TOO_FAR = "mm between pieces: at most 100 mm (cutting needs a few; is the unit right?)"
 
 
 @pytest.mark.parametrize(("args", "error"), [
@@ -249,11 +250,14 @@ _TOO_WIDE = "mm is wider than any fabric roll or cutting table: at most 10000 mm
     (("--margin", "1e999"), "'--margin': '1e999' is not a finite length"),
     (("--tilt", "nan"), "'--tilt': 'nan' is not a number in the range 0.0<=x<=45.0."),
     (("--tilt", "1e9"), "'--tilt': 1000000000.0 is not in the range 0.0<=x<=45.0."),
+    (("--spacing", "1e9"), f"'--spacing': 1e+09 {_TOO_FAR}"),
+    (("--spacing", "15cm"), f"'--spacing': 150 {_TOO_FAR}"),
 ])
 def test_a_width_or_tilt_no_fabric_has_is_an_option_error(tmp_path, capsys, args, error):
     """``--width 1e9`` nested the tee on a kilometre-wide fabric (efficiency 0.00 %), a length
     beyond a float (``1e400``) became infinity, and ``--tilt nan`` or ``1e9`` were taken. A width
-    in mm is now at most 10 m, every length finite and the tilt 0 to 45 degrees (as in orders):
+    in mm is now at most 10 m, the spacing at most 100 mm (``1e9`` nested pieces a thousand
+    kilometres apart), every length finite and the tilt 0 to 45 degrees (as in orders):
     an option error naming the option and the bound, exit 2, nothing written."""
     assert _in_process(["run", str(SAMPLES / "tee.dxf"), *args, "-o", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == f"Error: Invalid value for {error}"
