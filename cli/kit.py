@@ -34,8 +34,6 @@ def _formats(value: str | None) -> tuple[str, ...] | None:
 def _kit_options(time_limit, seed, workers, formats, allow_outside, nester, reader):
     from kitcut.kits.kit import KitOptions
 
-    if time_limit <= 0:
-        raise InputError(f"--time must be positive, got {time_limit:g}")
     kw = {}
     if nester:
         kw["nester"] = nester
@@ -82,6 +80,7 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
     opts = _kit_options(time_limit, seed, workers, formats, allow_outside, nester, reader)
     oid = load_order(order_file, allow_outside=allow_outside).id
     kit_path(out_dir, oid)
+    made = not Path(out_dir).exists()
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     claims = Claims(Path(out_dir))
     if not claims.claim([oid]):
@@ -94,6 +93,11 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
             click.echo(f"nest: note: order {oid} is also in the combined kit {other}; do not cut it twice",
                        err=True)
         result = build_kit(order_file, out_dir, opts, replace=not keep)
+    except BaseException:
+        claims.release([oid])
+        if made:  # a failed kit leaves no folder of claims behind it
+            _remove_if_claims_only(Path(out_dir))
+        raise
     finally:
         claims.release([oid])
     if as_json:
@@ -111,6 +115,16 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
     if result.remarks:
         click.echo(f"note: reading the patterns made {result.remarks} remark(s) (repairs, warnings): see "
                    f"{Path(result.path) / 'kit.pdf'}", err=True)
+
+
+def _remove_if_claims_only(folder) -> None:
+    """Remove ``folder`` when it holds nothing but the claim files of ``.locks``."""
+    import shutil
+
+    locks = folder / ".locks"
+    if {p.name for p in folder.iterdir()} <= {".locks"} and \
+            (not locks.is_dir() or all(p.suffix == ".lock" and p.is_file() for p in locks.iterdir())):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @click.command()

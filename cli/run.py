@@ -167,7 +167,7 @@ def _info_command(path: Path, options: dict) -> str:
 @click.option("--resume", type=click.Path(dir_okay=False, exists=True), help="Warm start from a marker.json.")
 @click.option("--export", "export_all", is_flag=True,
               help="Also write the cutting-room files (see `nest export`).")
-@click.option("--iterations", type=int, hidden=True,
+@click.option("--iterations", type=click.IntRange(min=1), hidden=True,
               help="Stop after N search iterations (reproducible runs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")

@@ -297,3 +297,26 @@ def test_import_remarks_reach_the_kit_report(tmp_path):
     page = (tmp_path / "K" / "R-1" / "kit.html").read_text()
     assert '<h2 id="import-remarks">Import remarks</h2>' in page
     assert "<li>warning: no Quantity text: quantity 1 assumed for Pocket</li>" in page
+
+
+def test_a_failed_kit_leaves_no_folder_behind(tmp_path, capsys):
+    """An order that fails once read (a size the pattern lacks) left its new output folder behind
+    with a claim file in it (``.locks/K1.lock``); a folder that existed keeps what it held."""
+    from kitcut.cli.main import main
+
+    shutil.copy(Path(__file__).parents[1] / "samples" / "tee.dxf", tmp_path / "tee.dxf")
+    order = tmp_path / "o.toml"
+    order.write_text('[order]\nid = "K1"\ncustomer = "Studio"\n[[garments]]\npattern = "tee.dxf"\n'
+                     'sizes = { XXL = 1 }\n[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\n')
+
+    def kit(out) -> int:
+        with pytest.raises(SystemExit) as exc:
+            main(["kit", str(order), "-o", str(out), "--time", "1", "--workers", "1"])
+        return exc.value.code
+
+    assert kit(tmp_path / "new") == 2
+    assert "tee.dxf has no size 'XXL'" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "old" / "mine").mkdir(parents=True)
+    assert kit(tmp_path / "old") == 2
+    assert (tmp_path / "old" / "mine").is_dir()
