@@ -346,7 +346,7 @@ def _locate(text: str, folder: Path, allow_outside: bool, c: _Checker, where: st
     root = Path(given.anchor) if given.is_absolute() else folder
     found = full if full.is_file() else _any_case(root, full.relative_to(root))
     if found is None or not found.is_file():
-        c.fail(where, f"{what} {text!r} not found (looked for {path})")
+        c.fail(where, f"{what} '{text}' not found (looked for {path})")
     return _inside(found if given.is_absolute() else found.relative_to(folder), folder, allow_outside, c,
                    where)
 

@@ -237,6 +237,9 @@ def test_order_written_on_windows_finds_its_files(tmp_path):
     write_fake_tee(sub / "TEE.dxf")
     with pytest.raises(OrderError, match=r"pattern: pattern file 'patterns/tee\.DXF' not found"):
         load_order(write(tmp_path, GOOD.replace('"tee.dxf"', '"patterns/tee.DXF"')))
+    # the path as typed, its backslash not doubled by Python's quoting
+    with pytest.raises(OrderError, match=r"pattern file 'Patterns\\Nope\.dxf' not found"):
+        load_order(write(tmp_path, GOOD.replace('"tee.dxf"', "'Patterns\\Nope.dxf'")))
 
 
 def test_a_path_typed_decomposed_finds_its_composed_folder(tmp_path):
