@@ -325,6 +325,15 @@ def assemble_kit(
     kit is built from (:func:`~kitcut.kits.inputs.kit_inputs`), recorded in its manifest.
     """
     t0 = time.monotonic()
+    if options.exporter == _EXPORTER:  # a cutter narrower than a fabric: said before any search
+        from kitcut.formats.writing.export import too_narrow
+
+        for plan in plans:
+            usable = plan.fabric.rules.usable_width
+            if why := too_narrow(usable, options.formats):
+                raise OrderError(f"fabric '{plan.fabric.name}' is {usable:g} mm wide between its margins, "
+                                 f"but {'; '.join(why)}: that file could not cut its marker (widen "
+                                 "margin_mm, or leave the file out with --formats)")
     root = Path(root)
     final = kit_path(root, kit_id)
     root.mkdir(parents=True, exist_ok=True)

@@ -320,3 +320,22 @@ def test_a_failed_kit_leaves_no_folder_behind(tmp_path, capsys):
     (tmp_path / "old" / "mine").mkdir(parents=True)
     assert kit(tmp_path / "old") == 2
     assert (tmp_path / "old" / "mine").is_dir()
+
+
+def test_a_fabric_wider_than_the_cutter_is_said_before_any_search(orders, tmp_path):
+    """A 2000 mm fabric with the default formats: its plt is for the 1800 mm HP-GL cutter. The kit
+    failed only when writing (after the whole search), with the cutter's message; it is said at
+    once, naming the fabric and the file, and the same kit without that file is built."""
+    order = orders / "A-1001.toml"
+    order.write_text(order.read_text().replace("width_mm = 1500", "width_mm = 2000"))
+    opts = KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER, formats=None)
+    with pytest.raises(OrderError) as err:
+        build_kit(order, tmp_path / "K", opts)
+    assert str(err.value).endswith(
+        "fabric 'jersey' is 1990 mm wide between its margins, but plt is for device 'hpgl-cutter', whose "
+        "media is 1800 mm wide: that file could not cut its marker (widen margin_mm, or leave the file out "
+        "with --formats)")
+    assert not (tmp_path / "K" / "A-1001").exists()
+    r = build_kit(order, tmp_path / "K", KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER,
+                                                     formats=("dxf", "svg")))
+    assert r.status == "built"

@@ -23,7 +23,7 @@ from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
 
 __all__ = ["Format", "FORMATS", "DEFAULT_FORMATS", "write_file", "render", "export_marker", "format_for_path",
-           "export_names"]
+           "export_names", "too_narrow"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,23 @@ def write_file(
     data = render(marker, fmt, device=device, device_file=device_file)
     atomic_write(path, data)
     return Path(path)
+
+
+def too_narrow(width: float, formats: Sequence[str] | None = None, *, device=None,
+               device_file=None) -> list[str]:
+    """Why each of ``formats`` (default :data:`DEFAULT_FORMATS`) cannot be written for a marker whose
+    pieces span ``width`` mm across the roll: its device (``device``, else the format's default)
+    takes narrower media. Empty when every format fits (a check before nesting; the writers check
+    what they actually draw)."""
+    out = []
+    for name in formats or DEFAULT_FORMATS:
+        f = _format(name)
+        if not f.protocol or f.protocol == "any":
+            continue
+        dev = get_device(device, protocol=f.protocol, device_file=device_file)
+        if dev.media_width and width > dev.media_width + 0.01:
+            out.append(f"{f.name} is for device '{dev.name}', whose media is {dev.media_width:g} mm wide")
+    return out
 
 
 def export_names(stem: str = "marker") -> list[str]:
