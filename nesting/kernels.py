@@ -140,13 +140,13 @@ def _proxy_deep(p, sa, ea, xa, ya, sb, eb, xb, yb, eps):
 
 @njit
 def _proxy_capped(p, sa, ea, xa, ya, sb, eb, xb, yb, eps, cap):
-    """:func:`_proxy_deep`, stopping once two poles overlap and the sum is over ``cap``: the
-    caller then rejects the placement whatever the rest adds (fail-fast, as sparrow's collision
-    quantification), and the sum returned is infinite."""
+    """:func:`_proxy_deep`, stopping once the sum is over ``cap``: for two shapes known to collide
+    the caller then rejects the placement whatever the rest adds (fail-fast, as sparrow's
+    collision quantification), and the sum returned is infinite."""
     tot = 0.0
     deep = False
     for i in range(sa, ea):
-        if deep and tot > cap:
+        if tot > cap:
             return np.inf, deep
         cx = p[i, 0] + xa
         cy = p[i, 1] + ya
@@ -260,10 +260,11 @@ def _pair_q_capped(V, voff, P, poff, sbb, diam, pen, zm, ka, xa, ya, kb, xb, yb,
     cap = np.inf
     if room < np.inf:
         cap = (room / scale) ** 2 * (1.0 + 1e-9) - eps * eps  # over it, surely over room (rounding)
+    # the exact test first: many pairs whose boxes overlap do not collide, and need no proxy
     if not _collide(V, voff[ka], voff[ka + 1], xa, ya, voff[kb], voff[kb + 1], xb, yb,
                     lox, loy, hix, hiy):
         return 0.0
-    pr, deep = _proxy_capped(P, poff[ka], poff[ka + 1], xa, ya, poff[kb], poff[kb + 1], xb, yb, eps, cap)
+    pr, _ = _proxy_capped(P, poff[ka], poff[ka + 1], xa, ya, poff[kb], poff[kb + 1], xb, yb, eps, cap)
     return math.sqrt(pr + eps * eps) * scale
 
 
