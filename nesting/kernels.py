@@ -135,9 +135,19 @@ def _proxy_deep(p, sa, ea, xa, ya, sb, eb, xb, yb, eps):
     decaying smoothly when they are apart; pairs further apart than twice their radii (plus
     4 eps) are skipped.
     """
+    return _proxy_capped(p, sa, ea, xa, ya, sb, eb, xb, yb, eps, np.inf)
+
+
+@njit
+def _proxy_capped(p, sa, ea, xa, ya, sb, eb, xb, yb, eps, cap):
+    """:func:`_proxy_deep`, stopping once the sum is over ``cap``: for two shapes known to collide
+    the caller then rejects the placement whatever the rest adds (fail-fast, as sparrow's
+    collision quantification), and the sum returned is infinite."""
     tot = 0.0
     deep = False
     for i in range(sa, ea):
+        if tot > cap:
+            return np.inf, deep
         cx = p[i, 0] + xa
         cy = p[i, 1] + ya
         ra = p[i, 2]
@@ -222,7 +232,14 @@ _BIG = 1e300  # finite stand-in for an infinite cost
 
 @njit
 def _pair_q(V, voff, P, poff, sbb, diam, pen, zm, ka, xa, ya, kb, xb, yb):
-    """Quantified overlap of two placed shapes: 0 when apart, > 0 when they collide.
+    """Quantified overlap of two placed shapes: 0 when apart, > 0 when they collide."""
+    return _pair_q_capped(V, voff, P, poff, sbb, diam, pen, zm, ka, xa, ya, kb, xb, yb, np.inf)
+
+
+@njit
+def _pair_q_capped(V, voff, P, poff, sbb, diam, pen, zm, ka, xa, ya, kb, xb, yb, room):
+    """Quantified overlap of two placed shapes: 0 when apart, > 0 when they collide; infinite as
+    soon as it is known to be over ``room`` (the caller rejects the placement whatever it is).
 
     A zone (``zm[k, 0]``: its bit) collides only with kinds that must avoid it (``zm[k, 1]``:
     the bits of the zones a kind avoids); two zones never collide.
@@ -239,12 +256,16 @@ def _pair_q(V, voff, P, poff, sbb, diam, pen, zm, ka, xa, ya, kb, xb, yb):
     if lox > hix or loy > hiy:
         return 0.0
     eps = 0.01 * max(diam[ka], diam[kb])
-    pr, deep = _proxy_deep(P, poff[ka], poff[ka + 1], xa, ya, poff[kb], poff[kb + 1], xb, yb, eps)
-    # overlapping poles (inscribed circles) prove the collision; else the exact test decides
-    if not deep and not _collide(V, voff[ka], voff[ka + 1], xa, ya, voff[kb], voff[kb + 1], xb, yb,
-                                 lox, loy, hix, hiy):
+    scale = math.sqrt(pen[ka] * pen[kb])
+    cap = np.inf
+    if room < np.inf:
+        cap = (room / scale) ** 2 * (1.0 + 1e-9) - eps * eps  # over it, surely over room (rounding)
+    # the exact test first: many pairs whose boxes overlap do not collide, and need no proxy
+    if not _collide(V, voff[ka], voff[ka + 1], xa, ya, voff[kb], voff[kb + 1], xb, yb,
+                    lox, loy, hix, hiy):
         return 0.0
-    return math.sqrt(pr + eps * eps) * math.sqrt(pen[ka] * pen[kb])
+    pr, _ = _proxy_capped(P, poff[ka], poff[ka + 1], xa, ya, poff[kb], poff[kb + 1], xb, yb, eps, cap)
+    return math.sqrt(pr + eps * eps) * scale
 
 
 @njit
@@ -280,7 +301,9 @@ def _eval(i, k, x, y, ub, kinds, pos, wb, xi, maxw, W, V, voff, P, poff, sbb, di
             break
         if j == i or wb[j, 2] < bx0 or wb[j, 1] > by1 or wb[j, 3] < by0:
             continue
-        q = _pair_q(V, voff, P, poff, sbb, diam, pen, zm, k, x, y, kinds[j], pos[j, 0], pos[j, 1])
+        room = (ub - cost) / W[i, j] if W[i, j] > 0.0 else np.inf  # more than this is rejected
+        q = _pair_q_capped(V, voff, P, poff, sbb, diam, pen, zm, k, x, y, kinds[j], pos[j, 0], pos[j, 1],
+                           room)
         if q > 0.0:
             cost += W[i, j] * q
             if cost > ub:

@@ -186,3 +186,42 @@ def test_standin_of_a_self_crossing_outline_covers_it():
     s = Polygon(standin(bowtie, 0.01))
     assert s.is_valid
     assert s.contains(shapely.make_valid(Polygon(bowtie)))
+
+
+def test_a_placement_evaluation_stops_early_only_once_it_is_rejected():
+    """The evaluation of a sampled placement stops as soon as its weighted overlap is known to be
+    over the best so far (``ub``): the cost it returns is then only known to be over ``ub``.
+    Below ``ub`` it is the full cost, exactly; over it, it is still over it. So the search makes
+    the same moves as with every overlap computed in full, in less time."""
+    from kitcut.nesting import kernels as km
+
+    rng = np.random.default_rng(11)
+    items = tuple(
+        Item(f"p{i}", naive.random_polygon(rng, n=10, radius=1.0), 3, ((0.0, False), (180.0, False)))
+        for i in range(6)
+    )
+    data = compile_instance(Instance(items, width=6.0, spacing=0.05))
+    eng = Engine(data)
+    V, voff, P, poff, sbb, obb, lat, diam, pen, zm = data.shapes()
+    checked = over = 0
+    for _ in range(20):
+        for i in range(eng.n):
+            k = int(rng.integers(data.pk0[i], data.pk1[i]))
+            eng.set(i, k, *rng.uniform(0, 5, 2))
+        eng.refresh()
+        eng._sync()
+        eng.W[:] = rng.uniform(1.0, 3.0, eng.W.shape)
+        for i in range(eng.n):
+            k = int(rng.integers(data.pk0[i], data.pk1[i]))
+            x, y = rng.uniform(0, 5, 2)
+            args = (eng.kinds, eng.pos, eng.wb, eng.xi, eng.maxw, eng.W, V, voff, P, poff, sbb, diam, pen, zm)
+            full = km._eval(i, k, x, y, np.inf, *args)
+            for ub in (0.0, 0.25 * full, 0.5 * full, 0.99 * full, full, 2.0 * full):
+                got = km._eval(i, k, x, y, ub, *args)
+                checked += 1
+                if full <= ub:
+                    assert got == full
+                else:
+                    assert got > ub
+                    over += 1
+    assert checked > 500 and over > 100
