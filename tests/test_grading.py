@@ -290,6 +290,44 @@ def test_label_forms_insert_transform_and_stray_labels(tmp_path):
         assert len(stray) == 1 and "1 TEXT on layer 2" in stray[0].message
 
 
+def test_graded_notch_off_the_cut_line_and_drill_off_the_piece_are_left_out(tmp_path):
+    """A notch whose own rule does not follow the cut line ends 10 mm inside the graded pieces, and
+    a drill hole's rule takes it 50 mm beyond the top of size L: before, both were kept there with
+    no remark (the drill would have been drilled into the next piece); now they are left out of
+    those sizes and reported per piece, size and place. A notch 1 mm off is moved as before."""
+    from test_import_dxf import aama_doc, add_piece, rect_chain, save
+
+    def marks(blk):
+        for x, y, rule in ((100, 25, 5), (100, 10, 6)):
+            blk.add_point((x, y, -5.0), dxfattribs={"layer": "4"})
+            blk.add_text(f"# {rule}", dxfattribs={"layer": "4", "insert": (x, y)})
+        blk.add_point((50, 25, 0.0), dxfattribs={"layer": "13"})
+        blk.add_text("# 7", dxfattribs={"layer": "13", "insert": (50, 25)})
+        for r, (x, y) in CORNERS.items():
+            blk.add_text(f"# {r}", dxfattribs={"layer": "1", "insert": (x, y)})
+
+    doc = aama_doc()
+    add_piece(doc, "BOX_M", rect_chain(), texts=["Piece Name: Box", "Size: M"], extra=marks)
+    path = save(doc, tmp_path, "box.dxf")
+    stay = np.zeros((3, 2))  # the right edge moves by -10 (S) and +10 mm (L)
+    table = _table({5: stay, 6: np.array([[-9, 0], [0, 0], [9, 0]], float),
+                    7: np.array([[0, 0], [0, 0], [0, 80]], float)})
+    (tmp_path / "box.rul").write_text(rul_text_of(table))
+    pat = read_pattern(path)
+    counts = {p.size: (len(p.notches), len(p.drills)) for p in pat.pieces}
+    assert counts == {"S": (1, 1), "M": (2, 1), "L": (1, 0)}
+    big = next(p for p in pat.pieces if p.size == "L")
+    assert [(n.x, n.y) for n in big.notches] == [(110.0, 10.0)]  # moved 1 mm from (109, 10)
+    notes = {(e.piece, e.kind, e.message) for e in pat.report.entries
+             if "notch" in e.message or "drill" in e.message}
+    off = ("skipped", "1 notch(es) more than 2 mm off the cut line left out (a notch is cut into the cut "
+           "line, it cannot be cut there): 10.000 mm off at (100.0, 25.0)")
+    moved = ("warning", "1 notch(es) moved onto the cut line (up to 1.000 mm)")
+    assert notes == {("Box (S)", *off), ("Box (L)", *off), ("Box (S)", *moved), ("Box (L)", *moved), (
+        "Box (L)", "skipped", "1 drill hole(s) not on the piece left out (a hole there would be drilled into "
+        "the next piece): at (50.0, 105.0), 50.0 mm outside the cut line")}
+
+
 def rul_text_of(table: GradeRules) -> str:
     from kitcut.formats.writing.rul_write import rul_text
 

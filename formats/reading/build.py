@@ -14,12 +14,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kitcut.formats.reading.chains import Chain, Segment, chain_segments, dedupe
+from kitcut.formats.reading.mark_place import (
+    DEFAULT_NOTCH_DEPTH,
+    far_notches,
+    inside_drills,
+    place_notch,
+    report_notches,
+)
 from kitcut.formats.reading.outline import (
     Fixer,
     check_ring,
     clip_lines,
-    inward_angle,
-    nearest_on_ring,
     reflect,
     reflect_angle,
     remove_spikes,
@@ -37,10 +42,6 @@ __all__ = [
 
 #: ASTM D6673 notch layers and their kinds (layer 4 is a slit, or a V when it has a width).
 NOTCH_LAYER_KINDS = {"80": "t", "81": "castle", "82": "check", "83": "u"}
-#: Notch depth (mm) when the file gives none.
-DEFAULT_NOTCH_DEPTH = 5.0
-#: Notch points this close to the cut line (mm) are moved onto it.
-SNAP_NOTCH_MM = 2.0
 #: Gaps in a cut line up to this (mm) are closed even over the tolerance (reported): exports of
 #: many CADs leave a few tenths of a millimetre between the parts of an outline.
 GAP_CLOSE_MM = 1.0
@@ -193,45 +194,6 @@ def _line(pts, closed: bool = False) -> Line:
     return Line(dedupe(np.asarray(pts, dtype=np.float64), 0.0), closed)
 
 
-def _notch(n: RawNotch, s: float, outline: np.ndarray, reversed_angles: list, moved: list) -> Notch:
-    if n.line is not None:
-        pts = n.line * s
-        # the end on the cut line is the notch position; it cuts towards the other end
-        from shapely.geometry import LinearRing, Point
-
-        ring = LinearRing(outline)
-        d0 = ring.distance(Point(pts[0]))
-        d1 = ring.distance(Point(pts[-1]))
-        a, b = (pts[0], pts[-1]) if d0 <= d1 else (pts[-1], pts[0])
-        depth = float(np.linalg.norm(b - a))
-        angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
-        return Notch(float(a[0]), float(a[1]), angle % 360.0, n.kind, depth or DEFAULT_NOTCH_DEPTH, 0.0)
-    x, y = n.x * s, n.y * s
-    q = nearest_on_ring(outline, x, y)
-    off = math.hypot(q[0] - x, q[1] - y)
-    if 1e-3 < off <= SNAP_NOTCH_MM:
-        moved.append(off)
-        x, y = q
-    inward = inward_angle(outline, x, y)
-    angle = inward if n.angle is None else n.angle
-    if n.angle is not None and _points_out(outline, x, y, angle):  # CLO gives some pointing out
-        angle = angle + 180.0 if not _points_out(outline, x, y, angle + 180.0) else inward
-        reversed_angles.append((x, y))
-    depth = abs(n.z) * s or DEFAULT_NOTCH_DEPTH
-    width = abs(n.width) * s
-    kind = n.kind if n.kind != "slit" or width == 0 else "v"
-    return Notch(float(x), float(y), float(angle) % 360.0, kind, float(depth), float(width))
-
-
-def _points_out(outline: np.ndarray, x: float, y: float, angle: float, step: float = 0.5) -> bool:
-    """True when a notch at ``(x, y)`` cutting along ``angle`` does not enter the piece."""
-    from kitcut.formats.reading.outline import point_inside
-
-    d = np.array([math.cos(math.radians(angle)), math.sin(math.radians(angle))]) * step
-    return not point_inside(outline, np.array([x, y]) + d)
-
-
-
 def _first_line(entries, scale: float, what: str, fixer, label: str) -> Line | None:
     """The first non-empty line of ``entries`` as a straight line (the shaft of one drawn with
     arrowheads); the others are reported."""
@@ -322,13 +284,9 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
     sew = [_line(np.asarray(p) * s, c) for p, c, _ in raw.sew if len(p) >= 2]
     flips: list = []
     moved: list = []
-    notches = [_notch(n, s, outline, flips, moved) for n in raw.notches]
-    if moved:
-        fixer.report.warn(f"{len(moved)} notch(es) moved onto the cut line (up to {max(moved):.3f} mm)",
-                          piece=label)
-    if flips:
-        fixer.report.warn(f"{len(flips)} notch direction(s) pointed out of the piece; reversed (or, at a "
-                          "corner, set to the inward bisector)", piece=label)
+    far: list = []
+    notches = [place_notch(n, s, outline, flips, moved, far) for n in raw.notches]
+    notches = [n for n in notches if n is not None]
     near = max(tol, 1.0)
     notches += [n for n in slits if all(math.hypot(n.x - o.x, n.y - o.y) > near for o in notches)]
     drills = [Drill(float(x * s), float(y * s), (abs(z) * s) or None) for x, y, z, _ in raw.drills]
@@ -347,6 +305,11 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
             notches, drills, internal, sew, cutouts = _mirror_parts(
                 a, b, tol, notches, drills, internal, sew, cutouts,
                 [np.asarray(p) * s for p in raw.nm_points], fixer, label)
+    mirrored = len(far) if unfolded else 0
+    if unfolded:
+        notches = far_notches(notches, outline, far)
+    report_notches(fixer.report, label, moved, far, flips, unfolded, mirrored)
+    drills = inside_drills(drills, outline, cutouts, max(tol, 0.5), fixer.report, label)
     internal, outside, clipped = clip_lines(internal, outline, max(tol, 0.5))
     if outside:
         fixer.report.skip(f"{outside} internal line(s) drawn outside the piece (beside it, not on it); not "

@@ -1,0 +1,140 @@
+"""Where a piece's notches and drill holes may sit: notches on its cut line, drill holes inside it.
+
+A notch is a cut into the cut line: a notch point within :data:`SNAP_NOTCH_MM` of the cut line
+is moved onto it (reported with the largest move); one farther off cannot be cut where it is
+drawn (or graded to) and is left out, reported with its place and distance. So is a notch
+that ends up inside a piece unfolded from its half (one on the mirror line). A drill hole
+outside the outline, or inside a cut-out, would be drilled into the next piece or into nothing:
+it is left out and reported with its place. Nothing is kept floating off the piece silently.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from kitcut.formats.reading.outline import inward_angle, nearest_on_ring, point_inside
+from kitcut.model import Notch
+
+__all__ = ["SNAP_NOTCH_MM", "DEFAULT_NOTCH_DEPTH", "place_notch", "far_notches", "report_notches",
+           "inside_drills"]
+
+#: Notch depth (mm) when the file gives none.
+DEFAULT_NOTCH_DEPTH = 5.0
+#: Notch points this close to the cut line (mm) are moved onto it; farther ones are left out.
+SNAP_NOTCH_MM = 2.0
+#: Places listed in one remark; the rest are counted.
+SHOWN = 6
+
+
+def _ring_distance(ring: np.ndarray, x: float, y: float) -> float:
+    q = nearest_on_ring(ring, x, y)
+    return math.hypot(q[0] - x, q[1] - y)
+
+
+def place_notch(n, s: float, outline: np.ndarray, reversed_angles: list, moved: list,
+                far: list) -> Notch | None:
+    """The :class:`Notch` of the raw notch ``n`` (``s`` mm per drawing unit) on ``outline``; a
+    point within :data:`SNAP_NOTCH_MM` is moved onto it (the distance goes to ``moved``), one
+    farther off gives ``None`` (``(x, y, distance)`` goes to ``far``)."""
+    if n.line is not None:
+        pts = n.line * s
+        # the end on the cut line is the notch position; it cuts towards the other end
+        d0 = _ring_distance(outline, *pts[0])
+        d1 = _ring_distance(outline, *pts[-1])
+        a, b = (pts[0], pts[-1]) if d0 <= d1 else (pts[-1], pts[0])
+        if min(d0, d1) > SNAP_NOTCH_MM:
+            far.append((float(a[0]), float(a[1]), min(d0, d1)))
+            return None
+        depth = float(np.linalg.norm(b - a))
+        angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
+        return Notch(float(a[0]), float(a[1]), angle % 360.0, n.kind, depth or DEFAULT_NOTCH_DEPTH, 0.0)
+    x, y = n.x * s, n.y * s
+    q = nearest_on_ring(outline, x, y)
+    off = math.hypot(q[0] - x, q[1] - y)
+    if off > SNAP_NOTCH_MM:
+        far.append((float(x), float(y), off))
+        return None
+    if off > 1e-3:
+        moved.append(off)
+        x, y = q
+    inward = inward_angle(outline, x, y)
+    angle = inward if n.angle is None else n.angle
+    if n.angle is not None and _points_out(outline, x, y, angle):  # CLO gives some pointing out
+        angle = angle + 180.0 if not _points_out(outline, x, y, angle + 180.0) else inward
+        reversed_angles.append((x, y))
+    depth = abs(n.z) * s or DEFAULT_NOTCH_DEPTH
+    width = abs(n.width) * s
+    kind = n.kind if n.kind != "slit" or width == 0 else "v"
+    return Notch(float(x), float(y), float(angle) % 360.0, kind, float(depth), float(width))
+
+
+def _points_out(outline: np.ndarray, x: float, y: float, angle: float, step: float = 0.5) -> bool:
+    """True when a notch at ``(x, y)`` cutting along ``angle`` does not enter the piece."""
+    d = np.array([math.cos(math.radians(angle)), math.sin(math.radians(angle))]) * step
+    return not point_inside(outline, np.array([x, y]) + d)
+
+
+def far_notches(notches: list, outline: np.ndarray, far: list) -> list:
+    """``notches`` without those more than :data:`SNAP_NOTCH_MM` off ``outline`` (the unfolded
+    cut line: a notch on the mirror line of the half lies inside it), which go to ``far``."""
+    kept = []
+    for n in notches:
+        off = _ring_distance(outline, n.x, n.y)
+        if off > SNAP_NOTCH_MM:
+            far.append((n.x, n.y, off))
+        else:
+            kept.append(n)
+    return kept
+
+
+def _places(items: list, fmt) -> str:
+    shown = "; ".join(fmt(*it) for it in items[:SHOWN])
+    return shown + (f"; and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
+
+
+def report_notches(report, label: str, moved: list, far: list, flips: list, unfolded: bool,
+                   mirrored: int = 0) -> None:
+    """The remarks on a piece's notches: moved onto the cut line, left out, turned round. On a
+    piece unfolded from its half, ``moved`` and the first ``mirrored`` of ``far`` are notches of
+    the drawn half (each stood for two in the unfolded piece)."""
+    if moved:
+        half = "; on the drawn half, so their mirror images too" if unfolded else ""
+        report.warn(f"{len(moved)} notch(es) moved onto the cut line (up to {max(moved):.3f} mm{half})",
+                    piece=label)
+    if far:
+        both = f", {len(far) + mirrored} in the unfolded piece with their mirror images" if mirrored else ""
+        report.skip(f"{len(far)} notch(es) more than {SNAP_NOTCH_MM:g} mm off the cut line left out{both} (a "
+                    "notch is cut into the cut line, it cannot be cut there): "
+                    + _places(far, lambda x, y, d: f"{d:.3f} mm off at ({x:.1f}, {y:.1f})"), piece=label)
+    if flips:
+        report.warn(f"{len(flips)} notch direction(s) pointed out of the piece; reversed (or, at a "
+                    "corner, set to the inward bisector)", piece=label)
+
+
+def inside_drills(drills: list, outline: np.ndarray, cutouts: list, slack: float, report, label: str) -> list:
+    """``drills`` without those outside ``outline`` or inside one of ``cutouts`` by more than
+    ``slack`` mm (a hole there would be drilled into the next piece, or into nothing), which
+    are reported as left out with their places."""
+    if not drills:
+        return drills
+    from shapely.geometry import Point, Polygon
+
+    body = Polygon(outline, [np.asarray(c) for c in cutouts])
+    if not body.is_valid:
+        body = body.buffer(0)
+    kept, out = [], []
+    for d in drills:
+        p = Point(d.x, d.y)
+        off = body.distance(p)
+        if off <= slack:
+            kept.append(d)
+            continue
+        inner = Polygon(outline).contains(p)
+        out.append((d.x, d.y, off, "inside a cut-out" if inner else "outside the cut line"))
+    if out:
+        places = _places(out, lambda x, y, d, where: f"at ({x:.1f}, {y:.1f}), {d:.1f} mm {where}")
+        report.skip(f"{len(out)} drill hole(s) not on the piece left out (a hole there would be drilled into "
+                    f"the next piece): {places}", piece=label)
+    return kept
