@@ -328,6 +328,41 @@ def test_graded_notch_off_the_cut_line_and_drill_off_the_piece_are_left_out(tmp_
         "the next piece): at (50.0, 105.0), 50.0 mm outside the cut line")}
 
 
+def test_nm_marks_keep_their_line_in_every_graded_size(tmp_path):
+    """An NM ("not mirrored") mark at the end of a line graded by its own rule: the mark itself
+    follows the cut line, so in size L it ends nearer another line. Before, each size gave the
+    mark to the line nearest it there, so L mirrored the marked line and kept the other on one
+    half; now the line it marks in the sample size stays unmirrored in every size."""
+    from test_import_dxf import aama_doc, add_piece, rect_chain, save
+
+    def marks(blk):
+        blk.add_line((0, 0), (0, 50), dxfattribs={"layer": "6"})  # a fold piece: unfolded about x = 0
+        blk.add_line((20, 10), (40, 10), dxfattribs={"layer": "8"})  # graded by rule 8: up 30 mm in L
+        blk.add_line((20, 30), (40, 30), dxfattribs={"layer": "8"})  # follows the cut line
+        for x in (20, 40):
+            blk.add_text("# 8", dxfattribs={"layer": "8", "insert": (x, 10)})
+        blk.add_text("NM", dxfattribs={"layer": "8", "insert": (40, 10)})
+        for r, (x, y) in CORNERS.items():
+            blk.add_text(f"# {r}", dxfattribs={"layer": "1", "insert": (x, y)})
+
+    doc = aama_doc()
+    add_piece(doc, "BK_M", rect_chain(), texts=["Piece Name: Back", "Size: M"], extra=marks)
+    path = save(doc, tmp_path, "bk.dxf")
+    (tmp_path / "bk.rul").write_text(rul_text_of(_table({8: np.array([[0, 0], [0, 0], [0, 30]], float)})))
+    pat = read_pattern(path)
+    heights = {"S": (10, 29), "M": (10, 30), "L": (40, 31)}  # the marked line's y, the other's
+    for p in pat.pieces:
+        fold_x = p.fold_line.points[0][0]
+        drawn = sorted(round(float(ln.points[:, 1].mean()), 6) for ln in p.internal_lines
+                       if ln.points[:, 0].min() > fold_x)
+        mirrored = [round(float(ln.points[:, 1].mean()), 6) for ln in p.internal_lines
+                    if ln.points[:, 0].max() < fold_x]
+        marked, other = heights[p.size]
+        assert (p.size, drawn, mirrored) == (p.size, sorted([marked, other]), [other])
+    notes = [e.message for e in pat.report.entries if "marked NM" in e.message]
+    assert notes == ["1 internal line(s) marked NM kept on one half only"] * 3
+
+
 def rul_text_of(table: GradeRules) -> str:
     from kitcut.formats.writing.rul_write import rul_text
 

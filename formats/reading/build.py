@@ -18,6 +18,8 @@ from kitcut.formats.reading.mark_place import (
     DEFAULT_NOTCH_DEPTH,
     far_notches,
     inside_drills,
+    mirror_marks,
+    nm_lines,
     place_notch,
     report_notches,
 )
@@ -25,8 +27,6 @@ from kitcut.formats.reading.outline import (
     Fixer,
     check_ring,
     clip_lines,
-    reflect,
-    reflect_angle,
     remove_spikes,
     same_ring,
     twin_tolerance,
@@ -104,6 +104,9 @@ class RawPiece:
     notches: list = field(default_factory=list)  # RawNotch
     drills: list = field(default_factory=list)  # (x, y, z, source)
     nm_points: list = field(default_factory=list)  # (x, y) of NM ("not mirrored") marks
+    #: indices into ``internal`` of the lines marked NM, decided in the sample size and carried
+    #: through grading (``None``: decided from ``nm_points`` when the piece is built)
+    nm_lines: tuple | None = None
     repeat_lines: list = field(default_factory=list)  # (points, layer "9"/"10", source): match points
     mirrored_insert: bool = False
     inserts: tuple | None = None  # (count, mirrored) when the block is inserted more than once
@@ -280,7 +283,8 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
 
     grain = _first_line(raw.grain, s, "grain", fixer, label)
     fold = _first_line(raw.fold, s, "mirror", fixer, label)
-    internal = [_line(np.asarray(p) * s, c) for p, c, _ in raw.internal if len(p) >= 2]
+    drawn = [k for k, (p, _, _) in enumerate(raw.internal) if len(p) >= 2]
+    internal = [_line(np.asarray(raw.internal[k][0]) * s, raw.internal[k][1]) for k in drawn]
     sew = [_line(np.asarray(p) * s, c) for p, c, _ in raw.sew if len(p) >= 2]
     flips: list = []
     moved: list = []
@@ -302,9 +306,10 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
         else:
             outline = check_ring(full, fixer, piece=label, what="unfolded outline")
             unfolded = True
-            notches, drills, internal, sew, cutouts = _mirror_parts(
+            nm = set(raw.nm_lines if raw.nm_lines is not None else nm_lines(raw.internal, raw.nm_points))
+            notches, drills, internal, sew, cutouts = mirror_marks(
                 a, b, tol, notches, drills, internal, sew, cutouts,
-                [np.asarray(p) * s for p in raw.nm_points], fixer, label)
+                {i for i, k in enumerate(drawn) if k in nm}, fixer.report, label)
     mirrored = len(far) if unfolded else 0
     if unfolded:
         notches = far_notches(notches, outline, far)
@@ -382,51 +387,3 @@ def repeat_match(lines, scale: float, grain, fixer, label: str):
     fixer.report.warn(f"{kinds} reference line(s) read as a match point on the {''.join(sorted(points))} "
                       "axis (used on fabric with a repeat)", piece=label)
     return MatchPoint(x_point=points.get("x"), y_point=points.get("y"), source=f"layer {lines[0][1]}")
-
-
-def _dist_to_line(p, a, b) -> float:
-    d = (b - a) / np.linalg.norm(b - a)
-    r = np.asarray(p) - a
-    return abs(r[0] * d[1] - r[1] * d[0])
-
-
-def _mirror_parts(a, b, tol, notches, drills, internal, sew, cutouts, nm_points, fixer, label):
-    """Notches, drills, internal and sew lines and cut-outs of both halves. Features on the fold
-    line are not doubled; internal lines nearest to an ``NM`` mark are not mirrored."""
-    on = max(tol, 0.5)
-    from dataclasses import replace
-
-    out_n = list(notches)
-    for n in notches:
-        if _dist_to_line((n.x, n.y), a, b) > on:
-            (x, y), = reflect(np.array([[n.x, n.y]]), a, b)
-            out_n.append(replace(n, x=float(x), y=float(y), angle_deg=reflect_angle(n.angle_deg, a, b)))
-    out_d = list(drills)
-    for d in drills:
-        if _dist_to_line((d.x, d.y), a, b) > on:
-            (x, y), = reflect(np.array([[d.x, d.y]]), a, b)
-            out_d.append(Drill(float(x), float(y), d.diameter))
-    keep = set()
-    if nm_points and internal:
-        from shapely.geometry import LineString, Point
-
-        geoms = [LineString(ln.points) for ln in internal]
-        for p in nm_points:
-            keep.add(int(np.argmin([g.distance(Point(p)) for g in geoms])))
-    out_i = list(internal)
-    for k, ln in enumerate(internal):
-        if k in keep:
-            continue
-        if max(_dist_to_line(p, a, b) for p in ln.points) <= on:
-            continue  # lies on the fold line
-        out_i.append(Line(reflect(ln.points, a, b)[::-1], ln.closed))
-    out_s = list(sew) + [Line(reflect(ln.points, a, b)[::-1], ln.closed) for ln in sew]
-    out_c = list(cutouts)
-    for c in cutouts:
-        if min(_dist_to_line(p, a, b) for p in c) <= on:
-            fixer.report.warn("a cut-out touches the mirror line; not mirrored", piece=label)
-            continue
-        out_c.append(reflect(c, a, b))
-    if keep:
-        fixer.report.warn(f"{len(keep)} internal line(s) marked NM kept on one half only", piece=label)
-    return out_n, out_d, out_i, out_s, out_c

@@ -14,11 +14,11 @@ import math
 
 import numpy as np
 
-from kitcut.formats.reading.outline import inward_angle, nearest_on_ring, point_inside
-from kitcut.model import Notch
+from kitcut.formats.reading.outline import inward_angle, nearest_on_ring, point_inside, reflect, reflect_angle
+from kitcut.model import Drill, Line, Notch
 
 __all__ = ["SNAP_NOTCH_MM", "DEFAULT_NOTCH_DEPTH", "place_notch", "far_notches", "report_notches",
-           "inside_drills"]
+           "inside_drills", "nm_lines", "mirror_marks"]
 
 #: Notch depth (mm) when the file gives none.
 DEFAULT_NOTCH_DEPTH = 5.0
@@ -138,3 +138,59 @@ def inside_drills(drills: list, outline: np.ndarray, cutouts: list, slack: float
         report.skip(f"{len(out)} drill hole(s) not on the piece left out (a hole there would be drilled into "
                     f"the next piece): {places}", piece=label)
     return kept
+
+
+def nm_lines(internal: list, nm_points: list) -> tuple[int, ...]:
+    """Indices into ``internal`` (``(points, closed, source)``) of the lines ``NM`` ("not
+    mirrored") marks belong to: for each mark the nearest line of two points or more. Decided
+    in the sample size, where the marks are drawn on their lines, and kept for graded sizes
+    (a mark graded on its own can end up nearer another line)."""
+    from shapely.geometry import LineString, Point
+
+    idx = [k for k, (p, _, _) in enumerate(internal) if len(p) >= 2]
+    if not idx or not nm_points:
+        return ()
+    geoms = [LineString(np.asarray(internal[k][0], dtype=np.float64)) for k in idx]
+    return tuple(sorted({idx[int(np.argmin([g.distance(Point(p)) for g in geoms]))] for p in nm_points}))
+
+
+def _dist_to_line(p, a, b) -> float:
+    d = (b - a) / np.linalg.norm(b - a)
+    r = np.asarray(p) - a
+    return abs(r[0] * d[1] - r[1] * d[0])
+
+
+def mirror_marks(a, b, tol: float, notches, drills, internal, sew, cutouts, keep: set, report, label: str):
+    """Notches, drills, internal and sew lines and cut-outs of both halves of a piece unfolded
+    about the line ``a``-``b``. Features on it are not doubled; the internal lines whose indices
+    are in ``keep`` (marked ``NM``, see :func:`nm_lines`) are not mirrored."""
+    on = max(tol, 0.5)
+    from dataclasses import replace
+
+    out_n = list(notches)
+    for n in notches:
+        if _dist_to_line((n.x, n.y), a, b) > on:
+            (x, y), = reflect(np.array([[n.x, n.y]]), a, b)
+            out_n.append(replace(n, x=float(x), y=float(y), angle_deg=reflect_angle(n.angle_deg, a, b)))
+    out_d = list(drills)
+    for d in drills:
+        if _dist_to_line((d.x, d.y), a, b) > on:
+            (x, y), = reflect(np.array([[d.x, d.y]]), a, b)
+            out_d.append(Drill(float(x), float(y), d.diameter))
+    out_i = list(internal)
+    for k, ln in enumerate(internal):
+        if k in keep:
+            continue
+        if max(_dist_to_line(p, a, b) for p in ln.points) <= on:
+            continue  # lies on the fold line
+        out_i.append(Line(reflect(ln.points, a, b)[::-1], ln.closed))
+    out_s = list(sew) + [Line(reflect(ln.points, a, b)[::-1], ln.closed) for ln in sew]
+    out_c = list(cutouts)
+    for c in cutouts:
+        if min(_dist_to_line(p, a, b) for p in c) <= on:
+            report.warn("a cut-out touches the mirror line; not mirrored", piece=label)
+            continue
+        out_c.append(reflect(c, a, b))
+    if keep:
+        report.warn(f"{len(keep)} internal line(s) marked NM kept on one half only", piece=label)
+    return out_n, out_d, out_i, out_s, out_c
