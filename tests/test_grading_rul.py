@@ -207,6 +207,28 @@ def test_read_rul_file_errors(tmp_path):
     assert read_rul(tmp_path / "cp.rul").table == "Puño"
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_table_with_its_mark_is_read(tmp_path, codec):
+    """Notepad's "Unicode" (UTF-16 with a byte-order mark): before, its NUL bytes made it "not a
+    grade rule table (a binary file)"; now it reads as the same table (as UTF-16 order files and
+    DXFs do). A file that has the mark but is no UTF-16 text is a clear error."""
+    bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[codec]
+    (tmp_path / "u.rul").write_bytes(bom + ACCUMARK.replace("MISSY", "Puño").encode(codec))
+    table = read_rul(tmp_path / "u.rul")
+    assert table.table == "Puño" and table.sizes == ("XS", "S", "M", "L", "XL")
+    np.testing.assert_allclose(table.deltas[1], WANT_1)
+    shutil.copy(SAMPLES / "tee-base.dxf", tmp_path / "tee.dxf")
+    text = (SAMPLES / "tee-base.rul").read_text()
+    (tmp_path / "tee.rul").write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    code, out, err = nest("info", str(tmp_path / "tee.dxf"), "--json")
+    assert code == 0, err
+    assert '"graded_sizes": ["S", "L"]' in out
+    (tmp_path / "odd.rul").write_bytes(b"\xff\xfeU\x00N\x00I")
+    with pytest.raises(GradeRuleError, match=r"odd\.rul: starts with a UTF-16 byte-order mark but is not "
+                                             r"UTF-16 text \(byte 6\): save it as UTF-8 or UTF-16"):
+        read_rul(tmp_path / "odd.rul")
+
+
 @pytest.mark.parametrize("units,decimals", [("mm", 4), ("in", 5)])
 def test_writer_reads_back_and_is_deterministic(tmp_path, units, decimals):
     t = parse_rul(ACCUMARK)

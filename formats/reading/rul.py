@@ -403,7 +403,8 @@ def _expand(pairs: np.ndarray, given: list[str], sizes: list[str], sample: str, 
 
 
 def read_rul(path, *, sample: str | None = None, units: str | None = None) -> GradeRules:
-    """Read a ``.RUL`` file (UTF-8, else cp1252); see :func:`parse_rul`."""
+    """Read a ``.RUL`` file (UTF-8, UTF-16 with its byte-order mark as Notepad saves "Unicode",
+    else cp1252); see :func:`parse_rul`."""
     file = os.fspath(path)
     try:
         data = Path(path).read_bytes()
@@ -411,6 +412,15 @@ def read_rul(path, *, sample: str | None = None, units: str | None = None) -> Gr
         raise GradeRuleError("grade rule file not found", file=file) from None
     except OSError as exc:
         raise GradeRuleError(f"cannot read the grade rule file: {exc.strerror or exc}", file=file) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise GradeRuleError(f"starts with a UTF-16 byte-order mark but is not UTF-16 text (byte "
+                                 f"{exc.start}): save it as UTF-8 or UTF-16", file=file) from None
+        if "\x00" in text:
+            raise GradeRuleError("not a grade rule table (a binary file)", file=file)
+        return parse_rul(text, file=file, sample=sample, units=units)
     if b"\x00" in data[:4096]:
         raise GradeRuleError("not a grade rule table (a binary file)", file=file)
     try:
