@@ -161,6 +161,10 @@ BAD = {
     "no units": ("SIZE LIST: S M\nSAMPLE SIZE: M\nRULE: DELTA 1 0,0 0,0\n", "no UNITS"),
     "break not a size": ("UNITS: MM\nSIZE LIST: S M L\nBREAK SIZES: S XL\nSAMPLE SIZE: M\n",
                          "break size 'XL' is not in the SIZE LIST"),
+    "overflow": ("UNITS: METRIC\nSIZE LIST: S M L\nSAMPLE SIZE: M\nRULE: DELTA 1 0,0 0,0 0,0\nRULE: DELTA 2\n"
+                 " -3.0,  1e400  0,0\n 3,20\n",
+                 "rule 2 line 6: '1e400' is too large: it overflows to infinity (a grade offset is a few "
+                 "inches or millimetres)"),
     "garbage line": ("UNITS: MM\nSIZE LIST: S M\nSAMPLE SIZE: M\nthis is not a table\n",
                      "line 4: cannot read 'this is not a table'"),
 }
@@ -193,6 +197,21 @@ def test_broken_table_through_the_cli_exits_2(tmp_path):
     assert code == 2 and "--rules and --no-rules" in err
     code, out, err = nest("info", str(tmp_path / "tee.dxf"), "--rules", str(tmp_path / "none.rul"))
     assert code == 2 and "none.rul: grade rule file not found" in err
+
+
+def test_overflowing_rule_value_is_named_not_graded(tmp_path):
+    """``1e400`` overflows a float: before, it was taken as infinity, numpy printed RuntimeWarnings
+    and the error blamed the piece's cut line ("not a usable number"); now it is one error line
+    naming the .rul file, the rule and the line, as a NaN is."""
+    shutil.copy(SAMPLES / "tee-base.dxf", tmp_path / "tee.dxf")
+    lines = (SAMPLES / "tee-base.rul").read_text().splitlines()
+    at = lines.index("RULE: DELTA 2") + 1
+    lines[at] = lines[at].replace("-20.0000", "1e400", 1)
+    (tmp_path / "inf.rul").write_text("\n".join(lines) + "\n")
+    code, out, err = nest("info", str(tmp_path / "tee.dxf"), "--rules", str(tmp_path / "inf.rul"))
+    assert (code, out) == (2, "")
+    assert err == (f"nest: error: {tmp_path / 'inf.rul'}: rule 2 line {at + 1}: '1e400' is too large: it "
+                   "overflows to infinity (a grade offset is a few inches or millimetres)\n")
 
 
 def test_read_rul_file_errors(tmp_path):

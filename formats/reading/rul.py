@@ -66,6 +66,7 @@ the table, no rules at all.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -165,7 +166,11 @@ class _Parser:
             if not _NUMBER.match(tok):
                 raise self.fail(f"{tok!r} is not a number (pairs are written dx, dy with a decimal point)",
                                 line, rule)
-            out.append(float(tok))
+            value = float(tok)
+            if not math.isfinite(value):
+                raise self.fail(f"{tok!r} is too large: it overflows to infinity (a grade offset is a few "
+                                "inches or millimetres)", line, rule)
+            out.append(value)
         return out
 
 
