@@ -290,6 +290,79 @@ def test_label_forms_insert_transform_and_stray_labels(tmp_path):
         assert len(stray) == 1 and "1 TEXT on layer 2" in stray[0].message
 
 
+def test_graded_notch_off_the_cut_line_and_drill_off_the_piece_are_left_out(tmp_path):
+    """A notch whose own rule does not follow the cut line ends 10 mm inside the graded pieces, and
+    a drill hole's rule takes it 50 mm beyond the top of size L: before, both were kept there with
+    no remark (the drill would have been drilled into the next piece); now they are left out of
+    those sizes and reported per piece, size and place. A notch 1 mm off is moved as before."""
+    from test_import_dxf import aama_doc, add_piece, rect_chain, save
+
+    def marks(blk):
+        for x, y, rule in ((100, 25, 5), (100, 10, 6)):
+            blk.add_point((x, y, -5.0), dxfattribs={"layer": "4"})
+            blk.add_text(f"# {rule}", dxfattribs={"layer": "4", "insert": (x, y)})
+        blk.add_point((50, 25, 0.0), dxfattribs={"layer": "13"})
+        blk.add_text("# 7", dxfattribs={"layer": "13", "insert": (50, 25)})
+        for r, (x, y) in CORNERS.items():
+            blk.add_text(f"# {r}", dxfattribs={"layer": "1", "insert": (x, y)})
+
+    doc = aama_doc()
+    add_piece(doc, "BOX_M", rect_chain(), texts=["Piece Name: Box", "Size: M"], extra=marks)
+    path = save(doc, tmp_path, "box.dxf")
+    stay = np.zeros((3, 2))  # the right edge moves by -10 (S) and +10 mm (L)
+    table = _table({5: stay, 6: np.array([[-9, 0], [0, 0], [9, 0]], float),
+                    7: np.array([[0, 0], [0, 0], [0, 80]], float)})
+    (tmp_path / "box.rul").write_text(rul_text_of(table))
+    pat = read_pattern(path)
+    counts = {p.size: (len(p.notches), len(p.drills)) for p in pat.pieces}
+    assert counts == {"S": (1, 1), "M": (2, 1), "L": (1, 0)}
+    big = next(p for p in pat.pieces if p.size == "L")
+    assert [(n.x, n.y) for n in big.notches] == [(110.0, 10.0)]  # moved 1 mm from (109, 10)
+    notes = {(e.piece, e.kind, e.message) for e in pat.report.entries
+             if "notch" in e.message or "drill" in e.message}
+    off = ("skipped", "1 notch(es) more than 2 mm off the cut line left out (a notch is cut into the cut "
+           "line, it cannot be cut there): 10.000 mm off at (100.0, 25.0)")
+    moved = ("warning", "1 notch(es) moved onto the cut line (up to 1.000 mm)")
+    assert notes == {("Box (S)", *off), ("Box (L)", *off), ("Box (S)", *moved), ("Box (L)", *moved), (
+        "Box (L)", "skipped", "1 drill hole(s) not on the piece left out (a hole there would be drilled into "
+        "the next piece): at (50.0, 105.0), 50.0 mm outside the cut line")}
+
+
+def test_nm_marks_keep_their_line_in_every_graded_size(tmp_path):
+    """An NM ("not mirrored") mark at the end of a line graded by its own rule: the mark itself
+    follows the cut line, so in size L it ends nearer another line. Before, each size gave the
+    mark to the line nearest it there, so L mirrored the marked line and kept the other on one
+    half; now the line it marks in the sample size stays unmirrored in every size."""
+    from test_import_dxf import aama_doc, add_piece, rect_chain, save
+
+    def marks(blk):
+        blk.add_line((0, 0), (0, 50), dxfattribs={"layer": "6"})  # a fold piece: unfolded about x = 0
+        blk.add_line((20, 10), (40, 10), dxfattribs={"layer": "8"})  # graded by rule 8: up 30 mm in L
+        blk.add_line((20, 30), (40, 30), dxfattribs={"layer": "8"})  # follows the cut line
+        for x in (20, 40):
+            blk.add_text("# 8", dxfattribs={"layer": "8", "insert": (x, 10)})
+        blk.add_text("NM", dxfattribs={"layer": "8", "insert": (40, 10)})
+        for r, (x, y) in CORNERS.items():
+            blk.add_text(f"# {r}", dxfattribs={"layer": "1", "insert": (x, y)})
+
+    doc = aama_doc()
+    add_piece(doc, "BK_M", rect_chain(), texts=["Piece Name: Back", "Size: M"], extra=marks)
+    path = save(doc, tmp_path, "bk.dxf")
+    (tmp_path / "bk.rul").write_text(rul_text_of(_table({8: np.array([[0, 0], [0, 0], [0, 30]], float)})))
+    pat = read_pattern(path)
+    heights = {"S": (10, 29), "M": (10, 30), "L": (40, 31)}  # the marked line's y, the other's
+    for p in pat.pieces:
+        fold_x = p.fold_line.points[0][0]
+        drawn = sorted(round(float(ln.points[:, 1].mean()), 6) for ln in p.internal_lines
+                       if ln.points[:, 0].min() > fold_x)
+        mirrored = [round(float(ln.points[:, 1].mean()), 6) for ln in p.internal_lines
+                    if ln.points[:, 0].max() < fold_x]
+        marked, other = heights[p.size]
+        assert (p.size, drawn, mirrored) == (p.size, sorted([marked, other]), [other])
+    notes = [e.message for e in pat.report.entries if "marked NM" in e.message]
+    assert notes == ["1 internal line(s) marked NM kept on one half only"] * 3
+
+
 def rul_text_of(table: GradeRules) -> str:
     from kitcut.formats.writing.rul_write import rul_text
 

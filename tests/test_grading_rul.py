@@ -161,6 +161,10 @@ BAD = {
     "no units": ("SIZE LIST: S M\nSAMPLE SIZE: M\nRULE: DELTA 1 0,0 0,0\n", "no UNITS"),
     "break not a size": ("UNITS: MM\nSIZE LIST: S M L\nBREAK SIZES: S XL\nSAMPLE SIZE: M\n",
                          "break size 'XL' is not in the SIZE LIST"),
+    "overflow": ("UNITS: METRIC\nSIZE LIST: S M L\nSAMPLE SIZE: M\nRULE: DELTA 1 0,0 0,0 0,0\nRULE: DELTA 2\n"
+                 " -3.0,  1e400  0,0\n 3,20\n",
+                 "rule 2 line 6: '1e400' is too large: it overflows to infinity (a grade offset is a few "
+                 "inches or millimetres)"),
     "garbage line": ("UNITS: MM\nSIZE LIST: S M\nSAMPLE SIZE: M\nthis is not a table\n",
                      "line 4: cannot read 'this is not a table'"),
 }
@@ -195,6 +199,21 @@ def test_broken_table_through_the_cli_exits_2(tmp_path):
     assert code == 2 and "none.rul: grade rule file not found" in err
 
 
+def test_overflowing_rule_value_is_named_not_graded(tmp_path):
+    """``1e400`` overflows a float: before, it was taken as infinity, numpy printed RuntimeWarnings
+    and the error blamed the piece's cut line ("not a usable number"); now it is one error line
+    naming the .rul file, the rule and the line, as a NaN is."""
+    shutil.copy(SAMPLES / "tee-base.dxf", tmp_path / "tee.dxf")
+    lines = (SAMPLES / "tee-base.rul").read_text().splitlines()
+    at = lines.index("RULE: DELTA 2") + 1
+    lines[at] = lines[at].replace("-20.0000", "1e400", 1)
+    (tmp_path / "inf.rul").write_text("\n".join(lines) + "\n")
+    code, out, err = nest("info", str(tmp_path / "tee.dxf"), "--rules", str(tmp_path / "inf.rul"))
+    assert (code, out) == (2, "")
+    assert err == (f"nest: error: {tmp_path / 'inf.rul'}: rule 2 line {at + 1}: '1e400' is too large: it "
+                   "overflows to infinity (a grade offset is a few inches or millimetres)\n")
+
+
 def test_read_rul_file_errors(tmp_path):
     with pytest.raises(GradeRuleError, match="grade rule file not found"):
         read_rul(tmp_path / "none.rul")
@@ -205,6 +224,28 @@ def test_read_rul_file_errors(tmp_path):
                                       b"SAMPLE SIZE: M\n"
                                       b"RULE: DELTA 1 1,0 0,0\n")
     assert read_rul(tmp_path / "cp.rul").table == "Puño"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_table_with_its_mark_is_read(tmp_path, codec):
+    """Notepad's "Unicode" (UTF-16 with a byte-order mark): before, its NUL bytes made it "not a
+    grade rule table (a binary file)"; now it reads as the same table (as UTF-16 order files and
+    DXFs do). A file that has the mark but is no UTF-16 text is a clear error."""
+    bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[codec]
+    (tmp_path / "u.rul").write_bytes(bom + ACCUMARK.replace("MISSY", "Puño").encode(codec))
+    table = read_rul(tmp_path / "u.rul")
+    assert table.table == "Puño" and table.sizes == ("XS", "S", "M", "L", "XL")
+    np.testing.assert_allclose(table.deltas[1], WANT_1)
+    shutil.copy(SAMPLES / "tee-base.dxf", tmp_path / "tee.dxf")
+    text = (SAMPLES / "tee-base.rul").read_text()
+    (tmp_path / "tee.rul").write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    code, out, err = nest("info", str(tmp_path / "tee.dxf"), "--json")
+    assert code == 0, err
+    assert '"graded_sizes": ["S", "L"]' in out
+    (tmp_path / "odd.rul").write_bytes(b"\xff\xfeU\x00N\x00I")
+    with pytest.raises(GradeRuleError, match=r"odd\.rul: starts with a UTF-16 byte-order mark but is not "
+                                             r"UTF-16 text \(byte 6\): save it as UTF-8 or UTF-16"):
+        read_rul(tmp_path / "odd.rul")
 
 
 @pytest.mark.parametrize("units,decimals", [("mm", 4), ("in", 5)])

@@ -217,6 +217,42 @@ def test_fold_piece_is_unfolded_with_its_features(tmp_path):
     assert len(h.notches) == 2 and len(h.drills) == 1
 
 
+def test_notches_off_the_cut_line_and_drills_off_the_piece_are_left_out(tmp_path):
+    """A notch drawn 9 mm inside the cut line, one on the mirror line (inside the unfolded piece), a
+    drill hole beside the piece and one in a cut-out: before, all were kept where drawn with no
+    remark (the notch floated inside the piece, the drills would have been drilled into the next
+    piece); now they are left out and reported with their places. A notch 1 mm off is moved."""
+    def extra(blk):
+        blk.add_line((0, 0), (0, 50), dxfattribs={"layer": "6"})
+        for x, y in ((100, 25), (91, 40), (99, 10), (0, 20)):
+            blk.add_point((x, y, -5.0), dxfattribs={"layer": "4"})
+        blk.add_polyline2d([(40, 20), (60, 20), (60, 30), (40, 30)], close=True, dxfattribs={"layer": "11"})
+        for x, y in ((20, 10), (150, 25), (50, 25)):
+            blk.add_point((x, y, 0.0), dxfattribs={"layer": "13"})
+
+    doc = aama_doc()
+    add_piece(doc, "BK_M", rect_chain(stub=False), texts=["Piece Name: Back", "Size: M"], extra=extra)
+    pat = both(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.unfolded
+    assert sorted((round(n.x, 6), round(n.y, 6)) for n in p.notches) == [(-100, 10), (-100, 25), (100, 10),
+                                                                          (100, 25)]
+    assert sorted((d.x, d.y) for d in p.drills) == [(-20, 10), (20, 10)]
+    notes = {(e.kind, e.message) for e in pat.report.entries if e.piece == "Back (M)"}
+    assert ("warning", "1 notch(es) moved onto the cut line (up to 1.000 mm; on the drawn half, so their "
+            "mirror images too)") in notes
+    assert ("skipped", "2 notch(es) more than 2 mm off the cut line left out, 3 in the unfolded piece with "
+            "their mirror images (a notch is cut into the cut line, it cannot be cut there): 9.000 mm off at "
+            "(91.0, 40.0); 20.000 mm off at (0.0, 20.0)") in notes
+    assert ("skipped", "4 drill hole(s) not on the piece left out (a hole there would be drilled into the "
+            "next piece): at (150.0, 25.0), 50.0 mm outside the cut line; at (50.0, 25.0), 5.0 mm inside a "
+            "cut-out; at (-150.0, 25.0), 50.0 mm outside the cut line; at (-50.0, 25.0), 5.0 mm inside a "
+            "cut-out") in notes
+    # kept as a half: the notch on the mirror line is on its cut line
+    (h,) = read_pattern(save(doc, tmp_path), unfold=False).pieces
+    assert sorted((round(n.x, 6), round(n.y, 6)) for n in h.notches) == [(0, 20), (100, 10), (100, 25)]
+
+
 def test_mirror_line_off_the_outline_keeps_the_half(tmp_path):
     doc = aama_doc()
     add_piece(doc, "BK_M", [RECT], closed=True, texts=["Piece Name: Back"],

@@ -14,14 +14,19 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kitcut.formats.reading.chains import Chain, Segment, chain_segments, dedupe
+from kitcut.formats.reading.mark_place import (
+    DEFAULT_NOTCH_DEPTH,
+    far_notches,
+    inside_drills,
+    mirror_marks,
+    nm_lines,
+    place_notch,
+    report_notches,
+)
 from kitcut.formats.reading.outline import (
     Fixer,
     check_ring,
     clip_lines,
-    inward_angle,
-    nearest_on_ring,
-    reflect,
-    reflect_angle,
     remove_spikes,
     same_ring,
     twin_tolerance,
@@ -37,10 +42,6 @@ __all__ = [
 
 #: ASTM D6673 notch layers and their kinds (layer 4 is a slit, or a V when it has a width).
 NOTCH_LAYER_KINDS = {"80": "t", "81": "castle", "82": "check", "83": "u"}
-#: Notch depth (mm) when the file gives none.
-DEFAULT_NOTCH_DEPTH = 5.0
-#: Notch points this close to the cut line (mm) are moved onto it.
-SNAP_NOTCH_MM = 2.0
 #: Gaps in a cut line up to this (mm) are closed even over the tolerance (reported): exports of
 #: many CADs leave a few tenths of a millimetre between the parts of an outline.
 GAP_CLOSE_MM = 1.0
@@ -103,6 +104,9 @@ class RawPiece:
     notches: list = field(default_factory=list)  # RawNotch
     drills: list = field(default_factory=list)  # (x, y, z, source)
     nm_points: list = field(default_factory=list)  # (x, y) of NM ("not mirrored") marks
+    #: indices into ``internal`` of the lines marked NM, decided in the sample size and carried
+    #: through grading (``None``: decided from ``nm_points`` when the piece is built)
+    nm_lines: tuple | None = None
     repeat_lines: list = field(default_factory=list)  # (points, layer "9"/"10", source): match points
     mirrored_insert: bool = False
     inserts: tuple | None = None  # (count, mirrored) when the block is inserted more than once
@@ -193,45 +197,6 @@ def _line(pts, closed: bool = False) -> Line:
     return Line(dedupe(np.asarray(pts, dtype=np.float64), 0.0), closed)
 
 
-def _notch(n: RawNotch, s: float, outline: np.ndarray, reversed_angles: list, moved: list) -> Notch:
-    if n.line is not None:
-        pts = n.line * s
-        # the end on the cut line is the notch position; it cuts towards the other end
-        from shapely.geometry import LinearRing, Point
-
-        ring = LinearRing(outline)
-        d0 = ring.distance(Point(pts[0]))
-        d1 = ring.distance(Point(pts[-1]))
-        a, b = (pts[0], pts[-1]) if d0 <= d1 else (pts[-1], pts[0])
-        depth = float(np.linalg.norm(b - a))
-        angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
-        return Notch(float(a[0]), float(a[1]), angle % 360.0, n.kind, depth or DEFAULT_NOTCH_DEPTH, 0.0)
-    x, y = n.x * s, n.y * s
-    q = nearest_on_ring(outline, x, y)
-    off = math.hypot(q[0] - x, q[1] - y)
-    if 1e-3 < off <= SNAP_NOTCH_MM:
-        moved.append(off)
-        x, y = q
-    inward = inward_angle(outline, x, y)
-    angle = inward if n.angle is None else n.angle
-    if n.angle is not None and _points_out(outline, x, y, angle):  # CLO gives some pointing out
-        angle = angle + 180.0 if not _points_out(outline, x, y, angle + 180.0) else inward
-        reversed_angles.append((x, y))
-    depth = abs(n.z) * s or DEFAULT_NOTCH_DEPTH
-    width = abs(n.width) * s
-    kind = n.kind if n.kind != "slit" or width == 0 else "v"
-    return Notch(float(x), float(y), float(angle) % 360.0, kind, float(depth), float(width))
-
-
-def _points_out(outline: np.ndarray, x: float, y: float, angle: float, step: float = 0.5) -> bool:
-    """True when a notch at ``(x, y)`` cutting along ``angle`` does not enter the piece."""
-    from kitcut.formats.reading.outline import point_inside
-
-    d = np.array([math.cos(math.radians(angle)), math.sin(math.radians(angle))]) * step
-    return not point_inside(outline, np.array([x, y]) + d)
-
-
-
 def _first_line(entries, scale: float, what: str, fixer, label: str) -> Line | None:
     """The first non-empty line of ``entries`` as a straight line (the shaft of one drawn with
     arrowheads); the others are reported."""
@@ -318,17 +283,14 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
 
     grain = _first_line(raw.grain, s, "grain", fixer, label)
     fold = _first_line(raw.fold, s, "mirror", fixer, label)
-    internal = [_line(np.asarray(p) * s, c) for p, c, _ in raw.internal if len(p) >= 2]
+    drawn = [k for k, (p, _, _) in enumerate(raw.internal) if len(p) >= 2]
+    internal = [_line(np.asarray(raw.internal[k][0]) * s, raw.internal[k][1]) for k in drawn]
     sew = [_line(np.asarray(p) * s, c) for p, c, _ in raw.sew if len(p) >= 2]
     flips: list = []
     moved: list = []
-    notches = [_notch(n, s, outline, flips, moved) for n in raw.notches]
-    if moved:
-        fixer.report.warn(f"{len(moved)} notch(es) moved onto the cut line (up to {max(moved):.3f} mm)",
-                          piece=label)
-    if flips:
-        fixer.report.warn(f"{len(flips)} notch direction(s) pointed out of the piece; reversed (or, at a "
-                          "corner, set to the inward bisector)", piece=label)
+    far: list = []
+    notches = [place_notch(n, s, outline, flips, moved, far) for n in raw.notches]
+    notches = [n for n in notches if n is not None]
     near = max(tol, 1.0)
     notches += [n for n in slits if all(math.hypot(n.x - o.x, n.y - o.y) > near for o in notches)]
     drills = [Drill(float(x * s), float(y * s), (abs(z) * s) or None) for x, y, z, _ in raw.drills]
@@ -344,9 +306,15 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
         else:
             outline = check_ring(full, fixer, piece=label, what="unfolded outline")
             unfolded = True
-            notches, drills, internal, sew, cutouts = _mirror_parts(
+            nm = set(raw.nm_lines if raw.nm_lines is not None else nm_lines(raw.internal, raw.nm_points))
+            notches, drills, internal, sew, cutouts = mirror_marks(
                 a, b, tol, notches, drills, internal, sew, cutouts,
-                [np.asarray(p) * s for p in raw.nm_points], fixer, label)
+                {i for i, k in enumerate(drawn) if k in nm}, fixer.report, label)
+    mirrored = len(far) if unfolded else 0
+    if unfolded:
+        notches = far_notches(notches, outline, far)
+    report_notches(fixer.report, label, moved, far, flips, unfolded, mirrored)
+    drills = inside_drills(drills, outline, cutouts, max(tol, 0.5), fixer.report, label)
     internal, outside, clipped = clip_lines(internal, outline, max(tol, 0.5))
     if outside:
         fixer.report.skip(f"{outside} internal line(s) drawn outside the piece (beside it, not on it); not "
@@ -419,51 +387,3 @@ def repeat_match(lines, scale: float, grain, fixer, label: str):
     fixer.report.warn(f"{kinds} reference line(s) read as a match point on the {''.join(sorted(points))} "
                       "axis (used on fabric with a repeat)", piece=label)
     return MatchPoint(x_point=points.get("x"), y_point=points.get("y"), source=f"layer {lines[0][1]}")
-
-
-def _dist_to_line(p, a, b) -> float:
-    d = (b - a) / np.linalg.norm(b - a)
-    r = np.asarray(p) - a
-    return abs(r[0] * d[1] - r[1] * d[0])
-
-
-def _mirror_parts(a, b, tol, notches, drills, internal, sew, cutouts, nm_points, fixer, label):
-    """Notches, drills, internal and sew lines and cut-outs of both halves. Features on the fold
-    line are not doubled; internal lines nearest to an ``NM`` mark are not mirrored."""
-    on = max(tol, 0.5)
-    from dataclasses import replace
-
-    out_n = list(notches)
-    for n in notches:
-        if _dist_to_line((n.x, n.y), a, b) > on:
-            (x, y), = reflect(np.array([[n.x, n.y]]), a, b)
-            out_n.append(replace(n, x=float(x), y=float(y), angle_deg=reflect_angle(n.angle_deg, a, b)))
-    out_d = list(drills)
-    for d in drills:
-        if _dist_to_line((d.x, d.y), a, b) > on:
-            (x, y), = reflect(np.array([[d.x, d.y]]), a, b)
-            out_d.append(Drill(float(x), float(y), d.diameter))
-    keep = set()
-    if nm_points and internal:
-        from shapely.geometry import LineString, Point
-
-        geoms = [LineString(ln.points) for ln in internal]
-        for p in nm_points:
-            keep.add(int(np.argmin([g.distance(Point(p)) for g in geoms])))
-    out_i = list(internal)
-    for k, ln in enumerate(internal):
-        if k in keep:
-            continue
-        if max(_dist_to_line(p, a, b) for p in ln.points) <= on:
-            continue  # lies on the fold line
-        out_i.append(Line(reflect(ln.points, a, b)[::-1], ln.closed))
-    out_s = list(sew) + [Line(reflect(ln.points, a, b)[::-1], ln.closed) for ln in sew]
-    out_c = list(cutouts)
-    for c in cutouts:
-        if min(_dist_to_line(p, a, b) for p in c) <= on:
-            fixer.report.warn("a cut-out touches the mirror line; not mirrored", piece=label)
-            continue
-        out_c.append(reflect(c, a, b))
-    if keep:
-        fixer.report.warn(f"{len(keep)} internal line(s) marked NM kept on one half only", piece=label)
-    return out_n, out_d, out_i, out_s, out_c

@@ -18,7 +18,9 @@ goes through the same chaining, checks, repairs and unfolding as a drawn one:
   there, a point inside the piece the mean value coordinates interpolation of the cut line's
   vertex offsets (Floater 2003: smooth, exact for any affine grade such as a plain scaling);
 - **notches and drills** use their own rule when labelled, else follow the cut line likewise;
-- **fold (mirror-line) pieces** are graded as the half that is drawn and unfolded afterwards.
+- **fold (mirror-line) pieces** are graded as the half that is drawn and unfolded afterwards;
+  the internal lines kept on one half (``NM`` marks) are those the marks sit on in the sample
+  size, in every size.
 
 ``plan_grading`` prepares a piece once (weights of every point over the rules it uses);
 ``grade_raw`` then makes any size with one matrix product.
@@ -34,6 +36,7 @@ import numpy as np
 from kitcut.errors import GradeRuleError
 from kitcut.formats.reading.build import RawNotch, RawPiece
 from kitcut.formats.reading.chains import Segment, chain_segments
+from kitcut.formats.reading.mark_place import nm_lines
 from kitcut.formats.reading.rul import GradeRules
 
 __all__ = ["GradePlan", "plan_grading", "grade_raw", "rule_offsets", "arc_weights", "mean_value_weights",
@@ -344,6 +347,8 @@ def grade_raw(raw: RawPiece, plan: GradePlan, D: np.ndarray, size: str) -> RawPi
         (x, y), = move([(d[0], d[1])], W.reshape(1, -1))
         drills.append((float(x), float(y), *d[2:]))
     nm = [tuple(map(float, q)) for q in move(raw.nm_points, plan.nm_points)] if raw.nm_points else []
+    # the lines the NM marks belong to, as drawn in the sample size (the marks move on their own)
+    nm_at = raw.nm_lines if raw.nm_lines is not None else nm_lines(raw.internal, raw.nm_points)
     texts = dict(raw.texts)
     texts["size"] = size
     return replace(
@@ -351,5 +356,5 @@ def grade_raw(raw: RawPiece, plan: GradePlan, D: np.ndarray, size: str) -> RawPi
         boundary=lines(raw.boundary, plan.boundary), internal=lines(raw.internal, plan.internal),
         cutouts=lines(raw.cutouts, plan.cutouts), sew=lines(raw.sew, plan.sew),
         fold=lines(raw.fold, plan.fold), grain=lines(raw.grain, plan.grain), notches=notches,
-        drills=drills, nm_points=nm, marks=[], graded=True,
+        drills=drills, nm_points=nm, nm_lines=nm_at, marks=[], graded=True,
     )

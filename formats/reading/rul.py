@@ -66,6 +66,7 @@ the table, no rules at all.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -165,7 +166,11 @@ class _Parser:
             if not _NUMBER.match(tok):
                 raise self.fail(f"{tok!r} is not a number (pairs are written dx, dy with a decimal point)",
                                 line, rule)
-            out.append(float(tok))
+            value = float(tok)
+            if not math.isfinite(value):
+                raise self.fail(f"{tok!r} is too large: it overflows to infinity (a grade offset is a few "
+                                "inches or millimetres)", line, rule)
+            out.append(value)
         return out
 
 
@@ -403,7 +408,8 @@ def _expand(pairs: np.ndarray, given: list[str], sizes: list[str], sample: str, 
 
 
 def read_rul(path, *, sample: str | None = None, units: str | None = None) -> GradeRules:
-    """Read a ``.RUL`` file (UTF-8, else cp1252); see :func:`parse_rul`."""
+    """Read a ``.RUL`` file (UTF-8, UTF-16 with its byte-order mark as Notepad saves "Unicode",
+    else cp1252); see :func:`parse_rul`."""
     file = os.fspath(path)
     try:
         data = Path(path).read_bytes()
@@ -411,6 +417,15 @@ def read_rul(path, *, sample: str | None = None, units: str | None = None) -> Gr
         raise GradeRuleError("grade rule file not found", file=file) from None
     except OSError as exc:
         raise GradeRuleError(f"cannot read the grade rule file: {exc.strerror or exc}", file=file) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise GradeRuleError(f"starts with a UTF-16 byte-order mark but is not UTF-16 text (byte "
+                                 f"{exc.start}): save it as UTF-8 or UTF-16", file=file) from None
+        if "\x00" in text:
+            raise GradeRuleError("not a grade rule table (a binary file)", file=file)
+        return parse_rul(text, file=file, sample=sample, units=units)
     if b"\x00" in data[:4096]:
         raise GradeRuleError("not a grade rule table (a binary file)", file=file)
     try:

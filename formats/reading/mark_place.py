@@ -1,0 +1,196 @@
+"""Where a piece's notches and drill holes may sit: notches on its cut line, drill holes inside it.
+
+A notch is a cut into the cut line: a notch point within :data:`SNAP_NOTCH_MM` of the cut line
+is moved onto it (reported with the largest move); one farther off cannot be cut where it is
+drawn (or graded to) and is left out, reported with its place and distance. So is a notch
+that ends up inside a piece unfolded from its half (one on the mirror line). A drill hole
+outside the outline, or inside a cut-out, would be drilled into the next piece or into nothing:
+it is left out and reported with its place. Nothing is kept floating off the piece silently.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from kitcut.formats.reading.outline import inward_angle, nearest_on_ring, point_inside, reflect, reflect_angle
+from kitcut.model import Drill, Line, Notch
+
+__all__ = ["SNAP_NOTCH_MM", "DEFAULT_NOTCH_DEPTH", "place_notch", "far_notches", "report_notches",
+           "inside_drills", "nm_lines", "mirror_marks"]
+
+#: Notch depth (mm) when the file gives none.
+DEFAULT_NOTCH_DEPTH = 5.0
+#: Notch points this close to the cut line (mm) are moved onto it; farther ones are left out.
+SNAP_NOTCH_MM = 2.0
+#: Places listed in one remark; the rest are counted.
+SHOWN = 6
+
+
+def _ring_distance(ring: np.ndarray, x: float, y: float) -> float:
+    q = nearest_on_ring(ring, x, y)
+    return math.hypot(q[0] - x, q[1] - y)
+
+
+def place_notch(n, s: float, outline: np.ndarray, reversed_angles: list, moved: list,
+                far: list) -> Notch | None:
+    """The :class:`Notch` of the raw notch ``n`` (``s`` mm per drawing unit) on ``outline``; a
+    point within :data:`SNAP_NOTCH_MM` is moved onto it (the distance goes to ``moved``), one
+    farther off gives ``None`` (``(x, y, distance)`` goes to ``far``)."""
+    if n.line is not None:
+        pts = n.line * s
+        # the end on the cut line is the notch position; it cuts towards the other end
+        d0 = _ring_distance(outline, *pts[0])
+        d1 = _ring_distance(outline, *pts[-1])
+        a, b = (pts[0], pts[-1]) if d0 <= d1 else (pts[-1], pts[0])
+        if min(d0, d1) > SNAP_NOTCH_MM:
+            far.append((float(a[0]), float(a[1]), min(d0, d1)))
+            return None
+        depth = float(np.linalg.norm(b - a))
+        angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
+        return Notch(float(a[0]), float(a[1]), angle % 360.0, n.kind, depth or DEFAULT_NOTCH_DEPTH, 0.0)
+    x, y = n.x * s, n.y * s
+    q = nearest_on_ring(outline, x, y)
+    off = math.hypot(q[0] - x, q[1] - y)
+    if off > SNAP_NOTCH_MM:
+        far.append((float(x), float(y), off))
+        return None
+    if off > 1e-3:
+        moved.append(off)
+        x, y = q
+    inward = inward_angle(outline, x, y)
+    angle = inward if n.angle is None else n.angle
+    if n.angle is not None and _points_out(outline, x, y, angle):  # CLO gives some pointing out
+        angle = angle + 180.0 if not _points_out(outline, x, y, angle + 180.0) else inward
+        reversed_angles.append((x, y))
+    depth = abs(n.z) * s or DEFAULT_NOTCH_DEPTH
+    width = abs(n.width) * s
+    kind = n.kind if n.kind != "slit" or width == 0 else "v"
+    return Notch(float(x), float(y), float(angle) % 360.0, kind, float(depth), float(width))
+
+
+def _points_out(outline: np.ndarray, x: float, y: float, angle: float, step: float = 0.5) -> bool:
+    """True when a notch at ``(x, y)`` cutting along ``angle`` does not enter the piece."""
+    d = np.array([math.cos(math.radians(angle)), math.sin(math.radians(angle))]) * step
+    return not point_inside(outline, np.array([x, y]) + d)
+
+
+def far_notches(notches: list, outline: np.ndarray, far: list) -> list:
+    """``notches`` without those more than :data:`SNAP_NOTCH_MM` off ``outline`` (the unfolded
+    cut line: a notch on the mirror line of the half lies inside it), which go to ``far``."""
+    kept = []
+    for n in notches:
+        off = _ring_distance(outline, n.x, n.y)
+        if off > SNAP_NOTCH_MM:
+            far.append((n.x, n.y, off))
+        else:
+            kept.append(n)
+    return kept
+
+
+def _places(items: list, fmt) -> str:
+    shown = "; ".join(fmt(*it) for it in items[:SHOWN])
+    return shown + (f"; and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
+
+
+def report_notches(report, label: str, moved: list, far: list, flips: list, unfolded: bool,
+                   mirrored: int = 0) -> None:
+    """The remarks on a piece's notches: moved onto the cut line, left out, turned round. On a
+    piece unfolded from its half, ``moved`` and the first ``mirrored`` of ``far`` are notches of
+    the drawn half (each stood for two in the unfolded piece)."""
+    if moved:
+        half = "; on the drawn half, so their mirror images too" if unfolded else ""
+        report.warn(f"{len(moved)} notch(es) moved onto the cut line (up to {max(moved):.3f} mm{half})",
+                    piece=label)
+    if far:
+        both = f", {len(far) + mirrored} in the unfolded piece with their mirror images" if mirrored else ""
+        report.skip(f"{len(far)} notch(es) more than {SNAP_NOTCH_MM:g} mm off the cut line left out{both} (a "
+                    "notch is cut into the cut line, it cannot be cut there): "
+                    + _places(far, lambda x, y, d: f"{d:.3f} mm off at ({x:.1f}, {y:.1f})"), piece=label)
+    if flips:
+        report.warn(f"{len(flips)} notch direction(s) pointed out of the piece; reversed (or, at a "
+                    "corner, set to the inward bisector)", piece=label)
+
+
+def inside_drills(drills: list, outline: np.ndarray, cutouts: list, slack: float, report, label: str) -> list:
+    """``drills`` without those outside ``outline`` or inside one of ``cutouts`` by more than
+    ``slack`` mm (a hole there would be drilled into the next piece, or into nothing), which
+    are reported as left out with their places."""
+    if not drills:
+        return drills
+    from shapely.geometry import Point, Polygon
+
+    body = Polygon(outline, [np.asarray(c) for c in cutouts])
+    if not body.is_valid:
+        body = body.buffer(0)
+    kept, out = [], []
+    for d in drills:
+        p = Point(d.x, d.y)
+        off = body.distance(p)
+        if off <= slack:
+            kept.append(d)
+            continue
+        inner = Polygon(outline).contains(p)
+        out.append((d.x, d.y, off, "inside a cut-out" if inner else "outside the cut line"))
+    if out:
+        places = _places(out, lambda x, y, d, where: f"at ({x:.1f}, {y:.1f}), {d:.1f} mm {where}")
+        report.skip(f"{len(out)} drill hole(s) not on the piece left out (a hole there would be drilled into "
+                    f"the next piece): {places}", piece=label)
+    return kept
+
+
+def nm_lines(internal: list, nm_points: list) -> tuple[int, ...]:
+    """Indices into ``internal`` (``(points, closed, source)``) of the lines ``NM`` ("not
+    mirrored") marks belong to: for each mark the nearest line of two points or more. Decided
+    in the sample size, where the marks are drawn on their lines, and kept for graded sizes
+    (a mark graded on its own can end up nearer another line)."""
+    from shapely.geometry import LineString, Point
+
+    idx = [k for k, (p, _, _) in enumerate(internal) if len(p) >= 2]
+    if not idx or not nm_points:
+        return ()
+    geoms = [LineString(np.asarray(internal[k][0], dtype=np.float64)) for k in idx]
+    return tuple(sorted({idx[int(np.argmin([g.distance(Point(p)) for g in geoms]))] for p in nm_points}))
+
+
+def _dist_to_line(p, a, b) -> float:
+    d = (b - a) / np.linalg.norm(b - a)
+    r = np.asarray(p) - a
+    return abs(r[0] * d[1] - r[1] * d[0])
+
+
+def mirror_marks(a, b, tol: float, notches, drills, internal, sew, cutouts, keep: set, report, label: str):
+    """Notches, drills, internal and sew lines and cut-outs of both halves of a piece unfolded
+    about the line ``a``-``b``. Features on it are not doubled; the internal lines whose indices
+    are in ``keep`` (marked ``NM``, see :func:`nm_lines`) are not mirrored."""
+    on = max(tol, 0.5)
+    from dataclasses import replace
+
+    out_n = list(notches)
+    for n in notches:
+        if _dist_to_line((n.x, n.y), a, b) > on:
+            (x, y), = reflect(np.array([[n.x, n.y]]), a, b)
+            out_n.append(replace(n, x=float(x), y=float(y), angle_deg=reflect_angle(n.angle_deg, a, b)))
+    out_d = list(drills)
+    for d in drills:
+        if _dist_to_line((d.x, d.y), a, b) > on:
+            (x, y), = reflect(np.array([[d.x, d.y]]), a, b)
+            out_d.append(Drill(float(x), float(y), d.diameter))
+    out_i = list(internal)
+    for k, ln in enumerate(internal):
+        if k in keep:
+            continue
+        if max(_dist_to_line(p, a, b) for p in ln.points) <= on:
+            continue  # lies on the fold line
+        out_i.append(Line(reflect(ln.points, a, b)[::-1], ln.closed))
+    out_s = list(sew) + [Line(reflect(ln.points, a, b)[::-1], ln.closed) for ln in sew]
+    out_c = list(cutouts)
+    for c in cutouts:
+        if min(_dist_to_line(p, a, b) for p in c) <= on:
+            report.warn("a cut-out touches the mirror line; not mirrored", piece=label)
+            continue
+        out_c.append(reflect(c, a, b))
+    if keep:
+        report.warn(f"{len(keep)} internal line(s) marked NM kept on one half only", piece=label)
+    return out_n, out_d, out_i, out_s, out_c
