@@ -236,13 +236,17 @@ def _jobs(
                 outcomes.append(Outcome(file=f.name, order=oid, status="skipped", kit=oid, message=why))
                 continue
         todo.append((f, oid, why))
-    if combine and todo:
+    # an order with a kit of its own (complete, but its order or pattern changed) is rebuilt in
+    # that kit, also under --combine: moved into a combined kit it would be in two kits
+    jobs = [Job(kit=oid, files=(str(f),), orders=(oid,), note=why) for f, oid, why in todo
+            if why or not combine]
+    if combine and len(jobs) < len(todo):
         from kitcut.kits.combine import group_orders
 
-        groups, failed = group_orders([f for f, _, _ in todo], kit_opts)
+        groups, failed = group_orders([f for f, _, why in todo if not why], kit_opts)
         outcomes += failed
-        return groups, outcomes
-    return [Job(kit=oid, files=(str(f),), orders=(oid,), note=why) for f, oid, why in todo], outcomes
+        jobs += groups
+    return jobs, outcomes
 
 
 def _outcomes_of(job: Job, result: dict) -> list[Outcome]:

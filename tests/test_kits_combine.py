@@ -137,3 +137,35 @@ def test_a_fabric_only_one_order_uses_gets_its_own_marker(orders, tmp_path):
     assert [f["name"] for f in report["combined"]["fabrics"]] == ["jersey", "rib"]  # what was shared
     rows = list(csv.DictReader((kit / "orders" / "A-1002" / "picklist.csv").open()))
     assert {r["fabric"] for r in rows if r["piece"] == "Sleeve"} == {"lining"}
+
+
+def _only(orders: Path, *keep: str) -> None:
+    for f in orders.glob("*.toml"):
+        if f.stem not in keep:
+            f.unlink()
+
+
+def test_an_edited_order_with_its_own_kit_is_rebuilt_under_combine(orders, tmp_path):
+    """Before, ``--combine`` made the job of an order without a partner with no reason to
+    rebuild, so the batch's "kit already complete" shortcut kept the kit of the old order
+    (without --combine it was rebuilt). An order with a kit of its own is now rebuilt in that
+    kit, saying so, with or without --combine, and is not moved into a combined kit."""
+    from kitcut.kits.inputs import CHANGED
+
+    _only(orders, "A-1001")
+    kits = tmp_path / "KITS"
+    assert run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS)).count("done") == 1
+    order = orders / "A-1001.toml"
+    order.write_text(order.read_text().replace("sizes = { S = 1, M = 2, L = 1 }", "sizes = { S = 3 }"))
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    assert [(o.order, o.status, o.message) for o in s.outcomes] == [("A-1001", "done", CHANGED)]
+    assert json.loads((kits / "A-1001" / "kit.json").read_text())["orders"][0]["garments"][0]["sizes"] == {
+        "S": 3}
+    # with a partner on the same fabrics: the edited order stays in its own kit, the new one alone
+    shutil.copy(TESTS / "data" / "orders" / "A-1002.toml", orders)
+    order.write_text(order.read_text().replace("sizes = { S = 3 }", "sizes = { S = 2 }"))
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    assert sorted((o.order, o.status, o.kit, o.message) for o in s.outcomes) == [
+        ("A-1001", "done", "A-1001", CHANGED), ("A-1002", "done", "A-1002", "")]
+    assert sorted(p.name for p in kits.iterdir() if p.is_dir() and not p.name.startswith(".")) == [
+        "A-1001", "A-1002"]
