@@ -345,7 +345,7 @@ def run_batch(
         else:
             executor = SerialExecutor()
             parallel = 1
-        from kitcut.kits.combine import run_group_job
+        from kitcut.kits.combine import regroup, run_group_job
 
         queue = list(jobs)
         retry: list[Job] = []  # jobs whose worker process died: run again, each alone
@@ -391,6 +391,11 @@ def run_batch(
                     claims.release(job.orders)
                     try:
                         result = fut.result()
+                        if result.get("status") == "failed" and len(job.orders) > 1:
+                            again, failed = regroup(job, result, kit_opts, log)  # a bad order fails alone
+                            record(failed)
+                            queue[:0] = again
+                            continue
                     except BrokenProcessPool:
                         if not alone:  # this job or one running beside it crashed its process
                             log(f"{job.kit}: a worker process died; will retry it alone")

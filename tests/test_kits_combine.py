@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from shapely.geometry import Polygon
-from test_kits_fakes import FAKE_NESTER, FAKE_READER
+from test_kits_fakes import FAKE_NESTER, FAKE_READER, NO_COMBINED_NESTER
 
 from kitcut.kits.batch import BatchOptions, run_batch
 from kitcut.kits.combine import combined_id
@@ -169,3 +170,35 @@ def test_an_edited_order_with_its_own_kit_is_rebuilt_under_combine(orders, tmp_p
         ("A-1001", "done", "A-1001", CHANGED), ("A-1002", "done", "A-1002", "")]
     assert sorted(p.name for p in kits.iterdir() if p.is_dir() and not p.name.startswith(".")) == [
         "A-1001", "A-1002"]
+
+
+def test_an_order_that_cannot_be_cut_fails_alone_in_its_group(orders, tmp_path):
+    """Before, one order of a --combine group that could not be nested (a piece wider than the
+    fabric) failed every order of the group, each with that order's reason and no file name.
+    Now it fails alone, naming its own file, and the group is nested again without it; a
+    combined kit that fails as a whole leaves each order to be built alone."""
+    _only(orders, "A-1001", "A-1002")
+    big = [{"name": "Big", "size": "M", "outline": [[0, 0], [3000, 0], [3000, 3002], [0, 3002]]}]
+    (orders / "box.dxf").write_text(json.dumps({"style": "box", "pieces": big}))
+    text = (orders / "A-1002.toml").read_text().replace('"A-1002"', '"E-2"').replace("tee.dxf", "box.dxf")
+    (orders / "E-2.toml").write_text(text.replace("sizes = { M = 1, L = 2 }", "sizes = { M = 1 }"))
+    kits = tmp_path / "KITS"
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    kid = combined_id(["A-1001", "A-1002"])
+    assert sorted((o.file, o.status, o.kit, o.message) for o in s.outcomes) == [
+        ("A-1001.toml", "done", kid, ""), ("A-1002.toml", "done", kid, ""),
+        ("E-2.toml", "failed", None, f"{orders / 'E-2.toml'}: piece 'E-2/box/Big (M)': fabric 'jersey' "
+         "(1500 mm wide, 1490 mm usable, nap two-way): piece wider than the fabric")]
+    assert s.exit_code == 2 and is_complete(kits / kid)
+    assert read_manifest(kits / kid)["orders"] == ["A-1001", "A-1002"]
+    log = (kits / "batch.log").read_text()
+    assert f"{combined_id(['A-1001', 'A-1002', 'E-2'])}: E-2 cannot be cut: the other orders are grouped " \
+        "again" in log
+    # the combined marker itself fails: each order gets its own kit
+    (orders / "E-2.toml").unlink()
+    kits2 = tmp_path / "KITS2"
+    s = run_batch(orders, kits2, BatchOptions(combine=True, kit=replace(OPTS, nester=NO_COMBINED_NESTER)))
+    assert sorted((o.order, o.status, o.kit) for o in s.outcomes) == [
+        ("A-1001", "done", "A-1001"), ("A-1002", "done", "A-1002")]
+    assert f"{kid}: the combined kit failed (fabric 'jersey' (1500 mm wide, 1490 mm usable, nap two-way): " \
+        "the search gave up); each order is built alone" in (kits2 / "batch.log").read_text()
