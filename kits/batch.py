@@ -46,7 +46,7 @@ from kitcut.kits.executors import PoolExecutor, SerialExecutor
 from kitcut.kits.inputs import kit_inputs, kit_state
 from kitcut.kits.kit import KitOptions, build_kit, clean_stale, guarded_job, kit_path
 from kitcut.kits.manifest import is_complete
-from kitcut.kits.order import Order, load_order, read_order_id
+from kitcut.kits.order import Order, load_order, not_an_order, read_order_id
 
 __all__ = ["BatchOptions", "Outcome", "BatchSummary", "Job", "run_batch", "run_order_job", "Claims",
            "parse_until", "order_files", "REPORT", "LOG"]
@@ -86,6 +86,8 @@ class Outcome:
 class BatchSummary:
     outcomes: list[Outcome]
     seconds: float
+    #: ``not an order: NAME (why)`` for each TOML file of the folder left out (not an order)
+    notes: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -106,7 +108,8 @@ class BatchSummary:
     def to_dict(self) -> dict:
         return {"done": self.count("done"), "skipped": self.count("skipped"), "failed": self.count("failed"),
                 "busy": self.count("busy"), "deferred": self.count("deferred"), "metres": self.metres,
-                "mean_efficiency": self.mean_efficiency, "seconds": round(self.seconds, 2)}
+                "mean_efficiency": self.mean_efficiency, "seconds": round(self.seconds, 2),
+                "notes": list(self.notes)}
 
     def text(self) -> str:
         eff = self.mean_efficiency
@@ -141,17 +144,32 @@ def parse_until(text: str, now: datetime | None = None) -> datetime:
     return t
 
 
-def order_files(orders_dir: Path) -> list[Path]:
+def order_files(orders_dir: Path, notes: list[str] | None = None) -> list[Path]:
     """The order files of a folder: ``*.toml`` with the extension in any case (Windows editors
-    write ``A-7.TOML``), sorted; none is an :class:`~kitcut.errors.InputError`."""
+    write ``A-7.TOML``), sorted; none is an :class:`~kitcut.errors.InputError`.
+
+    A TOML file that is not an order (a pattern's ``.match.toml`` beside it:
+    :func:`~kitcut.kits.order.not_an_order`) is left out, with ``not an order: NAME (why)`` in
+    ``notes``.
+    """
     try:
         files = sorted(p for p in orders_dir.iterdir() if p.suffix.lower() == ".toml")
     except OSError as exc:
         raise InputError(f"cannot list the folder of orders: {exc.strerror or exc}",
                          file=str(orders_dir)) from exc
-    if not files:
-        raise InputError(f"no *.toml order in {orders_dir}")
-    return files
+    kept, left_out = [], []
+    for p in files:
+        why = not_an_order(p)
+        if why:
+            left_out.append(f"not an order: {p.name} ({why})")
+        else:
+            kept.append(p)
+    if not kept:
+        why = f" ({'; '.join(left_out)})" if left_out else ""
+        raise InputError(f"no *.toml order in {orders_dir}{why}")
+    if notes is not None:
+        notes += left_out
+    return kept
 
 
 def run_order_job(order_file: str, root: str, options: KitOptions) -> dict:
@@ -289,7 +307,8 @@ def run_batch(
         raise InputError("no such folder of orders", file=str(orders_dir))
     if options.workers < 1:
         raise InputError(f"--workers must be >= 1, got {options.workers}")
-    files = order_files(orders_dir)
+    not_orders: list[str] = []
+    files = order_files(orders_dir, not_orders)
     root.mkdir(parents=True, exist_ok=True)
     kit_opts = options.kit
     if options.workers > 1 or options.scheduler:
@@ -320,6 +339,8 @@ def run_batch(
             f"{', until ' + str(options.until) if options.until else ''})")
         if removed:
             log(f"removed stale temporary folders: {', '.join(removed)}")
+        for note in not_orders:
+            log(note)
         jobs, early = _jobs(files, root, options.combine, kit_opts)
         record(early)
         if on_start:
@@ -411,7 +432,7 @@ def run_batch(
             removed += executor.clean_workers()  # on the workers' hosts too
         if removed:
             log(f"removed temporary folders of crashed workers: {', '.join(removed)}")
-        summary = BatchSummary(outcomes, time.monotonic() - t0)
+        summary = BatchSummary(outcomes, time.monotonic() - t0, not_orders)
         log("batch finished: " + summary.text())
         _write_report(root, [], summary.to_dict())
         from kitcut.kits.pages import write_batch_index

@@ -157,6 +157,8 @@ def batch_index(rows: Sequence[dict], totals: dict, *, title: str, finished: str
     if per_fabric:
         out.append("<p>Fabric cut by the kits built in this run: "
                    + ", ".join(f"<b>{h(n)}</b> {m:.2f} m" for n, m in sorted(per_fabric.items())) + "</p>")
+    for note in totals.get("notes") or []:  # TOML files of the folder left out: not orders
+        out.append(f'<p class="muted">{h(note)}</p>')
     body = []
     for r in ordered:
         status = r["status"]
