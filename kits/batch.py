@@ -39,14 +39,13 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from kitcut.errors import InputError, KitcutError
+from kitcut.errors import InputError
 from kitcut.fileio import atomic_write
 from kitcut.kits.claims import Claims
 from kitcut.kits.executors import PoolExecutor, SerialExecutor
-from kitcut.kits.inputs import kit_inputs, kit_state
-from kitcut.kits.kit import KitOptions, build_kit, clean_stale, guarded_job, kit_path
-from kitcut.kits.manifest import is_complete
-from kitcut.kits.order import Order, load_order, not_an_order, read_order_id
+from kitcut.kits.jobs import Job, Outcome, plan_jobs, recheck
+from kitcut.kits.kit import KitOptions, build_kit, clean_stale, guarded_job
+from kitcut.kits.order import not_an_order
 
 __all__ = ["BatchOptions", "Outcome", "BatchSummary", "Job", "run_batch", "run_order_job", "Claims",
            "parse_until", "order_files", "REPORT", "LOG"]
@@ -63,23 +62,6 @@ class BatchOptions:
     combine: bool = False
     kit: KitOptions = field(default_factory=KitOptions)
     isolate: bool = True  # build each kit in a worker process (a crash fails one order, not the batch)
-
-
-@dataclass
-class Outcome:
-    """What happened to one order file: ``done``, ``skipped``, ``failed``, ``busy`` or ``deferred``."""
-
-    file: str
-    order: str | None
-    status: str
-    message: str = ""
-    kit: str | None = None
-    metres: float = 0.0
-    efficiency: float | None = None
-    seconds: float = 0.0
-    saved_metres: float | None = None
-    builder: str | None = None  # host:pid of the process that built the kit
-    remarks: int = 0  # repairs and warnings reading the patterns (in the kit's report)
 
 
 @dataclass
@@ -118,17 +100,6 @@ class BatchSummary:
         counts += [f"{self.count(k)} {k}" for k in ("busy", "deferred") if self.count(k)]
         return (f"orders: {', '.join(counts)}; fabric {self.metres:.2f} m; mean efficiency {eff_s}; "
                 f"{self.seconds:.1f} s")
-
-
-@dataclass(frozen=True)
-class Job:
-    """One unit of work: a single order, or a group of orders to combine."""
-
-    kit: str
-    files: tuple[str, ...]
-    orders: tuple[str, ...]
-    #: why a complete kit of the order is built again (its order or pattern changed), else empty
-    note: str = ""
 
 
 def parse_until(text: str, now: datetime | None = None) -> datetime:
@@ -209,66 +180,14 @@ def _write_report(root: Path, outcomes: list[Outcome], summary: dict | None) -> 
         atomic_write(root / REPORT, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
-def _jobs(
-    files: list[Path], root: Path, combine: bool, kit_opts: KitOptions
-) -> tuple[list[Job], list[Outcome]]:
-    outcomes: list[Outcome] = []
-    seen: dict[str, str] = {}
-    ready: list[tuple[Path, Order]] = []
-    for f in files:
-        try:
-            order = load_order(f, allow_outside=kit_opts.allow_outside)  # cheap: no pattern read
-            kit_path(root, order.id)
-        except KitcutError as exc:
-            try:
-                known = read_order_id(f)
-            except KitcutError:
-                known = None
-            outcomes.append(Outcome(file=f.name, order=known, status="failed", message=str(exc)))
-            continue
-        oid = order.id
-        if oid in seen:
-            outcomes.append(Outcome(file=f.name, order=oid, status="failed",
-                                    message=f"{f}: order id {oid!r} is also used by {seen[oid]}"))
-            continue
-        seen[oid] = f.name
-        ready.append((f, order))
-    from kitcut.kits.combine import combined_orders
-
-    done_ids = combined_orders(root)  # orders cut in a combined kit: never cut them again
-    todo: list[tuple[Path, str, str]] = []
-    for f, order in ready:
-        oid = order.id
-        if oid in done_ids:
-            outcomes.append(Outcome(file=f.name, order=oid, status="skipped", kit=done_ids[oid],
-                                    message=f"cut in kit {done_ids[oid]}"))
-            continue
-        why = ""
-        if is_complete(root / oid):  # kept only if built from the order and patterns as they are now
-            try:
-                current, why = kit_state(root / oid, kit_inputs(order, kit_opts.formats))
-            except KitcutError as exc:
-                outcomes.append(Outcome(file=f.name, order=oid, status="failed", message=str(exc)))
-                continue
-            if current:
-                outcomes.append(Outcome(file=f.name, order=oid, status="skipped", kit=oid, message=why))
-                continue
-        todo.append((f, oid, why))
-    # an order with a kit of its own (complete, but its order or pattern changed) is rebuilt in
-    # that kit, also under --combine: moved into a combined kit it would be in two kits
-    jobs = [Job(kit=oid, files=(str(f),), orders=(oid,), note=why) for f, oid, why in todo
-            if why or not combine]
-    if combine and len(jobs) < len(todo):
-        from kitcut.kits.combine import group_orders
-
-        groups, failed = group_orders([f for f, _, why in todo if not why], kit_opts)
-        outcomes += failed
-        jobs += groups
-    return jobs, outcomes
-
-
 def _outcomes_of(job: Job, result: dict) -> list[Outcome]:
     status = result.get("status", "failed")
+    if status == "skipped":  # complete when this build ended: what it nested was discarded, the
+        # kit's own figures are in its kit.json (shown on the morning page)
+        result = {"status": status, "kit": result.get("kit") or job.kit,
+                  "seconds": result.get("seconds", 0.0),
+                  "message": "kit already complete (built by another process meanwhile: this build was "
+                             "discarded)"}
     message = job.note if status == "done" and job.note else result.get("message", "")
     out = []
     for file, oid in zip(job.files, job.orders, strict=True):
@@ -341,7 +260,7 @@ def run_batch(
             log(f"removed stale temporary folders: {', '.join(removed)}")
         for note in not_orders:
             log(note)
-        jobs, early = _jobs(files, root, options.combine, kit_opts)
+        jobs, early = plan_jobs(files, root, options.combine, kit_opts)
         record(early)
         if on_start:
             on_start(sum(len(j.orders) for j in jobs))
@@ -389,11 +308,13 @@ def run_batch(
                                     message="claimed by another batch") for f, o in zip(job.files, job.orders,
                                                                                        strict=True)])
                     continue
-                if len(job.orders) == 1 and not job.note and is_complete(root / job.kit):
+                again, cut = recheck(job, root, kit_opts)  # cut meanwhile by another batch?
+                record(cut)
+                if len(again) != 1 or again[0].orders != job.orders:
                     claims.release(job.orders)
-                    record(_outcomes_of(job, {"status": "skipped", "message": "kit already complete",
-                                              "kit": job.kit}))
+                    queue[:0] = again
                     continue
+                job = again[0]
                 for oid in job.orders:
                     clean_stale(root, oid)
                 clean_stale(root, job.kit)

@@ -27,6 +27,7 @@ from functools import partial
 from pathlib import Path
 
 from kitcut.errors import KitcutError, OrderError
+from kitcut.kits.jobs import Job, Outcome
 from kitcut.kits.kit import KitOptions, _nest, assemble_kit, guarded_job, import_remarks, resolve
 from kitcut.kits.manifest import is_complete, read_manifest
 from kitcut.kits.order import Order, load_order, slug
@@ -44,16 +45,19 @@ def combined_id(order_ids) -> str:
     return PREFIX + hashlib.sha1(",".join(sorted(order_ids)).encode()).hexdigest()[:10]
 
 
-def combined_orders(root) -> dict[str, str]:
-    """``{order id: combined kit id}`` of the complete combined kits under ``root``."""
+def combined_orders(root, only=None) -> dict[str, str]:
+    """``{order id: combined kit id}`` of the complete combined kits under ``root`` (``only``:
+    of the kits that hold one of these order ids; the others are not verified)."""
     out: dict[str, str] = {}
     root = Path(root)
     if not root.is_dir():
         return out
     for d in sorted(root.glob(PREFIX + "*")):
-        if d.is_dir() and is_complete(d):
-            for oid in (read_manifest(d) or {}).get("orders", []):
-                out[str(oid)] = d.name
+        if not d.is_dir():
+            continue
+        ids = [str(oid) for oid in (read_manifest(d) or {}).get("orders", [])]
+        if (only is None or set(ids) & set(only)) and is_complete(d):
+            out.update(dict.fromkeys(ids, d.name))
     return out
 
 
@@ -63,8 +67,6 @@ def group_orders(files: list[Path], options: KitOptions):
     Orders are read and planned here so that one bad order fails alone, not its group.
     Returns ``(jobs, failed outcomes)``.
     """
-    from kitcut.kits.batch import Job, Outcome
-
     reader = resolve(options.reader) if options.reader else None
     good: list[tuple[Path, Order, list]] = []
     failed = []
@@ -106,8 +108,6 @@ def regroup(job, result: dict, options: KitOptions, log=None):
     (``result["failed_orders"]``) fail, each with its own message naming its order file, and the
     others are grouped again without them; when no order failed on its own, each order is built
     alone (its own kit, or its own error). Returns ``(jobs, failed outcomes)``."""
-    from kitcut.kits.batch import Job, Outcome
-
     bad = result.get("failed_orders") or {}
     members = list(zip(job.files, job.orders, strict=True))
     if not bad:

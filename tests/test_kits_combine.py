@@ -202,3 +202,82 @@ def test_an_order_that_cannot_be_cut_fails_alone_in_its_group(orders, tmp_path):
         ("A-1001", "done", "A-1001"), ("A-1002", "done", "A-1002")]
     assert f"{kid}: the combined kit failed (fabric 'jersey' (1500 mm wide, 1490 mm usable, nap two-way): " \
         "the search gave up); each order is built alone" in (kits2 / "batch.log").read_text()
+
+
+def _a1003(orders: Path) -> None:
+    text = (orders / "A-1002.toml").read_text().replace('"A-1002"', '"A-1003"')
+    (orders / "A-1003.toml").write_text(text)
+
+
+def test_orders_cut_by_another_batch_meanwhile_are_not_cut_again(orders, tmp_path):
+    """Before, a batch read which orders were cut in a combined kit only when it started: a plain
+    batch running beside a --combine batch cut the same orders again in kits of their own (and a
+    --combine batch grouped orders another batch had just cut). Now a batch looks again once it
+    has claimed an order. (Here the other batch runs, in full, after this one has made its plan.)"""
+    _only(orders, "A-1001", "A-1002")
+    _a1003(orders)
+    kits = tmp_path / "KITS"
+    kid = combined_id(["A-1001", "A-1002", "A-1003"])
+
+    def combine_meanwhile(n):
+        assert run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS)).count("done") == 3
+
+    s = run_batch(orders, kits, BatchOptions(kit=OPTS), on_start=combine_meanwhile)
+    assert [(o.order, o.status, o.kit, o.message) for o in s.outcomes] == [
+        (oid, "skipped", kid, f"cut in kit {kid}") for oid in ("A-1001", "A-1002", "A-1003")]
+    assert sorted(p.name for p in kits.iterdir() if p.is_dir() and not p.name.startswith(".")) == [kid]
+    # the other way round: a plain batch cuts A-1001 after a --combine batch planned the group
+    kits = tmp_path / "KITS2"
+    two = combined_id(["A-1002", "A-1003"])
+
+    def plain_meanwhile(n):
+        (orders / "A-1002.toml").rename(tmp_path / "A-1002.toml")
+        (orders / "A-1003.toml").rename(tmp_path / "A-1003.toml")
+        assert run_batch(orders, kits, BatchOptions(kit=OPTS)).count("done") == 1
+        for oid in ("A-1002", "A-1003"):
+            (tmp_path / f"{oid}.toml").rename(orders / f"{oid}.toml")
+
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS), on_start=plain_meanwhile)
+    assert [(o.order, o.status, o.kit, o.message) for o in s.outcomes] == [
+        ("A-1001", "skipped", "A-1001", "kit already complete"), ("A-1002", "done", two, ""),
+        ("A-1003", "done", two, "")]
+    assert read_manifest(kits / two)["orders"] == ["A-1002", "A-1003"]
+
+
+def test_a_group_completed_by_another_batch_meanwhile_is_skipped(orders, tmp_path):
+    """Before, of two --combine batches at once the second nested a group the first had just
+    finished, then logged "skipped: " without a reason, and batch-report.json and index.html
+    showed the figures of the build it threw away, not those of the kit on disk. Now the group
+    is skipped before it is built, saying why; the page shows the kit's own figures."""
+    from html_tables import tables
+
+    _only(orders, "A-1001", "A-1002")
+    kits = tmp_path / "KITS"
+    kid = combined_id(["A-1001", "A-1002"])
+
+    def combine_meanwhile(n):
+        assert run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS)).count("done") == 2
+
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS), on_start=combine_meanwhile)
+    assert [(o.order, o.status, o.kit, o.message, o.metres, o.efficiency) for o in s.outcomes] == [
+        (oid, "skipped", kid, "kit already complete", 0.0, None) for oid in ("A-1001", "A-1002")]
+    log = (kits / "batch.log").read_text()
+    assert "A-1001.toml (A-1001): skipped: kit already complete\n" in log and "skipped: \n" not in log
+    assert log.count(f"start {kid}") == 1
+    report = json.loads((kits / kid / "kit.json").read_text())
+    rows = tables((kits / "index.html").read_text())["orders"][1:]
+    assert [(r.cells[0], r.cells[1], r.cells[5]) for r in rows] == [
+        ("skipped", "A-1001", ""), ("skipped", "A-1002", "")]
+    assert rows[0].cells[4].split("\n") == [f"{f['name']} {f['metres']:.2f} m" for f in report["fabrics"]]
+    entries = json.loads((kits / "batch-report.json").read_text())["orders"]
+    assert {k: (v["status"], v["metres"]) for k, v in entries.items()} == {
+        "A-1001.toml": ("skipped", 0.0), "A-1002.toml": ("skipped", 0.0)}
+    # a build that finds its kit complete when it is done (built meanwhile elsewhere) keeps none
+    # of its own figures either
+    from kitcut.kits.batch import Job, _outcomes_of
+
+    job = Job(kit=kid, files=("A-1001.toml", "A-1002.toml"), orders=("A-1001", "A-1002"))
+    out = _outcomes_of(job, {"status": "skipped", "kit": kid, "metres": 2.41, "efficiency": 0.7})
+    assert {(o.status, o.metres, o.efficiency, o.message) for o in out} == {
+        ("skipped", 0.0, None, "kit already complete (built by another process meanwhile: this build was "
+                               "discarded)")}
