@@ -281,3 +281,36 @@ def test_a_group_completed_by_another_batch_meanwhile_is_skipped(orders, tmp_pat
     assert {(o.status, o.metres, o.efficiency, o.message) for o in out} == {
         ("skipped", 0.0, None, "kit already complete (built by another process meanwhile: this build was "
                                "discarded)")}
+
+
+def test_workshop_note_of_an_order_in_a_combined_kit(orders, tmp_path):
+    """Before, each order's workshop.txt in a combined kit said "Fabric cut for this kit" with the
+    whole length of every shared marker it is on (A-1001 7.93 m, A-1002 7.93 m, for a kit cutting
+    8.42 m in all). Now it names the combined kit and its total, and per fabric the marker's
+    length, with whom it is shared and what this order's pieces would take alone."""
+    _only(orders, "A-1001", "A-1002")
+    text = (orders / "A-1002.toml").read_text()
+    (orders / "A-1002.toml").write_text(text + '\n[[fabrics]]\nname = "lining"\nwidth_mm = 1400\n'
+                                        'categories = ["sleeve"]\n')
+    kits = tmp_path / "KITS"
+    run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    kid = combined_id(["A-1001", "A-1002"])
+    report = json.loads((kits / kid / "kit.json").read_text())
+    m = {f["folder"]: f["metres"] for f in report["fabrics"]}
+    alone = {f["folder"]: f["separate"] for f in report["combined"]["fabrics"]}
+    note = (kits / kid / "orders" / "A-1002" / "workshop.txt").read_text().splitlines()
+    assert "Fabric cut for this kit" not in "\n".join(note)
+    assert note[-4:] == [
+        f"Fabric: this order is cut in the combined kit {kid} together with A-1001; that kit cuts "
+        f"{report['totals']['metres']:.2f} m in total, for all its orders. This order's fabrics:",
+        f"- jersey: {m['fabrics/jersey']:.2f} m shared with A-1001 (this order's pieces alone would take "
+        f"{alone['fabrics/jersey']['A-1002']:.2f} m)",
+        f"- rib: {m['fabrics/rib']:.2f} m shared with A-1001 (this order's pieces alone would take "
+        f"{alone['fabrics/rib']['A-1002']:.2f} m)",
+        f"- lining: {m['fabrics/lining-A-1002']:.2f} m, for this order only"]
+    first = (kits / kid / "orders" / "A-1001" / "workshop.txt").read_text().splitlines()
+    assert first[-3].startswith(f"Fabric: this order is cut in the combined kit {kid} together with A-1002;")
+    assert len([x for x in first if x.startswith("- ")]) == 1 + 2  # its garment, then jersey and rib
+    # a single kit's note is as before
+    single = (Path(build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS).path) / "workshop.txt").read_text()
+    assert single.splitlines()[-1].startswith("Fabric cut for this kit: ")
