@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 
 from kitcut.errors import KitcutError, OrderError
-from kitcut.kits.jobs import Job, Outcome
+from kitcut.kits.jobs import Job, Outcome, failed_outcome
 from kitcut.kits.kit import KitOptions, _nest, assemble_kit, guarded_job, import_remarks, resolve
 from kitcut.kits.manifest import is_complete, read_manifest
 from kitcut.kits.order import Order, load_order, slug
@@ -75,7 +75,7 @@ def group_orders(files: list[Path], options: KitOptions):
             order = load_order(f, allow_outside=options.allow_outside)
             used = [plan.fabric.key for plan in plan_order(order, reader=reader).fabrics]
         except KitcutError as exc:
-            failed.append(Outcome(file=f.name, order=None, status="failed", message=str(exc)))
+            failed.append(failed_outcome(f, exc))  # with its id: "D-7.toml (D-7)", not "(?)"
             continue
         good.append((f, order, used))
     parent = list(range(len(good)))
@@ -206,23 +206,24 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
             continue
         plans.append(merge_plans(group))
         shared.append((len(plans) - 1, group[0].fabric.name,
-                       {oid: round(m.length / 1000.0, 4) for oid, m in separate.items()}))
+                       {oid: m.length / 1000.0 for oid, m in separate.items()}))
     if failed:
         raise MemberFailures(failed)
     for i, name, _ in shared:
         markers[i] = _nest(plans[i], options, f"{kit_id} {name}")
     fabrics_info = []
-    for i, name, separate in shared:
-        comb = round(markers[i].length / 1000.0, 4)
-        sep = round(sum(separate.values()), 4)
-        fabrics_info.append({"name": name, "folder": folders[i], "combined_metres": comb,
-                             "separate_metres": sep, "saved_metres": round(sep - comb, 4),
-                             "separate": separate})
+    all_sep = all_comb = 0.0
+    for i, name, separate in shared:  # every figure rounded once, from the markers' lengths
+        comb, sep = markers[i].length / 1000.0, sum(separate.values())
+        all_sep, all_comb = all_sep + sep, all_comb + comb
+        fabrics_info.append({"name": name, "folder": folders[i], "combined_metres": round(comb, 4),
+                             "separate_metres": round(sep, 4), "saved_metres": round(sep - comb, 4),
+                             "separate": {oid: round(v, 4) for oid, v in separate.items()}})
     combined = {
         "orders": [o.id for o in orders],
         "fabrics": fabrics_info,
-        "separate_metres": round(sum(f["separate_metres"] for f in fabrics_info), 4),
-        "saved_metres": round(sum(f["saved_metres"] for f in fabrics_info), 4),
+        "separate_metres": round(all_sep, 4),
+        "saved_metres": round(all_sep - all_comb, 4),
     }
     return assemble_kit(root, kit_id, orders, plans, options, combined=combined, markers=markers,
                         folders=folders, notes=notes, log=log, remarks=remarks)

@@ -398,7 +398,7 @@ def assemble_kit(
             "orders": [_order_summary(o, cuts, graded) for o in orders],
             "fabrics": fabrics,
             "totals": {
-                "metres": round(sum(f["metres"] for f in fabrics), 4),
+                "metres": round(sum(m.length for _, m in nested) / 1000.0, 4),  # not a sum of rounded
                 "pieces": len(cuts),
                 "efficiency": (round(sum(m.pieces_area for _, m in nested) / length_area, 5)
                                if length_area else 0.0),

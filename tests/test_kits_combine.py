@@ -314,3 +314,42 @@ def test_workshop_note_of_an_order_in_a_combined_kit(orders, tmp_path):
     # a single kit's note is as before
     single = (Path(build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS).path) / "workshop.txt").read_text()
     assert single.splitlines()[-1].startswith("Fabric cut for this kit: ")
+
+
+def test_an_order_failing_under_combine_keeps_its_id(orders, tmp_path):
+    """Before, under --combine an order whose patterns did not fit it (a size the pattern lacks)
+    failed without its id: ``B-2002-unknown-size.toml (?)`` in batch.log, ``data-order=""`` on
+    the morning page; without --combine it showed ``(B-2002)``. Now both show the id."""
+    kits = tmp_path / "KITS"
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    failed = {o.file: o.order for o in s.outcomes if o.status == "failed"}
+    assert failed == {"B-2001-missing-pattern.toml": "B-2001", "B-2002-unknown-size.toml": "B-2002",
+                      "B-2003-bad-values.toml": "B-2003"}
+    log = (kits / "batch.log").read_text()
+    assert "B-2002-unknown-size.toml (B-2002): failed: " in log and "(?)" not in log
+    index = (kits / "index.html").read_text()
+    assert 'data-order=""' not in index and 'data-order="B-2002"' in index
+
+
+def test_combined_totals_are_rounded_once(tmp_path):
+    """Before, the totals of a combined kit (kit.json ``totals.metres``, ``combined.separate_metres``
+    and ``saved_metres``) added figures already rounded to 0.1 mm. Each is now rounded once."""
+    d = tmp_path / "o"
+    d.mkdir()
+    pieces = [{"name": "Body", "size": "M", "outline": [[0, 0], [1000.04, 0], [1000.04, 300], [0, 300]]},
+              {"name": "Band", "size": "M", "category": "TRIM",
+               "outline": [[0, 0], [1000.04, 0], [1000.04, 40], [0, 40]]}]
+    (d / "p.dxf").write_text(json.dumps({"style": "p", "pieces": pieces}))
+    for oid in ("T-1", "T-2"):
+        (d / f"{oid}.toml").write_text(
+            f'[order]\nid = "{oid}"\ncustomer = "x"\n[[garments]]\npattern = "p.dxf"\nsizes = {{ M = 1 }}\n'
+            '[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\n[[fabrics]]\nname = "rib"\nwidth_mm = 600\n'
+            'categories = ["TRIM"]\n')
+    kits = tmp_path / "KITS"
+    run_batch(d, kits, BatchOptions(combine=True, kit=OPTS))
+    report = json.loads((kits / combined_id(["T-1", "T-2"]) / "kit.json").read_text())
+    assert [f["metres"] for f in report["fabrics"]] == [1.0, 1.0]  # one column of two pieces each
+    assert report["totals"]["metres"] == 2.0001
+    comb = report["combined"]
+    assert [f["separate_metres"] for f in comb["fabrics"]] == [2.0001, 2.0001]
+    assert (comb["separate_metres"], comb["saved_metres"]) == (4.0002, 2.0001)
