@@ -1,7 +1,8 @@
 """Overnight batches: every order file of a folder becomes its kit.
 
 :func:`run_batch` reads ``ORDERS/*.toml`` (the extension in any case: ``A-7.TOML``) and builds the
-missing kits into ``KITS``; a folder without an order file is an error:
+missing kits into ``KITS``; a TOML file that is not an order (a pattern's match file) is left out
+with a note; a folder without an order file is an error:
 
 - a kit already complete (its manifest verifies) and built from the order and pattern files as
   they are now (:mod:`kitcut.kits.inputs`) is skipped, so a killed batch is simply run again;
@@ -9,7 +10,9 @@ missing kits into ``KITS``; a folder without an order file is an error:
   dead processes are removed;
 - each order is *claimed* with an exclusive ``fcntl.flock`` on ``KITS/.locks/<id>.lock``
   while it is built: a second batch on the same folder skips it (status ``busy``); the kernel
-  drops the lock when its process dies, so a killed batch leaves no stale claim;
+  drops the lock when its process dies, so a killed batch leaves no stale claim; once claimed,
+  the job is looked at again (:func:`~kitcut.kits.jobs.recheck`): an order another batch cut
+  meanwhile is skipped, never cut twice;
 - a failing order is recorded (``KITS/batch.log``, ``KITS/batch-report.json``) and the others
   go on; :attr:`BatchSummary.exit_code` is 2 when any failed;
 - at the end ``KITS/index.html`` is rewritten (atomically): every order of the run with its
