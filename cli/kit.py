@@ -194,6 +194,8 @@ def batch(orders_dir, out_dir, time_limit, seed, formats, allow_outside, nester,
                                 on_begin=on_begin)
     else:
         summary = run_batch(orders_dir, out_dir, bopts, on_outcome=note)
+    for text in summary.notes:  # TOML files of the folder that are not orders
+        click.echo(f"nest: note: {text}", err=True)
     for o in rebuilt:
         click.echo(f"nest: note: {o.file} ({o.order}): {o.message}", err=True)
     for o in failures:

@@ -1,7 +1,8 @@
 """Overnight batches: every order file of a folder becomes its kit.
 
 :func:`run_batch` reads ``ORDERS/*.toml`` (the extension in any case: ``A-7.TOML``) and builds the
-missing kits into ``KITS``; a folder without an order file is an error:
+missing kits into ``KITS``; a TOML file that is not an order (a pattern's match file) is left out
+with a note; a folder without an order file is an error:
 
 - a kit already complete (its manifest verifies) and built from the order and pattern files as
   they are now (:mod:`kitcut.kits.inputs`) is skipped, so a killed batch is simply run again;
@@ -9,7 +10,9 @@ missing kits into ``KITS``; a folder without an order file is an error:
   dead processes are removed;
 - each order is *claimed* with an exclusive ``fcntl.flock`` on ``KITS/.locks/<id>.lock``
   while it is built: a second batch on the same folder skips it (status ``busy``); the kernel
-  drops the lock when its process dies, so a killed batch leaves no stale claim;
+  drops the lock when its process dies, so a killed batch leaves no stale claim; once claimed,
+  the job is looked at again (:func:`~kitcut.kits.jobs.recheck`): an order another batch cut
+  meanwhile is skipped, never cut twice;
 - a failing order is recorded (``KITS/batch.log``, ``KITS/batch-report.json``) and the others
   go on; :attr:`BatchSummary.exit_code` is 2 when any failed;
 - at the end ``KITS/index.html`` is rewritten (atomically): every order of the run with its
@@ -39,14 +42,13 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from kitcut.errors import InputError, KitcutError
+from kitcut.errors import InputError
 from kitcut.fileio import atomic_write
 from kitcut.kits.claims import Claims
 from kitcut.kits.executors import PoolExecutor, SerialExecutor
-from kitcut.kits.inputs import kit_inputs, kit_state
-from kitcut.kits.kit import KitOptions, build_kit, clean_stale, guarded_job, kit_path
-from kitcut.kits.manifest import is_complete
-from kitcut.kits.order import Order, load_order, read_order_id
+from kitcut.kits.jobs import Job, Outcome, plan_jobs, recheck
+from kitcut.kits.kit import KitOptions, build_kit, clean_stale, guarded_job
+from kitcut.kits.order import not_an_order
 
 __all__ = ["BatchOptions", "Outcome", "BatchSummary", "Job", "run_batch", "run_order_job", "Claims",
            "parse_until", "order_files", "REPORT", "LOG"]
@@ -66,26 +68,11 @@ class BatchOptions:
 
 
 @dataclass
-class Outcome:
-    """What happened to one order file: ``done``, ``skipped``, ``failed``, ``busy`` or ``deferred``."""
-
-    file: str
-    order: str | None
-    status: str
-    message: str = ""
-    kit: str | None = None
-    metres: float = 0.0
-    efficiency: float | None = None
-    seconds: float = 0.0
-    saved_metres: float | None = None
-    builder: str | None = None  # host:pid of the process that built the kit
-    remarks: int = 0  # repairs and warnings reading the patterns (in the kit's report)
-
-
-@dataclass
 class BatchSummary:
     outcomes: list[Outcome]
     seconds: float
+    #: ``not an order: NAME (why)`` for each TOML file of the folder left out (not an order)
+    notes: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -106,7 +93,8 @@ class BatchSummary:
     def to_dict(self) -> dict:
         return {"done": self.count("done"), "skipped": self.count("skipped"), "failed": self.count("failed"),
                 "busy": self.count("busy"), "deferred": self.count("deferred"), "metres": self.metres,
-                "mean_efficiency": self.mean_efficiency, "seconds": round(self.seconds, 2)}
+                "mean_efficiency": self.mean_efficiency, "seconds": round(self.seconds, 2),
+                "notes": list(self.notes)}
 
     def text(self) -> str:
         eff = self.mean_efficiency
@@ -115,17 +103,6 @@ class BatchSummary:
         counts += [f"{self.count(k)} {k}" for k in ("busy", "deferred") if self.count(k)]
         return (f"orders: {', '.join(counts)}; fabric {self.metres:.2f} m; mean efficiency {eff_s}; "
                 f"{self.seconds:.1f} s")
-
-
-@dataclass(frozen=True)
-class Job:
-    """One unit of work: a single order, or a group of orders to combine."""
-
-    kit: str
-    files: tuple[str, ...]
-    orders: tuple[str, ...]
-    #: why a complete kit of the order is built again (its order or pattern changed), else empty
-    note: str = ""
 
 
 def parse_until(text: str, now: datetime | None = None) -> datetime:
@@ -141,17 +118,32 @@ def parse_until(text: str, now: datetime | None = None) -> datetime:
     return t
 
 
-def order_files(orders_dir: Path) -> list[Path]:
+def order_files(orders_dir: Path, notes: list[str] | None = None) -> list[Path]:
     """The order files of a folder: ``*.toml`` with the extension in any case (Windows editors
-    write ``A-7.TOML``), sorted; none is an :class:`~kitcut.errors.InputError`."""
+    write ``A-7.TOML``), sorted; none is an :class:`~kitcut.errors.InputError`.
+
+    A TOML file that is not an order (a pattern's ``.match.toml`` beside it:
+    :func:`~kitcut.kits.order.not_an_order`) is left out, with ``not an order: NAME (why)`` in
+    ``notes``.
+    """
     try:
         files = sorted(p for p in orders_dir.iterdir() if p.suffix.lower() == ".toml")
     except OSError as exc:
         raise InputError(f"cannot list the folder of orders: {exc.strerror or exc}",
                          file=str(orders_dir)) from exc
-    if not files:
-        raise InputError(f"no *.toml order in {orders_dir}")
-    return files
+    kept, left_out = [], []
+    for p in files:
+        why = not_an_order(p)
+        if why:
+            left_out.append(f"not an order: {p.name} ({why})")
+        else:
+            kept.append(p)
+    if not kept:
+        why = f" ({'; '.join(left_out)})" if left_out else ""
+        raise InputError(f"no *.toml order in {orders_dir}{why}")
+    if notes is not None:
+        notes += left_out
+    return kept
 
 
 def run_order_job(order_file: str, root: str, options: KitOptions) -> dict:
@@ -191,62 +183,14 @@ def _write_report(root: Path, outcomes: list[Outcome], summary: dict | None) -> 
         atomic_write(root / REPORT, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
-def _jobs(
-    files: list[Path], root: Path, combine: bool, kit_opts: KitOptions
-) -> tuple[list[Job], list[Outcome]]:
-    outcomes: list[Outcome] = []
-    seen: dict[str, str] = {}
-    ready: list[tuple[Path, Order]] = []
-    for f in files:
-        try:
-            order = load_order(f, allow_outside=kit_opts.allow_outside)  # cheap: no pattern read
-            kit_path(root, order.id)
-        except KitcutError as exc:
-            try:
-                known = read_order_id(f)
-            except KitcutError:
-                known = None
-            outcomes.append(Outcome(file=f.name, order=known, status="failed", message=str(exc)))
-            continue
-        oid = order.id
-        if oid in seen:
-            outcomes.append(Outcome(file=f.name, order=oid, status="failed",
-                                    message=f"{f}: order id {oid!r} is also used by {seen[oid]}"))
-            continue
-        seen[oid] = f.name
-        ready.append((f, order))
-    from kitcut.kits.combine import combined_orders
-
-    done_ids = combined_orders(root)  # orders cut in a combined kit: never cut them again
-    todo: list[tuple[Path, str, str]] = []
-    for f, order in ready:
-        oid = order.id
-        if oid in done_ids:
-            outcomes.append(Outcome(file=f.name, order=oid, status="skipped", kit=done_ids[oid],
-                                    message=f"cut in kit {done_ids[oid]}"))
-            continue
-        why = ""
-        if is_complete(root / oid):  # kept only if built from the order and patterns as they are now
-            try:
-                current, why = kit_state(root / oid, kit_inputs(order, kit_opts.formats))
-            except KitcutError as exc:
-                outcomes.append(Outcome(file=f.name, order=oid, status="failed", message=str(exc)))
-                continue
-            if current:
-                outcomes.append(Outcome(file=f.name, order=oid, status="skipped", kit=oid, message=why))
-                continue
-        todo.append((f, oid, why))
-    if combine and todo:
-        from kitcut.kits.combine import group_orders
-
-        groups, failed = group_orders([f for f, _, _ in todo], kit_opts)
-        outcomes += failed
-        return groups, outcomes
-    return [Job(kit=oid, files=(str(f),), orders=(oid,), note=why) for f, oid, why in todo], outcomes
-
-
 def _outcomes_of(job: Job, result: dict) -> list[Outcome]:
     status = result.get("status", "failed")
+    if status == "skipped":  # complete when this build ended: what it nested was discarded, the
+        # kit's own figures are in its kit.json (shown on the morning page)
+        result = {"status": status, "kit": result.get("kit") or job.kit,
+                  "seconds": result.get("seconds", 0.0),
+                  "message": "kit already complete (built by another process meanwhile: this build was "
+                             "discarded)"}
     message = job.note if status == "done" and job.note else result.get("message", "")
     out = []
     for file, oid in zip(job.files, job.orders, strict=True):
@@ -285,7 +229,8 @@ def run_batch(
         raise InputError("no such folder of orders", file=str(orders_dir))
     if options.workers < 1:
         raise InputError(f"--workers must be >= 1, got {options.workers}")
-    files = order_files(orders_dir)
+    not_orders: list[str] = []
+    files = order_files(orders_dir, not_orders)
     root.mkdir(parents=True, exist_ok=True)
     kit_opts = options.kit
     if options.workers > 1 or options.scheduler:
@@ -316,7 +261,9 @@ def run_batch(
             f"{', until ' + str(options.until) if options.until else ''})")
         if removed:
             log(f"removed stale temporary folders: {', '.join(removed)}")
-        jobs, early = _jobs(files, root, options.combine, kit_opts)
+        for note in not_orders:
+            log(note)
+        jobs, early = plan_jobs(files, root, options.combine, kit_opts)
         record(early)
         if on_start:
             on_start(sum(len(j.orders) for j in jobs))
@@ -341,7 +288,7 @@ def run_batch(
         else:
             executor = SerialExecutor()
             parallel = 1
-        from kitcut.kits.combine import run_group_job
+        from kitcut.kits.combine import regroup, run_group_job
 
         queue = list(jobs)
         retry: list[Job] = []  # jobs whose worker process died: run again, each alone
@@ -364,11 +311,13 @@ def run_batch(
                                     message="claimed by another batch") for f, o in zip(job.files, job.orders,
                                                                                        strict=True)])
                     continue
-                if len(job.orders) == 1 and not job.note and is_complete(root / job.kit):
+                again, cut = recheck(job, root, kit_opts)  # cut meanwhile by another batch?
+                record(cut)
+                if len(again) != 1 or again[0].orders != job.orders:
                     claims.release(job.orders)
-                    record(_outcomes_of(job, {"status": "skipped", "message": "kit already complete",
-                                              "kit": job.kit}))
+                    queue[:0] = again
                     continue
+                job = again[0]
                 for oid in job.orders:
                     clean_stale(root, oid)
                 clean_stale(root, job.kit)
@@ -387,6 +336,11 @@ def run_batch(
                     claims.release(job.orders)
                     try:
                         result = fut.result()
+                        if result.get("status") == "failed" and len(job.orders) > 1:
+                            again, failed = regroup(job, result, kit_opts, log)  # a bad order fails alone
+                            record(failed)
+                            queue[:0] = again
+                            continue
                     except BrokenProcessPool:
                         if not alone:  # this job or one running beside it crashed its process
                             log(f"{job.kit}: a worker process died; will retry it alone")
@@ -402,7 +356,7 @@ def run_batch(
             removed += executor.clean_workers()  # on the workers' hosts too
         if removed:
             log(f"removed temporary folders of crashed workers: {', '.join(removed)}")
-        summary = BatchSummary(outcomes, time.monotonic() - t0)
+        summary = BatchSummary(outcomes, time.monotonic() - t0, not_orders)
         log("batch finished: " + summary.text())
         _write_report(root, [], summary.to_dict())
         from kitcut.kits.pages import write_batch_index

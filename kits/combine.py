@@ -16,21 +16,26 @@ and labels keep each order's pieces apart. To say what combining saved, each ord
 a shared fabric is also nested on its own with the same options; ``kit.json`` reports
 ``combined.saved_metres`` = sum of the separate lengths - the combined length. An order in a
 complete combined kit is skipped by later batches, like an order with a complete single kit.
+An order of a group that cannot be cut fails alone (:class:`MemberFailures`); the others are
+grouped again without it (:func:`regroup`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from pathlib import Path
 
-from kitcut.errors import KitcutError
+from kitcut.errors import KitcutError, OrderError
+from kitcut.kits.jobs import Job, Outcome, failed_outcome
 from kitcut.kits.kit import KitOptions, _nest, assemble_kit, guarded_job, import_remarks, resolve
 from kitcut.kits.manifest import is_complete, read_manifest
 from kitcut.kits.order import Order, load_order, slug
 from kitcut.kits.plan import FabricPlan, plan_order
-from kitcut.model import Pattern
+from kitcut.model import Marker, Pattern
 
-__all__ = ["combined_id", "combined_orders", "group_orders", "merge_plans", "run_group_job", "build_combined"]
+__all__ = ["combined_id", "combined_orders", "group_orders", "regroup", "merge_plans", "run_group_job",
+           "build_combined", "MemberFailures"]
 
 PREFIX = "combined-"
 
@@ -40,16 +45,19 @@ def combined_id(order_ids) -> str:
     return PREFIX + hashlib.sha1(",".join(sorted(order_ids)).encode()).hexdigest()[:10]
 
 
-def combined_orders(root) -> dict[str, str]:
-    """``{order id: combined kit id}`` of the complete combined kits under ``root``."""
+def combined_orders(root, only=None) -> dict[str, str]:
+    """``{order id: combined kit id}`` of the complete combined kits under ``root`` (``only``:
+    of the kits that hold one of these order ids; the others are not verified)."""
     out: dict[str, str] = {}
     root = Path(root)
     if not root.is_dir():
         return out
     for d in sorted(root.glob(PREFIX + "*")):
-        if d.is_dir() and is_complete(d):
-            for oid in (read_manifest(d) or {}).get("orders", []):
-                out[str(oid)] = d.name
+        if not d.is_dir():
+            continue
+        ids = [str(oid) for oid in (read_manifest(d) or {}).get("orders", [])]
+        if (only is None or set(ids) & set(only)) and is_complete(d):
+            out.update(dict.fromkeys(ids, d.name))
     return out
 
 
@@ -59,8 +67,6 @@ def group_orders(files: list[Path], options: KitOptions):
     Orders are read and planned here so that one bad order fails alone, not its group.
     Returns ``(jobs, failed outcomes)``.
     """
-    from kitcut.kits.batch import Job, Outcome
-
     reader = resolve(options.reader) if options.reader else None
     good: list[tuple[Path, Order, list]] = []
     failed = []
@@ -69,7 +75,7 @@ def group_orders(files: list[Path], options: KitOptions):
             order = load_order(f, allow_outside=options.allow_outside)
             used = [plan.fabric.key for plan in plan_order(order, reader=reader).fabrics]
         except KitcutError as exc:
-            failed.append(Outcome(file=f.name, order=None, status="failed", message=str(exc)))
+            failed.append(failed_outcome(f, exc))  # with its id: "D-7.toml (D-7)", not "(?)"
             continue
         good.append((f, order, used))
     parent = list(range(len(good)))
@@ -97,6 +103,27 @@ def group_orders(files: list[Path], options: KitOptions):
     return jobs, failed
 
 
+def regroup(job, result: dict, options: KitOptions, log=None):
+    """After the combined kit of ``job`` failed (``result``): the orders that failed on their own
+    (``result["failed_orders"]``) fail, each with its own message naming its order file, and the
+    others are grouped again without them; when no order failed on its own, each order is built
+    alone (its own kit, or its own error). Returns ``(jobs, failed outcomes)``."""
+    bad = result.get("failed_orders") or {}
+    members = list(zip(job.files, job.orders, strict=True))
+    if not bad:
+        if log:
+            log(f"{job.kit}: the combined kit failed ({result.get('message', '')}); "
+                "each order is built alone")
+        return [Job(kit=oid, files=(f,), orders=(oid,)) for f, oid in members], []
+    if log:
+        log(f"{job.kit}: {', '.join(sorted(bad))} cannot be cut: the other orders are grouped again")
+    failed = [Outcome(file=Path(f).name, order=oid, status="failed", message=bad[oid],
+                      seconds=result.get("seconds", 0.0)) for f, oid in members if oid in bad]
+    rest = [Path(f) for f, oid in members if oid not in bad]
+    jobs, more = group_orders(rest, options) if rest else ([], [])
+    return jobs, failed + more
+
+
 def merge_plans(plans: list[FabricPlan]) -> FabricPlan:
     """One plan cutting the pieces of every plan (all of one fabric key)."""
     pieces = tuple(p for plan in plans for p in plan.pattern.pieces)
@@ -105,23 +132,55 @@ def merge_plans(plans: list[FabricPlan]) -> FabricPlan:
     return FabricPlan(fabric=plans[0].fabric, pattern=pattern, kit_pieces=kps)
 
 
+class MemberFailures(OrderError):
+    """Orders of a group that cannot be cut (a piece wider than its fabric, a pattern that cannot
+    be read): ``failed`` maps each order id to its own error, which names its order file. The
+    group is nested again without them."""
+
+    def __init__(self, failed: dict[str, str]):
+        super().__init__("; ".join(failed.values()))
+        self.failed = failed
+
+
+def _own(order: Order, what):
+    """``what()``; a kitcut error names ``order``'s file when it names none."""
+    try:
+        return what()
+    except KitcutError as exc:
+        if exc.file is None and order.path is not None:
+            exc.file = str(order.path)
+        raise
+
+
 def build_combined(files: list[str], root, options: KitOptions, *, log=None):
-    """Nest and write the combined kit of ``files`` (see the module docstring)."""
+    """Nest and write the combined kit of ``files`` (see the module docstring).
+
+    Each order's own share is nested first (alone on a shared fabric, for the saving; on a
+    fabric only it uses, for the kit): an order that fails there is a :class:`MemberFailures`,
+    so that it fails alone and the others are grouped again without it.
+    """
     reader = resolve(options.reader) if options.reader else None
     orders = [load_order(f, allow_outside=options.allow_outside) for f in files]
     kit_id = combined_id([o.id for o in orders])
     by_key: dict[tuple, list[FabricPlan]] = {}
     notes = []
     remarks: list[dict] = []
+    failed: dict[str, str] = {}
     for order in orders:
-        order_plan = plan_order(order, reader=reader)
+        try:
+            order_plan = _own(order, partial(plan_order, order, reader=reader))
+        except KitcutError as exc:
+            failed[order.id] = str(exc)
+            continue
         remarks += import_remarks(order_plan)
         notes += [f"order {order.id}, fabric {n!r}: no piece is cut from it"
                   for n in order_plan.unused_fabrics]
         for plan in order_plan.fabrics:
             by_key.setdefault(plan.fabric.key, []).append(plan)
+    by_id = {o.id: o for o in orders}
     plans: list[FabricPlan] = []
     folders: list[str] = []
+    markers: dict[int, Marker] = {}
     shared = []
     for group in by_key.values():
         name = slug(group[0].fabric.name)
@@ -129,34 +188,63 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
         while folder in folders:
             folder += "-2"
         folders.append(folder)
+        separate = {}
+        for plan in group:  # what each order's share takes on its own
+            oid = plan.kit_pieces[0].order
+            fabric = plan.fabric.name
+            label = f"{kit_id} {fabric}" if len(group) == 1 else f"{oid} {fabric} (separate)"
+            try:
+                m = _own(by_id[oid], partial(_nest, plan, options, label))
+            except KitcutError as exc:
+                failed.setdefault(oid, str(exc))
+                continue
+            separate[oid] = m
         if len(group) == 1:
             plans.append(group[0])
+            if separate:
+                markers[len(plans) - 1] = separate[group[0].kit_pieces[0].order]
             continue
-        merged = merge_plans(group)
-        plans.append(merged)
-        separate = {}
-        for plan in group:  # what each order's share would take on its own
-            m = _nest(plan, options, f"{plan.kit_pieces[0].order} {plan.fabric.name} (separate)")
-            separate[plan.kit_pieces[0].order] = round(m.length / 1000.0, 4)
-        shared.append((len(plans) - 1, group[0].fabric.name, separate))
-    markers = {i: _nest(plans[i], options, f"{kit_id} {name}") for i, name, _ in shared}
+        plans.append(merge_plans(group))
+        shared.append((len(plans) - 1, group[0].fabric.name,
+                       {oid: m.length / 1000.0 for oid, m in separate.items()}))
+    if failed:
+        raise MemberFailures(failed)
+    for i, name, _ in shared:
+        markers[i] = _nest(plans[i], options, f"{kit_id} {name}")
     fabrics_info = []
-    for i, name, separate in shared:
-        comb = round(markers[i].length / 1000.0, 4)
-        sep = round(sum(separate.values()), 4)
-        fabrics_info.append({"name": name, "folder": folders[i], "combined_metres": comb,
-                             "separate_metres": sep, "saved_metres": round(sep - comb, 4),
-                             "separate": separate})
+    all_sep = all_comb = 0.0
+    for i, name, separate in shared:  # every figure rounded once, from the markers' lengths
+        comb, sep = markers[i].length / 1000.0, sum(separate.values())
+        all_sep, all_comb = all_sep + sep, all_comb + comb
+        fabrics_info.append({"name": name, "folder": folders[i], "combined_metres": round(comb, 4),
+                             "separate_metres": round(sep, 4), "saved_metres": round(sep - comb, 4),
+                             "separate": {oid: round(v, 4) for oid, v in separate.items()}})
     combined = {
         "orders": [o.id for o in orders],
         "fabrics": fabrics_info,
-        "separate_metres": round(sum(f["separate_metres"] for f in fabrics_info), 4),
-        "saved_metres": round(sum(f["saved_metres"] for f in fabrics_info), 4),
+        "separate_metres": round(all_sep, 4),
+        "saved_metres": round(all_sep - all_comb, 4),
     }
     return assemble_kit(root, kit_id, orders, plans, options, combined=combined, markers=markers,
                         folders=folders, notes=notes, log=log, remarks=remarks)
 
 
 def run_group_job(files: list[str], root: str, options: KitOptions) -> dict:
-    """Build a combined kit (in a worker process or on a Dask worker); never raises."""
-    return guarded_job(build_combined, files, root, options)
+    """Build a combined kit (in a worker process or on a Dask worker); never raises.
+
+    A failed result lists in ``failed_orders`` the orders that failed on their own
+    (:class:`MemberFailures`): ``{order id: message}``.
+    """
+    failed: dict[str, str] = {}
+
+    def build(*args):
+        try:
+            return build_combined(*args)
+        except MemberFailures as exc:
+            failed.update(exc.failed)
+            raise
+
+    result = guarded_job(build, files, root, options)
+    if failed:
+        result["failed_orders"] = failed
+    return result

@@ -188,8 +188,31 @@ def _order_summary(order: Order, cuts: list[Cut], graded: set | None = None) -> 
     }
 
 
-def workshop_text(order: Order, cuts: list[Cut], fabrics: list[dict]) -> str:
-    """A short note for the partner sewing workshop."""
+def _shared_fabric(order: Order, fabrics: list[dict], report: dict) -> list[str]:
+    """The fabric lines of an order's workshop note in a combined kit: the kit's total, which it
+    shares, then per fabric the marker's length, with whom it is shared and what this order's
+    pieces would take alone (``combined.fabrics[].separate`` of kit.json)."""
+    alone = {f["folder"]: f["separate"].get(order.id) for f in report["combined"]["fabrics"]}
+    others = [o["id"] for o in report["orders"] if o["id"] != order.id]
+    lines = [f"Fabric: this order is cut in the combined kit {report['kit']} together with "
+             f"{', '.join(others)}; that kit cuts {report['totals']['metres']:.2f} m in total, for all "
+             "its orders. This order's fabrics:"]
+    for f in fabrics:
+        if order.id not in f["orders"]:
+            continue
+        if len(f["orders"]) == 1:
+            lines.append(f"- {f['name']}: {f['metres']:.2f} m, for this order only")
+            continue
+        own = alone.get(f["folder"])
+        lines.append(f"- {f['name']}: {f['metres']:.2f} m shared with "
+                     f"{', '.join(o for o in f['orders'] if o != order.id)}"
+                     + ("" if own is None else f" (this order's pieces alone would take {own:.2f} m)"))
+    return lines
+
+
+def workshop_text(order: Order, cuts: list[Cut], fabrics: list[dict], report: dict | None = None) -> str:
+    """A short note for the partner sewing workshop (``report``: the kit report, for a combined
+    kit: the order shares its markers, so the note says so rather than their whole length)."""
     mine = [c for c in cuts if c.order == order.id]
     lines = [f"Order {order.id} for {order.customer}" + (f", due {order.due}" if order.due else ""), ""]
     for g in order.garments:
@@ -205,8 +228,11 @@ def workshop_text(order: Order, cuts: list[Cut], fabrics: list[dict]) -> str:
     ]
     if order.notes:
         lines += ["", f"Notes: {order.notes}"]
-    metres = sum(f["metres"] for f in fabrics if order.id in f["orders"])
-    lines.append(f"Fabric cut for this kit: {metres:.2f} m.")
+    if report is not None and report.get("combined"):
+        lines += _shared_fabric(order, fabrics, report)
+    else:
+        metres = sum(f["metres"] for f in fabrics if order.id in f["orders"])
+        lines.append(f"Fabric cut for this kit: {metres:.2f} m.")
     return "\n".join(lines) + "\n"
 
 
@@ -293,12 +319,12 @@ def _report_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -> 
     atomic_write(path, bytes(pdf.output()))
 
 
-def _write_order_docs(folder: Path, order: Order, cuts: list[Cut], fabrics: list[dict]) -> None:
+def _write_order_docs(folder: Path, order: Order, cuts: list[Cut], fabrics: list[dict], report: dict) -> None:
     mine = [c for c in cuts if c.order == order.id]
     write_picklist_csv(mine, folder / "picklist.csv")
     atomic_write(folder / "picklist.txt", picklist_text(mine, title=f"Bundle list of order {order.id}"))
     write_labels_pdf(mine, folder / "labels.pdf", title=f"Labels of order {order.id}")
-    atomic_write(folder / "workshop.txt", workshop_text(order, cuts, fabrics))
+    atomic_write(folder / "workshop.txt", workshop_text(order, cuts, fabrics, report))
 
 
 def assemble_kit(
@@ -372,7 +398,7 @@ def assemble_kit(
             "orders": [_order_summary(o, cuts, graded) for o in orders],
             "fabrics": fabrics,
             "totals": {
-                "metres": round(sum(f["metres"] for f in fabrics), 4),
+                "metres": round(sum(m.length for _, m in nested) / 1000.0, 4),  # not a sum of rounded
                 "pieces": len(cuts),
                 "efficiency": (round(sum(m.pieces_area for _, m in nested) / length_area, 5)
                                if length_area else 0.0),
@@ -386,11 +412,11 @@ def assemble_kit(
         _report_pdf(report, nested, tmp / "kit.pdf")
         if combined:
             for o in orders:
-                _write_order_docs(tmp / "orders" / o.id, o, cuts, fabrics)
+                _write_order_docs(tmp / "orders" / o.id, o, cuts, fabrics, report)
             write_picklist_csv(cuts, tmp / "picklist.csv")
             atomic_write(tmp / "picklist.txt", picklist_text(cuts, title=f"Bundle list of kit {kit_id}"))
         else:
-            _write_order_docs(tmp, orders[0], cuts, fabrics)
+            _write_order_docs(tmp, orders[0], cuts, fabrics, report)
         write_kit_page(tmp, report, views)  # shows the manifest entries of every file written so far
         write_manifest(tmp, kit=kit_id, orders=[o.id for o in orders],
                        extra=None if inputs is None else {"inputs": inputs})

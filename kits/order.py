@@ -53,7 +53,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["Order", "Garment", "Fabric", "ONE_SIZE", "load_order", "read_order_id", "check_order_id", "slug"]
+__all__ = ["Order", "Garment", "Fabric", "ONE_SIZE", "load_order", "read_order_id", "check_order_id", "slug",
+           "not_an_order"]
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
@@ -265,6 +266,20 @@ def read_order_id(path: str | os.PathLike) -> str:
         c.fail("order", "missing [order] table")
     order = c.table(data["order"], "order")
     return check_order_id(c.string(order, "id", "order"), file=str(path))
+
+
+def not_an_order(path: str | os.PathLike) -> str | None:
+    """Why a ``*.toml`` file in a folder of orders is not an order (a pattern's match file, a
+    device file: valid TOML without ``[order]``, ``[[garments]]`` or ``[[fabrics]]``), or ``None``
+    when it is one, or may be: a file that cannot be read or is not valid TOML is taken for a
+    broken order, so that it fails naming its problem."""
+    try:
+        data = _read_toml(Path(path))
+    except OrderError:
+        return None
+    if any(key in data for key in ("order", "garments", "fabrics")):
+        return None
+    return "it has no [order] table"
 
 
 def _inside(path: Path, folder: Path, allow_outside: bool, c: _Checker, where: str) -> Path:

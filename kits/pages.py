@@ -49,7 +49,7 @@ def write_kit_page(folder: str | os.PathLike, report: dict,
         picklist += [(i, c) for c in cuts]
     order = {id(c): n for n, c in enumerate(sort_cuts([c for _, c in picklist]))}
     picklist.sort(key=lambda ic: order[id(ic[1])])
-    rows = [{"marker": i, "bundle": c.bundle, "piece": c.piece, "copy": c.copy, "of": c.of,
+    rows = [{"marker": i, "order": c.order, "bundle": c.bundle, "piece": c.piece, "copy": c.copy, "of": c.of,
              "side": c.side, "fabric": c.fabric, "placement": c.placement, "x_mm": c.x_mm, "y_mm": c.y_mm}
             for i, c in picklist]
     path = folder / KIT_PAGE

@@ -176,6 +176,39 @@ def test_order_files_in_capitals_and_a_folder_without_orders(orders, tmp_path, c
     assert not (tmp_path / "K2").exists()
 
 
+def test_toml_files_that_are_not_orders_are_left_out(orders, tmp_path, capsys):
+    """Before, a pattern's side file ``shirt.match.toml`` beside the orders was taken for an order:
+    a failed order every night ("missing [order] table"), exit 2. A TOML file without an order's
+    tables is now left out, noted once (stderr, batch.log, index.html); a file that looks like an
+    order (``[[garments]]`` without ``[order]``) or is not valid TOML still fails."""
+    for f in orders.glob("B-*.toml"):
+        f.unlink()
+    match = (TESTS.parent / "samples" / "shirt.match.toml").read_text()
+    (orders / "shirt.match.toml").write_text(match)  # the match file of a pattern (not used here)
+    kits = tmp_path / "KITS"
+    args = ["batch", str(orders), "-o", str(kits), "--time", "1", "--formats", "svg", "--nester", FAKE_NESTER,
+            "--reader", FAKE_READER, "-q"]
+    code, out, err = nest_cli(args, capsys)
+    assert code == 0 and "orders: 2 done, 0 skipped, 0 failed" in out
+    assert err == "nest: note: not an order: shirt.match.toml (it has no [order] table)\n"
+    note = "not an order: shirt.match.toml (it has no [order] table)"
+    assert (kits / "batch.log").read_text().count(note) == 1 and note in (kits / "index.html").read_text()
+    assert sorted(json.loads((kits / "batch-report.json").read_text())["orders"]) == ["A-1001.toml",
+                                                                                     "A-1002.toml"]
+    (orders / "X-1.toml").write_text('[[garments]]\npattern = "tee.dxf"\nsizes = { M = 1 }\n')
+    (orders / "X-2.toml").write_text('[order]\nid = "X-2"\ncustomer = "y\n')
+    code, out, err = nest_cli(args, capsys)
+    assert code == 2 and "orders: 0 done, 2 skipped, 2 failed" in out
+    assert f"nest: failed: {orders / 'X-1.toml'}: order: missing [order] table\n" in err
+    assert f"nest: failed: {orders / 'X-2.toml'}: not valid TOML: " in err
+    only = tmp_path / "only"
+    only.mkdir()
+    (only / "shirt.match.toml").write_text(match)
+    code, out, err = nest_cli(["batch", str(only), "-o", str(tmp_path / "K2")], capsys)
+    assert (code, out) == (2, "") and err == (f"nest: error: no *.toml order in {only} (not an order: "
+                                              "shirt.match.toml (it has no [order] table))\n")
+
+
 def test_ids_and_paths_cannot_escape(orders, tmp_path):
     kits = tmp_path / "area" / "KITS"
     base = (orders / "A-1001.toml").read_text()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from shapely.geometry import Polygon
-from test_kits_fakes import FAKE_NESTER, FAKE_READER
+from test_kits_fakes import FAKE_NESTER, FAKE_READER, NO_COMBINED_NESTER
 
 from kitcut.kits.batch import BatchOptions, run_batch
 from kitcut.kits.combine import combined_id
@@ -137,3 +138,218 @@ def test_a_fabric_only_one_order_uses_gets_its_own_marker(orders, tmp_path):
     assert [f["name"] for f in report["combined"]["fabrics"]] == ["jersey", "rib"]  # what was shared
     rows = list(csv.DictReader((kit / "orders" / "A-1002" / "picklist.csv").open()))
     assert {r["fabric"] for r in rows if r["piece"] == "Sleeve"} == {"lining"}
+
+
+def _only(orders: Path, *keep: str) -> None:
+    for f in orders.glob("*.toml"):
+        if f.stem not in keep:
+            f.unlink()
+
+
+def test_an_edited_order_with_its_own_kit_is_rebuilt_under_combine(orders, tmp_path):
+    """Before, ``--combine`` made the job of an order without a partner with no reason to
+    rebuild, so the batch's "kit already complete" shortcut kept the kit of the old order
+    (without --combine it was rebuilt). An order with a kit of its own is now rebuilt in that
+    kit, saying so, with or without --combine, and is not moved into a combined kit."""
+    from kitcut.kits.inputs import CHANGED
+
+    _only(orders, "A-1001")
+    kits = tmp_path / "KITS"
+    assert run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS)).count("done") == 1
+    order = orders / "A-1001.toml"
+    order.write_text(order.read_text().replace("sizes = { S = 1, M = 2, L = 1 }", "sizes = { S = 3 }"))
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    assert [(o.order, o.status, o.message) for o in s.outcomes] == [("A-1001", "done", CHANGED)]
+    assert json.loads((kits / "A-1001" / "kit.json").read_text())["orders"][0]["garments"][0]["sizes"] == {
+        "S": 3}
+    # with a partner on the same fabrics: the edited order stays in its own kit, the new one alone
+    shutil.copy(TESTS / "data" / "orders" / "A-1002.toml", orders)
+    order.write_text(order.read_text().replace("sizes = { S = 3 }", "sizes = { S = 2 }"))
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    assert sorted((o.order, o.status, o.kit, o.message) for o in s.outcomes) == [
+        ("A-1001", "done", "A-1001", CHANGED), ("A-1002", "done", "A-1002", "")]
+    assert sorted(p.name for p in kits.iterdir() if p.is_dir() and not p.name.startswith(".")) == [
+        "A-1001", "A-1002"]
+
+
+def test_an_order_that_cannot_be_cut_fails_alone_in_its_group(orders, tmp_path):
+    """Before, one order of a --combine group that could not be nested (a piece wider than the
+    fabric) failed every order of the group, each with that order's reason and no file name.
+    Now it fails alone, naming its own file, and the group is nested again without it; a
+    combined kit that fails as a whole leaves each order to be built alone."""
+    _only(orders, "A-1001", "A-1002")
+    big = [{"name": "Big", "size": "M", "outline": [[0, 0], [3000, 0], [3000, 3002], [0, 3002]]}]
+    (orders / "box.dxf").write_text(json.dumps({"style": "box", "pieces": big}))
+    text = (orders / "A-1002.toml").read_text().replace('"A-1002"', '"E-2"').replace("tee.dxf", "box.dxf")
+    (orders / "E-2.toml").write_text(text.replace("sizes = { M = 1, L = 2 }", "sizes = { M = 1 }"))
+    kits = tmp_path / "KITS"
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    kid = combined_id(["A-1001", "A-1002"])
+    assert sorted((o.file, o.status, o.kit, o.message) for o in s.outcomes) == [
+        ("A-1001.toml", "done", kid, ""), ("A-1002.toml", "done", kid, ""),
+        ("E-2.toml", "failed", None, f"{orders / 'E-2.toml'}: piece 'E-2/box/Big (M)': fabric 'jersey' "
+         "(1500 mm wide, 1490 mm usable, nap two-way): piece wider than the fabric")]
+    assert s.exit_code == 2 and is_complete(kits / kid)
+    assert read_manifest(kits / kid)["orders"] == ["A-1001", "A-1002"]
+    log = (kits / "batch.log").read_text()
+    assert f"{combined_id(['A-1001', 'A-1002', 'E-2'])}: E-2 cannot be cut: the other orders are grouped " \
+        "again" in log
+    # the combined marker itself fails: each order gets its own kit
+    (orders / "E-2.toml").unlink()
+    kits2 = tmp_path / "KITS2"
+    s = run_batch(orders, kits2, BatchOptions(combine=True, kit=replace(OPTS, nester=NO_COMBINED_NESTER)))
+    assert sorted((o.order, o.status, o.kit) for o in s.outcomes) == [
+        ("A-1001", "done", "A-1001"), ("A-1002", "done", "A-1002")]
+    assert f"{kid}: the combined kit failed (fabric 'jersey' (1500 mm wide, 1490 mm usable, nap two-way): " \
+        "the search gave up); each order is built alone" in (kits2 / "batch.log").read_text()
+
+
+def _a1003(orders: Path) -> None:
+    text = (orders / "A-1002.toml").read_text().replace('"A-1002"', '"A-1003"')
+    (orders / "A-1003.toml").write_text(text)
+
+
+def test_orders_cut_by_another_batch_meanwhile_are_not_cut_again(orders, tmp_path):
+    """Before, a batch read which orders were cut in a combined kit only when it started: a plain
+    batch running beside a --combine batch cut the same orders again in kits of their own (and a
+    --combine batch grouped orders another batch had just cut). Now a batch looks again once it
+    has claimed an order. (Here the other batch runs, in full, after this one has made its plan.)"""
+    _only(orders, "A-1001", "A-1002")
+    _a1003(orders)
+    kits = tmp_path / "KITS"
+    kid = combined_id(["A-1001", "A-1002", "A-1003"])
+
+    def combine_meanwhile(n):
+        assert run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS)).count("done") == 3
+
+    s = run_batch(orders, kits, BatchOptions(kit=OPTS), on_start=combine_meanwhile)
+    assert [(o.order, o.status, o.kit, o.message) for o in s.outcomes] == [
+        (oid, "skipped", kid, f"cut in kit {kid}") for oid in ("A-1001", "A-1002", "A-1003")]
+    assert sorted(p.name for p in kits.iterdir() if p.is_dir() and not p.name.startswith(".")) == [kid]
+    # the other way round: a plain batch cuts A-1001 after a --combine batch planned the group
+    kits = tmp_path / "KITS2"
+    two = combined_id(["A-1002", "A-1003"])
+
+    def plain_meanwhile(n):
+        (orders / "A-1002.toml").rename(tmp_path / "A-1002.toml")
+        (orders / "A-1003.toml").rename(tmp_path / "A-1003.toml")
+        assert run_batch(orders, kits, BatchOptions(kit=OPTS)).count("done") == 1
+        for oid in ("A-1002", "A-1003"):
+            (tmp_path / f"{oid}.toml").rename(orders / f"{oid}.toml")
+
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS), on_start=plain_meanwhile)
+    assert [(o.order, o.status, o.kit, o.message) for o in s.outcomes] == [
+        ("A-1001", "skipped", "A-1001", "kit already complete"), ("A-1002", "done", two, ""),
+        ("A-1003", "done", two, "")]
+    assert read_manifest(kits / two)["orders"] == ["A-1002", "A-1003"]
+
+
+def test_a_group_completed_by_another_batch_meanwhile_is_skipped(orders, tmp_path):
+    """Before, of two --combine batches at once the second nested a group the first had just
+    finished, then logged "skipped: " without a reason, and batch-report.json and index.html
+    showed the figures of the build it threw away, not those of the kit on disk. Now the group
+    is skipped before it is built, saying why; the page shows the kit's own figures."""
+    from html_tables import tables
+
+    _only(orders, "A-1001", "A-1002")
+    kits = tmp_path / "KITS"
+    kid = combined_id(["A-1001", "A-1002"])
+
+    def combine_meanwhile(n):
+        assert run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS)).count("done") == 2
+
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS), on_start=combine_meanwhile)
+    assert [(o.order, o.status, o.kit, o.message, o.metres, o.efficiency) for o in s.outcomes] == [
+        (oid, "skipped", kid, "kit already complete", 0.0, None) for oid in ("A-1001", "A-1002")]
+    log = (kits / "batch.log").read_text()
+    assert "A-1001.toml (A-1001): skipped: kit already complete\n" in log and "skipped: \n" not in log
+    assert log.count(f"start {kid}") == 1
+    report = json.loads((kits / kid / "kit.json").read_text())
+    rows = tables((kits / "index.html").read_text())["orders"][1:]
+    assert [(r.cells[0], r.cells[1], r.cells[5]) for r in rows] == [
+        ("skipped", "A-1001", ""), ("skipped", "A-1002", "")]
+    assert rows[0].cells[4].split("\n") == [f"{f['name']} {f['metres']:.2f} m" for f in report["fabrics"]]
+    entries = json.loads((kits / "batch-report.json").read_text())["orders"]
+    assert {k: (v["status"], v["metres"]) for k, v in entries.items()} == {
+        "A-1001.toml": ("skipped", 0.0), "A-1002.toml": ("skipped", 0.0)}
+    # a build that finds its kit complete when it is done (built meanwhile elsewhere) keeps none
+    # of its own figures either
+    from kitcut.kits.batch import Job, _outcomes_of
+
+    job = Job(kit=kid, files=("A-1001.toml", "A-1002.toml"), orders=("A-1001", "A-1002"))
+    out = _outcomes_of(job, {"status": "skipped", "kit": kid, "metres": 2.41, "efficiency": 0.7})
+    assert {(o.status, o.metres, o.efficiency, o.message) for o in out} == {
+        ("skipped", 0.0, None, "kit already complete (built by another process meanwhile: this build was "
+                               "discarded)")}
+
+
+def test_workshop_note_of_an_order_in_a_combined_kit(orders, tmp_path):
+    """Before, each order's workshop.txt in a combined kit said "Fabric cut for this kit" with the
+    whole length of every shared marker it is on (A-1001 7.93 m, A-1002 7.93 m, for a kit cutting
+    8.42 m in all). Now it names the combined kit and its total, and per fabric the marker's
+    length, with whom it is shared and what this order's pieces would take alone."""
+    _only(orders, "A-1001", "A-1002")
+    text = (orders / "A-1002.toml").read_text()
+    (orders / "A-1002.toml").write_text(text + '\n[[fabrics]]\nname = "lining"\nwidth_mm = 1400\n'
+                                        'categories = ["sleeve"]\n')
+    kits = tmp_path / "KITS"
+    run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    kid = combined_id(["A-1001", "A-1002"])
+    report = json.loads((kits / kid / "kit.json").read_text())
+    m = {f["folder"]: f["metres"] for f in report["fabrics"]}
+    alone = {f["folder"]: f["separate"] for f in report["combined"]["fabrics"]}
+    note = (kits / kid / "orders" / "A-1002" / "workshop.txt").read_text().splitlines()
+    assert "Fabric cut for this kit" not in "\n".join(note)
+    assert note[-4:] == [
+        f"Fabric: this order is cut in the combined kit {kid} together with A-1001; that kit cuts "
+        f"{report['totals']['metres']:.2f} m in total, for all its orders. This order's fabrics:",
+        f"- jersey: {m['fabrics/jersey']:.2f} m shared with A-1001 (this order's pieces alone would take "
+        f"{alone['fabrics/jersey']['A-1002']:.2f} m)",
+        f"- rib: {m['fabrics/rib']:.2f} m shared with A-1001 (this order's pieces alone would take "
+        f"{alone['fabrics/rib']['A-1002']:.2f} m)",
+        f"- lining: {m['fabrics/lining-A-1002']:.2f} m, for this order only"]
+    first = (kits / kid / "orders" / "A-1001" / "workshop.txt").read_text().splitlines()
+    assert first[-3].startswith(f"Fabric: this order is cut in the combined kit {kid} together with A-1002;")
+    assert len([x for x in first if x.startswith("- ")]) == 1 + 2  # its garment, then jersey and rib
+    # a single kit's note is as before
+    single = (Path(build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS).path) / "workshop.txt").read_text()
+    assert single.splitlines()[-1].startswith("Fabric cut for this kit: ")
+
+
+def test_an_order_failing_under_combine_keeps_its_id(orders, tmp_path):
+    """Before, under --combine an order whose patterns did not fit it (a size the pattern lacks)
+    failed without its id: ``B-2002-unknown-size.toml (?)`` in batch.log, ``data-order=""`` on
+    the morning page; without --combine it showed ``(B-2002)``. Now both show the id."""
+    kits = tmp_path / "KITS"
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    failed = {o.file: o.order for o in s.outcomes if o.status == "failed"}
+    assert failed == {"B-2001-missing-pattern.toml": "B-2001", "B-2002-unknown-size.toml": "B-2002",
+                      "B-2003-bad-values.toml": "B-2003"}
+    log = (kits / "batch.log").read_text()
+    assert "B-2002-unknown-size.toml (B-2002): failed: " in log and "(?)" not in log
+    index = (kits / "index.html").read_text()
+    assert 'data-order=""' not in index and 'data-order="B-2002"' in index
+
+
+def test_combined_totals_are_rounded_once(tmp_path):
+    """Before, the totals of a combined kit (kit.json ``totals.metres``, ``combined.separate_metres``
+    and ``saved_metres``) added figures already rounded to 0.1 mm. Each is now rounded once."""
+    d = tmp_path / "o"
+    d.mkdir()
+    pieces = [{"name": "Body", "size": "M", "outline": [[0, 0], [1000.04, 0], [1000.04, 300], [0, 300]]},
+              {"name": "Band", "size": "M", "category": "TRIM",
+               "outline": [[0, 0], [1000.04, 0], [1000.04, 40], [0, 40]]}]
+    (d / "p.dxf").write_text(json.dumps({"style": "p", "pieces": pieces}))
+    for oid in ("T-1", "T-2"):
+        (d / f"{oid}.toml").write_text(
+            f'[order]\nid = "{oid}"\ncustomer = "x"\n[[garments]]\npattern = "p.dxf"\nsizes = {{ M = 1 }}\n'
+            '[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\n[[fabrics]]\nname = "rib"\nwidth_mm = 600\n'
+            'categories = ["TRIM"]\n')
+    kits = tmp_path / "KITS"
+    run_batch(d, kits, BatchOptions(combine=True, kit=OPTS))
+    report = json.loads((kits / combined_id(["T-1", "T-2"]) / "kit.json").read_text())
+    assert [f["metres"] for f in report["fabrics"]] == [1.0, 1.0]  # one column of two pieces each
+    assert report["totals"]["metres"] == 2.0001
+    comb = report["combined"]
+    assert [f["separate_metres"] for f in comb["fabrics"]] == [2.0001, 2.0001]
+    assert (comb["separate_metres"], comb["saved_metres"]) == (4.0002, 2.0001)

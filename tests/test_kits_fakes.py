@@ -22,6 +22,7 @@ FAKE_NESTER = "test_kits_fakes:shelf_nest"
 SLEEPY_NESTER = "test_kits_fakes:sleepy_shelf_nest"
 CRASHING_NESTER = "test_kits_fakes:crashing_shelf_nest"
 ANNOUNCING_NESTER = "test_kits_fakes:announcing_shelf_nest"
+NO_COMBINED_NESTER = "test_kits_fakes:no_combined_shelf_nest"
 
 
 def tee_pieces(size: str, k: float) -> list[dict]:
@@ -114,6 +115,16 @@ def crashing_shelf_nest(pattern: Pattern, rules, **kw) -> Marker:
 
     if any(p.name.startswith("CRASH") for p in pattern.pieces):
         os.kill(os.getpid(), signal.SIGSEGV)
+    return shelf_nest(pattern, rules, **kw)
+
+
+def no_combined_shelf_nest(pattern: Pattern, rules, **kw) -> Marker:
+    """:func:`shelf_nest`, except that a marker shared by several orders fails (as a search over
+    too many pieces would): for a combined kit that fails as a whole."""
+    from kitcut.errors import NestingError
+
+    if (pattern.style or "").startswith("combined "):
+        raise NestingError("the search gave up")
     return shelf_nest(pattern, rules, **kw)
 
 

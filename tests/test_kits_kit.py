@@ -122,6 +122,25 @@ def test_kit_report_agrees_with_markers(orders, tmp_path):
     assert "Order A-1001 for Studio Nord, due 2026-12-05" in work and "4 bundles, 20 cut pieces" in work
 
 
+def test_kit_total_metres_are_not_a_sum_of_rounded_metres(tmp_path):
+    """Before, kit.json's totals.metres added the per-fabric metres already rounded to 0.1 mm
+    (two markers of 1000.04 mm: 1.0 + 1.0 = 2.0 m, not 2.0001 m). The total is now rounded once,
+    from the markers' lengths."""
+    d = tmp_path / "o"
+    d.mkdir()
+    pieces = [{"name": "Body", "size": "M", "outline": [[0, 0], [1000.04, 0], [1000.04, 300], [0, 300]]},
+              {"name": "Band", "size": "M", "category": "TRIM",
+               "outline": [[0, 0], [1000.04, 0], [1000.04, 40], [0, 40]]}]
+    (d / "p.dxf").write_text(json.dumps({"style": "p", "pieces": pieces}))
+    (d / "T-1.toml").write_text('[order]\nid = "T-1"\ncustomer = "x"\n[[garments]]\npattern = "p.dxf"\n'
+                                'sizes = { M = 1 }\n[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\n'
+                                '[[fabrics]]\nname = "rib"\nwidth_mm = 600\ncategories = ["TRIM"]\n')
+    r = build_kit(d / "T-1.toml", tmp_path / "K", OPTS)
+    report = json.loads((Path(r.path) / "kit.json").read_text())
+    assert [f["metres"] for f in report["fabrics"]] == [1.0, 1.0]
+    assert report["totals"]["metres"] == r.metres == 2.0001
+
+
 def test_shrinkage_lengthens_the_pieces_in_the_kit(orders, tmp_path):
     r = build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS)
     m = json.loads((Path(r.path) / "fabrics/jersey/marker.json").read_text())

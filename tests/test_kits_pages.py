@@ -139,3 +139,25 @@ def test_batch_index_shows_orders_not_built(orders, tmp_path, status):
     assert rows[0].cells[8] == "not started: past --until 06:00" and not rows[0].links
     assert rows[1].links == [] and rows[1].cells[3] == ""  # no kit.json there: no kit to link to
     assert "Batch run finished 2026-12-05 06:00" in text
+
+
+def test_combined_kit_page_pick_list_names_the_order_and_counts_bundles_as_picklist_txt(orders, tmp_path):
+    """Before, the pick list of a combined kit's kit.html had no order column (the rows of
+    ``tee M #1`` of A-1001 and of A-1002 looked alike) and counted bundles by that name alone
+    ("5 bundles" where picklist.txt says 7). Now each row names its order, in a first column, and
+    the count is picklist.txt's; a single kit's pick list is unchanged (no order column)."""
+    for f in orders.glob("B-*.toml"):
+        f.unlink()
+    kits = tmp_path / "KITS"
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS, isolate=False))
+    kit = kits / next(o.kit for o in s.outcomes if o.status == "done")
+    text = (kit / "kit.html").read_text()
+    table = tables(text)["picklist"]
+    assert table[0].cells[:3] == ["order", "bundle", "piece"]
+    picklist = list(csv.DictReader((kit / "picklist.csv").open()))
+    assert [r.cells[:3] for r in table[1:]] == [[r["order"], r["bundle"], r["piece"]] for r in picklist]
+    assert (kit / "picklist.txt").read_text().splitlines()[-1] == "7 bundles, 35 pieces"
+    assert '<p class="muted">7 bundles, 35 pieces; a row shows its piece on its marker.' in text
+    single = Path(build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS).path)
+    head = tables((single / "kit.html").read_text())["picklist"][0].cells
+    assert head[:2] == ["bundle", "piece"] and "order" not in head

@@ -62,8 +62,9 @@ def kit_page(report: dict, markers: Sequence[dict], picklist: Sequence[dict], fi
     ``report`` is the kit report (``kit.json``); ``markers`` one dict per fabric marker:
     ``fabric`` (the report's fabric entry), ``view`` (:func:`~kitcut.formats.writing.html.viewer_data`)
     and ``page`` (the path of its own ``marker.html`` in the kit, or ``None``); ``picklist`` the cut
-    pieces (``bundle``, ``piece``, ``copy``, ``of``, ``side``, ``fabric``, ``placement``, ``x_mm``,
-    ``y_mm``, ``marker``: index into ``markers``), in bundle order; ``files`` the manifest entries
+    pieces (``order``: shown when the kit has several, ``bundle``, ``piece``, ``copy``, ``of``,
+    ``side``, ``fabric``, ``placement``, ``x_mm``, ``y_mm``, ``marker``: index into ``markers``),
+    in bundle order; ``files`` the manifest entries
     (``path``, ``size``, ``sha256``) of every file written before this page.
     """
     kit = report["kit"]
@@ -108,15 +109,18 @@ def kit_page(report: dict, markers: Sequence[dict], picklist: Sequence[dict], fi
                    f'<span class="muted">{h(f["folder"])}{alone}</span></h3>')
         out.append(viewer_block(f"marker-data-{i}", m["view"]))
     rows = []
+    several = len(report["orders"]) > 1  # a combined kit: the order on each row (bundles look alike)
     for c in picklist:
         rows.append(f'<tr data-kv-viewer="{c["marker"]}" data-kv-piece="{c["placement"]}">' + "".join([
+            _td(c.get("order") or "") if several else "",
             _td(c["bundle"]), _td(c["piece"]), _td(f"{c['copy']}/{c['of']}", True), _td(c["side"]),
             _td(c["fabric"]), _td(c["placement"], True), _td(f"{c['x_mm'] / 1000:.3f}", True),
             _td(f"{c['y_mm']:.0f}", True)]) + "</tr>\n")
-    bundles = len({c["bundle"] for c in picklist})
+    bundles = len({(c.get("order"), c["bundle"]) for c in picklist})  # as picklist.txt counts them
     out.append(f'<h2 id="picklist">Pick list</h2><p class="muted">{bundles} bundles, {len(picklist)} pieces; '
                "a row shows its piece on its marker. The same list is in picklist.csv and picklist.txt.</p>")
-    head = [("bundle", False), ("piece", False), ("copy", True), ("side", False), ("fabric", False),
+    head = [("order", False)] if several else []
+    head += [("bundle", False), ("piece", False), ("copy", True), ("side", False), ("fabric", False),
             ("marker #", True), ("at m", True), ("y mm", True)]
     out.append(_table(head, rows, "picklist"))
     rows = []
@@ -157,6 +161,8 @@ def batch_index(rows: Sequence[dict], totals: dict, *, title: str, finished: str
     if per_fabric:
         out.append("<p>Fabric cut by the kits built in this run: "
                    + ", ".join(f"<b>{h(n)}</b> {m:.2f} m" for n, m in sorted(per_fabric.items())) + "</p>")
+    for note in totals.get("notes") or []:  # TOML files of the folder left out: not orders
+        out.append(f'<p class="muted">{h(note)}</p>')
     body = []
     for r in ordered:
         status = r["status"]
