@@ -37,13 +37,13 @@ import math
 import os
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kitcut.errors import KitcutError, OrderError
 from kitcut.fileio import read_user_text
 from kitcut.formats.reading.encoding import check_encoding
+from kitcut.kits.order_paths import inside, locate
 from kitcut.model import FabricZone, Repeat, Rules
 from kitcut.model.marker import MAX_SPACING_MM, MAX_WIDTH_MM
 from kitcut.nesting.rules import NAP_MODES, check_nap
@@ -282,96 +282,12 @@ def not_an_order(path: str | os.PathLike) -> str | None:
     return "it has no [order] table"
 
 
-def _inside(path: Path, folder: Path, allow_outside: bool, c: _Checker, where: str) -> Path:
-    """``path`` (relative to ``folder``) resolved; it must stay inside ``folder``."""
-    if "\x00" in str(path) or not str(path).strip():
-        c.fail(where, f"{str(path)!r} is not a file name")
-    raw = Path(path)
-    full = raw if raw.is_absolute() else folder / raw
-    if allow_outside:
-        return full
-    if raw.is_absolute():
-        c.fail(where, f"{str(path)!r} is an absolute path: it leaves the order's folder (name the file "
-               f"relative to the order file, or give {ALLOW_OUTSIDE})")
-    if ".." in raw.parts:
-        c.fail(where, f"{str(path)!r} leaves the order's folder (use a path inside it, or give "
-               f"{ALLOW_OUTSIDE})")
-    real = full.resolve()
-    if not real.is_relative_to(folder.resolve()):
-        c.fail(where, f"{str(path)!r} leads outside the order's folder (a symlink?; give {ALLOW_OUTSIDE} "
-               "to allow it)")
-    return full
-
-
-#: the option of ``nest kit`` and ``nest batch`` that lets orders name files outside their folder
-ALLOW_OUTSIDE = "--allow-outside"
-#: a Windows path with a drive: ``C:\Users\x\tee.dxf``, ``d:/patterns/tee.dxf``
-_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
-
-
-def _windows_drive(text: str, allow_outside: bool, c: _Checker, where: str) -> None:
-    """A path such as ``C:\\Users\\x\\tee.dxf`` is absolute where it was written: outside the
-    order's folder, and no file this machine can open."""
-    if not _WINDOWS_DRIVE.match(text):
-        return
-    shown = f"'{text}'" if text.isprintable() and "'" not in text else repr(text)  # backslashes as typed
-    if allow_outside:
-        c.fail(where, f"{shown} is a Windows path on drive {text[:2]}, which this machine cannot open: "
-               "name the file relative to the order file")
-    c.fail(where, f"{shown} is an absolute (Windows) path: it leaves the order's folder (name the file "
-           f"relative to the order file, or give {ALLOW_OUTSIDE})")
-
-
-def _fold(name: str) -> str:
-    """``name`` as Windows and macOS compare file names: without case, and composed characters
-    equal to decomposed ones (``ü`` typed as ``u`` + ``◌̈``, as macOS writes names: NFD)."""
-    return unicodedata.normalize("NFC", name.casefold())
-
-
-def _any_case(root: Path, rel: Path) -> Path | None:
-    """``root / rel`` with each missing part of ``rel`` matched to the one entry of its folder
-    that differs only in case or Unicode normalization (NFC/NFD), as Windows and macOS find
-    files; ``None`` when none or several do."""
-    cur = root
-    for part in rel.parts:
-        nxt = cur / part
-        if not nxt.exists():
-            try:
-                hits = [e.name for e in os.scandir(cur) if _fold(e.name) == _fold(part)]
-            except OSError:
-                return None
-            if len(hits) != 1:
-                return None
-            nxt = cur / hits[0]
-        cur = nxt
-    return cur
-
-
-def _locate(text: str, folder: Path, allow_outside: bool, c: _Checker, where: str, what: str) -> Path:
-    """The file an order names: ``text`` relative to ``folder`` (and inside it, see
-    :func:`_inside`). An order written on Windows finds its files as it would there:
-    backslashes separate folders, and a name that differs only in case finds the one file it
-    can mean."""
-    _windows_drive(text, allow_outside, c, where)
-    path = _inside(Path(text), folder, allow_outside, c, where)
-    if path.is_file():
-        return path
-    given = Path(text.replace("\\", "/"))
-    full = _inside(given, folder, allow_outside, c, where)
-    root = Path(given.anchor) if given.is_absolute() else folder
-    found = full if full.is_file() else _any_case(root, full.relative_to(root))
-    if found is None or not found.is_file():
-        c.fail(where, f"{what} '{text}' not found (looked for {path})")
-    return _inside(found if given.is_absolute() else found.relative_to(folder), folder, allow_outside, c,
-                   where)
-
-
 def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) -> Garment:
     where = f"garments[{i}]"
     g = c.table(g, where)
     c.unknown(g, _GARMENT_KEYS, where)
     pattern = c.string(g, "pattern", where)
-    path = _locate(pattern, folder, allow_outside, c, f"{where}.pattern", "pattern file")
+    path = locate(pattern, folder, allow_outside, c, f"{where}.pattern", "pattern file")
     if "sizes" in g and "count" in g:
         c.fail(f"{where}.count", "give sizes (garments per size) or count (garments of a pattern "
                                  "without sizes), not both")
@@ -413,7 +329,7 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
     match = None
     if "match" in g:
         text = c.string(g, "match", where)
-        match = _locate(text, folder, allow_outside, c, f"{where}.match", "match file")
+        match = locate(text, folder, allow_outside, c, f"{where}.match", "match file")
     rules = _garment_rules(g, path, folder, c, allow_outside, where)
     layers: tuple[tuple[str, str], ...] = ()
     if "layers" in g:
@@ -448,7 +364,7 @@ def _garment_rules(g: dict, pattern: Path, folder: Path, c: _Checker, allow_outs
 
     given = c.string(g, "rules", where, required=False)
     if given is not None:
-        return _locate(given, folder, allow_outside, c, f"{where}.rules", "grade rule file")
+        return locate(given, folder, allow_outside, c, f"{where}.rules", "grade rule file")
     try:
         found = find_rules(pattern)
     except GradeRuleError as exc:
@@ -456,7 +372,7 @@ def _garment_rules(g: dict, pattern: Path, folder: Path, c: _Checker, allow_outs
     if found is None:
         return None
     rel = found.relative_to(folder) if found.is_relative_to(folder) else found
-    return _inside(rel, folder, allow_outside, c, f"{where}.rules (found beside the pattern)")
+    return inside(rel, folder, allow_outside, c, f"{where}.rules (found beside the pattern)")
 
 
 def _parse_fabric(f, i: int, c: _Checker) -> Fabric:
