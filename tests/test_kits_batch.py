@@ -272,6 +272,16 @@ def test_kill_9_in_the_middle_then_rerun(tmp_path):
     assert 1 <= len(built) < 6
     assert all(is_complete(kits / k) for k in built)  # no half kit is ever visible
     left_behind = hidden_dirs(kits)  # almost always the kit being built when killed
+    # the worker process that built it stops on its own once it finds its batch gone (see the
+    # next test); until then its folder is not stale. Rerun once it has stopped, not before
+    from kitcut.kits.kit import pid_alive
+
+    builders = [int(name.rpartition("@")[0].rpartition("-")[2]) for name in left_behind]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(pid_alive(b) for b in builders):
+        time.sleep(0.05)
+    built = kit_dirs(kits)  # a worker may have finished its kit meanwhile
+    left_behind = hidden_dirs(kits)
     proc = _batch_proc(tmp_path / "orders", kits, 0.05)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
