@@ -140,13 +140,13 @@ def _proxy_deep(p, sa, ea, xa, ya, sb, eb, xb, yb, eps):
 
 @njit
 def _proxy_capped(p, sa, ea, xa, ya, sb, eb, xb, yb, eps, cap):
-    """:func:`_proxy_deep`, stopping once the sum is over ``cap``: for two shapes known to collide
-    the caller then rejects the placement whatever the rest adds (fail-fast, as sparrow's
-    collision quantification), and the sum returned is infinite."""
+    """:func:`_proxy_deep`, stopping once two poles overlap (so the shapes collide) and the sum is
+    over ``cap``: the caller then rejects the placement whatever the rest adds (fail-fast, as
+    sparrow's collision quantification), and the sum returned is infinite."""
     tot = 0.0
     deep = False
     for i in range(sa, ea):
-        if tot > cap:
+        if deep and tot > cap:
             return np.inf, deep
         cx = p[i, 0] + xa
         cy = p[i, 1] + ya
@@ -260,12 +260,35 @@ def _pair_q_capped(V, voff, P, poff, sbb, diam, pen, zm, ka, xa, ya, kb, xb, yb,
     cap = np.inf
     if room < np.inf:
         cap = (room / scale) ** 2 * (1.0 + 1e-9) - eps * eps  # over it, surely over room (rounding)
-    # the exact test first: many pairs whose boxes overlap do not collide, and need no proxy
-    if not _collide(V, voff[ka], voff[ka + 1], xa, ya, voff[kb], voff[kb + 1], xb, yb,
-                    lox, loy, hix, hiy):
+    pr, deep = _proxy_capped(P, poff[ka], poff[ka + 1], xa, ya, poff[kb], poff[kb + 1], xb, yb, eps, cap)
+    # overlapping poles (inscribed circles) prove the collision; else the exact test decides. (Not
+    # the exact test first: its containment test takes a vertex, which two coinciding outlines
+    # have on each other's boundary; overlapping poles prove that collision.)
+    if not deep and not _collide(V, voff[ka], voff[ka + 1], xa, ya, voff[kb], voff[kb + 1], xb, yb,
+                                 lox, loy, hix, hiy) \
+            and not _holds_pole(V, voff, P, poff, sbb, ka, xa, ya, kb, xb, yb) \
+            and not _holds_pole(V, voff, P, poff, sbb, kb, xb, yb, ka, xa, ya):
         return 0.0
-    pr, _ = _proxy_capped(P, poff[ka], poff[ka + 1], xa, ya, poff[kb], poff[kb + 1], xb, yb, eps, cap)
     return math.sqrt(pr + eps * eps) * scale
+
+
+@njit
+def _holds_pole(V, voff, P, poff, sbb, ka, xa, ya, kb, xb, yb):
+    """The outline of kind ``ka`` at (xa, ya) holds the centre of the largest pole of kind ``kb``
+    at (xb, yb): a point strictly inside that shape. A shape inside another whose outline runs
+    along the other's (a back in a front, both pushed to the strip's end) crosses no edge of it,
+    and its first vertex, on that outline, proves nothing; its pole's centre does."""
+    if poff[kb + 1] == poff[kb]:
+        return False
+    # only a shape whose box lies in the other's box can lie inside it
+    if xb + sbb[kb, 0] < xa + sbb[ka, 0] or xb + sbb[kb, 2] > xa + sbb[ka, 2] or \
+            yb + sbb[kb, 1] < ya + sbb[ka, 1] or yb + sbb[kb, 3] > ya + sbb[ka, 3]:
+        return False
+    j = poff[kb]
+    for t in range(poff[kb] + 1, poff[kb + 1]):
+        if P[t, 2] > P[j, 2]:
+            j = t
+    return _point_in(P[j, 0] + xb, P[j, 1] + yb, V, voff[ka], voff[ka + 1], xa, ya)
 
 
 @njit
