@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import warnings
 from pathlib import Path
 
 import ezdxf
@@ -56,7 +57,10 @@ def test_unusable_coordinates_name_the_piece(value, tmp_path):
     lines[j + 1] = value
     p = tmp_path / "bad.dxf"
     p.write_text("\n".join(lines) + "\n", encoding="latin-1")
-    o = run_cli(["info", str(p)])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        o = run_cli(["info", str(p)])
+    assert [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)] == []
     assert check_outcome(o) == "error"
     assert "cut line has a coordinate that is not a usable number" in o.stderr
     assert "piece 'Front (S)'" in o.stderr
@@ -75,8 +79,13 @@ JSONS = sorted(REG.glob("*.json"))
 
 @pytest.mark.parametrize("path", JSONS, ids=[p.name for p in JSONS])
 def test_json_regression(path):
-    o = run_cli(["info", str(path)], timeout=60)
+    """Each a clear error, and nothing else on stderr: a coordinate of 1e300 made numpy warn of an
+    overflow (a RuntimeWarning with its source line) before the error named it."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        o = run_cli(["info", str(path)], timeout=60)
     assert check_outcome(o) == "error"
+    assert [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)] == []
 
 
 def test_deeply_nested_json_is_a_clear_error(tmp_path):

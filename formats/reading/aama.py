@@ -155,7 +155,8 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
     lin = math.sqrt(abs(np.linalg.det(A))) or 1.0  # lengths along z (notch depth) scale with the mean
 
     def tr(pts: np.ndarray) -> np.ndarray:
-        return pts @ A + t
+        with np.errstate(invalid="ignore", over="ignore"):  # NaN/inf coordinates: named later, not warned
+            return pts @ A + t
 
     def tr_xy(x: float, y: float) -> tuple[float, float]:
         p = np.array([x, y]) @ A + t

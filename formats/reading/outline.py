@@ -71,7 +71,8 @@ class Fixer:
 def _dedupe_ring(ring: np.ndarray, eps: float) -> np.ndarray:
     if len(ring) < 2:
         return ring
-    d = np.linalg.norm(ring - np.roll(ring, 1, axis=0), axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):  # absurd coordinates: named later, not warned
+        d = np.linalg.norm(ring - np.roll(ring, 1, axis=0), axis=1)
     keep = d > eps
     if not keep.any():
         return ring[:1]
