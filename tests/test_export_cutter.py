@@ -12,7 +12,7 @@ import ezdxf
 import numpy as np
 import pytest
 from export_checks import match_rings, max_gap
-from marker_factory import big_marker, small_marker, tiny_marker
+from marker_factory import big_marker, shelf_marker, small_marker, tiny_marker
 
 from kitcut.errors import InputError
 from kitcut.formats.layout.page import build_sheet
@@ -383,3 +383,62 @@ def test_marker_wider_than_the_device_media_is_refused(tmp_path, fmt, device, dr
         "on narrower fabric")
     assert not (tmp_path / "out").exists()
     assert export_marker(small_marker(width=1300.0), tmp_path / "ok", [fmt], device=device, device_file=f)
+
+
+def _hpgl_strokes(text: str) -> list[tuple[int, np.ndarray]]:
+    """An independent HP-GL replay: (pen number, points in mm) of every pen-down stroke; a plunge
+    (``PD;`` with no coordinates) is a stroke of one point."""
+    out: list[tuple[int, np.ndarray]] = []
+    pen, pos, cur = 0, (0.0, 0.0), None
+    for cmd in text.replace("\n", "").split(";"):
+        op, args = cmd[:2], cmd[2:]
+        if op == "LB" or op not in ("SP", "PU", "PD"):
+            continue
+        if op == "SP":
+            pen = int(args or 0)
+            continue
+        nums = [float(v) for v in args.split(",")] if args else []
+        pts = list(zip(nums[0::2], nums[1::2], strict=True))
+        if op == "PU":
+            if cur is not None:
+                out.append((pen, np.array(cur) / 40.0))
+            cur = None
+        elif cur is None:
+            cur = [pos]
+        if op == "PD":
+            cur += pts
+        pos = pts[-1] if pts else pos
+    return out
+
+
+def _notch_marker():
+    """Pieces with V, slot and slit notches on slanted and straight edges, rotated and mirrored."""
+    from kitcut.model import Notch, Piece
+
+    kite = Piece("Kite", np.array([(0, 0), (200, 0), (260, 120), (40, 160)]), size="M", notches=(
+        Notch(100, 0, 90.0, "v", 4.0, 3.0), Notch(230, 60, 153.43, "v", 5.0, 3.0),
+        Notch(150, 140, -99.46, "u", 3.0, 2.0), Notch(20, 80, -26.57, "slit", 5.0)))
+    return shelf_marker((kite,), [(0, 0, 0, False), (0, 1, 90, True), (0, 2, 30, False), (0, 3, 180, True)],
+                        width=800.0, name="notches")
+
+
+def test_notcher_hits_the_notch_not_a_corner_of_its_v():
+    """A notcher plunges at the notch. It was handed the first point of the drawn V (or slot),
+    a corner half the notch's width beside the notch along the edge: every hit of a V-notch was
+    1.5 mm off on a 3 mm V. Now each hit is on its notch (within 0.05 mm); a knife still cuts the
+    V's shape (hpgl-knife: slits)."""
+    m = _notch_marker()
+    want = np.array([pl.apply(np.array([(n.x, n.y)]))[0] for pl in m.placements
+                     for n in m.pieces[pl.piece].notches])
+    notcher = get_device("hpgl-cutter").tool_for("notch").number
+    hits = np.array([pts[0] for pen, pts in _hpgl_strokes(render(m, "plt")) if pen == notcher])
+    assert len(hits) == len(want) == 16
+    d = np.hypot(*(hits[None, :, :] - want[:, None, :]).transpose(2, 0, 1))
+    assert sorted(d.argmin(axis=1).tolist()) == list(range(16)) and d.min(axis=1).max() <= 0.05
+    # the knife-only cutter cuts each notch's drawn shape: a V is its three corners
+    sheet = build_sheet(m)
+    shapes = [s.points for p in sheet.pieces for s in p.notches]
+    cut = [pts for _, pts in _hpgl_strokes(render(m, "plt", device="hpgl-knife")) if len(pts) <= 4]
+    assert len(cut) == 16
+    for s in shapes:
+        assert min(np.abs(c - s).max() for c in cut if len(c) == len(s)) <= 0.05

@@ -91,11 +91,16 @@ def fill_colour(key: str | None) -> tuple[int, int, int]:
 
 @dataclass(frozen=True, eq=False)
 class Stroke:
-    """A polyline of one feature in marker mm (``closed`` rings do not repeat the first point)."""
+    """A polyline of one feature in marker mm (``closed`` rings do not repeat the first point).
+
+    A notch's stroke is its drawn shape (a slit, a V, a slot) and ``at`` its position on the cut
+    line, where a notcher or punch hits (a V's first point is a corner of the V, not the notch).
+    """
 
     feature: str
     points: np.ndarray
     closed: bool = False
+    at: np.ndarray | None = None
 
     @property
     def length(self) -> float:
@@ -314,7 +319,8 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float) -> PlacedPie
     lo, hi = outline.min(axis=0), outline.max(axis=0)
     small = float(min(hi - lo))
     notches = tuple(
-        Stroke("notch", tf(notch_points(n.x, n.y, n.angle_deg, n.kind, n.depth / k, n.width / k)))
+        Stroke("notch", tf(notch_points(n.x, n.y, n.angle_deg, n.kind, n.depth / k, n.width / k)),
+               at=tf([(n.x, n.y)])[0])
         for n in piece.notches
     )
     drills = tuple(

@@ -201,6 +201,12 @@ def with_overcut(ring: np.ndarray, overcut: float) -> np.ndarray:
     return np.vstack([ring, np.array(extra[1:])])
 
 
+def _notch_at(s) -> np.ndarray:
+    """Where a notcher hits a notch: its position on the cut line (a V's drawn shape starts at a
+    corner of the V, half its width beside the notch)."""
+    return np.asarray(s.at if s.at is not None else s.points[0], dtype=float).reshape(1, 2)
+
+
 def _piece_ops(p: PlacedPiece, device: Device, pos, *, optimise: bool) -> list[Op]:
     """Tool by tool: pen marks, drills, notches, cut-outs; then the outline that frees the piece."""
     cur = np.asarray(pos, dtype=float)
@@ -223,12 +229,8 @@ def _piece_ops(p: PlacedPiece, device: Device, pos, *, optimise: bool) -> list[O
         )
     notch_tool = device.tool_for("notch")
     if notch_tool is not None:
-        groups.append(
-            [
-                ("op", Op("notch", s.points[:1] if notch_tool.kind == "notcher" else s.points))
-                for s in p.notches
-            ]
-        )
+        hit = notch_tool.kind in ("notcher", "punch")  # one plunge at the notch; knife and pen draw it
+        groups.append([("op", Op("notch", _notch_at(s) if hit else s.points)) for s in p.notches])
     groups.append([("ring", ("cutout", c)) for c in p.cutouts])
     for group in groups:
         ops, cur = _nearest_first(group, cur, optimise=optimise, overcut=device.overcut)
