@@ -12,9 +12,9 @@ import ezdxf
 import numpy as np
 import pytest
 from export_checks import match_rings, max_gap
-from marker_factory import big_marker, shelf_marker, small_marker, tiny_marker
+from marker_factory import big_marker, shelf_marker, small_marker, tee_pieces, tiny_marker
 
-from kitcut.errors import InputError
+from kitcut.errors import InputError, MediaError
 from kitcut.formats.layout.page import build_sheet
 from kitcut.formats.writing.cutorder import plan_cuts
 from kitcut.formats.writing.devices import get_device, load_devices
@@ -362,27 +362,74 @@ tools.cut = { kind = "knife", number = 1 }
 '''
 
 
-@pytest.mark.parametrize("fmt, device, drawn", [
-    ("gcode", "cnc-knife", "1308.0 mm across it (y 10.0 to 1318.0 mm"),
-    ("plt", "my-flip", "1308.0 mm across it (y 10.0 to 1318.0 mm"),
-    ("nc", "narrow-conveyor", "1308.0 mm across it (y 10.0 to 1318.0 mm"),
-])
-def test_marker_wider_than_the_device_media_is_refused(tmp_path, fmt, device, drawn):
+@pytest.mark.parametrize("fmt, device", [("gcode", "cnc-knife"), ("plt", "my-flip"),
+                                         ("nc", "narrow-conveyor")])
+def test_marker_wider_than_the_device_media_is_refused(tmp_path, fmt, device):
     """Before, a 1500 mm marker went to a 1300 mm table silently: G-code with Y up to 1318, or on
     a device measuring y from the far selvedge (flip_y) y from -18; a conveyor bites along the roll
-    only, so its width is checked too. Now it is an error naming the device, its media width,
-    the marker's width and the width the file draws, before any file is written."""
+    only, so its width is checked too. Now it is an error naming the device, its media width and
+    the fabric's width, before any file is written."""
     f = tmp_path / "dev.toml"
     f.write_text(NARROW)
     m = small_marker()
     with pytest.raises(InputError) as ei:
         export_marker(m, tmp_path / "out", [fmt], device=device, device_file=f)
     assert str(ei.value) == (
-        f"device '{device}' takes media 1300 mm wide, but this marker is 1500 mm wide and its file draws "
-        f"{drawn}, pieces and every line the device draws); use a device with wider media or nest "
-        "on narrower fabric")
+        f"device '{device}' takes media 1300 mm wide, but the fabric is 1500 mm wide (margins included); "
+        "use a device with wider media or nest on narrower fabric")
     assert not (tmp_path / "out").exists()
     assert export_marker(small_marker(width=1300.0), tmp_path / "ok", [fmt], device=device, device_file=f)
+
+
+def _gcode_xy(text: str) -> np.ndarray:
+    """Every X/Y a G-code file moves to (an independent reading: modal X and Y words)."""
+    pos, out = [0.0, 0.0], []
+    for line in text.splitlines():
+        words = dict(re.findall(r"([XY])(-?[\d.]+)", line.split("(")[0]))
+        if words:
+            pos = [float(words.get("X", pos[0])), float(words.get("Y", pos[1]))]
+            out.append(pos)
+    return np.array(out)
+
+
+SHIFTED = '''
+[shifted-laser]
+protocol = "gcode"
+units_per_mm = 1.0
+media_width = 1400.0
+origin = [0.0, 100.0]
+tools.cut = { kind = "knife", number = 1, on = "M3", off = "M5" }
+'''
+
+
+def test_fabric_wider_than_the_media_is_refused_whatever_the_pieces_span(tmp_path):
+    """The check compared how wide the drawing was, not where it lay: pieces from y 60 to 1440 on
+    1500 mm fabric (60 mm margins) went to the 1400 mm laser (G-code Y up to 1440), and a device
+    whose origin shifts the fabric 100 mm across took 1350 mm fabric (Y up to 1450 on 1400 mm
+    media). The fabric lies from 0 to its width: it must fit the media as the device places it,
+    and every coordinate of the file lies within 0..media_width."""
+    f = tmp_path / "dev.toml"
+    f.write_text(SHIFTED)
+    m = shelf_marker(tee_pieces(), [(i, 0, 0, False) for i in range(5)] * 2, width=1500.0, margin=60.0)
+    ys = np.concatenate([o[:, 1] for o in m.placed_outlines()])
+    assert ys.min() >= 60 and np.ptp(ys) < 1400  # the pieces span less than the laser's media
+    with pytest.raises(MediaError) as ei:
+        export_marker(m, tmp_path / "out", ["gcode"], device="laser")
+    assert str(ei.value) == ("device 'laser' takes media 1400 mm wide, but the fabric is 1500 mm wide "
+                             "(margins included); use a device with wider media or nest on narrower fabric")
+    assert not (tmp_path / "out").exists()
+    narrow = shelf_marker(tee_pieces(), [(i, 0, 0, False) for i in range(5)], width=1350.0, margin=10.0)
+    with pytest.raises(MediaError) as ei:
+        export_marker(narrow, tmp_path / "out", ["gcode"], device="shifted-laser", device_file=f)
+    assert str(ei.value) == ("device 'shifted-laser' takes media 1400 mm wide, but its origin puts the "
+                             "fabric (1350 mm wide) at 100.0 to 1450.0 mm across it; use a device with wider "
+                             "media or nest on narrower fabric")
+    assert not (tmp_path / "out").exists()
+    for width, device in ((1400.0, "laser"), (1300.0, "shifted-laser")):
+        ok = shelf_marker(tee_pieces(), [(i, 0, 0, False) for i in range(5)], width=width, margin=10.0)
+        (path,) = export_marker(ok, tmp_path / device, ["gcode"], device=device, device_file=f)
+        y = _gcode_xy(path.read_text())[:, 1]
+        assert y.min() >= 0 and y.max() <= 1400.0
 
 
 def _hpgl_strokes(text: str) -> list[tuple[int, np.ndarray]]:

@@ -334,24 +334,28 @@ def _plan(sheet: Sheet, device: Device, *, optimise: bool = True) -> CutPlan:
 
 def check_media_width(plan: CutPlan, device: Device, sheet: Sheet, extra=None, *,
                       labels: bool = True) -> None:
-    """Raise :class:`MediaError` when what a file for ``device`` draws (every op of ``plan`` the
-    device has a tool for, ``labels`` included or not, and ``extra`` points, e.g. a frame) spans
-    more of the marker's width than the device's ``media_width``. A conveyor bites along the
-    roll only: the width is never tiled. Devices without a media width are not checked.
+    """Raise :class:`MediaError` unless a file for ``device`` stays on its media: the fabric (from 0
+    to ``sheet.width`` across the roll, margins included) must fit ``media_width``, and every
+    coordinate the file holds (every op of ``plan`` the device has a tool for, ``labels`` included
+    or not, and ``extra`` points, e.g. a frame) must lie within 0..media_width across the roll as
+    the device measures it (after its origin, flip and swap). A conveyor bites along the roll
+    only: the width is never tiled. Devices without a media width are not checked.
     """
     if not device.media_width:
         return
+    why = device.fabric_misfit(sheet.width)
+    if why:
+        raise MediaError(f"{why}; use a device with wider media or nest on narrower fabric")
     parts = [op.points for op in plan.ops() if device.tool_for(op.feature) is not None
              and (labels or op.feature != "label")]
     if extra is not None:
         parts.append(np.asarray(extra, dtype=float).reshape(-1, 2))
     if not parts:
         return
-    y = np.concatenate([np.asarray(p, dtype=float).reshape(-1, 2)[:, 1] for p in parts])
-    lo, hi = float(y.min()) + 0.0, float(y.max()) + 0.0  # no "-0.0"
-    if hi - lo > device.media_width + 0.01:
+    a = device.across(np.concatenate([np.asarray(p, dtype=float).reshape(-1, 2) for p in parts]))
+    lo, hi = float(a.min()) + 0.0, float(a.max()) + 0.0  # no "-0.0"
+    if lo < -0.01 or hi > device.media_width + 0.01:
         raise MediaError(
-            f"device '{device.name}' takes media {device.media_width:g} mm wide, but this marker is "
-            f"{sheet.width:g} mm wide and its file draws {hi - lo:.1f} mm across it (y {lo:.1f} to {hi:.1f} "
-            "mm, pieces and every line the device draws); use a device with wider media or nest on narrower "
-            "fabric")
+            f"device '{device.name}' takes media {device.media_width:g} mm wide, but its file of this marker "
+            f"draws from {lo:.1f} to {hi:.1f} mm across it (pieces and every line the device draws), off "
+            "the media")
