@@ -153,6 +153,36 @@ def test_nc_long_lines_split_and_bites():
     assert prog.max_block_knife_mm <= MAX_KNIFE_BLOCK_MM
 
 
+
+def test_conveyor_bites_do_not_drift_from_the_pieces():
+    """Each M69 advance was rounded to 1/100 inch on its own: advances of 1000.14 mm (3937.56
+    units) were written as 3938 each, and after 12 bites the conveyor stood 1.3 mm past the start
+    of the piece it was to cut (on a real marker, 0.7 mm after 21 bites). The plan's bite starts now
+    lie on the device's grid and the writer rounds the running total, so in the file (read here
+    with no help from kitcut) every knife point of a piece lies within its bite's window."""
+    from kitcut.model import Marker, Piece, Placement, Rules
+
+    rect = Piece("Panel", np.array([(0, 0), (900, 0), (900, 100), (0, 100)]), size="M", quantity=13)
+    pls = tuple(Placement(0, k, 0.0, False, (k * 1000.14, 10.0)) for k in range(13))
+    m = Marker((rect,), Rules(width=300.0, margin=10.0, spacing=8.0), pls, length=12 * 1000.14 + 900)
+    dev = get_device("gerber-conveyor")
+    fed, piece, knife, bites, xs = 0, None, False, [], {}
+    for block in render(m, "nc", device=dev).split("*"):
+        w = dict((a, int(v)) for a, v in re.findall(r"([A-Z])(-?\d+)", block))
+        if "N" in w:
+            piece = w["N"]
+        if w.get("M") == 69:
+            bites.append(w["Z"])
+            fed += w["Z"]
+        if w.get("M") in (14, 15):
+            knife = w["M"] == 14
+        if knife and "X" in w:
+            xs.setdefault(piece, []).append((w["X"] - fed) * 0.254)  # mm from the window's start
+    assert len(bites) == 12 and max(bites) * 0.254 <= dev.bite
+    assert len(xs) == 13
+    for k, x in xs.items():
+        assert min(x) >= 0 and max(x) <= dev.window + 0.127, k
+
 def test_nc_reader_rejects_damage():
     with pytest.raises(InputError, match="H1"):
         read_nc("N1*M0*")

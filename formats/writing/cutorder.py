@@ -275,6 +275,11 @@ def _bites(pieces: list[PlacedPiece], device: Device) -> tuple[list[int], list[f
         if not left:
             break
         nxt = min(start + device.bite, min(bounds[i][0] for i in left))
+        # on the device's grid (rounded down: no piece starts before its window) when that still
+        # advances, so the file's bites are exact and never longer than ``device.bite``
+        grid = math.floor(nxt * device.units_per_mm + 1e-9) / device.units_per_mm
+        if grid > start + 1e-9:
+            nxt = grid
         advances.append(nxt - start)
         start = nxt
         k += 1
