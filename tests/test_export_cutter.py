@@ -519,3 +519,30 @@ def test_notcher_hits_the_notch_not_a_corner_of_its_v():
     assert len(cut) == 16
     for s in shapes:
         assert min(np.abs(c - s).max() for c in cut if len(c) == len(s)) <= 0.05
+
+
+def test_pen_plot_title_fits_inside_the_frame_of_a_short_marker():
+    """The pen plot's title was centred at most at half the marker's length, whatever its length:
+    on a 50 mm marker it started at PU-1878 (47 mm before the frame). Now it is smaller, then
+    shortened, so that it (each label's whole text, as the plotter lays it out) lies inside the
+    frame and no coordinate of the file is negative."""
+    from kitcut.model import Marker, Piece, Placement, Rules
+
+    sq = Piece("Lapje", np.array([(0, 0), (40, 0), (40, 30), (0, 30)]), size="M")
+    m = Marker((sq,), Rules(width=1500.0, margin=5.0), (Placement(0, 0, 0.0, False, (5.0, 5.0)),),
+               length=50.0, name="nctools_lapjes_cutter-splines")
+    text = render(m, "pen.plt")
+    nums = [float(v) for args in re.findall(r"(?:PU|PD)([-\d,]+);", text) for v in args.split(",")]
+    assert min(nums) >= 0
+    labels = re.findall(r"PU(-?\d+),(-?\d+);\n?DI([-\d.]+),([-\d.]+);SI([\d.]+),([\d.]+);LB([^\x03]*)\x03",
+                        text)
+    assert len(labels) == 2
+    title = labels[0]
+    assert title[6] == "nctools_lapjes_cutter-s..."
+    for x, y, dx, dy, w, h, s in labels:
+        start = np.array([int(x), int(y)]) / 40.0
+        # HP-GL: a character cell is 1.5 x the SI width (cm), the text runs along DI
+        end = start + np.array([float(dx), float(dy)]) * 15.0 * float(w) * len(s)
+        top = start + np.array([-float(dy), float(dx)]) * 10.0 * float(h)
+        for p in (start, end, top, end + top - start):
+            assert 0 <= p[0] <= 50.0 and 0 <= p[1] <= 1500.0, (s, p)
