@@ -546,3 +546,54 @@ def test_pen_plot_title_fits_inside_the_frame_of_a_short_marker():
         top = start + np.array([-float(dy), float(dx)]) * 10.0 * float(h)
         for p in (start, end, top, end + top - start):
             assert 0 <= p[0] <= 50.0 and 0 <= p[1] <= 1500.0, (s, p)
+
+
+def _gcode_paths(text: str) -> list[tuple[str, np.ndarray]]:
+    """Each tool-on run of a G-code file (independent reading): its on word and its points."""
+    pos, on, out = np.zeros(2), None, []
+    for line in text.splitlines():
+        if line in ("M3", "M7", "M8"):
+            on = (line, [pos.copy()])
+        elif line in ("M5", "M9"):
+            out.append((on[0], np.array(on[1])))
+            on = None
+        elif words := dict(re.findall(r"([XY])(-?[\d.]+)", line)):
+            pos = np.array([float(words.get("X", pos[0])), float(words.get("Y", pos[1]))])
+            if on:
+                on[1].append(pos)
+    return out
+
+
+def test_marks_stay_on_their_piece_and_each_notch_is_cut_once():
+    """A pen line the CAD ran 0.4 mm past the cut line was drawn as it was (x = -0.4 mm, before the
+    marker's start); a V-notch at the selvedge, not square to its edge, had a knife arm reaching
+    0.75 mm past the selvedge (y < 0), one at a corner both arms outside the piece; a notch listed
+    twice was cut twice. Now pen lines are cut to their piece, a V's corners lie on the cut line
+    (its tip where it was) and each place's notch is cut once: every point of the file is on the
+    piece."""
+    from shapely.geometry import LinearRing, Point, Polygon
+
+    from kitcut.model import Line, Marker, Notch, Piece, Placement, Rules
+
+    v60 = Notch(100, 0, 60.0, "v", 4.0, 3.0)
+    panel = Piece("Panel", np.array([(0, 0), (200, 0), (200, 100), (0, 100)]), size="M",
+                  notches=(v60, v60, Notch(0, 0, 45.0, "v", 4.0, 3.0)),
+                  internal_lines=(Line(np.array([(-0.4, 50), (200.3, 50)])),),
+                  sew_lines=(Line(np.array([(-0.3, 10), (190, 10), (190, 100.2)])),))
+    m = Marker((panel,), Rules(width=400.0, margin=0.0), (Placement(0, 0, 0.0, False, (0.0, 0.0)),),
+               length=200.0, name="marks")
+    paths = _gcode_paths(render(m, "gcode", device="cnc-knife"))
+    poly, ring = Polygon(panel.outline), LinearRing(panel.outline)
+    for _, pts in paths:
+        for p in pts:
+            assert poly.distance(Point(p)) <= 0.001, p
+    assert min(p[1] for _, pts in paths for p in pts) >= 0 and min(p[0] for _, pts in paths for p in pts) >= 0
+    notches = [pts for word, pts in paths if word == "M3" and len(pts) == 3]  # a V: corner, tip, corner
+    assert len(notches) == 2
+    tips = sorted(tuple(np.round(v[1], 3)) for v in notches)
+    assert tips == [(2.828, 2.828), (102.0, 3.464)]
+    for v in notches:
+        assert ring.distance(Point(v[0])) <= 0.001 and ring.distance(Point(v[2])) <= 0.001
+    pen = [pts for word, pts in paths if word == "M7"]
+    ends = [sorted(map(tuple, pts[[0, -1]].tolist())) for pts in pen]
+    assert [(0.0, 50.0), (200.0, 50.0)] in ends and [(0.0, 10.0), (190.0, 100.0)] in ends

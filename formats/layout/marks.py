@@ -11,31 +11,91 @@ import math
 
 import numpy as np
 
-__all__ = ["notch_points", "arrow_heads", "label_point", "grain_on_piece"]
+__all__ = ["notch_points", "lines_on_piece", "unique_notches", "arrow_heads", "label_point", "grain_on_piece"]
 
 
-def notch_points(x: float, y: float, angle_deg: float, kind: str, depth: float, width: float) -> np.ndarray:
+def notch_points(x: float, y: float, angle_deg: float, kind: str, depth: float, width: float,
+                 outline: np.ndarray | None = None) -> np.ndarray:
     """The drawn shape of a notch (piece coordinates): a slit, a V or a three-sided slot.
 
-    The first point lies on the cut line; a slit goes ``depth`` into the piece along ``angle_deg``.
+    A slit starts at the notch, on the cut line, and goes ``depth`` into the piece along
+    ``angle_deg``; a V and a slot open ``width`` wide across that direction. With the piece's
+    ``outline``, their corners lie on the cut line: a notch not square to its edge (or at a corner
+    of the piece, or on a curve) had a corner off it, outside the piece (the knife cut into the
+    next piece or past the selvedge) or inside it (a flap left uncut). Each corner moves along the
+    notch's direction onto the cut line (a slot's inner corners with it, so its depth stays).
+
+    >>> square = np.array([(0, 0), (9, 0), (9, 9), (0, 9)])
+    >>> notch_points(0.0, 0.0, 45.0, "v", 3.0, 2.0, square).round(3).tolist()  # at a corner
+    [[1.414, 0.0], [2.121, 2.121], [0.0, 1.414]]
     """
     a = math.radians(angle_deg)
     d = np.array([math.cos(a), math.sin(a)])
     n = np.array([-d[1], d[0]])
     p = np.array([x, y], dtype=float)
     depth = depth if depth and depth > 0 else 5.0
-    if kind == "v" and width > 0:
-        return np.array([p - n * width / 2, p + d * depth, p + n * width / 2])
-    if kind in ("u", "castle") and width > 0:
-        return np.array(
-            [
-                p - n * width / 2,
-                p - n * width / 2 + d * depth,
-                p + n * width / 2 + d * depth,
-                p + n * width / 2,
-            ]
-        )
-    return np.array([p, p + d * depth])
+    if kind not in ("v", "u", "castle") or not width > 0:
+        return np.array([p, p + d * depth])
+    left, right = p - n * width / 2, p + n * width / 2
+    if outline is not None:
+        ring = np.asarray(outline, dtype=float)
+        left, right = (c + d * _to_cut_line(c, d, ring, width + depth) for c in (left, right))
+    if kind == "v":
+        return np.array([left, p + d * depth, right])
+    return np.array([left, left + d * depth, right + d * depth, right])
+
+
+def _to_cut_line(c: np.ndarray, d: np.ndarray, ring: np.ndarray, reach: float) -> float:
+    """How far along ``d`` (either way, at most ``reach``) the point ``c`` meets the ring nearest;
+    0 when it does not."""
+    a = ring
+    e = np.roll(ring, -1, axis=0) - a
+    den = d[0] * e[:, 1] - d[1] * e[:, 0]
+    ok = np.abs(den) > 1e-12
+    den = np.where(ok, den, 1.0)
+    w = a - c
+    t = (w[:, 0] * e[:, 1] - w[:, 1] * e[:, 0]) / den  # along d
+    s = (w[:, 0] * d[1] - w[:, 1] * d[0]) / den  # along the edge
+    hit = ok & (s >= -1e-9) & (s <= 1 + 1e-9) & (np.abs(t) <= reach)
+    if not hit.any():
+        return 0.0
+    return float(t[hit][np.argmin(np.abs(t[hit]))])
+
+
+def lines_on_piece(points: np.ndarray, closed: bool, outline: np.ndarray) -> list[tuple[np.ndarray, bool]]:
+    """An internal or sew line as a pen draws it: its parts on the piece. A line the CAD ran a
+    little past the cut line (the import keeps what is within 0.5 mm as drawn) drew off the piece,
+    before the marker's start or past the selvedge. A line with nothing on the piece is kept as it
+    is (the import has already left out, with a remark, lines drawn beside a piece).
+
+    >>> square = np.array([(0, 0), (10, 0), (10, 9), (0, 9)])
+    >>> [(p.tolist(), c) for p, c in lines_on_piece(np.array([(-0.4, 5.0), (20.0, 5.0)]), False, square)]
+    [([[0.0, 5.0], [10.0, 5.0]], False)]
+    """
+    from shapely.geometry import LineString, Polygon
+
+    pts = np.asarray(points, dtype=float)
+    poly = Polygon(outline)
+    if len(pts) < 2 or not poly.is_valid:
+        return [(pts, closed)]
+    line = LineString(np.vstack([pts, pts[:1]]) if closed else pts)
+    if line.length == 0 or poly.buffer(1e-6).covers(line):
+        return [(pts, closed)]
+    inside = line.intersection(poly)
+    parts = [g for g in getattr(inside, "geoms", [inside]) if g.geom_type == "LineString" and g.length > 1e-6]
+    if not parts:
+        return [(pts, closed)]
+    return [(np.asarray(g.coords, dtype=float), False) for g in parts]
+
+
+def unique_notches(notches: list, near: float) -> tuple[list, int]:
+    """``notches`` without any at the place of an earlier one (within ``near``: one notch listed
+    twice, which a cutter would cut twice), and how many were left out."""
+    kept: list = []
+    for nt in notches:
+        if all(math.hypot(nt.x - o.x, nt.y - o.y) > near for o in kept):
+            kept.append(nt)
+    return kept, len(notches) - len(kept)
 
 
 def arrow_heads(line: np.ndarray, size: float) -> list[np.ndarray]:

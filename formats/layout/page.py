@@ -29,7 +29,14 @@ import numpy as np
 
 from kitcut.errors import ExportError
 from kitcut.formats.layout.design import Design, design_of
-from kitcut.formats.layout.marks import arrow_heads, grain_on_piece, label_point, notch_points
+from kitcut.formats.layout.marks import (
+    arrow_heads,
+    grain_on_piece,
+    label_point,
+    lines_on_piece,
+    notch_points,
+    unique_notches,
+)
 from kitcut.model import Marker, Piece, Placement
 
 __all__ = [
@@ -220,18 +227,38 @@ class Sheet:
         return min(xs), min(ys), max(xs), max(ys)
 
 
-def _place_piece(index: int, pl: Placement, piece: Piece, k: float) -> PlacedPiece:
+@dataclass(frozen=True)
+class _Marks:
+    """A piece's marks as they are drawn, in piece coordinates (the same for every copy)."""
+
+    notches: list[tuple[np.ndarray, tuple[float, float]]]
+    internal: list[tuple[np.ndarray, bool]]
+    sew: list[tuple[np.ndarray, bool]]
+
+
+def _piece_marks(piece: Piece, k: float) -> _Marks:
+    """Notch shapes with their corners on the cut line, each place's notch once (one listed twice
+    would be cut twice: marker files written before the import left such doubles out), and the
+    internal and sew lines cut to the piece."""
+    once, _ = unique_notches(list(piece.notches), 0.01 / k)
+    return _Marks(
+        [(notch_points(n.x, n.y, n.angle_deg, n.kind, n.depth / k, n.width / k, piece.outline), (n.x, n.y))
+         for n in once],
+        [part for ln in piece.internal_lines for part in lines_on_piece(ln.points, ln.closed, piece.outline)],
+        [part for ln in piece.sew_lines for part in lines_on_piece(ln.points, ln.closed, piece.outline)],
+    )
+
+
+def _place_piece(index: int, pl: Placement, piece: Piece, k: float,
+                 marks: _Marks | None = None) -> PlacedPiece:
     def tf(a) -> np.ndarray:
         return pl.apply(np.asarray(a, dtype=float)) * k
 
     outline = tf(piece.outline)
     lo, hi = outline.min(axis=0), outline.max(axis=0)
     small = float(min(hi - lo))
-    notches = tuple(
-        Stroke("notch", tf(notch_points(n.x, n.y, n.angle_deg, n.kind, n.depth / k, n.width / k)),
-               at=tf([(n.x, n.y)])[0])
-        for n in piece.notches
-    )
+    marks = marks or _piece_marks(piece, k)
+    notches = tuple(Stroke("notch", tf(shape), at=tf([at])[0]) for shape, at in marks.notches)
     drills = tuple(
         Hole(*(float(v) for v in tf([(d.x, d.y)])[0]), None if d.diameter is None else d.diameter * k)
         for d in piece.drills
@@ -268,8 +295,8 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float) -> PlacedPie
         cutouts=tuple(tf(c) for c in piece.cutouts),
         notches=notches,
         drills=drills,
-        internal=tuple(Stroke("internal", tf(ln.points), ln.closed) for ln in piece.internal_lines),
-        sew=tuple(Stroke("sew", tf(ln.points), ln.closed) for ln in piece.sew_lines),
+        internal=tuple(Stroke("internal", tf(pts), closed) for pts, closed in marks.internal),
+        sew=tuple(Stroke("sew", tf(pts), closed) for pts, closed in marks.sew),
         grain=grain,
         label=label,
     )
@@ -296,13 +323,16 @@ def _build_sheet(marker: Marker) -> Sheet:
     units = (marker.units or "mm").lower()
     k = MM_PER_UNIT.get(units, 1.0)  # unitless benchmark instances: drawn as mm
     pieces = []
+    marks: dict[int, _Marks] = {}
     for i, pl in enumerate(marker.placements):
         if not 0 <= pl.piece < len(marker.pieces):
             raise ExportError(
                 f"placement {i} refers to piece {pl.piece}, the marker has {len(marker.pieces)}",
                 file=marker.name,
             )
-        pieces.append(_place_piece(i, pl, marker.pieces[pl.piece], k))
+        if pl.piece not in marks:
+            marks[pl.piece] = _piece_marks(marker.pieces[pl.piece], k)
+        pieces.append(_place_piece(i, pl, marker.pieces[pl.piece], k, marks[pl.piece]))
     return Sheet(
         width=float(marker.width) * k,
         length=float(marker.length) * k,
