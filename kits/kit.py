@@ -355,11 +355,10 @@ def assemble_kit(
         from kitcut.formats.writing.export import too_narrow
 
         for plan in plans:
-            usable = plan.fabric.rules.usable_width
-            if why := too_narrow(usable, options.formats):
-                raise OrderError(f"fabric '{plan.fabric.name}' is {usable:g} mm wide between its margins, "
-                                 f"but {'; '.join(why)}: that file could not cut its marker (widen "
-                                 "margin_mm, or leave the file out with --formats)")
+            if why := too_narrow(plan.fabric.rules.width, options.formats):
+                raise OrderError(f"fabric '{plan.fabric.name}' is wider than a cutter's media: "
+                                 f"{'; '.join(why)}: that file could not cut its marker (leave the file "
+                                 "out with --formats)")
     root = Path(root)
     final = kit_path(root, kit_id)
     root.mkdir(parents=True, exist_ok=True)

@@ -184,8 +184,10 @@ def test_export_accepts_the_marker_a_nest_wrote(tmp_path):
 
 def test_export_all_leaves_out_a_format_whose_device_is_too_narrow(tmp_path, marker_file, capsys):
     """``-f all`` asks for every format, each on its own default device: the G-code table
-    (cnc-knife, 1300 mm) is narrower than this marker's pieces (1308 mm across), so its file is
-    left out with a note, the rest written; asked for by name, it is an error (nothing written)."""
+    (cnc-knife, 1300 mm) is narrower than this marker's fabric (1500 mm), so its file is left out
+    with a note, the rest written; asked for by name, it is an error (nothing written). The laser
+    (1400 mm) took it too, as its pieces span 1308 mm: the fabric does not fit its table either;
+    a table of a device file as wide as the fabric takes it."""
     from kitcut.formats.writing.export import FORMATS
 
     out = tmp_path / "all"
@@ -195,4 +197,15 @@ def test_export_all_leaves_out_a_format_whose_device_is_too_narrow(tmp_path, mar
     assert "nest: note: marker.gcode not written: device 'cnc-knife' takes media 1300 mm wide" in err
     assert _run(["export", str(marker_file), "-o", str(tmp_path / "g"), "-f", "gcode"]) == 2
     assert not (tmp_path / "g").exists()
-    assert _run(["export", str(marker_file), "-o", str(tmp_path / "l"), "-f", "gcode", "-d", "laser"]) == 0
+    capsys.readouterr()
+    assert _run(["export", str(marker_file), "-o", str(tmp_path / "l"), "-f", "gcode", "-d", "laser"]) == 2
+    assert capsys.readouterr().err == (
+        f"nest: error: {marker_file}: device 'laser' takes media 1400 mm wide, but the fabric is 1500 mm "
+        "wide (margins included); use a device with wider media or nest on narrower fabric\n")
+    assert not (tmp_path / "l").exists()
+    dev = tmp_path / "dev.toml"
+    dev.write_text('[wide-laser]\nprotocol = "gcode"\nunits_per_mm = 1.0\nmedia_width = 1500.0\n'
+                   'tools.cut = { kind = "knife", number = 1, on = "M3", off = "M5" }\n')
+    assert _run(["export", str(marker_file), "-o", str(tmp_path / "w"), "-f", "gcode", "-d", "wide-laser",
+                 "--device-file", str(dev)]) == 0
+    assert sorted(p.name for p in (tmp_path / "w").iterdir()) == ["marker.gcode"]

@@ -12,9 +12,9 @@ import ezdxf
 import numpy as np
 import pytest
 from export_checks import match_rings, max_gap
-from marker_factory import big_marker, small_marker, tiny_marker
+from marker_factory import big_marker, shelf_marker, small_marker, tee_pieces, tiny_marker
 
-from kitcut.errors import InputError
+from kitcut.errors import InputError, MediaError
 from kitcut.formats.layout.page import build_sheet
 from kitcut.formats.writing.cutorder import plan_cuts
 from kitcut.formats.writing.devices import get_device, load_devices
@@ -152,6 +152,36 @@ def test_nc_long_lines_split_and_bites():
     assert [p.bite for p in prog.pieces] == [j.bite for j in plan.jobs]
     assert prog.max_block_knife_mm <= MAX_KNIFE_BLOCK_MM
 
+
+
+def test_conveyor_bites_do_not_drift_from_the_pieces():
+    """Each M69 advance was rounded to 1/100 inch on its own: advances of 1000.14 mm (3937.56
+    units) were written as 3938 each, and after 12 bites the conveyor stood 1.3 mm past the start
+    of the piece it was to cut (on a real marker, 0.7 mm after 21 bites). The plan's bite starts now
+    lie on the device's grid and the writer rounds the running total, so in the file (read here
+    with no help from kitcut) every knife point of a piece lies within its bite's window."""
+    from kitcut.model import Marker, Piece, Placement, Rules
+
+    rect = Piece("Panel", np.array([(0, 0), (900, 0), (900, 100), (0, 100)]), size="M", quantity=13)
+    pls = tuple(Placement(0, k, 0.0, False, (k * 1000.14, 10.0)) for k in range(13))
+    m = Marker((rect,), Rules(width=300.0, margin=10.0, spacing=8.0), pls, length=12 * 1000.14 + 900)
+    dev = get_device("gerber-conveyor")
+    fed, piece, knife, bites, xs = 0, None, False, [], {}
+    for block in render(m, "nc", device=dev).split("*"):
+        w = dict((a, int(v)) for a, v in re.findall(r"([A-Z])(-?\d+)", block))
+        if "N" in w:
+            piece = w["N"]
+        if w.get("M") == 69:
+            bites.append(w["Z"])
+            fed += w["Z"]
+        if w.get("M") in (14, 15):
+            knife = w["M"] == 14
+        if knife and "X" in w:
+            xs.setdefault(piece, []).append((w["X"] - fed) * 0.254)  # mm from the window's start
+    assert len(bites) == 12 and max(bites) * 0.254 <= dev.bite
+    assert len(xs) == 13
+    for k, x in xs.items():
+        assert min(x) >= 0 and max(x) <= dev.window + 0.127, k
 
 def test_nc_reader_rejects_damage():
     with pytest.raises(InputError, match="H1"):
@@ -362,24 +392,208 @@ tools.cut = { kind = "knife", number = 1 }
 '''
 
 
-@pytest.mark.parametrize("fmt, device, drawn", [
-    ("gcode", "cnc-knife", "1308.0 mm across it (y 10.0 to 1318.0 mm"),
-    ("plt", "my-flip", "1308.0 mm across it (y 10.0 to 1318.0 mm"),
-    ("nc", "narrow-conveyor", "1308.0 mm across it (y 10.0 to 1318.0 mm"),
-])
-def test_marker_wider_than_the_device_media_is_refused(tmp_path, fmt, device, drawn):
+@pytest.mark.parametrize("fmt, device", [("gcode", "cnc-knife"), ("plt", "my-flip"),
+                                         ("nc", "narrow-conveyor")])
+def test_marker_wider_than_the_device_media_is_refused(tmp_path, fmt, device):
     """Before, a 1500 mm marker went to a 1300 mm table silently: G-code with Y up to 1318, or on
     a device measuring y from the far selvedge (flip_y) y from -18; a conveyor bites along the roll
-    only, so its width is checked too. Now it is an error naming the device, its media width,
-    the marker's width and the width the file draws, before any file is written."""
+    only, so its width is checked too. Now it is an error naming the device, its media width and
+    the fabric's width, before any file is written."""
     f = tmp_path / "dev.toml"
     f.write_text(NARROW)
     m = small_marker()
     with pytest.raises(InputError) as ei:
         export_marker(m, tmp_path / "out", [fmt], device=device, device_file=f)
     assert str(ei.value) == (
-        f"device '{device}' takes media 1300 mm wide, but this marker is 1500 mm wide and its file draws "
-        f"{drawn}, pieces and every line the device draws); use a device with wider media or nest "
-        "on narrower fabric")
+        f"device '{device}' takes media 1300 mm wide, but the fabric is 1500 mm wide (margins included); "
+        "use a device with wider media or nest on narrower fabric")
     assert not (tmp_path / "out").exists()
     assert export_marker(small_marker(width=1300.0), tmp_path / "ok", [fmt], device=device, device_file=f)
+
+
+def _gcode_xy(text: str) -> np.ndarray:
+    """Every X/Y a G-code file moves to (an independent reading: modal X and Y words)."""
+    pos, out = [0.0, 0.0], []
+    for line in text.splitlines():
+        words = dict(re.findall(r"([XY])(-?[\d.]+)", line.split("(")[0]))
+        if words:
+            pos = [float(words.get("X", pos[0])), float(words.get("Y", pos[1]))]
+            out.append(pos)
+    return np.array(out)
+
+
+SHIFTED = '''
+[shifted-laser]
+protocol = "gcode"
+units_per_mm = 1.0
+media_width = 1400.0
+origin = [0.0, 100.0]
+tools.cut = { kind = "knife", number = 1, on = "M3", off = "M5" }
+'''
+
+
+def test_fabric_wider_than_the_media_is_refused_whatever_the_pieces_span(tmp_path):
+    """The check compared how wide the drawing was, not where it lay: pieces from y 60 to 1440 on
+    1500 mm fabric (60 mm margins) went to the 1400 mm laser (G-code Y up to 1440), and a device
+    whose origin shifts the fabric 100 mm across took 1350 mm fabric (Y up to 1450 on 1400 mm
+    media). The fabric lies from 0 to its width: it must fit the media as the device places it,
+    and every coordinate of the file lies within 0..media_width."""
+    f = tmp_path / "dev.toml"
+    f.write_text(SHIFTED)
+    m = shelf_marker(tee_pieces(), [(i, 0, 0, False) for i in range(5)] * 2, width=1500.0, margin=60.0)
+    ys = np.concatenate([o[:, 1] for o in m.placed_outlines()])
+    assert ys.min() >= 60 and np.ptp(ys) < 1400  # the pieces span less than the laser's media
+    with pytest.raises(MediaError) as ei:
+        export_marker(m, tmp_path / "out", ["gcode"], device="laser")
+    assert str(ei.value) == ("device 'laser' takes media 1400 mm wide, but the fabric is 1500 mm wide "
+                             "(margins included); use a device with wider media or nest on narrower fabric")
+    assert not (tmp_path / "out").exists()
+    narrow = shelf_marker(tee_pieces(), [(i, 0, 0, False) for i in range(5)], width=1350.0, margin=10.0)
+    with pytest.raises(MediaError) as ei:
+        export_marker(narrow, tmp_path / "out", ["gcode"], device="shifted-laser", device_file=f)
+    assert str(ei.value) == ("device 'shifted-laser' takes media 1400 mm wide, but its origin puts the "
+                             "fabric (1350 mm wide) at 100.0 to 1450.0 mm across it; use a device with wider "
+                             "media or nest on narrower fabric")
+    assert not (tmp_path / "out").exists()
+    for width, device in ((1400.0, "laser"), (1300.0, "shifted-laser")):
+        ok = shelf_marker(tee_pieces(), [(i, 0, 0, False) for i in range(5)], width=width, margin=10.0)
+        (path,) = export_marker(ok, tmp_path / device, ["gcode"], device=device, device_file=f)
+        y = _gcode_xy(path.read_text())[:, 1]
+        assert y.min() >= 0 and y.max() <= 1400.0
+
+
+def _hpgl_strokes(text: str) -> list[tuple[int, np.ndarray]]:
+    """An independent HP-GL replay: (pen number, points in mm) of every pen-down stroke; a plunge
+    (``PD;`` with no coordinates) is a stroke of one point."""
+    out: list[tuple[int, np.ndarray]] = []
+    pen, pos, cur = 0, (0.0, 0.0), None
+    for cmd in text.replace("\n", "").split(";"):
+        op, args = cmd[:2], cmd[2:]
+        if op == "LB" or op not in ("SP", "PU", "PD"):
+            continue
+        if op == "SP":
+            pen = int(args or 0)
+            continue
+        nums = [float(v) for v in args.split(",")] if args else []
+        pts = list(zip(nums[0::2], nums[1::2], strict=True))
+        if op == "PU":
+            if cur is not None:
+                out.append((pen, np.array(cur) / 40.0))
+            cur = None
+        elif cur is None:
+            cur = [pos]
+        if op == "PD":
+            cur += pts
+        pos = pts[-1] if pts else pos
+    return out
+
+
+def _notch_marker():
+    """Pieces with V, slot and slit notches on slanted and straight edges, rotated and mirrored."""
+    from kitcut.model import Notch, Piece
+
+    kite = Piece("Kite", np.array([(0, 0), (200, 0), (260, 120), (40, 160)]), size="M", notches=(
+        Notch(100, 0, 90.0, "v", 4.0, 3.0), Notch(230, 60, 153.43, "v", 5.0, 3.0),
+        Notch(150, 140, -99.46, "u", 3.0, 2.0), Notch(20, 80, -26.57, "slit", 5.0)))
+    return shelf_marker((kite,), [(0, 0, 0, False), (0, 1, 90, True), (0, 2, 30, False), (0, 3, 180, True)],
+                        width=800.0, name="notches")
+
+
+def test_notcher_hits_the_notch_not_a_corner_of_its_v():
+    """A notcher plunges at the notch. It was handed the first point of the drawn V (or slot),
+    a corner half the notch's width beside the notch along the edge: every hit of a V-notch was
+    1.5 mm off on a 3 mm V. Now each hit is on its notch (within 0.05 mm); a knife still cuts the
+    V's shape (hpgl-knife: slits)."""
+    m = _notch_marker()
+    want = np.array([pl.apply(np.array([(n.x, n.y)]))[0] for pl in m.placements
+                     for n in m.pieces[pl.piece].notches])
+    notcher = get_device("hpgl-cutter").tool_for("notch").number
+    hits = np.array([pts[0] for pen, pts in _hpgl_strokes(render(m, "plt")) if pen == notcher])
+    assert len(hits) == len(want) == 16
+    d = np.hypot(*(hits[None, :, :] - want[:, None, :]).transpose(2, 0, 1))
+    assert sorted(d.argmin(axis=1).tolist()) == list(range(16)) and d.min(axis=1).max() <= 0.05
+    # the knife-only cutter cuts each notch's drawn shape: a V is its three corners
+    sheet = build_sheet(m)
+    shapes = [s.points for p in sheet.pieces for s in p.notches]
+    cut = [pts for _, pts in _hpgl_strokes(render(m, "plt", device="hpgl-knife")) if len(pts) <= 4]
+    assert len(cut) == 16
+    for s in shapes:
+        assert min(np.abs(c - s).max() for c in cut if len(c) == len(s)) <= 0.05
+
+
+def test_pen_plot_title_fits_inside_the_frame_of_a_short_marker():
+    """The pen plot's title was centred at most at half the marker's length, whatever its length:
+    on a 50 mm marker it started at PU-1878 (47 mm before the frame). Now it is smaller, then
+    shortened, so that it (each label's whole text, as the plotter lays it out) lies inside the
+    frame and no coordinate of the file is negative."""
+    from kitcut.model import Marker, Piece, Placement, Rules
+
+    sq = Piece("Lapje", np.array([(0, 0), (40, 0), (40, 30), (0, 30)]), size="M")
+    m = Marker((sq,), Rules(width=1500.0, margin=5.0), (Placement(0, 0, 0.0, False, (5.0, 5.0)),),
+               length=50.0, name="nctools_lapjes_cutter-splines")
+    text = render(m, "pen.plt")
+    nums = [float(v) for args in re.findall(r"(?:PU|PD)([-\d,]+);", text) for v in args.split(",")]
+    assert min(nums) >= 0
+    labels = re.findall(r"PU(-?\d+),(-?\d+);\n?DI([-\d.]+),([-\d.]+);SI([\d.]+),([\d.]+);LB([^\x03]*)\x03",
+                        text)
+    assert len(labels) == 2
+    title = labels[0]
+    assert title[6] == "nctools_lapjes_cutter-s..."
+    for x, y, dx, dy, w, h, s in labels:
+        start = np.array([int(x), int(y)]) / 40.0
+        # HP-GL: a character cell is 1.5 x the SI width (cm), the text runs along DI
+        end = start + np.array([float(dx), float(dy)]) * 15.0 * float(w) * len(s)
+        top = start + np.array([-float(dy), float(dx)]) * 10.0 * float(h)
+        for p in (start, end, top, end + top - start):
+            assert 0 <= p[0] <= 50.0 and 0 <= p[1] <= 1500.0, (s, p)
+
+
+def _gcode_paths(text: str) -> list[tuple[str, np.ndarray]]:
+    """Each tool-on run of a G-code file (independent reading): its on word and its points."""
+    pos, on, out = np.zeros(2), None, []
+    for line in text.splitlines():
+        if line in ("M3", "M7", "M8"):
+            on = (line, [pos.copy()])
+        elif line in ("M5", "M9"):
+            out.append((on[0], np.array(on[1])))
+            on = None
+        elif words := dict(re.findall(r"([XY])(-?[\d.]+)", line)):
+            pos = np.array([float(words.get("X", pos[0])), float(words.get("Y", pos[1]))])
+            if on:
+                on[1].append(pos)
+    return out
+
+
+def test_marks_stay_on_their_piece_and_each_notch_is_cut_once():
+    """A pen line the CAD ran 0.4 mm past the cut line was drawn as it was (x = -0.4 mm, before the
+    marker's start); a V-notch at the selvedge, not square to its edge, had a knife arm reaching
+    0.75 mm past the selvedge (y < 0), one at a corner both arms outside the piece; a notch listed
+    twice was cut twice. Now pen lines are cut to their piece, a V's corners lie on the cut line
+    (its tip where it was) and each place's notch is cut once: every point of the file is on the
+    piece."""
+    from shapely.geometry import LinearRing, Point, Polygon
+
+    from kitcut.model import Line, Marker, Notch, Piece, Placement, Rules
+
+    v60 = Notch(100, 0, 60.0, "v", 4.0, 3.0)
+    panel = Piece("Panel", np.array([(0, 0), (200, 0), (200, 100), (0, 100)]), size="M",
+                  notches=(v60, v60, Notch(0, 0, 45.0, "v", 4.0, 3.0)),
+                  internal_lines=(Line(np.array([(-0.4, 50), (200.3, 50)])),),
+                  sew_lines=(Line(np.array([(-0.3, 10), (190, 10), (190, 100.2)])),))
+    m = Marker((panel,), Rules(width=400.0, margin=0.0), (Placement(0, 0, 0.0, False, (0.0, 0.0)),),
+               length=200.0, name="marks")
+    paths = _gcode_paths(render(m, "gcode", device="cnc-knife"))
+    poly, ring = Polygon(panel.outline), LinearRing(panel.outline)
+    for _, pts in paths:
+        for p in pts:
+            assert poly.distance(Point(p)) <= 0.001, p
+    assert min(p[1] for _, pts in paths for p in pts) >= 0 and min(p[0] for _, pts in paths for p in pts) >= 0
+    notches = [pts for word, pts in paths if word == "M3" and len(pts) == 3]  # a V: corner, tip, corner
+    assert len(notches) == 2
+    tips = sorted(tuple(np.round(v[1], 3)) for v in notches)
+    assert tips == [(2.828, 2.828), (102.0, 3.464)]
+    for v in notches:
+        assert ring.distance(Point(v[0])) <= 0.001 and ring.distance(Point(v[2])) <= 0.001
+    pen = [pts for word, pts in paths if word == "M7"]
+    ends = [sorted(map(tuple, pts[[0, -1]].tolist())) for pts in pen]
+    assert [(0.0, 50.0), (200.0, 50.0)] in ends and [(0.0, 10.0), (190.0, 100.0)] in ends

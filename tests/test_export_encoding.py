@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -94,8 +95,9 @@ def test_a_font_fpdf2_cannot_read_is_not_used(tmp_path, monkeypatch):
 
 
 def test_cutter_files_carry_inert_ascii(marker, tmp_path):
+    on_1300 = replace(marker, rules=replace(marker.rules, width=1300.0))  # the G-code table's media
     for fmt in ("plt", "pen.plt", "nc", "gcode"):
-        data = write_file(marker, tmp_path / f"m.{fmt}").read_bytes()
+        data = write_file(on_1300 if fmt == "gcode" else marker, tmp_path / f"m.{fmt}").read_bytes()
         assert data.isascii() and b"\x1b" not in data, fmt
     pen = (tmp_path / "m.pen.plt").read_text()
     labels = re.findall(r"LB([^\x03]*)\x03", pen)

@@ -253,6 +253,22 @@ def test_notches_off_the_cut_line_and_drills_off_the_piece_are_left_out(tmp_path
     assert sorted((round(n.x, 6), round(n.y, 6)) for n in h.notches) == [(0, 20), (100, 10), (100, 25)]
 
 
+
+def test_a_notch_drawn_twice_is_kept_once(tmp_path):
+    """A notch drawn twice at one place (CAD exports do) was imported twice, so the cutter cut it
+    twice; now it is kept once, with a remark."""
+    def extra(blk):
+        for x, y in ((100, 25), (100, 25), (50, 0)):
+            blk.add_point((x, y, -5.0), dxfattribs={"layer": "4"})
+
+    doc = aama_doc()
+    add_piece(doc, "BK_M", [RECT], closed=True, texts=["Piece Name: Back", "Size: M"], extra=extra)
+    pat = both(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert sorted((round(n.x, 6), round(n.y, 6)) for n in p.notches) == [(50, 0), (100, 25)]
+    assert ("warning", "1 notch(es) at the place of another left out (one notch listed twice; it is cut "
+            "once)") in {(e.kind, e.message) for e in pat.report.entries if e.piece == "Back (M)"}
+
 def test_mirror_line_off_the_outline_keeps_the_half(tmp_path):
     doc = aama_doc()
     add_piece(doc, "BK_M", [RECT], closed=True, texts=["Piece Name: Back"],

@@ -342,18 +342,20 @@ def test_a_failed_kit_leaves_no_folder_behind(tmp_path, capsys):
 
 
 def test_a_fabric_wider_than_the_cutter_is_said_before_any_search(orders, tmp_path):
-    """A 2000 mm fabric with the default formats: its plt is for the 1800 mm HP-GL cutter. The kit
+    """A 1805 mm fabric with the default formats: its plt is for the 1800 mm HP-GL cutter. The kit
     failed only when writing (after the whole search), with the cutter's message; it is said at
-    once, naming the fabric and the file, and the same kit without that file is built."""
+    once, naming the fabric and the file, and the same kit without that file is built. The check
+    compared the width between the margins (1795 mm) and let it through; the fabric lies from 0
+    to its full width, which the cutter's media must hold (the writers' rule)."""
     order = orders / "A-1001.toml"
-    order.write_text(order.read_text().replace("width_mm = 1500", "width_mm = 2000"))
+    order.write_text(order.read_text().replace("width_mm = 1500", "width_mm = 1805"))
     opts = KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER, formats=None)
     with pytest.raises(OrderError) as err:
         build_kit(order, tmp_path / "K", opts)
     assert str(err.value).endswith(
-        "fabric 'jersey' is 1990 mm wide between its margins, but plt is for device 'hpgl-cutter', whose "
-        "media is 1800 mm wide: that file could not cut its marker (widen margin_mm, or leave the file out "
-        "with --formats)")
+        "fabric 'jersey' is wider than a cutter's media: plt: device 'hpgl-cutter' takes media 1800 mm "
+        "wide, but the fabric is 1805 mm wide (margins included): that file could not cut its marker "
+        "(leave the file out with --formats)")
     assert not (tmp_path / "K" / "A-1001").exists()
     r = build_kit(order, tmp_path / "K", KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER,
                                                      formats=("dxf", "svg")))

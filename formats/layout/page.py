@@ -29,6 +29,14 @@ import numpy as np
 
 from kitcut.errors import ExportError
 from kitcut.formats.layout.design import Design, design_of
+from kitcut.formats.layout.marks import (
+    arrow_heads,
+    grain_on_piece,
+    label_point,
+    lines_on_piece,
+    notch_points,
+    unique_notches,
+)
 from kitcut.model import Marker, Piece, Placement
 
 __all__ = [
@@ -91,11 +99,16 @@ def fill_colour(key: str | None) -> tuple[int, int, int]:
 
 @dataclass(frozen=True, eq=False)
 class Stroke:
-    """A polyline of one feature in marker mm (``closed`` rings do not repeat the first point)."""
+    """A polyline of one feature in marker mm (``closed`` rings do not repeat the first point).
+
+    A notch's stroke is its drawn shape (a slit, a V, a slot) and ``at`` its position on the cut
+    line, where a notcher or punch hits (a V's first point is a corner of the V, not the notch).
+    """
 
     feature: str
     points: np.ndarray
     closed: bool = False
+    at: np.ndarray | None = None
 
     @property
     def length(self) -> float:
@@ -120,30 +133,6 @@ class Text:
     text: str
     height: float
     angle_deg: float = 0.0
-
-
-def notch_points(x: float, y: float, angle_deg: float, kind: str, depth: float, width: float) -> np.ndarray:
-    """The drawn shape of a notch (piece coordinates): a slit, a V or a three-sided slot.
-
-    The first point lies on the cut line; a slit goes ``depth`` into the piece along ``angle_deg``.
-    """
-    a = math.radians(angle_deg)
-    d = np.array([math.cos(a), math.sin(a)])
-    n = np.array([-d[1], d[0]])
-    p = np.array([x, y], dtype=float)
-    depth = depth if depth and depth > 0 else 5.0
-    if kind == "v" and width > 0:
-        return np.array([p - n * width / 2, p + d * depth, p + n * width / 2])
-    if kind in ("u", "castle") and width > 0:
-        return np.array(
-            [
-                p - n * width / 2,
-                p - n * width / 2 + d * depth,
-                p + n * width / 2 + d * depth,
-                p + n * width / 2,
-            ]
-        )
-    return np.array([p, p + d * depth])
 
 
 @dataclass(frozen=True, eq=False)
@@ -238,85 +227,38 @@ class Sheet:
         return min(xs), min(ys), max(xs), max(ys)
 
 
-def _arrow(line: np.ndarray, size: float) -> list[np.ndarray]:
-    """Head strokes of a double-headed arrow along ``line`` (first to last point)."""
-    heads = []
-    for tip, base in ((line[-1], line[-2]), (line[0], line[1])):
-        d = tip - base
-        n = float(np.hypot(*d))
-        if n <= 0:
-            continue
-        d = d / n
-        for s in (1, -1):
-            a = math.radians(25 * s)
-            r = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
-            heads.append(np.array([tip - size * (r @ d), tip]))
-    return heads
+@dataclass(frozen=True)
+class _Marks:
+    """A piece's marks as they are drawn, in piece coordinates (the same for every copy)."""
+
+    notches: list[tuple[np.ndarray, tuple[float, float]]]
+    internal: list[tuple[np.ndarray, bool]]
+    sew: list[tuple[np.ndarray, bool]]
 
 
-def _label_point(outline: np.ndarray) -> tuple[float, float]:
-    from shapely.geometry import Polygon
-    from shapely.ops import polylabel
-
-    poly = Polygon(outline)
-    if not poly.is_valid:
-        poly = poly.buffer(0)
-    if poly.is_empty:
-        c = outline.mean(axis=0)
-        return float(c[0]), float(c[1])
-    if poly.geom_type != "Polygon":
-        poly = max(poly.geoms, key=lambda g: g.area)
-    size = max(poly.bounds[2] - poly.bounds[0], poly.bounds[3] - poly.bounds[1])
-    pt = polylabel(poly, tolerance=max(size / 50.0, 0.5))
-    return float(pt.x), float(pt.y)
+def _piece_marks(piece: Piece, k: float) -> _Marks:
+    """Notch shapes with their corners on the cut line, each place's notch once (one listed twice
+    would be cut twice: marker files written before the import left such doubles out), and the
+    internal and sew lines cut to the piece."""
+    once, _ = unique_notches(list(piece.notches), 0.01 / k)
+    return _Marks(
+        [(notch_points(n.x, n.y, n.angle_deg, n.kind, n.depth / k, n.width / k, piece.outline), (n.x, n.y))
+         for n in once],
+        [part for ln in piece.internal_lines for part in lines_on_piece(ln.points, ln.closed, piece.outline)],
+        [part for ln in piece.sew_lines for part in lines_on_piece(ln.points, ln.closed, piece.outline)],
+    )
 
 
-def _grain_on_piece(g: np.ndarray, outline: np.ndarray) -> np.ndarray:
-    """The grain line as a pen draws it: on the piece. CAD draws it past a small piece (CLO: a
-    180 mm grain on a 20 mm strap) or beside one; drawn as it is, the pen crosses the next piece.
-    Its longest part on the piece is kept when that holds half of it (or of the piece's extent
-    that way); else it is drawn, in its own direction, through the piece's middle (its centroid,
-    or where its label goes when the centroid is off the piece)."""
-    from shapely.geometry import LineString, Polygon
-
-    poly = Polygon(outline)
-    if not poly.is_valid:
-        poly = poly.buffer(0)
-    line = LineString(g)
-    if poly.is_empty or poly.buffer(0.5).covers(line):
-        return g
-    d = (g[-1] - g[0]) / float(np.hypot(*(g[-1] - g[0])))
-    extent = float(np.ptp(outline @ d))
-
-    def longest(geom):
-        parts = [p for p in getattr(geom, "geoms", [geom]) if p.geom_type == "LineString" and p.length > 0]
-        return max(parts, key=lambda p: p.length) if parts else None
-
-    def along(part) -> np.ndarray:  # in the grain's own direction (its arrow says which way)
-        a = np.asarray(part.coords, dtype=float)
-        return a if float((a[-1] - a[0]) @ d) >= 0 else a[::-1]
-
-    best = longest(line.intersection(poly))
-    if best is not None and best.length >= 0.5 * min(line.length, extent):
-        return along(best)
-    mid = poly.centroid
-    c = np.array((mid.x, mid.y)) if poly.contains(mid) else np.array(_label_point(outline))
-    half = 0.5 * min(line.length, 0.6 * extent)
-    best = longest(LineString([c - half * d, c + half * d]).intersection(poly))
-    return g if best is None else along(best)
-
-
-def _place_piece(index: int, pl: Placement, piece: Piece, k: float) -> PlacedPiece:
+def _place_piece(index: int, pl: Placement, piece: Piece, k: float,
+                 marks: _Marks | None = None) -> PlacedPiece:
     def tf(a) -> np.ndarray:
         return pl.apply(np.asarray(a, dtype=float)) * k
 
     outline = tf(piece.outline)
     lo, hi = outline.min(axis=0), outline.max(axis=0)
     small = float(min(hi - lo))
-    notches = tuple(
-        Stroke("notch", tf(notch_points(n.x, n.y, n.angle_deg, n.kind, n.depth / k, n.width / k)))
-        for n in piece.notches
-    )
+    marks = marks or _piece_marks(piece, k)
+    notches = tuple(Stroke("notch", tf(shape), at=tf([at])[0]) for shape, at in marks.notches)
     drills = tuple(
         Hole(*(float(v) for v in tf([(d.x, d.y)])[0]), None if d.diameter is None else d.diameter * k)
         for d in piece.drills
@@ -326,9 +268,9 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float) -> PlacedPie
     if piece.grain is not None and len(piece.grain.points) >= 2:
         g = tf(piece.grain.points)
         if ring_length(g, False) > 0:
-            g = _grain_on_piece(g, outline)
+            g = grain_on_piece(g, outline)
             size = min(max(0.04 * ring_length(g, False), 4.0), 15.0)
-            grain = (Stroke("grain", g),) + tuple(Stroke("grain", h) for h in _arrow(g, size))
+            grain = (Stroke("grain", g),) + tuple(Stroke("grain", h) for h in arrow_heads(g, size))
             d = g[-1] - g[0]
             angle = math.degrees(math.atan2(d[1], d[0]))
             # keep text readable: never upside down
@@ -336,7 +278,7 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float) -> PlacedPie
                 angle -= 180.0
             elif angle <= -90.0:
                 angle += 180.0
-    lx, ly = _label_point(outline)
+    lx, ly = label_point(outline)
     # text as large as the piece allows: about 0.75 h per character along the text (the stroke
     # font of plotters; proportional fonts are narrower), and at most 70 % of the piece's extent
     t = math.radians(angle)
@@ -353,8 +295,8 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float) -> PlacedPie
         cutouts=tuple(tf(c) for c in piece.cutouts),
         notches=notches,
         drills=drills,
-        internal=tuple(Stroke("internal", tf(ln.points), ln.closed) for ln in piece.internal_lines),
-        sew=tuple(Stroke("sew", tf(ln.points), ln.closed) for ln in piece.sew_lines),
+        internal=tuple(Stroke("internal", tf(pts), closed) for pts, closed in marks.internal),
+        sew=tuple(Stroke("sew", tf(pts), closed) for pts, closed in marks.sew),
         grain=grain,
         label=label,
     )
@@ -381,13 +323,16 @@ def _build_sheet(marker: Marker) -> Sheet:
     units = (marker.units or "mm").lower()
     k = MM_PER_UNIT.get(units, 1.0)  # unitless benchmark instances: drawn as mm
     pieces = []
+    marks: dict[int, _Marks] = {}
     for i, pl in enumerate(marker.placements):
         if not 0 <= pl.piece < len(marker.pieces):
             raise ExportError(
                 f"placement {i} refers to piece {pl.piece}, the marker has {len(marker.pieces)}",
                 file=marker.name,
             )
-        pieces.append(_place_piece(i, pl, marker.pieces[pl.piece], k))
+        if pl.piece not in marks:
+            marks[pl.piece] = _piece_marks(marker.pieces[pl.piece], k)
+        pieces.append(_place_piece(i, pl, marker.pieces[pl.piece], k, marks[pl.piece]))
     return Sheet(
         width=float(marker.width) * k,
         length=float(marker.length) * k,

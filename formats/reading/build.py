@@ -20,6 +20,7 @@ from kitcut.formats.reading.mark_place import (
     inside_drills,
     mirror_marks,
     nm_lines,
+    once_each,
     place_notch,
     report_notches,
 )
@@ -314,6 +315,7 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
     if unfolded:
         notches = far_notches(notches, outline, far)
     report_notches(fixer.report, label, moved, far, flips, unfolded, mirrored)
+    notches = once_each(notches, fixer.report, label)
     drills = inside_drills(drills, outline, cutouts, max(tol, 0.5), fixer.report, label)
     internal, outside, clipped = clip_lines(internal, outline, max(tol, 0.5))
     if outside:

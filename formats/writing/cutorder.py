@@ -201,6 +201,12 @@ def with_overcut(ring: np.ndarray, overcut: float) -> np.ndarray:
     return np.vstack([ring, np.array(extra[1:])])
 
 
+def _notch_at(s) -> np.ndarray:
+    """Where a notcher hits a notch: its position on the cut line (a V's drawn shape starts at a
+    corner of the V, half its width beside the notch)."""
+    return np.asarray(s.at if s.at is not None else s.points[0], dtype=float).reshape(1, 2)
+
+
 def _piece_ops(p: PlacedPiece, device: Device, pos, *, optimise: bool) -> list[Op]:
     """Tool by tool: pen marks, drills, notches, cut-outs; then the outline that frees the piece."""
     cur = np.asarray(pos, dtype=float)
@@ -223,12 +229,8 @@ def _piece_ops(p: PlacedPiece, device: Device, pos, *, optimise: bool) -> list[O
         )
     notch_tool = device.tool_for("notch")
     if notch_tool is not None:
-        groups.append(
-            [
-                ("op", Op("notch", s.points[:1] if notch_tool.kind == "notcher" else s.points))
-                for s in p.notches
-            ]
-        )
+        hit = notch_tool.kind in ("notcher", "punch")  # one plunge at the notch; knife and pen draw it
+        groups.append([("op", Op("notch", _notch_at(s) if hit else s.points)) for s in p.notches])
     groups.append([("ring", ("cutout", c)) for c in p.cutouts])
     for group in groups:
         ops, cur = _nearest_first(group, cur, optimise=optimise, overcut=device.overcut)
@@ -273,6 +275,11 @@ def _bites(pieces: list[PlacedPiece], device: Device) -> tuple[list[int], list[f
         if not left:
             break
         nxt = min(start + device.bite, min(bounds[i][0] for i in left))
+        # on the device's grid (rounded down: no piece starts before its window) when that still
+        # advances, so the file's bites are exact and never longer than ``device.bite``
+        grid = math.floor(nxt * device.units_per_mm + 1e-9) / device.units_per_mm
+        if grid > start + 1e-9:
+            nxt = grid
         advances.append(nxt - start)
         start = nxt
         k += 1
@@ -332,24 +339,28 @@ def _plan(sheet: Sheet, device: Device, *, optimise: bool = True) -> CutPlan:
 
 def check_media_width(plan: CutPlan, device: Device, sheet: Sheet, extra=None, *,
                       labels: bool = True) -> None:
-    """Raise :class:`MediaError` when what a file for ``device`` draws (every op of ``plan`` the
-    device has a tool for, ``labels`` included or not, and ``extra`` points, e.g. a frame) spans
-    more of the marker's width than the device's ``media_width``. A conveyor bites along the
-    roll only: the width is never tiled. Devices without a media width are not checked.
+    """Raise :class:`MediaError` unless a file for ``device`` stays on its media: the fabric (from 0
+    to ``sheet.width`` across the roll, margins included) must fit ``media_width``, and every
+    coordinate the file holds (every op of ``plan`` the device has a tool for, ``labels`` included
+    or not, and ``extra`` points, e.g. a frame) must lie within 0..media_width across the roll as
+    the device measures it (after its origin, flip and swap). A conveyor bites along the roll
+    only: the width is never tiled. Devices without a media width are not checked.
     """
     if not device.media_width:
         return
+    why = device.fabric_misfit(sheet.width)
+    if why:
+        raise MediaError(f"{why}; use a device with wider media or nest on narrower fabric")
     parts = [op.points for op in plan.ops() if device.tool_for(op.feature) is not None
              and (labels or op.feature != "label")]
     if extra is not None:
         parts.append(np.asarray(extra, dtype=float).reshape(-1, 2))
     if not parts:
         return
-    y = np.concatenate([np.asarray(p, dtype=float).reshape(-1, 2)[:, 1] for p in parts])
-    lo, hi = float(y.min()) + 0.0, float(y.max()) + 0.0  # no "-0.0"
-    if hi - lo > device.media_width + 0.01:
+    a = device.across(np.concatenate([np.asarray(p, dtype=float).reshape(-1, 2) for p in parts]))
+    lo, hi = float(a.min()) + 0.0, float(a.max()) + 0.0  # no "-0.0"
+    if lo < -0.01 or hi > device.media_width + 0.01:
         raise MediaError(
-            f"device '{device.name}' takes media {device.media_width:g} mm wide, but this marker is "
-            f"{sheet.width:g} mm wide and its file draws {hi - lo:.1f} mm across it (y {lo:.1f} to {hi:.1f} "
-            "mm, pieces and every line the device draws); use a device with wider media or nest on narrower "
-            "fabric")
+            f"device '{device.name}' takes media {device.media_width:g} mm wide, but its file of this marker "
+            f"draws from {lo:.1f} to {hi:.1f} mm across it (pieces and every line the device draws), off "
+            "the media")

@@ -97,6 +97,29 @@ class Device:
             p = p[:, ::-1]
         return p
 
+    def across(self, points) -> np.ndarray:
+        """How far across the media the device puts each marker point (mm, after :meth:`place`)."""
+        return self.place(points)[:, 0 if self.swap_xy else 1]
+
+    def fabric_misfit(self, width: float) -> str | None:
+        """Why fabric ``width`` mm wide (margins included: it lies from 0 to ``width`` across the
+        roll) does not fit this device's media, or ``None`` when it fits (or no media width is set).
+
+        >>> get_device("laser").fabric_misfit(1500.0)
+        "device 'laser' takes media 1400 mm wide, but the fabric is 1500 mm wide (margins included)"
+        """
+        if not self.media_width:
+            return None
+        if width > self.media_width + 0.01:
+            return (f"device '{self.name}' takes media {self.media_width:g} mm wide, but the fabric is "
+                    f"{width:g} mm wide (margins included)")
+        a = self.across([(0.0, 0.0), (0.0, width)])
+        lo, hi = float(a.min()) + 0.0, float(a.max()) + 0.0
+        if lo < -0.01 or hi > self.media_width + 0.01:
+            return (f"device '{self.name}' takes media {self.media_width:g} mm wide, but its origin puts the "
+                    f"fabric ({width:g} mm wide) at {lo:.1f} to {hi:.1f} mm across it")
+        return None
+
     def to_device(self, points) -> np.ndarray:
         """Marker mm -> integer device units (:meth:`place`, then scale and round)."""
         return np.rint(self.place(points) * self.units_per_mm).astype(np.int64)

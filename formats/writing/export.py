@@ -127,18 +127,19 @@ def write_file(
 
 def too_narrow(width: float, formats: Sequence[str] | None = None, *, device=None,
                device_file=None) -> list[str]:
-    """Why each of ``formats`` (default :data:`DEFAULT_FORMATS`) cannot be written for a marker whose
-    pieces span ``width`` mm across the roll: its device (``device``, else the format's default)
-    takes narrower media. Empty when every format fits (a check before nesting; the writers check
-    what they actually draw)."""
+    """Why each of ``formats`` (default :data:`DEFAULT_FORMATS`) cannot be written for a marker on
+    fabric ``width`` mm wide (margins included): the fabric does not fit its device's media
+    (``device``, else the format's default), by the rule the writers apply
+    (:meth:`~kitcut.formats.writing.devices.Device.fabric_misfit`). Empty when every format fits
+    (a check before nesting)."""
     out = []
     for name in formats or DEFAULT_FORMATS:
         f = _format(name)
         if not f.protocol or f.protocol == "any":
             continue
         dev = get_device(device, protocol=f.protocol, device_file=device_file)
-        if dev.media_width and width > dev.media_width + 0.01:
-            out.append(f"{f.name} is for device '{dev.name}', whose media is {dev.media_width:g} mm wide")
+        if why := dev.fabric_misfit(width):
+            out.append(f"{f.name}: {why}")
     return out
 
 

@@ -2,7 +2,8 @@
 
 Blocks end with ``*`` (no line breaks); ``H1*`` first, ``N<k>*`` before each piece in cut
 order, ``M14``/``M15`` knife down/up, ``M43`` drill at the current point, ``M69Z<n>`` a conveyor
-bite of ``n`` hundredths of an inch, ``M15*M0*`` at the end. Coordinates are absolute, in
+bite of ``n`` hundredths of an inch (each the step of the rounded running total, so the bites
+never drift from the pieces' coordinates), ``M15*M0*`` at the end. Coordinates are absolute, in
 hundredths of an inch (``X123456`` = 1234.56 in), sign only when negative, one move per block;
 no block moves the knife more than 60 inches (longer lines are split); a piece denser than
 :data:`MAX_POINTS_PER_PIECE` points is simplified within at most 0.1 mm.
@@ -115,10 +116,16 @@ def to_nc(marker: Marker | Sheet, device: Device | str | None = None, *, plan: C
     check_media_width(plan, dev, sheet, labels=False)
     w = _Writer(dev)
     bite = 0
+    fed_mm, fed = 0.0, 0  # where the conveyor is: exact (mm) and as written (NC units)
     for k, job in enumerate(plan.jobs, start=1):
         while bite < job.bite:
             w.up()
-            w.blocks.append(f"M69Z{nc_number(plan.bites[bite])}")
+            # the running total is rounded, not each advance: rounded one by one, 21 bites drifted
+            # 0.7 mm past a piece's start; this way the conveyor is never more than half a unit off
+            fed_mm += plan.bites[bite]
+            step = int(nc_number(fed_mm)) - fed
+            w.blocks.append(f"M69Z{step}")
+            fed += step
             bite += 1
         w.up()
         w.blocks.append(f"N{k}")

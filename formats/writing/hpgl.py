@@ -20,10 +20,12 @@ from kitcut.formats.writing.cutorder import CutPlan, Op, check_media_width, plan
 from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
 
-__all__ = ["to_hpgl", "render", "render_pen_plot", "hpgl_text", "ETX"]
+__all__ = ["to_hpgl", "render", "render_pen_plot", "hpgl_text", "frame_title", "ETX"]
 
 ETX = "\x03"
 _PAIRS_PER_PD = 60
+_TITLE_GAP = 5.0  # mm between the pen plot's title and the frame's ends
+_MIN_TITLE_MM = 2.0
 
 
 def hpgl_text(text: str) -> str:
@@ -34,6 +36,27 @@ def hpgl_text(text: str) -> str:
 
     text = anyascii(text.replace("·", "-").replace("×", "x"))
     return "".join(c if 32 <= ord(c) < 127 and c != ";" else "?" for c in text)
+
+
+def frame_title(title: str, length: float, width: float, height: float) -> tuple[str, float] | None:
+    """The pen plot's title as it fits inside a frame ``length`` x ``width`` mm, ``_TITLE_GAP`` from
+    either end: its text (HP-GL safe) and letter height, smaller (down to ``_MIN_TITLE_MM``) then
+    shortened with ``...`` when the marker is short; ``None`` when not even that fits.
+
+    >>> frame_title("tiny · length 65.0 mm · width 100.0 mm", 50.0, 100.0, 2.5)
+    ('tiny - length 65.0 mm -...', 2.0)
+    """
+    text = hpgl_text(title)
+    room = length - 2 * _TITLE_GAP  # 0.75 h per character (the cell of a 0.5 h wide character)
+    if not text or room <= 0:
+        return None
+    h = min(height, max(room / (0.75 * len(text)), _MIN_TITLE_MM))
+    if h + 2.0 > width:
+        return None
+    fit = int(room / (0.75 * h) + 1e-9)
+    if fit < len(text):
+        text = text[: fit - 3].rstrip() + "..." if fit > 3 else ""
+    return (text, h) if text else None
 
 
 def _xy(a: np.ndarray) -> str:
@@ -145,12 +168,11 @@ def to_hpgl(
     if drawn_frame:
         w.select("pen")
         w.path(np.array([[0, 0], [L, 0], [L, W], [0, W], [0, 0]], dtype=float))
-        if dev.labels:
-            h = min(max(sheet.margin * 0.5, 2.0), 6.0)
-            n = len(hpgl_text(sheet.title))
+        if dev.labels and (title := frame_title(sheet.title, L, W, min(max(sheet.margin * 0.5, 2.0), 6.0))):
+            text, h = title
             # left-aligned along the first selvedge, inside the frame
-            centre = np.array([[min(n * 0.75 * h / 2 + 5.0, L / 2), h + 1.0]])
-            w.label(Op("label", centre, text=sheet.title, height=h))
+            centre = np.array([[_TITLE_GAP + len(text) * 0.75 * h / 2, h + 1.0]])
+            w.label(Op("label", centre, text=text, height=h))
     for op in plan.ops():
         w.op(op)
     return w.text()

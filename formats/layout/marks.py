@@ -1,0 +1,166 @@
+"""Marks on a placed piece as a pen or a knife draws them: notch shapes, grain lines and their
+arrow heads kept on their piece, and where a piece's label goes.
+
+>>> notch_points(0.0, 0.0, 0.0, "v", 4.0, 2.0).tolist()
+[[0.0, -1.0], [4.0, 0.0], [0.0, 1.0]]
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["notch_points", "lines_on_piece", "unique_notches", "arrow_heads", "label_point", "grain_on_piece"]
+
+
+def notch_points(x: float, y: float, angle_deg: float, kind: str, depth: float, width: float,
+                 outline: np.ndarray | None = None) -> np.ndarray:
+    """The drawn shape of a notch (piece coordinates): a slit, a V or a three-sided slot.
+
+    A slit starts at the notch, on the cut line, and goes ``depth`` into the piece along
+    ``angle_deg``; a V and a slot open ``width`` wide across that direction. With the piece's
+    ``outline``, their corners lie on the cut line: a notch not square to its edge (or at a corner
+    of the piece, or on a curve) had a corner off it, outside the piece (the knife cut into the
+    next piece or past the selvedge) or inside it (a flap left uncut). Each corner moves along the
+    notch's direction onto the cut line (a slot's inner corners with it, so its depth stays).
+
+    >>> square = np.array([(0, 0), (9, 0), (9, 9), (0, 9)])
+    >>> notch_points(0.0, 0.0, 45.0, "v", 3.0, 2.0, square).round(3).tolist()  # at a corner
+    [[1.414, 0.0], [2.121, 2.121], [0.0, 1.414]]
+    """
+    a = math.radians(angle_deg)
+    d = np.array([math.cos(a), math.sin(a)])
+    n = np.array([-d[1], d[0]])
+    p = np.array([x, y], dtype=float)
+    depth = depth if depth and depth > 0 else 5.0
+    if kind not in ("v", "u", "castle") or not width > 0:
+        return np.array([p, p + d * depth])
+    left, right = p - n * width / 2, p + n * width / 2
+    if outline is not None:
+        ring = np.asarray(outline, dtype=float)
+        left, right = (c + d * _to_cut_line(c, d, ring, width + depth) for c in (left, right))
+    if kind == "v":
+        return np.array([left, p + d * depth, right])
+    return np.array([left, left + d * depth, right + d * depth, right])
+
+
+def _to_cut_line(c: np.ndarray, d: np.ndarray, ring: np.ndarray, reach: float) -> float:
+    """How far along ``d`` (either way, at most ``reach``) the point ``c`` meets the ring nearest;
+    0 when it does not."""
+    a = ring
+    e = np.roll(ring, -1, axis=0) - a
+    den = d[0] * e[:, 1] - d[1] * e[:, 0]
+    ok = np.abs(den) > 1e-12
+    den = np.where(ok, den, 1.0)
+    w = a - c
+    t = (w[:, 0] * e[:, 1] - w[:, 1] * e[:, 0]) / den  # along d
+    s = (w[:, 0] * d[1] - w[:, 1] * d[0]) / den  # along the edge
+    hit = ok & (s >= -1e-9) & (s <= 1 + 1e-9) & (np.abs(t) <= reach)
+    if not hit.any():
+        return 0.0
+    return float(t[hit][np.argmin(np.abs(t[hit]))])
+
+
+def lines_on_piece(points: np.ndarray, closed: bool, outline: np.ndarray) -> list[tuple[np.ndarray, bool]]:
+    """An internal or sew line as a pen draws it: its parts on the piece. A line the CAD ran a
+    little past the cut line (the import keeps what is within 0.5 mm as drawn) drew off the piece,
+    before the marker's start or past the selvedge. A line with nothing on the piece is kept as it
+    is (the import has already left out, with a remark, lines drawn beside a piece).
+
+    >>> square = np.array([(0, 0), (10, 0), (10, 9), (0, 9)])
+    >>> [(p.tolist(), c) for p, c in lines_on_piece(np.array([(-0.4, 5.0), (20.0, 5.0)]), False, square)]
+    [([[0.0, 5.0], [10.0, 5.0]], False)]
+    """
+    from shapely.geometry import LineString, Polygon
+
+    pts = np.asarray(points, dtype=float)
+    poly = Polygon(outline)
+    if len(pts) < 2 or not poly.is_valid:
+        return [(pts, closed)]
+    line = LineString(np.vstack([pts, pts[:1]]) if closed else pts)
+    if line.length == 0 or poly.buffer(1e-6).covers(line):
+        return [(pts, closed)]
+    inside = line.intersection(poly)
+    parts = [g for g in getattr(inside, "geoms", [inside]) if g.geom_type == "LineString" and g.length > 1e-6]
+    if not parts:
+        return [(pts, closed)]
+    return [(np.asarray(g.coords, dtype=float), False) for g in parts]
+
+
+def unique_notches(notches: list, near: float) -> tuple[list, int]:
+    """``notches`` without any at the place of an earlier one (within ``near``: one notch listed
+    twice, which a cutter would cut twice), and how many were left out."""
+    kept: list = []
+    for nt in notches:
+        if all(math.hypot(nt.x - o.x, nt.y - o.y) > near for o in kept):
+            kept.append(nt)
+    return kept, len(notches) - len(kept)
+
+
+def arrow_heads(line: np.ndarray, size: float) -> list[np.ndarray]:
+    """Head strokes of a double-headed arrow along ``line`` (first to last point)."""
+    heads = []
+    for tip, base in ((line[-1], line[-2]), (line[0], line[1])):
+        d = tip - base
+        n = float(np.hypot(*d))
+        if n <= 0:
+            continue
+        d = d / n
+        for s in (1, -1):
+            a = math.radians(25 * s)
+            r = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+            heads.append(np.array([tip - size * (r @ d), tip]))
+    return heads
+
+
+def label_point(outline: np.ndarray) -> tuple[float, float]:
+    from shapely.geometry import Polygon
+    from shapely.ops import polylabel
+
+    poly = Polygon(outline)
+    if not poly.is_valid:
+        poly = poly.buffer(0)
+    if poly.is_empty:
+        c = outline.mean(axis=0)
+        return float(c[0]), float(c[1])
+    if poly.geom_type != "Polygon":
+        poly = max(poly.geoms, key=lambda g: g.area)
+    size = max(poly.bounds[2] - poly.bounds[0], poly.bounds[3] - poly.bounds[1])
+    pt = polylabel(poly, tolerance=max(size / 50.0, 0.5))
+    return float(pt.x), float(pt.y)
+
+
+def grain_on_piece(g: np.ndarray, outline: np.ndarray) -> np.ndarray:
+    """The grain line as a pen draws it: on the piece. CAD draws it past a small piece (CLO: a
+    180 mm grain on a 20 mm strap) or beside one; drawn as it is, the pen crosses the next piece.
+    Its longest part on the piece is kept when that holds half of it (or of the piece's extent
+    that way); else it is drawn, in its own direction, through the piece's middle (its centroid,
+    or where its label goes when the centroid is off the piece)."""
+    from shapely.geometry import LineString, Polygon
+
+    poly = Polygon(outline)
+    if not poly.is_valid:
+        poly = poly.buffer(0)
+    line = LineString(g)
+    if poly.is_empty or poly.buffer(0.5).covers(line):
+        return g
+    d = (g[-1] - g[0]) / float(np.hypot(*(g[-1] - g[0])))
+    extent = float(np.ptp(outline @ d))
+
+    def longest(geom):
+        parts = [p for p in getattr(geom, "geoms", [geom]) if p.geom_type == "LineString" and p.length > 0]
+        return max(parts, key=lambda p: p.length) if parts else None
+
+    def along(part) -> np.ndarray:  # in the grain's own direction (its arrow says which way)
+        a = np.asarray(part.coords, dtype=float)
+        return a if float((a[-1] - a[0]) @ d) >= 0 else a[::-1]
+
+    best = longest(line.intersection(poly))
+    if best is not None and best.length >= 0.5 * min(line.length, extent):
+        return along(best)
+    mid = poly.centroid
+    c = np.array((mid.x, mid.y)) if poly.contains(mid) else np.array(label_point(outline))
+    half = 0.5 * min(line.length, 0.6 * extent)
+    best = longest(LineString([c - half * d, c + half * d]).intersection(poly))
+    return g if best is None else along(best)
