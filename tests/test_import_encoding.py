@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from encoded_dxf import aama_file, plain_file
+from encoded_dxf import aama_file, as_cp1258, plain_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_import_errors import nest
@@ -164,6 +164,39 @@ def test_escapes_and_percent_codes_in_both_readers(tmp_path):
     data = info(path)
     assert names(data) == expected and data["encoding_rule"] in ("ascii", "declared")
     assert [p.name for p in read_dxf(path, fast=False).pieces] == expected
+
+
+def test_decomposed_names_are_read_composed_and_match_what_is_typed(tmp_path):
+    """cp1258 (and macOS, and some UTF-8 writers) store tone marks and accents as combining
+    characters (NFD). Before, the names were kept so and never matched what a keyboard types
+    (NFC): ``--sizes Vừa`` said "no size 'Vừa' in this pattern (it has Lớn, Vừa)" and
+    ``--quantity 'Thân trước=2'`` was no piece name. Names are now read in NFC, in both readers,
+    and what the user types is compared in NFC too."""
+    import unicodedata
+
+    pieces, sizes = ["Thân trước", "Tay áo"], ("Vừa", "Lớn")
+    written = [as_cp1258(n) for n in pieces]
+    assert written[0] != pieces[0] and written[0].encode("cp1258")
+    path = aama_file(tmp_path / "vi.dxf", written, "cp1258", sizes=tuple(as_cp1258(s) for s in sizes),
+                     codepage="ANSI_1258", style=as_cp1258("Mẫu áo"))
+    data = info(path)
+    assert names(data) == [n for n in pieces for _ in sizes]
+    assert data["sizes"] == list(sizes) and data["style"] == "Mẫu áo"
+    assert [(p.name, p.size) for p in read_dxf(path, fast=False).pieces] == [
+        (n, s) for n in pieces for s in sizes]
+    got = info(path, "--sizes", "Vừa", "--quantity", "Thân trước=2")
+    assert [(p["name"], p["size"], p["quantity"]) for p in got["pieces"]] == [
+        ("Thân trước", "Vừa", 2), ("Tay áo", "Vừa", 1)]
+    # typed decomposed (as a macOS terminal may), matched against the composed names
+    nfd = unicodedata.normalize("NFD", "Lớn")
+    got = info(path, "--sizes", nfd, "--quantity", unicodedata.normalize("NFD", "tay áo=3"))
+    assert [(p["name"], p["size"], p["quantity"]) for p in got["pieces"]] == [
+        ("Thân trước", "Lớn", 1), ("Tay áo", "Lớn", 3)]
+    # an R2010 (UTF-8) drawing with NFD names: the plain reader too
+    path = plain_file(tmp_path / "nfd.dxf", [unicodedata.normalize("NFD", n) for n in pieces], "utf-8",
+                      version="R2010")
+    assert sorted(names(info(path))) == sorted(pieces)
+    assert sorted(p.name for p in read_dxf(path, fast=False).pieces) == sorted(pieces)
 
 
 def test_info_table_aligns_cjk_names(tmp_path):
