@@ -19,7 +19,7 @@ import numpy as np
 
 from kitcut.cells import ljust
 from kitcut.fileio import atomic_write
-from kitcut.kits.plan import FabricPlan, size_key
+from kitcut.kits.plan import FabricPlan, code_path, size_key
 from kitcut.model import Marker
 
 __all__ = ["Cut", "cuts_of", "sort_cuts", "write_picklist_csv", "picklist_text", "CSV_FIELDS"]
@@ -59,8 +59,7 @@ class Cut:
         """The label's machine-readable code (also in its QR code): its fields joined by ``/``,
         a ``/`` or ``%`` inside a field written ``%2F`` / ``%25`` (sizes such as ``S/M`` or
         ``38/40`` and piece names such as ``Front/Back`` would split it wrongly)."""
-        fields = (self.order, self.garment, self.size, self.garment_no, self.piece, self.copy)
-        return "/".join(str(f).replace("%", "%25").replace("/", "%2F") for f in fields)
+        return code_path(self.order, self.garment, self.size, self.garment_no, self.piece, self.copy)
 
 
 def cuts_of(plan: FabricPlan, marker: Marker) -> list[Cut]:

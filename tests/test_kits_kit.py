@@ -218,6 +218,35 @@ def test_plan_names_carry_order_and_garment(orders):
     assert names == {"A-1002/tee/Front", "A-1002/tee/Back", "A-1002/tee/Sleeve", "A-1002/tee/Neckband"}
 
 
+def test_plan_names_of_different_garments_and_pieces_never_collide(tmp_path):
+    """Before, garment ``G`` piece ``a/Front`` and garment ``G/a`` piece ``Front`` both became
+    ``C/G/a/Front``: one name for two pieces in marker.json, svg, dxf and plt. A ``/`` or ``%``
+    inside a field is now written ``%2F`` / ``%25``, as in the labels' codes."""
+    from urllib.parse import unquote
+
+    def pattern(path, name):
+        outline = [[0, 0], [300, 0], [300, 200], [0, 200]]
+        path.write_text(json.dumps({"pieces": [{"name": name, "size": "M", "outline": outline}]}))
+
+    pattern(tmp_path / "s1.json", "a/Front")
+    pattern(tmp_path / "s2.json", "Front")
+    pattern(tmp_path / "s3.json", "50% Front")
+    (tmp_path / "C.toml").write_text(
+        '[order]\nid = "C"\ncustomer = "x"\n'
+        '[[garments]]\npattern = "s1.json"\nname = "G"\nsizes = { M = 1 }\n'
+        '[[garments]]\npattern = "s2.json"\nname = "G/a"\nsizes = { M = 1 }\n'
+        '[[garments]]\npattern = "s3.json"\nname = "G%2Fa"\nsizes = { M = 1 }\n'
+        '[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\n')
+    plan = plan_order(load_order(tmp_path / "C.toml"), reader=read_fake_pattern)
+    names = [p.name for p in plan.fabrics[0].pattern.pieces]
+    assert names == ["C/G/a%2FFront", "C/G%2Fa/Front", "C/G%252Fa/50%25 Front"]
+    assert [[unquote(f) for f in n.split("/")] for n in names] == [
+        ["C", "G", "a/Front"], ["C", "G/a", "Front"], ["C", "G%2Fa", "50% Front"]]
+    r = build_kit(tmp_path / "C.toml", tmp_path / "KITS", OPTS)
+    marker = json.loads((Path(r.path) / "fabrics" / "jersey" / "marker.json").read_text())
+    assert sorted(p["name"] for p in marker["instance"]["pieces"]) == sorted(names)
+
+
 def _real_available() -> bool:
     try:
         from kitcut.formats.reading.read import read_pattern  # noqa: F401
