@@ -301,6 +301,46 @@ def test_labels_fill_several_sheets(tmp_path):
     assert "tee M #30" in pages[1].extract_text() and "\u00d6-1" in pages[0].extract_text()
 
 
+def test_labels_always_show_the_size_and_garment_number(tmp_path):
+    """Before, a label cut its texts at the label's edge, character by character, without a
+    mark: garment "Poloshirt Classic" in size "L;XL" read "Poloshirt Classic L;" on every
+    label, size and garment number lost. A long text is now drawn smaller, then shortened
+    with "..." before the size and number, which always show whole."""
+    from fpdf import FPDF
+    from pypdf import PdfReader
+
+    from kitcut.kits.labels import write_labels_pdf
+    from kitcut.kits.picklist import Cut
+
+    long = "Vorderteil-" * 6
+    cuts = [Cut("A-lbl", "Poloshirt Classic", "L;XL", 1, "Front", 1, 1, False, "jersey", 0, 0.0, 0.0),
+            Cut("A-lbl", long, "L;XL", 2, long, 1, 1, False, long, 1, 0.0, 0.0)]
+    write_labels_pdf(cuts, tmp_path / "l.pdf")
+    lines = PdfReader(tmp_path / "l.pdf").pages[0].extract_text().splitlines()
+    assert lines[:5] == ["A-lbl", "Poloshirt Classic L;XL #1", "Front", "copy 1/1 as drawn", "jersey"]
+    garment, piece, fabric = lines[6], lines[7], lines[9]
+    assert garment.startswith("Vorderteil-Vord") and garment.endswith("... L;XL #2"), garment
+    assert piece.startswith("Vorderteil-Vord") and piece.endswith("...") and fabric.endswith("...")
+    from kitcut.kits.labels import LAST_PT, MIN_PT, fit_text
+
+    pdf = FPDF()
+    pdf.add_page()
+    for size in ("M", "L;XL"):
+        text, pt = fit_text(pdf, long, "B", 9, 30.0, f" {size} #12")
+        assert pdf.get_string_width(text) <= 30.0 and pdf.font_size_pt == pt == MIN_PT
+        assert text.startswith("Vorderteil-Vord") and text.endswith(f"... {size} #12")
+    # a size too long for the label even alone: the name gives way, then the font, then the size
+    assert fit_text(pdf, long, "B", 9, 30.0, " 3XL/4XL/5XL/6XL #12") == ("Vorde... 3XL/4XL/5XL/6XL #12", 6)
+    assert fit_text(pdf, long, "B", 9, 30.0, " 3XL/4XL/5XL/6XL/7XL/8XL #12") == (
+        "3XL/4XL/5XL/6XL/7XL/8XL #12", 5.5)
+    text, pt = fit_text(pdf, long, "B", 9, 30.0, " XXXL/4XL/5XL" * 4 + " #12")
+    assert text.startswith("XXXL/4XL/5XL XXXL") and text.endswith("...") and pt == LAST_PT
+    assert pdf.get_string_width(text) <= 30.0
+    assert fit_text(pdf, "Front", "B", 9, 30.0, " M #1") == ("Front M #1", 9)
+    text, pt = fit_text(pdf, "Poloshirt Classic", "B", 9, 30.0, " L;XL #1")
+    assert text == "Poloshirt Classic L;XL #1" and MIN_PT <= pt < 9
+
+
 def test_a_piece_wider_than_the_fabric_names_order_fabric_and_piece(orders, tmp_path):
     """The nesting's refusal says which order file, which fabric (its width, usable width and
     nap) and which piece; no kit folder is left."""
