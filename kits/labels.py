@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import os
 
+from kitcut.cells import one_line
 from kitcut.fileio import atomic_write
 from kitcut.formats.layout.pdf_fonts import font_note, use_font
 from kitcut.kits.picklist import Cut, sort_cuts
@@ -138,7 +139,7 @@ def write_labels_pdf(cuts: list[Cut], path: str | os.PathLike, *, title: str = "
         ]
         y = y0 + pad
         for style, size, text, keep in lines:
-            s, _ = fit_text(pdf, text, style, size, tw, keep)
+            s, _ = fit_text(pdf, one_line(text), style, size, tw, one_line(keep))
             pdf.set_xy(tx, y)
             pdf.cell(tw, size * 0.45, s)
             y += size * 0.45 + 1.0
