@@ -214,6 +214,31 @@ def test_info_table_aligns_cjk_names(tmp_path):
     assert "texts decoded as utf-8 (detected, confidence" in out
 
 
+def test_the_fallback_remark_says_what_happened(tmp_path):
+    """Before, a cp1251 (Cyrillic) file without a code page was reported as "none of utf_8, ...,
+    cp1252 decodes all its texts: cp1252 used, 0 text line(s) with bytes shown as U+FFFD":
+    cp1252 did decode every byte; the detector found no text in any reading. The remark now
+    says which case it is."""
+    path = aama_file(tmp_path / "ru.dxf", ["Перед", "Спинка"], "cp1251", sizes=("Р-р 48",), style="Модель",
+                     header=False)
+    data = info(path)
+    assert (data["encoding"], data["encoding_rule"]) == ("cp1252", "fallback")
+    (note,) = [w for w in data["warnings"] if "text encoding" in w]
+    assert note == ("warning: text encoding: the file declares no code page, and no reading by utf_8, cp932, "
+                    "gb18030, cp950, cp1252 looks like text (cp1252 decodes every byte but reads as no "
+                    "language the detector knows): cp1252 used, e.g. 'Piece Name: Ïåðåä'; the names may be "
+                    "in a code page kitcut does not guess (cp1251 Cyrillic, cp1253 Greek...): give "
+                    "--encoding NAME if names look wrong")
+    assert names(info(path, "--encoding", "cp1251")) == ["Перед", "Спинка"]
+    # nothing decodes every text: bytes lost, and counted
+    path = aama_file(tmp_path / "x.dxf", ["Front", "Back"], "ascii", header=False)
+    path.write_bytes(path.read_bytes().replace(b"Name: Front", b"Name: Fr\x81 nt"))
+    (note,) = [w for w in info(path)["warnings"] if "text encoding" in w]
+    assert note == ("warning: text encoding: the file declares no code page, and none of utf_8, cp932, "
+                    "gb18030, cp950, cp1252 decodes all its texts: cp1252 used, 1 of 1 text line(s) with "
+                    "bytes shown as U+FFFD; give --encoding NAME if names look wrong")
+
+
 def test_check_encoding_names():
     assert [check_encoding(n) for n in ("GBK", "cp936", "Shift-JIS", "BIG5", "utf8", "latin1")] == [
         "gbk", "gbk", "shift_jis", "big5", "utf-8", "iso8859-1"]
