@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
 
+from kitcut.cells import one_line
 from kitcut.cli.options import import_options, load
 
 __all__ = ["info"]
@@ -33,13 +35,19 @@ def info(file: str, as_json: bool, show_layers: bool, **options) -> None:
         _layers(data)
 
 
+def _console():
+    """A console as wide as the terminal (``COLUMNS`` when set), else 250 cells (a file, a pipe)."""
+    from rich.console import Console
+
+    wide = sys.stdout.isatty() or os.environ.get("COLUMNS", "").strip().isdigit()
+    return Console(file=sys.stdout, width=None if wide else 250, highlight=False, soft_wrap=False)
+
+
 def _layers(data: dict) -> None:
     """The layers table of ``nest info --layers``."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 250, highlight=False,
-                      soft_wrap=False)
+    console = _console()
     if not data["layers"]:
         console.print("\nlayers: none listed (an AAMA/ASTM file's layers are the standard's; a benchmark "
                       "instance has none)", markup=False)
@@ -77,13 +85,16 @@ def _fmt_qty(p: dict) -> str:
     return f"{q} ({p['flipped']} flipped)" if p["flipped"] else q
 
 
+#: The piece column is never narrower than this (a terminal too narrow for the table scrolls).
+PIECE_MIN_CELLS = 12
+
+
 def _table(data: dict) -> None:
-    from rich.console import Console
+    from rich.cells import cell_len
     from rich.table import Table
 
     unit = "mm" if data["units"] == "mm" else data["units"]
-    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 250, highlight=False,
-                      soft_wrap=False)
+    console = _console()
     title = f"{data['file']}: {data['style'] or 'no style name'}"
     console.print(title, markup=False)
     rule = f" ({data['units_rule']})" if data["units_rule"] else ""
@@ -95,18 +106,29 @@ def _table(data: dict) -> None:
         console.print(f"grade rules {data['rules']} ({data['rules_rule']}): graded sizes {graded}",
                       markup=False)
     graded_col = bool(data["graded_sizes"])
-    t = Table(show_edge=False, pad_edge=False, header_style="bold")
-    for col, just in (("piece", "left"), ("size", "left"), ("qty", "right"), (f"area {unit}²", "right"),
-                      (f"w × h {unit}", "right"), ("grain", "center"), ("notch", "right"),
-                      ("drill", "right"), ("cut-out", "right"), ("int.", "right"), ("fold", "left"),
-                      *((("graded", "center"),) if graded_col else ())):
-        t.add_column(col, justify=just, no_wrap=True)
+    heads = (("piece", "left"), ("size", "left"), ("qty", "right"), (f"area {unit}²", "right"),
+             (f"w × h {unit}", "right"), ("grain", "center"), ("notch", "right"), ("drill", "right"),
+             ("cut-out", "right"), ("int.", "right"), ("fold", "left"),
+             *((("graded", "center"),) if graded_col else ()))
+    rows = []
     for p in data["pieces"]:
         fold = ("unfolded" if p["unfolded"] else "half") if p["folded"] else ""
-        t.add_row(p["name"], p["size"] or "", _fmt_qty(p), f"{p['area_mm2']:,.0f}",
-                  f"{p['width_mm']:.1f} × {p['height_mm']:.1f}", "yes" if p["has_grain"] else "no",
-                  str(p["notches"]), str(p["drills"]), str(p["cutouts"]), str(p["internal_lines"]), fold,
-                  *(("yes" if p["graded"] else "",) if graded_col else ()))
+        rows.append((one_line(p["name"]), one_line(p["size"] or ""), _fmt_qty(p), f"{p['area_mm2']:,.0f}",
+                     f"{p['width_mm']:.1f} × {p['height_mm']:.1f}", "yes" if p["has_grain"] else "no",
+                     str(p["notches"]), str(p["drills"]), str(p["cutouts"]), str(p["internal_lines"]), fold,
+                     *(("yes" if p["graded"] else "",) if graded_col else ())))
+    # every column but the piece name keeps the width of its longest cell; a name longer than the
+    # room left is folded onto more lines (two long names cut to one text would look the same)
+    widths = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, (h, _) in enumerate(heads)]
+    room = max(PIECE_MIN_CELLS, console.width - sum(widths[1:]) - 3 * (len(heads) - 1))
+    t = Table(show_edge=False, pad_edge=False, header_style="bold")
+    for i, (col, just) in enumerate(heads):
+        if i == 0:
+            t.add_column(col, justify=just, overflow="fold", max_width=room)
+        else:
+            t.add_column(col, justify=just, no_wrap=True, min_width=widths[i])
+    for row in rows:
+        t.add_row(*row)
     console.print(t)
     console.print(f"{data['piece_count']} pieces, {data['copies']} copies, total area "
                   f"{data['total_area_mm2']:,.0f} {unit}² (area × quantity)", markup=False)

@@ -4,13 +4,29 @@ in Chinese or Japanese.
 
 >>> ljust("前片", 6) + "|", ljust("Front", 6) + "|"
 ('前片  |', 'Front |')
+
+A name may hold a tab or a line break (a DXF text can): :func:`one_line` shows it on one
+line, as spaces, so that it takes the cells it is measured by.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
 from rich.cells import cell_len
 
-__all__ = ["ljust"]
+__all__ = ["ljust", "one_line"]
+
+
+def one_line(text: str) -> str:
+    """``text`` with tabs, line breaks and other control characters as spaces.
+
+    >>> one_line("Sleeve\\tTab\\nx")
+    'Sleeve Tab x'
+    """
+    if text.isprintable():
+        return text
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
 
 
 def ljust(text: str, width: int) -> str:

@@ -4,6 +4,10 @@ Every cut piece gets one label: order, garment, size and garment number (the bun
 copy, side and fabric, and a QR code holding :func:`qr_payload` (``kitcut:`` followed by the
 cut's code ``order/garment/size/garment_no/piece/copy``). The QR code is embedded as a
 one-pixel-per-module image, drawn 26 mm wide inside a white quiet zone.
+
+A text too long for its label is drawn smaller, down to :data:`MIN_PT`, then shortened with
+``...`` (:func:`fit_text`); the size and garment number are never cut: ``Poloshirt Classic
+L;XL #1`` in 6 pt, a longer garment name as ``Poloshirt Clas... L;XL #1``.
 """
 
 from __future__ import annotations
@@ -11,18 +15,24 @@ from __future__ import annotations
 import io
 import os
 
+from kitcut.cells import one_line
 from kitcut.fileio import atomic_write
 from kitcut.formats.layout.pdf_fonts import font_note, use_font
 from kitcut.kits.picklist import Cut, sort_cuts
 
-__all__ = ["qr_payload", "qr_matrix", "write_labels_pdf", "pdf_text", "LABEL_W_MM", "LABEL_H_MM", "COLUMNS",
-           "ROWS"]
+__all__ = ["qr_payload", "qr_matrix", "write_labels_pdf", "fit_text", "pdf_text", "LABEL_W_MM", "LABEL_H_MM",
+           "COLUMNS", "ROWS"]
 
 LABEL_W_MM = 70.0
 LABEL_H_MM = 297.0 / 8
 COLUMNS = 3
 ROWS = 8
 QR_MM = 26.0
+#: The smallest font (points) a label text is shrunk to before it is shortened.
+MIN_PT = 6.0
+#: A size and garment number longer than a label at :data:`MIN_PT` shrink down to this.
+LAST_PT = 4.0
+ELLIPSIS = "..."
 
 
 def qr_payload(cut: Cut) -> str:
@@ -54,6 +64,51 @@ def _png(payload: str) -> io.BytesIO:
     return buf
 
 
+def fit_text(pdf, text: str, style: str, size: float, width: float, keep: str = "") -> tuple[str, float]:
+    """``(text to draw, points)``: ``text + keep`` in at most ``width`` mm, the font of ``pdf``
+    set for it. Drawn at ``size`` when it fits, else smaller (down to :data:`MIN_PT`), else
+    ``text`` shortened with :data:`ELLIPSIS` so that ``keep`` shows whole; a ``keep`` that
+    does not fit alone shrinks further (down to :data:`LAST_PT`) before it too is shortened
+    (the QR code holds every field whole).
+    """
+    def fits(t: str, pt: float) -> str | None:
+        shown = use_font(pdf, t, style, pt)
+        return shown if pdf.get_string_width(shown) <= width else None
+
+    pt = size
+    while True:
+        shown = fits(text + keep, pt)
+        if shown is not None:
+            return shown, pt
+        if pt <= MIN_PT:
+            break
+        pt = max(MIN_PT, pt - 0.5)
+    head = text.rstrip()
+    if fits(ELLIPSIS + keep, pt) is not None:
+        lo, hi = 0, len(head)  # the longest start of ``text`` that fits with the ellipsis
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if fits(head[:mid].rstrip() + ELLIPSIS + keep, pt) is not None:
+                lo = mid
+            else:
+                hi = mid - 1
+        return fits(head[:lo].rstrip() + ELLIPSIS + keep, pt), pt
+    tail = keep.strip()
+    while pt > LAST_PT:
+        pt = max(LAST_PT, pt - 0.5)
+        shown = fits(tail, pt)
+        if shown is not None:
+            return shown, pt
+    lo, hi = 0, len(tail)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(tail[:mid] + ELLIPSIS, pt) is not None:
+            lo = mid
+        else:
+            hi = mid - 1
+    return use_font(pdf, tail[:lo] + ELLIPSIS, style, pt), pt
+
+
 def write_labels_pdf(cuts: list[Cut], path: str | os.PathLike, *, title: str = "") -> int:
     """Write one label per cut (in bundle order) to ``path``; returns the number of pages."""
     from fpdf import FPDF
@@ -76,17 +131,15 @@ def write_labels_pdf(cuts: list[Cut], path: str | os.PathLike, *, title: str = "
         tx = x0 + QR_MM + 2 * pad
         tw = LABEL_W_MM - (tx - x0) - 2
         lines = [
-            ("B", 9, cut.order),
-            ("B", 9, f"{cut.garment} {cut.size} #{cut.garment_no}"),
-            ("", 8, cut.piece),
-            ("", 7, f"copy {cut.copy}/{cut.of} {cut.side}"),
-            ("", 7, cut.fabric),
+            ("B", 9, str(cut.order), ""),
+            ("B", 9, str(cut.garment), f" {cut.size} #{cut.garment_no}"),
+            ("", 8, str(cut.piece), ""),
+            ("", 7, f"copy {cut.copy}/{cut.of} {cut.side}", ""),
+            ("", 7, str(cut.fabric), ""),
         ]
         y = y0 + pad
-        for style, size, text in lines:
-            s = use_font(pdf, text, style, size)
-            while len(s) > 1 and pdf.get_string_width(s) > tw:
-                s = s[:-1]
+        for style, size, text, keep in lines:
+            s, _ = fit_text(pdf, one_line(text), style, size, tw, one_line(keep))
             pdf.set_xy(tx, y)
             pdf.cell(tw, size * 0.45, s)
             y += size * 0.45 + 1.0

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from kitcut.errors import InputError
 from kitcut.fileio import read_user_text
+from kitcut.formats.reading.texts import nfc
 from kitcut.model import MatchPoint, Pattern, Piece, Repeat
 from kitcut.model.fabric import FabricZone
 from kitcut.nesting import Match, Zone
@@ -128,8 +129,9 @@ def read_match_file(path) -> list[dict]:
 def _pieces_named(pattern: Pattern, name, file: str, where: str) -> list[int]:
     if not isinstance(name, str) or not name.strip():
         raise InputError(f"{where}.piece: a piece name is needed, got {name!r}", file=file)
-    key = name.strip().casefold()
-    hit = [i for i, p in enumerate(pattern.pieces) if p.label.casefold() == key or p.name.casefold() == key]
+    key = nfc(name.strip()).casefold()
+    hit = [i for i, p in enumerate(pattern.pieces)
+           if nfc(p.label).casefold() == key or nfc(p.name).casefold() == key]
     if not hit:
         names = sorted({p.name for p in pattern.pieces})
         shown = ", ".join(names[:20]) + (" ..." if len(names) > 20 else "")
@@ -264,5 +266,5 @@ def fabric_design(f: dict, where: str, fail) -> tuple[Repeat, tuple[FabricZone, 
         name = z.get("name", f"zone {k + 1}")
         if not isinstance(name, str):
             fail(f"{zw}.name", f"must be a string, got {name!r}")
-        zones.append(FabricZone(shape, name, tuple(a.strip() for a in allow)))
+        zones.append(FabricZone(shape, name, tuple(nfc(a.strip()) for a in allow)))
     return repeat, tuple(zones)

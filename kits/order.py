@@ -43,6 +43,7 @@ from pathlib import Path
 from kitcut.errors import KitcutError, OrderError
 from kitcut.fileio import read_user_text
 from kitcut.formats.reading.encoding import check_encoding
+from kitcut.formats.reading.texts import nfc
 from kitcut.kits.order_paths import inside, locate
 from kitcut.model import FabricZone, Repeat, Rules
 from kitcut.model.marker import MAX_SPACING_MM, MAX_WIDTH_MM
@@ -171,7 +172,7 @@ class Fabric:
     def takes(self, category: str | None) -> bool:
         if self.categories is None:
             return True
-        return category is not None and category.strip().lower() in {c.lower() for c in self.categories}
+        return category is not None and nfc(category.strip()).lower() in {c.lower() for c in self.categories}
 
 
 @dataclass(frozen=True)
@@ -407,7 +408,7 @@ def _parse_fabric(f, i: int, c: _Checker) -> Fabric:
     if cats is not None:
         if not isinstance(cats, list) or not cats or not all(isinstance(x, str) and x.strip() for x in cats):
             c.fail(f"{where}.categories", f"must be a non-empty list of category names, got {cats!r}")
-        cats = tuple(x.strip() for x in cats)
+        cats = tuple(nfc(x.strip()) for x in cats)
     from kitcut.kits.matching import fabric_design
 
     repeat, zones = fabric_design(f, where, c.fail)

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from itertools import groupby
 
 import numpy as np
+from rich.cells import cell_len
 
-from kitcut.cells import ljust
+from kitcut.cells import ljust, one_line
 from kitcut.fileio import atomic_write
-from kitcut.kits.plan import FabricPlan, size_key
+from kitcut.kits.plan import FabricPlan, code_path, size_key
 from kitcut.model import Marker
 
 __all__ = ["Cut", "cuts_of", "sort_cuts", "write_picklist_csv", "picklist_text", "CSV_FIELDS"]
@@ -59,8 +60,7 @@ class Cut:
         """The label's machine-readable code (also in its QR code): its fields joined by ``/``,
         a ``/`` or ``%`` inside a field written ``%2F`` / ``%25`` (sizes such as ``S/M`` or
         ``38/40`` and piece names such as ``Front/Back`` would split it wrongly)."""
-        fields = (self.order, self.garment, self.size, self.garment_no, self.piece, self.copy)
-        return "/".join(str(f).replace("%", "%25").replace("/", "%2F") for f in fields)
+        return code_path(self.order, self.garment, self.size, self.garment_no, self.piece, self.copy)
 
 
 def cuts_of(plan: FabricPlan, marker: Marker) -> list[Cut]:
@@ -94,17 +94,24 @@ def write_picklist_csv(cuts: list[Cut], path: str | os.PathLike) -> None:
 
 
 def picklist_text(cuts: list[Cut], *, title: str) -> str:
-    """A plain-text bundle list: one block per garment, its pieces with fabric and position."""
+    """A plain-text bundle list: one block per garment, its pieces with fabric and position.
+
+    Names are shown on one line (a tab as a space) and the columns are as wide as the longest
+    piece and fabric name (at least 24 and 14 cells), so they stay aligned."""
     lines = [title, "=" * len(title), ""]
     ordered = sort_cuts(cuts)
+    piece_w = max([24] + [cell_len(one_line(c.piece)) for c in ordered])
+    fabric_w = max([14] + [cell_len(one_line(c.fabric)) for c in ordered])
+    copy_w = max([3] + [len(f"{c.copy}/{c.of}") for c in ordered])
     bundles = 0
     for (order, garment, size, no), group in groupby(ordered, key=lambda c: (c.order, c.garment, c.size,
                                                                               c.garment_no)):
         group = list(group)
         bundles += 1
-        lines.append(f"Bundle {order} {garment} {size} #{no}: {len(group)} pieces")
+        lines.append(one_line(f"Bundle {order} {garment} {size} #{no}: {len(group)} pieces"))
         for c in group:
-            lines.append(f"  [ ] {ljust(c.piece, 24)} {c.copy}/{c.of} {c.side:<9} {ljust(c.fabric, 14)} "
+            lines.append(f"  [ ] {ljust(one_line(c.piece), piece_w)} {f'{c.copy}/{c.of}':<{copy_w}} "
+                         f"{c.side:<9} {ljust(one_line(c.fabric), fabric_w)} "
                          f"marker #{c.placement:<4} at {c.x_mm / 1000:7.3f} m")
         lines.append("")
     lines.append(f"{bundles} bundles, {len(cuts)} pieces")

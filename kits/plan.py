@@ -2,7 +2,8 @@
 
 :func:`plan_order` reads an order's patterns and builds, per fabric, a :class:`FabricPlan`: a
 pattern of the pieces to nest (quantities for the whole order, shrinkage applied, names
-``<order>/<garment>/<piece>``) and, for each of them, a :class:`KitPiece` saying which garment,
+``<order>/<garment>/<piece>``, a ``/`` or ``%`` in a field written ``%2F`` / ``%25`` as in the
+labels' codes: :func:`code_path`) and, for each of them, a :class:`KitPiece` saying which garment,
 size and garment number each copy is sewn into.
 """
 
@@ -24,7 +25,18 @@ from kitcut.limits import check as check_limit
 from kitcut.model import Pattern, Piece, Rules
 from kitcut.model.affine import affine_piece
 
-__all__ = ["KitPiece", "FabricPlan", "OrderPlan", "plan_order", "shrink_piece", "size_key"]
+__all__ = ["KitPiece", "FabricPlan", "OrderPlan", "code_path", "plan_order", "shrink_piece", "size_key"]
+
+
+def code_path(*fields) -> str:
+    """``fields`` joined by ``/``, a ``/`` or ``%`` inside a field written ``%2F`` / ``%25``, so
+    that different fields never give one text (garment ``G`` piece ``a/Front`` and garment
+    ``G/a`` piece ``Front``).
+
+    >>> code_path("A-1", "G/a", "Front"), code_path("A-1", "G", "a/Front"), code_path("x", "50%")
+    ('A-1/G%2Fa/Front', 'A-1/G/a%2FFront', 'x/50%25')
+    """
+    return "/".join(str(f).replace("%", "%25").replace("/", "%2F") for f in fields)
 
 
 @dataclass(frozen=True)
@@ -230,7 +242,7 @@ def plan_order(
                 kp = KitPiece(order=order.id, garment=g.name, size=size, piece=p.name, garments=n,
                               unmirrored=u, mirrored=m, category=p.category, graded=p.graded)
                 scaled = shrink_piece(p, fabric.shrinkage_pct)
-                nested = replace(scaled, name=f"{order.id}/{g.name}/{p.name}", size=size,
+                nested = replace(scaled, name=code_path(order.id, g.name, p.name), size=size,
                                  quantity=(u + m) * n, flipped=m * n)
                 per_fabric[fi].append((nested, kp))
     plans = []

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from kitcut.errors import InputError
-from kitcut.formats.reading.texts import parse_quantity
+from kitcut.formats.reading.texts import nfc, parse_quantity
 from kitcut.limits import check as check_limit
 from kitcut.model import Pattern
 
@@ -47,7 +47,7 @@ def parse_sizes(text: str | None, *, what: str = "--sizes") -> dict[str, int] | 
         if not part:
             continue
         name, eq, n = part.partition("=")
-        name = name.strip()
+        name = nfc(name.strip())
         if not name:
             raise InputError(f"{what}: {part!r} has no size name (write e.g. M,L or S=2,M=3)")
         count = 1
@@ -77,7 +77,7 @@ def parse_quantities(values: Iterable[str] | Mapping, *,
     items = values.items() if isinstance(values, Mapping) else (_split(v, what) for v in values)
     out: dict[str, tuple[int, int | None]] = {}
     for key, value in items:
-        key = str(key).strip()
+        key = nfc(str(key).strip())
         if not key:
             raise InputError(f"{what}: a piece name, category or * is needed before '='")
         if isinstance(value, bool) or not isinstance(value, (int, str)):
@@ -106,18 +106,18 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
     """``pattern`` with the quantities of ``spec`` (see the module docstring), each change reported.
 
     A key that names no piece and no category is an error listing the names and categories
-    (``of``: how the message names the pattern).
+    (``of``: how the message names the pattern). Names compare ignoring case, in Unicode normal
+    form C (:func:`~kitcut.formats.reading.texts.nfc`).
     """
     if not spec:
         return pattern
-    names = {p.name.casefold(): p.name for p in pattern.pieces}
-    cats = {p.category.strip().casefold(): p.category.strip() for p in pattern.pieces
-            if p.category and p.category.strip()}
+    names = {_key(p.name): p.name for p in pattern.pieces}
+    cats = {_key(p.category): p.category.strip() for p in pattern.pieces if p.category and p.category.strip()}
     default = None
     by_name: dict[str, tuple[int, int | None]] = {}
     by_cat: dict[str, tuple[int, int | None]] = {}
     for key, q in spec.items():
-        k = key.strip().casefold()
+        k = _key(key)
         if key.strip() == DEFAULT_KEY:
             default = q
         elif k in names:
@@ -134,10 +134,10 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
     pieces = []
     changed: dict[tuple[str, str], list[str]] = {}
     for p in pattern.pieces:
-        q = by_name.get(p.name.casefold())
+        q = by_name.get(_key(p.name))
         how = "named"
         if q is None and p.category:
-            q = by_cat.get(p.category.strip().casefold())
+            q = by_cat.get(_key(p.category))
             how = f"category {p.category.strip()}"
         if q is None and default is not None and (p.quantity == 0 or p.quantity_rule == "assumed"):
             q = default
@@ -155,6 +155,11 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
         in_sizes = f" (sizes {', '.join(s for s in sizes if s)})" if any(sizes) else ""
         report.warn(f"quantity set to {text}{in_sizes}", piece=name)
     return replace(pattern, pieces=tuple(pieces))
+
+
+def _key(name: str) -> str:
+    """How names compare: stripped, in normal form C, ignoring case."""
+    return nfc(name.strip()).casefold()
 
 
 def for_garments(pattern: Pattern, garments: Mapping[str, int] | None, *, pairs: bool = True) -> Pattern:

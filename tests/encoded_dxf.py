@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 
 import ezdxf
 import numpy as np
@@ -18,10 +19,28 @@ import numpy as np
 from kitcut.formats.writing.aama_write import aama_bytes, aama_document
 from kitcut.model import Pattern, Piece
 
-__all__ = ["rect", "aama_file", "plain_file", "raw_bytes"]
+__all__ = ["rect", "aama_file", "plain_file", "raw_bytes", "as_cp1258"]
 
 _ESC = re.compile(r"\\U\+([0-9a-fA-F]{4})")
 _CODEPAGE = re.compile(r"  9\r?\n\$DWGCODEPAGE\r?\n  3\r?\n[^\r\n]*\r?\n")
+
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def as_cp1258(s: str) -> str:
+    """Vietnamese ``s`` as cp1258 writes it: precomposed letters, tone marks as combining
+    characters (so not in Unicode normal form C)."""
+    out = []
+    for c in unicodedata.normalize("NFC", s):
+        try:
+            c.encode("cp1258")
+            out.append(c)
+        except UnicodeEncodeError:
+            d = unicodedata.normalize("NFD", c)
+            out.append(unicodedata.normalize("NFC", "".join(x for x in d if x not in _TONES))
+                       + "".join(x for x in d if x in _TONES))
+    return "".join(out)
 
 
 def rect(w: float, h: float) -> np.ndarray:

@@ -78,6 +78,7 @@ def test_latin_pdfs_embed_no_font(tmp_path):
 
 def test_without_a_cjk_font_names_are_transliterated_with_a_note(marker, tmp_path, monkeypatch):
     monkeypatch.setenv(pdf_fonts.ENV, str(tmp_path / "no-such-font.ttf"))
+    monkeypatch.setattr(pdf_fonts, "FALLBACK_CANDIDATES", ())  # nor any other font with CJK glyphs
     assert pdf_fonts.cjk_font() is None
     pdf_fonts._warn_once.cache_clear()
     with pytest.warns(UserWarning, match="no font with CJK glyphs"):
@@ -85,6 +86,41 @@ def test_without_a_cjk_font_names_are_transliterated_with_a_note(marker, tmp_pat
     assert "QianPian (M)" in text and "HouPian (M)" in text
     assert "Ärmel (M)" in text and "Armel (M)" not in text  # Latin-1 needs no other font
     assert "no font with CJK glyphs found" in text  # the visible note
+
+
+WORLD = ["Thân trước", "חזית", "أمامي", "Front 👕", "袖子㐀", "后片𠮷"]
+needs_fallbacks = pytest.mark.skipif(
+    pdf_fonts.cjk_font() is None or not all(Path(f"/usr/share/fonts/truetype/{p}").is_file() for p in (
+        "dejavu/DejaVuSans.ttf", "ancient-scripts/Symbola_hint.ttf", "hanazono/HanaMinA.ttf",
+        "hanazono/HanaMinB.ttf")),
+    reason="fallback fonts not installed (.ci/system-deps: fonts-dejavu-core fonts-symbola fonts-hanazono)")
+
+
+@needs_fallbacks
+def test_each_character_is_drawn_in_a_font_that_has_it(tmp_path):
+    """Before, every text outside Latin-1 was drawn in the CJK font, and what it lacked was
+    transliterated without a word: Arabic 'أمامي (وسط)' became "'mamy (wst)", Hebrew, emoji and
+    rare CJK (㐀 𠮷) likewise, and a Vietnamese name decomposed (NFD) lost its tone marks. Texts
+    are now drawn in NFC, each run of characters in the first font that has them; what no font
+    has is transliterated with a note naming the text, in the PDF and on stderr."""
+    import unicodedata
+
+    names = [unicodedata.normalize("NFD", WORLD[0]), *WORLD[1:]]
+    text = _pdf_text(write_file(rect_piece_marker(names, name="world"), tmp_path / "m.pdf"))
+    for n in (WORLD[0], "Front 👕", "袖子㐀", "后片𠮷"):
+        assert f"{n} (M)" in text, text
+    for n in WORLD[1:3]:  # right-to-left scripts: every letter drawn (in the order written: no shaping)
+        assert set(n) <= set(text), text
+    assert "Note" not in text
+    pdf_fonts._warn_once.cache_clear()
+    said = "1 text(s) transliterated in a PDF: 'Tab \\U0001fae8 (M)' as 'Tab :shaking_face: (M)'"
+    with pytest.warns(UserWarning, match=re.escape(said)):
+        marker = rect_piece_marker(["Tab \U0001fae8", "Front 👕"], name="w")
+        text = _pdf_text(write_file(marker, tmp_path / "n.pdf"))
+    assert "Front 👕 (M)" in text and "Tab :shaking_face: (M)" in text
+    assert ("no font on this system has glyphs for some characters (install fonts-dejavu-core, "
+            "fonts-symbola, fonts-hanazono); 1 text(s) transliterated in this PDF: "
+            "'Tab :shaking_face: (M)'") in text
 
 
 def test_a_font_fpdf2_cannot_read_is_not_used(tmp_path, monkeypatch):
@@ -194,6 +230,7 @@ def test_kit_labels_and_report_show_the_names(tmp_path):
 
 def test_kit_without_a_cjk_font_keeps_every_label(tmp_path, monkeypatch):
     monkeypatch.setenv(pdf_fonts.ENV, str(tmp_path / "missing.ttc"))
+    monkeypatch.setattr(pdf_fonts, "FALLBACK_CANDIDATES", ())
     kit = _kit(tmp_path)
     labels = PdfReader(kit / "labels.pdf")
     assert len(labels.pages) == 2  # the labels, then the note on a page of its own

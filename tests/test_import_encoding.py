@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from encoded_dxf import aama_file, plain_file
+from encoded_dxf import aama_file, as_cp1258, plain_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_import_errors import nest
@@ -166,6 +166,39 @@ def test_escapes_and_percent_codes_in_both_readers(tmp_path):
     assert [p.name for p in read_dxf(path, fast=False).pieces] == expected
 
 
+def test_decomposed_names_are_read_composed_and_match_what_is_typed(tmp_path):
+    """cp1258 (and macOS, and some UTF-8 writers) store tone marks and accents as combining
+    characters (NFD). Before, the names were kept so and never matched what a keyboard types
+    (NFC): ``--sizes Vừa`` said "no size 'Vừa' in this pattern (it has Lớn, Vừa)" and
+    ``--quantity 'Thân trước=2'`` was no piece name. Names are now read in NFC, in both readers,
+    and what the user types is compared in NFC too."""
+    import unicodedata
+
+    pieces, sizes = ["Thân trước", "Tay áo"], ("Vừa", "Lớn")
+    written = [as_cp1258(n) for n in pieces]
+    assert written[0] != pieces[0] and written[0].encode("cp1258")
+    path = aama_file(tmp_path / "vi.dxf", written, "cp1258", sizes=tuple(as_cp1258(s) for s in sizes),
+                     codepage="ANSI_1258", style=as_cp1258("Mẫu áo"))
+    data = info(path)
+    assert names(data) == [n for n in pieces for _ in sizes]
+    assert data["sizes"] == list(sizes) and data["style"] == "Mẫu áo"
+    assert [(p.name, p.size) for p in read_dxf(path, fast=False).pieces] == [
+        (n, s) for n in pieces for s in sizes]
+    got = info(path, "--sizes", "Vừa", "--quantity", "Thân trước=2")
+    assert [(p["name"], p["size"], p["quantity"]) for p in got["pieces"]] == [
+        ("Thân trước", "Vừa", 2), ("Tay áo", "Vừa", 1)]
+    # typed decomposed (as a macOS terminal may), matched against the composed names
+    nfd = unicodedata.normalize("NFD", "Lớn")
+    got = info(path, "--sizes", nfd, "--quantity", unicodedata.normalize("NFD", "tay áo=3"))
+    assert [(p["name"], p["size"], p["quantity"]) for p in got["pieces"]] == [
+        ("Thân trước", "Lớn", 1), ("Tay áo", "Lớn", 3)]
+    # an R2010 (UTF-8) drawing with NFD names: the plain reader too
+    path = plain_file(tmp_path / "nfd.dxf", [unicodedata.normalize("NFD", n) for n in pieces], "utf-8",
+                      version="R2010")
+    assert sorted(names(info(path))) == sorted(pieces)
+    assert sorted(p.name for p in read_dxf(path, fast=False).pieces) == sorted(pieces)
+
+
 def test_info_table_aligns_cjk_names(tmp_path):
     """rich counts a CJK character as two cells: every column starts at the same cell."""
     from rich.cells import cell_len
@@ -179,6 +212,31 @@ def test_info_table_aligns_cjk_names(tmp_path):
     starts = {cell_len(r[: r.index("│")]) for r in rows} | {cell_len(head[: head.index("┃")])}
     assert len(starts) == 1, out
     assert "texts decoded as utf-8 (detected, confidence" in out
+
+
+def test_the_fallback_remark_says_what_happened(tmp_path):
+    """Before, a cp1251 (Cyrillic) file without a code page was reported as "none of utf_8, ...,
+    cp1252 decodes all its texts: cp1252 used, 0 text line(s) with bytes shown as U+FFFD":
+    cp1252 did decode every byte; the detector found no text in any reading. The remark now
+    says which case it is."""
+    path = aama_file(tmp_path / "ru.dxf", ["Перед", "Спинка"], "cp1251", sizes=("Р-р 48",), style="Модель",
+                     header=False)
+    data = info(path)
+    assert (data["encoding"], data["encoding_rule"]) == ("cp1252", "fallback")
+    (note,) = [w for w in data["warnings"] if "text encoding" in w]
+    assert note == ("warning: text encoding: the file declares no code page, and no reading by utf_8, cp932, "
+                    "gb18030, cp950, cp1252 looks like text (cp1252 decodes every byte but reads as no "
+                    "language the detector knows): cp1252 used, e.g. 'Piece Name: Ïåðåä'; the names may be "
+                    "in a code page kitcut does not guess (cp1251 Cyrillic, cp1253 Greek...): give "
+                    "--encoding NAME if names look wrong")
+    assert names(info(path, "--encoding", "cp1251")) == ["Перед", "Спинка"]
+    # nothing decodes every text: bytes lost, and counted
+    path = aama_file(tmp_path / "x.dxf", ["Front", "Back"], "ascii", header=False)
+    path.write_bytes(path.read_bytes().replace(b"Name: Front", b"Name: Fr\x81 nt"))
+    (note,) = [w for w in info(path)["warnings"] if "text encoding" in w]
+    assert note == ("warning: text encoding: the file declares no code page, and none of utf_8, cp932, "
+                    "gb18030, cp950, cp1252 decodes all its texts: cp1252 used, 1 of 1 text line(s) with "
+                    "bytes shown as U+FFFD; give --encoding NAME if names look wrong")
 
 
 def test_check_encoding_names():

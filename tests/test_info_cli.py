@@ -89,3 +89,35 @@ def test_strict_and_tolerance_options(style, tmp_path):
     doc = aama_doc()
     add_piece(doc, "A_M", [RECT], closed=True)
     assert nest("info", str(save(doc, tmp_path, "ok.dxf")), "--strict")[0] == 0
+
+
+def test_info_table_keeps_its_columns_with_long_names_and_tabs(tmp_path, monkeypatch):
+    """Before, 200-character names squeezed the size and qty columns to nothing (and the other
+    columns to "…"), two long names were cut to the same text, and a tab in a name broke the
+    row. Now every column but the piece keeps its width, a long name is folded onto more lines
+    (whole), and a tab shows as a space."""
+    from rich.cells import cell_len
+
+    long = ("Vorderteil-" * 20)[:200]
+    from encoded_dxf import aama_file
+
+    path = aama_file(tmp_path / "t.dxf", [long, long[:199] + "X", "Sleeve\tTab"], "utf-8",
+                     sizes=("M", "L;XL"))
+    assert "Sleeve\tTab" in [p["name"] for p in json.loads(nest("info", str(path), "--json")[1])["pieces"]]
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, err = nest("info", str(path))
+    lines = out.splitlines()
+    head = next(ln for ln in lines if "┃" in ln)
+    assert [c.strip() for c in head.split("┃")][1:3] == ["size", "qty"]
+    rows = [ln for ln in lines if "│" in ln]
+    assert all(cell_len(ln) <= 100 and "\t" not in ln for ln in rows)
+    cells = [[c.strip() for c in ln.split("│")] for ln in rows]
+    assert {cell_len(ln[: ln.index("│")]) for ln in rows} == {cell_len(head[: head.index("┃")])}
+    named = []  # a name's folded lines have empty other cells
+    for c in cells:
+        if c[1]:
+            named.append([c[0], c[1], c[2]])
+        else:
+            named[-1][0] += c[0]
+    assert named == [[long, "M", "1"], [long, "L;XL", "1"], [long[:199] + "X", "M", "1"],
+                     [long[:199] + "X", "L;XL", "1"], ["Sleeve Tab", "M", "1"], ["Sleeve Tab", "L;XL", "1"]]

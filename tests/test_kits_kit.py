@@ -218,6 +218,35 @@ def test_plan_names_carry_order_and_garment(orders):
     assert names == {"A-1002/tee/Front", "A-1002/tee/Back", "A-1002/tee/Sleeve", "A-1002/tee/Neckband"}
 
 
+def test_plan_names_of_different_garments_and_pieces_never_collide(tmp_path):
+    """Before, garment ``G`` piece ``a/Front`` and garment ``G/a`` piece ``Front`` both became
+    ``C/G/a/Front``: one name for two pieces in marker.json, svg, dxf and plt. A ``/`` or ``%``
+    inside a field is now written ``%2F`` / ``%25``, as in the labels' codes."""
+    from urllib.parse import unquote
+
+    def pattern(path, name):
+        outline = [[0, 0], [300, 0], [300, 200], [0, 200]]
+        path.write_text(json.dumps({"pieces": [{"name": name, "size": "M", "outline": outline}]}))
+
+    pattern(tmp_path / "s1.json", "a/Front")
+    pattern(tmp_path / "s2.json", "Front")
+    pattern(tmp_path / "s3.json", "50% Front")
+    (tmp_path / "C.toml").write_text(
+        '[order]\nid = "C"\ncustomer = "x"\n'
+        '[[garments]]\npattern = "s1.json"\nname = "G"\nsizes = { M = 1 }\n'
+        '[[garments]]\npattern = "s2.json"\nname = "G/a"\nsizes = { M = 1 }\n'
+        '[[garments]]\npattern = "s3.json"\nname = "G%2Fa"\nsizes = { M = 1 }\n'
+        '[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\n')
+    plan = plan_order(load_order(tmp_path / "C.toml"), reader=read_fake_pattern)
+    names = [p.name for p in plan.fabrics[0].pattern.pieces]
+    assert names == ["C/G/a%2FFront", "C/G%2Fa/Front", "C/G%252Fa/50%25 Front"]
+    assert [[unquote(f) for f in n.split("/")] for n in names] == [
+        ["C", "G", "a/Front"], ["C", "G/a", "Front"], ["C", "G%2Fa", "50% Front"]]
+    r = build_kit(tmp_path / "C.toml", tmp_path / "KITS", OPTS)
+    marker = json.loads((Path(r.path) / "fabrics" / "jersey" / "marker.json").read_text())
+    assert sorted(p["name"] for p in marker["instance"]["pieces"]) == sorted(names)
+
+
 def _real_available() -> bool:
     try:
         from kitcut.formats.reading.read import read_pattern  # noqa: F401
@@ -270,6 +299,46 @@ def test_labels_fill_several_sheets(tmp_path):
     pages = PdfReader(tmp_path / "l.pdf").pages
     assert [len(p.images) for p in pages] == [24, 6]
     assert "tee M #30" in pages[1].extract_text() and "\u00d6-1" in pages[0].extract_text()
+
+
+def test_labels_always_show_the_size_and_garment_number(tmp_path):
+    """Before, a label cut its texts at the label's edge, character by character, without a
+    mark: garment "Poloshirt Classic" in size "L;XL" read "Poloshirt Classic L;" on every
+    label, size and garment number lost. A long text is now drawn smaller, then shortened
+    with "..." before the size and number, which always show whole."""
+    from fpdf import FPDF
+    from pypdf import PdfReader
+
+    from kitcut.kits.labels import write_labels_pdf
+    from kitcut.kits.picklist import Cut
+
+    long = "Vorderteil-" * 6
+    cuts = [Cut("A-lbl", "Poloshirt Classic", "L;XL", 1, "Front", 1, 1, False, "jersey", 0, 0.0, 0.0),
+            Cut("A-lbl", long, "L;XL", 2, long, 1, 1, False, long, 1, 0.0, 0.0)]
+    write_labels_pdf(cuts, tmp_path / "l.pdf")
+    lines = PdfReader(tmp_path / "l.pdf").pages[0].extract_text().splitlines()
+    assert lines[:5] == ["A-lbl", "Poloshirt Classic L;XL #1", "Front", "copy 1/1 as drawn", "jersey"]
+    garment, piece, fabric = lines[6], lines[7], lines[9]
+    assert garment.startswith("Vorderteil-Vord") and garment.endswith("... L;XL #2"), garment
+    assert piece.startswith("Vorderteil-Vord") and piece.endswith("...") and fabric.endswith("...")
+    from kitcut.kits.labels import LAST_PT, MIN_PT, fit_text
+
+    pdf = FPDF()
+    pdf.add_page()
+    for size in ("M", "L;XL"):
+        text, pt = fit_text(pdf, long, "B", 9, 30.0, f" {size} #12")
+        assert pdf.get_string_width(text) <= 30.0 and pdf.font_size_pt == pt == MIN_PT
+        assert text.startswith("Vorderteil-Vord") and text.endswith(f"... {size} #12")
+    # a size too long for the label even alone: the name gives way, then the font, then the size
+    assert fit_text(pdf, long, "B", 9, 30.0, " 3XL/4XL/5XL/6XL #12") == ("Vorde... 3XL/4XL/5XL/6XL #12", 6)
+    assert fit_text(pdf, long, "B", 9, 30.0, " 3XL/4XL/5XL/6XL/7XL/8XL #12") == (
+        "3XL/4XL/5XL/6XL/7XL/8XL #12", 5.5)
+    text, pt = fit_text(pdf, long, "B", 9, 30.0, " XXXL/4XL/5XL" * 4 + " #12")
+    assert text.startswith("XXXL/4XL/5XL XXXL") and text.endswith("...") and pt == LAST_PT
+    assert pdf.get_string_width(text) <= 30.0
+    assert fit_text(pdf, "Front", "B", 9, 30.0, " M #1") == ("Front M #1", 9)
+    text, pt = fit_text(pdf, "Poloshirt Classic", "B", 9, 30.0, " L;XL #1")
+    assert text == "Poloshirt Classic L;XL #1" and MIN_PT <= pt < 9
 
 
 def test_a_piece_wider_than_the_fabric_names_order_fabric_and_piece(orders, tmp_path):

@@ -353,6 +353,24 @@ def test_fabrics_named_in_any_script_get_folders_of_their_own(folder):
     assert len({cell_len(ln.split(" marker")[0]) for ln in rows}) == 1, rows
 
 
+def test_picklist_text_columns_hold_with_tabs_and_long_names():
+    """Before, a tab in a piece name went into picklist.txt as it was, and a piece name longer
+    than 24 cells or a fabric longer than 14 pushed the rest of its row out of line. Names are
+    now on one line (a tab as a space) and the columns as wide as the longest name."""
+    from rich.cells import cell_len
+
+    from kitcut.kits.picklist import Cut, picklist_text
+
+    cuts = [Cut("A-1", "tee", "M", 1, piece, 1, 1, False, fabric, k, 10.0, 0.0)
+            for k, (piece, fabric) in enumerate((("Sleeve\tTab %s", "Baumwoll-Jersey Melange"),
+                                                 ("Front", "rib"), ("Vorderteil-" * 4, "里布")))]
+    text = picklist_text(cuts, title="t")
+    rows = [ln for ln in text.splitlines() if ln.startswith("  [ ]")]
+    assert "\t" not in text and "  [ ] Sleeve Tab %s " in text
+    for mark in (" 1/1 ", " marker #"):
+        assert len({cell_len(ln[: ln.index(mark)]) for ln in rows}) == 1, rows
+
+
 def test_label_code_splits_into_its_six_fields_whatever_the_names():
     """The label's code joins order, garment, size, number, piece and copy by ``/``; a size
     ``S/M`` or a piece ``Front/Back`` is written with ``%2F`` (``%`` as ``%25``), so splitting

@@ -232,3 +232,29 @@ def test_an_order_error_in_quantities_or_the_match_file_does_not_blame_the_patte
         plan_order(load_order(order))
     assert str(err.value).startswith(f"{order}: garments[0].match: {tmp_path / 'tee.match.toml'}: "
                                      "match[0].piece: no piece 'Collar'")
+
+
+def test_an_order_names_sizes_pieces_and_categories_of_a_decomposed_file(tmp_path):
+    """An order typed in NFC (as editors write) against a cp1258 pattern that stores tone marks
+    as combining characters. Before, ``sizes = { "Vừa" = 1 }`` was "no size 'Vừa'" (the file's
+    ``Vừa`` differs in bytes), and so were the quantities' piece name and the fabric's category."""
+    from encoded_dxf import as_cp1258, raw_bytes
+
+    from kitcut.formats.writing.aama_write import aama_bytes, aama_document
+
+    pieces = tuple(Piece(as_cp1258(n), [(0, 0), (w, 0), (w, 200), (0, 200)], size=as_cp1258(size),
+                         category=as_cp1258(cat), quantity=1)
+                   for size in ("Vừa", "Lớn") for n, w, cat in (("Thân trước", 300, "Thân"),
+                                                                  ("Tay áo", 150, "Phụ liệu")))
+    assert as_cp1258("Vừa") != "Vừa"
+    data = aama_bytes(aama_document(Pattern(pieces, style="VI"))).decode("ascii")
+    (tmp_path / "vi.dxf").write_bytes(raw_bytes(data, "cp1258", "ANSI_1258"))
+    order = tmp_path / "vi.toml"
+    order.write_text('[order]\nid = "VI"\ncustomer = "c"\n[[garments]]\npattern = "vi.dxf"\n'
+                     'sizes = { "Vừa" = 1 }\nquantities = { "Thân trước" = 2 }\n'
+                     '[[fabrics]]\nname = "main"\nwidth_mm = 1500\ncategories = ["Thân"]\n'
+                     '[[fabrics]]\nname = "other"\nwidth_mm = 1500\n', encoding="utf-8")
+    main, other = plan_order(load_order(order)).fabrics
+    assert [(k.piece, k.size, k.per_garment) for k in main.kit_pieces] == [("Thân trước", "Vừa", 2)]
+    assert [(k.piece, k.size, k.per_garment) for k in other.kit_pieces] == [("Tay áo", "Vừa", 1)]
+

@@ -15,7 +15,7 @@ import datetime as _dt
 from fpdf import FPDF
 
 from kitcut.formats.layout.page import PAPER_MM, PT_PER_MM, Page, PlacedPiece, Sheet, build_sheet, fill_colour
-from kitcut.formats.layout.pdf_fonts import font_note, use_font
+from kitcut.formats.layout.pdf_fonts import draw_text, font_note
 from kitcut.model import Marker
 
 __all__ = [
@@ -121,10 +121,8 @@ def draw_piece(
         h = t.height * page.scale
         if h >= 0.8:
             ((x, y),) = _pts(page, [(t.x, t.y)])
-            text = use_font(pdf, t.text, size=_font_pt(h))
-            w = pdf.get_string_width(text)
             with pdf.rotation(t.angle_deg, x, y):
-                pdf.text(x - w / 2, y + h * 0.35, text)
+                draw_text(pdf, x, y + h * 0.35, t.text, size=_font_pt(h), centre=True)
 
 
 def draw_design(pdf: FPDF, sheet: Sheet, page: Page, *, line_mm: float = 0.3, marks: bool = False) -> None:
@@ -187,7 +185,7 @@ def draw_sheet(
 def _title(pdf: FPDF, x: float, y: float, lines: list[str], size_mm: float) -> None:
     pdf.set_text_color(0)
     for i, line in enumerate(lines):
-        pdf.text(x, y + i * size_mm * 1.4, use_font(pdf, line, size=_font_pt(size_mm)))
+        draw_text(pdf, x, y + i * size_mm * 1.4, line, size=_font_pt(size_mm))
 
 
 def _figures(sheet: Sheet) -> list[str]:

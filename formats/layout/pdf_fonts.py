@@ -1,24 +1,30 @@
-"""Fonts for the PDF writers: the core Helvetica for Latin-1 text, a CJK font when a text needs it.
+"""Fonts for the PDF writers: the core Helvetica for Latin-1 text, Unicode fonts when a text needs them.
 
 fpdf2's core fonts show Latin-1 only. A text with other characters (前片, 後片, 前身頃, Ünïcode
 beyond Latin-1) is drawn in a TrueType/OpenType font with CJK glyphs found on the system
 (:data:`FONT_CANDIDATES`; ``KITCUT_CJK_FONT=/path/font.ttf`` or ``/path/fonts.ttc#1`` picks
-another), embedded by fpdf2 as a subset of the glyphs used. It is added to a PDF only when a
-text needs it, so Latin-1 documents stay as small as before.
+another), embedded by fpdf2 as a subset of the glyphs used. A character that font lacks
+(Arabic, Hebrew, emoji, rare CJK such as 㐀 and 𠮷) is drawn, run by run, in the first of
+:data:`FALLBACK_CANDIDATES` that has it (fpdf2's fallback fonts). Fonts are added to a PDF only
+when a text needs them, so Latin-1 documents stay as small as before. Texts are drawn in
+Unicode normal form C (a decomposed ``Vừa`` has no glyph for its combining marks).
 
-Without such a font nothing is dropped: the text is transliterated to ASCII (anyascii:
-``前片`` -> ``QianPian``) and :func:`font_note` gives a note the writer prints visibly in the
-PDF (and a warning goes to stderr once per process).
+Nothing is dropped: a character no font on the system has is transliterated (anyascii:
+``前片`` -> ``QianPian``, ``?`` when there is none), and :func:`font_note` gives a note naming
+each text so drawn, which the writer prints visibly in the PDF; the same note goes to stderr
+once per process.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import unicodedata
 import warnings
 from pathlib import Path
 
-__all__ = ["FONT_CANDIDATES", "CJK_FAMILY", "cjk_font", "use_font", "font_note", "transliterate"]
+__all__ = ["FONT_CANDIDATES", "FALLBACK_CANDIDATES", "CJK_FAMILY", "cjk_font", "use_font", "draw_text",
+           "font_note", "transliterate", "transliterated"]
 
 #: Fonts with CJK glyphs that Debian packages install, in order of preference: (path, face of a
 #: TrueType collection). fonts-wqy-microhei is the one `.ci/system-deps` installs.
@@ -29,9 +35,20 @@ FONT_CANDIDATES = (
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 0),
     ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
 )
+#: Fonts for the characters the CJK font lacks, tried in order (Debian packages; the first three
+#: are installed by `.ci/system-deps`): DejaVu Sans (Arabic, Hebrew, Greek, Cyrillic, Vietnamese
+#: and much more), Symbola (emoji), Hanazono (CJK extensions A and B), Noto Sans Arabic / Hebrew.
+FALLBACK_CANDIDATES = (
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 0),
+    ("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf", 0),
+    ("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf", 0),
+    ("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf", 0),
+    ("/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf", 0),
+    ("/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf", 0),
+)
 CJK_FAMILY = "kitcut-cjk"
 ENV = "KITCUT_CJK_FONT"
-_MISSING = "_kitcut_font_missing"
+_MISSING = "_kitcut_font_missing"  # the texts of a PDF drawn transliterated: [(text, as drawn)]
 
 
 def _parse(value: str) -> tuple[str, int]:
@@ -80,15 +97,46 @@ def transliterate(text: str) -> str:
     return "".join(c if ord(c) < 256 else (anyascii(c) or "?") for c in text)
 
 
+@functools.lru_cache(maxsize=16)
+def _cmap(path: str, face: int) -> frozenset:
+    """The characters a font file has glyphs for (empty when it cannot be read)."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, fontNumber=face, lazy=True) as font:
+            return frozenset(font.getBestCmap() or ())
+    except Exception:  # noqa: BLE001 - a font that cannot be read is not used
+        return frozenset()
+
+
+def _fonts() -> list[tuple[str, int]]:
+    """The Unicode fonts on this system, in order: the CJK font, then the fallbacks."""
+    out = [cjk_font()] if cjk_font() else []
+    return out + [(p, f) for p, f in FALLBACK_CANDIDATES if (p, f) not in out and Path(p).is_file()]
+
+
+def _silent(c: str) -> bool:
+    """A character that draws nothing (a variation selector, a zero-width joiner): left out when
+    no font has it, as a font that has it would show nothing either."""
+    return unicodedata.category(c) == "Cf" or 0xFE00 <= ord(c) <= 0xFE0F or 0xE0100 <= ord(c) <= 0xE01EF
+
+
+def _family(pdf, font: tuple[str, int], k: int) -> str:
+    family = CJK_FAMILY if k == 0 else f"{CJK_FAMILY}-{k}"
+    if family not in pdf.fonts:
+        pdf.add_font(family, "", font[0], **_face(*font))
+    return family
+
+
 def use_font(pdf, text: object, style: str = "", size: float | None = None) -> str:
     """Select on ``pdf`` a font that shows ``text`` (``size`` in points; ``None`` keeps the
-    current size) and return the text to draw with it.
+    current size) and return the text to draw with it (in normal form C).
 
-    Latin-1 text gets Helvetica (``style`` "", "B", "I"); anything else the CJK font (regular
-    only), characters it lacks transliterated; without a CJK font, the transliteration in
-    Helvetica, and the PDF is marked for :func:`font_note`.
+    Latin-1 text gets Helvetica (``style`` "", "B", "I"); anything else the first Unicode font
+    (regular only), with the fonts that have the characters it lacks as fpdf2 fallback fonts.
+    Characters no font has are transliterated and the PDF is marked for :func:`font_note`.
     """
-    text = str(text)
+    text = unicodedata.normalize("NFC", str(text))
     pt = pdf.font_size_pt if size is None else size
     try:
         text.encode("latin-1")
@@ -96,33 +144,113 @@ def use_font(pdf, text: object, style: str = "", size: float | None = None) -> s
         return text
     except UnicodeEncodeError:
         pass
-    font = cjk_font()
-    if font is None:
-        setattr(pdf, _MISSING, True)
+    fonts = _fonts()
+    if not fonts:
         pdf.set_font("helvetica", style, pt)
-        return transliterate(text)
-    if CJK_FAMILY not in pdf.fonts:
-        pdf.add_font(CJK_FAMILY, "", font[0], **_face(*font))
-    pdf.set_font(CJK_FAMILY, "", pt)
-    cmap = pdf.fonts[CJK_FAMILY].cmap
-    if all(ord(c) in cmap or c.isspace() for c in text):
-        return text
-    from anyascii import anyascii
+        shown = transliterate(text)
+        _mark(pdf, text, shown)
+        return shown
+    families: list[str] = []
+    out = []
+    lost = False
+    for c in text:
+        if unicodedata.category(c) == "Cc":  # a control character is no text: shown as ``?``
+            out.append(" " if c.isspace() else "?")
+            continue
+        k = next((k for k, f in enumerate(fonts) if ord(c) in _cmap(*f) or (k == 0 and c.isspace())), None)
+        if k is None:
+            if not _silent(c):
+                from anyascii import anyascii
 
-    return "".join(c if ord(c) in cmap or c.isspace() else (anyascii(c) or "?") for c in text)
+                out.append(anyascii(c) or "?")
+                lost = True
+            continue
+        family = _family(pdf, fonts[k], k)
+        if k and family not in families:
+            families.append(family)
+        out.append(c)
+    shown = "".join(out)
+    pdf.set_font(_family(pdf, fonts[0], 0), "", pt)
+    pdf.set_fallback_fonts(families, exact_match=False)
+    if lost:
+        _mark(pdf, text, shown)
+    return shown
+
+
+def draw_text(pdf, x: float, y: float, text: object, style: str = "", size: float | None = None, *,
+              centre: bool = False) -> float:
+    """Draw ``text`` with its baseline at ``y`` from ``x`` (centred on ``x`` with ``centre``) as
+    ``pdf.text`` does, each run of characters in the font :func:`use_font` found for it (fpdf2's
+    ``text`` does not use fallback fonts; ``cell`` and ``multi_cell`` do). Returns its width."""
+    shown = use_font(pdf, text, style, size)
+    runs = _runs(pdf, shown)
+    primary, kept = pdf.font_family, pdf.font_style
+    widths = []
+    for family, run in runs:
+        pdf.set_font(family, kept if family == primary else "")
+        widths.append(pdf.get_string_width(run))
+    x0 = x - sum(widths) / 2 if centre else x
+    for (family, run), w in zip(runs, widths, strict=True):
+        pdf.set_font(family, kept if family == primary else "")
+        pdf.text(x0, y, run)
+        x0 += w
+    pdf.set_font(primary, kept)
+    return sum(widths)
+
+
+def _runs(pdf, shown: str) -> list[tuple[str, str]]:
+    """``shown`` cut into runs, each ``(font family, text)``: the current font's characters, and
+    those of each fallback font set by :func:`use_font`."""
+    primary = pdf.font_family
+    fallbacks = [f for f in getattr(pdf, "_fallback_font_ids", ()) if f in pdf.fonts]
+    if not fallbacks or not pdf.is_ttf_font:
+        return [(primary, shown)]
+    cmap = pdf.current_font.cmap
+    runs: list[tuple[str, str]] = []
+    for c in shown:
+        family = primary
+        if ord(c) not in cmap and not c.isspace():
+            family = next((f for f in fallbacks if ord(c) in pdf.fonts[f].cmap), primary)
+        if runs and runs[-1][0] == family:
+            runs[-1] = (family, runs[-1][1] + c)
+        else:
+            runs.append((family, c))
+    return runs or [(primary, "")]
+
+
+def _mark(pdf, text: str, shown: str) -> None:
+    marked = getattr(pdf, _MISSING, None)
+    if marked is None:
+        marked = []
+        setattr(pdf, _MISSING, marked)
+    if (text, shown) not in marked:
+        marked.append((text, shown))
+
+
+def transliterated(pdf) -> list[tuple[str, str]]:
+    """The texts of ``pdf`` drawn transliterated, each ``(text, as drawn)``."""
+    return list(getattr(pdf, _MISSING, None) or ())
 
 
 def font_note(pdf) -> str | None:
     """The note a writer must print when texts of ``pdf`` were transliterated for want of a
-    CJK font (``None`` when all were shown as they are)."""
-    if not getattr(pdf, _MISSING, False):
+    font with their glyphs (``None`` when all were shown as they are). It names each text as
+    drawn (Latin-1, so any font can print it); the warning on stderr shows them as written."""
+    marked = transliterated(pdf)
+    if not marked:
         return None
-    msg = (f"Note: no font with CJK glyphs found (install fonts-wqy-microhei, or set {ENV}); "
-           "names outside Latin-1 are transliterated in this PDF.")
-    _warn_once(msg)
-    return msg
+    if cjk_font() is None:
+        what = f"no font with CJK glyphs found (install fonts-wqy-microhei, or set {ENV})"
+    else:
+        what = ("no font on this system has glyphs for some characters (install fonts-dejavu-core, "
+                "fonts-symbola, fonts-hanazono)")
+    more = " ..." if len(marked) > 10 else ""
+    shown = "; ".join(repr(transliterate(s)) for _, s in marked[:10]) + more
+    written = "; ".join(f"{t!r} as {s!r}" for t, s in marked[:10]) + more
+    _warn_once(f"Note: {what}; {len(marked)} text(s) transliterated in a PDF: {written}")
+    return f"Note: {what}; {len(marked)} text(s) transliterated in this PDF: {shown}"
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=64)
 def _warn_once(msg: str) -> None:
     warnings.warn(msg, stacklevel=3)

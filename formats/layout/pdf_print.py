@@ -15,7 +15,7 @@ from shapely.geometry import Polygon
 
 from kitcut.formats.layout.page import Page, Sheet, build_sheet, fill_colour
 from kitcut.formats.layout.pdf import _pts, draw_design, new_pdf, pdf_bytes
-from kitcut.formats.layout.pdf_fonts import use_font
+from kitcut.formats.layout.pdf_fonts import draw_text
 from kitcut.model import Marker
 
 __all__ = ["BLEED", "MARK_STEP", "EDGE", "registration_marks", "to_print_pdf", "render"]
@@ -60,9 +60,8 @@ def to_print_pdf(marker: Marker | Sheet, *, bleed: float = BLEED, scale: float =
         t = p.label
         ((x, y),) = _pts(page, [(t.x, t.y)])
         pdf.set_text_color(60)
-        text = use_font(pdf, t.text, size=t.height * scale * 72 / 25.4 * 0.6)
         with pdf.rotation(t.angle_deg, x, y):
-            pdf.text(x - pdf.get_string_width(text) / 2, y, text)
+            draw_text(pdf, x, y, t.text, size=t.height * scale * 72 / 25.4 * 0.6, centre=True)
     draw_design(pdf, sheet, page, line_mm=0.2, marks=True)
     pdf.set_draw_color(0)
     pdf.set_line_width(0.3)
@@ -73,11 +72,8 @@ def to_print_pdf(marker: Marker | Sheet, *, bleed: float = BLEED, scale: float =
         pdf.line(x - 1.6 * r, y, x + 1.6 * r, y)
         pdf.line(x, y - 1.6 * r, x, y + 1.6 * r)
     pdf.set_text_color(0)
-    pdf.text(
-        EDGE * scale + 10,
-        size[1] - 3,
-        use_font(pdf, f"{sheet.title} - print 1:1, scale {scale:g}, bleed {bleed:g} mm", size=8),
-    )
+    draw_text(pdf, EDGE * scale + 10, size[1] - 3,
+              f"{sheet.title} - print 1:1, scale {scale:g}, bleed {bleed:g} mm", size=8)
     return pdf_bytes(pdf)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kitcut.formats.layout.page import PAPER_MM, Page, build_sheet
 from kitcut.formats.layout.pdf import draw_sheet, new_pdf, pdf_bytes
-from kitcut.formats.layout.pdf_fonts import use_font
+from kitcut.formats.layout.pdf_fonts import draw_text, use_font
 from kitcut.formats.writing.devices import Device
 from kitcut.formats.writing.report import marker_report
 from kitcut.model import Marker
@@ -70,10 +70,10 @@ def render(marker: Marker, device: Device | None = None) -> bytes:
     w, h = PAPER_MM["a4"]
     pdf = new_pdf(f"Marker report {marker.name or ''}".strip())
     pdf.add_page(format=(w, h))
-    pdf.text(15, 20, use_font(pdf, f"Marker report: {marker.name or 'marker'}", "B", 14))
+    draw_text(pdf, 15, 20, f"Marker report: {marker.name or 'marker'}", "B", 14)
     y = 30.0
     for label, value in report_rows(rep):
-        pdf.text(15, y, use_font(pdf, label, "B", 9))
+        draw_text(pdf, 15, y, label, "B", 9)
         text = use_font(pdf, value, "", 9)
         pdf.set_xy(75, y - 3.2)
         pdf.multi_cell(w - 90, 4.2, text)
@@ -82,5 +82,5 @@ def render(marker: Marker, device: Device | None = None) -> bytes:
     page = Page.fit(sheet.extent, (w, h - box_top), margin=15.0)
     page = Page((w, h), 15.0, page.scale, page.offset)
     draw_sheet(pdf, sheet, page, fill=True, line_mm=0.15)
-    pdf.text(15, h - 8, use_font(pdf, f"overview at 1:{1 / page.scale:,.0f}", "", 8))
+    draw_text(pdf, 15, h - 8, f"overview at 1:{1 / page.scale:,.0f}", "", 8)
     return pdf_bytes(pdf)

@@ -15,7 +15,7 @@ from fpdf import FPDF
 
 from kitcut.formats.layout.page import PAPER_MM, Page, Sheet, build_sheet
 from kitcut.formats.layout.pdf import _pts, draw_sheet, new_pdf, pdf_bytes
-from kitcut.formats.layout.pdf_fonts import use_font
+from kitcut.formats.layout.pdf_fonts import draw_text
 from kitcut.limits import check as check_limit
 from kitcut.model import Marker
 
@@ -65,7 +65,7 @@ def _cover(pdf: FPDF, sheet: Sheet, tiles, grid, paper: str, overlap: float) -> 
         "Print at 100 % (no fit-to-page); the square must measure 100 mm.",
     ]
     for i, line in enumerate(lines):
-        pdf.text(MARGIN, MARGIN + 5 + 5 * i, use_font(pdf, line, size=11))
+        draw_text(pdf, MARGIN, MARGIN + 5 + 5 * i, line, size=11)
     # the test square, filled so it can be measured
     sq_x, sq_y = MARGIN, ph - MARGIN - TEST_SQUARE_MM
     pdf.set_fill_color(0)
@@ -121,7 +121,7 @@ def to_tiled_pdf(marker: Marker | Sheet, paper: str = "a4", overlap: float = 10.
                 _cross(pdf, x, y, 3.0)
         label = (f"row {r}, col {c}   ({grid[0]} x {grid[1]}; {sheet.name or 'marker'}; 1:1, "
                  f"overlap {overlap:g} mm)")
-        pdf.text(MARGIN, ph - MARGIN - 2, use_font(pdf, label, size=9))
+        draw_text(pdf, MARGIN, ph - MARGIN - 2, label, size=9)
     return pdf_bytes(pdf)
 
 

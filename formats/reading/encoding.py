@@ -266,9 +266,7 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
     found = _detect(lines)
     if found is None:
         bad = _bad_lines(lines, "cp1252")
-        report.warn(f"text encoding: {why}, and none of {', '.join(CANDIDATES)} decodes all its texts: "
-                    f"cp1252 used, {bad} text line(s) with bytes shown as U+FFFD; give --encoding NAME "
-                    "if names look wrong")
+        report.warn(_fallback_remark(why, lines, bad))
         return TextDecision("cp1252", "cp1252", "fallback", 0.0, undecodable=bad, **base)
     codec, confidence, others = found
     name = _narrow(codec, lines)
@@ -282,6 +280,23 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
     report.warn(msg + ("; give --encoding NAME if names look wrong" if sure else
                        "; give --encoding NAME to choose"))
     return TextDecision(codec, name, "detected", confidence, alternatives=others, **base)
+
+
+def _fallback_remark(why: str, lines: list[bytes], bad: int) -> str:
+    """The remark of the fallback: no candidate decodes every text, or those that do (cp1252
+    decodes almost any bytes) read as no text the detector recognises (Cyrillic cp1251 bytes)."""
+    decoding = [c for c in CANDIDATES if not _bad_lines(lines, c)]
+    if not decoding:
+        return (f"text encoding: {why}, and none of {', '.join(CANDIDATES)} decodes all its texts: cp1252 "
+                f"used, {bad} of {len(lines)} text line(s) with bytes shown as U+FFFD; give --encoding NAME "
+                "if names look wrong")
+    one = len(decoding) == 1
+    lost = f", {bad} of {len(lines)} text line(s) with bytes shown as U+FFFD" if bad else ""
+    return (f"text encoding: {why}, and no reading by {', '.join(CANDIDATES)} looks like text ("
+            f"{' and '.join(decoding)} decode{'s' if one else ''} every byte but read{'s' if one else ''} as "
+            f"no language the detector knows): cp1252 used{lost}, e.g. {_shown(lines[0], 'cp1252')}; the "
+            "names may be in a code page kitcut does not guess (cp1251 Cyrillic, cp1253 Greek...): give "
+            "--encoding NAME if names look wrong")
 
 
 def _differing(lines: list[bytes], a: str, b: str) -> bytes:

@@ -6,9 +6,10 @@ job only when the job cuts it: a defect in a size that is not cut becomes a warn
 import report. Readers build every piece, collect the defects with their size, and call
 :func:`keep_sizes` with the sizes the job asked for (:func:`select_sizes`).
 
-Size names are matched as written in the file; a name that matches no size exactly but one
-size ignoring case (``m`` for ``M``), or one size that stands for the same letter size (``M``
-for ``Medium``, ``XXL`` for ``2XL``), is taken as that size.
+Size names are matched as written in the file (both in Unicode normal form C: ``Vừa`` typed
+precomposed is the ``Vừa`` a cp1258 file writes with a combining tone mark); a name that
+matches no size exactly but one size ignoring case (``m`` for ``M``), or one size that stands
+for the same letter size (``M`` for ``Medium``, ``XXL`` for ``2XL``), is taken as that size.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from kitcut.errors import InputError, KitcutError
+from kitcut.formats.reading.texts import nfc
 from kitcut.model import ImportReport, Piece
 
 __all__ = ["select_sizes", "garments_per_size", "keep_sizes", "size_key", "sorted_sizes", "UnknownSizeError"]
@@ -138,14 +140,15 @@ def select_sizes(available: Iterable[str], wanted: Iterable[str] | None, *, file
     have = list(available)
     out: list[str] = []
     for w in wanted:
-        w = str(w).strip()
+        w = nfc(str(w).strip())
         if not have:
             out.append(w)
             continue
-        if w in have:
-            hit = w
+        exact = [s for s in have if nfc(s) == w]
+        if exact:
+            hit = exact[0]
         else:
-            folded = [s for s in have if s.casefold() == w.casefold()]
+            folded = [s for s in have if nfc(s).casefold() == w.casefold()]
             rank = _letter_rank(w)
             if not folded and rank is not None:  # M for Medium, XL for X-Large
                 folded = [s for s in have if _letter_rank(s) == rank]
@@ -175,7 +178,7 @@ def garments_per_size(available: Iterable[str], wanted: Mapping[str, int], *, pa
             of = f" of {Path(pattern).name}" if pattern else ""
             raise InputError(f"{what}: sizes {named[size]} and {name} are the same size {size}{of}: "
                              "give it once", file=file)
-        named[size] = str(name).strip()
+        named[size] = nfc(str(name).strip())
         out[size] = n
     return out
 

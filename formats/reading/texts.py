@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 __all__ = [
     "KEYS", "parse_text", "parse_texts", "parse_quantity", "parse_quantity_text", "entity_text",
-    "text_insert", "dxf_text", "unescape", "escape", "tagged",
+    "text_insert", "dxf_text", "unescape", "escape", "tagged", "nfc",
 ]
 
 #: Normalised key (lower case, no spaces) -> field name.
@@ -207,21 +208,34 @@ def escape(s: str) -> str:
     return "".join(out)
 
 
+def nfc(s: str) -> str:
+    """``s`` in Unicode normal form C: one way to write each character, so that a name read
+    from a file and a name typed match however each was written (cp1258 and macOS write
+    Vietnamese tone marks and umlauts as combining characters, keyboards mostly precomposed).
+
+    >>> nfc("Vu\\u031b\\u0300a") == "V\\u1eeba", nfc("Front")
+    (True, 'Front')
+    """
+    return s if s.isascii() or unicodedata.is_normalized("NFC", s) else unicodedata.normalize("NFC", s)
+
+
 def unescape(s: str) -> str:
     """``\\U+XXXX`` (and ezdxf's 8-digit ``\\U+0001XXXX`` beyond the BMP) and ``\\M+cXXXX``
-    escapes replaced by their characters, as ezdxf's recovering reader does for every text.
+    escapes replaced by their characters, as ezdxf's recovering reader does for every text,
+    in normal form C (:func:`nfc`): every text and name a reader takes from a file comes
+    through here.
 
     >>> unescape("Piece Name: \\\\U+524d\\\\U+7247")
     'Piece Name: 前片'
     """
     if "\\" not in s:
-        return s
+        return nfc(s)
     out = _UNICODE.sub(lambda m: chr(int(m.group(1), 16)), s)
     if "\\M+" in out:
         from ezdxf import decode_mif_to_unicode
 
         out = decode_mif_to_unicode(out)
-    return _surrogates(out)
+    return nfc(_surrogates(out))
 
 
 def dxf_text(s: str) -> str:
