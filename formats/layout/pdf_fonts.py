@@ -134,7 +134,8 @@ def use_font(pdf, text: object, style: str = "", size: float | None = None) -> s
 
     Latin-1 text gets Helvetica (``style`` "", "B", "I"); anything else the first Unicode font
     (regular only), with the fonts that have the characters it lacks as fpdf2 fallback fonts.
-    Characters no font has are transliterated and the PDF is marked for :func:`font_note`.
+    Characters no font has, and right-to-left letters (drawn left to right, unshaped, they would
+    read reversed), are transliterated and the PDF is marked for :func:`font_note`.
     """
     text = unicodedata.normalize("NFC", str(text))
     pt = pdf.font_size_pt if size is None else size
@@ -153,7 +154,23 @@ def use_font(pdf, text: object, style: str = "", size: float | None = None) -> s
     families: list[str] = []
     out = []
     lost = False
+    rtl: list[str] = []
+
+    def flush() -> None:
+        if rtl:
+            from anyascii import anyascii
+
+            out.append(anyascii("".join(rtl)) or "?")
+            rtl.clear()
+
     for c in text:
+        if unicodedata.bidirectional(c) in ("R", "AL") or (rtl and unicodedata.category(c) == "Mn"):
+            # right-to-left (Hebrew, Arabic): the writers draw left to right without shaping, so
+            # the letters would stand reversed and unjoined: transliterated (a word at a time), said
+            rtl.append(c)
+            lost = True
+            continue
+        flush()
         if unicodedata.category(c) == "Cc":  # a control character is no text: shown as ``?``
             out.append(" " if c.isspace() else "?")
             continue
@@ -169,6 +186,7 @@ def use_font(pdf, text: object, style: str = "", size: float | None = None) -> s
         if k and family not in families:
             families.append(family)
         out.append(c)
+    flush()
     shown = "".join(out)
     pdf.set_font(_family(pdf, fonts[0], 0), "", pt)
     pdf.set_fallback_fonts(families, exact_match=False)
