@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import click
 
@@ -77,8 +78,22 @@ def _take_limits(argv: list[str]) -> tuple[list[str], dict]:
     return rest, limits
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """kitcut's own warnings (a PDF's transliterated names...) as one ``nest: note:`` line, not
+    Python's ``file:line: UserWarning:`` with its source line."""
+    if issubclass(category, UserWarning) and not os.environ.get("KITCUT_DEBUG"):
+        text = str(message)
+        click.echo(f"nest: note: {text[len('Note: '):] if text.startswith('Note: ') else text}", err=True)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)
+
+
+_default_showwarning = warnings.showwarning
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; turn kitcut errors into a message and an exit status."""
+    warnings.showwarning = _show_warning
     try:
         argv, limits = _take_limits(sys.argv[1:] if argv is None else list(argv))
         with limits_in_env(limits):  # the environment reaches worker processes too

@@ -418,3 +418,23 @@ def test_export_on_fabric_wider_than_the_default_cutter_writes_the_rest(tmp_path
     assert "device 'hpgl-cutter' takes media 1800 mm wide" in result["not_written"]["marker.plt"]
     r = nest(*base, "--width", "2000")
     assert r.returncode == 0 and "nest: note: marker.plt not written: device 'hpgl-cutter'" in r.stderr
+
+
+def test_a_transliterated_name_is_one_note_line(tmp_path):
+    """A PDF's transliterated names reached the terminal as Python's warning: the source file and
+    line, ``UserWarning: Note: ...``, and the source line under it. One ``nest: note:`` line now."""
+    import ezdxf
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_text("Piece Name: חזית", dxfattribs={"insert": (50, 100)})
+    doc.saveas(tmp_path / "he.dxf")
+    r = nest(str(tmp_path / "he.dxf"), "--export", "--time", "1", "--workers", "1", "--seed", "1",
+             "-o", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    notes = [ln for ln in r.stderr.splitlines() if "transliterated in a PDF" in ln]
+    said = "nest: note: kitcut's PDFs do not draw right-to-left text"
+    assert notes and all(ln.startswith(said) for ln in notes), r.stderr
+    assert "UserWarning" not in r.stderr and ".py:" not in r.stderr

@@ -257,11 +257,15 @@ def font_note(pdf) -> str | None:
     marked = transliterated(pdf)
     if not marked:
         return None
+    rtl = any(unicodedata.bidirectional(c) in ("R", "AL") for t, _ in marked for c in t)
     if cjk_font() is None:
         what = f"no font with CJK glyphs found (install fonts-wqy-microhei, or set {ENV})"
+    elif rtl and all(any(unicodedata.bidirectional(c) in ("R", "AL") for c in t) for t, _ in marked):
+        what = "kitcut's PDFs do not draw right-to-left text (Hebrew, Arabic)"
     else:
         what = ("no font on this system has glyphs for some characters (install fonts-dejavu-core, "
                 "fonts-symbola, fonts-hanazono)")
+        what += "; kitcut's PDFs do not draw right-to-left text (Hebrew, Arabic)" if rtl else ""
     more = " ..." if len(marked) > 10 else ""
     shown = "; ".join(repr(transliterate(s)) for _, s in marked[:10]) + more
     written = "; ".join(f"{t!r} as {s!r}" for t, s in marked[:10]) + more
