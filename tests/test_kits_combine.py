@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from shapely.geometry import Polygon
-from test_kits_fakes import FAKE_NESTER, FAKE_READER, NO_COMBINED_NESTER
+from test_kits_fakes import FAKE_NESTER, FAKE_READER, NO_COMBINED_NESTER, write_metre_pattern
 
 from kitcut.kits.batch import BatchOptions, run_batch
 from kitcut.kits.combine import combined_id
@@ -335,11 +335,7 @@ def test_combined_totals_are_rounded_once(tmp_path):
     """Before, the totals of a combined kit (kit.json ``totals.metres``, ``combined.separate_metres``
     and ``saved_metres``) added figures already rounded to 0.1 mm. Each is now rounded once."""
     d = tmp_path / "o"
-    d.mkdir()
-    pieces = [{"name": "Body", "size": "M", "outline": [[0, 0], [1000.04, 0], [1000.04, 300], [0, 300]]},
-              {"name": "Band", "size": "M", "category": "TRIM",
-               "outline": [[0, 0], [1000.04, 0], [1000.04, 40], [0, 40]]}]
-    (d / "p.dxf").write_text(json.dumps({"style": "p", "pieces": pieces}))
+    write_metre_pattern(d)
     for oid in ("T-1", "T-2"):
         (d / f"{oid}.toml").write_text(
             f'[order]\nid = "{oid}"\ncustomer = "x"\n[[garments]]\npattern = "p.dxf"\nsizes = {{ M = 1 }}\n'

@@ -45,6 +45,18 @@ def write_fake_tee(path: Path) -> Path:
     return path
 
 
+def write_metre_pattern(folder: Path) -> Path:
+    """``folder/p.dxf``: a fake pattern of two 1000.04 mm pieces, one of category TRIM (two
+    markers whose lengths rounded to 0.1 mm add up to less than their sum)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pieces = [{"name": "Body", "size": "M", "outline": [[0, 0], [1000.04, 0], [1000.04, 300], [0, 300]]},
+              {"name": "Band", "size": "M", "category": "TRIM",
+               "outline": [[0, 0], [1000.04, 0], [1000.04, 40], [0, 40]]}]
+    path = folder / "p.dxf"
+    path.write_text(json.dumps({"style": "p", "pieces": pieces}))
+    return path
+
+
 def read_fake_pattern(path, units=None) -> Pattern:
     data = json.loads(Path(path).read_text())
     pieces = tuple(

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from test_kits_fakes import FAKE_NESTER, FAKE_READER, read_fake_pattern
+from test_kits_fakes import FAKE_NESTER, FAKE_READER, read_fake_pattern, write_metre_pattern
 
 from kitcut.errors import KitcutError, OrderError
 from kitcut.kits.kit import KitOptions, build_kit, clean_stale, kit_path, temp_name
@@ -127,11 +127,7 @@ def test_kit_total_metres_are_not_a_sum_of_rounded_metres(tmp_path):
     (two markers of 1000.04 mm: 1.0 + 1.0 = 2.0 m, not 2.0001 m). The total is now rounded once,
     from the markers' lengths."""
     d = tmp_path / "o"
-    d.mkdir()
-    pieces = [{"name": "Body", "size": "M", "outline": [[0, 0], [1000.04, 0], [1000.04, 300], [0, 300]]},
-              {"name": "Band", "size": "M", "category": "TRIM",
-               "outline": [[0, 0], [1000.04, 0], [1000.04, 40], [0, 40]]}]
-    (d / "p.dxf").write_text(json.dumps({"style": "p", "pieces": pieces}))
+    write_metre_pattern(d)
     (d / "T-1.toml").write_text('[order]\nid = "T-1"\ncustomer = "x"\n[[garments]]\npattern = "p.dxf"\n'
                                 'sizes = { M = 1 }\n[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\n'
                                 '[[fabrics]]\nname = "rib"\nwidth_mm = 600\ncategories = ["TRIM"]\n')
