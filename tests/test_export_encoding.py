@@ -106,7 +106,9 @@ def test_each_character_is_drawn_in_a_font_that_has_it(tmp_path):
     import unicodedata
 
     names = [unicodedata.normalize("NFD", WORLD[0]), *WORLD[1:]]
-    text = _pdf_text(write_file(rect_piece_marker(names, name="world"), tmp_path / "m.pdf"))
+    pdf_fonts._warn_once.cache_clear()
+    with pytest.warns(UserWarning, match="kitcut's PDFs do not draw right-to-left text"):
+        text = _pdf_text(write_file(rect_piece_marker(names, name="world"), tmp_path / "m.pdf"))
     for n in (WORLD[0], "Front 👕", "袖子㐀", "后片𠮷"):
         assert f"{n} (M)" in text, text
     # right-to-left scripts: drawn left to right without shaping they would read reversed and
@@ -236,7 +238,9 @@ def test_kit_labels_and_report_show_the_names(tmp_path):
 def test_kit_without_a_cjk_font_keeps_every_label(tmp_path, monkeypatch):
     monkeypatch.setenv(pdf_fonts.ENV, str(tmp_path / "missing.ttc"))
     monkeypatch.setattr(pdf_fonts, "FALLBACK_CANDIDATES", ())
-    kit = _kit(tmp_path)
+    pdf_fonts._warn_once.cache_clear()
+    with pytest.warns(UserWarning, match="no font with CJK glyphs found"):  # the note on stderr too
+        kit = _kit(tmp_path)
     labels = PdfReader(kit / "labels.pdf")
     assert len(labels.pages) == 2  # the labels, then the note on a page of its own
     first = labels.pages[0].extract_text()
