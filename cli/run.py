@@ -207,9 +207,9 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
         raise
     formats = ["svg", "html", *(DEFAULT_FORMATS if export_all else ())]
     written = {"marker.json", *(f"marker.{f}" for f in formats)}
+    had = [n for n in export_names("marker") if (out / n).is_file()]
     # files an earlier `--export` or `nest export` wrote here are of another marker now
-    stale = [n for n in export_names("marker") if n not in written and (out / n).is_file()]
-    had = {n for n in export_names("marker") if (out / n).is_file()}
+    stale = [n for n in had if n not in written]
     skipped: list = []  # a default device too narrow for this fabric: its file left out, not the run's
     files = export_marker(marker, out, formats, extra={"marker.json": marker_text(marker)}, remove=stale,
                           skipped=skipped, replace_all=True)
