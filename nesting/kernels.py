@@ -284,10 +284,7 @@ def _holds_pole(V, voff, P, poff, sbb, ka, xa, ya, kb, xb, yb):
     if xb + sbb[kb, 0] < xa + sbb[ka, 0] or xb + sbb[kb, 2] > xa + sbb[ka, 2] or \
             yb + sbb[kb, 1] < ya + sbb[ka, 1] or yb + sbb[kb, 3] > ya + sbb[ka, 3]:
         return False
-    j = poff[kb]
-    for t in range(poff[kb] + 1, poff[kb + 1]):
-        if P[t, 2] > P[j, 2]:
-            j = t
+    j = poff[kb]  # poles are stored largest first (standins.poles); any centre is inside
     return _point_in(P[j, 0] + xb, P[j, 1] + yb, V, voff[ka], voff[ka + 1], xa, ya)
 
 
