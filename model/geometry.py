@@ -15,7 +15,8 @@ import math
 
 import numpy as np
 
-__all__ = ["as_ring", "ring_area", "transform_points", "rotation_matrix", "readonly"]
+__all__ = ["as_ring", "ring_area", "transform_points", "rotation_matrix", "readonly", "parts_on",
+           "apart"]
 
 
 def readonly(a: np.ndarray) -> np.ndarray:
@@ -65,3 +66,35 @@ def transform_points(
     if mirrored:
         p = p * np.array([1.0, -1.0])
     return p @ rotation_matrix(rotation_deg).T + np.asarray(translation, dtype=np.float64)
+
+
+def parts_on(points: np.ndarray, closed: bool, outline: np.ndarray, slack: float) -> list[np.ndarray] | None:
+    """The parts of a line (a polyline, closed or not) on the polygon ``outline``, each longer than
+    ``slack``: ``None`` when the line lies within ``slack`` of the polygon (nothing to cut off), an
+    empty list when no part of it is on it.
+
+    >>> square = np.array([(0, 0), (10, 0), (10, 9), (0, 9)])
+    >>> [p.tolist() for p in parts_on(np.array([(-0.4, 5.0), (20.0, 5.0)]), False, square, 1e-6)]
+    [[[0.0, 5.0], [10.0, 5.0]]]
+    """
+    from shapely.geometry import LineString, Polygon
+
+    pts = np.asarray(points, dtype=np.float64)
+    poly = Polygon(outline)
+    if len(pts) < 2:
+        return None
+    line = LineString(np.vstack([pts, pts[:1]]) if closed else pts)
+    if line.length == 0 or poly.buffer(slack).covers(line):
+        return None
+    inside = line.intersection(poly)
+    return [np.asarray(g.coords, dtype=np.float64) for g in getattr(inside, "geoms", [inside])
+            if g.geom_type == "LineString" and g.length > slack]
+
+
+def apart(items: list, near: float) -> list:
+    """``items`` (with ``x`` and ``y``) without any within ``near`` of an earlier one kept."""
+    kept: list = []
+    for it in items:
+        if all(math.hypot(it.x - o.x, it.y - o.y) > near for o in kept):
+            kept.append(it)
+    return kept

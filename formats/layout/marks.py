@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from kitcut.model.geometry import apart, parts_on
+
 __all__ = ["notch_points", "lines_on_piece", "unique_notches", "arrow_heads", "label_point", "grain_on_piece"]
 
 
@@ -72,29 +74,21 @@ def lines_on_piece(points: np.ndarray, closed: bool, outline: np.ndarray) -> lis
     >>> [(p.tolist(), c) for p, c in lines_on_piece(np.array([(-0.4, 5.0), (20.0, 5.0)]), False, square)]
     [([[0.0, 5.0], [10.0, 5.0]], False)]
     """
-    from shapely.geometry import LineString, Polygon
+    from shapely.geometry import Polygon
 
     pts = np.asarray(points, dtype=float)
-    poly = Polygon(outline)
-    if len(pts) < 2 or not poly.is_valid:
+    if not Polygon(outline).is_valid:
         return [(pts, closed)]
-    line = LineString(np.vstack([pts, pts[:1]]) if closed else pts)
-    if line.length == 0 or poly.buffer(1e-6).covers(line):
+    parts = parts_on(pts, closed, outline, 1e-6)
+    if not parts:  # on the piece, or nothing on it
         return [(pts, closed)]
-    inside = line.intersection(poly)
-    parts = [g for g in getattr(inside, "geoms", [inside]) if g.geom_type == "LineString" and g.length > 1e-6]
-    if not parts:
-        return [(pts, closed)]
-    return [(np.asarray(g.coords, dtype=float), False) for g in parts]
+    return [(p, False) for p in parts]
 
 
 def unique_notches(notches: list, near: float) -> tuple[list, int]:
     """``notches`` without any at the place of an earlier one (within ``near``: one notch listed
     twice, which a cutter would cut twice), and how many were left out."""
-    kept: list = []
-    for nt in notches:
-        if all(math.hypot(nt.x - o.x, nt.y - o.y) > near for o in kept):
-            kept.append(nt)
+    kept = apart(notches, near)
     return kept, len(notches) - len(kept)
 
 

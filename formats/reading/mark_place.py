@@ -16,6 +16,7 @@ import numpy as np
 
 from kitcut.formats.reading.outline import inward_angle, nearest_on_ring, point_inside, reflect, reflect_angle
 from kitcut.model import Drill, Line, Notch
+from kitcut.model.geometry import apart
 
 __all__ = ["SNAP_NOTCH_MM", "DEFAULT_NOTCH_DEPTH", "place_notch", "far_notches", "report_notches",
            "inside_drills", "nm_lines", "mirror_marks", "once_each", "SAME_NOTCH_MM"]
@@ -96,10 +97,7 @@ SAME_NOTCH_MM = 0.05
 def once_each(notches: list, report, label: str) -> list:
     """``notches`` with a notch listed twice at one place (drawn twice, or both halves' copies of
     a notch moved onto the same point) kept once: a cutter would cut it twice."""
-    kept: list = []
-    for n in notches:
-        if all(math.hypot(n.x - o.x, n.y - o.y) > SAME_NOTCH_MM for o in kept):
-            kept.append(n)
+    kept = apart(notches, SAME_NOTCH_MM)
     if len(kept) < len(notches):
         report.warn(f"{len(notches) - len(kept)} notch(es) at the place of another left out (one notch "
                     "listed twice; it is cut once)", piece=label)

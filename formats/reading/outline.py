@@ -275,28 +275,20 @@ def clip_lines(lines: list, outline: np.ndarray, slack: float) -> tuple[list, in
     over the next piece, or off the fabric. A line within ``slack`` of the outline stays as it
     is; one crossing the cut line keeps its parts inside (``clipped`` counts them); one with
     nothing inside is left out (``outside``)."""
-    from shapely.geometry import LineString, Polygon
-
     from kitcut.model import Line
+    from kitcut.model.geometry import parts_on
 
-    poly = Polygon(outline)
-    grown = poly.buffer(slack)
     kept: list = []
     outside = clipped = 0
     for ln in lines:
-        pts = np.asarray(ln.points)
-        geom = LineString(np.vstack([pts, pts[:1]]) if ln.closed else pts) if len(pts) >= 2 else None
-        if geom is None or geom.length == 0 or grown.covers(geom):
+        parts = parts_on(ln.points, ln.closed, outline, slack)
+        if parts is None:
             kept.append(ln)
-            continue
-        inside = geom.intersection(poly)
-        parts = [g for g in getattr(inside, "geoms", [inside])
-                 if g.geom_type == "LineString" and g.length > slack]
-        if not parts:
+        elif not parts:
             outside += 1
-            continue
-        clipped += 1
-        kept += [Line(np.asarray(g.coords, dtype=np.float64), False) for g in parts]
+        else:
+            clipped += 1
+            kept += [Line(p, False) for p in parts]
     return kept, outside, clipped
 
 
