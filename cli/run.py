@@ -123,20 +123,25 @@ class _Display:
 
 
 def _info_command(path: Path, options: dict) -> str:
-    """The ``nest info`` command that shows the remarks of reading ``path`` with ``options``."""
+    """The ``nest info`` command that shows the remarks of reading ``path`` as this job did: every
+    import and job option given (``--sizes``, ``--quantity``, ``--match``, ...) that differs from its
+    default, taken from the command's own parameters so that none is forgotten."""
     import shlex
 
     words = ["nest", "info", str(path)]
-    for key in ("units", "encoding"):
-        if options.get(key):
-            words += [f"--{key}", str(options[key])]
-    for text in options.get("layer_texts") or ():
-        words += ["--layer", text]
-    if options.get("rules_file"):
-        words += ["--rules", str(options["rules_file"])]
-    for key in ("keep_folded", "no_rules", "repair", "strict"):
-        if options.get(key):
-            words.append("--" + key.replace("_", "-"))
+    for param in click.get_current_context().command.params:
+        if not isinstance(param, click.Option) or param.name not in options:
+            continue
+        value = options[param.name]
+        if value is None or value == param.default or (param.multiple and not value) or \
+                (param.is_flag and not value):
+            continue
+        flag = max(param.opts, key=len)  # the long name: --tolerance, not -t
+        if param.is_flag:
+            words.append(flag)
+        else:
+            for v in (value if param.multiple else (value,)):
+                words += [flag, f"{v:g}" if isinstance(v, float) else str(v)]
     return shlex.join(words)
 
 

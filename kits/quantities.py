@@ -133,6 +133,7 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
     report = pattern.report
     pieces = []
     changed: dict[tuple[str, str], list[str]] = {}
+    default_taken = False
     for p in pattern.pieces:
         q = by_name.get(_key(p.name))
         how = "named"
@@ -142,19 +143,31 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
         if q is None and default is not None and (p.quantity == 0 or p.quantity_rule == "assumed"):
             q = default
             how = "* (the file says " + ("0" if p.quantity == 0 else "nothing") + ")"
+            default_taken = True
         if q is None:
             pieces.append(p)
             continue
         quantity, flipped = q
         check_limit("max_pieces", quantity, file=pattern.source, piece=p.label, what=f"{what} quantity")
         if (quantity, flipped) != (p.quantity, p.flipped):
-            text = f"{quantity}" if flipped is None else f"{quantity - flipped},{flipped}"
+            text = _quantity_text(q)
             changed.setdefault((p.name, f"{text} by {what} {how}"), []).append(p.size or "")
         pieces.append(replace(p, quantity=quantity, flipped=flipped, quantity_rule="option"))
+    if default is not None and not default_taken:
+        # '*' fills in only what the file leaves open: say so, or '*=2' reads as "two of everything"
+        report.warn(f"{what} {DEFAULT_KEY}={_quantity_text(default)} changed nothing: every piece's file "
+                    f"gives its quantity ({DEFAULT_KEY} is for pieces whose file says 0 or nothing; a piece "
+                    "name or category sets a quantity whatever the file says)")
     for (name, text), sizes in changed.items():
         in_sizes = f" (sizes {', '.join(s for s in sizes if s)})" if any(sizes) else ""
         report.warn(f"quantity set to {text}{in_sizes}", piece=name)
     return replace(pattern, pieces=tuple(pieces))
+
+
+def _quantity_text(q: tuple[int, int | None]) -> str:
+    """``2`` or ``1,1`` (as drawn, mirrored), as a quantity is written."""
+    quantity, flipped = q
+    return f"{quantity}" if flipped is None else f"{quantity - flipped},{flipped}"
 
 
 def _key(name: str) -> str:

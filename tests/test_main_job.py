@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 
@@ -306,6 +307,23 @@ def test_the_import_remarks_are_counted_in_words(tmp_path):
              "-o", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
     assert "note: the import made 1 remark; see `nest info" in r.stderr
+
+
+def test_the_info_command_named_shows_the_job_s_remarks(tmp_path):
+    """The note named ``nest info FILE`` without the job's ``--sizes`` and ``--quantity``: the
+    command it suggested showed another count of remarks, without the quantity ones."""
+    job = ["--sizes", "M,L", "--quantity", "*=2", "--quantity", "Sleeve=2,2", "--tolerance", "0.2",
+           "--repair"]
+    r = nest(str(SAMPLES / "tee.dxf"), *job, "--time", "0.5", "--workers", "1", "--seed", "1",
+             "-o", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    note = [ln for ln in r.stderr.splitlines() if ln.startswith("note: the import made")]
+    assert note == [f"note: the import made 3 remarks; see `nest info {SAMPLES / 'tee.dxf'} --tolerance 0.2 "
+                    "--repair --sizes M,L --quantity '*=2' --quantity Sleeve=2,2`"]
+    info = shlex.split(note[0].split("`")[1])[2:]
+    r = nest("info", *info)
+    assert r.returncode == 0, r.stderr
+    assert "3 import remark(s)" in r.stdout and "quantity set to 2,2 by --quantity named" in r.stdout
 
 
 def _on_a_terminal(args: list[str]):

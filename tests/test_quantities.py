@@ -122,6 +122,21 @@ def test_quantity_rules_on_a_file_that_says_0_or_nothing(zero_file):
         apply_quantities(pat, {"Collar": (1, None)})
 
 
+def test_a_default_quantity_no_piece_takes_is_said(zero_file):
+    """``--quantity '*=1000'`` on a file that gives every piece its quantity changed nothing, in
+    silence: a user reading it as "1000 of everything" got one marker of the file's quantities."""
+    pat = read_pattern(zero_file)
+    given = apply_quantities(pat, {"Front": (1, None), "Back": (1, None)})  # now every piece has one
+    got = apply_quantities(given, {"*": (1000, None)}, what="quantities")
+    assert [(p.quantity, p.flipped) for p in got.pieces] == [(p.quantity, p.flipped) for p in given.pieces]
+    notes = [str(e) for e in got.report.entries if "changed nothing" in e.message]
+    assert notes == ["warning: quantities *=1000 changed nothing: every piece's file gives its quantity "
+                     "(* is for pieces whose file says 0 or nothing; a piece name or category sets a "
+                     "quantity whatever the file says)"]
+    got = apply_quantities(read_pattern(zero_file), {"*": (1, 1)})  # the front and back take it: no note
+    assert not [e for e in got.report.entries if "changed nothing" in e.message]
+
+
 def test_quantities_on_the_command_line(zero_file, tmp_path):
     r = nest("info", str(zero_file), "--sizes", "M", "--quantity", "*=1", "--quantity", "Sleeve=1,1",
              "--json")
