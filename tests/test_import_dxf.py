@@ -134,7 +134,7 @@ def _l_extra(blk):
 
 @pytest.mark.parametrize("rotation,xs,ys", [(0, 1, 1), (90, 1, 1), (30, 2, 2), (0, -1, 1), (45, -1, 1.5)])
 def test_insert_transform_applies_to_outline_notches_grain_drills(tmp_path, rotation, xs, ys):
-    doc = aama_doc()
+    doc = aama_doc("MM")  # a 60 mm piece under METRIC would be read in cm (METRIC may be either)
     ins = (250.0, -40.0)
     add_piece(doc, "L_M", [L_SHAPE], closed=True, texts=["Piece Name: L"], insert=ins, rotation=rotation,
               xscale=xs, yscale=ys, extra=_l_extra)
