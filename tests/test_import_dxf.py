@@ -254,6 +254,29 @@ def test_notches_off_the_cut_line_and_drills_off_the_piece_are_left_out(tmp_path
 
 
 
+def test_notches_left_out_opposite_a_cut_line_notch_are_called_its_copies(tmp_path):
+    """AccuMark exports with seam allowance list each seam's notch twice: on the cut line and on
+    the sew line, 10 mm inside. The sew-line copy is left out (it cannot be cut there), and the
+    remark used to read as if a notch were lost; now it says which of those left out lie
+    opposite a notch the cut line has (that one is cut), and a lone notch inside is not one."""
+    def extra(blk):
+        blk.add_polyline2d([(10, 10), (90, 10), (90, 40), (10, 40)], close=True, dxfattribs={"layer": "14"})
+        for x, y in ((100, 25), (90, 25), (50, 30)):  # cut line, its sew-line copy, a lone one inside
+            blk.add_point((x, y, -5.0), dxfattribs={"layer": "4"})
+
+    doc = aama_doc()
+    add_piece(doc, "BK_M", rect_chain(stub=False), texts=["Piece Name: Back", "Size: M"], extra=extra)
+    path = save(doc, tmp_path)
+    pat = both(path)
+    (p,) = pat.pieces
+    assert [(n.x, n.y) for n in p.notches] == [(100.0, 25.0)]
+    skipped = [e.message for e in pat.report.entries if e.piece == "Back (M)" and "notch" in e.message]
+    assert skipped == [
+        "2 notch(es) more than 2 mm off the cut line left out (a notch is cut into the cut line, it cannot "
+        "be cut there): 10.000 mm off at (90.0, 25.0); 20.000 mm off at (50.0, 30.0); 1 of them lies "
+        "opposite a notch of the cut line (its copy on the sew line: that notch is cut)"]
+
+
 def test_a_notch_drawn_twice_is_kept_once(tmp_path):
     """A notch drawn twice at one place (CAD exports do) was imported twice, so the cutter cut it
     twice; now it is kept once, with a remark."""
