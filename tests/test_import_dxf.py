@@ -134,7 +134,7 @@ def _l_extra(blk):
 
 @pytest.mark.parametrize("rotation,xs,ys", [(0, 1, 1), (90, 1, 1), (30, 2, 2), (0, -1, 1), (45, -1, 1.5)])
 def test_insert_transform_applies_to_outline_notches_grain_drills(tmp_path, rotation, xs, ys):
-    doc = aama_doc()
+    doc = aama_doc("MM")  # a 60 mm piece under METRIC would be read in cm (METRIC may be either)
     ins = (250.0, -40.0)
     add_piece(doc, "L_M", [L_SHAPE], closed=True, texts=["Piece Name: L"], insert=ins, rotation=rotation,
               xscale=xs, yscale=ys, extra=_l_extra)
@@ -252,6 +252,29 @@ def test_notches_off_the_cut_line_and_drills_off_the_piece_are_left_out(tmp_path
     (h,) = read_pattern(save(doc, tmp_path), unfold=False).pieces
     assert sorted((round(n.x, 6), round(n.y, 6)) for n in h.notches) == [(0, 20), (100, 10), (100, 25)]
 
+
+
+def test_notches_left_out_opposite_a_cut_line_notch_are_called_its_copies(tmp_path):
+    """AccuMark exports with seam allowance list each seam's notch twice: on the cut line and on
+    the sew line, 10 mm inside. The sew-line copy is left out (it cannot be cut there), and the
+    remark used to read as if a notch were lost; now it says which of those left out lie
+    opposite a notch the cut line has (that one is cut), and a lone notch inside is not one."""
+    def extra(blk):
+        blk.add_polyline2d([(10, 10), (90, 10), (90, 40), (10, 40)], close=True, dxfattribs={"layer": "14"})
+        for x, y in ((100, 25), (90, 25), (50, 30)):  # cut line, its sew-line copy, a lone one inside
+            blk.add_point((x, y, -5.0), dxfattribs={"layer": "4"})
+
+    doc = aama_doc()
+    add_piece(doc, "BK_M", rect_chain(stub=False), texts=["Piece Name: Back", "Size: M"], extra=extra)
+    path = save(doc, tmp_path)
+    pat = both(path)
+    (p,) = pat.pieces
+    assert [(n.x, n.y) for n in p.notches] == [(100.0, 25.0)]
+    skipped = [e.message for e in pat.report.entries if e.piece == "Back (M)" and "notch" in e.message]
+    assert skipped == [
+        "2 notch(es) more than 2 mm off the cut line left out (a notch is cut into the cut line, it cannot "
+        "be cut there): 10.000 mm off at (90.0, 25.0); 20.000 mm off at (50.0, 30.0); 1 of them lies "
+        "opposite a notch of the cut line (its copy on the sew line: that notch is cut)"]
 
 
 def test_a_notch_drawn_twice_is_kept_once(tmp_path):

@@ -146,6 +146,36 @@ def test_header_unit_that_makes_pieces_absurd_is_not_believed(tmp_path, insunits
     assert read_pattern(path, units="m").units_in == "m"
 
 
+@pytest.mark.parametrize("text, side, want", [
+    ("METRIC", 73.0, "cm"),  # CLO's export set to centimetres: 73 mm would be no garment, 73 cm is
+    ("METRIC", 120.0, "mm"),  # of garment size in mm: the usual reading
+    ("MM", 73.0, "mm"),  # a text that names its length is believed
+])
+def test_metric_units_text_over_centimetres(tmp_path, text, side, want):
+    """``Units: METRIC`` names no length: AccuMark and CLO write it over millimetres, and CLO
+    over centimetres when its export is so set (a real CLO file of a top whose longest piece
+    is 72.9 units was read as a 73 mm garment, 10 times too small). Centimetres are read when
+    the largest piece is of garment size in cm and not in mm, with a warning; ``--units mm``
+    overrides. The same in an AAMA file and in a plain drawing with the text."""
+    rect = [(0, 0), (side, 0), (side, side / 3), (0, side / 3)]
+    note = (f"the Units text says METRIC, which would make the largest piece {side:.4g} mm long: read in cm "
+            "(size check; a METRIC export may be in mm or cm); give --units mm if it is in mm")
+    aama = aama_doc(text)
+    add_piece(aama, "A_M", [rect], closed=True, texts=["Piece Name: A", "Size: M"])
+    plain = ezdxf.new("R12")
+    plain.modelspace().add_text(f"Units: {text}", dxfattribs={"insert": (0, -20)})
+    plain.modelspace().add_polyline2d(rect, close=True)
+    plain.modelspace().add_text("Piece Name: A", dxfattribs={"insert": (side / 4, side / 8), "height": 1})
+    for path in (save(aama, tmp_path, "aama.dxf"), save(plain, tmp_path, "plain.dxf")):
+        pat = read_pattern(path)
+        assert (pat.units_in, pat.units_rule) == (want, "size check" if want == "cm" else "Units text")
+        assert pat.pieces[0].area == pytest.approx(side * side / 3 * {"mm": 1.0, "cm": 100.0}[want])
+        notes = [w.message for w in pat.report.warnings if "METRIC" in w.message]
+        assert notes == ([note] if want == "cm" else [])
+        over = read_pattern(path, units="mm")
+        assert (over.units_in, over.pieces[0].area) == ("mm", pytest.approx(side * side / 3))
+
+
 def test_centred_text_stands_at_its_alignment_point(tmp_path):
     """A centred TEXT whose writer left the insertion point at the origin names the piece its
     alignment point is in (it named the piece nearest the origin, and the other was unnamed);

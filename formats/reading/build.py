@@ -314,7 +314,7 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
     mirrored = len(far) if unfolded else 0
     if unfolded:
         notches = far_notches(notches, outline, far)
-    report_notches(fixer.report, label, moved, far, flips, unfolded, mirrored)
+    report_notches(fixer.report, label, moved, far, flips, unfolded, mirrored, outline, notches)
     notches = once_each(notches, fixer.report, label)
     drills = inside_drills(drills, outline, cutouts, max(tol, 0.5), fixer.report, label)
     internal, outside, clipped = clip_lines(internal, outline, max(tol, 0.5))

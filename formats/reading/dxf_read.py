@@ -39,6 +39,8 @@ from kitcut.formats.reading.sizes import keep_sizes, select_sizes
 from kitcut.formats.reading.units import (
     MM_PER_UNIT,
     insunits_name,
+    metric_cm_note,
+    metric_in_cm,
     normalize_units,
     plausible,
     size_check,
@@ -262,6 +264,11 @@ def resolve_units(user: str | None, header_code, units_text: str | None, *, file
             "the Units text is written by the pattern CAD"
         report.warn(f"$INSUNITS says {hdr} but the Units text says {txt}: {pick} used ({why})")
         return pick, ("$INSUNITS" if pick == hdr else "Units text")
+    if declared == [("mm", "Units text")] and extent is not None:
+        size = extent()
+        if metric_in_cm(units_text, size):
+            report.warn(metric_cm_note(size))
+            return "cm", "size check"
     return declared[0] if declared else (None, None)
 
 

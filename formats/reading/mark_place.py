@@ -104,16 +104,41 @@ def once_each(notches: list, report, label: str) -> list:
     return kept
 
 
+def _copies(opposite: int, total: int) -> str:
+    if not opposite:
+        return ""
+    verb = "lies" if opposite == 1 else "lie"
+    which = "all of them lie" if opposite == total else f"{opposite} of them {verb}"
+    return f"; {which} opposite a notch of the cut line (its copy on the sew line: that notch is cut)"
+
+
 def _places(items: list, fmt) -> str:
     shown = "; ".join(fmt(*it) for it in items[:SHOWN])
     return shown + (f"; and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
 
 
+#: A notch left out whose nearest point on the cut line is this close (mm) to a notch kept there
+#: is that notch's copy on the sew line (AccuMark exports with seam allowance list both).
+OPPOSITE_MM = 1.0
+
+
+def _opposite(far: list, outline, kept: list) -> int:
+    """How many of the ``far`` notches lie opposite a notch of ``kept`` on the cut line ``outline``."""
+    if outline is None or not kept:
+        return 0
+    count = 0
+    for x, y, _ in far:
+        q = nearest_on_ring(outline, x, y)
+        count += any(math.hypot(n.x - q[0], n.y - q[1]) <= OPPOSITE_MM for n in kept)
+    return count
+
+
 def report_notches(report, label: str, moved: list, far: list, flips: list, unfolded: bool,
-                   mirrored: int = 0) -> None:
+                   mirrored: int = 0, outline=None, kept: list = ()) -> None:
     """The remarks on a piece's notches: moved onto the cut line, left out, turned round. On a
     piece unfolded from its half, ``moved`` and the first ``mirrored`` of ``far`` are notches of
-    the drawn half (each stood for two in the unfolded piece)."""
+    the drawn half (each stood for two in the unfolded piece). Notches left out that lie opposite
+    a notch ``kept`` on the cut line ``outline`` are counted as its copies (nothing lost)."""
     if moved:
         half = "; on the drawn half, so their mirror images too" if unfolded else ""
         report.warn(f"{len(moved)} notch(es) moved onto the cut line (up to {max(moved):.3f} mm{half})",
@@ -122,7 +147,8 @@ def report_notches(report, label: str, moved: list, far: list, flips: list, unfo
         both = f", {len(far) + mirrored} in the unfolded piece with their mirror images" if mirrored else ""
         report.skip(f"{len(far)} notch(es) more than {SNAP_NOTCH_MM:g} mm off the cut line left out{both} (a "
                     "notch is cut into the cut line, it cannot be cut there): "
-                    + _places(far, lambda x, y, d: f"{d:.3f} mm off at ({x:.1f}, {y:.1f})"), piece=label)
+                    + _places(far, lambda x, y, d: f"{d:.3f} mm off at ({x:.1f}, {y:.1f})")
+                    + _copies(_opposite(far, outline, kept), len(far)), piece=label)
     if flips:
         report.warn(f"{len(flips)} notch direction(s) pointed out of the piece; reversed (or, at a "
                     "corner, set to the inward bisector)", piece=label)

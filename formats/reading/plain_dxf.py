@@ -209,9 +209,13 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         unit = units_from_area(raws, 25.4)
         rule = "Area text" if unit else None
         if unit is None and style.get("units"):
-            from kitcut.formats.reading.units import units_text_name
+            from kitcut.formats.reading.units import metric_cm_note, metric_in_cm, units_text_name
 
             unit, rule = units_text_name(style["units"], file=file), "Units text"
+            ext = max((float(np.ptp(r.boundary[0][0], axis=0).max()) / 25.4 for r in raws), default=None)
+            if metric_in_cm(style["units"], ext):
+                unit, rule = "cm", "size check"
+                report.warn(metric_cm_note(ext))
         if unit is None:
             if not raws:
                 raise fixer.error("no closed outline found (and no units declared)")

@@ -5,7 +5,8 @@ The rules, in order (the first that decides wins; ``Pattern.units_rule`` names i
 1. ``--units`` (the user's ``units=`` option) overrides everything; a contradiction with the
    file is reported as a warning;
 2. ``$INSUNITS`` in the DXF header (0 = unitless decides nothing);
-3. the AAMA ``Units:`` text (``ENGLISH`` = inch, ``METRIC`` = mm);
+3. the AAMA ``Units:`` text (``ENGLISH`` = inch, ``METRIC`` = mm, or cm when only centimetres
+   make the pieces of garment size: :func:`metric_in_cm`);
 4. an Optitex ``Area: 0.3392 sq.m`` text compared with the drawn area of its piece;
 5. a plausibility check on piece sizes (``size check``).
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 from kitcut.errors import UnitsError
 
 __all__ = ["MM_PER_UNIT", "PLAUSIBLE_MM", "plausible", "normalize_units", "insunits_name", "units_text_name",
-           "size_check"]
+           "metric_in_cm", "metric_cm_note", "size_check"]
 
 #: Millimetres per drawing unit.
 MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, "ft": 304.8}
@@ -74,6 +75,25 @@ def plausible(largest_extent: float, unit: str) -> bool:
     (:data:`PLAUSIBLE_MM`)."""
     lo, hi = PLAUSIBLE_MM
     return lo <= largest_extent * MM_PER_UNIT[unit] <= hi
+
+
+def metric_in_cm(units_text: str | None, largest_extent: float | None) -> bool:
+    """An AAMA ``Units: METRIC`` drawn in centimetres: the text names no length, and CLO writes it
+    over millimetres or centimetres as its export is set; cm when the largest piece,
+    ``largest_extent`` drawing units, is of garment size in cm but not in mm.
+
+    >>> metric_in_cm("METRIC", 72.9), metric_in_cm("METRIC", 729.0), metric_in_cm("MM", 72.9)
+    (True, False, False)
+    """
+    words = str(units_text or "").split()
+    return (bool(words) and words[0].lower() == "metric" and largest_extent is not None
+            and not plausible(largest_extent, "mm") and plausible(largest_extent, "cm"))
+
+
+def metric_cm_note(largest_extent: float) -> str:
+    """The warning that :func:`metric_in_cm` decided centimetres."""
+    return (f"the Units text says METRIC, which would make the largest piece {largest_extent:.4g} mm long: "
+            "read in cm (size check; a METRIC export may be in mm or cm); give --units mm if it is in mm")
 
 
 def size_check(largest_extent: float, *, file: str | None = None, imperial: bool = False) -> str:
