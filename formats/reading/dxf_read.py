@@ -15,6 +15,7 @@ import numpy as np
 
 from kitcut.errors import DXFFormatError, GeometryError, GradeRuleError, InputError, KitcutError, UnitsError
 from kitcut.formats.reading import aama, blocks, plain_dxf
+from kitcut.formats.reading.binary_dxf import mend_binary
 from kitcut.formats.reading.build import RawPiece, build_piece
 from kitcut.formats.reading.dxf_fast import DxfData, from_ezdxf_doc, from_ezdxf_entity, parse_fast
 from kitcut.formats.reading.encoding import TextDecision, decide_encoding, transcode
@@ -93,7 +94,12 @@ def _read_bytes(path, file: str, report: ImportReport) -> tuple[bytes, bool]:
         if not data.rstrip(b"\x00\x1a").endswith(b"EOF"):
             raise DXFFormatError("truncated binary DXF: the file ends without the EOF marker (cut short in "
                                  "copying or saving?)", file=file)
-        return data, False
+        mended = mend_binary(data)
+        if mended is None:
+            return data, False
+        report.warn(f"binary DXF written with {mended[1]}, off the standard (libdxfrw's writer, as in "
+                    "Valentina and LibreCAD): read as the text DXF it stands for")
+        return mended[0], True
     padded = _PADDED.search(data[:4096]) is not None
     if padded:  # ``SECTION  ``: ezdxf knows no such name, and read nothing
         data = _TRAILING.sub(rb"\1", data)
