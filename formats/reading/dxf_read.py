@@ -17,7 +17,13 @@ from kitcut.errors import DXFFormatError, GeometryError, GradeRuleError, InputEr
 from kitcut.formats.reading import aama, blocks, plain_dxf
 from kitcut.formats.reading.binary_dxf import mend_binary
 from kitcut.formats.reading.build import RawPiece, build_piece
-from kitcut.formats.reading.dxf_fast import DxfData, from_ezdxf_doc, from_ezdxf_entity, parse_fast
+from kitcut.formats.reading.dxf_fast import (
+    DxfData,
+    from_ezdxf_doc,
+    from_ezdxf_entity,
+    parse_fast,
+    repeated_blocks,
+)
 from kitcut.formats.reading.encoding import TextDecision, decide_encoding, transcode
 from kitcut.formats.reading.grade_sizes import (
     expand_sizes,
@@ -349,6 +355,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                 hint = _unused_blocks(from_ezdxf_doc(doc, 1.0))
             raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
         data = None
+    repeats = repeated_blocks(raw_bytes, text.decode_value if text else None) if doc is not None else {}
     del raw_bytes
     if data is None:
         _check_entities(None, doc, file)
@@ -360,7 +367,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             pre = aama.style_texts(msp, ImportReport(), aama.SkipLog())
             unit, _ = resolve_units(units, _insunits(doc, has_header), pre.get("units"), file=file,
                                     report=ImportReport())
-            data = from_ezdxf_doc(doc, tolerance / (MM_PER_UNIT[unit] if unit else 25.4))
+            data = from_ezdxf_doc(doc, tolerance / (MM_PER_UNIT[unit] if unit else 25.4), repeats)
             _check_nested(data, file)
             data.nested = blocks.explode_nested(data, skips)
         if data is not None:
