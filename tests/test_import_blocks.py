@@ -196,3 +196,40 @@ def test_drawing_of_solids_says_what_it_holds(tmp_path):
         mesh.faces = [(0, 1, 2)]
     with pytest.raises(GeometryError, match=r"no lines or curves \(it holds 3 MESH; explode the regions"):
         read_pattern(save(doc, tmp_path))
+
+
+@pytest.mark.parametrize("version", ["R12", "R2000"])
+def test_one_block_name_defined_for_several_pieces(tmp_path, version):
+    """Valentina writes each piece as a block of the piece's name, and names every piece
+    ``Detail`` (``Деталь``) until it is renamed: its AAMA/ASTM exports define one block name
+    several times, each definition inserted once. The last definition used to stand for all of
+    them (R12, the fast reader) or ezdxf merged them into one block whose first loop was the
+    piece, the others "a second closed loop on the cut line lies outside the outline; not used"
+    (R2000): one piece cut N times, the others lost. Each definition is now its own piece, placed
+    by the INSERT of its rank, and the shared name is reported."""
+    doc = ezdxf.new(version)
+    doc.header["$INSUNITS"] = 4
+    shapes = {"Detail": [(0, 0), (100, 0), (100, 50), (0, 50)],
+              "DetailB": [(200, 0), (260, 0), (260, 40), (200, 40)],
+              "DetailC": [(300, 0), (330, 0), (330, 90), (300, 90)]}
+    for name, ring in shapes.items():
+        blk = doc.blocks.new(name)
+        if version == "R12":
+            blk.add_polyline2d(ring, close=True, dxfattribs={"layer": "1"})
+        else:
+            blk.add_lwpolyline(ring, close=True, dxfattribs={"layer": "1"})
+        blk.add_text("Detail", dxfattribs={"layer": "1", "insert": ring[0]})
+        doc.modelspace().add_blockref(name, (0, 0), dxfattribs={"layer": "1"})
+    p = tmp_path / "valentina.dxf"
+    doc.saveas(p)
+    p.write_bytes(p.read_bytes().replace(b"DetailB", b"Detail").replace(b"DetailC", b"Detail"))
+    assert p.read_bytes().count(b"\nDetail\n") >= 12  # each BLOCK's two names, its text and its INSERT
+    for fast in (True, False):
+        pat = read_dxf(p, fast=fast)
+        got = sorted((pc.name, round(pc.area), pc.quantity) for pc in pat.pieces)
+        assert got == [("Detail", 5000, 1), ("Detail#2", 2400, 1), ("Detail#3", 2700, 1)], (fast, got)
+        said = [w.message for w in pat.report.warnings]
+        assert ("block 'Detail' is defined 3 times (several pieces of one name: Valentina names every piece "
+                "'Detail' until it is renamed): each definition is read as a piece of its own, inserted by "
+                "the INSERT of its rank") in said
+        assert not [s for s in pat.report.skipped if "second closed loop" in s.message]

@@ -443,3 +443,69 @@ def test_drawing_in_paper_space_says_where_it_is(tmp_path):
     msg = fails(save(doc, tmp_path, "paper.dxf"))
     assert msg.endswith("empty drawing: model space has no entities (the drawing is in paper space: "
                         "'Layout1' (1 entities); kitcut reads model space, move it there in the CAD)")
+
+
+def _libdxfrw_binary(text: bytes) -> bytes:
+    """The binary DXF libdxfrw (Valentina, LibreCAD) writes for a text DXF: two-byte group codes
+    (in R12 too), two-byte booleans (codes 290-299) and the header's dates as text."""
+    import struct
+
+    from ezdxf.lldxf.tagger import ascii_tags_loader, tag_compiler
+    from ezdxf.lldxf.types import BINARY_DATA, BYTES, DOUBLE, INT16, INT32, INT64
+
+    out = [b"AutoCAD Binary DXF\r\n\x1a\x00"]
+    date = False
+    for tag in tag_compiler(ascii_tags_loader(io.StringIO(text.decode("utf-8")))):
+        codes = [(tag.code, tag.value)]
+        if tag.code in (*range(10, 19), 210, 1010, 1011) and not isinstance(tag.value, float):
+            codes = [(tag.code + 10 * k, v) for k, v in enumerate(tag.value)]
+        for code, value in codes:
+            out.append(struct.pack("<H", code))
+            if code in BINARY_DATA:
+                out.append(bytes([len(value)]) + value)
+            elif code in BYTES:
+                out.append(struct.pack("<h", int(value)))
+            elif code in DOUBLE and date:
+                out.append(b"%.8f\x00" % value)
+            elif code in DOUBLE:
+                out.append(struct.pack("<d", value))
+            elif code in INT16:
+                out.append(struct.pack("<h", int(value)))
+            elif code in INT32:
+                out.append(struct.pack("<i", int(value)))
+            elif code in INT64:
+                out.append(struct.pack("<q", int(value)))
+            else:
+                out.append(str(value).encode("utf-8") + b"\x00")
+        date = tag.code == 9 and tag.value in ("$TDCREATE", "$TDUPDATE")
+    return b"".join(out)
+
+
+@pytest.mark.parametrize("version", ["R12", "R2000", "R2010"])
+def test_binary_dxf_as_libdxfrw_writes_it(tmp_path, version):
+    """Valentina's binary DXF exports (``--bdxf``, written by libdxfrw: two-byte group codes even
+    in R12, two-byte booleans, the header's dates as text) were all refused: "not a readable DXF
+    (DXFStructureError: Invalid group code "AutoCAD Binary DXF" at line 1.)". They read as the
+    text DXF they stand for, reported; a standard binary DXF reads as before, unreported."""
+    doc = ezdxf.new(version)
+    doc.header["$INSUNITS"] = 4
+    doc.header["$TDCREATE"] = 2461015.5
+    doc.modelspace().add_polyline2d(RECT, close=True) if version == "R12" else \
+        doc.modelspace().add_lwpolyline(RECT, close=True)
+    doc.modelspace().add_text("Piece Name: Рукав", dxfattribs={"insert": (20, 20)})
+    text = tmp_path / "text.dxf"
+    doc.saveas(text)
+    want, _ = _pieces(text)
+    assert want == [("Рукав", Polygon(RECT).area)]
+    odd = tmp_path / "libdxfrw.dxf"
+    odd.write_bytes(_libdxfrw_binary(text.read_bytes()))
+    got, warnings = _pieces(odd)
+    assert got == want
+    said = [w for w in warnings if w.startswith("binary DXF written with")]
+    codes = "two-byte group codes in an R12 file and " if version == "R12" else ""
+    assert said == [f"binary DXF written with {codes}two-byte boolean values (group codes 290-299), off "
+                    "the standard (libdxfrw's writer, as in Valentina and LibreCAD): read as the text DXF it "
+                    "stands for"]
+    doc.saveas(tmp_path / "standard.dxf", fmt="bin")
+    got, warnings = _pieces(tmp_path / "standard.dxf")
+    assert got[0][1] == want[0][1] and not [w for w in warnings if "binary" in w]

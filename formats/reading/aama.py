@@ -32,7 +32,7 @@ from collections import defaultdict
 import numpy as np
 
 from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, GradeMark, RawNotch, RawPiece, point_notch
-from kitcut.formats.reading.dxf_fast import DxfData, Ent
+from kitcut.formats.reading.dxf_fast import DxfData, Ent, block_name
 from kitcut.formats.reading.texts import parse_texts, tagged
 from kitcut.model import ImportReport
 
@@ -134,10 +134,19 @@ def collect_aama(data: DxfData, *, report: ImportReport, skips: SkipLog) -> list
     for name, ents in data.blocks.items():
         if name not in by_block and name not in data.nested and not name.startswith(("*", "$")) \
                 and _has_cut_line(ents):
-            report.skip(f"block '{name}' has a cut line but is not inserted in model space; not used")
+            report.skip(f"block '{block_name(name)}' has a cut line but is not inserted in model space; "
+                        "not used")
+    for name, n in data.repeats.items():
+        report.warn(f"block '{name}' is defined {n} times (several pieces of one name: Valentina names every "
+                    "piece 'Detail' until it is renamed): each definition is read as a piece of its own, "
+                    "inserted by the INSERT of its rank")
+    for name in data.merged:
+        report.warn(f"block '{name}' is defined more than once and its definitions could not be told apart: "
+                    "read as one block")
     raws = []
-    for name, inserts in by_block.items():
-        raw = _collect_block(name, data.blocks[name], inserts[0], skips)
+    for key, inserts in by_block.items():
+        name = block_name(key)
+        raw = _collect_block(name, data.blocks[key], inserts[0], skips)
         if len(inserts) > 1:
             m0 = np.linalg.det(inserts[0].A) < 0
             flips = sum(1 for i in inserts if (np.linalg.det(i.A) < 0) != m0)

@@ -11,6 +11,7 @@ Both paths give the same :class:`Ent` objects, so the AAMA reader has one code p
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ import numpy as np
 from kitcut.formats.reading.texts import dxf_text, unescape
 
 __all__ = ["Ent", "DxfData", "parse_fast", "from_ezdxf_entity", "from_ezdxf_doc", "insert_matrix",
-           "insert_copies"]
+           "insert_copies", "block_name", "repeated_blocks"]
 
 #: Entity types the fast reader understands; any other type sends the file to ezdxf.
 FAST_TYPES = frozenset({
@@ -73,6 +74,38 @@ class DxfData:
     fast: bool = True
     #: blocks whose entities were put into the blocks inserting them (:mod:`~kitcut.formats.reading.blocks`)
     nested: set = field(default_factory=set)
+    #: block name -> how many times the BLOCKS section defines it, for names defined more than once
+    #: (each definition is its own block, see :func:`repeat_key`)
+    repeats: dict = field(default_factory=dict)
+    #: names defined more than once whose definitions could not be told apart (read as one block)
+    merged: list = field(default_factory=list)
+
+
+def repeat_key(name: str, n: int) -> str:
+    """The key in :attr:`DxfData.blocks` of the ``n``-th definition (``n >= 2``) of a block name
+    the BLOCKS section defines more than once: Valentina gives each piece's block the piece's
+    name, and names every piece ``Detail`` (``Деталь``...) until the user renames it.
+
+    >>> repeat_key("Detail", 2), block_name(repeat_key("Detail", 2)), block_name("Detail")
+    ('Detail\\x002', 'Detail', 'Detail')
+    """
+    return f"{name}\x00{n}"
+
+
+def block_name(key: str) -> str:
+    """The block name of a key of :attr:`DxfData.blocks` (see :func:`repeat_key`)."""
+    return key.split("\x00", 1)[0]
+
+
+def _pair_repeats(msp: list, repeats: dict) -> None:
+    """The ``i``-th model-space INSERT of a block name defined more than once inserts its
+    ``i``-th definition (INSERTs beyond the definitions insert the first)."""
+    seen: dict = {}
+    for e in msp:
+        if e.type == "INSERT" and e.name in repeats:
+            i = seen[e.name] = seen.get(e.name, 0) + 1
+            if 1 < i <= repeats[e.name]:
+                e.name = repeat_key(e.name, i)
 
 
 def insert_matrix(x, y, sx, sy, rot_deg, base=(0.0, 0.0)) -> tuple[np.ndarray, np.ndarray]:
@@ -180,6 +213,7 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
                 return None
     msp: list = []
     blocks: dict = {}
+    repeats: dict = {}
     section = None
     current = None
     bases: dict = {}
@@ -200,6 +234,9 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
         if section == "BLOCKS" and typ == "BLOCK":
             current = []
             bname = names.get(k, "").strip()
+            if bname in blocks:
+                repeats[bname] = repeats.get(bname, 1) + 1
+                bname = repeat_key(bname, repeats[bname])
             blocks[bname] = current
             bases[bname] = (X[k], Y[k])
             k += 1
@@ -265,11 +302,12 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
                 k = j
                 continue
         k += 1
+    _pair_repeats(msp, repeats)
     for ent in [*msp, *(e for ents in blocks.values() for e in ents)]:
         if ent.type == "INSERT":
             sx, sy, rot = ent.A
             ent.A, ent.t = insert_matrix(ent.x, ent.y, sx, sy, rot, bases.get(ent.name, (0.0, 0.0)))
-    return DxfData(msp=msp, blocks=blocks, insunits=insunits, fast=True)
+    return DxfData(msp=msp, blocks=blocks, insunits=insunits, fast=True, repeats=repeats)
 
 
 def _text_point(k, X, Y, AX, AY, H, V) -> tuple[float, float]:
@@ -322,9 +360,65 @@ def insert_copies(e) -> tuple:
     return tuple(e.multi_insert()) if e.dxftype() == "INSERT" and e.mcount > 1 else (e,)
 
 
-def from_ezdxf_doc(doc, flat_tol: float) -> DxfData:
-    """Convert a whole ezdxf document (model space and named blocks; MINSERT grids as copies)."""
+def from_ezdxf_doc(doc, flat_tol: float, sizes: dict | None = None) -> DxfData:
+    """Convert a whole ezdxf document (model space and named blocks; MINSERT grids as copies).
+
+    ezdxf puts the entities of every definition of a block name into one block; ``sizes``
+    (:func:`repeated_blocks` of the file) tells them apart again, each definition its own block."""
     msp = [from_ezdxf_entity(one, flat_tol) for e in doc.modelspace() for one in insert_copies(e)]
-    blocks = {unescape(blk.name): [from_ezdxf_entity(one, flat_tol) for e in blk for one in insert_copies(e)]
-              for blk in doc.blocks if not blk.name.startswith("*")}
-    return DxfData(msp=msp, blocks=blocks, insunits=doc.header.get("$INSUNITS", None), fast=False)
+    blocks: dict = {}
+    repeats: dict = {}
+    merged: list = []
+    for blk in doc.blocks:
+        if blk.name.startswith("*"):
+            continue
+        name, ents = unescape(blk.name), list(blk)
+        counts = (sizes or {}).get(name)
+        if counts and sum(counts) == len(ents):
+            repeats[name] = len(counts)
+            start = 0
+            for n, count in enumerate(counts, 1):
+                key = name if n == 1 else repeat_key(name, n)
+                blocks[key] = [from_ezdxf_entity(one, flat_tol) for e in ents[start:start + count]
+                               for one in insert_copies(e)]
+                start += count
+            continue
+        if counts:
+            merged.append(name)
+        blocks[name] = [from_ezdxf_entity(one, flat_tol) for e in ents for one in insert_copies(e)]
+    _pair_repeats(msp, repeats)
+    return DxfData(msp=msp, blocks=blocks, insunits=doc.header.get("$INSUNITS", None), fast=False,
+                   repeats=repeats, merged=merged)
+
+
+_BLOCKS = re.compile(rb"(?:\A|[\r\n])[ \t]*2[ \t]*\r?\n[ \t]*BLOCKS[ \t]*\r?\n")
+#: Entities that belong to the entity before them (a POLYLINE's vertices, an INSERT's attributes).
+_LINKED = frozenset({"VERTEX", "SEQEND", "ATTRIB"})
+
+
+def repeated_blocks(data: bytes, decode: Callable[[str], str] | None = None) -> dict:
+    """Block name -> the number of entities of each of its definitions, in file order, for the
+    names a text DXF's BLOCKS section defines more than once (``{}`` for most files)."""
+    m = _BLOCKS.search(data)
+    if m is None or data.count(b"BLOCK", m.end()) < 2:
+        return {}
+    decode = decode or _utf8_else_cp1252
+    lines = _lines(data[m.end():])
+    found: dict = {}
+    name, count, in_block = None, 0, False
+    for i in range(0, len(lines) - 1, 2):
+        code, value = lines[i].strip(), lines[i + 1].strip()
+        if code == "0":
+            if value == "ENDSEC":
+                break
+            if value == "BLOCK":
+                name, count, in_block = None, 0, True
+            elif value == "ENDBLK":
+                if in_block and name is not None:
+                    found.setdefault(name, []).append(count)
+                in_block = False
+            elif in_block and value not in _LINKED:
+                count += 1
+        elif code == "2" and in_block and name is None and count == 0:
+            name = unescape(decode(value))
+    return {k: v for k, v in found.items() if len(v) > 1}

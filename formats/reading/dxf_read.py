@@ -15,8 +15,15 @@ import numpy as np
 
 from kitcut.errors import DXFFormatError, GeometryError, GradeRuleError, InputError, KitcutError, UnitsError
 from kitcut.formats.reading import aama, blocks, plain_dxf
+from kitcut.formats.reading.binary_dxf import mend_binary
 from kitcut.formats.reading.build import RawPiece, build_piece
-from kitcut.formats.reading.dxf_fast import DxfData, from_ezdxf_doc, from_ezdxf_entity, parse_fast
+from kitcut.formats.reading.dxf_fast import (
+    DxfData,
+    from_ezdxf_doc,
+    from_ezdxf_entity,
+    parse_fast,
+    repeated_blocks,
+)
 from kitcut.formats.reading.encoding import TextDecision, decide_encoding, transcode
 from kitcut.formats.reading.grade_sizes import (
     expand_sizes,
@@ -95,7 +102,12 @@ def _read_bytes(path, file: str, report: ImportReport) -> tuple[bytes, bool]:
         if not data.rstrip(b"\x00\x1a").endswith(b"EOF"):
             raise DXFFormatError("truncated binary DXF: the file ends without the EOF marker (cut short in "
                                  "copying or saving?)", file=file)
-        return data, False
+        mended = mend_binary(data)
+        if mended is None:
+            return data, False
+        report.warn(f"binary DXF written with {mended[1]}, off the standard (libdxfrw's writer, as in "
+                    "Valentina and LibreCAD): read as the text DXF it stands for")
+        return mended[0], True
     padded = _PADDED.search(data[:4096]) is not None
     if padded:  # ``SECTION  ``: ezdxf knows no such name, and read nothing
         data = _TRAILING.sub(rb"\1", data)
@@ -350,6 +362,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                 hint = _unused_blocks(from_ezdxf_doc(doc, 1.0))
             raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
         data = None
+    repeats = repeated_blocks(raw_bytes, text.decode_value if text else None) if doc is not None else {}
     del raw_bytes
     if data is None:
         _check_entities(None, doc, file)
@@ -361,7 +374,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             pre = aama.style_texts(msp, ImportReport(), aama.SkipLog())
             unit, _ = resolve_units(units, _insunits(doc, has_header), pre.get("units"), file=file,
                                     report=ImportReport())
-            data = from_ezdxf_doc(doc, tolerance / (MM_PER_UNIT[unit] if unit else 25.4))
+            data = from_ezdxf_doc(doc, tolerance / (MM_PER_UNIT[unit] if unit else 25.4), repeats)
             _check_nested(data, file)
             data.nested = blocks.explode_nested(data, skips)
         if data is not None:
