@@ -232,12 +232,29 @@ def test_plain_piece_drawn_as_a_block_takes_the_block_name(tmp_path):
 
 @pytest.mark.parametrize("label, want", [
     ("Cut 2", (2, None)), ("CUT 1 PAIR", (2, 1)), ("cut 2 pairs", (4, 2)), ("Cut 1 on fold", (1, None)),
-    ("Cut here", (1, None))])
+    ("Cut here", (1, None)), ("Fabric, Cut 2", (2, None)), ("Lining, cut 1 pair", (2, 1)),
+    ("Front, 2 cut", (1, None))])
 def test_cut_n_labels_give_the_quantity(tmp_path, label, want):
     """``Cut 2``, ``CUT 1 PAIR`` (one as drawn and one mirrored) on a piece give its quantity
-    when it has no Quantity text; other texts starting with Cut say nothing."""
+    when it has no Quantity text; other texts starting with Cut say nothing. After a material,
+    as Valentina's default label line writes it (``Fabric, Cut 2``), too: it was passed over,
+    and every piece of a Valentina export was cut once."""
     p = _labelled_rect(tmp_path, f"Piece Name: Cuff\\P{label}")
     assert (p.quantity, p.flipped) == want
+    noted = ("," in label and want[0] > 1) or "fold" in label  # the material or the fold kept as a note
+    assert p.annotations == ((label,) if noted else ())
+
+
+def test_valentina_label_lines_in_an_aama_block(tmp_path):
+    """Valentina's AAMA export labels a piece with its letter, its name and ``Fabric, Cut 2``
+    (TEXTs on layer 1 of the piece's block): the quantity was assumed 1, with a warning."""
+    doc = aama_doc("MM")
+    add_piece(doc, "BackPanel1", [RECT], closed=True, texts=["B1", "BackPanel1", "Fabric, Cut 2"])
+    pat = read_pattern(save(doc, tmp_path, "valentina.dxf"))
+    (p,) = pat.pieces
+    assert (p.name, p.quantity, p.quantity_rule) == ("BackPanel1", 2, "file")
+    assert p.annotations == ("Fabric, Cut 2",)
+    assert not [w for w in pat.report.warnings if "Quantity" in w.message]
 
 
 def test_labels_beside_the_pieces_on_a_text_layer(tmp_path):

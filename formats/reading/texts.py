@@ -62,7 +62,8 @@ def parse_text(text: str) -> tuple[str, str] | None:
     return None if field is None else (field, m.group(2))
 
 
-_CUT = re.compile(r"^\s*cut\s*(?:x\s*)?(\d+)\s*(pairs?|pr\.?)?"
+_CUT = re.compile(r"^\s*(?:(?P<material>[^\W\d_][^,:;\n]{0,40}?)\s*,\s*)?"  # Valentina: ``Fabric, Cut 2``
+                  r"cut\s*(?:x\s*)?(\d+)\s*(pairs?|pr\.?)?"
                   r"(?:\s+(?:on\s+fold|self|fabric|lining|pcs?|pieces?)\b.*)?\s*$", re.I)
 
 
@@ -80,16 +81,19 @@ def _fold_label(text: str) -> tuple[str, str] | None:
 
 def _cut_text(text: str) -> tuple[str, str] | None:
     """The quantity of a ``Cut N`` label as pattern makers write it on the piece: ``Cut 2``,
-    ``CUT 1 PAIR`` (one as drawn, one mirrored), ``Cut 2 pairs``, ``Cut 1 on fold``.
+    ``CUT 1 PAIR`` (one as drawn, one mirrored), ``Cut 2 pairs``, ``Cut 1 on fold``, and after
+    the material, as Valentina's default label line writes it: ``Fabric, Cut 2``.
 
     >>> _cut_text("Cut 2"), _cut_text("CUT 1 PAIR"), _cut_text("cut 2 pairs"), _cut_text("Cut here")
     (('quantity', '2'), ('quantity', '1,1'), ('quantity', '2,2'), None)
+    >>> _cut_text("Fabric, Cut 2"), _cut_text("Lining , cut 1 on fold"), _cut_text("Front, 2 cut")
+    (('quantity', '2'), ('quantity', '1'), None)
     """
     m = _CUT.match(text)
     if not m:
         return None
-    n = m.group(1)
-    return ("quantity", f"{n},{n}") if m.group(2) else ("quantity", n)
+    n = m.group(2)
+    return ("quantity", f"{n},{n}") if m.group(3) else ("quantity", n)
 
 
 def tagged(text: str, tag: str) -> str:
@@ -124,7 +128,9 @@ def parse_texts(text: str) -> list[tuple[str, str]]:
         kv = parse_text(line)
         if kv:
             out.append([kv[0], kv[1]])
-            if _CUT.match(line) and ON_FOLD.search(line):  # ``Cut 1 on fold``: its count, and the fold
+            cut = _CUT.match(line)
+            if cut and (ON_FOLD.search(line) or cut.group("material")):
+                # ``Cut 1 on fold``, ``Lining, Cut 2``: its count, and the fold or the material noted
                 out.append(["annotation", line.strip()])
         elif out and line.strip():
             key, value = out[-1]
