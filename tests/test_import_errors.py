@@ -12,6 +12,7 @@ from shapely.geometry import Polygon
 from test_import_dxf import RECT, aama_doc, add_piece, rect_chain, save
 
 from kitcut.cli.main import main
+from kitcut.formats.reading.read import read_pattern
 
 
 def nest(*args: str) -> tuple[int, str, str]:
@@ -509,3 +510,25 @@ def test_binary_dxf_as_libdxfrw_writes_it(tmp_path, version):
     doc.saveas(tmp_path / "standard.dxf", fmt="bin")
     got, warnings = _pieces(tmp_path / "standard.dxf")
     assert got[0][1] == want[0][1] and not [w for w in warnings if "binary" in w]
+
+
+def test_what_the_dxf_library_logs_is_reported_not_printed(tmp_path, caplog):
+    """ezdxf logs what it finds odd (``Found non-unique entity handle #54, data validation is
+    required.``, 16 lines on a Valentina export) to the terminal, before kitcut's own output and
+    outside its report. It is now one warning per message, with its count, and both pieces read."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    a = msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    b = msp.add_lwpolyline([(400, 0), (700, 0), (700, 200), (400, 200)], close=True)
+    path = tmp_path / "dup.dxf"
+    doc.saveas(path)
+    text = path.read_text(encoding="ascii")
+    path.write_text(text.replace(f"\n  5\n{b.dxf.handle}\n", f"\n  5\n{a.dxf.handle}\n", 1), encoding="ascii")
+    with caplog.at_level("DEBUG"):
+        pat = read_pattern(path)
+    assert len(pat.pieces) == 2
+    assert [w.message for w in pat.report.warnings if "ezdxf" in w.message] == [
+        f"the DXF library (ezdxf) says: Found non-unique entity handle #{a.dxf.handle}, data validation is "
+        "required."]
+    assert not [r for r in caplog.records if r.name.startswith("ezdxf") and r.levelname == "WARNING"]
