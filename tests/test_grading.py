@@ -16,7 +16,7 @@ from test_import_errors import nest
 from test_kits_fakes import FAKE_NESTER
 
 from kitcut.errors import GradeRuleError, OrderError
-from kitcut.formats.reading.build import GradeMark, RawPiece
+from kitcut.formats.reading.build import GradeMark, RawNotch, RawPiece
 from kitcut.formats.reading.grading import (
     arc_weights,
     grade_frame,
@@ -79,6 +79,25 @@ def test_hand_computed_grade():
     # the sample size does not move; S moves the other way
     s = grade_raw(raw, plan, rule_offsets(plan, table, "S", 1.0), "S")
     np.testing.assert_allclose(s.boundary[0][0] - raw.boundary[0][0], -ring, atol=1e-12)
+
+
+def test_notch_and_drill_at_a_sew_line_grade_point_follow_it():
+    """AccuMark labels a notch's copy on the sew line (a layer-4 POINT 7 mm inside) for the sew
+    line only (``# n`` on layer 14). Before, such a notch and a drill there had no rule of their
+    own and followed the cut line's interpolation, drifting off their sew-line point (a real
+    AccuMark 12 export: 7.0 mm inside in the sample, 5.9 to 10.1 mm in the graded sizes, so the
+    copy was no longer recognised as one); now they move with the sew line's grade point."""
+    raw = _raw()
+    raw.sew = [(np.array([(7, 7), (93, 7), (93, 43), (7, 43)], float), True, "s")]
+    raw.marks.append(GradeMark("sew", 0, 93, 43, 9))
+    raw.notches = [RawNotch(93.0, 43.0)]
+    raw.drills = [(93.0, 43.0, 0.0, "d")]
+    table = _table({5: np.zeros((3, 2)), 9: np.array([[2, 1], [0, 0], [-2, -1]], float)})
+    plan = plan_grading(raw, chain_tol=0.1)
+    g = grade_raw(raw, plan, rule_offsets(plan, table, "L", 1.0), "L")
+    assert g.sew[0][0][2].tolist() == [91.0, 42.0]
+    assert (g.notches[0].x, g.notches[0].y) == (91.0, 42.0)
+    assert g.drills[0][:2] == (91.0, 42.0)
 
 
 def test_interpolation_is_by_arc_length_not_by_the_chord():

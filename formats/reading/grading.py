@@ -17,7 +17,8 @@ goes through the same chaining, checks, repairs and unfolding as a drawn one:
   line without any, follow the cut line: a point on it takes the cut line's interpolated offset
   there, a point inside the piece the mean value coordinates interpolation of the cut line's
   vertex offsets (Floater 2003: smooth, exact for any affine grade such as a plain scaling);
-- **notches and drills** use their own rule when labelled, else follow the cut line likewise;
+- **notches and drills** use their own rule when labelled, else the rule of another line's grade
+  point at their place (a notch's copy on the sew line), else follow the cut line likewise;
 - **fold (mirror-line) pieces** are graded as the half that is drawn and unfolded afterwards;
   the internal lines kept on one half (``NM`` marks) are those the marks sit on in the sample
   size, in every size.
@@ -44,6 +45,8 @@ __all__ = ["GradePlan", "plan_grading", "grade_raw", "rule_offsets", "arc_weight
 
 #: Points this close (drawing units) to the cut line are on it.
 ON_LINE = 1e-3
+#: Lines other than the cut line whose grade points a notch or drill at their place follows.
+_LINE_KINDS = ("internal", "cutouts", "sew", "fold", "grain")
 
 
 @dataclass
@@ -279,7 +282,13 @@ class _Planner:
         return arc_weights(pts, anchors, closed)
 
     def point(self, kind: str, index: int, p) -> np.ndarray:
+        """A notch or drill: its own rule, else the rule of a grade point of another line at its
+        place (AccuMark labels a notch's copy on the sew line for the sew line only), else
+        :meth:`at`."""
         hit = [m for m in self.raw.marks if m.kind == kind and m.index == index]
+        if not hit:
+            hit = [m for m in self.raw.marks if m.kind in _LINE_KINDS
+                   and abs(m.x - p[0]) + abs(m.y - p[1]) <= 2 * ON_LINE]
         return self.onehot(hit[0].rule) if hit else self.at(p)
 
 
