@@ -11,7 +11,8 @@ the placement transform of :mod:`kitcut.model.geometry` maps them onto the marke
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -230,11 +231,15 @@ class ReportEntry:
     message: str
     piece: str | None = None
     entity: str | None = None
+    #: how many times this very remark was made (the same entity kind in the same place, e.g. six
+    #: zero-length polylines in one block): listed once, with the count
+    count: int = 1
 
     def __str__(self) -> str:
         where = f"piece '{self.piece}': " if self.piece else ""
         what = f" [{self.entity}]" if self.entity else ""
-        return f"{self.kind}: {where}{self.message}{what}"
+        times = f" ({self.count} times)" if self.count > 1 else ""
+        return f"{self.kind}: {where}{self.message}{what}{times}"
 
 
 @dataclass
@@ -246,8 +251,31 @@ class ImportReport:
     #: {type: count}, "pieces": n, "role": role or None, "by": "--layer" | "name" | None}``
     layers: dict[str, dict] = field(default_factory=dict)
 
+    #: each remark made: its place in ``entries`` and the handles of its entities, to count a
+    #: repeated one there
+    _seen: dict = field(default_factory=dict, repr=False, compare=False)
+
     def add(self, kind: str, message: str, *, piece: str | None = None, entity=None) -> None:
-        self.entries.append(ReportEntry(kind, message, piece, None if entity is None else str(entity)))
+        """Add a remark; the same remark again (same kind, message and piece, on an entity of the
+        same kind, layer and block) counts up the first one, its entities' handles listed there,
+        instead of being listed twice."""
+        entity = None if entity is None else str(entity)
+        bare, handle = _handle_of(entity)
+        key = (kind, message, piece, bare)
+        seen = self._seen.get(key)
+        if seen is not None and seen[0] < len(self.entries):
+            at, handles = seen
+            old = self.entries[at]
+            if (old.kind, old.message, old.piece) == key[:3]:
+                if handle:
+                    handles.append(handle)
+                if handles:
+                    more = f" and {len(handles) - 8} more" if len(handles) > 8 else ""
+                    bare = f"{bare}; handles {', '.join(handles[:8])}{more}"
+                self.entries[at] = replace(old, entity=bare, count=old.count + 1)
+                return
+        self._seen[key] = (len(self.entries), [handle] if handle else [])
+        self.entries.append(ReportEntry(kind, message, piece, entity))
 
     def repair(self, message: str, **kw) -> None:
         self.add("repair", message, **kw)
@@ -269,6 +297,17 @@ class ImportReport:
     @property
     def warnings(self) -> list[ReportEntry]:
         return [e for e in self.entries if e.kind == "warning"]
+
+
+_HANDLE = re.compile(r" #([0-9A-Fa-f]+)(?= |$)")
+
+
+def _handle_of(entity: str | None) -> tuple[str | None, str | None]:
+    """``("POLYLINE on layer 1 in block B", "2F")`` of ``"POLYLINE #2F on layer 1 in block B"``."""
+    if entity is None:
+        return None, None
+    m = _HANDLE.search(entity)
+    return (entity, None) if m is None else (entity[:m.start()] + entity[m.end():], m.group(1))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from shapely.geometry import Polygon
 from kitcut.errors import GeometryError, UnitsError
 from kitcut.formats.reading.dxf_read import read_dxf
 from kitcut.formats.reading.read import read_pattern
+from kitcut.model import ImportReport
 
 RECT = [(0, 0), (100, 0), (100, 50), (0, 50)]
 
@@ -684,3 +685,31 @@ def test_pieces_on_hidden_layers_are_read_and_reported(tmp_path):
     assert sorted(p.name for p in pat.pieces) == ["CUT", "FROZ", "OLD"]
     (w,) = [w for w in pat.report.warnings if "turned off or frozen" in w.message]
     assert w.message.startswith("2 piece(s) lie on layers turned off or frozen in the drawing (FROZ, OLD)")
+
+
+def test_a_remark_made_again_is_listed_once_with_its_count(tmp_path):
+    """An AccuMark export with six zero-length polylines on a piece's cut line listed the same
+    remark six times, in each of its eight graded sizes (145 lines for three pieces); the same
+    remark is now one line with its count, and different remarks stay apart."""
+    def extra(blk):
+        for _ in range(3):
+            blk.add_polyline2d([(40.0, 0.0), (40.0, 0.0)], dxfattribs={"layer": "1"})
+
+    doc = aama_doc()
+    add_piece(doc, "BK_M", [RECT], closed=True, texts=["Piece Name: Back", "Size: M"], extra=extra)
+    pat = read_pattern(save(doc, tmp_path))
+    zero = [e for e in pat.report.entries if "zero-length" in e.message]
+    assert [(e.piece, e.count) for e in zero] == [("Back (M)", 3)]
+    assert str(zero[0]).endswith("(3 times)") and "; handles " in zero[0].entity
+    report = ImportReport()
+    for h in ("2F", "30"):
+        report.skip("empty", piece="A", entity=f"POLYLINE #{h} on layer 1 in block A_M")
+    report.skip("empty", piece="A", entity="LINE #40 on layer 1 in block A_M")
+    assert [str(e) for e in report.entries] == [
+        "skipped: piece 'A': empty [POLYLINE on layer 1 in block A_M; handles 2F, 30] (2 times)",
+        "skipped: piece 'A': empty [LINE #40 on layer 1 in block A_M]"]
+    report = ImportReport()
+    for piece in ("A", "B", "A"):
+        report.warn("odd", piece=piece)
+    assert [str(e) for e in report.entries] == ["warning: piece 'A': odd (2 times)",
+                                                "warning: piece 'B': odd"]
