@@ -502,11 +502,11 @@ def test_jagua_2024_format_is_read(tmp_path):
     assert code == 0, err
     info = json.loads(out)
     assert (info["style"], info["fabric_width"], info["copies"], info["warnings"]) == ("old", 50.0, 7, [])
-    assert [(p["name"], p["quantity"], p["area_mm2"], p["cutouts"], p["allowed_rotations"])
-            for p in info["pieces"]] == [("item 0", 2, 200.0, 0, [0.0, 180.0]),
-                                         ("item 1", 1, 140.0, 1, None),
-                                         ("item 2", 3, 200.0, 0, None),
-                                         ("item 3", 1, 12.0, 0, [90.0])]
+    assert [(p["name"], p["quantity"], p["flipped"], p["area_mm2"], p["cutouts"], p["allowed_rotations"])
+            for p in info["pieces"]] == [("item 0", 2, 0, 200.0, 0, [0.0, 180.0]),
+                                         ("item 1", 1, 0, 140.0, 1, None),
+                                         ("item 2", 3, 0, 200.0, 0, None),
+                                         ("item 3", 1, 0, 12.0, 0, [90.0])]
     no_shape = {"Name": "refs", "Strip": {"Height": 50.0}, "Items": [{"Demand": 1, "Dxf": "albano/i_0.dxf"}]}
     assert fails(_instance(tmp_path, no_shape)).endswith(
         "piece 'item 0': item has no shape (only a reference to 'albano/i_0.dxf', which kitcut does not "

@@ -3,8 +3,8 @@
 An instance has ``strip_height`` (the fabric width) and ``items``, each with a ``demand``, a
 ``shape`` (``simple_polygon``: one ring, first point repeated last; ``polygon`` with an
 ``outer`` ring and ``inner`` holes; ``rectangle``) and ``allowed_orientations`` in degrees
-(absent = free rotation, empty = as drawn only). Coordinates stay in the instance's own unit
-(``Pattern.units = "unit"``). The format of
+(absent = free rotation, empty = as drawn only). Items are never mirrored (jagua-rs only turns
+them). Coordinates stay in the instance's own unit (``Pattern.units = "unit"``). The format of
 2024 is read too; bin packing instances, solutions and configurations are errors saying so
 (:mod:`kitcut.formats.reading.jagua_kinds`).
 """
@@ -123,7 +123,7 @@ def read_jagua(path, *, tolerance: float = 0.1, strict: bool = False, repair: bo
             if demand == 0:
                 report.warn("demand 0: the item is not placed; kept with quantity 0", piece=name)
             pieces.append(Piece(
-                name=name, outline=outer, cutouts=tuple(holes), quantity=demand,
+                name=name, outline=outer, cutouts=tuple(holes), quantity=demand, flipped=0,
                 allowed_rotations=allowed, nap=nap, source=Source(file=file, block=None, layer=None)))
         except KitcutError:
             raise
