@@ -148,6 +148,8 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
             pieces.append(p)
             continue
         quantity, flipped = q
+        if flipped is None and pattern.units == "unit":
+            flipped = 0  # a benchmark instance's items are never mirrored unless the option says so
         check_limit("max_pieces", quantity, file=pattern.source, piece=p.label, what=f"{what} quantity")
         if (quantity, flipped) != (p.quantity, p.flipped):
             text = _quantity_text(q)

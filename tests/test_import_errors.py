@@ -532,3 +532,95 @@ def test_what_the_dxf_library_logs_is_reported_not_printed(tmp_path, caplog):
         f"the DXF library (ezdxf) says: Found non-unique entity handle #{a.dxf.handle}, data validation is "
         "required."]
     assert not [r for r in caplog.records if r.name.startswith("ezdxf") and r.levelname == "WARNING"]
+
+
+def _instance(tmp_path, data, name="x.json"):
+    p = tmp_path / name
+    p.write_text(json.dumps(data))
+    return p
+
+
+def test_jagua_files_that_are_no_strip_packing_instance(tmp_path):
+    """A bin packing instance ('bins') was read as a strip of the default 1500 units: `nest info`
+    listed it, `nest` failed on a piece wider than 1500 or, with --width, wrote a marker that
+    ignored the bins. A multi-strip instance likewise; a solution or a solver configuration
+    (beside the instances in jagua-rs and sparrow) said only "no 'items' list"."""
+    sq = {"type": "simple_polygon", "data": [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]}
+    items = [{"id": 0, "demand": 1, "shape": sq}]
+    bpp = {"name": "b", "items": items, "bins": [{"id": 0, "cost": 1, "stock": 1, "shape": sq}]}
+    assert fails(_instance(tmp_path, bpp)).endswith(
+        "a bin packing instance ('bins': 1 bin type), not a strip packing instance: kitcut nests on a "
+        "strip of fixed width ('strip_height')")
+    old_bpp = {"Name": "b", "Items": [{"Demand": 1, "Shape": {"Outer": sq["data"], "Inner": []}}],
+               "Objects": [{"Cost": 1, "Stock": 1}, {"Cost": 2, "Stock": 1}]}
+    assert fails(_instance(tmp_path, old_bpp)).endswith("a bin packing instance ('Objects': 2 bin types), "
+                                                        "not a strip packing instance: kitcut nests on a "
+                                                        "strip of fixed width ('strip_height')")
+    mspp = {"name": "m", "items": items, "strips": {"height": 10.0, "max_width": 100.0}}
+    assert fails(_instance(tmp_path, mspp)).endswith(
+        "a multi-strip packing instance ('strips'), not a strip packing instance: kitcut nests on one "
+        "strip of fixed width ('strip_height')")
+    sol = {"strip_width": 10.0, "density": 1.0, "run_time_sec": 1,
+           "layout": {"container_id": 0, "placed_items": [], "density": 1.0}}
+    assert fails(_instance(tmp_path, sol)).endswith(
+        "a jagua-rs/sparrow solution without its instance (no 'items' list): give the instance file, or "
+        "sparrow's output file that holds both")
+    cfg = {"cde_config": {}, "poly_simpl_tolerance": 0.001, "prng_seed": 0}
+    assert fails(_instance(tmp_path, cfg)).endswith(
+        "a jagua-rs/sparrow solver configuration, not an instance (no 'items' list)")
+    assert fails(_instance(tmp_path, [1, 2])).endswith(
+        "not a jagua-rs instance: the file holds a JSON list, not an object")
+    code, _, err = nest(str(_instance(tmp_path, bpp)), "--width", "5000", "--time", "1", "--workers", "1",
+                        "-o", str(tmp_path / "out"))
+    assert code == 2 and "a bin packing instance" in err and not (tmp_path / "out").exists()
+
+
+def test_jagua_2024_format_is_read(tmp_path):
+    """The format of jagua-rs and sparrow before May 2025 (PascalCase 'Items', 'Strip': {'Height'},
+    'Shape': {'Type', 'Data'} or a bare {'Outer', 'Inner'}) was "not a jagua-rs instance"."""
+    ring = [[0, 0], [20, 0], [20, 10], [0, 10], [0, 0]]
+    hole = [[5, 2], [5, 8], [15, 8], [15, 2], [5, 2]]
+    data = {"Name": "old", "Strip": {"Height": 50.0}, "Items": [
+        {"Demand": 2, "DemandMax": 2, "Dxf": "dxf/i_0.dxf", "AllowedOrientations": [0.0, 180.0],
+         "Shape": {"Type": "SimplePolygon", "Data": ring}},
+        {"Demand": 1, "BaseQuality": 1, "Shape": {"Outer": ring, "Inner": [hole]}},
+        {"Demand": 3, "Shape": {"Type": "Polygon", "Data": {"Outer": ring, "Inner": []}}},
+        {"Demand": 1, "AllowedOrientations": [90.0], "Shape": {"Type": "Rectangle",
+                                                             "Data": {"Width": 4.0, "Height": 3.0}}}]}
+    code, out, err = nest("info", str(_instance(tmp_path, data)), "--json")
+    assert code == 0, err
+    info = json.loads(out)
+    assert (info["style"], info["fabric_width"], info["copies"], info["warnings"]) == ("old", 50.0, 7, [])
+    assert [(p["name"], p["quantity"], p["flipped"], p["area_mm2"], p["cutouts"], p["allowed_rotations"])
+            for p in info["pieces"]] == [("item 0", 2, 0, 200.0, 0, [0.0, 180.0]),
+                                         ("item 1", 1, 0, 140.0, 1, None),
+                                         ("item 2", 3, 0, 200.0, 0, None),
+                                         ("item 3", 1, 0, 12.0, 0, [90.0])]
+    no_shape = {"Name": "refs", "Strip": {"Height": 50.0}, "Items": [{"Demand": 1, "Dxf": "albano/i_0.dxf"}]}
+    assert fails(_instance(tmp_path, no_shape)).endswith(
+        "piece 'item 0': item has no shape (only a reference to 'albano/i_0.dxf', which kitcut does not "
+        "read)")
+
+
+def test_jagua_shape_variants_and_outputs(tmp_path):
+    """A 'rectangle' shape was an unsupported shape type; 'allowed_orientations': [] (jagua-rs: the
+    item as drawn only) was an error; sparrow's output (the instance and its 'solution') is read as
+    the instance, with a remark that its solution is not used."""
+    rect = {"type": "rectangle", "data": {"x_min": 5.0, "y_min": -2.0, "width": 8.0, "height": 3.0}}
+    data = {"name": "r", "strip_height": 20.0, "items": [
+        {"id": 7, "demand": 2, "allowed_orientations": [], "shape": rect}],
+        "solution": {"strip_width": 16.0, "density": 0.15, "run_time_sec": 0,
+                     "layout": {"container_id": 0, "placed_items": [], "density": 0.15}}}
+    code, out, err = nest("info", str(_instance(tmp_path, data)), "--json")
+    assert code == 0, err
+    info = json.loads(out)
+    (piece,) = info["pieces"]
+    got = [piece[k] for k in ("name", "area_mm2", "width_mm", "height_mm", "allowed_rotations")]
+    assert got == ["item 7", 24.0, 8.0, 3.0, [0.0]]
+    assert info["warnings"] == ["warning: the file is a jagua-rs/sparrow output: its instance is nested "
+                                "anew, the solution it holds is not used"]
+    multi = {"type": "multi_polygon", "data": [{"outer": [[0, 0], [1, 0], [1, 1]], "inner": []}]}
+    data = {"name": "m", "strip_height": 20.0, "items": [{"id": 1, "demand": 1, "shape": multi}]}
+    assert fails(_instance(tmp_path, data)).endswith(
+        "piece 'item 1': a multi_polygon shape (several separate parts in one item) is not supported: give "
+        "each part as an item of its own")

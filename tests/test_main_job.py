@@ -456,3 +456,22 @@ def test_a_transliterated_name_is_one_note_line(tmp_path):
     said = "nest: note: kitcut's PDFs do not draw right-to-left text"
     assert notes and all(ln.startswith(said) for ln in notes), r.stderr
     assert "UserWarning" not in r.stderr and ".py:" not in r.stderr
+
+
+def test_benchmark_instance_items_are_never_mirrored(tmp_path):
+    """The left/right pair rule mirrored every second copy of an asymmetric item with an even
+    demand in a jagua-rs instance (swim, shirts, trousers, gardeyn...): jagua-rs and sparrow only
+    turn items, so the marker was no solution of the instance. Items are now placed as drawn,
+    also after ``--quantity NAME=N``; ``--quantity NAME=1,1`` still asks for a mirrored copy."""
+    ell = [[0, 0], [40, 0], [40, 10], [10, 10], [10, 30], [0, 30], [0, 0]]
+    inst = {"name": "ells", "strip_height": 100.0, "items": [
+        {"id": 0, "demand": 4, "allowed_orientations": [0.0, 180.0],
+         "shape": {"type": "simple_polygon", "data": ell}}]}
+    path = tmp_path / "ells.json"
+    path.write_text(json.dumps(inst))
+    for opts, mirrored in (((), 0), (("--quantity", "item 0=6"), 0), (("--quantity", "item 0=1,1"), 1)):
+        result, marker = run_json(tmp_path, str(path), "--time", "1", *opts)
+        placements = marker["solution"]["placements"]
+        assert sum(p["mirrored"] for p in placements) == mirrored, opts
+        assert all(p["rotation_deg"] % 360 in (0.0, 180.0) for p in placements)
+        assert check_marker(marker) == []
