@@ -8,6 +8,7 @@ import json
 
 import ezdxf
 import pytest
+from checker import check_marker
 from shapely.geometry import Polygon
 from test_import_dxf import RECT, aama_doc, add_piece, rect_chain, save
 
@@ -304,7 +305,8 @@ def test_bad_json_instances(tmp_path):
     assert fails(p).endswith("not a jagua-rs instance: no 'items' list")
     flat = {"type": "simple_polygon", "data": [[0, 0], [1, 0], [2, 0]]}
     p.write_text(json.dumps({"items": [{"id": 3, "demand": 1, "shape": flat}]}))
-    assert fails(p).endswith("piece 'item 3': degenerate outline: zero area (3 distinct points, area 0 mm²)")
+    assert fails(p).endswith("piece 'item 3': degenerate outline: zero area (3 distinct points, "
+                             "area 0 unit²)")
 
 
 def test_bad_tolerance(tmp_path):
@@ -624,3 +626,21 @@ def test_jagua_shape_variants_and_outputs(tmp_path):
     assert fails(_instance(tmp_path, data)).endswith(
         "piece 'item 1': a multi_polygon shape (several separate parts in one item) is not supported: give "
         "each part as an item of its own")
+
+
+def test_jagua_items_smaller_than_a_square_millimetre_are_read(tmp_path):
+    """A benchmark instance has no unit: sparrow's gardeyn9 (strip 44, items of 0.74 to 198
+    unit²) was refused, "degenerate outline: zero area ... area 0.742 mm²", by a limit in mm².
+    Zero area is now measured against each item's own size, and said in the instance's unit."""
+    tri = {"type": "simple_polygon", "data": [[0, 0], [1.2, 0], [0.2, 1.1], [0, 0]]}  # 0.66 unit²
+    flat = {"type": "simple_polygon", "data": [[0, 0], [5, 0], [10, 0], [0, 0]]}
+    inst = {"name": "tiny", "strip_height": 4.0, "items": [{"id": 0, "demand": 3, "shape": tri}]}
+    code, out, err = nest(str(_instance(tmp_path, inst)), "--time", "1", "--workers", "1", "--seed", "1",
+                          "-o", str(tmp_path / "out"), "--json")
+    assert code == 0, err
+    marker = json.loads((tmp_path / "out" / "marker.json").read_text(encoding="utf-8"))
+    assert len(marker["solution"]["placements"]) == 3 and check_marker(marker) == []
+    inst["items"].append({"id": 1, "demand": 1, "shape": flat})
+    code, out, err = nest("info", str(_instance(tmp_path, inst, "flat.json")))
+    assert code == 2
+    assert "piece 'item 1': degenerate outline: zero area (3 distinct points, area 0 unit²)" in err

@@ -39,6 +39,20 @@ def _ring(obj, where: str, file: str, piece: str) -> np.ndarray:
     return a
 
 
+#: An item whose area is below this share of its bounding box diagonal squared has zero area (the
+#: instances have no unit: an absolute limit in mm² refused gardeyn9's items of 0.74 unit²).
+_ZERO = 1e-9
+
+
+def _zero_area(ring: np.ndarray) -> float:
+    """The area below which ``ring`` has zero area (0 for absurd coordinates, named later)."""
+    if len(ring) == 0:
+        return 0.0
+    dx, dy = (float(v) for v in np.ptp(ring, axis=0))
+    least = _ZERO * (dx * dx + dy * dy)
+    return least if math.isfinite(least) else 0.0
+
+
 def _rectangle(obj, file: str, piece: str) -> np.ndarray:
     """The ring of a ``rectangle`` shape: ``{x_min, y_min, width, height}``."""
     try:
@@ -106,8 +120,11 @@ def read_jagua(path, *, tolerance: float = 0.1, strict: bool = False, repair: bo
             else:
                 raise GeometryError(f"unsupported shape type {kind!r} (simple_polygon, polygon or rectangle)",
                                     file=file, piece=name)
-            outer = check_ring(outer, fixer, piece=name)
-            holes = [check_ring(h, fixer, piece=name, what="hole") for h in holes]
+            # no unit: "zero area" is measured against the item's own size, never in mm²
+            least = _zero_area(outer)
+            outer = check_ring(outer, fixer, piece=name, min_area=least, unit="unit")
+            holes = [check_ring(h, fixer, piece=name, what="hole", min_area=least, unit="unit")
+                     for h in holes]
             rot = item.get("allowed_orientations")
             if rot is None:
                 allowed, nap = None, "free"

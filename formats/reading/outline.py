@@ -79,10 +79,12 @@ def _dedupe_ring(ring: np.ndarray, eps: float) -> np.ndarray:
     return ring[keep]
 
 
-def check_ring(ring: np.ndarray, fixer: Fixer, *, piece: str, what: str = "outline") -> np.ndarray:
+def check_ring(ring: np.ndarray, fixer: Fixer, *, piece: str, what: str = "outline",
+               min_area: float = MIN_AREA_MM2, unit: str = "mm") -> np.ndarray:
     """Return a valid simple ring or raise.
 
-    Degenerate (zero area) rings are errors. A self-intersecting ring is made valid and its
+    Degenerate (zero area: below ``min_area``, in ``unit`` squared) rings are errors. A
+    self-intersecting ring is made valid and its
     largest part kept (the other parts, and loops folded inside it, are cut away) when every
     such loop is a hairline (:class:`LoopRule`) or ``fixer.allow_repair`` is set; the repair is
     reported with the area changed. Otherwise it is an error naming the place and the loops.
@@ -94,12 +96,12 @@ def check_ring(ring: np.ndarray, fixer: Fixer, *, piece: str, what: str = "outli
     ring = _dedupe_ring(np.asarray(ring, dtype=np.float64), 1e-6)
     area = abs(ring_area(ring)) if len(ring) >= 3 else 0.0
     poly = Polygon(ring) if len(ring) >= 3 else None
-    if poly is not None and poly.is_valid and area >= MIN_AREA_MM2:
+    if poly is not None and poly.is_valid and area >= min_area:
         return ring
     covered = shapely.make_valid(poly).area if poly is not None else 0.0
-    if len(ring) < 3 or max(area, covered) < MIN_AREA_MM2:
+    if len(ring) < 3 or max(area, covered) < min_area:
         raise fixer.error(f"degenerate {what}: zero area ({len(ring)} distinct points, "
-                          f"area {area:.3g} mm²)", piece=piece)
+                          f"area {area:.3g} {unit}²)", piece=piece)
     why = _why(explain_validity(poly))
     fixed = shapely.make_valid(poly)
     polys = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type == "Polygon" and g.area > 0]
@@ -112,19 +114,20 @@ def check_ring(ring: np.ndarray, fixer: Fixer, *, piece: str, what: str = "outli
     shown = ", ".join(f"{a:.1f}" for a in loops[:5]) + (" ..." if len(loops) > 5 else "")
     if not loops:  # nothing but zero-width spurs sticking out of the outline: nothing to cut there
         fixer.repair(f"self-intersecting {what} repaired ({why}): zero-width spur(s) removed, area "
-                     f"{area:.1f} -> {float(kept.area):.1f} mm²", piece=piece)
+                     f"{area:.1f} -> {float(kept.area):.1f} {unit}²", piece=piece)
         return np.asarray(kept.exterior.coords, dtype=np.float64)[:-1]
     hairline = all(fixer.loops.is_hairline(a, kept.area) for a in loops)
     if not hairline and not fixer.allow_repair:
         rule = fixer.loops
         raise fixer.error(
-            f"self-intersecting {what} ({why}): loop(s) of {shown} mm² on a piece of {kept.area:.0f} mm², "
+            f"self-intersecting {what} ({why}): loop(s) of {shown} {unit}² on a piece of {kept.area:.0f} "
+            f"{unit}², "
             f"more than hairlines (at most {rule.max_mm2:g} mm² and {rule.max_pct:g} % of the piece); "
             f"fix it in the CAD, or rerun with --repair to keep its largest part", piece=piece)
     after = float(kept.area)
     kind = "hairline loop(s)" if hairline else "loop(s)"
-    fixer.repair(f"self-intersecting {what} repaired ({why}): {kind} of {shown} mm² removed, "
-                 f"area {area:.1f} -> {after:.1f} mm² ({after - area:+.1f} mm²)", piece=piece)
+    fixer.repair(f"self-intersecting {what} repaired ({why}): {kind} of {shown} {unit}² removed, "
+                 f"area {area:.1f} -> {after:.1f} {unit}² ({after - area:+.1f} {unit}²)", piece=piece)
     return np.asarray(kept.exterior.coords, dtype=np.float64)[:-1]
 
 
