@@ -626,3 +626,25 @@ def test_inkscape_r14_header_in_the_display_unit(tmp_path):
                for w in pat.report.warnings)
     other = read_pattern(_inkscape_r14(tmp_path, 5, 1.0, width=560.0, name="other.dxf", inkscape=False))
     assert (other.units_in, other.units_rule) == ("cm", "$INSUNITS")
+
+
+@pytest.mark.parametrize("layer", ["text", "Labels", "Beschriftung"])
+def test_letters_turned_into_outlines_on_a_text_layer_are_drawn_not_cut(tmp_path, layer):
+    """Inkscape's DXF outputs drop texts, so a label is converted to paths: its letters are
+    closed outlines. On a layer named for texts they were cut out of the piece (an 'O' a hole,
+    its counter a piece of its own) and letters beside a piece were pieces; they are internal
+    lines of the piece they lie in now, and outside every piece reported, not cut."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True, dxfattribs={"layer": "cut"})
+    at = {"layer": layer}
+    msp.add_lwpolyline([(100, 100), (110, 100), (110, 115), (100, 115)], close=True, dxfattribs=at)  # an O
+    msp.add_lwpolyline([(102, 102), (108, 102), (108, 113), (102, 113)], close=True, dxfattribs=at)
+    msp.add_lwpolyline([(400, 100), (410, 100), (410, 115), (400, 115)], close=True, dxfattribs=at)
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert not p.cutouts and len(p.internal_lines) == 2 and p.area == pytest.approx(60000.0)
+    assert pat.report.layers[layer]["role"] == "internal"
+    assert [s.message for s in pat.report.skipped if layer in s.message] == [
+        f"line on layer {layer} (internal, by its name) outside every piece; not used"]
