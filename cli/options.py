@@ -142,7 +142,8 @@ def layer_option(ctx, param, value: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _OPTIONS = [
-    click.option("--units", help="Units of a DXF that does not say (mm, cm, m, in, ft, metric, english)."),
+    click.option("--units", help="Units of a DXF that does not say (mm, cm, m, in, ft, px, metric, "
+                                  "english)."),
     click.option("--tolerance", type=float, default=0.1, show_default=True,
                  help="Curve chord tolerance and largest cut-line gap closed (mm)."),
     click.option("--strict", is_flag=True, help="Treat every import repair as an error."),

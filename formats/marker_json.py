@@ -64,7 +64,8 @@ __all__ = ["FORMAT", "VERSION", "UNITS", "marker_to_dict", "marker_from_dict", "
 FORMAT = "kitcut-marker"
 VERSION = 1
 #: The values of ``units``: lengths in a length unit, or a benchmark instance's own ``"unit"``.
-UNITS = (*MM_PER_UNIT, "unit")
+#: (``px`` is a drawing unit of the pattern files read, never a marker's: those are in mm)
+UNITS = (*(u for u in MM_PER_UNIT if u != "px"), "unit")
 
 
 def _pts(a) -> list[list[float]]:

@@ -563,3 +563,88 @@ def test_mtext_labels_wrapped_names_notes_and_hard_spaces(tmp_path):
     pat = read_pattern(save(doc, tmp_path))
     got = sorted((p.name, p.size, p.annotations) for p in pat.pieces)
     assert got == [("Cuff Left", None, ()), ("Front Left side", None, ()), ("Yoke", "M", ("interlining",))]
+
+
+def _inkscape_r14(tmp_path, insunits: int, k: float, width: float = 500.0, name: str = "ink.dxf",
+                  inkscape: bool = True):
+    """A piece as Inkscape's "Desktop Cutting Plotter (AutoCAD DXF R14)" output writes it
+    (``dxf_outlines.py``): its header template (R14, an ``*ACTIVE`` viewport on an A4 page), the
+    straight runs of the outline as open LWPOLYLINEs and its Bézier segment as a SPLINE of its
+    own, coordinates ``k`` drawing units per mm. The piece is ``width`` × 412.5 mm."""
+    import io
+
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = insunits
+    if inkscape:
+        for v in doc.viewports:
+            if v.dxf.name.upper() == "*ACTIVE":
+                v.dxf.center, v.dxf.height = (210.0, 148.5), 341.0
+    msp = doc.modelspace()
+    w = width
+    msp.add_lwpolyline([(0, 300 * k), (0, 0), (w * k, 0), (w * k, 300 * k)])
+    msp.add_open_spline([(w * k, 300 * k), (w * k, 450 * k), (0, 450 * k), (0, 300 * k)], degree=3,
+                        knots=[0, 0, 0, 0, 1, 1, 1, 1])
+    out = io.StringIO()
+    doc.write(out)
+    text = out.getvalue()
+    assert text.count("AC1015") == 1
+    (tmp_path / name).write_text(text.replace("AC1015", "AC1014"))
+    return tmp_path / name
+
+
+def test_inkscape_r14_in_pixels_reads_with_units_px(tmp_path):
+    """Inkscape's DXF R14 output of a page sized in pixels writes px coordinates with no unit
+    ($INSUNITS 0): read 3.78 times too large as mm, and ``--units px`` was refused (unknown
+    units), so a user could not read the file at its size at all. px is a unit now (1/96 in),
+    and the unit guess names it for a file of Inkscape's."""
+    path = _inkscape_r14(tmp_path, 0, 96 / 25.4)
+    pat = read_pattern(path)
+    assert (pat.units_in, pat.units_rule) == ("mm", "size check")
+    (note,) = [w.message for w in pat.report.warnings if "no units declared" in w.message]
+    assert note.endswith("; the file was written by Inkscape's DXF R14 output, whose coordinates are in the "
+                         "unit of the SVG's page size: give --units px for a page sized in pixels (pieces "
+                         "3.78 times too large in mm), --units in for one in inches")
+    pat = read_pattern(path, units="px")
+    (p,) = pat.pieces
+    assert (pat.units_in, pat.units_rule) == ("px", "--units")
+    w, h = np.ptp(p.outline, axis=0)
+    assert (w, h) == (pytest.approx(500.0, abs=1e-6), pytest.approx(412.5, abs=0.01))
+
+
+def test_inkscape_r14_header_in_the_display_unit(tmp_path):
+    """Inkscape's DXF R14 output writes the document's display unit as $INSUNITS (cm here) and
+    the coordinates in the page's unit (mm): the pieces were read ten times too large (a 5.6 m
+    bodice), the header trusted because the outline, open curves chained, was never measured.
+    In a file of Inkscape's the header must make the largest piece of garment size; in any
+    other drawing it is trusted as before."""
+    pat = read_pattern(_inkscape_r14(tmp_path, 5, 1.0, width=560.0))
+    (p,) = pat.pieces
+    assert (pat.units_in, pat.units_rule) == ("mm", "size check")
+    assert np.ptp(p.outline, axis=0)[0] == pytest.approx(560.0)
+    assert any(w.message.startswith("$INSUNITS says cm, which makes the largest outline 5.6 m long "
+                                    "(Inkscape's DXF R14 output writes its display unit there")
+               for w in pat.report.warnings)
+    other = read_pattern(_inkscape_r14(tmp_path, 5, 1.0, width=560.0, name="other.dxf", inkscape=False))
+    assert (other.units_in, other.units_rule) == ("cm", "$INSUNITS")
+
+
+@pytest.mark.parametrize("layer", ["text", "Labels", "Beschriftung"])
+def test_letters_turned_into_outlines_on_a_text_layer_are_drawn_not_cut(tmp_path, layer):
+    """Inkscape's DXF outputs drop texts, so a label is converted to paths: its letters are
+    closed outlines. On a layer named for texts they were cut out of the piece (an 'O' a hole,
+    its counter a piece of its own) and letters beside a piece were pieces; they are internal
+    lines of the piece they lie in now, and outside every piece reported, not cut."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True, dxfattribs={"layer": "cut"})
+    at = {"layer": layer}
+    msp.add_lwpolyline([(100, 100), (110, 100), (110, 115), (100, 115)], close=True, dxfattribs=at)  # an O
+    msp.add_lwpolyline([(102, 102), (108, 102), (108, 113), (102, 113)], close=True, dxfattribs=at)
+    msp.add_lwpolyline([(400, 100), (410, 100), (410, 115), (400, 115)], close=True, dxfattribs=at)
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert not p.cutouts and len(p.internal_lines) == 2 and p.area == pytest.approx(60000.0)
+    assert pat.report.layers[layer]["role"] == "internal"
+    assert [s.message for s in pat.report.skipped if layer in s.message] == [
+        f"line on layer {layer} (internal, by its name) outside every piece; not used"]

@@ -12,8 +12,8 @@ from kitcut.formats.reading.frames import FRAME_LAYER
 from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.plain_rings import SEW_LAYER
 
-__all__ = ["GRAIN_LAYER", "FOLD_LAYER", "DRILL_LAYER", "DRILL_MARK", "NOTCH_LAYER", "named", "name_role",
-           "record_layers"]
+__all__ = ["GRAIN_LAYER", "FOLD_LAYER", "TEXT_LAYER", "DRILL_LAYER", "DRILL_MARK", "NOTCH_LAYER", "named",
+           "name_role", "record_layers"]
 
 #: Layer names taken for grain lines.
 GRAIN_LAYER = re.compile(r"grain|fadenlauf|droit[ -]?fil|grano|draadrichting|\bhilo\b|\bfio\b|"
@@ -21,6 +21,10 @@ GRAIN_LAYER = re.compile(r"grain|fadenlauf|droit[ -]?fil|grano|draadrichting|\bh
 #: Layer names taken for fold (mirror) lines: a straight line along the cut line on such a layer
 #: makes the piece a half, cut on the fold (unfolded for an open spread).
 FOLD_LAYER = re.compile(r"fold|mirror|bruch|pliure|doblez|piega|vouw|dobra|对折|^6$", re.I)
+#: Layer names taken for texts: their closed lines are letters turned into outlines (Inkscape's DXF
+#: outputs drop texts, so labels are converted to paths), drawn on the piece, never cut.
+TEXT_LAYER = re.compile(r"\btext|label|lettering|schrift|\btesto\b|étiquette|etiqueta|文字|^annotations?$",
+                        re.I)
 DRILL_LAYER = re.compile(r"drill|hole|bohr|perc|perfor|^13$", re.I)
 #: Layers whose circles are drill marks (the drill's hole), not cut-outs (AAMA's 13 unless it
 #: holds pieces: a size layer).
@@ -39,7 +43,8 @@ def named(layer: str, names: re.Pattern, piece_layers) -> bool:
 def name_role(layer: str, piece_layers) -> str | None:
     """The role the reader gives ``layer`` from its name alone (None: by what it holds)."""
     for role, rx in (("sew", SEW_LAYER), ("grain", GRAIN_LAYER), ("fold", FOLD_LAYER),
-                     ("drill", DRILL_LAYER), ("frame", FRAME_LAYER), ("notch", NOTCH_LAYER)):
+                     ("drill", DRILL_LAYER), ("frame", FRAME_LAYER), ("notch", NOTCH_LAYER),
+                     ("internal", TEXT_LAYER)):
         if named(layer, rx, piece_layers):
             return role
     return None

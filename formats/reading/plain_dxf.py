@@ -23,6 +23,7 @@ import math
 
 import numpy as np
 
+from kitcut.errors import KitcutError
 from kitcut.formats.reading.blocks import MAX_DEPTH
 from kitcut.formats.reading.build import GAP_CLOSE_MM
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
@@ -31,7 +32,12 @@ from kitcut.formats.reading.layer_names import DRILL_MARK, record_layers
 from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.outline import Fixer
 from kitcut.formats.reading.plain_pieces import sort_pieces
-from kitcut.formats.reading.plain_units import sane_header_unit, units_from_area
+from kitcut.formats.reading.plain_units import (
+    INKSCAPE_PX_NOTE,
+    inkscape_r14,
+    sane_header_unit,
+    units_from_area,
+)
 from kitcut.formats.reading.texts import entity_text, tagged, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
 from kitcut.model import ImportReport
@@ -200,12 +206,28 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
                           f"damaged definition, e.g. {unreadable[0]})")
     if not curves:
         raise fixer.error("no closed outline: the drawing has no lines or curves" + _why_no_curves(skips))
+    trial: list = []
+
+    def trial_run():  # the pieces read in inches, reporting nothing: to find the units
+        if not trial:
+            scratch = Fixer(file, ImportReport(), strict=False, allow_repair=False)
+            trial.extend(sort_pieces(curves, texts, points, 25.4, tolerance, scratch, skips, final=False,
+                                     layer_roles=layers))
+        return trial
+
+    def largest() -> float | None:  # the largest piece's extent, drawing units (None: not found)
+        try:
+            raws = trial_run()[0]
+        except KitcutError:  # the final reading will say what is wrong
+            return None
+        return max((float(np.ptp(r.boundary[0][0], axis=0).max()) / 25.4 for r in raws), default=None)
+
+    inkscape = inkscape_r14(doc)
     if rule == "$INSUNITS":
-        unit, rule = sane_header_unit(curves, unit, report, file)
+        unit, rule = sane_header_unit(curves, unit, report, file,
+                                      inkscape_extent=largest if inkscape else None)
     if unit is None:
-        scratch = Fixer(file, ImportReport(), strict=False, allow_repair=False)
-        raws, style = sort_pieces(curves, texts, points, 25.4, tolerance, scratch, skips, final=False,
-                              layer_roles=layers)
+        raws, style = trial_run()
         unit = units_from_area(raws, 25.4)
         rule = "Area text" if unit else None
         if unit is None and style.get("units"):
@@ -223,7 +245,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
             imperial = doc.header.get("$MEASUREMENT", None) == 0
             unit, rule = size_check(ext / 25.4, file=file, imperial=imperial), "size check"
             report.warn(f"no units declared: {unit} guessed from the piece sizes (largest piece "
-                        f"{ext / 25.4:.4g} drawing units); give --units if this is wrong")
+                        f"{ext / 25.4:.4g} drawing units); give --units if this is wrong"
+                        + (INKSCAPE_PX_NOTE if inkscape else ""))
     raws, style = sort_pieces(curves, texts, points, MM_PER_UNIT[unit], tolerance, fixer, skips, final=True,
                           layer_roles=layers)
     if not raws:

@@ -21,7 +21,14 @@ from shapely.geometry import LinearRing, Point, Polygon
 from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error, point_notch
 from kitcut.formats.reading.chains import Chain, describe
 from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
-from kitcut.formats.reading.layer_names import DRILL_LAYER, FOLD_LAYER, GRAIN_LAYER, NOTCH_LAYER, named
+from kitcut.formats.reading.layer_names import (
+    DRILL_LAYER,
+    FOLD_LAYER,
+    GRAIN_LAYER,
+    NOTCH_LAYER,
+    TEXT_LAYER,
+    named,
+)
 from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
 from kitcut.formats.reading.nests import Nest, find_nests, share_ties, undivided
@@ -100,7 +107,7 @@ class _Sorter:
         marks = []  # the lines of layers the user said hold marks: never joined to a cut line
         for layer, parts in layers.items():
             rs, ch = chain_rings(parts, self.tol, fixer, None, f"lines of layer {layer}")
-            if self.layer_roles.role(layer) in _MARK_ROLES:
+            if self._mark_role(layer):
                 marks += [(Chain(np.vstack([r, r[:1]]), False, [f"closed line on layer {layer}"]), layer)
                           for r in rs if len(r) >= 2]
                 marks += [(c, layer) for c in ch]
@@ -238,6 +245,14 @@ class _Sorter:
         side = float(np.ptp(self.rings[i][1], axis=0).max())
         return i if polys[i].distance(Point(p)) <= max(25.0, 0.25 * side) else None
 
+    def _mark_role(self, layer: str) -> str | None:
+        """The role of a layer whose lines are marks, never cut lines: given by the user, or
+        ``internal`` for a layer named for texts (letters turned into outlines)."""
+        given = self.layer_roles.role(layer)
+        if given is None and TEXT_LAYER.search(layer):
+            return "internal"
+        return given if given in _MARK_ROLES else None
+
     def _marks_layer(self, layer: str, names, role: str) -> bool:
         return self.layer_roles.means(layer, role, named(layer, names, self.piece_layers))
 
@@ -317,10 +332,11 @@ class _Sorter:
 
     def _outside(self, ch: Chain, layer: str, src: str) -> None:
         """An open line outside every piece: not used, or a cut line that does not close."""
-        if self.layer_roles.role(layer) in _MARK_ROLES:  # the user said these are marks, not cut lines
+        if role := self._mark_role(layer):  # marks (the user said so, or letters), not cut lines
             if self.final:
-                self.fixer.report.skip(f"line on layer {layer} ({self.layer_roles.role(layer)}, "
-                                       f"{self.layer_roles.where}) outside every piece; not used", entity=src)
+                why = self.layer_roles.where if self.layer_roles.role(layer) else "by its name"
+                self.fixer.report.skip(f"line on layer {layer} ({role}, {why}) outside every piece; not used",
+                                       entity=src)
             return
         if self.final and len(ch.points) >= 3 and ch.end_gap <= 0.25 * ch.length:
             raise gap_error([ch], self.fixer, f"outline on layer {layer}", self.tol, "cut line")

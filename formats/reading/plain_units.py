@@ -1,6 +1,12 @@
 """The units of a plain DXF told from what it draws: the ``Area:`` texts of its pieces against
 their drawn areas, and a ``$INSUNITS`` header that makes the largest outline absurd (a
-template's default)."""
+template's default).
+
+Inkscape's "Desktop Cutting Plotter (AutoCAD DXF R14)" output (:func:`inkscape_r14`) writes the
+coordinates in the unit of the SVG's page size (``width="210mm"``: mm; a page in pixels: px,
+1/96 in) but ``$INSUNITS`` from another setting: the document's display unit, or the base unit
+chosen in its dialog (``px (unitless)``: 0). Its header is trusted only while it makes the
+pieces of garment size, and an undeclared unit may be px."""
 
 from __future__ import annotations
 
@@ -11,10 +17,11 @@ import numpy as np
 
 from kitcut.errors import UnitsError
 from kitcut.formats.reading.build import RawPiece
-from kitcut.formats.reading.units import MM_PER_UNIT, size_check
+from kitcut.formats.reading.units import MM_PER_UNIT, PLAUSIBLE_MM, size_check
 from kitcut.model.geometry import ring_area
 
-__all__ = ["ABSURD_MM", "area_text_mm2", "units_from_area", "sane_header_unit"]
+__all__ = ["ABSURD_MM", "area_text_mm2", "units_from_area", "sane_header_unit", "inkscape_r14",
+           "INKSCAPE_PX_NOTE"]
 
 
 _AREA = re.compile(r"([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(sq\.?\s*m|m2|m²|sq\.?\s*cm|cm2|sq\.?\s*mm|mm2|"
@@ -57,21 +64,45 @@ def units_from_area(raws: list[RawPiece], scale: float) -> str | None:
 ABSURD_MM = (5.0, 6_000.0)
 
 
-def sane_header_unit(curves: list, unit: str, report, file: str) -> tuple[str, str]:
+#: What the unit guess adds for a drawing of Inkscape's R14 output that declares no unit.
+INKSCAPE_PX_NOTE = ("; the file was written by Inkscape's DXF R14 output, whose coordinates are in the unit "
+                    "of the SVG's page size: give --units px for a page sized in pixels (pieces 3.78 times "
+                    "too large in mm), --units in for one in inches")
+
+
+def inkscape_r14(doc) -> bool:
+    """``doc`` was written by Inkscape's "Desktop Cutting Plotter (AutoCAD DXF R14)" output
+    (``dxf_outlines.py``): its fixed header template, an R14 file whose ``*ACTIVE`` viewport
+    looks at an A4 page (centre (210, 148.5), height 341)."""
+    if getattr(doc, "loaded_dxfversion", None) != "AC1014":
+        return False
+    try:
+        return any(v.dxf.name.upper() == "*ACTIVE" and tuple(v.dxf.center)[:2] == (210.0, 148.5)
+                   and float(v.dxf.height) == 341.0 for v in doc.viewports)
+    except Exception:  # noqa: BLE001 - a damaged viewport table: not Inkscape's template
+        return False
+
+
+def sane_header_unit(curves: list, unit: str, report, file: str, *, inkscape_extent=None) -> tuple[str, str]:
     """``$INSUNITS``'s unit, unless it makes the largest closed outline absurd
-    (:data:`ABSURD_MM`) and the size check finds a unit under which it is of garment size."""
-    sizes = [float(np.ptp(pts, axis=0).max()) for pts, closed, _, _ in curves if closed and len(pts) > 1]
-    if not sizes:
-        return unit, "$INSUNITS"
-    ext = max(sizes)
-    lo, hi = ABSURD_MM
-    if lo <= ext * MM_PER_UNIT[unit] <= hi:
+    (:data:`ABSURD_MM`) and the size check finds a unit under which it is of garment size. In
+    Inkscape's R14 output the header names the display unit, not always the coordinates': there
+    ``inkscape_extent()``, the largest piece's extent in drawing units (its outlines are open
+    curves chained into pieces), must be of garment size (:data:`PLAUSIBLE_MM`)."""
+    if inkscape_extent is not None:
+        ext, (lo, hi) = inkscape_extent(), PLAUSIBLE_MM
+    else:
+        sizes = [float(np.ptp(pts, axis=0).max()) for pts, closed, _, _ in curves if closed and len(pts) > 1]
+        ext, (lo, hi) = max(sizes, default=None), ABSURD_MM
+    if ext is None or lo <= ext * MM_PER_UNIT[unit] <= hi:
         return unit, "$INSUNITS"
     try:
         guess = size_check(ext, file=file)
     except UnitsError:  # no plausible unit either: keep the header's
         return unit, "$INSUNITS"
     size = ext * MM_PER_UNIT[unit] / 1000
-    report.warn(f"$INSUNITS says {unit}, which makes the largest outline {size:.4g} m long: {guess} used "
-                f"(size check); give --units {unit} if the header is right")
+    why = (" (Inkscape's DXF R14 output writes its display unit there, and the coordinates in the unit of "
+           "the SVG's page size)") if inkscape_extent is not None else ""
+    report.warn(f"$INSUNITS says {unit}, which makes the largest outline {size:.4g} m long{why}: {guess} "
+                f"used (size check); give --units {unit} if the header is right")
     return guess, "size check"

@@ -38,7 +38,7 @@ def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, stri
                  encoding: str | None = None, rules=None, layers=None) -> Pattern:
     """Read a pattern file: AAMA / ASTM D6673 DXF, plain DXF, or a jagua-rs JSON instance.
 
-    ``units`` overrides the drawing units of a DXF ("mm", "cm", "m", "in", "ft", "metric",
+    ``units`` overrides the drawing units of a DXF ("mm", "cm", "m", "in", "ft", "px", "metric",
     "english"); ``tolerance`` (mm) is the chord tolerance for curves and the largest gap closed
     in a cut line; ``strict`` makes every repair an error; ``unfold=False`` keeps fold pieces as
     halves (``folded=True``); ``repair`` fixes every self-intersecting outline, ``loops`` (a

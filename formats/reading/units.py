@@ -18,8 +18,9 @@ from kitcut.errors import UnitsError
 __all__ = ["MM_PER_UNIT", "PLAUSIBLE_MM", "plausible", "normalize_units", "insunits_name", "units_text_name",
            "metric_in_cm", "metric_cm_note", "size_check"]
 
-#: Millimetres per drawing unit.
-MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, "ft": 304.8}
+#: Millimetres per drawing unit (``px``: the CSS pixel, 1/96 in, of SVG and of Inkscape's DXF output
+#: of a page sized in pixels).
+MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, "ft": 304.8, "px": 25.4 / 96}
 
 _ALIASES = {
     "mm": "mm", "millimetre": "mm", "millimeter": "mm", "millimetres": "mm", "millimeters": "mm",
@@ -28,6 +29,7 @@ _ALIASES = {
     "m": "m", "metre": "m", "meter": "m", "metres": "m", "meters": "m",
     "in": "in", "inch": "in", "inches": "in", '"': "in", "english": "in", "imperial": "in",
     "ft": "ft", "foot": "ft", "feet": "ft",
+    "px": "px", "pixel": "px", "pixels": "px",
 }
 
 #: ``$INSUNITS`` codes kitcut understands (0 = unitless: no decision).
