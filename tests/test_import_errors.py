@@ -282,7 +282,7 @@ def test_unknown_units(tmp_path):
     assert "unknown units: the file declares none and its largest piece (0.5 drawing units) is implausible" \
         in fails(p)
     assert fails(p, "--units", "parsec").endswith(
-        "unknown units 'parsec' (use one of cm, english, ft, in, m, metric, mm)")
+        "unknown units 'parsec' (use one of cm, english, ft, in, m, metric, mm, px)")
     code, out, _ = nest("info", str(p), "--units", "m", "--json")
     assert code == 0 and json.loads(out)["units_rule"] == "--units"
 

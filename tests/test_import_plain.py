@@ -648,3 +648,22 @@ def test_letters_turned_into_outlines_on_a_text_layer_are_drawn_not_cut(tmp_path
     assert pat.report.layers[layer]["role"] == "internal"
     assert [s.message for s in pat.report.skipped if layer in s.message] == [
         f"line on layer {layer} (internal, by its name) outside every piece; not used"]
+
+
+def test_a_closed_speck_is_left_out_not_the_whole_file_refused(tmp_path):
+    """Inkscape's R12 output leaves a marker's arrowhead as a tiny closed triangle at the origin:
+    in a drawing in px (0.56 mm²) the whole file was refused ("degenerate outline: zero area").
+    A closed line under 1 mm² is no piece: left out and reported; one of 2 mm² is still read."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_lwpolyline([(500, 500), (501, 500), (500.5, 501)], close=True)  # 0.5 mm²
+    msp.add_lwpolyline([(600, 500), (602, 500), (601, 502)], close=True)  # 2 mm²
+    path = tmp_path / "speck.dxf"
+    doc.saveas(path)
+    pat = read_pattern(path)
+    assert sorted(round(p.area, 3) for p in pat.pieces) == [2.0, 60000.0]
+    assert [e.message for e in pat.report.skipped if "too small" in e.message] == [
+        "closed line of 0.5 mm² on layer 0 at (500.0, 500.0): too small to be a piece (under 1 mm²); "
+        "not used"]

@@ -32,7 +32,7 @@ from kitcut.formats.reading.layer_names import (
 from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
 from kitcut.formats.reading.nests import Nest, find_nests, share_ties, undivided
-from kitcut.formats.reading.outline import Fixer
+from kitcut.formats.reading.outline import MIN_AREA_MM2, Fixer
 from kitcut.formats.reading.plain_rings import (
     SEW_LAYER,
     close_outline_gaps,
@@ -112,7 +112,7 @@ class _Sorter:
                           for r in rs if len(r) >= 2]
                 marks += [(c, layer) for c in ch]
                 continue
-            rings += [(abs(ring_area(r)), r, layer) for r in rs if len(r) >= 3]
+            rings += [(abs(ring_area(r)), r, layer) for r in rs if len(r) >= 3 and not self._speck(r, layer)]
             opens += [(c, layer) for c in ch]
         rings, opens = close_outline_gaps(rings, opens, self.tol, fixer)
         rings.sort(key=lambda t: -t[0])
@@ -125,6 +125,19 @@ class _Sorter:
             polys.append(p)
         self.rings, self.polys = rings, polys
         return opens + marks
+
+    def _speck(self, ring, layer: str) -> bool:
+        """A closed line of less than :data:`MIN_AREA_MM2` (an arrowhead Inkscape's R12 output
+        leaves at the origin, a dot drawn as a tiny polygon): no piece, left out and reported;
+        it used to refuse the whole file as a degenerate outline."""
+        area = abs(ring_area(ring))
+        if area >= MIN_AREA_MM2 or shapely.make_valid(Polygon(ring)).area >= MIN_AREA_MM2:
+            return False
+        if self.final:
+            x, y = ring.min(axis=0)
+            self.fixer.report.skip(f"closed line of {area:.2g} mm² on layer {layer} at ({x:.1f}, {y:.1f}): "
+                                   f"too small to be a piece (under {MIN_AREA_MM2:g} mm²); not used")
+        return True
 
     def _roles(self) -> None:
         """The role of each ring (piece, sew line, cut-out...) and its parent, with drawing
