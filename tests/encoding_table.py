@@ -63,7 +63,7 @@ def outcome(path: Path, lang: Language, fmt: str, pieces, sizes, style) -> tuple
         return "right", notes
     import codecs
 
-    names = {lang.codec, codecs.lookup(lang.codec).name}
+    names = {lang.codec, codecs.lookup(lang.codec).name} | ({"euc_kr"} if lang.codec == "cp949" else set())
     told = any(f"--encoding {n}" in note or f"{n} '" in note for note in notes for n in names)
     return ("remark" if told else "garbled"), notes
 

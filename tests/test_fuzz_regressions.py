@@ -135,4 +135,8 @@ def test_entity_of_a_damaged_type_is_skipped(kind, tmp_path):
     o = run_cli(["info", str(path), "--json"], timeout=60)
     assert check_outcome(o) == "ok", o.stderr
     info = json.loads(o.stdout)
-    assert info["pieces"] and any("\u00e6" in s for s in info["warnings"]), info["warnings"]
+    # reported as its bytes read: the fallback cp1252 (TE\u00e6XT), or, in the R2010 drawing whose one
+    # non-ASCII byte is no UTF-8, as the detected GBK reads it (LIN\u8974: no cased word has an
+    # \u00e6 between capitals, and ASCII capitals next to Han, as in POLO\u886b, are a plausible name)
+    damaged = ("TE\u00e6XT",) if kind == "aama" else ("LIN\u00e6E", "LIN\u8974")
+    assert info["pieces"] and any(d in s for s in info["warnings"] for d in damaged), info["warnings"]

@@ -102,13 +102,29 @@ def test_a_wrong_declared_code_page_is_overruled_and_reported(tmp_path):
     assert "the declared ANSI_1252 (cp1252) does not decode" in note
 
 
-def test_a_declaration_that_decodes_is_kept_even_when_wrong(tmp_path):
-    """The limit of the rule: GBK bytes under ANSI_1252 all decode as cp1252, so the declaration
-    stands (the mojibake of the issue); the table says how it was decided and --encoding fixes it."""
+def test_an_implausible_declaration_is_overruled_and_reported(tmp_path):
+    """Before, a declared code page that decoded every byte was kept however the names read:
+    GBK 前片 under ANSI_1252 came out as ``Ç°Æ¬``, Russian cp1251 names under ANSI_1252 as
+    ``Ïåðåä``. A declared reading that is no plausible text (symbols inside a name, letters no
+    one language writes together) now gives way to a plausible reading, and a remark says so
+    and how to keep the declared one."""
     path = aama_file(tmp_path / "m.dxf", ["前片"], "gbk", codepage="ANSI_1252")
     data = info(path)
-    assert names(data) == ["Ç°Æ¬"] and (data["encoding"], data["encoding_rule"]) == ("cp1252", "declared")
-    assert names(info(path, "--encoding", "gbk")) == ["前片"]
+    assert names(data) == ["前片"] and (data["encoding"], data["encoding_rule"]) == ("gbk", "detected")
+    assert data["encoding_declared"] == "ANSI_1252"
+    (note,) = [w for w in data["warnings"] if "text encoding" in w]
+    assert ("the declared ANSI_1252 (cp1252) reads as no plausible text (e.g. 'Piece Name: Ç°Æ¬'; "
+            "--encoding cp1252 keeps it); gbk detected") in note
+    assert names(info(path, "--encoding", "cp1252")) == ["Ç°Æ¬"]
+    path = aama_file(tmp_path / "r.dxf", ["Перед", "Спинка", "Рукав"], "cp1251", codepage="ANSI_1252")
+    data = info(path)
+    assert names(data) == ["Перед", "Спинка", "Рукав"] and data["encoding"] == "cp1251"
+    # a plausible declaration stands, even where another code page reads the bytes otherwise
+    path = aama_file(tmp_path / "f.dxf", ["Poche arrière", "Empiècement"], "cp1252", codepage="ANSI_1252")
+    data = info(path)
+    assert names(data) == ["Poche arrière", "Empiècement"]
+    assert (data["encoding"], data["encoding_rule"]) == ("cp1252", "declared")
+    assert not any("text encoding" in w for w in data["warnings"])
 
 
 def test_r2007_and_later_are_utf8_by_version(tmp_path):
@@ -214,29 +230,33 @@ def test_info_table_aligns_cjk_names(tmp_path):
     assert "texts decoded as utf-8 (detected, confidence" in out
 
 
-def test_the_fallback_remark_says_what_happened(tmp_path):
-    """Before, a cp1251 (Cyrillic) file without a code page was reported as "none of utf_8, ...,
-    cp1252 decodes all its texts: cp1252 used, 0 text line(s) with bytes shown as U+FFFD":
-    cp1252 did decode every byte; the detector found no text in any reading. The remark now
-    says which case it is."""
+def test_the_fallback_remark_names_the_likeliest_readings(tmp_path):
+    """Before, a cp1251 (Cyrillic) file without a code page fell back to cp1252 (``Ïåðåä``) with
+    a remark that kitcut does not guess cp1251: it is now detected (see the table in the
+    README). When no reading is plausible text, cp1252 is still the fallback, and the remark
+    names the likeliest readings with the --encoding that gives each."""
     path = aama_file(tmp_path / "ru.dxf", ["Перед", "Спинка"], "cp1251", sizes=("Р-р 48",), style="Модель",
                      header=False)
     data = info(path)
-    assert (data["encoding"], data["encoding_rule"]) == ("cp1252", "fallback")
-    (note,) = [w for w in data["warnings"] if "text encoding" in w]
-    assert note == ("warning: text encoding: the file declares no code page, and no reading by utf_8, cp932, "
-                    "gb18030, cp950, cp1252 looks like text (cp1252 decodes every byte but reads as no "
-                    "language the detector knows): cp1252 used, e.g. 'Piece Name: Ïåðåä'; the names may be "
-                    "in a code page kitcut does not guess (cp1251 Cyrillic, cp1253 Greek...): give "
-                    "--encoding NAME if names look wrong")
-    assert names(info(path, "--encoding", "cp1251")) == ["Перед", "Спинка"]
-    # nothing decodes every text: bytes lost, and counted
+    assert names(data) == ["Перед", "Спинка"] and (data["encoding"], data["encoding_rule"]) == (
+        "cp1251", "detected")
+    # a byte no plausible text has: cp1251 alone decodes it, as a Cyrillic letter inside a Latin word
     path = aama_file(tmp_path / "x.dxf", ["Front", "Back"], "ascii", header=False)
     path.write_bytes(path.read_bytes().replace(b"Name: Front", b"Name: Fr\x81 nt"))
+    data = info(path)
+    assert (data["encoding"], data["encoding_rule"]) == ("cp1252", "fallback")
+    (note,) = [w for w in data["warnings"] if "text encoding" in w]
+    assert note == ("warning: text encoding: the file declares no code page, and no reading by cp1251 looks "
+                    "like plain text: cp1252 used, 1 of 1 text line(s) with bytes shown as U+FFFD, e.g. "
+                    "'Piece Name: Fr\ufffd nt'; the likeliest: cp1251 'Piece Name: FrЃ nt' "
+                    "(--encoding cp1251); give --encoding NAME if names look wrong")
+    # nothing decodes every text: bytes lost, and counted
+    path.write_bytes(path.read_bytes().replace(b"Fr\x81 nt", b"Fr\x81 n\x98t"))
     (note,) = [w for w in info(path)["warnings"] if "text encoding" in w]
-    assert note == ("warning: text encoding: the file declares no code page, and none of utf_8, cp932, "
-                    "gb18030, cp950, cp1252 decodes all its texts: cp1252 used, 1 of 1 text line(s) with "
-                    "bytes shown as U+FFFD; give --encoding NAME if names look wrong")
+    assert note.startswith("warning: text encoding: the file declares no code page, and none of utf_8, "
+                           "cp932, gb18030, cp950, cp949, cp1252, cp1250, cp1251, cp1254, cp1257, cp1253, "
+                           "cp1258, cp874 decodes all its texts: cp1252 used, 1 of 1 text line(s) with bytes "
+                           "shown as U+FFFD")
 
 
 def test_check_encoding_names():
@@ -303,3 +323,55 @@ def test_detection_is_right_or_says_it_is_unsure(case):
         assert any(ln.decode(codec)[:20] in note for ln in lines if not ln.isascii()), note
     if sum(b > 127 for ln in lines for b in ln) >= 32:
         assert right, (picked, codec, note)
+
+
+# -- property: garments of 20 languages, in their CAD's code page ---------------------------------
+
+@st.composite
+def garments(draw):
+    from encoding_table import CASES
+    from garment_names import LANGUAGES
+
+    lang = LANGUAGES[draw(st.sampled_from(sorted(LANGUAGES)))]
+    fmt, decl = draw(st.sampled_from(CASES))
+    pieces = draw(st.lists(st.sampled_from(lang.pieces), min_size=2, max_size=4, unique=True))
+    sizes = draw(st.lists(st.sampled_from(lang.sizes), min_size=1, max_size=2, unique=True))
+    return lang, fmt, decl, pieces, sizes, draw(st.sampled_from(lang.styles))
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(garments())
+def test_names_in_any_code_page_read_right_or_say_how(tmp_path, case):
+    """Before, names in cp949, cp1251, cp1250, cp1254, cp1253, cp1258, cp1257 and cp874 with no
+    $DWGCODEPAGE (or under a wrong ANSI_1252) came out garbled, with at best a remark that kitcut
+    does not guess their code page. Now, with no declaration, every name reads right or a remark
+    names the right encoding as the --encoding to give; a declared code page reads right, and a
+    wrong one is kept only when its reading is plausible text (Polish Rękaw under ANSI_1252 is
+    French-looking Rêkaw: the README's table counts those)."""
+    from encoding_table import make_case, outcome
+
+    lang, fmt, decl, pieces, sizes, style = case
+    path = make_case(tmp_path / "g.dxf", lang, fmt, decl, pieces, sizes, style)
+    got, notes = outcome(path, lang, fmt, pieces, sizes, style)
+    if decl == "right":
+        assert got == "right", (lang.code, fmt, pieces, notes)
+    elif decl == "none":
+        assert got in ("right", "remark"), (lang.code, fmt, pieces, notes)
+    elif got == "garbled":
+        assert not notes, (lang.code, fmt, pieces, notes)  # the declaration read as plausible text
+
+
+@pytest.mark.parametrize("code", ["ko", "ru", "uk", "bg", "pl", "cs", "tr", "el", "vi", "lt", "th"])
+def test_a_garment_of_each_language_is_detected(code, tmp_path):
+    """Five piece names, sizes and a style, no code page, as an ET-CAD-like AAMA file: read right
+    (the old detector knew none of these code pages)."""
+    from encoding_table import make_case, outcome
+    from garment_names import LANGUAGES
+
+    lang = LANGUAGES[code]
+    pieces, sizes, style = list(lang.pieces[:5]), list(lang.sizes[:2]), lang.styles[0]
+    path = make_case(tmp_path / "g.dxf", lang, "aama", "none", pieces, sizes, style)
+    got, notes = outcome(path, lang, "aama", pieces, sizes, style)
+    assert got == "right", notes
+    assert any(f"{lang.codec if lang.codec != 'cp949' else 'euc_kr'} detected" in n for n in notes), notes

@@ -9,10 +9,13 @@ neither: ET CAD, the most used garment CAD in China, writes GBK names with no he
    :func:`check_encoding`;
 2. ``ascii``: no text has a byte above 127 (then no choice is needed);
 3. ``declared``: UTF-8 for R2007 and later, else ``$DWGCODEPAGE``, unless a text does not
-   decode with it (then 4, reported);
-4. ``detected``: charset-normalizer rates every candidate of :data:`CANDIDATES` on all the
-   non-ASCII text lines of the file together (short names alone are too little for a detector);
-5. ``fallback``: nothing decodes them: cp1252, undecodable bytes shown as U+FFFD (reported).
+   decode with it, or its reading is no plausible text while another reading is (then 4,
+   reported);
+4. ``detected``: every candidate of :data:`CANDIDATES` that decodes all the non-ASCII text lines
+   is judged by :func:`~kitcut.formats.reading.plausible.misfit` (then charset-normalizer's
+   mess, then the order; see :func:`_detect`);
+5. ``fallback``: nothing decodes them, or no reading is plausible: cp1252, undecodable bytes
+   shown as U+FFFD (reported, with the likeliest readings).
 
 Both readers use the decision: the fast reader decodes each text value with
 :meth:`TextDecision.decode_value`, ezdxf gets :attr:`TextDecision.codec` (or, for its
@@ -23,23 +26,30 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 from kitcut.errors import InputError
+from kitcut.formats.reading.plausible import misfit
 from kitcut.model import ImportReport, TextEncoding
 
 __all__ = ["CANDIDATES", "TextDecision", "check_encoding", "codepage_codec", "decide_encoding", "transcode"]
 
-#: Encodings the detector chooses from: UTF-8, Chinese (simplified: GBK/GB18030; traditional:
-#: Big5/cp950), Japanese (Shift-JIS/cp932) and Western European Windows (cp1252), in the order
-#: that breaks a tie between equally good readings (see :func:`_detect`).
-CANDIDATES = ("utf_8", "cp932", "gb18030", "cp950", "cp1252")
+#: Encodings the detector chooses from: UTF-8, Japanese (Shift-JIS/cp932), Chinese (simplified:
+#: GBK/GB18030; traditional: Big5/cp950), Korean (cp949/EUC-KR) and the Windows code pages of
+#: Western and Central Europe, Cyrillic, Turkish, Baltic, Greek, Vietnamese and Thai, in the
+#: order that breaks a tie between equally plausible readings (see :func:`_detect`).
+CANDIDATES = ("utf_8", "cp932", "gb18030", "cp950", "cp949", "cp1252", "cp1250", "cp1251", "cp1254", "cp1257",
+              "cp1253", "cp1258", "cp874")
 #: Each candidate is reported by the narrowest common name that reads the texts the same.
-_NARROW = {"gb18030": ("gbk",), "cp950": ("big5",), "cp932": ("shift_jis",)}
-_SINGLE_BYTE = {"cp1252"}
+_NARROW = {"gb18030": ("gbk",), "cp950": ("big5",), "cp932": ("shift_jis",), "cp949": ("euc_kr",)}
+_SINGLE_BYTE = {"cp1252", "cp1250", "cp1251", "cp1254", "cp1257", "cp1253", "cp1258", "cp874"}
 #: Readings whose mess (charset-normalizer's chaos ratio) is within this of the best one are
 #: equally plausible: the choice among them is reported as unsure.
 _TIE = 0.1
+#: From this many Hangul/Han characters on, texts that read as both Korean (cp949) and Chinese
+#: (GBK) are Korean: GBK text uses lead bytes beyond Hangul's (C9-F7) in almost every name.
+_KOREAN_CHARS = 6
 #: Fewer non-ASCII bytes than this (one or two accented letters) never make a sure detection.
 MIN_SURE_BYTES = 3
 #: At most this much text is given to the detector (all of it is still checked to decode).
@@ -195,36 +205,88 @@ def _sample(lines: list[bytes]) -> bytes:
     return b"\n".join(seen)
 
 
-def _detect(lines: list[bytes]) -> tuple[str, float, tuple[str, ...]] | None:
-    """``(codec, confidence, other plausible readings)`` or ``None`` when no candidate fits.
+@dataclass(frozen=True)
+class _Reading:
+    codec: str
+    order: float
+    hard: int
+    soft: int
+    langs: int
+    text: str
 
-    Each candidate that decodes every line is rated by charset-normalizer (mess and language
-    coherence) on the lines joined. The least messy reading wins; readings within :data:`_TIE`
-    of it are equally plausible, and among those a multibyte reading beats cp1252 (GBK read as
-    cp1252 is the classic ``Ç°Æ¬`` mojibake, which a short text does not show as mess), then
-    the more coherent one, then the order of :data:`CANDIDATES`. Confidence is one minus the
-    winner's mess, divided by the number of different texts the plausible readings give.
-    """
-    sample = _sample(lines)
-    rated = []
+
+def _readings(lines: list[bytes]) -> list[_Reading]:
+    """Every candidate that decodes every line, with how plausible its reading of the distinct
+    lines is (:func:`~kitcut.formats.reading.plausible.misfit`)."""
+    sample = _sample(lines).split(b"\n")
+    out = []
     for order, codec in enumerate(CANDIDATES):
         if _bad_lines(lines, codec):
             continue
-        best = _rate(sample, codec)
-        if best is not None:
-            rated.append((best.chaos, codec in _SINGLE_BYTE, -best.coherence, order, codec))
-    if not rated:
+        texts = [ln.decode(codec) for ln in sample]
+        hard, soft, langs = misfit(texts, codec)
+        out.append(_Reading(codec, order, hard, soft, langs, unicodedata.normalize("NFC", "\n".join(texts))))
+    korean = next((r for r in out if r.codec == "cp949" and not r.hard), None)
+    if korean and any(r.codec == "gb18030" and not r.hard for r in out) and sum(
+            not c.isascii() for c in korean.text) >= _KOREAN_CHARS:
+        out = [replace(r, order=1.5) if r is korean else r for r in out]
+    return out
+
+
+def _detect(lines: list[bytes]) -> tuple[str, float, tuple[str, ...]] | None:
+    """``(codec, confidence, other plausible readings)`` or ``None`` when no candidate reads as
+    plausible text.
+
+    A reading is plausible when it has no hard misfit (:mod:`~kitcut.formats.reading.plausible`:
+    mixed scripts in a word, letters no one language writes together, stray symbols...). Among
+    the plausible ones, those with at most one rare character more than the fewest are equally
+    plausible unless charset-normalizer finds one clearly messier (by more than :data:`_TIE`);
+    the choice among them goes to the fewest rare characters, then to the reading that needs
+    the fewest languages, then a multibyte reading before a single-byte one, then the order of
+    :data:`CANDIDATES` (Korean before Chinese from :data:`_KOREAN_CHARS` characters on).
+    Confidence is one minus the winner's mess, divided by the number of different texts the
+    equally plausible readings give.
+    """
+    plausible = [r for r in _readings(lines) if not r.hard]
+    if not plausible:
         return None
-    low = min(r[0] for r in rated)
-    plausible = sorted((r for r in rated if r[0] <= low + _TIE), key=lambda r: (r[1], r[2], r[3]))
-    chosen = plausible[0]
-    readings = {chosen[4]: sample.decode(chosen[4])}
-    for r in plausible[1:]:
-        text = sample.decode(r[4])
-        if text not in readings.values():
-            readings[r[4]] = text
-    confidence = round((1.0 - chosen[0]) / len(readings), 2)
-    return chosen[4], confidence, tuple(c for c in readings if c != chosen[4])
+    low = min(r.soft for r in plausible)
+    contenders = [r for r in plausible if r.soft <= low + 1]
+    chaos = {r.codec: 0.1 for r in contenders}
+    if len({r.text for r in contenders}) > 1:
+        sample = _sample(lines)
+        for r in contenders:
+            best = _rate(sample, r.codec)
+            chaos[r.codec] = best.chaos if best is not None else 1.0
+        least = min(chaos.values())
+        contenders = [r for r in contenders if chaos[r.codec] <= least + _TIE]
+    contenders.sort(key=lambda r: (r.soft, r.langs, r.codec in _SINGLE_BYTE, r.order))
+    chosen = contenders[0]
+    readings = {chosen.codec: chosen.text}
+    for r in contenders[1:]:
+        if r.text not in readings.values():
+            readings[r.codec] = r.text
+    confidence = round((1.0 - min(chaos[chosen.codec], 1.0)) / len(readings), 2)
+    return chosen.codec, confidence, tuple(c for c in readings if c != chosen.codec)
+
+
+def _likeliest(lines: list[bytes], n: int = 3) -> list[str]:
+    """The ``n`` least implausible readings, as ``codec 'sample' (--encoding codec)``."""
+    ranked = sorted(_readings(lines), key=lambda r: (r.hard, r.soft, r.langs, r.order))
+    out, seen = [], set()
+    for r in ranked:
+        if r.text in seen:
+            continue
+        seen.add(r.text)
+        name = _narrow(r.codec, lines)
+        out.append(f"{name} {_shown(_first_nonascii(lines), r.codec)} (--encoding {name})")
+        if len(out) == n:
+            break
+    return out
+
+
+def _first_nonascii(lines: list[bytes]) -> bytes:
+    return next((ln for ln in lines if not ln.isascii()), lines[0])
 
 
 def decide_encoding(data: bytes, forced: str | None = None, *,
@@ -258,9 +320,19 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
     if declared_codec:
         bad = _bad_lines(lines, declared_codec)
         if not bad:
-            return TextDecision(declared_codec, _narrow(declared_codec, lines), "declared", **base)
-        why = (f"the declared {declared} ({declared_codec}) does not decode {bad} of {len(lines)} text "
-               f"line(s) (first: {_shown(_first_bad(lines, declared_codec), declared_codec)})")
+            decision = TextDecision(declared_codec, _narrow(declared_codec, lines), "declared", **base)
+            sample = _sample(lines).split(b"\n")
+            if not misfit([ln.decode(declared_codec) for ln in sample], declared_codec)[0]:
+                return decision
+            found = _detect(lines)
+            if found is None or all(ln.decode(found[0]) == ln.decode(declared_codec) for ln in sample):
+                return decision
+            first = _differing(lines, declared_codec, found[0])
+            why = (f"the declared {declared} ({declared_codec}) reads as no plausible text (e.g. "
+                   f"{_shown(first, declared_codec)}; --encoding {decision.name} keeps it)")
+        else:
+            why = (f"the declared {declared} ({declared_codec}) does not decode {bad} of {len(lines)} text "
+                   f"line(s) (first: {_shown(_first_bad(lines, declared_codec), declared_codec)})")
     elif declared:
         why = f"the declared code page {declared!r} is not one kitcut knows"
     found = _detect(lines)
@@ -271,32 +343,31 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
     codec, confidence, others = found
     name = _narrow(codec, lines)
     sure = not others and nbytes >= MIN_SURE_BYTES
-    first = _differing(lines, codec, others[0]) if others else lines[0]
+    first = _differing(lines, codec, others[0]) if others else _first_nonascii(lines)
     msg = (f"text encoding: {why}; {name} detected (confidence {confidence:.2f}) from {nbytes} non-ASCII "
            f"byte(s) in {len(lines)} text line(s), e.g. {_shown(first, codec)}")
     if not sure:
-        alts = ", ".join(f"{_narrow(c, lines)} {_shown(_differing(lines, codec, c), c)}" for c in others)
-        msg += ("; unsure: " + (f"the texts also read as {alts}" if alts else "too little text to be sure"))
+        alts = ", ".join(f"{_narrow(c, lines)} {_shown(_differing(lines, codec, c), c)} (--encoding "
+                         f"{_narrow(c, lines)})" for c in others)
+        msg += ("; unsure: " + (f"the texts also read as {alts} ({name} goes first in kitcut's order)"
+                                if alts else "too little text to be sure"))
     report.warn(msg + ("; give --encoding NAME if names look wrong" if sure else
                        "; give --encoding NAME to choose"))
     return TextDecision(codec, name, "detected", confidence, alternatives=others, **base)
 
 
 def _fallback_remark(why: str, lines: list[bytes], bad: int) -> str:
-    """The remark of the fallback: no candidate decodes every text, or those that do (cp1252
-    decodes almost any bytes) read as no text the detector recognises (Cyrillic cp1251 bytes)."""
+    """The remark of the fallback: no candidate decodes every text, or every reading of those
+    that do is implausible (mixed scripts, stray symbols...); it names the likeliest readings."""
     decoding = [c for c in CANDIDATES if not _bad_lines(lines, c)]
     if not decoding:
         return (f"text encoding: {why}, and none of {', '.join(CANDIDATES)} decodes all its texts: cp1252 "
                 f"used, {bad} of {len(lines)} text line(s) with bytes shown as U+FFFD; give --encoding NAME "
                 "if names look wrong")
-    one = len(decoding) == 1
     lost = f", {bad} of {len(lines)} text line(s) with bytes shown as U+FFFD" if bad else ""
-    return (f"text encoding: {why}, and no reading by {', '.join(CANDIDATES)} looks like text ("
-            f"{' and '.join(decoding)} decode{'s' if one else ''} every byte but read{'s' if one else ''} as "
-            f"no language the detector knows): cp1252 used{lost}, e.g. {_shown(lines[0], 'cp1252')}; the "
-            "names may be in a code page kitcut does not guess (cp1251 Cyrillic, cp1253 Greek...): give "
-            "--encoding NAME if names look wrong")
+    return (f"text encoding: {why}, and no reading by {', '.join(decoding)} looks like plain text: cp1252 "
+            f"used{lost}, e.g. {_shown(_first_nonascii(lines), 'cp1252')}; the likeliest: "
+            f"{', '.join(_likeliest(lines))}; give --encoding NAME if names look wrong")
 
 
 def _differing(lines: list[bytes], a: str, b: str) -> bytes:
