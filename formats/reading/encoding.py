@@ -55,6 +55,9 @@ MIN_SURE_BYTES = 3
 #: At most this much text is given to the detector (all of it is still checked to decode).
 _SAMPLE_BYTES = 256 * 1024
 
+#: At most this much distinct text is judged for plausibility (a few thousand names).
+_JUDGED_BYTES = 32 * 1024
+
 _HIGH = bytes(range(128, 256))
 _VALUE = re.compile(rb"[ \t]*(?:\r\n|\r|\n)[ \t]*(\d+)[ \t]*(?:\r\n|\r|\n)([^\r\n]*)")  # any line ends
 _EXTRA_CODEPAGES = {"UTF8": "utf-8", "UTF-8": "utf-8", "ANSI_65001": "utf-8", "GB2312": "gbk",
@@ -191,16 +194,17 @@ def _rate(sample: bytes, codec: str):
     return from_bytes(sample, cp_isolation=[codec]).best()
 
 
-def _sample(lines: list[bytes]) -> bytes:
+def _sample(lines: list[bytes], limit: int = 0) -> bytes:
     """What the detector reads: the distinct non-ASCII text lines (a name repeated in every
-    size adds nothing), up to :data:`_SAMPLE_BYTES`."""
+    size adds nothing), up to ``limit`` bytes (:data:`_SAMPLE_BYTES`)."""
+    limit = limit or _SAMPLE_BYTES
     seen: dict[bytes, None] = {}
     size = 0
     for ln in lines:
         if ln not in seen:
             seen[ln] = None
             size += len(ln) + 1
-            if size >= _SAMPLE_BYTES:
+            if size >= limit:
                 break
     return b"\n".join(seen)
 
@@ -218,7 +222,7 @@ class _Reading:
 def _readings(lines: list[bytes]) -> list[_Reading]:
     """Every candidate that decodes every line, with how plausible its reading of the distinct
     lines is (:func:`~kitcut.formats.reading.plausible.misfit`)."""
-    sample = _sample(lines).split(b"\n")
+    sample = _sample(lines, _JUDGED_BYTES).split(b"\n")
     out = []
     for order, codec in enumerate(CANDIDATES):
         if _bad_lines(lines, codec):
@@ -321,7 +325,7 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
         bad = _bad_lines(lines, declared_codec)
         if not bad:
             decision = TextDecision(declared_codec, _narrow(declared_codec, lines), "declared", **base)
-            sample = _sample(lines).split(b"\n")
+            sample = _sample(lines, _JUDGED_BYTES).split(b"\n")
             if not misfit([ln.decode(declared_codec) for ln in sample], declared_codec)[0]:
                 return decision
             found = _detect(lines)
