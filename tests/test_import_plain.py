@@ -667,3 +667,28 @@ def test_a_closed_speck_is_left_out_not_the_whole_file_refused(tmp_path):
     assert [e.message for e in pat.report.skipped if "too small" in e.message] == [
         "closed line of 0.5 mm² on layer 0 at (500.0, 500.0): too small to be a piece (under 1 mm²); "
         "not used"]
+
+
+def test_a_drill_drawn_as_a_round_loop_of_curves_is_a_drill_mark(tmp_path):
+    """Inkscape's R14 output writes a circle as four curve segments: on a `drill` layer that loop
+    was cut out of the piece as a 3 mm hole, where a CIRCLE there is a drill mark. A small round
+    closed line on a drill layer is now a drill mark too; a loop outside every piece is reported."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True, dxfattribs={"layer": "cut"})
+    for x in (100, 500):  # in the piece, and beside it
+        for a in (0, 90, 180, 270):
+            msp.add_arc((x, 80), 1.5, a, a + 90, dxfattribs={"layer": "drill"})
+    msp.add_circle((200, 80), 1.5, dxfattribs={"layer": "drill"})
+    msp.add_lwpolyline([(50, 150), (80, 150), (80, 170), (50, 170)], close=True,
+                       dxfattribs={"layer": "drill"})
+    path = tmp_path / "drill.dxf"
+    doc.saveas(path)
+    pat = read_pattern(path)
+    (p,) = pat.pieces
+    drills = sorted((d.x, d.y, round(d.diameter, 6)) for d in p.drills)
+    assert drills == [(100.0, 80.0, 3.0), (200.0, 80.0, 3.0)]
+    assert len(p.cutouts) == 1  # a 30 x 20 rectangle is no drill: still a cut-out
+    assert [e.message for e in pat.report.skipped if "drill mark" in e.message] == [
+        "drill mark (a round line of 3.0 mm) on layer drill at (500.0, 80.0) in no piece; not used"]

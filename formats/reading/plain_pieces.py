@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -23,6 +24,7 @@ from kitcut.formats.reading.chains import Chain, describe
 from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
 from kitcut.formats.reading.layer_names import (
     DRILL_LAYER,
+    DRILL_MARK,
     FOLD_LAYER,
     GRAIN_LAYER,
     NOTCH_LAYER,
@@ -52,6 +54,8 @@ _BARE_NAME = re.compile(r"^[^\W\d_][\w .\-/()&+#']{0,39}$")
 NOTCH_MAX_MM = 20.0
 #: Roles of a layer whose closed lines are marks on a piece, never pieces or cut-outs.
 _MARK_ROLES = ("internal", "grain", "fold", "notch")
+#: A round closed line on a drill layer up to this diameter (mm) is a drill mark, not a cut-out.
+DRILL_LOOP_MM = 20.0
 
 
 def sort_pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips, final: bool,
@@ -78,6 +82,7 @@ class _Sorter:
         self.pad = max(tol, 0.01)
 
     def run(self, curves, texts, points):
+        self.drill_loops: list = []  # (x, y, diameter, layer) in mm: round lines on drill layers
         opens = self._rings(curves)
         self.fields = [parse_texts(txt) for _, txt, _, _ in texts]  # the KEY: value fields of each text
         self.spots = np.array([(x * self.scale, y * self.scale) for (x, y), *_ in texts],
@@ -87,6 +92,7 @@ class _Sorter:
         self._lines(opens)
         style = self._texts(texts)
         self._points(points)
+        self._ring_drills()
         kept = merge_twins(self.raws, self.piece_ids, self.rings, self.tol,
                             self.fixer.report if self.final else None)
         return [self.raws[i] for i in kept], style
@@ -112,7 +118,8 @@ class _Sorter:
                           for r in rs if len(r) >= 2]
                 marks += [(c, layer) for c in ch]
                 continue
-            rings += [(abs(ring_area(r)), r, layer) for r in rs if len(r) >= 3 and not self._speck(r, layer)]
+            rings += [(abs(ring_area(r)), r, layer) for r in rs
+                      if len(r) >= 3 and not self._speck(r, layer) and not self._drill_loop(r, layer)]
             opens += [(c, layer) for c in ch]
         rings, opens = close_outline_gaps(rings, opens, self.tol, fixer)
         rings.sort(key=lambda t: -t[0])
@@ -125,6 +132,32 @@ class _Sorter:
             polys.append(p)
         self.rings, self.polys = rings, polys
         return opens + marks
+
+    def _drill_loop(self, ring, layer: str) -> bool:
+        """A small round closed line on a drill layer (``drill``, ``Bohrung``... or ``--layer
+        X=drill``): a drill mark drawn as its hole, as a circle is, but in curve segments
+        (Inkscape's R14 output writes a circle as four). Kept for :meth:`_ring_drills`; it used to
+        be cut out of its piece as a hole."""
+        if layer.isdigit() or not self.layer_roles.means(layer, "drill", bool(DRILL_MARK.search(layer))):
+            return False
+        w, h = np.ptp(ring, axis=0)
+        d = float(max(w, h))
+        round_ = min(w, h) >= 0.8 * d and abs(ring_area(ring)) >= 0.7 * math.pi * d * d / 4
+        if not (0.0 < d <= DRILL_LOOP_MM and round_):
+            return False
+        c = 0.5 * (ring.min(axis=0) + ring.max(axis=0))
+        self.drill_loops.append((float(c[0]), float(c[1]), d, layer))
+        return True
+
+    def _ring_drills(self) -> None:
+        """Each drill loop (:meth:`_drill_loop`) to the piece that holds its centre."""
+        for x, y, d, layer in self.drill_loops:
+            found = self.owners(np.array([[x, y]]), layer)
+            for i in found:
+                self.raws[i].drills.append((x, y, d, f"closed line on layer {layer}"))
+            if not found and self.final:
+                self.fixer.report.skip(f"drill mark (a round line of {d:.1f} mm) on layer {layer} at "
+                                       f"({x:.1f}, {y:.1f}) in no piece; not used")
 
     def _speck(self, ring, layer: str) -> bool:
         """A closed line of less than :data:`MIN_AREA_MM2` (an arrowhead Inkscape's R12 output
