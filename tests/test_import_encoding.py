@@ -135,6 +135,25 @@ def test_r2007_and_later_are_utf8_by_version(tmp_path):
         "utf-8", "declared", "UTF-8 (DXF AC1024)")
 
 
+@pytest.mark.parametrize("texts", [["חזית", "גב"], ["أمام", "خلف"], ["Mặt trước", "Thân sau"],
+                                   ["Перед", "Спинка"]])
+def test_valid_utf8_is_never_overruled(tmp_path, texts):
+    """UTF-8 that decodes is decisive: a declared UTF-8 file (R2010) with Hebrew names was read
+    as cp1251 mojibake (``Ч—Ч–Ч™ЧЄ``) once the plausibility rules, which know no Hebrew, judged
+    it; so were undeclared UTF-8 files, and a UTF-8 file with a byte-order mark was refused."""
+    path = plain_file(tmp_path / "r2010.dxf", texts, "utf-8", version="R2010")
+    data = info(path)
+    assert sorted(names(data)) == sorted(texts) and (data["encoding"], data["encoding_rule"]) == (
+        "utf-8", "declared")
+    path = aama_file(tmp_path / "aama.dxf", texts, "utf-8", header=False)
+    data = info(path)
+    assert sorted(names(data)) == sorted(texts) and (data["encoding"], data["encoding_rule"]) == (
+        "utf-8", "detected")
+    bom = tmp_path / "bom.dxf"
+    bom.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert sorted(names(info(bom))) == sorted(texts)
+
+
 def test_encoding_option_forces_and_is_checked(tmp_path):
     path = aama_file(tmp_path / "g.dxf", GARMENTS["gbk"], "gbk", header=False)
     forced = info(path, "--encoding", "Big5")

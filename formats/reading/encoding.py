@@ -321,10 +321,15 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
     if not lines:
         return TextDecision("ascii", "ascii", "ascii", **base)
     why = "the file declares no code page"
+    if data.startswith(codecs.BOM_UTF8) and not _bad_lines(lines, "utf_8"):
+        # a UTF-8 byte-order mark declares UTF-8 (its own bytes would make any reading implausible)
+        return TextDecision("utf_8", "utf-8", "declared", **{**base, "declared": "UTF-8 byte-order mark"})
     if declared_codec:
         bad = _bad_lines(lines, declared_codec)
         if not bad:
             decision = TextDecision(declared_codec, _narrow(declared_codec, lines), "declared", **base)
+            if codecs.lookup(declared_codec).name == "utf-8":
+                return decision  # UTF-8 as declared (R2007 and later) that decodes: never overruled
             sample = _sample(lines, _JUDGED_BYTES).split(b"\n")
             if not misfit([ln.decode(declared_codec) for ln in sample], declared_codec)[0]:
                 return decision

@@ -75,8 +75,8 @@ _CJK_CODECS = ("gbk", "gb18030", "cp950", "big5", "cp932", "shift_jis", "cp949",
 
 
 def script(c: str) -> str:
-    """The script of a letter or mark: Latin, Cyrillic, Greek, Han, Kana, Hangul, Thai, Mark
-    (combining) or Other."""
+    """The script of a letter or mark: Latin, Cyrillic, Greek, Han, Kana, Hangul, Thai, one of
+    :data:`_UNMODELLED` (Hebrew, Arabic...), Mark (combining) or Other."""
     name = unicodedata.name(c, "")
     if name.startswith(("CJK UNIFIED", "CJK COMPATIBILITY IDEOGRAPH")):
         return "Han"
@@ -86,10 +86,16 @@ def script(c: str) -> str:
         return "Hangul"
     if name.startswith("COMBINING"):
         return "Mark"
-    for s in ("LATIN", "CYRILLIC", "GREEK", "THAI"):
+    for s in ("LATIN", "CYRILLIC", "GREEK", "THAI", *_UNMODELLED):
         if name.startswith(s):
             return s.capitalize()
     return "Other"
+
+
+#: Scripts no candidate code page but UTF-8 gives (no mojibake reads as them): a word in one of
+#: them alone is plausible as it stands (a Hebrew or Arabic name in a UTF-8 file).
+_UNMODELLED = ("HEBREW", "ARABIC", "ARMENIAN", "GEORGIAN", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI",
+               "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA", "KHMER", "LAO", "MYANMAR", "ETHIOPIC")
 
 
 def _words(text: str):
@@ -165,6 +171,8 @@ def _word_misfit(w: str, langs) -> int:
     if len(scripts) != 1 or "Other" in scripts:
         return 1
     (s,) = scripts
+    if s.upper() in _UNMODELLED:
+        return 0
     if s == "Thai":
         return _thai_misfit(w)
     if not _cased_ok(w):
