@@ -33,6 +33,7 @@ from kitcut.formats.reading.grade_sizes import (
     resolve_rules,
 )
 from kitcut.formats.reading.labels import assign_quantities, distinct_names
+from kitcut.formats.reading.library_log import LibraryLog
 from kitcut.formats.reading.other_files import describe_other
 from kitcut.formats.reading.outline import Fixer, LoopRule
 from kitcut.formats.reading.piece_checks import (
@@ -156,43 +157,6 @@ def _has_modelspace(doc) -> bool:
     return True
 
 
-class _LibraryLog:
-    """What ezdxf logs while it reads a file (``Found non-unique entity handle #54, data
-    validation is required.``, 16 times in a Valentina export), kept from the terminal and put
-    into the import report once each, with its count."""
-
-    def __init__(self, report: ImportReport):
-        import logging
-
-        self.report = report
-        self.logger = logging.getLogger("ezdxf")
-        self.seen: dict[str, int] = {}
-        handler = logging.Handler(logging.WARNING)
-        handler.emit = self._take
-        self.handler = handler
-
-    def _take(self, record) -> None:
-        text = record.getMessage().strip()
-        self.seen[text] = self.seen.get(text, 0) + 1
-
-    def __enter__(self):
-        self.propagate = self.logger.propagate
-        self.logger.addHandler(self.handler)
-        self.logger.propagate = False
-        return self
-
-    def __exit__(self, *exc) -> bool:
-        self.logger.removeHandler(self.handler)
-        self.logger.propagate = self.propagate
-        shown = list(self.seen.items())[:5]
-        for text, n in shown:
-            times = f" ({n} times)" if n > 1 else ""
-            self.report.warn(f"the DXF library (ezdxf) says: {text}{times}")
-        if len(self.seen) > len(shown):
-            self.report.warn(f"the DXF library (ezdxf) says {len(self.seen) - len(shown)} more thing(s)")
-        return False
-
-
 def open_dxf(path, report: ImportReport, *, file: str, text: TextDecision | None = None,
              data: bytes | None = None, mended: bool = False):
     """The ezdxf document of ``path`` (strict reader first, then the recovering one);
@@ -202,8 +166,8 @@ def open_dxf(path, report: ImportReport, *, file: str, text: TextDecision | None
     the strict reader decodes with it; the recovering reader, which takes no encoding, reads
     ``data`` with its texts rewritten as ``\\U+XXXX`` escapes. ``mended``: ``data`` differs
     from the file (see :func:`_read_bytes`) and is what both readers read. What ezdxf logs on
-    the way is reported (:class:`_LibraryLog`), not printed."""
-    with _LibraryLog(report):
+    the way is reported (:class:`~kitcut.formats.reading.library_log.LibraryLog`), not printed."""
+    with LibraryLog(report):
         return _open_dxf(path, report, file=file, text=text, data=data, mended=mended)
 
 
