@@ -337,9 +337,9 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
         from kitcut.formats.reading.layer_roles import LayerRoles
 
         table = c.table(g["layers"], f"{where}.layers")
-        for name, role in table.items():
+        for layer, role in table.items():
             if not isinstance(role, str):
-                c.fail(f"{where}.layers.{name}", f"must be a role name (e.g. \"grain\"), got {role!r}")
+                c.fail(f"{where}.layers.{layer}", f"must be a role name (e.g. \"grain\"), got {role!r}")
         try:
             LayerRoles(table, where=f"{where}.layers")
         except KitcutError as exc:

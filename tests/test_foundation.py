@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -72,3 +74,36 @@ def test_atomic_write_readonly_folder_is_export_error(tmp_path):
 def test_cli_version_runs():
     r = subprocess.run([sys.executable, "-m", "kitcut", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and "nest" in r.stdout
+
+
+ROOT = Path(__file__).resolve().parents[1]
+#: import name of each distribution whose name differs from it
+_IMPORT_NAME = {"fpdf2": "fpdf", "charset-normalizer": "charset_normalizer"}
+
+
+def _requirement_name(req: str) -> str:
+    return re.split(r"[<>=!~;\[ ]", req.strip(), maxsplit=1)[0]
+
+
+def test_declared_dependencies_are_used_and_in_the_readme():
+    """Every dependency of pyproject.toml has a row in the README's dependency table, and every
+    runtime one is imported by kitcut. Before, pyclipper was declared and described there
+    ("robust polygon offsetting for the inflated nesting stand-ins") but never imported: the
+    stand-ins are offset with shapely; and tomli (the TOML reader on Python 3.10) had no row."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {_requirement_name(r) for r in project["dependencies"]}
+    extras = {_requirement_name(r) for reqs in project["optional-dependencies"].values() for r in reqs}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Dependencies and why each is there", 1)[1]
+    rows = [line.split("|")[1] for line in table.splitlines() if line.startswith("| ")][1:]
+    listed = {_requirement_name(name) for row in rows for name in row.split(",")}
+    assert runtime | extras <= listed, f"no README row for {sorted((runtime | extras) - listed)}"
+    folders = ("cli", "formats", "kitcut", "kits", "model", "nesting", "samples")
+    source = "\n".join(p.read_text(encoding="utf-8") for f in folders for p in (ROOT / f).rglob("*.py"))
+    imported = set(re.findall(r"^\s*(?:from|import) ([A-Za-z_]\w*)", source, re.M))
+    unused = sorted(r for r in runtime if _IMPORT_NAME.get(r, r) not in imported)
+    assert not unused, f"declared in pyproject.toml but never imported: {unused}"

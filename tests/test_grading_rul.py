@@ -280,3 +280,19 @@ def test_find_rules_beside_the_pattern(tmp_path):
         find_rules(dxf)
     (tmp_path / "other.rul").write_text("x")
     assert find_rules(tmp_path / "other.dxf").name == "other.rul"
+
+
+def test_no_rules_says_it_left_out_the_table_beside_the_pattern(tmp_path):
+    """The labels ``--no-rules`` leaves unused are reported as such. Before, the remark said
+    "no grade rule table (.RUL) beside the pattern; give one with --rules FILE" while one was
+    there, left out by the option; without a table beside the pattern it still says so."""
+    shutil.copy(SAMPLES / "tee-base.dxf", tmp_path / "tee.dxf")
+    code, out, err = nest("info", str(tmp_path / "tee.dxf"))
+    head = "skipped: grade rule labels (# n): 112 in 4 block(s) not used: "
+    assert code == 0 and (head + "no grade rule table (.RUL) beside the pattern; give one with --rules FILE "
+                          "to grade the other sizes") in out
+    shutil.copy(SAMPLES / "tee-base.rul", tmp_path / "Tee.RUL")
+    code, out, err = nest("info", str(tmp_path / "tee.dxf"), "--no-rules")
+    assert code == 0 and (head + "--no-rules leaves out the grade rule table beside the pattern (Tee.RUL) "
+                          "[Back_M, Front_M, Neckband_M, Sleeve_M]") in out
+    assert "no grade rule table" not in out

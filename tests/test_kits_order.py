@@ -169,6 +169,20 @@ def test_unknown_size_lists_the_sizes_it_has(folder):
         plan_order(order, reader=read_fake_pattern)
 
 
+def test_a_garment_with_layers_keeps_its_name(folder):
+    """A garment's ``layers`` table left its name alone. Before, the check of the table reused
+    the variable of the garment's name, so the README's order with ``layers = { L23 = "grain",
+    "DIM*" = "ignore" }`` made a garment named ``DIM*`` (in kit.json, pick lists, labels and the
+    markers' piece names) instead of ``tee``."""
+    layers = 'layers = { L23 = "grain", "DIM*" = "ignore" }\n'
+    order = load_order(write(folder, GOOD.replace("sizes = { S = 2, M = 3, L = 1 }\n",
+                                                  "sizes = { S = 2, M = 3, L = 1 }\n" + layers)))
+    (g,) = order.garments
+    assert g.name == "tee" and g.layers == (("L23", "grain"), ("DIM*", "ignore"))
+    named = GOOD.replace('pattern = "tee.dxf"\n', 'pattern = "tee.dxf"\nname = "shirt"\n' + layers)
+    assert load_order(write(folder, named)).garments[0].name == "shirt"
+
+
 def test_count_orders_a_pattern_without_sizes(folder):
     """``count = N`` orders N garments of a pattern without sizes (a cutter drawing, a one-size
     accessory): every piece N times its quantity; on a pattern with sizes it is an error saying

@@ -28,6 +28,7 @@ from kitcut.formats.reading.encoding import TextDecision, decide_encoding, trans
 from kitcut.formats.reading.grade_sizes import (
     expand_sizes,
     load_rules,
+    no_table_reason,
     realize,
     report_unused_marks,
     resolve_rules,
@@ -407,8 +408,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                     raws, table, scale=scale, chain_tol=tolerance / scale, report=report, style=style,
                     file=file)
             else:
-                report_unused_marks(raws, report, "no grade rule table (.RUL) beside the pattern; give one "
-                                                  "with --rules FILE to grade the other sizes")
+                report_unused_marks(raws, report, no_table_reason(path, rules))
         else:
             if rules_path is not None:
                 report.warn(f"grade rule table {rules_path} not used: a plain DXF has no grade points")

@@ -23,7 +23,7 @@ from kitcut.formats.reading.grading import grade_raw, plan_grading, rule_offsets
 from kitcut.formats.reading.rul import GradeRules, find_rules, read_rul
 from kitcut.model import ImportReport
 
-__all__ = ["resolve_rules", "expand_sizes", "realize", "report_unused_marks"]
+__all__ = ["resolve_rules", "no_table_reason", "expand_sizes", "realize", "report_unused_marks"]
 
 
 def resolve_rules(pattern_path, rules) -> tuple[Path | None, str | None]:
@@ -36,6 +36,19 @@ def resolve_rules(pattern_path, rules) -> tuple[Path | None, str | None]:
         return Path(rules), "--rules"
     found = find_rules(pattern_path)
     return (found, "beside the pattern") if found is not None else (None, None)
+
+
+def no_table_reason(pattern_path, rules) -> str:
+    """Why the grade rule labels of a pattern read without a table grade nothing: none beside it,
+    or ``--no-rules`` (``rules`` False) leaving out the one that is."""
+    try:
+        found = find_rules(pattern_path) if rules is False else None
+    except GradeRuleError:  # several beside it: --no-rules left them all out
+        found = None
+    if found is not None:
+        return f"--no-rules leaves out the grade rule table beside the pattern ({found.name})"
+    return ("no grade rule table (.RUL) beside the pattern; give one with --rules FILE to grade the other "
+            "sizes")
 
 
 def load_rules(path: Path, *, style: dict, unit: str) -> GradeRules:
