@@ -15,7 +15,7 @@ import unicodedata
 
 from rich.cells import cell_len
 
-__all__ = ["ljust", "one_line"]
+__all__ = ["ljust", "one_line", "counted"]
 
 
 def one_line(text: str) -> str:
@@ -32,3 +32,12 @@ def one_line(text: str) -> str:
 def ljust(text: str, width: int) -> str:
     """``text`` padded with spaces to ``width`` cells (as ``str.ljust`` pads to characters)."""
     return text + " " * max(0, width - cell_len(text))
+
+
+def counted(n: int, word: str) -> str:
+    """``n`` and ``word``, plural unless ``n`` is 1 (the words of kit pages and lists).
+
+    >>> counted(1, "bundle"), counted(4, "bundle")
+    ('1 bundle', '4 bundles')
+    """
+    return f"{n} {word}" + ("" if n == 1 else "s")

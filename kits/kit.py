@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kitcut import __version__
+from kitcut.cells import counted
 from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.fileio import atomic_write
 from kitcut.formats.layout.pdf_fonts import font_note, use_font
@@ -222,7 +223,7 @@ def workshop_text(order: Order, cuts: list[Cut], fabrics: list[dict], report: di
     used = sorted({c.fabric for c in mine})
     lines += [
         "",
-        f"{bundles} bundles, {len(mine)} cut pieces from {', '.join(used)}.",
+        f"{counted(bundles, 'bundle')}, {counted(len(mine), 'cut piece')} from {', '.join(used)}.",
         "Every piece carries a label with a QR code: order / garment / size / garment no. / piece / copy.",
         "One bundle = one garment; see picklist.txt for the pieces of each bundle.",
     ]

@@ -256,7 +256,8 @@ def _read_toml(path: Path) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise OrderError(f"not valid TOML: {exc}", file=str(path)) from exc
     except UnicodeDecodeError as exc:  # neither UTF-8 nor UTF-16 with its mark
-        raise OrderError(f"not valid TOML: not UTF-8 text (byte {exc.start})", file=str(path)) from None
+        raise OrderError(f"not valid TOML: not UTF-8 text (at byte {exc.start + 1} of the file)",
+                         file=str(path)) from None
 
 
 def read_order_id(path: str | os.PathLike) -> str:

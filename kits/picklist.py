@@ -18,7 +18,7 @@ from itertools import groupby
 import numpy as np
 from rich.cells import cell_len
 
-from kitcut.cells import ljust, one_line
+from kitcut.cells import counted, ljust, one_line
 from kitcut.fileio import atomic_write
 from kitcut.kits.plan import FabricPlan, code_path, size_key
 from kitcut.model import Marker
@@ -114,5 +114,5 @@ def picklist_text(cuts: list[Cut], *, title: str) -> str:
                          f"{c.side:<9} {ljust(one_line(c.fabric), fabric_w)} "
                          f"marker #{c.placement:<4} at {c.x_mm / 1000:7.3f} m")
         lines.append("")
-    lines.append(f"{bundles} bundles, {len(cuts)} pieces")
+    lines.append(f"{counted(bundles, 'bundle')}, {counted(len(cuts), 'piece')}")
     return "\n".join(lines) + "\n"

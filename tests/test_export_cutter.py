@@ -250,7 +250,7 @@ def test_device_file_from_any_editor(tmp_path):
         f.write_bytes(data)
         assert load_devices(f)["shop-cutter"].tool_for("cut").number == 5
     f.write_bytes(text.encode("cp1252"))
-    with pytest.raises(InputError, match=r"cannot read device file: not UTF-8 text \(byte \d+\)"):
+    with pytest.raises(InputError, match=r"device file: not UTF-8 text \(at byte \d+ of the file\)"):
         load_devices(f)
 
 

@@ -135,6 +135,10 @@ def test_kit_total_metres_are_not_a_sum_of_rounded_metres(tmp_path):
     report = json.loads((Path(r.path) / "kit.json").read_text())
     assert [f["metres"] for f in report["fabrics"]] == [1.0, 1.0]
     assert report["totals"]["metres"] == r.metres == 2.0001
+    # one garment is one bundle: the lists said "1 bundles"
+    last = (Path(r.path) / "picklist.txt").read_text(encoding="utf-8").splitlines()[-1]
+    assert last.startswith("1 bundle, ") and last.endswith(" pieces"), last
+    assert "1 bundle, " in (Path(r.path) / "workshop.txt").read_text(encoding="utf-8")
 
 
 def test_shrinkage_lengthens_the_pieces_in_the_kit(orders, tmp_path):

@@ -189,7 +189,7 @@ def load_devices(device_file: str | Path | None = None) -> dict[str, Device]:
         except OSError as exc:
             raise InputError(f"cannot read device file: {exc.strerror or exc}", file=str(path)) from None
         except UnicodeDecodeError as exc:
-            raise InputError(f"cannot read device file: not UTF-8 text (byte {exc.start})",
+            raise InputError(f"cannot read device file: not UTF-8 text (at byte {exc.start + 1} of the file)",
                              file=str(path)) from None
         devices.update(_load(user, str(path)))
     return devices

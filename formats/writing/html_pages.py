@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import quote
 
+from kitcut.cells import counted
 from kitcut.formats.writing.html import html_text as h
 from kitcut.formats.writing.html import page, viewer_block
 
@@ -117,7 +118,8 @@ def kit_page(report: dict, markers: Sequence[dict], picklist: Sequence[dict], fi
             _td(c["fabric"]), _td(c["placement"], True), _td(f"{c['x_mm'] / 1000:.3f}", True),
             _td(f"{c['y_mm']:.0f}", True)]) + "</tr>\n")
     bundles = len({(c.get("order"), c["bundle"]) for c in picklist})  # as picklist.txt counts them
-    out.append(f'<h2 id="picklist">Pick list</h2><p class="muted">{bundles} bundles, {len(picklist)} pieces; '
+    counts = f"{counted(bundles, 'bundle')}, {counted(len(picklist), 'piece')}"
+    out.append(f'<h2 id="picklist">Pick list</h2><p class="muted">{counts}; '
                "a row shows its piece on its marker. The same list is in picklist.csv and picklist.txt.</p>")
     head = [("order", False)] if several else []
     head += [("bundle", False), ("piece", False), ("copy", True), ("side", False), ("fabric", False),
