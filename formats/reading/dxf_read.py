@@ -11,12 +11,10 @@ import os
 import re
 from pathlib import Path
 
-import numpy as np
-
 from kitcut.errors import DXFFormatError, GeometryError, GradeRuleError, InputError, KitcutError, UnitsError
 from kitcut.formats.reading import aama, blocks, plain_dxf
 from kitcut.formats.reading.binary_dxf import mend_binary
-from kitcut.formats.reading.build import RawPiece, build_piece
+from kitcut.formats.reading.build import RawPiece, build_piece, largest_extent
 from kitcut.formats.reading.dxf_fast import (
     DxfData,
     from_ezdxf_doc,
@@ -293,16 +291,6 @@ def resolve_units(user: str | None, header_code, units_text: str | None, *, file
     return declared[0] if declared else (None, None)
 
 
-def _extent(raws: list[RawPiece]) -> float:
-    best = 0.0
-    for r in raws:
-        pts = [np.asarray(p) for p, _, _ in r.boundary if len(p)]
-        if pts:
-            a = np.concatenate(pts)
-            best = max(best, float((a.max(axis=0) - a.min(axis=0)).max()))
-    return best
-
-
 def _unused_blocks(data: DxfData) -> str:
     n = sum(1 for name, ents in data.blocks.items()
             if not name.startswith(("*", "$")) and any(e.is_curve and e.layer in ("1", "84") for e in ents))
@@ -395,9 +383,9 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                 raise DXFFormatError("no piece blocks found", file=file)
             distinct_names(raws, report)  # before grading, which takes a name's pieces for its sizes
             unit, rule = resolve_units(units, data.insunits, style.get("units"), file=file, report=report,
-                                       extent=lambda: _extent(raws))
+                                       extent=lambda: largest_extent(raws))
             if unit is None:
-                ext = _extent(raws)
+                ext = largest_extent(raws)
                 unit, rule = size_check(ext, file=file), "size check"
                 report.warn(f"no units declared: {unit} guessed from the piece sizes (largest piece "
                             f"{ext:.4g} drawing units); give --units if this is wrong")

@@ -32,8 +32,9 @@ from pathlib import Path
 import numpy as np
 
 from kitcut.formats.reading import aama
+from kitcut.formats.reading.build import largest_extent
 from kitcut.formats.reading.dxf_fast import DxfData, parse_fast
-from kitcut.formats.reading.dxf_read import _extent, resolve_units
+from kitcut.formats.reading.dxf_read import resolve_units
 from kitcut.formats.reading.grading import grade_raw, mark_vertices, plan_grading, rule_offsets
 from kitcut.formats.reading.rul import GradeRules, parse_rul
 from kitcut.formats.reading.sizes import size_key
@@ -136,7 +137,7 @@ def check_export(path, *, tolerance: float = 0.1) -> GradeCheck:
     style = aama.style_texts(data, report, skips)
     raws = aama.collect_aama(data, report=report, skips=skips)
     unit, _ = resolve_units(None, data.insunits, style.get("units"), file=os.fspath(path), report=report,
-                            extent=lambda: _extent(raws))
+                            extent=lambda: largest_extent(raws))
     scale = MM_PER_UNIT[unit or "mm"]
     res = GradeCheck(file=path.name, units=unit or "mm")
     by_name: dict[str, dict[str, object]] = defaultdict(dict)

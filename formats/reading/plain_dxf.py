@@ -25,7 +25,7 @@ import numpy as np
 
 from kitcut.errors import KitcutError
 from kitcut.formats.reading.blocks import MAX_DEPTH
-from kitcut.formats.reading.build import GAP_CLOSE_MM
+from kitcut.formats.reading.build import GAP_CLOSE_MM, largest_extent
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.layer_names import DRILL_MARK, record_layers
@@ -220,7 +220,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
             raws = trial_run()[0]
         except KitcutError:  # the final reading will say what is wrong
             return None
-        return max((float(np.ptp(r.boundary[0][0], axis=0).max()) / 25.4 for r in raws), default=None)
+        return largest_extent(raws) / 25.4 if raws else None
 
     inkscape = inkscape_r14(doc)
     if rule == "$INSUNITS":
@@ -228,24 +228,23 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
                                       inkscape_extent=largest if inkscape else None)
     if unit is None:
         raws, style = trial_run()
+        ext = largest_extent(raws) / 25.4 if raws else None  # drawing units (the trial read inches)
         unit = units_from_area(raws, 25.4)
         rule = "Area text" if unit else None
         if unit is None and style.get("units"):
             from kitcut.formats.reading.units import metric_cm_note, metric_in_cm, units_text_name
 
             unit, rule = units_text_name(style["units"], file=file), "Units text"
-            ext = max((float(np.ptp(r.boundary[0][0], axis=0).max()) / 25.4 for r in raws), default=None)
             if metric_in_cm(style["units"], ext):
                 unit, rule = "cm", "size check"
                 report.warn(metric_cm_note(ext))
         if unit is None:
-            if not raws:
+            if ext is None:
                 raise fixer.error("no closed outline found (and no units declared)")
-            ext = max(float(np.ptp(r.boundary[0][0], axis=0).max()) for r in raws)
             imperial = doc.header.get("$MEASUREMENT", None) == 0
-            unit, rule = size_check(ext / 25.4, file=file, imperial=imperial), "size check"
+            unit, rule = size_check(ext, file=file, imperial=imperial), "size check"
             report.warn(f"no units declared: {unit} guessed from the piece sizes (largest piece "
-                        f"{ext / 25.4:.4g} drawing units); give --units if this is wrong"
+                        f"{ext:.4g} drawing units); give --units if this is wrong"
                         + (INKSCAPE_PX_NOTE if inkscape else ""))
     raws, style = sort_pieces(curves, texts, points, MM_PER_UNIT[unit], tolerance, fixer, skips, final=True,
                           layer_roles=layers)
