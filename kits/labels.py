@@ -85,28 +85,29 @@ def fit_text(pdf, text: str, style: str, size: float, width: float, keep: str = 
         pt = max(MIN_PT, pt - 0.5)
     head = text.rstrip()
     if fits(ELLIPSIS + keep, pt) is not None:
-        lo, hi = 0, len(head)  # the longest start of ``text`` that fits with the ellipsis
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if fits(head[:mid].rstrip() + ELLIPSIS + keep, pt) is not None:
-                lo = mid
-            else:
-                hi = mid - 1
-        return fits(head[:lo].rstrip() + ELLIPSIS + keep, pt), pt
+        n = _longest(len(head), lambda k: fits(head[:k].rstrip() + ELLIPSIS + keep, pt) is not None)
+        return fits(head[:n].rstrip() + ELLIPSIS + keep, pt), pt
     tail = keep.strip()
     while pt > LAST_PT:
         pt = max(LAST_PT, pt - 0.5)
         shown = fits(tail, pt)
         if shown is not None:
             return shown, pt
-    lo, hi = 0, len(tail)
+    n = _longest(len(tail), lambda k: fits(tail[:k] + ELLIPSIS, pt) is not None)
+    return use_font(pdf, tail[:n] + ELLIPSIS, style, pt), pt
+
+
+def _longest(n: int, ok) -> int:
+    """The largest ``k`` in 0..n with ``ok(k)``, for an ``ok`` true up to some ``k`` and false
+    after it (a text's start that still fits); 0 when only the empty start does."""
+    lo, hi = 0, n
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if fits(tail[:mid] + ELLIPSIS, pt) is not None:
+        if ok(mid):
             lo = mid
         else:
             hi = mid - 1
-    return use_font(pdf, tail[:lo] + ELLIPSIS, style, pt), pt
+    return lo
 
 
 def write_labels_pdf(cuts: list[Cut], path: str | os.PathLike, *, title: str = "") -> int:
