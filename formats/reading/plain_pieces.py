@@ -118,8 +118,10 @@ class _Sorter:
                           for r in rs if len(r) >= 2]
                 marks += [(c, layer) for c in ch]
                 continue
-            rings += [(abs(ring_area(r)), r, layer) for r in rs
-                      if len(r) >= 3 and not self._speck(r, layer) and not self._drill_loop(r, layer)]
+            for r in (r for r in rs if len(r) >= 3):
+                area = abs(ring_area(r))
+                if not self._speck(r, area, layer) and not self._drill_loop(r, area, layer):
+                    rings.append((area, r, layer))
             opens += [(c, layer) for c in ch]
         rings, opens = close_outline_gaps(rings, opens, self.tol, fixer)
         rings.sort(key=lambda t: -t[0])
@@ -133,7 +135,7 @@ class _Sorter:
         self.rings, self.polys = rings, polys
         return opens + marks
 
-    def _drill_loop(self, ring, layer: str) -> bool:
+    def _drill_loop(self, ring, area: float, layer: str) -> bool:
         """A small round closed line on a drill layer (``drill``, ``Bohrung``... or ``--layer
         X=drill``): a drill mark drawn as its hole, as a circle is, but in curve segments
         (Inkscape's R14 output writes a circle as four). Kept for :meth:`_ring_drills`; it used to
@@ -142,7 +144,7 @@ class _Sorter:
             return False
         w, h = np.ptp(ring, axis=0)
         d = float(max(w, h))
-        round_ = min(w, h) >= 0.8 * d and abs(ring_area(ring)) >= 0.7 * math.pi * d * d / 4
+        round_ = min(w, h) >= 0.8 * d and area >= 0.7 * math.pi * d * d / 4
         if not (0.0 < d <= DRILL_LOOP_MM and round_):
             return False
         c = 0.5 * (ring.min(axis=0) + ring.max(axis=0))
@@ -159,11 +161,10 @@ class _Sorter:
                 self.fixer.report.skip(f"drill mark (a round line of {d:.1f} mm) on layer {layer} at "
                                        f"({x:.1f}, {y:.1f}) in no piece; not used")
 
-    def _speck(self, ring, layer: str) -> bool:
-        """A closed line of less than :data:`MIN_AREA_MM2` (an arrowhead Inkscape's R12 output
+    def _speck(self, ring, area: float, layer: str) -> bool:
+        """A closed line of ``area`` (mm²) less than :data:`MIN_AREA_MM2` (an arrowhead Inkscape's R12 output
         leaves at the origin, a dot drawn as a tiny polygon): no piece, left out and reported;
         it used to refuse the whole file as a degenerate outline."""
-        area = abs(ring_area(ring))
         if area >= MIN_AREA_MM2 or shapely.make_valid(Polygon(ring)).area >= MIN_AREA_MM2:
             return False
         if self.final:
