@@ -324,6 +324,7 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
     if data.startswith(codecs.BOM_UTF8) and not _bad_lines(lines, "utf_8"):
         # a UTF-8 byte-order mark declares UTF-8 (its own bytes would make any reading implausible)
         return TextDecision("utf_8", "utf-8", "declared", **{**base, "declared": "UTF-8 byte-order mark"})
+    found = None  # the detection, once made (an implausible declaration is judged against it)
     if declared_codec:
         bad = _bad_lines(lines, declared_codec)
         if not bad:
@@ -344,7 +345,8 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
                    f"line(s) (first: {_shown(_first_bad(lines, declared_codec), declared_codec)})")
     elif declared:
         why = f"the declared code page {declared!r} is not one kitcut knows"
-    found = _detect(lines)
+    if found is None:
+        found = _detect(lines)
     if found is None:
         bad = _bad_lines(lines, "cp1252")
         report.warn(_fallback_remark(why, lines, bad))
