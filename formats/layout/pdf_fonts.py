@@ -121,6 +121,11 @@ def _silent(c: str) -> bool:
     return unicodedata.category(c) == "Cf" or 0xFE00 <= ord(c) <= 0xFE0F or 0xE0100 <= ord(c) <= 0xE01EF
 
 
+def _rtl(c: str) -> bool:
+    """A right-to-left letter (Hebrew, Arabic), which the writers cannot draw (see :func:`use_font`)."""
+    return unicodedata.bidirectional(c) in ("R", "AL")
+
+
 def _family(pdf, font: tuple[str, int], k: int) -> str:
     family = CJK_FAMILY if k == 0 else f"{CJK_FAMILY}-{k}"
     if family not in pdf.fonts:
@@ -164,7 +169,7 @@ def use_font(pdf, text: object, style: str = "", size: float | None = None) -> s
             rtl.clear()
 
     for c in text:
-        if unicodedata.bidirectional(c) in ("R", "AL") or (rtl and unicodedata.category(c) == "Mn"):
+        if _rtl(c) or (rtl and unicodedata.category(c) == "Mn"):
             # right-to-left (Hebrew, Arabic): the writers draw left to right without shaping, so
             # the letters would stand reversed and unjoined: transliterated (a word at a time), said
             rtl.append(c)
@@ -257,10 +262,10 @@ def font_note(pdf) -> str | None:
     marked = transliterated(pdf)
     if not marked:
         return None
-    rtl = any(unicodedata.bidirectional(c) in ("R", "AL") for t, _ in marked for c in t)
+    rtl = any(_rtl(c) for t, _ in marked for c in t)
     if cjk_font() is None:
         what = f"no font with CJK glyphs found (install fonts-wqy-microhei, or set {ENV})"
-    elif rtl and all(any(unicodedata.bidirectional(c) in ("R", "AL") for c in t) for t, _ in marked):
+    elif rtl and all(any(_rtl(c) for c in t) for t, _ in marked):
         what = "kitcut's PDFs do not draw right-to-left text (Hebrew, Arabic)"
     else:
         what = ("no font on this system has glyphs for some characters (install fonts-dejavu-core, "
