@@ -22,11 +22,7 @@ from kitcut.formats.reading.jagua_kinds import strip_instance
 from kitcut.formats.reading.outline import Fixer, check_ring
 from kitcut.model import ImportReport, Pattern, Piece, Source
 
-__all__ = ["read_jagua", "looks_like_jagua"]
-
-
-def looks_like_jagua(data) -> bool:
-    return isinstance(data, dict) and isinstance(data.get("items"), list)
+__all__ = ["read_jagua"]
 
 
 def _ring(obj, where: str, file: str, piece: str) -> np.ndarray:
