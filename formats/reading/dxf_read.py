@@ -359,14 +359,17 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                 hint = _unused_blocks(from_ezdxf_doc(doc, 1.0))
             raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
         data = None
-    repeats = repeated_blocks(raw_bytes, text.decode_value if text else None) if doc is not None else {}
-    del raw_bytes
     if data is None:
         _check_entities(None, doc, file)
+    aama_doc = data is None and _ezdxf_is_aama(doc)
+    # the block definitions of each name, told apart (ezdxf merges a name's definitions); only the
+    # AAMA reader uses them
+    repeats = repeated_blocks(raw_bytes, text.decode_value if text else None) if aama_doc else {}
+    del raw_bytes
     fixer = Fixer(file, report, strict=strict, allow_repair=repair, loops=loops or LoopRule())
     skips = nested if data is not None else aama.SkipLog()
     try:
-        if data is None and _ezdxf_is_aama(doc):
+        if aama_doc:
             msp = DxfData([from_ezdxf_entity(e, 1.0) for e in doc.modelspace().query("TEXT MTEXT")], {})
             pre = aama.style_texts(msp, ImportReport(), aama.SkipLog())
             unit, _ = resolve_units(units, _insunits(doc, has_header), pre.get("units"), file=file,
