@@ -103,11 +103,12 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
     if as_json:
         click.echo(json.dumps(result.to_dict()))
         return
-    if result.status == "exists":
-        click.echo(f"kit {result.kit} is already complete in {result.path} (kept)")
-        return
-    click.echo(f"kit {result.kit}: {result.pieces} pieces, {result.metres:.3f} m of fabric, "
+    figures = (f"{result.pieces} pieces, {result.metres:.3f} m of fabric, "
                f"efficiency {100 * result.efficiency:.1f} %")
+    if result.status == "exists":
+        click.echo(f"kit {result.kit} is already complete in {result.path} (kept): {figures}")
+        return
+    click.echo(f"kit {result.kit}: {figures}")
     for f in result.fabrics:
         click.echo(f"  {ljust(f['name'], 16)} {f['width_mm']:g} mm wide: {f['metres']:.3f} m, "
                    f"{100 * f['efficiency']:.1f} %, {f['pieces']} pieces")

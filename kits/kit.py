@@ -453,7 +453,7 @@ def build_kit(
     if not replace:
         current, _ = kit_state(final, inputs)
         if current:
-            return KitResult(kit=order.id, path=str(final), orders=[order.id], status="exists")
+            return kept_result(final, order.id)
         replace = is_complete(final)  # a complete kit of other inputs: replace it
     reader = resolve(options.reader) if options.reader else None
     plan = plan_order(order, reader=reader)
@@ -465,6 +465,27 @@ def build_kit(
         if exc.file is None:  # an error of the nesting or the writers: it is this order's
             exc.file = os.fspath(order_file)
         raise
+
+
+def kept_result(final: Path, kit_id: str) -> KitResult:
+    """The :class:`KitResult` of the complete kit kept in ``final`` (status ``"exists"``): its
+    fabrics, metres, efficiency, pieces and remarks as its ``kit.json`` states them, so that
+    ``nest kit --keep --json`` describes the kit it kept, not an empty one."""
+    try:
+        report = json.loads((final / "kit.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        report = {}
+    report = report if isinstance(report, dict) else {}
+    totals = report.get("totals") if isinstance(report.get("totals"), dict) else {}
+    fabrics = [f for f in report.get("fabrics") or [] if isinstance(f, dict)]
+    orders = [o.get("id") for o in report.get("orders") or [] if isinstance(o, dict) and o.get("id")]
+    remarks = [r for r in report.get("import_remarks") or [] if isinstance(r, dict)]
+    combined = report.get("combined") if isinstance(report.get("combined"), dict) else {}
+    return KitResult(kit=kit_id, path=str(final), orders=orders or [kit_id], status="exists",
+                     fabrics=fabrics, metres=float(totals.get("metres") or 0.0),
+                     efficiency=float(totals.get("efficiency") or 0.0), pieces=int(totals.get("pieces") or 0),
+                     saved_metres=combined.get("saved_metres"),
+                     remarks=sum(int(r.get("repairs", 0)) + int(r.get("warnings", 0)) for r in remarks))
 
 
 def guarded_job(build: Callable, *args) -> dict:

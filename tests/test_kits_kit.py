@@ -155,8 +155,15 @@ def test_existing_kit_is_kept_or_replaced(orders, tmp_path):
     kits = tmp_path / "K"
     build_kit(orders / "A-1001.toml", kits, OPTS)
     stamp = (kits / "A-1001" / "manifest.json").stat().st_mtime_ns
-    assert build_kit(orders / "A-1001.toml", kits, OPTS).status == "exists"
+    kept = build_kit(orders / "A-1001.toml", kits, OPTS)
+    assert kept.status == "exists"
     assert (kits / "A-1001" / "manifest.json").stat().st_mtime_ns == stamp
+    # the result describes the kit kept (before: no fabrics, 0 m, 0 pieces)
+    report = json.loads((kits / "A-1001" / "kit.json").read_text())
+    assert kept.fabrics == report["fabrics"] and len(kept.fabrics) == 2
+    assert (kept.metres, kept.efficiency, kept.pieces) == (report["totals"]["metres"],
+                                                          report["totals"]["efficiency"], 20)
+    assert kept.metres > 0 and kept.orders == ["A-1001"]
     assert build_kit(orders / "A-1001.toml", kits, OPTS, replace=True).status == "built"
     assert is_complete(kits / "A-1001") and sorted(p.name for p in kits.iterdir()) == ["A-1001"]
 
