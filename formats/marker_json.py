@@ -184,10 +184,10 @@ def _fabric_dict(r: Rules) -> dict:
 def _rules_from(d: dict) -> Rules:
     d = dict(d)
     for key in ("width", "spacing", "margin", "tilt_deg"):
-        if key in d and (isinstance(d[key], bool) or not isinstance(d[key], (int, float))):
-            raise ValueError(f"instance.rules.{key} is not a number: {d[key]!r}")
+        if key in d:
+            _num(d[key], key)
     if not isinstance(d.get("nap", ""), str) or not isinstance(d.get("pairs", True), bool):
-        raise ValueError("instance.rules: nap must be a string and pairs true or false")
+        raise ValueError("nap must be a string and pairs true or false")
     rep = d.pop("repeat", None)
     zones = d.pop("zones", None) or []
     repeat = Repeat() if rep is None else Repeat(float(rep["x_mm"]), float(rep["y_mm"]),
@@ -203,10 +203,10 @@ def _match_from(d) -> MatchPoint | None:
         return None
 
     def pt(v):
-        return None if v is None else (float(v[0]), float(v[1]))
+        return None if v is None else tuple(_points([v], "match point")[0])
 
-    return MatchPoint(pt(d.get("x_point")), pt(d.get("y_point")),
-                      tuple(float(v) for v in d.get("offset", (0.0, 0.0))), str(d.get("source", "")))
+    offset = tuple(_points([d.get("offset", (0.0, 0.0))], "match offset")[0])
+    return MatchPoint(pt(d.get("x_point")), pt(d.get("y_point")), offset, str(d.get("source", "")))
 
 
 def marker_text(marker: Marker) -> str:
@@ -220,31 +220,87 @@ def write_marker(marker: Marker, path) -> Path:
     return Path(path)
 
 
-def _line_from(points) -> Line | None:
-    return None if points is None else Line(np.asarray(points, dtype=float))
+def _line_from(points, what: str) -> Line | None:
+    return None if points is None else Line(_points(points, what, least=2))
+
+
+#: The largest coordinate a marker file may hold (marker units): beyond it, geometry overflows.
+_MAX_COORD = 1e9
+
+
+def _points(points, what: str, least: int = 1) -> np.ndarray:
+    """``points`` as a ``float[n, 2]`` array of finite coordinates (``ValueError`` naming ``what``)."""
+    try:
+        a = np.asarray(points, dtype=float)
+    except (TypeError, ValueError):
+        a = np.empty(0)
+    if a.ndim != 2 or a.shape[1] != 2 or len(a) < least:
+        raise ValueError(f"{what} is not a list of at least {least} points [x, y]")
+    if not np.all(np.abs(a) <= _MAX_COORD):
+        raise ValueError(f"{what}: a coordinate is not a number within ±{_MAX_COORD:g}")
+    return a
+
+
+def _ring_from(points, what: str) -> np.ndarray:
+    a = _points(points, what, least=3)
+    x, y = a[:, 0] - a[0, 0], a[:, 1] - a[0, 1]
+    if not abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))) > 0:
+        raise ValueError(f"{what} encloses no area")
+    return a
+
+
+def _num(value, what: str) -> float:
+    """``value`` as a finite number (not a string or a boolean), else a ``ValueError``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not abs(value) <= _MAX_COORD:
+        raise ValueError(f"{what} is not a number: {value!r}")
+    return float(value)
+
+
+def _count(value, what: str, least: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ValueError(f"{what} is not a whole number ≥ {least}: {value!r}")
+    return value
+
+
+def _record(cls, d, what: str, numbers: tuple[str, ...]):
+    """A :class:`Notch` or :class:`Drill` from its dict, every number checked."""
+    if not isinstance(d, dict):
+        raise ValueError(f"{what} is not an object: {d!r}")
+    values = {k: (v if k not in numbers or (v is None and k == "diameter") else _num(v, f"{what}.{k}"))
+              for k, v in d.items()}
+    return cls(**values)
 
 
 def _piece_from(d: dict) -> Piece:
     src = d.get("source") or {}
+    quantity = _count(d.get("quantity", 1), "quantity", 1)
+    flipped = d.get("flipped")
+    if flipped is not None and _count(flipped, "flipped", 0) > quantity:
+        raise ValueError(f"flipped {flipped} is more than the quantity {quantity}")
+    rotations = d.get("allowed_rotations")
     return Piece(
         name=str(d["name"]),
-        outline=np.asarray(d["outline"], dtype=float),
-        size=d.get("size"),
-        quantity=int(d.get("quantity", 1)),
-        flipped=d.get("flipped"),
-        grain=_line_from(d.get("grain")),
-        notches=tuple(Notch(**n) for n in d.get("notches", [])),
-        drills=tuple(Drill(**x) for x in d.get("drills", [])),
-        internal_lines=tuple(Line(np.asarray(p, dtype=float)) for p in d.get("internal_lines", [])),
-        cutouts=tuple(np.asarray(c, dtype=float) for c in d.get("cutouts", [])),
-        sew_lines=tuple(Line(np.asarray(p, dtype=float)) for p in d.get("sew_lines", [])),
-        fold_line=_line_from(d.get("fold_line")),
+        outline=_ring_from(d["outline"], "outline"),
+        size=None if d.get("size") is None else str(d["size"]),
+        quantity=quantity,
+        flipped=flipped,
+        grain=_line_from(d.get("grain"), "grain"),
+        notches=tuple(_record(Notch, n, f"notches[{i}]", ("x", "y", "angle_deg", "depth", "width"))
+                      for i, n in enumerate(d.get("notches", []))),
+        drills=tuple(_record(Drill, x, f"drills[{i}]", ("x", "y", "diameter"))
+                     for i, x in enumerate(d.get("drills", []))),
+        internal_lines=tuple(Line(_points(p, f"internal_lines[{i}]"))
+                             for i, p in enumerate(d.get("internal_lines", []))),
+        cutouts=tuple(_ring_from(c, f"cutouts[{i}]") for i, c in enumerate(d.get("cutouts", []))),
+        sew_lines=tuple(Line(_points(p, f"sew_lines[{i}]")) for i, p in enumerate(d.get("sew_lines", []))),
+        fold_line=_line_from(d.get("fold_line"), "fold_line"),
         folded=bool(d.get("folded", False)),
         unfolded=bool(d.get("unfolded", False)),
-        category=d.get("category"),
-        material=d.get("material"),
-        annotations=tuple(d.get("annotations", [])),
-        allowed_rotations=None if d.get("allowed_rotations") is None else tuple(d["allowed_rotations"]),
+        category=None if d.get("category") is None else str(d["category"]),
+        material=None if d.get("material") is None else str(d["material"]),
+        annotations=tuple(str(a) for a in d.get("annotations", [])),
+        allowed_rotations=None if rotations is None else tuple(
+            _num(r, f"allowed_rotations[{i}]") for i, r in enumerate(rotations)),
         nap=d.get("nap"),
         source=Source(src.get("file"), src.get("block"), src.get("layer")),
         match=_match_from(d.get("match")),
@@ -265,11 +321,20 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
         bad = _non_finite(data.get(key), key)
         if bad:
             raise InputError(f"{bad[0]}: not a finite number ({bad[1]!r})", file=file)
+    where = ""  # the part being read, named in the error of a damaged file
     try:
         inst = data["instance"]
+        where = "instance.rules"
         rules = _rules_from(inst["rules"])
-        pieces = tuple(_piece_from(p) for p in inst["pieces"])
+        where = "instance"
+        pieces = []
+        for n, p in enumerate(inst["pieces"]):
+            where = f"instance.pieces[{n}]"
+            pieces.append(_piece_from(p))
+        pieces = tuple(pieces)
+        where = ""
         sol = data["solution"]
+        where = "solution"
         for key, want in (("width", rules.width), ("usable_width", rules.usable_width)):
             if key in sol and not _same(sol[key], want):
                 raise InputError(f"solution.{key} {sol[key]!r} is not the {key.replace('_', ' ')} of "
@@ -280,9 +345,12 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
             if not 0 <= index < len(pieces):
                 raise InputError(f"placement refers to piece {index}, the file has {len(pieces)}", file=file)
             where = f"solution.placements[{n}]"
+            if len(pl["translation"]) != 2:
+                raise ValueError(f"translation {pl['translation']!r} is not a pair x, y")
             tx, ty = (_finite(v, f"{where}.translation", file) for v in pl["translation"])
             rotation = _finite(pl["rotation_deg"], f"{where}.rotation_deg", file)
             placements.append(Placement(index, int(pl["copy"]), rotation, bool(pl["mirrored"]), (tx, ty)))
+        where = "solution"
         return Marker(
             pieces=pieces,
             rules=rules,
@@ -295,15 +363,20 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
         )
     except InputError:
         raise
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"damaged marker file: {type(exc).__name__}: {exc}", file=file) from exc
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        what = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) and exc.args else str(exc)
+        raise InputError(f"damaged marker file: {where + ': ' if where else ''}{what}", file=file) from exc
 
 
 def _finite(value, field: str, file: str | None) -> float:
     """``value`` as a finite float, else an :class:`InputError` naming ``field``."""
-    v = float(value)
-    if not math.isfinite(v):
-        raise InputError(f"{field}: {value!r} is not a finite number (a damaged marker file)", file=file)
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = math.nan
+    if not abs(v) <= _MAX_COORD:
+        raise InputError(f"{field}: {value!r} is not a number within ±{_MAX_COORD:g} (a damaged marker file)",
+                         file=file)
     return v
 
 
