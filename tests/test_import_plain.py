@@ -9,7 +9,7 @@ import math
 import ezdxf
 import numpy as np
 import pytest
-from shapely.geometry import Polygon
+from shapely.geometry import Point, Polygon
 from test_import_dxf import RECT, aama_doc, add_piece, both, save
 
 from kitcut.errors import GeometryError
@@ -692,3 +692,25 @@ def test_a_drill_drawn_as_a_round_loop_of_curves_is_a_drill_mark(tmp_path):
     assert len(p.cutouts) == 1  # a 30 x 20 rectangle is no drill: still a cut-out
     assert [e.message for e in pat.report.skipped if "drill mark" in e.message] == [
         "drill mark (a round line of 3.0 mm) on layer drill at (500.0, 80.0) in no piece; not used"]
+
+
+@pytest.mark.parametrize("layer", ["holes", "Hole", "PUNCH"])
+def test_a_small_circle_on_a_hole_layer_is_a_drill_mark_a_large_one_a_cut_out(tmp_path, layer):
+    """``nest info --layers`` named a ``holes`` layer a drill layer (by its name), yet its circles
+    were cut out of the piece: a 3 mm drill mark became a 3 mm hole cut by the knife. A round
+    closed line on it up to a drill's size (20 mm) is now a drill mark at its centre, with its
+    diameter; a larger one is still a cut-out (a hole cut in the piece)."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 400), (0, 400)], close=True, dxfattribs={"layer": "cut"})
+    msp.add_circle((150, 200), 3, dxfattribs={"layer": layer})
+    msp.add_circle((100, 100), 20, dxfattribs={"layer": layer})
+    path = tmp_path / "holes.dxf"
+    doc.saveas(path)
+    pat = read_pattern(path)
+    (p,) = pat.pieces
+    assert [(d.x, d.y, round(d.diameter, 3)) for d in p.drills] == [(150.0, 200.0, 6.0)]
+    (hole,) = p.cutouts
+    assert Polygon(hole).centroid.distance(Point(100, 100)) < 0.01 and Polygon(hole).area > 1200
+    assert pat.report.layers[layer]["role"] == "drill"

@@ -25,7 +25,7 @@ FOLD_LAYER = re.compile(r"fold|mirror|bruch|pliure|doblez|piega|vouw|dobra|对�
 #: outputs drop texts, so labels are converted to paths), drawn on the piece, never cut.
 TEXT_LAYER = re.compile(r"\btext|label|lettering|schrift|\btesto\b|étiquette|etiqueta|文字|^annotations?$",
                         re.I)
-DRILL_LAYER = re.compile(r"drill|hole|bohr|perc|perfor|^13$", re.I)
+DRILL_LAYER = re.compile(r"drill|hole|punch|bohr|perc|perfor|^13$", re.I)
 #: Layers whose circles are drill marks (the drill's hole), not cut-outs (AAMA's 13 unless it
 #: holds pieces: a size layer).
 DRILL_MARK = re.compile(r"drill|bohr|perc|perfor|^13$", re.I)

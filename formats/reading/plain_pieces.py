@@ -24,7 +24,6 @@ from kitcut.formats.reading.chains import Chain, describe
 from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
 from kitcut.formats.reading.layer_names import (
     DRILL_LAYER,
-    DRILL_MARK,
     FOLD_LAYER,
     GRAIN_LAYER,
     NOTCH_LAYER,
@@ -136,11 +135,12 @@ class _Sorter:
         return opens + marks
 
     def _drill_loop(self, ring, area: float, layer: str) -> bool:
-        """A small round closed line on a drill layer (``drill``, ``Bohrung``... or ``--layer
-        X=drill``): a drill mark drawn as its hole, as a circle is, but in curve segments
-        (Inkscape's R14 output writes a circle as four). Kept for :meth:`_ring_drills`; it used to
+        """A small round closed line on a drill layer (``drill``, ``Bohrung``, ``holes``... or
+        ``--layer X=drill``): a drill mark drawn as its hole, as a circle is, but in curve segments
+        (Inkscape's R14 output writes a circle as four), or a circle on a ``hole`` layer (which
+        also holds cut-outs: larger ones stay cut out). Kept for :meth:`_ring_drills`; it used to
         be cut out of its piece as a hole."""
-        if layer.isdigit() or not self.layer_roles.means(layer, "drill", bool(DRILL_MARK.search(layer))):
+        if layer.isdigit() or not self.layer_roles.means(layer, "drill", bool(DRILL_LAYER.search(layer))):
             return False
         w, h = np.ptp(ring, axis=0)
         d = float(max(w, h))
