@@ -114,8 +114,8 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
                    f"{100 * f['efficiency']:.1f} %, {f['pieces']} pieces")
     click.echo(f"wrote {result.path}")
     if result.remarks:
-        click.echo(f"note: reading the patterns made {result.remarks} remark(s) (repairs, warnings): see "
-                   f"{Path(result.path) / 'kit.pdf'}", err=True)
+        click.echo(f"nest: note: reading the patterns made {result.remarks} remark(s) (repairs, warnings): "
+                   f"see {Path(result.path) / 'kit.pdf'}", err=True)
 
 
 def _remove_if_claims_only(folder) -> None:

@@ -237,7 +237,7 @@ def _units_hint(pattern, usable: float) -> str:
 
 def _resume_note(warm: dict, resume: str) -> str:
     """What a warm start from ``resume`` kept, moved, added and left out (``stats["resume"]``)."""
-    text = f"note: --resume {resume}: {warm['kept'] + warm['moved']} placement(s) taken"
+    text = f"nest: note: --resume {resume}: {warm['kept'] + warm['moved']} placement(s) taken"
     if warm["moved"]:
         text += (f", {warm['moved']} of them moved into the usable width or turned to an allowed "
                  "orientation")
@@ -318,4 +318,4 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
     if pattern.report.entries:
         n = len(pattern.report.entries)
         remarks = "1 remark" if n == 1 else f"{n} remarks"
-        click.echo(f"note: the import made {remarks}; see `{info}`", err=True)
+        click.echo(f"nest: note: the import made {remarks}; see `{info}`", err=True)

@@ -160,9 +160,9 @@ def test_resume_after_a_change_of_width_or_margin_is_a_valid_marker(tmp_path):
     assert r.returncode == 0, r.stderr
     assert check_marker(json.loads((out / "marker.json").read_text()), nap="two-way") == []
     moved = _outside(first, 1500, 10)
-    notes = [line for line in r.stderr.splitlines() if line.startswith("note: --resume")]
+    notes = [line for line in r.stderr.splitlines() if line.startswith("nest: note: --resume")]
     assert len(notes) == 1 and notes[0].startswith(
-        f"note: --resume {marker}: 15 placement(s) taken, {moved} of them moved into the usable width "
+        f"nest: note: --resume {marker}: 15 placement(s) taken, {moved} of them moved into the usable width "
         "or turned to an allowed orientation"), r.stderr
 
 
@@ -306,7 +306,7 @@ def test_the_import_remarks_are_counted_in_words(tmp_path):
     r = nest(str(SAMPLES / "tee.dxf"), "--sizes", "M", "--time", "0.5", "--workers", "1", "--seed", "1",
              "-o", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
-    assert "note: the import made 1 remark; see `nest info" in r.stderr
+    assert "nest: note: the import made 1 remark; see `nest info" in r.stderr
 
 
 def test_the_info_command_named_shows_the_job_s_remarks(tmp_path):
@@ -317,9 +317,9 @@ def test_the_info_command_named_shows_the_job_s_remarks(tmp_path):
     r = nest(str(SAMPLES / "tee.dxf"), *job, "--time", "0.5", "--workers", "1", "--seed", "1",
              "-o", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
-    note = [ln for ln in r.stderr.splitlines() if ln.startswith("note: the import made")]
-    assert note == [f"note: the import made 3 remarks; see `nest info {SAMPLES / 'tee.dxf'} --tolerance 0.2 "
-                    "--repair --sizes M,L --quantity '*=2' --quantity Sleeve=2,2`"]
+    note = [ln for ln in r.stderr.splitlines() if ln.startswith("nest: note: the import made")]
+    assert note == [f"nest: note: the import made 3 remarks; see `nest info {SAMPLES / 'tee.dxf'} "
+                    "--tolerance 0.2 --repair --sizes M,L --quantity '*=2' --quantity Sleeve=2,2`"]
     info = shlex.split(note[0].split("`")[1])[2:]
     r = nest("info", *info)
     assert r.returncode == 0, r.stderr
