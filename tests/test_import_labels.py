@@ -148,15 +148,21 @@ def test_header_unit_that_makes_pieces_absurd_is_not_believed(tmp_path, insunits
 
 @pytest.mark.parametrize("text, side, want", [
     ("METRIC", 73.0, "cm"),  # CLO's export set to centimetres: 73 mm would be no garment, 73 cm is
-    ("METRIC", 120.0, "mm"),  # of garment size in mm: the usual reading
+    ("METRIC", 120.0, "mm"),  # of garment size in mm and in cm: mm, the usual reading, in doubt
+    ("METRIC", 650.0, "mm"),  # of garment size in mm only
     ("MM", 73.0, "mm"),  # a text that names its length is believed
+    ("MM", 120.0, "mm"),
 ])
 def test_metric_units_text_over_centimetres(tmp_path, text, side, want):
     """``Units: METRIC`` names no length: AccuMark and CLO write it over millimetres, and CLO
     over centimetres when its export is so set (a real CLO file of a top whose longest piece
     is 72.9 units was read as a 73 mm garment, 10 times too small). Centimetres are read when
     the largest piece is of garment size in cm and not in mm, with a warning; ``--units mm``
-    overrides. The same in an AAMA file and in a plain drawing with the text."""
+    overrides. The same in an AAMA file and in a plain drawing with the text.
+
+    When the largest piece is of garment size in both (100 to 500 units: a child's front of
+    12 cm, or a CLO trouser leg of 1.2 m), millimetres are read as before, but no longer
+    silently: a warning names the doubt and ``--units cm``."""
     rect = [(0, 0), (side, 0), (side, side / 3), (0, side / 3)]
     note = (f"the Units text says METRIC, which would make the largest piece {side:.4g} mm long: read in cm "
             "(size check; a METRIC export may be in mm or cm); give --units mm if it is in mm")
@@ -171,7 +177,10 @@ def test_metric_units_text_over_centimetres(tmp_path, text, side, want):
         assert (pat.units_in, pat.units_rule) == (want, "size check" if want == "cm" else "Units text")
         assert pat.pieces[0].area == pytest.approx(side * side / 3 * {"mm": 1.0, "cm": 100.0}[want])
         notes = [w.message for w in pat.report.warnings if "METRIC" in w.message]
-        assert notes == ([note] if want == "cm" else [])
+        doubt = ("the Units text says METRIC, which names no length: read in mm, the largest piece "
+                 f"{side:.4g} mm long (in cm it would be {side / 100:.3g} m); give --units cm if the pattern "
+                 "is in centimetres")
+        assert notes == ([note] if want == "cm" else [doubt] if text == "METRIC" and side < 500 else [])
         over = read_pattern(path, units="mm")
         assert (over.units_in, over.pieces[0].area) == ("mm", pytest.approx(side * side / 3))
 

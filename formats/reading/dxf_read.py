@@ -47,6 +47,7 @@ from kitcut.formats.reading.units import (
     MM_PER_UNIT,
     insunits_name,
     metric_cm_note,
+    metric_doubt_note,
     metric_in_cm,
     normalize_units,
     plausible,
@@ -288,6 +289,8 @@ def resolve_units(user: str | None, header_code, units_text: str | None, *, file
         if metric_in_cm(units_text, size):
             report.warn(metric_cm_note(size))
             return "cm", "size check"
+        if doubt := metric_doubt_note(units_text, size):
+            report.warn(doubt)
     return declared[0] if declared else (None, None)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from kitcut.errors import UnitsError
 
 __all__ = ["MM_PER_UNIT", "PLAUSIBLE_MM", "plausible", "normalize_units", "insunits_name", "units_text_name",
-           "metric_in_cm", "metric_cm_note", "size_check"]
+           "metric_in_cm", "metric_cm_note", "metric_doubt_note", "size_check"]
 
 #: Millimetres per drawing unit (``px``: the CSS pixel, 1/96 in, of SVG and of Inkscape's DXF output
 #: of a page sized in pixels).
@@ -90,6 +90,19 @@ def metric_in_cm(units_text: str | None, largest_extent: float | None) -> bool:
     words = str(units_text or "").split()
     return (bool(words) and words[0].lower() == "metric" and largest_extent is not None
             and not plausible(largest_extent, "mm") and plausible(largest_extent, "cm"))
+
+
+def metric_doubt_note(units_text: str | None, largest_extent: float | None) -> str | None:
+    """The warning for an AAMA ``Units: METRIC`` read in millimetres whose largest piece is of
+    garment size in centimetres too (100 to 500 drawing units: a 12 cm child's front or a 1.2 m
+    trouser leg), else ``None``: CLO writes ``METRIC`` over either, and only the user knows."""
+    words = str(units_text or "").split()
+    if not (words and words[0].lower() == "metric" and largest_extent is not None
+            and plausible(largest_extent, "mm") and plausible(largest_extent, "cm")):
+        return None
+    return (f"the Units text says METRIC, which names no length: read in mm, the largest piece "
+            f"{largest_extent:.4g} mm long (in cm it would be {largest_extent / 100:.3g} m); give "
+            "--units cm if the pattern is in centimetres")
 
 
 def metric_cm_note(largest_extent: float) -> str:
