@@ -377,6 +377,28 @@ def test_a_loop_larger_than_a_hairline_is_an_error(tmp_path):
                for w in data["warnings"])
 
 
+def test_a_one_size_job_folds_the_remarks_on_other_sizes_into_one_line(tmp_path):
+    """A one-size job of a graded pattern listed the remarks on every other size's pieces too,
+    and its note counted them ("the import made 40 remarks" for a clean size). They are now one
+    line, with their count and sizes; the remarks on the size cut are listed as before."""
+    doc = aama_doc()
+    for size, w, over in (("S", 180, 2.0), ("M", 200, 2.0), ("L", 220, 2.0), ("XL", 240, 0.0)):
+        seg = _corner_loop(w, 200, over) if over else [(0, 0), (w, 0), (w, 200), (0, 200)]
+        add_piece(doc, f"YOKE_{size}", [seg], closed=True, texts=["Piece Name: Yoke", f"Size: {size}"])
+    p = save(doc, tmp_path)
+    full = read_pattern(p)
+    hair = {e.piece for e in full.report.entries if "hairline" in e.message}
+    assert hair == {"Yoke (S)", "Yoke (M)", "Yoke (L)"}
+    for sizes, listed, folded in ((("M",), {"Yoke (M)"}, "S, L"), (("XL",), set(), "S, M, L"),
+                                  (("S", "L"), {"Yoke (S)", "Yoke (L)"}, "M")):
+        pat = read_pattern(p, sizes=sizes)
+        assert {e.piece for e in pat.report.entries if e.piece} == listed
+        n = len(hair) - len(listed)
+        assert [str(e) for e in pat.report.entries if "not cut" in e.message] == [
+            f"skipped: {n} remark(s) on pieces of size(s) {folded}, which this job does not cut, not listed "
+            "(nest info without --sizes lists them)"]
+
+
 @pytest.mark.parametrize("over", [0.3, 0.8, 30.0])
 def test_a_cut_line_run_past_its_corner_and_back_is_trimmed(tmp_path, over):
     """A LINE drawn too long past a corner, the next one started at the true corner (the gap

@@ -115,7 +115,14 @@ def test_hairline_loops_of_a_real_piece_are_repairs_and_other_sizes_are_cut():
     assert data["sizes"] == [str(s) for s in range(26, 54, 2)]
     broken = [w for w in data["warnings"] if "not usable, but size" in w]
     assert [w.split("'")[1] for w in broken] == [f"DEEP ARMHOLE RACERBK ({s})" for s in (48, 50, 52)]
+    # the remarks on the pieces of the sizes not cut are one line, not one per remark
+    assert not any("RACE FR (50)" in w for w in data["warnings"])
+    (folded,) = [w for w in data["warnings"] if "which this job does not cut" in w]
+    assert folded == ("skipped: 28 remark(s) on pieces of size(s) 28, 30, 32, 34, 36, 38, 40, 42, 46, 48, "
+                      "50, 52, which this job does not cut, not listed (nest info without --sizes lists "
+                      "them)")
     # the front of size 50 crosses itself in a loop of 1.1 mm²: a hairline, removed and reported
+    data = info_json(path, "--sizes", "26,50", "--repair")
     hair = [w for w in data["warnings"] if w.startswith("repair: piece 'DEEP ARMHOLE RACE FR (50)'")]
     assert len(hair) == 1 and "hairline loop(s) of 1.1 mm² removed, area 122604.1 -> 122605.2 mm²" in hair[0]
     # a job that cuts a broken size stops, naming it; --strict refuses the hairline repair too

@@ -195,6 +195,7 @@ def keep_sizes(pieces: list[Piece], defects: list[tuple[str | None, KitcutError]
         return wanted is None or size is None or not available or size in wanted
 
     fatal = [(s, e) for s, e in defects if cut(s)]
+    _fold_other_sizes(pieces, cut, report)
     for size, exc in defects:
         if not cut(size):
             report.warn(f"not usable, but size {size} is not cut in this job: {exc.message}", piece=exc.piece)
@@ -215,3 +216,19 @@ def keep_sizes(pieces: list[Piece], defects: list[tuple[str | None, KitcutError]
         exc.args = (exc.message,)
         raise exc
     return [p for p in pieces if cut(p.size)]
+
+
+def _fold_other_sizes(pieces: list[Piece], cut, report: ImportReport) -> None:
+    """The remarks on pieces of sizes the job does not cut, as one line: a one-size job of a
+    graded pattern listed (and counted in its note) every other size's remarks too."""
+    kept = {p.label for p in pieces if cut(p.size)}
+    other = {p.label: p.size for p in pieces if not cut(p.size)}
+    other = {label: size for label, size in other.items() if label not in kept}
+    folded = [e for e in report.entries if e.piece in other]
+    if not folded:
+        return
+    report.entries[:] = [e for e in report.entries if e.piece not in other]
+    sizes = ", ".join(sorted_sizes({other[e.piece] for e in folded}))
+    n = sum(e.count for e in folded)
+    report.add("skipped", f"{n} remark(s) on pieces of size(s) {sizes}, which this job does not cut, "
+                          "not listed (nest info without --sizes lists them)")
