@@ -121,9 +121,9 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
         if key.strip() == DEFAULT_KEY:
             default = q
         elif k in names:
-            by_name[k] = q
+            by_name[k] = (q, key.strip())
         elif k in cats:
-            by_cat[k] = q
+            by_cat[k] = (q, key.strip())
         else:
             known = sorted(names.values())
             shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
@@ -135,14 +135,16 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
     changed: dict[tuple[str, str], list[str]] = {}
     default_taken = False
     for p in pattern.pieces:
-        q = by_name.get(_key(p.name))
-        how = "named"
-        if q is None and p.category:
-            q = by_cat.get(_key(p.category))
-            how = f"category {p.category.strip()}"
+        q, how = by_name.get(_key(p.name), (None, ""))
+        if q is not None:
+            how = f"{how}={_quantity_text(q)}"
+        elif p.category and _key(p.category) in by_cat:
+            q, given = by_cat[_key(p.category)]
+            how = f"{given}={_quantity_text(q)} (category {p.category.strip()})"
         if q is None and default is not None and (p.quantity == 0 or p.quantity_rule == "assumed"):
             q = default
-            how = "* (the file says " + ("0" if p.quantity == 0 else "nothing") + ")"
+            says = "0" if p.quantity == 0 else "nothing"
+            how = f"{DEFAULT_KEY}={_quantity_text(q)} (the file says {says})"
             default_taken = True
         if q is None:
             pieces.append(p)

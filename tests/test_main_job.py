@@ -323,7 +323,7 @@ def test_the_info_command_named_shows_the_job_s_remarks(tmp_path):
     info = shlex.split(note[0].split("`")[1])[2:]
     r = nest("info", *info)
     assert r.returncode == 0, r.stderr
-    assert "3 import remark(s)" in r.stdout and "quantity set to 2,2 by --quantity named" in r.stdout
+    assert "3 import remark(s)" in r.stdout and "quantity set to 2,2 by --quantity Sleeve=2,2" in r.stdout
 
 
 def _on_a_terminal(args: list[str]):

@@ -111,12 +111,16 @@ def test_quantity_rules_on_a_file_that_says_0_or_nothing(zero_file):
     assert q[("Front", "M")] == (2, None, "option") and q[("Back", "S")] == (2, None, "option")
     assert q[("Sleeve", "M")] == (2, 1, "file")
     notes = [str(e) for e in got.report.entries if "quantity set to" in e.message]
-    said = "warning: piece '{}': quantity set to 2 by --quantity * (the file says {}) (sizes S, M)"
+    said = "warning: piece '{}': quantity set to 2 by --quantity *=2 (the file says {}) (sizes S, M)"
     assert said.format("Front", "0") in notes and said.format("Back", "nothing") in notes
     # a name or a category sets whatever the file says; the name wins over the category
     got = apply_quantities(pat, {"body": (1, None), "Back": (3, None), "SLEEVE": (2, 1)})
     q = {(p.name, p.size): (p.quantity, p.flipped) for p in got.pieces}
     assert q[("Front", "S")] == (1, None) and q[("Back", "S")] == (3, None) and q[("Sleeve", "S")] == (2, 1)
+    # each remark names the option as the user wrote it (before: "by --quantity named")
+    notes = {str(e) for e in got.report.entries if "quantity set to" in e.message}
+    assert {"warning: piece 'Front': quantity set to 1 by --quantity body=1 (category BODY) (sizes S, M)",
+            "warning: piece 'Back': quantity set to 3 by --quantity Back=3 (sizes S, M)"} <= notes
     with pytest.raises(InputError, match=r"'Collar' is no piece name or category of this pattern \(pieces: "
                                          r"Back, Front, Sleeve; categories: BODY\)"):
         apply_quantities(pat, {"Collar": (1, None)})
