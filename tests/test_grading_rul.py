@@ -244,7 +244,8 @@ def test_utf16_table_with_its_mark_is_read(tmp_path, codec):
     assert '"graded_sizes": ["S", "L"]' in out
     (tmp_path / "odd.rul").write_bytes(b"\xff\xfeU\x00N\x00I")
     with pytest.raises(GradeRuleError, match=r"odd\.rul: starts with a UTF-16 byte-order mark but is not "
-                                             r"UTF-16 text \(byte 6\): save it as UTF-8 or UTF-16"):
+                                             r"UTF-16 text \(at byte 7 of the file\): save it as UTF-8 or "
+                                             r"UTF-16"):  # the 7th byte, 'I', is half a character
         read_rul(tmp_path / "odd.rul")
 
 

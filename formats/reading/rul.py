@@ -421,8 +421,9 @@ def read_rul(path, *, sample: str | None = None, units: str | None = None) -> Gr
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise GradeRuleError(f"starts with a UTF-16 byte-order mark but is not UTF-16 text (byte "
-                                 f"{exc.start}): save it as UTF-8 or UTF-16", file=file) from None
+            raise GradeRuleError(f"starts with a UTF-16 byte-order mark but is not UTF-16 text (at byte "
+                                 f"{exc.start + 1} of the file): save it as UTF-8 or UTF-16",
+                                 file=file) from None
         if "\x00" in text:
             raise GradeRuleError("not a grade rule table (a binary file)", file=file)
         return parse_rul(text, file=file, sample=sample, units=units)
