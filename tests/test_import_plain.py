@@ -714,3 +714,60 @@ def test_a_small_circle_on_a_hole_layer_is_a_drill_mark_a_large_one_a_cut_out(tm
     (hole,) = p.cutouts
     assert Polygon(hole).centroid.distance(Point(100, 100)) < 0.01 and Polygon(hole).area > 1200
     assert pat.report.layers[layer]["role"] == "drill"
+
+
+def _allowance_doc(fold: bool):
+    """A 200 x 300 mm piece as FreeSewing draws it and Inkscape's DXF output keeps it: the sew
+    line closed, the seam allowance an open line of its own (10 mm, 30 at the hem) leaving the
+    sew line and coming back to it. On a fold piece none runs along the fold (x = 0): the
+    allowance starts where the sew line does, and a 'cut on fold' bracket ends on the fold."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    if fold:  # the sew line's first point is where the allowance starts (FreeSewing's order)
+        msp.add_lwpolyline([(0, 0), (200, 0), (200, 300), (0, 300), (0, 0)])
+        msp.add_lwpolyline([(0, 0), (0, -30), (210, -30), (210, 310), (0, 310), (0, 300)])
+        msp.add_lwpolyline([(0, 50), (15, 50), (15, 250), (0, 250)])  # the fold bracket
+    else:  # no allowance at the top (a bound neckline): the line ends on the sew line's corners
+        msp.add_lwpolyline([(0, 0), (200, 0), (200, 300), (0, 300)], close=True)
+        msp.add_lwpolyline([(0, 300), (-10, 300), (-10, -30), (210, -30), (210, 300), (200, 300)])
+    return doc
+
+
+@pytest.mark.parametrize("fold", [False, True])
+def test_a_seam_allowance_drawn_as_an_open_line_is_the_cut_line(tmp_path, fold):
+    """A seam allowance drawn as an open line from the sew line back to it (FreeSewing's `sa`
+    path, only along seams that have one) was "an open line outside every piece" left out, and
+    the piece cut on its sew line, without allowance; on a fold piece, where the allowance
+    starts at the sew line's first point, the two were chained into one open line and the file
+    refused ("cut line is open"). The outline of the sew line and the allowance is the cut
+    line now, the sew line inside it the piece's sew line, and it is reported."""
+    pat = read_pattern(save(_allowance_doc(fold), tmp_path))
+    (p,) = pat.pieces
+    if fold:
+        assert p.area == pytest.approx(210 * 340)  # halves: nothing says the bracket is a fold
+        assert (p.width, p.height) == pytest.approx((210, 340))
+    else:
+        assert p.area == pytest.approx(220 * 330)
+        assert (p.width, p.height) == pytest.approx((220, 330))
+        assert len(p.sew_lines) == 1
+    (w,) = [w.message for w in pat.report.warnings if "seam allowance" in w.message]
+    assert w == ("open line(s) leaving an outline and coming back to it outside, at "
+                 f"({0.0 if fold else -10.0}, -30.0): read as its seam allowance, the cut line "
+                 f"({'210.0 × 340.0' if fold else '220.0 × 330.0'} mm), with the outline inside as the "
+                 "sew line")
+
+
+def test_lines_outside_two_pieces_do_not_join_them(tmp_path):
+    """Two open lines from one piece to another close a band between them: that is no seam
+    allowance (it would make one piece of the two); the pieces stay apart, the lines unused."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (200, 0), (200, 300), (0, 300)], close=True)
+    msp.add_lwpolyline([(220, 0), (420, 0), (420, 300), (220, 300)], close=True)
+    msp.add_line((200, 100), (220, 100))
+    msp.add_line((200, 200), (220, 200))
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted(p.area for p in pat.pieces) == pytest.approx([60000, 60000])
+    assert not [w for w in pat.report.warnings if "seam allowance" in w.message]

@@ -19,6 +19,7 @@ import numpy as np
 import shapely
 from shapely.geometry import LinearRing, Point, Polygon
 
+from kitcut.formats.reading.allowance import add_allowances
 from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error, point_notch
 from kitcut.formats.reading.chains import Chain, describe
 from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
@@ -117,6 +118,7 @@ class _Sorter:
                           for r in rs if len(r) >= 2]
                 marks += [(c, layer) for c in ch]
                 continue
+            rs = add_allowances(rs, ch, self.near, fixer.report.warn if self.final else None)
             for r in (r for r in rs if len(r) >= 3):
                 area = abs(ring_area(r))
                 if not self._speck(r, area, layer) and not self._drill_loop(r, area, layer):
