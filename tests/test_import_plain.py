@@ -771,3 +771,20 @@ def test_lines_outside_two_pieces_do_not_join_them(tmp_path):
     pat = read_pattern(save(doc, tmp_path))
     assert sorted(p.area for p in pat.pieces) == pytest.approx([60000, 60000])
     assert not [w for w in pat.report.warnings if "seam allowance" in w.message]
+
+
+def test_lines_around_a_ring_inside_a_piece_are_no_allowance(tmp_path):
+    """An open line that leaves a ring and comes back to it outside, all inside a bigger piece
+    (marks drawn on the piece, as Valentina's flat export puts every line on layer 0), is no
+    seam allowance: nothing is added (the first version of the allowance rule cut 3.4 x 4.7 mm
+    holes into a Valentina piece there)."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 400), (0, 400)], close=True)
+    msp.add_lwpolyline([(100, 100), (160, 100), (160, 140), (100, 140)], close=True)  # a cut-out
+    msp.add_lwpolyline([(100, 140), (100, 150), (170, 150), (170, 100), (160, 100)])  # around it
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert [Polygon(c).area for c in p.cutouts] == pytest.approx([2400.0])
+    assert not [w for w in pat.report.warnings if "seam allowance" in w.message]

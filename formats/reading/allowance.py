@@ -51,8 +51,11 @@ def add_allowances(rings: list, chains: list, near: float, report=None) -> list:
         return rings
     whole = shapely.union_all([f.buffer(0) for f in faces])
     known = [Polygon(e).buffer(0) for e in touched]
+    pieces = [Polygon(r).buffer(0) for r in rings if len(r) >= 3]
     out = list(rings)
     for part in shapely.get_parts(whole):
+        if any(q.area > part.area and q.buffer(near).contains(part) for q in pieces):
+            continue  # lines inside a piece (marks drawn on it): no allowance around it
         grow = part.buffer(near)
         inside = [k for k in known if k.area > 0 and grow.contains(k)]
         outer = [k for k in inside if not any(o.area > k.area and o.contains(k) for o in inside)]
