@@ -788,3 +788,41 @@ def test_lines_around_a_ring_inside_a_piece_are_no_allowance(tmp_path):
     (p,) = pat.pieces
     assert [Polygon(c).area for c in p.cutouts] == pytest.approx([2400.0])
     assert not [w for w in pat.report.warnings if "seam allowance" in w.message]
+
+
+def test_letters_a_logo_and_a_scale_box_drawn_in_a_piece_are_not_cut(tmp_path):
+    """Labels turned into outlines on the cut layer (Inkscape's DXF outputs drop texts), a logo
+    and a scale box drawn as two nested rectangles (FreeSewing draws both into its pieces) were
+    cut out of the piece, and the closed lines inside them (the counter of an ``O``, the box's
+    inner rectangle) nested as pieces of their own: a 6-piece Inkscape export gave 27 pieces, a
+    FreeSewing tank top 27. A closed line inside a cut-out makes the cut-out drawn artwork, with
+    the cut-outs standing beside it as letters do; all are drawn on the piece, never cut. A real
+    cut-out (a slot) and a drill-sized hole away from the label are still cut out."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+
+    def box(x, y, w, h):
+        msp.add_lwpolyline([(x, y), (x + w, y), (x + w, y + h), (x, y + h)], close=True)
+
+    box(0, 0, 400, 600)  # the piece
+    box(50, 500, 8, 10)  # "O": outline and counter
+    box(52, 502, 4, 6)
+    msp.add_lwpolyline([(62, 500), (64, 500), (64, 504), (67, 504), (67, 506), (64, 506), (64, 508),
+                        (68, 508), (68, 510), (62, 510)], close=True)  # "F", no counter
+    box(71, 500, 1.5, 7)  # "i" and its dot
+    box(71, 508.5, 1.5, 1.5)
+    box(50, 486, 9, 9)  # the next line of the label: a letter without a counter
+    box(100, 100, 101, 51)  # a scale box: two rectangles
+    box(100.5, 100.5, 100, 50)
+    box(250, 300, 40, 10)  # a slot: cut out
+    msp.add_circle((300, 500), 3)  # a hole away from the label: cut out
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    holes = sorted(Polygon(c).area for c in p.cutouts)
+    assert holes == pytest.approx([math.pi * 9, 400.0], abs=0.5)
+    assert len(p.internal_lines) == 8 and all(ln.points.shape[0] >= 5 for ln in p.internal_lines)
+    assert p.area == pytest.approx(400 * 600 - sum(holes))
+    (w,) = [w.message for w in pat.report.warnings if "artwork" in w.message or "not cut" in w.message]
+    assert w.startswith("8 closed line(s) on layer 0 at (50.0, 100.0), inside a piece, with closed lines "
+                        "inside them (letters turned into outlines, a logo, a scale box)")

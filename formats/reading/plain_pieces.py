@@ -20,6 +20,7 @@ import shapely
 from shapely.geometry import LinearRing, Point, Polygon
 
 from kitcut.formats.reading.allowance import add_allowances
+from kitcut.formats.reading.artwork import artwork_rings
 from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error, point_notch
 from kitcut.formats.reading.chains import Chain, describe
 from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
@@ -89,7 +90,9 @@ class _Sorter:
                               dtype=float).reshape(-1, 2)
         self._roles()
         self._start_pieces()
-        self._lines(opens)
+        self._lines(opens + [(Chain(np.vstack([self.rings[k][1], self.rings[k][1][:1]]), False,
+                                    [f"closed line on layer {self.rings[k][2]}"]), self.rings[k][2])
+                             for ks in self.art.values() for k in ks])
         style = self._texts(texts)
         self._points(points)
         self._ring_drills()
@@ -217,6 +220,16 @@ class _Sorter:
                 fixer.report.warn(f"{len(nest.rings)} outlines on layer {layer} drawn one inside the other, "
                                   f"with the sizes {', '.join(reversed(nest.sizes))}: read as a graded nest, "
                                   "one piece per size (the largest outline the largest size)")
+        self.art = artwork_rings(rings, role, parent)
+        for ks in self.art.values():
+            for k in ks:
+                role[k] = "art"
+            if self.final:
+                x, y = np.concatenate([rings[k][1] for k in ks]).min(axis=0)
+                fixer.report.warn(f"{len(ks)} closed line(s) on layer {rings[ks[0]][2]} at ({x:.1f}, "
+                                  f"{y:.1f}), inside a piece, with closed lines inside them (letters turned "
+                                  "into outlines, a logo, a scale box): drawn on the piece as internal "
+                                  "lines, not cut")
         self.role, self.parent, self.nest_of = role, parent, nest_of
 
     def _start_pieces(self) -> None:

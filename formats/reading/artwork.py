@@ -1,0 +1,83 @@
+"""Drawn artwork inside a piece: closed lines that are no cut-outs (plain DXF).
+
+A drawing program or a pattern library puts more than cut lines on the cut layer: labels turned
+into outlines (Inkscape's DXF outputs drop texts, so they are converted to paths), a logo, a
+scale box drawn as two nested rectangles. Read as rings, each becomes a cut-out of the piece it
+lies in, and the closed lines inside that cut-out (a letter's counter, the logo's inner parts, the
+box's inner rectangle) become pieces of their own: holes cut into the garment and scraps nested
+beside it.
+
+The evidence is geometric: a real cut-out is a hole, and nothing is drawn inside a hole; a
+closed line inside a cut-out (an *island*) makes that cut-out artwork. Other cut-outs of the same
+piece that stand beside it as letters do (about as large, at most their size away, in its line
+or the next: the letters of a label without a counter, ``F``, ``N``, ``T``; or a dot or an
+accent) join it. Every ring of the artwork is
+drawn on the piece as an internal line, never cut. No real pattern export at hand has an island
+in a cut-out; Inkscape exports of labels turned into paths and FreeSewing's patterns do.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["artwork_rings"]
+
+#: A cut-out joins the artwork beside it when its size (its box's longer side) is within this
+#: factor of an artwork ring's size and it lies at most that size away from it (letters of a label).
+_LETTER_HEIGHT_RATIO = 2.0
+#: A cut-out at most this share of a letter's size, beside it: a dot or an accent.
+_DOT = 0.25
+
+
+def artwork_rings(rings: list, role: list[str], parent: list[int]) -> dict[int, list[int]]:
+    """``{piece ring: [artwork rings in it]}``: the cut-outs holding a closed line (and what
+    they hold), with the cut-outs in line with them, of each piece (see the module docstring).
+    ``rings`` are ``(area, points, layer)``; ``role`` and ``parent`` as
+    :func:`~kitcut.formats.reading.plain_rings.roles` gives them."""
+    n = len(rings)
+    children: dict[int, list[int]] = {}
+    for i in range(n):
+        if parent[i] >= 0:
+            children.setdefault(parent[i], []).append(i)
+    holes = [i for i in range(n) if role[i] == "cut" and any(role[k] == "piece" for k in children.get(i, ()))]
+    if not holes:
+        return {}
+    art: dict[int, set[int]] = {}
+    for h in holes:
+        art.setdefault(parent[h], set()).add(h)
+    for piece, found in art.items():
+        others = [k for k in children.get(piece, ()) if role[k] == "cut" and k not in found]
+        grew = True
+        while grew and others:
+            grew = False
+            for k in list(others):
+                if any(_in_line(rings[k][1], rings[a][1]) for a in found):
+                    found.add(k)
+                    others.remove(k)
+                    grew = True
+    out: dict[int, list[int]] = {}
+    for piece, found in art.items():
+        todo, every = list(found), set(found)
+        while todo:  # and everything drawn inside them
+            for k in children.get(todo.pop(), ()):
+                if k not in every:
+                    every.add(k)
+                    todo.append(k)
+        out[piece] = sorted(every)
+    return out
+
+
+def _in_line(a: np.ndarray, b: np.ndarray) -> bool:
+    """``a`` stands beside ``b`` as a letter beside another (about as large, at most its size
+    away, in its line or the next, whichever way the label runs), or as the dot of an ``i`` or
+    an accent beside a letter (at most a quarter of its size)."""
+    lo_a, hi_a = a.min(axis=0), a.max(axis=0)
+    lo_b, hi_b = b.min(axis=0), b.max(axis=0)
+    ha, hb = float(np.max(hi_a - lo_a)), float(np.max(hi_b - lo_b))  # sizes: labels may run any way
+    if ha <= 0 or hb <= 0:
+        return False
+    gap = np.maximum(0.0, np.maximum(lo_a - hi_b, lo_b - hi_a))
+    near = float(gap.max()) <= hb
+    if ha <= _DOT * hb:
+        return near
+    return near and 1 / _LETTER_HEIGHT_RATIO <= ha / hb <= _LETTER_HEIGHT_RATIO
