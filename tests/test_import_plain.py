@@ -714,3 +714,33 @@ def test_a_small_circle_on_a_hole_layer_is_a_drill_mark_a_large_one_a_cut_out(tm
     (hole,) = p.cutouts
     assert Polygon(hole).centroid.distance(Point(100, 100)) < 0.01 and Polygon(hole).area > 1200
     assert pat.report.layers[layer]["role"] == "drill"
+
+
+def _pstoedit_r12(tmp_path, extmax: float, k: float, name: str = "ps.dxf"):
+    """A drawing as pstoedit's DXF R12 driver (``pstoedit -f dxf``, 3.78) writes a pattern page:
+    its header (no units: R12 has no ``$INSUNITS``; ``$EXTMAX`` (``extmax``, ``extmax``)) and a
+    762 x 508 mm piece as a closed POLYLINE, ``k`` drawing units per mm."""
+    head = ("0\nSECTION\n2\nHEADER\n9\n$ACADVER\n1\nAC1009\n9\n$FILLMODE\n70\n0\n9\n$SPLFRAME\n70\n1\n"
+            f"9\n$EXTMIN\n10\n0\n20\n0\n30\n0.0\n9\n$EXTMAX\n10\n{extmax}\n20\n{extmax}\n30\n0.0\n0\nENDSEC\n"
+            "0\nSECTION\n2\nTABLES\n0\nTABLE\n2\nLAYER\n70\n1\n0\nLAYER\n2\n0\n70\n0\n62\n7\n6\nCONTINUOUS\n"
+            "0\nENDTAB\n0\nENDSEC\n0\nSECTION\n2\nENTITIES\n0\nPOLYLINE\n8\n0\n62\n7\n66\n1\n10\n0\n20\n0\n"
+            "30\n0.0\n70\n1\n")
+    pts = [(100, 100), (862, 100), (862, 608), (100, 608)]
+    verts = "".join(f"0\nVERTEX\n8\n0\n10\n{x * k:g}\n20\n{y * k:g}\n30\n0.0\n" for x, y in pts)
+    (tmp_path / name).write_text(head + verts + "0\nSEQEND\n8\n0\n0\nENDSEC\n0\nEOF\n")
+    return tmp_path / name
+
+
+@pytest.mark.parametrize("extmax, k, unit", [(41.6667, 1 / 25.4, "in"), (1058.33, 1.0, "mm")])
+def test_pstoedit_r12_drawing_is_read_in_its_unit(tmp_path, extmax, k, unit):
+    """pstoedit's R12 DXF of a PDF or PostScript pattern is in inches (points / 72) unless given
+    ``-mm``, and R12 cannot say so: a 30 x 20 in piece (30 drawing units) was guessed to be in
+    centimetres, 2.54 times too small. Its header's ``$EXTMAX`` (3000 pt in the unit of the
+    coordinates) tells the unit now; another R12 drawing is still measured (size check)."""
+    pat = read_pattern(_pstoedit_r12(tmp_path, extmax, k))
+    (p,) = pat.pieces
+    assert (pat.units_in, pat.units_rule) == (unit, "pstoedit $EXTMAX")
+    assert np.ptp(p.outline, axis=0) == pytest.approx([762.0, 508.0], abs=0.01)
+    assert not [w for w in pat.report.warnings if "units" in w.message]
+    other = read_pattern(_pstoedit_r12(tmp_path, 1000.0, 1 / 25.4, name="other.dxf"))
+    assert (other.units_in, other.units_rule) == ("cm", "size check")
