@@ -744,3 +744,42 @@ def test_pstoedit_r12_drawing_is_read_in_its_unit(tmp_path, extmax, k, unit):
     assert not [w for w in pat.report.warnings if "units" in w.message]
     other = read_pattern(_pstoedit_r12(tmp_path, 1000.0, 1 / 25.4, name="other.dxf"))
     assert (other.units_in, other.units_rule) == ("cm", "size check")
+
+
+def test_letters_turned_into_outlines_on_the_cut_layer_are_drawn_not_cut(tmp_path):
+    """A PDF pattern's labels are set in embedded fonts, which pstoedit (and Illustrator's
+    "create outlines") turn into the letters' outlines, on the layer of the cut lines: a
+    Valentina bodice of 4 pieces read as 114 pieces with 229 cut-outs (the letters inside a
+    piece cut out, their counters and the letters beside it pieces). Small closed lines in a
+    row are letters now: internal lines of their piece, reported, and not used outside every
+    piece. A lone small ring is still a cut-out, and copies of one small shape still pieces."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+
+    def ring(pts, dx=0.0, dy=0.0):
+        msp.add_lwpolyline([(x + dx, y + dy) for x, y in pts], close=True)
+
+    ring([(0, 0), (300, 0), (300, 200), (0, 200)])
+    letters = [[(0, 0), (6, 0), (6, 10), (0, 10)], [(1, 1), (5, 1), (5, 9), (1, 9)],  # an O and its counter
+               [(8, 0), (13, 0), (13, 1.5), (9.5, 1.5), (9.5, 10), (8, 10)],  # an L
+               [(15, 8.5), (17.3, 8.5), (17.3, 0), (18.7, 0), (18.7, 8.5), (21, 8.5), (21, 10), (15, 10)],
+               [(22, 0), (22.8, 0), (22.8, 0.8), (22, 0.8)]]  # a T, a full stop
+    for pts in letters:
+        ring(pts, 100, 100)
+    for pts in letters[2:]:  # "LT." beside the piece
+        ring(pts, 400, 100)
+    ring([(0, 0), (6, 0), (6, 6), (0, 6)], 250, 30)  # a lone small hole
+    for x in (500, 524, 548):  # three small tabs side by side
+        ring([(0, 0), (20, 0), (20, 20), (0, 20)], x, 0)
+    pat = read_pattern(save(doc, tmp_path))
+    big = max(pat.pieces, key=lambda p: p.area)
+    assert len(pat.pieces) == 4 and sorted(round(p.area) for p in pat.pieces)[:3] == [400, 400, 400]
+    assert len(big.cutouts) == 1 and len(big.internal_lines) == 5 and big.area == pytest.approx(59964.0)
+    assert [w.message for w in pat.report.warnings if "letters" in w.message] == [
+        "8 small closed line(s) on layer 0 lie in rows as the letters of a text turned into outlines do (a "
+        "PDF's fonts through pstoedit): drawn as internal lines of the pieces they lie in, not cut; give "
+        "--layer 0=cut if they are pieces"]
+    assert [s.message for s in pat.report.skipped if "letter" in s.message] == [
+        "3 letter outline(s) outside every piece (a title, a legend); not used"]
+    assert not [s for s in pat.report.skipped if "too small" in s.message]
