@@ -5,6 +5,7 @@ nests on one layer, spline-fit polylines, periodic and degree-1 splines. Files a
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import ezdxf
 import numpy as np
@@ -783,3 +784,26 @@ def test_letters_turned_into_outlines_on_the_cut_layer_are_drawn_not_cut(tmp_pat
     assert [s.message for s in pat.report.skipped if "letter" in s.message] == [
         "3 letter outline(s) outside every piece (a title, a legend); not used"]
     assert not [s for s in pat.report.skipped if "too small" in s.message]
+
+
+def test_pstoedit_outputs_of_postscript_patterns():
+    """Two PostScript patterns written by hand, turned into DXF by pstoedit 3.78
+    (``tests/data/pstoedit/README.md``): the R12 output in inches read 2.54 times too small (as
+    cm), and the labels drawn as letter outlines were cut-outs and pieces. Both read piece for
+    piece now: the page frame, crop marks and page number left out, texts naming the pieces."""
+    data = Path(__file__).parent / "data" / "pstoedit"
+    pat = read_pattern(data / "pattern-mm.dxf")
+    assert (pat.units_in, pat.units_rule) == ("in", "pstoedit $EXTMAX")
+    got = {p.name: (p.quantity, len(p.notches), len(p.cutouts), p.grain is not None) for p in pat.pieces}
+    # the Front's drill circle is on the cut lines' layer: a hole (no drill layer says otherwise)
+    assert got == {"Front": (2, 2, 1, True), "Sleeve": (2, 2, 0, False), "Pocket": (2, 0, 0, False),
+                   "Collar": (1, 0, 0, False)}
+    areas = {p.name: p.area for p in pat.pieces}
+    assert areas == pytest.approx({"Front": 160821.2, "Sleeve": 164095.0, "Pocket": 28193.0,
+                                   "Collar": 16996.9}, rel=1e-4)
+    pat = read_pattern(data / "pattern-in-outlined.dxf")
+    assert (pat.units_in, pat.units_rule) == ("mm", "$INSUNITS")
+    back, facing = sorted(pat.pieces, key=lambda p: -p.area)
+    assert (len(back.internal_lines), len(back.cutouts), len(back.notches)) == (11, 2, 1)
+    assert (len(facing.internal_lines), len(facing.cutouts), len(facing.sew_lines)) == (7, 0, 1)
+    assert (back.area, facing.area) == (pytest.approx(239068.2, rel=1e-4), pytest.approx(42576.8, rel=1e-4))
