@@ -5,6 +5,7 @@ nests on one layer, spline-fit polylines, periodic and degree-1 splines. Files a
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import ezdxf
 import numpy as np
@@ -823,6 +824,103 @@ def test_letters_a_logo_and_a_scale_box_drawn_in_a_piece_are_not_cut(tmp_path):
     assert holes == pytest.approx([math.pi * 9, 400.0], abs=0.5)
     assert len(p.internal_lines) == 8 and all(ln.points.shape[0] >= 5 for ln in p.internal_lines)
     assert p.area == pytest.approx(400 * 600 - sum(holes))
-    (w,) = [w.message for w in pat.report.warnings if "artwork" in w.message or "not cut" in w.message]
-    assert w.startswith("8 closed line(s) on layer 0 at (50.0, 100.0), inside a piece, with closed lines "
-                        "inside them (letters turned into outlines, a logo, a scale box)")
+    # the letters in a row are found as such (formats/reading/lettering.py), the scale box by its
+    # inner rectangle (formats/reading/artwork.py)
+    assert [w.message for w in pat.report.warnings if "not cut" in w.message] == [
+        "6 small closed line(s) on layer 0 lie in rows as the letters of a text turned into outlines do (a "
+        "PDF's fonts through pstoedit): drawn as internal lines of the pieces they lie in, not cut; give "
+        "--layer 0=cut if they are pieces",
+        "2 closed line(s) on layer 0 at (100.0, 100.0), inside a piece, with closed lines inside them "
+        "(letters turned into outlines, a logo, a scale box): drawn on the piece as internal lines, not cut"]
+
+
+def _pstoedit_r12(tmp_path, extmax: float, k: float, name: str = "ps.dxf"):
+    """A drawing as pstoedit's DXF R12 driver (``pstoedit -f dxf``, 3.78) writes a pattern page:
+    its header (no units: R12 has no ``$INSUNITS``; ``$EXTMAX`` (``extmax``, ``extmax``)) and a
+    762 x 508 mm piece as a closed POLYLINE, ``k`` drawing units per mm."""
+    head = ("0\nSECTION\n2\nHEADER\n9\n$ACADVER\n1\nAC1009\n9\n$FILLMODE\n70\n0\n9\n$SPLFRAME\n70\n1\n"
+            f"9\n$EXTMIN\n10\n0\n20\n0\n30\n0.0\n9\n$EXTMAX\n10\n{extmax}\n20\n{extmax}\n30\n0.0\n0\nENDSEC\n"
+            "0\nSECTION\n2\nTABLES\n0\nTABLE\n2\nLAYER\n70\n1\n0\nLAYER\n2\n0\n70\n0\n62\n7\n6\nCONTINUOUS\n"
+            "0\nENDTAB\n0\nENDSEC\n0\nSECTION\n2\nENTITIES\n0\nPOLYLINE\n8\n0\n62\n7\n66\n1\n10\n0\n20\n0\n"
+            "30\n0.0\n70\n1\n")
+    pts = [(100, 100), (862, 100), (862, 608), (100, 608)]
+    verts = "".join(f"0\nVERTEX\n8\n0\n10\n{x * k:g}\n20\n{y * k:g}\n30\n0.0\n" for x, y in pts)
+    (tmp_path / name).write_text(head + verts + "0\nSEQEND\n8\n0\n0\nENDSEC\n0\nEOF\n")
+    return tmp_path / name
+
+
+@pytest.mark.parametrize("extmax, k, unit", [(41.6667, 1 / 25.4, "in"), (1058.33, 1.0, "mm")])
+def test_pstoedit_r12_drawing_is_read_in_its_unit(tmp_path, extmax, k, unit):
+    """pstoedit's R12 DXF of a PDF or PostScript pattern is in inches (points / 72) unless given
+    ``-mm``, and R12 cannot say so: a 30 x 20 in piece (30 drawing units) was guessed to be in
+    centimetres, 2.54 times too small. Its header's ``$EXTMAX`` (3000 pt in the unit of the
+    coordinates) tells the unit now; another R12 drawing is still measured (size check)."""
+    pat = read_pattern(_pstoedit_r12(tmp_path, extmax, k))
+    (p,) = pat.pieces
+    assert (pat.units_in, pat.units_rule) == (unit, "pstoedit $EXTMAX")
+    assert np.ptp(p.outline, axis=0) == pytest.approx([762.0, 508.0], abs=0.01)
+    assert not [w for w in pat.report.warnings if "units" in w.message]
+    other = read_pattern(_pstoedit_r12(tmp_path, 1000.0, 1 / 25.4, name="other.dxf"))
+    assert (other.units_in, other.units_rule) == ("cm", "size check")
+
+
+def test_letters_turned_into_outlines_on_the_cut_layer_are_drawn_not_cut(tmp_path):
+    """A PDF pattern's labels are set in embedded fonts, which pstoedit (and Illustrator's
+    "create outlines") turn into the letters' outlines, on the layer of the cut lines: a
+    Valentina bodice of 4 pieces read as 114 pieces with 229 cut-outs (the letters inside a
+    piece cut out, their counters and the letters beside it pieces). Small closed lines in a
+    row are letters now: internal lines of their piece, reported, and not used outside every
+    piece. A lone small ring is still a cut-out, and copies of one small shape still pieces."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+
+    def ring(pts, dx=0.0, dy=0.0):
+        msp.add_lwpolyline([(x + dx, y + dy) for x, y in pts], close=True)
+
+    ring([(0, 0), (300, 0), (300, 200), (0, 200)])
+    letters = [[(0, 0), (6, 0), (6, 10), (0, 10)], [(1, 1), (5, 1), (5, 9), (1, 9)],  # an O and its counter
+               [(8, 0), (13, 0), (13, 1.5), (9.5, 1.5), (9.5, 10), (8, 10)],  # an L
+               [(15, 8.5), (17.3, 8.5), (17.3, 0), (18.7, 0), (18.7, 8.5), (21, 8.5), (21, 10), (15, 10)],
+               [(22, 0), (22.8, 0), (22.8, 0.8), (22, 0.8)]]  # a T, a full stop
+    for pts in letters:
+        ring(pts, 100, 100)
+    for pts in letters[2:]:  # "LT." beside the piece
+        ring(pts, 400, 100)
+    ring([(0, 0), (6, 0), (6, 6), (0, 6)], 250, 30)  # a lone small hole
+    for x in (500, 524, 548):  # three small tabs side by side
+        ring([(0, 0), (20, 0), (20, 20), (0, 20)], x, 0)
+    pat = read_pattern(save(doc, tmp_path))
+    big = max(pat.pieces, key=lambda p: p.area)
+    assert len(pat.pieces) == 4 and sorted(round(p.area) for p in pat.pieces)[:3] == [400, 400, 400]
+    assert len(big.cutouts) == 1 and len(big.internal_lines) == 5 and big.area == pytest.approx(59964.0)
+    assert [w.message for w in pat.report.warnings if "letters" in w.message] == [
+        "8 small closed line(s) on layer 0 lie in rows as the letters of a text turned into outlines do (a "
+        "PDF's fonts through pstoedit): drawn as internal lines of the pieces they lie in, not cut; give "
+        "--layer 0=cut if they are pieces"]
+    assert [s.message for s in pat.report.skipped if "letter" in s.message] == [
+        "3 letter outline(s) outside every piece (a title, a legend); not used"]
+    assert not [s for s in pat.report.skipped if "too small" in s.message]
+
+
+def test_pstoedit_outputs_of_postscript_patterns():
+    """Two PostScript patterns written by hand, turned into DXF by pstoedit 3.78
+    (``tests/data/pstoedit/README.md``): the R12 output in inches read 2.54 times too small (as
+    cm), and the labels drawn as letter outlines were cut-outs and pieces. Both read piece for
+    piece now: the page frame, crop marks and page number left out, texts naming the pieces."""
+    data = Path(__file__).parent / "data" / "pstoedit"
+    pat = read_pattern(data / "pattern-mm.dxf")
+    assert (pat.units_in, pat.units_rule) == ("in", "pstoedit $EXTMAX")
+    got = {p.name: (p.quantity, len(p.notches), len(p.cutouts), p.grain is not None) for p in pat.pieces}
+    # the Front's drill circle is on the cut lines' layer: a hole (no drill layer says otherwise)
+    assert got == {"Front": (2, 2, 1, True), "Sleeve": (2, 2, 0, False), "Pocket": (2, 0, 0, False),
+                   "Collar": (1, 0, 0, False)}
+    areas = {p.name: p.area for p in pat.pieces}
+    assert areas == pytest.approx({"Front": 160821.2, "Sleeve": 164095.0, "Pocket": 28193.0,
+                                   "Collar": 16996.9}, rel=1e-4)
+    pat = read_pattern(data / "pattern-in-outlined.dxf")
+    assert (pat.units_in, pat.units_rule) == ("mm", "$INSUNITS")
+    back, facing = sorted(pat.pieces, key=lambda p: -p.area)
+    assert (len(back.internal_lines), len(back.cutouts), len(back.notches)) == (11, 2, 1)
+    assert (len(facing.internal_lines), len(facing.cutouts), len(facing.sew_lines)) == (7, 0, 1)
+    assert (back.area, facing.area) == (pytest.approx(239068.2, rel=1e-4), pytest.approx(42576.8, rel=1e-4))

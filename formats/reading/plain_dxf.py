@@ -35,6 +35,7 @@ from kitcut.formats.reading.plain_pieces import sort_pieces
 from kitcut.formats.reading.plain_units import (
     INKSCAPE_PX_NOTE,
     inkscape_r14,
+    pstoedit_r12_unit,
     sane_header_unit,
     units_from_area,
 )
@@ -226,6 +227,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     if rule == "$INSUNITS":
         unit, rule = sane_header_unit(curves, unit, report, file,
                                       inkscape_extent=largest if inkscape else None)
+    if unit is None and (ps_unit := pstoedit_r12_unit(doc)):
+        unit, rule = ps_unit, "pstoedit $EXTMAX"  # pstoedit's R12 output: points / 72, or mm with -mm
     if unit is None:
         raws, style = trial_run()
         ext = largest_extent(raws) / 25.4 if raws else None  # drawing units (the trial read inches)

@@ -33,6 +33,7 @@ from kitcut.formats.reading.layer_names import (
     named,
 )
 from kitcut.formats.reading.layer_roles import LayerRoles
+from kitcut.formats.reading.lettering import lettering
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
 from kitcut.formats.reading.nests import Nest, find_nests, share_ties, undivided
 from kitcut.formats.reading.outline import MIN_AREA_MM2, Fixer
@@ -106,6 +107,7 @@ class _Sorter:
         (returned, the lines of mark layers last)."""
         fixer = self.fixer
         layers: dict[str, list] = {}
+        self.letter_ids: set[int] = set()  # the chains that are letters turned into outlines
         for pts, closed, layer, src in curves:
             if not (np.abs(pts * self.scale) <= 1e9).all():
                 raise fixer.error(f"{src} has a coordinate that is not a usable number (NaN, infinite "
@@ -121,6 +123,13 @@ class _Sorter:
                           for r in rs if len(r) >= 2]
                 marks += [(c, layer) for c in ch]
                 continue
+            rs = [r for r in rs if len(r) >= 3]
+            letters = self._letters(rs, layer)
+            for k in sorted(letters):
+                chain = Chain(np.vstack([rs[k], rs[k][:1]]), False, [f"letter outline on layer {layer}"])
+                self.letter_ids.add(id(chain))
+                marks.append((chain, layer))
+            rs = [r for k, r in enumerate(rs) if k not in letters]
             rs = add_allowances(rs, ch, self.near, fixer.report.warn if self.final else None)
             for r in (r for r in rs if len(r) >= 3):
                 area = abs(ring_area(r))
@@ -155,6 +164,22 @@ class _Sorter:
         c = 0.5 * (ring.min(axis=0) + ring.max(axis=0))
         self.drill_loops.append((float(c[0]), float(c[1]), d, layer))
         return True
+
+    def _letters(self, rs: list, layer: str) -> set[int]:
+        """The rings of ``layer`` that are letters of a text turned into outlines
+        (:func:`~kitcut.formats.reading.lettering.lettering`; a PDF's fonts through pstoedit):
+        drawn on the piece they lie in, never cut; they were cut-outs, and pieces beside it. Not
+        on a layer the user gave a role (``--layer 0=cut`` when such small outlines are pieces)
+        nor on a drill layer."""
+        if self.layer_roles.role(layer) is not None or DRILL_LAYER.search(layer):
+            return set()
+        found = lettering(rs)
+        if found and self.final:
+            self.fixer.report.warn(
+                f"{len(found)} small closed line(s) on layer {layer} lie in rows as the letters of a text "
+                "turned into outlines do (a PDF's fonts through pstoedit): drawn as internal lines of the "
+                f"pieces they lie in, not cut; give --layer {layer}=cut if they are pieces")
+        return found
 
     def _ring_drills(self) -> None:
         """Each drill loop (:meth:`_drill_loop`) to the piece that holds its centre."""
@@ -329,9 +354,15 @@ class _Sorter:
         if final and (n := undivided(owned)):
             fixer.report.warn(f"{n} line(s) of a graded nest could belong to several sizes and do not divide "
                               "among them: each such size has them")
+        loose = 0  # letters outside every piece
         for (ch, layer), found in zip(opens, owned, strict=True):
             pts = ch.points
             src = ", ".join(ch.sources)
+            if id(ch) in self.letter_ids:  # drawn on its piece, never a notch or a grain line
+                for i in found:
+                    raws[i].internal.append((pts, False, src))
+                loose += not found
+                continue
             if not found:
                 self._outside(ch, layer, src)
                 continue
@@ -374,6 +405,8 @@ class _Sorter:
         if heads and final:
             fixer.report.skip(f"{heads} arrowhead leg(s) drawn as separate lines at the ends of straight "
                               "lines; not used")
+        if loose and final:
+            fixer.report.skip(f"{loose} letter outline(s) outside every piece (a title, a legend); not used")
         for i, pts, src, layer in bars:
             t = t_notch(raws[i].notches, self.rings[i][1], 0.5 * (pts[0] + pts[-1]), near)
             if t is not None:

@@ -6,7 +6,12 @@ Inkscape's "Desktop Cutting Plotter (AutoCAD DXF R14)" output (:func:`inkscape_r
 coordinates in the unit of the SVG's page size (``width="210mm"``: mm; a page in pixels: px,
 1/96 in) but ``$INSUNITS`` from another setting: the document's display unit, or the base unit
 chosen in its dialog (``px (unitless)``: 0). Its header is trusted only while it makes the
-pieces of garment size, and an undeclared unit may be px."""
+pieces of garment size, and an undeclared unit may be px.
+
+pstoedit's DXF driver (:func:`pstoedit_r12_unit`, ``-f dxf``: a PDF or PostScript pattern
+turned into DXF) writes R12, which has no ``$INSUNITS``: its coordinates are PostScript points
+over 72 (inches), or millimetres with ``-mm``, and only its ``$EXTMAX``, 3000 pt in that unit,
+tells which."""
 
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from kitcut.formats.reading.units import MM_PER_UNIT, PLAUSIBLE_MM, size_check
 from kitcut.model.geometry import ring_area
 
 __all__ = ["ABSURD_MM", "area_text_mm2", "units_from_area", "sane_header_unit", "inkscape_r14",
-           "INKSCAPE_PX_NOTE"]
+           "INKSCAPE_PX_NOTE", "pstoedit_r12_unit"]
 
 
 _AREA = re.compile(r"([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(sq\.?\s*m|m2|m²|sq\.?\s*cm|cm2|sq\.?\s*mm|mm2|"
@@ -81,6 +86,30 @@ def inkscape_r14(doc) -> bool:
                    and float(v.dxf.height) == 341.0 for v in doc.viewports)
     except Exception:  # noqa: BLE001 - a damaged viewport table: not Inkscape's template
         return False
+
+
+#: pstoedit's R12 header: ``$EXTMAX`` is 3000 PostScript points in the unit of the coordinates.
+_PSTOEDIT_EXTMAX = {"in": 3000 / 72, "mm": 3000 / 72 * 25.4}
+
+
+def pstoedit_r12_unit(doc) -> str | None:
+    """The unit of a drawing of pstoedit's DXF R12 driver (``pstoedit -f dxf``, 3.7x), else
+    ``None``: R12 cannot say it, so a pattern drawn in inches (pstoedit's default, points / 72)
+    was guessed to be in centimetres, 2.54 times too small. Its fixed header (``$FILLMODE`` 0,
+    ``$SPLFRAME`` 1, ``$EXTMIN`` at the origin and a square ``$EXTMAX`` of 3000 pt: 41.6667 in,
+    or 1058.33 mm with ``-mm``) tells it."""
+    if getattr(doc, "loaded_dxfversion", None) != "AC1009":
+        return None
+    hdr = doc.header
+    try:
+        lo, hi = hdr.get("$EXTMIN", None), hdr.get("$EXTMAX", None)
+        if lo is None or hi is None or hdr.get("$FILLMODE", None) != 0 or hdr.get("$SPLFRAME", None) != 1:
+            return None
+        if any(float(v) != 0.0 for v in tuple(lo)[:2]) or float(hi[0]) != float(hi[1]):
+            return None
+        return next((u for u, v in _PSTOEDIT_EXTMAX.items() if abs(float(hi[0]) / v - 1.0) < 1e-4), None)
+    except (TypeError, ValueError, IndexError):  # a damaged header: not pstoedit's
+        return None
 
 
 def sane_header_unit(curves: list, unit: str, report, file: str, *, inkscape_extent=None) -> tuple[str, str]:
