@@ -830,8 +830,9 @@ def test_letters_a_logo_and_a_scale_box_drawn_in_a_piece_are_not_cut(tmp_path):
         "6 small closed line(s) on layer 0 lie in rows as the letters of a text turned into outlines do (a "
         "PDF's fonts through pstoedit): drawn as internal lines of the pieces they lie in, not cut; give "
         "--layer 0=cut if they are pieces",
-        "2 closed line(s) on layer 0 at (100.0, 100.0), inside a piece, with closed lines inside them "
-        "(letters turned into outlines, a logo, a scale box): drawn on the piece as internal lines, not cut"]
+        "2 closed line(s) on layer 0 at (100.0, 100.0) inside a piece are drawn artwork, not cut-outs "
+        "(letters turned into outlines, a logo, a scale box: closed lines drawn inside them, or beside such "
+        "letters): drawn on the piece as internal lines"]
 
 
 def _pstoedit_r12(tmp_path, extmax: float, k: float, name: str = "ps.dxf"):
@@ -924,3 +925,26 @@ def test_pstoedit_outputs_of_postscript_patterns():
     assert (len(back.internal_lines), len(back.cutouts), len(back.notches)) == (11, 2, 1)
     assert (len(facing.internal_lines), len(facing.cutouts), len(facing.sew_lines)) == (7, 0, 1)
     assert (back.area, facing.area) == (pytest.approx(239068.2, rel=1e-4), pytest.approx(42576.8, rel=1e-4))
+
+
+def test_a_large_letter_beside_a_run_of_letters_is_not_cut(tmp_path):
+    """Labels of a drawing in pixels (Inkscape, 3.78 times larger in mm) have letters of 20 to
+    30 mm: the runs of small ones were found as letters, but a larger letter of the same label
+    (no counter of its own) stayed a cut-out, cut into the piece. A cut-out standing beside the
+    letters found is a letter too."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+
+    def box(x, y, w, h):
+        msp.add_lwpolyline([(x, y), (x + w, y), (x + w, y + h), (x, y + h)], close=True)
+
+    box(0, 0, 1000, 1000)
+    for k, (w, h) in enumerate([(20, 24), (16, 22), (18, 24)]):  # a run of letters under 25 mm
+        box(100 + 25 * k, 500, w, h)
+    box(175, 500, 22, 28)  # "W", 28 mm: beside them
+    box(700, 200, 22, 28)  # the same shape alone, far from any letter: a cut-out
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert [c.min(axis=0).tolist() for c in p.cutouts] == [[700.0, 200.0]]
+    assert len(p.internal_lines) == 4

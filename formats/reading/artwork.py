@@ -29,32 +29,38 @@ _LETTER_HEIGHT_RATIO = 2.0
 _DOT = 0.25
 
 
-def artwork_rings(rings: list, role: list[str], parent: list[int]) -> dict[int, list[int]]:
+def artwork_rings(rings: list, role: list[str], parent: list[int],
+                  letters: list[np.ndarray] = ()) -> dict[int, list[int]]:
     """``{piece ring: [artwork rings in it]}``: the cut-outs holding a closed line (and what
-    they hold), with the cut-outs in line with them, of each piece (see the module docstring).
-    ``rings`` are ``(area, points, layer)``; ``role`` and ``parent`` as
+    they hold), with the cut-outs in line with them or with one of ``letters`` (the letter
+    outlines :func:`~kitcut.formats.reading.lettering.lettering` found), of each piece (see the
+    module docstring). ``rings`` are ``(area, points, layer)``; ``role`` and ``parent`` as
     :func:`~kitcut.formats.reading.plain_rings.roles` gives them."""
     n = len(rings)
     children: dict[int, list[int]] = {}
     for i in range(n):
         if parent[i] >= 0:
             children.setdefault(parent[i], []).append(i)
-    holes = [i for i in range(n) if role[i] == "cut" and any(role[k] == "piece" for k in children.get(i, ()))]
-    if not holes:
-        return {}
     art: dict[int, set[int]] = {}
-    for h in holes:
-        art.setdefault(parent[h], set()).add(h)
+    for h in range(n):
+        if role[h] == "cut" and any(role[k] == "piece" for k in children.get(h, ())):
+            art.setdefault(parent[h], set()).add(h)
+    if letters:
+        for i in range(n):
+            if any(role[k] == "cut" for k in children.get(i, ())):
+                art.setdefault(i, set())
     for piece, found in art.items():
         others = [k for k in children.get(piece, ()) if role[k] == "cut" and k not in found]
         grew = True
         while grew and others:
             grew = False
             for k in list(others):
-                if any(_in_line(rings[k][1], rings[a][1]) for a in found):
+                if any(_in_line(rings[k][1], rings[a][1]) for a in found) or \
+                        any(_in_line(rings[k][1], g) for g in letters):
                     found.add(k)
                     others.remove(k)
                     grew = True
+    art = {piece: found for piece, found in art.items() if found}
     out: dict[int, list[int]] = {}
     for piece, found in art.items():
         todo, every = list(found), set(found)

@@ -108,6 +108,7 @@ class _Sorter:
         fixer = self.fixer
         layers: dict[str, list] = {}
         self.letter_ids: set[int] = set()  # the chains that are letters turned into outlines
+        self.letter_rings: list[np.ndarray] = []  # and their rings (mm)
         for pts, closed, layer, src in curves:
             if not (np.abs(pts * self.scale) <= 1e9).all():
                 raise fixer.error(f"{src} has a coordinate that is not a usable number (NaN, infinite "
@@ -128,6 +129,7 @@ class _Sorter:
             for k in sorted(letters):
                 chain = Chain(np.vstack([rs[k], rs[k][:1]]), False, [f"letter outline on layer {layer}"])
                 self.letter_ids.add(id(chain))
+                self.letter_rings.append(rs[k])
                 marks.append((chain, layer))
             rs = [r for k, r in enumerate(rs) if k not in letters]
             rs = add_allowances(rs, ch, self.near, fixer.report.warn if self.final else None)
@@ -245,16 +247,16 @@ class _Sorter:
                 fixer.report.warn(f"{len(nest.rings)} outlines on layer {layer} drawn one inside the other, "
                                   f"with the sizes {', '.join(reversed(nest.sizes))}: read as a graded nest, "
                                   "one piece per size (the largest outline the largest size)")
-        self.art = artwork_rings(rings, role, parent)
+        self.art = artwork_rings(rings, role, parent, self.letter_rings)
         for ks in self.art.values():
             for k in ks:
                 role[k] = "art"
             if self.final:
                 x, y = np.concatenate([rings[k][1] for k in ks]).min(axis=0)
                 fixer.report.warn(f"{len(ks)} closed line(s) on layer {rings[ks[0]][2]} at ({x:.1f}, "
-                                  f"{y:.1f}), inside a piece, with closed lines inside them (letters turned "
-                                  "into outlines, a logo, a scale box): drawn on the piece as internal "
-                                  "lines, not cut")
+                                  f"{y:.1f}) inside a piece are drawn artwork, not cut-outs (letters turned "
+                                  "into outlines, a logo, a scale box: closed lines drawn inside them, or "
+                                  "beside such letters): drawn on the piece as internal lines")
         self.role, self.parent, self.nest_of = role, parent, nest_of
 
     def _start_pieces(self) -> None:
