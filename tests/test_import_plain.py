@@ -948,3 +948,28 @@ def test_a_large_letter_beside_a_run_of_letters_is_not_cut(tmp_path):
     (p,) = pat.pieces
     assert [c.min(axis=0).tolist() for c in p.cutouts] == [[700.0, 200.0]]
     assert len(p.internal_lines) == 4
+
+
+def test_marks_drawn_from_the_corners_of_a_cut_line_do_not_open_it(tmp_path):
+    """A cut line drawn in segments with marks starting at its corners (a shirt back's box pleat
+    marked from the yoke seam, as FreeSewing draws it): three lines meet at a corner, chaining
+    took a mark for the next piece of the cut line, and the file was refused ("cut line is open:
+    a gap of 173.698 mm"). The outline of the faces the lines close is the cut line, the marks
+    are drawn on it."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for x in (250, 200, 150):  # pleat marks from the corners of the top edge, drawn first
+        msp.add_lwpolyline([(x, 600), (x, 500)])
+    corners = [(0, 0), (400, 0), (400, 600), (250, 600), (200, 600), (150, 600), (0, 600)]
+    for a, b in zip(corners, corners[1:] + corners[:1], strict=True):
+        msp.add_lwpolyline([a, b])
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.area == pytest.approx(400 * 600)
+    assert sorted(tuple(ln.points[:, 0].round(3)) for ln in p.internal_lines) == [
+        (150.0, 150.0), (200.0, 200.0), (250.0, 250.0)]
+    assert [w.message for w in pat.report.warnings if "corners" in w.message] == [
+        "lines meeting at the corners of a cut line (marks drawn from them) chained into an open line; "
+        "closed as the outline of the faces they make at (0.0, 0.0), 400.0 × 600.0 mm, the other lines "
+        "drawn on it"]

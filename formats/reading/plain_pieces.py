@@ -24,6 +24,7 @@ from kitcut.formats.reading.artwork import artwork_rings
 from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error, point_notch
 from kitcut.formats.reading.chains import Chain, describe
 from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
+from kitcut.formats.reading.junctions import close_at_junctions
 from kitcut.formats.reading.layer_names import (
     DRILL_LAYER,
     FOLD_LAYER,
@@ -133,6 +134,7 @@ class _Sorter:
                 marks.append((chain, layer))
             rs = [r for k, r in enumerate(rs) if k not in letters]
             rs = add_allowances(rs, ch, self.near, fixer.report.warn if self.final else None)
+            rs, ch = close_at_junctions(rs, ch, self.near, fixer.report.warn if self.final else None)
             for r in (r for r in rs if len(r) >= 3):
                 area = abs(ring_area(r))
                 if not self._speck(r, area, layer) and not self._drill_loop(r, area, layer):
