@@ -973,3 +973,30 @@ def test_marks_drawn_from_the_corners_of_a_cut_line_do_not_open_it(tmp_path):
         "lines meeting at the corners of a cut line (marks drawn from them) chained into an open line; "
         "closed as the outline of the faces they make at (0.0, 0.0), 400.0 × 600.0 mm, the other lines "
         "drawn on it"]
+
+
+def test_notches_drawn_as_small_circles_on_the_cut_or_sew_line_are_notches(tmp_path):
+    """A pattern made for print marks a notch with a small circle or triangle centred on the
+    seam (FreeSewing's notch symbols, on the layer of the cut lines). One straddling the cut line
+    was a 5.6 mm piece nested beside the garment, one on the sew line a hole cut into it, and the
+    notch was lost. Each is a notch now, at the nearest point of the cut line, cutting inward;
+    a larger circle near the edge (a 20 mm hole) is still a cut-out."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 400), (0, 400)], close=True)
+    msp.add_lwpolyline([(10, 10), (290, 10), (290, 390), (10, 390)], close=True)  # the sew line
+    msp.add_circle((100, 0), 2.8)  # on the cut line
+    msp.add_circle((100, 0), 1.4)  # its dot (a double notch symbol)
+    msp.add_lwpolyline([(297, 250), (303, 250), (300, 255)], close=True)  # a triangle on the cut line
+    msp.add_circle((10, 200), 2.8)  # on the sew line
+    msp.add_circle((150, 200), 10)  # a hole, away from both lines
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    got = sorted((round(n.x, 3), round(n.y, 3), round(n.angle_deg % 360, 1)) for n in p.notches)
+    assert got == [(0.0, 200.0, 0.0), (100.0, 0.0, 90.0), (300.0, 252.5, 180.0)]
+    assert [Polygon(c).area for c in p.cutouts] == pytest.approx([math.pi * 100], rel=0.01)
+    assert p.area == pytest.approx(300 * 400 - Polygon(p.cutouts[0]).area)
+    assert [w.message for w in pat.report.warnings if "notch symbols" in w.message] == [
+        "3 small closed line(s) centred on a cut line (1 on a sew line) are notch symbols (a circle, a "
+        "triangle): notches at the nearest point of the cut line, not cut"]

@@ -37,6 +37,7 @@ from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.lettering import lettering
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
 from kitcut.formats.reading.nests import Nest, find_nests, share_ties, undivided
+from kitcut.formats.reading.notch_rings import notch_rings
 from kitcut.formats.reading.outline import MIN_AREA_MM2, Fixer
 from kitcut.formats.reading.plain_rings import (
     SEW_LAYER,
@@ -92,6 +93,8 @@ class _Sorter:
                               dtype=float).reshape(-1, 2)
         self._roles()
         self._start_pieces()
+        for i, (j, x, y, _) in self.notch_symbols.items():
+            self.raws[j].notches.append(RawNotch(x, y, source=f"notch symbol on layer {self.rings[i][2]}"))
         self._lines(opens + [(Chain(np.vstack([self.rings[k][1], self.rings[k][1][:1]]), False,
                                     [f"closed line on layer {self.rings[k][2]}"]), self.rings[k][2])
                              for ks in self.art.values() for k in ks])
@@ -259,6 +262,18 @@ class _Sorter:
                                   f"{y:.1f}) inside a piece are drawn artwork, not cut-outs (letters turned "
                                   "into outlines, a logo, a scale box: closed lines drawn inside them, or "
                                   "beside such letters): drawn on the piece as internal lines")
+        skip = set(nest_of) | {k for ks in self.art.values() for k in ks}
+        self.notch_symbols = notch_rings(rings, role, parent, self.near, skip)
+        marked = set(self.notch_symbols)
+        for k in range(len(rings)):  # and what is drawn inside them (the dot of a double notch)
+            if k in marked or parent[k] in marked:
+                marked.add(k)
+                role[k] = "notch"
+        if self.notch_symbols and self.final:
+            sew = sum(1 for *_, on_sew in self.notch_symbols.values() if on_sew)
+            fixer.report.warn(f"{len(self.notch_symbols)} small closed line(s) centred on a cut line"
+                              + (f" ({sew} on a sew line)" if sew else "") + " are notch symbols (a circle, "
+                              "a triangle): notches at the nearest point of the cut line, not cut")
         self.role, self.parent, self.nest_of = role, parent, nest_of
 
     def _start_pieces(self) -> None:
