@@ -12,43 +12,31 @@
 
 from __future__ import annotations
 
-import math
 import re
 
 import numpy as np
 import shapely
-from shapely.geometry import LinearRing, Point, Polygon
+from shapely.geometry import LinearRing, Point
 
-from kitcut.formats.reading.allowance import add_allowances
-from kitcut.formats.reading.artwork import artwork_rings
-from kitcut.formats.reading.build import RawNotch, RawPiece, chain_rings, gap_error, point_notch
+from kitcut.formats.reading.build import RawNotch, RawPiece, gap_error, point_notch
 from kitcut.formats.reading.chains import Chain, describe
-from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
-from kitcut.formats.reading.junctions import close_at_junctions
 from kitcut.formats.reading.layer_names import (
     DRILL_LAYER,
     FOLD_LAYER,
     GRAIN_LAYER,
     NOTCH_LAYER,
-    TEXT_LAYER,
     named,
 )
 from kitcut.formats.reading.layer_roles import LayerRoles
-from kitcut.formats.reading.lettering import lettering
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
-from kitcut.formats.reading.nests import Nest, find_nests, share_ties, undivided
-from kitcut.formats.reading.notch_rings import notch_rings
-from kitcut.formats.reading.outline import MIN_AREA_MM2, Fixer
+from kitcut.formats.reading.nests import share_ties, undivided
+from kitcut.formats.reading.outline import Fixer
+from kitcut.formats.reading.plain_ring_roles import RingStage
 from kitcut.formats.reading.plain_rings import (
-    SEW_LAYER,
-    close_outline_gaps,
-    lies_in,
     merge_twins,
-    roles,
     sample,
 )
 from kitcut.formats.reading.texts import parse_texts
-from kitcut.model.geometry import ring_area
 
 __all__ = ["NOTCH_MAX_MM", "sort_pieces"]
 
@@ -56,10 +44,6 @@ __all__ = ["NOTCH_MAX_MM", "sort_pieces"]
 _BARE_NAME = re.compile(r"^[^\W\d_][\w .\-/()&+#']{0,39}$")
 #: A notch drawn as a line is at most this long (mm).
 NOTCH_MAX_MM = 20.0
-#: Roles of a layer whose closed lines are marks on a piece, never pieces or cut-outs.
-_MARK_ROLES = ("internal", "grain", "fold", "notch")
-#: A round closed line on a drill layer up to this diameter (mm) is a drill mark, not a cut-out.
-DRILL_LOOP_MM = 20.0
 
 
 def sort_pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips, final: bool,
@@ -71,7 +55,7 @@ def sort_pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, s
     return _Sorter(scale, tol, fixer, skips, final, layer_roles).run(curves, texts, points)
 
 
-class _Sorter:
+class _Sorter(RingStage):
     """One pass over a drawing: the rings and their roles, then the lines, texts and points
     that belong to each piece."""
 
@@ -105,89 +89,6 @@ class _Sorter:
                             self.fixer.report if self.final else None)
         return [self.raws[i] for i in kept], style
 
-    # ------------------------------------------------------------ rings
-    def _rings(self, curves) -> list:
-        """Chain the curves of each layer into rings (kept largest first) and open lines
-        (returned, the lines of mark layers last)."""
-        fixer = self.fixer
-        layers: dict[str, list] = {}
-        self.letter_ids: set[int] = set()  # the chains that are letters turned into outlines
-        self.letter_rings: list[np.ndarray] = []  # and their rings (mm)
-        for pts, closed, layer, src in curves:
-            if not (np.abs(pts * self.scale) <= 1e9).all():
-                raise fixer.error(f"{src} has a coordinate that is not a usable number (NaN, infinite "
-                                  "or beyond ±1e9 mm)")
-            layers.setdefault(layer, []).append((pts * self.scale, closed, src))
-        rings = []  # (area, ring, layer)
-        opens = []  # (chain, layer)
-        marks = []  # the lines of layers the user said hold marks: never joined to a cut line
-        for layer, parts in layers.items():
-            rs, ch = chain_rings(parts, self.tol, fixer, None, f"lines of layer {layer}")
-            if self._mark_role(layer):
-                marks += [(Chain(np.vstack([r, r[:1]]), False, [f"closed line on layer {layer}"]), layer)
-                          for r in rs if len(r) >= 2]
-                marks += [(c, layer) for c in ch]
-                continue
-            rs = [r for r in rs if len(r) >= 3]
-            letters = self._letters(rs, layer)
-            for k in sorted(letters):
-                chain = Chain(np.vstack([rs[k], rs[k][:1]]), False, [f"letter outline on layer {layer}"])
-                self.letter_ids.add(id(chain))
-                self.letter_rings.append(rs[k])
-                marks.append((chain, layer))
-            rs = [r for k, r in enumerate(rs) if k not in letters]
-            rs = add_allowances(rs, ch, self.near, fixer.report.warn if self.final else None)
-            rs, ch = close_at_junctions(rs, ch, self.near, fixer.report.warn if self.final else None)
-            for r in (r for r in rs if len(r) >= 3):
-                area = abs(ring_area(r))
-                if not self._speck(r, area, layer) and not self._drill_loop(r, area, layer):
-                    rings.append((area, r, layer))
-            opens += [(c, layer) for c in ch]
-        rings, opens = close_outline_gaps(rings, opens, self.tol, fixer)
-        rings.sort(key=lambda t: -t[0])
-        polys = []
-        for _, r, _ in rings:
-            p = Polygon(r)
-            if not p.is_valid:
-                p = p.buffer(0)
-            shapely.prepare(p)
-            polys.append(p)
-        self.rings, self.polys = rings, polys
-        return opens + marks
-
-    def _drill_loop(self, ring, area: float, layer: str) -> bool:
-        """A small round closed line on a drill layer (``drill``, ``Bohrung``, ``holes``... or
-        ``--layer X=drill``): a drill mark drawn as its hole, as a circle is, but in curve segments
-        (Inkscape's R14 output writes a circle as four), or a circle on a ``hole`` layer (which
-        also holds cut-outs: larger ones stay cut out). Kept for :meth:`_ring_drills`; it used to
-        be cut out of its piece as a hole."""
-        if layer.isdigit() or not self.layer_roles.means(layer, "drill", bool(DRILL_LAYER.search(layer))):
-            return False
-        w, h = np.ptp(ring, axis=0)
-        d = float(max(w, h))
-        round_ = min(w, h) >= 0.8 * d and area >= 0.7 * math.pi * d * d / 4
-        if not (0.0 < d <= DRILL_LOOP_MM and round_):
-            return False
-        c = 0.5 * (ring.min(axis=0) + ring.max(axis=0))
-        self.drill_loops.append((float(c[0]), float(c[1]), d, layer))
-        return True
-
-    def _letters(self, rs: list, layer: str) -> set[int]:
-        """The rings of ``layer`` that are letters of a text turned into outlines
-        (:func:`~kitcut.formats.reading.lettering.lettering`; a PDF's fonts through pstoedit):
-        drawn on the piece they lie in, never cut; they were cut-outs, and pieces beside it. Not
-        on a layer the user gave a role (``--layer 0=cut`` when such small outlines are pieces)
-        nor on a drill layer."""
-        if self.layer_roles.role(layer) is not None or DRILL_LAYER.search(layer):
-            return set()
-        found = lettering(rs)
-        if found and self.final:
-            self.fixer.report.warn(
-                f"{len(found)} small closed line(s) on layer {layer} lie in rows as the letters of a text "
-                "turned into outlines do (a PDF's fonts through pstoedit): drawn as internal lines of the "
-                f"pieces they lie in, not cut; give --layer {layer}=cut if they are pieces")
-        return found
-
     def _ring_drills(self) -> None:
         """Each drill loop (:meth:`_drill_loop`) to the piece that holds its centre."""
         for x, y, d, layer in self.drill_loops:
@@ -197,84 +98,6 @@ class _Sorter:
             if not found and self.final:
                 self.fixer.report.skip(f"drill mark (a round line of {d:.1f} mm) on layer {layer} at "
                                        f"({x:.1f}, {y:.1f}) in no piece; not used")
-
-    def _speck(self, ring, area: float, layer: str) -> bool:
-        """A closed line of ``area`` (mm²) less than :data:`MIN_AREA_MM2` (an arrowhead Inkscape's R12 output
-        leaves at the origin, a dot drawn as a tiny polygon): no piece, left out and reported;
-        it used to refuse the whole file as a degenerate outline."""
-        if area >= MIN_AREA_MM2 or shapely.make_valid(Polygon(ring)).area >= MIN_AREA_MM2:
-            return False
-        if self.final:
-            x, y = ring.min(axis=0)
-            self.fixer.report.skip(f"closed line of {area:.2g} mm² on layer {layer} at ({x:.1f}, {y:.1f}): "
-                                   f"too small to be a piece (under {MIN_AREA_MM2:g} mm²); not used")
-        return True
-
-    def _roles(self) -> None:
-        """The role of each ring (piece, sew line, cut-out...) and its parent, with drawing
-        frames and their title blocks left out and graded nests read as one piece per size."""
-        rings, polys, fixer = self.rings, self.polys, self.fixer
-        lr = self.layer_roles
-
-        def is_sew(layer: str) -> bool:
-            return lr.means(layer, "sew", bool(SEW_LAYER.search(layer)))
-
-        def is_frame(layer: str) -> bool:
-            return lr.means(layer, "frame", bool(FRAME_LAYER.search(layer)))
-
-        role, parent = roles(rings, polys, set(), is_sew)
-        spots = self.spots
-        names = spots[[any(k == "name" for k, _ in f) for f in self.fields]]
-        frames: set[int] = set()
-        while found := find_frames(rings, polys, role, parent, names, spots, is_frame) - frames:
-            frames |= found  # the rings inside a frame are pieces: nest them again without it
-            role, parent = roles(rings, polys, frames, is_sew)
-        if parts := frame_parts(rings, polys, role, frames, names, spots, max(2 * self.tol, 0.5)):
-            role, parent = roles(rings, polys, frames | parts, is_sew)
-        if self.final:
-            for i in sorted(parts):
-                fixer.report.warn(f"closed outline on layer {rings[i][2]} along the drawing frame, with no "
-                                  "name: taken for part of the frame (a title block), not cut")
-            for i in sorted(frames):
-                n = sum(1 for j, r in enumerate(role) if r == "piece" and rings[j][0] < rings[i][0]
-                        and lies_in(polys[i], sample(rings[j][1], 8), polys[j]))
-                fixer.report.warn(f"closed outline on layer {rings[i][2]} drawn around {n} piece(s), with no "
-                                  "name of its own: taken for a drawing frame, not cut")
-        sizes_at = [(tuple(p), v) for p, f in zip(spots, self.fields, strict=True) for k, v in f
-                    if k == "size" and v]
-        nest_of: dict[int, Nest] = {}
-        for nest in find_nests(rings, polys, role, parent, sizes_at):
-            for k in nest.rings:
-                role[k], parent[k] = "piece", -1
-                nest_of[k] = nest
-            if self.final:
-                layer = rings[nest.rings[0]][2]
-                fixer.report.warn(f"{len(nest.rings)} outlines on layer {layer} drawn one inside the other, "
-                                  f"with the sizes {', '.join(reversed(nest.sizes))}: read as a graded nest, "
-                                  "one piece per size (the largest outline the largest size)")
-        self.art = artwork_rings(rings, role, parent, self.letter_rings)
-        for ks in self.art.values():
-            for k in ks:
-                role[k] = "art"
-            if self.final:
-                x, y = np.concatenate([rings[k][1] for k in ks]).min(axis=0)
-                fixer.report.warn(f"{len(ks)} closed line(s) on layer {rings[ks[0]][2]} at ({x:.1f}, "
-                                  f"{y:.1f}) inside a piece are drawn artwork, not cut-outs (letters turned "
-                                  "into outlines, a logo, a scale box: closed lines drawn inside them, or "
-                                  "beside such letters): drawn on the piece as internal lines")
-        skip = set(nest_of) | {k for ks in self.art.values() for k in ks}
-        self.notch_symbols = notch_rings(rings, role, parent, self.near, skip)
-        marked = set(self.notch_symbols)
-        for k in range(len(rings)):  # and what is drawn inside them (the dot of a double notch)
-            if k in marked or parent[k] in marked:
-                marked.add(k)
-                role[k] = "notch"
-        if self.notch_symbols and self.final:
-            sew = sum(1 for *_, on_sew in self.notch_symbols.values() if on_sew)
-            fixer.report.warn(f"{len(self.notch_symbols)} small closed line(s) centred on a cut line"
-                              + (f" ({sew} on a sew line)" if sew else "") + " are notch symbols (a circle, "
-                              "a triangle): notches at the nearest point of the cut line, not cut")
-        self.role, self.parent, self.nest_of = role, parent, nest_of
 
     def _start_pieces(self) -> None:
         """A raw piece for each piece ring (keyed by its layer), with its sew lines and cut-outs."""
@@ -350,14 +173,6 @@ class _Sorter:
         i = min(self.piece_ids, key=lambda i: polys[i].distance(Point(p)))
         side = float(np.ptp(self.rings[i][1], axis=0).max())
         return i if polys[i].distance(Point(p)) <= max(25.0, 0.25 * side) else None
-
-    def _mark_role(self, layer: str) -> str | None:
-        """The role of a layer whose lines are marks, never cut lines: given by the user, or
-        ``internal`` for a layer named for texts (letters turned into outlines)."""
-        given = self.layer_roles.role(layer)
-        if given is None and TEXT_LAYER.search(layer):
-            return "internal"
-        return given if given in _MARK_ROLES else None
 
     def _marks_layer(self, layer: str, names, role: str) -> bool:
         return self.layer_roles.means(layer, role, named(layer, names, self.piece_layers))
