@@ -10,8 +10,9 @@ gap of 173.698 mm", a FreeSewing shirt back with its box pleat marked from the y
 :func:`close_at_junctions` is the fallback for a layer whose open lines would be refused so:
 the lines are noded where they meet and the faces they close are found; the outline of each
 group of faces is a cut line, and what is left of the lines (the marks) stays as open lines,
-drawn on the piece. It runs only on layers with such an open line, so no drawing read before
-reads differently.
+drawn on the piece. It runs only on the open lines left once every other rule has closed what it
+can (gaps up to 1 mm, outlines drawn on several layers), on a layer with a line that would be
+refused, so no drawing read before reads differently.
 """
 
 from __future__ import annotations
@@ -37,15 +38,16 @@ def would_be_refused(ch: Chain) -> bool:
 
 def close_at_junctions(rings: list, chains: list[Chain], near: float,
                        report=None) -> tuple[list, list[Chain]]:
-    """``(rings, chains)`` of one layer with the outlines the open lines close where they meet
-    added to ``rings``, and ``chains`` cut down to the lines that are not on such an outline
-    (see the module docstring). Unchanged when no open line would be refused."""
+    """``(added, chains)`` for the open lines ``chains`` of one layer, whose closed lines are
+    ``rings``: the outlines the open lines close where they meet, and the chains cut down to the
+    lines that are not on such an outline (see the module docstring). Nothing is added, and the
+    chains are as given, when no open line would be refused."""
     if not any(would_be_refused(c) for c in chains):
-        return rings, chains
+        return [], chains
     net = shapely.union_all([LineString(c.points) for c in chains if len(c.points) >= 2])
     faces = [f for f in shapely.get_parts(shapely.polygonize(shapely.get_parts(net))) if f.area > 0]
     if not faces:
-        return rings, chains
+        return [], chains
     known = [Polygon(r).buffer(0) for r in rings if len(r) >= 3]
     added = []
     for part in shapely.get_parts(shapely.union_all([f.buffer(0) for f in faces])):
@@ -55,7 +57,7 @@ def close_at_junctions(rings: list, chains: list[Chain], near: float,
         ring = np.asarray(outline.exterior.coords)[:-1]
         added.append(ring if ring_area(ring) > 0 else ring[::-1])
     if not added:
-        return rings, chains
+        return [], chains
     edges = shapely.union_all([Polygon(r).exterior for r in added]).buffer(near)
     rest = shapely.line_merge(shapely.difference(net, edges))
     marks = [Chain(np.asarray(g.coords), False, ["line meeting a cut line at its corner"])
@@ -67,4 +69,4 @@ def close_at_junctions(rings: list, chains: list[Chain], near: float,
             report(f"lines meeting at the corners of a cut line (marks drawn from them) chained into an open "
                    f"line; closed as the outline of the faces they make at ({x:.1f}, {y:.1f}), {w:.1f} × "
                    f"{h:.1f} mm, the other lines drawn on it")
-    return list(rings) + added, marks
+    return added, marks

@@ -73,13 +73,13 @@ class RingStage:
                 marks.append((chain, layer))
             rs = [r for k, r in enumerate(rs) if k not in letters]
             rs = add_allowances(rs, ch, self.near, fixer.report.warn if self.final else None)
-            rs, ch = close_at_junctions(rs, ch, self.near, fixer.report.warn if self.final else None)
             for r in (r for r in rs if len(r) >= 3):
                 area = abs(ring_area(r))
                 if not self._speck(r, area, layer) and not self._drill_loop(r, area, layer):
                     rings.append((area, r, layer))
             opens += [(c, layer) for c in ch]
         rings, opens = close_outline_gaps(rings, opens, self.tol, fixer)
+        rings, opens = self._junctions(rings, opens)
         rings.sort(key=lambda t: -t[0])
         polys = []
         for _, r, _ in rings:
@@ -90,6 +90,23 @@ class RingStage:
             polys.append(p)
         self.rings, self.polys = rings, polys
         return opens + marks
+
+    def _junctions(self, rings: list, opens: list) -> tuple[list, list]:
+        """The outlines of the lines of a layer that meet at a cut line's corners
+        (:func:`~kitcut.formats.reading.junctions.close_at_junctions`), for the layers whose open
+        lines would still be refused as a cut line that does not close."""
+        by_layer: dict[str, list[Chain]] = {}
+        for ch, layer in opens:
+            by_layer.setdefault(layer, []).append(ch)
+        out, changed = [], False
+        for layer, chains in by_layer.items():
+            own = [r for _, r, lay in rings if lay == layer]
+            added, chains = close_at_junctions(own, chains, self.near,
+                                               self.fixer.report.warn if self.final else None)
+            rings = rings + [(abs(ring_area(r)), r, layer) for r in added]
+            out += [(c, layer) for c in chains]
+            changed = changed or bool(added)
+        return rings, (out if changed else opens)
 
     def _drill_loop(self, ring, area: float, layer: str) -> bool:
         """A small round closed line on a drill layer (``drill``, ``Bohrung``, ``holes``... or
