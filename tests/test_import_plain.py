@@ -1000,3 +1000,21 @@ def test_notches_drawn_as_small_circles_on_the_cut_or_sew_line_are_notches(tmp_p
     assert [w.message for w in pat.report.warnings if "notch symbols" in w.message] == [
         "3 small closed line(s) centred on a cut line (1 on a sew line) are notch symbols (a circle, a "
         "triangle): notches at the nearest point of the cut line, not cut"]
+
+
+def test_many_specks_on_a_layer_are_one_remark(tmp_path):
+    """Each closed line too small for a piece was a remark of its own: the dots of a logo's
+    letters made 84 lines of the import report. The specks of a layer are one remark, with their
+    number, their range of areas and the first places."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    for k in range(6):
+        x = 400 + 10 * k
+        msp.add_lwpolyline([(x, 500), (x + 1, 500), (x + 0.5, 500 + 0.2 * (k + 1))], close=True)
+    pat = read_pattern(save(doc, tmp_path))
+    assert len(pat.pieces) == 1
+    assert [e.message for e in pat.report.skipped if "too small" in e.message] == [
+        "6 closed lines of 0.1 to 0.6 mm² on layer 0 at (400.0, 500.0), (410.0, 500.0), (420.0, 500.0), "
+        "(430.0, 500.0) and 2 more: too small to be pieces (under 1 mm²); not used"]

@@ -49,6 +49,7 @@ class RingStage:
         layers: dict[str, list] = {}
         self.letter_ids: set[int] = set()  # the chains that are letters turned into outlines
         self.letter_rings: list[np.ndarray] = []  # and their rings (mm)
+        self.specks: dict[str, list] = {}  # layer -> (area, x, y) of the closed lines too small for a piece
         for pts, closed, layer, src in curves:
             if not (np.abs(pts * self.scale) <= 1e9).all():
                 raise fixer.error(f"{src} has a coordinate that is not a usable number (NaN, infinite "
@@ -78,6 +79,8 @@ class RingStage:
                 if not self._speck(r, area, layer) and not self._drill_loop(r, area, layer):
                     rings.append((area, r, layer))
             opens += [(c, layer) for c in ch]
+        if self.final:
+            self._report_specks()
         rings, opens = close_outline_gaps(rings, opens, self.tol, fixer)
         rings, opens = self._junctions(rings, opens)
         rings.sort(key=lambda t: -t[0])
@@ -147,11 +150,26 @@ class RingStage:
         it used to refuse the whole file as a degenerate outline."""
         if area >= MIN_AREA_MM2 or shapely.make_valid(Polygon(ring)).area >= MIN_AREA_MM2:
             return False
-        if self.final:
-            x, y = ring.min(axis=0)
-            self.fixer.report.skip(f"closed line of {area:.2g} mm² on layer {layer} at ({x:.1f}, {y:.1f}): "
-                                   f"too small to be a piece (under {MIN_AREA_MM2:g} mm²); not used")
+        x, y = ring.min(axis=0)
+        self.specks.setdefault(layer, []).append((area, float(x), float(y)))
         return True
+
+    def _report_specks(self) -> None:
+        """One remark per layer for the closed lines :meth:`_speck` left out (the dots of a
+        logo's letters were 84 remarks)."""
+        for layer, specks in self.specks.items():
+            if len(specks) == 1:
+                (area, x, y), = specks
+                self.fixer.report.skip(f"closed line of {area:.2g} mm² on layer {layer} at ({x:.1f}, "
+                                       f"{y:.1f}): too small to be a piece (under {MIN_AREA_MM2:g} mm²); "
+                                       "not used")
+                continue
+            areas = [a for a, _, _ in specks]
+            at = ", ".join(f"({x:.1f}, {y:.1f})" for _, x, y in specks[:4])
+            more = f" and {len(specks) - 4} more" if len(specks) > 4 else ""
+            self.fixer.report.skip(f"{len(specks)} closed lines of {min(areas):.2g} to {max(areas):.2g} "
+                                   f"mm² on layer {layer} at {at}{more}: too small to be pieces (under "
+                                   f"{MIN_AREA_MM2:g} mm²); not used")
 
     def _roles(self) -> None:
         """The role of each ring (piece, sew line, cut-out...) and its parent, with drawing
