@@ -14,7 +14,7 @@ import numpy as np
 
 from kitcut.model.fabric import FabricZone, Repeat
 from kitcut.model.geometry import transform_points
-from kitcut.model.pattern import Line, Piece
+from kitcut.model.pattern import Piece
 
 __all__ = ["NAP_MODES", "MAX_WIDTH_MM", "MAX_SPACING_MM", "Rules", "Placement", "Marker"]
 
@@ -60,9 +60,6 @@ class Placement:
     def apply(self, points: np.ndarray) -> np.ndarray:
         """Map piece coordinates onto the marker."""
         return transform_points(points, self.rotation_deg, self.mirrored, self.translation)
-
-    def apply_line(self, line: Line) -> np.ndarray:
-        return self.apply(line.points)
 
 
 @dataclass(frozen=True)
