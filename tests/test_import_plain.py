@@ -1018,3 +1018,17 @@ def test_many_specks_on_a_layer_are_one_remark(tmp_path):
     assert [e.message for e in pat.report.skipped if "too small" in e.message] == [
         "6 closed lines of 0.1 to 0.6 mm² on layer 0 at (400.0, 500.0), (410.0, 500.0), (420.0, 500.0), "
         "(430.0, 500.0) and 2 more: too small to be pieces (under 1 mm²); not used"]
+
+
+def test_a_small_piece_laid_against_a_large_one_is_no_notch_symbol(tmp_path):
+    """A 10 mm piece drawn against a larger piece's edge (a marker cut with no spacing) is a
+    piece, not a notch symbol: a symbol is centred on the line, this one's centre lies half its
+    size off it."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_lwpolyline([(300, 50), (310, 50), (310, 60), (300, 60)], close=True)
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted(round(p.area) for p in pat.pieces) == [100, 60000]
+    assert all(not p.notches for p in pat.pieces)

@@ -7,7 +7,8 @@ its own (a 5.6 mm "piece" nested beside the garment), and one on the sew line, i
 piece, a cut-out (a hole cut into the garment); the notch itself was lost.
 
 :func:`notch_rings` finds them: a closed line at most :data:`NOTCH_SYMBOL_MM` across whose centre
-lies on a piece's cut line or sew line (within half its size). Each becomes a notch of that
+lies on a piece's cut line or sew line (within a quarter of its size: a small piece laid against
+a larger one has its centre half its size off the line). Each becomes a notch of that
 piece at the nearest point of its cut line, cutting inward (the reader places it as a notch
 POINT), and is not cut.
 """
@@ -44,7 +45,7 @@ def notch_rings(rings: list, role: list[str], parent: list[int], near: float,
         if size > NOTCH_SYMBOL_MM:
             continue
         c = shapely.Point(*(0.5 * (lo + hi)))
-        reach = 0.5 * size + near
+        reach = 0.25 * size + near  # centred on the line: a piece laid against another is not
         hosts = [parent[i]] if role[i] == "cut" else [j for j in pieces if j != i and rings[j][0] > 20 * area]
         for j in hosts:
             edge = shapely.LinearRing(rings[j][1])
