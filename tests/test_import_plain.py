@@ -433,17 +433,22 @@ _BRACKETS = {
     "outside": [(0, 270), (-20, 270), (-20, 50), (0, 50)],
     "with arrowheads": [(4, 48), (0, 50), (4, 52), (0, 50), (15, 50), (15, 270), (0, 270), (4, 268), (0, 270),
                         (4, 272)],
+    "with arrowhead lines": [(0, 50), (15, 50), (15, 270), (0, 270)],  # and the legs as LINEs
 }
 
 
-def _bracket_doc(bracket, other=None, other_piece=None):
+def _bracket_doc(bracket, other=None, other_piece=None, heads=False):
     """BACK (``_HALF``) with the open line ``bracket`` on the cut lines' layer; FRONT beside it (a
-    half with a stepped edge, or ``other_piece``) with the open line ``other``."""
+    half, or ``other_piece``) with the open line ``other``; ``heads``: the bracket's arrowhead legs
+    as lines of their own."""
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
     msp.add_lwpolyline(_HALF, close=True)
     msp.add_lwpolyline(bracket)
+    if heads:
+        for y, dy in ((50, 2), (50, -2), (270, 2), (270, -2)):
+            msp.add_line((0, y), (4, y + dy))
     msp.add_text("Piece Name: BACK", dxfattribs={"insert": (60, 100)})
     if other is not None:
         msp.add_lwpolyline([(x + 500, y) for x, y in other_piece], close=True)
@@ -459,15 +464,20 @@ def test_a_cut_on_fold_bracket_makes_its_edge_the_fold_line(tmp_path, where):
     angle, running along it and coming back; its text dropped by Inkscape's DXF outputs) was
     nested as the half: a garment cut from it half as wide, the bracket drawn on it. The edge is
     its fold line now, as on a fold layer: unfolded, reported; --keep-folded keeps the half."""
-    path = save(_bracket_doc(_BRACKETS[where]), tmp_path)
+    path = save(_bracket_doc(_BRACKETS[where], heads=where == "with arrowhead lines"), tmp_path)
     pat = read_pattern(path)
     (p,) = pat.pieces
+    assert p.notches == ()  # no arrowhead leg is a notch cut into the fold
     assert p.folded and p.unfolded and p.area == pytest.approx(2 * Polygon(_HALF).area)
     assert (p.width, p.height) == pytest.approx((340, 320))
     assert np.allclose(sorted(map(tuple, p.fold_line.points.tolist())), [(0, 0), (0, 320)])
     assert p.internal_lines == ()  # the bracket is no line drawn on the garment
     (w,) = [w for w in pat.report.warnings if "bracket" in w.message]
     assert w.piece == "BACK"
+    if where == "with arrowhead lines":  # two are chained into the bracket's line, two stand apart
+        assert [e.message for e in pat.report.skipped] == [
+            '2 arrowhead leg(s) of a "cut on fold" bracket drawn as separate lines from the fold; not used '
+            '(no notches)']
     assert w.message == ("an open line leaving the straight edge from (0.0, 320.0) to (0.0, 0.0) at a right "
                          "angle, running along it and coming back is a \"cut on fold\" bracket: that edge is "
                          "the piece's fold line, the piece a half")

@@ -89,11 +89,36 @@ class BracketStage:
                 continue
             (x0, y0), (x1, y1) = edges[0]
             raw.fold.append((edges[0], ", ".join(src for _, _, src in found)))
+            barbs = _barbs(raw.notches, edges[0], [pts for _, pts, _ in found], self.near)
+            raw.notches = [n for k, n in enumerate(raw.notches) if k not in barbs]
+            if barbs and self.final:
+                self.fixer.report.skip(f"{len(barbs)} arrowhead leg(s) of a \"cut on fold\" bracket drawn as "
+                                       "separate lines from the fold; not used (no notches)", piece=label)
             if self.final:
                 self.fixer.report.warn(f"an open line leaving the straight edge from ({x0:.1f}, {y0:.1f}) "
                                        f"to ({x1:.1f}, {y1:.1f}) at a right angle, running along it and "
                                        "coming back is a \"cut on fold\" bracket: that edge is the piece's "
                                        "fold line, the piece a half", piece=label)
+
+
+def _barbs(notches: list, edge: np.ndarray, lines: list, near: float) -> set[int]:
+    """The indices of the short lines read as notches that are the arrowhead legs of brackets
+    ``lines`` drawn as lines of their own: from a bracket's end on the fold ``edge``, at most
+    :data:`ARROW_MM` long, slanting (not along the bracket's leg: a notch there stays one)."""
+    p, q = edge
+    t = (q - p) / np.linalg.norm(q - p)
+    tips = [v for pts in lines for v in pts if abs(float((v - p)[0] * t[1] - (v - p)[1] * t[0])) <= near]
+    out = set()
+    for k, n in enumerate(notches):
+        if n.line is None or n.kind != "slit" or not tips:
+            continue
+        a, b = np.asarray(n.line[0], dtype=float), np.asarray(n.line[-1], dtype=float)
+        length = float(np.linalg.norm(b - a))
+        at_tip = min(min(np.linalg.norm(a - v), np.linalg.norm(b - v)) for v in tips) <= near
+        slant = length > 0 and 0.2 < abs(float((b - a) @ t)) / length < 0.98
+        if at_tip and length <= ARROW_MM and slant:
+            out.add(k)
+    return out
 
 
 def outside_brackets(rings: list, chains: list, near: float, eps: float) -> set[int]:
