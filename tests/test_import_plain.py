@@ -486,6 +486,20 @@ def test_a_cut_on_fold_bracket_makes_its_edge_the_fold_line(tmp_path, where):
     assert (q.width, q.height) == pytest.approx((170, 320))
 
 
+def test_a_fold_bracket_on_an_edge_with_a_vertex_just_off_it_unfolds_about_the_edge(tmp_path):
+    """FreeSewing's seam allowance leaves the fold edge 0.06 mm off at its end (Brian's back):
+    the fold line is the edge beside the bracket, not tilted to that vertex (the unfolded piece
+    was 37 mm² larger than twice the half)."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (150, 0), (170, 300), (-0.06, 320), (0, 310)], close=True)
+    msp.add_lwpolyline(_BRACKETS["inside"])
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert np.allclose(sorted(map(tuple, p.fold_line.points.tolist())), [(0, 0), (0, 320)])
+    assert p.unfolded and p.area == pytest.approx(2 * Polygon(_HALF).area, rel=1e-12)
+
+
 _STEPPED = [(0, 0), (150, 0), (170, 300), (-5, 320), (-5, 160), (0, 160)]  # its edge steps at y = 160
 
 

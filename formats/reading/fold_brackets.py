@@ -149,8 +149,9 @@ def outside_brackets(rings: list, chains: list, near: float, eps: float) -> set[
 def fold_bracket(pts: np.ndarray, ring: np.ndarray, poly: Polygon, near: float,
                  eps: float) -> np.ndarray | None:
     """The straight edge of the cut line ``ring`` (mm, not closed) that the open line ``pts``
-    marks as a "cut on fold" bracket, as its two end vertices ``float64[2, 2]`` (vertices of
-    ``ring``), or ``None`` when ``pts`` is not clearly such a bracket. ``poly`` is the piece's
+    marks as a "cut on fold" bracket, as its two ends ``float64[2, 2]`` (its end vertices, put
+    on the line of the cut line beside the bracket), or ``None`` when ``pts`` is not clearly
+    such a bracket. ``poly`` is the piece's
     polygon, ``near`` how close an end must be to the cut line, ``eps`` how far a vertex of the
     straight edge may be off it (the unfolding's tolerance)."""
     line = LineString(pts)
@@ -209,8 +210,8 @@ def _bracket(core: np.ndarray, ring: np.ndarray, edge: LinearRing, poly: Polygon
 def _straight_edge(ring: np.ndarray, a: np.ndarray, d: np.ndarray, u: np.ndarray, near: float,
                    eps: float) -> np.ndarray | None:
     """The run of ``ring``'s vertices along one straight line, parallel to ``u``, that holds the
-    points of the cut line next to ``a`` and ``d`` and everything between them: its end
-    vertices, or ``None``."""
+    points of the cut line next to ``a`` and ``d`` and everything between them: its ends (on the
+    line of the ring's segment beside the bracket), or ``None``."""
     n = len(ring)
     seg_a = ring
     seg_b = np.roll(ring, -1, axis=0)
@@ -247,4 +248,5 @@ def _straight_edge(ring: np.ndarray, a: np.ndarray, d: np.ndarray, u: np.ndarray
     step = np.diff([(ring[j] - p) @ t for j in idx])  # a vertex drawn twice moves by 0
     if any(off(ring[j]) > eps for j in idx) or not (np.all(step >= -eps) or np.all(step <= eps)):
         return None
-    return np.array([s, e], dtype=float)
+    # the ends on the line of the segment beside the bracket (a vertex near the line tilts no fold)
+    return np.array([p + ((s - p) @ t) * t, p + ((e - p) @ t) * t], dtype=float)
