@@ -151,9 +151,9 @@ def fold_bracket(pts: np.ndarray, ring: np.ndarray, poly: Polygon, near: float,
     """The straight edge of the cut line ``ring`` (mm, not closed) that the open line ``pts``
     marks as a "cut on fold" bracket, as its two ends ``float64[2, 2]`` (its end vertices, put
     on the line of the cut line beside the bracket), or ``None`` when ``pts`` is not clearly
-    such a bracket. ``poly`` is the piece's
-    polygon, ``near`` how close an end must be to the cut line, ``eps`` how far a vertex of the
-    straight edge may be off it (the unfolding's tolerance)."""
+    such a bracket. ``poly`` is the piece's polygon, ``near`` how close an end must be to the
+    cut line, ``eps`` how far a vertex of the straight edge may be off it (the unfolding's
+    tolerance)."""
     line = LineString(pts)
     simple = np.asarray(line.simplify(0.25 * near).coords)
     simple = simple[np.r_[True, np.linalg.norm(np.diff(simple, axis=0), axis=1) > 1e-9]]
