@@ -427,6 +427,103 @@ def test_plain_half_piece_on_a_fold_layer_is_unfolded(tmp_path, layer):
     assert q.folded and not q.unfolded and q.area == pytest.approx(Polygon(half).area)
 
 
+_HALF = [(0, 0), (150, 0), (170, 300), (0, 320)]  # a back drawn as the half right of its fold, x = 0
+_BRACKETS = {
+    "inside": [(0, 50), (15, 50), (15, 270), (0, 270)],  # FreeSewing's: 15 mm inside
+    "outside": [(0, 270), (-20, 270), (-20, 50), (0, 50)],
+    "with arrowheads": [(4, 48), (0, 50), (4, 52), (0, 50), (15, 50), (15, 270), (0, 270), (4, 268), (0, 270),
+                        (4, 272)],
+    "with arrowhead lines": [(0, 50), (15, 50), (15, 270), (0, 270)],  # and the legs as LINEs
+}
+
+
+def _bracket_doc(bracket, other=None, other_piece=None, heads=False):
+    """BACK (``_HALF``) with the open line ``bracket`` on the cut lines' layer; FRONT beside it (a
+    half, or ``other_piece``) with the open line ``other``; ``heads``: the bracket's arrowhead legs
+    as lines of their own."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(_HALF, close=True)
+    msp.add_lwpolyline(bracket)
+    if heads:
+        for y, dy in ((50, 2), (50, -2), (270, 2), (270, -2)):
+            msp.add_line((0, y), (4, y + dy))
+    msp.add_text("Piece Name: BACK", dxfattribs={"insert": (60, 100)})
+    if other is not None:
+        msp.add_lwpolyline([(x + 500, y) for x, y in other_piece], close=True)
+        msp.add_lwpolyline([(x + 500, y) for x, y in other])
+        msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (560, 100)})
+    return doc
+
+
+@pytest.mark.parametrize("where", sorted(_BRACKETS))
+def test_a_cut_on_fold_bracket_makes_its_edge_the_fold_line(tmp_path, where):
+    """A half cut on the fold marked, as FreeSewing and printed patterns mark it, by a "cut on
+    fold" bracket (an open line on the cut lines' layer leaving the straight edge at a right
+    angle, running along it and coming back; its text dropped by Inkscape's DXF outputs) was
+    nested as the half: a garment cut from it half as wide, the bracket drawn on it. The edge is
+    its fold line now, as on a fold layer: unfolded, reported; --keep-folded keeps the half."""
+    path = save(_bracket_doc(_BRACKETS[where], heads=where == "with arrowhead lines"), tmp_path)
+    pat = read_pattern(path)
+    (p,) = pat.pieces
+    assert p.notches == ()  # no arrowhead leg is a notch cut into the fold
+    assert p.folded and p.unfolded and p.area == pytest.approx(2 * Polygon(_HALF).area)
+    assert (p.width, p.height) == pytest.approx((340, 320))
+    assert np.allclose(sorted(map(tuple, p.fold_line.points.tolist())), [(0, 0), (0, 320)])
+    assert p.internal_lines == ()  # the bracket is no line drawn on the garment
+    (w,) = [w for w in pat.report.warnings if "bracket" in w.message]
+    assert w.piece == "BACK"
+    if where == "with arrowhead lines":  # two are chained into the bracket's line, two stand apart
+        assert [e.message for e in pat.report.skipped] == [
+            '2 arrowhead leg(s) of a "cut on fold" bracket drawn as separate lines from the fold; not used '
+            '(no notches)']
+    assert w.message == ("an open line leaving the straight edge from (0.0, 320.0) to (0.0, 0.0) at a right "
+                         "angle, running along it and coming back is a \"cut on fold\" bracket: that edge is "
+                         "the piece's fold line, the piece a half")
+    (q,) = read_pattern(path, unfold=False).pieces
+    assert q.folded and not q.unfolded and q.area == pytest.approx(Polygon(_HALF).area)
+    assert (q.width, q.height) == pytest.approx((170, 320))
+
+
+def test_a_fold_bracket_on_an_edge_with_a_vertex_just_off_it_unfolds_about_the_edge(tmp_path):
+    """FreeSewing's seam allowance leaves the fold edge 0.06 mm off at its end (Brian's back):
+    the fold line is the edge beside the bracket, not tilted to that vertex (the unfolded piece
+    was 37 mm² larger than twice the half)."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (150, 0), (170, 300), (-0.06, 320), (0, 310)], close=True)
+    msp.add_lwpolyline(_BRACKETS["inside"])
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert np.allclose(sorted(map(tuple, p.fold_line.points.tolist())), [(0, 0), (0, 320)])
+    assert p.unfolded and p.area == pytest.approx(2 * Polygon(_HALF).area, rel=1e-12)
+
+
+_STEPPED = [(0, 0), (150, 0), (170, 300), (-5, 320), (-5, 160), (0, 160)]  # its edge steps at y = 160
+
+
+@pytest.mark.parametrize("other, piece", [
+    ([(0, 50), (15, 60), (15, 260), (0, 270)], _HALF),  # legs not at a right angle
+    ([(0, 50), (15, 50), (15, 270), (-5, 270)], _STEPPED),  # ends on two edges, not one straight one
+    ([(0, 50), (15, 50), (15, 90), (0, 90)], _HALF),  # a box notch's shape: as long as deep
+    ([(0, 50), (15, 50), (15, 270), (0, 270)], [(0, 0), (150, 0), (170, 300), (0, 320), (0, 160), (8, 150),
+                                                (0, 140)]),  # the edge is not straight between its ends
+], ids=["slanted legs", "two edges", "short run", "kinked edge"])
+def test_a_line_that_is_not_clearly_a_fold_bracket_changes_nothing(tmp_path, other, piece):
+    """Beside a bracketed BACK (unfolded, which old code did not do), FRONT's open line is not
+    clearly a "cut on fold" bracket: FRONT stays as drawn (as without the line), the line on it."""
+    before = read_pattern(save(_bracket_doc(_BRACKETS["inside"], [], piece), tmp_path, "a.dxf"))
+    pat = read_pattern(save(_bracket_doc(_BRACKETS["inside"], other, piece), tmp_path))
+    back, front = sorted(pat.pieces, key=lambda p: p.name)
+    assert back.unfolded and back.area == pytest.approx(2 * Polygon(_HALF).area)
+    assert not front.folded and front.fold_line is None
+    (was,) = [p for p in before.pieces if p.name == "FRONT"]
+    assert front.area == pytest.approx(was.area) and front.width == pytest.approx(was.width)
+    assert len(front.internal_lines) == len(was.internal_lines) + 1
+    assert [w.piece for w in pat.report.warnings if "bracket" in w.message] == ["BACK"]
+
+
 @pytest.mark.parametrize("layer, is_grain", [("GRAIN", True), ("Fadenlauf", True), ("droit-fil", True),
                                              ("linea de hilo", True), ("Linha do fio", True), ("纱向", True),
                                              ("profile", False)])
@@ -745,9 +842,9 @@ def test_a_seam_allowance_drawn_as_an_open_line_is_the_cut_line(tmp_path, fold):
     line now, the sew line inside it the piece's sew line, and it is reported."""
     pat = read_pattern(save(_allowance_doc(fold), tmp_path))
     (p,) = pat.pieces
-    if fold:
-        assert p.area == pytest.approx(210 * 340)  # halves: nothing says the bracket is a fold
-        assert (p.width, p.height) == pytest.approx((210, 340))
+    if fold:  # the bracket makes x = 0 the fold: unfolded (see test_a_cut_on_fold_bracket_...)
+        assert p.unfolded and p.area == pytest.approx(2 * 210 * 340)
+        assert (p.width, p.height) == pytest.approx((420, 340))
     else:
         assert p.area == pytest.approx(220 * 330)
         assert (p.width, p.height) == pytest.approx((220, 330))

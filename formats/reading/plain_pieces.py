@@ -20,6 +20,7 @@ from shapely.geometry import LinearRing, Point
 
 from kitcut.formats.reading.build import RawNotch, RawPiece, gap_error, point_notch
 from kitcut.formats.reading.chains import Chain, describe
+from kitcut.formats.reading.fold_brackets import BracketStage
 from kitcut.formats.reading.layer_names import (
     DRILL_LAYER,
     FOLD_LAYER,
@@ -55,7 +56,7 @@ def sort_pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, s
     return _Sorter(scale, tol, fixer, skips, final, layer_roles).run(curves, texts, points)
 
 
-class _Sorter(RingStage):
+class _Sorter(RingStage, BracketStage):
     """One pass over a drawing: the rings and their roles, then the lines, texts and points
     that belong to each piece."""
 
@@ -83,6 +84,7 @@ class _Sorter(RingStage):
                                     [f"closed line on layer {self.rings[k][2]}"]), self.rings[k][2])
                              for ks in self.art.values() for k in ks])
         style = self._texts(texts)
+        self._fold_brackets()
         self._points(points)
         self._ring_drills()
         kept = merge_twins(self.raws, self.piece_ids, self.rings, self.tol,
@@ -189,6 +191,7 @@ class _Sorter(RingStage):
             fixer.report.warn(f"{n} line(s) of a graded nest could belong to several sizes and do not divide "
                               "among them: each such size has them")
         loose = 0  # letters outside every piece
+        self.brackets: dict[int, list] = {}  # piece -> its "cut on fold" brackets (BracketStage)
         for (ch, layer), found in zip(opens, owned, strict=True):
             pts = ch.points
             src = ", ".join(ch.sources)
@@ -197,10 +200,12 @@ class _Sorter(RingStage):
                     raws[i].internal.append((pts, False, src))
                 loose += not found
                 continue
+            drawn_straight = len(pts) == 2 or is_straight(pts)
+            if not drawn_straight and self._bracket(pts, src, layer, found):
+                continue
             if not found:
                 self._outside(ch, layer, src)
                 continue
-            drawn_straight = len(pts) == 2 or is_straight(pts)
             for i in found:
                 d_ends = [self.edges[i].distance(Point(pts[0])), self.edges[i].distance(Point(pts[-1]))]
                 line, straight = pts, drawn_straight

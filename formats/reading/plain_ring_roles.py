@@ -19,6 +19,7 @@ from kitcut.formats.reading.allowance import add_allowances
 from kitcut.formats.reading.artwork import artwork_rings
 from kitcut.formats.reading.build import chain_rings
 from kitcut.formats.reading.chains import Chain
+from kitcut.formats.reading.fold_brackets import outside_brackets
 from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
 from kitcut.formats.reading.junctions import close_at_junctions
 from kitcut.formats.reading.layer_names import DRILL_LAYER, TEXT_LAYER
@@ -73,7 +74,9 @@ class RingStage:
                 self.letter_rings.append(rs[k])
                 marks.append((chain, layer))
             rs = [r for k, r in enumerate(rs) if k not in letters]
-            rs = add_allowances(rs, ch, self.near, fixer.report.warn if self.final else None)
+            held = outside_brackets(rs, ch, self.near, max(self.tol, 0.05))  # no allowances
+            rs = add_allowances(rs, [c for c in ch if id(c) not in held], self.near,
+                                fixer.report.warn if self.final else None)
             for r in (r for r in rs if len(r) >= 3):
                 area = abs(ring_area(r))
                 if not self._speck(r, area, layer) and not self._drill_loop(r, area, layer):
