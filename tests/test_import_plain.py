@@ -1129,3 +1129,19 @@ def test_a_small_piece_laid_against_a_large_one_is_no_notch_symbol(tmp_path):
     pat = read_pattern(save(doc, tmp_path))
     assert sorted(round(p.area) for p in pat.pieces) == [100, 60000]
     assert all(not p.notches for p in pat.pieces)
+
+
+@pytest.mark.parametrize("fold", [False, True])
+def test_a_double_notch_on_the_sew_line_is_a_notch(tmp_path, fold):
+    """A double notch symbol (a circle with a dot, FreeSewing's ``bnotch``) on the sew line was
+    taken for artwork (a closed line inside a cut-out), drawn, and the notch lost; on a fold
+    piece whose sew line is chained into its seam allowance there was no sew line to stand on,
+    and the circle was cut out of the piece. Both are notches at the cut line now."""
+    doc = _allowance_doc(fold)
+    msp = doc.modelspace()
+    msp.add_circle((200, 150), 2.8)  # on the sew line's right edge
+    msp.add_circle((200, 150), 1.4)
+    pat = read_pattern(save(doc, tmp_path), unfold=False)
+    (p,) = pat.pieces
+    assert [(round(n.x, 3), round(n.y, 3)) for n in p.notches] == [(210.0, 150.0)]
+    assert not p.cutouts and len(p.sew_lines) == 1

@@ -73,6 +73,9 @@ def add_allowances(rings: list, chains: list, near: float, report=None) -> list:
         if ring_area(ring) < 0:
             ring = ring[::-1]
         out.append(ring)
+        if not outer:  # the sew line was chained into the allowance: its own face is the sew line
+            sew = np.asarray(Polygon(body.exterior).exterior.coords)[:-1]
+            out.append(sew if ring_area(sew) > 0 else sew[::-1])
         if report is not None:
             x, y = ring.min(axis=0)
             w, h = np.ptp(ring, axis=0)

@@ -38,8 +38,10 @@ def notch_rings(rings: list, role: list[str], parent: list[int], near: float,
             sew_of.setdefault(parent[k], []).append(k)
     out: dict[int, tuple[int, float, float, bool]] = {}
     for i, (area, pts, _) in enumerate(rings):
-        if i in skip or role[i] not in ("piece", "cut"):
-            continue
+        if i in skip or parent[i] in out:
+            continue  # (the dot of a double notch is part of its symbol)
+        if not (role[i] == "piece" and parent[i] < 0 or role[i] == "cut" and role[parent[i]] == "piece"):
+            continue  # a piece of its own straddling a cut line, or a cut-out of a piece
         lo, hi = pts.min(axis=0), pts.max(axis=0)
         size = float(np.max(hi - lo))
         if size > NOTCH_SYMBOL_MM:

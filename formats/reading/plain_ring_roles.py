@@ -216,18 +216,8 @@ class RingStage:
                 fixer.report.warn(f"{len(nest.rings)} outlines on layer {layer} drawn one inside the other, "
                                   f"with the sizes {', '.join(reversed(nest.sizes))}: read as a graded nest, "
                                   "one piece per size (the largest outline the largest size)")
-        self.art = artwork_rings(rings, role, parent, self.letter_rings)
-        for ks in self.art.values():
-            for k in ks:
-                role[k] = "art"
-            if self.final:
-                x, y = np.concatenate([rings[k][1] for k in ks]).min(axis=0)
-                fixer.report.warn(f"{len(ks)} closed line(s) on layer {rings[ks[0]][2]} at ({x:.1f}, "
-                                  f"{y:.1f}) inside a piece are drawn artwork, not cut-outs (letters turned "
-                                  "into outlines, a logo, a scale box: closed lines drawn inside them, or "
-                                  "beside such letters): drawn on the piece as internal lines")
-        skip = set(nest_of) | {k for ks in self.art.values() for k in ks}
-        self.notch_symbols = notch_rings(rings, role, parent, self.near, skip)
+        # notch symbols first: a double notch (a circle with a dot) is no artwork
+        self.notch_symbols = notch_rings(rings, role, parent, self.near, set(nest_of))
         marked = set(self.notch_symbols)
         for k in range(len(rings)):  # and what is drawn inside them (the dot of a double notch)
             if k in marked or parent[k] in marked:
@@ -238,6 +228,16 @@ class RingStage:
             fixer.report.warn(f"{len(self.notch_symbols)} small closed line(s) centred on a cut line"
                               + (f" ({sew} on a sew line)" if sew else "") + " are notch symbols (a circle, "
                               "a triangle): notches at the nearest point of the cut line, not cut")
+        self.art = artwork_rings(rings, role, parent, self.letter_rings)
+        for ks in self.art.values():
+            for k in ks:
+                role[k] = "art"
+            if self.final:
+                x, y = np.concatenate([rings[k][1] for k in ks]).min(axis=0)
+                fixer.report.warn(f"{len(ks)} closed line(s) on layer {rings[ks[0]][2]} at ({x:.1f}, "
+                                  f"{y:.1f}) inside a piece are drawn artwork, not cut-outs (letters turned "
+                                  "into outlines, a logo, a scale box: closed lines drawn inside them, or "
+                                  "beside such letters): drawn on the piece as internal lines")
         self.role, self.parent, self.nest_of = role, parent, nest_of
 
     def _mark_role(self, layer: str) -> str | None:
