@@ -1145,3 +1145,30 @@ def test_a_double_notch_on_the_sew_line_is_a_notch(tmp_path, fold):
     (p,) = pat.pieces
     assert [(round(n.x, 3), round(n.y, 3)) for n in p.notches] == [(210.0, 150.0)]
     assert not p.cutouts and len(p.sew_lines) == 1
+
+
+def test_arrowheads_drawn_as_closed_shapes_at_a_line_s_ends_are_not_cut(tmp_path):
+    """A grain line printed with filled arrowheads (an SVG's markers: a PDF, and so pstoedit or
+    Inkscape's PDF import, makes each a closed path of its own) had each arrowhead cut out of the
+    piece as a hole (a FreeSewing bodice through a PDF: two per piece). An arrowhead, a small
+    pointed closed line holding the end of a longer line inside a piece, is drawn on the piece as
+    an internal line now; a small circle at a line's end and a triangle at no line's end are
+    still cut-outs."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 500), (0, 500)], close=True)
+    msp.add_line((150, 100), (150, 400))  # the grain line's shaft
+    msp.add_lwpolyline([(150, 400), (146, 388), (150, 390), (154, 388)], close=True)  # its heads
+    msp.add_lwpolyline([(150, 100), (146, 112), (150, 110), (154, 112)], close=True)
+    msp.add_line((50, 100), (50, 300))  # a line ending in a round hole: no arrowhead
+    msp.add_circle((50, 303), 3)
+    msp.add_lwpolyline([(250, 250), (258, 250), (254, 262)], close=True)  # a triangle at no line's end
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert sorted(tuple(np.round(np.ptp(c, axis=0), 1)) for c in p.cutouts) == [(6.0, 6.0), (8.0, 12.0)]
+    assert sorted(tuple(np.round(np.ptp(ln.points, axis=0), 1)) for ln in p.internal_lines) == [
+        (0.0, 200.0), (0.0, 300.0), (8.0, 12.0), (8.0, 12.0)]
+    assert [w.message for w in pat.report.warnings if "arrowheads" in w.message] == [
+        "2 small pointed closed line(s) at the ends of lines inside a piece are arrowheads (of a grain line, "
+        "a fold line): drawn on the piece as internal lines, not cut"]

@@ -3,7 +3,8 @@
 :class:`RingStage` chains the curves of each layer into rings and open lines, leaving out what
 is no outline (specks, drill loops, letters in runs), adds the outlines that open lines close
 (seam allowances, marks drawn from a cut line's corners), and gives each ring its role: piece,
-sew line, cut-out, drawing frame, a size of a graded nest, drawn artwork or a notch symbol.
+sew line, cut-out, drawing frame, a size of a graded nest, drawn artwork (arrowheads too) or a notch
+symbol.
 :class:`~.plain_pieces._Sorter` builds on it to hand the lines, texts and points to the pieces.
 """
 
@@ -16,6 +17,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from kitcut.formats.reading.allowance import add_allowances
+from kitcut.formats.reading.arrowheads import arrowhead_rings
 from kitcut.formats.reading.artwork import artwork_rings
 from kitcut.formats.reading.build import chain_rings
 from kitcut.formats.reading.chains import Chain
@@ -86,6 +88,7 @@ class RingStage:
             self._report_specks()
         rings, opens = close_outline_gaps(rings, opens, self.tol, fixer)
         rings, opens = self._junctions(rings, opens)
+        self.open_lines = opens + marks
         rings.sort(key=lambda t: -t[0])
         polys = []
         for _, r, _ in rings:
@@ -238,6 +241,18 @@ class RingStage:
                                   f"{y:.1f}) inside a piece are drawn artwork, not cut-outs (letters turned "
                                   "into outlines, a logo, a scale box: closed lines drawn inside them, or "
                                   "beside such letters): drawn on the piece as internal lines")
+        skip = set(nest_of) | marked | {k for ks in self.art.values() for k in ks}
+        ends = [(c, la) for c, la in self.open_lines if c.end_gap > self.near]  # lines with two ends
+        heads = arrowhead_rings(rings, role, parent, ends, self.near, skip)
+        for piece, ks in heads.items():
+            self.art.setdefault(piece, []).extend(ks)
+            for k in ks:
+                role[k] = "art"
+        if heads and self.final:
+            n = sum(map(len, heads.values()))
+            fixer.report.warn(f"{n} small pointed closed line(s) at the ends of lines inside a piece are "
+                              "arrowheads (of a grain line, a fold line): drawn on the piece as internal "
+                              "lines, not cut")
         self.role, self.parent, self.nest_of = role, parent, nest_of
 
     def _mark_role(self, layer: str) -> str | None:
