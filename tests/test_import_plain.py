@@ -1172,3 +1172,26 @@ def test_arrowheads_drawn_as_closed_shapes_at_a_line_s_ends_are_not_cut(tmp_path
     assert [w.message for w in pat.report.warnings if "arrowheads" in w.message] == [
         "2 small pointed closed line(s) at the ends of lines inside a piece are arrowheads (of a grain line, "
         "a fold line): drawn on the piece as internal lines, not cut"]
+
+
+def test_buttonholes_drawn_as_thin_slots_are_not_cut(tmp_path):
+    """Buttonholes drawn as 2 x 10 mm rectangles inside a shirt front (FreeSewing's Simon) were
+    ten holes cut into it: a buttonhole is sewn, then slit, never cut by the cutter, and no
+    knife cuts a 2 mm wide hole. A closed line at most 3 mm wide and three times as long is
+    drawn on the piece; a 10 x 20 mm window and a 3 mm circle are still cut out."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 600), (0, 600)], close=True)
+    for y in (100, 200, 300):  # buttonholes, one turned
+        msp.add_lwpolyline([(50, y), (52, y), (52, y + 10), (50, y + 10)], close=True)
+    msp.add_lwpolyline([(100, 400), (110, 400.5), (109.9, 402.5), (99.9, 402)], close=True)
+    msp.add_lwpolyline([(200, 100), (210, 100), (210, 120), (200, 120)], close=True)  # a window
+    msp.add_circle((250, 500), 1.5)
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert sorted(round(Polygon(c).area) for c in p.cutouts) == [7, 200]
+    assert len(p.internal_lines) == 4
+    assert [w.message for w in pat.report.warnings if "slots" in w.message] == [
+        "4 thin closed line(s) inside a piece, at most 3 mm wide (buttonholes or slits drawn as slots): "
+        "drawn on the piece as internal lines, not cut"]

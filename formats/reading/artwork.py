@@ -19,8 +19,9 @@ in a cut-out; Inkscape exports of labels turned into paths and FreeSewing's patt
 from __future__ import annotations
 
 import numpy as np
+import shapely
 
-__all__ = ["artwork_rings"]
+__all__ = ["SLOT_ASPECT", "SLOT_LENGTH_MM", "SLOT_WIDTH_MM", "artwork_rings", "slot_rings"]
 
 #: A cut-out joins the artwork beside it when its size (its box's longer side) is within this
 #: factor of an artwork ring's size and it lies at most that size away from it (letters of a label).
@@ -87,3 +88,32 @@ def _in_line(a: np.ndarray, b: np.ndarray) -> bool:
     if ha <= _DOT * hb:
         return near
     return near and 1 / _LETTER_HEIGHT_RATIO <= ha / hb <= _LETTER_HEIGHT_RATIO
+
+
+#: A buttonhole or a slit drawn as a slot is at most this wide (mm) ...
+SLOT_WIDTH_MM = 3.0
+#: ... and at least this many times as long as it is wide, at most :data:`SLOT_LENGTH_MM` long.
+SLOT_ASPECT = 3.0
+SLOT_LENGTH_MM = 60.0
+
+
+def slot_rings(rings: list, role: list[str], parent: list[int]) -> dict[int, list[int]]:
+    """``{piece ring: [slot rings in it]}``: the cut-outs that are buttonholes or slits drawn as
+    thin slots (at most :data:`SLOT_WIDTH_MM` wide, :data:`SLOT_ASPECT` times as long, filling most
+    of their box): a cutter cuts no buttonhole (it is sewn, then slit), and a knife cuts no 2 mm
+    wide hole; drawn on the piece, they mark where it goes. A FreeSewing shirt front had ten
+    2 x 10 mm holes cut."""
+    out: dict[int, list[int]] = {}
+    for i, (area, pts, _) in enumerate(rings):
+        if role[i] != "cut" or parent[i] < 0 or role[parent[i]] != "piece" or len(pts) < 3:
+            continue
+        box = shapely.minimum_rotated_rectangle(shapely.multipoints(pts))
+        if box.geom_type != "Polygon":
+            continue
+        corners = np.asarray(box.exterior.coords)[:4]
+        sides = np.linalg.norm(np.diff(np.vstack([corners, corners[:1]]), axis=0), axis=1)
+        width, length = float(sides.min()), float(sides.max())
+        if 0 < width <= SLOT_WIDTH_MM and SLOT_ASPECT * width <= length <= SLOT_LENGTH_MM \
+                and area >= 0.6 * width * length:
+            out.setdefault(parent[i], []).append(i)
+    return out

@@ -18,7 +18,7 @@ from shapely.geometry import Polygon
 
 from kitcut.formats.reading.allowance import add_allowances
 from kitcut.formats.reading.arrowheads import arrowhead_rings
-from kitcut.formats.reading.artwork import artwork_rings
+from kitcut.formats.reading.artwork import SLOT_WIDTH_MM, artwork_rings, slot_rings
 from kitcut.formats.reading.build import chain_rings
 from kitcut.formats.reading.chains import Chain
 from kitcut.formats.reading.fold_brackets import outside_brackets
@@ -241,6 +241,16 @@ class RingStage:
                                   f"{y:.1f}) inside a piece are drawn artwork, not cut-outs (letters turned "
                                   "into outlines, a logo, a scale box: closed lines drawn inside them, or "
                                   "beside such letters): drawn on the piece as internal lines")
+        slots = slot_rings(rings, role, parent)
+        for piece, ks in slots.items():
+            self.art.setdefault(piece, []).extend(ks)
+            for k in ks:
+                role[k] = "art"
+        if slots and self.final:
+            n = sum(map(len, slots.values()))
+            fixer.report.warn(f"{n} thin closed line(s) inside a piece, at most {SLOT_WIDTH_MM:g} mm wide "
+                              "(buttonholes or slits drawn as slots): drawn on the piece as internal lines, "
+                              "not cut")
         skip = set(nest_of) | marked | {k for ks in self.art.values() for k in ks}
         ends = [(c, la) for c, la in self.open_lines if c.end_gap > self.near]  # lines with two ends
         heads = arrowhead_rings(rings, role, parent, ends, self.near, skip)
