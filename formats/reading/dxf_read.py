@@ -46,9 +46,7 @@ from kitcut.formats.reading.sizes import keep_sizes, select_sizes
 from kitcut.formats.reading.units import (
     MM_PER_UNIT,
     insunits_name,
-    metric_cm_note,
-    metric_doubt_note,
-    metric_in_cm,
+    metric_unit,
     normalize_units,
     plausible,
     size_check,
@@ -285,12 +283,8 @@ def resolve_units(user: str | None, header_code, units_text: str | None, *, file
         report.warn(f"$INSUNITS says {hdr} but the Units text says {txt}: {pick} used ({why})")
         return pick, ("$INSUNITS" if pick == hdr else "Units text")
     if declared == [("mm", "Units text")] and extent is not None:
-        size = extent()
-        if metric_in_cm(units_text, size):
-            report.warn(metric_cm_note(size))
+        if metric_unit(units_text, extent(), report.warn):
             return "cm", "size check"
-        if doubt := metric_doubt_note(units_text, size):
-            report.warn(doubt)
     return declared[0] if declared else (None, None)
 
 

@@ -235,19 +235,11 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         unit = units_from_area(raws, 25.4)
         rule = "Area text" if unit else None
         if unit is None and style.get("units"):
-            from kitcut.formats.reading.units import (
-                metric_cm_note,
-                metric_doubt_note,
-                metric_in_cm,
-                units_text_name,
-            )
+            from kitcut.formats.reading.units import metric_unit, units_text_name
 
             unit, rule = units_text_name(style["units"], file=file), "Units text"
-            if metric_in_cm(style["units"], ext):
+            if metric_unit(style["units"], ext, report.warn):
                 unit, rule = "cm", "size check"
-                report.warn(metric_cm_note(ext))
-            elif doubt := metric_doubt_note(style["units"], ext):
-                report.warn(doubt)
         if unit is None:
             if ext is None:
                 raise fixer.error("no closed outline found (and no units declared)")

@@ -6,7 +6,7 @@ The rules, in order (the first that decides wins; ``Pattern.units_rule`` names i
    file is reported as a warning;
 2. ``$INSUNITS`` in the DXF header (0 = unitless decides nothing);
 3. the AAMA ``Units:`` text (``ENGLISH`` = inch, ``METRIC`` = mm, or cm when only centimetres
-   make the pieces of garment size: :func:`metric_in_cm`);
+   make the pieces of garment size: :func:`metric_unit`);
 4. an Optitex ``Area: 0.3392 sq.m`` text compared with the drawn area of its piece;
 5. a plausibility check on piece sizes (``size check``).
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 from kitcut.errors import UnitsError
 
 __all__ = ["MM_PER_UNIT", "PLAUSIBLE_MM", "plausible", "normalize_units", "insunits_name", "units_text_name",
-           "metric_in_cm", "metric_cm_note", "metric_doubt_note", "size_check"]
+           "metric_unit", "size_check"]
 
 #: Millimetres per drawing unit (``px``: the CSS pixel, 1/96 in, of SVG and of Inkscape's DXF output
 #: of a page sized in pixels).
@@ -79,36 +79,33 @@ def plausible(largest_extent: float, unit: str) -> bool:
     return lo <= largest_extent * MM_PER_UNIT[unit] <= hi
 
 
-def metric_in_cm(units_text: str | None, largest_extent: float | None) -> bool:
-    """An AAMA ``Units: METRIC`` drawn in centimetres: the text names no length, and CLO writes it
-    over millimetres or centimetres as its export is set; cm when the largest piece,
-    ``largest_extent`` drawing units, is of garment size in cm but not in mm.
+def metric_unit(units_text: str | None, largest_extent: float | None, warn) -> str | None:
+    """``"cm"`` for an AAMA ``Units: METRIC`` drawn in centimetres, else ``None`` (the reader's
+    millimetres stand). The text names no length, and CLO writes it over millimetres or
+    centimetres as its export is set: cm when the largest piece, ``largest_extent`` drawing
+    units, is of garment size in cm but not in mm. ``warn(message)`` is told when cm is chosen,
+    and when mm stands though the largest piece is of garment size in cm too (100 to 500 drawing
+    units: a 12 cm child's front or a 1.2 m trouser leg; only the user knows).
 
-    >>> metric_in_cm("METRIC", 72.9), metric_in_cm("METRIC", 729.0), metric_in_cm("MM", 72.9)
-    (True, False, False)
+    >>> said = []
+    >>> metric_unit("METRIC", 72.9, said.append), metric_unit("METRIC", 729.0, said.append)
+    ('cm', None)
+    >>> metric_unit("MM", 72.9, said.append), metric_unit("METRIC", 120.0, said.append), len(said)
+    (None, None, 2)
     """
     words = str(units_text or "").split()
-    return (bool(words) and words[0].lower() == "metric" and largest_extent is not None
-            and not plausible(largest_extent, "mm") and plausible(largest_extent, "cm"))
-
-
-def metric_doubt_note(units_text: str | None, largest_extent: float | None) -> str | None:
-    """The warning for an AAMA ``Units: METRIC`` read in millimetres whose largest piece is of
-    garment size in centimetres too (100 to 500 drawing units: a 12 cm child's front or a 1.2 m
-    trouser leg), else ``None``: CLO writes ``METRIC`` over either, and only the user knows."""
-    words = str(units_text or "").split()
-    if not (words and words[0].lower() == "metric" and largest_extent is not None
-            and plausible(largest_extent, "mm") and plausible(largest_extent, "cm")):
+    if not (words and words[0].lower() == "metric" and largest_extent is not None):
         return None
-    return (f"the Units text says METRIC, which names no length: read in mm, the largest piece "
-            f"{largest_extent:.4g} mm long (in cm it would be {largest_extent / 100:.3g} m); give "
-            "--units cm if the pattern is in centimetres")
-
-
-def metric_cm_note(largest_extent: float) -> str:
-    """The warning that :func:`metric_in_cm` decided centimetres."""
-    return (f"the Units text says METRIC, which would make the largest piece {largest_extent:.4g} mm long: "
-            "read in cm (size check; a METRIC export may be in mm or cm); give --units mm if it is in mm")
+    in_mm, in_cm = plausible(largest_extent, "mm"), plausible(largest_extent, "cm")
+    if in_cm and not in_mm:
+        warn(f"the Units text says METRIC, which would make the largest piece {largest_extent:.4g} mm long: "
+             "read in cm (size check; a METRIC export may be in mm or cm); give --units mm if it is in mm")
+        return "cm"
+    if in_cm:
+        warn(f"the Units text says METRIC, which names no length: read in mm, the largest piece "
+             f"{largest_extent:.4g} mm long (in cm it would be {largest_extent / 100:.3g} m); give "
+             "--units cm if the pattern is in centimetres")
+    return None
 
 
 def size_check(largest_extent: float, *, file: str | None = None, imperial: bool = False) -> str:
