@@ -88,7 +88,7 @@ class RingStage:
             self._report_specks()
         rings, opens = close_outline_gaps(rings, opens, self.tol, fixer)
         rings, opens = self._junctions(rings, opens)
-        self.open_lines = opens + marks
+        self.open_lines = opens + marks  # for the arrowheads of _roles
         rings.sort(key=lambda t: -t[0])
         polys = []
         for _, r, _ in rings:
@@ -98,7 +98,7 @@ class RingStage:
             shapely.prepare(p)
             polys.append(p)
         self.rings, self.polys = rings, polys
-        return opens + marks
+        return self.open_lines
 
     def _junctions(self, rings: list, opens: list) -> tuple[list, list]:
         """The outlines of the lines of a layer that meet at a cut line's corners
@@ -241,29 +241,25 @@ class RingStage:
                                   f"{y:.1f}) inside a piece are drawn artwork, not cut-outs (letters turned "
                                   "into outlines, a logo, a scale box: closed lines drawn inside them, or "
                                   "beside such letters): drawn on the piece as internal lines")
-        slots = slot_rings(rings, role, parent)
-        for piece, ks in slots.items():
-            self.art.setdefault(piece, []).extend(ks)
-            for k in ks:
-                role[k] = "art"
-        if slots and self.final:
-            n = sum(map(len, slots.values()))
-            fixer.report.warn(f"{n} thin closed line(s) inside a piece, at most {SLOT_WIDTH_MM:g} mm wide "
-                              "(buttonholes or slits drawn as slots): drawn on the piece as internal lines, "
-                              "not cut")
+        self._drawn(slot_rings(rings, role, parent), role,
+                    f"thin closed line(s) inside a piece, at most {SLOT_WIDTH_MM:g} mm wide (buttonholes or "
+                    "slits drawn as slots): drawn on the piece as internal lines, not cut")
         skip = set(nest_of) | marked | {k for ks in self.art.values() for k in ks}
         ends = [(c, la) for c, la in self.open_lines if c.end_gap > self.near]  # lines with two ends
-        heads = arrowhead_rings(rings, role, parent, ends, self.near, skip)
-        for piece, ks in heads.items():
+        self._drawn(arrowhead_rings(rings, role, parent, ends, self.near, skip), role,
+                    "small pointed closed line(s) at the ends of lines inside a piece are arrowheads (of a "
+                    "grain line, a fold line): drawn on the piece as internal lines, not cut")
+        self.role, self.parent, self.nest_of = role, parent, nest_of
+
+    def _drawn(self, found: dict[int, list[int]], role: list[str], what: str) -> None:
+        """The rings ``found`` (``{piece ring: [rings]}``) drawn on their piece with its artwork,
+        never cut, and their number reported with ``what`` they are."""
+        for piece, ks in found.items():
             self.art.setdefault(piece, []).extend(ks)
             for k in ks:
                 role[k] = "art"
-        if heads and self.final:
-            n = sum(map(len, heads.values()))
-            fixer.report.warn(f"{n} small pointed closed line(s) at the ends of lines inside a piece are "
-                              "arrowheads (of a grain line, a fold line): drawn on the piece as internal "
-                              "lines, not cut")
-        self.role, self.parent, self.nest_of = role, parent, nest_of
+        if found and self.final:
+            self.fixer.report.warn(f"{sum(map(len, found.values()))} {what}")
 
     def _mark_role(self, layer: str) -> str | None:
         """The role of a layer whose lines are marks, never cut lines: given by the user, or
