@@ -42,7 +42,7 @@ from kitcut.kits.inputs import kit_inputs, kit_state
 from kitcut.kits.labels import write_labels_pdf
 from kitcut.kits.manifest import is_complete, write_manifest
 from kitcut.kits.order import Order, check_order_id, load_order, slug
-from kitcut.kits.pages import cut_info, write_kit_page
+from kitcut.kits.pages import cut_info, kit_report, write_kit_page
 from kitcut.kits.picklist import Cut, cuts_of, picklist_text, write_picklist_csv
 from kitcut.kits.plan import FabricPlan, plan_order
 from kitcut.kits.staging import HOST as _HOST  # noqa: F401 - kept for the modules that use it
@@ -471,11 +471,7 @@ def kept_result(final: Path, kit_id: str) -> KitResult:
     """The :class:`KitResult` of the complete kit kept in ``final`` (status ``"exists"``): its
     fabrics, metres, efficiency, pieces and remarks as its ``kit.json`` states them, so that
     ``nest kit --keep --json`` describes the kit it kept, not an empty one."""
-    try:
-        report = json.loads((final / "kit.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        report = {}
-    report = report if isinstance(report, dict) else {}
+    report = kit_report(final.parent, final.name) or {}
     totals = report.get("totals") if isinstance(report.get("totals"), dict) else {}
     fabrics = [f for f in report.get("fabrics") or [] if isinstance(f, dict)]
     orders = [o.get("id") for o in report.get("orders") or [] if isinstance(o, dict) and o.get("id")]

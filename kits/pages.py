@@ -24,7 +24,7 @@ from kitcut.kits.manifest import file_entries
 from kitcut.kits.picklist import Cut, sort_cuts
 from kitcut.model import Marker
 
-__all__ = ["KIT_PAGE", "INDEX", "cut_info", "write_kit_page", "write_batch_index"]
+__all__ = ["KIT_PAGE", "INDEX", "cut_info", "kit_report", "write_kit_page", "write_batch_index"]
 
 KIT_PAGE = "kit.html"
 INDEX = "index.html"
@@ -57,7 +57,8 @@ def write_kit_page(folder: str | os.PathLike, report: dict,
     return path
 
 
-def _kit_report(root: Path, kit: str | None) -> dict | None:
+def kit_report(root: Path, kit: str | None) -> dict | None:
+    """The ``kit.json`` of the kit ``root/kit``, or ``None`` when it is missing or damaged."""
     if not kit:
         return None
     try:
@@ -76,7 +77,7 @@ def write_batch_index(root: str | os.PathLike, outcomes: list, summary: dict, *,
     per_fabric: dict[str, float] = {}
     counted: set[tuple] = set()
     for o in outcomes:
-        report = _kit_report(root, o.kit) if o.status in ("done", "skipped") else None
+        report = kit_report(root, o.kit) if o.status in ("done", "skipped") else None
         fabrics = []
         for f in (report or {}).get("fabrics", []):
             if o.order not in f.get("orders", [o.order]):
