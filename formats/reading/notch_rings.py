@@ -36,6 +36,13 @@ def notch_rings(rings: list, role: list[str], parent: list[int], near: float,
     for k, r in enumerate(role):
         if r == "sew" and parent[k] >= 0:
             sew_of.setdefault(parent[k], []).append(k)
+    lines: dict[int, shapely.LinearRing] = {}
+
+    def line(j: int) -> shapely.LinearRing:  # each ring's line made once, when first asked for
+        if j not in lines:
+            lines[j] = shapely.LinearRing(rings[j][1])
+        return lines[j]
+
     out: dict[int, tuple[int, float, float, bool]] = {}
     for i, (area, pts, _) in enumerate(rings):
         if i in skip or parent[i] in out:
@@ -50,12 +57,15 @@ def notch_rings(rings: list, role: list[str], parent: list[int], near: float,
         reach = 0.25 * size + near  # centred on the line: a piece laid against another is not
         hosts = [parent[i]] if role[i] == "cut" else [j for j in pieces if j != i and rings[j][0] > 20 * area]
         for j in hosts:
-            edge = shapely.LinearRing(rings[j][1])
+            box_lo, box_hi = rings[j][1].min(axis=0) - reach, rings[j][1].max(axis=0) + reach
+            if not ((box_lo <= (c.x, c.y)) & ((c.x, c.y) <= box_hi)).all():
+                continue  # too far from this piece's lines (its sew lines lie inside it)
+            edge = line(j)
             if edge.distance(c) <= reach:
                 q = edge.interpolate(edge.project(c))
                 out[i] = (j, q.x, q.y, False)
                 break
-            if any(shapely.LinearRing(rings[k][1]).distance(c) <= reach for k in sew_of.get(j, ())):
+            if any(line(k).distance(c) <= reach for k in sew_of.get(j, ())):
                 q = edge.interpolate(edge.project(c))
                 out[i] = (j, q.x, q.y, True)
                 break
