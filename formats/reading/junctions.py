@@ -32,7 +32,7 @@ _MIN_FACE_MM2 = 100.0
 
 def would_be_refused(ch: Chain) -> bool:
     """An open line the reader takes for a cut line that does not close (its ends close
-    together for its length, see ``plain_pieces._outside``)."""
+    together for its length): outside every piece, ``plain_pieces._outside`` refuses it."""
     return len(ch.points) >= 3 and ch.end_gap <= 0.25 * ch.length
 
 

@@ -21,6 +21,7 @@ from shapely.geometry import LinearRing, Point
 from kitcut.formats.reading.build import RawNotch, RawPiece, gap_error, point_notch
 from kitcut.formats.reading.chains import Chain, describe
 from kitcut.formats.reading.fold_brackets import BracketStage
+from kitcut.formats.reading.junctions import would_be_refused
 from kitcut.formats.reading.layer_names import (
     DRILL_LAYER,
     FOLD_LAYER,
@@ -272,7 +273,7 @@ class _Sorter(RingStage, BracketStage):
                 self.fixer.report.skip(f"line on layer {layer} ({role}, {why}) outside every piece; not used",
                                        entity=src)
             return
-        if self.final and len(ch.points) >= 3 and ch.end_gap <= 0.25 * ch.length:
+        if self.final and would_be_refused(ch):
             raise gap_error([ch], self.fixer, f"outline on layer {layer}", self.tol, "cut line")
         if self.final:
             self.fixer.report.skip("open line outside every piece; not used", entity=src)
