@@ -895,7 +895,8 @@ def test_letters_a_logo_and_a_scale_box_drawn_in_a_piece_are_not_cut(tmp_path):
     inner rectangle) nested as pieces of their own: a 6-piece Inkscape export gave 27 pieces, a
     FreeSewing tank top 27. A closed line inside a cut-out makes the cut-out drawn artwork, with
     the cut-outs standing beside it as letters do; all are drawn on the piece, never cut. A real
-    cut-out (a slot) and a drill-sized hole away from the label are still cut out."""
+    cut-out (a slot) and a round hole away from the label are still cut out; a drill-sized
+    circle is a drill mark (``test_a_small_circle_inside_a_piece_is_a_drill_mark``)."""
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
@@ -914,11 +915,11 @@ def test_letters_a_logo_and_a_scale_box_drawn_in_a_piece_are_not_cut(tmp_path):
     box(100, 100, 101, 51)  # a scale box: two rectangles
     box(100.5, 100.5, 100, 50)
     box(250, 300, 40, 10)  # a slot: cut out
-    msp.add_circle((300, 500), 3)  # a hole away from the label: cut out
+    msp.add_circle((300, 500), 10)  # a round hole away from the label: cut out
     pat = read_pattern(save(doc, tmp_path))
     (p,) = pat.pieces
     holes = sorted(Polygon(c).area for c in p.cutouts)
-    assert holes == pytest.approx([math.pi * 9, 400.0], abs=0.5)
+    assert holes == pytest.approx([math.pi * 100, 400.0], rel=1e-2)
     assert len(p.internal_lines) == 8 and all(ln.points.shape[0] >= 5 for ln in p.internal_lines)
     assert p.area == pytest.approx(400 * 600 - sum(holes))
     # the letters in a row are found as such (formats/reading/lettering.py), the scale box by its
@@ -1010,18 +1011,21 @@ def test_pstoedit_outputs_of_postscript_patterns():
     pat = read_pattern(data / "pattern-mm.dxf")
     assert (pat.units_in, pat.units_rule) == ("in", "pstoedit $EXTMAX")
     got = {p.name: (p.quantity, len(p.notches), len(p.cutouts), p.grain is not None) for p in pat.pieces}
-    # the Front's drill circle is on the cut lines' layer: a hole (no drill layer says otherwise)
-    assert got == {"Front": (2, 2, 1, True), "Sleeve": (2, 2, 0, False), "Pocket": (2, 0, 0, False),
+    # the Front's drill circle (6 mm, on the cut lines' layer) is a drill mark, not a hole
+    assert got == {"Front": (2, 2, 0, True), "Sleeve": (2, 2, 0, False), "Pocket": (2, 0, 0, False),
                    "Collar": (1, 0, 0, False)}
     areas = {p.name: p.area for p in pat.pieces}
-    assert areas == pytest.approx({"Front": 160821.2, "Sleeve": 164095.0, "Pocket": 28193.0,
+    (drill,) = next(p for p in pat.pieces if p.name == "Front").drills
+    assert drill.diameter == pytest.approx(6.0, abs=0.05)
+    assert areas == pytest.approx({"Front": 160849.0, "Sleeve": 164095.0, "Pocket": 28193.0,
                                    "Collar": 16996.9}, rel=1e-4)
     pat = read_pattern(data / "pattern-in-outlined.dxf")
     assert (pat.units_in, pat.units_rule) == ("mm", "$INSUNITS")
     back, facing = sorted(pat.pieces, key=lambda p: -p.area)
-    assert (len(back.internal_lines), len(back.cutouts), len(back.notches)) == (11, 2, 1)
+    # the filled drill disc (4.1 mm) is a drill mark; the keyhole is cut out
+    assert (len(back.internal_lines), len(back.cutouts), len(back.notches), len(back.drills)) == (11, 1, 1, 1)
     assert (len(facing.internal_lines), len(facing.cutouts), len(facing.sew_lines)) == (7, 0, 1)
-    assert (back.area, facing.area) == (pytest.approx(239068.2, rel=1e-4), pytest.approx(42576.8, rel=1e-4))
+    assert (back.area, facing.area) == (pytest.approx(239080.8, rel=1e-5), pytest.approx(42576.8, rel=1e-4))
 
 
 def test_a_large_letter_beside_a_run_of_letters_is_not_cut(tmp_path):
@@ -1152,8 +1156,8 @@ def test_arrowheads_drawn_as_closed_shapes_at_a_line_s_ends_are_not_cut(tmp_path
     Inkscape's PDF import, makes each a closed path of its own) had each arrowhead cut out of the
     piece as a hole (a FreeSewing bodice through a PDF: two per piece). An arrowhead, a small
     pointed closed line holding the end of a longer line inside a piece, is drawn on the piece as
-    an internal line now; a small circle at a line's end and a triangle at no line's end are
-    still cut-outs."""
+    an internal line now; a triangle at no line's end is still a cut-out, and a small circle at
+    a line's end a drill mark, as it is anywhere in the piece."""
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
@@ -1166,7 +1170,8 @@ def test_arrowheads_drawn_as_closed_shapes_at_a_line_s_ends_are_not_cut(tmp_path
     msp.add_lwpolyline([(250, 250), (258, 250), (254, 262)], close=True)  # a triangle at no line's end
     pat = read_pattern(save(doc, tmp_path))
     (p,) = pat.pieces
-    assert sorted(tuple(np.round(np.ptp(c, axis=0), 1)) for c in p.cutouts) == [(6.0, 6.0), (8.0, 12.0)]
+    assert sorted(tuple(np.round(np.ptp(c, axis=0), 1)) for c in p.cutouts) == [(8.0, 12.0)]
+    assert [(d.x, d.y, d.diameter) for d in p.drills] == [(50.0, 303.0, 6.0)]
     assert sorted(tuple(np.round(np.ptp(ln.points, axis=0), 1)) for ln in p.internal_lines) == [
         (0.0, 200.0), (0.0, 300.0), (8.0, 12.0), (8.0, 12.0)]
     assert [w.message for w in pat.report.warnings if "arrowheads" in w.message] == [
@@ -1178,7 +1183,7 @@ def test_buttonholes_drawn_as_thin_slots_are_not_cut(tmp_path):
     """Buttonholes drawn as 2 x 10 mm rectangles inside a shirt front (FreeSewing's Simon) were
     ten holes cut into it: a buttonhole is sewn, then slit, never cut by the cutter, and no
     knife cuts a 2 mm wide hole. A closed line at most 3 mm wide and three times as long is
-    drawn on the piece; a 10 x 20 mm window and a 3 mm circle are still cut out."""
+    drawn on the piece; a 10 x 20 mm window and a 16 mm circle are still cut out."""
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
@@ -1187,11 +1192,53 @@ def test_buttonholes_drawn_as_thin_slots_are_not_cut(tmp_path):
         msp.add_lwpolyline([(50, y), (52, y), (52, y + 10), (50, y + 10)], close=True)
     msp.add_lwpolyline([(100, 400), (110, 400.5), (109.9, 402.5), (99.9, 402)], close=True)
     msp.add_lwpolyline([(200, 100), (210, 100), (210, 120), (200, 120)], close=True)  # a window
-    msp.add_circle((250, 500), 1.5)
+    msp.add_circle((250, 500), 8)
     pat = read_pattern(save(doc, tmp_path))
     (p,) = pat.pieces
-    assert sorted(round(Polygon(c).area) for c in p.cutouts) == [7, 200]
+    assert sorted(round(Polygon(c).area, -1) for c in p.cutouts) == [200, 200]
     assert len(p.internal_lines) == 4
     assert [w.message for w in pat.report.warnings if "slots" in w.message] == [
         "4 thin closed line(s) inside a piece, at most 3 mm wide (buttonholes or slits drawn as slots): "
         "drawn on the piece as internal lines, not cut"]
+
+
+@pytest.mark.parametrize("how", ["circle", "arcs", "polygon", "nested layer"])
+@pytest.mark.parametrize("at", [(0.0, 0.0), (-250.0, -300.0), (1e5, 2e4)])
+def test_a_small_circle_inside_a_piece_is_a_drill_mark(tmp_path, how, at):
+    """A pattern made for print marks a dart's point or a button's place with a small circle on
+    the cut lines' layer (FreeSewing's dart tips, a PostScript pattern's drill circle): it was a
+    5.6 mm hole cut into the garment. A round closed line at most 12 mm across inside a piece is a
+    drill mark at its centre, wherever the piece is drawn and however the circle is written; a
+    16 mm circle and a 6 mm square stay cut-outs; ``--layer 0=cut`` cuts the small circle out."""
+    ox, oy = at
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(ox, oy), (ox + 300, oy), (ox + 300, oy + 500), (ox, oy + 500)], close=True)
+    cx, cy, r = ox + 120, oy + 340, 2.8
+    layer = "Dart" if how == "nested layer" else "0"
+    if how in ("circle", "nested layer"):
+        msp.add_circle((cx, cy), r, dxfattribs={"layer": layer})
+    elif how == "arcs":  # Inkscape's R14 output: a circle as four curve segments
+        for a in range(0, 360, 90):
+            msp.add_arc((cx, cy), r, a, a + 90)
+    else:
+        msp.add_lwpolyline([(cx + r * math.cos(t), cy + r * math.sin(t))
+                            for t in np.linspace(0, 2 * math.pi, 16, endpoint=False)], close=True)
+    msp.add_circle((ox + 200, oy + 100), 8)  # 16 mm: a round cut-out
+    msp.add_lwpolyline([(ox + 50, oy + 50), (ox + 56, oy + 50), (ox + 56, oy + 56), (ox + 50, oy + 56)],
+                       close=True)  # a 6 mm square: a cut-out
+    path = save(doc, tmp_path)
+    pat = read_pattern(path)
+    (p,) = pat.pieces
+    (d,) = p.drills
+    assert (d.x, d.y, d.diameter) == (pytest.approx(cx, abs=1e-6), pytest.approx(cy, abs=1e-6),
+                                      pytest.approx(2 * r, abs=0.05))
+    assert sorted(round(float(np.ptp(c, axis=0).max())) for c in p.cutouts) == [6, 16]
+    assert p.area == pytest.approx(150000 - 36 - math.pi * 64, rel=1e-3)
+    assert [w.message for w in pat.report.warnings if "drill" in w.message] == [
+        f"1 small round closed line(s) inside a piece, at most 12 mm across, are drill marks (a dart's "
+        f"point, a button's place): marked at their centre, not cut out; give --layer {layer}=cut to cut "
+        "them out"]
+    (cut,) = read_pattern(path, layers={layer: "cut"}).pieces
+    assert len(cut.cutouts) == 3 and not cut.drills

@@ -10,8 +10,6 @@ symbol.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import shapely
 from shapely.geometry import Polygon
@@ -21,6 +19,7 @@ from kitcut.formats.reading.arrowheads import arrowhead_rings
 from kitcut.formats.reading.artwork import SLOT_WIDTH_MM, artwork_rings, slot_rings
 from kitcut.formats.reading.build import chain_rings
 from kitcut.formats.reading.chains import Chain
+from kitcut.formats.reading.drill_rings import DRILL_SYMBOL_MM, drill_rings, round_size
 from kitcut.formats.reading.fold_brackets import outside_brackets
 from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
 from kitcut.formats.reading.junctions import close_at_junctions
@@ -125,10 +124,8 @@ class RingStage:
         be cut out of its piece as a hole."""
         if layer.isdigit() or not self.layer_roles.means(layer, "drill", bool(DRILL_LAYER.search(layer))):
             return False
-        w, h = np.ptp(ring, axis=0)
-        d = float(max(w, h))
-        round_ = min(w, h) >= 0.8 * d and area >= 0.7 * math.pi * d * d / 4
-        if not (0.0 < d <= DRILL_LOOP_MM and round_):
+        d = round_size(ring, area)
+        if d is None or d > DRILL_LOOP_MM:
             return False
         c = 0.5 * (ring.min(axis=0) + ring.max(axis=0))
         self.drill_loops.append((float(c[0]), float(c[1]), d, layer))
@@ -249,7 +246,22 @@ class RingStage:
         self._drawn(arrowhead_rings(rings, role, parent, ends, self.near, skip), role,
                     "small pointed closed line(s) at the ends of lines inside a piece are arrowheads (of a "
                     "grain line, a fold line): drawn on the piece as internal lines, not cut")
+        self._drill_symbols(role, parent)
         self.role, self.parent, self.nest_of = role, parent, nest_of
+
+    def _drill_symbols(self, role: list[str], parent: list[int]) -> None:
+        """Small round cut-outs are drill marks (:func:`~.drill_rings.drill_rings`), kept for
+        :meth:`_ring_drills`; they were holes cut into the garment."""
+        found = drill_rings(self.rings, role, parent, lambda layer: self.layer_roles.role(layer) == "cut")
+        for k, (x, y, d) in found.items():
+            role[k] = "drill"
+            self.drill_loops.append((x, y, d, self.rings[k][2]))
+        if found and self.final:
+            layers = sorted({self.rings[k][2] for k in found})
+            self.fixer.report.warn(
+                f"{len(found)} small round closed line(s) inside a piece, at most {DRILL_SYMBOL_MM:g} mm "
+                "across, are drill marks (a dart's point, a button's place): marked at their centre, not "
+                f"cut out; give --layer {layers[0]}=cut to cut them out")
 
     def _drawn(self, found: dict[int, list[int]], role: list[str], what: str) -> None:
         """The rings ``found`` (``{piece ring: [rings]}``) drawn on their piece with its artwork,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kitcut.errors import GeometryError, InputError
 from kitcut.formats.reading.encoding import check_encoding
+from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.limits import check as check_limit
 from kitcut.model import Pattern
 
@@ -52,12 +53,15 @@ def read_pattern(path, *, units: str | None = None, tolerance: float = 0.1, stri
     (none); the sizes of the table that the file does not draw are graded from its sample size
     (``pattern.sizes`` is the table's size list, ``pattern.graded_sizes`` the graded ones, each
     graded piece ``graded=True``; see :mod:`kitcut.formats.reading.grading`).
-    ``layers`` (a :class:`~kitcut.formats.reading.layer_roles.LayerRoles`) says what layers of a
-    plain DXF hold (cut lines, marks, grain, fold, sew, notches, drills, a frame, or nothing to
-    read), before the reader's guess from their names.
+    ``layers`` (a :class:`~kitcut.formats.reading.layer_roles.LayerRoles`, or a mapping of layer
+    name patterns to roles, ``{"L23": "grain"}``) says what layers of a plain DXF hold (cut
+    lines, marks, grain, fold, sew, notches, drills, a frame, or nothing to read),
+    before the reader's guess from their names.
     Every repair, skipped entity and doubt is in ``pattern.report``; ``pattern.encoding``
     says how the texts were decoded.
     """
+    if layers is not None and not isinstance(layers, LayerRoles):
+        layers = LayerRoles(layers, where="layers")
     kind = sniff(path)
     check_limit("max_file_mb", Path(path).stat().st_size / 2**20, file=os.fspath(path), what="file size")
     if kind == "json":
