@@ -106,6 +106,46 @@ def test_label_keys_other_cads_write(tmp_path, name_key, qty_key):
     assert (p.name, p.quantity) == ("Cuff", 3)
 
 
+#: A piece's label in the languages pattern makers write it: (name, size, quantity, material) keys.
+_LABELS = {
+    "de": ("Teil", "Größe", "Anzahl", "Stoff"), "de-ascii": ("TEIL", "GROESSE", "STK.", "STOFF"),
+    "es": ("Pieza", "Talla", "Cantidad", "Tela"), "fr": ("Pièce", "Taille", "Quantité", "Tissu"),
+    "fr-short": ("Nom", "Taille", "Qté.", "Matière"), "it": ("Pezzo", "Taglia", "Quantità", "Tessuto"),
+    "pt": ("Nome da peça", "Tamanho", "Quantidade", "Tecido"), "tr": ("Parça adı", "Beden", "Adet", "Kumaş"),
+    "nl": ("Onderdeel", "Maat", "Aantal", "Stof"), "pl": ("Nazwa", "Rozmiar", "Ilość", "Materiał"),
+    "ru": ("Деталь", "Размер", "Кол-во", "Ткань"), "zh": ("纸样名称", "号型", "数量", "面料"),
+    "zh-tw": ("紙樣名稱", "尺碼", "數量", "布料"), "ja": ("パーツ名", "サイズ", "枚数", "生地"),
+    "ko": ("패턴명", "사이즈", "수량", "원단"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(_LABELS))
+@pytest.mark.parametrize("how", ["text", "mtext"])
+def test_labels_in_the_pattern_maker_s_language(tmp_path, lang, how):
+    """A plain DXF labelled in the workshop's language (``Teil: Vorderteil``, ``Größe: 38``,
+    ``纸样名称：前片``) lost every name and quantity: each piece was cut once, the pair of fronts a
+    single front, named ``0#1``. Keys in the languages of pattern CAD give the fields, with
+    ASCII or full-width colons (as CJK labels write them), in TEXT lines or one MTEXT."""
+    name, size, qty, material = _LABELS[lang]
+    colon = "：" if lang in ("zh", "zh-tw", "ja") else ": "
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for x, (piece, n) in ((0, ("Vorder", 2)), (200, ("Rücken", 1))):
+        msp.add_lwpolyline([(px + x, py) for px, py in RECT], close=True)
+        lines = [f"{name}{colon}{piece}", f"{size}{colon}38", f"{qty}{colon}{n}",
+                 f"{material}{colon}Oberstoff"]
+        if how == "mtext":
+            msp.add_mtext("\\P".join(lines), dxfattribs={"insert": (x + 10, 40), "char_height": 3})
+        else:
+            for k, line in enumerate(lines):
+                msp.add_text(line, dxfattribs={"insert": (x + 10, 40 - 6 * k), "height": 3})
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((p.name, p.size, p.quantity, p.material) for p in pat.pieces)
+    assert got == [("Rücken", "38", 1, "Oberstoff"), ("Vorder", "38", 2, "Oberstoff")]
+    assert not [w for w in pat.report.warnings if "Quantity" in w.message]
+
+
 @pytest.mark.parametrize("insunits, text, side, want", [
     (6, "METRIC", 100, "mm"),  # ezdxf's default $INSUNITS (metres) under an AAMA mm pattern
     (4, "ENGLISH", 10, "in"),  # a template's mm under an inch pattern: the inches are plausible
@@ -242,12 +282,15 @@ def test_plain_piece_drawn_as_a_block_takes_the_block_name(tmp_path):
 @pytest.mark.parametrize("label, want", [
     ("Cut 2", (2, None)), ("CUT 1 PAIR", (2, 1)), ("cut 2 pairs", (4, 2)), ("Cut 1 on fold", (1, None)),
     ("Cut here", (1, None)), ("Fabric, Cut 2", (2, None)), ("Lining, cut 1 pair", (2, 1)),
-    ("Front, 2 cut", (1, None))])
+    ("Front, 2 cut", (1, None)), ("Zuschneiden 2x", (2, None)), ("2 x zuschneiden", (2, None)),
+    ("Cortar 2", (2, None)), ("Couper 1 paire", (2, 1)), ("Tagliare 3", (3, None)), ("裁2片", (2, None)),
+    ("裁剪 1 对", (2, 1)), ("Taglia 2", (1, None))])
 def test_cut_n_labels_give_the_quantity(tmp_path, label, want):
     """``Cut 2``, ``CUT 1 PAIR`` (one as drawn and one mirrored) on a piece give its quantity
     when it has no Quantity text; other texts starting with Cut say nothing. After a material,
     as Valentina's default label line writes it (``Fabric, Cut 2``), too: it was passed over,
-    and every piece of a Valentina export was cut once."""
+    and every piece of a Valentina export was cut once. In the pattern maker's language too
+    (``Zuschneiden 2x``, ``裁2片``); ``Taglia 2`` is a size in Italian, no quantity."""
     p = _labelled_rect(tmp_path, f"Piece Name: Cuff\\P{label}")
     assert (p.quantity, p.flipped) == want
     noted = ("," in label and want[0] > 1) or "fold" in label  # the material or the fold kept as a note

@@ -1,7 +1,9 @@
 """The ``KEY: value`` system texts of AAMA / ASTM pattern files.
 
 Keys match case-insensitively with spaces optional: ``Piece Name: X`` (AccuMark),
-``PIECE NAME: X`` (CLO), ``Piece Name:X`` and ``Size Name:`` (Seamline) all mean the same.
+``PIECE NAME: X`` (CLO), ``Piece Name:X`` and ``Size Name:`` (Seamline) all mean the same, and
+so do the keys of a plain DXF's labels in other languages (``Teil:``, ``Größe:``, ``数量：``;
+:mod:`~kitcut.formats.reading.label_keys`).
 
 Text values arrive with DXF's own escapes, the same in every reader (see :func:`dxf_text`):
 ``\\U+XXXX`` Unicode characters (how R12 files and ezdxf's writer store anything beyond the
@@ -14,38 +16,16 @@ import math
 import re
 import unicodedata
 
+from kitcut.formats.reading.label_keys import KEYS, field_of_key
+
 __all__ = [
     "KEYS", "parse_text", "parse_texts", "parse_quantity", "parse_quantity_text", "entity_text",
     "text_insert", "dxf_text", "unescape", "escape", "tagged", "nfc",
 ]
 
-#: Normalised key (lower case, no spaces) -> field name.
-KEYS = {
-    "piecename": "name",
-    "name": "name",
-    "piece": "name",
-    "part": "name",
-    "partname": "name",
-    "patternpiece": "name",
-    "size": "size",
-    "sizename": "size",
-    "quantity": "quantity",
-    "qty": "quantity",
-    "cutquantity": "quantity",
-    "copies": "quantity",
-    "pcs": "quantity",
-    "category": "category",
-    "material": "material",
-    "fabric": "material",
-    "stylename": "style",
-    "units": "units",
-    "annotation": "annotation",
-    "area": "area",
-    "samplesize": "sample_size",
-    "block": "block",  # the block that draws a plain piece: its name when it has no other
-}
-
-_KEY_VALUE = re.compile(r"^\s*([A-Za-z][A-Za-z _]*?)\s*:\s*(.*?)\s*$", re.S)
+#: ``KEY: value``: a key of letters (any script), spaces, dots and hyphens, a colon (or a
+#: full-width one, as CJK labels write it).
+_KEY_VALUE = re.compile(r"^\s*([^\W\d_][^\W\d]*(?:[ .\-'’·][^\W\d]+)*\.?)\s*[:：]\s*(.*?)\s*$", re.S)
 
 
 def parse_text(text: str) -> tuple[str, str] | None:
@@ -53,18 +33,27 @@ def parse_text(text: str) -> tuple[str, str] | None:
 
     >>> parse_text("PIECE NAME:Front"), parse_text("Size Name: 42"), parse_text("# 12")
     (('name', 'Front'), ('size', '42'), None)
+    >>> parse_text("Größe: 38"), parse_text("纸样名称：前片"), parse_text("Qté. : 2")
+    (('size', '38'), ('name', '前片'), ('quantity', '2'))
     """
     m = _KEY_VALUE.match(text or "")
-    if not m:
+    field = field_of_key(m.group(1)) if m else None
+    if field is None:
         return _cut_text(text or "") or _fold_label(text or "")
-    key = re.sub(r"[\s_]+", "", m.group(1)).lower()
-    field = KEYS.get(key)
-    return None if field is None else (field, m.group(2))
+    return field, m.group(2)
 
 
+#: The word "cut" on a piece's label, in the languages pattern makers write it.
+_CUT_WORD = (r"(?:cut|zuschneiden|zuschnitt|schneiden|cortar|corte|couper|coupe|tagliare|taglio|knippen|"
+             r"kesim|裁剪|裁)")
+#: "pair(s)" after the count: one piece as drawn and one mirrored, per pair.
+_PAIR = r"(?:pairs?|pr\.?|paare?|pares|par|paires?|paia|对|對|双|雙)"
 _CUT = re.compile(r"^\s*(?:(?P<material>[^\W\d_][^,:;\n]{0,40}?)\s*,\s*)?"  # Valentina: ``Fabric, Cut 2``
-                  r"cut\s*(?:x\s*)?(\d+)\s*(pairs?|pr\.?)?"
-                  r"(?:\s+(?:on\s+fold|self|fabric|lining|pcs?|pieces?)\b.*)?\s*$", re.I)
+                  rf"{_CUT_WORD}\s*(?:[x×]\s*)?(\d+)\s*(?:[x×]\b)?\s*({_PAIR})?"
+                  r"(?:\s*[片枚张張件]|\s+(?:on\s+fold|self|fabric|lining|pcs?|pieces?|stück|stk|mal|fois|veces|"
+                  r"volte|vezes|adet)\b.*)?\s*$", re.I)
+#: ``2 x zuschneiden``, ``2× cortar``: the count first.
+_COUNT_CUT = re.compile(rf"^\s*(\d+)\s*[x×]\s*{_CUT_WORD}\s*$", re.I)
 
 
 #: A label saying the piece is cut on the fold (drawn as a half, or full with the fold marked).
@@ -88,10 +77,18 @@ def _cut_text(text: str) -> tuple[str, str] | None:
     (('quantity', '2'), ('quantity', '1,1'), ('quantity', '2,2'), None)
     >>> _cut_text("Fabric, Cut 2"), _cut_text("Lining , cut 1 on fold"), _cut_text("Front, 2 cut")
     (('quantity', '2'), ('quantity', '1'), None)
+
+    In other languages: ``Zuschneiden 2x``, ``2 x zuschneiden``, ``Cortar 2``, ``Couper 1 paire``,
+    ``裁2片``.
+
+    >>> [_cut_text(t)[1] for t in ("Zuschneiden 2x", "2 x zuschneiden", "Cortar 2", "Couper 1 paire",
+    ...                            "裁2片")]
+    ['2', '2', '2', '1,1', '2']
     """
     m = _CUT.match(text)
     if not m:
-        return None
+        m = _COUNT_CUT.match(text)
+        return None if m is None else ("quantity", m.group(1))
     n = m.group(2)
     return ("quantity", f"{n},{n}") if m.group(3) else ("quantity", n)
 
