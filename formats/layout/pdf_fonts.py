@@ -263,12 +263,12 @@ def font_note(pdf) -> str | None:
     if not marked:
         return None
     rtl = any(_rtl(c) for t, _ in marked for c in t)
-    if cjk_font() is None:
-        what = f"no font with CJK glyphs found (install fonts-wqy-microhei, or set {ENV})"
-    elif rtl and all(any(_rtl(c) for c in t) for t, _ in marked):
+    if rtl and all(any(_rtl(c) for c in t) for t, _ in marked):  # no font would help
         what = "kitcut's PDFs do not draw right-to-left text (Hebrew, Arabic)"
     else:
-        what = ("no font on this system has glyphs for some characters (install fonts-dejavu-core, "
+        what = (f"no font with CJK glyphs found (install fonts-wqy-microhei, or set {ENV})"
+                if cjk_font() is None else
+                "no font on this system has glyphs for some characters (install fonts-dejavu-core, "
                 "fonts-symbola, fonts-hanazono)")
         what += "; kitcut's PDFs do not draw right-to-left text (Hebrew, Arabic)" if rtl else ""
     more = " ..." if len(marked) > 10 else ""
