@@ -7,10 +7,12 @@ AAMA writer or ezdxf by re-encoding their escaped texts (see ``encoded_dxf.py``)
 
 from __future__ import annotations
 
+import io
 import json
 
+import ezdxf
 import pytest
-from encoded_dxf import aama_file, as_cp1258, plain_file
+from encoded_dxf import aama_file, as_cp1258, plain_file, raw_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_import_errors import nest
@@ -18,6 +20,7 @@ from test_import_errors import nest
 from kitcut.errors import InputError
 from kitcut.formats.reading.dxf_read import read_dxf
 from kitcut.formats.reading.encoding import check_encoding, decide_encoding
+from kitcut.formats.reading.read import read_pattern
 
 #: A garment's piece names in each script, and the encodings that write them.
 GARMENTS = {
@@ -394,3 +397,37 @@ def test_a_garment_of_each_language_is_detected(code, tmp_path):
     got, notes = outcome(path, lang, "aama", pieces, sizes, style)
     assert got == "right", notes
     assert any(f"{lang.codec if lang.codec != 'cp949' else 'euc_kr'} detected" in n for n in notes), notes
+
+
+#: Labels written in the script of their encoding, keys included: (name, size, quantity) keys.
+_NATIVE_LABELS = {
+    "gbk": ("纸样名称：", "号型：", "数量：", ["前片", "后片"]),
+    "big5": ("紙樣名稱：", "尺碼：", "數量：", ["前片", "後片"]),
+    "cp932": ("パーツ名：", "サイズ：", "枚数：", ["前身頃", "後身頃"]),
+    "euc_kr": ("패턴명: ", "사이즈: ", "수량: ", ["앞판", "뒤판"]),
+    "cp1251": ("Деталь: ", "Размер: ", "Кол-во: ", ["Перед", "Спинка"]),
+    "cp1252": ("Teil: ", "Größe: ", "Anzahl: ", ["Vorderteil", "Rückenteil"]),
+}
+
+
+@pytest.mark.parametrize("version", ["R12", "R2000"])
+@pytest.mark.parametrize("codec", sorted(_NATIVE_LABELS))
+def test_labels_keyed_in_the_script_of_their_encoding(tmp_path, codec, version):
+    """A Chinese, Japanese, Korean, Russian or German CAD writes its labels' keys in its own
+    language and code page, with no ``$DWGCODEPAGE``: the encoding is detected and the keys
+    give each piece its name, size and quantity (before, every piece was cut once, unnamed)."""
+    name_key, size_key, qty_key, names = _NATIVE_LABELS[codec]
+    doc = ezdxf.new(version)
+    msp = doc.modelspace()
+    for i, (name, qty) in enumerate(zip(names, (2, 1), strict=True)):
+        x = 300.0 * i
+        msp.add_polyline2d([(x, 0), (x + 200, 0), (x + 200, 100), (x, 100)], close=True)
+        for k, t in enumerate((f"{name_key}{name}", f"{size_key}M", f"{qty_key}{qty}")):
+            msp.add_text(t, dxfattribs={"insert": (x + 20, 80 - 15 * k), "height": 5})
+    stream = io.StringIO()
+    doc.write(stream)
+    path = tmp_path / "p.dxf"
+    path.write_bytes(raw_bytes(stream.getvalue(), codec))
+    pat = read_pattern(path, units="mm")
+    assert sorted((p.name, p.size, p.quantity) for p in pat.pieces) == sorted(
+        zip(names, ("M", "M"), (2, 1), strict=True))
