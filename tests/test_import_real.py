@@ -347,3 +347,63 @@ def test_every_mark_of_a_real_piece_lies_on_it(name):
                    if "drawn outside the piece" in e.message)
     if name == "MEN_CLASSIC_TEE.DXF":
         assert lines > 900 and left_out == 207
+
+
+def _reading(path) -> list:
+    from kitcut.formats.reading.read import read_pattern
+
+    pieces = read_pattern(path, repair=True).pieces
+    return sorted(((p.name, p.size, p.quantity, p.flipped, len(p.notches), len(p.drills), len(p.cutouts),
+                    len(p.internal_lines), sum(len(ln.points) for ln in p.internal_lines),
+                    p.grain is not None, p.folded, p.unfolded), p.area) for p in pieces)
+
+
+#: A drawing moved and turned as a whole, and one mirrored and turned at an odd angle.
+_WHOLE = {"turned far away": ezdxf.math.Matrix44.chain(ezdxf.math.Matrix44.z_rotate(math.pi),
+                                                       ezdxf.math.Matrix44.translate(-7.3e4, 3.1e4, 0)),
+          "mirrored at 37°": ezdxf.math.Matrix44.chain(ezdxf.math.Matrix44.scale(-1, 1, 1),
+                                                       ezdxf.math.Matrix44.z_rotate(math.radians(37)))}
+
+
+@pytest.mark.parametrize("how", sorted(_WHOLE))
+@pytest.mark.parametrize("name", sorted(AAMA_FILES + ["optitex25_basic-tee_plain-dxf_cm.dxf",
+                                                      "nctools_lapjes_cutter-splines.dxf"]))
+def test_a_real_file_moved_turned_or_mirrored_as_a_whole_reads_the_same(tmp_path, name, how):
+    """Every piece of a real export reads the same wherever and however the whole drawing lies:
+    names, sizes, quantities, marks and areas. An NM ("not mirrored") mark where two internal
+    lines meet was given to either by rounding: turned, `annotation.DXF` and `mirrored.DXF`
+    mirrored another line of the GMG fronts. AccuMark writes the mark at its line's first
+    point, and every mark is now given to the line that starts there."""
+    path = shared_file("dxf", name)
+    doc = ezdxf.readfile(str(path))
+    for e in doc.modelspace():
+        e.transform(_WHOLE[how])
+    doc.saveas(tmp_path / name)
+    want, got = _reading(path), _reading(tmp_path / name)
+    assert [k for k, _ in got] == [k for k, _ in want]
+    assert [a for _, a in got] == pytest.approx([a for _, a in want], rel=1e-6)  # µm at 7e4 mm
+
+
+def test_every_nm_mark_of_a_real_file_keeps_its_own_line_on_one_half(monkeypatch):
+    """AccuMark writes an NM mark at the first point of the internal line it keeps on one half
+    of a fold piece. Two lines meet at some marks; each of the 135 marks of the real files now
+    keeps a line of its own (before, 124 lines: a mark was given to a line another mark had)."""
+    from kitcut.formats.reading import build, mark_place
+    from kitcut.formats.reading.read import read_pattern
+
+    seen = []
+
+    def spy(internal, pts):
+        got = mark_place.nm_lines(internal, pts)
+        seen.append((len(pts), len(got)))
+        for p in pts:  # at the first point of a line
+            assert any(len(q[0]) >= 2 and math.dist(q[0][0], p) < 0.01 for q in internal)
+        return got
+
+    monkeypatch.setattr(build, "nm_lines", spy)
+    for name in ("DEEP_ARMHOLE_RACER.DXF", "GMH1004F15-2.DXF", "GMX1016S18_AAMA.DXF",
+                 "MEN_CLASSIC_TEE.DXF", "WM_SLIM_TANK.DXF", "annotation.DXF", "drill-holes.DXF",
+                 "mirrored.DXF"):
+        read_pattern(shared_file("dxf", name), repair=True)
+    marks, kept = map(sum, zip(*seen, strict=True))
+    assert (marks, kept) == (135, 135)

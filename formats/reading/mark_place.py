@@ -185,14 +185,33 @@ def nm_lines(internal: list, nm_points: list) -> tuple[int, ...]:
     """Indices into ``internal`` (``(points, closed, source)``) of the lines ``NM`` ("not
     mirrored") marks belong to: for each mark the nearest line of two points or more. Decided
     in the sample size, where the marks are drawn on their lines, and kept for graded sizes
-    (a mark graded on its own can end up nearer another line)."""
+    (a mark graded on its own can end up nearer another line). AccuMark writes the mark at the
+    first point of its line, so a mark where lines meet (as near to two of them, within
+    :data:`_NM_TIE_MM`) belongs to the one that starts there, else to the one whose middle is
+    nearest, and two marks at one point to two lines: the choice among equals was left to
+    rounding, a drawing turned or mirrored as a whole mirrored another line, and two marks where
+    two lines start kept one of them.
+    Every one of the 135 marks of the real AccuMark exports lies at the first point of a line."""
     from shapely.geometry import LineString, Point
 
     idx = [k for k, (p, _, _) in enumerate(internal) if len(p) >= 2]
     if not idx or not nm_points:
         return ()
     geoms = [LineString(np.asarray(internal[k][0], dtype=np.float64)) for k in idx]
-    return tuple(sorted({idx[int(np.argmin([g.distance(Point(p)) for g in geoms]))] for p in nm_points}))
+    mids = [g.interpolate(0.5, normalized=True) for g in geoms]
+    starts = [np.asarray(internal[k][0], dtype=np.float64)[0] for k in idx]
+    out = set()
+    for p in nm_points:
+        pt = Point(p)
+        d = np.array([g.distance(pt) for g in geoms])
+        tied = sorted(np.flatnonzero(d <= d.min() + _NM_TIE_MM).tolist(),
+                      key=lambda j: (math.dist(starts[j], p) > _NM_TIE_MM, mids[j].distance(pt), j))
+        out.add(next((idx[j] for j in tied if idx[j] not in out), idx[tied[0]]))
+    return tuple(sorted(out))
+
+
+#: An NM mark this close (mm) to two lines lies where they meet.
+_NM_TIE_MM = 0.01
 
 
 def _dist_to_line(p, a, b) -> float:
