@@ -314,6 +314,57 @@ def test_slit_drawn_into_the_cut_line_becomes_a_notch(tmp_path):
     assert (n.x, n.y, n.angle_deg, n.depth, n.kind) == pytest.approx((100, 25, 180, 10, "slit"))
 
 
+
+#: A rectangle's cut line in pieces, as ASTM exports write it, with a slit drawn in as two
+#: lines (out to its tip, back) meeting the cut line where two of its pieces meet.
+_SLIT_PARTS = [[(0, 0), (100, 0)], [(100, 0), (100, 25)], [(100, 25), (90, 25)], [(90, 25), (100, 25)],
+               [(100, 25), (100, 50)], [(100, 50), (0, 50), (0, 0)]]
+
+
+@pytest.mark.parametrize("kind", ["aama", "plain"])
+@pytest.mark.parametrize("order", [(0, 1, 2, 3, 4, 5), (0, 1, 4, 5, 2, 3), (3, 2, 5, 4, 1, 0),
+                                   (4, 0, 3, 5, 1, 2), (2, 4, 1, 3, 0, 5), (5, 3, 1, 4, 2, 0)])
+def test_a_slit_drawn_as_two_lines_is_a_notch_in_any_order(tmp_path, order, kind):
+    """Where the slit meets the cut line four line ends meet: chaining ran through the slit or
+    past it by the order the file lists its lines in. Past it, the slit was "a second closed
+    loop on the cut line ... outside the outline" (a plain drawing dropped it unsaid) and the
+    notch was lost (a real ASTM export, its entities listed in another order, lost a front's
+    slit). In any order: one slit notch."""
+    parts = [_SLIT_PARTS[k] for k in order]
+    if kind == "aama":
+        doc = aama_doc()
+        add_piece(doc, "A_M", parts, texts=["Piece Name: A"])
+    else:
+        doc = ezdxf.new("R2010")
+        doc.header["$INSUNITS"] = 4
+        for k, part in enumerate(parts):  # LINEs, every other one drawn backwards
+            pts = part[::-1] if k % 2 else part
+            for a, b in zip(pts, pts[1:], strict=False):
+                doc.modelspace().add_line(a, b)
+    pat = both(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.area == pytest.approx(5000.0) and Polygon(p.outline).is_valid
+    (n,) = p.notches
+    assert (n.x, n.y, n.angle_deg, n.depth, n.kind) == pytest.approx((100, 25, 180, 10, "slit"))
+    assert not [e for e in pat.report.entries if "second closed loop" in e.message]
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3, 4, 5), (3, 2, 5, 4, 1, 0), (2, 4, 1, 3, 0, 5)])
+def test_a_slit_drawn_as_two_lines_in_a_turned_drawing_far_away(tmp_path, order):
+    """The same slit, its drawing turned by 37° and moved 50 m away: coordinates no longer
+    exact, the slit's out-and-back loop is still spliced into the cut line."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    m = ezdxf.math.Matrix44.chain(ezdxf.math.Matrix44.z_rotate(math.radians(37)),
+                                  ezdxf.math.Matrix44.translate(-5e4, 3e3, 0))
+    for k in order:
+        pts = _SLIT_PARTS[k]
+        for a, b in zip(pts, pts[1:], strict=False):
+            doc.modelspace().add_line(a, b).transform(m)
+    (p,) = both(save(doc, tmp_path)).pieces
+    (n,) = p.notches
+    assert (n.kind, n.depth, p.area) == ("slit", pytest.approx(10.0), pytest.approx(5000.0))
+
 # -- units -------------------------------------------------------------------------------------------
 
 def test_units_text_english_is_inches(tmp_path):

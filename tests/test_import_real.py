@@ -409,3 +409,31 @@ def test_every_nm_mark_of_a_real_file_keeps_its_own_line_on_one_half(monkeypatch
         read_pattern(shared_file("dxf", name), repair=True)
     marks, kept = map(sum, zip(*seen, strict=True))
     assert (marks, kept) == (135, 135)
+
+
+_SHUFFLED = ["GMH1006F18_ASTM.DXF", "clo-pattern.dxf", "optitex25_basic-tee_plain-dxf_cm.dxf",
+             "nctools_lapjes_cutter-splines.dxf"]
+
+
+@pytest.mark.parametrize("seed", [7, 11])
+@pytest.mark.parametrize("name", _SHUFFLED)
+def test_a_real_file_with_its_entities_in_another_order_reads_the_same(tmp_path, name, seed):
+    """A CAD may list a drawing's entities in any order. Listed in another, GMH1006F18_ASTM lost
+    the slit notch of a front: its slit, drawn as two lines where two pieces of the cut line
+    meet, was chained past (see ``test_a_slit_drawn_as_two_lines_is_a_notch_in_any_order``)."""
+    import random
+
+    path = shared_file("dxf", name)
+    doc = ezdxf.readfile(str(path))
+    rnd = random.Random(seed)
+    for layout in [doc.modelspace(), *(b for b in doc.blocks if not b.name.startswith("*"))]:
+        ents = list(layout)
+        rnd.shuffle(ents)
+        for e in ents:
+            layout.unlink_entity(e)
+        for e in ents:
+            layout.add_entity(e)
+    doc.saveas(tmp_path / name)
+    want, got = _reading(path), _reading(tmp_path / name)
+    assert [k for k, _ in got] == [k for k, _ in want]
+    assert [a for _, a in got] == pytest.approx([a for _, a in want], rel=1e-9)

@@ -30,6 +30,7 @@ from kitcut.formats.reading.outline import (
     clip_lines,
     remove_spikes,
     same_ring,
+    splice_spurs,
     twin_tolerance,
     unfold_ring,
 )
@@ -242,7 +243,8 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
             raise gap_error(open_chains, fixer, label, tol, "cut line")
         raise fixer.error("no closed outline (the cut line is empty)", piece=label)
     rings.sort(key=lambda r: -abs(ring_area(r)) if len(r) >= 3 else 0.0)
-    ring0, spikes = remove_spikes(rings[0], max(tol, 0.05))
+    ring0, extra = splice_spurs(rings[0], rings[1:], max(tol, 0.05))
+    ring0, spikes = remove_spikes(ring0, max(tol, 0.05))
     slits = []
     for kind, x, y, ang, size in spikes:
         if kind == "outward":
@@ -263,7 +265,6 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
         fixer.report.warn(f"open piece of the cut line ({ch.length:.1f} mm) not part of the outline; "
                           "not used", piece=label, entity=", ".join(ch.sources))
     cut_parts = [(np.asarray(p) * s, c, src) for p, c, src in raw.cutouts]
-    extra = rings[1:]
     from shapely.geometry import Polygon
 
     outer = Polygon(outline)

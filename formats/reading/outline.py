@@ -18,7 +18,7 @@ from kitcut.model.geometry import ring_area
 __all__ = [
     "Fixer", "LoopRule", "check_ring", "reflect", "reflect_angle", "unfold_ring", "inward_angle",
     "remove_spikes", "MIN_AREA_MM2", "point_inside", "nearest_on_ring", "same_ring", "twin_tolerance",
-    "clip_lines",
+    "clip_lines", "splice_spurs", "splice_all_spurs",
 ]
 
 #: Outlines smaller than this (mm²) are degenerate.
@@ -212,6 +212,57 @@ def inward_angle(ring: np.ndarray, x: float, y: float) -> float:
         e = -e
     n = np.c_[-e[:, 1], e[:, 0]].sum(axis=0)  # left normals of CCW edges point inside
     return math.degrees(math.atan2(n[1], n[0]))
+
+
+def splice_spurs(ring: np.ndarray, extra: list, tol: float) -> tuple[np.ndarray, list]:
+    """``ring`` with the zero-width closed loops of ``extra`` that start at one of its corners
+    spliced in there, and the rest of ``extra``.
+
+    A slit drawn into the cut line as two lines, out and back, meets the cut line where two other
+    lines do: chaining may run through the slit or past it, by the order the file lists its
+    lines in. Past it, the slit was a loop of its own, "outside the outline", and the notch was
+    lost. Spliced back, :func:`remove_spikes` reads it as drawn into the cut line, whatever the
+    order.
+    """
+    ring = np.asarray(ring, dtype=np.float64)
+    rest = []
+    for r in extra:
+        r = np.asarray(r, dtype=np.float64)
+        if len(r) < 2:
+            rest.append(r)
+            continue
+        span = r - r[0]
+        far = r[int(np.argmax(np.hypot(span[:, 0], span[:, 1])))]
+        ab = far - r[0]
+        n = float(np.hypot(*ab))
+        wide = np.abs(span[:, 0] * ab[1] - span[:, 1] * ab[0]) / n if n > 0 else np.full(len(r), np.inf)
+        d = np.hypot(*(ring[:, None, :] - r[None, :, :]).transpose(2, 0, 1))
+        i, j = np.unravel_index(int(np.argmin(d)), d.shape)
+        if n <= tol or wide.max() > tol or d[i, j] > tol:
+            rest.append(r)
+            continue
+        loop = np.roll(r, -int(j), axis=0)  # from the corner it starts at, out and back
+        ring = np.concatenate([ring[: i + 1], loop[1:], ring[i:]])
+    return ring, rest
+
+
+def splice_all_spurs(rings: list, tol: float) -> list:
+    """``rings`` (of one layer, in their order) with each zero-width loop spliced into the ring
+    it starts on (:func:`splice_spurs`, the largest such ring); loops that start on none are kept."""
+    rings = [np.asarray(r, dtype=np.float64) for r in rings]
+    areas = [abs(ring_area(r)) if len(r) >= 3 else 0.0 for r in rings]
+    thin = tol * tol  # a zero-width loop's area, up to rounding
+    spurs = [k for k, a in enumerate(areas) if a <= thin]
+    if not spurs:
+        return rings
+    for k in sorted((k for k, a in enumerate(areas) if a > thin), key=lambda k: -areas[k]):
+        if not spurs:
+            break
+        rings[k], rest = splice_spurs(rings[k], [rings[j] for j in spurs], tol)
+        kept = {id(r) for r in rest}
+        spurs = [j for j in spurs if id(rings[j]) in kept]
+    gone = {j for j, a in enumerate(areas) if a <= thin} - set(spurs)
+    return [r for k, r in enumerate(rings) if k not in gone]
 
 
 def remove_spikes(ring: np.ndarray, tol: float) -> tuple[np.ndarray, list]:

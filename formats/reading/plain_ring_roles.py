@@ -27,7 +27,7 @@ from kitcut.formats.reading.layer_names import DRILL_LAYER, TEXT_LAYER
 from kitcut.formats.reading.lettering import lettering
 from kitcut.formats.reading.nests import Nest, find_nests
 from kitcut.formats.reading.notch_rings import notch_rings
-from kitcut.formats.reading.outline import MIN_AREA_MM2
+from kitcut.formats.reading.outline import MIN_AREA_MM2, splice_all_spurs
 from kitcut.formats.reading.plain_rings import SEW_LAYER, close_outline_gaps, lies_in, roles, sample
 from kitcut.model.geometry import ring_area
 
@@ -67,7 +67,7 @@ class RingStage:
                           for r in rs if len(r) >= 2]
                 marks += [(c, layer) for c in ch]
                 continue
-            rs = [r for r in rs if len(r) >= 3]
+            rs = [r for r in splice_all_spurs(rs, max(self.tol, 0.05)) if len(r) >= 3]  # slits drawn in
             letters = self._letters(rs, layer)
             for k in sorted(letters):
                 chain = Chain(np.vstack([rs[k], rs[k][:1]]), False, [f"letter outline on layer {layer}"])
