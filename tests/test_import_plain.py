@@ -1242,3 +1242,41 @@ def test_a_small_circle_inside_a_piece_is_a_drill_mark(tmp_path, how, at):
         "them out"]
     (cut,) = read_pattern(path, layers={layer: "cut"}).pieces
     assert len(cut.cutouts) == 3 and not cut.drills
+
+
+#: A binding drawn in LINEs: its cut line with notches drawn from two of its corners, its sew
+#: line with marks drawn from two of its corners, and a grain line (lines of a layer).
+_BINDING = {
+    "cut": [((0, 0), (100, 0)), ((100, 0), (400, 0)), ((400, 0), (500, 0)), ((500, 0), (500, 40)),
+            ((500, 40), (0, 40)), ((0, 40), (0, 0))],
+    "notch": [((100, 0), (100, 5)), ((400, 0), (400, 5))],
+    "sew": [((10, 10), (100, 10)), ((100, 10), (400, 10)), ((400, 10), (490, 10)), ((490, 10), (490, 30)),
+            ((490, 30), (10, 30)), ((10, 30), (10, 10))],
+    "mark": [((100, 10), (100, 20)), ((400, 10), (400, 20))],
+    "grain": [((200, 22), (300, 22))],
+}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_piece_drawn_in_lines_with_marks_from_its_corners_reads_whole_in_any_order(tmp_path, seed):
+    """A polyline export exploded into LINEs (a cutting-room CAD, Optitex's plain DXF saved by
+    another program) has marks drawn from the corners of the cut line and of the sew line. In
+    some orders chaining took a mark for the cut line and the faces the lines close gave the
+    outline, but the marks came back cut 0.5 mm short of it (notches drawn as internal lines)
+    and the sew line was split among the marks (no sew line, so no grain guessed). In any
+    order: the outline, two notches, the sew line, two marks and the grain."""
+    import random
+
+    rnd = random.Random(seed)
+    lines = [ab for part in _BINDING.values() for ab in part]
+    rnd.shuffle(lines)
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    for a, b in lines:
+        doc.modelspace().add_line(*((b, a) if rnd.random() < 0.5 else (a, b)))
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert p.area == pytest.approx(500 * 40)
+    assert sorted((n.x, n.y) for n in p.notches) == [(100.0, 0.0), (400.0, 0.0)]
+    assert len(p.sew_lines) == 1 and Polygon(p.sew_lines[0].points).area == pytest.approx(480 * 20)
+    assert sorted(ln.points[:, 0].min() for ln in p.internal_lines) == [100.0, 400.0]
+    assert p.grain is not None and sorted(p.grain.points[:, 0]) == [200.0, 300.0]
