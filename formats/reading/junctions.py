@@ -58,7 +58,7 @@ def close_at_junctions(rings: list, chains: list[Chain], near: float,
     """``(added, chains)`` for the open lines ``chains`` of one layer, whose closed lines are
     ``rings``: the outlines the open lines close where they meet, and the chains cut down to the
     lines that are not on such an outline (see the module docstring). Nothing is added, and the
-    chains are as given, when no open line would be refused."""
+    chains are as given, when no open line would be refused and none ends on another."""
     if not (any(would_be_refused(c) for c in chains) or _meet(chains, near)):
         return [], chains
     known = [Polygon(r).buffer(0) for r in rings if len(r) >= 3]

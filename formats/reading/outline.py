@@ -297,7 +297,10 @@ def remove_spikes(ring: np.ndarray, tol: float) -> tuple[np.ndarray, list]:
         cand = np.flatnonzero(spike | back)
         if len(cand) == 0:
             break
-        i = int(cand[0])
+        # the turn that cuts the least area first, so that the outline drawn the other way round
+        # loses the same vertices (the first in the file's order did not)
+        cut = np.abs(v1[cand, 0] * v2[cand, 1] - v1[cand, 1] * v2[cand, 0])
+        i = int(cand[np.lexsort((a[cand, 1], a[cand, 0], cut))[0]])
         n = len(a)
         a = a.copy()
         if back[i]:
