@@ -2,10 +2,11 @@
 
 Property test: random pieces (star-shaped outlines of 6 to 12 corners), each with a grain line
 on a grain layer, notches drawn as short lines from corners of the cut line toward its centre,
-drill circles, and a label, are written as closed polylines, as LINEs, or as two open polylines
-each, every line drawn either way, the entities in any order, the whole drawing turned by any
-angle and moved anywhere. The reading must give back what was drawn: the pieces with their
-names, quantities and areas, every notch, every drill mark and the grain line.
+drill circles, a label and for some a sew line 10 mm inside, are written as closed polylines,
+as LINEs, or as two open polylines each, every line drawn either way, the entities in any
+order, the whole drawing turned by any angle and moved anywhere, in mm, cm or inches. The
+reading must give back what was drawn: the pieces with their names, quantities and areas,
+every notch, every drill mark, the grain line and the sew line.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from shapely.geometry import Polygon
 from kitcut.formats.reading.read import read_pattern
 
 STYLES = ("polyline", "lines", "halves")
+#: Drawing units: ($INSUNITS, mm per unit).
+UNITS = {"mm": (4, 1.0), "cm": (5, 10.0), "in": (1, 25.4)}
 
 
 def _piece(rnd: random.Random, cx: float) -> dict:
@@ -34,8 +37,13 @@ def _piece(rnd: random.Random, cx: float) -> dict:
     ring = [(cx + q * math.cos(a), q * math.sin(a)) for q, a in zip(reach, angles, strict=True)]
     notched = rnd.sample(range(len(ring)), rnd.randint(0, min(3, len(ring))))
     drills = [(cx + 0.35 * radius, 0.25 * radius * k) for k in range(rnd.randint(0, 2))]
+    sew = None
+    if rnd.random() < 0.5:  # a sew line 10 mm inside, through the same number of corners
+        inner = Polygon(ring).buffer(-10.0, join_style="mitre", mitre_limit=10.0)
+        if inner.geom_type == "Polygon" and len(inner.exterior.coords) == len(ring) + 1:
+            sew = [tuple(q) for q in np.asarray(inner.exterior.coords)[:-1]]
     return {"ring": ring, "centre": (cx, 0.0), "radius": radius, "notched": notched, "drills": drills,
-            "quantity": rnd.randint(1, 4)}
+            "quantity": rnd.randint(1, 4), "sew": sew}
 
 
 def _draw(msp, piece: dict, name: str, style: str, rnd: random.Random) -> list:
@@ -55,6 +63,13 @@ def _draw(msp, piece: dict, name: str, style: str, rnd: random.Random) -> list:
     else:
         k = len(ring) // 2
         out += [line(ring[: k + 1]), line(ring[k:] + ring[:1])]
+    if piece["sew"] is not None:
+        sew = piece["sew"]
+        if style == "lines":
+            for a, b in zip(sew, sew[1:] + sew[:1], strict=True):
+                out.append(msp.add_line(*((b, a) if rnd.random() < 0.5 else (a, b))))
+        else:
+            out.append(msp.add_lwpolyline(sew, close=True))
     for k in piece["notched"]:  # 5 mm from the corner toward the centre
         x, y = ring[k]
         d = math.hypot(cx - x, cy - y)
@@ -70,22 +85,26 @@ def _draw(msp, piece: dict, name: str, style: str, rnd: random.Random) -> list:
     return out
 
 
-@settings(max_examples=120, deadline=None, derandomize=True,
+@settings(max_examples=150, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**31), pieces=st.integers(1, 3), style=st.sampled_from(STYLES),
-       turn=st.floats(0.0, 360.0), dx=st.floats(-1e5, 1e5), dy=st.floats(-1e5, 1e5))
-def test_a_plain_pattern_reads_as_drawn_however_it_is_written(tmp_path, seed, pieces, style, turn, dx, dy):
+       turn=st.floats(0.0, 360.0), dx=st.floats(-1e5, 1e5), dy=st.floats(-1e5, 1e5),
+       unit=st.sampled_from(sorted(UNITS)))
+def test_a_plain_pattern_reads_as_drawn_however_it_is_written(tmp_path, seed, pieces, style, turn, dx, dy,
+                                                               unit):
     rnd = random.Random(seed)
     drawn = [_piece(rnd, 500.0 * k) for k in range(pieces)]
     doc = ezdxf.new("R2010")
-    doc.header["$INSUNITS"] = 4
+    code, mm = UNITS[unit]
+    doc.header["$INSUNITS"] = code
     msp = doc.modelspace()
     ents = [e for k, p in enumerate(drawn) for e in _draw(msp, p, f"P{k + 1}", style, rnd)]
     rnd.shuffle(ents)
     for e in ents:  # in another order, the drawing turned and moved as a whole
         msp.unlink_entity(e)
     m = ezdxf.math.Matrix44.chain(ezdxf.math.Matrix44.z_rotate(math.radians(turn)),
-                                  ezdxf.math.Matrix44.translate(dx, dy, 0))
+                                  ezdxf.math.Matrix44.translate(dx, dy, 0),
+                                  ezdxf.math.Matrix44.scale(1.0 / mm))  # in the drawing's unit
     for e in ents:
         msp.add_entity(e)
         e.transform(m)
@@ -102,3 +121,4 @@ def test_a_plain_pattern_reads_as_drawn_however_it_is_written(tmp_path, seed, pi
         assert len(p.drills) == len(want["drills"]) and not p.cutouts
         assert all(d.diameter == pytest.approx(5.0, abs=0.05) for d in p.drills)
         assert p.grain is not None and np.ptp(p.grain.points, axis=0).max() > 0
+        assert len(p.sew_lines) == (want["sew"] is not None)
