@@ -25,7 +25,7 @@ __all__ = [
 
 #: ``KEY: value``: a key of letters (any script), spaces, dots and hyphens, a colon (or a
 #: full-width one, as CJK labels write it).
-_KEY_VALUE = re.compile(r"^\s*([^\W\d_][^\W\d]*(?:[ .\-'’·][^\W\d]+)*\.?)\s*[:：]\s*(.*?)\s*$", re.S)
+_KEY_VALUE = re.compile(r"^\s*([^\W\d_][^\W\d]*(?:[ \t.\-'’·]+[^\W\d]+)*\.?)\s*[:：]\s*(.*?)\s*$", re.S)
 
 
 def parse_text(text: str) -> tuple[str, str] | None:
@@ -35,6 +35,8 @@ def parse_text(text: str) -> tuple[str, str] | None:
     (('name', 'Front'), ('size', '42'), None)
     >>> parse_text("Größe: 38"), parse_text("纸样名称：前片"), parse_text("Qté. : 2")
     (('size', '38'), ('name', '前片'), ('quantity', '2'))
+    >>> parse_text("PIECE  NAME:X"), parse_text("Piece\tName : X")
+    (('name', 'X'), ('name', 'X'))
     """
     m = _KEY_VALUE.match(text or "")
     field = field_of_key(m.group(1)) if m else None
