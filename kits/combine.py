@@ -27,6 +27,7 @@ from functools import partial
 from pathlib import Path
 
 from kitcut.errors import KitcutError, OrderError
+from kitcut.groups import groups
 from kitcut.kits.jobs import Job, Outcome, failed_outcome
 from kitcut.kits.kit import KitOptions, _nest, assemble_kit, guarded_job, import_remarks, resolve
 from kitcut.kits.manifest import is_complete, read_manifest
@@ -78,24 +79,11 @@ def group_orders(files: list[Path], options: KitOptions):
             failed.append(failed_outcome(f, exc))  # with its id: "D-7.toml (D-7)", not "(?)"
             continue
         good.append((f, order, used))
-    parent = list(range(len(good)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     first_with: dict[tuple, int] = {}
-    for i, (_, _, used) in enumerate(good):  # only fabrics that pieces go to link orders
-        for key in used:
-            j = first_with.setdefault(key, i)
-            parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(good)):
-        groups.setdefault(find(i), []).append(i)
+    links = [(i, first_with.setdefault(key, i))  # only fabrics that pieces go to link orders
+             for i, (_, _, used) in enumerate(good) for key in used]
     jobs = []
-    for members in groups.values():
+    for members in groups(len(good), links):
         ids = tuple(good[i][1].id for i in members)
         files_ = tuple(str(good[i][0]) for i in members)
         kit = ids[0] if len(ids) == 1 else combined_id(ids)

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from kitcut.groups import groups
+
 __all__ = ["GLYPH_MAX_MM", "GAP", "MIN_RUN", "lettering"]
 
 #: A letter's outline is at most this size (mm), its larger side: text up to about an inch high.
@@ -53,21 +55,8 @@ def lettering(rings: list[np.ndarray]) -> set[int]:
     a, b = a[keep], b[keep]
     apart = np.maximum(0.0, np.maximum(lo[a], lo[b]) - np.minimum(hi[a], hi[b]))  # box gaps in x and y
     near = np.hypot(apart[:, 0], apart[:, 1]) <= GAP * np.maximum(size[a], size[b])
-    parent = list(range(len(small)))
-
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for p, q in zip(a[near].tolist(), b[near].tolist(), strict=True):
-        parent[root(p)] = root(q)
-    runs: dict[int, list[int]] = {}
-    for k in range(len(small)):
-        runs.setdefault(root(k), []).append(k)
     out: set[int] = set()
-    for run in runs.values():
+    for run in groups(len(small), zip(a[near].tolist(), b[near].tolist(), strict=True)):
         if len(run) < MIN_RUN:
             continue
         dims = hi[run] - lo[run]
