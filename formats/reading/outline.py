@@ -252,16 +252,15 @@ def splice_all_spurs(rings: list, tol: float) -> list:
     rings = [np.asarray(r, dtype=np.float64) for r in rings]
     areas = [abs(ring_area(r)) if len(r) >= 3 else 0.0 for r in rings]
     thin = tol * tol  # a zero-width loop's area, up to rounding
-    spurs = [k for k, a in enumerate(areas) if a <= thin]
-    if not spurs:
-        return rings
-    for k in sorted((k for k, a in enumerate(areas) if a > thin), key=lambda k: -areas[k]):
-        if not spurs:
-            break
-        rings[k], rest = splice_spurs(rings[k], [rings[j] for j in spurs], tol)
-        kept = {id(r) for r in rest}
-        spurs = [j for j in spurs if id(rings[j]) in kept]
-    gone = {j for j, a in enumerate(areas) if a <= thin} - set(spurs)
+    hosts = sorted((k for k, a in enumerate(areas) if a > thin), key=lambda k: -areas[k])
+    gone = set()
+    for j in (j for j, a in enumerate(areas) if a <= thin):
+        for k in hosts:
+            spliced, rest = splice_spurs(rings[k], [rings[j]], tol)
+            if not rest:
+                rings[k] = spliced
+                gone.add(j)
+                break
     return [r for k, r in enumerate(rings) if k not in gone]
 
 
