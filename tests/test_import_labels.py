@@ -376,7 +376,8 @@ def test_on_fold_label_without_a_fold_line_is_reported(tmp_path, fold):
     warned = [str(w) for w in pat.report.warnings if "no fold line is drawn" in str(w)]
     assert warned == ([] if fold else [
         "warning: piece 'Front': labelled 'Cut 1 on fold' but no fold line is drawn: nested as drawn; if it "
-        "is a half, draw its fold line (AAMA layer 6, or a layer named FOLD) or cut it on a folded spread"])
+        "is a half, draw its fold line (AAMA layer 6, or a layer named FOLD; --layer NAME=fold names the "
+        "layer it is on) or cut it on a folded spread"])
 
     plain = ezdxf.new("R2010")
     plain.header["$INSUNITS"] = 4

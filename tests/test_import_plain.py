@@ -73,7 +73,8 @@ def test_panel_with_holes_is_not_a_frame(tmp_path):
     assert not [w for w in pat.report.warnings if "frame" in w.message]
 
 
-@pytest.mark.parametrize("sew_layer", ["SEW", "Stitch line", "Nahtlinie", "14"])
+@pytest.mark.parametrize("sew_layer", ["SEW", "Stitch line", "Nahtlinie", "14", "NET", "Finished line",
+                                       "净样线", "Линия шва", "완성선", "出来上がり線", "Linia szycia"])
 def test_sew_line_on_its_own_layer_is_not_a_second_piece(tmp_path, sew_layer):
     """Cut line on one layer, sew line 10 mm inside on a layer named for it: one piece with its
     sew line (it was a second piece, cut as well). A graded smaller size on a size layer, and a
@@ -101,6 +102,141 @@ def test_sew_line_on_its_own_layer_is_not_a_second_piece(tmp_path, sew_layer):
     msp.add_lwpolyline(off, close=True, dxfattribs={"layer": sew_layer})
     pat = read_pattern(save(doc, tmp_path, "graded.dxf"))
     assert len(pat.pieces) == 3 and not any(p.sew_lines for p in pat.pieces)
+
+
+_SEW = [(0, 0), (300, 0), (320, 200), (160, 260), (0, 220)]
+
+
+def _cut_and_lines(cut, lines, line_layer="L2", label_layer="CUT", size=None):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(cut, close=True, dxfattribs={"layer": "CUT"})
+    for ring in lines:
+        msp.add_lwpolyline(ring, close=True, dxfattribs={"layer": line_layer})
+    msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (50, 100), "layer": label_layer})
+    if size:
+        msp.add_text(f"Size: {size}", dxfattribs={"insert": (50, 80), "layer": line_layer})
+    return doc
+
+
+@pytest.mark.parametrize("allowance", ["10 mm", "10 mm, 30 mm hem", "rounded 15 mm", "turned 37 degrees"])
+def test_sew_line_on_a_layer_named_for_nothing_is_told_by_its_course(tmp_path, allowance):
+    """A sew line on a layer whose name says nothing (``L2``) runs inside the cut line at its
+    seam allowance, one distance along each seam: it is the piece's sew line (it was a second
+    piece, nested without its allowance, and the cut line lost the piece's name), and the
+    reader says so."""
+    from shapely import affinity
+    from shapely.geometry import Polygon as P
+
+    sew = P(_SEW)
+    if allowance == "10 mm, 30 mm hem":  # 30 mm below the hem (y = 0), 10 mm elsewhere
+        cut = sew.buffer(10, join_style="mitre").union(P([(0, -30), (300, -30), (300, 0), (0, 0)]))
+    elif allowance == "rounded 15 mm":
+        cut = sew.buffer(15, quad_segs=16)
+    else:
+        cut = sew.buffer(10, join_style="mitre")
+    if allowance == "turned 37 degrees":
+        sew, cut = (affinity.translate(affinity.rotate(g, 37, origin=(0, 0)), 5e4, -2e4) for g in (sew, cut))
+    c = list(cut.exterior.coords)[:-1]
+    doc = _cut_and_lines(c, [list(sew.exterior.coords)[:-1]])
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.name == "FRONT" and p.area == pytest.approx(cut.area) and len(p.sew_lines) == 1
+    assert P(p.sew_lines[0].points).area == pytest.approx(sew.area)
+    widest = 30.0 if "30" in allowance else 15.0 if "15" in allowance else 10.0
+    assert [w.message for w in pat.report.warnings if "seam allowance" in w.message] == [
+        f"the closed lines of layer L2 run inside the pieces of another layer at a seam allowance (up to "
+        f"{widest:.1f} mm): read as their sew lines; give --layer L2=cut if they are pieces"]
+    assert pat.report.layers["L2"]["role"] == "sew" and pat.report.layers["L2"]["by"] == "drawing"
+    (q,) = read_pattern(save(doc, tmp_path, "given.dxf"), layers={"L2": "sew"}).pieces
+    assert len(q.sew_lines) == 1 and q.area == pytest.approx(cut.area)
+    assert len(read_pattern(save(doc, tmp_path, "cut.dxf"), layers={"L2": "cut"}).pieces) == 2
+
+
+@pytest.mark.parametrize("case", ["graded nest of three sizes", "size label on the layer",
+                                  "layer named for a size", "a pocket's place", "one ring off the seam"])
+def test_a_ring_inside_a_piece_that_is_no_sew_line_stays_what_it_was(tmp_path, case):
+    """What lies inside a piece on a layer named for nothing but is no sew line: the sizes of a
+    graded nest, a layer per size (one size runs inside the next much as a sew line does, so
+    three layers each inside the next tell a nest), a layer holding a size label or named for
+    a size, a pocket's place (a cut-out, as before)."""
+    from shapely.geometry import Polygon as P
+
+    cut = P(_SEW).buffer(10, join_style="mitre")
+    c = list(cut.exterior.coords)[:-1]
+    ten = list(P(_SEW).exterior.coords)[:-1]
+    graded = [(10 + 0.93 * x, 8 + 0.95 * y) for x, y in c]  # graded about a point: no one allowance
+    layer, lines, size = "L2", [ten], None
+    if case == "graded nest of three sizes":
+        lines = [graded]
+        smallest = [(10 + 0.93 * x, 8 + 0.95 * y) for x, y in graded]
+    elif case == "size label on the layer":
+        size = "S"
+    elif case == "layer named for a size":
+        layer = "XS"
+    elif case == "a pocket's place":
+        lines = [[(100, 60), (180, 60), (180, 150), (100, 150)]]
+    else:  # a pocket's place in a second piece: the layer is no sew layer
+        lines = [ten, [(1100, 60), (1180, 60), (1180, 150), (1100, 150)]]
+        c2 = [(x + 1000, y) for x, y in c]
+    doc = _cut_and_lines(c, lines, layer, size=size)
+    if case == "one ring off the seam":
+        doc.modelspace().add_lwpolyline(c2, close=True, dxfattribs={"layer": "CUT"})
+    if case == "graded nest of three sizes":
+        doc.modelspace().add_lwpolyline(smallest, close=True, dxfattribs={"layer": "L3"})
+    pat = read_pattern(save(doc, tmp_path))
+    assert not [w for w in pat.report.warnings if "seam allowance" in w.message]
+    assert not any(p.sew_lines for p in pat.pieces)
+    if case == "a pocket's place":
+        (p,) = pat.pieces
+        assert len(p.cutouts) == 1
+    else:
+        assert len(pat.pieces) >= 2
+
+
+@pytest.mark.parametrize("layer", ["NOTCH", "Knipse", "刀口"])
+def test_points_on_a_layer_named_for_notches_are_notches(tmp_path, layer):
+    """Notch points (with the angle of the cut line) on a layer named for notches: notches on
+    the cut line; they were left out as points kitcut does not use."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (250, 0), (250, 80), (0, 80)], close=True, dxfattribs={"layer": "CUT"})
+    msp.add_point((125, 0), dxfattribs={"layer": layer, "angle": 90})
+    msp.add_point((0, 40), dxfattribs={"layer": layer, "angle": 0})
+    msp.add_text("Piece Name: CUFF", dxfattribs={"insert": (20, 40), "layer": "CUT"})
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert sorted((n.x, n.y) for n in p.notches) == [(0.0, 40.0), (125.0, 0.0)]
+
+
+def test_layer_names_escaped_in_an_r2000_file_are_read_as_named(tmp_path):
+    """R12 and R2000 files carry a layer named outside their code page as ``\\U+XXXX`` escapes:
+    the layers are read by their names (sew, fold, grain in Chinese), and ``--layer`` names
+    them as written (it found no such layer, and the sew line was a second piece)."""
+    from shapely.geometry import Polygon as P
+
+    half = [(0, 0), (150, 0), (170, 300), (0, 320)]
+    cut = P(half).buffer(10, join_style="mitre").intersection(P([(0, -50), (500, -50), (500, 500), (0, 500)]))
+    for version in ("R2000", "R2010"):
+        doc = ezdxf.new(version)
+        doc.header["$INSUNITS"] = 4
+        msp = doc.modelspace()
+        msp.add_lwpolyline(list(cut.exterior.coords)[:-1], close=True, dxfattribs={"layer": "CUT"})
+        msp.add_lwpolyline(half[1:] + [(0, 0)], dxfattribs={"layer": "缝线"})
+        msp.add_line((0, -10), (0, 330), dxfattribs={"layer": "对折线"})
+        msp.add_line((60, 60), (60, 250), dxfattribs={"layer": "布纹线"})
+        msp.add_line((100, 60), (100, 250), dxfattribs={"layer": "Линия шва"})
+        msp.add_text("Piece Name: BACK", dxfattribs={"insert": (20, 100), "layer": "CUT"})
+        path = save(doc, tmp_path, f"{version}.dxf")
+        if version == "R2000":
+            assert b"\\U+7f1d" in path.read_bytes()  # the writer escaped the names
+        pat = read_pattern(path, layers={"Линия шва": "internal"})
+        (p,) = pat.pieces
+        assert p.name == "BACK" and p.unfolded and p.area == pytest.approx(2 * cut.area)
+        assert p.grain is not None and len(p.internal_lines) == 4  # the open sew line and the line, mirrored
+        assert {"缝线", "对折线", "布纹线", "Линия шва"} <= set(pat.report.layers)
+        assert not [w for w in pat.report.warnings if "no layer" in w.message]
 
 
 def test_circles_on_a_drill_layer_are_drill_marks(tmp_path):
@@ -406,7 +542,8 @@ def test_degree_one_spline_keeps_its_corners(tmp_path):
     assert np.ptp(p.outline, axis=0) == pytest.approx([200.0, 100.0], abs=1e-9)
 
 
-@pytest.mark.parametrize("layer", ["FOLD", "Mirror line", "Stoffbruch", "pliure", "6"])
+@pytest.mark.parametrize("layer", ["FOLD", "Mirror line", "Stoffbruch", "pliure", "6", "连折线", "わ", "골선",
+                                   "Линия сгиба", "Linia zgięcia"])
 def test_plain_half_piece_on_a_fold_layer_is_unfolded(tmp_path, layer):
     """A back drawn as a half with its fold line on a fold layer along the cut line: unfolded
     into the whole back (it was nested as the half, and half the back was missing from the kit);
@@ -526,11 +663,24 @@ def test_a_line_that_is_not_clearly_a_fold_bracket_changes_nothing(tmp_path, oth
 
 @pytest.mark.parametrize("layer, is_grain", [("GRAIN", True), ("Fadenlauf", True), ("droit-fil", True),
                                              ("linea de hilo", True), ("Linha do fio", True), ("纱向", True),
-                                             ("profile", False)])
+                                             ("Drittofilo", True), ("Долевая нить", True), ("丝缕线", True),
+                                             ("식서", True), ("profile", False)])
 def test_grain_layer_names_in_the_languages_of_pattern_cad(layer, is_grain):
     from kitcut.formats.reading.layer_names import GRAIN_LAYER
 
     assert bool(GRAIN_LAYER.search(layer)) == is_grain
+
+
+@pytest.mark.parametrize("layer, role", [("NOTCH", "notch"), ("Knipse", "notch"), ("刀口", "notch"),
+                                         ("合印", "notch"), ("合わせ", None), ("折线", None), ("わ", "fold"),
+                                         ("Perçage", "drill"), ("钻孔", "drill"), ("NET", "sew"),
+                                         ("Network", None), ("Internet", None), ("CUT", None)])
+def test_mark_layer_names_in_the_languages_of_pattern_cad(layer, role):
+    """Notch, fold, drill and sew layers named in other languages; a Japanese matching mark
+    (合わせ) is no fold, and a Chinese polyline (折线) is no fold line."""
+    from kitcut.formats.reading.layer_names import name_role
+
+    assert name_role(layer, ()) == role
 
 
 def test_aama_drawing_with_its_blocks_exploded(tmp_path):

@@ -198,7 +198,7 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
         return None
     # an entity in its own coordinate system (turned over or tilted): ezdxf maps it to the world
     turned = (EXZ < 0) | (EXX != 0) | (EXY != 0)
-    layers = {k: decode(v) for k, v in _strings(codes, vals, owner, 8).items()}
+    layers = {k: unescape(decode(v)) for k, v in _strings(codes, vals, owner, 8).items()}
     handles = _strings(codes, vals, owner, 5)
     names = {k: unescape(decode(v)) for k, v in _strings(codes, vals, owner, 2).items()}
     texts = {k: dxf_text(decode(v)) for k, v in _strings(codes, vals, owner, 1).items()}
@@ -324,12 +324,12 @@ def _text_point(k, X, Y, AX, AY, H, V) -> tuple[float, float]:
 def from_ezdxf_entity(e, flat_tol: float) -> Ent:
     """An :class:`Ent` of an ezdxf entity (curves flattened to ``flat_tol`` drawing units)."""
     from kitcut.formats.reading.chains import CURVE_TYPES, entity_points
-    from kitcut.formats.reading.texts import entity_text, text_insert
+    from kitcut.formats.reading.texts import entity_layer, entity_text, text_insert
 
     t = e.dxftype()
     if not e.dxf.is_supported("layer"):  # a type ezdxf does not know (e.g. a damaged name): no geometry
         return Ent(t)
-    ent = Ent(t, e.dxf.get("layer", "0"), e.dxf.get("handle", "") or "")
+    ent = Ent(t, entity_layer(e), e.dxf.get("handle", "") or "")
     if t in CURVE_TYPES:
         got = entity_points(e, flat_tol)
         if got is not None and len(got[0]):

@@ -16,22 +16,31 @@ __all__ = ["GRAIN_LAYER", "FOLD_LAYER", "TEXT_LAYER", "DRILL_LAYER", "DRILL_MARK
            "name_role", "record_layers"]
 
 #: Layer names taken for grain lines.
-GRAIN_LAYER = re.compile(r"grain|fadenlauf|droit[ -]?fil|grano|draadrichting|\bhilo\b|\bfio\b|"
-                         r"纱向|布纹|地の目|^7$", re.I)
+GRAIN_LAYER = re.compile(r"grain|fadenlauf|droit[ -]?fil|grano|drit+o ?filo|draadrichting|\bhilo\b|"
+                         r"\bfio\b|долев|nitk|iplik|düz ?boy|纱向|布纹|丝缕|絲縷|经纱|經紗|地の目|布目|"
+                         r"식서|결선|^7$", re.I)
 #: Layer names taken for fold (mirror) lines: a straight line along the cut line on such a layer
 #: makes the piece a half, cut on the fold (unfolded for an open spread).
-FOLD_LAYER = re.compile(r"fold|mirror|bruch|pliure|doblez|piega|vouw|dobra|对折|^6$", re.I)
+FOLD_LAYER = re.compile(r"fold|mirror|bruch|falz|pliure|doblez|piega|vouw|dobra|сгиб|zgi[eę]ci|"
+                        r"zagi[eę]ci|katlam|kat yeri|对折|對折|连折|連折|^(?:わ|ワ|輪)(?:線|ライン)?$|"
+                        r"わ線|輪線|골선|^6$", re.I)
 #: Layer names taken for texts: their closed lines are letters turned into outlines (Inkscape's DXF
 #: outputs drop texts, so labels are converted to paths), drawn on the piece, never cut.
 TEXT_LAYER = re.compile(r"\btext|label|lettering|schrift|\btesto\b|étiquette|etiqueta|文字|^annotations?$",
                         re.I)
-DRILL_LAYER = re.compile(r"drill|hole|punch|bohr|perc|perfor|^13$", re.I)
+DRILL_LAYER = re.compile(r"drill|hole|punch|bohr|per[cç]|perfor|trou|foro|taladr|agujer|boorgat|gaatje|"
+                         r"otw[oó]r|dziurk|delik|сверл|отверст|пробой|钻|鑽|打孔|ドリル|穴|드릴|펀치|"
+                         r"구멍|^13$", re.I)
 #: Layers whose circles are drill marks (the drill's hole), not cut-outs (AAMA's 13 unless it
 #: holds pieces: a size layer).
-DRILL_MARK = re.compile(r"drill|bohr|perc|perfor|^13$", re.I)
+DRILL_MARK = re.compile(r"drill|bohr|per[cç]|perfor|taladr|boorgat|сверл|пробой|钻|鑽|打孔|ドリル|"
+                        r"드릴|^13$", re.I)
 
-#: AAMA's notch layers (4, and 80-83 for the shaped kinds) in a drawing whose blocks were exploded.
-NOTCH_LAYER = re.compile("^(?:4|" + "|".join(NOTCH_LAYER_KINDS) + ")$")
+#: Layers of notch marks (their points are notches): AAMA's notch layers (4, and 80-83 for the
+#: shaped kinds) in a drawing whose blocks were exploded, and layers named for notches.
+NOTCH_LAYER = re.compile("^(?:4|" + "|".join(NOTCH_LAYER_KINDS) + r")$|notch|\bnick|knips|einschnitt|"
+                         r"\bcrans?\b|piquete|tacc[ah]|inkeping|naci[eę]ci|[çc]entik|\bçıt|надсеч|насеч|"
+                         r"рассеч|刀口|剪口|对位|ノッチ|合印|너치|가위집", re.I)
 
 def named(layer: str, names: re.Pattern, piece_layers) -> bool:
     """``layer`` is named for the marks of ``names``. AAMA's layer numbers (7 grain, 6 fold,
@@ -59,5 +68,7 @@ def record_layers(held: dict, raws: list, layers: LayerRoles, report) -> None:
         given = layers.role(name)
         guess = None if given else name_role(name, pieces)
         by = layers.where if given else ("name" if guess else None)
+        if not given and not guess and name in report.layers:  # told by what it holds (sew_layers)
+            guess, by = report.layers[name]["role"], report.layers[name]["by"]
         report.layers[name] = {"entities": dict(sorted(held[name].items())), "pieces": pieces.get(name, 0),
                                "role": given or guess, "by": by}

@@ -114,5 +114,5 @@ def check_fold_labels(pieces, report: ImportReport) -> None:
         label = next((a for a in p.annotations if ON_FOLD.search(a)), None)
         if label is not None and not _mirror_symmetric(p):  # a symmetric piece is drawn whole
             report.warn(f"labelled {label!r} but no fold line is drawn: nested as drawn; if it is a half, "
-                        "draw its fold line (AAMA layer 6, or a layer named FOLD) or cut it on a folded "
-                        "spread", piece=p.label)
+                        "draw its fold line (AAMA layer 6, or a layer named FOLD; --layer NAME=fold names "
+                        "the layer it is on) or cut it on a folded spread", piece=p.label)

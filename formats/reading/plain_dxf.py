@@ -39,7 +39,7 @@ from kitcut.formats.reading.plain_units import (
     sane_header_unit,
     units_from_area,
 )
-from kitcut.formats.reading.texts import entity_text, tagged, text_insert
+from kitcut.formats.reading.texts import entity_layer, entity_text, tagged, text_insert
 from kitcut.formats.reading.units import MM_PER_UNIT, size_check
 from kitcut.model import ImportReport
 
@@ -112,7 +112,7 @@ def _fill_boundaries(fills: list, flat: float) -> list:
         for p in paths:
             pts = flatten_path(p, flat)
             if pts is not None and len(pts) >= 3:
-                curves.append((pts, True, e.dxf.get("layer", "0"), describe(e)))
+                curves.append((pts, True, entity_layer(e), describe(e)))
     return curves
 
 
@@ -154,7 +154,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         if e.dxf.get("invisible", 0):  # construction lines the CAD itself does not show
             skips.add("entities invisible in the drawing (the CAD does not show them); not read", e, None)
             continue
-        layer = e.dxf.get("layer", "0")
+        layer = entity_layer(e)
         kinds = held.setdefault(layer, {})
         kinds[t] = kinds.get(t, 0) + 1
         given = layers.role(layer)

@@ -75,6 +75,7 @@ class _Sorter(RingStage, BracketStage):
         self.drill_loops: list = []  # (x, y, diameter, layer) in mm: round lines on drill layers
         opens = self._rings(curves)
         self.fields = [parse_texts(txt) for _, txt, _, _ in texts]  # the KEY: value fields of each text
+        self.text_layers = [layer for _, _, layer, _ in texts]
         self.spots = np.array([(x * self.scale, y * self.scale) for (x, y), *_ in texts],
                               dtype=float).reshape(-1, 2)
         self._roles()

@@ -23,12 +23,13 @@ from kitcut.formats.reading.drill_rings import DRILL_SYMBOL_MM, drill_rings, rou
 from kitcut.formats.reading.fold_brackets import outside_brackets
 from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
 from kitcut.formats.reading.junctions import close_at_junctions
-from kitcut.formats.reading.layer_names import DRILL_LAYER, TEXT_LAYER
+from kitcut.formats.reading.layer_names import DRILL_LAYER, TEXT_LAYER, name_role
 from kitcut.formats.reading.lettering import lettering
 from kitcut.formats.reading.nests import Nest, find_nests
 from kitcut.formats.reading.notch_rings import notch_rings
 from kitcut.formats.reading.outline import MIN_AREA_MM2, splice_all_spurs
 from kitcut.formats.reading.plain_rings import SEW_LAYER, close_outline_gaps, lies_in, roles, sample
+from kitcut.formats.reading.sew_layers import sew_layers
 from kitcut.model.geometry import ring_area
 
 __all__ = ["DRILL_LOOP_MM", "RingStage"]
@@ -180,8 +181,10 @@ class RingStage:
         rings, polys, fixer = self.rings, self.polys, self.fixer
         lr = self.layer_roles
 
+        found = self._sew_layers()
+
         def is_sew(layer: str) -> bool:
-            return lr.means(layer, "sew", bool(SEW_LAYER.search(layer)))
+            return lr.means(layer, "sew", bool(SEW_LAYER.search(layer)) or layer in found)
 
         def is_frame(layer: str) -> bool:
             return lr.means(layer, "frame", bool(FRAME_LAYER.search(layer)))
@@ -248,6 +251,24 @@ class RingStage:
                     "grain line, a fold line): drawn on the piece as internal lines, not cut")
         self._drill_symbols(role, parent)
         self.role, self.parent, self.nest_of = role, parent, nest_of
+
+    def _sew_layers(self) -> dict[str, float]:
+        """The layers named for nothing whose closed lines all run inside the pieces of other
+        layers at a seam allowance (:func:`~.sew_layers.sew_layers`): sew layers, reported; no
+        layer the user gave a role, named for a role, or holding texts (a size's labels)."""
+        lr = self.layer_roles
+        labelled = set(self.text_layers)
+        found = sew_layers(self.rings, self.polys,
+                           lambda layer: lr.role(layer) is None and name_role(layer, ()) is None
+                           and layer not in labelled)
+        if self.final:
+            for layer, allowance in found.items():
+                self.fixer.report.layers[layer] = {"role": "sew", "by": "drawing"}
+                self.fixer.report.warn(
+                    f"the closed lines of layer {layer} run inside the pieces of another layer at a seam "
+                    f"allowance (up to {allowance:.1f} mm): read as their sew lines; give --layer "
+                    f"{layer}=cut if they are pieces")
+        return found
 
     def _drill_symbols(self, role: list[str], parent: list[int]) -> None:
         """Small round cut-outs are drill marks (:func:`~.drill_rings.drill_rings`), kept for

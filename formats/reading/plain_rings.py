@@ -24,7 +24,9 @@ __all__ = ["SEW_LAYER", "SEAM_MAX_MM", "close_outline_gaps", "roles", "parallel"
            "merge_twins"]
 
 #: Layer names taken for sew lines (a ring on such a layer inside a piece is its sew line).
-SEW_LAYER = re.compile(r"sew|seam|stitch|naht|couture|costura|cucitura|naad|缝|縫|^14$", re.I)
+SEW_LAYER = re.compile(r"sew|seam|stitch|\bnet\b|netto|finish|naht|näh|couture|piq[uû]re|costura|"
+                       r"cucitura|naad|stiklijn|szw|szyc|dikiş|dikis|шов|шва|строч|缝|縫|净|淨|完成|出来上|"
+                       r"완성|봉제|박음|^14$", re.I)
 #: A sew line stays within this distance (mm) of its cut line.
 SEAM_MAX_MM = 30.0
 

@@ -20,7 +20,7 @@ from kitcut.formats.reading.label_keys import KEYS, field_of_key
 
 __all__ = [
     "KEYS", "parse_text", "parse_texts", "parse_quantity", "parse_quantity_text", "entity_text",
-    "text_insert", "dxf_text", "unescape", "escape", "tagged", "nfc",
+    "entity_layer", "text_insert", "dxf_text", "unescape", "escape", "tagged", "nfc",
 ]
 
 #: ``KEY: value``: a key of letters (any script), spaces, dots and hyphens, a colon (or a
@@ -255,6 +255,12 @@ def dxf_text(s: str) -> str:
     if "%%" not in s:
         return s
     return _PERCENT.sub(lambda m: _PERCENT_CHARS.get(m.group(1).lower(), ""), s)
+
+
+def entity_layer(e) -> str:
+    """The layer name of ezdxf entity ``e``, its ``\\U+XXXX`` escapes decoded (:func:`unescape`):
+    R12 and R2000 files carry a layer named outside their code page so."""
+    return unescape(e.dxf.get("layer", "0"))
 
 
 def entity_text(e) -> str | None:
