@@ -764,3 +764,43 @@ def test_a_remark_made_again_is_listed_once_with_its_count(tmp_path):
         report.warn("odd", piece=piece)
     assert [str(e) for e in report.entries] == ["warning: piece 'A': odd (2 times)",
                                                 "warning: piece 'B': odd"]
+
+
+@pytest.mark.parametrize("sizes", [("S", "M", "L"), ("S", "M", "L", "XL")])
+def test_outlines_drawn_one_inside_the_other_in_a_block_are_no_cut_outs(tmp_path, sizes):
+    """Several sizes' cut lines drawn in one AAMA block, each inside the next: the outermost is
+    the outline and the others are not used, reported (they were cut-outs overlapping each
+    other: an area of -15,400 mm² and a marker efficiency of -25.67 %)."""
+    doc = aama_doc()
+    rings = [[(-5 * k, -3 * k), (250 + 5 * k, -3 * k), (250 + 5 * k, 70 + 3 * k), (-5 * k, 70 + 3 * k)]
+             for k in range(len(sizes))]
+    add_piece(doc, "CUFF", rings, closed=True,
+              texts=["Piece Name: CUFF", *(f"Size: {s}" for s in sizes), "Quantity: 2"])
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    big = rings[-1]
+    assert p.area == pytest.approx((big[1][0] - big[0][0]) * (big[2][1] - big[0][1])) and not p.cutouts
+    assert [w.message for w in pat.report.warnings if "one inside the other" in w.message] == [
+        f"{len(sizes)} closed loops on the cut line are drawn one inside the other (the sizes of a graded "
+        "nest in one block?): the outermost is the outline, the others are not used"]
+
+
+def test_cut_outs_that_overlap_each_other_are_cut_once(tmp_path):
+    """Two cut-outs overlapping each other (on AAMA's layer 11, and a second loop of the cut line):
+    the larger is cut, the other is left out and reported; a piece's area is never below its
+    outline's less what is cut out once."""
+    doc = aama_doc()
+    big = [(20, 20), (120, 20), (120, 80), (20, 80)]
+    small = [(100, 50), (150, 50), (150, 90), (100, 90)]
+
+    def holes(blk):
+        blk.add_polyline2d(big, close=True, dxfattribs={"layer": "11"})
+        blk.add_polyline2d(small, close=True, dxfattribs={"layer": "11"})
+
+    add_piece(doc, "PANEL", [[(0, 0), (300, 0), (300, 200), (0, 200)]], closed=True,
+              texts=["Piece Name: PANEL"], extra=holes)
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert len(p.cutouts) == 1 and p.area == pytest.approx(300 * 200 - 100 * 60)
+    assert [w.message for w in pat.report.warnings if "overlaps" in w.message] == [
+        "cut-out overlaps a larger cut-out; not used (cut once, the fabric is gone)"]

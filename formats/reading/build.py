@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kitcut.formats.reading.chains import Chain, Segment, chain_segments, dedupe
+from kitcut.formats.reading.cutouts import piece_cutouts
 from kitcut.formats.reading.mark_place import (
     DEFAULT_NOTCH_DEPTH,
     far_notches,
@@ -29,9 +30,7 @@ from kitcut.formats.reading.outline import (
     check_ring,
     clip_lines,
     remove_spikes,
-    same_ring,
     splice_spurs,
-    twin_tolerance,
     unfold_ring,
 )
 from kitcut.model import Drill, Line, Notch, Piece, Source
@@ -265,35 +264,8 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
         fixer.report.warn(f"open piece of the cut line ({ch.length:.1f} mm) not part of the outline; "
                           "not used", piece=label, entity=", ".join(ch.sources))
     cut_parts = [(np.asarray(p) * s, c, src) for p, c, src in raw.cutouts]
-    from shapely.geometry import Polygon
-
-    outer = Polygon(outline)
     cut_rings, cut_open = chain_rings(cut_parts, tol, fixer, label, "cut-out")
-    twin = twin_tolerance(tol)
-    for r in extra:
-        if same_ring(r, outline, twin):
-            fixer.report.warn("the cut line is drawn twice: the second copy is not used", piece=label)
-            continue
-        if len(r) >= 3 and outer.contains(Polygon(r).representative_point()):
-            fixer.report.warn("a second closed loop on the cut line lies inside the outline: taken as a "
-                              "cut-out", piece=label)
-            cut_rings.append(r)
-        else:
-            fixer.report.skip("a second closed loop on the cut line lies outside the outline; not used",
-                              piece=label)
-    for ch in cut_open:
-        fixer.report.warn(f"cut-out is open (gap {ch.end_gap:.3f} mm > tolerance {tol:g} mm); not used",
-                          piece=label, entity=", ".join(ch.sources))
-    cutouts = []
-    for r in cut_rings:
-        if same_ring(r, outline, twin) or any(same_ring(r, c, twin) for c in cutouts):
-            fixer.report.warn("a cut-out traces the outline or another cut-out again: not used", piece=label)
-            continue
-        r = check_ring(r, fixer, piece=label, what="cut-out")
-        if not outer.contains(Polygon(r)):
-            fixer.report.warn("cut-out is not inside the outline; not used", piece=label)
-            continue
-        cutouts.append(r)
+    cutouts = piece_cutouts(cut_rings, cut_open, extra, outline, tol, fixer, label)
 
     grain = _first_line(raw.grain, s, "grain", fixer, label)
     fold = _first_line(raw.fold, s, "mirror", fixer, label)

@@ -1,0 +1,74 @@
+"""The cut-outs of one piece: closed lines on its cut-out layer, and second loops of its cut line
+that lie inside the outline (AAMA draws a hole on layer 1 as well as on 11).
+
+A cut-out must lie inside the outline and clear of every other cut-out: one inside another, or
+two overlapping, would take the fabric twice (a piece whose several sizes were drawn in one
+AAMA block, each inside the next, came out with a negative area and a negative efficiency).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from shapely.geometry import Polygon
+
+from kitcut.formats.reading.outline import Fixer, check_ring, same_ring, twin_tolerance
+from kitcut.model.geometry import ring_area
+
+__all__ = ["nested_loops", "piece_cutouts"]
+
+
+def nested_loops(loops: list) -> set[int]:
+    """The loops of ``loops`` (second loops of a cut line) that hold another of them or lie in
+    one: outlines drawn one inside the other, not cut-outs."""
+    polys = [Polygon(r).buffer(0) if len(r) >= 3 else None for r in loops]
+    out: set[int] = set()
+    for a, pa in enumerate(polys):
+        for b, pb in enumerate(polys):
+            if a != b and pa is not None and pb is not None and not pb.is_empty and \
+                    pa.area > pb.area and pa.contains(pb.representative_point()):
+                out |= {a, b}
+    return out
+
+
+def piece_cutouts(cut_rings: list, cut_open: list, extra: list, outline: np.ndarray, tol: float,
+                  fixer: Fixer, label: str) -> list[np.ndarray]:
+    """The cut-outs of a piece (``outline``): ``cut_rings`` (closed) and ``cut_open`` (reported)
+    from its cut-out lines, and ``extra``, the cut line's other loops; what is not used is
+    reported on ``fixer``."""
+    outer = Polygon(outline)
+    twin = twin_tolerance(tol)
+    cut_rings = list(cut_rings)
+    nested = nested_loops(extra)
+    if nested:
+        fixer.report.warn(f"{len(nested) + 1} closed loops on the cut line are drawn one inside the other "
+                          "(the sizes of a graded nest in one block?): the outermost is the outline, the "
+                          "others are not used", piece=label)
+    for r in (r for k, r in enumerate(extra) if k not in nested):
+        if same_ring(r, outline, twin):
+            fixer.report.warn("the cut line is drawn twice: the second copy is not used", piece=label)
+            continue
+        if len(r) >= 3 and outer.contains(Polygon(r).representative_point()):
+            fixer.report.warn("a second closed loop on the cut line lies inside the outline: taken as a "
+                              "cut-out", piece=label)
+            cut_rings.append(r)
+        else:
+            fixer.report.skip("a second closed loop on the cut line lies outside the outline; not used",
+                              piece=label)
+    for ch in cut_open:
+        fixer.report.warn(f"cut-out is open (gap {ch.end_gap:.3f} mm > tolerance {tol:g} mm); not used",
+                          piece=label, entity=", ".join(ch.sources))
+    cutouts: list[np.ndarray] = []
+    for r in sorted(cut_rings, key=lambda r: -abs(ring_area(r)) if len(r) >= 3 else 0.0):
+        if same_ring(r, outline, twin) or any(same_ring(r, c, twin) for c in cutouts):
+            fixer.report.warn("a cut-out traces the outline or another cut-out again: not used", piece=label)
+            continue
+        r = check_ring(r, fixer, piece=label, what="cut-out")
+        if not outer.contains(Polygon(r)):
+            fixer.report.warn("cut-out is not inside the outline; not used", piece=label)
+            continue
+        if any(Polygon(r).intersection(Polygon(c)).area > 0.0 for c in cutouts):
+            fixer.report.warn("cut-out overlaps a larger cut-out; not used (cut once, the fabric is gone)",
+                              piece=label)
+            continue
+        cutouts.append(r)
+    return cutouts
