@@ -247,3 +247,17 @@ def test_a_mark_layer_outside_every_piece_is_skipped_not_an_open_cut_line(tmp_pa
     assert sorted(p.name for p in pat.pieces) == ["L13#1", "L13#2", "L5"]  # what is left to cut
     assert any("line on layer L1 (internal, --layer) outside every piece; not used" in str(e)
                for e in pat.report.skipped)
+
+
+def test_sizes_asked_of_a_pattern_without_sizes_are_said(tmp_path):
+    """``--sizes S,M`` on a pattern that names no sizes (Valentina writes none): two garments of
+    the one size drawn, as before, and now said (it was silent, and a graded nest read without
+    its sizes was cut whole for every garment)."""
+    doc = aama_doc()
+    add_piece(doc, "CUFF", [RECT], closed=True, texts=["Piece Name: CUFF", "Quantity: 2"])
+    path = save(doc, tmp_path)
+    pat = read_pattern(path, sizes=["S", "M"])
+    assert [(p.name, p.size, p.quantity) for p in pat.pieces] == [("CUFF", None, 2)]
+    assert [w.message for w in pat.report.warnings if "names no sizes" in w.message] == [
+        "size(s) S, M asked for, but the pattern names no sizes: each garment is cut from the one size drawn"]
+    assert not [w for w in read_pattern(path).report.warnings if "names no sizes" in w.message]

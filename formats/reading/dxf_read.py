@@ -414,6 +414,9 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
         if all_sizes is None:
             all_sizes = _sizes_of(raws)
         wanted = select_sizes(all_sizes, sizes, file=file)
+        if wanted and not all_sizes:
+            report.warn(f"size(s) {', '.join(wanted)} asked for, but the pattern names no sizes: each "
+                        "garment is cut from the one size drawn")
         pieces = []
         defects = []
         for r in raws:
