@@ -186,6 +186,25 @@ def test_header_unit_that_makes_pieces_absurd_is_not_believed(tmp_path, insunits
     assert read_pattern(path, units="m").units_in == "m"
 
 
+@pytest.mark.parametrize("side, other", [(75.3, "cm"), (40.0, "cm"), (650.0, None), (9.0, "in"), (2.0, None)])
+def test_header_unit_that_makes_pieces_tiny_is_kept_and_doubted(tmp_path, side, other):
+    """A shirt drawn in cm under a header saying mm (its longest piece 75.3 units): read in mm as
+    the header says, and doubted in a warning naming --units cm (it was nested ten times too
+    small without a word). A drawing of garment size, and one of no garment size in any unit,
+    are not doubted."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    doc.modelspace().add_lwpolyline([(0, 0), (side, 0), (side, 0.6 * side), (0, 0.6 * side)], close=True)
+    pat = read_pattern(save(doc, tmp_path))
+    assert pat.units_in == "mm" and pat.units_rule == "$INSUNITS"
+    doubt = [w.message for w in pat.report.warnings if "$INSUNITS says" in w.message]
+    word = {"cm": "centimetres", "in": "inches"}.get(other)
+    per = {"cm": 10.0, "in": 25.4}.get(other, 1.0)
+    assert doubt == ([f"$INSUNITS says mm, which makes the largest outline {side:.4g} mm long, small for a "
+                      f"garment piece: read in mm; give --units {other} if the pattern is in {word} (it "
+                      f"would be {side * per:.4g} mm)"] if other else [])
+
+
 @pytest.mark.parametrize("text, side, want", [
     ("METRIC", 73.0, "cm"),  # CLO's export set to centimetres: 73 mm would be no garment, 73 cm is
     ("METRIC", 120.0, "mm"),  # of garment size in mm and in cm: mm, the usual reading, in doubt

@@ -22,7 +22,7 @@ import numpy as np
 
 from kitcut.errors import UnitsError
 from kitcut.formats.reading.build import RawPiece
-from kitcut.formats.reading.units import MM_PER_UNIT, PLAUSIBLE_MM, size_check
+from kitcut.formats.reading.units import MM_PER_UNIT, PLAUSIBLE_MM, plausible, size_check
 from kitcut.model.geometry import ring_area
 
 __all__ = ["ABSURD_MM", "area_text_mm2", "units_from_area", "sane_header_unit", "inkscape_r14",
@@ -124,6 +124,8 @@ def sane_header_unit(curves: list, unit: str, report, file: str, *, inkscape_ext
         sizes = [float(np.ptp(pts, axis=0).max()) for pts, closed, _, _ in curves if closed and len(pts) > 1]
         ext, (lo, hi) = max(sizes, default=None), ABSURD_MM
     if ext is None or lo <= ext * MM_PER_UNIT[unit] <= hi:
+        if ext is not None and not plausible(ext, unit):
+            _doubt_header(ext, unit, report, file)
         return unit, "$INSUNITS"
     try:
         guess = size_check(ext, file=file)
@@ -135,3 +137,23 @@ def sane_header_unit(curves: list, unit: str, report, file: str, *, inkscape_ext
     report.warn(f"$INSUNITS says {unit}, which makes the largest outline {size:.4g} m long{why}: {guess} "
                 f"used (size check); give --units {unit} if the header is right")
     return guess, "size check"
+
+
+_WORD = {"mm": "millimetres", "cm": "centimetres", "in": "inches"}
+
+
+def _doubt_header(ext: float, unit: str, report, file: str) -> None:
+    """``$INSUNITS`` kept, but it makes the largest outline (``ext`` drawing units) no garment
+    piece's size while another unit would: said, with the unit to give (a shirt drawn in cm under
+    a header saying mm was nested ten times too small, without a word)."""
+    try:
+        other = size_check(ext, file=file)
+    except UnitsError:
+        return
+    if other == unit:
+        return
+    size = ext * MM_PER_UNIT[unit]
+    report.warn(f"$INSUNITS says {unit}, which makes the largest outline {size:.4g} mm long, "
+                f"{'small' if size < PLAUSIBLE_MM[0] else 'large'} for a garment piece: read in {unit}; "
+                f"give --units {other} if the pattern is in {_WORD.get(other, other)} (it would be "
+                f"{ext * MM_PER_UNIT[other]:.4g} mm)")
