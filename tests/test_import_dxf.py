@@ -365,6 +365,95 @@ def test_a_slit_drawn_as_two_lines_in_a_turned_drawing_far_away(tmp_path, order)
     (n,) = p.notches
     assert (n.kind, n.depth, p.area) == ("slit", pytest.approx(10.0), pytest.approx(5000.0))
 
+
+#: Ways to draw a piece and its marks: turned by degrees, mirrored (x -> -x first), moved.
+TURNS = [(0.0, False, (0.0, 0.0)), (37.0, True, (5e3, -2e3)), (180.0, False, (0.0, 0.0)),
+         (90.0, True, (0.0, 0.0))]
+
+
+def turned(turn):
+    """The map of a drawing ``(degrees, mirrored, (dx, dy))`` of :data:`TURNS`: points (``float64[n,
+    2]``) and directions (degrees)."""
+    deg, mirror, move = turn
+    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
+    m = np.array([[c, -s], [s, c]]) @ np.diag([-1.0 if mirror else 1.0, 1.0])
+
+    def points(pts):
+        return np.asarray(pts, dtype=np.float64).reshape(-1, 2) @ m.T + np.asarray(move)
+
+    def angle(a):
+        d = m @ [math.cos(math.radians(a)), math.sin(math.radians(a))]
+        return math.degrees(math.atan2(d[1], d[0])) % 360.0
+
+    return points, angle
+
+
+def notch_rows(notches, ndigits=3):
+    """Notches as sorted ``(x, y, angle, kind, depth, width)`` rounded, angles in [0, 360)."""
+    return sorted((round(n.x, ndigits), round(n.y, ndigits), round(n.angle_deg % 360.0, 1) % 360.0, n.kind,
+                   round(n.depth, ndigits), round(n.width, ndigits)) for n in notches)
+
+
+def expected_rows(rows, turn, ndigits=3):
+    """``(x, y, angle, kind, depth, width)`` rows drawn unturned, as :func:`notch_rows` reads them
+    from the drawing ``turn``."""
+    points, angle = turned(turn)
+    out = []
+    for x, y, a, kind, depth, width in rows:
+        (px, py), = points([(x, y)])
+        out.append((round(px, ndigits), round(py, ndigits), round(angle(a), 1) % 360.0, kind,
+                    round(depth, ndigits), round(width, ndigits)))
+    return sorted(out)
+
+
+#: Seamly2D's AAMA passmarks, each of its lines a LINE on layer 4 (as ``VDxfEngine::ExportAAMANotch``
+#: writes them), into the edge y = 0 of a 200 x 100 rectangle, and the notch each is.
+PASSMARKS = {
+    "one line": ([((20, 0), (20, 8))], [(20, 0, 90, "slit", 8, 0)]),
+    "two lines": ([((38.5, 0), (38.5, 8)), ((41.5, 0), (41.5, 8))],
+                  [(38.5, 0, 90, "slit", 8, 0), (41.5, 0, 90, "slit", 8, 0)]),
+    "V": ([((58, 0), (60, 8)), ((60, 8), (62, 0))], [(60, 0, 90, "v", 8, 4)]),
+    "T": ([((80, 0), (80, 8)), ((77, 8), (83, 8))], [(80, 0, 90, "t", 8, 0)]),
+    "box": ([((98, 0), (98, 8)), ((98, 8), (102, 8)), ((102, 8), (102, 0))], [(100, 0, 90, "castle", 8, 4)]),
+    "check": ([((120, 0), (117, 8)), ((117, 8), (123, 10.4))],
+              [(120, 0, math.degrees(math.atan2(8, -3)), "check", math.hypot(3, 8), 0)]),
+    "V from the cut line": ([((140, 0), (136, 6)), ((140, 0), (144, 6))], [(140, 0, 90, "v", 6, 8)]),
+    "U": ([((158, 0), (158, 5)), ((158, 5), (158.6, 6.4)), ((158.6, 6.4), (160, 7)), ((160, 7), (161.4, 6.4)),
+           ((161.4, 6.4), (162, 5)), ((162, 5), (162, 0))], [(160, 0, 90, "u", 7, 4)]),
+    "straddling": ([((180, -3), (180, 6))], [(180, 0, 90, "slit", 6, 0)]),
+}
+
+
+@pytest.mark.parametrize("turn", TURNS)
+@pytest.mark.parametrize("how", ["as listed", "reversed", "each line backwards"])
+def test_passmarks_drawn_as_lines_on_layer_4_are_one_notch_each(tmp_path, turn, how):
+    """Seamly2D and Valentina write a passmark of two or three lines (V, T, box, check, U) as that
+    many LINEs on layer 4: each line was a slit of its own (a V two slanted slits, a box two) and
+    the bars of a T and a box and a check's second stroke were reported lost, 8 mm off the cut
+    line; a line drawn from 3 mm outside the cut line in was left out, 3 mm off. Each passmark is
+    one notch of its kind now, where it meets the cut line (Seamly2D's "V mark", its tip on the cut
+    line, a V there; a double passmark stays two slits, as
+    two ticks drawn in plain DXF are), in any order, either way, turned and mirrored."""
+    points, _ = turned(turn)
+    lines = [line for strokes, _ in PASSMARKS.values() for line in strokes]
+    if how == "reversed":
+        lines = lines[::-1]
+    elif how == "each line backwards":
+        lines = [line[::-1] for line in lines]
+    doc = aama_doc()
+
+    def extra(blk):
+        for a, b in lines:
+            blk.add_line(*points([a, b]).tolist(), dxfattribs={"layer": "4"})
+
+    add_piece(doc, "A_M", [points([(0, 0), (200, 0), (200, 100), (0, 100)]).tolist()], closed=True,
+              texts=["Piece Name: A"], extra=extra)
+    pat = both(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert notch_rows(p.notches) == expected_rows([r for _, rows in PASSMARKS.values() for r in rows], turn)
+    assert not [e for e in pat.report.entries if "notch" in e.message], pat.report.entries
+
+
 # -- units -------------------------------------------------------------------------------------------
 
 def test_units_text_english_is_inches(tmp_path):

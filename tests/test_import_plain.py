@@ -11,7 +11,7 @@ import ezdxf
 import numpy as np
 import pytest
 from shapely.geometry import Point, Polygon
-from test_import_dxf import RECT, aama_doc, add_piece, both, save
+from test_import_dxf import RECT, TURNS, aama_doc, add_piece, both, expected_rows, notch_rows, save, turned
 
 from kitcut.errors import GeometryError
 from kitcut.formats.reading.read import read_pattern
@@ -301,6 +301,71 @@ def test_v_and_t_notches_drawn_as_lines(tmp_path):
     assert not p.internal_lines
     assert p.grain is not None
     assert np.allclose(sorted(map(tuple, p.grain.points.tolist())), [(150, 50), (150, 150)])
+
+
+#: Notches drawn across or outside the cut line of a piece with a blunt corner at (140, 0), as
+#: printed patterns and sloppy drawings have them (polylines), and the notch each is.
+_EDGE_OUTLINE = [(0, 0), (140, 0), (200, 10), (200, 100), (0, 100)]
+_CORNER_T = np.array([60.0, 10.0]) / math.hypot(60, 10)  # along the edge after the corner
+_CORNER_N = np.array([-_CORNER_T[1], _CORNER_T[0]])  # into the piece there
+EDGE_NOTCHES = {
+    "tick 0.2 mm outside": ([(20, -0.2), (20, 6)], [(20, 0, 90, "slit", 6, 0)]),
+    "tick 1 mm outside": ([(40, -1), (40, 6)], [(40, 0, 90, "slit", 6, 0)]),
+    "tick 3 mm outside": ([(60, -3), (60, 6)], [(60, 0, 90, "slit", 6, 0)]),
+    "tick outward": ([(80, 0), (80, -6)], [(80, 0, 90, "slit", 6, 0)]),
+    "V outward": ([(98, 0), (100, -6), (102, 0)], [(100, 0, 90, "v", 6, 4)]),
+    "V, a mouth end 0.2 mm outside": ([(118, -0.2), (120, 6), (122, 0)],
+                                      [(120, 0, 90, "v", 6.1, math.hypot(4, 0.2))]),
+    "V across a corner": ([tuple(np.array([140.0, 0.0]) + p)
+                           for p in (-2 * _CORNER_T, 6 * _CORNER_N, 2 * _CORNER_T)],
+                          [(140, 0, math.degrees(math.atan2(_CORNER_N[1], _CORNER_N[0])), "v", 6, 4)]),
+}
+
+
+@pytest.mark.parametrize("turn", TURNS)
+@pytest.mark.parametrize("how", ["as listed", "reversed", "each line backwards"])
+def test_notches_drawn_across_or_outside_the_cut_line(tmp_path, turn, how):
+    """A tick drawn from a little outside the cut line in, a tick or a V drawn outward from it (as
+    printed and home-sewing patterns mark notches), a V whose mouth end lies 0.2 mm outside and
+    a V drawn across a corner of the cut line were each "open line outside every piece; not
+    used": lost. Each is a notch of the kind drawn where it meets the cut line, cutting into the
+    piece (one drawn outward as deep as drawn, reported), in any order, either way, turned and
+    mirrored."""
+    points, _ = turned(turn)
+    marks = [pts for pts, _ in EDGE_NOTCHES.values()]
+    if how == "reversed":
+        marks = marks[::-1]
+    elif how == "each line backwards":
+        marks = [pts[::-1] for pts in marks]
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(points(_EDGE_OUTLINE).tolist(), close=True)
+    for pts in marks:
+        msp.add_lwpolyline(points(pts).tolist())
+    msp.add_text("Piece Name: Cuff", dxfattribs={"insert": tuple(points([(100, 50)])[0])})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    want = [r for _, rows in EDGE_NOTCHES.values() for r in rows]
+    assert notch_rows(p.notches) == expected_rows(want, turn)
+    assert not [e for e in pat.report.entries if "outside every piece" in e.message]
+    assert ("warning", "2 notch(es) drawn outward from the cut line (as printed patterns mark them): cut "
+            "into the piece, as deep as drawn") in [(e.kind, e.message) for e in pat.report.entries]
+
+
+def test_a_line_across_the_cut_line_is_not_called_outside_every_piece(tmp_path):
+    """A line half on a piece, too long for a notch, is not used; the remark said it lay
+    "outside every piece". It says where it lies now."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(_EDGE_OUTLINE, close=True)
+    msp.add_line((50, -20), (50, 20))
+    pat = read_pattern(save(doc, tmp_path))
+    assert not pat.pieces[0].notches
+    assert [e.message for e in pat.report.entries if "open line" in e.message] == [
+        "open line across or against the cut line of a piece (50 % of its length on the piece), not a notch; "
+        "not used"]
 
 
 @pytest.mark.parametrize("layer", ["0", "GRAIN"])

@@ -275,7 +275,10 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
     flips: list = []
     moved: list = []
     far: list = []
-    notches = [place_notch(n, s, outline, flips, moved, far) for n in raw.notches]
+    from kitcut.formats.reading.notch_marks import notches_in_mm
+
+    in_mm = notches_in_mm(raw.notches, s, outline, max(2 * tol, 0.5), fixer.report, label)
+    notches = [place_notch(n, 1.0, outline, flips, moved, far) for n in in_mm]
     notches = [n for n in notches if n is not None]
     near = max(tol, 1.0)
     notches += [n for n in slits if all(math.hypot(n.x - o.x, n.y - o.y) > near for o in notches)]

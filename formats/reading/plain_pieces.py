@@ -16,7 +16,7 @@ import re
 
 import numpy as np
 import shapely
-from shapely.geometry import LinearRing, Point
+from shapely.geometry import LinearRing, LineString, Point
 
 from kitcut.formats.reading.build import RawNotch, RawPiece, gap_error, point_notch
 from kitcut.formats.reading.chains import Chain, describe
@@ -32,6 +32,7 @@ from kitcut.formats.reading.layer_names import (
 from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
 from kitcut.formats.reading.nests import share_ties, undivided
+from kitcut.formats.reading.notch_marks import drawn_mark
 from kitcut.formats.reading.outline import Fixer
 from kitcut.formats.reading.plain_ring_roles import RingStage
 from kitcut.formats.reading.plain_rings import (
@@ -205,6 +206,10 @@ class _Sorter(RingStage, BracketStage):
             drawn_straight = len(pts) == 2 or is_straight(pts)
             if not drawn_straight and self._bracket(pts, src, layer, found):
                 continue
+            if not found and (found := self._edge_notch(pts, layer)):
+                for i in found:  # a notch drawn across the cut line, or outward from it
+                    raws[i].notches.append(RawNotch(float(pts[0][0]), float(pts[0][1]), line=pts, source=src))
+                continue
             if not found:
                 self._outside(ch, layer, src)
                 continue
@@ -276,8 +281,40 @@ class _Sorter(RingStage, BracketStage):
             return
         if self.final and would_be_refused(ch):
             raise gap_error([ch], self.fixer, f"outline on layer {layer}", self.tol, "cut line")
-        if self.final:
+        if self.final and (i := self._edge_piece(ch.points)) is not None:
+            line = LineString(ch.points)
+            share = self.polys[i].intersection(line).length / max(line.length, 1e-12)
+            self.fixer.report.skip("open line across or against the cut line of a piece "
+                                   f"({100 * share:.0f} % of its length on the piece), not a notch; not used",
+                                   entity=src)
+        elif self.final:
             self.fixer.report.skip("open line outside every piece; not used", entity=src)
+
+    def _edge_piece(self, pts: np.ndarray) -> int | None:
+        """The piece whose cut line the line ``pts`` meets (within :attr:`near`), or ``None``."""
+        if not len(self.ids_arr):
+            return None
+        lo, hi = pts.min(axis=0) - self.near, pts.max(axis=0) + self.near
+        b = self.boxes
+        close = (b[:, 0] <= hi[0]) & (b[:, 2] >= lo[0]) & (b[:, 1] <= hi[1]) & (b[:, 3] >= lo[1])
+        line = LineString(pts)
+        d = {i: self.edges[i].distance(line) for i in self.ids_arr[close].tolist()}
+        best = min(d, key=d.get, default=None)
+        return best if best is not None and d[best] <= self.near else None
+
+    def _edge_notch(self, pts: np.ndarray, layer: str) -> list[int]:
+        """The pieces a short mark outside them meets as a notch (drawn across their cut line, or
+        outward from it, as printed patterns draw ticks and triangles; :mod:`.notch_marks`)."""
+        if self._mark_role(layer) not in (None, "notch") or np.ptp(pts, axis=0).max() > NOTCH_MAX_MM:
+            return []
+        i = self._edge_piece(pts)
+        if i is None or max(self.edges[i].distance(Point(p)) for p in pts) <= self.near:
+            return []  # none, or a line along the cut line
+        if drawn_mark([pts], self.rings[i][1], self.near) is None:
+            return []
+        if i in self.nest_of:
+            return self.nest_of[i].nearest(pts[0], self.edges, max(self.tol, 0.01))
+        return [i]
 
     def _internal(self, i: int, pts: np.ndarray, src: str, free: bool) -> None:
         raw = self.raws[i]
