@@ -38,15 +38,15 @@ def piece_cutouts(cut_rings: list, cut_open: list, extra: list, outline: np.ndar
     outer = Polygon(outline)
     twin = twin_tolerance(tol)
     cut_rings = list(cut_rings)
+    for _ in (r for r in extra if same_ring(r, outline, twin)):
+        fixer.report.warn("the cut line is drawn twice: the second copy is not used", piece=label)
+    extra = [r for r in extra if not same_ring(r, outline, twin)]
     nested = nested_loops(extra)
     if nested:
         fixer.report.warn(f"{len(nested) + 1} closed loops on the cut line are drawn one inside the other "
                           "(the sizes of a graded nest in one block?): the outermost is the outline, the "
                           "others are not used", piece=label)
     for r in (r for k, r in enumerate(extra) if k not in nested):
-        if same_ring(r, outline, twin):
-            fixer.report.warn("the cut line is drawn twice: the second copy is not used", piece=label)
-            continue
         if len(r) >= 3 and outer.contains(Polygon(r).representative_point()):
             fixer.report.warn("a second closed loop on the cut line lies inside the outline: taken as a "
                               "cut-out", piece=label)
