@@ -107,3 +107,20 @@ def test_declared_dependencies_are_used_and_in_the_readme():
     imported = set(re.findall(r"^\s*(?:from|import) ([A-Za-z_]\w*)", source, re.M))
     unused = sorted(r for r in runtime if _IMPORT_NAME.get(r, r) not in imported)
     assert not unused, f"declared in pyproject.toml but never imported: {unused}"
+
+
+@pytest.mark.parametrize("far", [0.0, 8e4, 2.54e7, -1e8])
+def test_a_piece_s_area_does_not_depend_on_where_it_is_drawn(far):
+    """The area of a piece drawn 10^7 mm or more from the origin keeps its digits: about the
+    origin the shoelace sum lost one part in 10^6, and the marker's efficiency no longer matched
+    its placed area in the independent checker."""
+    from shapely.geometry import Polygon
+
+    from kitcut.model.geometry import ring_area
+
+    t = np.linspace(0.0, 2.0 * np.pi, 400, endpoint=False)
+    ring = np.c_[300.0 * np.cos(t) + 40.0 * np.cos(5 * t), 200.0 * np.sin(t)]
+    want = Polygon(ring).area
+    moved = ring + [far, -0.7 * far]
+    assert ring_area(moved) == pytest.approx(want, rel=1e-10)
+    assert Piece("P", moved).area == pytest.approx(want, rel=1e-10)
