@@ -210,6 +210,50 @@ def test_points_on_a_layer_named_for_notches_are_notches(tmp_path, layer):
     assert sorted((n.x, n.y) for n in p.notches) == [(0.0, 40.0), (125.0, 0.0)]
 
 
+@pytest.mark.parametrize("names", [("S", "M", "L"), ("38", "40", "42"), ("SIZE_S", "SIZE_M", "SIZE_L")])
+def test_a_graded_nest_drawn_a_layer_per_size_takes_its_sizes_from_the_layers(tmp_path, names):
+    """A graded nest drawn a layer per size, the layers named for the sizes, no Size text, the
+    base size alone labelled: each piece takes its layer's size and the base size's name and
+    quantity, and a job of one size cuts that size (it cut all three, two of them nameless).
+    Pieces on layers M and L side by side (a main fabric and a lining) are no sizes."""
+    from shapely.geometry import Polygon as P
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    front = [(0, 0), (260, 0), (280, 300), (140, 360), (0, 330)]
+    cuff = [(400, 0), (650, 0), (650, 70), (400, 70)]
+    for k, layer in enumerate(names):
+        f = 1.0 + 0.04 * (k - 1)  # graded about the origin
+        for ring in (front, cuff):
+            msp.add_lwpolyline([(x * f, y * f) for x, y in ring], close=True, dxfattribs={"layer": layer})
+        if k == 1:
+            msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (60, 150), "layer": layer})
+            msp.add_text("Cut 1", dxfattribs={"insert": (60, 130), "layer": layer})
+            msp.add_text("Piece Name: CUFF", dxfattribs={"insert": (450, 30), "layer": layer})
+            msp.add_text("Cut 2", dxfattribs={"insert": (450, 15), "layer": layer})
+    path = save(doc, tmp_path)
+    size = {n: n.removeprefix("SIZE_") for n in names}
+    pat = read_pattern(path)
+    got = sorted((p.name, p.size, p.quantity, round(p.area)) for p in pat.pieces)
+    kinds = (("FRONT", 1, front), ("CUFF", 2, cuff))
+    want = sorted((name, size[layer], q, round(P(ring).area * (1.0 + 0.04 * (k - 1)) ** 2))
+                  for k, layer in enumerate(names) for name, q, ring in kinds)
+    assert got == want
+    assert [w.message for w in pat.report.warnings if "named for sizes" in w.message]
+    one = read_pattern(path, sizes=[size[names[1]]])
+    base = size[names[1]]
+    assert sorted((p.name, p.size) for p in one.pieces) == [("CUFF", base), ("FRONT", base)]
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(front, close=True, dxfattribs={"layer": "M"})
+    msp.add_lwpolyline(cuff, close=True, dxfattribs={"layer": "L"})
+    side = read_pattern(save(doc, tmp_path, "side.dxf"))
+    assert [p.size for p in side.pieces] == [None, None]
+
+
 def test_layer_names_escaped_in_an_r2000_file_are_read_as_named(tmp_path):
     """R12 and R2000 files carry a layer named outside their code page as ``\\U+XXXX`` escapes:
     the layers are read by their names (sew, fold, grain in Chinese), and ``--layer`` names

@@ -30,6 +30,7 @@ class Nest:
         self.rings = rings
         self.sizes = sizes
         self.ring_of = dict(zip(sizes, rings, strict=True))
+        self.by_layer = False  # the sizes come from the layers' names (size_layers), not texts
         self._centre = None
 
     def nearest(self, point, boundaries: dict, tol: float) -> list[int]:

@@ -119,6 +119,8 @@ class _Sorter(RingStage, BracketStage):
             seen[layer] = seen.get(layer, 0) + 1
             key = layer if per_layer[layer] == 1 else f"{layer}#{seen[layer]}"
             raws[i] = RawPiece(key=key, layer=layer, boundary=[(r, True, f"layer {layer}")])
+            if i in self.nest_of and self.nest_of[i].by_layer:  # a layer per size (size_layers)
+                raws[i].texts["size"] = self.nest_of[i].sizes[self.nest_of[i].rings.index(i)]
         for i, (_, r, layer) in enumerate(rings):
             if role[i] == "sew":
                 raws[self.parent[i]].sew.append((r, True, f"layer {layer}"))

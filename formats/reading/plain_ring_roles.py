@@ -30,6 +30,8 @@ from kitcut.formats.reading.notch_rings import notch_rings
 from kitcut.formats.reading.outline import MIN_AREA_MM2, splice_all_spurs
 from kitcut.formats.reading.plain_rings import SEW_LAYER, close_outline_gaps, lies_in, roles, sample
 from kitcut.formats.reading.sew_layers import sew_layers
+from kitcut.formats.reading.size_layers import find_layer_nests
+from kitcut.formats.reading.sizes import sorted_sizes
 from kitcut.model.geometry import ring_area
 
 __all__ = ["DRILL_LOOP_MM", "RingStage"]
@@ -219,6 +221,15 @@ class RingStage:
                 fixer.report.warn(f"{len(nest.rings)} outlines on layer {layer} drawn one inside the other, "
                                   f"with the sizes {', '.join(reversed(nest.sizes))}: read as a graded nest, "
                                   "one piece per size (the largest outline the largest size)")
+        if not sizes_at and (stacks := find_layer_nests(rings, polys, role)):
+            for nest in stacks:
+                for k in nest.rings:
+                    nest_of[k] = nest
+            if self.final:
+                sizes = sorted_sizes({s for nest in stacks for s in nest.sizes})
+                fixer.report.warn(f"no Size text, and the layers holding the pieces are named for sizes "
+                                  f"({', '.join(sizes)}), their pieces stacked as a graded nest: each piece "
+                                  "takes its layer's size, the labels and marks of the stack go to its sizes")
         # notch symbols first: a double notch (a circle with a dot) is no artwork
         self.notch_symbols = notch_rings(rings, role, parent, self.near, set(nest_of))
         marked = set(self.notch_symbols)

@@ -13,13 +13,12 @@ once with its allowance, nameless, and once without it, with the name).
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import shapely
 from shapely.geometry import LinearRing
 
 from kitcut.formats.reading.plain_rings import lies_in
+from kitcut.formats.reading.size_layers import layer_size
 
 __all__ = ["SEAM_LIKE_MAX_MM", "seam_allowance", "sew_layers"]
 
@@ -35,12 +34,6 @@ _STEP_MM = 0.5
 _MAX_ALLOWANCES = 4
 #: ... this share of the sew line.
 _COVER = 0.85
-#: Layer names that name a size (a graded nest's layer per size), never read as sew layers.
-_SIZE_NAME = re.compile(r"^(?:\d+(?:[./-]\d+)?[A-Z]?|X{0,4}[SML]|\d?X{1,2}[SL]|OS|.*(?:SIZE|"
-                        r"GR(?:Ö|OE)(?:SS|ß)E|TAILLE|TALLA|TAGLIA|MAAT|ROZMIAR|BEDEN|РАЗМЕР|尺码|号型|尺寸|"
-                        r"サイズ|사이즈).*)$", re.I)
-
-
 def _samples(ring: np.ndarray, n: int = 400) -> np.ndarray:
     """``n`` points spread evenly along ``ring`` (by length: a straight seam drawn in two vertices
     weighs what it is long)."""
@@ -112,7 +105,7 @@ def sew_layers(rings: list, polys: list, candidate) -> dict[str, float]:
         return {}
     found: dict[str, float] = {}
     for layer, ids in by_layer.items():
-        if _SIZE_NAME.fullmatch(layer.strip()) or not candidate(layer):
+        if layer_size(layer) is not None or not candidate(layer):
             continue
         widest = 0.0
         for i in ids:
