@@ -44,14 +44,21 @@ def test_label_of_several_lines_gives_every_field(tmp_path):
 
 @pytest.mark.parametrize("text, want", [
     ("2", (2, None)), ("1,1", (2, 1)), ("2 pcs", (2, None)), ("2 Stk.", (2, None)), ("x2", (2, None)),
-    ("2X", (2, None)), ("1+1", (2, 1)), ("4 (2 pairs)", (4, None)), ("2.0", (2, None)),
+    ("2X", (2, None)), ("1+1", (2, 1)), ("4 (2 pairs)", (4, 2)), ("2.0", (2, None)),
     ("1 on fold", (1, None)), ("2 im Bruch", (2, None)), ("1,1 on the fold", (2, 1)),
-    ("2.5", None), ("1/1", None), ("two", None),
+    ("2 (see note)", (2, None)), ("2 (1L 1R)", (2, 1)), ("2 (L/R)", (2, 1)), ("4 (1 pair)", (4, None)),
+    ("1 pair", (2, 1)), ("2 pairs", (4, 2)), ("1L 1R", (2, 1)), ("1 L + 1 R", (2, 1)),
+    ("1 + 1 mirrored", (2, 1)), ("2 mirror", (2, 1)), ("two", (2, None)), ("zwei Stk.", (2, None)),
+    ("2.5", None), ("1/1", None), ("3 mirrored", None), ("2 pieces collar", None), ("some", None),
 ])
 def test_quantity_texts_as_pattern_makers_write_them(tmp_path, text, want):
     """A count with a unit, times, a remark in brackets or ``a+b`` is read, and so is a count
-    followed by the words for cutting on the fold (kept as the piece's label); anything else (a
-    fraction of a piece included) is reported and 1 assumed, never truncated silently."""
+    followed by the words for cutting on the fold (kept as the piece's label). Pairs and
+    mirrored copies are one as drawn and one mirrored each (``1 pair``, ``1L 1R``, ``1 + 1
+    mirrored``, ``2 mirror``; a remark counting the same pieces: ``4 (2 pairs)``), a count may be a
+    word (``two``): these were unreadable, and a pair or a left/right remark was lost. Anything
+    else (a fraction of a piece, an odd count mirrored) is reported and 1 assumed, never
+    truncated silently."""
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
@@ -284,13 +291,25 @@ def test_plain_piece_drawn_as_a_block_takes_the_block_name(tmp_path):
     ("Cut here", (1, None)), ("Fabric, Cut 2", (2, None)), ("Lining, cut 1 pair", (2, 1)),
     ("Front, 2 cut", (1, None)), ("Zuschneiden 2x", (2, None)), ("2 x zuschneiden", (2, None)),
     ("Cortar 2", (2, None)), ("Couper 1 paire", (2, 1)), ("Tagliare 3", (3, None)), ("裁2片", (2, None)),
-    ("裁剪 1 对", (2, 1)), ("Taglia 2", (1, None))])
+    ("裁剪 1 对", (2, 1)), ("Taglia 2", (1, None)),
+    ("Cut 2 (1 pair)", (2, 1)), ("Cut 2 (pair)", (2, 1)), ("Cut 2 (L & R)", (2, 1)),
+    ("Cut 4 (2 pairs)", (4, 2)), ("Cut 1 + 1 mirrored", (2, 1)), ("Cut 1+1", (2, 1)),
+    ("Cut 1 L + 1 R", (2, 1)), ("Cut 2 mirrored", (2, 1)), ("Cut 2 mirror image", (2, 1)),
+    ("Zuschnitt 2x gegengleich", (2, 1)), ("CUT TWO", (2, None)), ("Couper deux", (2, None)),
+    ("Cut 1 of fabric", (1, None)), ("Cut 4 (see note)", (4, None)), ("Кроить 2", (2, None)),
+    ("Крой 2 шт.", (2, None)), ("Выкроить 2", (2, None)), ("Cortar 2 piezas", (2, None)),
+    ("Knip 2", (2, None)), ("Wytnij 2", (2, None)), ("Kes 2", (2, None)), ("2枚", (2, None)),
+    ("2장", (2, None)), ("裁断 2枚", (2, None)), ("Cut 3 mirrored", (1, None)),
+    ("Cut two pockets", (1, None)), ("KES POCKET", (1, None)), ("Cutting 2", (1, None))])
 def test_cut_n_labels_give_the_quantity(tmp_path, label, want):
     """``Cut 2``, ``CUT 1 PAIR`` (one as drawn and one mirrored) on a piece give its quantity
     when it has no Quantity text; other texts starting with Cut say nothing. After a material,
     as Valentina's default label line writes it (``Fabric, Cut 2``), too: it was passed over,
     and every piece of a Valentina export was cut once. In the pattern maker's language too
-    (``Zuschneiden 2x``, ``裁2片``); ``Taglia 2`` is a size in Italian, no quantity."""
+    (``Zuschneiden 2x``, ``裁2片``, ``Кроить 2``, ``Wytnij 2``, ``2枚``); ``Taglia 2`` is a size in
+    Italian, no quantity. A pair is read however it is written (``Cut 2 (1 pair)``, ``Cut 2 (L &
+    R)``, ``Cut 1 + 1 mirrored``, ``Cut 2 mirrored``) and a count in words (``CUT TWO``): all
+    these were passed over and 1 assumed."""
     p = _labelled_rect(tmp_path, f"Piece Name: Cuff\\P{label}")
     assert (p.quantity, p.flipped) == want
     noted = ("," in label and want[0] > 1) or "fold" in label  # the material or the fold kept as a note
