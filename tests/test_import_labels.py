@@ -360,6 +360,31 @@ def test_piece_labelled_by_its_name_alone(tmp_path):
     assert got == [(0.0, "FRONT", 1), (400.0, "Back yoke", 2), (800.0, "0#3", 1), (1200.0, "0#4", 1)]
 
 
+def test_bare_name_beside_a_cut_label_kitcut_cannot_read(tmp_path):
+    """A bare name beside a cut label kitcut does not read (Finnish ``Leikkaa 2``, Italian
+    ``Taglia 2``, which may be a size) still names the piece: the piece was named after its
+    layer. The label is reported as not used and 1 assumed; two names, or two texts with
+    numbers, still name nothing."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    labels = [["SLEEVE", "Leikkaa 2"], ["Taglia 2", "CUFF"], ["Pocket 2", "Flap 3"],
+              ["KES POCKET", "2 PIECE"]]
+    for i, texts in enumerate(labels):
+        x = i * 400
+        msp.add_lwpolyline([(x, 0), (x + 300, 0), (x + 300, 200), (x, 200)], close=True)
+        for k, t in enumerate(texts):
+            msp.add_text(t, dxfattribs={"insert": (x + 50, 100 - 20 * k)})
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((float(p.outline[:, 0].min()), p.name, p.size, p.quantity, p.quantity_rule)
+                 for p in pat.pieces)
+    assert got == [(0.0, "SLEEVE", None, 1, "assumed"), (400.0, "CUFF", None, 1, "assumed"),
+                   (800.0, "0#3", None, 1, "assumed"), (1200.0, "KES POCKET", None, 1, "assumed")]
+    skipped = [str(s) for s in pat.report.skipped if "texts kitcut does not use" in str(s)]
+    # Leikkaa 2, Taglia 2, Pocket 2, Flap 3, 2 PIECE
+    assert len(skipped) == 1 and "5 TEXT on layer 0" in skipped[0]
+
+
 @pytest.mark.parametrize("measurement, want", [(0, "in"), (1, "cm"), (None, "cm")])
 def test_imperial_drawing_without_units_is_read_in_inches(tmp_path, measurement, want):
     """A 30 × 20 piece with no units declared is 30 cm or 30 in: a drawing that says it is

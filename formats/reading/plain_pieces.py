@@ -44,6 +44,20 @@ __all__ = ["NOTCH_MAX_MM", "sort_pieces"]
 
 #: A text alone inside a piece that can be its name: letters first, no more than 40 characters.
 _BARE_NAME = re.compile(r"^[^\W\d_][\w .\-/()&+#']{0,39}$")
+def _bare_name(texts: list[str]) -> int | None:
+    """Which of the texts without a key inside a piece is its name: the only one, or the only
+    one without a number beside others that have one (``SLEEVE`` beside ``Leikkaa 2``, a cut
+    label kitcut cannot read); ``None`` when that is not clear (``SLEEVE`` and ``M``).
+
+    >>> _bare_name(["FRONT"]), _bare_name(["SLEEVE", "Taglia 2"]), _bare_name(["SLEEVE", "M"])
+    (0, 0, None)
+    """
+    if len(texts) == 1:
+        return 0
+    words = [k for k, t in enumerate(texts) if not any(c.isdigit() for c in t)]
+    return words[0] if len(words) == 1 else None
+
+
 #: A notch drawn as a line is at most this long (mm).
 NOTCH_MAX_MM = 20.0
 
@@ -330,10 +344,13 @@ class _Sorter(RingStage, BracketStage):
             elif final:
                 self.skips.add("texts kitcut does not use", e, None)
         for i, found in bare.items():
-            if len(found) == 1 and "name" not in raws[i].texts and "block" not in raws[i].texts:
-                raws[i].texts["name"] = found[0][0]  # a piece labelled by its name alone
-            elif final:
-                for _, e in found:
+            k = _bare_name([t for t, _ in found])
+            if k is not None and "name" not in raws[i].texts and "block" not in raws[i].texts:
+                raws[i].texts["name"] = found[k][0]  # a piece labelled by its name alone
+            else:
+                k = None
+            if final:
+                for _, e in found[:k] + found[k + 1:] if k is not None else found:
                     self.skips.add("texts kitcut does not use", e, None)
         return style
 
