@@ -360,6 +360,31 @@ def test_piece_labelled_by_its_name_alone(tmp_path):
     assert got == [(0.0, "FRONT", 1), (400.0, "Back yoke", 2), (800.0, "0#3", 1), (1200.0, "0#4", 1)]
 
 
+@pytest.mark.parametrize("mtext, want", [
+    ("CUFF\\PCut 2", ("CUFF", None, 2, None)),
+    ("{\\fArial|b1;CUFF}\\P{\\H2.5x;Cut 2}", ("CUFF", None, 2, None)),
+    ("\\LCUFF\\l\\PCut 2 (1 pair)", ("CUFF", None, 2, 1)),
+    ("\\A1;CUFF\\P\\H3;Size: M\\PQuantity: 1,1", ("CUFF", "M", 2, 1)),
+    ("Back\\Pyoke\\PCut 2", ("Back yoke", None, 2, None)),
+])
+def test_label_of_one_mtext_that_opens_with_the_bare_name(tmp_path, mtext, want):
+    """An MTEXT label ``NAME\\PCut 2`` (the name, a paragraph break, the cut text) names the
+    piece as a TEXT ``NAME`` beside a TEXT ``Cut 2`` does, whatever its formatting codes (font,
+    height, underline, alignment, braces): the name was lost and the piece named after its
+    layer (``0#2``). The label is used, not reported as skipped."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(RECT, close=True)
+    msp.add_text("POCKET", dxfattribs={"insert": (10, 40)})
+    msp.add_lwpolyline([(x + 200, y) for x, y in RECT], close=True)
+    msp.add_mtext(mtext, dxfattribs={"insert": (210, 40), "char_height": 5})
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((p.name, p.size, p.quantity, p.flipped) for p in pat.pieces)
+    assert got == sorted([("POCKET", None, 1, None), want])
+    assert not [s for s in pat.report.skipped if "texts" in str(s)]
+
+
 def test_bare_name_beside_a_cut_label_kitcut_cannot_read(tmp_path):
     """A bare name beside a cut label kitcut does not read (Finnish ``Leikkaa 2``, Italian
     ``Taglia 2``, which may be a size) still names the piece: the piece was named after its

@@ -20,8 +20,8 @@ from kitcut.formats.reading.cut_labels import cut_quantity, quantity_phrase, rem
 from kitcut.formats.reading.label_keys import KEYS, field_of_key
 
 __all__ = [
-    "KEYS", "parse_text", "parse_texts", "parse_quantity", "parse_quantity_text", "entity_text",
-    "text_insert", "dxf_text", "unescape", "escape", "tagged", "nfc",
+    "KEYS", "parse_text", "parse_texts", "parse_label", "parse_quantity", "parse_quantity_text",
+    "entity_text", "text_insert", "dxf_text", "unescape", "escape", "tagged", "nfc",
 ]
 
 #: ``KEY: value``: a key of letters (any script), spaces, dots and hyphens, a colon (or a
@@ -87,7 +87,8 @@ def parse_texts(text: str) -> list[tuple[str, str]]:
     ``Piece Name: Front\\PSize: M\\PQuantity: 2``): each line that starts with a known key
     begins a field. A line without a key continues a name (a long name wrapped: joined by a
     space) or an annotation; after a one-word field (a size, a quantity...) it is a note of its
-    own, kept as an annotation.
+    own, kept as an annotation. Lines before the first field are left out (see
+    :func:`parse_label`).
 
     >>> parse_texts("Piece Name: Front\\nSize: M\\nQuantity: 2")
     [('name', 'Front'), ('size', 'M'), ('quantity', '2')]
@@ -96,7 +97,19 @@ def parse_texts(text: str) -> list[tuple[str, str]]:
     >>> parse_texts("Piece Name: Front\\nLeft side\\nSize: M\\ninterlining")
     [('name', 'Front Left side'), ('size', 'M'), ('annotation', 'interlining')]
     """
+    return parse_label(text)[1]
+
+
+def parse_label(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """``(lines before the first field, fields)`` of a text (:func:`parse_texts`): the lines
+    without a key that open a label, joined by a space, are the bare name an MTEXT label
+    begins with (``CUFF\\PCut 2``), as a TEXT of its own beside the others would be.
+
+    >>> parse_label("CUFF\\nCut 2"), parse_label("Back\\nyoke\\nSize: M"), parse_label("FRONT")
+    (('CUFF', [('quantity', '2')]), ('Back yoke', [('size', 'M')]), ('FRONT', []))
+    """
     lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lead: list[str] = []
     out: list[list[str]] = []
     for line in lines:
         kv = parse_text(line)
@@ -113,7 +126,9 @@ def parse_texts(text: str) -> list[tuple[str, str]]:
             else:
                 join = " " if key == "name" else "\n"
                 out[-1][1] = f"{value}{join}{line.strip()}" if value else line.strip()
-    return [(k, v) for k, v in out]
+        elif line.strip():
+            lead.append(line.strip())
+    return " ".join(lead), [(k, v) for k, v in out]
 
 
 #: Fields whose value may run over several lines of a label.
