@@ -95,6 +95,30 @@ def test_plain_pieces_labelled_by_block_attributes(tmp_path):
     assert [w.message for w in pat.report.warnings] == ["no Quantity text: quantity 1 assumed for BACK"]
 
 
+@pytest.mark.parametrize("tags", [
+    ("BEZEICHNUNG", "ANZAHL", "GROESSE"), ("PART", "PIECES", "GROESSE"), ("BENENNUNG", "STUECK", "SIZE"),
+    ("DESIGNATION", "NB_PIECES", "TAILLE"), ("DENOMINACION", "NUMERO_DE_PIEZAS", "TALLA"),
+    ("DENOMINAZIONE", "PEZZI", "TAGLIA"), ("BENAMING", "STUKS", "MAAT"), ("NAZWA", "SZTUK", "ROZMIAR"),
+    ("НАИМЕНОВАНИЕ", "ШТУК", "РАЗМЕР"), ("品名", "件数", "尺码"), ("이름", "매수", "사이즈"),
+])
+def test_block_attribute_keys_in_other_words(tmp_path, tags):
+    """Attribute tags naming the piece and its count in other words than PIECE_NAME and
+    QUANTITY: German ``BEZEICHNUNG`` (the piece was named after its block) and ``PIECES`` (1
+    assumed), and their like in the languages of the label keys."""
+    name_tag, qty_tag, size_tag = tags
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    blk = doc.blocks.new("P1")
+    blk.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    for k, tag in enumerate(tags):
+        blk.add_attdef(tag, (50, 150 - 40 * k), dxfattribs={"height": 10})
+    ref = doc.modelspace().add_blockref("P1", (0, 0))
+    ref.add_auto_attribs({name_tag: "Manschette", qty_tag: "2", size_tag: "38"})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert (p.name, p.size, p.quantity, p.flipped, p.quantity_rule) == ("Manschette", "38", 2, None, "file")
+
+
 def _labelled_rect(tmp_path, mtext: str):
     """The one piece of a plain drawing: RECT labelled by one MTEXT."""
     doc = ezdxf.new("R2010")
