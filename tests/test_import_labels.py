@@ -44,14 +44,21 @@ def test_label_of_several_lines_gives_every_field(tmp_path):
 
 @pytest.mark.parametrize("text, want", [
     ("2", (2, None)), ("1,1", (2, 1)), ("2 pcs", (2, None)), ("2 Stk.", (2, None)), ("x2", (2, None)),
-    ("2X", (2, None)), ("1+1", (2, 1)), ("4 (2 pairs)", (4, None)), ("2.0", (2, None)),
+    ("2X", (2, None)), ("1+1", (2, 1)), ("4 (2 pairs)", (4, 2)), ("2.0", (2, None)),
     ("1 on fold", (1, None)), ("2 im Bruch", (2, None)), ("1,1 on the fold", (2, 1)),
-    ("2.5", None), ("1/1", None), ("two", None),
+    ("2 (see note)", (2, None)), ("2 (1L 1R)", (2, 1)), ("2 (L/R)", (2, 1)), ("4 (1 pair)", (4, None)),
+    ("1 pair", (2, 1)), ("2 pairs", (4, 2)), ("1L 1R", (2, 1)), ("1 L + 1 R", (2, 1)),
+    ("1 + 1 mirrored", (2, 1)), ("2 mirror", (2, 1)), ("two", (2, None)), ("zwei Stk.", (2, None)),
+    ("2.5", None), ("1/1", None), ("3 mirrored", None), ("2 pieces collar", None), ("some", None),
 ])
 def test_quantity_texts_as_pattern_makers_write_them(tmp_path, text, want):
     """A count with a unit, times, a remark in brackets or ``a+b`` is read, and so is a count
-    followed by the words for cutting on the fold (kept as the piece's label); anything else (a
-    fraction of a piece included) is reported and 1 assumed, never truncated silently."""
+    followed by the words for cutting on the fold (kept as the piece's label). Pairs and
+    mirrored copies are one as drawn and one mirrored each (``1 pair``, ``1L 1R``, ``1 + 1
+    mirrored``, ``2 mirror``; a remark counting the same pieces: ``4 (2 pairs)``), a count may be a
+    word (``two``): these were unreadable, and a pair or a left/right remark was lost. Anything
+    else (a fraction of a piece, an odd count mirrored) is reported and 1 assumed, never
+    truncated silently."""
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
@@ -86,6 +93,30 @@ def test_plain_pieces_labelled_by_block_attributes(tmp_path):
     got = sorted((p.name, p.size, p.quantity, p.flipped) for p in pat.pieces)
     assert got == [("BACK", "M", 1, None), ("FRONT", "M", 2, None), ("YOKE", "M", 2, 1)]
     assert [w.message for w in pat.report.warnings] == ["no Quantity text: quantity 1 assumed for BACK"]
+
+
+@pytest.mark.parametrize("tags", [
+    ("BEZEICHNUNG", "ANZAHL", "GROESSE"), ("PART", "PIECES", "GROESSE"), ("BENENNUNG", "STUECK", "SIZE"),
+    ("DESIGNATION", "NB_PIECES", "TAILLE"), ("DENOMINACION", "NUMERO_DE_PIEZAS", "TALLA"),
+    ("DENOMINAZIONE", "PEZZI", "TAGLIA"), ("BENAMING", "STUKS", "MAAT"), ("NAZWA", "SZTUK", "ROZMIAR"),
+    ("НАИМЕНОВАНИЕ", "ШТУК", "РАЗМЕР"), ("品名", "件数", "尺码"), ("이름", "매수", "사이즈"),
+])
+def test_block_attribute_keys_in_other_words(tmp_path, tags):
+    """Attribute tags naming the piece and its count in other words than PIECE_NAME and
+    QUANTITY: German ``BEZEICHNUNG`` (the piece was named after its block) and ``PIECES`` (1
+    assumed), and their like in the languages of the label keys."""
+    name_tag, qty_tag, size_tag = tags
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    blk = doc.blocks.new("P1")
+    blk.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    for k, tag in enumerate(tags):
+        blk.add_attdef(tag, (50, 150 - 40 * k), dxfattribs={"height": 10})
+    ref = doc.modelspace().add_blockref("P1", (0, 0))
+    ref.add_auto_attribs({name_tag: "Manschette", qty_tag: "2", size_tag: "38"})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert (p.name, p.size, p.quantity, p.flipped, p.quantity_rule) == ("Manschette", "38", 2, None, "file")
 
 
 def _labelled_rect(tmp_path, mtext: str):
@@ -303,13 +334,25 @@ def test_plain_piece_drawn_as_a_block_takes_the_block_name(tmp_path):
     ("Cut here", (1, None)), ("Fabric, Cut 2", (2, None)), ("Lining, cut 1 pair", (2, 1)),
     ("Front, 2 cut", (1, None)), ("Zuschneiden 2x", (2, None)), ("2 x zuschneiden", (2, None)),
     ("Cortar 2", (2, None)), ("Couper 1 paire", (2, 1)), ("Tagliare 3", (3, None)), ("裁2片", (2, None)),
-    ("裁剪 1 对", (2, 1)), ("Taglia 2", (1, None))])
+    ("裁剪 1 对", (2, 1)), ("Taglia 2", (1, None)),
+    ("Cut 2 (1 pair)", (2, 1)), ("Cut 2 (pair)", (2, 1)), ("Cut 2 (L & R)", (2, 1)),
+    ("Cut 4 (2 pairs)", (4, 2)), ("Cut 1 + 1 mirrored", (2, 1)), ("Cut 1+1", (2, 1)),
+    ("Cut 1 L + 1 R", (2, 1)), ("Cut 2 mirrored", (2, 1)), ("Cut 2 mirror image", (2, 1)),
+    ("Zuschnitt 2x gegengleich", (2, 1)), ("CUT TWO", (2, None)), ("Couper deux", (2, None)),
+    ("Cut 1 of fabric", (1, None)), ("Cut 4 (see note)", (4, None)), ("Кроить 2", (2, None)),
+    ("Крой 2 шт.", (2, None)), ("Выкроить 2", (2, None)), ("Cortar 2 piezas", (2, None)),
+    ("Knip 2", (2, None)), ("Wytnij 2", (2, None)), ("Kes 2", (2, None)), ("2枚", (2, None)),
+    ("2장", (2, None)), ("裁断 2枚", (2, None)), ("Cut 3 mirrored", (1, None)),
+    ("Cut two pockets", (1, None)), ("KES POCKET", (1, None)), ("Cutting 2", (1, None))])
 def test_cut_n_labels_give_the_quantity(tmp_path, label, want):
     """``Cut 2``, ``CUT 1 PAIR`` (one as drawn and one mirrored) on a piece give its quantity
     when it has no Quantity text; other texts starting with Cut say nothing. After a material,
     as Valentina's default label line writes it (``Fabric, Cut 2``), too: it was passed over,
     and every piece of a Valentina export was cut once. In the pattern maker's language too
-    (``Zuschneiden 2x``, ``裁2片``); ``Taglia 2`` is a size in Italian, no quantity."""
+    (``Zuschneiden 2x``, ``裁2片``, ``Кроить 2``, ``Wytnij 2``, ``2枚``); ``Taglia 2`` is a size in
+    Italian, no quantity. A pair is read however it is written (``Cut 2 (1 pair)``, ``Cut 2 (L &
+    R)``, ``Cut 1 + 1 mirrored``, ``Cut 2 mirrored``) and a count in words (``CUT TWO``): all
+    these were passed over and 1 assumed."""
     p = _labelled_rect(tmp_path, f"Piece Name: Cuff\\P{label}")
     assert (p.quantity, p.flipped) == want
     noted = ("," in label and want[0] > 1) or "fold" in label  # the material or the fold kept as a note
@@ -358,6 +401,56 @@ def test_piece_labelled_by_its_name_alone(tmp_path):
     pat = read_pattern(save(doc, tmp_path))
     got = sorted((float(p.outline[:, 0].min()), p.name, p.quantity) for p in pat.pieces)
     assert got == [(0.0, "FRONT", 1), (400.0, "Back yoke", 2), (800.0, "0#3", 1), (1200.0, "0#4", 1)]
+
+
+@pytest.mark.parametrize("mtext, want", [
+    ("CUFF\\PCut 2", ("CUFF", None, 2, None)),
+    ("{\\fArial|b1;CUFF}\\P{\\H2.5x;Cut 2}", ("CUFF", None, 2, None)),
+    ("\\LCUFF\\l\\PCut 2 (1 pair)", ("CUFF", None, 2, 1)),
+    ("\\A1;CUFF\\P\\H3;Size: M\\PQuantity: 1,1", ("CUFF", "M", 2, 1)),
+    ("Back\\Pyoke\\PCut 2", ("Back yoke", None, 2, None)),
+])
+def test_label_of_one_mtext_that_opens_with_the_bare_name(tmp_path, mtext, want):
+    """An MTEXT label ``NAME\\PCut 2`` (the name, a paragraph break, the cut text) names the
+    piece as a TEXT ``NAME`` beside a TEXT ``Cut 2`` does, whatever its formatting codes (font,
+    height, underline, alignment, braces): the name was lost and the piece named after its
+    layer (``0#2``). The label is used, not reported as skipped."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(RECT, close=True)
+    msp.add_text("POCKET", dxfattribs={"insert": (10, 40)})
+    msp.add_lwpolyline([(x + 200, y) for x, y in RECT], close=True)
+    msp.add_mtext(mtext, dxfattribs={"insert": (210, 40), "char_height": 5})
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((p.name, p.size, p.quantity, p.flipped) for p in pat.pieces)
+    assert got == sorted([("POCKET", None, 1, None), want])
+    assert not [s for s in pat.report.skipped if "texts" in str(s)]
+
+
+def test_bare_name_beside_a_cut_label_kitcut_cannot_read(tmp_path):
+    """A bare name beside a cut label kitcut does not read (Finnish ``Leikkaa 2``, Italian
+    ``Taglia 2``, which may be a size) still names the piece: the piece was named after its
+    layer. The label is reported as not used and 1 assumed; two names, or two texts with
+    numbers, still name nothing."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    labels = [["SLEEVE", "Leikkaa 2"], ["Taglia 2", "CUFF"], ["Pocket 2", "Flap 3"],
+              ["KES POCKET", "2 PIECE"]]
+    for i, texts in enumerate(labels):
+        x = i * 400
+        msp.add_lwpolyline([(x, 0), (x + 300, 0), (x + 300, 200), (x, 200)], close=True)
+        for k, t in enumerate(texts):
+            msp.add_text(t, dxfattribs={"insert": (x + 50, 100 - 20 * k)})
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((float(p.outline[:, 0].min()), p.name, p.size, p.quantity, p.quantity_rule)
+                 for p in pat.pieces)
+    assert got == [(0.0, "SLEEVE", None, 1, "assumed"), (400.0, "CUFF", None, 1, "assumed"),
+                   (800.0, "0#3", None, 1, "assumed"), (1200.0, "KES POCKET", None, 1, "assumed")]
+    skipped = [str(s) for s in pat.report.skipped if "texts kitcut does not use" in str(s)]
+    # Leikkaa 2, Taglia 2, Pocket 2, Flap 3, 2 PIECE
+    assert len(skipped) == 1 and "5 TEXT on layer 0" in skipped[0]
 
 
 @pytest.mark.parametrize("measurement, want", [(0, "in"), (1, "cm"), (None, "cm")])

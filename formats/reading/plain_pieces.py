@@ -39,12 +39,26 @@ from kitcut.formats.reading.plain_rings import (
     merge_twins,
     sample,
 )
-from kitcut.formats.reading.texts import parse_texts
+from kitcut.formats.reading.texts import parse_label
 
 __all__ = ["NOTCH_MAX_MM", "sort_pieces"]
 
 #: A text alone inside a piece that can be its name: letters first, no more than 40 characters.
 _BARE_NAME = re.compile(r"^[^\W\d_][\w .\-/()&+#']{0,39}$")
+def _bare_name(texts: list[str]) -> int | None:
+    """Which of the texts without a key inside a piece is its name: the only one, or the only
+    one without a number beside others that have one (``SLEEVE`` beside ``Leikkaa 2``, a cut
+    label kitcut cannot read); ``None`` when that is not clear (``SLEEVE`` and ``M``).
+
+    >>> _bare_name(["FRONT"]), _bare_name(["SLEEVE", "Taglia 2"]), _bare_name(["SLEEVE", "M"])
+    (0, 0, None)
+    """
+    if len(texts) == 1:
+        return 0
+    words = [k for k, t in enumerate(texts) if not any(c.isdigit() for c in t)]
+    return words[0] if len(words) == 1 else None
+
+
 #: A notch drawn as a line is at most this long (mm).
 NOTCH_MAX_MM = 20.0
 
@@ -75,7 +89,9 @@ class _Sorter(RingStage, BracketStage):
     def run(self, curves, texts, points):
         self.drill_loops: list = []  # (x, y, diameter, layer) in mm: round lines on drill layers
         opens = self._rings(curves)
-        self.fields = [parse_texts(txt) for _, txt, _, _ in texts]  # the KEY: value fields of each text
+        # the bare name an MTEXT label opens with, and the KEY: value fields of each text
+        self.labels = [parse_label(txt) for _, txt, _, _ in texts]
+        self.fields = [f for _, f in self.labels]
         self.text_layers = [layer for _, _, layer, _ in texts]
         self.spots = np.array([(x * self.scale, y * self.scale) for (x, y), *_ in texts],
                               dtype=float).reshape(-1, 2)
@@ -333,14 +349,16 @@ class _Sorter(RingStage, BracketStage):
         fixer, final, raws, nest_of = self.fixer, self.final, self.raws, self.nest_of
         style: dict = {}
         placed = []  # (piece or None, inside, key-value, entity): texts inside a piece before loose ones
-        bare: dict[int, list] = {}  # piece -> (text, entity) of the texts inside it with no key
-        for (_, txt, layer, e), f, p in zip(texts, self.fields, self.spots[:, None, :], strict=True):
+        bare: dict[int, list] = {}  # piece -> (text, entity, used): the texts inside it with no key
+        for (_, txt, layer, e), (lead, f), p in zip(texts, self.labels, self.spots[:, None, :], strict=True):
             kvs = [(k, v) for k, v in f if v]  # an MTEXT label may hold several fields
             i = self.owner(p, layer)
             inside = i is not None
             if inside and not kvs and i not in nest_of and _BARE_NAME.match(txt.strip()):
-                bare.setdefault(i, []).append((txt.strip(), e))
+                bare.setdefault(i, []).append((txt.strip(), e, False))
                 continue
+            if inside and kvs and i not in nest_of and _BARE_NAME.match(lead):
+                bare.setdefault(i, []).append((lead, e, True))  # ``CUFF\PCut 2``: as two texts
             if i is None and any(k not in ("style", "units") for k, _ in kvs):
                 i = self.nearest(p[0], layer)
             for k, v in kvs:
@@ -370,11 +388,15 @@ class _Sorter(RingStage, BracketStage):
             elif final:
                 self.skips.add("texts kitcut does not use", e, None)
         for i, found in bare.items():
-            if len(found) == 1 and "name" not in raws[i].texts and "block" not in raws[i].texts:
-                raws[i].texts["name"] = found[0][0]  # a piece labelled by its name alone
-            elif final:
-                for _, e in found:
-                    self.skips.add("texts kitcut does not use", e, None)
+            k = _bare_name([t for t, _, _ in found])
+            if k is not None and "name" not in raws[i].texts and "block" not in raws[i].texts:
+                raws[i].texts["name"] = found[k][0]  # a piece labelled by its name alone
+            else:
+                k = None
+            if final:
+                for j, (_, e, used) in enumerate(found):
+                    if j != k and not used:  # the fields of a label that opens with a name are used
+                        self.skips.add("texts kitcut does not use", e, None)
         return style
 
     # ------------------------------------------------------------ points

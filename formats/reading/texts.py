@@ -16,11 +16,12 @@ import math
 import re
 import unicodedata
 
+from kitcut.formats.reading.cut_labels import cut_quantity, quantity_phrase, remark_mirrors
 from kitcut.formats.reading.label_keys import KEYS, field_of_key
 
 __all__ = [
-    "KEYS", "parse_text", "parse_texts", "parse_quantity", "parse_quantity_text", "entity_text",
-    "entity_layer", "text_insert", "dxf_text", "unescape", "escape", "tagged", "nfc",
+    "KEYS", "parse_text", "parse_texts", "parse_label", "parse_quantity", "parse_quantity_text",
+    "entity_text", "entity_layer", "text_insert", "dxf_text", "unescape", "escape", "tagged", "nfc",
 ]
 
 #: ``KEY: value``: a key of letters (any script), spaces, dots and hyphens, a colon (or a
@@ -45,19 +46,6 @@ def parse_text(text: str) -> tuple[str, str] | None:
     return field, m.group(2)
 
 
-#: The word "cut" on a piece's label, in the languages pattern makers write it.
-_CUT_WORD = (r"(?:cut|zuschneiden|zuschnitt|schneiden|cortar|corte|couper|coupe|tagliare|taglio|knippen|"
-             r"kesim|裁剪|裁)")
-#: "pair(s)" after the count: one piece as drawn and one mirrored, per pair.
-_PAIR = r"(?:pairs?|pr\.?|paare?|pares|par|paires?|paia|对|對|双|雙)"
-_CUT = re.compile(r"^\s*(?:(?P<material>[^\W\d_][^,:;\n]{0,40}?)\s*,\s*)?"  # Valentina: ``Fabric, Cut 2``
-                  rf"{_CUT_WORD}\s*(?:[x×]\s*)?(\d+)\s*(?:[x×]\b)?\s*({_PAIR})?"
-                  r"(?:\s*[片枚张張件]|\s+(?:on\s+fold|self|fabric|lining|pcs?|pieces?|stück|stk|mal|fois|veces|"
-                  r"volte|vezes|adet)\b.*)?\s*$", re.I)
-#: ``2 x zuschneiden``, ``2× cortar``: the count first.
-_COUNT_CUT = re.compile(rf"^\s*(\d+)\s*[x×]\s*{_CUT_WORD}\s*$", re.I)
-
-
 #: A label saying the piece is cut on the fold (drawn as a half, or full with the fold marked).
 ON_FOLD = re.compile(r"\bon\s+(?:the\s+)?fold\b|\bfold\s*line\b|\bim\s+(?:stoff)?bruch\b|\bau\s+pli\b|"
                      r"\bal\s+doblez\b|\bsul\s+piego\b|\bop\s+de\s+vouw\b|对折|連裁|わ裁", re.I)
@@ -71,28 +59,15 @@ def _fold_label(text: str) -> tuple[str, str] | None:
 
 
 def _cut_text(text: str) -> tuple[str, str] | None:
-    """The quantity of a ``Cut N`` label as pattern makers write it on the piece: ``Cut 2``,
-    ``CUT 1 PAIR`` (one as drawn, one mirrored), ``Cut 2 pairs``, ``Cut 1 on fold``, and after
-    the material, as Valentina's default label line writes it: ``Fabric, Cut 2``.
+    """The quantity of a ``Cut N`` label as pattern makers write it on the piece
+    (:func:`~kitcut.formats.reading.cut_labels.cut_quantity`): ``Cut 2``, ``CUT 1 PAIR`` (one as
+    drawn, one mirrored), ``Cut 2 (L & R)``, ``Fabric, Cut 2``, ``Zuschneiden 2x``, ``Кроить 2``, ``2枚``.
 
-    >>> _cut_text("Cut 2"), _cut_text("CUT 1 PAIR"), _cut_text("cut 2 pairs"), _cut_text("Cut here")
-    (('quantity', '2'), ('quantity', '1,1'), ('quantity', '2,2'), None)
-    >>> _cut_text("Fabric, Cut 2"), _cut_text("Lining , cut 1 on fold"), _cut_text("Front, 2 cut")
-    (('quantity', '2'), ('quantity', '1'), None)
-
-    In other languages: ``Zuschneiden 2x``, ``2 x zuschneiden``, ``Cortar 2``, ``Couper 1 paire``,
-    ``裁2片``.
-
-    >>> [_cut_text(t)[1] for t in ("Zuschneiden 2x", "2 x zuschneiden", "Cortar 2", "Couper 1 paire",
-    ...                            "裁2片")]
-    ['2', '2', '2', '1,1', '2']
+    >>> _cut_text("Cut 2"), _cut_text("cut 2 pairs"), _cut_text("Cut here"), _cut_text("Front, 2 cut")
+    (('quantity', '2'), ('quantity', '2,2'), None, None)
     """
-    m = _CUT.match(text)
-    if not m:
-        m = _COUNT_CUT.match(text)
-        return None if m is None else ("quantity", m.group(1))
-    n = m.group(2)
-    return ("quantity", f"{n},{n}") if m.group(3) else ("quantity", n)
+    got = cut_quantity(text)
+    return None if got is None else ("quantity", got[0])
 
 
 def tagged(text: str, tag: str) -> str:
@@ -112,7 +87,8 @@ def parse_texts(text: str) -> list[tuple[str, str]]:
     ``Piece Name: Front\\PSize: M\\PQuantity: 2``): each line that starts with a known key
     begins a field. A line without a key continues a name (a long name wrapped: joined by a
     space) or an annotation; after a one-word field (a size, a quantity...) it is a note of its
-    own, kept as an annotation.
+    own, kept as an annotation. Lines before the first field are left out (see
+    :func:`parse_label`).
 
     >>> parse_texts("Piece Name: Front\\nSize: M\\nQuantity: 2")
     [('name', 'Front'), ('size', 'M'), ('quantity', '2')]
@@ -121,14 +97,26 @@ def parse_texts(text: str) -> list[tuple[str, str]]:
     >>> parse_texts("Piece Name: Front\\nLeft side\\nSize: M\\ninterlining")
     [('name', 'Front Left side'), ('size', 'M'), ('annotation', 'interlining')]
     """
+    return parse_label(text)[1]
+
+
+def parse_label(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """``(lines before the first field, fields)`` of a text (:func:`parse_texts`): the lines
+    without a key that open a label, joined by a space, are the bare name an MTEXT label
+    begins with (``CUFF\\PCut 2``), as a TEXT of its own beside the others would be.
+
+    >>> parse_label("CUFF\\nCut 2"), parse_label("Back\\nyoke\\nSize: M"), parse_label("FRONT")
+    (('CUFF', [('quantity', '2')]), ('Back yoke', [('size', 'M')]), ('FRONT', []))
+    """
     lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lead: list[str] = []
     out: list[list[str]] = []
     for line in lines:
         kv = parse_text(line)
         if kv:
             out.append([kv[0], kv[1]])
-            cut = _CUT.match(line)
-            if cut and (ON_FOLD.search(line) or cut.group("material")):
+            cut = cut_quantity(line)
+            if cut and (ON_FOLD.search(line) or cut[1]):
                 # ``Cut 1 on fold``, ``Lining, Cut 2``: its count, and the fold or the material noted
                 out.append(["annotation", line.strip()])
         elif out and line.strip():
@@ -138,7 +126,9 @@ def parse_texts(text: str) -> list[tuple[str, str]]:
             else:
                 join = " " if key == "name" else "\n"
                 out[-1][1] = f"{value}{join}{line.strip()}" if value else line.strip()
-    return [(k, v) for k, v in out]
+        elif line.strip():
+            lead.append(line.strip())
+    return " ".join(lead), [(k, v) for k, v in out]
 
 
 #: Fields whose value may run over several lines of a label.
@@ -172,14 +162,23 @@ _QTY_TIMES = re.compile(r"^\s*[x\u00d7]\s*(?=\d)|(?<=\d)\s*[x\u00d7]\s*$", re.I)
 
 def parse_quantity_text(value: str) -> tuple[int, int | None]:
     """:func:`parse_quantity` of a ``Quantity:`` text as pattern makers write it: a count with
-    a unit (``2 pcs``, ``2 Stk.``), times (``x2``, ``2X``), a remark in brackets
-    (``2 (1L 1R)``), ``a+b`` for ``a,b``; ``ValueError`` when still unreadable.
+    a unit (``2 pcs``, ``2 Stk.``), times (``x2``, ``2X``), ``a+b`` for ``a,b``, a remark in
+    brackets (a note, unless it counts the pairs: ``4 (2 pairs)`` is 2 as drawn and 2 mirrored),
+    in words (``1 pair``, ``1L 1R``, ``two``: :mod:`~kitcut.formats.reading.cut_labels`);
+    ``ValueError`` when still unreadable.
 
-    >>> [parse_quantity_text(v) for v in ("2 pcs", "x2", "2X", "1+1", "4 (2 pairs)")]
-    [(2, None), (2, None), (2, None), (2, 1), (4, None)]
+    >>> [parse_quantity_text(v) for v in ("2 pcs", "x2", "2X", "1+1", "4 (2 pairs)", "1 pair", "1L 1R")]
+    [(2, None), (2, None), (2, None), (2, 1), (4, 2), (2, 1), (2, 1)]
     """
     v = _QTY_TIMES.sub("", _QTY_UNIT.sub("", _QTY_REMARK.sub(" ", value)))
-    return parse_quantity(v.replace("+", ","))
+    try:
+        q, f = parse_quantity(v.replace("+", ","))
+    except ValueError:
+        got = quantity_phrase(value)
+        if got is None:
+            raise
+        return got
+    return q, (f if f is not None else remark_mirrors(value, q))
 
 
 _UNICODE = re.compile(r"\\U\+(00(?:0[1-9A-Fa-f]|10)[0-9A-Fa-f]{4}|[0-9A-Fa-f]{4})")

@@ -1,0 +1,233 @@
+"""Cut quantities as pattern makers write them: ``Cut 2``, ``Cut 2 (1 pair)``, ``Cut 1 + 1
+mirrored``, ``CUT TWO``, ``Кроить 2``, ``Wytnij 2``, ``2枚`` on a piece, and the values of
+``Quantity:`` texts (``1 pair``, ``1L 1R``, ``4 (2 pairs)``).
+
+A pair is one piece as drawn and one mirrored, the ``a,b`` of an AAMA ``Quantity: 1,1``: ``Cut 2
+mirrored``, ``Cut 2 (L & R)``, ``1L 1R`` and ``1 + 1`` are one pair, ``Cut 2 pairs`` two. A count
+with a remark in brackets keeps the count; the remark adds the mirrored copies when it counts
+the same pieces (``4 (2 pairs)``), else it is a note. Italian ``Taglia 2`` is no cut label:
+*taglia* is the Italian for size (and ``Taglia: 2`` a size).
+
+:func:`cut_quantity` reads a whole ``Cut N`` label, :func:`quantity_phrase` the value of a
+``Quantity:`` text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["cut_quantity", "quantity_phrase", "remark_mirrors", "fold_text", "COUNT_WORDS"]
+
+
+def fold_text(s: str) -> str:
+    """``s`` without case or accents, full-width forms as ASCII (``２枚`` is ``2枚``): the
+    form the words below are matched in.
+
+    >>> fold_text("Крой 2 ШТ."), fold_text("Çift"), fold_text("２장")
+    ('крои 2 шт.', 'cift', '2장')
+    """
+    s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", s).casefold())
+    return unicodedata.normalize("NFC", "".join(c for c in s if not unicodedata.combining(c)))
+
+
+def _words(text: str) -> str:
+    """A regex alternative of the words (folded, longest first; spaces match any spaces)."""
+    ws = sorted({fold_text(w).replace("_", " ") for w in text.split()}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in ws)
+
+
+#: Number words, one to ten (twelve in English), in the languages of the label keys.
+COUNT_WORDS: dict[str, int] = {}
+for _n, _ws in enumerate((
+        "one eins ein eine un une uno una um een jeden jedna один одна bir",
+        "two zwei deux dos due dois duas twee dwa dwie два две iki",
+        "three drei trois tres tre três drie trzy три üç",
+        "four vier quatre cuatro quattro quatro cztery четыре dört",
+        "five fünf cinq cinco cinque vijf",
+        "six sechs seis sei zes",
+        "seven sieben sept siete sette sete zeven",
+        "eight acht huit ocho otto oito",
+        "nine neun neuf nueve nove negen",
+        "ten zehn dix diez dieci dez tien"), start=1):
+    for _w in _ws.split():
+        COUNT_WORDS[fold_text(_w)] = _n
+COUNT_WORDS["twelve"] = 12
+
+#: The word for cutting on a label, as an imperative or a noun (``Cut``, ``Zuschnitt``).
+_CUT_WORDS = """cut zuschneiden zuschnitt schneiden cortar corte couper coupe tagliare taglio knippen knip
+    kesim kes kesilecek wytnij wyciąć krój kroić кроить выкроить раскроить крой раскрой вырезать
+    裁剪 裁断 裁 재단"""
+#: Units after a count (``2 pcs``, ``2 Stk.``, ``Крой 2 шт.``).
+_UNITS = """pcs pc pieces piece pz pzs uds ud stück stk st piezas pieza pièces pezzi pezzo peças peça
+    stuks stuk szt sztuk sztuki шт штук штуки adet"""
+_COUNTERS = "片枚张張장件块"  # CJK counters, written right after the count (``2枚``, ``2장``)
+#: "pair(s)" after a count: that many pieces as drawn and as many mirrored.
+_PAIRS = """pairs pair pr paare paar pares par paires paire paia para pary пара пары пар çift 对 對 双 雙
+    组 組 쌍 켤레"""
+#: Mirrored copies, or left and right: half of the count mirrored.
+_MIRRORS = """mirrored mirror_image mirror reversed flipped l_&_r l_/_r l_+_r l_and_r r_&_l r_/_l lr
+    left_&_right left_and_right left_/_right links_/_rechts links_und_rechts gegengleich gespiegelt
+    spiegelbildlich en_espejo espejo espejado espejados invertido invertidos speculare speculari
+    specchiato specchiati symétrique symétriques gespiegeld зеркально зеркальные lustrzanie
+    lustrzane simetrik 左右 좌우"""
+_SIDES = "l r left right links rechts"
+#: Between two counts: ``1 + 1``, ``1 & 1``, ``1 and 1`` (``1L 1R`` needs none).
+_PLUS = "+ & and und et y e en i ve и"
+#: Words after a count that begin a note: ``Cut 1 on fold``, ``Cut 2 fabric, 2 fusing``, ``Cortar 2 veces``.
+_TAILS = """on_fold on_the_fold self fabric lining interfacing fusing contrast of from in mal fois veces
+    volte vezes keer razy раза раз kez kere"""
+
+_NOT_LETTER = r"(?![^\W\d_])"  # a word ends here (no letter follows)
+
+
+def _rx(words: str, end: str = _NOT_LETTER) -> re.Pattern:
+    return re.compile(rf"\s*(?:{_words(words)}){end}")
+
+
+_NUM = re.compile(rf"\s*(?:(\d+)|({'|'.join(sorted(COUNT_WORDS, key=len, reverse=True))}){_NOT_LETTER})")
+_A = _rx("a an")
+_UNIT = re.compile(rf"\s*(?:(?:{_words(_UNITS)}){_NOT_LETTER}\.?|[{_COUNTERS}])")
+_TIMES = re.compile(rf"\s*[x×]{_NOT_LETTER}")
+_PAIR = _rx(_PAIRS)
+_MIRROR = _rx(_MIRRORS)
+_SIDE = _rx(_SIDES)
+_JOIN = re.compile(rf"\s*(?:[+&]|(?:{_words(_PLUS.replace('+ & ', ''))}){_NOT_LETTER})")
+_SLASH = re.compile(r"\s*/")
+_REMARK = re.compile(r"\s*(?:\(([^()]*)\)|\[([^\[\]]*)\])")
+_TAIL = re.compile(rf"\s+(?:{_words(_TAILS)}){_NOT_LETTER}")
+_CUT = rf"(?:{_words(_CUT_WORDS)}){_NOT_LETTER}"
+#: ``Cut`` first, or after a material as Valentina writes it (``Fabric, Cut 2``): the count follows.
+_CUT_HEADS = (re.compile(rf"^\s*{_CUT}"),
+              re.compile(rf"^\s*(?P<material>[^\W\d_][^,:;\n]{{0,40}}?)\s*,\s*{_CUT}"))
+#: The count first: ``2 x zuschneiden``, ``2枚``, ``2장``.
+_COUNT_FIRST = re.compile(rf"^\s*(\d+)\s*(?:[x×]\s*{_CUT}|[{_COUNTERS}]\s*(?:{_CUT})?)\s*$")
+
+
+class _Reader:
+    """A position in a folded text, moved on by each part read."""
+
+    def __init__(self, s: str, i: int = 0):
+        self.s, self.i = s, i
+
+    def take(self, rx: re.Pattern) -> re.Match | None:
+        m = rx.match(self.s, self.i)
+        if m:
+            self.i = m.end()
+        return m
+
+    def count(self) -> int | None:
+        m = self.take(_NUM)
+        if m is None:
+            return None
+        return int(m.group(1)) if m.group(1) else COUNT_WORDS[m.group(2)]
+
+    def rest(self) -> str:
+        return self.s[self.i:]
+
+
+def _phrase(r: _Reader, outer: int | None = None) -> tuple[int, int | None] | None:
+    """``(quantity, mirrored or None)`` of the count at ``r``: ``2``, ``1 pair``, ``2 mirrored``,
+    ``1L 1R``, ``1 + 1 mirrored``; in a remark (``outer`` the count before it) ``pair`` and
+    ``L & R`` alone. ``None`` when it is none of these."""
+    r.take(_TIMES)  # x2
+    n = r.count()
+    if n is None:
+        at = r.i
+        if r.take(_PAIR) or (r.take(_A) and r.take(_PAIR)):
+            return 2, 1
+        r.i = at
+        if outer is not None and r.take(_MIRROR):
+            return (outer, outer // 2) if outer % 2 == 0 else None
+        return None
+    side = r.take(_SIDE)
+    r.take(_UNIT)
+    r.take(_TIMES)
+    at = r.i
+    join = r.take(_JOIN) or (side and r.take(_SLASH))
+    if join or side:
+        m = r.count()
+        other = r.take(_SIDE) if m is not None else None
+        r.take(_UNIT)
+        mirror = r.take(_MIRROR)
+        # ``1 + 1``; ``1 and 1`` only with its sides or mirrored (``Cut 2 and 2 fusing`` is a note)
+        if m is not None and ((join and join.group(0).strip() in "+&") or other or (join and mirror)):
+            return n + m, m
+    r.i = at
+    if r.take(_PAIR):
+        return 2 * n, n
+    if r.take(_MIRROR):
+        if r.take(_PAIR):  # 2 mirrored pairs
+            return 2 * n, n
+        return (n, n // 2) if n % 2 == 0 else None
+    return n, None
+
+
+def _remark(m: re.Match, q: int) -> int | None:
+    """The mirrored copies of a count ``q`` that a remark in brackets gives when it counts the
+    same pieces (``2 (1 pair)``, ``2 (L/R)``, ``4 (2 pairs)``), else ``None``: a note."""
+    inner = _Reader(m.group(1) or m.group(2) or "")
+    got = _phrase(inner, q)
+    return got[1] if got and got[0] == q and not inner.rest().strip() else None
+
+
+def _with_remark(r: _Reader, q: int, f: int | None) -> tuple[int, int | None]:
+    """The count read, and the remarks in brackets after it (:func:`_remark`)."""
+    while m := r.take(_REMARK):
+        f = f if f is not None else _remark(m, q)
+    return q, f
+
+
+def quantity_phrase(value: str) -> tuple[int, int | None] | None:
+    """``(quantity, mirrored)`` of a whole ``Quantity:`` value in words (mirrored ``None`` when
+    it says nothing of mirroring), or ``None``.
+
+    >>> [quantity_phrase(v) for v in ("1 pair", "1L 1R", "1 + 1 mirrored", "two", "4 (2 pairs)")]
+    [(2, 1), (2, 1), (2, 1), (2, None), (4, 2)]
+    >>> quantity_phrase("2 (see note)"), quantity_phrase("3 mirrored"), quantity_phrase("1/1")
+    ((2, None), None, None)
+    """
+    r = _Reader(fold_text(value))
+    got = _phrase(r)
+    if got is None:
+        return None
+    got = _with_remark(r, *got)
+    return got if not r.rest().strip() else None
+
+
+def remark_mirrors(value: str, quantity: int) -> int | None:
+    """The mirrored copies that the first remark in brackets of ``value`` able to say gives a
+    count of ``quantity`` (:func:`_remark`), or ``None``.
+
+    >>> remark_mirrors("4 (2 pairs)", 4), remark_mirrors("2 (1L 1R)", 2), remark_mirrors("4 (1 pair)", 4)
+    (2, 1, None)
+    """
+    for m in _REMARK.finditer(fold_text(value)):
+        if (f := _remark(m, quantity)) is not None:
+            return f
+    return None
+
+
+def cut_quantity(text: str) -> tuple[str, bool] | None:
+    """``(quantity, after a material)`` of a ``Cut N`` label on a piece, the quantity as a
+    ``Quantity:`` value (``2``, or ``1,1`` for one as drawn and one mirrored); ``None`` for any
+    other text. A note may follow (``Cut 1 on fold``, ``Cut 2 fabric, 2 fusing``), and a
+    material come first, as Valentina's default label line writes it (``Fabric, Cut 2``).
+
+    >>> [cut_quantity(t)[0] for t in ("Cut 2", "CUT 1 PAIR", "Cut 2 (1 pair)", "Cut 1 + 1 mirrored",
+    ...                               "CUT TWO", "Cut 2 (L & R)", "Кроить 2", "Крой 2 шт.", "2枚")]
+    ['2', '1,1', '1,1', '1,1', '2', '1,1', '2', '2', '2']
+    >>> cut_quantity("Fabric, Cut 2"), cut_quantity("KES POCKET"), cut_quantity("Taglia 2")
+    (('2', True), None, None)
+    """
+    s = fold_text(text)
+    for material, rx in enumerate(_CUT_HEADS):  # ``Cut 1 on fold, Cut 2 interfacing``: the first
+        head = rx.match(s)
+        r = _Reader(s, head.end()) if head else None
+        got = _phrase(r) if r else None
+        if got is not None:
+            q, f = _with_remark(r, *got)
+            if not r.rest().strip() or r.take(_TAIL):
+                return (f"{q}" if f is None else f"{q - f},{f}"), bool(material)
+    m = _COUNT_FIRST.match(s)
+    return None if m is None else (m.group(1), False)
