@@ -406,6 +406,9 @@ def test_degree_one_spline_keeps_its_corners(tmp_path):
     assert np.ptp(p.outline, axis=0) == pytest.approx([200.0, 100.0], abs=1e-9)
 
 
+_HALF_BACK = [(0, 0), (150, 0), (170, 300), (0, 320)]
+
+
 @pytest.mark.parametrize("layer", ["FOLD", "Mirror line", "Stoffbruch", "pliure", "6"])
 def test_plain_half_piece_on_a_fold_layer_is_unfolded(tmp_path, layer):
     """A back drawn as a half with its fold line on a fold layer along the cut line: unfolded
@@ -425,6 +428,63 @@ def test_plain_half_piece_on_a_fold_layer_is_unfolded(tmp_path, layer):
     assert np.allclose(sorted(map(tuple, p.fold_line.points.tolist())), [(0, 0), (0, 320)])
     (q,) = read_pattern(path, unfold=False).pieces
     assert q.folded and not q.unfolded and q.area == pytest.approx(Polygon(half).area)
+
+
+@pytest.mark.parametrize(("ends", "past"), [(((0, -10), (0, 330)), False), (((0, 10), (0, 310)), False),
+                                            (((0, -400), (0, 330)), True), (((0, 10), (0, 700)), True)])
+def test_a_plain_fold_line_along_part_of_or_past_the_fold_edge_unfolds_about_the_whole_edge(tmp_path, ends,
+                                                                                            past):
+    """A fold line on a fold layer drawn 10 mm past each end of the fold edge, or from sew point to
+    sew point: the first was dropped as "open line outside every piece", the other unfolded about
+    nothing (the half was cut); both now unfold about the whole straight edge. A line running far
+    past the edge (over half of it outside the piece) stays outside every piece."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(_HALF_BACK, close=True)
+    msp.add_line(*ends, dxfattribs={"layer": "FOLD"})
+    msp.add_text("Piece Name: BACK", dxfattribs={"insert": (40, 100)})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    if past:
+        assert not p.folded and p.area == pytest.approx(Polygon(_HALF_BACK).area)
+        assert any("outside every piece" in e.message for e in pat.report.entries)
+        return
+    assert p.folded and p.unfolded and p.area == pytest.approx(2 * Polygon(_HALF_BACK).area)
+    assert p.fold_line.points.tolist() == [[0, 0], [0, 320]]
+    assert p.bounds == pytest.approx((-170.0, 0.0, 170.0, 320.0))
+    said = [(e.piece, e.message) for e in pat.report.warnings if "fold" in e.message]
+    if ends[0][1] < 0:
+        assert said == [("BACK", "fold line on layer FOLD (340.0 mm) runs past the ends of the piece's "
+                         "straight edge: that edge is its fold")]
+    else:
+        assert said == [("BACK", "mirror line drawn 300.0 mm long, 10.0 mm short of an end of the 320.0 mm "
+                         "straight edge it lies along: the whole edge is taken as the fold")]
+
+
+@pytest.mark.parametrize("style", ["line", "arrowed"])
+def test_a_grain_line_across_the_cut_line_keeps_its_part_on_the_piece(tmp_path, style):
+    """A grain line drawn down the centre front past the neckline was dropped whole as "open line
+    outside every piece", and the piece had no grain; now its part on the piece is the grain
+    line, reported (as an internal line across the cut line keeps its part)."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(_HALF_BACK, close=True)
+    if style == "line":
+        msp.add_line((50, 20), (50, 400), dxfattribs={"layer": "GRAIN"})
+    else:
+        arrows = [(46, 30), (50, 20), (54, 30), (50, 20), (50, 400), (46, 390), (50, 400), (54, 390)]
+        msp.add_lwpolyline(arrows, dxfattribs={"layer": "GRAIN"})
+    msp.add_text("Piece Name: BACK", dxfattribs={"insert": (80, 100)})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    top = 320 - 20 * 50 / 170  # where x = 50 meets the top edge (0, 320) - (170, 300)
+    assert p.grain is not None
+    assert np.allclose(p.grain.points, [(50, 20), (50, top)])
+    said = [(e.piece, e.message) for e in pat.report.warnings if "grain" in e.message]
+    assert said == [("BACK", f"grain line on layer GRAIN crosses the cut line: its part on the piece "
+                     f"({top - 20:.1f} of 380.0 mm) is the grain line")]
 
 
 _HALF = [(0, 0), (150, 0), (170, 300), (0, 320)]  # a back drawn as the half right of its fold, x = 0

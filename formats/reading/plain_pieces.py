@@ -20,7 +20,9 @@ from shapely.geometry import LinearRing, Point
 
 from kitcut.formats.reading.build import RawNotch, RawPiece, gap_error, point_notch
 from kitcut.formats.reading.chains import Chain, describe
+from kitcut.formats.reading.edge_lines import EdgeLineStage
 from kitcut.formats.reading.fold_brackets import BracketStage
+from kitcut.formats.reading.fold_edge import fold_run
 from kitcut.formats.reading.junctions import would_be_refused
 from kitcut.formats.reading.layer_names import (
     DRILL_LAYER,
@@ -57,7 +59,7 @@ def sort_pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, s
     return _Sorter(scale, tol, fixer, skips, final, layer_roles).run(curves, texts, points)
 
 
-class _Sorter(RingStage, BracketStage):
+class _Sorter(RingStage, BracketStage, EdgeLineStage):
     """One pass over a drawing: the rings and their roles, then the lines, texts and points
     that belong to each piece."""
 
@@ -85,6 +87,7 @@ class _Sorter(RingStage, BracketStage):
                                     [f"closed line on layer {self.rings[k][2]}"]), self.rings[k][2])
                              for ks in self.art.values() for k in ks])
         style = self._texts(texts)
+        self._report_edge_lines()
         self._fold_brackets()
         self._points(points)
         self._ring_drills()
@@ -193,6 +196,7 @@ class _Sorter(RingStage, BracketStage):
                               "among them: each such size has them")
         loose = 0  # letters outside every piece
         self.brackets: dict[int, list] = {}  # piece -> its "cut on fold" brackets (BracketStage)
+        self.edge_notes: list = []  # (piece, remark, source) of lines past a cut line (EdgeLineStage)
         for (ch, layer), found in zip(opens, owned, strict=True):
             pts = ch.points
             src = ", ".join(ch.sources)
@@ -205,7 +209,8 @@ class _Sorter(RingStage, BracketStage):
             if not drawn_straight and self._bracket(pts, src, layer, found):
                 continue
             if not found:
-                self._outside(ch, layer, src)
+                if not self._past_the_edge(pts, src, layer):
+                    self._outside(ch, layer, src)
                 continue
             for i in found:
                 d_ends = [self.edges[i].distance(Point(pts[0])), self.edges[i].distance(Point(pts[-1]))]
@@ -235,8 +240,9 @@ class _Sorter(RingStage, BracketStage):
                 heads += 1  # an arrowhead's leg: the line it ends is what counts
             elif self._marks_layer(layer, GRAIN_LAYER, "grain"):
                 raw.grain.append((pts, src))
-            elif straight and self._marks_layer(layer, FOLD_LAYER, "fold") and max(d_ends) <= near and \
-                    self.edges[i].distance(Point(0.5 * (pts[0] + pts[-1]))) <= near:
+            elif straight and self._marks_layer(layer, FOLD_LAYER, "fold") and (
+                    (max(d_ends) <= near and self.edges[i].distance(Point(0.5 * (pts[0] + pts[-1]))) <= near)
+                    or fold_run(self.rings[i][1], pts[0], pts[-1], near) is not None):
                 raw.fold.append((pts, src))  # a fold (mirror) line along the cut line: a half piece
             elif straight and min(d_ends) > near and length <= NOTCH_MAX_MM:
                 bars.append((i, pts, src, layer))
