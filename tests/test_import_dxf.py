@@ -218,6 +218,29 @@ def test_fold_piece_is_unfolded_with_its_features(tmp_path):
     assert len(h.notches) == 2 and len(h.drills) == 1
 
 
+def test_aama_drill_marks_drawn_as_crosses_are_drills_at_the_crossing(tmp_path):
+    """Two short LINEs crossing at their middles on layer 13 were skipped as "lines on layers
+    kitcut does not use"; they are a drill at the crossing point (placed by the INSERT), reported.
+    A lone line on layer 13 is still skipped."""
+    def extra(blk):
+        for a, b in [((15, 30), (25, 30)), ((20, 25), (20, 35)), ((75, 15), (85, 25)), ((75, 25), (85, 15)),
+                     ((50, 5), (50, 12))]:
+            blk.add_line(a, b, dxfattribs={"layer": "13"})
+        blk.add_point((50, 25, 0.0), dxfattribs={"layer": "13"})
+
+    doc = aama_doc()
+    add_piece(doc, "PK_M", [RECT], closed=True, texts=["Piece Name: Pocket", "Size: M"], extra=extra,
+              insert=(1000, 500), rotation=90)
+    pat = both(save(doc, tmp_path))
+    (p,) = pat.pieces
+    got = sorted((round(d.x, 6), round(d.y, 6)) for d in p.drills)
+    assert got == [(970.0, 520.0), (975.0, 550.0), (980.0, 580.0)]  # (x, y) -> (1000 - y, 500 + x)
+    assert ("warning", "2 drill mark(s) drawn as a cross of two short lines on layer 13: a drill at each "
+            "crossing point") in {(e.kind, e.message) for e in pat.report.entries if e.piece == "Pocket (M)"}
+    skipped = [e.message for e in pat.report.skipped]
+    assert any("lines on layers kitcut does not use: 1 LINE on layer 13" in m for m in skipped)
+
+
 def test_notches_off_the_cut_line_and_drills_off_the_piece_are_left_out(tmp_path):
     """A notch drawn 9 mm inside the cut line, one on the mirror line (inside the unfolded piece), a
     drill hole beside the piece and one in a cut-out: before, all were kept where drawn with no

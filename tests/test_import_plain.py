@@ -118,6 +118,40 @@ def test_circles_on_a_drill_layer_are_drill_marks(tmp_path):
     assert len(p.cutouts) == 1
 
 
+_CROSSES = [((115, 150), (125, 150)), ((120, 145), (120, 155)),  # a + at (120, 150)
+            ((35, 145), (45, 155)), ((35, 155), (45, 145)),  # an x at (40, 150)
+            ((200, 40), (212, 40)), ((206, 37), (206, 45))]  # a + of unequal arms at (206, 40)
+
+
+@pytest.mark.parametrize("layer", ["DRILL", "Bohrung", "13", "L5"])
+def test_drill_marks_drawn_as_crosses_are_drills_at_the_crossing(tmp_path, layer):
+    """A drill mark drawn as a cross of two short lines (+ or x) on a drill layer was two
+    internal pen lines, with no remark; it is a drill at the crossing point, reported. Lines that
+    do not cross at their middles (an L, a T, a line and a long one) stay lines; on a layer of
+    no drill role, a cross stays two lines."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    for a, b in _CROSSES:
+        msp.add_line(a, b, dxfattribs={"layer": layer})
+    for a, b in [((250, 100), (260, 100)), ((250, 100), (250, 110)),  # an L
+                 ((250, 150), (260, 150)), ((255, 150), (255, 140)),  # a T
+                 ((60, 40), (70, 40)), ((65, 10), (65, 90))]:  # a short line across a long one
+        msp.add_line(a, b, dxfattribs={"layer": layer})
+    msp.add_text("Piece Name: POCKET", dxfattribs={"insert": (20, 80)})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    if layer == "L5":
+        assert not p.drills and len(p.internal_lines) == 11  # the L chains into one line
+        return
+    assert sorted((d.x, d.y, d.diameter) for d in p.drills) == [(40.0, 150.0, None), (120.0, 150.0, None),
+                                                                  (206.0, 40.0, None)]
+    assert len(p.internal_lines) == 5
+    assert ("warning", "3 drill mark(s) drawn as a cross of two short lines on a drill layer: a drill at "
+            "each crossing point") in {(e.kind, e.message) for e in pat.report.entries}
+
+
 @pytest.mark.parametrize("layer", ["13", "Perforation", "Perforación"])
 def test_circles_on_aama_drill_layer_13_and_perforation_layers_are_drills(tmp_path, layer):
     """``nest info --layers`` said layer 13 (AAMA's drill holes, in a drawing whose blocks were

@@ -20,6 +20,7 @@ from shapely.geometry import LinearRing, Point
 
 from kitcut.formats.reading.build import RawNotch, RawPiece, gap_error, point_notch
 from kitcut.formats.reading.chains import Chain, describe
+from kitcut.formats.reading.drill_crosses import CrossStage
 from kitcut.formats.reading.edge_lines import EdgeLineStage
 from kitcut.formats.reading.fold_brackets import BracketStage
 from kitcut.formats.reading.fold_edge import fold_run
@@ -59,7 +60,7 @@ def sort_pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, s
     return _Sorter(scale, tol, fixer, skips, final, layer_roles).run(curves, texts, points)
 
 
-class _Sorter(RingStage, BracketStage, EdgeLineStage):
+class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage):
     """One pass over a drawing: the rings and their roles, then the lines, texts and points
     that belong to each piece."""
 
@@ -189,6 +190,7 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage):
         line; the ones outside every piece are reported (or are a broken cut line)."""
         fixer, final, raws, near = self.fixer, self.final, self.raws, self.near
         lines = []  # (piece, chain points, source, layer, straight, distances of the ends to the cut line)
+        opens = self._drill_crosses(opens)
         owned = share_ties([self.owners(ch.points, layer) for ch, layer in opens],
                            [ch.points[0] for ch, _ in opens], self.nest_of, self.rings)
         if final and (n := undivided(owned)):
