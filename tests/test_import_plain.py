@@ -496,6 +496,37 @@ def test_a_plain_fold_line_along_part_of_or_past_the_fold_edge_unfolds_about_the
                          "straight edge it lies along: the whole edge is taken as the fold")]
 
 
+@pytest.mark.parametrize("how", ["DASHED", "layer HIDDEN", "CENTER past the ends", "solid", "two dashed"])
+def test_a_dashed_line_along_the_fold_edge_on_the_cut_layer_is_the_fold(tmp_path, how):
+    """A fold drawn as a dashed (or dash-dot) line on the cut lines' own layer along the straight
+    fold edge was an internal line, and the half was cut; it is the fold line, reported. A solid
+    line there, or dashed lines along two edges (which is the fold?), stay lines."""
+    doc = ezdxf.new("R2010", setup=True)
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    layer = "CUT"
+    doc.layers.add(layer, linetype="HIDDEN" if how == "layer HIDDEN" else "Continuous")
+    msp.add_lwpolyline(_HALF_BACK, close=True, dxfattribs={"layer": layer, "linetype": "Continuous"})
+    lt = {"DASHED": "DASHED", "CENTER past the ends": "CENTER", "two dashed": "DASHED", "solid": "Continuous",
+          "layer HIDDEN": "BYLAYER"}[how]
+    ends = ((0, -5), (0, 325)) if how == "CENTER past the ends" else ((0, 0), (0, 320))
+    msp.add_line(*ends, dxfattribs={"layer": layer, "linetype": lt})
+    if how == "two dashed":
+        msp.add_line((20, 0), (130, 0), dxfattribs={"layer": layer, "linetype": lt})
+    msp.add_text("Piece Name: BACK", dxfattribs={"insert": (40, 100)})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    said = [(e.piece, e.message) for e in pat.report.warnings if "broken" in e.message]
+    if how in ("solid", "two dashed"):
+        assert not p.folded and p.area == pytest.approx(Polygon(_HALF_BACK).area) and not said
+        assert len(p.internal_lines) == (1 if how == "solid" else 2)
+        return
+    assert p.folded and p.unfolded and p.area == pytest.approx(2 * Polygon(_HALF_BACK).area)
+    assert p.fold_line.points.tolist() == [[0, 0], [0, 320]] and not p.internal_lines
+    assert said == [("BACK", "a broken (dashed) line along a straight edge of the cut line, on its layer, is "
+                     "taken for the fold line")]
+
+
 @pytest.mark.parametrize("style", ["line", "arrowed"])
 def test_a_grain_line_across_the_cut_line_keeps_its_part_on_the_piece(tmp_path, style):
     """A grain line drawn down the centre front past the neckline was dropped whole as "open line

@@ -52,12 +52,15 @@ NOTCH_MAX_MM = 20.0
 
 
 def sort_pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips, final: bool,
-                layer_roles: LayerRoles) -> tuple[list[RawPiece], dict]:
+                layer_roles: LayerRoles, broken_lines=frozenset()) -> tuple[list[RawPiece], dict]:
     """``(raw pieces in mm, style texts)`` of the curves, texts and points of a drawing
     (drawing units; see the module docstring). The roles the user gave layers
     (:mod:`~kitcut.formats.reading.layer_roles`) go before their names; ``final`` false is a
-    trial run (to guess the units): it reports nothing."""
-    return _Sorter(scale, tol, fixer, skips, final, layer_roles).run(curves, texts, points)
+    trial run (to guess the units): it reports nothing. ``broken_lines``: the sources of the open
+    lines drawn in a broken linetype (:func:`~kitcut.formats.reading.edge_lines.broken`)."""
+    sorter = _Sorter(scale, tol, fixer, skips, final, layer_roles)
+    sorter.broken_lines = broken_lines
+    return sorter.run(curves, texts, points)
 
 
 class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage):
@@ -199,6 +202,7 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage):
         loose = 0  # letters outside every piece
         self.brackets: dict[int, list] = {}  # piece -> its "cut on fold" brackets (BracketStage)
         self.edge_notes: list = []  # (piece, remark, source) of lines past a cut line (EdgeLineStage)
+        self.broken_folds: dict[int, list] = {}  # piece -> dashed lines along its edges (EdgeLineStage)
         for (ch, layer), found in zip(opens, owned, strict=True):
             pts = ch.points
             src = ", ".join(ch.sources)
@@ -246,10 +250,13 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage):
                     (max(d_ends) <= near and self.edges[i].distance(Point(0.5 * (pts[0] + pts[-1]))) <= near)
                     or fold_run(self.rings[i][1], pts[0], pts[-1], near) is not None):
                 raw.fold.append((pts, src))  # a fold (mirror) line along the cut line: a half piece
+            elif straight and self._broken_fold(i, pts, src, layer):
+                pass  # a dashed fold on the cut layer, if the piece has one only
             elif straight and min(d_ends) > near and length <= NOTCH_MAX_MM:
                 bars.append((i, pts, src, layer))
             else:  # a free straight line may be the grain, unless the user said what its layer holds
                 self._internal(i, pts, src, straight and min(d_ends) > near and lr.role(layer) is None)
+        self._broken_folds()
         if heads and final:
             fixer.report.skip(f"{heads} arrowhead leg(s) drawn as separate lines at the ends of straight "
                               "lines; not used")
