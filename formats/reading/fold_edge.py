@@ -60,9 +60,13 @@ def _runs(on: np.ndarray) -> list[np.ndarray]:
     return runs
 
 
-def fold_run(ring: np.ndarray, a: np.ndarray, b: np.ndarray, near: float) -> tuple | None:
+def fold_run(ring: np.ndarray, a: np.ndarray, b: np.ndarray, near: float,
+             exact: float = 0.05) -> tuple | None:
     """``(start, end)``: the ends of the straight run of ``ring`` that the fold line ``a -> b``
-    names (see the module docstring), in the line's direction; ``None`` when it names none."""
+    names (see the module docstring), in its direction; ``None`` when it names none. When every
+    vertex of the run lies within ``exact`` of the line, the ends are on the line (never tilted
+    to a vertex just off it); else they are the run's end vertices (the edge as the cut line
+    draws it)."""
     ring = np.asarray(ring, dtype=np.float64)
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     length = float(np.linalg.norm(b - a))
@@ -70,7 +74,8 @@ def fold_run(ring: np.ndarray, a: np.ndarray, b: np.ndarray, near: float) -> tup
         return None
     d = (b - a) / length
     rel = ring - a
-    on = np.abs(rel[:, 0] * d[1] - rel[:, 1] * d[0]) <= near
+    dist = np.abs(rel[:, 0] * d[1] - rel[:, 1] * d[0])
+    on = dist <= near
     t = rel @ d
     found = []
     for run in _runs(on):
@@ -78,7 +83,10 @@ def fold_run(ring: np.ndarray, a: np.ndarray, b: np.ndarray, near: float) -> tup
         cover = min(e, length) - max(s, 0.0)  # the part of the run the line lies along
         short_ends = max(0.0, -s) <= FOLD_END_MM and max(0.0, e - length) <= FOLD_END_MM
         if e - s > 0 and cover > 0 and (cover >= FOLD_COVER * (e - s) or short_ends):
-            found.append((ring[run[int(np.argmin(t[run]))]].copy(), ring[run[int(np.argmax(t[run]))]].copy()))
+            if dist[run].max() <= exact:
+                found.append((a + s * d, a + e * d))
+            else:
+                found.append((ring[run[np.argmin(t[run])]].copy(), ring[run[np.argmax(t[run])]].copy()))
     return found[0] if len(found) == 1 else None  # two collinear edges: which one is the fold?
 
 
@@ -90,7 +98,7 @@ def mirror_edge(fold: Line | None, outline: np.ndarray, tol: float, report, labe
     if fold is None:
         return None, None
     a, b = fold.points[0], fold.points[-1]
-    run = fold_run(outline, a, b, fold_near(tol))
+    run = fold_run(outline, a, b, fold_near(tol), max(tol, 0.05))
     full = None if run is None else unfold_ring(outline, run[0], run[1], max(tol, 0.05))
     if full is None:
         report.warn("mirror line does not lie along a straight edge of the outline: not used, the piece "
