@@ -218,6 +218,29 @@ def test_fold_piece_is_unfolded_with_its_features(tmp_path):
     assert len(h.notches) == 2 and len(h.drills) == 1
 
 
+def test_aama_drill_marks_drawn_as_crosses_are_drills_at_the_crossing(tmp_path):
+    """Two short LINEs crossing at their middles on layer 13 were skipped as "lines on layers
+    kitcut does not use"; they are a drill at the crossing point (placed by the INSERT), reported.
+    A lone line on layer 13 is still skipped."""
+    def extra(blk):
+        for a, b in [((15, 30), (25, 30)), ((20, 25), (20, 35)), ((75, 15), (85, 25)), ((75, 25), (85, 15)),
+                     ((50, 5), (50, 12))]:
+            blk.add_line(a, b, dxfattribs={"layer": "13"})
+        blk.add_point((50, 25, 0.0), dxfattribs={"layer": "13"})
+
+    doc = aama_doc()
+    add_piece(doc, "PK_M", [RECT], closed=True, texts=["Piece Name: Pocket", "Size: M"], extra=extra,
+              insert=(1000, 500), rotation=90)
+    pat = both(save(doc, tmp_path))
+    (p,) = pat.pieces
+    got = sorted((round(d.x, 6), round(d.y, 6)) for d in p.drills)
+    assert got == [(970.0, 520.0), (975.0, 550.0), (980.0, 580.0)]  # (x, y) -> (1000 - y, 500 + x)
+    assert ("warning", "2 drill mark(s) drawn as a cross of two short lines on layer 13: a drill at each "
+            "crossing point") in {(e.kind, e.message) for e in pat.report.entries if e.piece == "Pocket (M)"}
+    skipped = [e.message for e in pat.report.skipped]
+    assert any("lines on layers kitcut does not use: 1 LINE on layer 13" in m for m in skipped)
+
+
 def test_notches_off_the_cut_line_and_drills_off_the_piece_are_left_out(tmp_path):
     """A notch drawn 9 mm inside the cut line, one on the mirror line (inside the unfolded piece), a
     drill hole beside the piece and one in a cut-out: before, all were kept where drawn with no
@@ -293,13 +316,63 @@ def test_a_notch_drawn_twice_is_kept_once(tmp_path):
     assert ("warning", "1 notch(es) at the place of another left out (one notch listed twice; it is cut "
             "once)") in {(e.kind, e.message) for e in pat.report.entries if e.piece == "Back (M)"}
 
-def test_mirror_line_off_the_outline_keeps_the_half(tmp_path):
+@pytest.mark.parametrize("unfold", [True, False])
+def test_mirror_line_off_the_outline_is_not_used(tmp_path, unfold):
+    """A mirror line across the piece names no fold edge: the piece is nested as drawn, and is no
+    half (``nest info`` counted it a half, twice its area, while the marker held it once)."""
+    from kitcut.formats.reading.summary import piece_summary
+
     doc = aama_doc()
     add_piece(doc, "BK_M", [RECT], closed=True, texts=["Piece Name: Back"],
               extra=lambda b: b.add_line((50, 0), (50, 50), dxfattribs={"layer": "6"}))
+    pat = read_pattern(save(doc, tmp_path), unfold=unfold)
+    (p,) = pat.pieces
+    assert not p.folded and not p.unfolded and p.fold_line is None and p.area == 5000
+    assert piece_summary(p)["area_mm2"] == 5000
+    assert any("mirror line does not lie along a straight edge of the outline" in e.message
+               for e in pat.report.warnings)
+
+
+@pytest.mark.parametrize(("ends", "short"), [(((0, 10), (0, 40)), 10.0),  # sew point to sew point
+                                             (((0, 48), (0, 3)), 3.0),
+                                             (((0, 20), (0, 30)), 20.0),  # covers 10 of 50 mm
+                                             (((0, -10), (0, 60)), None),  # past both ends
+                                             (((0.3, 5), (-0.2, 50)), 5.0)])  # 0.3 mm off
+def test_a_mirror_line_along_part_of_the_fold_edge_unfolds_about_the_whole_edge(tmp_path, ends, short):
+    """AAMA layer 6 drawn along the fold edge but not from corner to corner (a CAD drawing the
+    mirror line on the net line stops at the sew points): the half was nested, though ``nest info``
+    said folded; now the whole straight edge is the mirror line, reported when the line stops short."""
+    doc = aama_doc()
+    add_piece(doc, "BK_M", [RECT], closed=True, texts=["Piece Name: Back"],
+              extra=lambda b: b.add_line(*ends, dxfattribs={"layer": "6"}))
     pat = read_pattern(save(doc, tmp_path))
-    assert pat.pieces[0].folded and not pat.pieces[0].unfolded and pat.pieces[0].area == 5000
-    assert any("mirror line does not lie along the outline" in e.message for e in pat.report.warnings)
+    (p,) = pat.pieces
+    assert p.folded and p.unfolded and p.area == pytest.approx(10000.0)
+    assert p.bounds == pytest.approx((-100.0, 0.0, 100.0, 50.0))
+    first, last = (0, 0), (0, 50)
+    if ends[0][1] > ends[1][1]:
+        first, last = last, first
+    assert p.fold_line.points.tolist() == [list(first), list(last)]
+    said = [e.message for e in pat.report.warnings if "mirror line drawn" in e.message]
+    if short is None:
+        assert said == []
+    else:
+        assert said == [f"mirror line drawn {math.dist(*ends):.1f} mm long, {short:.1f} mm short of an end "
+                        "of the 50.0 mm straight edge it lies along: the whole edge is taken as the fold"]
+
+
+@pytest.mark.parametrize("ends", [((0, 40), (0, 140)),  # 100 mm of a 320 mm edge, far from its ends
+                                  ((0, 0), (0, 320)), ((0, 0), (0, 30)), ((0, 290), (0, 320))])
+def test_a_mirror_line_along_two_collinear_edges_or_a_little_of_one_is_not_used(tmp_path, ends):
+    """A line covering less than half of a long straight edge, not reaching near its ends, names
+    no fold edge; nor does one along two edges on one line (which is the fold?)."""
+    u_shape = [(0, 0), (100, 0), (100, 320), (0, 320), (0, 200), (50, 200), (50, 120), (0, 120)]
+    shape = u_shape if ends[1][1] != 140 else [(0, 0), (100, 0), (100, 320), (0, 320)]
+    doc = aama_doc()
+    add_piece(doc, "BK_M", [shape], closed=True, texts=["Piece Name: Back"],
+              extra=lambda b: b.add_line(*ends, dxfattribs={"layer": "6"}))
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert not p.folded and not p.unfolded and p.area == pytest.approx(Polygon(shape).area)
 
 
 def test_slit_drawn_into_the_cut_line_becomes_a_notch(tmp_path):

@@ -298,6 +298,40 @@ def test_circles_on_a_drill_layer_are_drill_marks(tmp_path):
     assert len(p.cutouts) == 1
 
 
+_CROSSES = [((115, 150), (125, 150)), ((120, 145), (120, 155)),  # a + at (120, 150)
+            ((35, 145), (45, 155)), ((35, 155), (45, 145)),  # an x at (40, 150)
+            ((200, 40), (212, 40)), ((206, 37), (206, 45))]  # a + of unequal arms at (206, 40)
+
+
+@pytest.mark.parametrize("layer", ["DRILL", "Bohrung", "13", "L5"])
+def test_drill_marks_drawn_as_crosses_are_drills_at_the_crossing(tmp_path, layer):
+    """A drill mark drawn as a cross of two short lines (+ or x) on a drill layer was two
+    internal pen lines, with no remark; it is a drill at the crossing point, reported. Lines that
+    do not cross at their middles (an L, a T, a line and a long one) stay lines; on a layer of
+    no drill role, a cross stays two lines."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    for a, b in _CROSSES:
+        msp.add_line(a, b, dxfattribs={"layer": layer})
+    for a, b in [((250, 100), (260, 100)), ((250, 100), (250, 110)),  # an L
+                 ((250, 150), (260, 150)), ((255, 150), (255, 140)),  # a T
+                 ((60, 40), (70, 40)), ((65, 10), (65, 90))]:  # a short line across a long one
+        msp.add_line(a, b, dxfattribs={"layer": layer})
+    msp.add_text("Piece Name: POCKET", dxfattribs={"insert": (20, 80)})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    if layer == "L5":
+        assert not p.drills and len(p.internal_lines) == 11  # the L chains into one line
+        return
+    assert sorted((d.x, d.y, d.diameter) for d in p.drills) == [(40.0, 150.0, None), (120.0, 150.0, None),
+                                                                  (206.0, 40.0, None)]
+    assert len(p.internal_lines) == 5
+    assert ("warning", "3 drill mark(s) drawn as a cross of two short lines on a drill layer: a drill at "
+            "each crossing point") in {(e.kind, e.message) for e in pat.report.entries}
+
+
 @pytest.mark.parametrize("layer", ["13", "Perforation", "Perforación"])
 def test_circles_on_aama_drill_layer_13_and_perforation_layers_are_drills(tmp_path, layer):
     """``nest info --layers`` said layer 13 (AAMA's drill holes, in a drawing whose blocks were
@@ -651,6 +685,9 @@ def test_degree_one_spline_keeps_its_corners(tmp_path):
     assert np.ptp(p.outline, axis=0) == pytest.approx([200.0, 100.0], abs=1e-9)
 
 
+_HALF_BACK = [(0, 0), (150, 0), (170, 300), (0, 320)]
+
+
 @pytest.mark.parametrize("layer", ["FOLD", "Mirror line", "Stoffbruch", "pliure", "6", "连折线", "わ", "골선",
                                    "Линия сгиба", "Linia zgięcia"])
 def test_plain_half_piece_on_a_fold_layer_is_unfolded(tmp_path, layer):
@@ -671,6 +708,97 @@ def test_plain_half_piece_on_a_fold_layer_is_unfolded(tmp_path, layer):
     assert np.allclose(sorted(map(tuple, p.fold_line.points.tolist())), [(0, 0), (0, 320)])
     (q,) = read_pattern(path, unfold=False).pieces
     assert q.folded and not q.unfolded and q.area == pytest.approx(Polygon(half).area)
+
+
+@pytest.mark.parametrize(("ends", "past"), [(((0, -10), (0, 330)), False), (((0, 10), (0, 310)), False),
+                                            (((0, -400), (0, 330)), True), (((0, 10), (0, 700)), True)])
+def test_a_plain_fold_line_along_part_of_or_past_the_fold_edge_unfolds_about_the_whole_edge(tmp_path, ends,
+                                                                                            past):
+    """A fold line on a fold layer drawn 10 mm past each end of the fold edge, or from sew point to
+    sew point: the first was dropped as "open line outside every piece", the other unfolded about
+    nothing (the half was cut); both now unfold about the whole straight edge. A line running far
+    past the edge (over half of it outside the piece) stays outside every piece."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(_HALF_BACK, close=True)
+    msp.add_line(*ends, dxfattribs={"layer": "FOLD"})
+    msp.add_text("Piece Name: BACK", dxfattribs={"insert": (40, 100)})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    if past:
+        assert not p.folded and p.area == pytest.approx(Polygon(_HALF_BACK).area)
+        lo, hi = ends[0][1], ends[1][1]
+        on = round(100 * (min(320, hi) - max(0, lo)) / (hi - lo))  # the share along the fold edge
+        assert any(f"open line across or against the cut line of a piece ({on} % of its length on the piece)"
+                   in e.message for e in pat.report.entries)
+        return
+    assert p.folded and p.unfolded and p.area == pytest.approx(2 * Polygon(_HALF_BACK).area)
+    assert p.fold_line.points.tolist() == [[0, 0], [0, 320]]
+    assert p.bounds == pytest.approx((-170.0, 0.0, 170.0, 320.0))
+    said = [(e.piece, e.message) for e in pat.report.warnings if "fold" in e.message]
+    if ends[0][1] < 0:
+        assert said == [("BACK", "fold line on layer FOLD (340.0 mm) runs past the ends of the piece's "
+                         "straight edge: that edge is its fold")]
+    else:
+        assert said == [("BACK", "mirror line drawn 300.0 mm long, 10.0 mm short of an end of the 320.0 mm "
+                         "straight edge it lies along: the whole edge is taken as the fold")]
+
+
+@pytest.mark.parametrize("how", ["DASHED", "layer HIDDEN", "CENTER past the ends", "solid", "two dashed"])
+def test_a_dashed_line_along_the_fold_edge_on_the_cut_layer_is_the_fold(tmp_path, how):
+    """A fold drawn as a dashed (or dash-dot) line on the cut lines' own layer along the straight
+    fold edge was an internal line, and the half was cut; it is the fold line, reported. A solid
+    line there, or dashed lines along two edges (which is the fold?), stay lines."""
+    doc = ezdxf.new("R2010", setup=True)
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    layer = "CUT"
+    doc.layers.add(layer, linetype="HIDDEN" if how == "layer HIDDEN" else "Continuous")
+    msp.add_lwpolyline(_HALF_BACK, close=True, dxfattribs={"layer": layer, "linetype": "Continuous"})
+    lt = {"DASHED": "DASHED", "CENTER past the ends": "CENTER", "two dashed": "DASHED", "solid": "Continuous",
+          "layer HIDDEN": "BYLAYER"}[how]
+    ends = ((0, -5), (0, 325)) if how == "CENTER past the ends" else ((0, 0), (0, 320))
+    msp.add_line(*ends, dxfattribs={"layer": layer, "linetype": lt})
+    if how == "two dashed":
+        msp.add_line((20, 0), (130, 0), dxfattribs={"layer": layer, "linetype": lt})
+    msp.add_text("Piece Name: BACK", dxfattribs={"insert": (40, 100)})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    said = [(e.piece, e.message) for e in pat.report.warnings if "broken" in e.message]
+    if how in ("solid", "two dashed"):
+        assert not p.folded and p.area == pytest.approx(Polygon(_HALF_BACK).area) and not said
+        assert len(p.internal_lines) == (1 if how == "solid" else 2)
+        return
+    assert p.folded and p.unfolded and p.area == pytest.approx(2 * Polygon(_HALF_BACK).area)
+    assert p.fold_line.points.tolist() == [[0, 0], [0, 320]] and not p.internal_lines
+    assert said == [("BACK", "a broken (dashed) line along a straight edge of the cut line, on its layer, is "
+                     "taken for the fold line")]
+
+
+@pytest.mark.parametrize("style", ["line", "arrowed"])
+def test_a_grain_line_across_the_cut_line_keeps_its_part_on_the_piece(tmp_path, style):
+    """A grain line drawn down the centre front past the neckline was dropped whole as "open line
+    outside every piece", and the piece had no grain; now its part on the piece is the grain
+    line, reported (as an internal line across the cut line keeps its part)."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(_HALF_BACK, close=True)
+    if style == "line":
+        msp.add_line((50, 20), (50, 400), dxfattribs={"layer": "GRAIN"})
+    else:
+        arrows = [(46, 30), (50, 20), (54, 30), (50, 20), (50, 400), (46, 390), (50, 400), (54, 390)]
+        msp.add_lwpolyline(arrows, dxfattribs={"layer": "GRAIN"})
+    msp.add_text("Piece Name: BACK", dxfattribs={"insert": (80, 100)})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    top = 320 - 20 * 50 / 170  # where x = 50 meets the top edge (0, 320) - (170, 300)
+    assert p.grain is not None
+    assert np.allclose(p.grain.points, [(50, 20), (50, top)])
+    said = [(e.piece, e.message) for e in pat.report.warnings if "grain" in e.message]
+    assert said == [("BACK", f"grain line on layer GRAIN crosses the cut line: its part on the piece "
+                     f"({top - 20:.1f} of 380.0 mm) is the grain line")]
 
 
 _HALF = [(0, 0), (150, 0), (170, 300), (0, 320)]  # a back drawn as the half right of its fold, x = 0

@@ -32,7 +32,9 @@ from collections import defaultdict
 import numpy as np
 
 from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, GradeMark, RawNotch, RawPiece, point_notch
+from kitcut.formats.reading.drill_crosses import CROSS_SOURCE, crosses
 from kitcut.formats.reading.dxf_fast import DxfData, Ent, block_name
+from kitcut.formats.reading.marks import is_straight
 from kitcut.formats.reading.texts import parse_texts, tagged
 from kitcut.model import ImportReport
 
@@ -154,6 +156,10 @@ def collect_aama(data: DxfData, *, report: ImportReport, skips: SkipLog) -> list
             report.warn(f"block '{name}' is inserted {len(inserts)} times ({flips} mirrored): one piece is "
                         "read from the first INSERT; without a Quantity text the INSERTs count as copies",
                         piece=raw.name, entity=", ".join(i.describe() for i in inserts[1:4]))
+        if n := sum(1 for d in raw.drills if d[3].startswith(CROSS_SOURCE)):
+            report.warn(f"{n} drill mark(s) drawn as a cross of two short lines on layer 13: a drill at each "
+                        "crossing point", piece=f"{raw.name} ({raw.texts['size']})" if raw.texts.get("size")
+                        else raw.name)
         raws.append(raw)
     return raws
 
@@ -180,6 +186,7 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
     has84 = any(e.is_curve and e.layer == "84" for e in ents)
     boundary_layer = "84" if has84 else "1"
     elements: list = []  # (kind, index or None, points) of every line and point, in drawing order
+    bars: list = []  # (points, entity, source) of the straight open lines on layer 13
     labels: list = []  # (x, y, rule, layer, elements drawn before it, entity)
     for e in [*ins.attribs, *ents]:  # the INSERT's ATTRIB values before the block's ATTDEF defaults
         typ, layer = e.type, e.layer
@@ -263,7 +270,17 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
             c = pts.mean(axis=0)
             elements.append(("drill", len(raw.drills), c.reshape(1, 2)))
             raw.drills.append((float(c[0]), float(c[1]), float(np.ptp(pts, axis=0).max()), src))
+        elif layer == "13" and len(pts) >= 2 and (len(pts) == 2 or is_straight(pts)):
+            bars.append((pts, e, src))  # a drill drawn as a cross of two lines?
         else:
+            skips.add("lines on layers kitcut does not use", e, bname)
+    crossed = set()
+    for x, y, i, j in crosses([p for p, _, _ in bars]):  # drawing units: at most 30 of them long
+        elements.append(("drill", len(raw.drills), np.array([[x, y]])))
+        raw.drills.append((x, y, 0.0, f"{CROSS_SOURCE} {bars[i][2]} and {bars[j][2]}"))
+        crossed |= {i, j}
+    for k, (_, e, _) in enumerate(bars):
+        if k not in crossed:
             skips.add("lines on layers kitcut does not use", e, bname)
     if labels:
         _resolve_marks(raw, elements, labels, skips, bname)

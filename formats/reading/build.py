@@ -15,6 +15,7 @@ import numpy as np
 
 from kitcut.formats.reading.chains import Chain, Segment, chain_segments, dedupe
 from kitcut.formats.reading.cutouts import piece_cutouts
+from kitcut.formats.reading.fold_edge import mirror_edge
 from kitcut.formats.reading.mark_place import (
     DEFAULT_NOTCH_DEPTH,
     far_notches,
@@ -31,7 +32,6 @@ from kitcut.formats.reading.outline import (
     clip_lines,
     remove_spikes,
     splice_spurs,
-    unfold_ring,
 )
 from kitcut.model import Drill, Line, Notch, Piece, Source
 from kitcut.model.geometry import ring_area
@@ -284,21 +284,17 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
     notches += [n for n in slits if all(math.hypot(n.x - o.x, n.y - o.y) > near for o in notches)]
     drills = [Drill(float(x * s), float(y * s), (abs(z) * s) or None) for x, y, z, _ in raw.drills]
 
+    fold, full = mirror_edge(fold, outline, tol, fixer.report, label)  # the whole fold edge, or None
     folded = fold is not None
     unfolded = False
     if folded and unfold:
         a, b = fold.points[0], fold.points[-1]
-        full = unfold_ring(outline, a, b, max(tol, 0.05))
-        if full is None:
-            fixer.report.warn("mirror line does not lie along the outline; the piece is kept as drawn "
-                              "(a half on the fold)", piece=label)
-        else:
-            outline = check_ring(full, fixer, piece=label, what="unfolded outline")
-            unfolded = True
-            nm = set(raw.nm_lines if raw.nm_lines is not None else nm_lines(raw.internal, raw.nm_points))
-            notches, drills, internal, sew, cutouts = mirror_marks(
-                a, b, tol, notches, drills, internal, sew, cutouts,
-                {i for i, k in enumerate(drawn) if k in nm}, fixer.report, label)
+        outline = check_ring(full, fixer, piece=label, what="unfolded outline")
+        unfolded = True
+        nm = set(raw.nm_lines if raw.nm_lines is not None else nm_lines(raw.internal, raw.nm_points))
+        notches, drills, internal, sew, cutouts = mirror_marks(
+            a, b, tol, notches, drills, internal, sew, cutouts,
+            {i for i, k in enumerate(drawn) if k in nm}, fixer.report, label)
     mirrored = len(far) if unfolded else 0
     if unfolded:
         notches = far_notches(notches, outline, far)

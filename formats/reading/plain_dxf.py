@@ -28,6 +28,7 @@ from kitcut.formats.reading.blocks import MAX_DEPTH
 from kitcut.formats.reading.build import GAP_CLOSE_MM, largest_extent
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
+from kitcut.formats.reading.edge_lines import broken
 from kitcut.formats.reading.layer_names import DRILL_MARK, record_layers
 from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.outline import Fixer
@@ -129,6 +130,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     closed_in: dict = {}  # block reference -> its closed curves (points, layer, entity)
     unreadable: list[str] = []  # curves kitcut cannot read
     numbered: list = []  # circles on a numbered drill layer: drills, unless the layer holds pieces
+    dashed: set = set()  # the open lines drawn in a broken linetype, by their description...
+    solid: set = set()  # ... and the others (a description two entities share tells neither)
 
     def drill(e, layer: str) -> None:
         c = e.ocs().to_wcs(e.dxf.center)  # a drill mark drawn as its hole: its centre and diameter
@@ -141,6 +144,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
             unreadable.append(describe(e))
             return
         curves.append((got[0], got[1], layer, describe(e)))
+        if not got[1]:  # an open line: drawn dashed (a fold on the cut layer), or solid?
+            (dashed if broken(e, doc) else solid).add(describe(e))
         if block is not None and got[1]:
             closed_in.setdefault(block, []).append((got[0], layer, e))
 
@@ -249,7 +254,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
                         f"{ext:.4g} drawing units); give --units if this is wrong"
                         + (INKSCAPE_PX_NOTE if inkscape else ""))
     raws, style = sort_pieces(curves, texts, points, MM_PER_UNIT[unit], tolerance, fixer, skips, final=True,
-                          layer_roles=layers)
+                          layer_roles=layers, broken_lines=frozenset(dashed - solid))
     if not raws:
         raise fixer.error(f"no closed outline: {len(curves)} line(s) but none closes into a piece"
                           + _loose_ends(curves, MM_PER_UNIT[unit], tolerance))

@@ -20,7 +20,10 @@ from shapely.geometry import LinearRing, LineString, Point
 
 from kitcut.formats.reading.build import RawNotch, RawPiece, gap_error, point_notch
 from kitcut.formats.reading.chains import Chain, describe
+from kitcut.formats.reading.drill_crosses import CrossStage
+from kitcut.formats.reading.edge_lines import EdgeLineStage
 from kitcut.formats.reading.fold_brackets import BracketStage
+from kitcut.formats.reading.fold_edge import fold_run
 from kitcut.formats.reading.junctions import would_be_refused
 from kitcut.formats.reading.layer_names import (
     DRILL_LAYER,
@@ -64,15 +67,18 @@ NOTCH_MAX_MM = 20.0
 
 
 def sort_pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, skips, final: bool,
-                layer_roles: LayerRoles) -> tuple[list[RawPiece], dict]:
+                layer_roles: LayerRoles, broken_lines=frozenset()) -> tuple[list[RawPiece], dict]:
     """``(raw pieces in mm, style texts)`` of the curves, texts and points of a drawing
     (drawing units; see the module docstring). The roles the user gave layers
     (:mod:`~kitcut.formats.reading.layer_roles`) go before their names; ``final`` false is a
-    trial run (to guess the units): it reports nothing."""
-    return _Sorter(scale, tol, fixer, skips, final, layer_roles).run(curves, texts, points)
+    trial run (to guess the units): it reports nothing. ``broken_lines``: the sources of the open
+    lines drawn in a broken linetype (:func:`~kitcut.formats.reading.edge_lines.broken`)."""
+    sorter = _Sorter(scale, tol, fixer, skips, final, layer_roles)
+    sorter.broken_lines = broken_lines
+    return sorter.run(curves, texts, points)
 
 
-class _Sorter(RingStage, BracketStage):
+class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage):
     """One pass over a drawing: the rings and their roles, then the lines, texts and points
     that belong to each piece."""
 
@@ -103,6 +109,7 @@ class _Sorter(RingStage, BracketStage):
                                     [f"closed line on layer {self.rings[k][2]}"]), self.rings[k][2])
                              for ks in self.art.values() for k in ks])
         style = self._texts(texts)
+        self._report_edge_lines()
         self._fold_brackets()
         self._points(points)
         self._ring_drills()
@@ -206,6 +213,7 @@ class _Sorter(RingStage, BracketStage):
         line; the ones outside every piece are reported (or are a broken cut line)."""
         fixer, final, raws, near = self.fixer, self.final, self.raws, self.near
         lines = []  # (piece, chain points, source, layer, straight, distances of the ends to the cut line)
+        opens = self._drill_crosses(opens)
         owned = share_ties([self.owners(ch.points, layer) for ch, layer in opens],
                            [ch.points[0] for ch, _ in opens], self.nest_of, self.rings)
         if final and (n := undivided(owned)):
@@ -213,6 +221,8 @@ class _Sorter(RingStage, BracketStage):
                               "among them: each such size has them")
         loose = 0  # letters outside every piece
         self.brackets: dict[int, list] = {}  # piece -> its "cut on fold" brackets (BracketStage)
+        self.edge_notes: list = []  # (piece, remark, source) of lines past a cut line (EdgeLineStage)
+        self.broken_folds: dict[int, list] = {}  # piece -> dashed lines along its edges (EdgeLineStage)
         for (ch, layer), found in zip(opens, owned, strict=True):
             pts = ch.points
             src = ", ".join(ch.sources)
@@ -229,7 +239,8 @@ class _Sorter(RingStage, BracketStage):
                     raws[i].notches.append(RawNotch(float(pts[0][0]), float(pts[0][1]), line=pts, source=src))
                 continue
             if not found:
-                self._outside(ch, layer, src)
+                if not self._past_the_edge(pts, src, layer):
+                    self._outside(ch, layer, src)
                 continue
             for i in found:
                 d_ends = [self.edges[i].distance(Point(pts[0])), self.edges[i].distance(Point(pts[-1]))]
@@ -259,13 +270,17 @@ class _Sorter(RingStage, BracketStage):
                 heads += 1  # an arrowhead's leg: the line it ends is what counts
             elif self._marks_layer(layer, GRAIN_LAYER, "grain"):
                 raw.grain.append((pts, src))
-            elif straight and self._marks_layer(layer, FOLD_LAYER, "fold") and max(d_ends) <= near and \
-                    self.edges[i].distance(Point(0.5 * (pts[0] + pts[-1]))) <= near:
+            elif straight and self._marks_layer(layer, FOLD_LAYER, "fold") and (
+                    (max(d_ends) <= near and self.edges[i].distance(Point(0.5 * (pts[0] + pts[-1]))) <= near)
+                    or fold_run(self.rings[i][1], pts[0], pts[-1], near) is not None):
                 raw.fold.append((pts, src))  # a fold (mirror) line along the cut line: a half piece
+            elif straight and self._broken_fold(i, pts, src, layer):
+                pass  # a dashed fold on the cut layer, if the piece has one only
             elif straight and min(d_ends) > near and length <= NOTCH_MAX_MM:
                 bars.append((i, pts, src, layer))
             else:  # a free straight line may be the grain, unless the user said what its layer holds
                 self._internal(i, pts, src, straight and min(d_ends) > near and lr.role(layer) is None)
+        self._broken_folds()
         if heads and final:
             fixer.report.skip(f"{heads} arrowhead leg(s) drawn as separate lines at the ends of straight "
                               "lines; not used")
