@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import shapely
 from shapely.geometry import LinearRing, LineString, Point
@@ -42,25 +40,10 @@ from kitcut.formats.reading.plain_rings import (
     merge_twins,
     sample,
 )
+from kitcut.formats.reading.plain_texts import TextStage
 from kitcut.formats.reading.texts import parse_label
 
 __all__ = ["NOTCH_MAX_MM", "sort_pieces"]
-
-#: A text alone inside a piece that can be its name: letters first, no more than 40 characters.
-_BARE_NAME = re.compile(r"^[^\W\d_][\w .\-/()&+#']{0,39}$")
-def _bare_name(texts: list[str]) -> int | None:
-    """Which of the texts without a key inside a piece is its name: the only one, or the only
-    one without a number beside others that have one (``SLEEVE`` beside ``Leikkaa 2``, a cut
-    label kitcut cannot read); ``None`` when that is not clear (``SLEEVE`` and ``M``).
-
-    >>> _bare_name(["FRONT"]), _bare_name(["SLEEVE", "Taglia 2"]), _bare_name(["SLEEVE", "M"])
-    (0, 0, None)
-    """
-    if len(texts) == 1:
-        return 0
-    words = [k for k, t in enumerate(texts) if not any(c.isdigit() for c in t)]
-    return words[0] if len(words) == 1 else None
-
 
 #: A notch drawn as a line is at most this long (mm).
 NOTCH_MAX_MM = 20.0
@@ -78,7 +61,7 @@ def sort_pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, s
     return sorter.run(curves, texts, points)
 
 
-class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage):
+class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
     """One pass over a drawing: the rings and their roles, then the lines, texts and points
     that belong to each piece."""
 
@@ -356,63 +339,6 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage):
         on_sew = any(LinearRing(p).distance(Point(q)) <= self.near for p, _, _ in raw.sew for q in ends)
         if free and not on_sew:  # straight and clear of the cut line: maybe the grain line
             self.free_lines.setdefault(i, []).append(len(raw.internal) - 1)
-
-    # ------------------------------------------------------------ texts
-    def _texts(self, texts: list) -> dict:
-        """Each text's ``KEY: value`` fields to the piece that holds it (or, outside every
-        piece, the nearest); a lone name inside a piece names it. Returns the style texts."""
-        fixer, final, raws, nest_of = self.fixer, self.final, self.raws, self.nest_of
-        style: dict = {}
-        placed = []  # (piece or None, inside, key-value, entity): texts inside a piece before loose ones
-        bare: dict[int, list] = {}  # piece -> (text, entity, used): the texts inside it with no key
-        for (_, txt, layer, e), (lead, f), p in zip(texts, self.labels, self.spots[:, None, :], strict=True):
-            kvs = [(k, v) for k, v in f if v]  # an MTEXT label may hold several fields
-            i = self.owner(p, layer)
-            inside = i is not None
-            if inside and not kvs and i not in nest_of and _BARE_NAME.match(txt.strip()):
-                bare.setdefault(i, []).append((txt.strip(), e, False))
-                continue
-            if inside and kvs and i not in nest_of and _BARE_NAME.match(lead):
-                bare.setdefault(i, []).append((lead, e, True))  # ``CUFF\PCut 2``: as two texts
-            if i is None and any(k not in ("style", "units") for k, _ in kvs):
-                i = self.nearest(p[0], layer)
-            for k, v in kvs:
-                if i not in nest_of:
-                    at = [i]
-                elif k == "size":  # in a graded nest a size text names its outline...
-                    at = [nest_of[i].ring_of.get(v, i)]
-                else:  # ... and the other texts go to every size
-                    at = nest_of[i].rings
-                placed += [(j, inside, (k, v), e) for j in at]
-            if not kvs:
-                placed.append((i, inside, None, e))
-        placed.sort(key=lambda t: not t[1])
-        for i, inside, kv, e in placed:
-            if i is not None and kv and kv[0] == "annotation":
-                if kv[1]:
-                    raws[i].annotations.append(kv[1])
-            elif i is not None and kv and kv[0] not in ("style", "units"):
-                have = raws[i].texts.setdefault(kv[0], kv[1])
-                if have != kv[1] and final:
-                    where = "inside it" if inside else "outside every piece, nearest to it"
-                    fixer.report.warn(f"a second '{kv[0]}' text for one piece ({where}): '{have}' kept, "
-                                      f"'{kv[1]}' not used", piece=raws[i].texts.get("name") or raws[i].key,
-                                      entity=describe(e))
-            elif kv and kv[0] in ("style", "units"):
-                style.setdefault(kv[0], kv[1])
-            elif final:
-                self.skips.add("texts kitcut does not use", e, None)
-        for i, found in bare.items():
-            k = _bare_name([t for t, _, _ in found])
-            if k is not None and "name" not in raws[i].texts and "block" not in raws[i].texts:
-                raws[i].texts["name"] = found[k][0]  # a piece labelled by its name alone
-            else:
-                k = None
-            if final:
-                for j, (_, e, used) in enumerate(found):
-                    if j != k and not used:  # the fields of a label that opens with a name are used
-                        self.skips.add("texts kitcut does not use", e, None)
-        return style
 
     # ------------------------------------------------------------ points
     def _points(self, points: list) -> None:

@@ -1,0 +1,91 @@
+"""The texts of a plain DXF to their pieces (a stage of :mod:`.plain_pieces`): each text's
+``KEY: value`` fields to the piece that holds it (or, outside every piece, the nearest); in a
+graded nest a size text to its outline and the other texts to every size; a lone name inside
+a piece, or the name an MTEXT label opens with, names it."""
+
+from __future__ import annotations
+
+import re
+
+from kitcut.formats.reading.chains import describe
+
+__all__ = ["TextStage"]
+
+#: A text alone inside a piece that can be its name: letters first, no more than 40 characters.
+_BARE_NAME = re.compile(r"^[^\W\d_][\w .\-/()&+#']{0,39}$")
+
+
+def _bare_name(texts: list[str]) -> int | None:
+    """Which of the texts without a key inside a piece is its name: the only one, or the only
+    one without a number beside others that have one (``SLEEVE`` beside ``Leikkaa 2``, a cut
+    label kitcut cannot read); ``None`` when that is not clear (``SLEEVE`` and ``M``).
+
+    >>> _bare_name(["FRONT"]), _bare_name(["SLEEVE", "Taglia 2"]), _bare_name(["SLEEVE", "M"])
+    (0, 0, None)
+    """
+    if len(texts) == 1:
+        return 0
+    words = [k for k, t in enumerate(texts) if not any(c.isdigit() for c in t)]
+    return words[0] if len(words) == 1 else None
+
+
+class TextStage:
+    """The text stage of one pass over a drawing (a mixin of :class:`~.plain_pieces._Sorter`,
+    which sets ``fixer``, ``final``, ``raws``, ``nest_of``, ``labels``, ``spots``, ``skips`` and
+    gives ``owner`` and ``nearest``)."""
+
+    def _texts(self, texts: list) -> dict:
+        """Each text's ``KEY: value`` fields to the piece that holds it (or, outside every
+        piece, the nearest); a lone name inside a piece names it. Returns the style texts."""
+        fixer, final, raws, nest_of = self.fixer, self.final, self.raws, self.nest_of
+        style: dict = {}
+        placed = []  # (piece or None, inside, key-value, entity): texts inside a piece before loose ones
+        bare: dict[int, list] = {}  # piece -> (text, entity, used): the texts inside it with no key
+        for (_, txt, layer, e), (lead, f), p in zip(texts, self.labels, self.spots[:, None, :], strict=True):
+            kvs = [(k, v) for k, v in f if v]  # an MTEXT label may hold several fields
+            i = self.owner(p, layer)
+            inside = i is not None
+            if inside and not kvs and i not in nest_of and _BARE_NAME.match(txt.strip()):
+                bare.setdefault(i, []).append((txt.strip(), e, False))
+                continue
+            if inside and kvs and i not in nest_of and _BARE_NAME.match(lead):
+                bare.setdefault(i, []).append((lead, e, True))  # ``CUFF\PCut 2``: as two texts
+            if i is None and any(k not in ("style", "units") for k, _ in kvs):
+                i = self.nearest(p[0], layer)
+            for k, v in kvs:
+                if i not in nest_of:
+                    at = [i]
+                elif k == "size":  # in a graded nest a size text names its outline...
+                    at = [nest_of[i].ring_of.get(v, i)]
+                else:  # ... and the other texts go to every size
+                    at = nest_of[i].rings
+                placed += [(j, inside, (k, v), e) for j in at]
+            if not kvs:
+                placed.append((i, inside, None, e))
+        placed.sort(key=lambda t: not t[1])
+        for i, inside, kv, e in placed:
+            if i is not None and kv and kv[0] == "annotation":
+                if kv[1]:
+                    raws[i].annotations.append(kv[1])
+            elif i is not None and kv and kv[0] not in ("style", "units"):
+                have = raws[i].texts.setdefault(kv[0], kv[1])
+                if have != kv[1] and final:
+                    where = "inside it" if inside else "outside every piece, nearest to it"
+                    fixer.report.warn(f"a second '{kv[0]}' text for one piece ({where}): '{have}' kept, "
+                                      f"'{kv[1]}' not used", piece=raws[i].texts.get("name") or raws[i].key,
+                                      entity=describe(e))
+            elif kv and kv[0] in ("style", "units"):
+                style.setdefault(kv[0], kv[1])
+            elif final:
+                self.skips.add("texts kitcut does not use", e, None)
+        for i, found in bare.items():
+            k = _bare_name([t for t, _, _ in found])
+            if k is not None and "name" not in raws[i].texts and "block" not in raws[i].texts:
+                raws[i].texts["name"] = found[k][0]  # a piece labelled by its name alone
+            else:
+                k = None
+            if final:
+                for j, (_, e, used) in enumerate(found):
+                    if j != k and not used:  # the fields of a label that opens with a name are used
+                        self.skips.add("texts kitcut does not use", e, None)
+        return style
