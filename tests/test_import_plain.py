@@ -1667,3 +1667,30 @@ def test_a_piece_drawn_in_lines_with_marks_from_its_corners_reads_whole_in_any_o
     assert len(p.sew_lines) == 1 and Polygon(p.sew_lines[0].points).area == pytest.approx(480 * 20)
     assert sorted(ln.points[:, 0].min() for ln in p.internal_lines) == [100.0, 400.0]
     assert p.grain is not None and sorted(p.grain.points[:, 0]) == [200.0, 300.0]
+
+
+@pytest.mark.parametrize("inner, role", [(250.0, "cut-out"), (300.0, "sew line"), ("hem", "sew line")])
+def test_a_large_hole_far_inside_the_cut_line_is_cut_out(tmp_path, inner, role):
+    """A circular flounce (outer radius 330 mm, hole 250 mm) drawn on one layer: the hole covers
+    over half the piece but lies 80 mm inside the cut line, no seam allowance: it is cut out (it
+    was taken for the sew line, never cut, and the piece's area counted it). A ring 30 mm inside,
+    and a sew line with a 45 mm hem, stay sew lines."""
+    from shapely.geometry import Point
+    from shapely.geometry import Polygon as P
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    if inner == "hem":
+        outer = P([(0, 0), (300, 0), (300, 400), (0, 400)])
+        ring = P([(10, 45), (290, 45), (290, 390), (10, 390)])
+    else:
+        outer, ring = Point(0, 0).buffer(330, quad_segs=32), Point(0, 0).buffer(inner, quad_segs=32)
+    msp.add_lwpolyline(list(outer.exterior.coords)[:-1], close=True, dxfattribs={"layer": "CUT"})
+    msp.add_lwpolyline(list(ring.exterior.coords)[:-1], close=True, dxfattribs={"layer": "CUT"})
+    msp.add_text("Piece Name: FLOUNCE", dxfattribs={"insert": (outer.bounds[0] + 5, 0), "layer": "CUT"})
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    if role == "cut-out":
+        assert len(p.cutouts) == 1 and not p.sew_lines and p.area == pytest.approx(outer.area - ring.area)
+    else:
+        assert len(p.sew_lines) == 1 and not p.cutouts and p.area == pytest.approx(outer.area)

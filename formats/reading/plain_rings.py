@@ -29,6 +29,8 @@ SEW_LAYER = re.compile(r"sew|seam|stitch|\bnet\b|netto|finish|naht|näh|couture|
                        r"완성|봉제|박음|^14$", re.I)
 #: A sew line stays within this distance (mm) of its cut line.
 SEAM_MAX_MM = 30.0
+#: ... and one covering half the piece within this one (a hem's allowance).
+SEAM_WIDE_MM = 50.0
 
 
 def lies_in(poly_prepared, pts: np.ndarray, inner) -> bool:
@@ -148,14 +150,16 @@ def roles(rings: list, polys: list, frames: set[int], is_sew) -> tuple[list[str]
 
 
 def parallel(inner: np.ndarray, outer: np.ndarray, area_ratio: float) -> bool:
-    """True when ``inner`` runs along ``outer`` like a sew line: it covers half the area, or it
-    stays within :data:`SEAM_MAX_MM` of the cut line and spans most of the piece."""
-    if area_ratio >= 0.5:
-        return True
+    """True when ``inner`` runs along ``outer`` like a sew line: it covers half the area and stays
+    within :data:`SEAM_WIDE_MM` of the cut line (a hole further in, as a circular flounce's, is
+    a cut-out: it was taken for the sew line, and never cut), or it stays within
+    :data:`SEAM_MAX_MM` of the cut line and spans most of the piece."""
     import shapely
     from shapely.geometry import LinearRing
 
     far = float(shapely.distance(LinearRing(outer), shapely.points(sample(inner, 200))).max())
+    if area_ratio >= 0.5:
+        return far <= SEAM_WIDE_MM
     span_in = (inner.max(axis=0) - inner.min(axis=0)).max()
     span_out = (outer.max(axis=0) - outer.min(axis=0)).max()
     return far <= SEAM_MAX_MM and span_in >= 0.8 * span_out
