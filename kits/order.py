@@ -405,6 +405,10 @@ def _parse_fabric(f, i: int, c: _Checker) -> Fabric:
         c.fail(f"{where}.shrinkage_pct", f"must be [x, y] (percent along, across), got {shrink!r}")
     sx = c.number({"x": shrink[0]}, "x", f"{where}.shrinkage_pct", lo=-20.0, hi=40.0)
     sy = c.number({"y": shrink[1]}, "y", f"{where}.shrinkage_pct", lo=-20.0, hi=40.0)
+    if sx != sy and nap in ("quarter", "free"):  # a piece turned across the roll shrinks the other way
+        c.fail(f"{where}.shrinkage_pct", f"[{sx:g}, {sy:g}] differs along and across the roll, and nap "
+               f"{nap!r} lets pieces lie across it, where they would shrink the other way: give one "
+               "shrinkage for both, or nap 'one-way' or 'two-way'")
     cats = f.get("categories")
     if cats is not None:
         if not isinstance(cats, list) or not cats or not all(isinstance(x, str) and x.strip() for x in cats):

@@ -103,6 +103,10 @@ def test_single_asymmetric_piece_is_not_paired_across_garments(folder):
         (("spacing_mm = 2", 'nap = "sideways"'), "fabrics[0].nap", "unknown nap"),
         (("spacing_mm = 2", "shrinkage_pct = [1]"), "fabrics[0].shrinkage_pct", "[x, y]"),
         (("spacing_mm = 2", "shrinkage_pct = [80, 0]"), "fabrics[0].shrinkage_pct.x", "<= 40"),
+        (("spacing_mm = 2", 'shrinkage_pct = [10, 0]\nnap = "quarter"'), "fabrics[0].shrinkage_pct",
+         "differs along and across the roll, and nap 'quarter' lets pieces lie across it"),
+        (("spacing_mm = 2", 'shrinkage_pct = [3, 1]\nnap = "free"'), "fabrics[0].shrinkage_pct",
+         "give one shrinkage for both, or nap 'one-way' or 'two-way'"),
         (("spacing_mm = 2", "widht_mm = 3"), "fabrics[0].widht_mm", "unknown field"),
         (('categories = ["trim"]', "categories = []"), "fabrics[1].categories", "non-empty list"),
         (("sizes = { S = 2, M = 3, L = 1 }", "sizes = { S = 0 }"), "garments[0].sizes.S", "> 0"),
@@ -337,6 +341,14 @@ def test_shrinkage_scales_along_and_across_the_grain():
     s2 = shrink_piece(p, (0.0, 50.0 / 3))  # across the grain: x of the piece, factor 1.2
     assert s2.width == pytest.approx(120) and s2.height == pytest.approx(200)
     assert shrink_piece(p, (0.0, 0.0)) is p
+
+
+def test_one_shrinkage_for_both_directions_takes_any_nap(folder):
+    """Shrinkage the same along and across the roll fits a piece turned either way: any nap."""
+    quarter = 'spacing_mm = 2\nshrinkage_pct = 3\nnap = "quarter"'
+    path = write(folder, GOOD.replace("spacing_mm = 2", quarter, 1))
+    fab = load_order(path).fabrics[0]
+    assert fab.shrinkage_pct == (3.0, 3.0) and fab.nap == "quarter"
 
 
 def test_shrinkage_applies_in_the_plan(folder):
