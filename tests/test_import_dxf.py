@@ -966,3 +966,21 @@ def test_cut_outs_that_overlap_each_other_are_cut_once(tmp_path):
     assert len(p.cutouts) == 1 and p.area == pytest.approx(300 * 200 - 100 * 60)
     assert [w.message for w in pat.report.warnings if "overlaps" in w.message] == [
         "cut-out overlaps a larger cut-out; not used (cut once, the fabric is gone)"]
+
+
+@pytest.mark.parametrize("given, doubted", [("mm", True), ("cm", False), ("in", False)])
+def test_units_given_against_a_file_that_says_otherwise_are_doubted_when_absurd(tmp_path, given, doubted):
+    """An order's ``units = "mm"`` (or ``--units mm``) on an AccuMark file that says ``Units:
+    ENGLISH``: the units given win, as asked, but a T-shirt front 28 mm long is said to be so,
+    with its size in the file's unit (the kit was cut 25.4 times too small, with one plain
+    remark). Units that keep the pieces of garment size are not doubted."""
+    doc = aama_doc("ENGLISH")
+    add_piece(doc, "FRONT", [[(0, 0), (20, 0), (20, 28), (0, 28)]], closed=True, texts=["Piece Name: FRONT"])
+    pat = read_pattern(save(doc, tmp_path), units=given)
+    said = [w.message for w in pat.report.warnings if "overrides the file's Units text" in w.message]
+    if given == "in":
+        assert said == []
+        return
+    size = {"mm": 28.0, "cm": 280.0}[given]
+    doubt = f": the largest piece is {size:.4g} mm long in {given}, 711.2 mm in in; check the units given"
+    assert said == [f"--units {given} overrides the file's Units text (in)" + (doubt if doubted else "")]

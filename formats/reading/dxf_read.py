@@ -269,9 +269,14 @@ def resolve_units(user: str | None, header_code, units_text: str | None, *, file
             raise
     if user:
         unit = normalize_units(user, file=file)
+        size = extent() if extent is not None and any(u != unit for u, _ in declared) else None
         for u, rule in declared:
             if u != unit:
-                report.warn(f"--units {unit} overrides the file's {rule} ({u})")
+                doubt = ""
+                if size is not None and not plausible(size, unit) and plausible(size, u):
+                    doubt = (f": the largest piece is {size * MM_PER_UNIT[unit]:.4g} mm long in {unit}, "
+                             f"{size * MM_PER_UNIT[u]:.4g} mm in {u}; check the units given")
+                report.warn(f"--units {unit} overrides the file's {rule} ({u}){doubt}")
         return unit, "--units"
     if len(declared) == 2 and declared[0][0] != declared[1][0]:
         (hdr, _), (txt, _) = declared
