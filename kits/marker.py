@@ -228,6 +228,14 @@ def nest_pattern(
     search had to start afresh). A marker with no placement of the job's pieces is an
     :class:`~kitcut.errors.InputError` naming ``resume_file``.
     """
+    halves = [p.label for p in pattern.pieces if p.folded and not p.unfolded]
+    if halves:
+        more = f" and {len(halves) - 3} more" if len(halves) > 3 else ""
+        named = ", ".join(halves[:3]) + more
+        raise InputError(f"{len(halves)} piece(s) kept as halves on the fold ({named}): on a folded spread"
+                         " a half must lie with its fold line on the fabric's fold, which "
+                         "kitcut does not place; anywhere else it is cut as two mirrored halves. Nest the "
+                         "whole pieces (without --keep-folded or keep_folded)", file=pattern.source)
     instance, sources = build_instance(pattern, rules)
     initial, left_out = None, 0
     if resume is not None:
