@@ -386,7 +386,7 @@ def test_batch_log_and_report_count_the_import_remarks(tmp_path):
     doc.modelspace().add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
     doc.saveas(orders / "pocket.dxf")
     (orders / "R-1.toml").write_text('[order]\nid = "R-1"\ncustomer = "c"\n[[garments]]\n'
-                                     'pattern = "pocket.dxf"\nsizes = { ONE = 1 }\n[[fabrics]]\n'
+                                     'pattern = "pocket.dxf"\ncount = 1\n[[fabrics]]\n'
                                      'name = "jersey"\nwidth_mm = 1500\n')
     kits = tmp_path / "KITS"
     run_batch(orders, kits, BatchOptions(isolate=False, kit=KitOptions(time_limit=1, formats=())))

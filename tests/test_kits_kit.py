@@ -377,7 +377,7 @@ def test_import_remarks_reach_the_kit_report(tmp_path):
     msp.add_point((900, 900))  # outside every piece: skipped
     doc.saveas(tmp_path / "pocket.dxf")
     (tmp_path / "o.toml").write_text('[order]\nid = "R-1"\ncustomer = "c"\n[[garments]]\n'
-                                     'pattern = "pocket.dxf"\nsizes = { ONE = 1 }\n[[fabrics]]\n'
+                                     'pattern = "pocket.dxf"\ncount = 1\n[[fabrics]]\n'
                                      'name = "jersey"\nwidth_mm = 1500\n')
     result = build_kit(tmp_path / "o.toml", tmp_path / "K", KitOptions(time_limit=1, formats=()))
     assert result.remarks == 1  # the warning; a skipped entity is not a remark to check
