@@ -78,6 +78,7 @@ def marker_report(
         "width_mm": _r(sheet.width),
         "usable_width_mm": _r(sheet.width - 2 * sheet.margin),
         "efficiency": round(sheet.efficiency, 4),
+        "efficiency_pct": round(100 * sheet.efficiency, 1),  # rounded once: as every file shows it
         "end_allowance_mm": _r(allowance),
         "fabric_length_mm": _r(fabric_len),
         "fabric_area_m2": round(fabric_len * sheet.width / 1e6, 3),
