@@ -209,3 +209,37 @@ def test_export_all_leaves_out_a_format_whose_device_is_too_narrow(tmp_path, mar
     assert _run(["export", str(marker_file), "-o", str(tmp_path / "w"), "-f", "gcode", "-d", "wide-laser",
                  "--device-file", str(dev)]) == 0
     assert sorted(p.name for p in (tmp_path / "w").iterdir()) == ["marker.gcode"]
+
+
+def _add_mark(kind, x, y, piece=0):
+    def edit(d):
+        p = d["instance"]["pieces"][piece]
+        if kind == "notch":
+            p["notches"].append({"x": x, "y": y, "angle_deg": 90, "kind": "slit", "depth": 5, "width": 0})
+        else:
+            p["drills"].append({"x": x, "y": y, "diameter": None})
+    return edit
+
+
+@pytest.mark.parametrize("edit, problem", [
+    (_add_mark("notch", 250, 200),
+     "Front (M): notch 3 at (250, 200) lies 200.0 mm off its cut line (it would be cut into what lies "
+     "there)"),
+    (_add_mark("drill", 650, 200),
+     "Front (M): drill hole 2 at (650, 200) lies 150.0 mm outside the piece (it would be punched into what "
+     "lies there)"),
+    (_add_mark("drill", 250, 400),
+     "Front (M): drill hole 2 at (250, 400) lies 20.0 mm inside a cut-out of the piece (it would be punched "
+     "into what lies there)"),
+])
+def test_export_refuses_marks_off_their_piece(tmp_path, capsys, edit, problem):
+    """A notch or drill hole edited off its piece passed `nest export` (exit 0) and the cutter
+    slit and punched it into the neighbouring piece. The marker check refuses it: exit 2, the
+    piece and the mark named, no file written. A notch on the cut line and a drill inside pass."""
+    path = _edited(tmp_path, edit)
+    assert _run(["export", str(path), "-o", str(tmp_path / "out"), "-f", "plt,nc"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"nest: error: {path}: not a valid marker (1 problem): {problem}\n"
+    assert not (tmp_path / "out").exists()
+    ok = _edited(tmp_path, lambda d: (_add_mark("notch", 500, 100.3)(d), _add_mark("drill", 490, 100)(d)))
+    assert _run(["export", str(ok), "-o", str(tmp_path / "ok"), "-f", "plt"]) == 0
