@@ -87,9 +87,11 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
     # left out (said so); a format or device asked for by name must fit
     skipped: list | None = [] if formats is not None and formats.strip().lower() == "all" and device is None \
         else None
+    every = formats is not None and formats.strip().lower() == "all"
+    notes: list[str] = []
     try:
         paths = export_marker(marker, out, chosen, device=device, stem=stem, device_file=device_file,
-                              skipped=skipped)
+                              skipped=skipped, own_devices=every, notes=notes)
     except KitcutError as exc:
         exc.file = exc.file or marker_file  # a device too narrow for this marker, a page limit...
         raise
@@ -97,3 +99,5 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
         click.echo(str(p))
     for fmt, why in skipped or ():
         click.echo(f"nest: note: {stem}.{fmt} not written: {why}", err=True)
+    for note in notes:  # files written for another device than -d, marks a device's file leaves out
+        click.echo(f"nest: note: {note}", err=True)
