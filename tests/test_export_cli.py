@@ -300,3 +300,37 @@ def test_export_refuses_marks_off_their_piece(tmp_path, capsys, edit, problem):
     assert not (tmp_path / "out").exists()
     ok = _edited(tmp_path, lambda d: (_add_mark("notch", 500, 100.3)(d), _add_mark("drill", 490, 100)(d)))
     assert _run(["export", str(ok), "-o", str(tmp_path / "ok"), "-f", "plt"]) == 0
+
+
+def test_export_of_a_marker_without_a_length_unit(tmp_path, capsys):
+    """A benchmark marker ("units": "unit") went to the cutter as millimetres and report.json said
+    "mm". Its cutter, 1:1 print, DXF and report files are refused when asked for (exit 2, nothing
+    written), left out with one note from the default set (the SVG and HTML, in its own unit, are
+    written); with "units" set in the marker.json they are written at that unit."""
+    from dataclasses import replace
+
+    from kitcut.errors import InputError
+    from kitcut.formats.writing.export import NEEDS_UNIT, write_file
+
+    marker = replace(valid_small_marker(), units="unit")
+    path = write_marker(marker, tmp_path / "bench.json")
+    assert _run(["export", str(path), "-o", str(tmp_path / "a"), "-f", "plt,nc,report.json,svg"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write plt, nc, report.json of this marker: the marker's lengths have no unit" in err
+    assert 'set "units" in the marker.json' in err and not (tmp_path / "a").exists()
+    assert _run(["export", str(path), "-o", str(tmp_path / "d")]) == 0
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["marker.html", "marker.svg"]
+    err = capsys.readouterr().err
+    assert err.count("nest: note:") == 1 and "marker.plt, marker.dxf, marker.pdf" in err
+    for fmt in sorted(NEEDS_UNIT):
+        with pytest.raises(InputError, match="no unit"):
+            write_file(marker, tmp_path / f"x.{fmt}")
+    data = json.loads(path.read_text())
+    data["units"] = "mm"  # the unit its numbers are in
+    path.write_text(json.dumps(data))
+    assert _run(["export", str(path), "-o", str(tmp_path / "mm"), "-f", "plt,report.json"]) == 0
+    import re
+
+    xs = [int(x) for x in re.findall(r"P[UD](-?\d+),", (tmp_path / "mm" / "marker.plt").read_text())]
+    assert max(xs) == pytest.approx(marker.length * 40, abs=40)  # 40 plotter units per mm
+    assert json.loads((tmp_path / "mm" / "marker.report.json").read_text())["units"] == "mm"

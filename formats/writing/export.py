@@ -19,11 +19,12 @@ from pathlib import Path
 
 from kitcut.errors import ExportError, InputError, KitcutError, MediaError
 from kitcut.fileio import FileSet, atomic_write
+from kitcut.formats.layout.page import MM_PER_UNIT
 from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
 
 __all__ = ["Format", "FORMATS", "DEFAULT_FORMATS", "write_file", "render", "export_marker", "format_for_path",
-           "export_names", "too_narrow", "device_for", "CUTTER_FORMAT"]
+           "export_names", "too_narrow", "device_for", "CUTTER_FORMAT", "NEEDS_UNIT", "not_written"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,15 @@ def _format(fmt: str) -> Format:
     return FORMATS[key]
 
 
+#: Formats whose lengths are millimetres (a device's units, a 1:1 page, an AAMA DXF, a report in mm and
+#: seconds): not written for a marker without a length unit (a benchmark's ``"units": "unit"``).
+NEEDS_UNIT = frozenset(("plt", "hpgl", "pen.plt", "nc", "gcode", "dxf", "pdf", "tiled.pdf", "tiled-a3.pdf",
+                        "print.pdf", "plot.svg", "report.json", "report.pdf"))
+#: Why, for :data:`NEEDS_UNIT` formats of a marker without a length unit.
+NO_UNIT = ('the marker\'s lengths have no unit ("units": "{units}", a benchmark instance\'s own), and '
+           'cutter, 1:1 print, DXF and report files would take them as millimetres; set "units" in the '
+           'marker.json to the unit its numbers are in (mm, cm, m, in, ft) to write them')
+
 #: The cutter file of each device protocol: the default set's cutter file for a device given.
 CUTTER_FORMAT = {"hpgl": "plt", "gerber-nc": "nc", "gcode": "gcode"}
 #: Formats drawn for one fixed device, whatever ``device`` says (the pen plot is a plot).
@@ -138,6 +148,8 @@ def _name(device: str | Device) -> str:
 def render(marker: Marker, fmt: str, *, device: str | Device | None = None, device_file=None) -> str | bytes:
     """The content of ``marker`` in format ``fmt`` (text or bytes), for :func:`device_for`."""
     f = _format(fmt)
+    if f.name in NEEDS_UNIT and (marker.units or "mm").lower() not in MM_PER_UNIT:
+        raise InputError(f"cannot write {f.name} of this marker: {NO_UNIT.format(units=marker.units)}")
     dev = device_for(f.name, device, device_file=device_file)
     module, func = f.writer.split(":")
     writer = getattr(importlib.import_module(f"kitcut.formats.{module}"), func)
@@ -185,6 +197,18 @@ def too_narrow(width: float, formats: Sequence[str] | None = None, *, device=Non
     return out
 
 
+def not_written(left_out: Sequence[tuple[str, str]], stem: str = "marker") -> list[str]:
+    """``(format, reason)`` pairs as note lines, the formats of one reason on one line.
+
+    >>> not_written([("plt", "no unit"), ("dxf", "no unit")])
+    ['marker.plt, marker.dxf not written: no unit']
+    """
+    by: dict[str, list[str]] = {}
+    for fmt, why in left_out:
+        by.setdefault(why, []).append(f"{stem}.{fmt}")
+    return [f"{', '.join(names)} not written: {why}" for why, names in by.items()]
+
+
 def export_names(stem: str = "marker") -> list[str]:
     """The file names the exporters write for ``stem`` (every format), in format order."""
     return [f"{stem}.{name}" for name in FORMATS]
@@ -204,6 +228,7 @@ def export_marker(
     replace_all: bool = False,
     own_devices: bool = False,
     notes: list | None = None,
+    unitless: list | None = None,
 ) -> list[Path]:
     """Write ``marker`` in each of ``formats`` to ``out_dir/<stem>.<format>``; return the paths.
 
@@ -222,6 +247,10 @@ def export_marker(
     said in ``notes``. The reports are for ``device``, else the device of the set's first cutter
     file. ``notes`` (a list) also gets, for each device file, what it does not carry (drill holes,
     pen lines, labels the device has no tool for).
+
+    A marker without a length unit (a benchmark's) has no cutter, 1:1 print, DXF or report file
+    (:data:`NEEDS_UNIT`): asked for, they are an :class:`InputError`; with ``unitless`` (a list)
+    they are left out instead, ``(format, reason)`` added to it.
     """
     out = Path(out_dir)
     names = list(formats or DEFAULT_FORMATS)
@@ -229,6 +258,16 @@ def export_marker(
         cutter = CUTTER_FORMAT[get_device(device, device_file=device_file).protocol]
         names = [cutter if n == "plt" else n for n in names]
     chosen = [_format(fmt) for fmt in names]  # every name checked before writing
+    if (marker.units or "mm").lower() not in MM_PER_UNIT:
+        why = NO_UNIT.format(units=marker.units)
+        lacking = [f.name for f in chosen if f.name in NEEDS_UNIT]
+        if lacking and unitless is None:
+            raise InputError(f"cannot write {', '.join(lacking)} of this marker: {why}")
+        unitless = unitless if unitless is not None else []
+        unitless += [(name, why) for name in lacking]
+        chosen = [f for f in chosen if f.name not in NEEDS_UNIT]
+        if replace_all:  # an old file of a format left out is of another marker
+            remove = [*remove, *(f"{stem}.{n}" for n in lacking if (Path(out_dir) / f"{stem}.{n}").is_file())]
     devices: dict[str, Device | None] = {}
     said: list[str] = []
     for f in chosen:
