@@ -65,7 +65,7 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
     if not marker_file:
         raise InputError("give a marker.json to export (or --list)")
     from kitcut.formats.marker_json import read_marker_data
-    from kitcut.formats.writing.export import FORMATS, export_marker
+    from kitcut.formats.writing.export import FORMATS, export_marker, not_written
     from kitcut.kits.marker_check import check_marker
 
     marker, data = read_marker_data(marker_file)
@@ -87,13 +87,18 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
     # left out (said so); a format or device asked for by name must fit
     skipped: list | None = [] if formats is not None and formats.strip().lower() == "all" and device is None \
         else None
+    every = formats is not None and formats.strip().lower() == "all"
+    notes: list[str] = []
+    unitless: list | None = [] if formats is None or every else None  # named formats must be written
     try:
         paths = export_marker(marker, out, chosen, device=device, stem=stem, device_file=device_file,
-                              skipped=skipped)
+                              skipped=skipped, own_devices=every, notes=notes, unitless=unitless)
     except KitcutError as exc:
         exc.file = exc.file or marker_file  # a device too narrow for this marker, a page limit...
         raise
     for p in paths:
         click.echo(str(p))
-    for fmt, why in skipped or ():
-        click.echo(f"nest: note: {stem}.{fmt} not written: {why}", err=True)
+    for line in not_written([*(skipped or ()), *(unitless or ())], stem):
+        click.echo(f"nest: note: {line}", err=True)
+    for note in notes:  # files written for another device than -d, marks a device's file leaves out
+        click.echo(f"nest: note: {note}", err=True)

@@ -217,7 +217,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     stale = [n for n in had if n not in written]
     skipped: list = []  # a default device too narrow for this fabric: its file left out, not the run's
     files = export_marker(marker, out, formats, extra={"marker.json": marker_text(marker)}, remove=stale,
-                          skipped=skipped, replace_all=True)
+                          skipped=skipped, replace_all=True, unitless=skipped)
     stale += [f"marker.{fmt}" for fmt, _ in skipped if f"marker.{fmt}" in had]
     _report(marker, pattern, path, files, as_json, _info_command(path, options), [out / n for n in stale],
             skipped, resume)
@@ -296,8 +296,10 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
         what = f"{n} files of an earlier export of this marker that no longer match" if n > 1 else \
             "1 file of an earlier export of this marker that no longer matches"
         click.echo(f"removed {what} it: " + ", ".join(str(f) for f in removed))
-    for fmt, why in skipped:
-        click.echo(f"nest: note: marker.{fmt} not written: {why}", err=True)
+    from kitcut.formats.writing.export import not_written
+
+    for line in not_written(skipped):
+        click.echo(f"nest: note: {line}", err=True)
     match = s.get("matching")
     if match:
         cost = f", {match['cost_pct']:+.1f} % length against plain fabric" if "cost_pct" in match else ""

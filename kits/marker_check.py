@@ -5,7 +5,10 @@ into cutter files. :func:`check_marker` runs the same independent validator that
 marker after nesting (:func:`kitcut.nesting.validate`): every demanded copy placed exactly once,
 each orientation allowed by the piece's rules, inside the usable width, no overlap, spacing kept,
 the length the pieces reach. It also checks what the file states twice: each placement's stored
-``outline`` against its piece under its transform, and the stored efficiency.
+``outline`` against its piece under its transform, and the stored efficiency; and that every
+piece's marks lie on it (as the importer leaves them): each notch on its cut line, each drill hole
+inside it and not in a cut-out, within :data:`MARK_TOL_MM` (a mark off its piece would be cut or
+punched into whatever lies there: the next piece).
 
 A problem is an :class:`~kitcut.errors.InputError` (exit status 2) naming the file and each
 placement by its index in ``solution.placements``, its piece and copy::
@@ -26,7 +29,7 @@ from kitcut.model import Marker, Pattern
 from kitcut.model.geometry import transform_points
 from kitcut.nesting import Placed, Solution, validate
 
-__all__ = ["check_marker", "OUTLINE_TOL", "TOL", "ANGLE_TOL_DEG"]
+__all__ = ["check_marker", "OUTLINE_TOL", "TOL", "ANGLE_TOL_DEG", "MARK_TOL_MM"]
 
 #: How far (marker units) a stored placement outline may lie from its piece under its transform.
 OUTLINE_TOL = 1e-3
@@ -36,6 +39,9 @@ TOL = 1e-4
 #: How far (degrees) a rotation may be from an allowed one: the grain lines the allowed angles
 #: come from are rounded too (a 10 mm grain line moves its angle by up to ~1e-5 degrees).
 ANGLE_TOL_DEG = 1e-3
+#: How far (mm) a notch may lie from its piece's cut line, or a drill hole outside its piece (the
+#: importer puts notches on the cut line and leaves out drill holes more than 0.5 mm off).
+MARK_TOL_MM = 0.5
 
 
 def check_marker(marker: Marker, *, file: str | None = None, stored: dict | None = None) -> None:
@@ -79,6 +85,7 @@ def check_marker(marker: Marker, *, file: str | None = None, stored: dict | None
     except ValidationError as exc:
         problems += str(exc).split(": ", 1)[1].removesuffix(" ...").split("; ")
     problems += _stored_problems(marker, stored or {}, name)
+    problems += _mark_problems(marker)
     if problems:
         many = len(problems) > 1
         more = len(problems) - 20
@@ -123,4 +130,38 @@ def _stored_problems(marker: Marker, stored: dict, name) -> list[str]:
     if isinstance(eff, (int, float)) and not isinstance(eff, bool) and marker.placements:
         if not math.isclose(float(eff), marker.efficiency, rel_tol=1e-6, abs_tol=1e-9):
             out.append(f"efficiency {float(eff):g} is not what the pieces give ({marker.efficiency:.6f})")
+    return out
+
+
+def _mark_problems(marker: Marker) -> list[str]:
+    """Notches off their piece's cut line and drill holes off their piece, by piece and mark."""
+    from shapely.geometry import LinearRing, Point, Polygon
+
+    from kitcut.formats.layout.page import MM_PER_UNIT
+
+    k = MM_PER_UNIT.get((marker.units or "mm").lower(), 1.0)
+    unit = "mm" if k == 1.0 else marker.units
+    tol = MARK_TOL_MM / k
+    placed = {pl.piece for pl in marker.placements}
+    out: list[str] = []
+    for i, piece in enumerate(marker.pieces):
+        if i not in placed or len(piece.outline) < 3 or not (piece.notches or piece.drills):
+            continue
+        edge = LinearRing(piece.outline)
+        whole = Polygon(piece.outline)
+        body = Polygon(piece.outline, [np.asarray(c) for c in piece.cutouts])
+        if not body.is_valid:
+            body = body.buffer(0)
+        for n, notch in enumerate(piece.notches):
+            off = edge.distance(Point(notch.x, notch.y))
+            if off > tol:
+                out.append(f"{piece.label}: notch {n} at ({notch.x:g}, {notch.y:g}) lies {off:.1f} {unit} "
+                           "off its cut line (it would be cut into what lies there)")
+        for n, drill in enumerate(piece.drills):
+            p = Point(drill.x, drill.y)
+            off = body.distance(p)
+            if off > tol:
+                where = "inside a cut-out of" if whole.contains(p) else "outside"
+                out.append(f"{piece.label}: drill hole {n} at ({drill.x:g}, {drill.y:g}) lies {off:.1f} "
+                           f"{unit} {where} the piece (it would be punched into what lies there)")
     return out

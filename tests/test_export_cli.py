@@ -34,24 +34,9 @@ def test_export_default_set(tmp_path, marker_file, capsys):
 
 def test_export_formats_and_device(tmp_path, marker_file):
     out = tmp_path / "o"
-    assert (
-        _run(
-            [
-                "export",
-                str(marker_file),
-                "-o",
-                str(out),
-                "--formats",
-                "nc,plt",
-                "--device",
-                "gerber-conveyor",
-                "--stem",
-                "cut",
-            ]
-        )
-        == 0
-    )
-    assert sorted(p.name for p in out.iterdir()) == ["cut.nc", "cut.plt"]  # plt: the default HP-GL cutter
+    assert _run(["export", str(marker_file), "-o", str(out), "--formats", "nc,report.json", "--device",
+                 "gerber-conveyor", "--stem", "cut"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["cut.nc", "cut.report.json"]
     prog = read_nc((out / "cut.nc").read_text())
     assert len(prog.pieces) == 7
     first = (out / "cut.nc").read_bytes()
@@ -62,6 +47,78 @@ def test_export_formats_and_device(tmp_path, marker_file):
         == 0
     )
     assert (out / "cut.nc").read_bytes() == first
+
+
+def _hpgl_tools(text: str) -> set[int]:
+    """The tool numbers an HP-GL file selects (a small parse: ``SPn;`` commands)."""
+    import re
+
+    return {int(n) for n in re.findall(r"SP(\d+);", text)} - {0}
+
+
+@pytest.mark.parametrize("formats, device", [("plt,report.json", "gerber"), ("nc,gcode", "hpgl-cutter"),
+                                             ("gcode", "gerber"), ("pen.plt", "laser")])
+def test_export_refuses_a_device_of_another_protocol(tmp_path, marker_file, capsys, formats, device):
+    """`-f plt -d gerber` wrote the default HP-GL cutter's file while report.json named gerber;
+    now a device that does not speak a requested format's protocol is an error: exit 2, one
+    line naming the device, its protocol and the devices that speak the format; nothing written."""
+    out = tmp_path / "o"
+    assert _run(["export", str(marker_file), "-o", str(out), "-f", formats, "-d", device]) == 2
+    err = capsys.readouterr().err
+    assert f"device '{device}' speaks" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_export_device_sets_the_cutter_file_and_the_report(tmp_path, marker_file, capsys):
+    """The report names the device its set's cutter file was written for: -d gerber with the
+    default set writes marker.nc (not an HP-GL file for another device); `-f nc,report.json`
+    without -d reports gerber, the nc file's device (it said hpgl-cutter); `-f all -d laser`
+    writes the G-code for the laser and says which files went to their own default devices."""
+    out = tmp_path / "d"
+    assert _run(["export", str(marker_file), "-o", str(out), "-d", "gerber"]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert "marker.nc" in names and "marker.plt" not in names
+    assert json.loads((out / "marker.report.json").read_text())["device"] == "gerber"
+    assert len(read_nc((out / "marker.nc").read_text()).pieces) == 7
+    out = tmp_path / "n"
+    assert _run(["export", str(marker_file), "-o", str(out), "-f", "nc,report.json"]) == 0
+    assert json.loads((out / "marker.report.json").read_text())["device"] == "gerber"
+    capsys.readouterr()
+    wide = tmp_path / "wide.toml"
+    wide.write_text('[laser]\nprotocol = "gcode"\nmedia_width = 1600.0\n'
+                    'tools.cut = { kind = "knife", number = 1, speed = 40.0, on = "M3", off = "M5" }\n')
+    out = tmp_path / "a"
+    assert _run(["export", str(marker_file), "-o", str(out), "-f", "all", "-d", "laser",
+                 "--device-file", str(wide)]) == 0
+    err = capsys.readouterr().err
+    assert "marker.plt written for hpgl-cutter, its default device: device 'laser' speaks gcode" in err
+    assert "marker.nc written for gerber, its default device" in err
+    assert json.loads((out / "marker.report.json").read_text())["device"] == "laser"
+    assert "laser" in (out / "marker.gcode").read_text().splitlines()[0]
+
+
+def test_export_says_what_a_knife_only_device_leaves_out(tmp_path, marker_file, capsys):
+    """hpgl-knife has no punch and no pen: its marker.plt dropped the drill holes, pen lines and
+    labels without a word. Now a note on stderr and ``not_carried`` in report.json count them;
+    the file itself (read back) selects only the knife."""
+    from kitcut.formats.marker_json import read_marker
+
+    marker = read_marker(marker_file)
+    drills = sum(len(marker.pieces[pl.piece].drills) for pl in marker.placements)
+    labels = len(marker.placements)
+    out = tmp_path / "k"
+    assert _run(["export", str(marker_file), "-o", str(out), "-f", "plt,report.json",
+                 "-d", "hpgl-knife"]) == 0
+    err = capsys.readouterr().err
+    assert f"{drills} drill holes, " in err
+    assert f"{labels} labels are not in marker.plt: device 'hpgl-knife' has no drill tool, no pen tool" in err
+    rep = json.loads((out / "marker.report.json").read_text())
+    assert rep["device"] == "hpgl-knife" and rep["not_carried"]["drill holes"] == drills == rep["drill_count"]
+    assert rep["not_carried"]["labels"] == labels
+    assert _hpgl_tools((out / "marker.plt").read_text()) == {1}
+    assert _run(["export", str(marker_file), "-o", str(tmp_path / "c"), "-f", "plt,report.json"]) == 0
+    assert "not in" not in capsys.readouterr().err  # the default cutter carries every mark
+    assert json.loads((tmp_path / "c" / "marker.report.json").read_text())["not_carried"] == {}
 
 
 def test_export_errors_are_one_line(tmp_path, marker_file, capsys):
@@ -209,3 +266,71 @@ def test_export_all_leaves_out_a_format_whose_device_is_too_narrow(tmp_path, mar
     assert _run(["export", str(marker_file), "-o", str(tmp_path / "w"), "-f", "gcode", "-d", "wide-laser",
                  "--device-file", str(dev)]) == 0
     assert sorted(p.name for p in (tmp_path / "w").iterdir()) == ["marker.gcode"]
+
+
+def _add_mark(kind, x, y, piece=0):
+    def edit(d):
+        p = d["instance"]["pieces"][piece]
+        if kind == "notch":
+            p["notches"].append({"x": x, "y": y, "angle_deg": 90, "kind": "slit", "depth": 5, "width": 0})
+        else:
+            p["drills"].append({"x": x, "y": y, "diameter": None})
+    return edit
+
+
+@pytest.mark.parametrize("edit, problem", [
+    (_add_mark("notch", 250, 200),
+     "Front (M): notch 3 at (250, 200) lies 200.0 mm off its cut line (it would be cut into what lies "
+     "there)"),
+    (_add_mark("drill", 650, 200),
+     "Front (M): drill hole 2 at (650, 200) lies 150.0 mm outside the piece (it would be punched into what "
+     "lies there)"),
+    (_add_mark("drill", 250, 400),
+     "Front (M): drill hole 2 at (250, 400) lies 20.0 mm inside a cut-out of the piece (it would be punched "
+     "into what lies there)"),
+])
+def test_export_refuses_marks_off_their_piece(tmp_path, capsys, edit, problem):
+    """A notch or drill hole edited off its piece passed `nest export` (exit 0) and the cutter
+    slit and punched it into the neighbouring piece. The marker check refuses it: exit 2, the
+    piece and the mark named, no file written. A notch on the cut line and a drill inside pass."""
+    path = _edited(tmp_path, edit)
+    assert _run(["export", str(path), "-o", str(tmp_path / "out"), "-f", "plt,nc"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"nest: error: {path}: not a valid marker (1 problem): {problem}\n"
+    assert not (tmp_path / "out").exists()
+    ok = _edited(tmp_path, lambda d: (_add_mark("notch", 500, 100.3)(d), _add_mark("drill", 490, 100)(d)))
+    assert _run(["export", str(ok), "-o", str(tmp_path / "ok"), "-f", "plt"]) == 0
+
+
+def test_export_of_a_marker_without_a_length_unit(tmp_path, capsys):
+    """A benchmark marker ("units": "unit") went to the cutter as millimetres and report.json said
+    "mm". Its cutter, 1:1 print, DXF and report files are refused when asked for (exit 2, nothing
+    written), left out with one note from the default set (the SVG and HTML, in its own unit, are
+    written); with "units" set in the marker.json they are written at that unit."""
+    from dataclasses import replace
+
+    from kitcut.errors import InputError
+    from kitcut.formats.writing.export import NEEDS_UNIT, write_file
+
+    marker = replace(valid_small_marker(), units="unit")
+    path = write_marker(marker, tmp_path / "bench.json")
+    assert _run(["export", str(path), "-o", str(tmp_path / "a"), "-f", "plt,nc,report.json,svg"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write plt, nc, report.json of this marker: the marker's lengths have no unit" in err
+    assert 'set "units" in the marker.json' in err and not (tmp_path / "a").exists()
+    assert _run(["export", str(path), "-o", str(tmp_path / "d")]) == 0
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["marker.html", "marker.svg"]
+    err = capsys.readouterr().err
+    assert err.count("nest: note:") == 1 and "marker.plt, marker.dxf, marker.pdf" in err
+    for fmt in sorted(NEEDS_UNIT):
+        with pytest.raises(InputError, match="no unit"):
+            write_file(marker, tmp_path / f"x.{fmt}")
+    data = json.loads(path.read_text())
+    data["units"] = "mm"  # the unit its numbers are in
+    path.write_text(json.dumps(data))
+    assert _run(["export", str(path), "-o", str(tmp_path / "mm"), "-f", "plt,report.json"]) == 0
+    import re
+
+    xs = [int(x) for x in re.findall(r"P[UD](-?\d+),", (tmp_path / "mm" / "marker.plt").read_text())]
+    assert max(xs) == pytest.approx(marker.length * 40, abs=40)  # 40 plotter units per mm
+    assert json.loads((tmp_path / "mm" / "marker.report.json").read_text())["units"] == "mm"

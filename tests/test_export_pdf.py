@@ -8,7 +8,7 @@ import subprocess
 
 import numpy as np
 import pytest
-from marker_factory import small_marker
+from marker_factory import big_marker, small_marker
 
 from kitcut.formats.layout.page import build_sheet
 from kitcut.formats.layout.pdf_tiled import tile_grid
@@ -124,3 +124,52 @@ def test_tile_shows_the_marker_at_1to1_in_place(tmp_path, marker):
     band = img[px(y_mm) - 120 : px(y_mm) - 20, px(x_mm) - 6 : px(x_mm) + 7]
     col = int(np.argmin(band.mean(axis=0))) + px(x_mm) - 6
     assert abs(col - px(x_mm)) <= 1 and band.min() < 160
+
+
+def _drawn_points(page):
+    """Every path point of ``page`` in its default user space (a small content-stream parse:
+    q/Q/cm tracked; m, l, c, re operands transformed)."""
+    from pypdf.generic import ContentStream
+
+    ctm, stack, pts = np.eye(3), [], []
+    for operands, op in ContentStream(page.get_contents(), page.pdf).operations:
+        if op == b"q":
+            stack.append(ctm.copy())
+        elif op == b"Q":
+            ctm = stack.pop()
+        elif op == b"cm":
+            a, b, c, d, e, f = (float(v) for v in operands)
+            ctm = np.array([[a, b, 0], [c, d, 0], [e, f, 1]]) @ ctm
+        elif op in (b"m", b"l", b"c", b"re"):
+            v = [float(x) for x in operands]
+            pairs = list(zip(v[::2], v[1::2], strict=True))
+            xy = [(v[0], v[1]), (v[0] + v[2], v[1] + v[3])] if op == b"re" else pairs
+            pts += [tuple((np.array([x, y, 1.0]) @ ctm)[:2]) for x, y in xy]
+    assert not stack, "unbalanced q/Q"
+    return np.array(pts)
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "print.pdf"])
+def test_long_marker_pdf_pages_within_the_page_limit(tmp_path, fmt):
+    """A marker longer than 5080 mm gave a page over 14,400 pt (marker.pdf 21,760 pt for a 7.6 m
+    marker), the page limit of ISO 32000 Annex C / Acrobat. Now the page has /UserUnit 2 and a
+    MediaBox within 14,400 units; read back with pypdf, it still measures the marker at 1:1
+    (MediaBox x UserUnit) and everything drawn lies on it, spanning the page."""
+    from pypdf import PdfReader
+
+    marker = big_marker(60)
+    assert 5200 < marker.length < 10000
+    path = write_file(marker, tmp_path / f"marker.{fmt}")
+    for page in PdfReader(path).pages:
+        box = page.mediabox
+        assert max(float(box.width), float(box.height)) <= 14400
+        u = float(page.user_unit)
+        assert u == 2
+        edge = 15.0 if fmt == "pdf" else 20.0
+        assert float(box.width) * u == pytest.approx((marker.length + 2 * edge) * PT, abs=0.05)
+        pts = _drawn_points(page)
+        assert pts[:, 0].min() >= -0.01 and pts[:, 0].max() <= float(box.width) + 0.01
+        assert pts[:, 1].min() >= -0.01 and pts[:, 1].max() <= float(box.height) + 0.01
+        # drawn at 1:1 in units of u pt: the strip reaches (edge + length) mm (registration marks
+        # of print.pdf a little past it), not half of it
+        assert pts[:, 0].max() >= (edge + marker.length) * PT / u - 0.5

@@ -78,3 +78,24 @@ def test_export_marker_default_set(tmp_path):
     assert not list((tmp_path / "out").glob(".*.tmp"))
     every = export_marker(tiny_marker(), tmp_path / "all", list(FORMATS), stem="t")
     assert len(every) == len(FORMATS)
+
+
+def test_efficiency_rounded_once_in_every_file(tmp_path):
+    """0.488461 is 48.8 %: rounding the report's 4-digit fraction (0.4885) again gave 48.9 % in
+    report.pdf while marker.pdf, marker.svg and pen.plt said 48.8 %."""
+    import re
+    from dataclasses import replace
+
+    from pypdf import PdfReader
+
+    from kitcut.formats.writing.export import export_marker
+
+    m = small_marker()
+    m = replace(m, length=m.pieces_area / (0.488461 * m.width))
+    assert round(m.efficiency, 4) == 0.4885 and f"{100 * m.efficiency:.1f}" == "48.8"
+    export_marker(m, tmp_path, ["report.json", "report.pdf", "pdf", "svg"])
+    assert json.loads((tmp_path / "marker.report.json").read_text())["efficiency_pct"] == 48.8
+    for name in ("marker.report.pdf", "marker.pdf"):
+        text = " ".join(p.extract_text() for p in PdfReader(tmp_path / name).pages)
+        assert re.findall(r"(?i)efficiency\s*([\d.]+)\s*%", text) == ["48.8"], name
+    assert "48.9" not in (tmp_path / "marker.svg").read_text()

@@ -4,15 +4,21 @@ Units are millimetres (fpdf2 ``unit="mm"``: 1 mm = 72/25.4 pt exactly). :func:`d
 draws any part of a marker on a page through a :class:`~kitcut.formats.layout.page.Page` transform;
 the tiled, print and report PDFs reuse it. Output is deterministic: a fixed creation date.
 
-The 1:1 plot is one page as long as the marker (fpdf2 has no page-size limit; Acrobat shows at
-most 5080 mm = 200 in per side, other viewers and plotter RIPs take longer pages).
+The 1:1 plot is one page as long as the marker. A PDF page is at most 14,400 units on a side
+(ISO 32000-1 Annex C; Acrobat: 200 in = 5080 mm at the default unit of 1 pt): a longer page
+(:func:`add_page_1to1`) is written with ``/UserUnit`` u (a whole number: a unit of u pt) and its
+content scaled by 1/u, so its MediaBox stays within 14,400 units and it still measures the
+marker at 1:1 in Acrobat and the RIPs that honour ``/UserUnit`` (ISO 32000-1 §14.11.2).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import math
+from functools import cache
 
 from fpdf import FPDF
+from fpdf.output import PDFPage
 
 from kitcut.formats.layout.page import PAPER_MM, PT_PER_MM, Page, PlacedPiece, Sheet, build_sheet, fill_colour
 from kitcut.formats.layout.pdf_fonts import draw_text, font_note
@@ -28,6 +34,8 @@ __all__ = [
     "render_overview",
     "FIXED_DATE",
     "scale_bar",
+    "add_page_1to1",
+    "PDF_MAX_UNITS",
 ]
 
 FIXED_DATE = _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
@@ -51,17 +59,51 @@ def new_pdf(title: str | None = None) -> FPDF:
     return pdf
 
 
+#: The largest page side in PDF units (ISO 32000-1 Annex C: 14,400 units, 200 in at 1 pt a unit).
+PDF_MAX_UNITS = 14400.0
+
+
+@cache
+def _user_unit_page(u: int) -> type:
+    """fpdf2's page class with ``/UserUnit u`` in its dictionary (fpdf2 writes every public
+    attribute of a page as an entry; it has no setting of its own for this one)."""
+    return type(f"PDFPageUserUnit{u}", (PDFPage,), {"__slots__": (), "user_unit": u})
+
+
+def add_page_1to1(pdf: FPDF, size: tuple[float, float]) -> int:
+    """Add a page of ``size`` mm that measures 1:1, and return its user unit (1: plain points).
+
+    A page longer than :data:`PDF_MAX_UNITS` pt gets ``/UserUnit`` u, the smallest whole number
+    that brings it within the limit, a MediaBox of ``size`` / u, and its content scaled by 1/u:
+    everything is drawn at full size in mm as on any page. :func:`pdf_bytes` closes the scaling."""
+    w, h = size
+    u = max(1, math.ceil(max(w, h) * PT_PER_MM / PDF_MAX_UNITS - 1e-9))
+    if u == 1:
+        pdf.add_page(format=size)
+        return 1
+    pdf.add_page(format=(w / u, h / u))
+    pdf.pages[pdf.page].__class__ = _user_unit_page(u)
+    # fpdf2 puts y mm at (h/u - y) * k pt; the full page wants (h - y) * k / u
+    t = (h - h / u) * pdf.k / u
+    pdf._out(f"q {1 / u:.12f} 0 0 {1 / u:.12f} 0 {t:.6f} cm")
+    return u
+
+
 def pdf_bytes(pdf: FPDF) -> bytes:
     """The finished PDF; a note at the top of page 1 when names had to be transliterated."""
     note = font_note(pdf)
+    page = pdf.page
     if note and pdf.pages_count:
-        page = pdf.page
         pdf.page = 1
         pdf.set_font("helvetica", size=7)
         pdf.set_text_color(200, 0, 0)
         pdf.text(3, 4, note)
         pdf.set_text_color(0)
-        pdf.page = page
+    for n, p in pdf.pages.items():  # close the scaling of the pages of add_page_1to1
+        if getattr(p, "user_unit", 1) != 1:
+            pdf.page = n
+            pdf._out("Q")
+    pdf.page = page
     return bytes(pdf.output())
 
 
@@ -202,7 +244,7 @@ def render_plot(marker: Marker | Sheet, device=None) -> bytes:
     margin, head = 15.0, 20.0
     size = (sheet.length + 2 * margin, sheet.width + 2 * margin + head)
     pdf = new_pdf(sheet.name or "marker")
-    pdf.add_page(format=size)
+    add_page_1to1(pdf, size)  # longer than 5080 mm: /UserUnit
     page = Page(size, margin, 1.0, (0.0, 0.0))
     _title(pdf, margin, margin, _figures(sheet), 5.0)
     draw_sheet(pdf, sheet, page)

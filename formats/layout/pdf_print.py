@@ -14,7 +14,7 @@ import numpy as np
 from shapely.geometry import Polygon
 
 from kitcut.formats.layout.page import Page, Sheet, build_sheet, fill_colour
-from kitcut.formats.layout.pdf import _pts, draw_design, new_pdf, pdf_bytes
+from kitcut.formats.layout.pdf import _pts, add_page_1to1, draw_design, new_pdf, pdf_bytes
 from kitcut.formats.layout.pdf_fonts import draw_text
 from kitcut.model import Marker
 
@@ -37,7 +37,7 @@ def to_print_pdf(marker: Marker | Sheet, *, bleed: float = BLEED, scale: float =
     sheet = marker if isinstance(marker, Sheet) else build_sheet(marker)
     size = ((sheet.length + 2 * EDGE) * scale, (sheet.width + 2 * EDGE) * scale)
     pdf = new_pdf(f"{sheet.name or 'marker'} print")
-    pdf.add_page(format=size)
+    add_page_1to1(pdf, size)  # longer than 5080 mm: /UserUnit
     page = Page(size, EDGE * scale, scale, (0.0, 0.0))
     draw_design(pdf, sheet, page, line_mm=0.2)
     for p in sheet.pieces:

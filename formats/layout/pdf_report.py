@@ -23,7 +23,7 @@ def report_rows(rep: dict) -> list[tuple[str, str]]:
         ("Marker", rep["name"] or "-"),
         ("Length", _mm(rep["length_mm"])),
         ("Width (usable)", f"{_mm(rep['width_mm'])} ({_mm(rep['usable_width_mm'])})"),
-        ("Efficiency", f"{100 * rep['efficiency']:.1f} %"),
+        ("Efficiency", f"{rep['efficiency_pct']:.1f} %"),  # not the 4-digit fraction: rounded twice
         (
             "Fabric per ply",
             f"{_mm(rep['fabric_length_mm'])} incl. 2 x {_mm(rep['end_allowance_mm'])} ends, "

@@ -142,8 +142,8 @@ def add_piece_block(doc: Drawing, piece: Piece, name: str, *, units: str = "mm",
     """Add one BLOCK ``name`` holding ``piece`` (in mm) drawn in ``units``; return the block.
 
     The block is not inserted; :func:`write_aama` inserts each at 0,0. The layer-6 fold line is
-    written only for a half piece (``folded``; see :func:`halve_piece`), so that a reader does
-    not unfold a whole piece a second time. ``grades`` (a
+    written only for a half piece (``folded`` and not ``unfolded``; see :func:`halve_piece`), so
+    that a reader does not unfold a whole piece a second time. ``grades`` (a
     :class:`~kitcut.formats.writing.grade_derive.PieceGrades`) adds the grade rule labels of a
     sample-size piece.
     """
@@ -174,7 +174,7 @@ def add_piece_block(doc: Drawing, piece: Piece, name: str, *, units: str = "mm",
             dxfattribs={"layer": "4", "thickness": n.width * s, "angle": float(n.angle_deg)},
         )
         _label_at(blk, n.x, n.y, g.notches[k] if g else None, "4", s)
-    if piece.fold_line is not None and piece.folded:
+    if piece.fold_line is not None and piece.folded and not piece.unfolded:
         _add_line(blk, piece.fold_line, "6", s)
         _labels(blk, piece.fold_line.points, g and g.fold, s, False)
     if piece.grain is not None:

@@ -1,7 +1,10 @@
 """AAMA-style marker DXF: each piece a BLOCK, each placed copy an INSERT at its placement.
 
 Blocks come from :func:`kitcut.formats.writing.aama_write.add_piece_block` (layers 1/4/7/8/11/13/14,
-piece texts), so the marker carries the same pieces a pattern file does. An INSERT maps the
+piece texts), so the marker carries the same pieces a pattern file does. A piece nested as a half
+on the fold (``--keep-folded``) keeps its layer-6 mirror line; a fold piece nested whole (the
+reader unfolded it) carries its fold as a layer-8 internal line instead, since layer 6 tells a CAD
+to unfold the block about it (a second time). An INSERT maps the
 block exactly as the placement does: ``yscale = -1`` for a mirrored copy (mirror first),
 ``rotation`` in degrees counter-clockwise, ``insert`` = the translation. The strip frame and
 the marker figures are on layer ``MARKER`` (not an AAMA layer, so pattern readers skip it).
@@ -48,6 +51,15 @@ def _scaled(piece: Piece, k: float) -> Piece:
     )
 
 
+def _as_nested(piece: Piece) -> Piece:
+    """``piece`` as the marker cuts it: a half on the fold keeps its mirror line (layer 6); a whole
+    piece's fold line becomes an internal line (layer 8, drawn, not cut), never a mirror line."""
+    if piece.fold_line is None or (piece.folded and not piece.unfolded):
+        return piece
+    return replace(piece, fold_line=None, folded=False,
+                   internal_lines=(*piece.internal_lines, piece.fold_line))
+
+
 def marker_document(marker: Marker):
     """The ezdxf drawing of ``marker`` (mm): blocks, INSERTs, frame and figures."""
     k = MM_PER_UNIT.get((marker.units or "mm").lower(), 1.0)
@@ -62,7 +74,7 @@ def marker_document(marker: Marker):
             name = f"{base}_{n}"
         used.add(name.upper())
         names.append(name)
-        add_piece_block(doc, _scaled(piece, k), name)
+        add_piece_block(doc, _scaled(_as_nested(piece), k), name)
     msp = doc.modelspace()
     doc.layers.add(MARKER_LAYER)
     L, W = marker.length * k, marker.width * k

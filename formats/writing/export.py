@@ -17,13 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kitcut.errors import ExportError, KitcutError, MediaError
+from kitcut.errors import ExportError, InputError, KitcutError, MediaError
 from kitcut.fileio import FileSet, atomic_write
+from kitcut.formats.layout.page import MM_PER_UNIT
 from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
 
 __all__ = ["Format", "FORMATS", "DEFAULT_FORMATS", "write_file", "render", "export_marker", "format_for_path",
-           "export_names", "too_narrow"]
+           "export_names", "too_narrow", "device_for", "CUTTER_FORMAT", "NEEDS_UNIT", "not_written"]
 
 
 @dataclass(frozen=True)
@@ -88,15 +89,68 @@ def _format(fmt: str) -> Format:
     return FORMATS[key]
 
 
-def render(marker: Marker, fmt: str, *, device: str | Device | None = None, device_file=None) -> str | bytes:
-    """The content of ``marker`` in format ``fmt`` (text or bytes)."""
+#: Formats whose lengths are millimetres (a device's units, a 1:1 page, an AAMA DXF, a report in mm and
+#: seconds): not written for a marker without a length unit (a benchmark's ``"units": "unit"``).
+NEEDS_UNIT = frozenset(("plt", "hpgl", "pen.plt", "nc", "gcode", "dxf", "pdf", "tiled.pdf", "tiled-a3.pdf",
+                        "print.pdf", "plot.svg", "report.json", "report.pdf"))
+#: Why, for :data:`NEEDS_UNIT` formats of a marker without a length unit.
+NO_UNIT = ('the marker\'s lengths have no unit ("units": "{units}", a benchmark instance\'s own), and '
+           'cutter, 1:1 print, DXF and report files would take them as millimetres; set "units" in the '
+           'marker.json to the unit its numbers are in (mm, cm, m, in, ft) to write them')
+
+#: The cutter file of each device protocol: the default set's cutter file for a device given.
+CUTTER_FORMAT = {"hpgl": "plt", "gerber-nc": "nc", "gcode": "gcode"}
+#: Formats drawn for one fixed device, whatever ``device`` says (the pen plot is a plot).
+FIXED_DEVICE = {"pen.plt": "pen-plotter"}
+
+
+def _speaks(protocol: str, device_file=None) -> str:
+    from kitcut.formats.writing.devices import load_devices
+
+    return ", ".join(sorted(n for n, d in load_devices(device_file).items() if d.protocol == protocol))
+
+
+def device_for(fmt: str, device: str | Device | None = None, *, device_file=None) -> Device | None:
+    """The device the file of format ``fmt`` is written for: ``device`` when given (it must speak
+    the format's protocol: a device of another protocol is an :class:`InputError`, never silently
+    replaced), else the format's default; ``None`` for formats without a device. Reports take the
+    given device whatever it speaks, else the HP-GL cutter; the pen plot is always for
+    ``pen-plotter``."""
     f = _format(fmt)
-    if f.protocol == "any":  # reports: the given device whatever it speaks, else the HP-GL cutter
-        dev = get_device(device if device is not None else "hpgl-cutter", device_file=device_file)
-    elif f.protocol:
-        dev = get_device(device, protocol=f.protocol, device_file=device_file)
-    else:
-        dev = None
+    if f.protocol is None:
+        return None
+    if f.protocol == "any":
+        return get_device(device if device is not None else "hpgl-cutter", device_file=device_file)
+    if f.name in FIXED_DEVICE:
+        given = None if device is None else get_device(device, device_file=device_file)
+        if given is not None and given.protocol != f.protocol:
+            raise InputError(f"device '{given.name}' speaks {given.protocol} and cannot take {f.name} "
+                             f"({_a(f.protocol)} file, drawn for {FIXED_DEVICE[f.name]})")
+        return get_device(FIXED_DEVICE[f.name], device_file=device_file)
+    if device is None:
+        return get_device(None, protocol=f.protocol, device_file=device_file)
+    dev = get_device(device, device_file=device_file)
+    if dev.protocol != f.protocol:
+        raise InputError(f"device '{dev.name}' speaks {dev.protocol} and cannot take {f.name} "
+                         f"({_a(f.protocol)} file: devices {_speaks(f.protocol, device_file)}); for "
+                         f"'{dev.name}' write {CUTTER_FORMAT[dev.protocol]}")
+    return dev
+
+
+def _a(protocol: str) -> str:
+    return f"{'an' if protocol == 'hpgl' else 'a'} {protocol}"
+
+
+def _name(device: str | Device) -> str:
+    return device.name if isinstance(device, Device) else str(device)
+
+
+def render(marker: Marker, fmt: str, *, device: str | Device | None = None, device_file=None) -> str | bytes:
+    """The content of ``marker`` in format ``fmt`` (text or bytes), for :func:`device_for`."""
+    f = _format(fmt)
+    if f.name in NEEDS_UNIT and (marker.units or "mm").lower() not in MM_PER_UNIT:
+        raise InputError(f"cannot write {f.name} of this marker: {NO_UNIT.format(units=marker.units)}")
+    dev = device_for(f.name, device, device_file=device_file)
     module, func = f.writer.split(":")
     writer = getattr(importlib.import_module(f"kitcut.formats.{module}"), func)
     try:
@@ -143,6 +197,18 @@ def too_narrow(width: float, formats: Sequence[str] | None = None, *, device=Non
     return out
 
 
+def not_written(left_out: Sequence[tuple[str, str]], stem: str = "marker") -> list[str]:
+    """``(format, reason)`` pairs as note lines, the formats of one reason on one line.
+
+    >>> not_written([("plt", "no unit"), ("dxf", "no unit")])
+    ['marker.plt, marker.dxf not written: no unit']
+    """
+    by: dict[str, list[str]] = {}
+    for fmt, why in left_out:
+        by.setdefault(why, []).append(f"{stem}.{fmt}")
+    return [f"{', '.join(names)} not written: {why}" for why, names in by.items()]
+
+
 def export_names(stem: str = "marker") -> list[str]:
     """The file names the exporters write for ``stem`` (every format), in format order."""
     return [f"{stem}.{name}" for name in FORMATS]
@@ -160,6 +226,9 @@ def export_marker(
     remove: Sequence[str] = (),
     skipped: list | None = None,
     replace_all: bool = False,
+    own_devices: bool = False,
+    notes: list | None = None,
+    unitless: list | None = None,
 ) -> list[Path]:
     """Write ``marker`` in each of ``formats`` to ``out_dir/<stem>.<format>``; return the paths.
 
@@ -170,9 +239,54 @@ def export_marker(
     With ``skipped`` (a list), a format whose device's media is narrower than the marker is left
     out, ``(format, reason)`` added to it, instead of failing the set; with ``replace_all`` (the
     set replaces the folder's marker) an old file of a format left out is deleted with the set.
+
+    A ``device`` must speak the protocol of every device format asked for (an :class:`InputError`
+    before anything is written); the default set takes the device's own cutter file
+    (:data:`CUTTER_FORMAT`: ``nc`` for a Gerber NC device) for ``plt``. With ``own_devices``
+    (``-f all``) a format of another protocol is written for its own default device instead,
+    said in ``notes``. The reports are for ``device``, else the device of the set's first cutter
+    file. ``notes`` (a list) also gets, for each device file, what it does not carry (drill holes,
+    pen lines, labels the device has no tool for).
+
+    A marker without a length unit (a benchmark's) has no cutter, 1:1 print, DXF or report file
+    (:data:`NEEDS_UNIT`): asked for, they are an :class:`InputError`; with ``unitless`` (a list)
+    they are left out instead, ``(format, reason)`` added to it.
     """
     out = Path(out_dir)
-    chosen = [_format(fmt) for fmt in (formats or DEFAULT_FORMATS)]  # every name checked before writing
+    names = list(formats or DEFAULT_FORMATS)
+    if formats is None and device is not None:  # the default set: the device's own cutter file
+        cutter = CUTTER_FORMAT[get_device(device, device_file=device_file).protocol]
+        names = [cutter if n == "plt" else n for n in names]
+    chosen = [_format(fmt) for fmt in names]  # every name checked before writing
+    if (marker.units or "mm").lower() not in MM_PER_UNIT:
+        why = NO_UNIT.format(units=marker.units)
+        lacking = [f.name for f in chosen if f.name in NEEDS_UNIT]
+        if lacking and unitless is None:
+            raise InputError(f"cannot write {', '.join(lacking)} of this marker: {why}")
+        unitless = unitless if unitless is not None else []
+        unitless += [(name, why) for name in lacking]
+        chosen = [f for f in chosen if f.name not in NEEDS_UNIT]
+        if replace_all:  # an old file of a format left out is of another marker
+            remove = [*remove, *(f"{stem}.{n}" for n in lacking if (Path(out_dir) / f"{stem}.{n}").is_file())]
+    devices: dict[str, Device | None] = {}
+    said: list[str] = []
+    for f in chosen:
+        try:
+            devices[f.name] = device_for(f.name, device, device_file=device_file)
+        except InputError:
+            if not own_devices or f.protocol in (None, "any"):
+                raise
+            devices[f.name] = device_for(f.name, None, device_file=device_file)
+            said.append(f"{stem}.{f.name} written for {devices[f.name].name}, its default device: device "
+                        f"'{_name(device)}' speaks {get_device(device, device_file=device_file).protocol}")
+    if device is None:  # the reports are for the device of the set's cutter file
+        first = next((devices[f.name] for f in chosen if f.protocol not in (None, "any")
+                      and f.name not in FIXED_DEVICE), None)
+        for f in chosen:
+            if f.protocol == "any" and first is not None:
+                devices[f.name] = first
+    from kitcut.formats.writing.report import not_carried_note
+
     paths = []
     with FileSet() as files:
         for name, data in (extra or {}).items():
@@ -182,7 +296,7 @@ def export_marker(
             if path in paths:
                 continue
             try:
-                data = render(marker, f.name, device=device, device_file=device_file)
+                data = render(marker, f.name, device=devices[f.name], device_file=device_file)
             except MediaError as exc:
                 if skipped is None:
                     raise
@@ -191,6 +305,11 @@ def export_marker(
                     files.remove(path)
                 continue
             paths.append(files.add(path, data))
+            dev = devices[f.name]
+            if f.protocol not in (None, "any") and (why := not_carried_note(marker, dev, path.name)):
+                said.append(why)
         for name in remove:
             files.remove(out / name)
+    if notes is not None:
+        notes += said
     return paths

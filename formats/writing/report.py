@@ -15,7 +15,7 @@ from kitcut.formats.writing.cutorder import plan_cuts
 from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
 
-__all__ = ["marker_report", "render_json", "REPORT_FORMAT", "BITE_SECONDS"]
+__all__ = ["marker_report", "render_json", "REPORT_FORMAT", "BITE_SECONDS", "not_carried", "not_carried_note"]
 
 REPORT_FORMAT = "kitcut-marker-report"
 #: Time a conveyor takes for one bite (advance and settle).
@@ -24,6 +24,40 @@ BITE_SECONDS = 6.0
 
 def _r(v: float, nd: int = 1) -> float:
     return round(float(v), nd)
+
+
+def not_carried(sheet: Sheet, device: Device) -> dict[str, int]:
+    """What of ``sheet`` the file for ``device`` leaves out, as counts by kind (none: empty): the
+    features it has no tool for (:data:`~kitcut.formats.writing.devices.FEATURE_ROLE`), and the
+    labels of a device without ``labels``. Names and order as a cutting room reads them."""
+    has = {role: device.tool_for(role) is not None for role in ("notch", "drill", "pen")}
+    ps = sheet.pieces
+    counts = {
+        "notches": 0 if has["notch"] else sum(len(p.notches) for p in ps),
+        "drill holes": 0 if has["drill"] else sum(len(p.drills) for p in ps),
+        "internal lines": 0 if has["pen"] else sum(len(p.piece.internal_lines) for p in ps),
+        "sew lines": 0 if has["pen"] else sum(len(p.piece.sew_lines) for p in ps),
+        "grain lines": 0 if has["pen"] else sum(1 for p in ps if p.grain),  # (drawn as arrow strokes)
+        "labels": 0 if has["pen"] and device.labels else sum(1 for p in ps if p.label.text),
+    }
+    return {k: v for k, v in counts.items() if v}
+
+
+def not_carried_note(marker: Marker | Sheet, device: Device, file: str) -> str | None:
+    """One line saying what ``file`` (written for ``device``) does not carry, or ``None``.
+
+    e.g. ``2 drill holes, 8 labels are not in marker.plt: device 'hpgl-knife' has no drill tool,
+    no pen tool``"""
+    sheet = marker if isinstance(marker, Sheet) else build_sheet(marker)
+    counts = not_carried(sheet, device)
+    if not counts:
+        return None
+    lacks = [f"no {role} tool" for role in ("notch", "drill", "pen") if device.tool_for(role) is None]
+    if device.tool_for("pen") is not None and not device.labels:
+        lacks.append("labels = false")
+    what = ", ".join(f"{n} {k[:-1] if n == 1 else k}" for k, n in counts.items())
+    verb = "is" if sum(counts.values()) == 1 else "are"
+    return f"{what} {verb} not in {file}: device '{device.name}' has {', '.join(lacks)}"
 
 
 def marker_report(
@@ -78,6 +112,7 @@ def marker_report(
         "width_mm": _r(sheet.width),
         "usable_width_mm": _r(sheet.width - 2 * sheet.margin),
         "efficiency": round(sheet.efficiency, 4),
+        "efficiency_pct": round(100 * sheet.efficiency, 1),  # rounded once: as every file shows it
         "end_allowance_mm": _r(allowance),
         "fabric_length_mm": _r(fabric_len),
         "fabric_area_m2": round(fabric_len * sheet.width / 1e6, 3),
@@ -89,6 +124,7 @@ def marker_report(
         "notch_count": sum(len(p.notches) for p in sheet.pieces),
         "drill_count": sum(len(p.drills) for p in sheet.pieces),
         "device": dev.name,
+        "not_carried": not_carried(sheet, dev),  # what the device's file leaves out (no tool for it)
         "knife_length_mm": _r(lengths["knife"]),
         "notch_cut_length_mm": _r(lengths["notch"]),
         "pen_length_mm": _r(lengths["pen"]),
