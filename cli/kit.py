@@ -113,6 +113,8 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
         click.echo(f"  {ljust(f['name'], 16)} {f['width_mm']:g} mm wide: {f['metres']:.3f} m, "
                    f"{100 * f['efficiency']:.1f} %, {f['pieces']} pieces")
     click.echo(f"wrote {result.path}")
+    for text in result.notes:  # files of the replaced kit kept aside
+        click.echo(f"nest: note: {text}", err=True)
     if result.remarks:
         click.echo(f"nest: note: reading the patterns made {result.remarks} remark(s) (repairs, warnings): "
                    f"see {Path(result.path) / 'kit.pdf'}", err=True)
@@ -146,7 +148,6 @@ def batch(orders_dir, out_dir, time_limit, seed, formats, allow_outside, nester,
     is 2, as for a folder without orders.
     """
     from kitcut.kits.batch import BatchOptions, parse_until, run_batch
-    from kitcut.kits.inputs import REBUILT
 
     opts = _kit_options(time_limit, seed, None, formats, allow_outside, nester, reader)
     bopts = BatchOptions(workers=workers, until=parse_until(until) if until else None, scheduler=scheduler,
@@ -158,7 +159,7 @@ def batch(orders_dir, out_dir, time_limit, seed, formats, allow_outside, nester,
     def note(o):
         if o.status == "failed":
             failures.append(o)
-        elif o.status == "done" and o.message.startswith(REBUILT):
+        elif o.status == "done" and o.message:  # rebuilt (saying why), files kept aside
             rebuilt.append(o)
 
     if show:

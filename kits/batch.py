@@ -191,7 +191,9 @@ def _outcomes_of(job: Job, result: dict) -> list[Outcome]:
                   "seconds": result.get("seconds", 0.0),
                   "message": "kit already complete (built by another process meanwhile: this build was "
                              "discarded)"}
-    message = job.note if status == "done" and job.note else result.get("message", "")
+    message = result.get("message", "")
+    if status == "done":  # why it was rebuilt, files of the old kit kept aside
+        message = "; ".join(m for m in (job.note, *result.get("notes", [])) if m)
     out = []
     for file, oid in zip(job.files, job.orders, strict=True):
         first = oid == job.orders[0]  # a combined kit's metres are counted once, on its first order

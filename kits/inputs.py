@@ -21,7 +21,7 @@ import os
 from pathlib import Path
 
 from kitcut.errors import OrderError
-from kitcut.kits.manifest import is_complete, read_manifest
+from kitcut.kits.manifest import is_complete, read_manifest, verify_manifest
 from kitcut.kits.order import Order
 
 __all__ = ["kit_inputs", "kit_state", "CHANGED", "REBUILT"]
@@ -71,10 +71,18 @@ def kit_state(folder: str | os.PathLike, inputs: dict) -> tuple[bool, str]:
 
     ``current`` is true when the kit is complete and was built from ``inputs`` (or records no
     inputs: an older kit); ``why`` says so, or why the kit is rebuilt (empty for a kit that is
-    missing, damaged or half built: it is simply built).
+    missing: it is simply built). Files the kit did not write do not make it incomplete (they are
+    kept aside when it is replaced: :func:`~kitcut.kits.staging.publish`).
     """
+    folder = Path(folder)
     if not is_complete(folder):
-        return False, ""
+        if not (folder.exists() or folder.is_symlink()):
+            return False, ""
+        if not folder.is_dir() or folder.is_symlink():
+            return False, f"{REBUILT}{folder.name} in the kits folder is a file, not a kit"
+        problems = verify_manifest(folder)
+        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+        return False, f"{REBUILT}the kit on disk is damaged or incomplete ({problems[0]}{more})"
     built = (read_manifest(folder) or {}).get("inputs")
     if not isinstance(built, dict):
         return True, "kit already complete (it does not record what it was built from: not compared)"

@@ -16,7 +16,6 @@ from pathlib import Path
 from kitcut.errors import KitcutError
 from kitcut.kits.inputs import kit_inputs, kit_state
 from kitcut.kits.kit import KitOptions, kit_path
-from kitcut.kits.manifest import is_complete
 from kitcut.kits.order import Order, load_order, read_order_id
 
 __all__ = ["Outcome", "Job", "plan_jobs", "recheck", "failed_outcome"]
@@ -68,7 +67,7 @@ def _check(f: Path, order: Order, root: Path, formats, cut_in: dict[str, str]) -
     if oid in cut_in:
         return Outcome(file=f.name, order=oid, status="skipped", kit=cut_in[oid],
                        message=f"cut in kit {cut_in[oid]}")
-    if not is_complete(root / oid):
+    if not ((root / oid).exists() or (root / oid).is_symlink()):
         return ""
     try:
         current, why = kit_state(root / oid, kit_inputs(order, formats))

@@ -92,6 +92,8 @@ class KitResult:
     builder: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     #: repairs and warnings made reading the patterns (listed in kit.json and kit.pdf)
     remarks: int = 0
+    #: what the operator should know (files of a replaced kit kept aside; a combined kit split)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -420,7 +422,11 @@ def assemble_kit(
         write_kit_page(tmp, report, views)  # shows the manifest entries of every file written so far
         write_manifest(tmp, kit=kit_id, orders=[o.id for o in orders],
                        extra=None if inputs is None else {"inputs": inputs})
-        built = publish(tmp, final, replace=replace)
+        said: list[str] = []
+        built = publish(tmp, final, replace=replace, kept=said.append)
+        for note in said:
+            if log:
+                log(f"{kit_id}: {note}")
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -429,7 +435,7 @@ def assemble_kit(
                      metres=report["totals"]["metres"], efficiency=report["totals"]["efficiency"],
                      pieces=len(cuts), seconds=round(time.monotonic() - t0, 2),
                      saved_metres=combined["saved_metres"] if combined else None,
-                     remarks=sum(r["repairs"] + r["warnings"] for r in remarks or []))
+                     remarks=sum(r["repairs"] + r["warnings"] for r in remarks or []), notes=said)
 
 
 def build_kit(
