@@ -184,6 +184,11 @@ def _write_report(root: Path, outcomes: list[Outcome], summary: dict | None) -> 
 
 
 def _outcomes_of(job: Job, result: dict) -> list[Outcome]:
+    if result.get("split"):  # combining cost fabric: each order got its own kit
+        return [o for r in result["split"] for o in _outcomes_of(
+            Job(kit=r["kit"], files=tuple(f for f, oid in zip(job.files, job.orders, strict=True)
+                                          if oid == r["kit"]), orders=(r["kit"],)),
+            {**r, "status": "done" if r["status"] == "built" else "skipped"})]
     status = result.get("status", "failed")
     if status == "skipped":  # complete when this build ended: what it nested was discarded, the
         # kit's own figures are in its kit.json (shown on the morning page)

@@ -12,6 +12,12 @@ part of it: a kit is not rebuilt because a later batch searches longer.
 :func:`kit_state` compares a complete kit with the inputs it would be built from now: a kit whose
 inputs differ is rebuilt, saying why. A kit written before kits recorded their inputs is kept
 (its inputs are unknown, not known to differ).
+
+A combined kit records the hash of each of its orders (:func:`combined_inputs`)::
+
+    "inputs": {"orders": {"A-1042": "<sha256>", ...}, "formats": [...]}
+
+so that an order edited after it was cut in one is seen (:func:`changed_in_combined`).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from kitcut.errors import OrderError
 from kitcut.kits.manifest import is_complete, read_manifest, verify_manifest
 from kitcut.kits.order import Order
 
-__all__ = ["kit_inputs", "kit_state", "CHANGED", "REBUILT"]
+__all__ = ["kit_inputs", "kit_state", "combined_inputs", "changed_in_combined", "CHANGED", "REBUILT"]
 
 #: how every reason to rebuild a complete kit starts
 REBUILT = "rebuilt: "
@@ -92,3 +98,19 @@ def kit_state(folder: str | os.PathLike, inputs: dict) -> tuple[bool, str]:
         return False, (f"{REBUILT}it was built with {_formats_text(built.get('formats'))}, "
                        f"now {_formats_text(inputs['formats'])} (--formats)")
     return True, "kit already complete"
+
+
+def combined_inputs(orders: list[Order], formats: tuple[str, ...] | None) -> dict:
+    """The inputs recorded by a combined kit: each order's :func:`kit_inputs` hash."""
+    return {"orders": {o.id: kit_inputs(o, formats)["sha256"] for o in orders},
+            "formats": None if formats is None else sorted(set(formats))}
+
+
+def changed_in_combined(folder: str | os.PathLike, order: Order, inputs: dict) -> bool | None:
+    """Whether ``order`` (its :func:`kit_inputs` ``inputs``) differs from what the combined kit
+    ``folder`` cut; ``None`` when the kit does not record it (written by an older kitcut)."""
+    built = (read_manifest(folder) or {}).get("inputs")
+    recorded = built.get("orders") if isinstance(built, dict) else None
+    if not isinstance(recorded, dict) or order.id not in recorded:
+        return None
+    return recorded[order.id] != inputs["sha256"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kitcut.errors import KitcutError
-from kitcut.kits.inputs import kit_inputs, kit_state
+from kitcut.kits.inputs import changed_in_combined, kit_inputs, kit_state
 from kitcut.kits.kit import KitOptions, kit_path
 from kitcut.kits.order import Order, load_order, read_order_id
 
@@ -65,8 +65,7 @@ def _check(f: Path, order: Order, root: Path, formats, cut_in: dict[str, str]) -
     else why its kit is built again (``""``: there is none yet)."""
     oid = order.id
     if oid in cut_in:
-        return Outcome(file=f.name, order=oid, status="skipped", kit=cut_in[oid],
-                       message=f"cut in kit {cut_in[oid]}")
+        return _cut_in_combined(f, order, root / cut_in[oid], formats)
     if not ((root / oid).exists() or (root / oid).is_symlink()):
         return ""
     try:
@@ -76,6 +75,24 @@ def _check(f: Path, order: Order, root: Path, formats, cut_in: dict[str, str]) -
     if current:
         return Outcome(file=f.name, order=oid, status="skipped", kit=oid, message=why)
     return why
+
+
+def _cut_in_combined(f: Path, order: Order, kit: Path, formats) -> Outcome:
+    """An order in the complete combined kit ``kit``: skipped when the kit cut the order as it is
+    now (or does not record it); failed when the order or its pattern changed since, as the kit
+    (shared with other orders) still cuts the old order."""
+    try:
+        changed = changed_in_combined(kit, order, kit_inputs(order, formats))
+    except KitcutError as exc:
+        return Outcome(file=f.name, order=order.id, status="failed", message=str(exc))
+    if changed:
+        return Outcome(file=f.name, order=order.id, status="failed", kit=kit.name, message=(
+            f"{f}: the order or its pattern changed since it was cut in kit {kit.name}, which still "
+            f"cuts it as it was: to cut it anew, remove the folder {kit.name} from the kits folder "
+            "(its orders are then built again by the next batch)"))
+    why = "" if changed is False else " (it does not record what it was built from: not compared)"
+    return Outcome(file=f.name, order=order.id, status="skipped", kit=kit.name,
+                   message=f"cut in kit {kit.name}{why}")
 
 
 def _jobs_of(todo: list[tuple[Path, str, str]], combine: bool, options: KitOptions):

@@ -345,13 +345,15 @@ def assemble_kit(
     log: Callable[[str], None] | None = None,
     remarks: list[dict] | None = None,
     inputs: dict | None = None,
+    extra_notes: list[str] | None = None,
 ) -> KitResult:
     """Nest ``plans`` and write the kit folder ``root/kit_id`` (see the module docstring).
 
     ``markers`` gives markers already nested (by plan index); ``folders`` the folder of each
     plan's marker (default ``fabrics/<fabric>``); ``combined`` the savings of a combined kit;
     ``remarks`` the import remarks of the patterns (:func:`import_remarks`); ``inputs`` what the
-    kit is built from (:func:`~kitcut.kits.inputs.kit_inputs`), recorded in its manifest.
+    kit is built from (:func:`~kitcut.kits.inputs.kit_inputs`), recorded in its manifest;
+    ``extra_notes`` what the result's :attr:`KitResult.notes` tell the operator first.
     """
     t0 = time.monotonic()
     if options.exporter == _EXPORTER:  # a cutter narrower than a fabric: said before any search
@@ -422,7 +424,7 @@ def assemble_kit(
         write_kit_page(tmp, report, views)  # shows the manifest entries of every file written so far
         write_manifest(tmp, kit=kit_id, orders=[o.id for o in orders],
                        extra=None if inputs is None else {"inputs": inputs})
-        said: list[str] = []
+        said: list[str] = list(extra_notes or [])
         built = publish(tmp, final, replace=replace, kept=said.append)
         for note in said:
             if log:
