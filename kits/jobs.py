@@ -117,8 +117,7 @@ def plan_jobs(files: list[Path], root: Path, combine: bool, options: KitOptions
     from kitcut.kits.combine import combined_orders
 
     outcomes: list[Outcome] = []
-    seen: dict[str, str] = {}
-    ready: list[tuple[Path, Order]] = []
+    loaded: list[tuple[Path, Order]] = []
     for f in files:
         try:
             order = load_order(f, allow_outside=options.allow_outside)  # cheap: no pattern read
@@ -126,13 +125,19 @@ def plan_jobs(files: list[Path], root: Path, combine: bool, options: KitOptions
         except KitcutError as exc:
             outcomes.append(failed_outcome(f, exc))
             continue
-        oid = order.id
-        if oid in seen:
-            outcomes.append(Outcome(file=f.name, order=oid, status="failed",
-                                    message=f"{f}: order id {oid!r} is also used by {seen[oid]}"))
-            continue
-        seen[oid] = f.name
-        ready.append((f, order))
+        loaded.append((f, order))
+    users: dict[str, list[str]] = {}
+    for f, order in loaded:
+        users.setdefault(order.id.casefold(), []).append(f.name)  # A-1, a-1: one folder on Windows
+    ready: list[tuple[Path, Order]] = []
+    for f, order in loaded:  # one id, several order files: which is meant is not known, none is cut
+        others = [name for name in users[order.id.casefold()] if name != f.name]
+        if others:
+            outcomes.append(Outcome(file=f.name, order=order.id, status="failed", message=(
+                f"{f}: order id {order.id!r} is also used by {', '.join(others)} (ids are compared without "
+                "case): none of these orders is built (give each order an id of its own)")))
+        else:
+            ready.append((f, order))
     cut_in = combined_orders(root)  # orders cut in a combined kit: never cut them again
     todo: list[tuple[Path, str, str]] = []
     for f, order in ready:
