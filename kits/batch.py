@@ -198,7 +198,7 @@ def _outcomes_of(job: Job, result: dict) -> list[Outcome]:
                              "discarded)"}
     message = result.get("message", "")
     if status == "done":  # why it was rebuilt, files of the old kit kept aside
-        message = "; ".join(m for m in (job.note, *result.get("notes", [])) if m)
+        message = "; ".join(m for m in (job.note, message, *result.get("notes", [])) if m)
     out = []
     for file, oid in zip(job.files, job.orders, strict=True):
         first = oid == job.orders[0]  # a combined kit's metres are counted once, on its first order

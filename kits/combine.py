@@ -222,11 +222,13 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
         "saved_metres": round(all_sep - all_comb, 4),
     }
     if combined["saved_metres"] < 0:  # combining costs fabric: each order its own kit, as nested
-        why = (f"not combined with {{others}}: one marker per shared fabric would take "
-               f"{all_comb:.3f} m against {all_sep:.3f} m separately ({all_sep - all_comb:+.3f} m "
-               "saved), so the order is cut in its own kit")
-        return SplitResult([_own_kit(root, o, own_plans[o.id], alone[o.id], options, log,
-                                     why.format(others=", ".join(x.id for x in orders if x is not o)))
+        def why(order: Order) -> str:
+            others = ", ".join(x.id for x in orders if x is not order)
+            return (f"not combined with {others}: one marker per shared fabric would take "
+                    f"{all_comb:.3f} m against {all_sep:.3f} m separately ({all_sep - all_comb:+.3f} m "
+                    "saved), so the order is cut in its own kit")
+
+        return SplitResult([_own_kit(root, o, own_plans[o.id], alone[o.id], options, log, why(o))
                             for o in orders])
     return assemble_kit(root, kit_id, orders, plans, options, combined=combined, markers=markers,
                         folders=folders, notes=notes, log=log, remarks=remarks,
