@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from kitcut.cells import escaped
 from kitcut.errors import InputError
 from kitcut.fileio import atomic_write
 from kitcut.kits.claims import Claims
@@ -156,7 +157,8 @@ class _Log:
         self.fp = open(path, "a", encoding="utf-8")
 
     def __call__(self, message: str) -> None:
-        self.fp.write(f"{datetime.now().isoformat(timespec='seconds')} [{os.getpid()}] {message}\n")
+        # one line per entry: a name holding a line break (a fabric 'jer\nsey') is written escaped
+        self.fp.write(f"{datetime.now().isoformat(timespec='seconds')} [{os.getpid()}] {escaped(message)}\n")
         self.fp.flush()
 
     def close(self) -> None:

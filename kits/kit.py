@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kitcut import __version__
-from kitcut.cells import counted
+from kitcut.cells import counted, escaped
 from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.fileio import atomic_write
 from kitcut.formats.layout.pdf_fonts import font_note, use_font
@@ -361,7 +361,7 @@ def assemble_kit(
 
         for plan in plans:
             if why := too_narrow(plan.fabric.rules.width, options.formats):
-                raise OrderError(f"fabric '{plan.fabric.name}' is wider than a cutter's media: "
+                raise OrderError(f"fabric '{escaped(plan.fabric.name)}' is wider than a cutter's media: "
                                  f"{'; '.join(why)}: that file could not cut its marker (leave the file "
                                  "out with --formats)")
     root = Path(root)
