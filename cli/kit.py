@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from kitcut.cells import ljust
+from kitcut.cells import escaped, ljust
 from kitcut.cli.options import SEED, TIME, WORKERS
 from kitcut.errors import InputError
 
@@ -25,6 +25,8 @@ def _formats(value: str | None) -> tuple[str, ...] | None:
         from kitcut.formats.writing.export import FORMATS
     except ImportError:
         return names
+    if value.strip().lower() == "all":  # as `nest export -f all`
+        return tuple(FORMATS)
     bad = [n for n in names if n not in FORMATS]
     if bad:
         raise InputError(f"--formats: unknown format {bad[0]!r}; use some of {', '.join(sorted(FORMATS))}")
@@ -49,7 +51,7 @@ def _common(f):
     f = click.option("--allow-outside", is_flag=True,
                      help="Let order files name pattern files outside their own folder.")(f)
     f = click.option("--formats", help="Cutter/print formats per marker, comma-separated "
-                     "(default: the exporter's; 'none' for none).")(f)
+                     "(default: the exporter's; 'all' for every format, 'none' for none).")(f)
     f = click.option("--seed", type=SEED, help="Random seed of every nesting.")(f)
     f = click.option("-t", "--time", "time_limit", type=TIME, default=10.0, show_default=True,
                      help="Search time per marker (s).")(f)
@@ -64,8 +66,9 @@ def _common(f):
 @click.option("--workers", type=WORKERS, help="Parallel searches per marker (default: all cores).")
 @click.option("--keep", is_flag=True, help="Keep an existing complete kit instead of rebuilding it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option("-q", "--quiet", is_flag=True, help="Print no summary (notes and errors still go to stderr).")
 def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, reader, workers, keep,
-        as_json) -> None:
+        as_json, quiet) -> None:
     """Build the cutting kit of ORDER_FILE into OUT/<order id>/.
 
     Per fabric a marker and its cutter files, a kit report (JSON + PDF), a bundle list per
@@ -103,6 +106,10 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
     if as_json:
         click.echo(json.dumps(result.to_dict()))
         return
+    if quiet:
+        for text in result.notes:
+            click.echo(f"nest: note: {escaped(text)}", err=True)
+        return
     figures = (f"{result.pieces} pieces, {result.metres:.3f} m of fabric, "
                f"efficiency {100 * result.efficiency:.1f} %")
     if result.status == "exists":
@@ -110,9 +117,11 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
         return
     click.echo(f"kit {result.kit}: {figures}")
     for f in result.fabrics:
-        click.echo(f"  {ljust(f['name'], 16)} {f['width_mm']:g} mm wide: {f['metres']:.3f} m, "
+        click.echo(f"  {ljust(escaped(f['name']), 16)} {f['width_mm']:g} mm wide: {f['metres']:.3f} m, "
                    f"{100 * f['efficiency']:.1f} %, {f['pieces']} pieces")
     click.echo(f"wrote {result.path}")
+    for text in result.notes:  # files of the replaced kit kept aside
+        click.echo(f"nest: note: {escaped(text)}", err=True)
     if result.remarks:
         click.echo(f"nest: note: reading the patterns made {result.remarks} remark(s) (repairs, warnings): "
                    f"see {Path(result.path) / 'kit.pdf'}", err=True)
@@ -146,7 +155,6 @@ def batch(orders_dir, out_dir, time_limit, seed, formats, allow_outside, nester,
     is 2, as for a folder without orders.
     """
     from kitcut.kits.batch import BatchOptions, parse_until, run_batch
-    from kitcut.kits.inputs import REBUILT
 
     opts = _kit_options(time_limit, seed, None, formats, allow_outside, nester, reader)
     bopts = BatchOptions(workers=workers, until=parse_until(until) if until else None, scheduler=scheduler,
@@ -158,7 +166,7 @@ def batch(orders_dir, out_dir, time_limit, seed, formats, allow_outside, nester,
     def note(o):
         if o.status == "failed":
             failures.append(o)
-        elif o.status == "done" and o.message.startswith(REBUILT):
+        elif o.status == "done" and o.message:  # rebuilt (saying why), files kept aside
             rebuilt.append(o)
 
     if show:
@@ -198,10 +206,10 @@ def batch(orders_dir, out_dir, time_limit, seed, formats, allow_outside, nester,
     for text in summary.notes:  # TOML files of the folder that are not orders
         click.echo(f"nest: note: {text}", err=True)
     for o in rebuilt:
-        click.echo(f"nest: note: {o.file} ({o.order}): {o.message}", err=True)
+        click.echo(f"nest: note: {o.file} ({o.order}): {escaped(o.message)}", err=True)
     for o in failures:
         msg = o.message if o.file in o.message else f"{o.file}: {o.message}"
-        click.echo(f"nest: failed: {msg}", err=True)
+        click.echo(f"nest: failed: {escaped(msg)}", err=True)
     click.echo(summary.text())
     saved = {o.kit: o.saved_metres for o in summary.outcomes if o.saved_metres is not None}
     if saved:

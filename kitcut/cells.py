@@ -15,7 +15,7 @@ import unicodedata
 
 from rich.cells import cell_len
 
-__all__ = ["ljust", "one_line", "counted"]
+__all__ = ["ljust", "one_line", "escaped", "counted"]
 
 
 def one_line(text: str) -> str:
@@ -27,6 +27,18 @@ def one_line(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+
+
+def escaped(text: str) -> str:
+    """``text`` with its control characters written as escapes (``\\n``, ``\\t``, ``\\x1b``), for a
+    name inside a one-line message or log line: the line stays one line and the name can be told.
+
+    >>> escaped("jer\\nsey")
+    'jer\\\\nsey'
+    """
+    if text.isprintable():
+        return text
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
 
 
 def ljust(text: str, width: int) -> str:

@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from kitcut.cells import escaped
 from kitcut.errors import InputError
 from kitcut.fileio import atomic_write
 from kitcut.kits.claims import Claims
@@ -156,7 +157,8 @@ class _Log:
         self.fp = open(path, "a", encoding="utf-8")
 
     def __call__(self, message: str) -> None:
-        self.fp.write(f"{datetime.now().isoformat(timespec='seconds')} [{os.getpid()}] {message}\n")
+        # one line per entry: a name holding a line break (a fabric 'jer\nsey') is written escaped
+        self.fp.write(f"{datetime.now().isoformat(timespec='seconds')} [{os.getpid()}] {escaped(message)}\n")
         self.fp.flush()
 
     def close(self) -> None:
@@ -184,6 +186,11 @@ def _write_report(root: Path, outcomes: list[Outcome], summary: dict | None) -> 
 
 
 def _outcomes_of(job: Job, result: dict) -> list[Outcome]:
+    if result.get("split"):  # combining cost fabric: each order got its own kit
+        return [o for r in result["split"] for o in _outcomes_of(
+            Job(kit=r["kit"], files=tuple(f for f, oid in zip(job.files, job.orders, strict=True)
+                                          if oid == r["kit"]), orders=(r["kit"],)),
+            {**r, "status": "done" if r["status"] == "built" else "skipped"})]
     status = result.get("status", "failed")
     if status == "skipped":  # complete when this build ended: what it nested was discarded, the
         # kit's own figures are in its kit.json (shown on the morning page)
@@ -191,7 +198,9 @@ def _outcomes_of(job: Job, result: dict) -> list[Outcome]:
                   "seconds": result.get("seconds", 0.0),
                   "message": "kit already complete (built by another process meanwhile: this build was "
                              "discarded)"}
-    message = job.note if status == "done" and job.note else result.get("message", "")
+    message = result.get("message", "")
+    if status == "done":  # why it was rebuilt, files of the old kit kept aside
+        message = "; ".join(m for m in (job.note, message, *result.get("notes", [])) if m)
     out = []
     for file, oid in zip(job.files, job.orders, strict=True):
         first = oid == job.orders[0]  # a combined kit's metres are counted once, on its first order

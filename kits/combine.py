@@ -17,19 +17,23 @@ a shared fabric is also nested on its own with the same options; ``kit.json`` re
 ``combined.saved_metres`` = sum of the separate lengths - the combined length. An order in a
 complete combined kit is skipped by later batches, like an order with a complete single kit.
 An order of a group that cannot be cut fails alone (:class:`MemberFailures`); the others are
-grouped again without it (:func:`regroup`).
+grouped again without it (:func:`regroup`). When the combined markers take more fabric than
+the orders' own markers (``saved_metres`` < 0), each order gets its own kit from its own markers,
+with a note saying why (:class:`SplitResult`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from kitcut.errors import KitcutError, OrderError
 from kitcut.groups import groups
+from kitcut.kits.inputs import combined_inputs, kit_inputs
 from kitcut.kits.jobs import Job, Outcome, failed_outcome
-from kitcut.kits.kit import KitOptions, _nest, assemble_kit, guarded_job, import_remarks, resolve
+from kitcut.kits.kit import KitOptions, KitResult, _nest, assemble_kit, guarded_job, import_remarks, resolve
 from kitcut.kits.manifest import is_complete, read_manifest
 from kitcut.kits.order import Order, load_order, slug
 from kitcut.kits.plan import FabricPlan, plan_order
@@ -154,12 +158,14 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
     notes = []
     remarks: list[dict] = []
     failed: dict[str, str] = {}
+    own_plans = {}
     for order in orders:
         try:
             order_plan = _own(order, partial(plan_order, order, reader=reader))
         except KitcutError as exc:
             failed[order.id] = str(exc)
             continue
+        own_plans[order.id] = order_plan
         remarks += import_remarks(order_plan)
         notes += [f"order {order.id}, fabric {n!r}: no piece is cut from it"
                   for n in order_plan.unused_fabrics]
@@ -170,6 +176,7 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
     folders: list[str] = []
     markers: dict[int, Marker] = {}
     shared = []
+    alone: dict[str, list[tuple[FabricPlan, Marker]]] = {o.id: [] for o in orders}
     for group in by_key.values():
         name = slug(group[0].fabric.name)
         folder = f"fabrics/{name}" if len(group) > 1 else f"fabrics/{name}-{group[0].kit_pieces[0].order}"
@@ -187,6 +194,7 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
                 failed.setdefault(oid, str(exc))
                 continue
             separate[oid] = m
+            alone[oid].append((plan, m))
         if len(group) == 1:
             plans.append(group[0])
             if separate:
@@ -213,8 +221,41 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
         "separate_metres": round(all_sep, 4),
         "saved_metres": round(all_sep - all_comb, 4),
     }
+    if combined["saved_metres"] < 0:  # combining costs fabric: each order its own kit, as nested
+        def why(order: Order) -> str:
+            others = ", ".join(x.id for x in orders if x is not order)
+            return (f"not combined with {others}: one marker per shared fabric would take "
+                    f"{all_comb:.3f} m against {all_sep:.3f} m separately ({all_sep - all_comb:+.3f} m "
+                    "saved), so the order is cut in its own kit")
+
+        return SplitResult([_own_kit(root, o, own_plans[o.id], alone[o.id], options, log, why(o))
+                            for o in orders])
     return assemble_kit(root, kit_id, orders, plans, options, combined=combined, markers=markers,
-                        folders=folders, notes=notes, log=log, remarks=remarks)
+                        folders=folders, notes=notes, log=log, remarks=remarks,
+                        inputs=combined_inputs(orders, options.formats))
+
+
+@dataclass
+class SplitResult:
+    """A group whose combined markers took more fabric than its orders' own: the orders were
+    given their own kits (from the markers nested alone to compute the saving)."""
+
+    results: list[KitResult]
+    status: str = "built"
+
+    def to_dict(self) -> dict:
+        return {"status": self.status, "split": [r.to_dict() for r in self.results],
+                "seconds": round(sum(r.seconds for r in self.results), 2)}
+
+
+def _own_kit(root, order: Order, plan, nested: list[tuple[FabricPlan, Marker]], options: KitOptions,
+             log, why: str) -> KitResult:
+    """The single kit of ``order`` from its fabrics' markers nested alone (``nested``)."""
+    notes = [f"fabric {n!r}: no piece of this order is cut from it" for n in plan.unused_fabrics]
+    return assemble_kit(root, order.id, [order], [p for p, _ in nested], options,
+                        markers={i: m for i, (_, m) in enumerate(nested)}, notes=[why, *notes], log=log,
+                        remarks=import_remarks(plan), inputs=kit_inputs(order, options.formats),
+                        extra_notes=[why])
 
 
 def run_group_job(files: list[str], root: str, options: KitOptions) -> dict:

@@ -12,6 +12,12 @@ part of it: a kit is not rebuilt because a later batch searches longer.
 :func:`kit_state` compares a complete kit with the inputs it would be built from now: a kit whose
 inputs differ is rebuilt, saying why. A kit written before kits recorded their inputs is kept
 (its inputs are unknown, not known to differ).
+
+A combined kit records the hash of each of its orders (:func:`combined_inputs`)::
+
+    "inputs": {"orders": {"A-1042": "<sha256>", ...}, "formats": [...]}
+
+so that an order edited after it was cut in one is seen (:func:`changed_in_combined`).
 """
 
 from __future__ import annotations
@@ -21,10 +27,10 @@ import os
 from pathlib import Path
 
 from kitcut.errors import OrderError
-from kitcut.kits.manifest import is_complete, read_manifest
+from kitcut.kits.manifest import is_complete, read_manifest, verify_manifest
 from kitcut.kits.order import Order
 
-__all__ = ["kit_inputs", "kit_state", "CHANGED", "REBUILT"]
+__all__ = ["kit_inputs", "kit_state", "combined_inputs", "changed_in_combined", "CHANGED", "REBUILT"]
 
 #: how every reason to rebuild a complete kit starts
 REBUILT = "rebuilt: "
@@ -71,10 +77,18 @@ def kit_state(folder: str | os.PathLike, inputs: dict) -> tuple[bool, str]:
 
     ``current`` is true when the kit is complete and was built from ``inputs`` (or records no
     inputs: an older kit); ``why`` says so, or why the kit is rebuilt (empty for a kit that is
-    missing, damaged or half built: it is simply built).
+    missing: it is simply built). Files the kit did not write do not make it incomplete (they are
+    kept aside when it is replaced: :func:`~kitcut.kits.staging.publish`).
     """
+    folder = Path(folder)
     if not is_complete(folder):
-        return False, ""
+        if not (folder.exists() or folder.is_symlink()):
+            return False, ""
+        if not folder.is_dir() or folder.is_symlink():
+            return False, f"{REBUILT}{folder.name} in the kits folder is a file, not a kit"
+        problems = verify_manifest(folder)
+        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+        return False, f"{REBUILT}the kit on disk is damaged or incomplete ({problems[0]}{more})"
     built = (read_manifest(folder) or {}).get("inputs")
     if not isinstance(built, dict):
         return True, "kit already complete (it does not record what it was built from: not compared)"
@@ -84,3 +98,19 @@ def kit_state(folder: str | os.PathLike, inputs: dict) -> tuple[bool, str]:
         return False, (f"{REBUILT}it was built with {_formats_text(built.get('formats'))}, "
                        f"now {_formats_text(inputs['formats'])} (--formats)")
     return True, "kit already complete"
+
+
+def combined_inputs(orders: list[Order], formats: tuple[str, ...] | None) -> dict:
+    """The inputs recorded by a combined kit: each order's :func:`kit_inputs` hash."""
+    return {"orders": {o.id: kit_inputs(o, formats)["sha256"] for o in orders},
+            "formats": None if formats is None else sorted(set(formats))}
+
+
+def changed_in_combined(folder: str | os.PathLike, order: Order, inputs: dict) -> bool | None:
+    """Whether ``order`` (its :func:`kit_inputs` ``inputs``) differs from what the combined kit
+    ``folder`` cut; ``None`` when the kit does not record it (written by an older kitcut)."""
+    built = (read_manifest(folder) or {}).get("inputs")
+    recorded = built.get("orders") if isinstance(built, dict) else None
+    if not isinstance(recorded, dict) or order.id not in recorded:
+        return None
+    return recorded[order.id] != inputs["sha256"]

@@ -14,9 +14,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kitcut.errors import KitcutError
-from kitcut.kits.inputs import kit_inputs, kit_state
+from kitcut.kits.inputs import changed_in_combined, kit_inputs, kit_state
 from kitcut.kits.kit import KitOptions, kit_path
-from kitcut.kits.manifest import is_complete
 from kitcut.kits.order import Order, load_order, read_order_id
 
 __all__ = ["Outcome", "Job", "plan_jobs", "recheck", "failed_outcome"]
@@ -66,9 +65,8 @@ def _check(f: Path, order: Order, root: Path, formats, cut_in: dict[str, str]) -
     else why its kit is built again (``""``: there is none yet)."""
     oid = order.id
     if oid in cut_in:
-        return Outcome(file=f.name, order=oid, status="skipped", kit=cut_in[oid],
-                       message=f"cut in kit {cut_in[oid]}")
-    if not is_complete(root / oid):
+        return _cut_in_combined(f, order, root / cut_in[oid], formats)
+    if not ((root / oid).exists() or (root / oid).is_symlink()):
         return ""
     try:
         current, why = kit_state(root / oid, kit_inputs(order, formats))
@@ -77,6 +75,24 @@ def _check(f: Path, order: Order, root: Path, formats, cut_in: dict[str, str]) -
     if current:
         return Outcome(file=f.name, order=oid, status="skipped", kit=oid, message=why)
     return why
+
+
+def _cut_in_combined(f: Path, order: Order, kit: Path, formats) -> Outcome:
+    """An order in the complete combined kit ``kit``: skipped when the kit cut the order as it is
+    now (or does not record it); failed when the order or its pattern changed since, as the kit
+    (shared with other orders) still cuts the old order."""
+    try:
+        changed = changed_in_combined(kit, order, kit_inputs(order, formats))
+    except KitcutError as exc:
+        return Outcome(file=f.name, order=order.id, status="failed", message=str(exc))
+    if changed:
+        return Outcome(file=f.name, order=order.id, status="failed", kit=kit.name, message=(
+            f"{f}: the order or its pattern changed since it was cut in kit {kit.name}, which still "
+            f"cuts it as it was: to cut it anew, remove the folder {kit.name} from the kits folder "
+            "(its orders are then built again by the next batch)"))
+    why = "" if changed is False else " (it does not record what it was built from: not compared)"
+    return Outcome(file=f.name, order=order.id, status="skipped", kit=kit.name,
+                   message=f"cut in kit {kit.name}{why}")
 
 
 def _jobs_of(todo: list[tuple[Path, str, str]], combine: bool, options: KitOptions):
@@ -101,8 +117,7 @@ def plan_jobs(files: list[Path], root: Path, combine: bool, options: KitOptions
     from kitcut.kits.combine import combined_orders
 
     outcomes: list[Outcome] = []
-    seen: dict[str, str] = {}
-    ready: list[tuple[Path, Order]] = []
+    loaded: list[tuple[Path, Order]] = []
     for f in files:
         try:
             order = load_order(f, allow_outside=options.allow_outside)  # cheap: no pattern read
@@ -110,13 +125,19 @@ def plan_jobs(files: list[Path], root: Path, combine: bool, options: KitOptions
         except KitcutError as exc:
             outcomes.append(failed_outcome(f, exc))
             continue
-        oid = order.id
-        if oid in seen:
-            outcomes.append(Outcome(file=f.name, order=oid, status="failed",
-                                    message=f"{f}: order id {oid!r} is also used by {seen[oid]}"))
-            continue
-        seen[oid] = f.name
-        ready.append((f, order))
+        loaded.append((f, order))
+    users: dict[str, list[str]] = {}
+    for f, order in loaded:
+        users.setdefault(order.id.casefold(), []).append(f.name)  # A-1, a-1: one folder on Windows
+    ready: list[tuple[Path, Order]] = []
+    for f, order in loaded:  # one id, several order files: which is meant is not known, none is cut
+        others = [name for name in users[order.id.casefold()] if name != f.name]
+        if others:
+            outcomes.append(Outcome(file=f.name, order=order.id, status="failed", message=(
+                f"{f}: order id {order.id!r} is also used by {', '.join(others)} (ids are compared without "
+                "case): none of these orders is built (give each order an id of its own)")))
+        else:
+            ready.append((f, order))
     cut_in = combined_orders(root)  # orders cut in a combined kit: never cut them again
     todo: list[tuple[Path, str, str]] = []
     for f, order in ready:

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kitcut import __version__
-from kitcut.cells import counted
+from kitcut.cells import counted, escaped
 from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.fileio import atomic_write
 from kitcut.formats.layout.pdf_fonts import font_note, use_font
@@ -92,6 +92,8 @@ class KitResult:
     builder: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     #: repairs and warnings made reading the patterns (listed in kit.json and kit.pdf)
     remarks: int = 0
+    #: what the operator should know (files of a replaced kit kept aside; a combined kit split)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -343,13 +345,15 @@ def assemble_kit(
     log: Callable[[str], None] | None = None,
     remarks: list[dict] | None = None,
     inputs: dict | None = None,
+    extra_notes: list[str] | None = None,
 ) -> KitResult:
     """Nest ``plans`` and write the kit folder ``root/kit_id`` (see the module docstring).
 
     ``markers`` gives markers already nested (by plan index); ``folders`` the folder of each
     plan's marker (default ``fabrics/<fabric>``); ``combined`` the savings of a combined kit;
     ``remarks`` the import remarks of the patterns (:func:`import_remarks`); ``inputs`` what the
-    kit is built from (:func:`~kitcut.kits.inputs.kit_inputs`), recorded in its manifest.
+    kit is built from (:func:`~kitcut.kits.inputs.kit_inputs`), recorded in its manifest;
+    ``extra_notes`` what the result's :attr:`KitResult.notes` tell the operator first.
     """
     t0 = time.monotonic()
     if options.exporter == _EXPORTER:  # a cutter narrower than a fabric: said before any search
@@ -357,7 +361,7 @@ def assemble_kit(
 
         for plan in plans:
             if why := too_narrow(plan.fabric.rules.width, options.formats):
-                raise OrderError(f"fabric '{plan.fabric.name}' is wider than a cutter's media: "
+                raise OrderError(f"fabric '{escaped(plan.fabric.name)}' is wider than a cutter's media: "
                                  f"{'; '.join(why)}: that file could not cut its marker (leave the file "
                                  "out with --formats)")
     root = Path(root)
@@ -420,7 +424,11 @@ def assemble_kit(
         write_kit_page(tmp, report, views)  # shows the manifest entries of every file written so far
         write_manifest(tmp, kit=kit_id, orders=[o.id for o in orders],
                        extra=None if inputs is None else {"inputs": inputs})
-        built = publish(tmp, final, replace=replace)
+        said: list[str] = list(extra_notes or [])
+        built = publish(tmp, final, replace=replace, kept=said.append)
+        for note in said:
+            if log:
+                log(f"{kit_id}: {note}")
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -429,7 +437,7 @@ def assemble_kit(
                      metres=report["totals"]["metres"], efficiency=report["totals"]["efficiency"],
                      pieces=len(cuts), seconds=round(time.monotonic() - t0, 2),
                      saved_metres=combined["saved_metres"] if combined else None,
-                     remarks=sum(r["repairs"] + r["warnings"] for r in remarks or []))
+                     remarks=sum(r["repairs"] + r["warnings"] for r in remarks or []), notes=said)
 
 
 def build_kit(

@@ -7,7 +7,9 @@ Layout (version 1)::
 
 Paths are relative to the kit folder, with ``/`` separators, sorted. The manifest is the
 last file written into a kit; :func:`verify_manifest` checks that every listed file is there
-with its size and hash and that no other file is.
+with its size and hash. A file the kit did not write (a cutter file the cutting room exported
+into it, an operator's note) does not make it incomplete: :func:`unlisted_files` names those, so
+that a kit replaced by a rebuild keeps them aside (:func:`kitcut.kits.staging.publish`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from kitcut.fileio import atomic_write
 
 __all__ = ["MANIFEST", "FORMAT", "file_entry", "file_entries", "write_manifest", "read_manifest",
-           "verify_manifest", "is_complete"]
+           "verify_manifest", "unlisted_files", "is_complete"]
 
 MANIFEST = "manifest.json"
 FORMAT = "kitcut-kit-manifest"
@@ -80,7 +82,9 @@ def read_manifest(root: str | os.PathLike) -> dict | None:
 
 
 def verify_manifest(root: str | os.PathLike) -> list[str]:
-    """Problems found in a kit folder (an empty list when it is complete and intact)."""
+    """Problems found in a kit folder (an empty list when every file it wrote is there, intact).
+
+    Files it did not write are not problems (see :func:`unlisted_files`)."""
     root = Path(root)
     data = read_manifest(root)
     if data is None:
@@ -102,10 +106,16 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
                 problems.append(f"{rel}: SHA-256 differs from the manifest")
         except (KeyError, TypeError) as exc:
             problems.append(f"damaged manifest entry {entry!r}: {exc}")
-    for p in _files(root):
-        if p not in listed:
-            problems.append(f"{p.relative_to(root).as_posix()}: not in the manifest")
     return problems
+
+
+def unlisted_files(root: str | os.PathLike) -> list[str]:
+    """The files under ``root`` that its manifest does not list (the kit did not write them),
+    relative, with ``/`` separators, sorted; every file but the manifest when it has none."""
+    root = Path(root)
+    data = read_manifest(root) or {"files": []}
+    listed = {str(e.get("path")) for e in data["files"] if isinstance(e, dict)}
+    return [rel for rel in (p.relative_to(root).as_posix() for p in _files(root)) if rel not in listed]
 
 
 def is_complete(root: str | os.PathLike) -> bool:

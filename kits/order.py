@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -44,6 +43,7 @@ from kitcut.errors import KitcutError, OrderError
 from kitcut.fileio import read_user_text
 from kitcut.formats.reading.encoding import check_encoding
 from kitcut.formats.reading.texts import nfc
+from kitcut.kits.order_ids import BATCH_FILES, check_due, check_order_id, slug
 from kitcut.kits.order_paths import inside, locate
 from kitcut.model import FabricZone, Repeat, Rules
 from kitcut.model.marker import MAX_SPACING_MM, MAX_WIDTH_MM
@@ -55,50 +55,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 __all__ = ["Order", "Garment", "Fabric", "ONE_SIZE", "load_order", "read_order_id", "check_order_id", "slug",
-           "not_an_order"]
-
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-
-
-def check_order_id(value, *, file: str | None = None) -> str:
-    """Return ``value`` if it is a safe order id (a folder name), else raise :class:`OrderError`.
-
-    Allowed: letters, digits, ``-``, ``_`` and ``.``, at most 100, starting with a letter or
-    digit (so never ``.``, ``..``, a hidden name, a path or an empty string).
-
-    >>> check_order_id("A-1042")
-    'A-1042'
-    """
-    if not isinstance(value, str):
-        raise OrderError(f"order.id: must be a string, got {type(value).__name__}", file=file)
-    if not _ID_RE.match(value) or ".." in value:
-        raise OrderError(
-            f"order.id: {value!r} is not allowed: use 1-100 letters, digits, '-', '_' or '.', "
-            "starting with a letter or digit", file=file)
-    if value.casefold() in BATCH_FILES:
-        raise OrderError(f"order.id: {value!r} is the name of a file every batch writes into the kits "
-                         f"folder ({', '.join(sorted(BATCH_FILES))}): choose another id", file=file)
-    return value
-
-
-#: files a batch writes beside the kits: no kit folder may take their name
-BATCH_FILES = frozenset({"index.html", "batch.log", "batch-report.json"})
-
-
-def slug(name: str) -> str:
-    """A safe folder name for a fabric or garment name, in ASCII letters as it sounds:
-    ``"Rib knit"`` -> ``"Rib-knit"``, ``"Jersey weiß"`` -> ``"Jersey-weiss"``, ``"里布"`` ->
-    ``"LiBu"`` (two fabrics named in Chinese were both ``fabric``)."""
-    from anyascii import anyascii
-
-    s = re.sub(r"[^A-Za-z0-9._-]+", "-", anyascii(name)).strip("-.")[:60].rstrip("-.")
-    if s.split(".")[0].upper() in _RESERVED:  # names Windows cannot hold (a kit copied to a share)
-        s = "_" + s
-    return s or "fabric"
-
-
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
-
+           "not_an_order", "BATCH_FILES"]
 
 #: The size name of the garments of a pattern without sizes (``count = N``).
 ONE_SIZE = "one size"
@@ -248,7 +205,11 @@ class _Checker:
 def _read_toml(path: Path) -> dict:
     """The TOML of an order file (UTF-8 or UTF-16 with its mark: :func:`read_user_text`)."""
     try:
-        return tomllib.loads(read_user_text(path))
+        text = read_user_text(path)
+        if not text.strip():  # a truncated upload or copy: an order that failed, not "not an order"
+            raise OrderError("the order file is empty (0 bytes or only blanks): was it copied whole?",
+                             file=str(path))
+        return tomllib.loads(text)
     except FileNotFoundError as exc:
         raise OrderError("no such order file", file=str(path)) from exc
     except OSError as exc:
@@ -460,11 +421,7 @@ def load_order(path: str | os.PathLike, *, allow_outside: bool = False) -> Order
     c.unknown(head, _ORDER_KEYS, "order")
     oid = check_order_id(c.string(head, "id", "order"), file=str(path))
     customer = c.string(head, "customer", "order")
-    due = head.get("due")
-    if due is not None:
-        due = str(due)
-        if not re.match(r"^\d{4}-\d{2}-\d{2}", due):
-            c.fail("order.due", f"must be a date YYYY-MM-DD, got {head['due']!r}")
+    due = None if head.get("due") is None else check_due(head["due"], c.fail)
     notes = c.string(head, "notes", "order", required=False)
     for key in ("garments", "fabrics"):
         if key not in data:

@@ -23,7 +23,7 @@ from kitcut.fileio import atomic_write
 from kitcut.kits.plan import FabricPlan, code_path, size_key
 from kitcut.model import Marker
 
-__all__ = ["Cut", "cuts_of", "sort_cuts", "write_picklist_csv", "picklist_text", "CSV_FIELDS"]
+__all__ = ["Cut", "cuts_of", "sort_cuts", "write_picklist_csv", "picklist_text", "CSV_FIELDS", "csv_text"]
 
 CSV_FIELDS = ["order", "garment", "size", "garment_no", "bundle", "piece", "copy", "of", "side", "fabric",
               "placement", "x_mm", "y_mm", "code"]
@@ -83,13 +83,30 @@ def sort_cuts(cuts: list[Cut]) -> list[Cut]:
                                        c.piece, c.copy))
 
 
+#: what a spreadsheet takes for the start of a formula (OWASP, "CSV Injection")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A text cell that a spreadsheet shows as text, never runs: one starting like a formula
+    (``=HYPERLINK(...)``, ``+``, ``-``, ``@``, a tab or carriage return) gets a leading ``'``, which
+    Excel and LibreOffice do not show (OWASP's advice for CSV injection).
+
+    >>> csv_text("=HYPERLINK(1)"), csv_text("Front")
+    ("'=HYPERLINK(1)", 'Front')
+    """
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def write_picklist_csv(cuts: list[Cut], path: str | os.PathLike) -> None:
+    """The pick list as CSV; every name is a text cell a spreadsheet cannot run (:func:`csv_text`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_FIELDS)
     for c in sort_cuts(cuts):
-        w.writerow([c.order, c.garment, c.size, c.garment_no, c.bundle, c.piece, c.copy, c.of, c.side,
-                    c.fabric, c.placement, f"{c.x_mm:.1f}", f"{c.y_mm:.1f}", c.code])
+        t = csv_text
+        w.writerow([t(c.order), t(c.garment), t(c.size), c.garment_no, t(c.bundle), t(c.piece), c.copy, c.of,
+                    t(c.side), t(c.fabric), c.placement, f"{c.x_mm:.1f}", f"{c.y_mm:.1f}", t(c.code)])
     atomic_write(path, buf.getvalue())
 
 

@@ -4,21 +4,29 @@ A kit is built under ``KITS/.<id>.tmp-<pid>@<host>`` and renamed into place when
 (:func:`publish`), so ``KITS/<id>/`` is either absent or complete. A process that dies leaves
 its temporary folder; :func:`clean_stale` removes those of dead processes on this host
 (:func:`pid_alive`), whatever process (batch, worker, Dask worker) made them.
+
+Replacing a kit never deletes a file the kit did not write (one its manifest does not list: a
+cutter file the cutting room exported into it, a note, or a plain file of the kit's name): such
+files are moved to ``KITS/<id>+kept-<YYYYMMDD-HHMMSS>/`` (a ``+`` is never in an order id) and
+:func:`publish` says so.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
 import socket
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from kitcut.errors import ExportError
-from kitcut.kits.manifest import is_complete
+from kitcut.kits.manifest import is_complete, unlisted_files
 from kitcut.kits.order import slug
 
-__all__ = ["HOST", "temp_name", "pid_alive", "clean_stale", "publish"]
+__all__ = ["HOST", "temp_name", "pid_alive", "clean_stale", "publish", "keep_aside"]
 
 
 HOST = slug(socket.gethostname()).replace("@", "-") or "host"
@@ -54,27 +62,63 @@ def pid_alive(pid: int) -> bool:
 
 
 def clean_stale(root: str | os.PathLike, kit_id: str | None = None) -> list[str]:
-    """Remove temporary kit folders of dead processes on this host; return their names."""
+    """Remove temporary kit folders (and files: an old plain file set aside) of dead processes
+    on this host; return their names."""
     root = Path(root)
     removed = []
     if not root.is_dir():
         return removed
     for entry in root.iterdir():
         parsed = _parse_temp(entry.name)
-        if parsed is None or not entry.is_dir():
+        if parsed is None or entry.is_symlink() or not (entry.is_dir() or entry.is_file()):
             continue
         kid, pid, host = parsed
         if (kit_id is None or kid == kit_id) and host == HOST and not pid_alive(pid):
-            shutil.rmtree(entry, ignore_errors=True)
+            _remove(entry)
             removed.append(entry.name)
     return removed
 
 
-def publish(tmp: Path, final: Path, *, replace: bool) -> bool:
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def keep_aside(old: Path, root: Path, kit_id: str) -> str:
+    """Move what ``old`` (a replaced kit set aside, or a plain file) holds that the kit did not
+    write to ``root/<kit_id>+kept-<time>/``; return a sentence saying so ("" when nothing)."""
+    if old.is_dir() and not old.is_symlink():
+        rels = unlisted_files(old)
+    else:
+        rels = [""]  # a plain file (or a link) of the kit's name: keep it as it is
+    if not rels:
+        return ""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    dest = root / f"{kit_id}+kept-{stamp}"
+    n = 1
+    while dest.exists() or dest.is_symlink():
+        n += 1
+        dest = root / f"{kit_id}+kept-{stamp}-{n}"
+    dest.mkdir()
+    for rel in rels:
+        target = dest / (rel or kit_id)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(old / rel if rel else old, target)
+    names = ", ".join(rel or f"the file {kit_id}" for rel in rels[:5]) + (", ..." if len(rels) > 5 else "")
+    return (f"{len(rels)} file(s) the kit did not write ({names}) kept aside in {dest.name}/ "
+            "(the kit was replaced)")
+
+
+def publish(tmp: Path, final: Path, *, replace: bool, kept: Callable[[str], None] | None = None) -> bool:
     """Rename the finished ``tmp`` folder to ``final``; returns False if a complete kit was kept.
 
     An old incomplete (or, with ``replace``, complete) ``final`` is first renamed aside and then
-    removed. Another process publishing the same kit at the same moment is tolerated.
+    removed, but the files it holds that the kit did not write (and a plain file named
+    ``final``) are moved to ``<id>+kept-<time>/`` (:func:`keep_aside`), told to ``kept``.
+    Another process publishing the same kit at the same moment is tolerated.
     """
     for _ in range(5):
         aside = None
@@ -95,5 +139,17 @@ def publish(tmp: Path, final: Path, *, replace: bool) -> bool:
                 raise ExportError(f"cannot publish the kit: {exc.strerror or exc}", file=str(final)) from exc
         finally:
             if aside is not None:
-                shutil.rmtree(aside, ignore_errors=True)
+                try:
+                    said = keep_aside(aside, final.parent, final.name)
+                except OSError as exc:  # keep the old kit whole rather than lose a file
+                    whole = final.parent / f"{final.name}+kept-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+                    with contextlib.suppress(OSError):
+                        os.rename(aside, whole)
+                        aside = None
+                    said = (f"the replaced kit could not be sorted ({exc.strerror or exc}): "
+                            f"kept whole in {whole.name}/")
+                if said and kept is not None:
+                    kept(said)
+                if aside is not None:
+                    _remove(aside)
     raise ExportError("cannot publish the kit: the folder keeps changing", file=str(final))

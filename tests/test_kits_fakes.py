@@ -23,6 +23,7 @@ SLEEPY_NESTER = "test_kits_fakes:sleepy_shelf_nest"
 CRASHING_NESTER = "test_kits_fakes:crashing_shelf_nest"
 ANNOUNCING_NESTER = "test_kits_fakes:announcing_shelf_nest"
 NO_COMBINED_NESTER = "test_kits_fakes:no_combined_shelf_nest"
+WASTEFUL_COMBINED_NESTER = "test_kits_fakes:wasteful_combined_shelf_nest"
 
 
 def tee_pieces(size: str, k: float) -> list[dict]:
@@ -138,6 +139,16 @@ def no_combined_shelf_nest(pattern: Pattern, rules, **kw) -> Marker:
     if (pattern.style or "").startswith("combined "):
         raise NestingError("the search gave up")
     return shelf_nest(pattern, rules, **kw)
+
+
+def wasteful_combined_shelf_nest(pattern: Pattern, rules, **kw) -> Marker:
+    """:func:`shelf_nest`, except that a marker shared by several orders is 3 m longer than its
+    pieces need (as a short search over many pieces can be): combining costs fabric."""
+    m = shelf_nest(pattern, rules, **kw)
+    if not (pattern.style or "").startswith("combined "):
+        return m
+    return Marker(pieces=m.pieces, rules=rules, placements=m.placements, length=m.length + 3000.0,
+                  name=m.name, source=m.source, stats=m.stats)
 
 
 # -- the fakes checked -----------------------------------------------------------------------------

@@ -1,0 +1,123 @@
+"""Order checks an overnight batch relies on: real due dates, ids every system can hold as a
+folder, one order per id, empty order files, and a pick list a spreadsheet cannot run."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from test_kits_fakes import FAKE_NESTER, FAKE_READER, tee_pieces, write_fake_tee
+
+from kitcut.errors import OrderError
+from kitcut.kits.batch import BatchOptions, run_batch
+from kitcut.kits.kit import KitOptions, build_kit
+from kitcut.kits.order import check_order_id, load_order
+
+OPTS = KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER, formats=("svg",))
+ORDER = """[order]
+id = "{id}"
+customer = "{customer}"
+{due}
+[[garments]]
+pattern = "tee.dxf"
+sizes = {{ M = 1 }}
+{garment}
+[[fabrics]]
+name = "jersey"
+width_mm = 1500
+"""
+
+
+def order_text(oid="V-1", customer="Studio", due="", garment="") -> str:
+    return ORDER.format(id=oid, customer=customer, due=due, garment=garment)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    d = tmp_path / "orders"
+    d.mkdir()
+    write_fake_tee(d / "tee.dxf")
+    return d
+
+
+@pytest.mark.parametrize("due", ['"2026-13-45"', '"2026-02-30"', '"2026-12-05xyz"', '"05.12.2026"', "5"])
+def test_a_due_date_must_be_a_real_date(folder, due):
+    """Before, ``due = "2026-13-45"`` (anything starting with digits in that shape) was accepted and
+    printed on the workshop note."""
+    f = folder / "v.toml"
+    f.write_text(order_text(due=f"due = {due}"))
+    with pytest.raises(OrderError, match=r"order\.due: ") as err:
+        load_order(f)
+    assert str(f) in str(err.value)
+
+
+def test_a_due_date_as_toml_date_or_string(folder):
+    f = folder / "v.toml"
+    for due in ('"2026-12-05"', "2026-12-05", '"2028-02-29"'):
+        f.write_text(order_text(due=f"due = {due}"))
+        assert load_order(f).due in ("2026-12-05", "2028-02-29")
+
+
+@pytest.mark.parametrize("oid", ["CON", "nul", "aux.txt", "COM1", "Lpt9.x", "A.", "a..b", "x" * 99 + "."])
+def test_ids_windows_cannot_hold_as_folders_are_refused(oid):
+    """Before, ``CON``, ``NUL``, ``aux.txt`` and ``A.`` became kit folders Windows cannot hold, and
+    ``a..b`` was refused with a message (letters, digits, '-', '_' or '.') it satisfies."""
+    with pytest.raises(OrderError, match="order.id") as err:
+        check_order_id(oid)
+    msg = str(err.value)
+    if ".." in oid or oid.endswith("."):
+        assert "no '..' and no '.' at the end" in msg
+    else:
+        assert "is a device name" in msg and "Windows" in msg
+
+
+@pytest.mark.parametrize("oid", ["CONSOLE", "con1", "A-1.b", "NULL-2"])
+def test_ids_that_only_look_like_device_names_are_fine(oid):
+    assert check_order_id(oid) == oid
+
+
+def test_two_orders_with_one_id_both_fail(folder, tmp_path):
+    """Before, the first file name won and was cut, the other failed ("also used by"): which
+    customer's order is meant is not known. Now neither is built, and both say why."""
+    (folder / "dup-a.toml").write_text(order_text(oid="W-1", customer="Anna"))
+    (folder / "dup-b.toml").write_text(order_text(oid="w-1", customer="Bert"))  # one folder on Windows
+    (folder / "ok.toml").write_text(order_text(oid="W-2"))
+    kits = tmp_path / "KITS"
+    s = run_batch(folder, kits, BatchOptions(kit=OPTS))
+    out = {o.file: o for o in s.outcomes}
+    assert s.exit_code == 2 and out["ok.toml"].status == "done"
+    for mine, other in (("dup-a.toml", "dup-b.toml"), ("dup-b.toml", "dup-a.toml")):
+        assert out[mine].status == "failed"
+        assert f"is also used by {other} (ids are compared without case): none of these orders is built" \
+            in out[mine].message
+    assert not (kits / "W-1").exists() and not (kits / "w-1").exists()
+
+
+def test_an_empty_order_file_fails(folder, tmp_path):
+    """Before, a 0-byte order file (a truncated upload) was only a note, "not an order"."""
+    (folder / "empty.toml").write_bytes(b"")
+    (folder / "ok.toml").write_text(order_text())
+    s = run_batch(folder, tmp_path / "KITS", BatchOptions(kit=OPTS))
+    out = {o.file: o for o in s.outcomes}
+    assert s.exit_code == 2 and s.notes == []
+    assert out["empty.toml"].status == "failed" and "the order file is empty" in out["empty.toml"].message
+
+
+def test_picklist_csv_cells_cannot_run_as_formulas(folder, tmp_path):
+    """Before, a piece named ``=HYPERLINK(...)`` went into picklist.csv as it is: a spreadsheet runs
+    it. Now every cell starting like a formula (= + - @, tab, CR) starts with a ``'`` (OWASP), which
+    spreadsheets do not show: the cell reads as the name."""
+    names = ['=HYPERLINK("http://x","a")', "+1", "-2", "@SUM(A1)", "\tTab", "Front"]
+    pieces = [dict(p, name=n) for p, n in zip(tee_pieces("M", 1.0)[:2] * 3, names, strict=True)]
+    (folder / "tee.dxf").write_text(json.dumps({"style": "tee", "pieces": pieces}))
+    (folder / "n.toml").write_text(order_text(oid="N-1", garment='name = "=cmd|calc"'))
+    kit = Path(build_kit(folder / "n.toml", tmp_path / "KITS", OPTS).path)
+    rows = list(csv.DictReader((kit / "picklist.csv").open(encoding="utf-8", newline="")))
+    cells = [v for r in rows for v in r.values()]
+    assert not [v for v in cells if v[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert sorted(r["piece"] for r in rows) == sorted(n if n == "Front" else "'" + n for n in names)
+    assert {r["garment"] for r in rows} == {"'=cmd|calc"}
+    assert all(r["bundle"].startswith("'=cmd") for r in rows)
+    assert {r["order"] for r in rows} == {"N-1"} and {r["x_mm"][:1] for r in rows} != {"'"}
