@@ -233,3 +233,35 @@ def test_one_block_name_defined_for_several_pieces(tmp_path, version):
                 "'Detail' until it is renamed): each definition is read as a piece of its own, inserted by "
                 "the INSERT of its rank") in said
         assert not [s for s in pat.report.skipped if "second closed loop" in s.message]
+
+
+@pytest.mark.parametrize("sep", ["_", "-", " "])
+def test_sizes_named_by_the_blocks_when_no_size_text_says_them(tmp_path, sep):
+    """Every size of a piece in a block of its own, named FRONT_S ... FRONT_XL, and no Size text:
+    each piece takes its block's size and base name, so a job of one size cuts that size (it cut
+    all four, named FRONT#2 ...). Blocks PIECE_1 and PIECE_2 holding a front and a cuff are no
+    sizes of one piece."""
+    from test_import_dxf import aama_doc, add_piece, save
+
+    from kitcut.formats.reading.read import read_pattern
+
+    doc = aama_doc()
+    sizes = ("S", "M", "L", "XL")
+    for k, size in enumerate(sizes):
+        f = 1.0 + 0.04 * k
+        add_piece(doc, f"FRONT{sep}{size}", [[(0, 0), (250 * f, 0), (260 * f, 600 * f), (0, 620 * f)]],
+                  closed=True, texts=["Piece Name: FRONT", "Quantity: 1"], insert=(700 * k, 0))
+        add_piece(doc, f"CUFF{sep}{size}", [[(0, 0), (240 * f, 0), (240 * f, 70), (0, 70)]], closed=True,
+                  texts=["Quantity: 2"], insert=(700 * k, 800))
+    path = save(doc, tmp_path)
+    pat = read_pattern(path)
+    assert sorted((p.name, p.size, p.quantity) for p in pat.pieces) == sorted(
+        (name, s, q) for s in sizes for name, q in (("FRONT", 1), ("CUFF", 2)))
+    assert [w.message for w in pat.report.warnings if "block names end in sizes" in w.message]
+    one = read_pattern(path, sizes=["M"])
+    assert sorted((p.name, p.size) for p in one.pieces) == [("CUFF", "M"), ("FRONT", "M")]
+
+    doc = aama_doc()
+    add_piece(doc, "PIECE_1", [[(0, 0), (250, 0), (260, 600), (0, 620)]], closed=True)
+    add_piece(doc, "PIECE_2", [[(0, 0), (240, 0), (240, 70), (0, 70)]], closed=True, insert=(0, 800))
+    assert [p.size for p in read_pattern(save(doc, tmp_path, "two.dxf")).pieces] == [None, None]

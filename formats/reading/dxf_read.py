@@ -14,6 +14,7 @@ from pathlib import Path
 from kitcut.errors import DXFFormatError, GeometryError, GradeRuleError, InputError, KitcutError, UnitsError
 from kitcut.formats.reading import aama, blocks, plain_dxf
 from kitcut.formats.reading.binary_dxf import mend_binary
+from kitcut.formats.reading.block_sizes import sizes_from_block_names
 from kitcut.formats.reading.build import RawPiece, build_piece, largest_extent
 from kitcut.formats.reading.dxf_fast import (
     DxfData,
@@ -386,6 +387,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             raws = aama.collect_aama(data, report=report, skips=skips)
             if not raws:
                 raise DXFFormatError("no piece blocks found", file=file)
+            sizes_from_block_names(raws, report)
             distinct_names(raws, report)  # before grading, which takes a name's pieces for its sizes
             unit, rule = resolve_units(units, data.insunits, style.get("units"), file=file, report=report,
                                        extent=lambda: largest_extent(raws))
