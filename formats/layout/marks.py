@@ -13,7 +13,8 @@ import numpy as np
 
 from kitcut.model.geometry import apart, parts_on
 
-__all__ = ["notch_points", "lines_on_piece", "unique_notches", "arrow_heads", "label_point", "grain_on_piece"]
+__all__ = ["notch_points", "lines_on_piece", "unique_notches", "arrow_heads", "label_height", "label_point",
+           "grain_on_piece"]
 
 
 def notch_points(x: float, y: float, angle_deg: float, kind: str, depth: float, width: float,
@@ -123,6 +124,34 @@ def label_point(outline: np.ndarray) -> tuple[float, float]:
     size = max(poly.bounds[2] - poly.bounds[0], poly.bounds[3] - poly.bounds[1])
     pt = polylabel(poly, tolerance=max(size / 50.0, 0.5))
     return float(pt.x), float(pt.y)
+
+
+def label_height(outline: np.ndarray, at: tuple[float, float], angle_deg: float, chars: int,
+                 height: float, floor: float = 1.0) -> float:
+    """The height (mm, at most ``height``, not below ``floor``) at which a label of ``chars``
+    characters centred at ``at`` along ``angle_deg`` lies inside ``outline``: its box is 0.75 h a
+    character long (the plotters' stroke font cell) and h high. Sized by the piece's extent
+    alone, a label off the middle of a narrow or curved piece ran across its cut line, and past
+    the start of the marker."""
+    from shapely.geometry import Polygon
+
+    poly = Polygon(outline)
+    if not poly.is_valid:
+        poly = poly.buffer(0)
+    if poly.is_empty:
+        return height
+    t = math.radians(angle_deg)
+    d = np.array([math.cos(t), math.sin(t)])
+    n = np.array([-d[1], d[0]])
+    c = np.asarray(at, dtype=float)
+    h = height
+    while True:
+        half_w, half_h = 0.5 * 0.75 * h * max(chars, 1), 0.5 * h
+        box = Polygon([c - d * half_w - n * half_h, c + d * half_w - n * half_h, c + d * half_w + n * half_h,
+                       c - d * half_w + n * half_h])
+        if h <= floor or poly.contains(box):
+            return h
+        h = max(0.85 * h, floor)
 
 
 def grain_on_piece(g: np.ndarray, outline: np.ndarray) -> np.ndarray:
