@@ -144,8 +144,8 @@ def layer_option(ctx, param, value: tuple[str, ...]) -> tuple[str, ...]:
 _OPTIONS = [
     click.option("--units", help="Units of a DXF that does not say (mm, cm, m, in, ft, px, metric, "
                                   "english)."),
-    click.option("--tolerance", type=float, default=0.1, show_default=True,
-                 help="Curve chord tolerance and largest cut-line gap closed (mm)."),
+    click.option("--tolerance", type=click.FloatRange(max=10.0), default=0.1,
+                 show_default=True, help="Curve chord tolerance and largest cut-line gap closed (mm)."),
     click.option("--strict", is_flag=True, help="Treat every import repair as an error."),
     click.option("--repair", is_flag=True,
                  help="Repair every self-intersecting outline (keep its largest part)."),

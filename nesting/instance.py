@@ -202,8 +202,11 @@ def compile_instance(instance: Instance) -> Compiled:
                 f"its match point cannot fall on the repeat ({instance.repeat[1]:g} mm across) with the "
                 f"piece inside the usable width ({usable:g}) in any allowed orientation", piece=it.id)
         if len(kind_item) == k_start:
+            needs, has = f"{need:g}", f"{usable:g}"
+            if needs == has:  # 1500 against 1499.997: the digits that differ
+                needs, has = f"{need:.4f}", f"{usable:.4f}"
             raise InfeasibleError(
-                f"does not fit the usable width in any allowed orientation (needs {need:g}, has {usable:g})",
+                f"does not fit the usable width in any allowed orientation (needs {needs}, has {has})",
                 piece=it.id,
             )
         if it.demand > 0:

@@ -9,6 +9,7 @@ import json
 import ezdxf
 import pytest
 from checker import check_marker
+from conftest import SAMPLES
 from shapely.geometry import Polygon
 from test_import_dxf import RECT, aama_doc, add_piece, rect_chain, save
 
@@ -666,3 +667,10 @@ def test_jagua_items_smaller_than_a_square_millimetre_are_read(tmp_path):
     code, out, err = nest("info", str(_instance(tmp_path, inst, "flat.json")))
     assert code == 2
     assert "piece 'item 1': degenerate outline: zero area (3 distinct points, area 0 unit²)" in err
+
+
+def test_a_tolerance_over_10_mm_is_refused_as_an_order_refuses_it():
+    """``--tolerance 50`` closed gaps of 50 mm and merged distinct pieces; an order's
+    ``tolerance_mm`` stops at 10 mm, and so does the option now."""
+    code, _, err = nest("info", str(SAMPLES / "tee.dxf"), "--tolerance", "50")
+    assert code == 2 and "'--tolerance': 50.0 is not in the range x<=10.0" in err

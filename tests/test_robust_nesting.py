@@ -168,6 +168,9 @@ def test_single_piece():
 def test_piece_wider_than_the_fabric_is_a_clear_error():
     with pytest.raises(InfeasibleError, match="Wide"):
         nest([Piece("Wide", rect(1600, 1600))], 1500, time_limit=0.5)
+    # a hair too wide: the message shows the digits that differ ("needs 1500, has 1500" before)
+    with pytest.raises(InfeasibleError, match=r"needs 1500\.0000, has 1499\.9970"):
+        nest([Piece("Band", rect(1600, 1500))], 1499.997, time_limit=0.5)
 
 
 @pytest.mark.parametrize("name", ["dighe1", "dighe2"])
