@@ -47,7 +47,7 @@ from kitcut.errors import InputError
 from kitcut.fileio import atomic_write
 from kitcut.kits.claims import Claims
 from kitcut.kits.executors import PoolExecutor, SerialExecutor
-from kitcut.kits.jobs import Job, Outcome, plan_jobs, recheck
+from kitcut.kits.jobs import Job, Outcome, plan_jobs, recheck, settle_busy
 from kitcut.kits.kit import KitOptions, build_kit, clean_stale, guarded_job
 from kitcut.kits.order import not_an_order
 
@@ -365,9 +365,14 @@ def run_batch(
             removed += executor.clean_workers()  # on the workers' hosts too
         if removed:
             log(f"removed temporary folders of crashed workers: {', '.join(removed)}")
+        settled = settle_busy(outcomes, orders_dir, root, kit_opts)  # kits another batch finished
+        changed = [n for o, n in zip(outcomes, settled, strict=True) if n is not o]
+        for o in changed:
+            log(f"{o.file} ({o.order}): {o.status}: {o.message}")
+        outcomes[:] = settled
         summary = BatchSummary(outcomes, time.monotonic() - t0, not_orders)
         log("batch finished: " + summary.text())
-        _write_report(root, [], summary.to_dict())
+        _write_report(root, changed, summary.to_dict())
         from kitcut.kits.pages import write_batch_index
 
         write_batch_index(root, outcomes, summary.to_dict())  # the morning's page: KITS/index.html

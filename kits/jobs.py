@@ -181,3 +181,28 @@ def recheck(job: Job, root: Path, options: KitOptions) -> tuple[list[Job], list[
         return [job], []
     jobs, failed = _jobs_of(todo, True, options)
     return jobs, outcomes + failed
+
+
+def settle_busy(outcomes: list[Outcome], orders_dir: Path, root: Path, options: KitOptions) -> list[Outcome]:
+    """``outcomes`` with each ``busy`` order (claimed by another batch when this one came to it)
+    looked at again once this batch is done: an order whose kit the other batch has completed
+    meanwhile is ``skipped`` with that kit (the morning page shows its figures), not ``busy`` with
+    none; the others stay busy."""
+    from kitcut.kits.combine import combined_orders
+
+    if not any(o.status == "busy" for o in outcomes):
+        return outcomes
+    cut_in = combined_orders(root)
+    out = []
+    for o in outcomes:
+        if o.status == "busy":
+            f = orders_dir / o.file
+            try:
+                state = _check(f, load_order(f, allow_outside=options.allow_outside), root, options.formats,
+                               cut_in)
+            except KitcutError:
+                state = ""
+            if isinstance(state, Outcome) and state.status == "skipped":
+                o = replace(state, message=f"built by another batch meanwhile: {state.message}")
+        out.append(o)
+    return out

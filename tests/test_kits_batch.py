@@ -355,6 +355,32 @@ def test_claimed_order_is_busy_for_kit_and_batch(orders, tmp_path, capsys):
     assert code == 2 and "--formats: unknown format 'nope'" in err
 
 
+def test_an_order_another_batch_finishes_meanwhile_is_reported_with_its_kit(orders, tmp_path):
+    """Two batches on one folder: an order the other batch held when this one came to it, and
+    finished before this one ended, is reported as skipped with its kit (the morning page and the
+    report showed it busy, with no figures, though its kit was complete on disk)."""
+    from kitcut.kits.batch import Claims
+    from kitcut.kits.kit import build_kit
+
+    kits = tmp_path / "KITS"
+    kits.mkdir()
+    holder = Claims(kits)  # the other batch is building A-1001
+    assert holder.claim(["A-1001"])
+
+    def other_batch_finishes(job):
+        if "A-1001" in holder.held:
+            holder.release(["A-1001"])
+            build_kit(orders / "A-1001.toml", kits, OPTS)
+
+    s = run_batch(orders, kits, BatchOptions(kit=OPTS), on_begin=other_batch_finishes)
+    a = next(o for o in s.outcomes if o.order == "A-1001")
+    assert (a.status, a.kit) == ("skipped", "A-1001")
+    assert a.message.startswith("built by another batch meanwhile")
+    report = json.loads((kits / "batch-report.json").read_text())
+    assert report["orders"]["A-1001.toml"]["status"] == "skipped"
+    assert "claimed by another batch" not in (kits / "index.html").read_text()
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_crashing_order_fails_alone(orders, tmp_path, workers):
     for f in orders.glob("B-*.toml"):
