@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
+from test_kits_batch import nest_cli as run
 from test_kits_fakes import FAKE_NESTER, FAKE_READER, write_fake_tee
-
-from kitcut.cli.main import main
 
 ORDER = """[order]
 id = "NL-1"
@@ -21,14 +20,6 @@ width_mm = {width}
 """
 
 
-def run(args, capsys) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def _order(tmp_path, fabric="jer\\nsey", width=1500):
