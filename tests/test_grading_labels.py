@@ -83,6 +83,7 @@ def test_label_far_from_every_vertex_or_between_two_is_a_warning(tmp_path):
     warns = {e.message.split(" is ")[0].split(" lies ")[0]: e for e in pat.report.warnings
              if "grade rule label #" in e.message}
     assert set(warns) == {"grade rule label # 9", "grade rule label # 8"}
-    assert "at no vertex of the piece's lines (the nearest 25 mm away" in warns["grade rule label # 9"].message
+    far = warns["grade rule label # 9"].message
+    assert "at no vertex of the piece's lines (the nearest 25 mm away" in far
     assert "between two grade points (0.583 and 0.583 mm away)" in warns["grade rule label # 8"].message
     assert all(e.piece == "Box (M)" for e in warns.values())
