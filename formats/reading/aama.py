@@ -43,6 +43,9 @@ __all__ = ["is_aama", "collect_aama", "SkipLog", "style_texts", "MARK_TOL"]
 
 _TEXT_TYPES = ("TEXT", "MTEXT", "ATTDEF", "ATTRIB")
 _GRADE_RULE = re.compile(r"^\s*#\s*(\d+)\s*$")
+#: ``KEY: value`` (ASCII or full-width colon): on the ASTM annotation layer 15 a piece text only so
+#: (a bare ``Cut 2`` there stays an annotation).
+_KEYED = re.compile(r"^\s*[^\s:：][^:：\n]*[:：]")
 _RULE_TEXT = re.compile(r"^\s*(?:grade\s*)?rule\s*(?:number|no\.?)?\s*[:#=]?\s*(\d+)\s*$", re.I)
 _KNOWN_SKIPS = {
     "2": "turn points (layer 2; grade point markers, their # n labels are read)",
@@ -197,7 +200,8 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog, snap: float
             kvs = parse_texts(txt)
             kv = kvs[0] if kvs else None
             rule = _rule_number(txt)
-            if len(kvs) > 1 and (layer in ("1", "0") or typ == "ATTRIB"):  # one label of several lines
+            piece_text = layer in ("1", "0") or typ == "ATTRIB" or (layer == "15" and _KEYED.match(txt or ""))
+            if len(kvs) > 1 and piece_text:  # one label of several lines
                 for key, value in kvs:
                     if key == "annotation":
                         raw.annotations.append(value)
@@ -210,7 +214,7 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog, snap: float
             elif kv and kv[0] == "annotation":
                 if kv[1]:
                     raw.annotations.append(kv[1])
-            elif kv and (layer in ("1", "0") or typ == "ATTRIB"):
+            elif kv and piece_text:
                 if kv[1]:
                     raw.texts.setdefault(kv[0], kv[1])
             elif txt.strip().upper() == "NM" and layer in ("8", "85"):
