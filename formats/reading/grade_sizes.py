@@ -51,9 +51,12 @@ def no_table_reason(pattern_path, rules) -> str:
             "sizes")
 
 
-def load_rules(path: Path, *, style: dict, unit: str) -> GradeRules:
-    """Read the table, with the DXF's ``Sample Size:`` text and units as fallbacks."""
-    return read_rul(path, sample=style.get("sample_size"), units=unit)
+def load_rules(path: Path, *, style: dict, unit: str, like: str | None = None,
+               encoding: str | None = None) -> GradeRules:
+    """Read the table, with the DXF's ``Sample Size:`` text and units as fallbacks, in the
+    encoding of the pattern's texts (``like``) or ``encoding`` (``--encoding``) when it is
+    neither UTF-8 nor UTF-16."""
+    return read_rul(path, sample=style.get("sample_size"), units=unit, like=like, encoding=encoding)
 
 
 def report_unused_marks(raws: list[RawPiece], report: ImportReport, why: str) -> None:
