@@ -31,24 +31,22 @@ from collections import defaultdict
 
 import numpy as np
 
-from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, GradeMark, RawNotch, RawPiece, point_notch
+from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, RawNotch, RawPiece, point_notch
 from kitcut.formats.reading.drill_crosses import CROSS_SOURCE, crosses
 from kitcut.formats.reading.dxf_fast import DxfData, Ent, block_name
+from kitcut.formats.reading.grade_labels import MARK_TOL, SNAP_MM, report_labels, resolve_marks
 from kitcut.formats.reading.marks import is_straight
 from kitcut.formats.reading.texts import parse_texts, tagged
 from kitcut.model import ImportReport
 
-__all__ = ["is_aama", "collect_aama", "SkipLog", "style_texts"]
+__all__ = ["is_aama", "collect_aama", "SkipLog", "style_texts", "MARK_TOL"]
 
 _TEXT_TYPES = ("TEXT", "MTEXT", "ATTDEF", "ATTRIB")
 _GRADE_RULE = re.compile(r"^\s*#\s*(\d+)\s*$")
+#: ``KEY: value`` (ASCII or full-width colon): on the ASTM annotation layer 15 a piece text only so
+#: (a bare ``Cut 2`` there stays an annotation).
+_KEYED = re.compile(r"^\s*[^\s:：][^:：\n]*[:：]")
 _RULE_TEXT = re.compile(r"^\s*(?:grade\s*)?rule\s*(?:number|no\.?)?\s*[:#=]?\s*(\d+)\s*$", re.I)
-#: Grade point labels farther than this (drawing units) from every vertex grade nothing.
-MARK_TOL = 1e-3
-#: The line each layer's label grades (ASTM puts the label on the line's own layer).
-_MARK_LAYER_KIND = {"1": "boundary", "84": "boundary", "8": "internal", "85": "internal", "11": "cutouts",
-                    "86": "cutouts", "14": "sew", "87": "sew", "6": "fold", "7": "grain", "5": "grain",
-                    "4": "notch", "80": "notch", "81": "notch", "82": "notch", "83": "notch", "13": "drill"}
 _KNOWN_SKIPS = {
     "2": "turn points (layer 2; grade point markers, their # n labels are read)",
     "3": "curve points (layer 3; grade point markers, their # n labels are read)",
@@ -120,8 +118,13 @@ def style_texts(data: DxfData, report: ImportReport, skips: SkipLog) -> dict:
     return found
 
 
-def collect_aama(data: DxfData, *, report: ImportReport, skips: SkipLog) -> list[RawPiece]:
-    """The raw pieces of every INSERT: one per block; repeated INSERTs are counted (reported)."""
+def collect_aama(data: DxfData, *, report: ImportReport, skips: SkipLog,
+                 mm_per_unit: float | None = None) -> list[RawPiece]:
+    """The raw pieces of every INSERT: one per block; repeated INSERTs are counted (reported).
+    ``mm_per_unit``: the drawing's units when known before the pieces are read (a grade rule
+    label is taken at a grade point up to :data:`~kitcut.formats.reading.grade_labels.SNAP_MM`
+    away; unknown units are taken for inches, the smaller tolerance in an mm drawing)."""
+    snap = SNAP_MM / (mm_per_unit or 25.4)
     by_block: dict[str, list] = defaultdict(list)
     for ins in data.msp:
         if ins.type != "INSERT":
@@ -148,7 +151,8 @@ def collect_aama(data: DxfData, *, report: ImportReport, skips: SkipLog) -> list
     raws = []
     for key, inserts in by_block.items():
         name = block_name(key)
-        raw = _collect_block(name, data.blocks[key], inserts[0], skips)
+        raw = _collect_block(name, data.blocks[key], inserts[0], skips, snap)
+        report_labels(raw, report, mm_per_unit)
         if len(inserts) > 1:
             m0 = np.linalg.det(inserts[0].A) < 0
             flips = sum(1 for i in inserts if (np.linalg.det(i.A) < 0) != m0)
@@ -164,7 +168,7 @@ def collect_aama(data: DxfData, *, report: ImportReport, skips: SkipLog) -> list
     return raws
 
 
-def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece:
+def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog, snap: float) -> RawPiece:
     A, t = ins.A, ins.t
     mirrored = bool(np.linalg.det(A) < 0)
     lin = math.sqrt(abs(np.linalg.det(A))) or 1.0  # lengths along z (notch depth) scale with the mean
@@ -188,6 +192,7 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
     elements: list = []  # (kind, index or None, points) of every line and point, in drawing order
     bars: list = []  # (points, entity, source) of the straight open lines on layer 13
     labels: list = []  # (x, y, rule, layer, elements drawn before it, entity)
+    markers: list = []  # (x, y) of the turn and curve point markers (layers 2, 3)
     for e in [*ins.attribs, *ents]:  # the INSERT's ATTRIB values before the block's ATTDEF defaults
         typ, layer = e.type, e.layer
         if typ in _TEXT_TYPES:
@@ -195,7 +200,8 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
             kvs = parse_texts(txt)
             kv = kvs[0] if kvs else None
             rule = _rule_number(txt)
-            if len(kvs) > 1 and (layer in ("1", "0") or typ == "ATTRIB"):  # one label of several lines
+            piece_text = layer in ("1", "0") or typ == "ATTRIB" or (layer == "15" and _KEYED.match(txt or ""))
+            if len(kvs) > 1 and piece_text:  # one label of several lines
                 for key, value in kvs:
                     if key == "annotation":
                         raw.annotations.append(value)
@@ -208,7 +214,7 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
             elif kv and kv[0] == "annotation":
                 if kv[1]:
                     raw.annotations.append(kv[1])
-            elif kv and (layer in ("1", "0") or typ == "ATTRIB"):
+            elif kv and piece_text:
                 if kv[1]:
                     raw.texts.setdefault(kv[0], kv[1])
             elif txt.strip().upper() == "NM" and layer in ("8", "85"):
@@ -223,6 +229,8 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
                 skips.add("texts kitcut does not use", e, bname)
             continue
         if layer in _KNOWN_SKIPS:
+            if layer in ("2", "3") and typ == "POINT":
+                markers.append(tr_xy(e.x, e.y))
             if layer == "5" and e.is_curve and len(e.points) >= 2:
                 if raw.grade_ref is None:
                     raw.grade_ref = np.asarray(e.points, dtype=float)[[0, -1]]
@@ -283,7 +291,7 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog) -> RawPiece
         if k not in crossed:
             skips.add("lines on layers kitcut does not use", e, bname)
     if labels:
-        _resolve_marks(raw, elements, labels, skips, bname)
+        resolve_marks(raw, elements, labels, markers, skips, bname, snap)
     return raw
 
 
@@ -297,35 +305,3 @@ def _rule_number(text: str) -> int | None:
     """The rule of a grade point label: ``# 12``, ``Grade Rule: 12``, ``RULE: 12``; else ``None``."""
     m = _GRADE_RULE.match(text or "") or _RULE_TEXT.match(text or "")
     return int(m.group(1)) if m else None
-
-
-def _near(pts: np.ndarray, x: float, y: float) -> bool:
-    p = np.asarray(pts, dtype=float).reshape(-1, 2)
-    return bool(len(p)) and float(np.min(np.abs(p[:, 0] - x) + np.abs(p[:, 1] - y))) <= 2 * MARK_TOL
-
-
-def _resolve_marks(raw: RawPiece, elements: list, labels: list, skips: SkipLog, bname: str) -> None:
-    """Turn the labels of a block into :class:`GradeMark`: which line each grades (see the module
-    docstring); a label at no vertex is reported as skipped."""
-    for x, y, rule, layer, before, e in labels:
-        kind = _MARK_LAYER_KIND.get(layer)
-        if kind is None or not any(k == kind and _near(p, x, y) for k, _, p in elements):
-            order = [*reversed(elements[:before]), *elements[before:]]
-            order.sort(key=lambda el: el[0] in ("notch", "drill"))  # lines first, then points
-            kind = next((k for k, _, p in order if _near(p, x, y)), None)
-        if kind is None:
-            skips.add("grade rule labels (# n) at no vertex of the piece's lines", e, bname)
-            continue
-        src = e.describe(bname)
-        if kind == "boundary":
-            if not any(m.kind == "boundary" and m.rule == rule and _near([(m.x, m.y)], x, y)
-                       for m in raw.marks):
-                raw.marks.append(GradeMark("boundary", None, x, y, rule, src))
-            continue
-        # the line it follows (or, failing that, the next one) among those through the label
-        order = [*reversed(elements[:before]), *elements[before:]]
-        hit = next((i for k, i, p in order if k == kind and i is not None and _near(p, x, y)), None)
-        if hit is None:  # e.g. a label on the grade reference line where no grain line lies
-            skips.add(f"grade rule labels (# n) on a {kind} line kitcut does not keep", e, bname)
-        else:
-            raw.marks.append(GradeMark(kind, hit, x, y, rule, src))

@@ -116,6 +116,8 @@ class RawPiece:
     quantity_rule: str = "file"
     #: grade rule numbers at grade points (``# n`` labels), see :mod:`kitcut.formats.reading.grading`
     marks: list = field(default_factory=list)  # GradeMark
+    #: labels moved onto their grade point or left out (see :mod:`kitcut.formats.reading.grade_labels`)
+    label_notes: list = field(default_factory=list)
     grade_ref: np.ndarray | None = None  # the layer-5 grade reference line, block coordinates
     insert_A: np.ndarray | None = None  # the INSERT's linear part (row vectors: p @ A)
     graded: bool = False  # made by grading the sample size (not drawn in the file)

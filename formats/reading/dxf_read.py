@@ -294,6 +294,16 @@ def resolve_units(user: str | None, header_code, units_text: str | None, *, file
     return declared[0] if declared else (None, None)
 
 
+def _declared_scale(user, header_code, style: dict, file: str) -> float | None:
+    """mm per drawing unit as declared (option, ``$INSUNITS``, ``Units:`` text) before the
+    pieces are read, else ``None``; a bad declaration is left for :func:`resolve_units` to name."""
+    try:
+        unit, _ = resolve_units(user, header_code, style.get("units"), file=file, report=ImportReport())
+    except KitcutError:
+        return None
+    return MM_PER_UNIT[unit] if unit else None
+
+
 def _unused_blocks(data: DxfData) -> str:
     n = sum(1 for name, ents in data.blocks.items()
             if not name.startswith(("*", "$")) and any(e.is_curve and e.layer in ("1", "84") for e in ents))
@@ -384,7 +394,8 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             style = aama.style_texts(data, report, skips)
             if layers:
                 report.warn(f"{layers.where} not used: an AAMA/ASTM pattern's layers are the standard's")
-            raws = aama.collect_aama(data, report=report, skips=skips)
+            raws = aama.collect_aama(data, report=report, skips=skips,
+                                     mm_per_unit=_declared_scale(units, data.insunits, style, file))
             if not raws:
                 raise DXFFormatError("no piece blocks found", file=file)
             sizes_from_block_names(raws, report)
@@ -398,7 +409,8 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                             f"{ext:.4g} drawing units); give --units if this is wrong")
             scale = MM_PER_UNIT[unit]
             if rules_path is not None:
-                table = load_rules(rules_path, style=style, unit=unit)
+                table = load_rules(rules_path, style=style, unit=unit, encoding=encoding,
+                                   like=text.codec if text is not None and text.rule != "ascii" else None)
                 raws, all_sizes, graded_sizes = expand_sizes(
                     raws, table, scale=scale, chain_tol=tolerance / scale, report=report, style=style,
                     file=file)

@@ -51,9 +51,12 @@ def no_table_reason(pattern_path, rules) -> str:
             "sizes")
 
 
-def load_rules(path: Path, *, style: dict, unit: str) -> GradeRules:
-    """Read the table, with the DXF's ``Sample Size:`` text and units as fallbacks."""
-    return read_rul(path, sample=style.get("sample_size"), units=unit)
+def load_rules(path: Path, *, style: dict, unit: str, like: str | None = None,
+               encoding: str | None = None) -> GradeRules:
+    """Read the table, with the DXF's ``Sample Size:`` text and units as fallbacks, in the
+    encoding of the pattern's texts (``like``) or ``encoding`` (``--encoding``) when it is
+    neither UTF-8 nor UTF-16."""
+    return read_rul(path, sample=style.get("sample_size"), units=unit, like=like, encoding=encoding)
 
 
 def report_unused_marks(raws: list[RawPiece], report: ImportReport, why: str) -> None:
@@ -69,6 +72,27 @@ def _size_of(r: RawPiece) -> str | None:
     return r.texts.get("size") or None
 
 
+def _sizes_from_block_names(raws: list[RawPiece], table: GradeRules, report: ImportReport) -> None:
+    """A block with no ``Size:`` text named ``<piece>_<size>`` (AccuMark) or ``<piece>-<size>`` for a
+    size of the table is that size; with no ``Piece Name:`` text either, it is that piece."""
+    by_size = {s.casefold(): s for s in table.sizes}
+    named = []
+    for r in raws:
+        block = r.block or r.key
+        stem, sep, tail = max(block.rpartition("_"), block.rpartition("-"), key=lambda t: len(t[0]))
+        if _size_of(r) is not None or not sep or not stem.strip() or tail.casefold() not in by_size:
+            continue
+        r.texts["size"] = by_size[tail.casefold()]
+        if not r.texts.get("name"):
+            r.texts["name"] = stem
+        named.append(f"{block} → {r.texts['name']} ({r.texts['size']})")
+    if named:
+        shown = ", ".join(named[:6]) + (f" and {len(named) - 6} more" if len(named) > 6 else "")
+        report.warn(f"{len(named)} piece block(s) without a Size text: the size taken from the block name, "
+                    f"<piece>_<size> as AccuMark names its blocks, the piece name too where no Piece Name "
+                    f"text gives it: {shown}")
+
+
 def expand_sizes(raws: list[RawPiece], table: GradeRules, *, scale: float, chain_tol: float,
                  report: ImportReport, style: dict, file: str) -> tuple[list[RawPiece], tuple, tuple]:
     """The pieces of every size: ``(raws, sizes, graded_sizes)``. Graded sizes are placeholders
@@ -80,6 +104,7 @@ def expand_sizes(raws: list[RawPiece], table: GradeRules, *, scale: float, chain
                     f"table's sample size {sample} is graded from")
     for note in table.notes:
         report.warn(f"grade rule table {Path(table.file).name if table.file else ''}: {note}")
+    _sizes_from_block_names(raws, table, report)
     groups: dict[str, list[RawPiece]] = defaultdict(list)
     for r in raws:
         groups[r.name].append(r)
@@ -102,6 +127,8 @@ def expand_sizes(raws: list[RawPiece], table: GradeRules, *, scale: float, chain
             if len(unsized) == 1 and (unsized[0].marks or len(group) == 1):
                 base = unsized[0]
                 base.texts["size"] = sample
+                report.warn(f"no Size text: its block {base.block or base.key} is taken for the grade rule "
+                            f"table's sample size {sample}", piece=name)
         if base is None:
             if any(_size_of(r) for r in group):
                 have = ", ".join(s for s in dict.fromkeys(_size_of(r) for r in group) if s)
@@ -122,6 +149,7 @@ def expand_sizes(raws: list[RawPiece], table: GradeRules, *, scale: float, chain
                 continue
             texts = dict(base.texts)
             texts["size"] = size
+            texts.setdefault("name", base.name)  # a block without a name text: named like its sample
             out.append(replace(base, key=f"{base.key}@{size}", texts=texts, graded=True,
                                pending=(base, table, scale, chain_tol, cache)))
             graded.add(size)
@@ -131,7 +159,8 @@ def expand_sizes(raws: list[RawPiece], table: GradeRules, *, scale: float, chain
         raise GradeRuleError(f"the grade rule table's sample size {sample} is not a size of the pattern "
                              f"({have}): nothing to grade from", file=table.file)
     report_unused_marks(unused, report, "only the sample size's labels grade (these sizes are drawn)")
-    out.sort(key=lambda r: (list(groups).index(r.name), rank.get((_size_of(r) or "").casefold(), -1)))
+    order = {name: i for i, name in enumerate(groups)}
+    out.sort(key=lambda r: (order.get(r.name, len(order)), rank.get((_size_of(r) or "").casefold(), -1)))
     return out, sizes, tuple(s for s in sizes if s in graded)
 
 

@@ -360,6 +360,7 @@ def grade_raw(raw: RawPiece, plan: GradePlan, D: np.ndarray, size: str) -> RawPi
     nm_at = raw.nm_lines if raw.nm_lines is not None else nm_lines(raw.internal, raw.nm_points)
     texts = dict(raw.texts)
     texts["size"] = size
+    texts.setdefault("name", raw.name)  # a block without a name text: named like the sample size
     return replace(
         raw, key=f"{raw.key}@{size}", texts=texts, annotations=list(raw.annotations),
         boundary=lines(raw.boundary, plan.boundary), internal=lines(raw.internal, plan.internal),

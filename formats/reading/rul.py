@@ -69,12 +69,13 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from kitcut.errors import GradeRuleError, UnitsError
+from kitcut.formats.reading.rul_encoding import decode_rul
 from kitcut.formats.reading.units import MM_PER_UNIT, normalize_units
 
 __all__ = ["GradeRules", "parse_rul", "read_rul", "find_rules", "RUL_SUFFIX"]
@@ -407,9 +408,11 @@ def _expand(pairs: np.ndarray, given: list[str], sizes: list[str], sample: str, 
     return np.column_stack([np.interp(grid, xs, vals[:, 0]), np.interp(grid, xs, vals[:, 1])])
 
 
-def read_rul(path, *, sample: str | None = None, units: str | None = None) -> GradeRules:
-    """Read a ``.RUL`` file (UTF-8, UTF-16 with its byte-order mark as Notepad saves "Unicode",
-    else cp1252); see :func:`parse_rul`."""
+def read_rul(path, *, sample: str | None = None, units: str | None = None, like: str | None = None,
+             encoding: str | None = None) -> GradeRules:
+    """Read a ``.RUL`` file: UTF-16 with its byte-order mark as Notepad saves "Unicode", UTF-8,
+    else ``encoding`` (the user's ``--encoding``), ``like`` (the pattern's), detected or cp1252
+    (:func:`~kitcut.formats.reading.rul_encoding.decode_rul`); see :func:`parse_rul`."""
     file = os.fspath(path)
     try:
         data = Path(path).read_bytes()
@@ -417,23 +420,9 @@ def read_rul(path, *, sample: str | None = None, units: str | None = None) -> Gr
         raise GradeRuleError("grade rule file not found", file=file) from None
     except OSError as exc:
         raise GradeRuleError(f"cannot read the grade rule file: {exc.strerror or exc}", file=file) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise GradeRuleError(f"starts with a UTF-16 byte-order mark but is not UTF-16 text (at byte "
-                                 f"{exc.start + 1} of the file): save it as UTF-8 or UTF-16",
-                                 file=file) from None
-        if "\x00" in text:
-            raise GradeRuleError("not a grade rule table (a binary file)", file=file)
-        return parse_rul(text, file=file, sample=sample, units=units)
-    if b"\x00" in data[:4096]:
-        raise GradeRuleError("not a grade rule table (a binary file)", file=file)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return parse_rul(text, file=file, sample=sample, units=units)
+    text, note = decode_rul(data, file=file, like=like, forced=encoding)
+    table = parse_rul(text, file=file, sample=sample, units=units)
+    return replace(table, notes=(note, *table.notes)) if note else table
 
 
 def find_rules(pattern_path) -> Path | None:
