@@ -157,11 +157,18 @@ def mean_value_weights(ring: np.ndarray, p) -> np.ndarray:
     return w / total
 
 
+def _orthogonal(A) -> np.ndarray:
+    """The turn and mirror of a linear map without its scale (its polar factor)."""
+    u, _, vt = np.linalg.svd(np.asarray(A, dtype=np.float64))
+    return u @ vt
+
+
 def grade_frame(raw: RawPiece) -> tuple[np.ndarray, float]:
     """``(M, turned_deg)``: a rule's ``(dx, dy)`` (row vector) times ``M`` is the offset in the
     piece's drawing coordinates (per unit): x along the grade reference line when the piece has
-    one, then the INSERT's transform."""
-    A = np.eye(2) if raw.insert_A is None else np.asarray(raw.insert_A, dtype=np.float64)
+    one, then the INSERT's turn and mirror. Not its scale: the offsets are in the table's
+    units, turned into the drawing's by the caller, as the INSERT's scale turns the block's."""
+    A = np.eye(2) if raw.insert_A is None else _orthogonal(raw.insert_A)
     if raw.grade_ref is None:
         return A, 0.0
     d = np.asarray(raw.grade_ref[-1], dtype=np.float64) - np.asarray(raw.grade_ref[0], dtype=np.float64)
