@@ -29,8 +29,8 @@ has what they hold and how kitcut's grading compares with their own sizes)::
   file's units (the sample's own pair is ``0, 0``). Writers lay the pairs out differently: all
   on the RULE line (PolyPattern), one per line, two per line (OptiTex) or four per line
   (``%10.2f,%9.2f``, Gerber-style); with or without a space after the comma. The decimal
-  separator is always a point (the comma separates dx from dy), so the reader takes numbers
-  token by token and never by line.
+  separator is a point (the comma separates dx from dy; decimal commas: ``rul_tokens``), so
+  the reader takes numbers token by token and never by line.
 - x and y are in the frame of the piece's grade reference line (layer 5; D6673: "the
   application of a grade rule will be oriented to the grade reference line"), which in every
   real export at hand runs along the drawing's x axis.
@@ -66,7 +66,6 @@ the table, no rules at all.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -76,6 +75,7 @@ import numpy as np
 
 from kitcut.errors import GradeRuleError, UnitsError
 from kitcut.formats.reading.rul_encoding import decode_rul
+from kitcut.formats.reading.rul_tokens import comma_problem, decimal_comma, numbers, rule_head
 from kitcut.formats.reading.units import MM_PER_UNIT, normalize_units
 
 __all__ = ["GradeRules", "parse_rul", "read_rul", "find_rules", "RUL_SUFFIX"]
@@ -83,8 +83,6 @@ __all__ = ["GradeRules", "parse_rul", "read_rul", "find_rules", "RUL_SUFFIX"]
 RUL_SUFFIX = ".rul"
 
 _KEY = re.compile(r"^\s*([A-Za-z][A-Za-z _]*?)\s*:\s*(.*?)\s*$")
-_RULE = re.compile(r"^\s*RULE\s*:\s*(\S+)\s*(.*)$", re.I)
-_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 _CUMULATIVE = {"DELTA", "CUMULATIVE", "RELATIVE", "SAMPLE"}
 _STEP = {"INCREMENTAL", "INCREMENT", "INCREMENTS", "STEP", "STEPS", "PERSTEP"}
 _TYPE_KEYS = {"GRADETYPE", "RULETYPE", "GRADING", "DELTATYPE", "TABLETYPE"}
@@ -159,21 +157,6 @@ class _Parser:
                                      f"line {line}" if line is not None else "") if x)
         return GradeRuleError(f"{where}: {message}" if where else message, file=self.file)
 
-    def numbers(self, text: str, line: int, rule: int) -> list[float]:
-        out = []
-        for tok in re.split(r"[\s,;]+", text.strip()):
-            if not tok:
-                continue
-            if not _NUMBER.match(tok):
-                raise self.fail(f"{tok!r} is not a number (pairs are written dx, dy with a decimal point)",
-                                line, rule)
-            value = float(tok)
-            if not math.isfinite(value):
-                raise self.fail(f"{tok!r} is too large: it overflows to infinity (a grade offset is a few "
-                                "inches or millimetres)", line, rule)
-            out.append(value)
-        return out
-
 
 def _int_or(text, default: int) -> int:
     try:
@@ -212,23 +195,23 @@ def parse_rul(text: str, *, file: str | None = None, sample: str | None = None,
             ended = True
             current = None
             continue
-        m = _RULE.match(s)
-        if m:
-            kind = m.group(1).upper()
-            rest = m.group(2).split(None, 1)
-            if not rest:
+        head = rule_head(s)
+        if head:
+            kind, num, rest, variant = head
+            if not num:
                 raise p.fail(f"RULE: {kind} has no rule number", no)
-            try:
-                number = int(rest[0])
-            except ValueError:
-                raise p.fail(f"rule number {rest[0]!r} is not a whole number", no) from None
+            if not num.isdigit():
+                raise p.fail(f"rule number {num!r} is not a whole number", no)
+            number = int(num)
+            if variant and not any("RULE:" in n for n in p.notes):
+                p.notes.append(f"RULE lines written as {s[:24]!r} (line {no}): read as RULE: {kind} {number}")
             if any(r[0] == number for r in raw_rules):
                 first = next(r[2] for r in raw_rules if r[0] == number)
                 raise p.fail(f"rule {number} is given twice (first on line {first})", no)
             if kind not in _CUMULATIVE and kind not in _STEP:
                 raise p.fail(f"unknown rule type {kind!r} (kitcut reads DELTA rules, and STEP / INCREMENTAL "
                              "per-step rules)", no, number)
-            current = (number, kind, no, [(no, rest[1] if len(rest) > 1 else "")])
+            current = (number, kind, no, [(no, rest)])
             raw_rules.append(current)
             continue
         km = _KEY.match(s)
@@ -329,16 +312,23 @@ def _assemble(p: _Parser, header, lines_of, size_list, raw_rules, sample, units,
     given = breaks if breaks is not None else size_list
     deltas: dict[int, np.ndarray] = {}
     shifted = []
+    comma = decimal_comma(raw_rules, len(given))
+    if comma:
+        p.notes.append("numbers written with a decimal comma (no point in the table): read as decimals")
     for number, rkind, line, chunks in raw_rules:
-        values = [v for no, txt in chunks for v in p.numbers(txt, no, number)]
+        values = [v for no, txt in chunks
+                  for v in numbers(txt, comma=comma, fail=lambda m, no=no, r=number: p.fail(m, no, r))]
         last = chunks[-1][0]
         if len(values) % 2:
             raise p.fail(f"{len(values)} numbers: an odd count, a dx without its dy", last, number)
         pairs = np.array(values, dtype=np.float64).reshape(-1, 2)
         if len(pairs) != len(given):
             what = "break sizes" if breaks is not None else "sizes"
+            where = line if len(chunks) == 1 else f"{line}-{last}"
+            if comma_problem(chunks, len(given)):
+                raise p.fail(comma_problem(chunks, len(given)), where, number)
             raise p.fail(f"{len(pairs)} dx, dy pairs for {len(given)} {what} ({' '.join(given)}): one pair "
-                         f"per size is needed", line if len(chunks) == 1 else f"{line}-{last}", number)
+                         f"per size is needed", where, number)
         step = kind == "step" or rkind in _STEP
         table = _expand(pairs, given, size_list, sample_name, step)
         if not step and np.any(table[s_idx] != 0.0):
