@@ -14,7 +14,7 @@ they are cut from::
     # name = "tee"                     # optional, default: the pattern file's stem
     # quantities = { Collar = 1, "*" = 1 }   # optional: pieces per garment (see kits.quantities)
     # encoding = "gbk"                 # optional: text encoding of the pattern's names
-    # rules = "tee.rul"                # optional: grade rule table (default: a .rul beside the pattern)
+    # rules = "tee.rul"                # optional: grade rule table (default: the .rul beside it; false: none)
     # layers = { L23 = "grain", "DIM*" = "ignore" }   # optional: what layers of a plain DXF hold
     # repair = true                    # optional: as --repair, --keep-folded, --tolerance
     # keep_folded = true
@@ -321,10 +321,13 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
 def _garment_rules(g: dict, pattern: Path, folder: Path, c: _Checker, allow_outside: bool,
                    where: str) -> Path | None:
     """The garment's grade rule table: ``rules`` (inside the order's folder, like ``pattern``),
-    else the ``.rul`` beside the pattern, which must stay inside the folder too."""
+    else the ``.rul`` beside the pattern, which must stay inside the folder too; ``rules =
+    false``: none."""
     from kitcut.errors import GradeRuleError
     from kitcut.formats.reading.rul import find_rules
 
+    if g.get("rules") is False:  # rules = false: as --no-rules
+        return None
     given = c.string(g, "rules", where, required=False)
     if given is not None:
         return locate(given, folder, allow_outside, c, f"{where}.rules", "grade rule file")

@@ -91,3 +91,75 @@ def test_rule_lines_still_refused(head, msg):
 
     with pytest.raises(GradeRuleError, match=msg):
         parse_rul(HEAD + f"{head}\n-5, 1.5 0, 0 5, -1.5\nEND\n")
+
+
+def _box(tmp_path, size_text: str, rul: str, sample_text: str | None = None):
+    doc = aama_doc()
+    if sample_text:
+        doc.modelspace().add_text(f"Sample Size: {sample_text}", dxfattribs={"layer": "1"})
+    add_piece(doc, "BOX", rect_chain(), texts=["Piece Name: Box", f"Size: {size_text}"], extra=_labelled)
+    path = save(doc, tmp_path, "box.dxf")
+    (tmp_path / "box.rul").write_text(rul)
+    return path
+
+
+def _grown_l(pat):
+    big = next(p for p in pat.pieces if p.size == "L")
+    want = BLOCK + np.array([_affine(*p) for p in BLOCK])
+    return shapely.hausdorff_distance(Polygon(big.outline), Polygon(want))
+
+
+def test_no_sample_size_in_the_table_takes_the_one_size_drawn(tmp_path):
+    rul = "\n".join(x for x in rul_text_of(_table()).splitlines() if not x.startswith("SAMPLE SIZE"))
+    path = _box(tmp_path, "M", rul)
+    pat = read_dxf(path)
+    assert pat.graded_sizes == ("S", "L") and _grown_l(pat) < 1e-9
+    assert any("no SAMPLE SIZE: M, the one size the DXF draws" in e.message for e in pat.report.entries)
+
+
+def test_no_sample_size_and_two_sizes_drawn_is_still_refused(tmp_path):
+    from kitcut.errors import GradeRuleError
+
+    rul = "\n".join(x for x in rul_text_of(_table()).splitlines() if not x.startswith("SAMPLE SIZE"))
+    path = _box(tmp_path, "M", rul)
+    doc = aama_doc()
+    add_piece(doc, "BOX", rect_chain(), texts=["Piece Name: Box", "Size: M"], extra=_labelled)
+    add_piece(doc, "BOX_L", rect_chain(), texts=["Piece Name: Box", "Size: L"])
+    doc.saveas(path)
+    with pytest.raises(GradeRuleError, match="no SAMPLE SIZE"):
+        read_dxf(path)
+
+
+@pytest.mark.parametrize("sample", [None, "Medium"])
+def test_a_size_spelled_out_is_the_tables_letter_size(tmp_path, sample):
+    path = _box(tmp_path, "Medium", rul_text_of(_table()), sample)
+    pat = read_dxf(path)
+    assert pat.sizes == ("S", "M", "L") and pat.graded_sizes == ("S", "L") and _grown_l(pat) < 1e-9
+    assert any("Medium as M" in e.message for e in pat.report.entries)
+    assert not any("the pattern says Sample Size" in e.message for e in pat.report.entries)
+
+
+def test_a_broken_table_beside_the_pattern_names_no_rules(tmp_path):
+    from kitcut.errors import GradeRuleError
+
+    rul = rul_text_of(_table()).replace("RULE: DELTA 2", "RULE: DELTA 2\n1.0")
+    path = _box(tmp_path, "M", rul)
+    with pytest.raises(GradeRuleError, match=r"--no-rules, or rules = false in an order") as err:
+        read_dxf(path, sizes=["M"])
+    assert "rule 2" in str(err.value)
+    assert [p.size for p in read_dxf(path, rules=False).pieces] == ["M"]
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "box.rul").write_text(rul)
+    with pytest.raises(GradeRuleError) as err:  # another table named with --rules: no such advice
+        read_dxf(path, rules=tmp_path / "other" / "box.rul")
+    assert "--no-rules" not in str(err.value)
+
+
+def test_an_order_with_rules_false_leaves_out_the_table_beside_the_pattern(tmp_path):
+    from test_grading import _order
+
+    from kitcut.kits.order import load_order
+
+    order_file = _order(tmp_path, "rules = false", sizes="{ M = 1 }")
+    (order_file.parent / "tee-base.rul").write_text("broken")
+    assert load_order(order_file).garments[0].rules is None

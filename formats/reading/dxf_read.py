@@ -409,8 +409,8 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                             f"{ext:.4g} drawing units); give --units if this is wrong")
             scale = MM_PER_UNIT[unit]
             if rules_path is not None:
-                table = load_rules(rules_path, style=style, unit=unit, encoding=encoding,
-                                   like=text.codec if text is not None and text.rule != "ascii" else None)
+                table = load_rules(rules_path, style=style, unit=unit, encoding=encoding, text=text,
+                                   raws=raws, pattern=path)
                 raws, all_sizes, graded_sizes = expand_sizes(
                     raws, table, scale=scale, chain_tol=tolerance / scale, report=report, style=style,
                     file=file)

@@ -21,6 +21,7 @@ from kitcut.errors import GeometryError, GradeRuleError, KitcutError
 from kitcut.formats.reading.build import RawPiece
 from kitcut.formats.reading.grading import grade_raw, plan_grading, rule_offsets
 from kitcut.formats.reading.rul import GradeRules, find_rules, read_rul
+from kitcut.formats.reading.sizes import UnknownSizeError, select_sizes
 from kitcut.model import ImportReport
 
 __all__ = ["resolve_rules", "no_table_reason", "expand_sizes", "realize", "report_unused_marks"]
@@ -51,12 +52,56 @@ def no_table_reason(pattern_path, rules) -> str:
             "sizes")
 
 
-def load_rules(path: Path, *, style: dict, unit: str, like: str | None = None,
-               encoding: str | None = None) -> GradeRules:
-    """Read the table, with the DXF's ``Sample Size:`` text and units as fallbacks, in the
-    encoding of the pattern's texts (``like``) or ``encoding`` (``--encoding``) when it is
-    neither UTF-8 nor UTF-16."""
-    return read_rul(path, sample=style.get("sample_size"), units=unit, like=like, encoding=encoding)
+def _beside_hint(exc: GradeRuleError, table, pattern) -> GradeRuleError:
+    """``exc`` saying how to do without the table when it is the one beside the pattern."""
+    try:
+        beside = pattern is not None and table is not None and find_rules(pattern) == Path(table)
+    except GradeRuleError:
+        beside = False
+    if not beside:
+        return exc
+    return GradeRuleError(f"{exc.message} (the grade rule table beside the pattern is read by default: "
+                          "--no-rules, or rules = false in an order, cuts the sizes the DXF draws without "
+                          "it)",
+                          file=exc.file, piece=exc.piece)
+
+
+def load_rules(path: Path, *, style: dict, unit: str, text=None, encoding: str | None = None,
+               raws: list[RawPiece] = (), pattern=None) -> GradeRules:
+    """Read the table, with the DXF's ``Sample Size:`` text (else the one size ``raws`` draw)
+    and units as fallbacks, in the encoding of the pattern's texts (``text``, the reader's
+    decoding) or ``encoding`` (``--encoding``) when it is neither UTF-8 nor UTF-16. An error in
+    the table beside ``pattern`` says how to do without it."""
+    like = text.codec if text is not None and text.rule != "ascii" else None
+    drawn = {_size_of(r) for r in raws} - {None}
+    sample = style.get("sample_size") or (next(iter(drawn)) if len(drawn) == 1 else None)
+    try:
+        table = read_rul(path, sample=sample, units=unit, like=like, encoding=encoding)
+    except GradeRuleError as exc:
+        raise _beside_hint(exc, path, pattern) from None
+    if sample and not style.get("sample_size"):
+        said = f"the table names no SAMPLE SIZE: {sample} taken from the pattern"
+        now = f"the table names no SAMPLE SIZE: {sample}, the one size the DXF draws, taken for it"
+        table = replace(table, notes=tuple(n.replace(said, now) for n in table.notes))
+    return table
+
+
+def _table_spelling(raws: list[RawPiece], table: GradeRules, style: dict, report: ImportReport) -> None:
+    """Size texts that name a size of the table another way (``Medium`` for ``M``, as
+    ``--sizes`` matches them) take the table's spelling, said."""
+    seen: dict[str, str] = {}
+    for holder, key in [*((r.texts, "size") for r in raws), (style, "sample_size")]:
+        size = holder.get(key)
+        if not size or any(size.strip().casefold() == t.casefold() for t in table.sizes):
+            continue
+        try:
+            (hit,) = select_sizes(table.sizes, [size])
+        except UnknownSizeError:
+            continue
+        holder[key] = seen.setdefault(size, hit)
+    if seen:
+        shown = ", ".join(f"{a} as {b}" for a, b in seen.items())
+        report.warn(f"size texts read as the grade rule table's sizes they stand for: {shown}")
 
 
 def report_unused_marks(raws: list[RawPiece], report: ImportReport, why: str) -> None:
@@ -98,6 +143,7 @@ def expand_sizes(raws: list[RawPiece], table: GradeRules, *, scale: float, chain
     """The pieces of every size: ``(raws, sizes, graded_sizes)``. Graded sizes are placeholders
     that :func:`realize` turns into graded pieces."""
     sample = table.sample
+    _table_spelling(raws, table, style, report)
     said = style.get("sample_size")
     if said and said.strip().casefold() != sample.casefold():
         report.warn(f"the pattern says Sample Size: {said.strip()}, the grade rule table {sample}: the "
@@ -156,8 +202,9 @@ def expand_sizes(raws: list[RawPiece], table: GradeRules, *, scale: float, chain
         out += group
     if not bases:
         have = ", ".join(drawn_sizes) or "no size texts"
-        raise GradeRuleError(f"the grade rule table's sample size {sample} is not a size of the pattern "
-                             f"({have}): nothing to grade from", file=table.file)
+        raise _beside_hint(GradeRuleError(f"the grade rule table's sample size {sample} is not a size of the "
+                                          f"pattern ({have}): nothing to grade from", file=table.file),
+                           table.file, file)
     report_unused_marks(unused, report, "only the sample size's labels grade (these sizes are drawn)")
     order = {name: i for i, name in enumerate(groups)}
     out.sort(key=lambda r: (order.get(r.name, len(order)), rank.get((_size_of(r) or "").casefold(), -1)))
