@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from kitcut.errors import DXFFormatError, GeometryError, GradeRuleError, InputError, KitcutError, UnitsError
-from kitcut.formats.reading import aama, blocks, plain_dxf
+from kitcut.formats.reading import aama, blocks, layer_numbers, plain_dxf
 from kitcut.formats.reading.binary_dxf import mend_binary
 from kitcut.formats.reading.block_sizes import sizes_from_block_names
 from kitcut.formats.reading.build import RawPiece, build_piece, largest_extent
@@ -331,13 +331,11 @@ def _sizes_of(raws: list[RawPiece]) -> tuple[str, ...]:
 def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: bool = False,
              unfold: bool = True, repair: bool = False, fast: bool = True, sizes=None,
              loops: LoopRule | None = None, encoding: str | None = None, rules=None, layers=None) -> Pattern:
-    """Read a pattern DXF; see :func:`kitcut.formats.reading.read.read_pattern` for the options.
-
+    """Read a pattern DXF; see :func:`kitcut.formats.reading.read.read_pattern` for the options;
     ``fast=False`` reads AAMA files with ezdxf instead of the fast reader (for comparisons)."""
     file = os.fspath(path)
     rules_path, rules_rule = resolve_rules(path, rules)
-    graded_sizes: tuple = ()
-    all_sizes = None
+    all_sizes, graded_sizes = None, ()
     if not tolerance > 0:
         raise InputError(f"--tolerance must be positive, got {tolerance:g}", file=file)
     report = ImportReport()
@@ -360,12 +358,14 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
         _check_entities(data, None, file)
         _check_nested(data, file)
         data.nested = blocks.explode_nested(data, nested)
+        layer_numbers.unpad_layers(data, report)  # AAMA layers 01, 04... read as 1, 4
     doc = None
     if data is None or not aama.is_aama(data):
         if data is not None and not data.msp:
             hint = _unused_blocks(data)
             raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
         doc = open_dxf(path, report, file=file, text=text, data=raw_bytes, mended=mended)
+        layer_numbers.unpad_doc_layers(doc, report)
         if len(doc.modelspace()) == 0:
             hint = _paper_space(doc)
             if not hint and len(doc.blocks) > 2:
