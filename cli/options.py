@@ -16,6 +16,7 @@ import math
 import click
 
 from kitcut.model.marker import MAX_SPACING_MM, MAX_WIDTH_MM
+from kitcut.names import windows_device
 
 __all__ = ["import_options", "load", "encoding_option", "stem_option", "check_width", "check_spacing",
            "LENGTH", "SEED", "TILT", "TIME", "WORKERS", "MAX_TIME_S", "MAX_WIDTH_MM", "MAX_SPACING_MM",
@@ -125,6 +126,11 @@ def stem_option(ctx, param, value: str) -> str:
     if bad:
         raise click.BadParameter(f"{value!r} {bad}: give a file name without folder, such as marker or "
                                  "order-42", ctx=ctx, param=param)
+    if windows_device(value):
+        raise click.BadParameter(
+            f"{value!r} is the Windows device {windows_device(value)}, not a file name Windows can hold "
+            "(CON, PRN, AUX, NUL, COM0-9, LPT0-9, in any case, with any extension): give another name, "
+            "such as marker or order-42", ctx=ctx, param=param)
     return value
 
 

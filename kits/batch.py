@@ -209,7 +209,7 @@ def _outcomes_of(job: Job, result: dict) -> list[Outcome]:
                            metres=result.get("metres", 0.0) if first else 0.0,
                            efficiency=result.get("efficiency"), seconds=result.get("seconds", 0.0),
                            saved_metres=result.get("saved_metres"), builder=result.get("builder"),
-                           remarks=result.get("remarks", 0)))
+                           remarks=result.get("remarks", 0), counted_on=None if first else job.orders[0]))
     return out
 
 
@@ -252,7 +252,9 @@ def run_batch(
         outcomes.extend(new)
         for o in new:
             what = o.message if o.status in ("failed", "busy", "deferred", "skipped") else (
-                f"kit {o.kit}: {o.metres:.3f} m, efficiency {100 * (o.efficiency or 0):.1f} %, "
+                f"kit {o.kit}: " + (f"{o.metres:.3f} m" if o.counted_on is None else
+                                    f"its metres counted once, on order {o.counted_on}")
+                + f", efficiency {100 * (o.efficiency or 0):.1f} %, "
                 f"{o.seconds:.1f} s, " + (f"built by {o.builder}" if o.builder else o.message)
                 + (f"; {o.message}" if o.builder and o.message else "")
                 + (f"; {o.remarks} import remark(s): see kit.pdf" if o.remarks else ""))

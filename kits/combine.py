@@ -25,6 +25,7 @@ with a note saying why (:class:`SplitResult`).
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -151,6 +152,7 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
     fabric only it uses, for the kit): an order that fails there is a :class:`MemberFailures`,
     so that it fails alone and the others are grouped again without it.
     """
+    t0 = time.monotonic()  # the kit's build time: reading, every nest and writing
     reader = resolve(options.reader) if options.reader else None
     orders = [load_order(f, allow_outside=options.allow_outside) for f in files]
     kit_id = combined_id([o.id for o in orders])
@@ -177,6 +179,7 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
     markers: dict[int, Marker] = {}
     shared = []
     alone: dict[str, list[tuple[FabricPlan, Marker]]] = {o.id: [] for o in orders}
+    spent: dict[str, float] = {}  # the time each order's own markers took to nest
     for group in by_key.values():
         name = slug(group[0].fabric.name)
         folder = f"fabrics/{name}" if len(group) > 1 else f"fabrics/{name}-{group[0].kit_pieces[0].order}"
@@ -188,11 +191,13 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
             oid = plan.kit_pieces[0].order
             fabric = plan.fabric.name
             label = f"{kit_id} {fabric}" if len(group) == 1 else f"{oid} {fabric} (separate)"
+            t1 = time.monotonic()
             try:
                 m = _own(by_id[oid], partial(_nest, plan, options, label))
             except KitcutError as exc:
                 failed.setdefault(oid, str(exc))
                 continue
+            spent[oid] = spent.get(oid, 0.0) + time.monotonic() - t1
             separate[oid] = m
             alone[oid].append((plan, m))
         if len(group) == 1:
@@ -228,11 +233,15 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
                     f"{all_comb:.3f} m against {all_sep:.3f} m separately ({all_sep - all_comb:+.3f} m "
                     "saved), so the order is cut in its own kit")
 
-        return SplitResult([_own_kit(root, o, own_plans[o.id], alone[o.id], options, log, why(o))
-                            for o in orders])
-    return assemble_kit(root, kit_id, orders, plans, options, combined=combined, markers=markers,
-                        folders=folders, notes=notes, log=log, remarks=remarks,
-                        inputs=combined_inputs(orders, options.formats))
+        kits = [_own_kit(root, o, own_plans[o.id], alone[o.id], options, log, why(o)) for o in orders]
+        for o, kit in zip(orders, kits, strict=True):  # its own nests, then writing its kit
+            kit.seconds = round(kit.seconds + spent.get(o.id, 0.0), 2)
+        return SplitResult(kits)
+    result = assemble_kit(root, kit_id, orders, plans, options, combined=combined, markers=markers,
+                          folders=folders, notes=notes, log=log, remarks=remarks,
+                          inputs=combined_inputs(orders, options.formats))
+    result.seconds = round(time.monotonic() - t0, 2)  # not only the writing: markers came nested
+    return result
 
 
 @dataclass

@@ -36,6 +36,8 @@ class Outcome:
     saved_metres: float | None = None
     builder: str | None = None  # host:pid of the process that built the kit
     remarks: int = 0  # repairs and warnings reading the patterns (in the kit's report)
+    #: the order of a combined kit whose line counts the kit's metres (this order's are 0.0)
+    counted_on: str | None = None
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from kitcut.formats.marker_json import write_marker
 from kitcut.kits.inputs import kit_inputs, kit_state
 from kitcut.kits.labels import write_labels_pdf
 from kitcut.kits.manifest import is_complete, write_manifest
+from kitcut.kits.matching import unmatched_notes
 from kitcut.kits.order import Order, check_order_id, load_order, slug
 from kitcut.kits.pages import cut_info, kit_report, write_kit_page
 from kitcut.kits.picklist import Cut, cuts_of, picklist_text, write_picklist_csv
@@ -119,9 +120,8 @@ def kit_path(root: str | os.PathLike, kit_id: str) -> Path:
 
 
 def import_remarks(plan) -> list[dict]:
-    """What reading each garment's pattern repaired, skipped or doubted (an
-    :class:`~kitcut.kits.plan.OrderPlan`): for the kit report, where an unattended batch's
-    assumptions (a quantity assumed, a frame not cut, a half labelled on fold) are seen."""
+    """What reading each garment's pattern repaired, skipped or doubted (an :class:`~kitcut.kits.plan.
+    OrderPlan`), for the kit report: an unattended batch's assumptions (a quantity assumed...) are seen."""
     out = []
     for garment, pattern in plan.patterns.items():
         report = pattern.report
@@ -408,7 +408,7 @@ def assemble_kit(
                                if length_area else 0.0),
             },
             "combined": combined,
-            "notes": list(notes or []),
+            "notes": [*(notes or []), *unmatched_notes(nested)],
             "import_remarks": list(remarks or []),
             "options": {"time_limit": options.time_limit, "seed": options.seed},
         }

@@ -44,7 +44,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 __all__ = ["item_match", "core_zones", "read_match_file", "apply_match_file", "find_match_file",
-           "MATCH_SUFFIX"]
+           "MATCH_SUFFIX", "unmatched_notes"]
 
 MATCH_SUFFIX = ".match.toml"
 _KEYS = {"piece", "point", "axes", "offset_mm", "to"}
@@ -268,3 +268,18 @@ def fabric_design(f: dict, where: str, fail) -> tuple[Repeat, tuple[FabricZone, 
             fail(f"{zw}.name", f"must be a string, got {name!r}")
         zones.append(FabricZone(shape, name, tuple(nfc(a.strip()) for a in allow)))
     return repeat, tuple(zones)
+
+
+def unmatched_notes(markers) -> list[str]:
+    """A note for each ``(fabric name, marker)`` nested on a repeat (stripes, checks) with no
+    matched piece: the kit says that nothing of it meets the design, as ``nest`` prints
+    ``0 matched piece(s)``."""
+    notes = []
+    for name, marker in markers:
+        info = marker.stats.get("matching")
+        if isinstance(info, dict) and not info.get("matched"):
+            rx, ry = info.get("repeat_mm") or (0, 0)
+            notes.append(f"fabric {name!r}: a {rx:g} x {ry:g} mm repeat, but no piece of its pattern has a "
+                         "match point: no piece is matched to the stripes or checks (give the pattern "
+                         "match points, or a match file: PATTERN.match.toml or the garment's match)")
+    return notes

@@ -14,21 +14,14 @@ import datetime as dt
 import re
 
 from kitcut.errors import OrderError
+from kitcut.names import RESERVED, windows_device
 
 __all__ = ["check_order_id", "slug", "check_due", "BATCH_FILES", "RESERVED"]
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
-#: names Windows cannot give a file or folder, with any extension (``aux.txt``), in any case
-RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
-                      *(f"LPT{i}" for i in range(10))})
-
 #: files a batch writes beside the kits: no kit folder may take their name
 BATCH_FILES = frozenset({"index.html", "batch.log", "batch-report.json"})
-
-
-def _reserved(name: str) -> bool:
-    return name.split(".")[0].upper() in RESERVED
 
 
 def check_order_id(value, *, file: str | None = None) -> str:
@@ -50,8 +43,8 @@ def check_order_id(value, *, file: str | None = None) -> str:
     if ".." in value or value.endswith("."):
         raise OrderError(f"order.id: {value!r} is not allowed: no '..' and no '.' at the end (Windows "
                          "drops it from a folder name)", file=file)
-    if _reserved(value):
-        raise OrderError(f"order.id: {value!r} is not allowed: {value.split('.')[0].upper()} is a device "
+    if windows_device(value):
+        raise OrderError(f"order.id: {value!r} is not allowed: {windows_device(value)} is a device "
                          "name, not a folder Windows can hold (CON, PRN, AUX, NUL, COM0-9, LPT0-9, also "
                          "with an extension), and kits are copied to Windows machines: choose another id",
                          file=file)
@@ -68,7 +61,7 @@ def slug(name: str) -> str:
     from anyascii import anyascii
 
     s = re.sub(r"[^A-Za-z0-9._-]+", "-", anyascii(name)).strip("-.")[:60].rstrip("-.")
-    if _reserved(s):  # names Windows cannot hold (a kit copied to a share)
+    if windows_device(s):  # names Windows cannot hold (a kit copied to a share)
         s = "_" + s
     return s or "fabric"
 

@@ -8,8 +8,9 @@ import pytest
 from marker_factory import valid_small_marker
 
 from kitcut.cli.main import main
+from kitcut.errors import InputError
 from kitcut.formats.marker_json import write_marker
-from kitcut.formats.writing.export import DEFAULT_FORMATS
+from kitcut.formats.writing.export import DEFAULT_FORMATS, export_marker
 from kitcut.formats.writing.gerber_nc import read_nc
 
 
@@ -155,6 +156,29 @@ def test_a_stem_that_is_not_a_plain_file_name_is_an_option_error(tmp_path, marke
         f"Error: Invalid value for '--stem': {stem!r} {why}: give a file name without folder, such as marker "
         "or order-42")
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize("stem", ["con", "CON", "aux.cut", "Nul ", "prn.", "com0", "LPT9", "lpt1 .x"])
+def test_a_stem_windows_cannot_hold_is_refused(tmp_path, marker_file, capsys, stem):
+    """``--stem con`` wrote ``con.report.json``, a file no Windows share can hold (order ids were
+    already refused so). Now a device name as stem, in any case, with any extension or trailing
+    dot or space, is an option error (exit 2) and nothing is written; so is it for
+    :func:`export_marker` called as a library."""
+    out = tmp_path / "out"
+    assert _run(["export", str(marker_file), "-o", str(out), "-f", "report.json", "--stem", stem]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith(f"Error: Invalid value for '--stem': {stem!r} is the Windows device ")
+    assert not out.exists()
+    with pytest.raises(InputError, match="is the Windows device"):
+        export_marker(valid_small_marker(), out, ["report.json"], stem=stem)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("stem", ["console", "con1", "com10", "aux-cut", "nul_2"])
+def test_a_stem_that_only_looks_like_a_device_is_fine(tmp_path, marker_file, stem):
+    out = tmp_path / "out"
+    assert _run(["export", str(marker_file), "-o", str(out), "-f", "report.json", "--stem", stem]) == 0
+    assert json.loads((out / f"{stem}.report.json").read_text())
 
 
 def test_export_list(capsys):

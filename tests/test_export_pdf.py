@@ -173,3 +173,32 @@ def test_long_marker_pdf_pages_within_the_page_limit(tmp_path, fmt):
         # drawn at 1:1 in units of u pt: the strip reaches (edge + length) mm (registration marks
         # of print.pdf a little past it), not half of it
         assert pts[:, 0].max() >= (edge + marker.length) * PT / u - 0.5
+
+
+def _names(path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
+
+
+@pytest.mark.parametrize("fmt", ["overview.pdf", "report.pdf"])
+def test_reduced_drawings_name_every_piece(tmp_path, fmt):
+    """The label of a small piece (a 30 mm neckband) drawn under 0.8 mm on the reduced page was
+    left out, so the overview did not name every piece. It now carries a number in its label's
+    place and a legend under the drawing names it (``1 = Neckband (M)``); the legible labels are
+    drawn as before and not in the legend."""
+    from marker_factory import shelf_marker, tee_pieces
+
+    from kitcut.model import Piece
+
+    band = Piece("Neckband", np.array([(0, 0), (480, 0), (480, 30), (0, 30)]), size="M", category="trim")
+    pieces = (*tee_pieces(), band)
+    m = shelf_marker(pieces, [(i, 0, 0, False) for i in range(len(pieces))] * 2, width=1500.0)
+    sheet = build_sheet(m)
+    small = {p.label.text for p in sheet.pieces if p.label.height < 6}
+    assert small == {"Neckband (M)"}
+    text = _names(write_file(m, tmp_path / f"marker.{fmt}"))
+    assert re.search(r"Pieces: (\d = \w+ \(\w\) )*\d = Neckband \(M\)", text) and text.count("Neckband") == 1
+    for p in sheet.pieces:
+        assert p.label.text in text
+    assert not re.search(r"\d = (Front|Back|Sleeve)", text)

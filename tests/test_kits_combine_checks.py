@@ -73,3 +73,34 @@ def test_combining_that_costs_fabric_gives_each_order_its_own_kit(orders, tmp_pa
     for combine in (True, False):
         again = run_batch(orders, kits, BatchOptions(combine=combine, kit=opts))
         assert {(o.order, o.status) for o in again.outcomes} == {("A-1001", "skipped"), ("A-1002", "skipped")}
+
+
+def test_batch_lines_of_a_combined_kit_say_where_its_metres_are_and_its_build_time(orders, tmp_path):
+    """``batch.log`` and ``batch-report.json`` gave the second order of a combined kit a bare
+    ``0.000 m`` (the kit's metres are counted once, on its first order), and a ``seconds`` of the
+    writing alone (0.7 s for a kit whose markers took seconds to nest: they came nested to the
+    writer). The second order's line now says where its metres are counted (``counted_on`` in
+    the report), and ``seconds`` is the kit's build time, every nest included."""
+    _only(orders, "A-1001", "A-1002")
+    kits = tmp_path / "KITS"
+    nap = 0.3  # each fake search sleeps its whole time limit
+    opts = replace(OPTS, nester="test_kits_fakes:sleepy_shelf_nest", time_limit=nap)
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=opts))
+    kid = combined_id(["A-1001", "A-1002"])
+    out = {o.order: o for o in s.outcomes}
+    assert {oid: (o.status, o.kit) for oid, o in out.items()} == {"A-1001": ("done", kid),
+                                                                  "A-1002": ("done", kid)}
+    report = json.loads((kits / kid / "kit.json").read_text())
+    nests = 3 * len(report["combined"]["fabrics"])  # each order's share alone, then both together
+    assert nests >= 3
+    log = (kits / "batch.log").read_text()
+    seen = json.loads((kits / "batch-report.json").read_text())["orders"]
+    for oid in ("A-1001", "A-1002"):
+        assert out[oid].seconds >= nests * nap and seen[f"{oid}.toml"]["seconds"] == out[oid].seconds
+    assert seen["A-1001.toml"]["metres"] == report["totals"]["metres"] > 0
+    assert seen["A-1001.toml"]["counted_on"] is None
+    assert (seen["A-1002.toml"]["metres"], seen["A-1002.toml"]["counted_on"]) == (0.0, "A-1001")
+    line = next(x for x in log.splitlines() if "A-1002.toml (A-1002): done:" in x)
+    assert f"kit {kid}: its metres counted once, on order A-1001, efficiency " in line
+    assert " 0.000 m" not in line
+    assert f"kit {kid}: {report['totals']['metres']:.3f} m, efficiency" in log

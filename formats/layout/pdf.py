@@ -22,6 +22,7 @@ from fpdf.output import PDFPage
 
 from kitcut.formats.layout.page import PAPER_MM, PT_PER_MM, Page, PlacedPiece, Sheet, build_sheet, fill_colour
 from kitcut.formats.layout.pdf_fonts import draw_text, font_note
+from kitcut.formats.layout.pdf_legend import KEY_MM, MIN_LABEL_MM, draw_legend, fit_named
 from kitcut.model import Marker
 
 __all__ = [
@@ -123,8 +124,10 @@ def draw_piece(
     fill: tuple[int, int, int] | None = None,
     line_mm: float = 0.3,
     labels: bool = True,
+    key: str | None = None,
 ) -> None:
-    """One placed piece: outline (and fill), cut-outs, sew/internal lines, notches, drills, grain, label."""
+    """One placed piece: outline (and fill), cut-outs, sew/internal lines, notches, drills, grain, label
+    (``key``, a number in a legend, in its place when the label is too small to read)."""
     pdf.set_line_width(line_mm)
     pdf.set_draw_color(0)
     if fill is not None:
@@ -161,10 +164,12 @@ def draw_piece(
     if labels:
         t = p.label
         h = t.height * page.scale
-        if h >= 0.8:
-            ((x, y),) = _pts(page, [(t.x, t.y)])
+        ((x, y),) = _pts(page, [(t.x, t.y)])
+        if h >= MIN_LABEL_MM:
             with pdf.rotation(t.angle_deg, x, y):
                 draw_text(pdf, x, y + h * 0.35, t.text, size=_font_pt(h), centre=True)
+        elif key:
+            draw_text(pdf, x, y + KEY_MM * 0.35, key, "B", _font_pt(KEY_MM), centre=True)
 
 
 def draw_design(pdf: FPDF, sheet: Sheet, page: Page, *, line_mm: float = 0.3, marks: bool = False) -> None:
@@ -204,8 +209,10 @@ def draw_sheet(
     line_mm: float = 0.3,
     window: tuple[float, float, float, float] | None = None,
     frame: bool = True,
+    keys: dict[str, str] | None = None,
 ) -> None:
-    """Draw ``sheet`` through ``page``; with ``window`` (marker mm) only the pieces that touch it."""
+    """Draw ``sheet`` through ``page``; with ``window`` (marker mm) only the pieces that touch it;
+    ``keys`` numbers the labels too small to read (:func:`~kitcut.formats.layout.pdf_legend.fit_named`)."""
     if frame:
         pdf.set_line_width(line_mm * 1.5)
         pdf.set_draw_color(80)
@@ -220,7 +227,7 @@ def draw_sheet(
     draw_design(pdf, sheet, page, line_mm=line_mm)
     for p in sheet.pieces if window is None else sheet.pieces_in(window):
         colour = fill_colour(p.piece.category or p.piece.size or p.piece.name) if fill else None
-        draw_piece(pdf, p, page, fill=colour, line_mm=line_mm)
+        draw_piece(pdf, p, page, fill=colour, line_mm=line_mm, key=(keys or {}).get(p.label.text))
     draw_design(pdf, sheet, page, line_mm=line_mm, marks=True)
 
 
@@ -258,9 +265,10 @@ def render_overview(marker: Marker | Sheet, device=None, *, paper: str = "a4") -
     size = (h, w)  # landscape
     pdf = new_pdf(sheet.name or "marker")
     pdf.add_page(format=size)
-    page = Page.fit(sheet.extent, size, margin=12.0, reserve_top=18.0)
+    page, keys, legend = fit_named(pdf, sheet, size, margin=12.0, reserve_top=18.0)
     _title(pdf, 12.0, 12.0, [*_figures(sheet), f"scale 1:{1 / page.scale:,.1f}"], 4.0)
-    draw_sheet(pdf, sheet, page, fill=True, line_mm=0.15)
+    draw_sheet(pdf, sheet, page, fill=True, line_mm=0.15, keys=keys)
+    draw_legend(pdf, page, legend)
     return pdf_bytes(pdf)
 
 

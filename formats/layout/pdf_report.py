@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from kitcut.formats.layout.page import PAPER_MM, Page, build_sheet
+from kitcut.formats.layout.page import PAPER_MM, build_sheet
 from kitcut.formats.layout.pdf import draw_sheet, new_pdf, pdf_bytes
 from kitcut.formats.layout.pdf_fonts import draw_text, use_font
+from kitcut.formats.layout.pdf_legend import draw_legend, fit_named
 from kitcut.formats.writing.devices import Device
 from kitcut.formats.writing.report import marker_report
 from kitcut.model import Marker
@@ -78,9 +79,8 @@ def render(marker: Marker, device: Device | None = None) -> bytes:
         pdf.set_xy(75, y - 3.2)
         pdf.multi_cell(w - 90, 4.2, text)
         y = max(y + 6.0, pdf.get_y() + 2.5)
-    box_top = y + 4
-    page = Page.fit(sheet.extent, (w, h - box_top), margin=15.0)
-    page = Page((w, h), 15.0, page.scale, page.offset)
-    draw_sheet(pdf, sheet, page, fill=True, line_mm=0.15)
+    page, keys, legend = fit_named(pdf, sheet, (w, h), margin=15.0, reserve_top=y + 4)
+    draw_sheet(pdf, sheet, page, fill=True, line_mm=0.15, keys=keys)
+    draw_legend(pdf, page, legend)
     draw_text(pdf, 15, h - 8, f"overview at 1:{1 / page.scale:,.0f}", "", 8)
     return pdf_bytes(pdf)

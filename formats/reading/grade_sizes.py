@@ -186,7 +186,7 @@ def expand_sizes(raws: list[RawPiece], table: GradeRules, *, scale: float, chain
         bases += 1
         unused += [r for r in group if r is not base and r.marks]
         have = {(_size_of(r) or "").casefold() for r in group}
-        if not base.marks:
+        if not base.marks and any(size.casefold() not in have for size in table.sizes):  # one is graded
             report.warn(f"no grade rule labels (# n) in its sample size {sample}: the same in every size",
                         piece=name)
         cache: dict = {}

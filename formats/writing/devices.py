@@ -158,16 +158,42 @@ def _device(name: str, d: dict, where: str) -> Device:
     if extra:
         raise bad(f"unknown setting(s): {', '.join(sorted(extra))}")
     kw = {k: v for k, v in d.items() if k != "tools"}
+    if proto == "gcode":  # G-code's own unit (G21) unless the file says inches
+        kw.setdefault("units_per_mm", 1.0)
     if "origin" in kw:
-        kw["origin"] = tuple(float(v) for v in kw["origin"])
+        kw["origin"] = _origin(kw["origin"], kw.get("media_width"), bad)
     dev = Device(name=name, tools=tuple(tools), **kw)
-    if dev.units_per_mm <= 0:
+    if not dev.units_per_mm > 0:
         raise bad("units_per_mm must be positive")
+    if dev.protocol == "gcode" and not any(abs(dev.units_per_mm / u - 1.0) <= 1e-4 for u in (1.0, 1 / 25.4)):
+        raise bad(f"units_per_mm = {dev.units_per_mm:g}: G-code has two units, mm (units_per_mm = 1, "
+                  "G21) and inches (units_per_mm = 0.03937007874015748, G20)")
     if dev.flip_y and not dev.media_width:
         raise bad("flip_y needs media_width")
     if dev.tool_for("cut") is None:
         raise bad("a device needs a cut tool")
     return dev
+
+
+def _origin(value, media_width, bad) -> tuple[float, float]:
+    """A device's ``origin`` ``[along, across]`` (mm), checked: the marker lies from 0 along the
+    roll and from 0 to its width across it, so a negative origin puts coordinates below the
+    device's 0 (a Gerber NC file with negative X), and one across at or past ``media_width`` puts
+    all of the fabric off the media."""
+    if (not isinstance(value, (list, tuple)) or len(value) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+        raise bad(f"origin must be two numbers [along the roll, across it] in mm, got {value!r}")
+    along, across = (float(v) for v in value)
+    if not (np.isfinite(along) and np.isfinite(across)):
+        raise bad(f"origin must be finite, got {value!r}")
+    if along < 0 or across < 0:
+        raise bad(f"origin = [{along:g}, {across:g}] puts the marker's start or its near selvedge at a "
+                  "negative coordinate, outside the device's range (coordinates run from 0): give an origin "
+                  "of 0 or more on both axes")
+    if isinstance(media_width, (int, float)) and media_width and across >= media_width:
+        raise bad(f"origin = [{along:g}, {across:g}] puts the fabric at {across:g} mm across media only "
+                  f"{media_width:g} mm wide, off the media")
+    return along + 0.0, across + 0.0
 
 
 def _load(text: str, where: str) -> dict[str, Device]:

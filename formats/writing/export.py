@@ -22,6 +22,7 @@ from kitcut.fileio import FileSet, atomic_write
 from kitcut.formats.layout.page import MM_PER_UNIT
 from kitcut.formats.writing.devices import Device, get_device
 from kitcut.model import Marker
+from kitcut.names import windows_device
 
 __all__ = ["Format", "FORMATS", "DEFAULT_FORMATS", "write_file", "render", "export_marker", "format_for_path",
            "export_names", "too_narrow", "device_for", "CUTTER_FORMAT", "NEEDS_UNIT", "not_written"]
@@ -252,6 +253,10 @@ def export_marker(
     (:data:`NEEDS_UNIT`): asked for, they are an :class:`InputError`; with ``unitless`` (a list)
     they are left out instead, ``(format, reason)`` added to it.
     """
+    if windows_device(stem):  # a file Windows cannot hold (markers are copied to Windows shares)
+        raise InputError(f"file name stem {stem!r} is the Windows device {windows_device(stem)}: give "
+                         "another stem (CON, PRN, AUX, NUL, COM0-9, LPT0-9 are refused in any case, with any "
+                         "extension)")
     out = Path(out_dir)
     names = list(formats or DEFAULT_FORMATS)
     if formats is None and device is not None:  # the default set: the device's own cutter file

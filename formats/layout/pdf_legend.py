@@ -1,0 +1,82 @@
+"""Naming every piece of a reduced drawing (the overview and report PDFs).
+
+A piece's label is drawn at the height that fits on the piece; reduced to fit a page, the label
+of a small piece (a tee's neckband) is too small to read (under :data:`MIN_LABEL_MM` on paper),
+and was left out, so the overview did not name every piece. Such a piece now gets a number in
+its label's place, and a legend under the drawing names it: ``1 = Neckband (M)``.
+:func:`fit_named` fits the drawing and makes room for the legend; :func:`draw_legend` draws it.
+"""
+
+from __future__ import annotations
+
+from kitcut.formats.layout.page import PT_PER_MM, Page, Sheet
+from kitcut.formats.layout.pdf_fonts import draw_text, use_font
+
+__all__ = ["MIN_LABEL_MM", "KEY_MM", "label_keys", "fit_named", "draw_legend"]
+
+#: A label drawn smaller than this (mm on paper) is not legible: the piece is numbered instead.
+MIN_LABEL_MM = 0.8
+#: The height (mm on paper) of the number drawn on such a piece.
+KEY_MM = 1.6
+_LEGEND_PT = 7.0
+_GAP_MM = 4.0
+
+
+def label_keys(sheet: Sheet, page: Page) -> dict[str, str]:
+    """``{label: number}`` of the labels too small to read on ``page``, numbered from 1 in the
+    order of the sheet's pieces (copies of one piece share the number)."""
+    keys: dict[str, str] = {}
+    for p in sheet.pieces:
+        if p.label.height * page.scale < MIN_LABEL_MM and p.label.text not in keys:
+            keys[p.label.text] = str(len(keys) + 1)
+    return keys
+
+
+def _rows(pdf, keys: dict[str, str], width: float) -> list[list[str]]:
+    """The legend's entries (``"1 = Neckband (M)"``) flowed into rows ``width`` mm wide."""
+    rows: list[list[str]] = []
+    used = width
+    for text, key in keys.items():
+        entry = f"{key} = {text}"
+        w = pdf.get_string_width(use_font(pdf, entry, "", _LEGEND_PT)) + _GAP_MM
+        if used + w > width and (used > 0 or not rows):
+            rows.append([])
+            used = 0.0
+        rows[-1].append(entry)
+        used += w
+    return rows
+
+
+def _row_mm() -> float:
+    return _LEGEND_PT / PT_PER_MM * 1.5
+
+
+def fit_named(pdf, sheet: Sheet, size: tuple[float, float], *, margin: float,
+              reserve_top: float = 0.0) -> tuple[Page, dict[str, str], list[list[str]]]:
+    """``(page, keys, legend rows)``: the page showing ``sheet`` as large as fits in ``size`` less
+    ``reserve_top`` and the legend's rows under it, the labels numbered on it and the legend."""
+    legend = 0.0
+    for _ in range(4):  # a legend shrinks the drawing, which may number more labels
+        fit = Page.fit(sheet.extent, (size[0], size[1] - legend), margin=margin, reserve_top=reserve_top)
+        page = Page((size[0], size[1] - legend), margin, fit.scale, fit.offset)
+        keys = label_keys(sheet, page)
+        rows = _rows(pdf, keys, size[0] - 2 * margin - 20.0)
+        need = len(rows) * _row_mm() + (1.0 if rows else 0.0)
+        if need <= legend:
+            break
+        legend = need
+    return page, keys, rows
+
+
+def draw_legend(pdf, page: Page, rows: list[list[str]]) -> None:
+    """The legend's ``rows`` in the strip under ``page``'s drawing (``fit_named`` left it)."""
+    y = page.size[1] - page.margin + 1.0
+    for i, row in enumerate(rows):
+        y += _row_mm()
+        x = page.margin
+        if i == 0:
+            x += draw_text(pdf, x, y, "Pieces:", "B", _LEGEND_PT) + 2.0
+        else:
+            x += 20.0
+        for entry in row:
+            x += draw_text(pdf, x, y, entry, "", _LEGEND_PT) + _GAP_MM

@@ -1,0 +1,25 @@
+"""File and folder names every system can hold, shared by the layers that make them (the export
+stem, order ids, fabric folders).
+
+Windows cannot create a file or folder named after a device (``CON``, ``PRN``, ``AUX``, ``NUL``,
+``COM0``-``COM9``, ``LPT0``-``LPT9``) in any case, with any extension, or with dots or spaces
+after the name (Windows drops them): ``con``, ``aux.txt``, ``NUL .json``, ``lpt1.`` are all the
+device. Kits and markers are copied to Windows shares and USB sticks, so kitcut refuses them.
+
+>>> windows_device("aux.txt"), windows_device("Con "), windows_device("console")
+('AUX', 'CON', None)
+"""
+
+from __future__ import annotations
+
+__all__ = ["RESERVED", "windows_device"]
+
+#: names Windows cannot give a file or folder, with any extension (``aux.txt``), in any case
+RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+                      *(f"LPT{i}" for i in range(10))})
+
+
+def windows_device(name: str) -> str | None:
+    """The Windows device ``name`` stands for (``"CON"``), or ``None`` for a name Windows can hold."""
+    base = name.split(".")[0].rstrip(" .").upper()
+    return base if base in RESERVED else None
