@@ -69,6 +69,8 @@ def unpad_doc_layers(doc, report: ImportReport) -> None:
     msp = list(doc.modelspace())
     ents = [*msp, *(e for es in blocks.values() for e in es)]
     ents += [a for e in msp if e.dxftype() == "INSERT" for a in e.attribs]
+    ents = [e for e in ents if e.dxf.is_supported("layer")]  # a damaged type has no layer
+    blocks = {name: [e for e in es if e.dxf.is_supported("layer")] for name, es in blocks.items()}
     layers = {e.dxf.get("layer", "0") for e in ents}
     renamed = _mapping(layers)
     if not renamed or any(e.dxftype() in CURVE_TYPES and e.dxf.get("layer", "") in _CUT
