@@ -235,7 +235,7 @@ def workshop_text(order: Order, cuts: list[Cut], fabrics: list[dict], report: di
         lines += _shared_fabric(order, fabrics, report)
     else:
         metres = sum(f["metres"] for f in fabrics if order.id in f["orders"])
-        lines.append(f"Fabric cut for this kit: {metres:.2f} m.")
+        lines.append(f"Fabric cut for this kit: {metres:.2f} m of marker, plus the spreading ends.")
     return "\n".join(lines) + "\n"
 
 

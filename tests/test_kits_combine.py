@@ -314,6 +314,8 @@ def test_workshop_note_of_an_order_in_a_combined_kit(orders, tmp_path):
     # a single kit's note is as before
     single = (Path(build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS).path) / "workshop.txt").read_text()
     assert single.splitlines()[-1].startswith("Fabric cut for this kit: ")
+    # the marker's length: the cutting room adds its spreading ends (the report counts them)
+    assert single.splitlines()[-1].endswith(" m of marker, plus the spreading ends.")
 
 
 def test_an_order_failing_under_combine_keeps_its_id(orders, tmp_path):
