@@ -26,11 +26,11 @@ __all__ = ["Nest", "find_nests", "share_ties", "undivided"]
 class Nest:
     """The outlines of one graded nest (ring indices, largest first) and the size of each."""
 
-    def __init__(self, rings: list[int], sizes: list[str]):
+    def __init__(self, rings: list[int], sizes: list[str], *, by_layer: bool = False):
         self.rings = rings
         self.sizes = sizes
         self.ring_of = dict(zip(sizes, rings, strict=True))
-        self.by_layer = False  # the sizes come from the layers' names (size_layers), not texts
+        self.by_layer = by_layer  # the sizes come from the layers' names (size_layers), not texts
         self._centre = None
 
     def nearest(self, point, boundaries: dict, tol: float) -> list[int]:

@@ -16,6 +16,7 @@ import re
 import shapely
 
 from kitcut.formats.reading.nests import Nest
+from kitcut.groups import groups
 
 __all__ = ["SIZE_NAME", "layer_size", "find_layer_nests"]
 
@@ -47,29 +48,20 @@ def find_layer_nests(rings: list, polys: list, role: list) -> list[Nest]:
     layers = {rings[k][2] for k in pieces}
     if len(layers) < 2 or any(layer_size(la) is None for la in layers):
         return []
-    group = {k: k for k in pieces}
-
-    def root(k: int) -> int:
-        while group[k] != k:
-            k = group[k]
-        return k
-
-    for a_pos, a in enumerate(pieces):
-        for b in pieces[a_pos + 1:]:
+    stacked = []  # positions in ``pieces`` of the pairs of pieces of two layers stacked
+    for u, a in enumerate(pieces):
+        for v in range(u + 1, len(pieces)):
+            b = pieces[v]
             if rings[a][2] == rings[b][2] or not polys[a].intersects(polys[b]):
                 continue
             small = min(rings[a][0], rings[b][0])
             if shapely.intersection(polys[a], polys[b]).area >= _STACKED * small:
-                group[root(b)] = root(a)
-    members: dict[int, list[int]] = {}
-    for k in pieces:
-        members.setdefault(root(k), []).append(k)
+                stacked.append((u, v))
     out = []
-    for ks in members.values():
+    for group in groups(len(pieces), stacked):
+        ks = [pieces[u] for u in group]
         if len(ks) < 2 or len({rings[k][2] for k in ks}) < len(ks):
             continue  # alone, or two pieces of one layer in the stack: no nest of sizes
         ks = sorted(ks, key=lambda k: -rings[k][0])
-        nest = Nest(ks, [layer_size(rings[k][2]) for k in ks])
-        nest.by_layer = True  # its sizes are its layers' names, not texts
-        out.append(nest)
+        out.append(Nest(ks, [layer_size(rings[k][2]) for k in ks], by_layer=True))
     return out
