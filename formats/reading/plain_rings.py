@@ -20,8 +20,8 @@ from kitcut.formats.reading.chains import Chain, Segment, chain_segments
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
 from kitcut.model.geometry import ring_area
 
-__all__ = ["SEW_LAYER", "SEAM_MAX_MM", "close_outline_gaps", "roles", "parallel", "lies_in", "sample",
-           "merge_twins"]
+__all__ = ["SEW_LAYER", "SEAM_MAX_MM", "SEAM_WIDE_MM", "close_outline_gaps", "roles", "parallel", "spans",
+           "lies_in", "sample", "merge_twins"]
 
 #: Layer names taken for sew lines (a ring on such a layer inside a piece is its sew line).
 SEW_LAYER = re.compile(r"sew|seam|stitch|\bnet\b|netto|finish|naht|näh|couture|piq[uû]re|costura|"
@@ -160,9 +160,13 @@ def parallel(inner: np.ndarray, outer: np.ndarray, area_ratio: float) -> bool:
     far = float(shapely.distance(LinearRing(outer), shapely.points(sample(inner, 200))).max())
     if area_ratio >= 0.5:
         return far <= SEAM_WIDE_MM
-    span_in = (inner.max(axis=0) - inner.min(axis=0)).max()
-    span_out = (outer.max(axis=0) - outer.min(axis=0)).max()
-    return far <= SEAM_MAX_MM and span_in >= 0.8 * span_out
+    return far <= SEAM_MAX_MM and spans(inner, outer)
+
+
+def spans(inner: np.ndarray, outer: np.ndarray) -> bool:
+    """``inner`` spans most of ``outer`` as a sew line does: its longest side at least 80 % of
+    ``outer``'s (a pocket's place, a drill circle does not)."""
+    return float(np.ptp(inner, axis=0).max()) >= 0.8 * float(np.ptp(outer, axis=0).max())
 
 
 _TWIN_FIELDS = ("annotations", "cutouts", "internal", "sew", "fold", "grain", "notches", "drills")

@@ -17,13 +17,11 @@ import numpy as np
 import shapely
 from shapely.geometry import LinearRing
 
-from kitcut.formats.reading.plain_rings import lies_in
+from kitcut.formats.reading.plain_rings import SEAM_WIDE_MM, lies_in, spans
 from kitcut.formats.reading.size_layers import layer_size
 
-__all__ = ["SEAM_LIKE_MAX_MM", "seam_allowance", "sew_layers"]
+__all__ = ["seam_allowance", "sew_layers"]
 
-#: The widest seam allowance (a hem's) a sew line found by its course may keep from its cut line (mm).
-SEAM_LIKE_MAX_MM = 50.0
 #: A seam allowance is at least this wide somewhere round the piece (mm): a copy of the cut line
 #: is no sew line.
 _SEAM_MIN_MM = 2.0
@@ -34,6 +32,8 @@ _STEP_MM = 0.5
 _MAX_ALLOWANCES = 4
 #: ... this share of the sew line.
 _COVER = 0.85
+
+
 def _samples(ring: np.ndarray, n: int = 400) -> np.ndarray:
     """``n`` points spread evenly along ``ring`` (by length: a straight seam drawn in two vertices
     weighs what it is long)."""
@@ -45,12 +45,12 @@ def _samples(ring: np.ndarray, n: int = 400) -> np.ndarray:
 def seam_allowance(inner: np.ndarray, outer: np.ndarray) -> float | None:
     """The widest seam allowance (mm) when ``inner`` runs inside ``outer`` as a sew line does,
     spanning most of it: at most :data:`_MAX_ALLOWANCES` distances, each held along its seam,
-    cover :data:`_COVER` of it, none over :data:`SEAM_LIKE_MAX_MM`; None when it does not (a
-    pocket's place, a cut-out; a smaller size of a graded nest often does)."""
-    if np.ptp(inner, axis=0).max() < 0.8 * np.ptp(outer, axis=0).max():
-        return None  # no sew line: it spans the piece
+    cover :data:`_COVER` of it, none over :data:`~.plain_rings.SEAM_WIDE_MM` (a hem's); None
+    when it does not (a pocket's place, a cut-out; a smaller size of a graded nest often does)."""
+    if not spans(inner, outer):
+        return None
     d = np.asarray(shapely.distance(LinearRing(outer), shapely.points(_samples(inner))))
-    if d.max() > SEAM_LIKE_MAX_MM or d.max() < _SEAM_MIN_MM:
+    if d.max() > SEAM_WIDE_MM or d.max() < _SEAM_MIN_MM:
         return None
     steps = np.round(d / _STEP_MM).astype(np.int64)
     values, counts = np.unique(steps, return_counts=True)
