@@ -38,7 +38,7 @@ from kitcut.model.geometry import ring_area
 
 __all__ = [
     "RawPiece", "RawNotch", "point_notch", "GradeMark", "build_piece", "chain_rings", "gap_error",
-    "largest_extent", "NOTCH_LAYER_KINDS", "DEFAULT_NOTCH_DEPTH",
+    "boundary_extent", "largest_extent", "NOTCH_LAYER_KINDS", "DEFAULT_NOTCH_DEPTH",
 ]
 
 #: ASTM D6673 notch layers and their kinds (layer 4 is a slit, or a V when it has a width).
@@ -129,16 +129,16 @@ class RawPiece:
         return self.texts.get("name") or self.texts.get("block") or self.key
 
 
+def boundary_extent(raw: RawPiece) -> np.ndarray | None:
+    """The sides ``(w, h)`` of the box of ``raw``'s cut line, in its drawing units (None: none)."""
+    pts = [np.asarray(p, dtype=float).reshape(-1, 2) for p, _, _ in raw.boundary if len(p)]
+    return np.ptp(np.concatenate(pts), axis=0) if pts else None
+
+
 def largest_extent(raws: list[RawPiece]) -> float:
     """The longest side of the largest cut line's box among ``raws``, in their drawing units (0 for
     none): what the unit checks compare with garment sizes."""
-    best = 0.0
-    for r in raws:
-        pts = [np.asarray(p) for p, _, _ in r.boundary if len(p)]
-        if pts:
-            a = np.concatenate(pts)
-            best = max(best, float((a.max(axis=0) - a.min(axis=0)).max()))
-    return best
+    return max((float(e.max()) for r in raws if (e := boundary_extent(r)) is not None), default=0.0)
 
 
 def chain_rings(parts: list, tol: float, fixer: Fixer, piece: str, what: str) -> tuple[list, list[Chain]]:

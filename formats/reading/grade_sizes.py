@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kitcut.errors import GeometryError, GradeRuleError, KitcutError
+from kitcut.formats.reading.block_sizes import split_block_name
 from kitcut.formats.reading.build import RawPiece
 from kitcut.formats.reading.grading import grade_raw, plan_grading, rule_offsets
 from kitcut.formats.reading.rul import GradeRules, find_rules, read_rul
@@ -124,9 +125,10 @@ def _sizes_from_block_names(raws: list[RawPiece], table: GradeRules, report: Imp
     named = []
     for r in raws:
         block = r.block or r.key
-        stem, sep, tail = max(block.rpartition("_"), block.rpartition("-"), key=lambda t: len(t[0]))
-        if _size_of(r) is not None or not sep or not stem.strip() or tail.casefold() not in by_size:
+        split = split_block_name(block, r"_\-")
+        if _size_of(r) is not None or split is None or split[1].casefold() not in by_size:
             continue
+        stem, tail = split
         r.texts["size"] = by_size[tail.casefold()]
         if not r.texts.get("name"):
             r.texts["name"] = stem
