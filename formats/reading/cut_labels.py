@@ -15,20 +15,10 @@ the same pieces (``4 (2 pairs)``), else it is a note. Italian ``Taglia 2`` is no
 from __future__ import annotations
 
 import re
-import unicodedata
 
-__all__ = ["cut_quantity", "quantity_phrase", "remark_mirrors", "fold_text", "COUNT_WORDS"]
+from kitcut.formats.reading.label_keys import fold_text
 
-
-def fold_text(s: str) -> str:
-    """``s`` without case or accents, full-width forms as ASCII (``２枚`` is ``2枚``): the
-    form the words below are matched in.
-
-    >>> fold_text("Крой 2 ШТ."), fold_text("Çift"), fold_text("２장")
-    ('крои 2 шт.', 'cift', '2장')
-    """
-    s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", s).casefold())
-    return unicodedata.normalize("NFC", "".join(c for c in s if not unicodedata.combining(c)))
+__all__ = ["cut_quantity", "quantity_phrase", "remark_mirrors", "COUNT_WORDS"]
 
 
 def _words(text: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["KEYS", "field_of_key", "normal_key"]
+__all__ = ["KEYS", "field_of_key", "fold_text", "normal_key"]
 
 _NAME = """piecename name piece part partname patternpiece designation
     teil teilname schnittteil bauteil bezeichnung teilbezeichnung teilebezeichnung benennung
@@ -43,16 +43,26 @@ _STYLE = """stylename style modell modelo modele modello model модель 款�
 KEYS: dict[str, str] = {}
 
 
+def fold_text(s: str) -> str:
+    """``s`` without case or accents, full-width forms as ASCII (``２枚`` is ``2枚``): the form
+    label keys and the words of cut labels (:mod:`.cut_labels`) are matched in.
+
+    >>> fold_text("Крой 2 ШТ."), fold_text("Çift"), fold_text("２장")
+    ('крои 2 шт.', 'cift', '2장')
+    """
+    s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", s).casefold())
+    return unicodedata.normalize("NFC", "".join(c for c in s if not unicodedata.combining(c)))
+
+
 def normal_key(key: str) -> str:
-    """``key`` without case, accents, spaces, dots, hyphens or underscores: ``Quantité`` and
-    ``QTE.`` are ``quantite`` and ``qte``, ``Größe`` is ``grosse``, ``Кол-во`` is ``колво``.
+    """``key`` without case, accents (:func:`fold_text`), spaces, dots, hyphens or underscores:
+    ``Quantité`` and ``QTE.`` are ``quantite`` and ``qte``, ``Größe`` is ``grosse``, ``Кол-во``
+    is ``колво``.
 
     >>> [normal_key(k) for k in ("Piece Name", "Quantité", "Größe", "Кол-во", "纸样 名称")]
     ['piecename', 'quantite', 'grosse', 'колво', '纸样名称']
     """
-    k = unicodedata.normalize("NFKD", key.casefold())
-    k = "".join(c for c in k if not unicodedata.combining(c))
-    return "".join(c for c in k if c not in " \t._-·'’")
+    return "".join(c for c in fold_text(key) if c not in " \t._-·'’")
 
 
 for _field, _words in (("name", _NAME), ("size", _SIZE), ("quantity", _QUANTITY),
