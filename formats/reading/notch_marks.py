@@ -31,6 +31,7 @@ from shapely.geometry import LinearRing, LineString, Point, Polygon
 
 from kitcut.formats.reading.build import RawNotch
 from kitcut.formats.reading.marks import is_straight, v_notch
+from kitcut.groups import groups
 
 __all__ = ["drawn_mark", "drawn_notches", "notches_in_mm", "ON_CUT_MM"]
 
@@ -91,15 +92,8 @@ def _marks(strokes: list[np.ndarray], join: float) -> list[list[int]]:
     """The strokes grouped into marks: strokes touch end to end, or an end meets the middle of
     another (a T's bar). Groups are listed by their first stroke."""
     n = len(strokes)
-    parent = list(range(n))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     ends = [(s[0], s[-1], 0.5 * (s[0] + s[-1])) for s in strokes]
+    touching = []
     for i in range(n):
         for j in range(i + 1, n):
             a0, a1, am = ends[i]
@@ -107,11 +101,8 @@ def _marks(strokes: list[np.ndarray], join: float) -> list[list[int]]:
             near = min(np.linalg.norm(p - q) for p in (a0, a1) for q in (b0, b1))
             tee = min(np.linalg.norm(p - q) for p, q in ((a0, bm), (a1, bm), (b0, am), (b1, am)))
             if min(near, tee) <= join:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
+                touching.append((i, j))
+    return groups(n, touching)
 
 
 def _chain(strokes: list[np.ndarray], join: float) -> np.ndarray | None:
