@@ -138,6 +138,11 @@ def device_for(fmt: str, device: str | Device | None = None, *, device_file=None
     return dev
 
 
+def _no_unit(marker: Marker) -> str | None:
+    """Why :data:`NEEDS_UNIT` files of ``marker`` are not written (its lengths have no unit), or None."""
+    return None if (marker.units or "mm").lower() in MM_PER_UNIT else NO_UNIT.format(units=marker.units)
+
+
 def _a(protocol: str) -> str:
     return f"{'an' if protocol == 'hpgl' else 'a'} {protocol}"
 
@@ -149,8 +154,8 @@ def _name(device: str | Device) -> str:
 def render(marker: Marker, fmt: str, *, device: str | Device | None = None, device_file=None) -> str | bytes:
     """The content of ``marker`` in format ``fmt`` (text or bytes), for :func:`device_for`."""
     f = _format(fmt)
-    if f.name in NEEDS_UNIT and (marker.units or "mm").lower() not in MM_PER_UNIT:
-        raise InputError(f"cannot write {f.name} of this marker: {NO_UNIT.format(units=marker.units)}")
+    if f.name in NEEDS_UNIT and (why := _no_unit(marker)):
+        raise InputError(f"cannot write {f.name} of this marker: {why}")
     dev = device_for(f.name, device, device_file=device_file)
     module, func = f.writer.split(":")
     writer = getattr(importlib.import_module(f"kitcut.formats.{module}"), func)
@@ -263,8 +268,7 @@ def export_marker(
         cutter = CUTTER_FORMAT[get_device(device, device_file=device_file).protocol]
         names = [cutter if n == "plt" else n for n in names]
     chosen = [_format(fmt) for fmt in names]  # every name checked before writing
-    if (marker.units or "mm").lower() not in MM_PER_UNIT:
-        why = NO_UNIT.format(units=marker.units)
+    if why := _no_unit(marker):
         lacking = [f.name for f in chosen if f.name in NEEDS_UNIT]
         if lacking and unitless is None:
             raise InputError(f"cannot write {', '.join(lacking)} of this marker: {why}")
