@@ -14,7 +14,11 @@ import numpy as np
 from kitcut.model.geometry import apart, parts_on
 
 __all__ = ["notch_points", "lines_on_piece", "unique_notches", "arrow_heads", "label_height", "label_point",
-           "grain_on_piece"]
+           "grain_on_piece", "CHAR_CELL"]
+
+#: A character's cell along a plotter's stroke-font text, in text heights (1.5 times the 0.5 h
+#: character width): what every label and title is measured by.
+CHAR_CELL = 0.75
 
 
 def notch_points(x: float, y: float, angle_deg: float, kind: str, depth: float, width: float,
@@ -129,8 +133,8 @@ def label_point(outline: np.ndarray) -> tuple[float, float]:
 def label_height(outline: np.ndarray, at: tuple[float, float], angle_deg: float, chars: int,
                  height: float, floor: float = 1.0) -> float:
     """The height (mm, at most ``height``, not below ``floor``) at which a label of ``chars``
-    characters centred at ``at`` along ``angle_deg`` lies inside ``outline``: its box is 0.75 h a
-    character long (the plotters' stroke font cell) and h high. Sized by the piece's extent
+    characters centred at ``at`` along ``angle_deg`` lies inside ``outline``: its box is
+    :data:`CHAR_CELL` h a character long and h high. Sized by the piece's extent
     alone, a label off the middle of a narrow or curved piece ran across its cut line, and past
     the start of the marker."""
     from shapely.geometry import Polygon
@@ -146,7 +150,7 @@ def label_height(outline: np.ndarray, at: tuple[float, float], angle_deg: float,
     c = np.asarray(at, dtype=float)
     h = height
     while True:
-        half_w, half_h = 0.5 * 0.75 * h * max(chars, 1), 0.5 * h
+        half_w, half_h = 0.5 * CHAR_CELL * h * max(chars, 1), 0.5 * h
         box = Polygon([c - d * half_w - n * half_h, c + d * half_w - n * half_h, c + d * half_w + n * half_h,
                        c - d * half_w + n * half_h])
         if h <= floor or poly.contains(box):

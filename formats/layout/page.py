@@ -30,6 +30,7 @@ import numpy as np
 from kitcut.errors import ExportError
 from kitcut.formats.layout.design import Design, design_of
 from kitcut.formats.layout.marks import (
+    CHAR_CELL,
     arrow_heads,
     grain_on_piece,
     label_height,
@@ -285,7 +286,7 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float,
     t = math.radians(angle)
     along = outline @ np.array([math.cos(t), math.sin(t)])
     across = outline @ np.array([-math.sin(t), math.cos(t)])
-    fit = 0.7 * float(np.ptp(along)) / (0.75 * max(len(piece.label), 1))
+    fit = 0.7 * float(np.ptp(along)) / (CHAR_CELL * max(len(piece.label), 1))
     height = max(min(small / 8.0, 30.0, fit, 0.3 * float(np.ptp(across))), 1.0)
     height = label_height(outline, (lx, ly), angle, len(piece.label), height)  # the whole label on it
     label = Text(lx, ly, piece.label, height, round(angle, 6))

@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from kitcut.formats.layout.marks import CHAR_CELL
 from kitcut.formats.layout.page import Sheet, build_sheet
 from kitcut.formats.writing.cutorder import CutPlan, Op, check_media_width, plan_cuts
 from kitcut.formats.writing.devices import Device, get_device
@@ -47,13 +48,13 @@ def frame_title(title: str, length: float, width: float, height: float) -> tuple
     ('tiny - length 65.0 mm -...', 2.0)
     """
     text = hpgl_text(title)
-    room = length - 2 * _TITLE_GAP  # 0.75 h per character (the cell of a 0.5 h wide character)
+    room = length - 2 * _TITLE_GAP  # CHAR_CELL h per character
     if not text or room <= 0:
         return None
-    h = min(height, max(room / (0.75 * len(text)), _MIN_TITLE_MM))
+    h = min(height, max(room / (CHAR_CELL * len(text)), _MIN_TITLE_MM))
     if h + 2.0 > width:
         return None
-    fit = int(room / (0.75 * h) + 1e-9)
+    fit = int(room / (CHAR_CELL * h) + 1e-9)
     if fit < len(text):
         text = text[: fit - 3].rstrip() + "..." if fit > 3 else ""
     return (text, h) if text else None
@@ -122,7 +123,7 @@ class _Writer:
         ahead = self.dev.place([np.asarray(op.points[0]) + np.array([math.cos(a), math.sin(a)])])[0]
         d = (ahead - centre) / max(float(np.hypot(*(ahead - centre))), 1e-12)
         n = np.array([-d[1], d[0]])
-        length = len(text) * 0.75 * h  # character cell = 1.5 x the 0.5 h character width
+        length = len(text) * CHAR_CELL * h
         start = centre - d * length / 2 - n * h / 2
         p = np.rint(start * self.dev.units_per_mm).astype(np.int64)
         self.move(p)
@@ -171,7 +172,7 @@ def to_hpgl(
         if dev.labels and (title := frame_title(sheet.title, L, W, min(max(sheet.margin * 0.5, 2.0), 6.0))):
             text, h = title
             # left-aligned along the first selvedge, inside the frame
-            centre = np.array([[_TITLE_GAP + len(text) * 0.75 * h / 2, h + 1.0]])
+            centre = np.array([[_TITLE_GAP + len(text) * CHAR_CELL * h / 2, h + 1.0]])
             w.label(Op("label", centre, text=text, height=h))
     for op in plan.ops():
         w.op(op)
