@@ -1,10 +1,11 @@
 """Nesting benchmark: kitcut against sparrow (spyrrow) on the ESICUP apparel instances.
 
     .venv/bin/python -m bench.bench_nesting [--time 60] [--seeds 1] [--instances shirts swim ...]
-        [--workers N] [--no-scaling] [--no-esicup] [--real 60 10] [--long 600]
+        [--workers N] [--no-scaling] [--no-esicup] [--real 60 10] [--long 600] [--big 120]
 
 ``--real`` adds the real garment markers (``bench/garments.py``) at the given times, ``--long``
-the long runs against the best-known lengths; the scaling table comes last.
+the long runs against the best-known lengths (spyrrow beside them), ``--big`` markers of
+2,000 pieces against spyrrow; the scaling table comes last.
 
 Instances are the ESICUP apparel sets and the bundled samples (``tee``, ``trousers``, ``shirt``:
 the DXF patterns on 1500 mm fabric, two-way nap, pairs mirrored; spyrrow gets the mirrored
@@ -24,6 +25,7 @@ import math
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +107,11 @@ def is_valid(inst: Instance, sol: Solution, tol: float = 1e-6) -> str:
     return "yes"
 
 
+def both_valid(inst: Instance, kitcut: Solution, spyrrow: Solution) -> str:
+    ok = is_valid(inst, kitcut) == "yes" and is_valid(inst, spyrrow, spyrrow_tol(inst)) == "yes"
+    return "yes" if ok else "NO"
+
+
 def spyrrow_tol(inst: Instance) -> float:
     """spyrrow computes in float32: its markers are checked with a tolerance of 1e-4 of the width."""
     return 1e-4 * inst.width
@@ -155,18 +162,46 @@ def comparison(names, seconds: float, seeds: int, workers: int, first_seed: int 
 
 
 def long_runs(names=("shirts", "trousers", "swim"), seconds: float = 600.0, workers: int = 2) -> list[str]:
-    """One long run per instance against the best-known lengths of records.json."""
+    """One long run per instance, kitcut and spyrrow side by side, against the best-known lengths."""
     records = json.loads((ESICUP / "records.json").read_text())["instances"]
-    lines = [f"### Long runs: {seconds:g} s, one seed, {workers} cores, against the best-known lengths", "",
-             "| instance | kitcut length | best known | gap | sparrow 1200 s mean | valid |",
-             "|---|---|---|---|---|---|"]
+    lines = [f"### Long runs: {seconds:g} s, seed 1, {workers} cores, against the best-known lengths", "",
+             "| instance | kitcut length | spyrrow length | ratio | best known | kitcut gap | spyrrow gap | "
+             "sparrow 1200 s mean (published) | both valid |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for name in names:
         inst = load(name)
         k = solve(inst, time_limit=seconds, seed=1, workers=workers)
-        rec = records[name]
-        gap = k.length / rec["best_known_length"] - 1.0
-        lines.append(f"| {name} | {k.length:.3f} | {rec['best_known_length']:.3f} | {gap:+.2%} | "
-                     f"{rec.get('sparrow_1200s_mean_length', float('nan')):.3f} | {is_valid(inst, k)} |")
+        sp, _ = run_spyrrow(inst, seconds, workers, 1)
+        best = records[name]["best_known_length"]
+        valid = both_valid(inst, k, sp)
+        lines.append(f"| {name} | {k.length:.3f} | {sp.length:.3f} | {k.length / sp.length:.4f} | "
+                     f"{best:.3f} | {k.length / best - 1.0:+.2%} | {sp.length / best - 1.0:+.2%} | "
+                     f"{records[name].get('sparrow_1200s_mean_length', float('nan')):.3f} | {valid} |")
+        print(lines[-1], file=sys.stderr, flush=True)
+    return lines
+
+
+def big_markers(seconds: float = 120.0, workers: int = 2, pieces: int = 2000) -> list[str]:
+    """Markers of about ``pieces`` pieces (a night's combined orders), kitcut and spyrrow side by
+    side: the shirts items replicated, and the largest real garment marker repeated."""
+    from bench.garments import DXF, load_real
+
+    cases = [("shirts", load("shirts"))]
+    if (DXF / "annotation.DXF").is_file():
+        cases.append(("annotation.DXF", load_real("annotation.DXF")))
+    lines = [f"### Big markers: about {pieces} pieces, {seconds:g} s, seed 1, {workers} cores", "",
+             "| marker | pieces | kitcut length | kitcut density | spyrrow length | spyrrow density | "
+             "ratio | both valid |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, base in cases:
+        factor = pieces / sum(it.demand for it in base.items)
+        inst = replace(base, items=tuple(replace(it, demand=max(1, round(it.demand * factor)))
+                                         for it in base.items), name=f"{base.name} x{factor:.0f}")
+        k = solve(inst, time_limit=seconds, seed=1, workers=workers)
+        sp, _ = run_spyrrow(inst, seconds, workers, 1)
+        valid = both_valid(inst, k, sp)
+        lines.append(f"| {name} x{factor:.0f} | {len(k.placements)} | {k.length:.2f} | {k.density:.3f} | "
+                     f"{sp.length:.2f} | {sp.density:.3f} | {k.length / sp.length:.4f} | {valid} |")
         print(lines[-1], file=sys.stderr, flush=True)
     return lines
 
@@ -215,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--real", nargs="*", type=float, metavar="SECONDS",
                     help="also the real garment markers (every size, one garment each) at these times")
     ap.add_argument("--long", type=float, metavar="SECONDS", help="also long runs on shirts, trousers, swim")
+    ap.add_argument("--big", type=float, metavar="SECONDS",
+                    help="also markers of 2,000 pieces against spyrrow")
     args, _ = ap.parse_known_args(sys.argv[1:] if argv is None else argv)
     if not ESICUP.exists():
         print(f"ESICUP data not found at {ESICUP}: skipped")
@@ -231,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
                                            "kitcut vs spyrrow")
     if args.long:
         out += [""] + long_runs(seconds=args.long, workers=args.workers)
+    if args.big:
+        out += [""] + big_markers(seconds=args.big, workers=args.workers)
     if not args.no_scaling:
         out += [""] + scaling()
     out += ["", f"Command: `.venv/bin/python -m bench.bench_nesting {' '.join(sys.argv[1:])}`".rstrip(), ""]
