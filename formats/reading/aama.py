@@ -240,6 +240,7 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog, snap: float
         if layer == "1" and has84 and e.is_curve:
             if len(e.points):
                 elements.append(("boundary", None, tr(e.points)))
+                raw.grade_lines.append(tr(e.points))
             skips.add("layer-1 cut line superseded by the denser ASTM layer 84", e, bname)
             continue
         src = e.describe(bname)

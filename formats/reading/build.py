@@ -97,6 +97,9 @@ class RawPiece:
     texts: dict = field(default_factory=dict)
     annotations: list = field(default_factory=list)
     boundary: list = field(default_factory=list)  # (points, closed, source)
+    #: the layer-1 cut line when ASTM's denser layer 84 gives the boundary: the lines a grade
+    #: moves point by point (see :mod:`kitcut.formats.reading.sample_notches`)
+    grade_lines: list = field(default_factory=list)  # points
     cutouts: list = field(default_factory=list)  # (points, closed, source)
     internal: list = field(default_factory=list)  # (points, closed, source)
     sew: list = field(default_factory=list)  # (points, closed, source)

@@ -43,6 +43,7 @@ from kitcut.formats.reading.piece_checks import (
     check_vertices,
     simplify,
 )
+from kitcut.formats.reading.sample_notches import carry_sample_notches
 from kitcut.formats.reading.sizes import keep_sizes, select_sizes
 from kitcut.formats.reading.units import (
     MM_PER_UNIT,
@@ -430,6 +431,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             scale = 1.0  # plain pieces are already in mm
         check_total_vertices(raws, file)
         assign_quantities(raws, report)
+        carry_sample_notches(raws, report)
         if all_sizes is None:
             all_sizes = _sizes_of(raws)
         wanted = select_sizes(all_sizes, sizes, file=file)

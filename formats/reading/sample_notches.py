@@ -1,0 +1,162 @@
+"""Notches drawn in one size only, carried to the other sizes of a graded nest.
+
+AccuMark draws a piece's notches (layer 4) in the sample-size block only: the blocks of the
+other sizes hold their cut line, drill holes and internal lines, but no notch. Cut as drawn,
+every size but the sample one would reach the sewing room without a notch, and nothing would say
+so. A graded size's cut line is the sample's with every point moved by its grade: the same
+lines, each with as many points (the layer-1 lines: ASTM's denser layer 84 is not graded point
+for point), listed in any order. A notch on the sample's cut line, at a point or part of the way
+along a segment, is carried to the same point or segment of each other size's line, turned as
+the segment turns. A size whose lines do not match the sample's point for point keeps no notch
+(a curve drawn with other points is no longer a grade of it: where a notch lies along it is a
+guess, 30 mm off in these exports), and the report says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import replace
+
+import numpy as np
+
+from kitcut.formats.reading.build import RawNotch, RawPiece
+from kitcut.model import ImportReport
+
+__all__ = ["carry_sample_notches"]
+
+#: a notch farther than this share of the piece's diagonal from the cut line is not carried
+ON_LINE = 1e-3
+#: a size whose points lie farther than this share of the diagonal from the sample's (the two
+#: centred) is not the same cut line graded
+GRADED = 0.3
+
+
+def _chains(r: RawPiece) -> list[tuple[np.ndarray, bool]]:
+    """The lines of the cut line that a grade moves point by point, and whether each is closed."""
+    if r.grade_lines:
+        lines = [(np.asarray(p, dtype=np.float64)[:, :2], False) for p in r.grade_lines]
+    else:
+        lines = [(np.asarray(p, dtype=np.float64)[:, :2], bool(c)) for p, c, _src in r.boundary]
+    out = []
+    for pts, closed in lines:
+        if len(pts) > 2 and np.array_equal(pts[0], pts[-1]):
+            pts, closed = pts[:-1], True
+        if closed:  # closed: its first point again at its end, to walk every segment
+            pts = np.vstack([pts, pts[:1]])
+        out.append((pts, closed))
+    return out
+
+
+def _twins(a: list[tuple[np.ndarray, bool]], b: list[tuple[np.ndarray, bool]]) -> list[np.ndarray] | None:
+    """The lines of ``b`` in the order and direction of their twins in ``a`` when ``b`` is ``a``
+    graded: as many lines, each with as many points as its twin, none far from it (the two cut
+    lines centred; a CAD lists a block's lines in any order, may draw one backwards, and start a
+    closed one anywhere), else None."""
+    if not a or len(a) != len(b):
+        return None
+    pa, pb = np.concatenate([p for p, _ in a]), np.concatenate([q for q, _ in b])
+    diag = float(np.hypot(*np.ptp(pa, axis=0)))
+    ca, cb = pa.mean(axis=0), pb.mean(axis=0)
+    pairs = []
+    for i, (p, closed) in enumerate(a):
+        for j, (q, q_closed) in enumerate(b):
+            if len(p) != len(q) or closed != q_closed:
+                continue
+            ring = q[:-1] if closed else q
+            for line in (ring, ring[::-1]):
+                if closed:  # start where the twin of a's first point lies
+                    k = int(np.argmin(np.hypot(*((line - cb) - (p[0] - ca)).T)))
+                    line = np.roll(line, -k, axis=0)
+                    line = np.vstack([line, line[:1]])
+                pairs.append((float(np.hypot(*((line - cb) - (p - ca)).T).max()), i, j, line))
+    pairs.sort(key=lambda t: t[0])
+    out: list = [None] * len(a)
+    used = set()
+    for far, i, j, line in pairs:
+        if out[i] is None and j not in used and far <= GRADED * diag:
+            out[i] = line
+            used.add(j)
+    return None if diag <= 0 or any(line is None for line in out) else out
+
+
+def _place(chains: list[np.ndarray], x: float, y: float, tol: float):
+    """Where (x, y) lies on the lines: (line, segment, fraction along it), or None."""
+    best = None
+    for c, pts in enumerate(chains):
+        for v in range(len(pts) - 1):
+            a, b = pts[v], pts[v + 1]
+            ab = b - a
+            n2 = float(ab @ ab)
+            t = 0.0 if n2 == 0.0 else min(1.0, max(0.0, float((np.array([x, y]) - a) @ ab) / n2))
+            d = math.hypot(*(a + t * ab - (x, y)))
+            if d <= tol and (best is None or d < best[0]):
+                best = (d, c, v, t)
+    return None if best is None else best[1:]
+
+
+def _on_segment(pts: np.ndarray, v: int, t: float) -> tuple[np.ndarray, float]:
+    """The point at fraction t of segment v and the segment's direction (radians)."""
+    d = pts[v + 1] - pts[v]
+    return pts[v] + t * d, math.atan2(d[1], d[0])
+
+
+def _carried(n: RawNotch, src: list[np.ndarray], dst: list[np.ndarray], at) -> RawNotch:
+    c, v, t = at
+    (p0, a0), (p1, a1) = _on_segment(src[c], v, t), _on_segment(dst[c], v, t)
+    turn = a1 - a0
+    line = None
+    if n.line is not None:
+        cs, sn = math.cos(turn), math.sin(turn)
+        rel = np.asarray(n.line, dtype=np.float64)[:, :2] - p0
+        line = rel @ np.array([[cs, sn], [-sn, cs]]) + p1
+    angle = None if n.angle is None else (n.angle + math.degrees(turn)) % 360.0
+    return replace(n, x=float(p1[0]), y=float(p1[1]), angle=angle, line=line,
+                   source=f"{n.source}, carried from the sample size" if n.source else
+                   "carried from the sample size")
+
+
+def carry_sample_notches(raws: list[RawPiece], report: ImportReport) -> None:
+    """Give every size of a piece without notches the notches of the one size that has them."""
+    by_name: dict[str, list[RawPiece]] = defaultdict(list)
+    for r in raws:
+        if r.texts.get("size"):
+            by_name[r.name].append(r)
+    for name, group in by_name.items():
+        donors = [r for r in group if r.notches]
+        takers = [r for r in group if not r.notches]
+        if len(donors) != 1 or not takers:
+            continue
+        donor = donors[0]
+        lines = _chains(donor)
+        if not lines:
+            continue
+        src = [p for p, _ in lines]
+        diag = float(np.hypot(*np.ptp(np.concatenate(src), axis=0)))
+        places = [_place(src, n.x, n.y, ON_LINE * diag) for n in donor.notches]
+        for k, n in enumerate(donor.notches):  # a notch listed twice is carried once (the sample
+            if any(places[j] and math.hypot(n.x - m.x, n.y - m.y) <= ON_LINE * diag  # size reports it)
+                   for j, m in enumerate(donor.notches[:k])):
+                places[k] = False
+        carried, refused = [], []
+        for r in takers:
+            dst = _twins(lines, _chains(r))
+            if dst is None:
+                refused.append(r.texts["size"])
+                continue
+            r.notches = [_carried(n, src, dst, at) for n, at in zip(donor.notches, places, strict=True)
+                         if at]
+            carried.append(r.texts["size"])
+        base = donor.texts["size"]
+        lost = sum(at is None for at in places)
+        twice = sum(at is False for at in places)
+        if carried:
+            off = f"; {lost} lie off the cut line and were not carried" if lost else ""
+            report.repair(f"notches drawn in size {base} only (AccuMark draws them in the sample size): "
+                          f"{len(donor.notches) - lost - twice} carried to the same places on the cut line "
+                          f"of size(s) {', '.join(carried)}, point for point{off}", piece=name)
+        if refused:
+            report.warn(f"no notches in size(s) {', '.join(refused)}: the file draws this piece's notches "
+                        f"in size {base} only, and the cut line of these sizes does not match size "
+                        f"{base}'s point for point; cut without notches, or give the grade rule table "
+                        "(--rules)", piece=name)

@@ -1,0 +1,116 @@
+"""Notches drawn in the sample size only (AccuMark's way) are carried to every other size of a
+graded nest, point for point; a size drawn with other points keeps none, and says so."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from shapely.geometry import LinearRing, Point
+from test_import_dxf import aama_doc, add_piece, save
+
+from kitcut.formats.reading.read import read_pattern
+
+DXF = Path(__file__).resolve().parents[2] / "shared" / "data" / "dxf"
+
+# the cut line as AccuMark draws it: open lines from corner to corner
+SAMPLE = [[(0, 0), (200, 0)], [(200, 0), (220, 150), (200, 300)], [(200, 300), (0, 300), (0, 0)]]
+
+
+def _graded(dx: float, dy: float):
+    """SAMPLE with every point moved by a grade: the right side out by dx, the top up by dy."""
+    return [[(x + dx * (x > 100), y + dy * (y > 100)) for x, y in line] for line in SAMPLE]
+
+
+def _notches(blk):
+    blk.add_point((220, 150), dxfattribs={"layer": "4"})  # at a point of the curve
+    blk.add_point((100, 0), dxfattribs={"layer": "4"})  # half way along the bottom
+    blk.add_point((0, 150), dxfattribs={"layer": "4"})  # half way along the left side
+
+
+def _pattern(tmp_path, m_lines):
+    doc = aama_doc()
+    add_piece(doc, "FRONT_S", SAMPLE, texts=["Piece Name: FRONT", "Size: S", "Quantity: 1"], extra=_notches)
+    add_piece(doc, "FRONT_M", m_lines, texts=["Piece Name: FRONT", "Size: M"], insert=(400, 0))
+    return read_pattern(save(doc, tmp_path))
+
+
+def test_notches_of_the_sample_size_reach_the_graded_size_at_its_points(tmp_path):
+    pat = _pattern(tmp_path, _graded(10.0, 20.0))
+    m = next(p for p in pat.pieces if p.size == "M")
+    # the curve's point moves by the grade of its point, the half-way notches stay half way along
+    # their segment of the graded line: (230, 170), (105, 0) on the bottom (200 -> 210 long), and
+    # (0, 160) on the left side (300 -> 320 high); all in the INSERT's frame (x + 400)
+    got = sorted((round(n.x - 400, 6), round(n.y, 6)) for n in m.notches)
+    assert got == [(0.0, 160.0), (105.0, 0.0), (230.0, 170.0)]
+    ring = LinearRing(m.outline)
+    assert all(ring.distance(Point(n.x, n.y)) < 1e-9 for n in m.notches)
+    # each cuts into the piece, across the line there
+    for n in m.notches:
+        inward = np.array([math.cos(math.radians(n.angle_deg)), math.sin(math.radians(n.angle_deg))])
+        assert ring.convex_hull.contains(Point(np.array([n.x, n.y]) + 2.0 * inward))
+    repairs = [e.message for e in pat.report.repairs if "notches drawn in size S only" in e.message]
+    assert len(repairs) == 1 and "3 carried" in repairs[0] and "size(s) M" in repairs[0]
+    s = next(p for p in pat.pieces if p.size == "S")
+    assert len(s.notches) == 3
+
+
+def test_a_size_drawn_with_other_points_keeps_no_notch_and_the_report_says_so(tmp_path):
+    lines = _graded(10.0, 20.0)
+    lines[1].insert(1, (215.0, 75.0))  # one more point on the curve: not the sample's, graded
+    pat = _pattern(tmp_path, lines)
+    m = next(p for p in pat.pieces if p.size == "M")
+    assert m.notches == ()
+    warned = [e.message for e in pat.report.warnings if "no notches in size(s) M" in e.message]
+    assert len(warned) == 1 and "size S's point for point" in warned[0]
+
+
+def test_a_size_with_notches_of_its_own_keeps_them(tmp_path):
+    doc = aama_doc()
+    add_piece(doc, "FRONT_S", SAMPLE, texts=["Piece Name: FRONT", "Size: S"], extra=_notches)
+    add_piece(doc, "FRONT_M", _graded(10.0, 20.0), texts=["Piece Name: FRONT", "Size: M"], insert=(400, 0),
+              extra=lambda b: b.add_point((0, 100), dxfattribs={"layer": "4"}))
+    pat = read_pattern(save(doc, tmp_path))
+    m = next(p for p in pat.pieces if p.size == "M")
+    assert [(round(n.x - 400, 6), round(n.y, 6)) for n in m.notches] == [(0.0, 100.0)]
+    assert not [e for e in pat.report.entries if "notches drawn in size" in e.message]
+
+
+@pytest.mark.skipif(not DXF.is_dir(), reason="the real exports of ../shared/data/dxf are not here")
+@pytest.mark.parametrize("name", ["MEN_CLASSIC_TEE.DXF", "GLX4802S19_ASTM.DXF"])
+def test_every_size_of_a_real_accumark_export_has_the_sample_sizes_notches(name):
+    """AccuMark draws the notches of these exports in the sample size only (ASTM: its denser
+    layer-84 cut line is not graded point for point; its layer-1 line is)."""
+    pat = read_pattern(DXF / name)
+    counts: dict[str, dict[str, int]] = {}
+    for p in pat.pieces:
+        counts.setdefault(p.name, {})[p.size] = len(p.notches)
+        ring = LinearRing(p.outline)
+        assert all(ring.distance(Point(n.x, n.y)) < 0.01 for n in p.notches), (p.name, p.size)
+    with_notches = {name: c for name, c in counts.items() if any(c.values())}
+    assert with_notches
+    for c in with_notches.values():
+        assert len(set(c.values())) == 1, c  # as many in every size
+    assert not [e for e in pat.report.warnings if "no notches in size" in e.message]
+
+
+def test_lines_listed_in_another_order_backwards_or_starting_elsewhere_are_still_the_grade(tmp_path):
+    """A CAD lists a block's lines in any order and may draw one backwards; a closed cut line
+    may start at any of its points. The grade is the same."""
+    lines = _graded(10.0, 20.0)
+    shuffled = [lines[2][::-1], lines[0], lines[1][::-1]]
+    assert sorted((round(n.x - 400, 6), round(n.y, 6))
+                  for n in next(p for p in _pattern(tmp_path, shuffled).pieces if p.size == "M").notches) \
+        == [(0.0, 160.0), (105.0, 0.0), (230.0, 170.0)]
+
+    ring = [(0, 0), (200, 0), (220, 150), (200, 300), (0, 300)]
+    graded = [(x + 10.0 * (x > 100), y + 20.0 * (y > 100)) for x, y in ring]
+    doc = aama_doc()
+    add_piece(doc, "BACK_S", [ring], closed=True, texts=["Piece Name: BACK", "Size: S"], extra=_notches)
+    add_piece(doc, "BACK_M", [(graded[2:] + graded[:2])[::-1]], closed=True,
+              texts=["Piece Name: BACK", "Size: M"], insert=(400, 0))
+    m = next(p for p in read_pattern(save(doc, tmp_path, "closed.dxf")).pieces if p.size == "M")
+    assert sorted((round(n.x - 400, 6), round(n.y, 6)) for n in m.notches) \
+        == [(0.0, 160.0), (105.0, 0.0), (230.0, 170.0)]
