@@ -39,12 +39,13 @@ from kitcut.formats.reading.outline import Fixer, LoopRule
 from kitcut.formats.reading.piece_checks import (
     check_coordinates,
     check_fold_labels,
+    check_graded_areas,
     check_total_vertices,
     check_vertices,
     simplify,
 )
 from kitcut.formats.reading.sample_notches import carry_sample_notches
-from kitcut.formats.reading.sizes import keep_sizes, select_sizes
+from kitcut.formats.reading.sizes import keep_sizes, select_sizes, sorted_sizes
 from kitcut.formats.reading.units import (
     MM_PER_UNIT,
     insunits_name,
@@ -452,6 +453,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                 defects.append((size, exc))
                 continue
             pieces.append(piece)
+        check_graded_areas(pieces, sorted_sizes(all_sizes or ()), report)
         pieces = keep_sizes(pieces, defects, wanted, all_sizes, report)
         check_fold_labels(pieces, report)
     except KitcutError as exc:

@@ -116,3 +116,33 @@ def check_fold_labels(pieces, report: ImportReport) -> None:
             report.warn(f"labelled {label!r} but no fold line is drawn: nested as drawn; if it is a half, "
                         "draw its fold line (AAMA layer 6, or a layer named FOLD; --layer NAME=fold names "
                         "the layer it is on) or cut it on a folded spread", piece=p.label)
+
+
+#: a size whose area is this far off the trend of its piece's sizes is doubted
+SIZE_AREA_OFF = 0.25
+
+
+def check_graded_areas(pieces, order, report: ImportReport) -> None:
+    """A size of a piece whose area is far off the trend of the piece's other sizes: a repair
+    that kept the wrong part of a self-intersecting outline (a racer back at 38 % of the next
+    size down), or another piece's outline under this name. The trend is the median of the
+    slopes between every two sizes (robust to a few wrong ones); four sizes at least."""
+    rank = {s: k for k, s in enumerate(order)}
+    by_name: dict[str, list] = {}
+    for p in pieces:
+        if p.size in rank:
+            by_name.setdefault(p.name, []).append(p)
+    for group in by_name.values():
+        group.sort(key=lambda p: rank[p.size])
+        if len(group) < 4 or len({p.size for p in group}) != len(group):
+            continue
+        x = np.array([rank[p.size] for p in group], dtype=np.float64)
+        a = np.array([p.area for p in group])
+        i, j = np.triu_indices(len(group), 1)
+        slope = float(np.median((a[j] - a[i]) / (x[j] - x[i])))
+        trend = float(np.median(a - slope * x)) + slope * x
+        for p, got, want in zip(group, a, trend, strict=True):
+            if want > 0 and abs(got / want - 1.0) > SIZE_AREA_OFF:
+                report.warn(f"area {got:,.0f} mm² is {got / want:.0%} of the {want:,.0f} mm² that the "
+                            f"piece's other sizes give size {p.size}: check this size's outline before "
+                            "cutting it", piece=p.label)
