@@ -69,6 +69,9 @@ class KitOptions:
     seed: int | None = None
     workers: int | None = None
     formats: tuple[str, ...] | None = None
+    #: ``formats`` is ``--formats all``: a format whose device's media is narrower than a fabric is
+    #: left out of that fabric's files with a note, as by ``nest export -f all``, not an error
+    every_format: bool = False
     allow_outside: bool = False
     nester: str = "kitcut.kits.marker:nest_pattern"
     reader: str | None = None
@@ -147,10 +150,14 @@ def _nest(plan: FabricPlan, options: KitOptions, name: str) -> Marker:
         raise
 
 
-def _export(marker: Marker, folder: Path, options: KitOptions, cuts: list[Cut]) -> None:
+def _export(marker: Marker, folder: Path, options: KitOptions, cuts: list[Cut]) -> list[str]:
+    """Write the files of ``marker`` into ``folder``; the notes on the files left out (``--formats
+    all``: those whose device is too narrow for the fabric, by :func:`~kitcut.formats.writing.
+    export.export_marker`'s rule for ``nest export -f all``)."""
     if options.exporter is None or options.formats == ():
-        return
+        return []
     formats = None if options.formats is None else list(options.formats)
+    extra = {}
     if options.exporter == _EXPORTER:  # the kit's marker.html also shows each piece's order and bundle
         from kitcut.formats.writing.export import DEFAULT_FORMATS
         from kitcut.formats.writing.html import write_marker_html
@@ -160,9 +167,16 @@ def _export(marker: Marker, folder: Path, options: KitOptions, cuts: list[Cut]) 
             write_marker_html(marker, folder / "marker.html", cut_info(cuts))
             formats = [f for f in formats if f != "html"]
         if not formats:
-            return
+            return []
+        if options.every_format:
+            extra["skipped"] = []
     exporter = resolve(options.exporter)
-    exporter(marker, folder, formats, stem="marker")
+    exporter(marker, folder, formats, stem="marker", **extra)
+    if not extra.get("skipped"):
+        return []
+    from kitcut.formats.writing.export import not_written
+
+    return not_written(extra["skipped"])
 
 
 def fabric_summary(plan: FabricPlan, marker: Marker, folder: str) -> dict:
@@ -356,7 +370,8 @@ def assemble_kit(
     ``extra_notes`` what the result's :attr:`KitResult.notes` tell the operator first.
     """
     t0 = time.monotonic()
-    if options.exporter == _EXPORTER:  # a cutter narrower than a fabric: said before any search
+    if options.exporter == _EXPORTER and not options.every_format:  # a cutter narrower than a fabric:
+        # said before any search (`all` leaves that cutter's file out instead, see _export)
         from kitcut.formats.writing.export import too_narrow
 
         for plan in plans:
@@ -376,6 +391,7 @@ def assemble_kit(
         fabrics: list[dict] = []
         cuts: list[Cut] = []
         views: list[tuple[dict, Marker, list[Cut]]] = []
+        left_out: list[str] = []  # `--formats all`: the files of a device too narrow for a fabric
         for i, plan in enumerate(plans):
             folder = folders[i] if folders else f"fabrics/{slug(plan.fabric.name)}"
             if log:
@@ -384,7 +400,8 @@ def assemble_kit(
             write_marker(marker, tmp / folder / "marker.json")
             mine = cuts_of(plan, marker)
             try:
-                _export(marker, tmp / folder, options, mine)
+                left_out += [f"fabric {plan.fabric.name!r}: {line}"
+                             for line in _export(marker, tmp / folder, options, mine)]
             except KitcutError:
                 raise
             except OSError as exc:
@@ -408,7 +425,7 @@ def assemble_kit(
                                if length_area else 0.0),
             },
             "combined": combined,
-            "notes": [*(notes or []), *unmatched_notes(nested)],
+            "notes": [*(notes or []), *left_out, *unmatched_notes(nested)],
             "import_remarks": list(remarks or []),
             "options": {"time_limit": options.time_limit, "seed": options.seed},
         }
@@ -424,7 +441,7 @@ def assemble_kit(
         write_kit_page(tmp, report, views)  # shows the manifest entries of every file written so far
         write_manifest(tmp, kit=kit_id, orders=[o.id for o in orders],
                        extra=None if inputs is None else {"inputs": inputs})
-        said: list[str] = list(extra_notes or [])
+        said: list[str] = [*(extra_notes or []), *left_out]
         built = publish(tmp, final, replace=replace, kept=said.append)
         for note in said:
             if log:
