@@ -102,6 +102,56 @@ def test_labels_pdf_text_and_qr_codes(orders, tmp_path):
         assert got == want, row["code"]
 
 
+MIXED = """[order]
+id = "B-2001"
+customer = "X"
+[[garments]]
+name = "Basic Tee ü 基本"
+pattern = "tee.dxf"
+sizes = { M = 1 }
+[[fabrics]]
+name = "jersey"
+width_mm = 1500
+"""
+
+
+def test_qr_codes_of_names_mixing_scripts_carry_their_encoding(tmp_path):
+    """Before, a QR code held UTF-8 without an ECI designator: zbar read a name mixing Latin and
+    CJK (`Basic Tee ü 基本`) as Shift JIS, `Basic Tee ﾃｼ 蝓ｺ譛ｬ`, no longer the pick list's code.
+    Now a payload beyond ISO 8859-1 (a QR code's default) is UTF-8 with ECI 26; one within it is as
+    before. Read back by zbarimg (zbar-tools) from labels.pdf as pdftoppm renders it."""
+    import segno
+    from test_kits_fakes import write_fake_tee
+
+    d = tmp_path / "orders"
+    d.mkdir()
+    write_fake_tee(d / "tee.dxf")
+    (d / "b.toml").write_text(MIXED, encoding="utf-8")
+    kit = Path(build_kit(d / "b.toml", tmp_path / "K", OPTS).path)
+    codes = {"kitcut:" + r["code"] for r in csv.DictReader((kit / "picklist.csv").open(encoding="utf-8"))}
+    mixed = next(c for c in codes if "Back" in c)
+    assert "Basic Tee ü 基本" in mixed
+    # the modules are those of UTF-8 with the ECI designator, not of bare UTF-8 bytes
+    eci = segno.make(mixed.encode("utf-8"), encoding="utf-8", eci=True, error="m", micro=False)
+    bare = segno.make(mixed.encode("utf-8"), encoding="utf-8", eci=False, error="m", micro=False)
+    assert qr_matrix(mixed) == [list(r) for r in eci.matrix] != [list(r) for r in bare.matrix]
+    # a payload ISO 8859-1 holds is written as before, without a designator (a version 2 code)
+    plain = "kitcut:A-1/Jäckchen/M/1/Front/1"
+    assert qr_matrix(plain) == [list(r) for r in segno.make(plain, error="m", micro=False).matrix]
+    missing = [t for t in ("pdftoppm", "zbarimg") if shutil.which(t) is None]
+    if missing:
+        pytest.skip(f"{' and '.join(missing)} not installed (apt-get install poppler-utils zbar-tools; see "
+                    ".ci/system-deps): the QR codes are not read back by an independent decoder")
+    import subprocess
+
+    subprocess.run(["pdftoppm", "-r", "200", "-png", str(kit / "labels.pdf"), str(tmp_path / "page")],
+                   check=True)
+    pages = sorted(str(p) for p in tmp_path.glob("page*.png"))
+    out = subprocess.run(["zbarimg", "-q", "--raw", *pages], capture_output=True, check=False)
+    got = out.stdout.decode("utf-8").splitlines()
+    assert len(got) == len(codes) and set(got) == codes
+
+
 def test_kit_report_agrees_with_markers(orders, tmp_path):
     r = build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS)
     kit = Path(r.path)
