@@ -484,7 +484,7 @@ def build_kit(
     plan = plan_order(order, reader=reader)
     notes = [f"fabric {name!r}: no piece of this order is cut from it" for name in plan.unused_fabrics]
     try:
-        return assemble_kit(root, order.id, [order], list(plan.fabrics), options, replace=replace,
+        return assemble_kit(root, order.id, [plan.order], list(plan.fabrics), options, replace=replace,
                             notes=notes, log=log, remarks=import_remarks(plan), inputs=inputs)
     except KitcutError as exc:
         if exc.file is None:  # an error of the nesting or the writers: it is this order's

@@ -87,6 +87,8 @@ class FabricPlan:
 
 @dataclass(frozen=True)
 class OrderPlan:
+    #: the order as planned: each garment's sizes under the pattern's own size names (``Medium``
+    #: for an order's `` medium `` or ``m``), as the markers, labels and pick list name them
     order: Order
     fabrics: tuple[FabricPlan, ...]
     patterns: dict[str, Pattern] = field(default_factory=dict)
@@ -212,6 +214,7 @@ def plan_order(
     file = str(order.path) if order.path else None
     per_fabric: list[list[tuple[Piece, KitPiece]]] = [[] for _ in order.fabrics]
     patterns: dict[str, Pattern] = {}
+    garments = []
     for gi, g in enumerate(order.garments):
         try:
             pattern, wanted = _read_garment(g, reader, gi, file)
@@ -223,6 +226,7 @@ def plan_order(
                              file=file) from exc
         pattern = _garment_options(pattern, g, gi, file)
         patterns[g.name] = pattern
+        garments.append(replace(g, sizes=dict(wanted)))
         sizes = pattern.size_names
         for size, n in wanted.items():
             pieces = [p for p in pattern.pieces if not sizes or p.size in (size, None)]
@@ -260,4 +264,5 @@ def plan_order(
         raise OrderError("no piece to cut in this order: every piece of its patterns has quantity 0 (the "
                          "file says it is not cut); give quantities per garment, e.g. quantities = { "
                          "\"*\" = 1 }", file=file)
-    return OrderPlan(order=order, fabrics=tuple(plans), patterns=patterns, unused_fabrics=tuple(unused))
+    return OrderPlan(order=replace(order, garments=tuple(garments)), fabrics=tuple(plans), patterns=patterns,
+                     unused_fabrics=tuple(unused))

@@ -488,3 +488,35 @@ def test_a_fabric_wider_than_the_cutter_is_said_before_any_search(orders, tmp_pa
     r = build_kit(order, tmp_path / "K", KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER,
                                                      formats=("dxf", "svg")))
     assert r.status == "built"
+
+
+def test_sizes_as_the_pattern_names_them_in_kit_json_and_workshop_note(tmp_path):
+    """Before, the size as typed in an order (` medium `, `large`) was kept in kit.json
+    (`orders[].garments[].sizes`) and workshop.txt (`1 x  medium `), while the markers, labels and
+    pick list say the pattern's `Medium`. Now every file names the pattern's size, in a single kit
+    and in a combined one."""
+    from test_kits_fakes import tee_pieces
+
+    from kitcut.kits.batch import BatchOptions, run_batch
+
+    d = tmp_path / "orders"
+    d.mkdir()
+    (d / "tee.dxf").write_text(json.dumps({"style": "tee", "pieces": tee_pieces("Medium", 1.0)
+                                           + tee_pieces("Large", 1.1)}))
+    for oid, sizes in (("S-1", '{ " medium " = 1, large = 2 }'), ("S-2", '{ "MEDIUM" = 1 }')):
+        (d / f"{oid}.toml").write_text(f'[order]\nid = "{oid}"\ncustomer = "X"\n[[garments]]\nname = "tee"\n'
+                                       f'pattern = "tee.dxf"\nsizes = {sizes}\n[[fabrics]]\nname = "jersey"\n'
+                                       'width_mm = 1500\n')
+    kit = Path(build_kit(d / "S-1.toml", tmp_path / "K", OPTS).path)
+    report = json.loads((kit / "kit.json").read_text())
+    assert report["orders"][0]["garments"][0]["sizes"] == {"Medium": 1, "Large": 2}
+    assert "- tee (tee.dxf): 1 x Medium, 2 x Large\n" in (kit / "workshop.txt").read_text()
+    assert {r["size"] for r in csv.DictReader((kit / "picklist.csv").open())} == {"Medium", "Large"}
+    kits = tmp_path / "C"
+    s = run_batch(d, kits, BatchOptions(combine=True, kit=OPTS))
+    assert s.exit_code == 0, [o.message for o in s.outcomes]
+    reports = [json.loads(p.read_text()) for p in kits.glob("*/kit.json")]
+    sizes = {o["id"]: o["garments"][0]["sizes"] for r in reports for o in r["orders"]}
+    assert sizes == {"S-1": {"Medium": 1, "Large": 2}, "S-2": {"Medium": 1}}
+    notes = [p.read_text() for p in kits.glob("**/workshop.txt")]
+    assert len(notes) == 2 and all("medium" not in n and "MEDIUM" not in n for n in notes)
