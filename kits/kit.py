@@ -122,15 +122,29 @@ def kit_path(root: str | os.PathLike, kit_id: str) -> Path:
     return path
 
 
+def pattern_name(order: Order, path: Path) -> str:
+    """A garment's pattern file as kit.json names it: relative to the order's folder, as the order
+    names it (``tee.dxf``, ``patterns/tee.dxf``), else its file name (a file outside that folder)."""
+    path = Path(path)
+    if order.path is not None:
+        try:
+            return path.resolve().relative_to(Path(order.path).resolve().parent).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
 def import_remarks(plan) -> list[dict]:
     """What reading each garment's pattern repaired, skipped or doubted (an :class:`~kitcut.kits.plan.
     OrderPlan`), for the kit report: an unattended batch's assumptions (a quantity assumed...) are seen."""
     out = []
+    files = {g.name: g.pattern for g in plan.order.garments}
     for garment, pattern in plan.patterns.items():
         report = pattern.report
         if not report.entries:
             continue
-        out.append({"order": plan.order.id, "garment": garment, "pattern": pattern.source,
+        where = pattern_name(plan.order, files[garment]) if garment in files else pattern.source
+        out.append({"order": plan.order.id, "garment": garment, "pattern": where,
                     "repairs": len(report.repairs), "warnings": len(report.warnings),
                     "skipped": len(report.skipped), "remarks": [str(e) for e in report.entries]})
     return out
@@ -196,7 +210,7 @@ def _order_summary(order: Order, cuts: list[Cut], graded: set | None = None) -> 
     graded = graded or set()
     return {
         "id": order.id, "customer": order.customer, "due": order.due,
-        "garments": [{"name": g.name, "pattern": g.pattern.name, "sizes": dict(g.sizes),
+        "garments": [{"name": g.name, "pattern": pattern_name(order, g.pattern), "sizes": dict(g.sizes),
                       "rules": g.rules.name if g.rules else None,
                       "graded_sizes": [s for s in g.sizes if (order.id, g.name, s) in graded]}
                      for g in order.garments],
@@ -285,7 +299,8 @@ def _report_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -> 
     line(f"Kit {report['kit']}", "B", 14, 8)
     for o in report["orders"]:
         due = f", due {o['due']}" if o["due"] else ""
-        line(f"Order {o['id']}: {o['customer']}{due}; {o['garment_count']} garments, {o['pieces']} pieces")
+        line(f"Order {o['id']}: {o['customer']}{due}; {counted(o['garment_count'], 'garment')}, "
+             f"{counted(o['pieces'], 'piece')}")
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 9)
     cols = [("fabric", 45), ("width mm", 22), ("metres", 22), ("efficiency", 25), ("pieces", 20),

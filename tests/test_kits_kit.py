@@ -520,3 +520,29 @@ def test_sizes_as_the_pattern_names_them_in_kit_json_and_workshop_note(tmp_path)
     assert sizes == {"S-1": {"Medium": 1, "Large": 2}, "S-2": {"Medium": 1}}
     notes = [p.read_text() for p in kits.glob("**/workshop.txt")]
     assert len(notes) == 2 and all("medium" not in n and "MEDIUM" not in n for n in notes)
+
+
+def test_kit_report_words_and_pattern_paths(tmp_path, monkeypatch):
+    """Before, kit.pdf said "1 garments", and kit.json named a pattern two ways: `garments[].pattern`
+    by its file name, `import_remarks[].pattern` relative to the current folder. Now both are the
+    pattern as the order names it, relative to the order's folder, wherever the kit is built from."""
+    import ezdxf
+    from pypdf import PdfReader
+
+    d = tmp_path / "orders"
+    (d / "pats").mkdir(parents=True)
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    doc.modelspace().add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    doc.saveas(d / "pats" / "pocket.dxf")
+    (d / "o.toml").write_text('[order]\nid = "R-1"\ncustomer = "c"\n[[garments]]\n'
+                              'pattern = "pats/pocket.dxf"\ncount = 1\n[[fabrics]]\nname = "jersey"\n'
+                              'width_mm = 1500\n')
+    monkeypatch.chdir(tmp_path)
+    build_kit(Path("orders") / "o.toml", tmp_path / "K", KitOptions(time_limit=1, workers=1, formats=()))
+    report = json.loads((tmp_path / "K" / "R-1" / "kit.json").read_text())
+    (g,) = report["orders"][0]["garments"]
+    (r,) = report["import_remarks"]
+    assert g["pattern"] == r["pattern"] == "pats/pocket.dxf"
+    text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "K" / "R-1" / "kit.pdf").pages)
+    assert "Order R-1: c; 1 garment, 1 piece" in text
