@@ -65,19 +65,14 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
     if not marker_file:
         raise InputError("give a marker.json to export (or --list)")
     from kitcut.formats.marker_json import read_marker_data
-    from kitcut.formats.writing.export import FORMATS, export_marker, not_written
+    from kitcut.formats.writing.export import chosen_formats, export_marker, is_all, not_written
     from kitcut.kits.marker_check import check_marker
 
     marker, data = read_marker_data(marker_file)
     check_marker(marker, file=marker_file, stored=data.get("solution"))  # a hand edit is checked as a nest
-    if formats is None:
-        chosen = None
-    elif formats.strip().lower() == "all":
-        chosen = list(FORMATS)
-    else:
-        chosen = [f.strip() for f in formats.split(",") if f.strip()]
-        if not chosen:
-            raise InputError("--formats is empty")
+    chosen = chosen_formats(formats)
+    if chosen == []:
+        raise InputError("--formats is empty")
     if device is not None:
         from kitcut.formats.writing.devices import get_device
 
@@ -85,9 +80,8 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
     out = Path(out_dir) if out_dir else Path(marker_file).resolve().parent
     # "all" without a device: the formats whose own device is too narrow for this marker are
     # left out (said so); a format or device asked for by name must fit
-    skipped: list | None = [] if formats is not None and formats.strip().lower() == "all" and device is None \
-        else None
-    every = formats is not None and formats.strip().lower() == "all"
+    every = is_all(formats)
+    skipped: list | None = [] if every and device is None else None
     notes: list[str] = []
     unitless: list | None = [] if formats is None or every else None  # named formats must be written
     try:

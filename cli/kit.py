@@ -18,15 +18,13 @@ __all__ = ["kit", "batch"]
 def _formats(value: str | None) -> tuple[str, ...] | None:
     if value is None:
         return None
-    names = tuple(x.strip() for x in value.split(",") if x.strip())
     if value.strip() in ("", "none"):
         return ()
     try:
-        from kitcut.formats.writing.export import FORMATS
+        from kitcut.formats.writing.export import FORMATS, chosen_formats
     except ImportError:
-        return names
-    if value.strip().lower() == "all":  # as `nest export -f all`
-        return tuple(FORMATS)
+        return tuple(x.strip() for x in value.split(",") if x.strip())
+    names = tuple(chosen_formats(value))  # `all`: as `nest export -f all`
     bad = [n for n in names if n not in FORMATS]
     if bad:
         raise InputError(f"--formats: unknown format {bad[0]!r}; use some of {', '.join(sorted(FORMATS))}")
@@ -41,8 +39,10 @@ def _kit_options(time_limit, seed, workers, formats, allow_outside, nester, read
         kw["nester"] = nester
     if reader:
         kw["reader"] = reader
+    from kitcut.formats.writing.export import is_all
+
     return KitOptions(time_limit=time_limit, seed=seed, workers=workers, formats=_formats(formats),
-                      allow_outside=allow_outside, **kw)
+                      every_format=is_all(formats), allow_outside=allow_outside, **kw)
 
 
 def _common(f):

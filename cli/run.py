@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from kitcut.cells import counted
 from kitcut.cli.options import (
     LENGTH,
     SEED,
@@ -282,13 +283,13 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
     if as_json:
         click.echo(json.dumps(result))
         return
-    click.echo(f"{path.name}: {len(marker.placements)} pieces on {marker.width:g} {u} fabric")
+    click.echo(f"{path.name}: {counted(len(marker.placements), 'piece')} on {marker.width:g} {u} fabric")
     cut_graded = [s for s in pattern.size_names if any(p.graded and p.size == s for p in pattern.pieces)]
     if cut_graded:
         click.echo(f"graded from {Path(pattern.rules_file).name}: sizes {', '.join(cut_graded)}")
     click.echo(
         f"length {marker.length:,.1f} {u}   width {marker.width:g} {u}   "
-        f"efficiency {100 * marker.efficiency:.2f} %   pieces {len(marker.placements)}"
+        f"efficiency {100 * marker.efficiency:.1f} %   pieces {len(marker.placements)}"
     )
     click.echo("wrote " + ", ".join(str(f) for f in files))
     if removed:
@@ -317,6 +318,8 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
     if s.get("stopped"):
         click.echo(f"stopped by Ctrl-C after {num('search_s')} of search: the best marker found is written",
                    err=True)
+    if pattern.units_rule == "size check" and pattern.report.units_guess:  # the one remark worth a line
+        click.echo(f"nest: note: {pattern.report.units_guess}", err=True)
     if pattern.report.entries:
         n = len(pattern.report.entries)
         remarks = "1 remark" if n == 1 else f"{n} remarks"

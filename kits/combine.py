@@ -210,6 +210,7 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
                        {oid: m.length / 1000.0 for oid, m in separate.items()}))
     if failed:
         raise MemberFailures(failed)
+    orders = [own_plans[o.id].order for o in orders]  # their sizes as the patterns name them
     for i, name, _ in shared:
         markers[i] = _nest(plans[i], options, f"{kit_id} {name}")
     fabrics_info = []

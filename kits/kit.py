@@ -69,6 +69,9 @@ class KitOptions:
     seed: int | None = None
     workers: int | None = None
     formats: tuple[str, ...] | None = None
+    #: ``formats`` is ``--formats all``: a format whose device's media is narrower than a fabric is
+    #: left out of that fabric's files with a note, as by ``nest export -f all``, not an error
+    every_format: bool = False
     allow_outside: bool = False
     nester: str = "kitcut.kits.marker:nest_pattern"
     reader: str | None = None
@@ -119,15 +122,29 @@ def kit_path(root: str | os.PathLike, kit_id: str) -> Path:
     return path
 
 
+def pattern_name(order: Order, path: Path) -> str:
+    """A garment's pattern file as kit.json names it: relative to the order's folder, as the order
+    names it (``tee.dxf``, ``patterns/tee.dxf``), else its file name (a file outside that folder)."""
+    path = Path(path)
+    if order.path is not None:
+        try:
+            return path.resolve().relative_to(Path(order.path).resolve().parent).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
 def import_remarks(plan) -> list[dict]:
     """What reading each garment's pattern repaired, skipped or doubted (an :class:`~kitcut.kits.plan.
     OrderPlan`), for the kit report: an unattended batch's assumptions (a quantity assumed...) are seen."""
     out = []
+    files = {g.name: g.pattern for g in plan.order.garments}
     for garment, pattern in plan.patterns.items():
         report = pattern.report
         if not report.entries:
             continue
-        out.append({"order": plan.order.id, "garment": garment, "pattern": pattern.source,
+        where = pattern_name(plan.order, files[garment]) if garment in files else pattern.source
+        out.append({"order": plan.order.id, "garment": garment, "pattern": where,
                     "repairs": len(report.repairs), "warnings": len(report.warnings),
                     "skipped": len(report.skipped), "remarks": [str(e) for e in report.entries]})
     return out
@@ -147,10 +164,14 @@ def _nest(plan: FabricPlan, options: KitOptions, name: str) -> Marker:
         raise
 
 
-def _export(marker: Marker, folder: Path, options: KitOptions, cuts: list[Cut]) -> None:
+def _export(marker: Marker, folder: Path, options: KitOptions, cuts: list[Cut]) -> list[str]:
+    """Write the files of ``marker`` into ``folder``; the notes on the files left out (``--formats
+    all``: those whose device is too narrow for the fabric, by :func:`~kitcut.formats.writing.
+    export.export_marker`'s rule for ``nest export -f all``)."""
     if options.exporter is None or options.formats == ():
-        return
+        return []
     formats = None if options.formats is None else list(options.formats)
+    extra = {}
     if options.exporter == _EXPORTER:  # the kit's marker.html also shows each piece's order and bundle
         from kitcut.formats.writing.export import DEFAULT_FORMATS
         from kitcut.formats.writing.html import write_marker_html
@@ -160,9 +181,16 @@ def _export(marker: Marker, folder: Path, options: KitOptions, cuts: list[Cut]) 
             write_marker_html(marker, folder / "marker.html", cut_info(cuts))
             formats = [f for f in formats if f != "html"]
         if not formats:
-            return
+            return []
+        if options.every_format:
+            extra["skipped"] = []
     exporter = resolve(options.exporter)
-    exporter(marker, folder, formats, stem="marker")
+    exporter(marker, folder, formats, stem="marker", **extra)
+    if not extra.get("skipped"):
+        return []
+    from kitcut.formats.writing.export import not_written
+
+    return not_written(extra["skipped"])
 
 
 def fabric_summary(plan: FabricPlan, marker: Marker, folder: str) -> dict:
@@ -182,7 +210,7 @@ def _order_summary(order: Order, cuts: list[Cut], graded: set | None = None) -> 
     graded = graded or set()
     return {
         "id": order.id, "customer": order.customer, "due": order.due,
-        "garments": [{"name": g.name, "pattern": g.pattern.name, "sizes": dict(g.sizes),
+        "garments": [{"name": g.name, "pattern": pattern_name(order, g.pattern), "sizes": dict(g.sizes),
                       "rules": g.rules.name if g.rules else None,
                       "graded_sizes": [s for s in g.sizes if (order.id, g.name, s) in graded]}
                      for g in order.garments],
@@ -271,7 +299,8 @@ def _report_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -> 
     line(f"Kit {report['kit']}", "B", 14, 8)
     for o in report["orders"]:
         due = f", due {o['due']}" if o["due"] else ""
-        line(f"Order {o['id']}: {o['customer']}{due}; {o['garment_count']} garments, {o['pieces']} pieces")
+        line(f"Order {o['id']}: {o['customer']}{due}; {counted(o['garment_count'], 'garment')}, "
+             f"{counted(o['pieces'], 'piece')}")
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 9)
     cols = [("fabric", 45), ("width mm", 22), ("metres", 22), ("efficiency", 25), ("pieces", 20),
@@ -356,7 +385,8 @@ def assemble_kit(
     ``extra_notes`` what the result's :attr:`KitResult.notes` tell the operator first.
     """
     t0 = time.monotonic()
-    if options.exporter == _EXPORTER:  # a cutter narrower than a fabric: said before any search
+    if options.exporter == _EXPORTER and not options.every_format:  # a cutter narrower than a fabric:
+        # said before any search (`all` leaves that cutter's file out instead, see _export)
         from kitcut.formats.writing.export import too_narrow
 
         for plan in plans:
@@ -376,6 +406,7 @@ def assemble_kit(
         fabrics: list[dict] = []
         cuts: list[Cut] = []
         views: list[tuple[dict, Marker, list[Cut]]] = []
+        left_out: list[str] = []  # `--formats all`: the files of a device too narrow for a fabric
         for i, plan in enumerate(plans):
             folder = folders[i] if folders else f"fabrics/{slug(plan.fabric.name)}"
             if log:
@@ -384,7 +415,8 @@ def assemble_kit(
             write_marker(marker, tmp / folder / "marker.json")
             mine = cuts_of(plan, marker)
             try:
-                _export(marker, tmp / folder, options, mine)
+                left_out += [f"fabric {plan.fabric.name!r}: {line}"
+                             for line in _export(marker, tmp / folder, options, mine)]
             except KitcutError:
                 raise
             except OSError as exc:
@@ -408,7 +440,7 @@ def assemble_kit(
                                if length_area else 0.0),
             },
             "combined": combined,
-            "notes": [*(notes or []), *unmatched_notes(nested)],
+            "notes": [*(notes or []), *left_out, *unmatched_notes(nested)],
             "import_remarks": list(remarks or []),
             "options": {"time_limit": options.time_limit, "seed": options.seed},
         }
@@ -424,7 +456,7 @@ def assemble_kit(
         write_kit_page(tmp, report, views)  # shows the manifest entries of every file written so far
         write_manifest(tmp, kit=kit_id, orders=[o.id for o in orders],
                        extra=None if inputs is None else {"inputs": inputs})
-        said: list[str] = list(extra_notes or [])
+        said: list[str] = [*(extra_notes or []), *left_out]
         built = publish(tmp, final, replace=replace, kept=said.append)
         for note in said:
             if log:
@@ -467,7 +499,7 @@ def build_kit(
     plan = plan_order(order, reader=reader)
     notes = [f"fabric {name!r}: no piece of this order is cut from it" for name in plan.unused_fabrics]
     try:
-        return assemble_kit(root, order.id, [order], list(plan.fabrics), options, replace=replace,
+        return assemble_kit(root, order.id, [plan.order], list(plan.fabrics), options, replace=replace,
                             notes=notes, log=log, remarks=import_remarks(plan), inputs=inputs)
     except KitcutError as exc:
         if exc.file is None:  # an error of the nesting or the writers: it is this order's

@@ -24,6 +24,7 @@ from kitcut.kits.quantities import apply_quantities
 from kitcut.limits import check as check_limit
 from kitcut.model import Pattern, Piece, Rules
 from kitcut.model.affine import affine_piece
+from kitcut.remedies import reword
 
 __all__ = ["KitPiece", "FabricPlan", "OrderPlan", "code_path", "plan_order", "shrink_piece", "size_key"]
 
@@ -86,6 +87,8 @@ class FabricPlan:
 
 @dataclass(frozen=True)
 class OrderPlan:
+    #: the order as planned: each garment's sizes under the pattern's own size names (``Medium``
+    #: for an order's `` medium `` or ``m``), as the markers, labels and pick list name them
     order: Order
     fabrics: tuple[FabricPlan, ...]
     patterns: dict[str, Pattern] = field(default_factory=dict)
@@ -211,16 +214,19 @@ def plan_order(
     file = str(order.path) if order.path else None
     per_fabric: list[list[tuple[Piece, KitPiece]]] = [[] for _ in order.fabrics]
     patterns: dict[str, Pattern] = {}
+    garments = []
     for gi, g in enumerate(order.garments):
         try:
             pattern, wanted = _read_garment(g, reader, gi, file)
         except OrderError:
             raise
-        except KitcutError as exc:
+        except KitcutError as exc:  # its remedies named as this garment's fields, not as options
+            reword(exc, f"garments[{gi}]")
             raise OrderError(f"garments[{gi}].pattern: cannot read {g.pattern.name}: {exc}",
                              file=file) from exc
         pattern = _garment_options(pattern, g, gi, file)
         patterns[g.name] = pattern
+        garments.append(replace(g, sizes=dict(wanted)))
         sizes = pattern.size_names
         for size, n in wanted.items():
             pieces = [p for p in pattern.pieces if not sizes or p.size in (size, None)]
@@ -258,4 +264,5 @@ def plan_order(
         raise OrderError("no piece to cut in this order: every piece of its patterns has quantity 0 (the "
                          "file says it is not cut); give quantities per garment, e.g. quantities = { "
                          "\"*\" = 1 }", file=file)
-    return OrderPlan(order=order, fabrics=tuple(plans), patterns=patterns, unused_fabrics=tuple(unused))
+    return OrderPlan(order=replace(order, garments=tuple(garments)), fabrics=tuple(plans), patterns=patterns,
+                     unused_fabrics=tuple(unused))

@@ -250,6 +250,9 @@ class ImportReport:
     #: what each layer of a plain DXF held and how it was read: layer name -> ``{"entities":
     #: {type: count}, "pieces": n, "role": role or None, "by": "--layer" | "name" | None}``
     layers: dict[str, dict] = field(default_factory=dict)
+    #: the remark on the length unit when the piece sizes chose it or doubt the declared one (also
+    #: in ``entries``): the one remark the main job shows on its own line
+    units_guess: str | None = field(default=None, compare=False)
 
     #: each remark made: its place in ``entries`` and the handles of its entities, to count a
     #: repeated one there
@@ -285,6 +288,12 @@ class ImportReport:
 
     def warn(self, message: str, **kw) -> None:
         self.add("warning", message, **kw)
+
+    def guess_units(self, message: str) -> None:
+        """A warning on the length unit chosen (or doubted) by the piece sizes, kept in
+        :attr:`units_guess` too."""
+        self.warn(message)
+        self.units_guess = message
 
     @property
     def repairs(self) -> list[ReportEntry]:

@@ -44,5 +44,5 @@ def test_dxf_marker_reads_back(tmp_path, marker):
         texts = {e.dxf.text for e in ents if e.dxftype() == "TEXT"}
         assert f"Piece Name: {piece.name}" in texts and f"Size: {piece.size}" in texts
     figures = {e.dxf.text for e in msp.query("TEXT[layer=='MARKER']")}
-    assert f"Efficiency: {100 * marker.efficiency:.2f}%" in figures
+    assert f"Efficiency: {100 * marker.efficiency:.1f}%" in figures
     assert write_file(marker, tmp_path / "again.dxf").read_bytes() == path.read_bytes()

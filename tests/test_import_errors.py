@@ -370,6 +370,9 @@ def test_a_loop_larger_than_a_hairline_is_an_error(tmp_path):
                         "loop(s) of 1800.0 mm² on a piece of 40000 mm², more than hairlines (at most 500 mm² "
                         "and 0.5 % of the piece); fix it in the CAD, or rerun with --repair to keep its "
                         "largest part (to cut the other sizes, leave size(s) M out: --sizes L)")
+    # only the bad size asked for: the sizes that can be cut are named (before, no hint at all)
+    assert fails(p, "--sizes", "M").endswith("rerun with --repair to keep its largest part (size(s) M cannot "
+                                             "be cut as drawn; the pattern's size(s) L can)")
     code, out, err = nest("info", str(p), "--sizes", "L", "--json")
     assert code == 0, err
     data = json.loads(out)

@@ -47,6 +47,29 @@ def test_kit_quiet_and_formats_all(tmp_path, capsys):
     assert len(written) >= len(FORMATS) - 1 and "marker.json" in written
 
 
+def test_formats_all_leaves_out_a_cutter_file_too_narrow_for_the_fabric(tmp_path, capsys):
+    """Before, `nest kit --formats all` refused any fabric wider than 1300 mm (the media of
+    `cnc-knife`, the G-code device) before nesting, while `nest export -f all` leaves marker.gcode
+    out with a note. Now `all` in a kit does the same: the rest is written, the note is in kit.json,
+    kit.pdf and on stderr; `--formats gcode` named stays an error."""
+    d = _order(tmp_path, fabric="jersey", width=1500)
+    kits = tmp_path / "KITS"
+    code, _, err = run(["kit", str(d / "nl.toml"), "-o", str(kits), "-q", "--formats", "all", *FAKES], capsys)
+    assert code == 0, err
+    folder = kits / "NL-1" / "fabrics" / "jersey"
+    written = {p.name for p in folder.iterdir()}
+    assert "marker.gcode" not in written and {"marker.plt", "marker.nc", "marker.pen.plt"} <= written
+    note = ("fabric 'jersey': marker.gcode not written: device 'cnc-knife' takes media 1300 mm wide, but "
+            "the fabric is 1500 mm wide")
+    assert err.count("\n") == 1 and err.startswith(f"nest: note: {note}")
+    import json
+
+    report = json.loads((kits / "NL-1" / "kit.json").read_text())
+    assert any(n.startswith(note) for n in report["notes"])
+    code, _, err = run(["kit", str(d / "nl.toml"), "-o", str(kits), "--formats", "gcode,svg", *FAKES], capsys)
+    assert code == 2 and "fabric 'jersey' is wider than a cutter's media: gcode: device 'cnc-knife'" in err
+
+
 def test_a_name_with_a_line_break_stays_on_its_line(tmp_path, capsys):
     """Before, a fabric named 'jer<newline>sey' split the error line (and the log line) in two."""
     d = _order(tmp_path)

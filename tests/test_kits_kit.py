@@ -102,6 +102,56 @@ def test_labels_pdf_text_and_qr_codes(orders, tmp_path):
         assert got == want, row["code"]
 
 
+MIXED = """[order]
+id = "B-2001"
+customer = "X"
+[[garments]]
+name = "Basic Tee ü 基本"
+pattern = "tee.dxf"
+sizes = { M = 1 }
+[[fabrics]]
+name = "jersey"
+width_mm = 1500
+"""
+
+
+def test_qr_codes_of_names_mixing_scripts_carry_their_encoding(tmp_path):
+    """Before, a QR code held UTF-8 without an ECI designator: zbar read a name mixing Latin and
+    CJK (`Basic Tee ü 基本`) as Shift JIS, `Basic Tee ﾃｼ 蝓ｺ譛ｬ`, no longer the pick list's code.
+    Now a payload beyond ISO 8859-1 (a QR code's default) is UTF-8 with ECI 26; one within it is as
+    before. Read back by zbarimg (zbar-tools) from labels.pdf as pdftoppm renders it."""
+    import segno
+    from test_kits_fakes import write_fake_tee
+
+    d = tmp_path / "orders"
+    d.mkdir()
+    write_fake_tee(d / "tee.dxf")
+    (d / "b.toml").write_text(MIXED, encoding="utf-8")
+    kit = Path(build_kit(d / "b.toml", tmp_path / "K", OPTS).path)
+    codes = {"kitcut:" + r["code"] for r in csv.DictReader((kit / "picklist.csv").open(encoding="utf-8"))}
+    mixed = next(c for c in codes if "Back" in c)
+    assert "Basic Tee ü 基本" in mixed
+    # the modules are those of UTF-8 with the ECI designator, not of bare UTF-8 bytes
+    eci = segno.make(mixed.encode("utf-8"), encoding="utf-8", eci=True, error="m", micro=False)
+    bare = segno.make(mixed.encode("utf-8"), encoding="utf-8", eci=False, error="m", micro=False)
+    assert qr_matrix(mixed) == [list(r) for r in eci.matrix] != [list(r) for r in bare.matrix]
+    # a payload ISO 8859-1 holds is written as before, without a designator (a version 2 code)
+    plain = "kitcut:A-1/Jäckchen/M/1/Front/1"
+    assert qr_matrix(plain) == [list(r) for r in segno.make(plain, error="m", micro=False).matrix]
+    missing = [t for t in ("pdftoppm", "zbarimg") if shutil.which(t) is None]
+    if missing:
+        pytest.skip(f"{' and '.join(missing)} not installed (apt-get install poppler-utils zbar-tools; see "
+                    ".ci/system-deps): the QR codes are not read back by an independent decoder")
+    import subprocess
+
+    subprocess.run(["pdftoppm", "-r", "200", "-png", str(kit / "labels.pdf"), str(tmp_path / "page")],
+                   check=True)
+    pages = sorted(str(p) for p in tmp_path.glob("page*.png"))
+    out = subprocess.run(["zbarimg", "-q", "--raw", *pages], capture_output=True, check=False)
+    got = out.stdout.decode("utf-8").splitlines()
+    assert len(got) == len(codes) and set(got) == codes
+
+
 def test_kit_report_agrees_with_markers(orders, tmp_path):
     r = build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS)
     kit = Path(r.path)
@@ -438,3 +488,61 @@ def test_a_fabric_wider_than_the_cutter_is_said_before_any_search(orders, tmp_pa
     r = build_kit(order, tmp_path / "K", KitOptions(time_limit=1, nester=FAKE_NESTER, reader=FAKE_READER,
                                                      formats=("dxf", "svg")))
     assert r.status == "built"
+
+
+def test_sizes_as_the_pattern_names_them_in_kit_json_and_workshop_note(tmp_path):
+    """Before, the size as typed in an order (` medium `, `large`) was kept in kit.json
+    (`orders[].garments[].sizes`) and workshop.txt (`1 x  medium `), while the markers, labels and
+    pick list say the pattern's `Medium`. Now every file names the pattern's size, in a single kit
+    and in a combined one."""
+    from test_kits_fakes import tee_pieces
+
+    from kitcut.kits.batch import BatchOptions, run_batch
+
+    d = tmp_path / "orders"
+    d.mkdir()
+    (d / "tee.dxf").write_text(json.dumps({"style": "tee", "pieces": tee_pieces("Medium", 1.0)
+                                           + tee_pieces("Large", 1.1)}))
+    for oid, sizes in (("S-1", '{ " medium " = 1, large = 2 }'), ("S-2", '{ "MEDIUM" = 1 }')):
+        (d / f"{oid}.toml").write_text(f'[order]\nid = "{oid}"\ncustomer = "X"\n[[garments]]\nname = "tee"\n'
+                                       f'pattern = "tee.dxf"\nsizes = {sizes}\n[[fabrics]]\nname = "jersey"\n'
+                                       'width_mm = 1500\n')
+    kit = Path(build_kit(d / "S-1.toml", tmp_path / "K", OPTS).path)
+    report = json.loads((kit / "kit.json").read_text())
+    assert report["orders"][0]["garments"][0]["sizes"] == {"Medium": 1, "Large": 2}
+    assert "- tee (tee.dxf): 1 x Medium, 2 x Large\n" in (kit / "workshop.txt").read_text()
+    assert {r["size"] for r in csv.DictReader((kit / "picklist.csv").open())} == {"Medium", "Large"}
+    kits = tmp_path / "C"
+    s = run_batch(d, kits, BatchOptions(combine=True, kit=OPTS))
+    assert s.exit_code == 0, [o.message for o in s.outcomes]
+    reports = [json.loads(p.read_text()) for p in kits.glob("*/kit.json")]
+    sizes = {o["id"]: o["garments"][0]["sizes"] for r in reports for o in r["orders"]}
+    assert sizes == {"S-1": {"Medium": 1, "Large": 2}, "S-2": {"Medium": 1}}
+    notes = [p.read_text() for p in kits.glob("**/workshop.txt")]
+    assert len(notes) == 2 and all("medium" not in n and "MEDIUM" not in n for n in notes)
+
+
+def test_kit_report_words_and_pattern_paths(tmp_path, monkeypatch):
+    """Before, kit.pdf said "1 garments", and kit.json named a pattern two ways: `garments[].pattern`
+    by its file name, `import_remarks[].pattern` relative to the current folder. Now both are the
+    pattern as the order names it, relative to the order's folder, wherever the kit is built from."""
+    import ezdxf
+    from pypdf import PdfReader
+
+    d = tmp_path / "orders"
+    (d / "pats").mkdir(parents=True)
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    doc.modelspace().add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    doc.saveas(d / "pats" / "pocket.dxf")
+    (d / "o.toml").write_text('[order]\nid = "R-1"\ncustomer = "c"\n[[garments]]\n'
+                              'pattern = "pats/pocket.dxf"\ncount = 1\n[[fabrics]]\nname = "jersey"\n'
+                              'width_mm = 1500\n')
+    monkeypatch.chdir(tmp_path)
+    build_kit(Path("orders") / "o.toml", tmp_path / "K", KitOptions(time_limit=1, workers=1, formats=()))
+    report = json.loads((tmp_path / "K" / "R-1" / "kit.json").read_text())
+    (g,) = report["orders"][0]["garments"]
+    (r,) = report["import_remarks"]
+    assert g["pattern"] == r["pattern"] == "pats/pocket.dxf"
+    text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "K" / "R-1" / "kit.pdf").pages)
+    assert "Order R-1: c; 1 garment, 1 piece" in text

@@ -121,3 +121,39 @@ def test_picklist_csv_cells_cannot_run_as_formulas(folder, tmp_path):
     assert {r["garment"] for r in rows} == {"'=cmd|calc"}
     assert all(r["bundle"].startswith("'=cmd") for r in rows)
     assert {r["order"] for r in rows} == {"N-1"} and {r["x_mm"][:1] for r in rows} != {"'"}
+
+
+def _looped_yoke(folder: Path) -> Path:
+    """A pattern whose size M has a 1,800 mm² loop (an error without a repair) and size L none."""
+    from test_import_dxf import aama_doc, add_piece, save
+    from test_import_errors import _corner_loop
+
+    doc = aama_doc()
+    for size, w, over in (("M", 200, 60.0), ("L", 220, 2.0)):
+        add_piece(doc, f"YOKE_{size}", [_corner_loop(w, 200, over)], closed=True,
+                  texts=["Piece Name: Yoke", f"Size: {size}"])
+    return save(doc, folder, "yoke.dxf")
+
+
+@pytest.mark.parametrize("sizes, hint", [
+    ("{ M = 1, L = 2 }", "(to cut the other sizes, leave size(s) M out of garments[0].sizes)"),
+    ("{ m = 1 }", "(size(s) M cannot be cut as drawn; the pattern's size(s) L can)"),
+])
+def test_a_size_needing_a_repair_is_advised_in_the_orders_words(tmp_path, sizes, hint):
+    """Before, an order's pattern needing a repair was advised "rerun with --repair" and "leave
+    size(s) M out: --sizes L": options `nest kit` does not have; an order says `repair = true` and
+    lists its sizes. An order of the bad size only was given no hint at all."""
+    d = tmp_path / "orders"
+    d.mkdir()
+    _looped_yoke(d)
+    (d / "y.toml").write_text(f'[order]\nid = "Y-1"\ncustomer = "X"\n[[garments]]\npattern = "yoke.dxf"\n'
+                              f'sizes = {sizes}\n[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\n')
+    with pytest.raises(OrderError) as err:
+        build_kit(d / "y.toml", tmp_path / "KITS", KitOptions(time_limit=1, nester=FAKE_NESTER, formats=()))
+    msg = str(err.value)
+    assert "more than hairlines" in msg and "--repair" not in msg and "--sizes" not in msg
+    assert msg.endswith("; fix it in the CAD, or set garments[0].repair = true in the order to keep its "
+                        f"largest part {hint}")
+    (d / "y.toml").write_text((d / "y.toml").read_text().replace("sizes =", "repair = true\nsizes ="))
+    assert build_kit(d / "y.toml", tmp_path / "KITS", KitOptions(time_limit=1, nester=FAKE_NESTER,
+                                                                  formats=())).status == "built"

@@ -482,3 +482,25 @@ def test_benchmark_instance_items_are_never_mirrored(tmp_path):
         assert sum(p["mirrored"] for p in placements) == mirrored, opts
         assert all(p["rotation_deg"] % 360 in (0.0, 180.0) for p in placements)
         assert check_marker(marker) == []
+
+
+def test_a_unit_guessed_from_the_piece_sizes_is_said_on_its_own_line(tmp_path):
+    """Before, a unit guessed from the piece sizes (no units declared) was only counted in
+    "the import made N remarks"; it is one line now (the other remarks stay counted). The
+    efficiency is shown as every file shows it (one decimal, report.json `efficiency_pct`), not
+    `13.04 %`, and one piece is `1 piece`."""
+    import ezdxf
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 0  # unitless, and no Units text
+    doc.modelspace().add_lwpolyline([(0, 0), (457.1, 0), (457.1, 200), (0, 200)], close=True)
+    doc.saveas(tmp_path / "nounits.dxf")
+    r = nest(str(tmp_path / "nounits.dxf"), "--time", "1", "--workers", "1", "--seed", "1",
+             "-o", str(tmp_path / "out"), "--export")
+    assert r.returncode == 0, r.stderr
+    notes = r.stderr.splitlines()
+    assert notes[0] == ("nest: note: no units declared: mm guessed from the piece sizes (largest piece 457.1 "
+                        "drawing units); give --units if this is wrong")
+    assert notes[1].startswith("nest: note: the import made ") and len(notes) == 2
+    pct = json.loads((tmp_path / "out" / "marker.report.json").read_text())["efficiency_pct"]
+    assert f"efficiency {pct:.1f} %   pieces 1" in r.stdout and "nounits.dxf: 1 piece on 1500 mm" in r.stdout

@@ -291,7 +291,7 @@ def resolve_units(user: str | None, header_code, units_text: str | None, *, file
         report.warn(f"$INSUNITS says {hdr} but the Units text says {txt}: {pick} used ({why})")
         return pick, ("$INSUNITS" if pick == hdr else "Units text")
     if declared == [("mm", "Units text")] and extent is not None:
-        if metric_unit(units_text, extent(), report.warn):
+        if metric_unit(units_text, extent(), report.guess_units):
             return "cm", "size check"
     return declared[0] if declared else (None, None)
 
@@ -407,7 +407,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             if unit is None:
                 ext = largest_extent(raws)
                 unit, rule = size_check(ext, file=file), "size check"
-                report.warn(f"no units declared: {unit} guessed from the piece sizes (largest piece "
+                report.guess_units(f"no units declared: {unit} guessed from the piece sizes (largest piece "
                             f"{ext:.4g} drawing units); give --units if this is wrong")
             scale = MM_PER_UNIT[unit]
             if rules_path is not None:

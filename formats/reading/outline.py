@@ -14,6 +14,7 @@ import numpy as np
 from kitcut.errors import GeometryError
 from kitcut.model import ImportReport
 from kitcut.model.geometry import ring_area
+from kitcut.remedies import advise
 
 __all__ = [
     "Fixer", "LoopRule", "check_ring", "reflect", "reflect_angle", "unfold_ring", "inward_angle",
@@ -119,11 +120,11 @@ def check_ring(ring: np.ndarray, fixer: Fixer, *, piece: str, what: str = "outli
     hairline = all(fixer.loops.is_hairline(a, kept.area) for a in loops)
     if not hairline and not fixer.allow_repair:
         rule = fixer.loops
-        raise fixer.error(
+        raise advise(fixer.error(
             f"self-intersecting {what} ({why}): loop(s) of {shown} {unit}² on a piece of {kept.area:.0f} "
             f"{unit}², "
-            f"more than hairlines (at most {rule.max_mm2:g} mm² and {rule.max_pct:g} % of the piece); "
-            f"fix it in the CAD, or rerun with --repair to keep its largest part", piece=piece)
+            f"more than hairlines (at most {rule.max_mm2:g} mm² and {rule.max_pct:g} % of the piece)",
+            piece=piece), "repair")
     after = float(kept.area)
     kind = "hairline loop(s)" if hairline else "loop(s)"
     fixer.repair(f"self-intersecting {what} repaired ({why}): {kind} of {shown} {unit}² removed, "

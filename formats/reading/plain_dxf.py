@@ -243,14 +243,14 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
             from kitcut.formats.reading.units import metric_unit, units_text_name
 
             unit, rule = units_text_name(style["units"], file=file), "Units text"
-            if metric_unit(style["units"], ext, report.warn):
+            if metric_unit(style["units"], ext, report.guess_units):
                 unit, rule = "cm", "size check"
         if unit is None:
             if ext is None:
                 raise fixer.error("no closed outline found (and no units declared)")
             imperial = doc.header.get("$MEASUREMENT", None) == 0
             unit, rule = size_check(ext, file=file, imperial=imperial), "size check"
-            report.warn(f"no units declared: {unit} guessed from the piece sizes (largest piece "
+            report.guess_units(f"no units declared: {unit} guessed from the piece sizes (largest piece "
                         f"{ext:.4g} drawing units); give --units if this is wrong"
                         + (INKSCAPE_PX_NOTE if inkscape else ""))
     raws, style = sort_pieces(curves, texts, points, MM_PER_UNIT[unit], tolerance, fixer, skips, final=True,

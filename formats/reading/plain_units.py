@@ -134,8 +134,8 @@ def sane_header_unit(curves: list, unit: str, report, file: str, *, inkscape_ext
     size = ext * MM_PER_UNIT[unit] / 1000
     why = (" (Inkscape's DXF R14 output writes its display unit there, and the coordinates in the unit of "
            "the SVG's page size)") if inkscape_extent is not None else ""
-    report.warn(f"$INSUNITS says {unit}, which makes the largest outline {size:.4g} m long{why}: {guess} "
-                f"used (size check); give --units {unit} if the header is right")
+    report.guess_units(f"$INSUNITS says {unit}, which makes the largest outline {size:.4g} m long{why}: "
+                       f"{guess} used (size check); give --units {unit} if the header is right")
     return guess, "size check"
 
 

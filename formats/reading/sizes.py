@@ -21,6 +21,7 @@ from pathlib import Path
 from kitcut.errors import InputError, KitcutError
 from kitcut.formats.reading.texts import nfc
 from kitcut.model import ImportReport, Piece
+from kitcut.remedies import advise
 
 __all__ = ["select_sizes", "garments_per_size", "keep_sizes", "size_key", "sorted_sizes", "UnknownSizeError"]
 
@@ -202,18 +203,18 @@ def keep_sizes(pieces: list[Piece], defects: list[tuple[str | None, KitcutError]
     if fatal:
         size, exc = fatal[0]
         others = len(fatal) - 1
-        hint = ""
         bad = {s for s, _ in fatal}
         if size is not None and len(available) > 1:
+            out = sorted_sizes(s for s in bad if s is not None)
             rest = [s for s in (wanted or available) if s not in bad]
+            usable = [s for s in available if s not in {s for s, _ in defects}]
             if rest:
-                out = ", ".join(sorted_sizes(s for s in bad if s is not None))
-                hint = f" (to cut the other sizes, leave size(s) {out} out: --sizes {','.join(rest)})"
+                advise(exc, "sizes", out, rest)
+            elif usable:  # every size asked for is bad: name those that are not
+                advise(exc, "usable", out, usable)
         if others:
             names = ", ".join(f"'{e.piece}'" for _, e in fatal[1:6]) + (" ..." if others > 5 else "")
-            hint += f"; {others} more piece(s) cannot be used either: {names}"
-        exc.message = exc.message + hint
-        exc.args = (exc.message,)
+            advise(exc, "more", f"; {others} more piece(s) cannot be used either: {names}")
         raise exc
     return [p for p in pieces if cut(p.size)]
 

@@ -85,7 +85,7 @@ def marker_document(marker: Marker):
         f"Marker Name: {marker.name or ''}",
         f"Marker Length: {fmt_num(L, 3)}",
         f"Marker Width: {fmt_num(W, 3)}",
-        f"Efficiency: {100 * marker.efficiency:.2f}%",
+        f"Efficiency: {100 * marker.efficiency:.1f}%",  # as every file shows it (report.json efficiency_pct)
         f"Pieces: {len(marker.placements)}",
     ]
     for i, text in enumerate(figures):

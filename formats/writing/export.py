@@ -25,7 +25,8 @@ from kitcut.model import Marker
 from kitcut.names import windows_device
 
 __all__ = ["Format", "FORMATS", "DEFAULT_FORMATS", "write_file", "render", "export_marker", "format_for_path",
-           "export_names", "too_narrow", "device_for", "CUTTER_FORMAT", "NEEDS_UNIT", "not_written"]
+           "export_names", "too_narrow", "device_for", "CUTTER_FORMAT", "NEEDS_UNIT", "not_written", "is_all",
+           "chosen_formats"]
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,23 @@ def too_narrow(width: float, formats: Sequence[str] | None = None, *, device=Non
         if why := dev.fabric_misfit(width):
             out.append(f"{f.name}: {why}")
     return out
+
+
+def is_all(formats: str | None) -> bool:
+    """Whether a ``--formats`` text is ``all``: every format, where a format whose own device's media
+    is narrower than the marker is left out with a note (:func:`export_marker` with ``skipped``),
+    not an error as for a format named. ``nest export -f all`` and ``nest kit --formats all``."""
+    return formats is not None and formats.strip().lower() == "all"
+
+
+def chosen_formats(formats: str | None) -> list[str] | None:
+    """The formats named by a ``--formats`` text: ``None`` for none given (the default set), every
+    format for ``all`` (see :func:`is_all`), else the comma-separated names (``[]`` for none)."""
+    if formats is None:
+        return None
+    if is_all(formats):
+        return list(FORMATS)
+    return [f.strip() for f in formats.split(",") if f.strip()]
 
 
 def not_written(left_out: Sequence[tuple[str, str]], stem: str = "marker") -> list[str]:
