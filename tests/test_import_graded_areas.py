@@ -18,8 +18,9 @@ def _doc(tmp_path, wrong: dict[str, float]):
     doc = aama_doc()
     for k, size in enumerate(SIZES):
         f = (1.0 + 0.05 * k) * wrong.get(size, 1.0)
-        add_piece(doc, f"FRONT_{size}", [[(0, 0), (250 * f, 0), (260 * f, 600 * f), (0, 620 * f)]], closed=True,
-                  texts=["Piece Name: FRONT", f"Size: {size}", "Quantity: 1"], insert=(700 * k, 0))
+        add_piece(doc, f"FRONT_{size}", [[(0, 0), (250 * f, 0), (260 * f, 600 * f), (0, 620 * f)]],
+                  closed=True, texts=["Piece Name: FRONT", f"Size: {size}", "Quantity: 1"],
+                  insert=(700 * k, 0))
     return save(doc, tmp_path)
 
 
