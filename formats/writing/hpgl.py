@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from kitcut.cells import ELLIPSIS, shorten
 from kitcut.formats.layout.marks import CHAR_CELL
 from kitcut.formats.layout.page import Sheet, build_sheet
 from kitcut.formats.writing.cutorder import CutPlan, Op, check_media_width, plan_cuts
@@ -55,9 +56,8 @@ def frame_title(title: str, length: float, width: float, height: float) -> tuple
     if h + 2.0 > width:
         return None
     fit = int(room / (CHAR_CELL * h) + 1e-9)
-    if fit < len(text):
-        text = text[: fit - 3].rstrip() + "..." if fit > 3 else ""
-    return (text, h) if text else None
+    text = shorten(text, lambda t: len(t) <= fit)
+    return (text, h) if text and text != ELLIPSIS else None
 
 
 def _xy(a: np.ndarray) -> str:
