@@ -6,8 +6,8 @@ start of the marker (real exports: a label of ``simple.DXF`` size 36 started at 
 The cutter and pen files (``plt``, ``hpgl``, ``pen.plt``) are read back by an HP-GL reader of the
 tests (:func:`export_checks.hpgl_labels`): each label's box as written (``SI`` height, ``DI``
 direction, 0.75 h a character of the text after ``LB``) must lie on its piece and at no
-negative coordinate, whatever the name: a kit's ``order/garment/piece (size)`` on a small piece
-is shortened."""
+negative coordinate, whatever the name: in Chinese or Cyrillic (written transliterated, up to
+twice as long), or a kit's ``order/garment/piece (size)`` on a small piece (shortened)."""
 
 from __future__ import annotations
 
@@ -99,6 +99,20 @@ def _pen_labels_off(marker: Marker, fmt: str) -> tuple[list[str], dict[int, str]
         else:
             written[on[0]] = label
     return bad, written
+
+
+@pytest.mark.parametrize("fmt", PEN_FORMATS)
+def test_pen_labels_of_chinese_and_cyrillic_names_lie_on_their_pieces(fmt):
+    """``后袖片 (52)`` is written ``HouXiuPian (52)`` (15 characters, not 8) and ``Щиток (52)`` as
+    ``Shchitok (52)``; the label was sized for the name as it is, so the written text ran off its
+    piece and before the start of the marker (``marker.plt`` of a GBK-named tee: the pen at
+    x = -12 mm). Now each label is sized for the text it writes."""
+    sleeve = Piece("后袖片", np.array([(0, 0), (200, 0), (200, 200), (0, 200)]), size="52")
+    placket = Piece("Щиток", np.array([(0, 0), (300, 0), (0, 100)]), size="52")
+    marker = _stacked([sleeve, placket], "labels in other scripts")
+    bad, written = _pen_labels_off(marker, fmt)
+    assert bad == []
+    assert written == {0: "HouXiuPian (52)", 1: "Shchitok (52)"}
 
 
 def _honest(written: str, full: str) -> bool:

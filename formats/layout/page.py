@@ -164,6 +164,14 @@ class PlacedPiece:
     def name(self) -> str:
         return self.piece.label
 
+    def label_as(self, write) -> Text:
+        """The label as a writer that writes a text as ``write`` does (HP-GL: in ASCII) draws it:
+        at the same place, sized and shortened for the text written."""
+        if label_parts(self.piece, write) == label_parts(self.piece):
+            return self.label
+        t = self.label
+        return piece_label(self.piece, self.outline, (t.x, t.y), t.angle_deg, write)
+
     @property
     def cut_length(self) -> float:
         """Knife length: outline and cut-outs (notch slits not included)."""

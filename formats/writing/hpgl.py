@@ -2,8 +2,10 @@
 
 Integer plotter units (``device.units_per_mm``, 40/mm by default), absolute ``PU``/``PD``,
 ``SPn`` per tool as the device profile says (knife, notcher, punch, pen), ``VS`` speed in cm/s,
-``FS`` force only when the profile gives one, labels as ``LBtext`` + ETX. Features in the order
-of :mod:`kitcut.formats.writing.cutorder` (inner features before the outline that frees the piece).
+``FS`` force only when the profile gives one, labels as ``LBtext`` + ETX: in ASCII
+(:func:`hpgl_text`), sized and shortened on their piece for that text, not the name as it is.
+Features in the order of :mod:`kitcut.formats.writing.cutorder` (inner features before the
+outline that frees the piece).
 
 >>> hpgl_text("Front (M) · 2"), hpgl_text("前片 (M)")
 ('Front (M) - 2', 'QianPian (M)')
@@ -12,6 +14,7 @@ of :mod:`kitcut.formats.writing.cutorder` (inner features before the outline tha
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -174,8 +177,12 @@ def to_hpgl(
             # left-aligned along the first selvedge, inside the frame
             centre = np.array([[_TITLE_GAP + len(text) * CHAR_CELL * h / 2, h + 1.0]])
             w.label(Op("label", centre, text=text, height=h))
-    for op in plan.ops():
-        w.op(op)
+    for job in plan.jobs:
+        for op in job.ops:
+            if op.feature == "label":  # sized and shortened for the text as written, in ASCII
+                t = job.piece.label_as(hpgl_text)
+                op = replace(op, text=t.text, height=t.height)
+            w.op(op)
     return w.text()
 
 
