@@ -7,6 +7,9 @@ in Chinese or Japanese.
 
 A name may hold a tab or a line break (a DXF text can): :func:`one_line` shows it on one
 line, as spaces, so that it takes the cells it is measured by.
+
+A text too long for its room is shortened with :data:`ELLIPSIS` by :func:`shorten`, whatever
+measures it (a PDF font's widths on a label sheet, a plotter's character cells on a piece).
 """
 
 from __future__ import annotations
@@ -15,7 +18,11 @@ import unicodedata
 
 from rich.cells import cell_len
 
-__all__ = ["ljust", "one_line", "escaped", "counted"]
+__all__ = ["ljust", "one_line", "escaped", "counted", "shorten", "ELLIPSIS"]
+
+#: What stands for the characters :func:`shorten` leaves out (ASCII: plotters and PDF core
+#: fonts have no ``…``).
+ELLIPSIS = "..."
 
 
 def one_line(text: str) -> str:
@@ -53,3 +60,38 @@ def counted(n: int, word: str) -> str:
     ('1 bundle', '4 bundles')
     """
     return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def shorten(text: str, fits, keep: str = "") -> str | None:
+    """``text + keep`` when ``fits`` it (a function of the text to show), else the longest start
+    of ``text`` followed by :data:`ELLIPSIS` and ``keep`` whole that fits (``keep`` is what must
+    show: a size, a piece's name); ``None`` when not even ``ELLIPSIS + keep`` fits.
+
+    >>> shorten("Poloshirt Classic", lambda t: len(t) <= 16, " L #1")
+    'Poloshir... L #1'
+    >>> shorten("order/garment", lambda t: len(t) <= 12, "/Back (M)"), shorten("x", lambda t: False)
+    ('.../Back (M)', None)
+    """
+    if fits(text + keep):
+        return text + keep
+    head = text.rstrip()
+
+    def shown(k: int) -> str:
+        return head[:k].rstrip() + ELLIPSIS + keep
+
+    if not fits(shown(0)):
+        return None
+    return shown(_longest(len(head), lambda k: fits(shown(k))))
+
+
+def _longest(n: int, ok) -> int:
+    """The largest ``k`` in 0..n with ``ok(k)``, for an ``ok`` true up to some ``k`` and false
+    after it (a text's start that still fits); 0 when only the empty start does."""
+    lo, hi = 0, n
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if ok(mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

@@ -6,8 +6,9 @@ cut's code ``order/garment/size/garment_no/piece/copy``). The QR code is embedde
 one-pixel-per-module image, drawn 26 mm wide inside a white quiet zone.
 
 A text too long for its label is drawn smaller, down to :data:`MIN_PT`, then shortened with
-``...`` (:func:`fit_text`); the size and garment number are never cut: ``Poloshirt Classic
-L;XL #1`` in 6 pt, a longer garment name as ``Poloshirt Clas... L;XL #1``.
+``...`` (:func:`fit_text`; the shortening is :func:`kitcut.cells.shorten`, which the labels on
+the pieces use too); the size and garment number are never cut: ``Poloshirt Classic L;XL #1``
+in 6 pt, a longer garment name as ``Poloshirt Clas... L;XL #1``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import io
 import os
 
-from kitcut.cells import one_line
+from kitcut.cells import ELLIPSIS, one_line, shorten
 from kitcut.fileio import atomic_write
 from kitcut.formats.layout.pdf_fonts import font_note, use_font
 from kitcut.kits.picklist import Cut, sort_cuts
@@ -32,7 +33,6 @@ QR_MM = 26.0
 MIN_PT = 6.0
 #: A size and garment number longer than a label at :data:`MIN_PT` shrink down to this.
 LAST_PT = 4.0
-ELLIPSIS = "..."
 
 
 def qr_payload(cut: Cut) -> str:
@@ -78,6 +78,9 @@ def fit_text(pdf, text: str, style: str, size: float, width: float, keep: str = 
         shown = use_font(pdf, t, style, pt)
         return shown if pdf.get_string_width(shown) <= width else None
 
+    def ok(t: str) -> bool:
+        return fits(t, pt) is not None
+
     pt = size
     while True:
         shown = fits(text + keep, pt)
@@ -86,31 +89,16 @@ def fit_text(pdf, text: str, style: str, size: float, width: float, keep: str = 
         if pt <= MIN_PT:
             break
         pt = max(MIN_PT, pt - 0.5)
-    head = text.rstrip()
-    if fits(ELLIPSIS + keep, pt) is not None:
-        n = _longest(len(head), lambda k: fits(head[:k].rstrip() + ELLIPSIS + keep, pt) is not None)
-        return fits(head[:n].rstrip() + ELLIPSIS + keep, pt), pt
+    short = shorten(text, ok, keep)
+    if short is not None:
+        return fits(short, pt), pt
     tail = keep.strip()
     while pt > LAST_PT:
         pt = max(LAST_PT, pt - 0.5)
         shown = fits(tail, pt)
         if shown is not None:
             return shown, pt
-    n = _longest(len(tail), lambda k: fits(tail[:k] + ELLIPSIS, pt) is not None)
-    return use_font(pdf, tail[:n] + ELLIPSIS, style, pt), pt
-
-
-def _longest(n: int, ok) -> int:
-    """The largest ``k`` in 0..n with ``ok(k)``, for an ``ok`` true up to some ``k`` and false
-    after it (a text's start that still fits); 0 when only the empty start does."""
-    lo, hi = 0, n
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if ok(mid):
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    return use_font(pdf, shorten(tail, ok) or ELLIPSIS, style, pt), pt
 
 
 def write_labels_pdf(cuts: list[Cut], path: str | os.PathLike, *, title: str = "") -> int:

@@ -1,21 +1,30 @@
 """Piece labels lie on their pieces in the pen and print files: the text box a plotter draws
 (0.75 h a character long, h high, centred on the label point along the grain) inside the
 piece's outline, so the pen never writes across a cut line, over the next piece or before the
-start of the marker (real exports: a label of ``simple.DXF`` size 36 started at x = -28 mm)."""
+start of the marker (real exports: a label of ``simple.DXF`` size 36 started at x = -28 mm).
+
+The cutter and pen files (``plt``, ``hpgl``, ``pen.plt``) are read back by an HP-GL reader of the
+tests (:func:`export_checks.hpgl_labels`): each label's box as written (``SI`` height, ``DI``
+direction, 0.75 h a character of the text after ``LB``) must lie on its piece and at no
+negative coordinate, whatever the name: in Chinese or Cyrillic (written transliterated, up to
+twice as long), or a kit's ``order/garment/piece (size)`` on a small piece (shortened)."""
 
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
 from conftest import DXF_DIR, SAMPLES
+from export_checks import hpgl_coordinates, hpgl_labels
 from shapely.geometry import Polygon
 
 from kitcut.formats.layout.page import build_sheet
+from kitcut.formats.writing.export import render
 from kitcut.kits.marker import nest_pattern
 from kitcut.kits.quantities import load_pattern
-from kitcut.model import Rules
+from kitcut.model import Marker, Piece, Placement, Rules
 
 JOBS = [("simple.DXF", "36"), ("annotation.DXF", "50"), ("mirrored.DXF", "50"), ("GMX1016S18_AAMA.DXF", "42"),
         ("optitex25_basic-tee_plain-dxf_cm.dxf", "XS")]
@@ -31,7 +40,7 @@ def _boxes_outside(marker) -> list[str]:
         w, h = 0.5 * 0.75 * t.height * max(len(t.text), 1), 0.5 * t.height
         box = Polygon([c - d * w - n * h, c + d * w - n * h, c + d * w + n * h, c - d * w + n * h])
         piece = Polygon(pp.outline).buffer(0)
-        if not piece.buffer(1e-6).contains(box) and t.height > 1.0:
+        if not piece.buffer(1e-6).contains(box):
             bad.append(f"{t.text}: label {t.height:.1f} mm high runs off its piece")
         if box.bounds[0] < -1e-6:
             bad.append(f"{t.text}: label starts before the marker (x = {box.bounds[0]:.1f})")
@@ -53,3 +62,86 @@ def test_labels_lie_on_their_pieces_in_the_sample():
     marker = nest_pattern(pattern, Rules(width=1500.0, spacing=2.0), time_limit=60.0, seed=1, workers=1,
                           max_iterations=0)
     assert _boxes_outside(marker) == []
+
+
+PEN_FORMATS = ("plt", "hpgl", "pen.plt")
+
+
+def _stacked(pieces: list[Piece], name: str) -> Marker:
+    """``pieces`` one above the other at x = 0, the start of the marker: a label that starts
+    before its piece starts before the marker."""
+    places, y = [], 0.0
+    for i, p in enumerate(pieces):
+        places.append(Placement(i, 0, 0.0, False, (0.0, y - p.bounds[1])))
+        y += p.height + 20.0
+    length = max(p.width for p in pieces)
+    return Marker(tuple(pieces), Rules(width=y), tuple(places), length=length, name=name)
+
+
+def _pen_labels_off(marker: Marker, fmt: str) -> tuple[list[str], dict[int, str]]:
+    """The labels of ``fmt`` read back whose box is not on its piece or at a negative coordinate
+    (the pen plot's title excepted: it lies in the frame), and the others' texts by placement."""
+    text = render(marker, fmt)
+    outlines = [Polygon(pl.apply(marker.pieces[pl.piece].outline)) for pl in marker.placements]
+    bad, written = [], {}
+    assert hpgl_coordinates(text).min() >= 0, f"{fmt}: a coordinate before the marker or the selvedge"
+    for label, box in hpgl_labels(text):
+        if label.startswith(marker.name):
+            continue
+        x0, y0, x1, y1 = box.bounds
+        on = [i for i, o in enumerate(outlines) if o.contains(box.centroid)]
+        if min(x0, y0) < -0.05:
+            bad.append(f"{fmt}: {label!r} starts at ({x0:.1f}, {y0:.1f}), before the marker or the selvedge")
+        elif len(on) != 1 or not outlines[on[0]].buffer(0.1).contains(box):
+            off = 1 - (box.intersection(outlines[on[0]]).area / box.area if on else 0.0)
+            bad.append(f"{fmt}: {label!r} ({x1 - x0:.1f} x {y1 - y0:.1f} mm) is {100 * off:.0f} % off its "
+                       "piece")
+        else:
+            written[on[0]] = label
+    return bad, written
+
+
+@pytest.mark.parametrize("fmt", PEN_FORMATS)
+def test_pen_labels_of_chinese_and_cyrillic_names_lie_on_their_pieces(fmt):
+    """``后袖片 (52)`` is written ``HouXiuPian (52)`` (15 characters, not 8) and ``Щиток (52)`` as
+    ``Shchitok (52)``; the label was sized for the name as it is, so the written text ran off its
+    piece and before the start of the marker (``marker.plt`` of a GBK-named tee: the pen at
+    x = -12 mm). Now each label is sized for the text it writes."""
+    sleeve = Piece("后袖片", np.array([(0, 0), (200, 0), (200, 200), (0, 200)]), size="52")
+    placket = Piece("Щиток", np.array([(0, 0), (300, 0), (0, 100)]), size="52")
+    marker = _stacked([sleeve, placket], "labels in other scripts")
+    bad, written = _pen_labels_off(marker, fmt)
+    assert bad == []
+    assert written == {0: "HouXiuPian (52)", 1: "Shchitok (52)"}
+
+
+def _honest(written: str, full: str) -> bool:
+    """``written`` is ``full``, or the piece's label at its end (``Back (M)`` of ``A-1042/tee/Back
+    (M)``), or either with characters left out where it says ``...``."""
+    pattern = ".*".join(re.escape(part) for part in written.split("..."))
+    return any(re.fullmatch(pattern, t) for t in (full, full.rpartition("/")[2]))
+
+
+def test_kit_labels_on_small_pieces_are_shortened_onto_them():
+    """In a kit a piece is named ``order/garment/piece`` and its label is that and the size, up to
+    80 characters: at the 1 mm floor the label still did not fit a small piece and was written
+    whole, up to half of it off the piece and before the start of the marker. Now it is shortened
+    to what fits at the floor, the piece's name and size kept first (``A-1042 Sommer.../Neckband
+    binding (Medium)``, ``A-.../Tab (Medium)``), then the size (``Hang... (Medium)``); on the print
+    files too (the labels of the sheet)."""
+    qual = "A-1042 Sommerkollektion/Basic tee organic cotton jersey (GOTS)/"
+    band = Piece(qual + "Neckband binding", np.array([(0, 0), (45, 0), (45, 10), (0, 10)]), size="Medium")
+    tab = Piece(qual + "Tab", np.array([(0, 0), (14, 0), (14, 6), (0, 6)]), size="Medium")
+    loop = Piece(qual + "Hanger loop", np.array([(0, 0), (12, 0), (12, 3), (0, 3)]), size="Medium")
+    marker = _stacked([band, tab, loop], "kit labels")
+    assert _boxes_outside(marker) == []
+    for fmt in PEN_FORMATS:
+        bad, written = _pen_labels_off(marker, fmt)
+        assert bad == []
+        assert sorted(written) == [0, 1, 2], written
+        for i, label in written.items():
+            full = marker.pieces[i].label
+            assert len(label) < len(full) and _honest(label, full), (label, full)
+        assert written[0].endswith(".../Neckband binding (Medium)"), written
+        assert written[1].endswith(".../Tab (Medium)"), written
+        assert written[2].startswith("Ha") and written[2].endswith("... (Medium)"), written

@@ -202,3 +202,23 @@ def test_reduced_drawings_name_every_piece(tmp_path, fmt):
     for p in sheet.pieces:
         assert p.label.text in text
     assert not re.search(r"\d = (Front|Back|Sleeve)", text)
+
+
+@pytest.mark.parametrize("fmt", ["overview.pdf", "report.pdf"])
+def test_the_legend_names_pieces_whose_labels_are_shortened_whole(tmp_path, fmt):
+    """A label too long for its piece is shortened to fit it: the tabs of two kit orders both read
+    ``Sommerk.../Tab (M)``. The legend, keyed by the label drawn, gave them one number and that
+    name; it now numbers each piece and names it whole."""
+    from marker_factory import shelf_marker, tee_pieces
+
+    from kitcut.model import Piece
+
+    tab = np.array([(0, 0), (14, 0), (14, 6), (0, 6)])
+    tabs = tuple(Piece(f"Sommerkollektion A-104{i}/Basic tee/Tab", tab, size="M") for i in (2, 3))
+    pieces = (*tee_pieces(), *tabs)
+    m = shelf_marker(pieces, [(i, 0, 0, False) for i in range(len(pieces))], width=1500.0)
+    shown = {p.name: p.label.text for p in build_sheet(m).pieces if p.piece in tabs}
+    assert len(shown) == 2 and len(set(shown.values())) == 1 and "..." in next(iter(shown.values()))
+    text = _names(write_file(m, tmp_path / f"marker.{fmt}"))
+    for name in shown:
+        assert re.search(rf"\d = {re.escape(name)}", text), (name, text)

@@ -11,10 +11,11 @@ import math
 
 import numpy as np
 
+from kitcut.cells import shorten
 from kitcut.model.geometry import apart, parts_on
 
-__all__ = ["notch_points", "lines_on_piece", "unique_notches", "arrow_heads", "label_height", "label_point",
-           "grain_on_piece", "CHAR_CELL"]
+__all__ = ["notch_points", "lines_on_piece", "unique_notches", "arrow_heads", "label_height", "fit_label",
+           "label_point", "grain_on_piece", "CHAR_CELL"]
 
 #: A character's cell along a plotter's stroke-font text, in text heights (1.5 times the 0.5 h
 #: character width): what every label and title is measured by.
@@ -114,7 +115,15 @@ def arrow_heads(line: np.ndarray, size: float) -> list[np.ndarray]:
 
 
 def label_point(outline: np.ndarray) -> tuple[float, float]:
-    from shapely.geometry import Polygon
+    """Where a piece's label goes: the point of the piece farthest from its cut line (within a
+    tolerance), and its centroid when that is as far (within the same tolerance). On a strip, every
+    point of the middle line is as far, and the farthest point found lay at one end of it: a label
+    centred there had room for a small part of the strip's length (10 mm of a 45 x 10 mm binding).
+
+    >>> label_point(np.array([(0, 0), (45, 0), (45, 10), (0, 10)]))
+    (22.5, 5.0)
+    """
+    from shapely.geometry import Point, Polygon
     from shapely.ops import polylabel
 
     poly = Polygon(outline)
@@ -126,8 +135,34 @@ def label_point(outline: np.ndarray) -> tuple[float, float]:
     if poly.geom_type != "Polygon":
         poly = max(poly.geoms, key=lambda g: g.area)
     size = max(poly.bounds[2] - poly.bounds[0], poly.bounds[3] - poly.bounds[1])
-    pt = polylabel(poly, tolerance=max(size / 50.0, 0.5))
+    tol = max(size / 50.0, 0.5)
+    pt = polylabel(poly, tolerance=tol)
+    mid = poly.centroid
+    if poly.contains(mid) and poly.boundary.distance(mid) >= poly.boundary.distance(Point(pt.x, pt.y)) - tol:
+        pt = mid
     return float(pt.x), float(pt.y)
+
+
+def _label_poly(outline: np.ndarray):
+    from shapely.geometry import Polygon
+
+    poly = Polygon(outline)
+    return poly if poly.is_valid else poly.buffer(0)
+
+
+def _label_fits(poly, at: tuple[float, float], angle_deg: float, chars: int, h: float) -> bool:
+    """Whether the box of a label of ``chars`` characters, ``h`` high, centred at ``at`` along
+    ``angle_deg`` (:data:`CHAR_CELL` h a character long) lies inside ``poly``."""
+    from shapely.geometry import Polygon
+
+    t = math.radians(angle_deg)
+    d = np.array([math.cos(t), math.sin(t)])
+    n = np.array([-d[1], d[0]])
+    c = np.asarray(at, dtype=float)
+    half_w, half_h = 0.5 * CHAR_CELL * h * max(chars, 1), 0.5 * h
+    box = Polygon([c - d * half_w - n * half_h, c + d * half_w - n * half_h, c + d * half_w + n * half_h,
+                   c - d * half_w + n * half_h])
+    return poly.contains(box)
 
 
 def label_height(outline: np.ndarray, at: tuple[float, float], angle_deg: float, chars: int,
@@ -136,26 +171,61 @@ def label_height(outline: np.ndarray, at: tuple[float, float], angle_deg: float,
     characters centred at ``at`` along ``angle_deg`` lies inside ``outline``: its box is
     :data:`CHAR_CELL` h a character long and h high. Sized by the piece's extent
     alone, a label off the middle of a narrow or curved piece ran across its cut line, and past
-    the start of the marker."""
-    from shapely.geometry import Polygon
-
-    poly = Polygon(outline)
-    if not poly.is_valid:
-        poly = poly.buffer(0)
+    the start of the marker. ``floor`` when not even that fits (:func:`fit_label` then shortens
+    the text)."""
+    poly = _label_poly(outline)
     if poly.is_empty:
         return height
-    t = math.radians(angle_deg)
-    d = np.array([math.cos(t), math.sin(t)])
-    n = np.array([-d[1], d[0]])
-    c = np.asarray(at, dtype=float)
     h = height
     while True:
-        half_w, half_h = 0.5 * CHAR_CELL * h * max(chars, 1), 0.5 * h
-        box = Polygon([c - d * half_w - n * half_h, c + d * half_w - n * half_h, c + d * half_w + n * half_h,
-                       c - d * half_w + n * half_h])
-        if h <= floor or poly.contains(box):
+        if h <= floor or _label_fits(poly, at, angle_deg, chars, h):
             return h
         h = max(0.85 * h, floor)
+
+
+def fit_label(outline: np.ndarray, at: tuple[float, float], angle_deg: float, parts: tuple[str, str, str],
+              height: float, floor: float = 1.0) -> tuple[str, float]:
+    """``(text, height)`` of a label centred at ``at`` along ``angle_deg`` whose whole box
+    (:data:`CHAR_CELL` h a character long, h high) lies inside ``outline``. ``parts`` are the
+    text as written, in three: a qualification ending in its separator (a kit's ``order/garment/``,
+    or ``""``), the piece's name and its size (``" (M)"``, or ``""``).
+
+    The height is the largest up to ``height`` at which the whole text fits (:func:`label_height`);
+    when not even ``floor`` does, the text is shortened (:func:`kitcut.cells.shorten`) to what fits
+    at ``floor``: the qualification first (``A-1042/t.../Back (M)``, ``.../Back (M)``, then
+    ``Back (M)`` alone), then the name (``Ba... (M)``), the size always whole; when not even that
+    fits, no text (``""``): a label left off is better than one across the cut line, over the
+    next piece or before the marker. Drawn at the floor whole, a kit's ``order/garment/piece
+    (size)`` (up to 80 characters) lay up to half off its piece and started before the marker.
+
+    >>> strip = np.array([(0, 0), (40, 0), (40, 10), (0, 10)])
+    >>> text, h = fit_label(strip, (20, 5), 0.0, ("A-1042/Basic tee/", "Back", " (M)"), 8.0)
+    >>> text, round(h, 2)
+    ('A-1042/Basic tee/Back (M)', 1.85)
+    >>> fit_label(strip, (20, 5), 0, ("A-1042/Basic tee (organic cotton)/", "Neckband binding", " (M)"), 8.0)
+    ('A-1042/Basic tee (organic cot.../Neckband binding (M)', 1.0)
+    >>> tab = np.array([(0, 0), (9, 0), (9, 3), (0, 3)])
+    >>> [fit_label(tab, (4.5, 1.5), 0.0, ("A-1042/", name, " (M)"), 8.0)[0]
+    ...  for name in ("Tab", "Neckband", "Neckband binding")]
+    ['A.../Tab (M)', 'Neckband (M)', 'Neckb... (M)']
+    >>> fit_label(tab / 2, (2.25, 0.75), 0.0, ("A-1042/", "Neckband", " (M)"), 8.0)
+    ('', 1.0)
+    """
+    text = "".join(parts)
+    poly = _label_poly(outline)
+    h = label_height(outline, at, angle_deg, len(text), height, floor)
+    if poly.is_empty or _label_fits(poly, at, angle_deg, len(text), h):
+        return text, h
+    h = floor
+
+    def fits(t: str) -> bool:
+        return _label_fits(poly, at, angle_deg, len(t), h)
+
+    prefix, name, size = parts
+    short = shorten(prefix[:-1], fits, prefix[-1:] + name + size) if prefix else None
+    if short is None:
+        short = shorten(name, fits, size)
+    return short or "", h
 
 
 def grain_on_piece(g: np.ndarray, outline: np.ndarray) -> np.ndarray:

@@ -32,8 +32,8 @@ from kitcut.formats.layout.design import Design, design_of
 from kitcut.formats.layout.marks import (
     CHAR_CELL,
     arrow_heads,
+    fit_label,
     grain_on_piece,
-    label_height,
     label_point,
     lines_on_piece,
     notch_points,
@@ -52,6 +52,8 @@ __all__ = [
     "Sheet",
     "Page",
     "build_sheet",
+    "piece_label",
+    "label_parts",
     "notch_points",
     "fill_colour",
     "ring_length",
@@ -162,6 +164,14 @@ class PlacedPiece:
     def name(self) -> str:
         return self.piece.label
 
+    def label_as(self, write) -> Text:
+        """The label as a writer that writes a text as ``write`` does (HP-GL: in ASCII) draws it:
+        at the same place, sized and shortened for the text written."""
+        if label_parts(self.piece, write) == label_parts(self.piece):
+            return self.label
+        t = self.label
+        return piece_label(self.piece, self.outline, (t.x, t.y), t.angle_deg, write)
+
     @property
     def cut_length(self) -> float:
         """Knife length: outline and cut-outs (notch slits not included)."""
@@ -251,14 +261,47 @@ def _piece_marks(piece: Piece, k: float) -> _Marks:
     )
 
 
+def label_parts(piece: Piece, write=None) -> tuple[str, str, str]:
+    """``piece.label`` in the three parts :func:`~kitcut.formats.layout.marks.fit_label` shortens:
+    the qualification before the name's last ``/`` (a kit's ``order/garment/``), the rest of the
+    name, and the size (``" (M)"``), each as ``write`` writes it (the text as it is without).
+
+    >>> label_parts(Piece("A-1042/tee/Back", np.zeros((3, 2)), size="M"))
+    ('A-1042/tee/', 'Back', ' (M)')
+    """
+    head, sep, name = piece.name.rpartition("/")
+    parts = (head + sep, name, f" ({piece.size})" if piece.size else "")
+    return parts if write is None else tuple(write(p) for p in parts)
+
+
+def piece_label(piece: Piece, outline: np.ndarray, at: tuple[float, float], angle: float,
+                write=None) -> Text:
+    """The label of ``piece`` placed as ``outline`` (marker mm), centred at ``at`` along ``angle``,
+    for a writer that writes a text as ``write`` does (HP-GL: transliterated to ASCII,
+    ``后袖片`` as ``HouXiuPian``, twice as long; the text as it is without): as large as the piece
+    allows, about :data:`CHAR_CELL` h per character along the text (the stroke font of plotters;
+    proportional fonts are narrower) and at most 70 % of the piece's extent, and its whole box on
+    the piece, shortened when not even the smallest height fits
+    (:func:`~kitcut.formats.layout.marks.fit_label`). Sized for the name as it is, a transliterated
+    label ran off its piece and before the start of the marker."""
+    parts = label_parts(piece, write)
+    chars = max(len("".join(parts)), 1)
+    lo, hi = outline.min(axis=0), outline.max(axis=0)
+    t = math.radians(angle)
+    along = outline @ np.array([math.cos(t), math.sin(t)])
+    across = outline @ np.array([-math.sin(t), math.cos(t)])
+    fit = 0.7 * float(np.ptp(along)) / (CHAR_CELL * chars)
+    height = max(min(float(min(hi - lo)) / 8.0, 30.0, fit, 0.3 * float(np.ptp(across))), 1.0)
+    text, height = fit_label(outline, at, angle, parts, height)
+    return Text(float(at[0]), float(at[1]), text, height, angle)
+
+
 def _place_piece(index: int, pl: Placement, piece: Piece, k: float,
                  marks: _Marks | None = None) -> PlacedPiece:
     def tf(a) -> np.ndarray:
         return pl.apply(np.asarray(a, dtype=float)) * k
 
     outline = tf(piece.outline)
-    lo, hi = outline.min(axis=0), outline.max(axis=0)
-    small = float(min(hi - lo))
     marks = marks or _piece_marks(piece, k)
     notches = tuple(Stroke("notch", tf(shape), at=tf([at])[0]) for shape, at in marks.notches)
     drills = tuple(
@@ -280,16 +323,7 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float,
                 angle -= 180.0
             elif angle <= -90.0:
                 angle += 180.0
-    lx, ly = label_point(outline)
-    # text as large as the piece allows: about 0.75 h per character along the text (the stroke
-    # font of plotters; proportional fonts are narrower), and at most 70 % of the piece's extent
-    t = math.radians(angle)
-    along = outline @ np.array([math.cos(t), math.sin(t)])
-    across = outline @ np.array([-math.sin(t), math.cos(t)])
-    fit = 0.7 * float(np.ptp(along)) / (CHAR_CELL * max(len(piece.label), 1))
-    height = max(min(small / 8.0, 30.0, fit, 0.3 * float(np.ptp(across))), 1.0)
-    height = label_height(outline, (lx, ly), angle, len(piece.label), height)  # the whole label on it
-    label = Text(lx, ly, piece.label, height, round(angle, 6))
+    label = piece_label(piece, outline, label_point(outline), round(angle, 6))
     return PlacedPiece(
         index=index,
         placement=pl,

@@ -227,7 +227,7 @@ def draw_sheet(
     draw_design(pdf, sheet, page, line_mm=line_mm)
     for p in sheet.pieces if window is None else sheet.pieces_in(window):
         colour = fill_colour(p.piece.category or p.piece.size or p.piece.name) if fill else None
-        draw_piece(pdf, p, page, fill=colour, line_mm=line_mm, key=(keys or {}).get(p.label.text))
+        draw_piece(pdf, p, page, fill=colour, line_mm=line_mm, key=(keys or {}).get(p.name))
     draw_design(pdf, sheet, page, line_mm=line_mm, marks=True)
 
 

@@ -23,12 +23,14 @@ _GAP_MM = 4.0
 
 
 def label_keys(sheet: Sheet, page: Page) -> dict[str, str]:
-    """``{label: number}`` of the labels too small to read on ``page``, numbered from 1 in the
-    order of the sheet's pieces (copies of one piece share the number)."""
+    """``{name: number}`` of the pieces whose labels are too small to read on ``page``, numbered
+    from 1 in the order of the sheet's pieces (copies of one piece share the number). Keyed and
+    named by the piece's whole name and size: a label shortened to fit its piece
+    (``A-.../Tab (M)``) may be the label of a piece of another order too."""
     keys: dict[str, str] = {}
     for p in sheet.pieces:
-        if p.label.height * page.scale < MIN_LABEL_MM and p.label.text not in keys:
-            keys[p.label.text] = str(len(keys) + 1)
+        if p.label.height * page.scale < MIN_LABEL_MM and p.name not in keys:
+            keys[p.name] = str(len(keys) + 1)
     return keys
 
 

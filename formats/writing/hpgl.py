@@ -2,8 +2,10 @@
 
 Integer plotter units (``device.units_per_mm``, 40/mm by default), absolute ``PU``/``PD``,
 ``SPn`` per tool as the device profile says (knife, notcher, punch, pen), ``VS`` speed in cm/s,
-``FS`` force only when the profile gives one, labels as ``LBtext`` + ETX. Features in the order
-of :mod:`kitcut.formats.writing.cutorder` (inner features before the outline that frees the piece).
+``FS`` force only when the profile gives one, labels as ``LBtext`` + ETX: in ASCII
+(:func:`hpgl_text`), sized and shortened on their piece for that text, not the name as it is.
+Features in the order of :mod:`kitcut.formats.writing.cutorder` (inner features before the
+outline that frees the piece).
 
 >>> hpgl_text("Front (M) · 2"), hpgl_text("前片 (M)")
 ('Front (M) - 2', 'QianPian (M)')
@@ -12,9 +14,11 @@ of :mod:`kitcut.formats.writing.cutorder` (inner features before the outline tha
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
+from kitcut.cells import ELLIPSIS, shorten
 from kitcut.formats.layout.marks import CHAR_CELL
 from kitcut.formats.layout.page import Sheet, build_sheet
 from kitcut.formats.writing.cutorder import CutPlan, Op, check_media_width, plan_cuts
@@ -55,9 +59,8 @@ def frame_title(title: str, length: float, width: float, height: float) -> tuple
     if h + 2.0 > width:
         return None
     fit = int(room / (CHAR_CELL * h) + 1e-9)
-    if fit < len(text):
-        text = text[: fit - 3].rstrip() + "..." if fit > 3 else ""
-    return (text, h) if text else None
+    text = shorten(text, lambda t: len(t) <= fit)
+    return (text, h) if text and text != ELLIPSIS else None
 
 
 def _xy(a: np.ndarray) -> str:
@@ -174,8 +177,12 @@ def to_hpgl(
             # left-aligned along the first selvedge, inside the frame
             centre = np.array([[_TITLE_GAP + len(text) * CHAR_CELL * h / 2, h + 1.0]])
             w.label(Op("label", centre, text=text, height=h))
-    for op in plan.ops():
-        w.op(op)
+    for job in plan.jobs:
+        for op in job.ops:
+            if op.feature == "label":  # sized and shortened for the text as written, in ASCII
+                t = job.piece.label_as(hpgl_text)
+                op = replace(op, text=t.text, height=t.height)
+            w.op(op)
     return w.text()
 
 
