@@ -216,7 +216,7 @@ def test_order_import_options_as_on_the_command_line(tmp_path):
     doc.modelspace().add_lwpolyline([(0, 0), (100, 50), (100, 0), (0, 50)], close=True)
     save(doc, tmp_path, "front.dxf")
     (tmp_path / "o.toml").write_text(ORDER.replace("LAYERS", ""))
-    with pytest.raises(KitcutError, match="rerun with --repair"):
+    with pytest.raises(KitcutError, match=r"set garments\[0\]\.repair = true in the order"):
         plan_order(load_order(tmp_path / "o.toml"))
     (tmp_path / "o.toml").write_text(ORDER.replace("LAYERS", "repair = true\ntolerance_mm = 0.25"))
     order = load_order(tmp_path / "o.toml")

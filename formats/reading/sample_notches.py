@@ -90,7 +90,7 @@ def _place(chains: list[np.ndarray], x: float, y: float, tol: float):
             n2 = float(ab @ ab)
             t = 0.0 if n2 == 0.0 else min(1.0, max(0.0, float((np.array([x, y]) - a) @ ab) / n2))
             d = math.hypot(*(a + t * ab - (x, y)))
-            if d <= tol and (best is None or d < best[0]):
+            if d <= tol and math.isfinite(d) and (best is None or d < best[0]):
                 best = (d, c, v, t)
     return None if best is None else best[1:]
 
@@ -118,6 +118,11 @@ def _carried(n: RawNotch, src: list[np.ndarray], dst: list[np.ndarray], at) -> R
 
 def carry_sample_notches(raws: list[RawPiece], report: ImportReport) -> None:
     """Give every size of a piece without notches the notches of the one size that has them."""
+    with np.errstate(all="ignore"):  # a damaged file's numbers overflow: no place is found then
+        _carry(raws, report)
+
+
+def _carry(raws: list[RawPiece], report: ImportReport) -> None:
     by_name: dict[str, list[RawPiece]] = defaultdict(list)
     for r in raws:
         if r.texts.get("size"):
