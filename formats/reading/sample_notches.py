@@ -9,7 +9,7 @@ for point), listed in any order. A notch on the sample's cut line, at a point or
 along a segment, is carried to the same point or segment of each other size's line, turned as
 the segment turns. A size whose lines do not match the sample's point for point keeps no notch
 (a curve drawn with other points is no longer a grade of it: where a notch lies along it is a
-guess, 30 mm off in these exports), and the report says so.
+guess, by share of its length up to 46 mm off in these exports), and the report says so.
 """
 
 from __future__ import annotations
@@ -34,12 +34,13 @@ GRADED = 0.3
 
 def _chains(r: RawPiece) -> list[tuple[np.ndarray, bool]]:
     """The lines of the cut line that a grade moves point by point, and whether each is closed."""
-    if r.grade_lines:
-        lines = [(np.asarray(p, dtype=np.float64)[:, :2], False) for p in r.grade_lines]
-    else:
-        lines = [(np.asarray(p, dtype=np.float64)[:, :2], bool(c)) for p, c, _src in r.boundary]
+    drawn = [(p, False) for p in r.grade_lines] if r.grade_lines else [(p, c) for p, c, _src in r.boundary]
     out = []
-    for pts, closed in lines:
+    for p, closed in drawn:
+        pts = np.asarray(p, dtype=np.float64)
+        if pts.ndim != 2 or len(pts) == 0:  # nothing drawn (a damaged entity)
+            continue
+        pts, closed = pts[:, :2], bool(closed)
         if len(pts) > 2 and np.array_equal(pts[0], pts[-1]):
             pts, closed = pts[:-1], True
         if closed:  # closed: its first point again at its end, to walk every segment
