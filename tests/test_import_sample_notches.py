@@ -114,3 +114,17 @@ def test_lines_listed_in_another_order_backwards_or_starting_elsewhere_are_still
     m = next(p for p in read_pattern(save(doc, tmp_path, "closed.dxf")).pieces if p.size == "M")
     assert sorted((round(n.x - 400, 6), round(n.y, 6)) for n in m.notches) \
         == [(0.0, 160.0), (105.0, 0.0), (230.0, 170.0)]
+
+
+def test_sizes_without_notches_beside_two_sizes_with_their_own_are_named(tmp_path):
+    """Notches in two sizes (each its own) and none in a third: which size's the third should
+    have is not clear, so it keeps none, and the report names it."""
+    doc = aama_doc()
+    add_piece(doc, "FRONT_S", SAMPLE, texts=["Piece Name: FRONT", "Size: S"], extra=_notches)
+    add_piece(doc, "FRONT_M", _graded(10.0, 20.0), texts=["Piece Name: FRONT", "Size: M"], insert=(400, 0),
+              extra=lambda b: b.add_point((0, 100), dxfattribs={"layer": "4"}))
+    add_piece(doc, "FRONT_L", _graded(20.0, 40.0), texts=["Piece Name: FRONT", "Size: L"], insert=(800, 0))
+    pat = read_pattern(save(doc, tmp_path))
+    assert next(p for p in pat.pieces if p.size == "L").notches == ()
+    (warned,) = [e.message for e in pat.report.warnings if "no notches in size(s) L" in e.message]
+    assert "size(s) S, M have some" in warned

@@ -131,7 +131,12 @@ def _carry(raws: list[RawPiece], report: ImportReport) -> None:
     for name, group in by_name.items():
         donors = [r for r in group if r.notches]
         takers = [r for r in group if not r.notches]
-        if len(donors) != 1 or not takers:
+        if not donors or not takers:
+            continue
+        if len(donors) > 1:  # which size's notches the others should have is not clear
+            report.warn(f"no notches in size(s) {', '.join(r.texts['size'] for r in takers)}, while size(s) "
+                        f"{', '.join(r.texts['size'] for r in donors)} have some: cut without notches, or "
+                        "give the grade rule table (--rules)", piece=name)
             continue
         donor = donors[0]
         lines = _chains(donor)
