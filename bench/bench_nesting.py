@@ -96,7 +96,13 @@ def run_spyrrow(inst: Instance, seconds: float, workers: int, seed: int) -> tupl
         c = copies.get(i, 0)
         copies[i] = c + 1
         placed.append(Placed(i, c, float(p.rotation) % 360.0, mirrored[i], tuple(map(float, p.translation))))
-    return Solution(tuple(placed), float(sol.width), float(sol.density), {"elapsed_s": elapsed}), elapsed
+    # the density as kitcut states its own (the pieces' area over the strip's), not spyrrow's float32
+    # figure: the validator checks a solution's density to 1e-6, and a marker's geometry is what counts
+    from shapely.geometry import Polygon
+
+    area = sum(Polygon(it.shape).area * it.demand for it in inst.items)
+    density = area / (float(sol.width) * inst.width) if sol.width > 0 else 0.0
+    return Solution(tuple(placed), float(sol.width), density, {"elapsed_s": elapsed}), elapsed
 
 
 def is_valid(inst: Instance, sol: Solution, tol: float = 1e-6) -> str:
