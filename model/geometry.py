@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 __all__ = ["as_ring", "ring_area", "transform_points", "rotation_matrix", "readonly", "parts_on",
+           "segment_feet",
            "apart"]
 
 
@@ -50,6 +51,22 @@ def ring_area(ring: np.ndarray) -> float:
     x = ring[:, 0] - ring[0, 0]
     y = ring[:, 1] - ring[0, 1]
     return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
+
+
+def segment_feet(a: np.ndarray, b: np.ndarray, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each segment ``a[i]`` → ``b[i]``: how far along it (0 to 1) its point nearest to ``p``
+    lies, that point, and its distance from ``p`` (a segment of no length: its start).
+
+    >>> t, foot, d = segment_feet(np.array([[0.0, 0.0], [4.0, 0.0]]), np.array([[4.0, 0.0], [4.0, 4.0]]),
+    ...                           np.array([1.0, 3.0]))
+    >>> t.tolist(), foot.tolist(), d.tolist()
+    ([0.25, 0.75], [[1.0, 0.0], [4.0, 3.0]], [3.0, 3.0])
+    """
+    ab = b - a
+    L2 = (ab * ab).sum(axis=1)
+    t = np.clip(((p - a) * ab).sum(axis=1) / np.where(L2 > 0, L2, 1.0), 0.0, 1.0)
+    foot = a + t[:, None] * ab
+    return t, foot, np.hypot(*(foot - p).T)
 
 
 def rotation_matrix(rotation_deg: float) -> np.ndarray:

@@ -41,6 +41,7 @@ from kitcut.formats.reading.sizes import size_key
 from kitcut.formats.reading.units import MM_PER_UNIT
 from kitcut.formats.writing.rul_write import rul_text
 from kitcut.model import ImportReport
+from kitcut.model.geometry import segment_feet
 
 __all__ = ["GradeCheck", "check_export", "write_base_pair"]
 
@@ -111,13 +112,7 @@ def _dist_to_lines(points: np.ndarray, lines: list[np.ndarray]) -> np.ndarray:
     segs = [(p[:-1], p[1:]) for p in lines if len(p) >= 2]
     a = np.concatenate([s[0] for s in segs])
     b = np.concatenate([s[1] for s in segs])
-    ab = b - a
-    L2 = np.where((ab * ab).sum(1) > 0, (ab * ab).sum(1), 1.0)
-    out = np.empty(len(points))
-    for i, q in enumerate(points):
-        t = np.clip(((q - a) * ab).sum(1) / L2, 0.0, 1.0)
-        out[i] = np.hypot(*(a + t[:, None] * ab - q).T).min()
-    return out
+    return np.array([segment_feet(a, b, q)[2].min() for q in points]).reshape(len(points))
 
 
 def _turn(a: np.ndarray, b: np.ndarray) -> float:

@@ -39,6 +39,7 @@ from kitcut.formats.reading.build import RawNotch, RawPiece
 from kitcut.formats.reading.chains import Segment, chain_segments
 from kitcut.formats.reading.mark_place import nm_lines
 from kitcut.formats.reading.rul import GradeRules
+from kitcut.model.geometry import segment_feet
 
 __all__ = ["GradePlan", "plan_grading", "grade_raw", "rule_offsets", "arc_weights", "mean_value_weights",
            "grade_frame", "mark_vertices"]
@@ -267,12 +268,7 @@ class _Planner:
             return np.zeros(len(self.rules))
         ring, w = self.ring, self.ring_w
         q = np.asarray(p, dtype=np.float64)
-        a, b = ring, np.roll(ring, -1, axis=0)
-        ab = b - a
-        L2 = (ab * ab).sum(axis=1)
-        t = np.clip(((q - a) * ab).sum(axis=1) / np.where(L2 > 0, L2, 1.0), 0.0, 1.0)
-        foot = a + t[:, None] * ab
-        dist = np.hypot(*(foot - q).T)
+        t, _, dist = segment_feet(ring, np.roll(ring, -1, axis=0), q)
         k = int(np.argmin(dist))
         if dist[k] <= ON_LINE:
             return (1.0 - t[k]) * w[k] + t[k] * w[(k + 1) % len(w)]

@@ -13,7 +13,7 @@ import numpy as np
 
 from kitcut.errors import GeometryError
 from kitcut.model import ImportReport
-from kitcut.model.geometry import ring_area
+from kitcut.model.geometry import ring_area, segment_feet
 from kitcut.remedies import advise
 
 __all__ = [
@@ -186,29 +186,19 @@ def unfold_ring(ring: np.ndarray, a: np.ndarray, b: np.ndarray, tol: float) -> n
 
 def nearest_on_ring(ring: np.ndarray, x: float, y: float) -> tuple[float, float]:
     """The point of the ring's boundary nearest to ``(x, y)``."""
-    p = np.array([x, y])
-    a = ring
-    ab = np.roll(ring, -1, axis=0) - a
-    L2 = np.maximum((ab**2).sum(axis=1), 1e-300)
-    t = np.clip(((p - a) * ab).sum(axis=1) / L2, 0.0, 1.0)
-    proj = a + ab * t[:, None]
-    k = int(np.argmin(((proj - p) ** 2).sum(axis=1)))
+    _, proj, d = segment_feet(ring, np.roll(ring, -1, axis=0), np.array([x, y]))
+    k = int(np.argmin(d))
     return float(proj[k, 0]), float(proj[k, 1])
 
 
 def inward_angle(ring: np.ndarray, x: float, y: float) -> float:
     """Direction (degrees) from ``(x, y)`` into a CCW ring at the nearest edge: the edge's
     inward normal."""
-    p = np.array([x, y])
-    a = ring
     b = np.roll(ring, -1, axis=0)
-    ab = b - a
-    L2 = np.maximum((ab**2).sum(axis=1), 1e-300)
-    t = np.clip(((p - a) * ab).sum(axis=1) / L2, 0.0, 1.0)
-    proj = a + ab * t[:, None]
-    d = np.sqrt(((proj - p) ** 2).sum(axis=1))
+    _, _, d = segment_feet(ring, b, np.array([x, y]))
     near = d <= d.min() + 1e-6  # at a corner: both edges, and the bisector of their normals
-    e = ab[near] / np.sqrt(L2[near])[:, None]
+    ab = (b - ring)[near]
+    e = ab / np.sqrt(np.maximum((ab**2).sum(axis=1), 1e-300))[:, None]
     if ring_area(ring) < 0:
         e = -e
     n = np.c_[-e[:, 1], e[:, 0]].sum(axis=0)  # left normals of CCW edges point inside

@@ -22,6 +22,7 @@ import numpy as np
 
 from kitcut.formats.reading.build import RawNotch, RawPiece
 from kitcut.model import ImportReport
+from kitcut.model.geometry import segment_feet
 
 __all__ = ["carry_sample_notches"]
 
@@ -85,14 +86,13 @@ def _place(chains: list[np.ndarray], x: float, y: float, tol: float):
     """Where (x, y) lies on the lines: (line, segment, fraction along it), or None."""
     best = None
     for c, pts in enumerate(chains):
-        for v in range(len(pts) - 1):
-            a, b = pts[v], pts[v + 1]
-            ab = b - a
-            n2 = float(ab @ ab)
-            t = 0.0 if n2 == 0.0 else min(1.0, max(0.0, float((np.array([x, y]) - a) @ ab) / n2))
-            d = math.hypot(*(a + t * ab - (x, y)))
-            if d <= tol and math.isfinite(d) and (best is None or d < best[0]):
-                best = (d, c, v, t)
+        if len(pts) < 2:
+            continue
+        t, _, d = segment_feet(pts[:-1], pts[1:], np.array([x, y]))
+        d = np.where(np.isfinite(d), d, np.inf)
+        v = int(np.argmin(d))
+        if d[v] <= tol and (best is None or d[v] < best[0]):
+            best = (float(d[v]), c, v, float(t[v]))
     return None if best is None else best[1:]
 
 
