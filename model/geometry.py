@@ -32,7 +32,7 @@ def as_ring(points, *, ccw: bool | None = True) -> np.ndarray:
     counter-clockwise (clockwise); ``None`` keeps the given order.
 
     >>> as_ring([(0, 0), (0, 1), (1, 1), (1, 0), (0, 0)]).tolist()
-    [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]
+    [[1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]
     """
     a = np.array(points, dtype=np.float64).reshape(-1, 2)
     if len(a) > 1 and np.array_equal(a[0], a[-1]):

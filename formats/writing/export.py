@@ -1,7 +1,7 @@
 """One entry point for every marker output: pick the writer by format or file extension.
 
 >>> sorted(FORMATS)[:4]
-['dxf', 'gcode', 'hpgl', 'nc']
+['dxf', 'gcode', 'hpgl', 'html']
 >>> format_for_path("out/marker.tiled.pdf")
 'tiled.pdf'
 
