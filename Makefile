@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 NEST    = $(VENV)/bin/nest
+# test processes (pytest-xdist): the suite is CPU-bound, so one per core of the 2-core CI machine
+TEST_JOBS ?= 2
 
 .PHONY: setup demo test lint bench fuzz clean samples
 
@@ -21,7 +23,7 @@ demo: setup
 test: setup
 	@bash .ci/system-deps
 	$(PY) -m ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_JOBS)
 
 lint: setup
 	$(PY) -m ruff check .

@@ -23,6 +23,15 @@ def shared_file(*parts: str) -> Path:
     return p
 
 
+@pytest.fixture(autouse=True)
+def _no_terminal_size(monkeypatch):
+    """Every test runs as from a pipe: no ``COLUMNS``/``LINES`` from the shell or from the
+    parallel runner's workers (pytest-xdist sets 80 × 24), which would narrow ``nest info``'s
+    table; a test about the terminal's width sets them itself."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
+
+
 @pytest.fixture
 def orders(tmp_path):
     """A folder with the test orders of ``tests/data/orders`` and a fake tee pattern beside them."""
