@@ -15,12 +15,30 @@ DXF_DIR = SHARED / "dxf"
 ESICUP_DIR = SHARED / "esicup"
 
 
+#: Real exports kept in the repository (permissively licensed, see its README), so that a fresh
+#: checkout without ``../shared`` still runs the real-file tests on some.
+BUNDLED_DXF = ROOT / "tests" / "data" / "real"
+
+
 def shared_file(*parts: str) -> Path:
-    """A file of ``../shared/data``; the test is skipped where it is absent (fresh machine)."""
+    """A file of ``../shared/data``, or for ``"dxf", NAME`` one of :data:`BUNDLED_DXF`; the test is
+    skipped where it is absent (fresh machine)."""
     p = SHARED.joinpath(*parts)
+    if not p.exists() and parts[:1] == ("dxf",) and (BUNDLED_DXF / parts[-1]).exists():
+        return BUNDLED_DXF / parts[-1]
     if not p.exists():
         pytest.skip(f"shared data not present: {p}")
     return p
+
+
+def real_dxf_files() -> dict[str, Path]:
+    """``{name: path}`` of every real DXF export at hand: ``../shared/data/dxf`` (when present)
+    and :data:`BUNDLED_DXF`."""
+    out = {}
+    for d in (BUNDLED_DXF, DXF_DIR):
+        if d.is_dir():
+            out.update({p.name: p for p in d.iterdir() if p.suffix.lower() == ".dxf"})
+    return dict(sorted(out.items()))
 
 
 @pytest.fixture(autouse=True)
