@@ -1,4 +1,5 @@
-"""The fuzz corpus: bundled samples, the shared real DXF files (when present), order files."""
+"""The fuzz corpus: bundled samples and real exports, the shared real DXF files (when present), order
+files."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ _MAX_BYTES = 800_000  # keep single runs short
 
 
 def dxf_corpus(shared: bool = True) -> list[Path]:
-    """Sample DXF files, then the real ones of ``../shared/data/dxf`` (skipped when absent)."""
+    """Sample DXF files, the real exports bundled in ``tests/data/real``, then the real ones of
+    ``../shared/data/dxf`` (skipped when absent)."""
     files = sorted((ROOT / "samples").glob("*.dxf"))
+    files += sorted(p for p in (ROOT / "tests" / "data" / "real").iterdir() if p.suffix.lower() == ".dxf")
     if shared and _SHARED_DXF.is_dir():
         files += sorted(p for p in _SHARED_DXF.iterdir()
                         if p.suffix.lower() == ".dxf" and p.stat().st_size <= _MAX_BYTES)
