@@ -44,6 +44,7 @@ from kitcut.formats.reading.piece_checks import (
     check_vertices,
     simplify,
 )
+from kitcut.formats.reading.sample_nm import carry_sample_nm
 from kitcut.formats.reading.sample_notches import carry_sample_notches
 from kitcut.formats.reading.sizes import keep_sizes, select_sizes, sorted_sizes
 from kitcut.formats.reading.units import (
@@ -433,6 +434,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
         check_total_vertices(raws, file)
         assign_quantities(raws, report)
         carry_sample_notches(raws, report)
+        carry_sample_nm(raws, report)
         if all_sizes is None:
             all_sizes = _sizes_of(raws)
         wanted = select_sizes(all_sizes, sizes, file=file)
