@@ -263,8 +263,15 @@ def _parse_garment(g, i: int, folder: Path, c: _Checker, allow_outside: bool) ->
         c.fail(f"{where}.sizes", "missing (e.g. sizes = { M = 2 }; count = 2 for a pattern without sizes)")
     else:
         sizes = g["sizes"]
+    if isinstance(sizes, list) and sizes and all(isinstance(s, str | int) and not isinstance(s, bool)
+                                                 for s in sizes):
+        listed: dict = {}  # a list of sizes: one garment of each (a size listed twice, two)
+        for s in sizes:
+            listed[str(s)] = listed.get(str(s), 0) + 1
+        sizes = listed
     if not isinstance(sizes, dict) or not sizes:
-        c.fail(f"{where}.sizes", f"must be a non-empty table of size = count, got {sizes!r}")
+        c.fail(f"{where}.sizes", "must be a non-empty table of size = count (or a list of sizes, one "
+                                 f"garment of each), got {sizes!r}")
     out: dict[str, int] = {}
     for size, n in sizes.items():
         if isinstance(n, bool) or not isinstance(n, int):

@@ -112,6 +112,9 @@ def test_single_asymmetric_piece_is_not_paired_across_garments(folder):
         (("sizes = { S = 2, M = 3, L = 1 }", "sizes = { S = 0 }"), "garments[0].sizes.S", "> 0"),
         (("sizes = { S = 2, M = 3, L = 1 }", "sizes = { S = 1.5 }"), "garments[0].sizes.S", "whole number"),
         (("sizes = { S = 2, M = 3, L = 1 }", "sizes = {}"), "garments[0].sizes", "non-empty"),
+        (("sizes = { S = 2, M = 3, L = 1 }", "sizes = []"), "garments[0].sizes", "non-empty"),
+        (("sizes = { S = 2, M = 3, L = 1 }", 'sizes = ["S", 2.5]'), "garments[0].sizes", "a list of sizes"),
+        (("sizes = { S = 2, M = 3, L = 1 }", 'sizes = "M"'), "garments[0].sizes", "a list of sizes"),
         (("sizes = { S = 2, M = 3, L = 1 }", ""), "garments[0].sizes", "missing"),
         (("sizes = { S = 2, M = 3, L = 1 }", "sizes = { S = 2 }\ncount = 2"), "garments[0].count",
          "not both"),
@@ -165,6 +168,21 @@ def test_order_in_a_legacy_code_page_is_refused_clearly(folder):
     at = p.read_bytes().index("Ü".encode("cp1252")) + 1  # counted from 1 (it read like a byte value)
     with pytest.raises(OrderError, match=rf"not valid TOML: not UTF-8 text \(at byte {at} of the file\)"):
         load_order(p)
+
+
+def test_a_list_of_sizes_is_one_garment_of_each(folder):
+    """``sizes = ["M"]``, the everyday one-garment order, as ``sizes = { M = 1 }``; a size listed
+    twice is two garments, and sizes may be numbers as in the pattern (``[38, 40]``)."""
+    order = load_order(write(folder, GOOD.replace("sizes = { S = 2, M = 3, L = 1 }", 'sizes = ["M"]')))
+    assert order.garments[0].sizes == {"M": 1} and order.garment_count == 1
+    plan = plan_order(order, reader=read_fake_pattern)
+    assert {(p.size, p.name, p.quantity) for p in plan.fabrics[0].pattern.pieces} == {
+        ("M", "A-1/tee/Front", 1), ("M", "A-1/tee/Back", 1), ("M", "A-1/tee/Sleeve", 2)}
+    listed = 'sizes = ["S", "L", "S"]'
+    order = load_order(write(folder, GOOD.replace("sizes = { S = 2, M = 3, L = 1 }", listed)))
+    assert order.garments[0].sizes == {"S": 2, "L": 1}
+    order = load_order(write(folder, GOOD.replace("sizes = { S = 2, M = 3, L = 1 }", "sizes = [38, 40]")))
+    assert order.garments[0].sizes == {"38": 1, "40": 1}
 
 
 def test_unknown_size_lists_the_sizes_it_has(folder):
