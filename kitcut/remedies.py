@@ -12,15 +12,25 @@ the message for the command line; an order's reader rewords it for its garment w
 'a loop of 9117.4 mm²; fix it in the CAD, or rerun with --repair to keep its largest part'
 >>> reword(exc, "garments[0]").message[22:]
 'fix it in the CAD, or set garments[0].repair = true in the order to keep its largest part'
+
+The readers' other remarks name options in passing (``give --units cm if the pattern is in cm``,
+``give --layer 0=cut to cut them out``); :func:`in_order_words` names the garment's fields there
+instead, for what an order's kit reports:
+
+>>> in_order_words("give --layer 0=cut to cut them out", "garments[1]")
+'give garments[1].layers = { "0" = "cut" } to cut them out'
+>>> in_order_words("read in cm; give --units mm if it is in mm", "garments[0]")
+'read in cm; give garments[0].units = "mm" if it is in mm'
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from kitcut.errors import KitcutError
 
-__all__ = ["advise", "reword"]
+__all__ = ["advise", "reword", "in_order_words"]
 
 
 def _repair(garment: str | None) -> str:
@@ -69,3 +79,36 @@ def reword(exc: KitcutError, garment: str) -> KitcutError:
     if getattr(exc, "remedies", None):
         _compose(exc, garment)
     return exc
+
+
+#: A command-line option named in a reader's remark, and the garment field an order sets instead
+#: (``{g}``: the garment, ``garments[0]``). Options of other commands (``nest info --sizes``) and
+#: placeholders (``NAME``, ``FILE``) keep no value.
+_OPTIONS = [
+    (r"--no-rules\b", "{g}.rules = false"),
+    (r"--rules (\S+\.rul|FILE)\b", '{g}.rules = "\\1"'),
+    (r"--rules\b", "{g}.rules"),
+    (r"--units (mm|cm|in|inch|m|ft|px|pt)\b", '{g}.units = "\\1"'),
+    (r"--units\b", "{g}.units"),
+    (r"--tolerance (\d+(?:\.\d+)?)\b", "{g}.tolerance_mm = \\1"),
+    (r"--tolerance\b", "{g}.tolerance_mm"),
+    (r"--layers? NAME=(\w+)", '{g}.layers = { NAME = "\\1" }'),
+    (r"--layers? ([^\s=]+)=(\w+)", '{g}.layers = { "\\1" = "\\2" }'),
+    (r"--layers?\b", "{g}.layers"),
+    (r"--encoding (NAME|[A-Za-z][\w-]*)(?<!codec)\b", '{g}.encoding = "\\1"'),
+    (r"--encoding\b", "{g}.encoding"),
+    (r"--keep-folded\b", "{g}.keep_folded = true"),
+    (r"--repair\b", "{g}.repair = true"),
+    (r"--quantity '\*=1'", '{g}.quantities = { "*" = 1 }'),
+    (r"--quantity NAME=N\b", "{g}.quantities = { NAME = N }"),
+    (r"--quantity\b", "{g}.quantities"),
+    (r"(?<!without )--sizes\b(?: [^\s;)]+)?", "{g}.sizes"),
+]
+
+
+def in_order_words(text: str, garment: str) -> str:
+    """``text`` (a reader's remark or error) with the command-line options it names worded as the
+    fields of ``garment`` (``"garments[0]"``) that a user of ``nest kit`` sets instead."""
+    for pattern, field in _OPTIONS:
+        text = re.sub(pattern, field.replace("{g}", garment), text)
+    return text

@@ -49,6 +49,7 @@ from kitcut.kits.plan import FabricPlan, plan_order
 from kitcut.kits.staging import HOST as _HOST  # noqa: F401 - kept for the modules that use it
 from kitcut.kits.staging import clean_stale, pid_alive, publish, temp_name
 from kitcut.model import Marker
+from kitcut.remedies import in_order_words
 
 __all__ = ["KitOptions", "KitResult", "build_kit", "assemble_kit", "kit_path", "temp_name",
            "clean_stale", "pid_alive", "resolve"]
@@ -139,14 +140,17 @@ def import_remarks(plan) -> list[dict]:
     OrderPlan`), for the kit report: an unattended batch's assumptions (a quantity assumed...) are seen."""
     out = []
     files = {g.name: g.pattern for g in plan.order.garments}
+    index = {g.name: i for i, g in enumerate(plan.order.garments)}
     for garment, pattern in plan.patterns.items():
         report = pattern.report
         if not report.entries:
             continue
         where = pattern_name(plan.order, files[garment]) if garment in files else pattern.source
+        field = f"garments[{index.get(garment, 0)}]"  # the remedies as the order's fields, not options
         out.append({"order": plan.order.id, "garment": garment, "pattern": where,
                     "repairs": len(report.repairs), "warnings": len(report.warnings),
-                    "skipped": len(report.skipped), "remarks": [str(e) for e in report.entries]})
+                    "skipped": len(report.skipped),
+                    "remarks": [in_order_words(str(e), field) for e in report.entries]})
     return out
 
 

@@ -24,7 +24,7 @@ from kitcut.kits.quantities import apply_quantities
 from kitcut.limits import check as check_limit
 from kitcut.model import Pattern, Piece, Rules
 from kitcut.model.affine import affine_piece
-from kitcut.remedies import reword
+from kitcut.remedies import in_order_words, reword
 
 __all__ = ["KitPiece", "FabricPlan", "OrderPlan", "code_path", "plan_order", "shrink_piece", "size_key"]
 
@@ -222,8 +222,8 @@ def plan_order(
             raise
         except KitcutError as exc:  # its remedies named as this garment's fields, not as options
             reword(exc, f"garments[{gi}]")
-            raise OrderError(f"garments[{gi}].pattern: cannot read {g.pattern.name}: {exc}",
-                             file=file) from exc
+            raise OrderError(f"garments[{gi}].pattern: cannot read {g.pattern.name}: "
+                             f"{in_order_words(str(exc), f'garments[{gi}]')}", file=file) from exc
         pattern = _garment_options(pattern, g, gi, file)
         patterns[g.name] = pattern
         garments.append(replace(g, sizes=dict(wanted)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -444,6 +445,42 @@ def test_import_remarks_reach_the_kit_report(tmp_path):
     page = (tmp_path / "K" / "R-1" / "kit.html").read_text()
     assert '<h2 id="import-remarks">Import remarks</h2>' in page
     assert "<li>warning: no Quantity text: quantity 1 assumed for Pocket</li>" in page
+
+
+_OPTION = re.compile(r"--(units|layers?|rules|no-rules|tolerance|encoding|repair|quantity|keep-folded|"
+                     r"sizes)\b")
+
+
+def test_a_kit_names_the_order_s_fields_where_the_reader_names_options(tmp_path):
+    """A user of ``nest kit`` sets a garment's fields, not options: the remarks and errors of its
+    patterns name those (``give garments[0].units = "mm"``, not ``give --units mm``)."""
+    import shutil
+
+    import ezdxf
+    from conftest import BUNDLED_DXF
+
+    shutil.copy(BUNDLED_DXF / "clo2-pattern.dxf", tmp_path / "clo2.dxf")  # METRIC, read in cm
+    order = ('[order]\nid = "W-1"\ncustomer = "c"\n[[garments]]\npattern = "{}"\n{}\n[[fabrics]]\n'
+             'name = "jersey"\nwidth_mm = 1500\n')
+    (tmp_path / "o.toml").write_text(order.format("clo2.dxf", 'sizes = ["M"]'))
+    build_kit(tmp_path / "o.toml", tmp_path / "K", KitOptions(time_limit=1, max_iterations=0, formats=()))
+    (r,) = json.loads((tmp_path / "K" / "W-1" / "kit.json").read_text())["import_remarks"]
+    units = [m for m in r["remarks"] if "read in cm" in m]
+    assert len(units) == 1 and 'give garments[0].units = "mm" if it is in mm' in units[0], units
+    assert not [m for m in r["remarks"] if _OPTION.search(m)]
+    # an error: a drawing whose cut line closes only with a wider tolerance
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    for a, b in (((0, 0), (200, 0)), ((200, 1.5), (200, 100)), ((198.5, 100), (0, 100)),
+                 ((0, 98.5), (0, 1.6))):
+        doc.modelspace().add_line(a, b)
+    doc.saveas(tmp_path / "gaps.dxf")
+    (tmp_path / "o.toml").write_text(order.format("gaps.dxf", "count = 1"))
+    with pytest.raises(OrderError) as info:
+        build_kit(tmp_path / "o.toml", tmp_path / "K", KitOptions(time_limit=1, formats=()))
+    msg = str(info.value)
+    assert "give garments[0].tolerance_mm = 1.6 if that gap is meant to close" in msg
+    assert not _OPTION.search(msg), msg
 
 
 def test_a_failed_kit_leaves_no_folder_behind(tmp_path, capsys):
