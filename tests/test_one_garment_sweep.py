@@ -22,7 +22,7 @@ from functools import cache
 
 import pytest
 from checker import check_marker
-from conftest import DXF_DIR, real_dxf_files
+from conftest import BUNDLED_DXF, DXF_DIR, real_dxf_files
 
 from kitcut.errors import KitcutError
 from kitcut.formats.marker_json import marker_to_dict
@@ -179,3 +179,65 @@ def test_the_command_line_one_garment_job(tmp_path):
     r = _nest_cli(str(DXF_DIR / "GMH1006F18_AAMA.DXF"), "--sizes", "XXL", "--time", "1")
     assert r.returncode == 2
     assert "--sizes: no size 'XXL' in this pattern (it has 42, 44, 46" in r.stderr
+
+
+def _hp2xx_range(path, tmp_path) -> tuple[float, ...]:
+    """hp2xx's reading of an HP-GL file: its coordinate range (plotter units), no command ignored."""
+    import re
+
+    r = subprocess.run(["hp2xx", "-m", "dxf", "-t", "-f", str(tmp_path / (path.name + ".dxf")), str(path)],
+                       capture_output=True, text=True, errors="replace", stdin=subprocess.DEVNULL, timeout=60)
+    log = r.stdout + r.stderr
+    assert "HPGL command(s) ignored: 0" in log, log
+    m = re.search(r"Coordinate range: \((-?[\d.]+), (-?[\d.]+)\) \.\.\. \((-?[\d.]+), (-?[\d.]+)\)", log)
+    assert m, log
+    return tuple(float(v) for v in m.groups())
+
+
+BUNDLED = sorted(p.name for p in BUNDLED_DXF.glob("*.*") if p.suffix.lower() == ".dxf")
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_the_everyday_job_on_a_bundled_real_file_read_back_by_other_readers(tmp_path, name):
+    """The most common job, as a pattern maker and the cutting room run it, on a real export that
+    every checkout has: one garment of the smallest size nested, every cutting-room file written
+    (`nest export -f all`), and each read back by a reader that is not kitcut's: the independent
+    placement checker, ezdxf (strict, audited), hp2xx, pypdf, an XML parser."""
+    import shutil
+    import xml.etree.ElementTree as ET
+
+    import ezdxf
+    from pypdf import PdfReader
+
+    size = sizes_of(name)[0]
+    out = tmp_path / "out"
+    args = [str(REAL[name]), "--quantity", "*=1", "--width", "1500", "--spacing", "2", "--time", "1",
+            "--seed", "1", "--workers", "1", "-o", str(out), "--json"]
+    r = _nest_cli(*args, *(["--sizes", size] if size else []))
+    assert r.returncode == 0, r.stderr
+    marker = json.loads((out / "marker.json").read_text(encoding="utf-8"))
+    assert check_marker(marker, nap="two-way") == []
+    placed = len(marker["solution"]["placements"])
+    assert json.loads(r.stdout)["pieces"] == placed > 0
+    length, width = marker["solution"]["length"], marker["solution"]["width"]
+    r = _nest_cli("export", str(out / "marker.json"), "-o", str(out), "-f", "all")
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert {"marker.dxf", "marker.plt", "marker.pen.plt", "marker.nc", "marker.pdf", "marker.svg",
+            "marker.report.pdf", "marker.tiled.pdf"} <= set(names), names
+    assert not [n for n in names if n.startswith(".") or n.endswith((".tmp", ".part"))], names  # no leftovers
+    doc = ezdxf.readfile(out / "marker.dxf")
+    assert not doc.audit().has_errors
+    assert len(doc.modelspace().query("INSERT")) == placed
+    if shutil.which("hp2xx"):
+        x0, y0, x1, y1 = _hp2xx_range(out / "marker.plt", tmp_path)
+        assert x0 >= -0.5 and y0 >= -0.5 and x1 <= 40 * length + 0.5 and y1 <= 40 * width + 0.5
+        pen = _hp2xx_range(out / "marker.pen.plt", tmp_path)
+        assert pen == pytest.approx((0, 0, 40 * length, 40 * width), abs=0.5)
+    for pdf in out.glob("*.pdf"):
+        pages = PdfReader(pdf).pages
+        assert len(pages) >= 1 and all(float(p.mediabox.width) > 0 for p in pages), pdf.name
+    page = PdfReader(out / "marker.pdf").pages[0]  # the 1:1 plot: the whole marker on its page
+    assert float(page.mediabox.width) / 72 * 25.4 >= length
+    for svg in out.glob("*.svg"):
+        assert ET.parse(svg).getroot().tag.endswith("svg"), svg.name
