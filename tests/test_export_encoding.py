@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from encoded_dxf import aama_file
 from fuzz.runner import check_outcome, run_cli
@@ -261,3 +263,32 @@ def test_run_reports_the_encoding(tmp_path):
     assert {p["name"] for p in m["instance"]["pieces"]} == {"前片", "后片"}
     o = run_cli(["run", str(path), "-q", "--encoding", "nope"])
     assert o.code == 2 and "'--encoding'" in o.stderr
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_without_a_cjk_font_a_label_is_sized_for_the_text_drawn(tmp_path, monkeypatch):
+    """Without a CJK font a PDF draws ``后袖片…`` as ``HouXiuPian…``, three times as long; the label
+    was sized for the name as written, and its words ran 34 mm along a 30 mm strip, over both
+    ends. It is now sized (and shortened) for the text drawn, as the HP-GL label is: read back
+    by pdftotext, the label's words lie within the strip's length."""
+    import subprocess
+
+    from marker_factory import shelf_marker
+
+    from kitcut.model import Line, Piece
+
+    monkeypatch.setenv(pdf_fonts.ENV, str(tmp_path / "no-such-font.ttf"))
+    monkeypatch.setattr(pdf_fonts, "FALLBACK_CANDIDATES", ())
+    pdf_fonts._warn_once.cache_clear()
+    strip = Piece("后袖片" * 4, np.array([(0, 0), (30, 0), (30, 12), (0, 12)]), size="M",
+                  grain=Line(np.array([(3, 6), (27, 6)])))
+    with pytest.warns(UserWarning, match="no font with CJK glyphs"):
+        path = write_file(shelf_marker((strip,), [(0, 0, 0, False)], name="strip"), tmp_path / "m.pdf")
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+                       html)
+    label = [(float(a), float(b)) for a, b, w in words if "Hou" in w or w == "(M)"]
+    assert label and any(w.startswith("Hou") for _, _, w in words)
+    span = max(b for _, b in label) - min(a for a, _ in label)
+    assert 0 < span <= 30 / 25.4 * 72, span  # within the strip's 30 mm

@@ -21,7 +21,7 @@ from fpdf import FPDF
 from fpdf.output import PDFPage
 
 from kitcut.formats.layout.page import PAPER_MM, PT_PER_MM, Page, PlacedPiece, Sheet, build_sheet, fill_colour
-from kitcut.formats.layout.pdf_fonts import draw_text, font_note
+from kitcut.formats.layout.pdf_fonts import draw_text, font_note, pdf_label
 from kitcut.formats.layout.pdf_legend import KEY_MM, MIN_LABEL_MM, draw_legend, fit_named
 from kitcut.model import Marker
 
@@ -162,7 +162,7 @@ def draw_piece(
         pdf.polyline(_pts(page, s.points))
     pdf.set_draw_color(0)
     if labels:
-        t = p.label
+        t = pdf_label(p, pdf)  # sized for the text drawn (transliterated without a font)
         h = t.height * page.scale
         ((x, y),) = _pts(page, [(t.x, t.y)])
         if h >= MIN_LABEL_MM:

@@ -24,7 +24,7 @@ import warnings
 from pathlib import Path
 
 __all__ = ["FONT_CANDIDATES", "FALLBACK_CANDIDATES", "CJK_FAMILY", "cjk_font", "use_font", "draw_text",
-           "font_note", "transliterate", "transliterated"]
+           "font_note", "transliterate", "transliterated", "shown_text", "pdf_label"]
 
 #: Fonts with CJK glyphs that Debian packages install, in order of preference: (path, face of a
 #: TrueType collection). fonts-wqy-microhei is the one `.ci/system-deps` installs.
@@ -133,30 +133,26 @@ def _family(pdf, font: tuple[str, int], k: int) -> str:
     return family
 
 
-def use_font(pdf, text: object, style: str = "", size: float | None = None) -> str:
-    """Select on ``pdf`` a font that shows ``text`` (``size`` in points; ``None`` keeps the
-    current size) and return the text to draw with it (in normal form C).
+def shown_text(text: object) -> str:
+    """``text`` as the PDFs draw it (:func:`use_font`): as it is where the fonts on this system
+    have its characters, else with those transliterated (``后袖片`` as ``HouXiuPian`` without a CJK
+    font). A label is sized for the text drawn."""
+    return _shown(unicodedata.normalize("NFC", str(text)))[0]
 
-    Latin-1 text gets Helvetica (``style`` "", "B", "I"); anything else the first Unicode font
-    (regular only), with the fonts that have the characters it lacks as fpdf2 fallback fonts.
-    Characters no font has, and right-to-left letters (drawn left to right, unshaped, they would
-    read reversed), are transliterated and the PDF is marked for :func:`font_note`.
-    """
-    text = unicodedata.normalize("NFC", str(text))
-    pt = pdf.font_size_pt if size is None else size
+
+def _shown(text: str) -> tuple[str, list[int], bool]:
+    """``(text as drawn, the fallback fonts it needs (indices into the fonts found), whether any
+    character was transliterated)`` for NFC ``text`` that is not Latin-1 (see :func:`use_font`)."""
     try:
         text.encode("latin-1")
-        pdf.set_font("helvetica", style, pt)
-        return text
+        return text, [], False
     except UnicodeEncodeError:
         pass
     fonts = _fonts()
     if not fonts:
-        pdf.set_font("helvetica", style, pt)
         shown = transliterate(text)
-        _mark(pdf, text, shown)
-        return shown
-    families: list[str] = []
+        return shown, [], shown != text
+    used: list[int] = []
     out = []
     lost = False
     rtl: list[str] = []
@@ -187,14 +183,38 @@ def use_font(pdf, text: object, style: str = "", size: float | None = None) -> s
                 out.append(anyascii(c) or "?")
                 lost = True
             continue
-        family = _family(pdf, fonts[k], k)
-        if k and family not in families:
-            families.append(family)
+        if k and k not in used:
+            used.append(k)
         out.append(c)
     flush()
-    shown = "".join(out)
-    pdf.set_font(_family(pdf, fonts[0], 0), "", pt)
-    pdf.set_fallback_fonts(families, exact_match=False)
+    return "".join(out), used, lost
+
+
+def use_font(pdf, text: object, style: str = "", size: float | None = None) -> str:
+    """Select on ``pdf`` a font that shows ``text`` (``size`` in points; ``None`` keeps the
+    current size) and return the text to draw with it (in normal form C).
+
+    Latin-1 text gets Helvetica (``style`` "", "B", "I"); anything else the first Unicode font
+    (regular only), with the fonts that have the characters it lacks as fpdf2 fallback fonts.
+    Characters no font has, and right-to-left letters (drawn left to right, unshaped, they would
+    read reversed), are transliterated and the PDF is marked for :func:`font_note`.
+    """
+    text = unicodedata.normalize("NFC", str(text))
+    pt = pdf.font_size_pt if size is None else size
+    try:
+        text.encode("latin-1")
+        pdf.set_font("helvetica", style, pt)
+        return text
+    except UnicodeEncodeError:
+        pass
+    shown, used, lost = _shown(text)
+    fonts = _fonts()
+    if not fonts:
+        pdf.set_font("helvetica", style, pt)
+    else:
+        families = [_family(pdf, fonts[k], k) for k in used]
+        pdf.set_font(_family(pdf, fonts[0], 0), "", pt)
+        pdf.set_fallback_fonts(list(dict.fromkeys(families)), exact_match=False)
     if lost:
         _mark(pdf, text, shown)
     return shown
@@ -239,6 +259,18 @@ def _runs(pdf, shown: str) -> list[tuple[str, str]]:
         else:
             runs.append((family, c))
     return runs or [(primary, "")]
+
+
+def pdf_label(placed, pdf=None):
+    """The label of ``placed`` (a :class:`~kitcut.formats.layout.page.PlacedPiece`) as the PDFs
+    draw it: laid out for the text drawn (:func:`shown_text`; a name transliterated for want of a
+    font is longer and was sized for the name as written), and noted on ``pdf`` for
+    :func:`font_note` when transliterated (drawn in ASCII, it needs no other font to note)."""
+    label = placed.label_as(shown_text)
+    written = unicodedata.normalize("NFC", placed.label.text)
+    if pdf is not None and _shown(written)[2]:  # a character transliterated (a control one is no text)
+        _mark(pdf, written, label.text)
+    return label
 
 
 def _mark(pdf, text: str, shown: str) -> None:

@@ -10,7 +10,7 @@ its label's place, and a legend under the drawing names it: ``1 = Neckband (M)``
 from __future__ import annotations
 
 from kitcut.formats.layout.page import PT_PER_MM, Page, Sheet
-from kitcut.formats.layout.pdf_fonts import draw_text, use_font
+from kitcut.formats.layout.pdf_fonts import draw_text, pdf_label, use_font
 
 __all__ = ["MIN_LABEL_MM", "KEY_MM", "label_keys", "fit_named", "draw_legend"]
 
@@ -29,7 +29,7 @@ def label_keys(sheet: Sheet, page: Page) -> dict[str, str]:
     (``A-.../Tab (M)``) may be the label of a piece of another order too."""
     keys: dict[str, str] = {}
     for p in sheet.pieces:
-        if p.label.height * page.scale < MIN_LABEL_MM and p.name not in keys:
+        if pdf_label(p).height * page.scale < MIN_LABEL_MM and p.name not in keys:
             keys[p.name] = str(len(keys) + 1)
     return keys
 

@@ -15,7 +15,7 @@ from shapely.geometry import Polygon
 
 from kitcut.formats.layout.page import Page, Sheet, build_sheet, fill_colour
 from kitcut.formats.layout.pdf import _pts, add_page_1to1, draw_design, new_pdf, pdf_bytes
-from kitcut.formats.layout.pdf_fonts import draw_text
+from kitcut.formats.layout.pdf_fonts import draw_text, pdf_label
 from kitcut.model import Marker
 
 __all__ = ["BLEED", "MARK_STEP", "EDGE", "registration_marks", "to_print_pdf", "render"]
@@ -57,7 +57,7 @@ def to_print_pdf(marker: Marker | Sheet, *, bleed: float = BLEED, scale: float =
         pdf.polygon(_pts(page, p.outline), style="D")
         for c in p.cutouts:
             pdf.polygon(_pts(page, c), style="D")
-        t = p.label
+        t = pdf_label(p, pdf)  # sized for the text drawn (transliterated without a font)
         ((x, y),) = _pts(page, [(t.x, t.y)])
         pdf.set_text_color(60)
         with pdf.rotation(t.angle_deg, x, y):
