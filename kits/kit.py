@@ -36,9 +36,9 @@ from kitcut import __version__
 from kitcut.cells import counted, escaped
 from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.fileio import atomic_write
-from kitcut.formats.layout.pdf_fonts import font_note, use_font
 from kitcut.formats.marker_json import write_marker
 from kitcut.kits.inputs import kit_inputs, kit_state
+from kitcut.kits.kit_pdf import write_kit_pdf
 from kitcut.kits.labels import write_labels_pdf
 from kitcut.kits.manifest import is_complete, write_manifest
 from kitcut.kits.matching import unmatched_notes
@@ -271,90 +271,6 @@ def workshop_text(order: Order, cuts: list[Cut], fabrics: list[dict], report: di
     return "\n".join(lines) + "\n"
 
 
-def _remarks_pdf(remarks: list[dict], pdf, most: int = 12) -> None:
-    """The import remarks in the kit report: per pattern its counts, then its repairs and
-    warnings (the first ``most``; every one is in kit.json)."""
-    if not remarks:
-        return
-    pdf.ln(2)
-    pdf.cell(0, 6, use_font(pdf, "Import remarks (check before cutting)", "B", 10), new_x="LMARGIN",
-             new_y="NEXT")
-    for r in remarks:
-        head = (f"{r['order']} / {r['garment']} ({Path(r['pattern'] or '').name}): {r['repairs']} repair(s), "
-                f"{r['warnings']} warning(s), {r['skipped']} skipped")
-        pdf.multi_cell(0, 4.5, use_font(pdf, head, "B", 8), new_x="LMARGIN", new_y="NEXT")
-        shown = [m for m in r["remarks"] if not m.startswith("skipped:")]
-        for m in shown[:most]:
-            pdf.multi_cell(0, 4, use_font(pdf, f"  {m[:300]}", "", 7.5), new_x="LMARGIN", new_y="NEXT")
-        if len(shown) > most:
-            pdf.multi_cell(0, 4, use_font(pdf, f"  ... and {len(shown) - most} more: see kit.json", "", 7.5),
-                           new_x="LMARGIN", new_y="NEXT")
-
-
-def _report_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -> None:
-    from fpdf import FPDF
-
-    def line(text: str, style: str = "", size: float = 9, h: float = 5) -> None:
-        pdf.cell(0, h, use_font(pdf, text, style, size), new_x="LMARGIN", new_y="NEXT")
-
-    pdf = FPDF(unit="mm", format="A4")
-    pdf.set_auto_page_break(True, 15)
-    pdf.add_page()
-    line(f"Kit {report['kit']}", "B", 14, 8)
-    for o in report["orders"]:
-        due = f", due {o['due']}" if o["due"] else ""
-        line(f"Order {o['id']}: {o['customer']}{due}; {counted(o['garment_count'], 'garment')}, "
-             f"{counted(o['pieces'], 'piece')}")
-    pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 9)
-    cols = [("fabric", 45), ("width mm", 22), ("metres", 22), ("efficiency", 25), ("pieces", 20),
-            ("orders", 56)]
-    for name, w in cols:
-        pdf.cell(w, 6, name, border=1)
-    pdf.ln()
-    for f in report["fabrics"]:
-        metres = f"{f['length_mm'] / 1000:.3f}"
-        vals = [f["name"], f"{f['width_mm']:g}", metres, f"{100 * f['efficiency']:.1f} %",
-                str(f["pieces"]), ", ".join(f["orders"])]
-        for (_, w), v in zip(cols, vals, strict=True):
-            pdf.cell(w, 6, use_font(pdf, v[:40], "", 9), border=1)
-        pdf.ln()
-    t = report["totals"]
-    pdf.ln(2)
-    line(f"Total {t['metres']:.3f} m of fabric, {t['pieces']} pieces, "
-         f"efficiency {100 * t['efficiency']:.1f} %")
-    for note in report.get("notes", []):
-        line(f"Note: {note}")
-    _remarks_pdf(report.get("import_remarks") or [], pdf)
-    if report.get("combined"):
-        c = report["combined"]
-        line(f"Combining saved {c['saved_metres']:.3f} m against separate markers "
-             f"({c['separate_metres']:.3f} m)")
-    for name, marker in markers:  # a small drawing of each marker
-        if marker.length <= 0:
-            continue
-        scale = min(180.0 / marker.length, 80.0 / marker.width)
-        h = marker.width * scale
-        if pdf.get_y() + h + 12 > 280:
-            pdf.add_page()
-        pdf.ln(3)
-        line(f"{name}: {marker.length / 1000:.3f} m")
-        x0, y0 = 15.0, pdf.get_y()
-        pdf.set_draw_color(120, 120, 120)
-        pdf.rect(x0, y0, marker.length * scale, h)
-        pdf.set_draw_color(0, 0, 0)
-        for outline in marker.placed_outlines():
-            pts = [(x0 + float(x) * scale, y0 + h - float(y) * scale) for x, y in outline]
-            pdf.polygon(pts, style="D")
-        pdf.set_y(y0 + h + 2)
-    font = font_note(pdf)
-    if font:
-        pdf.set_text_color(200, 0, 0)
-        pdf.multi_cell(0, 4, font, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_text_color(0)
-    atomic_write(path, bytes(pdf.output()))
-
-
 def _write_order_docs(folder: Path, order: Order, cuts: list[Cut], fabrics: list[dict], report: dict) -> None:
     mine = [c for c in cuts if c.order == order.id]
     write_picklist_csv(mine, folder / "picklist.csv")
@@ -449,7 +365,7 @@ def assemble_kit(
             "options": {"time_limit": options.time_limit, "seed": options.seed},
         }
         atomic_write(tmp / "kit.json", json.dumps(report, indent=1) + "\n")
-        _report_pdf(report, nested, tmp / "kit.pdf")
+        write_kit_pdf(report, nested, tmp / "kit.pdf")
         if combined:
             for o in orders:
                 _write_order_docs(tmp / "orders" / o.id, o, cuts, fabrics, report)
