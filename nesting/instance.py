@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from shapely.geometry import Polygon
@@ -28,7 +27,7 @@ from shapely.geometry import Polygon
 from kitcut.errors import InfeasibleError
 from kitcut.model.geometry import ring_area, transform_points
 from kitcut.nesting.lattice import kind_lattice
-from kitcut.nesting.standins import poles, standin
+from kitcut.nesting.standin_cache import prefill, standin_and_poles
 from kitcut.nesting.types import Instance
 
 __all__ = ["Compiled", "compile_instance", "FREE_ROTATION_STEP"]
@@ -90,17 +89,6 @@ class Compiled:
                 self.zm)
 
 
-@lru_cache(maxsize=4096)
-def _standin_and_poles(ring: bytes, n: int, offset: float, max_poles: int, name: str):
-    """Stand-in and poles of a ring, memoised: re-solving a pattern skips the shapely work."""
-    shape = np.frombuffer(ring, dtype=np.float64).reshape(n, 2)
-    si = standin(shape, offset, name=name)
-    si.setflags(write=False)
-    pi = poles(si, max_poles=max_poles)
-    pi.setflags(write=False)
-    return si, pi
-
-
 def frame_grid(scale: float) -> float:
     """The snapping step of normalised shapes: a power of two, 2^-36 to 2^-35 of ``scale``."""
     return math.ldexp(1.0, math.frexp(max(float(scale), 1e-300))[1] - 36)
@@ -126,8 +114,10 @@ def _orientations(item) -> list[tuple[float, bool]]:
     return out
 
 
-def compile_instance(instance: Instance) -> Compiled:
-    """Stand-ins, poles and bboxes of every allowed orientation; raises InfeasibleError."""
+def compile_instance(instance: Instance, workers: int = 1) -> Compiled:
+    """Stand-ins, poles and bboxes of every allowed orientation; raises InfeasibleError. The
+    stand-ins not yet made are made on ``workers`` processes (:func:`~kitcut.nesting.
+    standin_cache.prefill`): the same arrays, sooner."""
     width = float(instance.width)
     margin = float(instance.margin)
     spacing = float(instance.spacing)
@@ -146,6 +136,15 @@ def compile_instance(instance: Instance) -> Compiled:
     kind_item, kind_rot, kind_mir = [], [], []
     verts, pls, sbb, obb, diam, pen, kref, lat = [], [], [], [], [], [], [], []
     zone_bit, avoid = _zone_bits(instance)
+    offset = spacing / 2.0 + eps
+    keys = []
+    for it in instance.items:
+        drawn = np.asarray(it.shape, dtype=np.float64).reshape(-1, 2)
+        if len(drawn) > 1 and np.array_equal(drawn[0], drawn[-1]):
+            drawn = drawn[:-1]
+        shape = _normalised(drawn, grid)[0]
+        keys.append((shape.tobytes(), len(shape), offset, MAX_POLES, it.id))
+    prefill(keys, workers)
     item_k = []
     item_area = []
     item_ref = []
@@ -160,7 +159,7 @@ def compile_instance(instance: Instance) -> Compiled:
         orients = _orientations(it)
         if not orients:
             raise InfeasibleError("no allowed orientation", piece=it.id)
-        si, pi = _standin_and_poles(shape.tobytes(), len(shape), spacing / 2.0 + eps, MAX_POLES, it.id)
+        si, pi = standin_and_poles(shape.tobytes(), len(shape), spacing / 2.0 + eps, MAX_POLES, it.id)
         k_start = len(kind_item)
         need = np.inf
         shortest = np.inf
@@ -223,7 +222,7 @@ def compile_instance(instance: Instance) -> Compiled:
     for z, zone in enumerate(instance.zones):  # fixed pieces after the demanded copies
         ring = np.asarray(zone.shape, dtype=np.float64).reshape(-1, 2)
         shape, ref = _normalised(ring, grid)
-        si, pi = _standin_and_poles(shape.tobytes(), len(shape), spacing / 2.0 + eps, MAX_POLES,
+        si, pi = standin_and_poles(shape.tobytes(), len(shape), spacing / 2.0 + eps, MAX_POLES,
                                     zone.name or f"zone {z + 1}")
         zone_k.append(len(kind_item))
         kind_item.append(-1 - z)

@@ -132,12 +132,12 @@ def solve(
     """
     t0 = time.monotonic()
     compile_s = 0.0 if _WARM else warmup()
-    data = compile_instance(instance)
-    if seed is None:
-        seed = int(np.random.SeedSequence().entropy % (2**63))
     workers = max(1, int(workers or os.cpu_count() or 1))
     if "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
         workers = 1  # processes cannot fork here (e.g. inside a daemon): one search in this process
+    data = compile_instance(instance, workers)
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy % (2**63))
     seeds = np.random.SeedSequence(int(seed)).spawn(workers)
     deadline = t0 + compile_s + max(0.05, float(time_limit) - 0.05)
     snap, warm = warm_snapshot(data, initial, np.random.default_rng(int(seed))) if initial is not None \
