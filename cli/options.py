@@ -171,6 +171,9 @@ _OPTIONS = [
     click.option("--sizes", "sizes_text", metavar="M,L|S=2,M=3",
                  help="Sizes to cut: one garment each (M,L) or garments per size (S=2,M=3). "
                       "Default: every size once."),
+    click.option("--material", "material_text", metavar="1,2|none",
+                 help="Nest only the pieces of these materials (the Fabric:/Material: texts; none: pieces "
+                      "without one). Default: every piece, with a note when they are of several."),
     click.option("--match", "match_file", type=click.Path(dir_okay=False, exists=True),
                  help="Match points of the pieces on a patterned fabric (default: PATTERN.match.toml "
                       "beside the pattern, if there is one)."),
@@ -195,7 +198,7 @@ def import_options(fn):
 
 def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, keep_folded, encoding,
          sizes_text, quantity_texts, match_file=None, rules_file=None, no_rules=False,
-         layer_texts=(), pairs: bool = True):
+         layer_texts=(), pairs: bool = True, material_text=None):
     """The pattern of ``file`` as the import and job options ask."""
     from kitcut.errors import InputError
     from kitcut.formats.reading.layer_roles import LayerRoles
@@ -204,13 +207,24 @@ def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, 
 
     if rules_file and no_rules:
         raise InputError("--rules and --no-rules contradict each other: give one")
-    return load_pattern(
+    pattern = load_pattern(
         file, sizes=parse_sizes(sizes_text), quantities=parse_quantities(quantity_texts), pairs=pairs,
         match=match_file,
         units=units, tolerance=tolerance, strict=strict, unfold=not keep_folded, repair=repair,
         loops=LoopRule(max_loop_mm2, max_loop_pct), encoding=encoding,
         rules=False if no_rules else (rules_file or None), layers=LayerRoles.parse(layer_texts),
     )
+    if material_text is None:
+        return pattern
+    from dataclasses import replace
+
+    from kitcut.kits.materials import select_materials
+
+    try:
+        return replace(pattern, pieces=tuple(select_materials(pattern.pieces, material_text)))
+    except InputError as exc:
+        exc.file = str(file)
+        raise
 
 
 def _pair(text: str | None, what: str) -> tuple[float, float] | None:

@@ -33,6 +33,7 @@ from kitcut.cli.options import (
     load,
 )
 from kitcut.errors import InfeasibleError, InputError, KitcutError
+from kitcut.kits.materials import mixed_note
 
 __all__ = ["run", "bundled_sample", "DEFAULT_WIDTH_MM"]
 
@@ -222,6 +223,11 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     stale += [f"marker.{fmt}" for fmt, _ in skipped if f"marker.{fmt}" in had]
     _report(marker, pattern, path, files, as_json, _info_command(path, options), [out / n for n in stale],
             skipped, resume)
+    mixed = None if options.get("material_text") else mixed_note(
+        [marker.pieces[pl.piece] for pl in marker.placements],
+        "nest one material at a time (--material 1, then --material 2 ...)")
+    if mixed:
+        click.echo(f"nest: note: {mixed}", err=True)
 
 
 def _units_hint(pattern, usable: float) -> str:

@@ -171,6 +171,7 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
         remarks += import_remarks(order_plan)
         notes += [f"order {order.id}, fabric {n!r}: no piece is cut from it"
                   for n in order_plan.unused_fabrics]
+        notes += [f"order {order.id}, {n}" for n in order_plan.mixed]
         for plan in order_plan.fabrics:
             by_key.setdefault(plan.fabric.key, []).append(plan)
     by_id = {o.id: o for o in orders}
@@ -262,6 +263,7 @@ def _own_kit(root, order: Order, plan, nested: list[tuple[FabricPlan, Marker]], 
              log, why: str) -> KitResult:
     """The single kit of ``order`` from its fabrics' markers nested alone (``nested``)."""
     notes = [f"fabric {n!r}: no piece of this order is cut from it" for n in plan.unused_fabrics]
+    notes += plan.mixed
     return assemble_kit(root, order.id, [order], [p for p, _ in nested], options,
                         markers={i: m for i, (_, m) in enumerate(nested)}, notes=[why, *notes], log=log,
                         remarks=import_remarks(plan), inputs=kit_inputs(order, options.formats),

@@ -418,6 +418,7 @@ def build_kit(
     reader = resolve(options.reader) if options.reader else None
     plan = plan_order(order, reader=reader)
     notes = [f"fabric {name!r}: no piece of this order is cut from it" for name in plan.unused_fabrics]
+    notes += plan.mixed
     try:
         return assemble_kit(root, order.id, [plan.order], list(plan.fabrics), options, replace=replace,
                             notes=notes, log=log, remarks=import_remarks(plan), inputs=inputs)

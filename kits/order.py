@@ -98,7 +98,9 @@ class Fabric:
     ``shrinkage_pct = (x, y)``: the fabric shrinks by x % along the roll (marker length) and
     y % across the width; pieces are enlarged by ``1 / (1 - pct/100)`` in their grain frame
     (along the grain = along the roll) so that they are true to size after shrinking.
-    ``categories``: the piece categories cut from this fabric; ``None`` takes every piece.
+    ``categories``: the piece categories cut from this fabric; ``materials``: the piece materials
+    (the ``Fabric:``/``Material:`` texts: AccuMark's fabric codes 1, 2, 3...); a fabric with
+    neither takes every piece no other fabric lists.
     """
 
     name: str
@@ -110,6 +112,7 @@ class Fabric:
     pairs: bool = True
     shrinkage_pct: tuple[float, float] = (0.0, 0.0)
     categories: tuple[str, ...] | None = None
+    materials: tuple[str, ...] | None = None
     #: the design's repeat (stripes, checks) and the zones of the roll (see kitcut.model.fabric)
     repeat: Repeat = Repeat()
     zones: tuple[FabricZone, ...] = ()
@@ -130,6 +133,19 @@ class Fabric:
         if self.categories is None:
             return True
         return category is not None and nfc(category.strip()).lower() in {c.lower() for c in self.categories}
+
+    def lists(self, category: str | None, material: str | None) -> bool:
+        """Whether this fabric names the piece: its category in ``categories`` or its material in
+        ``materials`` (without case)."""
+        def named(value, names) -> bool:
+            return names is not None and bool(value and value.strip()) and \
+                nfc(value.strip()).lower() in {n.lower() for n in names}
+        return named(category, self.categories) or named(material, self.materials)
+
+    @property
+    def takes_the_rest(self) -> bool:
+        """A fabric without ``categories`` and ``materials``: the pieces no other fabric names."""
+        return self.categories is None and self.materials is None
 
 
 @dataclass(frozen=True)
@@ -155,7 +171,8 @@ _ORDER_KEYS = {"id", "customer", "due", "notes"}
 _GARMENT_KEYS = {"pattern", "sizes", "count", "name", "units", "quantities", "encoding", "match", "rules",
                  "layers", "repair", "keep_folded", "tolerance_mm"}
 _FABRIC_KEYS = {"name", "width_mm", "spacing_mm", "margin_mm", "nap", "tilt_deg", "pairs",
-                "shrinkage_pct", "categories", "repeat_mm", "repeat_phase_mm", "symmetric", "zones"}
+                "shrinkage_pct", "categories", "materials", "repeat_mm", "repeat_phase_mm", "symmetric",
+                "zones"}
 
 
 class _Checker:
@@ -385,12 +402,20 @@ def _parse_fabric(f, i: int, c: _Checker) -> Fabric:
         if not isinstance(cats, list) or not cats or not all(isinstance(x, str) and x.strip() for x in cats):
             c.fail(f"{where}.categories", f"must be a non-empty list of category names, got {cats!r}")
         cats = tuple(nfc(x.strip()) for x in cats)
+    mats = f.get("materials")
+    if mats is not None:  # AccuMark's fabric codes are numbers: materials = [2] as ["2"]
+        if not isinstance(mats, list) or not mats or not all(
+                (isinstance(x, str) and x.strip()) or (isinstance(x, int) and not isinstance(x, bool))
+                for x in mats):
+            c.fail(f"{where}.materials", "must be a non-empty list of material names (the pieces' Fabric: "
+                                         f"or Material: texts), got {mats!r}")
+        mats = tuple(nfc(str(x).strip()) for x in mats)
     from kitcut.kits.matching import fabric_design
 
     repeat, zones = fabric_design(f, where, c.fail)
     return Fabric(name=name.strip(), width_mm=width, spacing_mm=spacing, margin_mm=margin, nap=nap,
-                  tilt_deg=tilt, pairs=pairs, shrinkage_pct=(sx, sy), categories=cats, repeat=repeat,
-                  zones=zones)
+                  tilt_deg=tilt, pairs=pairs, shrinkage_pct=(sx, sy), categories=cats, materials=mats,
+                  repeat=repeat, zones=zones)
 
 
 def _distinct_folders(fabrics: tuple[Fabric, ...], c: _Checker) -> None:

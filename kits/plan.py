@@ -19,6 +19,7 @@ import numpy as np
 from kitcut.errors import KitcutError, OrderError
 from kitcut.formats.reading.sizes import UnknownSizeError, garments_per_size, size_key
 from kitcut.kits.matching import apply_match_file, find_match_file
+from kitcut.kits.materials import mixed_note
 from kitcut.kits.order import Fabric, Order
 from kitcut.kits.quantities import apply_quantities
 from kitcut.limits import check as check_limit
@@ -93,6 +94,8 @@ class OrderPlan:
     fabrics: tuple[FabricPlan, ...]
     patterns: dict[str, Pattern] = field(default_factory=dict)
     unused_fabrics: tuple[str, ...] = ()  # fabrics of the order that no piece goes to
+    #: a fabric taking pieces of several materials (a rib collar on the jersey's marker), said
+    mixed: tuple[str, ...] = ()
 
 
 def _affine(piece: Piece, fx: float, fy: float) -> Piece:
@@ -185,14 +188,19 @@ def _garment_options(pattern: Pattern, g, gi: int, file: str | None) -> Pattern:
         raise OrderError(f"garments[{gi}].match: {exc}", file=file) from exc
 
 
+def _named(f) -> str:
+    """A fabric and the lists it takes pieces by: ``rib categories ['TRIM']``."""
+    lists = (("categories", f.categories), ("materials", f.materials))
+    return f.name + "".join(f" {k} {list(v)}" for k, v in lists if v)
+
+
 def _fabric_for(order: Order, piece: Piece) -> int | None:
-    cat = piece.category.strip() if piece.category and piece.category.strip() else None
-    if cat is not None:
-        for i, f in enumerate(order.fabrics):
-            if f.categories is not None and f.takes(cat):
-                return i
+    """The first fabric naming the piece's category or material, else the first naming neither."""
     for i, f in enumerate(order.fabrics):
-        if f.categories is None:
+        if f.lists(piece.category, piece.material):
+            return i
+    for i, f in enumerate(order.fabrics):
+        if f.takes_the_rest:
             return i
     return None
 
@@ -235,8 +243,9 @@ def plan_order(
                     continue
                 fi = _fabric_for(order, p)
                 if fi is None:
-                    what = f"category {p.category!r}" if p.category else "no category"
-                    takes = ", ".join(f"{f.name} {list(f.categories or [])}" for f in order.fabrics)
+                    what = (f"category {p.category!r}" if p.category else "no category") + \
+                        (f" and material {p.material!r}" if p.material else "")
+                    takes = ", ".join(_named(f) for f in order.fabrics)
                     raise OrderError(f"garments[{gi}]: piece {p.name!r} of {g.pattern.name} has {what}, "
                                      f"which no fabric takes (fabrics: {takes})", file=file)
                 fabric = order.fabrics[fi]
@@ -264,5 +273,11 @@ def plan_order(
         raise OrderError("no piece to cut in this order: every piece of its patterns has quantity 0 (the "
                          "file says it is not cut); give quantities per garment, e.g. quantities = { "
                          "\"*\" = 1 }", file=file)
+    mixed = []
+    for plan in plans:
+        note = mixed_note(plan.pattern.pieces, "give each its own [[fabrics]] with materials = [...] (e.g. "
+                                               "materials = [\"2\"] for a rib)")
+        if note:
+            mixed.append(f"fabric {plan.fabric.name!r}: {note}")
     return OrderPlan(order=replace(order, garments=tuple(garments)), fabrics=tuple(plans), patterns=patterns,
-                     unused_fabrics=tuple(unused))
+                     unused_fabrics=tuple(unused), mixed=tuple(mixed))

@@ -1,0 +1,116 @@
+"""Pieces of several materials (AccuMark's ``Fabric: 1`` shell, ``2`` rib...): a marker mixing
+them says so, ``--material`` nests one material's pieces, and an order's fabrics take pieces by
+material (``materials = [2]``)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from checker import check_marker
+from conftest import shared_file
+from test_import_dxf import aama_doc, add_piece, save
+from test_import_errors import nest
+
+from kitcut.errors import OrderError
+from kitcut.kits.kit import KitOptions, build_kit
+from kitcut.kits.order import load_order
+
+#: (name, fabric text or None, width, height)
+PIECES = [("FRONT", "1", 400, 300), ("BACK", "1", 400, 320), ("COLLAR", "2", 380, 40), ("TAB", None, 60, 30)]
+
+
+def _pattern(folder):
+    doc = aama_doc()
+    for i, (name, fabric, w, h) in enumerate(PIECES):
+        texts = [f"Piece Name: {name}", "Quantity: 1"] + ([f"Fabric: {fabric}"] if fabric else [])
+        add_piece(doc, f"{name}_M", [[(0, 0), (w, 0), (w, h), (0, h), (0, 0)]], texts=texts,
+                  insert=(i * 500.0, 0.0),
+                  extra=lambda b, w=w, h=h: b.add_line((w * 0.2, h / 2), (w * 0.8, h / 2),
+                                                       dxfattribs={"layer": "7"}))
+    return save(doc, folder, "shirt.dxf")
+
+
+def _job(path, out, *opts):
+    code, stdout, err = nest(str(path), "--time", "1", "--workers", "1", "--seed", "1", "-o", str(out), *opts)
+    names = None
+    if code == 0:
+        marker = json.loads((out / "marker.json").read_text())
+        assert check_marker(marker, nap="two-way") == []
+        pieces = marker["instance"]["pieces"]
+        names = sorted(pieces[pl["piece"]]["name"] for pl in marker["solution"]["placements"])
+    return code, names, err
+
+
+def test_a_marker_mixing_materials_says_so_and_each_material_nests_alone(tmp_path):
+    path = _pattern(tmp_path)
+    code, names, err = _job(path, tmp_path / "all")
+    assert code == 0 and names == ["BACK", "COLLAR", "FRONT", "TAB"]
+    assert ("nest: note: pieces of 2 materials on one marker: 1 (2 pieces), 2 (1 piece: COLLAR), and 1 piece "
+            "without one (TAB)") in err
+    parts = {}
+    for m in ("1", "2", "none"):
+        code, parts[m], err = _job(path, tmp_path / m, "--material", m)
+        assert code == 0 and "materials on one marker" not in err
+    assert parts == {"1": ["BACK", "FRONT"], "2": ["COLLAR"], "none": ["TAB"]}  # every piece once
+    code, names, _ = _job(path, tmp_path / "12", "--material", " 2 , NONE")
+    assert names == ["COLLAR", "TAB"]
+    code, _, err = _job(path, tmp_path / "5", "--material", "5")
+    assert code == 2 and "--material: no piece of material 5 (the pattern's pieces are of 1, 2, none)" in err
+    assert str(path) in err
+
+
+ORDER = """[order]
+id = "M-1"
+customer = "c"
+
+[[garments]]
+pattern = "shirt.dxf"
+count = 1
+
+[[fabrics]]
+name = "poplin"
+width_mm = 1500
+{more}
+"""
+
+
+def test_an_order_s_fabrics_take_pieces_by_material(tmp_path):
+    _pattern(tmp_path)
+    (tmp_path / "o.toml").write_text(ORDER.format(more='[[fabrics]]\nname = "rib"\nwidth_mm = 600\n'
+                                                       "materials = [2]\n"))
+    opts = KitOptions(time_limit=1, max_iterations=0, formats=())
+    result = build_kit(tmp_path / "o.toml", tmp_path / "K", opts)
+    report = json.loads((tmp_path / "K" / "M-1" / "kit.json").read_text())
+    got = {f["name"]: f["pieces"] for f in report["fabrics"]}
+    assert got == {"poplin": 3, "rib": 1}
+    rib = json.loads((tmp_path / "K" / "M-1" / "fabrics" / "rib" / "marker.json").read_text())
+    assert [p["name"].rsplit("/", 1)[-1] for p in rib["instance"]["pieces"]] == ["COLLAR"]
+    assert not [n for n in report["notes"] if "materials on one marker" in n] and result.status == "built"
+    # one fabric for all: built, and the kit says which pieces are of another material
+    (tmp_path / "o.toml").write_text(ORDER.format(more=""))
+    build_kit(tmp_path / "o.toml", tmp_path / "K2", opts)
+    notes = json.loads((tmp_path / "K2" / "M-1" / "kit.json").read_text())["notes"]
+    (mixed,) = [n for n in notes if "materials on one marker" in n]
+    assert mixed.startswith("fabric 'poplin': pieces of 2 materials on one marker: 1 (2 pieces), 2 (1 piece: "
+                            "M-1/shirt/COLLAR)") and 'materials = ["2"]' in mixed
+
+
+@pytest.mark.parametrize(("value", "words"), [("[]", "must be a non-empty list"), ("[true]", "must be a"),
+                                              ('["  "]', "must be a"), ('"2"', "must be a")])
+def test_bad_materials_name_the_field(tmp_path, value, words):
+    _pattern(tmp_path)
+    (tmp_path / "o.toml").write_text(ORDER.format(more=f"materials = {value}\n"))
+    with pytest.raises(OrderError, match=r"fabrics\[0\]\.materials: " + words):
+        load_order(tmp_path / "o.toml")
+
+
+def test_a_real_tee_s_rib_collar_is_its_own_marker(tmp_path):
+    """MEN_CLASSIC_TEE's collar is ``Fabric: 2`` (COLLAR RIB): the two materials' markers hold
+    every piece of the size once."""
+    path = shared_file("dxf", "MEN_CLASSIC_TEE.DXF")
+    code, everything, err = _job(path, tmp_path / "all", "--sizes", "42")
+    assert code == 0 and "2 materials on one marker" in err and "REGULAR TEECO" in err
+    _, shell, _ = _job(path, tmp_path / "1", "--sizes", "42", "--material", "1")
+    _, rib, _ = _job(path, tmp_path / "2", "--sizes", "42", "--material", "2")
+    assert rib == ["REGULAR TEECO"] and sorted(shell + rib) == everything
