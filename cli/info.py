@@ -106,17 +106,21 @@ def _table(data: dict) -> None:
         console.print(f"grade rules {data['rules']} ({data['rules_rule']}): graded sizes {graded}",
                       markup=False)
     graded_col = bool(data["graded_sizes"])
+    # the pieces' materials, for --material, where the file names any (AccuMark's Fabric: 1, 2...)
+    material_col = any(p.get("material") for p in data["pieces"])
     heads = (("piece", "left"), ("size", "left"), ("qty", "right"), (f"area {unit}²", "right"),
              (f"w × h {unit}", "right"), ("grain", "center"), ("notch", "right"), ("drill", "right"),
              ("cut-out", "right"), ("int.", "right"), ("fold", "left"),
-             *((("graded", "center"),) if graded_col else ()))
+             *((("graded", "center"),) if graded_col else ()),
+             *((("material", "left"),) if material_col else ()))
     rows = []
     for p in data["pieces"]:
         fold = ("unfolded" if p["unfolded"] else "half") if p["folded"] else ""
         rows.append((one_line(p["name"]), one_line(p["size"] or ""), _fmt_qty(p), f"{p['area_mm2']:,.0f}",
                      f"{p['width_mm']:.1f} × {p['height_mm']:.1f}", "yes" if p["has_grain"] else "no",
                      str(p["notches"]), str(p["drills"]), str(p["cutouts"]), str(p["internal_lines"]), fold,
-                     *(("yes" if p["graded"] else "",) if graded_col else ())))
+                     *(("yes" if p["graded"] else "",) if graded_col else ()),
+                     *((one_line(p.get("material") or ""),) if material_col else ())))
     # every column but the piece name keeps the width of its longest cell; a name longer than the
     # room left is folded onto more lines (two long names cut to one text would look the same)
     widths = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, (h, _) in enumerate(heads)]

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from checker import check_marker
-from conftest import shared_file
+from conftest import SAMPLES, shared_file
 from test_import_dxf import aama_doc, add_piece, save
 from test_import_errors import nest
 
@@ -114,3 +114,14 @@ def test_a_real_tee_s_rib_collar_is_its_own_marker(tmp_path):
     _, shell, _ = _job(path, tmp_path / "1", "--sizes", "42", "--material", "1")
     _, rib, _ = _job(path, tmp_path / "2", "--sizes", "42", "--material", "2")
     assert rib == ["REGULAR TEECO"] and sorted(shell + rib) == everything
+
+
+def test_info_shows_the_materials_where_the_file_names_any(tmp_path):
+    code, out, _ = nest("info", str(_pattern(tmp_path)))
+    assert code == 0
+    head = next(ln for ln in out.splitlines() if "┃" in ln)
+    assert head.split("┃")[-1].strip() == "material"
+    rows = {ln.split("│")[0].strip(): ln.split("│")[-1].strip() for ln in out.splitlines() if "│" in ln}
+    assert rows == {"FRONT": "1", "BACK": "1", "COLLAR": "2", "TAB": ""}
+    code, out, _ = nest("info", str(SAMPLES / "tee.dxf"))  # no material named: no column
+    assert code == 0 and "material" not in next(ln for ln in out.splitlines() if "┃" in ln)
