@@ -2,7 +2,7 @@
 
 AAMA/ASTM exports name a piece's fabric in a ``Fabric:`` or ``Material:`` text: AccuMark writes
 its fabric codes (``1`` the shell, ``2`` a rib or an interlining, ``3`` a contrast collar...).
-Of the 13 real AccuMark exports at hand, five mix two or three of them in one style; nested as
+Of the 13 real AccuMark exports at hand, six mix two or three of them in one style; nested as
 one marker, a tee's rib collar was laid out on its jersey. A job nests the pieces of the
 materials it is given (``--material 1``; ``none`` for pieces without a material), and a marker
 mixing materials says so, naming them, rather than leaving a piece out unasked.
