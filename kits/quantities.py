@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from kitcut.errors import InputError
+from kitcut.formats.reading.labels import QUANTITY_ZERO
 from kitcut.formats.reading.texts import nfc, parse_quantity
 from kitcut.limits import check as check_limit
 from kitcut.model import Pattern
@@ -165,6 +166,9 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
     for (name, text), sizes in changed.items():
         in_sizes = f" (sizes {', '.join(s for s in sizes if s)})" if any(sizes) else ""
         report.warn(f"quantity set to {text}{in_sizes}", piece=name)
+    still_zero = {p.name for p in pieces if p.quantity == 0}
+    for name in {p.name for p in pattern.pieces if p.quantity == 0} - still_zero:
+        report.withdraw("warning", QUANTITY_ZERO, piece=name)  # cut after all: "quantity set to" says so
     return replace(pattern, pieces=tuple(pieces))
 
 

@@ -280,6 +280,19 @@ class ImportReport:
         self._seen[key] = (len(self.entries), [handle] if handle else [])
         self.entries.append(ReportEntry(kind, message, piece, entity))
 
+    def withdraw(self, kind: str, message: str, piece: str | None = None) -> int:
+        """Remove the remark ``(kind, message, piece)`` that a later step made untrue (a piece the
+        file says is not cut, given a quantity by the user); how many were removed."""
+        key = (kind, message, piece)
+        keep = [i for i, e in enumerate(self.entries) if (e.kind, e.message, e.piece) != key]
+        if len(keep) == len(self.entries):
+            return 0
+        moved = {old: new for new, old in enumerate(keep)}
+        removed = len(self.entries) - len(keep)
+        self.entries[:] = [self.entries[i] for i in keep]
+        self._seen = {k: (moved[at], hs) for k, (at, hs) in self._seen.items() if at in moved}
+        return removed
+
     def repair(self, message: str, **kw) -> None:
         self.add("repair", message, **kw)
 

@@ -105,8 +105,12 @@ def test_quantity_rules_on_a_file_that_says_0_or_nothing(zero_file):
     rules = {(p.name, p.size): (p.quantity, p.quantity_rule) for p in pat.pieces}
     assert rules[("Front", "M")] == (0, "file") and rules[("Back", "M")] == (1, "assumed")
     assert rules[("Sleeve", "M")] == (2, "file")
+    zero = "warning: piece 'Front': Quantity 0: the file says this piece is not cut; kept with quantity 0"
+    assert zero in [str(e) for e in pat.report.entries]
     # '*' fills in 0 and nothing, never a quantity the file gives
     got = apply_quantities(pat, {"*": (2, None)})
+    # the front is cut after all: "kept with quantity 0" is withdrawn, "quantity set to 2" says so
+    assert zero not in [str(e) for e in got.report.entries]
     q = {(p.name, p.size): (p.quantity, p.flipped, p.quantity_rule) for p in got.pieces}
     assert q[("Front", "M")] == (2, None, "option") and q[("Back", "S")] == (2, None, "option")
     assert q[("Sleeve", "M")] == (2, 1, "file")

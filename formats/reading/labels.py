@@ -17,7 +17,10 @@ from kitcut.formats.reading.build import RawPiece
 from kitcut.formats.reading.texts import ON_FOLD, parse_quantity_text
 from kitcut.model import ImportReport
 
-__all__ = ["distinct_names", "assign_quantities"]
+__all__ = ["distinct_names", "assign_quantities", "QUANTITY_ZERO"]
+
+#: the remark on a piece whose file says it is not cut (withdrawn when a job gives it a quantity)
+QUANTITY_ZERO = "Quantity 0: the file says this piece is not cut; kept with quantity 0"
 
 
 def distinct_names(raws: list[RawPiece], report: ImportReport) -> None:
@@ -140,7 +143,7 @@ def assign_quantities(raws: list[RawPiece], report: ImportReport) -> None:
                     missing.append(name)
             zero = zero or r.quantity == 0
         if zero:
-            report.warn("Quantity 0: the file says this piece is not cut; kept with quantity 0", piece=name)
+            report.warn(QUANTITY_ZERO, piece=name)
     if missing:
         shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
         report.warn(f"no Quantity text: quantity 1 assumed for {shown}")
