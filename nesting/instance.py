@@ -137,29 +137,26 @@ def compile_instance(instance: Instance, workers: int = 1) -> Compiled:
     verts, pls, sbb, obb, diam, pen, kref, lat = [], [], [], [], [], [], [], []
     zone_bit, avoid = _zone_bits(instance)
     offset = spacing / 2.0 + eps
-    keys = []
+    frames = []  # each item's outline in its own frame, and the frame's corner
     for it in instance.items:
         drawn = np.asarray(it.shape, dtype=np.float64).reshape(-1, 2)
         if len(drawn) > 1 and np.array_equal(drawn[0], drawn[-1]):
             drawn = drawn[:-1]
-        shape = _normalised(drawn, grid)[0]
-        keys.append((shape.tobytes(), len(shape), offset, MAX_POLES, it.id))
+        frames.append(_normalised(drawn, grid))
+    keys = [(shape.tobytes(), len(shape), offset, MAX_POLES, it.id)
+            for (shape, _), it in zip(frames, instance.items, strict=True)]
     prefill(keys, workers)
     item_k = []
     item_area = []
     item_ref = []
     min_length = 0.0
-    for idx, it in enumerate(instance.items):
-        drawn = np.asarray(it.shape, dtype=np.float64).reshape(-1, 2)
-        if len(drawn) > 1 and np.array_equal(drawn[0], drawn[-1]):
-            drawn = drawn[:-1]
-        shape, ref = _normalised(drawn, grid)
+    for idx, (it, (shape, ref), key) in enumerate(zip(instance.items, frames, keys, strict=True)):
         item_ref.append(ref)
         item_area.append(abs(ring_area(shape)))
         orients = _orientations(it)
         if not orients:
             raise InfeasibleError("no allowed orientation", piece=it.id)
-        si, pi = standin_and_poles(shape.tobytes(), len(shape), spacing / 2.0 + eps, MAX_POLES, it.id)
+        si, pi = standin_and_poles(*key)
         k_start = len(kind_item)
         need = np.inf
         shortest = np.inf
@@ -222,8 +219,8 @@ def compile_instance(instance: Instance, workers: int = 1) -> Compiled:
     for z, zone in enumerate(instance.zones):  # fixed pieces after the demanded copies
         ring = np.asarray(zone.shape, dtype=np.float64).reshape(-1, 2)
         shape, ref = _normalised(ring, grid)
-        si, pi = standin_and_poles(shape.tobytes(), len(shape), spacing / 2.0 + eps, MAX_POLES,
-                                    zone.name or f"zone {z + 1}")
+        si, pi = standin_and_poles(shape.tobytes(), len(shape), offset, MAX_POLES,
+                                   zone.name or f"zone {z + 1}")
         zone_k.append(len(kind_item))
         kind_item.append(-1 - z)
         kind_rot.append(0.0)
