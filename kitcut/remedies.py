@@ -82,8 +82,8 @@ def reword(exc: KitcutError, garment: str) -> KitcutError:
 
 
 #: A command-line option named in a reader's remark, and the garment field an order sets instead
-#: (``{g}``: the garment, ``garments[0]``). Options of other commands (``nest info --sizes``) and
-#: placeholders (``NAME``, ``FILE``) keep no value.
+#: (``{g}``: the garment, ``garments[0]``), its value kept (a placeholder too: ``--rules FILE`` as
+#: ``rules = "FILE"``). Another command's option (``nest info without --sizes``) stays as it is.
 _OPTIONS = [
     (r"--no-rules\b", "{g}.rules = false"),
     (r"--rules (\S+\.rul|FILE)\b", '{g}.rules = "\\1"'),
