@@ -43,6 +43,7 @@ from kitcut.errors import KitcutError, OrderError
 from kitcut.fileio import read_user_text
 from kitcut.formats.reading.encoding import check_encoding
 from kitcut.formats.reading.texts import nfc
+from kitcut.kits.materials import material_key
 from kitcut.kits.order_ids import BATCH_FILES, check_due, check_order_id, slug
 from kitcut.kits.order_paths import inside, locate
 from kitcut.model import FabricZone, Repeat, Rules
@@ -129,18 +130,15 @@ class Fabric:
         return (self.name.strip().lower(), self.width_mm, self.spacing_mm, self.margin_mm, self.nap,
                 self.tilt_deg, self.pairs, self.repeat, zones)
 
-    def takes(self, category: str | None) -> bool:
-        if self.categories is None:
-            return True
-        return category is not None and nfc(category.strip()).lower() in {c.lower() for c in self.categories}
-
     def lists(self, category: str | None, material: str | None) -> bool:
-        """Whether this fabric names the piece: its category in ``categories`` or its material in
-        ``materials`` (without case)."""
-        def named(value, names) -> bool:
-            return names is not None and bool(value and value.strip()) and \
-                nfc(value.strip()).lower() in {n.lower() for n in names}
-        return named(category, self.categories) or named(material, self.materials)
+        """Whether this fabric names the piece: its category in ``categories`` (without case), or
+        its material in ``materials`` (as ``--material`` compares them: :func:`~kitcut.kits.
+        materials.material_key`)."""
+        if self.categories is not None and category and category.strip() and \
+                nfc(category.strip()).lower() in {c.lower() for c in self.categories}:
+            return True
+        key = material_key(material)
+        return self.materials is not None and bool(key) and key in {material_key(m) for m in self.materials}
 
     @property
     def takes_the_rest(self) -> bool:
