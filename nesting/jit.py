@@ -3,7 +3,7 @@
 Every kernel is compiled with :data:`njit` (``cache=True``, no fastmath, no parallel): the
 geometric predicates must be exact IEEE arithmetic. The cache lives next to the sources; numba
 checks only the defining file of each function, which is why every kernel and everything it
-calls stays in ``kernels.py``.
+calls stay in one file: the search's in ``kernels.py``, the poles' in ``inscribed.py``.
 """
 
 from __future__ import annotations

@@ -9,12 +9,15 @@ largest first: the overlap proxy of the search measures how deep they penetrate 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import shapely
-from shapely.geometry import Point, Polygon
+from shapely.geometry import Polygon
 
 from kitcut.errors import GeometryError
 from kitcut.model.geometry import as_ring
+from kitcut.nesting.inscribed import clearest_circle
 
 __all__ = ["MAX_VERTICES", "standin", "poles"]
 
@@ -67,39 +70,32 @@ def poles(ring: np.ndarray, *, max_poles: int = 10, coverage: float = 0.93, most
           enough: float = 0.8) -> np.ndarray:
     """Disjoint inscribed circles ``float64[m, 3]`` (cx, cy, r) of ``ring``, largest first.
 
-    Circles are added, largest first, until they cover ``coverage`` of the area, or there
-    are ``max_poles`` of them covering ``enough`` of it, or ``most`` of them. A circle smaller
-    than 2 % of the diameter of the ring (or, for a long narrow piece, than half its first
-    circle) is too small to steer the search and ends the list: a binding or waistband 30
-    times as long as it is wide gets a row of equal circles along its length.
+    Each circle is the largest inside the ring and clear of the circles before it (found within
+    0.2 % of the ring's diameter, :func:`~kitcut.nesting.inscribed.clearest_circle`). Circles
+    are added until they cover ``coverage`` of the area, or there are ``max_poles`` of them
+    covering ``enough`` of it, or ``most`` of them. A circle smaller than 2 % of the diameter of
+    the ring (or, for a long narrow piece, than half its first circle) is too small to steer the
+    search and ends the list: a binding or waistband 30 times as long as it is wide gets a row
+    of equal circles along its length.
     """
     poly = Polygon(ring)
+    outline = np.asarray(poly.exterior.coords, dtype=np.float64)[:-1]
+    area = poly.area
     minx, miny, maxx, maxy = poly.bounds
     diam = float(np.hypot(maxx - minx, maxy - miny))
-    rest = poly
-    out: list[tuple[float, float, float]] = []
+    out = np.zeros((most, 3))
+    m = 0
     covered = 0.0
     smallest = 0.0
-    while len(out) < most and not (len(out) >= max_poles and covered >= enough * poly.area):
-        parts = [g for g in getattr(rest, "geoms", [rest]) if g.geom_type == "Polygon" and g.area > 0]
-        if not parts:
+    while m < most and not (m >= max_poles and covered >= enough * area):
+        cx, cy, r = clearest_circle(outline, out[:m], diam * 0.002)
+        if r <= 0 or r < smallest:
             break
-        parts.sort(key=lambda g: -g.area)
-        best = None
-        for g in parts[:2]:
-            line = shapely.maximum_inscribed_circle(g, tolerance=diam * 0.002)
-            (cx, cy), _ = line.coords
-            r = line.length
-            if best is None or r > best[2]:
-                best = (cx, cy, r)
-        if best is None or best[2] <= 0 or best[2] < smallest:
+        if m == 0:
+            smallest = min(0.02 * diam, 0.5 * r)
+        out[m] = cx, cy, r
+        m += 1
+        covered += math.pi * r * r
+        if covered >= coverage * area:
             break
-        if not out:
-            smallest = min(0.02 * diam, 0.5 * best[2])
-        out.append(best)
-        disk = Point(best[0], best[1]).buffer(best[2], quad_segs=16)
-        covered += disk.area
-        rest = rest.difference(disk)
-        if covered >= coverage * poly.area:
-            break
-    return np.ascontiguousarray(np.array(out, dtype=np.float64).reshape(-1, 3))
+    return np.ascontiguousarray(out[:m])
