@@ -14,6 +14,12 @@ cut out of the ring, keeps every search on the ring's few vertices: a piece's po
 a millisecond instead of the ten of the shapely search on a remainder that grows by a polygon
 per circle.
 
+The search starts from the best of a few first guesses: the ring's centroid and the middles of
+the stretches of a few lines across the ring, between its crossings and the circles' (a
+point inside even where the ring is narrower than ``tol``, which cells may never find), and
+from a row of cells at most 256 along the ring's longer side (a ring a thousandth of a
+millimetre wide would otherwise start from millions).
+
 numba caches a kernel against its own file only, so everything the kernel calls is here.
 """
 
@@ -28,6 +34,10 @@ from kitcut.nesting.jit import njit
 __all__ = ["clearest_circle"]
 
 _SQRT2 = math.sqrt(2.0)
+#: most first cells along a ring's longer side
+_ROW = 256
+#: lines across the ring whose points are first guesses
+_SCANS = 8
 
 
 @njit
@@ -117,6 +127,39 @@ def _grown(cells, heap, keys, used):
 
 
 @njit
+def _scan_best(ring, disks, k, y, cuts):
+    """(x, f) of the best of a few points of the line at height ``y`` inside the ring: the middle
+    of each stretch between two crossings of the ring or of a circle. ``cuts`` is scratch room
+    for ``len(ring) + 2 * k`` numbers. (A point well inside even where the ring is far narrower
+    than the tolerance of the cell search, which may then never find one.)"""
+    n = ring.shape[0]
+    m = 0
+    j = n - 1
+    for i in range(n):
+        ax, ay = ring[j, 0], ring[j, 1]
+        bx, by = ring[i, 0], ring[i, 1]
+        if (ay > y) != (by > y):
+            cuts[m] = ax + (y - ay) * (bx - ax) / (by - ay)
+            m += 1
+        j = i
+    for q in range(k):
+        dy = y - disks[q, 1]
+        if abs(dy) < disks[q, 2]:
+            half = math.sqrt(disks[q, 2] * disks[q, 2] - dy * dy)
+            cuts[m] = disks[q, 0] - half
+            cuts[m + 1] = disks[q, 0] + half
+            m += 2
+    s = np.sort(cuts[:m])
+    bx, bd = math.nan, -math.inf
+    for i in range(m - 1):
+        x = 0.5 * (s[i] + s[i + 1])
+        d = _clearance(x, y, ring, disks, k)
+        if d > bd:
+            bx, bd = x, d
+    return bx, bd
+
+
+@njit
 def _clearest_circle(ring, disks, k, tol):
     """(cx, cy, r): the point of largest clearance f within ``tol`` and its clearance."""
     minx, miny, maxx, maxy = math.inf, math.inf, -math.inf, -math.inf
@@ -140,7 +183,15 @@ def _clearest_circle(ring, disks, k, tol):
         gx, gy = ring[0, 0], ring[0, 1]
     bx, by = gx, gy
     bd = _clearance(gx, gy, ring, disks, k)
-    side = min(maxx - minx, maxy - miny)
+    cuts = np.empty(n + 2 * k)
+    for q in range(_SCANS):  # more first guesses, along lines across the ring
+        y = miny + (q + 0.5) * (maxy - miny) / _SCANS
+        x, d = _scan_best(ring, disks, k, y, cuts)
+        if d > bd:
+            bx, by, bd = x, y, d
+    # squares of the bounding box's smaller side, at most _ROW of them along its longer one: a
+    # ring a thousandth of a millimetre wide would otherwise start from millions of cells
+    side = max(min(maxx - minx, maxy - miny), max(maxx - minx, maxy - miny) / _ROW)
     if not side > 0.0:
         return bx, by, bd
     cells = np.empty((1024, 4))  # cx, cy, half-size, clearance at the centre
@@ -148,7 +199,7 @@ def _clearest_circle(ring, disks, k, tol):
     keys = np.empty(1024)  # the most clearance a cell may hold: its priority
     used = 0
     size = 0
-    # the first cells: squares of the bounding box's smaller side
+    # the first cells
     h = side / 2.0
     x = minx
     while x < maxx:

@@ -121,3 +121,37 @@ def test_any_origin_and_rotation(x0, y0, turn, seed):
 def test_bad_arguments_are_refused(ring, disks, tol, words):
     with pytest.raises(ValueError, match=words):
         clearest_circle(ring, disks, tol)
+
+
+@pytest.mark.parametrize("width", [1.0, 1e-3, 1e-6])
+@pytest.mark.parametrize("turn", [0.0, 30.0, 90.0])
+def test_a_ring_far_narrower_than_the_tolerance_still_gets_its_circles(width, turn):
+    """A strip 4 m long and ``width`` wide: the tolerance (0.2 % of the diameter, 8 mm) is wider
+    than the strip. Circles about as wide as the strip are found all the same, at once: the
+    first cells no longer number length / width (a strip a thousandth of a millimetre wide took
+    18 s, one of 1e-5 mm ran out of memory), and the lines across the ring find points inside
+    it that cells wider than the strip may never reach. Along the x axis they give the whole
+    row of 24 circles; turned, at least one each (8)."""
+    from kitcut.nesting.standins import poles
+
+    c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+    strip = np.array([[0, 0], [4000.0, 0], [4000.0, width], [0, width]]) @ np.array([[c, s], [-s, c]])
+    pl = poles(strip)
+    assert len(pl) == 24 if turn == 0.0 else len(pl) >= 8
+    poly = Polygon(strip)
+    for i, (x, y, r) in enumerate(pl):
+        assert r >= 0.3 * width
+        slack = 1e-12 * 4000.0  # rounding of coordinates in the thousands
+        assert poly.exterior.distance(Point(x, y)) >= r - slack
+        for x2, y2, r2 in pl[i + 1:]:
+            assert math.hypot(x - x2, y - y2) >= r + r2 - slack
+
+
+def test_a_thin_bent_band_gets_its_circles():
+    """A half ring 0.01 mm wide whose centroid lies outside it."""
+    t = np.linspace(0.0, np.pi, 120)
+    band = np.vstack([np.column_stack([np.cos(t), np.sin(t)]) * 500.005,
+                      np.column_stack([np.cos(t[::-1]), np.sin(t[::-1])]) * 499.995])
+    cx, cy, r = clearest_circle(band, np.zeros((0, 3)), 2.0)
+    assert 0.003 < r <= 0.005 + 1e-9
+    assert Polygon(band).contains(Point(cx, cy))
