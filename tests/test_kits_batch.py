@@ -249,7 +249,12 @@ def test_worker_processes(tmp_path):
 
 
 def _batch_proc(orders: Path, kits: Path, time_s: float, workers: int = 1) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(TESTS) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    # a batch killed with -9 cannot remove the socket folder of its forkserver (pymp-*): it is
+    # left in the test's own folder, not in the machine's /tmp
+    tmp = orders.parent / "tmp"
+    tmp.mkdir(exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(TESTS) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+           "TMPDIR": str(tmp)}
     cmd = [sys.executable, "-m", "kitcut", "batch", str(orders), "-o", str(kits), "--time", str(time_s),
            "--formats", "svg", "--nester", SLEEPY_NESTER, "--reader", FAKE_READER, "--workers", str(workers)]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
