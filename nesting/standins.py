@@ -89,7 +89,7 @@ def poles(ring: np.ndarray, *, max_poles: int = 10, coverage: float = 0.93, most
     smallest = 0.0
     while m < most and not (m >= max_poles and covered >= enough * area):
         cx, cy, r = clearest_circle(outline, out[:m], diam * 0.002)
-        if r <= 0 or r < smallest:
+        if not r > 0 or r < smallest:  # (a NaN ends the list too)
             break
         if m == 0:
             smallest = min(0.02 * diam, 0.5 * r)
