@@ -113,7 +113,7 @@ def _pop(heap, keys, size):
 
 @njit
 def _grown(cells, heap, keys, used):
-    """The cell and heap arrays with room for ``used`` more cells."""
+    """The cell and heap arrays, twice as long when there is no room for cell number ``used``."""
     if used < len(heap):
         return cells, heap, keys
     n = 2 * len(heap)
