@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -248,11 +250,17 @@ def test_worker_processes(tmp_path):
     assert kit_dirs(kits) == ids and all(is_complete(kits / i) for i in ids) and hidden_dirs(kits) == []
 
 
-def _batch_proc(orders: Path, kits: Path, time_s: float, workers: int = 1) -> subprocess.Popen:
-    # a batch killed with -9 cannot remove the socket folder of its forkserver (pymp-*): it is
-    # left in the test's own folder, not in the machine's /tmp
-    tmp = orders.parent / "tmp"
-    tmp.mkdir(exist_ok=True)
+@pytest.fixture
+def batch_tmp():
+    """TMPDIR of the batches a test starts. A batch killed with -9 cannot remove its
+    forkserver's socket folder (pymp-*): it is removed here, not left in the machine's /tmp.
+    Short, as a socket's path must be (under 108 bytes): tmp_path is too deep."""
+    d = Path(tempfile.mkdtemp(prefix="kcb-"))
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def _batch_proc(orders: Path, kits: Path, time_s: float, tmp: Path, workers: int = 1) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(TESTS) + os.pathsep + os.environ.get("PYTHONPATH", ""),
            "TMPDIR": str(tmp)}
     cmd = [sys.executable, "-m", "kitcut", "batch", str(orders), "-o", str(kits), "--time", str(time_s),
@@ -260,10 +268,10 @@ def _batch_proc(orders: Path, kits: Path, time_s: float, workers: int = 1) -> su
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_kill_9_in_the_middle_then_rerun(tmp_path):
+def test_kill_9_in_the_middle_then_rerun(tmp_path, batch_tmp):
     ids = many_orders(tmp_path / "orders", 6)
     kits = tmp_path / "KITS"
-    proc = _batch_proc(tmp_path / "orders", kits, 0.25)
+    proc = _batch_proc(tmp_path / "orders", kits, 0.25, batch_tmp)
     deadline = time.monotonic() + 30
     # wait until one kit is complete and the next is being built (a temporary folder exists)
     while time.monotonic() < deadline:
@@ -287,7 +295,7 @@ def test_kill_9_in_the_middle_then_rerun(tmp_path):
         time.sleep(0.05)
     built = kit_dirs(kits)  # a worker may have finished its kit meanwhile
     left_behind = hidden_dirs(kits)
-    proc = _batch_proc(tmp_path / "orders", kits, 0.05)
+    proc = _batch_proc(tmp_path / "orders", kits, 0.05, batch_tmp)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert f"{6 - len(built)} done, {len(built)} skipped, 0 failed" in out
@@ -298,10 +306,10 @@ def test_kill_9_in_the_middle_then_rerun(tmp_path):
         assert f"removed stale temporary folders: {', '.join(left_behind)}" in log
 
 
-def test_kill_9_with_worker_processes_leaves_no_orphans(tmp_path):
+def test_kill_9_with_worker_processes_leaves_no_orphans(tmp_path, batch_tmp):
     ids = many_orders(tmp_path / "orders", 4)
     kits = tmp_path / "KITS"
-    proc = _batch_proc(tmp_path / "orders", kits, 1.5, workers=2)
+    proc = _batch_proc(tmp_path / "orders", kits, 1.5, batch_tmp, workers=2)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not (kits.is_dir() and len(hidden_dirs(kits)) == 2):
         time.sleep(0.02)
@@ -316,17 +324,17 @@ def test_kill_9_with_worker_processes_leaves_no_orphans(tmp_path):
         time.sleep(0.05)
     assert not any(pid_alive(b) for b in builders), "orphaned workers kept running"
     assert kit_dirs(kits) == []
-    proc = _batch_proc(tmp_path / "orders", kits, 0.05, workers=2)
+    proc = _batch_proc(tmp_path / "orders", kits, 0.05, batch_tmp, workers=2)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert kit_dirs(kits) == ids and hidden_dirs(kits) == []
     assert all(verify_manifest(kits / i) == [] for i in ids)
 
 
-def test_two_batches_on_one_folder(tmp_path):
+def test_two_batches_on_one_folder(tmp_path, batch_tmp):
     ids = many_orders(tmp_path / "orders", 6)
     kits = tmp_path / "KITS"
-    procs = [_batch_proc(tmp_path / "orders", kits, 0.15) for _ in range(2)]
+    procs = [_batch_proc(tmp_path / "orders", kits, 0.15, batch_tmp) for _ in range(2)]
     outs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     done = 0
