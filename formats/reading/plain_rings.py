@@ -18,6 +18,7 @@ import numpy as np
 from kitcut.formats.reading.build import GAP_CLOSE_MM, close_gaps, report_gaps
 from kitcut.formats.reading.chains import Chain, Segment, chain_segments
 from kitcut.formats.reading.outline import Fixer, same_ring, twin_tolerance
+from kitcut.formats.reading.seam_band import SEAM_MAX_MM, SEAM_WIDE_MM, parallel, sample, spans
 from kitcut.model.geometry import ring_area
 
 __all__ = ["SEW_LAYER", "SEAM_MAX_MM", "SEAM_WIDE_MM", "close_outline_gaps", "roles", "parallel", "spans",
@@ -27,10 +28,6 @@ __all__ = ["SEW_LAYER", "SEAM_MAX_MM", "SEAM_WIDE_MM", "close_outline_gaps", "ro
 SEW_LAYER = re.compile(r"sew|seam|stitch|\bnet\b|netto|finish|naht|näh|couture|piq[uû]re|costura|"
                        r"cucitura|naad|stiklijn|szw|szyc|dikiş|dikis|шов|шва|строч|缝|縫|净|淨|完成|出来上|"
                        r"완성|봉제|박음|^14$", re.I)
-#: A sew line stays within this distance (mm) of its cut line.
-SEAM_MAX_MM = 30.0
-#: ... and one covering half the piece within this one (a hem's allowance).
-SEAM_WIDE_MM = 50.0
 
 
 def lies_in(poly_prepared, pts: np.ndarray, inner) -> bool:
@@ -45,12 +42,6 @@ def lies_in(poly_prepared, pts: np.ndarray, inner) -> bool:
         return True
     p = inner.representative_point()
     return bool(shapely.contains_xy(poly_prepared, p.x, p.y))
-
-
-def sample(pts: np.ndarray, n: int = 40) -> np.ndarray:
-    if len(pts) <= n:
-        return pts
-    return pts[np.linspace(0, len(pts) - 1, n).astype(int)]
 
 
 def close_outline_gaps(rings: list, opens: list, tol: float, fixer: Fixer) -> tuple[list, list]:
@@ -147,26 +138,6 @@ def roles(rings: list, polys: list, frames: set[int], is_sew) -> tuple[list[str]
         else:
             role.append("cut")
     return role, parent
-
-
-def parallel(inner: np.ndarray, outer: np.ndarray, area_ratio: float) -> bool:
-    """True when ``inner`` runs along ``outer`` like a sew line: it covers half the area and stays
-    within :data:`SEAM_WIDE_MM` of the cut line (a hole further in, as a circular flounce's, is
-    a cut-out: it was taken for the sew line, and never cut), or it stays within
-    :data:`SEAM_MAX_MM` of the cut line and spans most of the piece."""
-    import shapely
-    from shapely.geometry import LinearRing
-
-    far = float(shapely.distance(LinearRing(outer), shapely.points(sample(inner, 200))).max())
-    if area_ratio >= 0.5:
-        return far <= SEAM_WIDE_MM
-    return far <= SEAM_MAX_MM and spans(inner, outer)
-
-
-def spans(inner: np.ndarray, outer: np.ndarray) -> bool:
-    """``inner`` spans most of ``outer`` as a sew line does: its longest side at least 80 % of
-    ``outer``'s (a pocket's place, a drill circle does not)."""
-    return float(np.ptp(inner, axis=0).max()) >= 0.8 * float(np.ptp(outer, axis=0).max())
 
 
 _TWIN_FIELDS = ("annotations", "cutouts", "internal", "sew", "fold", "grain", "notches", "drills")
