@@ -270,13 +270,14 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
                           "not used", piece=label, entity=", ".join(ch.sources))
     cut_parts = [(np.asarray(p) * s, c, src) for p, c, src in raw.cutouts]
     cut_rings, cut_open = chain_rings(cut_parts, tol, fixer, label, "cut-out")
-    cutouts = piece_cutouts(cut_rings, cut_open, extra, outline, tol, fixer, label)
+    cutouts, sew_loops = piece_cutouts(cut_rings, cut_open, extra, outline, tol, fixer, label)
 
     grain = _first_line(raw.grain, s, "grain", fixer, label)
     fold = _first_line(raw.fold, s, "mirror", fixer, label)
     drawn = [k for k, (p, _, _) in enumerate(raw.internal) if len(p) >= 2]
     internal = [_line(np.asarray(raw.internal[k][0]) * s, raw.internal[k][1]) for k in drawn]
     sew = [_line(np.asarray(p) * s, c) for p, c, _ in raw.sew if len(p) >= 2]
+    sew += [_line(r, True) for r in sew_loops]
     flips: list = []
     moved: list = []
     far: list = []

@@ -1,6 +1,11 @@
 """The cut-outs of one piece: closed lines on its cut-out layer, and second loops of its cut line
 that lie inside the outline (AAMA draws a hole on layer 1 as well as on 11).
 
+A second loop of the cut line that runs along the whole outline at a seam allowance is the
+piece's sew line drawn on the cut layer (FreeSewing's export puts every line of a piece on
+layer 1): taken as a cut-out, it left a frame of the allowance's width, and the cutter would
+have cut the piece apart. It is kept as a sew line, unless the cut-out layer holds it too.
+
 A cut-out must lie inside the outline and clear of every other cut-out: one inside another, or
 two overlapping, would take the fabric twice (a piece whose several sizes were drawn in one
 AAMA block, each inside the next, came out with a negative area and a negative efficiency).
@@ -12,6 +17,7 @@ import numpy as np
 from shapely.geometry import Polygon
 
 from kitcut.formats.reading.outline import Fixer, check_ring, same_ring, twin_tolerance
+from kitcut.formats.reading.seam_band import parallel
 from kitcut.model.geometry import ring_area
 
 __all__ = ["nested_loops", "piece_cutouts"]
@@ -31,11 +37,12 @@ def nested_loops(loops: list) -> set[int]:
 
 
 def piece_cutouts(cut_rings: list, cut_open: list, extra: list, outline: np.ndarray, tol: float,
-                  fixer: Fixer, label: str) -> list[np.ndarray]:
-    """The cut-outs of a piece (``outline``): ``cut_rings`` (closed) and ``cut_open`` (reported)
-    from its cut-out lines, and ``extra``, the cut line's other loops; what is not used is
-    reported on ``fixer``."""
+                  fixer: Fixer, label: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The cut-outs of a piece (``outline``) and the sew lines found on its cut line:
+    ``cut_rings`` (closed) and ``cut_open`` (reported) from its cut-out lines, and ``extra``, the
+    cut line's other loops; what is not used is reported on ``fixer``."""
     outer = Polygon(outline)
+    sew: list[np.ndarray] = []
     twin = twin_tolerance(tol)
     cut_rings = list(cut_rings)
     for _ in (r for r in extra if same_ring(r, outline, twin)):
@@ -47,7 +54,19 @@ def piece_cutouts(cut_rings: list, cut_open: list, extra: list, outline: np.ndar
                           "(the sizes of a graded nest in one block?): the outermost is the outline, the "
                           "others are not used", piece=label)
     for r in (r for k, r in enumerate(extra) if k not in nested):
-        if len(r) >= 3 and outer.contains(Polygon(r).representative_point()):
+        if len(r) < 3 or abs(ring_area(r)) <= tol * float(np.ptp(r, axis=0).max()):
+            fixer.report.skip("a closed loop on the cut line encloses no area (a line drawn as a loop); "
+                              "not used", piece=label)
+        elif outer.contains(Polygon(r).representative_point()) and \
+                not any(same_ring(r, c, twin) for c in cut_rings) and \
+                parallel(r, outline, abs(ring_area(r)) / outer.area):
+            line = Polygon(r).exterior
+            near, far = outer.exterior.distance(line), outer.exterior.hausdorff_distance(line)
+            fixer.report.warn(f"a second closed loop on the cut line runs along the outline, {near:.1f} to "
+                              f"{far:.1f} mm inside it: taken as the sew line, not cut (a sew line belongs "
+                              "on layer 14, a cut-out on layer 11)", piece=label)
+            sew.append(r)
+        elif outer.contains(Polygon(r).representative_point()):
             fixer.report.warn("a second closed loop on the cut line lies inside the outline: taken as a "
                               "cut-out", piece=label)
             cut_rings.append(r)
@@ -71,4 +90,4 @@ def piece_cutouts(cut_rings: list, cut_open: list, extra: list, outline: np.ndar
                               piece=label)
             continue
         cutouts.append(r)
-    return cutouts
+    return cutouts, sew

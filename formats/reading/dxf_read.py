@@ -391,6 +391,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             unit, _ = resolve_units(units, _insunits(doc, has_header), pre.get("units"), file=file,
                                     report=ImportReport())
             data = from_ezdxf_doc(doc, tolerance / (MM_PER_UNIT[unit] if unit else 25.4), repeats)
+            data.insunits = _insunits(doc, has_header)  # not ezdxf's default (m) for a file without HEADER
             _check_nested(data, file)
             data.nested = blocks.explode_nested(data, skips)
         if data is not None:
