@@ -108,9 +108,12 @@ def _table(data: dict) -> None:
     graded_col = bool(data["graded_sizes"])
     # the pieces' materials, for --material, where the file names any (AccuMark's Fabric: 1, 2...)
     material_col = any(p.get("material") for p in data["pieces"])
+    # the sew lines, where any piece has one (the table stays narrow for the many files without)
+    sew_col = any(p.get("sew_lines") for p in data["pieces"])
     heads = (("piece", "left"), ("size", "left"), ("qty", "right"), (f"area {unit}²", "right"),
              (f"w × h {unit}", "right"), ("grain", "center"), ("notch", "right"), ("drill", "right"),
-             ("cut-out", "right"), ("int.", "right"), ("fold", "left"),
+             ("cut-out", "right"), ("int.", "right"), *((("sew", "right"),) if sew_col else ()),
+             ("fold", "left"),
              *((("graded", "center"),) if graded_col else ()),
              *((("material", "left"),) if material_col else ()))
     rows = []
@@ -118,7 +121,8 @@ def _table(data: dict) -> None:
         fold = ("unfolded" if p["unfolded"] else "half") if p["folded"] else ""
         rows.append((one_line(p["name"]), one_line(p["size"] or ""), _fmt_qty(p), f"{p['area_mm2']:,.0f}",
                      f"{p['width_mm']:.1f} × {p['height_mm']:.1f}", "yes" if p["has_grain"] else "no",
-                     str(p["notches"]), str(p["drills"]), str(p["cutouts"]), str(p["internal_lines"]), fold,
+                     str(p["notches"]), str(p["drills"]), str(p["cutouts"]), str(p["internal_lines"]),
+                     *((str(p["sew_lines"]),) if sew_col else ()), fold,
                      *(("yes" if p["graded"] else "",) if graded_col else ()),
                      *((one_line(p.get("material") or ""),) if material_col else ())))
     # every column but the piece name keeps the width of its longest cell; a name longer than the

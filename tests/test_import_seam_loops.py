@@ -171,3 +171,22 @@ def test_a_file_without_header_declares_no_units_to_either_reader(tmp_path):
         assert max(p.area for p in pat.pieces) < 3e5, fast
         assert any(e.message.startswith("no units declared: mm guessed from the piece sizes")
                    for e in pat.report.entries), fast
+
+
+def test_nest_info_counts_the_sew_lines(tmp_path):
+    """`nest info` shows what became of the loops: no cut-out, one sew line a piece (a column and
+    a JSON field of their own)."""
+    path = tmp_path / "tee.dxf"
+    _freesewing_like(path, TEE)
+    r = nest("info", str(path), "--json")
+    assert r.returncode == 0, r.stderr
+    got = {p["name"]: (p["cutouts"], p["sew_lines"]) for p in json.loads(r.stdout)["pieces"]}
+    assert got == {"front": (0, 1), "back": (0, 1), "sleeve": (0, 1)}
+    r = nest("info", str(path))
+    lines = r.stdout.splitlines()
+    head = [c.strip() for c in next(ln for ln in lines if "┃" in ln).split("┃")]
+    sew = head.index("sew")
+    assert head[sew - 2: sew + 2] == ["cut-out", "int.", "sew", "fold"]
+    rows = [[c.strip() for c in ln.split("│")] for ln in lines if ln.startswith(("front", "back", "sleeve"))]
+    assert [(r[0], r[sew - 2], r[sew]) for r in rows] == [("front", "0", "1"), ("back", "0", "1"),
+                                                         ("sleeve", "0", "1")]

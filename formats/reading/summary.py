@@ -34,6 +34,7 @@ def piece_summary(p: Piece) -> dict:
         "drills": len(p.drills),
         "cutouts": len(p.cutouts),
         "internal_lines": len(p.internal_lines),
+        "sew_lines": len(p.sew_lines),
         "folded": p.folded,
         "unfolded": p.unfolded,
         "category": p.category,
