@@ -52,8 +52,11 @@ for name in names:
 
 
 def _git(*args: str) -> str:
-    return subprocess.run(["git", "-C", str(ROOT), *args], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    r = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+    if r.returncode:
+        raise SystemExit(f"bench.ab: git {' '.join(args[:2])} failed in {ROOT} (a git checkout is needed, "
+                         f"and revisions it knows): {r.stderr.strip()}")
+    return r.stdout.strip()
 
 
 def link_tree(tree: Path, into: Path) -> Path:
