@@ -1,5 +1,6 @@
 """``kit.pdf``: the kit report on paper. Its orders, metres and efficiency per fabric, the
-import remarks to check before cutting, and a small drawing of each marker."""
+import remarks to check before cutting, and a small drawing of each marker, each piece numbered
+as the pick list numbers it (``marker #N``) where the drawing leaves room for the number."""
 
 from __future__ import annotations
 
@@ -31,6 +32,39 @@ def _remarks(remarks: list[dict], pdf, most: int = 12) -> None:
         if len(shown) > most:
             pdf.multi_cell(0, 4, use_font(pdf, f"  ... and {len(shown) - most} more: see kit.json", "", 7.5),
                            new_x="LMARGIN", new_y="NEXT")
+
+
+#: the numbers' size (pt), and the least room (mm on paper) a piece must leave around its number
+_NUMBER_PT = 5.0
+_NUMBER_ROOM_MM = 0.6
+
+
+def _numbers(pdf, marker: Marker, x0: float, base: float, scale: float) -> None:
+    """Each piece's placement number (the pick list's ``marker #N``) at the centre of the
+    largest circle inside it, where that circle holds the number; the drawing's origin is
+    ``(x0, base)`` on paper (y up on the marker, down on the page)."""
+    from shapely import maximum_inscribed_circle
+    from shapely.geometry import Polygon
+
+    kept = pdf.font_family, pdf.font_style, pdf.font_size_pt
+    pdf.set_font("helvetica", "", _NUMBER_PT)
+    pdf.set_text_color(90, 90, 90)
+    tall = _NUMBER_PT * 25.4 / 72.0 * 0.7  # the digits' height (mm)
+    for index, outline in enumerate(marker.placed_outlines()):
+        text = str(index)
+        w = pdf.get_string_width(text)
+        need = max(w, tall) + 2.0 * _NUMBER_ROOM_MM  # the circle's diameter on paper (mm)
+        poly = Polygon(outline)
+        minx, miny, maxx, maxy = poly.bounds
+        if min(maxx - minx, maxy - miny) * scale < need or not poly.is_valid or poly.area <= 0:
+            continue  # (a piece too small on paper for its number, whatever its shape)
+        line = maximum_inscribed_circle(poly, 0.001 * poly.length)
+        (cx, cy), (ex, ey) = line.coords[0], line.coords[1]
+        if 2.0 * ((ex - cx) ** 2 + (ey - cy) ** 2) ** 0.5 * scale < need:
+            continue
+        pdf.text(x0 + cx * scale - w / 2.0, base - cy * scale + tall / 2.0, text)
+    pdf.set_text_color(0)
+    pdf.set_font(*kept)
 
 
 def write_kit_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -> None:
@@ -90,6 +124,7 @@ def write_kit_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -
         for outline in marker.placed_outlines():
             pts = [(x0 + float(x) * scale, y0 + h - float(y) * scale) for x, y in outline]
             pdf.polygon(pts, style="D")
+        _numbers(pdf, marker, x0, y0 + h, scale)
         pdf.set_y(y0 + h + 2)
     font = font_note(pdf)
     if font:

@@ -583,3 +583,44 @@ def test_kit_report_words_and_pattern_paths(tmp_path, monkeypatch):
     assert g["pattern"] == r["pattern"] == "pats/pocket.dxf"
     text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "K" / "R-1" / "kit.pdf").pages)
     assert "Order R-1: c; 1 garment, 1 piece" in text
+
+
+def test_kit_pdf_numbers_each_piece_as_the_pick_list_does(tmp_path):
+    """kit.pdf's small marker drawing numbers each piece as the pick list does (``marker #N``),
+    deep inside it (at the centre of the largest circle it holds); before, the drawing had
+    outlines only and the cutting room could not tell which piece was which. Checked against
+    marker.json's placed outlines: mapped back onto the marker, every number lies inside its own
+    piece, at least half that circle's radius from its cut line."""
+    import numpy as np
+    from pypdf import PdfReader
+    from shapely import maximum_inscribed_circle
+    from shapely.geometry import Point, Polygon
+
+    shutil.copy(Path(__file__).parent.parent / "samples" / "tee.dxf", tmp_path / "tee.dxf")
+    (tmp_path / "K-1.toml").write_text('[order]\nid = "K-1"\ncustomer = "x"\n[[garments]]\n'
+                                       'pattern = "tee.dxf"\nsizes = { M = 1 }\n[[fabrics]]\n'
+                                       'name = "jersey"\nwidth_mm = 1500\nspacing_mm = 2\n')
+    kit = Path(build_kit(tmp_path / "K-1.toml", tmp_path / "K", KitOptions(time_limit=1, workers=1,
+                                                                           formats=("svg",))).path)
+    marker = json.loads((kit / "fabrics" / "jersey" / "marker.json").read_text())
+    outlines = [Polygon(p["outline"]) for p in marker["solution"]["placements"]]
+    length, width = marker["solution"]["length"], marker["instance"]["rules"]["width"]
+    pt = min(180.0 / length, 80.0 / width) * 72.0 / 25.4  # points on paper per mm of marker
+    found: dict[int, np.ndarray] = {}
+
+    def seen(text, cm, tm, font, size):
+        if size == 5.0 and text.strip().isdigit():
+            assert int(text) not in found  # each piece numbered once
+            found[int(text)] = np.array([tm[4], tm[5]])
+
+    PdfReader(kit / "kit.pdf").pages[0].extract_text(visitor_text=seen)
+    assert set(found) <= set(range(len(outlines))) and len(found) >= len(outlines) - 1
+    circles = {k: maximum_inscribed_circle(o, 0.001 * o.length) for k, o in enumerate(outlines)}
+    # the drawing's frame on the page, from all the numbers (a body's largest circle can slide
+    # along it: the centre found may differ from the page's by millimetres)
+    frame = np.median([found[k] - np.array(circles[k].coords[0]) * pt for k in found], axis=0)
+    for k, at in found.items():
+        x, y = (at - frame) / pt
+        radius = circles[k].length
+        here = Point(x, y)
+        assert outlines[k].contains(here) and outlines[k].exterior.distance(here) >= radius / 2, k
