@@ -1,6 +1,6 @@
 """``kit.pdf``: the kit report on paper. Its orders, metres and efficiency per fabric, the
 import remarks to check before cutting, and a small drawing of each marker, each piece numbered
-as the pick list numbers it (``marker #N``) where the drawing leaves room for the number."""
+as the pick list numbers it (``marker #N``) where its label would go, if there is room."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kitcut.cells import counted
 from kitcut.fileio import atomic_write
+from kitcut.formats.layout.marks import label_point
 from kitcut.formats.layout.pdf_fonts import font_note, use_font
 from kitcut.model import Marker
 
@@ -39,28 +40,27 @@ _NUMBER_PT = 5.0
 _NUMBER_ROOM_MM = 0.6
 
 
-def _numbers(pdf, marker: Marker, x0: float, base: float, scale: float) -> None:
-    """Each piece's placement number (the pick list's ``marker #N``) at the centre of the
-    largest circle inside it, where that circle holds the number; the drawing's origin is
-    ``(x0, base)`` on paper (y up on the marker, down on the page)."""
-    from shapely import maximum_inscribed_circle
-    from shapely.geometry import Polygon
+def _numbers(pdf, outlines: list, x0: float, base: float, scale: float) -> None:
+    """Each piece's placement number (the pick list's ``marker #N``) where its label would go
+    (:func:`~kitcut.formats.layout.marks.label_point`), when the piece leaves room for it there;
+    ``outlines`` are the marker's placed outlines, the drawing's origin is ``(x0, base)`` on
+    paper (y up on the marker, down on the page)."""
+    from shapely.geometry import Point, Polygon
 
     kept = pdf.font_family, pdf.font_style, pdf.font_size_pt
     pdf.set_font("helvetica", "", _NUMBER_PT)
     pdf.set_text_color(90, 90, 90)
     tall = _NUMBER_PT * 25.4 / 72.0 * 0.7  # the digits' height (mm)
-    for index, outline in enumerate(marker.placed_outlines()):
+    for index, outline in enumerate(outlines):
         text = str(index)
         w = pdf.get_string_width(text)
-        need = max(w, tall) + 2.0 * _NUMBER_ROOM_MM  # the circle's diameter on paper (mm)
+        need = max(w, tall) / 2.0 + _NUMBER_ROOM_MM  # room from the number's centre to the cut line (mm)
         poly = Polygon(outline)
         minx, miny, maxx, maxy = poly.bounds
-        if min(maxx - minx, maxy - miny) * scale < need or not poly.is_valid or poly.area <= 0:
+        if min(maxx - minx, maxy - miny) * scale < 2.0 * need:
             continue  # (a piece too small on paper for its number, whatever its shape)
-        line = maximum_inscribed_circle(poly, 0.001 * poly.length)
-        (cx, cy), (ex, ey) = line.coords[0], line.coords[1]
-        if 2.0 * ((ex - cx) ** 2 + (ey - cy) ** 2) ** 0.5 * scale < need:
+        cx, cy = label_point(outline)
+        if poly.boundary.distance(Point(cx, cy)) * scale < need:
             continue
         pdf.text(x0 + cx * scale - w / 2.0, base - cy * scale + tall / 2.0, text)
     pdf.set_text_color(0)
@@ -121,10 +121,11 @@ def write_kit_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -
         pdf.set_draw_color(120, 120, 120)
         pdf.rect(x0, y0, marker.length * scale, h)
         pdf.set_draw_color(0, 0, 0)
-        for outline in marker.placed_outlines():
+        outlines = marker.placed_outlines()
+        for outline in outlines:
             pts = [(x0 + float(x) * scale, y0 + h - float(y) * scale) for x, y in outline]
             pdf.polygon(pts, style="D")
-        _numbers(pdf, marker, x0, y0 + h, scale)
+        _numbers(pdf, outlines, x0, y0 + h, scale)
         pdf.set_y(y0 + h + 2)
     font = font_note(pdf)
     if font:

@@ -587,10 +587,10 @@ def test_kit_report_words_and_pattern_paths(tmp_path, monkeypatch):
 
 def test_kit_pdf_numbers_each_piece_as_the_pick_list_does(tmp_path):
     """kit.pdf's small marker drawing numbers each piece as the pick list does (``marker #N``),
-    deep inside it (at the centre of the largest circle it holds); before, the drawing had
-    outlines only and the cutting room could not tell which piece was which. Checked against
-    marker.json's placed outlines: mapped back onto the marker, every number lies inside its own
-    piece, at least half that circle's radius from its cut line."""
+    deep inside it (where its label goes on the other drawings); before, the drawing had outlines
+    only and the cutting room could not tell which piece was which. Checked against marker.json's
+    placed outlines: mapped back onto the marker, every number lies inside its own piece, at
+    least half the radius of the largest circle inside the piece from its cut line."""
     import numpy as np
     from pypdf import PdfReader
     from shapely import maximum_inscribed_circle
@@ -616,8 +616,8 @@ def test_kit_pdf_numbers_each_piece_as_the_pick_list_does(tmp_path):
     PdfReader(kit / "kit.pdf").pages[0].extract_text(visitor_text=seen)
     assert set(found) <= set(range(len(outlines))) and len(found) >= len(outlines) - 1
     circles = {k: maximum_inscribed_circle(o, 0.001 * o.length) for k, o in enumerate(outlines)}
-    # the drawing's frame on the page, from all the numbers (a body's largest circle can slide
-    # along it: the centre found may differ from the page's by millimetres)
+    # the drawing's frame on the page, from all the numbers (a number need not sit at its piece's
+    # largest circle: a body's can slide along it, and a label takes the centroid when as deep)
     frame = np.median([found[k] - np.array(circles[k].coords[0]) * pt for k in found], axis=0)
     for k, at in found.items():
         x, y = (at - frame) / pt
