@@ -54,25 +54,26 @@ def piece_cutouts(cut_rings: list, cut_open: list, extra: list, outline: np.ndar
                           "(the sizes of a graded nest in one block?): the outermost is the outline, the "
                           "others are not used", piece=label)
     for r in (r for k, r in enumerate(extra) if k not in nested):
-        if len(r) < 3 or abs(ring_area(r)) <= tol * float(np.ptp(r, axis=0).max()):
+        area = abs(ring_area(r)) if len(r) >= 3 else 0.0
+        if len(r) < 3 or area <= tol * float(np.ptp(r, axis=0).max()):
             fixer.report.skip("a closed loop on the cut line encloses no area (a line drawn as a loop); "
                               "not used", piece=label)
-        elif outer.contains(Polygon(r).representative_point()) and \
-                not any(same_ring(r, c, twin) for c in cut_rings) and \
-                parallel(r, outline, abs(ring_area(r)) / outer.area):
-            line = Polygon(r).exterior
-            near, far = outer.exterior.distance(line), outer.exterior.hausdorff_distance(line)
+            continue
+        inner = Polygon(r)
+        if not outer.contains(inner.representative_point()):
+            fixer.report.skip("a second closed loop on the cut line lies outside the outline; not used",
+                              piece=label)
+        elif not any(same_ring(r, c, twin) for c in cut_rings) and parallel(r, outline, area / outer.area):
+            near = outer.exterior.distance(inner.exterior)
+            far = outer.exterior.hausdorff_distance(inner.exterior)
             fixer.report.warn(f"a second closed loop on the cut line runs along the outline, {near:.1f} to "
                               f"{far:.1f} mm inside it: taken as the sew line, not cut (a sew line belongs "
                               "on layer 14, a cut-out on layer 11)", piece=label)
             sew.append(r)
-        elif outer.contains(Polygon(r).representative_point()):
+        else:
             fixer.report.warn("a second closed loop on the cut line lies inside the outline: taken as a "
                               "cut-out", piece=label)
             cut_rings.append(r)
-        else:
-            fixer.report.skip("a second closed loop on the cut line lies outside the outline; not used",
-                              piece=label)
     for ch in cut_open:
         fixer.report.warn(f"cut-out is open (gap {ch.end_gap:.3f} mm > tolerance {tol:g} mm); not used",
                           piece=label, entity=", ".join(ch.sources))
