@@ -468,6 +468,31 @@ def test_imperial_drawing_without_units_is_read_in_inches(tmp_path, measurement,
     assert (pat.units_in, pat.units_rule) == (want, "size check")
 
 
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("measurement, want", [(0, "in"), (1, "cm"), (None, "cm")])
+def test_imperial_aama_pattern_without_units_is_read_in_inches(tmp_path, measurement, want, fast):
+    """The same in an AAMA file without a ``Units:`` text, through either reader: a 28 × 10
+    front and a 7 × 4 cuff (a garment in inches, or a child's in cm) drawn in a header that
+    says imperial are in inches, with the note naming ``$MEASUREMENT``."""
+    doc = ezdxf.new("R2000")  # R12 has no $MEASUREMENT
+    doc.modelspace().add_text("Style Name: TEST", dxfattribs={"layer": "1"})
+    doc.header["$INSUNITS"] = 0
+    if measurement is None:
+        del doc.header["$MEASUREMENT"]
+    else:
+        doc.header["$MEASUREMENT"] = measurement
+    add_piece(doc, "Front", [[(0, 0), (10, 0), (10, 28), (0, 28)]], closed=True, texts=["Piece Name: Front"])
+    add_piece(doc, "Cuff", [[(0, 0), (7, 0), (7, 4), (0, 4)]], closed=True, texts=["Piece Name: Cuff"],
+              insert=(20, 0))
+    pat = read_dxf(save(doc, tmp_path), fast=fast)
+    assert (pat.units_in, pat.units_rule) == (want, "size check")
+    front = next(q for q in pat.pieces if q.name == "Front")
+    height = float(front.outline[:, 1].max() - front.outline[:, 1].min())
+    assert height == pytest.approx(28 * {"in": 25.4, "cm": 10.0}[want])
+    notes = [str(w) for w in pat.report.warnings if "no units declared" in str(w)]
+    assert len(notes) == 1 and ("$MEASUREMENT 0 (imperial)" in notes[0]) == (want == "in")
+
+
 HALF = [(0, 0), (100, 0), (100, 50), (30, 50)]  # half a front: not symmetric
 
 

@@ -66,11 +66,13 @@ class Ent:
 
 @dataclass
 class DxfData:
-    """Model space, blocks (name -> entities) and the ``$INSUNITS`` header value."""
+    """Model space, blocks (name -> entities) and the ``$INSUNITS`` and ``$MEASUREMENT`` header values."""
 
     msp: list
     blocks: dict
     insunits: int | None = None
+    #: ``$MEASUREMENT`` (0 imperial, 1 metric): decides between cm and inches when the sizes fit both
+    measurement: int | None = None
     fast: bool = True
     #: blocks whose entities were put into the blocks inserting them (:mod:`~kitcut.formats.reading.blocks`)
     nested: set = field(default_factory=set)
@@ -203,12 +205,12 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
     names = {k: unescape(decode(v)) for k, v in _strings(codes, vals, owner, 2).items()}
     texts = {k: dxf_text(decode(v)) for k, v in _strings(codes, vals, owner, 1).items()}
     tags = names  # ATTRIB/ATTDEF tag is group 2 as well
-    insunits = None
-    hdr = np.flatnonzero(codes == 9)
-    for i in hdr:
-        if vals[i].strip() == "$INSUNITS" and i + 1 < len(codes) and codes[i + 1] == 70:
+    header: dict[str, int] = {}
+    for i in np.flatnonzero(codes == 9):
+        var = vals[i].strip()
+        if var in ("$INSUNITS", "$MEASUREMENT") and i + 1 < len(codes) and codes[i + 1] == 70:
             try:
-                insunits = int(float(vals[i + 1]))
+                header[var] = int(float(vals[i + 1]))
             except ValueError:
                 return None
     msp: list = []
@@ -307,7 +309,8 @@ def parse_fast(data: bytes, decode: Callable[[str], str] | None = None) -> DxfDa
         if ent.type == "INSERT":
             sx, sy, rot = ent.A
             ent.A, ent.t = insert_matrix(ent.x, ent.y, sx, sy, rot, bases.get(ent.name, (0.0, 0.0)))
-    return DxfData(msp=msp, blocks=blocks, insunits=insunits, fast=True, repeats=repeats)
+    return DxfData(msp=msp, blocks=blocks, insunits=header.get("$INSUNITS"), fast=True, repeats=repeats,
+                   measurement=header.get("$MEASUREMENT"))
 
 
 def _text_point(k, X, Y, AX, AY, H, V) -> tuple[float, float]:
@@ -388,7 +391,7 @@ def from_ezdxf_doc(doc, flat_tol: float, sizes: dict | None = None) -> DxfData:
         blocks[name] = [from_ezdxf_entity(one, flat_tol) for e in ents for one in insert_copies(e)]
     _pair_repeats(msp, repeats)
     return DxfData(msp=msp, blocks=blocks, insunits=doc.header.get("$INSUNITS", None), fast=False,
-                   repeats=repeats, merged=merged)
+                   repeats=repeats, merged=merged, measurement=doc.header.get("$MEASUREMENT", None))
 
 
 _BLOCKS = re.compile(rb"(?:\A|[\r\n])[ \t]*2[ \t]*\r?\n[ \t]*BLOCKS[ \t]*\r?\n")

@@ -53,7 +53,7 @@ from kitcut.formats.reading.units import (
     metric_unit,
     normalize_units,
     plausible,
-    size_check,
+    size_guess,
     units_text_name,
 )
 from kitcut.limits import LimitError
@@ -392,6 +392,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                                     report=ImportReport())
             data = from_ezdxf_doc(doc, tolerance / (MM_PER_UNIT[unit] if unit else 25.4), repeats)
             data.insunits = _insunits(doc, has_header)  # not ezdxf's default (m) for a file without HEADER
+            data.measurement = doc.header.get("$MEASUREMENT", None) if has_header else None
             _check_nested(data, file)
             data.nested = blocks.explode_nested(data, skips)
         if data is not None:
@@ -408,9 +409,9 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                                        extent=lambda: largest_extent(raws))
             if unit is None:
                 ext = largest_extent(raws)
-                unit, rule = size_check(ext, file=file), "size check"
-                report.guess_units(f"no units declared: {unit} guessed from the piece sizes (largest piece "
-                            f"{ext:.4g} drawing units); give --units if this is wrong")
+                unit, note = size_guess(ext, file=file, imperial=data.measurement == 0)
+                rule = "size check"
+                report.guess_units(note)
             scale = MM_PER_UNIT[unit]
             if rules_path is not None:
                 table = load_rules(rules_path, style=style, unit=unit, encoding=encoding, text=text,

@@ -41,7 +41,7 @@ from kitcut.formats.reading.plain_units import (
     units_from_area,
 )
 from kitcut.formats.reading.texts import entity_layer, entity_text, tagged, text_insert
-from kitcut.formats.reading.units import MM_PER_UNIT, size_check
+from kitcut.formats.reading.units import MM_PER_UNIT, size_guess
 from kitcut.model import ImportReport
 
 __all__ = ["collect_plain"]
@@ -249,10 +249,9 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
             if ext is None:
                 raise fixer.error("no closed outline found (and no units declared)")
             imperial = doc.header.get("$MEASUREMENT", None) == 0
-            unit, rule = size_check(ext, file=file, imperial=imperial), "size check"
-            report.guess_units(f"no units declared: {unit} guessed from the piece sizes (largest piece "
-                        f"{ext:.4g} drawing units); give --units if this is wrong"
-                        + (INKSCAPE_PX_NOTE if inkscape else ""))
+            unit, note = size_guess(ext, file=file, imperial=imperial)
+            rule = "size check"
+            report.guess_units(note + (INKSCAPE_PX_NOTE if inkscape else ""))
     raws, style = sort_pieces(curves, texts, points, MM_PER_UNIT[unit], tolerance, fixer, skips, final=True,
                           layer_roles=layers, broken_lines=frozenset(dashed - solid))
     if not raws:

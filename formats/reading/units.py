@@ -16,7 +16,7 @@ from __future__ import annotations
 from kitcut.errors import UnitsError
 
 __all__ = ["MM_PER_UNIT", "PLAUSIBLE_MM", "plausible", "normalize_units", "insunits_name", "units_text_name",
-           "metric_unit", "size_check"]
+           "metric_unit", "size_check", "size_guess"]
 
 #: Millimetres per drawing unit (``px``: the CSS pixel, 1/96 in, of SVG and of Inkscape's DXF output
 #: of a page sized in pixels).
@@ -106,6 +106,16 @@ def metric_unit(units_text: str | None, largest_extent: float | None, warn) -> s
              f"{largest_extent:.4g} mm long (in cm it would be {largest_extent / 100:.3g} m); give "
              "--units cm if the pattern is in centimetres")
     return None
+
+
+def size_guess(largest_extent: float, *, file: str | None = None, imperial: bool = False) -> tuple[str, str]:
+    """:func:`size_check`'s unit and the note that tells the user how it was guessed."""
+    unit = size_check(largest_extent, file=file, imperial=imperial)
+    why = "the piece sizes"
+    if unit == "in" and imperial and plausible(largest_extent, "cm"):
+        why = "the piece sizes, which fit cm and inches, and $MEASUREMENT 0 (imperial)"
+    return unit, (f"no units declared: {unit} guessed from {why} (largest piece {largest_extent:.4g} drawing "
+                  "units); give --units if this is wrong")
 
 
 def size_check(largest_extent: float, *, file: str | None = None, imperial: bool = False) -> str:
