@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from test_import_dxf import RECT, aama_doc, add_piece, both, save
 
+from kitcut.errors import GeometryError
 from kitcut.formats.reading import blocks
 from kitcut.formats.reading.dxf_fast import parse_fast
 from kitcut.formats.reading.dxf_read import read_dxf
@@ -56,7 +57,8 @@ def test_piece_block_drawn_as_an_insert_of_its_cut_line(tmp_path):
 
 def test_nested_blocks_two_levels_deep_and_too_deep(tmp_path):
     """Blocks nested down to the fourth level below model space are read; an INSERT deeper than
-    that is left out and said so (its piece has no cut line then, also said)."""
+    that is left out and said so. Its piece, labelled but without a cut line then, cannot be cut:
+    an error naming it (it used to be skipped, and the garment cut without it)."""
     for levels, read in ((3, True), (4, False)):
         doc = aama_doc()
         inner = doc.blocks.new("L0")
@@ -75,11 +77,8 @@ def test_nested_blocks_two_levels_deep_and_too_deep(tmp_path):
             assert np.allclose(_corners(deep), sorted((x + 5.0 * levels, y) for x, y in RECT))
         else:
             for fast in (True, False):
-                pat = read_dxf(path, fast=fast)
-                assert [p.name for p in pat.pieces] == ["B"]
-                notes = [e.message for e in pat.report.skipped]
-                assert any("nested too deep" in m for m in notes), notes
-                assert any("'L4' that has no cut line" in m for m in notes), notes
+                with pytest.raises(GeometryError, match="piece 'DEEP': no cut line: its block 'L4' holds"):
+                    read_dxf(path, fast=fast)
 
 
 def test_piece_block_inserting_itself_is_read_once(tmp_path):

@@ -14,6 +14,7 @@ from shapely.geometry import Polygon
 from test_import_dxf import RECT, aama_doc, add_piece, rect_chain, save
 
 from kitcut.cli.main import main
+from kitcut.formats.reading.dxf_read import read_dxf
 from kitcut.formats.reading.read import read_pattern
 
 
@@ -324,6 +325,38 @@ def test_blocks_never_inserted(tmp_path):
     p = save(doc, tmp_path)
     assert fails(p).endswith("empty drawing: model space has no entities (1 piece block(s) are defined but "
                              "never inserted)")
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_labelled_piece_block_without_its_cut_line_is_a_piece_that_cannot_be_cut(tmp_path, fast):
+    """A piece block whose texts name it (``Piece Name: Cuff``, its size and quantity) but which
+    draws no cut line (a layer the CAD did not export, a damaged file) was skipped as a block of
+    other drawings: the one-size job cut the garment without its cuffs, exit 0. It is a piece
+    that cannot be cut, named with its size, and the sizes that can be cut are named."""
+    doc = aama_doc()
+    for size, k in (("S", 0.9), ("M", 1.0)):
+        add_piece(doc, f"Front_{size}", [[(0, 0), (300 * k, 0), (300 * k, 600), (0, 600)]], closed=True,
+                  texts=["Piece Name: Front", f"Size: {size}", "Quantity: 2"], insert=(0, 1000 * k))
+        cuff = add_piece(doc, f"Cuff_{size}", [], texts=["Piece Name: Cuff", f"Size: {size}", "Quantity: 2"],
+                         insert=(500, 1000 * k))
+        if size == "M":
+            cuff.add_polyline2d([(0, 0), (250, 0), (250, 80), (0, 80)], close=True, dxfattribs={"layer": "1"})
+    p = save(doc, tmp_path)
+    for sizes in ((), ("--sizes", "S")):
+        msg = fails(p, *sizes)
+        assert ("piece 'Cuff (S)': no cut line: its block 'Cuff_S' holds the piece's texts but draws "
+                "nothing on the cut line's layer (AAMA layer 1, or ASTM's 84)") in msg
+    assert msg.endswith("(size(s) S cannot be cut as drawn; the pattern's size(s) M can)")
+    pat = read_dxf(p, sizes=("M",), fast=fast)
+    assert sorted((q.name, q.size, q.quantity) for q in pat.pieces) == [("Cuff", "M", 2), ("Front", "M", 2)]
+    assert any("not usable, but size S is not cut in this job" in str(w) for w in pat.report.warnings)
+    # a block of other drawings (no piece name) is still skipped, with its INSERT named
+    doc = aama_doc()
+    add_piece(doc, "Front", [RECT], closed=True, texts=["Piece Name: Front"])
+    add_piece(doc, "TITLE", [], texts=["Marker: 42", "Style Name: TEE"], insert=(0, 500))
+    pat = read_dxf(save(doc, tmp_path, "title.dxf"), fast=fast)
+    assert [q.name for q in pat.pieces] == ["Front"]
+    assert any("INSERT of block 'TITLE' that has no cut line" in str(e) for e in pat.report.skipped)
 
 
 def _corner_loop(w: float, h: float, over: float) -> list[tuple[float, float]]:

@@ -95,6 +95,14 @@ def _has_cut_line(ents: list) -> bool:
     return any(e.is_curve and e.layer in ("1", "84") for e in ents)
 
 
+def _labelled(ents: list) -> bool:
+    """Whether a block's texts name a piece (``Piece Name: Cuff``): a block so labelled is a piece
+    even when its cut line is missing (then it fails as a piece, naming itself and its size, and
+    is not skipped as a block of other drawings)."""
+    return any(e.type in _TEXT_TYPES and e.layer in ("1", "0")
+               and any(k == "name" for k, _ in parse_texts(e.text)) for e in ents)
+
+
 def is_aama(data: DxfData) -> bool:
     """True when model space INSERTs blocks that carry a layer-1 (or 84) cut line."""
     return any(e.type == "INSERT" and _has_cut_line(data.blocks.get(e.name, ())) for e in data.msp)
@@ -132,7 +140,7 @@ def collect_aama(data: DxfData, *, report: ImportReport, skips: SkipLog,
         ents = data.blocks.get(ins.name)
         if ents is None:
             report.skip(f"INSERT of a missing block '{ins.name}'", entity=ins.describe())
-        elif not _has_cut_line(ents):
+        elif not _has_cut_line(ents) and not _labelled(ents):
             report.skip(f"INSERT of block '{ins.name}' that has no cut line (layer 1)", entity=ins.describe())
         else:
             by_block[ins.name].append(ins)

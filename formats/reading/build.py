@@ -245,6 +245,9 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
     if not rings:
         if open_chains:
             raise gap_error(open_chains, fixer, label, tol, "cut line")
+        if not raw.boundary and raw.block:  # a labelled piece block without its cut line
+            raise fixer.error(f"no cut line: its block '{raw.block}' holds the piece's texts but draws "
+                              "nothing on the cut line's layer (AAMA layer 1, or ASTM's 84)", piece=label)
         raise fixer.error("no closed outline (the cut line is empty)", piece=label)
     rings.sort(key=lambda r: -abs(ring_area(r)) if len(r) >= 3 else 0.0)
     ring0, extra = splice_spurs(rings[0], rings[1:], max(tol, 0.05))
