@@ -234,6 +234,9 @@ class ReportEntry:
     #: how many times this very remark was made (the same entity kind in the same place, e.g. six
     #: zero-length polylines in one block): listed once, with the count
     count: int = 1
+    #: a remark on what the job cuts that the main job shows on a line of its own, not only in
+    #: ``nest info`` (sizes asked for that the pattern does not name, a quantity assumed)
+    headline: bool = False
 
     def __str__(self) -> str:
         where = f"piece '{self.piece}': " if self.piece else ""
@@ -258,7 +261,8 @@ class ImportReport:
     #: repeated one there
     _seen: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def add(self, kind: str, message: str, *, piece: str | None = None, entity=None) -> None:
+    def add(self, kind: str, message: str, *, piece: str | None = None, entity=None,
+            headline: bool = False) -> None:
         """Add a remark; the same remark again (same kind, message and piece, on an entity of the
         same kind, layer and block) counts up the first one, its entities' handles listed there,
         instead of being listed twice."""
@@ -278,7 +282,7 @@ class ImportReport:
                 self.entries[at] = replace(old, entity=bare, count=old.count + 1)
                 return
         self._seen[key] = (len(self.entries), [handle] if handle else [])
-        self.entries.append(ReportEntry(kind, message, piece, entity))
+        self.entries.append(ReportEntry(kind, message, piece, entity, headline=headline))
 
     def withdraw(self, kind: str, message: str, piece: str | None = None) -> int:
         """Remove the remark ``(kind, message, piece)`` that a later step made untrue (a piece the
@@ -319,6 +323,12 @@ class ImportReport:
     @property
     def warnings(self) -> list[ReportEntry]:
         return [e for e in self.entries if e.kind == "warning"]
+
+    @property
+    def headlines(self) -> list[ReportEntry]:
+        """The remarks on what the job cuts that the main job shows each on a line (see
+        :attr:`ReportEntry.headline`)."""
+        return [e for e in self.entries if e.headline]
 
 
 _HANDLE = re.compile(r" #([0-9A-Fa-f]+)(?= |$)")

@@ -49,6 +49,7 @@ def test_label_of_several_lines_gives_every_field(tmp_path):
     ("2 (see note)", (2, None)), ("2 (1L 1R)", (2, 1)), ("2 (L/R)", (2, 1)), ("4 (1 pair)", (4, None)),
     ("1 pair", (2, 1)), ("2 pairs", (4, 2)), ("1L 1R", (2, 1)), ("1 L + 1 R", (2, 1)),
     ("1 + 1 mirrored", (2, 1)), ("2 mirror", (2, 1)), ("two", (2, None)), ("zwei Stk.", (2, None)),
+    ("左右各1", (2, 1)), ("左右各2片", (4, 2)), ("좌우 각 1장", (2, 1)), ("左右", None),
     ("2.5", None), ("1/1", None), ("3 mirrored", None), ("2 pieces collar", None), ("some", None),
 ])
 def test_quantity_texts_as_pattern_makers_write_them(tmp_path, text, want):
@@ -146,7 +147,9 @@ _LABELS = {
     "nl": ("Onderdeel", "Maat", "Aantal", "Stof"), "pl": ("Nazwa", "Rozmiar", "Ilość", "Materiał"),
     "ru": ("Деталь", "Размер", "Кол-во", "Ткань"), "zh": ("纸样名称", "号型", "数量", "面料"),
     "zh-tw": ("紙樣名稱", "尺碼", "數量", "布料"), "ja": ("パーツ名", "サイズ", "枚数", "生地"),
-    "ko": ("패턴명", "사이즈", "수량", "원단"),
+    "ko": ("패턴명", "사이즈", "수량", "원단"), "zh-spec": ("纸样名称", "规格", "数量", "面料"),
+    "de-short": ("Teil", "Gr.", "Stk.", "Stoff"), "en-short": ("Piece Name", "Sz", "Qty", "Fabric"),
+    "en-piece-size": ("Name", "Piece Size", "Quantity", "Material"),
 }
 
 
@@ -158,7 +161,7 @@ def test_labels_in_the_pattern_maker_s_language(tmp_path, lang, how):
     single front, named ``0#1``. Keys in the languages of pattern CAD give the fields, with
     ASCII or full-width colons (as CJK labels write them), in TEXT lines or one MTEXT."""
     name, size, qty, material = _LABELS[lang]
-    colon = "：" if lang in ("zh", "zh-tw", "ja") else ": "
+    colon = "：" if lang in ("zh", "zh-tw", "zh-spec", "ja") else ": "
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()

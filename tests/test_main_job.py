@@ -504,3 +504,33 @@ def test_a_unit_guessed_from_the_piece_sizes_is_said_on_its_own_line(tmp_path):
     assert notes[1].startswith("nest: note: the import made ") and len(notes) == 2
     pct = json.loads((tmp_path / "out" / "marker.report.json").read_text())["efficiency_pct"]
     assert f"efficiency {pct:.1f} %   pieces 1" in r.stdout and "nounits.dxf: 1 piece on 1500 mm" in r.stdout
+
+
+def test_remarks_on_what_the_job_cuts_are_said_on_their_own_lines(tmp_path):
+    """A size asked for of a pattern that names none (its size texts in a key kitcut does not
+    read), and a quantity assumed for want of a readable one, change what is cut: the main job
+    said only "the import made N remarks", and a one-size job cut every size drawn, exit 0.
+    Each is a warning line now; a quantity given by an option is not warned about."""
+    import ezdxf
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for x, k, size in ((0, 1.0, "S"), (600, 1.1, "M")):  # two sizes under a key no CAD here writes
+        msp.add_lwpolyline([(x, 0), (x + 300 * k, 0), (x + 300 * k, 500 * k), (x, 500 * k)], close=True)
+        for i, text in enumerate(("Piece Name: Front", f"Measure: {size}", "Quantity: one or two")):
+            msp.add_text(text, dxfattribs={"insert": (x + 20, 100 - 20 * i), "height": 8})
+    doc.saveas(tmp_path / "graded.dxf")
+    args = (str(tmp_path / "graded.dxf"), "--time", "1", "--workers", "1", "--seed", "1")
+    r = nest(*args, "--sizes", "M", "-o", str(tmp_path / "a"))
+    assert r.returncode == 0, r.stderr
+    warned = [line for line in r.stderr.splitlines() if line.startswith("nest: warning: ")]
+    assert sorted(warned) == [
+        "nest: warning: piece 'Front#2': unreadable Quantity text 'one or two': 1 assumed",
+        "nest: warning: piece 'Front': unreadable Quantity text 'one or two': 1 assumed",
+        "nest: warning: size(s) M asked for, but the pattern names no sizes: each garment is cut from the "
+        "one size drawn, and 1 name(s) are drawn as different pieces (Front): if they are sizes, their size "
+        "texts were not read (nest info lists them)"]
+    r = nest(*args, "--quantity", "*=1", "-o", str(tmp_path / "b"))
+    assert r.returncode == 0, r.stderr
+    assert "nest: warning:" not in r.stderr and "nest: note: the import made" in r.stderr

@@ -84,6 +84,8 @@ _MIRROR = _rx(_MIRRORS)
 _SIDE = _rx(_SIDES)
 _JOIN = re.compile(rf"\s*(?:[+&]|(?:{_words(_PLUS.replace('+ & ', ''))}){_NOT_LETTER})")
 _SLASH = re.compile(r"\s*/")
+#: "left and right, each": ``左右各1`` (one left, one right), ``좌우 각 1``
+_EACH_SIDE = re.compile(r"\s*(?:左右|좌우)\s*(?:各|각)")
 _REMARK = re.compile(r"\s*(?:\(([^()]*)\)|\[([^\[\]]*)\])")
 _TAIL = re.compile(rf"\s+(?:{_words(_TAILS)}){_NOT_LETTER}")
 _CUT = rf"(?:{_words(_CUT_WORDS)}){_NOT_LETTER}"
@@ -129,6 +131,9 @@ def _phrase(r: _Reader, outer: int | None = None) -> tuple[int, int | None] | No
         r.i = at
         if outer is not None and r.take(_MIRROR):
             return (outer, outer // 2) if outer % 2 == 0 else None
+        if r.take(_EACH_SIDE) and (k := r.count()) is not None:
+            r.take(_UNIT)
+            return 2 * k, k
         return None
     side = r.take(_SIDE)
     r.take(_UNIT)
@@ -176,6 +181,8 @@ def quantity_phrase(value: str) -> tuple[int, int | None] | None:
     [(2, 1), (2, 1), (2, 1), (2, None), (4, 2)]
     >>> quantity_phrase("2 (see note)"), quantity_phrase("3 mirrored"), quantity_phrase("1/1")
     ((2, None), None, None)
+    >>> quantity_phrase("左右各1"), quantity_phrase("左右各2片"), quantity_phrase("좌우 각 1장")
+    ((2, 1), (4, 2), (2, 1))
     """
     r = _Reader(fold_text(value))
     got = _phrase(r)

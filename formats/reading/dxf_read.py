@@ -32,7 +32,7 @@ from kitcut.formats.reading.grade_sizes import (
     report_unused_marks,
     resolve_rules,
 )
-from kitcut.formats.reading.labels import assign_quantities, distinct_names
+from kitcut.formats.reading.labels import assign_quantities, distinct_names, no_sizes_named
 from kitcut.formats.reading.library_log import LibraryLog
 from kitcut.formats.reading.other_files import describe_other
 from kitcut.formats.reading.outline import Fixer, LoopRule
@@ -384,6 +384,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
     del raw_bytes
     fixer = Fixer(file, report, strict=strict, allow_repair=repair, loops=loops or LoopRule())
     skips = nested if data is not None else aama.SkipLog()
+    told_apart: list[str] = []  # names that different pieces share (told apart as NAME#2...)
     try:
         if aama_doc:
             msp = DxfData([from_ezdxf_entity(e, 1.0) for e in doc.modelspace().query("TEXT MTEXT")], {})
@@ -404,7 +405,8 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             if not raws:
                 raise DXFFormatError("no piece blocks found", file=file)
             sizes_from_block_names(raws, report)
-            distinct_names(raws, report)  # before grading, which takes a name's pieces for its sizes
+            # before grading, which takes a name's pieces for its sizes
+            told_apart = distinct_names(raws, report)
             unit, rule = resolve_units(units, data.insunits, style.get("units"), file=file, report=report,
                                        extent=lambda: largest_extent(raws))
             if unit is None:
@@ -431,7 +433,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             raws, style, unit, rule = plain_dxf.collect_plain(
                 doc, unit=unit, rule=rule, tolerance=tolerance, fixer=fixer, skips=skips, file=file,
                 layers=layers)
-            distinct_names(raws, report)
+            told_apart = distinct_names(raws, report)
             scale = 1.0  # plain pieces are already in mm
         check_total_vertices(raws, file)
         assign_quantities(raws, report)
@@ -441,8 +443,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             all_sizes = _sizes_of(raws)
         wanted = select_sizes(all_sizes, sizes, file=file)
         if wanted and not all_sizes:
-            report.warn(f"size(s) {', '.join(wanted)} asked for, but the pattern names no sizes: each "
-                        "garment is cut from the one size drawn")
+            report.warn(no_sizes_named(wanted, told_apart), headline=True)
         pieces = []
         defects = []
         for r in raws:

@@ -24,8 +24,8 @@ _NAME = """piecename name piece part partname patternpiece designation
     наименование 裁片 裁片名 裁片名称 纸样 纸样名 纸样名称 样片 样片名 样片名称 部件 部件名 部件名称 名称
     名字 衣片 衣片名称 紙樣名稱 裁片名稱 品名 パーツ パーツ名 部品 部品名 パターン名 名前 파트 파트명 패턴명
     명칭 이름"""
-_SIZE = """size sizename grosse groesse talla taille taglia tamanho tam beden maat rozmiar velikost
-    размер 尺码 尺寸 号型 码 码数 尺碼 號型 サイズ 사이즈"""
+_SIZE = """size sizename piecesize sz grosse groesse gr talla taille taglia tamanho tam beden maat rozmiar
+    velikost размер 尺码 尺寸 号型 码 码数 规格 尺碼 號型 規格 サイズ 사이즈"""
 _QUANTITY = """quantity qty cutquantity copies pcs pieces numberofpieces noofpieces piececount count
     anzahl menge stuck stueck stk stuckzahl stueckzahl anzahlteile cantidad cant piezas
     numerodepiezas cantidaddepiezas quantite qte nbpieces nombredepieces quantita qta pezzi

@@ -17,26 +17,45 @@ from kitcut.formats.reading.build import RawPiece
 from kitcut.formats.reading.texts import ON_FOLD, parse_quantity_text
 from kitcut.model import ImportReport
 
-__all__ = ["distinct_names", "assign_quantities", "QUANTITY_ZERO"]
+__all__ = ["distinct_names", "no_sizes_named", "assign_quantities", "QUANTITY_ZERO"]
 
 #: the remark on a piece whose file says it is not cut (withdrawn when a job gives it a quantity)
 QUANTITY_ZERO = "Quantity 0: the file says this piece is not cut; kept with quantity 0"
 
 
-def distinct_names(raws: list[RawPiece], report: ImportReport) -> None:
+def no_sizes_named(wanted, told_apart: list[str]) -> str:
+    """The warning on sizes asked for of a pattern that names none; when names were told apart
+    (:func:`distinct_names`), it says that these may be the sizes of a graded nest whose size texts
+    were not read, for every size drawn is then cut.
+
+    >>> no_sizes_named(["M"], ["Front", "Back"])[-87:]
+    '(Front, Back): if they are sizes, their size texts were not read (nest info lists them)'
+    """
+    out = f"size(s) {', '.join(wanted)} asked for, but the pattern names no sizes: each garment is cut " \
+          "from the one size drawn"
+    if told_apart:
+        names = ", ".join(told_apart[:4]) + (", ..." if len(told_apart) > 4 else "")
+        out += f", and {len(told_apart)} name(s) are drawn as different pieces ({names}): if they are " \
+               "sizes, their size texts were not read (nest info lists them)"
+    return out
+
+
+def distinct_names(raws: list[RawPiece], report: ImportReport) -> list[str]:
     """Different pieces of one size sharing a name are told apart, from left to right as drawn,
     as ``NAME``, ``NAME#2``, ... (reported).
 
     The pieces of a size are what the cutting room sorts by name, and the other sizes of a name
     take its Quantity text (:func:`assign_quantities`): two different pockets both labelled
     ``Pocket`` would be one piece to both. Copies of one outline (a block inserted twice, a
-    piece drawn again turned or mirrored) are the same piece and keep the name."""
+    piece drawn again turned or mirrored) are the same piece and keep the name. Returns the names
+    so told apart."""
     groups: dict[tuple[str, str], list[RawPiece]] = defaultdict(list)
     for r in raws:
         groups[(r.name, r.texts.get("size") or "")].append(r)
     taken = defaultdict(set)  # size -> names in use
     for name, size in groups:
         taken[size].add(name)
+    told: list[str] = []
     for (name, size), group in list(groups.items()):
         if len(group) < 2:
             continue
@@ -63,6 +82,8 @@ def distinct_names(raws: list[RawPiece], report: ImportReport) -> None:
         where = f" of size {size}" if size else ""
         report.warn(f"{len(kinds)} different pieces{where} have this name: told apart as "
                     f"{', '.join(given)} (name them apart in the CAD)", piece=name)
+        told.append(name)
+    return told
 
 
 def _parts(r: RawPiece) -> list[tuple[np.ndarray, bool]]:
@@ -129,7 +150,7 @@ def assign_quantities(raws: list[RawPiece], report: ImportReport) -> None:
                 try:
                     r.quantity, r.flipped = parse_quantity_text(ON_FOLD.sub(" ", q) if fold else q)
                 except ValueError:
-                    report.warn(f"unreadable Quantity text {q!r}: 1 assumed", piece=name)
+                    report.warn(f"unreadable Quantity text {q!r}: 1 assumed", piece=name, headline=True)
                     r.quantity, r.flipped = 1, None
                     r.quantity_rule = "assumed"
             elif r.inserts:
