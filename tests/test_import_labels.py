@@ -239,6 +239,38 @@ def test_header_unit_that_makes_pieces_tiny_is_kept_and_doubted(tmp_path, side, 
                       f"would be {side * per:.4g} mm)"] if other else [])
 
 
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("insunits, side, want, rule", [
+    (1, 700.0, "mm", "size check"),  # mm drawn under a header saying inches: a 17.8 m front
+    (4, 75.3, "mm", "$INSUNITS"),  # cm under a header saying mm: kept, and doubted
+    (1, 28.0, "in", "$INSUNITS"),  # an inch pattern as its header says
+])
+def test_header_unit_of_an_aama_file_without_a_units_text_is_checked(tmp_path, insunits, side, want, rule,
+                                                                      fast):
+    """An AAMA file with no ``Units:`` text whose ``$INSUNITS`` makes its pieces absurd (a front
+    17.8 m long) is read in the unit the size check finds, said on its own line; an implausible
+    one is kept and doubted; before, the header was taken as it was, as plain drawings no longer
+    take it."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = insunits
+    doc.modelspace().add_text("Style Name: TEE", dxfattribs={"layer": "1"})
+    add_piece(doc, "Front_M", [[(0, 0), (0.4 * side, 0), (0.4 * side, side), (0, side)]], closed=True,
+              texts=["Piece Name: Front", "Size: M"])
+    pat = read_dxf(save(doc, tmp_path), fast=fast)
+    assert (pat.units_in, pat.units_rule) == (want, rule)
+    front = pat.pieces[0]
+    height = float(front.outline[:, 1].max() - front.outline[:, 1].min())
+    assert height == pytest.approx(side * {"mm": 1.0, "in": 25.4}[want])
+    said = [w.message for w in pat.report.warnings if "$INSUNITS says" in w.message]
+    if rule == "size check":
+        assert said == [pat.report.units_guess] == [
+            "$INSUNITS says in, which makes the largest outline 17.78 m long: mm used (size check); give "
+            "--units in if the header is right"]
+    else:  # the shirt in cm under mm is doubted, naming the unit to give
+        doubt = ["give --units cm if the pattern is in centimetres (it would be 753 mm)"]
+        assert [m[m.index("give"):] for m in said] == (doubt if want == "mm" else [])
+
+
 @pytest.mark.parametrize("text, side, want", [
     ("METRIC", 73.0, "cm"),  # CLO's export set to centimetres: 73 mm would be no garment, 73 cm is
     ("METRIC", 120.0, "mm"),  # of garment size in mm and in cm: mm, the usual reading, in doubt

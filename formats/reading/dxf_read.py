@@ -44,6 +44,7 @@ from kitcut.formats.reading.piece_checks import (
     check_vertices,
     simplify,
 )
+from kitcut.formats.reading.plain_units import checked_header_unit
 from kitcut.formats.reading.sample_nm import carry_sample_nm
 from kitcut.formats.reading.sample_notches import carry_sample_notches
 from kitcut.formats.reading.sizes import keep_sizes, select_sizes, sorted_sizes
@@ -409,6 +410,8 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             told_apart = distinct_names(raws, report)
             unit, rule = resolve_units(units, data.insunits, style.get("units"), file=file, report=report,
                                        extent=lambda: largest_extent(raws))
+            if rule == "$INSUNITS":  # the header alone: absurd piece sizes make it doubtful, as in plain DXF
+                unit, rule = checked_header_unit(largest_extent(raws), unit, report, file)
             if unit is None:
                 ext = largest_extent(raws)
                 unit, note = size_guess(ext, file=file, imperial=data.measurement == 0)

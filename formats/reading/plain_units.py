@@ -25,8 +25,8 @@ from kitcut.formats.reading.build import RawPiece
 from kitcut.formats.reading.units import MM_PER_UNIT, PLAUSIBLE_MM, plausible, size_check
 from kitcut.model.geometry import ring_area
 
-__all__ = ["ABSURD_MM", "area_text_mm2", "units_from_area", "sane_header_unit", "inkscape_r14",
-           "INKSCAPE_PX_NOTE", "pstoedit_r12_unit"]
+__all__ = ["ABSURD_MM", "area_text_mm2", "units_from_area", "sane_header_unit", "checked_header_unit",
+           "inkscape_r14", "INKSCAPE_PX_NOTE", "pstoedit_r12_unit"]
 
 
 _AREA = re.compile(r"([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(sq\.?\s*m|m2|m²|sq\.?\s*cm|cm2|sq\.?\s*mm|mm2|"
@@ -119,10 +119,22 @@ def sane_header_unit(curves: list, unit: str, report, file: str, *, inkscape_ext
     ``inkscape_extent()``, the largest piece's extent in drawing units (its outlines are open
     curves chained into pieces), must be of garment size (:data:`PLAUSIBLE_MM`)."""
     if inkscape_extent is not None:
-        ext, (lo, hi) = inkscape_extent(), PLAUSIBLE_MM
+        ext, bounds = inkscape_extent(), PLAUSIBLE_MM
     else:
         sizes = [float(np.ptp(pts, axis=0).max()) for pts, closed, _, _ in curves if closed and len(pts) > 1]
-        ext, (lo, hi) = max(sizes, default=None), ABSURD_MM
+        ext, bounds = max(sizes, default=None), ABSURD_MM
+    why = (" (Inkscape's DXF R14 output writes its display unit there, and the coordinates in the unit of "
+           "the SVG's page size)") if inkscape_extent is not None else ""
+    return checked_header_unit(ext, unit, report, file, bounds=bounds, why=why)
+
+
+def checked_header_unit(ext: float | None, unit: str, report, file: str, *, bounds=ABSURD_MM,
+                        why: str = "") -> tuple[str, str]:
+    """``$INSUNITS``'s ``unit`` for a drawing whose largest piece is ``ext`` drawing units long,
+    unless that makes it absurd (outside ``bounds``, mm) and the size check finds a unit under
+    which it is of garment size (reported); kept but doubted in a warning when only implausible.
+    For plain drawings (:func:`sane_header_unit`) and AAMA/ASTM files without a Units text."""
+    lo, hi = bounds
     if ext is None or lo <= ext * MM_PER_UNIT[unit] <= hi:
         if ext is not None and not plausible(ext, unit):
             _doubt_header(ext, unit, report, file)
@@ -132,8 +144,6 @@ def sane_header_unit(curves: list, unit: str, report, file: str, *, inkscape_ext
     except UnitsError:  # no plausible unit either: keep the header's
         return unit, "$INSUNITS"
     size = ext * MM_PER_UNIT[unit] / 1000
-    why = (" (Inkscape's DXF R14 output writes its display unit there, and the coordinates in the unit of "
-           "the SVG's page size)") if inkscape_extent is not None else ""
     report.guess_units(f"$INSUNITS says {unit}, which makes the largest outline {size:.4g} m long{why}: "
                        f"{guess} used (size check); give --units {unit} if the header is right")
     return guess, "size check"
