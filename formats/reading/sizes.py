@@ -27,6 +27,8 @@ __all__ = ["select_sizes", "garments_per_size", "keep_sizes", "size_key", "sorte
 
 #: words CADs write for letter sizes, as the letters they stand for
 _WORDS = (("EXTRA", "X"), ("SMALL", "S"), ("MEDIUM", "M"), ("LARGE", "L"))
+#: Brazilian and Portuguese letter sizes (pequeno, médio, grande), as the letters they stand for
+_BRAZIL = {"PP": "XS", "P": "S", "G": "L", "GG": "XL", "XG": "XXL", "EG": "XXL", "XGG": "XXXL", "EGG": "XXXL"}
 _LETTER = re.compile(r"(?:(\d+)X|(X*))(XS|S|M|L|XL)")
 
 
@@ -46,6 +48,7 @@ def _letter_rank(s: str) -> float | None:
         for word, letter in _WORDS:
             q = q.replace(word, letter)
         q = re.sub(r"[\s\-_.]", "", q)
+        q = _BRAZIL.get(q, q)
         plus = re.fullmatch(r"(\d+)X", q)  # 1X, 2X, 3X: plus sizes, as XL, 2XL, 3XL
         if plus:
             q = plus.group(1) + "XL"
@@ -109,6 +112,8 @@ def size_key(s: str):
     ['S', 'M', 'L', 'XL', '36', '38']
     >>> sorted(["XL", "Large", "Small", "XS", "Medium", "2XL", "S/M"], key=size_key)
     ['XS', 'Small', 'S/M', 'Medium', 'Large', 'XL', '2XL']
+    >>> sorted(["G", "GG", "M", "P", "XG", "PP"], key=size_key)
+    ['PP', 'P', 'M', 'G', 'GG', 'XG']
     """
     rank = _letter_rank(s)
     if rank is not None:
