@@ -122,6 +122,8 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
     click.echo(f"wrote {result.path}")
     for text in result.notes:  # files of the replaced kit kept aside
         click.echo(f"nest: note: {escaped(text)}", err=True)
+    for text in result.warnings:  # import remarks that change what is cut
+        click.echo(f"nest: {escaped(text)}", err=True)
     if result.remarks:
         click.echo(f"nest: note: reading the patterns made {result.remarks} remark(s) (repairs, warnings): "
                    f"see {Path(result.path) / 'kit.pdf'}", err=True)

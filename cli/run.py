@@ -230,13 +230,6 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
         click.echo(f"nest: note: {mixed}", err=True)
 
 
-def _headlines(pattern) -> list[str]:
-    """The import's remarks on what this job cuts, each shown on a line of its own (a quantity
-    assumed is left out where an option set the piece's quantity)."""
-    set_by_option = {p.name for p in pattern.pieces if p.quantity_rule == "option"}
-    return [str(e) for e in pattern.report.headlines if e.piece is None or e.piece not in set_by_option]
-
-
 def _units_hint(pattern, usable: float) -> str:
     """When a piece is over 1.5 times as wide as the fabric in every direction and the units came
     from the drawing's header (often a template's) or a guess, not from the pattern CAD's Units
@@ -333,8 +326,8 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
                    err=True)
     if pattern.units_rule == "size check" and pattern.report.units_guess:  # remarks worth a line of their own
         click.echo(f"nest: note: {pattern.report.units_guess}", err=True)
-    for line in _headlines(pattern):
-        click.echo(f"nest: {line}", err=True)
+    for entry in pattern.headlines:
+        click.echo(f"nest: {entry}", err=True)
     if pattern.report.entries:
         n = len(pattern.report.entries)
         remarks = "1 remark" if n == 1 else f"{n} remarks"

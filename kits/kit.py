@@ -99,6 +99,9 @@ class KitResult:
     remarks: int = 0
     #: what the operator should know (files of a replaced kit kept aside; a combined kit split)
     notes: list[str] = field(default_factory=list)
+    #: the import remarks that change what is cut (a quantity assumed...), each as
+    #: ``"garment (pattern): warning: ..."``
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -147,10 +150,13 @@ def import_remarks(plan) -> list[dict]:
             continue
         where = pattern_name(plan.order, files[garment]) if garment in files else pattern.source
         field = f"garments[{index.get(garment, 0)}]"  # the remedies as the order's fields, not options
+        heads = pattern.headlines  # what changes the cut, first: kit.pdf shows the first dozen
         out.append({"order": plan.order.id, "garment": garment, "pattern": where,
                     "repairs": len(report.repairs), "warnings": len(report.warnings),
                     "skipped": len(report.skipped),
-                    "remarks": [in_order_words(str(e), field) for e in report.entries]})
+                    "headlines": [in_order_words(str(e), field) for e in heads],
+                    "remarks": [in_order_words(str(e), field) for e in
+                                [*heads, *(e for e in report.entries if e not in heads)]]})
     return out
 
 
@@ -389,7 +395,9 @@ def assemble_kit(
                      metres=report["totals"]["metres"], efficiency=report["totals"]["efficiency"],
                      pieces=len(cuts), seconds=round(time.monotonic() - t0, 2),
                      saved_metres=combined["saved_metres"] if combined else None,
-                     remarks=sum(r["repairs"] + r["warnings"] for r in remarks or []), notes=said)
+                     remarks=sum(r["repairs"] + r["warnings"] for r in remarks or []), notes=said,
+                     warnings=[f"{r['garment']} ({r['pattern']}): {h}" for r in remarks or []
+                               for h in r.get("headlines", [])])
 
 
 def build_kit(

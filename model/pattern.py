@@ -402,6 +402,13 @@ class Pattern:
     rules_rule: str | None = None
 
     @property
+    def headlines(self) -> list[ReportEntry]:
+        """The import's remarks on what a job of this pattern cuts (:attr:`ReportEntry.headline`),
+        but for a quantity assumed of a piece whose quantity an option set after all."""
+        set_by_option = {p.name for p in self.pieces if p.quantity_rule == "option"}
+        return [e for e in self.report.headlines if e.piece is None or e.piece not in set_by_option]
+
+    @property
     def total_area(self) -> float:
         """Sum of piece area × quantity."""
         return sum(p.area * p.quantity for p in self.pieces)

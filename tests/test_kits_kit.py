@@ -447,6 +447,48 @@ def test_import_remarks_reach_the_kit_report(tmp_path):
     assert "<li>warning: no Quantity text: quantity 1 assumed for Pocket</li>" in page
 
 
+def test_remarks_that_change_the_cut_are_said_first_and_by_nest_kit(tmp_path, capsys):
+    """The remarks on what an order cuts (sizes asked for of a pattern that names none, a quantity
+    assumed) lead the kit's remarks (kit.pdf shows the first dozen) and are printed by ``nest kit``
+    each on a line; a quantity the order's ``quantities`` set is not warned about."""
+    import ezdxf
+
+    from kitcut.cli.main import main
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for x, k, size in ((0, 1.0, "S"), (600, 1.1, "M")):  # sizes under a key kitcut does not read
+        msp.add_lwpolyline([(x, 0), (x + 300 * k, 0), (x + 300 * k, 500 * k), (x, 500 * k)], close=True)
+        for i, text in enumerate(("Piece Name: Front", f"Measure: {size}", "Quantity: a few")):
+            msp.add_text(text, dxfattribs={"insert": (x + 20, 100 - 20 * i), "height": 8})
+    for i in range(30):  # points outside every piece: skipped remarks ahead of the warnings
+        msp.add_point((2000 + 10 * i, 2000))
+    doc.saveas(tmp_path / "graded.dxf")
+    order = ('[order]\nid = "H-1"\ncustomer = "c"\n[[garments]]\npattern = "graded.dxf"\nsizes = ["M"]\n{}'
+             '[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\n')
+    (tmp_path / "o.toml").write_text(order.format(""))
+    sizes = ("warning: size(s) M asked for, but the pattern names no sizes: each garment is cut from the one "
+             "size drawn, and 1 name(s) are drawn as different pieces (Front): if they are sizes, their size "
+             "texts were not read (nest info lists them)")
+    quantity = "warning: piece '{}': unreadable Quantity text 'a few': 1 assumed"
+    try:
+        main(["kit", str(tmp_path / "o.toml"), "-o", str(tmp_path / "K"), "--time", "1", "--workers", "1",
+              "--formats", "dxf"])
+    except SystemExit as exc:
+        assert not exc.code
+    err = capsys.readouterr().err.splitlines()
+    said = sorted(line for line in err if "warning:" in line)
+    assert said == sorted(f"nest: graded (graded.dxf): {w}" for w in
+                          (sizes, quantity.format("Front"), quantity.format("Front#2")))
+    (r,) = json.loads((tmp_path / "K" / "H-1" / "kit.json").read_text())["import_remarks"]
+    assert sorted(r["headlines"]) == sorted(w[len("nest: graded (graded.dxf): "):] for w in said)
+    assert sorted(r["remarks"][:3]) == sorted(r["headlines"])
+    (tmp_path / "o.toml").write_text(order.format('quantities = { "*" = 1 }\n'))
+    result = build_kit(tmp_path / "o.toml", tmp_path / "K2", KitOptions(time_limit=1, formats=()))
+    assert result.warnings == [f"graded (graded.dxf): {sizes}"]
+
+
 _OPTION = re.compile(r"--(units|layers?|rules|no-rules|tolerance|encoding|repair|quantity|keep-folded|"
                      r"sizes)\b")
 
