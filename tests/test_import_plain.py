@@ -10,6 +10,8 @@ from pathlib import Path
 import ezdxf
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point, Polygon
 from test_import_dxf import RECT, TURNS, aama_doc, add_piece, both, expected_rows, notch_rows, save, turned
 
@@ -1694,3 +1696,27 @@ def test_a_large_hole_far_inside_the_cut_line_is_cut_out(tmp_path, inner, role):
         assert len(p.cutouts) == 1 and not p.sew_lines and p.area == pytest.approx(outer.area - ring.area)
     else:
         assert len(p.sew_lines) == 1 and not p.cutouts and p.area == pytest.approx(outer.area)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(w=st.floats(150, 500), h=st.floats(100, 400), ox=st.floats(-1000, 1000), oy=st.floats(-1000, 1000),
+       bulge=st.floats(0.05, 0.4), sign=st.sampled_from([-1, 1]), cw=st.booleans())
+def test_a_clean_polyline_closed_by_an_arc_needs_no_repair(tmp_path_factory, w, h, ox, oy, bulge, sign, cw):
+    """A closed LWPOLYLINE whose closing segment is an arc: flattened, the arc's last point lands
+    1e-13 mm from the first, and that was taken for a backtrack, "removed", and refused under
+    ``--strict`` (3 of 25 such rectangles). A point repeated within float noise is one point."""
+    pts = [(ox, oy), (ox, oy + h), (ox + w, oy + h), (ox + w, oy)]
+    if cw:
+        pts = pts[::-1]
+    rows = [(x, y, 0, 0, 0) for x, y in pts]
+    rows[-1] = (*pts[-1], 0, 0, sign * bulge)
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    poly = doc.modelspace().add_lwpolyline(rows, format="xyseb", close=True)
+    pat = read_pattern(save(doc, tmp_path_factory.mktemp("bulge")), strict=True)
+    (p,) = pat.pieces
+    assert not pat.report.repairs
+    from ezdxf import path as dxf_path
+
+    want = Polygon(list(dxf_path.make_path(poly).flattening(0.01))).area  # ezdxf's own reading
+    assert p.area == pytest.approx(want, rel=1e-3)

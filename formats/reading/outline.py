@@ -255,6 +255,10 @@ def splice_all_spurs(rings: list, tol: float) -> list:
     return [r for k, r in enumerate(rings) if k not in gone]
 
 
+#: Vertices closer than this are one point (float noise of flattened curves), never a repair.
+_SAME_POINT_MM = 1e-6
+
+
 def remove_spikes(ring: np.ndarray, tol: float) -> tuple[np.ndarray, list]:
     """Take out the zero-width spikes and tiny backtracks of a cut line.
 
@@ -267,6 +271,11 @@ def remove_spikes(ring: np.ndarray, tol: float) -> tuple[np.ndarray, list]:
     excursion is no wider than ``tol``, however long.
     """
     a = np.asarray(ring, dtype=np.float64)
+    if len(a) > 3:  # a vertex repeated within float noise (an arc flattened back onto the start
+        # point, 1e-13 mm off) is no backtrack: its direction is noise; dropped without a word
+        step = np.hypot(*(a - np.roll(a, 1, axis=0)).T)
+        if (dup := step <= _SAME_POINT_MM).any() and (~dup).sum() >= 3:
+            a = a[~dup]
     found = []
     while len(a) > 3:
         prev = np.roll(a, 1, axis=0)
