@@ -236,11 +236,13 @@ def plan_order(
         patterns[g.name] = pattern
         garments.append(replace(g, sizes=dict(wanted)))
         sizes = pattern.size_names
+        cut = 0
         for size, n in wanted.items():
             pieces = [p for p in pattern.pieces if not sizes or p.size in (size, None)]
             for p in pieces:
                 if p.quantity <= 0:
                     continue
+                cut += 1
                 fi = _fabric_for(order, p)
                 if fi is None:
                     what = (f"category {p.category!r}" if p.category else "no category") + \
@@ -260,6 +262,10 @@ def plan_order(
                 nested = replace(scaled, name=code_path(order.id, g.name, p.name), size=size,
                                  quantity=(u + m) * n, flipped=m * n)
                 per_fabric[fi].append((nested, kp))
+        if not cut:  # the garment would vanish from the kit while workshop.txt lists it
+            raise OrderError(f"garments[{gi}]: no piece of {g.pattern.name} to cut for {g.name!r}: every "
+                             "piece has quantity 0 (the file says it is not cut); give its quantities, e.g. "
+                             f"garments[{gi}].quantities = {{ \"*\" = 1 }}", file=file)
     plans = []
     unused = []
     for fabric, items in zip(order.fabrics, per_fabric, strict=True):
@@ -269,10 +275,6 @@ def plan_order(
         pattern = Pattern(pieces=tuple(p for p, _ in items), style=f"{order.id} {fabric.name}",
                           source=file, units="mm")
         plans.append(FabricPlan(fabric=fabric, pattern=pattern, kit_pieces=tuple(k for _, k in items)))
-    if not plans:
-        raise OrderError("no piece to cut in this order: every piece of its patterns has quantity 0 (the "
-                         "file says it is not cut); give quantities per garment, e.g. quantities = { "
-                         "\"*\" = 1 }", file=file)
     mixed = []
     for plan in plans:
         note = mixed_note(plan.pattern.pieces, "give each its own [[fabrics]] with materials = [...] (e.g. "

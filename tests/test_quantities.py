@@ -205,9 +205,28 @@ def test_quantities_in_an_order(zero_file):
     names = {p.name.rpartition("/")[2] for p in plan_order(load_order(path)).fabrics[0].pattern.pieces}
     assert names == {"Back", "Sleeve"}
     path.write_text(ORDER.format(quantities='quantities = { Back = 0, Sleeve = 0 }'))
-    with pytest.raises(OrderError, match=r"no piece to cut in this order: every piece of its patterns has "
-                                         r"quantity 0 .*quantities = \{ \"\*\" = 1 \}"):
+    with pytest.raises(OrderError, match=r"garments\[0\]: no piece of .* to cut for .*: every piece has "
+                                         r"quantity 0 .*garments\[0\]\.quantities = \{ \"\*\" = 1 \}"):
         plan_order(load_order(path))
+
+
+def test_a_garment_with_nothing_to_cut_is_an_error_not_left_out(zero_file):
+    """A second garment whose pattern says Quantity 0 on every piece (as two real AccuMark
+    exports do) vanished from the kit, exit 0, while workshop.txt listed it; an order of that
+    garment alone was refused. Both are the same error now, naming the garment."""
+    folder = zero_file.parent
+    (folder / "tee.dxf").write_bytes((SAMPLES / "tee.dxf").read_bytes())
+    path = folder / "two.toml"
+    two = ORDER.replace('pattern = "zero.dxf"', 'pattern = "tee.dxf"')
+    two = two.replace("[[fabrics]]", '[[garments]]\npattern = "zero.dxf"\nname = "polo"\nsizes = {{ M = 1 }}\n'
+                      "{quantities}\n\n[[fabrics]]").replace("{quantities}", "", 1)
+    path.write_text(two.format(quantities='quantities = { Back = 0, Sleeve = 0 }'))
+    with pytest.raises(OrderError, match=r"garments\[1\]: no piece of zero\.dxf to cut for 'polo': every piece "
+                                         r"has quantity 0 .*garments\[1\]\.quantities = \{ \"\*\" = 1 \}"):
+        plan_order(load_order(path))
+    path.write_text(two.format(quantities='quantities = { "*" = 1 }'))
+    plan = plan_order(load_order(path))
+    assert {k.garment for k in plan.fabrics[0].kit_pieces} == {"tee", "polo"}
 
 
 def test_two_names_of_one_size_are_an_error_not_added_up(tmp_path):
