@@ -262,12 +262,16 @@ def load_order(path: str | os.PathLike, *, allow_outside: bool = False) -> Order
     garments_raw, fabrics_raw = data["garments"], data["fabrics"]
     folder = path.parent
     garments = [_parse_garment(g, i, folder, c, allow_outside) for i, g in enumerate(garments_raw)]
-    seen: dict[str, int] = {}
-    for i, g in enumerate(garments):  # make garment names unique: tee, tee-2
-        k = seen.get(g.name, 0) + 1
-        seen[g.name] = k
-        if k > 1:
-            garments[i] = replace(g, name=f"{g.name}-{k}")
+    named = {g.name.casefold() for g in garments}  # as given: a name made up must be none of these
+    used: set[str] = set()
+    for i, g in enumerate(garments):  # make garment names unique: tee, tee-2 (never a name given)
+        name, k = g.name, 1
+        while name.casefold() in used or (k > 1 and name.casefold() in named):
+            k += 1
+            name = f"{g.name}-{k}"
+        used.add(name.casefold())
+        if name != g.name:
+            garments[i] = replace(g, name=name)
     fabrics = tuple(parse_fabric(f, i, c) for i, f in enumerate(fabrics_raw))
     distinct_folders(fabrics, c)
     return Order(id=oid, customer=customer, garments=tuple(garments), fabrics=fabrics, due=due,

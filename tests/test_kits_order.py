@@ -185,6 +185,24 @@ def test_a_list_of_sizes_is_one_garment_of_each(folder):
     assert order.garments[0].sizes == {"38": 1, "40": 1}
 
 
+@pytest.mark.parametrize("names, want", [
+    ((None, None, None), ["tee", "tee-2", "tee-3"]),
+    (("tee-2", None, None), ["tee-2", "tee", "tee-3"]),  # a name made up is never one given
+    (("Polo", "Polo", "Polo-2"), ["Polo", "Polo-3", "Polo-2"]),
+    (("Tee", None, "TEE-2"), ["Tee", "tee-3", "TEE-2"]),  # names are compared without case
+])
+def test_garment_names_are_made_distinct_without_taking_a_name_given(folder, names, want):
+    """Garments of one name are told apart as tee, tee-2...: a name made up so was once the
+    name another garment was given (name = "tee-2"), and the two garments became one bundle on
+    the pick list, their labels' codes twice."""
+    one = '[[garments]]\npattern = "tee.dxf"\nsizes = ["M"]\n'
+    garments = "".join(one + (f'name = "{n}"\n' if n else "") for n in names)
+    text = GOOD.replace('[[garments]]\npattern = "tee.dxf"\nsizes = { S = 2, M = 3, L = 1 }\n', garments)
+    got = [g.name for g in load_order(write(folder, text)).garments]
+    assert got == want
+    assert len({n.casefold() for n in got}) == 3
+
+
 def test_unknown_size_lists_the_sizes_it_has(folder):
     order = load_order(write(folder, GOOD.replace("S = 2,", "XXL = 2,")))
     want = r"garments\[0\]\.sizes\.XXL: tee\.dxf has no size 'XXL' \(it has S, M, L\)"

@@ -218,11 +218,12 @@ def test_a_garment_with_nothing_to_cut_is_an_error_not_left_out(zero_file):
     (folder / "tee.dxf").write_bytes((SAMPLES / "tee.dxf").read_bytes())
     path = folder / "two.toml"
     two = ORDER.replace('pattern = "zero.dxf"', 'pattern = "tee.dxf"')
-    two = two.replace("[[fabrics]]", '[[garments]]\npattern = "zero.dxf"\nname = "polo"\nsizes = {{ M = 1 }}\n'
-                      "{quantities}\n\n[[fabrics]]").replace("{quantities}", "", 1)
+    polo = '[[garments]]\npattern = "zero.dxf"\nname = "polo"\nsizes = {{ M = 1 }}\n{quantities}\n\n'
+    two = two.replace("[[fabrics]]", polo + "[[fabrics]]").replace("{quantities}", "", 1)
     path.write_text(two.format(quantities='quantities = { Back = 0, Sleeve = 0 }'))
-    with pytest.raises(OrderError, match=r"garments\[1\]: no piece of zero\.dxf to cut for 'polo': every piece "
-                                         r"has quantity 0 .*garments\[1\]\.quantities = \{ \"\*\" = 1 \}"):
+    with pytest.raises(OrderError, match=r"garments\[1\]: no piece of zero\.dxf to cut for 'polo': every "
+                                         r"piece has quantity 0 .*garments\[1\]\.quantities = \{ \"\*\" "
+                                         r"= 1 \}"):
         plan_order(load_order(path))
     path.write_text(two.format(quantities='quantities = { "*" = 1 }'))
     plan = plan_order(load_order(path))
