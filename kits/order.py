@@ -150,9 +150,11 @@ def _parse_garment(g, i: int, folder: Path, c: FieldChecker, allow_outside: bool
         sizes = g["sizes"]
     if isinstance(sizes, list) and sizes and all(isinstance(s, str | int) and not isinstance(s, bool)
                                                  for s in sizes):
-        listed: dict = {}  # a list of sizes: one garment of each (a size listed twice, two)
+        listed: dict = {}  # a list of sizes: a garment per entry (a size listed twice, two garments)
+        spelt: dict = {}  # one size typed in two cases (" M", "m") is one size listed twice, not two
         for s in sizes:
-            listed[str(s)] = listed.get(str(s), 0) + 1
+            key = spelt.setdefault(str(s).strip().casefold(), str(s).strip() or str(s))
+            listed[key] = listed.get(key, 0) + 1
         sizes = listed
     if not isinstance(sizes, dict) or not sizes:
         c.fail(f"{where}.sizes", "must be a non-empty table of size = count (or a list of sizes, one "

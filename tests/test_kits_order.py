@@ -181,6 +181,12 @@ def test_a_list_of_sizes_is_one_garment_of_each(folder):
     listed = 'sizes = ["S", "L", "S"]'
     order = load_order(write(folder, GOOD.replace("sizes = { S = 2, M = 3, L = 1 }", listed)))
     assert order.garments[0].sizes == {"S": 2, "L": 1}
+    # one size typed in two cases is that size listed twice (it was an error, while ["M", "M"] was two)
+    listed = 'sizes = ["M", "m", " M "]'
+    order = load_order(write(folder, GOOD.replace("sizes = { S = 2, M = 3, L = 1 }", listed)))
+    assert order.garments[0].sizes == {"M": 3}
+    assert sum(p.quantity for p in plan_order(order, reader=read_fake_pattern).fabrics[0].pattern.pieces
+               if p.name.endswith("/Sleeve")) == 6
     order = load_order(write(folder, GOOD.replace("sizes = { S = 2, M = 3, L = 1 }", "sizes = [38, 40]")))
     assert order.garments[0].sizes == {"38": 1, "40": 1}
 
