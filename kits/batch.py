@@ -125,7 +125,9 @@ def order_files(orders_dir: Path, notes: list[str] | None = None) -> list[Path]:
 
     A TOML file that is not an order (a pattern's ``.match.toml`` beside it:
     :func:`~kitcut.kits.order.not_an_order`) is left out, with ``not an order: NAME (why)`` in
-    ``notes``.
+    ``notes``; so is a hidden one (``._A-7.toml``, the AppleDouble file macOS writes beside each
+    file it copies to a USB stick or a share; an editor's ``.#A-7.toml``), as a shell's ``*.toml``
+    leaves it out: read as an order, it failed every night, or took its order's id.
     """
     try:
         files = sorted(p for p in orders_dir.iterdir() if p.suffix.lower() == ".toml")
@@ -134,6 +136,9 @@ def order_files(orders_dir: Path, notes: list[str] | None = None) -> list[Path]:
                          file=str(orders_dir)) from exc
     kept, left_out = [], []
     for p in files:
+        if p.name.startswith("."):
+            left_out.append(f"not an order: {p.name} (a hidden file)")
+            continue
         why = not_an_order(p)
         if why:
             left_out.append(f"not an order: {p.name} ({why})")

@@ -197,6 +197,18 @@ def test_toml_files_that_are_not_orders_are_left_out(orders, tmp_path, capsys):
     assert (kits / "batch.log").read_text().count(note) == 1 and note in (kits / "index.html").read_text()
     assert sorted(json.loads((kits / "batch-report.json").read_text())["orders"]) == ["A-1001.toml",
                                                                                      "A-1002.toml"]
+    # hidden files, as a shell's *.toml leaves them out: macOS's AppleDouble file beside a copied
+    # order (not TOML: it failed every night) and an editor's copy (it took its order's id)
+    (orders / "._A-1001.toml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \x00\x02")
+    (orders / ".#A-1002.toml").write_text((orders / "A-1002.toml").read_text())
+    code, out, err = nest_cli([*args[:3], str(tmp_path / "KH"), *args[4:]], capsys)
+    assert code == 0 and "orders: 2 done, 0 skipped, 0 failed" in out
+    assert sorted(err.splitlines()) == [
+        "nest: note: not an order: .#A-1002.toml (a hidden file)",
+        "nest: note: not an order: ._A-1001.toml (a hidden file)",
+        "nest: note: not an order: shirt.match.toml (it has no [order] table)"]
+    for f in orders.glob(".*.toml"):
+        f.unlink()
     (orders / "X-1.toml").write_text('[[garments]]\npattern = "tee.dxf"\nsizes = { M = 1 }\n')
     (orders / "X-2.toml").write_text('[order]\nid = "X-2"\ncustomer = "y\n')
     code, out, err = nest_cli(args, capsys)
