@@ -1,9 +1,9 @@
 """Combined kits (``nest batch --combine``): orders that share a fabric are nested on one marker.
 
-Two fabrics are the same when their :attr:`~kitcut.kits.order.Fabric.key` matches: name (case
-ignored), width, spacing, margin, nap, tilt and pair rule. Orders linked by shared fabrics
-(directly or through another order) form a *group*; each group of two or more orders becomes
-one combined kit ``KITS/combined-<hash>/`` (the hash is of the sorted order ids)::
+Two fabrics are the same when their :attr:`~kitcut.kits.order_fabrics.Fabric.key` matches: name
+(case ignored), width, spacing, margin, nap, tilt, pair rule, shrinkage, repeat and zones. Orders
+linked by shared fabrics (directly or through another order) form a *group*; each group of two or
+more orders becomes one combined kit ``KITS/combined-<hash>/`` (the hash is of the sorted order ids)::
 
     manifest.json, kit.json, kit.pdf      the group's report, incl. what combining saved
     picklist.csv, picklist.txt            every piece of every order of the group

@@ -56,7 +56,7 @@ class Fabric:
         """Orders whose fabrics share this key can be nested on one marker (``--combine``)."""
         zones = tuple((z.shape.tobytes(), z.allow) for z in self.zones)
         return (self.name.strip().lower(), self.width_mm, self.spacing_mm, self.margin_mm, self.nap,
-                self.tilt_deg, self.pairs, self.repeat, zones)
+                self.tilt_deg, self.pairs, self.shrinkage_pct, self.repeat, zones)
 
     def lists(self, category: str | None, material: str | None) -> bool:
         """Whether this fabric names the piece: its category in ``categories`` (without case), or

@@ -83,6 +83,22 @@ def test_orders_on_different_fabrics_are_not_combined(orders, tmp_path):
         "A-1001", "A-1002"]
 
 
+def test_orders_whose_fabric_shrinks_differently_are_not_combined(orders, tmp_path):
+    """One fabric name, width and nap, but another shrinkage: the two orders' pieces were nested on
+    one marker, one order's enlarged for 5 % shrinkage and the other's not, and the kit reported
+    one shrinkage for both. A fabric that shrinks otherwise is another fabric."""
+    for oid, shrink in (("A-1001", "[5, 5]"), ("A-1002", "[0, 0]")):
+        text = (orders / f"{oid}.toml").read_text()
+        assert "shrinkage_pct = [2, 1]" in text  # both as the combined kit's test has them
+        text = text.replace('name = "rib"', f'name = "rib-{oid}"')
+        text = text.replace("shrinkage_pct = [2, 1]", f"shrinkage_pct = {shrink}")
+        (orders / f"{oid}.toml").write_text(text)
+    kits = tmp_path / "KITS"
+    run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    assert sorted(p.name for p in kits.iterdir() if p.is_dir() and not p.name.startswith(".")) == [
+        "A-1001", "A-1002"]
+
+
 def _real_available() -> bool:
     try:
         from kitcut.formats.reading.read import read_pattern  # noqa: F401
