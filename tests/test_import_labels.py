@@ -652,3 +652,20 @@ def test_any_labels_keep_every_piece_and_name_each_apart(tmp_path_factory, drawn
         for b in pat.pieces:
             if a is not b and a.name == b.name and (a.size or "") == (b.size or ""):
                 assert abs(a.area - b.area) < 1e-6 * a.area, (a.name, a.size, a.area, b.area)
+
+
+@pytest.mark.parametrize("mark", ["GRAIN", "Grainline", "CF", "C.B.", "Fadenlauf", "PLACE ON FOLD", "DF"])
+def test_a_mark_s_word_beside_the_name_leaves_the_name(tmp_path, mark):
+    """A plain piece labelled ``FRONT`` with ``GRAIN`` along its grain line (or ``CF`` along its
+    centre front) had two bare words, so neither named it: it was cut as ``0#1``. The words
+    written beside a mark are no names; alone they name nothing."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for x, texts in ((0, ("FRONT", mark)), (400, (mark,))):
+        msp.add_lwpolyline([(x, 0), (x + 300, 0), (x + 300, 600), (x, 600)], close=True)
+        for k, t in enumerate(texts):
+            msp.add_text(t, dxfattribs={"insert": (x + 50, 300 - 40 * k), "height": 10})
+    pat = read_pattern(save(doc, tmp_path))
+    names = sorted(p.name for p in pat.pieces)
+    assert "FRONT" in names and mark not in names and len(names) == 2

@@ -15,17 +15,33 @@ __all__ = ["TextStage"]
 _BARE_NAME = re.compile(r"^[^\W\d_][\w .\-/()&+#']{0,39}$")
 
 
+#: The words a pattern maker writes beside a mark, never a piece's name: the grain line's
+#: (``GRAIN``, ``Fadenlauf``, ``DF``), the fold's and the centre lines' (``CF``, ``CB``, ``VM``).
+_MARK_WORD = re.compile(
+    r"(?:straight\s+)?grain(?:\s*line)?|grainline|fadenlauf(?:linie)?|fdl|droit[\s-]?fil|df|grano|hilo|"
+    r"drit+o\s?filo|draadrichting|纱向|布纹(?:线)?|丝缕|經紗|经纱|地の目|布目|식서|"
+    r"(?:place\s+|cut\s+)?on\s+(?:the\s+)?fold|fold(?:\s*line)?|stoffbruch|bruch|pliure|doblez|"
+    r"c\.?\s?[fb]\.?|cent(?:er|re)\s+(?:front|back)|v\.?\s?m\.?|h\.?\s?m\.?|vordere\s+mitte|"
+    r"hintere\s+mitte|milieu\s+(?:devant|dos)", re.I)
+
+
 def _bare_name(texts: list[str]) -> int | None:
     """Which of the texts without a key inside a piece is its name: the only one, or the only
     one without a number beside others that have one (``SLEEVE`` beside ``Leikkaa 2``, a cut
-    label kitcut cannot read); ``None`` when that is not clear (``SLEEVE`` and ``M``).
+    label kitcut cannot read); ``None`` when that is not clear (``SLEEVE`` and ``M``). The words
+    written beside a mark (``GRAIN``, ``CF``: :data:`_MARK_WORD`) are no names and leave the
+    choice to the others: a front labelled ``FRONT`` with ``GRAIN`` along its grain line was
+    left unnamed.
 
     >>> _bare_name(["FRONT"]), _bare_name(["SLEEVE", "Taglia 2"]), _bare_name(["SLEEVE", "M"])
     (0, 0, None)
+    >>> _bare_name(["GRAIN", "FRONT"]), _bare_name(["C.F.", "Fadenlauf", "Vorderteil"]), _bare_name(["CB"])
+    (1, 2, None)
     """
-    if len(texts) == 1:
-        return 0
-    words = [k for k, t in enumerate(texts) if not any(c.isdigit() for c in t)]
+    names = [k for k, t in enumerate(texts) if not _MARK_WORD.fullmatch(t.strip())]
+    if len(names) == 1:
+        return names[0]
+    words = [k for k in names if not any(c.isdigit() for c in texts[k])]
     return words[0] if len(words) == 1 else None
 
 
