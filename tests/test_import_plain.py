@@ -1720,3 +1720,45 @@ def test_a_clean_polyline_closed_by_an_arc_needs_no_repair(tmp_path_factory, w, 
 
     want = Polygon(list(dxf_path.make_path(poly).flattening(0.01))).area  # ezdxf's own reading
     assert p.area == pytest.approx(want, rel=1e-3)
+
+
+@pytest.mark.parametrize("how", ["DASHED", "layer HIDDEN", "circle DASHDOT", "solid", "--layer 0=cut",
+                                 "alone"])
+def test_a_dashed_loop_inside_a_piece_is_a_placement_not_a_cut_out(tmp_path, how):
+    """A pocket's placement drawn as a dashed rectangle (or a dash-dot circle) inside a front, on
+    the front's layer, was cut out of it as a hole, with no word. A closed line in a broken
+    linetype inside a piece is drawn on it, an internal line, reported; a solid one stays a
+    cut-out, as a layer the user calls a cut layer keeps it; a dashed outline in no piece is a
+    piece."""
+    doc = ezdxf.new("R2010", setup=True)
+    doc.header["$INSUNITS"] = 4
+    doc.layers.add("0H", linetype="HIDDEN")
+    msp = doc.modelspace()
+    front = [(0, 0), (400, 0), (400, 600), (0, 600)]
+    layer = "0H" if how == "layer HIDDEN" else "0"
+    if how != "alone":
+        msp.add_lwpolyline(front, close=True, dxfattribs={"layer": layer, "linetype": "Continuous"})
+        msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (20, 500), "layer": layer})
+    lt = {"layer HIDDEN": "BYLAYER", "solid": "Continuous", "circle DASHDOT": "DASHDOT"}.get(how, "DASHED")
+    if how == "circle DASHDOT":
+        msp.add_circle((200, 300), 60, dxfattribs={"layer": layer, "linetype": lt})
+    else:
+        msp.add_lwpolyline([(100, 200), (220, 200), (220, 340), (100, 340)], close=True,
+                           dxfattribs={"layer": layer, "linetype": lt})
+    opts = {"layers": {"0": "cut"}} if how == "--layer 0=cut" else {}
+    pat = read_pattern(save(doc, tmp_path), **opts)
+    said = [e.message for e in pat.report.warnings if "broken linetype inside a piece" in e.message]
+    (p,) = pat.pieces
+    if how == "alone":
+        assert p.area == pytest.approx(120 * 140) and not said
+        return
+    hole = math.pi * 60**2 if how == "circle DASHDOT" else 120 * 140
+    if how in ("solid", "--layer 0=cut"):
+        assert len(p.cutouts) == 1 and p.area == pytest.approx(400 * 600 - hole, rel=3e-3) and not said
+        return
+    assert not p.cutouts and p.area == pytest.approx(400 * 600)
+    (line,) = p.internal_lines
+    assert Polygon(line.points).area == pytest.approx(hole, rel=3e-3)  # the circle flattened
+    assert said == [f"1 closed line(s) on layer {layer} drawn in a broken linetype inside a piece: placement "
+                    f"or stitch lines, drawn on the piece, not cut; give --layer {layer}=cut if they are "
+                    "cut-outs"]

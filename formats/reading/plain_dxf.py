@@ -130,7 +130,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     closed_in: dict = {}  # block reference -> its closed curves (points, layer, entity)
     unreadable: list[str] = []  # curves kitcut cannot read
     numbered: list = []  # circles on a numbered drill layer: drills, unless the layer holds pieces
-    dashed: set = set()  # the open lines drawn in a broken linetype, by their description...
+    dashed: set = set()  # the lines drawn in a broken linetype, by their description...
     solid: set = set()  # ... and the others (a description two entities share tells neither)
 
     def drill(e, layer: str) -> None:
@@ -144,8 +144,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
             unreadable.append(describe(e))
             return
         curves.append((got[0], got[1], layer, describe(e)))
-        if not got[1]:  # an open line: drawn dashed (a fold on the cut layer), or solid?
-            (dashed if broken(e, doc) else solid).add(describe(e))
+        # drawn dashed (an open line: a fold on the cut layer; a loop in a piece: a placement), or solid?
+        (dashed if broken(e, doc) else solid).add(describe(e))
         if block is not None and got[1]:
             closed_in.setdefault(block, []).append((got[0], layer, e))
 

@@ -54,7 +54,7 @@ def sort_pieces(curves, texts, points, scale: float, tol: float, fixer: Fixer, s
     """``(raw pieces in mm, style texts)`` of the curves, texts and points of a drawing
     (drawing units; see the module docstring). The roles the user gave layers
     (:mod:`~kitcut.formats.reading.layer_roles`) go before their names; ``final`` false is a
-    trial run (to guess the units): it reports nothing. ``broken_lines``: the sources of the open
+    trial run (to guess the units): it reports nothing. ``broken_lines``: the sources of the
     lines drawn in a broken linetype (:func:`~kitcut.formats.reading.edge_lines.broken`)."""
     sorter = _Sorter(scale, tol, fixer, skips, final, layer_roles)
     sorter.broken_lines = broken_lines

@@ -64,6 +64,8 @@ class RingStage:
         opens = []  # (chain, layer)
         marks = []  # the lines of layers the user said hold marks: never joined to a cut line
         for layer, parts in layers.items():
+            if not self._mark_role(layer):
+                parts = self._dashed_loops(parts, layer, marks)
             rs, ch = chain_rings(parts, self.tol, fixer, None, f"lines of layer {layer}")
             if self._mark_role(layer):
                 marks += [(Chain(np.vstack([r, r[:1]]), False, [f"closed line on layer {layer}"]), layer)
@@ -101,6 +103,38 @@ class RingStage:
             polys.append(p)
         self.rings, self.polys = rings, polys
         return self.open_lines
+
+    def _dashed_loops(self, parts: list, layer: str, marks: list) -> list:
+        """``parts`` without the closed lines drawn in a broken linetype (dashes, dots) that lie in
+        another closed line of ``layer``: a pocket's or a label's placement, a stitch line, drawn on
+        the piece (appended to ``marks``, its internal lines), never cut; they were cut-outs.
+        A dashed closed line in none is left as it is (a piece drawn in a dashed linetype)."""
+        broken = getattr(self, "broken_lines", frozenset())
+        if not broken or self.layer_roles.role(layer) is not None:  # the user said what the layer holds
+            return parts
+        dashed = [k for k, (pts, closed, src) in enumerate(parts)
+                  if closed and src in broken and len(pts) >= 3]
+        if not dashed:
+            return parts
+        solid = [Polygon(pts) for k, (pts, closed, _) in enumerate(parts) if closed and k not in dashed
+                 and len(pts) >= 3]
+        solid = [q if q.is_valid else q.buffer(0) for q in solid]
+        inside = set()
+        for k in dashed:
+            loop = Polygon(parts[k][0])
+            if not loop.is_valid:
+                loop = loop.buffer(0)
+            if any(q.area > loop.area and q.contains(loop.representative_point()) and
+                   q.buffer(self.near).contains(loop) for q in solid):
+                inside.add(k)
+        for k in sorted(inside):
+            pts, _, src = parts[k]
+            marks.append((Chain(np.vstack([pts, pts[:1]]), False, [src]), layer))
+        if inside and self.final:
+            self.fixer.report.warn(f"{len(inside)} closed line(s) on layer {layer} drawn in a broken "
+                                   "linetype inside a piece: placement or stitch lines, drawn on the piece, "
+                                   f"not cut; give --layer {layer}=cut if they are cut-outs")
+        return [part for k, part in enumerate(parts) if k not in inside]
 
     def _junctions(self, rings: list, opens: list) -> tuple[list, list]:
         """The outlines of the lines of a layer that meet at a cut line's corners
