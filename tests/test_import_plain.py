@@ -1762,3 +1762,40 @@ def test_a_dashed_loop_inside_a_piece_is_a_placement_not_a_cut_out(tmp_path, how
     assert said == [f"1 closed line(s) on layer {layer} drawn in a broken linetype inside a piece: placement "
                     f"or stitch lines, drawn on the piece, not cut; give --layer {layer}=cut if they are "
                     "cut-outs"]
+
+
+@pytest.mark.parametrize("how", ["keyed", "own layer", "facing", "same name", "unnamed", "bare, same layer"])
+def test_a_piece_traced_on_a_piece_is_a_piece_of_its_own(tmp_path, how):
+    """A pocket traced off the front and left lying on it, with its own label, was cut out of the
+    front as a hole and never cut; a facing drawn on the front along its edges was taken for the
+    front's sew line. A closed line inside a piece that holds a name other than the piece's
+    (a key's, or a bare word on a layer of its own) is a piece; an unnamed one stays a
+    cut-out, and so does one named as the piece around it or by a bare word on the piece's
+    layer (a word on a piece is no name for a line)."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (400, 0), (400, 600), (0, 600)], close=True)
+    msp.add_text("Piece Name: Front", dxfattribs={"insert": (250, 500), "height": 8})
+    pocket = [(100, 200), (220, 200), (220, 340), (100, 340)]
+    inner = [(0, 0), (80, 0), (80, 600), (0, 600)] if how == "facing" else pocket
+    layer = "POCKET" if how == "own layer" else "0"
+    msp.add_lwpolyline(inner, close=True, dxfattribs={"layer": layer})
+    label = {"keyed": "Piece Name: Pocket", "own layer": "POCKET", "facing": "Piece Name: Facing",
+             "same name": "Piece Name: Front", "unnamed": None, "bare, same layer": "POCKET"}[how]
+    if label:
+        msp.add_text(label, dxfattribs={"insert": (30 if how == "facing" else 120, 260), "height": 8,
+                                        "layer": layer})
+    pat = read_pattern(save(doc, tmp_path))
+    got = {p.name: p for p in pat.pieces}
+    said = [e.message for e in pat.report.warnings if "named for a piece of its own" in e.message]
+    area = Polygon(inner).area
+    if how in ("keyed", "own layer", "facing"):
+        own = {"keyed": "Pocket", "own layer": "POCKET", "facing": "Facing"}[how]
+        assert sorted(got) == sorted(["Front", own]) and len(said) == 1
+        assert got[own].area == pytest.approx(area) and not got["Front"].cutouts
+        assert got["Front"].area == pytest.approx(400 * 600) and not got["Front"].sew_lines
+        return
+    assert list(got) == ["Front"] and not said
+    front = got["Front"]
+    assert len(front.cutouts) == 1 and front.area == pytest.approx(400 * 600 - area)

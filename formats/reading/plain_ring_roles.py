@@ -29,6 +29,7 @@ from kitcut.formats.reading.nests import Nest, find_nests
 from kitcut.formats.reading.notch_rings import notch_rings
 from kitcut.formats.reading.outline import MIN_AREA_MM2, splice_all_spurs
 from kitcut.formats.reading.plain_rings import SEW_LAYER, close_outline_gaps, lies_in, roles, sample
+from kitcut.formats.reading.plain_texts import may_name
 from kitcut.formats.reading.sew_layers import sew_layers
 from kitcut.formats.reading.size_layers import find_layer_nests
 from kitcut.formats.reading.sizes import sorted_sizes
@@ -255,6 +256,7 @@ class RingStage:
                 fixer.report.warn(f"{len(nest.rings)} outlines on layer {layer} drawn one inside the other, "
                                   f"with the sizes {', '.join(reversed(nest.sizes))}: read as a graded nest, "
                                   "one piece per size (the largest outline the largest size)")
+        self._pieces_on_pieces(role, parent, set(nest_of))
         if not sizes_at and (stacks := find_layer_nests(rings, polys, role)):
             for nest in stacks:
                 for k in nest.rings:
@@ -296,6 +298,42 @@ class RingStage:
                     "grain line, a fold line): drawn on the piece as internal lines, not cut")
         self._drill_symbols(role, parent)
         self.role, self.parent, self.nest_of = role, parent, nest_of
+
+    def _pieces_on_pieces(self, role: list[str], parent: list[int], skip: set[int]) -> None:
+        """A cut-out or sew line of a piece that holds a name of its own, other than the names of
+        the piece around it (``Piece Name: Pocket`` in a pocket traced on the front; a facing
+        drawn on the front along its edges), is a piece lying on that piece: it was cut out of the
+        front as a hole, or taken for its sew line, and never cut. Reported."""
+        named = []  # (spot, name, layer of a bare name or None for a keyed one)
+        for p, (lead, f), layer in zip(self.spots, self.labels, self.text_layers, strict=True):
+            named += [(tuple(p), v.strip().casefold(), None) for k, v in f if k == "name" and v and v.strip()]
+            if lead and may_name(lead) and not any(k == "name" for k, _ in f):
+                named.append((tuple(p), lead.strip().casefold(), layer))
+        if not named:
+            return
+        pts = np.array([p for p, _, _ in named], dtype=float)
+        for k, r in enumerate(role):
+            par = parent[k]
+            if r not in ("cut", "sew") or par < 0 or role[par] != "piece" or k in skip or par in skip:
+                continue
+            inner = shapely.contains_xy(self.polys[k], pts[:, 0], pts[:, 1])
+            outer = shapely.contains_xy(self.polys[par], pts[:, 0], pts[:, 1]) & ~inner
+            layer, around_layer = self.rings[k][2], self.rings[par][2]
+            # a bare word names the line around it only on that line's own layer, not the piece's
+            own = {v for (_, v, la), h in zip(named, inner, strict=True)
+                   if h and (la is None or (la == layer != around_layer))}
+            around = {v for (_, v, _), h in zip(named, outer, strict=True) if h}
+            if not own or not around or own & around:
+                continue
+            role[k], parent[k] = "piece", -1
+            if self.final:
+                area, ring, layer = self.rings[k]
+                x, y = ring.min(axis=0)
+                what = "cut-out" if r == "cut" else "sew line"
+                self.fixer.report.warn(
+                    f"closed line on layer {layer} at ({x:.1f}, {y:.1f}) inside a piece is named for a piece "
+                    "of its own, not the piece around it: a piece drawn on that piece (traced off it), "
+                    f"nested and cut on its own, not its {what}")
 
     def _sew_layers(self) -> dict[str, float]:
         """The layers named for nothing whose closed lines all run inside the pieces of other

@@ -9,7 +9,7 @@ import re
 
 from kitcut.formats.reading.chains import describe
 
-__all__ = ["TextStage"]
+__all__ = ["TextStage", "may_name"]
 
 #: A text alone inside a piece that can be its name: letters first, no more than 40 characters.
 _BARE_NAME = re.compile(r"^[^\W\d_][\w .\-/()&+#']{0,39}$")
@@ -23,6 +23,17 @@ _MARK_WORD = re.compile(
     r"(?:place\s+|cut\s+)?on\s+(?:the\s+)?fold|fold(?:\s*line)?|stoffbruch|bruch|pliure|doblez|"
     r"c\.?\s?[fb]\.?|cent(?:er|re)\s+(?:front|back)|v\.?\s?m\.?|h\.?\s?m\.?|vordere\s+mitte|"
     r"hintere\s+mitte|milieu\s+(?:devant|dos)", re.I)
+
+
+def may_name(text: str) -> bool:
+    """Whether a text without a key may be a piece's name: a word or a few (:data:`_BARE_NAME`),
+    not a mark's word (:data:`_MARK_WORD`).
+
+    >>> may_name("POCKET"), may_name("GRAIN"), may_name("Cut 2"), may_name("2")
+    (True, False, True, False)
+    """
+    t = text.strip()
+    return bool(_BARE_NAME.match(t)) and not _MARK_WORD.fullmatch(t)
 
 
 def _bare_name(texts: list[str]) -> int | None:
