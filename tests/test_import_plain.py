@@ -1799,3 +1799,41 @@ def test_a_piece_traced_on_a_piece_is_a_piece_of_its_own(tmp_path, how):
     assert list(got) == ["Front"] and not said
     front = got["Front"]
     assert len(front.cutouts) == 1 and front.area == pytest.approx(400 * 600 - area)
+
+
+@pytest.mark.parametrize("how", ["layer TITLE", "block TITLEBLOCK", "named", "alone"])
+def test_a_title_block_beside_the_pieces_is_no_piece(tmp_path, how):
+    """A title block drawn beside the pieces without a frame around the drawing (a rectangle on
+    a layer TITLE, or the INSERT of a block TITLEBLOCK, holding the style's texts) was nested
+    and cut as a piece named by its title. With no piece name in it, it is taken for a title
+    block, reported; one holding a piece name is a piece, and so is the drawing's only piece."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    if how != "alone":
+        msp.add_lwpolyline([(0, 0), (400, 0), (400, 600), (0, 600)], close=True)
+        msp.add_text("Piece Name: Front", dxfattribs={"insert": (50, 300), "height": 8})
+    box = [(0, 0), (180, 0), (180, 60), (0, 60)]
+    texts = ["Piece Name: Label" if how == "named" else "Blouse 2231", "Drawn: M.K.  Scale 1:1"]
+    if how == "block TITLEBLOCK":
+        tb = doc.blocks.new("TITLEBLOCK")
+        tb.add_lwpolyline(box, close=True)
+        for k, t in enumerate(texts):
+            tb.add_text(t, dxfattribs={"insert": (5, 40 - 30 * k), "height": 5})
+        msp.add_blockref("TITLEBLOCK", (800, -100))
+    else:
+        msp.add_lwpolyline([(x + 800, y - 100) for x, y in box], close=True, dxfattribs={"layer": "TITLE"})
+        for k, t in enumerate(texts):
+            msp.add_text(t, dxfattribs={"insert": (805, -60 - 30 * k), "height": 5, "layer": "TITLE"})
+    pat = read_pattern(save(doc, tmp_path))
+    said = [e.message for e in pat.report.warnings if "taken for a title block" in e.message]
+    names = sorted(p.name for p in pat.pieces)
+    if how == "named":
+        assert names == ["Front", "Label"] and not said
+    elif how == "alone":
+        assert len(names) == 1 and not said
+    else:
+        where = "layer TITLE" if how == "layer TITLE" else "block TITLEBLOCK"
+        assert names == ["Front"] and said == [
+            f"closed outline of {where} at (800.0, -100.0) with no piece name: taken for a title block, not "
+            f"cut; give --layer {'TITLE' if how == 'layer TITLE' else '0'}=cut if it is a piece"]

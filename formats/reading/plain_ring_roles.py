@@ -244,6 +244,7 @@ class RingStage:
                         and lies_in(polys[i], sample(rings[j][1], 8), polys[j]))
                 fixer.report.warn(f"closed outline on layer {rings[i][2]} drawn around {n} piece(s), with no "
                                   "name of its own: taken for a drawing frame, not cut")
+        self._title_blocks(role, parent, is_frame)
         sizes_at = [(tuple(p), v) for p, f in zip(spots, self.fields, strict=True) for k, v in f
                     if k == "size" and v]
         nest_of: dict[int, Nest] = {}
@@ -298,6 +299,38 @@ class RingStage:
                     "grain line, a fold line): drawn on the piece as internal lines, not cut")
         self._drill_symbols(role, parent)
         self.role, self.parent, self.nest_of = role, parent, nest_of
+
+    def _title_blocks(self, role: list[str], parent: list[int], is_frame) -> None:
+        """A closed outline beside the pieces on a layer named for a frame or title block
+        (``TITLE``, ``BORDER``), or drawn by a block so named (``TITLEBLOCK``), with no piece
+        name in it: a title block drawn without a frame around the drawing, not cut (it was
+        nested and cut as a piece named by its title). Not the drawing's only piece."""
+        keyed = [tuple(p) for p, f in zip(self.spots, self.fields, strict=True)
+                 if any(k == "name" and v for k, v in f)]
+        blocks = [(tuple(p), v) for p, f in zip(self.spots, self.fields, strict=True) for k, v in f
+                  if k == "block" and v]
+        found = []
+        for k, r in enumerate(role):
+            if r != "piece" or parent[k] >= 0:
+                continue
+            layer = self.rings[k][2]
+            poly = self.polys[k]
+            inside = [v for q, v in blocks if shapely.contains_xy(poly, *q)]
+            by_block = [v for v in inside if FRAME_LAYER.search(v)]
+            if not (is_frame(layer) or by_block) or self.layer_roles.role(layer) == "cut":
+                continue
+            if any(shapely.contains_xy(poly, *q) for q in keyed):
+                continue
+            found.append((k, f"block {by_block[0]}" if by_block else f"layer {layer}"))
+        if len(found) == sum(1 for r in role if r == "piece"):
+            return  # every piece: the drawing's pieces, on a layer that happens to be so named
+        for k, where in found:
+            role[k] = "frame"
+            if self.final:
+                x, y = self.rings[k][1].min(axis=0)
+                self.fixer.report.warn(f"closed outline of {where} at ({x:.1f}, {y:.1f}) with no piece name: "
+                                       "taken for a title block, not cut; give --layer "
+                                       f"{self.rings[k][2]}=cut if it is a piece")
 
     def _pieces_on_pieces(self, role: list[str], parent: list[int], skip: set[int]) -> None:
         """A cut-out or sew line of a piece that holds a name of its own, other than the names of
