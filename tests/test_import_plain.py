@@ -1837,3 +1837,21 @@ def test_a_title_block_beside_the_pieces_is_no_piece(tmp_path, how):
         assert names == ["Front"] and said == [
             f"closed outline of {where} at (800.0, -100.0) with no piece name: taken for a title block, not "
             f"cut; give --layer {'TITLE' if how == 'layer TITLE' else '0'}=cut if it is a piece"]
+
+
+def test_two_names_in_one_outline_are_said_by_the_main_job(tmp_path):
+    """A back and its yoke drawn sharing the seam line between them, each face labelled, close
+    into one outline: one piece, the second name not used. That loses a piece, so the main job
+    says it on a line of its own (it was only counted among the remarks)."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 160), (0, 160)], close=True)
+    msp.add_line((0, 110), (300, 110))  # the yoke seam, drawn once for both pieces
+    msp.add_text("Piece Name: Back", dxfattribs={"insert": (40, 40), "height": 8})
+    msp.add_text("Piece Name: Yoke", dxfattribs={"insert": (40, 130), "height": 8})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert [str(e) for e in pat.headlines] == [
+        "warning: piece 'Back': a second 'name' text for one piece (inside it): 'Back' kept, 'Yoke' not used "
+        "[TEXT #32 on layer 0]"]

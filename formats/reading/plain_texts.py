@@ -98,9 +98,12 @@ class TextStage:
                 have = raws[i].texts.setdefault(kv[0], kv[1])
                 if have != kv[1] and final:
                     where = "inside it" if inside else "outside every piece, nearest to it"
+                    # a second name, size or quantity inside one outline changes what is cut (two
+                    # pieces drawn sharing a seam line are read as one): said by the main job too
                     fixer.report.warn(f"a second '{kv[0]}' text for one piece ({where}): '{have}' kept, "
                                       f"'{kv[1]}' not used", piece=raws[i].texts.get("name") or raws[i].key,
-                                      entity=describe(e))
+                                      entity=describe(e),
+                                      headline=inside and kv[0] in ("name", "size", "quantity"))
             elif kv and kv[0] in ("style", "units"):
                 style.setdefault(kv[0], kv[1])
             elif final:
