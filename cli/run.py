@@ -224,8 +224,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     _report(marker, pattern, path, files, as_json, _info_command(path, options), [out / n for n in stale],
             skipped, resume)
     mixed = None if options.get("material_text") else mixed_note(
-        [marker.pieces[pl.piece] for pl in marker.placements],
-        "nest one material at a time (--material 1, then --material 2 ...)")
+        marker.pieces, "nest one material at a time (--material 1, then --material 2 ...)")
     if mixed:
         click.echo(f"nest: note: {mixed}", err=True)
 

@@ -51,18 +51,23 @@ def _names(pieces: list) -> str:
 
 
 def mixed_note(pieces: Sequence, how: str) -> str | None:
-    """A note when ``pieces`` (those cut) are of two materials or more, naming each and the pieces
-    of all but the largest; ``how`` says how to cut them apart. ``None`` when they are of one
-    (pieces without a material beside one material are taken to be of it)."""
+    """A note when ``pieces`` (those cut) are of two materials or more, naming each with the number
+    of pieces cut of it, and the pieces of all but the largest; ``how`` says how to cut them apart.
+    ``None`` when they are of one (pieces without a material beside one material are taken to be
+    of it)."""
     groups = _groups(pieces)
-    named = sorted((k for k in groups if k), key=lambda k: (-len(groups[k]), k))
+
+    def cut(k: str) -> int:  # the pieces cut (a sleeve cut twice counts twice), not the pieces drawn
+        return sum(max(int(getattr(p, "quantity", 1)), 0) for p in groups[k])
+
+    named = sorted((k for k in groups if k), key=lambda k: (-cut(k), k))
     if len(named) < 2:
         return None
-    parts = [f"{groups[k][0].material.strip()} ({counted(len(groups[k]), 'piece')}"
+    parts = [f"{groups[k][0].material.strip()} ({counted(cut(k), 'piece')}"
              + (f": {_names(groups[k])})" if i else ")") for i, k in enumerate(named)]
     text = ", ".join(parts)
     if "" in groups:
-        text += f", and {counted(len(groups['']), 'piece')} without one ({_names(groups[''])})"
+        text += f", and {counted(cut(''), 'piece')} without one ({_names(groups[''])})"
     return f"pieces of {len(named)} materials on one marker: {text}; a cutting room cuts each from its " \
            f"own fabric: {how}"
 

@@ -48,6 +48,10 @@ def test_a_marker_mixing_materials_says_so_and_each_material_nests_alone(tmp_pat
     assert code == 0 and names == ["BACK", "COLLAR", "FRONT", "TAB"]
     assert ("nest: note: pieces of 2 materials on one marker: 1 (2 pieces), 2 (1 piece: COLLAR), and 1 piece "
             "without one (TAB)") in err
+    # the pieces cut are counted, not the pieces drawn: three collars are three pieces of material 2
+    code, names, err = _job(path, tmp_path / "q", "--quantity", "COLLAR=3")
+    assert code == 0 and names.count("COLLAR") == 3
+    assert "pieces of 2 materials on one marker: 2 (3 pieces), 1 (2 pieces: FRONT, BACK), and 1 piece" in err
     parts = {}
     for m in ("1", "2", "none"):
         code, parts[m], err = _job(path, tmp_path / m, "--material", m)
@@ -94,6 +98,13 @@ def test_an_order_s_fabrics_take_pieces_by_material(tmp_path):
     (mixed,) = [n for n in notes if "materials on one marker" in n]
     assert mixed.startswith("fabric 'poplin': pieces of 2 materials on one marker: 1 (2 pieces), 2 (1 piece: "
                             "M-1/shirt/COLLAR)") and 'materials = ["2"]' in mixed
+    # the pieces cut are counted, not the pieces drawn: three shirts cut six of material 1
+    (tmp_path / "o.toml").write_text(ORDER.format(more="").replace("count = 1", "count = 3"))
+    build_kit(tmp_path / "o.toml", tmp_path / "K3", opts)
+    notes = json.loads((tmp_path / "K3" / "M-1" / "kit.json").read_text())["notes"]
+    (mixed,) = [n for n in notes if "materials on one marker" in n]
+    assert mixed.startswith("fabric 'poplin': pieces of 2 materials on one marker: 1 (6 pieces), 2 (3 "
+                            "pieces: M-1/shirt/COLLAR)")
 
 
 @pytest.mark.parametrize(("value", "words"), [("[]", "must be a non-empty list"), ("[true]", "must be a"),
