@@ -96,6 +96,8 @@ def locate(text: str, folder: Path, allow_outside: bool, c, where: str, what: st
     root = Path(given.anchor) if given.is_absolute() else folder
     found = full if full.is_file() else _any_case(root, full.relative_to(root))
     if found is None or not found.is_file():
+        if full.is_dir():
+            c.fail(where, f"{what} '{text}' is a folder ({full}), not a file: name the file in it")
         c.fail(where, f"{what} '{text}' not found (looked for {path})")
     return inside(found if given.is_absolute() else found.relative_to(folder), folder, allow_outside, c,
                    where)

@@ -136,6 +136,17 @@ def test_bad_orders_name_file_and_field(folder, change, field, words):
     assert field + ":" in msg and words in msg, msg
 
 
+@pytest.mark.parametrize("given", ["patterns", "patterns/", "patterns\\\\"])
+def test_a_folder_named_as_a_pattern_says_it_is_a_folder(folder, given):
+    """``pattern = 'patterns/'`` was "not found (looked for patterns)", where a folder of that
+    name is: it says it is a folder."""
+    (folder / "patterns").mkdir()
+    path = write(folder, GOOD.replace('pattern = "tee.dxf"', f'pattern = "{given}"'))
+    with pytest.raises(OrderError, match=r"garments\[0\]\.pattern: pattern file '.*' is a folder \(.*"
+                                         r"patterns\), not a file: name the file in it"):
+        load_order(path)
+
+
 def test_not_toml_and_missing_tables(folder):
     with pytest.raises(OrderError, match="not valid TOML"):
         load_order(write(folder, "[order\nid="))
