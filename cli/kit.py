@@ -159,8 +159,8 @@ def batch(orders_dir, out_dir, time_limit, seed, formats, allow_outside, nester,
     from kitcut.kits.batch import BatchOptions, parse_until, run_batch
 
     opts = _kit_options(time_limit, seed, None, formats, allow_outside, nester, reader)
-    bopts = BatchOptions(workers=workers, until=parse_until(until) if until else None, scheduler=scheduler,
-                         combine=combine, kit=opts)
+    stop = None if until is None else parse_until(until)  # --until "" is a mistake, not "no limit"
+    bopts = BatchOptions(workers=workers, until=stop, scheduler=scheduler, combine=combine, kit=opts)
     show = not quiet and sys.stderr.isatty() and not os.environ.get("CI")
     failures = []
     rebuilt = []

@@ -243,7 +243,7 @@ def test_ids_and_paths_cannot_escape(orders, tmp_path):
     assert not Path("/tmp/escaped").exists() and not (tmp_path / "area" / "escaped").exists()
 
 
-def test_until_defers_new_orders(orders, tmp_path):
+def test_until_defers_new_orders(orders, tmp_path, capsys):
     kits = tmp_path / "KITS"
     s = run_batch(orders, kits, BatchOptions(kit=OPTS, until=datetime.now() - timedelta(seconds=1)))
     # bad values and missing files are found before any start; an unknown size only when built
@@ -252,6 +252,10 @@ def test_until_defers_new_orders(orders, tmp_path):
     now = datetime(2026, 11, 29, 22, 30)
     assert parse_until("06:00", now) == datetime(2026, 11, 30, 6, 0)
     assert parse_until("23:15", now) == datetime(2026, 11, 29, 23, 15)
+    for bad in ("", "06:00am"):  # an empty --until was taken for no limit at all
+        code, out, err = nest_cli(["batch", str(orders), "-o", str(tmp_path / "K2"), "--until", bad], capsys)
+        assert (code, out) == (2, "")
+        assert err == f"nest: error: --until must be a clock time HH:MM, got {bad!r}\n"
 
 
 def test_worker_processes(tmp_path):
