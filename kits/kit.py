@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kitcut import __version__
-from kitcut.cells import counted, escaped
+from kitcut.cells import counted, escaped, one_line
 from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.fileio import atomic_write
 from kitcut.formats.marker_json import write_marker
@@ -255,12 +255,14 @@ def workshop_text(order: Order, cuts: list[Cut], fabrics: list[dict], report: di
     """A short note for the partner sewing workshop (``report``: the kit report, for a combined
     kit: the order shares its markers, so the note says so rather than their whole length)."""
     mine = [c for c in cuts if c.order == order.id]
-    lines = [f"Order {order.id} for {order.customer}" + (f", due {order.due}" if order.due else ""), ""]
+    # one line per entry: a name holding a line break (a fabric 'jer\nsey') is written on one line
+    due = f", due {order.due}" if order.due else ""
+    lines = [f"Order {order.id} for {one_line(order.customer)}{due}", ""]
     for g in order.garments:
-        sizes = ", ".join(f"{n} x {s}" for s, n in g.sizes.items())
-        lines.append(f"- {g.name} ({g.pattern.name}): {sizes}")
+        sizes = ", ".join(f"{n} x {one_line(s)}" for s, n in g.sizes.items())
+        lines.append(f"- {one_line(g.name)} ({one_line(g.pattern.name)}): {sizes}")
     bundles = len({(c.garment, c.size, c.garment_no) for c in mine})
-    used = sorted({c.fabric for c in mine})
+    used = sorted({one_line(c.fabric) for c in mine})
     lines += [
         "",
         f"{counted(bundles, 'bundle')}, {counted(len(mine), 'cut piece')} from {', '.join(used)}.",

@@ -703,3 +703,17 @@ def test_kit_pdf_numbers_each_piece_as_the_pick_list_does(tmp_path):
         radius = circles[k].length
         here = Point(x, y)
         assert outlines[k].contains(here) and outlines[k].exterior.distance(here) >= radius / 2, k
+
+
+def test_workshop_note_writes_each_entry_on_one_line(orders, tmp_path):
+    """A customer or fabric name holding a line break (``"Studio\\nNord"``, as a web shop's export
+    may write one) was written raw into workshop.txt, breaking its lines; the batch log already
+    wrote it escaped."""
+    text = (orders / "A-1001.toml").read_text()
+    text = text.replace('customer = "Studio Nord"', 'customer = "Studio\\nNord"')
+    text = text.replace('name = "jersey"', 'name = "jer\\nsey"')
+    (orders / "A-1001.toml").write_text(text)
+    kit = Path(build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS).path)
+    note = (kit / "workshop.txt").read_text().splitlines()
+    assert note[0] == "Order A-1001 for Studio Nord, due 2026-12-05"
+    assert "4 bundles, 20 cut pieces from jer sey, rib." in note
