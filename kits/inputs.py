@@ -4,10 +4,14 @@ A kit's ``manifest.json`` records its *inputs*::
 
     "inputs": {"sha256": "...", "formats": ["plt", "dxf"]}
 
-``sha256`` is a hash over the bytes of the order file and of every file it names or finds
-(each garment's pattern, its grade rule table and its match file); ``formats`` the cutter and
-print formats asked for, sorted (``null``: the exporter's default). The search time and seed are not
-part of it: a kit is not rebuilt because a later batch searches longer.
+``sha256`` is a hash over what the order file says (its TOML read: a comment, a line end or
+the order of its keys does not count; a web shop that exports its open orders every night with
+a time stamp comment had them rebuilt every night, and a combined kit's order failed) and the
+bytes of every file it names or finds (each garment's pattern, its grade rule table and its
+match file); ``sha256_bytes`` (not recorded) the same over the order file's bytes, as kits
+recorded it before, which a kit written then is compared with; ``formats`` the cutter and
+print formats asked for, sorted (``null``: the exporter's default). The search time and seed are
+not part of it: a kit is not rebuilt because a later batch searches longer.
 
 :func:`kit_state` compares a complete kit with the inputs it would be built from now: a kit whose
 inputs differ is rebuilt, saying why. A kit written before kits recorded their inputs is kept
@@ -23,14 +27,17 @@ so that an order edited after it was cut in one is seen (:func:`changed_in_combi
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
 from kitcut.errors import OrderError
 from kitcut.kits.manifest import is_complete, read_manifest, verify_manifest
 from kitcut.kits.order import Order
+from kitcut.kits.order_fields import read_toml
 
-__all__ = ["kit_inputs", "kit_state", "combined_inputs", "changed_in_combined", "CHANGED", "REBUILT"]
+__all__ = ["kit_inputs", "kit_state", "recorded", "combined_inputs", "changed_in_combined", "CHANGED",
+           "REBUILT"]
 
 #: how every reason to rebuild a complete kit starts
 REBUILT = "rebuilt: "
@@ -56,16 +63,32 @@ def _files(order: Order) -> list[tuple[str, Path]]:
 def kit_inputs(order: Order, formats: tuple[str, ...] | None) -> dict:
     """The inputs of the kit of ``order`` (see the module docstring); an unreadable file is an
     :class:`~kitcut.errors.OrderError` naming the order's field."""
-    h = hashlib.sha256()
+    h, b = hashlib.sha256(), hashlib.sha256()  # what the order says; its bytes (kits written before)
     for where, path in _files(order):
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise OrderError(f"{where}: cannot read {path.name}: {exc.strerror or exc}",
                              file=None if order.path is None else os.fspath(order.path)) from exc
+        b.update(f"{where}\0{len(data)}\0".encode())
+        b.update(data)
+        if where == "order":
+            data = json.dumps(read_toml(path), sort_keys=True, default=str, ensure_ascii=False).encode()
         h.update(f"{where}\0{len(data)}\0".encode())
         h.update(data)
-    return {"sha256": h.hexdigest(), "formats": None if formats is None else sorted(set(formats))}
+    return {"sha256": h.hexdigest(), "sha256_bytes": b.hexdigest(),
+            "formats": None if formats is None else sorted(set(formats))}
+
+
+def recorded(inputs: dict) -> dict:
+    """What a kit's manifest records of ``inputs`` (:func:`kit_inputs`): not the hash of the
+    order's bytes, which only kits written before are compared with."""
+    return {k: v for k, v in inputs.items() if k != "sha256_bytes"}
+
+
+def _same(recorded, inputs: dict) -> bool:
+    """Whether a recorded hash is that of ``inputs``, as recorded now or before (its bytes)."""
+    return recorded is not None and recorded in (inputs["sha256"], inputs.get("sha256_bytes"))
 
 
 def _formats_text(formats) -> str:
@@ -92,7 +115,7 @@ def kit_state(folder: str | os.PathLike, inputs: dict) -> tuple[bool, str]:
     built = (read_manifest(folder) or {}).get("inputs")
     if not isinstance(built, dict):
         return True, "kit already complete (it does not record what it was built from: not compared)"
-    if built.get("sha256") != inputs["sha256"]:
+    if not _same(built.get("sha256"), inputs):
         return False, CHANGED
     if built.get("formats") != inputs["formats"]:
         return False, (f"{REBUILT}it was built with {_formats_text(built.get('formats'))}, "
@@ -113,4 +136,4 @@ def changed_in_combined(folder: str | os.PathLike, order: Order, inputs: dict) -
     recorded = built.get("orders") if isinstance(built, dict) else None
     if not isinstance(recorded, dict) or order.id not in recorded:
         return None
-    return recorded[order.id] != inputs["sha256"]
+    return not _same(recorded[order.id], inputs)

@@ -37,7 +37,7 @@ from kitcut.cells import counted, escaped, one_line
 from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.fileio import atomic_write
 from kitcut.formats.marker_json import write_marker
-from kitcut.kits.inputs import kit_inputs, kit_state
+from kitcut.kits.inputs import kit_inputs, kit_state, recorded
 from kitcut.kits.kit_pdf import write_kit_pdf
 from kitcut.kits.labels import write_labels_pdf
 from kitcut.kits.manifest import is_complete, write_manifest
@@ -383,7 +383,7 @@ def assemble_kit(
             _write_order_docs(tmp, orders[0], cuts, fabrics, report)
         write_kit_page(tmp, report, views)  # shows the manifest entries of every file written so far
         write_manifest(tmp, kit=kit_id, orders=[o.id for o in orders],
-                       extra=None if inputs is None else {"inputs": inputs})
+                       extra=None if inputs is None else {"inputs": recorded(inputs)})
         said: list[str] = [*(extra_notes or []), *left_out]
         built = publish(tmp, final, replace=replace, kept=said.append)
         for note in said:

@@ -236,6 +236,22 @@ def test_keep_does_not_keep_a_kit_of_an_edited_order(orders, tmp_path):
     assert report["orders"][0]["garments"][0]["sizes"] == {"L": 2}
     assert build_kit(order, kits, OPTS).status == "exists"
     assert sorted(p.name for p in kits.iterdir()) == ["A-1001"]
+    # what the order says counts, not how it is written: a time stamp comment, CRLF line ends
+    # (a web shop's nightly export) keep the kit; before, it was rebuilt every night
+    order.write_bytes(("# exported 2026-12-07T02:00\n" + order.read_text()).replace("\n", "\r\n").encode())
+    assert build_kit(order, kits, OPTS).status == "exists"
+    # a kit that recorded the order's bytes (as kits did before) is compared with them
+    from kitcut.kits.inputs import kit_inputs
+    from kitcut.kits.manifest import read_manifest, write_manifest
+
+    inputs = kit_inputs(load_order(order), OPTS.formats)
+    assert inputs["sha256_bytes"] != inputs["sha256"]
+    old = read_manifest(kits / "A-1001")
+    old["inputs"]["sha256"] = inputs["sha256_bytes"]
+    write_manifest(kits / "A-1001", kit="A-1001", orders=["A-1001"], extra={"inputs": old["inputs"]})
+    assert build_kit(order, kits, OPTS).status == "exists"
+    order.write_text(order.read_text().replace("sizes = { L = 2 }", "sizes = { L = 3 }"))
+    assert build_kit(order, kits, OPTS).status == "built"
 
 
 def test_failed_build_leaves_nothing(orders, tmp_path):
