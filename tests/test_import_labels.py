@@ -669,3 +669,24 @@ def test_a_mark_s_word_beside_the_name_leaves_the_name(tmp_path, mark):
     pat = read_pattern(save(doc, tmp_path))
     names = sorted(p.name for p in pat.pieces)
     assert "FRONT" in names and mark not in names and len(names) == 2
+
+
+def test_names_written_under_the_pieces_name_them(tmp_path):
+    """A layout as drawing programs lay out pieces (Illustrator, CorelDRAW): each piece's name
+    and cut count written just under it, on the pieces' layer. The cut counts were used and the
+    names not (the pieces were 0#1, 0#2...). A name within a quarter of its piece's length of
+    it names it; a legend far from every piece names none, and neither do two names by one piece."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    rows = [("BACK", 0, ["BACK", "CUT 1"]), ("SLEEVE", 400, ["SLEEVE", "CUT 2"]),
+            ("CUFF", 800, ["CUFF", "LINING", "CUT 2"])]
+    for _, x, texts in rows:
+        msp.add_lwpolyline([(x, 0), (x + 300, 0), (x + 300, 400), (x, 400)], close=True)
+        for k, t in enumerate(texts):
+            msp.add_text(t, dxfattribs={"insert": (x + 10, -30 - 15 * k), "height": 10})
+    msp.add_text("Spring collection", dxfattribs={"insert": (0, -900), "height": 10})
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((float(p.outline[:, 0].min()), p.name, p.quantity) for p in pat.pieces)
+    assert [(n, q) for _, n, q in got] == [("BACK", 1), ("SLEEVE", 2), (got[2][1], 2)]
+    assert got[2][1] not in ("CUFF", "LINING")  # two names by one piece: neither is taken

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+from shapely.geometry import Point
+
 from kitcut.formats.reading.chains import describe
 
 __all__ = ["TextStage", "may_name"]
@@ -68,12 +71,16 @@ class TextStage:
         style: dict = {}
         placed = []  # (piece or None, inside, key-value, entity): texts inside a piece before loose ones
         bare: dict[int, list] = {}  # piece -> (text, entity, used): the texts inside it with no key
+        beside: dict[int, list] = {}  # piece -> (text, entity): the names written just outside it
         for (_, txt, layer, e), (lead, f), p in zip(texts, self.labels, self.spots[:, None, :], strict=True):
             kvs = [(k, v) for k, v in f if v]  # an MTEXT label may hold several fields
             i = self.owner(p, layer)
             inside = i is not None
             if inside and not kvs and i not in nest_of and _BARE_NAME.match(txt.strip()):
                 bare.setdefault(i, []).append((txt.strip(), e, False))
+                continue
+            if not inside and not kvs and may_name(txt) and (j := self._beside(p[0])) is not None:
+                beside.setdefault(j, []).append((txt.strip(), e))
                 continue
             if inside and kvs and i not in nest_of and _BARE_NAME.match(lead):
                 bare.setdefault(i, []).append((lead, e, True))  # ``CUFF\PCut 2``: as two texts
@@ -118,4 +125,23 @@ class TextStage:
                 for j, (_, e, used) in enumerate(found):
                     if j != k and not used:  # the fields of a label that opens with a name are used
                         self.skips.add("texts kitcut does not use", e, None)
+        for i, found in beside.items():  # a name written under or beside a piece, as a layout does
+            if len(found) == 1 and not {"name", "block"} & set(raws[i].texts):
+                raws[i].texts["name"] = found[0][0]
+            elif final:
+                for _, e in found:
+                    self.skips.add("texts kitcut does not use", e, None)
         return style
+
+    def _beside(self, p) -> int | None:
+        """The piece a name written outside every piece is written beside: the nearest, when the
+        name is within a quarter of that piece's length of it (at least 25 mm), none of a graded
+        nest (as :meth:`nearest` takes a label on a layer of texts only)."""
+        if not self.piece_ids:
+            return None
+        at = Point(p)
+        i = min(self.piece_ids, key=lambda k: self.polys[k].distance(at))
+        side = float(np.ptp(self.rings[i][1], axis=0).max())
+        if i in self.nest_of or self.polys[i].distance(at) > max(25.0, 0.25 * side):
+            return None
+        return i
