@@ -387,3 +387,36 @@ def rul_text_of(table: GradeRules) -> str:
     from kitcut.formats.writing.rul_write import rul_text
 
     return rul_text(table)
+
+
+def test_a_sample_size_spelt_in_another_case_than_the_table_is_cut(tmp_path):
+    """The table's sizes ``s m l`` and the pattern's ``Size: M``: the sample's pieces kept their
+    ``M`` while the pattern's sizes were the table's, so ``--sizes m=2,l=1`` cut the graded ``l``
+    alone (exit 0) and ``--sizes m`` found no piece. A size text naming a size of the table in
+    another case takes the table's spelling."""
+    shutil.copy(SAMPLES / "tee-base.dxf", tmp_path / "tee.dxf")
+    text = (SAMPLES / "tee-base.rul").read_text().replace("SIZE LIST: S M L", "SIZE LIST: s m l")
+    (tmp_path / "tee.rul").write_text(text.replace("SAMPLE SIZE: M", "SAMPLE SIZE: m"))
+    code, out, err = nest(str(tmp_path / "tee.dxf"), "--sizes", "m=2,l=1", "--time", "1", "--iterations", "5",
+                          "--workers", "1", "--seed", "1", "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    placed = json.loads((tmp_path / "out" / "marker.json").read_text())["solution"]["placements"]
+    assert sorted(p["size"] for p in placed) == ["l"] * 5 + ["m"] * 10
+
+
+def test_a_piece_drawn_in_another_size_than_the_sample_is_said_by_the_job(tmp_path):
+    """A piece drawn in another size than the table's sample size is not graded: a job of a
+    graded size is cut without it. That was said by ``nest info`` only; the job says it on a line
+    of its own."""
+    shutil.copy(SAMPLES / "tee-base.rul", tmp_path / "tee.rul")
+    text = (SAMPLES / "tee-base.dxf").read_text()
+    at = text.index("Piece Name: Back")
+    text = text[:at] + text[at:].replace("Size: M", "Size: S", 1)  # the back drawn in S
+    (tmp_path / "tee.dxf").write_text(text)
+    code, out, err = nest(str(tmp_path / "tee.dxf"), "--sizes", "L", "--time", "1", "--iterations", "5",
+                          "--workers", "1", "--seed", "1", "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    placed = json.loads((tmp_path / "out" / "marker.json").read_text())["solution"]["placements"]
+    assert "Back" not in {p["name"] for p in placed}
+    assert ("nest: warning: piece 'Back': no block of the sample size M (drawn: S): the other sizes are not "
+            "graded") in err.splitlines()

@@ -93,7 +93,11 @@ def _table_spelling(raws: list[RawPiece], table: GradeRules, style: dict, report
     seen: dict[str, str] = {}
     for holder, key in [*((r.texts, "size") for r in raws), (style, "sample_size")]:
         size = holder.get(key)
-        if not size or any(size.strip().casefold() == t.casefold() for t in table.sizes):
+        if not size or size in table.sizes:
+            continue
+        same = [t for t in table.sizes if size.strip().casefold() == t.casefold()]
+        if same:  # ``m`` for the table's ``M``: the sample's pieces were never cut (selected as "m")
+            holder[key] = seen.setdefault(size, same[0])
             continue
         try:
             (hit,) = select_sizes(table.sizes, [size])
@@ -149,7 +153,7 @@ def expand_sizes(raws: list[RawPiece], table: GradeRules, *, scale: float, chain
     said = style.get("sample_size")
     if said and said.strip().casefold() != sample.casefold():
         report.warn(f"the pattern says Sample Size: {said.strip()}, the grade rule table {sample}: the "
-                    f"table's sample size {sample} is graded from")
+                    f"table's sample size {sample} is graded from", headline=True)
     for note in table.notes:
         report.warn(f"grade rule table {Path(table.file).name if table.file else ''}: {note}")
     _sizes_from_block_names(raws, table, report)
@@ -181,7 +185,7 @@ def expand_sizes(raws: list[RawPiece], table: GradeRules, *, scale: float, chain
             if any(_size_of(r) for r in group):
                 have = ", ".join(s for s in dict.fromkeys(_size_of(r) for r in group) if s)
                 report.warn(f"no block of the sample size {sample} (drawn: {have}): the other sizes are not "
-                            "graded", piece=name)
+                            "graded", piece=name, headline=True)
             unused += [r for r in group if r.marks]
             out += sorted(group, key=lambda r: rank.get((_size_of(r) or "").casefold(), -1))
             continue
@@ -190,7 +194,7 @@ def expand_sizes(raws: list[RawPiece], table: GradeRules, *, scale: float, chain
         have = {(_size_of(r) or "").casefold() for r in group}
         if not base.marks and any(size.casefold() not in have for size in table.sizes):  # one is graded
             report.warn(f"no grade rule labels (# n) in its sample size {sample}: the same in every size",
-                        piece=name)
+                        piece=name, headline=True)
         cache: dict = {}
         for size in table.sizes:
             if size.casefold() in have:
