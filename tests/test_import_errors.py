@@ -710,3 +710,24 @@ def test_a_tolerance_over_10_mm_is_refused_as_an_order_refuses_it():
     ``tolerance_mm`` stops at 10 mm, and so does the option now."""
     code, _, err = nest("info", str(SAMPLES / "tee.dxf"), "--tolerance", "50")
     assert code == 2 and "'--tolerance': 50.0 is not in the range x<=10.0" in err
+
+
+def test_a_piece_missing_in_a_size_cut_is_said_by_the_job(tmp_path):
+    """A graded pattern whose collar is drawn in S and M but not in L: a job of L cut the garment
+    without a collar, with a remark count as its only sign. It says so on a line of its own, for
+    the sizes cut only."""
+    doc = aama_doc()
+    for size, k in (("S", 0.9), ("M", 1.0), ("L", 1.1)):
+        add_piece(doc, f"Front_{size}", [[(0, 0), (300 * k, 0), (300 * k, 600), (0, 600)]], closed=True,
+                  texts=["Piece Name: Front", f"Size: {size}"], insert=(0, 1000 * k))
+        if size != "L":
+            add_piece(doc, f"Collar_{size}", [[(0, 0), (250 * k, 0), (250 * k, 80), (0, 80)]], closed=True,
+                      texts=["Piece Name: Collar", f"Size: {size}"], insert=(500, 1000 * k))
+    p = save(doc, tmp_path)
+    said = "warning: piece 'Collar': not drawn in size(s) L: cut without it there (drawn in size(s) S, M)"
+    assert [str(e) for e in read_pattern(p, sizes=("L",)).headlines] == [said]
+    assert [str(e) for e in read_pattern(p).headlines] == [said]
+    assert not read_pattern(p, sizes=("S", "M")).headlines
+    code, out, err = nest(str(p), "--sizes", "L", "--time", "1", "--iterations", "3", "--workers", "1",
+                          "-o", str(tmp_path / "out"))
+    assert code == 0 and f"nest: {said}" in err.splitlines()

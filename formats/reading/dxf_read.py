@@ -47,7 +47,7 @@ from kitcut.formats.reading.piece_checks import (
 from kitcut.formats.reading.plain_units import checked_header_unit
 from kitcut.formats.reading.sample_nm import carry_sample_nm
 from kitcut.formats.reading.sample_notches import carry_sample_notches
-from kitcut.formats.reading.sizes import keep_sizes, select_sizes, sorted_sizes
+from kitcut.formats.reading.sizes import keep_sizes, missing_in_sizes, select_sizes, sorted_sizes
 from kitcut.formats.reading.units import (
     MM_PER_UNIT,
     insunits_name,
@@ -462,6 +462,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                 continue
             pieces.append(piece)
         check_graded_areas(pieces, sorted_sizes(all_sizes or ()), report)
+        missing_in_sizes(pieces, wanted or all_sizes or (), report)
         pieces = keep_sizes(pieces, defects, wanted, all_sizes, report)
         check_fold_labels(pieces, report)
     except KitcutError as exc:

@@ -23,7 +23,8 @@ from kitcut.formats.reading.texts import nfc
 from kitcut.model import ImportReport, Piece
 from kitcut.remedies import advise
 
-__all__ = ["select_sizes", "garments_per_size", "keep_sizes", "size_key", "sorted_sizes", "UnknownSizeError"]
+__all__ = ["select_sizes", "garments_per_size", "keep_sizes", "missing_in_sizes", "size_key", "sorted_sizes",
+           "UnknownSizeError"]
 
 #: words CADs write for letter sizes, as the letters they stand for
 _WORDS = (("EXTRA", "X"), ("SMALL", "S"), ("MEDIUM", "M"), ("LARGE", "L"))
@@ -222,6 +223,28 @@ def keep_sizes(pieces: list[Piece], defects: list[tuple[str | None, KitcutError]
             advise(exc, "more", f"; {others} more piece(s) cannot be used either: {names}")
         raise exc
     return [p for p in pieces if cut(p.size)]
+
+
+def missing_in_sizes(pieces: list[Piece], cut: Iterable[str], report: ImportReport) -> None:
+    """Say on the main job's line (a headline) each piece that the other sizes have and a size
+    cut lacks: a garment of that size is cut without it (a piece the CAD did not export in
+    every size, a block lost). Pieces without a size are in every size."""
+    names: dict[str, set[str]] = {}
+    for p in pieces:
+        if p.size:
+            names.setdefault(p.size, set()).add(p.name)
+    if len(names) < 2:
+        return
+    every = set().union(*names.values())
+    lacking: dict[str, list[str]] = {}
+    for size in sorted_sizes(s for s in cut if s in names):
+        for name in sorted(every - names[size]):
+            lacking.setdefault(name, []).append(size)
+    for name, sizes in lacking.items():
+        have = sorted_sizes(s for s in names if name in names[s])
+        shown = ", ".join(have[:4]) + (" ..." if len(have) > 4 else "")
+        report.warn(f"not drawn in size(s) {', '.join(sizes)}: cut without it there (drawn in size(s) "
+                    f"{shown})", piece=name, headline=True)
 
 
 def _fold_other_sizes(pieces: list[Piece], cut, report: ImportReport) -> None:
