@@ -28,8 +28,8 @@ from kitcut.formats.reading.lettering import lettering
 from kitcut.formats.reading.nests import Nest, find_nests
 from kitcut.formats.reading.notch_rings import notch_rings
 from kitcut.formats.reading.outline import MIN_AREA_MM2, splice_all_spurs
+from kitcut.formats.reading.plain_layout import LayoutStage
 from kitcut.formats.reading.plain_rings import SEW_LAYER, close_outline_gaps, lies_in, roles, sample
-from kitcut.formats.reading.plain_texts import may_name
 from kitcut.formats.reading.sew_layers import sew_layers
 from kitcut.formats.reading.size_layers import find_layer_nests
 from kitcut.formats.reading.sizes import sorted_sizes
@@ -43,7 +43,7 @@ _MARK_ROLES = ("internal", "grain", "fold", "notch")
 DRILL_LOOP_MM = 20.0
 
 
-class RingStage:
+class RingStage(LayoutStage):
     """The ring stage of one pass over a drawing (a mixin of :class:`~.plain_pieces._Sorter`,
     whose ``__init__`` sets ``scale``, ``tol``, ``fixer``, ``final``, ``layer_roles``, ``near``)."""
 
@@ -104,38 +104,6 @@ class RingStage:
             polys.append(p)
         self.rings, self.polys = rings, polys
         return self.open_lines
-
-    def _dashed_loops(self, parts: list, layer: str, marks: list) -> list:
-        """``parts`` without the closed lines drawn in a broken linetype (dashes, dots) that lie in
-        another closed line of ``layer``: a pocket's or a label's placement, a stitch line, drawn on
-        the piece (appended to ``marks``, its internal lines), never cut; they were cut-outs.
-        A dashed closed line in none is left as it is (a piece drawn in a dashed linetype)."""
-        broken = getattr(self, "broken_lines", frozenset())
-        if not broken or self.layer_roles.role(layer) is not None:  # the user said what the layer holds
-            return parts
-        dashed = [k for k, (pts, closed, src) in enumerate(parts)
-                  if closed and src in broken and len(pts) >= 3]
-        if not dashed:
-            return parts
-        solid = [Polygon(pts) for k, (pts, closed, _) in enumerate(parts) if closed and k not in dashed
-                 and len(pts) >= 3]
-        solid = [q if q.is_valid else q.buffer(0) for q in solid]
-        inside = set()
-        for k in dashed:
-            loop = Polygon(parts[k][0])
-            if not loop.is_valid:
-                loop = loop.buffer(0)
-            if any(q.area > loop.area and q.contains(loop.representative_point()) and
-                   q.buffer(self.near).contains(loop) for q in solid):
-                inside.add(k)
-        for k in sorted(inside):
-            pts, _, src = parts[k]
-            marks.append((Chain(np.vstack([pts, pts[:1]]), False, [src]), layer))
-        if inside and self.final:
-            self.fixer.report.warn(f"{len(inside)} closed line(s) on layer {layer} drawn in a broken "
-                                   "linetype inside a piece: placement or stitch lines, drawn on the piece, "
-                                   f"not cut; give --layer {layer}=cut if they are cut-outs")
-        return [part for k, part in enumerate(parts) if k not in inside]
 
     def _junctions(self, rings: list, opens: list) -> tuple[list, list]:
         """The outlines of the lines of a layer that meet at a cut line's corners
@@ -299,74 +267,6 @@ class RingStage:
                     "grain line, a fold line): drawn on the piece as internal lines, not cut")
         self._drill_symbols(role, parent)
         self.role, self.parent, self.nest_of = role, parent, nest_of
-
-    def _title_blocks(self, role: list[str], parent: list[int], is_frame) -> None:
-        """A closed outline beside the pieces on a layer named for a frame or title block
-        (``TITLE``, ``BORDER``), or drawn by a block so named (``TITLEBLOCK``), with no piece
-        name in it: a title block drawn without a frame around the drawing, not cut (it was
-        nested and cut as a piece named by its title). Not the drawing's only piece."""
-        keyed = [tuple(p) for p, f in zip(self.spots, self.fields, strict=True)
-                 if any(k == "name" and v for k, v in f)]
-        blocks = [(tuple(p), v) for p, f in zip(self.spots, self.fields, strict=True) for k, v in f
-                  if k == "block" and v]
-        found = []
-        for k, r in enumerate(role):
-            if r != "piece" or parent[k] >= 0:
-                continue
-            layer = self.rings[k][2]
-            poly = self.polys[k]
-            inside = [v for q, v in blocks if shapely.contains_xy(poly, *q)]
-            by_block = [v for v in inside if FRAME_LAYER.search(v)]
-            if not (is_frame(layer) or by_block) or self.layer_roles.role(layer) == "cut":
-                continue
-            if any(shapely.contains_xy(poly, *q) for q in keyed):
-                continue
-            found.append((k, f"block {by_block[0]}" if by_block else f"layer {layer}"))
-        if len(found) == sum(1 for r in role if r == "piece"):
-            return  # every piece: the drawing's pieces, on a layer that happens to be so named
-        for k, where in found:
-            role[k] = "frame"
-            if self.final:
-                x, y = self.rings[k][1].min(axis=0)
-                self.fixer.report.warn(f"closed outline of {where} at ({x:.1f}, {y:.1f}) with no piece name: "
-                                       "taken for a title block, not cut; give --layer "
-                                       f"{self.rings[k][2]}=cut if it is a piece")
-
-    def _pieces_on_pieces(self, role: list[str], parent: list[int], skip: set[int]) -> None:
-        """A cut-out or sew line of a piece that holds a name of its own, other than the names of
-        the piece around it (``Piece Name: Pocket`` in a pocket traced on the front; a facing
-        drawn on the front along its edges), is a piece lying on that piece: it was cut out of the
-        front as a hole, or taken for its sew line, and never cut. Reported."""
-        named = []  # (spot, name, layer of a bare name or None for a keyed one)
-        for p, (lead, f), layer in zip(self.spots, self.labels, self.text_layers, strict=True):
-            named += [(tuple(p), v.strip().casefold(), None) for k, v in f if k == "name" and v and v.strip()]
-            if lead and may_name(lead) and not any(k == "name" for k, _ in f):
-                named.append((tuple(p), lead.strip().casefold(), layer))
-        if not named:
-            return
-        pts = np.array([p for p, _, _ in named], dtype=float)
-        for k, r in enumerate(role):
-            par = parent[k]
-            if r not in ("cut", "sew") or par < 0 or role[par] != "piece" or k in skip or par in skip:
-                continue
-            inner = shapely.contains_xy(self.polys[k], pts[:, 0], pts[:, 1])
-            outer = shapely.contains_xy(self.polys[par], pts[:, 0], pts[:, 1]) & ~inner
-            layer, around_layer = self.rings[k][2], self.rings[par][2]
-            # a bare word names the line around it only on that line's own layer, not the piece's
-            own = {v for (_, v, la), h in zip(named, inner, strict=True)
-                   if h and (la is None or (la == layer != around_layer))}
-            around = {v for (_, v, _), h in zip(named, outer, strict=True) if h}
-            if not own or not around or own & around:
-                continue
-            role[k], parent[k] = "piece", -1
-            if self.final:
-                area, ring, layer = self.rings[k]
-                x, y = ring.min(axis=0)
-                what = "cut-out" if r == "cut" else "sew line"
-                self.fixer.report.warn(
-                    f"closed line on layer {layer} at ({x:.1f}, {y:.1f}) inside a piece is named for a piece "
-                    "of its own, not the piece around it: a piece drawn on that piece (traced off it), "
-                    f"nested and cut on its own, not its {what}")
 
     def _sew_layers(self) -> dict[str, float]:
         """The layers named for nothing whose closed lines all run inside the pieces of other
