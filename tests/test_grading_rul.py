@@ -249,6 +249,20 @@ def test_utf16_table_with_its_mark_is_read(tmp_path, codec):
         read_rul(tmp_path / "odd.rul")
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_table_without_its_mark_is_read(tmp_path, codec):
+    """UTF-16 saved without its byte-order mark (as a script may write it) was refused as "not a
+    grade rule table (a binary file)"; its keys' every other byte is zero, and it reads as the same
+    table. A binary file stays refused."""
+    (tmp_path / "u.rul").write_bytes(ACCUMARK.replace("MISSY", "Puño").encode(codec))
+    table = read_rul(tmp_path / "u.rul")
+    assert table.table == "Puño" and table.sizes == ("XS", "S", "M", "L", "XL")
+    np.testing.assert_allclose(table.deltas[1], WANT_1)
+    (tmp_path / "bin.rul").write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(GradeRuleError, match=r"bin\.rul: not a grade rule table \(a binary file\)"):
+        read_rul(tmp_path / "bin.rul")
+
+
 @pytest.mark.parametrize("units,decimals", [("mm", 4), ("in", 5)])
 def test_writer_reads_back_and_is_deterministic(tmp_path, units, decimals):
     t = parse_rul(ACCUMARK)

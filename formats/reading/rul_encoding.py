@@ -1,6 +1,7 @@
 """The text of a ``.RUL`` grade rule table from its bytes.
 
-UTF-16 with its byte-order mark (Notepad's "Unicode") and UTF-8 are recognised by their bytes.
+UTF-16 with its byte-order mark (Notepad's "Unicode"), or without it (every other byte of its
+keys zero), and UTF-8 are recognised by their bytes.
 Anything else is in the code page of the CAD that wrote it, which wrote the pattern too: the
 encoding decided for the pattern DXF's texts (declared, detected or ``--encoding``) is used when
 it decodes the table, else the table's own texts are detected as a DXF's are
@@ -26,6 +27,22 @@ def _clean(data: bytes, codec: str) -> bool:
     return True
 
 
+def _utf16_unmarked(data: bytes) -> str | None:
+    """The text of UTF-16 written without its byte-order mark (as a script may save it): every
+    other byte of the head zero, as the ASCII of a table's keys leaves it; else ``None``."""
+    head = data[:512]
+    if len(data) % 2 or len(head) < 8:
+        return None
+    for codec, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return None if "\x00" in text else text
+    return None
+
+
 def decode_rul(data: bytes, *, file: str, like: str | None = None, forced: str | None = None
                ) -> tuple[str, str | None]:
     """``(text, note)``: the table's text, and how it was decoded when that needed a choice.
@@ -41,6 +58,9 @@ def decode_rul(data: bytes, *, file: str, like: str | None = None, forced: str |
             raise GradeRuleError("not a grade rule table (a binary file)", file=file)
         return text, None
     if b"\x00" in data[:4096]:
+        if (text := _utf16_unmarked(data)) is not None:
+            order = "LE" if data[1] == 0 else "BE"
+            return text, f"decoded as UTF-16 {order} (no byte-order mark)"
         raise GradeRuleError("not a grade rule table (a binary file)", file=file)
     if data.isascii():
         return data.decode("ascii"), None
