@@ -32,7 +32,7 @@ class LayoutStage:
         another closed line of ``layer``: a pocket's or a label's placement, a stitch line, drawn on
         the piece (appended to ``marks``, its internal lines), never cut; they were cut-outs.
         A dashed closed line in none is left as it is (a piece drawn in a dashed linetype)."""
-        broken = getattr(self, "broken_lines", frozenset())
+        broken = self.broken_lines
         if not broken or self.layer_roles.role(layer) is not None:  # the user said what the layer holds
             return parts
         dashed = [k for k, (pts, closed, src) in enumerate(parts)
@@ -58,7 +58,6 @@ class LayoutStage:
                                    "linetype inside a piece: placement or stitch lines, drawn on the piece, "
                                    f"not cut; give --layer {layer}=cut if they are cut-outs")
         return [part for k, part in enumerate(parts) if k not in inside]
-
 
     def _title_blocks(self, role: list[str], parent: list[int], is_frame) -> None:
         """A closed outline beside the pieces on a layer named for a frame or title block
@@ -120,7 +119,7 @@ class LayoutStage:
                 continue
             role[k], parent[k] = "piece", -1
             if self.final:
-                area, ring, layer = self.rings[k]
+                _, ring, layer = self.rings[k]
                 x, y = ring.min(axis=0)
                 what = "cut-out" if r == "cut" else "sew line"
                 self.fixer.report.warn(

@@ -181,11 +181,17 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
         same = [i for i in self.piece_ids if self.rings[i][2] == layer]
         if same:
             return min(same, key=lambda i: polys[i].distance(Point(p)))
+        return self.close_piece(p)
+
+    def close_piece(self, p: np.ndarray) -> int | None:
+        """The piece nearest to ``p`` when ``p`` is close to it (a quarter of the piece's length,
+        at least 25 mm: a label written beside the piece, not a legend), else ``None``."""
         if not self.piece_ids:
             return None
-        i = min(self.piece_ids, key=lambda i: polys[i].distance(Point(p)))
+        at = Point(p)
+        i = min(self.piece_ids, key=lambda k: self.polys[k].distance(at))
         side = float(np.ptp(self.rings[i][1], axis=0).max())
-        return i if polys[i].distance(Point(p)) <= max(25.0, 0.25 * side) else None
+        return i if self.polys[i].distance(at) <= max(25.0, 0.25 * side) else None
 
     def _marks_layer(self, layer: str, names, role: str) -> bool:
         return self.layer_roles.means(layer, role, named(layer, names, self.piece_layers))

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-from shapely.geometry import Point
-
 from kitcut.formats.reading.chains import describe
 
 __all__ = ["TextStage", "may_name"]
@@ -62,7 +59,7 @@ def _bare_name(texts: list[str]) -> int | None:
 class TextStage:
     """The text stage of one pass over a drawing (a mixin of :class:`~.plain_pieces._Sorter`,
     which sets ``fixer``, ``final``, ``raws``, ``nest_of``, ``labels``, ``spots``, ``skips`` and
-    gives ``owner`` and ``nearest``)."""
+    gives ``owner``, ``nearest`` and ``close_piece``)."""
 
     def _texts(self, texts: list) -> dict:
         """Each text's ``KEY: value`` fields to the piece that holds it (or, outside every
@@ -134,14 +131,7 @@ class TextStage:
         return style
 
     def _beside(self, p) -> int | None:
-        """The piece a name written outside every piece is written beside: the nearest, when the
-        name is within a quarter of that piece's length of it (at least 25 mm), none of a graded
-        nest (as :meth:`nearest` takes a label on a layer of texts only)."""
-        if not self.piece_ids:
-            return None
-        at = Point(p)
-        i = min(self.piece_ids, key=lambda k: self.polys[k].distance(at))
-        side = float(np.ptp(self.rings[i][1], axis=0).max())
-        if i in self.nest_of or self.polys[i].distance(at) > max(25.0, 0.25 * side):
-            return None
-        return i
+        """The piece a name written outside every piece is written beside (``close_piece``, as
+        :meth:`nearest` takes a label on a layer of texts only), none of a graded nest."""
+        i = self.close_piece(p)
+        return None if i is None or i in self.nest_of else i
