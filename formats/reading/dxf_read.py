@@ -420,7 +420,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             scale = MM_PER_UNIT[unit]
             if rules_path is not None:
                 table = load_rules(rules_path, style=style, unit=unit, encoding=encoding, text=text,
-                                   raws=raws, pattern=path)
+                                   raws=raws, pattern=path, report=report)
                 raws, all_sizes, graded_sizes = expand_sizes(
                     raws, table, scale=scale, chain_tol=tolerance / scale, report=report, style=style,
                     file=file)

@@ -22,6 +22,7 @@ from kitcut.formats.reading.block_sizes import split_block_name
 from kitcut.formats.reading.build import RawPiece
 from kitcut.formats.reading.grading import grade_raw, plan_grading, rule_offsets
 from kitcut.formats.reading.rul import GradeRules, find_rules, read_rul
+from kitcut.formats.reading.rul_units import checked_rule_units
 from kitcut.formats.reading.sizes import UnknownSizeError, select_sizes
 from kitcut.model import ImportReport
 
@@ -68,11 +69,13 @@ def _beside_hint(exc: GradeRuleError, table, pattern) -> GradeRuleError:
 
 
 def load_rules(path: Path, *, style: dict, unit: str, text=None, encoding: str | None = None,
-               raws: list[RawPiece] = (), pattern=None) -> GradeRules:
+               raws: list[RawPiece] = (), pattern=None, report: ImportReport | None = None) -> GradeRules:
     """Read the table, with the DXF's ``Sample Size:`` text (else the one size ``raws`` draw)
     and units as fallbacks, in the encoding of the pattern's texts (``text``, the reader's
     decoding) or ``encoding`` (``--encoding``) when it is neither UTF-8 nor UTF-16. An error in
-    the table beside ``pattern`` says how to do without it."""
+    the table beside ``pattern`` says how to do without it. Its ``UNITS`` line is checked
+    against how far its rules move a point (:mod:`~kitcut.formats.reading.rul_units`), said in
+    ``report``."""
     like = text.codec if text is not None and text.rule != "ascii" else None
     drawn = {_size_of(r) for r in raws} - {None}
     sample = style.get("sample_size") or (next(iter(drawn)) if len(drawn) == 1 else None)
@@ -84,6 +87,8 @@ def load_rules(path: Path, *, style: dict, unit: str, text=None, encoding: str |
         said = f"the table names no SAMPLE SIZE: {sample} taken from the pattern"
         now = f"the table names no SAMPLE SIZE: {sample}, the one size the DXF draws, taken for it"
         table = replace(table, notes=tuple(n.replace(said, now) for n in table.notes))
+    if report is not None:
+        table = checked_rule_units(table, unit, report)
     return table
 
 
