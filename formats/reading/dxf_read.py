@@ -8,12 +8,9 @@ damaged files such as CLO's), tells AAMA block files from plain drawings, decide
 from __future__ import annotations
 
 import os
-import re
-from pathlib import Path
 
 from kitcut.errors import DXFFormatError, GeometryError, GradeRuleError, InputError, KitcutError, UnitsError
 from kitcut.formats.reading import aama, blocks, layer_numbers, plain_dxf
-from kitcut.formats.reading.binary_dxf import mend_binary
 from kitcut.formats.reading.block_sizes import sizes_from_block_names
 from kitcut.formats.reading.build import RawPiece, build_piece, largest_extent
 from kitcut.formats.reading.dxf_fast import (
@@ -23,7 +20,8 @@ from kitcut.formats.reading.dxf_fast import (
     parse_fast,
     repeated_blocks,
 )
-from kitcut.formats.reading.encoding import TextDecision, decide_encoding, transcode
+from kitcut.formats.reading.dxf_open import has_header_section, looks_like_dxf, open_dxf, read_bytes
+from kitcut.formats.reading.encoding import decide_encoding
 from kitcut.formats.reading.grade_sizes import (
     expand_sizes,
     load_rules,
@@ -33,8 +31,6 @@ from kitcut.formats.reading.grade_sizes import (
     resolve_rules,
 )
 from kitcut.formats.reading.labels import assign_quantities, distinct_names, no_sizes_named
-from kitcut.formats.reading.library_log import LibraryLog
-from kitcut.formats.reading.other_files import describe_other
 from kitcut.formats.reading.outline import Fixer, LoopRule
 from kitcut.formats.reading.piece_checks import (
     check_coordinates,
@@ -64,154 +60,9 @@ from kitcut.model import ImportReport, Pattern
 __all__ = ["read_dxf", "open_dxf", "looks_like_dxf", "resolve_units"]
 
 
-def looks_like_dxf(head: bytes) -> bool:
-    """True when ``head`` (the first bytes of a file) starts like an ASCII or binary DXF."""
-    if head.startswith(b"AutoCAD Binary DXF"):
-        return True
-    text = head.lstrip(b"\xef\xbb\xbf").decode("latin-1")
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    return len(lines) >= 2 and lines[0] in ("0", "999") and (lines[0] == "999" or lines[1] == "SECTION")
-
-
-#: A file whose lines end in blanks: the first section's name padded.
-_PADDED = re.compile(rb"(?:\A|[\r\n])[ \t]*0[ \t]*(?:\r\n|\r|\n)[ \t]*SECTION[ \t]+(?:\r\n|\r|\n)")
-_TRAILING = re.compile(rb"[ \t]+(\r\n|\r|\n)")
-#: The start of the HEADER section (group code 2, then HEADER).
-_HEADER = re.compile(rb"(?:\A|[\r\n])[ \t]*2[ \t]*(?:\r\n|\r|\n)[ \t]*HEADER[ \t]*(?:[\r\n]|\Z)")
-#: The end of a DXF: group code 0, then EOF (anything after it is not part of the drawing).
-_EOF_LINE = re.compile(rb"(?:\A|[\r\n])[ \t]*0[ \t]*(?:\r\n|\r|\n)[ \t]*EOF[ \t]*(?=[\r\n]|\Z)")
-#: bytes some systems leave after the last line: NUL padding, the DOS end-of-file mark (Ctrl-Z)
-_PADDING = b"\x00\x1a \t\r\n"
-
-
-def _read_bytes(path, file: str, report: ImportReport) -> tuple[bytes, bool]:
-    """``(data, mended)``: the file's bytes, checked to be a whole DXF.
-
-    A file padded after its ``EOF`` (NUL bytes, Ctrl-Z) is read without the padding, and one
-    that ends right after a complete section but lacks the ``EOF`` line is read as if it were
-    there; text after the EOF marker is left out; a file whose every line ends in blanks is read
-    without them. Each is reported, and ``mended`` says the bytes differ from the file's. A file
-    that stops inside a section is refused as truncated."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
-    if not data:
-        raise DXFFormatError("empty file (0 bytes), not a DXF", file=file)
-    if not looks_like_dxf(data[:512]):
-        other = describe_other(data[:512])
-        raise DXFFormatError(other or "not a DXF file (it does not start with a DXF section)", file=file)
-    if data.startswith(b"AutoCAD Binary DXF"):
-        if not data.rstrip(b"\x00\x1a").endswith(b"EOF"):
-            raise DXFFormatError("truncated binary DXF: the file ends without the EOF marker (cut short in "
-                                 "copying or saving?)", file=file)
-        mended = mend_binary(data)
-        if mended is None:
-            return data, False
-        report.warn(f"binary DXF written with {mended[1]}, off the standard (libdxfrw's writer, as in "
-                    "Valentina and LibreCAD): read as the text DXF it stands for")
-        return mended[0], True
-    padded = _PADDED.search(data[:4096]) is not None
-    if padded:  # ``SECTION  ``: ezdxf knows no such name, and read nothing
-        data = _TRAILING.sub(rb"\1", data)
-        report.warn("the file's lines end in blanks (the names of its sections and entities padded): read "
-                    "without them")
-    data, mended = _whole(data, file, report)
-    return data, mended or padded
-
-
-def _whole(data: bytes, file: str, report: ImportReport) -> tuple[bytes, bool]:
-    """``(data, mended)``: a text DXF's bytes ending at its EOF marker (see :func:`_read_bytes`)."""
-    body = data.rstrip(_PADDING)
-    if (m := _EOF_LINE.search(body)) is not None and body[m.end():].strip(_PADDING):
-        rest = body[m.end():].strip(_PADDING)  # a note, or a second drawing, after the first EOF
-        shown = " ".join(rest[:80].decode("latin-1").split())[:40]
-        report.warn(f"{len(data) - m.end()} byte(s) after the EOF marker (starting {shown!r}): ignored; the "
-                    "drawing ends at EOF")
-        return body[:m.end()] + b"\n", True
-    lines = [ln.strip() for ln in body[-256:].decode("latin-1").splitlines() if ln.strip()]
-    last = lines[-1].upper() if lines else ""
-    if last == "EOF":
-        if len(body) == len(data.rstrip(b" \t\r\n")):
-            return data, False
-        report.warn(f"{len(data) - len(body)} byte(s) of padding after the EOF marker (NUL or Ctrl-Z): "
-                    "ignored")
-        return body + b"\n", True
-    if last == "ENDSEC" and len(lines) >= 2 and lines[-2] == "0":
-        report.warn("the file ends after a complete section but without the EOF marker: read as if it "
-                    "were there; check that every piece is listed")
-        return body + b"\n0\nEOF\n", True
-    tail = lines[-1][:40] if lines else ""
-    raise DXFFormatError(f"truncated DXF: the file ends without the EOF marker (last line {tail!r})",
-                         file=file)
-
-
 def _insunits(doc, has_header: bool):
     """``$INSUNITS`` as the file declares it: ``None`` for a file without a HEADER section."""
     return doc.header.get("$INSUNITS", None) if has_header else None
-
-
-def _has_modelspace(doc) -> bool:
-    try:
-        doc.modelspace()
-    except Exception:  # noqa: BLE001 - a damaged layout table (e.g. a renamed *MODEL_SPACE)
-        return False
-    return True
-
-
-def open_dxf(path, report: ImportReport, *, file: str, text: TextDecision | None = None,
-             data: bytes | None = None, mended: bool = False):
-    """The ezdxf document of ``path`` (strict reader first, then the recovering one);
-    :class:`DXFFormatError` when the file cannot be read.
-
-    ``text`` is the encoding decided for the file's texts (:mod:`kitcut.formats.reading.encoding`):
-    the strict reader decodes with it; the recovering reader, which takes no encoding, reads
-    ``data`` with its texts rewritten as ``\\U+XXXX`` escapes. ``mended``: ``data`` differs
-    from the file (see :func:`_read_bytes`) and is what both readers read. What ezdxf logs on
-    the way is reported (:class:`~kitcut.formats.reading.library_log.LibraryLog`), not printed."""
-    with LibraryLog(report):
-        return _open_dxf(path, report, file=file, text=text, data=data, mended=mended)
-
-
-def _open_dxf(path, report: ImportReport, *, file: str, text: TextDecision | None, data: bytes | None,
-              mended: bool):
-    import io
-    import tempfile
-
-    import ezdxf
-    from ezdxf import recover
-
-    codec = text.codec if text is not None and text.rule != "ascii" else None
-    try:
-        if mended:
-            with tempfile.TemporaryDirectory(prefix="kitcut-") as tmp:
-                copy = Path(tmp) / "mended.dxf"
-                copy.write_bytes(data)
-                doc = ezdxf.readfile(str(copy), encoding=codec, errors="replace")
-        else:
-            doc = ezdxf.readfile(str(path), encoding=codec, errors="replace")
-        if _has_modelspace(doc):
-            return doc
-    except Exception:  # noqa: BLE001 - any strict-reader failure: try the recovering reader
-        pass
-    try:
-        if codec is not None:
-            raw = data if data is not None else Path(path).read_bytes()
-            doc, auditor = recover.read(io.BytesIO(transcode(raw, text)), errors="replace")
-        elif mended:
-            doc, auditor = recover.read(io.BytesIO(data), errors="replace")
-        else:
-            doc, auditor = recover.readfile(str(path), errors="replace")
-    except Exception as exc:  # noqa: BLE001
-        raise DXFFormatError(f"not a readable DXF ({type(exc).__name__}: {exc})", file=file) from None
-    if not _has_modelspace(doc):
-        raise DXFFormatError("not a readable DXF (no model space layout)", file=file)
-    report.warn(f"damaged DXF read by the recovering reader ({len(auditor.fixes)} fix(es), "
-                f"{len(auditor.errors)} error(s))")
-    for fix in auditor.fixes[:20]:
-        report.warn(f"recovered: {fix.message}")
-    return doc
 
 
 def _ezdxf_is_aama(doc) -> bool:
@@ -343,9 +194,9 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
     if not tolerance > 0:
         raise InputError(f"--tolerance must be positive, got {tolerance:g}", file=file)
     report = ImportReport()
-    raw_bytes, mended = _read_bytes(path, file, report)
+    raw_bytes, mended = read_bytes(path, file, report)
     # a file of entities alone (no HEADER section) declares no units; ezdxf gives it default ones
-    has_header = raw_bytes.startswith(b"AutoCAD Binary DXF") or _HEADER.search(raw_bytes) is not None
+    has_header = has_header_section(raw_bytes)
     try:
         text = decide_encoding(raw_bytes, encoding, report=report)
     except KitcutError as exc:
