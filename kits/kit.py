@@ -37,7 +37,7 @@ from kitcut.cells import escaped
 from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.fileio import atomic_write
 from kitcut.formats.marker_json import write_marker
-from kitcut.kits.inputs import kit_inputs, kit_state, recorded
+from kitcut.kits.inputs import CHANGED, kit_inputs, kit_state, recorded
 from kitcut.kits.kit_pdf import write_kit_pdf
 from kitcut.kits.manifest import is_complete, write_manifest
 from kitcut.kits.matching import unmatched_notes
@@ -47,7 +47,7 @@ from kitcut.kits.pages import cut_info, kit_report, write_kit_page
 from kitcut.kits.picklist import Cut, cuts_of, picklist_text, write_picklist_csv
 from kitcut.kits.plan import FabricPlan, plan_order
 from kitcut.kits.staging import HOST as _HOST  # noqa: F401 - kept for the modules that use it
-from kitcut.kits.staging import clean_stale, pid_alive, publish, temp_name
+from kitcut.kits.staging import clean_stale, pid_alive, publish, set_aside_outdated, temp_name
 from kitcut.model import Marker
 from kitcut.remedies import in_order_words
 
@@ -324,21 +324,23 @@ def build_kit(
     order = load_order(order_file, allow_outside=options.allow_outside)
     final = kit_path(root, order.id)
     inputs = kit_inputs(order, options.formats)
+    current, why = kit_state(final, inputs)
     if not replace:
-        current, _ = kit_state(final, inputs)
         if current:
             return kept_result(final, order.id)
         replace = is_complete(final)  # a complete kit of other inputs: replace it
-    reader = resolve(options.reader) if options.reader else None
-    plan = plan_order(order, reader=reader)
-    notes = [f"fabric {name!r}: no piece of this order is cut from it" for name in plan.unused_fabrics]
-    notes += plan.mixed
     try:
+        reader = resolve(options.reader) if options.reader else None
+        plan = plan_order(order, reader=reader)
+        notes = [f"fabric {name!r}: no piece of this order is cut from it" for name in plan.unused_fabrics]
+        notes += plan.mixed
         return assemble_kit(root, order.id, [plan.order], list(plan.fabrics), options, replace=replace,
                             notes=notes, log=log, remarks=import_remarks(plan), inputs=inputs)
     except KitcutError as exc:
         if exc.file is None:  # an error of the nesting or the writers: it is this order's
             exc.file = os.fspath(order_file)
+        if why == CHANGED and is_complete(final):  # not to be cut the next morning as the order was
+            exc.message = f"{exc.message}; {set_aside_outdated(final)}"
         raise
 
 

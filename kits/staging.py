@@ -9,6 +9,11 @@ Replacing a kit never deletes a file the kit did not write (one its manifest doe
 cutter file the cutting room exported into it, a note, or a plain file of the kit's name): such
 files are moved to ``KITS/<id>+kept-<YYYYMMDD-HHMMSS>/`` (a ``+`` is never in an order id) and
 :func:`publish` says so.
+
+A kit whose order (or pattern) changed since it was built, and whose rebuild then fails, is
+moved to ``KITS/<id>+outdated-<YYYYMMDD-HHMMSS>/`` (:func:`set_aside_outdated`): complete, it
+would still be cut the next morning as the order was before, while the batch said the order
+failed.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from kitcut.errors import ExportError
 from kitcut.kits.manifest import is_complete, unlisted_files
 from kitcut.kits.order import slug
 
-__all__ = ["HOST", "temp_name", "pid_alive", "clean_stale", "publish", "keep_aside"]
+__all__ = ["HOST", "temp_name", "pid_alive", "clean_stale", "publish", "keep_aside", "set_aside_outdated"]
 
 
 HOST = slug(socket.gethostname()).replace("@", "-") or "host"
@@ -96,12 +101,7 @@ def keep_aside(old: Path, root: Path, kit_id: str) -> str:
         rels = [""]  # a plain file (or a link) of the kit's name: keep it as it is
     if not rels:
         return ""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    dest = root / f"{kit_id}+kept-{stamp}"
-    n = 1
-    while dest.exists() or dest.is_symlink():
-        n += 1
-        dest = root / f"{kit_id}+kept-{stamp}-{n}"
+    dest = _free_name(root, f"{kit_id}+kept-{time.strftime('%Y%m%d-%H%M%S')}")
     dest.mkdir()
     for rel in rels:
         target = dest / (rel or kit_id)
@@ -110,6 +110,31 @@ def keep_aside(old: Path, root: Path, kit_id: str) -> str:
     names = ", ".join(rel or f"the file {kit_id}" for rel in rels[:5]) + (", ..." if len(rels) > 5 else "")
     return (f"{len(rels)} file(s) the kit did not write ({names}) kept aside in {dest.name}/ "
             "(the kit was replaced)")
+
+
+def _free_name(root: Path, stem: str) -> Path:
+    dest = root / stem
+    n = 1
+    while dest.exists() or dest.is_symlink():
+        n += 1
+        dest = root / f"{stem}-{n}"
+    return dest
+
+
+def set_aside_outdated(final: Path) -> str:
+    """Rename the kit ``final`` (complete, built from an order as it was before) to
+    ``<id>+outdated-<time>/`` beside it; a sentence saying so, or why it stayed (``""`` when
+    there is no such folder)."""
+    if not final.is_dir() or final.is_symlink():
+        return ""
+    dest = _free_name(final.parent, f"{final.name}+outdated-{time.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        os.rename(final, dest)
+    except OSError as exc:
+        return (f"the kit {final.name}/ built from the order as it was before could not be moved aside "
+                f"({exc.strerror or exc}): do not cut it")
+    return (f"the kit built from the order as it was before is moved to {dest.name}/ so that it is not cut "
+            "(it is not what the order says now)")
 
 
 def publish(tmp: Path, final: Path, *, replace: bool, kept: Callable[[str], None] | None = None) -> bool:

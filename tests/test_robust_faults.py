@@ -218,6 +218,37 @@ def test_kit_rebuild_failure_keeps_the_old_kit(orders, tmp_path, monkeypatch):
     assert [p.name for p in kits.iterdir()] == ["A-1001"]
 
 
+def test_a_changed_order_whose_rebuild_fails_sets_its_old_kit_aside(orders, tmp_path, monkeypatch):
+    """The order changed (L=1 to L=3) and its rebuild fails (a full disk): the kit of the order
+    as it was is complete, and would be cut the next morning; it is moved aside, whole, and the
+    error says where."""
+    kits = tmp_path / "kits"
+    build_kit(orders / "A-1001.toml", kits, OPTS)
+    old = files(kits / "A-1001")
+    order = orders / "A-1001.toml"
+    order.write_text(order.read_text().replace("L = 1 }", "L = 3 }"))
+    inject_write_fault(monkeypatch, after_files=4)
+    with pytest.raises(ExportError) as err:
+        build_kit(order, kits, OPTS, replace=True)  # as a batch builds an order it found changed
+    (aside,) = [p for p in kits.iterdir() if p.name != "A-1001"]
+    assert aside.name.startswith("A-1001+outdated-") and files(aside) == old
+    assert not (kits / "A-1001").exists()
+    assert f"moved to {aside.name}/ so that it is not cut" in str(err.value)
+    monkeypatch.undo()  # the disk has room again: the kit is built anew, the old one stays aside
+    assert build_kit(order, kits, OPTS).status == "built" and files(aside) == old
+
+
+def test_an_unchanged_order_whose_rebuild_fails_keeps_its_kit(orders, tmp_path, monkeypatch):
+    kits = tmp_path / "kits"
+    build_kit(orders / "A-1001.toml", kits, OPTS)
+    order = orders / "A-1001.toml"
+    order.write_text(order.read_text() + "\n# a comment changes no cut\n")
+    inject_write_fault(monkeypatch, after_files=4)
+    with pytest.raises(ExportError) as err:
+        build_kit(order, kits, OPTS, replace=True)
+    assert [p.name for p in kits.iterdir()] == ["A-1001"] and "outdated" not in str(err.value)
+
+
 # --- a real small file system (needs the right to mount: skipped elsewhere) ---------------------
 
 @pytest.fixture
