@@ -59,8 +59,9 @@ def build_instance(pattern: Pattern, rules: Rules) -> tuple[Instance, tuple[Item
         mirrors = piece.copy_mirrors(pairs=rules.pairs)
         mode = check_nap(piece.nap, piece=piece.label) if piece.nap else nap
         match = item_match(piece, repeat)
-        if match is not None:  # the grain along the roll, no tilt: the lines of the design run on
-            mode = "two-way" if repeat.symmetric else "one-way"
+        if match is not None:  # the grain along the roll, no tilt: the lines of the design run on;
+            # a narrower nap stays (a one-way nap on stripes still allows no half turn)
+            mode = "one-way" if mode == "one-way" or not repeat.symmetric else "two-way"
         for flag in (False, True):
             copies = tuple(k for k, m in enumerate(mirrors) if m == flag)
             if not copies:

@@ -62,7 +62,8 @@ def run(tmp_path, *args: str) -> dict:
              "--json")
     assert r.returncode == 0, r.stderr
     marker = json.loads((out / "marker.json").read_text(encoding="utf-8"))
-    assert check_marker(marker) == []
+    rules = marker["instance"]["rules"]
+    assert check_marker(marker, nap=rules["nap"], tilt=rules["tilt_deg"]) == []
     return {"result": json.loads(r.stdout), "marker": marker, "out": out}
 
 
@@ -132,6 +133,12 @@ def test_stripes_only(tmp_path, tee):
     assert m["matched"] == ["Back (M)", "Front (M)", "Sleeve (M)"] and "cost_pct" in m
 
 
+def test_stripes_on_a_one_way_nap_are_cut_one_way(tmp_path, tee):
+    got = run(tmp_path, str(tee), "--sizes", "M", "--nap", "one-way", "--repeat", "0,25")  # checks the nap
+    assert got["marker"]["instance"]["rules"]["nap"] == "one-way"
+    assert len(got["result"]["matching"]["matched"]) == 3
+
+
 def test_an_asymmetric_check_forbids_the_half_turn(tmp_path, tee):
     got = run(tmp_path, str(tee), "--sizes", "M=2", "--repeat", "40,40", "--asymmetric")
     pieces = got["marker"]["instance"]["pieces"]
@@ -143,6 +150,34 @@ def test_an_asymmetric_check_forbids_the_half_turn(tmp_path, tee):
         a = math.radians(pl["rotation_deg"])
         world = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]]) @ d
         assert world[0] > 0 and abs(world[1]) < 1e-6 * abs(world[0])  # every grain along +x
+
+
+@pytest.mark.parametrize("nap", ["one-way", "two-way", "quarter", "free"])
+@pytest.mark.parametrize("symmetric", [True, False])
+def test_a_matched_piece_keeps_a_nap_narrower_than_the_repeat_allows(tee, nap, symmetric):
+    """Matching narrows the turns of a matched piece to the grain along the roll, and to one way
+    on an asymmetric design; it never widens them: on a one-way nap a matched back was turned
+    by 180° (cut against the nap, exit status 0)."""
+    from kitcut.kits.marker import build_instance
+    from kitcut.model import Repeat, Rules
+
+    pattern = load_pattern(tee, sizes={"M": 1})
+    rules = Rules(width=1500.0, nap=nap, tilt_deg=5.0, repeat=Repeat(y_mm=25.0, symmetric=symmetric))
+    instance, sources = build_instance(pattern, rules)
+    narrow = nap == "one-way" or not symmetric
+    matched = 0
+    for item, src in zip(instance.items, sources, strict=True):
+        if item.match is None:
+            continue
+        matched += 1
+        drawn = pattern.pieces[src.piece].grain_angle_deg
+        assert not item.free_rotation
+        for rot, mirrored in item.orientations:
+            grain = ((-drawn if mirrored else drawn) + rot + 180.0) % 360.0 - 180.0  # on the marker
+            assert min(abs(grain), 180.0 - abs(grain)) < 1e-6, (item.id, rot)  # along the roll
+            if narrow:
+                assert abs(grain) < 1e-6, (item.id, rot)  # never against the nap
+    assert matched == 4  # front, back, and the sleeve drawn and mirrored
 
 
 def test_zones_from_the_command_line(tmp_path, tee):
