@@ -12,6 +12,7 @@ wherever it is given.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import click
 
@@ -19,6 +20,7 @@ from kitcut.model.marker import MAX_SPACING_MM, MAX_WIDTH_MM
 from kitcut.names import windows_device
 
 __all__ = ["import_options", "load", "encoding_option", "stem_option", "check_width", "check_spacing",
+           "check_unitless", "Length",
            "LENGTH", "SEED", "TILT", "TIME", "WORKERS", "MAX_TIME_S", "MAX_WIDTH_MM", "MAX_SPACING_MM",
            "MAX_WORKERS"]
 
@@ -49,6 +51,18 @@ WORKERS = click.IntRange(min=1, max=MAX_WORKERS)
 TILT = _Finite(min=0.0, max=45.0)
 
 
+class Length(float):
+    """A length option's value in millimetres, knowing the unit it was given in (``None``: a plain
+    number)."""
+
+    unit: str | None = None
+
+    def __new__(cls, value: float, unit: str | None = None):
+        obj = super().__new__(cls, value)
+        obj.unit = unit
+        return obj
+
+
 class _Length(click.ParamType):
     """A length: a number (millimetres for a pattern), or a number with its unit, converted to
     millimetres: ``1500``, ``150cm``, ``1.5 m``, ``60in``, ``60"``, ``5ft``."""
@@ -74,7 +88,7 @@ class _Length(click.ParamType):
         mm = float(m.group(1)) * (MM_PER_UNIT[unit] if unit else 1.0)
         if not math.isfinite(mm):
             self.fail(f"{value!r} is not a finite length", param, ctx)
-        return mm
+        return Length(mm, unit)
 
 
 #: Click type of the length options (``--width``, ``--spacing``, ``--margin``).
@@ -101,6 +115,20 @@ def check_width(width: float | None, units: str) -> None:
         raise click.BadParameter(
             f"{width:g} mm is wider than any fabric roll or cutting table: at most {MAX_WIDTH_MM:g} mm "
             f"({MAX_WIDTH_MM / 1000:g} m)", param_hint="'-w' / '--width'")
+
+
+def check_unitless(units: str, file, **lengths) -> None:
+    """A usage error naming the option of a length given with a unit (``--width 60in``) for a
+    pattern without a length unit (a benchmark instance, ``units == "unit"``): converted to mm,
+    it was a 1524-unit strip for a 40-unit instance."""
+    if units == "mm":
+        return
+    for name, value in lengths.items():
+        unit = getattr(value, "unit", None)
+        if unit is not None:
+            raise click.BadParameter(
+                f"a length with a unit ({unit}), but {Path(file).name} has no length unit (its lengths are "
+                f"in its own {units}s): give a plain number", param_hint=f"'--{name}'")
 
 
 def check_spacing(spacing: float, units: str) -> None:

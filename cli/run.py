@@ -26,6 +26,7 @@ from kitcut.cli.options import (
     TIME,
     WORKERS,
     check_spacing,
+    check_unitless,
     check_width,
     fabric,
     fabric_options,
@@ -194,6 +195,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     path = Path(file) if file else bundled_sample()
     cloth = fabric(repeat_text, phase_text, asymmetric, zone_texts)
     pattern = load(path, pairs=not no_pairs, **options)
+    check_unitless(pattern.units, path, width=width, spacing=spacing, margin=margin)
     check_width(width, pattern.units)
     check_spacing(spacing, pattern.units)
     fabric_width = width if width is not None else (pattern.fabric_width or DEFAULT_WIDTH_MM)

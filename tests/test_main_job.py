@@ -70,6 +70,18 @@ def test_lengths_may_carry_their_unit(tmp_path):
     assert r.returncode == 2 and "'--width': '60 furlong' is not a length" in r.stderr
 
 
+@pytest.mark.parametrize("option", [("--width", "60in"), ("--spacing", "1cm"), ("--margin", "2mm")])
+def test_a_length_unit_for_an_instance_without_one_is_refused(tmp_path, option):
+    """A benchmark instance's lengths are in its own unit: ``--width 60in`` nested shirts.json
+    (40 units wide) on a strip 1524 units wide, exit status 0; a plain number still goes."""
+    r = nest(str(SAMPLES / "shirts.json"), *option, "--time", "1", "-o", str(tmp_path / "x"))
+    assert r.returncode == 2 and not (tmp_path / "x").exists()
+    assert f"'{option[0]}': a length with a unit" in r.stderr and "shirts.json has no length unit" in r.stderr
+    plain = {"--width": "45", "--spacing": "0.5", "--margin": "1"}[option[0]]
+    _, marker = run_json(tmp_path, str(SAMPLES / "shirts.json"), option[0], plain, "--time", "1")
+    assert marker["instance"]["rules"][option[0].strip("-")] == float(plain) and check_marker(marker) == []
+
+
 def test_left_right_pairs_are_mirrored_unless_face_to_face(tmp_path):
     _, marker = run_json(tmp_path, str(SAMPLES / "tee.dxf"), "--time", "1")
     pieces = marker["instance"]["pieces"]
