@@ -194,6 +194,9 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
 
     path = Path(file) if file else bundled_sample()
     cloth = fabric(repeat_text, phase_text, asymmetric, zone_texts)
+    if options.get("match_file") and not cloth["repeat"].active:
+        raise InputError("--match places pieces on a repeat: give --repeat RX,RY too (without it the fabric "
+                         "is plain and the match points are not used)")
     pattern = load(path, pairs=not no_pairs, **options)
     check_unitless(pattern.units, path, width=width, spacing=spacing, margin=margin)
     check_width(width, pattern.units)
@@ -313,6 +316,10 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
         cost = f", {match['cost_pct']:+.1f} % length against plain fabric" if "cost_pct" in match else ""
         rx, ry = match["repeat_mm"]
         click.echo(f"repeat {rx:g} x {ry:g} mm: {len(match['matched'])} matched piece(s){cost}")
+        if not match["matched"]:
+            click.echo(f"nest: warning: --repeat {rx:g},{ry:g}: no piece has a match point, so no piece is "
+                       "matched (give them with --match FILE, or PATTERN.match.toml beside the pattern)",
+                       err=True)
 
     def num(key: str) -> str:
         v = s.get(key)

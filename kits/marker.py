@@ -274,8 +274,10 @@ def nest_pattern(
             "symmetric": rules.repeat.symmetric,
             "matched": sorted(set(matched)),
         }
-        if reference is not None:
-            info["plain_length"] = float(reference.length)
-            info["cost_pct"] = 100.0 * (float(solution.length) / float(reference.length) - 1.0)
+        if reference is not None:  # the matched marker is a plain one too: a shorter search that
+            # did worse is no measure (it read as matching making the marker shorter, -7 %)
+            plain_length = min(float(reference.length), float(solution.length))
+            info["plain_length"] = plain_length
+            info["cost_pct"] = 100.0 * (float(solution.length) / plain_length - 1.0)
         marker = replace(marker, stats={**marker.stats, "matching": info})
     return marker

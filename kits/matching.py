@@ -31,6 +31,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from kitcut.errors import InputError
 from kitcut.fileio import read_user_text
 from kitcut.formats.reading.texts import nfc
@@ -143,7 +145,15 @@ def _pieces_named(pattern: Pattern, name, file: str, where: str) -> list[int]:
 def _point(piece: Piece, point, file: str, where: str) -> tuple[tuple[float, float], str]:
     if isinstance(point, list) and len(point) == 2 and all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in point):
-        return (float(point[0]), float(point[1])), f"({point[0]:g}, {point[1]:g})"
+        x, y = float(point[0]), float(point[1])
+        lo, hi = piece.outline.min(axis=0), piece.outline.max(axis=0)
+        reach = 0.5 * float((hi - lo).max())  # on the piece, or just beside it (a line's end)
+        off = float(np.hypot(*np.maximum(np.maximum(lo - (x, y), (x, y) - hi), 0.0)))
+        if not off <= reach:
+            raise InputError(f"{where}.point: ({x:g}, {y:g}) is {off:,.0f} mm off piece '{piece.label}' "
+                             f"(it spans x {lo[0]:g} to {hi[0]:g}, y {lo[1]:g} to {hi[1]:g}): a match point "
+                             "lies on its piece, in the pattern's coordinates (mm)", file=file)
+        return (x, y), f"({point[0]:g}, {point[1]:g})"
     text = str(point).strip().lower()
     kind, _, num = text.partition(" ")
     if kind in ("notch", "drill") and num.strip().isdigit():

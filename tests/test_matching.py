@@ -96,6 +96,8 @@ def test_match_file_with_a_byte_order_mark(tmp_path):
      '[[match]]\npiece = "Front"\npoint = "notch 2"\naxes = "y"\n',
      r"contradictory match points for piece 'Front \(M\)' on the y axis: notch 1 \(match\[0\]\) and notch 2"),
     ("[[match]\n", "not valid TOML"),
+    ('[[match]]\npiece = "Front"\npoint = [100000, 5]\n',  # 100.000 written with a decimal comma
+     r"match\[0\]\.point: \(100000, 5\) is 99,\d{3} mm off piece 'Front \(M\)' \(it spans x "),
 ])
 def test_bad_match_files_are_clear_errors(tmp_path, text, why):
     f = tmp_path / "bad.match.toml"
@@ -125,12 +127,24 @@ def test_stripe_and_plaid_reference_lines_are_match_points(tmp_path):
     assert any("plaid reference line(s) read as a match point on the xy axis" in n for n in notes)
 
 
+def test_a_match_file_without_a_repeat_is_a_usage_error_and_a_repeat_without_points_a_warning(tmp_path, tee):
+    r = nest(str(tee), "--sizes", "M", "--match", str(tmp_path / "tee.match.toml"), "--time", "1",
+             "-o", str(tmp_path / "o1"))
+    assert r.returncode == 2 and "--match places pieces on a repeat: give --repeat RX,RY too" in r.stderr
+    assert not (tmp_path / "o1").exists()
+    (tmp_path / "tee.match.toml").unlink()  # no match points: plain fabric in all but name
+    r = nest(str(tee), "--sizes", "M", "--repeat", "0,30", "--time", "1", "--workers", "1",
+             "-o", str(tmp_path / "o2"))
+    assert r.returncode == 0 and "nest: warning: --repeat 0,30: no piece has a match point" in r.stderr
+
+
 def test_stripes_only(tmp_path, tee):
     got = run(tmp_path, str(tee), "--sizes", "M", "--repeat", "0,25", "--phase", "0,7")
     rules = got["marker"]["instance"]["rules"]
     assert rules["repeat"] == {"x_mm": 0.0, "y_mm": 25.0, "phase": [0.0, 7.0], "symmetric": True}
     m = got["result"]["matching"]
-    assert m["matched"] == ["Back (M)", "Front (M)", "Sleeve (M)"] and "cost_pct" in m
+    assert m["matched"] == ["Back (M)", "Front (M)", "Sleeve (M)"]
+    assert m["cost_pct"] >= 0.0 and m["plain_length"] <= got["marker"]["solution"]["length"]
 
 
 def test_stripes_on_a_one_way_nap_are_cut_one_way(tmp_path, tee):
