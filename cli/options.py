@@ -20,7 +20,7 @@ from kitcut.model.marker import MAX_SPACING_MM, MAX_WIDTH_MM
 from kitcut.names import windows_device
 
 __all__ = ["import_options", "load", "encoding_option", "stem_option", "check_width", "check_spacing",
-           "check_unitless", "Length",
+           "check_unitless", "check_zones", "Length",
            "LENGTH", "SEED", "TILT", "TIME", "WORKERS", "MAX_TIME_S", "MAX_WIDTH_MM", "MAX_SPACING_MM",
            "MAX_WORKERS"]
 
@@ -129,6 +129,23 @@ def check_unitless(units: str, file, **lengths) -> None:
             raise click.BadParameter(
                 f"a length with a unit ({unit}), but {Path(file).name} has no length unit (its lengths are "
                 f"in its own {units}s): give a plain number", param_hint=f"'--{name}'")
+
+
+def check_zones(zones, pattern, width: float) -> None:
+    """An error naming ``--zone K`` for a zone off the fabric, or one letting through a category
+    that no piece of ``pattern`` has (a typo: the pieces it meant are kept off it)."""
+    from kitcut.errors import InputError
+
+    have = {(p.category or "").strip().casefold(): (p.category or "").strip() for p in pattern.pieces}
+    have.pop("", None)
+    for k, zone in enumerate(zones, 1):
+        if (off := zone.off_fabric(width)) is not None:
+            raise InputError(f"--zone {k}: {off}: it keeps nothing clear")
+        for cat in zone.allow:
+            if cat.strip().casefold() not in have:
+                known = ", ".join(sorted(have.values())) or "none: the pattern names no category"
+                raise InputError(f"--zone {k}: no piece is of category {cat!r} (the pieces' categories: "
+                                 f"{known})", file=pattern.source)
 
 
 def check_spacing(spacing: float, units: str) -> None:

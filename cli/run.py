@@ -28,6 +28,7 @@ from kitcut.cli.options import (
     check_spacing,
     check_unitless,
     check_width,
+    check_zones,
     fabric,
     fabric_options,
     import_options,
@@ -199,9 +200,13 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
                          "is plain and the match points are not used)")
     pattern = load(path, pairs=not no_pairs, **options)
     check_unitless(pattern.units, path, width=width, spacing=spacing, margin=margin)
+    if tilt and nap == "free":
+        click.echo(f"nest: note: --tilt {tilt:g} changes nothing under --nap free (any angle goes)",
+                   err=True)
     check_width(width, pattern.units)
     check_spacing(spacing, pattern.units)
     fabric_width = width if width is not None else (pattern.fabric_width or DEFAULT_WIDTH_MM)
+    check_zones(cloth["zones"], pattern, float(fabric_width))
     rules = Rules(width=float(fabric_width), spacing=spacing, margin=margin, nap=nap, tilt_deg=tilt,
                   pairs=not no_pairs, **cloth)
     warm = read_marker(resume) if resume else None

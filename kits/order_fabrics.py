@@ -121,6 +121,9 @@ def parse_fabric(f, i: int, c: FieldChecker) -> Fabric:
     from kitcut.kits.matching import fabric_design
 
     repeat, zones = fabric_design(f, where, c.fail)
+    for k, zone in enumerate(zones):
+        if (off := zone.off_fabric(width)) is not None:
+            c.fail(f"{where}.zones[{k}]", f"{off}: it keeps nothing clear")
     return Fabric(name=name.strip(), width_mm=width, spacing_mm=spacing, margin_mm=margin, nap=nap,
                   tilt_deg=tilt, pairs=pairs, shrinkage_pct=(sx, sy), categories=cats, materials=mats,
                   repeat=repeat, zones=zones)

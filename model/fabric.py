@@ -74,6 +74,15 @@ class FabricZone:
     def __post_init__(self):
         object.__setattr__(self, "shape", as_ring(self.shape, ccw=True))
 
+    def off_fabric(self, width: float) -> str | None:
+        """Why the zone covers no part of a roll ``width`` wide (it lies beside the roll, or before
+        the marker's start: a sign or a unit slipped), else ``None``."""
+        (x0, y0), (x1, y1) = self.shape.min(axis=0), self.shape.max(axis=0)
+        if y1 <= 0.0 or y0 >= width or x1 <= 0.0:
+            return (f"x {x0:g} to {x1:g}, y {y0:g} to {y1:g} (marker mm) lies off the fabric, which runs "
+                    f"from x 0 along the roll and y 0 to {width:g} across it")
+        return None
+
     def allows(self, category: str | None) -> bool:
         c = (category or "").strip().casefold()
         return bool(c) and c in {a.strip().casefold() for a in self.allow}

@@ -70,6 +70,12 @@ def test_lengths_may_carry_their_unit(tmp_path):
     assert r.returncode == 2 and "'--width': '60 furlong' is not a length" in r.stderr
 
 
+def test_a_tilt_under_a_free_nap_is_said_to_change_nothing(tmp_path):
+    r = nest(str(SAMPLES / "tee.dxf"), "--sizes", "M", "--nap", "free", "--tilt", "5", "--time", "1",
+             "--workers", "1", "-o", str(tmp_path / "o"))
+    assert r.returncode == 0 and "nest: note: --tilt 5 changes nothing under --nap free" in r.stderr
+
+
 @pytest.mark.parametrize("option", [("--width", "60in"), ("--spacing", "1cm"), ("--margin", "2mm")])
 def test_a_length_unit_for_an_instance_without_one_is_refused(tmp_path, option):
     """A benchmark instance's lengths are in its own unit: ``--width 60in`` nested shirts.json

@@ -204,6 +204,17 @@ def test_zones_from_the_command_line(tmp_path, tee):
     assert len(zones) == 2
 
 
+@pytest.mark.parametrize(("zone", "why"), [
+    ("0,-500,1000,-100", "--zone 1: x 0 to 1000, y -500 to -100 (marker mm) lies off the fabric"),
+    ("-900,0,-100,500", "--zone 1: x -900 to -100, y 0 to 500 (marker mm) lies off the fabric"),
+    ("0,0,1000,1500:TRIMM",
+     "--zone 1: no piece is of category 'TRIMM' (the pieces' categories: BODY, SLEEVE, TRIM)"),
+])
+def test_a_zone_that_keeps_nothing_clear_or_lets_a_typo_through_is_an_error(tmp_path, tee, zone, why):
+    r = nest(str(tee), "--sizes", "M", "--zone", zone, "--time", "1", "-o", str(tmp_path / "o"))
+    assert r.returncode == 2 and why in r.stderr and not (tmp_path / "o").exists()
+
+
 def test_a_match_that_cannot_be_met_is_a_clear_error(tmp_path, tee):
     # one stripe line every 5 m across 1.5 m fabric, far from both selvedges: no place for the front
     r = nest(str(tee), "--sizes", "M", "--repeat", "0,5000", "--phase", "0,-2000", "--time", "1")
@@ -251,6 +262,8 @@ def test_an_order_on_plaid_with_a_flaw_builds_a_matched_kit(tmp_path, tee):
     ('{ rect = [1, 2, 3] }', r"fabrics\[0\]\.zones\[1\]: a rectangle"),
     ('{ rect = [0, 0, 10, 10], polygon = [[0, 0], [1, 0], [1, 1]] }', r"give rect = .* or polygon"),
     ('{ rect = [0, 0, 10, 10], allow = "TRIM" }', r"zones\[1\]\.allow: must be a list"),
+    ('{ rect = [0, -500, 1000, -100] }',
+     r"zones\[1\]: x 0 to 1000, y -500 to -100 \(marker mm\) lies off the fabric"),
 ])
 def test_bad_fabric_zones_name_the_field(tmp_path, tee, zones, why):
     order = tmp_path / "plaid.toml"
