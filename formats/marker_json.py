@@ -35,6 +35,7 @@ match) are written only when used, so a plain marker's file is as it always was.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -181,13 +182,26 @@ def _fabric_dict(r: Rules) -> dict:
     return out
 
 
+#: the rules' fields a marker file gives (others, from a newer writer, are passed over)
+_RULE_KEYS = ("width", "spacing", "margin", "nap", "tilt_deg", "pairs", "repeat", "zones")
+_NAPS = ("one-way", "two-way", "quarter", "free")
+
+
 def _rules_from(d: dict) -> Rules:
-    d = dict(d)
+    if not isinstance(d, dict):
+        raise ValueError(f"not an object: {d!r}")
+    d = {k: v for k, v in d.items() if k in _RULE_KEYS}
     for key in ("width", "spacing", "margin", "tilt_deg"):
         if key in d:
             _num(d[key], key)
-    if not isinstance(d.get("nap", ""), str) or not isinstance(d.get("pairs", True), bool):
-        raise ValueError("nap must be a string and pairs true or false")
+    if not isinstance(d.get("pairs", True), bool):
+        raise ValueError(f"pairs must be true or false, got {d['pairs']!r}")
+    if d.get("nap", "two-way") not in _NAPS:
+        raise ValueError(f"nap {d['nap']!r} is not one of {', '.join(_NAPS)}")
+    width, spacing, margin = float(d["width"]), float(d.get("spacing", 0)), float(d.get("margin", 0))
+    if not (width > 0 and spacing >= 0 and margin >= 0 and 2 * margin < width):
+        raise ValueError(f"width {width:g}, spacing {spacing:g} and margin {margin:g} leave no fabric (the "
+                         "width must be above 0 and above both margins)")
     rep = d.pop("repeat", None)
     zones = d.pop("zones", None) or []
     repeat = Repeat() if rep is None else Repeat(float(rep["x_mm"]), float(rep["y_mm"]),
@@ -266,8 +280,13 @@ def _record(cls, d, what: str, numbers: tuple[str, ...]):
     """A :class:`Notch` or :class:`Drill` from its dict, every number checked."""
     if not isinstance(d, dict):
         raise ValueError(f"{what} is not an object: {d!r}")
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    lacking = [k for k, f in known.items() if f.default is dataclasses.MISSING
+               and f.default_factory is dataclasses.MISSING and k not in d]
+    if lacking:
+        raise ValueError(f"{what} has no {', '.join(lacking)}")
     values = {k: (v if k not in numbers or (v is None and k == "diameter") else _num(v, f"{what}.{k}"))
-              for k, v in d.items()}
+              for k, v in d.items() if k in known}
     return cls(**values)
 
 
@@ -341,15 +360,22 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
                                  f"instance.rules ({want:g})", file=file)
         placements = []
         for n, pl in enumerate(sol["placements"]):
-            index = int(pl["piece"])
+            where = f"solution.placements[{n}]"
+            if not isinstance(pl, dict):
+                raise ValueError(f"not an object: {pl!r}")
+            index = _count(pl["piece"], "piece", 0)
             if not 0 <= index < len(pieces):
                 raise InputError(f"placement refers to piece {index}, the file has {len(pieces)}", file=file)
-            where = f"solution.placements[{n}]"
-            if len(pl["translation"]) != 2:
+            if not isinstance(pl["translation"], list) or len(pl["translation"]) != 2:
                 raise ValueError(f"translation {pl['translation']!r} is not a pair x, y")
             tx, ty = (_finite(v, f"{where}.translation", file) for v in pl["translation"])
             rotation = _finite(pl["rotation_deg"], f"{where}.rotation_deg", file)
-            placements.append(Placement(index, int(pl["copy"]), rotation, bool(pl["mirrored"]), (tx, ty)))
+            placements.append(Placement(index, _count(pl["copy"], "copy", 0), rotation, bool(pl["mirrored"]),
+                                        (tx, ty)))
+        where = "stats"
+        stats = data.get("stats") or {}
+        if not isinstance(stats, dict):
+            raise ValueError(f"not an object: {stats!r}")
         where = "solution"
         return Marker(
             pieces=pieces,
@@ -359,7 +385,7 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
             units=units,
             name=data.get("name"),
             source=data.get("source"),
-            stats=dict(data.get("stats") or {}),
+            stats=dict(stats),
         )
     except InputError:
         raise
@@ -407,7 +433,7 @@ def read_marker_data(path) -> tuple[Marker, dict]:
     file states twice, see :func:`kitcut.kits.marker_check.check_marker`)."""
     p = Path(path)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = json.loads(p.read_text(encoding="utf-8-sig"))  # a Windows editor's byte-order mark too
     except FileNotFoundError as exc:
         raise InputError("no such file", file=str(p)) from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:

@@ -180,7 +180,8 @@ def solution_from_marker(marker: Marker, sources: tuple[ItemSource, ...],
 def _warm_start(resume: Marker, pattern: Pattern, sources: tuple[ItemSource, ...],
                 resume_file: str | None) -> tuple[Solution, int]:
     """The warm start of ``resume`` for this job and the number of its placements left out; an
-    :class:`~kitcut.errors.InputError` naming ``resume_file`` when none is of a piece of the job."""
+    :class:`~kitcut.errors.InputError` naming ``resume_file`` when none is of a piece of the job,
+    or when its unit is not the job's (its placements would be read in the wrong one)."""
     initial = solution_from_marker(resume, sources, pattern.pieces)
     if not initial.placements:
         theirs = ", ".join(dict.fromkeys(p.label for p in resume.pieces)) or "none"
@@ -188,6 +189,10 @@ def _warm_start(resume: Marker, pattern: Pattern, sources: tuple[ItemSource, ...
             f"--resume: none of the marker's {len(resume.placements)} placements is of a piece of this "
             f"job (the same name, size and outline): a marker of another pattern? Its pieces: "
             f"{_shorten(theirs)}", file=resume_file)
+    theirs, ours = resume.units or "mm", pattern.units or "mm"
+    if theirs != ours:
+        raise InputError(f"--resume: the marker is in {theirs}, this job in {ours}: its placements would be "
+                         "read in the wrong unit", file=resume_file)
     return initial, len(resume.placements) - len(initial.placements)
 
 

@@ -215,6 +215,20 @@ def test_resume_from_a_marker_of_another_pattern_is_a_clear_error(tmp_path):
     assert not (tmp_path / "b").exists()
 
 
+def test_resume_from_a_marker_in_another_unit_is_a_clear_error(tmp_path):
+    """A marker.json whose "units" were edited to "in" was resumed as if in mm."""
+    _, _ = run_json(tmp_path / "a", str(SAMPLES / "tee.dxf"), "--sizes", "M", "--time", "1")
+    marker = tmp_path / "a" / "out" / "marker.json"
+    data = json.loads(marker.read_text())
+    data["units"] = "in"
+    marker.write_text(json.dumps(data))
+    r = nest(str(SAMPLES / "tee.dxf"), "--sizes", "M", "--time", "1", "--workers", "1",
+             "--resume", str(marker), "-o", str(tmp_path / "b"))
+    want = f"nest: error: {marker}: --resume: the marker is in in, this job in mm: its placements would be "
+    assert (r.returncode, r.stderr) == (2, want + "read in the wrong unit\n")
+    assert not (tmp_path / "b").exists()
+
+
 def _in_process(argv: list[str]) -> int:
     """``nest ARGV`` in this process (for errors found before anything is nested): its exit status."""
     from kitcut.cli.main import main

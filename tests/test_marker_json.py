@@ -98,6 +98,21 @@ def test_damaged_files_are_clear_errors(tmp_path):
      "damaged marker file: instance.pieces[0]: outline is not a list of at least 3 points [x, y]"),
     (lambda d: d["solution"]["placements"][0].pop("mirrored"),
      "damaged marker file: solution.placements[0]: no 'mirrored'"),
+    # before: Python's words ("object of type 'NoneType' has no len()", "Notch.__init__() missing 2
+    # required positional arguments", "dictionary update sequence element #0" named as the solution)
+    (lambda d: d["solution"]["placements"][0].update(translation=None),
+     "damaged marker file: solution.placements[0]: translation None is not a pair x, y"),
+    (lambda d: d["instance"]["pieces"][0].update(notches=[{"x": 1.0}]),
+     "damaged marker file: instance.pieces[0]: notches[0] has no y, angle_deg"),
+    (lambda d: d.update(stats="x"), "damaged marker file: stats: not an object: 'x'"),
+    # before: read as they were (a piece index 1.7 as 1, a nap no rule knows)
+    (lambda d: d["solution"]["placements"][0].update(piece=1.7),
+     "damaged marker file: solution.placements[0]: piece is not a whole number ≥ 0: 1.7"),
+    (lambda d: d["instance"]["rules"].update(nap="sideways"),
+     "damaged marker file: instance.rules: nap 'sideways' is not one of one-way, two-way, quarter, free"),
+    (lambda d: d["instance"]["rules"].update(margin=60),
+     "damaged marker file: instance.rules: width 120, spacing 0 and margin 60 leave no fabric (the width "
+     "must be above 0 and above both margins)"),
 ])
 def test_bad_units_and_numbers_name_the_field(tmp_path, edit, message):
     """Before, ``"units": "furlong"`` was read as millimetres, a NaN translation ended in "internal
@@ -111,6 +126,17 @@ def test_bad_units_and_numbers_name_the_field(tmp_path, edit, message):
     with pytest.raises(InputError) as ei:
         read_marker(p)
     assert str(ei.value) == f"{p}: {message}"
+
+
+def test_a_byte_order_mark_and_rules_of_a_newer_writer_are_read(tmp_path):
+    """A marker.json saved by a Windows editor (UTF-8 with its byte-order mark) was refused; a
+    rules field this kitcut does not know (a newer writer's) failed as a Python error."""
+    d = marker_to_dict(small_marker())
+    d["instance"]["rules"]["selvedge_mm"] = 8
+    p = tmp_path / "m.json"
+    p.write_bytes(b"\xef\xbb\xbf" + json.dumps(d).encode("utf-8"))
+    m = read_marker(p)
+    assert m.rules == small_marker().rules and len(m.placements) == len(small_marker().placements)
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
