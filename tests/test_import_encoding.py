@@ -190,7 +190,10 @@ def test_escapes_and_percent_codes_in_both_readers(tmp_path):
     doc = ezdxf.new("R12")
     msp = doc.modelspace()
     msp.add_text("Units: METRIC", dxfattribs={"layer": "1"})
-    for i, name in enumerate(["前片", "Hem %%c50 %%uTop%%u", "Ärmel 😀"]):
+    # \\M+ escapes (AutoCAD's multibyte form: code page 5 = GBK) ended in "internal error:
+    # ImportError" (exit 1); %%nnn (a decimal character code) was kept as typed
+    drawn = ["前片", "Hem %%c50 %%uTop%%u", "Ärmel 😀", "\\M+5BAF3\\M+5C6AC", "Yoke 45%%176"]
+    for i, name in enumerate(drawn):
         blk = doc.blocks.new(f"P{i}")
         blk.add_polyline2d([(0, 0), (100, 0), (100, 50), (0, 50)], close=True, dxfattribs={"layer": "1"})
         blk.add_text(f"Piece Name: {name}", dxfattribs={"layer": "1"})
@@ -198,7 +201,7 @@ def test_escapes_and_percent_codes_in_both_readers(tmp_path):
     path = tmp_path / "esc.dxf"
     doc.saveas(path)
     assert b"\\U+524d" in path.read_bytes()
-    expected = ["前片", "Hem Ø50 Top", "Ärmel 😀"]
+    expected = ["前片", "Hem Ø50 Top", "Ärmel 😀", "后片", "Yoke 45°"]
     data = info(path)
     assert names(data) == expected and data["encoding_rule"] in ("ascii", "declared")
     assert [p.name for p in read_dxf(path, fast=False).pieces] == expected

@@ -182,7 +182,7 @@ def parse_quantity_text(value: str) -> tuple[int, int | None]:
 
 
 _UNICODE = re.compile(r"\\U\+(00(?:0[1-9A-Fa-f]|10)[0-9A-Fa-f]{4}|[0-9A-Fa-f]{4})")
-_PERCENT = re.compile(r"%%([cdpCDP%]|[kouKOU])")
+_PERCENT = re.compile(r"%%([cdpCDP%]|[kouKOU]|\d{3})")
 _PERCENT_CHARS = {"c": "\u00d8", "d": "\u00b0", "p": "\u00b1", "%": "%"}
 
 
@@ -231,12 +231,14 @@ def unescape(s: str) -> str:
 
     >>> unescape("Piece Name: \\\\U+524d\\\\U+7247")
     'Piece Name: 前片'
+    >>> unescape("Piece Name: \\\\M+5C7B0\\\\M+5C6AC")  # the GBK bytes of 前片 (code page 5: cp936)
+    'Piece Name: 前片'
     """
     if "\\" not in s:
         return nfc(s)
     out = _UNICODE.sub(lambda m: chr(int(m.group(1), 16)), s)
-    if "\\M+" in out:
-        from ezdxf import decode_mif_to_unicode
+    if "\\M+" in out:  # ezdxf keeps it in its low-level package (not exported at its top)
+        from ezdxf.lldxf.encoding import decode_mif_to_unicode
 
         out = decode_mif_to_unicode(out)
     return nfc(_surrogates(out))
@@ -244,16 +246,25 @@ def unescape(s: str) -> str:
 
 def dxf_text(s: str) -> str:
     """The text a TEXT, ATTRIB or ATTDEF value shows: :func:`unescape`, then the ``%%`` codes
-    as ezdxf's ``plain_text`` reads them (``%%c`` Ø, ``%%d`` °, ``%%p`` ±, ``%%%`` %; the
-    underline/overline/strike toggles ``%%u``, ``%%o``, ``%%k`` dropped).
+    as ezdxf's ``plain_text`` reads them (``%%c`` Ø, ``%%d`` °, ``%%p`` ±, ``%%%`` %, ``%%nnn`` the
+    character of decimal code nnn; the underline/overline/strike toggles ``%%u``, ``%%o``,
+    ``%%k`` dropped).
 
-    >>> dxf_text("Hem %%c50 %%uTop%%u 100%%%")
-    'Hem Ø50 Top 100%'
+    >>> dxf_text("Hem %%c50 %%uTop%%u 100%%% 45%%176")
+    'Hem Ø50 Top 100% 45°'
     """
     s = unescape(s)
     if "%%" not in s:
         return s
-    return _PERCENT.sub(lambda m: _PERCENT_CHARS.get(m.group(1).lower(), ""), s)
+    return _PERCENT.sub(_percent, s)
+
+
+def _percent(m: re.Match) -> str:
+    code = m.group(1)
+    if code.isdigit():  # %%nnn: the character of that decimal code (AutoCAD's ANSI code page)
+        n = int(code)
+        return bytes([n]).decode("cp1252", errors="replace") if 0 < n < 256 else m.group(0)
+    return _PERCENT_CHARS.get(code.lower(), "")
 
 
 def entity_layer(e) -> str:
