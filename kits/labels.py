@@ -43,9 +43,15 @@ def qr_payload(cut: Cut) -> str:
 def _qr(payload: str):
     """The QR code of ``payload``: ISO 8859-1, a QR code's default, when it fits (no ECI needed),
     else UTF-8 with its ECI designator (26), so that readers do not guess the encoding: without
-    it, zbar read ``Basic Tee ü 基本`` as Shift JIS (``Basic Tee ﾃｼ 蝓ｺ譛ｬ``)."""
+    it, zbar read ``Basic Tee ü 基本`` as Shift JIS (``Basic Tee ﾃｼ 蝓ｺ譛ｬ``). UTF-8 is asked for by
+    name: left to choose, segno takes Shift JIS (ECI 20) for a payload that fits it (Japanese,
+    Cyrillic, Greek), and Shift JIS has no backslash nor tilde (``a\\b~c`` read ``a¥b‾c``)."""
     import segno
 
+    try:
+        payload.encode("latin-1")
+    except UnicodeEncodeError:
+        return segno.make(payload, error="m", micro=False, eci=True, encoding="utf-8")
     return segno.make(payload, error="m", micro=False, eci=True)
 
 

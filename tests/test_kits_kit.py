@@ -154,6 +154,25 @@ def test_qr_codes_of_names_mixing_scripts_carry_their_encoding(tmp_path):
     assert len(got) == len(codes) and set(got) == codes
 
 
+@pytest.mark.parametrize("payload", ["kitcut:A-1/シャツ/M/1/a\\b~c/1", "kitcut:A-1/Перед~2/1",
+                                     "kitcut:A-2/Μπροστά\\CON/S/1/x/1"])
+def test_qr_codes_that_shift_jis_could_hold_are_utf8_too(tmp_path, payload):
+    """Japanese, Cyrillic and Greek fit Shift JIS, which segno chose (ECI 20) when left to: it has
+    no backslash nor tilde, and zbar read ``a\\b~c`` as ``a¥b‾c``, no longer the pick list's code."""
+    import segno
+
+    want = segno.make(payload, encoding="utf-8", eci=True, error="m", micro=False)
+    assert qr_matrix(payload) == [list(r) for r in want.matrix]
+    if shutil.which("zbarimg") is None:
+        pytest.skip("zbarimg not installed (apt-get install zbar-tools; see .ci/system-deps)")
+    import subprocess
+
+    png = tmp_path / "qr.png"
+    want.save(png, scale=4)
+    out = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, check=False)
+    assert out.stdout.decode("utf-8").strip() == payload
+
+
 def test_kit_report_agrees_with_markers(orders, tmp_path):
     r = build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS)
     kit = Path(r.path)
