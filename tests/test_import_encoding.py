@@ -271,17 +271,32 @@ def test_the_fallback_remark_names_the_likeliest_readings(tmp_path):
     data = info(path)
     assert (data["encoding"], data["encoding_rule"]) == ("cp1252", "fallback")
     (note,) = [w for w in data["warnings"] if "text encoding" in w]
-    assert note == ("warning: text encoding: the file declares no code page, and no reading by cp1251 looks "
-                    "like plain text: cp1252 used, 1 of 1 text line(s) with bytes shown as U+FFFD, e.g. "
-                    "'Piece Name: Fr\ufffd nt'; the likeliest: cp1251 'Piece Name: FrЃ nt' "
-                    "(--encoding cp1251); give --encoding NAME if names look wrong")
-    # nothing decodes every text: bytes lost, and counted
+    assert note == ("warning: text encoding: the file declares no code page, and no reading by cp1251, "
+                    "cp1256 looks like plain text: cp1252 used, 1 of 1 text line(s) with bytes shown as "
+                    "U+FFFD, e.g. 'Piece Name: Fr\ufffd nt'; the likeliest: cp1251 'Piece Name: FrЃ nt' "
+                    "(--encoding cp1251), cp1256 'Piece Name: Frپ nt' (--encoding cp1256); give "
+                    "--encoding NAME if names look wrong")
+    # bytes only cp1256 decodes (Arabic fills the whole table), as no plausible text: the bytes cp1252
+    # lacks are lost, and counted
     path.write_bytes(path.read_bytes().replace(b"Fr\x81 nt", b"Fr\x81 n\x98t"))
     (note,) = [w for w in info(path)["warnings"] if "text encoding" in w]
-    assert note.startswith("warning: text encoding: the file declares no code page, and none of utf_8, "
-                           "cp932, gb18030, cp950, cp949, cp1252, cp1250, cp1251, cp1254, cp1257, cp1253, "
-                           "cp1258, cp874 decodes all its texts: cp1252 used, 1 of 1 text line(s) with bytes "
-                           "shown as U+FFFD")
+    assert note.startswith("warning: text encoding: the file declares no code page, and no reading by "
+                           "cp1256 looks like plain text: cp1252 used, 1 of 1 text line(s) with bytes shown "
+                           "as U+FFFD")
+
+
+def test_a_declared_code_page_that_reads_as_no_text_is_said_when_nothing_reads_better(tmp_path):
+    """Arabic under ANSI_1252 read as ``ÇáÃãÇã`` without a word (no code page kitcut detected read
+    it better). A declared reading that is no plausible text, with no other that is, is kept and
+    said."""
+    path = aama_file(tmp_path / "x.dxf", ["Front", "Back"], "ascii", codepage="ANSI_1252")
+    path.write_bytes(path.read_bytes().replace(b"Name: Front", b"Name: Fr\xb3\xa4nt"))
+    data = info(path)
+    assert (data["encoding"], data["encoding_rule"]) == ("cp1252", "declared")
+    (note,) = [w for w in data["warnings"] if "text encoding" in w]
+    assert note == ("warning: text encoding: the declared ANSI_1252 (cp1252) reads as no plausible text "
+                    "(e.g. 'Piece Name: Fr³¤nt'), nor does any other code page kitcut detects: read as "
+                    "declared; give --encoding NAME if names look wrong")
 
 
 def test_check_encoding_names():
@@ -387,7 +402,7 @@ def test_names_in_any_code_page_read_right_or_say_how(tmp_path, case):
         assert not notes, (lang.code, fmt, pieces, notes)  # the declaration read as plausible text
 
 
-@pytest.mark.parametrize("code", ["ko", "ru", "uk", "bg", "pl", "cs", "tr", "el", "vi", "lt", "th"])
+@pytest.mark.parametrize("code", ["ko", "ru", "uk", "bg", "pl", "cs", "tr", "el", "vi", "lt", "th", "ar"])
 def test_a_garment_of_each_language_is_detected(code, tmp_path):
     """Five piece names, sizes and a style, no code page, as an ET-CAD-like AAMA file: read right
     (the old detector knew none of these code pages)."""

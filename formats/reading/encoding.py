@@ -37,13 +37,14 @@ __all__ = ["CANDIDATES", "TextDecision", "check_encoding", "codepage_codec", "de
 
 #: Encodings the detector chooses from: UTF-8, Japanese (Shift-JIS/cp932), Chinese (simplified:
 #: GBK/GB18030; traditional: Big5/cp950), Korean (cp949/EUC-KR) and the Windows code pages of
-#: Western and Central Europe, Cyrillic, Turkish, Baltic, Greek, Vietnamese and Thai, in the
-#: order that breaks a tie between equally plausible readings (see :func:`_detect`).
+#: Western and Central Europe, Cyrillic, Turkish, Baltic, Greek, Vietnamese, Thai, Hebrew and
+#: Arabic, in the order that breaks a tie between equally plausible readings (see :func:`_detect`).
 CANDIDATES = ("utf_8", "cp932", "gb18030", "cp950", "cp949", "cp1252", "cp1250", "cp1251", "cp1254", "cp1257",
-              "cp1253", "cp1258", "cp874")
+              "cp1253", "cp1258", "cp874", "cp1255", "cp1256")
 #: Each candidate is reported by the narrowest common name that reads the texts the same.
 _NARROW = {"gb18030": ("gbk",), "cp950": ("big5",), "cp932": ("shift_jis",), "cp949": ("euc_kr",)}
-_SINGLE_BYTE = {"cp1252", "cp1250", "cp1251", "cp1254", "cp1257", "cp1253", "cp1258", "cp874"}
+_SINGLE_BYTE = {"cp1252", "cp1250", "cp1251", "cp1254", "cp1257", "cp1253", "cp1258", "cp874", "cp1255",
+                "cp1256"}
 #: Readings whose mess (charset-normalizer's chaos ratio) is within this of the best one are
 #: equally plausible: the choice among them is reported as unsure.
 _TIE = 0.1
@@ -335,7 +336,13 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
             if not misfit([ln.decode(declared_codec) for ln in sample], declared_codec)[0]:
                 return decision
             found = _detect(lines)
-            if found is None or all(ln.decode(found[0]) == ln.decode(declared_codec) for ln in sample):
+            if found is None:  # kept, but said: no code page kitcut knows reads the texts better
+                shown = _shown(_first_nonascii(lines), declared_codec)
+                report.warn(f"text encoding: the declared {declared} ({declared_codec}) reads as no "
+                            f"plausible text (e.g. {shown}), nor does any other code page kitcut detects: "
+                            "read as declared; give --encoding NAME if names look wrong")
+                return decision
+            if all(ln.decode(found[0]) == ln.decode(declared_codec) for ln in sample):
                 return decision
             first = _differing(lines, declared_codec, found[0])
             why = (f"the declared {declared} ({declared_codec}) reads as no plausible text (e.g. "
