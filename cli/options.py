@@ -157,6 +157,10 @@ def check_spacing(spacing: float, units: str) -> None:
             "right?)", param_hint="'--spacing'")
 
 
+#: characters a Windows file name cannot hold (besides / and \\, and control characters)
+_NOT_ON_WINDOWS = frozenset(':*?"<>|')
+
+
 def stem_option(ctx, param, value: str) -> str:
     """Click callback of ``--stem``: a plain file name stem, or a usage error naming the option.
 
@@ -167,7 +171,9 @@ def stem_option(ctx, param, value: str) -> str:
            "holds a path separator (/ or \\)" if "/" in value or "\\" in value else
            "holds '..'" if ".." in value else
            "starts with a dot (a hidden file)" if value.startswith(".") else
-           "holds a control character" if any(ord(c) < 32 or ord(c) == 127 for c in value) else None)
+           "holds a control character" if any(ord(c) < 32 or ord(c) == 127 for c in value) else
+           f"holds {next(c for c in value if c in _NOT_ON_WINDOWS)!r}, which Windows file names cannot hold "
+           "(a kit copied to a share or a cutter's PC)" if any(c in _NOT_ON_WINDOWS for c in value) else None)
     if bad:
         raise click.BadParameter(f"{value!r} {bad}: give a file name without folder, such as marker or "
                                  "order-42", ctx=ctx, param=param)
@@ -176,6 +182,9 @@ def stem_option(ctx, param, value: str) -> str:
             f"{value!r} is the Windows device {windows_device(value)}, not a file name Windows can hold "
             "(CON, PRN, AUX, NUL, COM0-9, LPT0-9, in any case, with any extension): give another name, "
             "such as marker or order-42", ctx=ctx, param=param)
+    if value[-1] in " .":
+        raise click.BadParameter(f"{value!r} ends in a blank or a dot, which Windows drops from a file name: "
+                                 "give a file name such as marker or order-42", ctx=ctx, param=param)
     return value
 
 

@@ -144,6 +144,10 @@ def test_export_errors_are_one_line(tmp_path, marker_file, capsys):
     ("", "is empty"),
     (".cut", "starts with a dot (a hidden file)"),
     ("cut\n", "holds a control character"),
+    # Windows cannot hold these: the files could not be copied to a share or the cutter's PC
+    ("a:b", "holds ':', which Windows file names cannot hold (a kit copied to a share or a cutter's PC)"),
+    ("cut*", "holds '*', which Windows file names cannot hold (a kit copied to a share or a cutter's PC)"),
+    ('a"b|c', "holds '\"', which Windows file names cannot hold (a kit copied to a share or a cutter's PC)"),
 ])
 def test_a_stem_that_is_not_a_plain_file_name_is_an_option_error(tmp_path, marker_file, capsys, stem, why):
     """``--stem ../evil`` wrote ``evil.svg`` beside the output folder, and ``--stem ''`` a hidden
@@ -171,6 +175,16 @@ def test_a_stem_windows_cannot_hold_is_refused(tmp_path, marker_file, capsys, st
     assert not out.exists()
     with pytest.raises(InputError, match="is the Windows device"):
         export_marker(valid_small_marker(), out, ["report.json"], stem=stem)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("stem", ["cut.", "cut "])
+def test_a_stem_ending_in_a_dot_or_blank_is_refused(tmp_path, marker_file, capsys, stem):
+    out = tmp_path / "out"
+    assert _run(["export", str(marker_file), "-o", str(out), "-f", "svg", "--stem", stem]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"Error: Invalid value for '--stem': {stem!r} ends in a blank or a dot, which Windows drops from a "
+        "file name: give a file name such as marker or order-42")
     assert not out.exists()
 
 
