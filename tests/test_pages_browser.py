@@ -117,6 +117,25 @@ def test_search_a_size_highlights_its_pieces(page, pages):
     assert console_errors(page) == []
 
 
+def test_search_compares_composed_and_without_case(page, tmp_path):
+    """The search compared what is typed as it came: ``Tay áo`` typed decomposed (NFD, as macOS
+    and some keyboards give it) found nothing, nor did Turkish ``KOL AĞZI`` for ``kol ağzı``."""
+    import dataclasses
+
+    marker = small_marker()
+    names = {0: "Tay áo dài", 1: "Kol ağzı şerit"}
+    pieces = tuple(dataclasses.replace(p, name=names.get(i, p.name)) for i, p in enumerate(marker.pieces))
+    marker = dataclasses.replace(marker, pieces=pieces)
+    open_page(page, write_marker_html(marker, tmp_path / "names.html"))
+    count = {i: sum(pl.piece == i for pl in marker.placements) for i in names}
+    assert all(count.values())
+    find = "return window.kitcut.viewers[0].find(arguments[0])"
+    for typed, piece in [("tay a\u0301o", 0), ("TAY ÁO DÀI", 0), ("KOL AĞZI", 1), ("kol ağzı şerit", 1),
+                         ("Kol Ağzi", 1)]:
+        assert page.execute_script(find, typed) == count[piece], typed
+    assert console_errors(page) == []
+
+
 def test_grain_layer_toggles(page, pages):
     _, path = pages["small"]
     open_page(page, path)

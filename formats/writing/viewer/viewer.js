@@ -319,14 +319,21 @@
     self.timings.info = performance.now() - t0;
   };
 
+  // what is typed and what is drawn, compared alike: composed (NFC: a keyboard or a file may give
+  // "á" as a + accent), without case, and Turkish dotted and dotless i as i ("KOL AĞZI" finds
+  // "kol ağzı": JavaScript lowers I to i and İ to i + dot)
+  function fold(s) {
+    return (s || "").normalize("NFC").toLowerCase().replace(/i\u0307/g, "i").replace(/\u0131/g, "i");
+  }
+
   Viewer.prototype.find = function (text) {
-    var q = text.trim().toLowerCase(), ps = this.d.pieces;
+    var q = fold(text.trim()), ps = this.d.pieces;
     if (!q) { this.match = null; this.count.textContent = ""; this.draw(); return 0; }
-    function fields(p) { return [p.n, p.s, p.o, p.g, p.bu, p.cat].map(function (f) { return (f || "").toLowerCase(); }); }
+    function fields(p) { return [p.n, p.s, p.o, p.g, p.bu, p.cat].map(fold); }
     var exact = ps.map(function (p) { return fields(p).indexOf(q) >= 0; });
     var any = exact.some(Boolean);
     var m = any ? exact : ps.map(function (p) {
-      return [p.n, p.o, p.bu].some(function (f) { return (f || "").toLowerCase().indexOf(q) >= 0; });
+      return [p.n, p.o, p.bu].some(function (f) { return fold(f).indexOf(q) >= 0; });
     });
     var n = m.filter(Boolean).length;
     this.match = Uint8Array.from(m.map(Number));
