@@ -119,8 +119,8 @@ def test_each_character_is_drawn_in_a_font_that_has_it(tmp_path):
 
     for n in WORLD[1:3]:
         assert not set(n) & set(text) and f"{anyascii(n)} (M)" in text, text
-    assert ("kitcut's PDFs do not draw right-to-left text (Hebrew, Arabic); 2 text(s) transliterated in "
-            "this PDF: 'hzyt (M)'") in text
+    assert ("kitcut's PDFs do not draw right-to-left text (Hebrew, Arabic) nor scripts that need shaping "
+            "(Thai, Devanagari...); 2 text(s) transliterated in this PDF: 'hzyt (M)'") in text
     pdf_fonts._warn_once.cache_clear()
     said = "1 text(s) transliterated in a PDF: 'Tab \\U0001fae8 (M)' as 'Tab :shaking_face: (M)'"
     with pytest.warns(UserWarning, match=re.escape(said)):
@@ -130,6 +130,20 @@ def test_each_character_is_drawn_in_a_font_that_has_it(tmp_path):
     assert ("no font on this system has glyphs for some characters (install fonts-dejavu-core, "
             "fonts-symbola, fonts-hanazono); 1 text(s) transliterated in this PDF: "
             "'Tab :shaking_face: (M)'") in text
+
+
+def test_scripts_that_need_shaping_are_transliterated_a_word_at_a_time(tmp_path):
+    """Thai and Devanagari drawn a character at a time lose their marks (no font found had Thai's:
+    ``ตัวหน้า`` came out ``ตaวหน?า``, half Thai, half Latin, and the note named yet another
+    text); they are transliterated a word at a time, as right-to-left text is, and said."""
+    pdf_fonts._warn_once.cache_clear()
+    with pytest.warns(UserWarning, match="nor scripts that need shaping"):
+        text = _pdf_text(write_file(rect_piece_marker(["ตัวหน้า", "अस्तिन", "Front"], name="th"),
+                                    tmp_path / "m.pdf"))
+    assert "tawhna (M)" in text and "astin (M)" in text and "Front (M)" in text
+    assert not any(0x0E00 <= ord(c) <= 0x0E7F or 0x0900 <= ord(c) <= 0x097F for c in text), text
+    assert ("nor scripts that need shaping (Thai, Devanagari...); 2 text(s) transliterated in this PDF: "
+            "'tawhna (M)'; 'astin (M)'") in text
 
 
 def test_a_font_fpdf2_cannot_read_is_not_used(tmp_path, monkeypatch):

@@ -9,7 +9,8 @@ another), embedded by fpdf2 as a subset of the glyphs used. A character that fon
 when a text needs them, so Latin-1 documents stay as small as before. Texts are drawn in
 Unicode normal form C (a decomposed ``Vừa`` has no glyph for its combining marks).
 
-Nothing is dropped: a character no font on the system has is transliterated (anyascii:
+Nothing is dropped: a character no font on the system has, and a right-to-left or shaped script
+(:data:`SHAPED_SCRIPTS`), is transliterated (anyascii:
 ``前片`` -> ``QianPian``, ``?`` when there is none), and :func:`font_note` gives a note naming
 each text so drawn, which the writer prints visibly in the PDF; the same note goes to stderr
 once per process.
@@ -23,8 +24,8 @@ import unicodedata
 import warnings
 from pathlib import Path
 
-__all__ = ["FONT_CANDIDATES", "FALLBACK_CANDIDATES", "CJK_FAMILY", "cjk_font", "use_font", "draw_text",
-           "font_note", "transliterate", "transliterated", "shown_text", "pdf_label"]
+__all__ = ["FONT_CANDIDATES", "FALLBACK_CANDIDATES", "SHAPED_SCRIPTS", "CJK_FAMILY", "cjk_font", "use_font",
+           "draw_text", "font_note", "transliterate", "transliterated", "shown_text", "pdf_label"]
 
 #: Fonts with CJK glyphs that Debian packages install, in order of preference: (path, face of a
 #: TrueType collection). fonts-wqy-microhei is the one `.ci/system-deps` installs.
@@ -126,6 +127,19 @@ def _rtl(c: str) -> bool:
     return unicodedata.bidirectional(c) in ("R", "AL")
 
 
+#: Scripts whose letters and marks only read right when shaped (marks stacked and placed, vowel
+#: signs reordered, conjuncts formed): the writers draw a character at a time, unshaped
+SHAPED_SCRIPTS = frozenset({"THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN", "DEVANAGARI", "BENGALI", "GURMUKHI",
+                            "GUJARATI", "ORIYA", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA"})
+
+
+def _unshaped(c: str) -> bool:
+    """A letter the writers cannot draw as it reads (see :func:`use_font`): right to left, or of a
+    script that needs shaping (:data:`SHAPED_SCRIPTS`; a Thai ``ตัวหน้า`` drawn a character at a
+    time lost its marks, and came out half Thai, half Latin: ``ตaวหน?า``)."""
+    return _rtl(c) or unicodedata.name(c, "").split(" ", 1)[0] in SHAPED_SCRIPTS
+
+
 def _family(pdf, font: tuple[str, int], k: int) -> str:
     family = CJK_FAMILY if k == 0 else f"{CJK_FAMILY}-{k}"
     if family not in pdf.fonts:
@@ -155,20 +169,21 @@ def _shown(text: str) -> tuple[str, list[int], bool]:
     used: list[int] = []
     out = []
     lost = False
-    rtl: list[str] = []
+    run: list[str] = []  # letters drawn unshaped would not read: a word at a time transliterated
 
     def flush() -> None:
-        if rtl:
+        if run:
             from anyascii import anyascii
 
-            out.append(anyascii("".join(rtl)) or "?")
-            rtl.clear()
+            out.append(anyascii("".join(run)) or "?")
+            run.clear()
 
     for c in text:
-        if _rtl(c) or (rtl and unicodedata.category(c) == "Mn"):
-            # right-to-left (Hebrew, Arabic): the writers draw left to right without shaping, so
-            # the letters would stand reversed and unjoined: transliterated (a word at a time), said
-            rtl.append(c)
+        if _unshaped(c) or (run and unicodedata.category(c) in ("Mn", "Mc", "Me")):
+            # right-to-left (Hebrew, Arabic) or needing shaping (Thai, Devanagari...): the writers
+            # draw left to right a character at a time, so the letters would stand reversed and
+            # unjoined, their marks misplaced: transliterated (a word at a time), said
+            run.append(c)
             lost = True
             continue
         flush()
@@ -294,15 +309,17 @@ def font_note(pdf) -> str | None:
     marked = transliterated(pdf)
     if not marked:
         return None
-    rtl = any(_rtl(c) for t, _ in marked for c in t)
-    if rtl and all(any(_rtl(c) for c in t) for t, _ in marked):  # no font would help
-        what = "kitcut's PDFs do not draw right-to-left text (Hebrew, Arabic)"
+    unshaped = any(_unshaped(c) for t, _ in marked for c in t)
+    said = "kitcut's PDFs do not draw right-to-left text (Hebrew, Arabic) nor scripts that need shaping " \
+           "(Thai, Devanagari...)"
+    if unshaped and all(any(_unshaped(c) for c in t) for t, _ in marked):  # no font would help
+        what = said
     else:
         what = (f"no font with CJK glyphs found (install fonts-wqy-microhei, or set {ENV})"
                 if cjk_font() is None else
                 "no font on this system has glyphs for some characters (install fonts-dejavu-core, "
                 "fonts-symbola, fonts-hanazono)")
-        what += "; kitcut's PDFs do not draw right-to-left text (Hebrew, Arabic)" if rtl else ""
+        what += f"; {said}" if unshaped else ""
     more = " ..." if len(marked) > 10 else ""
     shown = "; ".join(repr(transliterate(s)) for _, s in marked[:10]) + more
     written = "; ".join(f"{t!r} as {s!r}" for t, s in marked[:10]) + more
