@@ -46,3 +46,23 @@ def test_dxf_marker_reads_back(tmp_path, marker):
     figures = {e.dxf.text for e in msp.query("TEXT[layer=='MARKER']")}
     assert f"Efficiency: {100 * marker.efficiency:.1f}%" in figures
     assert write_file(marker, tmp_path / "again.dxf").read_bytes() == path.read_bytes()
+
+
+def test_block_names_stay_within_r12s_limit_and_the_names_whole(tmp_path):
+    """A long piece name gave a 334-character block name (R12 allows 31; AutoCAD refuses a name
+    over 255). Names are shortened, kept apart, and the piece's name is written whole."""
+    from marker_factory import rect_piece_marker
+
+    from kitcut.formats.reading.read import read_pattern
+
+    long = "Vorderteil mit angeschnittener Knopfleiste und Brusttasche links " * 5
+    names = [long + "A", long + "B", "前片 " * 40, "Front"]
+    marker = rect_piece_marker(names, size="Größe 38 extra lang")
+    path = write_file(marker, tmp_path / "marker.dxf")
+    doc, auditor = recover.readfile(path)
+    blocks = [b.name for b in doc.blocks if not b.name.startswith("*")]
+    assert len(blocks) == len(names) == len({b.upper() for b in blocks})
+    assert all(len(b) <= 31 for b in blocks), blocks
+    assert "Front_Grosse_38_extra" in blocks and "Vorderteil_mit__Grosse_38_ext_2" in blocks
+    back = read_pattern(path)
+    assert sorted(p.name for p in back.pieces) == sorted(n.strip() for n in names)

@@ -197,13 +197,33 @@ def add_piece_block(doc: Drawing, piece: Piece, name: str, *, units: str = "mm",
     return blk
 
 
-def block_name(piece: Piece) -> str:
-    """The AccuMark-style block name ``<piece>_<size>``, restricted to R12-safe characters
-    (other scripts transliterated: ``前片_M`` -> ``QianPian_M``)."""
+#: The longest block name R12 allows (AutoCAD R12's limit; later ones take 255): a 334-character
+#: name of a long piece name was written, which a strict reader refuses
+MAX_BLOCK_NAME = 31
+
+
+def _safe(text: str) -> str:
     from anyascii import anyascii
 
-    raw = piece.name if piece.size is None else f"{piece.name}_{piece.size}"
-    return re.sub(r"[^A-Za-z0-9_\-$]", "_", anyascii(raw)) or "PIECE"
+    return re.sub(r"[^A-Za-z0-9_\-$]", "_", anyascii(text))
+
+
+def block_name(piece: Piece) -> str:
+    """The AccuMark-style block name ``<piece>_<size>``, restricted to R12-safe characters
+    (other scripts transliterated: ``前片_M`` -> ``QianPian_M``) and to
+    :data:`MAX_BLOCK_NAME` characters (the piece's name shortened, its size kept while it fits;
+    the piece's name is written whole in its ``Piece Name:`` text)."""
+    name = _safe(piece.name) or "PIECE"
+    if piece.size is None:
+        return name[:MAX_BLOCK_NAME]
+    size = _safe(str(piece.size))[:MAX_BLOCK_NAME // 2]
+    return f"{name[:MAX_BLOCK_NAME - len(size) - 1]}_{size}"
+
+
+def numbered(base: str, n: int) -> str:
+    """``base`` with the suffix ``_n`` that makes it unique, within :data:`MAX_BLOCK_NAME`."""
+    tail = f"_{n}"
+    return base[:MAX_BLOCK_NAME - len(tail)] + tail
 
 
 # -- fold lines -----------------------------------------------------------------------------
@@ -345,7 +365,7 @@ def aama_document(pattern: Pattern, *, units: str = "mm", folded: bool = False, 
         piece = as_written(piece, folded)
         name, k = block_name(piece), 2
         while name.upper() in used:
-            name, k = f"{block_name(piece)}_{k}", k + 1
+            name, k = numbered(block_name(piece), k), k + 1
         used.add(name.upper())
         add_piece_block(doc, piece, name, units=units, grades=(grades or {}).get(i))
         msp.add_blockref(name, (0.0, 0.0), dxfattribs={"layer": "1"})

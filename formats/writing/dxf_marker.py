@@ -18,7 +18,13 @@ from dataclasses import replace
 import numpy as np
 
 from kitcut.formats.layout.page import MM_PER_UNIT, fmt_num
-from kitcut.formats.writing.aama_write import aama_bytes, add_piece_block, block_name, new_aama_document
+from kitcut.formats.writing.aama_write import (
+    aama_bytes,
+    add_piece_block,
+    block_name,
+    new_aama_document,
+    numbered,
+)
 from kitcut.model import Drill, Line, Marker, Notch, Piece
 
 __all__ = ["marker_document", "to_dxf", "render", "MARKER_LAYER"]
@@ -71,7 +77,7 @@ def marker_document(marker: Marker):
         name, n = base, 1
         while name.upper() in used:
             n += 1
-            name = f"{base}_{n}"
+            name = numbered(base, n)
         used.add(name.upper())
         names.append(name)
         add_piece_block(doc, _scaled(_as_nested(piece), k), name)
