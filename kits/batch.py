@@ -43,7 +43,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from kitcut.cells import escaped
-from kitcut.errors import InputError
+from kitcut.errors import InputError, KitcutError
 from kitcut.fileio import atomic_write
 from kitcut.kits.claims import Claims
 from kitcut.kits.executors import PoolExecutor, SerialExecutor
@@ -322,7 +322,13 @@ def run_batch(
                     queue.clear()
                     retry.clear()
                     break
-                if not claims.claim(job.orders):
+                try:
+                    claimed = claims.claim(job.orders)
+                except KitcutError as exc:  # no right to claim it here: this order fails, the others go on
+                    record([Outcome(file=Path(f).name, order=o, status="failed", message=str(exc))
+                            for f, o in zip(job.files, job.orders, strict=True)])
+                    continue
+                if not claimed:
                     record([Outcome(file=Path(f).name, order=o, status="busy",
                                     message="claimed by another batch") for f, o in zip(job.files, job.orders,
                                                                                        strict=True)])
