@@ -94,6 +94,11 @@ _default_showwarning = warnings.showwarning
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; turn kitcut errors into a message and an exit status."""
     warnings.showwarning = _show_warning
+    for stream in (sys.stdout, sys.stderr):  # a text no terminal encoding holds (mm² under a strictly
+        try:  # ASCII locale, a file name that is not UTF-8) is written escaped, not an internal error
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):  # replaced by a test, or already closed
+            pass
     try:
         argv, limits = _take_limits(sys.argv[1:] if argv is None else list(argv))
         with limits_in_env(limits):  # the environment reaches worker processes too

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from kitcut.cells import counted
+from kitcut.cells import counted, shown_name
 from kitcut.cli.options import (
     LENGTH,
     SEED,
@@ -215,8 +215,8 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     try:
         with _Display(show, pattern.units, time_limit) as display, _CtrlC() as ctrl_c:
             marker = nest_pattern(pattern, rules, time_limit=time_limit, seed=seed, workers=workers,
-                                  progress=display, resume=warm, max_iterations=iterations, name=path.stem,
-                                  stop=ctrl_c, resume_file=resume)
+                                  progress=display, resume=warm, max_iterations=iterations,
+                                  name=shown_name(path.stem), stop=ctrl_c, resume_file=resume)
     except KitcutError as exc:
         exc.file = exc.file or str(path)  # a piece wider than the fabric is this file's piece
         if isinstance(exc, InfeasibleError):

@@ -14,11 +14,12 @@ measures it (a PDF font's widths on a label sheet, a plotter's character cells o
 
 from __future__ import annotations
 
+import codecs
 import unicodedata
 
 from rich.cells import cell_len
 
-__all__ = ["ljust", "one_line", "escaped", "counted", "shorten", "ELLIPSIS"]
+__all__ = ["ljust", "one_line", "escaped", "counted", "shorten", "shown_name", "ELLIPSIS"]
 
 #: What stands for the characters :func:`shorten` leaves out (ASCII: plotters and PDF core
 #: fonts have no ``…``).
@@ -34,6 +35,29 @@ def one_line(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+
+
+def _cp1252_bytes(err: UnicodeDecodeError):
+    bad = err.object[err.start:err.end]
+    return bad.decode("cp1252", errors="backslashreplace"), err.end
+
+
+codecs.register_error("kitcut.cp1252", _cp1252_bytes)
+
+
+def shown_name(text: str) -> str:
+    """A file name as it can be written anywhere (a log, a page, a PDF): a name whose bytes are
+    not UTF-8 (a Windows share's or a Latin-1 ZIP's ``Best\\xfcllung.toml``, which Python keeps as
+    lone surrogates that no UTF-8 file can hold) with those bytes read as Windows-1252.
+
+    >>> shown_name("Best\\udcfcllung.toml"), shown_name("前片.toml")
+    ('Bestüllung.toml', '前片.toml')
+    """
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "kitcut.cp1252")
 
 
 def escaped(text: str) -> str:

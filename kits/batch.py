@@ -159,7 +159,7 @@ def run_order_job(order_file: str, root: str, options: KitOptions) -> dict:
 
 class _Log:
     def __init__(self, path: Path):
-        self.fp = open(path, "a", encoding="utf-8")
+        self.fp = open(path, "a", encoding="utf-8", errors="backslashreplace")  # any name, written
 
     def __call__(self, message: str) -> None:
         # one line per entry: a name holding a line break (a fabric 'jer\nsey') is written escaped

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from kitcut.cells import shown_name
 from kitcut.errors import KitcutError
 from kitcut.kits.inputs import changed_in_combined, kit_inputs, kit_state
 from kitcut.kits.kit import KitOptions, kit_path
@@ -38,6 +39,11 @@ class Outcome:
     remarks: int = 0  # repairs and warnings reading the patterns (in the kit's report)
     #: the order of a combined kit whose line counts the kit's metres (this order's are 0.0)
     counted_on: str | None = None
+
+    def __post_init__(self):
+        # a file name that is not UTF-8 (a Latin-1 ZIP's), in the name and in messages that quote
+        # its path: the log, the report and the morning page could not hold it, and the batch died
+        self.file, self.message = shown_name(self.file), shown_name(self.message)
 
 
 @dataclass(frozen=True)
