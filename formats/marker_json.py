@@ -292,7 +292,7 @@ def _record(cls, d, what: str, numbers: tuple[str, ...]):
 
 def _piece_from(d: dict) -> Piece:
     src = d.get("source") or {}
-    quantity = _count(d.get("quantity", 1), "quantity", 1)
+    quantity = _count(d.get("quantity", 1), "quantity", 0)  # 0: drawn, not cut (AccuMark's Quantity: 0)
     flipped = d.get("flipped")
     if flipped is not None and _count(flipped, "flipped", 0) > quantity:
         raise ValueError(f"flipped {flipped} is more than the quantity {quantity}")

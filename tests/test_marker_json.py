@@ -89,7 +89,7 @@ def test_damaged_files_are_clear_errors(tmp_path):
     (lambda d: d["instance"]["pieces"][1].update(flipped="abc"),
      "damaged marker file: instance.pieces[1]: flipped is not a whole number ≥ 0: 'abc'"),
     (lambda d: d["instance"]["pieces"][0].update(quantity=1.5),
-     "damaged marker file: instance.pieces[0]: quantity is not a whole number ≥ 1: 1.5"),
+     "damaged marker file: instance.pieces[0]: quantity is not a whole number ≥ 0: 1.5"),
     (lambda d: d["instance"]["pieces"][1]["outline"][0].__setitem__(0, 1e308),
      "damaged marker file: instance.pieces[1]: outline: a coordinate is not a number within ±1e+09"),
     (lambda d: d["solution"]["placements"][1].update(translation=[3.0]),
@@ -214,3 +214,20 @@ def test_any_damaged_value_is_a_result_or_a_clear_error(tmp_path):
             except Exception as exc:  # noqa: BLE001 - the point of the test
                 failures.append(f"{'/'.join(map(str, path))} = {value!r}: {type(exc).__name__}: {exc}")
     assert "\n".join(failures) == "" and runs > 1000
+
+
+def test_a_piece_the_file_says_is_not_cut_reads_back(tmp_path):
+    """``nest run`` keeps the pieces a pattern says are not cut (AccuMark's ``Quantity: 0``; 30 in
+    the real MEN_CLASSIC_TEE.DXF) in marker.json, unplaced; reading it back refused them as a
+    damaged file, so ``nest export`` and ``--resume`` of that marker failed."""
+    import dataclasses
+
+    from kitcut.formats.marker_json import write_marker
+
+    m = small_marker()
+    extra = dataclasses.replace(m.pieces[0], name="Facing", quantity=0, flipped=None)
+    m = dataclasses.replace(m, pieces=(*m.pieces, extra))
+    p = write_marker(m, tmp_path / "m.json")
+    back = read_marker(p)
+    assert back.pieces[-1].name == "Facing" and back.pieces[-1].quantity == 0
+    assert len(back.placements) == len(m.placements)
