@@ -8,6 +8,7 @@ on stderr and exit status 2, never a traceback (set ``KITCUT_DEBUG=1`` to see on
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import warnings
 
@@ -91,9 +92,49 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 _default_showwarning = warnings.showwarning
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a service stopped, ``timeout``, a closed terminal): raised where the
+    process is, so that what it was writing is discarded (temporary files removed, old files
+    kept) as after a Ctrl-C; before, the process died on the spot and left hidden files."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum, frame) -> None:
+    if os.getpid() != _MAIN_PID[0]:  # a forked worker: ends as by default
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    raise Terminated(signum)
+
+
+_MAIN_PID = [0]
+
+
+def _on_termination() -> None:
+    """SIGTERM and SIGHUP raise :class:`Terminated` in this process (where no one else chose)."""
+    _MAIN_PID[0] = os.getpid()
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, None):
+            try:
+                signal.signal(sig, _terminate)
+            except ValueError:  # not the main thread
+                return
+
+
+def _terminated(exc: Terminated) -> None:
+    name = signal.Signals(exc.signum).name
+    click.echo(f"nest: terminated ({name}): no file is left half-written", err=True)
+    sys.exit(128 + exc.signum)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; turn kitcut errors into a message and an exit status."""
     warnings.showwarning = _show_warning
+    _on_termination()
     for stream in (sys.stdout, sys.stderr):  # a text no terminal encoding holds (mm² under a strictly
         try:  # ASCII locale, a file name that is not UTF-8) is written escaped, not an internal error
             stream.reconfigure(errors="backslashreplace")
@@ -108,7 +149,9 @@ def main(argv: list[str] | None = None) -> None:
     except KitcutError as exc:
         click.echo(f"nest: error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:  # click's word for a KeyboardInterrupt
+        if isinstance(exc.__cause__, Terminated):
+            _terminated(exc.__cause__)
         click.echo("nest: aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
@@ -116,6 +159,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except Terminated as exc:
+        _terminated(exc)
     except KeyboardInterrupt:
         click.echo("nest: interrupted", err=True)
         sys.exit(130)

@@ -54,32 +54,44 @@ def bundled_sample() -> Path:
 
 
 class _CtrlC:
-    """While the search runs, a first Ctrl-C stops it and keeps the best marker found (written as
-    usual); a second one aborts. Worker processes inherit the handler, so the terminal's signal
-    to the whole process group stops nobody but the search."""
+    """While the search runs, a first Ctrl-C (or SIGTERM, SIGHUP: ``timeout``, a closed terminal,
+    a service stopped) stops it and keeps the best marker found (written as usual); a second one
+    aborts. Worker processes inherit the handler, so the terminal's signal to the whole process
+    group stops nobody but the search; a worker told to end (SIGTERM) ends."""
+
+    SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
     def __init__(self):
         self.hit = False
-        self.old = None
+        self.by = "Ctrl-C"  # what stopped the search
+        self.old: dict = {}
         self.pid = None  # the process that entered: its second Ctrl-C aborts, a worker's never
 
     def __enter__(self):
         self.pid = os.getpid()
         if threading.current_thread() is threading.main_thread():
-            self.old = signal.signal(signal.SIGINT, self._on_signal)
+            for name in self.SIGNALS:
+                if (sig := getattr(signal, name, None)) is not None:
+                    self.old[sig] = signal.signal(sig, self._on_signal)
         return self
 
     def _on_signal(self, signum, frame) -> None:
-        if self.hit and os.getpid() == self.pid:
+        if os.getpid() != self.pid:
+            if signum != signal.SIGINT:  # a worker ended by the search: as by default
+                signal.signal(signum, signal.SIG_DFL)
+                os.kill(os.getpid(), signum)
+            return
+        if self.hit:
             raise KeyboardInterrupt
         self.hit = True
+        self.by = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
 
     def __call__(self) -> bool:
         return self.hit
 
     def __exit__(self, *exc):
-        if self.old is not None:
-            signal.signal(signal.SIGINT, self.old)
+        for sig, handler in self.old.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
         return False
 
 
@@ -232,7 +244,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
                           skipped=skipped, replace_all=True, unitless=skipped)
     stale += [f"marker.{fmt}" for fmt, _ in skipped if f"marker.{fmt}" in had]
     _report(marker, pattern, path, files, as_json, _info_command(path, options), [out / n for n in stale],
-            skipped, resume)
+            skipped, resume, stopped_by=ctrl_c.by)
     mixed = None if options.get("material_text") else mixed_note(
         marker.pieces, "nest one material at a time (--material 1, then --material 2 ...)")
     if mixed:
@@ -268,7 +280,8 @@ def _resume_note(warm: dict, resume: str) -> str:
 
 
 def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info: str,
-            removed: list[Path], skipped: list, resume: str | None = None) -> None:
+            removed: list[Path], skipped: list, resume: str | None = None,
+            stopped_by: str = "Ctrl-C") -> None:
     s = marker.stats
     u = marker.units
     result = {
@@ -335,8 +348,8 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
     if s.get("resume"):
         click.echo(_resume_note(s["resume"], resume), err=True)
     if s.get("stopped"):
-        click.echo(f"stopped by Ctrl-C after {num('search_s')} of search: the best marker found is written",
-                   err=True)
+        click.echo(f"stopped by {stopped_by} after {num('search_s')} of search: the best marker found is "
+                   "written", err=True)
     if pattern.units_rule == "size check" and pattern.report.units_guess:  # remarks worth a line of their own
         click.echo(f"nest: note: {pattern.report.units_guess}", err=True)
     for entry in pattern.headlines:

@@ -17,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from kitcut.errors import ExportError
@@ -156,22 +158,29 @@ class FileSet:
         self._made = []
 
     def commit(self) -> None:
-        """Rename every temporary file onto its target; on a failure put the old files back."""
+        """Rename every temporary file onto its target; on a failure put the old files back. A
+        Ctrl-C, SIGTERM or SIGHUP meanwhile waits until the set is in place (:func:`_held_signals`):
+        one in the middle left new files beside old ones, and hidden backups."""
         backups: list[tuple[Path, str | None]] = []
         target = None
         try:
-            for _, target in self._temps:
-                backups.append((target, _backup(target)))
-            for n, (tmp, target) in enumerate(self._temps):
-                try:
-                    os.replace(tmp, target)
-                except OSError:
-                    _restore(backups[:n])
-                    raise
+            with _held_signals():
+                for _, target in self._temps:
+                    backups.append((target, _backup(target)))
+                for n, (tmp, target) in enumerate(self._temps):
+                    try:
+                        os.replace(tmp, target)
+                    except BaseException:
+                        _restore(backups[:n])
+                        raise
         except OSError as exc:
             _drop(backups)
             self.discard()
             raise ExportError(f"cannot write: {exc.strerror or exc}", file=str(target)) from exc
+        except BaseException:
+            _drop(backups)
+            self.discard()
+            raise
         _drop(backups)
         self._temps = []
         self._made = []
@@ -189,6 +198,29 @@ class FileSet:
         else:
             self.discard()
         return False
+
+
+@contextlib.contextmanager
+def _held_signals():
+    """Hold SIGINT, SIGTERM and SIGHUP (in the main thread) until the block ends, then deliver
+    them to the handlers that were in place: a set of files is renamed whole or not at all."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got: list[int] = []
+    old = {}
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            with contextlib.suppress(ValueError, OSError):
+                old[sig] = signal.signal(sig, lambda n, _f: got.append(n))
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        for n in dict.fromkeys(got):
+            signal.raise_signal(n)
 
 
 def _restore(backups) -> None:

@@ -394,20 +394,26 @@ def _wait_for(fd: int, word: bytes, timeout: float = 90.0) -> bytes:
     return seen
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
-def test_ctrl_c_stops_the_search_and_writes_the_best_marker(tmp_path, workers):
+@pytest.mark.parametrize(("workers", "how"), [("1", "SIGINT"), ("2", "SIGINT"), ("2", "SIGTERM")])
+def test_ctrl_c_stops_the_search_and_writes_the_best_marker(tmp_path, workers, how):
     """A pattern maker who stops a long search with Ctrl-C gets the best marker found so far,
-    written and valid (one search, or two worker processes that get the terminal's signal too)."""
+    written and valid (one search, or two worker processes that get the terminal's signal too).
+    SIGTERM (``timeout``, a service stopped), sent to the process alone, does the same: it lost
+    the search, without a word."""
     import signal
 
     args = [str(SAMPLES / "shirt.dxf"), "--time", "120", "--workers", workers, "--seed", "1"]
     p, fd = _on_a_terminal([*args, "-o", str(tmp_path / "out")])
     _wait_for(fd, b"efficiency")  # the live line shows a marker found
-    os.killpg(p.pid, signal.SIGINT)  # as a terminal does: to the whole process group
+    if how == "SIGINT":
+        os.killpg(p.pid, signal.SIGINT)  # as a terminal does: to the whole process group
+    else:
+        os.kill(p.pid, signal.SIGTERM)
     said = _wait_for(fd, b"the best marker found is written")
     out, _ = p.communicate(timeout=100)
     os.close(fd)
-    assert p.returncode == 0 and b"stopped by Ctrl-C after" in said
+    by = b"Ctrl-C" if how == "SIGINT" else how.encode()
+    assert p.returncode == 0 and b"stopped by " + by + b" after" in said
     assert "marker.json" in out
     marker = json.loads((tmp_path / "out" / "marker.json").read_text())
     assert check_marker(marker, nap="two-way") == []

@@ -1,0 +1,69 @@
+"""A signal while a set of files is renamed into place (kitcut.fileio.FileSet.commit) waits until
+the set is whole: a Ctrl-C or SIGTERM in the middle left new files beside old ones, and hidden
+backups. And SIGTERM/SIGHUP to ``nest`` end it as a Ctrl-C does: what it was writing discarded."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import SAMPLES
+
+import kitcut.fileio as fileio
+from kitcut.fileio import FileSet
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_during_the_renames_waits_for_the_whole_set(tmp_path, monkeypatch, sig):
+    for name in "abc":
+        (tmp_path / f"{name}.txt").write_text("old")
+    real = os.replace
+    calls = []
+
+    def replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            os.kill(os.getpid(), sig)  # arrives between the second and the third rename
+        return real(src, dst)
+
+    monkeypatch.setattr(fileio.os, "replace", replace)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    old = signal.signal(sig, stop)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with FileSet() as fs:
+                for name in "abc":
+                    fs.add(tmp_path / f"{name}.txt", "new")
+    finally:
+        signal.signal(sig, old)
+    assert len(calls) == 3  # every rename done before the signal was let through
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt"]  # no .old, .tmp
+    assert {p.read_text() for p in tmp_path.iterdir()} == {"new"}
+
+
+def test_sigterm_while_nest_exports_leaves_no_hidden_file(tmp_path):
+    """SIGTERM after the search, while the files are written (a big marker's PDF takes a while):
+    the process ends with a message and exit status 143, and no temporary file stays behind."""
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "kitcut", str(SAMPLES / "shirt.dxf"), "--time", "1", "--workers", "1",
+           "--export", "-o", str(out), "-q"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(n.name.endswith(".tmp") for n in
+                                                  (out.iterdir() if out.exists() else [])):
+        time.sleep(0.005)
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=120)
+    left = sorted(n.name for n in out.iterdir()) if out.exists() else []
+    assert not [n for n in left if n.startswith(".")], left
+    if p.returncode == 0:  # the export was done before the signal came: a whole set
+        assert "marker.json" in left
+    else:
+        assert p.returncode == 143 and b"nest: terminated (SIGTERM): no file is left half-written" in err
