@@ -89,6 +89,9 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
     if not claims.claim([oid]):
         raise InputError(f"order {oid} is being built by another process (a batch?) in {out_dir}")
     try:
+        from kitcut.kits.staging import clean_stale
+
+        clean_stale(out_dir, oid)  # what a killed build of this order left, as a batch cleans
         from kitcut.kits.combine import combined_orders
 
         other = combined_orders(out_dir).get(oid)

@@ -68,7 +68,12 @@ def pid_alive(pid: int) -> bool:
 
 def clean_stale(root: str | os.PathLike, kit_id: str | None = None) -> list[str]:
     """Remove temporary kit folders (and files: an old plain file set aside) of dead processes
-    on this host; return their names."""
+    on this host; return their names.
+
+    An old kit set aside by a process that died before it renamed the new one into place is not
+    lost with it: it is put back where no kit stands now, else the files it holds that the kit
+    did not write (a cutter file the cutting room exported into it, a note) are kept aside
+    (:func:`keep_aside`) before it goes. Before, the cleanup removed it whole."""
     root = Path(root)
     removed = []
     if not root.is_dir():
@@ -79,9 +84,28 @@ def clean_stale(root: str | os.PathLike, kit_id: str | None = None) -> list[str]
             continue
         kid, pid, host = parsed
         if (kit_id is None or kid == kit_id) and host == HOST and not pid_alive(pid):
+            if entry.name.rpartition("-")[0].endswith(".old") and _put_back(entry, root, kid):
+                removed.append(entry.name)
+                continue
             _remove(entry)
             removed.append(entry.name)
     return removed
+
+
+def _put_back(old: Path, root: Path, kit_id: str) -> bool:
+    """An old kit ``old`` that a dead process set aside: renamed back to ``root/kit_id`` if
+    nothing stands there (True), else its files the kit did not write (or the plain file it is)
+    kept aside (False: what is left of it is then removed)."""
+    final = root / kit_id
+    if old.is_dir() and not (final.exists() or final.is_symlink()):
+        try:
+            os.rename(old, final)
+            return True
+        except OSError:
+            pass
+    with contextlib.suppress(OSError):
+        keep_aside(old, root, kit_id)
+    return False
 
 
 def _remove(path: Path) -> None:

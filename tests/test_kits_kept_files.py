@@ -87,13 +87,54 @@ def test_replace_keeps_a_file_of_the_kits_name_aside(orders, tmp_path):
     assert len(r.notes) == 1 and "the file A-1001" in r.notes[0]
 
 
-def test_clean_stale_removes_a_dead_process_file_left_aside(tmp_path):
-    """An ``.old`` leftover that is a file (from an older kitcut) is removed like a folder."""
+def _dead_pid() -> int:
     import subprocess
     import sys
 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    (tmp_path / temp_name("A-1", "old", pid=dead.pid)).write_text("x")
-    assert clean_stale(tmp_path) == [temp_name("A-1", "old", pid=dead.pid)]
-    assert list(tmp_path.iterdir()) == []
+    return dead.pid
+
+
+def test_clean_stale_keeps_a_dead_process_file_left_aside(tmp_path):
+    """An ``.old`` leftover that is a file (a plain file of the kit's name, set aside) goes where
+    publishing keeps such a file: ``<id>+kept-<time>/``. It was deleted."""
+    pid = _dead_pid()
+    (tmp_path / temp_name("A-1", "old", pid=pid)).write_text("x")
+    assert clean_stale(tmp_path) == [temp_name("A-1", "old", pid=pid)]
+    (kept,) = tmp_path.iterdir()
+    assert kept.name.startswith("A-1+kept-") and (kept / "A-1").read_text() == "x"
+
+
+def test_an_old_kit_a_killed_build_set_aside_is_put_back_or_its_own_files_kept(orders, tmp_path):
+    """A build killed between setting the old kit aside and renaming the new one in: the next
+    cleanup removed the old kit whole, with the cutter file the cutting room had exported into
+    it. It is put back when no kit stands in its place, else its own files are kept aside."""
+    _only_a1001(orders)
+    kits = tmp_path / "kits"
+    build_kit(orders / "A-1001.toml", kits, OPTS)
+    (kits / "A-1001" / "NOTE.txt").write_text("cut on table 2")
+    aside = kits / temp_name("A-1001", "old", pid=_dead_pid())
+    (kits / "A-1001").rename(aside)
+    assert clean_stale(kits, "A-1001") == [aside.name]
+    assert (kits / "A-1001" / "NOTE.txt").read_text() == "cut on table 2" and is_complete(kits / "A-1001")
+    # the new kit was in place when the process died: the old one's own files are kept
+    (kits / "A-1001").rename(aside)
+    build_kit(orders / "A-1001.toml", kits, OPTS)
+    assert clean_stale(kits, "A-1001") == [aside.name]
+    kept = [p for p in kits.iterdir() if p.name.startswith("A-1001+kept-")]
+    assert len(kept) == 1 and (kept[0] / "NOTE.txt").read_text() == "cut on table 2"
+    assert not aside.exists()
+
+
+def test_nest_kit_removes_what_a_killed_build_of_its_order_left(orders, tmp_path):
+    """Each killed ``nest kit`` left a ``.A-1001.tmp-<pid>@<host>`` folder that only a batch
+    removed; ``nest kit`` of the order now removes it too."""
+    _only_a1001(orders)
+    kits = tmp_path / "kits"
+    left = kits / temp_name("A-1001", pid=_dead_pid())
+    left.mkdir(parents=True)
+    (left / "kit.json").write_text("{")
+    main(["kit", str(orders / "A-1001.toml"), "-o", str(kits), "--time", "1", "-q",
+          "--nester", FAKE_NESTER, "--reader", FAKE_READER, "--formats", "svg"])
+    assert not left.exists() and is_complete(kits / "A-1001")
