@@ -130,11 +130,25 @@ def order_files(orders_dir: Path, notes: list[str] | None = None) -> list[Path]:
     leaves it out: read as an order, it failed every night, or took its order's id.
     """
     try:
-        files = sorted(p for p in orders_dir.iterdir() if p.suffix.lower() == ".toml")
+        entries = sorted(orders_dir.iterdir())
     except OSError as exc:
         raise InputError(f"cannot list the folder of orders: {exc.strerror or exc}",
                          file=str(orders_dir)) from exc
+    # ``T-1.toml `` (a blank after the name, which Windows drops) is an order file too
+    files = [p for p in entries if p.name.rstrip(" .").lower().endswith(".toml") and not p.is_dir()]
     kept, left_out = [], []
+    for p in entries:  # what looks meant as an order but is not read: said, not passed over
+        low = p.name.lower()
+        if p.name.startswith("."):
+            continue
+        if p.is_dir():
+            inside = _orders_below(p)
+            if inside:
+                left_out.append(f"not read: {p.name}/ holds {inside} order file(s): orders in subfolders "
+                                f"are not read (give {p.name} as the folder of orders, or move them up)")
+        elif low.endswith(".toml.txt"):
+            left_out.append(f"not read: {p.name} (a .toml saved as .txt, as Notepad does with extensions "
+                            "hidden? rename it to end in .toml)")
     for p in files:
         if p.name.startswith("."):
             left_out.append(f"not an order: {p.name} (a hidden file)")
@@ -150,6 +164,17 @@ def order_files(orders_dir: Path, notes: list[str] | None = None) -> list[Path]:
     if notes is not None:
         notes += left_out
     return kept
+
+
+def _orders_below(folder: Path) -> int:
+    """How many order files lie in ``folder`` and its subfolders (hidden ones and TOML files that
+    are no order, such as a pattern's ``.match.toml``, left out)."""
+    try:
+        found = [p for p in folder.rglob("*.[tT][oO][mM][lL]")
+                 if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+    except OSError:
+        return 0
+    return sum(1 for p in found if p.is_file() and not not_an_order(p))
 
 
 def run_order_job(order_file: str, root: str, options: KitOptions) -> dict:

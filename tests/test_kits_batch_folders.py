@@ -1,4 +1,6 @@
-"""Claims on orders in a kits folder shared by several operators (kitcut.kits.claims).
+"""The folders of a batch as operators share and fill them: claims on orders in a kits folder
+shared by several operators (kitcut.kits.claims), and files in a folder of orders that look meant
+as orders but are not read.
 
 The lock files were made 0644 whatever the umask: a second operator of the same group could not
 open them, and the batch stopped at the first order with "Permission denied" (the others never
@@ -81,3 +83,25 @@ def test_a_batch_goes_on_past_an_order_it_cannot_claim(tmp_path, monkeypatch):
     assert f"cannot claim order {ids[1]}" in failed.message
     assert (tmp_path / "kits" / "index.html").exists()
     assert "batch finished" in (tmp_path / "kits" / "batch.log").read_text()
+
+
+def test_order_files_a_batch_does_not_read_are_said(tmp_path):
+    """Orders in a subfolder, a ``.toml`` Notepad saved as ``N-1.toml.txt`` and ``T-1.toml ``
+    (a blank after the name) were passed over without a word: not built, not in the log, the
+    report nor the morning page. The last is an order file; the others are said."""
+    orders = tmp_path / "orders"
+    ids = many_orders(orders, 4)
+    (orders / "sub").mkdir()
+    (orders / f"{ids[1]}.toml").rename(orders / "sub" / f"{ids[1]}.toml")
+    (orders / f"{ids[2]}.toml").rename(orders / f"{ids[2]}.toml.txt")
+    (orders / f"{ids[3]}.toml").rename(orders / f"{ids[3]}.toml ")
+    (orders / "patterns").mkdir()  # a pattern's match file in a subfolder is no order
+    (orders / "patterns" / "tee.match.toml").write_text('[[match]]\npiece = "Front"\npoint = "notch 1"\n')
+    summary = run_batch(orders, tmp_path / "kits", BatchOptions(kit=OPTS, isolate=False))
+    assert sorted(o.order for o in summary.outcomes if o.status == "done") == [ids[0], ids[3]]
+    assert summary.notes == [
+        f"not read: {ids[2]}.toml.txt (a .toml saved as .txt, as Notepad does with extensions hidden? rename "
+        "it to end in .toml)",
+        "not read: sub/ holds 1 order file(s): orders in subfolders are not read (give sub as the folder of "
+        "orders, or move them up)"]
+    assert "not read: sub/" in (tmp_path / "kits" / "batch.log").read_text()
