@@ -74,8 +74,12 @@ def core_zones(zones: tuple[FabricZone, ...], item_pieces: list[Piece]) -> tuple
 
 
 def find_match_file(pattern_path) -> Path | None:
-    """``PATTERN.match.toml`` beside the pattern file (the stem in any case), if there is one."""
+    """``PATTERN.match.toml`` beside the pattern file (the stem in any case), if there is one.
+    None for a benchmark instance (``.json``): its items are no pattern's pieces, and the bundled
+    ``trousers.match.toml``, meant for ``trousers.dxf``, made ``trousers.json`` unreadable."""
     p = Path(pattern_path)
+    if p.suffix.lower() == ".json":
+        return None
     want = (p.stem + MATCH_SUFFIX).casefold()
     try:
         for q in p.parent.iterdir():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SAMPLES
 from test_import_dxf import RECT, aama_doc, add_piece, rect_chain, save
 from test_import_errors import nest
 
@@ -121,3 +122,14 @@ def test_info_table_keeps_its_columns_with_long_names_and_tabs(tmp_path, monkeyp
             named[-1][0] += c[0]
     assert named == [[long, "M", "1"], [long, "L;XL", "1"], [long[:199] + "X", "M", "1"],
                      [long[:199] + "X", "L;XL", "1"], ["Sleeve Tab", "M", "1"], ["Sleeve Tab", "L;XL", "1"]]
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.iterdir() if p.suffix in (".dxf", ".json")))
+def test_every_bundled_sample_reads_as_a_job_would(sample):
+    """As `nest` reads it (with what lies beside it: a grade rule table, a match file). The
+    bundled trousers.json could not be read: the match file beside it, meant for trousers.dxf,
+    named pieces a benchmark instance does not have."""
+    from kitcut.kits.quantities import load_pattern
+
+    pattern = load_pattern(SAMPLES / sample)
+    assert pattern.copies > 0
