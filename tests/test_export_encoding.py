@@ -306,3 +306,11 @@ def test_without_a_cjk_font_a_label_is_sized_for_the_text_drawn(tmp_path, monkey
     assert label and any(w.startswith("Hou") for _, _, w in words)
     span = max(b for _, b in label) - min(a for a, _ in label)
     assert 0 < span <= 30 / 25.4 * 72, span  # within the strip's 30 mm
+
+
+def test_a_cjk_font_setting_that_names_no_font_is_said(tmp_path, monkeypatch):
+    """``KITCUT_CJK_FONT`` pointing at a missing file was passed over without a word."""
+    monkeypatch.setenv(pdf_fonts.ENV, str(tmp_path / "gone.ttf"))
+    pdf_fonts._warn_once.cache_clear()
+    with pytest.warns(UserWarning, match=r"KITCUT_CJK_FONT=.*gone\.ttf: no font fpdf2 can read there"):
+        assert pdf_fonts.cjk_font() is None

@@ -154,7 +154,11 @@ def test_valid_utf8_is_never_overruled(tmp_path, texts):
         "utf-8", "detected")
     bom = tmp_path / "bom.dxf"
     bom.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    assert sorted(names(info(bom))) == sorted(texts)
+    got = info(bom)
+    assert sorted(names(got)) == sorted(texts)
+    assert (got["encoding"], got["encoding_rule"]) == ("utf-8", "declared")
+    # the mark is no damage: ezdxf's strict reader stumbled on it, and the file was said damaged
+    assert not [w for w in got["warnings"] if "damaged" in w], got["warnings"]
 
 
 def test_encoding_option_forces_and_is_checked(tmp_path):

@@ -58,8 +58,15 @@ def _parse(value: str) -> tuple[str, int]:
 
 
 def cjk_font() -> tuple[str, int] | None:
-    """``(path, face)`` of the font used for non-Latin-1 text, ``None`` when none is installed."""
-    return _find(os.environ.get(ENV, ""))
+    """``(path, face)`` of the font used for non-Latin-1 text, ``None`` when none is installed.
+    A ``KITCUT_CJK_FONT`` that names no font fpdf2 can read stands (no font then), and is said
+    once: it was passed over without a word."""
+    env = os.environ.get(ENV, "")
+    found = _find(env)
+    if env and found is None:
+        _warn_once(f"{ENV}={env}: no font fpdf2 can read there (a missing file, or not a TrueType/OpenType "
+                   "font): texts it would draw are transliterated; unset it to use the installed fonts")
+    return found
 
 
 @functools.lru_cache(maxsize=8)

@@ -138,6 +138,10 @@ def _open_dxf(path, report: ImportReport, *, file: str, text: TextDecision | Non
     from ezdxf import recover
 
     codec = text.codec if text is not None and text.rule != "ascii" else None
+    if data is None and not mended:
+        data = Path(path).read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark (its texts were decided as UTF-8 by it):
+        data, mended = data[3:], True  # ezdxf's strict reader stumbled on it ("damaged DXF, 0 fixes")
     try:
         if mended:
             with tempfile.TemporaryDirectory(prefix="kitcut-") as tmp:
