@@ -212,6 +212,11 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
                          "is plain and the match points are not used)")
     pattern = load(path, pairs=not no_pairs, **options)
     check_unitless(pattern.units, path, width=width, spacing=spacing, margin=margin)
+    kept_flips = sorted({p.name for p in pattern.pieces if no_pairs and p.flipped})
+    if kept_flips:
+        shown = ", ".join(kept_flips[:5]) + (" ..." if len(kept_flips) > 5 else "")
+        click.echo(f"nest: note: --no-pairs mirrors no pair of its own, but {len(kept_flips)} piece(s) whose "
+                   f"file says how many copies are mirrored (Quantity: a,b) keep them: {shown}", err=True)
     if tilt and nap == "free":
         click.echo(f"nest: note: --tilt {tilt:g} changes nothing under --nap free (any angle goes)",
                    err=True)

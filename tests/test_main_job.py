@@ -94,8 +94,12 @@ def test_left_right_pairs_are_mirrored_unless_face_to_face(tmp_path):
     sleeves = [p for p in marker["solution"]["placements"] if pieces[p["piece"]]["name"] == "Sleeve"]
     assert len(sleeves) == 6 and sum(p["mirrored"] for p in sleeves) == 3
     _, marker = run_json(tmp_path, str(SAMPLES / "tee.dxf"), "--time", "1", "--no-pairs")
-    # the file says `Quantity: 1,1`: an explicit flip is kept even face to face
+    # the file says `Quantity: 1,1`: an explicit flip is kept even face to face, and said
     assert sum(p["mirrored"] for p in marker["solution"]["placements"]) == 3
+    r = nest(str(SAMPLES / "tee.dxf"), "--time", "1", "--workers", "1", "--no-pairs",
+             "-o", str(tmp_path / "np"))
+    assert ("nest: note: --no-pairs mirrors no pair of its own, but 1 piece(s) whose file says how many "
+            "copies are mirrored (Quantity: a,b) keep them: Sleeve") in r.stderr
 
 
 def test_fold_pieces_are_nested_whole_and_halves_are_refused(tmp_path):
