@@ -36,10 +36,17 @@ _MIN_TITLE_MM = 2.0
 def hpgl_text(text: str) -> str:
     """Label text a plotter accepts: printable ASCII, no ``;`` or ETX. Other scripts are
     transliterated (anyascii: ``前片`` -> ``QianPian``) before anything else is made inert, so a
-    transliteration can never bring in a command character (``；`` becomes ``;``, then ``?``)."""
+    transliteration can never bring in a command character (``；`` becomes ``;``, then ``?``).
+    A tab or line break in a name is a space, as everywhere a name is shown on one line.
+
+    >>> hpgl_text("Armel\\tlinks;\\x03")
+    'Armel links? '
+    """
     from anyascii import anyascii
 
-    text = anyascii(text.replace("·", "-").replace("×", "x"))
+    from kitcut.cells import one_line
+
+    text = anyascii(one_line(text).replace("·", "-").replace("×", "x"))
     return "".join(c if 32 <= ord(c) < 127 and c != ";" else "?" for c in text)
 
 
