@@ -97,3 +97,15 @@ def test_a_device_origin_within_range_moves_the_file(tmp_path):
     (path,) = export_marker(small_marker(), tmp_path / "out", ["nc"], device="nc-shift", device_file=f)
     xy = np.array([(int(a), int(b)) for a, b in re.findall(r"X(-?\d+)Y(-?\d+)", path.read_text())])
     assert xy[:, 0].min() >= round(500 * 3.937007874015748) and xy[:, 1].min() >= 0
+
+
+def test_the_bundled_laser_burns_no_line_into_the_fabric(tmp_path):
+    """The laser profile had a "pen" at low power: every grain, sew and internal line was burnt
+    into the face of each piece. It now only cuts, slits the notches and burns the drill holes."""
+    m = small_marker(width=1400.0)
+    assert any(p.grain is not None or p.internal_lines for p in m.pieces)
+    (path,) = export_marker(m, tmp_path, ["gcode"], device="laser")
+    words = {w for line in path.read_text().splitlines() for w in [line.split(";")[0].strip()]
+             if w.startswith("M3")}
+    assert words == {"M3 S1000"}
+    assert "pen" not in dict(load_devices()["laser"].tools)
