@@ -146,7 +146,7 @@ def order_files(orders_dir: Path, notes: list[str] | None = None) -> list[Path]:
             if inside:
                 left_out.append(f"not read: {p.name}/ holds {inside} order file(s): orders in subfolders "
                                 f"are not read (give {p.name} as the folder of orders, or move them up)")
-        elif low.endswith(".toml.txt"):
+        elif low.endswith(".toml.txt") and _an_order(p):
             left_out.append(f"not read: {p.name} (a .toml saved as .txt, as Notepad does with extensions "
                             "hidden? rename it to end in .toml)")
     for p in files:
@@ -164,6 +164,18 @@ def order_files(orders_dir: Path, notes: list[str] | None = None) -> list[Path]:
     if notes is not None:
         notes += left_out
     return kept
+
+
+def _an_order(path: Path) -> bool:
+    """Whether ``path`` holds an order's TOML (its ``[order]``, ``[[garments]]`` or ``[[fabrics]]``)."""
+    from kitcut.errors import OrderError
+    from kitcut.kits.order_fields import read_toml
+
+    try:
+        data = read_toml(path)
+    except (OrderError, OSError):
+        return False
+    return any(key in data for key in ("order", "garments", "fabrics"))
 
 
 def _orders_below(folder: Path) -> int:
