@@ -259,6 +259,16 @@ def test_info_table_aligns_cjk_names(tmp_path):
     assert "texts decoded as utf-8 (detected, confidence" in out
 
 
+def _front_named(tmp_path, raw: bytes, **kw):
+    """An AAMA file whose first piece's name is the bytes ``raw``: (path, nest info, its one
+    remark on the text encoding)."""
+    path = aama_file(tmp_path / "x.dxf", ["Front", "Back"], "ascii", **kw)
+    path.write_bytes(path.read_bytes().replace(b"Name: Front", b"Name: " + raw))
+    data = info(path)
+    (note,) = [w for w in data["warnings"] if "text encoding" in w]
+    return path, data, note
+
+
 def test_the_fallback_remark_names_the_likeliest_readings(tmp_path):
     """Before, a cp1251 (Cyrillic) file without a code page fell back to cp1252 (``Ïåðåä``) with
     a remark that kitcut does not guess cp1251: it is now detected (see the table in the
@@ -270,11 +280,8 @@ def test_the_fallback_remark_names_the_likeliest_readings(tmp_path):
     assert names(data) == ["Перед", "Спинка"] and (data["encoding"], data["encoding_rule"]) == (
         "cp1251", "detected")
     # a byte no plausible text has: cp1251 alone decodes it, as a Cyrillic letter inside a Latin word
-    path = aama_file(tmp_path / "x.dxf", ["Front", "Back"], "ascii", header=False)
-    path.write_bytes(path.read_bytes().replace(b"Name: Front", b"Name: Fr\x81 nt"))
-    data = info(path)
+    path, data, note = _front_named(tmp_path, b"Fr\x81 nt", header=False)
     assert (data["encoding"], data["encoding_rule"]) == ("cp1252", "fallback")
-    (note,) = [w for w in data["warnings"] if "text encoding" in w]
     assert note == ("warning: text encoding: the file declares no code page, and no reading by cp1251, "
                     "cp1256 looks like plain text: cp1252 used, 1 of 1 text line(s) with bytes shown as "
                     "U+FFFD, e.g. 'Piece Name: Fr\ufffd nt'; the likeliest: cp1251 'Piece Name: FrЃ nt' "
@@ -293,11 +300,8 @@ def test_a_declared_code_page_that_reads_as_no_text_is_said_when_nothing_reads_b
     """Arabic under ANSI_1252 read as ``ÇáÃãÇã`` without a word (no code page kitcut detected read
     it better). A declared reading that is no plausible text, with no other that is, is kept and
     said."""
-    path = aama_file(tmp_path / "x.dxf", ["Front", "Back"], "ascii", codepage="ANSI_1252")
-    path.write_bytes(path.read_bytes().replace(b"Name: Front", b"Name: Fr\xb3\xa4nt"))
-    data = info(path)
+    _, data, note = _front_named(tmp_path, b"Fr\xb3\xa4nt", codepage="ANSI_1252")
     assert (data["encoding"], data["encoding_rule"]) == ("cp1252", "declared")
-    (note,) = [w for w in data["warnings"] if "text encoding" in w]
     assert note == ("warning: text encoding: the declared ANSI_1252 (cp1252) reads as no plausible text "
                     "(e.g. 'Piece Name: Fr³¤nt'), nor does any other code page kitcut detects: read as "
                     "declared; give --encoding NAME if names look wrong")
