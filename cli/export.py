@@ -22,9 +22,10 @@ def _list(device_file) -> None:
     from kitcut.formats.writing.export import DEFAULT_FORMATS, FORMATS
 
     click.echo("formats (* = default set):")
+    wide = max(map(len, FORMATS))
     for name, f in FORMATS.items():
         mark = "*" if name in DEFAULT_FORMATS else " "
-        click.echo(f" {mark} {name:<14} {f.description}")
+        click.echo(f" {mark} {name:<{wide}} {f.description}")
     click.echo("devices:")
     for name, d in sorted(load_devices(device_file).items()):
         click.echo(f"   {name:<16} {d.protocol:<10} {d.description}")

@@ -75,10 +75,12 @@ def test_plot_pdf_is_one_page_at_full_size(tmp_path, marker):
     assert write_file(marker, tmp_path / "again.pdf").read_bytes() == path.read_bytes()
 
 
-@pytest.mark.parametrize("fmt,paper", [("tiled.pdf", (210, 297)), ("tiled-a3.pdf", (297, 420))])
-def test_tiled_pdf_pages_and_test_square(tmp_path, marker, fmt, paper):
+@pytest.mark.parametrize("fmt,paper,name", [("tiled.pdf", (210, 297), "a4"),
+                                            ("tiled-a3.pdf", (297, 420), "a3"),
+                                            ("tiled-letter.pdf", (215.9, 279.4), "letter")])
+def test_tiled_pdf_pages_and_test_square(tmp_path, marker, fmt, paper, name):
     path = write_file(marker, tmp_path / f"marker.{fmt}")
-    tiles, _, grid = tile_grid(build_sheet(marker), "a4" if paper[0] == 210 else "a3")
+    tiles, _, grid = tile_grid(build_sheet(marker), name)
     pages, sizes = _info(path)
     assert pages == 1 + len(tiles) == 1 + grid[0] * grid[1]
     for w, h in sizes:

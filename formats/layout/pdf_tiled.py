@@ -1,4 +1,4 @@
-"""Tiled 1:1 PDF: the marker cut into A4/A3 pages that are taped together.
+"""Tiled 1:1 PDF: the marker cut into A4, A3 or US Letter pages that are taped together.
 
 Page 1 is the assembly map (the marker reduced, with the page grid labelled "row r, col c") and
 a 100 mm test square ("print at 100 %, no fit-to-page"). Each tile page shows its part of the
@@ -19,7 +19,7 @@ from kitcut.formats.layout.pdf_fonts import draw_text
 from kitcut.limits import check as check_limit
 from kitcut.model import Marker
 
-__all__ = ["tile_grid", "to_tiled_pdf", "render_a4", "render_a3", "TEST_SQUARE_MM"]
+__all__ = ["tile_grid", "to_tiled_pdf", "render_a4", "render_a3", "render_letter", "TEST_SQUARE_MM"]
 
 TEST_SQUARE_MM = 100.0
 MARGIN = 10.0  # unprintable border every printer leaves
@@ -133,3 +133,8 @@ def render_a4(marker: Marker, device=None) -> bytes:
 def render_a3(marker: Marker, device=None) -> bytes:
     """``marker.tiled-a3.pdf``: A3 tiles."""
     return to_tiled_pdf(marker, "a3")
+
+
+def render_letter(marker: Marker, device=None) -> bytes:
+    """``marker.tiled-letter.pdf``: US Letter tiles (8.5 x 11 in), for printers that hold no A4."""
+    return to_tiled_pdf(marker, "letter")

@@ -60,6 +60,8 @@ FORMATS: dict[str, Format] = {
         Format("pdf", "layout.pdf:render_plot", None, "1:1 plot PDF on one long page"),
         Format("tiled.pdf", "layout.pdf_tiled:render_a4", None, "1:1 tiled PDF on A4 with overlaps"),
         Format("tiled-a3.pdf", "layout.pdf_tiled:render_a3", None, "1:1 tiled PDF on A3 with overlaps"),
+        Format("tiled-letter.pdf", "layout.pdf_tiled:render_letter", None,
+               "1:1 tiled PDF on US Letter with overlaps"),
         Format("overview.pdf", "layout.pdf:render_overview", None, "reduced-scale overview PDF"),
         Format("print.pdf", "layout.pdf_print:render", None, "textile print file (1:1, filled, marks)"),
         Format("report.json", "writing.report:render_json", "any", "marker report figures (JSON)"),
@@ -94,6 +96,7 @@ def _format(fmt: str) -> Format:
 #: Formats whose lengths are millimetres (a device's units, a 1:1 page, an AAMA DXF, a report in mm and
 #: seconds): not written for a marker without a length unit (a benchmark's ``"units": "unit"``).
 NEEDS_UNIT = frozenset(("plt", "hpgl", "pen.plt", "nc", "gcode", "dxf", "pdf", "tiled.pdf", "tiled-a3.pdf",
+                        "tiled-letter.pdf",
                         "print.pdf", "plot.svg", "report.json", "report.pdf"))
 #: Why, for :data:`NEEDS_UNIT` formats of a marker without a length unit.
 NO_UNIT = ('the marker\'s lengths have no unit ("units": "{units}", a benchmark instance\'s own), and '
