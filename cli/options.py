@@ -278,6 +278,12 @@ def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, 
         return replace(pattern, pieces=tuple(select_materials(pattern.pieces, material_text)))
     except InputError as exc:
         exc.file = str(file)
+        uncut = list(dict.fromkeys(e.piece for e in pattern.report.entries
+                                   if e.message.startswith("Quantity 0:")))
+        if uncut:  # they are no piece of the job: their material is not among those listed
+            shown = ", ".join(uncut[:5]) + (" ..." if len(uncut) > 5 else "")
+            exc.message += (f"; {len(uncut)} piece(s) the file says are not cut (Quantity: 0: {shown}) are "
+                            "left out before: --quantity '*=1' cuts them")
         raise
 
 

@@ -136,3 +136,21 @@ def test_info_shows_the_materials_where_the_file_names_any(tmp_path):
     assert rows == {"FRONT": "1", "BACK": "1", "COLLAR": "2", "TAB": ""}
     code, out, _ = nest("info", str(SAMPLES / "tee.dxf"))  # no material named: no column
     assert code == 0 and "material" not in next(ln for ln in out.splitlines() if "┃" in ln)
+
+
+def test_no_piece_of_a_material_names_the_pieces_the_file_does_not_cut(tmp_path):
+    """``--material none`` said "no piece of material none (the pattern's pieces are of 1, 2)"
+    while pieces without a material were drawn, with ``Quantity: 0``: left out before the
+    materials were looked at. The error now names them and how to cut them."""
+    doc = aama_doc()
+    for i, (name, fabric, qty) in enumerate([("FRONT", "1", 1), ("COLLAR", "2", 1), ("FACING", None, 0)]):
+        texts = [f"Piece Name: {name}", f"Quantity: {qty}"] + ([f"Fabric: {fabric}"] if fabric else [])
+        add_piece(doc, f"{name}_M", [[(0, 0), (300, 0), (300, 200), (0, 200), (0, 0)]], texts=texts,
+                  insert=(i * 400.0, 0.0))
+    path = save(doc, tmp_path, "shirt.dxf")
+    code, _, err = _job(path, tmp_path / "o", "--material", "none", "--sizes", "M")  # one size, as a job is
+    assert code == 2 and err.strip().endswith(
+        "--material: no piece of material none (the pattern's pieces are of 1, 2); 1 piece(s) the file says "
+        "are not cut (Quantity: 0: FACING) are left out before: --quantity '*=1' cuts them")
+    code, names, _ = _job(path, tmp_path / "o2", "--material", "none", "--sizes", "M", "--quantity", "*=1")
+    assert code == 0 and names == ["FACING"]
