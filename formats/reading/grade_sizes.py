@@ -88,7 +88,7 @@ def load_rules(path: Path, *, style: dict, unit: str, text=None, encoding: str |
         now = f"the table names no SAMPLE SIZE: {sample}, the one size the DXF draws, taken for it"
         table = replace(table, notes=tuple(n.replace(said, now) for n in table.notes))
     if report is not None:
-        table = checked_rule_units(table, unit, report)
+        table = checked_rule_units(table, unit, report, raws)
     return table
 
 
