@@ -135,14 +135,15 @@ def check_zones(zones, pattern, width: float) -> None:
     """An error naming ``--zone K`` for a zone off the fabric, or one letting through a category
     that no piece of ``pattern`` has (a typo: the pieces it meant are kept off it)."""
     from kitcut.errors import InputError
+    from kitcut.formats.reading.texts import nfc
 
-    have = {(p.category or "").strip().casefold(): (p.category or "").strip() for p in pattern.pieces}
+    have = {nfc((p.category or "").strip()).casefold(): (p.category or "").strip() for p in pattern.pieces}
     have.pop("", None)
     for k, zone in enumerate(zones, 1):
         if (off := zone.off_fabric(width)) is not None:
             raise InputError(f"--zone {k}: {off}: it keeps nothing clear")
         for cat in zone.allow:
-            if cat.strip().casefold() not in have:
+            if nfc(cat.strip()).casefold() not in have:
                 known = ", ".join(sorted(have.values())) or "none: the pattern names no category"
                 raise InputError(f"--zone {k}: no piece is of category {cat!r} (the pieces' categories: "
                                  f"{known})", file=pattern.source)
@@ -304,6 +305,7 @@ def _pair(text: str | None, what: str) -> tuple[float, float] | None:
 
 def _zone(text: str, k: int):
     from kitcut.errors import InputError
+    from kitcut.formats.reading.texts import nfc
     from kitcut.model import FabricZone, rect_ring
 
     box, _, cats = str(text).partition(":")
@@ -315,7 +317,7 @@ def _zone(text: str, k: int):
                          f"categories that may lie on it), got {text!r}") from None
     if x0 == x1 or y0 == y1:
         raise InputError(f"--zone: {text!r} has no area")
-    allow = tuple(c.strip() for c in cats.split(",") if c.strip())
+    allow = tuple(nfc(c.strip()) for c in cats.split(",") if c.strip())  # as typed: composed, as orders
     return FabricZone(rect_ring(x0, y0, x1, y1), f"zone {k}", allow)
 
 

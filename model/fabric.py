@@ -18,6 +18,7 @@ from one selvedge, millimetres.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,8 +85,9 @@ class FabricZone:
         return None
 
     def allows(self, category: str | None) -> bool:
-        c = (category or "").strip().casefold()
-        return bool(c) and c in {a.strip().casefold() for a in self.allow}
+        """Whether pieces of ``category`` may lie on the zone: any case, composed or not."""
+        c = unicodedata.normalize("NFC", (category or "").strip()).casefold()
+        return bool(c) and c in {unicodedata.normalize("NFC", a.strip()).casefold() for a in self.allow}
 
 
 def rect_ring(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:

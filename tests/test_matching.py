@@ -215,6 +215,19 @@ def test_a_zone_that_keeps_nothing_clear_or_lets_a_typo_through_is_an_error(tmp_
     assert r.returncode == 2 and why in r.stderr and not (tmp_path / "o").exists()
 
 
+def test_a_zone_category_typed_decomposed_lets_its_pieces_through(tmp_path, tee):
+    """``--zone ...:TRIM`` written decomposed (NFD, as scripts built from macOS file names give
+    it) or in another case names the same category; a decomposed one was refused as no piece's."""
+    import unicodedata
+
+    from kitcut.model.fabric import FabricZone, rect_ring
+
+    zone = FabricZone(rect_ring(0, 0, 10, 10), "z", (unicodedata.normalize("NFD", "Bündchen"),))
+    assert zone.allows("BÜNDCHEN") and zone.allows("bündchen") and not zone.allows("Bund")
+    got = run(tmp_path, str(tee), "--sizes", "M", "--zone", "0,0,1000,1500:trim")
+    assert got["marker"]["instance"]["rules"]["zones"][0]["allow"] == ["trim"]
+
+
 def test_a_match_that_cannot_be_met_is_a_clear_error(tmp_path, tee):
     # one stripe line every 5 m across 1.5 m fabric, far from both selvedges: no place for the front
     r = nest(str(tee), "--sizes", "M", "--repeat", "0,5000", "--phase", "0,-2000", "--time", "1")
