@@ -259,11 +259,12 @@ def test_info_table_aligns_cjk_names(tmp_path):
     assert "texts decoded as utf-8 (detected, confidence" in out
 
 
-def _front_named(tmp_path, raw: bytes, **kw):
-    """An AAMA file whose first piece's name is the bytes ``raw``: (path, nest info, its one
-    remark on the text encoding)."""
+def _front_named(tmp_path, raw: bytes, back: bytes = b"Back", **kw):
+    """An AAMA file whose pieces are named by the bytes ``raw`` and ``back``: (path, nest info,
+    its one remark on the text encoding)."""
     path = aama_file(tmp_path / "x.dxf", ["Front", "Back"], "ascii", **kw)
-    path.write_bytes(path.read_bytes().replace(b"Name: Front", b"Name: " + raw))
+    path.write_bytes(path.read_bytes().replace(b"Name: Front", b"Name: " + raw).replace(
+        b"Name: Back", b"Name: " + back))
     data = info(path)
     (note,) = [w for w in data["warnings"] if "text encoding" in w]
     return path, data, note
@@ -300,7 +301,7 @@ def test_a_declared_code_page_that_reads_as_no_text_is_said_when_nothing_reads_b
     """Arabic under ANSI_1252 read as ``ÇáÃãÇã`` without a word (no code page kitcut detected read
     it better). A declared reading that is no plausible text, with no other that is, is kept and
     said."""
-    _, data, note = _front_named(tmp_path, b"Fr\xb3\xa4nt", codepage="ANSI_1252")
+    _, data, note = _front_named(tmp_path, b"Fr\xb3\xa4nt", b"Ba\xb3\xa4ck", codepage="ANSI_1252")
     assert (data["encoding"], data["encoding_rule"]) == ("cp1252", "declared")
     assert note == ("warning: text encoding: the declared ANSI_1252 (cp1252) reads as no plausible text "
                     "(e.g. 'Piece Name: Fr³¤nt'), nor does any other code page kitcut detects: read as "
@@ -457,3 +458,18 @@ def test_labels_keyed_in_the_script_of_their_encoding(tmp_path, codec, version):
     pat = read_pattern(path, units="mm")
     assert sorted((p.name, p.size, p.quantity) for p in pat.pieces) == sorted(
         zip(names, ("M", "M"), (2, 1), strict=True))
+
+
+def test_greek_capitals_with_their_accent_under_their_code_page_are_not_doubted(tmp_path):
+    path = aama_file(tmp_path / "el.dxf", ["ΜΠΡΟΣΤΆ"], "cp1253", codepage="ANSI_1253")
+    data = info(path)
+    assert names(data) == ["ΜΠΡΟΣΤΆ"] and not [w for w in data["warnings"] if "text encoding" in w]
+
+
+def test_a_word_cannot_begin_with_a_mark():
+    """cp1251's ``Спинка`` read as cp1255 begins with the point U+05C1 (no letter to sit on): it was
+    offered as a plausible Hebrew reading of a Russian name."""
+    from kitcut.formats.reading.plausible import misfit
+
+    assert misfit(["Piece Name: " + "Спинка".encode("cp1251").decode("cp1255")], "cp1255")[0] == 1
+    assert misfit(["Piece Name: חזית"], "cp1255")[0] == 0

@@ -333,9 +333,14 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
             if codecs.lookup(declared_codec).name == "utf-8":
                 return decision  # UTF-8 as declared (R2007 and later) that decodes: never overruled
             sample = _sample(lines, _JUDGED_BYTES).split(b"\n")
-            if not misfit([ln.decode(declared_codec) for ln in sample], declared_codec)[0]:
+            hard = misfit([ln.decode(declared_codec) for ln in sample], declared_codec)[0]
+            if not hard:
                 return decision
             found = _detect(lines)
+            if found is None and (hard < 2 or 2 * hard < sum(not ln.isascii() for ln in sample)):
+                # one odd name (a Greek capital with its accent, ΜΠΡΟΣΤΆ), or most of the texts
+                # read as plain text: the declaration stands unsaid
+                return decision
             if found is None:  # kept, but said: no code page kitcut knows reads the texts better
                 shown = _shown(_first_nonascii(lines), declared_codec)
                 report.warn(f"text encoding: the declared {declared} ({declared_codec}) reads as no "

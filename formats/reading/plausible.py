@@ -158,6 +158,8 @@ def _cyrillic_misfit(w: str) -> int:
 def _word_misfit(w: str, langs) -> int:
     if w.isascii():
         return 0
+    if unicodedata.category(w[0]) in ("Mn", "Mc", "Me"):  # a mark with no letter to sit on, in any
+        return 1  # script (cp1251's Спинка read as cp1255 starts with the point U+05C1)
     scripts = {script(c) for c in w} - {"Mark"}
     cjk = scripts & {"Han", "Kana", "Hangul"}
     if cjk:
