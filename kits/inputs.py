@@ -37,7 +37,7 @@ from kitcut.kits.order import Order
 from kitcut.kits.order_fields import read_toml
 
 __all__ = ["kit_inputs", "kit_state", "recorded", "combined_inputs", "changed_in_combined", "CHANGED",
-           "REBUILT"]
+           "REBUILT", "order_hash", "edited_since"]
 
 #: how every reason to rebuild a complete kit starts
 REBUILT = "rebuilt: "
@@ -76,8 +76,34 @@ def kit_inputs(order: Order, formats: tuple[str, ...] | None) -> dict:
             data = json.dumps(read_toml(path), sort_keys=True, default=str, ensure_ascii=False).encode()
         h.update(f"{where}\0{len(data)}\0".encode())
         h.update(data)
-    return {"sha256": h.hexdigest(), "sha256_bytes": b.hexdigest(),
-            "formats": None if formats is None else sorted(set(formats))}
+    out = {"sha256": h.hexdigest(), "sha256_bytes": b.hexdigest(),
+           "formats": None if formats is None else sorted(set(formats))}
+    if order.path is not None:
+        out["order_sha256"] = order_hash(Path(order.path))
+    return out
+
+
+def order_hash(path: Path) -> str:
+    """The hash of what the order file ``path`` says (its TOML read), recorded apart so that an
+    order edited into one that no longer reads is known to differ from its kit's
+    (:class:`~kitcut.errors.OrderError` when the file is no TOML)."""
+    data = json.dumps(read_toml(path), sort_keys=True, default=str, ensure_ascii=False).encode()
+    return hashlib.sha256(data).hexdigest()
+
+
+def edited_since(folder: str | os.PathLike, order_file) -> bool:
+    """Whether the order file is known to say something else than when the complete kit in
+    ``folder`` was built: its recorded ``order_sha256`` differs from the file's now, or the file
+    is no TOML now (a kit is built from a readable order only). False when unknown (a kit that
+    records no such hash)."""
+    built = (read_manifest(folder) or {}).get("inputs")
+    was = built.get("order_sha256") if isinstance(built, dict) else None
+    if not was:
+        return False
+    try:
+        return order_hash(Path(order_file)) != was
+    except (OrderError, OSError):
+        return True
 
 
 def recorded(inputs: dict) -> dict:

@@ -16,7 +16,7 @@ from pathlib import Path
 from kitcut.cells import shown_name
 from kitcut.errors import KitcutError
 from kitcut.kits.inputs import changed_in_combined, kit_inputs, kit_state
-from kitcut.kits.kit import KitOptions, kit_path
+from kitcut.kits.kit import KitOptions, kit_path, set_aside_if_edited
 from kitcut.kits.order import Order, load_order, read_order_id
 
 __all__ = ["Outcome", "Job", "plan_jobs", "recheck", "failed_outcome"]
@@ -131,6 +131,7 @@ def plan_jobs(files: list[Path], root: Path, combine: bool, options: KitOptions
             order = load_order(f, allow_outside=options.allow_outside)  # cheap: no pattern read
             kit_path(root, order.id)
         except KitcutError as exc:
+            set_aside_if_edited(f, root, exc)  # edited into an order that no longer reads
             outcomes.append(failed_outcome(f, exc))
             continue
         loaded.append((f, order))

@@ -37,7 +37,7 @@ from kitcut.cells import escaped
 from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.fileio import atomic_write
 from kitcut.formats.marker_json import write_marker
-from kitcut.kits.inputs import CHANGED, kit_inputs, kit_state, recorded
+from kitcut.kits.inputs import CHANGED, edited_since, kit_inputs, kit_state, recorded
 from kitcut.kits.kit_pdf import write_kit_pdf
 from kitcut.kits.manifest import is_complete, write_manifest
 from kitcut.kits.matching import unmatched_notes
@@ -321,9 +321,13 @@ def build_kit(
     :mod:`kitcut.kits.inputs`).
     """
     options = options or KitOptions()
-    order = load_order(order_file, allow_outside=options.allow_outside)
-    final = kit_path(root, order.id)
-    inputs = kit_inputs(order, options.formats)
+    try:
+        order = load_order(order_file, allow_outside=options.allow_outside)
+        final = kit_path(root, order.id)
+        inputs = kit_inputs(order, options.formats)
+    except KitcutError as exc:  # an order edited into one that no longer reads: its kit is outdated
+        set_aside_if_edited(order_file, root, exc)
+        raise
     current, why = kit_state(final, inputs)
     if not replace:
         if current:
@@ -342,6 +346,34 @@ def build_kit(
         if why == CHANGED and is_complete(final):  # not to be cut the next morning as the order was
             exc.message = f"{exc.message}; {set_aside_outdated(final)}"
         raise
+
+
+def set_aside_if_edited(order_file, root, exc: KitcutError) -> None:
+    """The complete kit of an order file that no longer reads, moved aside (said in ``exc``) when
+    the file says something else than when the kit was built: it would be cut the next morning
+    as the order was (:func:`~kitcut.kits.inputs.edited_since`)."""
+    import re
+
+    from kitcut.kits.order import read_order_id
+
+    try:
+        oid = read_order_id(order_file)
+    except (KitcutError, OSError):  # no TOML now: its id as written (the [order] table's id = "...")
+        try:
+            text = Path(order_file).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return
+        m = re.search(r"^\s*\[order\]\s*$(?:(?!^\s*\[).)*?^\s*id\s*=\s*[\"']([^\"'\n]+)[\"']", text,
+                      re.MULTILINE | re.DOTALL)
+        if m is None:
+            return
+        oid = m.group(1)
+    try:
+        final = kit_path(root, oid)
+    except KitcutError:
+        return
+    if is_complete(final) and edited_since(final, order_file):
+        exc.message = f"{exc.message}; {set_aside_outdated(final)}"
 
 
 def kept_result(final: Path, kit_id: str) -> KitResult:

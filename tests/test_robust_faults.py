@@ -21,7 +21,7 @@ from marker_factory import small_marker, valid_small_marker
 from test_kits_fakes import FAKE_NESTER, FAKE_READER, write_fake_tee
 
 import kitcut.fileio as fileio
-from kitcut.errors import ExportError
+from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.formats.marker_json import write_marker
 from kitcut.formats.writing.export import export_marker
 from kitcut.kits.kit import KitOptions, build_kit
@@ -238,6 +238,41 @@ def test_a_changed_order_whose_rebuild_fails_sets_its_old_kit_aside(orders, tmp_
     assert build_kit(order, kits, OPTS).status == "built" and files(aside) == old
 
 
+@pytest.mark.parametrize("edit", [
+    lambda t: t.replace("width_mm = 1500", "widht_mm = 1500"),  # a field misspelt
+    lambda t: t.replace('customer = "Studio Nord"', 'customer = "Studio Nord'),  # no TOML now
+    lambda t: t.replace('name = "jersey"', 'name = "jersey"\nzones = [{ rect = [0, -500, 900, -100] }]'),
+])
+def test_an_order_edited_into_one_that_does_not_read_sets_its_old_kit_aside(orders, tmp_path, edit):
+    """The failure came before the kit was looked at (reading the order): the complete kit of
+    the order as it was stayed in place to be cut. An order that reads as before but is refused
+    now (kitcut grew stricter) keeps its kit."""
+    kits = tmp_path / "kits"
+    build_kit(orders / "A-1001.toml", kits, OPTS)
+    old = files(kits / "A-1001")
+    order = orders / "A-1001.toml"
+    order.write_text(edit(order.read_text()))
+    with pytest.raises(KitcutError) as err:
+        build_kit(order, kits, OPTS)
+    (aside,) = [p for p in kits.iterdir() if p.name.startswith("A-1001+outdated-")]
+    assert files(aside) == old and not (kits / "A-1001").exists()
+    assert f"moved to {aside.name}/ so that it is not cut" in str(err.value)
+
+
+def test_an_order_that_reads_as_when_its_kit_was_built_keeps_it_when_refused(orders, tmp_path, monkeypatch):
+    kits = tmp_path / "kits"
+    build_kit(orders / "A-1001.toml", kits, OPTS)
+    import kitcut.kits.kit as kit_module
+
+    def refuse(*a, **kw):  # as a newer, stricter kitcut refuses an order it built before
+        raise OrderError("fabrics[0].zones[0]: lies off the fabric", file=str(orders / "A-1001.toml"))
+
+    monkeypatch.setattr(kit_module, "load_order", refuse)
+    with pytest.raises(OrderError) as err:
+        build_kit(orders / "A-1001.toml", kits, OPTS)
+    assert [p.name for p in kits.iterdir()] == ["A-1001"] and "outdated" not in str(err.value)
+
+
 def test_an_unchanged_order_whose_rebuild_fails_keeps_its_kit(orders, tmp_path, monkeypatch):
     kits = tmp_path / "kits"
     build_kit(orders / "A-1001.toml", kits, OPTS)
@@ -301,3 +336,18 @@ def test_output_folder_that_cannot_be_made_is_a_clear_error(orders, tmp_path):
         o = run_cli([*argv, "-o", str(blocker / "kits"), "-t", "1", "--formats", "none"])
         assert check_outcome(o) == "error" and "Not a directory" in o.stderr and "afile" in o.stderr
     assert blocker.read_text() == "not a folder"
+
+
+def test_a_batch_sets_aside_the_kit_of_an_order_edited_into_one_that_does_not_read(orders, tmp_path):
+    from kitcut.kits.batch import BatchOptions, run_batch
+
+    kits = tmp_path / "kits"
+    run_batch(orders, kits, BatchOptions(kit=OPTS, isolate=False))
+    old = files(kits / "A-1001")
+    order = orders / "A-1001.toml"
+    order.write_text(order.read_text().replace("width_mm = 1500", "widht_mm = 1500"))
+    s = run_batch(orders, kits, BatchOptions(kit=OPTS, isolate=False))
+    (o,) = [o for o in s.outcomes if o.order == "A-1001"]
+    (aside,) = [p for p in kits.iterdir() if p.name.startswith("A-1001+outdated-")]
+    assert o.status == "failed" and f"moved to {aside.name}/" in o.message and files(aside) == old
+    assert not (kits / "A-1001").exists()
