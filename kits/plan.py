@@ -188,6 +188,36 @@ def _garment_options(pattern: Pattern, g, gi: int, file: str | None) -> Pattern:
         raise OrderError(f"garments[{gi}].match: {exc}", file=file) from exc
 
 
+def _design_notes(order: Order, plans: list[FabricPlan]) -> list[str]:
+    """What an order asks of a fabric's design that no piece takes up, said (as ``nest`` refuses
+    it): a zone letting through a category no piece cut from the fabric has (a typo kept the
+    pieces it meant off the zone), a garment's match file on fabrics without a repeat (its
+    points unused)."""
+    from kitcut.formats.reading.texts import nfc
+
+    notes = []
+    for plan in plans:
+        have = {nfc((p.category or "").strip()).casefold(): (p.category or "").strip()
+                for p in plan.pattern.pieces}
+        have.pop("", None)
+        for zone in plan.fabric.zones:
+            for cat in zone.allow:
+                if nfc(cat.strip()).casefold() not in have:
+                    known = ", ".join(sorted(have.values())) or "none named"
+                    notes.append(f"fabric {plan.fabric.name!r}: zone {zone.name!r} lets category {cat!r} "
+                                 f"through, which no piece cut from it has (its pieces' categories: {known})")
+    for gi, g in enumerate(order.garments):
+        if g.match is None:
+            continue
+        plain = [p.fabric.name for p in plans if not p.fabric.repeat.active
+                 and any(k.garment == g.name for k in p.kit_pieces)]
+        if plain:
+            notes.append(f"garments[{gi}].match: {Path(g.match).name} places pieces on a repeat, but "
+                         f"fabric(s) {', '.join(map(repr, plain))} have none (repeat_mm): its match points "
+                         "are not used there")
+    return notes
+
+
 def _named(f) -> str:
     """A fabric and the lists it takes pieces by: ``rib categories ['TRIM']``."""
     lists = (("categories", f.categories), ("materials", f.materials))
@@ -281,5 +311,6 @@ def plan_order(
                                                "materials = [\"2\"] for a rib)")
         if note:
             mixed.append(f"fabric {plan.fabric.name!r}: {note}")
+    mixed += _design_notes(replace(order, garments=tuple(garments)), plans)
     return OrderPlan(order=replace(order, garments=tuple(garments)), fabrics=tuple(plans), patterns=patterns,
                      unused_fabrics=tuple(unused), mixed=tuple(mixed))

@@ -283,3 +283,22 @@ def test_bad_fabric_zones_name_the_field(tmp_path, tee, zones, why):
     order.write_text(ORDER.format(zones=zones), encoding="utf-8")
     with pytest.raises(OrderError, match=why):
         load_order(order)
+
+
+def test_an_orders_zone_category_no_piece_has_and_a_match_file_on_plain_fabric_are_said(tmp_path, tee):
+    """What ``nest`` refuses on the command line, an order built in silence: a zone letting a
+    mistyped category through (the pieces meant kept off it), and a garment's match file on a
+    fabric without a repeat (its points unused)."""
+    from kitcut.kits.plan import plan_order
+
+    order = tmp_path / "o.toml"
+    order.write_text('[order]\nid = "Z-1"\ncustomer = "x"\n[[garments]]\npattern = "tee.dxf"\n'
+                     'match = "tee.match.toml"\nsizes = { M = 1 }\n[[fabrics]]\nname = "jersey"\n'
+                     'width_mm = 1500\n'
+                     'zones = [{ name = "flaw", rect = [0, 0, 100, 100], allow = ["TRIMM"] }]\n',
+                     encoding="utf-8")
+    notes = plan_order(load_order(order)).mixed
+    assert ("fabric 'jersey': zone 'flaw' lets category 'TRIMM' through, which no piece cut from it has (its "
+            "pieces' categories: BODY, SLEEVE, TRIM)") in notes
+    assert ("garments[0].match: tee.match.toml places pieces on a repeat, but fabric(s) 'jersey' have none "
+            "(repeat_mm): its match points are not used there") in notes
