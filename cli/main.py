@@ -107,10 +107,14 @@ def _terminate(signum, frame) -> None:
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
         return
+    _SIGNALLED[0] = signum
     raise Terminated(signum)
 
 
 _MAIN_PID = [0]
+#: the signal :class:`Terminated` was raised for: raised in the middle of an import, it can come
+#: out as another exception (seen once: "TypeError: expected a message argument")
+_SIGNALLED = [0]
 
 
 def _on_termination() -> None:
@@ -171,6 +175,8 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"nest: error: {where}{exc.strerror or exc}", err=True)
         sys.exit(2)
     except Exception as exc:  # a bug: say so briefly, keep the traceback for debugging
+        if _SIGNALLED[0]:  # what a SIGTERM/SIGHUP became on its way out
+            _terminated(Terminated(_SIGNALLED[0]))
         if os.environ.get("KITCUT_DEBUG"):
             raise
         click.echo(
