@@ -32,6 +32,9 @@ HOSTILE = "袖；PU0,0；\x1bE（x）"  # full-width ; and ( ) transliterate to 
 needs_font = pytest.mark.skipif(pdf_fonts.cjk_font() is None,
                                 reason="no font with CJK glyphs (apt-get install fonts-wqy-microhei)")
 
+#: the tests that point KITCUT_CJK_FONT at no font do so on purpose: that it is said is checked once
+pytestmark = pytest.mark.filterwarnings("ignore:KITCUT_CJK_FONT=.*no font fpdf2 can read:UserWarning")
+
 
 @pytest.fixture(scope="module")
 def marker():
