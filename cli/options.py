@@ -276,7 +276,9 @@ def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, 
     from kitcut.kits.materials import select_materials
 
     try:
-        return replace(pattern, pieces=tuple(select_materials(pattern.pieces, material_text)))
+        kept = replace(pattern, pieces=tuple(select_materials(pattern.pieces, material_text)))
+        _quantities_left_out(quantity_texts, pattern.pieces, kept.pieces, material_text)
+        return kept
     except InputError as exc:
         exc.file = str(file)
         uncut = list(dict.fromkeys(e.piece for e in pattern.report.entries
@@ -286,6 +288,26 @@ def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, 
             exc.message += (f"; {len(uncut)} piece(s) the file says are not cut (Quantity: 0: {shown}) are "
                             "left out before: --quantity '*=1' cuts them")
         raise
+
+
+def _quantities_left_out(quantity_texts, before, after, material_text) -> None:
+    """A note for each ``--quantity NAME=N`` whose pieces ``--material`` leaves out: it changed
+    nothing, without a word."""
+    from kitcut.formats.reading.texts import nfc
+    from kitcut.kits.quantities import DEFAULT_KEY, parse_quantities
+
+    def key(s) -> str:
+        return nfc((s or "").strip()).casefold()
+
+    for name in parse_quantities(quantity_texts or ()):
+        if name.strip() == DEFAULT_KEY:
+            continue
+        k = key(name)
+        hit = [p for p in before if k in (key(p.name), key(p.category))]
+        if hit and not any(k in (key(p.name), key(p.category)) for p in after):
+            of = ", ".join(sorted({(p.material or "none").strip() for p in hit}))
+            click.echo(f"nest: note: --quantity {name}=...: its pieces are of material {of}, which "
+                       f"--material {material_text} leaves out: it changes nothing", err=True)
 
 
 def _pair(text: str | None, what: str) -> tuple[float, float] | None:

@@ -154,3 +154,13 @@ def test_no_piece_of_a_material_names_the_pieces_the_file_does_not_cut(tmp_path)
         "are not cut (Quantity: 0: FACING) are left out before: --quantity '*=1' cuts them")
     code, names, _ = _job(path, tmp_path / "o2", "--material", "none", "--sizes", "M", "--quantity", "*=1")
     assert code == 0 and names == ["FACING"]
+
+
+def test_a_quantity_for_pieces_the_material_leaves_out_is_said(tmp_path):
+    """``--material 1 --quantity COLLAR=2`` (the collar is of material 2) changed nothing, without
+    a word."""
+    path = _pattern(tmp_path)
+    code, names, err = _job(path, tmp_path / "o", "--material", "1", "--quantity", "COLLAR=2")
+    assert code == 0 and names == ["BACK", "FRONT"]
+    assert ("nest: note: --quantity COLLAR=...: its pieces are of material 2, which --material 1 leaves out: "
+            "it changes nothing") in err
