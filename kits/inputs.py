@@ -4,11 +4,12 @@ A kit's ``manifest.json`` records its *inputs*::
 
     "inputs": {"sha256": "...", "formats": ["plt", "dxf"]}
 
-``sha256`` is a hash over what the order file says (its TOML read: a comment, a line end or
-the order of its keys does not count; a web shop that exports its open orders every night with
-a time stamp comment had them rebuilt every night, and a combined kit's order failed) and the
-bytes of every file it names or finds (each garment's pattern, its grade rule table and its
-match file); ``sha256_bytes`` (not recorded) the same over the order file's bytes, as kits
+``sha256`` is a hash over what the order means (:func:`order_meaning`: the order read and
+checked; a comment, a line end, the order of its keys or how a value is written does not count:
+a web shop that exports its open orders every night with a time stamp comment had them rebuilt
+every night, and a combined kit's order failed) and the bytes of every file it names or finds
+(each garment's pattern, its grade rule table and its match file); ``sha256_toml`` and
+``sha256_bytes`` (not recorded) the same over the order file's TOML read and its bytes, as kits
 recorded it before, which a kit written then is compared with; ``formats`` the cutter and
 print formats asked for, sorted (``null``: the exporter's default). The search time and seed are
 not part of it: a kit is not rebuilt because a later batch searches longer.
@@ -63,24 +64,56 @@ def _files(order: Order) -> list[tuple[str, Path]]:
 def kit_inputs(order: Order, formats: tuple[str, ...] | None) -> dict:
     """The inputs of the kit of ``order`` (see the module docstring); an unreadable file is an
     :class:`~kitcut.errors.OrderError` naming the order's field."""
-    h, b = hashlib.sha256(), hashlib.sha256()  # what the order says; its bytes (kits written before)
+    # what the order means; what its TOML says and its bytes, as kits written before recorded them
+    h, t, b = hashlib.sha256(), hashlib.sha256(), hashlib.sha256()
     for where, path in _files(order):
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise OrderError(f"{where}: cannot read {path.name}: {exc.strerror or exc}",
                              file=None if order.path is None else os.fspath(order.path)) from exc
-        b.update(f"{where}\0{len(data)}\0".encode())
-        b.update(data)
-        if where == "order":
-            data = json.dumps(read_toml(path), sort_keys=True, default=str, ensure_ascii=False).encode()
-        h.update(f"{where}\0{len(data)}\0".encode())
-        h.update(data)
-    out = {"sha256": h.hexdigest(), "sha256_bytes": b.hexdigest(),
+        for hasher, text in ((b, data), (t, _toml_text(path) if where == "order" else data),
+                             (h, order_meaning(order) if where == "order" else data)):
+            hasher.update(f"{where}\0{len(text)}\0".encode())
+            hasher.update(text)
+    out = {"sha256": h.hexdigest(), "sha256_toml": t.hexdigest(), "sha256_bytes": b.hexdigest(),
            "formats": None if formats is None else sorted(set(formats))}
     if order.path is not None:
         out["order_sha256"] = order_hash(Path(order.path))
     return out
+
+
+def _toml_text(path: Path) -> bytes:
+    return json.dumps(read_toml(path), sort_keys=True, default=str, ensure_ascii=False).encode()
+
+
+def _plain(value, folder: str):
+    """``value`` (a field of an order, as :func:`dataclasses.asdict` gives it) as JSON data: paths
+    relative to the order's folder, arrays as lists, whole floats as integers."""
+    if isinstance(value, Path):
+        return Path(os.path.relpath(os.path.abspath(value), folder)).as_posix()
+    if hasattr(value, "tolist"):  # a numpy array (a zone's outline)
+        return _plain(value.tolist(), folder)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v, folder) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, folder) for v in value]
+    return value
+
+
+def order_meaning(order: Order) -> bytes:
+    """What ``order`` means, as the bytes its kit's hash is taken over: the order read and
+    checked, not its text. ``width_mm = 1500.0`` for ``1500``, ``sizes = ["M"]`` for ``{ M = 1 }``,
+    ``./tee.dxf`` for ``tee.dxf`` or a default written out mean the same; written so, the order
+    counted as changed (its kit rebuilt, and moved aside when that rebuild failed)."""
+    import dataclasses
+
+    data = dataclasses.asdict(order)
+    data.pop("path", None)
+    folder = os.path.abspath(order.path.parent) if order.path is not None else os.getcwd()
+    return json.dumps(_plain(data, folder), sort_keys=True, default=str, ensure_ascii=False).encode()
 
 
 def order_hash(path: Path) -> str:
@@ -107,14 +140,16 @@ def edited_since(folder: str | os.PathLike, order_file) -> bool:
 
 
 def recorded(inputs: dict) -> dict:
-    """What a kit's manifest records of ``inputs`` (:func:`kit_inputs`): not the hash of the
-    order's bytes, which only kits written before are compared with."""
-    return {k: v for k, v in inputs.items() if k != "sha256_bytes"}
+    """What a kit's manifest records of ``inputs`` (:func:`kit_inputs`): not the hashes of the
+    order's TOML and bytes, which only kits written before are compared with."""
+    return {k: v for k, v in inputs.items() if k not in ("sha256_toml", "sha256_bytes")}
 
 
 def _same(recorded, inputs: dict) -> bool:
-    """Whether a recorded hash is that of ``inputs``, as recorded now or before (its bytes)."""
-    return recorded is not None and recorded in (inputs["sha256"], inputs.get("sha256_bytes"))
+    """Whether a recorded hash is that of ``inputs``, as recorded now or before (over the order's
+    TOML, or its bytes): upgrading rebuilds no kit."""
+    return recorded is not None and recorded in (inputs["sha256"], inputs.get("sha256_toml"),
+                                                 inputs.get("sha256_bytes"))
 
 
 def _formats_text(formats) -> str:

@@ -259,16 +259,24 @@ def test_keep_does_not_keep_a_kit_of_an_edited_order(orders, tmp_path):
     # (a web shop's nightly export) keep the kit; before, it was rebuilt every night
     order.write_bytes(("# exported 2026-12-07T02:00\n" + order.read_text()).replace("\n", "\r\n").encode())
     assert build_kit(order, kits, OPTS).status == "exists"
-    # a kit that recorded the order's bytes (as kits did before) is compared with them
+    # what the order means counts, not how it is written: a width with a decimal point, the
+    # pattern as ./tee.dxf, a default written out (before: rebuilt, and set aside had that failed)
+    text = order.read_text()
+    order.write_text(text.replace("width_mm = 1500", "width_mm = 1500.0")
+                     .replace('pattern = "tee.dxf"', 'pattern = "./tee.dxf"')
+                     .replace('name = "jersey"', 'name = "jersey"\nnap = "two-way"'))
+    assert order.read_text() != text and build_kit(order, kits, OPTS).status == "exists"
+    # a kit that recorded the order's TOML or its bytes (as kits did before) is compared with them
     from kitcut.kits.inputs import kit_inputs
     from kitcut.kits.manifest import read_manifest, write_manifest
 
     inputs = kit_inputs(load_order(order), OPTS.formats)
-    assert inputs["sha256_bytes"] != inputs["sha256"]
-    old = read_manifest(kits / "A-1001")
-    old["inputs"]["sha256"] = inputs["sha256_bytes"]
-    write_manifest(kits / "A-1001", kit="A-1001", orders=["A-1001"], extra={"inputs": old["inputs"]})
-    assert build_kit(order, kits, OPTS).status == "exists"
+    assert len({inputs["sha256_bytes"], inputs["sha256_toml"], inputs["sha256"]}) == 3
+    for legacy in ("sha256_bytes", "sha256_toml"):
+        old = read_manifest(kits / "A-1001")
+        old["inputs"]["sha256"] = inputs[legacy]
+        write_manifest(kits / "A-1001", kit="A-1001", orders=["A-1001"], extra={"inputs": old["inputs"]})
+        assert build_kit(order, kits, OPTS).status == "exists"
     order.write_text(order.read_text().replace("sizes = { L = 2 }", "sizes = { L = 3 }"))
     assert build_kit(order, kits, OPTS).status == "built"
 
