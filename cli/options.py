@@ -135,18 +135,16 @@ def check_zones(zones, pattern, width: float) -> None:
     """An error naming ``--zone K`` for a zone off the fabric, or one letting through a category
     that no piece of ``pattern`` has (a typo: the pieces it meant are kept off it)."""
     from kitcut.errors import InputError
-    from kitcut.formats.reading.texts import nfc
+    from kitcut.kits.matching import unknown_categories
 
-    have = {nfc((p.category or "").strip()).casefold(): (p.category or "").strip() for p in pattern.pieces}
-    have.pop("", None)
     for k, zone in enumerate(zones, 1):
         if (off := zone.off_fabric(width)) is not None:
             raise InputError(f"--zone {k}: {off}: it keeps nothing clear")
-        for cat in zone.allow:
-            if nfc(cat.strip()).casefold() not in have:
-                known = ", ".join(sorted(have.values())) or "none: the pattern names no category"
-                raise InputError(f"--zone {k}: no piece is of category {cat!r} (the pieces' categories: "
-                                 f"{known})", file=pattern.source)
+        missing, known = unknown_categories(zone, pattern.pieces)
+        if missing:
+            shown = ", ".join(known) or "none: the pattern names no category"
+            raise InputError(f"--zone {k}: no piece is of category {missing[0]!r} (the pieces' categories: "
+                             f"{shown})", file=pattern.source)
 
 
 def check_spacing(spacing: float, units: str) -> None:
@@ -293,18 +291,14 @@ def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, 
 def _quantities_left_out(quantity_texts, before, after, material_text) -> None:
     """A note for each ``--quantity NAME=N`` whose pieces ``--material`` leaves out: it changed
     nothing, without a word."""
-    from kitcut.formats.reading.texts import nfc
-    from kitcut.kits.quantities import DEFAULT_KEY, parse_quantities
-
-    def key(s) -> str:
-        return nfc((s or "").strip()).casefold()
+    from kitcut.kits.quantities import DEFAULT_KEY, name_key, parse_quantities
 
     for name in parse_quantities(quantity_texts or ()):
         if name.strip() == DEFAULT_KEY:
             continue
-        k = key(name)
-        hit = [p for p in before if k in (key(p.name), key(p.category))]
-        if hit and not any(k in (key(p.name), key(p.category)) for p in after):
+        k = name_key(name)
+        hit = [p for p in before if k in (name_key(p.name), name_key(p.category))]
+        if hit and not any(k in (name_key(p.name), name_key(p.category)) for p in after):
             of = ", ".join(sorted({(p.material or "none").strip() for p in hit}))
             click.echo(f"nest: note: --quantity {name}=...: its pieces are of material {of}, which "
                        f"--material {material_text} leaves out: it changes nothing", err=True)

@@ -36,6 +36,7 @@ import numpy as np
 from kitcut.errors import InputError
 from kitcut.fileio import read_user_text
 from kitcut.formats.reading.texts import nfc
+from kitcut.kits.quantities import name_key
 from kitcut.model import MatchPoint, Pattern, Piece, Repeat
 from kitcut.model.fabric import FabricZone
 from kitcut.nesting import Match, Zone
@@ -46,7 +47,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 __all__ = ["item_match", "core_zones", "read_match_file", "apply_match_file", "find_match_file",
-           "MATCH_SUFFIX", "unmatched_notes"]
+           "MATCH_SUFFIX", "unmatched_notes", "unknown_categories"]
 
 MATCH_SUFFIX = ".match.toml"
 _KEYS = {"piece", "point", "axes", "offset_mm", "to"}
@@ -71,6 +72,13 @@ def core_zones(zones: tuple[FabricZone, ...], item_pieces: list[Piece]) -> tuple
         allowed = frozenset(i for i, p in enumerate(item_pieces) if zone.allows(p.category))
         out.append(Zone(zone.shape, zone.name or f"zone {z + 1}", allowed))
     return tuple(out)
+
+
+def unknown_categories(zone: FabricZone, pieces) -> tuple[list[str], list[str]]:
+    """``(categories, known)``: the categories ``zone`` lets through that no piece of ``pieces``
+    has (a typo keeps the pieces it meant off the zone), and the pieces' categories, sorted."""
+    have = {name_key(p.category): p.category.strip() for p in pieces if name_key(p.category)}
+    return [c for c in zone.allow if name_key(c) not in have], sorted(have.values())
 
 
 def find_match_file(pattern_path) -> Path | None:

@@ -18,7 +18,7 @@ import numpy as np
 
 from kitcut.errors import KitcutError, OrderError
 from kitcut.formats.reading.sizes import UnknownSizeError, garments_per_size, size_key
-from kitcut.kits.matching import apply_match_file, find_match_file
+from kitcut.kits.matching import apply_match_file, find_match_file, unknown_categories
 from kitcut.kits.materials import mixed_note
 from kitcut.kits.order import Fabric, Order
 from kitcut.kits.quantities import apply_quantities
@@ -193,19 +193,13 @@ def _design_notes(order: Order, plans: list[FabricPlan]) -> list[str]:
     it): a zone letting through a category no piece cut from the fabric has (a typo kept the
     pieces it meant off the zone), a garment's match file on fabrics without a repeat (its
     points unused)."""
-    from kitcut.formats.reading.texts import nfc
-
     notes = []
     for plan in plans:
-        have = {nfc((p.category or "").strip()).casefold(): (p.category or "").strip()
-                for p in plan.pattern.pieces}
-        have.pop("", None)
         for zone in plan.fabric.zones:
-            for cat in zone.allow:
-                if nfc(cat.strip()).casefold() not in have:
-                    known = ", ".join(sorted(have.values())) or "none named"
-                    notes.append(f"fabric {plan.fabric.name!r}: zone {zone.name!r} lets category {cat!r} "
-                                 f"through, which no piece cut from it has (its pieces' categories: {known})")
+            missing, known = unknown_categories(zone, plan.pattern.pieces)
+            notes += [f"fabric {plan.fabric.name!r}: zone {zone.name!r} lets category {cat!r} through, which "
+                      f"no piece cut from it has (its pieces' categories: {', '.join(known) or 'none named'})"
+                      for cat in missing]
     for gi, g in enumerate(order.garments):
         if g.match is None:
             continue

@@ -28,7 +28,7 @@ from kitcut.limits import check as check_limit
 from kitcut.model import Pattern
 
 __all__ = ["parse_sizes", "parse_quantities", "apply_quantities", "for_garments", "load_pattern",
-           "DEFAULT_KEY"]
+           "DEFAULT_KEY", "name_key"]
 
 #: The key of the default quantity (pieces whose file says 0 or nothing).
 DEFAULT_KEY = "*"
@@ -112,13 +112,13 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
     """
     if not spec:
         return pattern
-    names = {_key(p.name): p.name for p in pattern.pieces}
-    cats = {_key(p.category): p.category.strip() for p in pattern.pieces if p.category and p.category.strip()}
+    names = {name_key(p.name): p.name for p in pattern.pieces}
+    cats = {name_key(p.category): p.category.strip() for p in pattern.pieces if name_key(p.category)}
     default = None
     by_name: dict[str, tuple[int, int | None]] = {}
     by_cat: dict[str, tuple[int, int | None]] = {}
     for key, q in spec.items():
-        k = _key(key)
+        k = name_key(key)
         if key.strip() == DEFAULT_KEY:
             default = q
         elif k in names:
@@ -136,11 +136,11 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
     changed: dict[tuple[str, str], list[str]] = {}
     default_taken = False
     for p in pattern.pieces:
-        q, how = by_name.get(_key(p.name), (None, ""))
+        q, how = by_name.get(name_key(p.name), (None, ""))
         if q is not None:
             how = f"{how}={_quantity_text(q)}"
-        elif p.category and _key(p.category) in by_cat:
-            q, given = by_cat[_key(p.category)]
+        elif p.category and name_key(p.category) in by_cat:
+            q, given = by_cat[name_key(p.category)]
             how = f"{given}={_quantity_text(q)} (category {p.category.strip()})"
         if q is None and default is not None and (p.quantity == 0 or p.quantity_rule == "assumed"):
             q = default
@@ -178,9 +178,10 @@ def _quantity_text(q: tuple[int, int | None]) -> str:
     return f"{quantity}" if flipped is None else f"{quantity - flipped},{flipped}"
 
 
-def _key(name: str) -> str:
-    """How names compare: stripped, in normal form C, ignoring case."""
-    return nfc(name.strip()).casefold()
+def name_key(name: str | None) -> str:
+    """How names and categories compare: stripped, in normal form C, ignoring case (``""`` for
+    none)."""
+    return nfc(name.strip()).casefold() if name else ""
 
 
 def for_garments(pattern: Pattern, garments: Mapping[str, int] | None, *, pairs: bool = True) -> Pattern:
