@@ -66,20 +66,23 @@ def kit_inputs(order: Order, formats: tuple[str, ...] | None) -> dict:
     :class:`~kitcut.errors.OrderError` naming the order's field."""
     # what the order means; what its TOML says and its bytes, as kits written before recorded them
     h, t, b = hashlib.sha256(), hashlib.sha256(), hashlib.sha256()
+    toml = None  # the order file's TOML, read once
     for where, path in _files(order):
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise OrderError(f"{where}: cannot read {path.name}: {exc.strerror or exc}",
                              file=None if order.path is None else os.fspath(order.path)) from exc
-        for hasher, text in ((b, data), (t, _toml_text(path) if where == "order" else data),
+        if where == "order":
+            toml = _toml_text(path)
+        for hasher, text in ((b, data), (t, toml if where == "order" else data),
                              (h, order_meaning(order) if where == "order" else data)):
             hasher.update(f"{where}\0{len(text)}\0".encode())
             hasher.update(text)
     out = {"sha256": h.hexdigest(), "sha256_toml": t.hexdigest(), "sha256_bytes": b.hexdigest(),
            "formats": None if formats is None else sorted(set(formats))}
-    if order.path is not None:
-        out["order_sha256"] = order_hash(Path(order.path))
+    if toml is not None:
+        out["order_sha256"] = hashlib.sha256(toml).hexdigest()
     return out
 
 
@@ -120,8 +123,7 @@ def order_hash(path: Path) -> str:
     """The hash of what the order file ``path`` says (its TOML read), recorded apart so that an
     order edited into one that no longer reads is known to differ from its kit's
     (:class:`~kitcut.errors.OrderError` when the file is no TOML)."""
-    data = json.dumps(read_toml(path), sort_keys=True, default=str, ensure_ascii=False).encode()
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(_toml_text(path)).hexdigest()
 
 
 def edited_since(folder: str | os.PathLike, order_file) -> bool:

@@ -328,8 +328,8 @@ def build_kit(
     except KitcutError as exc:  # an order edited into one that no longer reads: its kit is outdated
         set_aside_if_edited(order_file, root, exc)
         raise
-    current, why = kit_state(final, inputs)
     if not replace:
+        current, _ = kit_state(final, inputs)
         if current:
             return kept_result(final, order.id)
         replace = is_complete(final)  # a complete kit of other inputs: replace it
@@ -343,8 +343,8 @@ def build_kit(
     except KitcutError as exc:
         if exc.file is None:  # an error of the nesting or the writers: it is this order's
             exc.file = os.fspath(order_file)
-        if why == CHANGED and is_complete(final):  # not to be cut the next morning as the order was
-            exc.message = f"{exc.message}; {set_aside_outdated(final)}"
+        if kit_state(final, inputs)[1] == CHANGED:  # complete, of the order as it was: not to be cut
+            exc.message = f"{exc.message}; {set_aside_outdated(final)}"  # the next morning
         raise
 
 
