@@ -49,7 +49,7 @@ from kitcut.kits.claims import Claims
 from kitcut.kits.executors import PoolExecutor, SerialExecutor
 from kitcut.kits.jobs import Job, Outcome, plan_jobs, recheck, settle_busy
 from kitcut.kits.kit import KitOptions, build_kit, clean_stale, guarded_job
-from kitcut.kits.order import not_an_order
+from kitcut.kits.order import has_order_tables, not_an_order
 
 __all__ = ["BatchOptions", "Outcome", "BatchSummary", "Job", "run_batch", "run_order_job", "Claims",
            "parse_until", "order_files", "REPORT", "LOG"]
@@ -167,15 +167,14 @@ def order_files(orders_dir: Path, notes: list[str] | None = None) -> list[Path]:
 
 
 def _an_order(path: Path) -> bool:
-    """Whether ``path`` holds an order's TOML (its ``[order]``, ``[[garments]]`` or ``[[fabrics]]``)."""
+    """Whether ``path`` holds an order's TOML (:func:`~kitcut.kits.order.has_order_tables`)."""
     from kitcut.errors import OrderError
     from kitcut.kits.order_fields import read_toml
 
     try:
-        data = read_toml(path)
+        return has_order_tables(read_toml(path))
     except (OrderError, OSError):
         return False
-    return any(key in data for key in ("order", "garments", "fabrics"))
 
 
 def _orders_below(folder: Path) -> int:

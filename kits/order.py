@@ -45,7 +45,7 @@ from kitcut.kits.order_ids import BATCH_FILES, check_due, check_order_id, slug
 from kitcut.kits.order_paths import inside, locate
 
 __all__ = ["Order", "Garment", "Fabric", "ONE_SIZE", "load_order", "read_order_id", "check_order_id", "slug",
-           "not_an_order", "BATCH_FILES"]
+           "not_an_order", "has_order_tables", "BATCH_FILES"]
 
 #: The size name of the garments of a pattern without sizes (``count = N``).
 ONE_SIZE = "one size"
@@ -125,9 +125,13 @@ def not_an_order(path: str | os.PathLike) -> str | None:
         data = read_toml(Path(path))
     except OrderError:
         return None
-    if any(key in data for key in ("order", "garments", "fabrics")):
-        return None
-    return "it has no [order] table"
+    return None if has_order_tables(data) else "it has no [order] table"
+
+
+def has_order_tables(data: dict) -> bool:
+    """Whether TOML ``data`` holds an order's tables (``[order]``, ``[[garments]]`` or
+    ``[[fabrics]]``)."""
+    return any(key in data for key in ("order", "garments", "fabrics"))
 
 
 def _parse_garment(g, i: int, folder: Path, c: FieldChecker, allow_outside: bool) -> Garment:

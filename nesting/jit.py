@@ -24,13 +24,13 @@ _OPTIONS = {"cache": True, "nogil": True, "fastmath": False, "error_model": "num
 
 
 def _writable(folder: Path) -> bool:
-    """Whether a file can be written in ``folder`` (made if missing)."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            return True
-    except OSError:
-        return False
+    """Whether a file can be written in ``folder``, or it can be made: asked of the file system
+    (a read-only mount, the user's rights), not tried with a file at every start."""
+    while not folder.exists():
+        if folder.parent == folder:
+            return False
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK)
 
 
 def _user_cache() -> Path | None:
