@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from kitcut.errors import InputError
-from kitcut.fileio import atomic_write
+from kitcut.fileio import atomic_write, read_input
 from kitcut.formats.reading.units import MM_PER_UNIT
 from kitcut.model import (
     Drill,
@@ -433,7 +433,7 @@ def read_marker_data(path) -> tuple[Marker, dict]:
     file states twice, see :func:`kitcut.kits.marker_check.check_marker`)."""
     p = Path(path)
     try:
-        data = json.loads(p.read_text(encoding="utf-8-sig"))  # a Windows editor's byte-order mark too
+        data = json.loads(read_input(p).decode("utf-8-sig"))  # a Windows editor's byte-order mark too
     except FileNotFoundError as exc:
         raise InputError("no such file", file=str(p)) from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:

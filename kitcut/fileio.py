@@ -1,5 +1,6 @@
 """Atomic file output (write to a temporary name beside the target, then rename), and reading
-the small text files people write by hand (orders, match files, device files).
+input files: only regular files (:func:`read_input`), and the small text files people write by
+hand (orders, match files, device files).
 
 A reader of the folder sees either the old file, the complete new one, or nothing; never a
 partial file. ``-`` as a path means standard output. :class:`FileSet` does the same for a set of
@@ -18,6 +19,7 @@ import contextlib
 import os
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import threading
@@ -25,14 +27,47 @@ from pathlib import Path
 
 from kitcut.errors import ExportError
 
-__all__ = ["atomic_write", "atomic_open", "read_user_text", "FileSet"]
+__all__ = ["atomic_write", "atomic_open", "read_input", "read_user_text", "NotAFile", "FileSet"]
+
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+            (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+class NotAFile(OSError):
+    """An input that is not a regular file: a named pipe would wait for a writer forever (a
+    batch hung all night), a device such as ``/dev/zero`` never ends."""
+
+    def __init__(self, what: str):
+        super().__init__(f"not a file but {what}")
+        self.strerror = f"not a file but {what}"
+        self.what = what
+
+
+def read_input(path: str | os.PathLike, limit: int | None = None) -> bytes:
+    """The bytes of the input file ``path`` (the first ``limit`` bytes when given).
+
+    The file is opened without waiting and looked at before it is read: anything but a regular
+    file (a named pipe, a device, a socket, a folder) is :class:`NotAFile`, an ``OSError``
+    whose ``strerror`` says what it is. Other failures are ``OSError`` as ``open`` raises it.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotAFile(next((what for test, what in _SPECIAL if test(mode)), "a special file"))
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as fp:
+        return fp.read() if limit is None else fp.read(limit)
 
 
 def read_user_text(path: str | os.PathLike) -> str:
     """The text of a hand-written file: UTF-8 with or without the byte-order mark Windows
-    editors write, or UTF-16 with its mark. ``OSError`` as ``open`` raises it;
-    ``UnicodeDecodeError`` for any other encoding."""
-    data = Path(path).read_bytes()
+    editors write, or UTF-16 with its mark. ``OSError`` as ``open`` raises it (:class:`NotAFile`
+    for a named pipe or a device); ``UnicodeDecodeError`` for any other encoding."""
+    data = read_input(path)
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -33,6 +33,7 @@ import os
 from pathlib import Path
 
 from kitcut.errors import OrderError
+from kitcut.fileio import read_input
 from kitcut.kits.manifest import is_complete, read_manifest, verify_manifest
 from kitcut.kits.order import Order
 from kitcut.kits.order_fields import read_toml
@@ -69,7 +70,7 @@ def kit_inputs(order: Order, formats: tuple[str, ...] | None) -> dict:
     toml = None  # the order file's TOML, read once
     for where, path in _files(order):
         try:
-            data = path.read_bytes()
+            data = read_input(path)
         except OSError as exc:
             raise OrderError(f"{where}: cannot read {path.name}: {exc.strerror or exc}",
                              file=None if order.path is None else os.fspath(order.path)) from exc

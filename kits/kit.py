@@ -35,7 +35,7 @@ from pathlib import Path
 from kitcut import __version__
 from kitcut.cells import escaped
 from kitcut.errors import ExportError, KitcutError, OrderError
-from kitcut.fileio import atomic_write
+from kitcut.fileio import atomic_write, read_input
 from kitcut.formats.marker_json import write_marker
 from kitcut.kits.inputs import CHANGED, edited_since, kit_inputs, kit_state, recorded
 from kitcut.kits.kit_pdf import write_kit_pdf
@@ -360,7 +360,7 @@ def set_aside_if_edited(order_file, root, exc: KitcutError) -> None:
         oid = read_order_id(order_file)
     except (KitcutError, OSError):  # no TOML now: its id as written (the [order] table's id = "...")
         try:
-            text = Path(order_file).read_text(encoding="utf-8", errors="replace")
+            text = read_input(order_file).decode("utf-8", errors="replace")
         except OSError:
             return
         m = re.search(r"^\s*\[order\]\s*$(?:(?!^\s*\[).)*?^\s*id\s*=\s*[\"']([^\"'\n]+)[\"']", text,

@@ -27,7 +27,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from kitcut.fileio import atomic_write
+from kitcut.fileio import atomic_write, read_input
 
 __all__ = ["absolute", "write_probe", "kits_problem", "files_problem", "worker_label", "check_worker",
            "job_problem", "clean_worker_host", "SAME_PATH", "WRITABLE"]
@@ -103,8 +103,7 @@ def files_problem(paths: list[tuple[str, str]]) -> str | None:
     """Why this process cannot read one of ``paths`` (``(kind, path)``, e.g. a pattern file)."""
     for kind, path in paths:
         try:
-            with open(path, "rb"):
-                pass
+            read_input(path, 0)
         except OSError as exc:
             return f"cannot see the {kind} {path}: {_why(exc)} {SAME_PATH}"
     return None

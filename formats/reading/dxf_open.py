@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from kitcut.errors import DXFFormatError, InputError
+from kitcut.fileio import read_input
 from kitcut.formats.reading.binary_dxf import mend_binary
 from kitcut.formats.reading.encoding import TextDecision, transcode
 from kitcut.formats.reading.library_log import LibraryLog
@@ -54,7 +55,7 @@ def read_bytes(path, file: str, report: ImportReport) -> tuple[bytes, bool]:
     that stops inside a section is refused as truncated."""
     p = Path(path)
     try:
-        data = p.read_bytes()
+        data = read_input(p)
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
     if not data:
@@ -139,7 +140,7 @@ def _open_dxf(path, report: ImportReport, *, file: str, text: TextDecision | Non
 
     codec = text.codec if text is not None and text.rule != "ascii" else None
     if data is None and not mended:
-        data = Path(path).read_bytes()
+        data = read_input(path)
     if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark (its texts were decided as UTF-8 by it):
         data, mended = data[3:], True  # ezdxf's strict reader stumbled on it ("damaged DXF, 0 fixes")
     try:
@@ -156,7 +157,7 @@ def _open_dxf(path, report: ImportReport, *, file: str, text: TextDecision | Non
         pass
     try:
         if codec is not None:
-            raw = data if data is not None else Path(path).read_bytes()
+            raw = data if data is not None else read_input(path)
             doc, auditor = recover.read(io.BytesIO(transcode(raw, text)), errors="replace")
         elif mended:
             doc, auditor = recover.read(io.BytesIO(data), errors="replace")

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kitcut.fileio import read_input
 from kitcut.formats.reading import aama
 from kitcut.formats.reading.build import largest_extent
 from kitcut.formats.reading.dxf_fast import DxfData, parse_fast
@@ -80,7 +81,7 @@ class GradeCheck:
 
 
 def _data(path: Path) -> DxfData:
-    data = parse_fast(path.read_bytes())
+    data = parse_fast(read_input(path))
     if data is None:  # not the fast subset: the full reader
         import ezdxf
 

@@ -18,6 +18,7 @@ import os
 import numpy as np
 
 from kitcut.errors import GeometryError, InputError, KitcutError
+from kitcut.fileio import read_input
 from kitcut.formats.reading.jagua_kinds import strip_instance
 from kitcut.formats.reading.outline import Fixer, check_ring
 from kitcut.model import ImportReport, Pattern, Piece, Source
@@ -67,8 +68,7 @@ def read_jagua(path, *, tolerance: float = 0.1, strict: bool = False, repair: bo
     """
     file = os.fspath(path)
     try:
-        with open(path, encoding="utf-8") as fp:
-            data = json.load(fp)
+        data = json.loads(read_input(path).decode("utf-8"))
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

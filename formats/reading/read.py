@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from kitcut.errors import GeometryError, InputError
+from kitcut.fileio import read_input
 from kitcut.formats.reading.encoding import check_encoding
 from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.limits import check as check_limit
@@ -25,8 +26,10 @@ def sniff(path) -> str:
         raise InputError("file not found", file=os.fspath(path))
     if p.is_dir():
         raise InputError("is a folder, not a pattern file", file=os.fspath(path))
-    with open(p, "rb") as fp:
-        head = fp.read(64).lstrip(b"\xef\xbb\xbf").lstrip()
+    try:
+        head = read_input(p, 64).lstrip(b"\xef\xbb\xbf").lstrip()
+    except OSError as exc:  # a named pipe would wait for a writer for ever
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=os.fspath(path)) from None
     if head.startswith((b"{", b"[")):
         return "json"
     if not head and p.suffix.lower() == ".json":

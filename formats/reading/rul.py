@@ -74,6 +74,7 @@ from pathlib import Path
 import numpy as np
 
 from kitcut.errors import GradeRuleError, UnitsError
+from kitcut.fileio import read_input
 from kitcut.formats.reading.rul_encoding import decode_rul
 from kitcut.formats.reading.rul_tokens import comma_problem, decimal_comma, numbers, rule_head
 from kitcut.formats.reading.units import MM_PER_UNIT, normalize_units
@@ -405,7 +406,7 @@ def read_rul(path, *, sample: str | None = None, units: str | None = None, like:
     (:func:`~kitcut.formats.reading.rul_encoding.decode_rul`); see :func:`parse_rul`."""
     file = os.fspath(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_input(path)
     except FileNotFoundError:
         raise GradeRuleError("grade rule file not found", file=file) from None
     except OSError as exc:
