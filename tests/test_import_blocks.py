@@ -224,7 +224,7 @@ def test_one_block_name_defined_for_several_pieces(tmp_path, version):
     p.write_bytes(p.read_bytes().replace(b"DetailB", b"Detail").replace(b"DetailC", b"Detail"))
     assert p.read_bytes().count(b"\nDetail\n") >= 12  # each BLOCK's two names, its text and its INSERT
     for fast in (True, False):
-        pat = read_dxf(p, fast=fast)
+        pat = read_dxf(p, fast=fast, units="mm")  # an R12 header holds no $INSUNITS
         got = sorted((pc.name, round(pc.area), pc.quantity) for pc in pat.pieces)
         assert got == [("Detail", 5000, 1), ("Detail#2", 2400, 1), ("Detail#3", 2700, 1)], (fast, got)
         said = [w.message for w in pat.report.warnings]

@@ -114,10 +114,10 @@ def _aama_and_plain(tmp_path) -> dict:
             "plain": save(plain, tmp_path, "p.dxf").read_bytes()}
 
 
-def _pieces(path) -> list:
+def _pieces(path, **options) -> list:
     from kitcut.formats.reading.read import read_pattern
 
-    pat = read_pattern(path)
+    pat = read_pattern(path, **options)
     return [(p.name, round(p.area, 6)) for p in pat.pieces], [w.message for w in pat.report.warnings]
 
 
@@ -208,7 +208,8 @@ def test_a_file_of_entities_alone_declares_no_units(tmp_path):
     assert code == 0, err
     data = json.loads(out)
     assert not [w for w in data["warnings"] if "$INSUNITS" in w]
-    assert [w for w in data["warnings"] if w.startswith("warning: no units declared: mm guessed")]
+    guessed = "warning: no units declared: cm guessed from the piece sizes"  # 100 units: a 1 m piece
+    assert [w for w in data["warnings"] if w.startswith(guessed)]
 
 
 def test_garbage_inside_a_dxf(tmp_path):
@@ -557,11 +558,11 @@ def test_binary_dxf_as_libdxfrw_writes_it(tmp_path, version):
     doc.modelspace().add_text("Piece Name: Рукав", dxfattribs={"insert": (20, 20)})
     text = tmp_path / "text.dxf"
     doc.saveas(text)
-    want, _ = _pieces(text)
+    want, _ = _pieces(text, units="mm")  # an R12 header holds no $INSUNITS
     assert want == [("Рукав", Polygon(RECT).area)]
     odd = tmp_path / "libdxfrw.dxf"
     odd.write_bytes(_libdxfrw_binary(text.read_bytes()))
-    got, warnings = _pieces(odd)
+    got, warnings = _pieces(odd, units="mm")
     assert got == want
     said = [w for w in warnings if w.startswith("binary DXF written with")]
     codes = "two-byte group codes in an R12 file and " if version == "R12" else ""
@@ -569,7 +570,7 @@ def test_binary_dxf_as_libdxfrw_writes_it(tmp_path, version):
                     "the standard (libdxfrw's writer, as in Valentina and LibreCAD): read as the text DXF it "
                     "stands for"]
     doc.saveas(tmp_path / "standard.dxf", fmt="bin")
-    got, warnings = _pieces(tmp_path / "standard.dxf")
+    got, warnings = _pieces(tmp_path / "standard.dxf", units="mm")
     assert got[0][1] == want[0][1] and not [w for w in warnings if "binary" in w]
 
 

@@ -76,7 +76,8 @@ def test_export_of_a_named_pipe_and_a_device_file_that_is_one(tmp_path):
     _refused(["export", _fifo(tmp_path / "marker.json"), "-o", tmp_path / "e"], "marker.json", "named pipe")
     marker = tmp_path / "m" / "marker.json"
     write_marker(valid_small_marker(), marker)
-    _refused(["export", marker, "-o", tmp_path / "e", "-f", "plt", "--device-file", _fifo(tmp_path / "dev.toml")],
+    device_file = _fifo(tmp_path / "dev.toml")
+    _refused(["export", marker, "-o", tmp_path / "e", "-f", "plt", "--device-file", device_file],
              "dev.toml", "named pipe")
     assert not (tmp_path / "e" / "marker.plt").exists()
 

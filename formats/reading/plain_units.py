@@ -22,7 +22,7 @@ import numpy as np
 
 from kitcut.errors import UnitsError
 from kitcut.formats.reading.build import RawPiece
-from kitcut.formats.reading.units import MM_PER_UNIT, PLAUSIBLE_MM, plausible, size_check
+from kitcut.formats.reading.units import MM_PER_UNIT, PLAUSIBLE_MM, UNIT_WORDS, plausible, size_check
 from kitcut.model.geometry import ring_area
 
 __all__ = ["ABSURD_MM", "area_text_mm2", "units_from_area", "sane_header_unit", "checked_header_unit",
@@ -149,7 +149,7 @@ def checked_header_unit(ext: float | None, unit: str, report, file: str, *, boun
     return guess, "size check"
 
 
-_WORD = {"mm": "millimetres", "cm": "centimetres", "in": "inches"}
+
 
 
 def _doubt_header(ext: float, unit: str, report, file: str) -> None:
@@ -165,5 +165,5 @@ def _doubt_header(ext: float, unit: str, report, file: str) -> None:
     size = ext * MM_PER_UNIT[unit]
     report.warn(f"$INSUNITS says {unit}, which makes the largest outline {size:.4g} mm long, "
                 f"{'small' if size < PLAUSIBLE_MM[0] else 'large'} for a garment piece: read in {unit}; "
-                f"give --units {other} if the pattern is in {_WORD.get(other, other)} (it would be "
+                f"give --units {other} if the pattern is in {UNIT_WORDS.get(other, other)} (it would be "
                 f"{ext * MM_PER_UNIT[other]:.4g} mm)")

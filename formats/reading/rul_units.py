@@ -31,7 +31,7 @@ from kitcut.errors import GradeRuleError, KitcutError
 from kitcut.formats.reading.build import RawPiece, largest_extent
 from kitcut.formats.reading.grading import plan_grading, rule_offsets
 from kitcut.formats.reading.rul import GradeRules
-from kitcut.formats.reading.units import MM_PER_UNIT
+from kitcut.formats.reading.units import MM_PER_UNIT, UNIT_WORDS
 from kitcut.model import ImportReport
 
 __all__ = ["TINY_STEP_MM", "median_step", "inside_out", "checked_rule_units"]
@@ -40,7 +40,7 @@ __all__ = ["TINY_STEP_MM", "median_step", "inside_out", "checked_rule_units"]
 TINY_STEP_MM = 0.5
 
 _SAID = {"mm": "METRIC", "cm": "METRIC (cm)", "in": "ENGLISH"}
-_WORD = {"mm": "millimetres", "cm": "centimetres", "in": "inches"}
+
 
 
 def median_step(table: GradeRules) -> float | None:
@@ -130,7 +130,7 @@ def checked_rule_units(table: GradeRules, unit: str, report: ImportReport,
                     "and its values", headline=True)
         return table
     if step is not None and step < TINY_STEP_MM:
-        others = [f"{_WORD[u]} {step * MM_PER_UNIT[u] / MM_PER_UNIT[table.units]:.3g} mm"
+        others = [f"{UNIT_WORDS[u]} {step * MM_PER_UNIT[u] / MM_PER_UNIT[table.units]:.3g} mm"
                   for u in ("cm", "in") if MM_PER_UNIT[u] > MM_PER_UNIT[table.units]]
         hint = f" (read in {' or '.join(others)})" if others else ""
         report.warn(f"{where} says {said}, which moves its points by {step:.2g} mm a size (median over "
