@@ -1855,3 +1855,28 @@ def test_two_names_in_one_outline_are_said_by_the_main_job(tmp_path):
     assert [str(e) for e in pat.headlines] == [
         "warning: piece 'Back': a second 'name' text for one piece (inside it): 'Back' kept, 'Yoke' not used "
         "[TEXT #32 on layer 0]"]
+
+
+@pytest.mark.parametrize("length, unit", [(102.6, "cm"), (179.0, "cm"), (181.0, "mm"), (457.1, "mm"),
+                                          (650.0, "mm"), (72.9, "cm")])
+def test_a_unitless_drawing_between_mm_and_cm_takes_the_likelier(tmp_path, length, unit):
+    """No units declared (R12 LINEs, as JBlockCreator writes its blocks): a trouser front of
+    102.6 x 30.1 units is 1.03 m in cm, not a 10 cm piece in mm (it was read in mm, exit 0);
+    a 457-unit piece stays 46 cm in mm rather than 4.6 m. Between 100 and 500 units both units
+    give garment sizes, and the note names both readings and the other unit's --units."""
+    ring = [(0, 0), (length, 0), (length, 30.1), (0, 30.1)]
+    doc = ezdxf.new("R12")
+    for a, b in zip(ring, ring[1:] + ring[:1], strict=True):
+        doc.modelspace().add_line(a, b, dxfattribs={"layer": "1"})
+    p = tmp_path / "block.dxf"
+    doc.saveas(p)
+    pat = read_pattern(p)
+    assert pat.units_in == unit and pat.units_rule == "size check"
+    scale = {"mm": 1.0, "cm": 10.0}[unit]
+    assert pat.pieces[0].area == pytest.approx(length * 30.1 * scale * scale, rel=1e-9)
+    said = [w.message for w in pat.report.warnings if "no units declared" in w.message]
+    assert len(said) == 1 and said[0].startswith(f"no units declared: {unit} guessed from the piece sizes")
+    if 100 <= length <= 500:
+        other = "mm" if unit == "cm" else "cm"
+        assert "which fit mm and cm" in said[0] and said[0].endswith(
+            f"give --units {other} if the pattern is in {'millimetres' if other == 'mm' else 'centimetres'}")
