@@ -10,7 +10,7 @@ import click
 
 from kitcut.cells import escaped, ljust
 from kitcut.cli.options import SEED, TIME, WORKERS
-from kitcut.errors import InputError
+from kitcut.errors import InputError, KitcutError
 
 __all__ = ["kit", "batch"]
 
@@ -77,12 +77,16 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
     from pathlib import Path
 
     from kitcut.kits.claims import Claims
-    from kitcut.kits.kit import build_kit, kit_path
+    from kitcut.kits.kit import build_kit, kit_path, set_aside_if_edited
     from kitcut.kits.order import load_order
 
     opts = _kit_options(time_limit, seed, workers, formats, allow_outside, nester, reader)
-    oid = load_order(order_file, allow_outside=allow_outside).id
-    kit_path(out_dir, oid)
+    try:
+        oid = load_order(order_file, allow_outside=allow_outside).id
+        kit_path(out_dir, oid)
+    except KitcutError as exc:  # edited into an order that no longer reads: its kit is not to be cut
+        set_aside_if_edited(order_file, out_dir, exc)  # (as a batch does)
+        raise
     made = not Path(out_dir).exists()
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     claims = Claims(Path(out_dir))
@@ -95,9 +99,10 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
         from kitcut.kits.combine import combined_orders
 
         other = combined_orders(out_dir).get(oid)
-        if other:
-            click.echo(f"nest: note: order {oid} is also in the combined kit {other}; do not cut it twice",
-                       err=True)
+        if other:  # a kit of its own would cut it twice (it was a note, and both kits were cut)
+            raise InputError(f"order {oid} is cut in the combined kit {other}: a kit of its own would cut it "
+                             f"twice; to cut it alone, remove the folder {other} from {out_dir} first (its "
+                             "other orders are then built again by the next batch)", file=str(order_file))
         result = build_kit(order_file, out_dir, opts, replace=not keep)
     except BaseException:
         claims.release([oid])

@@ -73,6 +73,26 @@ def test_combined_kit_layout_and_savings(orders, tmp_path):
     assert not (kits / "A-1001").exists()
 
 
+def test_nest_kit_of_an_order_in_a_complete_combined_kit_is_refused(orders, tmp_path, capsys):
+    """`nest kit` of an order already cut in a complete combined kit wrote a second complete kit
+    (a note said "do not cut it twice"): both pick lists held its pieces, and the next batch
+    said only "skipped: cut in kit combined-...". It is refused, naming the folder to remove."""
+    from kitcut.cli.main import main
+
+    kits = tmp_path / "KITS"
+    run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    kid = combined_id(["A-1002", "A-1001"])
+    assert is_complete(kits / kid)
+    before = sorted(p.name for p in kits.iterdir())
+    with pytest.raises(SystemExit) as exc:
+        main(["kit", str(orders / "A-1002.toml"), "-o", str(kits), "--time", "1", "--formats", "svg",
+              "--nester", FAKE_NESTER, "--reader", FAKE_READER, "-q"])
+    assert exc.value.code == 2
+    assert sorted(p.name for p in kits.iterdir()) == before and not (kits / "A-1002").exists()
+    err = capsys.readouterr().err
+    assert f"order A-1002 is cut in the combined kit {kid}" in err and f"remove the folder {kid}" in err
+
+
 def test_orders_on_different_fabrics_are_not_combined(orders, tmp_path):
     text = (orders / "A-1002.toml").read_text().replace("width_mm = 1500", "width_mm = 1800")
     text = text.replace('name = "rib"', 'name = "rib2"')

@@ -259,6 +259,22 @@ def test_an_order_edited_into_one_that_does_not_read_sets_its_old_kit_aside(orde
     assert f"moved to {aside.name}/ so that it is not cut" in str(err.value)
 
 
+def test_nest_kit_of_an_order_edited_into_one_that_does_not_read_sets_its_old_kit_aside(orders, tmp_path):
+    """`nest kit` read the order before any kit was looked at, and a misspelt field (or a missing
+    pattern) left the old, complete kit in place to be cut as the order was; a batch moved it."""
+    kits = tmp_path / "kits"
+    fakes = ["--nester", FAKE_NESTER, "--reader", FAKE_READER, "--time", "1", "--formats", "svg"]
+    order = orders / "A-1001.toml"
+    assert run_cli(["kit", str(order), "-o", str(kits), "-q", *fakes]).code == 0
+    old = files(kits / "A-1001")
+    order.write_text(order.read_text().replace("width_mm = 1500", "widht_mm = 1500"))
+    out = run_cli(["kit", str(order), "-o", str(kits), "-q", *fakes])
+    assert out.code == 2 and "widht_mm: unknown field" in out.stderr
+    (aside,) = [p for p in kits.iterdir() if p.name.startswith("A-1001+outdated-")]
+    assert files(aside) == old and not (kits / "A-1001").exists()
+    assert f"moved to {aside.name}/ so that it is not cut" in out.stderr
+
+
 def test_an_order_that_reads_as_when_its_kit_was_built_keeps_it_when_refused(orders, tmp_path, monkeypatch):
     kits = tmp_path / "kits"
     build_kit(orders / "A-1001.toml", kits, OPTS)
