@@ -1880,3 +1880,59 @@ def test_a_unitless_drawing_between_mm_and_cm_takes_the_likelier(tmp_path, lengt
         other = "mm" if unit == "cm" else "cm"
         assert "which fit mm and cm" in said[0] and said[0].endswith(
             f"give --units {other} if the pattern is in {'millimetres' if other == 'mm' else 'centimetres'}")
+
+
+#: Two U-shaped strips of a cutter drawing (nctools `MMV-1.dxf`, its bottom), on one layer: each
+#: is drawn open where the other's line runs (strip 1's top end lies on strip 2's line, strip 2's
+#: bottom on strip 1's), those ends 2e-12 mm off the line, and strip 2's left edge runs 3.1 mm on
+#: into strip 1. The coordinates are the file's.
+_Y, _Y2 = 239.1477042431254, 239.1477042431277
+_STRIPS = [
+    ("ARC", (205.9999999999999, 131.9999999999982), 96.0, 180.0, 270.0),
+    ("LINE", (110.0, 131.9999999999982), (110.0, _Y)),
+    ("LINE", (0.0, 0.0), (0.0, _Y)),
+    ("LINE", (0.0, 0.0), (716.9999999999995, 0.0)),
+    ("LINE", (205.9999999999999, 36.0), (716.9999999999995, 36.0)),
+    ("LINE", (846.9999999999997, 129.9999999999982), (846.9999999999997, _Y)),
+    ("LINE", (811.0, 129.9999999999982), (811.0, _Y)),
+    ("ARC", (716.9999999999995, 129.9999999999982), 130.0, 270.0, 0.0),
+    ("ARC", (716.9999999999995, 129.9999999999982), 94.0, 270.0, 0.0),
+    ("LINE", (0.0, _Y2), (110.0, _Y2)),
+    ("LINE", (315.9999999999999, 35.9999999999966), (315.9999999999999, 143.1477042431277)),
+    ("LINE", (205.9999999999999, 32.89937811002869), (205.9999999999999, 275.1477042431277)),
+    ("ARC", (412.0, 143.1477042431277), 96.0, 90.0, 180.0),
+    ("LINE", (205.9999999999999, 275.1477042431277), (922.9999999999995, 275.1477042431277)),
+    ("LINE", (1052.999999999999, 35.9999999999966), (1052.999999999999, 145.1477042431277)),
+    ("LINE", (1017.0, 35.9999999999966), (1017.0, 145.1477042431277)),
+    ("ARC", (922.9999999999995, 145.1477042431277), 130.0, 0.0, 90.0),
+    ("ARC", (922.9999999999995, 145.1477042431277), 94.0, 0.0, 90.0),
+    ("LINE", (1017.0, 35.9999999999966), (1052.999999999999, 35.99999999999818)),
+    ("LINE", (922.9999999999995, _Y2), (412.0, _Y2)),
+]
+
+
+@pytest.mark.parametrize("seed", [None, 1, 2, 3])
+def test_two_pieces_drawn_against_each_other_are_two_pieces(tmp_path, seed):
+    """The second strip (847 x 239 mm, a fifth of the drawing's material) was dropped with exit
+    status 0: the ends 2e-12 mm off the other's line made no node, so only one strip closed, and
+    had both closed, the group of faces would have been one piece holding the space between them.
+    Each is now a piece of its own, and the space between them none; in any drawing order."""
+    entities = list(_STRIPS)
+    if seed is not None:
+        import random
+
+        random.Random(seed).shuffle(entities)
+    doc = ezdxf.new("R12")
+    msp = doc.modelspace()
+    for e in entities:
+        if e[0] == "LINE":
+            msp.add_line(e[1], e[2])
+        else:
+            msp.add_arc(*e[1:])
+    p = tmp_path / "strips.dxf"
+    doc.saveas(p)
+    pat = read_pattern(p, units="mm")
+    got = sorted((round(pc.area / 100), *np.round(np.ptp(pc.outline, axis=0), 1)) for pc in pat.pieces)
+    assert got == [(604, 847.0, 239.1), (604, 847.0, 239.1)], got
+    lows = sorted(tuple(np.round(pc.outline.min(axis=0), 1)) for pc in pat.pieces)
+    assert lows == [(0.0, 0.0), (206.0, 36.0)]

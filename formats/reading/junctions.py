@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, Polygon
+import shapely.ops
+from shapely.geometry import LineString, Point, Polygon
 
 from kitcut.formats.reading.chains import Chain
 from kitcut.model.geometry import ring_area
@@ -62,13 +63,13 @@ def close_at_junctions(rings: list, chains: list[Chain], near: float,
     if not (any(would_be_refused(c) for c in chains) or _meet(chains, near)):
         return [], chains
     known = [Polygon(r).buffer(0) for r in rings if len(r) >= 3]
-    added = _outlines(chains, known)
+    added = _outlines(chains, known, near)
     if not added:
         return [], chains
     marks = _marks(chains, shapely.union_all([Polygon(r).exterior for r in added]), near)
     inner: list[np.ndarray] = []
     for _ in range(_LEVELS):  # a sew line the marks meet, a cut-out inside it: closed by them too
-        found = _outlines(marks, known)
+        found = _outlines(marks, known, near)
         if not found:
             break
         inner += found
@@ -83,21 +84,93 @@ def close_at_junctions(rings: list, chains: list[Chain], near: float,
     return added + inner, marks
 
 
-def _outlines(chains: list[Chain], known: list) -> list[np.ndarray]:
+def _outlines(chains: list[Chain], known: list, near: float = 0.0) -> list[np.ndarray]:
     """The outline of each group of faces the lines ``chains`` close (at least
-    :data:`_MIN_FACE_MM2`), counter-clockwise, but for those a ``known`` polygon already draws."""
-    net = shapely.union_all([LineString(c.points) for c in chains if len(c.points) >= 2])
+    :data:`_MIN_FACE_MM2`), counter-clockwise, but for those a ``known`` polygon already draws.
+
+    A face that one line draws nearly alone (:func:`_own_faces`) is a piece of its own, not one
+    of a group: two pieces drawn against each other, each open where the other's line runs, were
+    one group, and the space between them part of it. A face wholly bounded by such pieces is the
+    space between them, not a piece."""
+    lines = [LineString(c.points) for c in chains if len(c.points) >= 2]
+    net = shapely.union_all(_reaching(lines, near))
     faces = [f for f in shapely.get_parts(shapely.polygonize(shapely.get_parts(net))) if f.area > 0]
     if not faces:
         return []
+    own = _own_faces(faces, lines, near)
+    rest = [f for k, f in enumerate(faces) if k not in own]
+    if own:
+        edges = shapely.union_all([faces[k].exterior for k in own]).buffer(max(near, 1e-9))
+        rest = [f for f in rest if not edges.covers(f.exterior)]
+    parts = [faces[k] for k in sorted(own)]
+    if rest:
+        parts += list(shapely.get_parts(shapely.union_all([f.buffer(0) for f in rest])))
     out = []
-    for part in shapely.get_parts(shapely.union_all([f.buffer(0) for f in faces])):
+    for part in parts:
         outline = Polygon(part.exterior)
         if outline.area < _MIN_FACE_MM2 or any(_same(k, outline) for k in known):
             continue
         ring = np.asarray(outline.exterior.coords)[:-1]
         out.append(ring if ring_area(ring) > 0 else ring[::-1])
     return out
+
+
+#: A face is a piece of its own when one line draws this share of its outline, and lies on it
+#: for this share of its own length.
+_OWN = 0.9
+
+
+def _own_faces(faces: list, lines: list, near: float) -> set[int]:
+    """The faces (indices) one line draws nearly alone: it runs along at least :data:`_OWN` of
+    the face's outline and lies on it for :data:`_OWN` of its length (the rest of the outline
+    borrowed from a line drawn against it). A line that took a mark at a corner runs into the
+    piece, off every face's outline."""
+    own: set[int] = set()
+    if len(faces) < 2:
+        return own
+    tol = max(near, 1e-6)
+    for line in lines:
+        if line.length <= 0:
+            continue
+        for k, face in enumerate(faces):
+            if k in own or not line.intersects(face.exterior.buffer(tol)):
+                continue
+            on = line.intersection(face.exterior.buffer(tol)).length
+            if on >= _OWN * line.length and on >= _OWN * face.exterior.length:
+                own.add(k)
+    return own
+
+
+def _reaching(lines: list, near: float) -> list:
+    """``lines`` with each open end that lies within ``near`` of another line (or of its own
+    far part) carried just across it: an end on a line up to rounding (2e-12 mm off) is no
+    node to the overlay, and the face it closes was not found."""
+    if near <= 0 or len(lines) < 1:
+        return lines
+    out = []
+    for i, line in enumerate(lines):
+        coords = np.asarray(line.coords, dtype=np.float64)
+        if len(coords) < 2 or line.is_ring:
+            out.append(line)
+            continue
+        others = shapely.union_all([g for j, g in enumerate(lines) if j != i] + [_far_part(line, near)])
+        ends = []
+        for p in (coords[0], coords[-1]):
+            q = np.asarray(shapely.get_coordinates(shapely.shortest_line(Point(p), others)))[-1] \
+                if not others.is_empty else p
+            d = float(np.hypot(*(q - p)))
+            ends.append(q + (q - p) / d * 1e-6 if 0.0 < d <= near else None)
+        coords = np.vstack([c for c in ([ends[0]] if ends[0] is not None else []) + [coords]
+                            + ([ends[1]] if ends[1] is not None else [])])
+        out.append(LineString(coords))
+    return out
+
+
+def _far_part(line, near: float):
+    """``line`` less the ``3 near`` at each end (an end is always near its own line)."""
+    if line.length <= 6 * near:
+        return LineString()
+    return shapely.ops.substring(line, 3 * near, line.length - 3 * near)
 
 
 def _marks(chains: list[Chain], edges, near: float) -> list[Chain]:
