@@ -208,3 +208,31 @@ def test_tiled_print_of_a_huge_marker_is_refused_before_drawing(tmp_path):
     o = run_cli([*small, "--limit", "max_tiled_pages=12"])  # 6 rows x 2 columns and the map
     assert check_outcome(o) == "error" and "13 exceeds the limit max_tiled_pages = 12" in o.stderr
     assert check_outcome(run_cli([*small, "--limit", "max_tiled_pages=13"])) == "ok"
+
+
+def test_every_format_leaves_out_a_tiled_print_over_the_page_limit(tmp_path, orders):
+    """`--formats all` of a long marker (600 tees, 564 m: 19,123 A4 pages) failed the whole kit
+    after its search, for one print file; `nest export -f all` wrote nothing. The tiled prints over
+    max_tiled_pages are now left out with a note naming the fabric, as a device too narrow is;
+    asked for by name, they are still an error."""
+    from test_kits_fakes import FAKE_NESTER, FAKE_READER
+
+    marker = tmp_path / "m" / "marker.json"
+    write_marker(rect_piece_marker(["A"]), marker)  # 13 A4, 13 Letter, 9 A3 pages with the map
+    o = run_cli(["export", str(marker), "-f", "all", "--limit", "max_tiled_pages=12"])
+    assert check_outcome(o) == "ok", o.stderr
+    written = sorted(p.name for p in marker.parent.iterdir())
+    assert "marker.tiled.pdf" not in written and "marker.tiled-letter.pdf" not in written
+    assert "marker.tiled-a3.pdf" in written and "marker.pdf" in written and "marker.plt" in written
+    assert "nest: note: marker.tiled.pdf not written: pages of the tiled A4 print" in o.stderr
+    assert "13 exceeds the limit max_tiled_pages = 12" in o.stderr
+    o = run_cli(["export", str(marker), "-f", "tiled.pdf", "--limit", "max_tiled_pages=12"])
+    assert check_outcome(o) == "error"
+    kits = tmp_path / "kits"
+    o = run_cli(["--limit", "max_tiled_pages=2", "kit", str(orders / "A-1001.toml"), "-o", str(kits),
+                 "--formats", "all", "--nester", FAKE_NESTER, "--reader", FAKE_READER, "--time", "1", "-q"])
+    assert check_outcome(o) == "ok", o.stderr
+    notes = json.loads((kits / "A-1001" / "kit.json").read_text())["notes"]
+    assert any(n.startswith("fabric 'jersey': marker.tiled.pdf") and "max_tiled_pages" in n for n in notes)
+    assert not (kits / "A-1001" / "fabrics" / "jersey" / "marker.tiled.pdf").exists()
+    assert (kits / "A-1001" / "fabrics" / "jersey" / "marker.pdf").exists()

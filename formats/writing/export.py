@@ -21,6 +21,7 @@ from kitcut.errors import ExportError, InputError, KitcutError, MediaError
 from kitcut.fileio import FileSet, atomic_write
 from kitcut.formats.layout.page import MM_PER_UNIT
 from kitcut.formats.writing.devices import Device, get_device
+from kitcut.limits import LimitError
 from kitcut.model import Marker
 from kitcut.names import windows_device
 
@@ -263,8 +264,9 @@ def export_marker(
     all are written are they renamed into place, so a failure leaves every old file as it was
     and none of the new ones. ``extra`` adds files of other content to the set (name -> data,
     first in the returned paths); the files named in ``remove`` are deleted once the set is in place.
-    With ``skipped`` (a list), a format whose device's media is narrower than the marker is left
-    out, ``(format, reason)`` added to it, instead of failing the set; with ``replace_all`` (the
+    With ``skipped`` (a list), a format whose device's media is narrower than the marker, or whose
+    file would pass a resource limit (a tiled print of more pages than ``max_tiled_pages``), is
+    left out, ``(format, reason)`` added to it, instead of failing the set; with ``replace_all`` (the
     set replaces the folder's marker) an old file of a format left out is deleted with the set.
 
     A ``device`` must speak the protocol of every device format asked for (an :class:`InputError`
@@ -327,7 +329,7 @@ def export_marker(
                 continue
             try:
                 data = render(marker, f.name, device=devices[f.name], device_file=device_file)
-            except MediaError as exc:
+            except (MediaError, LimitError) as exc:  # a device too narrow; a print of too many pages
                 if skipped is None:
                     raise
                 skipped.append((f.name, exc.message))
