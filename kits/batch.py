@@ -83,6 +83,12 @@ class BatchSummary:
         return round(sum(o.metres for o in self.outcomes if o.status == "done"), 4)
 
     @property
+    def kits_metres(self) -> float:
+        """The metres of every kit this run built or found complete (each kit once): what the
+        morning's cutting takes after a batch resumed, where ``metres`` holds this run's alone."""
+        return round(sum(o.metres for o in self.outcomes if o.status in ("done", "skipped")), 4)
+
+    @property
     def mean_efficiency(self) -> float | None:
         kits = {o.kit: o.efficiency for o in self.outcomes if o.status == "done" and o.efficiency is not None}
         return sum(kits.values()) / len(kits) if kits else None
@@ -94,6 +100,7 @@ class BatchSummary:
     def to_dict(self) -> dict:
         return {"done": self.count("done"), "skipped": self.count("skipped"), "failed": self.count("failed"),
                 "busy": self.count("busy"), "deferred": self.count("deferred"), "metres": self.metres,
+                "kits_metres": self.kits_metres,
                 "mean_efficiency": self.mean_efficiency, "seconds": round(self.seconds, 2),
                 "notes": list(self.notes)}
 
@@ -102,7 +109,9 @@ class BatchSummary:
         eff_s = "-" if eff is None else f"{100 * eff:.1f} %"
         counts = [f"{self.count(k)} {k}" for k in ("done", "skipped", "failed")]
         counts += [f"{self.count(k)} {k}" for k in ("busy", "deferred") if self.count(k)]
-        return (f"orders: {', '.join(counts)}; fabric {self.metres:.2f} m; mean efficiency {eff_s}; "
+        kits = f" (with the kits complete before: {self.kits_metres:.2f} m)" \
+            if self.kits_metres > self.metres else ""
+        return (f"orders: {', '.join(counts)}; fabric {self.metres:.2f} m{kits}; mean efficiency {eff_s}; "
                 f"{self.seconds:.1f} s")
 
 
@@ -254,6 +263,30 @@ def _outcomes_of(job: Job, result: dict) -> list[Outcome]:
     return out
 
 
+def _kit_figures(o: Outcome, root: Path, counted: dict[str, str]) -> Outcome:
+    """A ``skipped`` order's metres and efficiency as its kit on disk states them (``kit.json``):
+    a rerun of a batch reported every kit 0 m, and an order file's entry in ``batch-report.json``
+    lost its figures. A kit's metres are counted once, on the first of its orders (``counted``:
+    kit -> that order), as for the kits built."""
+    if o.status != "skipped" or not o.kit or o.metres:
+        return o
+    from kitcut.kits.pages import kit_report
+
+    report = kit_report(root, o.kit)
+    totals = (report or {}).get("totals")
+    if not isinstance(totals, dict):
+        return o
+    try:
+        metres, efficiency = float(totals.get("metres") or 0.0), totals.get("efficiency")
+        efficiency = None if efficiency is None else float(efficiency)
+    except (TypeError, ValueError):
+        return o
+    first = counted.setdefault(o.kit, o.order or o.file)
+    if first != (o.order or o.file):
+        return replace(o, efficiency=efficiency, counted_on=first)
+    return replace(o, metres=metres, efficiency=efficiency)
+
+
 def run_batch(
     orders_dir: str | os.PathLike,
     root: str | os.PathLike,
@@ -289,7 +322,10 @@ def run_batch(
     claims = Claims(root)
     outcomes: list[Outcome] = []
 
+    counted: dict[str, str] = {}  # kit -> the order whose line counts its metres
+
     def record(new: list[Outcome]) -> None:
+        new = [_kit_figures(o, root, counted) for o in new]
         outcomes.extend(new)
         for o in new:
             what = o.message if o.status in ("failed", "busy", "deferred", "skipped") else (
@@ -415,6 +451,8 @@ def run_batch(
         if removed:
             log(f"removed temporary folders of crashed workers: {', '.join(removed)}")
         settled = settle_busy(outcomes, orders_dir, root, kit_opts)  # kits another batch finished
+        settled = [n if n is o else _kit_figures(n, root, counted)
+                   for o, n in zip(outcomes, settled, strict=True)]
         changed = [n for o, n in zip(outcomes, settled, strict=True) if n is not o]
         for o in changed:
             log(f"{o.file} ({o.order}): {o.status}: {o.message}")

@@ -295,19 +295,23 @@ def test_a_group_completed_by_another_batch_meanwhile_is_skipped(orders, tmp_pat
         assert run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS)).count("done") == 2
 
     s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS), on_start=combine_meanwhile)
-    assert [(o.order, o.status, o.kit, o.message, o.metres, o.efficiency) for o in s.outcomes] == [
-        (oid, "skipped", kid, "kit already complete", 0.0, None) for oid in ("A-1001", "A-1002")]
+    report = json.loads((kits / kid / "kit.json").read_text())
+    metres, eff = report["totals"]["metres"], report["totals"]["efficiency"]
+    # the kit's own figures, its metres counted once (on its first order)
+    got = [(o.order, o.status, o.kit, o.message, o.metres, o.efficiency, o.counted_on) for o in s.outcomes]
+    assert got == [
+        ("A-1001", "skipped", kid, "kit already complete", metres, eff, None),
+        ("A-1002", "skipped", kid, "kit already complete", 0.0, eff, "A-1001")]
     log = (kits / "batch.log").read_text()
     assert "A-1001.toml (A-1001): skipped: kit already complete\n" in log and "skipped: \n" not in log
     assert log.count(f"start {kid}") == 1
-    report = json.loads((kits / kid / "kit.json").read_text())
     rows = tables((kits / "index.html").read_text())["orders"][1:]
     assert [(r.cells[0], r.cells[1], r.cells[5]) for r in rows] == [
-        ("skipped", "A-1001", ""), ("skipped", "A-1002", "")]
+        ("skipped", "A-1001", f"{metres:.2f}"), ("skipped", "A-1002", "")]
     assert rows[0].cells[4].split("\n") == [f"{f['name']} {f['metres']:.2f} m" for f in report["fabrics"]]
     entries = json.loads((kits / "batch-report.json").read_text())["orders"]
     assert {k: (v["status"], v["metres"]) for k, v in entries.items()} == {
-        "A-1001.toml": ("skipped", 0.0), "A-1002.toml": ("skipped", 0.0)}
+        "A-1001.toml": ("skipped", metres), "A-1002.toml": ("skipped", 0.0)}
     # a build that finds its kit complete when it is done (built meanwhile elsewhere) keeps none
     # of its own figures either
     from kitcut.kits.batch import Job, _outcomes_of

@@ -110,7 +110,16 @@ def test_batch_index_failed_first_with_reasons_links_and_totals(orders, tmp_path
     rows = tables((kits / "index.html").read_text())["orders"][1:]
     assert [r.attrs["class"] for r in rows] == ["failed"] * 3 + ["skipped"] * 2
     assert [r.links for r in rows[3:]] == [["A-1001/kit.html"], ["A-1002/kit.html"]]
-    assert "fabric cut0.00 m" in _cards((kits / "index.html").read_text())
+    again = (kits / "index.html").read_text()
+    assert "fabric cut0.00 m" in _cards(again)  # this run's
+    # the kits on disk keep their figures (a rerun reported each 0 m, and the report lost them)
+    assert f"fabric, all kits{s.metres:.2f} m" in _cards(again)
+    for r in tables(again)["orders"][1:][3:]:
+        o = by_file[r.cells[2]]
+        assert r.cells[5] == f"{o.metres:.2f}" and r.cells[6] == f"{100 * o.efficiency:.1f} %"
+    entries = json.loads((kits / "batch-report.json").read_text())["orders"]
+    for f in ("A-1001.toml", "A-1002.toml"):
+        assert entries[f]["status"] == "skipped" and entries[f]["metres"] == pytest.approx(by_file[f].metres)
 
 
 def _cards(text: str) -> str:

@@ -145,8 +145,8 @@ def batch_index(rows: Sequence[dict], totals: dict, *, title: str, finished: str
     ``rows``: one dict per order (``file``, ``order``, ``status``, ``message``, ``kit``, ``link``:
     the kit page relative to the kits folder or ``None``, ``fabrics``: ``[(name, metres)]``,
     ``metres``, ``efficiency``, ``seconds``). They are shown failed first (:data:`STATUS_ORDER`),
-    then by file name. ``totals``: the run's counts per status, ``metres``, ``fabrics``
-    (``{name: metres}``), ``mean_efficiency`` and ``seconds``.
+    then by file name. ``totals``: the run's counts per status, ``metres``, ``kits_metres`` (with
+    the kits found complete), ``fabrics`` (``{name: metres}``), ``mean_efficiency`` and ``seconds``.
     """
     rank = {s: i for i, s in enumerate(STATUS_ORDER)}
     ordered = sorted(rows, key=lambda r: (rank.get(r["status"], len(rank)), r["file"]))
@@ -157,6 +157,8 @@ def batch_index(rows: Sequence[dict], totals: dict, *, title: str, finished: str
     cards = [_card(s, str(totals.get(s, 0))) for s in ("done", "failed", "skipped", "deferred", "busy")
              if totals.get(s) or s in ("done", "failed")]
     cards.append(_card("fabric cut", f"{totals.get('metres', 0):.2f} m"))
+    if (totals.get("kits_metres") or 0) > (totals.get("metres") or 0):  # kits complete from a run before
+        cards.append(_card("fabric, all kits", f"{totals['kits_metres']:.2f} m"))
     cards.append(_card("mean efficiency", _pct(totals.get("mean_efficiency"))))
     out.append('<div class="cards totals">' + "".join(cards) + "</div>")
     per_fabric = totals.get("fabrics") or {}
