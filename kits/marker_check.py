@@ -25,6 +25,7 @@ import numpy as np
 
 from kitcut.errors import InputError, ValidationError
 from kitcut.kits.marker import build_instance
+from kitcut.limits import LimitError
 from kitcut.model import Marker, Pattern
 from kitcut.model.geometry import transform_points
 from kitcut.nesting import Placed, Solution, validate
@@ -53,6 +54,8 @@ def check_marker(marker: Marker, *, file: str | None = None, stored: dict | None
     pattern = Pattern(pieces=marker.pieces, style=marker.name, source=file, units=marker.units)
     try:
         instance, sources = build_instance(pattern, marker.rules)
+    except LimitError as exc:  # a valid marker, written under a raised limit: the limit, not the marker
+        raise LimitError(exc.message, file=file, piece=exc.piece) from None
     except InputError as exc:
         raise InputError(f"not a valid marker: {exc.message}", file=file, piece=exc.piece) from None
     where = {(s.piece, c): (i, k) for i, s in enumerate(sources) for k, c in enumerate(s.copies)}

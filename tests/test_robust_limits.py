@@ -236,3 +236,15 @@ def test_every_format_leaves_out_a_tiled_print_over_the_page_limit(tmp_path, ord
     assert any(n.startswith("fabric 'jersey': marker.tiled.pdf") and "max_tiled_pages" in n for n in notes)
     assert not (kits / "A-1001" / "fabrics" / "jersey" / "marker.tiled.pdf").exists()
     assert (kits / "A-1001" / "fabrics" / "jersey" / "marker.pdf").exists()
+
+
+def test_a_marker_over_the_piece_limit_is_not_called_invalid(tmp_path):
+    """A marker nested under a raised max_pieces was refused by `nest export` and `--resume` as
+    "not a valid marker": it is valid, only over the limit, which the error now names alone."""
+    marker = tmp_path / "marker.json"
+    write_marker(rect_piece_marker(["A", "B", "C"]), marker)
+    o = run_cli(["--limit", "max_pieces=2", "export", str(marker), "-f", "svg"])
+    assert check_outcome(o) == "error"
+    assert "not a valid marker" not in o.stderr
+    assert f"{marker}: pieces in one marker: 3 exceeds the limit max_pieces = 2" in o.stderr
+    assert check_outcome(run_cli(["--limit", "max_pieces=3", "export", str(marker), "-f", "svg"])) == "ok"
