@@ -308,6 +308,12 @@ def test_label_forms_insert_transform_and_stray_labels(tmp_path):
         stray = [e for e in pat.report.entries if "at no vertex" in e.message]
         assert len(stray) == 1 and stray[0].kind == "warning" and stray[0].piece == "Box (M)"
         assert "grade rule label # 9 is at no vertex" in stray[0].message
+        # no table grades by the labels: where they lie says nothing (a Lectra export's 64 labels
+        # on annotation texts were 64 warnings beside the one line that they are not used)
+        plain = read_dxf(path, fast=fast, rules=False)
+        assert not [e for e in plain.report.entries if "grade rule label #" in e.message]
+        unused = "grade rule labels (# n): 4 in 1 block"
+        assert [e for e in plain.report.entries if e.message.startswith(unused)]
 
 
 def test_graded_notch_off_the_cut_line_and_drill_off_the_piece_are_left_out(tmp_path):

@@ -34,7 +34,7 @@ import numpy as np
 from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, RawNotch, RawPiece, point_notch
 from kitcut.formats.reading.drill_crosses import CROSS_SOURCE, crosses
 from kitcut.formats.reading.dxf_fast import DxfData, Ent, block_name
-from kitcut.formats.reading.grade_labels import MARK_TOL, SNAP_MM, report_labels, resolve_marks
+from kitcut.formats.reading.grade_labels import MARK_TOL, SNAP_MM, resolve_marks
 from kitcut.formats.reading.marks import is_straight
 from kitcut.formats.reading.texts import parse_texts, tagged
 from kitcut.model import ImportReport
@@ -160,7 +160,6 @@ def collect_aama(data: DxfData, *, report: ImportReport, skips: SkipLog,
     for key, inserts in by_block.items():
         name = block_name(key)
         raw = _collect_block(name, data.blocks[key], inserts[0], skips, snap)
-        report_labels(raw, report, mm_per_unit)
         if len(inserts) > 1:
             m0 = np.linalg.det(inserts[0].A) < 0
             flips = sum(1 for i in inserts if (np.linalg.det(i.A) < 0) != m0)

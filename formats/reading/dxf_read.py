@@ -22,6 +22,7 @@ from kitcut.formats.reading.dxf_fast import (
 )
 from kitcut.formats.reading.dxf_open import has_header_section, looks_like_dxf, open_dxf, read_bytes
 from kitcut.formats.reading.encoding import decide_encoding
+from kitcut.formats.reading.grade_labels import report_labels
 from kitcut.formats.reading.grade_sizes import (
     expand_sizes,
     load_rules,
@@ -270,6 +271,8 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
                 report.guess_units(note)
             scale = MM_PER_UNIT[unit]
             if rules_path is not None:
+                for r in raws:  # where its labels were taken, when a table grades by them
+                    report_labels(r, report, scale)
                 table = load_rules(rules_path, style=style, unit=unit, encoding=encoding, text=text,
                                    raws=raws, pattern=path, report=report)
                 raws, all_sizes, graded_sizes = expand_sizes(
