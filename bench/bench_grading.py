@@ -36,7 +36,8 @@ def _fmt(v) -> str:
 def main(argv: list[str] | None = None) -> int:
     files = sorted(p for p in FOLDER.glob("*") if p.suffix.lower() == ".dxf") if FOLDER.is_dir() else []
     if not files:
-        print(f"no DXF files in {FOLDER}: nothing to check", file=sys.stderr)
+        print(f"no DXF files in {FOLDER}: nothing to check (set KITCUT_SHARED_DXF to a folder of real "
+              "all-size exports)", file=sys.stderr)
         return 0
     print(HEAD)
     print("|" + "|".join("---" for _ in HEAD.split("|")[1:-1]) + "|")

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from kitcut.cells import escaped, ljust
+from kitcut.cells import counted, escaped, ljust
 from kitcut.cli.options import SEED, TIME, WORKERS
 from kitcut.errors import InputError, KitcutError
 
@@ -118,7 +118,7 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
         for text in result.notes:
             click.echo(f"nest: note: {escaped(text)}", err=True)
         return
-    figures = (f"{result.pieces} pieces, {result.metres:.3f} m of fabric, "
+    figures = (f"{counted(result.pieces, 'piece')}, {result.metres:.3f} m of fabric, "
                f"efficiency {100 * result.efficiency:.1f} %")
     if result.status == "exists":
         click.echo(f"kit {result.kit} is already complete in {result.path} (kept): {figures}")
@@ -126,7 +126,7 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
     click.echo(f"kit {result.kit}: {figures}")
     for f in result.fabrics:
         click.echo(f"  {ljust(escaped(f['name']), 16)} {f['width_mm']:g} mm wide: {f['metres']:.3f} m, "
-                   f"{100 * f['efficiency']:.1f} %, {f['pieces']} pieces")
+                   f"{100 * f['efficiency']:.1f} %, {counted(f['pieces'], 'piece')}")
     click.echo(f"wrote {result.path}")
     for text in result.notes:  # files of the replaced kit kept aside
         click.echo(f"nest: note: {escaped(text)}", err=True)

@@ -212,7 +212,8 @@ _OPTIONS = [
                  help="Largest self-intersection loop (mm²) removed without --repair (0: none)."),
     click.option("--max-loop-pct", type=click.FloatRange(min=0, max=100), default=0.5, show_default=True,
                  help="... and at most this share of the piece's area (%)."),
-    click.option("--keep-folded", is_flag=True, help="Keep fold pieces as halves (cut on a folded spread)."),
+    click.option("--keep-folded", is_flag=True, help="Keep fold pieces as halves: nest info lists them; "
+                 "nesting refuses them (kitcut places no half on a folded spread's fold)."),
     click.option("--encoding", callback=encoding_option, metavar="NAME",
                  help="Text encoding of the DXF's names (gbk, big5, cp932, utf-8, cp1252...; "
                       "default: declared, else detected)."),

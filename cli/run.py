@@ -338,7 +338,7 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
     if match:
         cost = f", {match['cost_pct']:+.1f} % length against plain fabric" if "cost_pct" in match else ""
         rx, ry = match["repeat_mm"]
-        click.echo(f"repeat {rx:g} x {ry:g} mm: {len(match['matched'])} matched piece(s){cost}")
+        click.echo(f"repeat {rx:g} x {ry:g} {u}: {len(match['matched'])} matched piece(s){cost}")
         if not match["matched"]:
             click.echo(f"nest: warning: --repeat {rx:g},{ry:g}: no piece has a match point, so no piece is "
                        "matched (give them with --match FILE, or PATTERN.match.toml beside the pattern)",

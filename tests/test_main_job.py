@@ -577,3 +577,17 @@ def test_remarks_on_what_the_job_cuts_are_said_on_their_own_lines(tmp_path):
     r = nest(*args, "--quantity", "*=1", "-o", str(tmp_path / "b"))
     assert r.returncode == 0, r.stderr
     assert "nest: warning:" not in r.stderr and "nest: note: the import made" in r.stderr
+
+
+def test_an_unreadable_quantity_is_said_for_the_sizes_cut(tmp_path):
+    """`Quantity: 2.5` on the tee's sleeve in every size, a job of size M: the warning said
+    `piece 'Sleeve': ... (3 times)`, counting sizes S and L, which the job does not cut. It names
+    the size now, and the other sizes' remarks are folded into the line on sizes not cut."""
+    tee = tmp_path / "tee.dxf"
+    tee.write_bytes((SAMPLES / "tee.dxf").read_bytes().replace(b"Quantity: 1,1\n", b"Quantity: 2.5\n"))
+    assert (SAMPLES / "tee.dxf").read_bytes().count(b"Quantity: 1,1\n") == 3  # one per size
+    r = nest(str(tee), "--sizes", "M", "--time", "1", "--workers", "1", "--seed", "1",
+             "-o", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stderr
+    warned = [line for line in r.stderr.splitlines() if "unreadable Quantity" in line]
+    assert warned == ["nest: warning: piece 'Sleeve (M)': unreadable Quantity text '2.5': 1 assumed"]

@@ -150,7 +150,9 @@ def assign_quantities(raws: list[RawPiece], report: ImportReport) -> None:
                 try:
                     r.quantity, r.flipped = parse_quantity_text(ON_FOLD.sub(" ", q) if fold else q)
                 except ValueError:
-                    report.warn(f"unreadable Quantity text {q!r}: 1 assumed", piece=name, headline=True)
+                    size = r.texts.get("size")  # each size's own: those a job does not cut are folded
+                    report.warn(f"unreadable Quantity text {q!r}: 1 assumed",
+                                piece=f"{name} ({size})" if size else name, headline=True)
                     r.quantity, r.flipped = 1, None
                     r.quantity_rule = "assumed"
             elif r.inserts:
