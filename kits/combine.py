@@ -229,13 +229,8 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
         "saved_metres": round(all_sep - all_comb, 4),
     }
     if combined["saved_metres"] < 0:  # combining costs fabric: each order its own kit, as nested
-        def why(order: Order) -> str:
-            others = ", ".join(x.id for x in orders if x is not order)
-            return (f"not combined with {others}: one marker per shared fabric would take "
-                    f"{all_comb:.3f} m against {all_sep:.3f} m separately ({all_sep - all_comb:+.3f} m "
-                    "saved), so the order is cut in its own kit")
-
-        kits = [_own_kit(root, o, own_plans[o.id], alone[o.id], options, log, why(o)) for o in orders]
+        kits = [_own_kit(root, o, own_plans[o.id], alone[o.id], options, log,
+                         not_combined_note(o.id, [x.id for x in orders], all_comb, all_sep)) for o in orders]
         for o, kit in zip(orders, kits, strict=True):  # its own nests, then writing its kit
             kit.seconds = round(kit.seconds + spent.get(o.id, 0.0), 2)
         return SplitResult(kits)
@@ -244,6 +239,22 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
                           inputs=combined_inputs(orders, options.formats))
     result.seconds = round(time.monotonic() - t0, 2)  # not only the writing: markers came nested
     return result
+
+
+def not_combined_note(oid: str, ids: list[str], combined: float, separate: float) -> str:
+    """Why order ``oid`` of the group ``ids`` is cut in its own kit: the shared markers would take
+    ``combined`` metres, its orders' own ``separate``. Up to four other orders are named, else
+    three and a count (30 orders gave 30 notes of 29 ids each, in the log and every kit).
+
+    >>> not_combined_note("A", ["A", "B", "C", "D", "E", "F"], 2.0, 1.9)[:50]
+    'not combined with B, C, D and 2 other orders: one '
+    """
+    others = [x for x in ids if x != oid]
+    named = ", ".join(others) if len(others) <= 4 else \
+        f"{', '.join(others[:3])} and {len(others) - 3} other orders"
+    return (f"not combined with {named}: one marker per shared fabric would take {combined:.3f} m "
+            f"against {separate:.3f} m separately ({separate - combined:+.3f} m saved), so the order is cut "
+            "in its own kit")
 
 
 @dataclass
