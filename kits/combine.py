@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -117,6 +117,28 @@ def regroup(job, result: dict, options: KitOptions, log=None):
     return jobs, failed + more
 
 
+def _shown_names(groups: list[list[FabricPlan]]) -> dict[int, str]:
+    """The name each fabric (a group of plans, by the ``id`` of its first) goes by in a combined
+    kit. Two fabrics of one name that are not one fabric (orders with a 1400 mm and a 1500 mm
+    `lining`) get their widths, or else their orders, in their names: the kit's pick list,
+    labels and kit.pdf called both markers `lining`, each with its `marker #0`..."""
+    out = {id(g[0]): g[0].fabric.name for g in groups}
+    by_name: dict[str, list[list[FabricPlan]]] = {}
+    for g in groups:
+        by_name.setdefault(g[0].fabric.name.strip().casefold(), []).append(g)
+    for same in by_name.values():
+        if len(same) < 2:
+            continue
+        widths = [g[0].fabric.width_mm for g in same]
+        for g in same:
+            fabric = g[0].fabric
+            if len(set(widths)) == len(widths):
+                out[id(g[0])] = f"{fabric.name} {fabric.width_mm:g} mm"
+            else:
+                out[id(g[0])] = f"{fabric.name} ({', '.join(sorted({p.kit_pieces[0].order for p in g}))})"
+    return out
+
+
 def merge_plans(plans: list[FabricPlan]) -> FabricPlan:
     """One plan cutting the pieces of every plan (all of one fabric key)."""
     pieces = tuple(p for plan in plans for p in plan.pattern.pieces)
@@ -181,6 +203,7 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
     shared = []
     alone: dict[str, list[tuple[FabricPlan, Marker]]] = {o.id: [] for o in orders}
     spent: dict[str, float] = {}  # the time each order's own markers took to nest
+    shown = _shown_names(list(by_key.values()))
     for group in by_key.values():
         name = slug(group[0].fabric.name)
         folder = f"fabrics/{name}" if len(group) > 1 else f"fabrics/{name}-{group[0].kit_pieces[0].order}"
@@ -201,6 +224,8 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
             spent[oid] = spent.get(oid, 0.0) + time.monotonic() - t1
             separate[oid] = m
             alone[oid].append((plan, m))
+        if shown[id(group[0])] != group[0].fabric.name:  # two fabrics of one name in this kit
+            group = [replace(p, fabric=replace(p.fabric, name=shown[id(group[0])])) for p in group]
         if len(group) == 1:
             plans.append(group[0])
             if separate:

@@ -182,6 +182,24 @@ def _only(orders: Path, *keep: str) -> None:
             f.unlink()
 
 
+def test_two_fabrics_of_one_name_in_a_combined_kit_are_told_apart(orders, tmp_path):
+    """Two orders whose `rib` differs in width share the jersey marker, and each has a rib marker
+    of its own in the combined kit: the pick list, labels and kit.pdf called both `rib`, each with
+    a `marker #0`. Each now goes by its width."""
+    _only(orders, "A-1001", "A-1002")
+    order = orders / "A-1002.toml"
+    order.write_text(order.read_text().replace("width_mm = 600", "width_mm = 650"))
+    kits = tmp_path / "KITS"
+    s = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    kid = combined_id(["A-1001", "A-1002"])
+    assert {o.status for o in s.outcomes} == {"done"} and {o.kit for o in s.outcomes} == {kid}
+    report = json.loads((kits / kid / "kit.json").read_text())
+    assert sorted(f["name"] for f in report["fabrics"]) == ["jersey", "rib 600 mm", "rib 650 mm"]
+    rows = list(csv.DictReader((kits / kid / "picklist.csv").open()))
+    by_order = {oid: {r["fabric"] for r in rows if r["order"] == oid} for oid in ("A-1001", "A-1002")}
+    assert by_order == {"A-1001": {"jersey", "rib 600 mm"}, "A-1002": {"jersey", "rib 650 mm"}}
+
+
 def test_an_edited_order_with_its_own_kit_is_rebuilt_under_combine(orders, tmp_path):
     """Before, ``--combine`` made the job of an order without a partner with no reason to
     rebuild, so the batch's "kit already complete" shortcut kept the kit of the old order
