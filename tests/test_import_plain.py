@@ -1936,3 +1936,41 @@ def test_two_pieces_drawn_against_each_other_are_two_pieces(tmp_path, seed):
     assert got == [(604, 847.0, 239.1), (604, 847.0, 239.1)], got
     lows = sorted(tuple(np.round(pc.outline.min(axis=0), 1)) for pc in pat.pieces)
     assert lows == [(0.0, 0.0), (206.0, 36.0)]
+
+
+@pytest.mark.parametrize("neighbour_top", [200, 350])
+def test_an_edge_two_pieces_share_drawn_once_on_the_other_layer(tmp_path, neighbour_top):
+    """Pieces on layers of their own (`deel 3`, `deel 4`, as a cutter drawing names them), the edge
+    they share drawn once, on `deel 4` (as long as the edge, or longer): the whole file was refused
+    ("cut line is open: a gap of 200.000 mm"). The open piece is closed along that line, a repair."""
+    doc = ezdxf.new("R12")
+    msp = doc.modelspace()
+    for a, b in (((300, 0), (0, 0)), ((0, 0), (0, 200)), ((0, 200), (300, 200))):
+        msp.add_line(a, b, dxfattribs={"layer": "deel 3"})
+    h = neighbour_top
+    for a, b in (((300, 0), (700, 0)), ((700, 0), (700, h)), ((700, h), (300, h)), ((300, h), (300, 0))):
+        msp.add_line(a, b, dxfattribs={"layer": "deel 4"})
+    p = tmp_path / "parts.dxf"
+    doc.saveas(p)
+    pat = read_pattern(p, units="mm")
+    assert sorted((pc.name, round(pc.area)) for pc in pat.pieces) == [("deel 3", 60000), ("deel 4", 400 * h)]
+    (said,) = [e for e in pat.report.entries if "an edge two pieces share" in e.message]
+    assert said.kind == "repair" and "layer deel 3 open by 200.0 mm" in said.message
+    assert "along a line of layer deel 4" in said.message
+    with pytest.raises(GeometryError):
+        read_pattern(p, units="mm", strict=True)
+
+
+def test_a_mark_open_along_another_layers_line_inside_a_piece_stays_a_mark(tmp_path):
+    """The same closing never makes a piece, or a hole, of a line inside a piece: a pocket mark
+    drawn open at its top, along an internal line of another layer, stays an internal line."""
+    doc = ezdxf.new("R12")
+    msp = doc.modelspace()
+    msp.add_polyline2d([(0, 0), (500, 0), (500, 400), (0, 400)], close=True, dxfattribs={"layer": "CUT"})
+    msp.add_polyline2d([(100, 300), (100, 100), (300, 100), (300, 300)], dxfattribs={"layer": "MARKS"})
+    msp.add_line((50, 300), (450, 300), dxfattribs={"layer": "LINES"})
+    p = tmp_path / "pocket.dxf"
+    doc.saveas(p)
+    pat = read_pattern(p, units="mm")
+    assert [(pc.name, round(pc.area), len(pc.cutouts)) for pc in pat.pieces] == [("CUT", 200000, 0)]
+    assert not [e for e in pat.report.entries if "an edge two pieces share" in e.message]

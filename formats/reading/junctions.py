@@ -26,7 +26,7 @@ from shapely.geometry import LineString, Point, Polygon
 from kitcut.formats.reading.chains import Chain
 from kitcut.model.geometry import ring_area
 
-__all__ = ["close_at_junctions", "would_be_refused"]
+__all__ = ["close_at_junctions", "close_along_other_layers", "would_be_refused"]
 
 #: A face of less than this area (mm²) closes no cut line (a speck where lines cross).
 _MIN_FACE_MM2 = 100.0
@@ -194,3 +194,43 @@ def _marks(chains: list[Chain], edges, near: float) -> list[Chain]:
 def _same(known, outline) -> bool:
     """``outline`` is ``known`` drawn again (their areas differ by at most 1 % of it)."""
     return known.symmetric_difference(outline).area <= 0.01 * outline.area
+
+
+def close_along_other_layers(rings: list, opens: list, near: float, report=None) -> tuple[list, list]:
+    """``(rings, opens)`` with each open line that would be refused as a cut line closed where
+    the straight edge between its ends lies along a line of another layer (within ``near``): two
+    pieces drawn on layers of their own (`deel 3`, `deel 4`) whose shared edge is drawn once, on
+    one of them. ``rings``: ``(area, ring, layer)``; ``opens``: ``(chain, layer)``. A cutter
+    drawing was refused ("cut line is open: a gap of 719.921 mm") though its neighbour's line ran
+    along the gap. ``report(message)`` hears of each line so closed."""
+    candidates = [k for k, (ch, _) in enumerate(opens) if would_be_refused(ch) and ch.end_gap > near]
+    if not candidates:
+        return rings, opens
+    lines = [(LineString(np.vstack([r, r[:1]])), lay) for _, r, lay in rings if len(r) >= 2]
+    lines += [(LineString(ch.points), lay) for ch, lay in opens if len(ch.points) >= 2]
+    closed: set[int] = set()
+    for k in candidates:
+        ch, layer = opens[k]
+        others = [g for g, lay in lines if lay != layer]
+        if not others:
+            continue
+        gap = LineString([ch.points[-1], ch.points[0]])
+        along = shapely.union_all(others)
+        if gap.difference(along.buffer(near)).length > near:
+            continue
+        mid = gap.interpolate(0.5, normalized=True)
+        donors = sorted({lay for g, lay in lines if lay != layer and g.distance(mid) <= near})
+        ring = np.asarray(ch.points[:-1] if ch.end_gap == 0 else ch.points, dtype=np.float64)
+        if len(ring) < 3 or abs(ring_area(ring)) < _MIN_FACE_MM2:
+            continue
+        inner = Polygon(ring).buffer(0).representative_point()
+        if any(Polygon(r).buffer(0).contains(inner) for _, r, _ in rings if len(r) >= 3):
+            continue  # a line inside a piece (a mark open on one side) is no piece's cut line
+        rings = rings + [(abs(ring_area(ring)), ring if ring_area(ring) > 0 else ring[::-1], layer)]
+        closed.add(k)
+        if report is not None:
+            x, y = 0.5 * (ch.points[0] + ch.points[-1])
+            report(f"cut line on layer {layer} open by {ch.end_gap:.1f} mm at ({x:.1f}, {y:.1f}), along a "
+                   f"line of layer {', '.join(donors) or '?'}: closed there (an edge two pieces share, drawn "
+                   "once)")
+    return rings, [o for k, o in enumerate(opens) if k not in closed]

@@ -22,7 +22,7 @@ from kitcut.formats.reading.chains import Chain
 from kitcut.formats.reading.drill_rings import DRILL_SYMBOL_MM, drill_rings, round_size
 from kitcut.formats.reading.fold_brackets import outside_brackets
 from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
-from kitcut.formats.reading.junctions import close_at_junctions
+from kitcut.formats.reading.junctions import close_along_other_layers, close_at_junctions
 from kitcut.formats.reading.layer_names import DRILL_LAYER, TEXT_LAYER, name_role
 from kitcut.formats.reading.lettering import lettering
 from kitcut.formats.reading.nests import Nest, find_nests
@@ -93,6 +93,8 @@ class RingStage(LayoutStage):
             self._report_specks()
         rings, opens = close_outline_gaps(rings, opens, self.tol, fixer)
         rings, opens = self._junctions(rings, opens)
+        rings, opens = close_along_other_layers(rings, opens, self.near,
+                                                fixer.repair if self.final else None)
         self.open_lines = opens + marks  # for the arrowheads of _roles
         rings.sort(key=lambda t: -t[0])
         polys = []
