@@ -426,3 +426,21 @@ def test_a_piece_drawn_in_another_size_than_the_sample_is_said_by_the_job(tmp_pa
     assert "Back" not in {p["name"] for p in placed}
     assert ("nest: warning: piece 'Back': no block of the sample size M (drawn: S): the other sizes are not "
             "graded") in err.splitlines()
+
+
+def test_a_size_only_grade_rules_give_points_to_rules(tmp_path):
+    """A base-size export (labels `# n`, no table beside it) asked for another size said only
+    `no size 'L' in this pattern (it has M)`: the error now says a grade rule table would grade it.
+    A pattern without labels does not say so."""
+    from kitcut.formats.reading.read import read_pattern
+    from kitcut.formats.reading.sizes import UnknownSizeError
+
+    base = shutil.copy(SAMPLES / "tee-base.dxf", tmp_path / "tee-base.dxf")  # no .rul beside it
+    with pytest.raises(UnknownSizeError) as exc:
+        read_pattern(base, sizes=["L"])
+    assert str(exc.value).endswith(
+        "no size 'L' in this pattern (it has M); the pattern has grade rule labels (# n): give its grade "
+        "rule table with --rules FILE.RUL to grade the sizes it lists")
+    with pytest.raises(UnknownSizeError) as exc:
+        read_pattern(SAMPLES / "tee.dxf", sizes=["XL"])
+    assert "grade rule" not in str(exc.value)

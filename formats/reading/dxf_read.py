@@ -44,7 +44,13 @@ from kitcut.formats.reading.piece_checks import (
 from kitcut.formats.reading.plain_units import checked_header_unit
 from kitcut.formats.reading.sample_nm import carry_sample_nm
 from kitcut.formats.reading.sample_notches import carry_sample_notches
-from kitcut.formats.reading.sizes import keep_sizes, missing_in_sizes, select_sizes, sorted_sizes
+from kitcut.formats.reading.sizes import (
+    UnknownSizeError,
+    keep_sizes,
+    missing_in_sizes,
+    select_sizes,
+    sorted_sizes,
+)
 from kitcut.formats.reading.units import (
     MM_PER_UNIT,
     insunits_name,
@@ -298,7 +304,13 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
         carry_sample_nm(raws, report)
         if all_sizes is None:
             all_sizes = _sizes_of(raws)
-        wanted = select_sizes(all_sizes, sizes, file=file)
+        try:
+            wanted = select_sizes(all_sizes, sizes, file=file)
+        except UnknownSizeError as exc:
+            if rules_path is None and any(r.marks for r in raws):  # a table would grade the size
+                exc.message += ("; the pattern has grade rule labels (# n): give its grade rule table with "
+                                "--rules FILE.RUL to grade the sizes it lists")
+            raise
         if wanted and not all_sizes:
             report.warn(no_sizes_named(wanted, told_apart), headline=True)
         pieces = []
