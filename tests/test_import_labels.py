@@ -690,3 +690,17 @@ def test_names_written_under_the_pieces_name_them(tmp_path):
     got = sorted((float(p.outline[:, 0].min()), p.name, p.quantity) for p in pat.pieces)
     assert [(n, q) for _, n, q in got] == [("BACK", 1), ("SLEEVE", 2), (got[2][1], 2)]
     assert got[2][1] not in ("CUFF", "LINING")  # two names by one piece: neither is taken
+
+
+def test_texts_kitcut_does_not_read_are_named_by_their_keys(tmp_path):
+    """A Lectra Modaris export's placement texts (`Rotation: 0`, `Flip:`, `Tilt: 180`) were
+    counted as "texts kitcut does not use: 48 TEXT" without a word of what they say; a user could
+    not see that placement rules were left out. The entry names their keys."""
+    doc = aama_doc()
+    for name in ("A01", "A02"):
+        add_piece(doc, name, [RECT], closed=True,
+                  texts=[f"Piece Name: {name}", "Size: 36", "Rotation: 0", "Flip: ", "Tilt: 180", "HELLO"])
+    pat = read_pattern(save(doc, tmp_path))
+    (entry,) = [e for e in pat.report.entries if e.message.startswith("texts kitcut does not use")]
+    assert entry.message == ("texts kitcut does not use: 8 TEXT on layer 1 in 2 block(s), among them "
+                             "Rotation:, Flip:, Tilt:")

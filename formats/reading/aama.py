@@ -58,6 +58,20 @@ _KNOWN_SKIPS = {
 }
 
 
+#: The key of a ``Key: value`` text (up to 40 characters before its colon).
+_KEY = re.compile(r"^\s*([^\s:：][^:：\n]{0,39}?)\s*[:：]")
+
+
+def text_key(text: str | None) -> str | None:
+    """The key of a ``Key: value`` text, else ``None``.
+
+    >>> text_key("Tilt: 180"), text_key(" Grade Rule Table: T1"), text_key("HELLO")
+    ('Tilt', 'Grade Rule Table', None)
+    """
+    m = _KEY.match(text or "")
+    return m.group(1) if m else None
+
+
 class SkipLog:
     """Skipped entities of known, harmless kinds, grouped into one report entry per kind
     (with the count, the blocks and the first handles)."""
@@ -65,21 +79,30 @@ class SkipLog:
     def __init__(self):
         self.groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         self.blocks: dict[tuple[str, str, str], set] = defaultdict(set)
+        self.keys: dict[tuple[str, str, str], dict[str, None]] = defaultdict(dict)
 
-    def add(self, reason: str, e, block: str | None) -> None:
+    def add(self, reason: str, e, block: str | None, *, key: str | None = None) -> None:
+        """Count ``e`` under ``reason``; ``key``: the key of a ``Key: value`` text, named in the
+        entry (a Lectra export's `Rotation:`, `Flip:`, `Tilt:` texts were "48 TEXT" unnamed)."""
         if isinstance(e, Ent):
             typ, layer, handle = e.type, e.layer, e.handle
         else:
             typ, layer, handle = e.dxftype(), e.dxf.get("layer", "0"), e.dxf.get("handle", "")
-        key = (reason, typ, layer)
-        self.groups[key].append(handle)
+        group = (reason, typ, layer)
+        self.groups[group].append(handle)
         if block:
-            self.blocks[key].add(block)
+            self.blocks[group].add(block)
+        if key:
+            self.keys[group][key] = None
 
     def flush(self, report: ImportReport) -> None:
         for (reason, typ, layer), handles in sorted(self.groups.items()):
             nb = len(self.blocks[(reason, typ, layer)])
             where = f" in {nb} block(s)" if nb else ""
+            keys = list(self.keys[(reason, typ, layer)])
+            if keys:
+                more = f" and {len(keys) - 6} more" if len(keys) > 6 else ""
+                where += f", among them {', '.join(k + ':' for k in keys[:6])}{more}"
             known = [h for h in handles if h]
             if known:
                 more = f" and {len(known) - 8} more" if len(known) > 8 else ""
@@ -89,6 +112,7 @@ class SkipLog:
             report.skip(f"{reason}: {len(handles)} {typ} on layer {layer}{where}", entity=shown)
         self.groups.clear()
         self.blocks.clear()
+        self.keys.clear()
 
 
 def _has_cut_line(ents: list) -> bool:
@@ -120,7 +144,7 @@ def style_texts(data: DxfData, report: ImportReport, skips: SkipLog) -> dict:
             for key, value in kvs:
                 found.setdefault(key, value)
             if not kvs:
-                skips.add("style texts kitcut does not use", e, None)
+                skips.add("style texts kitcut does not use", e, None, key=text_key(e.text))
             continue
         report.skip("entity in model space outside any piece block; not used", entity=e.describe())
     return found
@@ -233,7 +257,7 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog, snap: float
             elif layer in ("8", "85", "13", "2", "3", "5", "4"):
                 skips.add(f"labels on layer {layer}", e, bname)
             else:
-                skips.add("texts kitcut does not use", e, bname)
+                skips.add("texts kitcut does not use", e, bname, key=text_key(txt))
             continue
         if layer in _KNOWN_SKIPS:
             if layer in ("2", "3") and typ == "POINT":
