@@ -116,7 +116,7 @@ def test_gap_above_a_millimetre_is_an_error_naming_size_and_place(tmp_path):
         read_pattern(path)
     msg = str(exc.value)
     assert str(path) in msg and "piece 'Cuff (M)'" in msg
-    assert "cut line is open: a gap of 1.500 mm at (0.0, 49.2) is larger than the tolerance 0.1 mm" in msg
+    assert "cut line is open: a gap of 1.500 mm at (0.0, 49.2), more than the 1 mm kitcut closes" in msg
     assert "close this one in the pattern CAD" in msg
     assert read_pattern(path, tolerance=2.0).pieces[0].area == pytest.approx(5000.0)
 

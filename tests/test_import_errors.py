@@ -236,9 +236,9 @@ def test_outline_open_by_a_gap(tmp_path):
     doc = aama_doc()
     add_piece(doc, "CUFF_M", rect_chain(gap=2.0, stub=False), texts=["Piece Name: Cuff", "Size: M"])
     p = save(doc, tmp_path)
-    assert fails(p).endswith("piece 'Cuff (M)': cut line is open: a gap of 2.000 mm at (0.0, 49.0) is larger "
-                             "than the tolerance 0.1 mm (4 piece(s) of line do not close; gaps up to 1 mm "
-                             "are closed: close this one in the pattern CAD)")
+    assert fails(p).endswith("piece 'Cuff (M)': cut line is open: a gap of 2.000 mm at (0.0, 49.0), more "
+                             "than the 1 mm kitcut closes (4 piece(s) of line do not close): close this one "
+                             "in the pattern CAD")
     code, out, _ = nest("info", str(p), "--tolerance", "2.5", "--json")
     assert code == 0
     assert any("closed a gap of 2.000 mm" in w for w in json.loads(out)["warnings"])

@@ -205,9 +205,9 @@ def gap_error(chains: list[Chain], fixer: Fixer, piece: str, tol: float, what: s
         gap, x, y = max(joins) if joins else (math.inf, 0.0, 0.0)
         where = np.array([x, y])
     return fixer.error(
-        f"{what} is open: a gap of {gap:.3f} mm at ({where[0]:.1f}, {where[1]:.1f}) is larger than the "
-        f"tolerance {tol:g} mm ({sum(len(c.sources) for c in chains)} piece(s) of line do not close; gaps up "
-        f"to {max(tol, GAP_CLOSE_MM):g} mm are closed: close this one in the pattern CAD)",
+        f"{what} is open: a gap of {gap:.3f} mm at ({where[0]:.1f}, {where[1]:.1f}), more than the "
+        f"{max(tol, GAP_CLOSE_MM):g} mm kitcut closes ({sum(len(c.sources) for c in chains)} piece(s) of "
+        "line do not close): close this one in the pattern CAD",
         piece=piece)
 
 
