@@ -86,6 +86,8 @@ class _Length(click.ParamType):
             self.fail(f"{value!r} is not a length (a number in mm, or with a unit: 150cm, 1.5m, 60in)", param,
                       ctx)
         mm = float(m.group(1)) * (MM_PER_UNIT[unit] if unit else 1.0)
+        if unit and math.isfinite(mm):  # 23in is 584.2 mm, not 584.1999999999999 (in marker.json too)
+            mm = round(mm, 9)
         if not math.isfinite(mm):
             self.fail(f"{value!r} is not a finite length", param, ctx)
         return Length(mm, unit)

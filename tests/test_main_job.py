@@ -68,6 +68,10 @@ def test_lengths_may_carry_their_unit(tmp_path):
     assert check_marker(marker) == []
     r = nest(str(SAMPLES / "tee.dxf"), "--width", "60 furlong", "-o", str(tmp_path / "x"))
     assert r.returncode == 2 and "'--width': '60 furlong' is not a length" in r.stderr
+    from kitcut.cli.options import LENGTH
+
+    # converted at the edge and rounded there: 23in was 584.1999999999999 mm in marker.json
+    assert [LENGTH.convert(v, None, None) for v in ("23in", "0.1in", "1.7cm")] == [584.2, 2.54, 17.0]
 
 
 def test_a_tilt_under_a_free_nap_is_said_to_change_nothing(tmp_path):
