@@ -208,7 +208,7 @@ def test_a_file_of_entities_alone_declares_no_units(tmp_path):
     assert code == 0, err
     data = json.loads(out)
     assert not [w for w in data["warnings"] if "$INSUNITS" in w]
-    guessed = "warning: no units declared: cm guessed from the piece sizes"  # 100 units: a 1 m piece
+    guessed = "warning: no units declared: mm guessed from the piece sizes"
     assert [w for w in data["warnings"] if w.startswith(guessed)]
 
 

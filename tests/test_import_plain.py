@@ -1857,13 +1857,14 @@ def test_two_names_in_one_outline_are_said_by_the_main_job(tmp_path):
         "[TEXT #32 on layer 0]"]
 
 
-@pytest.mark.parametrize("length, unit", [(102.6, "cm"), (179.0, "cm"), (181.0, "mm"), (457.1, "mm"),
-                                          (650.0, "mm"), (72.9, "cm")])
-def test_a_unitless_drawing_between_mm_and_cm_takes_the_likelier(tmp_path, length, unit):
-    """No units declared (R12 LINEs, as JBlockCreator writes its blocks): a trouser front of
-    102.6 x 30.1 units is 1.03 m in cm, not a 10 cm piece in mm (it was read in mm, exit 0);
-    a 457-unit piece stays 46 cm in mm rather than 4.6 m. Between 100 and 500 units both units
-    give garment sizes, and the note names both readings and the other unit's --units."""
+@pytest.mark.parametrize("length, unit", [(102.6, "mm"), (179.0, "mm"), (457.1, "mm"), (650.0, "mm"),
+                                          (72.9, "cm")])
+def test_a_unitless_drawing_between_mm_and_cm_names_both_readings(tmp_path, length, unit):
+    """No units declared (R12 LINEs, as JBlockCreator writes its blocks): between 100 and 500
+    units both mm and cm give garment sizes. Millimetres stand (a bootie or a mitten drawn in mm
+    would otherwise be cut ten times too large), and the note names both readings and the
+    --units of the other: a cm trouser front of 102.6 units was read as 10 cm with a bare "give
+    --units if this is wrong"."""
     ring = [(0, 0), (length, 0), (length, 30.1), (0, 30.1)]
     doc = ezdxf.new("R12")
     for a, b in zip(ring, ring[1:] + ring[:1], strict=True):
@@ -1877,9 +1878,9 @@ def test_a_unitless_drawing_between_mm_and_cm_takes_the_likelier(tmp_path, lengt
     said = [w.message for w in pat.report.warnings if "no units declared" in w.message]
     assert len(said) == 1 and said[0].startswith(f"no units declared: {unit} guessed from the piece sizes")
     if 100 <= length <= 500:
-        other = "mm" if unit == "cm" else "cm"
-        assert "which fit mm and cm" in said[0] and said[0].endswith(
-            f"give --units {other} if the pattern is in {'millimetres' if other == 'mm' else 'centimetres'}")
+        assert said[0] == (f"no units declared: mm guessed from the piece sizes, which fit mm and cm: the "
+                           f"largest piece is {length / 10:.3g} cm long in mm, {length / 100:.3g} m in cm; "
+                           "give --units cm if the pattern is in centimetres")
 
 
 #: Two U-shaped strips of a cutter drawing (nctools `MMV-1.dxf`, its bottom), on one layer: each

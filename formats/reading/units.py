@@ -13,8 +13,6 @@ The rules, in order (the first that decides wins; ``Pattern.units_rule`` names i
 
 from __future__ import annotations
 
-import math
-
 from kitcut.errors import UnitsError
 
 __all__ = ["MM_PER_UNIT", "UNIT_WORDS", "PLAUSIBLE_MM", "plausible", "normalize_units", "insunits_name",
@@ -123,18 +121,11 @@ def size_guess(largest_extent: float, *, file: str | None = None, imperial: bool
     other = next((u for u in ("mm", "cm", "in") if u != unit and plausible(largest_extent, u)), None)
     if other is not None and {unit, other} == {"mm", "cm"}:
         why += (f", which fit mm and cm: the largest piece is {_metres(largest_extent, unit)} long in {unit},"
-                f" {_metres(largest_extent, other)} in {other}, and most patterns' largest piece is "
-                f"{_metres(_TYPICAL_MM[0], 'mm')} to {_metres(_TYPICAL_MM[1], 'mm')}")
+                f" {_metres(largest_extent, other)} in {other}")
         return unit, (f"no units declared: {unit} guessed from {why}; give --units {other} if the pattern "
                       f"is in {UNIT_WORDS[other]}")
     return unit, (f"no units declared: {unit} guessed from {why} (largest piece {largest_extent:.4g} drawing "
                   "units); give --units if this is wrong")
-
-
-#: The largest piece of most patterns (a child's front to a long dress or a coat), mm: between
-#: millimetres and centimetres, which both give garment sizes from 100 to 500 drawing units, the
-#: unit that puts the largest piece nearer this range is taken.
-_TYPICAL_MM = (250.0, 1300.0)
 
 
 def _metres(extent: float, unit: str) -> str:
@@ -142,30 +133,23 @@ def _metres(extent: float, unit: str) -> str:
     return f"{mm / 1000:.3g} m" if mm >= 1000 else f"{mm / 10:.3g} cm"
 
 
-def _off_typical(extent: float, unit: str) -> float:
-    """How far (a factor, as a logarithm) the largest piece lies outside :data:`_TYPICAL_MM`."""
-    lo, hi = _TYPICAL_MM
-    mm = extent * MM_PER_UNIT[unit]
-    return max(0.0, math.log(lo / mm), math.log(mm / hi))
-
-
 def size_check(largest_extent: float, *, file: str | None = None, imperial: bool = False) -> str:
-    """The unit under which the largest piece, ``largest_extent`` drawing units long, is of
-    plausible size. Between millimetres and centimetres (100 to 500 units), the one that puts
-    it nearer the usual largest piece (:data:`_TYPICAL_MM`): a 102.6-unit trouser front is
-    1.03 m in cm rather than 10 cm in mm, a 457-unit piece 46 cm in mm rather than 4.6 m; the
-    two cross at 180 units. Between centimetres and inches (a piece of 30 units is 30 cm or
-    30 in), inches for a drawing that says it is ``imperial`` (``$MEASUREMENT`` 0: not reliable
-    enough to decide alone).
+    """The first of mm, cm, in under which the largest piece is of plausible size; between
+    centimetres and inches (a piece of 30 units is 30 cm or 30 in), inches for a drawing that
+    says it is ``imperial`` (``$MEASUREMENT`` 0: not reliable enough to decide alone).
+
+    Between millimetres and centimetres (100 to 500 units) millimetres stand, and
+    :func:`size_guess`'s note names both readings. Taking the one nearer the usual largest piece
+    (cm below 180 units) read a cm trouser front right, but a bootie, a mitten, a doll's dress
+    or a face mask drawn in mm ten times too large, its 5 mm notches as internal lines: their
+    notches, sew lines and text heights fit mm alone, which the size check does not see.
 
     >>> size_check(650.0), size_check(65.0), size_check(5.0), size_check(30.0, imperial=True)
     ('mm', 'cm', 'in', 'in')
-    >>> size_check(102.6), size_check(179.0), size_check(181.0), size_check(457.0)
-    ('cm', 'cm', 'mm', 'mm')
+    >>> size_check(102.6), size_check(457.0)
+    ('mm', 'mm')
     """
     fits = [u for u in ("mm", "cm", "in") if plausible(largest_extent, u)]
-    if fits[:2] == ["mm", "cm"] and _off_typical(largest_extent, "cm") < _off_typical(largest_extent, "mm"):
-        return "cm"
     if fits[:1] == ["cm"] and "in" in fits and imperial:
         return "in"
     if fits:
