@@ -1975,3 +1975,76 @@ def test_a_mark_open_along_another_layers_line_inside_a_piece_stays_a_mark(tmp_p
     pat = read_pattern(p, units="mm")
     assert [(pc.name, round(pc.area), len(pc.cutouts)) for pc in pat.pieces] == [("CUT", 200000, 0)]
     assert not [e for e in pat.report.entries if "an edge two pieces share" in e.message]
+
+
+def _segments(msp, corners):
+    for a, b in zip(corners, corners[1:] + corners[:1], strict=True):
+        msp.add_lwpolyline([a, b])
+
+
+@pytest.mark.parametrize("off", [0.1, 0.3, 0.45])
+def test_a_mark_stopping_short_of_a_line_in_a_piece_of_segments_stays_a_mark(tmp_path, off):
+    """A back drawn in segments with pleat marks from its yoke corners (the faces path), a
+    'lengthen/shorten' line across it and a pocket mark (a U) whose ends stop `off` mm below that
+    line: one piece, both lines marks. Carrying the U's ends across the line cut a 100 x 150 mm
+    pocket-shaped hole (regression probe); ends are carried only for cut lines."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for x in (250, 200, 150):
+        msp.add_lwpolyline([(x, 600), (x, 500)])
+    _segments(msp, [(0, 0), (400, 0), (400, 600), (250, 600), (200, 600), (150, 600), (0, 600)])
+    msp.add_lwpolyline([(20, 300), (380, 300)])
+    msp.add_lwpolyline([(100, 300 - off), (100, 150), (200, 150), (200, 300 - off)])
+    p = tmp_path / "back.dxf"
+    doc.saveas(p)
+    pat = read_pattern(p)
+    assert [(round(pc.area), len(pc.cutouts)) for pc in pat.pieces] == [(240000, 0)]
+
+
+def test_a_dart_drawn_as_one_line_from_the_hem_keeps_the_back_in_any_order(tmp_path):
+    """A FreeSewing-like back in segments, a 16 mm waist dart drawn as one polyline whose legs end
+    on hem vertices, in 30 drawing orders: in 15 the dart's wedge, closed by the hem between its
+    legs, was read as the sew line of a 'seam allowance' running off it for 16 mm, and the back
+    was cut as the wedge's 1,120 mm² (exit status 0). An allowance runs off its sew line for at
+    least 5 % of its length."""
+    import random
+
+    got = []
+    for seed in range(30):
+        rnd = random.Random(seed)
+        doc = ezdxf.new("R2010")
+        doc.header["$INSUNITS"] = 4
+        ents = [[(x, 600), (x, 500)] for x in (250, 200, 150)] + [[(292, 0), (300, 140), (308, 0)]]
+        corners = [(0, 0), (292, 0), (308, 0), (400, 0), (400, 600), (250, 600), (200, 600), (150, 600),
+                   (0, 600)]
+        ents += [[a, b] for a, b in zip(corners, corners[1:] + corners[:1], strict=True)]
+        if seed:
+            rnd.shuffle(ents)
+            ents = [e[::-1] if rnd.random() < 0.5 else e for e in ents]
+        for e in ents:
+            doc.modelspace().add_lwpolyline(e)
+        p = tmp_path / f"dart{seed}.dxf"
+        doc.saveas(p)
+        try:
+            got.append(tuple(round(pc.area) for pc in read_pattern(p).pieces))
+        except GeometryError:
+            got.append("refused")
+    assert not [g for g in got if g != "refused" and (len(g) != 1 or g[0] < 238880)], got
+    assert got.count((240000,)) >= 27, got
+
+
+@pytest.mark.parametrize("layer", ["CL", "CF", "MITTE"])
+def test_a_half_open_along_a_centre_line_is_not_closed_as_a_piece(tmp_path, layer):
+    """A half piece whose cut line is open along a centre line on a layer of its own: only another
+    piece's cut line closes an open one (an edge two pieces share); closed along the centre line,
+    the half was cut as a half, exit status 0 (regression probe). It is refused, as before."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (600, 0), (600, 300), (0, 300)], dxfattribs={"layer": "CUT"})
+    msp.add_line((0, -20), (0, 320), dxfattribs={"layer": layer})
+    p = tmp_path / "half.dxf"
+    doc.saveas(p)
+    with pytest.raises(GeometryError, match="cut line is open"):
+        read_pattern(p)

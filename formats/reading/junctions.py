@@ -69,7 +69,7 @@ def close_at_junctions(rings: list, chains: list[Chain], near: float,
     marks = _marks(chains, shapely.union_all([Polygon(r).exterior for r in added]), near)
     inner: list[np.ndarray] = []
     for _ in range(_LEVELS):  # a sew line the marks meet, a cut-out inside it: closed by them too
-        found = _outlines(marks, known, near)
+        found = _outlines(marks, known)  # as drawn: a pocket mark stopping short of a line stays open
         if not found:
             break
         inner += found
@@ -89,9 +89,15 @@ def _outlines(chains: list[Chain], known: list, near: float = 0.0) -> list[np.nd
     :data:`_MIN_FACE_MM2`), counter-clockwise, but for those a ``known`` polygon already draws.
 
     A face that one line draws nearly alone (:func:`_own_faces`) is a piece of its own, not one
-    of a group: two pieces drawn against each other, each open where the other's line runs, were
-    one group, and the space between them part of it. A face wholly bounded by such pieces is the
-    space between them, not a piece."""
+    of a group, when every face is such a piece or the space between them (bounded by them
+    alone): two pieces drawn against each other, each open where the other's line runs, were
+    one group, and the space between them part of it. Where any other face remains, the faces
+    are one group as before: a dart drawn as one line from the cut line draws its wedge alone,
+    and the wedge is part of the back.
+
+    ``near``: open ends that close within it on another line are carried across it first (an
+    end 2e-12 mm off a line made no node); only for cut lines, not for the marks inside (a
+    pocket mark stopping 0.3 mm short of a line stays a mark, not a hole)."""
     lines = [LineString(c.points) for c in chains if len(c.points) >= 2]
     net = shapely.union_all(_reaching(lines, near))
     faces = [f for f in shapely.get_parts(shapely.polygonize(shapely.get_parts(net))) if f.area > 0]
@@ -102,6 +108,8 @@ def _outlines(chains: list[Chain], known: list, near: float = 0.0) -> list[np.nd
     if own:
         edges = shapely.union_all([faces[k].exterior for k in own]).buffer(max(near, 1e-9))
         rest = [f for f in rest if not edges.covers(f.exterior)]
+        if rest:  # a face drawn alone beside another of the piece (a dart's wedge): one group, as before
+            own, rest = set(), faces
     parts = [faces[k] for k in sorted(own)]
     if rest:
         parts += list(shapely.get_parts(shapely.union_all([f.buffer(0) for f in rest])))
@@ -198,7 +206,8 @@ def _same(known, outline) -> bool:
 
 def close_along_other_layers(rings: list, opens: list, near: float, report=None) -> tuple[list, list]:
     """``(rings, opens)`` with each open line that would be refused as a cut line closed where
-    the straight edge between its ends lies along a line of another layer (within ``near``): two
+    the straight edge between its ends lies along the cut line (a closed line) of another layer
+    (within ``near``), outside every piece: two
     pieces drawn on layers of their own (`deel 3`, `deel 4`) whose shared edge is drawn once, on
     one of them. ``rings``: ``(area, ring, layer)``; ``opens``: ``(chain, layer)``. A cutter
     drawing was refused ("cut line is open: a gap of 719.921 mm") though its neighbour's line ran
@@ -206,8 +215,9 @@ def close_along_other_layers(rings: list, opens: list, near: float, report=None)
     candidates = [k for k, (ch, _) in enumerate(opens) if would_be_refused(ch) and ch.end_gap > near]
     if not candidates:
         return rings, opens
+    # only another piece's cut line (a closed line): a centre-front or fold line on a layer of its
+    # own closed a half piece, cut as a half
     lines = [(LineString(np.vstack([r, r[:1]])), lay) for _, r, lay in rings if len(r) >= 2]
-    lines += [(LineString(ch.points), lay) for ch, lay in opens if len(ch.points) >= 2]
     closed: set[int] = set()
     for k in candidates:
         ch, layer = opens[k]
