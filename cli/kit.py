@@ -100,6 +100,12 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
 
         other = combined_orders(out_dir).get(oid)
         if other:  # a kit of its own would cut it twice (it was a note, and both kits were cut)
+            from kitcut.kits.jobs import cut_in_combined
+
+            state = cut_in_combined(Path(order_file), load_order(order_file, allow_outside=allow_outside),
+                                    Path(out_dir) / other, opts.formats)
+            if state.status == "failed":  # changed since: the combined kit cuts it as it was
+                raise InputError(state.message)
             raise InputError(f"order {oid} is cut in the combined kit {other}: a kit of its own would cut it "
                              f"twice; to cut it alone, remove the folder {other} from {out_dir} first (its "
                              "other orders are then built again by the next batch)", file=str(order_file))

@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import math
 import os
 import time
 from collections.abc import Callable
@@ -281,6 +282,8 @@ def _kit_figures(o: Outcome, root: Path, counted: dict[str, str]) -> Outcome:
         efficiency = None if efficiency is None else float(efficiency)
     except (TypeError, ValueError):
         return o
+    if not (math.isfinite(metres) and metres >= 0) or (efficiency is not None and not 0 <= efficiency <= 1):
+        return o  # a kit.json edited by hand: no NaN in batch-report.json (not JSON)
     first = counted.setdefault(o.kit, o.order or o.file)
     if first != (o.order or o.file):
         return replace(o, efficiency=efficiency, counted_on=first)

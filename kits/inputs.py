@@ -84,6 +84,8 @@ def kit_inputs(order: Order, formats: tuple[str, ...] | None) -> dict:
            "formats": None if formats is None else sorted(set(formats))}
     if toml is not None:
         out["order_sha256"] = hashlib.sha256(toml).hexdigest()
+    if order.path is not None:  # which file: a broken draft of the same id is another order file
+        out["order_file"] = Path(order.path).name
     return out
 
 
@@ -131,11 +133,14 @@ def edited_since(folder: str | os.PathLike, order_file) -> bool:
     """Whether the order file is known to say something else than when the complete kit in
     ``folder`` was built: its recorded ``order_sha256`` differs from the file's now, or the file
     is no TOML now (a kit is built from a readable order only). False when unknown (a kit that
-    records no such hash)."""
+    records no such hash), and when the kit records another order file's name (a broken draft of
+    the same id moved aside the kit of the order beside it)."""
     built = (read_manifest(folder) or {}).get("inputs")
     was = built.get("order_sha256") if isinstance(built, dict) else None
     if not was:
         return False
+    if built.get("order_file") not in (None, Path(order_file).name):
+        return False  # another file of the same id (a draft beside it): not this kit's order
     try:
         return order_hash(Path(order_file)) != was
     except (OrderError, OSError):

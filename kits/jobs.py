@@ -19,7 +19,7 @@ from kitcut.kits.inputs import changed_in_combined, kit_inputs, kit_state
 from kitcut.kits.kit import KitOptions, kit_path, set_aside_if_edited
 from kitcut.kits.order import Order, load_order, read_order_id
 
-__all__ = ["Outcome", "Job", "plan_jobs", "recheck", "failed_outcome"]
+__all__ = ["Outcome", "Job", "plan_jobs", "recheck", "failed_outcome", "cut_in_combined"]
 
 
 @dataclass
@@ -73,7 +73,7 @@ def _check(f: Path, order: Order, root: Path, formats, cut_in: dict[str, str]) -
     else why its kit is built again (``""``: there is none yet)."""
     oid = order.id
     if oid in cut_in:
-        return _cut_in_combined(f, order, root / cut_in[oid], formats)
+        return cut_in_combined(f, order, root / cut_in[oid], formats)
     if not ((root / oid).exists() or (root / oid).is_symlink()):
         return ""
     try:
@@ -85,7 +85,7 @@ def _check(f: Path, order: Order, root: Path, formats, cut_in: dict[str, str]) -
     return why
 
 
-def _cut_in_combined(f: Path, order: Order, kit: Path, formats) -> Outcome:
+def cut_in_combined(f: Path, order: Order, kit: Path, formats) -> Outcome:
     """An order in the complete combined kit ``kit``: skipped when the kit cut the order as it is
     now (or does not record it); failed when the order or its pattern changed since, as the kit
     (shared with other orders) still cuts the old order."""

@@ -91,6 +91,14 @@ def test_nest_kit_of_an_order_in_a_complete_combined_kit_is_refused(orders, tmp_
     assert sorted(p.name for p in kits.iterdir()) == before and not (kits / "A-1002").exists()
     err = capsys.readouterr().err
     assert f"order A-1002 is cut in the combined kit {kid}" in err and f"remove the folder {kid}" in err
+    # edited since: the combined kit cuts it as it was, and the error says so (as a batch does)
+    order = orders / "A-1002.toml"
+    order.write_text(order.read_text().replace("L = 2", "L = 3"))
+    with pytest.raises(SystemExit):
+        main(["kit", str(order), "-o", str(kits), "--time", "1", "--formats", "svg",
+              "--nester", FAKE_NESTER, "--reader", FAKE_READER, "-q"])
+    err = capsys.readouterr().err
+    assert f"changed since it was cut in kit {kid}, which still cuts it as it was" in err
 
 
 def test_orders_on_different_fabrics_are_not_combined(orders, tmp_path):

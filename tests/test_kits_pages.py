@@ -170,3 +170,21 @@ def test_combined_kit_page_pick_list_names_the_order_and_counts_bundles_as_pickl
     single = Path(build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS).path)
     head = tables((single / "kit.html").read_text())["picklist"][0].cells
     assert head[:2] == ["bundle", "piece"] and "order" not in head
+
+
+def test_a_kit_json_edited_by_hand_gives_no_nan_to_the_batch_report(tmp_path):
+    """A skipped kit's figures come from its kit.json: one edited by hand (`"metres": NaN`, its
+    manifest signed again) put NaN, which is no JSON, into batch-report.json."""
+    from kitcut.kits.batch import _kit_figures
+    from kitcut.kits.jobs import Outcome
+
+    kit = tmp_path / "A-1"
+    kit.mkdir()
+    o = Outcome(file="a.toml", order="A-1", status="skipped", kit="A-1")
+    for metres, eff in (("NaN", 0.8), (-1.0, 0.8), (1.5, float("nan")), (1.5, 7.0)):
+        totals = {"metres": metres, "efficiency": eff}
+        (kit / "kit.json").write_text(json.dumps({"fabrics": [], "totals": totals}))
+        assert _kit_figures(o, tmp_path, {}) is o
+    (kit / "kit.json").write_text(json.dumps({"fabrics": [], "totals": {"metres": 1.5, "efficiency": 0.8}}))
+    got = _kit_figures(o, tmp_path, {})
+    assert (got.metres, got.efficiency, got.counted_on) == (1.5, 0.8, None)

@@ -275,6 +275,21 @@ def test_nest_kit_of_an_order_edited_into_one_that_does_not_read_sets_its_old_ki
     assert f"moved to {aside.name}/ so that it is not cut" in out.stderr
 
 
+def test_a_broken_draft_of_the_same_id_leaves_the_kit_of_the_order_beside_it(orders, tmp_path):
+    """`nest kit A-1001-draft.toml`, a broken copy with the order's id, moved aside the complete
+    kit built from A-1001.toml (the draft's TOML differs from the kit's order): a kit records
+    which order file it was built from, and only that file's edits set it aside."""
+    kits = tmp_path / "kits"
+    fakes = ["--nester", FAKE_NESTER, "--reader", FAKE_READER, "--time", "1", "--formats", "svg"]
+    assert run_cli(["kit", str(orders / "A-1001.toml"), "-o", str(kits), "-q", *fakes]).code == 0
+    draft = orders / "A-1001-draft.toml"
+    draft.write_text('garbage [[[\n[order]\nid = "A-1001"\n')
+    out = run_cli(["kit", str(draft), "-o", str(kits), "-q", *fakes])
+    assert out.code == 2 and "not valid TOML" in out.stderr and "moved to" not in out.stderr
+    assert [p.name for p in kits.iterdir() if not p.name.startswith(".")] == ["A-1001"]
+    assert verify_manifest(kits / "A-1001") == []
+
+
 def test_an_order_that_reads_as_when_its_kit_was_built_keeps_it_when_refused(orders, tmp_path, monkeypatch):
     kits = tmp_path / "kits"
     build_kit(orders / "A-1001.toml", kits, OPTS)
