@@ -147,7 +147,8 @@ def test_a_kit_that_records_no_inputs_is_kept(orders, tmp_path):
     kits = tmp_path / "KITS"
     run_batch(orders, kits, BatchOptions(kit=OPTS))
     old = read_manifest(kits / "A-1001")
-    assert set(old["inputs"]) == {"sha256", "order_sha256", "formats"} and old["inputs"]["formats"] == ["svg"]
+    assert set(old["inputs"]) == {"sha256", "order_sha256", "order_file", "formats"}
+    assert old["inputs"]["formats"] == ["svg"] and old["inputs"]["order_file"] == "A-1001.toml"
     write_manifest(kits / "A-1001", kit="A-1001", orders=["A-1001"])  # as an older kitcut wrote it
     s = run_batch(orders, kits, BatchOptions(kit=OPTS))
     assert {o.order: (o.status, o.message) for o in s.outcomes} == {
