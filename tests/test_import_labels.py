@@ -704,3 +704,49 @@ def test_texts_kitcut_does_not_read_are_named_by_their_keys(tmp_path):
     (entry,) = [e for e in pat.report.entries if e.message.startswith("texts kitcut does not use")]
     assert entry.message == ("texts kitcut does not use: 8 TEXT on layer 1 in 2 block(s), among them "
                              "Rotation:, Flip:, Tilt:")
+
+
+def _square_with_notch_lines(path, lines, reverse=False):
+    """A 400 x 400 mm AAMA piece (a block, cut line on layer 1) with notch LINEs on layer 4."""
+    doc = ezdxf.new("R12")
+    blk = doc.blocks.new("SQUARE")
+    blk.add_polyline2d([(0, 0), (400, 0), (400, 400), (0, 400)], close=True, dxfattribs={"layer": "1"})
+    blk.add_text("Piece Name: Square", dxfattribs={"layer": "1", "insert": (30, 50), "height": 2.5})
+    for a, b in lines:
+        blk.add_line(*((b, a) if reverse else (a, b)), dxfattribs={"layer": "4"})
+    doc.modelspace().add_blockref("SQUARE", (0, 0), dxfattribs={"layer": "1"})
+    doc.saveas(path)
+    return path
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_u_notch_of_short_chords_is_one_notch(tmp_path, reverse):
+    """Seamly2D draws a U notch as two 1.25 mm legs and a half circle of 12 chords of 0.3 mm, each
+    a LINE: shorter than the 0.5 mm within which strokes are joined, the chords were joined by
+    their far ends, and the U fell apart into 8 slits, 6 of them inside the piece (`nest export`
+    then refused the marker). Each step now joins the nearest end."""
+    import math
+
+    cx, r = 200.0, 1.25
+    lines = [((cx + r, 1.25), (cx + r, 0.0)), ((cx - r, 1.25), (cx - r, 0.0))]
+    pts = [(cx + r * math.cos(math.pi * k / 12), 1.25 + r * math.sin(math.pi * k / 12)) for k in range(13)]
+    lines += [(pts[k + 1], pts[k]) for k in range(12)]
+    pat = read_pattern(_square_with_notch_lines(tmp_path / "u.dxf", lines, reverse), units="mm")
+    (n,) = pat.pieces[0].notches
+    assert (n.kind, round(n.x, 6), round(n.y, 6), round(n.depth, 6)) == ("u", 200.0, 0.0, 2.5)
+
+
+def test_a_notch_line_beside_the_cut_line_is_moved_onto_it(tmp_path):
+    """A notch LINE starting 1 mm inside the cut line was kept there (a point notch is moved onto
+    it): `nest run` wrote the marker, and `nest export` refused it as a notch off its cut line."""
+    from kitcut.kits.marker import nest_pattern
+    from kitcut.kits.marker_check import check_marker
+    from kitcut.model import Rules
+
+    pat = read_pattern(_square_with_notch_lines(tmp_path / "n.dxf", [((200.0, 1.0), (200.0, 6.0))]),
+                       units="mm")
+    (n,) = pat.pieces[0].notches
+    assert (round(n.x, 9), round(n.y, 9), round(n.depth, 9), round(n.angle_deg, 9)) == (200.0, 0.0, 6.0, 90.0)
+    assert [e for e in pat.report.entries if "notch" in e.message and "moved" in e.message]
+    marker = nest_pattern(pat, Rules(width=1500.0), time_limit=0.5, seed=1, workers=1)
+    check_marker(marker)  # what nest export checks first

@@ -48,6 +48,9 @@ def place_notch(n, s: float, outline: np.ndarray, reversed_angles: list, moved: 
         if min(d0, d1) > SNAP_NOTCH_MM:
             far.append((float(a[0]), float(a[1]), min(d0, d1)))
             return None
+        if min(d0, d1) > 1e-3:  # its end moved onto the cut line, as a point's (it was kept 1 mm inside,
+            moved.append(min(d0, d1))  # and the marker then refused by nest export as off its cut line)
+            a = np.asarray(nearest_on_ring(outline, float(a[0]), float(a[1])), dtype=np.float64)
         depth = float(np.linalg.norm(b - a))
         angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
         return Notch(float(a[0]), float(a[1]), angle % 360.0, n.kind, depth or DEFAULT_NOTCH_DEPTH, 0.0)

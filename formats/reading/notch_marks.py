@@ -106,25 +106,32 @@ def _marks(strokes: list[np.ndarray], join: float) -> list[list[int]]:
 
 
 def _chain(strokes: list[np.ndarray], join: float) -> np.ndarray | None:
-    """The strokes joined end to end into one polyline, or ``None`` when they do not make one."""
+    """The strokes joined end to end into one polyline, or ``None`` when they do not make one.
+
+    Each step joins the stroke whose end is nearest an end of the polyline: a Seamly2D U notch
+    draws its half circle in chords of 0.3 mm, shorter than ``join``, and taking the first end
+    within reach joined a chord by its far end, so the U fell apart into 8 slits."""
     pts = strokes[0]
     rest = list(strokes[1:])
     while rest:
+        best = None  # (distance, index, how)
         for k, s in enumerate(rest):
-            if np.linalg.norm(s[0] - pts[-1]) <= join:
-                pts = np.vstack([pts, s[1:]])
-            elif np.linalg.norm(s[-1] - pts[-1]) <= join:
-                pts = np.vstack([pts, s[::-1][1:]])
-            elif np.linalg.norm(s[-1] - pts[0]) <= join:
-                pts = np.vstack([s[:-1], pts])
-            elif np.linalg.norm(s[0] - pts[0]) <= join:
-                pts = np.vstack([s[::-1][:-1], pts])
-            else:
-                continue
-            rest.pop(k)
-            break
-        else:
+            for how, d in enumerate((np.linalg.norm(s[0] - pts[-1]), np.linalg.norm(s[-1] - pts[-1]),
+                                     np.linalg.norm(s[-1] - pts[0]), np.linalg.norm(s[0] - pts[0]))):
+                if d <= join and (best is None or d < best[0]):
+                    best = (d, k, how)
+        if best is None:
             return None
+        _, k, how = best
+        s = rest.pop(k)
+        if how == 0:
+            pts = np.vstack([pts, s[1:]])
+        elif how == 1:
+            pts = np.vstack([pts, s[::-1][1:]])
+        elif how == 2:
+            pts = np.vstack([s[:-1], pts])
+        else:
+            pts = np.vstack([s[::-1][:-1], pts])
     return pts
 
 
