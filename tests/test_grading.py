@@ -444,3 +444,28 @@ def test_a_size_only_grade_rules_give_points_to_rules(tmp_path):
     with pytest.raises(UnknownSizeError) as exc:
         read_pattern(SAMPLES / "tee.dxf", sizes=["XL"])
     assert "grade rule" not in str(exc.value)
+
+
+def test_a_table_whose_every_rule_is_zero_is_said(tmp_path):
+    """A PolyPattern table of sizes XS to XL whose one rule is all 0.00 graded four sizes identical
+    to the sample, without a word: five M garments labelled XS to XL. It is a warning on the main
+    job's line; a table that moves any point is not."""
+    from test_import_dxf import aama_doc, add_piece, rect_chain, save
+
+    from kitcut.formats.reading.dxf_read import read_dxf
+
+    doc = aama_doc()
+    add_piece(doc, "BOX_M", rect_chain(), texts=["Piece Name: Box", "Size: M"],
+              extra=lambda blk: blk.add_text("# 1", dxfattribs={"layer": "2", "insert": (0, 0)}))
+    path = save(doc, tmp_path, "box.dxf")
+    flat = GradeRules(("S", "M", "L"), "M", {r: np.zeros((3, 2)) for r in CORNERS})
+    for table, said in ((flat, True), (_table(), False)):
+        (tmp_path / "box.rul").write_text(rul_text_of(table))
+        pat = read_dxf(path)
+        warned = [e for e in pat.report.entries if "moves every point by 0" in e.message]
+        assert bool(warned) == said
+        if said:
+            assert warned[0].message == (
+                "grade rule table box.rul: every rule moves every point by 0 in every size, so sizes S, L "
+                "are graded as the sample size M again (is the table complete? --no-rules leaves it out)")
+            assert warned[0].headline

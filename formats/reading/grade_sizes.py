@@ -17,6 +17,8 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from kitcut.errors import GeometryError, GradeRuleError, KitcutError
 from kitcut.formats.reading.block_sizes import split_block_name
 from kitcut.formats.reading.build import RawPiece
@@ -89,7 +91,21 @@ def load_rules(path: Path, *, style: dict, unit: str, text=None, encoding: str |
         table = replace(table, notes=tuple(n.replace(said, now) for n in table.notes))
     if report is not None:
         table = checked_rule_units(table, unit, report, raws)
+        _flat_table(table, path, report)
     return table
+
+
+def _flat_table(table: GradeRules, path: Path, report: ImportReport) -> None:
+    """Say, on the main job's line, a table whose every rule moves no point in any size: each
+    size it grades is the sample size again under another name (a PolyPattern table of one rule,
+    all 0.00, graded XS to XL as five identical garments without a word)."""
+    others = [s for s in table.sizes if s != table.sample]
+    if not others or not table.deltas:
+        return
+    if all(not np.any(d) for d in table.deltas.values()):
+        report.warn(f"grade rule table {path.name}: every rule moves every point by 0 in every size, so "
+                    f"sizes {', '.join(others)} are graded as the sample size {table.sample} again (is the "
+                    "table complete? --no-rules leaves it out)", headline=True)
 
 
 def _table_spelling(raws: list[RawPiece], table: GradeRules, style: dict, report: ImportReport) -> None:
