@@ -750,3 +750,15 @@ def test_a_notch_line_beside_the_cut_line_is_moved_onto_it(tmp_path):
     assert [e for e in pat.report.entries if "notch" in e.message and "moved" in e.message]
     marker = nest_pattern(pat, Rules(width=1500.0), time_limit=0.5, seed=1, workers=1)
     check_marker(marker)  # what nest export checks first
+
+
+def test_an_open_line_on_the_cut_out_layer_is_said_to_be_no_cut_out(tmp_path):
+    """TUKAcad puts a slit as one open LINE on layer 11: it was "cut-out is open (gap 106.318 mm >
+    tolerance 0.1 mm)", the line's length given as a gap. It is said to be an open line, not cut."""
+    doc = aama_doc()
+    add_piece(doc, "BACK", [RECT], closed=True, texts=["Piece Name: Back"],
+              extra=lambda blk: blk.add_line((20, 10), (20, 40), dxfattribs={"layer": "11"}))
+    pat = read_pattern(save(doc, tmp_path))
+    assert not pat.pieces[0].cutouts
+    (said,) = [w.message for w in pat.report.warnings if "cut-out layer" in w.message]
+    assert said.startswith("open line on the cut-out layer, 30.0 mm long (a slit?): a cut-out is a closed")

@@ -75,8 +75,14 @@ def piece_cutouts(cut_rings: list, cut_open: list, extra: list, outline: np.ndar
                               "cut-out", piece=label)
             cut_rings.append(r)
     for ch in cut_open:
-        fixer.report.warn(f"cut-out is open (gap {ch.end_gap:.3f} mm > tolerance {tol:g} mm); not used",
-                          piece=label, entity=", ".join(ch.sources))
+        if ch.end_gap > 0.5 * ch.length:  # an open line, not a loop left open (TUKAcad's slits)
+            fixer.report.warn(f"open line on the cut-out layer, {ch.length:.1f} mm long (a slit?): a cut-out "
+                              "is a closed line, so it is not cut nor drawn; draw it closed to cut it, or on "
+                              "the internal-line layer (8) to draw it", piece=label,
+                              entity=", ".join(ch.sources))
+        else:
+            fixer.report.warn(f"cut-out is open (gap {ch.end_gap:.3f} mm > tolerance {tol:g} mm); not used",
+                              piece=label, entity=", ".join(ch.sources))
     cutouts: list[np.ndarray] = []
     for r in sorted(cut_rings, key=lambda r: -abs(ring_area(r)) if len(r) >= 3 else 0.0):
         if same_ring(r, outline, twin) or any(same_ring(r, c, twin) for c in cutouts):
