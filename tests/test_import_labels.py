@@ -762,3 +762,13 @@ def test_an_open_line_on_the_cut_out_layer_is_said_to_be_no_cut_out(tmp_path):
     assert not pat.pieces[0].cutouts
     (said,) = [w.message for w in pat.report.warnings if "cut-out layer" in w.message]
     assert said.startswith("open line on the cut-out layer, 30.0 mm long (a slit?): a cut-out is a closed")
+
+
+def test_a_notch_tick_drawn_outside_the_cut_line_cuts_into_the_piece(tmp_path):
+    """A 3 mm tick drawn outward from 1.8 mm below the hem: once its end was moved onto the cut
+    line, the notch cut outward, into what lies beside the piece on the marker (regression probe).
+    A line notch pointing out of the piece cuts into it, as long as it is drawn."""
+    pat = read_pattern(_square_with_notch_lines(tmp_path / "t.dxf", [((100.0, -1.8), (100.0, -4.8))]),
+                       units="mm")
+    (n,) = pat.pieces[0].notches
+    assert (round(n.x, 9), round(n.y, 9), round(n.angle_deg, 9), round(n.depth, 9)) == (100.0, 0.0, 90.0, 3.0)

@@ -2048,3 +2048,21 @@ def test_a_half_open_along_a_centre_line_is_not_closed_as_a_piece(tmp_path, laye
     doc.saveas(p)
     with pytest.raises(GeometryError, match="cut line is open"):
         read_pattern(p)
+
+
+@pytest.mark.parametrize("allowance", [15.0, 3.0])
+def test_a_seam_allowance_on_a_short_end_of_a_long_piece_is_kept(tmp_path, allowance):
+    """A waistband's sew line closed, and its end's allowance drawn as an open line from it: an
+    allowance whose cut line ran off the sew line for under 5 % of the outline was dropped (the
+    band cut 15 mm short, regression probe). What tells a band from a dart's wedge is how deep
+    the sew line runs from the cut line where they part, not how long they part."""
+    doc = ezdxf.new("R2000", units=4)
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (1000, 0), (1000, 40), (0, 40)], close=True)
+    a = 1000 + allowance
+    msp.add_lwpolyline([(1000, 0), (a, 0), (a, 40), (1000, 40)], close=False)
+    msp.add_text("WAISTBAND", dxfattribs={"insert": (400, 20)})
+    p = tmp_path / "waistband.dxf"
+    doc.saveas(p)
+    (pc,) = read_pattern(p).pieces
+    assert round(pc.area, 6) == a * 40 and len(pc.sew_lines) == 1

@@ -53,6 +53,12 @@ def place_notch(n, s: float, outline: np.ndarray, reversed_angles: list, moved: 
             a = np.asarray(nearest_on_ring(outline, float(a[0]), float(a[1])), dtype=np.float64)
         depth = float(np.linalg.norm(b - a))
         angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
+        if depth > 0 and _points_out(outline, float(a[0]), float(a[1]), angle, step=min(0.5, 0.5 * depth)):
+            # a tick drawn outside the cut line: the notch it marks cuts into the piece, as drawn long
+            # (cut outward, it went into whatever lay beside the piece on the marker)
+            angle = inward_angle(outline, float(a[0]), float(a[1]))
+            depth = float(np.linalg.norm(pts[-1] - pts[0]))
+            reversed_angles.append((float(a[0]), float(a[1])))
         return Notch(float(a[0]), float(a[1]), angle % 360.0, n.kind, depth or DEFAULT_NOTCH_DEPTH, 0.0)
     x, y = n.x * s, n.y * s
     q = nearest_on_ring(outline, x, y)
