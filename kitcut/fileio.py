@@ -93,9 +93,11 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
     tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with _held_signals():  # a SIGTERM between the file's making and its name's return left it
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fp = os.fdopen(fd, mode, **kw)
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
-        with os.fdopen(fd, mode, **kw) as fp:
+        with fp:
             yield fp
             fp.flush()
             os.fsync(fp.fileno())
@@ -156,9 +158,11 @@ class FileSet:
         tmp = None
         try:
             self._mkdir(target.parent)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            with _held_signals():  # a SIGTERM between the file's making and its name's return left it
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                fp = os.fdopen(fd, "wb")
             os.fchmod(fd, 0o666 & ~_umask())
-            with os.fdopen(fd, "wb") as fp:
+            with fp:
                 fp.write(data.encode("utf-8") if isinstance(data, str) else data)
                 fp.flush()
                 os.fsync(fp.fileno())
