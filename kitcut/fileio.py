@@ -27,7 +27,8 @@ from pathlib import Path
 
 from kitcut.errors import ExportError
 
-__all__ = ["atomic_write", "atomic_open", "read_input", "read_user_text", "NotAFile", "FileSet"]
+__all__ = ["atomic_write", "atomic_open", "read_input", "read_user_text", "special_kind", "NotAFile",
+           "FileSet"]
 
 _SPECIAL = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
@@ -43,6 +44,14 @@ class NotAFile(OSError):
         self.what = what
 
 
+def special_kind(mode: int) -> str | None:
+    """What a file of ``st_mode`` ``mode`` is when it is no regular file (``"a named pipe"``,
+    ``"a folder"``...), else ``None``."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((what for test, what in _SPECIAL if test(mode)), "a special file")
+
+
 def read_input(path: str | os.PathLike, limit: int | None = None) -> bytes:
     """The bytes of the input file ``path`` (the first ``limit`` bytes when given).
 
@@ -52,9 +61,9 @@ def read_input(path: str | os.PathLike, limit: int | None = None) -> bytes:
     """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotAFile(next((what for test, what in _SPECIAL if test(mode)), "a special file"))
+        what = special_kind(os.fstat(fd).st_mode)
+        if what:
+            raise NotAFile(what)
         os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)
@@ -93,10 +102,7 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
     tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with _held_signals():  # a SIGTERM between the file's making and its name's return left it
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            fp = os.fdopen(fd, mode, **kw)
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
+        tmp, fp = _temp_beside(target, mode, **kw)
         with fp:
             yield fp
             fp.flush()
@@ -109,6 +115,26 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _temp_beside(target: Path, mode: str, **kw):
+    """``(name, open file)`` of a new temporary file beside ``target``, with the mode the umask
+    leaves (mkstemp makes 0600). A signal while it is made waits until its name is known: a
+    SIGTERM between the file's making and its name's return left it behind."""
+    tmp = fp = None
+    try:
+        with _held_signals():
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fp = os.fdopen(fd, mode, **kw)
+        os.fchmod(fd, 0o666 & ~_umask())
+    except BaseException:  # the held signal, delivered here, or a failure: nothing left behind
+        if fp is not None:
+            fp.close()
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    return tmp, fp
 
 
 def _umask() -> int:
@@ -158,10 +184,7 @@ class FileSet:
         tmp = None
         try:
             self._mkdir(target.parent)
-            with _held_signals():  # a SIGTERM between the file's making and its name's return left it
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-                fp = os.fdopen(fd, "wb")
-            os.fchmod(fd, 0o666 & ~_umask())
+            tmp, fp = _temp_beside(target, "wb")
             with fp:
                 fp.write(data.encode("utf-8") if isinstance(data, str) else data)
                 fp.flush()

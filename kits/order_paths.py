@@ -14,7 +14,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from kitcut.fileio import NotAFile, read_input
+from kitcut.fileio import special_kind
 
 __all__ = ["ALLOW_OUTSIDE", "inside", "locate"]
 
@@ -84,17 +84,6 @@ def _any_case(root: Path, rel: Path) -> Path | None:
     return cur
 
 
-def _special(path: Path) -> str:
-    """What ``path`` is when it is there but no file: ``"a named pipe"``, ``"a socket"``..."""
-    try:
-        read_input(path, 0)
-    except NotAFile as exc:
-        return exc.what
-    except OSError:
-        pass
-    return "not a regular file"
-
-
 def locate(text: str, folder: Path, allow_outside: bool, c, where: str, what: str) -> Path:
     """The file an order names: ``text`` relative to ``folder`` (and inside it, see
     :func:`inside`). An order written on Windows finds its files as it would there:
@@ -112,7 +101,7 @@ def locate(text: str, folder: Path, allow_outside: bool, c, where: str, what: st
         if full.is_dir():
             c.fail(where, f"{what} '{text}' is a folder ({full}), not a file: name the file in it")
         if full.exists():  # a named pipe, a device: reading it would wait for ever
-            c.fail(where, f"{what} '{text}' is {_special(full)} ({full}), not a file")
+            c.fail(where, f"{what} '{text}' is {special_kind(full.stat().st_mode)} ({full}), not a file")
         c.fail(where, f"{what} '{text}' not found (looked for {path})")
     return inside(found if given.is_absolute() else found.relative_to(folder), folder, allow_outside, c,
                    where)
