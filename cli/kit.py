@@ -82,7 +82,8 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
 
     opts = _kit_options(time_limit, seed, workers, formats, allow_outside, nester, reader)
     try:
-        oid = load_order(order_file, allow_outside=allow_outside).id
+        order = load_order(order_file, allow_outside=allow_outside)
+        oid = order.id
         kit_path(out_dir, oid)
     except KitcutError as exc:  # edited into an order that no longer reads: its kit is not to be cut
         set_aside_if_edited(order_file, out_dir, exc)  # (as a batch does)
@@ -102,8 +103,7 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
         if other:  # a kit of its own would cut it twice (it was a note, and both kits were cut)
             from kitcut.kits.jobs import cut_in_combined
 
-            state = cut_in_combined(Path(order_file), load_order(order_file, allow_outside=allow_outside),
-                                    Path(out_dir) / other, opts.formats)
+            state = cut_in_combined(Path(order_file), order, Path(out_dir) / other, opts.formats)
             if state.status == "failed":  # changed since: the combined kit cuts it as it was
                 raise InputError(state.message)
             raise InputError(f"order {oid} is cut in the combined kit {other}: a kit of its own would cut it "
