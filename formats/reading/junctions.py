@@ -137,14 +137,16 @@ def _own_faces(faces: list, lines: list, near: float) -> set[int]:
     if len(faces) < 2:
         return own
     tol = max(near, 1e-6)
+    rims = [face.exterior.buffer(tol) for face in faces]  # each face's outline, within tol
+    tree = shapely.STRtree(rims)
     for line in lines:
         if line.length <= 0:
             continue
-        for k, face in enumerate(faces):
-            if k in own or not line.intersects(face.exterior.buffer(tol)):
+        for k in sorted(int(k) for k in tree.query(line, predicate="intersects")):
+            if k in own:
                 continue
-            on = line.intersection(face.exterior.buffer(tol)).length
-            if on >= _OWN * line.length and on >= _OWN * face.exterior.length:
+            on = line.intersection(rims[k]).length
+            if on >= _OWN * line.length and on >= _OWN * faces[k].exterior.length:
                 own.add(k)
     return own
 
@@ -152,22 +154,31 @@ def _own_faces(faces: list, lines: list, near: float) -> set[int]:
 def _reaching(lines: list, near: float) -> list:
     """``lines`` with each open end that lies within ``near`` of another line (or of its own
     far part) carried just across it: an end on a line up to rounding (2e-12 mm off) is no
-    node to the overlay, and the face it closes was not found."""
+    node to the overlay, and the face it closes was not found. The lines within reach of an end
+    are found in a tree (a union of all the others for each line cost the square of their
+    number)."""
     if near <= 0 or len(lines) < 1:
         return lines
+    tree = shapely.STRtree(lines)
     out = []
     for i, line in enumerate(lines):
         coords = np.asarray(line.coords, dtype=np.float64)
         if len(coords) < 2 or line.is_ring:
             out.append(line)
             continue
-        others = shapely.union_all([g for j, g in enumerate(lines) if j != i] + [_far_part(line, near)])
         ends = []
         for p in (coords[0], coords[-1]):
-            q = np.asarray(shapely.get_coordinates(shapely.shortest_line(Point(p), others)))[-1] \
-                if not others.is_empty else p
-            d = float(np.hypot(*(q - p)))
-            ends.append(q + (q - p) / d * 1e-6 if 0.0 < d <= near else None)
+            end = Point(p)
+            best = None  # (distance, nearest point) over the lines within reach
+            for j in tree.query(end, predicate="dwithin", distance=near):
+                g = lines[j] if j != i else _far_part(line, near)
+                if g.is_empty:
+                    continue
+                q = np.asarray(shapely.get_coordinates(shapely.shortest_line(end, g)))[-1]
+                d = float(np.hypot(*(q - p)))
+                if best is None or d < best[0]:
+                    best = (d, q)
+            ends.append(best[1] + (best[1] - p) / best[0] * 1e-6 if best and 0.0 < best[0] <= near else None)
         coords = np.vstack([c for c in ([ends[0]] if ends[0] is not None else []) + [coords]
                             + ([ends[1]] if ends[1] is not None else [])])
         out.append(LineString(coords))
@@ -207,35 +218,40 @@ def _same(known, outline) -> bool:
 def close_along_other_layers(rings: list, opens: list, near: float, report=None) -> tuple[list, list]:
     """``(rings, opens)`` with each open line that would be refused as a cut line closed where
     the straight edge between its ends lies along the cut line (a closed line) of another layer
-    (within ``near``), outside every piece: two
-    pieces drawn on layers of their own (`deel 3`, `deel 4`) whose shared edge is drawn once, on
-    one of them. ``rings``: ``(area, ring, layer)``; ``opens``: ``(chain, layer)``. A cutter
-    drawing was refused ("cut line is open: a gap of 719.921 mm") though its neighbour's line ran
-    along the gap. ``report(message)`` hears of each line so closed."""
+    (within ``near``), outside every piece: two pieces drawn on layers of their own (`deel 3`,
+    `deel 4`) whose shared edge is drawn once, on one of them. ``rings``: ``(area, ring,
+    layer)``; ``opens``: ``(chain, layer)``. A cutter drawing was refused ("cut line is open: a
+    gap of 719.921 mm") though its neighbour's line ran along the gap. ``report(message)`` hears
+    of each line so closed."""
     candidates = [k for k, (ch, _) in enumerate(opens) if would_be_refused(ch) and ch.end_gap > near]
     if not candidates:
         return rings, opens
     # only another piece's cut line (a closed line): a centre-front or fold line on a layer of its
     # own closed a half piece, cut as a half
     lines = [(LineString(np.vstack([r, r[:1]])), lay) for _, r, lay in rings if len(r) >= 2]
+    pieces = [Polygon(r).buffer(0) for _, r, _ in rings if len(r) >= 3]
     closed: set[int] = set()
+    reach: dict[str, object] = {}  # layer -> the other layers' cut lines, within near
     for k in candidates:
         ch, layer = opens[k]
-        others = [g for g, lay in lines if lay != layer]
-        if not others:
+        if layer not in reach:
+            others = [g for g, lay in lines if lay != layer]
+            reach[layer] = shapely.union_all(others).buffer(near) if others else None
+        if reach[layer] is None:
             continue
         gap = LineString([ch.points[-1], ch.points[0]])
-        along = shapely.union_all(others)
-        if gap.difference(along.buffer(near)).length > near:
+        if gap.difference(reach[layer]).length > near:
             continue
         mid = gap.interpolate(0.5, normalized=True)
         donors = sorted({lay for g, lay in lines if lay != layer and g.distance(mid) <= near})
         ring = np.asarray(ch.points[:-1] if ch.end_gap == 0 else ch.points, dtype=np.float64)
         if len(ring) < 3 or abs(ring_area(ring)) < _MIN_FACE_MM2:
             continue
-        inner = Polygon(ring).buffer(0).representative_point()
-        if any(Polygon(r).buffer(0).contains(inner) for _, r, _ in rings if len(r) >= 3):
+        shape = Polygon(ring).buffer(0)
+        inner = shape.representative_point()
+        if any(p.contains(inner) for p in pieces):
             continue  # a line inside a piece (a mark open on one side) is no piece's cut line
+        pieces.append(shape)
         rings = rings + [(abs(ring_area(ring)), ring if ring_area(ring) > 0 else ring[::-1], layer)]
         closed.add(k)
         if report is not None:
