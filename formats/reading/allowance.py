@@ -26,9 +26,6 @@ _MIN_LINE_MM = 20.0
 #: An allowance stays within this distance (mm) of its sew line (a deep hem: twice a sew line's
 #: :data:`~.plain_rings.SEAM_MAX_MM`).
 _BAND_MAX_MM = 2 * SEAM_MAX_MM
-# The sew line of an allowance stays within _BAND_MAX_MM of its cut line where they part too: a
-# dart drawn as one line from the hem, its opening closed by the hem line, made the back less the
-# dart's wedge a 'sew line' whose legs run 140 mm into the piece, and only the wedge was cut.
 
 
 def add_allowances(rings: list, chains: list, near: float, report=None) -> list:
@@ -72,11 +69,14 @@ def add_allowances(rings: list, chains: list, near: float, report=None) -> list:
         rim = shapely.points(sample(np.asarray(part.exterior.coords), 200))
         if float(shapely.distance(body.exterior, rim).max()) > _BAND_MAX_MM:
             continue  # not a band along the outline
-        inner = body.exterior.difference(part.exterior.buffer(max(near, 1e-6)))  # the sew line's own
+        # where the sew line parts from the cut line it stays within a band of it too: a dart drawn
+        # as one line from the hem, its opening closed by the hem line, made the back less the
+        # dart's wedge a 'sew line' whose legs run 140 mm in, and only the wedge was cut
+        inner = body.exterior.difference(part.exterior.buffer(max(near, 1e-6)))
         if not inner.is_empty:
             deep = shapely.points(shapely.get_coordinates(shapely.segmentize(inner, 5.0)))
             if float(shapely.distance(part.exterior, deep).max()) > _BAND_MAX_MM:
-                continue  # the 'sew line' runs deep into the piece (a dart's legs): no band along it
+                continue
         ring = np.asarray(part.exterior.coords)[:-1]
         if ring_area(ring) < 0:
             ring = ring[::-1]
