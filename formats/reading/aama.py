@@ -45,7 +45,7 @@ _TEXT_TYPES = ("TEXT", "MTEXT", "ATTDEF", "ATTRIB")
 _GRADE_RULE = re.compile(r"^\s*#\s*(\d+)\s*$")
 #: ``KEY: value`` (ASCII or full-width colon): on the ASTM annotation layer 15 a piece text only so
 #: (a bare ``Cut 2`` there stays an annotation).
-_KEYED = re.compile(r"^\s*[^\s:：][^:：\n]*[:：]")
+_KEYED = re.compile(r"^\s*([^\s:：][^:：\n]*?)[ \t]*[:：]")
 _RULE_TEXT = re.compile(r"^\s*(?:grade\s*)?rule\s*(?:number|no\.?)?\s*[:#=]?\s*(\d+)\s*$", re.I)
 _KNOWN_SKIPS = {
     "2": "turn points (layer 2; grade point markers, their # n labels are read)",
@@ -58,18 +58,14 @@ _KNOWN_SKIPS = {
 }
 
 
-#: The key of a ``Key: value`` text (up to 40 characters before its colon).
-_KEY = re.compile(r"^\s*([^\s:：][^:：\n]{0,39}?)\s*[:：]")
-
-
 def text_key(text: str | None) -> str | None:
-    """The key of a ``Key: value`` text, else ``None``.
+    """The key of a ``Key: value`` text (:data:`_KEYED`, up to 40 characters), else ``None``.
 
     >>> text_key("Tilt: 180"), text_key(" Grade Rule Table: T1"), text_key("HELLO")
     ('Tilt', 'Grade Rule Table', None)
     """
-    m = _KEY.match(text or "")
-    return m.group(1) if m else None
+    m = _KEYED.match(text or "")
+    return m.group(1) if m and len(m.group(1)) <= 40 else None
 
 
 class SkipLog:
