@@ -4,6 +4,8 @@ disagrees with the Units text or with the size of the pieces. Files are written 
 
 from __future__ import annotations
 
+import math
+
 import ezdxf
 import pytest
 from hypothesis import given, settings
@@ -219,6 +221,34 @@ def test_header_unit_that_makes_pieces_absurd_is_not_believed(tmp_path, insunits
     assert any("give --units" in w.message for w in pat.report.warnings) == (insunits in (6, 1))
     assert read_pattern(path, units="m").units_in == "m"
 
+
+
+@pytest.mark.parametrize("drills", [False, True])
+@pytest.mark.parametrize("insunits, want", [(6, "mm"), (1, "mm"), (4, "mm"), (5, "cm")])
+def test_header_unit_is_checked_on_pieces_drawn_in_lines(tmp_path, insunits, want, drills):
+    """A cutting-room drawing's pieces are chained from LINEs: no closed curve but, at most, the
+    drill circles. Under a header saying metres or inches they were read 300 m long (and only a
+    wider-than-the-fabric error followed), as the size check saw only closed curves; it now
+    measures the pieces the lines make."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = insunits
+    msp = doc.modelspace()
+    corners = [(0, 0), (300, 0), (300, 200), (0, 200)]
+    for a, b in zip(corners, corners[1:] + corners[:1], strict=True):
+        msp.add_line(a, b)
+    msp.add_line((300, 400), (0, 400))  # a second piece of two lines, two arcs
+    msp.add_line((0, 280), (300, 280))
+    msp.add_arc((300, 340), 60, -90, 90)
+    msp.add_arc((0, 340), 60, 90, 270)
+    if drills:
+        msp.add_circle((150, 100), 0.25)
+    pat = read_pattern(save(doc, tmp_path))
+    assert pat.units_in == want
+    assert pat.units_rule == ("size check" if insunits in (6, 1) else "$INSUNITS")
+    per = {"mm": 1.0, "cm": 10.0}[want]
+    areas = sorted(p.area / per**2 for p in pat.pieces)
+    assert areas == [pytest.approx(300 * 120 + math.pi * 60**2, rel=1e-3), pytest.approx(60_000)]
+    assert read_pattern(save(doc, tmp_path), units="m").units_in == "m"
 
 @pytest.mark.parametrize("side, other", [(75.3, "cm"), (40.0, "cm"), (650.0, None), (9.0, "in"), (2.0, None)])
 def test_header_unit_that_makes_pieces_tiny_is_kept_and_doubted(tmp_path, side, other):

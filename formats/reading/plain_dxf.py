@@ -230,8 +230,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
 
     inkscape = inkscape_r14(doc)
     if rule == "$INSUNITS":
-        unit, rule = sane_header_unit(curves, unit, report, file,
-                                      inkscape_extent=largest if inkscape else None)
+        unit, rule = sane_header_unit(curves, unit, report, file, inkscape=inkscape, pieces_extent=largest)
     if unit is None and (ps_unit := pstoedit_r12_unit(doc)):
         unit, rule = ps_unit, "pstoedit $EXTMAX"  # pstoedit's R12 output: points / 72, or mm with -mm
     if unit is None:

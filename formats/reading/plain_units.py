@@ -112,20 +112,34 @@ def pstoedit_r12_unit(doc) -> str | None:
         return None
 
 
-def sane_header_unit(curves: list, unit: str, report, file: str, *, inkscape_extent=None) -> tuple[str, str]:
+def sane_header_unit(curves: list, unit: str, report, file: str, *, inkscape: bool = False,
+                     pieces_extent=None) -> tuple[str, str]:
     """``$INSUNITS``'s unit, unless it makes the largest closed outline absurd
-    (:data:`ABSURD_MM`) and the size check finds a unit under which it is of garment size. In
-    Inkscape's R14 output the header names the display unit, not always the coordinates': there
-    ``inkscape_extent()``, the largest piece's extent in drawing units (its outlines are open
-    curves chained into pieces), must be of garment size (:data:`PLAUSIBLE_MM`)."""
-    if inkscape_extent is not None:
-        ext, bounds = inkscape_extent(), PLAUSIBLE_MM
+    (:data:`ABSURD_MM`) and the size check finds a unit under which it is of garment size.
+
+    A drawing whose pieces are chained from open lines and arcs, as cutting-room CAD writes
+    them (no closed curve, or an open one longer than every closed one: those are drills or
+    marks), is measured by ``pieces_extent()``, the largest piece's extent in drawing units.
+    In Inkscape's R14 output (``inkscape``) the header names the display unit, not always the
+    coordinates': there the largest piece (its outlines are open curves chained into pieces)
+    must be of garment size (:data:`PLAUSIBLE_MM`)."""
+    closed_ext = max((_extent(pts) for pts, closed, _, _ in curves if closed and len(pts) > 1), default=None)
+    open_ext = max((_extent(pts) for pts, closed, _, _ in curves if not closed and len(pts) > 1), default=0.0)
+    if inkscape and pieces_extent is not None:
+        ext, bounds = pieces_extent(), PLAUSIBLE_MM
+    elif pieces_extent is not None and (closed_ext is None or open_ext > closed_ext):
+        # the pieces are chained from open lines (the closed curves, if any, are drills or marks)
+        ext, bounds = pieces_extent(), ABSURD_MM
+        ext = closed_ext if ext is None else ext
     else:
-        sizes = [float(np.ptp(pts, axis=0).max()) for pts, closed, _, _ in curves if closed and len(pts) > 1]
-        ext, bounds = max(sizes, default=None), ABSURD_MM
+        ext, bounds = closed_ext, ABSURD_MM
     why = (" (Inkscape's DXF R14 output writes its display unit there, and the coordinates in the unit of "
-           "the SVG's page size)") if inkscape_extent is not None else ""
+           "the SVG's page size)") if inkscape and pieces_extent is not None else ""
     return checked_header_unit(ext, unit, report, file, bounds=bounds, why=why)
+
+
+def _extent(pts) -> float:
+    return float(np.ptp(pts, axis=0).max())
 
 
 def checked_header_unit(ext: float | None, unit: str, report, file: str, *, bounds=ABSURD_MM,
