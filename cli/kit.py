@@ -10,6 +10,7 @@ import click
 
 from kitcut.cells import counted, escaped, ljust
 from kitcut.cli.options import SEED, TIME, WORKERS
+from kitcut.cli.stopping import SearchStop
 from kitcut.errors import InputError, KitcutError
 
 __all__ = ["kit", "batch"]
@@ -109,7 +110,8 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
             raise InputError(f"order {oid} is cut in the combined kit {other}: a kit of its own would cut it "
                              f"twice; to cut it alone, remove the folder {other} from {out_dir} first (its "
                              "other orders are then built again by the next batch)", file=str(order_file))
-        result = build_kit(order_file, out_dir, opts, replace=not keep)
+        with SearchStop() as ctrl_c:  # a first Ctrl-C ends the searches, the kit is written; a second aborts
+            result = build_kit(order_file, out_dir, opts, replace=not keep, stop=ctrl_c)
     except BaseException:
         claims.release([oid])
         if made:  # a failed kit leaves no folder of claims behind it
@@ -117,6 +119,11 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
         raise
     finally:
         claims.release([oid])
+    stopped = [f["name"] for f in result.fabrics if f.get("stopped")]
+    if stopped and not as_json:
+        names = ", ".join(map(escaped, stopped))
+        click.echo(f"nest: note: stopped by {ctrl_c.by}: the marker(s) of {names} are the best found by then "
+                   "(kit.json says so); build the kit again for the full search", err=True)
     if as_json:
         click.echo(json.dumps(result.to_dict()))
         return

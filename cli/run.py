@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sys
-import threading
 import time
 from importlib import resources
 from pathlib import Path
@@ -34,6 +32,7 @@ from kitcut.cli.options import (
     import_options,
     load,
 )
+from kitcut.cli.stopping import SearchStop
 from kitcut.errors import InfeasibleError, InputError, KitcutError
 from kitcut.kits.materials import mixed_note
 
@@ -51,48 +50,6 @@ def bundled_sample() -> Path:
         if p.exists():
             return p
     raise InputError("no bundled sample found (run `make samples`)")
-
-
-class _CtrlC:
-    """While the search runs, a first Ctrl-C (or SIGTERM, SIGHUP: ``timeout``, a closed terminal,
-    a service stopped) stops it and keeps the best marker found (written as usual); a second one
-    aborts. Worker processes inherit the handler, so the terminal's signal to the whole process
-    group stops nobody but the search; a worker told to end (SIGTERM) ends."""
-
-    SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
-
-    def __init__(self):
-        self.hit = False
-        self.by = "Ctrl-C"  # what stopped the search
-        self.old: dict = {}
-        self.pid = None  # the process that entered: its second Ctrl-C aborts, a worker's never
-
-    def __enter__(self):
-        self.pid = os.getpid()
-        if threading.current_thread() is threading.main_thread():
-            for name in self.SIGNALS:
-                if (sig := getattr(signal, name, None)) is not None:
-                    self.old[sig] = signal.signal(sig, self._on_signal)
-        return self
-
-    def _on_signal(self, signum, frame) -> None:
-        if os.getpid() != self.pid:
-            if signum != signal.SIGINT:  # a worker ended by the search: as by default
-                signal.signal(signum, signal.SIG_DFL)
-                os.kill(os.getpid(), signum)
-            return
-        if self.hit:
-            raise KeyboardInterrupt
-        self.hit = True
-        self.by = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
-
-    def __call__(self) -> bool:
-        return self.hit
-
-    def __exit__(self, *exc):
-        for sig, handler in self.old.items():
-            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
-        return False
 
 
 class _Display:
@@ -230,7 +187,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     out = Path(out_dir) if out_dir else Path("out") / (path.stem.strip(".") or "pattern")  # never out/..
     show = not quiet and not as_json and sys.stderr.isatty() and not os.environ.get("CI")
     try:
-        with _Display(show, pattern.units, time_limit) as display, _CtrlC() as ctrl_c:
+        with _Display(show, pattern.units, time_limit) as display, SearchStop() as ctrl_c:
             marker = nest_pattern(pattern, rules, time_limit=time_limit, seed=seed, workers=workers,
                                   progress=display, resume=warm, max_iterations=iterations,
                                   name=shown_name(path.stem), stop=ctrl_c, resume_file=resume)

@@ -148,10 +148,13 @@ def import_remarks(plan) -> list[dict]:
     return out
 
 
-def _nest(plan: FabricPlan, options: KitOptions, name: str) -> Marker:
-    """The marker of ``plan``; an error says which fabric it is about (a piece wider than it)."""
+def _nest(plan: FabricPlan, options: KitOptions, name: str, stop: Callable[[], bool] | None = None) -> Marker:
+    """The marker of ``plan``; an error says which fabric it is about (a piece wider than it).
+    ``stop()`` true ends the search early with the best marker found (a nester takes ``stop``)."""
     nester = resolve(options.nester)
     extra = {} if options.max_iterations is None else {"max_iterations": options.max_iterations}
+    if stop is not None:
+        extra["stop"] = stop
     try:
         return nester(plan.pattern, plan.rules, time_limit=options.time_limit, seed=options.seed,
                       workers=options.workers, name=name, **extra)
@@ -160,6 +163,14 @@ def _nest(plan: FabricPlan, options: KitOptions, name: str) -> Marker:
         exc.message = (f"fabric {plan.fabric.name!r} ({rules.width:g} mm wide, {rules.usable_width:g} mm "
                        f"usable, nap {rules.nap}): {exc.message}")
         raise
+
+
+def stopped_notes(markers) -> list[str]:
+    """A note for each ``(fabric name, marker)`` whose search was stopped early (Ctrl-C): a
+    marker that a full search would likely make shorter."""
+    return [f"fabric {name!r}: the search was stopped early (after {float(m.stats.get('search_s') or 0):.1f} "
+            "s); its marker is the best found by then: build the kit again for the full search"
+            for name, m in markers if m.stats.get("stopped")]
 
 
 def _export(marker: Marker, folder: Path, options: KitOptions, cuts: list[Cut]) -> list[str]:
@@ -207,6 +218,7 @@ def assemble_kit(
     remarks: list[dict] | None = None,
     inputs: dict | None = None,
     extra_notes: list[str] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> KitResult:
     """Nest ``plans`` and write the kit folder ``root/kit_id`` (see the module docstring).
 
@@ -215,6 +227,9 @@ def assemble_kit(
     ``remarks`` the import remarks of the patterns (:func:`import_remarks`); ``inputs`` what the
     kit is built from (:func:`~kitcut.kits.inputs.kit_inputs`), recorded in its manifest;
     ``extra_notes`` what the result's :attr:`KitResult.notes` tell the operator first.
+    ``stop()`` true (a user's Ctrl-C) ends each search early with the best marker found so far,
+    and a search begun after it with its first marker; the kit is written as usual, and its
+    ``kit.json`` says which markers were stopped (``fabrics[].stopped``, a note).
     """
     t0 = time.monotonic()
     if options.exporter == _EXPORTER and not options.every_format:  # a cutter narrower than a fabric:
@@ -243,7 +258,7 @@ def assemble_kit(
             folder = folders[i] if folders else f"fabrics/{slug(plan.fabric.name)}"
             if log:
                 log(f"{kit_id}: nesting {len(plan.pattern.pieces)} pieces on {plan.fabric.name}")
-            marker = (markers or {}).get(i) or _nest(plan, options, f"{kit_id} {plan.fabric.name}")
+            marker = (markers or {}).get(i) or _nest(plan, options, f"{kit_id} {plan.fabric.name}", stop)
             write_marker(marker, tmp / folder / "marker.json")
             mine = cuts_of(plan, marker)
             try:
@@ -272,7 +287,7 @@ def assemble_kit(
                                if length_area else 0.0),
             },
             "combined": combined,
-            "notes": [*(notes or []), *left_out, *unmatched_notes(nested)],
+            "notes": [*(notes or []), *left_out, *unmatched_notes(nested), *stopped_notes(nested)],
             "import_remarks": list(remarks or []),
             "options": {"time_limit": options.time_limit, "seed": options.seed},
         }
@@ -313,12 +328,13 @@ def build_kit(
     *,
     replace: bool = False,
     log: Callable[[str], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> KitResult:
     """Read, plan, nest and write the kit of one order file into ``root/<order id>/``.
 
     With ``replace=False`` an existing complete kit built from the same order, pattern files and
     formats is kept (status ``"exists"``); one whose inputs changed is rebuilt (see
-    :mod:`kitcut.kits.inputs`).
+    :mod:`kitcut.kits.inputs`). ``stop`` ends the searches early (see :func:`assemble_kit`).
     """
     options = options or KitOptions()
     try:
@@ -339,7 +355,7 @@ def build_kit(
         notes = [f"fabric {name!r}: no piece of this order is cut from it" for name in plan.unused_fabrics]
         notes += plan.mixed
         return assemble_kit(root, order.id, [plan.order], list(plan.fabrics), options, replace=replace,
-                            notes=notes, log=log, remarks=import_remarks(plan), inputs=inputs)
+                            notes=notes, log=log, remarks=import_remarks(plan), inputs=inputs, stop=stop)
     except KitcutError as exc:
         if exc.file is None:  # an error of the nesting or the writers: it is this order's
             exc.file = os.fspath(order_file)

@@ -38,6 +38,7 @@ def fabric_summary(plan: FabricPlan, marker: Marker, folder: str) -> dict:
         "efficiency": round(marker.efficiency, 5), "pieces": len(marker.placements),
         "pieces_area_mm2": round(marker.pieces_area, 1), "seed": marker.stats.get("seed"),
         "orders": sorted({k.order for k in plan.kit_pieces}),
+        "stopped": bool(marker.stats.get("stopped")),  # its search ended early (Ctrl-C)
     }
 
 

@@ -393,6 +393,76 @@ def test_real_kit_of_the_tee_sample(tmp_path, capsys):
     _rows_point_at_their_pieces(kit, rows)
 
 
+def _kit_on_a_terminal_session(tmp_path):
+    """``nest kit`` of the tee order (two fabrics) with a two-minute search per marker, in a
+    session of its own (a terminal's Ctrl-C goes to its process group); the process, its kits
+    folder, once the first search has begun."""
+    import subprocess
+    import sys
+    import time
+
+    orders = tmp_path / "orders"
+    orders.mkdir()
+    shutil.copy(ORDERS / "A-1001.toml", orders)
+    shutil.copy(Path(__file__).parent.parent / "samples" / "tee.dxf", orders)
+    kits = tmp_path / "KITS"
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    argv = [sys.executable, "-m", "kitcut", "kit", str(orders / "A-1001.toml"), "-o", str(kits),
+            "--time", "120", "--workers", "1", "--seed", "3", "--formats", "svg"]
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         start_new_session=True, env=env)
+    end = time.monotonic() + 90
+    while not any(kits.glob(".A-1001.tmp-*")):  # the kit's temporary folder: the first search begins
+        assert p.poll() is None and time.monotonic() < end, p.communicate()
+        time.sleep(0.1)
+    time.sleep(3.0)
+    return p, kits
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _real_available(), reason="the DXF reader or nesting core is not there yet")
+def test_ctrl_c_stops_the_searches_of_a_kit_and_writes_it(tmp_path):
+    """A Ctrl-C during `nest kit`'s two-minute search aborted the kit: nothing was written. As
+    `nest` does, the first one now ends the search with the best marker found so far, a search
+    begun after it ends at its first marker, and the kit is written, complete, and says so
+    (kit.json `fabrics[].stopped` and a note; stderr)."""
+    import signal
+
+    from checker import check_marker
+
+    p, kits = _kit_on_a_terminal_session(tmp_path)
+    os.killpg(p.pid, signal.SIGINT)
+    out, err = p.communicate(timeout=100)
+    assert p.returncode == 0, err
+    assert "kit A-1001: 20 pieces" in out
+    assert "stopped by Ctrl-C: the marker(s) of jersey, rib are the best found by then" in err
+    kit = kits / "A-1001"
+    assert verify_manifest(kit) == [] and not list(kits.glob(".A-1001.tmp-*"))
+    report = json.loads((kit / "kit.json").read_text())
+    assert [(f["name"], f["stopped"]) for f in report["fabrics"]] == [("jersey", True), ("rib", True)]
+    assert sum("the search was stopped early" in n for n in report["notes"]) == 2
+    for f in report["fabrics"]:
+        marker = json.loads((kit / f["folder"] / "marker.json").read_text())
+        assert check_marker(marker, nap="two-way") == []
+        assert marker["stats"]["stopped"] is True and marker["stats"]["search_s"] < 60
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _real_available(), reason="the DXF reader or nesting core is not there yet")
+def test_a_second_ctrl_c_aborts_the_kit(tmp_path):
+    """A second Ctrl-C aborts `nest kit`: no kit, and no temporary folder left."""
+    import signal
+    import time
+
+    p, kits = _kit_on_a_terminal_session(tmp_path)
+    os.killpg(p.pid, signal.SIGINT)
+    time.sleep(0.3)
+    os.killpg(p.pid, signal.SIGINT)
+    _, err = p.communicate(timeout=100)
+    assert p.returncode != 0 and "aborted" in err
+    assert not (kits / "A-1001").exists() and not list(kits.glob(".A-1001.tmp-*"))
+
+
 def _rows_point_at_their_pieces(kit: Path, rows: list[dict]) -> None:
     from shapely.geometry import Point, Polygon
 

@@ -433,10 +433,10 @@ def test_a_second_ctrl_c_aborts():
     e.g. while the kernels compile) aborts as Ctrl-C always did; the handler is put back after."""
     import signal
 
-    from kitcut.cli.run import _CtrlC
+    from kitcut.cli.stopping import SearchStop
 
     before = signal.getsignal(signal.SIGINT)
-    with _CtrlC() as stop:
+    with SearchStop() as stop:
         assert not stop()
         os.kill(os.getpid(), signal.SIGINT)
         assert stop()
