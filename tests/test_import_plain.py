@@ -747,6 +747,69 @@ def test_a_plain_fold_line_along_part_of_or_past_the_fold_edge_unfolds_about_the
                          "straight edge it lies along: the whole edge is taken as the fold")]
 
 
+_OPEN_HALF = [(0, -10), (160, -10), (180, 300), (0, 330)]  # a half back's cut line without its fold edge
+
+
+@pytest.mark.parametrize(("fold", "role"), [
+    (((0, -10), (0, 330)), None),  # end to end: it was chained into the outline, and the half cut
+    (((0, 330), (0, -10)), "fold"),  # the user said the layer holds folds: it was refused
+    (((0, -40), (0, 400)), None),  # past both ends: it was refused (the ends met nothing)
+    (((0, 5), (0, 315)), None),  # from sew point to sew point, 15 mm short of each end
+])
+def test_a_cut_line_open_at_its_fold_line_is_closed_along_it_and_unfolded(tmp_path, fold, role):
+    """A half drawn as its cut line without the fold edge, the fold line on a fold layer closing
+    it: the fold line was taken into the outline as an edge, and half a back was cut with exit
+    status 0 (only "an outline drawn on layers 0 and FOLD read as one" said); drawn past the
+    ends, or given the fold role, nothing closed and the file was refused. The cut line is now
+    closed along the fold line and the half unfolded about it, said as a repair."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(_OPEN_HALF)
+    msp.add_line(*fold, dxfattribs={"layer": "FOLD"})
+    msp.add_text("Piece Name: BACK", dxfattribs={"insert": (40, 100)})
+    pat = read_pattern(save(doc, tmp_path), layers={"FOLD": role} if role else None)
+    (p,) = pat.pieces
+    half = Polygon(_OPEN_HALF).area
+    assert p.name == "BACK" and p.folded and p.unfolded and p.area == pytest.approx(2 * half)
+    assert p.bounds == pytest.approx((-180.0, -10.0, 180.0, 330.0))
+    assert np.allclose(sorted(map(tuple, p.fold_line.points.tolist())), [(0, -10), (0, 330)])
+    assert ["an open line of layer 0 with its ends on the fold line of layer FOLD, at (0.0, -10.0) and "
+            "(0.0, 330.0): closed along the fold line (a half on the fold)"] == [
+        e.message for e in pat.report.repairs if "fold" in e.message]
+    (q,) = read_pattern(save(doc, tmp_path), unfold=False, layers={"FOLD": role} if role else None).pieces
+    assert q.folded and not q.unfolded and q.area == pytest.approx(half)
+
+
+def test_lines_ending_on_a_fold_line_that_close_no_half_stay_as_they_were(tmp_path):
+    """What the fold closes is a cut line outside every piece: a mark inside a closed half that
+    ends on its fold line stays a line; a cut line whose ends lie 5 mm off the fold line is
+    still refused as open, and one closed by a line of a layer that is no fold layer (``CF``)
+    is read as an outline drawn on two layers, as before, not unfolded."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(_HALF_BACK, close=True)
+    msp.add_line((0, 0), (0, 320), dxfattribs={"layer": "FOLD"})
+    msp.add_lwpolyline([(0, 100), (60, 100), (60, 200), (0, 200)])  # a pocket mark from the fold
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert p.unfolded and p.area == pytest.approx(2 * Polygon(_HALF_BACK).area)
+    assert len(p.internal_lines) == 2 and not p.cutouts
+    for layer, x in (("FOLD", 5), ("CF", 0)):
+        doc = ezdxf.new("R2010")
+        doc.header["$INSUNITS"] = 4
+        doc.modelspace().add_lwpolyline(_OPEN_HALF)
+        doc.modelspace().add_line((x, -10), (x, 330), dxfattribs={"layer": layer})
+        if layer == "FOLD":
+            with pytest.raises(GeometryError, match="no closed outline"):
+                read_pattern(save(doc, tmp_path))
+            continue
+        pat = read_pattern(save(doc, tmp_path))
+        (p,) = pat.pieces
+        assert not p.folded and p.area == pytest.approx(Polygon(_OPEN_HALF).area)
+        assert any("an outline drawn on layers 0 and CF read as one" in e.message for e in pat.report.repairs)
+
+
 @pytest.mark.parametrize("how", ["DASHED", "layer HIDDEN", "CENTER past the ends", "solid", "two dashed"])
 def test_a_dashed_line_along_the_fold_edge_on_the_cut_layer_is_the_fold(tmp_path, how):
     """A fold drawn as a dashed (or dash-dot) line on the cut lines' own layer along the straight

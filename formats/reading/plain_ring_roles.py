@@ -21,9 +21,10 @@ from kitcut.formats.reading.build import chain_rings
 from kitcut.formats.reading.chains import Chain
 from kitcut.formats.reading.drill_rings import DRILL_SYMBOL_MM, drill_rings, round_size
 from kitcut.formats.reading.fold_brackets import outside_brackets
+from kitcut.formats.reading.fold_close import close_at_folds
 from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
 from kitcut.formats.reading.junctions import close_along_other_layers, close_at_junctions
-from kitcut.formats.reading.layer_names import DRILL_LAYER, TEXT_LAYER, name_role
+from kitcut.formats.reading.layer_names import DRILL_LAYER, FOLD_LAYER, TEXT_LAYER, name_role, named
 from kitcut.formats.reading.lettering import lettering
 from kitcut.formats.reading.nests import Nest, find_nests
 from kitcut.formats.reading.notch_rings import notch_rings
@@ -91,6 +92,13 @@ class RingStage(LayoutStage):
             opens += [(c, layer) for c in ch]
         if self.final:
             self._report_specks()
+        ring_layers = {layer for _, _, layer in rings}
+
+        def is_fold(layer: str) -> bool:
+            return self.layer_roles.means(layer, "fold", named(layer, FOLD_LAYER, ring_layers))
+
+        rings, opens = close_at_folds(rings, opens, marks, is_fold, self.tol,
+                                      fixer.repair if self.final else None)
         rings, opens = close_outline_gaps(rings, opens, self.tol, fixer)
         rings, opens = self._junctions(rings, opens)
         rings, opens = close_along_other_layers(rings, opens, self.near,
