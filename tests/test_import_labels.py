@@ -454,18 +454,49 @@ def test_labels_beside_the_pieces_on_a_text_layer(tmp_path):
 
 def test_piece_labelled_by_its_name_alone(tmp_path):
     """A piece whose only label is its bare name ("FRONT", no "Piece Name:") is named by it; a
-    "Cut 2" beside it is its quantity; two bare texts, or a number, name nothing."""
+    "Cut 2" beside it is its quantity; a letter size beside it ("M") is its size; two bare
+    texts, or a number, name nothing."""
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
-    for i, labels in enumerate([["FRONT"], ["Back yoke", "Cut 2"], ["SLEEVE", "M"], ["12345"]]):
+    labelled = [["FRONT"], ["Back yoke", "Cut 2"], ["SLEEVE", "M"], ["12345"], ["CUFF", "COLLAR"]]
+    for i, labels in enumerate(labelled):
         x = i * 400
         msp.add_lwpolyline([(x, 0), (x + 300, 0), (x + 300, 200), (x, 200)], close=True)
         for k, t in enumerate(labels):
             msp.add_text(t, dxfattribs={"insert": (x + 50, 100 - 20 * k)})
     pat = read_pattern(save(doc, tmp_path))
-    got = sorted((float(p.outline[:, 0].min()), p.name, p.quantity) for p in pat.pieces)
-    assert got == [(0.0, "FRONT", 1), (400.0, "Back yoke", 2), (800.0, "0#3", 1), (1200.0, "0#4", 1)]
+    got = sorted((float(p.outline[:, 0].min()), p.name, p.size, p.quantity) for p in pat.pieces)
+    assert got == [(0.0, "FRONT", None, 1), (400.0, "Back yoke", None, 2), (800.0, "SLEEVE", "M", 1),
+                   (1200.0, "0#4", None, 1), (1600.0, "0#5", None, 1)]
+
+
+def test_pieces_of_a_marker_named_by_their_bare_code_and_size(tmp_path):
+    """A Gerber AccuMark marker saved as DXF labels each piece with three bare texts: its
+    style and piece code (``24-2506-P1-D-FRT X1``), its size (``XL``) and the size's code letter
+    (``F``). They were all skipped: 32 pieces of 8 sizes came out as ``T001L001#1..32``, and
+    ``--sizes XL`` cut every size as one garment with a warning only. The code names the
+    piece, the size word sizes it, and ``sizes`` picks one garment."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    x = 0
+    for size, letter, grow in (("S", "C", 0), ("XL", "F", 40)):
+        for code in ("24-2506-P1-D-FRT X1", "24-2506-P1-D-BK X1"):
+            w, h = 300 + grow, 400 + grow
+            rect = [(x, 0), (x + w, 0), (x + w, h), (x, h)]
+            msp.add_lwpolyline(rect, close=True, dxfattribs={"layer": "T001"})
+            for k, t in enumerate((code, size, letter)):
+                msp.add_text(t, dxfattribs={"insert": (x + 20, 200 - 20 * k), "layer": "ABC", "height": 6})
+            x += w + 50
+    path = save(doc, tmp_path)
+    pat = read_pattern(path)
+    got = sorted((p.name, p.size, round(p.area)) for p in pat.pieces)
+    assert got == [("24-2506-P1-D-BK X1", "S", 120_000), ("24-2506-P1-D-BK X1", "XL", 149_600),
+                   ("24-2506-P1-D-FRT X1", "S", 120_000), ("24-2506-P1-D-FRT X1", "XL", 149_600)]
+    skipped = [s.message for s in pat.report.skipped if "texts" in s.message]
+    assert skipped == ["texts kitcut does not use: 4 TEXT on layer ABC"]  # the sizes' code letters
+    assert sorted(p.size for p in read_pattern(path, sizes=["XL"]).pieces if p.size == "XL") == ["XL", "XL"]
 
 
 @pytest.mark.parametrize("mtext, want", [

@@ -11,8 +11,17 @@ from kitcut.formats.reading.chains import describe
 
 __all__ = ["TextStage", "may_name"]
 
-#: A text alone inside a piece that can be its name: letters first, no more than 40 characters.
+#: A text alone inside a piece that can be its name: letters first, no more than 40 characters...
 _BARE_NAME = re.compile(r"^[^\W\d_][\w .\-/()&+#']{0,39}$")
+#: ... or a style and piece code starting with digits, with three letters at least
+#: (``24-2506-P1-D-FRT X1``, a Gerber marker's piece), not a number with its unit (``12 cm``)
+_CODE_NAME = re.compile(r"^(?=\d[\w .\-/()&+#']{5,39}$)(?=(?:.*[^\W\d_]){3})")
+
+
+def _bare(text: str) -> bool:
+    """A text with no key that may name a piece (:data:`_BARE_NAME`, :data:`_CODE_NAME`)."""
+    t = text.strip()
+    return bool(_BARE_NAME.match(t) or _CODE_NAME.match(t))
 
 
 #: The words a pattern maker writes beside a mark, never a piece's name: the grain line's
@@ -56,6 +65,24 @@ def _bare_name(texts: list[str]) -> int | None:
     return words[0] if len(words) == 1 else None
 
 
+#: A text alone that is a letter size (``M``, ``XL``, ``XXXL``, ``3XL``, ``2X``): written inside each
+#: piece of a marker or of a pattern drawn in several sizes, beside the piece's name.
+_SIZE_WORD = re.compile(r"^(?:X{0,4}[SL]|M|[2-6]X[SL]?)$")
+
+
+def _bare_size(texts: list[str]) -> int | None:
+    """Which of the texts without a key inside a piece is its size: the only letter size
+    (:data:`_SIZE_WORD`) among them, when another text is left to name the piece.
+
+    >>> _bare_size(["SLEEVE", "M"]), _bare_size(["FRT X1", "XXXL", "H"])
+    (1, 1)
+    >>> _bare_size(["L"]), _bare_size(["S", "M"])
+    (None, None)
+    """
+    sizes = [k for k, t in enumerate(texts) if _SIZE_WORD.match(t.strip())]
+    return sizes[0] if len(sizes) == 1 and len(texts) > 1 else None
+
+
 class TextStage:
     """The text stage of one pass over a drawing (a mixin of :class:`~.plain_pieces._Sorter`,
     which sets ``fixer``, ``final``, ``raws``, ``nest_of``, ``labels``, ``spots``, ``skips`` and
@@ -73,7 +100,7 @@ class TextStage:
             kvs = [(k, v) for k, v in f if v]  # an MTEXT label may hold several fields
             i = self.owner(p, layer)
             inside = i is not None
-            if inside and not kvs and i not in nest_of and _BARE_NAME.match(txt.strip()):
+            if inside and not kvs and i not in nest_of and _bare(txt):
                 bare.setdefault(i, []).append((txt.strip(), e, False))
                 continue
             if not inside and not kvs and may_name(txt) and (j := self._beside(p[0])) is not None:
@@ -113,14 +140,21 @@ class TextStage:
             elif final:
                 self.skips.add("texts kitcut does not use", e, None)
         for i, found in bare.items():
-            k = _bare_name([t for t, _, _ in found])
+            texts = [t for t, _, _ in found]
+            z = _bare_size(texts) if "size" not in raws[i].texts else None
+            rest = [j for j in range(len(found)) if j != z]
+            if z is not None:  # a marker's piece: its name, its size and the size's code letter (Gerber)
+                rest = [j for j in rest if len(texts[j]) > 1] or rest
+                raws[i].texts["size"] = texts[z]
+            k = _bare_name([texts[j] for j in rest])
+            k = None if k is None else rest[k]
             if k is not None and "name" not in raws[i].texts and "block" not in raws[i].texts:
                 raws[i].texts["name"] = found[k][0]  # a piece labelled by its name alone
             else:
                 k = None
             if final:
                 for j, (_, e, used) in enumerate(found):
-                    if j != k and not used:  # the fields of a label that opens with a name are used
+                    if j not in (k, z) and not used:  # the fields of a label that opens with a name are used
                         self.skips.add("texts kitcut does not use", e, None)
         for i, found in beside.items():  # a name written under or beside a piece, as a layout does
             if len(found) == 1 and not {"name", "block"} & set(raws[i].texts):
