@@ -301,6 +301,30 @@ def test_notches_left_out_opposite_a_cut_line_notch_are_called_its_copies(tmp_pa
         "opposite a notch of the cut line (its copy on the sew line: that notch is cut)"]
 
 
+def test_sew_line_copies_a_little_along_the_seam_are_called_copies_too(tmp_path):
+    """ET CAD writes a seam's notch on the cut line and on the sew line, the copy square to the
+    sew line: on a curved waistband 1.5 mm along the seam from opposite the cut line's notch,
+    and some listed twice. The remark counted 3 of 7 as copies, as if 4 notches were lost; a
+    copy is now a notch left out that lies as far from a kept notch as from the cut line (give
+    or take a quarter), each kept notch one copy; a lone notch is still none."""
+    def extra(blk):
+        blk.add_polyline2d([(10, 10), (90, 10), (90, 40), (10, 40)], close=True, dxfattribs={"layer": "14"})
+        for x, y in ((100, 25), (90, 26.5), (90, 26.5), (50, 0), (50, 10.0), (50, 13), (60, 30)):
+            blk.add_point((x, y, -5.0), dxfattribs={"layer": "4"})
+
+    doc = aama_doc()
+    add_piece(doc, "BK_M", rect_chain(stub=False), texts=["Piece Name: Back", "Size: M"], extra=extra)
+    pat = both(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert sorted((n.x, n.y) for n in p.notches) == [(50.0, 0.0), (100.0, 25.0)]
+    (said,) = [e.message for e in pat.report.entries if e.piece == "Back (M)" and "left out" in e.message]
+    # (90, 26.5) twice: copies of (100, 25); (50, 10): of (50, 0); (50, 13) a second one near it and
+    # (60, 30) a lone one: none
+    assert said.startswith("5 notch(es) more than 2 mm off the cut line left out")
+    assert said.endswith("; 3 of them lie opposite a notch of the cut line (its copy on the sew line: that "
+                         "notch is cut)")
+
+
 def test_a_notch_drawn_twice_is_kept_once(tmp_path):
     """A notch drawn twice at one place (CAD exports do) was imported twice, so the cutter cut it
     twice; now it is kept once, with a remark."""

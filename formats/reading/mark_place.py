@@ -126,20 +126,33 @@ def _places(items: list, fmt) -> str:
     return shown + (f"; and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
 
 
-#: A notch left out whose nearest point on the cut line is this close (mm) to a notch kept there
-#: is that notch's copy on the sew line (AccuMark exports with seam allowance list both).
+#: A notch left out is the copy on the sew line of a notch kept on the cut line (AccuMark and ET
+#: exports with seam allowance list both) when that notch lies as far from it as the cut line
+#: does, give or take this much (mm) or a quarter of that distance: on a curve the copy sits
+#: square to the sew line, not to the cut line.
 OPPOSITE_MM = 1.0
 
 
 def _opposite(far: list, outline, kept: list) -> int:
-    """How many of the ``far`` notches lie opposite a notch of ``kept`` on the cut line ``outline``."""
+    """How many of the ``far`` notches (``(x, y, distance to the cut line)``) lie opposite a notch
+    of ``kept`` on the cut line ``outline``: each kept notch counts for one, the nearest first,
+    and for a far notch listed twice at that place."""
     if outline is None or not kept:
         return 0
-    count = 0
-    for x, y, _ in far:
-        q = nearest_on_ring(outline, x, y)
-        count += any(math.hypot(n.x - q[0], n.y - q[1]) <= OPPOSITE_MM for n in kept)
-    return count
+    pairs = []
+    for i, (x, y, off) in enumerate(far):
+        for j, n in enumerate(kept):
+            d = math.hypot(n.x - x, n.y - y)
+            if d <= off + max(OPPOSITE_MM, 0.25 * off):
+                pairs.append((d - off, i, j))
+    used_far, used_kept = set(), set()
+    for _, i, j in sorted(pairs):
+        if i not in used_far and j not in used_kept:
+            used_far.add(i)
+            used_kept.add(j)
+    twice = {i for i, (x, y, _) in enumerate(far) if i not in used_far and any(
+        math.hypot(far[k][0] - x, far[k][1] - y) <= SAME_NOTCH_MM for k in used_far)}
+    return len(used_far) + len(twice)
 
 
 def report_notches(report, label: str, moved: list, far: list, flips: list, unfolded: bool,
