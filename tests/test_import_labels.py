@@ -833,3 +833,34 @@ def test_a_notch_tick_drawn_outside_the_cut_line_cuts_into_the_piece(tmp_path):
                        units="mm")
     (n,) = pat.pieces[0].notches
     assert (round(n.x, 9), round(n.y, 9), round(n.angle_deg, 9), round(n.depth, 9)) == (100.0, 0.0, 90.0, 3.0)
+
+
+@pytest.mark.parametrize(("notes", "setting"), [
+    ({"LEG": "横:7.0%，直:13.0%", "BELT": "横:7.0%，直:13.0%"}, "shrinkage_pct = [13, 7]"),
+    ({"LEG": "横:7.0%，直:13.0%", "BELT": "横:9.0%，直:0.0%"}, "shrinkage_pct; the pieces differ"),
+    ({"LEG": "Shrinkage 3 %"}, "shrinkage_pct)"),
+    ({"LEG": "横:0.0%，直:0.0%", "BELT": "keep nap"}, None),
+])
+def test_shrinkage_in_annotations_is_said_not_applied(tmp_path, notes, setting):
+    """ET CAD writes a piece's shrinkage into its annotation (``横:7.0%，直:13.0%``: across,
+    along the grain). It was kept on the piece and shown nowhere, and a pattern exported
+    unshrunk would be cut 13 % short along the leg. kitcut does not apply it (an export may be
+    enlarged for it already): a headline warning names the pieces and the order's setting
+    that would; 0 % and other annotations say nothing."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for i, (name, note) in enumerate(notes.items()):
+        x = 400 * i
+        msp.add_lwpolyline([(x, 0), (x + 300, 0), (x + 300, 200), (x, 200)], close=True)
+        msp.add_mtext(f"Piece Name: {name}\\PAnnotation: {note}", dxfattribs={"insert": (x + 20, 150)})
+    pat = read_pattern(save(doc, tmp_path))
+    said = [e.message for e in pat.report.headlines if "shrinkage" in e.message]
+    if setting is None:
+        assert said == []
+        return
+    (text,) = said
+    given = [n for n in notes.values() if "%" in n and any(c.isdigit() and c != "0" for c in n)]
+    head = f"{len(given)} piece(s) give a shrinkage in their annotations ('LEG': {notes['LEG']}"
+    assert text.startswith(head)
+    assert "kitcut does not apply it and cuts the pieces as drawn" in text and setting in text

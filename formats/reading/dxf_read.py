@@ -44,6 +44,7 @@ from kitcut.formats.reading.piece_checks import (
 from kitcut.formats.reading.plain_units import checked_header_unit
 from kitcut.formats.reading.sample_nm import carry_sample_nm
 from kitcut.formats.reading.sample_notches import carry_sample_notches
+from kitcut.formats.reading.shrinkage_texts import report_shrinkage
 from kitcut.formats.reading.sizes import (
     UnknownSizeError,
     keep_sizes,
@@ -331,6 +332,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
         missing_in_sizes(pieces, wanted or all_sizes or (), report)
         pieces = keep_sizes(pieces, defects, wanted, all_sizes, report)
         check_fold_labels(pieces, report)
+        report_shrinkage(pieces, report)
     except KitcutError as exc:
         if exc.file is None:
             exc.file = file
