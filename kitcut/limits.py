@@ -120,15 +120,16 @@ def parse_assignment(text: str) -> tuple[str, float | int]:
 
 
 def check(name: str, value: float, *, file: str | None = None, piece: str | None = None,
-          what: str | None = None) -> None:
-    """Raise :class:`LimitError` when ``value`` exceeds limit ``name`` (0 disables it)."""
+          what: str | None = None, other: str = "") -> None:
+    """Raise :class:`LimitError` when ``value`` exceeds limit ``name`` (0 disables it); ``other``
+    is another way out, said after how to raise the limit."""
     cap = getattr(current(), name)
     if cap and value > cap:
         unit = " MB" if name == "max_file_mb" else ""
         shown = f"{value:,.2f}" if name == "max_file_mb" else f"{int(value):,}"
         raise LimitError(
             f"{what or name.replace('_', ' ')}: {shown}{unit} exceeds the limit {name} = {cap:,g}{unit} "
-            f"(raise it with {ENV[name]}=N or --limit {name}=N; 0 = no limit)",
+            f"(raise it with {ENV[name]}=N or --limit {name}=N; 0 = no limit){other}",
             file=file, piece=piece)
 
 

@@ -49,7 +49,8 @@ def build_instance(pattern: Pattern, rules: Rules) -> tuple[Instance, tuple[Item
             f"on a fabric of {rules.width:g}"
         )
     check_limit("max_pieces", sum(max(p.quantity, 0) for p in pattern.pieces), file=pattern.source,
-                what="pieces in one marker")
+                what="pieces in one marker", other=", or cut them as several markers: fewer sizes or "
+                "garments at a time (--sizes; an order split into several orders)")
     repeat = rules.repeat
     if repeat.active and not repeat.symmetric:
         nap = "one-way"  # an asymmetric design turned by 180° is another design

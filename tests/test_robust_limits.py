@@ -100,8 +100,10 @@ def test_quantity_of_a_billion_is_refused_before_any_work(tmp_path):
 
 def test_marker_piece_cap_in_build_instance():
     sq = Piece("Sq", [(0, 0), (10, 0), (10, 10), (0, 10)], quantity=6000)
-    with pytest.raises(LimitError, match="pieces in one marker: 6,000 exceeds the limit max_pieces"):
+    with pytest.raises(LimitError, match="pieces in one marker: 6,000 exceeds the limit max_pieces") as err:
         build_instance(Pattern(pieces=(sq,), source="x.dxf"), Rules(width=1500))
+    assert str(err.value).endswith("0 = no limit), or cut them as several markers: fewer sizes or garments "
+                                   "at a time (--sizes; an order split into several orders)")
     with override(max_pieces=6000):
         inst, _ = build_instance(Pattern(pieces=(sq,), source="x.dxf"), Rules(width=1500))
         assert sum(it.demand for it in inst.items) == 6000
