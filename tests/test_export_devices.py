@@ -109,3 +109,67 @@ def test_the_bundled_laser_burns_no_line_into_the_fabric(tmp_path):
              if w.startswith("M3")}
     assert words == {"M3 S1000"}
     assert "pen" not in dict(load_devices()["laser"].tools)
+
+
+HP = '''
+[hp-x]
+protocol = "{protocol}"
+units_per_mm = {upm}
+media_width = 1800.0
+{extra}
+tools.cut = {{ kind = "knife", number = 1, speed = 250.0 }}
+{tools}
+'''
+
+
+@pytest.mark.parametrize(("extra", "tools", "why"), [
+    ('swap_xy = "false"', "", "swap_xy must be true or false (not in quotes), got 'false'"),
+    ('flip_y = "false"', "", "flip_y must be true or false (not in quotes), got 'false'"),
+    ("labels = 3", "", "labels must be true or false (not in quotes), got 3"),
+    ("air_speed = 0.0", "", "air_speed must be more than 0, got 0.0"),
+    ("overcut = -1.0", "", "overcut must be 0 or more, got -1.0"),
+    ('bite = "1300"', "", "bite must be a number, got '1300'"),
+    ("description = 3", "", "description must be text in quotes, got 3"),
+    ("", 'tools.notch = { kind = "slit", number = -1 }', "tools.notch.number must be 0 or more, got -1"),
+    ("", 'tools.notch = { kind = "slit", number = 1.5 }',
+     "tools.notch.number must be a whole number, got 1.5"),
+    ("", 'tools.notch = { kind = "slit", speed = 0 }', "tools.notch.speed must be more than 0, got 0"),
+    ("", 'tools.notch = { kind = "slit", depth = 5 }', "tool 'notch': unknown setting(s) depth (known: kind"),
+    ("", "tools = 3", "tools must be a table of tools by role"),
+])
+def test_a_device_setting_of_the_wrong_kind_is_refused(tmp_path, extra, tools, why):
+    """``swap_xy = "false"`` (quoted: a common TOML slip) was read as true, and every piece of
+    the cutter file written mirrored across the media, exit 0; ``flip_y`` likewise. A number in
+    quotes was an internal error, a negative tool number written as ``SP-1``. Every setting of
+    a device and of its tools is checked for its kind and range, naming the file, the device
+    and the setting."""
+    f = tmp_path / "dev.toml"
+    text = HP.format(protocol="hpgl", upm=40.0, extra=extra, tools=tools)
+    if tools == "tools = 3":
+        text = text.replace('tools.cut = { kind = "knife", number = 1, speed = 250.0 }\n', "")
+    f.write_text(text)
+    with pytest.raises(InputError) as ei:
+        export_marker(small_marker(), tmp_path / "out", ["plt"], device="hp-x", device_file=f)
+    assert str(ei.value).startswith(f"{f}: device 'hp-x': ") and why in str(ei.value)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("upm", "tools", "why"), [
+    (40.0, "", "units_per_mm = 40: Gerber NC counts hundredths of an inch (units_per_mm = "
+               "3.937007874015748); at 40 every length would be 10.2 times as long"),
+    (3.937007874015748, 'tools.notch = { kind = "notcher", number = 2 }',
+     "tools.notch: kind 'notcher' cannot be written to Gerber NC, whose only hit is the drill code M43"),
+    (3.937007874015748, 'tools.pen = { kind = "pen", number = 2 }',
+     "tools.pen: Gerber NC as kitcut writes it has no pen"),
+    (1e300, "", "units_per_mm = 1e+300 device units per mm is more than any device counts"),
+])
+def test_a_gerber_nc_device_kitcut_cannot_write_is_refused(tmp_path, upm, tools, why):
+    """A Gerber NC device in HP-GL's 40 units per mm wrote every length 10.2 times too long; a
+    notcher's notches were written as the drill code M43 (drilled on the cut line), and a pen's
+    lines would be cut with the knife; ``1e300`` units per mm gave coordinates of -2^63."""
+    f = tmp_path / "dev.toml"
+    f.write_text(HP.format(protocol="gerber-nc", upm=upm, extra="", tools=tools))
+    with pytest.raises(InputError) as ei:
+        export_marker(small_marker(), tmp_path / "out", ["nc"], device="hp-x", device_file=f)
+    assert why in str(ei.value)
+    assert not (tmp_path / "out").exists()

@@ -13,6 +13,7 @@ map marker mm to device units with :meth:`Device.to_device`.
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass
 from importlib import resources
@@ -134,6 +135,41 @@ class Device:
         return p - np.asarray(self.origin, dtype=float)
 
 
+#: What each setting of a device (and of a tool, ``tools.<role>.<setting>``) may hold: a kind of
+#: value and the least value (``>`` or ``>=``). A quoted ``swap_xy = "false"`` was read as true,
+#: and every piece of the file was written mirrored, exit 0.
+_SETTINGS = {
+    "description": (str, None), "units_per_mm": (float, ">0"), "swap_xy": (bool, None),
+    "flip_y": (bool, None), "media_width": (float, ">0"), "air_speed": (float, ">0"),
+    "end_allowance": (float, ">=0"), "bite": (float, ">=0"), "window": (float, ">=0"),
+    "labels": (bool, None), "overcut": (float, ">=0"),
+}
+_TOOL_SETTINGS = {
+    "kind": (str, None), "number": (int, ">=0"), "speed": (float, ">0"), "dwell": (float, ">=0"),
+    "on": (str, None), "off": (str, None), "force": (int, ">=0"),
+}
+_KINDS = {str: "text in quotes", bool: "true or false (not in quotes)", float: "a number",
+          int: "a whole number"}
+#: The largest sane ``units_per_mm`` (device units per mm; HP-GL's is 40).
+MAX_UNITS_PER_MM = 1000.0
+#: Gerber NC counts in hundredths of an inch.
+GERBER_UNITS = 100 / 25.4
+
+
+def _checked(key: str, value, kind: type, least: str | None, bad):
+    """``value`` of setting ``key`` if it is of ``kind`` (an int for a float too) and finite, at
+    least ``least``; else :class:`InputError` through ``bad`` naming the setting."""
+    ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        ok, value = True, float(value)
+    if not ok:
+        raise bad(f"{key} must be {_KINDS[kind]}, got {value!r}")
+    if kind in (int, float):
+        if not math.isfinite(value) or (least == ">0" and value <= 0) or (least == ">=0" and value < 0):
+            raise bad(f"{key} must be {'more than 0' if least == '>0' else '0 or more'}, got {value!r}")
+    return value
+
+
 def _device(name: str, d: dict, where: str) -> Device:
     def bad(msg: str) -> InputError:
         return InputError(f"device '{name}': {msg}", file=where)
@@ -143,28 +179,40 @@ def _device(name: str, d: dict, where: str) -> Device:
     proto = d.get("protocol")
     if proto not in PROTOCOLS:
         raise bad(f"protocol must be one of {', '.join(PROTOCOLS)}, got {proto!r}")
+    roles = d.get("tools") or {}
+    if not isinstance(roles, dict):
+        raise bad("tools must be a table of tools by role (tools.cut = { kind = \"knife\" })")
     tools = []
-    for role, t in sorted((d.get("tools") or {}).items()):
+    for role, t in sorted(roles.items()):
         if role not in ("cut", "notch", "drill", "pen"):
             raise bad(f"unknown tool role {role!r} (cut, notch, drill, pen)")
         if not isinstance(t, dict) or t.get("kind") not in TOOL_KINDS:
             raise bad(f"tool {role!r} needs kind = one of {', '.join(TOOL_KINDS)}")
-        try:
-            tools.append((role, Tool(**t)))
-        except TypeError as exc:
-            raise bad(f"tool {role!r}: {exc}") from None
+        unknown = sorted(set(t) - set(_TOOL_SETTINGS))
+        if unknown:
+            raise bad(f"tool {role!r}: unknown setting(s) {', '.join(unknown)} (known: "
+                      f"{', '.join(_TOOL_SETTINGS)})")
+        t = {k: _checked(f"tools.{role}.{k}", v, *_TOOL_SETTINGS[k], bad) for k, v in t.items()}
+        tools.append((role, Tool(**t)))
     known = set(Device.__dataclass_fields__) - {"name", "tools"}
     extra = set(d) - known - {"tools"}
     if extra:
         raise bad(f"unknown setting(s): {', '.join(sorted(extra))}")
-    kw = {k: v for k, v in d.items() if k != "tools"}
+    kw = {k: (_checked(k, v, *_SETTINGS[k], bad) if k in _SETTINGS else v)
+          for k, v in d.items() if k not in ("tools", "protocol", "origin")}
+    kw["protocol"] = proto
+    if "origin" in d:
+        kw["origin"] = d["origin"]
     if proto == "gcode":  # G-code's own unit (G21) unless the file says inches
         kw.setdefault("units_per_mm", 1.0)
     if "origin" in kw:
         kw["origin"] = _origin(kw["origin"], kw.get("media_width"), bad)
     dev = Device(name=name, tools=tuple(tools), **kw)
-    if not dev.units_per_mm > 0:
-        raise bad("units_per_mm must be positive")
+    if dev.units_per_mm > MAX_UNITS_PER_MM:
+        raise bad(f"units_per_mm = {dev.units_per_mm:g} device units per mm is more than any device counts "
+                  f"(at most {MAX_UNITS_PER_MM:g}; HP-GL counts 40)")
+    if dev.protocol == "gerber-nc":
+        _check_gerber(dev, bad)
     if dev.protocol == "gcode" and not any(abs(dev.units_per_mm / u - 1.0) <= 1e-4 for u in (1.0, 1 / 25.4)):
         raise bad(f"units_per_mm = {dev.units_per_mm:g}: G-code has two units, mm (units_per_mm = 1, "
                   "G21) and inches (units_per_mm = 0.03937007874015748, G20)")
@@ -173,6 +221,24 @@ def _device(name: str, d: dict, where: str) -> Device:
     if dev.tool_for("cut") is None:
         raise bad("a device needs a cut tool")
     return dev
+
+
+def _check_gerber(dev: Device, bad) -> None:
+    """What kitcut's Gerber NC writer can say: hundredths of an inch, the knife (``M14``/``M15``)
+    and one drill code (``M43``). A notcher or punch notch would be drilled on the cut line, and
+    a pen line cut with the knife."""
+    if abs(dev.units_per_mm / GERBER_UNITS - 1.0) > 1e-4:
+        raise bad(f"units_per_mm = {dev.units_per_mm:g}: Gerber NC counts hundredths of an inch "
+                  f"(units_per_mm = {GERBER_UNITS!r}); at {dev.units_per_mm:g} every length would be "
+                  f"{dev.units_per_mm / GERBER_UNITS:.3g} times as long")
+    notch, pen = dev.tool_for("notch"), dev.tool_for("pen")
+    if notch is not None and notch.kind not in ("slit", "knife"):
+        raise bad(f"tools.notch: kind {notch.kind!r} cannot be written to Gerber NC, whose only hit is the "
+                  "drill code M43 (each notch would be drilled on the cut line): use kind = \"slit\" (the "
+                  "knife cuts it)")
+    if pen is not None:
+        raise bad("tools.pen: Gerber NC as kitcut writes it has no pen (the knife would cut every pen line "
+                  "into the piece): leave tools.pen out")
 
 
 def _origin(value, media_width, bad) -> tuple[float, float]:
