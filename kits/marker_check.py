@@ -148,18 +148,35 @@ def _mark_problems(marker: Marker) -> list[str]:
     placed = {pl.piece for pl in marker.placements}
     out: list[str] = []
     for i, piece in enumerate(marker.pieces):
-        if i not in placed or len(piece.outline) < 3 or not (piece.notches or piece.drills):
+        if i not in placed or len(piece.outline) < 3 or not (piece.notches or piece.drills or piece.cutouts):
             continue
         edge = LinearRing(piece.outline)
         whole = Polygon(piece.outline)
+        if not whole.is_valid:
+            whole = whole.buffer(0)
         body = Polygon(piece.outline, [np.asarray(c) for c in piece.cutouts])
         if not body.is_valid:
             body = body.buffer(0)
+        for n, cut in enumerate(piece.cutouts):
+            hole = np.asarray(cut, dtype=float).reshape(-1, 2)
+            off = max((whole.distance(Point(*q)) for q in hole), default=0.0)
+            if off > tol:
+                out.append(f"{piece.label}: cut-out {n} reaches {off:.1f} {unit} outside the piece (it would "
+                           "be cut into what lies there)")
         for n, notch in enumerate(piece.notches):
             off = edge.distance(Point(notch.x, notch.y))
             if off > tol:
                 out.append(f"{piece.label}: notch {n} at ({notch.x:g}, {notch.y:g}) lies {off:.1f} {unit} "
                            "off its cut line (it would be cut into what lies there)")
+                continue
+            depth = notch.depth / k  # mm, as the model holds it, in the marker's unit
+            a = math.radians(notch.angle_deg)
+            tip = Point(notch.x + depth * math.cos(a), notch.y + depth * math.sin(a))
+            beyond = whole.distance(tip)
+            if beyond > tol:
+                out.append(f"{piece.label}: notch {n} at ({notch.x:g}, {notch.y:g}) cuts {beyond:.1f} {unit} "
+                           "out of the piece (pointing out, or deeper than the piece is there: it would be "
+                           "cut into what lies there)")
         for n, drill in enumerate(piece.drills):
             p = Point(drill.x, drill.y)
             off = body.distance(p)

@@ -306,14 +306,43 @@ def test_export_all_leaves_out_a_format_whose_device_is_too_narrow(tmp_path, mar
     assert sorted(p.name for p in (tmp_path / "w").iterdir()) == ["marker.gcode"]
 
 
-def _add_mark(kind, x, y, piece=0):
+def _add_mark(kind, x, y, piece=0, angle=90, depth=5):
     def edit(d):
         p = d["instance"]["pieces"][piece]
         if kind == "notch":
-            p["notches"].append({"x": x, "y": y, "angle_deg": 90, "kind": "slit", "depth": 5, "width": 0})
+            p["notches"].append({"x": x, "y": y, "angle_deg": angle, "kind": "slit", "depth": depth,
+                                 "width": 0})
         else:
             p["drills"].append({"x": x, "y": y, "diameter": None})
     return edit
+
+
+def _move_cutout(dx):
+    def edit(d):
+        p = d["instance"]["pieces"][0]
+        p["cutouts"] = [[[x + dx, y] for x, y in c] for c in p["cutouts"]]
+    return edit
+
+
+@pytest.mark.parametrize("edit, problem", [
+    (_add_mark("notch", 250, 0, angle=-90),
+     "Front (M): notch 3 at (250, 0) cuts 5.0 mm out of the piece (pointing out, or deeper than the piece is "
+     "there: it would be cut into what lies there)"),
+    (_add_mark("notch", 500, 100, angle=180, depth=600),
+     "Front (M): notch 3 at (500, 100) cuts 100.0 mm out of the piece (pointing out, or deeper than the "
+     "piece is there: it would be cut into what lies there)"),
+    (_move_cutout(-1000),
+     "Front (M): cut-out 0 reaches 780.0 mm outside the piece (it would be cut into what lies there)"),
+])
+def test_export_refuses_slits_and_cut_outs_off_their_piece(tmp_path, capsys, edit, problem):
+    """A notch turned outward, one deeper than its piece (a 500 mm slit through a 300 mm piece),
+    and a cut-out moved off its piece passed `nest export` (exit 0): the knife slit 1.7 mm into
+    the neighbouring piece, or cut a hole before the marker's start (negative X in the NC file).
+    They are refused with the piece and the mark named, nothing written."""
+    path = _edited(tmp_path, edit)
+    assert _run(["export", str(path), "-o", str(tmp_path / "out"), "-f", "plt,nc"]) == 2
+    assert capsys.readouterr().err == f"nest: error: {path}: not a valid marker (1 problem): {problem}\n"
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("edit, problem", [

@@ -325,6 +325,32 @@ def test_sew_line_copies_a_little_along_the_seam_are_called_copies_too(tmp_path)
                          "notch is cut)")
 
 
+def test_a_notch_that_would_cut_through_its_piece_is_cut_as_deep_as_a_notch(tmp_path):
+    """A notch POINT with z = -350 on a 100 x 50 piece (a typo, or a unit slip) was read as a 350 mm
+    slit, and the knife files cut it through the piece and 300 mm into whatever lay beyond. A
+    notch that would come out of its piece is cut 5 mm deep, or half as deep as the piece is
+    there (reported); a 25 mm one that stays on the piece (AccuMark grades some that deep) is
+    cut as the file says, and a slash deeper than 50 mm as well, but said."""
+    def extra(blk):
+        for x, y, z in ((50, 0, -350.0), (100, 25, -25.0), (0, 25, -60.0), (20, 50, -4.0)):
+            blk.add_point((x, y, z), dxfattribs={"layer": "4"})
+
+    doc = aama_doc()
+    add_piece(doc, "BK_M", rect_chain(stub=False), texts=["Piece Name: Back", "Size: M"], extra=extra)
+    doc.header["$INSUNITS"] = 4
+    pat = both(save(doc, tmp_path), units="mm")
+    (p,) = pat.pieces
+    got = sorted((n.x, n.y, round(n.angle_deg), round(n.depth, 3)) for n in p.notches)
+    assert got == [(0.0, 25.0, 0, 60.0), (20.0, 50.0, 270, 4.0), (50.0, 0.0, 90, 5.0),
+                   (100.0, 25.0, 180, 25.0)]
+    said = [e.message for e in pat.report.warnings if e.piece == "Back (M)" and "deep" in e.message]
+    assert said == [
+        "1 notch(es) as deep as the piece is wide there, or deeper (350.0 mm at (50.0, 0.0)): cut 5 mm deep, "
+        "or half as deep as the piece is there (they would cut through it, into what lies beyond)",
+        "1 notch(es) deeper than 50 mm (60.0 mm at (0.0, 25.0)): cut as deep as the file says, a slash into "
+        "the piece"]
+
+
 def test_a_notch_drawn_twice_is_kept_once(tmp_path):
     """A notch drawn twice at one place (CAD exports do) was imported twice, so the cutter cut it
     twice; now it is kept once, with a remark."""

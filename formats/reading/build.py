@@ -19,6 +19,7 @@ from kitcut.formats.reading.fold_edge import mirror_edge
 from kitcut.formats.reading.mark_place import (
     DEFAULT_NOTCH_DEPTH,
     far_notches,
+    fit_depths,
     inside_drills,
     mirror_marks,
     nm_lines,
@@ -309,6 +310,7 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
         notches = far_notches(notches, outline, far)
     report_notches(fixer.report, label, moved, far, flips, unfolded, mirrored, outline, notches)
     notches = once_each(notches, fixer.report, label)
+    notches = fit_depths(notches, outline, fixer.report, label)
     drills = inside_drills(drills, outline, cutouts, max(tol, 0.5), fixer.report, label)
     internal, outside, clipped = clip_lines(internal, outline, max(tol, 0.5))
     if outside:

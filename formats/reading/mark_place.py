@@ -11,6 +11,7 @@ it is left out and reported with its place. Nothing is kept floating off the pie
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -18,11 +19,16 @@ from kitcut.formats.reading.outline import inward_angle, nearest_on_ring, point_
 from kitcut.model import Drill, Line, Notch
 from kitcut.model.geometry import apart
 
-__all__ = ["SNAP_NOTCH_MM", "DEFAULT_NOTCH_DEPTH", "place_notch", "far_notches", "report_notches",
+__all__ = ["SNAP_NOTCH_MM", "DEFAULT_NOTCH_DEPTH", "LONG_NOTCH_MM", "fit_depths", "place_notch",
+           "far_notches", "report_notches",
            "inside_drills", "nm_lines", "mirror_marks", "once_each", "SAME_NOTCH_MM"]
 
 #: Notch depth (mm) when the file gives none.
 DEFAULT_NOTCH_DEPTH = 5.0
+#: A notch deeper than this (mm) is said (a POINT's z of -150, a 150 mm line on the notch layer):
+#: cut as the file gives it, a slash into the piece. AccuMark's real ones reach 25 mm (a slit
+#: graded 10, 17.5, 25 mm deep in GMH1006F18).
+LONG_NOTCH_MM = 50.0
 #: Notch points this close to the cut line (mm) are moved onto it; farther ones are left out.
 SNAP_NOTCH_MM = 2.0
 #: Places listed in one remark; the rest are counted.
@@ -78,6 +84,45 @@ def place_notch(n, s: float, outline: np.ndarray, reversed_angles: list, moved: 
     width = abs(n.width) * s
     kind = n.kind if n.kind != "slit" or width == 0 else "v"
     return Notch(float(x), float(y), float(angle) % 360.0, kind, float(depth), float(width))
+
+
+def fit_depths(notches: list, outline: np.ndarray, report, label: str) -> list:
+    """``notches`` each cut no deeper than the piece lets it: one that would come out of the
+    piece's other side (a slit of 350 mm in a 300 mm piece went 50 mm into whatever lay beyond)
+    is cut :data:`DEFAULT_NOTCH_DEPTH` deep, or half as deep as the piece is there if that is
+    less; and one deeper than :data:`LONG_NOTCH_MM` that stays on the piece is cut as given:
+    both reported."""
+    from shapely.geometry import LineString, Polygon
+
+    body = Polygon(outline)
+    if not body.is_valid:
+        body = body.buffer(0)
+    rim = body.boundary
+    long, through, out = [], [], []
+    for n in notches:
+        depth = n.depth
+        d = np.array([math.cos(math.radians(n.angle_deg)), math.sin(math.radians(n.angle_deg))])
+        p = np.array([n.x, n.y])
+        ray = LineString([p + d * min(0.01, 0.1 * depth), p + d * depth])
+        if depth > 0 and ray.intersects(rim):
+            hits = ray.intersection(rim)
+            t = min(float(np.dot(np.asarray(g.coords[0]) - p, d)) for g in getattr(hits, "geoms", [hits])
+                    if not g.is_empty)
+            through.append((n.x, n.y, depth))
+            depth = max(min(DEFAULT_NOTCH_DEPTH, 0.5 * t), 0.01)
+        elif depth > LONG_NOTCH_MM:
+            long.append((n.x, n.y, depth))
+        out.append(n if depth == n.depth else replace(n, depth=float(depth)))
+    if through:
+        shown = _places(through, lambda x, y, dep: f"{dep:.1f} mm at ({x:.1f}, {y:.1f})")
+        report.warn(f"{len(through)} notch(es) as deep as the piece is wide there, or deeper ({shown}): cut "
+                    f"{DEFAULT_NOTCH_DEPTH:g} mm deep, or half as deep as the piece is there (they would cut "
+                    "through it, into what lies beyond)", piece=label)
+    if long:
+        shown = _places(long, lambda x, y, dep: f"{dep:.1f} mm at ({x:.1f}, {y:.1f})")
+        report.warn(f"{len(long)} notch(es) deeper than {LONG_NOTCH_MM:g} mm ({shown}): cut as deep as the "
+                    "file says, a slash into the piece", piece=label)
+    return out
 
 
 def _points_out(outline: np.ndarray, x: float, y: float, angle: float, step: float = 0.5) -> bool:
