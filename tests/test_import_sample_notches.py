@@ -128,3 +128,38 @@ def test_sizes_without_notches_beside_two_sizes_with_their_own_are_named(tmp_pat
     assert next(p for p in pat.pieces if p.size == "L").notches == ()
     (warned,) = [e.message for e in pat.report.warnings if "no notches in size(s) L" in e.message]
     assert "size(s) S, M have some" in warned
+
+
+@pytest.mark.parametrize("split", ["segments", "thirds", "thirds reversed"])
+def test_notches_follow_a_cut_line_drawn_in_many_short_lines(tmp_path, split):
+    """AccuMark writes a cut line as polylines laid head to tail, and a re-save as one LINE per
+    segment. Graded sizes were paired with the sample line by line by nearness alone, and short
+    lines with their neighbours: notches were carried 20 to 135 mm off their place, and the
+    report said "point for point". Lines are now taken in turn around the cut line: a size 1.3
+    times the sample's (every point moved by its grade) has each notch where the grade puts it."""
+    angles = np.radians(np.arange(40) * 9.0)
+    ring = [(round(150 * math.cos(a), 6), round(100 * math.sin(a), 6)) for a in angles]
+
+    def lines(scale: float) -> list:
+        pts = [(x * scale, y * scale) for x, y in ring] + [(ring[0][0] * scale, ring[0][1] * scale)]
+        if split == "segments":
+            return [pts[k:k + 2] for k in range(40)]
+        parts = [pts[0:14], pts[13:27], pts[26:41]]
+        return [parts[1][::-1], parts[0], parts[2][::-1]] if split == "thirds reversed" else parts
+
+    def notches(blk):
+        for k in (0, 7, 13, 26, 33):
+            blk.add_point((*ring[k], 0.0), dxfattribs={"layer": "4"})
+        mid = ((ring[20][0] + ring[21][0]) / 2, (ring[20][1] + ring[21][1]) / 2)
+        blk.add_point((*mid, 0.0), dxfattribs={"layer": "4"})
+
+    doc = aama_doc()
+    add_piece(doc, "OVAL_S", lines(1.0), texts=["Piece Name: OVAL", "Size: S"], extra=notches)
+    add_piece(doc, "OVAL_XL", lines(1.3), texts=["Piece Name: OVAL", "Size: XL"])
+    pat = read_pattern(save(doc, tmp_path))
+    s, xl = (next(p for p in pat.pieces if p.size == z) for z in ("S", "XL"))
+    assert len(s.notches) == len(xl.notches) == 6
+    want = sorted((round(1.3 * n.x, 3), round(1.3 * n.y, 3)) for n in s.notches)
+    assert sorted((round(n.x, 3), round(n.y, 3)) for n in xl.notches) == want
+    assert any("6 carried to the same places on the cut line of size(s) XL" in e.message
+               for e in pat.report.repairs)
