@@ -41,15 +41,32 @@ def _mapping(layers: set[str]) -> dict[str, str]:
     return {name: n for name in layers if (n := padded_name(name)) is not None}
 
 
+def _spare(renamed: dict[str, str], layers: set[str]) -> dict[str, str]:
+    """The padded names of a file that is AAMA as written whose numbers no layer of its blocks
+    (``layers``) is named as written: an ASTM file with layers ``01``, ``04`` beside its ``84``
+    had every name, size, notch and grain line (on ``01``, ``04``, ``07``) left out without a
+    word."""
+    return {a: b for a, b in renamed.items() if b not in layers}
+
+
 def unpad_layers(data: DxfData, report: ImportReport) -> None:
     """Read the zero-padded layer names of ``data`` (the fast reader's entities) as AAMA layer
-    numbers, in place, when that makes it an AAMA file and it is not one as written."""
+    numbers, in place, when that makes it an AAMA file and it is not one as written, or when it is
+    one as written and no layer is named as the number (:func:`_spare`)."""
     from kitcut.formats.reading.aama import is_aama
 
     ents = [*data.msp, *(a for e in data.msp for a in e.attribs),
             *(e for b in data.blocks.values() for e in b)]
     renamed = _mapping({e.layer for e in ents})
-    if not renamed or not any(n in _CUT for n in renamed.values()) or is_aama(data):
+    if renamed and is_aama(data):  # AAMA as written (an ASTM file's layer 84): its padded layers too
+        renamed = _spare(renamed, {e.layer for name, b in data.blocks.items() if not name.startswith("*")
+                                   for e in b})
+        for e in ents:
+            e.layer = renamed.get(e.layer, e.layer)
+        if renamed:
+            _say(renamed, report)
+        return
+    if not renamed or not any(n in _CUT for n in renamed.values()):
         return
     before = [e.layer for e in ents]
     for e in ents:
@@ -73,8 +90,18 @@ def unpad_doc_layers(doc, report: ImportReport) -> None:
     blocks = {name: [e for e in es if e.dxf.is_supported("layer")] for name, es in blocks.items()}
     layers = {e.dxf.get("layer", "0") for e in ents}
     renamed = _mapping(layers)
-    if not renamed or any(e.dxftype() in CURVE_TYPES and e.dxf.get("layer", "") in _CUT
-                          for es in blocks.values() for e in es):
+    if not renamed:
+        return
+    if any(e.dxftype() in CURVE_TYPES and e.dxf.get("layer", "") in _CUT
+           for es in blocks.values() for e in es):  # AAMA as written (an ASTM file's layer 84): padded too
+        renamed = _spare(renamed, {e.dxf.get("layer", "0") for name, es in blocks.items()
+                                   if not name.startswith("*") for e in es})
+        if renamed:
+            for e in ents:
+                layer = e.dxf.get("layer", "0")
+                if layer in renamed:
+                    e.dxf.layer = renamed[layer]
+            _say(renamed, report)
         return
     cut = {name for name, es in blocks.items()
            if any(e.dxftype() in CURVE_TYPES and renamed.get(e.dxf.get("layer", "")) in _CUT for e in es)}
