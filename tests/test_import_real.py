@@ -461,3 +461,50 @@ def test_a_real_file_with_its_cut_lines_drawn_the_other_way_reads_the_same(tmp_p
     want, got = _reading(path), _reading(tmp_path / name)
     assert [k for k, _ in got] == [k for k, _ in want]
     assert [a for _, a in got] == pytest.approx([a for _, a in want], rel=1e-9)
+
+
+@pytest.mark.parametrize(("name", "prefix", "repair"), [("GMX1016S18_AAMA.DXF", "GMX1016S18BK_", False),
+                                                        ("DEEP_ARMHOLE_RACER.DXF", "", True)])
+def test_a_real_file_with_its_blocks_exploded_reads_without_a_traceback(tmp_path, name, prefix, repair):
+    """Every size of a piece exploded into model space (stacked at 0,0) crashed the plain reader
+    with a bare KeyError: a notch symbol was found on a line later taken for no piece. It now
+    reads (the symbol on no piece is reported)."""
+    from kitcut.formats.reading.read import read_pattern
+
+    doc = ezdxf.readfile(str(shared_file("dxf", name)))
+    msp = doc.modelspace()
+    for ins in list(msp.query("INSERT")):
+        if ins.dxf.name.startswith(prefix):
+            ins.explode()
+        else:
+            msp.delete_entity(ins)
+    doc.saveas(tmp_path / name)
+    pat = read_pattern(tmp_path / name, repair=repair)
+    assert len(pat.pieces) > 10
+
+
+def test_straight_edges_written_as_splines_read_without_a_traceback(tmp_path):
+    """The Optitex export with every straight segment written as a cubic SPLINE on its chord (the
+    same geometry) crashed with AttributeError ('MultiPolygon' has no 'exterior') where a seam
+    allowance was looked for. It reads as the polylines do: the same 32 pieces and areas."""
+    from kitcut.formats.reading.read import read_pattern
+
+    path = shared_file("dxf", "optitex25_basic-tee_plain-dxf_cm.dxf")
+    doc = ezdxf.readfile(str(path))
+    doc.dxfversion = "AC1032"
+    msp = doc.modelspace()
+    for e in list(msp.query("LWPOLYLINE POLYLINE")):
+        pts = [tuple(p)[:2] for p in (e.get_points("xy") if e.dxftype() == "LWPOLYLINE" else
+                                       (v.dxf.location for v in e.vertices))]
+        if e.is_closed if e.dxftype() == "POLYLINE" else e.closed:
+            pts.append(pts[0])
+        layer = e.dxf.layer
+        msp.delete_entity(e)
+        for a, b in zip(pts, pts[1:], strict=False):
+            cps = [(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, 0.0) for t in (0, 1 / 3, 2 / 3, 1)]
+            msp.add_open_spline(cps, degree=3, dxfattribs={"layer": layer})
+    doc.saveas(tmp_path / "splines.dxf")
+    want, got = read_pattern(path), read_pattern(tmp_path / "splines.dxf")
+    assert len(got.pieces) == len(want.pieces) == 32
+    areas = sorted(p.area for p in want.pieces)
+    assert sorted(p.area for p in got.pieces) == pytest.approx(areas, rel=1e-3)

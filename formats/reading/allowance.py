@@ -50,8 +50,8 @@ def add_allowances(rings: list, chains: list, near: float, report=None) -> list:
     if not faces:
         return rings
     whole = shapely.union_all([f.buffer(0) for f in faces])
-    known = [Polygon(e).buffer(0) for e in touched]
-    pieces = [Polygon(r).buffer(0) for r in rings if len(r) >= 3]
+    known = [_largest(Polygon(e).buffer(0)) for e in touched]  # a ring crossing itself: its largest part
+    pieces = [_largest(Polygon(r).buffer(0)) for r in rings if len(r) >= 3]
     out = list(rings)
     for part in shapely.get_parts(whole):
         if any(q.area > part.area and q.buffer(near).contains(part) for q in pieces):
@@ -91,3 +91,10 @@ def add_allowances(rings: list, chains: list, near: float, report=None) -> list:
                    f"read as its seam allowance, the cut line ({w:.1f} × {h:.1f} mm), with the outline "
                    "inside as the sew line")
     return out
+
+
+def _largest(shape):
+    """The largest polygon of ``shape`` (a polygon, or the parts ``buffer(0)`` makes of a ring
+    that crosses itself: a straight edge written as a spline whose flattening doubles back)."""
+    parts = [g for g in shapely.get_parts(shape) if isinstance(g, Polygon)]
+    return max(parts, key=lambda g: g.area) if parts else Polygon()

@@ -87,7 +87,12 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
         self._roles()
         self._start_pieces()
         for i, (j, x, y, _) in self.notch_symbols.items():
-            self.raws[j].notches.append(RawNotch(x, y, source=f"notch symbol on layer {self.rings[i][2]}"))
+            layer = self.rings[i][2]
+            if j in self.raws:
+                self.raws[j].notches.append(RawNotch(x, y, source=f"notch symbol on layer {layer}"))
+            elif self.final:  # the line it sits on is no piece after all (stacked sizes, exploded)
+                self.fixer.report.skip(f"notch symbol on layer {layer} at ({x:.1f}, {y:.1f}) on a line that "
+                                       "is no piece; not used")
         self._lines(opens + [(Chain(np.vstack([self.rings[k][1], self.rings[k][1][:1]]), False,
                                     [f"closed line on layer {self.rings[k][2]}"]), self.rings[k][2])
                              for ks in self.art.values() for k in ks])
