@@ -701,6 +701,28 @@ def test_astm_layer_84_is_preferred_and_notch_layers_give_kinds(tmp_path):
     assert any("1 notch direction(s) pointed out of the piece; reversed" in m for m in notes)
 
 
+def test_a_layer_84_sparser_than_layer_1_is_not_the_cut_line(tmp_path):
+    """CLO writes on layer 84 a coarse polygon (19 points against the 149 of its layer-1 curve,
+    12.7 mm off it; its notches lie on layer 1, 0.45 mm off the polygon). Read from layer 84 as
+    AccuMark's denser curve is, its pieces were cut as polygons. Layer 84 is the cut line only
+    where it is the denser of the two; else layer 1 is, and the skipped layer 84 is said."""
+    curve = [(100 + 20 * math.sin(math.pi * k / 20), 50 * k / 20) for k in range(21)]  # a bulging side
+
+    def extra(b):
+        b.add_polyline2d([(0, 0), (100, 0), (100, 50), (0, 50)], close=True, dxfattribs={"layer": "84"})
+        b.add_point((*curve[10], 0.0), dxfattribs={"layer": "4"})  # on the curve, 20 mm off the polygon
+
+    add_piece(doc := aama_doc(), "A_M", [[(0, 0), *curve, (0, 50)]], closed=True, texts=["Piece Name: A"],
+              extra=extra)
+    pat = both(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert p.area == pytest.approx(5000 + 50 * 20 * 2 / math.pi, rel=2e-3)  # the bulge: 2/pi of 20 x 50
+    assert [(round(n.x, 6), round(n.y, 6)) for n in p.notches] == [(120.0, 25.0)]
+    notes = [str(e) for e in pat.report.entries]
+    assert any("ASTM layer 84 not used: sparser than the layer-1 cut line" in m for m in notes)
+    assert not any("moved onto the cut line" in m for m in notes)
+
+
 def test_attrib_and_mtext_texts(tmp_path):
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 0  # unitless: the Units text decides

@@ -49,7 +49,9 @@ def _independent_aama(path):
     out = {}
     for ins in msp.query("INSERT"):
         blk = doc.blocks[ins.dxf.name]
-        lay = "84" if any(e.dxf.layer == "84" for e in blk.query("POLYLINE")) else "1"
+        count = {la: sum(len(e.vertices) for e in blk.query("POLYLINE") if e.dxf.layer == la)
+                 for la in ("1", "84")}
+        lay = "84" if count["84"] > count["1"] else "1"  # AccuMark's 84: the denser curve; CLO's: a polygon
         lines = []
         for e in blk.query("POLYLINE"):
             pts = [tuple(v.dxf.location)[:2] for v in e.vertices]

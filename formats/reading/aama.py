@@ -214,7 +214,7 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog, snap: float
 
     raw = RawPiece(key=bname, block=bname, layer="1", mirrored_insert=mirrored,
                    insert_A=np.array(A, dtype=float))
-    has84 = any(e.is_curve and e.layer == "84" for e in ents)
+    has84 = denser_84(ents)
     boundary_layer = "84" if has84 else "1"
     elements: list = []  # (kind, index or None, points) of every line and point, in drawing order
     bars: list = []  # (points, entity, source) of the straight open lines on layer 13
@@ -263,6 +263,10 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog, snap: float
                     raw.grade_ref = np.asarray(e.points, dtype=float)[[0, -1]]
                 elements.append(("grain", None, tr(e.points)))
             skips.add(_KNOWN_SKIPS[layer], e, bname)
+            continue
+        if layer == "84" and not has84 and e.is_curve:
+            skips.add("ASTM layer 84 not used: sparser than the layer-1 cut line (CLO writes a coarse "
+                      "polygon there, up to 13 mm off the curve its notches lie on)", e, bname)
             continue
         if layer == "1" and has84 and e.is_curve:
             if len(e.points):
@@ -321,6 +325,16 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog, snap: float
     if labels:
         resolve_marks(raw, elements, labels, markers, skips, bname, snap)
     return raw
+
+
+def denser_84(ents: list) -> bool:
+    """The cut line is read from ASTM layer 84 when that is denser than layer 1, as AccuMark
+    writes it (the interpolated curve, up to about 2 mm off the sparse layer 1). CLO writes a
+    coarse polygon there (19 points against 149, 12.7 mm off the curve, its notches 0.45 mm off
+    it and on layer 1): read from it, its pieces were cut as polygons."""
+    n84 = sum(len(e.points) for e in ents if e.is_curve and e.layer == "84")
+    n1 = sum(len(e.points) for e in ents if e.is_curve and e.layer == "1")
+    return n84 > 0 and (n84 > n1 or n1 == 0)
 
 
 #: layer -> (mark kind, RawPiece list, entries carry ``closed``)

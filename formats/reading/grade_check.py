@@ -246,7 +246,7 @@ def _compare(res: GradeCheck, data, name, size, base, g, cad, b1, o1, scale, bet
                 res.grade_point_count += 1
                 worst("grade_points", d, f"grade point of rule {m.rule}")
     cparts = [np.asarray(p) for p, _, _ in cad.boundary]
-    dense = any(e.is_curve and e.layer == "84" for e in data.blocks[base.block])
+    dense = aama.denser_84(data.blocks[base.block])
     free = [(i, j) for i, gp in enumerate(gparts) for j in range(len(gp)) if (i, j) not in marked]
     if free:
         d = _dist_to_lines(np.array([gparts[i][j] for i, j in free]), cparts) * scale
