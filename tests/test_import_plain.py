@@ -2129,3 +2129,28 @@ def test_a_seam_allowance_on_a_short_end_of_a_long_piece_is_kept(tmp_path, allow
     doc.saveas(p)
     (pc,) = read_pattern(p).pieces
     assert round(pc.area, 6) == a * 40 and len(pc.sew_lines) == 1
+
+
+@pytest.mark.parametrize("denser", ["1", "84"])
+def test_an_exploded_astm_export_reads_each_piece_once(tmp_path, denser):
+    """An AAMA/ASTM export whose blocks were exploded into model space draws each cut line on
+    layer 1 and again on ASTM's layer 84. Read as a plain drawing, each piece came out twice
+    (18 pieces for 9: a marker cutting every piece twice, the copies without their notches).
+    The sparser of the two layers is left out, said; the denser is read, as in an AAMA file."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for x in (0, 400):
+        coarse = [(x, 0), (x + 300, 0), (x + 300, 200), (x, 200)]
+        fine = [(x + 300 * k / 30, 0) for k in range(31)] + [(x + 300, 200), (x, 200)]
+        msp.add_lwpolyline(fine if denser == "1" else coarse, close=True, dxfattribs={"layer": "1"})
+        msp.add_lwpolyline(coarse if denser == "1" else fine, close=True, dxfattribs={"layer": "84"})
+        msp.add_text("Piece Name: BACK" if x else "Piece Name: FRONT", dxfattribs={"insert": (x + 50, 100),
+                                                                                "layer": "1"})
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted((p.name, round(p.area), len(p.outline) > 10) for p in pat.pieces) == [
+        ("BACK", 60000, True), ("FRONT", 60000, True)]
+    sparse = "84" if denser == "1" else "1"
+    assert [e.message for e in pat.report.skipped if "draw the same lines" in e.message] == [
+        f"2 line(s) of layer {sparse} not read: layers {sparse} and {denser} draw the same lines "
+        f"(ASTM's copy of an AAMA layer; its blocks exploded), and layer {denser} is the denser"]

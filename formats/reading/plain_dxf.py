@@ -199,6 +199,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     for name in layers.unmatched():
         report.warn(f"{layers.where} {name}: no layer of the drawing is named so; not used")
     texts = _block_names(closed_in, texts)
+    curves = _astm_copies(curves, layers, report)
     if not curves and fills:
         curves = _fill_boundaries(fills, flat)
         if curves:
@@ -260,6 +261,35 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     _report_overlaps(raws, report)
     record_layers(held, raws, layers, report)
     return raws, style, unit, rule
+
+
+#: ASTM D6673's "quality validation" layers, each a copy of an AAMA layer: 84 of the cut lines (1),
+#: 85 of the internal lines (8), 86 of the cut-outs (11), 87 of the sew lines (14).
+_ASTM_COPIES = {"84": "1", "85": "8", "86": "11", "87": "14"}
+
+
+def _astm_copies(curves: list, layers, report) -> list:
+    """``curves`` without the sparser of each ASTM layer and its copy (84 and 1...) where a drawing
+    holds both: an AAMA/ASTM export whose blocks were exploded into model space. Read as a plain
+    drawing, each piece came out twice, once from each layer (18 pieces for 9, a marker cutting
+    every piece twice). The denser is kept, as the AAMA reader keeps it; the layers the user gave
+    a role are read as given."""
+    count: dict[str, int] = {}
+    for pts, _, layer, _ in curves:
+        count[layer] = count.get(layer, 0) + len(pts)
+    drop = set()
+    for copy, main in _ASTM_COPIES.items():
+        if count.get(copy) and count.get(main) and layers.role(copy) is None and layers.role(main) is None:
+            drop.add(copy if count[copy] <= count[main] else main)
+    if not drop:
+        return curves
+    kept = [c for c in curves if c[2] not in drop]
+    for layer in sorted(drop, key=int):
+        other = _ASTM_COPIES.get(layer) or next(k for k, v in _ASTM_COPIES.items() if v == layer)
+        n = sum(1 for c in curves if c[2] == layer)
+        report.skip(f"{n} line(s) of layer {layer} not read: layers {layer} and {other} draw the same lines "
+                    f"(ASTM's copy of an AAMA layer; its blocks exploded), and layer {other} is the denser")
+    return kept
 
 
 def _loose_ends(curves: list, scale: float, tol: float) -> str:
