@@ -2154,3 +2154,43 @@ def test_an_exploded_astm_export_reads_each_piece_once(tmp_path, denser):
     assert [e.message for e in pat.report.skipped if "draw the same lines" in e.message] == [
         f"2 line(s) of layer {sparse} not read: layers {sparse} and {denser} draw the same lines "
         f"(ASTM's copy of an AAMA layer; its blocks exploded), and layer {denser} is the denser"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.tuples(st.floats(-500, 500), st.floats(-500, 500)),
+       st.tuples(st.floats(-500, 500), st.floats(-500, 500)),
+       st.floats(-3.0, 3.0).filter(lambda b: abs(b) > 1e-3), st.sampled_from([0.01, 0.1, 1.0]))
+def test_a_bulge_is_flattened_onto_its_arc(a, b, bulge, tol):
+    """A polyline's bulge (the tangent of a quarter of its arc's angle) flattened on the arc: every
+    point on the circle through both ends, every chord within the tolerance of it, the arc on
+    the side DXF puts it (a positive bulge turns counter-clockwise from a to b)."""
+    from kitcut.formats.reading.chains import bulge_points
+
+    a, b = np.array(a), np.array(b)
+    chord = float(np.hypot(*(b - a)))
+    if chord < 1.0:
+        return
+    pts = bulge_points([tuple(a), tuple(b)], [bulge, 0.0], False, tol)
+    theta = 4 * math.atan(bulge)
+    r = chord / (2 * math.sin(abs(theta) / 2))
+    if abs(bulge) * chord / 2 <= 0.01 * tol:  # flatter than a hundredth of the tolerance: the chord
+        assert pts.tolist() == [list(a), list(b)]
+        return
+    normal = np.array([-(b - a)[1], (b - a)[0]]) / chord
+    centre = (a + b) / 2 + normal * math.copysign(1.0, bulge) * r * math.cos(abs(theta) / 2)
+    assert np.abs(np.hypot(*(pts - centre).T) - r).max() <= 1e-6 * max(r, 1.0)
+    assert (r - np.hypot(*((pts[1:] + pts[:-1]) / 2 - centre).T)).max() <= tol * (1 + 1e-6)
+    mid = pts[len(pts) // 2] - (a + b) / 2
+    assert math.copysign(1, float(mid @ normal)) == -math.copysign(1, bulge)
+
+
+def test_a_straight_edge_written_with_a_huge_radius_reads_straight(tmp_path):
+    """An edge written as an arc of radius 1e6 (bulge -2.9e-6, rising 0.0004 mm off its chord) was
+    flattened by ezdxf from its start to its end and back: the closed cut line was refused for a
+    "gap of 297.782 mm" that is not there. It reads as the straight edge it is."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    pts = [(0, 0, 0, 0, 0), (300, 0, 0, 0, -2.93e-6), (300, 200, 0, 0, 0), (0, 200, 0, 0, 0)]
+    doc.modelspace().add_lwpolyline(pts, format="xyseb", close=True)
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert p.area == pytest.approx(60000.0, abs=0.5) and len(p.outline) == 4

@@ -40,6 +40,39 @@ def flatten_path(p, flat_tol: float) -> np.ndarray | None:
     return np.array(pts, dtype=np.float64).reshape(-1, 2)
 
 
+def bulge_points(xy: list, bulges: list, closed: bool, flat_tol: float) -> np.ndarray:
+    """The points of a polyline whose segments bulge into arcs (DXF's bulge: the tangent of a
+    quarter of the arc's angle, positive counter-clockwise), each arc flattened to the chord
+    tolerance ``flat_tol``; an arc that rises less than a hundredth of it off its chord is
+    the straight segment (a straight edge written with a radius of 1e6: flattened by ezdxf, it
+    ran to its end and back, and a closed cut line was refused for a 297 mm gap that is not
+    there; a slit so drawn became 8 notches)."""
+    pts = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    n = len(pts)
+    out = [pts[0]] if n else []
+    for k in range(n if closed else n - 1):
+        a, b, bulge = pts[k], pts[(k + 1) % n], float(bulges[k] or 0.0)
+        chord = float(np.hypot(*(b - a)))
+        if chord > 0 and math.isfinite(bulge) and abs(bulge) * chord / 2 > 0.01 * flat_tol:
+            theta = 4.0 * math.atan(bulge)  # signed angle of the arc
+            r = chord / (2.0 * math.sin(abs(theta) / 2.0))
+            step = 2.0 * math.acos(max(-1.0, 1.0 - flat_tol / r)) if r > flat_tol else math.pi / 2
+            m = max(2, math.ceil(abs(theta) / max(step, 1e-6)))
+            m = min(m, 4096)
+            mid = (a + b) / 2.0
+            normal = np.array([-(b - a)[1], (b - a)[0]]) / chord  # left of the chord
+            d = r * math.cos(abs(theta) / 2.0)  # centre's distance from the chord's middle
+            centre = mid + normal * (d if bulge > 0 else -d)  # d < 0: an arc of more than half a turn
+            start = math.atan2(a[1] - centre[1], a[0] - centre[0])
+            for j in range(1, m):
+                t = start + theta * j / m
+                out.append(centre + r * np.array([math.cos(t), math.sin(t)]))
+        out.append(b)
+    if closed and len(out) > 1:
+        out.pop()  # the first point again
+    return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
 def _path_points(e, flat_tol: float) -> np.ndarray:
     from ezdxf import path
 
@@ -122,16 +155,22 @@ def entity_points(e, flat_tol: float) -> tuple[np.ndarray, bool] | None:
                 if ext is not None and e.is_2d_polyline:
                     fit = list(e.ocs().points_to_wcs(fit))
                 pts = np.array([(p.x, p.y) for p in fit]).reshape(-1, 2)
-            elif any(v.dxf.get("bulge", 0.0) for v in verts) or (ext is not None and ext.z < 0):
+            elif ext is not None and ext.z < 0:
                 pts = _path_points(e, flat_tol)
+            elif any(v.dxf.get("bulge", 0.0) for v in verts):
+                pts = bulge_points([(v.dxf.location.x, v.dxf.location.y) for v in verts],
+                                   [v.dxf.get("bulge", 0.0) for v in verts], bool(e.is_closed), flat_tol)
             else:
                 pts = np.array([(v.dxf.location.x, v.dxf.location.y) for v in verts]).reshape(-1, 2)
             return pts, bool(e.is_closed)
         if t == "LWPOLYLINE":
             raw = e.get_points("xyb")
             ext = e.dxf.get("extrusion", None)
-            if any(b for _, _, b in raw) or (ext is not None and ext.z < 0):
+            if ext is not None and ext.z < 0:
                 pts = _path_points(e, flat_tol)
+            elif any(b for _, _, b in raw):
+                pts = bulge_points([(x, y) for x, y, _ in raw], [b for _, _, b in raw], bool(e.closed),
+                                   flat_tol)
             else:
                 pts = np.array([(x, y) for x, y, _ in raw]).reshape(-1, 2)
             return pts, bool(e.closed)
