@@ -351,6 +351,24 @@ def test_a_notch_that_would_cut_through_its_piece_is_cut_as_deep_as_a_notch(tmp_
         "the piece"]
 
 
+@pytest.mark.parametrize("rotation", [0.0, 90.0, 180.0, 270.0, 37.0])
+def test_a_corner_notch_along_an_edge_keeps_its_angle_however_the_piece_is_turned(tmp_path, rotation):
+    """A notch at a corner whose file angle runs along an edge (annotation.DXF: 180 degrees) was
+    kept in one turn of the drawing and set to the corner's bisector in another (222.5 instead of
+    270 turned by 90): the probe 0.5 mm along it lies on the edge, and rounding decided whether
+    that was inside. Along an edge is not out of the piece: the angle turns with the drawing."""
+    def extra(blk):
+        blk.add_point((100, 0, 0.0), dxfattribs={"layer": "4", "angle": 180.0})  # corner, along the bottom
+        blk.add_point((50, 0, 0.0), dxfattribs={"layer": "4", "angle": 270.0})  # points out: reversed
+
+    doc = aama_doc()
+    add_piece(doc, "BK_M", [RECT], closed=True, texts=["Piece Name: Back", "Size: M"], extra=extra,
+              rotation=rotation)
+    (p,) = both(save(doc, tmp_path)).pieces
+    got = sorted(round((n.angle_deg - rotation) % 360.0, 6) % 360.0 for n in p.notches)
+    assert got == [90.0, 180.0]
+
+
 def test_a_notch_drawn_twice_is_kept_once(tmp_path):
     """A notch drawn twice at one place (CAD exports do) was imported twice, so the cutter cut it
     twice; now it is kept once, with a remark."""

@@ -126,9 +126,16 @@ def fit_depths(notches: list, outline: np.ndarray, report, label: str) -> list:
 
 
 def _points_out(outline: np.ndarray, x: float, y: float, angle: float, step: float = 0.5) -> bool:
-    """True when a notch at ``(x, y)`` cutting along ``angle`` does not enter the piece."""
+    """True when a notch at ``(x, y)`` cutting along ``angle`` does not enter the piece. A notch
+    cutting along an edge of the piece (at a corner, as a file's angle may say) does not point
+    out: its probe lies on the edge, and whether that counted as inside was decided by rounding,
+    so the same notch was kept or turned to the corner's bisector as the drawing was turned."""
     d = np.array([math.cos(math.radians(angle)), math.sin(math.radians(angle))]) * step
-    return not point_inside(outline, np.array([x, y]) + d)
+    q = np.array([x, y]) + d
+    if point_inside(outline, q):
+        return False
+    scale = max(1.0, float(np.abs(outline).max()))
+    return _ring_distance(outline, float(q[0]), float(q[1])) > 1e-9 * scale + 1e-6 * step
 
 
 def far_notches(notches: list, outline: np.ndarray, far: list) -> list:
