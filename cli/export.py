@@ -97,3 +97,26 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
         click.echo(f"nest: note: {line}", err=True)
     for note in notes:  # files written for another device than -d, marks a device's file leaves out
         click.echo(f"nest: note: {note}", err=True)
+    from kitcut.formats.writing.export import export_names
+
+    written = {p.name for p in paths}
+    older = [n for n in export_names(stem) if n not in written and (out / n).is_file()]
+    if older and not _same_report(out / f"{stem}.report.json", marker, written):
+        # an operator picking marker.nc beside a new marker.plt cut the earlier job
+        shown = ", ".join(older[:6]) + (f" and {len(older) - 6} more" if len(older) > 6 else "")
+        click.echo(f"nest: note: {out} also holds {shown} from an earlier export, not written now (if that "
+                   "was of another marker, they are not this one's: remove them, or export -f all)", err=True)
+
+
+def _same_report(path: Path, marker, written: set[str]) -> bool:
+    """The earlier export's ``report.json`` (not written now) states this marker: its name and
+    length (a kit's folder, where the cutting room adds ``-f nc``)."""
+    import json
+
+    if path.name in written or not path.is_file():
+        return False
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data.get("name") == marker.name and abs(float(data.get("length_mm")) - marker.length) <= 0.06
+    except (OSError, ValueError, TypeError, AttributeError):
+        return False

@@ -401,3 +401,27 @@ def test_export_of_a_marker_without_a_length_unit(tmp_path, capsys):
     xs = [int(x) for x in re.findall(r"P[UD](-?\d+),", (tmp_path / "mm" / "marker.plt").read_text())]
     assert max(xs) == pytest.approx(marker.length * 40, abs=40)  # 40 plotter units per mm
     assert json.loads((tmp_path / "mm" / "marker.report.json").read_text())["units"] == "mm"
+
+
+def test_export_into_a_folder_of_an_earlier_export_names_the_files_it_did_not_write(tmp_path, capsys):
+    """`nest export` of a second marker into a folder of another's left that marker's nc and report
+    beside the new plt, all named marker.*, without a word: an operator picking marker.nc cut the
+    earlier job. The files not written now are named in a note, unless the earlier export's
+    report states this very marker (a kit's folder, where the cutting room adds `-f nc`)."""
+    def named(name):
+        def edit(d):
+            d["name"] = name
+        return edit
+
+    first = _edited(tmp_path / "a", named("first"))
+    second = _edited(tmp_path / "b", named("second"))
+    out = tmp_path / "out"
+    assert _run(["export", str(first), "-o", str(out), "-f", "plt,nc,report.json"]) == 0
+    capsys.readouterr()
+    assert _run(["export", str(first), "-o", str(out), "-f", "pdf"]) == 0
+    assert "earlier export" not in capsys.readouterr().err
+    assert _run(["export", str(second), "-o", str(out), "-f", "plt"]) == 0
+    err = capsys.readouterr().err
+    assert err == (f"nest: note: {out} also holds marker.nc, marker.pdf, marker.report.json from an earlier "
+                   "export, not written now (if that was of another marker, they are not this one's: remove "
+                   "them, or export -f all)\n")
