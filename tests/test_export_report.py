@@ -52,8 +52,8 @@ def test_report_json_written_and_deterministic(tmp_path, marker):
     data = json.loads(a.read_text())
     assert data["format"] == "kitcut-marker-report" and data["device"] == "hpgl-cutter"
     assert write_file(marker, tmp_path / "n.report.json").read_bytes() == a.read_bytes()
-    g = json.loads(write_file(marker, tmp_path / "g.report.json", device="cnc-knife").read_text())
-    assert g["device"] == "cnc-knife" and g["cutting_time_s"]["knife"] > data["cutting_time_s"]["knife"]
+    g = json.loads(write_file(marker, tmp_path / "g.report.json", device="hpgl-knife").read_text())
+    assert g["device"] == "hpgl-knife" and g["cutting_time_s"]["knife"] > data["cutting_time_s"]["knife"]
 
 
 @needs_poppler
@@ -99,3 +99,22 @@ def test_efficiency_rounded_once_in_every_file(tmp_path):
         text = " ".join(p.extract_text() for p in PdfReader(tmp_path / name).pages)
         assert re.findall(r"(?i)efficiency\s*([\d.]+)\s*%", text) == ["48.8"], name
     assert "48.9" not in (tmp_path / "marker.svg").read_text()
+
+
+@needs_poppler
+def test_a_report_for_a_device_too_narrow_for_the_fabric_gives_no_cutting_time(tmp_path, marker):
+    """`nest --export` on fabric wider than the default cutter leaves marker.plt out with a note,
+    but report.json and report.pdf gave 88.5 s of cutting on that cutter for a file that was not
+    written. The report says why the device cannot cut it, and gives no time."""
+    dev = tmp_path / "dev.toml"
+    dev.write_text('[narrow]\nprotocol = "hpgl"\nmedia_width = 500.0\n'
+                   'tools.cut = { kind = "knife", number = 1, speed = 250.0 }\n')
+    written = write_file(marker, tmp_path / "m.report.json", device="narrow", device_file=dev)
+    rep = json.loads(written.read_text())
+    assert rep["device"] == "narrow" and rep["cutting_time_s"] is None
+    assert rep["device_misfit"] == (f"device 'narrow' takes media 500 mm wide, but the fabric is "
+                                    f"{marker.width:g} mm wide (margins included)")
+    assert marker_report(marker, "hpgl-cutter")["device_misfit"] is None
+    path = write_file(marker, tmp_path / "m.report.pdf", device="narrow", device_file=dev)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    assert "Estimated cutting time" in text and "takes media 500 mm wide" in " ".join(text.split())

@@ -44,7 +44,8 @@ def report_rows(rep: dict) -> list[tuple[str, str]]:
         (
             "Estimated cutting time",
             f"{t['total'] / 60:.1f} min (knife {t['knife']:.0f} s, notches {t['notches']:.0f} s, "
-            f"drills {t['drills']:.0f} s, pen {t['pen']:.0f} s, air {t['air']:.0f} s)",
+            f"drills {t['drills']:.0f} s, pen {t['pen']:.0f} s, air {t['air']:.0f} s)" if t else
+            f"- ({rep.get('device_misfit')})",
         ),
     ]
     m = rep.get("matching")

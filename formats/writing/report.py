@@ -103,6 +103,7 @@ def marker_report(
     pieces = [p.piece for p in sheet.pieces]
     fabric_len = sheet.length + 2 * allowance
     k = MM_PER_UNIT.get(sheet.units, 1.0)
+    misfit = dev.fabric_misfit(sheet.width * k)
     return {
         "format": REPORT_FORMAT,
         "version": 1,
@@ -124,6 +125,9 @@ def marker_report(
         "notch_count": sum(len(p.notches) for p in sheet.pieces),
         "drill_count": sum(len(p.drills) for p in sheet.pieces),
         "device": dev.name,
+        # a device whose media is narrower than the fabric cuts nothing of it: no cutting time (its
+        # cutter file is left out, or refused), where the report gave one for a file not written
+        "device_misfit": misfit,
         "not_carried": not_carried(sheet, dev),  # what the device's file leaves out (no tool for it)
         "knife_length_mm": _r(lengths["knife"]),
         "notch_cut_length_mm": _r(lengths["notch"]),
@@ -131,7 +135,7 @@ def marker_report(
         "air_move_mm": _r(plan.air_mm),
         "air_move_unordered_mm": _r(plan.air_unordered_mm),
         "bites": len(plan.bites),
-        "cutting_time_s": {k: _r(v) for k, v in time.items()} | {"total": _r(total)},
+        "cutting_time_s": None if misfit else {k: _r(v) for k, v in time.items()} | {"total": _r(total)},
         **_fabric_report(marker),
     }
 
