@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from kitcut.cells import counted
 from kitcut.fileio import atomic_write
 from kitcut.formats.layout.marks import label_point
@@ -40,11 +42,11 @@ _NUMBER_PT = 5.0
 _NUMBER_ROOM_MM = 0.6
 
 
-def _numbers(pdf, outlines: list, x0: float, base: float, scale: float) -> None:
+def _numbers(pdf, outlines: list, x0: float, base: float, scale: float, holes: list | None = None) -> None:
     """Each piece's placement number (the pick list's ``marker #N``) where its label would go
     (:func:`~kitcut.formats.layout.marks.label_point`), when the piece leaves room for it there;
-    ``outlines`` are the marker's placed outlines, the drawing's origin is ``(x0, base)`` on
-    paper (y up on the marker, down on the page)."""
+    ``outlines`` are the marker's placed outlines (``holes`` their cut-outs), the drawing's origin
+    is ``(x0, base)`` on paper (y up on the marker, down on the page)."""
     from shapely.geometry import Point, Polygon
 
     kept = pdf.font_family, pdf.font_style, pdf.font_size_pt
@@ -59,7 +61,7 @@ def _numbers(pdf, outlines: list, x0: float, base: float, scale: float) -> None:
         minx, miny, maxx, maxy = poly.bounds
         if min(maxx - minx, maxy - miny) * scale < 2.0 * need:
             continue  # (a piece too small on paper for its number, whatever its shape)
-        cx, cy = label_point(outline)
+        cx, cy = label_point(outline, holes[index] if holes else ())
         if poly.boundary.distance(Point(cx, cy)) * scale < need:
             continue
         pdf.text(x0 + cx * scale - w / 2.0, base - cy * scale + tall / 2.0, text)
@@ -125,7 +127,9 @@ def write_kit_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -
         for outline in outlines:
             pts = [(x0 + float(x) * scale, y0 + h - float(y) * scale) for x, y in outline]
             pdf.polygon(pts, style="D")
-        _numbers(pdf, outlines, x0, y0 + h, scale)
+        holes = [[pl.apply(np.asarray(c, dtype=float)) for c in marker.pieces[pl.piece].cutouts]
+                 for pl in marker.placements]
+        _numbers(pdf, outlines, x0, y0 + h, scale, holes)
         pdf.set_y(y0 + h + 2)
     font = font_note(pdf)
     if font:

@@ -39,7 +39,7 @@ def _boxes_outside(marker) -> list[str]:
         c = np.array([t.x, t.y])
         w, h = 0.5 * 0.75 * t.height * max(len(t.text), 1), 0.5 * t.height
         box = Polygon([c - d * w - n * h, c + d * w - n * h, c + d * w + n * h, c - d * w + n * h])
-        piece = Polygon(pp.outline).buffer(0)
+        piece = Polygon(pp.outline, [np.asarray(c) for c in pp.cutouts]).buffer(0)  # less its cut-outs
         if not piece.buffer(1e-6).contains(box):
             bad.append(f"{t.text}: label {t.height:.1f} mm high runs off its piece")
         if box.bounds[0] < -1e-6:
@@ -82,7 +82,9 @@ def _pen_labels_off(marker: Marker, fmt: str) -> tuple[list[str], dict[int, str]
     """The labels of ``fmt`` read back whose box is not on its piece or at a negative coordinate
     (the pen plot's title excepted: it lies in the frame), and the others' texts by placement."""
     text = render(marker, fmt)
-    outlines = [Polygon(pl.apply(marker.pieces[pl.piece].outline)) for pl in marker.placements]
+    outlines = [Polygon(pl.apply(marker.pieces[pl.piece].outline),  # less its cut-outs: cut away
+                        [pl.apply(np.asarray(c)) for c in marker.pieces[pl.piece].cutouts])
+                for pl in marker.placements]
     bad, written = [], {}
     assert hpgl_coordinates(text).min() >= 0, f"{fmt}: a coordinate before the marker or the selvedge"
     for label, box in hpgl_labels(text):
@@ -145,3 +147,21 @@ def test_kit_labels_on_small_pieces_are_shortened_onto_them():
         assert written[0].endswith(".../Neckband binding (Medium)"), written
         assert written[1].endswith(".../Tab (Medium)"), written
         assert written[2].startswith("Ha") and written[2].endswith("... (Medium)"), written
+
+
+@pytest.mark.parametrize("fmt", [*PEN_FORMATS, "sheet"])
+def test_labels_keep_off_their_pieces_cut_outs(fmt):
+    """A piece's label was put at the point farthest from its cut line, whatever lay there: over
+    a 50 mm hole in the middle of a back (23 % of the label), and wholly inside the 400 mm hole
+    of a 500 mm frame, cut away with it. The label keeps off the cut-outs, as off the cut line."""
+    turns = np.radians(np.arange(8) * 45.0)
+    octagon = np.array([(150 + 25 * math.cos(a), 150 + 25 * math.sin(a)) for a in turns])
+    back = Piece("Back", np.array([(0, 0), (300, 0), (300, 300), (0, 300)]), cutouts=(octagon,))
+    frame = Piece("Frame", np.array([(0, 0), (500, 0), (500, 500), (0, 500)]),
+                  cutouts=(np.array([(50, 50), (450, 50), (450, 450), (50, 450)]),))
+    marker = _stacked([back, frame], "holes")
+    if fmt == "sheet":
+        assert _boxes_outside(marker) == []
+        return
+    bad, written = _pen_labels_off(marker, fmt)
+    assert bad == [] and set(written) == {0, 1}

@@ -114,21 +114,20 @@ def arrow_heads(line: np.ndarray, size: float) -> list[np.ndarray]:
     return heads
 
 
-def label_point(outline: np.ndarray) -> tuple[float, float]:
-    """Where a piece's label goes: the point of the piece farthest from its cut line (within a
-    tolerance), and its centroid when that is as far (within the same tolerance). On a strip, every
-    point of the middle line is as far, and the farthest point found lay at one end of it: a label
-    centred there had room for a small part of the strip's length (10 mm of a 45 x 10 mm binding).
+def label_point(outline: np.ndarray, holes=()) -> tuple[float, float]:
+    """Where a piece's label goes: the point of the piece farthest from its cut line and its
+    cut-outs ``holes`` (within a tolerance), and its centroid when that is as far (within the same
+    tolerance). On a strip, every point of the middle line is as far, and the farthest point found
+    lay at one end of it: a label centred there had room for a small part of the strip's length
+    (10 mm of a 45 x 10 mm binding). A label put over a cut-out was cut away with it.
 
     >>> label_point(np.array([(0, 0), (45, 0), (45, 10), (0, 10)]))
     (22.5, 5.0)
     """
-    from shapely.geometry import Point, Polygon
+    from shapely.geometry import Point
     from shapely.ops import polylabel
 
-    poly = Polygon(outline)
-    if not poly.is_valid:
-        poly = poly.buffer(0)
+    poly = _label_poly(outline, holes)
     if poly.is_empty:
         c = outline.mean(axis=0)
         return float(c[0]), float(c[1])
@@ -143,11 +142,17 @@ def label_point(outline: np.ndarray) -> tuple[float, float]:
     return float(pt.x), float(pt.y)
 
 
-def _label_poly(outline: np.ndarray):
+def _label_poly(outline: np.ndarray, holes=()):
+    """The piece a label must lie on: its outline less its cut-outs ``holes``."""
     from shapely.geometry import Polygon
 
     poly = Polygon(outline)
-    return poly if poly.is_valid else poly.buffer(0)
+    poly = poly if poly.is_valid else poly.buffer(0)
+    for h in holes:
+        if len(h) >= 3:
+            hole = Polygon(h)
+            poly = poly.difference(hole if hole.is_valid else hole.buffer(0))
+    return poly
 
 
 def _label_fits(poly, at: tuple[float, float], angle_deg: float, chars: int, h: float) -> bool:
@@ -166,14 +171,14 @@ def _label_fits(poly, at: tuple[float, float], angle_deg: float, chars: int, h: 
 
 
 def label_height(outline: np.ndarray, at: tuple[float, float], angle_deg: float, chars: int,
-                 height: float, floor: float = 1.0) -> float:
+                 height: float, floor: float = 1.0, holes=()) -> float:
     """The height (mm, at most ``height``, not below ``floor``) at which a label of ``chars``
     characters centred at ``at`` along ``angle_deg`` lies inside ``outline``: its box is
     :data:`CHAR_CELL` h a character long and h high. Sized by the piece's extent
     alone, a label off the middle of a narrow or curved piece ran across its cut line, and past
     the start of the marker. ``floor`` when not even that fits (:func:`fit_label` then shortens
-    the text)."""
-    poly = _label_poly(outline)
+    the text); ``holes``: the piece's cut-outs, where no label goes."""
+    poly = _label_poly(outline, holes)
     if poly.is_empty:
         return height
     h = height
@@ -184,7 +189,7 @@ def label_height(outline: np.ndarray, at: tuple[float, float], angle_deg: float,
 
 
 def fit_label(outline: np.ndarray, at: tuple[float, float], angle_deg: float, parts: tuple[str, str, str],
-              height: float, floor: float = 1.0) -> tuple[str, float]:
+              height: float, floor: float = 1.0, holes=()) -> tuple[str, float]:
     """``(text, height)`` of a label centred at ``at`` along ``angle_deg`` whose whole box
     (:data:`CHAR_CELL` h a character long, h high) lies inside ``outline``. ``parts`` are the
     text as written, in three: a qualification ending in its separator (a kit's ``order/garment/``,
@@ -212,8 +217,8 @@ def fit_label(outline: np.ndarray, at: tuple[float, float], angle_deg: float, pa
     ('', 1.0)
     """
     text = "".join(parts)
-    poly = _label_poly(outline)
-    h = label_height(outline, at, angle_deg, len(text), height, floor)
+    poly = _label_poly(outline, holes)
+    h = label_height(outline, at, angle_deg, len(text), height, floor, holes)
     if poly.is_empty or _label_fits(poly, at, angle_deg, len(text), h):
         return text, h
     h = floor

@@ -170,7 +170,7 @@ class PlacedPiece:
         if label_parts(self.piece, write) == label_parts(self.piece):
             return self.label
         t = self.label
-        return piece_label(self.piece, self.outline, (t.x, t.y), t.angle_deg, write)
+        return piece_label(self.piece, self.outline, (t.x, t.y), t.angle_deg, write, self.cutouts)
 
     @property
     def cut_length(self) -> float:
@@ -275,7 +275,7 @@ def label_parts(piece: Piece, write=None) -> tuple[str, str, str]:
 
 
 def piece_label(piece: Piece, outline: np.ndarray, at: tuple[float, float], angle: float,
-                write=None) -> Text:
+                write=None, holes=()) -> Text:
     """The label of ``piece`` placed as ``outline`` (marker mm), centred at ``at`` along ``angle``,
     for a writer that writes a text as ``write`` does (HP-GL: transliterated to ASCII,
     ``后袖片`` as ``HouXiuPian``, twice as long; the text as it is without): as large as the piece
@@ -292,7 +292,7 @@ def piece_label(piece: Piece, outline: np.ndarray, at: tuple[float, float], angl
     across = outline @ np.array([-math.sin(t), math.cos(t)])
     fit = 0.7 * float(np.ptp(along)) / (CHAR_CELL * chars)
     height = max(min(float(min(hi - lo)) / 8.0, 30.0, fit, 0.3 * float(np.ptp(across))), 1.0)
-    text, height = fit_label(outline, at, angle, parts, height)
+    text, height = fit_label(outline, at, angle, parts, height, holes=holes)  # off the cut-outs too
     return Text(float(at[0]), float(at[1]), text, height, angle)
 
 
@@ -323,13 +323,14 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float,
                 angle -= 180.0
             elif angle <= -90.0:
                 angle += 180.0
-    label = piece_label(piece, outline, label_point(outline), round(angle, 6))
+    holes = tuple(tf(c) for c in piece.cutouts)
+    label = piece_label(piece, outline, label_point(outline, holes), round(angle, 6), holes=holes)
     return PlacedPiece(
         index=index,
         placement=pl,
         piece=piece,
         outline=outline,
-        cutouts=tuple(tf(c) for c in piece.cutouts),
+        cutouts=holes,
         notches=notches,
         drills=drills,
         internal=tuple(Stroke("internal", tf(pts), closed) for pts, closed in marks.internal),
