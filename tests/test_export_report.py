@@ -118,3 +118,29 @@ def test_a_report_for_a_device_too_narrow_for_the_fabric_gives_no_cutting_time(t
     path = write_file(marker, tmp_path / "m.report.pdf", device="narrow", device_file=dev)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
     assert "Estimated cutting time" in text and "takes media 500 mm wide" in " ".join(text.split())
+
+
+def test_a_marker_in_inches_draws_drills_and_notches_their_size_in_mm():
+    """Drill diameters and notch depths are millimetres in every marker. In a marker whose unit is
+    the inch the drawings took a 3 mm drill for 3 inches (a circle 76 mm wide), while the notch
+    stayed 5 mm deep; the marker DXF took both for inches."""
+    from dataclasses import replace as dc_replace
+
+    from kitcut.formats.writing.dxf_marker import marker_document
+
+    mm = tiny_marker()
+    inch = dc_replace(mm, pieces=tuple(dc_replace(p, outline=p.outline / 25.4, drills=tuple(
+        dc_replace(d, x=d.x / 25.4, y=d.y / 25.4) for d in p.drills), notches=tuple(
+        dc_replace(n, x=n.x / 25.4, y=n.y / 25.4) for n in p.notches)) for p in mm.pieces),
+        placements=tuple(dc_replace(pl, translation=(pl.translation[0] / 25.4, pl.translation[1] / 25.4))
+                         for pl in mm.placements), length=mm.length / 25.4,
+        rules=dc_replace(mm.rules, width=mm.rules.width / 25.4), units="in")
+    a, b = build_sheet(mm), build_sheet(inch)
+    holes = [[h.diameter for p in s.pieces for h in p.drills] for s in (a, b)]
+    assert holes[0] == holes[1] and holes[0]
+    for pa, pb in zip(a.pieces, b.pieces, strict=True):
+        for na, nb in zip(pa.notches, pb.notches, strict=True):
+            assert np.allclose(na.points, nb.points, atol=1e-6)
+    za = sorted(e.dxf.location.z for e in marker_document(mm).query("POINT") if e.dxf.layer == "13")
+    zb = sorted(e.dxf.location.z for e in marker_document(inch).query("POINT") if e.dxf.layer == "13")
+    assert za == pytest.approx(zb)

@@ -305,7 +305,7 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float,
     marks = marks or _piece_marks(piece, k)
     notches = tuple(Stroke("notch", tf(shape), at=tf([at])[0]) for shape, at in marks.notches)
     drills = tuple(
-        Hole(*(float(v) for v in tf([(d.x, d.y)])[0]), None if d.diameter is None else d.diameter * k)
+        Hole(*(float(v) for v in tf([(d.x, d.y)])[0]), d.diameter)  # mm, as the model holds it
         for d in piece.drills
     )
     grain: tuple[Stroke, ...] = ()

@@ -48,12 +48,10 @@ def _scaled(piece: Piece, k: float) -> Piece:
         fold_line=ln(piece.fold_line),
         internal_lines=tuple(ln(x) for x in piece.internal_lines),
         sew_lines=tuple(ln(x) for x in piece.sew_lines),
-        notches=tuple(
-            Notch(n.x * k, n.y * k, n.angle_deg, n.kind, n.depth * k, n.width * k) for n in piece.notches
+        notches=tuple(  # places in the marker's unit; depths and widths are mm already, as diameters
+            Notch(n.x * k, n.y * k, n.angle_deg, n.kind, n.depth, n.width) for n in piece.notches
         ),
-        drills=tuple(
-            Drill(d.x * k, d.y * k, None if d.diameter is None else d.diameter * k) for d in piece.drills
-        ),
+        drills=tuple(Drill(d.x * k, d.y * k, d.diameter) for d in piece.drills),
     )
 
 
