@@ -65,6 +65,7 @@ def test_not_a_dxf(tmp_path):
     ("m.plt", b"\x1b.(\x1b.I81;;17:\x1b.N;19:IN;SP1;PU0,0;", "an HPGL plot file"),
     ("notes.dxf", b"IN THE BEGINNING was a pattern\n",
      "not a DXF file (it does not start with a DXF section)"),
+    ("damaged.dxf", b"{\xa9V\xd28\xeaJW9f", "not a DXF file (it does not start with a DXF section)"),
 ])
 def test_other_files_say_what_they_are(tmp_path, name, head, words):
     """A DWG, an archive, a PDF, an image, a Valentina pattern... given for a DXF: the error

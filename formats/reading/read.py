@@ -20,7 +20,8 @@ __all__ = ["read_pattern", "sniff", "check_quantities", "check_coordinates"]
 
 
 def sniff(path) -> str:
-    """``"json"`` or ``"dxf"`` from the file's first bytes (the extension only breaks ties)."""
+    """``"json"`` or ``"dxf"`` from the file's first bytes; a file named ``.dxf`` is a DXF whatever
+    it starts with."""
     p = Path(path)
     if not p.exists():
         raise InputError("file not found", file=os.fspath(path))
@@ -30,8 +31,8 @@ def sniff(path) -> str:
         head = read_input(p, 64).lstrip(b"\xef\xbb\xbf").lstrip()
     except OSError as exc:  # a named pipe would wait for a writer for ever
         raise InputError(f"cannot read the file: {exc.strerror or exc}", file=os.fspath(path)) from None
-    if head.startswith((b"{", b"[")):
-        return "json"
+    if head.startswith((b"{", b"[")) and p.suffix.lower() != ".dxf":  # a damaged .dxf starting with
+        return "json"  # '{' was "not a valid JSON instance ('utf-8' codec can't decode byte 0xa9...)"
     if not head and p.suffix.lower() == ".json":
         return "json"
     return "dxf"
