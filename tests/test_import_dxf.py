@@ -4,6 +4,7 @@ quantities, units rules, plain CAD drawings. Each file is written with ezdxf in 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import ezdxf
 import numpy as np
@@ -1074,3 +1075,22 @@ def test_units_given_against_a_file_that_says_otherwise_are_doubted_when_absurd(
     size = {"mm": 28.0, "cm": 280.0}[given]
     doubt = f": the largest piece is {size:.4g} mm long in {given}, 711.2 mm in in; check the units given"
     assert said == [f"--units {given} overrides the file's Units text (in)" + (doubt if doubted else "")]
+
+
+def test_a_crossing_cut_line_drawn_twice_is_not_cut_out_of_its_repaired_self(tmp_path):
+    """WM_LOOSE_SHAPE_TANK's back crosses itself in sizes 48-52; with its cut line drawn twice and
+    read with --repair, the outline was repaired to its largest part, its copy no longer matched
+    it and was cut out of it as a hole: 21,264 of its 42,527 mm² cut away. The copy is the cut
+    line drawn twice, as for any outline: every size reads as without the copy."""
+    src = Path(__file__).parent / "data" / "real" / "WM_LOOSE_SHAPE_TANK.DXF"
+    doc = ezdxf.readfile(str(src))
+    for blk in doc.blocks:
+        for e in list(blk):
+            if e.dxftype() == "POLYLINE" and e.dxf.layer == "1":
+                blk.add_polyline2d([tuple(v.dxf.location)[:2] for v in e.vertices], close=e.is_closed,
+                                   dxfattribs={"layer": "1"})
+    doc.saveas(tmp_path / "twice.dxf")
+    want = {(p.name, p.size): (round(p.area), len(p.cutouts)) for p in read_dxf(src, repair=True).pieces}
+    pat = read_dxf(tmp_path / "twice.dxf", repair=True)
+    assert {(p.name, p.size): (round(p.area), len(p.cutouts)) for p in pat.pieces} == want
+    assert not any("taken as a cut-out" in e.message for e in pat.report.warnings)

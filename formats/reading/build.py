@@ -274,7 +274,7 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
                           "not used", piece=label, entity=", ".join(ch.sources))
     cut_parts = [(np.asarray(p) * s, c, src) for p, c, src in raw.cutouts]
     cut_rings, cut_open = chain_rings(cut_parts, tol, fixer, label, "cut-out")
-    cutouts, sew_loops = piece_cutouts(cut_rings, cut_open, extra, outline, tol, fixer, label)
+    cutouts, sew_loops = piece_cutouts(cut_rings, cut_open, extra, outline, tol, fixer, label, drawn=ring0)
 
     grain = _first_line(raw.grain, s, "grain", fixer, label)
     fold = _first_line(raw.fold, s, "mirror", fixer, label)

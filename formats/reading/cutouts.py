@@ -36,18 +36,24 @@ def nested_loops(loops: list) -> set[int]:
     return out
 
 
-def piece_cutouts(cut_rings: list, cut_open: list, extra: list, outline: np.ndarray, tol: float,
-                  fixer: Fixer, label: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def piece_cutouts(cut_rings: list, cut_open: list, extra: list, outline: np.ndarray, tol: float, fixer: Fixer,
+                  label: str, drawn: np.ndarray | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """The cut-outs of a piece (``outline``) and the sew lines found on its cut line:
     ``cut_rings`` (closed) and ``cut_open`` (reported) from its cut-out lines, and ``extra``, the
-    cut line's other loops; what is not used is reported on ``fixer``."""
+    cut line's other loops; what is not used is reported on ``fixer``. ``drawn`` is the cut line
+    as drawn, before a repair: a copy of it is the cut line drawn twice (a self-intersecting
+    outline repaired to its largest part left its copy to be cut out of it, half the piece)."""
     outer = Polygon(outline)
     sew: list[np.ndarray] = []
     twin = twin_tolerance(tol)
     cut_rings = list(cut_rings)
-    for _ in (r for r in extra if same_ring(r, outline, twin)):
+
+    def copy(r) -> bool:
+        return same_ring(r, outline, twin) or (drawn is not None and same_ring(r, drawn, twin))
+
+    for _ in (r for r in extra if copy(r)):
         fixer.report.warn("the cut line is drawn twice: the second copy is not used", piece=label)
-    extra = [r for r in extra if not same_ring(r, outline, twin)]
+    extra = [r for r in extra if not copy(r)]
     nested = nested_loops(extra)
     if nested:
         fixer.report.warn(f"{len(nested) + 1} closed loops on the cut line are drawn one inside the other "
