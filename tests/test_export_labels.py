@@ -165,3 +165,20 @@ def test_labels_keep_off_their_pieces_cut_outs(fmt):
         return
     bad, written = _pen_labels_off(marker, fmt)
     assert bad == [] and set(written) == {0, 1}
+
+
+def test_the_pen_plot_title_writes_over_no_piece():
+    """The pen plot's title went along the first selvedge inside the frame: with no margin, over
+    the piece placed at the marker's start (227 mm² of it). It goes along the other selvedge when
+    that is clear, and is left out when neither is."""
+    pieces = [Piece("Front", np.array([(0, 0), (400, 0), (400, 300), (0, 300)])),
+              Piece("Back", np.array([(0, 0), (400, 0), (400, 300), (0, 300)]))]
+    clear = _stacked(pieces[:1], "one")  # a 320 mm wide strip: the far selvedge is clear
+    both = (Placement(0, 0, 0.0, False, (0.0, 0.0)), Placement(1, 0, 0.0, False, (0.0, 300.0)))
+    full = Marker(tuple(pieces), Rules(width=600.0), both, length=400.0, name="two")  # both selvedges covered
+    for marker, has_title in ((clear, True), (full, False)):
+        text = render(marker, "pen.plt")
+        titles = [box for label, box in hpgl_labels(text) if label.startswith(marker.name)]
+        assert len(titles) == int(has_title)
+        outlines = [Polygon(pl.apply(marker.pieces[pl.piece].outline)) for pl in marker.placements]
+        assert not any(o.intersects(box) for o in outlines for box in titles)

@@ -70,6 +70,14 @@ def frame_title(title: str, length: float, width: float, height: float) -> tuple
     return (text, h) if text and text != ELLIPSIS else None
 
 
+def _clear(sheet, x: float, y: float, length: float, h: float) -> bool:
+    """No piece lies under a text box ``length`` x ``h`` centred at ``(x, y)``."""
+    from shapely.geometry import Polygon, box
+
+    area = box(x - length / 2, y - h / 2 - 0.5, x + length / 2, y + h / 2 + 0.5)
+    return not any(Polygon(p.outline).buffer(0).intersects(area) for p in sheet.pieces)
+
+
 def _xy(a: np.ndarray) -> str:
     return ",".join(f"{int(x)},{int(y)}" for x, y in a)
 
@@ -181,9 +189,13 @@ def to_hpgl(
         w.path(np.array([[0, 0], [L, 0], [L, W], [0, W], [0, 0]], dtype=float))
         if dev.labels and (title := frame_title(sheet.title, L, W, min(max(sheet.margin * 0.5, 2.0), 6.0))):
             text, h = title
-            # left-aligned along the first selvedge, inside the frame
-            centre = np.array([[_TITLE_GAP + len(text) * CHAR_CELL * h / 2, h + 1.0]])
-            w.label(Op("label", centre, text=text, height=h))
+            # left-aligned along a selvedge, inside the frame, where it writes over no piece (with no
+            # margin it wrote over the first piece), else not written
+            x = _TITLE_GAP + len(text) * CHAR_CELL * h / 2
+            for y in (h + 1.0, W - h - 1.0):
+                if _clear(sheet, x, y, len(text) * CHAR_CELL * h, h):
+                    w.label(Op("label", np.array([[x, y]]), text=text, height=h))
+                    break
     for job in plan.jobs:
         for op in job.ops:
             if op.feature == "label":  # sized and shortened for the text as written, in ASCII
