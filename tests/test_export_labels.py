@@ -182,3 +182,18 @@ def test_the_pen_plot_title_writes_over_no_piece():
         assert len(titles) == int(has_title)
         outlines = [Polygon(pl.apply(marker.pieces[pl.piece].outline)) for pl in marker.placements]
         assert not any(o.intersects(box) for o in outlines for box in titles)
+
+
+def test_a_strip_cut_across_its_grain_is_labelled_along_its_length():
+    """A 402 x 40 mm strip whose grain runs across it had its label written along the grain,
+    across the 40 mm: 1.3 mm high, unreadable. A label less than 3 mm high goes along the
+    strip's length when it is higher so, whole, and on the piece."""
+    from kitcut.model import Line
+
+    strip = Piece("AMX1CO-COF22_selffabri", np.array([(0, 0), (402, 0), (402, 40), (0, 40)]), size="A36",
+                  grain=Line(np.array([(200, 5), (200, 35)])))
+    marker = _stacked([strip], "strip")
+    (pp,) = build_sheet(marker).pieces
+    assert pp.label.text == "AMX1CO-COF22_selffabri (A36)" and pp.label.height >= 3.0
+    assert abs(pp.label.angle_deg) < 1e-6  # along the strip
+    assert _boxes_outside(marker) == []

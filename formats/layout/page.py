@@ -296,6 +296,31 @@ def piece_label(piece: Piece, outline: np.ndarray, at: tuple[float, float], angl
     return Text(float(at[0]), float(at[1]), text, height, angle)
 
 
+#: A label less high than this (mm) is hard to read: it goes along the piece's length instead of
+#: its grain when that lets it be higher (a 402 x 40 mm strip whose grain runs across it had its
+#: label 1.3 mm high, across the 40 mm).
+READABLE_MM = 3.0
+
+
+def _long_axis(outline: np.ndarray) -> float:
+    """The direction (degrees) of the longer side of the outline's smallest enclosing rectangle."""
+    from shapely.geometry import Polygon
+
+    rect = np.asarray(Polygon(outline).minimum_rotated_rectangle.exterior.coords)
+    a, b = rect[1] - rect[0], rect[2] - rect[1]
+    d = a if np.hypot(*a) >= np.hypot(*b) else b
+    return math.degrees(math.atan2(d[1], d[0]))
+
+
+def _upright(angle: float) -> float:
+    """``angle`` turned by half a turn when its text would read upside down."""
+    if angle > 90.0:
+        return angle - 180.0
+    if angle <= -90.0:
+        return angle + 180.0
+    return angle
+
+
 def _place_piece(index: int, pl: Placement, piece: Piece, k: float,
                  marks: _Marks | None = None) -> PlacedPiece:
     def tf(a) -> np.ndarray:
@@ -317,14 +342,14 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float,
             size = min(max(0.04 * ring_length(g, False), 4.0), 15.0)
             grain = (Stroke("grain", g),) + tuple(Stroke("grain", h) for h in arrow_heads(g, size))
             d = g[-1] - g[0]
-            angle = math.degrees(math.atan2(d[1], d[0]))
-            # keep text readable: never upside down
-            if angle > 90.0:
-                angle -= 180.0
-            elif angle <= -90.0:
-                angle += 180.0
+            angle = _upright(math.degrees(math.atan2(d[1], d[0])))  # text never upside down
     holes = tuple(tf(c) for c in piece.cutouts)
-    label = piece_label(piece, outline, label_point(outline, holes), round(angle, 6), holes=holes)
+    at = label_point(outline, holes)
+    label = piece_label(piece, outline, at, round(angle, 6), holes=holes)
+    if label.height < READABLE_MM:  # along the grain across a strip: try along the strip
+        along = piece_label(piece, outline, at, round(_upright(_long_axis(outline)), 6), holes=holes)
+        if along.height > label.height + 1e-9 and len(along.text) >= len(label.text):
+            label = along
     return PlacedPiece(
         index=index,
         placement=pl,
