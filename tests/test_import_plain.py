@@ -2194,3 +2194,61 @@ def test_a_straight_edge_written_with_a_huge_radius_reads_straight(tmp_path):
     doc.modelspace().add_lwpolyline(pts, format="xyseb", close=True)
     (p,) = read_pattern(save(doc, tmp_path)).pieces
     assert p.area == pytest.approx(60000.0, abs=0.5) and len(p.outline) == 4
+
+
+def _half_doc(extra_lines=(), facing=False):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for layer in ("CUT", "FOLD", "FACING"):
+        doc.layers.add(layer)
+    msp.add_lwpolyline(_OPEN_HALF, dxfattribs={"layer": "CUT"})
+    msp.add_line((0, -10), (0, 330), dxfattribs={"layer": "FOLD"})
+    for pts in extra_lines:
+        msp.add_lwpolyline(pts, dxfattribs={"layer": "FACING" if facing else "CUT"})
+    return doc
+
+
+@pytest.mark.parametrize("mark", ["bracket", "dart"])
+def test_a_mark_ending_on_the_fold_line_of_a_half_is_no_cut_out(tmp_path, mark):
+    """A "place on fold" bracket, or a dart drawn from the fold, ends on the fold line inside the
+    half: closed along the fold line like the half's own cut line, it was cut out as a hole
+    (40 x 220 mm). Only the outermost line closed at a fold line is a cut line."""
+    inner = [(0, 50), (40, 50), (40, 270), (0, 270)] if mark == "bracket" else [(0, 140), (60, 160), (0, 180)]
+    (p,) = read_pattern(save(_half_doc([inner]), tmp_path)).pieces
+    assert p.unfolded and not p.cutouts and p.area == pytest.approx(2 * Polygon(_OPEN_HALF).area)
+
+
+def test_a_front_and_its_grown_on_facing_drawn_on_two_layers_stay_one_piece(tmp_path):
+    """A front drawn on CUT and its grown-on facing on FACING, the fold line between them: the
+    fold closing ran first and cut them apart (a front less its facing, and the facing as a piece
+    of its own, doubled). Outlines drawn on several layers are joined first."""
+    facing = [(0, 330), (-60, 330), (-60, -10), (0, -10)]
+    (p,) = read_pattern(save(_half_doc([facing], facing=True), tmp_path)).pieces
+    assert not p.folded and p.area == pytest.approx(Polygon(_OPEN_HALF).area + 60 * 340)
+
+
+def test_two_halves_drawn_either_side_of_a_fold_line_are_not_closed_at_it(tmp_path):
+    """Both halves drawn either side of a fold line, missing each other by 1.5 mm at the ends:
+    refused as open, as before the fold closing (closed at it, a whole piece and a stray half
+    were cut)."""
+    doc = _half_doc([[(-x, y + 1.5) for x, y in _OPEN_HALF]])
+    with pytest.raises(GeometryError, match="no closed outline"):
+        read_pattern(save(doc, tmp_path))
+
+
+def test_layers_named_1_and_84_holding_pieces_apart_are_both_read(tmp_path):
+    """A drawing with a layer per piece, numbered 1 to 90: layers 84 to 87 were taken for ASTM's
+    copies of layers 1, 8, 11 and 14 and their pieces left out (exit 0). A layer is such a copy
+    only when it covers what its layer covers."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for k in range(1, 91):
+        x = 400 * (k % 10)
+        y = 300 * (k // 10)
+        msp.add_lwpolyline([(x, y), (x + 300, y), (x + 300, y + 200), (x, y + 200)], close=True,
+                           dxfattribs={"layer": str(k)})
+    pat = read_pattern(save(doc, tmp_path))
+    assert len(pat.pieces) == 90
+    assert not [e for e in pat.report.skipped if "draw the same lines" in e.message]

@@ -40,56 +40,69 @@ def _straight(pts: np.ndarray, near: float) -> tuple[np.ndarray, np.ndarray] | N
     return a, b
 
 
-def _on(p: np.ndarray, a: np.ndarray, b: np.ndarray, near: float) -> bool:
-    """``p`` lies on the fold line ``a b``: within ``near`` of its line, and on it or up to
-    :data:`~kitcut.formats.reading.fold_edge.FOLD_END_MM` past an end (a fold line drawn from
-    sew point to sew point stops short of the cut line by the seam allowances)."""
-    length = float(np.linalg.norm(b - a))
-    d = (b - a) / length
-    rel = p - a
-    t, off = float(rel @ d), abs(float(rel[0] * d[1] - rel[1] * d[0]))
-    reach = FOLD_END_MM + near
-    return off <= near and -reach <= t <= length + reach
-
-
 def close_at_folds(rings: list, opens: list, marks: list, is_fold, tol: float,
                    report=None) -> tuple[list, list]:
     """``(rings, opens)`` with each open line of ``opens`` (``(chain, layer)``) whose two ends lie
     on one straight fold line closed along it, as a ring ``(area, points, layer)`` of its layer
     (reported as a repair through ``report``). Fold lines are the lines of ``opens`` and
-    ``marks`` on a layer ``is_fold(layer)``; they stay as they are. A line inside a piece (a mark
-    ending on a fold line) stays open, and so does one whose closing edge would cross it."""
+    ``marks`` on a layer ``is_fold(layer)``; they stay as they are. What stays open:
+
+    * a line inside a piece, or inside another line closed so (a "place on fold" bracket, a dart
+      drawn from the fold: they were cut out as holes), and one whose closing edge crosses it;
+    * the lines ending on a fold line from both sides of it (two halves drawn either side,
+      missing each other by a gap: refused as open, as before; closed, a whole piece and a stray
+      half were cut)."""
     near = fold_near(tol)
-    lines = [(s, layer) for ch, layer in [*opens, *marks] if is_fold(layer) and len(ch.points) >= 2
+    folds = [(s, layer) for ch, layer in [*opens, *marks] if is_fold(layer) and len(ch.points) >= 2
              and (s := _straight(np.asarray(ch.points, dtype=np.float64), near)) is not None]
-    if not lines:
+    if not folds:
         return rings, opens
+    a = np.array([f[0][0] for f in folds])
+    b = np.array([f[0][1] for f in folds])
+    span = np.hypot(*(b - a).T)
+    d = (b - a) / span[:, None]
+    reach = FOLD_END_MM + near
+
+    def on(p: np.ndarray) -> np.ndarray:  # which fold lines the point lies on (or just past an end)
+        rel = p - a
+        t = np.einsum("ij,ij->i", rel, d)
+        off = np.abs(rel[:, 0] * d[:, 1] - rel[:, 1] * d[:, 0])
+        return (off <= near) & (t >= -reach) & (t <= span + reach)
+
     inside = shapely.union_all([Polygon(r).buffer(0) for _, r, _ in rings]) if rings else None
-    added, kept = [], []
-    for ch, layer in opens:
+    cands = []  # (index into opens, fold index, polygon, side of the fold)
+    for k, (ch, layer) in enumerate(opens):
         pts = np.asarray(ch.points, dtype=np.float64)
-        via = None  # the layer of the fold line the line's ends lie on
-        if not is_fold(layer) and len(pts) >= 3 and float(np.linalg.norm(pts[-1] - pts[0])) > near:
-            for (a, b), fold_layer in lines:
-                if _on(pts[0], a, b, near) and _on(pts[-1], a, b, near):
-                    via = fold_layer
-                    break
-        if via is None:
-            kept.append((ch, layer))
+        if is_fold(layer) or len(pts) < 3 or float(np.linalg.norm(pts[-1] - pts[0])) <= near:
             continue
+        both = np.flatnonzero(on(pts[0]) & on(pts[-1]))
+        if not len(both):
+            continue
+        f = int(both[0])
         poly = Polygon(pts)
         mid = pts[len(pts) // 2]
         if (not poly.is_valid or poly.area < _MIN_HALF_MM2
                 or (inside is not None and shapely.intersects_xy(inside, mid[0], mid[1]))):
-            kept.append((ch, layer))
             continue
+        rel = poly.representative_point().coords[0] - a[f]
+        cands.append((k, f, poly, float(np.sign(rel[0] * d[f][1] - rel[1] * d[f][0]))))
+    sides: dict[int, set] = {}
+    for _, f, _, side in cands:
+        sides.setdefault(f, set()).add(side)
+    outer = [c for c in cands if len(sides[c[1]]) == 1
+             and not any(o is not c and o[2].area > c[2].area and o[2].contains(c[2].representative_point())
+                         for o in cands)]
+    taken = {k for k, *_ in outer}
+    added = []
+    for k, f, _, _ in outer:
+        ch, layer = opens[k]
+        pts = np.asarray(ch.points, dtype=np.float64)
         r = pts[:-1] if np.allclose(pts[0], pts[-1]) else pts
         r = r if ring_area(r) > 0 else r[::-1]
         added.append((abs(ring_area(r)), r, layer))
         if report is not None:
             (x0, y0), (x1, y1) = pts[0], pts[-1]
-            report(f"an open line of layer {layer} with its ends on the fold line of layer {via}, at "
+            report(f"an open line of layer {layer} with its ends on the fold line of layer {folds[f][1]}, at "
                    f"({x0:.1f}, {y0:.1f}) and ({x1:.1f}, {y1:.1f}): closed along the fold line (a half on "
                    "the fold)")
-    return rings + added, kept
-
+    return rings + added, [o for k, o in enumerate(opens) if k not in taken]

@@ -97,9 +97,15 @@ class RingStage(LayoutStage):
         def is_fold(layer: str) -> bool:
             return self.layer_roles.means(layer, "fold", named(layer, FOLD_LAYER, ring_layers))
 
-        rings, opens = close_at_folds(rings, opens, marks, is_fold, self.tol,
-                                      fixer.repair if self.final else None)
+        # a fold line is no part of an outline drawn on several layers: chained into one, a half
+        # was cut; the outlines drawn on several layers are joined first (a front and its grown-on
+        # facing on two layers, parted by the fold line, were cut apart), then halves closed at it
+        aside = [(c, la) for c, la in opens if is_fold(la)]
+        opens = [(c, la) for c, la in opens if not is_fold(la)]
         rings, opens = close_outline_gaps(rings, opens, self.tol, fixer)
+        rings, opens = close_at_folds(rings, opens, marks + aside, is_fold, self.tol,
+                                      fixer.repair if self.final else None)
+        opens = opens + aside
         rings, opens = self._junctions(rings, opens)
         rings, opens = close_along_other_layers(rings, opens, self.near,
                                                 fixer.repair if self.final else None)
