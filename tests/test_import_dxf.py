@@ -366,8 +366,8 @@ def test_a_corner_notch_along_an_edge_keeps_its_angle_however_the_piece_is_turne
     add_piece(doc, "BK_M", [RECT], closed=True, texts=["Piece Name: Back", "Size: M"], extra=extra,
               rotation=rotation)
     (p,) = both(save(doc, tmp_path)).pieces
-    got = sorted(round((n.angle_deg - rotation) % 360.0, 6) % 360.0 for n in p.notches)
-    assert got == [90.0, 180.0]
+    got = sorted((round((n.angle_deg - rotation) % 360.0, 6) % 360.0, round(n.depth, 6)) for n in p.notches)
+    assert got == [(90.0, 5.0), (180.0, 5.0)]  # cut as deep as given: along the edge is on the piece
 
 
 def test_a_notch_drawn_twice_is_kept_once(tmp_path):

@@ -92,22 +92,24 @@ def fit_depths(notches: list, outline: np.ndarray, report, label: str) -> list:
     is cut :data:`DEFAULT_NOTCH_DEPTH` deep, or half as deep as the piece is there if that is
     less; and one deeper than :data:`LONG_NOTCH_MM` that stays on the piece is cut as given:
     both reported."""
+    import shapely
     from shapely.geometry import LineString, Polygon
 
     body = Polygon(outline)
     if not body.is_valid:
         body = body.buffer(0)
-    rim = body.boundary
+    eps = 1e-6 * max(1.0, float(np.abs(outline).max()))
+    grown = body.buffer(eps)  # on its cut line is on the piece: a notch along an edge stays in
     long, through, out = [], [], []
     for n in notches:
         depth = n.depth
         d = np.array([math.cos(math.radians(n.angle_deg)), math.sin(math.radians(n.angle_deg))])
         p = np.array([n.x, n.y])
-        ray = LineString([p + d * min(0.01, 0.1 * depth), p + d * depth])
-        if depth > 0 and ray.intersects(rim):
-            hits = ray.intersection(rim)
-            t = min(float(np.dot(np.asarray(g.coords[0]) - p, d)) for g in getattr(hits, "geoms", [hits])
-                    if not g.is_empty)
+        ray = LineString([p, p + d * depth])
+        if depth > 0 and ray.difference(grown).length > 1e3 * eps:
+            on = ray.intersection(grown)  # the run from the notch's point up to where it leaves the piece
+            t = max((g.length for g in getattr(on, "geoms", [on]) if g.geom_type == "LineString"
+                     and g.distance(shapely.Point(p)) <= 10 * eps), default=0.0)
             through.append((n.x, n.y, depth))
             depth = max(min(DEFAULT_NOTCH_DEPTH, 0.5 * t), 0.01)
         elif depth > LONG_NOTCH_MM:
