@@ -19,9 +19,10 @@ _CODE_NAME = re.compile(r"^(?=\d[\w .\-/()&+#']{5,39}$)(?=(?:.*[^\W\d_]){3})")
 
 
 def _bare(text: str) -> bool:
-    """A text with no key that may name a piece (:data:`_BARE_NAME`, :data:`_CODE_NAME`)."""
+    """A text with no key that may name or size a piece (:data:`_BARE_NAME`, :data:`_CODE_NAME`,
+    :data:`_SIZE_WORD`: ``2XL`` starts with a digit)."""
     t = text.strip()
-    return bool(_BARE_NAME.match(t) or _CODE_NAME.match(t))
+    return bool(_BARE_NAME.match(t) or _CODE_NAME.match(t) or _SIZE_WORD.match(t))
 
 
 #: The words a pattern maker writes beside a mark, never a piece's name: the grain line's
@@ -70,16 +71,19 @@ def _bare_name(texts: list[str]) -> int | None:
 _SIZE_WORD = re.compile(r"^(?:X{0,4}[SL]|M|[2-6]X[SL]?)$")
 
 
-def _bare_size(texts: list[str]) -> int | None:
+def _bare_size(texts: list[str], letters: bool = True) -> int | None:
     """Which of the texts without a key inside a piece is its size: the only letter size
-    (:data:`_SIZE_WORD`) among them, when another text is left to name the piece.
+    (:data:`_SIZE_WORD`) among them, when another text is left to name the piece; a lone ``S``,
+    ``M`` or ``L`` only with ``letters`` (the drawing sizes other pieces ``XS``, ``XL``...:
+    alone, an ``L`` may be a left side, an ``S`` a lining's fabric code).
 
-    >>> _bare_size(["SLEEVE", "M"]), _bare_size(["FRT X1", "XXXL", "H"])
-    (1, 1)
-    >>> _bare_size(["L"]), _bare_size(["S", "M"])
-    (None, None)
+    >>> _bare_size(["SLEEVE", "M"]), _bare_size(["FRT X1", "XXXL", "H"]), _bare_size(["FRONT", "L"], False)
+    (1, 1, None)
+    >>> _bare_size(["L"]), _bare_size(["S", "M"]), _bare_size(["FRONT", "3XL"], False)
+    (None, None, 1)
     """
-    sizes = [k for k, t in enumerate(texts) if _SIZE_WORD.match(t.strip())]
+    sizes = [k for k, t in enumerate(texts) if _SIZE_WORD.match(t.strip())
+             and (letters or len(t.strip()) > 1)]
     return sizes[0] if len(sizes) == 1 and len(texts) > 1 else None
 
 
@@ -139,9 +143,11 @@ class TextStage:
                 style.setdefault(kv[0], kv[1])
             elif final:
                 self.skips.add("texts kitcut does not use", e, None)
+        # a lone S, M or L sizes a piece only where others are sized by XS, XL, 2XL...
+        letters = any(len(t) > 1 and _SIZE_WORD.match(t) for found in bare.values() for t, _, _ in found)
         for i, found in bare.items():
             texts = [t for t, _, _ in found]
-            z = _bare_size(texts) if "size" not in raws[i].texts else None
+            z = _bare_size(texts, letters) if "size" not in raws[i].texts else None
             rest = [j for j in range(len(found)) if j != z]
             if z is not None:  # a marker's piece: its name, its size and the size's code letter (Gerber)
                 rest = [j for j in rest if len(texts[j]) > 1] or rest
