@@ -270,16 +270,27 @@ _ASTM_COPIES = {"84": "1", "85": "8", "86": "11", "87": "14"}
 
 def _astm_copies(curves: list, layers, report) -> list:
     """``curves`` without the sparser of each ASTM layer and its copy (84 and 1...) where a drawing
-    holds both: an AAMA/ASTM export whose blocks were exploded into model space. Read as a plain
+    holds both over the same extent: an AAMA/ASTM export whose blocks were exploded into model
+    space. Read as a plain
     drawing, each piece came out twice, once from each layer (18 pieces for 9, a marker cutting
     every piece twice). The denser is kept, as the AAMA reader keeps it; the layers the user gave
     a role are read as given."""
     count: dict[str, int] = {}
+    lo: dict[str, np.ndarray] = {}
+    hi: dict[str, np.ndarray] = {}
     for pts, _, layer, _ in curves:
-        count[layer] = count.get(layer, 0) + len(pts)
+        if len(pts):
+            count[layer] = count.get(layer, 0) + len(pts)
+            lo[layer] = np.minimum(lo.get(layer, pts.min(axis=0)), pts.min(axis=0))
+            hi[layer] = np.maximum(hi.get(layer, pts.max(axis=0)), pts.max(axis=0))
     drop = set()
     for copy, main in _ASTM_COPIES.items():
-        if count.get(copy) and count.get(main) and layers.role(copy) is None and layers.role(main) is None:
+        if not (count.get(copy) and count.get(main)) or layers.role(copy) or layers.role(main):
+            continue
+        # a copy covers what its layer covers (CLO's coarse polygon lies within 13 mm of the curve);
+        # layers numbered 1 to 90 for sizes or pieces lie apart: each is read
+        size = float(np.hypot(*(hi[main] - lo[main])))
+        if max(np.abs(lo[copy] - lo[main]).max(), np.abs(hi[copy] - hi[main]).max()) <= 0.05 * size:
             drop.add(copy if count[copy] <= count[main] else main)
     if not drop:
         return curves
