@@ -393,7 +393,7 @@ def test_real_kit_of_the_tee_sample(tmp_path, capsys):
     _rows_point_at_their_pieces(kit, rows)
 
 
-def _kit_on_a_terminal_session(tmp_path):
+def _kit_on_a_terminal_session(tmp_path, formats: str = "svg"):
     """``nest kit`` of the tee order (two fabrics) with a two-minute search per marker, in a
     session of its own (a terminal's Ctrl-C goes to its process group); the process, its kits
     folder, once the first search has begun."""
@@ -408,7 +408,7 @@ def _kit_on_a_terminal_session(tmp_path):
     kits = tmp_path / "KITS"
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     argv = [sys.executable, "-m", "kitcut", "kit", str(orders / "A-1001.toml"), "-o", str(kits),
-            "--time", "120", "--workers", "1", "--seed", "3", "--formats", "svg"]
+            "--time", "120", "--workers", "1", "--seed", "3", "--formats", formats]
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          start_new_session=True, env=env)
     end = time.monotonic() + 90
@@ -450,13 +450,15 @@ def test_ctrl_c_stops_the_searches_of_a_kit_and_writes_it(tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(not _real_available(), reason="the DXF reader or nesting core is not there yet")
 def test_a_second_ctrl_c_aborts_the_kit(tmp_path):
-    """A second Ctrl-C aborts `nest kit`: no kit, and no temporary folder left."""
+    """A second Ctrl-C aborts `nest kit`: no kit, and no temporary folder left. It comes while the
+    kit's files are written (every format: seconds of work after the searches stopped; with one
+    small file the kit could be complete before it came)."""
     import signal
     import time
 
-    p, kits = _kit_on_a_terminal_session(tmp_path)
+    p, kits = _kit_on_a_terminal_session(tmp_path, formats="all")
     os.killpg(p.pid, signal.SIGINT)
-    time.sleep(0.3)
+    time.sleep(0.3)  # the searches stop, the files take over a second
     os.killpg(p.pid, signal.SIGINT)
     _, err = p.communicate(timeout=100)
     assert p.returncode != 0 and "aborted" in err
