@@ -66,7 +66,7 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
     if not marker_file:
         raise InputError("give a marker.json to export (or --list)")
     from kitcut.formats.marker_json import read_marker_data
-    from kitcut.formats.writing.export import chosen_formats, export_marker, is_all, not_written
+    from kitcut.formats.writing.export import chosen_formats, export_marker, export_names, is_all, not_written
     from kitcut.kits.marker_check import check_marker
 
     marker, data = read_marker_data(marker_file)
@@ -97,8 +97,6 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
         click.echo(f"nest: note: {line}", err=True)
     for note in notes:  # files written for another device than -d, marks a device's file leaves out
         click.echo(f"nest: note: {note}", err=True)
-    from kitcut.formats.writing.export import export_names
-
     written = {p.name for p in paths}
     older = [n for n in export_names(stem) if n not in written and (out / n).is_file()]
     if older and not _same_report(out / f"{stem}.report.json", marker, written):

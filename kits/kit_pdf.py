@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from kitcut.cells import counted
 from kitcut.fileio import atomic_write
 from kitcut.formats.layout.marks import label_point
@@ -127,9 +125,7 @@ def write_kit_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -
         for outline in outlines:
             pts = [(x0 + float(x) * scale, y0 + h - float(y) * scale) for x, y in outline]
             pdf.polygon(pts, style="D")
-        holes = [[pl.apply(np.asarray(c, dtype=float)) for c in marker.pieces[pl.piece].cutouts]
-                 for pl in marker.placements]
-        _numbers(pdf, outlines, x0, y0 + h, scale, holes)
+        _numbers(pdf, outlines, x0, y0 + h, scale, [marker.placed_cutouts(pl) for pl in marker.placements])
         pdf.set_y(y0 + h + 2)
     font = font_note(pdf)
     if font:

@@ -72,8 +72,7 @@ def cuts_of(plan: FabricPlan, marker: Marker) -> list[Cut]:
         garment_no, copy, mirrored = kp.copy_owner(pl.copy)
         # where its number and label go on the drawings: a point of the piece (the mean of a curved
         # collar's vertices lay 17.6 mm off it, where a picker found another piece or nothing)
-        holes = [pl.apply(np.asarray(c, dtype=float)) for c in marker.pieces[pl.piece].cutouts]
-        centre = label_point(np.asarray(marker.placed_outline(pl)), holes)
+        centre = label_point(np.asarray(marker.placed_outline(pl)), marker.placed_cutouts(pl))
         out.append(Cut(order=kp.order, garment=kp.garment, size=kp.size, garment_no=garment_no,
                        piece=kp.piece, copy=copy, of=kp.per_garment, mirrored=mirrored,
                        fabric=plan.fabric.name, placement=index, x_mm=round(float(centre[0]), 1),

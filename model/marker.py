@@ -99,3 +99,7 @@ class Marker:
 
     def placed_outlines(self) -> list[np.ndarray]:
         return [self.placed_outline(p) for p in self.placements]
+
+    def placed_cutouts(self, placement: Placement) -> list[np.ndarray]:
+        """The cut-outs of ``placement``'s piece where it lies on the marker."""
+        return [placement.apply(np.asarray(c, dtype=float)) for c in self.pieces[placement.piece].cutouts]

@@ -19,6 +19,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from kitcut.formats.reading.fold_edge import FOLD_END_MM, fold_near
+from kitcut.formats.reading.marks import is_straight
 from kitcut.model.geometry import ring_area
 
 __all__ = ["close_at_folds"]
@@ -29,15 +30,8 @@ _MIN_HALF_MM2 = 100.0
 
 def _straight(pts: np.ndarray, near: float) -> tuple[np.ndarray, np.ndarray] | None:
     """The ends of ``pts`` when every point lies within ``near`` of the line between them."""
-    a, b = pts[0], pts[-1]
-    length = float(np.linalg.norm(b - a))
-    if length <= near:
-        return None
-    d = (b - a) / length
-    rel = pts - a
-    if np.abs(rel[:, 0] * d[1] - rel[:, 1] * d[0]).max() > near:
-        return None
-    return a, b
+    length = float(np.linalg.norm(pts[-1] - pts[0]))
+    return (pts[0], pts[-1]) if length > near and is_straight(pts, near / length) else None
 
 
 def close_at_folds(rings: list, opens: list, marks: list, is_fold, tol: float,
@@ -69,7 +63,15 @@ def close_at_folds(rings: list, opens: list, marks: list, is_fold, tol: float,
         off = np.abs(rel[:, 0] * d[:, 1] - rel[:, 1] * d[:, 0])
         return (off <= near) & (t >= -reach) & (t <= span + reach)
 
-    inside = shapely.union_all([Polygon(r).buffer(0) for _, r, _ in rings]) if rings else None
+    inside: list = []  # the pieces closed so far, as one shape: made once a line ends on a fold line
+
+    def in_a_piece(x: float, y: float) -> bool:
+        if not rings:
+            return False
+        if not inside:
+            inside.append(shapely.union_all([Polygon(r).buffer(0) for _, r, _ in rings]))
+        return bool(shapely.intersects_xy(inside[0], x, y))
+
     cands = []  # (index into opens, fold index, polygon, side of the fold)
     for k, (ch, layer) in enumerate(opens):
         pts = np.asarray(ch.points, dtype=np.float64)
@@ -81,8 +83,7 @@ def close_at_folds(rings: list, opens: list, marks: list, is_fold, tol: float,
         f = int(both[0])
         poly = Polygon(pts)
         mid = pts[len(pts) // 2]
-        if (not poly.is_valid or poly.area < _MIN_HALF_MM2
-                or (inside is not None and shapely.intersects_xy(inside, mid[0], mid[1]))):
+        if not poly.is_valid or poly.area < _MIN_HALF_MM2 or in_a_piece(mid[0], mid[1]):
             continue
         rel = poly.representative_point().coords[0] - a[f]
         cands.append((k, f, poly, float(np.sign(rel[0] * d[f][1] - rel[1] * d[f][0]))))

@@ -16,6 +16,9 @@ _BARE_NAME = re.compile(r"^[^\W\d_][\w .\-/()&+#']{0,39}$")
 #: ... or a style and piece code starting with digits, with three letters at least
 #: (``24-2506-P1-D-FRT X1``, a Gerber marker's piece), not a number with its unit (``12 cm``)
 _CODE_NAME = re.compile(r"^(?=\d[\w .\-/()&+#']{5,39}$)(?=(?:.*[^\W\d_]){3})")
+#: A text alone that is a letter size (``M``, ``XL``, ``XXXL``, ``3XL``, ``2X``): written inside each
+#: piece of a marker or of a pattern drawn in several sizes, beside the piece's name.
+_SIZE_WORD = re.compile(r"^(?:X{0,4}[SL]|M|[2-6]X[SL]?)$")
 
 
 def _bare(text: str) -> bool:
@@ -64,11 +67,6 @@ def _bare_name(texts: list[str]) -> int | None:
         return names[0]
     words = [k for k in names if not any(c.isdigit() for c in texts[k])]
     return words[0] if len(words) == 1 else None
-
-
-#: A text alone that is a letter size (``M``, ``XL``, ``XXXL``, ``3XL``, ``2X``): written inside each
-#: piece of a marker or of a pattern drawn in several sizes, beside the piece's name.
-_SIZE_WORD = re.compile(r"^(?:X{0,4}[SL]|M|[2-6]X[SL]?)$")
 
 
 def _bare_size(texts: list[str], letters: bool = True) -> int | None:
