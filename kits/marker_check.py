@@ -138,6 +138,7 @@ def _stored_problems(marker: Marker, stored: dict, name) -> list[str]:
 
 def _mark_problems(marker: Marker) -> list[str]:
     """Notches off their piece's cut line and drill holes off their piece, by piece and mark."""
+    import shapely
     from shapely.geometry import LinearRing, Point, Polygon
 
     from kitcut.formats.layout.page import MM_PER_UNIT
@@ -159,7 +160,7 @@ def _mark_problems(marker: Marker) -> list[str]:
             body = body.buffer(0)
         for n, cut in enumerate(piece.cutouts):
             hole = np.asarray(cut, dtype=float).reshape(-1, 2)
-            off = max((whole.distance(Point(*q)) for q in hole), default=0.0)
+            off = float(shapely.distance(whole, shapely.points(hole)).max()) if len(hole) else 0.0
             if off > tol:
                 out.append(f"{piece.label}: cut-out {n} reaches {off:.1f} {unit} outside the piece (it would "
                            "be cut into what lies there)")

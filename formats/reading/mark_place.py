@@ -92,6 +92,8 @@ def fit_depths(notches: list, outline: np.ndarray, report, label: str) -> list:
     is cut :data:`DEFAULT_NOTCH_DEPTH` deep, or half as deep as the piece is there if that is
     less; and one deeper than :data:`LONG_NOTCH_MM` that stays on the piece is cut as given:
     both reported."""
+    if not notches:
+        return notches
     import shapely
     from shapely.geometry import LineString, Polygon
 

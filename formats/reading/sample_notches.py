@@ -75,15 +75,16 @@ def _order(lines: list[tuple[np.ndarray, bool]], tol: float) -> list[tuple[int, 
     return order if float(np.hypot(*(end - heads[0]))) <= tol else None
 
 
-def _ring_twins(a: list[tuple[np.ndarray, bool]], b: list[tuple[np.ndarray, bool]],
-                tol: float) -> list[np.ndarray] | None:
+def _ring_twins(a: list[tuple[np.ndarray, bool]], oa: list[tuple[int, bool]] | None,
+                b: list[tuple[np.ndarray, bool]], tol: float) -> list[np.ndarray] | None:
     """The lines of ``b`` in the order and direction of their twins in ``a``, taken in turn around
     the cut line: ``b``'s ring of lines is ``a``'s from some line on, either way round, each line
     with as many points as its twin and none far from it (the two centred). However a CAD splits
     the cut line (three polylines head to tail, one LINE per segment), the lines follow each
     other alike; paired by nearness alone, short ones were paired with their neighbours and
-    notches carried 20 to 135 mm off. ``None`` when either is no ring of lines."""
-    oa, ob = _order(a, tol), _order(b, tol)
+    notches carried 20 to 135 mm off. ``oa`` is :func:`_order` of ``a`` (the sample's, found once
+    for every size). ``None`` when either is no ring of lines."""
+    ob = _order(b, tol)
     if oa is None or ob is None or len(oa) != len(ob):
         return None
     pa, pb = np.concatenate([p for p, _ in a]), np.concatenate([q for q, _ in b])
@@ -222,9 +223,10 @@ def _carry(raws: list[RawPiece], report: ImportReport) -> None:
                    for j, m in enumerate(donor.notches[:k])):
                 places[k] = False
         carried, refused = [], []
+        order = _order(lines, ON_LINE * diag)
         for r in takers:
             theirs = _chains(r)
-            dst = _ring_twins(lines, theirs, ON_LINE * diag) or _twins(lines, theirs)
+            dst = _ring_twins(lines, order, theirs, ON_LINE * diag) or _twins(lines, theirs)
             if dst is None:
                 refused.append(r.texts["size"])
                 continue
