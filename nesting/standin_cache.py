@@ -12,6 +12,7 @@ Re-solving a pattern (a resume, a kit's second marker) finds them made.
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 from collections import OrderedDict
 
 import numpy as np
@@ -61,6 +62,16 @@ def _try(key: tuple):
         return None
 
 
+def _ends_when_told() -> None:
+    """A forked pool process ends on SIGTERM and SIGHUP, whatever handler it inherited: the pool
+    ends its processes so, and one whose inherited handler did not end it (a handler of the
+    process that forked, as a test suite's earlier tests leave them) hung the pool's close for
+    good, waiting on its queue."""
+    for name in ("SIGTERM", "SIGHUP"):
+        if (sig := getattr(signal, name, None)) is not None:
+            signal.signal(sig, signal.SIG_DFL)
+
+
 def prefill(keys: list[tuple], workers: int) -> None:
     """Make the stand-ins and poles of ``keys`` (``standin_and_poles``'s arguments) not yet made,
     on ``workers`` forked processes when there are enough of them and processes can fork here."""
@@ -70,7 +81,7 @@ def prefill(keys: list[tuple], workers: int) -> None:
         return
     todo.sort(key=lambda k: -k[1])  # the largest first: the processes finish together
     try:
-        with mp.get_context("fork").Pool(min(workers, len(todo))) as pool:
+        with mp.get_context("fork").Pool(min(workers, len(todo)), initializer=_ends_when_told) as pool:
             made = pool.map(_try, todo, chunksize=1)
     except (OSError, RuntimeError):  # no process could be started: they are made one by one
         return
