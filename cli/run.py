@@ -208,7 +208,9 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     _report(marker, pattern, path, files, as_json, _info_command(path, options), [out / n for n in stale],
             skipped, resume, stopped_by=ctrl_c.by)
     mixed = None if options.get("material_text") else mixed_note(
-        marker.pieces, "nest one material at a time (--material 1, then --material 2 ...)")
+        marker.pieces, "nest one material at a time (--material 1, then --material 2 ...)",
+        "the pieces without one are of none of them: add them to one (--material 1,none) or nest them "
+        "alone (--material none)")
     if mixed:
         click.echo(f"nest: note: {mixed}", err=True)
 

@@ -50,11 +50,12 @@ def _names(pieces: list) -> str:
     return ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
 
 
-def mixed_note(pieces: Sequence, how: str) -> str | None:
+def mixed_note(pieces: Sequence, how: str, none_how: str = "") -> str | None:
     """A note when ``pieces`` (those cut) are of two materials or more, naming each with the number
-    of pieces cut of it, and the pieces of all but the largest; ``how`` says how to cut them apart.
-    ``None`` when they are of one (pieces without a material beside one material are taken to be
-    of it)."""
+    of pieces cut of it, and the pieces of all but the largest; ``how`` says how to cut them apart,
+    ``none_how`` how to cut the pieces without a material, where there are any (cut one material at
+    a time as ``how`` says, they were in no marker). ``None`` when they are of one (pieces without a
+    material beside one material are taken to be of it)."""
     groups = _groups(pieces)
 
     def cut(k: str) -> int:  # the pieces cut (a sleeve cut twice counts twice), not the pieces drawn
@@ -68,6 +69,8 @@ def mixed_note(pieces: Sequence, how: str) -> str | None:
     text = ", ".join(parts)
     if "" in groups:
         text += f", and {counted(cut(''), 'piece')} without one ({_names(groups[''])})"
+    if "" in groups and none_how:
+        how += f"; {none_how}"
     return f"pieces of {len(named)} materials on one marker: {text}; a cutting room cuts each from its " \
            f"own fabric: {how}"
 

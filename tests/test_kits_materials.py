@@ -48,6 +48,8 @@ def test_a_marker_mixing_materials_says_so_and_each_material_nests_alone(tmp_pat
     assert code == 0 and names == ["BACK", "COLLAR", "FRONT", "TAB"]
     assert ("nest: note: pieces of 2 materials on one marker: 1 (2 pieces), 2 (1 piece: COLLAR), and 1 piece "
             "without one (TAB)") in err
+    # cut one material at a time, the pieces without one are in no marker unless asked for
+    assert "add them to one (--material 1,none) or nest them alone (--material none)" in err
     # the pieces cut are counted, not the pieces drawn: three collars are three pieces of material 2
     code, names, err = _job(path, tmp_path / "q", "--quantity", "COLLAR=3")
     assert code == 0 and names.count("COLLAR") == 3
