@@ -171,10 +171,12 @@ def test_spiky_outline_at_the_limit_reads_in_bounded_time(tmp_path):
     body += [("0", "SEQEND"), ("8", "1")]
     p = tmp_path / "spiky.dxf"
     p.write_bytes(_inject(TEE.read_bytes(), _block("SPIKY", body), _insert("SPIKY", 5000.0, 0.0)))
-    t0 = time.monotonic()
-    o = run_cli(["info", str(p)], timeout=60)
+    # the CPU time of the command (run in this process), not the wall clock: on a loaded machine
+    # (two CI runs at once) it read in 51 s of wall time
+    t0 = time.process_time()
+    o = run_cli(["info", str(p)], timeout=120)
     assert check_outcome(o) == "ok"
-    assert time.monotonic() - t0 < 40
+    assert time.process_time() - t0 < 40
 
 
 def test_million_vertex_outline_is_rejected_fast(tmp_path):
