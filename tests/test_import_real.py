@@ -86,8 +86,11 @@ def test_aama_files_match_an_independent_reading(name):
     for p in data["pieces"]:
         area, size = expect[p["block"]]
         label = f"{p['name']} ({p['size']})" if p["size"] else p["name"]
-        if label not in repaired:  # a repaired outline keeps its largest part only
-            assert p["area_mm2"] == pytest.approx(area, rel=2e-3), p["block"]
+        # a repaired outline keeps its largest part only; this reading takes the chords between
+        # the curve points, kitcut the curve through them (up to 0.6 % apart: GMH1006F18; how near
+        # the curve is to AccuMark's own: tests/test_import_curve_points.py)
+        if label not in repaired:
+            assert p["area_mm2"] == pytest.approx(area, rel=7e-3), p["block"]
         assert p["size"] == size
         assert p["has_grain"]
     total = sum(p["area_mm2"] * p["quantity"] for p in data["pieces"])

@@ -220,6 +220,7 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog, snap: float
     bars: list = []  # (points, entity, source) of the straight open lines on layer 13
     labels: list = []  # (x, y, rule, layer, elements drawn before it, entity)
     markers: list = []  # (x, y) of the turn and curve point markers (layers 2, 3)
+    kinds: list = []  # and the layer of each
     for e in [*ins.attribs, *ents]:  # the INSERT's ATTRIB values before the block's ATTDEF defaults
         typ, layer = e.type, e.layer
         if typ in _TEXT_TYPES:
@@ -258,6 +259,7 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog, snap: float
         if layer in _KNOWN_SKIPS:
             if layer in ("2", "3") and typ == "POINT":
                 markers.append(tr_xy(e.x, e.y))
+                kinds.append(layer)
             if layer == "5" and e.is_curve and len(e.points) >= 2:
                 if raw.grade_ref is None:
                     raw.grade_ref = np.asarray(e.points, dtype=float)[[0, -1]]
@@ -324,6 +326,9 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog, snap: float
             skips.add("lines on layers kitcut does not use", e, bname)
     if labels:
         resolve_marks(raw, elements, labels, markers, skips, bname, snap)
+    if markers and not has84:
+        xy, layer = np.array(markers, dtype=np.float64), np.array(kinds)
+        raw.point_marks = (xy[layer == "2"], xy[layer == "3"])
     return raw
 
 

@@ -101,6 +101,9 @@ class RawPiece:
     #: the layer-1 cut line when ASTM's denser layer 84 gives the boundary: the lines a grade
     #: moves point by point (see :mod:`kitcut.formats.reading.sample_notches`)
     grade_lines: list = field(default_factory=list)  # points
+    #: the layer-2 turn points and layer-3 curve points ``(turns, curves)``, arrays of (x, y),
+    #: when the layer-1 cut line is the boundary (see :mod:`kitcut.formats.reading.curve_points`)
+    point_marks: tuple | None = None
     cutouts: list = field(default_factory=list)  # (points, closed, source)
     internal: list = field(default_factory=list)  # (points, closed, source)
     sew: list = field(default_factory=list)  # (points, closed, source)

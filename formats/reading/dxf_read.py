@@ -13,6 +13,7 @@ from kitcut.errors import DXFFormatError, GeometryError, GradeRuleError, InputEr
 from kitcut.formats.reading import aama, blocks, layer_numbers, plain_dxf
 from kitcut.formats.reading.block_sizes import sizes_from_block_names
 from kitcut.formats.reading.build import RawPiece, build_piece, largest_extent
+from kitcut.formats.reading.curve_points import draw_curves
 from kitcut.formats.reading.dxf_fast import (
     DxfData,
     from_ezdxf_doc,
@@ -300,6 +301,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             told_apart = distinct_names(raws, report)
             scale = 1.0  # plain pieces are already in mm
         check_total_vertices(raws, file)
+        draw_curves(raws, report, tolerance / scale)
         assign_quantities(raws, report)
         carry_sample_notches(raws, report)
         carry_sample_nm(raws, report)

@@ -24,7 +24,7 @@ from kitcut.formats.reading.build import RawNotch, RawPiece
 from kitcut.model import ImportReport
 from kitcut.model.geometry import segment_feet
 
-__all__ = ["carry_sample_notches"]
+__all__ = ["carry_sample_notches", "cut_lines", "size_twins"]
 
 #: a notch farther than this share of the piece's diagonal from the cut line is not carried
 ON_LINE = 1e-3
@@ -33,7 +33,7 @@ ON_LINE = 1e-3
 GRADED = 0.3
 
 
-def _chains(r: RawPiece) -> list[tuple[np.ndarray, bool]]:
+def cut_lines(r: RawPiece) -> list[tuple[np.ndarray, bool]]:
     """The lines of the cut line that a grade moves point by point, and whether each is closed."""
     drawn = [(p, False) for p in r.grade_lines] if r.grade_lines else [(p, c) for p, c, _src in r.boundary]
     out = []
@@ -155,6 +155,14 @@ def _twins(a: list[tuple[np.ndarray, bool]], b: list[tuple[np.ndarray, bool]]) -
     return None if diag <= 0 or any(line is None for line in out) else out
 
 
+def size_twins(lines: list[tuple[np.ndarray, bool]], theirs: list[tuple[np.ndarray, bool]],
+               diag: float) -> list[np.ndarray] | None:
+    """The lines of another size (``theirs``, :func:`cut_lines`) in the order and direction of
+    their twins in ``lines`` when that size is ``lines`` graded point for point, else None."""
+    tol = ON_LINE * diag
+    return _ring_twins(lines, _order(lines, tol), theirs, tol) or _twins(lines, theirs)
+
+
 def _place(chains: list[np.ndarray], x: float, y: float, tol: float):
     """Where (x, y) lies on the lines: (line, segment, fraction along it), or None."""
     best = None
@@ -212,7 +220,7 @@ def _carry(raws: list[RawPiece], report: ImportReport) -> None:
                         "give the grade rule table (--rules)", piece=name)
             continue
         donor = donors[0]
-        lines = _chains(donor)
+        lines = cut_lines(donor)
         if not lines:
             continue
         src = [p for p, _ in lines]
@@ -225,7 +233,7 @@ def _carry(raws: list[RawPiece], report: ImportReport) -> None:
         carried, refused = [], []
         order = _order(lines, ON_LINE * diag)
         for r in takers:
-            theirs = _chains(r)
+            theirs = cut_lines(r)
             dst = _ring_twins(lines, order, theirs, ON_LINE * diag) or _twins(lines, theirs)
             if dst is None:
                 refused.append(r.texts["size"])

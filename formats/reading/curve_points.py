@@ -1,0 +1,204 @@
+"""AAMA curve points: a cut line runs as a curve through its curve points, not as their chords.
+
+An AAMA / ASTM D6673 cut line (layer 1) lists only its grade points: turn points, where the line
+may turn (a corner), marked by a layer-2 POINT, and curve points, which the line passes through
+smoothly, marked by a layer-3 POINT. The CAD cuts the curve: AccuMark's ASTM export of the same
+style draws it on layer 84, up to 3.2 mm off the chords of layer 1 on a hood facing
+(GMH2446F17, exported both ways). Read as chords, an armhole or a neckline of an AAMA export was
+cut inside the curve its CAD means.
+
+Where the markers say which vertex is which, the cut line between two turn points is drawn as a
+centripetal Catmull-Rom curve through its curve points (a turn point gives its neighbour
+segment the direction of its chord: the corner stays a corner). On the real AccuMark pairs it
+lies 0.15 to 0.5 mm (median) from layer 84, the chords 0.3 to 1.9 mm. AccuMark marks the
+points in the sample size only; a size whose cut line is the sample's point for point takes the
+sample's marks by vertex (as its notches: :mod:`kitcut.formats.reading.sample_notches`). A
+size whose points differ keeps its chords, and the report says so.
+
+Every vertex as drawn stays on the curve, so grade labels, notches and drills keep their
+places; the drawn lines are kept as the lines a grade moves point by point (``grade_lines``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import numpy as np
+import shapely
+from shapely.geometry import LineString, Polygon
+
+from kitcut.formats.reading.build import RawPiece
+from kitcut.formats.reading.sample_notches import ON_LINE, cut_lines, size_twins
+from kitcut.model import ImportReport
+from kitcut.model.geometry import segment_feet
+
+__all__ = ["draw_curves", "catmull_rom"]
+
+#: points per curved segment (the piece is simplified to the read tolerance afterwards)
+STEPS = 16
+#: a curved segment that would bulge more than this share of its chord is drawn straight (a
+#: spline through badly spaced points can loop; AccuMark's curves bulge far less)
+MAX_BULGE = 0.3
+
+
+def catmull_rom(pts: np.ndarray, closed: bool, corner: np.ndarray, straight: np.ndarray | None = None,
+                steps: int = STEPS) -> np.ndarray:
+    """The centripetal Catmull-Rom curve through ``pts`` (``closed``: without the first point
+    repeated); a ``corner`` point is a turn point: the curve leaves it along its chord, and a
+    segment between two corners stays straight, as does segment i (from point i) where
+    ``straight[i]``. Every point of ``pts`` is on the result, in order; a closed result does
+    not repeat its first point."""
+    P = np.asarray(pts, dtype=np.float64)
+    m = len(P)
+    segs = m if closed else m - 1
+    out = []
+    for i in range(segs):
+        j = (i + 1) % m
+        p1, p2 = P[i], P[j]
+        out.append(p1)
+        if (corner[i] and corner[j]) or (straight is not None and straight[i]):
+            continue
+        p0 = P[(i - 1) % m] if closed or i > 0 else 2 * p1 - p2
+        p3 = P[(i + 2) % m] if closed or i + 2 < m else 2 * p2 - p1
+        if corner[i]:
+            p0 = 2 * p1 - p2
+        if corner[j]:
+            p3 = 2 * p2 - p1
+        curve = _segment(p0, p1, p2, p3, steps)
+        chord = float(np.hypot(*(p2 - p1)))
+        if curve is None or chord == 0.0 or _bulge(curve, p1, p2) > MAX_BULGE * chord:
+            continue
+        out.extend(curve)
+    if not closed:
+        out.append(P[-1])
+    return np.array(out)
+
+
+def _segment(p0, p1, p2, p3, steps: int) -> np.ndarray | None:
+    """The inner points (``steps - 1`` of them) of the centripetal Catmull-Rom span p1 -> p2."""
+    d01, d12, d23 = (math.sqrt(float(np.hypot(*(b - a)))) for a, b in ((p0, p1), (p1, p2), (p2, p3)))
+    if min(d01, d12, d23) <= 0.0:
+        return None
+    t0, t1 = 0.0, d01
+    t2, t3 = t1 + d12, t1 + d12 + d23
+    t = np.linspace(t1, t2, steps + 1)[1:-1, None]
+    a1 = ((t1 - t) * p0 + (t - t0) * p1) / (t1 - t0)
+    a2 = ((t2 - t) * p1 + (t - t1) * p2) / (t2 - t1)
+    a3 = ((t3 - t) * p2 + (t - t2) * p3) / (t3 - t2)
+    b1 = ((t2 - t) * a1 + (t - t0) * a2) / (t2 - t0)
+    b2 = ((t3 - t) * a2 + (t - t1) * a3) / (t3 - t1)
+    c = ((t2 - t) * b1 + (t - t1) * b2) / (t2 - t1)
+    return c if np.isfinite(c).all() else None
+
+
+def _bulge(curve: np.ndarray, p1: np.ndarray, p2: np.ndarray) -> float:
+    d = p2 - p1
+    n = float(np.hypot(*d))
+    return float(np.abs((curve - p1) @ np.array([-d[1], d[0]])).max() / n)
+
+
+def _flags(line: np.ndarray, turns: np.ndarray, curves: np.ndarray, tol: float) -> np.ndarray | None:
+    """Which points of ``line`` are corners: marked as turn points, or not marked at all (a point
+    no marker names is taken as drawn). ``None`` when no point is a curve point."""
+    def marked(marks: np.ndarray) -> np.ndarray:
+        if len(marks) == 0:
+            return np.zeros(len(line), dtype=bool)
+        d = np.abs(line[:, None, :] - marks[None, :, :]).sum(axis=2)
+        return d.min(axis=1) <= tol
+
+    turn, curve = marked(turns), marked(curves)
+    smooth = curve & ~turn
+    return None if not smooth.any() else ~smooth
+
+
+def _along_fold(line: np.ndarray, r: RawPiece, tol: float) -> np.ndarray:
+    """Which segments of ``line`` (segment i from point i) a fold line of ``r`` touches: they stay
+    straight, as the edge the piece is unfolded about (whose ends may lie part of the way along
+    a segment)."""
+    out = np.zeros(max(len(line) - 1, 0), dtype=bool)
+    for pts, _src in r.fold:
+        f = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
+        for p in f:
+            out |= segment_feet(line[:-1], line[1:], p)[2] <= tol
+    return out
+
+
+def _drawn(line: np.ndarray, closed: bool, corner: np.ndarray, straight: np.ndarray) -> np.ndarray:
+    if closed:  # cut_lines repeats a closed line's first point at its end
+        out = catmull_rom(line[:-1], True, corner[:-1], straight)
+        return np.vstack([out, out[:1]])
+    return catmull_rom(line, False, corner, straight)
+
+
+def _valid(lines: list[tuple[np.ndarray, bool]]) -> bool:
+    """A closed line drawn as a curve must still be a simple ring."""
+    return all(not closed or Polygon(p).is_valid for p, closed in lines)
+
+
+def draw_curves(raws: list[RawPiece], report: ImportReport, tol: float) -> None:
+    """Draw the cut line of every AAMA piece whose turn and curve points are marked through its
+    curve points (see the module docstring), and of the sizes drawn point for point as its.
+    A cut line whose curve stays within ``tol`` (drawing units: the read tolerance) of its
+    points as drawn is kept as drawn (CLO's layer 1 is dense: 0.005 mm off)."""
+    groups: dict[str, list[RawPiece]] = defaultdict(list)
+    for r in raws:
+        groups[r.name].append(r)
+    with np.errstate(all="ignore"):  # a damaged file's numbers overflow: its lines stay as drawn
+        for name, group in groups.items():
+            _draw_group(name, group, report, tol)
+
+
+def _off(new: list[tuple[np.ndarray, bool]], old: list[tuple[np.ndarray, bool]]) -> float:
+    """How far the lines drawn as curves lie from the lines as drawn, at most."""
+    return max((float(shapely.distance(LineString(o), shapely.points(n)).max()) if len(o) >= 2 else 0.0)
+               for (n, _), (o, _) in zip(new, old, strict=True))
+
+
+def _draw_group(name: str, group: list[RawPiece], report: ImportReport, tol: float) -> None:
+    donors = [r for r in group if r.point_marks is not None and not r.grade_lines]
+    if not donors:
+        return
+    drawn, kept = [], []
+    for donor in donors:
+        lines = cut_lines(donor)
+        if not lines:
+            continue
+        every = np.concatenate([p for p, _ in lines])
+        diag = float(np.hypot(*np.ptp(every, axis=0)))
+        turns, curves = donor.point_marks
+        flags = [_flags(p, turns, curves, ON_LINE * diag) for p, _ in lines]
+        if all(f is None for f in flags):
+            continue
+        flags = [np.ones(len(p), dtype=bool) if f is None else f
+                 for (p, _), f in zip(lines, flags, strict=True)]
+        takers = [donor] + [r for r in group if r.point_marks is None and not r.grade_lines and r.boundary
+                            and len(donors) == 1]
+        for r in takers:
+            twins = [p for p, _ in lines] if r is donor else size_twins(lines, cut_lines(r), diag)
+            if twins is None:
+                kept.append(r)
+                continue
+            theirs = [(q, closed) for q, (_, closed) in zip(twins, lines, strict=True)]
+            new = [(_drawn(p, closed, f, _along_fold(p, r, ON_LINE * diag)), closed)
+                   for (p, closed), f in zip(theirs, flags, strict=True)]
+            if r is donor and not _off(new, theirs) > tol:
+                break  # as drawn within the tolerance: every size stays as drawn
+            if not _valid(new):
+                kept.append(r)
+                continue
+            src = r.boundary[0][2] if r.boundary else ""
+            r.grade_lines = [p for p, _ in cut_lines(r)]  # a closed one ends on its first point
+            r.boundary = [(p, closed, src) for p, closed in new]
+            drawn.append(r)
+    sizes = [r.texts.get("size") for r in drawn if r.texts.get("size")]
+    if drawn:
+        in_sizes = f" in size(s) {', '.join(sizes)}" if sizes else ""
+        report.repair(f"cut line drawn through its curve points (AAMA layer 3) as a curve{in_sizes}, as the "
+                      "CAD cuts it (its points as drawn join turn points, layer 2, and curve points)",
+                      piece=name)
+    if kept:
+        sizes = [r.texts.get("size") or "?" for r in kept]
+        report.warn(f"cut line of size(s) {', '.join(sizes)} cut as straight lines between its points: they "
+                    "do not match the sample size's, whose turn and curve points (AAMA layers 2 and 3) say "
+                    "where the line is a curve", piece=name)
