@@ -40,7 +40,9 @@ def test_a_base_size_export_with_its_rul_nests_in_every_size(tmp_path):
     assert data["graded_sizes"] == [s for s in data["sizes"] if s != "36"] and len(data["sizes"]) == 14
     assert data["rules"] == str(rul) and len(data["pieces"]) == 28
     hausdorff, area_pct, _ = compare_reads(src, dxf)
-    assert hausdorff < 3.5 and area_pct < 0.3  # the built outlines, unfolded, against the CAD's own sizes
+    # the built outlines, unfolded, against the CAD's own sizes (3.56 mm since the CAD's cut lines are
+    # read as curves through their curve points, each size through its own)
+    assert hausdorff < 3.8 and area_pct < 0.3
     code, out, err = nest(str(dxf), "--sizes", "26,52", "--time", "2", "--iterations", "20", "--workers", "1",
                           "--seed", "1", "--json", "-o", str(tmp_path / "out"))
     assert code == 0, err

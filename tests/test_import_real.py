@@ -87,10 +87,11 @@ def test_aama_files_match_an_independent_reading(name):
         area, size = expect[p["block"]]
         label = f"{p['name']} ({p['size']})" if p["size"] else p["name"]
         # a repaired outline keeps its largest part only; this reading takes the chords between
-        # the curve points, kitcut the curve through them (up to 0.6 % apart: GMH1006F18; how near
-        # the curve is to AccuMark's own: tests/test_import_curve_points.py)
+        # the curve points, kitcut the curve through them (up to 0.6 % apart on GMH1006F18, 0.73 % on
+        # DEEP_ARMHOLE_RACER's back, whose armhole chords lie 4.3 mm inside the curve; how near the
+        # curve is to AccuMark's own: tests/test_import_curve_points.py)
         if label not in repaired:
-            assert p["area_mm2"] == pytest.approx(area, rel=7e-3), p["block"]
+            assert p["area_mm2"] == pytest.approx(area, rel=1e-2), p["block"]
         assert p["size"] == size
         assert p["has_grain"]
     total = sum(p["area_mm2"] * p["quantity"] for p in data["pieces"])
@@ -132,7 +133,7 @@ def test_hairline_loops_of_a_real_piece_are_repairs_and_other_sizes_are_cut():
     # the front of size 50 crosses itself in a loop of 1.1 mm²: a hairline, removed and reported
     data = info_json(path, "--sizes", "26,50", "--repair")
     hair = [w for w in data["warnings"] if w.startswith("repair: piece 'DEEP ARMHOLE RACE FR (50)'")]
-    assert len(hair) == 1 and "hairline loop(s) of 1.1 mm² removed, area 122604.1 -> 122605.2 mm²" in hair[0]
+    assert len(hair) == 1 and "hairline loop(s) of 1.1 mm² removed, area 122352.9 -> 122354.0 mm²" in hair[0]
     # a job that cuts a broken size stops, naming it; --strict refuses the hairline repair too
     code, _, err = nest("info", str(path), "--sizes", "52")
     assert code == 2 and "piece 'DEEP ARMHOLE RACERBK (52)': self-intersecting outline" in err

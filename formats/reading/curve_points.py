@@ -29,6 +29,7 @@ import shapely
 from shapely.geometry import LineString, Polygon
 
 from kitcut.formats.reading.build import RawPiece
+from kitcut.formats.reading.grade_labels import MARK_TOL
 from kitcut.formats.reading.sample_notches import ON_LINE, cut_lines, size_twins
 from kitcut.model import ImportReport
 from kitcut.model.geometry import segment_feet
@@ -99,17 +100,19 @@ def _bulge(curve: np.ndarray, p1: np.ndarray, p2: np.ndarray) -> float:
 
 
 def _flags(line: np.ndarray, turns: np.ndarray, curves: np.ndarray, tol: float) -> np.ndarray | None:
-    """Which points of ``line`` are corners: marked as turn points, or not marked at all (a point
-    no marker names is taken as drawn). ``None`` when no point is a curve point."""
+    """Which points of ``line`` are corners: marked as turn points. ``None`` when no point is a
+    curve point, or when a point is not marked at all: AccuMark marks every point of its cut
+    lines; a writer that marks its grade points only (kitcut's own) draws its curves in full
+    between them, and a straight edge ending on a curve point would bulge."""
     def marked(marks: np.ndarray) -> np.ndarray:
         if len(marks) == 0:
             return np.zeros(len(line), dtype=bool)
-        d = np.abs(line[:, None, :] - marks[None, :, :]).sum(axis=2)
+        d = np.hypot(*(line[:, None, :] - marks[None, :, :]).transpose(2, 0, 1))
         return d.min(axis=1) <= tol
 
     turn, curve = marked(turns), marked(curves)
     smooth = curve & ~turn
-    return None if not smooth.any() else ~smooth
+    return None if not smooth.any() or not (turn | curve).all() else ~smooth
 
 
 def _along_fold(line: np.ndarray, r: RawPiece, tol: float) -> np.ndarray:
@@ -167,7 +170,7 @@ def _draw_group(name: str, group: list[RawPiece], report: ImportReport, tol: flo
         every = np.concatenate([p for p, _ in lines])
         diag = float(np.hypot(*np.ptp(every, axis=0)))
         turns, curves = donor.point_marks
-        flags = [_flags(p, turns, curves, ON_LINE * diag) for p, _ in lines]
+        flags = [_flags(p, turns, curves, 2 * MARK_TOL) for p, _ in lines]  # a marker is on its point
         if all(f is None for f in flags):
             continue
         flags = [np.ones(len(p), dtype=bool) if f is None else f
