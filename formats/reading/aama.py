@@ -9,8 +9,9 @@ applied: position, rotation, scale, mirroring). It works on the light entities o
 80-83) · 6 mirror line · 7 grain · 8 internal lines · 11 cut-outs · 13 drills · 14 sew line ·
 15 annotations. Grade rule labels (``# n`` texts at grade points) are kept as
 :class:`~kitcut.formats.reading.build.GradeMark` for grading (see below); the turn and curve point
-markers (2, 3), the grade reference line (5: it orients the grade rules, never the grain) and
-the ASTM copies (85-87) are reported as skipped, grouped by kind.
+markers (2, 3: they also say where a layer-1 cut line is a curve, see
+:mod:`~kitcut.formats.reading.curve_points`), the grade reference line (5: it orients the grade
+rules, never the grain) and the ASTM copies (85-87) are reported as skipped, grouped by kind.
 
 Grade points (facts from 13 real AccuMark 10 exports in ``../shared/data/dxf``): every label
 sits exactly at a vertex of a line, with a layer-2 (turn) or layer-3 (curve) POINT at the same
