@@ -15,6 +15,7 @@ import numpy as np
 
 from kitcut.errors import InputError, RulesError
 from kitcut.kits.matching import core_zones, item_match
+from kitcut.kits.quantities import nothing_to_nest
 from kitcut.limits import check as check_limit
 from kitcut.model import Marker, Pattern, Piece, Placement, Repeat, Rules
 from kitcut.nesting import Instance, Item, Placed, Progress, Solution, solve, validate
@@ -88,12 +89,7 @@ def build_instance(pattern: Pattern, rules: Rules) -> tuple[Instance, tuple[Item
             )
             sources.append(ItemSource(index, flag, copies))
     if not items:
-        given = sum(p.quantity_rule == "option" for p in pattern.pieces)
-        why = "the file says it is not cut" if not given else (
-            "as the quantities given say" if given == len(pattern.pieces) else
-            f"{given} by the quantities given, {len(pattern.pieces) - given} by the file")
-        raise RulesError(f"no piece to nest: every piece has quantity 0 ({why}); give quantities with "
-                         "--quantity NAME=N, or --quantity '*=1' for one of each", file=pattern.source)
+        raise nothing_to_nest(pattern)
     instance = Instance(
         items=tuple(items),
         width=float(rules.width),

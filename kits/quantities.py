@@ -18,17 +18,18 @@ module turns a file and a request into the pieces to nest:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from kitcut.errors import InputError
+from kitcut.errors import InputError, RulesError
 from kitcut.formats.reading.labels import QUANTITY_ZERO
 from kitcut.formats.reading.texts import nfc, parse_quantity
 from kitcut.limits import check as check_limit
 from kitcut.model import Pattern
 
 __all__ = ["parse_sizes", "parse_quantities", "apply_quantities", "for_garments", "load_pattern",
-           "DEFAULT_KEY", "name_key"]
+           "annotated_hint", "nothing_to_nest", "DEFAULT_KEY", "name_key"]
 
 #: The key of the default quantity (pieces whose file says 0 or nothing).
 DEFAULT_KEY = "*"
@@ -226,6 +227,9 @@ def load_pattern(path, *, sizes: Mapping[str, int] | None = None,
     match_file = find_match_file(path) if match is None else (match or None)
     if match_file is not None:
         pattern = apply_match_file(pattern, match_file)
+    hint = annotated_hint(pattern.pieces) if not any(p.quantity > 0 for p in pattern.pieces) else ""
+    if hint:  # a job drops the pieces of quantity 0: what their annotations say is said now
+        pattern.report.warn(f"every piece has quantity 0; {ANNOTATED}{hint}", headline=True)
     if sizes is None:
         return pattern
     try:
@@ -234,3 +238,55 @@ def load_pattern(path, *, sizes: Mapping[str, int] | None = None,
         exc.file = pattern.source
         raise
     return for_garments(pattern, garments, pairs=pairs)
+
+
+#: how the counts that the annotations give are said (:func:`nothing_to_nest` repeats them)
+ANNOTATED = "the pieces' annotations give their counts (1X, 2X...): "
+
+
+def nothing_to_nest(pattern: Pattern) -> RulesError:
+    """The error of a job whose every piece has quantity 0: whether the file or the quantities
+    given made it so, and the ``--quantity`` options the annotations give (:func:`annotated_hint`,
+    said in the report when the job dropped those pieces)."""
+    pieces = pattern.pieces
+    given = sum(p.quantity_rule == "option" for p in pieces)
+    why = "the file says it is not cut" if not given else (
+        "as the quantities given say" if given == len(pieces) else
+        f"{given} by the quantities given, {len(pieces) - given} by the file")
+    hint = annotated_hint(pieces) or next(
+        (e.message.split(ANNOTATED, 1)[1] for e in pattern.report.warnings if ANNOTATED in e.message), "")
+    said = f"; {ANNOTATED}{hint}" if hint else ""
+    return RulesError(f"no piece to nest: every piece has quantity 0 ({why}); give quantities with "
+                      f"--quantity NAME=N, or --quantity '*=1' for one of each{said}", file=pattern.source)
+
+
+#: an AccuMark cut count at the start of an annotation: ``2XFABRIC``, ``1X RIB``, ``2 x``
+_COUNT = re.compile(r"^\s*(\d{1,2})\s*[xX×]")
+
+
+def annotated_hint(pieces) -> str:
+    """The ``--quantity`` options the pieces' annotations give where their file says 0 (AccuMark
+    writes ``Quantity: 0`` on every piece of some styles and the cut count in an annotation:
+    ``1XFABRIC``, ``2XRIB``); ``""`` when no annotation gives one. ``*=1`` cuts one of each:
+    a sleeve whose annotation says ``2X`` would be cut once.
+
+    >>> from kitcut.model import Piece
+    >>> sq = [(0, 0), (1, 0), (1, 1)]
+    >>> annotated_hint([Piece("FR", sq, quantity=0, annotations=("1XFABRIC",)),
+    ...                 Piece("SL", sq, quantity=0, annotations=("2XFABRIC",))])
+    "--quantity '*=1' --quantity 'SL=2'"
+    """
+    counts: dict[str, int] = {}
+    for p in pieces:
+        if p.quantity != 0 or p.quantity_rule == "option":
+            continue
+        for a in p.annotations:
+            m = _COUNT.match(a)
+            if m and int(m.group(1)) > 0:
+                counts.setdefault(p.name, int(m.group(1)))
+                break
+    if not counts:
+        return ""
+    more = sorted(n for n, c in counts.items() if c != 1)
+    opts = ["--quantity '*=1'"] + [f"--quantity '{n}={counts[n]}'" for n in more if "'" not in n]
+    return " ".join(opts)

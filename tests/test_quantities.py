@@ -301,3 +301,30 @@ def test_an_order_names_sizes_pieces_and_categories_of_a_decomposed_file(tmp_pat
     assert [(k.piece, k.size, k.per_garment) for k in main.kit_pieces] == [("Thân trước", "Vừa", 2)]
     assert [(k.piece, k.size, k.per_garment) for k in other.kit_pieces] == [("Tay áo", "Vừa", 1)]
 
+
+
+def test_quantity_0_everywhere_with_cut_counts_in_the_annotations_names_the_options(tmp_path):
+    """AccuMark writes ``Quantity: 0`` on every piece of some styles and the cut count in an
+    annotation of the sample size only (``1XFABRIC``, ``2XFABRIC``). ``--quantity '*=1'`` alone
+    cut one sleeve of a pair; the error names the options the annotations give."""
+    from test_import_dxf import aama_doc, add_piece, save
+
+    doc = aama_doc()
+    for size, x in (("M", 0.0), ("L", 2000.0)):
+        for k, (name, count) in enumerate((("FRONT", 1), ("SLEEVE", 2))):
+            texts = [f"Piece Name: {name}", f"Size: {size}", "Quantity: 0"]
+            if size == "M":
+                texts.append(f"ANNOTATION: {count}XFABRIC")
+            add_piece(doc, f"{name}_{size}", [[(0, 0), (300, 0), (300, 200 + 50 * k), (0, 200), (0, 0)]],
+                      texts=texts, insert=(x + 500.0 * k, 0.0))
+    path = save(doc, tmp_path)
+    r = nest(str(path), "--sizes", "L", "--time", "1", "--workers", "1", "-o", str(tmp_path / "none"))
+    hint = "--quantity '*=1' --quantity 'SLEEVE=2'"
+    assert r.returncode == 2 and f"the pieces' annotations give their counts (1X, 2X...): {hint}" in r.stderr
+    assert not (tmp_path / "none").exists()
+    r = nest(str(path), "--sizes", "L", "--quantity", "*=1", "--quantity", "SLEEVE=2", "--time", "1",
+             "--workers", "1", "--seed", "1", "-o", str(tmp_path / "out"), "--json")
+    assert r.returncode == 0, r.stderr
+    marker = json.loads((tmp_path / "out" / "marker.json").read_text())
+    names = sorted(marker["instance"]["pieces"][p["piece"]]["name"] for p in marker["solution"]["placements"])
+    assert names == ["FRONT", "SLEEVE", "SLEEVE"]

@@ -123,7 +123,8 @@ def assign_quantities(raws: list[RawPiece], report: ImportReport) -> None:
     """Quantity, Category and Fabric texts: parsed, and shared between the sizes of a piece.
 
     AccuMark writes them in the sample-size block only; the other sizes of the same piece name
-    take them (reported). ``a,b`` is ``a`` as drawn plus ``b`` mirrored."""
+    take them (reported), and its annotations (``2XFABRIC``: the cut count of a style whose
+    pieces all say ``Quantity: 0``). ``a,b`` is ``a`` as drawn plus ``b`` mirrored."""
     by_name: dict[str, list[RawPiece]] = defaultdict(list)
     for r in raws:
         by_name[r.name].append(r)
@@ -139,6 +140,10 @@ def assign_quantities(raws: list[RawPiece], report: ImportReport) -> None:
                     report.warn(f"Quantity text only in {len(donors)} of {len(group)} sizes "
                                 f"(size {donors[0].texts.get('size', '?')}): used for the other sizes",
                                 piece=name)
+        having = [r for r in group if r.annotations]
+        for r in group if having else ():
+            if not r.annotations:
+                r.annotations.extend(having[0].annotations)
         zero = False
         for r in group:
             q = r.texts.get("quantity")
