@@ -186,6 +186,9 @@ def test_labels_in_the_pattern_maker_s_language(tmp_path, lang, how):
     (6, "METRIC", 100, "mm"),  # ezdxf's default $INSUNITS (metres) under an AAMA mm pattern
     (4, "ENGLISH", 10, "in"),  # a template's mm under an inch pattern: the inches are plausible
     (1, "METRIC", 150, "mm"),  # both plausible (150 mm, 3.8 m): the Units text, which the CAD wrote
+    # ezdxf's metres under a CLO pattern in cm: neither plausible, METRIC in cm is (as without the
+    # header); it was read in mm, a 73 mm top nested at 7 % with no warning line
+    (6, "METRIC", 73, "cm"),
 ])
 def test_insunits_and_units_text_disagree(tmp_path, insunits, text, side, want):
     """When $INSUNITS and the Units text disagree, the unit under which the pieces are of
@@ -200,7 +203,7 @@ def test_insunits_and_units_text_disagree(tmp_path, insunits, text, side, want):
     doc.modelspace().add_blockref("A_M", (0, 0))
     pat = read_dxf(save(doc, tmp_path))
     assert pat.units_in == want
-    mm = {"mm": 1.0, "in": 25.4}[want]
+    mm = {"mm": 1.0, "in": 25.4, "cm": 10.0}[want]
     assert pat.pieces[0].area == pytest.approx(side * side / 2 * mm * mm)
     (w,) = [w.message for w in pat.report.warnings if "$INSUNITS says" in w.message]
     assert f"{want} used" in w

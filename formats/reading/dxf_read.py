@@ -147,6 +147,11 @@ def resolve_units(user: str | None, header_code, units_text: str | None, *, file
         (hdr, _), (txt, _) = declared
         size = extent() if extent is not None else None
         fits = [u for u in (txt, hdr) if size is not None and plausible(size, u)]
+        # METRIC drawn in cm, as without the header (ezdxf writes metres when it re-saves a file)
+        if not fits and metric_unit(units_text, size, report.guess_units):
+            report.warn(f"$INSUNITS says {hdr} but the Units text says {txt}: cm used (neither makes the "
+                        f"pieces of garment size; the Units text {units_text} in cm does)")
+            return "cm", "size check"
         pick = fits[0] if fits else txt
         why = f"the largest piece ({size:.4g} drawing units) is of plausible size in {pick}" if fits else \
             "the Units text is written by the pattern CAD"
