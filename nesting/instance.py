@@ -114,6 +114,22 @@ def _orientations(item) -> list[tuple[float, bool]]:
     return out
 
 
+def _too_wide(too_wide: list[tuple[float, str]], usable: float) -> None:
+    """Name the widest of the pieces that fit the usable width in no allowed orientation, and the
+    others (a marker of every size asked for a wider fabric one size at a time)."""
+    too_wide.sort(key=lambda t: -t[0])
+    need, name = too_wide[0]
+    needs, has = f"{need:g}", f"{usable:g}"
+    if needs == has:  # 1500 against 1499.997: the digits that differ
+        needs, has = f"{need:.4f}", f"{usable:.4f}"
+    more = ""
+    if len(too_wide) > 1:
+        others = ", ".join(f"{n!r} (needs {w:g})" for w, n in too_wide[1:6])
+        more = f"; {len(too_wide) - 1} more do not fit either: {others}{', ...' if len(too_wide) > 6 else ''}"
+    raise InfeasibleError(f"does not fit the usable width in any allowed orientation (needs {needs}, has "
+                          f"{has}){more}", piece=name)
+
+
 def compile_instance(instance: Instance, workers: int = 1) -> Compiled:
     """Stand-ins, poles and bboxes of every allowed orientation; raises InfeasibleError. The
     stand-ins not yet made are made on ``workers`` processes (:func:`~kitcut.nesting.
@@ -147,6 +163,7 @@ def compile_instance(instance: Instance, workers: int = 1) -> Compiled:
             for (shape, _), it in zip(frames, instance.items, strict=True)]
     prefill(keys, workers)
     item_k = []
+    too_wide: list[tuple[float, str]] = []  # (width needed, piece) of the pieces that fit no way
     item_area = []
     item_ref = []
     min_length = 0.0
@@ -197,17 +214,13 @@ def compile_instance(instance: Instance, workers: int = 1) -> Compiled:
             raise InfeasibleError(
                 f"its match point cannot fall on the repeat ({instance.repeat[1]:g} mm across) with the "
                 f"piece inside the usable width ({usable:g}) in any allowed orientation", piece=it.id)
-        if len(kind_item) == k_start:
-            needs, has = f"{need:g}", f"{usable:g}"
-            if needs == has:  # 1500 against 1499.997: the digits that differ
-                needs, has = f"{need:.4f}", f"{usable:.4f}"
-            raise InfeasibleError(
-                f"does not fit the usable width in any allowed orientation (needs {needs}, has {has})",
-                piece=it.id,
-            )
-        if it.demand > 0:
+        if len(kind_item) == k_start:  # named with every other piece too wide, after the loop
+            too_wide.append((need, it.id))
+        elif it.demand > 0:
             min_length = max(min_length, shortest)
         item_k.append((k_start, len(kind_item)))
+    if too_wide:
+        _too_wide(too_wide, usable)
     zm = [[0, avoid.get(i, 0)] for i in kind_item]
     piece_item, piece_copy = [], []
     for idx, it in enumerate(instance.items):

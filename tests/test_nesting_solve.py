@@ -129,6 +129,23 @@ def test_too_wide_piece_is_infeasible_and_named():
     solve(dataclasses.replace(inst, width=12.0), time_limit=0.5, seed=1, workers=1)
 
 
+def test_every_piece_too_wide_is_named_the_widest_first():
+    """A marker of every size on too narrow a fabric named the first piece that does not fit: a
+    user asked for its width, then the next size's, one size at a time (mirrored.DXF, one-way)."""
+    def rect(h):
+        return np.array([[0, 0], [20, 0], [20, h], [0, h]], dtype=float)
+
+    fixed = ((0.0, False),)
+    items = (Item("S", rect(8), 1, fixed), Item("ok", rect(2), 1, fixed), Item("L", rect(11), 2, fixed),
+             Item("M", rect(9.5), 1, fixed))
+    inst = Instance(items, width=7.0)
+    with pytest.raises(InfeasibleError) as err:
+        solve(inst, time_limit=1.0, seed=1, workers=1)
+    assert err.value.piece == "L"
+    assert err.value.message == ("does not fit the usable width in any allowed orientation (needs 11, has "
+                                 "7); 2 more do not fit either: 'M' (needs 9.5), 'S' (needs 8)")
+
+
 def test_fixed_seed_and_iterations_are_deterministic():
     inst = esicup("trousers")
     runs = [solve(inst, time_limit=120.0, seed=11, workers=1, max_iterations=40) for _ in range(2)]
