@@ -130,3 +130,59 @@ def test_an_aama_export_is_cut_as_its_astm_twin_whose_layer_84_draws_the_curve(a
     assert len(off) == len(a.pieces) == len(b.pieces)
     # as chords: median 0.05 to 0.16 %, at most 0.71 % (GMH1006F18); as curves 0.005 to 0.08 %
     assert statistics.median(off) < 0.001 and max(off) < 0.0025
+
+
+def _one(tmp_path, lines, kinds, *, extra=None, name="p.dxf"):
+    """One piece (size M) whose drawn points are marked by ``kinds``: T turn, C curve."""
+    doc = aama_doc()
+    pts = [p for line in lines for p in line]
+
+    def marks(blk):
+        for p, k in zip(dict.fromkeys(pts), kinds, strict=True):
+            blk.add_point(p, dxfattribs={"layer": "2" if k == "T" else "3"})
+        if extra:
+            extra(blk)
+    add_piece(doc, "P_M", lines, texts=["Piece Name: P", "Size: M", "Quantity: 1"], extra=marks)
+    (piece,) = read_pattern(save(doc, tmp_path, name)).pieces
+    return piece
+
+
+def test_an_internal_line_drawn_along_the_cut_line_follows_its_curve(tmp_path):
+    # drawn as chords it lay inside the curve here (a convex arc), outside it on a concave one and
+    # was cut away there: 145 mm of a back's line in each size of an AccuMark export
+    lines = _half_disc()
+    arc = lines[1]
+    concave = [(x, 2 * R - y) for x, y in arc]  # the same arc turned in: a bite out of a block
+    block = [[(0.0, 0.0), (2 * R, 0.0), concave[0]], concave, [concave[-1], (0.0, 0.0)]]
+    for drawn, inward in ((lines, False), (block, True)):
+        along = drawn[1]
+        piece = _one(tmp_path, drawn, "TT" + "T" + "C" * 5 + "T" if inward else "TT" + "C" * 5 + "T",
+                     extra=lambda b, a=along: b.add_polyline2d(a, dxfattribs={"layer": "8"}),
+                     name=f"{inward}.dxf")
+        (line,) = piece.internal_lines
+        ring = Polygon(piece.outline).exterior
+        assert max(ring.distance(Point(p)) for p in line.points) < 1e-6
+        assert len(line.points) == len(along) + 15 * (len(along) - 1)  # the curve's points between its own
+
+
+def test_a_fold_line_drawn_past_its_edge_keeps_the_edge_straight(tmp_path):
+    # the neckline's last point, on the fold, is a curve point: the edge along the fold from it was
+    # curved, and the unfolded front crossed itself (refused) when the fold line overshot its ends
+    neck = [(60 * math.sin(math.radians(a)), 260 - 60 * math.cos(math.radians(a))) for a in (60, 30)]
+    ring = [(0.0, 0.0), (150.0, 0.0), (150.0, 260.0), *neck, (0.0, 200.0), (0.0, 0.0)]
+    piece = _one(tmp_path, [ring], "TTTCCC",
+                 extra=lambda b: b.add_polyline2d([(0, -0.5), (0, 200.5)], dxfattribs={"layer": "6"}))
+    assert piece.unfolded and Polygon(piece.outline).is_valid
+    xs = np.asarray(piece.outline)[:, 0]
+    assert abs(Polygon(piece.outline).area - 2 * Polygon(ring).area) < 0.02 * Polygon(ring).area
+    assert xs.min() == pytest.approx(-150.0)
+
+
+def test_a_straight_edge_into_a_tight_curve_stays_straight(tmp_path):
+    # a 300 mm edge into a round corner of 20 mm: curved, it bowed 3.1 mm (+1.2 % of the area)
+    arc = [(300 + 20 * math.sin(math.radians(a)), 20 - 20 * math.cos(math.radians(a))) for a in (0, 45, 90)]
+    ring = [(0.0, 0.0), *arc, (320.0, 200.0), (0.0, 200.0), (0.0, 0.0)]
+    piece = _one(tmp_path, [ring], "TCCCTT")
+    out = np.asarray(piece.outline)
+    edge = out[(out[:, 0] > 1) & (out[:, 0] < 299)]
+    assert len(edge) == 0 or np.abs(edge[edge[:, 1] < 100][:, 1]).max() < 1e-9
