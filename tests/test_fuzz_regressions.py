@@ -140,3 +140,20 @@ def test_entity_of_a_damaged_type_is_skipped(kind, tmp_path):
     # \u00e6 between capitals, and ASCII capitals next to Han, as in POLO\u886b, are a plausible name)
     damaged = ("TE\u00e6XT",) if kind == "aama" else ("LIN\u00e6E", "LIN\u8974")
     assert info["pieces"] and any(d in s for s in info["warnings"] for d in damaged), info["warnings"]
+
+
+@pytest.mark.parametrize("angle", ["inf", "-inf", "nan"])
+def test_a_notch_angle_that_is_no_number_reads_as_none(tmp_path, angle):
+    """A fuzzed AccuMark file with a notch POINT's angle (group 50) of inf: math domain error."""
+    from test_import_dxf import aama_doc, add_piece, save
+
+    doc = aama_doc()
+    add_piece(doc, "A_M", [[(0, 0), (300, 0), (300, 200), (0, 200), (0, 0)]],
+              texts=["Piece Name: A", "Size: M", "Quantity: 1"],
+              extra=lambda b: b.add_point((150, 0), dxfattribs={"layer": "4", "angle": 12.5}))
+    path = save(doc, tmp_path)
+    text = path.read_text()
+    assert text.count("\n 50\n12.5\n") == 1
+    path.write_text(text.replace("\n 50\n12.5\n", f"\n 50\n{angle}\n"))
+    o = run_cli(["info", str(path)])
+    assert check_outcome(o) == "ok" and o.code == 0, o.stderr

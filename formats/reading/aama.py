@@ -209,7 +209,9 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog, snap: float
         p = np.array([x, y]) @ A + t
         return float(p[0]), float(p[1])
 
-    def tr_angle(deg: float) -> float:
+    def tr_angle(deg: float) -> float | None:
+        if not math.isfinite(deg):  # a damaged file's angle: as if none were written
+            return None
         v = np.array([math.cos(math.radians(deg)), math.sin(math.radians(deg))]) @ A
         return math.degrees(math.atan2(v[1], v[0]))
 
