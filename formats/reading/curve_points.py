@@ -9,8 +9,9 @@ cut inside the curve its CAD means.
 
 Where the markers say which vertex is which, the cut line between two turn points is drawn as a
 centripetal Catmull-Rom curve through its curve points (a turn point gives its neighbour
-segment the direction of its chord: the corner stays a corner). On the real AccuMark pairs it
-lies 0.15 to 0.5 mm (median) from layer 84, the chords 0.3 to 1.9 mm. AccuMark marks the
+segment the direction of its chord: the corner stays a corner). On the AccuMark exports that
+draw layer 84 too, it lies 0.07 to 0.5 mm from it (the median of each file), the chords up to
+1.9 mm. AccuMark marks the
 points in the sample size only; a size whose cut line is the sample's point for point takes the
 sample's marks by vertex (as its notches: :mod:`kitcut.formats.reading.sample_notches`). A
 size whose points differ keeps its chords, and the report says so.
