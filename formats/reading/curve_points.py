@@ -31,7 +31,7 @@ from shapely.geometry import LineString, Polygon
 
 from kitcut.formats.reading.build import RawPiece
 from kitcut.formats.reading.grade_labels import MARK_TOL
-from kitcut.formats.reading.sample_notches import ON_LINE, cut_lines, size_twins
+from kitcut.formats.reading.sample_notches import ON_LINE, cut_lines, ring_order, size_twins
 from kitcut.model import ImportReport
 from kitcut.model.geometry import segment_feet
 
@@ -234,8 +234,10 @@ def _draw_group(name: str, group: list[RawPiece], report: ImportReport, tol: flo
                  for (p, _), f in zip(lines, flags, strict=True)]
         takers = [donor] + [r for r in group if r.point_marks is None and not r.grade_lines and r.boundary
                             and len(donors) == 1]
+        order = ring_order(lines, diag)
         for r in takers:
-            twins = [p for p, _ in lines] if r is donor else size_twins(lines, cut_lines(r), diag)
+            own = lines if r is donor else cut_lines(r)
+            twins = [p for p, _ in lines] if r is donor else size_twins(lines, order, own, diag)
             if twins is None:
                 kept.append(r)
                 continue
@@ -248,7 +250,7 @@ def _draw_group(name: str, group: list[RawPiece], report: ImportReport, tol: flo
                 kept.append(r)
                 continue
             src = r.boundary[0][2] if r.boundary else ""
-            r.grade_lines = [p for p, _ in cut_lines(r)]  # a closed one ends on its first point
+            r.grade_lines = [p for p, _ in own]  # as drawn; a closed one ends on its first point
             r.boundary = [(p, closed, src) for p, closed in new]
             _draw_internal(r)
             drawn.append(r)

@@ -24,7 +24,7 @@ from kitcut.formats.reading.build import RawNotch, RawPiece
 from kitcut.model import ImportReport
 from kitcut.model.geometry import segment_feet
 
-__all__ = ["carry_sample_notches", "cut_lines", "size_twins"]
+__all__ = ["carry_sample_notches", "cut_lines", "ring_order", "size_twins"]
 
 #: a notch farther than this share of the piece's diagonal from the cut line is not carried
 ON_LINE = 1e-3
@@ -155,12 +155,18 @@ def _twins(a: list[tuple[np.ndarray, bool]], b: list[tuple[np.ndarray, bool]]) -
     return None if diag <= 0 or any(line is None for line in out) else out
 
 
-def size_twins(lines: list[tuple[np.ndarray, bool]], theirs: list[tuple[np.ndarray, bool]],
-               diag: float) -> list[np.ndarray] | None:
+def ring_order(lines: list[tuple[np.ndarray, bool]], diag: float) -> list[tuple[int, bool]] | None:
+    """The sample's lines (:func:`cut_lines`) in their order around the cut line (a piece
+    ``diag`` across), found once for every size :func:`size_twins` pairs with them."""
+    return _order(lines, ON_LINE * diag)
+
+
+def size_twins(lines: list[tuple[np.ndarray, bool]], order: list[tuple[int, bool]] | None,
+               theirs: list[tuple[np.ndarray, bool]], diag: float) -> list[np.ndarray] | None:
     """The lines of another size (``theirs``, :func:`cut_lines`) in the order and direction of
-    their twins in ``lines`` when that size is ``lines`` graded point for point, else None."""
-    tol = ON_LINE * diag
-    return _ring_twins(lines, _order(lines, tol), theirs, tol) or _twins(lines, theirs)
+    their twins in ``lines`` (whose :func:`ring_order` is ``order``) when that size is ``lines``
+    graded point for point, else None."""
+    return _ring_twins(lines, order, theirs, ON_LINE * diag) or _twins(lines, theirs)
 
 
 def _place(chains: list[np.ndarray], x: float, y: float, tol: float):
@@ -231,10 +237,9 @@ def _carry(raws: list[RawPiece], report: ImportReport) -> None:
                    for j, m in enumerate(donor.notches[:k])):
                 places[k] = False
         carried, refused = [], []
-        order = _order(lines, ON_LINE * diag)
+        order = ring_order(lines, diag)
         for r in takers:
-            theirs = cut_lines(r)
-            dst = _ring_twins(lines, order, theirs, ON_LINE * diag) or _twins(lines, theirs)
+            dst = size_twins(lines, order, cut_lines(r), diag)
             if dst is None:
                 refused.append(r.texts["size"])
                 continue
