@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from kitcut.errors import KitcutError
 from kitcut.formats.reading.texts import nfc
-from kitcut.kits.materials import material_key
+from kitcut.kits.materials import NONE, material_key
 from kitcut.kits.order_fields import FieldChecker
 from kitcut.kits.order_ids import slug
 from kitcut.model import FabricZone, Repeat, Rules
@@ -61,12 +61,15 @@ class Fabric:
     def lists(self, category: str | None, material: str | None) -> bool:
         """Whether this fabric names the piece: its category in ``categories`` (without case), or
         its material in ``materials`` (as ``--material`` compares them: :func:`~kitcut.kits.
-        materials.material_key`)."""
+        materials.material_key`; ``"none"`` names the pieces without a material, as there)."""
         if self.categories is not None and category and category.strip() and \
                 nfc(category.strip()).lower() in {c.lower() for c in self.categories}:
             return True
+        if self.materials is None:
+            return False
+        listed = {material_key(m) for m in self.materials}
         key = material_key(material)
-        return self.materials is not None and bool(key) and key in {material_key(m) for m in self.materials}
+        return key in listed if key else NONE in listed
 
     @property
     def takes_the_rest(self) -> bool:

@@ -272,8 +272,9 @@ def plan_order(
                     what = (f"category {p.category!r}" if p.category else "no category") + \
                         (f" and material {p.material!r}" if p.material else "")
                     takes = ", ".join(_named(f) for f in order.fabrics)
+                    how = "" if p.material else ' (materials = ["none"] takes the pieces without a material)'
                     raise OrderError(f"garments[{gi}]: piece {p.name!r} of {g.pattern.name} has {what}, "
-                                     f"which no fabric takes (fabrics: {takes})", file=file)
+                                     f"which no fabric takes (fabrics: {takes}){how}", file=file)
                 fabric = order.fabrics[fi]
                 check_limit("max_pieces", p.quantity * n, file=file, piece=p.name,
                             what=f"garments[{gi}].sizes.{size}: {n} garments x quantity {p.quantity}")
@@ -302,7 +303,8 @@ def plan_order(
     mixed = []
     for plan in plans:
         note = mixed_note(plan.pattern.pieces, "give each its own [[fabrics]] with materials = [...] (e.g. "
-                                               "materials = [\"2\"] for a rib)")
+                                               "materials = [\"2\"] for a rib)",
+                          'materials = ["none"] takes the pieces without one')
         if note:
             mixed.append(f"fabric {plan.fabric.name!r}: {note}")
     mixed += _design_notes(replace(order, garments=tuple(garments)), plans)

@@ -109,6 +109,33 @@ def test_an_order_s_fabrics_take_pieces_by_material(tmp_path):
                             "pieces: M-1/shirt/COLLAR)")
 
 
+def test_an_order_s_fabric_takes_the_pieces_without_a_material_as_none(tmp_path):
+    """``materials = ["none"]`` in an order, as ``--material none``: the pieces without a material."""
+    _pattern(tmp_path)
+    two = ORDER.replace('name = "poplin"\nwidth_mm = 1500', 'name = "poplin"\nwidth_mm = 1500\nmaterials = [1]')
+    (tmp_path / "o.toml").write_text(two.format(more='[[fabrics]]\nname = "rib"\nwidth_mm = 600\n'
+                                                     'materials = [2, "None "]\n'))
+    opts = KitOptions(time_limit=1, max_iterations=0, formats=())
+    build_kit(tmp_path / "o.toml", tmp_path / "K", opts)
+    rib = json.loads((tmp_path / "K" / "M-1" / "fabrics" / "rib" / "marker.json").read_text())
+    assert sorted(p["name"].rsplit("/", 1)[-1] for p in rib["instance"]["pieces"]) == ["COLLAR", "TAB"]
+    poplin = json.loads((tmp_path / "K" / "M-1" / "fabrics" / "poplin" / "marker.json").read_text())
+    assert sorted(p["name"].rsplit("/", 1)[-1] for p in poplin["instance"]["pieces"]) == ["BACK", "FRONT"]
+    # without it, the piece no fabric takes is an error that says how to take it
+    (tmp_path / "o.toml").write_text(two.format(more='[[fabrics]]\nname = "rib"\nwidth_mm = 600\n'
+                                                     'materials = [2]\n'))
+    with pytest.raises(OrderError, match=r"piece 'TAB' of shirt.dxf has no category, which no fabric takes "
+                                         r"\(fabrics: poplin materials \['1'\], rib materials \['2'\]\) "
+                                         r'\(materials = \["none"\] takes the pieces without a material\)'):
+        build_kit(tmp_path / "o.toml", tmp_path / "K2", opts)
+    # a fabric taking every piece names the pieces without one, and how to cut them apart
+    (tmp_path / "o.toml").write_text(ORDER.format(more=""))
+    build_kit(tmp_path / "o.toml", tmp_path / "K3", opts)
+    notes = json.loads((tmp_path / "K3" / "M-1" / "kit.json").read_text())["notes"]
+    (mixed,) = [n for n in notes if "materials on one marker" in n]
+    assert mixed.endswith('materials = ["none"] takes the pieces without one')
+
+
 @pytest.mark.parametrize(("value", "words"), [("[]", "must be a non-empty list"), ("[true]", "must be a"),
                                               ('["  "]', "must be a"), ('"2"', "must be a")])
 def test_bad_materials_name_the_field(tmp_path, value, words):
