@@ -21,7 +21,7 @@ from kitcut.formats.reading.sizes import UnknownSizeError, garments_per_size, si
 from kitcut.kits.matching import apply_match_file, find_match_file, unknown_categories
 from kitcut.kits.materials import mixed_note
 from kitcut.kits.order import Fabric, Order
-from kitcut.kits.quantities import apply_quantities
+from kitcut.kits.quantities import annotated_hint, annotated_note, apply_quantities
 from kitcut.limits import check as check_limit
 from kitcut.model import Pattern, Piece, Rules
 from kitcut.model.affine import affine_piece
@@ -247,6 +247,7 @@ def plan_order(
     per_fabric: list[list[tuple[Piece, KitPiece]]] = [[] for _ in order.fabrics]
     patterns: dict[str, Pattern] = {}
     garments = []
+    notes: list[str] = []
     for gi, g in enumerate(order.garments):
         try:
             pattern, wanted = _read_garment(g, reader, gi, file)
@@ -257,6 +258,8 @@ def plan_order(
             raise OrderError(f"garments[{gi}].pattern: cannot read {g.pattern.name}: "
                              f"{in_order_words(str(exc), f'garments[{gi}]')}", file=file) from exc
         pattern = _garment_options(pattern, g, gi, file)
+        if note := annotated_note(pattern.pieces, how=f"garments[{gi}].quantities"):
+            notes.append(f"garments[{gi}] ({g.pattern.name}): {note}")
         patterns[g.name] = pattern
         garments.append(replace(g, sizes=dict(wanted)))
         sizes = pattern.size_names
@@ -288,9 +291,11 @@ def plan_order(
                                  quantity=(u + m) * n, flipped=m * n)
                 per_fabric[fi].append((nested, kp))
         if not cut:  # the garment would vanish from the kit while workshop.txt lists it
+            hint = annotated_hint(pattern.pieces, order=f"garments[{gi}].quantities")
             raise OrderError(f"garments[{gi}]: no piece of {g.pattern.name} to cut for {g.name!r}: every "
                              "piece has quantity 0 (the file says it is not cut); give its quantities, e.g. "
-                             f"garments[{gi}].quantities = {{ \"*\" = 1 }}", file=file)
+                             + (f"{hint} (the counts the pieces' annotations give: 1X, 2X...)" if hint else
+                                f"garments[{gi}].quantities = {{ \"*\" = 1 }}"), file=file)
     plans = []
     unused = []
     for fabric, items in zip(order.fabrics, per_fabric, strict=True):
@@ -300,7 +305,7 @@ def plan_order(
         pattern = Pattern(pieces=tuple(p for p, _ in items), style=f"{order.id} {fabric.name}",
                           source=file, units="mm")
         plans.append(FabricPlan(fabric=fabric, pattern=pattern, kit_pieces=tuple(k for _, k in items)))
-    mixed = []
+    mixed = notes
     for plan in plans:
         note = mixed_note(plan.pattern.pieces, "give each its own [[fabrics]] with materials = [...] (e.g. "
                                                "materials = [\"2\"] for a rib)",

@@ -19,9 +19,11 @@ module turns a file and a request into the pieces to nest:
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from kitcut.cells import counted
 from kitcut.errors import InputError, RulesError
 from kitcut.formats.reading.labels import QUANTITY_ZERO
 from kitcut.formats.reading.texts import nfc, parse_quantity
@@ -29,7 +31,8 @@ from kitcut.limits import check as check_limit
 from kitcut.model import Pattern
 
 __all__ = ["parse_sizes", "parse_quantities", "apply_quantities", "for_garments", "load_pattern",
-           "annotated_hint", "nothing_to_nest", "DEFAULT_KEY", "name_key"]
+           "annotated_counts", "annotated_hint", "annotated_note", "nothing_to_nest", "DEFAULT_KEY",
+           "name_key"]
 
 #: The key of the default quantity (pieces whose file says 0 or nothing).
 DEFAULT_KEY = "*"
@@ -230,6 +233,8 @@ def load_pattern(path, *, sizes: Mapping[str, int] | None = None,
     hint = annotated_hint(pattern.pieces) if not any(p.quantity > 0 for p in pattern.pieces) else ""
     if hint:  # a job drops the pieces of quantity 0: what their annotations say is said now
         pattern.report.warn(f"every piece has quantity 0; {ANNOTATED}{hint}", headline=True)
+    elif note := annotated_note(pattern.pieces):
+        pattern.report.warn(note, headline=True)
     if sizes is None:
         return pattern
     try:
@@ -264,29 +269,84 @@ def nothing_to_nest(pattern: Pattern) -> RulesError:
 _COUNT = re.compile(r"^\s*(\d{1,2})\s*[xX×]")
 
 
-def annotated_hint(pieces) -> str:
-    """The ``--quantity`` options the pieces' annotations give where their file says 0 (AccuMark
-    writes ``Quantity: 0`` on every piece of some styles and the cut count in an annotation:
-    ``1XFABRIC``, ``2XRIB``); ``""`` when no annotation gives one. ``*=1`` cuts one of each:
-    a sleeve whose annotation says ``2X`` would be cut once.
-
-    >>> from kitcut.model import Piece
-    >>> sq = [(0, 0), (1, 0), (1, 1)]
-    >>> annotated_hint([Piece("FR", sq, quantity=0, annotations=("1XFABRIC",)),
-    ...                 Piece("SL", sq, quantity=0, annotations=("2XFABRIC",))])
-    "--quantity '*=1' --quantity 'SL=2'"
-    """
-    counts: dict[str, int] = {}
+def annotated_counts(pieces) -> dict[str, tuple[int, str]]:
+    """``{name: (count, annotation)}`` of the pieces whose file says 0 and whose annotation begins
+    with a cut count (``2XRIB``): AccuMark's cut count of the piece (quantities given as options
+    are not the file's 0)."""
+    counts: dict[str, tuple[int, str]] = {}
     for p in pieces:
-        if p.quantity != 0 or p.quantity_rule == "option":
+        if p.quantity != 0 or p.quantity_rule == "option" or p.name in counts:
             continue
         for a in p.annotations:
             m = _COUNT.match(a)
             if m and int(m.group(1)) > 0:
-                counts.setdefault(p.name, int(m.group(1)))
+                counts[p.name] = (int(m.group(1)), a.strip())
                 break
+    return counts
+
+
+def annotated_hint(pieces, *, order: str | None = None) -> str:
+    """The ``--quantity`` options the pieces' annotations give where their file says 0 (AccuMark
+    writes ``Quantity: 0`` on every piece of some styles and the cut count in an annotation:
+    ``1XFABRIC``, ``2XRIB``); ``""`` when no annotation gives one. ``*=1`` cuts one of each:
+    a sleeve whose annotation says ``2X`` would be cut once. ``order``: the quantities field of
+    an order's garment instead (``garments[0].quantities``).
+
+    >>> from kitcut.model import Piece
+    >>> sq = [(0, 0), (1, 0), (1, 1)]
+    >>> pieces = [Piece("FR", sq, quantity=0, annotations=("1XFABRIC",)),
+    ...           Piece("SL", sq, quantity=0, annotations=("2XFABRIC",))]
+    >>> annotated_hint(pieces)
+    "--quantity '*=1' --quantity 'SL=2'"
+    >>> annotated_hint(pieces, order="garments[0].quantities")
+    'garments[0].quantities = { "*" = 1, "SL" = 2 }'
+    """
+    counts = annotated_counts(pieces)
     if not counts:
         return ""
-    more = sorted(n for n, c in counts.items() if c != 1)
-    opts = ["--quantity '*=1'"] + [f"--quantity '{n}={counts[n]}'" for n in more if "'" not in n]
-    return " ".join(opts)
+    more = sorted(n for n, (c, _) in counts.items() if c != 1)
+    if order is not None:
+        keys = ['"*" = 1'] + [f"{_toml(n)} = {counts[n][0]}" for n in more]
+        return f"{order} = {{ " + ", ".join(keys) + " }"
+    return " ".join(["--quantity '*=1'"] + [_option(n, counts[n][0]) for n in more])
+
+
+def _option(name: str, count: int) -> str:
+    """``--quantity 'NAME=N'`` as a shell takes it (quoted by :func:`shlex.quote` for a name with a
+    quote)."""
+    text = f"{name}={count}"
+    return f"--quantity '{text}'" if "'" not in text else f"--quantity {shlex.quote(text)}"
+
+
+def _toml(name: str) -> str:
+    """A piece name as a TOML key: quoted, its quotes and backslashes escaped."""
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def annotated_note(pieces, *, how: str = "--quantity") -> str | None:
+    """The note on pieces whose file says 0 while their annotation gives a cut count (AccuMark's
+    ``2XRIB`` on a cuff of ``Quantity: 0``), when other pieces are cut: they are not cut, as the
+    file says, and this names them and how to cut them; ``None`` when there are none.
+
+    >>> from kitcut.model import Piece
+    >>> sq = [(0, 0), (1, 0), (1, 1)]
+    >>> print(annotated_note([Piece("FR", sq), Piece("CUFF", sq, quantity=0, annotations=("2XRIB",))]))
+    1 piece of quantity 0 has a cut count in its annotation: CUFF (2XRIB); not cut, as its Quantity text \
+says (--quantity 'CUFF=2' cuts it)
+    """
+    if not any(p.quantity > 0 for p in pieces):
+        return None
+    counts = annotated_counts(pieces)
+    if not counts:
+        return None
+    names = list(counts)
+    shown = ", ".join(f"{n} ({counts[n][1]})" for n in names[:6]) + (
+        f" and {len(names) - 6} more" if len(names) > 6 else "")
+    one = len(names) == 1
+    if how == "--quantity":
+        opts = " ".join(_option(n, counts[n][0]) for n in names)
+    else:
+        opts = f"{how} = {{ " + ", ".join(f"{_toml(n)} = {counts[n][0]}" for n in names) + " }"
+    return (f"{counted(len(names), 'piece')} of quantity 0 {'has' if one else 'have'} a cut count in "
+            f"{'its annotation' if one else 'their annotations'}: {shown}; not cut, as "
+            f"{'its' if one else 'their'} Quantity text says ({opts} {'cuts it' if one else 'cuts them'})")

@@ -328,3 +328,65 @@ def test_quantity_0_everywhere_with_cut_counts_in_the_annotations_names_the_opti
     marker = json.loads((tmp_path / "out" / "marker.json").read_text())
     names = sorted(marker["instance"]["pieces"][p["piece"]]["name"] for p in marker["solution"]["placements"])
     assert names == ["FRONT", "SLEEVE", "SLEEVE"]
+
+
+def _annotated_style(tmp_path, pieces):
+    """An AccuMark-like style in sizes M and L: ``pieces`` are (name, Quantity text, annotation of
+    the sample size M or None)."""
+    from test_import_dxf import aama_doc, add_piece, save
+
+    doc = aama_doc()
+    for size, x in (("M", 0.0), ("L", 3000.0)):
+        for k, (name, quantity, note) in enumerate(pieces):
+            texts = [f"Piece Name: {name}", f"Size: {size}", f"Quantity: {quantity}"]
+            if size == "M" and note:
+                texts.append(f"ANNOTATION: {note}")
+            add_piece(doc, f"{name}_{size}", [[(0, 0), (300, 0), (300, 200 + 50 * k), (0, 200), (0, 0)]],
+                      texts=texts, insert=(x + 500.0 * k, 0.0))
+    return save(doc, tmp_path, "pattern.dxf")
+
+
+def test_quantity_0_beside_pieces_cut_says_what_the_annotations_give(tmp_path):
+    """A cuff of ``Quantity: 0`` whose annotation says ``2XRIB`` (AccuMark's GMX1016S18 ASTM export),
+    in a style whose other pieces are cut: it stays uncut, as its file says, and the job says so,
+    naming how to cut it; once given a quantity, the note is gone."""
+    path = _annotated_style(tmp_path, [("FRONT", "1", "1XFABRIC"), ("CUFF", "0", "2XRIB"),
+                                       ("FACING", "0", None)])
+    out = tmp_path / "out"
+    r = nest(str(path), "--sizes", "L", "--time", "1", "--workers", "1", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert ("1 piece of quantity 0 has a cut count in its annotation: CUFF (2XRIB); not cut, as its Quantity "
+            "text says (--quantity 'CUFF=2' cuts it)") in r.stderr
+    marker = json.loads((out / "marker.json").read_text())
+    assert [marker["instance"]["pieces"][p["piece"]]["name"] for p in marker["solution"]["placements"]] == ["FRONT"]
+    r = nest(str(path), "--sizes", "L", "--quantity", "CUFF=2", "--time", "1", "--workers", "1",
+             "-o", str(tmp_path / "two"), "--json")
+    assert r.returncode == 0 and "cut count in its annotation" not in r.stderr
+    marker = json.loads((tmp_path / "two" / "marker.json").read_text())
+    names = sorted(marker["instance"]["pieces"][p["piece"]]["name"] for p in marker["solution"]["placements"])
+    assert names == ["CUFF", "CUFF", "FRONT"]
+
+
+def test_an_order_says_what_the_annotations_give(tmp_path):
+    """The same in an order: the kit's notes name the garment's ``quantities`` field; a garment whose
+    every piece says 0 is an error naming the quantities the annotations give."""
+    from kitcut.kits.kit import KitOptions, build_kit
+
+    _annotated_style(tmp_path, [("FRONT", "1", "1XFABRIC"), ("CUFF", "0", "2XRIB")])
+    order = ('[order]\nid = "A-1"\ncustomer = "c"\n[[garments]]\npattern = "pattern.dxf"\nsizes = { L = 1 }\n'
+             '{more}[[fabrics]]\nname = "main"\nwidth_mm = 1500\n')
+    (tmp_path / "o.toml").write_text(order.replace("{more}", ""))
+    opts = KitOptions(time_limit=1, max_iterations=0, formats=())
+    build_kit(tmp_path / "o.toml", tmp_path / "K", opts)
+    notes = json.loads((tmp_path / "K" / "A-1" / "kit.json").read_text())["notes"]
+    assert ("garments[0] (pattern.dxf): 1 piece of quantity 0 has a cut count in its annotation: CUFF (2XRIB); "
+            'not cut, as its Quantity text says (garments[0].quantities = { "CUFF" = 2 } cuts it)') in notes
+    (tmp_path / "o.toml").write_text(order.replace("{more}", 'quantities = { "CUFF" = 2 }\n'))
+    build_kit(tmp_path / "o.toml", tmp_path / "K2", opts)
+    notes = json.loads((tmp_path / "K2" / "A-1" / "kit.json").read_text())["notes"]
+    assert not [n for n in notes if "cut count" in n]
+    _annotated_style(tmp_path, [("FRONT", "0", "1XFABRIC"), ("CUFF", "0", "2XRIB")])
+    (tmp_path / "o.toml").write_text(order.replace("{more}", ""))
+    with pytest.raises(OrderError, match=r'give its quantities, e.g. garments\[0\]\.quantities = '
+                                         r'\{ "\*" = 1, "CUFF" = 2 \} \(the counts the pieces'):
+        build_kit(tmp_path / "o.toml", tmp_path / "K3", opts)
