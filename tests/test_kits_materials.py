@@ -112,7 +112,8 @@ def test_an_order_s_fabrics_take_pieces_by_material(tmp_path):
 def test_an_order_s_fabric_takes_the_pieces_without_a_material_as_none(tmp_path):
     """``materials = ["none"]`` in an order, as ``--material none``: the pieces without a material."""
     _pattern(tmp_path)
-    two = ORDER.replace('name = "poplin"\nwidth_mm = 1500', 'name = "poplin"\nwidth_mm = 1500\nmaterials = [1]')
+    two = ORDER.replace('name = "poplin"\nwidth_mm = 1500',
+                        'name = "poplin"\nwidth_mm = 1500\nmaterials = [1]')
     (tmp_path / "o.toml").write_text(two.format(more='[[fabrics]]\nname = "rib"\nwidth_mm = 600\n'
                                                      'materials = [2, "None "]\n'))
     opts = KitOptions(time_limit=1, max_iterations=0, formats=())

@@ -358,7 +358,8 @@ def test_quantity_0_beside_pieces_cut_says_what_the_annotations_give(tmp_path):
     assert ("1 piece of quantity 0 has a cut count in its annotation: CUFF (2XRIB); not cut, as its Quantity "
             "text says (--quantity 'CUFF=2' cuts it)") in r.stderr
     marker = json.loads((out / "marker.json").read_text())
-    assert [marker["instance"]["pieces"][p["piece"]]["name"] for p in marker["solution"]["placements"]] == ["FRONT"]
+    pieces = marker["instance"]["pieces"]
+    assert [pieces[p["piece"]]["name"] for p in marker["solution"]["placements"]] == ["FRONT"]
     r = nest(str(path), "--sizes", "L", "--quantity", "CUFF=2", "--time", "1", "--workers", "1",
              "-o", str(tmp_path / "two"), "--json")
     assert r.returncode == 0 and "cut count in its annotation" not in r.stderr
@@ -379,8 +380,10 @@ def test_an_order_says_what_the_annotations_give(tmp_path):
     opts = KitOptions(time_limit=1, max_iterations=0, formats=())
     build_kit(tmp_path / "o.toml", tmp_path / "K", opts)
     notes = json.loads((tmp_path / "K" / "A-1" / "kit.json").read_text())["notes"]
-    assert ("garments[0] (pattern.dxf): 1 piece of quantity 0 has a cut count in its annotation: CUFF (2XRIB); "
-            'not cut, as its Quantity text says (garments[0].quantities = { "CUFF" = 2 } cuts it)') in notes
+    said = ("garments[0] (pattern.dxf): 1 piece of quantity 0 has a cut count in its annotation: CUFF "
+            '(2XRIB); not cut, as its Quantity text says (garments[0].quantities = { "CUFF" = 2 } '
+            'cuts it)')
+    assert said in notes
     (tmp_path / "o.toml").write_text(order.replace("{more}", 'quantities = { "CUFF" = 2 }\n'))
     build_kit(tmp_path / "o.toml", tmp_path / "K2", opts)
     notes = json.loads((tmp_path / "K2" / "A-1" / "kit.json").read_text())["notes"]
