@@ -80,6 +80,27 @@ def test_the_cut_line_runs_through_its_curve_points_as_a_curve(tmp_path):
     assert len(said) == 1 and "size(s) S, M" in said[0]
 
 
+@pytest.mark.parametrize(("tolerance", "most"), [(0.1, 50), (1.0, 20)])
+def test_the_curve_keeps_the_points_its_chords_need_within_the_read_tolerance(tmp_path, tolerance, most):
+    """The curve is flattened as an arc is, to the read tolerance: 16 points on every segment made
+    AccuMark sleeves of 40 points ones of 600 (AccuMark's own curve, ASTM layer 84: about 80)."""
+    doc = aama_doc()
+    s = _half_disc()
+    add_piece(doc, "DOME_S", s, texts=["Piece Name: DOME", "Size: S", "Quantity: 1"], extra=_marks(s))
+    (piece,) = read_pattern(save(doc, tmp_path), tolerance=tolerance).pieces
+    out = np.asarray(piece.outline)
+    arc = np.asarray(s[1])
+    corner = np.zeros(len(arc), dtype=bool)
+    corner[[0, -1]] = True
+    full = catmull_rom(arc, False, corner)  # every point of every segment
+    assert len(full) == 1 + 16 * (len(arc) - 1)
+    assert len(out) < most  # 98 before (a circle's chords within 0.1 mm: 36 on a half of R 100)
+    ring = Polygon(out).exterior
+    assert max(ring.distance(Point(p)) for p in full) <= tolerance + 1e-9
+    for p in arc:  # every point as drawn is a vertex still
+        assert np.hypot(*(out - p).T).min() < 1e-9
+
+
 def test_a_size_drawn_point_for_point_as_the_sample_takes_its_marks(tmp_path):
     m = next(p for p in _read(tmp_path).pieces if p.size == "M")
     out = np.asarray(m.outline) - [400.0, 0.0]
@@ -163,7 +184,9 @@ def test_an_internal_line_drawn_along_the_cut_line_follows_its_curve(tmp_path):
         (line,) = piece.internal_lines
         ring = Polygon(piece.outline).exterior
         assert max(ring.distance(Point(p)) for p in line.points) < 1e-6
-        assert len(line.points) == len(along) + 15 * (len(along) - 1)  # the curve's points between its own
+        # the curve's points between its own: every one a vertex of the cut line
+        assert len(line.points) > len(along)
+        assert all(np.hypot(*(piece.outline - p).T).min() < 1e-9 for p in line.points)
 
 
 def test_a_fold_line_drawn_past_its_edge_keeps_the_edge_straight(tmp_path):
