@@ -194,12 +194,21 @@ class Piece:
             return (False, True) * (q // 2)
         return (False,) * q
 
-    def is_mirror_symmetric(self, tolerance: float = 0.005) -> bool:
-        """True when a mirrored copy is congruent to the piece (a rotation of it).
+    def is_mirror_symmetric(self, tolerance: float = 0.005, near: float = 1.0) -> bool:
+        """True when a mirrored copy is congruent to the piece (a rotation of it), marks included.
 
         Mirror symmetry is tested about the axes along and across the grain (or x and y
-        without a grain) through the centre of the bounding box; ``tolerance`` is the share of
-        the area that may differ.
+        without a grain) through the centroid; ``tolerance`` is the share of the area that may
+        differ. The notches, drill holes and internal lines must be their own mirror image about
+        the same axis, each within ``near`` mm: a sleeve whose outline is symmetric and whose back
+        is told from its front by a double notch is one of a pair, and two copies as drawn put
+        the back notch of one sleeve to the front.
+
+        >>> sq = [(0, 0), (10, 0), (10, 10), (0, 10)]
+        >>> Piece("Cuff", sq, notches=(Notch(0, 5, 0.0), Notch(10, 5, 180.0))).is_mirror_symmetric()
+        True
+        >>> Piece("Cuff", sq, notches=(Notch(0, 5, 0.0), Notch(10, 3, 180.0))).is_mirror_symmetric()
+        False
         """
         from shapely.geometry import Polygon
 
@@ -210,13 +219,44 @@ class Piece:
         c = np.array(poly.centroid.coords[0])
         for a in (angle, angle + math.pi / 2):
             d = np.array([math.cos(a), math.sin(a)])
-            p = self.outline - c
-            along = p @ d
-            refl = 2 * np.outer(along, d) - p + c
-            other = Polygon(refl).buffer(0)
-            if poly.symmetric_difference(other).area <= tolerance * poly.area:
+
+            def reflect(pts, d=d):
+                p = np.asarray(pts, dtype=np.float64).reshape(-1, 2) - c
+                return 2 * np.outer(p @ d, d) - p + c
+
+            other = Polygon(reflect(self.outline)).buffer(0)
+            if poly.symmetric_difference(other).area <= tolerance * poly.area and \
+                    self._marks_mirror(reflect, near):
                 return True
         return False
+
+    def _marks_mirror(self, reflect, near: float) -> bool:
+        """Whether the notches (by kind), drill holes and internal lines of the piece reflected by
+        ``reflect`` lie each within ``near`` of one of their own (and the same number of each)."""
+        from shapely.geometry import LineString
+
+        def same(a: np.ndarray, b: np.ndarray) -> bool:
+            if len(a) != len(b):
+                return False
+            if not len(a):
+                return True
+            d = np.hypot(*(a[:, None, :] - b[None, :, :]).transpose(2, 0, 1))
+            return bool((d.min(axis=1) <= near).all() and (d.min(axis=0) <= near).all())
+
+        for kind in {n.kind for n in self.notches}:
+            xy = np.array([(n.x, n.y) for n in self.notches if n.kind == kind], dtype=np.float64)
+            if not same(reflect(xy), xy):
+                return False
+        xy = np.array([(h.x, h.y) for h in self.drills], dtype=np.float64).reshape(-1, 2)
+        if not same(reflect(xy), xy):
+            return False
+        lines = [LineString(ln.points) for ln in self.internal_lines if len(ln.points) >= 2]
+        for ln in self.internal_lines:
+            if len(ln.points) >= 2:
+                img = LineString(reflect(ln.points))
+                if not any(img.hausdorff_distance(o) <= near for o in lines):
+                    return False
+        return True
 
 
 @dataclass(frozen=True)
