@@ -130,8 +130,15 @@ def not_an_order(path: str | os.PathLike) -> str | None:
 
 def has_order_tables(data: dict) -> bool:
     """Whether TOML ``data`` holds an order's tables (``[order]``, ``[[garments]]`` or
-    ``[[fabrics]]``)."""
-    return any(key in data for key in ("order", "garments", "fabrics"))
+    ``[[fabrics]]``), or what is meant as them: spelt in another case or in the singular
+    (``[Order]``, ``[[Garment]]``); such an order fails naming them, rather than being passed
+    over as another kind of file and never cut.
+
+    >>> has_order_tables({"Order": {}}), has_order_tables({"fabric": []}), has_order_tables({"pen": 1})
+    (True, True, False)
+    """
+    meant = ("order", "garment", "fabric")
+    return any(str(key).strip().casefold().removesuffix("s") in meant for key in data)
 
 
 def _parse_garment(g, i: int, folder: Path, c: FieldChecker, allow_outside: bool) -> Garment:

@@ -38,7 +38,9 @@ class FieldChecker:
     def unknown(self, data: dict, allowed: set[str], where: str) -> None:
         extra = sorted(set(data) - allowed)
         if extra:
-            self.fail(f"{where}.{extra[0]}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
+            meant = [a for a in sorted(allowed) if a.casefold() == str(extra[0]).strip().casefold()]
+            hint = f"; field names are lower case: {meant[0]}" if meant else ""
+            self.fail(f"{where}.{extra[0]}", f"unknown field (allowed: {', '.join(sorted(allowed))}){hint}")
 
     def string(self, data: dict, key: str, where: str, *, required: bool = True) -> str | None:
         if key not in data:

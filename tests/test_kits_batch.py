@@ -212,10 +212,19 @@ def test_toml_files_that_are_not_orders_are_left_out(orders, tmp_path, capsys):
         f.unlink()
     (orders / "X-1.toml").write_text('[[garments]]\npattern = "tee.dxf"\nsizes = { M = 1 }\n')
     (orders / "X-2.toml").write_text('[order]\nid = "X-2"\ncustomer = "y\n')
+    # an order's tables spelt in capitals or in the singular are an order that fails, not another
+    # kind of file passed over (the night ended "0 failed" and the order was never cut)
+    (orders / "X-3.toml").write_text((orders / "A-1001.toml").read_text().replace("[order]", "[Order]"))
+    (orders / "X-4.toml").write_text('[[fabric]]\nname = "jersey"\nwidth_mm = 1500\n')
     code, out, err = nest_cli(args, capsys)
-    assert code == 2 and "orders: 0 done, 2 skipped, 2 failed" in out
+    assert code == 2 and "orders: 0 done, 2 skipped, 4 failed" in out
     assert f"nest: failed: {orders / 'X-1.toml'}: order: missing [order] table\n" in err
     assert f"nest: failed: {orders / 'X-2.toml'}: not valid TOML: " in err
+    assert (f"nest: failed: {orders / 'X-3.toml'}: (top level).Order: unknown field (allowed: fabrics, "
+            "garments, order); field names are lower case: order\n") in err
+    assert f"nest: failed: {orders / 'X-4.toml'}: (top level).fabric: unknown field" in err
+    for f in orders.glob("X-*.toml"):
+        f.unlink()
     only = tmp_path / "only"
     only.mkdir()
     (only / "shirt.match.toml").write_text(match)
