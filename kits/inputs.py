@@ -189,7 +189,21 @@ def kit_state(folder: str | os.PathLike, inputs: dict) -> tuple[bool, str]:
     if built.get("formats") != inputs["formats"]:
         return False, (f"{REBUILT}it was built with {_formats_text(built.get('formats'))}, "
                        f"now {_formats_text(inputs['formats'])} (--formats)")
+    if stopped := stopped_fabrics(folder):
+        return False, (f"{REBUILT}its search was stopped early (Ctrl-C) for fabric(s) "
+                       f"{', '.join(map(repr, stopped))}: the kit said to build it again")
     return True, "kit already complete"
+
+
+def stopped_fabrics(folder: Path) -> list[str]:
+    """The fabrics of the kit in ``folder`` whose marker search was stopped early (Ctrl-C), as its
+    ``kit.json`` says (``fabrics[].stopped``); none when it cannot be read (its manifest verified)."""
+    try:
+        data = json.loads((folder / "kit.json").read_text(encoding="utf-8"))
+        fabrics = data.get("fabrics", [])
+        return [str(f.get("name")) for f in fabrics if isinstance(f, dict) and f.get("stopped")]
+    except (OSError, ValueError, AttributeError):
+        return []
 
 
 def combined_inputs(orders: list[Order], formats: tuple[str, ...] | None) -> dict:

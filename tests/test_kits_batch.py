@@ -14,7 +14,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_kits_fakes import CRASHING_NESTER, FAKE_NESTER, FAKE_READER, SLEEPY_NESTER, write_fake_tee
+from test_kits_fakes import (
+    CRASHING_NESTER,
+    FAKE_NESTER,
+    FAKE_READER,
+    SLEEPY_NESTER,
+    STOPPED_NESTER,
+    write_fake_tee,
+)
 
 from kitcut.cli.main import main
 from kitcut.kits.batch import BatchOptions, parse_until, run_batch
@@ -135,6 +142,25 @@ def test_a_kit_whose_order_or_pattern_changed_is_rebuilt(orders, tmp_path, capsy
     assert "A-1002.toml (A-1002): rebuilt: it was built with svg, now dxf,svg (--formats)" in err
     assert kit_dirs(kits) == ["A-1001", "A-1002"] and hidden_dirs(kits) == []
     assert all(is_complete(kits / k) for k in kit_dirs(kits))
+
+
+def test_a_kit_whose_search_was_stopped_is_built_again(orders, tmp_path, capsys):
+    """``nest kit`` stopped by Ctrl-C writes the best markers found by then and says to build the
+    kit again; the night's batch skipped such a kit as "kit already complete", in silence, and
+    its markers were never searched in full. It is rebuilt now, saying why."""
+    for f in orders.glob("B-*.toml"):
+        f.unlink()
+    kits = tmp_path / "KITS"
+    args = ["batch", str(orders), "-o", str(kits), "--time", "1", "--formats", "svg", "--reader", FAKE_READER]
+    assert nest_cli([*args, "--nester", STOPPED_NESTER], capsys)[0] == 0
+    assert all(f["stopped"] for f in json.loads((kits / "A-1001" / "kit.json").read_text())["fabrics"])
+    code, out, err = nest_cli([*args, "--nester", FAKE_NESTER], capsys)
+    assert code == 0 and "orders: 2 done, 0 skipped, 0 failed" in out
+    assert ("nest: note: A-1001.toml (A-1001): rebuilt: its search was stopped early (Ctrl-C) for fabric(s) "
+            "'jersey'") in err
+    assert not any(f["stopped"] for f in json.loads((kits / "A-1001" / "kit.json").read_text())["fabrics"])
+    code, out, err = nest_cli([*args, "--nester", FAKE_NESTER], capsys)  # searched in full: skipped
+    assert code == 0 and "orders: 0 done, 2 skipped, 0 failed" in out and err == ""
 
 
 def test_a_kit_that_records_no_inputs_is_kept(orders, tmp_path):

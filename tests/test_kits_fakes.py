@@ -21,6 +21,7 @@ FAKE_READER = "test_kits_fakes:read_fake_pattern"
 FAKE_NESTER = "test_kits_fakes:shelf_nest"
 SLEEPY_NESTER = "test_kits_fakes:sleepy_shelf_nest"
 CRASHING_NESTER = "test_kits_fakes:crashing_shelf_nest"
+STOPPED_NESTER = "test_kits_fakes:stopped_shelf_nest"
 ANNOUNCING_NESTER = "test_kits_fakes:announcing_shelf_nest"
 NO_COMBINED_NESTER = "test_kits_fakes:no_combined_shelf_nest"
 WASTEFUL_COMBINED_NESTER = "test_kits_fakes:wasteful_combined_shelf_nest"
@@ -100,6 +101,13 @@ def shelf_nest(pattern: Pattern, rules, *, time_limit=1.0, seed=None, workers=No
     length = max(float(o[:, 0].max()) for o in m.placed_outlines())
     return Marker(pieces=m.pieces, rules=rules, placements=m.placements, length=length, name=name,
                   source=pattern.source, stats=m.stats)
+
+
+def stopped_shelf_nest(pattern: Pattern, rules, **kw) -> Marker:
+    """:func:`shelf_nest` whose search says it was stopped early (Ctrl-C), as ``nest kit`` does."""
+    m = shelf_nest(pattern, rules, **kw)
+    return Marker(pieces=m.pieces, rules=rules, placements=m.placements, length=m.length, name=m.name,
+                  source=m.source, stats={**m.stats, "stopped": True, "search_s": 0.5})
 
 
 def sleepy_shelf_nest(pattern: Pattern, rules, *, time_limit=1.0, **kw) -> Marker:
