@@ -75,6 +75,8 @@ class BatchSummary:
     seconds: float
     #: ``not an order: NAME (why)`` for each TOML file of the folder left out (not an order)
     notes: list[str] = field(default_factory=list)
+    #: how the run was stopped before it finished (``"Ctrl-C"``), or ``None``
+    stopped: str | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -103,7 +105,7 @@ class BatchSummary:
                 "busy": self.count("busy"), "deferred": self.count("deferred"), "metres": self.metres,
                 "kits_metres": self.kits_metres,
                 "mean_efficiency": self.mean_efficiency, "seconds": round(self.seconds, 2),
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "stopped": self.stopped}
 
     def text(self) -> str:
         eff = self.mean_efficiency
@@ -112,8 +114,9 @@ class BatchSummary:
         counts += [f"{self.count(k)} {k}" for k in ("busy", "deferred") if self.count(k)]
         kits = f" (with the kits complete before: {self.kits_metres:.2f} m)" \
             if self.kits_metres > self.metres else ""
-        return (f"orders: {', '.join(counts)}; fabric {self.metres:.2f} m{kits}; mean efficiency {eff_s}; "
-                f"{self.seconds:.1f} s")
+        stopped = f"stopped ({self.stopped}) before it finished; " if self.stopped else ""
+        return (f"{stopped}orders: {', '.join(counts)}; fabric {self.metres:.2f} m{kits}; mean efficiency "
+                f"{eff_s}; {self.seconds:.1f} s")
 
 
 def parse_until(text: str, now: datetime | None = None) -> datetime:
@@ -290,6 +293,30 @@ def _kit_figures(o: Outcome, root: Path, counted: dict[str, str]) -> Outcome:
     return replace(o, metres=metres, efficiency=efficiency)
 
 
+#: what an order the batch did not get to build says when the batch was stopped
+NOT_BUILT = "not built: the batch was stopped ({how}) before it; run the batch again"
+
+
+def _record_stop(root: Path, files, jobs, outcomes: list[Outcome], seconds: float, not_orders,
+                 log, exc: BaseException) -> None:
+    """A batch stopped before it finished (``exc``: Ctrl-C, or a signal): ``batch.log`` says so,
+    and ``batch-report.json`` and the morning page give this run, every order it did not build
+    listed as deferred. Before, they went on showing the run before as the last one, finished."""
+    signum = getattr(exc, "signum", None)
+    how = "Ctrl-C" if signum is None else f"signal {signum}"
+    ids = {Path(f).name: o for j in jobs for f, o in zip(j.files, j.orders, strict=True)}
+    seen = {o.file for o in outcomes}
+    left = [Outcome(file=Path(f).name, order=ids.get(Path(f).name), status="deferred",
+                    message=NOT_BUILT.format(how=how)) for f in files]
+    left = [o for o in left if o.file not in seen]
+    summary = BatchSummary([*outcomes, *left], seconds, not_orders, stopped=how)
+    log("batch stopped: " + summary.text())
+    _write_report(root, left, summary.to_dict())
+    from kitcut.kits.pages import write_batch_index
+
+    write_batch_index(root, summary.outcomes, summary.to_dict())
+
+
 def run_batch(
     orders_dir: str | os.PathLike,
     root: str | os.PathLike,
@@ -344,6 +371,7 @@ def run_batch(
         _write_report(root, new, None)
 
     executor = None
+    jobs: list[Job] = []
     try:
         removed = clean_stale(root)
         log(f"batch started: {orders_dir} -> {root} (workers {options.workers}"
@@ -467,6 +495,10 @@ def run_batch(
 
         write_batch_index(root, outcomes, summary.to_dict())  # the morning's page: KITS/index.html
         return summary
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM: the log, the report and the page say so
+        with contextlib.suppress(Exception):
+            _record_stop(root, files, jobs, outcomes, time.monotonic() - t0, not_orders, log, exc)
+        raise
     finally:
         if executor is not None:
             with contextlib.suppress(Exception):

@@ -163,6 +163,44 @@ def test_a_kit_whose_search_was_stopped_is_built_again(orders, tmp_path, capsys)
     assert code == 0 and "orders: 0 done, 2 skipped, 0 failed" in out and err == ""
 
 
+def test_a_batch_stopped_before_it_finished_says_so(tmp_path):
+    """A batch stopped by Ctrl-C (or SIGTERM) left ``batch.log`` ending at the last kit started,
+    and ``batch-report.json`` and the morning page showing the run before as the last one,
+    finished, nothing failed. They now say the run was stopped, and list every order it did not
+    build as deferred; the next run builds them."""
+    ids = many_orders(tmp_path / "orders", 3)
+    kits = tmp_path / "KITS"
+    run_batch(tmp_path / "orders", kits, BatchOptions(kit=OPTS))  # the night before: all built
+    for oid in ids:
+        (tmp_path / "orders" / f"{oid}.toml").unlink()
+    new = many_orders(tmp_path / "more", 3)
+    for oid in new:
+        (tmp_path / "more" / f"{oid}.toml").rename(tmp_path / "orders" / f"N{oid}.toml")
+    text = {f: f.read_text().replace('id = "C-', 'id = "N-') for f in (tmp_path / "orders").glob("NC-*.toml")}
+    for f, t in text.items():
+        f.write_text(t)
+
+    def stop(outcome):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(tmp_path / "orders", kits, BatchOptions(kit=OPTS), on_outcome=stop)
+    log = (kits / "batch.log").read_text().splitlines()
+    assert "batch stopped: stopped (Ctrl-C) before it finished; orders: 1 done, 0 skipped, 0 failed, " \
+           "2 deferred" in log[-1]
+    report = json.loads((kits / "batch-report.json").read_text())
+    assert report["last_run"]["stopped"] == "Ctrl-C" and report["last_run"]["deferred"] == 2
+    left = {f: o for f, o in report["orders"].items() if o["status"] == "deferred"}
+    assert len(left) == 2 and {o["message"] for o in left.values()} == {
+        "not built: the batch was stopped (Ctrl-C) before it; run the batch again"}
+    assert {o["order"] for o in left.values()} <= {"N-000", "N-001", "N-002"}
+    page = (kits / "index.html").read_text()
+    assert "Batch run stopped (Ctrl-C)" in page and "Batch run finished" not in page
+    s = run_batch(tmp_path / "orders", kits, BatchOptions(kit=OPTS))  # run again: the rest is built
+    assert s.stopped is None and s.count("done") == 2 and s.count("skipped") == 1
+    assert "Batch run finished" in (kits / "index.html").read_text()
+
+
 def test_a_kit_that_records_no_inputs_is_kept(orders, tmp_path):
     """A kit written before kits recorded their inputs is kept by a rerun, and says why it was
     not compared (it is not known to differ)."""

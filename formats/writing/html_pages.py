@@ -146,12 +146,17 @@ def batch_index(rows: Sequence[dict], totals: dict, *, title: str, finished: str
     the kit page relative to the kits folder or ``None``, ``fabrics``: ``[(name, metres)]``,
     ``metres``, ``efficiency``, ``seconds``). They are shown failed first (:data:`STATUS_ORDER`),
     then by file name. ``totals``: the run's counts per status, ``metres``, ``kits_metres`` (with
-    the kits found complete), ``fabrics`` (``{name: metres}``), ``mean_efficiency`` and ``seconds``.
+    the kits found complete), ``fabrics`` (``{name: metres}``), ``mean_efficiency``, ``seconds`` and
+    ``stopped`` (how a run stopped before it finished was stopped, or ``None``).
     """
     rank = {s: i for i, s in enumerate(STATUS_ORDER)}
     ordered = sorted(rows, key=lambda r: (rank.get(r["status"], len(rank)), r["file"]))
     out = [f'<div class="page"><h1>{h(title)}</h1>']
-    if finished:
+    if finished and totals.get("stopped"):  # the orders it did not build are listed as deferred
+        out.append(f'<p class="muted"><b>Batch run stopped ({h(totals["stopped"])}) {h(finished)}</b>, after '
+                   f'{totals.get("seconds", 0):.0f} s, before it finished: run the batch again to build the '
+                   'orders it did not build.</p>')
+    elif finished:
         out.append(f'<p class="muted">Batch run finished {h(finished)}, '
                    f'{totals.get("seconds", 0):.0f} s.</p>')
     cards = [_card(s, str(totals.get(s, 0))) for s in ("done", "failed", "skipped", "deferred", "busy")
