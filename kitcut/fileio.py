@@ -27,8 +27,9 @@ from pathlib import Path
 
 from kitcut.errors import ExportError
 
-__all__ = ["atomic_write", "atomic_open", "read_input", "read_user_text", "special_kind", "NotAFile",
-           "FileSet"]
+__all__ = ["atomic_write", "atomic_open", "read_input", "read_user_text", "not_utf8", "special_kind",
+           "NotAFile", "FileSet"]
+
 
 _SPECIAL = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
@@ -82,6 +83,25 @@ def read_user_text(path: str | os.PathLike) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     return data.decode("utf-8")
+
+
+def not_utf8(exc: UnicodeDecodeError) -> str:
+    """What :func:`read_user_text` refused, for a message: the first byte that is not UTF-8, its
+    line and column, and its place in the file.
+
+    >>> try:
+    ...     b'[order]\\nid = "M\\xfcller"\\n'.decode("utf-8")
+    ... except UnicodeDecodeError as exc:
+    ...     print(not_utf8(exc))
+    not UTF-8 text (byte 0xFC at line 2, column 8: byte 16 of the file); save it as UTF-8
+    """
+    data = exc.object if isinstance(exc.object, bytes | bytearray) else b""
+    before = bytes(data[:exc.start])
+    line = before.count(b"\n") + 1
+    column = exc.start - (before.rfind(b"\n") + 1) + 1
+    byte = f"byte 0x{data[exc.start]:02X} at " if exc.start < len(data) else ""
+    return (f"not UTF-8 text ({byte}line {line}, column {column}: byte {exc.start + 1} of the file); "
+            "save it as UTF-8")
 
 
 @contextlib.contextmanager

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from kitcut.errors import InputError
-from kitcut.fileio import read_user_text
+from kitcut.fileio import not_utf8, read_user_text
 from kitcut.formats.reading.texts import nfc
 from kitcut.kits.quantities import name_key
 from kitcut.model import MatchPoint, Pattern, Piece, Repeat
@@ -105,7 +105,9 @@ def read_match_file(path) -> list[dict]:
         data = tomllib.loads(read_user_text(path))
     except FileNotFoundError:
         raise InputError("match file not found", file=file) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot read the match file: {not_utf8(exc)}", file=file) from None
+    except OSError as exc:
         raise InputError(f"cannot read the match file: {exc}", file=file) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=file) from None

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from kitcut.errors import OrderError
-from kitcut.fileio import read_user_text
+from kitcut.fileio import not_utf8, read_user_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -84,5 +84,4 @@ def read_toml(path: Path) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise OrderError(f"not valid TOML: {exc}", file=str(path)) from exc
     except UnicodeDecodeError as exc:  # neither UTF-8 nor UTF-16 with its mark
-        raise OrderError(f"not valid TOML: not UTF-8 text (at byte {exc.start + 1} of the file)",
-                         file=str(path)) from None
+        raise OrderError(f"not valid TOML: {not_utf8(exc)}", file=str(path)) from None

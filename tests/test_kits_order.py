@@ -177,7 +177,11 @@ def test_order_in_a_legacy_code_page_is_refused_clearly(folder):
     p = folder / "order.toml"
     p.write_bytes(GOOD.replace('customer = "Studio"', 'customer = "Atelier Ünal"').encode("cp1252"))
     at = p.read_bytes().index("Ü".encode("cp1252")) + 1  # counted from 1 (it read like a byte value)
-    with pytest.raises(OrderError, match=rf"not valid TOML: not UTF-8 text \(at byte {at} of the file\)"):
+    data = p.read_bytes()
+    line = data[:at].count(b"\n") + 1
+    column = at - data[:at].rfind(b"\n") - 1
+    with pytest.raises(OrderError, match=rf"not valid TOML: not UTF-8 text \(byte 0xDC at line {line}, "
+                                         rf"column {column}: byte {at} of the file\); save it as UTF-8"):
         load_order(p)
 
 

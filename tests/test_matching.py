@@ -83,6 +83,10 @@ def test_match_file_with_a_byte_order_mark(tmp_path):
     f.write_bytes(b"\xef\xbb\xbf" + b'[[match]]\npiece = "Front"\npoint = "notch 1"\n')
     pat = apply_match_file(read_pattern(TEE, sizes=["M"]), f)
     assert next(p for p in pat.pieces if p.name == "Front").match is not None
+    f.write_bytes('# Vorderteil für M\n[[match]]\npiece = "Front"\npoint = "notch 1"\n'.encode("cp1252"))
+    with pytest.raises(InputError, match=r"cannot read the match file: not UTF-8 text \(byte 0xFC at line 1, "
+                                         r"column 15: byte 15 of the file\); save it as UTF-8"):
+        apply_match_file(read_pattern(TEE, sizes=["M"]), f)
 
 
 @pytest.mark.parametrize(("text", "why"), [

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from kitcut.errors import InputError
-from kitcut.fileio import read_user_text
+from kitcut.fileio import not_utf8, read_user_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -281,8 +281,7 @@ def load_devices(device_file: str | Path | None = None) -> dict[str, Device]:
         except OSError as exc:
             raise InputError(f"cannot read device file: {exc.strerror or exc}", file=str(path)) from None
         except UnicodeDecodeError as exc:
-            raise InputError(f"cannot read device file: not UTF-8 text (at byte {exc.start + 1} of the file)",
-                             file=str(path)) from None
+            raise InputError(f"cannot read device file: {not_utf8(exc)}", file=str(path)) from None
         devices.update(_load(user, str(path)))
     return devices
 
