@@ -36,6 +36,7 @@ import fcntl
 import json
 import math
 import os
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
@@ -303,7 +304,10 @@ def _record_stop(root: Path, files, jobs, outcomes: list[Outcome], seconds: floa
     and ``batch-report.json`` and the morning page give this run, every order it did not build
     listed as deferred. Before, they went on showing the run before as the last one, finished."""
     signum = getattr(exc, "signum", None)
-    how = "Ctrl-C" if signum is None else f"signal {signum}"
+    try:
+        how = "Ctrl-C" if signum is None else signal.Signals(signum).name
+    except ValueError:
+        how = f"signal {signum}"
     ids = {Path(f).name: o for j in jobs for f, o in zip(j.files, j.orders, strict=True)}
     seen = {o.file for o in outcomes}
     left = [Outcome(file=Path(f).name, order=ids.get(Path(f).name), status="deferred",

@@ -200,6 +200,17 @@ def test_a_batch_stopped_before_it_finished_says_so(tmp_path):
     assert s.stopped is None and s.count("done") == 2 and s.count("skipped") == 1
     assert "Batch run finished" in (kits / "index.html").read_text()
 
+    class Terminated(KeyboardInterrupt):  # as the CLI raises on SIGTERM
+        signum = 15
+
+    def term(outcome):
+        raise Terminated
+
+    with pytest.raises(Terminated):
+        run_batch(tmp_path / "orders", kits, BatchOptions(kit=OPTS), on_outcome=term)
+    assert "batch stopped: stopped (SIGTERM) before it finished; orders: 0 done, 3 skipped, 0 failed;" \
+        in (kits / "batch.log").read_text().splitlines()[-1]
+
 
 def test_a_kit_that_records_no_inputs_is_kept(orders, tmp_path):
     """A kit written before kits recorded their inputs is kept by a rerun, and says why it was
