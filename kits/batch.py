@@ -294,8 +294,9 @@ def _kit_figures(o: Outcome, root: Path, counted: dict[str, str]) -> Outcome:
     return replace(o, metres=metres, efficiency=efficiency)
 
 
-#: what an order the batch did not get to build says when the batch was stopped
-NOT_BUILT = "not built: the batch was stopped ({how}) before it; run the batch again"
+def not_built(how: str) -> str:
+    """What an order the batch did not get to build says when the batch was stopped (``how``)."""
+    return f"not built: the batch was stopped ({how}) before it; run the batch again"
 
 
 def _record_stop(root: Path, files, jobs, outcomes: list[Outcome], seconds: float, not_orders,
@@ -311,7 +312,7 @@ def _record_stop(root: Path, files, jobs, outcomes: list[Outcome], seconds: floa
     ids = {Path(f).name: o for j in jobs for f, o in zip(j.files, j.orders, strict=True)}
     seen = {o.file for o in outcomes}
     left = [Outcome(file=Path(f).name, order=ids.get(Path(f).name), status="deferred",
-                    message=NOT_BUILT.format(how=how)) for f in files]
+                    message=not_built(how)) for f in files]
     left = [o for o in left if o.file not in seen]
     summary = BatchSummary([*outcomes, *left], seconds, not_orders, stopped=how)
     log("batch stopped: " + summary.text())

@@ -250,8 +250,8 @@ def test_device_file_from_any_editor(tmp_path):
         f.write_bytes(data)
         assert load_devices(f)["shop-cutter"].tool_for("cut").number == 5
     f.write_bytes(text.encode("cp1252"))
-    with pytest.raises(InputError, match=r"device file: not UTF-8 text \(byte 0xFC at line 1, column 21: "
-                                         r"byte 21 of the file\); save it as UTF-8"):
+    with pytest.raises(InputError, match=r"device file: not UTF-8 text \(byte 0xFC at line 1, column 19: "
+                                         r"byte 19 of the file\); save it as UTF-8"):
         load_devices(f)
 
 

@@ -36,7 +36,8 @@ def test_order_not_utf8_names_the_byte(tmp_path):
     order = tmp_path / "o.toml"
     order.write_bytes(b'[order]\nid = "A\xe5"\n')
     o = run_order(order)
-    assert o.code == 2 and "not UTF-8" in o.stderr and "at byte 16 of the file" in o.stderr, o.stderr
+    said = "not UTF-8 text (byte 0xE5 at line 2, column 8: byte 16 of the file)"
+    assert o.code == 2 and said in o.stderr, o.stderr
 
 
 @pytest.mark.parametrize("path", DXFS, ids=[p.name for p in DXFS])
