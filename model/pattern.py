@@ -217,22 +217,21 @@ class Piece:
             return True
         angle = math.radians(self.grain_angle_deg or 0.0)
         c = np.array(poly.centroid.coords[0])
+        from kitcut.model.affine import affine_piece
+
         for a in (angle, angle + math.pi / 2):
             d = np.array([math.cos(a), math.sin(a)])
-
-            def reflect(pts, d=d):
-                p = np.asarray(pts, dtype=np.float64).reshape(-1, 2) - c
-                return 2 * np.outer(p @ d, d) - p + c
-
-            other = Polygon(reflect(self.outline)).buffer(0)
+            m = 2 * np.outer(d, d) - np.eye(2)  # the mirror about the line through c along d
+            image = affine_piece(self, m, c - m @ c)  # with its notches, drills and lines
+            other = Polygon(image.outline).buffer(0)
             if poly.symmetric_difference(other).area <= tolerance * poly.area and \
-                    self._marks_mirror(reflect, near):
+                    self._marks_match(image, near):
                 return True
         return False
 
-    def _marks_mirror(self, reflect, near: float) -> bool:
-        """Whether the notches (by kind), drill holes and internal lines of the piece reflected by
-        ``reflect`` lie each within ``near`` of one of their own (and the same number of each)."""
+    def _marks_match(self, image: Piece, near: float) -> bool:
+        """Whether the notches (by kind), drill holes and internal lines of ``image`` (this piece
+        moved) lie each within ``near`` of one of this piece's (and as many of each)."""
         from shapely.geometry import LineString
 
         def same(a: np.ndarray, b: np.ndarray) -> bool:
@@ -243,20 +242,21 @@ class Piece:
             d = np.hypot(*(a[:, None, :] - b[None, :, :]).transpose(2, 0, 1))
             return bool((d.min(axis=1) <= near).all() and (d.min(axis=0) <= near).all())
 
+        def xy(marks) -> np.ndarray:
+            return np.array([(k.x, k.y) for k in marks], dtype=np.float64).reshape(-1, 2)
+
         for kind in {n.kind for n in self.notches}:
-            xy = np.array([(n.x, n.y) for n in self.notches if n.kind == kind], dtype=np.float64)
-            if not same(reflect(xy), xy):
+            if not same(xy(n for n in image.notches if n.kind == kind),
+                        xy(n for n in self.notches if n.kind == kind)):
                 return False
-        xy = np.array([(h.x, h.y) for h in self.drills], dtype=np.float64).reshape(-1, 2)
-        if not same(reflect(xy), xy):
+        if not same(xy(image.drills), xy(self.drills)):
             return False
-        lines = [LineString(ln.points) for ln in self.internal_lines if len(ln.points) >= 2]
-        for ln in self.internal_lines:
-            if len(ln.points) >= 2:
-                img = LineString(reflect(ln.points))
-                if not any(img.hausdorff_distance(o) <= near for o in lines):
-                    return False
-        return True
+
+        def lines(p: Piece) -> list:
+            return [LineString(ln.points) for ln in p.internal_lines if len(ln.points) >= 2]
+
+        own = lines(self)
+        return all(any(ln.hausdorff_distance(o) <= near for o in own) for ln in lines(image))
 
 
 @dataclass(frozen=True)
