@@ -94,7 +94,8 @@ class OrderPlan:
     fabrics: tuple[FabricPlan, ...]
     patterns: dict[str, Pattern] = field(default_factory=dict)
     unused_fabrics: tuple[str, ...] = ()  # fabrics of the order that no piece goes to
-    #: a fabric taking pieces of several materials (a rib collar on the jersey's marker), said
+    #: what the plan says: a fabric taking pieces of several materials (a rib collar on the
+    #: jersey's marker), pieces of quantity 0 whose annotations give a cut count, designs unused
     mixed: tuple[str, ...] = ()
 
 
@@ -291,7 +292,7 @@ def plan_order(
                                  quantity=(u + m) * n, flipped=m * n)
                 per_fabric[fi].append((nested, kp))
         if not cut:  # the garment would vanish from the kit while workshop.txt lists it
-            hint = annotated_hint(pattern.pieces, order=f"garments[{gi}].quantities")
+            hint = annotated_hint(pattern.pieces, how=f"garments[{gi}].quantities")
             raise OrderError(f"garments[{gi}]: no piece of {g.pattern.name} to cut for {g.name!r}: every "
                              "piece has quantity 0 (the file says it is not cut); give its quantities, e.g. "
                              + (f"{hint} (the counts the pieces' annotations give: 1X, 2X...)" if hint else
@@ -305,13 +306,12 @@ def plan_order(
         pattern = Pattern(pieces=tuple(p for p, _ in items), style=f"{order.id} {fabric.name}",
                           source=file, units="mm")
         plans.append(FabricPlan(fabric=fabric, pattern=pattern, kit_pieces=tuple(k for _, k in items)))
-    mixed = notes
     for plan in plans:
         note = mixed_note(plan.pattern.pieces, "give each its own [[fabrics]] with materials = [...] (e.g. "
                                                "materials = [\"2\"] for a rib)",
                           'materials = ["none"] takes the pieces without one')
         if note:
-            mixed.append(f"fabric {plan.fabric.name!r}: {note}")
-    mixed += _design_notes(replace(order, garments=tuple(garments)), plans)
+            notes.append(f"fabric {plan.fabric.name!r}: {note}")
+    notes += _design_notes(replace(order, garments=tuple(garments)), plans)
     return OrderPlan(order=replace(order, garments=tuple(garments)), fabrics=tuple(plans), patterns=patterns,
-                     unused_fabrics=tuple(unused), mixed=tuple(mixed))
+                     unused_fabrics=tuple(unused), mixed=tuple(notes))

@@ -285,11 +285,11 @@ def annotated_counts(pieces) -> dict[str, tuple[int, str]]:
     return counts
 
 
-def annotated_hint(pieces, *, order: str | None = None) -> str:
+def annotated_hint(pieces, *, how: str = "--quantity") -> str:
     """The ``--quantity`` options the pieces' annotations give where their file says 0 (AccuMark
     writes ``Quantity: 0`` on every piece of some styles and the cut count in an annotation:
     ``1XFABRIC``, ``2XRIB``); ``""`` when no annotation gives one. ``*=1`` cuts one of each:
-    a sleeve whose annotation says ``2X`` would be cut once. ``order``: the quantities field of
+    a sleeve whose annotation says ``2X`` would be cut once. ``how``: the quantities field of
     an order's garment instead (``garments[0].quantities``).
 
     >>> from kitcut.model import Piece
@@ -298,24 +298,24 @@ def annotated_hint(pieces, *, order: str | None = None) -> str:
     ...           Piece("SL", sq, quantity=0, annotations=("2XFABRIC",))]
     >>> annotated_hint(pieces)
     "--quantity '*=1' --quantity 'SL=2'"
-    >>> annotated_hint(pieces, order="garments[0].quantities")
+    >>> annotated_hint(pieces, how="garments[0].quantities")
     'garments[0].quantities = { "*" = 1, "SL" = 2 }'
     """
     counts = annotated_counts(pieces)
     if not counts:
         return ""
     more = sorted(n for n, (c, _) in counts.items() if c != 1)
-    if order is not None:
-        keys = ['"*" = 1'] + [f"{_toml(n)} = {counts[n][0]}" for n in more]
-        return f"{order} = {{ " + ", ".join(keys) + " }"
-    return " ".join(["--quantity '*=1'"] + [_option(n, counts[n][0]) for n in more])
+    return _quantities(how, [(DEFAULT_KEY, 1)] + [(n, counts[n][0]) for n in more])
 
 
-def _option(name: str, count: int) -> str:
-    """``--quantity 'NAME=N'`` as a shell takes it (quoted by :func:`shlex.quote` for a name with a
-    quote)."""
-    text = f"{name}={count}"
-    return f"--quantity '{text}'" if "'" not in text else f"--quantity {shlex.quote(text)}"
+def _quantities(how: str, counts: list[tuple[str, int]]) -> str:
+    """``counts`` (piece name, count) as ``--quantity 'NAME=N'`` options a shell takes (quoted by
+    :func:`shlex.quote` for a name with a quote), or, ``how`` an order's field, as its table
+    (``garments[0].quantities = { "SL" = 2 }``)."""
+    if how != "--quantity":
+        return f"{how} = {{ " + ", ".join(f"{_toml(n)} = {c}" for n, c in counts) + " }"
+    texts = (f"{n}={c}" for n, c in counts)
+    return " ".join(f"--quantity '{t}'" if "'" not in t else f"--quantity {shlex.quote(t)}" for t in texts)
 
 
 def _toml(name: str) -> str:
@@ -343,10 +343,7 @@ says (--quantity 'CUFF=2' cuts it)
     shown = ", ".join(f"{n} ({counts[n][1]})" for n in names[:6]) + (
         f" and {len(names) - 6} more" if len(names) > 6 else "")
     one = len(names) == 1
-    if how == "--quantity":
-        opts = " ".join(_option(n, counts[n][0]) for n in names)
-    else:
-        opts = f"{how} = {{ " + ", ".join(f"{_toml(n)} = {counts[n][0]}" for n in names) + " }"
+    opts = _quantities(how, [(n, counts[n][0]) for n in names])
     return (f"{counted(len(names), 'piece')} of quantity 0 {'has' if one else 'have'} a cut count in "
             f"{'its annotation' if one else 'their annotations'}: {shown}; not cut, as "
             f"{'its' if one else 'their'} Quantity text says ({opts} {'cuts it' if one else 'cuts them'})")
