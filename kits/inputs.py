@@ -198,12 +198,10 @@ def kit_state(folder: str | os.PathLike, inputs: dict) -> tuple[bool, str]:
 def stopped_fabrics(folder: Path) -> list[str]:
     """The fabrics of the kit in ``folder`` whose marker search was stopped early (Ctrl-C), as its
     ``kit.json`` says (``fabrics[].stopped``); none when it cannot be read (its manifest verified)."""
-    try:
-        data = json.loads((folder / "kit.json").read_text(encoding="utf-8"))
-        fabrics = data.get("fabrics", [])
-        return [str(f.get("name")) for f in fabrics if isinstance(f, dict) and f.get("stopped")]
-    except (OSError, ValueError, AttributeError):
-        return []
+    from kitcut.kits.pages import kit_report
+
+    fabrics = (kit_report(folder.parent, folder.name) or {}).get("fabrics", [])
+    return [str(f.get("name")) for f in fabrics if isinstance(f, dict) and f.get("stopped")]
 
 
 def combined_inputs(orders: list[Order], formats: tuple[str, ...] | None) -> dict:
