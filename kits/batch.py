@@ -314,9 +314,15 @@ def _record_stop(root: Path, files, jobs, outcomes: list[Outcome], seconds: floa
     left = [Outcome(file=Path(f).name, order=ids.get(Path(f).name), status="deferred",
                     message=not_built(how)) for f in files]
     left = [o for o in left if o.file not in seen]
-    summary = BatchSummary([*outcomes, *left], seconds, not_orders, stopped=how)
-    log("batch stopped: " + summary.text())
-    _write_report(root, left, summary.to_dict())
+    _close_run(root, BatchSummary([*outcomes, *left], seconds, not_orders, stopped=how), left, log)
+
+
+def _close_run(root: Path, summary: BatchSummary, new: list[Outcome], log) -> None:
+    """The end of a run, finished or stopped: ``batch.log`` says so, ``batch-report.json`` takes
+    the outcomes not yet in it (``new``) and the run's summary, and the morning's page
+    (``KITS/index.html``) is written for the run's outcomes."""
+    log(f"batch {'stopped' if summary.stopped else 'finished'}: " + summary.text())
+    _write_report(root, new, summary.to_dict())
     from kitcut.kits.pages import write_batch_index
 
     write_batch_index(root, summary.outcomes, summary.to_dict())
@@ -494,11 +500,7 @@ def run_batch(
             log(f"{o.file} ({o.order}): {o.status}: {o.message}")
         outcomes[:] = settled
         summary = BatchSummary(outcomes, time.monotonic() - t0, not_orders)
-        log("batch finished: " + summary.text())
-        _write_report(root, changed, summary.to_dict())
-        from kitcut.kits.pages import write_batch_index
-
-        write_batch_index(root, outcomes, summary.to_dict())  # the morning's page: KITS/index.html
+        _close_run(root, summary, changed, log)
         return summary
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM: the log, the report and the page say so
         with contextlib.suppress(Exception):
