@@ -202,6 +202,18 @@ def _export(marker: Marker, folder: Path, options: KitOptions, cuts: list[Cut]) 
     return not_written(extra["skipped"])
 
 
+def _in_kit(exc: KitcutError, tmp: Path, final: Path) -> KitcutError:
+    """``exc`` naming the kit's folder where it named its temporary one (``KITS/.<id>.tmp-...``),
+    which is gone when the user reads the message: a full disk said
+    ``kits/.N-2.tmp-14544@vm/kit.html: cannot write: No space left on device``."""
+    def moved(text: str | None) -> str | None:
+        return None if text is None else text.replace(str(tmp), str(final))
+
+    exc.file, exc.message = moved(exc.file), moved(exc.message)
+    exc.args = (exc.message, *exc.args[1:])
+    return exc
+
+
 def assemble_kit(
     root: str | os.PathLike,
     kit_id: str,
@@ -308,6 +320,12 @@ def assemble_kit(
         for note in said:
             if log:
                 log(f"{kit_id}: {note}")
+    except KitcutError as exc:
+        _in_kit(exc, tmp, final)
+        raise
+    except OSError as exc:  # the temporary folder itself could not be made or filled
+        raise _in_kit(ExportError(f"cannot write: {exc.strerror or exc}", file=exc.filename or str(tmp)),
+                      tmp, final) from exc
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

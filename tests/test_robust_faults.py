@@ -200,8 +200,10 @@ def test_kit_with_a_full_disk_leaves_no_kit(orders, tmp_path, monkeypatch, after
     kits = tmp_path / "kits"
     with monkeypatch.context() as m:
         inject_write_fault(m, after_files=after, budget=50)
-        with pytest.raises(ExportError, match="No space left"):
+        with pytest.raises(ExportError, match="No space left") as ei:
             build_kit(orders / "A-1001.toml", kits, OPTS)
+    # the kit's folder is named, not its temporary one, gone when the message is read (probe 23)
+    assert ".tmp-" not in str(ei.value) and str(kits / "A-1001") in str(ei.value), str(ei.value)
     assert [p.name for p in kits.iterdir()] == []  # no kit, no temporary folder
     r = build_kit(orders / "A-1001.toml", kits, OPTS)  # disk freed: the rerun builds it completely
     assert r.status == "built" and verify_manifest(kits / "A-1001") == []
