@@ -21,7 +21,7 @@ from kitcut.names import windows_device
 
 __all__ = ["import_options", "load", "encoding_option", "stem_option", "check_width", "check_spacing",
            "check_unitless", "check_zones", "Length",
-           "LENGTH", "SEED", "TILT", "TIME", "WORKERS", "MAX_TIME_S", "MAX_WIDTH_MM", "MAX_SPACING_MM",
+           "LENGTH", "GAP", "SEED", "TILT", "TIME", "WORKERS", "MAX_TIME_S", "MAX_WIDTH_MM", "MAX_SPACING_MM",
            "MAX_WORKERS"]
 
 #: Longest search time an option accepts (s): a day; Ctrl-C ends any search early.
@@ -69,6 +69,10 @@ class _Length(click.ParamType):
 
     name = "length"
 
+    def __init__(self, least: str | None = None):
+        #: ``"positive"``, ``"non-negative"`` or ``None``: what the length must be
+        self.least = least
+
     def convert(self, value, param, ctx):
         import re
 
@@ -90,11 +94,16 @@ class _Length(click.ParamType):
             mm = round(mm, 9)
         if not math.isfinite(mm):
             self.fail(f"{value!r} is not a finite length", param, ctx)
+        if (self.least == "positive" and mm <= 0) or (self.least == "non-negative" and mm < 0):
+            self.fail(f"{value!r}: must be {'more than 0' if self.least == 'positive' else '0 or more'}",
+                      param, ctx)
         return Length(mm, unit)
 
 
-#: Click type of the length options (``--width``, ``--spacing``, ``--margin``).
-LENGTH = _Length()
+#: Click type of a length option (``--width``): more than 0.
+LENGTH = _Length("positive")
+#: Click type of a gap (``--spacing``, ``--margin``): 0 or more.
+GAP = _Length("non-negative")
 
 
 def encoding_option(ctx, param, value: str | None) -> str | None:
@@ -309,6 +318,7 @@ def _quantities_left_out(quantity_texts, before, after, material_text) -> None:
 
 def _pair(text: str | None, what: str) -> tuple[float, float] | None:
     from kitcut.errors import InputError
+    from kitcut.model import MAX_ROLL_MM
 
     if text is None:
         return None
@@ -317,15 +327,15 @@ def _pair(text: str | None, what: str) -> tuple[float, float] | None:
         a, b = (float(p) for p in parts)
     except ValueError:
         raise InputError(f"{what}: write two numbers in mm, X,Y (e.g. 40,40 or 0,25), got {text!r}") from None
-    if not (abs(a) < 1e6 and abs(b) < 1e6):
-        raise InputError(f"{what}: {text!r} is out of range")
+    if not (abs(a) < MAX_ROLL_MM and abs(b) < MAX_ROLL_MM):
+        raise InputError(f"{what}: {text!r} is out of range (each less than {MAX_ROLL_MM:,.0f} mm)")
     return a, b
 
 
 def _zone(text: str, k: int):
     from kitcut.errors import InputError
     from kitcut.formats.reading.texts import nfc
-    from kitcut.model import FabricZone, rect_ring
+    from kitcut.model import FabricZone, rect_ring, zone_trouble
 
     box, _, cats = str(text).partition(":")
     parts = [p.strip() for p in box.split(",")]
@@ -334,6 +344,8 @@ def _zone(text: str, k: int):
     except ValueError:
         raise InputError(f"--zone: write X0,Y0,X1,Y1 in marker mm, optionally :CATEGORY,... (the "
                          f"categories that may lie on it), got {text!r}") from None
+    if trouble := zone_trouble((x0, y0, x1, y1)):
+        raise InputError(f"--zone {k}: {text!r}: {trouble}")
     if x0 == x1 or y0 == y1:
         raise InputError(f"--zone: {text!r} has no area")
     allow = tuple(nfc(c.strip()) for c in cats.split(",") if c.strip())  # as typed: composed, as orders

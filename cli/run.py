@@ -18,6 +18,7 @@ import click
 
 from kitcut.cells import counted, shown_name
 from kitcut.cli.options import (
+    GAP,
     LENGTH,
     SEED,
     TILT,
@@ -127,8 +128,8 @@ def _info_command(path: Path, options: dict) -> str:
               help="Search time (s).")
 @click.option("--seed", type=SEED, help="Random seed (default: drawn and reported).")
 @click.option("--workers", type=WORKERS, help="Parallel searches (default: all cores).")
-@click.option("--spacing", type=LENGTH, default=0.0, show_default=True, help="Minimum gap between pieces.")
-@click.option("--margin", type=LENGTH, default=0.0, show_default=True, help="Edge margin on each selvedge.")
+@click.option("--spacing", type=GAP, default=0.0, show_default=True, help="Minimum gap between pieces.")
+@click.option("--margin", type=GAP, default=0.0, show_default=True, help="Edge margin on each selvedge.")
 @click.option(
     "--nap",
     type=click.Choice(["one-way", "two-way", "quarter", "free"]),
@@ -183,6 +184,10 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     check_zones(cloth["zones"], pattern, float(fabric_width))
     rules = Rules(width=float(fabric_width), spacing=spacing, margin=margin, nap=nap, tilt_deg=tilt,
                   pairs=not no_pairs, **cloth)
+    from kitcut.kits.matching import idle_match_points
+
+    if idle := idle_match_points(pattern.pieces, rules.repeat):
+        click.echo(f"nest: note: --repeat: {idle}", err=True)
     warm = read_marker(resume) if resume else None
     out = Path(out_dir) if out_dir else Path("out") / (path.stem.strip(".") or "pattern")  # never out/..
     show = not quiet and not as_json and sys.stderr.isatty() and not os.environ.get("CI")
@@ -298,7 +303,10 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
         cost = f", {match['cost_pct']:+.1f} % length against plain fabric" if "cost_pct" in match else ""
         rx, ry = match["repeat_mm"]
         click.echo(f"repeat {rx:g} x {ry:g} {u}: {len(match['matched'])} matched piece(s){cost}")
-        if not match["matched"]:
+        if not match["matched"] and any(p.match is not None for p in pattern.pieces):
+            click.echo(f"nest: warning: --repeat {rx:g},{ry:g}: no piece is matched: the repeat has no lines "
+                       "for the axes of the pieces' match points (see the note above)", err=True)
+        elif not match["matched"]:
             click.echo(f"nest: warning: --repeat {rx:g},{ry:g}: no piece has a match point, so no piece is "
                        "matched (give them with --match FILE, or PATTERN.match.toml beside the pattern)",
                        err=True)

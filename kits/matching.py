@@ -47,7 +47,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 __all__ = ["item_match", "core_zones", "read_match_file", "apply_match_file", "find_match_file",
-           "MATCH_SUFFIX", "unmatched_notes", "unknown_categories"]
+           "MATCH_SUFFIX", "unmatched_notes", "unknown_categories", "idle_match_points"]
 
 MATCH_SUFFIX = ".match.toml"
 _KEYS = {"piece", "point", "axes", "offset_mm", "to"}
@@ -63,6 +63,32 @@ def item_match(piece: Piece, repeat: Repeat) -> Match | None:
     if x is None and y is None:
         return None
     return Match(x_point=x, y_point=y, offset=tuple(float(v) for v in m.offset))
+
+
+def idle_match_points(pieces, repeat: Repeat) -> str | None:
+    """What of the pieces' match points ``repeat`` has no lines for, said in one sentence, else
+    ``None``: a point for x (along the roll) on a repeat of stripes along the roll (RX = 0), or one
+    for y on stripes across it (RY = 0). Such a point is not used; the job said "no piece has a
+    match point" and sent the user back to the match file they had given."""
+    if not repeat.active:
+        return None
+    idle: dict[str, list[str]] = {}
+    for p in pieces:
+        m = p.match
+        if m is None:
+            continue
+        for axis, point, step in (("x", m.x_point, repeat.x_mm), ("y", m.y_point, repeat.y_mm)):
+            if point is not None and step <= 0 and p.name not in idle.setdefault(axis, []):
+                idle[axis].append(p.name)
+    parts = []
+    for axis, names in idle.items():
+        if names:
+            more = f" and {len(names) - 4} more" if len(names) > 4 else ""
+            shown = ", ".join(map(repr, names[:4])) + more
+            lines = ("lines across the roll, RX = 0" if axis == "x" else "lines along the roll, RY = 0")
+            parts.append(f"the match point(s) on axis {axis} of {shown} are not used (the repeat "
+                         f"{repeat.x_mm:g},{repeat.y_mm:g} has no {lines})")
+    return "; ".join(parts) or None
 
 
 def core_zones(zones: tuple[FabricZone, ...], item_pieces: list[Piece]) -> tuple[Zone, ...]:
@@ -234,7 +260,7 @@ def fabric_design(f: dict, where: str, fail) -> tuple[Repeat, tuple[FabricZone, 
 
     import numpy as np
 
-    from kitcut.model import rect_ring
+    from kitcut.model import rect_ring, zone_trouble
 
     def pair(key: str, default=None):
         v = f.get(key, default)
@@ -284,6 +310,8 @@ def fabric_design(f: dict, where: str, fail) -> tuple[Repeat, tuple[FabricZone, 
                     raise ValueError
         except (TypeError, ValueError):
             fail(zw, "a rectangle [x0, y0, x1, y1] with an area, or a polygon of 3 or more [x, y] points")
+        if trouble := zone_trouble(shape):
+            fail(f"{zw}.{'rect' if 'rect' in z else 'polygon'}", trouble)
         allow = z.get("allow", [])
         if not isinstance(allow, list) or not all(isinstance(a, str) and a.strip() for a in allow):
             fail(f"{zw}.allow", f"must be a list of category names, got {allow!r}")

@@ -18,7 +18,7 @@ import numpy as np
 
 from kitcut.errors import KitcutError, OrderError
 from kitcut.formats.reading.sizes import UnknownSizeError, garments_per_size, size_key
-from kitcut.kits.matching import apply_match_file, find_match_file, unknown_categories
+from kitcut.kits.matching import apply_match_file, find_match_file, idle_match_points, unknown_categories
 from kitcut.kits.materials import mixed_note
 from kitcut.kits.order import Fabric, Order
 from kitcut.kits.quantities import annotated_hint, annotated_note, apply_quantities
@@ -201,6 +201,8 @@ def _design_notes(order: Order, plans: list[FabricPlan]) -> list[str]:
             notes += [f"fabric {plan.fabric.name!r}: zone {zone.name!r} lets category {cat!r} through, which "
                       f"no piece cut from it has (its pieces' categories: {', '.join(known) or 'none named'})"
                       for cat in missing]
+        if idle := idle_match_points(plan.pattern.pieces, plan.fabric.repeat):
+            notes.append(f"fabric {plan.fabric.name!r}: {idle}")
     for gi, g in enumerate(order.garments):
         if g.match is None:
             continue
@@ -274,7 +276,7 @@ def plan_order(
                 fi = _fabric_for(order, p)
                 if fi is None:
                     what = (f"category {p.category!r}" if p.category else "no category") + \
-                        (f" and material {p.material!r}" if p.material else "")
+                        (f" and material {p.material!r}" if p.material else " and no material")
                     takes = ", ".join(_named(f) for f in order.fabrics)
                     how = "" if p.material else ' (materials = ["none"] takes the pieces without a material)'
                     raise OrderError(f"garments[{gi}]: piece {p.name!r} of {g.pattern.name} has {what}, "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kitcut.model.fabric import FabricZone, MatchPoint, Repeat, rect_ring
+from kitcut.model.fabric import MAX_ROLL_MM, FabricZone, MatchPoint, Repeat, rect_ring, zone_trouble
 from kitcut.model.geometry import as_ring, ring_area, transform_points
 from kitcut.model.marker import Marker, Placement, Rules
 from kitcut.model.pattern import (
@@ -24,6 +24,8 @@ __all__ = [
     "MatchPoint",
     "Repeat",
     "rect_ring",
+    "zone_trouble",
+    "MAX_ROLL_MM",
     "Line",
     "Marker",
     "Notch",

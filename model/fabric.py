@@ -25,7 +25,10 @@ import numpy as np
 
 from kitcut.model.geometry import as_ring
 
-__all__ = ["Repeat", "MatchPoint", "FabricZone", "rect_ring"]
+__all__ = ["Repeat", "MatchPoint", "FabricZone", "rect_ring", "zone_trouble", "MAX_ROLL_MM"]
+
+#: Farthest a zone or a repeat reaches from the marker's start (mm): 1 km, more than any roll
+MAX_ROLL_MM = 1e6
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,20 @@ class FabricZone:
         """Whether pieces of ``category`` may lie on the zone: any case, composed or not."""
         c = unicodedata.normalize("NFC", (category or "").strip()).casefold()
         return bool(c) and c in {unicodedata.normalize("NFC", a.strip()).casefold() for a in self.allow}
+
+
+def zone_trouble(points) -> str | None:
+    """Why the zone through ``points`` (marker mm) cannot be one, else ``None``: a coordinate that
+    is not a finite number (NaN or infinity: TOML writes both) or that lies more than
+    :data:`MAX_ROLL_MM` from the marker's start (``1e9`` for ``1000``: a 1,000 km marker, said
+    nothing of)."""
+    a = np.asarray(points, dtype=float)
+    if not np.all(np.isfinite(a)):
+        return "a coordinate is not a finite number"
+    if np.any(np.abs(a) > MAX_ROLL_MM):
+        return (f"{float(np.max(np.abs(a))):g} mm is more than {MAX_ROLL_MM / 1e6:g} km of roll from the "
+                "marker's start (marker mm: is the unit right?)")
+    return None
 
 
 def rect_ring(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:

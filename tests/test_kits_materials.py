@@ -125,7 +125,8 @@ def test_an_order_s_fabric_takes_the_pieces_without_a_material_as_none(tmp_path)
     # without it, the piece no fabric takes is an error that says how to take it
     (tmp_path / "o.toml").write_text(two.format(more='[[fabrics]]\nname = "rib"\nwidth_mm = 600\n'
                                                      'materials = [2]\n'))
-    with pytest.raises(OrderError, match=r"piece 'TAB' of shirt.dxf has no category, which no fabric takes "
+    with pytest.raises(OrderError, match=r"piece 'TAB' of shirt.dxf has no category and no material, "
+                                         r"which no fabric takes "
                                          r"\(fabrics: poplin materials \['1'\], rib materials \['2'\]\) "
                                          r'\(materials = \["none"\] takes the pieces without a material\)'):
         build_kit(tmp_path / "o.toml", tmp_path / "K2", opts)

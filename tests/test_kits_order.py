@@ -277,7 +277,8 @@ def test_category_no_fabric_takes(folder):
     text = GOOD.replace('categories = ["trim"]', 'categories = ["lining"]')
     text = text.replace('name = "jersey"\n', 'name = "jersey"\ncategories = ["body"]\n')
     order = load_order(write(folder, text))
-    with pytest.raises(OrderError, match="piece 'Front' of tee.dxf has no category, which no fabric takes"):
+    with pytest.raises(OrderError,
+                       match="piece 'Front' of tee.dxf has no category and no material, which no fabric"):
         plan_order(order, reader=read_fake_pattern)
 
 

@@ -300,6 +300,11 @@ _TOO_FAR = "mm between pieces: at most 100 mm (cutting needs a few; is the unit 
     (("--tilt", "1e9"), "'--tilt': 1000000000.0 is not in the range 0.0<=x<=45.0."),
     (("--spacing", "1e9"), f"'--spacing': 1e+09 {_TOO_FAR}"),
     (("--spacing", "15cm"), f"'--spacing': 150 {_TOO_FAR}"),
+    # probe 24: a negative gap was said against the pattern file, naming neither option nor value
+    (("--margin", "-5"), "'--margin': '-5': must be 0 or more"),
+    (("--spacing", "-1mm"), "'--spacing': '-1mm': must be 0 or more"),
+    (("--width", "-1500"), "'-w' / '--width': '-1500': must be more than 0"),
+    (("--width", "0in"), "'-w' / '--width': '0in': must be more than 0"),
 ])
 def test_a_width_or_tilt_no_fabric_has_is_an_option_error(tmp_path, capsys, args, error):
     """``--width 1e9`` nested the tee on a kilometre-wide fabric (efficiency 0.00 %), a length

@@ -142,6 +142,32 @@ def test_a_match_file_without_a_repeat_is_a_usage_error_and_a_repeat_without_poi
     assert r.returncode == 0 and "nest: warning: --repeat 0,30: no piece has a match point" in r.stderr
 
 
+X_ONLY = '[[match]]\npiece = "Front"\npoint = "notch 1"\naxes = "x"\n'
+IDLE_X = ("the match point(s) on axis x of 'Front' are not used (the repeat 0,25 has no lines across the "
+          "roll, RX = 0)")
+
+
+def test_match_points_on_an_axis_the_repeat_has_no_lines_for_are_said(tmp_path, tee):
+    """Probe 24: a match file giving points for x only, on stripes along the roll (``--repeat
+    0,25``: no lines across it), matched nothing, and the job said "no piece has a match point:
+    give them with --match FILE", the file given. It says which points the repeat cannot use."""
+    match = tmp_path / "x.match.toml"
+    match.write_text(X_ONLY, encoding="utf-8")
+    r = nest(str(tee), "--sizes", "M", "--repeat", "0,25", "--match", str(match), "--time", "1",
+             "--workers", "1", "-o", str(tmp_path / "o"))
+    assert r.returncode == 0 and f"nest: note: --repeat: {IDLE_X}" in r.stderr
+    assert "no piece has a match point" not in r.stderr
+    assert "--repeat 0,25: no piece is matched: the repeat has no lines for the axes" in r.stderr
+    order = tmp_path / "o.toml"
+    order.write_text('[order]\nid = "S-1"\ncustomer = "x"\n[[garments]]\npattern = "tee.dxf"\n'
+                     'match = "x.match.toml"\nsizes = { M = 1 }\n[[fabrics]]\nname = "stripe"\n'
+                     'width_mm = 1500\nrepeat_mm = [0, 25]\n', encoding="utf-8")
+    from kitcut.kits.plan import plan_order
+
+    said = IDLE_X.replace("'Front'", "'S-1/tee/Front'")  # a kit's pieces are named by order and garment
+    assert f"fabric 'stripe': {said}" in plan_order(load_order(order)).mixed
+
+
 def test_stripes_only(tmp_path, tee):
     got = run(tmp_path, str(tee), "--sizes", "M", "--repeat", "0,25", "--phase", "0,7")
     rules = got["marker"]["instance"]["rules"]
@@ -213,6 +239,11 @@ def test_zones_from_the_command_line(tmp_path, tee):
     ("-900,0,-100,500", "--zone 1: x -900 to -100, y 0 to 500 (marker mm) lies off the fabric"),
     ("0,0,1000,1500:TRIMM",
      "--zone 1: no piece is of category 'TRIMM' (the pieces' categories: BODY, SLEEVE, TRIM)"),
+    # probe 24: NaN and infinity were an internal error (GEOSException, exit 1); 1e9 for 1000 a
+    # 1,000 km marker, exit 0
+    ("100,nan,200,200", "--zone 1: '100,nan,200,200': a coordinate is not a finite number"),
+    ("0,0,inf,1500", "--zone 1: '0,0,inf,1500': a coordinate is not a finite number"),
+    ("0,0,1e9,1500", "--zone 1: '0,0,1e9,1500': 1e+09 mm is more than 1 km of roll"),
 ])
 def test_a_zone_that_keeps_nothing_clear_or_lets_a_typo_through_is_an_error(tmp_path, tee, zone, why):
     r = nest(str(tee), "--sizes", "M", "--zone", zone, "--time", "1", "-o", str(tmp_path / "o"))
@@ -281,6 +312,9 @@ def test_an_order_on_plaid_with_a_flaw_builds_a_matched_kit(tmp_path, tee):
     ('{ rect = [0, 0, 10, 10], allow = "TRIM" }', r"zones\[1\]\.allow: must be a list"),
     ('{ rect = [0, -500, 1000, -100] }',
      r"zones\[1\]: x 0 to 1000, y -500 to -100 \(marker mm\) lies off the fabric"),
+    ('{ rect = [100, nan, 200, 200] }', r"zones\[1\]\.rect: a coordinate is not a finite number"),
+    ('{ rect = [0, 0, inf, 1500] }', r"zones\[1\]\.rect: a coordinate is not a finite number"),
+    ('{ polygon = [[0, 0], [2e6, 0], [0, 1500]] }', r"zones\[1\]\.polygon: 2e\+06 mm is more than 1 km"),
 ])
 def test_bad_fabric_zones_name_the_field(tmp_path, tee, zones, why):
     order = tmp_path / "plaid.toml"
