@@ -88,11 +88,30 @@ def _point_in(px, py, v, s, e, ox, oy):
 
 @njit
 def _collide(v, sa, ea, xa, ya, sb, eb, xb, yb, lox, loy, hix, hiy):
-    """Closed rings A (v[sa:ea] + (xa, ya)) and B intersect; (lo, hi) = overlap of their bboxes."""
+    """Closed rings A (v[sa:ea] + (xa, ya)) and B intersect; (lo, hi) = overlap of their bboxes.
+
+    Two edges can meet only inside the overlap of the rings' boxes: B's edges that reach into it
+    are listed once, and each of A's that does is tested against that list alone (two pieces in
+    contact share a sliver of box, so a few edges of each instead of all of B per edge of A)."""
     if lox > hix or loy > hiy:
         return False
+    near = np.empty(eb - sb, np.int64)  # B's edges (by their end vertex) that reach into the box
+    nb = 0
+    jb = eb - 1
+    for ib in range(sb, eb):
+        cx = v[jb, 0] + xb
+        cy = v[jb, 1] + yb
+        dx = v[ib, 0] + xb
+        dy = v[ib, 1] + yb
+        jb = ib
+        if (cx < lox and dx < lox) or (cx > hix and dx > hix) or (cy < loy and dy < loy) or (
+            cy > hiy and dy > hiy
+        ):
+            continue
+        near[nb] = ib
+        nb += 1
     ja = ea - 1
-    for ia in range(sa, ea):
+    for ia in range(sa, ea if nb else sa):
         ax = v[ja, 0] + xa
         ay = v[ja, 1] + ya
         bx = v[ia, 0] + xa
@@ -106,13 +125,13 @@ def _collide(v, sa, ea, xa, ya, sb, eb, xb, yb, lox, loy, hix, hiy):
         exh = max(ax, bx)
         eyl = min(ay, by)
         eyh = max(ay, by)
-        jb = eb - 1
-        for ib in range(sb, eb):
+        for t in range(nb):
+            ib = near[t]
+            jb = ib - 1 if ib > sb else eb - 1
             cx = v[jb, 0] + xb
             cy = v[jb, 1] + yb
             dx = v[ib, 0] + xb
             dy = v[ib, 1] + yb
-            jb = ib
             if (cx < exl and dx < exl) or (cx > exh and dx > exh) or (cy < eyl and dy < eyl) or (
                 cy > eyh and dy > eyh
             ):

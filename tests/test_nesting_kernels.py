@@ -55,6 +55,24 @@ def test_rings_collide_random_polygons():
     assert 100 < hits < 500  # both answers are exercised
 
 
+def test_rings_collide_curved_outlines_in_light_contact():
+    """Outlines of 40 to 96 vertices (a curved stand-in's) whose boxes overlap by a sliver: the
+    exact test looks only at the edges that reach into that sliver, and must answer as the
+    reference does, both ways."""
+    rng = np.random.default_rng(11)
+    hits = 0
+    for _ in range(300):
+        a = naive.random_polygon(rng, n=int(rng.integers(40, 97)), spikiness=0.3)
+        b = naive.random_polygon(rng, n=int(rng.integers(40, 97)), spikiness=0.3)
+        reach = a[:, 0].max() - b[:, 0].min()  # b's left end on a's right end
+        off = np.array([reach - rng.uniform(0.0, 0.4), rng.uniform(-1.0, 1.0)])
+        got = rings_collide(a, b, (0.0, 0.0), off)
+        assert got == naive.rings_collide(a, b, (0.0, 0.0), off)
+        assert got == rings_collide(b, a, (0.0, 0.0), -off)
+        hits += got
+    assert 50 < hits < 250  # both answers are exercised
+
+
 @pytest.mark.parametrize(
     ("a", "b", "off", "expected"),
     [
