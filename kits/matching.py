@@ -260,7 +260,7 @@ def fabric_design(f: dict, where: str, fail) -> tuple[Repeat, tuple[FabricZone, 
 
     import numpy as np
 
-    from kitcut.model import rect_ring, zone_trouble
+    from kitcut.model import MAX_ROLL_MM, rect_ring, zone_trouble
 
     def pair(key: str, default=None):
         v = f.get(key, default)
@@ -270,6 +270,8 @@ def fabric_design(f: dict, where: str, fail) -> tuple[Repeat, tuple[FabricZone, 
             isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in v)
         if not numbers or len(v) != 2:
             fail(f"{where}.{key}", f"must be [x, y] in mm, got {v!r}")
+        if not all(abs(x) < MAX_ROLL_MM for x in v):  # as --repeat and --phase
+            fail(f"{where}.{key}", f"each must be less than {MAX_ROLL_MM:,.0f} mm, got {v!r}")
         return float(v[0]), float(v[1])
 
     rep = pair("repeat_mm")

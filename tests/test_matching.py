@@ -322,6 +322,15 @@ def test_bad_fabric_zones_name_the_field(tmp_path, tee, zones, why):
     with pytest.raises(OrderError, match=why):
         load_order(order)
 
+def test_a_repeat_beyond_a_roll_names_the_field(tmp_path, tee):
+    """``repeat_mm = [1e9, 0]`` in an order, refused on the command line (``--repeat``)."""
+    order = tmp_path / "plaid.toml"
+    order.write_text(ORDER.format(zones='{ rect = [0, 0, 10, 10] }').replace("[50, 50]", "[1e9, 0]"),
+                     encoding="utf-8")
+    with pytest.raises(OrderError, match=r"fabrics\[0\]\.repeat_mm: each must be less than 1,000,000 mm"):
+        load_order(order)
+
+
 
 def test_an_orders_zone_category_no_piece_has_and_a_match_file_on_plain_fabric_are_said(tmp_path, tee):
     """What ``nest`` refuses on the command line, an order built in silence: a zone letting a
