@@ -98,19 +98,45 @@ def unique_notches(notches: list, near: float) -> tuple[list, int]:
     return kept, len(notches) - len(kept)
 
 
-def arrow_heads(line: np.ndarray, size: float) -> list[np.ndarray]:
-    """Head strokes of a double-headed arrow along ``line`` (first to last point)."""
+def _head(tip: np.ndarray, base: np.ndarray, size: float) -> list[np.ndarray]:
+    """The two barbs (``size`` long, 25 degrees off the line) of an arrow head at ``tip``, coming
+    from ``base``."""
+    d = tip - base
+    n = float(np.hypot(*d))
+    if n <= 0:
+        return []
+    d = d / n
+    out = []
+    for s in (1, -1):
+        a = math.radians(25 * s)
+        r = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+        out.append(np.array([tip - size * (r @ d), tip]))
+    return out
+
+
+def arrow_heads(line: np.ndarray, size: float, outline: np.ndarray | None = None,
+                tolerance: float = 0.005) -> list[np.ndarray]:
+    """Head strokes of a double-headed arrow along ``line`` (first to last point).
+
+    With the piece's ``outline``, each head is made smaller (by tenths, down to a fifth of
+    ``size``) until it lies on the piece within ``tolerance``, and an end with no room for one has
+    none: a 10 mm binding's 15 mm heads (12.7 mm across) reached 1.3 mm past both cut lines, the
+    cutter's pen marking the next piece, and a strip on the selvedge had no cutter file (its pen
+    off the media)."""
+    ends = ((line[-1], line[-2]), (line[0], line[1]))
+    if outline is None:
+        return [h for tip, base in ends for h in _head(tip, base, size)]
+    from shapely.geometry import MultiLineString, Polygon
+
+    poly = Polygon(outline)
+    room = (poly if poly.is_valid else poly.buffer(0)).buffer(tolerance)
     heads = []
-    for tip, base in ((line[-1], line[-2]), (line[0], line[1])):
-        d = tip - base
-        n = float(np.hypot(*d))
-        if n <= 0:
-            continue
-        d = d / n
-        for s in (1, -1):
-            a = math.radians(25 * s)
-            r = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
-            heads.append(np.array([tip - size * (r @ d), tip]))
+    for tip, base in ends:
+        for k in range(10, 1, -1):
+            barbs = _head(tip, base, size * k / 10)
+            if barbs and room.covers(MultiLineString([b.tolist() for b in barbs])):
+                heads += barbs
+                break
     return heads
 
 

@@ -340,7 +340,7 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float,
         if ring_length(g, False) > 0:
             g = grain_on_piece(g, outline)
             size = min(max(0.04 * ring_length(g, False), 4.0), 15.0)
-            grain = (Stroke("grain", g),) + tuple(Stroke("grain", h) for h in arrow_heads(g, size))
+            grain = (Stroke("grain", g),) + tuple(Stroke("grain", h) for h in arrow_heads(g, size, outline))
             d = g[-1] - g[0]
             angle = _upright(math.degrees(math.atan2(d[1], d[0])))  # text never upside down
     holes = tuple(tf(c) for c in piece.cutouts)

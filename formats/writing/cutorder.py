@@ -363,4 +363,22 @@ def check_media_width(plan: CutPlan, device: Device, sheet: Sheet, extra=None, *
         raise MediaError(
             f"device '{device.name}' takes media {device.media_width:g} mm wide, but its file of this marker "
             f"draws from {lo:.1f} to {hi:.1f} mm across it (pieces and every line the device draws), off "
-            "the media")
+            f"the media{_off_media(plan, device, labels)}")
+
+
+def _off_media(plan: CutPlan, device: Device, labels: bool) -> str:
+    """Which piece, and which of its lines, a file for ``device`` draws off its media, said after
+    the media error (``; piece 'Binding' (copy 2): its grain line``). The error named the media
+    alone, and the user had nothing to act on."""
+    def off(op: Op) -> bool:
+        if device.tool_for(op.feature) is None or (op.feature == "label" and not labels):
+            return False
+        a = device.across(np.asarray(op.points, dtype=float).reshape(-1, 2))
+        return float(a.min()) < -0.01 or float(a.max()) > device.media_width + 0.01
+
+    for job in plan.jobs:
+        which = [op.feature for op in job.ops if off(op)]
+        if which:
+            what = "its cut line" if "cut" in which else f"its {which[0]} line"
+            return f"; piece {job.piece.piece.name!r} (copy {job.piece.placement.copy + 1}): {what}"
+    return ""
