@@ -242,3 +242,23 @@ def test_the_legend_names_pieces_whose_labels_are_shortened_whole(tmp_path, fmt)
     text = _names(write_file(m, tmp_path / f"marker.{fmt}"))
     for name in shown:
         assert re.search(rf"\d = {re.escape(name)}", text), (name, text)
+
+
+def test_report_states_its_overviews_scale_to_three_figures(tmp_path, marker):
+    """report.pdf said "overview at 1:11" for a drawing at 1:10.52 (probe 25: 4.6 % off for anyone
+    measuring with a scale rule); overview.pdf already gave three figures. The marker's frame is
+    measured on the rendered page: its length at the stated scale."""
+    path = write_file(marker, tmp_path / "marker.report.pdf")
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    text = " ".join(out.split())
+    ratio = float(re.search(r"overview at 1:([\d.,]+)", text).group(1).replace(",", ""))
+    g = _gray(path, 1, 254, tmp_path) < 128  # 10 pixels a millimetre
+    drawn = max(b - a for a, b in (_longest_run(row) for row in g)) / 10.0 - 0.15  # less the line's ends
+    assert drawn * ratio == pytest.approx(marker.length, rel=0.002)
+
+
+def test_scale_text_never_writes_powers_of_ten():
+    from kitcut.formats.layout.pdf import scale_text
+
+    assert [scale_text(1 / v) for v in (1.0, 7.348, 10.52, 236.4, 1070.2, 12345.0)] == \
+        ["1:1.00", "1:7.35", "1:10.5", "1:236", "1:1,070", "1:12,300"]

@@ -44,6 +44,7 @@ __all__ = [
     "render_overview",
     "FIXED_DATE",
     "scale_bar",
+    "scale_text",
     "add_page_1to1",
     "PDF_MAX_UNITS",
 ]
@@ -277,7 +278,7 @@ def render_overview(marker: Marker | Sheet, device=None, *, paper: str = "a4") -
     page, keys, legend = fit_named(pdf, sheet, size, margin=12.0, reserve_top=18.0)
     # the ratio to three figures, and a bar of a round length to measure by: "1:7.3" was drawn at
     # 1:7.348, 0.65 % off for anyone measuring with it
-    _title(pdf, 12.0, 12.0, [*_figures(sheet), f"scale 1:{1 / page.scale:.3g}"], 4.0)
+    _title(pdf, 12.0, 12.0, [*_figures(sheet), f"scale {scale_text(page.scale)}"], 4.0)
     k = MM_PER_UNIT.get(sheet.unit, 1.0)
     bar = _round_length(40.0 / page.scale * k) / k  # about 40 mm on paper, in the marker's unit
     x = size[0] - 12.0 - bar * page.scale
@@ -301,6 +302,20 @@ def _round_length(mm: float) -> float:
 
 def _length_text(mm: float) -> str:
     return f"{mm / 1000:g} m" if mm >= 1000 else f"{mm:g} mm"
+
+
+def scale_text(scale: float) -> str:
+    """A drawing's scale (``scale`` drawn mm a real mm) to three figures, never in powers of ten:
+    ``1:8.93``, ``1:10.5``, ``1:236``, ``1:1,070`` (``1:1.07e+03`` with ``.3g``).
+
+    >>> [scale_text(1 / v) for v in (8.934, 10.52, 236.4, 1070.2)]
+    ['1:8.93', '1:10.5', '1:236', '1:1,070']
+    """
+    ratio = 1.0 / scale
+    places = max(0, 2 - math.floor(math.log10(ratio))) if ratio > 0 else 0
+    if places == 0:
+        return f"1:{round(ratio, 2 - math.floor(math.log10(ratio))):,.0f}"
+    return f"1:{ratio:,.{places}f}"
 
 
 def scale_bar(pdf: FPDF, page: Page, x_mm: float, y_mm: float, length_mm: float) -> None:
