@@ -83,8 +83,9 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     """kitcut's own warnings (a PDF's transliterated names...) as one ``nest: note:`` line, not
     Python's ``file:line: UserWarning:`` with its source line."""
     if issubclass(category, UserWarning) and not os.environ.get("KITCUT_DEBUG"):
-        text = str(message)
-        click.echo(f"nest: note: {text[len('Note: '):] if text.startswith('Note: ') else text}", err=True)
+        from kitcut.formats.layout.pdf_fonts import note_text
+
+        click.echo(f"nest: note: {note_text(message)}", err=True)
     else:
         _default_showwarning(message, category, filename, lineno, file, line)
 

@@ -28,6 +28,7 @@ import os
 import shutil
 import socket
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from kitcut import __version__
 from kitcut.cells import escaped
 from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.fileio import atomic_write, read_input
+from kitcut.formats.layout.pdf_fonts import note_text
 from kitcut.formats.marker_json import write_marker
 from kitcut.kits.inputs import CHANGED, edited_since, kit_inputs, kit_state, recorded
 from kitcut.kits.kit_pdf import write_kit_pdf
@@ -435,8 +437,13 @@ def guarded_job(build: Callable, *args) -> dict:
     """
     t0 = time.monotonic()
     try:
-        r = build(*args)
-        return {**r.to_dict(), "status": "done" if r.status == "built" else "skipped"}
+        with warnings.catch_warnings(record=True) as said:  # a worker process: no CLI to show them
+            r = build(*args)
+        out = {**r.to_dict(), "status": "done" if r.status == "built" else "skipped"}
+        notes = [note_text(w.message) for w in said if issubclass(w.category, UserWarning)]
+        if notes:  # kitcut's notes (a PDF's transliterated names): Python printed them with its source
+            out["notes"] = [*out.get("notes", []), *dict.fromkeys(notes)]
+        return out
     except KitcutError as exc:
         return {"status": "failed", "message": str(exc), "seconds": round(time.monotonic() - t0, 2)}
     except Exception as exc:  # a bug in kitcut: keep the batch going, say what it was

@@ -535,3 +535,29 @@ def test_batch_log_and_report_count_the_import_remarks(tmp_path):
     report = json.loads((kits / "batch-report.json").read_text())
     assert report["orders"]["R-1.toml"]["remarks"] == 1
     assert "1 import remark(s): see kit.pdf" in (kits / "index.html").read_text()  # the morning's page
+
+
+def test_a_batchs_kitcut_notes_are_notes_not_python_warnings(tmp_path):
+    """Probe 25: a kit whose PDFs transliterate Hebrew names made ``nest kit`` say ``nest: note:
+    ...``, but ``nest batch`` let Python print its raw ``.../pdf.py:104: UserWarning: Note: ...``
+    with a line of kitcut's source (in an overnight log, a crash to the eye), and ``batch.log``
+    had none of it. The note is the order's, on its outcome line and in the log."""
+    orders = tmp_path / "orders"
+    orders.mkdir()
+    pieces = [{"name": name, "size": "M", "outline": [[0, 0], [400, 0], [400, 300], [0, 300]]}
+              for name in ("חזית", "גב")]
+    (orders / "p.dxf").write_text(json.dumps({"style": "p", "pieces": pieces}), encoding="utf-8")
+    (orders / "R-1.toml").write_text('[order]\nid = "R-1"\ncustomer = "x"\n[[garments]]\npattern = "p.dxf"\n'
+                                     'sizes = ["M"]\n[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\n',
+                                     encoding="utf-8")
+    kits = tmp_path / "kits"
+    env = {**os.environ, "PYTHONPATH": str(TESTS) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    cmd = [sys.executable, "-m", "kitcut", "batch", str(orders), "-o", str(kits), "--time", "1", "--workers", "1",
+           "--formats", "pdf", "--nester", FAKE_NESTER, "--reader", FAKE_READER]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "UserWarning" not in r.stderr and ".py:" not in r.stderr
+    note = "kitcut's PDFs do not draw right-to-left text"
+    lines = r.stderr.splitlines()
+    assert any(line.startswith("nest: note: R-1.toml (R-1): ") and note in line for line in lines)
+    assert note in (kits / "batch.log").read_text(encoding="utf-8")

@@ -24,8 +24,8 @@ import unicodedata
 import warnings
 from pathlib import Path
 
-__all__ = ["FONT_CANDIDATES", "FALLBACK_CANDIDATES", "SHAPED_SCRIPTS", "CJK_FAMILY", "cjk_font", "use_font",
-           "draw_text", "font_note", "transliterate", "transliterated", "shown_text", "pdf_label"]
+__all__ = ["note_text", "FONT_CANDIDATES", "FALLBACK_CANDIDATES", "SHAPED_SCRIPTS", "CJK_FAMILY", "cjk_font",
+           "use_font", "draw_text", "font_note", "transliterate", "transliterated", "shown_text", "pdf_label"]
 
 #: Fonts with CJK glyphs that Debian packages install, in order of preference: (path, face of a
 #: TrueType collection). fonts-wqy-microhei is the one `.ci/system-deps` installs.
@@ -332,6 +332,13 @@ def font_note(pdf) -> str | None:
     written = "; ".join(f"{t!r} as {s!r}" for t, s in marked[:10]) + more
     _warn_once(f"Note: {what}; {len(marked)} text(s) transliterated in a PDF: {written}")
     return f"Note: {what}; {len(marked)} text(s) transliterated in this PDF: {shown}"
+
+
+def note_text(message) -> str:
+    """A note warned here (``Note: ...``) as a command or a batch shows it: its text after
+    ``Note:``."""
+    text = str(message)
+    return text[len("Note: "):] if text.startswith("Note: ") else text
 
 
 @functools.lru_cache(maxsize=64)
