@@ -552,8 +552,8 @@ def test_a_batchs_kitcut_notes_are_notes_not_python_warnings(tmp_path):
                                      encoding="utf-8")
     kits = tmp_path / "kits"
     env = {**os.environ, "PYTHONPATH": str(TESTS) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    cmd = [sys.executable, "-m", "kitcut", "batch", str(orders), "-o", str(kits), "--time", "1", "--workers", "1",
-           "--formats", "pdf", "--nester", FAKE_NESTER, "--reader", FAKE_READER]
+    cmd = [sys.executable, "-m", "kitcut", "batch", str(orders), "-o", str(kits), "--time", "1",
+           "--workers", "1", "--formats", "pdf", "--nester", FAKE_NESTER, "--reader", FAKE_READER]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert r.returncode == 0, r.stderr
     assert "UserWarning" not in r.stderr and ".py:" not in r.stderr
