@@ -73,7 +73,8 @@ def write_kit_pdf(report: dict, markers: list[tuple[str, Marker]], path: Path) -
     from fpdf import FPDF
 
     def line(text: str, style: str = "", size: float = 9, h: float = 5) -> None:
-        pdf.cell(0, h, use_font(pdf, text, style, size), new_x="LMARGIN", new_y="NEXT")
+        # wrapped: a note of 203 characters ran 320 pt off the A4 page, its advice lost on paper
+        pdf.multi_cell(0, h, use_font(pdf, text, style, size), new_x="LMARGIN", new_y="NEXT")
 
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_auto_page_break(True, 15)

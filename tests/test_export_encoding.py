@@ -125,7 +125,7 @@ def test_each_character_is_drawn_in_a_font_that_has_it(tmp_path):
     assert ("kitcut's PDFs do not draw right-to-left text (Hebrew, Arabic) nor scripts that need shaping "
             "(Thai, Devanagari...); 2 text(s) transliterated in this PDF: 'hzyt (M)'") in text
     pdf_fonts._warn_once.cache_clear()
-    said = "1 text(s) transliterated in a PDF: 'Tab \\U0001fae8 (M)' as 'Tab :shaking_face: (M)'"
+    said = "1 text(s) transliterated in a PDF: 'Tab \U0001fae8 (M)' as 'Tab :shaking_face: (M)'"
     with pytest.warns(UserWarning, match=re.escape(said)):
         marker = rect_piece_marker(["Tab \U0001fae8", "Front 👕"], name="w")
         text = _pdf_text(write_file(marker, tmp_path / "n.pdf"))
@@ -317,3 +317,16 @@ def test_a_cjk_font_setting_that_names_no_font_is_said(tmp_path, monkeypatch):
     pdf_fonts._warn_once.cache_clear()
     with pytest.warns(UserWarning, match=r"KITCUT_CJK_FONT=.*gone\.ttf: no font fpdf2 can read there"):
         assert pdf_fonts.cjk_font() is None
+
+
+def test_the_transliteration_note_quotes_texts_as_they_are():
+    """A remark holding both quotes (``e.g. 'Piece Name: חזית'; give ... = "NAME"``) was named in
+    the note by its repr, ``\\'Piece Name: hzyt\\'`` on paper (probe 25)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.add_page()
+    pdf_fonts.use_font(pdf, "e.g. 'Piece Name: חזית'; give encoding = \"NAME\"", "", 9)
+    note = pdf_fonts.font_note(pdf)
+    assert "\\" not in note and note.endswith("transliterated in this PDF: 'e.g. 'Piece Name: hzyt'; give "
+                                              "encoding = \"NAME\"'")

@@ -832,3 +832,28 @@ def test_workshop_note_writes_each_entry_on_one_line(orders, tmp_path):
     note = (kit / "workshop.txt").read_text().splitlines()
     assert note[0] == "Order A-1001 for Studio Nord, due 2026-12-05"
     assert "4 bundles, 20 cut pieces from jer sey, rib." in note
+
+
+def test_kit_pdf_wraps_a_long_note_onto_the_page(tmp_path):
+    """A note of 203 characters (a cutter file left out, and why) was drawn as one line running
+    320 pt off the A4 page: its advice was lost on paper (probe 25). Every word now lies on the
+    page (``pdftotext -bbox``), the last one too."""
+    import re
+    import subprocess
+
+    from kitcut.kits.kit_pdf import write_kit_pdf
+
+    note = ("fabric 'jersey': marker.gcode not written: device 'cnc-knife' takes media 1300 mm wide, but the "
+            "fabric is 1500 mm wide (margins included); use a device with wider media or nest on narrower "
+            "fabric, or leave the file out with --formats")
+    order = {"id": "K-1", "customer": "Studio " * 30, "due": None, "garment_count": 1, "pieces": 4}
+    report = {"kit": "K-1", "orders": [order],
+              "fabrics": [], "totals": {"metres": 1.0, "pieces": 4, "efficiency": 0.8}, "notes": [note],
+              "import_remarks": [], "combined": None}
+    write_kit_pdf(report, [], tmp_path / "kit.pdf")
+    out = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "kit.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', out).group(1))
+    words = re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)<', out)
+    assert words and max(float(x) for x, _ in words) <= width - 20  # within the right margin
+    assert [w for _, w in words][-1] == "--formats"

@@ -24,6 +24,8 @@ import unicodedata
 import warnings
 from pathlib import Path
 
+from kitcut.cells import escaped
+
 __all__ = ["note_text", "FONT_CANDIDATES", "FALLBACK_CANDIDATES", "SHAPED_SCRIPTS", "CJK_FAMILY", "cjk_font",
            "use_font", "draw_text", "font_note", "transliterate", "transliterated", "shown_text", "pdf_label"]
 
@@ -328,8 +330,9 @@ def font_note(pdf) -> str | None:
                 "fonts-symbola, fonts-hanazono)")
         what += f"; {said}" if unshaped else ""
     more = " ..." if len(marked) > 10 else ""
-    shown = "; ".join(repr(transliterate(s)) for _, s in marked[:10]) + more
-    written = "; ".join(f"{t!r} as {s!r}" for t, s in marked[:10]) + more
+    # quoted as they are: repr wrote a remark holding both quotes as e.g. \'Piece Name: hzyt\'
+    shown = "; ".join(f"'{transliterate(s)}'" for _, s in marked[:10]) + more
+    written = "; ".join(f"'{escaped(t)}' as '{s}'" for t, s in marked[:10]) + more
     _warn_once(f"Note: {what}; {len(marked)} text(s) transliterated in a PDF: {written}")
     return f"Note: {what}; {len(marked)} text(s) transliterated in this PDF: {shown}"
 
