@@ -282,3 +282,20 @@ def test_batch_index_in_the_browser(page, batch):
     open_page(page, page.current_url)
     assert Path(page.current_url).name == "kit.html" and page.title == "Kit A-1002"
     assert console_errors(page) == []
+
+
+@pytest.mark.parametrize("scale", ["screen", "1:1"])
+def test_the_svg_title_lies_inside_the_drawing(page, tmp_path, scale):
+    """The title of a short marker (one garment, 0.7 m on 1.5 m fabric) was set by the fabric's
+    width and ran out of the drawing: Chromium showed it cut after "width 1,500." (probe 25). Its
+    box, measured by the browser in its own font, now lies inside the view box."""
+    from kitcut.formats.writing.svg import to_svg
+
+    path = tmp_path / "marker.svg"
+    path.write_text(to_svg(small_marker(), scale=scale), encoding="utf-8")
+    page.get(path.as_uri())
+    box = page.execute_script("const b = document.getElementById('title').getBBox(); "
+                              "const v = document.documentElement.viewBox.baseVal; "
+                              "return [b.x, b.width, v.x, v.width];")
+    x, w, vx, vw = box
+    assert w > 0 and vx <= x and x + w <= vx + vw, box

@@ -59,6 +59,20 @@ def _path_d(rings, width: float) -> str:
     return " ".join(parts)
 
 
+#: A character's width in a sans-serif font, in ems, a little over the widest fonts' average
+#: (Helvetica's digits 0.556); a CJK character takes two of these (its two terminal cells)
+CHAR_EM = 0.6
+
+
+def title_size(text: str, size: float, room: float) -> float:
+    """The font size of the title ``text``: ``size``, or smaller so that it fits ``room`` (drawing
+    units from its start). A one-garment marker, 0.7 m long, showed its title cut after
+    "width 1,500." (the efficiency and piece count lost) at a size set by the fabric's width."""
+    from rich.cells import cell_len
+
+    return min(size, room / (CHAR_EM * max(cell_len(text), 1)))
+
+
 def to_svg(marker: Marker | Sheet, *, scale: str = "screen", title: bool = True, fill: bool = True) -> str:
     """The SVG text of ``marker``.
 
@@ -112,7 +126,7 @@ def to_svg(marker: Marker | Sheet, *, scale: str = "screen", title: bool = True,
                 xml_text(sheet.title),
                 insert=(0, fmt_num(-head * 0.3)),
                 id="title",
-                font_size=fmt_num(head * 0.5),
+                font_size=fmt_num(title_size(sheet.title, head * 0.5, x1 + pad), 3),
                 font_family="sans-serif",
                 fill="#222",
             )
