@@ -262,3 +262,29 @@ def test_scale_text_never_writes_powers_of_ten():
 
     assert [scale_text(1 / v) for v in (1.0, 7.348, 10.52, 236.4, 1070.2, 12345.0)] == \
         ["1:1.00", "1:7.35", "1:10.5", "1:236", "1:1,070", "1:12,300"]
+
+
+def test_report_rows_after_a_wrapped_value_keep_their_gap(tmp_path):
+    """A value wrapped over two lines (many long categories) had the next row 11.9 pt under it
+    instead of 17 (probe 25): its first line touched the wrapped one. Read back with
+    ``pdftotext -bbox``: the lines of the values' column never crowd each other."""
+    from marker_factory import shelf_marker
+
+    from kitcut.model import Piece
+
+    cats = ("OUTER SHELL FRONT AND BACK PANELS", "SMALL TRIMS AND TABS FOR HANGING", "BELT LOOPS REINFORCED",
+            "BIAS BINDING STRIPS CUT AT 45", "EMBROIDERED PATCHES AND BADGES", "FACINGS AND INTERLINING")
+    pieces = tuple(Piece(f"P{i}", np.array([(0, 0), (200, 0), (200, 100), (0, 100)]), size="M", category=c)
+                   for i, c in enumerate(cats))
+    m = shelf_marker(pieces, [(i, 0, 0, False) for i in range(len(pieces))], width=1500.0)
+    path = write_file(m, tmp_path / "marker.report.pdf")
+    out = subprocess.run(["pdftotext", "-bbox", "-l", "1", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    lines: dict[float, float] = {}  # the values' column (from 75 mm): top of each line -> its bottom
+    for x, y0, y1 in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', out):
+        if float(x) >= 75 * 72 / 25.4 - 1 and float(y0) < 400:
+            lines[round(float(y0), 1)] = max(lines.get(round(float(y0), 1), 0.0), float(y1))
+    tops = sorted(lines)
+    assert len(tops) > 12  # the rows, one of them wrapped
+    gaps = [b - lines[a] for a, b in zip(tops, tops[1:], strict=False)]
+    assert min(gaps) >= 2.0, gaps  # 2.8 pt between the lines of one value, more between rows

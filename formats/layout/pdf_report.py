@@ -79,7 +79,7 @@ def render(marker: Marker, device: Device | None = None) -> bytes:
         text = use_font(pdf, value, "", 9)
         pdf.set_xy(75, y - 3.2)
         pdf.multi_cell(w - 90, 4.2, text)
-        y = max(y + 6.0, pdf.get_y() + 2.5)
+        y = max(y + 6.0, pdf.get_y() + 5.0)  # the gap under a wrapped value as under one line (1.8 mm)
     page, keys, legend = fit_named(pdf, sheet, (w, h), margin=15.0, reserve_top=y + 4)
     draw_sheet(pdf, sheet, page, fill=True, line_mm=0.15, keys=keys)
     draw_legend(pdf, page, legend)
