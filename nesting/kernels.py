@@ -87,6 +87,13 @@ def _point_in(px, py, v, s, e, ox, oy):
 
 
 @njit
+def _off_box(ax, ay, bx, by, lox, loy, hix, hiy):
+    """The segment (a, b) lies wholly on one side of the box (lo, hi): it cannot meet anything in it."""
+    return (ax < lox and bx < lox) or (ax > hix and bx > hix) or (ay < loy and by < loy) or (
+        ay > hiy and by > hiy)
+
+
+@njit
 def _collide(v, sa, ea, xa, ya, sb, eb, xb, yb, lox, loy, hix, hiy):
     """Closed rings A (v[sa:ea] + (xa, ya)) and B intersect; (lo, hi) = overlap of their bboxes.
 
@@ -104,9 +111,7 @@ def _collide(v, sa, ea, xa, ya, sb, eb, xb, yb, lox, loy, hix, hiy):
         dx = v[ib, 0] + xb
         dy = v[ib, 1] + yb
         jb = ib
-        if (cx < lox and dx < lox) or (cx > hix and dx > hix) or (cy < loy and dy < loy) or (
-            cy > hiy and dy > hiy
-        ):
+        if _off_box(cx, cy, dx, dy, lox, loy, hix, hiy):
             continue
         near[nb] = ib
         nb += 1
@@ -117,9 +122,7 @@ def _collide(v, sa, ea, xa, ya, sb, eb, xb, yb, lox, loy, hix, hiy):
         bx = v[ia, 0] + xa
         by = v[ia, 1] + ya
         ja = ia
-        if (ax < lox and bx < lox) or (ax > hix and bx > hix) or (ay < loy and by < loy) or (
-            ay > hiy and by > hiy
-        ):
+        if _off_box(ax, ay, bx, by, lox, loy, hix, hiy):
             continue
         exl = min(ax, bx)
         exh = max(ax, bx)
@@ -132,9 +135,7 @@ def _collide(v, sa, ea, xa, ya, sb, eb, xb, yb, lox, loy, hix, hiy):
             cy = v[jb, 1] + yb
             dx = v[ib, 0] + xb
             dy = v[ib, 1] + yb
-            if (cx < exl and dx < exl) or (cx > exh and dx > exh) or (cy < eyl and dy < eyl) or (
-                cy > eyh and dy > eyh
-            ):
+            if _off_box(cx, cy, dx, dy, exl, eyl, exh, eyh):
                 continue
             if _seg_seg(ax, ay, bx, by, cx, cy, dx, dy):
                 return True
