@@ -299,3 +299,15 @@ def test_the_svg_title_lies_inside_the_drawing(page, tmp_path, scale):
                               "return [b.x, b.width, v.x, v.width];")
     x, w, vx, vw = box
     assert w > 0 and vx <= x and x + w <= vx + vw, box
+
+
+def test_batch_index_on_a_phone_keeps_the_reason_readable(page, batch):
+    """At 390 px the failed orders' reasons got an 80 px column and broke mid-word over about 11
+    lines (probe 25). The table scrolls sideways, and the reason keeps 16 em."""
+    kits, _ = batch
+    page.set_window_size(390, 844)
+    open_page(page, kits / "index.html")
+    cells = page.find_elements("css selector", "table.orders tr.failed td:last-child")
+    widths = [e.size["width"] for e in cells]
+    size = page.execute_script("return parseFloat(getComputedStyle(document.body).fontSize);")
+    assert widths and min(widths) >= 14 * size, (widths, size)  # 16 em of the table's 0.93 em
