@@ -197,3 +197,48 @@ def test_a_strip_cut_across_its_grain_is_labelled_along_its_length():
     assert pp.label.text == "AMX1CO-COF22_selffabri (A36)" and pp.label.height >= 3.0
     assert abs(pp.label.angle_deg) < 1e-6  # along the strip
     assert _boxes_outside(marker) == []
+
+
+def _struck(marker) -> list[str]:
+    """The labels of ``marker``'s sheet whose box (:data:`CHAR_CELL` h a character, h high) the
+    piece's grain line crosses."""
+    from shapely.geometry import LineString
+
+    out = []
+    for pp in build_sheet(marker).pieces:
+        t = pp.label
+        a = math.radians(t.angle_deg)
+        d, n = np.array([math.cos(a), math.sin(a)]), np.array([-math.sin(a), math.cos(a)])
+        c = np.array([t.x, t.y])
+        w, h = 0.5 * 0.75 * t.height * max(len(t.text), 1), 0.5 * t.height
+        box = Polygon([c - d * w - n * h, c + d * w - n * h, c + d * w + n * h, c - d * w + n * h])
+        if pp.grain and box.intersects(LineString(pp.grain[0].points)):
+            out.append(t.text)
+    return out
+
+
+def test_a_label_lies_beside_the_grain_line_where_the_piece_has_room():
+    """Label and grain line both go through a piece's middle: every label of a real AccuMark
+    marker was struck through by its grain line, on every print (probe 25). The label now lies
+    beside it, on the piece; a strip with no room beside it keeps its label on the line."""
+    from kitcut.model import Line
+
+    body = Piece("Body", np.array([(0, 0), (400, 0), (400, 250), (0, 250)]), size="M",
+                 grain=Line(np.array([(40, 125), (360, 125)])))
+    strip = Piece("Strip", np.array([(0, 0), (400, 0), (400, 2), (0, 2)]), size="M",  # a 2 mm cord
+                  grain=Line(np.array([(40, 1), (360, 1)])))
+    marker = _stacked([body, strip], "grain")
+    assert _struck(marker) == ["Strip (M)"]
+    assert _boxes_outside(marker) == []
+    label = build_sheet(marker).pieces[0].label
+    assert label.x == pytest.approx(200) and abs(label.y - 125) >= label.height / 2
+
+
+@pytest.mark.parametrize(("name", "size"), JOBS[:4])
+def test_real_labels_lie_beside_their_grain_lines(name, size):
+    if not (DXF_DIR / name).is_file():
+        pytest.skip(f"shared data not present: {DXF_DIR / name}")
+    pattern = load_pattern(DXF_DIR / name, sizes={size: 1}, quantities={"*": (1, None)}, repair=True)
+    marker = nest_pattern(pattern, Rules(width=1500.0, spacing=2.0), time_limit=60.0, seed=1, workers=1,
+                          max_iterations=0)
+    assert _struck(marker) == [] and _boxes_outside(marker) == []

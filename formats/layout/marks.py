@@ -15,7 +15,7 @@ from kitcut.cells import shorten
 from kitcut.model.geometry import apart, parts_on
 
 __all__ = ["notch_points", "lines_on_piece", "unique_notches", "arrow_heads", "label_height", "fit_label",
-           "label_point", "grain_on_piece", "CHAR_CELL"]
+           "label_point", "grain_on_piece", "beside_line", "CHAR_CELL"]
 
 #: A character's cell along a plotter's stroke-font text, in text heights (1.5 times the 0.5 h
 #: character width): what every label and title is measured by.
@@ -181,9 +181,9 @@ def _label_poly(outline: np.ndarray, holes=()):
     return poly
 
 
-def _label_fits(poly, at: tuple[float, float], angle_deg: float, chars: int, h: float) -> bool:
-    """Whether the box of a label of ``chars`` characters, ``h`` high, centred at ``at`` along
-    ``angle_deg`` (:data:`CHAR_CELL` h a character long) lies inside ``poly``."""
+def _label_box(at: tuple[float, float], angle_deg: float, chars: int, h: float):
+    """The box of a label of ``chars`` characters, ``h`` high, centred at ``at`` along
+    ``angle_deg`` (:data:`CHAR_CELL` h a character long)."""
     from shapely.geometry import Polygon
 
     t = math.radians(angle_deg)
@@ -191,9 +191,44 @@ def _label_fits(poly, at: tuple[float, float], angle_deg: float, chars: int, h: 
     n = np.array([-d[1], d[0]])
     c = np.asarray(at, dtype=float)
     half_w, half_h = 0.5 * CHAR_CELL * h * max(chars, 1), 0.5 * h
-    box = Polygon([c - d * half_w - n * half_h, c + d * half_w - n * half_h, c + d * half_w + n * half_h,
-                   c - d * half_w + n * half_h])
-    return poly.contains(box)
+    return Polygon([c - d * half_w - n * half_h, c + d * half_w - n * half_h, c + d * half_w + n * half_h,
+                    c - d * half_w + n * half_h])
+
+
+def _label_fits(poly, at: tuple[float, float], angle_deg: float, chars: int, h: float) -> bool:
+    """Whether the box of a label (:func:`_label_box`) lies inside ``poly``."""
+    return poly.contains(_label_box(at, angle_deg, chars, h))
+
+
+def beside_line(outline: np.ndarray, at: tuple[float, float], angle_deg: float, chars: int, h: float,
+                line: np.ndarray, holes=()) -> tuple[float, float]:
+    """Where a label centred at ``at`` goes so that ``line`` (the grain line) does not strike it
+    through: ``at`` when its box misses the line; else moved square to the text until its box
+    clears the line by a third of its height (at least 0.5 mm), to the nearer side where the box
+    lies on the piece, off its cut-outs, and misses the line; ``at`` when neither side has room.
+    Both are drawn through the piece's middle: every label of a real AccuMark marker was struck
+    through by its grain line, on every print."""
+    from shapely.geometry import LineString
+
+    stroke = LineString(np.asarray(line, dtype=float))
+    if not _label_box(at, angle_deg, chars, h).intersects(stroke):
+        return at
+    t = math.radians(angle_deg)
+    n = np.array([-math.sin(t), math.cos(t)])
+    c = np.asarray(at, dtype=float)
+    across = (np.asarray(line, dtype=float) - c) @ n  # where the line lies, square to the text
+    gap = max(h / 3.0, 0.5)
+    poly = _label_poly(outline, holes)
+    up, down = float(across.max()) + gap + h / 2.0, float(across.min()) - gap - h / 2.0
+    # the nearer side; a tie (a line through the middle) goes up, whatever rounding a copy of the
+    # marker read back from marker.json brings (its labels moved 50 mm from one side to the other)
+    sides = (down, up) if abs(down) < abs(up) - 1e-6 * max(h, 1.0) else (up, down)
+    for off in sides:
+        moved = c + off * n
+        box = _label_box(moved, angle_deg, chars, h)
+        if poly.contains(box) and not box.intersects(stroke):
+            return float(moved[0]), float(moved[1])
+    return at
 
 
 def label_height(outline: np.ndarray, at: tuple[float, float], angle_deg: float, chars: int,

@@ -32,6 +32,7 @@ from kitcut.formats.layout.design import Design, design_of
 from kitcut.formats.layout.marks import (
     CHAR_CELL,
     arrow_heads,
+    beside_line,
     fit_label,
     grain_on_piece,
     label_point,
@@ -350,6 +351,10 @@ def _place_piece(index: int, pl: Placement, piece: Piece, k: float,
         along = piece_label(piece, outline, at, round(_upright(_long_axis(outline)), 6), holes=holes)
         if along.height > label.height + 1e-9 and len(along.text) >= len(label.text):
             label = along
+    if grain:  # beside the grain line, where the piece has room for it there
+        x, y = beside_line(outline, (label.x, label.y), label.angle_deg, len(label.text), label.height,
+                           grain[0].points, holes)
+        label = Text(x, y, label.text, label.height, label.angle_deg)
     return PlacedPiece(
         index=index,
         placement=pl,
