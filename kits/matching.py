@@ -81,13 +81,12 @@ def idle_match_points(pieces, repeat: Repeat) -> str | None:
             if point is not None and step <= 0 and p.name not in idle.setdefault(axis, []):
                 idle[axis].append(p.name)
     parts = []
-    for axis, names in idle.items():
-        if names:
-            more = f" and {len(names) - 4} more" if len(names) > 4 else ""
-            shown = ", ".join(map(repr, names[:4])) + more
-            lines = ("lines across the roll, RX = 0" if axis == "x" else "lines along the roll, RY = 0")
-            parts.append(f"the match point(s) on axis {axis} of {shown} are not used (the repeat "
-                         f"{repeat.x_mm:g},{repeat.y_mm:g} has no {lines})")
+    for axis, names in idle.items():  # (an axis is in it with the first name)
+        more = f" and {len(names) - 4} more" if len(names) > 4 else ""
+        shown = ", ".join(map(repr, names[:4])) + more
+        lines = ("lines across the roll, RX = 0" if axis == "x" else "lines along the roll, RY = 0")
+        parts.append(f"the match point(s) on axis {axis} of {shown} are not used (the repeat "
+                     f"{repeat.x_mm:g},{repeat.y_mm:g} has no {lines})")
     return "; ".join(parts) or None
 
 

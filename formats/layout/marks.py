@@ -114,24 +114,19 @@ def _head(tip: np.ndarray, base: np.ndarray, size: float) -> list[np.ndarray]:
     return out
 
 
-def arrow_heads(line: np.ndarray, size: float, outline: np.ndarray | None = None,
+def arrow_heads(line: np.ndarray, size: float, outline: np.ndarray,
                 tolerance: float = 0.005) -> list[np.ndarray]:
-    """Head strokes of a double-headed arrow along ``line`` (first to last point).
-
-    With the piece's ``outline``, each head is made smaller (by tenths, down to a fifth of
+    """Head strokes of a double-headed arrow along ``line`` (first to last point), ``size`` long
+    where the piece ``outline`` has room: each head is made smaller (by tenths, down to a fifth of
     ``size``) until it lies on the piece within ``tolerance``, and an end with no room for one has
-    none: a 10 mm binding's 15 mm heads (12.7 mm across) reached 1.3 mm past both cut lines, the
+    none. A 10 mm binding's 15 mm heads (12.7 mm across) reached 1.3 mm past both cut lines, the
     cutter's pen marking the next piece, and a strip on the selvedge had no cutter file (its pen
     off the media)."""
-    ends = ((line[-1], line[-2]), (line[0], line[1]))
-    if outline is None:
-        return [h for tip, base in ends for h in _head(tip, base, size)]
-    from shapely.geometry import MultiLineString, Polygon
+    from shapely.geometry import MultiLineString
 
-    poly = Polygon(outline)
-    room = (poly if poly.is_valid else poly.buffer(0)).buffer(tolerance)
+    room = _label_poly(outline).buffer(tolerance)
     heads = []
-    for tip, base in ends:
+    for tip, base in ((line[-1], line[-2]), (line[0], line[1])):
         for k in range(10, 1, -1):
             barbs = _head(tip, base, size * k / 10)
             if barbs and room.covers(MultiLineString([b.tolist() for b in barbs])):

@@ -312,10 +312,8 @@ def scale_text(scale: float) -> str:
     ['1:8.93', '1:10.5', '1:236', '1:1,070']
     """
     ratio = 1.0 / scale
-    places = max(0, 2 - math.floor(math.log10(ratio))) if ratio > 0 else 0
-    if places == 0:
-        return f"1:{round(ratio, 2 - math.floor(math.log10(ratio))):,.0f}"
-    return f"1:{ratio:,.{places}f}"
+    digits = 2 - math.floor(math.log10(ratio))  # after the point: negative rounds to tens, hundreds
+    return f"1:{round(ratio, digits):,.{max(digits, 0)}f}"
 
 
 def scale_bar(pdf: FPDF, page: Page, x_mm: float, y_mm: float, length_mm: float) -> None:
