@@ -83,6 +83,21 @@ def test_heads_keep_their_size_where_the_piece_has_room_and_shrink_where_it_has_
                        np.array([(0, 0), (1000, 0), (1000, 0.5), (0, 0.5)], dtype=float)) == []
 
 
+@pytest.mark.parametrize("length", [1.0, 3.0, 5.0, 7.9, 12.0])
+def test_the_heads_of_a_short_grain_line_do_not_cross(length):
+    """Heads of at least 4 mm (4 % of the line, 4 to 15 mm) met and crossed into an X on a grain
+    line under 8 mm: each head now reaches at most 0.45 of the line's length back from its end."""
+    wide = np.array([(0, 0), (100, 0), (100, 100), (0, 100)], dtype=float)
+    grain = np.array([(50 - length / 2, 50), (50 + length / 2, 50)], dtype=float)
+    heads = arrow_heads(grain, min(max(0.04 * length, 4.0), 15.0), wide)
+    assert len(heads) == 4
+    right = [h for h in heads if h[1, 0] > 50]
+    left = [h for h in heads if h[1, 0] < 50]
+    assert len(right) == len(left) == 2
+    assert min(h[0, 0] for h in right) > max(h[0, 0] for h in left)  # no barb past another's
+    assert all(h[0, 0] >= 50 + 0.05 * length - 1e-9 for h in right)
+
+
 def test_a_file_off_its_media_names_the_piece_and_its_line(tmp_path):
     """The media error said how far the file reached, not which piece took it there."""
     from kitcut.errors import MediaError

@@ -121,9 +121,11 @@ def arrow_heads(line: np.ndarray, size: float, outline: np.ndarray,
     ``size``) until it lies on the piece within ``tolerance``, and an end with no room for one has
     none. A 10 mm binding's 15 mm heads (12.7 mm across) reached 1.3 mm past both cut lines, the
     cutter's pen marking the next piece, and a strip on the selvedge had no cutter file (its pen
-    off the media)."""
+    off the media). A head is at most 0.45 of the line long, so that the two heads of a line under
+    8 mm do not cross into an X."""
     from shapely.geometry import MultiLineString
 
+    size = min(size, 0.45 * float(np.hypot(*np.diff(line, axis=0).T).sum()))
     room = _label_poly(outline).buffer(tolerance)
     heads = []
     for tip, base in ((line[-1], line[-2]), (line[0], line[1])):
