@@ -11,7 +11,7 @@ import pytest
 from marker_factory import big_marker, small_marker
 
 from kitcut.formats.layout.page import build_sheet
-from kitcut.formats.layout.pdf_tiled import tile_grid
+from kitcut.formats.layout.pdf_tiled import inked, tile_grid
 from kitcut.formats.writing.export import write_file
 
 pytestmark = pytest.mark.skipif(
@@ -82,7 +82,8 @@ def test_tiled_pdf_pages_and_test_square(tmp_path, marker, fmt, paper, name):
     path = write_file(marker, tmp_path / f"marker.{fmt}")
     tiles, _, grid = tile_grid(build_sheet(marker), name)
     pages, sizes = _info(path)
-    assert pages == 1 + len(tiles) == 1 + grid[0] * grid[1]
+    assert len(tiles) == grid[0] * grid[1]
+    assert pages == 1 + sum(inked(build_sheet(marker), tiles))
     for w, h in sizes:
         assert (w / PT, h / PT) == pytest.approx(paper, abs=0.05)
     # the 100 mm square on page 1, rendered at 100 dpi, measures 100 mm (393.7 px)
@@ -130,11 +131,13 @@ def test_tile_shows_the_marker_at_1to1_in_place(tmp_path, marker):
     path = write_file(marker, tmp_path / "marker.tiled.pdf")
     tiles, (win_w, win_h), (rows, cols) = tile_grid(build_sheet(marker), "a4")
     index = next(i for i, (r, c, _) in enumerate(tiles) if r == rows and c == 1)
+    printed = inked(build_sheet(marker), tiles)
+    assert printed[index]
     w = tiles[index][2]
     x_mm = MARGIN + (0.0 - w[0])  # page position of the marker origin (from the top-left corner)
     y_mm = MARGIN + win_h - (0.0 - w[1])
     dpi = 100
-    img = _gray(path, index + 2, dpi, tmp_path)  # page 1 is the assembly map
+    img = _gray(path, 1 + sum(printed[: index + 1]), dpi, tmp_path)  # page 1 is the assembly map
     px = lambda mm: int(round(mm / 25.4 * dpi))  # noqa: E731
     # the selvedge (y = 0) is a horizontal frame line running right from the corner ...
     band = img[px(y_mm) - 6 : px(y_mm) + 7, px(x_mm) + 20 : px(x_mm) + 120]
@@ -288,3 +291,108 @@ def test_report_rows_after_a_wrapped_value_keep_their_gap(tmp_path):
     assert len(tops) > 12  # the rows, one of them wrapped
     gaps = [b - lines[a] for a, b in zip(tops, tops[1:], strict=False)]
     assert min(gaps) >= 2.0, gaps  # 2.8 pt between the lines of one value, more between rows
+
+
+def _far_apart(length: float = 2000.0, every: float | None = None):
+    """100 mm squares at the two ends of a 300 mm wide strip, nothing between them (or one each
+    ``every`` mm along it)."""
+    from kitcut.model import Marker, Piece, Placement, Rules
+
+    sq = Piece("Patch", np.array([(0, 0), (100, 0), (100, 100), (0, 100)], dtype=float), size="M")
+    xs = np.arange(0.0, length - 100.0, every) if every else [0.0]
+    places = [Placement(0, i, 0.0, False, (float(x), 0.0)) for i, x in enumerate(xs)]
+    places.append(Placement(0, len(places), 0.0, False, (length - 100.0, 200.0)))
+    return Marker((sq,), Rules(width=300.0), tuple(places), length=length, name="apart")
+
+
+def test_tiled_pdf_leaves_out_the_tiles_no_piece_reaches(tmp_path):
+    """A long marker's tiled print had a page for every tile of its strip, blank ones too (a 64 m
+    marker: 2,148 A4 pages). A tile no piece reaches is not printed; page 1 says how many were
+    left out, and every part of every piece is on a printed tile."""
+    from shapely.geometry import Polygon as P
+    from shapely.ops import unary_union
+
+    marker = _far_apart()
+    path = write_file(marker, tmp_path / "marker.tiled.pdf")
+    sheet = build_sheet(marker)
+    tiles, _, (rows, cols) = tile_grid(sheet, "a4")
+    printed = inked(sheet, tiles)
+    assert cols >= 10 and 2 <= sum(printed) <= 6
+    pages, _ = _info(path)
+    assert pages == 1 + sum(printed)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    said = " ".join(text.split())
+    assert f"{sum(printed)} pages of tiles ({len(tiles) - sum(printed)} blank, not printed" in said
+    footers = set(re.findall(r"row (\d+), col (\d+)", text))
+    assert footers == {(str(r), str(c)) for (r, c, _), ok in zip(tiles, printed, strict=True) if ok}
+    shown = unary_union([P([(w[0], w[1]), (w[2], w[1]), (w[2], w[3]), (w[0], w[3])])
+                         for (_r, _c, w), ok in zip(tiles, printed, strict=True) if ok])
+    assert all(shown.covers(P(p.outline)) for p in sheet.pieces)
+
+
+def test_tiled_pdf_map_labels_do_not_overlap_on_a_long_marker(tmp_path):
+    """The map labelled each of a 64 m marker's 2,142 cells, 0.56 mm wide, with a 5 mm label: one
+    red band. The map is folded into bands down the page, and the labels skip columns (and rows)
+    where they lack room: none overlaps another."""
+    marker = _far_apart(30000.0, every=150.0)
+    path = write_file(marker, tmp_path / "marker.tiled.pdf")
+    out = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    words = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in
+             re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', out)]
+    cells = [(x0, y0, x1, y1) for x0, y0, x1, y1, w in words if re.fullmatch(r"r\d+", w)]
+    cols = [(x0, y0, x1, y1) for x0, y0, x1, y1, w in words if re.fullmatch(r"c\d+", w)]
+    labels = [(a[0], a[1], b[2], b[3]) for a, b in zip(cells, cols, strict=True)]
+    assert len(labels) >= 40
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    assert sum(w == "from" for *_, w in words) >= 3  # the bands, each saying where it starts
+
+
+def test_fold_keeps_an_ordinary_marker_in_one_band():
+    """A marker of a few metres is drawn as before: one band, the page Page.fit gives."""
+    from kitcut.formats.layout.page import Page, fold
+
+    for extent in [(0, 0, 2400, 1500), (-10, -10, 6010, 1510), (0, 0, 500, 1500)]:
+        assert fold(extent, (297, 210), margin=12.0, reserve_top=18.0) == [
+            (Page.fit(extent, (297, 210), margin=12.0, reserve_top=18.0), None)]
+
+
+@pytest.mark.parametrize("length,width", [(30000.0, 300.0), (64000.0, 1500.0), (12000.0, 1500.0)])
+def test_fold_cuts_a_long_marker_into_bands_that_show_all_of_it(length, width):
+    """A long marker's overview was one band a few millimetres high (64 m: 6 mm on A4). Folded,
+    its bands show the whole length once, in order, at one scale larger than one band's, each
+    inside the page and below the one before."""
+    from kitcut.formats.layout.page import FOLD_GAP_MM, Page, fold
+
+    extent, size = (0.0, 0.0, length, width), (297.0, 210.0)
+    one = Page.fit(extent, size, margin=12.0, reserve_top=18.0)
+    bands = fold(extent, size, margin=12.0, reserve_top=18.0)
+    assert len(bands) > 1 and bands[0][0].scale >= 1.25 * one.scale
+    assert {p.scale for p, _ in bands} == {bands[0][0].scale}
+    windows = [w for _, w in bands]
+    assert windows[0][0] == 0.0 and windows[-1][2] == length
+    assert all(a[2] == pytest.approx(b[0]) for a, b in zip(windows, windows[1:]))
+    bottom = 12.0 + 18.0
+    for page, w in bands:
+        (ax, ay), (bx, by) = page.to_page(np.array([(w[0], w[3]), (w[2], w[1])]))
+        assert ax == pytest.approx(12.0) and bx <= size[0] - 12.0 + 1e-9
+        assert ay >= bottom - 1e-9 and by <= size[1] - 12.0 + 1e-9
+        bottom = by + FOLD_GAP_MM
+
+
+def test_overview_and_report_of_a_long_marker_are_folded(tmp_path):
+    """overview.pdf and report.pdf draw a 30 m marker in bands, each saying where it starts (0,
+    then evenly along the length), at a scale larger than one band across the page."""
+    marker = _far_apart(30000.0, every=150.0)
+    for fmt in ("overview.pdf", "report.pdf"):
+        path = write_file(marker, tmp_path / f"marker.{fmt}")
+        text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                                       text=True).stdout.split())
+        starts = re.findall(r"from ([\d.]+) (m|mm)\b", text)
+        assert len(starts) >= 3 and starts[0] == ("0", "mm")
+        at = [float(v) * (1000 if u == "m" else 1) for v, u in starts]
+        assert at == sorted(at) and at[1] == pytest.approx(at[2] - at[1])
+        ratio = float(re.search(r"(?:scale|overview at) 1:([\d.,]+)", text).group(1).replace(",", ""))
+        assert ratio < 0.8 * 30000.0 / 273.0  # larger than one band across the page

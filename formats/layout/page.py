@@ -52,6 +52,8 @@ __all__ = [
     "PlacedPiece",
     "Sheet",
     "Page",
+    "fold",
+    "FOLD_GAP_MM",
     "build_sheet",
     "piece_label",
     "label_parts",
@@ -451,3 +453,52 @@ class Page:
         pw, ph = size[0] - 2 * margin, size[1] - 2 * margin - reserve_top
         scale = min(pw / w, ph / h)
         return Page(size, margin, scale, (extent[0], extent[1]))
+
+
+#: a folded drawing's bands are this far apart on paper (mm): room for a band's start text
+FOLD_GAP_MM = 7.0
+
+
+def fold(
+    extent: tuple[float, float, float, float],
+    size: tuple[float, float],
+    margin: float = 10.0,
+    reserve_top: float = 0.0,
+    most: int = 12,
+    gain: float = 1.25,
+    unit: float | None = None,
+) -> list[tuple[Page, tuple[float, float, float, float] | None]]:
+    """``extent`` drawn as large as fits in ``size`` less ``reserve_top``: one band (its window
+    ``None``), or, where a long marker would be drawn as a thin band across the page, cut along
+    its length into up to ``most`` bands stacked down the page, as marker-making systems print a
+    long marker folded. Each band is ``(page, window)``: its page maps marker mm, its window
+    (x0, y0, x1, y1) is the part of ``extent`` it shows; every band has the same scale and the
+    same length, a multiple of ``unit`` (a tile's step), else a length of two figures (4,300 mm),
+    so that the bands start at round places. The bands are taken only when they draw the marker
+    ``gain`` times larger than one does (a 64 m marker was drawn 6 mm high on an A4 page). A
+    single band is :meth:`Page.fit` exactly.
+    """
+    one = Page.fit(extent, size, margin=margin, reserve_top=reserve_top)
+    w = max(extent[2] - extent[0], 1e-9)
+    h = max(extent[3] - extent[1], 1e-9)
+    pw, ph = size[0] - 2 * margin, size[1] - 2 * margin - reserve_top
+    best = (one.scale, 1, w)
+    for n in range(2, most + 1):
+        step = w / n
+        q = unit or 10.0 ** (math.floor(math.log10(step)) - 1)
+        step = math.ceil(step / q - 1e-9) * q
+        if (n - 1) * step >= w:  # fewer bands cover it at this length
+            continue
+        scale = min(pw / step, (ph - (n - 1) * FOLD_GAP_MM) / (n * h))
+        if scale > best[0]:
+            best = (scale, n, step)
+    scale, n, step = best
+    if n == 1 or scale < gain * one.scale:
+        return [(one, None)]
+    bands = []
+    for i in range(n):
+        x0 = extent[0] + i * step
+        bottom = margin + reserve_top + (i + 1) * h * scale + i * FOLD_GAP_MM  # from the page's top
+        page = Page((size[0], bottom + margin), margin, scale, (x0, extent[1]))
+        bands.append((page, (x0, extent[1], min(x0 + step, extent[2]), extent[3])))
+    return bands

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from contextlib import contextmanager
 from functools import cache
 
 from fpdf import FPDF
@@ -241,6 +242,40 @@ def draw_sheet(
     draw_design(pdf, sheet, page, line_mm=line_mm, marks=True)
 
 
+@contextmanager
+def clipped(pdf: FPDF, x: float, y: float, w: float, h: float):
+    """Draw inside the rectangle (page mm) only. fpdf2's ``rect_clip`` saves and restores the
+    PDF's graphics state (``q`` ... ``Q``) without telling fpdf2, which then took a font set inside
+    for the font in force outside: the map labels of a folded map's later bands came out in the
+    size of the last piece label. ``local_context`` keeps the two in step."""
+    with pdf.local_context(), pdf.rect_clip(x, y, w, h):
+        yield
+
+
+def draw_folded(pdf: FPDF, sheet: Sheet, bands, **kw) -> None:
+    """Draw ``sheet`` in the ``bands`` of :func:`~kitcut.formats.layout.page.fold`: one band whole,
+    or each band clipped to its part of the marker, with where along the length it starts."""
+    if len(bands) == 1 and bands[0][1] is None:
+        draw_sheet(pdf, sheet, bands[0][0], **kw)
+        return
+    for page, w in bands:
+        (ax, ay), (bx, by) = _pts(page, [(w[0], w[3]), (w[2], w[1])])
+        with clipped(pdf, ax, ay - 1.0, bx - ax, by - ay + 2.0):
+            draw_sheet(pdf, sheet, page, window=w, **kw)
+    draw_folded_starts(pdf, sheet, bands)
+
+
+def draw_folded_starts(pdf: FPDF, sheet: Sheet, bands) -> None:
+    """Over each band of a folded drawing (more than one), where along the marker it starts."""
+    if len(bands) == 1:
+        return
+    for page, w in bands:
+        ax, ay = _pts(page, [(w[0], w[3])])[0]
+        at = max(w[0], 0.0)
+        start = _length_text(round(at)) if sheet.unit in MM_PER_UNIT else f"{at:g} {sheet.unit}"
+        draw_text(pdf, ax, ay - 1.8, f"from {start}", size=6.5)
+
+
 def _title(pdf: FPDF, x: float, y: float, lines: list[str], size_mm: float) -> None:
     pdf.set_text_color(0)
     for i, line in enumerate(lines):
@@ -275,7 +310,8 @@ def render_overview(marker: Marker | Sheet, device=None, *, paper: str = "a4") -
     size = (h, w)  # landscape
     pdf = new_pdf(sheet.name or "marker")
     pdf.add_page(format=size)
-    page, keys, legend = fit_named(pdf, sheet, size, margin=12.0, reserve_top=18.0)
+    bands, keys, legend = fit_named(pdf, sheet, size, margin=12.0, reserve_top=18.0)
+    page = bands[0][0]
     # the ratio to three figures, and a bar of a round length to measure by: "1:7.3" was drawn at
     # 1:7.348, 0.65 % off for anyone measuring with it
     _title(pdf, 12.0, 12.0, [*_figures(sheet), f"scale {scale_text(page.scale)}"], 4.0)
@@ -285,8 +321,8 @@ def render_overview(marker: Marker | Sheet, device=None, *, paper: str = "a4") -
     scale_bar(pdf, page, x, 22.0, bar)
     shown = _length_text(bar * k) if sheet.unit in MM_PER_UNIT else f"{bar:g} {sheet.unit}"
     draw_text(pdf, x, 16.0, shown, size=_font_pt(3.0))
-    draw_sheet(pdf, sheet, page, fill=True, line_mm=0.15, keys=keys)
-    draw_legend(pdf, page, legend)
+    draw_folded(pdf, sheet, bands, fill=True, line_mm=0.15, keys=keys)
+    draw_legend(pdf, bands[-1][0], legend)
     return pdf_bytes(pdf)
 
 

@@ -9,7 +9,7 @@ its label's place, and a legend under the drawing names it: ``1 = Neckband (M)``
 
 from __future__ import annotations
 
-from kitcut.formats.layout.page import PT_PER_MM, Page, Sheet
+from kitcut.formats.layout.page import PT_PER_MM, Page, Sheet, fold
 from kitcut.formats.layout.pdf_fonts import draw_text, pdf_label, use_font
 
 __all__ = ["MIN_LABEL_MM", "KEY_MM", "label_keys", "fit_named", "draw_legend"]
@@ -54,20 +54,20 @@ def _row_mm() -> float:
 
 
 def fit_named(pdf, sheet: Sheet, size: tuple[float, float], *, margin: float,
-              reserve_top: float = 0.0) -> tuple[Page, dict[str, str], list[list[str]]]:
-    """``(page, keys, legend rows)``: the page showing ``sheet`` as large as fits in ``size`` less
-    ``reserve_top`` and the legend's rows under it, the labels numbered on it and the legend."""
+              reserve_top: float = 0.0) -> tuple[list, dict[str, str], list[list[str]]]:
+    """``(bands, keys, legend rows)``: the drawing of ``sheet`` as large as fits in ``size`` less
+    ``reserve_top`` and the legend's rows under it (one band, or a long marker folded into
+    several: :func:`~kitcut.formats.layout.page.fold`), the labels numbered on it and the legend."""
     legend = 0.0
     for _ in range(4):  # a legend shrinks the drawing, which may number more labels
-        fit = Page.fit(sheet.extent, (size[0], size[1] - legend), margin=margin, reserve_top=reserve_top)
-        page = Page((size[0], size[1] - legend), margin, fit.scale, fit.offset)
-        keys = label_keys(sheet, page)
+        bands = fold(sheet.extent, (size[0], size[1] - legend), margin=margin, reserve_top=reserve_top)
+        keys = label_keys(sheet, bands[0][0])
         rows = _rows(pdf, keys, size[0] - 2 * margin - 20.0)
         need = len(rows) * _row_mm() + (1.0 if rows else 0.0)
         if need <= legend:
             break
         legend = need
-    return page, keys, rows
+    return bands, keys, rows
 
 
 def draw_legend(pdf, page: Page, rows: list[list[str]]) -> None:

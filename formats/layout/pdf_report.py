@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kitcut.formats.layout.page import PAPER_MM, build_sheet
-from kitcut.formats.layout.pdf import draw_sheet, new_pdf, pdf_bytes, scale_text
+from kitcut.formats.layout.pdf import draw_folded, new_pdf, pdf_bytes, scale_text
 from kitcut.formats.layout.pdf_fonts import draw_text, use_font
 from kitcut.formats.layout.pdf_legend import draw_legend, fit_named
 from kitcut.formats.writing.devices import Device
@@ -80,8 +80,8 @@ def render(marker: Marker, device: Device | None = None) -> bytes:
         pdf.set_xy(75, y - 3.2)
         pdf.multi_cell(w - 90, 4.2, text)
         y = max(y + 6.0, pdf.get_y() + 5.0)  # the gap under a wrapped value as under one line (1.8 mm)
-    page, keys, legend = fit_named(pdf, sheet, (w, h), margin=15.0, reserve_top=y + 4)
-    draw_sheet(pdf, sheet, page, fill=True, line_mm=0.15, keys=keys)
-    draw_legend(pdf, page, legend)
-    draw_text(pdf, 15, h - 8, f"overview at {scale_text(page.scale)}", "", 8)
+    bands, keys, legend = fit_named(pdf, sheet, (w, h), margin=15.0, reserve_top=y + 4)
+    draw_folded(pdf, sheet, bands, fill=True, line_mm=0.15, keys=keys)
+    draw_legend(pdf, bands[-1][0], legend)
+    draw_text(pdf, 15, h - 8, f"overview at {scale_text(bands[0][0].scale)}", "", 8)
     return pdf_bytes(pdf)
