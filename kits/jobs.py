@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kitcut.cells import shown_name
 from kitcut.errors import KitcutError
-from kitcut.kits.inputs import changed_in_combined, kit_inputs, kit_state
+from kitcut.kits.inputs import changed_in_combined, kit_inputs, kit_state, stopped_fabrics
 from kitcut.kits.kit import KitOptions, kit_path, set_aside_if_edited
 from kitcut.kits.order import Order, load_order, read_order_id
 
@@ -99,6 +99,10 @@ def cut_in_combined(f: Path, order: Order, kit: Path, formats) -> Outcome:
             f"cuts it as it was: to cut it anew, remove the folder {kit.name} from the kits folder "
             "(its orders are then built again by the next batch)"))
     why = "" if changed is False else " (it does not record what it was built from: not compared)"
+    if stopped := stopped_fabrics(kit):  # an order's own kit is rebuilt; a shared one is the user's call
+        why += (f"; its search was stopped early (Ctrl-C) for fabric(s) {', '.join(map(repr, stopped))}: "
+                f"to search it in full, remove the folder {kit.name} from the kits folder (its orders are "
+                "then built again by the next batch)")
     return Outcome(file=f.name, order=order.id, status="skipped", kit=kit.name,
                    message=f"cut in kit {kit.name}{why}")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from shapely.geometry import Polygon
-from test_kits_fakes import FAKE_NESTER, FAKE_READER, NO_COMBINED_NESTER, write_metre_pattern
+from test_kits_fakes import FAKE_NESTER, FAKE_READER, NO_COMBINED_NESTER, STOPPED_NESTER, write_metre_pattern
 
 from kitcut.kits.batch import BatchOptions, run_batch
 from kitcut.kits.combine import combined_id
@@ -417,3 +417,25 @@ def test_combined_totals_are_rounded_once(tmp_path):
     comb = report["combined"]
     assert [f["separate_metres"] for f in comb["fabrics"]] == [2.0001, 2.0001]
     assert (comb["separate_metres"], comb["saved_metres"]) == (4.0002, 2.0001)
+
+
+def test_a_combined_kit_whose_search_was_stopped_says_so_on_the_next_night(orders, tmp_path):
+    """An order's own kit stopped by Ctrl-C is built again by the next batch; a combined kit so
+    stopped was skipped as "cut in kit ..." in silence, its markers never searched in full. Its
+    orders stay skipped (the kit is shared, and cuts them), and say so, with how to rebuild it."""
+    kits = tmp_path / "KITS"
+    first = run_batch(orders, kits, BatchOptions(combine=True, kit=replace(OPTS, nester=STOPPED_NESTER)))
+    assert {o.status for o in first.outcomes if o.file.startswith("A-")} == {"done"}
+    kid = combined_id(["A-1002", "A-1001"])
+    again = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    said = {o.file: o for o in again.outcomes if o.file.startswith("A-")}
+    assert {o.status for o in said.values()} == {"skipped"}
+    for o in said.values():
+        assert o.message == (f"cut in kit {kid}; its search was stopped early (Ctrl-C) for fabric(s) "
+                             f"'jersey', 'rib': to search it in full, remove the folder {kid} from the kits "
+                             "folder (its orders are then built again by the next batch)")
+    assert f"cut in kit {kid}; its search was stopped early" in (kits / "batch.log").read_text()
+    shutil.rmtree(kits / kid)  # as it says: the next batch builds them again, in full
+    third = run_batch(orders, kits, BatchOptions(combine=True, kit=OPTS))
+    assert {o.status for o in third.outcomes if o.file.startswith("A-")} == {"done"}
+    assert not any(f.get("stopped") for f in json.loads((kits / kid / "kit.json").read_text())["fabrics"])
