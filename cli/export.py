@@ -79,10 +79,10 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
 
         get_device(device, device_file=device_file)  # unknown names fail before anything is written
     out = Path(out_dir) if out_dir else Path(marker_file).resolve().parent
-    # "all" without a device: the formats whose own device is too narrow for this marker are
-    # left out (said so); a format or device asked for by name must fit
+    # "all": the formats whose own default device is too narrow for this marker are left out
+    # (said so); a format or a device asked for by name must fit
     every = is_all(formats)
-    skipped: list | None = [] if every and device is None else None
+    skipped: list | None = [] if every else None
     notes: list[str] = []
     unitless: list | None = [] if formats is None or every else None  # named formats must be written
     try:

@@ -146,8 +146,9 @@ def _info_command(path: Path, options: dict) -> str:
 @click.option("--resume", type=click.Path(dir_okay=False, exists=True), help="Warm start from a marker.json.")
 @click.option("--export", "export_all", is_flag=True,
               help="Also write the cutting-room files (see `nest export`).")
-@click.option("--iterations", type=click.IntRange(min=1), hidden=True,
-              help="Stop after N search iterations (reproducible runs).")
+@click.option("--iterations", type=click.IntRange(min=1),
+              help="Stop each worker after N search sweeps: with the same --seed and --workers, the same "
+                   "marker every run, where --time is long enough not to end the search first.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_pairs, repeat_text, phase_text,

@@ -306,6 +306,26 @@ def test_export_all_leaves_out_a_format_whose_device_is_too_narrow(tmp_path, mar
     assert sorted(p.name for p in (tmp_path / "w").iterdir()) == ["marker.gcode"]
 
 
+def test_export_all_for_a_device_leaves_out_only_other_devices_too_narrow(tmp_path, marker_file, capsys):
+    """``-f all -d hpgl-knife`` on 1500 mm fabric was refused whole (exit 2, nothing written) for
+    the G-code file's default device (cnc-knife, 1300 mm), a device the user never chose: "every
+    file for my cutter" never worked on standard fabric. The files of other protocols are written
+    for their own default devices, and one of those too narrow is left out with a note, as under
+    ``-f all`` alone (and not said to be written); the device asked for must fit."""
+    from kitcut.formats.writing.export import FORMATS
+
+    for device, own in (("hpgl-knife", "nc"), ("gerber", "plt")):
+        out = tmp_path / device
+        assert _run(["export", str(marker_file), "-o", str(out), "-f", "all", "-d", device]) == 0
+        assert sorted(p.name for p in out.iterdir()) == sorted(f"marker.{f}" for f in FORMATS if f != "gcode")
+        err = capsys.readouterr().err
+        assert "nest: note: marker.gcode not written: device 'cnc-knife' takes media 1300 mm wide" in err
+        assert "marker.gcode written for" not in err and f"marker.{own} written for" in err
+    assert _run(["export", str(marker_file), "-o", str(tmp_path / "c"), "-f", "all", "-d", "cnc-knife"]) == 2
+    assert "device 'cnc-knife' takes media 1300 mm wide" in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()
+
+
 def _add_mark(kind, x, y, piece=0, angle=90, depth=5):
     def edit(d):
         p = d["instance"]["pieces"][piece]

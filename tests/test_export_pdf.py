@@ -373,7 +373,7 @@ def test_fold_cuts_a_long_marker_into_bands_that_show_all_of_it(length, width):
     assert {p.scale for p, _ in bands} == {bands[0][0].scale}
     windows = [w for _, w in bands]
     assert windows[0][0] == 0.0 and windows[-1][2] == length
-    assert all(a[2] == pytest.approx(b[0]) for a, b in zip(windows, windows[1:]))
+    assert all(a[2] == pytest.approx(b[0]) for a, b in zip(windows, windows[1:], strict=False))
     bottom = 12.0 + 18.0
     for page, w in bands:
         (ax, ay), (bx, by) = page.to_page(np.array([(w[0], w[3]), (w[2], w[1])]))

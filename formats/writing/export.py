@@ -264,9 +264,10 @@ def export_marker(
     all are written are they renamed into place, so a failure leaves every old file as it was
     and none of the new ones. ``extra`` adds files of other content to the set (name -> data,
     first in the returned paths); the files named in ``remove`` are deleted once the set is in place.
-    With ``skipped`` (a list), a format whose device's media is narrower than the marker, or whose
-    file would pass a resource limit (a tiled print of more pages than ``max_tiled_pages``), is
-    left out, ``(format, reason)`` added to it, instead of failing the set; with ``replace_all`` (the
+    With ``skipped`` (a list), a format whose device's media is narrower than the marker (a device
+    other than ``device``, which must fit), or whose file would pass a resource limit (a tiled
+    print of more pages than ``max_tiled_pages``), is left out, ``(format, reason)`` added to it,
+    instead of failing the set; with ``replace_all`` (the
     set replaces the folder's marker) an old file of a format left out is deleted with the set.
 
     A ``device`` must speak the protocol of every device format asked for (an :class:`InputError`
@@ -302,6 +303,7 @@ def export_marker(
             remove = [*remove, *(f"{stem}.{n}" for n in lacking if (Path(out_dir) / f"{stem}.{n}").is_file())]
     devices: dict[str, Device | None] = {}
     said: list[str] = []
+    own: dict[str, str] = {}  # formats written for their own default device, not ``device``: the note
     for f in chosen:
         try:
             devices[f.name] = device_for(f.name, device, device_file=device_file)
@@ -309,8 +311,8 @@ def export_marker(
             if not own_devices or f.protocol in (None, "any"):
                 raise
             devices[f.name] = device_for(f.name, None, device_file=device_file)
-            said.append(f"{stem}.{f.name} written for {devices[f.name].name}, its default device: device "
-                        f"'{_name(device)}' speaks {get_device(device, device_file=device_file).protocol}")
+            own[f.name] = (f"{stem}.{f.name} written for {devices[f.name].name}, its default device: device "
+                           f"'{_name(device)}' speaks {get_device(device, device_file=device_file).protocol}")
     if device is None:  # the reports are for the device of the set's cutter file
         first = next((devices[f.name] for f in chosen if f.protocol not in (None, "any")
                       and f.name not in FIXED_DEVICE), None)
@@ -330,13 +332,16 @@ def export_marker(
             try:
                 data = render(marker, f.name, device=devices[f.name], device_file=device_file)
             except (MediaError, LimitError) as exc:  # a device too narrow; a print of too many pages
-                if skipped is None:
+                asked = isinstance(exc, MediaError) and device is not None and f.name not in own
+                if skipped is None or asked:  # the device asked for by name must fit
                     raise
                 skipped.append((f.name, exc.message))
                 if replace_all and path.is_file():
                     files.remove(path)
                 continue
             paths.append(files.add(path, data))
+            if f.name in own:
+                said.append(own[f.name])
             dev = devices[f.name]
             if f.protocol not in (None, "any") and (why := not_carried_note(marker, dev, path.name)):
                 said.append(why)
