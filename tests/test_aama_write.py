@@ -84,7 +84,8 @@ def test_blocks_inserts_and_style_texts(written):
     for i in inserts:
         assert tuple(i.dxf.insert) == (0, 0, 0)
         assert i.dxf.get("xscale", 1) == 1 and i.dxf.get("rotation", 0) == 0
-    assert sorted(t.dxf.text for t in msp.query("TEXT")) == ["Style Name: STYLE-1", "Units: METRIC"]
+    assert sorted(t.dxf.text for t in msp.query("TEXT")) == ["Product: kitcut", "Style Name: STYLE-1",
+                                                               "Units: METRIC"]
 
 
 def test_outline_texts_and_layers_exact(written):
@@ -174,7 +175,7 @@ def test_plain_quantity_and_reused_document():
     piece = Piece("Cuff", [(0, 0), (250, 0), (250, 60), (0, 60)], quantity=4)
     blk = add_piece_block(doc, piece, "CUFF")
     assert _texts(blk) == ["Piece Name: Cuff", "Quantity: 4"]
-    assert [t.dxf.text for t in doc.modelspace().query("TEXT")] == ["Units: METRIC"]
+    assert [t.dxf.text for t in doc.modelspace().query("TEXT")] == ["Product: kitcut", "Units: METRIC"]
     assert b"BLOCK\n  8\n0\n  2\nCUFF\n" in aama_bytes(doc)
 
 
@@ -241,8 +242,9 @@ GOLDEN_TAB = (
     "  0|TEXT|  8|1| 10|10.0| 20|7.5| 30|0.0| 40|5.0|  1|Quantity: 1|"
     "  0|POINT|  8|4| 10|20.0| 20|0.0| 30|-5.0| 50|90.0|"
     "  0|ENDBLK|  8|0|  0|ENDSEC|  0|SECTION|  2|ENTITIES|"
-    "  0|TEXT|  8|1| 10|0.0| 20|0.0| 30|0.0| 40|5.0|  1|Style Name: S|"
-    "  0|TEXT|  8|1| 10|0.0| 20|-7.5| 30|0.0| 40|5.0|  1|Units: METRIC|"
+    "  0|TEXT|  8|1| 10|0.0| 20|0.0| 30|0.0| 40|5.0|  1|Product: kitcut|"
+    "  0|TEXT|  8|1| 10|0.0| 20|-7.5| 30|0.0| 40|5.0|  1|Style Name: S|"
+    "  0|TEXT|  8|1| 10|0.0| 20|-15.0| 30|0.0| 40|5.0|  1|Units: METRIC|"
     "  0|INSERT|  8|1|  2|Tab_M| 10|0.0| 20|0.0| 30|0.0|  0|ENDSEC|  0|EOF|"
 )
 
@@ -252,3 +254,24 @@ def test_golden_small_file(tmp_path):
     tab = Piece("Tab", [(0, 0), (40, 0), (0, 30)], size="M", notches=(Notch(20.0, 0.0, 90.0),))
     write_aama(Pattern((tab,), style="S"), tmp_path / "tab.dxf")
     assert (tmp_path / "tab.dxf").read_bytes().decode("ascii").replace("\n", "|") == GOLDEN_TAB
+
+
+def test_a_file_kitcut_wrote_reads_back_in_mm_whatever_its_pieces_size(tmp_path):
+    """``Units: METRIC`` names no length, and CLO writes it over centimetres too: a METRIC file
+    whose largest piece is under 100 units is read in cm. kitcut's own files said METRIC over
+    millimetres, so a pattern (or a marker.dxf) of 90 x 60 mm patches read back 900 x 600 mm and
+    nested a marker twenty times too long. They now say ``Product: kitcut`` too, by which their
+    METRIC is millimetres, with nothing reported; another METRIC file of small pieces is still
+    read in cm, said so."""
+    from kitcut.formats.reading.read import read_pattern
+
+    patch = Piece("Patch", [(0, 0), (90, 0), (90, 60), (0, 60)], size="M", quantity=4)
+    write_aama(Pattern((patch,)), tmp_path / "patch.dxf")
+    back = read_pattern(tmp_path / "patch.dxf")
+    assert back.units == "mm" and len(back.pieces) == 1
+    assert np.ptp(back.pieces[0].outline, axis=0).tolist() == pytest.approx([90.0, 60.0])
+    assert not any("Product" in str(r) for r in back.report.entries)
+    data = (tmp_path / "patch.dxf").read_bytes().replace(b"Product: kitcut", b"Product: other")
+    (tmp_path / "other.dxf").write_bytes(data)
+    other = read_pattern(tmp_path / "other.dxf")
+    assert np.ptp(other.pieces[0].outline, axis=0).tolist() == pytest.approx([900.0, 600.0])

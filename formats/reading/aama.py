@@ -129,14 +129,24 @@ def is_aama(data: DxfData) -> bool:
     return any(e.type == "INSERT" and _has_cut_line(data.blocks.get(e.name, ())) for e in data.msp)
 
 
+#: the model-space text kitcut's own AAMA writers put beside ``Units: METRIC``
+KITCUT_PRODUCT = "Product: kitcut"
+
+
 def style_texts(data: DxfData, report: ImportReport, skips: SkipLog) -> dict:
     """The style texts of model space (``Style Name``, ``Units``...); other loose model-space
-    entities are reported as skipped."""
+    entities are reported as skipped. A file kitcut wrote (``Product: kitcut``) means mm by its
+    ``Units: METRIC``, which CLO writes over cm too (the size check then decides): a marker of
+    patches, all under 100 mm, read back ten times too large."""
     found: dict = {}
+    ours = False
     for e in data.msp:
         if e.type == "INSERT":
             continue
         if e.type in _TEXT_TYPES:
+            if " ".join(str(e.text or "").split()).lower() == KITCUT_PRODUCT.lower():
+                ours = True
+                continue
             kvs = parse_texts(e.text)
             for key, value in kvs:
                 found.setdefault(key, value)
@@ -144,6 +154,8 @@ def style_texts(data: DxfData, report: ImportReport, skips: SkipLog) -> dict:
                 skips.add("style texts kitcut does not use", e, None, key=text_key(e.text))
             continue
         report.skip("entity in model space outside any piece block; not used", entity=e.describe())
+    if ours and str(found.get("units", "")).strip().lower() == "metric":
+        found["units"] = "MM"
     return found
 
 

@@ -36,6 +36,7 @@ from ezdxf.layouts import BlockLayout
 
 from kitcut.errors import GeometryError, KitcutError, UnitsError
 from kitcut.fileio import atomic_write
+from kitcut.formats.reading.aama import KITCUT_PRODUCT
 from kitcut.formats.reading.texts import escape
 from kitcut.model import Drill, Line, Pattern, Piece
 
@@ -70,14 +71,15 @@ def _scale(units: str) -> float:
 
 def new_aama_document(style: str | None, units: str = "mm", *, sample_size: str | None = None,
                       rule_table: str | None = None) -> Drawing:
-    """A new R12 drawing with the model-space style texts (``Style Name``, ``Units``, and for a
-    graded pattern ``Sample Size`` and ``Grade Rule Table``)."""
+    """A new R12 drawing with the model-space style texts (``Product: kitcut``, by which kitcut
+    reads its own ``Units: METRIC`` as mm, ``Style Name``, ``Units``, and for a graded pattern
+    ``Sample Size`` and ``Grade Rule Table``)."""
     _scale(units)
     # ezdxf.new("R12") without its $INSUNITS setter (R12 cannot carry it; ezdxf warns)
     doc = Drawing.new(ezdxf.const.DXF12)
     msp = doc.modelspace()
     h = TEXT_HEIGHT_MM * UNIT_SCALE[units]
-    lines = ([f"Style Name: {style}"] if style else []) + [f"Units: {_UNITS_TEXT[units]}"]
+    lines = [KITCUT_PRODUCT] + ([f"Style Name: {style}"] if style else []) + [f"Units: {_UNITS_TEXT[units]}"]
     lines += [f"Sample Size: {sample_size}"] if sample_size else []
     lines += [f"Grade Rule Table: {rule_table}"] if rule_table else []
     for i, text in enumerate(lines):
