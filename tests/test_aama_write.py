@@ -275,3 +275,23 @@ def test_a_file_kitcut_wrote_reads_back_in_mm_whatever_its_pieces_size(tmp_path)
     (tmp_path / "other.dxf").write_bytes(data)
     other = read_pattern(tmp_path / "other.dxf")
     assert np.ptp(other.pieces[0].outline, axis=0).tolist() == pytest.approx([900.0, 600.0])
+
+
+def test_every_notch_kind_reads_back_as_written(tmp_path):
+    """Every notch went to layer 4, where a notch with a width reads as a V: a T, box (castle),
+    check or U notch came back a V from kitcut's own pattern or marker DXF, and the cutter file of
+    the marker read back cut a box notch's three strokes as a V's two. Each kind now goes to its
+    ASTM D6673 layer (80 to 83), read by ezdxf here, and reads back as that kind, in place."""
+    from kitcut.formats.reading.read import read_pattern
+
+    kinds = ["slit", "v", "t", "castle", "check", "u"]
+    notches = tuple(Notch(40.0 + 50.0 * i, 0.0, 90.0, kind, 4.0, 0.0 if kind == "slit" else 3.0)
+                    for i, kind in enumerate(kinds))
+    body = Piece("Body", [(0, 0), (400, 0), (400, 200), (0, 200)], size="M", notches=notches)
+    write_aama(Pattern((body,)), tmp_path / "body.dxf")
+    doc = ezdxf.readfile(tmp_path / "body.dxf")
+    layers = {round(p.dxf.location.x): p.dxf.layer for p in doc.blocks.get("Body_M").query("POINT")}
+    assert layers == {40: "4", 90: "4", 140: "80", 190: "81", 240: "82", 290: "83"}
+    back = read_pattern(tmp_path / "body.dxf").pieces[0]
+    assert [(n.kind, n.x, n.depth, n.width) for n in sorted(back.notches, key=lambda n: n.x)] == [
+        (n.kind, n.x, n.depth, n.width) for n in notches]

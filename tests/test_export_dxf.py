@@ -36,7 +36,9 @@ def test_dxf_marker_reads_back(tmp_path, marker):
         for e, c in zip(cutouts, piece.cutouts, strict=True):
             pts = np.array([(p.x, p.y) for p in e.points_in_wcs()])
             assert np.abs(pts - pl.apply(c)).max() <= 0.05
-        notches = [e for e in ents if e.dxftype() == "POINT" and e.dxf.layer == "4"]
+        notches = [e for e in ents if e.dxftype() == "POINT" and e.dxf.layer in ("4", "80", "81", "82", "83")]
+        assert sorted(e.dxf.layer for e in notches) == sorted(
+            {"t": "80", "castle": "81", "check": "82", "u": "83"}.get(n.kind, "4") for n in piece.notches)
         drills = [e for e in ents if e.dxftype() == "POINT" and e.dxf.layer == "13"]
         assert len(notches) == len(piece.notches) and len(drills) == len(piece.drills)
         for e, d in zip(drills, piece.drills, strict=True):

@@ -4,6 +4,7 @@ One BLOCK per piece and size, inserted at 0,0 in model space, layers as AAMA num
 
     1 cut line (closed POLYLINE) and the piece texts   4 notches (POINT)   6 fold line
     7 grain LINE   8 internal lines   11 cut-outs   13 drill holes (POINT)   14 sew line
+    80 / 81 / 82 / 83 T / castle (box) / check / U notches (POINT, ASTM D6673)
 
 Notch POINTs carry the depth as ``z = -depth``, the width as thickness (0 for a slit) and the
 direction into the piece as the angle (group 50), as AccuMark writes them. Drill POINTs carry
@@ -37,6 +38,7 @@ from ezdxf.layouts import BlockLayout
 from kitcut.errors import GeometryError, KitcutError, UnitsError
 from kitcut.fileio import atomic_write
 from kitcut.formats.reading.aama import KITCUT_PRODUCT
+from kitcut.formats.reading.build import NOTCH_LAYER_KINDS
 from kitcut.formats.reading.texts import escape
 from kitcut.model import Drill, Line, Pattern, Piece
 
@@ -57,6 +59,10 @@ __all__ = [
 #: Factor from millimetres to each unit the writer supports.
 UNIT_SCALE = {"mm": 1.0, "in": 1.0 / 25.4}
 _UNITS_TEXT = {"mm": "METRIC", "in": "ENGLISH"}
+#: the layer of each notch kind but a slit and a V (layer 4): ASTM D6673's T, castle (box), check
+#: and U notch layers, as kitcut reads them. On layer 4 they read back as V notches, and a cutter
+#: file of the marker read back cut a box notch's three strokes as a V's two.
+_NOTCH_LAYER = {kind: layer for layer, kind in NOTCH_LAYER_KINDS.items()}
 TEXT_HEIGHT_MM = 5.0
 LABEL_HEIGHT_MM = 2.0
 _FOLD_TOL = 1e-6
@@ -171,11 +177,12 @@ def add_piece_block(doc: Drawing, piece: Piece, name: str, *, units: str = "mm",
     for i, text in enumerate(texts):
         blk.add_text(text, dxfattribs={"layer": "1", "height": h, "insert": (ax * s, top - 1.5 * h * i)})
     for k, n in enumerate(piece.notches):
+        layer = _NOTCH_LAYER.get(n.kind, "4")  # a T, box, check or U notch on its ASTM layer
         blk.add_point(
             (n.x * s, n.y * s, -n.depth * s),
-            dxfattribs={"layer": "4", "thickness": n.width * s, "angle": float(n.angle_deg)},
+            dxfattribs={"layer": layer, "thickness": n.width * s, "angle": float(n.angle_deg)},
         )
-        _label_at(blk, n.x, n.y, g.notches[k] if g else None, "4", s)
+        _label_at(blk, n.x, n.y, g.notches[k] if g else None, layer, s)
     if piece.fold_line is not None and piece.folded and not piece.unfolded:
         _add_line(blk, piece.fold_line, "6", s)
         _labels(blk, piece.fold_line.points, g and g.fold, s, False)
