@@ -469,3 +469,25 @@ def test_a_table_whose_every_rule_is_zero_is_said(tmp_path):
                 "grade rule table box.rul: every rule moves every point by 0 in every size, so sizes S, L "
                 "are graded as the sample size M again (is the table complete? --no-rules leaves it out)")
             assert warned[0].headline
+
+
+def test_another_styles_rule_table_is_refused(tmp_path):
+    """The shirt's base pattern names its table KC-SHT-01; given the tee's (KC-TEE-01, rules
+    numbered 1, 2, ... as in every table, so they fit), kitcut graded by it with exit 0: a size S
+    sleeve larger than the L one, notches and drills dropped. AccuMark and Modaris tie a pattern
+    to its table by name; so does kitcut, before anything is written. The same table under another
+    spelling of its name (a folder, a .RUL ending, case) is taken."""
+    code, out, err = nest("info", str(SAMPLES / "shirt-base.dxf"), "--rules", str(SAMPLES / "tee-base.rul"))
+    assert code == 2 and out == ""
+    assert err == (f"nest: error: {SAMPLES / 'tee-base.rul'}: the pattern names its grade rule table "
+                   "'KC-SHT-01' (its Grade Rule Table text), but this table is 'KC-TEE-01': another style's "
+                   "rules would grade its pieces (numbered 1, 2, ... in every table, they fit); give the "
+                   "pattern's own table with --rules FILE (rules = in an order)\n")
+    code, _, err = nest(str(SAMPLES / "shirt-base.dxf"), "--rules", str(SAMPLES / "tee-base.rul"),
+                        "--time", "1", "-o", str(tmp_path / "out"), "-q")
+    assert code == 2 and "but this table is 'KC-TEE-01'" in err and not (tmp_path / "out").exists()
+    own = tmp_path / "own.rul"
+    own.write_text((SAMPLES / "shirt-base.rul").read_text().replace(
+        "GRADE RULE TABLE: KC-SHT-01", "GRADE RULE TABLE: C:\\RULES\\kc-sht-01.RUL"))
+    code, out, err = nest("info", str(SAMPLES / "shirt-base.dxf"), "--rules", str(own))
+    assert code == 0 and "graded sizes" in out

@@ -85,6 +85,13 @@ def load_rules(path: Path, *, style: dict, unit: str, text=None, encoding: str |
         table = read_rul(path, sample=sample, units=unit, like=like, encoding=encoding)
     except GradeRuleError as exc:
         raise _beside_hint(exc, path, pattern) from None
+    named = style.get("rule_table")
+    if named and table.table and _table_key(named) != _table_key(table.table):
+        raise _beside_hint(GradeRuleError(
+            f"the pattern names its grade rule table {named!r} (its Grade Rule Table text), but this "
+            f"table is {table.table!r}: another style's rules would grade its pieces (numbered 1, 2, ... "
+            "in every table, they fit); give the pattern's own table with --rules FILE (rules = in an "
+            "order)", file=str(path)), path, pattern) from None
     if sample and not style.get("sample_size"):
         said = f"the table names no SAMPLE SIZE: {sample} taken from the pattern"
         now = f"the table names no SAMPLE SIZE: {sample}, the one size the DXF draws, taken for it"
@@ -93,6 +100,19 @@ def load_rules(path: Path, *, style: dict, unit: str, text=None, encoding: str |
         table = checked_rule_units(table, unit, report, raws)
         _flat_table(table, path, report)
     return table
+
+
+def _table_key(name: str) -> str:
+    r"""A grade rule table's name as compared: without a folder, a ``.rul`` ending, case or runs of
+    blanks (``C:\RULES\Missy.RUL`` and ``MISSY`` are one table).
+
+    >>> _table_key("C:\\RULES\\Missy.RUL") == _table_key(" missy ")
+    True
+    """
+    base = str(name).replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if base.lower().endswith(".rul"):
+        base = base[:-4]
+    return " ".join(base.casefold().split())
 
 
 def _flat_table(table: GradeRules, path: Path, report: ImportReport) -> None:

@@ -69,8 +69,9 @@ for _field, _words in (("name", _NAME), ("size", _SIZE), ("quantity", _QUANTITY)
                        ("material", _MATERIAL), ("category", _CATEGORY), ("style", _STYLE)):
     for _w in _words.split():
         KEYS.setdefault(normal_key(_w), _field)
+# "block": the block that draws a plain piece, its name when it has no other
 KEYS.update({"units": "units", "annotation": "annotation", "area": "area", "samplesize": "sample_size",
-             "block": "block"})  # the block that draws a plain piece: its name when it has no other
+             "graderuletable": "rule_table", "block": "block"})
 
 
 def field_of_key(key: str) -> str | None:
