@@ -473,3 +473,51 @@ def test_a_word_cannot_begin_with_a_mark():
 
     assert misfit(["Piece Name: " + "Спинка".encode("cp1251").decode("cp1255")], "cp1255")[0] == 1
     assert misfit(["Piece Name: חזית"], "cp1255")[0] == 0
+
+
+def _cut_in_half(path, text: str, codec: str) -> None:
+    """``path`` with the last character of ``text`` (as ``codec`` writes it) cut in half, as a
+    CAD's fixed-width field cuts a two-byte character."""
+    whole = text.encode(codec)
+    data = path.read_bytes()
+    assert data.count(whole) == 1
+    path.write_bytes(data.replace(whole, whole[:-1]))
+
+
+def test_one_text_gbk_cannot_read_leaves_the_others_gbk(tmp_path):
+    """Half a GBK character in one text (a fixed-width CAD field cut short) made no candidate
+    decode every text: the whole file became cp1252, every name mojibake (``Ç°Æ¬``), and the
+    remark named cp874, cp1251 and cp1253, never gbk. A reading that makes plain text of all
+    but one in ten of the texts, and the others of none, is taken, the odd text said."""
+    names_ = ["前片", "后片", "袖子", "领子", "口袋", "挂面", "门襟", "过肩", "下摆", "袖口"]
+    path = aama_file(tmp_path / "cut.dxf", names_, "gbk", header=False)
+    _cut_in_half(path, "Piece Name: 袖口", "gbk")
+    data = info(path)
+    assert names(data)[:9] == names_[:9] and names(data)[9].startswith("袖") and "\ufffd" in names(data)[9]
+    assert data["style"] == "T1" and (data["encoding"], data["encoding_rule"]) == ("gb18030", "detected")
+    note = next(w for w in data["warnings"] if "text encoding" in w)
+    assert "gb18030 reads all but 1 of the texts as plain text, no other code page does" in note
+    assert "1 text line(s) with bytes that are not gb18030, shown as U+FFFD" in note
+    assert "the odd one: 'Piece Name: 袖" in note
+
+
+@pytest.mark.parametrize("odd", ["前片•左", "前片€", "前片㐀"])
+def test_one_name_beyond_gbk_keeps_a_gb18030_file_gb18030(odd, tmp_path):
+    """GB18030 (China's standard, GBK's successor) writes a bullet, the euro sign or a CJK
+    extension A character that GBK lacks; one such name made the reading implausible, and the
+    whole file cp1252. Every name is read right now."""
+    names_ = [odd, "后片", "袖子", "领子", "口袋"]
+    data = info(aama_file(tmp_path / "odd.dxf", names_, "gb18030", header=False))
+    assert names(data) == names_ and data["encoding"] == "gb18030"
+
+
+def test_a_file_half_unreadable_still_falls_back(tmp_path):
+    """The tolerance is for one odd text in ten, not for guessing: two names of four that GBK
+    cannot read leave the file to the fallback (cp1252), said with the likeliest readings."""
+    names_ = ["前片", "后片", "袖子", "领子"]
+    path = aama_file(tmp_path / "half.dxf", names_, "gbk", header=False)
+    _cut_in_half(path, "Piece Name: 前片", "gbk")
+    _cut_in_half(path, "Piece Name: 袖子", "gbk")
+    data = info(path)
+    assert data["encoding_rule"] == "fallback"
+    assert "(--encoding gb18030)" in next(w for w in data["warnings"] if "text encoding" in w)

@@ -275,16 +275,67 @@ def _detect(lines: list[bytes]) -> tuple[str, float, tuple[str, ...]] | None:
     return chosen.codec, confidence, tuple(c for c in readings if c != chosen.codec)
 
 
-def _likeliest(lines: list[bytes], n: int = 3) -> list[str]:
-    """The ``n`` least implausible readings, as ``codec 'sample' (--encoding codec)``."""
-    ranked = sorted(_readings(lines), key=lambda r: (r.hard, r.soft, r.langs, r.order))
-    out, seen = [], set()
-    for r in ranked:
-        if r.text in seen:
+def _tolerant(lines: list[bytes]) -> tuple[str, int] | None:
+    """``(codec, faults)`` when no reading of every text is plausible but one reads nearly all of
+    them as plausible text: its faults (distinct non-ASCII lines it does not decode, or reads as
+    no plausible text) are at most a tenth of them (one at least), and its plausible lines at
+    least twice as many. An ET CAD field cut in the middle of a GBK character, or one name with a
+    character GBK lacks (``前片•左`` in GB18030), made every name cp1252 mojibake (``Ç°Æ¬``).
+    The fewest faults win, then as :func:`_detect` orders the plausible readings."""
+    distinct = [ln for ln in _sample(lines, _JUDGED_BYTES).split(b"\n") if not ln.isascii()]
+    allowed = max(1, len(distinct) // 10)
+    best = None
+    for order, codec in enumerate(CANDIDATES):
+        faults, texts = 0, []
+        for ln in distinct:
+            try:
+                text = ln.decode(codec)
+            except UnicodeDecodeError:
+                faults += 1
+            else:
+                if misfit([text], codec)[0]:
+                    faults += 1
+                else:
+                    texts.append(text)
+            if faults > allowed:
+                break
+        if faults > allowed or len(texts) < 2 * faults:
             continue
-        seen.add(r.text)
-        name = _narrow(r.codec, lines)
-        out.append(f"{name} {_shown(_first_nonascii(lines), r.codec)} (--encoding {name})")
+        _hard, soft, langs = misfit(texts, codec)
+        key = (faults, soft, langs, codec in _SINGLE_BYTE, order)
+        if best is None or key < best[0]:
+            best = (key, codec)
+    return None if best is None else (best[1], best[0][0])
+
+
+def _likeliest(lines: list[bytes], n: int = 3) -> list[str]:
+    """The ``n`` least implausible readings, as ``codec 'sample' (--encoding codec)``: the fewest
+    texts each does not decode or reads as no plain text first. Only the readings of every text
+    were ranked, so half a GBK character in one text left gbk out, and the remark named cp874,
+    cp1251 and cp1253."""
+    sample = [ln for ln in _sample(lines, _JUDGED_BYTES).split(b"\n") if not ln.isascii()] or lines[:1]
+    ranked = []
+    for order, codec in enumerate(CANDIDATES):
+        texts, bad = [], 0
+        for ln in sample:
+            try:
+                texts.append(ln.decode(codec))
+            except UnicodeDecodeError:
+                bad += 1
+        hard, soft, langs = misfit(texts, codec)
+        text = "\n".join(ln.decode(codec, "replace") for ln in sample)
+        ranked.append(((bad + hard, bad, soft, langs, order), codec, text))
+    ranked.sort(key=lambda r: r[0])
+    # a reading that leaves texts undecoded is named where it is the better one: fewer faults
+    # than every reading of all the texts has misfits
+    whole = min((key[0] for key, *_ in ranked if key[1] == 0), default=None)
+    out, seen = [], set()
+    for key, codec, text in ranked:
+        if text in seen or (key[1] and whole is not None and key[0] >= whole):
+            continue
+        seen.add(text)
+        name = _narrow(codec, lines)
+        out.append(f"{name} {_shown(_first_nonascii(lines), codec)} (--encoding {name})")
         if len(out) == n:
             break
     return out
@@ -359,6 +410,18 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
         why = f"the declared code page {declared!r} is not one kitcut knows"
     if found is None:
         found = _detect(lines)
+    if found is None and (near := _tolerant(lines)) is not None:
+        codec, faults = near
+        name = _narrow(codec, lines) if not _bad_lines(lines, codec) else codecs.lookup(codec).name
+        bad = _bad_lines(lines, codec)
+        odd = next((ln for ln in _sample(lines, _JUDGED_BYTES).split(b"\n") if not ln.isascii() and (
+            _bad_lines([ln], codec) or misfit([ln.decode(codec)], codec)[0])), _first_nonascii(lines))
+        lost = f"; {bad} text line(s) with bytes that are not {name}, shown as U+FFFD" if bad else ""
+        first = _shown(_first_nonascii(lines), codec)
+        report.warn(f"text encoding: {why}; {name} reads all but {faults} of the texts as plain text, "
+                    f"no other code page does: {name} used{lost}, e.g. {first}; the odd one: "
+                    f"{_shown(odd, codec)}; give --encoding NAME if names look wrong")
+        return TextDecision(codec, name, "detected", 0.5, undecodable=bad, **base)
     if found is None:
         bad = _bad_lines(lines, "cp1252")
         report.warn(_fallback_remark(why, lines, bad))
@@ -385,8 +448,8 @@ def _fallback_remark(why: str, lines: list[bytes], bad: int) -> str:
     decoding = [c for c in CANDIDATES if not _bad_lines(lines, c)]
     if not decoding:
         return (f"text encoding: {why}, and none of {', '.join(CANDIDATES)} decodes all its texts: cp1252 "
-                f"used, {bad} of {len(lines)} text line(s) with bytes shown as U+FFFD; give --encoding NAME "
-                "if names look wrong")
+                f"used, {bad} of {len(lines)} text line(s) with bytes shown as U+FFFD; the likeliest: "
+                f"{', '.join(_likeliest(lines))}; give --encoding NAME if names look wrong")
     lost = f", {bad} of {len(lines)} text line(s) with bytes shown as U+FFFD" if bad else ""
     return (f"text encoding: {why}, and no reading by {', '.join(decoding)} looks like plain text: cp1252 "
             f"used{lost}, e.g. {_shown(_first_nonascii(lines), 'cp1252')}; the likeliest: "
