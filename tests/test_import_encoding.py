@@ -521,3 +521,20 @@ def test_a_file_half_unreadable_still_falls_back(tmp_path):
     data = info(path)
     assert data["encoding_rule"] == "fallback"
     assert "(--encoding gb18030)" in next(w for w in data["warnings"] if "text encoding" in w)
+
+
+def test_a_forced_encoding_that_reads_no_plain_text_is_said(tmp_path):
+    """``--encoding cp1252`` (or an order's ``encoding = "cp1252"``) on a GBK file gave ``Ç°Æ¬``
+    in every output without a word, though kitcut judges that reading no plain text and the file
+    reads as gbk. The option still decides (the user's), and a remark says what the texts read
+    as; a forced encoding whose reading is plain text, or the detected one, says nothing."""
+    path = aama_file(tmp_path / "g.dxf", GARMENTS["gbk"], "gbk", header=False)
+    for wrong in ("cp1252", "big5"):
+        forced = info(path, "--encoding", wrong)
+        assert names(forced) == [n.encode("gbk").decode(wrong) for n in GARMENTS["gbk"]]
+        said = [w for w in forced["warnings"] if "reads the texts as no plain text" in w]
+        assert len(said) == 1 and f"--encoding {wrong} reads the texts" in said[0]
+        assert f"they read as gbk 'Piece Name: {GARMENTS['gbk'][0]}'" in said[0]
+    assert not any("no plain text" in w for w in info(path, "--encoding", "gbk")["warnings"])
+    de = aama_file(tmp_path / "de.dxf", ["Rücken", "Ärmel", "Vorderteil"], "cp1252", header=False)
+    assert not any("no plain text" in w for w in info(de, "--encoding", "latin-1")["warnings"])

@@ -369,6 +369,8 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
                         f"{codec}, shown as U+FFFD (first: {_shown(_first_bad(lines, codec), codec)})")
         if declared_codec and lines and declared_codec != codec:
             report.warn(f"--encoding {codec} overrides the file's declared {declared} ({declared_codec})")
+        if lines and not bad:
+            _doubt_forced(lines, codec, report)
         return TextDecision(codec, codec, "forced", undecodable=bad, **base)
     if not lines:
         return TextDecision("ascii", "ascii", "ascii", **base)
@@ -440,6 +442,23 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
     report.warn(msg + ("; give --encoding NAME if names look wrong" if sure else
                        "; give --encoding NAME to choose"))
     return TextDecision(codec, name, "detected", confidence, alternatives=others, **base)
+
+
+def _doubt_forced(lines: list[bytes], codec: str, report: ImportReport) -> None:
+    """Say a forced encoding whose reading is no plain text where another reading is (``--encoding
+    cp1252`` on a GBK file gave ``Ç°Æ¬`` in every output without a word). The forced one stays:
+    the option is the user's."""
+    sample = _sample(lines, _JUDGED_BYTES).split(b"\n")
+    if not misfit([ln.decode(codec) for ln in sample], codec)[0]:
+        return
+    found = _detect(lines)
+    if found is None or codecs.lookup(found[0]).name == codecs.lookup(codec).name:
+        return
+    other = _narrow(found[0], lines)
+    first = _differing(lines, codec, found[0])
+    report.warn(f"--encoding {codec} reads the texts as no plain text (e.g. {_shown(first, codec)}); they "
+                f"read as {other} {_shown(first, found[0])} (--encoding {other}, or no --encoding: detected)",
+                headline=True)
 
 
 def _fallback_remark(why: str, lines: list[bytes], bad: int) -> str:
