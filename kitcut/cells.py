@@ -19,7 +19,7 @@ import unicodedata
 
 from rich.cells import cell_len
 
-__all__ = ["ljust", "one_line", "escaped", "counted", "shorten", "shown_name", "ELLIPSIS"]
+__all__ = ["ljust", "one_line", "no_controls", "escaped", "counted", "shorten", "shown_name", "ELLIPSIS"]
 
 #: What stands for the characters :func:`shorten` leaves out (ASCII: plotters and PDF core
 #: fonts have no ``…``).
@@ -35,6 +35,18 @@ def one_line(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+
+
+def no_controls(text: str) -> str:
+    """``text`` with its control characters but line breaks and tabs as spaces: a note of several
+    lines keeps them, a NUL or an ESC (which repaints the terminal that shows the file) goes.
+
+    >>> no_controls("Hem 2 cm\\nno label\\x00\\x1b[31m")
+    'Hem 2 cm\\nno label  [31m'
+    """
+    if text.isprintable():
+        return text
+    return "".join(" " if unicodedata.category(c) == "Cc" and c not in "\n\t" else c for c in text)
 
 
 def _cp1252_bytes(err: UnicodeDecodeError):

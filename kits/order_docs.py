@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kitcut.cells import counted, one_line
+from kitcut.cells import counted, no_controls, one_line
 from kitcut.fileio import atomic_write
 from kitcut.kits.labels import write_labels_pdf
 from kitcut.kits.order import Order
@@ -96,7 +96,7 @@ def workshop_text(order: Order, cuts: list[Cut], fabrics: list[dict], report: di
         "One bundle = one garment; see picklist.txt for the pieces of each bundle.",
     ]
     if order.notes:
-        lines += ["", f"Notes: {order.notes}"]
+        lines += ["", f"Notes: {no_controls(order.notes)}"]
     if report is not None and report.get("combined"):
         lines += _shared_fabric(order, fabrics, report)
     else:

@@ -98,6 +98,7 @@ def csv_text(value: str) -> str:
     >>> csv_text("=HYPERLINK(1)"), csv_text("Front")
     ("'=HYPERLINK(1)", 'Front')
     """
+    value = one_line(value)  # no NUL, ESC, line break in a cell, as in picklist.txt
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 

@@ -381,11 +381,18 @@ def aama_document(pattern: Pattern, *, units: str = "mm", folded: bool = False, 
     return doc
 
 
+#: control characters as spaces: a DXF's lines hold none but its line ends (a NUL in a name ends
+#: the string in a C reader of the file, an ESC repaints the terminal that shows it)
+_NO_CONTROLS = {c: " " for c in [*range(0, 10), *range(11, 32), 127]}
+
+
 def aama_bytes(doc: Drawing) -> bytes:
-    """Serialise an R12 drawing as AccuMark reads it: empty header, no layout blocks."""
+    """Serialise an R12 drawing as AccuMark reads it: empty header, no layout blocks; a text's
+    control characters are spaces (a name with a NUL, an ESC went into the file raw)."""
     stream = io.StringIO()
     gerber_D6673.export_stream(doc, stream)
-    return escape(stream.getvalue()).encode("ascii")  # non-ASCII texts as \U+XXXX, as R12 carries them
+    # non-ASCII texts as \U+XXXX, as R12 carries them
+    return escape(stream.getvalue().translate(_NO_CONTROLS)).encode("ascii")
 
 
 def save_aama_document(doc: Drawing, path: str | os.PathLike) -> None:
