@@ -87,13 +87,14 @@ def sort_cuts(cuts: list[Cut]) -> list[Cut]:
 
 
 #: what a spreadsheet takes for the start of a formula (OWASP, "CSV Injection")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@")
 
 
 def csv_text(value: str) -> str:
     """A text cell that a spreadsheet shows as text, never runs: one starting like a formula
-    (``=HYPERLINK(...)``, ``+``, ``-``, ``@``, a tab or carriage return) gets a leading ``'``, which
-    Excel and LibreOffice do not show (OWASP's advice for CSV injection).
+    (``=HYPERLINK(...)``, ``+``, ``-``, ``@``) gets a leading ``'``, which Excel and LibreOffice do
+    not show (OWASP's advice for CSV injection). Tabs, carriage returns and every other control
+    character are spaces first, as in picklist.txt (a NUL or an ESC went into the file raw).
 
     >>> csv_text("=HYPERLINK(1)"), csv_text("Front")
     ("'=HYPERLINK(1)", 'Front')
