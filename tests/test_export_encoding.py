@@ -330,3 +330,20 @@ def test_the_transliteration_note_quotes_texts_as_they_are():
     note = pdf_fonts.font_note(pdf)
     assert "\\" not in note and note.endswith("transliterated in this PDF: 'e.g. 'Piece Name: hzyt'; give "
                                               "encoding = \"NAME\"'")
+
+
+def test_invisible_and_separator_characters_in_a_pdf(tmp_path, recwarn):
+    """A right-to-left mark after a name copied from Hebrew (U+200F) was drawn as ``?`` and the
+    name said transliterated, with advice to install fonts that were installed; a line separator
+    (U+2028) was handed to fpdf2, whose own warning reached stderr, and drawn as nothing
+    (``Frontleft``). Marks that draw nothing are left out, separators are spaces, and a
+    noncharacter (U+FFFF) is a ``?`` without advice: no font has it."""
+    assert pdf_fonts._shown("Back\u200f") == ("Back", [], False)
+    assert pdf_fonts._shown("Front\u2028left 前")[0] == "Front left 前"
+    assert pdf_fonts._shown("Cuff\uffff 前")[0] == "Cuff? 前" and not pdf_fonts._shown("Cuff\uffff 前")[2]
+    pdf_fonts._warn_once.cache_clear()
+    text = _pdf_text(write_file(rect_piece_marker(["Back\u200f", "Front\u2028left", "Cuff\uffff"], name="x"),
+                                tmp_path / "m.pdf"))
+    assert "Back (M)" in text and "Front left (M)" in text and "Cuff? (M)" in text
+    assert "transliterated" not in text and not [w for w in recwarn if "glyph" in str(w.message).lower()
+                                                 or "transliterated" in str(w.message)]

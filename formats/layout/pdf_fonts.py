@@ -126,8 +126,8 @@ def _fonts() -> list[tuple[str, int]]:
 
 
 def _silent(c: str) -> bool:
-    """A character that draws nothing (a variation selector, a zero-width joiner): left out when
-    no font has it, as a font that has it would show nothing either."""
+    """A character that draws nothing (a variation selector, a zero-width joiner, a bidi mark):
+    left out, as a font that has it would show nothing either."""
     return unicodedata.category(c) == "Cf" or 0xFE00 <= ord(c) <= 0xFE0F or 0xE0100 <= ord(c) <= 0xE01EF
 
 
@@ -188,7 +188,10 @@ def _shown(text: str) -> tuple[str, list[int], bool]:
             run.clear()
 
     for c in text:
-        if _unshaped(c) or (run and unicodedata.category(c) in ("Mn", "Mc", "Me")):
+        cat = unicodedata.category(c)
+        if _silent(c):  # draws nothing (a bidi mark, a joiner, a selector): a right-to-left mark
+            continue  # after a name copied from Hebrew was drawn as ``?`` and said transliterated
+        if _unshaped(c) or (run and cat in ("Mn", "Mc", "Me")):
             # right-to-left (Hebrew, Arabic) or needing shaping (Thai, Devanagari...): the writers
             # draw left to right a character at a time, so the letters would stand reversed and
             # unjoined, their marks misplaced: transliterated (a word at a time), said
@@ -196,16 +199,18 @@ def _shown(text: str) -> tuple[str, list[int], bool]:
             lost = True
             continue
         flush()
-        if unicodedata.category(c) == "Cc":  # a control character is no text: shown as ``?``
-            out.append(" " if c.isspace() else "?")
+        if cat in ("Cc", "Zl", "Zp"):  # a control character is no text: shown as ``?``; a line or
+            out.append(" " if c.isspace() else "?")  # paragraph separator as a space, as a line break
+            continue
+        if 0xFDD0 <= ord(c) <= 0xFDEF or ord(c) & 0xFFFE == 0xFFFE:  # a noncharacter (U+FFFF): no
+            out.append("?")  # font has one, and none to install would
             continue
         k = next((k for k, f in enumerate(fonts) if ord(c) in _cmap(*f) or (k == 0 and c.isspace())), None)
         if k is None:
-            if not _silent(c):
-                from anyascii import anyascii
+            from anyascii import anyascii
 
-                out.append(anyascii(c) or "?")
-                lost = True
+            out.append(anyascii(c) or "?")
+            lost = True
             continue
         if k and k not in used:
             used.append(k)
