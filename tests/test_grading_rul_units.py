@@ -153,3 +153,23 @@ def test_every_real_table_keeps_its_pieces_and_a_misread_one_is_caught(tmp_path,
         assert len(lines) == 1 and "hardly grading at all" in lines[0]
     else:  # as much as a glove's right table moves (DEEP_ARMHOLE_RACER: 0.89 mm): not told apart
         assert lines == []
+
+
+def test_a_table_without_a_units_line_is_not_quoted_as_having_one(tmp_path):
+    """A table with no UNITS line takes the pattern's unit; its steps, in inches, moved points a
+    hundredth of a millimetre a size, and the remark quoted ``UNITS: METRIC``, a line the user
+    would look for and not find. It says the table has none, and to give it one."""
+    shutil.copy(SAMPLES / "tee-base.dxf", tmp_path / "tee-base.dxf")
+    lines = []
+    for line in (SAMPLES / "tee-base.rul").read_text().splitlines():
+        if line.startswith("UNITS:"):
+            continue
+        if re.fullmatch(r"[\s\d.,-]+", line):
+            line = re.sub(r"-?\d+\.\d+", lambda m: f"{float(m.group()) / 254:.4f}", line)
+        lines.append(line)
+    (tmp_path / "tee-base.rul").write_text("\n".join(lines) + "\n")
+    got = read_pattern(tmp_path / "tee-base.dxf")
+    (line,) = [h for h in _headlines(got) if "grade rule table" in h]
+    assert line.startswith("grade rule table tee-base.rul has no UNITS line; read in the pattern's unit "
+                           "(mm), it moves its points by ")
+    assert "UNITS: METRIC" not in line and line.endswith("if the sizes come out alike, give it a UNITS line")

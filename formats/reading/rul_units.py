@@ -112,7 +112,12 @@ def checked_rule_units(table: GradeRules, unit: str, report: ImportReport,
         return table
     scale = MM_PER_UNIT[unit]
     where = f"grade rule table {Path(table.file).name}" if table.file else "the grade rule table"
-    said = f"UNITS: {_SAID.get(table.units, table.units)}"
+    if "UNITS" in (table.header or {}):
+        said = f"says UNITS: {_SAID.get(table.units, table.units)}, which"
+        fix = "check its UNITS line"
+    else:  # the pattern's unit was taken: no line to quote (it quoted "UNITS: METRIC", not there)
+        said = f"has no UNITS line; read in the pattern's unit ({table.units}), it"
+        fix = "give it a UNITS line"
     step = median_step(table)
     try:
         over = inside_out(raws, table, scale)
@@ -120,20 +125,20 @@ def checked_rule_units(table: GradeRules, unit: str, report: ImportReport,
         over = []
     if over:
         if unit != table.units and not inside_out(raws, theirs := _in_unit(table, unit), scale):
-            report.warn(f"{where} says {said}, which turns {len(over)} piece(s) inside out in some size "
+            report.warn(f"{where} {said} turns {len(over)} piece(s) inside out in some size "
                         f"({_shown(over)}: grade points of their cut line change sides); read in the "
                         f"pattern's unit ({unit}), every piece keeps its shape. If the table is right, check "
                         "the pattern's units", headline=True)
             return theirs
-        report.warn(f"{where} says {said}, which turns {len(over)} piece(s) inside out in some size "
-                    f"({_shown(over)}: grade points of their cut line change sides): check its UNITS line "
+        report.warn(f"{where} {said} turns {len(over)} piece(s) inside out in some size "
+                    f"({_shown(over)}: grade points of their cut line change sides): {fix} "
                     "and its values", headline=True)
         return table
     if step is not None and step < TINY_STEP_MM:
         others = [f"{UNIT_WORDS[u]} {step * MM_PER_UNIT[u] / MM_PER_UNIT[table.units]:.3g} mm"
                   for u in ("cm", "in") if MM_PER_UNIT[u] > MM_PER_UNIT[table.units]]
         hint = f" (read in {' or '.join(others)})" if others else ""
-        report.warn(f"{where} says {said}, which moves its points by {step:.2g} mm a size (median over "
-                    f"its rules), hardly grading at all{hint}: if the sizes come out alike, check its UNITS "
-                    "line", headline=True)
+        report.warn(f"{where} {said} moves its points by {step:.2g} mm a size (median over "
+                    f"its rules), hardly grading at all{hint}: if the sizes come out alike, {fix}",
+                    headline=True)
     return table
