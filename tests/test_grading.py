@@ -491,3 +491,28 @@ def test_another_styles_rule_table_is_refused(tmp_path):
         "GRADE RULE TABLE: KC-SHT-01", "GRADE RULE TABLE: C:\\RULES\\kc-sht-01.RUL"))
     code, out, err = nest("info", str(SAMPLES / "shirt-base.dxf"), "--rules", str(own))
     assert code == 0 and "graded sizes" in out
+
+
+def test_a_piece_missing_in_a_size_names_the_sizes_drawn_and_graded(tmp_path):
+    """A base pattern draws M, its table grades S and L, and one piece is drawn in XL too: the
+    others, missing in XL, were said to be "drawn in size(s) L, M, S", the graded sizes called
+    drawn. Drawn and graded sizes are told apart."""
+    import ezdxf
+
+    doc = ezdxf.readfile(SAMPLES / "tee-base.dxf")
+    xl = doc.blocks.new("Neckband_XL")
+    for e in doc.blocks.get("Neckband_M"):
+        c = e.copy()
+        if c.dxftype() == "TEXT" and c.dxf.text.startswith("Size:"):
+            c.dxf.text = "Size: XL"
+        if c.dxftype() == "TEXT" and c.dxf.text.startswith("#"):
+            continue
+        xl.add_entity(c)
+    doc.modelspace().add_blockref("Neckband_XL", (0, 0))
+    doc.saveas(tmp_path / "tee-base.dxf")
+    shutil.copy(SAMPLES / "tee-base.rul", tmp_path / "tee-base.rul")
+    code, _out, err = nest("info", str(tmp_path / "tee-base.dxf"), "--sizes", "XL")
+    assert code == 0, err
+    said = [ln.strip() for ln in err.splitlines() + _out.splitlines() if "not drawn in size(s) XL" in ln]
+    assert "warning: piece 'Front': not drawn in size(s) XL: cut without it there (drawn in size(s) M; " \
+           "graded in size(s) S, L)" in said

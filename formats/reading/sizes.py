@@ -230,9 +230,12 @@ def missing_in_sizes(pieces: list[Piece], cut: Iterable[str], report: ImportRepo
     cut lacks: a garment of that size is cut without it (a piece the CAD did not export in
     every size, a block lost). Pieces without a size are in every size."""
     names: dict[str, set[str]] = {}
+    graded: set[tuple[str, str]] = set()  # (name, size) made by grading, not drawn
     for p in pieces:
         if p.size:
             names.setdefault(p.size, set()).add(p.name)
+            if p.graded:
+                graded.add((p.name, p.size))
     if len(names) < 2:
         return
     every = set().union(*names.values())
@@ -242,9 +245,12 @@ def missing_in_sizes(pieces: list[Piece], cut: Iterable[str], report: ImportRepo
             lacking.setdefault(name, []).append(size)
     for name, sizes in lacking.items():
         have = sorted_sizes(s for s in names if name in names[s])
-        shown = ", ".join(have[:4]) + (" ..." if len(have) > 4 else "")
-        report.warn(f"not drawn in size(s) {', '.join(sizes)}: cut without it there (drawn in size(s) "
-                    f"{shown})", piece=name, headline=True)
+        drawn = [s for s in have if (name, s) not in graded]
+        made = [s for s in have if (name, s) in graded]  # it said "drawn in" graded sizes too
+        shown = "; ".join(f"{how} in size(s) " + ", ".join(v[:4]) + (" ..." if len(v) > 4 else "")
+                          for how, v in (("drawn", drawn), ("graded", made)) if v)
+        report.warn(f"not drawn in size(s) {', '.join(sizes)}: cut without it there ({shown})",
+                    piece=name, headline=True)
 
 
 def _fold_other_sizes(pieces: list[Piece], cut, report: ImportReport) -> None:
