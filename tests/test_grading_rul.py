@@ -311,3 +311,18 @@ def test_no_rules_says_it_left_out_the_table_beside_the_pattern(tmp_path):
     assert code == 0 and (head + "--no-rules leaves out the grade rule table beside the pattern (Tee.RUL) "
                           "[Back_M, Front_M, Neckband_M, Sleeve_M]") in out
     assert "no grade rule table" not in out
+
+
+def test_a_size_name_with_a_blank_is_said_to_read_as_two():
+    """``SIZE LIST: 10 10 1/2 11 11 1/2 12`` was refused as "size '1/2' appears twice", and with
+    ``NUMBER OF SIZES: 5`` the count that gives it away was not said first. The count is checked
+    first, and both errors say the list is split at blanks."""
+    head = "UNITS: METRIC\nSAMPLE SIZE: 11\n"
+    rules = "RULE: DELTA 1\n" + " ".join("0,0" for _ in range(7)) + "\nEND\n"
+    with pytest.raises(GradeRuleError) as exc:
+        parse_rul(head + "NUMBER OF SIZES: 5\nSIZE LIST: 10 10 1/2 11 11 1/2 12\n" + rules, file="h.rul")
+    assert "NUMBER OF SIZES says 5, but the SIZE LIST names 7 (10 10 1/2 11 11 1/2 12); the SIZE LIST " \
+           "is split at blanks, so a size name holding one (10 1/2) reads as two" in str(exc.value)
+    with pytest.raises(GradeRuleError) as exc:
+        parse_rul(head + "SIZE LIST: 10 10 1/2 11 11 1/2 12\n" + rules, file="h.rul")
+    assert "size '1/2' appears twice in the SIZE LIST; the SIZE LIST is split at blanks" in str(exc.value)

@@ -248,9 +248,9 @@ def _assemble(p: _Parser, header, lines_of, size_list, raw_rules, sample, units,
         raise p.fail("no SIZE LIST: the table does not say which sizes its pairs are for")
     if not size_list:
         raise p.fail("the SIZE LIST is empty", lines_of.get("SIZELIST"))
-    dup = sorted({s for s in size_list if size_list.count(s) > 1})
-    if dup:
-        raise p.fail(f"size {dup[0]!r} appears twice in the SIZE LIST", lines_of.get("SIZELIST"))
+    # the list is split at blanks: a name holding one ("10 1/2", "Tres petit") reads as two, and
+    # was said as "size '1/2' appears twice", the count that gives it away unsaid
+    blanks = "; the SIZE LIST is split at blanks, so a size name holding one (10 1/2) reads as two"
     if "NUMBEROFSIZES" in header:
         try:
             n = int(header["NUMBEROFSIZES"].strip())
@@ -259,7 +259,11 @@ def _assemble(p: _Parser, header, lines_of, size_list, raw_rules, sample, units,
                          lines_of["NUMBEROFSIZES"]) from None
         if n != len(size_list):
             raise p.fail(f"NUMBER OF SIZES says {n}, but the SIZE LIST names {len(size_list)} "
-                         f"({' '.join(size_list)})", lines_of["NUMBEROFSIZES"])
+                         f"({' '.join(size_list)}){blanks if n < len(size_list) else ''}",
+                         lines_of["NUMBEROFSIZES"])
+    dup = sorted({s for s in size_list if size_list.count(s) > 1})
+    if dup:
+        raise p.fail(f"size {dup[0]!r} appears twice in the SIZE LIST{blanks}", lines_of.get("SIZELIST"))
     name = header.get("SAMPLESIZE", "").strip()
     if not name:
         if not sample:
