@@ -82,7 +82,24 @@ def read_user_text(path: str | os.PathLike) -> str:
         return data[3:].decode("utf-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
+    if b"\x00" in data[:512] and _utf16_unmarked(data[:512]):
+        raise UnicodeDecodeError("utf-8", data, 0, 1, _UTF16_UNMARKED)
     return data.decode("utf-8")
+
+
+_UTF16_UNMARKED = "UTF-16 without a byte-order mark"
+
+
+def _utf16_unmarked(head: bytes) -> bool:
+    """Whether ``head`` looks like UTF-16 text without its mark: one byte of each pair 0 (the
+    ASCII of an order in UTF-16), the other not. Taken for UTF-8 it was refused at its first
+    letter outside ASCII, or, all ASCII, read as a key starting with a NUL ("Invalid initial
+    character for a key part")."""
+    pairs = len(head) // 2
+    if pairs < 2:
+        return False
+    zeros = max(head[0::2].count(0), head[1::2].count(0))
+    return zeros >= 0.5 * pairs and min(head[0::2].count(0), head[1::2].count(0)) <= 0.05 * pairs
 
 
 def not_utf8(exc: UnicodeDecodeError) -> str:
@@ -95,6 +112,9 @@ def not_utf8(exc: UnicodeDecodeError) -> str:
     ...     print(not_utf8(exc))
     not UTF-8 text (byte 0xFC at line 2, column 8: byte 16 of the file); save it as UTF-8
     """
+    if exc.reason == _UTF16_UNMARKED:
+        return ("UTF-16 text without a byte-order mark (one byte of each pair 0); save it as UTF-8, or as "
+                "UTF-16 with its mark (Notepad's \"Unicode\")")
     data = exc.object if isinstance(exc.object, bytes | bytearray) else b""
     before = bytes(data[:exc.start])
     line = before.count(b"\n") + 1

@@ -173,6 +173,18 @@ def test_order_saved_by_any_editor_reads_the_same(folder, encode):
     assert read_order_id(p) == "A-1"
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("customer", ["Studio", "Atelier Ünal 工房"])
+def test_order_in_utf16_without_its_mark_is_said_to_be_utf16(folder, codec, customer):
+    """UTF-16 without a byte-order mark was refused as "not UTF-8 text (byte 0xF6 ...)", and an
+    all-ASCII one as TOML "Invalid initial character for a key part": neither said UTF-16."""
+    p = folder / "order.toml"
+    p.write_bytes(GOOD.replace('customer = "Studio"', f'customer = "{customer}"').encode(codec))
+    with pytest.raises(OrderError, match=r"not valid TOML: UTF-16 text without a byte-order mark \(one byte "
+                                         r"of each pair 0\); save it as UTF-8, or as UTF-16 with its mark"):
+        load_order(p)
+
+
 def test_order_in_a_legacy_code_page_is_refused_clearly(folder):
     p = folder / "order.toml"
     p.write_bytes(GOOD.replace('customer = "Studio"', 'customer = "Atelier Ünal"').encode("cp1252"))
