@@ -538,3 +538,14 @@ def test_a_forced_encoding_that_reads_no_plain_text_is_said(tmp_path):
     assert not any("no plain text" in w for w in info(path, "--encoding", "gbk")["warnings"])
     de = aama_file(tmp_path / "de.dxf", ["Rücken", "Ärmel", "Vorderteil"], "cp1252", header=False)
     assert not any("no plain text" in w for w in info(de, "--encoding", "latin-1")["warnings"])
+
+
+def test_the_remark_shows_an_mtext_label_without_its_codes():
+    """Chinese CAD's MTEXT labels open with a font code (``{\\fSimSun|b0|i0|c134|p2;``): the
+    remark's sample showed that code, cut off before the first character it was about."""
+    from kitcut.formats.reading.encoding import _shown
+
+    line = "{\\fSimSun|b0|i0|c134|p2;纸样名称：前片}\\P号型：M".encode("gbk")
+    assert _shown(line, "gbk") == "'纸样名称：前片 号型：M'"
+    assert _shown(b"Name: Front\\PSize: M", "cp1252") == "'Name: Front Size: M'"
+    assert _shown(b"C:\\Pattern\\Front", "cp1252") == repr("C:\\Pattern\\Front")  # a path stays
