@@ -482,7 +482,7 @@ def test_another_styles_rule_table_is_refused(tmp_path):
     assert err == (f"nest: error: {SAMPLES / 'tee-base.rul'}: the pattern names its grade rule table "
                    "'KC-SHT-01' (its Grade Rule Table text), but this table is 'KC-TEE-01': another style's "
                    "rules would grade its pieces (numbered 1, 2, ... in every table, they fit); give the "
-                   "pattern's own table with --rules FILE (rules = in an order)\n")
+                   "pattern's own table with --rules FILE\n")
     code, _, err = nest(str(SAMPLES / "shirt-base.dxf"), "--rules", str(SAMPLES / "tee-base.rul"),
                         "--time", "1", "-o", str(tmp_path / "out"), "-q")
     assert code == 2 and "but this table is 'KC-TEE-01'" in err and not (tmp_path / "out").exists()

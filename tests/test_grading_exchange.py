@@ -6,10 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+from conftest import SAMPLES
 from shapely.geometry import Polygon
 from test_grading import _affine, _table, rul_text_of
 from test_import_dxf import aama_doc, add_piece, rect_chain, save
 
+from kitcut.errors import KitcutError
 from kitcut.formats.reading.dxf_read import read_dxf
 
 BLOCK = np.array([(0, 0), (100, 0), (100, 50), (0, 50)], float)
@@ -144,7 +146,7 @@ def test_a_broken_table_beside_the_pattern_names_no_rules(tmp_path):
 
     rul = rul_text_of(_table()).replace("RULE: DELTA 2", "RULE: DELTA 2\n1.0")
     path = _box(tmp_path, "M", rul)
-    with pytest.raises(GradeRuleError, match=r"--no-rules, or rules = false in an order") as err:
+    with pytest.raises(GradeRuleError, match=r"read by default: --no-rules cuts the sizes the DXF") as err:
         read_dxf(path, sizes=["M"])
     assert "rule 2" in str(err.value)
     assert [p.size for p in read_dxf(path, rules=False).pieces] == ["M"]
@@ -163,3 +165,21 @@ def test_an_order_with_rules_false_leaves_out_the_table_beside_the_pattern(tmp_p
     order_file = _order(tmp_path, "rules = false", sizes="{ M = 1 }")
     (order_file.parent / "tee-base.rul").write_text("broken")
     assert load_order(order_file).garments[0].rules is None
+
+
+def test_an_orders_broken_table_beside_the_pattern_names_its_own_field_once(tmp_path):
+    """An order's error for a broken table beside the pattern read "garments[0].rules = false,
+    or rules = false in an order, cuts the sizes ...": the option worded as the order's field,
+    and the order's field said again. The field is said once."""
+    from test_grading import _order
+
+    from kitcut.kits.kit import KitOptions, build_kit
+
+    order_file = _order(tmp_path, sizes="{ M = 1 }")
+    (order_file.parent / "tee-base.rul").write_text((SAMPLES / "tee-base.rul").read_text().replace(
+        "RULE: DELTA 2", "RULE: DELTA 2\n1.0"))
+    with pytest.raises(KitcutError) as err:
+        build_kit(order_file, tmp_path / "kits", KitOptions(time_limit=1, formats=()))
+    text = str(err.value)
+    assert "read by default: garments[0].rules = false cuts the sizes the DXF draws without it" in text
+    assert text.count("rules = false") == 1

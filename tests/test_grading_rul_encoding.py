@@ -74,3 +74,13 @@ def test_table_alone_is_detected_and_utf8_and_ascii_stay_as_they_are():
     assert decode_rul(text.encode("gbk"), file="x.rul")[0] == text
     assert decode_rul(text.encode("utf-8"), file="x.rul") == (text, None)
     assert decode_rul(b"SIZE LIST: S M L\n", file="x.rul", forced="gbk") == ("SIZE LIST: S M L\n", None)
+
+
+def test_a_gbk_table_beside_a_detected_gbk_pattern_is_named_as_the_pattern_is(tmp_path):
+    """The pattern's texts, detected, were said to be gbk and the table beside it "decoded as
+    gb18030, the encoding of the pattern's texts" (the codec that reads GBK): one name now."""
+    pat = read_dxf(_pair(tmp_path, None), fast=True)
+    _check(pat)
+    assert pat.encoding.name == "gbk"
+    said = [e.message for e in pat.report.warnings if "cn.rul: decoded as" in e.message]
+    assert said == ["grade rule table cn.rul: decoded as gbk, the encoding of the pattern's texts"]

@@ -33,7 +33,8 @@ from kitcut.errors import InputError
 from kitcut.formats.reading.plausible import misfit
 from kitcut.model import ImportReport, TextEncoding
 
-__all__ = ["CANDIDATES", "TextDecision", "check_encoding", "codepage_codec", "decide_encoding", "transcode"]
+__all__ = ["CANDIDATES", "TextDecision", "check_encoding", "codepage_codec", "decide_encoding", "narrow_name",
+           "transcode"]
 
 #: Encodings the detector chooses from: UTF-8, Japanese (Shift-JIS/cp932), Chinese (simplified:
 #: GBK/GB18030; traditional: Big5/cp950), Korean (cp949/EUC-KR) and the Windows code pages of
@@ -114,6 +115,12 @@ def _bad_lines(lines: list[bytes], codec: str) -> int:
         except UnicodeDecodeError:
             n += 1
     return n
+
+
+def narrow_name(codec: str, lines: list[bytes]) -> str:
+    """The narrowest common name for ``codec`` that reads ``lines`` the same (gb18030 -> gbk), as
+    kitcut's remarks name an encoding."""
+    return _narrow(codec, lines)
 
 
 def _narrow(codec: str, lines: list[bytes]) -> str:

@@ -64,9 +64,9 @@ def _beside_hint(exc: GradeRuleError, table, pattern) -> GradeRuleError:
         beside = False
     if not beside:
         return exc
+    # "--no-rules" only: an order's message words it as its own field (it said both, twice over)
     return GradeRuleError(f"{exc.message} (the grade rule table beside the pattern is read by default: "
-                          "--no-rules, or rules = false in an order, cuts the sizes the DXF draws without "
-                          "it)",
+                          "--no-rules cuts the sizes the DXF draws without it)",
                           file=exc.file, piece=exc.piece)
 
 
@@ -90,8 +90,8 @@ def load_rules(path: Path, *, style: dict, unit: str, text=None, encoding: str |
         raise _beside_hint(GradeRuleError(
             f"the pattern names its grade rule table {named!r} (its Grade Rule Table text), but this "
             f"table is {table.table!r}: another style's rules would grade its pieces (numbered 1, 2, ... "
-            "in every table, they fit); give the pattern's own table with --rules FILE (rules = in an "
-            "order)", file=str(path)), path, pattern) from None
+            "in every table, they fit); give the pattern's own table with --rules FILE", file=str(path)),
+            path, pattern) from None
     if sample and not style.get("sample_size"):
         said = f"the table names no SAMPLE SIZE: {sample} taken from the pattern"
         now = f"the table names no SAMPLE SIZE: {sample}, the one size the DXF draws, taken for it"

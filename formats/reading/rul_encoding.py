@@ -13,7 +13,7 @@ matched no size of the pattern.
 from __future__ import annotations
 
 from kitcut.errors import GradeRuleError
-from kitcut.formats.reading.encoding import decide_encoding
+from kitcut.formats.reading.encoding import decide_encoding, narrow_name
 from kitcut.model import ImportReport
 
 __all__ = ["decode_rul"]
@@ -72,7 +72,9 @@ def decode_rul(data: bytes, *, file: str, like: str | None = None, forced: str |
     if _clean(data, "utf-8-sig"):
         return data.decode("utf-8-sig"), None
     if like and _clean(data, like):
-        return data.decode(like), f"decoded as {like}, the encoding of the pattern's texts"
+        # named as the pattern's remark names it (gbk, not the gb18030 that reads it)
+        name = narrow_name(like, data.splitlines())
+        return data.decode(like), f"decoded as {name}, the encoding of the pattern's texts"
     decision = decide_encoding(data, report=ImportReport())
     if decision is not None and decision.rule == "detected":
         return data.decode(decision.codec, "replace"), \
