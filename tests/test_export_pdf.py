@@ -396,3 +396,23 @@ def test_overview_and_report_of_a_long_marker_are_folded(tmp_path):
         assert at == sorted(at) and at[1] == pytest.approx(at[2] - at[1])
         ratio = float(re.search(r"(?:scale|overview at) 1:([\d.,]+)", text).group(1).replace(",", ""))
         assert ratio < 0.8 * 30000.0 / 273.0  # larger than one band across the page
+
+
+def test_a_marker_of_many_named_pieces_gets_its_report_and_overview(tmp_path):
+    """A 2,040-piece real marker (annotation.DXF x8: 255 names, each numbered in the legend) left
+    its report's overview less than no room under the figures and the legend: "cannot write
+    report.pdf: math domain error", and a kit of the order was not written. The legend takes at
+    most part of the page and goes on, on pages of its own; every number is named."""
+    from marker_factory import rect_piece_marker
+
+    names = [f"GMG1016S19-PIECE-{i:03d}" for i in range(300)]
+    marker = rect_piece_marker(names, name="many")
+    for fmt in ("report.pdf", "overview.pdf"):
+        path = write_file(marker, tmp_path / f"m.{fmt}")
+        pages, _ = _info(path)
+        text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                                       text=True).stdout.split())
+        keys = set(re.findall(r"(\d+) = GMG1016S19-PIECE-\d{3} \(M\)", text))
+        assert keys == {str(k) for k in range(1, 301)}, (fmt, len(keys))
+        assert pages >= 2 and "Pieces (continued):" in text
+        assert re.search(r"(?:scale|overview at) 1:[\d,.]+", text)

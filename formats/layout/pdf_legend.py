@@ -53,17 +53,26 @@ def _row_mm() -> float:
     return _LEGEND_PT / PT_PER_MM * 1.5
 
 
+#: the most of a page's room (below its header) a legend takes; the rest of it goes on to a page
+#: of its own (:func:`draw_legend`)
+LEGEND_SHARE = 0.4
+
+
 def fit_named(pdf, sheet: Sheet, size: tuple[float, float], *, margin: float,
               reserve_top: float = 0.0) -> tuple[list, dict[str, str], list[list[str]]]:
     """``(bands, keys, legend rows)``: the drawing of ``sheet`` as large as fits in ``size`` less
     ``reserve_top`` and the legend's rows under it (one band, or a long marker folded into
-    several: :func:`~kitcut.formats.layout.page.fold`), the labels numbered on it and the legend."""
+    several: :func:`~kitcut.formats.layout.page.fold`), the labels numbered on it and the legend.
+    The legend takes at most :data:`LEGEND_SHARE` of the room; :func:`draw_legend` goes on with
+    it on pages of its own (a 2,040-piece marker's 255 names left the drawing less than no room:
+    its report.pdf could not be written)."""
+    room = max(size[1] - reserve_top - 2 * margin, 1.0)
     legend = 0.0
     for _ in range(4):  # a legend shrinks the drawing, which may number more labels
         bands = fold(sheet.extent, (size[0], size[1] - legend), margin=margin, reserve_top=reserve_top)
         keys = label_keys(sheet, bands[0][0])
         rows = _rows(pdf, keys, size[0] - 2 * margin - 20.0)
-        need = len(rows) * _row_mm() + (1.0 if rows else 0.0)
+        need = min(len(rows) * _row_mm() + (1.0 if rows else 0.0), LEGEND_SHARE * room)
         if need <= legend:
             break
         legend = need
@@ -71,10 +80,17 @@ def fit_named(pdf, sheet: Sheet, size: tuple[float, float], *, margin: float,
 
 
 def draw_legend(pdf, page: Page, rows: list[list[str]]) -> None:
-    """The legend's ``rows`` in the strip under ``page``'s drawing (``fit_named`` left it)."""
+    """The legend's ``rows`` in the strip under ``page``'s drawing (``fit_named`` left it), going
+    on at the top of pages of their own (the size of this one) where they are more than fit."""
     y = page.size[1] - page.margin + 1.0
+    bottom = pdf.h - page.margin
     for i, row in enumerate(rows):
         y += _row_mm()
+        if y > bottom:
+            pdf.add_page(format=(pdf.w, pdf.h))
+            y = page.margin + _row_mm()
+            draw_text(pdf, page.margin, y, "Pieces (continued):", "B", _LEGEND_PT)
+            y += _row_mm()
         x = page.margin
         if i == 0:
             x += draw_text(pdf, x, y, "Pieces:", "B", _LEGEND_PT) + 2.0

@@ -65,6 +65,10 @@ def report_rows(rep: dict) -> list[tuple[str, str]]:
     return rows
 
 
+#: the least height (mm) left for the overview under the figures; less, and it has a page of its own
+OVERVIEW_MIN_MM = 60.0
+
+
 def render(marker: Marker, device: Device | None = None) -> bytes:
     """``marker.report.pdf``."""
     sheet = build_sheet(marker)
@@ -80,8 +84,13 @@ def render(marker: Marker, device: Device | None = None) -> bytes:
         pdf.set_xy(75, y - 3.2)
         pdf.multi_cell(w - 90, 4.2, text)
         y = max(y + 6.0, pdf.get_y() + 5.0)  # the gap under a wrapped value as under one line (1.8 mm)
-    bands, keys, legend = fit_named(pdf, sheet, (w, h), margin=15.0, reserve_top=y + 4)
+    top = y + 4
+    if h - top - 2 * 15.0 < OVERVIEW_MIN_MM:  # the figures took the page: the overview on the next
+        pdf.add_page(format=(w, h))
+        draw_text(pdf, 15, 20, f"Marker report: {marker.name or 'marker'} (overview)", "B", 12)
+        top = 28.0
+    bands, keys, legend = fit_named(pdf, sheet, (w, h), margin=15.0, reserve_top=top)
     draw_folded(pdf, sheet, bands, fill=True, line_mm=0.15, keys=keys)
+    draw_text(pdf, 15, h - 8, f"overview at {scale_text(bands[0][0].scale)}", "", 8)  # on its page
     draw_legend(pdf, bands[-1][0], legend)
-    draw_text(pdf, 15, h - 8, f"overview at {scale_text(bands[0][0].scale)}", "", 8)
     return pdf_bytes(pdf)
