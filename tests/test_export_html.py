@@ -130,3 +130,17 @@ def test_html_is_an_export_format(tmp_path, marker, capsys):
     assert embedded((tmp_path / "o" / "marker.html").read_text())["marker-data"]["pieces"]
     main(["export", "--list"])
     assert re.search(r"\* html +interactive marker page", capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("length,shown,title", [(1562.47, "1.562", "1.562 m × 1,500 mm"),
+                                                (167518.6, "167.519", "167.519 m × 1,500 mm")])
+def test_the_viewer_length_is_rounded_once(length, shown, title):
+    """The viewer's length was rounded to 0.1 mm, then to 1 mm on the page: a 1,562.47 mm marker
+    showed as 1.563 m where nest, kit.json and the kit's own cards say 1.562; the page title wrote
+    a 167,518.6 mm marker as "167519 mm". The page's figure (the viewer shows length / 1000 to
+    three places) and title agree with the rest."""
+    a = Piece("Front", np.array([(0, 0), (length, 0), (length, 500), (0, 500)]), size="M")
+    m = Marker((a,), Rules(width=1500), (Placement(0, 0, 0, False, (0, 0)),), length=length, name="r1")
+    data = viewer_data(m)
+    assert f"{data['length'] / 1000:.3f}" == shown == f"{length / 1000:.3f}"
+    assert f"<title>r1: {title}</title>" in marker_html(m)

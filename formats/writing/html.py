@@ -175,7 +175,9 @@ def viewer_data(marker: Marker, info: Sequence[dict] | None = None) -> dict:
     fabric = sheet.length * sheet.width
     return {
         "format": VIEW_FORMAT, "version": 1, "name": sheet.name or "", "unit": sheet.unit,
-        "length": _n(sheet.length), "width": _n(sheet.width), "margin": _n(sheet.margin),
+        # the length to the micrometre: rounded to 0.1 mm here and to 1 mm on the page, 1,562.47 mm
+        # showed as 1.563 m, where every other file and page says 1.562
+        "length": round(float(sheet.length), 3), "width": _n(sheet.width), "margin": _n(sheet.margin),
         "efficiency": round(sheet.efficiency, 5), "pieces_area": round(marker.pieces_area * k * k, 1),
         "waste": {"area": round(area, 1), "share": round(area / fabric, 5) if fabric else 0.0,
                   "poly": [_n(v) for xy in poly for v in xy]},
@@ -214,7 +216,10 @@ def marker_html(marker: Marker, info: Sequence[dict] | None = None) -> str:
     """The text of ``marker.html``: one full-window viewer of ``marker``."""
     data = viewer_data(marker, info)
     u = data["unit"]
-    title = f"{marker.name or 'marker'}: {data['length']:g} {u} × {data['width']:g} {u}"
+    # as the page shows them (``:g`` wrote a 167,518.6 mm marker as "167519 mm")
+    length = f"{data['length'] / 1000:,.3f} m" if u == "mm" else f"{data['length']:,.1f} {u}"
+    width = f"{data['width']:,.0f} mm" if u == "mm" else f"{data['width']:,.1f} {u}"
+    title = f"{marker.name or 'marker'}: {length} × {width}"
     return page(title, viewer_block("marker-data", data, full=True))
 
 

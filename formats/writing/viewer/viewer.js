@@ -63,7 +63,7 @@
     var d = this.d, self = this, u = d.unit;
     var len = u === "mm" ? num(d.length / 1000, 3) + " m" : num(d.length, 1) + " " + u;
     var stats = [d.name ? d.name : null, "length " + len, "width " + num(d.width, 0) + " " + u,
-      "efficiency " + num(100 * d.efficiency, 1) + " %", d.pieces.length + " pieces"];
+      "efficiency " + num(100 * d.efficiency, 1) + " %", d.pieces.length + (d.pieces.length === 1 ? " piece" : " pieces")];
     if (d.waste) stats.push("end waste " + (u === "mm" ? num(d.waste.area / 1e6, 3) + " m²" :
       num(d.waste.area, 1) + " " + u + "²") + " (" + num(100 * d.waste.share, 1) + " %)");
     this.stats = el("div", {"class": "kv-stats"}, stats.filter(Boolean).map(function (s) {
