@@ -1551,7 +1551,7 @@ def test_notches_drawn_as_small_circles_on_the_cut_or_sew_line_are_notches(tmp_p
     assert [Polygon(c).area for c in p.cutouts] == pytest.approx([math.pi * 100], rel=0.01)
     assert p.area == pytest.approx(300 * 400 - Polygon(p.cutouts[0]).area)
     assert [w.message for w in pat.report.warnings if "notch symbols" in w.message] == [
-        "3 small closed line(s) centred on a cut line (1 on a sew line) are notch symbols (a circle, a "
+        "3 small closed line(s) on a cut line (1 on a sew line) are notch symbols (a circle, a "
         "triangle): notches at the nearest point of the cut line, not cut"]
 
 
@@ -2252,3 +2252,42 @@ def test_layers_named_1_and_84_holding_pieces_apart_are_both_read(tmp_path):
     pat = read_pattern(save(doc, tmp_path))
     assert len(pat.pieces) == 90
     assert not [e for e in pat.report.skipped if "draw the same lines" in e.message]
+
+
+@pytest.mark.parametrize("layer", ["NOTCH", "剪口", "CUT"])
+def test_notch_triangles_standing_on_the_cut_line_are_notches(tmp_path, layer):
+    """Notches drawn as printed patterns draw them, small closed triangles on their base on the cut
+    line (6 mm wide, 5 mm deep, pointing in or out), became 15 mm² pieces nested beside the
+    garment, or triangular holes cut into it: every notch lost. Each is a notch, nothing else is
+    cut."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (380, 0), (380, 400), (0, 400)], close=True, dxfattribs={"layer": "CUT"})
+    for x, depth in ((100, 5), (200, -5), (300, 5)):  # in, out, in
+        msp.add_lwpolyline([(x - 3, 0), (x + 3, 0), (x, depth)], close=True, dxfattribs={"layer": layer})
+    msp.add_text("SLEEVE", dxfattribs={"insert": (150, 200), "height": 10, "layer": "TEXT"})
+    path = tmp_path / "tri.dxf"
+    doc.saveas(path)
+    pat = read_pattern(path)
+    assert [p.name for p in pat.pieces] == ["SLEEVE"]
+    sleeve = pat.pieces[0]
+    assert sleeve.cutouts == () and Polygon(sleeve.outline).area == pytest.approx(380 * 400)
+    assert sorted(round(n.x, 3) for n in sleeve.notches) == [100.0, 200.0, 300.0]
+    assert all(abs(n.y) < 1e-6 for n in sleeve.notches)
+
+
+@pytest.mark.parametrize("layer", ["Passzeichen", "Passmarks", "Balance marks"])
+def test_a_layer_named_for_notches_in_the_trade_words_holds_notches(tmp_path, layer):
+    """POINTs on the cut line on a layer named with the trade's word for notches (German
+    Passzeichen, UK pass marks, balance marks) were "points kitcut does not use": lost."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (380, 0), (380, 400), (0, 400)], close=True, dxfattribs={"layer": "CUT"})
+    for x in (100, 250):
+        msp.add_point((x, 0), dxfattribs={"layer": layer})
+    path = tmp_path / "pz.dxf"
+    doc.saveas(path)
+    (piece,) = read_pattern(path).pieces
+    assert sorted(round(n.x, 3) for n in piece.notches) == [100.0, 250.0]

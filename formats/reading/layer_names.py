@@ -39,6 +39,7 @@ DRILL_MARK = re.compile(r"drill|bohr|per[cç]|perfor|taladr|boorgat|сверл|�
 #: Layers of notch marks (their points are notches): AAMA's notch layers (4, and 80-83 for the
 #: shaped kinds) in a drawing whose blocks were exploded, and layers named for notches.
 NOTCH_LAYER = re.compile("^(?:4|" + "|".join(NOTCH_LAYER_KINDS) + r")$|notch|\bnick|knips|einschnitt|"
+                         r"passzeichen|pass ?marks?\b|balance ?marks?\b|"
                          r"\bcrans?\b|piquete|tacc[ah]|inkeping|naci[eę]ci|[çc]entik|\bçıt|надсеч|насеч|"
                          r"рассеч|刀口|剪口|对位|ノッチ|合印|너치|가위집", re.I)
 

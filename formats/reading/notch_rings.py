@@ -8,7 +8,8 @@ piece, a cut-out (a hole cut into the garment); the notch itself was lost.
 
 :func:`notch_rings` finds them: a closed line at most :data:`NOTCH_SYMBOL_MM` across whose centre
 lies on a piece's cut line or sew line (within a quarter of its size: a small piece laid against
-a larger one has its centre half its size off the line). Each becomes a notch of that
+a larger one has its centre half its size off the line), or a triangle that stands on the cut
+line with its base (as printed patterns draw a notch). Each becomes a notch of that
 piece at the nearest point of its cut line, cutting inward (the reader places it as a notch
 POINT), and is not cut.
 """
@@ -57,12 +58,23 @@ def notch_rings(rings: list, role: list[str], parent: list[int], near: float,
         reach = 0.25 * size + near  # centred on the line: a piece laid against another is not
         hosts = [parent[i]] if role[i] == "cut" else [j for j in pieces if j != i and rings[j][0] > 20 * area]
         for j in hosts:
-            box_lo, box_hi = rings[j][1].min(axis=0) - reach, rings[j][1].max(axis=0) + reach
+            box_lo, box_hi = rings[j][1].min(axis=0) - size, rings[j][1].max(axis=0) + size
             if not ((box_lo <= (c.x, c.y)) & ((c.x, c.y) <= box_hi)).all():
                 continue  # too far from this piece's lines (its sew lines lie inside it)
             edge = line(j)
             if edge.distance(c) <= reach:
                 q = edge.interpolate(edge.project(c))
+                out[i] = (j, q.x, q.y, False)
+                break
+            # a triangle standing on the line with its base, as printed patterns draw a notch:
+            # two of its three corners on the line, its centre a third of its size off it (each
+            # became a 15 mm2 piece, or a triangular hole in the piece); a small square laid
+            # against a piece is a piece
+            corners = {(round(float(x), 6), round(float(y), 6)) for x, y in pts}
+            base = [p for p in pts if edge.distance(shapely.Point(*p)) <= near]
+            if len(corners) == 3 and len({(round(float(x), 6), round(float(y), 6)) for x, y in base}) == 2:
+                mid = np.mean(base, axis=0)
+                q = edge.interpolate(edge.project(shapely.Point(*mid)))
                 out[i] = (j, q.x, q.y, False)
                 break
             if any(line(k).distance(c) <= reach for k in sew_of.get(j, ())):

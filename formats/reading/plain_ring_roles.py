@@ -260,7 +260,7 @@ class RingStage(LayoutStage):
                 role[k] = "notch"
         if self.notch_symbols and self.final:
             sew = sum(1 for *_, on_sew in self.notch_symbols.values() if on_sew)
-            fixer.report.warn(f"{len(self.notch_symbols)} small closed line(s) centred on a cut line"
+            fixer.report.warn(f"{len(self.notch_symbols)} small closed line(s) on a cut line"
                               + (f" ({sew} on a sew line)" if sew else "") + " are notch symbols (a circle, "
                               "a triangle): notches at the nearest point of the cut line, not cut")
         self.art = artwork_rings(rings, role, parent, self.letter_rings)
