@@ -2291,3 +2291,28 @@ def test_a_layer_named_for_notches_in_the_trade_words_holds_notches(tmp_path, la
     doc.saveas(path)
     (piece,) = read_pattern(path).pieces
     assert sorted(round(n.x, 3) for n in piece.notches) == [100.0, 250.0]
+
+
+@pytest.mark.parametrize("cut_layer", ["CUT", "SA", "OUTLINE"])
+def test_a_sew_line_on_layer_0_inside_cut_lines_on_their_own_layer(tmp_path, cut_layer):
+    """The net line drawn on layer 0 (with the labels, as everything a drawing puts nowhere else)
+    and the cut line 10 mm around it on a layer of its own: each piece was read twice, once on
+    each line, and cut twice (layer 0 was taken for a size layer named "0", and its labels for a
+    size's). Layer 0 holds the sew lines: one piece each, with its sew line and its labels."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(-10, -10), (390, -10), (390, 410), (-10, 410)], close=True,
+                       dxfattribs={"layer": cut_layer})
+    msp.add_lwpolyline([(0, 0), (380, 0), (380, 400), (0, 400)], close=True, dxfattribs={"layer": "0"})
+    msp.add_text("SLEEVE", dxfattribs={"insert": (150, 220), "height": 10, "layer": "0"})
+    msp.add_text("CUT 2", dxfattribs={"insert": (150, 180), "height": 10, "layer": "0"})
+    path = tmp_path / "sa.dxf"
+    doc.saveas(path)
+    pat = read_pattern(path)
+    assert [(p.name, p.quantity) for p in pat.pieces] == [("SLEEVE", 2)]
+    (sleeve,) = pat.pieces
+    assert Polygon(sleeve.outline).area == pytest.approx(400 * 420)
+    assert len(sleeve.sew_lines) == 1
+    assert any("the closed lines of layer 0 run inside the pieces of another layer" in e.message
+               for e in pat.report.warnings)

@@ -287,12 +287,15 @@ class RingStage(LayoutStage):
     def _sew_layers(self) -> dict[str, float]:
         """The layers named for nothing whose closed lines all run inside the pieces of other
         layers at a seam allowance (:func:`~.sew_layers.sew_layers`): sew layers, reported; no
-        layer the user gave a role, named for a role, or holding texts (a size's labels)."""
+        layer the user gave a role, named for a role, or holding texts (a size's labels) but layer 0."""
         lr = self.layer_roles
         labelled = set(self.text_layers)
+        # layer 0 holds everything a drawing puts nowhere else, the labels too: its texts tell no
+        # size layer (a sew line drawn on it inside cut lines on a layer of their own was cut too,
+        # every piece twice)
         found = sew_layers(self.rings, self.polys,
                            lambda layer: lr.role(layer) is None and name_role(layer, ()) is None
-                           and layer not in labelled)
+                           and (layer not in labelled or layer == "0"))
         if self.final:
             for layer, allowance in found.items():
                 self.fixer.report.layers[layer] = {"role": "sew", "by": "drawing"}

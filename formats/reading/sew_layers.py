@@ -105,7 +105,7 @@ def sew_layers(rings: list, polys: list, candidate) -> dict[str, float]:
         return {}
     found: dict[str, float] = {}
     for layer, ids in by_layer.items():
-        if layer_size(layer) is not None or not candidate(layer):
+        if (layer != "0" and layer_size(layer) is not None) or not candidate(layer):  # 0: DXF's own layer
             continue
         widest = 0.0
         for i in ids:
