@@ -381,9 +381,9 @@ def aama_document(pattern: Pattern, *, units: str = "mm", folded: bool = False, 
     return doc
 
 
-#: control characters as spaces: a DXF's lines hold none but its line ends (a NUL in a name ends
-#: the string in a C reader of the file, an ESC repaints the terminal that shows it)
-_NO_CONTROLS = {c: " " for c in [*range(0, 10), *range(11, 32), 127]}
+#: control characters but tabs as spaces: a DXF's lines hold none but its line ends (a NUL in a
+#: name ends the string in a C reader of the file, an ESC repaints the terminal that shows it)
+_NO_CONTROLS = {c: " " for c in [*range(0, 9), *range(11, 32), 127]}  # a tab is text
 
 
 def aama_bytes(doc: Drawing) -> bytes:
