@@ -37,6 +37,10 @@ def one_line(text: str) -> str:
     return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
 
 
+#: the control characters (Unicode's Cc: C0, DEL, C1) but tab and line feed, as spaces
+_CONTROLS = {c: " " for c in [*range(0, 9), *range(11, 32), *range(127, 160)]}
+
+
 def no_controls(text: str) -> str:
     """``text`` with its control characters but line breaks and tabs as spaces: a note of several
     lines keeps them, a NUL or an ESC (which repaints the terminal that shows the file) goes.
@@ -44,9 +48,7 @@ def no_controls(text: str) -> str:
     >>> no_controls("Hem 2 cm\\nno label\\x00\\x1b[31m")
     'Hem 2 cm\\nno label  [31m'
     """
-    if text.isprintable():
-        return text
-    return "".join(" " if unicodedata.category(c) == "Cc" and c not in "\n\t" else c for c in text)
+    return text if text.isprintable() else text.translate(_CONTROLS)
 
 
 def _cp1252_bytes(err: UnicodeDecodeError):

@@ -119,12 +119,7 @@ def _bad_lines(lines: list[bytes], codec: str) -> int:
 
 def narrow_name(codec: str, lines: list[bytes]) -> str:
     """The narrowest common name for ``codec`` that reads ``lines`` the same (gb18030 -> gbk), as
-    kitcut's remarks name an encoding."""
-    return _narrow(codec, lines)
-
-
-def _narrow(codec: str, lines: list[bytes]) -> str:
-    """The narrowest common name for ``codec`` that reads ``lines`` the same (gb18030 -> gbk)."""
+    kitcut's remarks name an encoding; the codec's own name where a line does not decode."""
     for name in _NARROW.get(codec, ()):
         try:
             if all(ln.decode(name) == ln.decode(codec) for ln in lines):
@@ -291,37 +286,37 @@ def _detect(lines: list[bytes]) -> tuple[str, float, tuple[str, ...]] | None:
     return chosen.codec, confidence, tuple(c for c in readings if c != chosen.codec)
 
 
-def _tolerant(lines: list[bytes]) -> tuple[str, int] | None:
-    """``(codec, faults)`` when no reading of every text is plausible but one reads nearly all of
-    them as plausible text: its faults (distinct non-ASCII lines it does not decode, or reads as
-    no plausible text) are at most a tenth of them (one at least), and its plausible lines at
-    least twice as many. An ET CAD field cut in the middle of a GBK character, or one name with a
-    character GBK lacks (``前片•左`` in GB18030), made every name cp1252 mojibake (``Ç°Æ¬``).
+def _tolerant(lines: list[bytes]) -> tuple[str, int, bytes] | None:
+    """``(codec, faults, first faulty line)`` when no reading of every text is plausible but one
+    reads nearly all of them as plausible text: its faults (distinct non-ASCII lines it does not
+    decode, or reads as no plausible text) are at most a tenth of them (one at least), and its
+    plausible lines at least twice as many. An ET CAD field cut in the middle of a GBK
+    character, or one name with a character GBK lacks (``前片•左`` in GB18030), made every name
+    cp1252 mojibake (``Ç°Æ¬``).
     The fewest faults win, then as :func:`_detect` orders the plausible readings."""
     distinct = [ln for ln in _sample(lines, _JUDGED_BYTES).split(b"\n") if not ln.isascii()]
     allowed = max(1, len(distinct) // 10)
     best = None
     for order, codec in enumerate(CANDIDATES):
-        faults, texts = 0, []
+        odd, texts = [], []
         for ln in distinct:
             try:
                 text = ln.decode(codec)
             except UnicodeDecodeError:
-                faults += 1
+                text = None
+            if text is None or misfit([text], codec)[0]:
+                odd.append(ln)
             else:
-                if misfit([text], codec)[0]:
-                    faults += 1
-                else:
-                    texts.append(text)
-            if faults > allowed:
+                texts.append(text)
+            if len(odd) > allowed:
                 break
-        if faults > allowed or len(texts) < 2 * faults:
+        if len(odd) > allowed or len(texts) < 2 * len(odd):
             continue
         _hard, soft, langs = misfit(texts, codec)
-        key = (faults, soft, langs, codec in _SINGLE_BYTE, order)
+        key = (len(odd), soft, langs, codec in _SINGLE_BYTE, order)
         if best is None or key < best[0]:
-            best = (key, codec)
-    return None if best is None else (best[1], best[0][0])
+            best = (key, codec, odd[0] if odd else distinct[0])
+    return None if best is None else (best[1], best[0][0], best[2])
 
 
 def _likeliest(lines: list[bytes], n: int = 3) -> list[str]:
@@ -350,7 +345,7 @@ def _likeliest(lines: list[bytes], n: int = 3) -> list[str]:
         if text in seen or (key[1] and whole is not None and key[0] >= whole):
             continue
         seen.add(text)
-        name = _narrow(codec, lines)
+        name = narrow_name(codec, lines)
         out.append(f"{name} {_shown(_first_nonascii(lines), codec)} (--encoding {name})")
         if len(out) == n:
             break
@@ -398,7 +393,7 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
     if declared_codec:
         bad = _bad_lines(lines, declared_codec)
         if not bad:
-            decision = TextDecision(declared_codec, _narrow(declared_codec, lines), "declared", **base)
+            decision = TextDecision(declared_codec, narrow_name(declared_codec, lines), "declared", **base)
             if codecs.lookup(declared_codec).name == "utf-8":
                 return decision  # UTF-8 as declared (R2007 and later) that decodes: never overruled
             sample = _sample(lines, _JUDGED_BYTES).split(b"\n")
@@ -429,11 +424,9 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
     if found is None:
         found = _detect(lines)
     if found is None and (near := _tolerant(lines)) is not None:
-        codec, faults = near
-        name = _narrow(codec, lines) if not _bad_lines(lines, codec) else codecs.lookup(codec).name
+        codec, faults, odd = near
+        name = narrow_name(codec, lines)
         bad = _bad_lines(lines, codec)
-        odd = next((ln for ln in _sample(lines, _JUDGED_BYTES).split(b"\n") if not ln.isascii() and (
-            _bad_lines([ln], codec) or misfit([ln.decode(codec)], codec)[0])), _first_nonascii(lines))
         lost = f"; {bad} text line(s) with bytes that are not {name}, shown as U+FFFD" if bad else ""
         first = _shown(_first_nonascii(lines), codec)
         report.warn(f"text encoding: {why}; {name} reads all but {faults} of the texts as plain text, "
@@ -445,14 +438,14 @@ def decide_encoding(data: bytes, forced: str | None = None, *,
         report.warn(_fallback_remark(why, lines, bad))
         return TextDecision("cp1252", "cp1252", "fallback", 0.0, undecodable=bad, **base)
     codec, confidence, others = found
-    name = _narrow(codec, lines)
+    name = narrow_name(codec, lines)
     sure = not others and nbytes >= MIN_SURE_BYTES
     first = _differing(lines, codec, others[0]) if others else _first_nonascii(lines)
     msg = (f"text encoding: {why}; {name} detected (confidence {confidence:.2f}) from {nbytes} non-ASCII "
            f"byte(s) in {len(lines)} text line(s), e.g. {_shown(first, codec)}")
     if not sure:
-        alts = ", ".join(f"{_narrow(c, lines)} {_shown(_differing(lines, codec, c), c)} (--encoding "
-                         f"{_narrow(c, lines)})" for c in others)
+        alts = ", ".join(f"{narrow_name(c, lines)} {_shown(_differing(lines, codec, c), c)} (--encoding "
+                         f"{narrow_name(c, lines)})" for c in others)
         msg += ("; unsure: " + (f"the texts also read as {alts} ({name} goes first in kitcut's order)"
                                 if alts else "too little text to be sure"))
     report.warn(msg + ("; give --encoding NAME if names look wrong" if sure else
@@ -470,7 +463,7 @@ def _doubt_forced(lines: list[bytes], codec: str, report: ImportReport) -> None:
     found = _detect(lines)
     if found is None or codecs.lookup(found[0]).name == codecs.lookup(codec).name:
         return
-    other = _narrow(found[0], lines)
+    other = narrow_name(found[0], lines)
     first = _differing(lines, codec, found[0])
     report.warn(f"--encoding {codec} reads the texts as no plain text (e.g. {_shown(first, codec)}); they "
                 f"read as {other} {_shown(first, found[0])} (--encoding {other}, or no --encoding: detected)",

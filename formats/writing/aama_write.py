@@ -35,6 +35,7 @@ from ezdxf.addons import gerber_D6673
 from ezdxf.document import Drawing
 from ezdxf.layouts import BlockLayout
 
+from kitcut.cells import no_controls
 from kitcut.errors import GeometryError, KitcutError, UnitsError
 from kitcut.fileio import atomic_write
 from kitcut.formats.reading.aama import KITCUT_PRODUCT
@@ -381,18 +382,14 @@ def aama_document(pattern: Pattern, *, units: str = "mm", folded: bool = False, 
     return doc
 
 
-#: control characters but tabs as spaces: a DXF's lines hold none but its line ends (a NUL in a
-#: name ends the string in a C reader of the file, an ESC repaints the terminal that shows it)
-_NO_CONTROLS = {c: " " for c in [*range(0, 9), *range(11, 32), 127]}  # a tab is text
-
-
 def aama_bytes(doc: Drawing) -> bytes:
     """Serialise an R12 drawing as AccuMark reads it: empty header, no layout blocks; a text's
     control characters are spaces (a name with a NUL, an ESC went into the file raw)."""
     stream = io.StringIO()
     gerber_D6673.export_stream(doc, stream)
-    # non-ASCII texts as \U+XXXX, as R12 carries them
-    return escape(stream.getvalue().translate(_NO_CONTROLS)).encode("ascii")
+    # no control character but its line ends (a NUL in a name ends the string in a C reader of the
+    # file, an ESC repaints the terminal that shows it); non-ASCII texts as \U+XXXX, as R12 has them
+    return escape(no_controls(stream.getvalue())).encode("ascii")
 
 
 def save_aama_document(doc: Drawing, path: str | os.PathLike) -> None:
