@@ -96,15 +96,19 @@ def cut_in_combined(f: Path, order: Order, kit: Path, formats) -> Outcome:
     if changed:
         return Outcome(file=f.name, order=order.id, status="failed", kit=kit.name, message=(
             f"{f}: the order or its pattern changed since it was cut in kit {kit.name}, which still "
-            f"cuts it as it was: to cut it anew, remove the folder {kit.name} from the kits folder "
-            "(its orders are then built again by the next batch)"))
+            f"cuts it as it was: to cut it anew, {_rebuild(kit)}"))
     why = "" if changed is False else " (it does not record what it was built from: not compared)"
     if stopped := stopped_fabrics(kit):  # an order's own kit is rebuilt; a shared one is the user's call
         why += (f"; its search was stopped early (Ctrl-C) for fabric(s) {', '.join(map(repr, stopped))}: "
-                f"to search it in full, remove the folder {kit.name} from the kits folder (its orders are "
-                "then built again by the next batch)")
+                f"to search it in full, {_rebuild(kit)}")
     return Outcome(file=f.name, order=order.id, status="skipped", kit=kit.name,
                    message=f"cut in kit {kit.name}{why}")
+
+
+def _rebuild(kit: Path) -> str:
+    """How a combined kit is built again: the user removes it (it is shared by its orders)."""
+    return (f"remove the folder {kit.name} from the kits folder (its orders are then built again by the "
+            "next batch)")
 
 
 def _jobs_of(todo: list[tuple[Path, str, str]], combine: bool, options: KitOptions):

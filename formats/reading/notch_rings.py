@@ -56,6 +56,7 @@ def notch_rings(rings: list, role: list[str], parent: list[int], near: float,
             continue
         c = shapely.Point(*(0.5 * (lo + hi)))
         reach = 0.25 * size + near  # centred on the line: a piece laid against another is not
+        triangle = len({_key(p) for p in pts}) == 3
         hosts = [parent[i]] if role[i] == "cut" else [j for j in pieces if j != i and rings[j][0] > 20 * area]
         for j in hosts:
             box_lo, box_hi = rings[j][1].min(axis=0) - size, rings[j][1].max(axis=0) + size
@@ -70,9 +71,8 @@ def notch_rings(rings: list, role: list[str], parent: list[int], near: float,
             # two of its three corners on the line, its centre a third of its size off it (each
             # became a 15 mm2 piece, or a triangular hole in the piece); a small square laid
             # against a piece is a piece
-            corners = {(round(float(x), 6), round(float(y), 6)) for x, y in pts}
-            base = [p for p in pts if edge.distance(shapely.Point(*p)) <= near]
-            if len(corners) == 3 and len({(round(float(x), 6), round(float(y), 6)) for x, y in base}) == 2:
+            base = [p for p in pts if triangle and edge.distance(shapely.Point(*p)) <= near]
+            if len({_key(p) for p in base}) == 2:
                 mid = np.mean(base, axis=0)
                 q = edge.interpolate(edge.project(shapely.Point(*mid)))
                 out[i] = (j, q.x, q.y, False)
@@ -82,3 +82,8 @@ def notch_rings(rings: list, role: list[str], parent: list[int], near: float,
                 out[i] = (j, q.x, q.y, True)
                 break
     return out
+
+
+def _key(p) -> tuple[float, float]:
+    """A corner of a ring as compared (its closing point is its first)."""
+    return round(float(p[0]), 6), round(float(p[1]), 6)
