@@ -252,16 +252,26 @@ def clipped(pdf: FPDF, x: float, y: float, w: float, h: float):
         yield
 
 
+def each_band(pdf: FPDF, bands, extent=None):
+    """``(page, window)`` of each of the ``bands`` of :func:`~kitcut.formats.layout.page.fold`,
+    what is drawn meanwhile clipped to the band (cut clean at its ends; a single band, window
+    ``None``, to ``extent`` and a millimetre around it)."""
+    for page, window in bands:
+        w = window or extent
+        (ax, ay), (bx, by) = _pts(page, [(w[0], w[3]), (w[2], w[1])])
+        pad = 0.0 if window else 1.0
+        with clipped(pdf, ax - pad, ay - 1.0, bx - ax + 2 * pad, by - ay + 2.0):
+            yield page, window
+
+
 def draw_folded(pdf: FPDF, sheet: Sheet, bands, **kw) -> None:
     """Draw ``sheet`` in the ``bands`` of :func:`~kitcut.formats.layout.page.fold`: one band whole,
     or each band clipped to its part of the marker, with where along the length it starts."""
     if len(bands) == 1 and bands[0][1] is None:
         draw_sheet(pdf, sheet, bands[0][0], **kw)
         return
-    for page, w in bands:
-        (ax, ay), (bx, by) = _pts(page, [(w[0], w[3]), (w[2], w[1])])
-        with clipped(pdf, ax, ay - 1.0, bx - ax, by - ay + 2.0):
-            draw_sheet(pdf, sheet, page, window=w, **kw)
+    for page, w in each_band(pdf, bands):
+        draw_sheet(pdf, sheet, page, window=w, **kw)
     draw_folded_starts(pdf, sheet, bands)
 
 

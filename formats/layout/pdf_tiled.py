@@ -17,7 +17,15 @@ import math
 from fpdf import FPDF
 
 from kitcut.formats.layout.page import PAPER_MM, Page, Sheet, build_sheet, fold
-from kitcut.formats.layout.pdf import _pts, clipped, draw_folded_starts, draw_sheet, new_pdf, pdf_bytes
+from kitcut.formats.layout.pdf import (
+    _pts,
+    clipped,
+    draw_folded_starts,
+    draw_sheet,
+    each_band,
+    new_pdf,
+    pdf_bytes,
+)
 from kitcut.formats.layout.pdf_fonts import draw_text
 from kitcut.limits import check as check_limit
 from kitcut.model import Marker
@@ -78,7 +86,7 @@ def _cross(pdf: FPDF, x: float, y: float, s: float = 4.0) -> None:
     pdf.circle(x, y, s * 0.5, style="D")
 
 
-def _cover(pdf: FPDF, sheet: Sheet, tiles, printed, grid, paper: str, overlap: float) -> None:
+def _cover(pdf: FPDF, sheet: Sheet, tiles, printed, grid, win, paper: str, overlap: float) -> None:
     pw, ph = PAPER_MM[paper]
     pdf.add_page(format=(pw, ph))
     blank = len(tiles) - sum(printed)
@@ -104,18 +112,13 @@ def _cover(pdf: FPDF, sheet: Sheet, tiles, printed, grid, paper: str, overlap: f
     xs = [t[2][0] for t in tiles] + [t[2][2] for t in tiles]
     ys = [t[2][1] for t in tiles] + [t[2][3] for t in tiles]
     extent = (min(xs), min(ys), max(xs), max(ys))
-    bands = fold(extent, (pw, ph - TEST_SQUARE_MM - MARGIN - 8), margin=MARGIN, reserve_top=20.0,
-                 unit=tiles[1][2][0] - tiles[0][2][0] if grid[1] > 1 else None)
-    (win_w, win_h) = (tiles[0][2][2] - tiles[0][2][0], tiles[0][2][3] - tiles[0][2][1])
+    step_x, step_y = win[0] - overlap, win[1] - overlap  # from one tile to the next (tile_grid)
+    bands = fold(extent, (pw, ph - TEST_SQUARE_MM - MARGIN - 8), margin=MARGIN, reserve_top=20.0, unit=step_x)
     scale = bands[0][0].scale
     pdf.set_font("helvetica", size=6)
-    every_c, every_r = _label_steps(pdf, grid, (win_w - overlap) * scale, (win_h - overlap) * scale)
-    for page, window in bands:
-        w = window or extent
-        (ax, ay), (bx, by) = _pts(page, [(w[0], w[3]), (w[2], w[1])])
-        pad = 0.0 if window else 1.0  # a band is cut clean at its ends
-        with clipped(pdf, ax - pad, ay - 1.0, bx - ax + 2 * pad, by - ay + 2.0):
-            _map_band(pdf, sheet, page, window, tiles, printed, every_c, every_r)
+    every_c, every_r = _label_steps(pdf, grid, step_x * scale, step_y * scale)
+    for page, window in each_band(pdf, bands, extent):
+        _map_band(pdf, sheet, page, window, tiles, printed, every_c, every_r)
     draw_folded_starts(pdf, sheet, bands)
 
 
@@ -163,7 +166,7 @@ def to_tiled_pdf(marker: Marker | Sheet, paper: str = "a4", overlap: float = 10.
     printed = inked(sheet, tiles)
     if not any(printed):  # no piece at all: the strip's frame is what there is to print
         printed = [True] * len(tiles)
-    _cover(pdf, sheet, tiles, printed, grid, paper, overlap)
+    _cover(pdf, sheet, tiles, printed, grid, (win_w, win_h), paper, overlap)
     for (r, c, w), ok in zip(tiles, printed, strict=True):
         if not ok:
             continue
