@@ -6,8 +6,8 @@ RingStage`):
   (:meth:`LayoutStage._dashed_loops`);
 - a closed line inside a piece that holds a name of its own: a piece traced off it and lying on
   it (:meth:`LayoutStage._pieces_on_pieces`);
-- an unnamed outline on a layer or in a block named for a title block: not cut
-  (:meth:`LayoutStage._title_blocks`).
+- an unnamed outline on a layer or in a block named for a title block, or a rectangle holding a
+  title block's texts (a scale, ``Drawn``, ``Date``): not cut (:meth:`LayoutStage._title_blocks`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from kitcut.formats.reading.chains import Chain
-from kitcut.formats.reading.frames import FRAME_LAYER
+from kitcut.formats.reading.frames import FRAME_LAYER, TITLE_TEXT, rectangular
 from kitcut.formats.reading.plain_texts import may_name
 
 __all__ = ["LayoutStage"]
@@ -63,7 +63,10 @@ class LayoutStage:
         """A closed outline beside the pieces on a layer named for a frame or title block
         (``TITLE``, ``BORDER``), or drawn by a block so named (``TITLEBLOCK``), with no piece
         name in it: a title block drawn without a frame around the drawing, not cut (it was
-        nested and cut as a piece named by its title). Not the drawing's only piece."""
+        nested and cut as a piece named by its title). So is, on any layer, a rectangle holding
+        two texts or more, one of them a title block's (:data:`~.frames.TITLE_TEXT`: ``1:1``,
+        ``Drawn``, ``Date``), and no name or quantity (a one-layer workshop drawing). Not the
+        drawing's only piece."""
         keyed = [tuple(p) for p, f in zip(self.spots, self.fields, strict=True)
                  if any(k == "name" and v for k, v in f)]
         blocks = [(tuple(p), v) for p, f in zip(self.spots, self.fields, strict=True) for k, v in f
@@ -76,11 +79,14 @@ class LayoutStage:
             poly = self.polys[k]
             inside = [v for q, v in blocks if shapely.contains_xy(poly, *q)]
             by_block = [v for v in inside if FRAME_LAYER.search(v)]
-            if not (is_frame(layer) or by_block) or self.layer_roles.role(layer) == "cut":
+            if self.layer_roles.role(layer) == "cut":
                 continue
-            if any(shapely.contains_xy(poly, *q) for q in keyed):
-                continue
-            found.append((k, f"block {by_block[0]}" if by_block else f"layer {layer}"))
+            if is_frame(layer) or by_block:
+                if any(shapely.contains_xy(poly, *q) for q in keyed):
+                    continue
+                found.append((k, f"block {by_block[0]}" if by_block else f"layer {layer}"))
+            elif title := self._title_text(poly):
+                found.append((k, f"layer {layer} holding a title block's texts ({title!r})"))
         if len(found) == sum(1 for r in role if r == "piece"):
             return  # every piece: the drawing's pieces, on a layer that happens to be so named
         for k, where in found:
@@ -91,29 +97,54 @@ class LayoutStage:
                                        "taken for a title block, not cut; give --layer "
                                        f"{self.rings[k][2]}=cut if it is a piece")
 
+    def _title_text(self, poly) -> str | None:
+        """The first title block's text (:data:`~.frames.TITLE_TEXT`) in a rectangle that holds
+        two texts or more and no name or quantity, else None."""
+        if not rectangular(poly):
+            return None
+        held = shapely.contains_xy(poly, self.spots[:, 0], self.spots[:, 1]) if len(self.spots) else []
+        labels = [lab for lab, h in zip(self.labels, held, strict=True) if h]
+        if len(labels) < 2 or any(k in ("name", "quantity") for _, f in labels for k, _ in f):
+            return None
+        return next((lead.strip() for lead, _ in labels if TITLE_TEXT.search(lead)), None)
+
     def _pieces_on_pieces(self, role: list[str], parent: list[int], skip: set[int]) -> None:
         """A cut-out or sew line of a piece that holds a name of its own, other than the names of
-        the piece around it (``Piece Name: Pocket`` in a pocket traced on the front; a facing
-        drawn on the front along its edges), is a piece lying on that piece: it was cut out of the
-        front as a hole, or taken for its sew line, and never cut. Reported."""
+        the piece around it (``Piece Name: Pocket``, or ``POCKET`` beside a ``Cut 2``, in a pocket
+        traced on the front; a facing drawn on the front along its edges), is a piece lying on
+        that piece: it was cut out of the front as a hole, or taken for its sew line, and never
+        cut. Reported."""
         named = []  # (spot, name, layer of a bare name or None for a keyed one)
+        counts = []  # the spots of quantity texts (``Cut 2``)
         for p, (lead, f), layer in zip(self.spots, self.labels, self.text_layers, strict=True):
             named += [(tuple(p), v.strip().casefold(), None) for k, v in f if k == "name" and v and v.strip()]
             if lead and may_name(lead) and not any(k == "name" for k, _ in f):
                 named.append((tuple(p), lead.strip().casefold(), layer))
+            if any(k == "quantity" for k, _ in f):
+                counts.append(tuple(p))
         if not named:
             return
         pts = np.array([p for p, _, _ in named], dtype=float)
+        counted = np.array(counts, dtype=float).reshape(-1, 2)
+        held, parents = {}, list(parent)  # the names each line holds; its piece
         for k, r in enumerate(role):
             par = parent[k]
             if r not in ("cut", "sew") or par < 0 or role[par] != "piece" or k in skip or par in skip:
                 continue
-            inner = shapely.contains_xy(self.polys[k], pts[:, 0], pts[:, 1])
-            outer = shapely.contains_xy(self.polys[par], pts[:, 0], pts[:, 1]) & ~inner
+            held[k] = shapely.contains_xy(self.polys[k], pts[:, 0], pts[:, 1])
+        for k, inner in held.items():
+            par, r = parents[k], role[k]
+            # the piece's own names: in it, in none of its lines (a second pocket's name is no front's)
+            outer = shapely.contains_xy(self.polys[par], pts[:, 0], pts[:, 1])
+            for j, other in held.items():
+                if parents[j] == par:
+                    outer &= ~other
             layer, around_layer = self.rings[k][2], self.rings[par][2]
-            # a bare word names the line around it only on that line's own layer, not the piece's
+            # a bare word names the line around it only on that line's own layer, not the piece's,
+            # or with a quantity of its own beside it (``POCKET``, ``Cut 2``: a hole is not cut twice)
+            counted_here = shapely.contains_xy(self.polys[k], counted[:, 0], counted[:, 1]).any()
             own = {v for (_, v, la), h in zip(named, inner, strict=True)
-                   if h and (la is None or (la == layer != around_layer))}
+                   if h and (la is None or (la == layer != around_layer) or counted_here)}
             around = {v for (_, v, _), h in zip(named, outer, strict=True) if h}
             if not own or not around or own & around:
                 continue

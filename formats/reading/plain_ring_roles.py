@@ -31,6 +31,7 @@ from kitcut.formats.reading.notch_rings import notch_rings
 from kitcut.formats.reading.outline import MIN_AREA_MM2, splice_all_spurs
 from kitcut.formats.reading.plain_layout import LayoutStage
 from kitcut.formats.reading.plain_rings import SEW_LAYER, close_outline_gaps, lies_in, roles, sample
+from kitcut.formats.reading.plain_texts import may_name
 from kitcut.formats.reading.sew_layers import sew_layers
 from kitcut.formats.reading.size_layers import find_layer_nests
 from kitcut.formats.reading.sizes import sorted_sizes
@@ -213,8 +214,9 @@ class RingStage(LayoutStage):
         role, parent = roles(rings, polys, set(), is_sew)
         spots = self.spots
         names = spots[[any(k == "name" for k, _ in f) for f in self.fields]]
+        labels = spots[[bool(f) or may_name(lead) for lead, f in self.labels]]
         frames: set[int] = set()
-        while found := find_frames(rings, polys, role, parent, names, spots, is_frame) - frames:
+        while found := find_frames(rings, polys, role, parent, names, labels, is_frame) - frames:
             frames |= found  # the rings inside a frame are pieces: nest them again without it
             role, parent = roles(rings, polys, frames, is_sew)
         if parts := frame_parts(rings, polys, role, frames, names, spots, max(2 * self.tol, 0.5)):

@@ -1,0 +1,140 @@
+"""A one-layer workshop drawing (everything on layer 0, bare labels ``FRONT`` / ``Cut 2``): the
+sheet border drawn around the pieces and the title block beside them are no pieces, while a
+piece holding labelled shapes or a rectangle labelled like a piece stays one. Files are written
+with ezdxf at any origin."""
+
+from __future__ import annotations
+
+import ezdxf
+import pytest
+from test_import_dxf import save
+
+from kitcut.formats.reading.read import read_pattern
+
+SHAPES = {"FRONT": [(0, 0), (260, 0), (270, 380), (190, 540), (120, 560), (0, 480)],
+          "BACK": [(0, 0), (270, 0), (280, 390), (200, 560), (110, 575), (0, 570)],
+          "SLEEVE": [(0, 0), (300, 0), (340, 330), (150, 415), (-40, 330)],
+          "POCKET": [(0, 0), (150, 0), (150, 170), (0, 170)]}
+AREAS = {"FRONT": 135800, "BACK": 150100, "SLEEVE": 128350, "POCKET": 25500}
+
+
+def _sheet(ox, oy, cut_texts=True, dimension=True, label_beside=True, border=True):
+    """The four pieces side by side, each labelled inside (the pocket, small, just above it
+    when ``label_beside``), a dimension's value between them, inside a sheet border."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for k, (name, pts) in enumerate(SHAPES.items()):
+        dx = ox + 450 * k
+        msp.add_lwpolyline([(x + dx, y + oy) for x, y in pts], close=True)
+        at_y = 200 if name != "POCKET" or label_beside else 100
+        msp.add_text(name, dxfattribs={"height": 6, "insert": (dx + 50, oy + at_y)})
+        if cut_texts:
+            msp.add_text("Cut 2", dxfattribs={"height": 6, "insert": (dx + 50, oy + at_y - 15)})
+    if dimension:
+        msp.add_line((ox, oy - 30), (ox + 260, oy - 30))
+        msp.add_text("260", dxfattribs={"height": 5, "insert": (ox + 120, oy - 27)})
+    if border:
+        msp.add_lwpolyline([(ox - 50, oy - 100), (ox + 2100, oy - 100), (ox + 2100, oy + 700),
+                            (ox - 50, oy + 700)], close=True)
+    return doc
+
+
+@pytest.mark.parametrize("cut_texts, dimension, label_beside",
+                         [(True, True, True), (False, False, True), (True, False, False),
+                          (False, True, False)])
+@pytest.mark.parametrize("origin", [(0, 0), (-1075, -300), (5e4, -2e4)])
+def test_sheet_border_around_bare_labelled_pieces_is_a_frame(tmp_path, origin, cut_texts, dimension,
+                                                             label_beside):
+    """The border was one 2.15 m piece with the garment cut out of it (two of them with ``Cut 2``)
+    once a dimension's value lay between the pieces or a small piece's label just outside it:
+    those are no labels of the border's. Each piece is cut, named, with its quantity."""
+    pat = read_pattern(save(_sheet(*origin, cut_texts, dimension, label_beside), tmp_path))
+    got = sorted((p.name, p.quantity, round(p.area), len(p.cutouts)) for p in pat.pieces)
+    q = 2 if cut_texts else 1
+    assert got == sorted((name, q, AREAS[name], 0) for name in SHAPES)
+    (w,) = [w.message for w in pat.report.warnings if "frame" in w.message]
+    assert "drawn around 4 piece(s)" in w and "taken for a drawing frame, not cut" in w
+
+
+@pytest.mark.parametrize("layer", ["0", "TEXT"])
+def test_a_piece_holding_labelled_pieces_with_its_own_label_stays_a_piece(tmp_path, layer):
+    """A rectangular bag panel labelled in its middle, with two pockets traced on it, each
+    labelled ``POCKET`` / ``Cut 2`` (texts on the outlines' layer or their own): no frame, as
+    the panel has a label of its own far from them; and the pockets, with a quantity of their
+    own, are pieces lying on it (they were holes cut out of the panel)."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (600, 0), (600, 500), (0, 500)], close=True)
+    msp.add_text("BODY", dxfattribs={"height": 8, "insert": (280, 250), "layer": layer})
+    for x in (40, 440):
+        msp.add_lwpolyline([(x, 20), (x + 120, 20), (x + 120, 120), (x, 120)], close=True)
+        msp.add_text("POCKET", dxfattribs={"height": 6, "insert": (x + 10, 60), "layer": layer})
+        msp.add_text("Cut 2", dxfattribs={"height": 6, "insert": (x + 10, 45), "layer": layer})
+    pat = read_pattern(save(doc, tmp_path))
+    assert not [w for w in pat.report.warnings if "drawing frame" in w.message]
+    assert sorted((p.name, p.quantity, round(p.area), len(p.cutouts)) for p in pat.pieces) == [
+        ("BODY", 1, 300000, 0), ("POCKET", 2, 12000, 0), ("POCKET", 2, 12000, 0)]
+
+
+def test_a_hole_labelled_without_a_quantity_stays_a_hole(tmp_path):
+    """A handle slot labelled ``HANDLE`` on the panel's layer, with no quantity of its own, is
+    the panel's cut-out, as before (which of the two words names the panel is not asked here)."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (400, 0), (400, 300), (0, 300)], close=True)
+    msp.add_text("BAG", dxfattribs={"height": 8, "insert": (150, 100)})
+    msp.add_text("Cut 2", dxfattribs={"height": 8, "insert": (150, 80)})
+    msp.add_lwpolyline([(140, 220), (260, 220), (260, 260), (140, 260)], close=True)
+    msp.add_text("HANDLE", dxfattribs={"height": 5, "insert": (170, 235)})
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert (p.quantity, round(p.area), len(p.cutouts)) == (2, 120000 - 4800, 1)
+
+
+@pytest.mark.parametrize("title", ["1:1", "Scale 1:5", "Date: 2026-12-07", "比例 1:1", "Drawn by M.K."])
+@pytest.mark.parametrize("origin", [(0, 0), (-900, -40)])
+def test_title_block_beside_pieces_on_layer_0_is_not_cut(tmp_path, origin, title):
+    """A title block drawn beside the pieces of a one-layer drawing (a rectangle divided by lines,
+    holding the style, the size and a scale or a field's name) was nested and cut as a piece.
+    It is left out, said with the text that made it one."""
+    ox, oy = origin
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for dx, name in [(0, "FRONT"), (450, "BACK")]:
+        msp.add_lwpolyline([(x + dx + ox, y + oy) for x, y in SHAPES["FRONT"]], close=True)
+        msp.add_text(name, dxfattribs={"height": 6, "insert": (ox + dx + 100, oy + 200)})
+        msp.add_text("Cut 2", dxfattribs={"height": 6, "insert": (ox + dx + 100, oy + 185)})
+    tx = ox + 900
+    msp.add_lwpolyline([(tx, oy), (tx + 180, oy), (tx + 180, oy + 60), (tx, oy + 60)], close=True)
+    msp.add_line((tx, oy + 30), (tx + 180, oy + 30))
+    msp.add_line((tx + 90, oy), (tx + 90, oy + 30))
+    for t, (x, y) in [("BLOUSE B-12", (5, 40)), ("SIZE 38", (5, 10)), (title, (95, 10))]:
+        msp.add_text(t, dxfattribs={"height": 6, "insert": (tx + x, oy + y)})
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted((p.name, p.quantity, round(p.area)) for p in pat.pieces) == [
+        ("BACK", 2, 135800), ("FRONT", 2, 135800)]
+    said = [w.message for w in pat.report.warnings if "taken for a title block" in w.message]
+    assert said == [f"closed outline of layer 0 holding a title block's texts ({title!r}) at "
+                    f"({tx:.1f}, {oy:.1f}) with no piece name: taken for a title block, not cut; give "
+                    "--layer 0=cut if it is a piece"]
+
+
+@pytest.mark.parametrize("texts", [["WAISTBAND", "Cut 1", "Scale 1:1"], ["LABEL", "SIZE 38"],
+                                   ["Piece Name: Tag", "Date 2026"]])
+def test_a_rectangle_labelled_as_a_piece_stays_one(tmp_path, texts):
+    """A rectangle with a quantity or a piece name, or with no title block's text, is a piece,
+    whatever else it holds."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(SHAPES["FRONT"], close=True)
+    msp.add_text("FRONT", dxfattribs={"height": 6, "insert": (100, 200)})
+    msp.add_lwpolyline([(900, 0), (1600, 0), (1600, 60), (900, 60)], close=True)
+    for k, t in enumerate(texts):
+        msp.add_text(t, dxfattribs={"height": 6, "insert": (920 + 200 * k, 20)})
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted(round(p.area) for p in pat.pieces) == [42000, 135800]
+    assert not [w for w in pat.report.warnings if "title block" in w.message]
