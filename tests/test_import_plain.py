@@ -810,11 +810,13 @@ def test_lines_ending_on_a_fold_line_that_close_no_half_stay_as_they_were(tmp_pa
         assert any("an outline drawn on layers 0 and CF read as one" in e.message for e in pat.report.repairs)
 
 
-@pytest.mark.parametrize("how", ["DASHED", "layer HIDDEN", "CENTER past the ends", "solid", "two dashed"])
+@pytest.mark.parametrize("how", ["DASHED", "layer HIDDEN", "CENTER past the ends", "solid", "two dashed",
+                                 "DASHED on layer 0"])
 def test_a_dashed_line_along_the_fold_edge_on_the_cut_layer_is_the_fold(tmp_path, how):
     """A fold drawn as a dashed (or dash-dot) line on the cut lines' own layer along the straight
-    fold edge was an internal line, and the half was cut; it is the fold line, reported. A solid
-    line there, or dashed lines along two edges (which is the fold?), stay lines."""
+    fold edge was an internal line, and the half was cut; it is the fold line, reported. So it is
+    on layer 0, DXF's own (it was said to be no fold line drawn at all). A solid line there, or
+    dashed lines along two edges (which is the fold?), stay lines."""
     doc = ezdxf.new("R2010", setup=True)
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
@@ -822,9 +824,9 @@ def test_a_dashed_line_along_the_fold_edge_on_the_cut_layer_is_the_fold(tmp_path
     doc.layers.add(layer, linetype="HIDDEN" if how == "layer HIDDEN" else "Continuous")
     msp.add_lwpolyline(_HALF_BACK, close=True, dxfattribs={"layer": layer, "linetype": "Continuous"})
     lt = {"DASHED": "DASHED", "CENTER past the ends": "CENTER", "two dashed": "DASHED", "solid": "Continuous",
-          "layer HIDDEN": "BYLAYER"}[how]
+          "layer HIDDEN": "BYLAYER", "DASHED on layer 0": "DASHED"}[how]
     ends = ((0, -5), (0, 325)) if how == "CENTER past the ends" else ((0, 0), (0, 320))
-    msp.add_line(*ends, dxfattribs={"layer": layer, "linetype": lt})
+    msp.add_line(*ends, dxfattribs={"layer": "0" if how == "DASHED on layer 0" else layer, "linetype": lt})
     if how == "two dashed":
         msp.add_line((20, 0), (130, 0), dxfattribs={"layer": layer, "linetype": lt})
     msp.add_text("Piece Name: BACK", dxfattribs={"insert": (40, 100)})
@@ -837,7 +839,8 @@ def test_a_dashed_line_along_the_fold_edge_on_the_cut_layer_is_the_fold(tmp_path
         return
     assert p.folded and p.unfolded and p.area == pytest.approx(2 * Polygon(_HALF_BACK).area)
     assert p.fold_line.points.tolist() == [[0, 0], [0, 320]] and not p.internal_lines
-    assert said == [("BACK", "a broken (dashed) line along a straight edge of the cut line, on its layer, is "
+    where = "layer 0" if how == "DASHED on layer 0" else "its layer"
+    assert said == [("BACK", f"a broken (dashed) line along a straight edge of the cut line, on {where}, is "
                      "taken for the fold line")]
 
 

@@ -14,7 +14,8 @@ that piece's:
 
 Never in a graded nest on one layer (which size?); anything else stays outside every piece.
 
-A fold drawn on the cut lines' own layer in a broken linetype (:func:`broken`: DASHED, HIDDEN,
+A fold drawn on the cut lines' own layer, or on layer 0 (DXF's own, where a drawing program
+puts what no layer was chosen for), in a broken linetype (:func:`broken`: DASHED, HIDDEN,
 CENTER, PHANTOM...) along a straight edge of the cut line (``fold_run``; past its ends as above)
 is the piece's fold line,
 reported, when it is the only such line of the piece: a line drawn on the cut line cannot be a
@@ -116,25 +117,27 @@ class EdgeLineStage:
 
     def _broken_fold(self, i: int, pts: np.ndarray, src: str, layer: str) -> bool:
         """Whether the straight line ``pts`` of piece ``i`` (its entities ``src``, joined by
-        commas) may be its fold drawn in a broken linetype on its cut layer (see the module
-        docstring); kept for :meth:`_broken_folds`."""
-        if layer != self.rings[i][2] or self.layer_roles.role(layer) not in (None, "cut") \
+        commas) may be its fold drawn in a broken linetype on its cut layer or on layer 0 (see
+        the module docstring); kept for :meth:`_broken_folds`."""
+        if layer not in (self.rings[i][2], "0") or self.layer_roles.role(layer) not in (None, "cut") \
                 or not all(s in self.broken_lines for s in src.split(", ")):
             return False
         if fold_run(self.rings[i][1], pts[0], pts[-1], self.near) is None:
             return False
-        self.broken_folds.setdefault(i, []).append((pts, src))
+        self.broken_folds.setdefault(i, []).append((pts, src, layer))
         return True
 
     def _broken_folds(self) -> None:
         """The one broken line along an edge of a piece is its fold; several stay lines."""
         for i, found in self.broken_folds.items():
             if len(found) == 1:
-                self.raws[i].fold.append(found[0])
+                (pts, src, layer), = found
+                self.raws[i].fold.append((pts, src))
+                where = "its layer" if layer == self.rings[i][2] else f"layer {layer}"
                 self.edge_notes.append((i, "a broken (dashed) line along a straight edge of the cut line, on "
-                                        "its layer, is taken for the fold line", found[0][1]))
+                                        f"{where}, is taken for the fold line", src))
             else:
-                self.raws[i].internal.extend((pts, False, src) for pts, src in found)
+                self.raws[i].internal.extend((pts, False, src) for pts, src, _ in found)
 
     def _report_edge_lines(self) -> None:
         """Report the lines :meth:`_past_the_edge` gave a piece (once its texts name it)."""
