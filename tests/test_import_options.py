@@ -46,12 +46,13 @@ MAPPED = {"l5": "internal", "L23": "grain", "L13": "drill", "n": "notch", "DIM*"
 
 def test_layer_roles_say_what_numbered_layers_hold(tmp_path):
     """Read by shape alone, the pocket placement is cut out (the small drill circles are drill
-    marks by their shape), the grain line lost among two free lines and the notch point unused;
-    with the roles given, each is what the user said, and the ignored layer is reported once,
-    not as a skipped line."""
+    marks by their shape, and the point on the cut line a notch by its place), the grain line
+    lost among two free lines; with the roles given, each is what the user said, and the ignored
+    layer is reported once, not as a skipped line."""
     path = save(_odd_doc(), tmp_path)
     (before,) = read_pattern(path).pieces
-    assert len(before.cutouts) == 1 and before.grain is None and not before.notches
+    assert len(before.cutouts) == 1 and before.grain is None
+    assert [(n.x, n.y) for n in before.notches] == [(0.0, 300.0)]
     assert sorted((d.x, d.y) for d in before.drills) == [(80.0, 100.0), (320.0, 100.0)]
     assert round(before.area) == 240000 - 150 * 150
 

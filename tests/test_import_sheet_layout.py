@@ -138,3 +138,33 @@ def test_a_rectangle_labelled_as_a_piece_stays_one(tmp_path, texts):
     pat = read_pattern(save(doc, tmp_path))
     assert sorted(round(p.area) for p in pat.pieces) == [42000, 135800]
     assert not [w for w in pat.report.warnings if "title block" in w.message]
+
+
+@pytest.mark.parametrize("cut, marks", [("0", "0"), ("CUT", "Marks"), ("CUT", "0")])
+@pytest.mark.parametrize("origin", [(0, 0), (-170, 3e4)])
+def test_points_on_a_layer_named_for_no_mark_are_notches_and_drills(tmp_path, cut, marks, origin):
+    """POINTs on layer 0 or on a layer named for nothing (``Marks``) were "points kitcut does not
+    use": the notches and drill holes of a one-layer drawing were lost. On the cut line they are
+    notches, inside the piece drill holes, at their places; reported. A POINT outside every piece
+    is still left out."""
+    ox, oy = origin
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    if cut != "0":
+        doc.layers.add(cut)
+    if marks != "0":
+        doc.layers.add(marks)
+    msp.add_lwpolyline([(x + ox, y + oy) for x, y in SHAPES["SLEEVE"]], close=True, dxfattribs={"layer": cut})
+    msp.add_text("SLEEVE", dxfattribs={"height": 6, "insert": (ox + 100, oy + 200), "layer": cut})
+    for x, y in [(150, 0), (-20, 165), (150, 120), (2000, 2000)]:
+        msp.add_point((x + ox, y + oy), dxfattribs={"layer": marks})
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert sorted((round(n.x - ox, 6), round(n.y - oy, 6)) for n in p.notches) == [(-20, 165), (150, 0)]
+    assert [(round(d.x - ox, 6), round(d.y - oy, 6)) for d in p.drills] == [(150, 120)]
+    said = [w.message for w in pat.report.warnings if "POINT" in w.message]
+    hint = "" if marks == cut else f"; give --layer {marks}=ignore if they mark nothing"
+    assert said == [f"POINTs on layer {marks}, a layer named for no mark: 2 on a cut line read as notches "
+                    f"and 1 inside a piece as drill holes (a drawing's points mark those){hint}"]
+    assert any("points kitcut does not use" in s.message for s in pat.report.skipped)

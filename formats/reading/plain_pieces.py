@@ -28,6 +28,7 @@ from kitcut.formats.reading.layer_names import (
     FOLD_LAYER,
     GRAIN_LAYER,
     NOTCH_LAYER,
+    name_role,
     named,
 )
 from kitcut.formats.reading.layer_roles import LayerRoles
@@ -361,6 +362,7 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
         if final and (n := undivided(owned)):
             self.fixer.report.warn(f"{n} point(s) of a graded nest could belong to several sizes and do not "
                                    "divide among them: each such size has them")
+        read: dict[str, list[int]] = {}  # layer -> notches, drills read off POINTs on no mark's layer
         for ((_, _, z), layer, e), p, found in zip(points, spots_mm, owned, strict=True):
             if final and found and self._marks_layer(layer, DRILL_LAYER, "drill"):
                 for i in found:
@@ -374,5 +376,32 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
                 for i in found:
                     raws[i].notches.append(point_notch(float(p[0, 0]), float(p[0, 1]), z * scale, width,
                                                        angle, layer, describe(e)))
+            elif final and len(found) == 1 and found[0] not in self.nest_of and self._loose_point(
+                    found[0], float(p[0, 0]), float(p[0, 1]), layer, describe(e), read):
+                pass
             elif final:
                 self.skips.add("points kitcut does not use", e, None)
+        for layer, (notches, drills) in read.items():
+            said = [f"{notches} on a cut line read as notches"] if notches else []
+            said += [f"{drills} inside a piece as drill holes"] if drills else []
+            hint = "" if layer in self.piece_layers else f"; give --layer {layer}=ignore if they mark nothing"
+            self.fixer.report.warn(f"POINTs on layer {layer}, a layer named for no mark: "
+                                   f"{' and '.join(said)} (a drawing's points mark those){hint}")
+
+    def _loose_point(self, i: int, x: float, y: float, layer: str, src: str, read: dict) -> bool:
+        """A POINT of piece ``i`` on a layer neither named for a mark nor given a role, and
+        holding no pieces but on layer 0 (``Marks``; layer 0 of a one-layer drawing): on its cut
+        line a notch, inside it a drill hole (they were points "kitcut does not use", and the
+        notches and drills lost); counted in ``read`` by layer. A size layer's points (Optitex
+        numbers them) stay unused."""
+        if self.layer_roles.role(layer) is not None or name_role(layer, self.piece_layers) is not None \
+                or (layer in self.piece_layers and layer != "0"):
+            return False
+        counts = read.setdefault(layer, [0, 0])
+        if LinearRing(self.rings[i][1]).distance(Point(x, y)) <= self.near:
+            self.raws[i].notches.append(point_notch(x, y, 0.0, 0.0, None, layer, src))
+            counts[0] += 1
+        else:
+            self.raws[i].drills.append((x, y, 0.0, src))
+            counts[1] += 1
+        return True
