@@ -76,6 +76,7 @@ def write_batch_index(root: str | os.PathLike, outcomes: list, summary: dict, *,
     rows = []
     per_fabric: dict[str, float] = {}
     counted: set[tuple] = set()
+    shown: dict[tuple, str] = {}  # (kit, marker folder) -> the first order whose row shows its metres
     for o in outcomes:
         report = kit_report(root, o.kit) if o.status in ("done", "skipped") else None
         fabrics = []
@@ -83,7 +84,8 @@ def write_batch_index(root: str | os.PathLike, outcomes: list, summary: dict, *,
             if o.order not in f.get("orders", [o.order]):
                 continue
             name, metres = str(f.get("name")), float(f.get("metres") or 0.0)
-            fabrics.append((name, metres))
+            first = shown.setdefault((o.kit, f.get("folder")), o.order)
+            fabrics.append((name, metres, None if first == o.order else first))
             if o.status == "done" and (o.kit, f.get("folder")) not in counted:  # a shared marker once
                 counted.add((o.kit, f.get("folder")))
                 per_fabric[name] = per_fabric.get(name, 0.0) + metres
@@ -93,7 +95,7 @@ def write_batch_index(root: str | os.PathLike, outcomes: list, summary: dict, *,
         message = o.message or (f"{remarks} import remark(s): see kit.pdf" if remarks else "")
         rows.append({"file": o.file, "order": o.order, "status": o.status, "message": message, "kit": kit,
                      "link": link, "fabrics": fabrics, "metres": o.metres, "efficiency": o.efficiency,
-                     "seconds": o.seconds})
+                     "seconds": o.seconds, "counted_on": getattr(o, "counted_on", None)})
     totals = {**summary, "fabrics": {k: round(v, 4) for k, v in per_fabric.items()}}
     when = (finished or datetime.now()).isoformat(sep=" ", timespec="minutes")
     path = root / INDEX

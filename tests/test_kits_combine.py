@@ -332,9 +332,13 @@ def test_a_group_completed_by_another_batch_meanwhile_is_skipped(orders, tmp_pat
     assert "A-1001.toml (A-1001): skipped: kit already complete\n" in log and "skipped: \n" not in log
     assert log.count(f"start {kid}") == 1
     rows = tables((kits / "index.html").read_text())["orders"][1:]
+    # the second order's row says where its metres are, and its fabrics that they are shared (it
+    # showed an empty cell, and the shared metres again, which added up counted them twice)
     assert [(r.cells[0], r.cells[1], r.cells[5]) for r in rows] == [
-        ("skipped", "A-1001", f"{metres:.2f}"), ("skipped", "A-1002", "")]
+        ("skipped", "A-1001", f"{metres:.2f}"), ("skipped", "A-1002", "on A-1001")]
     assert rows[0].cells[4].split("\n") == [f"{f['name']} {f['metres']:.2f} m" for f in report["fabrics"]]
+    assert rows[1].cells[4].split("\n") == [f"{f['name']} shared, {f['metres']:.2f} m on A-1001"
+                                             for f in report["fabrics"]]
     entries = json.loads((kits / "batch-report.json").read_text())["orders"]
     assert {k: (v["status"], v["metres"]) for k, v in entries.items()} == {
         "A-1001.toml": ("skipped", metres), "A-1002.toml": ("skipped", 0.0)}

@@ -143,8 +143,10 @@ def batch_index(rows: Sequence[dict], totals: dict, *, title: str, finished: str
     """The text of ``KITS/index.html``.
 
     ``rows``: one dict per order (``file``, ``order``, ``status``, ``message``, ``kit``, ``link``:
-    the kit page relative to the kits folder or ``None``, ``fabrics``: ``[(name, metres)]``,
-    ``metres``, ``efficiency``, ``seconds``). They are shown failed first (:data:`STATUS_ORDER`),
+    the kit page relative to the kits folder or ``None``, ``fabrics``: ``[(name, metres, first)]``,
+    ``first`` the order whose row shows a marker shared by a combined kit, or ``None`` on that row,
+    ``metres``, ``counted_on``: that order, when the row's metres are counted on it, ``efficiency``,
+    ``seconds``). They are shown failed first (:data:`STATUS_ORDER`),
     then by file name. ``totals``: the run's counts per status, ``metres``, ``kits_metres`` (with
     the kits found complete), ``fabrics`` (``{name: metres}``), ``mean_efficiency``, ``seconds`` and
     ``stopped`` (how a run stopped before it finished was stopped, or ``None``).
@@ -178,15 +180,18 @@ def batch_index(rows: Sequence[dict], totals: dict, *, title: str, finished: str
         kit = h(r.get("kit") or "")
         if r.get("link"):
             kit = f'<a href="{_href(r["link"])}">{kit}</a>'
-        fabrics = "<br>".join(f"{h(n)} {m:.2f} m" for n, m in r.get("fabrics") or [])
+        fabrics = "<br>".join(f"{h(n)} {m:.2f} m" if not first else
+                              f'{h(n)} <span class="muted">shared, {m:.2f} m on {h(first)}</span>'
+                              for n, m, first in r.get("fabrics") or [])
         reason = f'<span class="reason">{h(r.get("message") or "")}</span>' if status == "failed" else h(
             r.get("message") or "")
-        metres = f"{r['metres']:.2f}" if r.get("metres") else ""
+        metres = f"{r['metres']:.2f}" if r.get("metres") else (
+            f'<span class="muted">on {h(r["counted_on"])}</span>' if r.get("counted_on") else "")
         eff = _pct(r.get("efficiency")) if r.get("efficiency") else ""
         body.append(f'<tr class="{h(status)}" data-order="{h(r.get("order") or "")}">' + "".join([
             _td(f'<span class="status status-{h(status)}">{h(status)}</span>', raw=True),
             _td(r.get("order") or "?"), _td(r["file"]), _td(kit, raw=True), _td(fabrics, raw=True),
-            _td(metres, True), _td(eff, True), _td(f"{r.get('seconds') or 0:.1f}", True),
+            _td(metres, True, raw=True), _td(eff, True), _td(f"{r.get('seconds') or 0:.1f}", True),
             _td(reason, raw=True)]) + "</tr>\n")
     out.append("<h2>Orders</h2>")
     out.append(_table([("status", False), ("order", False), ("file", False), ("kit", False),
