@@ -311,3 +311,57 @@ def test_batch_index_on_a_phone_keeps_the_reason_readable(page, batch):
     widths = [e.size["width"] for e in cells]
     size = page.execute_script("return parseFloat(getComputedStyle(document.body).fontSize);")
     assert widths and min(widths) >= 14 * size, (widths, size)  # 16 em of the table's 0.93 em
+
+
+def test_legend_entry_without_a_value_finds_its_pieces(page, pages):
+    """Coloured by order, a plain marker's pieces have none: the legend's "—" entry cleared the
+    search instead of outlining them (probe 30). It finds every piece of its colour key."""
+    marker, path = pages["small"]
+    open_page(page, path)
+    mouse_away(page)
+    from selenium.webdriver.support.ui import Select
+
+    Select(page.find_element("css selector", ".kv-mode")).select_by_value("order")
+    settle(page)
+    (key,) = page.find_elements("css selector", ".kv-key")
+    assert key.text == f"— {len(marker.placements)}"
+    key.click()
+    settle(page)
+    count = page.find_element("css selector", ".kv-count")
+    n = len(marker.placements)
+    assert count.text == f"{n} pieces" and count.get_attribute("data-count") == str(n)
+    assert colour_pixels(viewer_png(page), HIGHLIGHT) > 0
+    assert console_errors(page) == []
+
+
+def test_facts_of_a_long_name_stay_inside_the_drawing(page, batch):
+    """A piece named by a 270-character CAD description: the facts box was taller than the kit
+    page's drawing and its heading hidden above it. It is held inside the drawing and scrolls."""
+    kits, _ = batch
+    open_page(page, kits / "A-1001" / "kit.html")
+    page.execute_script("var v = window.kitcut.viewers[0];"
+                        "v.d.pieces[0].n = Array(28).join('Sleeve lining ');"
+                        "v.root.scrollIntoView(); v.pinned = 0; v.show();")
+    top, bottom, canvas_top, canvas_bottom, head = page.execute_script(
+        "var v = window.kitcut.viewers[0], a = v.info.getBoundingClientRect(),"
+        " c = v.info.parentNode.getBoundingClientRect();"
+        "return [a.top, a.bottom, c.top, c.bottom, v.info.querySelector('.kv-info-head').textContent];")
+    assert head.startswith("Sleeve lining") and len(head) > 270
+    assert canvas_top <= top < bottom <= canvas_bottom
+
+
+def test_pick_list_rows_work_from_the_keyboard(page, batch):
+    """The pick list was mouse-only: its rows were no Tab stops and Enter did nothing. Each row
+    is a Tab stop, and Enter (or Space) shows its piece on its marker, as a click does."""
+    from selenium.webdriver.common.keys import Keys
+
+    kits, _ = batch
+    open_page(page, kits / "A-1001" / "kit.html")
+    rows = page.find_elements("css selector", "tr[data-kv-piece]")
+    assert rows and all(r.get_attribute("tabindex") == "0" for r in rows)
+    for row, key in ((rows[-1], Keys.ENTER), (rows[0], Keys.SPACE)):
+        page.execute_script("arguments[0].focus()", row)
+        row.send_keys(key)
+        info = info_fields(page, int(row.get_attribute("data-kv-viewer")))
+        assert info["piece_index"] == row.get_attribute("data-kv-piece")
+    assert console_errors(page) == []

@@ -112,11 +112,14 @@ def kit_page(report: dict, markers: Sequence[dict], picklist: Sequence[dict], fi
     rows = []
     several = len(report["orders"]) > 1  # a combined kit: the order on each row (bundles look alike)
     for c in picklist:
-        rows.append(f'<tr data-kv-viewer="{c["marker"]}" data-kv-piece="{c["placement"]}">' + "".join([
+        cells = "".join([
             _td(c.get("order") or "") if several else "",
             _td(c["bundle"]), _td(c["piece"]), _td(f"{c['copy']}/{c['of']}", True), _td(c["side"]),
             _td(c["fabric"]), _td(c["placement"], True), _td(f"{c['x_mm'] / 1000:.3f}", True),
-            _td(f"{c['y_mm']:.0f}", True)]) + "</tr>\n")
+            _td(f"{c['y_mm']:.0f}", True)])
+        # a row is a Tab stop: Enter or Space shows its piece, as a click does
+        rows.append(f'<tr data-kv-viewer="{c["marker"]}" data-kv-piece="{c["placement"]}" tabindex="0">'
+                    f"{cells}</tr>\n")
     bundles = len({(c.get("order"), c["bundle"]) for c in picklist})  # as picklist.txt counts them
     counts = f"{counted(bundles, 'bundle')}, {counted(len(picklist), 'piece')}"
     out.append(f'<h2 id="picklist">Pick list</h2><p class="muted">{counts}; '

@@ -343,6 +343,20 @@
     return n;
   };
 
+  /* the pieces of legend entry i (by the colour key, so "—", the pieces with no order or
+     category, finds them too: typed, it matched nothing and cleared the search) */
+  Viewer.prototype.findKey = function (i, name) {
+    var mi = this.modeIndex();
+    this.search.value = name;
+    var m = this.d.pieces.map(function (p) { return p.k[mi] === i ? 1 : 0; });
+    var n = m.filter(Boolean).length;
+    this.match = Uint8Array.from(m);
+    this.count.textContent = n + (n === 1 ? " piece" : " pieces");
+    this.count.setAttribute("data-count", String(n));
+    this.draw();
+    return n;
+  };
+
   Viewer.prototype.legend = function () {
     var mi = this.modeIndex(), self = this;
     var names = this.d.keys[this.mode], counts = names.map(function () { return 0; });
@@ -353,7 +367,7 @@
       sw.style.background = colour(i, true);
       var b = el("button", {type: "button", "class": "kv-key", title: "search " + name}, [sw,
         document.createTextNode(name + " " + counts[i])]);
-      b.addEventListener("click", function () { self.search.value = name === "—" ? "" : name; self.find(self.search.value); });
+      b.addEventListener("click", function () { self.findKey(i, name); });
       self.keys.appendChild(b);
     });
   };
@@ -466,12 +480,18 @@
     return list;
   }
 
-  document.addEventListener("click", function (e) {  /* pick list rows: show the piece on its marker */
+  function pickRow(e) {  /* pick list rows: show the piece on its marker (a click, Enter or Space) */
     var row = e.target.closest ? e.target.closest("[data-kv-piece]") : null;
     if (!row) return;
+    if (e.type === "keydown") {
+      if (e.key !== "Enter" && e.key !== " ") return;
+      e.preventDefault();
+    }
     var v = window.kitcut.viewers[Number(row.getAttribute("data-kv-viewer"))];
     if (v) v.focusPiece(Number(row.getAttribute("data-kv-piece")));
-  });
+  }
+  document.addEventListener("click", pickRow);
+  document.addEventListener("keydown", pickRow);
 
   window.kitcut = {Viewer: Viewer, viewers: mountAll()};
 })();
