@@ -222,7 +222,7 @@ def _line(pts, closed: bool = False) -> Line:
 def _first_line(entries, scale: float, what: str, fixer, label: str) -> Line | None:
     """The first non-empty line of ``entries`` as a straight line (the shaft of one drawn with
     arrowheads); the others are reported."""
-    from kitcut.formats.reading.marks import arrowed
+    from kitcut.formats.reading.arrow_lines import arrowed
 
     line = None
     for k, (pts, src) in enumerate(entries):

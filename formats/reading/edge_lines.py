@@ -30,9 +30,10 @@ import re
 import numpy as np
 from shapely.geometry import LineString
 
+from kitcut.formats.reading.arrow_lines import arrowed
 from kitcut.formats.reading.fold_edge import fold_run
 from kitcut.formats.reading.layer_names import FOLD_LAYER, GRAIN_LAYER
-from kitcut.formats.reading.marks import arrowed, is_straight
+from kitcut.formats.reading.marks import is_straight
 
 __all__ = ["HELD_SHARE", "EdgeLineStage", "broken", "part_inside"]
 
@@ -85,7 +86,7 @@ class EdgeLineStage:
         if not grain and not fold and not all(s in self.broken_lines for s in src.split(", ")):
             return False  # neither grain nor fold, nor drawn dashed
         if not (len(pts) == 2 or is_straight(pts)):
-            pts = arrowed(pts) if grain else None  # a grain line with its arrowheads: its shaft
+            pts = arrowed(pts, self.near) if grain else None  # a grain line with its arrowheads: its shaft
             if pts is None:
                 return False
         line = LineString(pts)

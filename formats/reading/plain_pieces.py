@@ -16,6 +16,7 @@ import numpy as np
 import shapely
 from shapely.geometry import LinearRing, LineString, Point
 
+from kitcut.formats.reading.arrow_lines import arrow_parts
 from kitcut.formats.reading.build import RawNotch, RawPiece, gap_error, point_notch
 from kitcut.formats.reading.chains import Chain, describe
 from kitcut.formats.reading.drill_crosses import CrossStage
@@ -32,7 +33,7 @@ from kitcut.formats.reading.layer_names import (
     named,
 )
 from kitcut.formats.reading.layer_roles import LayerRoles
-from kitcut.formats.reading.marks import arrowed, is_arrowhead, is_straight, t_notch, v_notch
+from kitcut.formats.reading.marks import is_straight, t_notch, v_notch
 from kitcut.formats.reading.nests import share_ties, undivided
 from kitcut.formats.reading.notch_marks import drawn_mark
 from kitcut.formats.reading.outline import Fixer
@@ -239,21 +240,13 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
                 continue
             for i in found:
                 d_ends = [self.edges[i].distance(Point(pts[0])), self.edges[i].distance(Point(pts[-1]))]
-                line, straight = pts, drawn_straight
-                if not straight and min(d_ends) > near and (sh := arrowed(pts)) is not None:
-                    line, straight = sh, True  # a line drawn with its arrowheads: its shaft
-                lines.append((i, line, src, layer, straight, d_ends))
-        # the ends of long straight lines, where the legs of separately drawn arrowheads start
-        shafts: dict[int, list] = {}
-        for i, pts, _, _, straight, d_ends in lines:
-            length = float(np.linalg.norm(pts[-1] - pts[0]))
-            if straight and min(d_ends) > near and length > 0:
-                shafts.setdefault(i, []).extend([[*pts[0], *pts[-1], length], [*pts[-1], *pts[0], length]])
+                lines.append((i, pts, src, layer, drawn_straight, d_ends))
+        lines, legs = self._arrows(lines)
         self.free_lines: dict[int, list] = {}
         bars = []  # short free straight lines: the bar of a T notch, or an internal line
         heads = 0
         lr = self.layer_roles
-        for i, pts, src, layer, straight, d_ends in lines:
+        for n, (i, pts, src, layer, straight, d_ends) in enumerate(lines):
             raw = raws[i]
             length = float(np.sum(np.linalg.norm(np.diff(pts, axis=0), axis=1)))
             if straight and min(d_ends) <= near and length <= NOTCH_MAX_MM:
@@ -261,8 +254,8 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
                                             source=src))
             elif not straight and max(d_ends) <= near and np.ptp(pts, axis=0).max() <= NOTCH_MAX_MM:
                 raw.notches.append(v_notch(pts, src))
-            elif straight and min(d_ends) > near and is_arrowhead(pts, np.array(shafts.get(i, [])), near):
-                heads += 1  # an arrowhead's leg: the line it ends is what counts
+            elif n in legs:
+                heads += len(pts) - 1  # an arrowhead's legs: the line they end is what counts
             elif self._marks_layer(layer, GRAIN_LAYER, "grain"):
                 raw.grain.append((pts, src))
             elif straight and self._marks_layer(layer, FOLD_LAYER, "fold") and (
@@ -298,6 +291,25 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
         if guessed and final:
             fixer.report.warn(f"{guessed} piece(s) without a grain layer: the only free straight line inside "
                               "each was taken for its grain line")
+
+    def _arrows(self, lines: list) -> tuple[list, set[int]]:
+        """``lines`` (as :meth:`_lines` gathers them) with each line drawn with its arrowheads
+        as its shaft, and the indices of the lines that are legs of arrowheads
+        (:func:`~kitcut.formats.reading.arrow_lines.arrow_parts`); only lines clear of the cut
+        line are looked at."""
+        by_piece: dict[int, list[int]] = {}
+        for n, (i, _, _, _, _, d_ends) in enumerate(lines):
+            if min(d_ends) > self.near:
+                by_piece.setdefault(i, []).append(n)
+        legs: set[int] = set()
+        lines = list(lines)
+        for ns in by_piece.values():
+            shafts, heads = arrow_parts([lines[n][1] for n in ns], self.near)
+            legs.update(ns[k] for k in heads)
+            for k, sh in shafts.items():
+                i, _, src, layer, _, d_ends = lines[ns[k]]
+                lines[ns[k]] = (i, sh, src, layer, True, d_ends)
+        return lines, legs
 
     def _outside(self, ch: Chain, layer: str, src: str) -> None:
         """An open line outside every piece: not used, or a cut line that does not close."""
