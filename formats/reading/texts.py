@@ -16,7 +16,12 @@ import math
 import re
 import unicodedata
 
-from kitcut.formats.reading.cut_labels import cut_quantity, quantity_phrase, remark_mirrors
+from kitcut.formats.reading.cut_labels import (
+    bare_quantity,
+    cut_quantity,
+    quantity_phrase,
+    remark_mirrors,
+)
 from kitcut.formats.reading.label_keys import KEYS, field_of_key
 
 __all__ = [
@@ -38,6 +43,8 @@ def parse_text(text: str) -> tuple[str, str] | None:
     (('size', '38'), ('name', '前片'), ('quantity', '2'))
     >>> parse_text("PIECE  NAME:X"), parse_text("Piece\tName : X")
     (('name', 'X'), ('name', 'X'))
+    >>> parse_text("x2"), parse_text("260")
+    (('quantity', '2'), None)
     """
     m = _KEY_VALUE.match(text or "")
     field = field_of_key(m.group(1)) if m else None
@@ -63,11 +70,20 @@ def _cut_text(text: str) -> tuple[str, str] | None:
     (:func:`~kitcut.formats.reading.cut_labels.cut_quantity`): ``Cut 2``, ``CUT 1 PAIR`` (one as
     drawn, one mirrored), ``Cut 2 (L & R)``, ``Fabric, Cut 2``, ``Zuschneiden 2x``, ``Кроить 2``, ``2枚``.
 
+    A count written alone says so too when a word or a sign says it counts pieces
+    (:func:`~kitcut.formats.reading.cut_labels.bare_quantity`: ``x2``, ``1 pair``, ``左右各1``), not a
+    number alone.
+
     >>> _cut_text("Cut 2"), _cut_text("cut 2 pairs"), _cut_text("Cut here"), _cut_text("Front, 2 cut")
     (('quantity', '2'), ('quantity', '2,2'), None, None)
+    >>> _cut_text("1 pair"), _cut_text("左右各1片"), _cut_text("38")
+    (('quantity', '1,1'), ('quantity', '1,1'), None)
     """
     got = cut_quantity(text)
-    return None if got is None else ("quantity", got[0])
+    if got is None:
+        alone = bare_quantity(text)  # ``x2``, ``1 pair``, ``左右各1片``: a count written alone
+        return None if alone is None else ("quantity", alone)
+    return "quantity", got[0]
 
 
 def tagged(text: str, tag: str) -> str:

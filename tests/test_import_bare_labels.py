@@ -1,0 +1,58 @@
+"""Plain DXF labels written without keys, as a workshop writes them in a generic CAD (AutoCAD LT,
+LibreCAD, DraftSight, a Chinese CAD): a count alone (``x2``, ``1 pair``, ``左右各1片``). Files are
+written with ezdxf."""
+
+from __future__ import annotations
+
+import ezdxf
+import pytest
+from test_import_dxf import save
+
+from kitcut.formats.reading.read import read_pattern
+
+#: A front-like outline, 270 x 560 mm, at x = dx.
+_FRONT = [(0, 0), (260, 0), (270, 380), (190, 540), (120, 560), (0, 480)]
+
+
+def _drawing(labels_of: dict[str, list[str]]) -> ezdxf.document.Drawing:
+    """One piece per name, side by side on layer CUT, each labelled by its texts on layer TEXT
+    (``{name}`` in a text is the piece's name)."""
+    doc = ezdxf.new("R2018")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for k, (name, texts) in enumerate(labels_of.items()):
+        dx = 500 * k
+        msp.add_lwpolyline([(x + dx, y) for x, y in _FRONT], close=True, dxfattribs={"layer": "CUT"})
+        for j, t in enumerate(texts):
+            msp.add_text(t.replace("{name}", name),
+                         dxfattribs={"layer": "TEXT", "height": 6, "insert": (dx + 100, 300 - 12 * j)})
+    return doc
+
+
+def _read(tmp_path, doc):
+    pat = read_pattern(save(doc, tmp_path))
+    return pat, sorted((p.name, p.size, p.quantity, p.flipped) for p in pat.pieces)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("左右各1片", (2, 1)), ("左右各1", (2, 1)), ("1 pair", (2, 1)), ("x2", (2, None)), ("2x", (2, None)),
+    ("1L+1R", (2, 1)), ("2 pcs", (2, None)), ("2 mirrored", (2, 1)), ("2 (L/R)", (2, 1))])
+def test_count_written_alone(tmp_path, text, want):
+    """A quantity on a text of its own, without ``Quantity:`` or ``Cut``: it was not read, the
+    piece cut once with "no Quantity text" and a left/right pair not mirrored."""
+    doc = _drawing({"FRONT": ["{name}", text]})
+    pat, got = _read(tmp_path, doc)
+    assert got == [("FRONT", None, *want)]
+    (p,) = pat.pieces
+    assert p.quantity_rule == "file"
+    assert not [w for w in pat.report.warnings if "no Quantity text" in w.message]
+
+
+@pytest.mark.parametrize("text", ["260", "38", "B-12", "2", "1+1", "2 x 3", "x 260", "2 PIECE", "2L"])
+def test_numbers_that_are_no_count(tmp_path, text):
+    """A dimension (``260``, ``2 x 3``), a size (``38``, Japanese ``2L``), a style number
+    (``B-12``), a notch number or a bare sum counts nothing: 1 assumed, as before."""
+    doc = _drawing({"FRONT": ["{name}", text]})
+    pat, got = _read(tmp_path, doc)
+    assert got == [("FRONT", None, 1, None)]
+    assert [w for w in pat.report.warnings if "no Quantity text" in w.message]
