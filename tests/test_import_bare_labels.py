@@ -1,6 +1,6 @@
 """Plain DXF labels written without keys, as a workshop writes them in a generic CAD (AutoCAD LT,
-LibreCAD, DraftSight, a Chinese CAD): a count alone (``x2``, ``1 pair``, ``左右各1片``). Files are
-written with ezdxf."""
+LibreCAD, DraftSight, a Chinese CAD): a size after its word without a colon (``SIZE M``) and a
+count alone (``x2``, ``1 pair``, ``左右各1片``). Files are written with ezdxf."""
 
 from __future__ import annotations
 
@@ -32,6 +32,40 @@ def _drawing(labels_of: dict[str, list[str]]) -> ezdxf.document.Drawing:
 def _read(tmp_path, doc):
     pat = read_pattern(save(doc, tmp_path))
     return pat, sorted((p.name, p.size, p.quantity, p.flipped) for p in pat.pieces)
+
+
+@pytest.mark.parametrize("size_text, size", [
+    ("SIZE M", "M"), ("Size M", "M"), ("SZ M", "M"), ("M", "M"), ("SIZE 38", "38"), ("Size XXL", "XXL"),
+    ("Gr. 38", "38"), ("Talla 40", "40"), ("号型 170/92A", "170/92A")])
+def test_size_written_without_a_colon(tmp_path, size_text, size):
+    """``FRONT`` / ``CUT 2`` / ``SIZE M`` on each piece: the size written without a colon was a
+    second bare name, so neither named the piece (CUT#1, CUT#2, no size); ``SIZE 38`` kept the
+    names and lost the size. A lone ``M`` on every piece beside its name sizes it too."""
+    doc = _drawing({"FRONT": ["{name}", "CUT 2", size_text], "BACK": ["{name}", "CUT 2", size_text]})
+    _, got = _read(tmp_path, doc)
+    assert got == [("BACK", size, 2, None), ("FRONT", size, 2, None)]
+
+
+def test_words_after_size_that_are_no_size(tmp_path):
+    """``SIZE LABEL`` (where the size label is sewn), ``Taglia 2`` (Italian *taglia* is also
+    "cut!") and a lone ``L`` on one piece only (a left side?) size nothing; the name stays."""
+    doc = _drawing({"FRONT": ["{name}", "Taglia 2"], "BACK": ["{name}", "L"], "YOKE": ["{name}"]})
+    pat, got = _read(tmp_path, doc)
+    assert got == [("BACK", None, 1, None), ("FRONT", None, 1, None), ("YOKE", None, 1, None)]
+    doc = _drawing({"FRONT": ["Piece Name: {name}", "SIZE LABEL"]})
+    pat, got = _read(tmp_path, doc)
+    assert got == [("FRONT", None, 1, None)]
+
+
+def test_size_in_a_title_block_sizes_every_piece(tmp_path):
+    """A title block beside the pieces says ``SIZE 38``: every piece is size 38 (reported). A
+    ``Size: 38`` written there went to the nearest piece alone, one piece of the garment sized."""
+    for text in ("SIZE 38", "Size: 38"):
+        doc = _drawing({"FRONT": ["{name}", "Cut 2"], "BACK": ["{name}", "Cut 2"]})
+        doc.modelspace().add_text(text, dxfattribs={"layer": "TEXT", "height": 6, "insert": (1500, 10)})
+        pat, got = _read(tmp_path, doc)
+        assert got == [("BACK", "38", 2, None), ("FRONT", "38", 2, None)]
+        assert any(w.message.startswith("size 38 written outside every piece") for w in pat.report.warnings)
 
 
 @pytest.mark.parametrize("text, want", [

@@ -22,7 +22,7 @@ from kitcut.formats.reading.cut_labels import (
     quantity_phrase,
     remark_mirrors,
 )
-from kitcut.formats.reading.label_keys import KEYS, field_of_key
+from kitcut.formats.reading.label_keys import KEYS, field_of_key, normal_key
 
 __all__ = [
     "KEYS", "parse_text", "parse_texts", "parse_label", "parse_quantity", "parse_quantity_text",
@@ -43,14 +43,47 @@ def parse_text(text: str) -> tuple[str, str] | None:
     (('size', '38'), ('name', '前片'), ('quantity', '2'))
     >>> parse_text("PIECE  NAME:X"), parse_text("Piece\tName : X")
     (('name', 'X'), ('name', 'X'))
-    >>> parse_text("x2"), parse_text("260")
-    (('quantity', '2'), None)
+    >>> parse_text("SIZE M"), parse_text("x2"), parse_text("Size label"), parse_text("260")
+    (('size', 'M'), ('quantity', '2'), None, None)
     """
     m = _KEY_VALUE.match(text or "")
     field = field_of_key(m.group(1)) if m else None
     if field is None:
-        return _cut_text(text or "") or _fold_label(text or "")
+        return _cut_text(text or "") or _spaced_field(text or "") or _fold_label(text or "")
     return field, m.group(2)
+
+
+_LETTER_SIZE = r"(?:X{0,4}[SL]|M|\d?X{1,4}[SL]|[2-6]X)"
+#: A size as a label writes it after its key: ``M``, ``XXL``, ``3XL``, ``S/M``, ``38``, ``10-12``,
+#: ``170/92A``.
+_SIZE_VALUE = re.compile(rf"{_LETTER_SIZE}(?:/{_LETTER_SIZE})?|\d{{1,3}}(?:[./-]\d{{1,3}})?[A-Z]?", re.I)
+
+
+def _spaced_field(text: str) -> tuple[str, str] | None:
+    """A size or a quantity written after its key without a colon, when the value is one
+    (:data:`_SIZE_VALUE`; a count :func:`parse_quantity_text` reads): ``SIZE M``, ``Size 38``,
+    ``Gr. 38``, ``号型 170/92A``, ``QTY 2``, ``Anzahl 2``. ``Size label`` (where the size label is
+    sewn) is neither, nor is ``Taglia 2``: *taglia* is also Italian for "cut!"; ``Taglia 44`` is
+    a size.
+
+    >>> [_spaced_field(t) for t in ("Size 38", "SZ XL", "QTY 1 pair", "Taglia 2", "Taglia 44")]
+    [('size', '38'), ('size', 'XL'), ('quantity', '1 pair'), None, ('size', '44')]
+    """
+    words = text.split()
+    for k in (1, 2):
+        key, value = " ".join(words[:k]), " ".join(words[k:])
+        field = field_of_key(key) if value else None
+        if field == "size" and _SIZE_VALUE.fullmatch(value):
+            if normal_key(key) == "taglia" and value.isdigit() and int(value) < 20:
+                return None
+            return field, value
+        if field == "quantity":
+            try:
+                parse_quantity_text(value)
+            except ValueError:
+                return None
+            return field, value
+    return None
 
 
 #: A label saying the piece is cut on the fold (drawn as a half, or full with the fold marked).
