@@ -1,6 +1,7 @@
 """Plain DXF labels written without keys, as a workshop writes them in a generic CAD (AutoCAD LT,
-LibreCAD, DraftSight, a Chinese CAD): a size after its word without a colon (``SIZE M``) and a
-count alone (``x2``, ``1 pair``, ``左右各1片``). Files are written with ezdxf."""
+LibreCAD, DraftSight, a Chinese CAD): a size after its word without a colon (``SIZE M``), a
+name and its count on one line (``FRONT X2``) and a count alone (``x2``, ``1 pair``,
+``左右各1片``). Files are written with ezdxf."""
 
 from __future__ import annotations
 
@@ -66,6 +67,40 @@ def test_size_in_a_title_block_sizes_every_piece(tmp_path):
         pat, got = _read(tmp_path, doc)
         assert got == [("BACK", "38", 2, None), ("FRONT", "38", 2, None)]
         assert any(w.message.startswith("size 38 written outside every piece") for w in pat.report.warnings)
+
+
+@pytest.mark.parametrize("label, want", [
+    ("{name} X2", (2, None)), ("{name} x 2", (2, None)), ("{name} - CUT 2", (2, None)),
+    ("{name} (CUT 2)", (2, None)), ("{name} / 2 pcs", (2, None)), ("{name} CUT 1 PAIR", (2, 1)),
+    ("{name} [1L+1R]", (2, 1)), ("{name} – Cut 2 (L & R)", (2, 1))])
+def test_name_and_count_on_one_line(tmp_path, label, want):
+    """A one-line label ``FRONT X2``, ``FRONT - CUT 2``, ``FRONT (CUT 2)`` was the name whole,
+    cut once: it is the name and the count (reported, with how each label was read)."""
+    doc = _drawing({"FRONT": [label], "BACK YOKE": [label]})
+    pat, got = _read(tmp_path, doc)
+    assert got == [("BACK YOKE", None, *want), ("FRONT", None, *want)]
+    (w,) = [w.message for w in pat.report.warnings if "label(s) of one line" in w.message]
+    assert w.startswith("2 label(s) of one line read as a piece's name and its quantity ('")
+    assert f"'{label.replace('{name}', 'FRONT')}': FRONT" in w
+    assert not [s for s in pat.report.skipped if "texts" in s.message]
+
+
+def test_names_that_end_in_a_number_keep_it(tmp_path):
+    """A number alone after a name is part of it (``BACK YOKE 2``), and so is ``2X`` in capitals
+    (a plus size) and a style code's ``X1`` (``24-2506-P1-D-FRT X1``, a Gerber marker's piece)."""
+    doc = _drawing({"A": ["BACK YOKE 2"], "B": ["FRONT 2X"], "C": ["24-2506-P1-D-FRT X1"]})
+    _, got = _read(tmp_path, doc)
+    assert got == [("24-2506-P1-D-FRT X1", None, 1, None), ("BACK YOKE 2", None, 1, None),
+                   ("FRONT 2X", None, 1, None)]
+
+
+def test_name_and_count_written_under_the_piece(tmp_path):
+    """``SLEEVE X2`` written under the piece, as a drawing program lays pieces out, names it and
+    counts it."""
+    doc = _drawing({"SLEEVE": []})
+    doc.modelspace().add_text("SLEEVE X2", dxfattribs={"height": 10, "insert": (50, -30)})
+    _, got = _read(tmp_path, doc)
+    assert got == [("SLEEVE", None, 2, None)]
 
 
 @pytest.mark.parametrize("text, want", [

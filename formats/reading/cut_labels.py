@@ -18,7 +18,8 @@ import re
 
 from kitcut.formats.reading.label_keys import fold_text
 
-__all__ = ["cut_quantity", "quantity_phrase", "bare_quantity", "remark_mirrors", "COUNT_WORDS"]
+__all__ = ["cut_quantity", "quantity_phrase", "bare_quantity", "name_and_quantity", "remark_mirrors",
+           "COUNT_WORDS"]
 
 
 def _words(text: str) -> str:
@@ -275,3 +276,42 @@ def bare_quantity(text: str) -> str | None:
     said = r.marked or (got[1] is None and f is not None)  # or a remark in brackets: ``2 (L/R)``
     return _value(q, f) if said and q <= _MOST_ALONE and not r.rest().strip() else None
 
+
+#: Where a name may end before its count on one line: a dash, a slash or a bar, or a space.
+_NAME_END = re.compile(r"\s*[-–—/|]\s*|\s+")
+#: A count in brackets at the end of a line: ``FRONT (CUT 2)``.
+_LAST_REMARK = re.compile(r"^(.*?)\s*(?:\(([^()]*)\)|\[([^\[\]]*)\])\s*$", re.S)
+_NAME_START = re.compile(r"[^\W\d_]")
+
+
+def _count_alone(text: str) -> str | None:
+    """The quantity of a ``Cut N`` label (no material before it) or of a count alone."""
+    cut = cut_quantity(text)
+    if cut is not None:
+        return None if cut[1] else cut[0]
+    return bare_quantity(text)
+
+
+def name_and_quantity(line: str) -> tuple[str, str] | None:
+    """``(name, quantity)`` of a label of one line that writes a piece's name and then its count
+    (:func:`cut_quantity`, :func:`bare_quantity`) after a space, a dash, a slash or in brackets:
+    ``FRONT X2``, ``FRONT - CUT 2``, ``SLEEVE (Cut 1 pair)``, ``BACK YOKE 2 pcs``. The name starts
+    with a letter; a number alone after it is part of it (``BACK YOKE 2``), and so is ``2X``
+    (a plus size); ``None`` when no count ends the line.
+
+    >>> [name_and_quantity(t) for t in ("FRONT X2", "FRONT - CUT 2", "SLEEVE (Cut 1 pair)", "YOKE 2 pcs")]
+    [('FRONT', '2'), ('FRONT', '2'), ('SLEEVE', '1,1'), ('YOKE', '2')]
+    >>> [name_and_quantity(t) for t in ("BACK YOKE 2", "FRONT 2X", "24-2506-P1-D-FRT X1")]
+    [None, None, None]
+    """
+    t = line.strip()
+    if not _NAME_START.match(t):
+        return None
+    m = _LAST_REMARK.match(t)
+    if m and m.group(1) and (q := _count_alone(m.group(2) or m.group(3) or "")) is not None:
+        return m.group(1), q
+    for m in _NAME_END.finditer(t):
+        name, rest = t[:m.start()], t[m.end():]
+        if name and rest and (q := _count_alone(rest)) is not None:
+            return name, q
+    return None

@@ -115,7 +115,8 @@ class TextStage:
         style: dict = {}
         placed = []  # (piece or None, inside, key-value, entity): texts inside a piece before loose ones
         bare: dict[int, list] = {}  # piece -> (text, entity, used): the texts inside it with no key
-        beside: dict[int, list] = {}  # piece -> (text, entity): the names written just outside it
+        beside: dict[int, list] = {}  # piece -> (text, entity, used): the names written just outside it
+        split = []  # the labels of one line read as a name and a quantity (``FRONT X2``)
         far = []  # (size, entity): the size texts far from every piece
         for (_, txt, layer, e), (lead, f), p in zip(texts, self.labels, self.spots[:, None, :], strict=True):
             kvs = [(k, v) for k, v in f if v]  # an MTEXT label may hold several fields
@@ -125,10 +126,14 @@ class TextStage:
                 bare.setdefault(i, []).append((txt.strip(), e, False))
                 continue
             if not inside and not kvs and may_name(txt) and (j := self._beside(p[0])) is not None:
-                beside.setdefault(j, []).append((txt.strip(), e))
+                beside.setdefault(j, []).append((txt.strip(), e, False))
                 continue
+            if kvs and lead and "\n" not in txt.strip():
+                split.append(f"'{txt.strip()}': {lead}")
             if inside and kvs and i not in nest_of and _BARE_NAME.match(lead):
                 bare.setdefault(i, []).append((lead, e, True))  # ``CUFF\PCut 2``: as two texts
+            elif not inside and kvs and may_name(lead) and (j := self._beside(p[0])) is not None:
+                beside.setdefault(j, []).append((lead, e, True))  # ``FRONT X2`` under the piece
             if i is None and any(k == "size" for k, _ in kvs) and self.close_piece(p[0]) is None:
                 far.append(([v for k, v in kvs if k == "size"][0], e))  # a title block's ``SIZE 38``
                 kvs = [(k, v) for k, v in kvs if k != "size"]
@@ -188,9 +193,14 @@ class TextStage:
             if len(found) == 1 and not {"name", "block"} & set(raws[i].texts):
                 raws[i].texts["name"] = found[0][0]
             elif final:
-                for _, e in found:
-                    self.skips.add("texts kitcut does not use", e, None)
+                for _, e, used in found:
+                    if not used:
+                        self.skips.add("texts kitcut does not use", e, None)
         self._drawing_size(far)
+        if split and final:
+            shown = "; ".join(split[:3]) + ("; ..." if len(split) > 3 else "")
+            fixer.report.warn(f"{len(split)} label(s) of one line read as a piece's name and its quantity "
+                              f"({shown}): a name that ends in a count (MODEL X2) needs a Piece Name: text")
         return style
 
     def _drawing_size(self, far: list) -> None:

@@ -19,6 +19,7 @@ import unicodedata
 from kitcut.formats.reading.cut_labels import (
     bare_quantity,
     cut_quantity,
+    name_and_quantity,
     quantity_phrase,
     remark_mirrors,
 )
@@ -152,10 +153,14 @@ def parse_texts(text: str) -> list[tuple[str, str]]:
 def parse_label(text: str) -> tuple[str, list[tuple[str, str]]]:
     """``(lines before the first field, fields)`` of a text (:func:`parse_texts`): the lines
     without a key that open a label, joined by a space, are the bare name an MTEXT label
-    begins with (``CUFF\\PCut 2``), as a TEXT of its own beside the others would be.
+    begins with (``CUFF\\PCut 2``), as a TEXT of its own beside the others would be; a line that
+    opens a label with a name and ends with its count (``FRONT X2``, ``FRONT - CUT 2``:
+    :func:`~kitcut.formats.reading.cut_labels.name_and_quantity`) gives both.
 
     >>> parse_label("CUFF\\nCut 2"), parse_label("Back\\nyoke\\nSize: M"), parse_label("FRONT")
     (('CUFF', [('quantity', '2')]), ('Back yoke', [('size', 'M')]), ('FRONT', []))
+    >>> parse_label("FRONT - CUT 2"), parse_label("SLEEVE (1 pair)\\nSIZE M")
+    (('FRONT', [('quantity', '2')]), ('SLEEVE', [('quantity', '1,1'), ('size', 'M')]))
     """
     lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lead: list[str] = []
@@ -175,6 +180,9 @@ def parse_label(text: str) -> tuple[str, list[tuple[str, str]]]:
             else:
                 join = " " if key == "name" else "\n"
                 out[-1][1] = f"{value}{join}{line.strip()}" if value else line.strip()
+        elif (split := name_and_quantity(line)) is not None:  # ``FRONT X2``, ``FRONT - CUT 2``
+            lead.append(split[0])
+            out.append(["quantity", split[1]])
         elif line.strip():
             lead.append(line.strip())
     return " ".join(lead), [(k, v) for k, v in out]
