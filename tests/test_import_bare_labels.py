@@ -1,7 +1,7 @@
 """Plain DXF labels written without keys, as a workshop writes them in a generic CAD (AutoCAD LT,
 LibreCAD, DraftSight, a Chinese CAD): a size after its word without a colon (``SIZE M``), a
-name and its count on one line (``FRONT X2``) and a count alone (``x2``, ``1 pair``,
-``左右各1片``). Files are written with ezdxf."""
+name and its count on one line (``FRONT X2``), a count alone (``x2``, ``1 pair``, ``左右各1片``),
+and a bare name inside a piece drawn as a block. Files are written with ezdxf."""
 
 from __future__ import annotations
 
@@ -125,3 +125,33 @@ def test_numbers_that_are_no_count(tmp_path, text):
     pat, got = _read(tmp_path, doc)
     assert got == [("FRONT", None, 1, None)]
     assert [w for w in pat.report.warnings if "no Quantity text" in w.message]
+
+
+@pytest.mark.parametrize("nested", [False, True])
+@pytest.mark.parametrize("mtext", [False, True])
+def test_piece_block_named_by_its_bare_name(tmp_path, nested, mtext):
+    """A piece drawn as a block (``A$C1F2``, AutoCAD's name for a pasted block) labelled
+    ``SLEEVE`` / ``CUT 2`` inside (two TEXTs or one MTEXT) is SLEEVE: it was named after the
+    block, or after the inner block that draws its outline (``SLV_OUTLINE``)."""
+    doc = ezdxf.new("R2018")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    sleeve = [(0, 0, 0, 0, 0), (300, 0, 0, 0, 0), (340, 330, 0, 0, 0.45), (-40, 330, 0, 0, 0)]
+    blk = doc.blocks.new("A$C1F2")
+    if nested:
+        doc.blocks.new("SLV_OUTLINE").add_lwpolyline(sleeve, close=True, dxfattribs={"layer": "CUT"})
+        blk.add_blockref("SLV_OUTLINE", (0, 0))
+    else:
+        blk.add_lwpolyline(sleeve, close=True, dxfattribs={"layer": "CUT"})
+    if mtext:
+        blk.add_mtext("SLEEVE\\PCUT 2", dxfattribs={"layer": "TEXT", "char_height": 6, "insert": (150, 175)})
+    else:
+        blk.add_text("SLEEVE", dxfattribs={"layer": "TEXT", "height": 6, "insert": (150, 175)})
+        blk.add_text("CUT 2", dxfattribs={"layer": "TEXT", "height": 6, "insert": (150, 160)})
+    msp.add_blockref("A$C1F2", (0, 0), dxfattribs={"rotation": 30})
+    msp.add_lwpolyline([(500, 0), (740, 0), (740, 60), (500, 60)], close=True, dxfattribs={"layer": "CUT"})
+    msp.add_text("CUFF", dxfattribs={"layer": "TEXT", "height": 6, "insert": (550, 20)})
+    pat, got = _read(tmp_path, doc)
+    assert got == [("CUFF", None, 1, None), ("SLEEVE", None, 2, None)]
+    (sleeve_piece,) = [p for p in pat.pieces if p.name == "SLEEVE"]
+    assert round(sleeve_piece.area) == 134686

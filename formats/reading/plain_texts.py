@@ -181,8 +181,8 @@ class TextStage:
             rest = [j for j in rest if not _SIZE_WORD.match(texts[j])] or rest  # ``FRONT`` beside ``L``
             k = _bare_name([texts[j] for j in rest])
             k = None if k is None else rest[k]
-            if k is not None and "name" not in raws[i].texts and "block" not in raws[i].texts:
-                raws[i].texts["name"] = found[k][0]  # a piece labelled by its name alone
+            if k is not None and "name" not in raws[i].texts:
+                raws[i].texts["name"] = found[k][0]  # a piece labelled by its name alone (not its block's)
             else:
                 k = None
             if final:
