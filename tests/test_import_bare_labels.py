@@ -105,10 +105,12 @@ def test_name_and_count_written_under_the_piece(tmp_path):
 
 @pytest.mark.parametrize("text, want", [
     ("左右各1片", (2, 1)), ("左右各1", (2, 1)), ("1 pair", (2, 1)), ("x2", (2, None)), ("2x", (2, None)),
-    ("1L+1R", (2, 1)), ("2 pcs", (2, None)), ("2 mirrored", (2, 1)), ("2 (L/R)", (2, 1))])
+    ("1L+1R", (2, 1)), ("2 pcs", (2, None)), ("2 mirrored", (2, 1)), ("2 (L/R)", (2, 1)),
+    ("QTY 2", (2, None)), ("Anzahl 2", (2, None)), ("数量 1 pair", (2, 1))])
 def test_count_written_alone(tmp_path, text, want):
-    """A quantity on a text of its own, without ``Quantity:`` or ``Cut``: it was not read, the
-    piece cut once with "no Quantity text" and a left/right pair not mirrored."""
+    """A quantity on a text of its own, without ``Quantity:`` or ``Cut`` (or after its key
+    without a colon, ``QTY 2``): it was not read, the piece cut once with "no Quantity text" and
+    a left/right pair not mirrored."""
     doc = _drawing({"FRONT": ["{name}", text]})
     pat, got = _read(tmp_path, doc)
     assert got == [("FRONT", None, *want)]
