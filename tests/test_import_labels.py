@@ -458,8 +458,9 @@ def test_labels_beside_the_pieces_on_a_text_layer(tmp_path):
 def test_piece_labelled_by_its_name_alone(tmp_path):
     """A piece whose only label is its bare name ("FRONT", no "Piece Name:") is named by it; a
     "Cut 2" beside it is its quantity; a size word beside it is its size ("XL"; a lone "M" only
-    where other pieces are sized by such words: an "L" may be a left side); two bare texts, or a
-    number, name nothing."""
+    where other pieces are sized by such words: an "L" may be a left side) and leaves it the name
+    (a lone "M" made "SLEEVE" and "M" two names, naming nothing); two bare texts, or a number,
+    name nothing."""
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
@@ -472,8 +473,8 @@ def test_piece_labelled_by_its_name_alone(tmp_path):
             msp.add_text(t, dxfattribs={"insert": (x + 50, 100 - 20 * k)})
     pat = read_pattern(save(doc, tmp_path))
     got = sorted((float(p.outline[:, 0].min()), p.name, p.size, p.quantity) for p in pat.pieces)
-    assert got == [(0.0, "FRONT", None, 1), (400.0, "Back yoke", None, 2), (800.0, "0#3", None, 1),
-                   (1200.0, "0#4", None, 1), (1600.0, "0#5", None, 1), (2000.0, "0#6", None, 1)]
+    assert got == [(0.0, "FRONT", None, 1), (400.0, "Back yoke", None, 2), (800.0, "SLEEVE", None, 1),
+                   (1200.0, "0#4", None, 1), (1600.0, "0#5", None, 1), (2000.0, "COLLAR", None, 1)]
     doc.modelspace().add_lwpolyline([(2400, 0), (2700, 0), (2700, 200), (2400, 200)], close=True)
     doc.modelspace().add_text("POCKET", dxfattribs={"insert": (2450, 100)})
     doc.modelspace().add_text("XL", dxfattribs={"insert": (2450, 80)})

@@ -18,7 +18,8 @@ import re
 
 from kitcut.formats.reading.label_keys import fold_text
 
-__all__ = ["cut_quantity", "quantity_phrase", "remark_mirrors", "COUNT_WORDS"]
+__all__ = ["cut_quantity", "quantity_phrase", "bare_quantity", "name_and_quantity", "remark_mirrors",
+           "COUNT_WORDS"]
 
 
 def _words(text: str) -> str:
@@ -97,10 +98,17 @@ _COUNT_FIRST = re.compile(rf"^\s*(\d+)\s*(?:[x×]\s*{_CUT}|[{_COUNTERS}]\s*(?:{_
 
 
 class _Reader:
-    """A position in a folded text, moved on by each part read."""
+    """A position in a folded text, moved on by each part read; ``marked`` once a part read says
+    the number is a count of pieces (times, a pair, mirrored, left and right, a unit)."""
 
     def __init__(self, s: str, i: int = 0):
         self.s, self.i = s, i
+        self.marked = False
+
+    def mark(self, m):
+        """``m``, and the count marked when it is a match."""
+        self.marked = self.marked or bool(m)
+        return m
 
     def take(self, rx: re.Pattern) -> re.Match | None:
         m = rx.match(self.s, self.i)
@@ -121,23 +129,25 @@ class _Reader:
 def _phrase(r: _Reader, outer: int | None = None) -> tuple[int, int | None] | None:
     """``(quantity, mirrored or None)`` of the count at ``r``: ``2``, ``1 pair``, ``2 mirrored``,
     ``1L 1R``, ``1 + 1 mirrored``; in a remark (``outer`` the count before it) ``pair`` and
-    ``L & R`` alone. ``None`` when it is none of these."""
-    r.take(_TIMES)  # x2
+    ``L & R`` alone. ``None`` when it is none of these. ``r`` is marked (:meth:`_Reader.mark`)
+    when a word or sign says it is a count of pieces (``2`` and ``1 + 1`` say nothing)."""
+    r.mark(r.take(_TIMES))  # x2
     n = r.count()
     if n is None:
         at = r.i
         if r.take(_PAIR) or (r.take(_A) and r.take(_PAIR)):
+            r.mark(True)
             return 2, 1
         r.i = at
         if outer is not None and r.take(_MIRROR):
             return (outer, outer // 2) if outer % 2 == 0 else None
-        if r.take(_EACH_SIDE) and (k := r.count()) is not None:
+        if r.mark(r.take(_EACH_SIDE)) and (k := r.count()) is not None:
             r.take(_UNIT)
             return 2 * k, k
         return None
     side = r.take(_SIDE)
-    r.take(_UNIT)
-    r.take(_TIMES)
+    r.mark(r.take(_UNIT))
+    r.mark(r.take(_TIMES))
     at = r.i
     join = r.take(_JOIN) or (side and r.take(_SLASH))
     if join or side:
@@ -147,11 +157,12 @@ def _phrase(r: _Reader, outer: int | None = None) -> tuple[int, int | None] | No
         mirror = r.take(_MIRROR)
         # ``1 + 1``; ``1 and 1`` only with its sides or mirrored (``Cut 2 and 2 fusing`` is a note)
         if m is not None and ((join and join.group(0).strip() in "+&") or other or (join and mirror)):
+            r.mark(other or mirror)
             return n + m, m
     r.i = at
-    if r.take(_PAIR):
+    if r.mark(r.take(_PAIR)):
         return 2 * n, n
-    if r.take(_MIRROR):
+    if r.mark(r.take(_MIRROR)):
         if r.take(_PAIR):  # 2 mirrored pairs
             return 2 * n, n
         return (n, n // 2) if n % 2 == 0 else None
@@ -225,6 +236,82 @@ def cut_quantity(text: str) -> tuple[str, bool] | None:
         if got is not None:
             q, f = _with_remark(r, *got)
             if not r.rest().strip() or r.take(_TAIL):
-                return (f"{q}" if f is None else f"{q - f},{f}"), bool(material)
+                return _value(q, f), bool(material)
     m = _COUNT_FIRST.match(s)
     return None if m is None else (m.group(1), False)
+
+
+def _value(q: int, f: int | None) -> str:
+    """A count as a ``Quantity:`` value: ``2``, or ``1,1`` for one as drawn and one mirrored."""
+    return f"{q}" if f is None else f"{q - f},{f}"
+
+
+#: ``2X`` in capitals is the plus size (``2X``, ``3X``), as size charts write it, not twice.
+_PLUS_SIZE = re.compile(r"\s*[2-6]X\s*")
+#: ``2 PIECE`` alone: what a two-piece collar or sleeve is (``2 PIECE COLLAR``), not a count.
+_N_PIECE = re.compile(r"\s*\d+\s*-?\s*piece\s*", re.I)
+#: The most pieces a count written alone gives: more is a measure (``x 260``), not a count.
+_MOST_ALONE = 99
+
+
+def bare_quantity(text: str) -> str | None:
+    """The quantity (a ``Quantity:`` value) of a text that is a count alone, without a key or the
+    word for cutting, when a word or a sign says it counts pieces: ``x2``, ``2x``, ``1 pair``,
+    ``1L+1R``, ``2 pcs``, ``2 mirrored``, ``左右各1片``, ``2 (L/R)``. A number alone (a dimension
+    ``260``, a size ``38``), ``two``, ``1+1``, ``2L`` (a Japanese size), ``2X`` in capitals (the
+    plus size), ``2 PIECE`` (a two-piece collar) and a count over 99 are none.
+
+    >>> [bare_quantity(t) for t in ("x2", "2x", "1 pair", "1L+1R", "左右各1片", "2 pcs", "2 (L/R)")]
+    ['2', '2', '1,1', '1,1', '1,1', '2', '1,1']
+    >>> [bare_quantity(t) for t in ("260", "two", "1+1", "2L", "2X", "2 x 3", "x 260", "B-12", "2 PIECE")]
+    [None, None, None, None, None, None, None, None, None]
+    """
+    if _PLUS_SIZE.fullmatch(text) or _N_PIECE.fullmatch(text):
+        return None
+    r = _Reader(fold_text(text))
+    got = _phrase(r)
+    if got is None:
+        return None
+    q, f = _with_remark(r, *got)
+    said = r.marked or (got[1] is None and f is not None)  # or a remark in brackets: ``2 (L/R)``
+    return _value(q, f) if said and q <= _MOST_ALONE and not r.rest().strip() else None
+
+
+#: Where a name may end before its count on one line: a dash, a slash or a bar, or a space.
+_NAME_END = re.compile(r"\s*[-–—/|]\s*|\s+")
+#: A count in brackets at the end of a line: ``FRONT (CUT 2)``.
+_LAST_REMARK = re.compile(r"^(.*?)\s*(?:\(([^()]*)\)|\[([^\[\]]*)\])\s*$", re.S)
+_NAME_START = re.compile(r"[^\W\d_]")
+
+
+def _count_alone(text: str) -> str | None:
+    """The quantity of a ``Cut N`` label (no material before it) or of a count alone."""
+    cut = cut_quantity(text)
+    if cut is not None:
+        return None if cut[1] else cut[0]
+    return bare_quantity(text)
+
+
+def name_and_quantity(line: str) -> tuple[str, str] | None:
+    """``(name, quantity)`` of a label of one line that writes a piece's name and then its count
+    (:func:`cut_quantity`, :func:`bare_quantity`) after a space, a dash, a slash or in brackets:
+    ``FRONT X2``, ``FRONT - CUT 2``, ``SLEEVE (Cut 1 pair)``, ``BACK YOKE 2 pcs``. The name starts
+    with a letter; a number alone after it is part of it (``BACK YOKE 2``), and so is ``2X``
+    (a plus size); ``None`` when no count ends the line.
+
+    >>> [name_and_quantity(t) for t in ("FRONT X2", "FRONT - CUT 2", "SLEEVE (Cut 1 pair)", "YOKE 2 pcs")]
+    [('FRONT', '2'), ('FRONT', '2'), ('SLEEVE', '1,1'), ('YOKE', '2')]
+    >>> [name_and_quantity(t) for t in ("BACK YOKE 2", "FRONT 2X", "24-2506-P1-D-FRT X1")]
+    [None, None, None]
+    """
+    t = line.strip()
+    if not _NAME_START.match(t):
+        return None
+    m = _LAST_REMARK.match(t)
+    if m and m.group(1) and (q := _count_alone(m.group(2) or m.group(3) or "")) is not None:
+        return m.group(1), q
+    for m in _NAME_END.finditer(t):
+        name, rest = t[:m.start()], t[m.end():]
+        if name and rest and (q := _count_alone(rest)) is not None:
+            return name, q
+    return None

@@ -85,6 +85,24 @@ def _bare_size(texts: list[str], letters: bool = True) -> int | None:
     return sizes[0] if len(sizes) == 1 and len(texts) > 1 else None
 
 
+def _letter_sizes(labels: list[list[str]]) -> bool:
+    """Whether a lone ``S``, ``M`` or ``L`` sizes its piece (:func:`_bare_size`), given the texts
+    without a key inside each piece: where other pieces are sized by ``XS``, ``XL``, ``2XL``..., or
+    where one letter stands beside a name in every piece so labelled, two at least (a drawing of
+    one size, each piece marked with it: an ``L`` for a left side would come with an ``R``).
+
+    >>> _letter_sizes([["FRONT", "M"], ["BACK", "M"]]), _letter_sizes([["FRONT", "L"], ["BACK", "R"]])
+    (True, False)
+    >>> _letter_sizes([["FRONT", "L"], ["BACK"]]), _letter_sizes([["FRONT", "S"], ["BACK", "XL"]])
+    (False, True)
+    """
+    if any(len(t) > 1 and _SIZE_WORD.match(t) for texts in labels for t in texts):
+        return True
+    lone = [{t for t in texts if t in ("S", "M", "L")} for texts in labels]
+    return len(lone) >= 2 and all(len(texts) > 1 for texts in labels) and all(
+        len(one) == 1 and one == lone[0] for one in lone)
+
+
 class TextStage:
     """The text stage of one pass over a drawing (a mixin of :class:`~.plain_pieces._Sorter`,
     which sets ``fixer``, ``final``, ``raws``, ``nest_of``, ``labels``, ``spots``, ``skips`` and
@@ -97,7 +115,9 @@ class TextStage:
         style: dict = {}
         placed = []  # (piece or None, inside, key-value, entity): texts inside a piece before loose ones
         bare: dict[int, list] = {}  # piece -> (text, entity, used): the texts inside it with no key
-        beside: dict[int, list] = {}  # piece -> (text, entity): the names written just outside it
+        beside: dict[int, list] = {}  # piece -> (text, entity, used): the names written just outside it
+        split = []  # the labels of one line read as a name and a quantity (``FRONT X2``)
+        far = []  # (size, entity): the size texts far from every piece
         for (_, txt, layer, e), (lead, f), p in zip(texts, self.labels, self.spots[:, None, :], strict=True):
             kvs = [(k, v) for k, v in f if v]  # an MTEXT label may hold several fields
             i = self.owner(p, layer)
@@ -106,10 +126,19 @@ class TextStage:
                 bare.setdefault(i, []).append((txt.strip(), e, False))
                 continue
             if not inside and not kvs and may_name(txt) and (j := self._beside(p[0])) is not None:
-                beside.setdefault(j, []).append((txt.strip(), e))
+                beside.setdefault(j, []).append((txt.strip(), e, False))
                 continue
+            if kvs and lead and "\n" not in txt.strip():
+                split.append(f"'{txt.strip()}': {lead}")
             if inside and kvs and i not in nest_of and _BARE_NAME.match(lead):
                 bare.setdefault(i, []).append((lead, e, True))  # ``CUFF\PCut 2``: as two texts
+            elif not inside and kvs and may_name(lead) and (j := self._beside(p[0])) is not None:
+                beside.setdefault(j, []).append((lead, e, True))  # ``FRONT X2`` under the piece
+            if i is None and any(k == "size" for k, _ in kvs) and self.close_piece(p[0]) is None:
+                far.append(([v for k, v in kvs if k == "size"][0], e))  # a title block's ``SIZE 38``
+                kvs = [(k, v) for k, v in kvs if k != "size"]
+                if not kvs:
+                    continue
             if i is None and any(k not in ("style", "units") for k, _ in kvs):
                 i = self.nearest(p[0], layer)
             for k, v in kvs:
@@ -141,8 +170,7 @@ class TextStage:
                 style.setdefault(kv[0], kv[1])
             elif final:
                 self.skips.add("texts kitcut does not use", e, None)
-        # a lone S, M or L sizes a piece only where others are sized by XS, XL, 2XL...
-        letters = any(len(t) > 1 and _SIZE_WORD.match(t) for found in bare.values() for t, _, _ in found)
+        letters = _letter_sizes([[t for t, _, _ in found] for found in bare.values()])
         for i, found in bare.items():
             texts = [t for t, _, _ in found]
             z = _bare_size(texts, letters) if "size" not in raws[i].texts else None
@@ -150,10 +178,11 @@ class TextStage:
             if z is not None:  # a marker's piece: its name, its size and the size's code letter (Gerber)
                 rest = [j for j in rest if len(texts[j]) > 1] or rest
                 raws[i].texts["size"] = texts[z]
+            rest = [j for j in rest if not _SIZE_WORD.match(texts[j])] or rest  # ``FRONT`` beside ``L``
             k = _bare_name([texts[j] for j in rest])
             k = None if k is None else rest[k]
-            if k is not None and "name" not in raws[i].texts and "block" not in raws[i].texts:
-                raws[i].texts["name"] = found[k][0]  # a piece labelled by its name alone
+            if k is not None and "name" not in raws[i].texts:
+                raws[i].texts["name"] = found[k][0]  # a piece labelled by its name alone (not its block's)
             else:
                 k = None
             if final:
@@ -164,9 +193,35 @@ class TextStage:
             if len(found) == 1 and not {"name", "block"} & set(raws[i].texts):
                 raws[i].texts["name"] = found[0][0]
             elif final:
-                for _, e in found:
-                    self.skips.add("texts kitcut does not use", e, None)
+                for _, e, used in found:
+                    if not used:
+                        self.skips.add("texts kitcut does not use", e, None)
+        self._drawing_size(far)
+        if split and final:
+            shown = "; ".join(split[:3]) + ("; ..." if len(split) > 3 else "")
+            fixer.report.warn(f"{len(split)} label(s) of one line read as a piece's name and its quantity "
+                              f"({shown}): a name that ends in a count (MODEL X2) needs a Piece Name: text")
         return style
+
+    def _drawing_size(self, far: list) -> None:
+        """A size written outside every piece and far from each (``SIZE 38`` in a title block)
+        is the size of every piece when it is the only one and no piece has a size of its own
+        (reported); else it is not used. It went to the nearest piece: one piece of the drawing
+        sized, the others not."""
+        sizes = {v for v, _ in far}
+        if not sizes:
+            return
+        raws = self.raws.values()
+        if len(sizes) == 1 and not self.nest_of and not any(r.texts.get("size") for r in raws):
+            (size,) = sizes
+            for r in raws:
+                r.texts["size"] = size
+            if self.final:
+                self.fixer.report.warn(f"size {size} written outside every piece (as in a title block): "
+                                       "the size of every piece", entity=describe(far[0][1]))
+        elif self.final:
+            for _, e in far:
+                self.skips.add("size texts far from every piece, the pieces sized otherwise", e, None)
 
     def _beside(self, p) -> int | None:
         """The piece a name written outside every piece is written beside (``close_piece``, as

@@ -16,8 +16,14 @@ import math
 import re
 import unicodedata
 
-from kitcut.formats.reading.cut_labels import cut_quantity, quantity_phrase, remark_mirrors
-from kitcut.formats.reading.label_keys import KEYS, field_of_key
+from kitcut.formats.reading.cut_labels import (
+    bare_quantity,
+    cut_quantity,
+    name_and_quantity,
+    quantity_phrase,
+    remark_mirrors,
+)
+from kitcut.formats.reading.label_keys import KEYS, field_of_key, normal_key
 
 __all__ = [
     "KEYS", "parse_text", "parse_texts", "parse_label", "parse_quantity", "parse_quantity_text",
@@ -38,12 +44,47 @@ def parse_text(text: str) -> tuple[str, str] | None:
     (('size', '38'), ('name', '前片'), ('quantity', '2'))
     >>> parse_text("PIECE  NAME:X"), parse_text("Piece\tName : X")
     (('name', 'X'), ('name', 'X'))
+    >>> parse_text("SIZE M"), parse_text("x2"), parse_text("Size label"), parse_text("260")
+    (('size', 'M'), ('quantity', '2'), None, None)
     """
     m = _KEY_VALUE.match(text or "")
     field = field_of_key(m.group(1)) if m else None
     if field is None:
-        return _cut_text(text or "") or _fold_label(text or "")
+        return _cut_text(text or "") or _spaced_field(text or "") or _fold_label(text or "")
     return field, m.group(2)
+
+
+_LETTER_SIZE = r"(?:X{0,4}[SL]|M|\d?X{1,4}[SL]|[2-6]X)"
+#: A size as a label writes it after its key: ``M``, ``XXL``, ``3XL``, ``S/M``, ``38``, ``10-12``,
+#: ``170/92A``.
+_SIZE_VALUE = re.compile(rf"{_LETTER_SIZE}(?:/{_LETTER_SIZE})?|\d{{1,3}}(?:[./-]\d{{1,3}})?[A-Z]?", re.I)
+
+
+def _spaced_field(text: str) -> tuple[str, str] | None:
+    """A size or a quantity written after its key without a colon, when the value is one
+    (:data:`_SIZE_VALUE`; a count :func:`parse_quantity_text` reads): ``SIZE M``, ``Size 38``,
+    ``Gr. 38``, ``号型 170/92A``, ``QTY 2``, ``Anzahl 2``. ``Size label`` (where the size label is
+    sewn) is neither, nor is ``Taglia 2``: *taglia* is also Italian for "cut!"; ``Taglia 44`` is
+    a size.
+
+    >>> [_spaced_field(t) for t in ("Size 38", "SZ XL", "QTY 1 pair", "Taglia 2", "Taglia 44")]
+    [('size', '38'), ('size', 'XL'), ('quantity', '1 pair'), None, ('size', '44')]
+    """
+    words = text.split()
+    for k in (1, 2):
+        key, value = " ".join(words[:k]), " ".join(words[k:])
+        field = field_of_key(key) if value else None
+        if field == "size" and _SIZE_VALUE.fullmatch(value):
+            if normal_key(key) == "taglia" and value.isdigit() and int(value) < 20:
+                return None
+            return field, value
+        if field == "quantity":
+            try:
+                parse_quantity_text(value)
+            except ValueError:
+                return None
+            return field, value
+    return None
 
 
 #: A label saying the piece is cut on the fold (drawn as a half, or full with the fold marked).
@@ -63,11 +104,20 @@ def _cut_text(text: str) -> tuple[str, str] | None:
     (:func:`~kitcut.formats.reading.cut_labels.cut_quantity`): ``Cut 2``, ``CUT 1 PAIR`` (one as
     drawn, one mirrored), ``Cut 2 (L & R)``, ``Fabric, Cut 2``, ``Zuschneiden 2x``, ``Кроить 2``, ``2枚``.
 
+    A count written alone says so too when a word or a sign says it counts pieces
+    (:func:`~kitcut.formats.reading.cut_labels.bare_quantity`: ``x2``, ``1 pair``, ``左右各1``), not a
+    number alone.
+
     >>> _cut_text("Cut 2"), _cut_text("cut 2 pairs"), _cut_text("Cut here"), _cut_text("Front, 2 cut")
     (('quantity', '2'), ('quantity', '2,2'), None, None)
+    >>> _cut_text("1 pair"), _cut_text("左右各1片"), _cut_text("38")
+    (('quantity', '1,1'), ('quantity', '1,1'), None)
     """
     got = cut_quantity(text)
-    return None if got is None else ("quantity", got[0])
+    if got is None:
+        alone = bare_quantity(text)  # ``x2``, ``1 pair``, ``左右各1片``: a count written alone
+        return None if alone is None else ("quantity", alone)
+    return "quantity", got[0]
 
 
 def tagged(text: str, tag: str) -> str:
@@ -103,10 +153,14 @@ def parse_texts(text: str) -> list[tuple[str, str]]:
 def parse_label(text: str) -> tuple[str, list[tuple[str, str]]]:
     """``(lines before the first field, fields)`` of a text (:func:`parse_texts`): the lines
     without a key that open a label, joined by a space, are the bare name an MTEXT label
-    begins with (``CUFF\\PCut 2``), as a TEXT of its own beside the others would be.
+    begins with (``CUFF\\PCut 2``), as a TEXT of its own beside the others would be; a line that
+    opens a label with a name and ends with its count (``FRONT X2``, ``FRONT - CUT 2``:
+    :func:`~kitcut.formats.reading.cut_labels.name_and_quantity`) gives both.
 
     >>> parse_label("CUFF\\nCut 2"), parse_label("Back\\nyoke\\nSize: M"), parse_label("FRONT")
     (('CUFF', [('quantity', '2')]), ('Back yoke', [('size', 'M')]), ('FRONT', []))
+    >>> parse_label("FRONT - CUT 2"), parse_label("SLEEVE (1 pair)\\nSIZE M")
+    (('FRONT', [('quantity', '2')]), ('SLEEVE', [('quantity', '1,1'), ('size', 'M')]))
     """
     lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lead: list[str] = []
@@ -126,6 +180,9 @@ def parse_label(text: str) -> tuple[str, list[tuple[str, str]]]:
             else:
                 join = " " if key == "name" else "\n"
                 out[-1][1] = f"{value}{join}{line.strip()}" if value else line.strip()
+        elif (split := name_and_quantity(line)) is not None:  # ``FRONT X2``, ``FRONT - CUT 2``
+            lead.append(split[0])
+            out.append(["quantity", split[1]])
         elif line.strip():
             lead.append(line.strip())
     return " ".join(lead), [(k, v) for k, v in out]

@@ -1,0 +1,159 @@
+"""Plain DXF labels written without keys, as a workshop writes them in a generic CAD (AutoCAD LT,
+LibreCAD, DraftSight, a Chinese CAD): a size after its word without a colon (``SIZE M``), a
+name and its count on one line (``FRONT X2``), a count alone (``x2``, ``1 pair``, ``左右各1片``),
+and a bare name inside a piece drawn as a block. Files are written with ezdxf."""
+
+from __future__ import annotations
+
+import ezdxf
+import pytest
+from test_import_dxf import save
+
+from kitcut.formats.reading.read import read_pattern
+
+#: A front-like outline, 270 x 560 mm, at x = dx.
+_FRONT = [(0, 0), (260, 0), (270, 380), (190, 540), (120, 560), (0, 480)]
+
+
+def _drawing(labels_of: dict[str, list[str]]) -> ezdxf.document.Drawing:
+    """One piece per name, side by side on layer CUT, each labelled by its texts on layer TEXT
+    (``{name}`` in a text is the piece's name)."""
+    doc = ezdxf.new("R2018")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for k, (name, texts) in enumerate(labels_of.items()):
+        dx = 500 * k
+        msp.add_lwpolyline([(x + dx, y) for x, y in _FRONT], close=True, dxfattribs={"layer": "CUT"})
+        for j, t in enumerate(texts):
+            msp.add_text(t.replace("{name}", name),
+                         dxfattribs={"layer": "TEXT", "height": 6, "insert": (dx + 100, 300 - 12 * j)})
+    return doc
+
+
+def _read(tmp_path, doc):
+    pat = read_pattern(save(doc, tmp_path))
+    return pat, sorted((p.name, p.size, p.quantity, p.flipped) for p in pat.pieces)
+
+
+@pytest.mark.parametrize("size_text, size", [
+    ("SIZE M", "M"), ("Size M", "M"), ("SZ M", "M"), ("M", "M"), ("SIZE 38", "38"), ("Size XXL", "XXL"),
+    ("Gr. 38", "38"), ("Talla 40", "40"), ("号型 170/92A", "170/92A")])
+def test_size_written_without_a_colon(tmp_path, size_text, size):
+    """``FRONT`` / ``CUT 2`` / ``SIZE M`` on each piece: the size written without a colon was a
+    second bare name, so neither named the piece (CUT#1, CUT#2, no size); ``SIZE 38`` kept the
+    names and lost the size. A lone ``M`` on every piece beside its name sizes it too."""
+    doc = _drawing({"FRONT": ["{name}", "CUT 2", size_text], "BACK": ["{name}", "CUT 2", size_text]})
+    _, got = _read(tmp_path, doc)
+    assert got == [("BACK", size, 2, None), ("FRONT", size, 2, None)]
+
+
+def test_words_after_size_that_are_no_size(tmp_path):
+    """``SIZE LABEL`` (where the size label is sewn), ``Taglia 2`` (Italian *taglia* is also
+    "cut!") and a lone ``L`` on one piece only (a left side?) size nothing; the name stays."""
+    doc = _drawing({"FRONT": ["{name}", "Taglia 2"], "BACK": ["{name}", "L"], "YOKE": ["{name}"]})
+    pat, got = _read(tmp_path, doc)
+    assert got == [("BACK", None, 1, None), ("FRONT", None, 1, None), ("YOKE", None, 1, None)]
+    doc = _drawing({"FRONT": ["Piece Name: {name}", "SIZE LABEL"]})
+    pat, got = _read(tmp_path, doc)
+    assert got == [("FRONT", None, 1, None)]
+
+
+def test_size_in_a_title_block_sizes_every_piece(tmp_path):
+    """A title block beside the pieces says ``SIZE 38``: every piece is size 38 (reported). A
+    ``Size: 38`` written there went to the nearest piece alone, one piece of the garment sized."""
+    for text in ("SIZE 38", "Size: 38"):
+        doc = _drawing({"FRONT": ["{name}", "Cut 2"], "BACK": ["{name}", "Cut 2"]})
+        doc.modelspace().add_text(text, dxfattribs={"layer": "TEXT", "height": 6, "insert": (1500, 10)})
+        pat, got = _read(tmp_path, doc)
+        assert got == [("BACK", "38", 2, None), ("FRONT", "38", 2, None)]
+        assert any(w.message.startswith("size 38 written outside every piece") for w in pat.report.warnings)
+
+
+@pytest.mark.parametrize("label, want", [
+    ("{name} X2", (2, None)), ("{name} x 2", (2, None)), ("{name} - CUT 2", (2, None)),
+    ("{name} (CUT 2)", (2, None)), ("{name} / 2 pcs", (2, None)), ("{name} CUT 1 PAIR", (2, 1)),
+    ("{name} [1L+1R]", (2, 1)), ("{name} – Cut 2 (L & R)", (2, 1))])
+def test_name_and_count_on_one_line(tmp_path, label, want):
+    """A one-line label ``FRONT X2``, ``FRONT - CUT 2``, ``FRONT (CUT 2)`` was the name whole,
+    cut once: it is the name and the count (reported, with how each label was read)."""
+    doc = _drawing({"FRONT": [label], "BACK YOKE": [label]})
+    pat, got = _read(tmp_path, doc)
+    assert got == [("BACK YOKE", None, *want), ("FRONT", None, *want)]
+    (w,) = [w.message for w in pat.report.warnings if "label(s) of one line" in w.message]
+    assert w.startswith("2 label(s) of one line read as a piece's name and its quantity ('")
+    assert f"'{label.replace('{name}', 'FRONT')}': FRONT" in w
+    assert not [s for s in pat.report.skipped if "texts" in s.message]
+
+
+def test_names_that_end_in_a_number_keep_it(tmp_path):
+    """A number alone after a name is part of it (``BACK YOKE 2``), and so is ``2X`` in capitals
+    (a plus size) and a style code's ``X1`` (``24-2506-P1-D-FRT X1``, a Gerber marker's piece)."""
+    doc = _drawing({"A": ["BACK YOKE 2"], "B": ["FRONT 2X"], "C": ["24-2506-P1-D-FRT X1"]})
+    _, got = _read(tmp_path, doc)
+    assert got == [("24-2506-P1-D-FRT X1", None, 1, None), ("BACK YOKE 2", None, 1, None),
+                   ("FRONT 2X", None, 1, None)]
+
+
+def test_name_and_count_written_under_the_piece(tmp_path):
+    """``SLEEVE X2`` written under the piece, as a drawing program lays pieces out, names it and
+    counts it."""
+    doc = _drawing({"SLEEVE": []})
+    doc.modelspace().add_text("SLEEVE X2", dxfattribs={"height": 10, "insert": (50, -30)})
+    _, got = _read(tmp_path, doc)
+    assert got == [("SLEEVE", None, 2, None)]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("左右各1片", (2, 1)), ("左右各1", (2, 1)), ("1 pair", (2, 1)), ("x2", (2, None)), ("2x", (2, None)),
+    ("1L+1R", (2, 1)), ("2 pcs", (2, None)), ("2 mirrored", (2, 1)), ("2 (L/R)", (2, 1)),
+    ("QTY 2", (2, None)), ("Anzahl 2", (2, None)), ("数量 1 pair", (2, 1))])
+def test_count_written_alone(tmp_path, text, want):
+    """A quantity on a text of its own, without ``Quantity:`` or ``Cut`` (or after its key
+    without a colon, ``QTY 2``): it was not read, the piece cut once with "no Quantity text" and
+    a left/right pair not mirrored."""
+    doc = _drawing({"FRONT": ["{name}", text]})
+    pat, got = _read(tmp_path, doc)
+    assert got == [("FRONT", None, *want)]
+    (p,) = pat.pieces
+    assert p.quantity_rule == "file"
+    assert not [w for w in pat.report.warnings if "no Quantity text" in w.message]
+
+
+@pytest.mark.parametrize("text", ["260", "38", "B-12", "2", "1+1", "2 x 3", "x 260", "2 PIECE", "2L"])
+def test_numbers_that_are_no_count(tmp_path, text):
+    """A dimension (``260``, ``2 x 3``), a size (``38``, Japanese ``2L``), a style number
+    (``B-12``), a notch number or a bare sum counts nothing: 1 assumed, as before."""
+    doc = _drawing({"FRONT": ["{name}", text]})
+    pat, got = _read(tmp_path, doc)
+    assert got == [("FRONT", None, 1, None)]
+    assert [w for w in pat.report.warnings if "no Quantity text" in w.message]
+
+
+@pytest.mark.parametrize("nested", [False, True])
+@pytest.mark.parametrize("mtext", [False, True])
+def test_piece_block_named_by_its_bare_name(tmp_path, nested, mtext):
+    """A piece drawn as a block (``A$C1F2``, AutoCAD's name for a pasted block) labelled
+    ``SLEEVE`` / ``CUT 2`` inside (two TEXTs or one MTEXT) is SLEEVE: it was named after the
+    block, or after the inner block that draws its outline (``SLV_OUTLINE``)."""
+    doc = ezdxf.new("R2018")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    sleeve = [(0, 0, 0, 0, 0), (300, 0, 0, 0, 0), (340, 330, 0, 0, 0.45), (-40, 330, 0, 0, 0)]
+    blk = doc.blocks.new("A$C1F2")
+    if nested:
+        doc.blocks.new("SLV_OUTLINE").add_lwpolyline(sleeve, close=True, dxfattribs={"layer": "CUT"})
+        blk.add_blockref("SLV_OUTLINE", (0, 0))
+    else:
+        blk.add_lwpolyline(sleeve, close=True, dxfattribs={"layer": "CUT"})
+    if mtext:
+        blk.add_mtext("SLEEVE\\PCUT 2", dxfattribs={"layer": "TEXT", "char_height": 6, "insert": (150, 175)})
+    else:
+        blk.add_text("SLEEVE", dxfattribs={"layer": "TEXT", "height": 6, "insert": (150, 175)})
+        blk.add_text("CUT 2", dxfattribs={"layer": "TEXT", "height": 6, "insert": (150, 160)})
+    msp.add_blockref("A$C1F2", (0, 0), dxfattribs={"rotation": 30})
+    msp.add_lwpolyline([(500, 0), (740, 0), (740, 60), (500, 60)], close=True, dxfattribs={"layer": "CUT"})
+    msp.add_text("CUFF", dxfattribs={"layer": "TEXT", "height": 6, "insert": (550, 20)})
+    pat, got = _read(tmp_path, doc)
+    assert got == [("CUFF", None, 1, None), ("SLEEVE", None, 2, None)]
+    (sleeve_piece,) = [p for p in pat.pieces if p.name == "SLEEVE"]
+    assert round(sleeve_piece.area) == 134686
