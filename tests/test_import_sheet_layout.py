@@ -93,12 +93,13 @@ def test_a_hole_labelled_without_a_quantity_stays_a_hole(tmp_path):
     assert (p.quantity, round(p.area), len(p.cutouts)) == (2, 120000 - 4800, 1)
 
 
-@pytest.mark.parametrize("title", ["1:1", "Scale 1:5", "Date: 2026-12-07", "比例 1:1", "Drawn by M.K."])
+@pytest.mark.parametrize("title", ["1:1", "Scale 1:5", "Date: 2026-12-07", "比例 1:1", "Drawn by M.K.", ""])
 @pytest.mark.parametrize("origin", [(0, 0), (-900, -40)])
 def test_title_block_beside_pieces_on_layer_0_is_not_cut(tmp_path, origin, title):
     """A title block drawn beside the pieces of a one-layer drawing (a rectangle divided by lines,
-    holding the style, the size and a scale or a field's name) was nested and cut as a piece.
-    It is left out, said with the text that made it one."""
+    holding the style, the size and a scale or a field's name, or only the style and the size
+    while every piece has a count) was nested and cut as a piece. It is left out, said with the
+    text that made it one."""
     ox, oy = origin
     doc = ezdxf.new("R2000")
     doc.header["$INSUNITS"] = 4
@@ -112,14 +113,18 @@ def test_title_block_beside_pieces_on_layer_0_is_not_cut(tmp_path, origin, title
     msp.add_line((tx, oy + 30), (tx + 180, oy + 30))
     msp.add_line((tx + 90, oy), (tx + 90, oy + 30))
     for t, (x, y) in [("BLOUSE B-12", (5, 40)), ("SIZE 38", (5, 10)), (title, (95, 10))]:
-        msp.add_text(t, dxfattribs={"height": 6, "insert": (tx + x, oy + y)})
+        if t:
+            msp.add_text(t, dxfattribs={"height": 6, "insert": (tx + x, oy + y)})
     pat = read_pattern(save(doc, tmp_path))
     assert sorted((p.name, p.quantity, round(p.area)) for p in pat.pieces) == [
         ("BACK", 2, 135800), ("FRONT", 2, 135800)]
     said = [w.message for w in pat.report.warnings if "taken for a title block" in w.message]
-    assert said == [f"closed outline of layer 0 holding a title block's texts ({title!r}) at "
-                    f"({tx:.1f}, {oy:.1f}) with no piece name: taken for a title block, not cut; give "
-                    "--layer 0=cut if it is a piece"]
+    holding = (f"a title block's texts ({title!r})" if title else
+               "the drawing's size ('38') and no quantity, where every other piece has one")
+    assert said == [f"closed outline of layer 0 at ({tx:.1f}, {oy:.1f}) with no piece name, holding "
+                    f"{holding}: taken for a title block, not cut; give --layer 0=cut if it is a piece"]
+    if not title:  # the title block's size is the drawing's: every piece's
+        assert {p.size for p in pat.pieces} == {"38"}
 
 
 @pytest.mark.parametrize("texts", [["WAISTBAND", "Cut 1", "Scale 1:1"], ["LABEL", "SIZE 38"],

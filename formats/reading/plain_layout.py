@@ -64,9 +64,9 @@ class LayoutStage:
         (``TITLE``, ``BORDER``), or drawn by a block so named (``TITLEBLOCK``), with no piece
         name in it: a title block drawn without a frame around the drawing, not cut (it was
         nested and cut as a piece named by its title). So is, on any layer, a rectangle holding
-        two texts or more, one of them a title block's (:data:`~.frames.TITLE_TEXT`: ``1:1``,
-        ``Drawn``, ``Date``), and no name or quantity (a one-layer workshop drawing). Not the
-        drawing's only piece."""
+        two texts or more, no name or quantity, and a title block's text (``1:1``, ``Drawn``,
+        ``Date``) or the drawing's size (:meth:`_title_text`; a one-layer workshop drawing). Not
+        the drawing's only piece."""
         keyed = [tuple(p) for p, f in zip(self.spots, self.fields, strict=True)
                  if any(k == "name" and v for k, v in f)]
         blocks = [(tuple(p), v) for p, f in zip(self.spots, self.fields, strict=True) for k, v in f
@@ -84,29 +84,40 @@ class LayoutStage:
             if is_frame(layer) or by_block:
                 if any(shapely.contains_xy(poly, *q) for q in keyed):
                     continue
-                found.append((k, f"block {by_block[0]}" if by_block else f"layer {layer}"))
-            elif title := self._title_text(poly):
-                found.append((k, f"layer {layer} holding a title block's texts ({title!r})"))
+                found.append((k, f"block {by_block[0]}" if by_block else f"layer {layer}", ""))
+            elif title := self._title_text(k, role, parent):
+                found.append((k, f"layer {layer}", f", holding {title}"))
         if len(found) == sum(1 for r in role if r == "piece"):
             return  # every piece: the drawing's pieces, on a layer that happens to be so named
-        for k, where in found:
+        for k, where, why in found:
             role[k] = "frame"
             if self.final:
                 x, y = self.rings[k][1].min(axis=0)
-                self.fixer.report.warn(f"closed outline of {where} at ({x:.1f}, {y:.1f}) with no piece name: "
-                                       "taken for a title block, not cut; give --layer "
+                self.fixer.report.warn(f"closed outline of {where} at ({x:.1f}, {y:.1f}) with no piece "
+                                       f"name{why}: taken for a title block, not cut; give --layer "
                                        f"{self.rings[k][2]}=cut if it is a piece")
 
-    def _title_text(self, poly) -> str | None:
-        """The first title block's text (:data:`~.frames.TITLE_TEXT`) in a rectangle that holds
-        two texts or more and no name or quantity, else None."""
-        if not rectangular(poly):
+    def _title_text(self, k: int, role: list[str], parent: list[int]) -> str | None:
+        """What makes rectangle ``k`` a title block, when it holds two texts or more and no name or
+        quantity: a title block's text (:data:`~.frames.TITLE_TEXT`), or a size where every other
+        piece holds a quantity (``BLOUSE B-12`` over ``SIZE 38`` beside pieces labelled ``Cut 2``:
+        the drawing's size, not a piece's); else None."""
+        poly = self.polys[k]
+        if not rectangular(poly) or not len(self.spots):
             return None
-        held = shapely.contains_xy(poly, self.spots[:, 0], self.spots[:, 1]) if len(self.spots) else []
+        held = shapely.contains_xy(poly, self.spots[:, 0], self.spots[:, 1])
         labels = [lab for lab, h in zip(self.labels, held, strict=True) if h]
-        if len(labels) < 2 or any(k in ("name", "quantity") for _, f in labels for k, _ in f):
+        if len(labels) < 2 or any(key in ("name", "quantity") for _, f in labels for key, _ in f):
             return None
-        return next((lead.strip() for lead, _ in labels if TITLE_TEXT.search(lead)), None)
+        if title := next((lead.strip() for lead, _ in labels if TITLE_TEXT.search(lead)), None):
+            return f"a title block's texts ({title!r})"
+        size = next((v for _, f in labels for key, v in f if key == "size" and v), None)
+        others = [j for j, r in enumerate(role) if r == "piece" and parent[j] < 0 and j != k]
+        counts = self.spots[[any(key == "quantity" for key, _ in f) for f in self.fields]]
+        if size is None or not others or not len(counts) or not all(
+                shapely.contains_xy(self.polys[j], counts[:, 0], counts[:, 1]).any() for j in others):
+            return None
+        return f"the drawing's size ({size!r}) and no quantity, where every other piece has one"
 
     def _pieces_on_pieces(self, role: list[str], parent: list[int], skip: set[int]) -> None:
         """A cut-out or sew line of a piece that holds a name of its own, other than the names of
