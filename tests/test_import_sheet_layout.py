@@ -80,7 +80,8 @@ def test_a_piece_holding_labelled_pieces_with_its_own_label_stays_a_piece(tmp_pa
 
 def test_a_hole_labelled_without_a_quantity_stays_a_hole(tmp_path):
     """A handle slot labelled ``HANDLE`` on the panel's layer, with no quantity of its own, is
-    the panel's cut-out, as before (which of the two words names the panel is not asked here)."""
+    the panel's cut-out, as before; the panel is named by the word on it, not the one in its
+    slot (two bare names left it unnamed)."""
     doc = ezdxf.new("R2000")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
@@ -90,7 +91,7 @@ def test_a_hole_labelled_without_a_quantity_stays_a_hole(tmp_path):
     msp.add_lwpolyline([(140, 220), (260, 220), (260, 260), (140, 260)], close=True)
     msp.add_text("HANDLE", dxfattribs={"height": 5, "insert": (170, 235)})
     (p,) = read_pattern(save(doc, tmp_path)).pieces
-    assert (p.quantity, round(p.area), len(p.cutouts)) == (2, 120000 - 4800, 1)
+    assert (p.name, p.quantity, round(p.area), len(p.cutouts)) == ("BAG", 2, 120000 - 4800, 1)
 
 
 @pytest.mark.parametrize("title", ["1:1", "Scale 1:5", "Date: 2026-12-07", "比例 1:1", "Drawn by M.K.", ""])

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from shapely.geometry import Point
+
 from kitcut.formats.reading.chains import describe
 
 __all__ = ["TextStage", "may_name"]
@@ -118,12 +120,15 @@ class TextStage:
         beside: dict[int, list] = {}  # piece -> (text, entity, used): the names written just outside it
         split = []  # the labels of one line read as a name and a quantity (``FRONT X2``)
         far = []  # (size, entity): the size texts far from every piece
+        holed: set[int] = set()  # the bare texts (ids) in a cut-out of their piece: ``HANDLE`` in its slot
         for (_, txt, layer, e), (lead, f), p in zip(texts, self.labels, self.spots[:, None, :], strict=True):
             kvs = [(k, v) for k, v in f if v]  # an MTEXT label may hold several fields
             i = self.owner(p, layer)
             inside = i is not None
             if inside and not kvs and i not in nest_of and _bare(txt):
                 bare.setdefault(i, []).append((txt.strip(), e, False))
+                if self._in_cutout(i, p[0]):
+                    holed.add(id(e))
                 continue
             if not inside and not kvs and may_name(txt) and (j := self._beside(p[0])) is not None:
                 beside.setdefault(j, []).append((txt.strip(), e, False))
@@ -180,6 +185,9 @@ class TextStage:
                 raws[i].texts["size"] = texts[z]
             rest = [j for j in rest if not _SIZE_WORD.match(texts[j])] or rest  # ``FRONT`` beside ``L``
             k = _bare_name([texts[j] for j in rest])
+            if k is None and 0 < len(solid := [j for j in rest if id(found[j][1]) not in holed]) < len(rest):
+                rest = solid  # ``BAG`` on the bag, ``HANDLE`` in its slot: the bag's name is the one on it
+                k = _bare_name([texts[j] for j in rest])
             k = None if k is None else rest[k]
             if k is not None and "name" not in raws[i].texts:
                 raws[i].texts["name"] = found[k][0]  # a piece labelled by its name alone (not its block's)
@@ -202,6 +210,15 @@ class TextStage:
             fixer.report.warn(f"{len(split)} label(s) of one line read as a piece's name and its quantity "
                               f"({shown}): a name that ends in a count (MODEL X2) needs a Piece Name: text")
         return style
+
+    def _in_cutout(self, i: int, p) -> bool:
+        """Whether the point ``p`` (mm) lies in a cut-out of piece ``i``."""
+        if getattr(self, "_cutouts", None) is None:
+            self._cutouts: dict[int, list] = {}
+            for k, (r, par) in enumerate(zip(self.role, self.parent, strict=True)):
+                if r == "cut" and par >= 0:
+                    self._cutouts.setdefault(par, []).append(self.polys[k])
+        return any(poly.contains(Point(p)) for poly in self._cutouts.get(i, ()))
 
     def _drawing_size(self, far: list) -> None:
         """A size written outside every piece and far from each (``SIZE 38`` in a title block)
