@@ -76,12 +76,13 @@ def test_a_piece_holding_labelled_pieces_with_its_own_label_stays_a_piece(tmp_pa
     assert not [w for w in pat.report.warnings if "drawing frame" in w.message]
     assert sorted((p.name, p.quantity, round(p.area), len(p.cutouts)) for p in pat.pieces) == [
         ("BODY", 1, 300000, 0), ("POCKET", 2, 12000, 0), ("POCKET", 2, 12000, 0)]
+    assert not [w for w in pat.report.warnings if "cut-outs" in w.message]
 
 
 def test_a_hole_labelled_without_a_quantity_stays_a_hole(tmp_path):
     """A handle slot labelled ``HANDLE`` on the panel's layer, with no quantity of its own, is
-    the panel's cut-out, as before; the panel is named by the word on it, not the one in its
-    slot (two bare names left it unnamed)."""
+    the panel's cut-out, as before, and said; the panel is named by the word on it, not the one
+    in its slot (two bare names left it unnamed)."""
     doc = ezdxf.new("R2000")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
@@ -90,8 +91,14 @@ def test_a_hole_labelled_without_a_quantity_stays_a_hole(tmp_path):
     msp.add_text("Cut 2", dxfattribs={"height": 8, "insert": (150, 80)})
     msp.add_lwpolyline([(140, 220), (260, 220), (260, 260), (140, 260)], close=True)
     msp.add_text("HANDLE", dxfattribs={"height": 5, "insert": (170, 235)})
-    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
     assert (p.name, p.quantity, round(p.area), len(p.cutouts)) == ("BAG", 2, 120000 - 4800, 1)
+    # a hole told by its shape alone is cut: said (a Gerber marker's label boxes were cut in silence)
+    assert [w.message for w in pat.report.warnings if "cut-outs" in w.message] == [
+        "1 closed line(s) inside pieces on their own layer 0 read as cut-outs, cut out of the pieces (a "
+        "slot, a window); a mark's outline (a label's or a pocket's placement) is drawn dashed or on a "
+        "layer of its own (--layer NAME=internal)"]
 
 
 @pytest.mark.parametrize("title", ["1:1", "Scale 1:5", "Date: 2026-12-07", "比例 1:1", "Drawn by M.K.", ""])

@@ -134,11 +134,20 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
             raws[i] = RawPiece(key=key, layer=layer, boundary=[(r, True, f"layer {layer}")])
             if i in self.nest_of and self.nest_of[i].by_layer:  # a layer per size (size_layers)
                 raws[i].texts["size"] = self.nest_of[i].sizes[self.nest_of[i].rings.index(i)]
+        same: dict[str, int] = {}  # layer -> cut-outs told by shape alone: on their piece's layer
         for i, (_, r, layer) in enumerate(rings):
             if role[i] == "sew":
                 raws[self.parent[i]].sew.append((r, True, f"layer {layer}"))
             elif role[i] == "cut":
                 raws[self.parent[i]].cutouts.append((r, True, f"layer {layer}"))
+                if layer == rings[self.parent[i]][2] and self.layer_roles.role(layer) is None:
+                    same[layer] = same.get(layer, 0) + 1
+        if self.final:
+            for layer, n in same.items():  # a hole is cut: say so where only the shape told it
+                self.fixer.report.warn(
+                    f"{n} closed line(s) inside pieces on their own layer {layer} read as cut-outs, cut out "
+                    "of the pieces (a slot, a window); a mark's outline (a label's or a pocket's placement) "
+                    "is drawn dashed or on a layer of its own (--layer NAME=internal)")
         self.raws = raws
         self.piece_ids = sorted(raws)
         self.edges = {i: LinearRing(rings[i][1]) for i in self.piece_ids}  # the cut line of each piece
