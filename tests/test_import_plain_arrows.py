@@ -171,7 +171,8 @@ def test_arrow_parts_of_one_piece():
     than half the shaft is none."""
     shaft = np.array([(0.0, 0.0), (30.0, 0.0)])
     legs = [np.array([(30.0, 0.0), (20.4, 2.9)]), np.array([(30.0, 0.0), (20.4, -2.9)])]
-    assert arrow_parts([shaft, *legs], 0.5) == ({}, {1, 2})
+    got, heads = arrow_parts([shaft, *legs], 0.5)
+    assert heads == {1, 2} and list(got) == [0] and np.array_equal(got[0], shaft)
     z = np.array([(20.4, 2.9), (30.0, 0.0), (0.0, 0.0), (9.6, 2.9)])
     got, heads = arrow_parts([z, legs[1], np.array([(0.0, 0.0), (9.6, -2.9)])], 0.5)
     assert heads == {1, 2} and np.allclose(sorted(got[0].tolist()), [(0.0, 0.0), (30.0, 0.0)])
@@ -179,3 +180,33 @@ def test_arrow_parts_of_one_piece():
     assert arrow_parts([shaft, *long], 0.5) == ({}, set())
     assert arrowed(np.array([(20.4, 2.9), (30.0, 0.0), (20.4, -2.9), (30.0, 0.0), (0.0, 0.0)])) is not None
     assert arrowed(np.array([(20.4, 2.9), (30.0, 0.0), (0.0, 0.0)])) is None  # one 10 mm leg alone
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("others", [1, 3])
+def test_the_arrowed_line_among_other_lines_is_the_grain(tmp_path, form, others):
+    """A one-layer front: its grain line drawn with arrowheads, and a buttonhole line, a pocket
+    placement line... on the same layer 0. Only "the only free straight line" was taken for the
+    grain: with any other line the grain was lost, the front nested across it (probe 33). The
+    one line drawn with arrowheads is the grain, reported; two arrowed lines leave it open."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 600), (0, 600)], close=True)
+    msp.add_text("FRONT", dxfattribs={"height": 8, "insert": (180, 300)})
+    for poly in _arrow((100, 120), (100, 460), 12.0, 20.0, form):
+        msp.add_lwpolyline(poly)
+    for k in range(others):  # buttonholes along the centre front
+        msp.add_line((250, 100 + 120 * k), (250, 120 + 120 * k))
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert np.allclose(sorted(p.grain.points.tolist()), [(100, 120), (100, 460)])
+    assert len(p.internal_lines) == others
+    said = [w.message for w in pat.report.warnings if "arrowheads among" in w.message]
+    assert said == ["1 piece(s) without a grain layer: the one straight line drawn with arrowheads among the "
+                    "lines inside each was taken for its grain line"]
+    # a second arrowed line: which is the grain? none is guessed
+    for poly in _arrow((200, 120), (200, 460), 12.0, 20.0, form):
+        msp.add_lwpolyline(poly)
+    (p,) = read_pattern(save(doc, tmp_path, "two.dxf")).pieces
+    assert p.grain is None

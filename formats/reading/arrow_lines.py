@@ -107,7 +107,8 @@ def arrowed(pts: np.ndarray, near: float = 0.5) -> np.ndarray | None:
 
 def arrow_parts(lines: list[np.ndarray], near: float) -> tuple[dict[int, np.ndarray], set[int]]:
     """``({line: its shaft}, {lines that are arrowhead legs})`` among the open lines of one
-    piece that stay clear of its cut line: a line drawn with (some of) its heads gives its shaft;
+    piece that stay clear of its cut line: a line drawn with (some of) its heads, or with legs of
+    their own at its ends, gives its shaft (the line from end to end);
     a short line or V at an end of a shaft, with the legs the shaft holds there making a head,
     is a leg of it (see the module docstring). The longest lines are looked at first."""
     lines = [np.asarray(p, dtype=np.float64) for p in lines]
@@ -142,8 +143,7 @@ def arrow_parts(lines: list[np.ndarray], near: float) -> tuple[dict[int, np.ndar
         else:
             if heads:
                 legs.update(hung)
-                if len(own[0]) or len(own[1]):
-                    found[k] = np.array([a, b])
+                found[k] = np.array([a, b])
     return found, legs
 
 

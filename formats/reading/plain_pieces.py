@@ -250,8 +250,9 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
             for i in found:
                 d_ends = [self.edges[i].distance(Point(pts[0])), self.edges[i].distance(Point(pts[-1]))]
                 lines.append((i, pts, src, layer, drawn_straight, d_ends))
-        lines, legs = self._arrows(lines)
+        lines, legs, arrowed = self._arrows(lines)
         self.free_lines: dict[int, list] = {}
+        self.arrow_lines: dict[int, list] = {}  # piece -> its free lines drawn with arrowheads
         bars = []  # short free straight lines: the bar of a T notch, or an internal line
         heads = 0
         lr = self.layer_roles
@@ -276,7 +277,8 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
             elif straight and min(d_ends) > near and length <= NOTCH_MAX_MM:
                 bars.append((i, pts, src, layer))
             else:  # a free straight line may be the grain, unless the user said what its layer holds
-                self._internal(i, pts, src, straight and min(d_ends) > near and lr.role(layer) is None)
+                self._internal(i, pts, src, straight and min(d_ends) > near and lr.role(layer) is None,
+                               n in arrowed)
         self._broken_folds()
         if heads and final:
             fixer.report.skip(f"{heads} arrowhead leg(s) drawn as separate lines at the ends of straight "
@@ -290,16 +292,21 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
                 t.source += f", {src}"
             else:
                 self._internal(i, pts, src, lr.role(layer) is None)
-        guessed = 0
+        guessed = pointed = 0
         for i, idx in self.free_lines.items():
             raw = raws[i]
-            if not raw.grain and len(idx) == 1:
-                pts, _, src = raw.internal.pop(idx[0])
+            arrows = self.arrow_lines.get(i, [])
+            if not raw.grain and (len(arrows) == 1 or len(idx) == 1):  # the one arrow among other lines
+                pointed += len(arrows) == 1 and len(idx) > 1
+                guessed += len(arrows) != 1 or len(idx) == 1
+                pts, _, src = raw.internal.pop(arrows[0] if len(arrows) == 1 else idx[0])
                 raw.grain.append((pts, src))
-                guessed += 1
         if guessed and final:
             fixer.report.warn(f"{guessed} piece(s) without a grain layer: the only free straight line inside "
                               "each was taken for its grain line")
+        if pointed and final:
+            fixer.report.warn(f"{pointed} piece(s) without a grain layer: the one straight line drawn with "
+                              "arrowheads among the lines inside each was taken for its grain line")
 
     def _arrows(self, lines: list) -> tuple[list, set[int]]:
         """``lines`` (as :meth:`_lines` gathers them) with each line drawn with its arrowheads
@@ -311,6 +318,7 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
             if min(d_ends) > self.near:
                 by_piece.setdefault(i, []).append(n)
         legs: set[int] = set()
+        arrowed: set[int] = set()
         lines = list(lines)
         for ns in by_piece.values():
             shafts, heads = arrow_parts([lines[n][1] for n in ns], self.near)
@@ -318,7 +326,8 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
             for k, sh in shafts.items():
                 i, _, src, layer, _, d_ends = lines[ns[k]]
                 lines[ns[k]] = (i, sh, src, layer, True, d_ends)
-        return lines, legs
+                arrowed.add(ns[k])
+        return lines, legs, arrowed
 
     def _outside(self, ch: Chain, layer: str, src: str) -> None:
         """An open line outside every piece: not used, or a cut line that does not close."""
@@ -365,13 +374,15 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
             return self.nest_of[i].nearest(pts[0], self.edges, max(self.tol, 0.01))
         return [i]
 
-    def _internal(self, i: int, pts: np.ndarray, src: str, free: bool) -> None:
+    def _internal(self, i: int, pts: np.ndarray, src: str, free: bool, arrowed: bool = False) -> None:
         raw = self.raws[i]
         raw.internal.append((pts, False, src))
         ends = pts[[0, -1]]
         on_sew = any(LinearRing(p).distance(Point(q)) <= self.near for p, _, _ in raw.sew for q in ends)
         if free and not on_sew:  # straight and clear of the cut line: maybe the grain line
             self.free_lines.setdefault(i, []).append(len(raw.internal) - 1)
+            if arrowed:  # drawn with arrowheads: the grain line before any other
+                self.arrow_lines.setdefault(i, []).append(len(raw.internal) - 1)
 
     # ------------------------------------------------------------ points
     def _points(self, points: list) -> None:
