@@ -119,6 +119,24 @@ def test_count_written_alone(tmp_path, text, want):
     assert not [w for w in pat.report.warnings if "no Quantity text" in w.message]
 
 
+@pytest.mark.parametrize("name, text, want", [
+    ("Ön", "2 adet kes", (2, None)), ("Arka", "1 adet kes", (1, None)), ("Thân trước", "Cắt 2", (2, None)),
+    ("THÂN TRƯỚC", "SL: 2", (2, None)), ("Tay áo", "2 chi tiết", (2, None)), ("Devant", "2 fois", (2, None)),
+    ("Devant", "Couper 1 au pli", (1, None)), ("Vorderteil", "1x im Bruch", (1, None)),
+    ("Полочка", "Крой 2 дет.", (2, None)), ("後身頃", "わ 1枚", (1, None)), ("袖", "左右対称 2枚", (2, 1)),
+    ("Davanti", "Taglia 2 volte", (2, None)), ("Vorderteil", "2 mal", (2, None))])
+def test_counts_in_workshop_languages(tmp_path, name, text, want):
+    """Counts as workshops write them in Turkish (verb last), Vietnamese, French, German, Russian
+    (``дет.``), Japanese (``わ``, the fold; ``左右対称``, left and right: a pair) and Italian
+    (``Taglia 2 volte``, twice: ``Taglia 2`` alone is a size): they were not read, the piece cut
+    once with "no Quantity text", or the count taken for a second name and the piece unnamed
+    (probe 33)."""
+    doc = _drawing({name: ["{name}", text]})
+    pat, got = _read(tmp_path, doc)
+    assert got == [(name, None, *want)]
+    assert not [w for w in pat.report.warnings if "no Quantity text" in w.message]
+
+
 @pytest.mark.parametrize("text", ["260", "38", "B-12", "2", "1+1", "2 x 3", "x 260", "2 PIECE", "2L"])
 def test_numbers_that_are_no_count(tmp_path, text):
     """A dimension (``260``, ``2 x 3``), a size (``38``, Japanese ``2L``), a style number

@@ -6,7 +6,7 @@ A pair is one piece as drawn and one mirrored, the ``a,b`` of an AAMA ``Quantity
 mirrored``, ``Cut 2 (L & R)``, ``1L 1R`` and ``1 + 1`` are one pair, ``Cut 2 pairs`` two. A count
 with a remark in brackets keeps the count; the remark adds the mirrored copies when it counts
 the same pieces (``4 (2 pairs)``), else it is a note. Italian ``Taglia 2`` is no cut label:
-*taglia* is the Italian for size (and ``Taglia: 2`` a size).
+*taglia* is the Italian for size (and ``Taglia: 2`` a size); ``Taglia 2 volte`` (twice) is one.
 
 :func:`cut_quantity` reads a whole ``Cut N`` label, :func:`quantity_phrase` the value of a
 ``Quantity:`` text.
@@ -48,10 +48,10 @@ COUNT_WORDS["twelve"] = 12
 #: The word for cutting on a label, as an imperative or a noun (``Cut``, ``Zuschnitt``).
 _CUT_WORDS = """cut zuschneiden zuschnitt schneiden cortar corte couper coupe tagliare taglio knippen knip
     kesim kes kesilecek wytnij wyciąć krój kroić кроить выкроить раскроить крой раскрой вырезать
-    裁剪 裁断 裁 재단"""
+    cắt 裁剪 裁断 裁 재단"""
 #: Units after a count (``2 pcs``, ``2 Stk.``, ``Крой 2 шт.``).
 _UNITS = """pcs pc pieces piece pz pzs uds ud stück stk st piezas pieza pièces pezzi pezzo peças peça
-    stuks stuk szt sztuk sztuki шт штук штуки adet"""
+    stuks stuk szt sztuk sztuki шт штук штуки дет детали деталей деталь adet chi_tiết cái chiếc"""
 _COUNTERS = "片枚张張장件块"  # CJK counters, written right after the count (``2枚``, ``2장``)
 #: "pair(s)" after a count: that many pieces as drawn and as many mirrored.
 _PAIRS = """pairs pair pr paare paar pares par paires paire paia para pary пара пары пар çift 对 對 双 雙
@@ -67,7 +67,17 @@ _SIDES = "l r left right links rechts"
 _PLUS = "+ & and und et y e en i ve и"
 #: Words after a count that begin a note: ``Cut 1 on fold``, ``Cut 2 fabric, 2 fusing``, ``Cortar 2 veces``.
 _TAILS = """on_fold on_the_fold self fabric lining interfacing fusing contrast of from in mal fois veces
-    volte vezes keer razy раза раз kez kere"""
+    volte vezes keer razy раза раз kez kere lần im_bruch im_stoffbruch au_pli sur_le_pli al_doblez
+    en_el_doblez sul_piegato na_dobra op_de_vouw"""
+#: Words after a count that say it counts times: ``2 fois``, ``2 veces``, ``2 mal`` (a count alone).
+_TIMES_WORDS = "times mal fois veces volte vezes keer razy раза раз kez kere lần"
+#: Tails that leave a count alone a count: the fold it is cut on (``1x im Bruch``, ``1 au pli``).
+_FOLD_TAILS = """on_fold on_the_fold im_bruch im_stoffbruch au_pli sur_le_pli al_doblez en_el_doblez
+    sul_piegato na_dobra op_de_vouw"""
+#: Left and right symmetric, before a count: ``左右対称 2枚`` (one pair).
+_MIRROR_FIRST = "左右対称 左右對稱 左右对称 左右"
+#: On the fold, before a count: ``わ 1枚`` (Japanese *wa*, the fold), ``连折 1片``.
+_FOLD_FIRST = "わ 輪 连折 連折 对折 對折"
 
 _NOT_LETTER = r"(?![^\W\d_])"  # a word ends here (no letter follows)
 
@@ -80,6 +90,10 @@ _NUM = re.compile(rf"\s*(?:(\d+)|({'|'.join(sorted(COUNT_WORDS, key=len, reverse
 _A = _rx("a an")
 _UNIT = re.compile(rf"\s*(?:(?:{_words(_UNITS)}){_NOT_LETTER}\.?|[{_COUNTERS}])")
 _TIMES = re.compile(rf"\s*[x×]{_NOT_LETTER}")
+_TIMES_WORD = _rx(_TIMES_WORDS)
+_FOLD_TAIL = re.compile(rf"\s+(?:{_words(_FOLD_TAILS)}){_NOT_LETTER}")
+_MIRRORED_FIRST = re.compile(rf"\s*(?:{_words(_MIRROR_FIRST)})")
+_ON_FOLD_FIRST = re.compile(rf"\s*(?:{_words(_FOLD_FIRST)})")
 _PAIR = _rx(_PAIRS)
 _MIRROR = _rx(_MIRRORS)
 _SIDE = _rx(_SIDES)
@@ -91,10 +105,11 @@ _REMARK = re.compile(r"\s*(?:\(([^()]*)\)|\[([^\[\]]*)\])")
 _TAIL = re.compile(rf"\s+(?:{_words(_TAILS)}){_NOT_LETTER}")
 _CUT = rf"(?:{_words(_CUT_WORDS)}){_NOT_LETTER}"
 #: ``Cut`` first, or after a material as Valentina writes it (``Fabric, Cut 2``): the count follows.
-_CUT_HEADS = (re.compile(rf"^\s*{_CUT}"),
+_CUT_HEADS = (re.compile(rf"^\s*(?:{_CUT}|taglia(?=\s*\d+\s*volte{_NOT_LETTER}))"),  # Taglia 2 volte: twice
               re.compile(rf"^\s*(?P<material>[^\W\d_][^,:;\n]{{0,40}}?)\s*,\s*{_CUT}"))
 #: The count first: ``2 x zuschneiden``, ``2枚``, ``2장``.
-_COUNT_FIRST = re.compile(rf"^\s*(\d+)\s*(?:[x×]\s*{_CUT}|[{_COUNTERS}]\s*(?:{_CUT})?)\s*$")
+_COUNT_FIRST = re.compile(rf"^\s*(\d+)\s*(?:[x×]\s*{_CUT}|[{_COUNTERS}]\s*(?:{_CUT})?|"
+                          rf"(?:{_words(_UNITS)}){_NOT_LETTER}\.?\s*{_CUT})\s*$")
 
 
 class _Reader:
@@ -132,9 +147,14 @@ def _phrase(r: _Reader, outer: int | None = None) -> tuple[int, int | None] | No
     ``L & R`` alone. ``None`` when it is none of these. ``r`` is marked (:meth:`_Reader.mark`)
     when a word or sign says it is a count of pieces (``2`` and ``1 + 1`` say nothing)."""
     r.mark(r.take(_TIMES))  # x2
+    r.take(_ON_FOLD_FIRST)  # わ 1枚: the count of a piece cut on the fold
     n = r.count()
     if n is None:
         at = r.i
+        if r.take(_MIRRORED_FIRST) and (k := r.count()) is not None:  # 左右対称 2枚: a pair
+            r.mark(r.take(_UNIT))
+            return (k, k // 2) if k % 2 == 0 else None
+        r.i = at
         if r.take(_PAIR) or (r.take(_A) and r.take(_PAIR)):
             r.mark(True)
             return 2, 1
@@ -147,7 +167,7 @@ def _phrase(r: _Reader, outer: int | None = None) -> tuple[int, int | None] | No
         return None
     side = r.take(_SIDE)
     r.mark(r.take(_UNIT))
-    r.mark(r.take(_TIMES))
+    r.mark(r.take(_TIMES) or r.take(_TIMES_WORD))
     at = r.i
     join = r.take(_JOIN) or (side and r.take(_SLASH))
     if join or side:
@@ -274,7 +294,8 @@ def bare_quantity(text: str) -> str | None:
         return None
     q, f = _with_remark(r, *got)
     said = r.marked or (got[1] is None and f is not None)  # or a remark in brackets: ``2 (L/R)``
-    return _value(q, f) if said and q <= _MOST_ALONE and not r.rest().strip() else None
+    ends = not r.rest().strip() or (r.take(_FOLD_TAIL) and not r.rest().strip())  # ``1x im Bruch``
+    return _value(q, f) if said and q <= _MOST_ALONE and ends else None
 
 
 #: Where a name may end before its count on one line: a dash, a slash or a bar, or a space.
