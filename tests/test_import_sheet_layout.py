@@ -153,21 +153,20 @@ def test_a_rectangle_labelled_as_a_piece_stays_one(tmp_path, texts):
     assert not [w for w in pat.report.warnings if "title block" in w.message]
 
 
-@pytest.mark.parametrize("cut, marks", [("0", "0"), ("CUT", "Marks"), ("CUT", "0")])
+@pytest.mark.parametrize("cut, marks", [("0", "0"), ("CUT", "Marks"), ("CUT", "0"), ("PATTERN", "PATTERN")])
 @pytest.mark.parametrize("origin", [(0, 0), (-170, 3e4)])
 def test_points_on_a_layer_named_for_no_mark_are_notches_and_drills(tmp_path, cut, marks, origin):
-    """POINTs on layer 0 or on a layer named for nothing (``Marks``) were "points kitcut does not
-    use": the notches and drill holes of a one-layer drawing were lost. On the cut line they are
+    """POINTs on layer 0, on a layer named for nothing (``Marks``), or on the one layer of a
+    one-layer drawing (``PATTERN``) were "points kitcut does not use": the notches and drill
+    holes of a one-layer drawing were lost. On the cut line they are
     notches, inside the piece drill holes, at their places; reported. A POINT outside every piece
     is still left out."""
     ox, oy = origin
     doc = ezdxf.new("R2000")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
-    if cut != "0":
-        doc.layers.add(cut)
-    if marks != "0":
-        doc.layers.add(marks)
+    for layer in {cut, marks} - {"0"}:
+        doc.layers.add(layer)
     msp.add_lwpolyline([(x + ox, y + oy) for x, y in SHAPES["SLEEVE"]], close=True, dxfattribs={"layer": cut})
     msp.add_text("SLEEVE", dxfattribs={"height": 6, "insert": (ox + 100, oy + 200), "layer": cut})
     for x, y in [(150, 0), (-20, 165), (150, 120), (2000, 2000)]:

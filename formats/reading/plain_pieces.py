@@ -422,12 +422,13 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
 
     def _loose_point(self, i: int, x: float, y: float, layer: str, src: str, read: dict) -> bool:
         """A POINT of piece ``i`` on a layer neither named for a mark nor given a role, and
-        holding no pieces but on layer 0 (``Marks``; layer 0 of a one-layer drawing): on its cut
-        line a notch, inside it a drill hole (they were points "kitcut does not use", and the
-        notches and drills lost); counted in ``read`` by layer. A size layer's points (Optitex
-        numbers them) stay unused."""
-        if self.layer_roles.role(layer) is not None or name_role(layer, self.piece_layers) is not None \
-                or (layer in self.piece_layers and layer != "0"):
+        holding no pieces (``Marks``), or the one layer that does (layer 0, or ``PATTERN``, of a
+        one-layer drawing): on its cut line a notch, inside it a drill hole (they were points
+        "kitcut does not use", and the notches and drills lost); counted in ``read`` by layer.
+        A size layer's points (Optitex numbers them) stay unused."""
+        if self.layer_roles.role(layer) is not None or name_role(layer, self.piece_layers) is not None:
+            return False
+        if layer in self.piece_layers and layer != "0" and (len(self.piece_layers) > 1 or layer.isdigit()):
             return False
         counts = read.setdefault(layer, [0, 0])
         if LinearRing(self.rings[i][1]).distance(Point(x, y)) <= self.near:
