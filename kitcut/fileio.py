@@ -261,12 +261,14 @@ class FileSet:
 
     def commit(self) -> None:
         """Rename every temporary file onto its target; on a failure put the old files back. A
-        Ctrl-C, SIGTERM or SIGHUP meanwhile waits until the set is in place (:func:`_held_signals`):
-        one in the middle left new files beside old ones, and hidden backups."""
+        Ctrl-C, SIGTERM or SIGHUP meanwhile waits until the set is in place, its backups dropped
+        and the files that no longer belong with it removed (:func:`_held_signals`): one in the
+        middle left new files beside old ones, and hidden backups; one just after the renames
+        left the backups, and an earlier export's cutter files beside the new marker."""
         backups: list[tuple[Path, str | None]] = []
         target = None
-        try:
-            with _held_signals():
+        with _held_signals():
+            try:
                 for _, target in self._temps:
                     backups.append((target, _backup(target)))
                 for n, (tmp, target) in enumerate(self._temps):
@@ -275,24 +277,24 @@ class FileSet:
                     except BaseException:
                         _restore(backups[:n])
                         raise
-        except OSError as exc:
-            _drop(backups)
-            self.discard()
-            raise ExportError(f"cannot write: {exc.strerror or exc}", file=str(target)) from exc
-        except BaseException:
-            _drop(backups)
-            self.discard()
-            raise
-        _drop(backups)
-        self._temps = []
-        self._made = []
-        for path in self._remove:
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
             except OSError as exc:
-                raise ExportError(f"cannot remove: {exc.strerror or exc}", file=str(path)) from exc
+                _drop(backups)
+                self.discard()
+                raise ExportError(f"cannot write: {exc.strerror or exc}", file=str(target)) from exc
+            except BaseException:
+                _drop(backups)
+                self.discard()
+                raise
+            _drop(backups)
+            self._temps = []
+            self._made = []
+            for path in self._remove:
+                try:
+                    os.unlink(path)
+                except FileNotFoundError:
+                    pass
+                except OSError as exc:
+                    raise ExportError(f"cannot remove: {exc.strerror or exc}", file=str(path)) from exc
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:

@@ -100,3 +100,34 @@ def test_a_signal_as_a_temporary_file_is_made_leaves_no_file(tmp_path, monkeypat
     finally:
         signal.signal(signal.SIGTERM, old)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_just_after_the_renames_waits_for_the_old_files_to_go(tmp_path, monkeypatch, sig):
+    """A signal as the renames are done, when the backups are dropped: it ended the commit there,
+    leaving the hidden backups and the earlier export's files that no longer belong with the new
+    set (a 1300 mm marker's marker.nc beside a 1500 mm marker.json; probe 32). It waits until
+    they are gone."""
+    for name in ("a.txt", "stale.nc"):
+        (tmp_path / name).write_text("old")
+    real = fileio._drop
+
+    def drop(backups):
+        os.kill(os.getpid(), sig)  # arrives as the backups are dropped
+        return real(backups)
+
+    monkeypatch.setattr(fileio, "_drop", drop)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    old = signal.signal(sig, stop)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with FileSet() as fs:
+                fs.add(tmp_path / "a.txt", "new")
+                fs.remove(tmp_path / "stale.nc")
+    finally:
+        signal.signal(sig, old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]  # no .old, no stale file
+    assert (tmp_path / "a.txt").read_text() == "new"
