@@ -24,6 +24,7 @@ from kitcut.model.geometry import transform_points
 from kitcut.nesting.engine import Engine, Snapshot
 from kitcut.nesting.exchange import Exchange
 from kitcut.nesting.instance import Compiled, compile_instance
+from kitcut.nesting.parent_watch import end_with_parent
 from kitcut.nesting.search import Search
 from kitcut.nesting.types import Instance, Item, Placed, Progress, Solution
 from kitcut.nesting.warm import warm_snapshot
@@ -73,6 +74,7 @@ def _run_search(data: Compiled, seed_seq, deadline: float, max_iterations, initi
 
 
 def _worker(wid, data, seed_seq, deadline, max_iterations, initial, q, exchange, halt):
+    end_with_parent()  # killed (kill -9), the parent cannot end it: it searched on, orphaned
     try:
         def report(phase, length, feasible):
             q.put(("progress", wid, phase, length))

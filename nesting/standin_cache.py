@@ -17,6 +17,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from kitcut.nesting.parent_watch import end_with_parent
 from kitcut.nesting.standins import poles, standin
 
 __all__ = ["standin_and_poles", "prefill"]
@@ -70,6 +71,7 @@ def _ends_when_told() -> None:
     for name in ("SIGTERM", "SIGHUP"):
         if (sig := getattr(signal, name, None)) is not None:
             signal.signal(sig, signal.SIG_DFL)
+    end_with_parent()  # and when the process that forked it is killed
 
 
 def prefill(keys: list[tuple], workers: int) -> None:
