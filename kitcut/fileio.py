@@ -21,11 +21,11 @@ import shutil
 import signal
 import stat
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
 from kitcut.errors import ExportError
+from kitcut.temp_names import sweep, temp_file
 
 __all__ = ["atomic_write", "atomic_open", "read_input", "read_user_text", "not_utf8", "special_kind",
            "NotAFile", "FileSet"]
@@ -162,9 +162,10 @@ def _temp_beside(target: Path, mode: str, **kw):
     leaves (mkstemp makes 0600). A signal while it is made waits until its name is known: a
     SIGTERM between the file's making and its name's return left it behind."""
     tmp = fp = None
+    sweep(target.parent)  # what a killed process left here
     try:
         with _held_signals():
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, tmp = temp_file(target)
             fp = os.fdopen(fd, mode, **kw)
         os.fchmod(fd, 0o666 & ~_umask())
     except BaseException:  # the held signal, delivered here, or a failure: nothing left behind
@@ -348,7 +349,7 @@ def _backup(target: Path) -> str | None:
     """A hard link to ``target`` under a temporary name (``None`` when there is no old file)."""
     if not target.exists():
         return None
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
+    fd, name = temp_file(target, ".old")
     os.close(fd)
     os.unlink(name)
     try:

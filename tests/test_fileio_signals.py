@@ -14,6 +14,7 @@ import pytest
 from conftest import SAMPLES
 
 import kitcut.fileio as fileio
+import kitcut.temp_names as temp_names
 from kitcut.fileio import FileSet
 
 
@@ -90,7 +91,7 @@ def test_a_signal_as_a_temporary_file_is_made_leaves_no_file(tmp_path, monkeypat
         os.kill(os.getpid(), signal.SIGTERM)
         return got
 
-    monkeypatch.setattr(fileio.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(temp_names.tempfile, "mkstemp", mkstemp)
     old = signal.signal(signal.SIGTERM, handler)
     try:
         with pytest.raises(Term), FileSet() as fs:

@@ -21,6 +21,7 @@ from marker_factory import small_marker, valid_small_marker
 from test_kits_fakes import FAKE_NESTER, FAKE_READER, write_fake_tee
 
 import kitcut.fileio as fileio
+import kitcut.temp_names as temp_names
 from kitcut.errors import ExportError, KitcutError, OrderError
 from kitcut.formats.marker_json import write_marker
 from kitcut.formats.writing.export import export_marker
@@ -112,7 +113,7 @@ def test_export_fsync_failure_and_read_only_folder(marker, tmp_path, monkeypatch
     def mkstemp(*a, **kw):
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(fileio.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(temp_names.tempfile, "mkstemp", mkstemp)
     with pytest.raises(ExportError, match="Read-only file system"):
         export_marker(marker, out, ["svg"])
 
