@@ -12,6 +12,7 @@ from kitcut.cells import counted, escaped, ljust
 from kitcut.cli.options import SEED, TIME, WORKERS
 from kitcut.cli.stopping import SearchStop
 from kitcut.errors import InputError, KitcutError
+from kitcut.fileio import make_folder
 
 __all__ = ["kit", "batch"]
 
@@ -90,7 +91,7 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
         set_aside_if_edited(order_file, out_dir, exc)  # (as a batch does)
         raise
     made = not Path(out_dir).exists()
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    make_folder(out_dir)
     claims = Claims(Path(out_dir))
     if not claims.claim([oid]):
         raise InputError(f"order {oid} is being built by another process (a batch?) in {out_dir}")

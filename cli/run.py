@@ -35,6 +35,7 @@ from kitcut.cli.options import (
 )
 from kitcut.cli.stopping import SearchStop
 from kitcut.errors import InfeasibleError, InputError, KitcutError
+from kitcut.fileio import check_folder
 from kitcut.kits.materials import mixed_note
 
 __all__ = ["run", "bundled_sample", "DEFAULT_WIDTH_MM"]
@@ -191,6 +192,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
         click.echo(f"nest: note: --repeat: {idle}", err=True)
     warm = read_marker(resume) if resume else None
     out = Path(out_dir) if out_dir else Path("out") / (path.stem.strip(".") or "pattern")  # never out/..
+    check_folder(out)  # a link to a share not mounted: said now, not after the search
     show = not quiet and not as_json and sys.stderr.isatty() and not os.environ.get("CI")
     try:
         with _Display(show, pattern.units, time_limit) as display, SearchStop() as ctrl_c:

@@ -28,7 +28,7 @@ from kitcut.errors import ExportError
 from kitcut.temp_names import sweep, temp_file
 
 __all__ = ["atomic_write", "atomic_open", "read_input", "read_user_text", "not_utf8", "special_kind",
-           "NotAFile", "FileSet"]
+           "NotAFile", "FileSet", "check_folder", "make_folder"]
 
 
 _SPECIAL = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
@@ -141,7 +141,7 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
     kw = {} if "b" in mode else {"encoding": encoding, "newline": ""}
     tmp = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(target.parent)
         tmp, fp = _temp_beside(target, mode, **kw)
         with fp:
             yield fp
@@ -155,6 +155,23 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def check_folder(folder: str | os.PathLike) -> None:
+    """Refuse, naming it, a folder to write in that is (or lies under) a symbolic link to
+    nothing: a share not mounted, a moved folder. Made with ``mkdir``, it failed with "File
+    exists", and ``nest`` said so only after its whole search."""
+    folder = Path(folder)
+    for p in (folder, *folder.parents):
+        if p.is_symlink() and not p.exists():
+            raise ExportError(f"cannot write: {p} is a symbolic link to {os.readlink(p)}, which does not "
+                              "exist (a share not mounted? a folder moved?)", file=str(folder))
+
+
+def make_folder(folder: str | os.PathLike) -> None:
+    """``mkdir -p folder``, refusing a symbolic link to nothing first (:func:`check_folder`)."""
+    check_folder(folder)
+    Path(folder).mkdir(parents=True, exist_ok=True)
 
 
 def _temp_beside(target: Path, mode: str, **kw):
@@ -246,7 +263,7 @@ class FileSet:
 
     def _mkdir(self, folder: Path) -> None:
         missing = [p for p in (folder, *folder.parents) if not p.exists()]
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folder(folder)
         self._made += [p for p in missing if p not in self._made]
 
     def discard(self) -> None:

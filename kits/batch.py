@@ -46,7 +46,7 @@ from pathlib import Path
 
 from kitcut.cells import escaped
 from kitcut.errors import InputError, KitcutError
-from kitcut.fileio import atomic_write
+from kitcut.fileio import atomic_write, make_folder
 from kitcut.kits.claims import Claims
 from kitcut.kits.executors import PoolExecutor, SerialExecutor
 from kitcut.kits.jobs import Job, Outcome, plan_jobs, recheck, settle_busy
@@ -355,7 +355,7 @@ def run_batch(
         raise InputError(f"--workers must be >= 1, got {options.workers}")
     not_orders: list[str] = []
     files = order_files(orders_dir, not_orders)
-    root.mkdir(parents=True, exist_ok=True)
+    make_folder(root)
     kit_opts = options.kit
     if options.workers > 1 or options.scheduler:
         kit_opts = replace(kit_opts, workers=1)

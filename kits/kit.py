@@ -36,7 +36,7 @@ from pathlib import Path
 from kitcut import __version__
 from kitcut.cells import escaped
 from kitcut.errors import ExportError, KitcutError, OrderError
-from kitcut.fileio import atomic_write, read_input
+from kitcut.fileio import atomic_write, make_folder, read_input
 from kitcut.formats.layout.pdf_fonts import note_text
 from kitcut.formats.marker_json import write_marker
 from kitcut.kits.inputs import CHANGED, edited_since, kit_inputs, kit_state, recorded
@@ -257,7 +257,7 @@ def assemble_kit(
                                  "out with --formats)")
     root = Path(root)
     final = kit_path(root, kit_id)
-    root.mkdir(parents=True, exist_ok=True)
+    make_folder(root)
     tmp = root / temp_name(kit_id)
     if tmp.exists():
         shutil.rmtree(tmp)

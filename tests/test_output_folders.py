@@ -1,0 +1,35 @@
+"""An output folder that is a symbolic link to nothing (a share not mounted, a folder moved):
+every command says so, naming the link and where it points, before any search; it said "File
+exists", ``nest`` only after its whole search (probe 32)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, SAMPLES
+
+
+def _nest(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "kitcut", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("deep", [False, True])
+def test_a_link_to_nothing_as_output_folder_is_named(tmp_path, deep):
+    (tmp_path / "out").symlink_to("/nonexistent-share/jobs")
+    out = "out/night/1" if deep else "out"
+    order = ROOT / "tests" / "data" / "orders" / "A-1001.toml"
+    (tmp_path / "A-1001.toml").write_bytes(order.read_bytes())
+    (tmp_path / "tee.dxf").write_bytes((SAMPLES / "tee.dxf").read_bytes())
+    said = ("cannot write: out is a symbolic link to /nonexistent-share/jobs, which does not exist (a share "
+            "not mounted? a folder moved?)")
+    # a search of 600 s would time the test out: the folder is refused before it
+    for args in (["tee.dxf", "--time", "600", "-o", out],
+                 ["kit", "A-1001.toml", "--time", "600", "-o", out],
+                 ["batch", ".", "--time", "600", "-o", out]):
+        r = _nest(*args, cwd=tmp_path)
+        assert r.returncode == 2, (args, r.stderr)
+        assert said in r.stderr.replace(f"{tmp_path}/", ""), (args, r.stderr)
+        assert "Traceback" not in r.stderr and "File exists" not in r.stderr
