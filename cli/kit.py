@@ -98,7 +98,10 @@ def kit(order_file, out_dir, time_limit, seed, formats, allow_outside, nester, r
     try:
         from kitcut.kits.staging import clean_stale
 
-        clean_stale(out_dir, oid)  # what a killed build of this order left, as a batch cleans
+        put: list[str] = []
+        clean_stale(out_dir, oid, said=put)  # what a killed build of this order left, as a batch cleans
+        for p in put:
+            click.echo(f"nest: note: {p}", err=True)
         from kitcut.kits.combine import combined_orders
 
         other = combined_orders(out_dir).get(oid)

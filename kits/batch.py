@@ -328,6 +328,17 @@ def _close_run(root: Path, summary: BatchSummary, new: list[Outcome], log) -> No
     write_batch_index(root, summary.outcomes, summary.to_dict())
 
 
+def _log_cleaned(log, what: str, removed: list[str], put: list[str]) -> None:
+    """Log the temporary folders :func:`clean_stale` removed, and apart what became of an old
+    kit a stopped build had set aside (put back as the kit, or its files kept aside): the log
+    called a kit put back a "stale temporary folder" removed."""
+    gone = [n for n in removed if not any(n in p for p in put)]
+    if gone:
+        log(f"{what}: {', '.join(gone)}")
+    for p in put:
+        log(p)
+
+
 def run_batch(
     orders_dir: str | os.PathLike,
     root: str | os.PathLike,
@@ -384,13 +395,13 @@ def run_batch(
     executor = None
     jobs: list[Job] = []
     try:
-        removed = clean_stale(root)
+        put: list[str] = []  # what became of old kits that stopped builds had set aside
+        removed = clean_stale(root, said=put)
         log(f"batch started: {orders_dir} -> {root} (workers {options.workers}"
             f"{', scheduler ' + options.scheduler if options.scheduler else ''}"
             f"{', combine' if options.combine else ''}"
             f"{', until ' + str(options.until) if options.until else ''})")
-        if removed:
-            log(f"removed stale temporary folders: {', '.join(removed)}")
+        _log_cleaned(log, "removed stale temporary folders", removed, put)
         for note in not_orders:
             log(note)
         jobs, early = plan_jobs(files, root, options.combine, kit_opts)
@@ -487,11 +498,11 @@ def run_batch(
                     except Exception as exc:  # a cluster error, a task given up after its workers died
                         result = {"status": "failed", "message": executor.failure(exc)}
                     record(_outcomes_of(job, result))
-        removed = clean_stale(root)  # left by crashed workers
+        put = []
+        removed = clean_stale(root, said=put)  # left by crashed workers
         if options.scheduler and jobs:
             removed += executor.clean_workers()  # on the workers' hosts too
-        if removed:
-            log(f"removed temporary folders of crashed workers: {', '.join(removed)}")
+        _log_cleaned(log, "removed temporary folders of crashed workers", removed, put)
         settled = settle_busy(outcomes, orders_dir, root, kit_opts)  # kits another batch finished
         settled = [n if n is o else _kit_figures(n, root, counted)
                    for o, n in zip(outcomes, settled, strict=True)]

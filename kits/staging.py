@@ -66,14 +66,17 @@ def pid_alive(pid: int) -> bool:
         return True
 
 
-def clean_stale(root: str | os.PathLike, kit_id: str | None = None) -> list[str]:
+def clean_stale(root: str | os.PathLike, kit_id: str | None = None,
+                said: list[str] | None = None) -> list[str]:
     """Remove temporary kit folders (and files: an old plain file set aside) of dead processes
     on this host; return their names.
 
     An old kit set aside by a process that died before it renamed the new one into place is not
     lost with it: it is put back where no kit stands now, else the files it holds that the kit
     did not write (a cutter file the cutting room exported into it, a note) are kept aside
-    (:func:`keep_aside`) before it goes. Before, the cleanup removed it whole."""
+    (:func:`keep_aside`) before it goes. Before, the cleanup removed it whole. What became of
+    such a kit is told in ``said`` (the log said "removed stale temporary folders" of a kit put
+    back)."""
     root = Path(root)
     removed = []
     if not root.is_dir():
@@ -84,28 +87,35 @@ def clean_stale(root: str | os.PathLike, kit_id: str | None = None) -> list[str]
             continue
         kid, pid, host = parsed
         if (kit_id is None or kid == kit_id) and host == HOST and not pid_alive(pid):
-            if entry.name.rpartition("-")[0].endswith(".old") and _put_back(entry, root, kid):
-                removed.append(entry.name)
-                continue
+            if entry.name.rpartition("-")[0].endswith(".old"):
+                back, kept = _put_back(entry, root, kid)
+                if said is not None and (back or kept):
+                    said.append(f"{kid}: the kit a stopped build had set aside ({entry.name}) " + (
+                        "put back as the kit (none stood there)" if back else kept))
+                if back:
+                    removed.append(entry.name)
+                    continue
             _remove(entry)
             removed.append(entry.name)
     return removed
 
 
-def _put_back(old: Path, root: Path, kit_id: str) -> bool:
+def _put_back(old: Path, root: Path, kit_id: str) -> tuple[bool, str]:
     """An old kit ``old`` that a dead process set aside: renamed back to ``root/kit_id`` if
-    nothing stands there (True), else its files the kit did not write (or the plain file it is)
-    kept aside (False: what is left of it is then removed)."""
+    nothing stands there (``(True, "")``), else its files the kit did not write (or the plain
+    file it is) kept aside (``(False, what keep_aside says)``: what is left of it is then
+    removed)."""
     final = root / kit_id
     if old.is_dir() and not (final.exists() or final.is_symlink()):
         try:
             os.rename(old, final)
-            return True
+            return True, ""
         except OSError:
             pass
-    with contextlib.suppress(OSError):
-        keep_aside(old, root, kit_id)
-    return False
+    try:
+        return False, keep_aside(old, root, kit_id)
+    except OSError:
+        return False, ""
 
 
 def _remove(path: Path) -> None:
@@ -201,4 +211,12 @@ def publish(tmp: Path, final: Path, *, replace: bool, kept: Callable[[str], None
                     kept(said)
                 if aside is not None:
                     _remove(aside)
+                    if aside.exists():  # write-protected (a cut kit locked): kept in sight, and said
+                        stamp = time.strftime("%Y%m%d-%H%M%S")
+                        whole = _free_name(final.parent, f"{final.name}+kept-{stamp}")
+                        with contextlib.suppress(OSError):
+                            os.rename(aside, whole)
+                        if kept is not None:
+                            kept(f"the replaced kit could not be removed (write-protected?): kept in "
+                                 f"{whole.name if not aside.exists() else aside.name}/")
     raise ExportError("cannot publish the kit: the folder keeps changing", file=str(final))

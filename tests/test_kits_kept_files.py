@@ -116,15 +116,23 @@ def test_an_old_kit_a_killed_build_set_aside_is_put_back_or_its_own_files_kept(o
     (kits / "A-1001" / "NOTE.txt").write_text("cut on table 2")
     aside = kits / temp_name("A-1001", "old", pid=_dead_pid())
     (kits / "A-1001").rename(aside)
-    assert clean_stale(kits, "A-1001") == [aside.name]
+    said: list[str] = []
+    assert clean_stale(kits, "A-1001", said=said) == [aside.name]
     assert (kits / "A-1001" / "NOTE.txt").read_text() == "cut on table 2" and is_complete(kits / "A-1001")
-    # the new kit was in place when the process died: the old one's own files are kept
+    # and it is said (the log called it a "stale temporary folder" removed)
+    assert said == [f"A-1001: the kit a stopped build had set aside ({aside.name}) put back as the kit "
+                    "(none stood there)"]
+    # the new kit was in place when the process died: the old one's own files are kept, and said
     (kits / "A-1001").rename(aside)
     build_kit(orders / "A-1001.toml", kits, OPTS)
-    assert clean_stale(kits, "A-1001") == [aside.name]
+    said = []
+    assert clean_stale(kits, "A-1001", said=said) == [aside.name]
     kept = [p for p in kits.iterdir() if p.name.startswith("A-1001+kept-")]
     assert len(kept) == 1 and (kept[0] / "NOTE.txt").read_text() == "cut on table 2"
     assert not aside.exists()
+    (line,) = said
+    assert line.startswith(f"A-1001: the kit a stopped build had set aside ({aside.name}) ")
+    assert f"kept aside in {kept[0].name}/" in line
 
 
 def test_nest_kit_removes_what_a_killed_build_of_its_order_left(orders, tmp_path):
@@ -138,3 +146,24 @@ def test_nest_kit_removes_what_a_killed_build_of_its_order_left(orders, tmp_path
     main(["kit", str(orders / "A-1001.toml"), "-o", str(kits), "--time", "1", "-q",
           "--nester", FAKE_NESTER, "--reader", FAKE_READER, "--formats", "svg"])
     assert not left.exists() and is_complete(kits / "A-1001")
+
+
+def test_a_replaced_kit_that_cannot_be_removed_is_kept_in_sight(orders, tmp_path, monkeypatch):
+    """A kit the cutting room write-protected (``chmod -R a-w``) and rebuilt: the old one could not
+    be removed and stayed hidden as ``.A-1001.old-<pid>@host``, in silence, and came back as the
+    kit once the operator removed the new one (probe 32). It is kept in sight, and said."""
+    import kitcut.kits.staging as staging
+
+    _only_a1001(orders)
+    kits = tmp_path / "kits"
+    build_kit(orders / "A-1001.toml", kits, OPTS)
+    monkeypatch.setattr(staging, "_remove", lambda path: None)  # as rmtree of a locked folder fails
+    said: list[str] = []
+    tmp = kits / temp_name("A-1001")
+    tmp.mkdir()
+    (tmp / "kit.json").write_text("{}")
+    assert staging.publish(tmp, kits / "A-1001", replace=True, kept=said.append)
+    kept = [p for p in kits.iterdir() if p.name.startswith("A-1001+kept-")]
+    assert not [p for p in kits.iterdir() if p.name.startswith(".")]  # nothing hidden
+    assert len(kept) == 1 and (kept[0] / "kit.json").is_file()
+    assert said[-1] == f"the replaced kit could not be removed (write-protected?): kept in {kept[0].name}/"
