@@ -175,3 +175,35 @@ def test_piece_block_named_by_its_bare_name(tmp_path, nested, mtext):
     assert got == [("CUFF", None, 1, None), ("SLEEVE", None, 2, None)]
     (sleeve_piece,) = [p for p in pat.pieces if p.name == "SLEEVE"]
     assert round(sleeve_piece.area) == 134686
+
+
+@pytest.mark.parametrize("style", ["texts", "mtext"])
+def test_sizes_side_by_side_labelled_by_a_bare_letter(tmp_path, style):
+    """FRONT and BACK drawn in S, M and L side by side, each labelled with its name, its size
+    letter alone and its count, as three texts or one MTEXT ``FRONT\\PM\\PCUT 2``: no size was
+    read (a lone letter sized a piece only where every piece had the same one), and the MTEXT's
+    letter was glued into the name (``FRONT M``); ``--sizes M`` cut all three sizes (probe 33).
+    A name beside two letters says they are sizes."""
+    doc = ezdxf.new("R2018")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for i, size in enumerate("SML"):
+        for j, name in enumerate(("FRONT", "BACK")):
+            x0, y0 = 400 * i, 700 * j
+            msp.add_lwpolyline([(x + x0, y + y0) for x, y in _FRONT], close=True)
+            if style == "mtext":
+                msp.add_mtext(f"{name}\\P{size}\\PCUT 2",
+                              dxfattribs={"char_height": 10, "insert": (x0 + 80, y0 + 300)})
+            else:
+                for n, t in enumerate((name, size, "CUT 2")):
+                    msp.add_text(t, dxfattribs={"height": 10, "insert": (x0 + 80, y0 + 300 - 20 * n)})
+    _, got = _read(tmp_path, doc)
+    assert got == sorted((name, size, 2, None) for name in ("FRONT", "BACK") for size in "SML")
+
+
+def test_a_left_piece_marked_l_among_others_is_no_size(tmp_path):
+    """``L`` on one pocket and ``S`` on a strap (its fabric code?): no name stands beside two
+    letters, so neither is a size, and the names stay."""
+    doc = _drawing({"POCKET": ["{name}", "L"], "STRAP": ["{name}", "S"]})
+    _, got = _read(tmp_path, doc)
+    assert [(n, z) for n, z, _, _ in got] == [("POCKET", None), ("STRAP", None)]

@@ -91,18 +91,53 @@ def _letter_sizes(labels: list[list[str]]) -> bool:
     """Whether a lone ``S``, ``M`` or ``L`` sizes its piece (:func:`_bare_size`), given the texts
     without a key inside each piece: where other pieces are sized by ``XS``, ``XL``, ``2XL``..., or
     where one letter stands beside a name in every piece so labelled, two at least (a drawing of
-    one size, each piece marked with it: an ``L`` for a left side would come with an ``R``).
+    one size, each piece marked with it: an ``L`` for a left side would come with an ``R``), or
+    one of several letters does, a name standing beside two of them (the sizes of a graded
+    drawing, side by side).
 
     >>> _letter_sizes([["FRONT", "M"], ["BACK", "M"]]), _letter_sizes([["FRONT", "L"], ["BACK", "R"]])
     (True, False)
     >>> _letter_sizes([["FRONT", "L"], ["BACK"]]), _letter_sizes([["FRONT", "S"], ["BACK", "XL"]])
     (False, True)
+    >>> _letter_sizes([["FRONT", "S"], ["FRONT", "M"], ["BACK", "S"]])
+    True
+    >>> _letter_sizes([["FRONT", "L"], ["BACK", "S"]])
+    False
     """
     if any(len(t) > 1 and _SIZE_WORD.match(t) for texts in labels for t in texts):
         return True
     lone = [{t for t in texts if t in ("S", "M", "L")} for texts in labels]
-    return len(lone) >= 2 and all(len(texts) > 1 for texts in labels) and all(
-        len(one) == 1 and one == lone[0] for one in lone)
+    if len(lone) < 2 or not all(len(texts) > 1 for texts in labels) or not all(len(one) == 1 for one in lone):
+        return False
+    if all(one == lone[0] for one in lone):
+        return True
+    # several letters: the sizes of a graded drawing when a name stands beside two of them
+    # (``FRONT`` with ``S`` and ``FRONT`` with ``M``), not a left side's ``L`` among names
+    beside: dict[str, set] = {}
+    for texts, one in zip(labels, lone, strict=True):
+        for t in texts:
+            if t not in one:
+                beside.setdefault(t, set()).update(one)
+    return any(len(v) >= 2 for v in beside.values())
+
+
+def _size_lines(bare: dict[int, list]) -> dict[int, list]:
+    """``bare`` with the name an MTEXT label opens with split from a size on the line after it
+    (``FRONT\\PM\\PCut 2`` opens with ``FRONT M``) where every piece so labelled ends its name so
+    and the letters size the drawing (:func:`_letter_sizes`); else as it is. The size was glued
+    into the name: ``FRONT M``, ``FRONT S``, and no size read."""
+    split: dict[int, list] = {}
+    for i, found in bare.items():
+        split[i] = []
+        for t, e, used in found:
+            head, _, last = t.rpartition(" ")
+            if used and head.strip() and _SIZE_WORD.match(last):
+                split[i] += [(head.strip(), e, True), (last, e, True)]
+            else:
+                split[i].append((t, e, used))
+    if split == bare or not _letter_sizes([[t for t, _, _ in f] for f in split.values()]):
+        return bare
+    return split
 
 
 class TextStage:
@@ -175,6 +210,7 @@ class TextStage:
                 style.setdefault(kv[0], kv[1])
             elif final:
                 self.skips.add("texts kitcut does not use", e, None)
+        bare = _size_lines(bare)
         letters = _letter_sizes([[t for t, _, _ in found] for found in bare.values()])
         for i, found in bare.items():
             texts = [t for t, _, _ in found]
