@@ -180,3 +180,29 @@ def test_points_on_a_layer_named_for_no_mark_are_notches_and_drills(tmp_path, cu
     assert said == [f"POINTs on layer {marks}, a layer named for no mark: 2 on a cut line read as notches "
                     f"and 1 inside a piece as drill holes (a drawing's points mark those){hint}"]
     assert any("points kitcut does not use" in s.message for s in pat.report.skipped)
+
+
+@pytest.mark.parametrize("origin", [(0, 0), (-170, 3e4)])
+def test_small_crosses_on_layer_0_are_drills(tmp_path, origin):
+    """A one-layer drawing marks its drill holes with small crosses (``+`` or ``x``, 10 mm arms):
+    they were four pen lines, the drills lost (probe 33). A small square cross inside a piece,
+    clear of its cut line, is a drill at its crossing point, reported; long crossing lines (a
+    grain line across a placement line) and a cross on the cut line stay lines."""
+    ox, oy = origin
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(x + ox, y + oy) for x, y in SHAPES["FRONT"]], close=True)
+    msp.add_text("FRONT", dxfattribs={"height": 6, "insert": (ox + 100, oy + 250)})
+    d = 10 / 2 ** 0.5  # arms of 10 mm: lines of 20
+    for a, b in [((90, 150), (110, 150)), ((100, 140), (100, 160)),  # +
+                 ((180 - d, 300 - d), (180 + d, 300 + d)), ((180 - d, 300 + d), (180 + d, 300 - d)),  # x
+                 ((60, 200), (60, 420)), ((20, 380), (160, 380)),  # long lines crossing: no drill
+                 ((125, -5), (125, 5)), ((120, 0.5), (130, 0.5))]:  # a cross on the cut line: no drill
+        msp.add_line((a[0] + ox, a[1] + oy), (b[0] + ox, b[1] + oy))
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    assert sorted((round(dr.x - ox, 6), round(dr.y - oy, 6)) for dr in p.drills) == [(100, 150), (180, 300)]
+    said = [w.message for w in pat.report.warnings if "small cross" in w.message]
+    assert said == ["2 small cross(es) of two lines on layer 0, a layer named for no mark, inside pieces: "
+                    "drill marks, a drill at each crossing point"]

@@ -420,15 +420,22 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
             self.fixer.report.warn(f"POINTs on layer {layer}, a layer named for no mark: "
                                    f"{' and '.join(said)} (a drawing's points mark those){hint}")
 
+    def _unnamed_layer(self, layer: str) -> bool:
+        """Whether ``layer`` is neither named for a mark nor given a role, and holds no pieces
+        but it is layer 0 or the one layer that does (a one-layer drawing, its marks drawn on it
+        too; not a numbered size layer): its points and small crosses mark notches and drills."""
+        if self.layer_roles.role(layer) is not None or name_role(layer, self.piece_layers) is not None:
+            return False
+        return layer not in self.piece_layers or layer == "0" or (
+            len(self.piece_layers) == 1 and not layer.isdigit())
+
     def _loose_point(self, i: int, x: float, y: float, layer: str, src: str, read: dict) -> bool:
         """A POINT of piece ``i`` on a layer neither named for a mark nor given a role, and
         holding no pieces (``Marks``), or the one layer that does (layer 0, or ``PATTERN``, of a
         one-layer drawing): on its cut line a notch, inside it a drill hole (they were points
         "kitcut does not use", and the notches and drills lost); counted in ``read`` by layer.
         A size layer's points (Optitex numbers them) stay unused."""
-        if self.layer_roles.role(layer) is not None or name_role(layer, self.piece_layers) is not None:
-            return False
-        if layer in self.piece_layers and layer != "0" and (len(self.piece_layers) > 1 or layer.isdigit()):
+        if not self._unnamed_layer(layer):
             return False
         counts = read.setdefault(layer, [0, 0])
         if LinearRing(self.rings[i][1]).distance(Point(x, y)) <= self.near:
