@@ -37,6 +37,7 @@ from kitcut.cli.stopping import SearchStop
 from kitcut.errors import InfeasibleError, InputError, KitcutError
 from kitcut.fileio import check_folder
 from kitcut.kits.materials import mixed_note
+from kitcut.names import windows_safe
 
 __all__ = ["run", "bundled_sample", "DEFAULT_WIDTH_MM"]
 
@@ -191,7 +192,8 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     if idle := idle_match_points(pattern.pieces, rules.repeat):
         click.echo(f"nest: note: --repeat: {idle}", err=True)
     warm = read_marker(resume) if resume else None
-    out = Path(out_dir) if out_dir else Path("out") / (path.stem.strip(".") or "pattern")  # never out/..
+    # out/<the pattern's name>, never out/.., and a name a Windows share holds (CON, a:b, "tee ")
+    out = Path(out_dir) if out_dir else Path("out") / windows_safe(path.stem)
     check_folder(out)  # a link to a share not mounted: said now, not after the search
     show = not quiet and not as_json and sys.stderr.isatty() and not os.environ.get("CI")
     try:

@@ -33,3 +33,15 @@ def test_a_link_to_nothing_as_output_folder_is_named(tmp_path, deep):
         assert r.returncode == 2, (args, r.stderr)
         assert said in r.stderr.replace(f"{tmp_path}/", ""), (args, r.stderr)
         assert "Traceback" not in r.stderr and "File exists" not in r.stderr
+
+
+@pytest.mark.parametrize("stem, folder", [("CON", "_CON"), ("a:b", "a-b"), ("tee ", "tee"), ("前片", "前片")])
+def test_the_default_output_folder_is_one_windows_holds(tmp_path, stem, folder):
+    """``nest CON.dxf`` wrote to ``out/CON``, ``a:b.dxf`` to ``out/a:b``, ``"tee .dxf"`` to
+    ``out/tee `` (probe 32): folders a Windows share or USB stick cannot hold, while ``--stem``,
+    order ids and fabric folders refuse or rename such names."""
+    (tmp_path / f"{stem}.dxf").write_bytes((SAMPLES / "tee.dxf").read_bytes())
+    r = _nest(f"{stem}.dxf", "--sizes", "M", "--time", "1", "--workers", "1", "-q", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [folder]
+    assert (tmp_path / "out" / folder / "marker.json").is_file()
