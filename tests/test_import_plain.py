@@ -1098,6 +1098,21 @@ def test_a_drawing_of_unreadable_curves_says_so(tmp_path):
         read_pattern(save(doc, tmp_path))
 
 
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_drawing_of_a_polyface_mesh_says_what_it_is(tmp_path, fast):
+    """A piece exported as a polyface mesh (a POLYLINE of faces) was "a damaged definition",
+    though ezdxf reads it well (probe 33): it is a mesh, to be exploded into polylines."""
+    from kitcut.formats.reading.dxf_read import read_dxf
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    mesh = doc.modelspace().add_polyface()
+    mesh.append_face([(0, 0, 0), (200, 0, 0), (200, 100, 0), (0, 100, 0)])
+    with pytest.raises(GeometryError, match=r"1 POLYLINE\(s\) are meshes \(faces, not lines; e\.g\. POLYLINE "
+                                            r"#\w+ on layer 0\): explode them into polylines"):
+        read_dxf(save(doc, tmp_path), fast=fast)
+
+
 def test_mtext_labels_wrapped_names_notes_and_hard_spaces(tmp_path):
     """An MTEXT label's line without a key: a wrapped name went into the name with a line break
     (``Front⏎Left side``, and the marker DXF showed ``FrontLeft side``); a note after the size

@@ -129,6 +129,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     flat = tolerance / (MM_PER_UNIT[unit] if unit else 25.4)
     closed_in: dict = {}  # block reference -> its closed curves (points, layer, entity)
     unreadable: list[str] = []  # curves kitcut cannot read
+    meshes: list[str] = []  # POLYLINEs of faces (polyface and polygon meshes): no lines
     numbered: list = []  # circles on a numbered drill layer: drills, unless the layer holds pieces
     dashed: set = set()  # the lines drawn in a broken linetype, by their description...
     solid: set = set()  # ... and the others (a description two entities share tells neither)
@@ -138,6 +139,11 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         points.append(((c.x, c.y, 2.0 * float(e.dxf.radius)), layer, e))
 
     def curve(e, block, layer: str) -> None:
+        if e.dxftype() == "POLYLINE" and (e.is_poly_face_mesh or e.is_polygon_mesh):
+            report.skip("mesh (a POLYLINE of faces, not a line) kitcut does not read; not used",
+                        entity=describe(e))
+            meshes.append(describe(e))
+            return
         got = entity_points(e, flat)
         if got is None or len(got[0]) == 0:
             report.skip("curve kitcut cannot read; not used", entity=describe(e))
@@ -208,6 +214,10 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     else:
         for e in fills:
             skips.add("entity types kitcut does not use", e, None)
+    if not curves and meshes:  # it said "a damaged definition" of a mesh ezdxf reads well
+        raise fixer.error(f"no closed outline: the drawing's {len(meshes)} POLYLINE(s) are meshes (faces, "
+                          f"not lines; e.g. {meshes[0]}): explode them into polylines in the CAD and export "
+                          "again")
     if not curves and unreadable:
         raise fixer.error(f"no closed outline: the drawing's {len(unreadable)} curve(s) cannot be read (a "
                           f"damaged definition, e.g. {unreadable[0]})")
