@@ -16,6 +16,7 @@ files: all of them new, or (on any failure) all of them as they were.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import signal
@@ -150,11 +151,30 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
-        raise ExportError(f"cannot write: {exc.strerror or exc}", file=str(target)) from exc
+        raise ExportError(f"cannot write: {_why(exc, target)}", file=str(target)) from exc
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _why(exc: OSError, target) -> str:
+    """What the system said, and for a name or path too long, which and by how much (a path over
+    4096 bytes from ``/`` was "File name too long" naming a short relative path)."""
+    said = exc.strerror or str(exc)
+    if exc.errno != errno.ENAMETOOLONG or target is None:
+        return said
+    name = len(os.fsencode(Path(target).name))
+    if name > 255:
+        return f"{said} (its name is {name} bytes; at most 255)"
+    try:
+        whole = len(os.fsencode(os.path.abspath(target)))
+    except OSError:  # the working folder itself is past the limit
+        return said
+    if whole >= 4096:
+        return f"{said} (the whole path from / is {whole:,} bytes; at most 4,095: write to a shallower " \
+               "folder)"
+    return said
 
 
 def check_folder(folder: str | os.PathLike) -> None:
@@ -250,7 +270,7 @@ class FileSet:
             self._temps.append((tmp, target))
             tmp = None
         except OSError as exc:
-            raise ExportError(f"cannot write: {exc.strerror or exc}", file=str(target)) from exc
+            raise ExportError(f"cannot write: {_why(exc, target)}", file=str(target)) from exc
         finally:
             if tmp is not None:
                 with contextlib.suppress(OSError):
@@ -298,7 +318,7 @@ class FileSet:
             except OSError as exc:
                 _drop(backups)
                 self.discard()
-                raise ExportError(f"cannot write: {exc.strerror or exc}", file=str(target)) from exc
+                raise ExportError(f"cannot write: {_why(exc, target)}", file=str(target)) from exc
             except BaseException:
                 _drop(backups)
                 self.discard()

@@ -4,6 +4,8 @@ exists", ``nest`` only after its whole search (probe 32)."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 
@@ -45,3 +47,24 @@ def test_the_default_output_folder_is_one_windows_holds(tmp_path, stem, folder):
     assert r.returncode == 0, r.stderr
     assert [p.name for p in (tmp_path / "out").iterdir()] == [folder]
     assert (tmp_path / "out" / folder / "marker.json").is_file()
+
+
+def test_a_path_too_long_says_which_and_by_how_much(tmp_path, monkeypatch):
+    """In a folder 4,400 bytes deep, every write was refused "File name too long", naming a
+    short relative path (``out/marker.json``): the operator could not see why (probe 32)."""
+    from kitcut.errors import ExportError
+    from kitcut.fileio import atomic_write
+
+    monkeypatch.chdir(tmp_path)
+    for _ in range(18):
+        os.mkdir("d" * 250)  # relative: the absolute path is past the limit
+        monkeypatch.chdir("d" * 250)
+    deep = (r"out/marker\.json: cannot write: File name too long \(the whole path from / is [\d,]+ bytes; "
+            r"at most 4,095: write to a shallower folder\)")
+    with pytest.raises(ExportError, match=deep):
+        atomic_write("out/marker.json", "{}")
+    monkeypatch.chdir(tmp_path)
+    shutil.rmtree("d" * 250)  # by file descriptors, so the deep tree goes (pytest's cleanup would not)
+    long_name = r"cannot write: File name too long \(its name is 300 bytes; at most 255\)"
+    with pytest.raises(ExportError, match=long_name):
+        atomic_write("x" * 295 + ".json", "{}")
