@@ -2334,3 +2334,31 @@ def test_a_sew_line_on_layer_0_inside_cut_lines_on_their_own_layer(tmp_path, cut
     assert len(sleeve.sew_lines) == 1
     assert any("the closed lines of layer 0 run inside the pieces of another layer" in e.message
                for e in pat.report.warnings)
+
+
+@pytest.mark.parametrize("curved", [True, False])
+@pytest.mark.parametrize("label", ["FRONT", "Piece Name: FRONT"])
+def test_a_graded_nest_grown_from_a_corner_is_one_piece_per_size(tmp_path, curved, label):
+    """A front drawn in S, M and L on one layer, graded from the corner: the sizes share the hem
+    and centre-front lines, and each is labelled ``Size: X`` in its band, ``FRONT`` / ``CUT 2``
+    in the middle. With a curved armhole and neck, M was taken for L's sew line and S for its
+    cut-out: two L fronts with an S-sized hole, labelled S (probe 33). And a bare name was not
+    used: the sizes were ``0#1``..``0#3``, each said not drawn in the others."""
+    front = [(0, 0, 0), (260, 0, 0), (270, 380, -0.25 * curved), (190, 540, 0), (120, 560, -0.35 * curved),
+             (0, 480, 0)]
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for k in (0.94, 1.0, 1.06):
+        msp.add_lwpolyline([(x * k, y * k, 0, 0, b) for x, y, b in front], format="xyseb", close=True)
+    for size, at in zip("SML", [(118.7, 175), (264.2, 360.5), (281, 398.5)], strict=True):
+        msp.add_text(f"Size: {size}", dxfattribs={"height": 4, "insert": at})
+    msp.add_text(label, dxfattribs={"height": 12, "insert": (60, 300)})
+    msp.add_text("CUT 2", dxfattribs={"height": 12, "insert": (60, 280)})
+    pat = read_pattern(save(doc, tmp_path))
+    got = sorted((p.name, p.size, p.quantity, len(p.cutouts), len(p.sew_lines)) for p in pat.pieces)
+    assert got == [("FRONT", "L", 2, 0, 0), ("FRONT", "M", 2, 0, 0), ("FRONT", "S", 2, 0, 0)]
+    areas = {p.size: p.area for p in pat.pieces}
+    assert areas["S"] == pytest.approx(areas["M"] * 0.94**2, rel=1e-3)
+    assert areas["L"] == pytest.approx(areas["M"] * 1.06**2, rel=1e-3)
+    assert not [w for w in pat.report.warnings if "not drawn in size" in w.message]

@@ -104,8 +104,8 @@ def find_nests(rings: list, polys: list, role: list, parent: list, sizes_at: lis
     if not sizes_at:
         return []
     pts = np.array([p for p, _ in sizes_at], dtype=float).reshape(-1, 2)
-    live = [k for k, r in enumerate(role)
-            if r == "piece" or (r == "sew" and rings[k][2] == rings[parent[k]][2])]
+    live = [k for k, r in enumerate(role)  # a size's outline may have been taken for a sew line or a
+            if r == "piece" or (r in ("sew", "cut") and rings[k][2] == rings[parent[k]][2])]  # cut-out
     group = {k: k for k in live}
 
     def root(k: int) -> int:

@@ -160,6 +160,10 @@ class TextStage:
             kvs = [(k, v) for k, v in f if v]  # an MTEXT label may hold several fields
             i = self.owner(p, layer)
             inside = i is not None
+            if inside and not kvs and i in nest_of and may_name(txt) and not _SIZE_WORD.match(txt.strip()):
+                for j in nest_of[i].rings:  # a graded nest's name names every size (it was not used)
+                    bare.setdefault(j, []).append((txt.strip(), e, False))
+                continue
             if inside and not kvs and i not in nest_of and _bare(txt):
                 bare.setdefault(i, []).append((txt.strip(), e, False))
                 if self._in_cutout(i, p[0]):
