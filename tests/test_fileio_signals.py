@@ -4,6 +4,7 @@ backups. And SIGTERM/SIGHUP to ``nest`` end it as a Ctrl-C does: what it was wri
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -16,6 +17,21 @@ from conftest import SAMPLES
 import kitcut.fileio as fileio
 import kitcut.temp_names as temp_names
 from kitcut.fileio import FileSet
+
+
+@contextlib.contextmanager
+def _interrupted_by(sig):
+    """The block must end in a KeyboardInterrupt raised by ``sig``'s handler (as nest's do)."""
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    old = signal.signal(sig, stop)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            yield
+    finally:
+        signal.signal(sig, old)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
@@ -33,17 +49,9 @@ def test_a_signal_during_the_renames_waits_for_the_whole_set(tmp_path, monkeypat
 
     monkeypatch.setattr(fileio.os, "replace", replace)
 
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    old = signal.signal(sig, stop)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            with FileSet() as fs:
-                for name in "abc":
-                    fs.add(tmp_path / f"{name}.txt", "new")
-    finally:
-        signal.signal(sig, old)
+    with _interrupted_by(sig), FileSet() as fs:
+        for name in "abc":
+            fs.add(tmp_path / f"{name}.txt", "new")
     assert len(calls) == 3  # every rename done before the signal was let through
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt"]  # no .old, .tmp
     assert {p.read_text() for p in tmp_path.iterdir()} == {"new"}
@@ -119,16 +127,8 @@ def test_a_signal_just_after_the_renames_waits_for_the_old_files_to_go(tmp_path,
 
     monkeypatch.setattr(fileio, "_drop", drop)
 
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    old = signal.signal(sig, stop)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            with FileSet() as fs:
-                fs.add(tmp_path / "a.txt", "new")
-                fs.remove(tmp_path / "stale.nc")
-    finally:
-        signal.signal(sig, old)
+    with _interrupted_by(sig), FileSet() as fs:
+        fs.add(tmp_path / "a.txt", "new")
+        fs.remove(tmp_path / "stale.nc")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]  # no .old, no stale file
     assert (tmp_path / "a.txt").read_text() == "new"
