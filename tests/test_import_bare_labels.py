@@ -121,7 +121,8 @@ def test_count_written_alone(tmp_path, text, want):
 
 @pytest.mark.parametrize("name, text, want", [
     ("Ön", "2 adet kes", (2, None)), ("Arka", "1 adet kes", (1, None)), ("Thân trước", "Cắt 2", (2, None)),
-    ("THÂN TRƯỚC", "SL: 2", (2, None)), ("Tay áo", "2 chi tiết", (2, None)), ("Devant", "2 fois", (2, None)),
+    ("THÂN TRƯỚC", "Số lượng: 2", (2, None)), ("Tay áo", "2 chi tiết", (2, None)),
+    ("Devant", "2 fois", (2, None)),
     ("Devant", "Couper 1 au pli", (1, None)), ("Vorderteil", "1x im Bruch", (1, None)),
     ("Полочка", "Крой 2 дет.", (2, None)), ("後身頃", "わ 1枚", (1, None)), ("袖", "左右対称 2枚", (2, 1)),
     ("Davanti", "Taglia 2 volte", (2, None)), ("Vorderteil", "2 mal", (2, None))])
@@ -207,3 +208,20 @@ def test_a_left_piece_marked_l_among_others_is_no_size(tmp_path):
     doc = _drawing({"POCKET": ["{name}", "L"], "STRAP": ["{name}", "S"]})
     _, got = _read(tmp_path, doc)
     assert [(n, z) for n, z, _, _ in got] == [("POCKET", None), ("STRAP", None)]
+
+
+@pytest.mark.parametrize("label", ["WAISTBAND 4 x 72", "BINDING 3 X 45", "TIE 6 x 60"])
+def test_a_name_with_its_measure_is_no_count(tmp_path, label):
+    """``WAISTBAND 4 x 72`` (a strip 4 by 72) was read as a waistband cut 72 times (probe 34):
+    a number, ``x`` and a number is a measure, not split into a name and a count."""
+    doc = _drawing({label: ["{name}"]})
+    _, got = _read(tmp_path, doc)
+    assert got == [(label, None, 1, None)]
+
+
+def test_sl_is_a_name_not_a_quantity_key(tmp_path):
+    """``SL 1`` / ``SL 2`` (sleeve 1 and 2) were read as quantities by a Vietnamese key ``SL``,
+    over the pieces' own ``Cut 2`` (probe 34)."""
+    doc = _drawing({"SL 1": ["{name}", "Cut 2"], "SL 2": ["{name}", "Cut 2"]})
+    _, got = _read(tmp_path, doc)
+    assert got == [("SL 1", None, 2, None), ("SL 2", None, 2, None)]

@@ -210,3 +210,21 @@ def test_the_arrowed_line_among_other_lines_is_the_grain(tmp_path, form, others)
         msp.add_lwpolyline(poly)
     (p,) = read_pattern(save(doc, tmp_path, "two.dxf")).pieces
     assert p.grain is None
+
+
+def test_a_short_pleat_arrow_beside_a_plain_grain_line_is_no_grain(tmp_path):
+    """A one-headed pleat arrow (40 mm) beside a long plain grain line: the arrow was taken for
+    the grain, the panel nested 90 degrees off (probe 34). An arrow is the grain among other
+    lines only when it is the longest of them."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (500, 0), (500, 600), (0, 600)], close=True)
+    msp.add_text("SKIRT", dxfattribs={"height": 8, "insert": (300, 300)})
+    msp.add_line((100, 100), (100, 500))  # the grain line, plain
+    for poly in _arrow((200, 150), (240, 150), 8.0, 20.0, "one head"):  # a pleat's fold direction
+        msp.add_lwpolyline(poly)
+    msp.add_line((200, 400), (260, 400))  # a placement line
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert p.grain is None or np.allclose(sorted(p.grain.points.tolist()), [(100, 100), (100, 500)])
+    assert p.grain is None or abs(p.grain.angle_deg) % 180 == pytest.approx(90.0)

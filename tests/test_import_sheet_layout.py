@@ -206,3 +206,60 @@ def test_small_crosses_on_layer_0_are_drills(tmp_path, origin):
     said = [w.message for w in pat.report.warnings if "small cross" in w.message]
     assert said == ["2 small cross(es) of two lines on layer 0, a layer named for no mark, inside pieces: "
                     "drill marks, a drill at each crossing point"]
+
+
+@pytest.mark.parametrize("texts", [["WAISTBAND", "SIZE 38"], ["FACING", "Date 2024-05-01"],
+                                   ["POCKET", "check 1:1"], ["FLAT SHEET", "Size: 38"]])
+def test_pieces_that_hold_a_title_word_or_a_size_are_no_title_blocks(tmp_path, texts):
+    """A rectangular piece beside pieces labelled with counts, holding its name and a size, a
+    date or a scale, was dropped as a title block (probe 34): a title block is divided into cells
+    by lines, or holds two title block's texts."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for dx, name in [(0, "FRONT"), (450, "BACK")]:
+        msp.add_lwpolyline([(x + dx, y) for x, y in SHAPES["FRONT"]], close=True)
+        msp.add_text(name, dxfattribs={"height": 6, "insert": (dx + 100, 200)})
+        msp.add_text("Cut 2", dxfattribs={"height": 6, "insert": (dx + 100, 185)})
+    msp.add_lwpolyline([(900, 0), (1620, 0), (1620, 80), (900, 80)], close=True)
+    msp.add_line((900, 40), (1620, 40))  # a fold line along it: one way only, no cells
+    for k, t in enumerate(texts):
+        msp.add_text(t, dxfattribs={"height": 6, "insert": (920 + 200 * k, 50)})
+    pat = read_pattern(save(doc, tmp_path))
+    assert sorted(round(p.area) for p in pat.pieces) == [57600, 135800, 135800]
+    assert not [w for w in pat.report.warnings if "title block" in w.message]
+
+
+def test_a_bag_panel_labelled_near_its_labelled_pockets_is_no_frame(tmp_path):
+    """A bag panel whose own label lies within 40 mm of its traced, labelled pockets was dropped
+    as a drawing frame, only the pockets cut (probe 34): a label beside a ring is a small
+    piece's only when that ring holds none of its own."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (600, 0), (600, 500), (0, 500)], close=True)
+    msp.add_text("BAG", dxfattribs={"height": 8, "insert": (60, 160)})  # 40 mm above a pocket
+    for x in (40, 440):
+        msp.add_lwpolyline([(x, 20), (x + 120, 20), (x + 120, 120), (x, 120)], close=True)
+        msp.add_text("POCKET", dxfattribs={"height": 6, "insert": (x + 10, 60)})
+        msp.add_text("Cut 2", dxfattribs={"height": 6, "insert": (x + 10, 45)})
+    pat = read_pattern(save(doc, tmp_path))
+    assert not [w for w in pat.report.warnings if "drawing frame" in w.message]
+    assert sorted((p.name, round(p.area)) for p in pat.pieces) == [
+        ("BAG", 300000), ("POCKET", 12000), ("POCKET", 12000)]
+
+
+@pytest.mark.parametrize("layer", ["0", "2"])
+def test_points_at_the_corners_of_a_cut_line_are_no_notches(tmp_path, layer):
+    """A CAD marks every corner of a cut line with a POINT (turn points; AAMA's layer 2 after
+    its blocks were exploded): each became a 5 mm slit notch (probe 34). A point at a corner
+    stays unused; one on an edge is still a notch."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(SHAPES["FRONT"], close=True)
+    msp.add_text("FRONT", dxfattribs={"height": 6, "insert": (100, 200)})
+    for p in [*SHAPES["FRONT"], (130, 0)]:
+        msp.add_point(p, dxfattribs={"layer": layer})
+    (p,) = read_pattern(save(doc, tmp_path)).pieces
+    assert [(n.x, n.y) for n in p.notches] == ([(130.0, 0.0)] if layer == "0" else [])

@@ -303,6 +303,9 @@ _NAME_END = re.compile(r"\s*[-–—/|]\s*|\s+")
 #: A count in brackets at the end of a line: ``FRONT (CUT 2)``.
 _LAST_REMARK = re.compile(r"^(.*?)\s*(?:\(([^()]*)\)|\[([^\[\]]*)\])\s*$", re.S)
 _NAME_START = re.compile(r"[^\W\d_]")
+#: A number, then ``x`` and another: a measure (``4 x 72``, ``3X45``), split nowhere between.
+_BY = re.compile(r"\d\s*$")
+_BY_REST = re.compile(r"\s*[x×]\s*\d", re.I)
 
 
 def _count_alone(text: str) -> str | None:
@@ -322,8 +325,8 @@ def name_and_quantity(line: str) -> tuple[str, str] | None:
 
     >>> [name_and_quantity(t) for t in ("FRONT X2", "FRONT - CUT 2", "SLEEVE (Cut 1 pair)", "YOKE 2 pcs")]
     [('FRONT', '2'), ('FRONT', '2'), ('SLEEVE', '1,1'), ('YOKE', '2')]
-    >>> [name_and_quantity(t) for t in ("BACK YOKE 2", "FRONT 2X", "24-2506-P1-D-FRT X1")]
-    [None, None, None]
+    >>> [name_and_quantity(t) for t in ("BACK YOKE 2", "FRONT 2X", "24-2506-P1-D-FRT X1", "BAND 4 x 72")]
+    [None, None, None, None]
     """
     t = line.strip()
     if not _NAME_START.match(t):
@@ -333,6 +336,8 @@ def name_and_quantity(line: str) -> tuple[str, str] | None:
         return m.group(1), q
     for m in _NAME_END.finditer(t):
         name, rest = t[:m.start()], t[m.end():]
+        if _BY.search(name) and _BY_REST.match(rest):
+            continue  # ``WAISTBAND 4 x 72``: a size, 4 by 72, not 72 pieces
         if name and rest and (q := _count_alone(rest)) is not None:
             return name, q
     return None

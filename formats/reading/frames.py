@@ -10,8 +10,9 @@ real piece as a cut-out. An outermost outline is taken for a frame when
 * its layer is named like a frame (``frame``, ``border``, ``Rahmen``, ``cadre``...) and it has
   no name of its own, or
 * two or more rings inside it hold a label (a name, keyed or bare, or a ``Cut 2``) while the
-  outline holds none outside them, or, a rectangle, none but beside them (a one-layer workshop
-  drawing labels its pieces ``FRONT``, ``Cut 2``, a small one just outside it), or
+  outline holds none outside them, or, a rectangle, none but beside those that hold none (a
+  one-layer workshop drawing labels its pieces ``FRONT``, ``Cut 2``, a small one just outside
+  it; a bag panel's own label near its labelled pockets is the panel's), or
 * it is a rectangle with no label of its own around two or more rings that together cover a
   quarter of it or more (the holes of a real panel are small: buttonholes, handle slots).
 
@@ -45,7 +46,7 @@ TITLE_TEXT = re.compile(
 #: Rings inside a rectangle covering this share of it make it a frame.
 COVER = 0.25
 
-#: A label this close to a piece (mm) may be written beside it, a small piece's.
+#: A label this close to an unlabelled piece (mm) may be written beside it, a small piece's.
 BESIDE_MM = 40.0
 
 
@@ -91,6 +92,7 @@ def find_frames(rings: list, polys: list, role: list, parent: list, names: np.nd
         in_kid_names = np.zeros(len(names), dtype=bool)
         in_kid_labels = np.zeros(len(labels), dtype=bool)
         named_kids = labelled_kids = 0
+        bare_kids = []  # the rings inside that hold no label: a small piece labelled beside it
         for j in inner:
             hit = _inside(polys[j], names)
             named_kids += bool(hit.any())
@@ -98,13 +100,15 @@ def find_frames(rings: list, polys: list, role: list, parent: list, names: np.nd
             hit = _inside(polys[j], labels)
             labelled_kids += bool(hit.any())
             in_kid_labels |= hit
+            if not hit.any():
+                bare_kids.append(polys[j])
         own_name = (_inside(polys[i], names) & ~in_kid_names).any()
         own = labels[_inside(polys[i], labels) & ~in_kid_labels]
         own_label = len(own) > 0
         if own_name:
             continue
         if named_kids >= 2 or is_frame(layer) or (labelled_kids >= 2 and (
-                not own_label or rectangular(polys[i]) and _beside(own, [polys[j] for j in inner]))):
+                not own_label or rectangular(polys[i]) and bare_kids and _beside(own, bare_kids))):
             out.add(i)
         elif (len(inner) >= 2 and not own_label and sum(rings[j][0] for j in inner) >= COVER * area
               and rectangular(polys[i])):

@@ -31,7 +31,7 @@ _QUANTITY = """quantity qty cutquantity copies pcs pieces numberofpieces noofpie
     numerodepiezas cantidaddepiezas quantite qte nbpieces nombredepieces quantita qta pezzi
     numeropezzi quantidade qtd qtde peças numerodepeças adet parcasayısı aantal stuks aantalstuks
     ilosc liczba sztuk liczbasztuk количество колво штук количестводеталей 数量 份数 片数 裁片数 裁数
-    裁剪数量 裁片数量 件数 數量 片數 枚数 수량 매수 sốlượng sl"""
+    裁剪数量 裁片数量 件数 數量 片數 枚数 수량 매수 sốlượng"""
 _MATERIAL = """material fabric stoff tela tissu matiere tessuto tecido kumas stof materiał материал
     ткань 面料 布料 材料 物料 布种 素材 生地 원단"""
 _CATEGORY = """category kategorie categoria categorie kategori kategoria категория 类别 分类 類別 分類

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from shapely.geometry import Polygon
+from shapely.geometry import LineString, Polygon
 
 from kitcut.formats.reading.chains import Chain
 from kitcut.formats.reading.frames import FRAME_LAYER, TITLE_TEXT, rectangular
+from kitcut.formats.reading.marks import is_straight
 from kitcut.formats.reading.plain_texts import may_name
 
 __all__ = ["LayoutStage"]
@@ -99,9 +100,11 @@ class LayoutStage:
 
     def _title_text(self, k: int, role: list[str], parent: list[int]) -> str | None:
         """What makes rectangle ``k`` a title block, when it holds two texts or more and no name or
-        quantity: a title block's text (:data:`~.frames.TITLE_TEXT`), or a size where every other
-        piece holds a quantity (``BLOUSE B-12`` over ``SIZE 38`` beside pieces labelled ``Cut 2``:
-        the drawing's size, not a piece's); else None."""
+        quantity: two title block's texts (:data:`~.frames.TITLE_TEXT`), or, divided into cells by
+        lines (:meth:`_grid`), one, or a size where every other piece holds a quantity (``BLOUSE
+        B-12`` over ``SIZE 38`` beside pieces labelled ``Cut 2``: the drawing's size, not a
+        piece's); else None. A waistband labelled ``SIZE 38``, a facing with a ``Date``, a pocket
+        with ``check 1:1`` were taken for title blocks and not cut."""
         poly = self.polys[k]
         if not rectangular(poly) or not len(self.spots):
             return None
@@ -109,8 +112,12 @@ class LayoutStage:
         labels = [lab for lab, h in zip(self.labels, held, strict=True) if h]
         if len(labels) < 2 or any(key in ("name", "quantity") for _, f in labels for key, _ in f):
             return None
-        if title := next((lead.strip() for lead, _ in labels if TITLE_TEXT.search(lead)), None):
-            return f"a title block's texts ({title!r})"
+        titles = [lead.strip() for lead, _ in labels if TITLE_TEXT.search(lead)]
+        gridded = self._grid(poly)
+        if len(titles) >= 2 or (titles and gridded):  # ``Date`` on a facing, ``1:1`` on a pocket: pieces
+            return f"a title block's texts ({titles[0]!r})"
+        if not gridded:
+            return None
         size = next((v for _, f in labels for key, v in f if key == "size" and v), None)
         others = [j for j, r in enumerate(role) if r == "piece" and parent[j] < 0 and j != k]
         counts = self.spots[[any(key == "quantity" for key, _ in f) for f in self.fields]]
@@ -118,6 +125,27 @@ class LayoutStage:
                 shapely.contains_xy(self.polys[j], counts[:, 0], counts[:, 1]).any() for j in others):
             return None
         return f"the drawing's size ({size!r}) and no quantity, where every other piece has one"
+
+    def _grid(self, poly) -> bool:
+        """Whether straight lines divide the rectangle ``poly`` into cells, as a title block's
+        table: two lines or more inside it, each from its edge (or another such line) to its edge
+        (or another), in two directions (a waistband's fold line runs one way only)."""
+        edge = poly.exterior
+        inside = poly.buffer(self.near)
+        lines = [LineString(ch.points[[0, -1]]) for ch, _ in getattr(self, "opens", ())
+                 if len(ch.points) >= 2 and is_straight(ch.points) and inside.contains(LineString(ch.points))]
+        if len(lines) < 2:
+            return False
+
+        def ends_on(line, others) -> bool:
+            return all(edge.distance(q) <= self.near or any(o.distance(q) <= self.near for o in others)
+                       for q in (shapely.Point(line.coords[0]), shapely.Point(line.coords[-1])))
+
+        cells = [ln for k, ln in enumerate(lines) if ends_on(ln, lines[:k] + lines[k + 1:])]
+        ways = {round(float(np.degrees(np.arctan2(ln.coords[-1][1] - ln.coords[0][1],
+                                                     ln.coords[-1][0] - ln.coords[0][0]))) % 180 / 30) % 6
+                for ln in cells}
+        return len(cells) >= 2 and len(ways) >= 2
 
     def _pieces_on_pieces(self, role: list[str], parent: list[int], skip: set[int]) -> None:
         """A cut-out or sew line of a piece that holds a name of its own, other than the names of

@@ -80,6 +80,7 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
     def run(self, curves, texts, points):
         self.drill_loops: list = []  # (x, y, diameter, layer) in mm: round lines on drill layers
         opens = self._rings(curves)
+        self.opens = opens  # the open lines (``(chain, layer)``, mm): a title block's grid
         # the bare name an MTEXT label opens with, and the KEY: value fields of each text
         self.labels = [parse_label(txt) for _, txt, _, _ in texts]
         self.fields = [f for _, f in self.labels]
@@ -293,10 +294,18 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
             else:
                 self._internal(i, pts, src, lr.role(layer) is None)
         guessed = pointed = 0
+        def length(pts) -> float:
+            return float(np.linalg.norm(pts[-1] - pts[0]))
+
         for i, idx in self.free_lines.items():
             raw = raws[i]
             arrows = self.arrow_lines.get(i, [])
-            if not raw.grain and (len(arrows) == 1 or len(idx) == 1):  # the one arrow among other lines
+            # the one arrow among other lines, the longest of them (a pleat's short arrow beside a
+            # plain grain line is no grain)
+            if len(arrows) == 1 and any(length(raw.internal[k][0]) > length(raw.internal[arrows[0]][0])
+                                        for k in idx):
+                arrows = []
+            if not raw.grain and (len(arrows) == 1 or len(idx) == 1):
                 pointed += len(arrows) == 1 and len(idx) > 1
                 guessed += len(arrows) != 1 or len(idx) == 1
                 pts, _, src = raw.internal.pop(arrows[0] if len(arrows) == 1 else idx[0])
@@ -426,19 +435,36 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
         too; not a numbered size layer): its points and small crosses mark notches and drills."""
         if self.layer_roles.role(layer) is not None or name_role(layer, self.piece_layers) is not None:
             return False
-        return layer not in self.piece_layers or layer == "0" or (
-            len(self.piece_layers) == 1 and not layer.isdigit())
+        if layer.isdigit() and layer != "0":  # AAMA's numbered layers (2: turn points), a size layer
+            return False
+        return layer not in self.piece_layers or layer == "0" or len(self.piece_layers) == 1
+
+    def _at_corner(self, i: int, x: float, y: float) -> bool:
+        """Whether ``(x, y)`` lies at a corner of piece ``i``'s cut line (a turn of 20° or more)."""
+        if not hasattr(self, "_corners"):
+            self._corners: dict[int, np.ndarray] = {}
+        if i not in self._corners:
+            r = np.asarray(self.rings[i][1], dtype=np.float64)
+            a, b = r - np.roll(r, 1, axis=0), np.roll(r, -1, axis=0) - r
+            cos = np.einsum("ij,ij->i", a, b) / np.maximum(np.hypot(*a.T) * np.hypot(*b.T), 1e-12)
+            self._corners[i] = r[cos <= np.cos(np.radians(20.0))]
+        c = self._corners[i]
+        return bool(len(c)) and float(np.hypot(c[:, 0] - x, c[:, 1] - y).min()) <= self.near
 
     def _loose_point(self, i: int, x: float, y: float, layer: str, src: str, read: dict) -> bool:
         """A POINT of piece ``i`` on a layer neither named for a mark nor given a role, and
         holding no pieces (``Marks``), or the one layer that does (layer 0, or ``PATTERN``, of a
         one-layer drawing): on its cut line a notch, inside it a drill hole (they were points
         "kitcut does not use", and the notches and drills lost); counted in ``read`` by layer.
-        A size layer's points (Optitex numbers them) stay unused."""
+        A size layer's points (Optitex numbers them) and a point at a corner of the cut line (a
+        turn point) stay unused."""
         if not self._unnamed_layer(layer):
             return False
+        on_line = LinearRing(self.rings[i][1]).distance(Point(x, y)) <= self.near
+        if on_line and self._at_corner(i, x, y):
+            return False  # a turn point marked at a corner, as CADs mark every corner: no notch
         counts = read.setdefault(layer, [0, 0])
-        if LinearRing(self.rings[i][1]).distance(Point(x, y)) <= self.near:
+        if on_line:
             self.raws[i].notches.append(point_notch(x, y, 0.0, 0.0, None, layer, src))
             counts[0] += 1
         else:
