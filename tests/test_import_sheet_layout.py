@@ -263,3 +263,29 @@ def test_points_at_the_corners_of_a_cut_line_are_no_notches(tmp_path, layer):
         msp.add_point(p, dxfattribs={"layer": layer})
     (p,) = read_pattern(save(doc, tmp_path)).pieces
     assert [(n.x, n.y) for n in p.notches] == ([(130.0, 0.0)] if layer == "0" else [])
+
+
+def test_outlines_not_cut_and_counts_read_off_names_are_said_by_the_main_job(tmp_path):
+    """What changes what is cut gets a line of its own on ``nest``'s stderr: a border taken for a
+    frame, a title block, a count read off the end of a name (``STRAP X2``). They were only
+    counted among "the import made N remarks" (probe 34)."""
+    import subprocess
+    import sys
+
+    doc = _sheet(0, 0)
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(1700, 300), (1880, 300), (1880, 360), (1700, 360)], close=True)
+    msp.add_line((1700, 330), (1880, 330))
+    msp.add_line((1790, 300), (1790, 330))
+    for t, (x, y) in [("BLOUSE B-12", (1705, 340)), ("SIZE 38", (1705, 310)), ("1:1", (1795, 310))]:
+        msp.add_text(t, dxfattribs={"height": 6, "insert": (x, y)})
+    msp.add_lwpolyline([(1400, 400), (1700, 400), (1700, 440), (1400, 440)], close=True)
+    msp.add_text("STRAP X2", dxfattribs={"height": 6, "insert": (1450, 415)})
+    path = save(doc, tmp_path)
+    r = subprocess.run([sys.executable, "-m", "kitcut", str(path), "--time", "1", "--workers", "1", "-q",
+                        "-o", str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    said = "\n".join(ln for ln in r.stderr.splitlines() if ln.startswith("nest: warning:"))
+    assert "with no name of its own: taken for a drawing frame, not cut" in said
+    assert "holding a title block's texts ('1:1'): taken for a title block, not cut" in said
+    assert "1 label(s) of one line read as a piece's name and its quantity ('STRAP X2': STRAP)" in said

@@ -96,7 +96,7 @@ class LayoutStage:
                 x, y = self.rings[k][1].min(axis=0)
                 self.fixer.report.warn(f"closed outline of {where} at ({x:.1f}, {y:.1f}) with no piece "
                                        f"name{why}: taken for a title block, not cut; give --layer "
-                                       f"{self.rings[k][2]}=cut if it is a piece")
+                                       f"{self.rings[k][2]}=cut if it is a piece", headline=True)
 
     def _title_text(self, k: int, role: list[str], parent: list[int]) -> str | None:
         """What makes rectangle ``k`` a title block, when it holds two texts or more and no name or

@@ -229,7 +229,7 @@ class RingStage(LayoutStage):
                 n = sum(1 for j, r in enumerate(role) if r == "piece" and rings[j][0] < rings[i][0]
                         and lies_in(polys[i], sample(rings[j][1], 8), polys[j]))
                 fixer.report.warn(f"closed outline on layer {rings[i][2]} drawn around {n} piece(s), with no "
-                                  "name of its own: taken for a drawing frame, not cut")
+                                  "name of its own: taken for a drawing frame, not cut", headline=True)
         self._title_blocks(role, parent, is_frame)
         sizes_at = [(tuple(p), v) for p, f in zip(spots, self.fields, strict=True) for k, v in f
                     if k == "size" and v]

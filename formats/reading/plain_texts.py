@@ -248,7 +248,8 @@ class TextStage:
         if split and final:
             shown = "; ".join(split[:3]) + ("; ..." if len(split) > 3 else "")
             fixer.report.warn(f"{len(split)} label(s) of one line read as a piece's name and its quantity "
-                              f"({shown}): a name that ends in a count (MODEL X2) needs a Piece Name: text")
+                              f"({shown}): a name that ends in a count (MODEL X2) needs a Piece Name: text",
+                              headline=True)
         return style
 
     def _in_cutout(self, i: int, p) -> bool:
