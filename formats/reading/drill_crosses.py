@@ -83,7 +83,7 @@ class CrossStage:
         each cross a drill of the piece that holds its crossing point (reported). A cross in no
         piece stays two lines (reported outside every piece, as before)."""
         drop = self._crosses_of(opens, [k for k, (ch, layer) in enumerate(opens)
-                                        if self._marks_layer(layer, DRILL_LAYER, "drill")], CROSS_MAX_MM)
+                                        if self._marks_layer(layer, DRILL_LAYER, "drill")])
         if drop and self.final:
             self.fixer.report.warn(f"{len(drop) // 2} drill mark(s) drawn as a cross of two short lines on a "
                                    "drill layer: a drill at each crossing point")
@@ -92,8 +92,7 @@ class CrossStage:
         # layer named for nothing, --layer NAME=drill says so
         loose = self._crosses_of(opens, [k for k, (ch, layer) in enumerate(opens) if k not in drop
                                          and self._unnamed_layer(layer)
-                                         and (layer == "0" or layer in self.piece_layers)],
-                                 LOOSE_CROSS_MM, LOOSE_CROSS_DEG)
+                                         and (layer == "0" or layer in self.piece_layers)], loose=True)
         if loose and self.final:
             layers = sorted({opens[k][1] for k in loose})
             self.fixer.report.warn(f"{len(loose) // 2} small cross(es) of two lines on layer "
@@ -102,16 +101,18 @@ class CrossStage:
         drop |= loose
         return [o for k, o in enumerate(opens) if k not in drop]
 
-    def _crosses_of(self, opens: list, ks: list[int], max_len: float, min_deg: float = CROSS_MIN_DEG) -> set:
+    def _crosses_of(self, opens: list, ks: list[int], loose: bool = False) -> set:
         """The indices of the lines among ``opens[ks]`` that make crosses (:func:`crosses`) whose
-        crossing point a piece holds, each a drill of that piece; on a layer named for no mark
-        (``max_len`` :data:`LOOSE_CROSS_MM`) the crossing point lies clear of the cut line."""
+        crossing point a piece holds, each a drill of that piece; ``loose`` (a layer named for no
+        mark): smaller and squarer crosses (:data:`LOOSE_CROSS_MM`, :data:`LOOSE_CROSS_DEG`)
+        whose crossing point lies clear of the cut line."""
         idx = [k for k in ks if len(opens[k][0].points) == 2 or is_straight(opens[k][0].points)]
         drop: set = set()
-        for x, y, i, j in crosses([opens[k][0].points for k in idx], max_len, min_deg):
+        size = (LOOSE_CROSS_MM, LOOSE_CROSS_DEG) if loose else (CROSS_MAX_MM, CROSS_MIN_DEG)
+        for x, y, i, j in crosses([opens[k][0].points for k in idx], *size):
             (a, layer), (b, _) = opens[idx[i]], opens[idx[j]]
             found = self.owners(np.array([[x, y]]), layer)
-            if max_len == LOOSE_CROSS_MM:
+            if loose:
                 half = max(float(np.ptp(a.points, axis=0).max()), float(np.ptp(b.points, axis=0).max())) / 2
                 found = [p for p in found if self.edges[p].distance(Point(x, y)) > half + self.near]
             for p in found:

@@ -294,22 +294,23 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
             else:
                 self._internal(i, pts, src, lr.role(layer) is None)
         guessed = pointed = 0
-        def length(pts) -> float:
-            return float(np.linalg.norm(pts[-1] - pts[0]))
-
         for i, idx in self.free_lines.items():
             raw = raws[i]
-            arrows = self.arrow_lines.get(i, [])
-            # the one arrow among other lines, the longest of them (a pleat's short arrow beside a
-            # plain grain line is no grain)
-            if len(arrows) == 1 and any(length(raw.internal[k][0]) > length(raw.internal[arrows[0]][0])
-                                        for k in idx):
-                arrows = []
-            if not raw.grain and (len(arrows) == 1 or len(idx) == 1):
-                pointed += len(arrows) == 1 and len(idx) > 1
-                guessed += len(arrows) != 1 or len(idx) == 1
-                pts, _, src = raw.internal.pop(arrows[0] if len(arrows) == 1 else idx[0])
-                raw.grain.append((pts, src))
+            if raw.grain:
+                continue
+            if len(idx) == 1:  # the only free straight line
+                k = idx[0]
+                guessed += 1
+            else:  # the one arrow among other lines, the longest of them (a pleat's short arrow
+                # beside a plain grain line is no grain)
+                spans = {k: float(np.linalg.norm(np.ptp(raw.internal[k][0][[0, -1]], axis=0))) for k in idx}
+                arrows = self.arrow_lines.get(i, [])
+                if len(arrows) != 1 or spans[arrows[0]] < max(spans.values()):
+                    continue
+                k = arrows[0]
+                pointed += 1
+            pts, _, src = raw.internal.pop(k)
+            raw.grain.append((pts, src))
         if guessed and final:
             fixer.report.warn(f"{guessed} piece(s) without a grain layer: the only free straight line inside "
                               "each was taken for its grain line")
