@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kitcut.processes import pid_alive
+
 __all__ = ["temp_file", "sweep", "STALE_S"]
 
 #: A temporary file of a process that is gone is removed once it is this old (seconds).
@@ -48,16 +50,6 @@ def temp_file(target: Path, suffix: str = ".tmp") -> tuple[int, str]:
     return tempfile.mkstemp(prefix=f".{_short(target.name, room)}.{pid}-", suffix=suffix, dir=target.parent)
 
 
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:  # another user's, or no way to ask: alive
-        return False
-    return False
-
-
 def sweep(folder: Path) -> int:
     """Remove the temporary files of processes that are gone from ``folder`` (once per process
     and folder); returns how many."""
@@ -79,7 +71,7 @@ def sweep(folder: Path) -> int:
         try:
             if not e.is_file(follow_symlinks=False) or now - e.stat(follow_symlinks=False).st_mtime < STALE_S:
                 continue
-            if _gone(int(m.group(1))):
+            if not pid_alive(int(m.group(1))):
                 os.unlink(e.path)
                 gone += 1
         except OSError:

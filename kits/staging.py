@@ -30,6 +30,7 @@ from pathlib import Path
 from kitcut.errors import ExportError
 from kitcut.kits.manifest import is_complete, unlisted_files
 from kitcut.kits.order import slug
+from kitcut.processes import pid_alive
 
 __all__ = ["HOST", "temp_name", "pid_alive", "clean_stale", "publish", "keep_aside", "set_aside_outdated"]
 
@@ -49,21 +50,6 @@ def _parse_temp(name: str) -> tuple[str, int, str] | None:
     if not at or not dash or not pid.isdigit() or not prefix.endswith((".tmp", ".old")):
         return None
     return prefix[1:-4], int(pid), host
-
-
-def pid_alive(pid: int) -> bool:
-    """True when process ``pid`` runs on this machine (zombies count as dead)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rpartition(")")[2].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
 
 
 def clean_stale(root: str | os.PathLike, kit_id: str | None = None,
