@@ -138,6 +138,26 @@ def test_counts_in_workshop_languages(tmp_path, name, text, want):
     assert not [w for w in pat.report.warnings if "no Quantity text" in w.message]
 
 
+@pytest.mark.parametrize("text, fold", [
+    ("わ 1枚", "わ"), ("わ1枚", "わ"), ("輪 1枚", "輪"), ("连折 1片", "连折"), ("對折 1片", "對折"),
+    ("Couper 1 au pli", "au pli"), ("1x im Bruch", "im Bruch"), ("1枚", None), ("Cut 1", None)])
+def test_fold_said_before_the_count(tmp_path, text, fold):
+    """``わ 1枚`` (Japanese *wa*, the fold) and ``连折 1片`` (Chinese) say the piece is cut on the
+    fold, as ``au pli`` does: the count was read and the fold forgotten, so a half with no fold
+    line drawn was nested as a half without a word (probe 33). The fold is the piece's label and
+    the half is reported."""
+    doc = _drawing({"後身頃": ["{name}", text]})
+    pat, got = _read(tmp_path, doc)
+    assert got == [("後身頃", None, 1, None)]
+    (p,) = pat.pieces
+    said = [w.message for w in pat.report.warnings if "no fold line is drawn" in w.message]
+    if fold is None:
+        assert not said and not any(fold_word in a for a in p.annotations for fold_word in ("わ", "au pli"))
+    else:
+        assert [a for a in p.annotations if fold in a]
+        assert len(said) == 1 and fold in said[0]
+
+
 @pytest.mark.parametrize("text", ["260", "38", "B-12", "2", "1+1", "2 x 3", "x 260", "2 PIECE", "2L"])
 def test_numbers_that_are_no_count(tmp_path, text):
     """A dimension (``260``, ``2 x 3``), a size (``38``, Japanese ``2L``), a style number

@@ -87,9 +87,11 @@ def _spaced_field(text: str) -> tuple[str, str] | None:
     return None
 
 
-#: A label saying the piece is cut on the fold (drawn as a half, or full with the fold marked).
+#: A label saying the piece is cut on the fold (drawn as a half, or full with the fold marked);
+#: Japanese ``わ`` / ``輪`` (the fold) only as a word of its own (``わ 1枚``), not inside ``まわり``.
 ON_FOLD = re.compile(r"\bon\s+(?:the\s+)?fold\b|\bfold\s*line\b|\bim\s+(?:stoff)?bruch\b|\bau\s+pli\b|"
-                     r"\bal\s+doblez\b|\bsul\s+piego\b|\bop\s+de\s+vouw\b|对折|連裁|わ裁", re.I)
+                     r"\bal\s+doblez\b|\bsul\s+piego\b|\bop\s+de\s+vouw\b|对折|對折|连折|連折|連裁|わ裁|"
+                     r"(?<![^\W\d_])(?:わ|輪)(?![^\W\d_])", re.I)
 
 
 def _fold_label(text: str) -> tuple[str, str] | None:
@@ -170,8 +172,10 @@ def parse_label(text: str) -> tuple[str, list[tuple[str, str]]]:
         if kv:
             out.append([kv[0], kv[1]])
             cut = cut_quantity(line)
-            if cut and (ON_FOLD.search(line) or cut[1]):
-                # ``Cut 1 on fold``, ``Lining, Cut 2``: its count, and the fold or the material noted
+            fold = kv[0] == "quantity" and ON_FOLD.search(line) and not ON_FOLD.search(kv[1])
+            if fold or (cut and cut[1]):
+                # ``Cut 1 on fold``, ``わ 1枚``, ``Lining, Cut 2``: its count, and the fold or the material
+                # noted (``Quantity: 1 on fold`` keeps the fold in its value: see labels.assign_quantities)
                 out.append(["annotation", line.strip()])
         elif out and line.strip():
             key, value = out[-1]
