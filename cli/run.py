@@ -212,7 +212,10 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     # files an earlier `--export` or `nest export` wrote here are of another marker now
     stale = [n for n in had if n not in written]
     skipped: list = []  # a default device too narrow for this fabric: its file left out, not the run's
-    files = export_marker(marker, out, formats, extra={"marker.json": marker_text(marker)}, remove=stale,
+    # every other export file is removed as the set is renamed into place (under the folder's lock:
+    # one that another nest wrote into this folder meanwhile is of another marker too)
+    others = [n for n in export_names("marker") if n not in written]
+    files = export_marker(marker, out, formats, extra={"marker.json": marker_text(marker)}, remove=others,
                           skipped=skipped, replace_all=True, unitless=skipped)
     stale += [f"marker.{fmt}" for fmt, _ in skipped if f"marker.{fmt}" in had]
     _report(marker, pattern, path, files, as_json, _info_command(path, options), [out / n for n in stale],

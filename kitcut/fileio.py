@@ -25,6 +25,7 @@ import sys
 import threading
 from pathlib import Path
 
+from kitcut import folder_locks
 from kitcut.errors import ExportError
 from kitcut.temp_names import sweep, temp_file
 
@@ -243,7 +244,9 @@ class FileSet:
     ['a.txt', 'b.txt']
 
     ``remove(path)`` deletes a file once the new set is in place (a file that no longer
-    belongs with it). A folder created for the set is removed again if the set is discarded.
+    belongs with it; nothing when there is none, or a folder of that name). A folder created
+    for the set is removed again if the set is discarded. The set is renamed into place under a
+    lock on each folder it writes into (:mod:`kitcut.folder_locks`).
     """
 
     def __init__(self):
@@ -305,7 +308,8 @@ class FileSet:
         left the backups, and an earlier export's cutter files beside the new marker."""
         backups: list[tuple[Path, str | None]] = []
         target = None
-        with _held_signals():
+        folders = [t.parent for _, t in self._temps] + [p.parent for p in self._remove]
+        with folder_locks.held(folders), _held_signals():
             try:
                 for _, target in self._temps:
                     backups.append((target, _backup(target)))
@@ -327,6 +331,8 @@ class FileSet:
             self._temps = []
             self._made = []
             for path in self._remove:
+                if path.is_dir() and not path.is_symlink():
+                    continue  # a folder of the name is no file of another set
                 try:
                     os.unlink(path)
                 except FileNotFoundError:
@@ -336,7 +342,11 @@ class FileSet:
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
-            self.commit()
+            try:
+                self.commit()
+            except BaseException:  # waiting for another writer's folder lock: timed out, or Ctrl-C
+                self.discard()
+                raise
         else:
             self.discard()
         return False
