@@ -255,6 +255,28 @@ def test_plain_outline_open_by_a_gap(tmp_path):
     assert "cut line is open: a gap of 3.000 mm at (0.0, 1.5)" in fails(p)
 
 
+def test_plain_outline_open_under_a_millimetre_on_another_piece(tmp_path):
+    """An outline open by 0.5 mm lying half on a piece three times its size (on another layer)
+    is closed within the tolerance only (a mark on a piece must not become a cut-out): the error
+    said "a gap of 0.500 mm ..., more than the 1 mm kitcut closes" (probe 36). It says why, and the
+    --tolerance that closes it, which does."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (600, 0), (600, 400), (0, 400)], close=True, dxfattribs={"layer": "A"})
+    msp.add_lwpolyline([(400, 100), (800, 100), (800, 300), (400, 300), (400, 100.5)],
+                       dxfattribs={"layer": "B"})
+    p = save(doc, tmp_path)
+    assert fails(p).endswith(
+        "piece 'outline on layer B': cut line is open: a gap of 0.500 mm at (400.0, 100.2), more than the "
+        "tolerance 0.1 mm (1 piece(s) of line do not close; lying on other lines, it is closed within the "
+        "tolerance only, lest a mark become a cut-out): close it in the pattern CAD, or rerun with "
+        "--tolerance 0.6")
+    code, out, _ = nest("info", str(p), "--tolerance", "0.6", "--json")
+    assert code == 0
+    assert sorted(round(q["area_mm2"]) for q in json.loads(out)["pieces"]) == [80000, 240000]
+
+
 def test_self_intersecting_outline_and_repair(tmp_path):
     doc = aama_doc()
     add_piece(doc, "BOW_M", [[(0, 0), (100, 50), (100, 0), (0, 50)]], closed=True, texts=["Piece Name: Bow"])

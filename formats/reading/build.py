@@ -208,10 +208,16 @@ def gap_error(chains: list[Chain], fixer: Fixer, piece: str, tol: float, what: s
         joins = [j for c in joined for j in c.joins]
         gap, x, y = max(joins) if joins else (math.inf, 0.0, 0.0)
         where = np.array([x, y])
+    lines = f"{sum(len(c.sources) for c in chains)} piece(s) of line do not close"
+    if tol < gap <= GAP_CLOSE_MM:  # a line lying on other lines: closed within the tolerance only
+        return fixer.error(
+            f"{what} is open: a gap of {gap:.3f} mm at ({where[0]:.1f}, {where[1]:.1f}), more than the "
+            f"tolerance {tol:g} mm ({lines}; lying on other lines, it is closed within the tolerance "
+            f"only, lest a mark become a cut-out): close it in the pattern CAD, or rerun with "
+            f"--tolerance {math.ceil(gap * 10 + 1e-9) / 10:g}", piece=piece)
     return fixer.error(
         f"{what} is open: a gap of {gap:.3f} mm at ({where[0]:.1f}, {where[1]:.1f}), more than the "
-        f"{max(tol, GAP_CLOSE_MM):g} mm kitcut closes ({sum(len(c.sources) for c in chains)} piece(s) of "
-        "line do not close): close this one in the pattern CAD",
+        f"{max(tol, GAP_CLOSE_MM):g} mm kitcut closes ({lines}): close this one in the pattern CAD",
         piece=piece)
 
 

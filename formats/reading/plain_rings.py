@@ -60,11 +60,17 @@ def close_outline_gaps(rings: list, opens: list, tol: float, fixer: Fixer) -> tu
 
     outer = union([r for _, r, _ in rings])
     kept, candidates, rest = [], [], []
+    sizes: set[int] = set()  # candidates that are a size of a graded nest, lying in a bigger one
     by_layer: dict[str, list] = {}
     for ch, layer in opens:
         pts = sample(ch.points, 20)
         if outer is not None and shapely.intersects_xy(outer, pts[:, 0], pts[:, 1]).any():
-            kept.append((ch, layer))
+            closed = _size_in_nest(ch, layer, rings, tol)
+            if closed is not None:
+                sizes.add(id(closed))
+                candidates.append((closed, layer, None))
+            else:
+                kept.append((ch, layer))
         else:
             by_layer.setdefault(layer, []).append(ch)
     for layer, chains in by_layer.items():
@@ -87,7 +93,8 @@ def close_outline_gaps(rings: list, opens: list, tol: float, fixer: Fixer) -> tu
     for ch, layer, layers in candidates:
         inside = union([r for _, r, _ in rings] + [c.points for c, _, _ in taken])
         pts = sample(ch.points, 20)
-        if inside is not None and shapely.intersects_xy(inside, pts[:, 0], pts[:, 1]).mean() >= 0.9:
+        if (id(ch) not in sizes and inside is not None
+                and shapely.intersects_xy(inside, pts[:, 0], pts[:, 1]).mean() >= 0.9):
             kept.append((Chain(ch.points, False, ch.sources, ch.joins[:-1]), layer))  # inside a piece
         else:
             taken.append((ch, layer, layers))
@@ -96,6 +103,36 @@ def close_outline_gaps(rings: list, opens: list, tol: float, fixer: Fixer) -> tu
         if layers:
             fixer.repair(f"an outline drawn on layers {' and '.join(layers)} read as one (on layer {layer})")
     return rings + [(abs(ring_area(c.points)), c.points, layer) for c, layer, _ in taken], kept
+
+
+def _size_in_nest(ch: Chain, layer: str, rings: list, tol: float) -> Chain | None:
+    """``ch`` closed, when it is a cut line left open by a gap up to
+    :data:`~kitcut.formats.reading.build.GAP_CLOSE_MM` that lies mostly on rings of other layers
+    as big as it is (half to twice its area): a size of a graded nest whose sizes are drawn on
+    layers of their own (Optitex, where the front and back of a size lie on each other too). It
+    was refused as a cut line that does not close ("more than the 1 mm kitcut closes"), where a
+    gap under the tolerance was closed. A line lying on rings of its own layer only, or on a ring
+    over twice its area (a pocket mark on a piece), stays open. Once closed, the ring's role is
+    told as any other's (:func:`roles`)."""
+    from shapely.geometry import Polygon
+
+    from kitcut.formats.reading.junctions import would_be_refused
+
+    if not would_be_refused(ch) or ch.end_gap > GAP_CLOSE_MM:
+        return None
+    (closed,) = close_gaps([ch], tol) or (None,)
+    if closed is None or not closed.closed or len(closed.points) < 3:
+        return None
+    inner = Polygon(closed.points).buffer(0)
+    area = inner.area
+    if area <= 0:
+        return None
+    under = [(a, other) for a, r, other in rings
+             if Polygon(r).buffer(0).intersection(inner).area >= 0.5 * area]
+    alike = all(0.5 * area <= a <= 2 * area for a, _ in under)
+    if not alike or not any(other != layer for _, other in under):
+        return None
+    return closed
 
 
 def roles(rings: list, polys: list, frames: set[int], is_sew) -> tuple[list[str], list[int]]:
