@@ -63,8 +63,49 @@ def test_a_size_drawn_with_other_points_keeps_no_notch_and_the_report_says_so(tm
     pat = _pattern(tmp_path, lines)
     m = next(p for p in pat.pieces if p.size == "M")
     assert m.notches == ()
-    warned = [e.message for e in pat.report.warnings if "no notches in size(s) M" in e.message]
-    assert len(warned) == 1 and "size S's point for point" in warned[0]
+    warned = [e for e in pat.report.warnings if e.message.startswith("no notches:")]
+    assert len(warned) == 1
+    assert "cut line of size M does not match size S's point for point" in warned[0].message
+    assert warned[0].piece == "FRONT (M)" and warned[0].headline  # a line of its own on the job's stderr
+
+
+@pytest.mark.parametrize("damage", ["doubled vertex", "every vertex doubled", "zero-length line",
+                                    "drawn twice", "sample's vertex doubled", "split into LINEs"])
+def test_a_size_with_a_damaged_line_the_reader_repairs_keeps_its_notches(tmp_path, damage):
+    """Damage that the reader repairs or passes over in one size's cut line (a vertex drawn
+    twice, a line of no length, the cut line drawn twice, split into LINEs) cost that size every
+    notch: its line no longer matched the sample's point for point (probe 36: the tank's front,
+    3 notches to none). The notches land where they do on the undamaged line."""
+    clean = _pattern(tmp_path, _graded(10.0, 20.0))
+    m = next(p for p in clean.pieces if p.size == "M")
+    want = sorted((round(n.x, 6), round(n.y, 6)) for n in m.notches)
+    assert len(want) == 3
+    lines = _graded(10.0, 20.0)
+    if damage == "doubled vertex":
+        lines[1].insert(1, lines[1][1])
+    elif damage == "every vertex doubled":
+        lines = [[p for p in line for _ in (0, 1)] for line in lines]
+    elif damage == "zero-length line":
+        lines.append([(0.0, 0.0), (0.0, 0.0)])
+    elif damage == "drawn twice":
+        lines.append(list(lines[1]))
+    elif damage == "split into LINEs":  # a re-save: one LINE per segment, listed in any order, some reversed
+        segs = [[a, b] for line in lines for a, b in zip(line, line[1:], strict=False)]
+        lines = [seg[::-1] if k % 2 else seg for k, seg in enumerate(segs[3:] + segs[:3])]
+    if damage == "sample's vertex doubled":
+        doc = aama_doc()
+        sample = [list(line) for line in SAMPLE]
+        sample[2].insert(1, sample[2][1])
+        add_piece(doc, "FRONT_S", sample, texts=["Piece Name: FRONT", "Size: S", "Quantity: 1"],
+                  extra=_notches)
+        add_piece(doc, "FRONT_M", lines, texts=["Piece Name: FRONT", "Size: M"], insert=(400, 0))
+        pat = read_pattern(save(doc, tmp_path, "damaged.dxf"))
+    else:
+        (tmp_path / "clean").mkdir()
+        pat = _pattern(tmp_path / "clean", lines)
+    m = next(p for p in pat.pieces if p.size == "M")
+    assert sorted((round(n.x, 6), round(n.y, 6)) for n in m.notches) == want
+    assert not [e for e in pat.report.warnings if e.message.startswith("no notches")]
 
 
 def test_a_size_with_notches_of_its_own_keeps_them(tmp_path):

@@ -33,21 +33,49 @@ ON_LINE = 1e-3
 GRADED = 0.3
 
 
-def cut_lines(r: RawPiece) -> list[tuple[np.ndarray, bool]]:
-    """The lines of the cut line that a grade moves point by point, and whether each is closed."""
+def cut_lines(r: RawPiece, clean: bool = False) -> list[tuple[np.ndarray, bool]]:
+    """The lines of the cut line that a grade moves point by point, and whether each is closed.
+
+    ``clean``: a point drawn twice in a row read once, and a line of no length or drawn twice
+    left out (damage the reader passes over). Only where the lines as drawn do not match: a
+    sample size may draw two points of a curve at one place that a bigger size grades apart."""
     drawn = [(p, False) for p in r.grade_lines] if r.grade_lines else [(p, c) for p, c, _src in r.boundary]
     out = []
+    seen: list[np.ndarray] = []
     for p, closed in drawn:
         pts = np.asarray(p, dtype=np.float64)
         if pts.ndim != 2 or len(pts) == 0:  # nothing drawn (a damaged entity)
             continue
         pts, closed = pts[:, :2], bool(closed)
+        if clean:
+            pts = pts[np.r_[True, np.any(pts[1:] != pts[:-1], axis=1)]]
+            if len(pts) < 2:
+                continue
         if len(pts) > 2 and np.array_equal(pts[0], pts[-1]):
             pts, closed = pts[:-1], True
+        if clean:
+            if any(len(q) == len(pts) and (np.array_equal(q, pts) or np.array_equal(q, pts[::-1]))
+                   for q in seen):
+                continue
+            seen.append(pts)
         if closed:  # closed: its first point again at its end, to walk every segment
             pts = np.vstack([pts, pts[:1]])
         out.append((pts, closed))
-    return out
+    return _joined(out) if clean else out
+
+
+def _joined(lines: list[tuple[np.ndarray, bool]]) -> list[tuple[np.ndarray, bool]]:
+    """``lines`` laid head to tail into one closed ring, when they make one (however a CAD or a
+    re-save split the cut line: one size as LINEs, the sample as polylines), else as they are."""
+    if len(lines) < 2:
+        return lines
+    pts = np.concatenate([p for p, _ in lines])
+    order = _order(lines, ON_LINE * float(np.hypot(*np.ptp(pts, axis=0))))
+    if order is None:
+        return lines
+    ring = [(lines[i][0][::-1] if rev else lines[i][0])[:-1] for i, rev in order]
+    ring = np.concatenate(ring)
+    return [(np.vstack([ring, ring[:1]]), True)]
 
 
 def _order(lines: list[tuple[np.ndarray, bool]], tol: float) -> list[tuple[int, bool]] | None:
@@ -204,6 +232,25 @@ def _carried(n: RawNotch, src: list[np.ndarray], dst: list[np.ndarray], at) -> R
                    "carried from the sample size")
 
 
+class _Sample:
+    """The sample size's cut lines (as drawn, or ``clean``: :func:`cut_lines`), and where each
+    of its notches lies on them (``None`` off the line, ``False`` for a notch listed twice: the
+    sample size reports it, and it is carried once)."""
+
+    def __init__(self, donor: RawPiece, clean: bool):
+        self.clean = clean
+        self.lines = cut_lines(donor, clean)
+        self.src = [p for p, _ in self.lines]
+        self.diag = float(np.hypot(*np.ptp(np.concatenate(self.src), axis=0)))
+        tol = ON_LINE * self.diag
+        self.places = [_place(self.src, n.x, n.y, tol) for n in donor.notches]
+        for k, n in enumerate(donor.notches):
+            if any(self.places[j] and math.hypot(n.x - m.x, n.y - m.y) <= tol
+                   for j, m in enumerate(donor.notches[:k])):
+                self.places[k] = False
+        self.order = ring_order(self.lines, self.diag)
+
+
 def carry_sample_notches(raws: list[RawPiece], report: ImportReport) -> None:
     """Give every size of a piece without notches the notches of the one size that has them."""
     with np.errstate(all="ignore"):  # a damaged file's numbers overflow: no place is found then
@@ -226,25 +273,22 @@ def _carry(raws: list[RawPiece], report: ImportReport) -> None:
                         "give the grade rule table (--rules)", piece=name)
             continue
         donor = donors[0]
-        lines = cut_lines(donor)
-        if not lines:
+        if not cut_lines(donor):
             continue
-        src = [p for p, _ in lines]
-        diag = float(np.hypot(*np.ptp(np.concatenate(src), axis=0)))
-        places = [_place(src, n.x, n.y, ON_LINE * diag) for n in donor.notches]
-        for k, n in enumerate(donor.notches):  # a notch listed twice is carried once (the sample
-            if any(places[j] and math.hypot(n.x - m.x, n.y - m.y) <= ON_LINE * diag  # size reports it)
-                   for j, m in enumerate(donor.notches[:k])):
-                places[k] = False
+        # the lines as drawn first; then read clean (a size's doubled vertex, a line drawn twice)
+        ways = [_Sample(donor, clean) for clean in (False, True)]
+        places = ways[0].places
         carried, refused = [], []
-        order = ring_order(lines, diag)
         for r in takers:
-            dst = size_twins(lines, order, cut_lines(r), diag)
+            for way in ways:
+                dst = size_twins(way.lines, way.order, cut_lines(r, way.clean), way.diag)
+                if dst is not None:
+                    break
             if dst is None:
                 refused.append(r.texts["size"])
                 continue
-            r.notches = [_carried(n, src, dst, at) for n, at in zip(donor.notches, places, strict=True)
-                         if at]
+            r.notches = [_carried(n, way.src, dst, at)
+                         for n, at in zip(donor.notches, way.places, strict=True) if at]
             carried.append(r.texts["size"])
         base = donor.texts["size"]
         lost = sum(at is None for at in places)
@@ -254,8 +298,8 @@ def _carry(raws: list[RawPiece], report: ImportReport) -> None:
             report.repair(f"notches drawn in size {base} only (AccuMark draws them in the sample size): "
                           f"{len(donor.notches) - lost - twice} carried to the same places on the cut line "
                           f"of size(s) {', '.join(carried)}, point for point{off}", piece=name)
-        if refused:
-            report.warn(f"no notches in size(s) {', '.join(refused)}: the file draws this piece's notches "
-                        f"in size {base} only, and the cut line of these sizes does not match size "
-                        f"{base}'s point for point; cut without notches, or give the grade rule table "
-                        "(--rules)", piece=name)
+        for size in refused:  # said on the job's line: a front reaching the sewing room without a notch
+            report.warn(f"no notches: the file draws this piece's notches in size {base} only, and the cut "
+                        f"line of size {size} does not match size {base}'s point for point; cut without "
+                        "notches, or give the grade rule table (--rules)", piece=f"{name} ({size})",
+                        headline=True)
