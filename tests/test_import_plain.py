@@ -567,6 +567,31 @@ def test_graded_nest_on_size_layers_with_a_gap_under_a_millimetre(tmp_path, gap,
     assert any(len(line.points) >= 4 for line in small_front.internal_lines)  # the pocket mark
 
 
+@pytest.mark.parametrize("depth", [40, 80, 170])
+@pytest.mark.parametrize("darts", [1, 2])
+def test_sew_line_with_darts_is_no_cut_out(tmp_path, depth, darts):
+    """Valentina's flat export: the cut line and the sew line 10 mm inside it on one layer, the
+    sew line going into waist darts (20 mm wide) that the cut line bridges. With a dart deeper
+    than 50 mm the sew line was read as a cut-out, and the panel cut as a 10 mm frame (probe 35:
+    a shirt's back 25,067 mm² instead of 232,256). A hole as big with no part along the cut line
+    (a circular flounce's) stays a cut-out."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 600), (0, 600)], close=True)
+    bottom = [(10, 10)]
+    for x in ([150] if darts == 1 else [100, 200]):
+        bottom += [(x - 10, 10), (x, 10 + depth), (x + 10, 10)]
+    msp.add_lwpolyline([*bottom, (290, 10), (290, 590), (10, 590)], close=True)
+    msp.add_lwpolyline([(400, 0), (700, 0), (700, 600), (400, 600)], close=True)
+    msp.add_lwpolyline([(460, 60), (640, 60), (640, 540), (460, 540)], close=True)  # 60 mm in: a hole
+    pat = read_pattern(save(doc, tmp_path))
+    panel, framed = sorted(pat.pieces, key=lambda p: p.bounds[0])
+    assert panel.area == pytest.approx(180000.0) and not panel.cutouts and len(panel.sew_lines) == 1
+    assert len(panel.sew_lines[0].points) == 4 + 3 * darts
+    assert framed.area == pytest.approx(180000.0 - 180 * 480) and len(framed.cutouts) == 1
+
+
 NEST_BASE = np.array([(0, 0), (300, 0), (320, 200), (150, 260), (0, 220)], float)
 
 
