@@ -8,6 +8,7 @@ damaged files such as CLO's), tells AAMA block files from plain drawings, decide
 from __future__ import annotations
 
 import os
+import re
 
 from kitcut.errors import DXFFormatError, GeometryError, GradeRuleError, InputError, KitcutError, UnitsError
 from kitcut.formats.reading import aama, blocks, layer_numbers, plain_dxf
@@ -179,6 +180,17 @@ def _unused_blocks(data: DxfData) -> str:
     return f" ({n} piece block(s) are defined but never inserted)" if n else ""
 
 
+def _empty_writer(raw: bytes) -> str:
+    """Why an empty drawing is empty, when its writer says who it is in its first comment:
+    pstoedit under Ghostscript 10's PDF interpreter writes nothing from a PDF."""
+    head = raw[:400].decode("latin-1", "replace")
+    if re.search(r"^\s*999\s*[\r\n]+[^\r\n]*pstoedit", head, re.M | re.I):
+        return ("; it was written by pstoedit, which writes no entity from a PDF under Ghostscript 10's "
+                "interpreter: convert again with -psarg -dNEWPDF=false, or make a PostScript file with "
+                "pdftops first")
+    return ""
+
+
 def _paper_space(doc) -> str:
     """A hint naming the paper space layouts that hold the drawing, if any."""
     held = [(lay.name, len(lay)) for lay in doc.layouts if not lay.is_modelspace and len(lay)]
@@ -231,7 +243,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
     doc = None
     if data is None or not aama.is_aama(data):
         if data is not None and not data.msp:
-            hint = _unused_blocks(data)
+            hint = _unused_blocks(data) or _empty_writer(raw_bytes)
             raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
         doc = open_dxf(path, report, file=file, text=text, data=raw_bytes, mended=mended)
         layer_numbers.unpad_doc_layers(doc, report)
@@ -239,6 +251,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             hint = _paper_space(doc)
             if not hint and len(doc.blocks) > 2:
                 hint = _unused_blocks(from_ezdxf_doc(doc, 1.0))
+            hint = hint or _empty_writer(raw_bytes)
             raise DXFFormatError("empty drawing: model space has no entities" + hint, file=file)
         data = None
     if data is None:
