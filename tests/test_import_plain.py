@@ -17,6 +17,7 @@ from test_import_dxf import RECT, TURNS, aama_doc, add_piece, both, expected_row
 
 from kitcut.errors import GeometryError
 from kitcut.formats.reading.read import read_pattern
+from kitcut.model.geometry import ring_area
 
 
 def _frame_doc(frame_layer="0", names=True, frame=((-50, -50), (1500, -50), (1500, 800), (-50, 800))):
@@ -1075,6 +1076,34 @@ def test_aama_drawing_with_its_blocks_exploded(tmp_path):
     (n,) = p.notches
     assert (n.x, n.y, n.angle_deg, n.depth) == (100.0, 0.0, 90.0, 6.0)
     assert [(d.x, d.y) for d in p.drills] == [(200.0, 100.0)]
+
+
+@pytest.mark.parametrize("sizes", [1, 3])
+def test_closed_lines_on_aama_layer_8_of_an_exploded_export_are_drawn(tmp_path, sizes):
+    """AccuMark's label boxes (23 x 35 mm rectangles) on layer 8, its internal lines, in an
+    export whose blocks were exploded, were cut out of the front (probe 36: two 805 mm² holes),
+    one size alone or a graded nest. They are drawn on the piece; a closed line on layer 11 (or
+    the piece's own layer) is still a cut-out, and Optitex's size layer 8 still holds pieces."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for k in range(sizes):
+        f = 1.0 + 0.04 * k
+        msp.add_lwpolyline([(0, 0), (300 * f, 0), (300 * f, 200 * f), (0, 200 * f)], close=True,
+                           dxfattribs={"layer": "1"})
+        msp.add_text(f"Size: {38 + 2 * k}", dxfattribs={"insert": (50, 100 + 10 * k), "layer": "1"})
+    msp.add_text("Piece Name: FRONT", dxfattribs={"insert": (50, 60), "layer": "1"})
+    msp.add_lwpolyline([(200, 40), (223, 40), (223, 75), (200, 75)], close=True, dxfattribs={"layer": "8"})
+    hole = [(120, 140), (140, 140), (140, 160), (120, 160)]
+    msp.add_lwpolyline(hole, close=True, dxfattribs={"layer": "11"})
+    pat = read_pattern(save(doc, tmp_path))
+    assert len(pat.pieces) == sizes
+    for p in pat.pieces:
+        holes = [round(abs(ring_area(c))) for c in p.cutouts]  # the layer-11 hole only (a graded
+        assert holes == [400] if sizes == 1 else set(holes) <= {400}  # nest's: on its largest size)
+        boxes = [line for line in p.internal_lines if np.allclose(line.points.min(axis=0), (200, 40))]
+        assert len(boxes) == 1 and np.allclose(np.ptp(boxes[0].points, axis=0), (23, 35))
+    assert any("on layer 8 (AAMA's internal lines" in w.message for w in pat.report.warnings)
 
 
 def test_numbered_size_layers_are_not_aama_mark_layers(tmp_path):

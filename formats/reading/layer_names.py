@@ -12,8 +12,8 @@ from kitcut.formats.reading.frames import FRAME_LAYER
 from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.plain_rings import SEW_LAYER
 
-__all__ = ["GRAIN_LAYER", "FOLD_LAYER", "TEXT_LAYER", "DRILL_LAYER", "DRILL_MARK", "NOTCH_LAYER", "named",
-           "name_role", "record_layers"]
+__all__ = ["GRAIN_LAYER", "FOLD_LAYER", "TEXT_LAYER", "INTERNAL_LAYER", "DRILL_LAYER", "DRILL_MARK",
+           "NOTCH_LAYER", "named", "name_role", "record_layers"]
 
 #: Layer names taken for grain lines.
 GRAIN_LAYER = re.compile(r"grain|fadenlauf|droit[ -]?fil|grano|drit+o ?filo|draadrichting|\bhilo\b|"
@@ -28,6 +28,9 @@ FOLD_LAYER = re.compile(r"fold|mirror|bruch|falz|pliure|doblez|piega|vouw|dobra|
 #: outputs drop texts, so labels are converted to paths), drawn on the piece, never cut.
 TEXT_LAYER = re.compile(r"\btext|label|lettering|schrift|\btesto\b|étiquette|etiqueta|文字|^annotations?$",
                         re.I)
+#: AAMA's layer of internal lines (8), in a drawing whose blocks were exploded: its closed lines
+#: (a label's place, a pocket) are drawn on the piece, never cut out.
+INTERNAL_LAYER = re.compile(r"^8$")
 DRILL_LAYER = re.compile(r"drill|hole|punch|bohr|per[cç]|perfor|trou|foro|taladr|agujer|boorgat|gaatje|"
                          r"otw[oó]r|dziurk|delik|сверл|отверст|пробой|钻|鑽|打孔|ドリル|穴|드릴|펀치|"
                          r"구멍|^13$", re.I)
@@ -54,7 +57,7 @@ def name_role(layer: str, piece_layers) -> str | None:
     """The role the reader gives ``layer`` from its name alone (None: by what it holds)."""
     for role, rx in (("sew", SEW_LAYER), ("grain", GRAIN_LAYER), ("fold", FOLD_LAYER),
                      ("drill", DRILL_LAYER), ("frame", FRAME_LAYER), ("notch", NOTCH_LAYER),
-                     ("internal", TEXT_LAYER)):
+                     ("internal", TEXT_LAYER), ("internal", INTERNAL_LAYER)):
         if named(layer, rx, piece_layers):
             return role
     return None

@@ -24,7 +24,14 @@ from kitcut.formats.reading.fold_brackets import outside_brackets
 from kitcut.formats.reading.fold_close import close_at_folds
 from kitcut.formats.reading.frames import FRAME_LAYER, find_frames, frame_parts
 from kitcut.formats.reading.junctions import close_along_other_layers, close_at_junctions
-from kitcut.formats.reading.layer_names import DRILL_LAYER, FOLD_LAYER, TEXT_LAYER, name_role, named
+from kitcut.formats.reading.layer_names import (
+    DRILL_LAYER,
+    FOLD_LAYER,
+    INTERNAL_LAYER,
+    TEXT_LAYER,
+    name_role,
+    named,
+)
 from kitcut.formats.reading.lettering import lettering
 from kitcut.formats.reading.nests import Nest, find_nests
 from kitcut.formats.reading.notch_rings import notch_rings
@@ -44,6 +51,21 @@ _MARK_ROLES = ("internal", "grain", "fold", "notch")
 #: A round closed line on a drill layer up to this diameter (mm) is a drill mark, not a cut-out.
 DRILL_LOOP_MM = 20.0
 
+
+
+def _internal_layer_rings(rings: list, role: list[str], parent: list[int]) -> dict[int, list[int]]:
+    """``{piece ring: [rings in it]}``: the cut-outs on AAMA's layer of internal lines
+    (:data:`~kitcut.formats.reading.layer_names.INTERNAL_LAYER`, 8) inside a piece of another
+    layer. An AccuMark export whose blocks were exploded had its label boxes (23 x 35 mm on
+    layer 8) cut out of the front (probe 36). A ring of layer 8 covering half a piece is no
+    child of it (:func:`~.plain_rings.roles`): Optitex's size 8 stays a size."""
+    out: dict[int, list[int]] = {}
+    for k, (_, _, layer) in enumerate(rings):
+        p = parent[k]
+        if role[k] == "cut" and p >= 0 and role[p] == "piece" and INTERNAL_LAYER.search(layer) \
+                and rings[p][2] != layer:
+            out.setdefault(p, []).append(k)
+    return out
 
 class RingStage(LayoutStage):
     """The ring stage of one pass over a drawing (a mixin of :class:`~.plain_pieces._Sorter`,
@@ -278,6 +300,9 @@ class RingStage(LayoutStage):
         self._drawn(slot_rings(rings, role, parent), role,
                     f"thin closed line(s) inside a piece, at most {SLOT_WIDTH_MM:g} mm wide (buttonholes or "
                     "slits drawn as slots): drawn on the piece as internal lines, not cut")
+        self._drawn(_internal_layer_rings(rings, role, parent), role,
+                    "closed line(s) on layer 8 (AAMA's internal lines, its blocks exploded) inside a piece "
+                    "of another layer: drawn on the piece as internal lines, not cut")
         skip = set(nest_of) | marked | {k for ks in self.art.values() for k in ks}
         ends = [(c, la) for c, la in self.open_lines if c.end_gap > self.near]  # lines with two ends
         self._drawn(arrowhead_rings(rings, role, parent, ends, self.near, skip), role,
