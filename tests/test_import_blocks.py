@@ -234,6 +234,40 @@ def test_one_block_name_defined_for_several_pieces(tmp_path, version):
         assert not [s for s in pat.report.skipped if "second closed loop" in s.message]
 
 
+@pytest.mark.parametrize("version", ["R12", "R2000"])
+@pytest.mark.parametrize("label, want", [("Fabric, Cut 2", [("BACK", 5000, 2)]),
+                                         ("Fabric, Cut 4", [("BACK", 5000, 4)]),
+                                         ("Fabric, Cut 1", [("BACK", 5000, 1), ("BACK", 5000, 1)])])
+def test_one_block_name_defined_for_each_laid_copy(tmp_path, version, label, want):
+    """Valentina's layout export with "Nest quantity" lays a ``Cut 2`` piece twice, each copy a
+    definition of the piece's block, turned and placed apart, each with the piece's label: it was
+    read as two pieces of two, 16 copies cut for a pattern of 8 (probe 35). The copies of one cut
+    line and label are one piece, its label's count standing for them; a count under the number
+    of copies leaves them pieces of their own, as before."""
+    doc = ezdxf.new(version)
+    doc.header["$INSUNITS"] = 4
+    ring = [(0, 0), (100, 0), (100, 50), (0, 50)]
+    turned = [(400 - y, x) for x, y in ring]  # the second copy laid turned 90 degrees, elsewhere
+    for name, pts in (("BACK", ring), ("BACKB", turned)):
+        blk = doc.blocks.new(name)
+        if version == "R12":
+            blk.add_polyline2d(pts, close=True, dxfattribs={"layer": "1"})
+        else:
+            blk.add_lwpolyline(pts, close=True, dxfattribs={"layer": "1"})
+        blk.add_text("BACK", dxfattribs={"layer": "1", "insert": pts[0]})
+        blk.add_text(label, dxfattribs={"layer": "1", "insert": pts[1]})
+        doc.modelspace().add_blockref(name, (0, 0), dxfattribs={"layer": "1"})
+    p = tmp_path / "layout.dxf"
+    doc.saveas(p)
+    p.write_bytes(p.read_bytes().replace(b"BACKB", b"BACK"))
+    for fast in (True, False):
+        pat = read_dxf(p, fast=fast, units="mm")
+        got = sorted((pc.name, round(pc.area), pc.quantity) for pc in pat.pieces)
+        assert got == want, (fast, got)
+        said = [w.message for w in pat.report.warnings if "is defined 2 times" in w.message]
+        assert len(said) == 1 and ("the laid copies of one piece" in said[0]) == (len(want) == 1)
+
+
 @pytest.mark.parametrize("sep", ["_", "-", " "])
 def test_sizes_named_by_the_blocks_when_no_size_text_says_them(tmp_path, sep):
     """Every size of a piece in a block of its own, named FRONT_S ... FRONT_XL, and no Size text:

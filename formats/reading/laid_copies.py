@@ -1,0 +1,69 @@
+"""Blocks of one name defined once per laid copy: a layout (marker) exported with each piece laid
+as often as it is cut, every copy a block of its own that keeps the piece's label.
+
+Valentina's layout export with "Nest quantity" lays a ``Cut 2`` piece twice: two definitions of
+the block ``BACKPANEL1``, each with the label ``Fabric, Cut 2``, turned and placed apart. Read as
+two pieces of two each, the pattern's 8 copies were cut 16 times, and the warning blamed
+Valentina's default ``Detail`` names. Definitions of one name with the same cut line (the same
+lengths of its segments, in any turn or mirror image) and the same label are the copies of one
+piece: it is read once, its label's count standing for them, when that count is at least the
+number of copies. Different pieces under one name (``Detail``) stay pieces of their own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kitcut.formats.reading.build import RawPiece
+from kitcut.formats.reading.dxf_fast import block_name
+from kitcut.formats.reading.texts import parse_quantity_text
+from kitcut.model import ImportReport
+
+__all__ = ["one_per_piece"]
+
+
+def _lengths(r: RawPiece) -> np.ndarray:
+    """The sorted lengths of the segments of ``r``'s cut line (the same in any turn or mirror)."""
+    parts = []
+    for pts, closed, _src in r.boundary:
+        p = np.asarray(pts, dtype=np.float64)[:, :2]
+        if closed and len(p) > 1:
+            p = np.vstack([p, p[:1]])
+        parts.append(np.hypot(*np.diff(p, axis=0).T))
+    return np.sort(np.concatenate(parts)) if parts else np.zeros(0)
+
+
+def _count(r: RawPiece) -> int | None:
+    try:
+        return parse_quantity_text(r.texts["quantity"])[0] if r.texts.get("quantity") else None
+    except ValueError:
+        return None
+
+
+def one_per_piece(raws: list[RawPiece], repeated: dict[str, int], report: ImportReport) -> tuple[list, set]:
+    """``raws`` with the laid copies of each piece (see the module docstring) read once, and the
+    block names so read (their "defined n times" warning is not given)."""
+    by_name: dict[str, list[int]] = {}
+    for k, r in enumerate(raws):
+        if block_name(r.block) in repeated:
+            by_name.setdefault(block_name(r.block), []).append(k)
+    drop: set[int] = set()
+    laid: set[str] = set()
+    for name, ks in by_name.items():
+        first = raws[ks[0]]
+        count, size = _count(first), first.texts.get("size")
+        if len(ks) < 2 or count is None or count < len(ks):
+            continue
+        ref = _lengths(first)
+        scale = float(ref.sum()) or 1.0
+        if not len(ref) or not all(
+                raws[k].texts == first.texts and len(_lengths(raws[k])) == len(ref)
+                and np.allclose(_lengths(raws[k]), ref, rtol=0.0, atol=1e-6 * scale) for k in ks[1:]):
+            continue
+        drop.update(ks[1:])
+        laid.add(name)
+        report.warn(f"block '{name}' is defined {len(ks)} times with the same cut line and label: the laid "
+                    f"copies of one piece (a layout exported with each piece laid as often as it is cut, as "
+                    f"Valentina's 'Nest quantity' does), read once, {count} copies from its label",
+                    piece=f"{first.name} ({size})" if size else first.name)
+    return [r for k, r in enumerate(raws) if k not in drop], laid
