@@ -70,12 +70,14 @@ def test_a_size_drawn_with_other_points_keeps_no_notch_and_the_report_says_so(tm
 
 
 @pytest.mark.parametrize("damage", ["doubled vertex", "every vertex doubled", "zero-length line",
-                                    "drawn twice", "sample's vertex doubled", "split into LINEs"])
+                                    "drawn twice", "sample's vertex doubled", "split into LINEs",
+                                    "points on its sides", "hairline twist", "sample's side resampled"])
 def test_a_size_with_a_damaged_line_the_reader_repairs_keeps_its_notches(tmp_path, damage):
     """Damage that the reader repairs or passes over in one size's cut line (a vertex drawn
-    twice, a line of no length, the cut line drawn twice, split into LINEs) cost that size every
-    notch: its line no longer matched the sample's point for point (probe 36: the tank's front,
-    3 notches to none). The notches land where they do on the undamaged line."""
+    twice, a line of no length, the cut line drawn twice, split into LINEs, points more on its
+    straight sides, a hairline twist), or in the sample's, cost that size every notch: its line
+    no longer matched the sample's point for point (probe 36: the tank's front, 3 notches to
+    none). The notches land where they do on the undamaged line."""
     clean = _pattern(tmp_path, _graded(10.0, 20.0))
     m = next(p for p in clean.pieces if p.size == "M")
     want = sorted((round(n.x, 6), round(n.y, 6)) for n in m.notches)
@@ -89,13 +91,22 @@ def test_a_size_with_a_damaged_line_the_reader_repairs_keeps_its_notches(tmp_pat
         lines.append([(0.0, 0.0), (0.0, 0.0)])
     elif damage == "drawn twice":
         lines.append(list(lines[1]))
+    elif damage == "points on its sides":  # a converter resampling straight sides
+        lines = [[q for a, b in zip(line, line[1:], strict=False)
+                  for q in (a, *((a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f) for f in (0.3, 0.6)))]
+                 + [line[-1]] for line in lines]
+    elif damage == "hairline twist":  # 0.2 mm out and back on the bottom, as a CAD's slip leaves
+        lines[0] = [lines[0][0], (60.0, 0.0), (60.2, 0.15), (60.1, -0.1), (60.3, 0.0), lines[0][1]]
     elif damage == "split into LINEs":  # a re-save: one LINE per segment, listed in any order, some reversed
         segs = [[a, b] for line in lines for a, b in zip(line, line[1:], strict=False)]
         lines = [seg[::-1] if k % 2 else seg for k, seg in enumerate(segs[3:] + segs[:3])]
-    if damage == "sample's vertex doubled":
+    if damage.startswith("sample's"):
         doc = aama_doc()
         sample = [list(line) for line in SAMPLE]
-        sample[2].insert(1, sample[2][1])
+        if damage == "sample's vertex doubled":
+            sample[2].insert(1, sample[2][1])
+        else:
+            sample[2].insert(1, (120.0, 300.0))  # a point more on the top side
         add_piece(doc, "FRONT_S", sample, texts=["Piece Name: FRONT", "Size: S", "Quantity: 1"],
                   extra=_notches)
         add_piece(doc, "FRONT_M", lines, texts=["Piece Name: FRONT", "Size: M"], insert=(400, 0))

@@ -21,6 +21,7 @@ from dataclasses import replace
 import numpy as np
 
 from kitcut.formats.reading.build import RawNotch, RawPiece
+from kitcut.formats.reading.point_alignment import align_ring
 from kitcut.model import ImportReport
 from kitcut.model.geometry import segment_feet
 
@@ -251,6 +252,21 @@ class _Sample:
         self.order = ring_order(self.lines, self.diag)
 
 
+def _aligned(donor: RawPiece, way: _Sample, theirs: list[tuple[np.ndarray, bool]]):
+    """``(src, places, dst)`` for a size whose one closed ring matches the sample's one closed
+    ring (read clean) once the points that change nothing are set aside in both
+    (:func:`~kitcut.formats.reading.point_alignment.align_ring`), else None."""
+    if len(way.lines) != 1 or len(theirs) != 1 or not way.lines[0][1] or not theirs[0][1]:
+        return None
+    got = align_ring(way.lines[0][0], theirs[0][0], GRADED * way.diag, ON_LINE * way.diag)
+    if got is None:
+        return None
+    src, dst = got
+    tol = ON_LINE * way.diag
+    places = [at and _place([src], n.x, n.y, tol) for n, at in zip(donor.notches, way.places, strict=True)]
+    return [src], places, [dst]
+
+
 def carry_sample_notches(raws: list[RawPiece], report: ImportReport) -> None:
     """Give every size of a piece without notches the notches of the one size that has them."""
     with np.errstate(all="ignore"):  # a damaged file's numbers overflow: no place is found then
@@ -284,11 +300,14 @@ def _carry(raws: list[RawPiece], report: ImportReport) -> None:
                 dst = size_twins(way.lines, way.order, cut_lines(r, way.clean), way.diag)
                 if dst is not None:
                     break
+            src, at_places = way.src, way.places
+            if dst is None:  # points that change nothing (a hairline twist, a resampled side)
+                src, at_places, dst = _aligned(donor, ways[1], cut_lines(r, True)) or (None, None, None)
             if dst is None:
                 refused.append(r.texts["size"])
                 continue
-            r.notches = [_carried(n, way.src, dst, at)
-                         for n, at in zip(donor.notches, way.places, strict=True) if at]
+            r.notches = [_carried(n, src, dst, at)
+                         for n, at in zip(donor.notches, at_places, strict=True) if at]
             carried.append(r.texts["size"])
         base = donor.texts["size"]
         lost = sum(at is None for at in places)
