@@ -119,6 +119,28 @@ def test_a_size_with_a_damaged_line_the_reader_repairs_keeps_its_notches(tmp_pat
     assert not [e for e in pat.report.warnings if e.message.startswith("no notches")]
 
 
+@pytest.mark.parametrize("rotation, xscale", [(90.0, 1.0), (180.0, 1.0), (0.0, -1.0), (37.0, -1.0)])
+def test_a_size_whose_block_is_inserted_turned_keeps_its_notches(tmp_path, rotation, xscale):
+    """One size's block inserted turned or mirrored (moved in a CAD after the export): its cut
+    line no longer lay on the sample's, and the size was cut without notches (probe 36). The
+    lines are compared in the sample block's turn; the notches land where the clean size has
+    them, turned with the block."""
+    clean = _pattern(tmp_path, _graded(10.0, 20.0))
+    want = [(n.x - 400.0, n.y) for n in next(p for p in clean.pieces if p.size == "M").notches]
+    a = math.radians(rotation)
+    turned = sorted((round(400.0 + xscale * x * math.cos(a) - y * math.sin(a), 6),
+                     round(xscale * x * math.sin(a) + y * math.cos(a), 6)) for x, y in want)
+    doc = aama_doc()
+    add_piece(doc, "FRONT_S", SAMPLE, texts=["Piece Name: FRONT", "Size: S", "Quantity: 1"], extra=_notches)
+    add_piece(doc, "FRONT_M", _graded(10.0, 20.0), texts=["Piece Name: FRONT", "Size: M"], insert=(400, 0),
+              rotation=rotation, xscale=xscale)
+    (tmp_path / "turned").mkdir()
+    pat = read_pattern(save(doc, tmp_path / "turned"))
+    m = next(p for p in pat.pieces if p.size == "M")
+    got = sorted((round(n.x, 6), round(n.y, 6)) for n in m.notches)
+    assert np.allclose(got, turned, atol=1e-5), (got, turned)
+
+
 def test_a_size_with_notches_of_its_own_keeps_them(tmp_path):
     doc = aama_doc()
     add_piece(doc, "FRONT_S", SAMPLE, texts=["Piece Name: FRONT", "Size: S"], extra=_notches)

@@ -252,6 +252,19 @@ class _Sample:
         self.order = ring_order(self.lines, self.diag)
 
 
+def _turn(donor: RawPiece, r: RawPiece) -> np.ndarray | None:
+    """The linear map (row vectors) taking ``r``'s lines into the turn and mirror image of the
+    sample's block, when their INSERTs place them otherwise (one size's block inserted at 90°,
+    or mirrored); None when they place them alike."""
+    a, b = donor.insert_A, r.insert_A
+    if a is None or b is None or np.allclose(a, b):
+        return None
+    try:
+        return np.linalg.inv(b) @ a
+    except np.linalg.LinAlgError:
+        return None
+
+
 def _aligned(donor: RawPiece, way: _Sample, theirs: list[tuple[np.ndarray, bool]]):
     """``(src, places, dst)`` for a size whose one closed ring matches the sample's one closed
     ring (read clean) once the points that change nothing are set aside in both
@@ -303,6 +316,14 @@ def _carry(raws: list[RawPiece], report: ImportReport) -> None:
             src, at_places = way.src, way.places
             if dst is None:  # points that change nothing (a hairline twist, a resampled side)
                 src, at_places, dst = _aligned(donor, ways[1], cut_lines(r, True)) or (None, None, None)
+            if dst is None and (turn := _turn(donor, r)) is not None:  # this size's block inserted turned
+                for way in ways:
+                    theirs = [(q @ turn, closed) for q, closed in cut_lines(r, way.clean)]
+                    got = size_twins(way.lines, way.order, theirs, way.diag)
+                    if got is not None:
+                        back = np.linalg.inv(turn)
+                        src, at_places, dst = way.src, way.places, [q @ back for q in got]
+                        break
             if dst is None:
                 refused.append(r.texts["size"])
                 continue
