@@ -5,6 +5,8 @@ and a bare name inside a piece drawn as a block. Files are written with ezdxf.""
 
 from __future__ import annotations
 
+import math
+
 import ezdxf
 import pytest
 from test_import_dxf import save
@@ -245,3 +247,67 @@ def test_sl_is_a_name_not_a_quantity_key(tmp_path):
     doc = _drawing({"SL 1": ["{name}", "Cut 2"], "SL 2": ["{name}", "Cut 2"]})
     _, got = _read(tmp_path, doc)
     assert got == [("SL 1", None, 2, None), ("SL 2", None, 2, None)]
+
+
+def _stacked_labels(lines_of: list[list[tuple[str, float]]], turn: float = 0.0) -> ezdxf.document.Drawing:
+    """A panel per label on layer 0, with its sew line 10 mm inside (Valentina's flat export),
+    labelled by TEXTs one under another on layer 0, each ``(text, height)``, centred on one
+    another as Valentina writes them (left-aligned, each shifted by half its width), and the
+    pattern's own texts 40 mm below; all turned by ``turn`` degrees about the panel's corner."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+    for k, lines in enumerate(lines_of):
+        dx = 500 * k
+
+        def tr(x, y, dx=dx):
+            return (dx + c * x - s * y, c * y + s * x)
+
+        msp.add_lwpolyline([tr(x, y) for x, y in [(0, 0), (300, 0), (300, 600), (0, 600)]], close=True)
+        msp.add_lwpolyline([tr(x, y) for x, y in [(10, 10), (290, 10), (290, 590), (10, 590)]], close=True)
+        y = 400.0
+        info = [("Stinde Design", 6.6), ("Female Basic Block", 6.1), ("Customer", 5.6), ("12-07-2026", 5.6)]
+        for t, h in lines + [("", 0)] * 6 + info:
+            if t:
+                msp.add_text(t, dxfattribs={"height": h, "rotation": turn,
+                                            "insert": tr(150 - 0.3 * h * len(t), y)})
+            y -= max(h, 6.0) * 1.05
+    return doc
+
+
+def test_valentina_label_lines_name_the_piece(tmp_path):
+    """Valentina's flat export labels each piece with TEXTs on layer 0, one under another: its
+    letter code, its name and its material with the cut count (``A2``, ``FrontPanel2``,
+    ``Fabric, Cut 2``), and below them the pattern's texts (``Stinde Design``, ``Customer``).
+    The count was read and the name not, several bare texts competing: every piece was
+    ``0#n`` (probe 35). The bare text written right above the count names the piece."""
+    labels = [[("A2", 9.8), ("FrontPanel2", 8.7), ("Fabric, Cut 2", 7.9)],
+              [("B1", 6.6), ("BackPanel1", 5.6), ("Fabric, Cut 2", 4.8)],
+              [("C", 6.0), ("Collar", 6.0), ("Lining, Cut 1 on fold", 6.0)]]
+    pat, got = _read(tmp_path, _stacked_labels(labels))
+    assert got == [("BackPanel1", None, 2, None), ("Collar", None, 1, None), ("FrontPanel2", None, 2, None)]
+    assert [round(p.area) for p in sorted(pat.pieces, key=lambda p: p.name)] == [180_000] * 3
+    skipped = [s.message for s in pat.report.skipped if "texts" in s.message]
+    assert skipped == ["texts kitcut does not use: 15 TEXT on layer 0"]  # codes and pattern texts
+
+
+@pytest.mark.parametrize("turn", [90.0, 30.0])
+def test_label_lines_turned_with_their_piece(tmp_path, turn):
+    """The same labels on panels turned with their texts (a layout): the line above the count
+    is above it in the texts' own direction."""
+    labels = [[("A2", 9.8), ("FrontPanel2", 8.7), ("Fabric, Cut 2", 7.9)],
+              [("24-2506-BK", 6.0), ("BACK", 6.0), ("CUT 2", 6.0)]]
+    _, got = _read(tmp_path, _stacked_labels(labels, turn))
+    assert got == [("BACK", None, 2, None), ("FrontPanel2", None, 2, None)]
+
+
+@pytest.mark.parametrize("lines, quantity", [
+    ([("CUFF", 6.0), ("COLLAR", 6.0)], 1),  # two names, no count: which?
+    ([("Cut 2", 6.0), ("A2", 6.0), ("CUFF", 6.0)], 2),  # the count above the names
+])
+def test_names_not_right_above_a_count_name_nothing(tmp_path, lines, quantity):
+    """Several bare texts with no count under them still name nothing (``CUFF`` and ``COLLAR``):
+    the piece takes its layer's name; a count is read all the same."""
+    _, got = _read(tmp_path, _stacked_labels([lines]))
+    assert got == [("0", None, quantity, None)]

@@ -228,3 +228,70 @@ def test_a_short_pleat_arrow_beside_a_plain_grain_line_is_no_grain(tmp_path):
     (p,) = read_pattern(save(doc, tmp_path)).pieces
     assert p.grain is None or np.allclose(sorted(p.grain.points.tolist()), [(100, 100), (100, 500)])
     assert p.grain is None or abs(p.grain.angle_deg) % 180 == pytest.approx(90.0)
+
+
+def _valentina_piece(tmp_path, sew: bool, top: float, turn: float = 0.0):
+    """A 300 x 600 mm panel on layer 0 as Valentina's flat export draws it: the cut line, with
+    ``sew`` the sew line 10 mm inside it, and the grain line as one open polyline (head, shaft,
+    head: 3.4 mm wide, 4.7 mm long heads) from y = 290 up to a tip at y = ``top``; all turned
+    by ``turn`` degrees about the origin."""
+    c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+
+    def tr(pts):
+        return [(c * x - s * y, s * x + c * y) for x, y in pts]
+
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(tr([(0, 0), (300, 0), (300, 600), (0, 600)]), close=True)
+    if sew:
+        msp.add_lwpolyline(tr([(10, 10), (290, 10), (290, 590), (10, 590)]), close=True)
+    x, lo = 150.0, 290.0
+    msp.add_polyline2d(tr([(x, lo), (x - 1.7, lo + 4.7), (x + 1.7, lo + 4.7), (x, lo), (x, top),
+                           (x + 1.7, top - 4.7), (x - 1.7, top - 4.7), (x, top)]))
+    return read_pattern(save(doc, tmp_path))
+
+
+@pytest.mark.parametrize("sew", [True, False])
+@pytest.mark.parametrize("top", [612.0, 603.0, 600.0])  # the head past, across, its tip on the cut line
+@pytest.mark.parametrize("turn", [0.0, 35.0])
+def test_a_grain_arrow_running_out_of_the_piece_is_no_piece(tmp_path, sew, top, turn):
+    """Valentina's flat export draws a grain line as one open polyline, head, shaft, head; on
+    the back panels of a bodice it runs out through the neckline. The head outside the piece was
+    read as "open line(s) leaving an outline and coming back to it outside: its seam allowance",
+    a 3.4 x 4.7 mm piece nested beside the panel, and the shaft as a line across the cut line,
+    not used: the panel had no grain (probe 35). The arrow is a line of the panel, its part on
+    the panel the grain, and nothing else comes of it."""
+    pat = _valentina_piece(tmp_path, sew, top, turn)
+    (p,) = pat.pieces
+    assert p.area == pytest.approx(180_000)
+    assert (len(p.sew_lines), len(p.cutouts)) == (int(sew), 0)
+    c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+    back = p.grain.points @ np.array([[c, -s], [s, c]])  # turned back by -turn
+    assert sorted(map(tuple, np.round(back, 6).tolist())) == [(150.0, 290.0), (150.0, 600.0)]
+    assert not [w for w in pat.report.warnings if "seam allowance" in w.message]
+    assert not [s for s in pat.report.skipped if "not a notch" in s.message]
+
+
+@pytest.mark.parametrize("top", [590.0, 600.0])
+def test_a_grain_arrow_inside_the_piece_touching_the_sew_line_is_its_grain(tmp_path, top):
+    """The same arrow with its tip on the sew line, inside the cut line, or on the cut line: the
+    piece's grain (a line ending on either was an internal line, the piece without grain)."""
+    pat = _valentina_piece(tmp_path, True, top)
+    (p,) = pat.pieces
+    assert (p.area, len(p.sew_lines), p.internal_lines) == (pytest.approx(180_000), 1, ())
+    assert sorted(map(tuple, np.round(p.grain.points, 6).tolist())) == [(150.0, 290.0), (150.0, top)]
+
+
+def test_a_mark_of_a_few_millimetres_outside_a_cut_line_is_no_allowance(tmp_path):
+    """A long line from inside a small piece out through its cut line, ending in a 3 x 4 mm
+    box outside it (no arrow): the box's own line, 11 mm, is a mark's, not a seam allowance;
+    the piece keeps its cut line. Before, the box was added to the cut line as its allowance."""
+    doc = ezdxf.new("R2000")
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (40, 0), (40, 40), (0, 40)], close=True)
+    msp.add_lwpolyline([(20, 5), (20, 40), (20, 44), (23, 44), (23, 40)])
+    pat = read_pattern(save(doc, tmp_path), units="mm")
+    (p,) = pat.pieces
+    assert (p.area, p.width, p.height) == pytest.approx((1600, 40, 40))
+    assert not [w for w in pat.report.warnings if "seam allowance" in w.message]

@@ -8,6 +8,11 @@ bands the open lines close off with it: :func:`add_allowances` adds that outline
 layer, and the sew line inside it is read as the piece's sew line. Before, such a line was
 "outside every piece", left out, and the piece cut on its sew line; or, when it began where the
 sew line does, it was chained into it and the file refused as an open cut line.
+
+A line drawn with arrowheads (a grain line as Valentina's flat export writes it: head, shaft,
+head in one polyline) is no allowance, nor is a band whose own line, off the outline it holds,
+is shorter than a notch's (:data:`_MIN_LINE_MM`): a grain arrow crossing the cut line closed a
+3.4 x 4.7 mm "cut line" of its head, nested as a piece.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ import numpy as np
 import shapely
 from shapely.geometry import LinearRing, LineString, Polygon
 
+from kitcut.formats.reading.arrow_lines import headed
 from kitcut.formats.reading.plain_rings import SEAM_MAX_MM, sample
 from kitcut.model.geometry import ring_area
 
 __all__ = ["add_allowances"]
 
-#: An open line shorter than this (mm) is a mark (a notch), never an allowance.
+#: An open line shorter than this (mm) is a mark (a notch), never an allowance; nor is a band
+#: whose own line (off the outline it holds) is shorter.
 _MIN_LINE_MM = 20.0
 #: An allowance stays within this distance (mm) of its sew line (a deep hem: twice a sew line's
 #: :data:`~.plain_rings.SEAM_MAX_MM`).
@@ -33,7 +40,7 @@ def add_allowances(rings: list, chains: list, near: float, report=None) -> list:
     docstring). ``chains`` are the layer's open lines (:class:`~.chains.Chain`); an end within
     ``near`` (mm) of a line is on it. ``report(message)``, when given, is told of each outline
     added. A line that adds no area outside the rings (a mark inside a piece) adds nothing."""
-    cands = [c for c in chains if c.length > _MIN_LINE_MM and c.end_gap > near]
+    cands = [c for c in chains if c.length > _MIN_LINE_MM and c.end_gap > near and not headed(c.points, near)]
     if not cands:
         return rings
     lines = [LineString(c.points) for c in cands]
@@ -66,6 +73,8 @@ def add_allowances(rings: list, chains: list, near: float, report=None) -> list:
             continue  # no area outside the rings it holds: marks inside a piece
         if not outer and body.area >= part.area - 1e-9:
             continue  # a closed face of open lines only, with nothing inside: not an allowance
+        if part.exterior.difference(body.exterior.buffer(max(near, 1e-6))).length <= _MIN_LINE_MM:
+            continue  # a mark's few millimetres (an arrowhead's legs): no allowance
         rim = shapely.points(sample(np.asarray(part.exterior.coords), 200))
         if float(shapely.distance(body.exterior, rim).max()) > _BAND_MAX_MM:
             continue  # not a band along the outline

@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-__all__ = ["LEG_SHARE", "PAIR_SHARE", "shaft", "arrowed", "arrow_parts"]
+__all__ = ["LEG_SHARE", "PAIR_SHARE", "shaft", "arrowed", "headed", "arrow_parts"]
 
 #: A leg of an arrowhead is at most this share of its shaft's length ...
 LEG_SHARE = 0.3
@@ -103,6 +103,13 @@ def arrowed(pts: np.ndarray, near: float = 0.5) -> np.ndarray | None:
         if len(tips) and not _head(tips, end, back, L, near):
             return None
     return np.array([a, b])
+
+
+def headed(pts: np.ndarray, near: float = 0.5) -> bool:
+    """Whether one polyline is drawn with an arrowhead at one end or both (:func:`arrowed`, and
+    not merely straight)."""
+    sh = arrowed(pts, near)
+    return sh is not None and any(len(t) for t in _off(np.asarray(pts, dtype=np.float64), *sh))
 
 
 def arrow_parts(lines: list[np.ndarray], near: float) -> tuple[dict[int, np.ndarray], set[int]]:

@@ -12,6 +12,13 @@ that piece's:
 * a fold line is the piece's when it names one of its straight edges
   (:func:`~kitcut.formats.reading.fold_edge.fold_run`); reported.
 
+A line drawn with its arrowheads (:func:`~.arrow_lines.headed`) on a layer named for nothing
+(Valentina's flat export draws each grain line on layer 0, head, shaft and head in one polyline,
+and may run it out through the neckline) that a piece holds for at least ``HELD_SHARE`` of its
+shaft keeps its shaft's part on the piece as a line drawn with arrowheads, which makes it the
+grain where the piece has no grain layer (see :mod:`.plain_pieces`); reported. It was "across the
+cut line, not used", and the back panels had no grain.
+
 Never in a graded nest on one layer (which size?); anything else stays outside every piece.
 
 A fold drawn on the cut lines' own layer, or on layer 0 (DXF's own, where a drawing program
@@ -30,7 +37,7 @@ import re
 import numpy as np
 from shapely.geometry import LineString
 
-from kitcut.formats.reading.arrow_lines import arrowed
+from kitcut.formats.reading.arrow_lines import arrowed, headed
 from kitcut.formats.reading.fold_edge import fold_run
 from kitcut.formats.reading.layer_names import FOLD_LAYER, GRAIN_LAYER
 from kitcut.formats.reading.marks import is_straight
@@ -83,10 +90,13 @@ class EdgeLineStage:
         the cut line of one (see the module docstring); then it is given to that piece."""
         grain = self._marks_layer(layer, GRAIN_LAYER, "grain")
         fold = not grain and self._marks_layer(layer, FOLD_LAYER, "fold")
-        if not grain and not fold and not all(s in self.broken_lines for s in src.split(", ")):
-            return False  # neither grain nor fold, nor drawn dashed
+        dashed = all(s in self.broken_lines for s in src.split(", "))
+        arrow = not (grain or fold or dashed) and self.layer_roles.role(layer) is None \
+            and headed(pts, self.near)
+        if not (grain or fold or dashed or arrow):
+            return False  # neither grain nor fold, nor drawn dashed or with arrowheads
         if not (len(pts) == 2 or is_straight(pts)):
-            pts = arrowed(pts, self.near) if grain else None  # a grain line with its arrowheads: its shaft
+            pts = arrowed(pts, self.near) if grain or arrow else None  # drawn with arrowheads: its shaft
             if pts is None:
                 return False
         line = LineString(pts)
@@ -97,12 +107,18 @@ class EdgeLineStage:
             if part is None or share < HELD_SHARE:
                 continue
             length = float(line.length)
-            if grain:
+            if grain or arrow:
                 part, _ = part_inside(pts, self.polys[i])
                 if part is None:
                     return False
-                self.raws[i].grain.append((part, src))
                 kept = float(np.linalg.norm(part[1] - part[0]))
+                if arrow:  # a line of the piece drawn with arrowheads: its grain if it has no other
+                    self.edge_arrows.setdefault(i, []).append((part, src))
+                    self.edge_notes.append((i, f"line drawn with arrowheads on layer {layer} crosses the cut "
+                                            f"line: its part on the piece ({kept:.1f} of {length:.1f} mm) is "
+                                            "kept as a line of the piece", src))
+                    return True
+                self.raws[i].grain.append((part, src))
                 self.edge_notes.append((i, f"grain line on layer {layer} crosses the cut line: its part on "
                                         f"the piece ({kept:.1f} of {length:.1f} mm) is the grain line", src))
                 return True

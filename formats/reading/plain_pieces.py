@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 from shapely.geometry import LinearRing, LineString, Point
 
-from kitcut.formats.reading.arrow_lines import arrow_parts
+from kitcut.formats.reading.arrow_lines import arrow_parts, headed
 from kitcut.formats.reading.build import RawNotch, RawPiece, gap_error, point_notch
 from kitcut.formats.reading.chains import Chain, describe
 from kitcut.formats.reading.drill_crosses import CrossStage
@@ -228,6 +228,7 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
         loose = 0  # letters outside every piece
         self.brackets: dict[int, list] = {}  # piece -> its "cut on fold" brackets (BracketStage)
         self.edge_notes: list = []  # (piece, remark, source) of lines past a cut line (EdgeLineStage)
+        self.edge_arrows: dict[int, list] = {}  # piece -> arrowed lines past its cut line (EdgeLineStage)
         self.broken_folds: dict[int, list] = {}  # piece -> dashed lines along its edges (EdgeLineStage)
         for (ch, layer), found in zip(opens, owned, strict=True):
             pts = ch.points
@@ -254,6 +255,9 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
         lines, legs, arrowed = self._arrows(lines)
         self.free_lines: dict[int, list] = {}
         self.arrow_lines: dict[int, list] = {}  # piece -> its free lines drawn with arrowheads
+        for i, found in self.edge_arrows.items():  # past the cut line, the part on the piece
+            for pts, src in found:
+                self._internal(i, pts, src, True, arrowed=True)
         bars = []  # short free straight lines: the bar of a T notch, or an internal line
         heads = 0
         lr = self.layer_roles
@@ -278,8 +282,8 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
             elif straight and min(d_ends) > near and length <= NOTCH_MAX_MM:
                 bars.append((i, pts, src, layer))
             else:  # a free straight line may be the grain, unless the user said what its layer holds
-                self._internal(i, pts, src, straight and min(d_ends) > near and lr.role(layer) is None,
-                               n in arrowed)
+                self._internal(i, pts, src, straight and (min(d_ends) > near or n in arrowed)
+                               and lr.role(layer) is None, n in arrowed)
         self._broken_folds()
         if heads and final:
             fixer.report.skip(f"{heads} arrowhead leg(s) drawn as separate lines at the ends of straight "
@@ -322,10 +326,11 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
         """``lines`` (as :meth:`_lines` gathers them) with each line drawn with its arrowheads
         as its shaft, and the indices of the lines that are legs of arrowheads
         (:func:`~kitcut.formats.reading.arrow_lines.arrow_parts`); only lines clear of the cut
-        line are looked at."""
+        line are looked at, and lines drawn in one with their heads (a grain line whose tip
+        Valentina draws on the sew line or the cut line)."""
         by_piece: dict[int, list[int]] = {}
-        for n, (i, _, _, _, _, d_ends) in enumerate(lines):
-            if min(d_ends) > self.near:
+        for n, (i, pts, _, _, _, d_ends) in enumerate(lines):
+            if min(d_ends) > self.near or headed(pts, self.near):
                 by_piece.setdefault(i, []).append(n)
         legs: set[int] = set()
         arrowed: set[int] = set()
@@ -389,7 +394,7 @@ class _Sorter(RingStage, BracketStage, EdgeLineStage, CrossStage, TextStage):
         raw.internal.append((pts, False, src))
         ends = pts[[0, -1]]
         on_sew = any(LinearRing(p).distance(Point(q)) <= self.near for p, _, _ in raw.sew for q in ends)
-        if free and not on_sew:  # straight and clear of the cut line: maybe the grain line
+        if free and (arrowed or not on_sew):  # straight and clear of the cut line: maybe the grain line
             self.free_lines.setdefault(i, []).append(len(raw.internal) - 1)
             if arrowed:  # drawn with arrowheads: the grain line before any other
                 self.arrow_lines.setdefault(i, []).append(len(raw.internal) - 1)

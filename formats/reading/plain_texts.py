@@ -1,7 +1,8 @@
 """The texts of a plain DXF to their pieces (a stage of :mod:`.plain_pieces`): each text's
 ``KEY: value`` fields to the piece that holds it (or, outside every piece, the nearest); in a
 graded nest a size text to its outline and the other texts to every size; a lone name inside
-a piece, or the name an MTEXT label opens with, names it."""
+a piece, or the name an MTEXT label opens with, names it; among several, the one written right
+above the piece's cut count (:mod:`.label_lines`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 from shapely.geometry import Point
 
 from kitcut.formats.reading.chains import describe
+from kitcut.formats.reading.label_lines import line_above, text_line
 
 __all__ = ["TextStage", "may_name"]
 
@@ -156,6 +158,8 @@ class TextStage:
         split = []  # the labels of one line read as a name and a quantity (``FRONT X2``)
         far = []  # (size, entity): the size texts far from every piece
         holed: set[int] = set()  # the bare texts (ids) in a cut-out of their piece: ``HANDLE`` in its slot
+        lines: dict[int, object] = {}  # id of a text inside a piece -> its TextLine (label_lines)
+        counts: dict[int, list] = {}  # piece -> the TextLines of the quantity texts inside it
         for (_, txt, layer, e), (lead, f), p in zip(texts, self.labels, self.spots[:, None, :], strict=True):
             kvs = [(k, v) for k, v in f if v]  # an MTEXT label may hold several fields
             i = self.owner(p, layer)
@@ -164,6 +168,10 @@ class TextStage:
                 for j in nest_of[i].rings:  # a graded nest's name names every size (it was not used)
                     bare.setdefault(j, []).append((txt.strip(), e, False))
                 continue
+            if inside and i not in nest_of:
+                lines[id(e)] = text_line(e, p[0], txt, self.scale)
+                if any(k == "quantity" for k, _ in kvs):
+                    counts.setdefault(i, []).append(lines[id(e)])
             if inside and not kvs and i not in nest_of and _bare(txt):
                 bare.setdefault(i, []).append((txt.strip(), e, False))
                 if self._in_cutout(i, p[0]):
@@ -229,6 +237,10 @@ class TextStage:
                 rest = solid  # ``BAG`` on the bag, ``HANDLE`` in its slot: the bag's name is the one on it
                 k = _bare_name([texts[j] for j in rest])
             k = None if k is None else rest[k]
+            if k is None and len(counts.get(i, ())) == 1:  # ``FrontPanel2`` over ``Fabric, Cut 2``
+                names = [j for j in rest if not (_MARK_WORD.fullmatch(t := texts[j]) or _SIZE_WORD.match(t))]
+                over = line_above([lines[id(found[j][1])] for j in names], counts[i][0])
+                k = None if over is None else names[over]
             if k is not None and "name" not in raws[i].texts:
                 raws[i].texts["name"] = found[k][0]  # a piece labelled by its name alone (not its block's)
             else:
