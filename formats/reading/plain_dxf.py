@@ -29,6 +29,7 @@ from kitcut.formats.reading.build import GAP_CLOSE_MM, largest_extent
 from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, flatten_path
 from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.edge_lines import broken
+from kitcut.formats.reading.inkscape_r12 import inkscape_r12, without_marker_copies
 from kitcut.formats.reading.layer_names import DRILL_MARK, record_layers
 from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.outline import Fixer
@@ -206,6 +207,8 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
         report.warn(f"{layers.where} {name}: no layer of the drawing is named so; not used")
     texts = _block_names(closed_in, texts)
     curves = _astm_copies(curves, layers, report)
+    if inkscape_r12(doc):  # its copies of the SVG's markers, at the page's corner, are no pieces
+        curves = without_marker_copies(curves, texts, points, layers, report)
     if not curves and fills:
         curves = _fill_boundaries(fills, flat)
         if curves:
