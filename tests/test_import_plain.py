@@ -593,6 +593,44 @@ def test_sew_line_with_darts_is_no_cut_out(tmp_path, depth, darts):
     assert framed.area == pytest.approx(180000.0 - 180 * 480) and len(framed.cutouts) == 1
 
 
+@pytest.mark.parametrize("sew", [False, True])
+@pytest.mark.parametrize("turn", [0.0, 33.0])
+def test_fish_eye_darts_are_drawn_not_cut(tmp_path, sew, turn):
+    """Closed darts pointed at both ends (fish-eye darts, as a diamond or a lens) inside a piece
+    are sewn, not cut: they were cut-outs, a bodice back cut with two holes of 4,300 mm²
+    (Valentina's flat export; probe 35). An oval, a rectangle and a teardrop (one point) inside
+    the piece stay cut-outs."""
+    c, s_ = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+
+    def at(pts):
+        return [(x * c - y * s_, x * s_ + y * c) for x, y in pts]
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline(at([(0, 0), (400, 0), (400, 700), (0, 700)]), close=True)
+    if sew:
+        msp.add_lwpolyline(at([(10, 10), (390, 10), (390, 690), (10, 690)]), close=True)
+    diamond = [(100, 150), (115, 300), (100, 450), (85, 300)]
+    lens = [(300, 150)] + [(300 + 16 * math.sin(math.pi * k / 10), 150 + 30 * k) for k in range(1, 10)] + \
+        [(300, 450)] + [(300 - 16 * math.sin(math.pi * k / 10), 450 - 30 * k) for k in range(1, 10)]
+    oval = [(200 + 20 * math.cos(a), 560 + 60 * math.sin(a)) for a in np.linspace(0, 2 * math.pi, 40)[:-1]]
+    box = [(60, 560), (90, 560), (90, 640), (60, 640)]
+    tear = [(300, 520)] + [(300 + 20 * math.cos(a), 600 + 20 * math.sin(a))
+                           for a in np.linspace(-1.2, 4.34, 20)]
+    for ring in (diamond, lens, oval, box, tear):
+        msp.add_lwpolyline(at(ring), close=True)
+    pat = read_pattern(save(doc, tmp_path))
+    (p,) = pat.pieces
+    holes = sorted(round(abs(ring_area(h))) for h in p.cutouts)
+    want = sorted(round(abs(Polygon(r).area)) for r in (oval, box, tear))
+    assert holes == want
+    assert len(p.internal_lines) == 2  # the two darts, drawn
+    said = "2 closed dart(s) inside a piece, pointed at both ends"
+    assert any(said in w.message for w in pat.report.warnings)
+    assert bool(p.sew_lines) == sew
+
+
 NEST_BASE = np.array([(0, 0), (300, 0), (320, 200), (150, 260), (0, 220)], float)
 
 

@@ -19,6 +19,7 @@ from kitcut.formats.reading.arrowheads import arrowhead_rings
 from kitcut.formats.reading.artwork import SLOT_WIDTH_MM, artwork_rings, slot_rings
 from kitcut.formats.reading.build import chain_rings
 from kitcut.formats.reading.chains import Chain
+from kitcut.formats.reading.dart_rings import dart_rings
 from kitcut.formats.reading.drill_rings import DRILL_SYMBOL_MM, drill_rings, round_size
 from kitcut.formats.reading.fold_brackets import outside_brackets
 from kitcut.formats.reading.fold_close import close_at_folds
@@ -300,6 +301,9 @@ class RingStage(LayoutStage):
         self._drawn(slot_rings(rings, role, parent), role,
                     f"thin closed line(s) inside a piece, at most {SLOT_WIDTH_MM:g} mm wide (buttonholes or "
                     "slits drawn as slots): drawn on the piece as internal lines, not cut")
+        self._drawn(dart_rings(rings, role, parent), role,
+                    "closed dart(s) inside a piece, pointed at both ends (fish-eye darts): drawn on the "
+                    "piece as internal lines, not cut (a dart is sewn)")
         self._drawn(_internal_layer_rings(rings, role, parent), role,
                     "closed line(s) on layer 8 (AAMA's internal lines, its blocks exploded) inside a piece "
                     "of another layer: drawn on the piece as internal lines, not cut")
