@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import ezdxf
+import numpy as np
 import pytest
 from test_import_dxf import save
 
@@ -311,3 +312,38 @@ def test_names_not_right_above_a_count_name_nothing(tmp_path, lines, quantity):
     the piece takes its layer's name; a count is read all the same."""
     _, got = _read(tmp_path, _stacked_labels([lines]))
     assert got == [("0", None, quantity, None)]
+
+
+@pytest.mark.parametrize("count, want", [("Cut 2", [("SLEEVE", None, 2, None)]),
+                                         ("Cut 3", [("SLEEVE", None, 3, None)]),
+                                         ("Cut 1", [("SLEEVE", None, 1, None), ("SLEEVE", None, 1, None)])])
+def test_laid_copies_of_one_labelled_piece_are_one_piece(tmp_path, count, want):
+    """A layout drawn with each piece laid as often as it is cut, each copy labelled (Valentina's
+    flat layout export: ``SLEEVE`` / ``Fabric, Cut 2`` on both copies, one turned): each copy was
+    read as a piece of two, four sleeves cut for two (probe 35). The copies of one cut line and
+    label are one piece, its label's count standing for them; a count under the copies' leaves
+    them apart, and so do two pieces of one label but another outline."""
+    doc = ezdxf.new("R2018")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    sleeve = [(0, 0), (300, 0), (340, 330), (150, 420), (-40, 330)]
+    turned = [(800 - y, x) for x, y in sleeve]
+    for pts in (sleeve, turned):
+        msp.add_lwpolyline(pts, close=True, dxfattribs={"layer": "0"})
+        x, y = np.mean(pts, axis=0)
+        msp.add_text("SLEEVE", dxfattribs={"height": 8, "insert": (x - 30, y + 12)})
+        msp.add_text(f"Fabric, {count}", dxfattribs={"height": 8, "insert": (x - 30, y)})
+    pat, got = _read(tmp_path, doc)
+    assert got == want
+    said = [w.message for w in pat.report.warnings if "the laid copies of one piece" in w.message]
+    assert len(said) == (len(want) == 1)
+    other = ezdxf.new("R2018")
+    other.header["$INSUNITS"] = 4
+    for pts in (sleeve, [(x + 800, 1.2 * y) for x, y in sleeve]):  # one label, two outlines
+        other.modelspace().add_lwpolyline(pts, close=True)
+        x, y = np.mean(pts, axis=0)
+        other.modelspace().add_text("SLEEVE", dxfattribs={"height": 8, "insert": (x - 30, y + 12)})
+        other.modelspace().add_text("Fabric, Cut 2", dxfattribs={"height": 8, "insert": (x - 30, y)})
+    (tmp_path / "other").mkdir()
+    _, got = _read(tmp_path / "other", other)
+    assert got == [("SLEEVE", None, 2, None), ("SLEEVE#2", None, 2, None)]

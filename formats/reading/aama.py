@@ -36,7 +36,7 @@ from kitcut.formats.reading.build import NOTCH_LAYER_KINDS, RawNotch, RawPiece, 
 from kitcut.formats.reading.drill_crosses import CROSS_SOURCE, crosses
 from kitcut.formats.reading.dxf_fast import DxfData, Ent, block_name
 from kitcut.formats.reading.grade_labels import MARK_TOL, SNAP_MM, resolve_marks
-from kitcut.formats.reading.laid_copies import one_per_piece
+from kitcut.formats.reading.laid_copies import blocks_once
 from kitcut.formats.reading.marks import is_straight
 from kitcut.formats.reading.texts import parse_texts, tagged
 from kitcut.model import ImportReport
@@ -202,7 +202,7 @@ def collect_aama(data: DxfData, *, report: ImportReport, skips: SkipLog,
                         "crossing point", piece=f"{raw.name} ({raw.texts['size']})" if raw.texts.get("size")
                         else raw.name)
         raws.append(raw)
-    raws, laid = one_per_piece(raws, data.repeats, report)
+    raws, laid = blocks_once(raws, data.repeats, report)
     for name, n in data.repeats.items():
         if name not in laid:
             report.warn(f"block '{name}' is defined {n} times (several pieces of one name: Valentina "

@@ -4,13 +4,16 @@ as often as it is cut, every copy a block of its own that keeps the piece's labe
 Valentina's layout export with "Nest quantity" lays a ``Cut 2`` piece twice: two definitions of
 the block ``BACKPANEL1``, each with the label ``Fabric, Cut 2``, turned and placed apart. Read as
 two pieces of two each, the pattern's 8 copies were cut 16 times, and the warning blamed
-Valentina's default ``Detail`` names. Definitions of one name with the same cut line (the same
+Valentina's default ``Detail`` names; its flat layout export draws each copy, labelled. Definitions
+of one name, or pieces of a plain drawing of one name and size, with the same cut line (the same
 lengths of its segments, in any turn or mirror image) and the same label are the copies of one
 piece: it is read once, its label's count standing for them, when that count is at least the
 number of copies. Different pieces under one name (``Detail``) stay pieces of their own.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
@@ -19,7 +22,7 @@ from kitcut.formats.reading.dxf_fast import block_name
 from kitcut.formats.reading.texts import parse_quantity_text
 from kitcut.model import ImportReport
 
-__all__ = ["one_per_piece"]
+__all__ = ["one_per_piece", "blocks_once", "labels_once"]
 
 
 def _lengths(r: RawPiece) -> np.ndarray:
@@ -40,16 +43,18 @@ def _count(r: RawPiece) -> int | None:
         return None
 
 
-def one_per_piece(raws: list[RawPiece], repeated: dict[str, int], report: ImportReport) -> tuple[list, set]:
+def one_per_piece(raws: list[RawPiece], key: Callable[[RawPiece], object], report: ImportReport,
+                  what: Callable[[object, int], str]) -> tuple[list, set]:
     """``raws`` with the laid copies of each piece (see the module docstring) read once, and the
-    block names so read (their "defined n times" warning is not given)."""
-    by_name: dict[str, list[int]] = {}
+    keys so read. ``key(raw)`` groups the candidates (None: not one); ``what(key, n)`` says what
+    the ``n`` copies are in the remark (``block 'BACK' is defined 2 times``)."""
+    by_key: dict = {}
     for k, r in enumerate(raws):
-        if block_name(r.block) in repeated:
-            by_name.setdefault(block_name(r.block), []).append(k)
+        if (g := key(r)) is not None:
+            by_key.setdefault(g, []).append(k)
     drop: set[int] = set()
-    laid: set[str] = set()
-    for name, ks in by_name.items():
+    laid: set = set()
+    for g, ks in by_key.items():
         first = raws[ks[0]]
         count, size = _count(first), first.texts.get("size")
         if len(ks) < 2 or count is None or count < len(ks):
@@ -61,9 +66,25 @@ def one_per_piece(raws: list[RawPiece], repeated: dict[str, int], report: Import
                 and np.allclose(_lengths(raws[k]), ref, rtol=0.0, atol=1e-6 * scale) for k in ks[1:]):
             continue
         drop.update(ks[1:])
-        laid.add(name)
-        report.warn(f"block '{name}' is defined {len(ks)} times with the same cut line and label: the laid "
-                    f"copies of one piece (a layout exported with each piece laid as often as it is cut, as "
-                    f"Valentina's 'Nest quantity' does), read once, {count} copies from its label",
+        laid.add(g)
+        report.warn(f"{what(g, len(ks))} with the same cut line and label: the laid copies of one piece (a "
+                    "layout exported with each piece laid as often as it is cut, as Valentina's 'Nest "
+                    f"quantity' does), read once, {count} copies from its label",
                     piece=f"{first.name} ({size})" if size else first.name)
     return [r for k, r in enumerate(raws) if k not in drop], laid
+
+
+def blocks_once(raws: list[RawPiece], repeated: dict[str, int], report: ImportReport) -> tuple[list, set]:
+    """:func:`one_per_piece` of the pieces of blocks defined more than once (AAMA, ASTM)."""
+    return one_per_piece(raws, lambda r: block_name(r.block) if block_name(r.block) in repeated else None,
+                         report, lambda name, n: f"block '{name}' is defined {n} times")
+
+
+def labels_once(raws: list[RawPiece], report: ImportReport) -> list[RawPiece]:
+    """:func:`one_per_piece` of the pieces of a plain drawing named and counted by their texts."""
+    def key(r: RawPiece):
+        named = r.texts.get("name") and r.texts.get("quantity")
+        return (r.texts["name"], r.texts.get("size")) if named else None
+
+    kept, _ = one_per_piece(raws, key, report, lambda g, n: f"{n} pieces named '{g[0]}'")
+    return kept

@@ -30,6 +30,7 @@ from kitcut.formats.reading.chains import CURVE_TYPES, describe, entity_points, 
 from kitcut.formats.reading.dxf_fast import insert_copies
 from kitcut.formats.reading.edge_lines import broken
 from kitcut.formats.reading.inkscape_r12 import inkscape_r12, without_marker_copies
+from kitcut.formats.reading.laid_copies import labels_once
 from kitcut.formats.reading.layer_names import DRILL_MARK, record_layers
 from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.outline import Fixer
@@ -270,6 +271,7 @@ def collect_plain(doc, *, unit: str | None, rule: str | None, tolerance: float, 
     if not raws:
         raise fixer.error(f"no closed outline: {len(curves)} line(s) but none closes into a piece"
                           + _loose_ends(curves, MM_PER_UNIT[unit], tolerance))
+    raws = labels_once(raws, report)  # a layout's laid copies of one labelled piece
     _report_hidden(doc, raws, report)
     _report_overlaps(raws, report)
     record_layers(held, raws, layers, report)
