@@ -8,7 +8,8 @@ Valentina's default ``Detail`` names; its flat layout export draws each copy, la
 of one name, or pieces of a plain drawing of one name and size, with the same cut line (the same
 lengths of its segments, in any turn or mirror image) and the same label are the copies of one
 piece: it is read once, its label's count standing for them, when that count is at least the
-number of copies. Different pieces under one name (``Detail``) stay pieces of their own.
+number of copies. Different pieces under one name (``Detail``) stay pieces of their own, and so
+do pieces traced on a piece (two pockets' places on a bag panel, each labelled ``Cut 2``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,34 @@ def _lengths(r: RawPiece) -> np.ndarray:
             p = np.vstack([p, p[:1]])
         parts.append(np.hypot(*np.diff(p, axis=0).T))
     return np.sort(np.concatenate(parts)) if parts else np.zeros(0)
+
+
+def _outline(r: RawPiece):
+    """The polygon of ``r``'s first closed cut line (None without one)."""
+    from shapely.geometry import Polygon
+
+    ring = next((p for p, closed, _ in r.boundary if closed and len(p) >= 3), None)
+    if ring is None:
+        return None
+    poly = Polygon(np.asarray(ring, dtype=np.float64)[:, :2])
+    return poly if poly.is_valid else poly.buffer(0)
+
+
+def _on_pieces(some: list[RawPiece], raws: list[RawPiece]) -> set[int]:
+    """The ids of the pieces of ``some`` lying on a bigger piece of ``raws``."""
+    import shapely
+
+    polys = [p for p in (_outline(r) for r in raws) if p is not None]
+    tree = shapely.STRtree(polys)
+    out = set()
+    for r in some:
+        a = _outline(r)
+        if a is None:
+            continue
+        at = a.representative_point()
+        if any(polys[k].area > a.area and polys[k].contains(at) for k in tree.query(at)):
+            out.add(id(r))
+    return out
 
 
 def _count(r: RawPiece) -> int | None:
@@ -82,9 +111,22 @@ def blocks_once(raws: list[RawPiece], repeated: dict[str, int], report: ImportRe
 
 def labels_once(raws: list[RawPiece], report: ImportReport) -> list[RawPiece]:
     """:func:`one_per_piece` of the pieces of a plain drawing named and counted by their texts."""
-    def key(r: RawPiece):
+
+    def label(r: RawPiece):
         named = r.texts.get("name") and r.texts.get("quantity")
         return (r.texts["name"], r.texts.get("size")) if named else None
+
+    seen: dict = {}
+    for r in raws:
+        if (g := label(r)) is not None:
+            seen[g] = seen.get(g, 0) + 1
+    twins = [r for r in raws if seen.get(label(r), 0) > 1]
+    if not twins:
+        return raws
+    on_piece = _on_pieces(twins, raws)
+
+    def key(r: RawPiece):  # a piece traced on a piece (a pocket's place) is no laid copy
+        return label(r) if seen.get(label(r), 0) > 1 and id(r) not in on_piece else None
 
     kept, _ = one_per_piece(raws, key, report, lambda g, n: f"{n} pieces named '{g[0]}'")
     return kept
