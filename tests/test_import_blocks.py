@@ -197,6 +197,20 @@ def test_drawing_of_solids_says_what_it_holds(tmp_path):
         read_pattern(save(doc, tmp_path))
 
 
+def _piece_blocks(doc, version: str, pieces: dict) -> None:
+    """A block per piece (``name: (ring, texts)``, the texts at the ring's first points), each
+    inserted once in model space at the origin."""
+    for name, (ring, texts) in pieces.items():
+        blk = doc.blocks.new(name)
+        if version == "R12":
+            blk.add_polyline2d(ring, close=True, dxfattribs={"layer": "1"})
+        else:
+            blk.add_lwpolyline(ring, close=True, dxfattribs={"layer": "1"})
+        for text, at in zip(texts, ring, strict=False):
+            blk.add_text(text, dxfattribs={"layer": "1", "insert": at})
+        doc.modelspace().add_blockref(name, (0, 0), dxfattribs={"layer": "1"})
+
+
 @pytest.mark.parametrize("version", ["R12", "R2000"])
 def test_one_block_name_defined_for_several_pieces(tmp_path, version):
     """Valentina writes each piece as a block of the piece's name, and names every piece
@@ -211,14 +225,7 @@ def test_one_block_name_defined_for_several_pieces(tmp_path, version):
     shapes = {"Detail": [(0, 0), (100, 0), (100, 50), (0, 50)],
               "DetailB": [(200, 0), (260, 0), (260, 40), (200, 40)],
               "DetailC": [(300, 0), (330, 0), (330, 90), (300, 90)]}
-    for name, ring in shapes.items():
-        blk = doc.blocks.new(name)
-        if version == "R12":
-            blk.add_polyline2d(ring, close=True, dxfattribs={"layer": "1"})
-        else:
-            blk.add_lwpolyline(ring, close=True, dxfattribs={"layer": "1"})
-        blk.add_text("Detail", dxfattribs={"layer": "1", "insert": ring[0]})
-        doc.modelspace().add_blockref(name, (0, 0), dxfattribs={"layer": "1"})
+    _piece_blocks(doc, version, {name: (ring, ["Detail"]) for name, ring in shapes.items()})
     p = tmp_path / "valentina.dxf"
     doc.saveas(p)
     p.write_bytes(p.read_bytes().replace(b"DetailB", b"Detail").replace(b"DetailC", b"Detail"))
@@ -248,15 +255,7 @@ def test_one_block_name_defined_for_each_laid_copy(tmp_path, version, label, wan
     doc.header["$INSUNITS"] = 4
     ring = [(0, 0), (100, 0), (100, 50), (0, 50)]
     turned = [(400 - y, x) for x, y in ring]  # the second copy laid turned 90 degrees, elsewhere
-    for name, pts in (("BACK", ring), ("BACKB", turned)):
-        blk = doc.blocks.new(name)
-        if version == "R12":
-            blk.add_polyline2d(pts, close=True, dxfattribs={"layer": "1"})
-        else:
-            blk.add_lwpolyline(pts, close=True, dxfattribs={"layer": "1"})
-        blk.add_text("BACK", dxfattribs={"layer": "1", "insert": pts[0]})
-        blk.add_text(label, dxfattribs={"layer": "1", "insert": pts[1]})
-        doc.modelspace().add_blockref(name, (0, 0), dxfattribs={"layer": "1"})
+    _piece_blocks(doc, version, {"BACK": (ring, ["BACK", label]), "BACKB": (turned, ["BACK", label])})
     p = tmp_path / "layout.dxf"
     doc.saveas(p)
     p.write_bytes(p.read_bytes().replace(b"BACKB", b"BACK"))
