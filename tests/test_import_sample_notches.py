@@ -71,11 +71,12 @@ def test_a_size_drawn_with_other_points_keeps_no_notch_and_the_report_says_so(tm
 
 @pytest.mark.parametrize("damage", ["doubled vertex", "every vertex doubled", "zero-length line",
                                     "drawn twice", "sample's vertex doubled", "split into LINEs",
-                                    "points on its sides", "hairline twist", "sample's side resampled"])
+                                    "points on its sides", "hairline twist", "sample's side resampled",
+                                    "spike"])
 def test_a_size_with_a_damaged_line_the_reader_repairs_keeps_its_notches(tmp_path, damage):
     """Damage that the reader repairs or passes over in one size's cut line (a vertex drawn
     twice, a line of no length, the cut line drawn twice, split into LINEs, points more on its
-    straight sides, a hairline twist), or in the sample's, cost that size every notch: its line
+    straight sides, a hairline twist, a spike), or in the sample's, cost that size every notch: its line
     no longer matched the sample's point for point (probe 36: the tank's front, 3 notches to
     none). The notches land where they do on the undamaged line."""
     clean = _pattern(tmp_path, _graded(10.0, 20.0))
@@ -97,6 +98,8 @@ def test_a_size_with_a_damaged_line_the_reader_repairs_keeps_its_notches(tmp_pat
                  + [line[-1]] for line in lines]
     elif damage == "hairline twist":  # 0.2 mm out and back on the bottom, as a CAD's slip leaves
         lines[0] = [lines[0][0], (60.0, 0.0), (60.2, 0.15), (60.1, -0.1), (60.3, 0.0), lines[0][1]]
+    elif damage == "spike":  # out and back 12 mm along one line, from a point of the bottom
+        lines[0] = [lines[0][0], (60.0, 0.0), (60.0, -12.0), (60.0, 0.0), lines[0][1]]
     elif damage == "split into LINEs":  # a re-save: one LINE per segment, listed in any order, some reversed
         segs = [[a, b] for line in lines for a, b in zip(line, line[1:], strict=False)]
         lines = [seg[::-1] if k % 2 else seg for k, seg in enumerate(segs[3:] + segs[:3])]

@@ -37,9 +37,10 @@ GRADED = 0.3
 def cut_lines(r: RawPiece, clean: bool = False) -> list[tuple[np.ndarray, bool]]:
     """The lines of the cut line that a grade moves point by point, and whether each is closed.
 
-    ``clean``: a point drawn twice in a row read once, and a line of no length or drawn twice
-    left out (damage the reader passes over). Only where the lines as drawn do not match: a
-    sample size may draw two points of a curve at one place that a bigger size grades apart."""
+    ``clean``: a point drawn twice in a row read once, a spike (out and back along one line)
+    and a line of no length or drawn twice left out (damage the reader passes over). Only where
+    the lines as drawn do not match: a sample size may draw two points of a curve at one place
+    that a bigger size grades apart."""
     drawn = [(p, False) for p in r.grade_lines] if r.grade_lines else [(p, c) for p, c, _src in r.boundary]
     out = []
     seen: list[np.ndarray] = []
@@ -49,7 +50,7 @@ def cut_lines(r: RawPiece, clean: bool = False) -> list[tuple[np.ndarray, bool]]
             continue
         pts, closed = pts[:, :2], bool(closed)
         if clean:
-            pts = pts[np.r_[True, np.any(pts[1:] != pts[:-1], axis=1)]]
+            pts = _unspiked(pts[np.r_[True, np.any(pts[1:] != pts[:-1], axis=1)]])
             if len(pts) < 2:
                 continue
         if len(pts) > 2 and np.array_equal(pts[0], pts[-1]):
@@ -63,6 +64,22 @@ def cut_lines(r: RawPiece, clean: bool = False) -> list[tuple[np.ndarray, bool]]
             pts = np.vstack([pts, pts[:1]])
         out.append((pts, closed))
     return _joined(out) if clean else out
+
+
+def _unspiked(pts: np.ndarray) -> np.ndarray:
+    """``pts`` without the points where the line turns straight back (within 2°): a spike's tip,
+    out and back along one line (then its foot, drawn twice, once)."""
+    while len(pts) >= 3:
+        a, b = pts[:-2] - pts[1:-1], pts[2:] - pts[1:-1]
+        na, nb = np.hypot(*a.T), np.hypot(*b.T)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cos = (a * b).sum(axis=1) / (na * nb)
+        back = np.flatnonzero(cos > math.cos(math.radians(2.0)))
+        if not len(back):
+            break
+        pts = np.delete(pts, back[0] + 1, axis=0)
+        pts = pts[np.r_[True, np.any(pts[1:] != pts[:-1], axis=1)]]
+    return pts
 
 
 def _joined(lines: list[tuple[np.ndarray, bool]]) -> list[tuple[np.ndarray, bool]]:
