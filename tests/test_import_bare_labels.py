@@ -161,6 +161,22 @@ def test_fold_said_before_the_count(tmp_path, text, fold):
         assert len(said) == 1 and fold in said[0]
 
 
+@pytest.mark.parametrize("text, want", [
+    ("袖口 輪 2枚", ("袖口", 2)), ("衿 わ 1枚", ("衿", 1)), ("領 對折 2片", ("領", 2)),
+    ("前片 对折 1片", ("前片", 1)), ("後身頃 わ", ("後身頃", 1)), ("FRONT cut 1 on fold", ("FRONT", 1)),
+    ("BACK - Cut 2 on fold", ("BACK", 2))])
+def test_name_fold_and_count_on_one_line(tmp_path, text, want):
+    """A label of one line holding the name, the fold word and the count (``袖口 輪 2枚``): the
+    whole line was taken for a note of the fold, the piece unnamed and cut once (probe 37; the
+    English ``FRONT cut 1 on fold`` was lost so before). The name and count are read, the fold
+    kept as the piece's note."""
+    doc = _drawing({"X": [text]})
+    pat, got = _read(tmp_path, doc)
+    assert [(n, q) for n, _, q, _ in got] == [want]
+    (p,) = pat.pieces
+    assert text in p.annotations
+
+
 @pytest.mark.parametrize("text", ["260", "38", "B-12", "2", "1+1", "2 x 3", "x 260", "2 PIECE", "2L"])
 def test_numbers_that_are_no_count(tmp_path, text):
     """A dimension (``260``, ``2 x 3``), a size (``38``, Japanese ``2L``), a style number
@@ -315,14 +331,14 @@ def test_names_not_right_above_a_count_name_nothing(tmp_path, lines, quantity):
 
 
 @pytest.mark.parametrize("count, want", [("Cut 2", [("SLEEVE", None, 2, None)]),
-                                         ("Cut 3", [("SLEEVE", None, 3, None)]),
+                                         ("Cut 3", [("SLEEVE", None, 3, None), ("SLEEVE", None, 3, None)]),
                                          ("Cut 1", [("SLEEVE", None, 1, None), ("SLEEVE", None, 1, None)])])
 def test_laid_copies_of_one_labelled_piece_are_one_piece(tmp_path, count, want):
     """A layout drawn with each piece laid as often as it is cut, each copy labelled (Valentina's
     flat layout export: ``SLEEVE`` / ``Fabric, Cut 2`` on both copies, one turned): each copy was
     read as a piece of two, four sleeves cut for two (probe 35). The copies of one cut line and
-    label are one piece, its label's count standing for them; a count under the copies' leaves
-    them apart, and so do two pieces of one label but another outline."""
+    label are one piece, its label's count standing for them, when laid exactly as often as it
+    counts; otherwise they stay apart, and so do two pieces of one label but another outline."""
     doc = ezdxf.new("R2018")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()

@@ -242,20 +242,23 @@ def test_one_block_name_defined_for_several_pieces(tmp_path, version):
 
 
 @pytest.mark.parametrize("version", ["R12", "R2000"])
-@pytest.mark.parametrize("label, want", [("Fabric, Cut 2", [("BACK", 5000, 2)]),
-                                         ("Fabric, Cut 4", [("BACK", 5000, 4)]),
-                                         ("Fabric, Cut 1", [("BACK", 5000, 1), ("BACK", 5000, 1)])])
-def test_one_block_name_defined_for_each_laid_copy(tmp_path, version, label, want):
+@pytest.mark.parametrize("label, other, want", [
+    ("Fabric, Cut 2", "Fabric, Cut 2", [("BACK", 5000, 2)]),
+    ("Fabric, Cut 4", "Fabric, Cut 4", [("BACK", 5000, 4), ("BACK", 5000, 4)]),
+    ("Fabric, Cut 1", "Fabric, Cut 1", [("BACK", 5000, 1), ("BACK", 5000, 1)]),
+    ("Fabric, Cut 2", "Lining, Cut 2", [("BACK", 5000, 2), ("BACK", 5000, 2)])])
+def test_one_block_name_defined_for_each_laid_copy(tmp_path, version, label, other, want):
     """Valentina's layout export with "Nest quantity" lays a ``Cut 2`` piece twice, each copy a
     definition of the piece's block, turned and placed apart, each with the piece's label: it was
     read as two pieces of two, 16 copies cut for a pattern of 8 (probe 35). The copies of one cut
-    line and label are one piece, its label's count standing for them; a count under the number
-    of copies leaves them pieces of their own, as before."""
+    line and label are one piece, its label's count standing for them, when each is laid exactly
+    as often as it counts; a count of 4 laid twice, copies counted once, and a shell and its
+    lining of one outline (probe 37: the lining was not cut) stay pieces of their own."""
     doc = ezdxf.new(version)
     doc.header["$INSUNITS"] = 4
     ring = [(0, 0), (100, 0), (100, 50), (0, 50)]
     turned = [(400 - y, x) for x, y in ring]  # the second copy laid turned 90 degrees, elsewhere
-    _piece_blocks(doc, version, {"BACK": (ring, ["BACK", label]), "BACKB": (turned, ["BACK", label])})
+    _piece_blocks(doc, version, {"BACK": (ring, ["BACK", label]), "BACKB": (turned, ["BACK", other])})
     p = tmp_path / "layout.dxf"
     doc.saveas(p)
     p.write_bytes(p.read_bytes().replace(b"BACKB", b"BACK"))

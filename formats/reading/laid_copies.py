@@ -7,9 +7,11 @@ two pieces of two each, the pattern's 8 copies were cut 16 times, and the warnin
 Valentina's default ``Detail`` names; its flat layout export draws each copy, labelled. Definitions
 of one name, or pieces of a plain drawing of one name and size, with the same cut line (the same
 lengths of its segments, in any turn or mirror image) and the same label are the copies of one
-piece: it is read once, its label's count standing for them, when that count is at least the
-number of copies. Different pieces under one name (``Detail``) stay pieces of their own, and so
-do pieces traced on a piece (two pockets' places on a bag panel, each labelled ``Cut 2``).
+piece: it is read once, its label's count standing for them, when the drawing is laid as a whole
+(every piece counted two or more laid exactly that often). A shell and its lining
+(``Fabric, Cut 2``, ``Lining, Cut 2``), different pieces under one name (``Detail``), pieces
+traced on a piece (two pockets' places on a bag panel, each labelled ``Cut 2``), and any
+drawing with a piece counted twice but drawn once stay pieces of their own.
 """
 
 from __future__ import annotations
@@ -72,61 +74,68 @@ def _count(r: RawPiece) -> int | None:
         return None
 
 
-def one_per_piece(raws: list[RawPiece], key: Callable[[RawPiece], object], report: ImportReport,
+def _label(r: RawPiece, name) -> tuple:
+    """What a copy must share with the others of its piece: name, size, texts and notes (the
+    material: ``Fabric, Cut 2`` and ``Lining, Cut 2`` are a shell and its lining)."""
+    return name, tuple(sorted((k, str(v)) for k, v in r.texts.items())), tuple(map(str, r.annotations))
+
+
+def one_per_piece(raws: list[RawPiece], name_of: Callable[[RawPiece], object], report: ImportReport,
                   what: Callable[[object, int], str]) -> tuple[list, set]:
     """``raws`` with the laid copies of each piece (see the module docstring) read once, and the
-    keys so read. ``key(raw)`` groups the candidates (None: not one); ``what(key, n)`` says what
-    the ``n`` copies are in the remark (``block 'BACK' is defined 2 times``)."""
-    by_key: dict = {}
+    names so read. ``name_of(raw)`` is a piece's name (None: no candidate); ``what(name, n)``
+    says what the ``n`` copies are in the remark (``block 'BACK' is defined 2 times``).
+
+    Only a drawing laid as a whole: every labelled piece counted two or more is laid exactly as
+    often as its label counts, each with one cut line; a pattern that draws one such piece once
+    is no layout, and two pieces of one name and label there are two pieces."""
+    groups: dict = {}
     for k, r in enumerate(raws):
-        if (g := key(r)) is not None:
-            by_key.setdefault(g, []).append(k)
-    drop: set[int] = set()
-    laid: set = set()
-    for g, ks in by_key.items():
+        if (name := name_of(r)) is not None:
+            groups.setdefault(_label(r, name), []).append(k)
+    if not any(len(ks) > 1 for ks in groups.values()):
+        return raws, set()
+    for ks in groups.values():
         first = raws[ks[0]]
-        count, size = _count(first), first.texts.get("size")
-        if len(ks) < 2 or count is None or count < len(ks):
-            continue
+        count = _count(first)
+        if count is None or (count >= 2 and len(ks) != count) or len(ks) > max(count, 1):
+            return raws, set()  # not laid as a whole
         ref = _lengths(first)
         scale = float(ref.sum()) or 1.0
-        if not len(ref) or not all(
-                raws[k].texts == first.texts and len(_lengths(raws[k])) == len(ref)
-                and np.allclose(_lengths(raws[k]), ref, rtol=0.0, atol=1e-6 * scale) for k in ks[1:]):
+        if not len(ref) or not all(len(_lengths(raws[k])) == len(ref) and np.allclose(
+                _lengths(raws[k]), ref, rtol=0.0, atol=1e-6 * scale) for k in ks[1:]):
+            return raws, set()
+    drop: set[int] = set()
+    laid: set = set()
+    for label, ks in groups.items():
+        if len(ks) < 2:
             continue
+        first = raws[ks[0]]
+        size = first.texts.get("size")
         drop.update(ks[1:])
-        laid.add(g)
-        report.warn(f"{what(g, len(ks))} with the same cut line and label: the laid copies of one piece (a "
-                    "layout exported with each piece laid as often as it is cut, as Valentina's 'Nest "
-                    f"quantity' does), read once, {count} copies from its label",
+        laid.add(label[0])
+        report.warn(f"{what(label[0], len(ks))} with the same cut line and label: the laid copies of one "
+                    "piece (a layout exported with each piece laid as often as it is cut, as Valentina's "
+                    f"'Nest quantity' does), read once, {_count(first)} copies from its label",
                     piece=f"{first.name} ({size})" if size else first.name)
     return [r for k, r in enumerate(raws) if k not in drop], laid
 
 
 def blocks_once(raws: list[RawPiece], repeated: dict[str, int], report: ImportReport) -> tuple[list, set]:
     """:func:`one_per_piece` of the pieces of blocks defined more than once (AAMA, ASTM)."""
-    return one_per_piece(raws, lambda r: block_name(r.block) if block_name(r.block) in repeated else None,
-                         report, lambda name, n: f"block '{name}' is defined {n} times")
+    if not repeated:
+        return raws, set()
+    return one_per_piece(raws, lambda r: block_name(r.block) if r.block else None, report,
+                         lambda name, n: f"block '{name}' is defined {n} times")
 
 
 def labels_once(raws: list[RawPiece], report: ImportReport) -> list[RawPiece]:
-    """:func:`one_per_piece` of the pieces of a plain drawing named and counted by their texts."""
-
-    def label(r: RawPiece):
-        named = r.texts.get("name") and r.texts.get("quantity")
-        return (r.texts["name"], r.texts.get("size")) if named else None
-
-    seen: dict = {}
-    for r in raws:
-        if (g := label(r)) is not None:
-            seen[g] = seen.get(g, 0) + 1
-    twins = [r for r in raws if seen.get(label(r), 0) > 1]
-    if not twins:
-        return raws
-    on_piece = _on_pieces(twins, raws)
-
-    def key(r: RawPiece):  # a piece traced on a piece (a pocket's place) is no laid copy
-        return label(r) if seen.get(label(r), 0) > 1 and id(r) not in on_piece else None
-
-    kept, _ = one_per_piece(raws, key, report, lambda g, n: f"{n} pieces named '{g[0]}'")
+    """:func:`one_per_piece` of the pieces of a plain drawing named by their texts; a piece
+    traced on a piece (a pocket's place) is no laid copy."""
+    named = [r for r in raws if r.texts.get("name")]
+    if len({(r.texts["name"], r.texts.get("size")) for r in named}) == len(named):
+        return raws  # no two pieces of one name
+    on_piece = _on_pieces(named, raws)
+    kept, _ = one_per_piece(raws, lambda r: r.texts.get("name") if id(r) not in on_piece else None, report,
+                            lambda name, n: f"{n} pieces named '{name}'")
     return kept

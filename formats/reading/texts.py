@@ -169,6 +169,8 @@ def parse_label(text: str) -> tuple[str, list[tuple[str, str]]]:
     out: list[list[str]] = []
     for line in lines:
         kv = parse_text(line)
+        if kv and kv[0] == "annotation" and ON_FOLD.search(line) and _named_fold(line, lead, out):
+            continue
         if kv:
             out.append([kv[0], kv[1]])
             cut = cut_quantity(line)
@@ -190,6 +192,28 @@ def parse_label(text: str) -> tuple[str, list[tuple[str, str]]]:
         elif line.strip():
             lead.append(line.strip())
     return " ".join(lead), [(k, v) for k, v in out]
+
+
+#: The fold in CJK labels, written beside a name: ``後身頃 わ`` (the back, on the fold).
+_CJK_FOLD = re.compile(r"对折|對折|连折|連折|連裁|わ裁|(?<![^\W\d_])(?:わ|輪)(?![^\W\d_])")
+
+
+def _named_fold(line: str, lead: list, out: list) -> bool:
+    """Read a label line holding a name and the fold words (``袖口 輪 2枚``, ``FRONT cut 1 on
+    fold``, ``後身頃 わ``) into ``lead`` (the name) and ``out`` (its count, the fold kept as a
+    note); False when it holds no name (``PLACE ON FOLD``, ``わ 1枚``). The whole line was a note,
+    and the piece lost its name and its count."""
+    if (split := name_and_quantity(line)) is not None:
+        lead.append(split[0])
+        out += [["quantity", split[1]], ["annotation", line.strip()]]
+        return True
+    cjk = _CJK_FOLD.search(line)
+    rest = _CJK_FOLD.sub(" ", line).strip() if cjk else ""
+    if rest and not parse_text(rest) and not any(ch.isdigit() for ch in rest):
+        lead.append(rest)
+        out.append(["annotation", line.strip()])
+        return True
+    return False
 
 
 #: Fields whose value may run over several lines of a label.
