@@ -30,7 +30,7 @@ from kitcut.errors import ExportError
 from kitcut.temp_names import sweep, temp_file
 
 __all__ = ["atomic_write", "atomic_open", "read_input", "read_user_text", "not_utf8", "special_kind",
-           "NotAFile", "FileSet", "check_folder", "make_folder"]
+           "NotAFile", "FileSet", "check_folder", "make_folder", "os_error_why"]
 
 
 _SPECIAL = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
@@ -152,14 +152,14 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
-        raise ExportError(f"cannot write: {_why(exc, target)}", file=str(target)) from exc
+        raise ExportError(f"cannot write: {os_error_why(exc, target)}", file=str(target)) from exc
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
 
 
-def _why(exc: OSError, target) -> str:
+def os_error_why(exc: OSError, target) -> str:
     """What the system said, and for a name or path too long, which and by how much (a path over
     4096 bytes from ``/`` was "File name too long" naming a short relative path)."""
     said = exc.strerror or str(exc)
@@ -273,7 +273,7 @@ class FileSet:
             self._temps.append((tmp, target))
             tmp = None
         except OSError as exc:
-            raise ExportError(f"cannot write: {_why(exc, target)}", file=str(target)) from exc
+            raise ExportError(f"cannot write: {os_error_why(exc, target)}", file=str(target)) from exc
         finally:
             if tmp is not None:
                 with contextlib.suppress(OSError):
@@ -322,7 +322,7 @@ class FileSet:
             except OSError as exc:
                 _drop(backups)
                 self.discard()
-                raise ExportError(f"cannot write: {_why(exc, target)}", file=str(target)) from exc
+                raise ExportError(f"cannot write: {os_error_why(exc, target)}", file=str(target)) from exc
             except BaseException:
                 _drop(backups)
                 self.discard()

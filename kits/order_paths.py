@@ -14,7 +14,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from kitcut.fileio import special_kind
+from kitcut.fileio import os_error_why, special_kind
 
 __all__ = ["ALLOW_OUTSIDE", "inside", "locate"]
 
@@ -88,7 +88,16 @@ def locate(text: str, folder: Path, allow_outside: bool, c, where: str, what: st
     """The file an order names: ``text`` relative to ``folder`` (and inside it, see
     :func:`inside`). An order written on Windows finds its files as it would there:
     backslashes separate folders, and a name that differs only in case finds the one file it
-    can mean."""
+    can mean. A name the system cannot look up (over 255 bytes) is the field's error, naming it
+    (it was "File name too long" without the field, and a traceback to a caller of the API)."""
+    try:
+        return _locate(text, folder, allow_outside, c, where, what)
+    except OSError as exc:
+        shown = text if len(text) <= 60 else f"{text[:40]}…{text[-12:]}"
+        c.fail(where, f"{what} '{shown}' cannot be looked up: {os_error_why(exc, folder / text)}")
+
+
+def _locate(text: str, folder: Path, allow_outside: bool, c, where: str, what: str) -> Path:
     _windows_drive(text, allow_outside, c, where)
     path = inside(Path(text), folder, allow_outside, c, where)
     if path.is_file():

@@ -32,6 +32,19 @@ def test_order_regression(path, tmp_path):
     assert o.code == 2 and str(order) in o.stderr  # a clear error naming the file
 
 
+def test_order_naming_a_pattern_over_255_bytes_names_the_field(tmp_path):
+    """A pattern name longer than a file system holds was an OSError out of load_order (a crash
+    to an API caller; ``nest kit`` said only "File name too long"): it is the field's error."""
+    order = tmp_path / "o.toml"
+    order.write_text(f'[order]\nid = "A-1"\ncustomer = "c"\n[[garments]]\npattern = "{"x" * 300}.dxf"\n'
+                     'count = 1\n[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\n', encoding="utf-8")
+    o = run_order(order)
+    assert o.code == 2, (o.stderr, o.crash)
+    shown = "x" * 40 + "…" + "x" * 8 + ".dxf"
+    assert f"garments[0].pattern: pattern file '{shown}' cannot be looked up: File name too long (its name " \
+           "is 304 bytes; at most 255)" in o.stderr
+
+
 def test_order_not_utf8_names_the_byte(tmp_path):
     order = tmp_path / "o.toml"
     order.write_bytes(b'[order]\nid = "A\xe5"\n')
