@@ -21,6 +21,7 @@ from dataclasses import replace
 import numpy as np
 
 from kitcut.formats.reading.build import RawNotch, RawPiece
+from kitcut.formats.reading.chains import dedupe
 from kitcut.formats.reading.point_alignment import align_ring
 from kitcut.model import ImportReport
 from kitcut.model.geometry import segment_feet
@@ -50,7 +51,7 @@ def cut_lines(r: RawPiece, clean: bool = False) -> list[tuple[np.ndarray, bool]]
             continue
         pts, closed = pts[:, :2], bool(closed)
         if clean:
-            pts = _unspiked(pts[np.r_[True, np.any(pts[1:] != pts[:-1], axis=1)]])
+            pts = _unspiked(dedupe(pts))
             if len(pts) < 2:
                 continue
         if len(pts) > 2 and np.array_equal(pts[0], pts[-1]):
@@ -77,8 +78,7 @@ def _unspiked(pts: np.ndarray) -> np.ndarray:
         back = np.flatnonzero(cos > math.cos(math.radians(2.0)))
         if not len(back):
             break
-        pts = np.delete(pts, back[0] + 1, axis=0)
-        pts = pts[np.r_[True, np.any(pts[1:] != pts[:-1], axis=1)]]
+        pts = dedupe(np.delete(pts, back[0] + 1, axis=0))
     return pts
 
 
@@ -297,6 +297,35 @@ def _aligned(donor: RawPiece, way: _Sample, theirs: list[tuple[np.ndarray, bool]
     return [src], places, [dst]
 
 
+def _graded(ways: list[_Sample], theirs, turn: np.ndarray | None = None):
+    """``(src, places, dst)`` for a size whose lines (``theirs(clean)``: :func:`cut_lines`),
+    taken into the sample block's turn by ``turn`` (row vectors) when given, are the sample's
+    graded, as drawn or read clean (``ways``); else None."""
+    for way in ways:
+        lines = theirs(way.clean) if turn is None else [(q @ turn, c) for q, c in theirs(way.clean)]
+        got = size_twins(way.lines, way.order, lines, way.diag)
+        if got is not None:
+            return way.src, way.places, got if turn is None else [q @ np.linalg.inv(turn) for q in got]
+    return None
+
+
+def _match(donor: RawPiece, ways: list[_Sample], r: RawPiece):
+    """``(src, places, dst)``: the sample's lines, where its notches lie on them, and the size
+    ``r``'s twins of those lines; None when ``r`` matches in no way (see :func:`cut_lines`,
+    :func:`_aligned`, :func:`_turn`)."""
+    read: dict[bool, list] = {}
+
+    def theirs(clean: bool) -> list:
+        if clean not in read:
+            read[clean] = cut_lines(r, clean)
+        return read[clean]
+
+    found = _graded(ways, theirs) or _aligned(donor, ways[1], theirs(True))
+    if found is None and (turn := _turn(donor, r)) is not None:  # this size's block inserted turned
+        found = _graded(ways, theirs, turn)
+    return found
+
+
 def carry_sample_notches(raws: list[RawPiece], report: ImportReport) -> None:
     """Give every size of a piece without notches the notches of the one size that has them."""
     with np.errstate(all="ignore"):  # a damaged file's numbers overflow: no place is found then
@@ -326,24 +355,11 @@ def _carry(raws: list[RawPiece], report: ImportReport) -> None:
         places = ways[0].places
         carried, refused = [], []
         for r in takers:
-            for way in ways:
-                dst = size_twins(way.lines, way.order, cut_lines(r, way.clean), way.diag)
-                if dst is not None:
-                    break
-            src, at_places = way.src, way.places
-            if dst is None:  # points that change nothing (a hairline twist, a resampled side)
-                src, at_places, dst = _aligned(donor, ways[1], cut_lines(r, True)) or (None, None, None)
-            if dst is None and (turn := _turn(donor, r)) is not None:  # this size's block inserted turned
-                for way in ways:
-                    theirs = [(q @ turn, closed) for q, closed in cut_lines(r, way.clean)]
-                    got = size_twins(way.lines, way.order, theirs, way.diag)
-                    if got is not None:
-                        back = np.linalg.inv(turn)
-                        src, at_places, dst = way.src, way.places, [q @ back for q in got]
-                        break
-            if dst is None:
+            found = _match(donor, ways, r)
+            if found is None:
                 refused.append(r.texts["size"])
                 continue
+            src, at_places, dst = found
             r.notches = [_carried(n, src, dst, at)
                          for n, at in zip(donor.notches, at_places, strict=True) if at]
             carried.append(r.texts["size"])
