@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-__all__ = ["SLOT_ASPECT", "SLOT_LENGTH_MM", "SLOT_WIDTH_MM", "artwork_rings", "slot_rings"]
+__all__ = ["SLOT_ASPECT", "SLOT_LENGTH_MM", "SLOT_WIDTH_MM", "artwork_rings", "cutouts_where", "slot_rings"]
 
 #: A cut-out joins the artwork beside it when its size (its box's longer side) is within this
 #: factor of an artwork ring's size and it lies at most that size away from it (letters of a label).
@@ -97,23 +97,36 @@ SLOT_ASPECT = 3.0
 SLOT_LENGTH_MM = 60.0
 
 
+def cutouts_where(rings: list, role: list[str], parent: list[int], test) -> dict[int, list[int]]:
+    """``{piece ring: [its cut-outs k for which test(k) holds]}``: the cut-outs of pieces that a
+    shape or a layer tells for marks drawn on the piece (a slot, a dart, AAMA's layer 8).
+    ``rings``, ``role`` and ``parent`` as :func:`~kitcut.formats.reading.plain_rings.roles`
+    gives them."""
+    out: dict[int, list[int]] = {}
+    for k in range(len(rings)):
+        p = parent[k]
+        if role[k] == "cut" and p >= 0 and role[p] == "piece" and test(k):
+            out.setdefault(p, []).append(k)
+    return out
+
+
+def _slot(area: float, pts: np.ndarray) -> bool:
+    if len(pts) < 3:
+        return False
+    box = shapely.minimum_rotated_rectangle(shapely.multipoints(pts))
+    if box.geom_type != "Polygon":
+        return False
+    corners = np.asarray(box.exterior.coords)[:4]
+    sides = np.linalg.norm(np.diff(np.vstack([corners, corners[:1]]), axis=0), axis=1)
+    width, length = float(sides.min()), float(sides.max())
+    return 0 < width <= SLOT_WIDTH_MM and SLOT_ASPECT * width <= length <= SLOT_LENGTH_MM \
+        and area >= 0.6 * width * length
+
+
 def slot_rings(rings: list, role: list[str], parent: list[int]) -> dict[int, list[int]]:
     """``{piece ring: [slot rings in it]}``: the cut-outs that are buttonholes or slits drawn as
     thin slots (at most :data:`SLOT_WIDTH_MM` wide, :data:`SLOT_ASPECT` times as long, filling most
     of their box): a cutter cuts no buttonhole (it is sewn, then slit), and a knife cuts no 2 mm
     wide hole; drawn on the piece, they mark where it goes. A FreeSewing shirt front had ten
     2 x 10 mm holes cut."""
-    out: dict[int, list[int]] = {}
-    for i, (area, pts, _) in enumerate(rings):
-        if role[i] != "cut" or parent[i] < 0 or role[parent[i]] != "piece" or len(pts) < 3:
-            continue
-        box = shapely.minimum_rotated_rectangle(shapely.multipoints(pts))
-        if box.geom_type != "Polygon":
-            continue
-        corners = np.asarray(box.exterior.coords)[:4]
-        sides = np.linalg.norm(np.diff(np.vstack([corners, corners[:1]]), axis=0), axis=1)
-        width, length = float(sides.min()), float(sides.max())
-        if 0 < width <= SLOT_WIDTH_MM and SLOT_ASPECT * width <= length <= SLOT_LENGTH_MM \
-                and area >= 0.6 * width * length:
-            out.setdefault(parent[i], []).append(i)
-    return out
+    return cutouts_where(rings, role, parent, lambda k: _slot(rings[k][0], rings[k][1]))

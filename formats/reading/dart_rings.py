@@ -17,6 +17,9 @@ import math
 
 import numpy as np
 
+from kitcut.formats.reading.artwork import cutouts_where
+from kitcut.formats.reading.chains import dedupe
+
 __all__ = ["ASPECT", "TIP_DEG", "is_dart", "dart_rings"]
 
 #: A dart is at least this many times as long as it is wide ...
@@ -40,7 +43,7 @@ def is_dart(pts: np.ndarray, area: float) -> bool:
     ring = np.asarray(pts, dtype=np.float64)
     if len(ring) > 1 and np.array_equal(ring[0], ring[-1]):
         ring = ring[:-1]
-    ring = ring[np.r_[True, np.any(np.diff(ring, axis=0) != 0, axis=1)]]
+    ring = dedupe(ring)
     if len(ring) < 4:
         return False
     d = np.hypot(ring[:, None, 0] - ring[None, :, 0], ring[:, None, 1] - ring[None, :, 1])
@@ -59,9 +62,4 @@ def is_dart(pts: np.ndarray, area: float) -> bool:
 def dart_rings(rings: list, role: list[str], parent: list[int]) -> dict[int, list[int]]:
     """``{piece ring: [dart rings in it]}``: the cut-outs of each piece drawn as fish-eye darts
     (:func:`is_dart`). ``rings`` are ``(area, points, layer)``."""
-    out: dict[int, list[int]] = {}
-    for k, (area, pts, _) in enumerate(rings):
-        p = parent[k]
-        if role[k] == "cut" and p >= 0 and role[p] == "piece" and is_dart(pts, area):
-            out.setdefault(p, []).append(k)
-    return out
+    return cutouts_where(rings, role, parent, lambda k: is_dart(rings[k][1], rings[k][0]))

@@ -16,7 +16,7 @@ from shapely.geometry import Polygon
 
 from kitcut.formats.reading.allowance import add_allowances
 from kitcut.formats.reading.arrowheads import arrowhead_rings
-from kitcut.formats.reading.artwork import SLOT_WIDTH_MM, artwork_rings, slot_rings
+from kitcut.formats.reading.artwork import SLOT_WIDTH_MM, artwork_rings, cutouts_where, slot_rings
 from kitcut.formats.reading.build import chain_rings
 from kitcut.formats.reading.chains import Chain
 from kitcut.formats.reading.dart_rings import dart_rings
@@ -53,20 +53,15 @@ _MARK_ROLES = ("internal", "grain", "fold", "notch")
 DRILL_LOOP_MM = 20.0
 
 
-
 def _internal_layer_rings(rings: list, role: list[str], parent: list[int]) -> dict[int, list[int]]:
     """``{piece ring: [rings in it]}``: the cut-outs on AAMA's layer of internal lines
     (:data:`~kitcut.formats.reading.layer_names.INTERNAL_LAYER`, 8) inside a piece of another
     layer. An AccuMark export whose blocks were exploded had its label boxes (23 x 35 mm on
     layer 8) cut out of the front (probe 36). A ring of layer 8 covering half a piece is no
     child of it (:func:`~.plain_rings.roles`): Optitex's size 8 stays a size."""
-    out: dict[int, list[int]] = {}
-    for k, (_, _, layer) in enumerate(rings):
-        p = parent[k]
-        if role[k] == "cut" and p >= 0 and role[p] == "piece" and INTERNAL_LAYER.search(layer) \
-                and rings[p][2] != layer:
-            out.setdefault(p, []).append(k)
-    return out
+    return cutouts_where(rings, role, parent, lambda k: bool(INTERNAL_LAYER.search(rings[k][2]))
+                         and rings[parent[k]][2] != rings[k][2])
+
 
 class RingStage(LayoutStage):
     """The ring stage of one pass over a drawing (a mixin of :class:`~.plain_pieces._Sorter`,
