@@ -39,6 +39,12 @@ def _lengths(r: RawPiece) -> np.ndarray:
     return np.sort(np.concatenate(parts)) if parts else np.zeros(0)
 
 
+def _congruent(lengths: np.ndarray, ref: np.ndarray) -> bool:
+    """Two cut lines' sorted segment lengths (:func:`_lengths`) are the same."""
+    scale = float(ref.sum()) or 1.0
+    return len(lengths) == len(ref) and bool(np.allclose(lengths, ref, rtol=0.0, atol=1e-6 * scale))
+
+
 def _outline(r: RawPiece):
     """The polygon of ``r``'s first closed cut line (None without one)."""
     from shapely.geometry import Polygon
@@ -54,11 +60,12 @@ def _on_pieces(some: list[RawPiece], raws: list[RawPiece]) -> set[int]:
     """The ids of the pieces of ``some`` lying on a bigger piece of ``raws``."""
     import shapely
 
-    polys = [p for p in (_outline(r) for r in raws) if p is not None]
+    outline = {id(r): _outline(r) for r in raws}
+    polys = [p for p in outline.values() if p is not None]
     tree = shapely.STRtree(polys)
     out = set()
     for r in some:
-        a = _outline(r)
+        a = outline[id(r)]
         if a is None:
             continue
         at = a.representative_point()
@@ -101,9 +108,7 @@ def one_per_piece(raws: list[RawPiece], name_of: Callable[[RawPiece], object], r
         if count is None or (count >= 2 and len(ks) != count) or len(ks) > max(count, 1):
             return raws, set()  # not laid as a whole
         ref = _lengths(first)
-        scale = float(ref.sum()) or 1.0
-        if not len(ref) or not all(len(_lengths(raws[k])) == len(ref) and np.allclose(
-                _lengths(raws[k]), ref, rtol=0.0, atol=1e-6 * scale) for k in ks[1:]):
+        if not len(ref) or not all(_congruent(_lengths(raws[k]), ref) for k in ks[1:]):
             return raws, set()
     drop: set[int] = set()
     laid: set = set()

@@ -87,11 +87,13 @@ def _spaced_field(text: str) -> tuple[str, str] | None:
     return None
 
 
-#: A label saying the piece is cut on the fold (drawn as a half, or full with the fold marked);
-#: Japanese ``わ`` / ``輪`` (the fold) only as a word of its own (``わ 1枚``), not inside ``まわり``.
+#: The fold in Chinese and Japanese labels; Japanese ``わ`` / ``輪`` (the fold) only as a word of
+#: its own (``わ 1枚``, ``後身頃 わ``), not inside ``まわり``.
+_CJK_FOLD_WORDS = r"对折|對折|连折|連折|連裁|わ裁|(?<![^\W\d_])(?:わ|輪)(?![^\W\d_])"
+_CJK_FOLD = re.compile(_CJK_FOLD_WORDS)
+#: A label saying the piece is cut on the fold (drawn as a half, or full with the fold marked).
 ON_FOLD = re.compile(r"\bon\s+(?:the\s+)?fold\b|\bfold\s*line\b|\bim\s+(?:stoff)?bruch\b|\bau\s+pli\b|"
-                     r"\bal\s+doblez\b|\bsul\s+piego\b|\bop\s+de\s+vouw\b|对折|對折|连折|連折|連裁|わ裁|"
-                     r"(?<![^\W\d_])(?:わ|輪)(?![^\W\d_])", re.I)
+                     r"\bal\s+doblez\b|\bsul\s+piego\b|\bop\s+de\s+vouw\b|" + _CJK_FOLD_WORDS, re.I)
 
 
 def _fold_label(text: str) -> tuple[str, str] | None:
@@ -194,10 +196,6 @@ def parse_label(text: str) -> tuple[str, list[tuple[str, str]]]:
     return " ".join(lead), [(k, v) for k, v in out]
 
 
-#: The fold in CJK labels, written beside a name: ``後身頃 わ`` (the back, on the fold).
-_CJK_FOLD = re.compile(r"对折|對折|连折|連折|連裁|わ裁|(?<![^\W\d_])(?:わ|輪)(?![^\W\d_])")
-
-
 def _named_fold(line: str, lead: list, out: list) -> bool:
     """Read a label line holding a name and the fold words (``袖口 輪 2枚``, ``FRONT cut 1 on
     fold``, ``後身頃 わ``) into ``lead`` (the name) and ``out`` (its count, the fold kept as a
@@ -207,8 +205,7 @@ def _named_fold(line: str, lead: list, out: list) -> bool:
         lead.append(split[0])
         out += [["quantity", split[1]], ["annotation", line.strip()]]
         return True
-    cjk = _CJK_FOLD.search(line)
-    rest = _CJK_FOLD.sub(" ", line).strip() if cjk else ""
+    rest = _CJK_FOLD.sub(" ", line).strip() if _CJK_FOLD.search(line) else ""
     if rest and not parse_text(rest) and not any(ch.isdigit() for ch in rest):
         lead.append(rest)
         out.append(["annotation", line.strip()])
