@@ -600,11 +600,7 @@ def test_fish_eye_darts_are_drawn_not_cut(tmp_path, sew, turn):
     are sewn, not cut: they were cut-outs, a bodice back cut with two holes of 4,300 mm²
     (Valentina's flat export; probe 35). An oval, a rectangle and a teardrop (one point) inside
     the piece stay cut-outs."""
-    c, s_ = math.cos(math.radians(turn)), math.sin(math.radians(turn))
-
-    def at(pts):
-        return [(x * c - y * s_, x * s_ + y * c) for x, y in pts]
-
+    at, _ = turned((turn, False, (0.0, 0.0)))
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_import_dxf import save
+from test_import_dxf import save, turned
 
 from kitcut.formats.reading.arrow_lines import arrow_parts, arrowed
 from kitcut.formats.reading.read import read_pattern
@@ -235,11 +235,7 @@ def _valentina_piece(tmp_path, sew: bool, top: float, turn: float = 0.0):
     ``sew`` the sew line 10 mm inside it, and the grain line as one open polyline (head, shaft,
     head: 3.4 mm wide, 4.7 mm long heads) from y = 290 up to a tip at y = ``top``; all turned
     by ``turn`` degrees about the origin."""
-    c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
-
-    def tr(pts):
-        return [(c * x - s * y, s * x + c * y) for x, y in pts]
-
+    tr, _ = turned((turn, False, (0.0, 0.0)))
     doc = ezdxf.new("R2000")
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
