@@ -98,7 +98,7 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
     for note in notes:  # files written for another device than -d, marks a device's file leaves out
         click.echo(f"nest: note: {note}", err=True)
     written = {p.name for p in paths}
-    older = [n for n in export_names(stem) if n not in written and (out / n).is_file()]
+    older = [n for n in export_names(stem) if n not in written and _is_file(out / n)]
     if older and not _same_report(out / f"{stem}.report.json", marker, written):
         # an operator picking marker.nc beside a new marker.plt cut the earlier job
         shown = ", ".join(older[:6]) + (f" and {len(older) - 6} more" if len(older) > 6 else "")
@@ -106,12 +106,21 @@ def export(marker_file, out_dir, formats, device, device_file, stem, list_only) 
                    "was of another marker, they are not this one's: remove them, or export -f all)", err=True)
 
 
+def _is_file(path: Path) -> bool:
+    """``path`` is a file; a name the file system cannot hold (over 255 bytes: a long ``--stem``
+    with a long format's suffix) is none, not an error after the files are written."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _same_report(path: Path, marker, written: set[str]) -> bool:
     """The earlier export's ``report.json`` (not written now) states this marker: its name and
     length (a kit's folder, where the cutting room adds ``-f nc``)."""
     import json
 
-    if path.name in written or not path.is_file():
+    if path.name in written or not _is_file(path):
         return False
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

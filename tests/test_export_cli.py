@@ -445,3 +445,20 @@ def test_export_into_a_folder_of_an_earlier_export_names_the_files_it_did_not_wr
     assert err == (f"nest: note: {out} also holds marker.nc, marker.pdf, marker.report.json from an earlier "
                    "export, not written now (if that was of another marker, they are not this one's: remove "
                    "them, or export -f all)\n")
+
+
+@pytest.mark.parametrize("formats", ["svg", None])
+def test_a_long_stem_whose_other_names_cannot_exist_exports_cleanly(tmp_path, marker_file, capsys, formats):
+    """A `--stem` of 240 characters: every file asked for fits 255 bytes, but the look for an
+    earlier export's files (`<stem>.tiled-letter.pdf`, 257 bytes) raised "File name too long"
+    after the set was in place, exit 2 (probe 39). A name that cannot exist is no earlier file."""
+    stem = "a" * 240
+    out = tmp_path / "out"
+    argv = ["export", str(marker_file), "-o", str(out), "--stem", stem] + (["-f", formats] if formats else [])
+    assert _run(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    names = sorted(p.name for p in out.iterdir())
+    expected = [f"{stem}.svg"] if formats else sorted(f"{stem}.{f}" for f in DEFAULT_FORMATS)
+    assert names == expected
+    assert sorted(captured.out.split()) == [str(out / n) for n in names]
