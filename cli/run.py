@@ -285,8 +285,13 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
         "removed": [str(f) for f in removed],
         "not_written": {f"marker.{fmt}": why for fmt, why in skipped},
     }
+    # stderr: what a user must hear, with --json too (a script learns that a quantity was assumed,
+    # a unit guessed, a piece left uncut): there each line is also in "warnings"
+    said = _said(marker, pattern, info, skipped, resume, stopped_by)
     if as_json:
-        click.echo(json.dumps(result))
+        click.echo(json.dumps({**result, "warnings": said}))
+        for line in said:
+            click.echo(f"nest: {line}", err=True)
         return
     click.echo(f"{path.name}: {counted(len(marker.placements), 'piece')} on {marker.width:g} {u} fabric")
     cut_graded = [s for s in pattern.size_names if any(p.graded and p.size == s for p in pattern.pieces)]
@@ -302,22 +307,11 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
         what = f"{n} files of an earlier export of this marker that no longer match" if n > 1 else \
             "1 file of an earlier export of this marker that no longer matches"
         click.echo(f"removed {what} it: " + ", ".join(str(f) for f in removed))
-    from kitcut.formats.writing.export import not_written
-
-    for line in not_written(skipped):
-        click.echo(f"nest: note: {line}", err=True)
     match = s.get("matching")
     if match:
         cost = f", {match['cost_pct']:+.1f} % length against plain fabric" if "cost_pct" in match else ""
         rx, ry = match["repeat_mm"]
         click.echo(f"repeat {rx:g} x {ry:g} {u}: {len(match['matched'])} matched piece(s){cost}")
-        if not match["matched"] and any(p.match is not None for p in pattern.pieces):
-            click.echo(f"nest: warning: --repeat {rx:g},{ry:g}: no piece is matched: the repeat has no lines "
-                       "for the axes of the pieces' match points (see the note above)", err=True)
-        elif not match["matched"]:
-            click.echo(f"nest: warning: --repeat {rx:g},{ry:g}: no piece has a match point, so no piece is "
-                       "matched (give them with --match FILE, or PATTERN.match.toml beside the pattern)",
-                       err=True)
 
     def num(key: str) -> str:
         v = s.get(key)
@@ -325,16 +319,38 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
 
     click.echo(f"seed {s.get('seed')}   search {num('search_s')}   compile {num('compile_s')}   "
                f"first marker {num('time_to_first_s')}")
+    for line in said:
+        click.echo(f"nest: {line}", err=True)
+
+
+def _said(marker, pattern, info: str, skipped: list, resume: str | None, stopped_by: str) -> list[str]:
+    """The lines the main job says on stderr (each without its ``nest: ``), in order: files left
+    out, a repeat that matches nothing, the warm start, a stop, and the import's remarks that
+    change what is cut, then their count."""
+    from kitcut.formats.writing.export import not_written
+
+    s = marker.stats
+    lines = [f"note: {line}" for line in not_written(skipped)]
+    match = s.get("matching")
+    if match and not match["matched"]:
+        rx, ry = match["repeat_mm"]
+        if any(p.match is not None for p in pattern.pieces):
+            lines.append(f"warning: --repeat {rx:g},{ry:g}: no piece is matched: the repeat has no lines for "
+                         "the axes of the pieces' match points (see the note above)")
+        else:
+            lines.append(f"warning: --repeat {rx:g},{ry:g}: no piece has a match point, so no piece is "
+                         "matched (give them with --match FILE, or PATTERN.match.toml beside the pattern)")
     if s.get("resume"):
-        click.echo(_resume_note(s["resume"], resume), err=True)
+        lines.append(_resume_note(s["resume"], resume).removeprefix("nest: "))
     if s.get("stopped"):
-        click.echo(f"stopped by {stopped_by} after {num('search_s')} of search: the best marker found is "
-                   "written", err=True)
+        v = s.get("search_s")
+        took = "?" if v is None else f"{v:.2f} s"
+        lines.append(f"stopped by {stopped_by} after {took} of search: the best marker found is written")
     if pattern.units_rule == "size check" and pattern.report.units_guess:  # remarks worth a line of their own
-        click.echo(f"nest: note: {pattern.report.units_guess}", err=True)
-    for entry in pattern.headlines:
-        click.echo(f"nest: {entry}", err=True)
+        lines.append(f"note: {pattern.report.units_guess}")
+    lines += [str(entry) for entry in pattern.headlines]
     if pattern.report.entries:
         n = len(pattern.report.entries)
         remarks = "1 remark" if n == 1 else f"{n} remarks"
-        click.echo(f"nest: note: the import made {remarks}; see `{info}`", err=True)
+        lines.append(f"note: the import made {remarks}; see `{info}`")
+    return lines

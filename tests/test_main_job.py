@@ -600,3 +600,21 @@ def test_an_unreadable_quantity_is_said_for_the_sizes_cut(tmp_path):
     assert r.returncode == 0, r.stderr
     warned = [line for line in r.stderr.splitlines() if "unreadable Quantity" in line]
     assert warned == ["nest: warning: piece 'Sleeve (M)': unreadable Quantity text '2.5': 1 assumed"]
+
+
+def test_json_output_keeps_the_lines_on_what_is_cut(tmp_path):
+    """`nest --json` said nothing on stderr and carried only a count of remarks: a script driving
+    it never learnt that a quantity was assumed for `2.5` (probe 39). The lines stay on stderr,
+    and the JSON object holds them, each without its `nest: `, in `warnings`."""
+    tee = tmp_path / "tee.dxf"
+    tee.write_bytes((SAMPLES / "tee.dxf").read_bytes().replace(b"Quantity: 1,1\n", b"Quantity: 2.5\n"))
+    args = (str(tee), "--sizes", "M", "--time", "1", "--workers", "1", "--seed", "1")
+    plain = nest(*args, "-o", str(tmp_path / "a"))
+    r = nest(*args, "-o", str(tmp_path / "b"), "--json")
+    assert plain.returncode == 0 and r.returncode == 0, r.stderr
+    said = [line for line in plain.stderr.splitlines() if line.startswith("nest: ")]
+    assert "nest: warning: piece 'Sleeve (M)': unreadable Quantity text '2.5': 1 assumed" in said
+    assert said[-1].startswith("nest: note: the import made ")
+    result = json.loads(r.stdout)
+    assert result["warnings"] == [line.removeprefix("nest: ") for line in said]
+    assert [line for line in r.stderr.splitlines() if line.startswith("nest: ")] == said
