@@ -346,9 +346,10 @@ def _said(marker, pattern, info: str, skipped: list, resume: str | None, stopped
         v = s.get("search_s")
         took = "?" if v is None else f"{v:.2f} s"
         lines.append(f"stopped by {stopped_by} after {took} of search: the best marker found is written")
-    if pattern.units_rule == "size check" and pattern.report.units_guess:  # remarks worth a line of their own
-        lines.append(f"note: {pattern.report.units_guess}")
-    lines += [str(entry) for entry in pattern.headlines]
+    guess = pattern.units_headline  # first of the remarks worth a line of their own
+    if guess is not None:
+        lines.append(f"note: {guess.message}")
+    lines += [str(entry) for entry in pattern.headlines if entry is not guess]
     if pattern.report.entries:
         n = len(pattern.report.entries)
         remarks = "1 remark" if n == 1 else f"{n} remarks"

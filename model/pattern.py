@@ -444,9 +444,21 @@ class Pattern:
     @property
     def headlines(self) -> list[ReportEntry]:
         """The import's remarks on what a job of this pattern cuts (:attr:`ReportEntry.headline`),
-        but for a quantity assumed of a piece whose quantity an option set after all."""
+        but for a quantity assumed of a piece whose quantity an option set after all; first the
+        unit the piece sizes chose (:attr:`units_headline`)."""
         set_by_option = {p.name for p in self.pieces if p.quantity_rule == "option"}
-        return [e for e in self.report.headlines if e.piece is None or e.piece not in set_by_option]
+        heads = [e for e in self.report.headlines if e.piece is None or e.piece not in set_by_option]
+        guess = self.units_headline
+        return heads if guess is None or guess in heads else [guess, *heads]
+
+    @property
+    def units_headline(self) -> ReportEntry | None:
+        """The remark on the length unit when the piece sizes chose it (no unit declared, or a
+        declared one given up): a centimetre pattern read as millimetres is cut ten times too
+        small, so a kit lists it with the headlines, as the main job says it on a line."""
+        if self.units_rule != "size check" or not self.report.units_guess:
+            return None
+        return next((e for e in self.report.entries if e.message == self.report.units_guess), None)
 
     @property
     def total_area(self) -> float:

@@ -857,3 +857,37 @@ def test_kit_pdf_wraps_a_long_note_onto_the_page(tmp_path):
     words = re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)<', out)
     assert words and max(float(x) for x, _ in words) <= width - 20  # within the right margin
     assert [w for _, w in words][-1] == "--formats"
+
+
+def test_a_unit_the_piece_sizes_chose_is_a_kit_headline(tmp_path, capsys):
+    """A drawing that declares no unit, its largest piece 457 units long (45.7 cm in mm, 4.57 m in
+    cm): the main job says the guess on a line of its own, a kit listed it only among its remarks
+    (kit.pdf), so an overnight batch of a centimetre pattern was cut ten times too small with a
+    line on page 2 for a sign (probe 39). It is the kit's first headline, printed by `nest kit`."""
+    import ezdxf
+
+    from kitcut.cli.main import main
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 0
+    doc.modelspace().add_lwpolyline([(0, 0), (457.1, 0), (457.1, 200), (0, 200)], close=True)
+    doc.saveas(tmp_path / "nounits.dxf")
+    (tmp_path / "o.toml").write_text('[order]\nid = "U-1"\ncustomer = "c"\n[[garments]]\n'
+                                     'pattern = "nounits.dxf"\ncount = 1\n'
+                                     '[[fabrics]]\nname = "jersey"\nwidth_mm = 1500\n')
+    guess = ("no units declared: mm guessed from the piece sizes, which fit mm and cm: the largest piece is "
+             "45.7 cm long in mm, 4.57 m in cm; give garments[0].units = \"cm\" if the pattern is in "
+             "centimetres")
+    try:
+        main(["kit", str(tmp_path / "o.toml"), "-o", str(tmp_path / "K"), "--time", "1", "--workers", "1",
+              "--formats", "dxf"])
+    except SystemExit as exc:
+        assert not exc.code
+    err = capsys.readouterr().err.splitlines()
+    assert f"nest: nounits (nounits.dxf): warning: {guess}" in err
+    (r,) = json.loads((tmp_path / "K" / "U-1" / "kit.json").read_text())["import_remarks"]
+    assert r["headlines"] == [f"warning: {guess}"]
+    (tmp_path / "o.toml").write_text((tmp_path / "o.toml").read_text().replace(
+        'count = 1\n', 'count = 1\nunits = "mm"\n'))
+    result = build_kit(tmp_path / "o.toml", tmp_path / "K2", KitOptions(time_limit=1, formats=()))
+    assert result.warnings == []
