@@ -65,23 +65,23 @@ def _fold(name: str) -> str:
     return unicodedata.normalize("NFC", name.casefold())
 
 
-def _any_case(root: Path, rel: Path) -> Path | None:
+def _any_case(root: Path, rel: Path) -> tuple[Path | None, list[Path]]:
     """``root / rel`` with each missing part of ``rel`` matched to the one entry of its folder
     that differs only in case or Unicode normalization (NFC/NFD), as Windows and macOS find
-    files; ``None`` when none or several do."""
+    files; ``None`` when none or several do, with the several (an order cannot tell them apart)."""
     cur = root
     for part in rel.parts:
         nxt = cur / part
         if not nxt.exists():
             try:
-                hits = [e.name for e in os.scandir(cur) if _fold(e.name) == _fold(part)]
+                hits = sorted(e.name for e in os.scandir(cur) if _fold(e.name) == _fold(part))
             except OSError:
-                return None
+                return None, []
             if len(hits) != 1:
-                return None
+                return None, [cur / h for h in hits]
             nxt = cur / hits[0]
         cur = nxt
-    return cur
+    return cur, []
 
 
 def locate(text: str, folder: Path, allow_outside: bool, c, where: str, what: str) -> Path:
@@ -105,7 +105,10 @@ def _locate(text: str, folder: Path, allow_outside: bool, c, where: str, what: s
     given = Path(text.replace("\\", "/"))
     full = inside(given, folder, allow_outside, c, where)
     root = Path(given.anchor) if given.is_absolute() else folder
-    found = full if full.is_file() else _any_case(root, full.relative_to(root))
+    found, several = (full, []) if full.is_file() else _any_case(root, full.relative_to(root))
+    if several:
+        c.fail(where, f"{what} '{text}' could be any of {', '.join(str(p) for p in several)}: names that "
+                      "differ only in case are one file on Windows and macOS; give the name as it is written")
     if found is None or not found.is_file():
         if full.is_dir():
             c.fail(where, f"{what} '{text}' is a folder ({full}), not a file: name the file in it")
