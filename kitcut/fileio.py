@@ -151,6 +151,8 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
             os.fsync(fp.fileno())
         os.replace(tmp, target)
         tmp = None
+    except ExportError:  # already said (a folder that is a link to nothing), naming what it is about
+        raise
     except OSError as exc:
         raise ExportError(f"cannot write: {os_error_why(exc, target)}", file=str(target)) from exc
     finally:
@@ -272,6 +274,8 @@ class FileSet:
                 os.fsync(fp.fileno())
             self._temps.append((tmp, target))
             tmp = None
+        except ExportError:  # already said (a folder that is a link to nothing), naming what it is about
+            raise
         except OSError as exc:
             raise ExportError(f"cannot write: {os_error_why(exc, target)}", file=str(target)) from exc
         finally:

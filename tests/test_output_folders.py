@@ -68,3 +68,23 @@ def test_a_path_too_long_says_which_and_by_how_much(tmp_path, monkeypatch):
     long_name = r"cannot write: File name too long \(its name is 300 bytes; at most 255\)"
     with pytest.raises(ExportError, match=long_name):
         atomic_write("x" * 295 + ".json", "{}")
+
+
+@pytest.mark.parametrize("deep", [False, True])
+def test_nest_export_into_a_link_to_nothing_says_it_once(tmp_path, deep):
+    """`nest export -o LINK` said "LINK/marker.plt: cannot write: LINK: cannot write: LINK is a
+    symbolic link to ..." (probe 39): the folder's error wrapped again as the file's. It is said
+    once, naming the folder, as `nest PATTERN -o LINK` says it."""
+    from marker_factory import valid_small_marker
+
+    from kitcut.formats.marker_json import write_marker
+
+    write_marker(valid_small_marker(), tmp_path / "marker.json")
+    (tmp_path / "out").symlink_to("/nonexistent-share/jobs")
+    out = "out/night" if deep else "out"
+    r = _nest("export", "marker.json", "-o", out, cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr == (f"nest: error: {out}: cannot write: out is a symbolic link to "
+                        "/nonexistent-share/jobs, which does not exist (a share not mounted? a folder "
+                        "moved?)\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["marker.json", "out"]
