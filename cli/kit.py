@@ -168,7 +168,8 @@ def _remove_if_claims_only(folder) -> None:
 @click.argument("orders_dir", type=click.Path(file_okay=False))
 @_common
 @click.option("--workers", type=WORKERS, default=1, show_default=True,
-              help="Orders built at once (processes); each nesting then uses one core.")
+              help="Orders built at once (processes); each nesting then uses one core (with one order at a "
+                   "time, every core).")
 @click.option("--until", help="Start no new order after this clock time (HH:MM).")
 @click.option("--scheduler", help="Run the orders on this Dask scheduler (e.g. tcp://host:8786).")
 @click.option("--combine", is_flag=True, help="Nest orders that share a fabric on one marker.")
