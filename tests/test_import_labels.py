@@ -879,6 +879,34 @@ def test_shrinkage_in_annotations_is_said_not_applied(tmp_path, notes, setting):
     assert "kitcut does not apply it and cuts the pieces as drawn" in text and setting in text
 
 
+@pytest.mark.parametrize("note", ["横:7.0%，直:13.0%", "Shrinkage 3 %", "Schrumpf: 4%", "Shrinkage 0 %"])
+@pytest.mark.parametrize("label", ["Piece Name: LEG", "LEG"])
+def test_a_bare_shrinkage_text_inside_a_piece_is_its_annotation(tmp_path, note, label):
+    """The shrinkage written as a text of its own inside the piece (no ``Annotation:`` key) was
+    "skipped: texts kitcut does not use", without the headline warning the same text gets as an
+    annotation (probe 39): a pattern exported unshrunk would be cut 13 % short along the leg
+    without a word. It is the piece's annotation now; the piece keeps its name, 0 % says nothing."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 600), (0, 600)], close=True)
+    for k, text in enumerate((label, "Quantity: 2", note)):
+        msp.add_text(text, dxfattribs={"insert": (50, 300 - 30 * k), "height": 10})
+    pat = read_pattern(save(doc, tmp_path))
+    (piece,) = pat.pieces
+    assert (piece.name, piece.quantity) == ("LEG", 2)
+    said = [e.message for e in pat.report.headlines if "shrinkage" in e.message]
+    if note.startswith("Shrinkage 0"):
+        assert said == [] and piece.annotations == ()
+        return
+    assert piece.annotations == (note,)
+    assert said == [f"1 piece(s) give a shrinkage in their annotations ('LEG': {note}): kitcut does not "
+                    "apply it and cuts the pieces as drawn; if the pattern is not already enlarged for it, "
+                    "cut it through an order whose fabric says so ("
+                    + ("shrinkage_pct = [13, 7])" if "横" in note else "shrinkage_pct)")]
+    assert not [e for e in pat.report.skipped if "texts kitcut does not use" in e.message]
+
+
 def test_bare_plus_sizes_size_their_pieces(tmp_path):
     """2XL and 3XL start with a digit, so they never reached the bare texts: in a drawing of
     sizes S to 3XL, `--sizes M` cut the unsized 2XL and 3XL pieces with the M ones, without a

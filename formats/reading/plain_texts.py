@@ -12,6 +12,7 @@ from shapely.geometry import Point
 
 from kitcut.formats.reading.chains import describe
 from kitcut.formats.reading.label_lines import line_above, text_line
+from kitcut.formats.reading.shrinkage_texts import gives_shrinkage
 
 __all__ = ["TextStage", "may_name"]
 
@@ -164,6 +165,11 @@ class TextStage:
             kvs = [(k, v) for k, v in f if v]  # an MTEXT label may hold several fields
             i = self.owner(p, layer)
             inside = i is not None
+            if inside and not kvs and gives_shrinkage(txt):  # ET CAD's ``横:7.0%，直:13.0%`` written bare
+                if final:
+                    for j in nest_of[i].rings if i in nest_of else [i]:
+                        raws[j].annotations.append(txt.strip())
+                continue
             if inside and not kvs and i in nest_of and may_name(txt) and not _SIZE_WORD.match(txt.strip()):
                 for j in nest_of[i].rings:  # a graded nest's name names every size (it was not used)
                     bare.setdefault(j, []).append((txt.strip(), e, False))

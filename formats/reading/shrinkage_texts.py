@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["report_shrinkage"]
+__all__ = ["report_shrinkage", "gives_shrinkage"]
 
 #: A percentage after a shrinkage word: ``横:7.0%`` (across), ``直:13%`` (along), ``经``/``纬``
 #: (warp, weft), ``shrink``, ``Schrumpf``, ``krimp``, ``retrait``, ``encogimiento``, ``усадка``.
@@ -30,6 +30,12 @@ def _percents(text: str) -> list[tuple[str, float]]:
         except ValueError:
             continue
     return out
+
+
+def gives_shrinkage(text: str) -> bool:
+    """``text`` gives a shrinkage other than 0 % (``横:7.0%，直:13.0%``, ``Shrinkage 3 %``): a plain
+    drawing's bare text of it inside a piece is that piece's annotation."""
+    return any(v != 0 for _, v in _percents(text))
 
 
 def report_shrinkage(pieces, report) -> None:
