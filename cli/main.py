@@ -51,7 +51,9 @@ def cli() -> None:
 def _register() -> None:
     from kitcut.cli import commands
 
-    for command in commands.ALL:
+    for command in commands.ALL:  # --limit is taken out of argv before click (_take_limits)
+        command.epilog = ("--limit NAME=VALUE, repeatable, any command: raise a resource limit (e.g. "
+                          "max_pieces=10000; see kitcut.limits).")
         cli.add_command(command)
 
 

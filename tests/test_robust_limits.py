@@ -85,6 +85,16 @@ def test_cli_limit_option_and_env(monkeypatch):
     assert o.code == 2 and "NAME=VALUE" in o.stderr
 
 
+def test_every_command_s_help_names_limit():
+    """`--limit` works with any command (taken out of argv before click), but only `nest --help`
+    named it: the README lists it among the main job's options (probe 39)."""
+    from kitcut.cli import commands
+
+    for command in commands.ALL:
+        o = run_cli([command.name, "--help"])
+        assert o.code == 0 and "--limit NAME=VALUE" in o.stdout, command.name
+
+
 def test_quantity_of_a_billion_is_refused_before_any_work(tmp_path):
     data = TEE.read_bytes().replace(b"Quantity: 1\r\n", b"Quantity: 1000000000\r\n", 1)
     if data == TEE.read_bytes():
