@@ -68,3 +68,29 @@ def test_block_names_stay_within_r12s_limit_and_the_names_whole(tmp_path):
     assert "Front_Grosse_38_extra" in blocks and "Vorderteil_mit__Grosse_38_ext_2" in blocks
     back = read_pattern(path)
     assert sorted(p.name for p in back.pieces) == sorted(n.strip() for n in names)
+
+
+def test_a_mirrored_copy_s_insert_says_both_scales(tmp_path, marker):
+    """A mirrored copy was written with its y scale (42 = -1) and no x scale (41, default 1: ezdxf
+    leaves it out). Valid DXF, but Inkscape 1.2's importer reads 41 wherever 42 is and stopped
+    on an IndexError: no marker with a left/right pair opened in it (probe 38). Each INSERT
+    with a 42 now has its 41 before it, and the other INSERTs are unchanged."""
+    from ezdxf.lldxf.tagger import ascii_tags_loader
+
+    assert any(pl.mirrored for pl in marker.placements) and not all(pl.mirrored for pl in marker.placements)
+    path = write_file(marker, tmp_path / "marker.dxf")
+    inserts, current = [], None
+    for tag in ascii_tags_loader(path.open(encoding="ascii")):
+        if tag.code == 0:
+            current = [] if tag.value == "INSERT" else None
+            if current is not None:
+                inserts.append(current)
+        elif current is not None:
+            current.append((tag.code, tag.value))
+    assert len(inserts) == len(marker.placements)
+    for pl, tags in zip(marker.placements, inserts, strict=True):
+        codes = [c for c, _ in tags]
+        if pl.mirrored:
+            assert (41, "1.0") in tags and (42, "-1.0") in tags and codes.index(41) == codes.index(42) - 1
+        else:
+            assert 41 not in codes and 42 not in codes

@@ -5,7 +5,9 @@ piece texts), so the marker carries the same pieces a pattern file does. A piece
 on the fold (``--keep-folded``) keeps its layer-6 mirror line; a fold piece nested whole (the
 reader unfolded it) carries its fold as a layer-8 internal line instead, since layer 6 tells a CAD
 to unfold the block about it (a second time). An INSERT maps the
-block exactly as the placement does: ``yscale = -1`` for a mirrored copy (mirror first),
+block exactly as the placement does: ``yscale = -1`` for a mirrored copy (mirror first; written
+with ``xscale = 1`` beside it, which ezdxf leaves out as the default and Inkscape's importer
+reads wherever there is a ``yscale``: it stopped on an IndexError and imported nothing),
 ``rotation`` in degrees counter-clockwise, ``insert`` = the translation. The strip frame and
 the marker figures are on layer ``MARKER`` (not an AAMA layer, so pattern readers skip it).
 Output is R12 with an empty header: no dates, byte-identical for the same marker.
@@ -107,7 +109,26 @@ def marker_document(marker: Marker):
 
 def to_dxf(marker: Marker) -> bytes:
     """The marker DXF as bytes (ASCII, R12)."""
-    return aama_bytes(marker_document(marker))
+    return _both_scales(aama_bytes(marker_document(marker)))
+
+
+def _both_scales(data: bytes) -> bytes:
+    """Each INSERT with a y scale (group 42) and no x scale (41) given ``41 / 1.0`` before it."""
+    lines = data.split(b"\n")
+    out: list[bytes] = []
+    insert = scaled = False
+    for code, value in zip(lines[0:-1:2], lines[1::2], strict=False):
+        c = code.strip()
+        if c == b"0":
+            insert, scaled = value.strip() == b"INSERT", False
+        elif insert and c == b"41":
+            scaled = True
+        elif insert and c == b"42" and not scaled:
+            out += [b" 41", b"1.0"]
+        out += [code, value]
+    if len(lines) % 2:
+        out.append(lines[-1])
+    return b"\n".join(out)
 
 
 def render(marker: Marker, device=None) -> bytes:
