@@ -104,8 +104,12 @@ def csv_text(value: str) -> str:
 
 
 def write_picklist_csv(cuts: list[Cut], path: str | os.PathLike) -> None:
-    """The pick list as CSV; every name is a text cell a spreadsheet cannot run (:func:`csv_text`)."""
+    """The pick list as CSV; every name is a text cell a spreadsheet cannot run (:func:`csv_text`).
+    UTF-8 with its byte-order mark: Excel opens a CSV without one in the system's code page, so
+    `前片` or `Rücken` came out as mojibake in the spreadsheet a cutting room opens it in
+    (LibreOffice and Python's ``utf-8-sig`` read the mark)."""
     buf = io.StringIO()
+    buf.write("\ufeff")
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_FIELDS)
     for c in sort_cuts(cuts):

@@ -252,7 +252,7 @@ def test_an_order_of_graded_sizes_builds_a_kit(tmp_path):
     report = json.loads((kits / "G-1" / "kit.json").read_text())
     g = report["orders"][0]["garments"][0]
     assert g["rules"] == "tee-base.rul" and g["graded_sizes"] == ["S", "L"]
-    rows = list(csv.DictReader((kits / "G-1" / "picklist.csv").open()))
+    rows = list(csv.DictReader((kits / "G-1" / "picklist.csv").open(encoding="utf-8-sig")))
     assert sorted({r["bundle"] for r in rows}) == ["tee-base L #1", "tee-base L #2", "tee-base S #1"]
     assert len(rows) == 15
 

@@ -55,7 +55,7 @@ def test_combined_kit_layout_and_savings(orders, tmp_path):
         assert {p["name"].split("/")[0] for p in m["instance"]["pieces"]} == {"A-1001", "A-1002"}
     assert comb["saved_metres"] > 0.1  # the shelf layout shares the last column
     # each order's pick list and labels hold only its own pieces, all of them
-    rows = {oid: list(csv.DictReader((kit / "orders" / oid / "picklist.csv").open()))
+    rows = {oid: list(csv.DictReader((kit / "orders" / oid / "picklist.csv").open(encoding="utf-8-sig")))
             for oid in ("A-1001", "A-1002")}
     assert {r["order"] for r in rows["A-1001"]} == {"A-1001"} and len(rows["A-1001"]) == 20
     assert {r["order"] for r in rows["A-1002"]} == {"A-1002"} and len(rows["A-1002"]) == 15
@@ -63,7 +63,7 @@ def test_combined_kit_layout_and_savings(orders, tmp_path):
 
     text = "".join(p.extract_text() for p in PdfReader(kit / "orders" / "A-1002" / "labels.pdf").pages)
     assert text.count("A-1002") == 15 and "A-1001" not in text
-    all_rows = list(csv.DictReader((kit / "picklist.csv").open()))
+    all_rows = list(csv.DictReader((kit / "picklist.csv").open(encoding="utf-8-sig")))
     assert len(all_rows) == 35
     # a rerun skips both orders: they are in a complete combined kit (with or without --combine)
     for combine in (True, False):
@@ -180,7 +180,7 @@ def test_a_fabric_only_one_order_uses_gets_its_own_marker(orders, tmp_path):
     assert folders["fabrics/lining-A-1002"]["pieces"] == 6  # A-1002: 3 tees x 2 sleeves
     assert folders["fabrics/jersey"]["pieces"] == 16 + 6  # A-1001: 4 tees x 4; A-1002: fronts, backs
     assert [f["name"] for f in report["combined"]["fabrics"]] == ["jersey", "rib"]  # what was shared
-    rows = list(csv.DictReader((kit / "orders" / "A-1002" / "picklist.csv").open()))
+    rows = list(csv.DictReader((kit / "orders" / "A-1002" / "picklist.csv").open(encoding="utf-8-sig")))
     assert {r["fabric"] for r in rows if r["piece"] == "Sleeve"} == {"lining"}
 
 
@@ -203,7 +203,7 @@ def test_two_fabrics_of_one_name_in_a_combined_kit_are_told_apart(orders, tmp_pa
     assert {o.status for o in s.outcomes} == {"done"} and {o.kit for o in s.outcomes} == {kid}
     report = json.loads((kits / kid / "kit.json").read_text())
     assert sorted(f["name"] for f in report["fabrics"]) == ["jersey", "rib 600 mm", "rib 650 mm"]
-    rows = list(csv.DictReader((kits / kid / "picklist.csv").open()))
+    rows = list(csv.DictReader((kits / kid / "picklist.csv").open(encoding="utf-8-sig")))
     by_order = {oid: {r["fabric"] for r in rows if r["order"] == oid} for oid in ("A-1001", "A-1002")}
     assert by_order == {"A-1001": {"jersey", "rib 600 mm"}, "A-1002": {"jersey", "rib 650 mm"}}
 

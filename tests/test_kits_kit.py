@@ -59,7 +59,7 @@ def test_manifest_detects_missing_and_names_extra(orders, tmp_path):
 
 def test_picklist_matches_the_order(orders, tmp_path):
     kit = Path(build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS).path)
-    rows = list(csv.DictReader((kit / "picklist.csv").open()))
+    rows = list(csv.DictReader((kit / "picklist.csv").open(encoding="utf-8-sig")))
     # A-1001: S=1, M=2, L=1 tees; each tee: Front, Back, 2 Sleeves (jersey), Neckband (rib)
     bundles = Counter(r["bundle"] for r in rows)
     assert bundles == {"tee S #1": 5, "tee M #1": 5, "tee M #2": 5, "tee L #1": 5}
@@ -87,7 +87,7 @@ def test_labels_pdf_text_and_qr_codes(orders, tmp_path):
     from pypdf import PdfReader
 
     kit = Path(build_kit(orders / "A-1001.toml", tmp_path / "K", OPTS).path)
-    rows = list(csv.DictReader((kit / "picklist.csv").open()))
+    rows = list(csv.DictReader((kit / "picklist.csv").open(encoding="utf-8-sig")))
     reader = PdfReader(kit / "labels.pdf")
     assert len(reader.pages) == 1  # 20 labels, 24 per sheet
     text = reader.pages[0].extract_text()
@@ -130,7 +130,7 @@ def test_qr_codes_of_names_mixing_scripts_carry_their_encoding(tmp_path):
     write_fake_tee(d / "tee.dxf")
     (d / "b.toml").write_text(MIXED, encoding="utf-8")
     kit = Path(build_kit(d / "b.toml", tmp_path / "K", OPTS).path)
-    codes = {"kitcut:" + r["code"] for r in csv.DictReader((kit / "picklist.csv").open(encoding="utf-8"))}
+    codes = {"kitcut:" + r["code"] for r in csv.DictReader((kit / "picklist.csv").open(encoding="utf-8-sig"))}
     mixed = next(c for c in codes if "Back" in c)
     assert "Basic Tee ü 基本" in mixed
     # the modules are those of UTF-8 with the ECI designator, not of bare UTF-8 bytes
@@ -387,7 +387,7 @@ def test_real_kit_of_the_tee_sample(tmp_path, capsys):
         assert 0.3 < f["efficiency"] <= 1
         exported = {p.name for p in (kit / f["folder"]).iterdir()}
         assert {"marker.json", "marker.plt", "marker.svg"} <= exported
-    rows = list(csv.DictReader((kit / "picklist.csv").open()))
+    rows = list(csv.DictReader((kit / "picklist.csv").open(encoding="utf-8-sig")))
     assert Counter(r["bundle"] for r in rows) == {"tee S #1": 5, "tee M #1": 5, "tee M #2": 5, "tee L #1": 5}
     assert Counter(r["side"] for r in rows if r["piece"] == "Sleeve") == {"as drawn": 4, "mirrored": 4}
     _rows_point_at_their_pieces(kit, rows)
@@ -495,7 +495,7 @@ def test_the_place_a_pick_list_row_gives_is_on_its_piece(tmp_path):
                                      'name = "jersey"\nwidth_mm = 1500\n')
     kit = Path(build_kit(tmp_path / "o.toml", tmp_path / "K", KitOptions(time_limit=1, max_iterations=0,
                                                                           formats=())).path)
-    rows = list(csv.DictReader((kit / "picklist.csv").open()))
+    rows = list(csv.DictReader((kit / "picklist.csv").open(encoding="utf-8-sig")))
     assert len(rows) == 2
     _rows_point_at_their_pieces(kit, rows)
 
@@ -742,7 +742,8 @@ def test_sizes_as_the_pattern_names_them_in_kit_json_and_workshop_note(tmp_path)
     report = json.loads((kit / "kit.json").read_text())
     assert report["orders"][0]["garments"][0]["sizes"] == {"Medium": 1, "Large": 2}
     assert "- tee (tee.dxf): 1 x Medium, 2 x Large\n" in (kit / "workshop.txt").read_text()
-    assert {r["size"] for r in csv.DictReader((kit / "picklist.csv").open())} == {"Medium", "Large"}
+    rows = csv.DictReader((kit / "picklist.csv").open(encoding="utf-8-sig"))
+    assert {r["size"] for r in rows} == {"Medium", "Large"}
     kits = tmp_path / "C"
     s = run_batch(d, kits, BatchOptions(combine=True, kit=OPTS))
     assert s.exit_code == 0, [o.message for o in s.outcomes]

@@ -114,7 +114,7 @@ def test_picklist_csv_cells_cannot_run_as_formulas(folder, tmp_path):
     (folder / "tee.dxf").write_text(json.dumps({"style": "tee", "pieces": pieces}))
     (folder / "n.toml").write_text(order_text(oid="N-1", garment='name = "=cmd|calc"'))
     kit = Path(build_kit(folder / "n.toml", tmp_path / "KITS", OPTS).path)
-    rows = list(csv.DictReader((kit / "picklist.csv").open(encoding="utf-8", newline="")))
+    rows = list(csv.DictReader((kit / "picklist.csv").open(encoding="utf-8-sig", newline="")))
     cells = [v for r in rows for v in r.values()]
     assert not [v for v in cells if v[:1] in ("=", "+", "-", "@", "\t", "\r")]
     # a tab, as every control character, is a space in a cell (no formula start then)
@@ -159,3 +159,18 @@ def test_a_size_needing_a_repair_is_advised_in_the_orders_words(tmp_path, sizes,
     (d / "y.toml").write_text((d / "y.toml").read_text().replace("sizes =", "repair = true\nsizes ="))
     assert build_kit(d / "y.toml", tmp_path / "KITS", KitOptions(time_limit=1, nester=FAKE_NESTER,
                                                                   formats=())).status == "built"
+
+
+def test_picklist_csv_opens_in_excel_with_its_names(folder, tmp_path):
+    """picklist.csv was UTF-8 without a byte-order mark: Excel opens such a CSV in the system's
+    code page, and `前片` or `Rücken` came out as mojibake in the sheet the cutting room reads
+    (probe 38). It starts with the mark now; read as UTF-8 with the mark, the names are whole."""
+    names = ["前片", "Rücken"]
+    pieces = [dict(p, name=n) for p, n in zip(tee_pieces("M", 1.0)[:2], names, strict=True)]
+    (folder / "tee.dxf").write_text(json.dumps({"style": "tee", "pieces": pieces}))
+    (folder / "n.toml").write_text(order_text(oid="N-2"))
+    kit = Path(build_kit(folder / "n.toml", tmp_path / "KITS", OPTS).path)
+    data = (kit / "picklist.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
+    rows = list(csv.DictReader((kit / "picklist.csv").open(encoding="utf-8-sig", newline="")))
+    assert list(rows[0])[0] == "order" and sorted({r["piece"] for r in rows}) == sorted(names)

@@ -38,7 +38,7 @@ def test_kit_page_shows_markers_pick_list_and_manifest(orders, tmp_path):
     report = json.loads((kit / "kit.json").read_text())
     views = embedded(text)
     assert list(views) == [f"marker-data-{i}" for i in range(len(report["fabrics"]))]
-    picklist = list(csv.DictReader((kit / "picklist.csv").open()))
+    picklist = list(csv.DictReader((kit / "picklist.csv").open(encoding="utf-8-sig")))
     for i, f in enumerate(report["fabrics"]):
         marker = read_marker(kit / f["folder"] / "marker.json")
         data = views[f"marker-data-{i}"]
@@ -163,7 +163,7 @@ def test_combined_kit_page_pick_list_names_the_order_and_counts_bundles_as_pickl
     text = (kit / "kit.html").read_text()
     table = tables(text)["picklist"]
     assert table[0].cells[:3] == ["order", "bundle", "piece"]
-    picklist = list(csv.DictReader((kit / "picklist.csv").open()))
+    picklist = list(csv.DictReader((kit / "picklist.csv").open(encoding="utf-8-sig")))
     assert [r.cells[:3] for r in table[1:]] == [[r["order"], r["bundle"], r["piece"]] for r in picklist]
     assert (kit / "picklist.txt").read_text().splitlines()[-1] == "7 bundles, 35 pieces"
     assert '<p class="muted">7 bundles, 35 pieces; a row shows its piece on its marker.' in text
