@@ -27,6 +27,7 @@ the nesting core's :class:`~kitcut.nesting.Match` and :class:`~kitcut.nesting.Zo
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -37,7 +38,7 @@ from kitcut.errors import InputError
 from kitcut.fileio import not_utf8, read_user_text
 from kitcut.formats.reading.texts import nfc
 from kitcut.kits.quantities import name_key
-from kitcut.model import MatchPoint, Pattern, Piece, Repeat
+from kitcut.model import MAX_ROLL_MM, MatchPoint, Pattern, Piece, Repeat
 from kitcut.model.fabric import FabricZone
 from kitcut.nesting import Match, Zone
 
@@ -159,6 +160,10 @@ def read_match_file(path) -> list[dict]:
         if (not isinstance(off, list) or len(off) != 2
                 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in off)):
             raise InputError(f"{where}.offset_mm: must be [x, y] in mm, got {off!r}", file=file)
+        if not all(math.isfinite(v) and abs(v) <= MAX_ROLL_MM for v in off):
+            # NaN was an internal error; 1e18 put the point 8.6 mm off its line, exit 0
+            raise InputError(f"{where}.offset_mm: {off!r}: each must be a number of mm within "
+                             f"{MAX_ROLL_MM / 1e6:g} km (a place between the design's lines)", file=file)
         to = e.get("to")
         if to is not None and (not isinstance(to, dict) or set(to) != {"piece", "point"}):
             raise InputError(f"{where}.to: must be {{ piece = \"...\", point = \"...\" }}", file=file)
@@ -168,17 +173,32 @@ def read_match_file(path) -> list[dict]:
 
 
 def _pieces_named(pattern: Pattern, name, file: str, where: str) -> list[int]:
+    """The pieces ``name`` names (``Front``: every size; ``Front (M)``: one); none for a size of
+    the file that this job does not cut (a style's match file names each size's point)."""
     if not isinstance(name, str) or not name.strip():
         raise InputError(f"{where}.piece: a piece name is needed, got {name!r}", file=file)
     key = nfc(name.strip()).casefold()
     hit = [i for i, p in enumerate(pattern.pieces)
            if nfc(p.label).casefold() == key or nfc(p.name).casefold() == key]
+    if not hit and _size_not_cut(pattern, key) is not None:
+        return []
     if not hit:
         names = sorted({p.name for p in pattern.pieces})
         shown = ", ".join(names[:20]) + (" ..." if len(names) > 20 else "")
         raise InputError(f"{where}.piece: no piece {name!r} in {pattern.source or 'the pattern'} (pieces: "
                          f"{shown})", file=file)
     return hit
+
+
+def _size_not_cut(pattern: Pattern, key: str) -> str | None:
+    """The size a piece name ``key`` (folded) ends in, ``Front (S)``, when the file has that size
+    and this job cuts no piece of it; else ``None``."""
+    base, _, size = key.rpartition(" (")
+    if not base or not size.endswith(")"):
+        return None
+    size = size[:-1].strip()
+    cut = {nfc(p.size).casefold() for p in pattern.pieces if p.size}
+    return next((s for s in pattern.size_names if nfc(s).casefold() == size and size not in cut), None)
 
 
 def _point(piece: Piece, point, file: str, where: str) -> tuple[tuple[float, float], str]:
@@ -223,12 +243,16 @@ def apply_match_file(pattern: Pattern, path) -> Pattern:
                              "per axis)", file=file)
         fixed[(i, axis)] = (pt, off, said)
 
+    idle: list[str] = []  # sizes of the file this job does not cut, named by entries
     for e in entries:
         where = e["where"]
         targets = [(e["piece"], e["point"], where)]
         if e["to"] is not None:
             targets.append((e["to"]["piece"], e["to"]["point"], f"{where}.to"))
         for name, point, w in targets:
+            size = _size_not_cut(pattern, nfc(str(name).strip()).casefold())
+            if size is not None and size not in idle:
+                idle.append(size)
             for i in _pieces_named(pattern, name, file, w):
                 pt, said = _point(pattern.pieces[i], point, file, w)
                 for axis in e["axes"]:
@@ -247,6 +271,9 @@ def apply_match_file(pattern: Pattern, path) -> Pattern:
                                 f"{Path(file).name}", piece=piece.label)
     matched = sum(1 for i in range(len(pieces)) if (i, "x") in fixed or (i, "y") in fixed)
     pattern.report.warn(f"{Path(file).name}: match points for {matched} piece(s)")
+    if idle:
+        pattern.report.skip(f"{Path(file).name}: the entries for size(s) {', '.join(idle)}, which this job "
+                            "does not cut")
     return replace(pattern, pieces=tuple(pieces))
 
 
@@ -259,7 +286,7 @@ def fabric_design(f: dict, where: str, fail) -> tuple[Repeat, tuple[FabricZone, 
 
     import numpy as np
 
-    from kitcut.model import MAX_ROLL_MM, rect_ring, zone_trouble
+    from kitcut.model import rect_ring, zone_trouble
 
     def pair(key: str, default=None):
         v = f.get(key, default)

@@ -104,7 +104,29 @@ def zone_trouble(points) -> str | None:
     if np.any(np.abs(a) > MAX_ROLL_MM):
         return (f"{float(np.max(np.abs(a))):g} mm is more than {MAX_ROLL_MM / 1e6:g} km of roll from the "
                 "marker's start (marker mm: is the unit right?)")
+    if a.ndim == 2 and len(a) >= 3:
+        return _crossing(a)
     return None
+
+
+def _crossing(ring: np.ndarray) -> str | None:
+    """Where a polygon zone's outline crosses itself: four corners typed in "bow-tie" order kept
+    clear only two triangles of the flaw they mark, and a piece lay on the rest without a word.
+    A zone of no area is left to the check that it keeps something clear."""
+    import re
+
+    from shapely import is_valid_reason
+    from shapely.geometry import Polygon
+
+    shape = Polygon(ring)
+    if shape.convex_hull.area == 0.0:  # points on one line
+        return None
+    reason = is_valid_reason(shape)
+    if reason == "Valid Geometry":
+        return None
+    at = re.search(r"\[(-?[\d.e+-]+) (-?[\d.e+-]+)", reason)
+    where = f" at ({float(at[1]):g}, {float(at[2]):g})" if at else ""
+    return f"its outline crosses itself{where}: give the corners in order round the zone (marker mm)"
 
 
 def rect_ring(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:

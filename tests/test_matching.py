@@ -102,6 +102,15 @@ def test_match_file_with_a_byte_order_mark(tmp_path):
     ("[[match]\n", "not valid TOML"),
     ('[[match]]\npiece = "Front"\npoint = [100000, 5]\n',  # 100.000 written with a decimal comma
      r"match\[0\]\.point: \(100000, 5\) is 99,\d{3} mm off piece 'Front \(M\)' \(it spans x "),
+    # probe 40: NaN was an internal error (exit 1), 1e300 another, 1e18 a point 8.6 mm off its line
+    ('[[match]]\npiece = "Front"\npoint = "notch 1"\noffset_mm = [nan, 0]\n',
+     r"match\[0\]\.offset_mm: \[nan, 0\]: each must be a number of mm within 1 km"),
+    ('[[match]]\npiece = "Front"\npoint = "notch 1"\noffset_mm = [0, 1e18]\n',
+     r"match\[0\]\.offset_mm: \[0, 1e\+18\]: each must be a number of mm within 1 km"),
+    ('[[match]]\npiece = "Front"\npoint = "notch 1"\noffset_mm = [-inf, 0]\n', r"match\[0\]\.offset_mm: "),
+    # a size the file does not have is no size left out: still an error
+    ('[[match]]\npiece = "Front (XXXL)"\npoint = "notch 1"\n',
+     r"match\[0\]\.piece: no piece 'Front \(XXXL\)'"),
 ])
 def test_bad_match_files_are_clear_errors(tmp_path, text, why):
     f = tmp_path / "bad.match.toml"
@@ -315,6 +324,9 @@ def test_an_order_on_plaid_with_a_flaw_builds_a_matched_kit(tmp_path, tee):
     ('{ rect = [100, nan, 200, 200] }', r"zones\[1\]\.rect: a coordinate is not a finite number"),
     ('{ rect = [0, 0, inf, 1500] }', r"zones\[1\]\.rect: a coordinate is not a finite number"),
     ('{ polygon = [[0, 0], [2e6, 0], [0, 1500]] }', r"zones\[1\]\.polygon: 2e\+06 mm is more than 1 km"),
+    # probe 40: the corners of a flaw typed in bow-tie order kept two triangles of it clear, exit 0
+    ('{ polygon = [[100, 100], [600, 600], [600, 100], [100, 600]] }',
+     r"zones\[1\]\.polygon: its outline crosses itself at \(350, 350\): give the corners in order round"),
 ])
 def test_bad_fabric_zones_name_the_field(tmp_path, tee, zones, why):
     order = tmp_path / "plaid.toml"
@@ -349,3 +361,29 @@ def test_an_orders_zone_category_no_piece_has_and_a_match_file_on_plain_fabric_a
             "pieces' categories: BODY, SLEEVE, TRIM)") in notes
     assert ("garments[0].match: tee.match.toml places pieces on a repeat, but fabric(s) 'jersey' have none "
             "(repeat_mm): its match points are not used there") in notes
+
+
+def test_a_style_s_match_file_of_every_size_serves_a_job_of_one(tmp_path):
+    """A style's match file giving each size its point (`Front (S)`, `Front (M)`, `Front (L)`, as
+    the README shows) refused every job that did not cut all three: "no piece 'Front (S)'", exit 2
+    (probe 40). An entry for a size of the file that the job does not cut is left aside (said in
+    the remarks); the size cut takes its own point."""
+    shutil.copy(SAMPLES / "shirt.dxf", tmp_path / "shirt.dxf")
+    lines = "".join(f'[[match]]\npiece = "Front ({size})"\npoint = [20, {y}]\naxes = "y"\n\n'
+                    for size, y in (("S", 310), ("M", 320), ("L", 330)))
+    (tmp_path / "shirt.match.toml").write_text('[[match]]\npiece = "Front"\npoint = "notch 3"\naxes = "x"\n\n'
+                                               + lines, encoding="utf-8")
+    for sizes, y in (({"M": 2}, 320.0), ({"S": 1, "L": 1}, None)):
+        pat = load_pattern(tmp_path / "shirt.dxf", sizes=sizes)
+        fronts = [p for p in pat.pieces if p.name == "Front"]
+        assert sorted(p.size for p in fronts) == sorted(sizes)
+        for p in fronts:
+            assert p.match.y_point == (20.0, y or {"S": 310.0, "L": 330.0}[p.size]), p.label
+            assert p.match.x_point == (p.notches[2].x, p.notches[2].y)
+        left = sorted(set("SML") - set(sizes), key="SML".index)
+        said = [e.message for e in pat.report.skipped if "does not cut" in e.message]
+        assert said == [f"shirt.match.toml: the entries for size(s) {', '.join(left)}, which this job does "
+                        "not cut"]
+    r = nest(str(tmp_path / "shirt.dxf"), "--sizes", "M", "--repeat", "40,40", "--time", "1", "--workers",
+             "1", "-o", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stderr
