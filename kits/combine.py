@@ -214,7 +214,9 @@ def build_combined(files: list[str], root, options: KitOptions, *, log=None):
         for plan in group:  # what each order's share takes on its own
             oid = plan.kit_pieces[0].order
             fabric = plan.fabric.name
-            label = f"{kit_id} {fabric}" if len(group) == 1 else f"{oid} {fabric} (separate)"
+            # a fabric alone in its group is this kit's marker: named as the kit names it (two
+            # "lining" markers of two orders were both "combined-... lining" inside their files)
+            label = f"{kit_id} {shown[id(group[0])]}" if len(group) == 1 else f"{oid} {fabric} (separate)"
             t1 = time.monotonic()
             try:
                 m = _own(by_id[oid], partial(_nest, plan, options, label))

@@ -206,6 +206,12 @@ def test_two_fabrics_of_one_name_in_a_combined_kit_are_told_apart(orders, tmp_pa
     rows = list(csv.DictReader((kits / kid / "picklist.csv").open(encoding="utf-8-sig")))
     by_order = {oid: {r["fabric"] for r in rows if r["order"] == oid} for oid in ("A-1001", "A-1002")}
     assert by_order == {"A-1001": {"jersey", "rib 600 mm"}, "A-1002": {"jersey", "rib 650 mm"}}
+    # the markers' own files name them so too: both were "<kit> rib" inside (probe 42)
+    for f in report["fabrics"]:
+        marker = json.loads((kits / kid / f["folder"] / "marker.json").read_text())
+        assert marker["name"] == f"{kid} {f['name']}"
+        shown = [p for p in (kits / kid / f["folder"]).iterdir() if p.suffix in (".svg", ".html")]
+        assert shown and all(f"{kid} {f['name']}" in p.read_text() for p in shown)
 
 
 def test_an_edited_order_with_its_own_kit_is_rebuilt_under_combine(orders, tmp_path):
