@@ -143,9 +143,14 @@ def boundary_extent(raw: RawPiece) -> np.ndarray | None:
 
 
 def largest_extent(raws: list[RawPiece]) -> float:
-    """The longest side of the largest cut line's box among ``raws``, in their drawing units (0 for
-    none): what the unit checks compare with garment sizes."""
-    return max((float(e.max()) for r in raws if (e := boundary_extent(r)) is not None), default=0.0)
+    """The length of the longest cut line among ``raws`` (the long side of its smallest box in
+    any turn, :func:`~kitcut.formats.reading.units.long_side`), in their drawing units (0 for
+    none): what the unit checks compare with garment sizes, the same however the drawing is turned."""
+    from kitcut.formats.reading.units import long_side
+
+    lengths = [long_side(np.concatenate(pts)) for r in raws
+               if (pts := [np.asarray(p, dtype=float).reshape(-1, 2) for p, _, _ in r.boundary if len(p)])]
+    return max(lengths, default=0.0)
 
 
 def chain_rings(parts: list, tol: float, fixer: Fixer, piece: str, what: str) -> tuple[list, list[Chain]]:

@@ -18,11 +18,16 @@ from __future__ import annotations
 import math
 import re
 
-import numpy as np
-
 from kitcut.errors import UnitsError
 from kitcut.formats.reading.build import RawPiece
-from kitcut.formats.reading.units import MM_PER_UNIT, PLAUSIBLE_MM, UNIT_WORDS, plausible, size_check
+from kitcut.formats.reading.units import (
+    MM_PER_UNIT,
+    PLAUSIBLE_MM,
+    UNIT_WORDS,
+    long_side,
+    plausible,
+    size_check,
+)
 from kitcut.model.geometry import ring_area
 
 __all__ = ["ABSURD_MM", "area_text_mm2", "units_from_area", "sane_header_unit", "checked_header_unit",
@@ -139,7 +144,7 @@ def sane_header_unit(curves: list, unit: str, report, file: str, *, inkscape: bo
 
 
 def _extent(pts) -> float:
-    return float(np.ptp(pts, axis=0).max())
+    return long_side(pts)  # however the drawing is turned
 
 
 def checked_header_unit(ext: float | None, unit: str, report, file: str, *, bounds=ABSURD_MM,

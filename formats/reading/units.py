@@ -13,10 +13,12 @@ The rules, in order (the first that decides wins; ``Pattern.units_rule`` names i
 
 from __future__ import annotations
 
+import numpy as np
+
 from kitcut.errors import UnitsError
 
-__all__ = ["MM_PER_UNIT", "UNIT_WORDS", "PLAUSIBLE_MM", "plausible", "normalize_units", "insunits_name",
-           "units_text_name", "metric_unit", "size_check", "size_guess"]
+__all__ = ["MM_PER_UNIT", "UNIT_WORDS", "PLAUSIBLE_MM", "plausible", "long_side", "normalize_units",
+           "insunits_name", "units_text_name", "metric_unit", "size_check", "size_guess"]
 
 #: Each length unit of a guess, in words.
 UNIT_WORDS = {"mm": "millimetres", "cm": "centimetres", "in": "inches"}
@@ -73,6 +75,22 @@ def units_text_name(value: str, *, file: str | None = None) -> str:
 
 #: Largest piece extent (mm) that garment and cutter pieces plausibly have.
 PLAUSIBLE_MM = (100.0, 5000.0)
+
+
+def long_side(points) -> float:
+    """The long side of the smallest rectangle round ``points`` in any turn: a piece's length
+    however the drawing is turned (the box along the drawing's axes made a 89-unit piece 109
+    units long turned by 33 degrees, past the 100 units where METRIC is read as mm, not cm, and
+    the pattern was cut ten times too small)."""
+    from shapely import minimum_rotated_rectangle
+    from shapely.geometry import MultiPoint
+
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    if len(pts) < 2:
+        return 0.0
+    box = minimum_rotated_rectangle(MultiPoint(pts))
+    corners = np.asarray(box.exterior.coords if box.geom_type == "Polygon" else box.coords, dtype=float)
+    return float(np.hypot(*np.diff(corners, axis=0).T).max()) if len(corners) > 1 else 0.0
 
 
 def plausible(largest_extent: float, unit: str) -> bool:
