@@ -453,10 +453,11 @@ class Pattern:
 
     @property
     def units_headline(self) -> ReportEntry | None:
-        """The remark on the length unit when the piece sizes chose it (no unit declared, or a
-        declared one given up): a centimetre pattern read as millimetres is cut ten times too
-        small, so a kit lists it with the headlines, as the main job says it on a line."""
-        if self.units_rule != "size check" or not self.report.units_guess:
+        """The remark on the length unit when the piece sizes chose it or the file leaves it open
+        (no unit declared, a declared one given up, an AccuMark ``METRIC`` that is mm or cm): a
+        centimetre pattern read as millimetres is cut ten times too small, so a kit lists it with
+        the headlines, as the main job says it on a line."""
+        if not self.report.units_guess or self.units_rule not in ("size check", "Units text"):
             return None
         return next((e for e in self.report.entries if e.message == self.report.units_guess), None)
 

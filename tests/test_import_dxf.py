@@ -1094,3 +1094,43 @@ def test_a_crossing_cut_line_drawn_twice_is_not_cut_out_of_its_repaired_self(tmp
     pat = read_dxf(tmp_path / "twice.dxf", repair=True)
     assert {(p.name, p.size): (round(p.area), len(p.cutouts)) for p in pat.pieces} == want
     assert not any("taken as a cut-out" in e.message for e in pat.report.warnings)
+
+
+@pytest.mark.parametrize("turn", [0.0, 33.0, 45.0, 90.0])
+@pytest.mark.parametrize("kind", ["aama", "plain"])
+def test_the_unit_does_not_depend_on_how_the_drawing_is_turned(tmp_path, turn, kind):
+    """A 95 x 40 piece under `Units: METRIC` (AccuMark's, which CLO writes over mm or cm) is read
+    in cm: 95 mm would be no garment piece. Turned by 33 degrees, its box along the drawing's axes
+    is 101.5 units long, where METRIC can be mm too: it was read in mm, cut ten times too small
+    (probe 41). The piece's length is now the long side of its smallest box in any turn."""
+    a = np.radians(turn)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    square = np.array([(0, 0), (95, 0), (95, 40), (0, 40)], dtype=float)
+    ring = [tuple(p) for p in square @ rot.T + (500, -300)]
+    if kind == "aama":
+        doc = aama_doc()
+        add_piece(doc, "BACK_M", [ring], closed=True, texts=["Piece Name: Back", "Size: M", "Quantity: 1"])
+    else:
+        doc = ezdxf.new("R2010")
+        msp = doc.modelspace()
+        msp.add_lwpolyline(ring, close=True)
+        for k, text in enumerate(("Piece Name: Back", "Units: METRIC")):
+            msp.add_text(text, dxfattribs={"insert": (ring[0][0] + 20, ring[0][1] + 10 + 5 * k), "height": 2})
+    pat = read_pattern(save(doc, tmp_path))
+    assert pat.units_in == "cm"
+    assert [round(p.area) for p in pat.pieces] == [380000]
+
+
+def test_a_metric_read_in_mm_that_could_be_cm_is_a_headline(tmp_path):
+    """`Units: METRIC` over a piece 120 units long: 120 mm or 1.2 m, both garment sizes. mm
+    stands, and the remark saying so was one of the remarks counted: the main job and a kit said
+    no line of it, and a legging pattern in cm was cut ten times too small (probe 41)."""
+    doc = aama_doc()
+    add_piece(doc, "LEG_M", [[(0, 0), (120, 0), (120, 30), (0, 30)]], closed=True,
+              texts=["Piece Name: Leg", "Size: M", "Quantity: 1"])
+    pat = read_pattern(save(doc, tmp_path))
+    assert pat.units_in == "mm" and pat.units_rule == "Units text"
+    head = pat.units_headline
+    assert head is not None and head.message.startswith("the Units text says METRIC, which names no length: "
+                                                        "read in mm")
+    assert pat.headlines[0] is head
