@@ -599,13 +599,21 @@ def test_import_remarks_reach_the_kit_report(tmp_path):
     assert "<li>warning: no Quantity text: quantity 1 assumed for Pocket</li>" in page
 
 
+def _nest_kit(order, out) -> None:
+    """`nest kit ORDER -o OUT` (one second, one worker, the DXF only), which must succeed."""
+    from kitcut.cli.main import main
+
+    try:
+        main(["kit", str(order), "-o", str(out), "--time", "1", "--workers", "1", "--formats", "dxf"])
+    except SystemExit as exc:
+        assert not exc.code
+
+
 def test_remarks_that_change_the_cut_are_said_first_and_by_nest_kit(tmp_path, capsys):
     """The remarks on what an order cuts (sizes asked for of a pattern that names none, a quantity
     assumed) lead the kit's remarks (kit.pdf shows the first dozen) and are printed by ``nest kit``
     each on a line; a quantity the order's ``quantities`` set is not warned about."""
     import ezdxf
-
-    from kitcut.cli.main import main
 
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 4
@@ -624,11 +632,7 @@ def test_remarks_that_change_the_cut_are_said_first_and_by_nest_kit(tmp_path, ca
              "size drawn, and 1 name(s) are drawn as different pieces (Front): if they are sizes, their size "
              "texts were not read (nest info lists them)")
     quantity = "warning: piece '{}': unreadable Quantity text 'a few': 1 assumed"
-    try:
-        main(["kit", str(tmp_path / "o.toml"), "-o", str(tmp_path / "K"), "--time", "1", "--workers", "1",
-              "--formats", "dxf"])
-    except SystemExit as exc:
-        assert not exc.code
+    _nest_kit(tmp_path / "o.toml", tmp_path / "K")
     err = capsys.readouterr().err.splitlines()
     said = sorted(line for line in err if "warning:" in line)
     assert said == sorted(f"nest: graded (graded.dxf): {w}" for w in
@@ -867,8 +871,6 @@ def test_a_unit_the_piece_sizes_chose_is_a_kit_headline(tmp_path, capsys):
     line on page 2 for a sign (probe 39). It is the kit's first headline, printed by `nest kit`."""
     import ezdxf
 
-    from kitcut.cli.main import main
-
     doc = ezdxf.new("R2010")
     doc.header["$INSUNITS"] = 0
     doc.modelspace().add_lwpolyline([(0, 0), (457.1, 0), (457.1, 200), (0, 200)], close=True)
@@ -879,11 +881,7 @@ def test_a_unit_the_piece_sizes_chose_is_a_kit_headline(tmp_path, capsys):
     guess = ("no units declared: mm guessed from the piece sizes, which fit mm and cm: the largest piece is "
              "45.7 cm long in mm, 4.57 m in cm; give garments[0].units = \"cm\" if the pattern is in "
              "centimetres")
-    try:
-        main(["kit", str(tmp_path / "o.toml"), "-o", str(tmp_path / "K"), "--time", "1", "--workers", "1",
-              "--formats", "dxf"])
-    except SystemExit as exc:
-        assert not exc.code
+    _nest_kit(tmp_path / "o.toml", tmp_path / "K")
     err = capsys.readouterr().err.splitlines()
     assert f"nest: nounits (nounits.dxf): warning: {guess}" in err
     (r,) = json.loads((tmp_path / "K" / "U-1" / "kit.json").read_text())["import_remarks"]
