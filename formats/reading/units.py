@@ -88,6 +88,8 @@ def long_side(points) -> float:
     pts = np.asarray(points, dtype=float).reshape(-1, 2)
     if len(pts) < 2:
         return 0.0
+    if not np.isfinite(pts).all() or np.abs(pts).max() > 1e100:  # left to the coordinate check,
+        return float(np.ptp(pts, axis=0).max())  # which names the piece (GEOS cannot take them)
     box = minimum_rotated_rectangle(MultiPoint(pts))
     corners = np.asarray(box.exterior.coords if box.geom_type == "Polygon" else box.coords, dtype=float)
     return float(np.hypot(*np.diff(corners, axis=0).T).max()) if len(corners) > 1 else 0.0
