@@ -348,8 +348,8 @@ def _carry(raws: list[RawPiece], report: ImportReport) -> None:
                         "give the grade rule table (--rules)", piece=name)
             continue
         donor = donors[0]
-        if not cut_lines(donor):
-            continue
+        if not cut_lines(donor) or not cut_lines(donor, True):  # nothing left read clean: a cut line
+            continue  # of unusable points (NaN), which the coordinate check names (it crashed here)
         # the lines as drawn first; then read clean (a size's doubled vertex, a line drawn twice)
         ways = [_Sample(donor, clean) for clean in (False, True)]
         places = ways[0].places
