@@ -17,7 +17,7 @@ import numpy as np
 
 __all__ = ["as_ring", "ring_area", "transform_points", "rotation_matrix", "readonly", "parts_on",
            "segment_feet",
-           "apart"]
+           "apart", "turned_box_sides"]
 
 
 def readonly(a: np.ndarray) -> np.ndarray:
@@ -119,3 +119,18 @@ def apart(items: list, near: float) -> list:
         if all(math.hypot(it.x - o.x, it.y - o.y) > near for o in kept):
             kept.append(it)
     return kept
+
+
+def turned_box_sides(points) -> tuple[float, float]:
+    """``(short, long)``: the sides of the smallest rectangle round ``points`` in any turn (shapely's
+    oriented envelope); ``(0, length)`` for points on one line, ``(0, 0)`` for fewer than two."""
+    import shapely
+
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    if len(pts) < 2:
+        return 0.0, 0.0
+    box = shapely.minimum_rotated_rectangle(shapely.multipoints(pts))
+    if box.geom_type != "Polygon":  # on one line (or one point)
+        return 0.0, float(box.length)
+    sides = np.hypot(*np.diff(np.asarray(box.exterior.coords), axis=0).T)
+    return float(sides.min()), float(sides.max())

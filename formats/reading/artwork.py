@@ -19,7 +19,8 @@ in a cut-out; Inkscape exports of labels turned into paths and FreeSewing's patt
 from __future__ import annotations
 
 import numpy as np
-import shapely
+
+from kitcut.model.geometry import turned_box_sides
 
 __all__ = ["SLOT_ASPECT", "SLOT_LENGTH_MM", "SLOT_WIDTH_MM", "artwork_rings", "cutouts_where", "slot_rings"]
 
@@ -113,12 +114,7 @@ def cutouts_where(rings: list, role: list[str], parent: list[int], test) -> dict
 def _slot(area: float, pts: np.ndarray) -> bool:
     if len(pts) < 3:
         return False
-    box = shapely.minimum_rotated_rectangle(shapely.multipoints(pts))
-    if box.geom_type != "Polygon":
-        return False
-    corners = np.asarray(box.exterior.coords)[:4]
-    sides = np.linalg.norm(np.diff(np.vstack([corners, corners[:1]]), axis=0), axis=1)
-    width, length = float(sides.min()), float(sides.max())
+    width, length = turned_box_sides(pts)
     return 0 < width <= SLOT_WIDTH_MM and SLOT_ASPECT * width <= length <= SLOT_LENGTH_MM \
         and area >= 0.6 * width * length
 

@@ -82,17 +82,12 @@ def long_side(points) -> float:
     however the drawing is turned (the box along the drawing's axes made a 89-unit piece 109
     units long turned by 33 degrees, past the 100 units where METRIC is read as mm, not cm, and
     the pattern was cut ten times too small)."""
-    from shapely import minimum_rotated_rectangle
-    from shapely.geometry import MultiPoint
+    from kitcut.model.geometry import turned_box_sides
 
     pts = np.asarray(points, dtype=float).reshape(-1, 2)
-    if len(pts) < 2:
-        return 0.0
-    if not np.isfinite(pts).all() or np.abs(pts).max() > 1e100:  # left to the coordinate check,
-        return float(np.ptp(pts, axis=0).max())  # which names the piece (GEOS cannot take them)
-    box = minimum_rotated_rectangle(MultiPoint(pts))
-    corners = np.asarray(box.exterior.coords if box.geom_type == "Polygon" else box.coords, dtype=float)
-    return float(np.hypot(*np.diff(corners, axis=0).T).max()) if len(corners) > 1 else 0.0
+    if len(pts) and (not np.isfinite(pts).all() or np.abs(pts).max() > 1e100):  # left to the coordinate
+        return float(np.ptp(pts, axis=0).max())  # check, which names the piece (GEOS cannot take them)
+    return turned_box_sides(pts)[1]
 
 
 def plausible(largest_extent: float, unit: str) -> bool:
