@@ -250,10 +250,10 @@ def apply_match_file(pattern: Pattern, path) -> Pattern:
         if e["to"] is not None:
             targets.append((e["to"]["piece"], e["to"]["point"], f"{where}.to"))
         for name, point, w in targets:
-            size = _size_not_cut(pattern, nfc(str(name).strip()).casefold())
-            if size is not None and size not in idle:
-                idle.append(size)
-            for i in _pieces_named(pattern, name, file, w):
+            hits = _pieces_named(pattern, name, file, w)
+            if not hits and (size := _size_not_cut(pattern, nfc(name.strip()).casefold())) not in idle:
+                idle.append(size)  # none only for a size not cut (else an error)
+            for i in hits:
                 pt, said = _point(pattern.pieces[i], point, file, w)
                 for axis in e["axes"]:
                     put(i, axis, pt, e["offset"], f"{said} ({w})", w)
