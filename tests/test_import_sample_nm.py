@@ -4,6 +4,7 @@ its mirror line, in every size, not only the sample one."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from conftest import shared_file
 from test_import_dxf import aama_doc, add_piece, save
@@ -91,3 +92,71 @@ def test_every_size_of_a_real_front_keeps_its_nm_lines_on_one_half(monkeypatch, 
     assert all(now[k] < before[k] for k in now if k != sample), (now, before)
     if name == "WM_LOOSE_SHAPE_TANK.DXF":
         assert set(now.values()) == {6}
+
+
+def test_a_size_listing_its_lines_in_another_order_keeps_the_marked_line_one_sided(tmp_path):
+    """The graded size lists the dart before the pocket (a program that sorted the entities): two
+    lines of two points each, so their places could swap unseen. The pocket found by its shape
+    stays on one half; by place the dart would have stayed one-sided and the pocket doubled."""
+    doc = aama_doc()
+    add_piece(doc, "FRONT_S", HALF, texts=["Piece Name: FRONT", "Size: S", "Quantity: 1"],
+              extra=_marks([POCKET, DART], 300))
+    add_piece(doc, "FRONT_M", [_graded(s) for s in HALF], texts=["Piece Name: FRONT", "Size: M"],
+              insert=(600, 0), extra=_marks([_graded(DART), _graded(POCKET)], 320, nm=False))
+    pat = read_pattern(save(doc, tmp_path))
+    m = next(p for p in pat.pieces if p.size == "M")
+    assert _lines(m, 600.0) == [((-160.0, 50.0), (-50.0, 50.0)), ((50.0, 50.0), (160.0, 50.0)),
+                                ((130.0, 220.0), (170.0, 220.0))]
+    said = [e.message for e in pat.report.repairs if "NM marks" in e.message]
+    assert len(said) == 1 and "size(s) M (the same lines by shape, listed in another order)" in said[0]
+
+
+def test_lines_side_by_side_that_shape_cannot_tell_apart_are_paired_by_place(tmp_path):
+    """Two lines 1 mm apart, the marked one first: graded 10 mm to the right, each lies nearer
+    the other's twin, so shape cannot say which is marked; the lists match line for line and
+    their places do, as AccuMark writes them."""
+    a, b = [(120, 200), (160, 200)], [(120, 201), (160, 201)]
+    doc = aama_doc()
+    add_piece(doc, "FRONT_S", HALF, texts=["Piece Name: FRONT", "Size: S", "Quantity: 1"],
+              extra=_marks([a, b], 300))
+    moved = [[(x + 10 - 2 * (k == 0) * (x > 130), y + (1 - 2 * k)) for x, y in ln]
+             for k, ln in enumerate((a, b))]
+    add_piece(doc, "FRONT_M", [_graded(s) for s in HALF], texts=["Piece Name: FRONT", "Size: M"],
+              insert=(600, 0), extra=_marks(moved, 320, nm=False))
+    pat = read_pattern(save(doc, tmp_path))
+    m = next(p for p in pat.pieces if p.size == "M")
+    assert sorted(tuple(map(tuple, ln.points.round(6) - (600, 0))) for ln in m.internal_lines) == sorted(
+        [tuple(map(tuple, np.array(ln, float))) for ln in moved]
+        + [tuple(map(tuple, np.array([(-x, y) for x, y in moved[1]][::-1], float)))])
+
+
+@pytest.mark.parametrize("name", ["WM_LOOSE_SHAPE_TANK.DXF", "WM_SLIM_TANK.DXF", "MEN_CLASSIC_TEE.DXF",
+                                  "drill-holes.DXF"])
+def test_a_real_export_whose_graded_sizes_list_their_lines_reversed_reads_the_same(tmp_path, name):
+    """Every block without NM marks of a real AccuMark export lists its internal lines (layer 8)
+    in reverse order: every size of every piece gets the same internal lines as read from the
+    file itself (before, those sizes had every line mirrored, the tank's front 7 lines to 12)."""
+    import ezdxf
+
+    path = shared_file("dxf", name)
+    doc = ezdxf.readfile(path)
+    for blk in doc.blocks:
+        if blk.name.startswith("*"):
+            continue
+        es = list(blk)
+        if any(e.dxftype() == "TEXT" and e.dxf.text.strip().upper() == "NM" for e in es):
+            continue
+        lines = [e for e in es if e.dxf.layer == "8" and e.dxftype() in ("POLYLINE", "LWPOLYLINE", "LINE")]
+        for e in lines:
+            blk.unlink_entity(e)
+        for e in reversed(lines):
+            blk.add_entity(e)
+    doc.saveas(tmp_path / name)
+
+    def lines_of(p):
+        return {(q.name, q.size): sorted(tuple(map(tuple, ln.points.round(3))) for ln in q.internal_lines)
+                for q in read_pattern(p, repair=True).pieces}
+
+    before, after = lines_of(path), lines_of(tmp_path / name)
+    assert after == before
+    assert sum(len(v) for v in before.values()) > 0
