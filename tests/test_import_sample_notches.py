@@ -240,3 +240,23 @@ def test_notches_follow_a_cut_line_drawn_in_many_short_lines(tmp_path, split):
     assert sorted((round(n.x, 3), round(n.y, 3)) for n in xl.notches) == want
     assert any("6 carried to the same places on the cut line of size(s) XL" in e.message
                for e in pat.report.repairs)
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (1, 0, 2), (2, 1, 0)])
+def test_a_corner_notch_turns_with_the_side_it_is_square_to_whatever_order_the_lines_come_in(tmp_path, order):
+    """A notch at the corner (200, 0) cutting square to the bottom (90 degrees): in size M the
+    bottom stays level and the side above the corner turns by 4.2 degrees. The notch stays square
+    to the bottom whichever line the file lists first (it followed the first line listed: 94.2
+    degrees when the side came first, probe 41 F4)."""
+    def notch(blk):
+        blk.add_point((200, 0), dxfattribs={"layer": "4", "angle": 90.0})
+
+    m_lines = [[(0, 0), (210, 0)], [(210, 0), (220, 170), (200, 320)], [(200, 320), (0, 320), (0, 0)]]
+    doc = aama_doc()
+    add_piece(doc, "FRONT_S", [SAMPLE[k] for k in order],
+              texts=["Piece Name: FRONT", "Size: S", "Quantity: 1"], extra=notch)
+    add_piece(doc, "FRONT_M", [m_lines[k] for k in order], texts=["Piece Name: FRONT", "Size: M"],
+              insert=(400, 0))
+    m = next(p for p in read_pattern(save(doc, tmp_path)).pieces if p.size == "M")
+    got = [(round(n.x - 400, 6), round(n.y, 6), round(n.angle_deg, 6)) for n in m.notches]
+    assert got == [(210.0, 0.0, 90.0)]

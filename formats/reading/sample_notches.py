@@ -215,18 +215,42 @@ def size_twins(lines: list[tuple[np.ndarray, bool]], order: list[tuple[int, bool
     return _ring_twins(lines, order, theirs, ON_LINE * diag) or _twins(lines, theirs)
 
 
-def _place(chains: list[np.ndarray], x: float, y: float, tol: float):
-    """Where (x, y) lies on the lines: (line, segment, fraction along it), or None."""
-    best = None
+def _heading(n: RawNotch) -> float | None:
+    """The direction a notch points (radians): its angle, else its line's; None: it has none."""
+    if n.angle is not None:
+        return math.radians(n.angle)
+    if n.line is not None and len(n.line) >= 2:
+        d = np.asarray(n.line, dtype=np.float64)[-1, :2] - np.asarray(n.line, dtype=np.float64)[0, :2]
+        if np.isfinite(d).all() and d.any():
+            return math.atan2(d[1], d[0])
+    return None
+
+
+def _place(chains: list[np.ndarray], n: RawNotch, tol: float):
+    """Where notch ``n`` lies on the lines: (line, segment, fraction along it), or None. A notch
+    at a corner lies on two segments, whose turns in a graded size may differ: it goes with the
+    one it stands most nearly square to, then the one whose middle lies leftmost (then lowest): so
+    the order in which the file lists its lines does not turn the notch."""
+    near = []
     for c, pts in enumerate(chains):
         if len(pts) < 2:
             continue
-        t, _, d = segment_feet(pts[:-1], pts[1:], np.array([x, y]))
+        t, _, d = segment_feet(pts[:-1], pts[1:], np.array([n.x, n.y]))
         d = np.where(np.isfinite(d), d, np.inf)
-        v = int(np.argmin(d))
-        if d[v] <= tol and (best is None or d[v] < best[0]):
-            best = (float(d[v]), c, v, float(t[v]))
-    return None if best is None else best[1:]
+        near += [(float(d[v]), c, int(v), float(t[v])) for v in np.flatnonzero(d <= tol)]
+    if not near:
+        return None
+    least = min(q[0] for q in near)
+    tied = [q for q in near if q[0] <= least + 1e-6 * tol]
+    heading = _heading(n)
+
+    def key(q):
+        _, c, v, _ = q
+        a, b = chains[c][v], chains[c][v + 1]
+        square = 0.0 if heading is None else -abs(math.sin(heading - math.atan2(b[1] - a[1], b[0] - a[0])))
+        mid = (a + b) / 2
+        return round(square, 9), round(float(mid[0]), 6), round(float(mid[1]), 6)
+    return min(tied, key=key)[1:]
 
 
 def _on_segment(pts: np.ndarray, v: int, t: float) -> tuple[np.ndarray, float]:
@@ -261,7 +285,7 @@ class _Sample:
         self.src = [p for p, _ in self.lines]
         self.diag = float(np.hypot(*np.ptp(np.concatenate(self.src), axis=0)))
         tol = ON_LINE * self.diag
-        self.places = [_place(self.src, n.x, n.y, tol) for n in donor.notches]
+        self.places = [_place(self.src, n, tol) for n in donor.notches]
         for k, n in enumerate(donor.notches):
             if any(self.places[j] and math.hypot(n.x - m.x, n.y - m.y) <= tol
                    for j, m in enumerate(donor.notches[:k])):
@@ -293,7 +317,7 @@ def _aligned(donor: RawPiece, way: _Sample, theirs: list[tuple[np.ndarray, bool]
         return None
     src, dst = got
     tol = ON_LINE * way.diag
-    places = [at and _place([src], n.x, n.y, tol) for n, at in zip(donor.notches, way.places, strict=True)]
+    places = [at and _place([src], n, tol) for n, at in zip(donor.notches, way.places, strict=True)]
     return [src], places, [dst]
 
 
