@@ -49,7 +49,7 @@ def _in_box(r: RawPiece) -> list[np.ndarray] | None:
 def _apart(a: np.ndarray, b: np.ndarray) -> float:
     """How far two lines of as many points are: the mean distance of their points in order (a
     grade moves each point and keeps the order, so a line and its twin run the same way)."""
-    return float(np.linalg.norm(a - b, axis=1).mean())
+    return float(np.linalg.norm(a - b, axis=1).mean()) if len(a) else np.inf
 
 
 def _by_shape(donor: RawPiece, taker: RawPiece, keep: tuple[int, ...]) -> tuple[int, ...] | None:
