@@ -244,10 +244,11 @@ _MAX_COORD = 1e9
 
 def _points(points, what: str, least: int = 1) -> np.ndarray:
     """``points`` as a ``float[n, 2]`` array of finite coordinates (``ValueError`` naming ``what``)."""
-    try:
-        a = np.asarray(points, dtype=float)
+    try:  # numbers only: "12" in quotes, true or null is a damaged file, not a coordinate
+        a = np.asarray(points)
     except (TypeError, ValueError):
         a = np.empty(0)
+    a = a.astype(float) if a.dtype.kind in "iuf" else np.empty(0)
     if a.ndim != 2 or a.shape[1] != 2 or len(a) < least:
         raise ValueError(f"{what} is not a list of at least {least} points [x, y]")
     if not np.all(np.abs(a) <= _MAX_COORD):
@@ -268,6 +269,14 @@ def _num(value, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not abs(value) <= _MAX_COORD:
         raise ValueError(f"{what} is not a number: {value!r}")
     return float(value)
+
+
+def _flag(value, what: str) -> bool:
+    """``value`` as true or false: ``"false"`` in quotes was true (a non-empty string), and a
+    mirrored copy of a hand-edited marker was cut mirrored without a word."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{what} must be true or false, got {value!r}")
+    return value
 
 
 def _count(value, what: str, least: int) -> int:
@@ -313,8 +322,8 @@ def _piece_from(d: dict) -> Piece:
         cutouts=tuple(_ring_from(c, f"cutouts[{i}]") for i, c in enumerate(d.get("cutouts", []))),
         sew_lines=tuple(Line(_points(p, f"sew_lines[{i}]")) for i, p in enumerate(d.get("sew_lines", []))),
         fold_line=_line_from(d.get("fold_line"), "fold_line"),
-        folded=bool(d.get("folded", False)),
-        unfolded=bool(d.get("unfolded", False)),
+        folded=_flag(d.get("folded", False), "folded"),
+        unfolded=_flag(d.get("unfolded", False), "unfolded"),
         category=None if d.get("category") is None else str(d["category"]),
         material=None if d.get("material") is None else str(d["material"]),
         annotations=tuple(str(a) for a in d.get("annotations", [])),
@@ -343,6 +352,9 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
     where = ""  # the part being read, named in the error of a damaged file
     try:
         inst = data["instance"]
+        where = "instance"
+        if not isinstance(inst, dict):
+            raise ValueError(f"not an object: {inst!r}")
         where = "instance.rules"
         rules = _rules_from(inst["rules"])
         where = "instance"
@@ -354,6 +366,8 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
         where = ""
         sol = data["solution"]
         where = "solution"
+        if not isinstance(sol, dict):
+            raise ValueError(f"not an object: {sol!r}")
         for key, want in (("width", rules.width), ("usable_width", rules.usable_width)):
             if key in sol and not _same(sol[key], want):
                 raise InputError(f"solution.{key} {sol[key]!r} is not the {key.replace('_', ' ')} of "
@@ -370,8 +384,8 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
                 raise ValueError(f"translation {pl['translation']!r} is not a pair x, y")
             tx, ty = (_finite(v, f"{where}.translation", file) for v in pl["translation"])
             rotation = _finite(pl["rotation_deg"], f"{where}.rotation_deg", file)
-            placements.append(Placement(index, _count(pl["copy"], "copy", 0), rotation, bool(pl["mirrored"]),
-                                        (tx, ty)))
+            placements.append(Placement(index, _count(pl["copy"], "copy", 0), rotation,
+                                        _flag(pl["mirrored"], "mirrored"), (tx, ty)))
         where = "stats"
         stats = data.get("stats") or {}
         if not isinstance(stats, dict):
@@ -395,11 +409,9 @@ def marker_from_dict(data: dict, *, file: str | None = None) -> Marker:
 
 
 def _finite(value, field: str, file: str | None) -> float:
-    """``value`` as a finite float, else an :class:`InputError` naming ``field``."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = math.nan
+    """``value`` as a finite float, else an :class:`InputError` naming ``field`` (a number in
+    quotes too: it is no number in JSON, and ``["12", 5]`` was read as x = 12)."""
+    v = math.nan if isinstance(value, bool) or not isinstance(value, (int, float)) else float(value)
     if not abs(v) <= _MAX_COORD:
         raise InputError(f"{field}: {value!r} is not a number within ±{_MAX_COORD:g} (a damaged marker file)",
                          file=file)

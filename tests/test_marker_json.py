@@ -113,6 +113,27 @@ def test_damaged_files_are_clear_errors(tmp_path):
     (lambda d: d["instance"]["rules"].update(margin=60),
      "damaged marker file: instance.rules: width 120, spacing 0 and margin 60 leave no fabric (the width "
      "must be above 0 and above both margins)"),
+    # before: read as they were (probe 44): "false" in quotes as a mirrored copy (a non-empty
+    # string is true), numbers in quotes as numbers, ["12", 5] as x = 12, a null solution in
+    # Python's words ("argument of type 'NoneType' is not iterable")
+    (lambda d: d["solution"]["placements"][1].update(mirrored="false"),
+     "damaged marker file: solution.placements[1]: mirrored must be true or false, got 'false'"),
+    (lambda d: d["solution"]["placements"][0].update(mirrored=0),
+     "damaged marker file: solution.placements[0]: mirrored must be true or false, got 0"),
+    (lambda d: d["instance"]["pieces"][0].update(folded="no"),
+     "damaged marker file: instance.pieces[0]: folded must be true or false, got 'no'"),
+    (lambda d: d["solution"]["placements"][0].update(translation=["12", 5]),
+     "solution.placements[0].translation: '12' is not a number within ±1e+09 (a damaged marker file)"),
+    (lambda d: d["solution"]["placements"][2].update(rotation_deg="90.0"),
+     "solution.placements[2].rotation_deg: '90.0' is not a number within ±1e+09 (a damaged marker file)"),
+    (lambda d: d["solution"]["placements"][0].update(translation=[True, 0.0]),
+     "solution.placements[0].translation: True is not a number within ±1e+09 (a damaged marker file)"),
+    (lambda d: d["instance"]["pieces"][1]["outline"][0].__setitem__(0, "0"),
+     "damaged marker file: instance.pieces[1]: outline is not a list of at least 3 points [x, y]"),
+    (lambda d: d["instance"]["pieces"][1]["outline"][0].__setitem__(0, None),
+     "damaged marker file: instance.pieces[1]: outline is not a list of at least 3 points [x, y]"),
+    (lambda d: d.update(solution=None), "damaged marker file: solution: not an object: None"),
+    (lambda d: d.update(instance=[]), "damaged marker file: instance: not an object: []"),
 ])
 def test_bad_units_and_numbers_name_the_field(tmp_path, edit, message):
     """Before, ``"units": "furlong"`` was read as millimetres, a NaN translation ended in "internal
