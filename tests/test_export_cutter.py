@@ -21,6 +21,7 @@ from kitcut.formats.writing.devices import get_device, load_devices
 from kitcut.formats.writing.export import export_marker, render, write_file
 from kitcut.formats.writing.gcode import read_gcode
 from kitcut.formats.writing.gerber_nc import MAX_KNIFE_BLOCK_MM, read_nc
+from kitcut.model import Piece
 
 GOLDEN = Path(__file__).parent / "golden"
 needs_hp2xx = pytest.mark.skipif(shutil.which("hp2xx") is None, reason="hp2xx not installed")
@@ -109,6 +110,24 @@ def test_tiny_hpgl_by_hand():
     assert "PD1600,200,1600,1000,0,1000,0,200;" in blocks or "PD0,1000,0,200,1600,200,1600,1000;" in blocks
 
 
+def test_hpgl_cuts_no_move_that_rounds_to_nothing():
+    """Two outline points 0.0025 mm apart (as in real AccuMark curves) round to one plotter unit:
+    the knife went down on the same unit twice, a cut of no length and no direction (probe 44,
+    `PD...32285,15766,32285,15766`). Every point now differs from the one before it, and the
+    outline is the same."""
+    sq = Piece("A", np.array([(0, 0), (40, 0), (40, 0.0025), (40, 20), (0, 20), (0.0025, 20)]), size="S")
+    text = render(shelf_marker((sq,), [(0, 0, 0, False)], width=100.0, margin=5.0, name="t"), "plt")
+    cuts = [[int(v) for v in b[2:-1].split(",")] for b in text.split("\n")
+            if b.startswith("PD") and b != "PD;PU;"]
+    assert cuts
+    for c in cuts:
+        pts = np.array(c).reshape(-1, 2)
+        assert (np.diff(pts, axis=0) != 0).any(axis=1).all(), pts
+    start = [b for b in text.split("\n") if b.startswith("PU") and "," in b][-1]
+    ring = np.vstack([np.array(start[2:-1].split(","), int), np.array(cuts[-1]).reshape(-1, 2)])
+    assert sorted(map(tuple, ring[:-1].tolist())) == sorted([(0, 200), (1600, 200), (1600, 1000), (0, 1000)])
+
+
 def _nc_expected(marker):
     return [marker.placed_outline(p) for p in marker.placements]
 
@@ -160,7 +179,7 @@ def test_conveyor_bites_do_not_drift_from_the_pieces():
     of the piece it was to cut (on a real marker, 0.7 mm after 21 bites). The plan's bite starts now
     lie on the device's grid and the writer rounds the running total, so in the file (read here
     with no help from kitcut) every knife point of a piece lies within its bite's window."""
-    from kitcut.model import Marker, Piece, Placement, Rules
+    from kitcut.model import Marker, Placement, Rules
 
     rect = Piece("Panel", np.array([(0, 0), (900, 0), (900, 100), (0, 100)]), size="M", quantity=13)
     pls = tuple(Placement(0, k, 0.0, False, (k * 1000.14, 10.0)) for k in range(13))

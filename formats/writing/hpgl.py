@@ -110,6 +110,9 @@ class _Writer:
 
     def path(self, pts_mm: np.ndarray) -> None:
         d = self.dev.to_device(pts_mm)
+        # points that round to the unit before them are cut as no move with the tool down (a
+        # tangential knife has no direction for it): two outline points 0.0025 mm apart
+        d = d[np.r_[True, (d[1:] != d[:-1]).any(axis=1)]]
         self.move(d[0])
         rest = d[1:]
         if len(rest) == 0:
