@@ -121,6 +121,7 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
     default = None
     by_name: dict[str, tuple[int, int | None]] = {}
     by_cat: dict[str, tuple[int, int | None]] = {}
+    not_cut = {name_key(n): n for n in pattern.names_not_cut}
     for key, q in spec.items():
         k = name_key(key)
         if key.strip() == DEFAULT_KEY:
@@ -129,6 +130,9 @@ def apply_quantities(pattern: Pattern, spec: Mapping[str, tuple[int, int | None]
             by_name[k] = (q, key.strip())
         elif k in cats:
             by_cat[k] = (q, key.strip())
+        elif k in not_cut:  # the piece is the pattern's, not in the sizes this job cuts
+            pattern.report.warn(f"{what} {key.strip()}={_quantity_text(q)} changed nothing: the pattern "
+                                "draws this piece only in sizes this job does not cut", piece=not_cut[k])
         else:
             known = sorted(names.values())
             shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")

@@ -277,6 +277,9 @@ class ReportEntry:
     #: a remark on what the job cuts that the main job shows on a line of its own, not only in
     #: ``nest info`` (sizes asked for that the pattern does not name, a quantity assumed)
     headline: bool = False
+    #: the piece (its name alone) whose quantity this remark assumes: a quantity the job's option
+    #: or order sets makes the remark untrue for that piece, and only this remark
+    quantity_of: str | None = None
 
     def __str__(self) -> str:
         where = f"piece '{self.piece}': " if self.piece else ""
@@ -302,7 +305,7 @@ class ImportReport:
     _seen: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, kind: str, message: str, *, piece: str | None = None, entity=None,
-            headline: bool = False) -> None:
+            headline: bool = False, quantity_of: str | None = None) -> None:
         """Add a remark; the same remark again (same kind, message and piece, on an entity of the
         same kind, layer and block) counts up the first one, its entities' handles listed there,
         instead of being listed twice."""
@@ -322,7 +325,8 @@ class ImportReport:
                 self.entries[at] = replace(old, entity=bare, count=old.count + 1)
                 return
         self._seen[key] = (len(self.entries), [handle] if handle else [])
-        self.entries.append(ReportEntry(kind, message, piece, entity, headline=headline))
+        self.entries.append(ReportEntry(kind, message, piece, entity, headline=headline,
+                                        quantity_of=quantity_of))
 
     def withdraw(self, kind: str, message: str, piece: str | None = None) -> int:
         """Remove the remark ``(kind, message, piece)`` that a later step made untrue (a piece the
@@ -422,6 +426,9 @@ class Pattern:
     report: ImportReport = field(default_factory=ImportReport, compare=False)
     #: every size the file holds, in file order, also those not read (not cut in this job)
     sizes: tuple[str, ...] = ()
+    #: names of the pieces the file draws only in sizes this job does not cut (a collar missing
+    #: from size L, in a job of L): a quantity given for one changes nothing, and is no error
+    names_not_cut: tuple[str, ...] = ()
 
     @property
     def size_names(self) -> tuple[str, ...]:
@@ -444,10 +451,12 @@ class Pattern:
     @property
     def headlines(self) -> list[ReportEntry]:
         """The import's remarks on what a job of this pattern cuts (:attr:`ReportEntry.headline`),
-        but for a quantity assumed of a piece whose quantity an option set after all; first the
-        unit the piece sizes chose (:attr:`units_headline`)."""
+        but for a quantity assumed of a piece whose quantity an option set after all
+        (:attr:`ReportEntry.quantity_of`: every other remark on such a piece stays, a size it is
+        not drawn in among them); first the unit the piece sizes chose (:attr:`units_headline`)."""
         set_by_option = {p.name for p in self.pieces if p.quantity_rule == "option"}
-        heads = [e for e in self.report.headlines if e.piece is None or e.piece not in set_by_option]
+        heads = [e for e in self.report.headlines if e.quantity_of is None
+                 or e.quantity_of not in set_by_option]
         guess = self.units_headline
         return heads if guess is None or guess in heads else [guess, *heads]
 

@@ -14,6 +14,7 @@ from shapely.geometry import Polygon
 from test_import_dxf import RECT, aama_doc, add_piece, rect_chain, save
 
 from kitcut.cli.main import main
+from kitcut.errors import InputError
 from kitcut.formats.reading.dxf_read import read_dxf
 from kitcut.formats.reading.read import read_pattern
 
@@ -767,3 +768,20 @@ def test_a_piece_missing_in_a_size_cut_is_said_by_the_job(tmp_path):
     code, out, err = nest(str(p), "--sizes", "L", "--time", "1", "--iterations", "3", "--workers", "1",
                           "-o", str(tmp_path / "out"))
     assert code == 0 and f"nest: {said}" in err.splitlines()
+    # the collar's quantity set by the user: still no collar in L, and still said (probe 43: a
+    # quantity set for a piece took every headline on it away, this one with the rest)
+    for rule in ("Collar=1", "Collar=2", "*=1"):
+        code, out, err = nest(str(p), "--sizes", "L", "--quantity", rule, "--time", "1", "--iterations", "3",
+                              "--workers", "1", "-o", str(tmp_path / "q"), "--json")
+        assert code == 0 and f"nest: {said}" in err.splitlines(), (rule, err)
+        assert said in json.loads(out)["warnings"]
+    # naming the collar is no error in a job of L (it said "'Collar' is no piece name or category of
+    # this pattern"): the pattern has it, in the sizes not cut, and the quantity changes nothing
+    from kitcut.kits.quantities import apply_quantities
+
+    pat = apply_quantities(read_pattern(p, sizes=("L",)), {"Collar": (2, None)})
+    assert [str(e) for e in pat.report.warnings if "changed nothing" in e.message] == [
+        "warning: piece 'Collar': --quantity Collar=2 changed nothing: the pattern draws this piece only in "
+        "sizes this job does not cut"]
+    with pytest.raises(InputError, match="'Cuff' is no piece name or category of this pattern"):
+        apply_quantities(read_pattern(p, sizes=("L",)), {"Cuff": (2, None)})

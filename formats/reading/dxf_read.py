@@ -350,7 +350,9 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
             pieces.append(piece)
         check_graded_areas(pieces, sorted_sizes(all_sizes or ()), report)
         missing_in_sizes(pieces, wanted or all_sizes or (), report)
+        drawn = {p.name for p in pieces}
         pieces = keep_sizes(pieces, defects, wanted, all_sizes, report)
+        not_cut = tuple(sorted(drawn - {p.name for p in pieces}))
         check_fold_labels(pieces, report)
         report_shrinkage(pieces, report)
     except KitcutError as exc:
@@ -363,6 +365,7 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
         raise DXFFormatError("no pieces found", file=file)
     return Pattern(
         sizes=all_sizes,
+        names_not_cut=not_cut,
         pieces=tuple(pieces),
         style=style.get("style") or None,
         source=file,

@@ -157,7 +157,7 @@ def assign_quantities(raws: list[RawPiece], report: ImportReport) -> None:
                 except ValueError:
                     size = r.texts.get("size")  # each size's own: those a job does not cut are folded
                     report.warn(f"unreadable Quantity text {q!r}: 1 assumed",
-                                piece=f"{name} ({size})" if size else name, headline=True)
+                                piece=f"{name} ({size})" if size else name, headline=True, quantity_of=name)
                     r.quantity, r.flipped = 1, None
                     r.quantity_rule = "assumed"
             elif r.inserts:
