@@ -263,8 +263,9 @@ def import_options(fn):
 
 def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, keep_folded, encoding,
          sizes_text, quantity_texts, match_file=None, rules_file=None, no_rules=False,
-         layer_texts=(), pairs: bool = True, material_text=None):
-    """The pattern of ``file`` as the import and job options ask."""
+         layer_texts=(), pairs: bool = True, material_text=None, say=None):
+    """The pattern of ``file`` as the import and job options ask; ``say`` takes each note on the
+    options (a line without its ``nest: ``; on stderr when not given)."""
     from kitcut.errors import InputError
     from kitcut.formats.reading.layer_roles import LayerRoles
     from kitcut.formats.reading.outline import LoopRule
@@ -287,7 +288,8 @@ def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, 
 
     try:
         kept = replace(pattern, pieces=tuple(select_materials(pattern.pieces, material_text)))
-        _quantities_left_out(quantity_texts, pattern.pieces, kept.pieces, material_text)
+        _quantities_left_out(quantity_texts, pattern.pieces, kept.pieces, material_text,
+                             say or (lambda line: click.echo(f"nest: {line}", err=True)))
         return kept
     except InputError as exc:
         exc.file = str(file)
@@ -300,7 +302,7 @@ def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, 
         raise
 
 
-def _quantities_left_out(quantity_texts, before, after, material_text) -> None:
+def _quantities_left_out(quantity_texts, before, after, material_text, say) -> None:
     """A note for each ``--quantity NAME=N`` whose pieces ``--material`` leaves out: it changed
     nothing, without a word."""
     from kitcut.kits.quantities import DEFAULT_KEY, name_key, parse_quantities
@@ -312,8 +314,8 @@ def _quantities_left_out(quantity_texts, before, after, material_text) -> None:
         hit = [p for p in before if k in (name_key(p.name), name_key(p.category))]
         if hit and not any(k in (name_key(p.name), name_key(p.category)) for p in after):
             of = ", ".join(sorted({(p.material or "none").strip() for p in hit}))
-            click.echo(f"nest: note: --quantity {name}=...: its pieces are of material {of}, which "
-                       f"--material {material_text} leaves out: it changes nothing", err=True)
+            say(f"note: --quantity {name}=...: its pieces are of material {of}, which "
+                f"--material {material_text} leaves out: it changes nothing")
 
 
 def _pair(text: str | None, what: str) -> tuple[float, float] | None:

@@ -171,16 +171,22 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     if options.get("match_file") and not cloth["repeat"].active:
         raise InputError("--match places pieces on a repeat: give --repeat RX,RY too (without it the fabric "
                          "is plain and the match points are not used)")
-    pattern = load(path, pairs=not no_pairs, **options)
+    early: list[str] = []  # notes on the options, said before the search (and in --json's warnings)
+
+    def note(line: str) -> None:
+        early.append(line)
+        if not as_json:
+            click.echo(f"nest: {line}", err=True)
+
+    pattern = load(path, pairs=not no_pairs, say=note, **options)
     check_unitless(pattern.units, path, width=width, spacing=spacing, margin=margin)
     kept_flips = sorted({p.name for p in pattern.pieces if no_pairs and p.flipped})
     if kept_flips:
         shown = ", ".join(kept_flips[:5]) + (" ..." if len(kept_flips) > 5 else "")
-        click.echo(f"nest: note: --no-pairs mirrors no pair of its own, but {len(kept_flips)} piece(s) whose "
-                   f"file says how many copies are mirrored (Quantity: a,b) keep them: {shown}", err=True)
+        note(f"note: --no-pairs mirrors no pair of its own, but {len(kept_flips)} piece(s) whose "
+             f"file says how many copies are mirrored (Quantity: a,b) keep them: {shown}")
     if tilt and nap == "free":
-        click.echo(f"nest: note: --tilt {tilt:g} changes nothing under --nap free (any angle goes)",
-                   err=True)
+        note(f"note: --tilt {tilt:g} changes nothing under --nap free (any angle goes)")
     check_width(width, pattern.units)
     check_spacing(spacing, pattern.units)
     fabric_width = width if width is not None else (pattern.fabric_width or DEFAULT_WIDTH_MM)
@@ -190,7 +196,7 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     from kitcut.kits.matching import idle_match_points
 
     if idle := idle_match_points(pattern.pieces, rules.repeat):
-        click.echo(f"nest: note: --repeat: {idle}", err=True)
+        note(f"note: --repeat: {idle}")
     warm = read_marker(resume) if resume else None
     # out/<the pattern's name>, never out/.., and a name a Windows share holds (CON, a:b, "tee ")
     out = Path(out_dir) if out_dir else Path("out") / windows_safe(path.stem)
@@ -218,14 +224,12 @@ def run(file, width, time_limit, seed, workers, spacing, margin, nap, tilt, no_p
     files = export_marker(marker, out, formats, extra={"marker.json": marker_text(marker)}, remove=others,
                           skipped=skipped, replace_all=True, unitless=skipped)
     stale += [f"marker.{fmt}" for fmt, _ in skipped if f"marker.{fmt}" in had]
-    _report(marker, pattern, path, files, as_json, _info_command(path, options), [out / n for n in stale],
-            skipped, resume, stopped_by=ctrl_c.by)
     mixed = None if options.get("material_text") else mixed_note(
         marker.pieces, "nest one material at a time (--material 1, then --material 2 ...)",
         "the pieces without one are of none of them: add them to one (--material 1,none) or nest them "
         "alone (--material none)")
-    if mixed:
-        click.echo(f"nest: note: {mixed}", err=True)
+    _report(marker, pattern, path, files, as_json, _info_command(path, options), [out / n for n in stale],
+            skipped, resume, stopped_by=ctrl_c.by, early=early, late=[f"note: {mixed}"] if mixed else [])
 
 
 def _units_hint(pattern, usable: float) -> str:
@@ -258,7 +262,10 @@ def _resume_note(warm: dict, resume: str) -> str:
 
 def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info: str,
             removed: list[Path], skipped: list, resume: str | None = None,
-            stopped_by: str = "Ctrl-C") -> None:
+            stopped_by: str = "Ctrl-C", early: list[str] = (), late: list[str] = ()) -> None:
+    """The job's result on stdout, its lines on stderr: ``early`` (notes on the options, said
+    before the search but with ``--json``), those of :func:`_said`, then ``late``; with ``--json``
+    every one of them is also in the object's ``warnings``."""
     s = marker.stats
     u = marker.units
     result = {
@@ -287,8 +294,9 @@ def _report(marker, pattern, path: Path, files: list[Path], as_json: bool, info:
     }
     # stderr: what a user must hear, with --json too (a script learns that a quantity was assumed,
     # a unit guessed, a piece left uncut): there each line is also in "warnings"
-    said = _said(marker, pattern, info, skipped, resume, stopped_by)
+    said = [*_said(marker, pattern, info, skipped, resume, stopped_by), *late]
     if as_json:
+        said = [*early, *said]
         click.echo(json.dumps({**result, "warnings": said}))
         for line in said:
             click.echo(f"nest: {line}", err=True)

@@ -195,3 +195,22 @@ def test_a_quantity_for_pieces_the_material_leaves_out_is_said(tmp_path):
     assert code == 0 and names == ["BACK", "FRONT"]
     assert ("nest: note: --quantity COLLAR=...: its pieces are of material 2, which --material 1 leaves out: "
             "it changes nothing") in err
+
+
+@pytest.mark.parametrize("opts", [(), ("--material", "1", "--quantity", "COLLAR=2"),
+                                  ("--nap", "free", "--tilt", "5", "--no-pairs")])
+def test_json_warnings_hold_every_line_said_on_stderr(tmp_path, opts):
+    """``nest --json``'s ``warnings`` are the lines said on stderr (README), but the notes on
+    mixed materials, a quantity the material leaves out, a tilt under a free nap and --no-pairs
+    were said on stderr only (probe 43): a script got the rib collar on the jersey without a word."""
+    path = _pattern(tmp_path)
+    job = (str(path), "--time", "1", "--workers", "1", "--seed", "1", *opts)
+    code, out, err = nest(*job, "-o", str(tmp_path / "o"), "--json")
+    assert code == 0, err
+    said = [ln.removeprefix("nest: ") for ln in err.splitlines() if ln.startswith("nest: ")]
+    assert json.loads(out)["warnings"] == said
+    wanted = {0: "note: pieces of 2 materials on one marker", 5: "note: --tilt 5 changes nothing",
+              4: "note: --quantity COLLAR=...: its pieces are of material 2"}[len(opts)]
+    assert any(ln.startswith(wanted) for ln in said), said
+    plain = nest(*job, "-o", str(tmp_path / "p"))[2]
+    assert [ln.removeprefix("nest: ") for ln in plain.splitlines() if ln.startswith("nest: ")] == said
