@@ -145,4 +145,4 @@ def check_graded_areas(pieces, order, report: ImportReport) -> None:
             if want > 0 and abs(got / want - 1.0) > SIZE_AREA_OFF:
                 report.warn(f"area {got:,.0f} mm² is {got / want:.0%} of the {want:,.0f} mm² that the "
                             f"piece's other sizes give size {p.size}: check this size's outline before "
-                            "cutting it", piece=p.label)
+                            "cutting it", piece=p.label, headline=True)  # a job of the size says it
