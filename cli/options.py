@@ -275,7 +275,7 @@ def load(file, *, units, tolerance, strict, repair, max_loop_mm2, max_loop_pct, 
         raise InputError("--rules and --no-rules contradict each other: give one")
     pattern = load_pattern(
         file, sizes=parse_sizes(sizes_text), quantities=parse_quantities(quantity_texts), pairs=pairs,
-        match=match_file,
+        match=match_file, materials=material_text,
         units=units, tolerance=tolerance, strict=strict, unfold=not keep_folded, repair=repair,
         loops=LoopRule(max_loop_mm2, max_loop_pct), encoding=encoding,
         rules=False if no_rules else (rules_file or None), layers=LayerRoles.parse(layer_texts),

@@ -26,7 +26,7 @@ from kitcut.cells import counted
 from kitcut.errors import InputError
 from kitcut.formats.reading.texts import nfc
 
-__all__ = ["NONE", "material_key", "mixed_note", "select_materials"]
+__all__ = ["NONE", "material_key", "mixed_note", "of_materials", "select_materials"]
 
 #: what names the pieces without a material in a list of materials
 NONE = "none"
@@ -88,5 +88,11 @@ def select_materials(pieces: Sequence, text: str, *, what: str = "--material") -
         there = ", ".join(sorted(v or NONE for v in have.values()))
         raise InputError(f"{what}: no piece of material {', '.join(missing)} (the pattern's pieces are of "
                          f"{there})")
-    keep = {w if w != NONE else "" for w in wanted}
+    return of_materials(pieces, text)
+
+
+def of_materials(pieces: Sequence, text: str) -> list:
+    """The pieces of the materials listed in ``text`` (as :func:`select_materials`, with no
+    check that each material has a piece)."""
+    keep = {w if w != NONE else "" for w in (material_key(t) for t in str(text).split(",") if t.strip())}
     return [p for p in pieces if material_key(p.material) in keep]

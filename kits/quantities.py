@@ -216,18 +216,23 @@ def for_garments(pattern: Pattern, garments: Mapping[str, int] | None, *, pairs:
 
 def load_pattern(path, *, sizes: Mapping[str, int] | None = None,
                  quantities: Mapping[str, tuple[int, int | None]] | None = None, pairs: bool = True,
-                 quantity_what: str = "--quantity", match=None, **read_options) -> Pattern:
+                 quantity_what: str = "--quantity", match=None, materials: str | None = None,
+                 **read_options) -> Pattern:
     """Read ``path`` for a job: only the ``sizes`` it cuts (``{size: garments}``, ``None``: every
     size once), with the ``quantities`` overrides applied, each piece multiplied by its garments.
 
     ``match`` is a match file (see :mod:`kitcut.kits.matching`); ``None`` takes
-    ``PATTERN.match.toml`` beside the pattern if there is one, ``False`` none.
+    ``PATTERN.match.toml`` beside the pattern if there is one, ``False`` none. ``materials``
+    (``--material``'s text) limits the note on pieces of quantity 0 with a cut count to the
+    pieces of those materials: a rib marker named the shell's sleeves, and the ``--quantity``
+    that cut them changed nothing.
     ``read_options`` go to :func:`~kitcut.formats.reading.read.read_pattern` (units, tolerance,
     strict, unfold, repair, loops, encoding).
     """
     from kitcut.formats.reading.read import read_pattern
     from kitcut.formats.reading.sizes import UnknownSizeError, garments_per_size
     from kitcut.kits.matching import apply_match_file, find_match_file
+    from kitcut.kits.materials import of_materials
 
     pattern = read_pattern(path, sizes=None if sizes is None else list(sizes), **read_options)
     pattern = apply_quantities(pattern, quantities, what=quantity_what)
@@ -237,7 +242,7 @@ def load_pattern(path, *, sizes: Mapping[str, int] | None = None,
     hint = annotated_hint(pattern.pieces) if not any(p.quantity > 0 for p in pattern.pieces) else ""
     if hint:  # a job drops the pieces of quantity 0: what their annotations say is said now
         pattern.report.warn(f"every piece has quantity 0; {ANNOTATED}{hint}", headline=True)
-    elif note := annotated_note(pattern.pieces):
+    elif note := annotated_note(of_materials(pattern.pieces, materials) if materials else pattern.pieces):
         pattern.report.warn(note, headline=True)
     if sizes is None:
         return pattern

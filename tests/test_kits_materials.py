@@ -214,3 +214,24 @@ def test_json_warnings_hold_every_line_said_on_stderr(tmp_path, opts):
     assert any(ln.startswith(wanted) for ln in said), said
     plain = nest(*job, "-o", str(tmp_path / "p"))[2]
     assert [ln.removeprefix("nest: ") for ln in plain.splitlines() if ln.startswith("nest: ")] == said
+
+
+def test_the_cut_count_note_names_only_pieces_of_the_materials_nested(tmp_path):
+    """A sleeve of material 1 says ``Quantity: 0`` and ``2XFABRIC``: a rib marker (``--material
+    2``) said the sleeve was not cut and ``--quantity 'SLEEVE=2' cuts it``, which then changed
+    nothing (probe 43 F4). The shell marker still says it."""
+    doc = aama_doc()
+    drawn = [("FRONT", "1", 1, []), ("SLEEVE", "1", 0, ["Annotation: 2XFABRIC"]), ("COLLAR", "2", 1, [])]
+    for i, (name, fabric, qty, extra) in enumerate(drawn):
+        add_piece(doc, f"{name}_M", [[(0, 0), (300, 0), (300, 200), (0, 200), (0, 0)]],
+                  texts=[f"Piece Name: {name}", "Size: M", f"Quantity: {qty}", f"Fabric: {fabric}", *extra],
+                  insert=(i * 400.0, 0.0))
+    path = save(doc, tmp_path, "shirt.dxf")
+    note = ("nest: warning: 1 piece of quantity 0 has a cut count in its annotation: SLEEVE (2XFABRIC); not "
+            "cut, as its Quantity text says (--quantity 'SLEEVE=2' cuts it)")
+    for material, said in (("1", True), ("2", False), ("1,2", True)):
+        for sizes in ((), ("--sizes", "M")):
+            out = tmp_path / f"o{material}{len(sizes)}"
+            code, names, err = _job(path, out, "--material", material, *sizes)
+            assert code == 0 and (note in err.splitlines()) == said, (material, sizes, err)
+            assert "SLEEVE" not in names
