@@ -55,3 +55,33 @@ def test_sizes_the_cad_drew_turned_are_not_compared():
     turned = [n for n in res.notes if "drawn turned by" in n]
     assert [n.split(":")[0] for n in turned] == [f"DEEP ARMHOLE RACERBK {s}" for s in (48, 50, 52)]
     assert res.grade_points < 0.01
+
+
+def test_a_size_the_cad_drew_beside_sizes_the_table_grades_keeps_the_sample_s_notches(tmp_path):
+    """The legging's base-size pair (sample 36 and its derived table) with the CAD's own size 52
+    inserted too: the table grades 26 to 50, and 52 is drawn. Size 52 had no notch and straight
+    chords for its curves (the graded sizes, holding the sample's notches and curve points, made
+    the sample one donor among many, so none was taken; probe 46). It now reads as in the
+    all-size export: the sample's notches carried to its cut line, its curves drawn."""
+    import ezdxf
+    import numpy as np
+
+    from kitcut.formats.reading.read import read_pattern
+
+    src = shared_file("dxf", "ORILEGWB_AAMA.DXF")
+    dxf, _ = write_base_pair(src, tmp_path)
+    doc = ezdxf.readfile(dxf)
+    for e in ezdxf.readfile(src).modelspace().query("INSERT"):
+        if e.dxf.name.endswith("_52"):
+            doc.modelspace().add_blockref(e.dxf.name, e.dxf.insert, dxfattribs={
+                k: e.dxf.get(k) for k in ("rotation", "xscale", "yscale") if e.dxf.hasattr(k)})
+    doc.saveas(dxf)
+    mixed = read_pattern(dxf, sizes=["52"])
+    assert mixed.rules_file is not None and "52" not in mixed.graded_sizes and "50" in mixed.graded_sizes
+    drawn = {p.name: p for p in read_pattern(src, sizes=["52"]).pieces}
+    assert len(mixed.pieces) == len(drawn) == 2
+    for p in mixed.pieces:
+        q = drawn[p.name]
+        assert len(p.notches) == len(q.notches) > 0
+        assert np.allclose(sorted((n.x, n.y) for n in p.notches), sorted((n.x, n.y) for n in q.notches))
+        assert p.area == pytest.approx(q.area, rel=1e-9)

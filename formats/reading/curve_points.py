@@ -244,6 +244,9 @@ def _draw_group(name: str, group: list[RawPiece], report: ImportReport, tol: flo
     donors = [r for r in group if r.point_marks is not None and not r.grade_lines]
     if not donors:
         return
+    # a size graded from the sample (a table beside the pattern) has the sample's marks: the
+    # sample is still the one size drawn with them, whose curves the drawn sizes take
+    one = sum(not r.graded for r in donors) == 1
     drawn, kept = [], []
     for donor in donors:
         lines = cut_lines(donor)
@@ -258,7 +261,7 @@ def _draw_group(name: str, group: list[RawPiece], report: ImportReport, tol: flo
         flags = [np.ones(len(p), dtype=bool) if f is None else f
                  for (p, _), f in zip(lines, flags, strict=True)]
         takers = [donor] + [r for r in group if r.point_marks is None and not r.grade_lines and r.boundary
-                            and len(donors) == 1]
+                            and one and not donor.graded]
         order = ring_order(lines, diag)
         for r in takers:
             own = lines if r is donor else cut_lines(r)

@@ -359,7 +359,7 @@ def carry_sample_notches(raws: list[RawPiece], report: ImportReport) -> None:
 def _carry(raws: list[RawPiece], report: ImportReport) -> None:
     by_name: dict[str, list[RawPiece]] = defaultdict(list)
     for r in raws:
-        if r.texts.get("size"):
+        if r.texts.get("size") and not r.graded:  # a graded size has the sample's notches, graded
             by_name[r.name].append(r)
     for name, group in by_name.items():
         donors = [r for r in group if r.notches]
