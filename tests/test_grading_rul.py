@@ -297,6 +297,23 @@ def test_find_rules_beside_the_pattern(tmp_path):
     assert find_rules(tmp_path / "other.dxf").name == "other.rul"
 
 
+def test_a_table_spelt_as_the_pattern_is_read_and_another_spelling_beside_it_is_said(tmp_path):
+    """``tee.rul`` and ``TEE.RUL`` (another table) beside ``tee.dxf``: the first is read, as its
+    name is spelt as the pattern's, and the other was left without a word (probe 46); the job
+    now says so on a line of its own."""
+    shutil.copy(SAMPLES / "tee-base.dxf", tmp_path / "tee.dxf")
+    shutil.copy(SAMPLES / "tee-base.rul", tmp_path / "tee.rul")
+    code, out, err = nest(str(tmp_path / "tee.dxf"), "--sizes", "S", "--time", "1", "--iterations", "3",
+                          "--workers", "1", "-o", str(tmp_path / "o"))
+    assert code == 0 and "another spelling" not in err
+    (tmp_path / "TEE.RUL").write_text("x")
+    code, out, err = nest(str(tmp_path / "tee.dxf"), "--sizes", "S", "--time", "1", "--iterations", "3",
+                          "--workers", "1", "-o", str(tmp_path / "o"))
+    said = ("nest: warning: grade rule table tee.rul read, its name spelt as the pattern's; TEE.RUL beside "
+            "it, another spelling of the name, is not: give the table you mean with --rules")
+    assert code == 0 and said in err.splitlines()
+
+
 def test_no_rules_says_it_left_out_the_table_beside_the_pattern(tmp_path):
     """The labels ``--no-rules`` leaves unused are reported as such. Before, the remark said
     "no grade rule table (.RUL) beside the pattern; give one with --rules FILE" while one was

@@ -44,6 +44,7 @@ from kitcut.formats.reading.piece_checks import (
     simplify,
 )
 from kitcut.formats.reading.plain_units import checked_header_unit
+from kitcut.formats.reading.rul import other_spellings
 from kitcut.formats.reading.sample_nm import carry_sample_nm
 from kitcut.formats.reading.sample_notches import carry_sample_notches
 from kitcut.formats.reading.shrinkage_texts import report_shrinkage
@@ -220,6 +221,10 @@ def read_dxf(path, *, units: str | None = None, tolerance: float = 0.1, strict: 
     if not tolerance > 0:
         raise InputError(f"--tolerance must be positive, got {tolerance:g}", file=file)
     report = ImportReport()
+    if rules_rule == "beside the pattern" and (others := other_spellings(path, rules_path)):
+        report.warn(f"grade rule table {rules_path.name} read, its name spelt as the pattern's; "
+                    f"{', '.join(others)} beside it, another spelling of the name, is not: give the "
+                    "table you mean with --rules", headline=True)
     raw_bytes, mended = read_bytes(path, file, report)
     # a file of entities alone (no HEADER section) declares no units; ezdxf gives it default ones
     has_header = has_header_section(raw_bytes)

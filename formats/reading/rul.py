@@ -438,3 +438,15 @@ def find_rules(pattern_path) -> Path | None:
         raise GradeRuleError(f"several grade rule files beside the pattern ({shown}); name one with --rules",
                              file=os.fspath(pattern_path))
     return pick[0] if pick else None
+
+
+def other_spellings(pattern_path, found: Path) -> list[str]:
+    """The names of the other ``.RUL`` files beside ``pattern_path`` whose stem is its stem in
+    another case (``TEE.RUL`` beside ``tee.rul``, which :func:`find_rules` takes for ``tee.dxf``)."""
+    stem = Path(pattern_path).stem.casefold()
+    try:
+        return sorted(f.name for f in Path(pattern_path).parent.iterdir()
+                      if f.suffix.lower() == RUL_SUFFIX and f.stem.casefold() == stem and f.name != found.name
+                      and f.is_file())
+    except OSError:
+        return []
