@@ -549,3 +549,37 @@ def test_the_remark_shows_an_mtext_label_without_its_codes():
     assert _shown(line, "gbk") == "'纸样名称：前片 号型：M'"
     assert _shown(b"Name: Front\\PSize: M", "cp1252") == "'Name: Front Size: M'"
     assert _shown(b"C:\\Pattern\\Front", "cp1252") == repr("C:\\Pattern\\Front")  # a path stays
+
+
+@pytest.mark.parametrize(("codec", "labels", "want"), [
+    ("cp1251", ["Деталь: Полочка\\PРазмер: 48\\PКол-во: 1",
+                "Деталь: Рукав\\PРазмер: 48\\PКоличество: 1+1 зерк."],
+     {("Полочка", "48"): (1, None), ("Рукав", "48"): (2, 1)}),
+    ("cp1251", ["Назва: Пілочка\\PРозмір: 48\\PКількість: 1", "Назва: Рукав\\PРозмір: 48\\PКількість: 2"],
+     {("Пілочка", "48"): (1, None), ("Рукав", "48"): (2, None)}),
+    ("cp1253", ["Κομμάτι: Μπροστά\\PΜέγεθος: 48\\PΠοσότητα: 1",
+                "Κομμάτι: Μανίκι\\PΜέγεθος: 48\\PΠοσότητα: 2"],
+     {("Μπροστά", "48"): (1, None), ("Μανίκι", "48"): (2, None)}),
+    ("cp1251", ["Деталь: Спинка\\PРазмер: 48\\PКол-во деталей: 2", "Деталь: Рукав\\PРазмер: 48\\PКол-во: 1"],
+     {("Спинка", "48"): (2, None), ("Рукав", "48"): (1, None)}),
+])
+def test_labels_in_one_mtext_without_a_code_page_are_read(tmp_path, codec, labels, want):
+    """A Russian, Ukrainian or Greek CAD's label block, one MTEXT whose lines ``\\P`` parts, in the
+    file's code page, none declared (probe 45): the word ``PРазмер`` (the paragraph code's P on the
+    next line's first letter) made every Cyrillic reading implausible, cp1252 was chosen and every
+    name, size and quantity lost (the pieces cut as CUT#1, CUT#2, one each). The Ukrainian and
+    Greek keys, ``Кол-во деталей`` and ``1+1 зерк.`` (one and one mirrored) were not read either."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for i, label in enumerate(labels):
+        x = 400.0 * i
+        msp.add_lwpolyline([(x, 0), (x + 300, 0), (x + 300, 200), (x, 200)], close=True,
+                           dxfattribs={"layer": "CUT"})
+        msp.add_mtext(label, dxfattribs={"insert": (x + 20, 150), "char_height": 5, "layer": "TEXT"})
+    stream = io.StringIO()
+    doc.write(stream)
+    (tmp_path / "p.dxf").write_bytes(raw_bytes(stream.getvalue(), codec))
+    pat = read_pattern(tmp_path / "p.dxf")
+    assert pat.encoding.name == codec
+    assert {(p.name, p.size): (p.quantity, p.flipped) for p in pat.pieces} == want

@@ -60,7 +60,8 @@ _PAIRS = """pairs pair pr paare paar pares par paires paire paia para pary па�
 _MIRRORS = """mirrored mirror_image mirror reversed flipped l_&_r l_/_r l_+_r l_and_r r_&_l r_/_l lr
     left_&_right left_and_right left_/_right links_/_rechts links_und_rechts gegengleich gespiegelt
     spiegelbildlich en_espejo espejo espejado espejados invertido invertidos speculare speculari
-    specchiato specchiati symétrique symétriques gespiegeld зеркально зеркальные lustrzanie
+    specchiato specchiati symétrique symétriques gespiegeld зеркально зеркальные зеркальная зеркальных
+    зерк зерк. дзеркально дзеркальні дзерк дзерк. lustrzanie
     lustrzane simetrik 左右 좌우"""
 _SIDES = "l r left right links rechts"
 #: Between two counts: ``1 + 1``, ``1 & 1``, ``1 and 1`` (``1L 1R`` needs none).

@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from kitcut.errors import InputError
-from kitcut.formats.reading.plausible import misfit
+from kitcut.formats.reading.plausible import misfit, plain_text
 from kitcut.model import ImportReport, TextEncoding
 
 __all__ = ["CANDIDATES", "TextDecision", "check_encoding", "codepage_codec", "decide_encoding", "narrow_name",
@@ -129,18 +129,10 @@ def narrow_name(codec: str, lines: list[bytes]) -> str:
     return codecs.lookup(codec).name
 
 
-#: MTEXT formatting codes (``{\\fSimSun|b0|i0|c134|p2;``, ``\\P``): a sample is shown without them
-_MTEXT_CODES = re.compile(r"\{\\[A-Za-z]|^(?!.*:\\).*\\P")  # a Windows path's \P is no paragraph
-
-
 def _shown(line: bytes, codec: str, limit: int = 24) -> str:
     """A short, printable sample of ``line`` read as ``codec`` (for remarks), an MTEXT's plain
     text (its font code filled the sample, cut before the first name it would have shown)."""
-    text = line.decode(codec, "replace").strip()
-    if _MTEXT_CODES.search(text):
-        from ezdxf.tools.text import plain_mtext
-
-        text = " ".join(plain_mtext(text).split())
+    text = plain_text(line.decode(codec, "replace").strip())  # an MTEXT's font code filled the sample
     text = "".join(c if c.isprintable() else "?" for c in text)
     return repr(text[:limit] + ("..." if len(text) > limit else ""))
 

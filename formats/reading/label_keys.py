@@ -21,23 +21,25 @@ _NAME = """piecename name piece part partname patternpiece designation
     pieza nombre nombrepieza nombredepieza denominación designación nom nompiece nomdepiece désignation
     pezzo nome nomepezzo nomedelpezzo denominazione peca nomepeca nomedapeca denominação designação
     parca parcaadı parcaadi onderdeel naam deel benaming czesc nazwa nazwaczesci деталь название
-    наименование 裁片 裁片名 裁片名称 纸样 纸样名 纸样名称 样片 样片名 样片名称 部件 部件名 部件名称 名称
+    наименование назва найменування назвадеталі κομμάτι τεμάχιο όνομα ονομασία
+    裁片 裁片名 裁片名称 纸样 纸样名 纸样名称 样片 样片名 样片名称 部件 部件名 部件名称 名称
     名字 衣片 衣片名称 紙樣名稱 裁片名稱 品名 パーツ パーツ名 部品 部品名 パターン名 名前 파트 파트명 패턴명
     명칭 이름 tên têndetail tênchitiết chitiết"""
 _SIZE = """size sizename piecesize sz grosse groesse gr talla taille taglia tamanho tam beden maat rozmiar
-    velikost размер 尺码 尺寸 号型 码 码数 规格 尺碼 號型 規格 サイズ 사이즈"""
+    velikost размер розмір μέγεθος 尺码 尺寸 号型 码 码数 规格 尺碼 號型 規格 サイズ 사이즈"""
 _QUANTITY = """quantity qty cutquantity copies pcs pieces numberofpieces noofpieces piececount count
     anzahl menge stuck stueck stk stuckzahl stueckzahl anzahlteile cantidad cant piezas
     numerodepiezas cantidaddepiezas quantite qte nbpieces nombredepieces quantita qta pezzi
     numeropezzi quantidade qtd qtde peças numerodepeças adet parcasayısı aantal stuks aantalstuks
-    ilosc liczba sztuk liczbasztuk количество колво штук количестводеталей 数量 份数 片数 裁片数 裁数
+    ilosc liczba sztuk liczbasztuk количество колво штук количестводеталей колводеталей кількість
+    кількістьдеталей ποσότητα τεμάχια 数量 份数 片数 裁片数 裁数
     裁剪数量 裁片数量 件数 數量 片數 枚数 수량 매수 sốlượng"""
 _MATERIAL = """material fabric stoff tela tissu matiere tessuto tecido kumas stof materiał материал
-    ткань 面料 布料 材料 物料 布种 素材 生地 원단"""
-_CATEGORY = """category kategorie categoria categorie kategori kategoria категория 类别 分类 類別 分類
-    カテゴリ 분류"""
-_STYLE = """stylename style modell modelo modele modello model модель 款号 款式 款式名 款式名称 款號 品番
-    スタイル 스타일"""
+    ткань матеріал тканина ύφασμα υλικό 面料 布料 材料 物料 布种 素材 生地 원단"""
+_CATEGORY = """category kategorie categoria categorie kategori kategoria категория категорія κατηγορία
+    类别 分类 類別 分類 カテゴリ 분류"""
+_STYLE = """stylename style modell modelo modele modello model модель μοντέλο 款号 款式 款式名 款式名称
+    款號 品番 スタイル 스타일"""
 
 #: Normalised key (:func:`normal_key`) -> field name.
 KEYS: dict[str, str] = {}

@@ -1,4 +1,4 @@
-"""How plausible a reading of a DXF file's texts is as names a pattern maker typed.
+r"""How plausible a reading of a DXF file's texts is as names a pattern maker typed.
 
 Single-byte code pages decode any bytes, and a short name decodes in most multibyte ones too,
 so the choice among readings has to come from the text they give. :func:`misfit` scores a
@@ -21,6 +21,10 @@ reading by what typed names never hold, as ``(hard, soft)``:
 
 Icelandic and Faroese are not among the Latin languages (their ð þ are what Cyrillic and
 Turkish bytes give when read as cp1252).
+
+An MTEXT's formatting codes are not words: ``Перед\PРазмер: 48`` is judged as ``Перед Размер:
+48`` (the word ``PРазмер``, Latin P on Cyrillic, made every Cyrillic reading of a label in one
+MTEXT implausible, and cp1252 was chosen).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import codecs
 import re
 import unicodedata
 
-__all__ = ["misfit", "script"]
+__all__ = ["MTEXT_CODES", "misfit", "plain_text", "script"]
 
 _BASE = "abcdefghijklmnopqrstuvwxyz"
 
@@ -96,6 +100,20 @@ def script(c: str) -> str:
 #: them alone is plausible as it stands (a Hebrew or Arabic name in a UTF-8 file).
 _UNMODELLED = ("HEBREW", "ARABIC", "ARMENIAN", "GEORGIAN", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI",
                "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA", "KHMER", "LAO", "MYANMAR", "ETHIOPIC")
+
+
+#: MTEXT formatting codes (``{\\fSimSun|b0|i0|c134|p2;``, ``\\P``)
+MTEXT_CODES = re.compile(r"\{\\[A-Za-z]|^(?!.*:\\).*\\P")  # a Windows path's \P is no paragraph
+
+
+def plain_text(text: str) -> str:
+    """``text`` without the formatting codes of an MTEXT when it has some (its paragraphs
+    joined by a space), else as it is."""
+    if not MTEXT_CODES.search(text):
+        return text
+    from ezdxf.tools.text import plain_mtext
+
+    return " ".join(plain_mtext(text).split())
 
 
 def _words(text: str):
@@ -270,7 +288,7 @@ def misfit(lines: list[str], codec: str) -> tuple[int, int, int]:
     langs = CODEC_LANGS.get(name, tuple(LATIN))
     words = []
     for raw in lines:
-        text = unicodedata.normalize("NFC", raw)
+        text = unicodedata.normalize("NFC", plain_text(raw))
         ws = list(_words(text))
         words += ws
         hard += _symbol_misfit(text) + sum(_word_misfit(w, langs) for w in ws)
