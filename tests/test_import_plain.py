@@ -2493,3 +2493,25 @@ def test_a_graded_nest_grown_from_a_corner_is_one_piece_per_size(tmp_path, curve
     assert areas["S"] == pytest.approx(areas["M"] * 0.94**2, rel=1e-3)
     assert areas["L"] == pytest.approx(areas["M"] * 1.06**2, rel=1e-3)
     assert not [w for w in pat.report.warnings if "not drawn in size" in w.message]
+
+
+@pytest.mark.parametrize("layer", ["INTERNAL", "Internal Lines", "MARK", "DRAW", "PLACEMENT",
+                                   "Pocket placement", "8"])
+def test_a_closed_line_on_a_layer_named_for_marks_is_drawn_on_the_piece_not_cut_out(tmp_path, layer):
+    """A pocket's placement (150 x 100 mm) on a layer of its own named for internal lines or
+    marks, inside a front on layer CUT: it was cut out of the front, a 15,000 mm² hole, without a
+    word (probe 45); AAMA's layer 8 was already read so. A drawing keeping its pieces on a layer
+    named DRAWING still has them as pieces."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (500, 0), (500, 600), (0, 600)], close=True, dxfattribs={"layer": "CUT"})
+    for ring, on in (([(200, 300), (350, 300), (350, 400), (200, 400)], layer),
+                     ([(700, 0), (900, 0), (900, 300), (700, 300)], "DRAWING")):
+        msp.add_lwpolyline(ring, close=True, dxfattribs={"layer": on})
+    doc.saveas(tmp_path / "p.dxf")
+    pieces = sorted(read_pattern(tmp_path / "p.dxf").pieces, key=lambda p: p.area)
+    assert [round(p.area) for p in pieces] == [60_000, 300_000]
+    front = pieces[1]
+    assert front.cutouts == () and len(front.internal_lines) == 1
+    assert Polygon(front.internal_lines[0].points).area == pytest.approx(15_000)

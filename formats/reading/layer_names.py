@@ -12,8 +12,8 @@ from kitcut.formats.reading.frames import FRAME_LAYER
 from kitcut.formats.reading.layer_roles import LayerRoles
 from kitcut.formats.reading.plain_rings import SEW_LAYER
 
-__all__ = ["GRAIN_LAYER", "FOLD_LAYER", "TEXT_LAYER", "INTERNAL_LAYER", "DRILL_LAYER", "DRILL_MARK",
-           "NOTCH_LAYER", "named", "name_role", "record_layers"]
+__all__ = ["GRAIN_LAYER", "FOLD_LAYER", "TEXT_LAYER", "INTERNAL_LAYER", "MARK_LAYER", "DRILL_LAYER",
+           "DRILL_MARK", "NOTCH_LAYER", "named", "name_role", "record_layers"]
 
 #: Layer names taken for grain lines.
 GRAIN_LAYER = re.compile(r"grain|fadenlauf|droit[ -]?fil|grano|drit+o ?filo|draadrichting|\bhilo\b|"
@@ -31,6 +31,12 @@ TEXT_LAYER = re.compile(r"\btext|label|lettering|schrift|\btesto\b|étiquette|et
 #: AAMA's layer of internal lines (8), in a drawing whose blocks were exploded: its closed lines
 #: (a label's place, a pocket) are drawn on the piece, never cut out.
 INTERNAL_LAYER = re.compile(r"^8$")
+#: Layers named for lines drawn on a piece (internal lines, marks, placements, pen lines): a
+#: closed line on one inside a piece of another layer is a mark on it, never cut out (a pocket's
+#: placement on a layer ``INTERNAL`` was a 150 x 100 mm hole in the front, without a word). Not
+#: a role of the whole layer: a drawing may keep its pieces on a layer ``DRAWING``.
+MARK_LAYER = re.compile(r"^8$|intern|inner|inside|\bmarks?\b|marking|placement|platzierung|\bdraw|"
+                        r"\bpen\b|innen|interior|int[eé]rieur|внутр|размет|标记|内线|内部|내부|内側", re.I)
 DRILL_LAYER = re.compile(r"drill|hole|punch|bohr|per[cç]|perfor|trou|foro|taladr|agujer|boorgat|gaatje|"
                          r"otw[oó]r|dziurk|delik|сверл|отверст|пробой|钻|鑽|打孔|ドリル|穴|드릴|펀치|"
                          r"구멍|^13$", re.I)

@@ -28,7 +28,7 @@ from kitcut.formats.reading.junctions import close_along_other_layers, close_at_
 from kitcut.formats.reading.layer_names import (
     DRILL_LAYER,
     FOLD_LAYER,
-    INTERNAL_LAYER,
+    MARK_LAYER,
     TEXT_LAYER,
     name_role,
     named,
@@ -54,12 +54,12 @@ DRILL_LOOP_MM = 20.0
 
 
 def _internal_layer_rings(rings: list, role: list[str], parent: list[int]) -> dict[int, list[int]]:
-    """``{piece ring: [rings in it]}``: the cut-outs on AAMA's layer of internal lines
-    (:data:`~kitcut.formats.reading.layer_names.INTERNAL_LAYER`, 8) inside a piece of another
-    layer. An AccuMark export whose blocks were exploded had its label boxes (23 x 35 mm on
+    """``{piece ring: [rings in it]}``: the cut-outs on AAMA's layer of internal lines, or a layer
+    named for marks (:data:`~kitcut.formats.reading.layer_names.MARK_LAYER`), inside a piece of
+    another layer. An AccuMark export whose blocks were exploded had its label boxes (23 x 35 mm on
     layer 8) cut out of the front (probe 36). A ring of layer 8 covering half a piece is no
     child of it (:func:`~.plain_rings.roles`): Optitex's size 8 stays a size."""
-    return cutouts_where(rings, role, parent, lambda k: bool(INTERNAL_LAYER.search(rings[k][2]))
+    return cutouts_where(rings, role, parent, lambda k: bool(MARK_LAYER.search(rings[k][2]))
                          and rings[parent[k]][2] != rings[k][2])
 
 
