@@ -2070,7 +2070,7 @@ def test_two_names_in_one_outline_are_said_by_the_main_job(tmp_path):
 
 
 @pytest.mark.parametrize("length, unit", [(102.6, "mm"), (179.0, "mm"), (457.1, "mm"), (650.0, "mm"),
-                                          (72.9, "cm")])
+                                          (72.9, "cm"), (27.24, "cm")])
 def test_a_unitless_drawing_between_mm_and_cm_names_both_readings(tmp_path, length, unit):
     """No units declared (R12 LINEs, as JBlockCreator writes its blocks): between 100 and 500
     units both mm and cm give garment sizes. Millimetres stand (a bootie or a mitten drawn in mm
@@ -2093,6 +2093,16 @@ def test_a_unitless_drawing_between_mm_and_cm_names_both_readings(tmp_path, leng
         assert said[0] == (f"no units declared: mm guessed from the piece sizes, which fit mm and cm: the "
                            f"largest piece is {length / 10:.3g} cm long in mm, {length / 100:.3g} m in cm; "
                            "give --units cm if the pattern is in centimetres")
+    if unit == "cm":  # a US front of 27.24 in read as 27.2 cm said only "cm guessed" (probe 45)
+        big = max(length, 30.1)
+        assert said[0] == (f"no units declared: cm guessed from the piece sizes, which fit cm and in: the "
+                           f"largest piece is {big:.3g} cm long in cm, {_in_metres(big)} in in; give --units "
+                           "in if the pattern is in inches")
+
+
+def _in_metres(units: float) -> str:
+    mm = units * 25.4
+    return f"{mm / 1000:.3g} m" if mm >= 1000 else f"{mm / 10:.3g} cm"
 
 
 #: Two U-shaped strips of a cutter drawing (nctools `MMV-1.dxf`, its bottom), on one layer: each

@@ -134,9 +134,9 @@ def size_guess(largest_extent: float, *, file: str | None = None, imperial: bool
     if unit == "in" and imperial and plausible(largest_extent, "cm"):
         why = "the piece sizes, which fit cm and inches, and $MEASUREMENT 0 (imperial)"
     other = next((u for u in ("mm", "cm", "in") if u != unit and plausible(largest_extent, u)), None)
-    if other is not None and {unit, other} == {"mm", "cm"}:
-        why += (f", which fit mm and cm: the largest piece is {_metres(largest_extent, unit)} long in {unit},"
-                f" {_metres(largest_extent, other)} in {other}")
+    if other is not None:  # cm and inches too: a US pattern read in cm is cut at 39 % of its length
+        why += (f", which fit {unit} and {other}: the largest piece is {_metres(largest_extent, unit)} long "
+                f"in {unit}, {_metres(largest_extent, other)} in {other}")
         return unit, (f"no units declared: {unit} guessed from {why}; give --units {other} if the pattern "
                       f"is in {UNIT_WORDS[other]}")
     return unit, (f"no units declared: {unit} guessed from {why} (largest piece {largest_extent:.4g} drawing "
