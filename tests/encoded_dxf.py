@@ -70,8 +70,10 @@ def aama_file(path, names, codec: str, *, sizes=("M",), codepage: str | None = N
     return path
 
 
-def plain_file(path, names, codec: str, *, codepage: str | None = None, version: str = "R2000"):
-    """A plain drawing: one closed LWPOLYLINE per name with a ``Piece Name:`` TEXT inside."""
+def plain_file(path, names, codec: str, *, codepage: str | None = None, version: str = "R2000",
+               mtext: bool = False):
+    """A plain drawing: one closed LWPOLYLINE per name with a ``Piece Name:`` TEXT inside; with
+    ``mtext``, each of ``names`` is a whole label, one MTEXT (``Деталь: Рукав\\PРазмер: 48``)."""
     doc = ezdxf.new(version)
     doc.header["$INSUNITS"] = 4
     msp = doc.modelspace()
@@ -79,7 +81,10 @@ def plain_file(path, names, codec: str, *, codepage: str | None = None, version:
         x = 300.0 * i
         msp.add_lwpolyline([(x, 0), (x + 200, 0), (x + 200, 100), (x, 100)], close=True,
                            dxfattribs={"layer": "CUT"})
-        msp.add_text(f"Piece Name: {name}", dxfattribs={"insert": (x + 20, 50), "height": 5})
+        if mtext:
+            msp.add_mtext(name, dxfattribs={"insert": (x + 20, 80), "char_height": 5, "layer": "TEXT"})
+        else:
+            msp.add_text(f"Piece Name: {name}", dxfattribs={"insert": (x + 20, 50), "height": 5})
     stream = io.StringIO()
     doc.write(stream)
     path.write_bytes(raw_bytes(stream.getvalue(), codec, codepage))

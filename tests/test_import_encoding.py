@@ -569,17 +569,7 @@ def test_labels_in_one_mtext_without_a_code_page_are_read(tmp_path, codec, label
     next line's first letter) made every Cyrillic reading implausible, cp1252 was chosen and every
     name, size and quantity lost (the pieces cut as CUT#1, CUT#2, one each). The Ukrainian and
     Greek keys, ``Кол-во деталей`` and ``1+1 зерк.`` (one and one mirrored) were not read either."""
-    doc = ezdxf.new("R2000")
-    doc.header["$INSUNITS"] = 4
-    msp = doc.modelspace()
-    for i, label in enumerate(labels):
-        x = 400.0 * i
-        msp.add_lwpolyline([(x, 0), (x + 300, 0), (x + 300, 200), (x, 200)], close=True,
-                           dxfattribs={"layer": "CUT"})
-        msp.add_mtext(label, dxfattribs={"insert": (x + 20, 150), "char_height": 5, "layer": "TEXT"})
-    stream = io.StringIO()
-    doc.write(stream)
-    (tmp_path / "p.dxf").write_bytes(raw_bytes(stream.getvalue(), codec))
+    plain_file(tmp_path / "p.dxf", labels, codec, mtext=True)
     pat = read_pattern(tmp_path / "p.dxf")
     assert pat.encoding.name == codec
     assert {(p.name, p.size): (p.quantity, p.flipped) for p in pat.pieces} == want
