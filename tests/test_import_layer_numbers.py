@@ -7,6 +7,7 @@ import pytest
 from test_import_dxf import aama_doc, save
 
 from kitcut.formats.reading.dxf_read import read_dxf
+from kitcut.formats.reading.read import read_pattern
 
 RECT = [(0, 0), (100, 0), (100, 50), (0, 50)]
 
@@ -68,3 +69,43 @@ def test_padded_layers_beside_an_astm_layer_84_are_read_as_their_numbers(tmp_pat
     said = [e.message for e in pat.report.entries if "leading zeros" in e.message]
     assert said == ["layer names with leading zeros read as the AAMA layer numbers they write: 01 as 1, "
                     "04 as 4, 07 as 7"]
+
+
+def _stacked_blocks(tmp_path, layers: dict[str, str], *, apart: bool = False):
+    """One block per piece (cut line, grain line, an internal line and a label MTEXT), on layers
+    named ``layers[role]``, all inserted at the origin (AccuMark's way), or side by side."""
+    doc = ezdxf.new("R2000")
+    doc.header["$INSUNITS"] = 4
+    for i, (name, w, h, qty) in enumerate([("FRONT", 500, 660, "1"), ("BACK", 500, 690, "1"),
+                                           ("SLEEVE", 480, 508, "1,1"), ("POCKET", 160, 180, "1")]):
+        blk = doc.blocks.new(f"{name}-M")
+        blk.add_lwpolyline([(0, 0), (w, 0), (w, h), (0, h)], close=True, dxfattribs={"layer": layers["cut"]})
+        blk.add_line((w / 2, 20), (w / 2, h - 20), dxfattribs={"layer": layers["grain"]})
+        blk.add_line((20, h / 3), (w - 20, h / 3), dxfattribs={"layer": layers["internal"]})
+        blk.add_mtext(f"Piece Name: {name}\\PSize: M\\PQuantity: {qty}",
+                      dxfattribs={"insert": (30, h / 2), "char_height": 6, "layer": layers["text"]})
+        doc.modelspace().add_blockref(f"{name}-M", (700.0 * i if apart else 0.0, 0.0))
+    doc.saveas(tmp_path / "p.dxf")
+    return read_pattern(tmp_path / "p.dxf")
+
+
+@pytest.mark.parametrize("layers", [
+    {"cut": "Boundary", "grain": "Grain", "internal": "Internal", "text": "Text"},
+    {"cut": "L1", "grain": "L7", "internal": "L8", "text": "L1"},
+    {"cut": "CUT LINE", "grain": "GRAINLINE", "internal": "INTERNAL LINES", "text": "LABELS"}])
+def test_piece_blocks_stacked_at_one_place_on_named_layers_are_read_one_piece_per_block(tmp_path, layers):
+    """A Richpeace- or StyleCAD-like export: AAMA's piece blocks, inserted at the origin, on layers
+    with names (``Boundary``, ``Grain``, ``L1``...) instead of numbers. Read as a plain drawing the
+    pieces lay on each other: a front cut in the sleeve's shape with the pocket as a hole, the back
+    unnamed, three pieces lost, exit 0 (probe 45). Laid side by side, they read as they did."""
+    want = {"FRONT": (330_000, 1, None), "BACK": (345_000, 1, None), "SLEEVE": (243_840, 2, 1),
+            "POCKET": (28_800, 1, None)}
+    for apart in (False, True):
+        pat = _stacked_blocks(tmp_path, layers, apart=apart)
+        got = {p.name: (round(p.area), p.quantity, p.flipped) for p in pat.pieces}
+        assert got == want, (apart, got)
+        assert all(p.size == "M" and not p.cutouts for p in pat.pieces)
+        if not apart:  # read as AAMA blocks: grain (layer 7) and internal line (8) as such
+            assert all(p.grain is not None and len(p.internal_lines) == 1 for p in pat.pieces)
+        said = [e.message for e in pat.report.warnings if "inserted at one place" in e.message]
+        assert len(said) == (0 if apart else 1)

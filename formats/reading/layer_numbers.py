@@ -31,6 +31,38 @@ def padded_name(layer: str) -> str | None:
     return m.group(1) if m else None
 
 
+#: Names some CADs give AAMA's layers (the letters and digits of a name, lower case): in a file
+#: of piece blocks stacked at one place, as AccuMark inserts them, they are read as the numbers.
+_ROLE_NAMES = {
+    "1": "cut cutline cutlines boundary outline contour perimeter text texts label labels annotation "
+         "annotations",
+    "2": "turnpoints", "3": "curvepoints", "4": "notch notches", "6": "fold foldline mirror mirrorline",
+    "7": "grain grainline", "8": "internal internalline internallines mark marks",
+    "13": "drill drills drillholes",
+    "14": "sew sewline sewlines seam seamline stitch"}
+_BY_NAME = {w: n for n, ws in _ROLE_NAMES.items() for w in ws.split()}
+_L_NUMBER = re.compile(r"l(?:ayer)?0*([1-9]\d*)")
+
+
+def role_number(layer: str) -> str | None:
+    """The AAMA layer number a layer name stands for (``Boundary`` 1, ``Grain`` 7, ``L8`` 8),
+    else ``None``.
+
+    >>> role_number("Boundary"), role_number("Internal Lines"), role_number("L13"), role_number("Front")
+    ('1', '8', '13', None)
+    """
+    key = re.sub(r"[\s_\-.]", "", layer).lower()
+    m = _L_NUMBER.fullmatch(key)
+    return m.group(1) if m else _BY_NAME.get(key)
+
+
+def _say_named(renamed: dict[str, str], report: ImportReport) -> None:
+    shown = ", ".join(f"{a} as {b}" for a, b in sorted(renamed.items(), key=lambda kv: (int(kv[1]), kv[0])))
+    report.warn("piece blocks inserted at one place, on layers named for AAMA's: read as AAMA piece blocks, "
+                f"one piece per block, the layers as the numbers they stand for: {shown} (read as a plain "
+                "drawing, the pieces lay on each other and were taken for one)")
+
+
 def _say(renamed: dict[str, str], report: ImportReport) -> None:
     shown = ", ".join(f"{a} as {b}" for a, b in sorted(renamed.items(), key=lambda kv: int(kv[1])))
     report.warn(f"layer names with leading zeros read as the AAMA layer numbers they write: {shown}")
@@ -66,16 +98,36 @@ def unpad_layers(data: DxfData, report: ImportReport) -> None:
         if renamed:
             _say(renamed, report)
         return
-    if not renamed or not any(n in _CUT for n in renamed.values()):
+    if renamed and any(n in _CUT for n in renamed.values()) and _try(data, ents, renamed, is_aama):
+        _say(renamed, report)
         return
+    named = {layer: n for layer in {e.layer for e in ents} if (n := role_number(layer)) is not None}
+    if not is_aama(data) and named and _try(data, ents, named, lambda d: is_aama(d) and _stacked(d)):
+        _say_named(named, report)
+
+
+def _try(data: DxfData, ents: list, renamed: dict[str, str], holds) -> bool:
+    """Rename the layers of ``ents`` when ``holds(data)`` then; else leave them."""
     before = [e.layer for e in ents]
     for e in ents:
         e.layer = renamed.get(e.layer, e.layer)
-    if not is_aama(data):
-        for e, layer in zip(ents, before, strict=True):
-            e.layer = layer
-        return
-    _say(renamed, report)
+    if holds(data):
+        return True
+    for e, layer in zip(ents, before, strict=True):
+        e.layer = layer
+    return False
+
+
+def _stacked(data: DxfData) -> bool:
+    """Whether two blocks with a cut line on layer 1 are inserted at one place (AccuMark's way:
+    a plain reading lays them on each other)."""
+    from kitcut.formats.reading.aama import _has_cut_line
+
+    at: dict[tuple, set] = {}
+    for e in data.msp:
+        if e.type == "INSERT" and e.t is not None and _has_cut_line(data.blocks.get(e.name, ())):
+            at.setdefault((round(float(e.t[0]), 6), round(float(e.t[1]), 6)), set()).add(e.name)
+    return any(len(names) > 1 for names in at.values())
 
 
 def unpad_doc_layers(doc, report: ImportReport) -> None:
@@ -91,6 +143,7 @@ def unpad_doc_layers(doc, report: ImportReport) -> None:
     layers = {e.dxf.get("layer", "0") for e in ents}
     renamed = _mapping(layers)
     if not renamed:
+        _doc_named(msp, blocks, ents, layers, report)
         return
     if any(e.dxftype() in CURVE_TYPES and e.dxf.get("layer", "") in _CUT
            for es in blocks.values() for e in es):  # AAMA as written (an ASTM file's layer 84): padded too
@@ -106,9 +159,36 @@ def unpad_doc_layers(doc, report: ImportReport) -> None:
     cut = {name for name, es in blocks.items()
            if any(e.dxftype() in CURVE_TYPES and renamed.get(e.dxf.get("layer", "")) in _CUT for e in es)}
     if not any(e.dxftype() == "INSERT" and e.dxf.get("name", "") in cut for e in msp):
+        _doc_named(msp, blocks, ents, layers, report)
         return
     for e in ents:
         layer = e.dxf.get("layer", "0")
         if layer in renamed:
             e.dxf.layer = renamed[layer]
     _say(renamed, report)
+
+
+def _doc_named(msp: list, blocks: dict, ents: list, layers: set, report: ImportReport) -> None:
+    """As :func:`unpad_layers` for the layers named for AAMA's (:func:`role_number`) of a drawing
+    read by ezdxf: renamed when two blocks with a cut line on such a layer are inserted at one
+    place and no block has a cut line on layer 1 as written."""
+    from kitcut.formats.reading.chains import CURVE_TYPES
+
+    named = {layer: n for layer in layers if (n := role_number(layer)) is not None}
+    if not named or any(e.dxftype() in CURVE_TYPES and e.dxf.get("layer", "") in _CUT
+                        for es in blocks.values() for e in es):
+        return
+    cut = {name for name, es in blocks.items()
+           if any(e.dxftype() in CURVE_TYPES and named.get(e.dxf.get("layer", "")) in _CUT for e in es)}
+    at: dict[tuple, set] = {}
+    for e in msp:
+        if e.dxftype() == "INSERT" and e.dxf.get("name", "") in cut:
+            p = e.dxf.get("insert", (0.0, 0.0, 0.0))
+            at.setdefault((round(float(p[0]), 6), round(float(p[1]), 6)), set()).add(e.dxf.name)
+    if not any(len(names) > 1 for names in at.values()):
+        return
+    for e in ents:
+        layer = e.dxf.get("layer", "0")
+        if layer in named:
+            e.dxf.layer = named[layer]
+    _say_named(named, report)
