@@ -14,7 +14,7 @@ from shapely.geometry import Polygon
 from test_import_dxf import RECT, aama_doc, add_piece, rect_chain, save
 
 from kitcut.cli.main import main
-from kitcut.errors import InputError
+from kitcut.errors import GeometryError, InputError
 from kitcut.formats.reading.dxf_read import read_dxf
 from kitcut.formats.reading.read import read_pattern
 
@@ -785,3 +785,27 @@ def test_a_piece_missing_in_a_size_cut_is_said_by_the_job(tmp_path):
         "sizes this job does not cut"]
     with pytest.raises(InputError, match="'Cuff' is no piece name or category of this pattern"):
         apply_quantities(read_pattern(p, sizes=("L",)), {"Cuff": (2, None)})
+
+
+def test_a_graded_nest_drawn_in_one_block_is_refused_not_cut_as_its_first_size(tmp_path):
+    """One block holding the cut lines of S, M and L one inside the other, each with its `Size:`
+    text: its largest outline (L) was cut as size S, M and L unknown, with a remark that the
+    inner loops were not used (probe 45). It is an error naming the sizes; a block whose nested
+    loops come with one size stays a warning, as before."""
+    def rect(k):
+        return [(0, 0), (300 * k, 0), (300 * k, 600 * k), (0, 600 * k), (0, 0)]
+
+    for texts, fails in ((["Size: S", "Size: M", "Size: L"], True), (["Size: S", "Size: S"], False)):
+        doc = aama_doc()
+        add_piece(doc, "FRONT", [rect(1.0), rect(1.1), rect(1.2)], closed=True,
+                  texts=["Piece Name: FRONT", "Quantity: 1", *texts])
+        p = save(doc, tmp_path)
+        if fails:
+            said = r"piece 'FRONT \(S\)': 3 cut lines drawn one inside the other in one block that names"
+            with pytest.raises(GeometryError, match=said + r" the sizes S, M, L: a graded nest in one block"):
+                read_pattern(p)
+            code, _, err = nest(str(p), "--time", "1", "--workers", "1", "-o", str(tmp_path / "o"))
+            assert code == 2 and "export one block per size" in err and "Traceback" not in err
+        else:
+            (piece,) = read_pattern(p).pieces
+            assert piece.size == "S" and round(piece.area) == 360 * 720  # the outermost, as before

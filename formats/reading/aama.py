@@ -125,6 +125,14 @@ def _labelled(ents: list) -> bool:
                and any(k == "name" for k, _ in parse_texts(e.text)) for e in ents)
 
 
+def _set_text(raw: RawPiece, key: str, value: str) -> None:
+    """The first text of each key is the piece's; a ``Size:`` naming another size is kept aside
+    (:attr:`RawPiece.more_sizes`: the sizes of a graded nest drawn in one block)."""
+    have = raw.texts.setdefault(key, value)
+    if key == "size" and value.strip() != have.strip() and value.strip() not in raw.more_sizes:
+        raw.more_sizes.append(value.strip())
+
+
 def is_aama(data: DxfData) -> bool:
     """True when model space INSERTs blocks that carry a layer-1 (or 84) cut line."""
     return any(e.type == "INSERT" and _has_cut_line(data.blocks.get(e.name, ())) for e in data.msp)
@@ -252,7 +260,7 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog, snap: float
                     if key == "annotation":
                         raw.annotations.append(value)
                     elif value:
-                        raw.texts.setdefault(key, value)
+                        _set_text(raw, key, value)
             elif rule is not None:
                 labels.append((*tr_xy(e.x, e.y), rule, layer, len(elements), e))
             elif typ == "ATTDEF" and txt.lower().replace(" ", "").startswith("link:"):
@@ -262,7 +270,7 @@ def _collect_block(bname: str, ents: list, ins: Ent, skips: SkipLog, snap: float
                     raw.annotations.append(kv[1])
             elif kv and piece_text:
                 if kv[1]:
-                    raw.texts.setdefault(kv[0], kv[1])
+                    _set_text(raw, kv[0], kv[1])
             elif txt.strip().upper() == "NM" and layer in ("8", "85"):
                 if layer == "8":
                     raw.nm_points.append(tr_xy(e.x, e.y))

@@ -120,6 +120,8 @@ class RawPiece:
     inserts: tuple | None = None  # (count, mirrored) when the block is inserted more than once
     quantity: int | None = None
     flipped: int | None = None
+    #: the ``Size:`` texts after the first that name another size (a graded nest drawn in one block)
+    more_sizes: list = field(default_factory=list)
     quantity_rule: str = "file"
     #: grade rule numbers at grade points (``# n`` labels), see :mod:`kitcut.formats.reading.grading`
     marks: list = field(default_factory=list)  # GradeMark
@@ -288,7 +290,9 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
                           "not used", piece=label, entity=", ".join(ch.sources))
     cut_parts = [(np.asarray(p) * s, c, src) for p, c, src in raw.cutouts]
     cut_rings, cut_open = chain_rings(cut_parts, tol, fixer, label, "cut-out")
-    cutouts, sew_loops = piece_cutouts(cut_rings, cut_open, extra, outline, tol, fixer, label, drawn=ring0)
+    sizes = [raw.texts["size"], *raw.more_sizes] if raw.more_sizes and raw.texts.get("size") else None
+    cutouts, sew_loops = piece_cutouts(cut_rings, cut_open, extra, outline, tol, fixer, label, drawn=ring0,
+                                       sizes=sizes)
 
     grain = _first_line(raw.grain, s, "grain", fixer, label)
     fold = _first_line(raw.fold, s, "mirror", fixer, label)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 from shapely.geometry import Polygon
 
+from kitcut.errors import GeometryError
 from kitcut.formats.reading.outline import Fixer, check_ring, same_ring, twin_tolerance
 from kitcut.formats.reading.seam_band import parallel
 from kitcut.model.geometry import ring_area
@@ -37,7 +38,8 @@ def nested_loops(loops: list) -> set[int]:
 
 
 def piece_cutouts(cut_rings: list, cut_open: list, extra: list, outline: np.ndarray, tol: float, fixer: Fixer,
-                  label: str, drawn: np.ndarray | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+                  label: str, drawn: np.ndarray | None = None,
+                  sizes: list[str] | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """The cut-outs of a piece (``outline``) and the sew lines found on its cut line:
     ``cut_rings`` (closed) and ``cut_open`` (reported) from its cut-out lines, and ``extra``, the
     cut line's other loops; what is not used is reported on ``fixer``. ``drawn`` is the cut line
@@ -55,6 +57,11 @@ def piece_cutouts(cut_rings: list, cut_open: list, extra: list, outline: np.ndar
         fixer.report.warn("the cut line is drawn twice: the second copy is not used", piece=label)
     extra = [r for r in extra if not copy(r)]
     nested = nested_loops(extra)
+    if nested and sizes:  # the block names several sizes: the outermost would be cut as the first
+        raise GeometryError(f"{len(nested) + 1} cut lines drawn one inside the other in one block that "
+                            f"names the sizes {', '.join(sizes)}: a graded nest in one block, which kitcut "
+                            f"does not take apart (its largest outline would be cut as size {sizes[0]}); "
+                            "export one block per size", piece=label)
     if nested:
         fixer.report.warn(f"{len(nested) + 1} closed loops on the cut line are drawn one inside the other "
                           "(the sizes of a graded nest in one block?): the outermost is the outline, the "
