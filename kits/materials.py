@@ -79,7 +79,7 @@ def select_materials(pieces: Sequence, text: str, *, what: str = "--material") -
     """The pieces of the materials listed in ``text`` (``1,2``; :data:`NONE` for the pieces
     without a material), in their order; an error naming the materials there are when the list
     names one no piece has."""
-    wanted = [material_key(t) for t in str(text).split(",") if t.strip()]
+    wanted = _wanted(text)
     if not wanted:
         raise InputError(f"{what}: give one material or more (e.g. 1 or 1,2; {NONE}: pieces without one)")
     have = {material_key(p.material): (p.material or "").strip() for p in pieces}
@@ -94,5 +94,10 @@ def select_materials(pieces: Sequence, text: str, *, what: str = "--material") -
 def of_materials(pieces: Sequence, text: str) -> list:
     """The pieces of the materials listed in ``text`` (as :func:`select_materials`, with no
     check that each material has a piece)."""
-    keep = {w if w != NONE else "" for w in (material_key(t) for t in str(text).split(",") if t.strip())}
+    keep = {w if w != NONE else "" for w in _wanted(text)}
     return [p for p in pieces if material_key(p.material) in keep]
+
+
+def _wanted(text: str) -> list[str]:
+    """The materials a ``--material`` text lists (``1,2``), as :func:`material_key` gives them."""
+    return [material_key(t) for t in str(text).split(",") if t.strip()]

@@ -455,8 +455,7 @@ class Pattern:
         (:attr:`ReportEntry.quantity_of`: every other remark on such a piece stays, a size it is
         not drawn in among them); first the unit the piece sizes chose (:attr:`units_headline`)."""
         set_by_option = {p.name for p in self.pieces if p.quantity_rule == "option"}
-        heads = [e for e in self.report.headlines if e.quantity_of is None
-                 or e.quantity_of not in set_by_option]
+        heads = [e for e in self.report.headlines if e.quantity_of not in set_by_option]
         guess = self.units_headline
         return heads if guess is None or guess in heads else [guess, *heads]
 

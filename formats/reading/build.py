@@ -290,7 +290,7 @@ def build_piece(raw: RawPiece, scale: float, *, tol: float, unfold: bool, fixer:
                           "not used", piece=label, entity=", ".join(ch.sources))
     cut_parts = [(np.asarray(p) * s, c, src) for p, c, src in raw.cutouts]
     cut_rings, cut_open = chain_rings(cut_parts, tol, fixer, label, "cut-out")
-    sizes = [raw.texts["size"], *raw.more_sizes] if raw.more_sizes and raw.texts.get("size") else None
+    sizes = [raw.texts["size"], *raw.more_sizes] if raw.more_sizes else None  # more: after a first
     cutouts, sew_loops = piece_cutouts(cut_rings, cut_open, extra, outline, tol, fixer, label, drawn=ring0,
                                        sizes=sizes)
 

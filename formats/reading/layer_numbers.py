@@ -123,17 +123,20 @@ def _stacked(data: DxfData) -> bool:
     a plain reading lays them on each other)."""
     from kitcut.formats.reading.aama import _has_cut_line
 
+    return _one_place((e.name, e.t[0], e.t[1]) for e in data.msp if e.type == "INSERT" and e.t is not None
+                      and _has_cut_line(data.blocks.get(e.name, ())))
+
+
+def _one_place(inserts) -> bool:
+    """Whether two of ``inserts`` (block name, x, y) of different blocks stand at one place."""
     at: dict[tuple, set] = {}
-    for e in data.msp:
-        if e.type == "INSERT" and e.t is not None and _has_cut_line(data.blocks.get(e.name, ())):
-            at.setdefault((round(float(e.t[0]), 6), round(float(e.t[1]), 6)), set()).add(e.name)
+    for name, x, y in inserts:
+        at.setdefault((round(float(x), 6), round(float(y), 6)), set()).add(name)
     return any(len(names) > 1 for names in at.values())
 
 
 def unpad_doc_layers(doc, report: ImportReport) -> None:
     """As :func:`unpad_layers` for a drawing read by ezdxf (its entities' layers renamed)."""
-    from kitcut.formats.reading.chains import CURVE_TYPES
-
     blocks = {blk.name: list(blk) for blk in doc.blocks}
     msp = list(doc.modelspace())
     ents = [*msp, *(e for es in blocks.values() for e in es)]
@@ -145,50 +148,48 @@ def unpad_doc_layers(doc, report: ImportReport) -> None:
     if not renamed:
         _doc_named(msp, blocks, ents, layers, report)
         return
-    if any(e.dxftype() in CURVE_TYPES and e.dxf.get("layer", "") in _CUT
-           for es in blocks.values() for e in es):  # AAMA as written (an ASTM file's layer 84): padded too
+    if _doc_cut_blocks(blocks, str):  # AAMA as written (an ASTM file's layer 84): padded too
         renamed = _spare(renamed, {e.dxf.get("layer", "0") for name, es in blocks.items()
                                    if not name.startswith("*") for e in es})
         if renamed:
-            for e in ents:
-                layer = e.dxf.get("layer", "0")
-                if layer in renamed:
-                    e.dxf.layer = renamed[layer]
+            _rename_doc(ents, renamed)
             _say(renamed, report)
         return
-    cut = {name for name, es in blocks.items()
-           if any(e.dxftype() in CURVE_TYPES and renamed.get(e.dxf.get("layer", "")) in _CUT for e in es)}
+    cut = _doc_cut_blocks(blocks, renamed.get)
     if not any(e.dxftype() == "INSERT" and e.dxf.get("name", "") in cut for e in msp):
         _doc_named(msp, blocks, ents, layers, report)
         return
+    _rename_doc(ents, renamed)
+    _say(renamed, report)
+
+
+def _doc_cut_blocks(blocks: dict, layer_of) -> set[str]:
+    """The blocks (``{name: entities}`` of a drawing read by ezdxf) with a curve on a cut layer,
+    the layer of each entity read by ``layer_of`` (a name to its AAMA number, else None)."""
+    from kitcut.formats.reading.chains import CURVE_TYPES
+
+    return {name for name, es in blocks.items()
+            if any(e.dxftype() in CURVE_TYPES and layer_of(e.dxf.get("layer", "")) in _CUT for e in es)}
+
+
+def _rename_doc(ents: list, renamed: dict[str, str]) -> None:
     for e in ents:
         layer = e.dxf.get("layer", "0")
         if layer in renamed:
             e.dxf.layer = renamed[layer]
-    _say(renamed, report)
 
 
 def _doc_named(msp: list, blocks: dict, ents: list, layers: set, report: ImportReport) -> None:
     """As :func:`unpad_layers` for the layers named for AAMA's (:func:`role_number`) of a drawing
     read by ezdxf: renamed when two blocks with a cut line on such a layer are inserted at one
     place and no block has a cut line on layer 1 as written."""
-    from kitcut.formats.reading.chains import CURVE_TYPES
-
     named = {layer: n for layer in layers if (n := role_number(layer)) is not None}
-    if not named or any(e.dxftype() in CURVE_TYPES and e.dxf.get("layer", "") in _CUT
-                        for es in blocks.values() for e in es):
+    if not named or _doc_cut_blocks(blocks, str):
         return
-    cut = {name for name, es in blocks.items()
-           if any(e.dxftype() in CURVE_TYPES and named.get(e.dxf.get("layer", "")) in _CUT for e in es)}
-    at: dict[tuple, set] = {}
-    for e in msp:
-        if e.dxftype() == "INSERT" and e.dxf.get("name", "") in cut:
-            p = e.dxf.get("insert", (0.0, 0.0, 0.0))
-            at.setdefault((round(float(p[0]), 6), round(float(p[1]), 6)), set()).add(e.dxf.name)
-    if not any(len(names) > 1 for names in at.values()):
+    cut = _doc_cut_blocks(blocks, named.get)
+    at = [(e.dxf.name, e.dxf.get("insert", (0.0, 0.0, 0.0))) for e in msp
+          if e.dxftype() == "INSERT" and e.dxf.get("name", "") in cut]
+    if not _one_place((name, p[0], p[1]) for name, p in at):
         return
-    for e in ents:
-        layer = e.dxf.get("layer", "0")
-        if layer in named:
-            e.dxf.layer = named[layer]
+    _rename_doc(ents, named)
     _say_named(named, report)

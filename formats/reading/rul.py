@@ -425,12 +425,7 @@ def find_rules(pattern_path) -> Path | None:
     ``tee.rul``, ``TEE.RUL``); the stem as written wins over another spelling of it.
     ``None`` when there is none; :class:`GradeRuleError` when several fit equally."""
     p = Path(pattern_path)
-    folder = p.parent
-    try:
-        names = [f for f in folder.iterdir() if f.suffix.lower() == RUL_SUFFIX and f.is_file()]
-    except OSError:
-        return None
-    same = [f for f in names if f.stem.casefold() == p.stem.casefold()]
+    same = _same_stem(p)
     exact = [f for f in same if f.stem == p.stem]
     pick = exact if exact else same
     if len(pick) > 1:
@@ -440,13 +435,16 @@ def find_rules(pattern_path) -> Path | None:
     return pick[0] if pick else None
 
 
+def _same_stem(pattern: Path) -> list[Path]:
+    """The ``.RUL`` files beside ``pattern`` whose stem is its stem in any case."""
+    try:
+        return [f for f in pattern.parent.iterdir() if f.suffix.lower() == RUL_SUFFIX
+                and f.stem.casefold() == pattern.stem.casefold() and f.is_file()]
+    except OSError:
+        return []
+
+
 def other_spellings(pattern_path, found: Path) -> list[str]:
     """The names of the other ``.RUL`` files beside ``pattern_path`` whose stem is its stem in
     another case (``TEE.RUL`` beside ``tee.rul``, which :func:`find_rules` takes for ``tee.dxf``)."""
-    stem = Path(pattern_path).stem.casefold()
-    try:
-        return sorted(f.name for f in Path(pattern_path).parent.iterdir()
-                      if f.suffix.lower() == RUL_SUFFIX and f.stem.casefold() == stem and f.name != found.name
-                      and f.is_file())
-    except OSError:
-        return []
+    return sorted(f.name for f in _same_stem(Path(pattern_path)) if f.name != found.name)

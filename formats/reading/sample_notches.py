@@ -220,7 +220,8 @@ def _heading(n: RawNotch) -> float | None:
     if n.angle is not None:
         return math.radians(n.angle)
     if n.line is not None and len(n.line) >= 2:
-        d = np.asarray(n.line, dtype=np.float64)[-1, :2] - np.asarray(n.line, dtype=np.float64)[0, :2]
+        line = np.asarray(n.line, dtype=np.float64)
+        d = line[-1, :2] - line[0, :2]
         if np.isfinite(d).all() and d.any():
             return math.atan2(d[1], d[0])
     return None
